@@ -1,0 +1,19 @@
+"""The ``fieldcrm`` command-line tool: sub-commands call the same services as the web app."""
+
+from __future__ import annotations
+
+import typer
+
+from fieldcrm.cli import db as db_cli
+
+app = typer.Typer(
+    help="fieldcrm: field-sales CRM — geocoding, territories, route planning, rules, costs.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(db_cli.app, name="db")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

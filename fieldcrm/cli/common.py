@@ -1,0 +1,41 @@
+"""Helpers shared by CLI commands: settings, database session, error reporting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from fieldcrm.config import Settings, get_settings
+from fieldcrm.errors import FieldcrmError
+from fieldcrm.store.db import make_engine, session_scope
+from fieldcrm.store.embedded import database_url
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    """The process settings."""
+    return get_settings()
+
+
+@contextmanager
+def open_session() -> Iterator[Session]:
+    """A database session on the configured (or embedded) PostGIS; errors exit with code 1."""
+    url = database_url(settings())
+    try:
+        with session_scope(make_engine(url)) as session:
+            yield session
+    except FieldcrmError as exc:
+        err_console.print(f"[red]Erreur :[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print ``message`` on stderr and exit with ``code``."""
+    err_console.print(f"[red]{message}[/red]")
+    raise typer.Exit(code)

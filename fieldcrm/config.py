@@ -1,0 +1,76 @@
+"""The one settings object, read from the environment (prefix ``FIELDCRM_``) or ``.env``.
+
+Only entry points (app, cli) and services read it; the pure core never imports it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as ``FIELDCRM_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="FIELDCRM_", env_file=".env", extra="ignore")
+
+    # Database: empty means "prepare and use the embedded local PostGIS".
+    database_url: str = Field(default="", description="SQLAlchemy URL (postgresql+psycopg://…)")
+    local_db_name: str = "fieldcrm"
+    local_db_user: str = "fieldcrm"
+    local_db_password: SecretStr = SecretStr("fieldcrm")
+    local_db_port: int = 5432
+
+    # Web
+    secret_key: SecretStr = SecretStr("change-me-in-production")
+    default_language: Literal["fr", "en"] = "fr"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Geocoding: providers tried in order; "offline" is the shipped gazetteer.
+    geocoders: list[str] = ["ban", "offline"]
+    geocoder_domain: str = ""
+    geocoder_scheme: Literal["http", "https"] = "https"
+    geocoder_api_key: SecretStr = SecretStr("")
+    geocoder_timeout_s: float = 5.0
+    geocoder_min_delay_s: float = 0.05
+    geocoder_review_threshold: float = 0.6
+    user_agent: str = "fieldcrm/0.1 (self-hosted)"
+
+    # Road network and routing
+    road_network_file: Path = PACKAGE_DATA / "osm" / "monaco.osm.pbf"
+    road_cache_dir: Path = PROJECT_DIR / "var" / "cache" / "roads"
+    routing_engine: Literal["graph", "crowfly", "osrm", "valhalla"] = "graph"
+    routing_engine_url: str = ""
+    planner_time_limit_s: float = 5.0
+
+    # Costs
+    mileage_scale_year: int = 2025
+    hotel_night_eur: float = 95.0
+    meal_eur: float = 20.0
+
+    # Notifications
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    mail_from: str = "fieldcrm@localhost"
+    sms_webhook_url: str = ""
+    sms_webhook_token: SecretStr = SecretStr("")
+
+    # RGPD
+    prospect_retention_days: int = 3 * 365
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached)."""
+    return Settings()

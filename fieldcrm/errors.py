@@ -1,0 +1,91 @@
+"""Exception tree shared by every layer.
+
+Entry points map these to HTTP statuses (``fieldcrm.api.errors``) or CLI exit codes;
+nothing below them knows about either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class FieldcrmError(Exception):
+    """Base of every error fieldcrm raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: which field, what value, what is allowed."""
+
+    field: str
+    message: str
+    value: Any = None
+    allowed: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.field}: {self.message}"
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.allowed:
+            text += f"; allowed: {self.allowed}"
+        return text
+
+
+class InvalidInput(FieldcrmError):
+    """Input that cannot be used; carries every problem found, not only the first."""
+
+    def __init__(
+        self,
+        field: str | None = None,
+        message: str | None = None,
+        *,
+        value: Any = None,
+        allowed: str | None = None,
+        problems: Sequence[Problem] | None = None,
+    ) -> None:
+        found = list(problems or [])
+        if field is not None:
+            found.insert(0, Problem(field, message or "invalid value", value, allowed))
+        if not found:
+            raise ValueError("InvalidInput needs a field or a list of problems")
+        self.problems: list[Problem] = found
+        super().__init__("; ".join(str(p) for p in found))
+
+    @property
+    def field(self) -> str:
+        """Name of the first faulty field."""
+        return self.problems[0].field
+
+    @classmethod
+    def collect(cls, problems: Iterable[Problem]) -> None:
+        """Raise once with all ``problems`` if there are any."""
+        found = list(problems)
+        if found:
+            raise cls(problems=found)
+
+
+class NotFound(FieldcrmError):
+    """A referenced thing does not exist (or is not visible to the actor)."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"{kind} {key!r} not found")
+
+
+class Forbidden(FieldcrmError):
+    """The actor may not do this."""
+
+
+class Conflict(FieldcrmError):
+    """The request clashes with the current state (duplicate, stale version, lock)."""
+
+
+class Infeasible(FieldcrmError):
+    """A plan cannot satisfy its hard constraints; the message names the culprit."""
+
+
+class ExternalServiceError(FieldcrmError):
+    """A remote service (geocoder, SMTP, SMS gateway, routing engine) failed."""

@@ -1,0 +1,1 @@
+"""Road travel times and the OR-Tools day/trip planner (pure core)."""

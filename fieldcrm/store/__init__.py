@@ -1,0 +1,1 @@
+"""PostGIS adapters: repositories that return plain data and never commit."""

@@ -1,0 +1,476 @@
+"""ORM tables (SQLAlchemy 2 + GeoAlchemy2). Geometry columns are EPSG:4326 with GiST indexes.
+
+The schema is created by Alembic migrations in ``migrations/``; this module is the model
+those migrations describe, and what repositories query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Computed,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("rep", "manager", "dispatcher", "admin")
+ACCOUNT_KINDS = ("prospect", "client")
+GEOCODE_STATUSES = ("pending", "matched", "to_review", "failed", "manual")
+PRECISIONS = ("housenumber", "street", "municipality", "none")
+ACTIVITY_KINDS = ("visit", "call", "email", "meeting")
+
+JsonB = JSONB
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _now() -> Any:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+class User(Base):
+    """People who log in: reps, managers, dispatchers, admins."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5), server_default="fr")
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Reps: home base, working day, vehicle.
+    home_address: Mapped[str | None] = mapped_column(Text)
+    home: Mapped[Any] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=True), nullable=True
+    )
+    work_start: Mapped[dt.time | None] = mapped_column(Time)
+    work_end: Mapped[dt.time | None] = mapped_column(Time)
+    lunch_minutes: Mapped[int] = mapped_column(Integer, server_default="60")
+    max_driving_minutes: Mapped[int | None] = mapped_column(Integer)
+    vehicle_kind: Mapped[str] = mapped_column(String(20), server_default="car")
+    fiscal_hp: Mapped[int | None] = mapped_column(Integer)
+    electric: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    annual_km_estimate: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class Territory(Base):
+    """A rep's area as a MultiPolygon; overlaps resolved by priority, then area, then id."""
+
+    __tablename__ = "territories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    geom: Mapped[Any] = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True))
+    rep_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    priority: Mapped[int] = mapped_column(Integer, server_default="0")
+    color: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = _now()
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class Account(Base):
+    """A company: prospect or client, with its geocoded point and assignment."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ACCOUNT_KINDS), name="kind"),
+        CheckConstraint(_in("geocode_status", GEOCODE_STATUSES), name="geocode_status"),
+        CheckConstraint(
+            "geocode_precision IS NULL OR " + _in("geocode_precision", PRECISIONS),
+            name="geocode_precision",
+        ),
+        Index(
+            "uq_accounts_external_id",
+            "external_id",
+            unique=True,
+            postgresql_where=text("external_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_accounts_siret", "siret", unique=True, postgresql_where=text("siret IS NOT NULL")
+        ),
+        Index("ix_accounts_postcode", "postcode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    name: Mapped[str] = mapped_column(String(300))
+    address_line1: Mapped[str | None] = mapped_column(Text)
+    address_line2: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2), server_default="FR")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    geom: Mapped[Any] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=True), nullable=True
+    )
+    geocode_provider: Mapped[str | None] = mapped_column(String(40))
+    geocode_score: Mapped[float | None] = mapped_column(Float)
+    geocode_precision: Mapped[str | None] = mapped_column(String(20))
+    geocode_status: Mapped[str] = mapped_column(String(20), server_default="pending", index=True)
+    geocode_label: Mapped[str | None] = mapped_column(Text)
+    geocode_reason: Mapped[str | None] = mapped_column(Text)
+    geocoded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    location_locked: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    kind: Mapped[str] = mapped_column(String(20), server_default="prospect")
+    sector: Mapped[str | None] = mapped_column(String(100))
+    qualification: Mapped[str | None] = mapped_column(String(50))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    potential_eur_month: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    opening_hours: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    visit_minutes: Mapped[int] = mapped_column(Integer, server_default="45")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territories.id", ondelete="SET NULL"), index=True
+    )
+    assignment_locked: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    priority_score: Mapped[float | None] = mapped_column(Float)
+    priority_band: Mapped[str | None] = mapped_column(String(10))
+    priority_breakdown: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = _now()
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class Contact(Base):
+    """A person at an account."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    notes: Mapped[str | None] = mapped_column(Text)
+    last_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class ContactDate(Base):
+    """An important date of a contact (retirement, birthday, contract end…)."""
+
+    __tablename__ = "contact_dates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    date: Mapped[dt.date] = mapped_column(Date)
+    remind_days_before: Mapped[int] = mapped_column(Integer, server_default="60")
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class MonthlySale(Base):
+    """Revenue of an account for one month (``month`` is the first day of the month)."""
+
+    __tablename__ = "monthly_sales"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    revenue: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+
+class Activity(Base):
+    """A visit, call, email or meeting, with its report (French full-text indexed)."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
+        Index("ix_activities_report_tsv", "report_tsv", postgresql_using="gin"),
+        Index("ix_activities_account_occurred", "account_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    rep_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(100))
+    report: Mapped[str | None] = mapped_column(Text)
+    report_tsv: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed("to_tsvector('french', coalesce(report, ''))", persisted=True)
+    )
+    checkin: Mapped[Any] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=False), nullable=True
+    )
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class Appointment(Base):
+    """A fixed appointment: exact start and end, at an account or a free location."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str | None] = mapped_column(Text)
+    geom: Mapped[Any] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=False), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(20), server_default="confirmed")
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class AssignmentChange(Base):
+    """History of owner/territory changes: who, when, why, from, to."""
+
+    __tablename__ = "assignment_history"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    from_rep_id: Mapped[int | None] = mapped_column(Integer)
+    to_rep_id: Mapped[int | None] = mapped_column(Integer)
+    from_territory_id: Mapped[int | None] = mapped_column(Integer)
+    to_territory_id: Mapped[int | None] = mapped_column(Integer)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[dt.datetime] = _now()
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+class Rule(Base):
+    """A strategic rule as managers wrote it (YAML/JSON text, validated before saving)."""
+
+    __tablename__ = "rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    definition: Mapped[str] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class Alert(Base):
+    """A rule that fired for an account in a period; unique per (rule, account, period)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("rule_key", "account_id", "period"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id", ondelete="SET NULL"))
+    rule_key: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(20), server_default="warning")
+    message: Mapped[str] = mapped_column(Text)
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class Task(Base):
+    """A to-do with a due date, usually created by a rule or a reminder."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class Notification(Base):
+    """One message to one person on one channel; retried until sent, never lost."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_pending", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime] = _now()
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class GeocodeCacheEntry(Base):
+    """Provider answers keyed by the normalised address."""
+
+    __tablename__ = "geocode_cache"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    precision: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str | None] = mapped_column(Text)
+    citycode: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class Plan(Base):
+    """A computed day or trip plan for a rep (request and result kept as JSON)."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_rep_day", "rep_id", "day"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10), server_default="day")
+    day: Mapped[dt.date] = mapped_column(Date)
+    end_day: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), server_default="proposed")
+    request: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    result: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class PlanProposal(Base):
+    """A visit the planner proposed, with the slot to book; the rep accepts or rejects it."""
+
+    __tablename__ = "plan_proposals"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    slot_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    slot_end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    detour_minutes: Mapped[float] = mapped_column(Float)
+    detour_km: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), server_default="proposed")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Trip(Base):
+    """Travel of a rep over one or several days, planned or actual, with its costs inputs."""
+
+    __tablename__ = "trips"
+    __table_args__ = (Index("ix_trips_rep_start", "rep_id", "start_day"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(10), server_default="planned")
+    start_day: Mapped[dt.date] = mapped_column(Date)
+    end_day: Mapped[dt.date] = mapped_column(Date)
+    km: Mapped[float] = mapped_column(Float, server_default="0")
+    driving_seconds: Mapped[int] = mapped_column(Integer, server_default="0")
+    visiting_seconds: Mapped[int] = mapped_column(Integer, server_default="0")
+    visits: Mapped[int] = mapped_column(Integer, server_default="0")
+    hotel_nights: Mapped[int] = mapped_column(Integer, server_default="0")
+    meals: Mapped[int] = mapped_column(Integer, server_default="0")
+    tolls_eur: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0")
+    revenue_eur: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    saved_km: Mapped[float] = mapped_column(Float, server_default="0")
+    saved_eur: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0")
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class AuditEntry(Base):
+    """Who changed what, when (an erasure keeps only the fact that it happened)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[dt.datetime] = _now()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+
+
+class ImportRun(Base):
+    """One import of a file: counts and every rejected row."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    inserted: Mapped[int] = mapped_column(Integer, server_default="0")
+    updated: Mapped[int] = mapped_column(Integer, server_default="0")
+    unchanged: Mapped[int] = mapped_column(Integer, server_default="0")
+    rejected: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonB)
+    created_at: Mapped[dt.datetime] = _now()

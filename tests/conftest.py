@@ -1,0 +1,81 @@
+"""Shared fixtures: a real, migrated PostGIS test database; each test rolled back.
+
+The database name comes from ``FIELDCRM_TEST_DB`` (default ``fieldcrm_test``); the server is
+``FIELDCRM_TEST_SERVER_URL`` if set, else the embedded local PostGIS, prepared on demand.
+A database that cannot be reached fails the run: no test is skipped for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session
+
+from fieldcrm.config import Settings
+from fieldcrm.store import migrate
+from fieldcrm.store.embedded import ensure_local_postgis
+
+DATA = Path(__file__).parent / "data"
+
+
+def _server_url() -> str:
+    explicit = os.environ.get("FIELDCRM_TEST_SERVER_URL")
+    if explicit:
+        return explicit
+    return ensure_local_postgis(user="fieldcrm", password="fieldcrm", database="fieldcrm")
+
+
+def _recreate(server_url: str, name: str) -> str:
+    """Drop and create database ``name`` on the server of ``server_url``; return its URL."""
+    base = server_url.rsplit("/", 1)[0]
+    plain = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """URL of a freshly created and migrated test database."""
+    name = os.environ.get("FIELDCRM_TEST_DB", "fieldcrm_test")
+    url = _recreate(_server_url(), name)
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """Engine on the migrated test database."""
+    eng = create_engine(database_url, future=True)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction rolled back after the test.
+
+    Services may call ``commit()``: it only releases a savepoint.
+    """
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False, autoflush=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the test database and a temporary cache folder."""
+    return Settings(database_url=database_url, road_cache_dir=tmp_path / "roads", _env_file=None)

@@ -1,0 +1,55 @@
+"""Migrations apply, roll back and re-apply on a real PostGIS database."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+from sqlalchemy import create_engine, inspect
+
+from fieldcrm.store import migrate
+from fieldcrm.store.tables import Base
+from tests.conftest import _recreate, _server_url
+
+
+def test_upgrade_downgrade_upgrade_matches_the_model() -> None:
+    name = os.environ.get("FIELDCRM_TEST_DB", "fieldcrm_test") + "_migrations"
+    url = _recreate(_server_url(), name)
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+        migrate.downgrade(url, "base")
+        assert set(inspect(engine).get_table_names()) & set(Base.metadata.tables) == set()
+        migrate.upgrade(url)
+        assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+        heads = migrate.current_heads(url)
+        assert heads and all(h for h in heads)
+    finally:
+        engine.dispose()
+        plain = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
+        with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_accounts_have_a_gist_index_and_french_full_text(db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    indexes = db.execute(
+        text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('accounts','activities')")
+    ).all()
+    defs = {name: d for name, d in indexes}
+    assert "gist" in defs["idx_accounts_geom"].lower()
+    assert "gin" in defs["ix_activities_report_tsv"].lower()
+    db.execute(text("INSERT INTO accounts (name) VALUES ('LAMBDA SARL')"))
+    account_id = db.execute(text("SELECT id FROM accounts WHERE name = 'LAMBDA SARL'")).scalar_one()
+    db.execute(
+        text("INSERT INTO activities (account_id, kind, occurred_at, report) "
+             "VALUES (:a, 'visit', now(), 'Les acheteurs souhaitent des remises importantes')"),
+        {"a": account_id},
+    )
+    hits = db.execute(
+        text("SELECT count(*) FROM activities WHERE report_tsv @@ plainto_tsquery('french', 'remise')")
+    ).scalar_one()
+    assert hits == 1
