@@ -1,0 +1,1 @@
+"""Strategic scoring: the rule format, pure evaluation, RFM, priority index, reminders."""

@@ -1,0 +1,547 @@
+"""The declarative rule format (YAML or JSON): parse, validate, and the typed rule objects.
+
+A document holds ``rules:``, a list of rules::
+
+    rules:
+      - key: declining-key-account
+        name: CA en baisse sur un compte à fort potentiel
+        period: month                 # idempotence: one alert per rule, account and period
+        when:                         # a mapping is "all of"; also all/any/not
+          revenue_vs_last_year: {month: previous, below_pct: 10}
+          potential: {gt: 30000}
+          days_since_last_visit: {gt: 183}
+        then:
+          - alert: {to: owner, cc: [manager], channels: [email, in_app]}
+          - priority: {add: 30}
+
+Every problem is reported with the path of the faulty part, for example
+``rules[1].when.revenue_vs_last_year.month: ...``, and all problems are raised at once
+as :class:`fieldcrm.errors.InvalidInput`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Union
+
+import yaml
+
+from fieldcrm.errors import InvalidInput, Problem
+from fieldcrm.scoring.facts import KINDS, QUALIFICATION_FIELDS, same_month_last_year
+
+NUMERIC_FACTS = (
+    "potential",
+    "revenue_3m",
+    "revenue_12m",
+    "days_since_last_visit",
+    "days_since_creation",
+)
+LABEL_FACTS = ("kind", "sector", "territory", "owner")
+OPERATORS = ("gt", "gte", "lt", "lte", "eq", "between")
+PERIODS = ("day", "week", "month", "quarter", "year", "once")
+CHANNELS = ("in_app", "email", "sms")
+ROLES = ("manager", "admin", "dispatcher")
+ROLE_ALIASES = {"sales_director": "manager", "directeur_commercial": "manager"}
+BANDS = ("low", "normal", "high", "urgent")
+TEMPLATE_FIELDS = (
+    "account", "account_id", "rule", "rule_name", "month", "last_year_month", "revenue_month",
+    "revenue_last_year", "change_pct", "potential", "days_since_last_visit", "days_since_creation",
+    "revenue_3m", "revenue_12m", "owner", "due_on",
+)  # fmt: skip
+DEFAULT_SUBJECT = "[fieldcrm] {rule_name} : {account}"
+DEFAULT_MESSAGE = "{rule_name} — {account}"
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+# ---------------------------------------------------------------- conditions
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """A numeric fact compared with constants; every operator must hold."""
+
+    fact: str
+    ops: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RevenueVsLastYear:
+    """Revenue of ``month`` vs the same month a year before, in percent."""
+
+    month: str = "previous"
+    below_pct: float | None = None
+    above_pct: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """Qualification fields that are empty (``mode`` "all" or "any" of them)."""
+
+    fields: tuple[str, ...]
+    mode: str = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A label fact (kind, sector, territory, owner) in (or not in) a set of values."""
+
+    fact: str
+    values: tuple[str, ...]
+    negate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Condition
+
+
+Condition = Union[Compare, RevenueVsLastYear, Missing, Label, AllOf, AnyOf, Not]  # noqa: UP007
+
+
+# ------------------------------------------------------------------- actions
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """``owner``, a role (``role``) or one user by login (``user``)."""
+
+    kind: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        return self.kind if self.kind == "owner" else f"{self.kind}:{self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    to: Recipient
+    cc: tuple[Recipient, ...] = ()
+    channels: tuple[str, ...] = ("in_app", "email")
+    subject: str = DEFAULT_SUBJECT
+    message: str = DEFAULT_MESSAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Priority:
+    add: int = 0
+    band: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    title: str
+    due_in_days: int = 7
+    assignee: Recipient = Recipient("owner")
+
+
+@dataclass(frozen=True, slots=True)
+class Reassign:
+    """Move the account to a rep (``user:<login>``) or to the dispatcher's queue."""
+
+    to: Recipient
+
+
+Action = Union[Alert, Priority, Task, Reassign]  # noqa: UP007
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule."""
+
+    key: str
+    name: str
+    when: Condition
+    then: tuple[Action, ...]
+    period: str = "month"
+    enabled: bool = True
+    description: str = ""
+
+
+# ------------------------------------------------------------------- parsing
+class _Parser:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def bad(self, path: str, message: str, value: Any = None, allowed: Sequence[str] = ()) -> None:
+        self.problems.append(Problem(path, message, value, ", ".join(allowed) if allowed else None))
+
+    def mapping(self, node: Any, path: str) -> Mapping[str, Any] | None:
+        if not isinstance(node, Mapping):
+            self.bad(path, "must be a mapping", node)
+            return None
+        return node
+
+    def unknown(self, node: Mapping[str, Any], path: str, allowed: Sequence[str]) -> None:
+        for key in node:
+            if key not in allowed:
+                self.bad(f"{path}.{key}", "unknown key", key, allowed)
+
+    def number(self, node: Any, path: str, *, minimum: float | None = None) -> float | None:
+        if isinstance(node, bool) or not isinstance(node, int | float):
+            self.bad(path, "must be a number", node)
+            return None
+        if minimum is not None and node < minimum:
+            self.bad(path, f"must be at least {minimum:g}", node)
+            return None
+        return float(node)
+
+    def text(self, node: Any, path: str, *, template: bool = False) -> str | None:
+        if not isinstance(node, str) or not node.strip():
+            self.bad(path, "must be a non-empty string", node)
+            return None
+        if template:
+            try:
+                names = [f for _, f, _, _ in string.Formatter().parse(node) if f is not None]
+            except ValueError as exc:
+                self.bad(path, f"bad template: {exc}", node)
+                return None
+            for name in names:
+                if name.split(".")[0].split("[")[0] not in TEMPLATE_FIELDS:
+                    self.bad(path, f"unknown placeholder {{{name}}}", node, TEMPLATE_FIELDS)
+        return node
+
+    def strings(self, node: Any, path: str) -> tuple[str, ...] | None:
+        items = [node] if isinstance(node, str | int) and not isinstance(node, bool) else node
+        if not isinstance(items, list) or not items:
+            self.bad(path, "must be a string or a non-empty list of strings", node)
+            return None
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, bool) or not isinstance(item, str | int):
+                self.bad(f"{path}[{i}]", "must be a string", item)
+            else:
+                out.append(str(item))
+        return tuple(out)
+
+    # conditions
+    def condition(self, node: Any, path: str) -> Condition | None:
+        node = self.mapping(node, path)
+        if node is None:
+            return None
+        if not node:
+            self.bad(path, "must name at least one condition")
+            return None
+        items: list[Condition] = []
+        allowed = (
+            "all",
+            "any",
+            "not",
+            "revenue_vs_last_year",
+            "missing",
+            *NUMERIC_FACTS,
+            *LABEL_FACTS,
+        )
+        for key, value in node.items():
+            sub = f"{path}.{key}"
+            parsed: Condition | None
+            if key in ("all", "any"):
+                if not isinstance(value, list) or not value:
+                    self.bad(sub, "must be a non-empty list of conditions", value)
+                    continue
+                parts = [self.condition(v, f"{sub}[{i}]") for i, v in enumerate(value)]
+                kept = tuple(p for p in parts if p is not None)
+                parsed = AllOf(kept) if key == "all" else AnyOf(kept)
+            elif key == "not":
+                inner = self.condition(value, sub)
+                parsed = Not(inner) if inner is not None else None
+            elif key == "revenue_vs_last_year":
+                parsed = self.revenue_vs_last_year(value, sub)
+            elif key == "missing":
+                parsed = self.missing(value, sub)
+            elif key in NUMERIC_FACTS:
+                parsed = self.compare(key, value, sub)
+            elif key in LABEL_FACTS:
+                parsed = self.label(key, value, sub)
+            else:
+                self.bad(sub, "unknown condition", key, allowed)
+                continue
+            if parsed is not None:
+                items.append(parsed)
+        return items[0] if len(items) == 1 else AllOf(tuple(items))
+
+    def compare(self, fact: str, node: Any, path: str) -> Compare | None:
+        node = self.mapping(node, path)
+        if node is None:
+            return None
+        self.unknown(node, path, OPERATORS)
+        ops: list[tuple[str, float]] = []
+        for op in OPERATORS:
+            if op not in node:
+                continue
+            if op == "between":
+                pair = node[op]
+                if not isinstance(pair, list) or len(pair) != 2:
+                    self.bad(f"{path}.between", "must be a list [low, high]", pair)
+                    continue
+                low = self.number(pair[0], f"{path}.between[0]")
+                high = self.number(pair[1], f"{path}.between[1]")
+                if low is not None and high is not None:
+                    if low > high:
+                        self.bad(f"{path}.between", "low must not exceed high", pair)
+                    ops += [("gte", low), ("lte", high)]
+            else:
+                value = self.number(node[op], f"{path}.{op}")
+                if value is not None:
+                    ops.append((op, value))
+        if not node:
+            self.bad(path, "needs an operator", node, OPERATORS)
+        return Compare(fact, tuple(ops)) if ops else None
+
+    def revenue_vs_last_year(self, node: Any, path: str) -> RevenueVsLastYear | None:
+        node = self.mapping(node, path)
+        if node is None:
+            return None
+        self.unknown(node, path, ("month", "below_pct", "above_pct"))
+        month = node.get("month", "previous")
+        if not (month == "previous" or (isinstance(month, str) and _MONTH_RE.match(month))):
+            self.bad(f"{path}.month", "must be 'previous' or a month 'YYYY-MM'", month)
+        below = above = None
+        if "below_pct" in node:
+            below = self.number(node["below_pct"], f"{path}.below_pct", minimum=0)
+        if "above_pct" in node:
+            above = self.number(node["above_pct"], f"{path}.above_pct", minimum=0)
+        if "below_pct" not in node and "above_pct" not in node:
+            self.bad(path, "needs below_pct or above_pct", dict(node))
+        return RevenueVsLastYear(str(month), below, above)
+
+    def missing(self, node: Any, path: str) -> Missing | None:
+        mode = "all"
+        if isinstance(node, Mapping):
+            self.unknown(node, path, ("all", "any"))
+            if len(node) != 1:
+                self.bad(path, "must hold exactly one of all, any", dict(node))
+                return None
+            mode, node = next(iter(node.items()))
+            path = f"{path}.{mode}"
+        names = self.strings(node, path)
+        if names is None:
+            return None
+        for i, name in enumerate(names):
+            if name not in QUALIFICATION_FIELDS:
+                self.bad(f"{path}[{i}]", "unknown field", name, QUALIFICATION_FIELDS)
+        return Missing(names, mode)
+
+    def label(self, fact: str, node: Any, path: str) -> Label | None:
+        negate = False
+        if isinstance(node, Mapping):
+            self.unknown(node, path, ("in", "not_in"))
+            if len(node) != 1:
+                self.bad(path, "must hold exactly one of in, not_in", dict(node))
+                return None
+            op, node = next(iter(node.items()))
+            negate, path = op == "not_in", f"{path}.{op}"
+        values = self.strings(node, path)
+        if values is None:
+            return None
+        if fact == "kind":
+            for i, v in enumerate(values):
+                if v not in KINDS:
+                    self.bad(f"{path}[{i}]" if len(values) > 1 else path, "unknown kind", v, KINDS)
+        return Label(fact, values, negate)
+
+    # actions
+    def recipient(self, node: Any, path: str, *, roles: bool = True) -> Recipient | None:
+        if not isinstance(node, str):
+            self.bad(path, "must be a string", node)
+            return None
+        value = ROLE_ALIASES.get(node, node)
+        if value == "owner":
+            return Recipient("owner")
+        if value.startswith("user:") and len(value) > 5:
+            return Recipient("user", value[5:])
+        if roles and value in ROLES:
+            return Recipient("role", value)
+        allowed = ["owner", "user:<login>", *(ROLES if roles else ())]
+        self.bad(path, "unknown recipient", node, allowed)
+        return None
+
+    def action(self, node: Any, path: str) -> Action | None:
+        node = self.mapping(node, path)
+        if node is None:
+            return None
+        kinds = ("alert", "priority", "task", "reassign")
+        if len(node) != 1 or next(iter(node)) not in kinds:
+            self.bad(path, "must hold exactly one action", list(node), kinds)
+            return None
+        kind, body = next(iter(node.items()))
+        path = f"{path}.{kind}"
+        if kind == "reassign" and isinstance(body, str):
+            body = {"to": body}
+        body = self.mapping(body, path)
+        if body is None:
+            return None
+        if kind == "alert":
+            self.unknown(body, path, ("to", "cc", "channels", "subject", "message"))
+            to = self.recipient(body.get("to", "owner"), f"{path}.to")
+            cc_raw = body.get("cc", [])
+            cc_list = [cc_raw] if isinstance(cc_raw, str) else cc_raw
+            if not isinstance(cc_list, list):
+                self.bad(f"{path}.cc", "must be a list of recipients", cc_raw)
+                cc_list = []
+            cc = [self.recipient(c, f"{path}.cc[{i}]") for i, c in enumerate(cc_list)]
+            channels = self.strings(body.get("channels", ["in_app", "email"]), f"{path}.channels")
+            for i, ch in enumerate(channels or ()):
+                if ch not in CHANNELS:
+                    self.bad(f"{path}.channels[{i}]", "unknown channel", ch, CHANNELS)
+            subject = self.text(
+                body.get("subject", DEFAULT_SUBJECT), f"{path}.subject", template=True
+            )
+            message = self.text(
+                body.get("message", DEFAULT_MESSAGE), f"{path}.message", template=True
+            )
+            if to is None or None in cc or channels is None or subject is None or message is None:
+                return None
+            return Alert(to, tuple(c for c in cc if c), channels, subject, message)
+        if kind == "priority":
+            self.unknown(body, path, ("add", "band"))
+            add = self.number(body.get("add", 0), f"{path}.add")
+            band = body.get("band")
+            if band is not None and band not in BANDS:
+                self.bad(f"{path}.band", "unknown band", band, BANDS)
+            if "add" not in body and "band" not in body:
+                self.bad(path, "needs add or band", dict(body))
+            return Priority(int(add or 0), band if band in BANDS else None)
+        if kind == "task":
+            self.unknown(body, path, ("title", "due_in_days", "assignee"))
+            title = self.text(body.get("title"), f"{path}.title", template=True)
+            due = self.number(body.get("due_in_days", 7), f"{path}.due_in_days", minimum=0)
+            who = self.recipient(body.get("assignee", "owner"), f"{path}.assignee")
+            if title is None or due is None or who is None:
+                return None
+            return Task(title, int(due), who)
+        self.unknown(body, path, ("to",))
+        target = body.get("to")
+        if target == "dispatcher":
+            return Reassign(Recipient("role", "dispatcher"))
+        who = self.recipient(target, f"{path}.to", roles=False)
+        if who is not None and who.kind == "owner":
+            self.bad(f"{path}.to", "cannot reassign to the current owner", target)
+            return None
+        return Reassign(who) if who else None
+
+    def rule(self, node: Any, path: str) -> Rule | None:
+        node = self.mapping(node, path)
+        if node is None:
+            return None
+        fields = ("key", "name", "description", "enabled", "period", "when", "then")
+        self.unknown(node, path, fields)
+        key = node.get("key")
+        if not isinstance(key, str) or not _KEY_RE.match(key):
+            self.bad(f"{path}.key", "must be a slug (a-z, 0-9, '-', '_', '.')", key)
+        name = self.text(node.get("name", key), f"{path}.name")
+        description = node.get("description", "")
+        if not isinstance(description, str):
+            self.bad(f"{path}.description", "must be a string", description)
+        enabled = node.get("enabled", True)
+        if not isinstance(enabled, bool):
+            self.bad(f"{path}.enabled", "must be true or false", enabled)
+        period = node.get("period", "month")
+        if period not in PERIODS:
+            self.bad(f"{path}.period", "unknown period", period, PERIODS)
+        when = self.condition(node.get("when"), f"{path}.when") if "when" in node else None
+        if "when" not in node:
+            self.bad(f"{path}.when", "is required")
+        then_raw = node.get("then")
+        if not isinstance(then_raw, list) or not then_raw:
+            self.bad(f"{path}.then", "must be a non-empty list of actions", then_raw)
+            then_raw = []
+        actions = [self.action(a, f"{path}.then[{i}]") for i, a in enumerate(then_raw)]
+        if when is None or None in actions or not isinstance(key, str) or name is None:
+            return None
+        return Rule(
+            key, name, when, tuple(a for a in actions if a is not None), str(period),
+            bool(enabled), str(description),
+        )  # fmt: skip
+
+
+def _clean(problems: list[Problem]) -> list[Problem]:
+    return [Problem(p.field.lstrip("."), p.message, p.value, p.allowed) for p in problems]
+
+
+def load_text(text: str, *, source: str = "rules") -> Any:
+    """Parse YAML or JSON text into plain data; a syntax error names the line."""
+    try:
+        return json.loads(text) if text.lstrip().startswith(("{", "[")) else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(source, f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InvalidInput(source, f"invalid YAML{where}: {exc}") from exc
+
+
+def parse_rules(document: str | Mapping[str, Any]) -> list[Rule]:
+    """Parse and validate a rules document (text or already-loaded data).
+
+    Parameters
+    ----------
+    document
+        YAML/JSON text or a mapping with a ``rules`` list.
+
+    Returns
+    -------
+    list of Rule
+        The validated rules, in document order.
+
+    Raises
+    ------
+    InvalidInput
+        With one problem per faulty part, each named by its path (``rules[1].when...``).
+    """
+    data = load_text(document) if isinstance(document, str) else document
+    parser = _Parser()
+    if not isinstance(data, Mapping) or "rules" not in data:
+        raise InvalidInput("rules", "the document must be a mapping with a 'rules' list")
+    parser.unknown(data, "", ("rules",))
+    items = data["rules"]
+    if not isinstance(items, list):
+        raise InvalidInput("rules", "must be a list of rules", value=items)
+    rules = [parser.rule(item, f"rules[{i}]") for i, item in enumerate(items)]
+    seen: set[str] = set()
+    for i, rule in enumerate(rules):
+        if rule is not None and rule.key in seen:
+            parser.bad(f"rules[{i}].key", "duplicate key", rule.key)
+        if rule is not None:
+            seen.add(rule.key)
+    InvalidInput.collect(_clean(parser.problems))
+    return [r for r in rules if r is not None]
+
+
+def parse_rule(document: str | Mapping[str, Any]) -> Rule:
+    """Parse and validate one rule; problem paths start at the rule (``when.potential.gt``)."""
+    data = load_text(document, source="rule") if isinstance(document, str) else document
+    parser = _Parser()
+    rule = parser.rule(data, "")
+    InvalidInput.collect(_clean(parser.problems))
+    assert rule is not None
+    return rule
+
+
+def months_needed(rules: Sequence[Rule], previous: str) -> set[str]:
+    """Months (``"YYYY-MM"``) whose revenue ``rules`` compare; ``previous`` resolves 'previous'."""
+    found: set[str] = set()
+
+    def walk(cond: Condition) -> None:
+        if isinstance(cond, RevenueVsLastYear):
+            month = previous if cond.month == "previous" else cond.month
+            found.update((month, same_month_last_year(month)))
+        elif isinstance(cond, AllOf | AnyOf):
+            for item in cond.items:
+                walk(item)
+        elif isinstance(cond, Not):
+            walk(cond.item)
+
+    for rule in rules:
+        walk(rule.when)
+    return found
