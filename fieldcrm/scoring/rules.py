@@ -509,11 +509,12 @@ def parse_rules(document: str | Mapping[str, Any]) -> list[Rule]:
         raise InvalidInput("rules", "must be a list of rules", value=items)
     rules = [parser.rule(item, f"rules[{i}]") for i, item in enumerate(items)]
     seen: set[str] = set()
-    for i, rule in enumerate(rules):
-        if rule is not None and rule.key in seen:
-            parser.bad(f"rules[{i}].key", "duplicate key", rule.key)
-        if rule is not None:
-            seen.add(rule.key)
+    for i, item in enumerate(items):
+        key = item.get("key") if isinstance(item, Mapping) else None
+        if isinstance(key, str) and key in seen:
+            parser.bad(f"rules[{i}].key", "duplicate key", key)
+        if isinstance(key, str):
+            seen.add(key)
     InvalidInput.collect(_clean(parser.problems))
     return [r for r in rules if r is not None]
 
