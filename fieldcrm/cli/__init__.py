@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from fieldcrm.cli import db as db_cli
+from fieldcrm.cli import transfer
 
 app = typer.Typer(
     help="fieldcrm: field-sales CRM — geocoding, territories, route planning, rules, costs.",
@@ -12,6 +13,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db_cli.app, name="db")
+app.add_typer(transfer.import_app, name="import")
+app.add_typer(transfer.export_app, name="export")
 
 
 def main() -> None:

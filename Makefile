@@ -1,0 +1,36 @@
+# fieldcrm: the two commands of the README, and the checks they run.
+SHELL := /bin/bash
+VENV := .venv/bin
+PURE_CORE := fieldcrm/routing fieldcrm/territories fieldcrm/scoring fieldcrm/costs \
+             fieldcrm/geocoding fieldcrm/accounts fieldcrm/auth fieldcrm/geo.py fieldcrm/errors.py
+
+.PHONY: setup demo serve test check lint typecheck layers pytest bench
+
+setup:
+	@bash scripts/setup.sh
+
+## Install everything, prepare the local PostGIS, seed the demo company, serve on :8000.
+demo: setup
+	$(VENV)/fieldcrm db upgrade
+	$(VENV)/fieldcrm demo
+	$(VENV)/fieldcrm serve --host 127.0.0.1 --port 8000
+
+serve: setup
+	$(VENV)/fieldcrm serve
+
+## Install everything and run every check: ruff, mypy (pure core), import-linter, pytest.
+test: setup check
+
+check: lint typecheck layers pytest
+
+lint:
+	$(VENV)/ruff check fieldcrm tests bench migrations/env.py
+
+typecheck:
+	$(VENV)/mypy $(PURE_CORE)
+
+layers:
+	$(VENV)/lint-imports
+
+pytest:
+	$(VENV)/pytest -q -p no:cacheprovider

@@ -1,0 +1,1 @@
+"""Account records and the French-proof file readers (pure core)."""

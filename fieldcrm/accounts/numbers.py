@@ -1,0 +1,136 @@
+"""Numbers and months as French spreadsheets write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from fieldcrm.errors import InvalidInput
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_CURRENCY = re.compile(r"(€|eur(os?)?|k€)", re.IGNORECASE)
+
+MONTHS_FR = {
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
+}
+MONTHS_EN = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+}
+
+
+def parse_amount(raw: object, *, field: str) -> Decimal | None:
+    """Parse ``"12 345,50 €"``, ``"12.345,50"``, ``"12,345.50"``, ``"1234.5"`` or a number.
+
+    Empty values give ``None``. With both separators the last one is the decimal mark; a lone
+    comma is a decimal comma; several dots (``1.234.567``) are thousands separators.
+
+    Raises
+    ------
+    InvalidInput
+        Naming ``field`` when the text is not an amount.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return Decimal(str(raw))
+    text = str(raw).strip()
+    if not text:
+        return None
+    thousands = "k€" in text.lower()
+    text = _CURRENCY.sub("", text)
+    text = _SPACES.sub("", text)
+    negative = text.startswith("(") and text.endswith(")")
+    text = text.strip("()")
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        if text.count(",") > 1:
+            raise InvalidInput(field, "not an amount", value=raw)
+        text = text.replace(",", ".")
+    elif text.count(".") > 1:
+        text = text.replace(".", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput(field, "not an amount", value=raw, allowed="e.g. 12 345,50 €") from None
+    if not value.is_finite():
+        raise InvalidInput(field, "not an amount", value=raw)
+    if thousands:
+        value *= 1000
+    return -value if negative else value
+
+
+def _fold(text: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+    )
+
+
+def parse_month(raw: object, *, field: str) -> dt.date:
+    """First day of the month in ``raw``: ``2026-03``, ``03/2026``, ``01/03/2026``, ``mars 2026``.
+
+    Raises
+    ------
+    InvalidInput
+        Naming ``field`` when no month can be read.
+    """
+    if isinstance(raw, dt.datetime):
+        return dt.date(raw.year, raw.month, 1)
+    if isinstance(raw, dt.date):
+        return dt.date(raw.year, raw.month, 1)
+    text = _fold(str(raw or "").strip()).replace(".", " ")
+    year = month = None
+    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?(?:[ t].*)?", text):
+        year, month = int(m[1]), int(m[2])
+    elif m := re.fullmatch(r"(?:\d{1,2}[-/])?(\d{1,2})[-/](\d{4})", text):
+        month, year = int(m[1]), int(m[2])
+    elif m := re.fullmatch(r"([a-z]+)[\s\-/]*(\d{4})", text):
+        month = MONTHS_FR.get(m[1]) or MONTHS_EN.get(m[1])
+        year = int(m[2])
+    if not year or not month or not 1 <= month <= 12 or not 1900 <= year <= 2200:
+        raise InvalidInput(field, "not a month", value=raw, allowed="2026-03, 03/2026 or mars 2026")
+    return dt.date(year, month, 1)

@@ -1,0 +1,112 @@
+"""Plain records of accounts and sales, and the rejection of a file row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+ACCOUNT_FIELDS = (
+    "external_id",
+    "siret",
+    "name",
+    "address_line1",
+    "address_line2",
+    "postcode",
+    "city",
+    "country",
+    "kind",
+    "sector",
+    "qualification",
+    "employees",
+    "potential_eur_month",
+    "phone",
+    "email",
+    "visit_minutes",
+    "lon",
+    "lat",
+    "notes",
+)
+SALE_FIELDS = ("external_id", "siret", "month", "revenue")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    """One account as read from a file or the API, validated."""
+
+    name: str
+    external_id: str | None = None
+    siret: str | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    country: str = "FR"
+    kind: str = "prospect"
+    sector: str | None = None
+    qualification: str | None = None
+    employees: int | None = None
+    potential_eur_month: Decimal | None = None
+    phone: str | None = None
+    email: str | None = None
+    visit_minutes: int = 45
+    lon: float | None = None
+    lat: float | None = None
+    notes: str | None = None
+    line: int = 0
+
+    @property
+    def match_key(self) -> str:
+        """Identity used for upserts: external id, else SIRET, else name + postcode."""
+        if self.external_id:
+            return f"ext:{self.external_id}"
+        if self.siret:
+            return f"siret:{self.siret}"
+        return f"name:{self.name.casefold()}|{self.postcode or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class SaleRecord:
+    """Revenue of one account for one month."""
+
+    month: dt.date
+    revenue: Decimal
+    external_id: str | None = None
+    siret: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A file row that was not imported: where, which column, and why."""
+
+    line: int
+    field: str
+    reason: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        shown = f" (valeur : {self.value!r})" if self.value not in (None, "") else ""
+        return f"ligne {self.line}, colonne « {self.field} » : {self.reason}{shown}"
+
+
+@dataclass
+class ImportReport:
+    """Outcome of an import: counts and every rejected row."""
+
+    kind: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        """Rows read (imported or rejected)."""
+        return self.inserted + self.updated + self.unchanged + len(self.rejected)
+
+    @property
+    def ok(self) -> bool:
+        """True when no row was rejected."""
+        return not self.rejected

@@ -1,0 +1,1 @@
+"""Use cases: each owns its transaction (one commit) and authorises the actor."""
