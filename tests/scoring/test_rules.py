@@ -133,7 +133,7 @@ def test_duplicate_keys_and_missing_parts() -> None:
 
 def test_syntax_error_names_the_line() -> None:
     with pytest.raises(InvalidInput, match="line 3"):
-        parse_rules("rules:\n  - key: a\n    when: {potential: [\n")
+        parse_rules("rules:\n  - key: a\n    when: {potential: : ]\n  - key: b\n")
 
 
 def test_single_rule_paths_start_at_the_rule() -> None:
