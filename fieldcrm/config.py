@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     mail_from: str = "fieldcrm@localhost"
     sms_webhook_url: str = ""
     sms_webhook_token: SecretStr = SecretStr("")
+    sms_sender: str = "fieldcrm"
+    notify_timeout_s: float = 10.0
+    notify_retry_base_s: float = 60.0  # backoff: base × 2^(attempt-1), capped
+    notify_retry_max_s: float = 6 * 3600.0
+    notify_give_up_after: int = 0  # 0 = never give up (a notification is never lost)
+
+    # Scoring rules and priority index
+    scoring_timezone: str = "Europe/Paris"
+    priority_weight_rfm: float = 30.0
+    priority_weight_potential: float = 30.0
 
     # RGPD
     prospect_retention_days: int = 3 * 365
