@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from fieldcrm.cli import db as db_cli
+from fieldcrm.cli import demo as demo_cli
+from fieldcrm.cli import serve as serve_cli
 from fieldcrm.cli import transfer
 
 app = typer.Typer(
@@ -13,6 +15,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db_cli.app, name="db")
+app.command("demo")(demo_cli.demo)
+app.command("serve")(serve_cli.serve)
 app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
 

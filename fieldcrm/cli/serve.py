@@ -1,0 +1,29 @@
+"""``fieldcrm serve``: run the web app with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+from fieldcrm.cli.common import console, settings
+
+
+def serve(
+    host: str = typer.Option("", help="Interface (default from settings: 127.0.0.1)."),
+    port: int = typer.Option(0, help="Port (default from settings: 8000)."),
+    workers: int = typer.Option(1, help="Worker processes."),
+) -> None:
+    """Serve the web app and the JSON API (OpenAPI at /docs)."""
+    import uvicorn
+
+    config = settings()
+    host = host or config.host
+    port = port or config.port
+    console.print(f"fieldcrm sur http://{host}:{port} (API : http://{host}:{port}/docs)")
+    uvicorn.run(
+        "fieldcrm.app:app_from_settings",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

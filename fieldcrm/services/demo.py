@@ -1,0 +1,201 @@
+"""Seed the demo company into the database (one transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.errors import Conflict
+from fieldcrm.services.demo_data import PASSWORD, DemoCompany, generate
+
+TABLES = (
+    "plan_proposals",
+    "plans",
+    "trips",
+    "notifications",
+    "tasks",
+    "alerts",
+    "rules",
+    "assignment_history",
+    "appointments",
+    "activities",
+    "monthly_sales",
+    "contact_dates",
+    "contacts",
+    "accounts",
+    "territories",
+    "geocode_cache",
+    "import_runs",
+    "audit_log",
+    "users",
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """Counts of what was seeded."""
+
+    users: int
+    accounts: int
+    sales_rows: int
+    activities: int
+    appointments: int
+    territories: int
+    pending_geocoding: int
+
+
+def _hash(password: str) -> str:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(password)
+
+
+def _reset(session: Session) -> None:
+    session.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+
+
+def _point(lon: float | None, lat: float | None) -> str | None:
+    return None if lon is None or lat is None else f"SRID=4326;POINT({lon} {lat})"
+
+
+def seed_demo(
+    session: Session, *, today: dt.date | None = None, reset: bool = False, seed: int = 2026
+) -> DemoSummary:
+    """Write the demo company as of ``today``; refuse to overwrite data unless ``reset``."""
+    existing = session.execute(text("SELECT count(*) FROM accounts")).scalar_one()
+    if existing and not reset:
+        raise Conflict(
+            f"the database already holds {existing} accounts; use --reset to replace them"
+        )
+    company = generate(today or dt.date.today(), seed=seed)
+    _reset(session)
+    _write(session, company)
+    session.commit()
+    return DemoSummary(
+        users=len(company.users),
+        accounts=len(company.accounts),
+        sales_rows=len(company.sales),
+        activities=len(company.activities),
+        appointments=len(company.appointments),
+        territories=len(company.territories),
+        pending_geocoding=sum(1 for a in company.accounts if a["lon"] is None),
+    )
+
+
+def _write(session: Session, company: DemoCompany) -> None:
+    password = _hash(PASSWORD)
+    for user in company.users:
+        home = user.get("home")
+        session.execute(
+            text("""
+            INSERT INTO users (id, email, full_name, role, password_hash, manager_id, phone,
+                home_address, home, work_start, work_end, max_driving_minutes, fiscal_hp,
+                annual_km_estimate)
+            VALUES (:id, :email, :full_name, :role, :password, :manager_id, :phone, :home_address,
+                ST_GeomFromEWKT(:home), :work_start, :work_end, :max_driving_minutes, :fiscal_hp,
+                :annual_km_estimate)"""),
+            {
+                "work_start": None,
+                "work_end": None,
+                "max_driving_minutes": None,
+                "fiscal_hp": None,
+                "annual_km_estimate": None,
+                "home_address": None,
+                "phone": None,
+                **user,
+                "password": password,
+                "home": _point(*home) if home else None,
+            },
+        )
+    for territory in company.territories:
+        session.execute(
+            text("""
+            INSERT INTO territories (id, name, rep_id, priority, color, source, geom)
+            VALUES (:id, :name, :rep_id, :priority, :color, 'demo',
+                    ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_UnaryUnion(
+                        ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326))), 3)))"""),
+            {**territory, "geometry": json.dumps(territory["geometry"])},
+        )
+    session.execute(
+        text("""
+        INSERT INTO accounts (id, external_id, siret, name, address_line1, postcode, city, country,
+            kind, sector, qualification, employees, potential_eur_month, phone, visit_minutes,
+            opening_hours, created_at, geom, geocode_status, geocode_provider, geocode_precision,
+            geocode_score, geocode_label)
+        VALUES (:id, :external_id, :siret, :name, :address_line1, :postcode, :city, :country,
+            :kind, :sector, :qualification, :employees, :potential_eur_month, :phone,
+            :visit_minutes, CAST(:opening_hours AS jsonb), :created_at, ST_GeomFromEWKT(:geom),
+            :status, :provider, :precision, :score, :label)"""),
+        [
+            {
+                **a,
+                "opening_hours": json.dumps(a["opening_hours"]),
+                "geom": _point(a["lon"], a["lat"]),
+                "status": "pending" if a["lon"] is None else "matched",
+                "provider": None if a["lon"] is None else "demo",
+                "precision": None if a["lon"] is None else "housenumber",
+                "score": None if a["lon"] is None else 1.0,
+                "label": None
+                if a["lon"] is None
+                else f"{a['address_line1']} {a['postcode']} {a['city']}",
+            }
+            for a in company.accounts
+        ],
+    )
+    session.execute(
+        text(
+            "INSERT INTO contacts (id, account_id, first_name, last_name, role, phone, email) "
+            "VALUES (:id, :account_id, :first_name, :last_name, :role, :phone, :email)"
+        ),
+        company.contacts,
+    )
+    if company.contact_dates:
+        session.execute(
+            text(
+                "INSERT INTO contact_dates (contact_id, kind, date, note) "
+                "VALUES (:contact_id, :kind, :date, :note)"
+            ),
+            company.contact_dates,
+        )
+    raw = session.connection().connection.driver_connection
+    with raw.cursor().copy("COPY monthly_sales (account_id, month, revenue) FROM STDIN") as copy:
+        for row in company.sales:
+            copy.write_row(row)
+    session.execute(
+        text(
+            "INSERT INTO activities (account_id, rep_id, kind, occurred_at, outcome, report) "
+            "VALUES (:account_id, :rep_id, :kind, :occurred_at, :outcome, :report)"
+        ),
+        company.activities,
+    )
+    session.execute(
+        text("""
+        INSERT INTO appointments (rep_id, account_id, title, starts_at, ends_at, address, geom)
+        VALUES (:rep_id, :account_id, :title, :starts_at, :ends_at, :address, ST_GeomFromEWKT(:geom))"""),
+        [{**a, "geom": _point(a["lon"], a["lat"])} for a in company.appointments],
+    )
+    for table in ("users", "territories", "accounts", "contacts"):
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        )
+    _assign(session)
+
+
+def _assign(session: Session) -> None:
+    """Give each located account the territory covering it (priority, then area, then id)."""
+    session.execute(
+        text("""
+        WITH best AS (
+            SELECT DISTINCT ON (a.id) a.id AS account_id, t.id AS territory_id, t.rep_id
+            FROM accounts a JOIN territories t ON ST_Covers(t.geom, a.geom)
+            ORDER BY a.id, t.priority DESC, ST_Area(t.geom) ASC, t.id ASC)
+        UPDATE accounts a SET territory_id = best.territory_id, owner_id = best.rep_id
+        FROM best WHERE best.account_id = a.id""")
+    )
