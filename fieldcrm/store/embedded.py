@@ -12,9 +12,11 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 from psycopg import sql
+from pydantic import SecretStr
 
 from fieldcrm.errors import ExternalServiceError
 
@@ -129,19 +131,25 @@ def ensure_local_postgis(*, user: str, password: str, database: str, port: int =
     return local_url(user=user, password=password, database=database, port=port)
 
 
-def database_url(settings: object) -> str:
-    """The configured URL, or the embedded local PostGIS prepared on demand.
+class LocalDatabaseSettings(Protocol):
+    """The part of :class:`fieldcrm.config.Settings` this adapter reads."""
 
-    ``settings`` is a :class:`fieldcrm.config.Settings` (typed loosely so that this
-    adapter does not import the configuration module).
-    """
-    url: str = getattr(settings, "database_url", "")
-    if url:
-        return url
-    password = getattr(settings, "local_db_password")
+    database_url: str
+    local_db_user: str
+    local_db_name: str
+    local_db_port: int
+
+    @property
+    def local_db_password(self) -> SecretStr: ...
+
+
+def database_url(settings: LocalDatabaseSettings) -> str:
+    """The configured URL, or the embedded local PostGIS prepared on demand."""
+    if settings.database_url:
+        return settings.database_url
     return ensure_local_postgis(
-        user=getattr(settings, "local_db_user"),
-        password=password.get_secret_value() if hasattr(password, "get_secret_value") else str(password),
-        database=getattr(settings, "local_db_name"),
-        port=getattr(settings, "local_db_port"),
+        user=settings.local_db_user,
+        password=settings.local_db_password.get_secret_value(),
+        database=settings.local_db_name,
+        port=settings.local_db_port,
     )
