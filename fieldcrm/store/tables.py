@@ -368,6 +368,24 @@ class Notification(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = _now()
+    # scoring (0002_scoring): copies of an email, comma-separated addresses.
+    cc: Mapped[str | None] = mapped_column(Text)
+
+
+class Delivery(Base):
+    """One attempt to deliver a notification, with its outcome (0002_scoring)."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    provider_ref: Mapped[str | None] = mapped_column(Text)
+    attempted_at: Mapped[dt.datetime] = _now()
 
 
 class GeocodeCacheEntry(Base):

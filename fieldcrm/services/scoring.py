@@ -1,0 +1,416 @@
+"""Use cases of strategic scoring: manage rules, run them, priorities for the planner.
+
+``run_rules`` computes the facts of every account in SQL, selects the accounts each rule
+fires for with the rule compiled to SQL, stages the firings, inserts alerts idempotently
+(one per rule, account and period), derives recipients, notifications, tasks and
+reassignments from the new alerts, adds date reminders, and stores every account's
+priority index with its breakdown — then commits once. A dry run stops after selecting.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.config import Settings, get_settings
+from fieldcrm.errors import InvalidInput, NotFound, Problem
+from fieldcrm.scoring.evaluate import period_key, render, template_context
+from fieldcrm.scoring.facts import previous_month
+from fieldcrm.scoring.priority import PriorityBreakdown, higher_band
+from fieldcrm.scoring.reminders import ImportantDate, due_reminders
+from fieldcrm.scoring.rfm import RfmScore
+from fieldcrm.scoring.rules import (
+    Alert,
+    Priority,
+    Reassign,
+    Rule,
+    Task,
+    load_text,
+    months_needed,
+    parse_rule,
+    parse_rules,
+)
+from fieldcrm.store import alerts as alert_store
+from fieldcrm.store import facts as facts_store
+from fieldcrm.store import priority as priority_store
+from fieldcrm.store import rules as rule_store
+
+REMINDER_RULES: dict[str, Rule] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class FiredItem:
+    """One rule that fires (or would fire) for one account."""
+
+    rule_key: str
+    account_id: int
+    account: str
+    period: str
+    subject: str
+    message: str
+
+
+@dataclass
+class RunReport:
+    """What a run did (or, in a dry run, would do)."""
+
+    as_of: date
+    dry_run: bool
+    rules: int = 0
+    accounts: int = 0
+    firings: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+    fired: list[FiredItem] = field(default_factory=list)
+    new_alerts: int = 0
+    tasks: int = 0
+    notifications: int = 0
+    reassigned: int = 0
+    reminders: int = 0
+    priorities_updated: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ rules CRUD
+def validate_document(document: str | Mapping[str, Any]) -> list[Rule]:
+    """Parse and validate a rules document; raises InvalidInput naming each faulty path."""
+    return parse_rules(document)
+
+
+def _rule_mapping(document: str | Mapping[str, Any]) -> Mapping[str, Any]:
+    data = load_text(document, source="rule") if isinstance(document, str) else document
+    if not isinstance(data, Mapping):
+        raise InvalidInput("rule", "must be a mapping")
+    return data
+
+
+def save_rule(
+    session: Session, document: str | Mapping[str, Any], *, actor_id: int | None = None
+) -> rule_store.StoredRule:
+    """Validate and store (insert or replace by key) one rule; commits."""
+    data = _rule_mapping(document)
+    rule = parse_rule(data)
+    stored = rule_store.save_rule(
+        session,
+        key=rule.key,
+        definition=rule_store.dump_definition(dict(data)),
+        description=rule.description,
+        enabled=rule.enabled,
+        actor_id=actor_id,
+    )
+    session.commit()
+    return stored
+
+
+def import_rules(
+    session: Session, document: str | Mapping[str, Any], *, actor_id: int | None = None
+) -> list[rule_store.StoredRule]:
+    """Validate a whole document, then store each of its rules; all or nothing; commits."""
+    data = load_text(document) if isinstance(document, str) else document
+    rules = parse_rules(data)
+    items = data["rules"]
+    saved = [
+        rule_store.save_rule(
+            session,
+            key=rule.key,
+            definition=rule_store.dump_definition(dict(item)),
+            description=rule.description,
+            enabled=rule.enabled,
+            actor_id=actor_id,
+        )
+        for rule, item in zip(rules, items, strict=True)
+    ]
+    session.commit()
+    return saved
+
+
+def list_rules(session: Session) -> list[rule_store.StoredRule]:
+    """Every stored rule."""
+    return rule_store.list_rules(session)
+
+
+def get_rule(session: Session, key: str) -> rule_store.StoredRule:
+    """One stored rule by key."""
+    found = rule_store.get_rule(session, key)
+    if found is None:
+        raise NotFound("rule", key)
+    return found
+
+
+def delete_rule(session: Session, key: str) -> None:
+    """Delete one rule (its past alerts stay); commits."""
+    if not rule_store.delete_rule(session, key):
+        raise NotFound("rule", key)
+    session.commit()
+
+
+def load_rules(session: Session) -> list[tuple[int, Rule]]:
+    """The enabled stored rules, parsed; a stored rule that no longer validates is reported."""
+    out, problems = [], []
+    for stored in rule_store.list_rules(session, enabled_only=True):
+        try:
+            out.append((stored.id, parse_rule(stored.definition)))
+        except InvalidInput as exc:
+            problems += [
+                Problem(f"{stored.key}.{p.field}", p.message, p.value, p.allowed)
+                for p in exc.problems
+            ]
+    InvalidInput.collect(problems)
+    return out
+
+
+# ------------------------------------------------------------------ evaluation
+def _texts(rule: Rule, context: Mapping[str, Any]) -> tuple[list[str], list[str], list[str]]:
+    subjects, bodies, titles = [], [], []
+    for action in rule.then:
+        if isinstance(action, Alert):
+            subjects.append(render(action.subject, context))
+            bodies.append(render(action.message, context))
+        elif isinstance(action, Task):
+            titles.append(render(action.title, context))
+    return subjects, bodies, titles
+
+
+def _points(rule: Rule) -> tuple[int, str | None]:
+    points, band = 0, None
+    for action in rule.then:
+        if isinstance(action, Priority):
+            points += action.add
+            band = higher_band(band, action.band)
+    return points, band
+
+
+def _firings(
+    session: Session,
+    rules: Sequence[tuple[int | None, Rule]],
+    *,
+    as_of: date,
+    months: set[str],
+    report: RunReport,
+    keep: int,
+) -> Iterator[alert_store.StagedFiring]:
+    for rule_id, rule in rules:
+        where, params = facts_store.compile_condition(rule.when, as_of=as_of)
+        period = period_key(rule.period, as_of)
+        points, band = _points(rule)
+        n = 0
+        for facts in facts_store.fetch_facts(session, months=months, where=where, params=params):
+            context = template_context(rule, facts, as_of=as_of)
+            subjects, bodies, titles = _texts(rule, context)
+            n += 1
+            if len(report.fired) < keep:
+                report.fired.append(
+                    FiredItem(
+                        rule.key,
+                        facts.account_id,
+                        str(context["account"]),
+                        period,
+                        subjects[0] if subjects else rule.name,
+                        bodies[0] if bodies else rule.name,
+                    )
+                )
+            yield alert_store.StagedFiring(
+                rule.key,
+                rule.key,
+                rule_id,
+                facts.account_id,
+                period,
+                points,
+                band,
+                subjects,
+                bodies,
+                titles,
+            )
+        report.by_rule[rule.key] = n
+        report.firings += n
+
+
+def _reminder_rule(kind: str) -> Rule:
+    if kind not in REMINDER_RULES:
+        REMINDER_RULES[kind] = parse_rule(
+            {
+                "key": f"reminder.{kind}",
+                "name": f"Rappel ({kind})",
+                "period": "once",
+                "when": {"days_since_creation": {"gte": 0}},
+                "then": [
+                    {
+                        "alert": {
+                            "to": "owner",
+                            "channels": ["in_app", "email"],
+                            "subject": "[fieldcrm] Rappel : {account}",
+                            "message": "{account}",
+                        }
+                    },
+                    {"task": {"title": "{account}", "due_in_days": 0}},
+                ],
+            }
+        )
+    return REMINDER_RULES[kind]
+
+
+def _reminders(session: Session, *, as_of: date) -> list[alert_store.StagedFiring]:
+    rows = session.execute(
+        text("""
+        SELECT d.contact_id, c.account_id, d.kind, d.date, d.remind_days_before, d.note,
+               concat_ws(' ', c.first_name, c.last_name) AS contact, a.name AS account
+        FROM contact_dates d JOIN contacts c ON c.id = d.contact_id
+        JOIN accounts a ON a.id = c.account_id
+        WHERE d.date >= :as_of AND d.date - d.remind_days_before <= :as_of"""),
+        {"as_of": as_of},
+    )
+    dates = [
+        ImportantDate(
+            r.contact_id,
+            r.account_id,
+            r.kind,
+            r.date,
+            contact=r.contact,
+            account=r.account,
+            label=r.note or "",
+            remind_days_before=r.remind_days_before,
+        )
+        for r in rows
+    ]
+    out = []
+    for rem in due_reminders(dates, as_of=as_of):
+        subject = f"[fieldcrm] Rappel : {rem.message}"[:300]
+        out.append(
+            alert_store.StagedFiring(
+                f"reminder.{rem.kind}",
+                f"reminder:{rem.kind}:{rem.contact_id}",
+                None,
+                rem.account_id,
+                rem.event_on.isoformat(),
+                0,
+                None,
+                [subject],
+                [rem.message],
+                [rem.message],
+            )
+        )
+    return out
+
+
+def _apply_actions(session: Session, rule: Rule, ref: str, *, as_of: date) -> tuple[int, int]:
+    alert_no = task_no = tasks = moved = 0
+    for action in rule.then:
+        if isinstance(action, Alert):
+            alert_store.add_recipients(
+                session, rule_ref=ref, action_no=alert_no, recipient=action.to, is_cc=False
+            )
+            for cc in action.cc:
+                alert_store.add_recipients(
+                    session, rule_ref=ref, action_no=alert_no, recipient=cc, is_cc=True
+                )
+            alert_store.add_notifications(
+                session, rule_ref=ref, action_no=alert_no, channels=action.channels
+            )
+            alert_no += 1
+        elif isinstance(action, Task):
+            due = (
+                None if ref.startswith("reminder.") else as_of + timedelta(days=action.due_in_days)
+            )
+            tasks += alert_store.add_tasks(
+                session, rule_ref=ref, task_no=task_no, assignee=action.assignee, due_on=due
+            )
+            task_no += 1
+        elif isinstance(action, Reassign):
+            target = "file du répartiteur" if action.to.kind == "role" else action.to.value
+            moved += alert_store.reassign(
+                session, rule_ref=ref, to=action.to, reason=f"règle {rule.key} → {target}"
+            )
+    return tasks, moved
+
+
+def run_rules(
+    session: Session,
+    *,
+    as_of: date,
+    dry_run: bool = False,
+    settings: Settings | None = None,
+    keep: int = 1000,
+) -> RunReport:
+    """Evaluate every enabled rule for ``as_of``; see the module docstring.
+
+    ``keep`` bounds the firings listed in the report (all are counted). A dry run writes
+    nothing and lists what would fire (alerts already raised this period included).
+    """
+    cfg = settings or get_settings()
+    report = RunReport(as_of=as_of, dry_run=dry_run)
+    clock = time.perf_counter()
+    rules: list[tuple[int | None, Rule]] = list(load_rules(session))
+    report.rules = len(rules)
+    months = months_needed([r for _, r in rules], previous_month(as_of))
+    report.accounts = facts_store.build_facts(
+        session, as_of=as_of, months=months, tz=cfg.scoring_timezone
+    )
+    report.seconds["facts"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    staged = list(_firings(session, rules, as_of=as_of, months=months, report=report, keep=keep))
+    if dry_run:
+        report.seconds["select"] = time.perf_counter() - clock
+        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{facts_store.TABLE}"))
+        return report
+    reminders = _reminders(session, as_of=as_of)
+    report.reminders = len(reminders)
+    alert_store.stage_firings(session, [*staged, *reminders])
+    report.seconds["select"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    report.new_alerts = alert_store.insert_alerts(session)
+    before = _count(session, "notifications")
+    refs = [(r.key, r) for _, r in rules] + [
+        (f"reminder.{kind}", _reminder_rule(kind)) for kind in {s.rule_ref[9:] for s in reminders}
+    ]
+    for ref, rule in refs:
+        tasks, moved = _apply_actions(session, rule, ref, as_of=as_of)
+        report.tasks += tasks
+        report.reassigned += moved
+    report.notifications = _count(session, "notifications") - before
+    report.seconds["alerts"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    report.priorities_updated = priority_store.update_priorities(
+        session, rfm_weight=cfg.priority_weight_rfm, potential_weight=cfg.priority_weight_potential
+    )
+    report.seconds["priority"] = time.perf_counter() - clock
+    session.commit()
+    return report
+
+
+def _count(session: Session, table: str) -> int:
+    return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+# ------------------------------------------------------------------ priorities
+def priority_of(session: Session, account_ids: Sequence[int]) -> dict[int, float]:
+    """Priority index of the given accounts (the planner's candidate score); 0 if unknown."""
+    found = priority_store.priorities_of(session, list(account_ids))
+    return {i: found.get(i, 0.0) for i in account_ids}
+
+
+def account_priority(session: Session, account_id: int) -> PriorityBreakdown:
+    """How the stored priority index of one account was made (for the account page)."""
+    data = priority_store.breakdown_of(session, account_id)
+    if data is None:
+        if not priority_store.priorities_of(session, [account_id]):
+            raise NotFound("account", account_id)
+        return PriorityBreakdown(account_id)
+    rfm = data.get("rfm") or {}
+    pot = data.get("potential") or {}
+    return PriorityBreakdown(
+        account_id,
+        rule_points=tuple((r["rule"], int(r["points"])) for r in data.get("rules") or []),
+        rfm=RfmScore(account_id, rfm["r"], rfm["f"], rfm["m"]) if rfm else None,
+        rfm_points=float(rfm.get("points", 0.0)),
+        potential=pot.get("value"),
+        potential_pct=float(pot.get("pct", 0.0)),
+        potential_points=float(pot.get("points", 0.0)),
+        rule_band=data.get("rule_band"),
+        index=float(data.get("index", 0.0)),
+        band=str(data.get("band", "low")),
+    )

@@ -1,0 +1,270 @@
+"""Alerts, their recipients, notifications, tasks and reassignments, set-based.
+
+A run stages every firing in the temporary table ``scoring_firings`` (``COPY``), inserts the
+alerts with ``ON CONFLICT DO NOTHING`` on (rule, account, period) — the idempotence key —
+and derives recipients, notifications, tasks and reassignments from the alerts that were
+really new (``scoring_new_alerts``) with one statement per rule action. Never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.scoring.rules import Recipient
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFiring:
+    """One firing ready to stage: texts already rendered, one per alert/task action."""
+
+    rule_ref: str
+    rule_key: str
+    rule_id: int | None
+    account_id: int
+    period: str
+    points: int
+    band: str | None
+    subjects: list[str]
+    bodies: list[str]
+    task_titles: list[str]
+
+
+def _raw(session: Session) -> Any:
+    return session.connection().connection.driver_connection
+
+
+def stage_firings(session: Session, firings: Iterable[StagedFiring]) -> int:
+    """(Re)create ``scoring_firings`` and ``COPY`` the firings into it; return the count."""
+    session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_firings"))
+    session.execute(
+        text("""
+        CREATE TEMP TABLE scoring_firings (
+            rule_ref text NOT NULL, rule_key text NOT NULL, rule_id int, account_id int NOT NULL,
+            period text NOT NULL, points int NOT NULL, band text,
+            subjects text[] NOT NULL, bodies text[] NOT NULL, task_titles text[] NOT NULL
+        ) ON COMMIT DROP""")
+    )
+    n = 0
+    cursor = _raw(session).cursor()
+    with cursor.copy(
+        "COPY scoring_firings (rule_ref, rule_key, rule_id, account_id, period, points, band,"
+        " subjects, bodies, task_titles) FROM STDIN"
+    ) as copy:
+        for f in firings:
+            copy.write_row(
+                (
+                    f.rule_ref,
+                    f.rule_key,
+                    f.rule_id,
+                    f.account_id,
+                    f.period,
+                    f.points,
+                    f.band,
+                    f.subjects,
+                    f.bodies,
+                    f.task_titles,
+                )
+            )
+            n += 1
+    session.execute(text("ANALYZE scoring_firings"))
+    return n
+
+
+def insert_alerts(session: Session) -> int:
+    """Insert the staged firings as alerts, skipping (rule, account, period) already there.
+
+    Fills ``scoring_new_alerts`` with the alerts really inserted; returns their number.
+    """
+    session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_new_alerts"))
+    session.execute(
+        text("""
+        CREATE TEMP TABLE scoring_new_alerts (
+            alert_id bigint PRIMARY KEY, rule_ref text, rule_key text, account_id int,
+            owner_id int, period text, subjects text[], bodies text[], task_titles text[]
+        ) ON COMMIT DROP""")
+    )
+    session.execute(
+        text("""
+        WITH ins AS (
+            INSERT INTO alerts (rule_id, rule_key, account_id, period, severity, message,
+                                recipient_id, status, details)
+            SELECT f.rule_id, f.rule_key, f.account_id, f.period,
+                   CASE WHEN f.band IN ('high', 'urgent') THEN 'high' ELSE 'warning' END,
+                   coalesce(f.bodies[1], f.rule_ref), a.owner_id, 'open',
+                   jsonb_build_object('rule', f.rule_ref, 'subject', f.subjects[1],
+                                      'points', f.points, 'band', f.band)
+            FROM scoring_firings f JOIN accounts a ON a.id = f.account_id
+            ON CONFLICT (rule_key, account_id, period) DO NOTHING
+            RETURNING id, rule_key, account_id, recipient_id
+        )
+        INSERT INTO scoring_new_alerts
+        SELECT ins.id, f.rule_ref, ins.rule_key, ins.account_id, ins.recipient_id, f.period,
+               f.subjects, f.bodies, f.task_titles
+        FROM ins JOIN scoring_firings f
+          ON f.rule_key = ins.rule_key AND f.account_id = ins.account_id""")
+    )
+    session.execute(text("ANALYZE scoring_new_alerts"))
+    session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_recipients"))
+    session.execute(
+        text("""
+        CREATE TEMP TABLE scoring_recipients (
+            alert_id bigint, action_no int, user_id int, is_cc boolean
+        ) ON COMMIT DROP""")
+    )
+    return int(session.execute(text("SELECT count(*) FROM scoring_new_alerts")).scalar_one())
+
+
+def _recipient_join(recipient: Recipient, params: dict[str, Any]) -> str:
+    """FROM/WHERE tail selecting users ``r`` for each new alert ``n`` (account ``a``)."""
+    base = (
+        "FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id "
+        "LEFT JOIN users o ON o.id = a.owner_id "
+    )
+    if recipient.kind == "owner":
+        return base + "JOIN users r ON r.id = a.owner_id AND r.active"
+    if recipient.kind == "user":
+        params["login"] = recipient.value
+        return base + "JOIN users r ON lower(r.email) = lower(:login) AND r.active"
+    params["role"] = recipient.value
+    # The owner's own manager when they have one with that role, else everyone with the role.
+    return base + (
+        "JOIN users r ON r.active AND r.role = :role AND (r.id = o.manager_id OR NOT EXISTS ("
+        "SELECT 1 FROM users x WHERE x.id = o.manager_id AND x.role = :role AND x.active))"
+    )
+
+
+def add_recipients(
+    session: Session, *, rule_ref: str, action_no: int, recipient: Recipient, is_cc: bool
+) -> None:
+    """Resolve ``recipient`` for the new alerts of ``rule_ref`` into ``scoring_recipients``."""
+    params: dict[str, Any] = {"ref": rule_ref, "no": action_no, "cc": is_cc}
+    tail = _recipient_join(recipient, params)
+    session.execute(
+        text(f"""
+        INSERT INTO scoring_recipients (alert_id, action_no, user_id, is_cc)
+        SELECT DISTINCT n.alert_id, :no, r.id, :cc {tail} WHERE n.rule_ref = :ref"""),
+        params,
+    )
+
+
+def add_notifications(
+    session: Session, *, rule_ref: str, action_no: int, channels: Iterable[str]
+) -> None:
+    """Notifications for alert action ``action_no`` of ``rule_ref`` on ``channels``.
+
+    In-app and SMS: one per person. Email: one per main recipient with the copies in Cc
+    (people in copy get their own mail only when nobody is the main recipient).
+    """
+    params = {"ref": rule_ref, "no": action_no, "idx": action_no + 1}
+    texts = "n.subjects[:idx], n.bodies[:idx]"
+    common = """FROM (SELECT DISTINCT ON (alert_id, user_id) * FROM scoring_recipients
+                      WHERE action_no = :no ORDER BY alert_id, user_id, is_cc) s
+                JOIN scoring_new_alerts n ON n.alert_id = s.alert_id AND n.rule_ref = :ref
+                JOIN users u ON u.id = s.user_id"""
+    for channel in channels:
+        if channel == "in_app":
+            sql = f"""INSERT INTO notifications (user_id, alert_id, channel, address, subject, body)
+                      SELECT s.user_id, s.alert_id, 'in_app', NULL, {texts} {common}"""
+        elif channel == "sms":
+            sql = f"""INSERT INTO notifications (user_id, alert_id, channel, address, subject, body)
+                      SELECT s.user_id, s.alert_id, 'sms', u.phone, {texts} {common}
+                      WHERE coalesce(btrim(u.phone), '') <> ''"""
+        else:
+            sql = f"""INSERT INTO notifications
+                          (user_id, alert_id, channel, address, cc, subject, body)
+                      SELECT s.user_id, s.alert_id, 'email', u.email,
+                             CASE WHEN NOT s.is_cc THEN (
+                                 SELECT string_agg(DISTINCT u2.email, ', ')
+                                 FROM scoring_recipients r2 JOIN users u2 ON u2.id = r2.user_id
+                                 WHERE r2.alert_id = s.alert_id AND r2.action_no = :no
+                                   AND r2.is_cc AND NOT EXISTS (
+                                       SELECT 1 FROM scoring_recipients r3
+                                       WHERE r3.alert_id = s.alert_id AND r3.action_no = :no
+                                         AND NOT r3.is_cc AND r3.user_id = r2.user_id))
+                             END,
+                             {texts} {common}
+                      WHERE u.email LIKE '%@%' AND (NOT s.is_cc OR NOT EXISTS (
+                          SELECT 1 FROM scoring_recipients r4
+                          WHERE r4.alert_id = s.alert_id AND r4.action_no = :no
+                            AND NOT r4.is_cc))"""
+        session.execute(text(sql), params)
+
+
+def add_tasks(
+    session: Session, *, rule_ref: str, task_no: int, assignee: Recipient, due_on: date | None
+) -> int:
+    """One task per new alert of ``rule_ref``, for ``assignee`` (unassigned if unresolved).
+
+    ``due_on`` None means "the alert's period is the due date" (reminders: the event date).
+    """
+    params: dict[str, Any] = {"ref": rule_ref, "idx": task_no + 1, "due": due_on}
+    if assignee.kind == "owner":
+        who = "a.owner_id"
+    elif assignee.kind == "user":
+        params["login"] = assignee.value
+        who = "(SELECT id FROM users WHERE lower(email) = lower(:login) AND active LIMIT 1)"
+    else:
+        params["role"] = assignee.value
+        who = """coalesce((SELECT o.manager_id FROM users o JOIN users m ON m.id = o.manager_id
+                            WHERE o.id = a.owner_id AND m.role = :role AND m.active),
+                          (SELECT id FROM users WHERE role = :role AND active ORDER BY id LIMIT 1))"""
+    result = session.execute(
+        text(f"""
+        INSERT INTO tasks (account_id, assignee_id, title, due_date, status, alert_id)
+        SELECT n.account_id, {who}, n.task_titles[:idx],
+               coalesce(CAST(:due AS date), CAST(n.period AS date)), 'open', n.alert_id
+        FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id
+        WHERE n.rule_ref = :ref"""),
+        params,
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def reassign(session: Session, *, rule_ref: str, to: Recipient, reason: str) -> int:
+    """Move the accounts of the new alerts of ``rule_ref`` to a rep or the dispatcher queue.
+
+    The dispatcher's queue is "no owner" (the dispatch screen lists unowned accounts);
+    each move is written to ``assignment_history``. Returns the number of accounts moved.
+    """
+    params: dict[str, Any] = {"ref": rule_ref, "reason": reason[:200]}
+    if to.kind == "user":
+        params["login"] = to.value
+        target = "(SELECT id FROM users WHERE lower(email) = lower(:login) AND active LIMIT 1)"
+    else:
+        target = "NULL::int"
+    moved = f"""SELECT a.id, a.owner_id, {target} AS new_owner
+                FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id
+                WHERE n.rule_ref = :ref AND NOT a.assignment_locked"""
+    session.execute(
+        text(f"""
+        INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
+                                        to_territory_id, reason)
+        SELECT m.id, m.owner_id, m.new_owner, a.territory_id, a.territory_id, :reason
+        FROM ({moved}) m JOIN accounts a ON a.id = m.id
+        WHERE m.owner_id IS DISTINCT FROM m.new_owner"""),
+        params,
+    )
+    result = session.execute(
+        text(f"""
+        UPDATE accounts SET owner_id = m.new_owner, updated_at = now()
+        FROM ({moved}) m
+        WHERE accounts.id = m.id AND m.owner_id IS DISTINCT FROM m.new_owner"""),
+        params,
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def count_new(session: Session, table: str) -> int:
+    """Rows created by this run in one of the staging-derived tables (for reports)."""
+    return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def new_alert_ids(session: Session) -> list[int]:
+    """Ids of the alerts this run inserted."""
+    return [r[0] for r in session.execute(text("SELECT alert_id FROM scoring_new_alerts"))]

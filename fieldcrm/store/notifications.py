@@ -1,0 +1,163 @@
+"""Notifications (the outbox), their delivery attempts, and the in-app inbox. Never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.notify.result import DeliveryResult
+
+
+@dataclass(frozen=True, slots=True)
+class PendingNotification:
+    """A notification due for a (new) delivery attempt."""
+
+    id: int
+    channel: str
+    address: str | None
+    cc: list[str]
+    subject: str
+    body: str
+    attempts: int
+    user_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """One in-app notification of an alert, as the user's inbox shows it."""
+
+    notification_id: int
+    alert_id: int | None
+    rule_key: str | None
+    account_id: int | None
+    account_name: str | None
+    period: str | None
+    subject: str
+    body: str
+    alert_status: str | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+def due(session: Session, *, now: dt.datetime, limit: int = 500) -> list[PendingNotification]:
+    """Pending or retrying notifications whose next attempt is due; rows locked (SKIP LOCKED)."""
+    rows = session.execute(
+        text("""
+        SELECT id, channel, address, cc, subject, body, attempts, user_id
+        FROM notifications
+        WHERE status IN ('pending', 'retry') AND next_attempt_at <= :now
+        ORDER BY next_attempt_at, id
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED"""),
+        {"now": now, "limit": limit},
+    )
+    return [
+        PendingNotification(
+            r.id,
+            r.channel,
+            r.address,
+            [c.strip() for c in (r.cc or "").split(",") if c.strip()],
+            r.subject,
+            r.body,
+            r.attempts,
+            r.user_id,
+        )
+        for r in rows
+    ]
+
+
+def record_attempt(
+    session: Session,
+    notification_id: int,
+    result: DeliveryResult,
+    *,
+    status: str,
+    attempt: int,
+    next_attempt_at: dt.datetime | None,
+    now: dt.datetime,
+) -> None:
+    """Write one delivery attempt and the notification's new state."""
+    session.execute(
+        text("""
+        INSERT INTO deliveries (notification_id, attempt, status, error, provider_ref,
+                                attempted_at)
+        VALUES (:id, :attempt, :dstatus, :error, :ref, :now)"""),
+        {
+            "id": notification_id,
+            "attempt": attempt,
+            "error": result.error,
+            "ref": result.provider_ref,
+            "now": now,
+            "dstatus": "sent" if result.ok else "failed",
+        },
+    )
+    session.execute(
+        text("""
+        UPDATE notifications
+        SET status = :status, attempts = :attempt, last_error = :error,
+            next_attempt_at = coalesce(:next, next_attempt_at),
+            sent_at = CASE WHEN :ok THEN :now ELSE sent_at END
+        WHERE id = :id"""),
+        {
+            "id": notification_id,
+            "status": status,
+            "attempt": attempt,
+            "error": result.error,
+            "next": next_attempt_at,
+            "ok": result.ok,
+            "now": now,
+        },
+    )
+
+
+def deliveries_of(session: Session, notification_id: int) -> list[tuple[int, str, str | None]]:
+    """``(attempt, status, error)`` of every delivery attempt of a notification."""
+    rows = session.execute(
+        text(
+            "SELECT attempt, status, error FROM deliveries WHERE notification_id = :id "
+            "ORDER BY attempt"
+        ),
+        {"id": notification_id},
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def inbox(
+    session: Session, user_id: int, *, unread_only: bool = False, limit: int = 100
+) -> list[InboxItem]:
+    """The user's in-app notifications, newest first."""
+    rows = session.execute(
+        text(f"""
+        SELECT n.id, n.alert_id, al.rule_key, al.account_id, ac.name, al.period, n.subject,
+               n.body, al.status, n.created_at, n.read_at
+        FROM notifications n
+        LEFT JOIN alerts al ON al.id = n.alert_id
+        LEFT JOIN accounts ac ON ac.id = al.account_id
+        WHERE n.user_id = :user AND n.channel = 'in_app'
+              {"AND n.read_at IS NULL" if unread_only else ""}
+        ORDER BY n.created_at DESC, n.id DESC
+        LIMIT :limit"""),
+        {"user": user_id, "limit": limit},
+    )
+    return [InboxItem(*r) for r in rows]
+
+
+def acknowledge(session: Session, alert_id: int, user_id: int, *, now: dt.datetime) -> bool:
+    """Mark the alert read for ``user_id`` (and acknowledged if they are its recipient).
+
+    Returns False when the user neither received nor owns the alert.
+    """
+    read = session.execute(
+        text("""UPDATE notifications SET read_at = coalesce(read_at, :now)
+                WHERE alert_id = :alert AND user_id = :user AND channel = 'in_app'"""),
+        {"alert": alert_id, "user": user_id, "now": now},
+    )
+    acked = session.execute(
+        text("""UPDATE alerts SET status = 'acknowledged'
+                WHERE id = :alert AND recipient_id = :user"""),
+        {"alert": alert_id, "user": user_id},
+    )
+    return bool(read.rowcount or acked.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,101 @@
+"""The priority index of every account, in one set-based statement.
+
+Same formula as :mod:`fieldcrm.scoring.priority` (the reference): rule points of this run
+(``scoring_firings``) + RFM quintiles (rank based, ties share the lowest rank) + percent
+rank of the potential among accounts with a positive potential. Never commits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.scoring.priority import BAND_THRESHOLDS
+from fieldcrm.scoring.rules import BANDS
+from fieldcrm.store.facts import TABLE
+
+NEVER = 10_000
+
+
+def _band_case(expr: str) -> str:
+    whens = " ".join(f"WHEN {expr} >= {t} THEN {BANDS.index(b)}" for t, b in BAND_THRESHOLDS)
+    return f"CASE {whens} ELSE 0 END"
+
+
+def update_priorities(session: Session, *, rfm_weight: float, potential_weight: float) -> int:
+    """Store index, band and breakdown on every account of ``scoring_facts``.
+
+    Needs ``scoring_facts`` and ``scoring_firings`` of the current run. Returns the number
+    of accounts whose stored priority changed.
+    """
+    bands = "ARRAY[" + ", ".join(f"'{b}'" for b in BANDS) + "]"
+    band_rank = "array_position(" + bands + ", f.band) - 1"
+    sql = f"""
+    WITH pts AS (
+        SELECT f.account_id, sum(f.points) AS points, max({band_rank}) AS band_rank,
+               jsonb_agg(jsonb_build_object('rule', f.rule_ref, 'points', f.points)
+                         ORDER BY f.rule_ref) FILTER (WHERE f.points <> 0) AS rules
+        FROM scoring_firings f GROUP BY f.account_id
+    ), q AS (
+        SELECT account_id, potential,
+               1 + (5 * (rank() OVER (ORDER BY -coalesce(recency_months, {NEVER})) - 1))
+                   / count(*) OVER () AS r,
+               1 + (5 * (rank() OVER (ORDER BY frequency) - 1)) / count(*) OVER () AS f,
+               1 + (5 * (rank() OVER (ORDER BY revenue_12m) - 1)) / count(*) OVER () AS m
+        FROM {TABLE}
+    ), pot AS (
+        SELECT account_id, percent_rank() OVER (ORDER BY potential) AS pct
+        FROM {TABLE} WHERE potential > 0
+    ), c AS (
+        SELECT q.account_id, q.potential, q.r, q.f, q.m,
+               coalesce(pot.pct, 0)::float8 AS pct,
+               coalesce(pts.points, 0) AS points, pts.band_rank,
+               coalesce(pts.rules, '[]'::jsonb) AS rules,
+               round((:wr * (q.r + q.f + q.m - 3) / 12.0)::numeric, 2)::float8 AS rfm_points,
+               round((:wp * coalesce(pot.pct, 0))::numeric, 2)::float8 AS pot_points
+        FROM q LEFT JOIN pot USING (account_id) LEFT JOIN pts USING (account_id)
+    ), idx AS (
+        SELECT c.*, round((c.points + c.rfm_points + c.pot_points)::numeric, 2)::float8 AS ix
+        FROM c
+    ), fin AS (
+        SELECT idx.*, ({bands})[greatest({_band_case("idx.ix")}, coalesce(idx.band_rank, 0)) + 1]
+                   AS band
+        FROM idx
+    )
+    UPDATE accounts a
+    SET priority_score = fin.ix, priority_band = fin.band,
+        priority_breakdown = jsonb_build_object(
+            'index', fin.ix, 'band', fin.band, 'rules', fin.rules,
+            'rule_band', ({bands})[fin.band_rank + 1],
+            'rfm', jsonb_build_object('r', fin.r, 'f', fin.f, 'm', fin.m,
+                                      'points', fin.rfm_points),
+            'potential', jsonb_build_object('value', fin.potential,
+                                            'pct', round(fin.pct::numeric, 4),
+                                            'points', fin.pot_points))
+    FROM fin
+    WHERE a.id = fin.account_id
+      AND (a.priority_score IS DISTINCT FROM fin.ix OR a.priority_band IS DISTINCT FROM fin.band
+           OR a.priority_breakdown IS NULL
+           OR a.priority_breakdown -> 'rules' IS DISTINCT FROM fin.rules)
+    """
+    params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight}
+    result = session.execute(text(sql), params)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def priorities_of(session: Session, account_ids: list[int]) -> dict[int, float]:
+    """Stored priority index of the given accounts (0 when never computed)."""
+    rows = session.execute(
+        text("SELECT id, coalesce(priority_score, 0) FROM accounts WHERE id = ANY(:ids)"),
+        {"ids": list(account_ids)},
+    )
+    return {r[0]: float(r[1]) for r in rows}
+
+
+def breakdown_of(session: Session, account_id: int) -> dict[str, Any] | None:
+    """Stored breakdown JSON of one account, if any."""
+    return session.execute(
+        text("SELECT priority_breakdown FROM accounts WHERE id = :id"), {"id": account_id}
+    ).scalar_one_or_none()
