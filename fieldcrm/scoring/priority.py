@@ -168,9 +168,17 @@ def priority_index(
     index = round(sum(p for _, p in rule_points) + rfm_points + pot_points, 2)
     band = higher_band(band_of(index), rule_band) or "low"
     return PriorityBreakdown(
-        account_id, tuple(rule_points), rfm, rfm_points, potential, potential_pct, pot_points,
-        rule_band, index, band,
-    )  # fmt: skip
+        account_id,
+        tuple(rule_points),
+        rfm,
+        rfm_points,
+        potential,
+        potential_pct,
+        pot_points,
+        rule_band,
+        index,
+        band,
+    )
 
 
 def rule_contributions(

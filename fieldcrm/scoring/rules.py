@@ -48,10 +48,23 @@ ROLES = ("manager", "admin", "dispatcher")
 ROLE_ALIASES = {"sales_director": "manager", "directeur_commercial": "manager"}
 BANDS = ("low", "normal", "high", "urgent")
 TEMPLATE_FIELDS = (
-    "account", "account_id", "rule", "rule_name", "month", "last_year_month", "revenue_month",
-    "revenue_last_year", "change_pct", "potential", "days_since_last_visit", "days_since_creation",
-    "revenue_3m", "revenue_12m", "owner", "due_on",
-)  # fmt: skip
+    "account",
+    "account_id",
+    "rule",
+    "rule_name",
+    "month",
+    "last_year_month",
+    "revenue_month",
+    "revenue_last_year",
+    "change_pct",
+    "potential",
+    "days_since_last_visit",
+    "days_since_creation",
+    "revenue_3m",
+    "revenue_12m",
+    "owner",
+    "due_on",
+)
 DEFAULT_SUBJECT = "[fieldcrm] {rule_name} : {account}"
 DEFAULT_MESSAGE = "{rule_name} — {account}"
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
@@ -460,9 +473,14 @@ class _Parser:
         if when is None or None in actions or not isinstance(key, str) or name is None:
             return None
         return Rule(
-            key, name, when, tuple(a for a in actions if a is not None), str(period),
-            bool(enabled), str(description),
-        )  # fmt: skip
+            key,
+            name,
+            when,
+            tuple(a for a in actions if a is not None),
+            str(period),
+            bool(enabled),
+            str(description),
+        )
 
 
 def _clean(problems: list[Problem]) -> list[Problem]:

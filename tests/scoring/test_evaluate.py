@@ -21,14 +21,22 @@ RULE2 = parse_rules((PACKAGE_DATA / "rules" / "stale_prospect.yaml").read_text()
 def lambda_sarl(**changes: object) -> AccountFacts:
     """The LAMBDA SARL story: March 11.5 % below last March, last visit 25 September."""
     record = AccountRecord(
-        1, "client", date(2019, 1, 10), name="LAMBDA SARL", potential=40_000.0,
-        qualification="A", sector="BTP",
-    )  # fmt: skip
+        1,
+        "client",
+        date(2019, 1, 10),
+        name="LAMBDA SARL",
+        potential=40_000.0,
+        qualification="A",
+        sector="BTP",
+    )
     sales = {"2025-03": 20_000.0, "2026-03": 17_700.0, "2026-02": 15_000.0}
     base = facts_from_history(
-        record, sales, [date(2025, 9, 25), date(2024, 5, 1)], as_of=AS_OF,
+        record,
+        sales,
+        [date(2025, 9, 25), date(2024, 5, 1)],
+        as_of=AS_OF,
         months=["2026-03", "2025-03"],
-    )  # fmt: skip
+    )
     return AccountFacts(**{**{f: getattr(base, f) for f in base.__slots__}, **changes})
 
 
@@ -85,8 +93,13 @@ def test_rule_2_stale_prospect() -> None:
 def test_period_keys_make_one_alert_per_period() -> None:
     day = date(2026, 4, 2)
     assert [period_key(p, day) for p in ("day", "week", "month", "quarter", "year", "once")] == [
-        "2026-04-02", "2026-W14", "2026-04", "2026-Q2", "2026", "once",
-    ]  # fmt: skip
+        "2026-04-02",
+        "2026-W14",
+        "2026-04",
+        "2026-Q2",
+        "2026",
+        "once",
+    ]
     assert period_key("month", date(2026, 4, 30)) == period_key("month", day)
 
 
@@ -104,11 +117,13 @@ def test_labels_with_unknown_values_and_negation() -> None:
     pct=st.floats(0, 100, allow_nan=False),
 )
 def test_below_pct_matches_the_percentage_definition(this: float, last: float, pct: float) -> None:
-    rule = parse_rule({
-        "key": "x",
-        "when": {"revenue_vs_last_year": {"month": "2026-03", "below_pct": pct}},
-        "then": [{"priority": {"add": 1}}],
-    })  # fmt: skip
+    rule = parse_rule(
+        {
+            "key": "x",
+            "when": {"revenue_vs_last_year": {"month": "2026-03", "below_pct": pct}},
+            "then": [{"priority": {"add": 1}}],
+        }
+    )
     facts = AccountFacts(1, "client", months={"2026-03": this, "2025-03": last})
     change = (this - last) / last * 100
     fired = holds(rule.when, facts, as_of=AS_OF)

@@ -69,8 +69,12 @@ def test_rule_band_raises_a_low_index() -> None:
 
 def test_potential_percentiles_ignore_unknown() -> None:
     assert potential_percentiles({1: 10.0, 2: 20.0, 3: None, 4: 30.0, 5: 20.0}) == {
-        1: 0.0, 2: 1 / 3, 3: 0.0, 4: 1.0, 5: 1 / 3,
-    }  # fmt: skip
+        1: 0.0,
+        2: 1 / 3,
+        3: 0.0,
+        4: 1.0,
+        5: 1 / 3,
+    }
 
 
 def test_buyer_retiring_in_july_is_reminded_from_2_may() -> None:
