@@ -20,7 +20,7 @@ from fieldcrm.accounts.records import (
     Rejected,
     SaleRecord,
 )
-from fieldcrm.store import accounts as store
+from fieldcrm.store import account_import as store
 
 T = TypeVar("T", AccountRecord, SaleRecord)
 Progress = Callable[[int], None]

@@ -1,324 +1,359 @@
-"""Accounts and monthly sales in PostGIS: bulk upserts through a staging table, exports.
-
-Imports stream records into a temporary table with ``COPY`` and merge them with a few
-set-based statements, so 100 000 rows cost a handful of round trips and constant memory.
-"""
+"""Reading and editing accounts: 360° view parts, lists, nearby search, report search."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import datetime as dt
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.accounts.records import AccountRecord, Rejected, SaleRecord
+from fieldcrm.accounts.records import AccountRecord
+from fieldcrm.errors import NotFound
 
-STAGE_COLUMNS = (
-    "line",
-    "match_key",
+EDITABLE = (
+    "name",
     "external_id",
     "siret",
-    "name",
     "address_line1",
     "address_line2",
     "postcode",
     "city",
     "country",
+    "phone",
+    "email",
     "kind",
     "sector",
     "qualification",
     "employees",
     "potential_eur_month",
-    "phone",
-    "email",
     "visit_minutes",
-    "lon",
-    "lat",
-    "notes",
-)
-# Columns an import may change; a row whose values are all equal counts as unchanged.
-MERGED = (
-    "external_id",
-    "siret",
-    "name",
-    "address_line1",
-    "address_line2",
-    "postcode",
-    "city",
-    "country",
-    "kind",
-    "sector",
-    "qualification",
-    "employees",
-    "potential_eur_month",
-    "phone",
-    "email",
-    "visit_minutes",
+    "opening_hours",
     "notes",
 )
 ADDRESS = ("address_line1", "address_line2", "postcode", "city", "country")
 
 
 @dataclass(frozen=True)
-class MergeCounts:
-    """What a merge did."""
+class AccountRow:
+    """An account as lists and maps show it."""
 
-    inserted: int
-    updated: int
-    unchanged: int
-
-
-def _raw(session: Session) -> Any:
-    return session.connection().connection.driver_connection
-
-
-def create_account_stage(session: Session) -> None:
-    """Create the session's temporary staging table for accounts (dropped at commit)."""
-    session.execute(
-        text("""
-        CREATE TEMP TABLE IF NOT EXISTS stage_accounts (
-            line int, match_key text, external_id text, siret text, name text,
-            address_line1 text, address_line2 text, postcode text, city text, country text,
-            kind text, sector text, qualification text, employees int,
-            potential_eur_month numeric(14,2), phone text, email text, visit_minutes int,
-            lon double precision, lat double precision, notes text
-        ) ON COMMIT DROP""")
-    )
-    session.execute(text("TRUNCATE stage_accounts"))
+    id: int
+    name: str
+    kind: str
+    sector: str | None
+    postcode: str | None
+    city: str | None
+    lon: float | None
+    lat: float | None
+    owner_id: int | None
+    owner_name: str | None
+    territory_id: int | None
+    potential_eur_month: Decimal | None
+    priority_score: float | None
+    priority_band: str | None
+    geocode_status: str
+    last_visit: dt.datetime | None
+    distance_m: float | None = None
 
 
-def copy_accounts(session: Session, records: Iterable[AccountRecord]) -> int:
-    """Stream ``records`` into the staging table; return how many were copied."""
-    count = 0
-    cursor = _raw(session).cursor()
-    with cursor.copy(f"COPY stage_accounts ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-        for r in records:
-            copy.write_row(
-                (
-                    r.line,
-                    r.match_key,
-                    r.external_id,
-                    r.siret,
-                    r.name,
-                    r.address_line1,
-                    r.address_line2,
-                    r.postcode,
-                    r.city,
-                    r.country,
-                    r.kind,
-                    r.sector,
-                    r.qualification,
-                    r.employees,
-                    r.potential_eur_month,
-                    r.phone,
-                    r.email,
-                    r.visit_minutes,
-                    r.lon,
-                    r.lat,
-                    r.notes,
-                )
-            )
-            count += 1
-    return count
+@dataclass(frozen=True)
+class AccountDetail:
+    """Every stored field of one account."""
+
+    id: int
+    fields: dict[str, Any]
+    lon: float | None
+    lat: float | None
+    owner_name: str | None
+    territory_name: str | None
+    last_visit: dt.datetime | None
 
 
-def merge_account_stage(session: Session, *, actor_id: int | None) -> MergeCounts:
-    """Upsert the staged accounts: match by external id, else SIRET, else name + postcode.
+@dataclass(frozen=True)
+class ReportHit:
+    """A visit report matching a full-text search."""
 
-    An address change resets the geocoding (unless the point is locked by hand); a row
-    with coordinates sets the point directly. Unchanged rows are not touched.
-    """
-    session.execute(
-        text("""
-        ALTER TABLE stage_accounts ADD COLUMN IF NOT EXISTS account_id int;
-        UPDATE stage_accounts s SET account_id = a.id FROM accounts a
-         WHERE s.external_id IS NOT NULL AND a.external_id = s.external_id;
-        UPDATE stage_accounts s SET account_id = a.id FROM accounts a
-         WHERE s.account_id IS NULL AND s.external_id IS NULL AND s.siret IS NOT NULL
-           AND a.siret = s.siret;
-        UPDATE stage_accounts s SET account_id = a.id FROM accounts a
-         WHERE s.account_id IS NULL AND s.external_id IS NULL AND s.siret IS NULL
-           AND a.external_id IS NULL AND a.siret IS NULL
-           AND lower(a.name) = lower(s.name) AND a.postcode IS NOT DISTINCT FROM s.postcode;
-        CREATE INDEX ON stage_accounts (account_id);
-        ANALYZE stage_accounts;
-    """)
-    )
-    differs = " OR ".join(f"a.{c} IS DISTINCT FROM s.{c}" for c in MERGED)
-    point_differs = (
-        "(s.lon IS NOT NULL AND (a.geom IS NULL OR NOT ST_Equals(a.geom, "
-        "ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))))"
-    )
-    address_changed = " OR ".join(f"a.{c} IS DISTINCT FROM s.{c}" for c in ADDRESS)
-    updated = session.execute(
-        text(f"""
-        WITH changed AS (
-            UPDATE accounts a SET
-                {", ".join(f"{c} = s.{c}" for c in MERGED)},
-                geom = CASE
-                    WHEN s.lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)
-                    WHEN a.location_locked OR NOT ({address_changed}) THEN a.geom
-                    ELSE NULL END,
-                geocode_status = CASE
-                    WHEN s.lon IS NOT NULL THEN 'matched'
-                    WHEN a.location_locked OR NOT ({address_changed}) THEN a.geocode_status
-                    ELSE 'pending' END,
-                geocode_provider = CASE WHEN s.lon IS NOT NULL THEN 'file'
-                    WHEN a.location_locked OR NOT ({address_changed}) THEN a.geocode_provider
-                    ELSE NULL END,
-                geocode_precision = CASE WHEN s.lon IS NOT NULL THEN 'housenumber'
-                    WHEN a.location_locked OR NOT ({address_changed}) THEN a.geocode_precision
-                    ELSE NULL END,
-                updated_at = now()
-            FROM stage_accounts s
-            WHERE s.account_id = a.id AND ({differs} OR {point_differs})
-            RETURNING a.id
-        ) SELECT count(*) FROM changed""")
-    )
-    n_updated = int(updated.scalar_one())
-    inserted = session.execute(
-        text(f"""
-        WITH added AS (
-            INSERT INTO accounts ({", ".join(MERGED)}, geom, geocode_status, geocode_provider,
-                                  geocode_precision)
-            SELECT {
-            ", ".join(
-                f"coalesce(s.{c}, 'FR')"
-                if c == "country"
-                else f"coalesce(s.{c}, 'prospect')"
-                if c == "kind"
-                else f"coalesce(s.{c}, 45)"
-                if c == "visit_minutes"
-                else f"s.{c}"
-                for c in MERGED
-            )
+    activity_id: int
+    account_id: int
+    account_name: str
+    occurred_at: dt.datetime
+    kind: str
+    rep_id: int | None
+    snippet: str
+    rank: float
+
+
+@dataclass(frozen=True)
+class Account360:
+    """Everything the account page shows."""
+
+    account: AccountDetail
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    sales: list[tuple[dt.date, Decimal]] = field(default_factory=list)
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    appointments: list[dict[str, Any]] = field(default_factory=list)
+
+
+_ROW_SELECT = """
+    SELECT a.id, a.name, a.kind, a.sector, a.postcode, a.city, ST_X(a.geom) AS lon,
+           ST_Y(a.geom) AS lat, a.owner_id, u.full_name AS owner_name, a.territory_id,
+           a.potential_eur_month, a.priority_score, a.priority_band, a.geocode_status,
+           (SELECT max(v.occurred_at) FROM activities v
+             WHERE v.account_id = a.id AND v.kind = 'visit') AS last_visit
+"""
+
+
+def _owner_filter(owner_ids: list[int] | None, *, unassigned_prospects: bool = False) -> str:
+    if owner_ids is None:
+        return "TRUE"
+    clause = "a.owner_id = ANY(:owners)"
+    if unassigned_prospects:
+        clause = f"({clause} OR (a.owner_id IS NULL AND a.kind = 'prospect'))"
+    return clause
+
+
+def list_accounts(
+    session: Session,
+    *,
+    owner_ids: list[int] | None = None,
+    query: str | None = None,
+    kind: str | None = None,
+    unassigned_only: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AccountRow]:
+    """Accounts visible to ``owner_ids`` (None: all), filtered, best priority first."""
+    where = [_owner_filter(owner_ids)]
+    if query:
+        where.append(
+            "(a.name ILIKE :q OR a.city ILIKE :q OR a.postcode LIKE :q2 OR a.siret = :raw)"
+        )
+    if kind:
+        where.append("a.kind = :kind")
+    if unassigned_only:
+        where.append("a.owner_id IS NULL")
+    rows = session.execute(
+        text(f"""{_ROW_SELECT} FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
+                 WHERE {" AND ".join(where)}
+                 ORDER BY a.priority_score DESC NULLS LAST, a.name LIMIT :limit OFFSET :offset"""),
+        {
+            "owners": owner_ids,
+            "q": f"%{query}%",
+            "q2": f"{query}%",
+            "raw": query,
+            "kind": kind,
+            "limit": limit,
+            "offset": offset,
         },
-                   CASE WHEN s.lon IS NOT NULL
-                        THEN ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) END,
-                   CASE WHEN s.lon IS NOT NULL THEN 'matched' ELSE 'pending' END,
-                   CASE WHEN s.lon IS NOT NULL THEN 'file' END,
-                   CASE WHEN s.lon IS NOT NULL THEN 'housenumber' END
-            FROM stage_accounts s WHERE s.account_id IS NULL ORDER BY s.line
-            RETURNING id
-        ) SELECT count(*) FROM added""")
-    ).scalar_one()
-    total = session.execute(text("SELECT count(*) FROM stage_accounts")).scalar_one()
+    ).mappings()
+    return [AccountRow(**r) for r in rows]
+
+
+def nearby(
+    session: Session,
+    *,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    owner_ids: list[int] | None = None,
+    limit: int = 50,
+) -> list[AccountRow]:
+    """Accounts within ``radius_m`` of a point, with distance; a rep also sees unassigned prospects.
+
+    The GiST index prefilters on a bounding box in degrees; the exact distance is geodesic.
+    """
+    margin = radius_m / 111_320 / max(0.2, abs(math.cos(math.radians(lat))))
+    rows = session.execute(
+        text(f"""
+        WITH here AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS p)
+        SELECT * FROM (
+            {_ROW_SELECT}, ST_Distance(a.geom::geography, here.p::geography) AS distance_m
+            FROM accounts a CROSS JOIN here LEFT JOIN users u ON u.id = a.owner_id
+            WHERE a.geom && ST_Expand(here.p, :margin)
+              AND {_owner_filter(owner_ids, unassigned_prospects=True)}
+        ) s WHERE s.distance_m <= :radius
+        ORDER BY s.priority_score DESC NULLS LAST, s.distance_m LIMIT :limit"""),
+        {
+            "lon": lon,
+            "lat": lat,
+            "margin": margin,
+            "radius": radius_m,
+            "owners": owner_ids,
+            "limit": limit,
+        },
+    ).mappings()
+    return [AccountRow(**r) for r in rows]
+
+
+def get_account(session: Session, account_id: int) -> AccountDetail:
+    """One account with every field; :class:`NotFound` if absent."""
+    row = (
+        session.execute(
+            text("""SELECT a.*, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, u.full_name AS owner_name,
+                       t.name AS territory_name,
+                       (SELECT max(v.occurred_at) FROM activities v
+                         WHERE v.account_id = a.id AND v.kind = 'visit') AS last_visit
+                FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
+                LEFT JOIN territories t ON t.id = a.territory_id WHERE a.id = :id"""),
+            {"id": account_id},
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound("account", account_id)
+    fields = {
+        k: v
+        for k, v in row.items()
+        if k not in ("geom", "lon", "lat", "owner_name", "territory_name", "last_visit")
+    }
+    return AccountDetail(
+        id=row["id"],
+        fields=fields,
+        lon=row["lon"],
+        lat=row["lat"],
+        owner_name=row["owner_name"],
+        territory_name=row["territory_name"],
+        last_visit=row["last_visit"],
+    )
+
+
+def account_360(session: Session, account_id: int, *, months: int = 24) -> Account360:
+    """Details, contacts, monthly sales, activities, alerts and appointments of an account."""
+    detail = get_account(session, account_id)
+    params = {"id": account_id, "months": months}
+    contacts = session.execute(
+        text("""
+        SELECT c.id, c.first_name, c.last_name, c.role, c.phone, c.email, c.notes,
+               coalesce(json_agg(json_build_object('kind', d.kind, 'date', d.date, 'note', d.note))
+                        FILTER (WHERE d.id IS NOT NULL), '[]') AS dates
+        FROM contacts c LEFT JOIN contact_dates d ON d.contact_id = c.id
+        WHERE c.account_id = :id GROUP BY c.id ORDER BY c.last_name"""),
+        params,
+    ).mappings()
+    sales = session.execute(
+        text("""
+        SELECT month, revenue FROM monthly_sales WHERE account_id = :id
+          AND month > (SELECT max(month) FROM monthly_sales WHERE account_id = :id)
+                      - make_interval(months => :months)
+        ORDER BY month"""),
+        params,
+    ).all()
+    activities = session.execute(
+        text("""
+        SELECT v.id, v.kind, v.occurred_at, v.outcome, v.report, u.full_name AS rep_name
+        FROM activities v LEFT JOIN users u ON u.id = v.rep_id
+        WHERE v.account_id = :id ORDER BY v.occurred_at DESC LIMIT 50"""),
+        params,
+    ).mappings()
+    alerts = session.execute(
+        text("""
+        SELECT id, rule_key, period, severity, message, status, created_at FROM alerts
+        WHERE account_id = :id ORDER BY created_at DESC LIMIT 20"""),
+        params,
+    ).mappings()
+    appointments = session.execute(
+        text("""
+        SELECT id, title, starts_at, ends_at, rep_id FROM appointments
+        WHERE account_id = :id ORDER BY starts_at DESC LIMIT 10"""),
+        params,
+    ).mappings()
+    return Account360(
+        account=detail,
+        contacts=[dict(c) for c in contacts],
+        sales=[(m, r) for m, r in sales],
+        activities=[dict(a) for a in activities],
+        alerts=[dict(a) for a in alerts],
+        appointments=[dict(a) for a in appointments],
+    )
+
+
+def search_reports(
+    session: Session, query: str, *, owner_ids: list[int] | None = None, limit: int = 30
+) -> list[ReportHit]:
+    """Visit reports matching ``query`` (French stemming: « remises » finds « remise »)."""
+    rows = session.execute(
+        text(f"""
+        WITH q AS (SELECT websearch_to_tsquery('french', :query) AS tsq)
+        SELECT v.id AS activity_id, a.id AS account_id, a.name AS account_name, v.occurred_at,
+               v.kind, v.rep_id,
+               ts_headline('french', v.report, q.tsq, 'MaxFragments=1, MaxWords=25') AS snippet,
+               ts_rank(v.report_tsv, q.tsq) AS rank
+        FROM activities v CROSS JOIN q JOIN accounts a ON a.id = v.account_id
+        WHERE v.report_tsv @@ q.tsq AND {_owner_filter(owner_ids)}
+        ORDER BY rank DESC, v.occurred_at DESC LIMIT :limit"""),
+        {"query": query, "owners": owner_ids, "limit": limit},
+    ).mappings()
+    return [ReportHit(**r) for r in rows]
+
+
+def _audit(
+    session: Session, actor_id: int | None, action: str, account_id: int, changes: dict[str, Any]
+) -> None:
     session.execute(
         text("""INSERT INTO audit_log (actor_id, action, entity, entity_id, changes)
-                VALUES (:actor, 'import', 'accounts', NULL, CAST(:changes AS jsonb))"""),
-        {"actor": actor_id, "changes": f'{{"inserted": {inserted}, "updated": {n_updated}}}'},
+                VALUES (:actor, :action, 'account', :id, CAST(:changes AS jsonb))"""),
+        {
+            "actor": actor_id,
+            "action": action,
+            "id": str(account_id),
+            "changes": json.dumps(changes, default=str),
+        },
     )
-    return MergeCounts(int(inserted), n_updated, int(total) - int(inserted) - n_updated)
 
 
-def create_sales_stage(session: Session) -> None:
-    """Create the session's temporary staging table for monthly sales."""
-    session.execute(
-        text("""
-        CREATE TEMP TABLE IF NOT EXISTS stage_sales (
-            line int, external_id text, siret text, month date, revenue numeric(14,2)
-        ) ON COMMIT DROP""")
-    )
-    session.execute(text("TRUNCATE stage_sales"))
+def create_account(
+    session: Session, record: AccountRecord, *, actor_id: int | None, owner_id: int | None = None
+) -> int:
+    """Insert one account (pending geocoding unless coordinates are given); return its id."""
+    values = {k: v for k, v in asdict(record).items() if k in EDITABLE}
+    located = record.lon is not None and record.lat is not None
+    new_id = session.execute(
+        text(f"""INSERT INTO accounts ({", ".join(values)}, owner_id, geom, geocode_status,
+                                       geocode_provider)
+                 VALUES ({", ".join(":" + k for k in values)}, :owner,
+                         CASE WHEN :located THEN ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) END,
+                         CASE WHEN :located THEN 'manual' ELSE 'pending' END,
+                         CASE WHEN :located THEN 'user' END)
+                 RETURNING id"""),
+        {**values, "owner": owner_id, "located": located, "lon": record.lon, "lat": record.lat},
+    ).scalar_one()
+    _audit(session, actor_id, "create", new_id, {k: v for k, v in values.items() if v is not None})
+    return int(new_id)
 
 
-def copy_sales(session: Session, records: Iterable[SaleRecord]) -> int:
-    """Stream sales rows into the staging table; return how many were copied."""
-    count = 0
-    cursor = _raw(session).cursor()
-    with cursor.copy(
-        "COPY stage_sales (line, external_id, siret, month, revenue) FROM STDIN"
-    ) as copy:
-        for r in records:
-            copy.write_row((r.line, r.external_id, r.siret, r.month, r.revenue))
-            count += 1
-    return count
+def update_account(
+    session: Session, account_id: int, changes: dict[str, Any], *, actor_id: int | None
+) -> dict[str, tuple[Any, Any]]:
+    """Apply ``changes`` (editable fields only); return {field: (before, after)} that changed.
 
-
-def merge_sales_stage(session: Session) -> tuple[MergeCounts, list[Rejected]]:
-    """Upsert staged sales into ``monthly_sales``; rows naming no known account are rejected."""
-    session.execute(
-        text("""
-        ALTER TABLE stage_sales ADD COLUMN IF NOT EXISTS account_id int;
-        UPDATE stage_sales s SET account_id = a.id FROM accounts a
-         WHERE s.external_id IS NOT NULL AND a.external_id = s.external_id;
-        UPDATE stage_sales s SET account_id = a.id FROM accounts a
-         WHERE s.account_id IS NULL AND s.siret IS NOT NULL AND a.siret = s.siret;
-    """)
-    )
-    missing = session.execute(
-        text("""
-        SELECT line, external_id, siret FROM stage_sales WHERE account_id IS NULL ORDER BY line
-    """)
-    ).all()
-    rejected = [
-        Rejected(line, "external_id" if ext else "siret", "no account with this id", ext or siret)
-        for line, ext, siret in missing
+    A changed address sends the account back to geocoding unless its point is locked.
+    """
+    before = get_account(session, account_id).fields
+    diff = {
+        k: (before.get(k), v) for k, v in changes.items() if k in EDITABLE and before.get(k) != v
+    }
+    if not diff:
+        return {}
+    sets = [
+        f"{k} = :{k}" if k != "opening_hours" else "opening_hours = CAST(:opening_hours AS jsonb)"
+        for k in diff
     ]
-    row = session.execute(
-        text("""
-        WITH staged AS (SELECT * FROM stage_sales WHERE account_id IS NOT NULL),
-        upserted AS (
-            INSERT INTO monthly_sales (account_id, month, revenue)
-            SELECT account_id, month, revenue FROM staged
-            ON CONFLICT (account_id, month) DO UPDATE SET revenue = EXCLUDED.revenue
-             WHERE monthly_sales.revenue IS DISTINCT FROM EXCLUDED.revenue
-            RETURNING (xmax = 0) AS inserted
+    if any(k in ADDRESS for k in diff):
+        sets.append("geom = CASE WHEN location_locked THEN geom END")
+        sets.append(
+            "geocode_status = CASE WHEN location_locked THEN geocode_status ELSE 'pending' END"
         )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-               (SELECT count(*) FROM staged) FROM upserted
-    """)
-    ).one()
-    inserted, updated, total = (int(v) for v in row)
-    return MergeCounts(inserted, updated, total - inserted - updated), rejected
-
-
-EXPORT_COLUMNS = (
-    "id",
-    "external_id",
-    "siret",
-    "name",
-    "address_line1",
-    "address_line2",
-    "postcode",
-    "city",
-    "country",
-    "kind",
-    "sector",
-    "qualification",
-    "employees",
-    "potential_eur_month",
-    "phone",
-    "email",
-    "visit_minutes",
-    "lon",
-    "lat",
-    "geocode_status",
-    "geocode_precision",
-    "owner_email",
-    "territory",
-    "priority_score",
-)
-
-
-def iter_accounts_for_export(
-    session: Session, *, owner_id: int | None = None, batch: int = 5000
-) -> Iterator[dict[str, Any]]:
-    """Accounts as plain rows (server-side cursor: constant memory)."""
-    where = "WHERE a.owner_id = :owner" if owner_id is not None else ""
-    result = session.execute(
-        text(f"""
-        SELECT a.id, a.external_id, a.siret, a.name, a.address_line1, a.address_line2,
-               a.postcode, a.city, a.country, a.kind, a.sector, a.qualification, a.employees,
-               a.potential_eur_month, a.phone, a.email, a.visit_minutes,
-               ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, a.geocode_status, a.geocode_precision,
-               u.email AS owner_email, t.name AS territory, a.priority_score
-        FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
-        LEFT JOIN territories t ON t.id = a.territory_id {where} ORDER BY a.id"""),
-        {"owner": owner_id},
-        execution_options={"yield_per": batch},
+    values = {k: (json.dumps(v) if k == "opening_hours" else v) for k, (_, v) in diff.items()}
+    session.execute(
+        text(f"UPDATE accounts SET {', '.join(sets)}, updated_at = now() WHERE id = :id"),
+        {**values, "id": account_id},
     )
-    for row in result.mappings():
-        yield dict(row)
+    _audit(session, actor_id, "update", account_id, {k: list(v) for k, v in diff.items()})
+    return diff
