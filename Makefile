@@ -21,16 +21,5 @@ serve: setup
 ## Install everything and run every check: ruff, mypy (pure core), import-linter, pytest.
 test: setup check
 
-check: lint typecheck layers pytest
-
-lint:
-	$(VENV)/ruff check fieldcrm tests bench migrations/env.py
-
-typecheck:
-	$(VENV)/mypy $(PURE_CORE)
-
-layers:
-	$(VENV)/lint-imports
-
-pytest:
-	$(VENV)/pytest -q -p no:cacheprovider
+check:
+	@bash scripts/check.sh

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every check, in order; each runs even if an earlier one failed; exit non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+V=.venv/bin
+PURE_CORE="fieldcrm/routing fieldcrm/territories fieldcrm/scoring fieldcrm/costs fieldcrm/geocoding fieldcrm/accounts fieldcrm/auth fieldcrm/geo.py fieldcrm/errors.py"
+failed=()
+step() {
+  local name=$1; shift
+  echo "== $name: $*"
+  if "$@"; then echo "== $name: ok"; else echo "== $name: FAILED"; failed+=("$name"); fi
+}
+step ruff "$V/ruff" check fieldcrm tests bench scripts migrations/env.py
+# shellcheck disable=SC2086
+step mypy "$V/mypy" $PURE_CORE
+step import-linter "$V/lint-imports"
+step pytest "$V/pytest" -q -p no:cacheprovider "$@"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "checks failed: ${failed[*]}"
+  exit 1
+fi
+echo "all checks passed"
