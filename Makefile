@@ -4,7 +4,7 @@ VENV := .venv/bin
 PURE_CORE := fieldcrm/routing fieldcrm/territories fieldcrm/scoring fieldcrm/costs \
              fieldcrm/geocoding fieldcrm/accounts fieldcrm/auth fieldcrm/geo.py fieldcrm/errors.py
 
-.PHONY: setup demo serve test check lint typecheck layers pytest bench
+.PHONY: setup demo serve test check
 
 setup:
 	@bash scripts/setup.sh
