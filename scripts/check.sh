@@ -3,7 +3,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 V=.venv/bin
-PURE_CORE="fieldcrm/routing fieldcrm/territories fieldcrm/scoring fieldcrm/costs fieldcrm/geocoding fieldcrm/accounts fieldcrm/auth fieldcrm/geo.py fieldcrm/errors.py"
+PURE_CORE=""
+for p in fieldcrm/routing fieldcrm/territories fieldcrm/scoring fieldcrm/costs fieldcrm/geocoding \
+         fieldcrm/accounts fieldcrm/auth fieldcrm/maps.py fieldcrm/geo.py fieldcrm/errors.py; do
+  [ -e "$p/__init__.py" ] || [ -f "$p" ] && PURE_CORE="$PURE_CORE $p"
+done
 failed=()
 step() {
   local name=$1; shift
