@@ -117,6 +117,7 @@ def insert_alerts(session: Session) -> int:
             alert_id bigint, action_no int, user_id int, is_cc boolean
         ) ON COMMIT DROP""")
     )
+    session.execute(text("CREATE INDEX ON scoring_recipients (alert_id, action_no)"))
     return int(session.execute(text("SELECT count(*) FROM scoring_new_alerts")).scalar_one())
 
 
@@ -151,6 +152,7 @@ def add_recipients(
         SELECT DISTINCT n.alert_id, :no, r.id, :cc {tail} WHERE n.rule_ref = :ref"""),
         params,
     )
+    session.execute(text("ANALYZE scoring_recipients"))
 
 
 def add_notifications(
@@ -176,23 +178,24 @@ def add_notifications(
                       SELECT s.user_id, s.alert_id, 'sms', u.phone, {texts} {common}
                       WHERE coalesce(btrim(u.phone), '') <> ''"""
         else:
-            sql = f"""INSERT INTO notifications
+            sql = f"""WITH main AS (
+                          SELECT DISTINCT alert_id, user_id FROM scoring_recipients
+                          WHERE action_no = :no AND NOT is_cc
+                      ), copies AS (
+                          SELECT r.alert_id, string_agg(DISTINCT u2.email, ', ') AS cc
+                          FROM scoring_recipients r JOIN users u2 ON u2.id = r.user_id
+                          WHERE r.action_no = :no AND r.is_cc AND u2.email LIKE '%@%'
+                            AND NOT EXISTS (SELECT 1 FROM main m
+                                            WHERE m.alert_id = r.alert_id AND m.user_id = r.user_id)
+                          GROUP BY r.alert_id
+                      )
+                      INSERT INTO notifications
                           (user_id, alert_id, channel, address, cc, subject, body)
                       SELECT s.user_id, s.alert_id, 'email', u.email,
-                             CASE WHEN NOT s.is_cc THEN (
-                                 SELECT string_agg(DISTINCT u2.email, ', ')
-                                 FROM scoring_recipients r2 JOIN users u2 ON u2.id = r2.user_id
-                                 WHERE r2.alert_id = s.alert_id AND r2.action_no = :no
-                                   AND r2.is_cc AND NOT EXISTS (
-                                       SELECT 1 FROM scoring_recipients r3
-                                       WHERE r3.alert_id = s.alert_id AND r3.action_no = :no
-                                         AND NOT r3.is_cc AND r3.user_id = r2.user_id))
-                             END,
-                             {texts} {common}
+                             CASE WHEN NOT s.is_cc THEN c.cc END, {texts} {common}
+                      LEFT JOIN copies c ON c.alert_id = s.alert_id
                       WHERE u.email LIKE '%@%' AND (NOT s.is_cc OR NOT EXISTS (
-                          SELECT 1 FROM scoring_recipients r4
-                          WHERE r4.alert_id = s.alert_id AND r4.action_no = :no
-                            AND NOT r4.is_cc))"""
+                          SELECT 1 FROM main m WHERE m.alert_id = s.alert_id))"""
         session.execute(text(sql), params)
 
 

@@ -33,6 +33,7 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     bands = "ARRAY[" + ", ".join(f"'{b}'" for b in BANDS) + "]"
     band_rank = "array_position(" + bands + ", f.band) - 1"
     sql = f"""
+    CREATE TEMP TABLE scoring_priority ON COMMIT DROP AS
     WITH pts AS (
         SELECT f.account_id, sum(f.points) AS points, max({band_rank}) AS band_rank,
                jsonb_agg(jsonb_build_object('rule', f.rule_ref, 'points', f.points)
@@ -64,24 +65,29 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
                    AS band
         FROM idx
     )
-    UPDATE accounts a
-    SET priority_score = fin.ix, priority_band = fin.band,
-        priority_breakdown = jsonb_build_object(
-            'index', fin.ix, 'band', fin.band, 'rules', fin.rules,
-            'rule_band', ({bands})[fin.band_rank + 1],
-            'rfm', jsonb_build_object('r', fin.r, 'f', fin.f, 'm', fin.m,
-                                      'points', fin.rfm_points),
-            'potential', jsonb_build_object('value', fin.potential,
-                                            'pct', round(fin.pct::numeric, 4),
-                                            'points', fin.pot_points))
+    SELECT fin.account_id, fin.ix, fin.band,
+           jsonb_build_object(
+               'index', fin.ix, 'band', fin.band, 'rules', fin.rules,
+               'rule_band', ({bands})[fin.band_rank + 1],
+               'rfm', jsonb_build_object('r', fin.r, 'f', fin.f, 'm', fin.m,
+                                         'points', fin.rfm_points),
+               'potential', jsonb_build_object('value', fin.potential,
+                                               'pct', round(fin.pct::numeric, 4),
+                                               'points', fin.pot_points)) AS breakdown
     FROM fin
-    WHERE a.id = fin.account_id
-      AND (a.priority_score IS DISTINCT FROM fin.ix OR a.priority_band IS DISTINCT FROM fin.band
-           OR a.priority_breakdown IS NULL
-           OR a.priority_breakdown -> 'rules' IS DISTINCT FROM fin.rules)
+    """
+    update = """
+    UPDATE accounts a
+    SET priority_score = p.ix, priority_band = p.band, priority_breakdown = p.breakdown
+    FROM scoring_priority p
+    WHERE a.id = p.account_id
+      AND (a.priority_score IS DISTINCT FROM p.ix OR a.priority_band IS DISTINCT FROM p.band
+           OR a.priority_breakdown IS DISTINCT FROM p.breakdown)
     """
     params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight}
-    result = session.execute(text(sql), params)
+    session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_priority"))
+    session.execute(text(sql), params)
+    result = session.execute(text(update))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
