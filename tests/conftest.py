@@ -7,6 +7,7 @@ A database that cannot be reached fails the run: no test is skipped for it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,8 @@ from fieldcrm.store import migrate
 from fieldcrm.store.embedded import ensure_local_postgis
 
 DATA = Path(__file__).parent / "data"
+DEMO_TODAY = dt.date(2026, 4, 15)
+"""Reference date of the seeded demo database used by the ``demo_db`` fixture."""
 
 
 def _server_url() -> str:
@@ -57,22 +60,51 @@ def engine(database_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    """A session inside an outer transaction rolled back after the test.
-
-    Services may call ``commit()``: it only releases a savepoint.
-    """
+def _rolled_back_session(engine: Engine) -> Iterator[Session]:
     connection = engine.connect()
     outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False, autoflush=False)
+    session = Session(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        autoflush=False,
+    )
     try:
         yield session
     finally:
         session.close()
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction rolled back after the test.
+
+    Services may call ``commit()``: it only releases a savepoint.
+    """
+    yield from _rolled_back_session(engine)
+
+
+@pytest.fixture(scope="session")
+def demo_engine() -> Iterator[Engine]:
+    """Engine on a second test database holding the demo company as of :data:`DEMO_TODAY`."""
+    from fieldcrm.services.demo import seed_demo
+
+    name = os.environ.get("FIELDCRM_TEST_DB", "fieldcrm_test") + "_demo"
+    url = _recreate(_server_url(), name)
+    migrate.upgrade(url)
+    eng = create_engine(url, future=True)
+    with Session(eng) as session:
+        seed_demo(session, today=DEMO_TODAY, reset=True)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def demo_db(demo_engine: Engine) -> Iterator[Session]:
+    """A rolled-back session on the seeded demo database (seeded once per run)."""
+    yield from _rolled_back_session(demo_engine)
 
 
 @pytest.fixture

@@ -11,16 +11,12 @@ from sqlalchemy.orm import Session
 from fieldcrm.accounts.records import AccountRecord
 from fieldcrm.errors import NotFound
 from fieldcrm.geo import GeoPoint, haversine_m
-from fieldcrm.services.demo import seed_demo
 from fieldcrm.store import accounts
-
-TODAY = dt.date(2026, 4, 15)
 
 
 @pytest.fixture
-def demo(db: Session) -> Session:
-    seed_demo(db, today=TODAY, reset=True)
-    return db
+def demo(demo_db: Session) -> Session:
+    return demo_db
 
 
 def test_nearby_is_within_radius_and_visible_to_the_rep(demo: Session) -> None:
@@ -46,16 +42,30 @@ def test_account_360_and_report_search(demo: Session) -> None:
     assert view.appointments and view.appointments[0]["title"].startswith("Rendez-vous")
     hits = accounts.search_reports(demo, "remises volume", owner_ids=[4])
     assert hits and all("remise" in h.snippet.lower() for h in hits)
-    assert all(demo.execute(text("SELECT owner_id FROM accounts WHERE id=:i"), {"i": h.account_id})
-               .scalar_one() == 4 for h in hits)
+    assert all(
+        demo.execute(
+            text("SELECT owner_id FROM accounts WHERE id=:i"), {"i": h.account_id}
+        ).scalar_one()
+        == 4
+        for h in hits
+    )
     with pytest.raises(NotFound):
         accounts.get_account(demo, 999_999)
 
 
 def test_create_and_update_are_audited_and_address_change_regeocodes(demo: Session) -> None:
     new_id = accounts.create_account(
-        demo, AccountRecord(name="OMEGA SAS", address_line1="1 rue Grimaldi", postcode="98000",
-                            city="Monaco", lon=7.42, lat=43.73), actor_id=3)
+        demo,
+        AccountRecord(
+            name="OMEGA SAS",
+            address_line1="1 rue Grimaldi",
+            postcode="98000",
+            city="Monaco",
+            lon=7.42,
+            lat=43.73,
+        ),
+        actor_id=3,
+    )
     detail = accounts.get_account(demo, new_id)
     assert detail.fields["geocode_status"] == "manual" and detail.lon == pytest.approx(7.42)
     assert accounts.update_account(demo, new_id, {"name": "OMEGA SAS"}, actor_id=3) == {}
@@ -63,6 +73,14 @@ def test_create_and_update_are_audited_and_address_change_regeocodes(demo: Sessi
     assert diff == {"address_line1": ("1 rue Grimaldi", "2 rue Grimaldi")}
     after = accounts.get_account(demo, new_id)
     assert after.fields["geocode_status"] == "pending" and after.lon is None
-    log = demo.execute(text("SELECT action FROM audit_log WHERE entity='account' AND entity_id=:i "
-                            "ORDER BY id"), {"i": str(new_id)}).scalars().all()
+    log = (
+        demo.execute(
+            text(
+                "SELECT action FROM audit_log WHERE entity='account' AND entity_id=:i ORDER BY id"
+            ),
+            {"i": str(new_id)},
+        )
+        .scalars()
+        .all()
+    )
     assert log == ["create", "update"]
