@@ -165,13 +165,10 @@ def _write(session: Session, company: DemoCompany) -> None:
     with raw.cursor().copy("COPY monthly_sales (account_id, month, revenue) FROM STDIN") as copy:
         for row in company.sales:
             copy.write_row(row)
-    session.execute(
-        text(
-            "INSERT INTO activities (account_id, rep_id, kind, occurred_at, outcome, report) "
-            "VALUES (:account_id, :rep_id, :kind, :occurred_at, :outcome, :report)"
-        ),
-        company.activities,
-    )
+    columns = ("account_id", "rep_id", "kind", "occurred_at", "outcome", "report")
+    with raw.cursor().copy(f"COPY activities ({', '.join(columns)}) FROM STDIN") as copy:
+        for activity in company.activities:
+            copy.write_row(tuple(activity[c] for c in columns))
     session.execute(
         text("""
         INSERT INTO appointments (rep_id, account_id, title, starts_at, ends_at, address, geom)
