@@ -28,6 +28,8 @@ ACCOUNT_FIELDS = (
     "lat",
     "notes",
 )
+ADDRESS_FIELDS = ("address_line1", "address_line2", "postcode", "city", "country")
+"""Fields whose change sends an account back to geocoding."""
 SALE_FIELDS = ("external_id", "siret", "month", "revenue")
 
 

@@ -69,6 +69,24 @@ def _record_run(session: Session, report: ImportReport, path: Path, actor_id: in
     )
 
 
+def _finish(
+    session: Session,
+    report: ImportReport,
+    counts: store.MergeCounts,
+    path: Path,
+    actor_id: int | None,
+) -> ImportReport:
+    report.inserted, report.updated, report.unchanged = (
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+    )
+    _record_run(session, report, path, actor_id)
+    session.commit()
+    report.rejected.sort(key=lambda r: r.line)
+    return report
+
+
 def import_accounts(
     session: Session,
     path: Path,
@@ -88,18 +106,10 @@ def import_accounts(
         store.create_account_stage(session)
         store.copy_accounts(session, _split(parse_accounts(rows), report.rejected, progress))
         counts = store.merge_account_stage(session, actor_id=actor_id)
-        report.inserted, report.updated, report.unchanged = (
-            counts.inserted,
-            counts.updated,
-            counts.unchanged,
-        )
-        _record_run(session, report, path, actor_id)
-        session.commit()
+        return _finish(session, report, counts, path, actor_id)
     except BaseException:
         session.rollback()
         raise
-    report.rejected.sort(key=lambda r: r.line)
-    return report
 
 
 def import_sales(
@@ -117,19 +127,11 @@ def import_sales(
         store.create_sales_stage(session)
         store.copy_sales(session, _split(parse_sales(rows), report.rejected, progress))
         counts, unknown = store.merge_sales_stage(session)
-        report.inserted, report.updated, report.unchanged = (
-            counts.inserted,
-            counts.updated,
-            counts.unchanged,
-        )
         report.rejected.extend(unknown)
-        _record_run(session, report, path, actor_id)
-        session.commit()
+        return _finish(session, report, counts, path, actor_id)
     except BaseException:
         session.rollback()
         raise
-    report.rejected.sort(key=lambda r: r.line)
-    return report
 
 
 def export_accounts(session: Session, path: Path, *, owner_id: int | None = None) -> int:

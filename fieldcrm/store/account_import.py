@@ -13,52 +13,17 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.accounts.records import AccountRecord, Rejected, SaleRecord
+from fieldcrm.accounts.records import (
+    ACCOUNT_FIELDS,
+    ADDRESS_FIELDS,
+    AccountRecord,
+    Rejected,
+    SaleRecord,
+)
 
-STAGE_COLUMNS = (
-    "line",
-    "match_key",
-    "external_id",
-    "siret",
-    "name",
-    "address_line1",
-    "address_line2",
-    "postcode",
-    "city",
-    "country",
-    "kind",
-    "sector",
-    "qualification",
-    "employees",
-    "potential_eur_month",
-    "phone",
-    "email",
-    "visit_minutes",
-    "lon",
-    "lat",
-    "notes",
-)
+STAGE_COLUMNS = ("line", "match_key", *ACCOUNT_FIELDS)
 # Columns an import may change; a row whose values are all equal counts as unchanged.
-MERGED = (
-    "external_id",
-    "siret",
-    "name",
-    "address_line1",
-    "address_line2",
-    "postcode",
-    "city",
-    "country",
-    "kind",
-    "sector",
-    "qualification",
-    "employees",
-    "potential_eur_month",
-    "phone",
-    "email",
-    "visit_minutes",
-    "notes",
-)
-ADDRESS = ("address_line1", "address_line2", "postcode", "city", "country")
+MERGED = tuple(f for f in ACCOUNT_FIELDS if f not in ("lon", "lat"))
 
 
 @dataclass(frozen=True)
@@ -95,31 +60,7 @@ def copy_accounts(session: Session, records: Iterable[AccountRecord]) -> int:
     cursor = _raw(session).cursor()
     with cursor.copy(f"COPY stage_accounts ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
         for r in records:
-            copy.write_row(
-                (
-                    r.line,
-                    r.match_key,
-                    r.external_id,
-                    r.siret,
-                    r.name,
-                    r.address_line1,
-                    r.address_line2,
-                    r.postcode,
-                    r.city,
-                    r.country,
-                    r.kind,
-                    r.sector,
-                    r.qualification,
-                    r.employees,
-                    r.potential_eur_month,
-                    r.phone,
-                    r.email,
-                    r.visit_minutes,
-                    r.lon,
-                    r.lat,
-                    r.notes,
-                )
-            )
+            copy.write_row((r.line, r.match_key, *(getattr(r, f) for f in ACCOUNT_FIELDS)))
             count += 1
     return count
 
@@ -151,7 +92,7 @@ def merge_account_stage(session: Session, *, actor_id: int | None) -> MergeCount
         "(s.lon IS NOT NULL AND (a.geom IS NULL OR NOT ST_Equals(a.geom, "
         "ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))))"
     )
-    address_changed = " OR ".join(f"a.{c} IS DISTINCT FROM s.{c}" for c in ADDRESS)
+    address_changed = " OR ".join(f"a.{c} IS DISTINCT FROM s.{c}" for c in ADDRESS_FIELDS)
     updated = session.execute(
         text(f"""
         WITH changed AS (
@@ -277,24 +218,7 @@ def merge_sales_stage(session: Session) -> tuple[MergeCounts, list[Rejected]]:
 
 EXPORT_COLUMNS = (
     "id",
-    "external_id",
-    "siret",
-    "name",
-    "address_line1",
-    "address_line2",
-    "postcode",
-    "city",
-    "country",
-    "kind",
-    "sector",
-    "qualification",
-    "employees",
-    "potential_eur_month",
-    "phone",
-    "email",
-    "visit_minutes",
-    "lon",
-    "lat",
+    *ACCOUNT_FIELDS,
     "geocode_status",
     "geocode_precision",
     "owner_email",

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.accounts.records import AccountRecord
+from fieldcrm.accounts.records import ADDRESS_FIELDS, AccountRecord
 from fieldcrm.errors import NotFound
 
 EDITABLE = (
@@ -35,7 +35,6 @@ EDITABLE = (
     "opening_hours",
     "notes",
 )
-ADDRESS = ("address_line1", "address_line2", "postcode", "city", "country")
 
 
 @dataclass(frozen=True)
@@ -345,7 +344,7 @@ def update_account(
         f"{k} = :{k}" if k != "opening_hours" else "opening_hours = CAST(:opening_hours AS jsonb)"
         for k in diff
     ]
-    if any(k in ADDRESS for k in diff):
+    if any(k in ADDRESS_FIELDS for k in diff):
         sets.append("geom = CASE WHEN location_locked THEN geom END")
         sets.append(
             "geocode_status = CASE WHEN location_locked THEN geocode_status ELSE 'pending' END"
