@@ -199,6 +199,16 @@ def _firings(
         period = period_key(rule.period, as_of)
         points, band = _points(rule)
         n = 0
+        if not any(isinstance(a, Alert | Task) for a in rule.then) and len(report.fired) >= keep:
+            # Priority points and reassignments need no texts: ids are enough.
+            for account_id in facts_store.matching_ids(session, where=where, params=params):
+                n += 1
+                yield alert_store.StagedFiring(
+                    rule.key, rule.key, rule_id, account_id, period, points, band, [], [], []
+                )
+            report.by_rule[rule.key] = n
+            report.firings += n
+            continue
         for facts in facts_store.fetch_facts(session, months=months, where=where, params=params):
             context = template_context(rule, facts, as_of=as_of)
             subjects, bodies, titles = _texts(rule, context)

@@ -39,26 +39,26 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
                jsonb_agg(jsonb_build_object('rule', f.rule_ref, 'points', f.points)
                          ORDER BY f.rule_ref) FILTER (WHERE f.points <> 0) AS rules
         FROM scoring_firings f GROUP BY f.account_id
-    ), q AS (
+    ), q AS MATERIALIZED (
         SELECT account_id, potential,
-               1 + (5 * (rank() OVER (ORDER BY -coalesce(recency_months, {NEVER})) - 1))
-                   / count(*) OVER () AS r,
-               1 + (5 * (rank() OVER (ORDER BY frequency) - 1)) / count(*) OVER () AS f,
-               1 + (5 * (rank() OVER (ORDER BY revenue_12m) - 1)) / count(*) OVER () AS m
+               1 + (5 * (rank() OVER (ORDER BY -coalesce(recency_months, {NEVER})) - 1)) / :n
+                   AS r,
+               1 + (5 * (rank() OVER (ORDER BY frequency) - 1)) / :n AS f,
+               1 + (5 * (rank() OVER (ORDER BY revenue_12m) - 1)) / :n AS m
         FROM {TABLE}
     ), pot AS (
         SELECT account_id, percent_rank() OVER (ORDER BY potential) AS pct
         FROM {TABLE} WHERE potential > 0
-    ), c AS (
+    ), c AS MATERIALIZED (
         SELECT q.account_id, q.potential, q.r, q.f, q.m,
                coalesce(pot.pct, 0)::float8 AS pct,
                coalesce(pts.points, 0) AS points, pts.band_rank,
                coalesce(pts.rules, '[]'::jsonb) AS rules,
-               round((:wr * (q.r + q.f + q.m - 3) / 12.0)::numeric, 2)::float8 AS rfm_points,
-               round((:wp * coalesce(pot.pct, 0))::numeric, 2)::float8 AS pot_points
+               round(CAST(:wr AS float8) * (q.r + q.f + q.m - 3) / 12.0 * 100) / 100 AS rfm_points,
+               round(CAST(:wp AS float8) * coalesce(pot.pct, 0) * 100) / 100 AS pot_points
         FROM q LEFT JOIN pot USING (account_id) LEFT JOIN pts USING (account_id)
-    ), idx AS (
-        SELECT c.*, round((c.points + c.rfm_points + c.pot_points)::numeric, 2)::float8 AS ix
+    ), idx AS MATERIALIZED (
+        SELECT c.*, round((c.points + c.rfm_points + c.pot_points) * 100) / 100 AS ix
         FROM c
     ), fin AS (
         SELECT idx.*, ({bands})[greatest({_band_case("idx.ix")}, coalesce(idx.band_rank, 0)) + 1]
@@ -72,7 +72,7 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
                'rfm', jsonb_build_object('r', fin.r, 'f', fin.f, 'm', fin.m,
                                          'points', fin.rfm_points),
                'potential', jsonb_build_object('value', fin.potential,
-                                               'pct', round(fin.pct::numeric, 4),
+                                               'pct', round(fin.pct * 10000) / 10000,
                                                'points', fin.pot_points)) AS breakdown
     FROM fin
     """
@@ -84,7 +84,8 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
       AND (a.priority_score IS DISTINCT FROM p.ix OR a.priority_band IS DISTINCT FROM p.band
            OR a.priority_breakdown IS DISTINCT FROM p.breakdown)
     """
-    params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight}
+    n = session.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
+    params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight, "n": max(int(n), 1)}
     session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_priority"))
     session.execute(text(sql), params)
     result = session.execute(text(update))
