@@ -33,7 +33,7 @@ def _plain(row: RuleRow) -> StoredRule:
 
 def dump_definition(data: dict[str, Any]) -> str:
     """YAML text of one rule mapping (keys in the author's order, accents kept)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 def list_rules(session: Session, *, enabled_only: bool = False) -> list[StoredRule]:
