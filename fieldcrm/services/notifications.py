@@ -97,7 +97,9 @@ def deliver_pending(
         store.record_attempt(
             session,
             item.id,
-            result,
+            ok=result.ok,
+            error=result.error,
+            provider_ref=result.provider_ref,
             status=status,
             attempt=attempt,
             next_attempt_at=next_at,

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.notify.result import DeliveryResult
-
 
 @dataclass(frozen=True, slots=True)
 class PendingNotification:
@@ -72,8 +70,10 @@ def due(session: Session, *, now: dt.datetime, limit: int = 500) -> list[Pending
 def record_attempt(
     session: Session,
     notification_id: int,
-    result: DeliveryResult,
     *,
+    ok: bool,
+    error: str | None,
+    provider_ref: str | None,
     status: str,
     attempt: int,
     next_attempt_at: dt.datetime | None,
@@ -88,10 +88,10 @@ def record_attempt(
         {
             "id": notification_id,
             "attempt": attempt,
-            "error": result.error,
-            "ref": result.provider_ref,
+            "error": error,
+            "ref": provider_ref,
             "now": now,
-            "dstatus": "sent" if result.ok else "failed",
+            "dstatus": "sent" if ok else "failed",
         },
     )
     session.execute(
@@ -105,9 +105,9 @@ def record_attempt(
             "id": notification_id,
             "status": status,
             "attempt": attempt,
-            "error": result.error,
+            "error": error,
             "next": next_attempt_at,
-            "ok": result.ok,
+            "ok": ok,
             "now": now,
         },
     )
