@@ -21,7 +21,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], EmailMessage]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
         return "250 OK"
@@ -50,7 +50,7 @@ def sms_webhook(status: int = 200) -> Iterator[tuple[str, list[dict[str, Any]]]]
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append({"json": json.loads(body), "auth": self.headers.get("Authorization")})
             self.send_response(status)

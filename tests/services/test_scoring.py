@@ -22,7 +22,7 @@ from fieldcrm.store.tables import (
     Notification,
     Task,
 )
-from tests.services.loopback import free_port, smtp_server, sms_webhook
+from tests.services.loopback import free_port, sms_webhook, smtp_server
 from tests.services.scoring_world import World, add_account, user
 
 AS_OF = dt.date(2026, 4, 2)
@@ -178,7 +178,7 @@ def test_dry_run_lists_what_would_fire_and_writes_nothing(db: Session) -> None:
 def test_failed_delivery_is_retried_later_and_never_lost(db: Session) -> None:
     lambda_world(db)
     scoring.run_rules(db, as_of=AS_OF, settings=cfg())
-    NOW = dt.datetime.now(dt.UTC)  # noqa: N806 (delivery runs on the real clock)
+    NOW = dt.datetime.now(dt.UTC)
     port = free_port()  # nothing listens there yet
     settings = cfg(smtp_port=port, notify_retry_base_s=60, notify_timeout_s=2)
     with sms_webhook(status=503) as (url, _):
