@@ -68,7 +68,6 @@ def build_facts(
     current = add_months(as_of, 0)
     start12 = add_months(as_of, -12)
     start3 = add_months(as_of, -3)
-    first = min([start12, *(add_months(date.fromisoformat(m + "-01"), 0) for m in needed)])
     last = max([current, *(add_months(date.fromisoformat(m + "-01"), 1) for m in needed)])
     params: dict[str, Any] = {
         "as_of": as_of,
@@ -77,7 +76,6 @@ def build_facts(
         "cur": current,
         "s3": start3,
         "s12": start12,
-        "first": first,
         "last": last,
     }
     month_sums = []
@@ -105,12 +103,7 @@ def build_facts(
                    max(month) FILTER (WHERE revenue > 0 AND month < :cur) AS last_sale
                    {"".join(", " + m for m in month_sums)}
             FROM monthly_sales
-            WHERE month >= least(:first, :s12) AND month < :last
-            GROUP BY account_id
-        ), older AS (
-            SELECT account_id, max(month) AS last_sale
-            FROM monthly_sales
-            WHERE revenue > 0 AND month < least(:first, :s12)
+            WHERE month < :last
             GROUP BY account_id
         ), v AS (
             SELECT account_id, max(occurred_at) AS last_visit
@@ -130,14 +123,12 @@ def build_facts(
                coalesce(s.revenue_12m, 0)::float8 AS revenue_12m,
                coalesce(s.frequency, 0) AS frequency,
                (extract(year FROM CAST(:cur AS date)) * 12 + extract(month FROM CAST(:cur AS date))
-                - 1 - (extract(year FROM coalesce(s.last_sale, o.last_sale)) * 12
-                       + extract(month FROM coalesce(s.last_sale, o.last_sale))))::int
+                - 1 - (extract(year FROM s.last_sale) * 12 + extract(month FROM s.last_sale)))::int
                    AS recency_months
                {month_cols}
                {missing}
         FROM accounts a
         LEFT JOIN s ON s.account_id = a.id
-        LEFT JOIN older o ON o.account_id = a.id
         LEFT JOIN v ON v.account_id = a.id
         LEFT JOIN territories t ON t.id = a.territory_id
         LEFT JOIN users u ON u.id = a.owner_id

@@ -109,7 +109,8 @@ def random_world(db: Session, *, as_of: dt.date, n: int = 80, seed: int = 7) -> 
         sales = {}
         if rng.random() < 0.85:
             base = rng.choice([500, 2000, 10_000, 40_000])
-            for m in months:
+            old_only = rng.random() < 0.15  # lapsed clients: recency from older history
+            for m in months[14:] if old_only else months:
                 if rng.random() < 0.8:
                     sales[m] = float(round(base * rng.uniform(0.5, 1.5)))
         visits = [as_of - dt.timedelta(days=rng.randint(0, 700)) for _ in range(rng.randint(0, 3))]
