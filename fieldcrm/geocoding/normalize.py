@@ -1,0 +1,302 @@
+"""French postal address normalisation: one canonical form for lookups and the cache key.
+
+People type ``"12 bd de la Republique, BP 45, 06000 NICE CEDEX 1"``; providers and the cache
+want ``"12 BOULEVARD DE LA REPUBLIQUE"``, ``"06000"``, ``"NICE"``. The canonical form is upper
+case, without accents or punctuation, with street-type and title abbreviations expanded and
+postal-box lines (BP, CS, TSA) and CEDEX mentions removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "NormalizedAddress",
+    "canonical",
+    "city_key",
+    "normalize_address",
+    "normalize_postcode",
+]
+
+# Street types, expanded only where a street type stands (right after the house number).
+STREET_TYPES: dict[str, str] = {
+    "ALL": "ALLEE",
+    "AV": "AVENUE",
+    "AVE": "AVENUE",
+    "AVEN": "AVENUE",
+    "BD": "BOULEVARD",
+    "BLD": "BOULEVARD",
+    "BLVD": "BOULEVARD",
+    "BOUL": "BOULEVARD",
+    "BVD": "BOULEVARD",
+    "CHE": "CHEMIN",
+    "CHEM": "CHEMIN",
+    "CH": "CHEMIN",
+    "CRS": "COURS",
+    "FBG": "FAUBOURG",
+    "FG": "FAUBOURG",
+    "IMP": "IMPASSE",
+    "LOT": "LOTISSEMENT",
+    "MTE": "MONTEE",
+    "PASS": "PASSAGE",
+    "PL": "PLACE",
+    "PLE": "PLACE",
+    "PROM": "PROMENADE",
+    "QU": "QUAI",
+    "R": "RUE",
+    "RES": "RESIDENCE",
+    "RTE": "ROUTE",
+    "SQ": "SQUARE",
+    "TRA": "TRAVERSE",
+    "VC": "VOIE COMMUNALE",
+    "ZA": "ZONE ARTISANALE",
+    "ZAC": "ZONE D AMENAGEMENT CONCERTE",
+    "ZI": "ZONE INDUSTRIELLE",
+}
+
+# Titles and common words, expanded anywhere in a street or city name.
+WORDS: dict[str, str] = {
+    "ST": "SAINT",
+    "STE": "SAINTE",
+    "STS": "SAINTS",
+    "GAL": "GENERAL",
+    "GEN": "GENERAL",
+    "MAL": "MARECHAL",
+    "PDT": "PRESIDENT",
+    "PRES": "PRESIDENT",
+    "DOC": "DOCTEUR",
+    "PR": "PROFESSEUR",
+    "CDT": "COMMANDANT",
+    "CNE": "CAPITAINE",
+    "LT": "LIEUTENANT",
+    "NOTRE DAME": "NOTRE DAME",
+    "ND": "NOTRE DAME",
+}
+
+_REPETITION = {
+    "B": "BIS",
+    "BIS": "BIS",
+    "T": "TER",
+    "TER": "TER",
+    "Q": "QUATER",
+    "QUATER": "QUATER",
+}
+
+# Postal boxes and sorting mentions: "BP 45", "B.P. 45", "CS 70001", "TSA 12345", "CEDEX 1".
+_BOX = re.compile(r"\b(?:BP|B P|CS|TSA|CP)\s*\d+\b")
+_CEDEX = re.compile(r"\bCEDEX\b(?:\s*\d{1,2}\b)?")
+_HOUSE = re.compile(r"^(\d{1,5})(?:\s*(BIS|TER|QUATER|B|T|Q)\b)?(?:\s+\d{1,5}(?=\s+[A-Z]))?\s*")
+# Lines that only hold a complement (building, floor...), not a street.
+_COMPLEMENT = re.compile(
+    r"^(?:BAT|BATIMENT|APPT|APPARTEMENT|ETAGE|ESC|ESCALIER|IMMEUBLE|IMM|ENTREE|CHEZ|"
+    r"C O|ATTN|SERVICE|DEPARTEMENT|BUREAU|LOCAL|HALL|PORTE|TOUR)\b"
+)
+_STREET_WORDS = frozenset(STREET_TYPES.values()) | {
+    "RUE",
+    "AVENUE",
+    "BOULEVARD",
+    "CHEMIN",
+    "PLACE",
+    "ROUTE",
+    "IMPASSE",
+    "QUAI",
+    "COURS",
+    "ALLEE",
+    "SQUARE",
+    "PASSAGE",
+    "VILLA",
+    "CITE",
+    "HAMEAU",
+    "LIEU DIT",
+    "SENTIER",
+    "VOIE",
+    "RUELLE",
+    "MONTEE",
+    "ESPLANADE",
+    "PARVIS",
+}
+
+
+def canonical(text: str | None) -> str:
+    """Upper case, accents and punctuation removed, spaces collapsed.
+
+    Parameters
+    ----------
+    text : str or None
+        Any free text.
+
+    Returns
+    -------
+    str
+        ``"Saint-Étienne-du-Rouvray"`` → ``"SAINT ETIENNE DU ROUVRAY"``; ``None`` → ``""``.
+    """
+    if not text:
+        return ""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.upper()
+    plain = re.sub(r"(?<=\b[A-Z])\.(?=[A-Z]\b)", " ", plain)  # B.P. -> B P
+    plain = re.sub(r"[^A-Z0-9]+", " ", plain)
+    return " ".join(plain.split())
+
+
+def _expand_words(text: str) -> str:
+    words = text.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word == "N" and i + 1 < len(words) and words[i + 1] == "D":
+            out.append("NOTRE")
+            words[i + 1] = "DAME"
+            continue
+        out.append(WORDS.get(word, word))
+    return " ".join(out)
+
+
+def _strip_postal_mentions(text: str) -> str:
+    text = _BOX.sub(" ", text)
+    text = _CEDEX.sub(" ", text)
+    return " ".join(text.split())
+
+
+def city_key(city: str | None) -> str:
+    """Canonical city name for matching: no CEDEX, no box, titles expanded.
+
+    Parameters
+    ----------
+    city : str or None
+        A city as typed (``"St-Etienne Cedex 2"``).
+
+    Returns
+    -------
+    str
+        ``"SAINT ETIENNE"``.
+    """
+    text = _strip_postal_mentions(canonical(city))
+    text = re.sub(r"^\d{5}\s+", "", text)  # a postcode typed into the city field
+    return _expand_words(text)
+
+
+def normalize_postcode(postcode: str | None) -> str:
+    """Five-digit French postcode, or ``""`` when none can be read.
+
+    Parameters
+    ----------
+    postcode : str or None
+        ``"6000"`` (a lost leading zero), ``"75 015"``, ``"F-06000"``.
+
+    Returns
+    -------
+    str
+        ``"06000"``, ``"75015"``, ``"06000"``; ``""`` for anything else.
+    """
+    if not postcode:
+        return ""
+    digits = re.sub(r"\D", "", str(postcode))
+    if len(digits) == 4:
+        digits = "0" + digits
+    return digits if len(digits) == 5 else ""
+
+
+def _street(text: str) -> tuple[str, str]:
+    """Split a canonical street line into (house number, expanded street)."""
+    housenumber = ""
+    match = _HOUSE.match(text)
+    rest = text
+    if match and match.end() < len(text):
+        housenumber = match.group(1)
+        if match.group(2):
+            housenumber += " " + _REPETITION[match.group(2)]
+        rest = text[match.end() :]
+    words = rest.split()
+    if words and words[0] in STREET_TYPES:
+        words[0] = STREET_TYPES[words[0]]
+    return housenumber, _expand_words(" ".join(words))
+
+
+def _is_street_line(text: str) -> bool:
+    if not text or _COMPLEMENT.match(text):
+        return False
+    words = text.split()
+    if words[0].isdigit():
+        return True
+    first = STREET_TYPES.get(words[0], words[0])
+    return first in _STREET_WORDS or (len(words) > 1 and f"{first} {words[1]}" in _STREET_WORDS)
+
+
+@dataclass(frozen=True)
+class NormalizedAddress:
+    """An address in canonical form; ``key`` identifies it in the cache."""
+
+    housenumber: str
+    street: str
+    postcode: str
+    city: str
+
+    @property
+    def street_line(self) -> str:
+        """House number and street (``"12 BIS RUE DE LA PAIX"``)."""
+        return " ".join(p for p in (self.housenumber, self.street) if p)
+
+    @property
+    def key(self) -> str:
+        """Cache key: ``"12 BIS RUE DE LA PAIX|75002|PARIS"``."""
+        return f"{self.street_line}|{self.postcode}|{self.city}"
+
+    @property
+    def query(self) -> str:
+        """One-line free-text query for providers."""
+        return " ".join(p for p in (self.street_line, self.postcode, self.city) if p)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when there is nothing to look up."""
+        return not (self.street or self.postcode or self.city)
+
+
+def normalize_address(
+    line1: str | None,
+    line2: str | None = None,
+    postcode: str | None = None,
+    city: str | None = None,
+) -> NormalizedAddress:
+    """Canonical form of a French postal address.
+
+    Parameters
+    ----------
+    line1, line2 : str or None
+        Address lines as typed; the one that reads as a street (a house number or a street
+        type first) is used, the other (building, floor, BP...) is dropped.
+    postcode : str or None
+        Postcode as typed; when missing, a five-digit number in the city field is used.
+    city : str or None
+        City as typed (``"NICE CEDEX 1"``).
+
+    Returns
+    -------
+    NormalizedAddress
+        Street, postcode and city in canonical form.
+
+    Examples
+    --------
+    >>> normalize_address("12 bd de la République", "BP 45", "06000", "Nice Cedex 1").key
+    '12 BOULEVARD DE LA REPUBLIQUE|06000|NICE'
+    """
+    lines = [_strip_postal_mentions(canonical(line)) for line in (line1, line2)]
+    lines = [line for line in lines if line]
+    street_lines = [line for line in lines if _is_street_line(line)]
+    chosen = street_lines[0] if street_lines else ""
+    if not chosen and lines and not _COMPLEMENT.match(lines[0]):
+        chosen = lines[0]
+    housenumber, street = _street(chosen) if chosen else ("", "")
+    code = normalize_postcode(postcode)
+    raw_city = canonical(city)
+    if not code:
+        found = re.search(r"\b\d{5}\b", raw_city)
+        if found:
+            code = found.group(0)
+    return NormalizedAddress(
+        housenumber=housenumber, street=street, postcode=code, city=city_key(city)
+    )
