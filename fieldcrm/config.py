@@ -30,6 +30,7 @@ class Settings(BaseSettings):
 
     # Web
     secret_key: SecretStr = SecretStr("change-me-in-production")
+    secure_cookies: bool = False  # set true behind HTTPS
     default_language: Literal["fr", "en"] = "fr"
     host: str = "127.0.0.1"
     port: int = 8000

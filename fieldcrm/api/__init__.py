@@ -1,7 +1,9 @@
-"""JSON API routers, one per service module (same name)."""
+"""JSON API routers, one per service module (same name), mounted under ``/api``."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from fieldcrm.api import auth
+
+ROUTERS: list[APIRouter] = [auth.router]

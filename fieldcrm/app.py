@@ -1,0 +1,91 @@
+"""The web application: JSON API under ``/api``, HTML pages, static files, one error table."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldcrm import __version__
+from fieldcrm.api import ROUTERS as API_ROUTERS
+from fieldcrm.config import PROJECT_DIR, Settings, get_settings
+from fieldcrm.errors import FieldcrmError
+from fieldcrm.http.errors import NotAuthenticated, error_body, status_for, unexpected
+from fieldcrm.pages import ROUTERS as PAGE_ROUTERS
+from fieldcrm.pages.errors import error_page
+from fieldcrm.store.db import make_engine, make_sessionmaker
+from fieldcrm.store.embedded import database_url
+
+DESCRIPTION = """Field-sales CRM: accounts, geocoding, territories, day and trip planning around fixed
+appointments, strategic rules and alerts, travel costs. Log in with `POST /api/auth/login` and send
+the token as `Authorization: Bearer …` (browsers use the session cookie)."""
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _fieldcrm_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FieldcrmError)
+    status = status_for(exc)
+    if _is_api(request):
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+        return JSONResponse(error_body(exc), status_code=status, headers=headers)
+    if isinstance(exc, NotAuthenticated):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return error_page(request, status, str(exc))
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _is_api(request):
+        return await request_validation_exception_handler(request, exc)
+    fields = ", ".join(
+        ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        + f" : {e.get('msg')}"
+        for e in exc.errors()
+    )
+    return error_page(request, 422, fields)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    ref, message = unexpected(exc)
+    if _is_api(request):
+        return JSONResponse({"detail": message, "reference": ref}, status_code=500)
+    return error_page(request, 500, message)
+
+
+def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = None) -> FastAPI:
+    """Assemble the app for ``settings`` (``sessions`` lets tests provide their own factory)."""
+    app = FastAPI(
+        title="fieldcrm",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.sessions = sessions or make_sessionmaker(
+        make_engine(settings.database_url or database_url(settings))
+    )
+    for router in API_ROUTERS:
+        app.include_router(router, prefix="/api")
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=PROJECT_DIR / "web" / "static"), name="static")
+    app.add_exception_handler(FieldcrmError, _fieldcrm_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    return app
+
+
+def app_from_settings() -> FastAPI:
+    """Factory for ``uvicorn --factory``: the app on the configured (or embedded) database."""
+    return create_app(get_settings())

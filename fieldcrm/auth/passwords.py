@@ -1,0 +1,35 @@
+"""Password hashing with Argon2id (argon2-cffi)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from fieldcrm.errors import InvalidInput
+
+_HASHER = PasswordHasher()
+MIN_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of ``password``; refuses passwords shorter than :data:`MIN_LENGTH`."""
+    if len(password) < MIN_LENGTH:
+        raise InvalidInput(
+            "password", f"at least {MIN_LENGTH} characters", allowed=f">= {MIN_LENGTH} characters"
+        )
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (a missing or malformed hash never matches)."""
+    if not password_hash:
+        return False
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with weaker parameters than today's."""
+    return _HASHER.check_needs_rehash(password_hash)

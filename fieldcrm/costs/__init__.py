@@ -1,0 +1,1 @@
+"""Travel costs: French mileage scale, trip costs, reports and exports."""

@@ -1,0 +1,66 @@
+"""The one exception → HTTP status table, and the JSON body of an error."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fieldcrm.errors import (
+    Conflict,
+    ExternalServiceError,
+    FieldcrmError,
+    Forbidden,
+    Infeasible,
+    InvalidInput,
+    NotFound,
+)
+
+log = logging.getLogger("fieldcrm.http")
+
+
+class NotAuthenticated(FieldcrmError):
+    """No valid session: the API answers 401, pages redirect to the login form."""
+
+
+STATUS: dict[type[FieldcrmError], int] = {
+    NotAuthenticated: 401,
+    InvalidInput: 422,
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Infeasible: 422,
+    ExternalServiceError: 502,
+}
+
+
+def status_for(exc: FieldcrmError) -> int:
+    """HTTP status of a fieldcrm error (its closest class in :data:`STATUS`, else 400)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def error_body(exc: FieldcrmError) -> dict[str, Any]:
+    """JSON body: ``detail`` message, and for invalid input the faulty ``field`` and every problem."""
+    body: dict[str, Any] = {"detail": str(exc), "error": type(exc).__name__}
+    if isinstance(exc, InvalidInput):
+        body["field"] = exc.field
+        body["problems"] = [
+            {
+                "field": p.field,
+                "message": p.message,
+                "value": None if p.value is None else str(p.value),
+                "allowed": p.allowed,
+            }
+            for p in exc.problems
+        ]
+    return body
+
+
+def unexpected(exc: Exception) -> tuple[str, str]:
+    """Log an unexpected error with a reference; return ``(reference, generic message)``."""
+    ref = uuid.uuid4().hex[:12]
+    log.error("unexpected error, reference %s", ref, exc_info=exc)
+    return ref, f"Erreur interne (référence {ref}) / internal error (reference {ref})"

@@ -1,0 +1,275 @@
+"""Folium maps from plain data: accounts (clustered), a day's route, territories with drawing tools.
+
+Browser libraries are served from ``/static/vendor`` (no CDN), so maps work on a self-hosted
+server without internet access; only the background tiles come from the tile server.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+from folium import plugins
+
+VENDOR = "/static/vendor"
+TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+CLUSTER_ABOVE = 150
+"""Marker counts above this are drawn through a client-side cluster built from a compact array."""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A point on a map: an account, a stop, an appointment, the rep's position."""
+
+    lon: float
+    lat: float
+    label: str
+    kind: str = "account"  # account | prospect | appointment | proposal | visit | home | me
+    url: str | None = None
+    popup: str | None = None  # plain text, escaped when drawn
+    number: int | None = None
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """A polyline (a route) as ``(lon, lat)`` pairs."""
+
+    coords: Sequence[tuple[float, float]]
+    color: str = "#1d4ed8"
+    weight: int = 5
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    """A polygon layer from a GeoJSON geometry."""
+
+    id: int | None
+    label: str
+    geometry: dict[str, Any]
+    color: str = "#7c3aed"
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+COLORS = {
+    "account": "#2563eb",
+    "prospect": "#f59e0b",
+    "appointment": "#dc2626",
+    "proposal": "#16a34a",
+    "visit": "#2563eb",
+    "home": "#374151",
+    "me": "#db2777",
+}
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    """The three parts of a map to place in a page: head assets, container, script."""
+
+    name: str
+    header: str
+    html: str
+    script: str
+
+
+def _localise(element: Any) -> None:
+    """Point an element's JS/CSS at the vendored copies."""
+    local = {
+        "leaflet": f"{VENDOR}/leaflet/leaflet.js",
+        "leaflet_css": f"{VENDOR}/leaflet/leaflet.css",
+        "markerclusterjs": f"{VENDOR}/markercluster/leaflet.markercluster.js",
+        "markercluster": f"{VENDOR}/markercluster/leaflet.markercluster.js",
+        "markerclustercss": f"{VENDOR}/markercluster/MarkerCluster.css",
+        "markerclusterdefaultcss": f"{VENDOR}/markercluster/MarkerCluster.Default.css",
+        "leaflet_draw_js": f"{VENDOR}/leaflet-draw/leaflet.draw.js",
+        "leaflet_draw_css": f"{VENDOR}/leaflet-draw/leaflet.draw.css",
+    }
+    element.default_js = [(k, local[k]) for k, _ in element.default_js if k in local]
+    element.default_css = [(k, local[k]) for k, _ in element.default_css if k in local]
+
+
+def base_map(
+    *, center: tuple[float, float] | None = None, zoom: int = 13, height: str = "100%"
+) -> folium.Map:
+    """An empty map on OSM tiles; ``center`` is ``(lon, lat)`` (default: France)."""
+    lon, lat = center if center else (2.35, 46.6)
+    m = folium.Map(
+        location=[lat, lon],
+        zoom_start=zoom if center else 6,
+        tiles=TILES,
+        attr=ATTRIBUTION,
+        height=height,
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    _localise(m)
+    return m
+
+
+def _popup(marker: Marker) -> str:
+    text = html.escape(marker.label)
+    if marker.url:
+        text = f'<a href="{html.escape(marker.url)}">{text}</a>'
+    if marker.popup:
+        text += "<br>" + html.escape(marker.popup).replace("\n", "<br>")
+    return text
+
+
+def _add_marker(target: Any, marker: Marker) -> None:
+    color = marker.color or COLORS.get(marker.kind, COLORS["account"])
+    if marker.number is not None or marker.kind in ("appointment", "home", "me"):
+        glyph = (
+            str(marker.number)
+            if marker.number is not None
+            else {"appointment": "RDV", "home": "⌂", "me": "●"}[marker.kind]
+        )
+        shape = "border-radius:3px" if marker.kind == "appointment" else "border-radius:50%"
+        icon = folium.DivIcon(
+            html=f'<div class="fc-pin fc-{marker.kind}" style="background:{color};{shape}">{html.escape(glyph)}</div>',
+            icon_size=(28, 28),
+            icon_anchor=(14, 14),
+        )
+        folium.Marker(
+            [marker.lat, marker.lon],
+            icon=icon,
+            tooltip=html.escape(marker.label),
+            popup=_popup(marker),
+        ).add_to(target)
+    else:
+        folium.CircleMarker(
+            [marker.lat, marker.lon],
+            radius=6,
+            color=color,
+            fill=True,
+            fill_opacity=0.8,
+            tooltip=html.escape(marker.label),
+            popup=_popup(marker),
+        ).add_to(target)
+
+
+_FAST_CALLBACK = """function (row) {
+  var m = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 6, color: row[4], fillOpacity: 0.8});
+  var a = document.createElement('a'); a.href = row[3]; a.textContent = row[2];
+  m.bindPopup(a); m.bindTooltip(row[2]);
+  return m;
+}"""
+
+
+def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accounts") -> None:
+    """Add markers; above :data:`CLUSTER_ABOVE` plain account markers are clustered client-side."""
+    special = [
+        mk for mk in markers if mk.number is not None or mk.kind in ("appointment", "home", "me")
+    ]
+    plain = [mk for mk in markers if mk not in special] if special else list(markers)
+    if len(plain) > CLUSTER_ABOVE:
+        data = [
+            [
+                mk.lat,
+                mk.lon,
+                mk.label,
+                mk.url or "#",
+                mk.color or COLORS.get(mk.kind, COLORS["account"]),
+            ]
+            for mk in plain
+        ]
+        cluster = plugins.FastMarkerCluster(
+            data, callback=_FAST_CALLBACK, name=name, options={"chunkedLoading": True}
+        )
+        _localise(cluster)
+        cluster.add_to(m)
+    else:
+        for mk in plain:
+            _add_marker(m, mk)
+    for mk in special:
+        _add_marker(m, mk)
+
+
+def add_lines(m: folium.Map, lines: Sequence[Line]) -> None:
+    """Draw route lines."""
+    for line in lines:
+        if len(line.coords) >= 2:
+            folium.PolyLine(
+                [(lat, lon) for lon, lat in line.coords],
+                color=line.color,
+                weight=line.weight,
+                tooltip=html.escape(line.label) if line.label else None,
+            ).add_to(m)
+
+
+def add_areas(
+    m: folium.Map, areas: Sequence[Area], *, name: str = "territories"
+) -> folium.FeatureGroup:
+    """Draw territory polygons in one feature group (returned, for editing tools)."""
+    group = folium.FeatureGroup(name=name)
+    for area in areas:
+        feature = {
+            "type": "Feature",
+            "geometry": area.geometry,
+            "properties": {"id": area.id, "label": area.label, **area.properties},
+        }
+        folium.GeoJson(
+            feature,
+            style_function=lambda _f, c=area.color: {"color": c, "weight": 2, "fillOpacity": 0.15},
+            tooltip=html.escape(area.label),
+        ).add_to(group)
+    group.add_to(m)
+    return group
+
+
+def add_draw(m: folium.Map) -> plugins.Draw:
+    """Polygon drawing and editing tools (Leaflet.draw); the page script saves what is drawn."""
+    draw = plugins.Draw(
+        export=False,
+        draw_options={
+            "polyline": False,
+            "circle": False,
+            "marker": False,
+            "circlemarker": False,
+            "rectangle": True,
+            "polygon": True,
+        },
+        edit_options={"edit": True, "remove": True},
+    )
+    _localise(draw)
+    draw.add_to(m)
+    return draw
+
+
+def fit(m: folium.Map, points: Sequence[tuple[float, float]]) -> None:
+    """Zoom to show every ``(lon, lat)`` point."""
+    if points:
+        lons = [p[0] for p in points]
+        lats = [p[1] for p in points]
+        m.fit_bounds(
+            [[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20), max_zoom=16
+        )
+
+
+def render(m: folium.Map) -> RenderedMap:
+    """Split a map into head assets, container and script for a Jinja2 page."""
+    figure: Any = m.get_root()
+    figure.render()
+    return RenderedMap(
+        name=m.get_name(),
+        header=figure.header.render(),
+        html=figure.html.render(),
+        script=figure.script.render(),
+    )
+
+
+def markers_json(markers: Sequence[Marker]) -> str:
+    """Markers as JSON for page scripts (offline lists, navigation links)."""
+    return json.dumps(
+        [
+            {"lon": mk.lon, "lat": mk.lat, "label": mk.label, "kind": mk.kind, "url": mk.url}
+            for mk in markers
+        ]
+    )

@@ -1,0 +1,9 @@
+"""HTML routers, one per screen people know."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from fieldcrm.pages import home, login
+
+ROUTERS: list[APIRouter] = [login.router, home.router]

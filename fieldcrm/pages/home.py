@@ -1,0 +1,17 @@
+"""Home: the entry screen of each role."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from fieldcrm.http.deps import CurrentUser
+from fieldcrm.pages.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, actor: CurrentUser) -> HTMLResponse:
+    """Tiles for the screens the actor's role uses."""
+    return render(request, "home.html", actor=actor)

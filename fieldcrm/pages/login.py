@@ -1,0 +1,86 @@
+"""Login, logout and language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from fieldcrm.auth.tokens import DEFAULT_MAX_AGE_S, issue_token
+from fieldcrm.errors import FieldcrmError
+from fieldcrm.http.deps import SESSION_COOKIE, SessionDep, SettingsDep
+from fieldcrm.http.i18n import LANG_COOKIE, LANGUAGES
+from fieldcrm.pages.templating import render
+from fieldcrm.services import users
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after login (no open redirect)."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or urlparse(target).netloc
+    ):
+        return "/"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    """The login form."""
+    return render(request, "login.html", {"next": _safe_next(next), "error": None, "email": ""})
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> HTMLResponse | RedirectResponse:
+    """Check the credentials; on success set the session cookie and go on."""
+    try:
+        actor = users.authenticate(session, email=email, password=password)
+    except FieldcrmError:
+        context = {
+            "next": _safe_next(next),
+            "error": "E-mail ou mot de passe incorrect.",
+            "email": email,
+        }
+        return render(request, "login.html", context, status_code=401)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    token = issue_token(actor.id, secret=settings.secret_key.get_secret_value())
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=DEFAULT_MAX_AGE_S,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+@router.get("/logout")
+def logout() -> RedirectResponse:
+    """Forget the session and show the login form."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/langue/{language}")
+def switch_language(language: str, request: Request) -> RedirectResponse:
+    """Remember the interface language in a cookie and go back."""
+    referer = request.headers.get("referer") or "/"
+    response = RedirectResponse(_safe_next(urlparse(referer).path or "/"), status_code=303)
+    if language in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
+    return response

@@ -1,0 +1,87 @@
+"""Jinja2 rendering in the request's language, with the navigation of the actor's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import PROJECT_DIR
+from fieldcrm.http.i18n import request_language, translations
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(PROJECT_DIR / "web" / "templates"),
+    autoescape=True,
+    extensions=["jinja2.ext.i18n"],
+)
+_ENV.install_null_translations()  # type: ignore[attr-defined]
+TEMPLATES = Jinja2Templates(env=_ENV)
+
+# (path, French label, roles); labels are msgids translated in the template.
+NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("/journee", "Ma journée", frozenset({Role.REP})),
+    ("/autour", "Autour de moi", frozenset({Role.REP, Role.MANAGER})),
+    ("/tournee", "Tournée", frozenset({Role.REP, Role.MANAGER})),
+    ("/comptes", "Comptes", frozenset(Role)),
+    ("/territoires", "Territoires", frozenset({Role.MANAGER, Role.ADMIN, Role.DISPATCHER})),
+    ("/affectations", "Affectations", frozenset({Role.DISPATCHER, Role.MANAGER, Role.ADMIN})),
+    ("/regles", "Règles", frozenset({Role.MANAGER, Role.ADMIN})),
+    ("/alertes", "Alertes", frozenset(Role)),
+    ("/frais", "Frais", frozenset({Role.REP, Role.MANAGER, Role.ADMIN})),
+    ("/rgpd", "RGPD", frozenset({Role.ADMIN})),
+)
+
+
+def available_paths() -> set[str]:
+    """Paths of the screens mounted in the app (navigation only lists those)."""
+    from fieldcrm.pages import ROUTERS
+
+    return {getattr(route, "path", "") for router in ROUTERS for route in router.routes}
+
+
+def navigation(actor: Actor | None) -> list[tuple[str, str]]:
+    """Menu entries for ``actor``: the screens their role uses."""
+    if actor is None:
+        return []
+    mounted = available_paths()
+    return [
+        (path, label)
+        for path, label, roles in NAVIGATION
+        if actor.role in roles and path in mounted
+    ]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    actor: Actor | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render ``template`` in the request's language."""
+    settings = request.app.state.settings
+    language = request_language(
+        request, preferred=actor.language if actor else None, default=settings.default_language
+    )
+    tr = translations(language)
+
+    def gettext(message: str, **values: Any) -> str:
+        translated = tr.gettext(message)
+        return translated % values if values else translated
+
+    full = {
+        "actor": actor,
+        "lang": language,
+        "gettext": gettext,
+        "ngettext": tr.ngettext,
+        "_": gettext,
+        "nav": navigation(actor),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    return TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)

@@ -1,0 +1,75 @@
+"""The authorisation table, role by role."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fieldcrm.auth import policy
+from fieldcrm.auth.passwords import hash_password, needs_rehash, verify_password
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.auth.tokens import issue_token, read_token
+from fieldcrm.errors import Forbidden, InvalidInput
+
+REP = Actor(4, Role.REP, "Camille")
+OTHER_REP = Actor(5, Role.REP, "Julien")
+MANAGER = Actor(1, Role.MANAGER, "Claire", frozenset({4, 5}))
+DISPATCHER = Actor(2, Role.DISPATCHER, "Karim")
+ADMIN = Actor(3, Role.ADMIN, "Admin")
+
+
+def test_reps_reach_their_own_accounts_and_unassigned_ones_only() -> None:
+    assert policy.can(REP, "account.read", owner_id=4)
+    assert policy.can(REP, "account.read", owner_id=None)
+    assert not policy.can(REP, "account.read", owner_id=5)
+    with pytest.raises(Forbidden, match=r"account\.edit"):
+        policy.require(REP, "account.edit", owner_id=5)
+
+
+def test_managers_reach_their_team_not_others() -> None:
+    assert policy.can(MANAGER, "plan", owner_id=5)
+    assert not policy.can(MANAGER, "plan", owner_id=6)
+    assert policy.can(MANAGER, "rules.edit")
+
+
+def test_office_roles() -> None:
+    assert policy.can(DISPATCHER, "assign")
+    assert not policy.can(REP, "assign")
+    assert not policy.can(DISPATCHER, "rules.edit")
+    assert not policy.can(MANAGER, "users.admin")
+    assert policy.can(ADMIN, "users.admin")
+
+
+@given(owner=st.one_of(st.none(), st.integers(min_value=1, max_value=50)))
+def test_admin_may_do_everything(owner: int | None) -> None:
+    assert all(policy.can(ADMIN, action, owner_id=owner) for action in policy.RULES)
+
+
+def test_visible_owners() -> None:
+    assert policy.visible_owner_ids(ADMIN) is None
+    assert policy.visible_owner_ids(MANAGER) == {1, 4, 5}
+    assert policy.visible_owner_ids(REP) == {4}
+
+
+def test_unknown_role_is_named() -> None:
+    with pytest.raises(InvalidInput, match="role"):
+        Actor(1, "boss")  # type: ignore[arg-type]
+
+
+def test_passwords_hash_and_verify() -> None:
+    digest = hash_password("correct horse")
+    assert verify_password(digest, "correct horse")
+    assert not verify_password(digest, "wrong horse")
+    assert not verify_password(None, "x")
+    assert not verify_password("not-a-hash", "x")
+    assert not needs_rehash(digest)
+    with pytest.raises(InvalidInput, match="password"):
+        hash_password("short")
+
+
+def test_tokens_are_signed() -> None:
+    token = issue_token(7, secret="s3cret")
+    assert read_token(token, secret="s3cret") == 7
+    assert read_token(token, secret="other") is None
+    assert read_token(token + "x", secret="s3cret") is None

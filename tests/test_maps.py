@@ -1,0 +1,50 @@
+"""Maps render from plain data with local assets; many accounts are clustered."""
+
+from __future__ import annotations
+
+from fieldcrm import maps
+
+
+def test_map_uses_vendored_assets_and_osm_attribution() -> None:
+    m = maps.base_map(center=(7.42, 43.73))
+    maps.add_markers(m, [maps.Marker(7.42, 43.73, "LAMBDA <SARL>", url="/comptes/1")])
+    rendered = maps.render(m)
+    assert "/static/vendor/leaflet/leaflet.js" in rendered.header
+    assert "cdn" not in rendered.header.lower()
+    assert "OpenStreetMap" in rendered.script
+    assert "LAMBDA &lt;SARL&gt;" in rendered.script
+    assert rendered.name in rendered.html
+
+
+def test_many_markers_are_clustered_client_side() -> None:
+    m = maps.base_map(center=(7.42, 43.73))
+    markers = [maps.Marker(7.0 + i * 1e-5, 43.7, f"A{i}") for i in range(5000)]
+    maps.add_markers(m, [*markers, maps.Marker(7.43, 43.74, "RDV", kind="appointment")])
+    rendered = maps.render(m)
+    assert "markercluster" in rendered.header
+    assert rendered.script.count("L.circleMarker") == 1  # one callback, not 5000 markers
+    assert "A4999" in rendered.script
+    assert "RDV" in rendered.script
+
+
+def test_route_and_draw_tools() -> None:
+    m = maps.base_map(center=(7.42, 43.73))
+    maps.add_lines(m, [maps.Line([(7.42, 43.73), (7.43, 43.74)], label="route")])
+    maps.add_areas(
+        m,
+        [
+            maps.Area(
+                1,
+                "Monaco",
+                {
+                    "type": "Polygon",
+                    "coordinates": [[[7.4, 43.7], [7.5, 43.7], [7.5, 43.8], [7.4, 43.7]]],
+                },
+            )
+        ],
+    )
+    maps.add_draw(m)
+    rendered = maps.render(m)
+    assert "L.polyline" in rendered.script
+    assert "leaflet.draw.js" in rendered.header
+    assert "Monaco" in rendered.script

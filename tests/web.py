@@ -1,0 +1,44 @@
+"""Shared helpers for API and page tests: the real app on the rolled-back demo session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from fieldcrm.app import create_app
+from fieldcrm.config import Settings
+from fieldcrm.http.deps import get_session
+
+PASSWORD = "demo1234"
+EMAILS = {
+    1: "claire.lefevre@cafes-riviera.fr",
+    2: "karim.benali@cafes-riviera.fr",
+    3: "admin@cafes-riviera.fr",
+    4: "camille.martin@cafes-riviera.fr",
+    5: "julien.bernard@cafes-riviera.fr",
+    6: "sophie.durand@cafes-riviera.fr",
+}
+
+
+def make_client(session: Session, *, raise_server_exceptions: bool = False) -> TestClient:
+    """The real app whose requests use ``session``."""
+    settings = Settings(database_url="postgresql+psycopg://unused/unused", _env_file=None)
+    app = create_app(settings, sessions=sessionmaker())
+    app.dependency_overrides[get_session] = lambda: session
+    return TestClient(app, raise_server_exceptions=raise_server_exceptions)
+
+
+@contextmanager
+def logged_in(session: Session, user_id: int) -> Iterator[TestClient]:
+    """A client logged in (cookie and bearer token) as a demo user."""
+    client = make_client(session)
+    response = client.post("/api/auth/login", json={"email": EMAILS[user_id], "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+    yield client
+
+
+ClientFactory = Callable[[int], TestClient]
