@@ -35,16 +35,12 @@ def translations(language: str) -> NullTranslations:
 
 
 def request_language(request: Request, *, preferred: str | None = None, default: str = "fr") -> str:
-    """Language of a request: ``?lang=``, then the language cookie, the user's choice, Accept-Language."""
-    for candidate in (
-        request.query_params.get("lang"),
-        request.cookies.get(LANG_COOKIE),
-        preferred,
-    ):
+    """Language of a request: ``?lang=``, the language cookie, the user's choice, else ``default``.
+
+    The browser's Accept-Language is not followed: the interface is French unless someone
+    chooses English.
+    """
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), preferred):
         if candidate in LANGUAGES:
             return candidate
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
     return default
