@@ -1,0 +1,278 @@
+"""Offline gazetteer: postcode + city → the commune's point, with no network.
+
+Built once from the shipped communes CSV (35 014 communes and municipal arrondissements,
+COG 2026) and kept in memory. It understands cities as people type them: accents dropped,
+``ST``/``STE``, hyphens or spaces, ``CEDEX``, wrong case, ``PARIS 15E`` or
+``PARIS`` + ``75015`` for arrondissements, a postcode shared by several communes, a commune
+with several postcodes, and small typos. Results always have precision ``"municipality"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from fieldcrm.errors import InvalidInput
+from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.normalize import city_key, normalize_postcode
+
+__all__ = ["COMMUNES_CSV", "Commune", "Gazetteer", "GazetteerMatch", "load_gazetteer"]
+
+COMMUNES_CSV = Path(__file__).resolve().parent.parent / "data" / "communes" / "communes_france.csv"
+
+_ARRONDISSEMENT = re.compile(
+    r"^(PARIS|LYON|MARSEILLE)\s+(\d{1,2})\s*(?:E|EME|ER|ERE|IEME)?(?:\s+ARRONDISSEMENT)?$"
+)
+_ARR_BASE = {"PARIS": 75100, "LYON": 69380, "MARSEILLE": 13200}
+_ARR_COUNT = {"PARIS": 20, "LYON": 9, "MARSEILLE": 16}
+
+
+@dataclass(frozen=True)
+class Commune:
+    """One commune or municipal arrondissement of the communes file."""
+
+    insee: str
+    name: str
+    key: str
+    postcodes: tuple[str, ...]
+    department: str
+    parent: str
+    population: int
+    point: GeoPoint
+
+
+@dataclass(frozen=True)
+class GazetteerMatch:
+    """A commune found for a postcode/city pair.
+
+    ``score`` is 1.0 for an exact name within the postcode and lower for guesses (typo,
+    postcode only, name only); ``note`` says which rule matched.
+    """
+
+    commune: Commune
+    postcode: str
+    score: float
+    note: str
+
+    @property
+    def label(self) -> str:
+        """``"06000 Nice"``."""
+        return f"{self.postcode} {self.commune.name}".strip()
+
+
+def _unit_vectors(lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    lon = np.radians(lons)
+    lat = np.radians(lats)
+    return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+
+
+class Gazetteer:
+    """In-memory index of communes by postcode and by name, plus a KD-tree for reverse lookup.
+
+    Parameters
+    ----------
+    communes : list of Commune
+        Usually from :func:`load_gazetteer`.
+    """
+
+    def __init__(self, communes: list[Commune]) -> None:
+        if not communes:
+            raise InvalidInput("communes", "the gazetteer needs at least one commune", value=0)
+        self.communes = communes
+        self.by_insee = {c.insee: c for c in communes}
+        self._by_postcode: dict[str, list[Commune]] = defaultdict(list)
+        self._by_key: dict[str, list[Commune]] = defaultdict(list)
+        self._keys_by_department: dict[str, list[str]] = defaultdict(list)
+        self._departments_of_prefix: dict[str, set[str]] = defaultdict(set)
+        self._children: dict[str, list[Commune]] = defaultdict(list)
+        for commune in communes:
+            for code in commune.postcodes:
+                self._by_postcode[code].append(commune)
+                self._departments_of_prefix[code[:2]].add(commune.department)
+            self._by_key[commune.key].append(commune)
+            self._keys_by_department[commune.department].append(commune.key)
+            if commune.parent:
+                self._children[commune.parent].append(commune)
+        self._all_keys = sorted(self._by_key)
+        vectors = _unit_vectors(
+            np.array([c.point.lon for c in communes]), np.array([c.point.lat for c in communes])
+        )
+        self._tree = cKDTree(vectors)
+        self._cached_lookup = lru_cache(maxsize=65536)(self._lookup)
+
+    def __len__(self) -> int:
+        return len(self.communes)
+
+    # ----------------------------------------------------------------- forward
+    def lookup(self, postcode: str | None, city: str | None) -> GazetteerMatch | None:
+        """Find the commune of a postcode/city pair as typed.
+
+        Parameters
+        ----------
+        postcode : str or None
+            Postcode as typed (``"6000"``, ``"75 015"``).
+        city : str or None
+            City as typed (``"st etienne cedex 2"``, ``"Paris 15e"``).
+
+        Returns
+        -------
+        GazetteerMatch or None
+            The commune with a score in (0, 1], or None when neither the postcode nor the
+            city is known.
+        """
+        return self._cached_lookup(normalize_postcode(postcode), city_key(city))
+
+    def _lookup(self, code: str, key: str) -> GazetteerMatch | None:
+        arrondissement = self._arrondissement(key)
+        if arrondissement is not None:
+            pc = code if code in arrondissement.postcodes else arrondissement.postcodes[0]
+            return GazetteerMatch(arrondissement, pc, 1.0, "arrondissement")
+        candidates = self._by_postcode.get(code, [])
+        if not key:
+            if not candidates:
+                return None
+            best = self._most_populous(candidates, code)
+            score = 0.9 if len(candidates) == 1 else 0.6
+            return GazetteerMatch(best, code, score, "postcode only")
+        exact = [c for c in candidates if c.key == key]
+        if exact:
+            return GazetteerMatch(self._refine(exact[0], code), code, 1.0, "postcode and name")
+        if candidates:
+            scored = [(self._similarity(key, c.key), c) for c in candidates]
+            ratio, best = max(scored, key=lambda item: (item[0], item[1].population))
+            if ratio >= 0.75:
+                return GazetteerMatch(
+                    self._refine(best, code), code, round(0.5 + 0.4 * ratio, 3), "close name"
+                )
+        departments = self._departments_of_prefix.get(code[:2], set()) if code else set()
+        named = self._by_key.get(key, [])
+        in_department = [c for c in named if c.department in departments]
+        if in_department:
+            best = self._most_populous(in_department, "")
+            return GazetteerMatch(best, best.postcodes[0], 0.8, "name in postcode's département")
+        if named and not candidates:
+            best = self._most_populous(named, "")
+            score = 0.7 if len(named) == 1 else 0.5
+            return GazetteerMatch(best, best.postcodes[0], score, "name only")
+        fuzzy = self._fuzzy_name(key, departments)
+        if fuzzy is not None:
+            return GazetteerMatch(fuzzy, fuzzy.postcodes[0], 0.6, "close name in département")
+        if candidates:
+            best = self._most_populous(candidates, code)
+            return GazetteerMatch(best, code, 0.4, "postcode only, city not recognised")
+        if named:
+            best = self._most_populous(named, "")
+            return GazetteerMatch(best, best.postcodes[0], 0.4, "name only, postcode unknown")
+        return None
+
+    def _arrondissement(self, key: str) -> Commune | None:
+        match = _ARRONDISSEMENT.match(key)
+        if not match:
+            return None
+        city, number = match.group(1), int(match.group(2))
+        if not 1 <= number <= _ARR_COUNT[city]:
+            return None
+        return self.by_insee.get(str(_ARR_BASE[city] + number))
+
+    def _refine(self, commune: Commune, code: str) -> Commune:
+        """Paris/Lyon/Marseille + a postcode → the arrondissement of that postcode."""
+        for child in self._children.get(commune.insee, []):
+            if code in child.postcodes:
+                return child
+        return commune
+
+    def _most_populous(self, communes: list[Commune], code: str) -> Commune:
+        best = max(communes, key=lambda c: c.population)
+        return self._refine(best, code) if code else best
+
+    @staticmethod
+    def _similarity(key: str, other: str) -> float:
+        if other.startswith(key + " ") or key.startswith(other + " "):
+            return 0.85
+        if key.replace(" ", "") == other.replace(" ", ""):
+            return 0.98
+        return difflib.SequenceMatcher(None, key, other, autojunk=False).ratio()
+
+    def _fuzzy_name(self, key: str, departments: set[str]) -> Commune | None:
+        if departments:
+            pool = [k for d in departments for k in self._keys_by_department[d]]
+        else:
+            pool = [k for k in self._all_keys if k[:1] == key[:1]]
+        close = difflib.get_close_matches(key, pool, n=1, cutoff=0.8)
+        if not close:
+            return None
+        named = self._by_key[close[0]]
+        in_department = [c for c in named if not departments or c.department in departments]
+        return self._most_populous(in_department or named, "")
+
+    # ----------------------------------------------------------------- reverse
+    def nearest(self, point: GeoPoint) -> tuple[Commune, float]:
+        """The commune whose centre is nearest to ``point``, and the distance in metres.
+
+        Parameters
+        ----------
+        point : GeoPoint
+            Any point.
+
+        Returns
+        -------
+        tuple of (Commune, float)
+            Nearest commune centre (arrondissements preferred over their parent city) and the
+            great-circle distance to it.
+        """
+        vector = _unit_vectors(np.array([point.lon]), np.array([point.lat]))
+        chord, index = self._tree.query(vector[0], k=2)
+        picks = [self.communes[int(i)] for i in np.atleast_1d(index)]
+        chords = [float(c) for c in np.atleast_1d(chord)]
+        for commune, distance in zip(picks, chords, strict=True):
+            if not self._children.get(commune.insee):
+                return commune, 2 * 6_371_008.8 * math.asin(min(1.0, distance / 2))
+        return picks[0], 2 * 6_371_008.8 * math.asin(min(1.0, chords[0] / 2))
+
+
+def _read_communes(path: Path) -> list[Commune]:
+    communes: list[Commune] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if not row["latitude"] or not row["longitude"]:
+                continue
+            communes.append(
+                Commune(
+                    insee=row["code_insee"],
+                    name=row["nom"],
+                    key=city_key(row["nom"]),
+                    postcodes=tuple(p for p in row["codes_postaux"].split("|") if p),
+                    department=row["code_departement"],
+                    parent=row["commune_parent"] or "",
+                    population=int(row["population"] or 0),
+                    point=GeoPoint(float(row["longitude"]), float(row["latitude"])),
+                )
+            )
+    return communes
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: Path = COMMUNES_CSV) -> Gazetteer:
+    """The gazetteer built from a communes CSV, loaded once per process.
+
+    Parameters
+    ----------
+    path : Path
+        Communes CSV (columns ``code_insee, nom, type, commune_parent, code_departement,
+        codes_postaux, population, latitude, longitude``); defaults to the shipped file.
+
+    Returns
+    -------
+    Gazetteer
+        The shared in-memory index.
+    """
+    return Gazetteer(_read_communes(path))
