@@ -1,0 +1,188 @@
+"""The provider chain: providers tried in order, the offline gazetteer as the last resort.
+
+The first answer good enough to be "matched" wins; otherwise the finest answer seen is kept
+(and flagged by :func:`~fieldcrm.geocoding.quality.assess`). A provider that fails is noted
+and skipped, so a dead network still ends on the gazetteer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from fieldcrm.errors import ExternalServiceError, InvalidInput
+from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.gazetteer import Gazetteer
+from fieldcrm.geocoding.model import Assessment, GeocodeResult
+from fieldcrm.geocoding.normalize import NormalizedAddress
+from fieldcrm.geocoding.providers import Provider, ProviderSpec, build_provider, parse_spec
+from fieldcrm.geocoding.quality import assess
+
+__all__ = ["ChainOutcome", "GeocoderChain", "OfflineProvider", "build_chain"]
+
+
+class OfflineProvider:
+    """The gazetteer behind the provider interface (precision "municipality")."""
+
+    name = "offline"
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def geocode(self, address: NormalizedAddress) -> GeocodeResult | None:
+        """The commune of the address's postcode and city, or None."""
+        match = self.gazetteer.lookup(address.postcode, address.city)
+        if match is None:
+            return None
+        return GeocodeResult(
+            provider=self.name,
+            point=match.commune.point,
+            precision="municipality",
+            score=match.score,
+            label=match.label,
+            citycode=match.commune.insee,
+            postcode=match.postcode,
+        )
+
+    def reverse(self, point: GeoPoint) -> GeocodeResult | None:
+        """The nearest commune centre."""
+        commune, _ = self.gazetteer.nearest(point)
+        return GeocodeResult(
+            provider=self.name,
+            point=commune.point,
+            precision="municipality",
+            score=1.0,
+            label=f"{commune.postcodes[0]} {commune.name}",
+            citycode=commune.insee,
+            postcode=commune.postcodes[0],
+        )
+
+
+@dataclass(frozen=True)
+class ChainOutcome:
+    """The chosen answer (or None), its assessment, who was asked and what failed."""
+
+    result: GeocodeResult | None
+    assessment: Assessment
+    asked: tuple[str, ...] = ()
+    errors: tuple[str, ...] = field(default=())
+
+
+class GeocoderChain:
+    """Providers tried in order.
+
+    Parameters
+    ----------
+    providers : sequence of Provider
+        In the order of the settings; usually ends with :class:`OfflineProvider`.
+    threshold : float
+        Review threshold passed to :func:`~fieldcrm.geocoding.quality.assess`.
+    """
+
+    def __init__(self, providers: Sequence[Provider], *, threshold: float) -> None:
+        if not providers:
+            raise InvalidInput("geocoders", "at least one provider is needed", value=[])
+        self.providers = list(providers)
+        self.threshold = threshold
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Provider names in order."""
+        return tuple(p.name for p in self.providers)
+
+    @property
+    def online(self) -> bool:
+        """True when some provider is not the offline gazetteer."""
+        return any(p.name != OfflineProvider.name for p in self.providers)
+
+    def geocode(self, address: NormalizedAddress) -> ChainOutcome:
+        """Geocode one address through the chain.
+
+        Parameters
+        ----------
+        address : NormalizedAddress
+            What to look up.
+
+        Returns
+        -------
+        ChainOutcome
+            The first "matched" answer, else the finest (then best-scored) one, else None;
+            provider failures are listed in ``errors`` and quoted in a failure's reason.
+        """
+        asked: list[str] = []
+        errors: list[str] = []
+        best: GeocodeResult | None = None
+        if not address.is_empty:
+            for provider in self.providers:
+                asked.append(provider.name)
+                try:
+                    result = provider.geocode(address)
+                except ExternalServiceError as exc:
+                    errors.append(str(exc))
+                    continue
+                if result is None:
+                    continue
+                verdict = assess(result, address, threshold=self.threshold)
+                if verdict.status == "matched":
+                    return ChainOutcome(result, verdict, tuple(asked), tuple(errors))
+                if best is None or (result.rank, result.score) > (best.rank, best.score):
+                    best = result
+        verdict = assess(best, address, threshold=self.threshold, errors=errors)
+        return ChainOutcome(best, verdict, tuple(asked), tuple(errors))
+
+    def reverse(self, point: GeoPoint) -> GeocodeResult | None:
+        """Nearest address: the first provider that answers (the gazetteer gives the commune)."""
+        for provider in self.providers:
+            try:
+                result = provider.reverse(point)
+            except ExternalServiceError:
+                continue
+            if result is not None:
+                return result
+        return None
+
+
+def build_chain(
+    entries: Sequence[str],
+    *,
+    gazetteer: Gazetteer,
+    threshold: float,
+    offline_only: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    **options: object,
+) -> GeocoderChain:
+    """The chain described by the settings' provider list.
+
+    Parameters
+    ----------
+    entries : sequence of str
+        ``["ban", "nominatim=http://127.0.0.1:8080", "offline"]``; ``offline`` is the
+        gazetteer and is appended when missing so a dead network still ends somewhere.
+    gazetteer : Gazetteer
+        The offline index.
+    threshold : float
+        Review threshold.
+    offline_only : bool
+        Keep only the gazetteer (no network).
+    sleep : callable
+        Waits between retries.
+    **options
+        :class:`ProviderSpec` fields for online providers (timeout_s, api_key...).
+
+    Returns
+    -------
+    GeocoderChain
+    """
+    providers: list[Provider] = []
+    for entry in entries:
+        if entry.strip().lower() == "offline":
+            providers.append(OfflineProvider(gazetteer))
+            continue
+        if offline_only:
+            continue
+        spec: ProviderSpec = parse_spec(entry, **options)
+        providers.append(build_provider(spec, sleep=sleep))
+    if not any(p.name == OfflineProvider.name for p in providers):
+        providers.append(OfflineProvider(gazetteer))
+    return GeocoderChain(providers, threshold=threshold)
