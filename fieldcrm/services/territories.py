@@ -91,6 +91,12 @@ def create_territory(
     return new_id, repairs
 
 
+def _units_source(*groups: Sequence[str]) -> str:
+    labels = ("communes", "postcodes", "departements")
+    parts = [f"{k}={','.join(v)}" for k, v in zip(labels, groups, strict=True) if v]
+    return "units: " + "; ".join(parts)
+
+
 def build_territory(
     session: Session,
     *,
@@ -115,7 +121,7 @@ def build_territory(
         rep_id=rep_id,
         priority=priority,
         color=color,
-        source="units: " + built.description,
+        source=_units_source(communes, postcodes, departements),
     )
     session.commit()
     return new_id
@@ -181,8 +187,8 @@ def import_geojson(
     ``color``. Every problem of every feature is reported at once.
     """
     policy.require(actor, "territory.edit")
-    features = shapes.parse_features(document)
     problems: list[Problem] = []
+    features = shapes.parse_features(document, problems=problems)
     plans: list[tuple[str, shapes.ShapeFeature, int | None, int]] = []
     for feat in features:
         name = str(feat.properties.get("name") or feat.properties.get("nom") or "").strip()

@@ -281,7 +281,10 @@ def _load(document: str | bytes | Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def parse_features(
-    document: str | bytes | Mapping[str, Any], *, plausible_bbox: BBox | None = FRANCE_BBOX
+    document: str | bytes | Mapping[str, Any],
+    *,
+    plausible_bbox: BBox | None = FRANCE_BBOX,
+    problems: list[Problem] | None = None,
 ) -> list[ShapeFeature]:
     """Parse a GeoJSON document (FeatureCollection, Feature or bare geometry).
 
@@ -291,6 +294,9 @@ def parse_features(
         JSON text, bytes or an already decoded mapping.
     plausible_bbox
         Area every shape must lie in (see :func:`parse_geometry`).
+    problems
+        If given, faulty features are left out and their problems appended here instead of
+        raised (so a caller can add its own checks and report everything at once).
 
     Returns
     -------
@@ -317,23 +323,26 @@ def parse_features(
         raise InvalidInput(
             "file", "not a GeoJSON FeatureCollection, Feature or geometry", value=kind
         )
-    problems: list[Problem] = []
+    found: list[Problem] = []
     out: list[ShapeFeature] = []
     for index, feature in enumerate(features):
         if not isinstance(feature, Mapping):
-            problems.append(Problem(f"features[{index}]", "a feature must be an object"))
+            found.append(Problem(f"features[{index}]", "a feature must be an object"))
             continue
         label = _label(index, feature)
         try:
             geom, repairs = _parse(feature.get("geometry"), plausible_bbox)
         except _Bad as bad:
-            problems.append(Problem(label, str(bad)))
+            found.append(Problem(label, str(bad)))
             continue
         props = feature.get("properties") or {}
         out.append(
             ShapeFeature(label, dict(props) if isinstance(props, Mapping) else {}, geom, repairs)
         )
-    InvalidInput.collect(problems)
+    if problems is None:
+        InvalidInput.collect(found)
+    else:
+        problems.extend(found)
     return out
 
 
