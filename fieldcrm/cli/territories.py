@@ -1,0 +1,232 @@
+"""``fieldcrm territories …``: import/export shapes, assign accounts, balance and rebalance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from fieldcrm.cli.common import console, err_console, open_session
+from fieldcrm.errors import InvalidInput
+from fieldcrm.services import assignment
+from fieldcrm.services import territories as svc
+from fieldcrm.services.territories import SYSTEM
+
+app = typer.Typer(
+    help="Territoires : importer, exporter, affecter les comptes, équilibrer.",
+    no_args_is_help=True,
+)
+
+
+def _problems(exc: InvalidInput) -> None:
+    err_console.print(f"[red]{len(exc.problems)} problème(s) :[/red]")
+    for problem in exc.problems:
+        err_console.print(f"  {problem}")
+
+
+def _euros(value: float) -> str:
+    return f"{value:,.0f} €".replace(",", "\u202f")
+
+
+@app.command("list")
+def list_() -> None:
+    """List the territories with their rep, priority, area and accounts."""
+    with open_session() as session:
+        rows = svc.list_territories(session, actor=SYSTEM, with_geometry=False)
+    table = Table("id", "nom", "commercial", "priorité", "km²", "comptes")
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            r.name,
+            r.rep_name or "—",
+            str(r.priority),
+            f"{r.area_km2:,.1f}",
+            str(r.accounts),
+        )
+    console.print(table)
+
+
+@app.command("import")
+def import_(file: Path = typer.Argument(..., help="Fichier GeoJSON (FeatureCollection)")) -> None:
+    """Create or update (by name) one territory per feature; all or nothing."""
+    try:
+        document = file.read_bytes()
+    except OSError as exc:
+        err_console.print(f"[red]Impossible de lire {file} : {exc}[/red]")
+        raise typer.Exit(2) from exc
+    with open_session() as session:
+        try:
+            result = svc.import_geojson(session, document, actor=SYSTEM)
+        except InvalidInput as exc:
+            _problems(exc)
+            raise typer.Exit(1) from exc
+    console.print(f"{len(result.created)} territoire(s) créé(s), {len(result.updated)} mis à jour.")
+    for name, repairs in result.repairs.items():
+        console.print(f"  réparé « {name} » : " + "; ".join(repairs))
+
+
+@app.command("export")
+def export(
+    file: Path | None = typer.Argument(None, help="Fichier de sortie (sinon la sortie standard)"),
+) -> None:
+    """Write every territory as GeoJSON (re-importable)."""
+    with open_session() as session:
+        document = svc.export_geojson(session, actor=SYSTEM)
+    text = json.dumps(document, ensure_ascii=False)
+    if file is None:
+        typer.echo(text)
+    else:
+        file.write_text(text, encoding="utf-8")
+        console.print(f"{len(document['features'])} territoire(s) écrit(s) dans {file}")
+
+
+@app.command("build")
+def build(
+    name: str = typer.Argument(..., help="Nom du territoire"),
+    commune: list[str] = typer.Option([], "--commune", "-c", help="Code INSEE (répétable)"),
+    postcode: list[str] = typer.Option([], "--postcode", "-p", help="Code postal (répétable)"),
+    departement: list[str] = typer.Option([], "--departement", "-d", help="Département"),
+    rep: int | None = typer.Option(None, "--rep", help="Id du commercial"),
+    priority: int = typer.Option(0, "--priority", help="Priorité en cas de chevauchement"),
+) -> None:
+    """Create a territory as the union of communes, postcodes and départements."""
+    with open_session() as session:
+        try:
+            new_id = svc.build_territory(
+                session,
+                name=name,
+                communes=commune,
+                postcodes=postcode,
+                departements=departement,
+                rep_id=rep,
+                priority=priority,
+                actor=SYSTEM,
+            )
+        except InvalidInput as exc:
+            _problems(exc)
+            raise typer.Exit(1) from exc
+    console.print(f"Territoire {new_id} « {name} » créé.")
+
+
+@app.command("assign")
+def assign(
+    preview: bool = typer.Option(False, "--preview", help="Afficher les mouvements sans appliquer"),
+    reason: str = typer.Option("affectation automatique", "--reason", help="Motif (historique)"),
+) -> None:
+    """Give every unlocked located account to the rep of the territory covering it."""
+    with open_session() as session:
+        if preview:
+            diff = assignment.preview_assignment(session, actor=SYSTEM)
+        else:
+            diff = assignment.assign_all(session, actor=SYSTEM, reason=reason)
+    table = Table("de", "vers", "territoire avant", "territoire après", "comptes")
+    for m in diff.moves:
+        table.add_row(
+            m.from_rep_name or "—",
+            m.to_rep_name or "—",
+            str(m.from_territory_id or "—"),
+            str(m.to_territory_id or "—"),
+            str(m.accounts),
+        )
+    if diff.moves:
+        console.print(table)
+    verb = "changeraient" if preview else "ont changé"
+    console.print(f"{diff.total} compte(s) {verb} de commercial ou de territoire.")
+
+
+@app.command("balance")
+def balance(
+    as_of: str | None = typer.Option(None, "--as-of", help="Date de référence AAAA-MM-JJ"),
+) -> None:
+    """Metrics per territory: accounts, potential, revenue, workload, distance from home."""
+    with open_session() as session:
+        report = svc.balance_report(session, as_of=_date(as_of), actor=SYSTEM)
+    table = Table(
+        "territoire",
+        "comptes",
+        "clients",
+        "prospects",
+        "potentiel/mois",
+        "CA 12 mois",
+        "charge h/mois",
+        "km domicile",
+    )
+    for r in report.rows:
+        table.add_row(
+            r.name,
+            str(r.accounts),
+            str(r.clients),
+            str(r.prospects),
+            _euros(r.potential_eur_month),
+            _euros(r.revenue_12m),
+            f"{r.workload_hours_month:.1f}",
+            "—" if r.centroid_home_km is None else f"{r.centroid_home_km:.0f}",
+        )
+    console.print(table)
+    for s in report.spreads:
+        console.print(f"  {s.metric}: min {s.minimum:,.1f}, max {s.maximum:,.1f}, CV {s.cv:.2f}")
+
+
+@app.command("rebalance")
+def rebalance(
+    metric: str = typer.Option("potential_eur_month", "--metric", help=", ".join(svc.METRICS)),
+    max_moves: int = typer.Option(30, "--max-moves", help="Nombre maximal de communes déplacées"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Date de référence AAAA-MM-JJ"),
+) -> None:
+    """Propose whole-commune moves between adjacent territories (nothing is applied)."""
+    with open_session() as session:
+        try:
+            proposal = svc.rebalance_proposal(
+                session, metric=metric, max_moves=max_moves, as_of=_date(as_of), actor=SYSTEM
+            )
+        except InvalidInput as exc:
+            _problems(exc)
+            raise typer.Exit(1) from exc
+    table = Table("commune", "code", "de", "vers", metric)
+    for m in proposal.moves:
+        table.add_row(m.name, m.code, str(m.from_id), str(m.to_id), f"{m.weight:,.1f}")
+    if proposal.moves:
+        console.print(table)
+    totals = Table("territoire", "avant", "après")
+    for tid in sorted(proposal.before):
+        totals.add_row(str(tid), f"{proposal.before[tid]:,.1f}", f"{proposal.after[tid]:,.1f}")
+    console.print(totals)
+    console.print(
+        f"{len(proposal.moves)} commune(s) proposée(s) ; coefficient de variation "
+        f"{proposal.spread_before.cv:.3f} → {proposal.spread_after.cv:.3f}. Rien n'est appliqué."
+    )
+
+
+@app.command("overlaps")
+def overlaps() -> None:
+    """Pairs of overlapping territories, the shared area and who wins it."""
+    with open_session() as session:
+        found = svc.overlaps(session, actor=SYSTEM)
+    for o in found:
+        console.print(
+            f"{o.first_id} ∩ {o.second_id} : {o.area_m2 / 1e6:,.2f} km², gagné par {o.winner_id}"
+        )
+    console.print(f"{len(found)} chevauchement(s).")
+
+
+@app.command("gaps")
+def gaps(limit: int = typer.Option(20, "--limit", help="Comptes affichés")) -> None:
+    """Located accounts that no territory covers."""
+    with open_session() as session:
+        total, items = svc.gaps(session, limit=limit, actor=SYSTEM)
+    for i in items:
+        console.print(f"{i.id}\t{i.name}\t{i.postcode or ''} {i.city or ''}")
+    console.print(f"{total} compte(s) hors de tout territoire.")
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        err_console.print(f"[red]Date invalide : {value!r} (attendu AAAA-MM-JJ)[/red]")
+        raise typer.Exit(2) from exc
