@@ -35,14 +35,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
-    # Geocoding: providers tried in order; "offline" is the shipped gazetteer.
+    # Geocoding: providers tried in order; "offline" is the shipped gazetteer. An entry is a
+    # name ("ban", "nominatim", "photon", any geopy service such as "opencage") optionally
+    # with its endpoint: "nominatim=https://nominatim.example.org" (self-hosted).
+    # From the environment: FIELDCRM_GEOCODERS='["nominatim=http://127.0.0.1:8080","offline"]'.
     geocoders: list[str] = ["ban", "offline"]
-    geocoder_domain: str = ""
-    geocoder_scheme: Literal["http", "https"] = "https"
-    geocoder_api_key: SecretStr = SecretStr("")
+    geocoder_api_key: SecretStr = SecretStr("")  # for a keyed geopy provider
     geocoder_timeout_s: float = 5.0
-    geocoder_min_delay_s: float = 0.05
-    geocoder_review_threshold: float = 0.6
+    geocoder_min_delay_s: float = 0.05  # RateLimiter: minimum delay between calls
+    geocoder_max_retries: int = 2  # timeouts, HTTP 429 and 5xx; backoff base × 2^attempt
+    geocoder_backoff_s: float = 1.0
+    geocoder_review_threshold: float = 0.6  # scores below it are flagged "to review"
     user_agent: str = "fieldcrm/0.1 (self-hosted)"
 
     # Road network and routing

@@ -1,0 +1,284 @@
+"""Geocoding use cases: batch geocoding (resumable), re-geocoding a selection, manual pins,
+reverse geocoding for check-ins.
+
+Each batch is one committed transaction: an interrupted run loses at most the batch in
+flight and the next run carries on from the accounts still pending. Answers are cached by
+normalised address, so the same address never asks a provider twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import Settings, get_settings
+from fieldcrm.errors import InvalidInput
+from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.chain import ChainOutcome, GeocoderChain, OfflineProvider, build_chain
+from fieldcrm.geocoding.gazetteer import load_gazetteer
+from fieldcrm.geocoding.model import GeocodeResult, Precision
+from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address
+from fieldcrm.geocoding.quality import assess
+from fieldcrm.store import geocache as store
+
+SYSTEM = Actor(id=0, role=Role.ADMIN, name="fieldcrm")
+"""The actor of command-line runs (an administrator that is no user)."""
+
+
+@dataclass
+class GeocodeSummary:
+    """What a run did: results by status and precision, cache use, provider calls."""
+
+    processed: int = 0
+    matched: Counter[str] = field(default_factory=Counter)  # by precision
+    to_review: int = 0
+    failed: int = 0
+    cached: int = 0
+    locked: int = 0
+    missing: int = 0  # selected ids that are not there (or busy in another run)
+    batches: int = 0
+    asked: Counter[str] = field(default_factory=Counter)  # provider → calls
+    reasons: Counter[str] = field(default_factory=Counter)  # failure reasons
+
+    @property
+    def matched_total(self) -> int:
+        """Accounts matched, all precisions."""
+        return sum(self.matched.values())
+
+
+def chain_from_settings(
+    settings: Settings | None = None, *, offline: bool = False
+) -> GeocoderChain:
+    """The provider chain of the settings (``offline`` keeps only the gazetteer)."""
+    s = settings or get_settings()
+    return build_chain(
+        s.geocoders,
+        gazetteer=load_gazetteer(),
+        threshold=s.geocoder_review_threshold,
+        offline_only=offline,
+        timeout_s=s.geocoder_timeout_s,
+        min_delay_s=s.geocoder_min_delay_s,
+        max_retries=s.geocoder_max_retries,
+        backoff_s=s.geocoder_backoff_s,
+        api_key=s.geocoder_api_key.get_secret_value(),
+        user_agent=s.user_agent,
+    )
+
+
+def _from_cache(entry: store.CachedAnswer) -> GeocodeResult | None:
+    if entry.precision == "none" or entry.lon is None or entry.lat is None:
+        return None
+    precision: Precision = entry.precision  # type: ignore[assignment]
+    return GeocodeResult(
+        provider=entry.provider,
+        point=GeoPoint(entry.lon, entry.lat),
+        precision=precision,
+        score=entry.score or 0.0,
+        label=entry.label or "",
+        citycode=entry.citycode or "",
+        postcode=(entry.label or "")[:5] if entry.provider == "offline" else "",
+    )
+
+
+def _to_cache(key: str, outcome: ChainOutcome) -> store.CachedAnswer:
+    result = outcome.result
+    if result is None or result.point is None:
+        return store.CachedAnswer(key, "none", None, None, None, "none", None, None)
+    return store.CachedAnswer(
+        key,
+        result.provider,
+        result.point.lon,
+        result.point.lat,
+        result.score,
+        result.precision,
+        result.label,
+        result.citycode or None,
+    )
+
+
+def _usable(entry: store.CachedAnswer, chain: GeocoderChain, *, retry_failed: bool) -> bool:
+    """A cached gazetteer guess does not hide online providers; a cached miss is retried
+    on request."""
+    if entry.provider == OfflineProvider.name and chain.online:
+        return False
+    return not (entry.precision == "none" and retry_failed)
+
+
+def _geocode_batch(
+    session: Session,
+    rows: Sequence[store.AccountAddress],
+    *,
+    chain: GeocoderChain,
+    summary: GeocodeSummary,
+    retry_failed: bool,
+    refresh: bool,
+) -> None:
+    addresses: dict[int, NormalizedAddress] = {
+        row.id: normalize_address(row.address_line1, row.address_line2, row.postcode, row.city)
+        for row in rows
+        if not row.locked
+    }
+    hits = {} if refresh else store.cached(session, (a.key for a in addresses.values()))
+    fresh: dict[str, ChainOutcome] = {}
+    updates: list[store.GeocodeUpdate] = []
+    for row in rows:
+        if row.locked:
+            summary.locked += 1
+            continue
+        address = addresses[row.id]
+        entry = hits.get(address.key)
+        if entry is not None and _usable(entry, chain, retry_failed=retry_failed):
+            result = _from_cache(entry)
+            outcome = ChainOutcome(result, assess(result, address, threshold=chain.threshold))
+            summary.cached += 1
+        elif address.key in fresh:
+            outcome = fresh[address.key]
+            summary.cached += 1
+        else:
+            outcome = chain.geocode(address)
+            summary.asked.update(outcome.asked)
+            fresh[address.key] = outcome
+        result, verdict = outcome.result, outcome.assessment
+        summary.processed += 1
+        if verdict.status == "matched" and result is not None:
+            summary.matched[result.precision] += 1
+        elif verdict.status == "to_review":
+            summary.to_review += 1
+        else:
+            summary.failed += 1
+            summary.reasons[verdict.reason] += 1
+        point = result.point if result is not None else None
+        updates.append(
+            store.GeocodeUpdate(
+                id=row.id,
+                lon=point.lon if point else None,
+                lat=point.lat if point else None,
+                provider=result.provider if result else None,
+                score=result.score if result else None,
+                precision=result.precision if result else "none",
+                status=verdict.status,
+                label=result.label if result else None,
+                reason=verdict.reason or None,
+            )
+        )
+    # A miss caused by failing providers is not cached: it is worth asking again later.
+    store.remember(
+        session,
+        [
+            _to_cache(key, outcome)
+            for key, outcome in fresh.items()
+            if outcome.result is not None or not outcome.errors
+        ],
+    )
+    store.save_results(session, updates)
+
+
+def geocode_accounts(
+    session: Session,
+    *,
+    actor: Actor,
+    chain: GeocoderChain,
+    batch_size: int = 200,
+    account_ids: Sequence[int] | None = None,
+    retry_failed: bool = False,
+    refresh: bool = False,
+    max_batches: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> GeocodeSummary:
+    """Geocode pending accounts (or the selection ``account_ids``) in committed batches.
+
+    ``retry_failed`` also takes accounts that failed before; ``refresh`` ignores the cache;
+    ``max_batches`` stops early (the rest stays pending for the next run). Locked accounts
+    (placed by hand) are never touched. ``progress`` is called with each batch's size.
+    """
+    policy.require(actor, "geocode.run")
+    if batch_size < 1:
+        raise InvalidInput("batch_size", "must be at least 1", value=batch_size)
+    summary = GeocodeSummary()
+    statuses = ("pending", "failed") if retry_failed else ("pending",)
+    selection = sorted(set(account_ids)) if account_ids else None
+    cursor = 0
+    while max_batches is None or summary.batches < max_batches:
+        if selection is not None:
+            chunk = selection[summary.batches * batch_size : (summary.batches + 1) * batch_size]
+            rows = store.accounts_by_id(session, chunk) if chunk else []
+            summary.missing += len(chunk) - len(rows)
+        else:
+            rows = store.next_batch(session, after_id=cursor, limit=batch_size, statuses=statuses)
+        if not rows:
+            break
+        _geocode_batch(
+            session, rows, chain=chain, summary=summary, retry_failed=retry_failed, refresh=refresh
+        )
+        session.commit()
+        summary.batches += 1
+        cursor = rows[-1].id
+        if progress is not None:
+            progress(len(rows))
+    return summary
+
+
+def count_todo(session: Session, *, retry_failed: bool = False) -> int:
+    """How many accounts a run would take."""
+    statuses = ("pending", "failed") if retry_failed else ("pending",)
+    return store.count_todo(session, statuses=statuses)
+
+
+def set_location(
+    session: Session, *, actor: Actor, account_id: int, point: GeoPoint, lock: bool = True
+) -> store.LocatedAccount:
+    """Place an account by hand (a pin dragged on the map); locked against re-geocoding."""
+    owner = store.account_owner(session, account_id)
+    policy.require(actor, "account.locate", owner_id=owner)
+    located = store.set_manual_location(
+        session,
+        account_id=account_id,
+        lon=point.lon,
+        lat=point.lat,
+        actor_id=actor.id if actor.id > 0 else None,
+        lock=lock,
+    )
+    session.commit()
+    return located
+
+
+def unlock_location(session: Session, *, actor: Actor, account_id: int) -> None:
+    """Release a manual pin: the account goes back to "pending" for the next run."""
+    owner = store.account_owner(session, account_id)
+    policy.require(actor, "account.locate", owner_id=owner)
+    store.unlock_location(session, account_id=account_id)
+    session.commit()
+
+
+@dataclass(frozen=True)
+class ReverseAnswer:
+    """Nearest commune (offline, always) and nearest address (online providers, if any)."""
+
+    insee: str
+    commune: str
+    postcode: str
+    commune_distance_m: float
+    address: str | None
+    address_provider: str | None
+
+
+def reverse(point: GeoPoint, *, chain: GeocoderChain) -> ReverseAnswer:
+    """Point → nearest commune (gazetteer) and nearest address (first online provider)."""
+    commune, distance = load_gazetteer().nearest(point)
+    address: GeocodeResult | None = None
+    if chain.online:
+        online = [p for p in chain.providers if p.name != OfflineProvider.name]
+        address = GeocoderChain(online, threshold=chain.threshold).reverse(point)
+    return ReverseAnswer(
+        insee=commune.insee,
+        commune=commune.name,
+        postcode=commune.postcodes[0] if commune.postcodes else "",
+        commune_distance_m=round(distance, 1),
+        address=address.label if address else None,
+        address_provider=address.provider if address else None,
+    )
