@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.pages import home, login
+from fieldcrm.pages import dispatch, home, login, territories
 
-ROUTERS: list[APIRouter] = [login.router, home.router]
+ROUTERS: list[APIRouter] = [login.router, home.router, territories.router, dispatch.router]

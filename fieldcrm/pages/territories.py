@@ -1,0 +1,82 @@
+"""Managers' "Territoires": draw and edit polygons on the map, build from communes, balance, rebalance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import shapely.geometry
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from fieldcrm import maps
+from fieldcrm.auth.roles import Role
+from fieldcrm.http.deps import CurrentUser, SessionDep
+from fieldcrm.pages.templating import render
+from fieldcrm.services import territories, users
+
+router = APIRouter(include_in_schema=False)
+PALETTE = ("#7c3aed", "#0891b2", "#ea580c", "#16a34a", "#db2777", "#2563eb", "#ca8a04", "#4b5563")
+
+
+def _codes(text: str) -> list[str]:
+    return [
+        c
+        for c in text.replace(";", ",").replace("\n", ",").replace(" ", ",").split(",")
+        if c.strip()
+    ]
+
+
+@router.get("/territoires", response_class=HTMLResponse)
+def territories_page(
+    request: Request, session: SessionDep, actor: CurrentUser, metric: str = ""
+) -> HTMLResponse:
+    """Map with drawing tools, balance table, overlaps and gaps, optional rebalancing proposal."""
+    rows = territories.list_territories(session, actor=actor)
+    m = maps.base_map(center=(7.3, 43.75), zoom=9)
+    areas = [
+        maps.Area(
+            r.id,
+            r.name,
+            shapely.geometry.mapping(r.geometry),
+            r.color or PALETTE[i % len(PALETTE)],
+            {"rep": r.rep_name or ""},
+        )
+        for i, r in enumerate(rows)
+        if r.geometry is not None
+    ]
+    maps.add_areas(m, areas)
+    draw = maps.add_draw(m) if actor.role in (Role.MANAGER, Role.ADMIN) else None
+    context = {
+        "rows": rows,
+        "map": maps.render(m),
+        "drawn_items": f"drawnItems_{draw.get_name()}" if draw else None,
+        "reps": users.list_users(session, actor=actor, role=Role.REP),
+        "balance": territories.balance_report(session, actor=actor) if rows else None,
+        "overlaps": territories.overlaps(session, actor=actor),
+        "gaps": territories.gaps(session, limit=20, actor=actor),
+        "names": {r.id: r.name for r in rows},
+        "proposal": territories.rebalance_proposal(session, metric=metric, actor=actor)
+        if metric and rows
+        else None,
+        "geometries": {
+            r.id: shapely.geometry.mapping(r.geometry) for r in rows if r.geometry is not None
+        },
+    }
+    return render(request, "territories.html", context, actor=actor)
+
+
+@router.post("/territoires/construire")
+def build(
+    session: SessionDep,
+    actor: CurrentUser,
+    name: Annotated[str, Form(min_length=1, max_length=200)],
+    codes: Annotated[str, Form()] = "",
+    unit: Annotated[str, Form(pattern="^(communes|postcodes|departements)$")] = "departements",
+    rep_id: Annotated[int | None, Form()] = None,
+    priority: Annotated[int, Form()] = 0,
+) -> RedirectResponse:
+    """Build a territory from commune INSEE codes, postcodes or département codes."""
+    territories.build_territory(
+        session, name=name, rep_id=rep_id, priority=priority, actor=actor, **{unit: _codes(codes)}
+    )
+    return RedirectResponse("/territoires", status_code=303)

@@ -1,0 +1,49 @@
+/* Territories page: save drawn or edited polygons through the JSON API. */
+(function () {
+  "use strict";
+  var T = window.fieldcrmTerritories, editingId = null;
+  var status = document.getElementById("t-status");
+  function say(text, bad) { status.textContent = text; status.className = bad ? "error" : "ok"; }
+  function geometry() {
+    var polygons = [];
+    T.drawn.eachLayer(function (layer) {
+      var g = layer.toGeoJSON().geometry;
+      if (g.type === "Polygon") { polygons.push(g.coordinates); }
+      if (g.type === "MultiPolygon") { polygons = polygons.concat(g.coordinates); }
+    });
+    if (!polygons.length) { return null; }
+    return polygons.length === 1 ? { type: "Polygon", coordinates: polygons[0] } : { type: "MultiPolygon", coordinates: polygons };
+  }
+  T.map.on(L.Draw.Event.CREATED, function (e) { T.drawn.addLayer(e.layer); });
+  document.querySelectorAll(".edit-shape").forEach(function (button) {
+    button.addEventListener("click", function () {
+      T.drawn.clearLayers();
+      editingId = Number(button.dataset.id);
+      L.geoJSON(T.geometries[editingId]).eachLayer(function (layer) {
+        /* Leaflet.draw edits plain polygons: split multipolygons into their parts. */
+        var latlngs = layer.getLatLngs();
+        (layer instanceof L.Polygon && Array.isArray(latlngs[0][0]) ? latlngs : [latlngs]).forEach(function (part) {
+          T.drawn.addLayer(L.polygon(part));
+        });
+      });
+      document.getElementById("t-name").value = button.dataset.name;
+      T.map.fitBounds(T.drawn.getBounds());
+    });
+  });
+  document.getElementById("t-clear").addEventListener("click", function () { T.drawn.clearLayers(); editingId = null; });
+  document.getElementById("t-save").addEventListener("click", async function () {
+    var g = geometry(), name = document.getElementById("t-name").value.trim();
+    if (!g) { return say(T.messages.nothing, true); }
+    if (!name) { return say(T.messages.name, true); }
+    var rep = document.getElementById("t-rep").value;
+    var body = { name: name, geometry: g, priority: Number(document.getElementById("t-priority").value || 0),
+                 rep_id: rep ? Number(rep) : null };
+    var response = await fetch(editingId ? "/api/territories/" + editingId : "/api/territories", {
+      method: editingId ? "PATCH" : "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    var data = await response.json().catch(function () { return {}; });
+    if (!response.ok) { return say(data.detail || response.statusText, true); }
+    say(T.messages.saved, false);
+    setTimeout(function () { window.location.reload(); }, 600);
+  });
+})();
