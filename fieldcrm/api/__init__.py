@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.api import auth
+from fieldcrm.api import assignment, auth, territories
 
-ROUTERS: list[APIRouter] = [auth.router]
+ROUTERS: list[APIRouter] = [auth.router, territories.router, assignment.router]

@@ -1,0 +1,101 @@
+"""Assignment: preview and apply the automatic assignment, dispatcher overrides (manual
+assignment, lock, unlock), the queue of accounts without an owner, the history."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.services import assignment as svc
+
+router = APIRouter(prefix="/assignment", tags=["assignment"])
+
+
+class Apply(BaseModel):
+    """Why the assignment runs (kept in the history)."""
+
+    reason: str = Field(default="affectation automatique", min_length=1, max_length=200)
+
+
+class Manual(BaseModel):
+    """Give accounts to a rep by hand (locked against the automatic assignment by default)."""
+
+    account_ids: list[int] = Field(min_length=1, max_length=10_000)
+    rep_id: int | None
+    lock: bool = True
+    reason: str = Field(default="affectation manuelle", min_length=1, max_length=200)
+
+
+class Lock(BaseModel):
+    """Lock or unlock accounts against the automatic assignment."""
+
+    account_ids: list[int] = Field(min_length=1, max_length=10_000)
+    locked: bool = True
+
+
+def _diff(diff: svc.AssignmentDiff) -> dict[str, Any]:
+    return {
+        "applied": diff.applied,
+        "total": diff.total,
+        "moves": [dataclasses.asdict(m) for m in diff.moves],
+    }
+
+
+@router.get("/preview")
+def preview(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """How many accounts would move from which rep/territory to which; nothing is written."""
+    return _diff(svc.preview_assignment(session, actor=actor))
+
+
+@router.post("/apply")
+def apply(body: Apply, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """Assign every unlocked located account to its territory's rep (one statement)."""
+    return _diff(svc.assign_all(session, actor=actor, reason=body.reason))
+
+
+@router.post("/manual")
+def manual(body: Manual, session: SessionDep, actor: CurrentUser) -> dict[str, int]:
+    """A dispatcher's override; answers how many accounts changed owner."""
+    changed = svc.manual_assign(
+        session,
+        body.account_ids,
+        rep_id=body.rep_id,
+        lock=body.lock,
+        reason=body.reason,
+        actor=actor,
+    )
+    return {"changed": changed}
+
+
+@router.post("/lock")
+def lock(body: Lock, session: SessionDep, actor: CurrentUser) -> dict[str, int]:
+    """Lock (``locked: true``) or unlock accounts; answers how many changed."""
+    return {"changed": svc.set_lock(session, body.account_ids, locked=body.locked, actor=actor)}
+
+
+@router.get("/queue")
+def queue(
+    session: SessionDep,
+    actor: CurrentUser,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    """Accounts without an owner, best priority first, each with the reason."""
+    total, items = svc.unassigned_queue(session, limit=limit, offset=offset, actor=actor)
+    return {"total": total, "items": [dataclasses.asdict(i) for i in items]}
+
+
+@router.get("/history")
+def history(
+    session: SessionDep,
+    actor: CurrentUser,
+    account_id: int | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[dict[str, Any]]:
+    """Latest changes of owner or territory (who, when, why, from, to)."""
+    rows = svc.history(session, account_id=account_id, limit=limit, actor=actor)
+    return [dataclasses.asdict(r) for r in rows]

@@ -1,0 +1,212 @@
+"""Territories as GeoJSON: list, create (drawn or from administrative units), update, delete,
+import, and the reports (overlaps, gaps, balance, rebalancing proposal)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.errors import InvalidInput
+from fieldcrm.services import territories as svc
+from fieldcrm.store.territories import TerritoryRow
+from fieldcrm.territories import shapes
+
+router = APIRouter(prefix="/territories", tags=["territories"])
+
+
+class TerritoryIn(BaseModel):
+    """A new territory: a drawn GeoJSON geometry, or administrative unit codes."""
+
+    name: str = Field(min_length=1, max_length=200)
+    geometry: dict[str, Any] | None = None
+    communes: list[str] = Field(default_factory=list, description="Codes INSEE")
+    postcodes: list[str] = Field(default_factory=list)
+    departements: list[str] = Field(default_factory=list)
+    rep_id: int | None = None
+    priority: int = 0
+    color: str | None = Field(default=None, max_length=20)
+
+
+class TerritoryPatch(BaseModel):
+    """Fields to change (absent fields are kept; ``rep_id: null`` removes the rep)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    geometry: dict[str, Any] | None = None
+    rep_id: int | None = None
+    priority: int | None = None
+    color: str | None = Field(default=None, max_length=20)
+
+
+def _properties(row: TerritoryRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "rep_id": row.rep_id,
+        "rep_name": row.rep_name,
+        "priority": row.priority,
+        "color": row.color,
+        "source": row.source,
+        "area_km2": round(row.area_km2, 3),
+        "accounts": row.accounts,
+    }
+
+
+def _feature(row: TerritoryRow) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": row.id,
+        "properties": _properties(row),
+        "geometry": shapes.to_geojson(row.geometry) if row.geometry is not None else None,
+    }
+
+
+@router.get("")
+def list_territories(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """Every territory as a GeoJSON FeatureCollection."""
+    rows = svc.list_territories(session, actor=actor)
+    return {"type": "FeatureCollection", "features": [_feature(r) for r in rows]}
+
+
+@router.post("", status_code=201)
+def create_territory(body: TerritoryIn, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """Create from ``geometry`` (validated, repaired when the intent is clear) or from codes."""
+    units = bool(body.communes or body.postcodes or body.departements)
+    if (body.geometry is None) == (not units):
+        raise InvalidInput(
+            "geometry",
+            "give either a geometry or administrative unit codes, not both nor neither",
+        )
+    repairs: tuple[str, ...] = ()
+    if body.geometry is not None:
+        new_id, repairs = svc.create_territory(
+            session,
+            name=body.name,
+            geometry=body.geometry,
+            rep_id=body.rep_id,
+            priority=body.priority,
+            color=body.color,
+            actor=actor,
+        )
+    else:
+        new_id = svc.build_territory(
+            session,
+            communes=body.communes,
+            postcodes=body.postcodes,
+            departements=body.departements,
+            name=body.name,
+            rep_id=body.rep_id,
+            priority=body.priority,
+            color=body.color,
+            actor=actor,
+        )
+    feature = _feature(svc.get_territory(session, new_id, actor=actor))
+    return {**feature, "repairs": list(repairs)}
+
+
+@router.post("/import")
+def import_geojson(
+    document: dict[str, Any], session: SessionDep, actor: CurrentUser
+) -> dict[str, Any]:
+    """Create or update (by name) one territory per feature; all or nothing."""
+    result = svc.import_geojson(session, document, actor=actor)
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "repairs": {k: list(v) for k, v in result.repairs.items()},
+    }
+
+
+@router.get("/overlaps")
+def overlaps(session: SessionDep, actor: CurrentUser) -> list[dict[str, Any]]:
+    """Pairs of overlapping territories, the shared area and the winner of its accounts."""
+    return [
+        {
+            "first_id": o.first_id,
+            "second_id": o.second_id,
+            "area_m2": round(o.area_m2, 1),
+            "winner_id": o.winner_id,
+            "geometry": shapes.to_geojson(o.geometry),
+        }
+        for o in svc.overlaps(session, actor=actor)
+    ]
+
+
+@router.get("/gaps")
+def gaps(
+    session: SessionDep, actor: CurrentUser, limit: int = Query(500, ge=1, le=5000)
+) -> dict[str, Any]:
+    """Located accounts in no territory (total, and the first ``limit``)."""
+    total, items = svc.gaps(session, limit=limit, actor=actor)
+    return {"total": total, "items": [dataclasses.asdict(i) for i in items]}
+
+
+@router.get("/balance")
+def balance(
+    session: SessionDep, actor: CurrentUser, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """Metrics per territory and the spread of each metric."""
+    report = svc.balance_report(session, as_of=as_of, actor=actor)
+    return {
+        "rows": [dataclasses.asdict(r) for r in report.rows],
+        "spreads": [dataclasses.asdict(s) for s in report.spreads],
+    }
+
+
+@router.get("/rebalance")
+def rebalance(
+    session: SessionDep,
+    actor: CurrentUser,
+    metric: str = "potential_eur_month",
+    max_moves: int = Query(30, ge=0, le=500),
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """A proposal of whole-commune moves with before/after totals; nothing is applied."""
+    p = svc.rebalance_proposal(
+        session, metric=metric, max_moves=max_moves, as_of=as_of, actor=actor
+    )
+    return {
+        "metric": p.metric,
+        "moves": [dataclasses.asdict(m) for m in p.moves],
+        "before": {str(k): v for k, v in p.before.items()},
+        "after": {str(k): v for k, v in p.after.items()},
+        "spread_before": dataclasses.asdict(p.spread_before),
+        "spread_after": dataclasses.asdict(p.spread_after),
+        "applied": False,
+    }
+
+
+@router.get("/export")
+def export(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """Every territory as a re-importable GeoJSON FeatureCollection."""
+    return svc.export_geojson(session, actor=actor)
+
+
+@router.get("/{territory_id}")
+def get_territory(territory_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """One territory as a GeoJSON Feature."""
+    return _feature(svc.get_territory(session, territory_id, actor=actor))
+
+
+@router.patch("/{territory_id}")
+def update_territory(
+    territory_id: int, body: TerritoryPatch, session: SessionDep, actor: CurrentUser
+) -> dict[str, Any]:
+    """Change fields and/or the geometry; answers the territory and the repairs made."""
+    changes = body.model_dump(exclude_unset=True, exclude={"geometry"})
+    repairs = svc.update_territory(
+        session, territory_id, geometry=body.geometry, actor=actor, **changes
+    )
+    feature = _feature(svc.get_territory(session, territory_id, actor=actor))
+    return {**feature, "repairs": list(repairs)}
+
+
+@router.delete("/{territory_id}", status_code=204)
+def delete_territory(territory_id: int, session: SessionDep, actor: CurrentUser) -> Response:
+    """Delete a territory (its accounts keep their owner until the next assignment)."""
+    svc.delete_territory(session, territory_id, actor=actor)
+    return Response(status_code=204)
