@@ -1,0 +1,113 @@
+"""``fieldcrm geocode``: geocode pending accounts in resumable batches, with a progress bar
+and a summary; ``fieldcrm geocode reverse LON LAT`` for the nearest commune and address."""
+
+from __future__ import annotations
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from fieldcrm.cli.common import console, open_session, settings
+from fieldcrm.errors import InvalidInput
+from fieldcrm.geo import GeoPoint
+from fieldcrm.services import geocoding
+from fieldcrm.services.geocoding import SYSTEM, GeocodeSummary
+
+app = typer.Typer(
+    help="Géocodage des comptes : par lots reprenables, hors ligne possible.",
+    invoke_without_command=True,
+)
+
+PRECISION_FR = {"housenumber": "numéro", "street": "rue", "municipality": "commune"}
+
+
+def summary_table(summary: GeocodeSummary) -> Table:
+    """The end-of-run summary: matched by precision, to review, failed, cache use."""
+    table = Table(title="Géocodage : résumé")
+    table.add_column("Résultat")
+    table.add_column("Comptes", justify="right")
+    for precision in ("housenumber", "street", "municipality"):
+        table.add_row(
+            f"trouvés — précision {PRECISION_FR[precision]}", str(summary.matched[precision])
+        )
+    table.add_row("à revoir", str(summary.to_review))
+    table.add_row("en échec", str(summary.failed))
+    table.add_row("total traité", str(summary.processed))
+    table.add_row("réponses du cache", str(summary.cached))
+    if summary.locked:
+        table.add_row("verrouillés (position manuelle), ignorés", str(summary.locked))
+    if summary.missing:
+        table.add_row("introuvables", str(summary.missing))
+    for provider, calls in sorted(summary.asked.items()):
+        table.add_row(f"appels {provider}", str(calls))
+    return table
+
+
+@app.callback()
+def geocode(
+    ctx: typer.Context,
+    batch_size: int = typer.Option(
+        200, "--batch-size", min=1, help="Comptes par lot (un commit par lot)"
+    ),
+    offline: bool = typer.Option(
+        False, "--offline", help="Sans réseau : répertoire des communes seulement"
+    ),
+    account: list[int] = typer.Option([], "--account", help="Re-géocoder ces comptes (répétable)"),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Reprendre aussi les échecs"),
+    refresh: bool = typer.Option(False, "--refresh", help="Ignorer le cache"),
+) -> None:
+    """Geocode pending accounts (or the --account selection); resumable after interruption."""
+    if ctx.invoked_subcommand is not None:
+        return
+    chain = geocoding.chain_from_settings(settings(), offline=offline)
+    with open_session() as session:
+        total = (
+            len(set(account))
+            if account
+            else geocoding.count_todo(session, retry_failed=retry_failed)
+        )
+        console.print(f"Fournisseurs : {', '.join(chain.names)} — {total} compte(s) à traiter")
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task("Géocodage", total=total)
+            summary = geocoding.geocode_accounts(
+                session,
+                actor=SYSTEM,
+                chain=chain,
+                batch_size=batch_size,
+                account_ids=account or None,
+                retry_failed=retry_failed,
+                refresh=refresh,
+                progress=lambda n: progress.advance(task, n),
+            )
+    console.print(summary_table(summary))
+    for reason, count in summary.reasons.most_common(5):
+        console.print(f"  échec ×{count} : {reason}")
+
+
+@app.command("reverse")
+def reverse(
+    lon: float = typer.Argument(..., help="Longitude"),
+    lat: float = typer.Argument(..., help="Latitude"),
+    offline: bool = typer.Option(False, "--offline", help="Commune seulement, sans réseau"),
+) -> None:
+    """Nearest commune (offline) and nearest address (online provider) of a point."""
+    try:
+        point = GeoPoint(lon, lat)
+    except InvalidInput as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    answer = geocoding.reverse(
+        point, chain=geocoding.chain_from_settings(settings(), offline=offline)
+    )
+    console.print(
+        f"Commune : {answer.commune} ({answer.insee}, {answer.postcode}), "
+        f"centre à {answer.commune_distance_m:.0f} m"
+    )
+    if answer.address:
+        console.print(f"Adresse : {answer.address} ({answer.address_provider})")
