@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.api import assignment, auth, territories
+from fieldcrm.api import assignment, auth, geocoding, territories
 
-ROUTERS: list[APIRouter] = [auth.router, territories.router, assignment.router]
+ROUTERS: list[APIRouter] = [auth.router, territories.router, assignment.router, geocoding.router]

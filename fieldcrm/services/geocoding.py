@@ -267,11 +267,12 @@ class ReverseAnswer:
     address_provider: str | None
 
 
-def reverse(point: GeoPoint, *, chain: GeocoderChain) -> ReverseAnswer:
-    """Point → nearest commune (gazetteer) and nearest address (first online provider)."""
+def reverse(point: GeoPoint, *, chain: GeocoderChain, offline: bool = False) -> ReverseAnswer:
+    """Point → nearest commune (gazetteer) and nearest address (first online provider,
+    unless ``offline``)."""
     commune, distance = load_gazetteer().nearest(point)
     address: GeocodeResult | None = None
-    if chain.online:
+    if chain.online and not offline:
         online = [p for p in chain.providers if p.name != OfflineProvider.name]
         address = GeocoderChain(online, threshold=chain.threshold).reverse(point)
     return ReverseAnswer(

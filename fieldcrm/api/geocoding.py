@@ -1,0 +1,115 @@
+"""Geocoding: place an account by hand (a pin dragged on the map, locked against
+re-geocoding), release it, reverse-geocode a point for check-ins, run a geocoding batch."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.chain import GeocoderChain
+from fieldcrm.services import geocoding as svc
+
+router = APIRouter(prefix="/geocoding", tags=["geocoding"])
+
+
+def get_chain(settings: SettingsDep) -> GeocoderChain:
+    """The provider chain of the settings (overridden in tests)."""
+    return svc.chain_from_settings(settings)
+
+
+ChainDep = Annotated[GeocoderChain, Depends(get_chain)]
+
+
+class Point(BaseModel):
+    """A WGS84 point (checked again by ``GeoPoint``: range and finiteness)."""
+
+    lon: float
+    lat: float
+
+
+class Pin(Point):
+    """A manual location; ``lock`` keeps it out of later geocoding runs."""
+
+    lock: bool = True
+
+
+class ReversePoint(Point):
+    """Point to describe; ``offline`` answers the commune only, without asking a provider."""
+
+    offline: bool = False
+
+
+class Run(BaseModel):
+    """A geocoding run: pending accounts, or a selection; offline uses the gazetteer only."""
+
+    account_ids: list[int] = Field(default_factory=list, max_length=5000)
+    retry_failed: bool = False
+    offline: bool = False
+    refresh: bool = False
+    batch_size: int = Field(default=200, ge=1, le=5000)
+    max_batches: int | None = Field(default=None, ge=1)
+
+
+@router.put("/accounts/{account_id}/location")
+def set_location(
+    account_id: int, body: Pin, session: SessionDep, actor: CurrentUser
+) -> dict[str, Any]:
+    """Set an account's point by hand; it is locked against re-geocoding."""
+    located = svc.set_location(
+        session,
+        actor=actor,
+        account_id=account_id,
+        point=GeoPoint(body.lon, body.lat),
+        lock=body.lock,
+    )
+    return dataclasses.asdict(located)
+
+
+@router.delete("/accounts/{account_id}/lock")
+def unlock(account_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """Release a manual pin: the account is geocoded again by the next run."""
+    svc.unlock_location(session, actor=actor, account_id=account_id)
+    return {"id": account_id, "locked": False, "status": "pending"}
+
+
+@router.post("/reverse")
+def reverse(body: ReversePoint, actor: CurrentUser, chain: ChainDep) -> dict[str, Any]:
+    """Nearest commune (always, offline) and nearest address (online provider) of a point."""
+    answer = svc.reverse(GeoPoint(body.lon, body.lat), chain=chain, offline=body.offline)
+    return dataclasses.asdict(answer)
+
+
+@router.post("/run")
+def run(body: Run, session: SessionDep, actor: CurrentUser, chain: ChainDep) -> dict[str, Any]:
+    """Geocode pending accounts (or ``account_ids``) in committed batches; the summary."""
+    if body.offline:
+        chain = GeocoderChain(
+            [p for p in chain.providers if p.name == "offline"], threshold=chain.threshold
+        )
+    summary = svc.geocode_accounts(
+        session,
+        actor=actor,
+        chain=chain,
+        batch_size=body.batch_size,
+        account_ids=body.account_ids or None,
+        retry_failed=body.retry_failed,
+        refresh=body.refresh,
+        max_batches=body.max_batches,
+    )
+    return {
+        "processed": summary.processed,
+        "matched": dict(summary.matched),
+        "to_review": summary.to_review,
+        "failed": summary.failed,
+        "cached": summary.cached,
+        "locked": summary.locked,
+        "missing": summary.missing,
+        "batches": summary.batches,
+        "asked": dict(summary.asked),
+        "reasons": dict(summary.reasons),
+    }
