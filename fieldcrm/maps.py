@@ -253,13 +253,20 @@ def fit(m: folium.Map, points: Sequence[tuple[float, float]]) -> None:
         )
 
 
+_JQUERY_SHIM = """<script>/* Folium builds popups with $(html)[0]; this is all of jQuery it needs. */
+window.$ = window.$ || function (html) {
+  var t = document.createElement("template"); t.innerHTML = String(html).trim(); return [t.content.firstChild];
+};</script>
+"""
+
+
 def render(m: folium.Map) -> RenderedMap:
     """Split a map into head assets, container and script for a Jinja2 page."""
     figure: Any = m.get_root()
     figure.render()
     return RenderedMap(
         name=m.get_name(),
-        header=figure.header.render(),
+        header=_JQUERY_SHIM + figure.header.render(),
         html=figure.html.render(),
         script=figure.script.render(),
     )

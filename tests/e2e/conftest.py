@@ -12,13 +12,13 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from fieldcrm.app import create_app
@@ -117,3 +117,16 @@ def log_in(page: Page, user_id: int) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def e2e_sql(e2e_url: str) -> Iterator[Callable[[str], None]]:
+    """Run a statement on the browser tests' database (committed: the server must see it)."""
+    engine = create_engine(e2e_url)
+
+    def run(statement: str) -> None:
+        with engine.begin() as conn:
+            conn.execute(text(statement))
+
+    yield run
+    engine.dispose()

@@ -1,0 +1,40 @@
+"""A dispatcher assigns an account from the queue, on a phone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import log_in
+
+
+def test_dispatcher_assigns_an_account_from_the_queue(phone: Page) -> None:
+    log_in(phone, 2)
+    phone.goto("/affectations")
+    first = phone.locator("input[name=account_ids]").first
+    name = first.get_attribute("aria-label")
+    first.check()
+    assert phone.locator("#selected-count").inner_text() == "1"
+    phone.select_option("select[name=rep_id]", label="Julien Bernard")
+    phone.click("#assign-selected")
+    phone.wait_for_url("**/affectations?done=*")
+    assert phone.locator("[role=status]").inner_text() == "1 comptes attribués."
+    assert phone.locator(f"input[aria-label='{name}']").count() == 0  # left the queue
+
+
+def test_lasso_ticks_the_accounts_it_surrounds(phone: Page, e2e_sql: Callable[[str], None]) -> None:
+    e2e_sql(
+        "UPDATE accounts SET owner_id = NULL, assignment_locked = false WHERE id IN "
+        "(SELECT id FROM accounts WHERE geom IS NOT NULL AND owner_id IS NOT NULL ORDER BY id LIMIT 5)"
+    )
+    log_in(phone, 2)
+    phone.goto("/affectations")
+    box = phone.locator("#dispatch-map").bounding_box()
+    assert box is not None
+    phone.click(".leaflet-draw-draw-rectangle")
+    phone.mouse.move(box["x"] + 5, box["y"] + 5)
+    phone.mouse.down()
+    phone.mouse.move(box["x"] + box["width"] - 5, box["y"] + box["height"] - 5, steps=8)
+    phone.mouse.up()
+    assert int(phone.locator("#selected-count").inner_text()) > 0
