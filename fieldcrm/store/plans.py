@@ -1,0 +1,375 @@
+"""Planning data: the rep's day, candidates in a corridor, stored plans and their proposals.
+
+Set-based SQL; PostGIS does the spatial filter (``ST_Intersects`` on the GiST-indexed account
+points against the corridor polygon). Returns plain dataclasses and never commits.
+
+A proposal's ``slot_start``/``slot_end`` are the earliest and latest *start* of the visit that
+keep the rest of the plan feasible; accepting books an appointment starting at ``slot_start``
+(or at a chosen start inside the slot) for the account's visit duration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.errors import Conflict, NotFound
+
+PARIS = ZoneInfo("Europe/Paris")
+PROPOSAL_STATUSES = ("proposed", "accepted", "rejected")
+FALLBACK_SCORE_MAX = 30.0
+"""A candidate without a priority index scores up to this, by its potential (see query)."""
+FALLBACK_SCORE_MIN = 1.0
+"""Every candidate is worth at least this, so that an unscored prospect can be proposed."""
+
+
+@dataclass(frozen=True)
+class RepRow:
+    """The planning-relevant profile of a rep."""
+
+    id: int
+    full_name: str
+    role: str
+    home_lon: float | None
+    home_lat: float | None
+    home_address: str | None
+    work_start: dt.time | None
+    work_end: dt.time | None
+    lunch_minutes: int
+    max_driving_minutes: int | None
+    fiscal_hp: int | None
+    electric: bool
+    vehicle_kind: str
+    annual_km_estimate: int | None
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    """A fixed appointment of the rep."""
+
+    id: int
+    account_id: int | None
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    address: str | None
+    lon: float | None
+    lat: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """An account that may be proposed: inside the corridor and visible to the rep."""
+
+    id: int
+    name: str
+    kind: str
+    owner_id: int | None
+    city: str | None
+    lon: float
+    lat: float
+    score: float
+    """``accounts.priority_score`` if set, else the potential-based fallback."""
+    scored_by: str
+    """``"priority"`` or ``"potential"``."""
+    visit_minutes: int
+    opening_hours: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class NewProposal:
+    """A proposal to store with a plan."""
+
+    account_id: int
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+    detour_minutes: float
+    detour_km: float
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    """A stored proposal, with the plan's rep and the account's name and visit duration."""
+
+    id: int
+    plan_id: int
+    rep_id: int
+    account_id: int
+    account_name: str
+    visit_minutes: int
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+    detour_minutes: float
+    detour_km: float
+    reason: str | None
+    status: str
+    decided_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A stored plan with its proposals."""
+
+    id: int
+    rep_id: int
+    kind: str
+    day: dt.date
+    end_day: dt.date | None
+    status: str
+    request: dict[str, Any]
+    result: dict[str, Any]
+    created_by: int | None
+    created_at: dt.datetime
+    proposals: list[ProposalRow]
+
+
+def get_rep(session: Session, rep_id: int) -> RepRow:
+    """The rep's planning profile; :class:`NotFound` for an unknown or inactive user."""
+    row = session.execute(
+        text(
+            """SELECT id, full_name, role, ST_X(home) AS home_lon, ST_Y(home) AS home_lat,
+                      home_address, work_start, work_end, lunch_minutes, max_driving_minutes,
+                      fiscal_hp, electric, vehicle_kind, annual_km_estimate
+               FROM users WHERE id = :id AND active"""
+        ),
+        {"id": rep_id},
+    ).first()
+    if row is None:
+        raise NotFound("rep", rep_id)
+    return RepRow(**row._mapping)
+
+
+def appointments(
+    session: Session, *, rep_id: int, first_day: dt.date, last_day: dt.date
+) -> list[AppointmentRow]:
+    """The rep's appointments starting on ``first_day`` .. ``last_day`` (Paris time), in order.
+
+    Cancelled appointments are left out.
+    """
+    start = dt.datetime.combine(first_day, dt.time(0), tzinfo=PARIS)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=PARIS)
+    rows = session.execute(
+        text(
+            """SELECT id, account_id, title, starts_at, ends_at, address,
+                      ST_X(geom) AS lon, ST_Y(geom) AS lat, status
+               FROM appointments
+               WHERE rep_id = :rep AND starts_at >= :start AND starts_at < :end
+                 AND status <> 'cancelled'
+               ORDER BY starts_at, id"""
+        ),
+        {"rep": rep_id, "start": start, "end": end},
+    ).all()
+    return [AppointmentRow(**r._mapping) for r in rows]
+
+
+def candidates_in(
+    session: Session,
+    *,
+    rep_id: int,
+    polygon_wkt: str,
+    exclude_ids: Sequence[int] = (),
+    limit: int = 60,
+) -> list[CandidateRow]:
+    """Accounts inside ``polygon_wkt`` (EPSG:4326) that the rep may visit, best first.
+
+    Visible to the rep: the rep's own accounts and unassigned prospects. The score is
+    ``accounts.priority_score`` when the scoring job has set it, otherwise
+    ``FALLBACK_SCORE_MAX × potential / (largest potential among these candidates)``; both are
+    floored at :data:`FALLBACK_SCORE_MIN`. At most ``limit`` rows, by score then id.
+    """
+    rows = session.execute(
+        text(
+            """WITH inside AS (
+                 SELECT a.id, a.name, a.kind, a.owner_id, a.city,
+                        ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
+                        a.priority_score, coalesce(a.potential_eur_month, 0)::float8 AS potential,
+                        a.visit_minutes, a.opening_hours
+                 FROM accounts a
+                 WHERE a.geom IS NOT NULL
+                   AND ST_Intersects(a.geom, ST_GeomFromText(:wkt, 4326))
+                   AND (a.owner_id = :rep OR (a.owner_id IS NULL AND a.kind = 'prospect'))
+                   AND NOT (a.id = ANY(:exclude))
+               )
+               SELECT id, name, kind, owner_id, city, lon, lat, visit_minutes, opening_hours,
+                      CASE WHEN priority_score IS NOT NULL THEN 'priority' ELSE 'potential' END
+                        AS scored_by,
+                      greatest(:floor, coalesce(
+                        priority_score,
+                        :cap * potential / nullif(max(potential) OVER (), 0),
+                        0))::float8 AS score
+               FROM inside
+               ORDER BY score DESC, id
+               LIMIT :limit"""
+        ),
+        {
+            "wkt": polygon_wkt,
+            "rep": rep_id,
+            "exclude": list(exclude_ids),
+            "floor": FALLBACK_SCORE_MIN,
+            "cap": FALLBACK_SCORE_MAX,
+            "limit": limit,
+        },
+    ).all()
+    return [CandidateRow(**r._mapping) for r in rows]
+
+
+def save_plan(
+    session: Session,
+    *,
+    rep_id: int,
+    kind: str,
+    day: dt.date,
+    end_day: dt.date | None,
+    request: dict[str, Any],
+    result: dict[str, Any],
+    created_by: int | None,
+    proposals: Sequence[NewProposal] = (),
+) -> int:
+    """Insert a plan and its proposals; return the plan id (flushed, not committed)."""
+    plan_id = session.execute(
+        text(
+            """INSERT INTO plans (rep_id, kind, day, end_day, status, request, result, created_by)
+               VALUES (:rep, :kind, :day, :end_day, 'proposed', CAST(:req AS jsonb),
+                       CAST(:res AS jsonb), :by)
+               RETURNING id"""
+        ),
+        {
+            "rep": rep_id,
+            "kind": kind,
+            "day": day,
+            "end_day": end_day,
+            "req": json.dumps(request, default=str),
+            "res": json.dumps(result, default=str),
+            "by": created_by,
+        },
+    ).scalar_one()
+    if proposals:
+        session.execute(
+            text(
+                """INSERT INTO plan_proposals (plan_id, account_id, slot_start, slot_end,
+                                              detour_minutes, detour_km, reason, status)
+                   VALUES (:plan, :account, :start, :end, :minutes, :km, :reason, 'proposed')"""
+            ),
+            [
+                {
+                    "plan": plan_id,
+                    "account": p.account_id,
+                    "start": p.slot_start,
+                    "end": p.slot_end,
+                    "minutes": p.detour_minutes,
+                    "km": p.detour_km,
+                    "reason": p.reason,
+                }
+                for p in proposals
+            ],
+        )
+    return int(plan_id)
+
+
+_PROPOSAL_SELECT = """SELECT p.id, p.plan_id, pl.rep_id, p.account_id, a.name AS account_name,
+       a.visit_minutes, p.slot_start, p.slot_end, p.detour_minutes, p.detour_km, p.reason,
+       p.status, p.decided_at
+    FROM plan_proposals p JOIN plans pl ON pl.id = p.plan_id JOIN accounts a ON a.id = p.account_id"""
+
+
+def get_plan(session: Session, plan_id: int) -> PlanRow:
+    """A stored plan with its proposals (by slot start); :class:`NotFound` if unknown."""
+    row = session.execute(
+        text(
+            """SELECT id, rep_id, kind, day, end_day, status, request, result, created_by,
+                      created_at FROM plans WHERE id = :id"""
+        ),
+        {"id": plan_id},
+    ).first()
+    if row is None:
+        raise NotFound("plan", plan_id)
+    proposals = session.execute(
+        text(f"{_PROPOSAL_SELECT} WHERE p.plan_id = :id ORDER BY p.slot_start, p.id"),
+        {"id": plan_id},
+    ).all()
+    return PlanRow(**row._mapping, proposals=[ProposalRow(**p._mapping) for p in proposals])
+
+
+def list_plans(
+    session: Session, *, rep_id: int, day: dt.date | None = None, limit: int = 20
+) -> list[PlanRow]:
+    """The rep's latest plans (covering ``day`` if given), newest first."""
+    ids = session.execute(
+        text(
+            """SELECT id FROM plans WHERE rep_id = :rep
+                 AND (CAST(:day AS date) IS NULL
+                      OR CAST(:day AS date) BETWEEN day AND coalesce(end_day, day))
+               ORDER BY created_at DESC, id DESC LIMIT :limit"""
+        ),
+        {"rep": rep_id, "day": day, "limit": limit},
+    ).scalars()
+    return [get_plan(session, int(i)) for i in ids]
+
+
+def get_proposal(session: Session, proposal_id: int, *, for_update: bool = False) -> ProposalRow:
+    """One proposal with its plan's rep; :class:`NotFound` if unknown."""
+    lock = " FOR UPDATE OF p" if for_update else ""
+    row = session.execute(
+        text(f"{_PROPOSAL_SELECT} WHERE p.id = :id{lock}"), {"id": proposal_id}
+    ).first()
+    if row is None:
+        raise NotFound("proposal", proposal_id)
+    return ProposalRow(**row._mapping)
+
+
+def decide_proposal(
+    session: Session,
+    proposal_id: int,
+    *,
+    accept: bool,
+    start: dt.datetime | None = None,
+) -> tuple[ProposalRow, int | None]:
+    """Accept or reject a proposal still ``proposed``; return it and the new appointment id.
+
+    Accepting inserts an appointment for the plan's rep at ``start`` (default: the slot's
+    earliest start; it must lie in the slot) lasting the account's visit duration, at the
+    account's place. A proposal already decided raises :class:`Conflict`.
+    """
+    proposal = get_proposal(session, proposal_id, for_update=True)
+    if proposal.status != "proposed":
+        raise Conflict(f"proposal {proposal_id} is already {proposal.status}")
+    appointment_id: int | None = None
+    if accept:
+        begin = start or proposal.slot_start
+        if not (proposal.slot_start <= begin <= proposal.slot_end):
+            raise Conflict(
+                f"start {begin.isoformat()} is outside the bookable slot "
+                f"{proposal.slot_start.isoformat()}–{proposal.slot_end.isoformat()}"
+            )
+        appointment_id = session.execute(
+            text(
+                """INSERT INTO appointments (rep_id, account_id, title, starts_at, ends_at,
+                                            address, geom, status)
+                   SELECT :rep, a.id, 'Visite ' || a.name, :start,
+                          CAST(:start AS timestamptz) + make_interval(mins => a.visit_minutes),
+                          concat_ws(', ', a.address_line1, concat_ws(' ', a.postcode, a.city)),
+                          a.geom, 'confirmed'
+                   FROM accounts a WHERE a.id = :account
+                   RETURNING id"""
+            ),
+            {"rep": proposal.rep_id, "start": begin, "account": proposal.account_id},
+        ).scalar_one()
+    session.execute(
+        text(
+            """UPDATE plan_proposals SET status = :status, decided_at = now()
+               WHERE id = :id"""
+        ),
+        {"id": proposal_id, "status": "accepted" if accept else "rejected"},
+    )
+    return get_proposal(session, proposal_id), (
+        int(appointment_id) if appointment_id is not None else None
+    )
