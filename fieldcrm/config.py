@@ -54,11 +54,14 @@ class Settings(BaseSettings):
     routing_engine: Literal["graph", "crowfly", "osrm", "valhalla"] = "graph"
     routing_engine_url: str = ""
     planner_time_limit_s: float = 5.0
+    planner_detour_km: float = 20.0  # crow-fly detour budget of the candidate corridor
+    planner_max_candidates: int = 40  # best-scored accounts of the corridor sent to the solver
 
     # Costs
     mileage_scale_year: int = 2025
     hotel_night_eur: float = 95.0
     meal_eur: float = 20.0
+    cost_per_km_eur: float = 0.636  # used by the overnight decision when no mileage scale applies
 
     # Notifications
     smtp_host: str = "127.0.0.1"
