@@ -1,0 +1,39 @@
+"""A manager draws a territory on the map and saves it, on a phone."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import log_in
+
+
+def test_manager_draws_and_saves_a_territory(phone: Page, e2e_url: str) -> None:
+    log_in(phone, 1)
+    phone.goto("/territoires")
+    box = phone.locator("#territory-map").bounding_box()
+    assert box is not None
+    phone.click(".leaflet-draw-draw-rectangle")
+    phone.mouse.move(box["x"] + 80, box["y"] + 80)
+    phone.mouse.down()
+    phone.mouse.move(box["x"] + 200, box["y"] + 220, steps=8)
+    phone.mouse.up()
+    phone.fill("#t-name", "Secteur dessiné")
+    phone.select_option("#t-rep", label="Camille Martin")
+    phone.click("#t-save")
+    phone.wait_for_selector("#t-status.ok")
+    assert phone.locator("#t-status").inner_text() == "Territoire enregistré."
+    engine = create_engine(e2e_url)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT rep_id, GeometryType(geom) AS kind, ST_Area(geom::geography) AS m2 FROM territories WHERE name = 'Secteur dessiné'"
+            )
+        ).one()
+    engine.dispose()
+    assert row.rep_id == 4
+    assert row.kind == "MULTIPOLYGON"
+    assert row.m2 > 0
+    phone.wait_for_load_state("load")
+    phone.goto("/territoires")
+    assert phone.locator("#balance").get_by_text("Secteur dessiné").count() == 1
