@@ -56,7 +56,9 @@ def e2e_url() -> str:
 @pytest.fixture(scope="session")
 def server(e2e_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the app served on loopback."""
-    settings = Settings(database_url=e2e_url, road_cache_dir=tmp_path_factory.mktemp("roads"), _env_file=None)
+    settings = Settings(
+        database_url=e2e_url, road_cache_dir=tmp_path_factory.mktemp("roads"), _env_file=None
+    )
     port = _free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
@@ -73,7 +75,11 @@ def server(e2e_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 
 
 def _chromium() -> str:
-    path = os.environ.get("FIELDCRM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (
+        os.environ.get("FIELDCRM_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     if not path:
         raise RuntimeError("Chromium not found: run scripts/setup.sh (installs Debian's chromium)")
     return path
