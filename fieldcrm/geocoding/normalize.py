@@ -87,6 +87,7 @@ _REPETITION = {
 # Postal boxes and sorting mentions: "BP 45", "B.P. 45", "CS 70001", "TSA 12345", "CEDEX 1".
 _BOX = re.compile(r"\b(?:BP|B P|CS|TSA|CP)\s*\d+\b")
 _CEDEX = re.compile(r"\bCEDEX\b(?:\s*\d{1,2}\b)?")
+_BIG_CITY_CEDEX = re.compile(r"^(PARIS|LYON|MARSEILLE) CEDEX (\d{1,2})$")
 _HOUSE = re.compile(r"^(\d{1,5})(?:\s*(BIS|TER|QUATER|B|T|Q)\b)?(?:\s+\d{1,5}(?=\s+[A-Z]))?\s*")
 # Lines that only hold a complement (building, floor...), not a street.
 _COMPLEMENT = re.compile(
@@ -174,7 +175,10 @@ def city_key(city: str | None) -> str:
     str
         ``"SAINT ETIENNE"``.
     """
-    text = _strip_postal_mentions(canonical(city))
+    plain = canonical(city)
+    # "PARIS CEDEX 15", "LYON CEDEX 03": the CEDEX number of these cities is the arrondissement.
+    plain = _BIG_CITY_CEDEX.sub(lambda m: f"{m.group(1)} {int(m.group(2))}", plain)
+    text = _strip_postal_mentions(plain)
     text = re.sub(r"^\d{5}\s+", "", text)  # a postcode typed into the city field
     return _expand_words(text)
 

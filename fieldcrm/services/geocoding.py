@@ -101,11 +101,8 @@ def _to_cache(key: str, outcome: ChainOutcome) -> store.CachedAnswer:
     )
 
 
-def _usable(entry: store.CachedAnswer, chain: GeocoderChain, *, retry_failed: bool) -> bool:
-    """A cached gazetteer guess does not hide online providers; a cached miss is retried
-    on request."""
-    if entry.provider == OfflineProvider.name and chain.online:
-        return False
+def _usable(entry: store.CachedAnswer, *, retry_failed: bool) -> bool:
+    """A cached miss is asked again when failures are retried."""
     return not (entry.precision == "none" and retry_failed)
 
 
@@ -132,7 +129,7 @@ def _geocode_batch(
             continue
         address = addresses[row.id]
         entry = hits.get(address.key)
-        if entry is not None and _usable(entry, chain, retry_failed=retry_failed):
+        if entry is not None and _usable(entry, retry_failed=retry_failed):
             result = _from_cache(entry)
             outcome = ChainOutcome(result, assess(result, address, threshold=chain.threshold))
             summary.cached += 1
@@ -166,15 +163,17 @@ def _geocode_batch(
                 reason=verdict.reason or None,
             )
         )
-    # A miss caused by failing providers is not cached: it is worth asking again later.
-    store.remember(
-        session,
-        [
-            _to_cache(key, outcome)
-            for key, outcome in fresh.items()
-            if outcome.result is not None or not outcome.errors
-        ],
-    )
+    # A miss caused by failing providers is not cached: it is worth asking again later. An
+    # offline-only run caches nothing, so its commune guesses never hide a provider's answer.
+    if chain.online:
+        store.remember(
+            session,
+            [
+                _to_cache(key, outcome)
+                for key, outcome in fresh.items()
+                if outcome.result is not None or not outcome.errors
+            ],
+        )
     store.save_results(session, updates)
 
 

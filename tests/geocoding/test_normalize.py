@@ -49,7 +49,7 @@ def test_boxes_cedex_and_complement_lines_are_removed() -> None:
 def test_cs_and_tsa_lines_are_dropped() -> None:
     addr = normalize_address("CS 70001", "5 avenue Foch", "75016", "Paris Cedex 16")
     assert addr.street_line == "5 AVENUE FOCH"
-    assert addr.city == "PARIS"
+    assert addr.city == "PARIS 16"  # the CEDEX number of Paris is the arrondissement
     assert normalize_address("TSA 12345", None, "75016", "Paris").street == ""
 
 
@@ -69,6 +69,9 @@ def test_same_address_typed_differently_has_one_key() -> None:
         ("L'Haÿ-les-Roses", "L HAY LES ROSES"),
         ("06000 Nice", "NICE"),
         ("Paris 15e", "PARIS 15E"),
+        ("PARIS CEDEX 07", "PARIS 7"),
+        ("Lyon Cedex 3", "LYON 3"),
+        ("Nice Cedex 3", "NICE"),
     ],
 )
 def test_city_key(city: str, expected: str) -> None:

@@ -181,6 +181,23 @@ def test_provider_down_misses_are_not_cached(db: Session) -> None:
     )
 
 
+def test_offline_run_reads_the_cache_but_writes_nothing(db: Session, ban: LoopbackServer) -> None:
+    _fresh(db)
+    online = _account(db, "O1", "7 rue de la Buffa", "06000", "Nice")
+    geocoding.geocode_accounts(db, actor=ADMIN, chain=_chain(ban))
+    offline_chain = build_chain(["offline"], gazetteer=load_gazetteer(), threshold=0.6)
+    guess = _account(db, "O2", "8 rue Inconnue", "06000", "Nice")
+    db.execute(
+        text("UPDATE accounts SET geocode_status = 'pending' WHERE id = :id"), {"id": online}
+    )
+    summary = geocoding.geocode_accounts(db, actor=ADMIN, chain=offline_chain)
+    assert summary.cached == 1 and summary.asked == {"offline": 1}
+    assert _state(db, online)["provider"] == "ban"  # the provider's answer, from the cache
+    assert _state(db, guess)["provider"] == "offline"
+    keys = db.execute(text("SELECT key FROM geocode_cache WHERE key LIKE '8 RUE INCONNUE%'")).all()
+    assert keys == []  # a commune guess never hides a provider's answer later
+
+
 def test_manual_pin_locks_against_regeocoding(db: Session, ban: LoopbackServer) -> None:
     _fresh(db)
     acc = _account(db, "P", "12 bd de la République", "06000", "Nice")
