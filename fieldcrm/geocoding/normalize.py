@@ -136,9 +136,8 @@ def canonical(text: str | None) -> str:
     if not text:
         return ""
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.upper()
+    # Accents off: decompose, then drop what is not ASCII (the combining marks).
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").upper()
     plain = re.sub(r"(?<=\b[A-Z])\.(?=[A-Z]\b)", " ", plain)  # B.P. -> B P
     plain = re.sub(r"[^A-Z0-9]+", " ", plain)
     return " ".join(plain.split())
