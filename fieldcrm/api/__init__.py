@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.api import assignment, auth, geocoding, territories
+from fieldcrm.api import assignment, auth, geocoding, planning, territories
 
-ROUTERS: list[APIRouter] = [auth.router, territories.router, assignment.router, geocoding.router]
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    territories.router,
+    assignment.router,
+    geocoding.router,
+    planning.router,
+]

@@ -1,0 +1,84 @@
+"""Planning API on the demo company: stored plans, decisions, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.store import plans
+from fieldcrm.store.plans import PARIS, NewProposal
+from tests.web import ClientFactory
+
+TUESDAY = dt.date(2026, 4, 21)
+
+
+def _stored_plan(demo: Session, rep_id: int = 4) -> int:
+    account_id = demo.execute(
+        text("SELECT id FROM accounts WHERE owner_id = :r ORDER BY id LIMIT 1"), {"r": rep_id}
+    ).scalar_one()
+    start = dt.datetime(2026, 4, 21, 14, 0, tzinfo=PARIS)
+    return plans.save_plan(
+        demo,
+        rep_id=rep_id,
+        kind="day",
+        day=TUESDAY,
+        end_day=None,
+        request={"rep_id": rep_id},
+        result={"score": 3.0},
+        created_by=rep_id,
+        proposals=[NewProposal(account_id, start, start + dt.timedelta(minutes=30), 7.0, 4.0)],
+    )
+
+
+def test_rep_reads_own_plan_and_books_a_proposal(api_as: ClientFactory, demo_db: Session) -> None:
+    plan_id = _stored_plan(demo_db)
+    camille = api_as(4)
+    listed = camille.get("/api/planning/plans", params={"day": TUESDAY.isoformat()})
+    assert listed.status_code == 200
+    assert listed.json()[0]["id"] == plan_id
+    latest = camille.get(f"/api/planning/day/{TUESDAY.isoformat()}")
+    assert latest.status_code == 200 and latest.json()["id"] == plan_id
+    plan = camille.get(f"/api/planning/plans/{plan_id}").json()
+    proposal = plan["proposals"][0]
+    assert proposal["status"] == "proposed"
+    booked = camille.post(
+        f"/api/planning/proposals/{proposal['id']}/decision", json={"accept": True}
+    )
+    assert booked.status_code == 200, booked.text
+    body = booked.json()
+    assert body["proposal"]["status"] == "accepted"
+    starts = demo_db.execute(
+        text("SELECT starts_at FROM appointments WHERE id = :i"), {"i": body["appointment_id"]}
+    ).scalar_one()
+    assert starts == dt.datetime.fromisoformat(proposal["slot_start"])
+    again = camille.post(
+        f"/api/planning/proposals/{proposal['id']}/decision", json={"accept": False}
+    )
+    assert again.status_code == 409
+
+
+def test_other_rep_is_forbidden_manager_allowed(api_as: ClientFactory, demo_db: Session) -> None:
+    plan_id = _stored_plan(demo_db)
+    julien = api_as(5)
+    assert julien.get(f"/api/planning/plans/{plan_id}").status_code == 403
+    assert julien.get("/api/planning/plans", params={"rep_id": 4}).status_code == 403
+    proposal_id = plans.get_plan(demo_db, plan_id).proposals[0].id
+    refused = julien.post(f"/api/planning/proposals/{proposal_id}/decision", json={"accept": True})
+    assert refused.status_code == 403
+    claire = api_as(1)
+    assert claire.get(f"/api/planning/plans/{plan_id}").status_code == 200
+    rejected = claire.post(
+        f"/api/planning/proposals/{proposal_id}/decision", json={"accept": False}
+    )
+    assert rejected.status_code == 200 and rejected.json()["appointment_id"] is None
+
+
+def test_missing_things_are_404_and_bad_dates_422(api_as: ClientFactory) -> None:
+    camille = api_as(4)
+    assert camille.get("/api/planning/plans/999999999").status_code == 404
+    assert camille.get("/api/planning/day/2030-01-01").status_code == 404
+    assert camille.get("/api/planning/day/2026-13-45").status_code == 422
+    missing = camille.post("/api/planning/proposals/999999999/decision", json={"accept": True})
+    assert missing.status_code == 404
