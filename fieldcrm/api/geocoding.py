@@ -112,4 +112,5 @@ def run(body: Run, session: SessionDep, actor: CurrentUser, chain: ChainDep) -> 
         "batches": summary.batches,
         "asked": dict(summary.asked),
         "reasons": dict(summary.reasons),
+        "down": list(chain.down),
     }

@@ -86,6 +86,12 @@ def geocode(
                 progress=lambda n: progress.advance(task, n),
             )
     console.print(summary_table(summary))
+    if chain.down:
+        console.print(
+            "[yellow]Hors service pendant l'exécution (à relancer plus tard) : "
+            + ", ".join(chain.down)
+            + "[/yellow]"
+        )
     for reason, count in summary.reasons.most_common(5):
         console.print(f"  échec ×{count} : {reason}")
 

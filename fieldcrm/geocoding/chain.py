@@ -2,7 +2,8 @@
 
 The first answer good enough to be "matched" wins; otherwise the finest answer seen is kept
 (and flagged by :func:`~fieldcrm.geocoding.quality.assess`). A provider that fails is noted
-and skipped, so a dead network still ends on the gazetteer.
+and skipped, so a dead network still ends on the gazetteer; after a few failures in a row it
+is switched off for the rest of the run (no backoff paid on every address).
 """
 
 from __future__ import annotations
@@ -80,11 +81,22 @@ class GeocoderChain:
         Review threshold passed to :func:`~fieldcrm.geocoding.quality.assess`.
     """
 
-    def __init__(self, providers: Sequence[Provider], *, threshold: float) -> None:
+    def __init__(
+        self, providers: Sequence[Provider], *, threshold: float, max_failures: int = 3
+    ) -> None:
         if not providers:
             raise InvalidInput("geocoders", "at least one provider is needed", value=[])
+        if max_failures < 1:
+            raise InvalidInput("max_failures", "must be at least 1", value=max_failures)
         self.providers = list(providers)
         self.threshold = threshold
+        self.max_failures = max_failures
+        self._failures: dict[str, int] = {}
+
+    @property
+    def down(self) -> tuple[str, ...]:
+        """Providers switched off for this run after ``max_failures`` failures in a row."""
+        return tuple(n for n, count in self._failures.items() if count >= self.max_failures)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -115,12 +127,17 @@ class GeocoderChain:
         best: GeocodeResult | None = None
         if not address.is_empty:
             for provider in self.providers:
+                if self._failures.get(provider.name, 0) >= self.max_failures:
+                    errors.append(f"{provider.name}: hors service pour cette exécution")
+                    continue
                 asked.append(provider.name)
                 try:
                     result = provider.geocode(address)
                 except ExternalServiceError as exc:
                     errors.append(str(exc))
+                    self._failures[provider.name] = self._failures.get(provider.name, 0) + 1
                     continue
+                self._failures[provider.name] = 0
                 if result is None:
                     continue
                 verdict = assess(result, address, threshold=self.threshold)

@@ -163,16 +163,12 @@ def _geocode_batch(
                 reason=verdict.reason or None,
             )
         )
-    # A miss caused by failing providers is not cached: it is worth asking again later. An
-    # offline-only run caches nothing, so its commune guesses never hide a provider's answer.
+    # Only answers every provider had its say on are cached: after a provider failure (or in
+    # an offline-only run) the answer may improve later, so a gazetteer guess never hides a
+    # provider's answer.
     if chain.online:
         store.remember(
-            session,
-            [
-                _to_cache(key, outcome)
-                for key, outcome in fresh.items()
-                if outcome.result is not None or not outcome.errors
-            ],
+            session, [_to_cache(k, outcome) for k, outcome in fresh.items() if not outcome.errors]
         )
     store.save_results(session, updates)
 

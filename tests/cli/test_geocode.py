@@ -91,6 +91,7 @@ def test_geocode_selection_with_dead_provider_falls_back(env: str) -> None:
     assert result.exit_code == 0, result.output
     assert "Fournisseurs : ban, offline — 2 compte(s)" in out
     assert "à revoir │ 2" in out and "appels ban │ 2" in out
+    assert "Hors service" not in out  # two failures: still below the three that switch it off
 
 
 def test_reverse_offline(env: str) -> None:

@@ -225,3 +225,23 @@ def test_nothing_anywhere_is_failed_with_reason(server: LoopbackServer) -> None:
     assert outcome.result is None
     assert outcome.assessment.status == "failed"
     assert outcome.assessment.reason == "aucune correspondance"
+
+
+def test_dead_provider_is_switched_off_after_failures_in_a_row(server: LoopbackServer) -> None:
+    server.default = lambda path, query: Reply(500, {})
+    waits: list[float] = []
+    chain = build_chain(
+        [f"ban={server.url}"],
+        gazetteer=load_gazetteer(),
+        threshold=0.6,
+        sleep=waits.append,
+        timeout_s=0.5,
+        max_retries=1,
+        backoff_s=0.01,
+    )
+    outcomes = [chain.geocode(ADDRESS) for _ in range(5)]
+    assert len(server.requests) == 3 * 2  # three addresses asked (with one retry each), then off
+    assert chain.down == ("ban",)
+    assert outcomes[-1].asked == ("offline",)
+    assert "hors service" in outcomes[-1].errors[0]
+    assert all(o.result is not None and o.result.provider == "offline" for o in outcomes)

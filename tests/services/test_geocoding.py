@@ -173,12 +173,13 @@ def test_provider_down_misses_are_not_cached(db: Session) -> None:
         summary = geocoding.geocode_accounts(db, actor=ADMIN, chain=_chain(down))
         assert summary.failed == 1
         assert "ban:" in str(_state(db, acc)["reason"])
-    assert (
-        db.execute(
-            text("SELECT count(*) FROM geocode_cache WHERE key LIKE '3 RUE INCONNUE%'")
-        ).scalar_one()
-        == 0
-    )
+        guess = _account(db, "G", "4 rue de France", "06000", "Nice")
+        assert geocoding.geocode_accounts(db, actor=ADMIN, chain=_chain(down)).to_review == 1
+        assert _state(db, guess)["provider"] == "offline"
+    count = "SELECT count(*) FROM geocode_cache WHERE key LIKE :k"
+    assert db.execute(text(count), {"k": "3 RUE INCONNUE%"}).scalar_one() == 0
+    # The gazetteer's guess made while the provider was down is not cached either.
+    assert db.execute(text(count), {"k": "4 RUE DE FRANCE%"}).scalar_one() == 0
 
 
 def test_offline_run_reads_the_cache_but_writes_nothing(db: Session, ban: LoopbackServer) -> None:
