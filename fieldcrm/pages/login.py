@@ -73,6 +73,9 @@ def logout() -> RedirectResponse:
     """Forget the session and show the login form."""
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
+    # Pages kept for offline use belong to this user; the outbox (local storage) is kept.
+    response.headers["Clear-Site-Data"] = '"cache"'
+
     return response
 
 

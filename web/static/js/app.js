@@ -42,4 +42,5 @@
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("offline", banner);
   document.addEventListener("DOMContentLoaded", function () { banner(); if (navigator.onLine) { flush(); } });
+  if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js").catch(function () {}); }
 })();
