@@ -7,6 +7,7 @@ import typer
 from fieldcrm.cli import db as db_cli
 from fieldcrm.cli import demo as demo_cli
 from fieldcrm.cli import geocode as geocode_cli
+from fieldcrm.cli import plan as plan_cli
 from fieldcrm.cli import rules as rules_cli
 from fieldcrm.cli import serve as serve_cli
 from fieldcrm.cli import territories as territories_cli
@@ -26,6 +27,7 @@ app.add_typer(rules_cli.app, name="rules")
 app.add_typer(geocode_cli.app, name="geocode")
 app.add_typer(rules_cli.notify_app, name="notify")
 app.add_typer(territories_cli.app, name="territories")
+app.add_typer(plan_cli.app, name="plan")
 
 
 def main() -> None:

@@ -1,0 +1,151 @@
+"""``fieldcrm plan …``: plan a rep's day or trip, list stored plans, accept or reject proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from fieldcrm.cli.common import console, err_console, open_session
+from fieldcrm.errors import InvalidInput
+from fieldcrm.services import planning as svc
+from fieldcrm.services.territories import SYSTEM
+from fieldcrm.store.plans import PARIS
+
+app = typer.Typer(
+    help="Tournées : planifier une journée ou un déplacement, accepter les propositions.",
+    no_args_is_help=True,
+)
+
+
+def _date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        err_console.print(f"[red]{field} : date invalide {value!r} (attendu AAAA-MM-JJ)[/red]")
+        raise typer.Exit(2) from exc
+
+
+def _problems(exc: InvalidInput) -> None:
+    err_console.print(f"[red]{len(exc.problems)} problème(s) :[/red]")
+    for problem in exc.problems:
+        err_console.print(f"  {problem}")
+
+
+def _hm(value: Any) -> str:
+    if value is None:
+        return "—"
+    moment = dt.datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(PARIS)
+    return moment.strftime("%H:%M")
+
+
+def print_plan(doc: dict[str, Any]) -> None:
+    """Print a stored plan (as :func:`fieldcrm.services.planning.plan_json` gives it)."""
+    result = doc["result"]
+    for day in result.get("days", []):
+        table = Table(
+            "#",
+            "arrivée",
+            "début",
+            "départ",
+            "étape",
+            "type",
+            "score",
+            title=f"Plan {doc['id']} — {day.get('day', doc['day'])}",
+        )
+        for i, stop in enumerate(day.get("stops", []), start=1):
+            table.add_row(
+                str(i),
+                _hm(stop.get("arrival")),
+                _hm(stop.get("start")),
+                _hm(stop.get("departure")),
+                str(stop.get("name") or stop.get("label") or ""),
+                str(stop.get("kind", "")),
+                f"{stop['score']:.1f}" if stop.get("score") is not None else "",
+            )
+        console.print(table)
+        console.print(
+            f"  conduite {day.get('driving_km', 0):.1f} km, "
+            f"{day.get('driving_minutes', 0):.0f} min ; attente {day.get('waiting_minutes', 0):.0f} min"
+        )
+    if doc["proposals"]:
+        table = Table("id", "compte", "à réserver", "détour", "statut", title="Propositions")
+        for p in doc["proposals"]:
+            table.add_row(
+                str(p["id"]),
+                p["account_name"],
+                f"{_hm(p['slot_start'])}–{_hm(p['slot_end'])}",
+                f"{p['detour_minutes']:.0f} min, {p['detour_km']:.1f} km",
+                p["status"],
+            )
+        console.print(table)
+    omissions = result.get("omissions", [])
+    if omissions:
+        console.print(f"{len(omissions)} compte(s) écarté(s) :")
+        for o in omissions[:15]:
+            console.print(f"  {o.get('name', o.get('account_id'))} — {o.get('reason')}")
+    overnight = result.get("overnight")
+    if overnight:
+        console.print(f"Nuitée : [bold]{overnight.get('recommendation')}[/bold]")
+    console.print(f"Score collecté : {result.get('score', 0):.1f}")
+
+
+@app.command("list")
+def list_(
+    rep: int = typer.Option(..., "--rep", help="Id du commercial"),
+    date: str | None = typer.Option(None, "--date", help="Jour couvert (AAAA-MM-JJ)"),
+) -> None:
+    """List the rep's latest stored plans."""
+    day = _date(date, "date") if date else None
+    with open_session() as session:
+        rows = svc.list_plans(session, actor=SYSTEM, rep_id=rep, day=day)
+    table = Table("id", "type", "jour", "fin", "propositions", "créé le")
+    for p in rows:
+        table.add_row(
+            str(p.id),
+            p.kind,
+            p.day.isoformat(),
+            p.end_day.isoformat() if p.end_day else "",
+            str(len(p.proposals)),
+            p.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    plan_id: int = typer.Argument(..., help="Id du plan"),
+    as_json: bool = typer.Option(False, "--json", help="Sortie JSON"),
+) -> None:
+    """Show a stored plan: stops, proposals, omissions."""
+    with open_session() as session:
+        doc = svc.plan_json(svc.get_plan(session, actor=SYSTEM, plan_id=plan_id))
+    if as_json:
+        typer.echo(json.dumps(doc, ensure_ascii=False))
+    else:
+        print_plan(doc)
+
+
+@app.command("decide")
+def decide(
+    proposal_id: int = typer.Argument(..., help="Id de la proposition"),
+    accept: bool = typer.Option(True, "--accept/--reject", help="Accepter ou refuser"),
+) -> None:
+    """Accept (books an appointment at the slot) or reject a proposal."""
+    with open_session() as session:
+        decision = svc.decide_proposal(
+            session, actor=SYSTEM, proposal_id=proposal_id, accept=accept
+        )
+    p = decision.proposal
+    if decision.appointment_id is not None:
+        console.print(
+            f"Rendez-vous {decision.appointment_id} pris chez {p.account_name} "
+            f"le {p.slot_start.astimezone(PARIS):%d/%m à %H:%M}."
+        )
+    else:
+        console.print(f"Proposition {p.id} ({p.account_name}) refusée.")
