@@ -138,9 +138,13 @@ def get_territory(session: Session, territory_id: int) -> TerritoryRow:
 def _check_rep(session: Session, rep_id: int | None) -> None:
     if rep_id is None:
         return
-    found = session.execute(text("SELECT 1 FROM users WHERE id = :id"), {"id": rep_id}).first()
-    if found is None:
+    active = session.execute(
+        text("SELECT active FROM users WHERE id = :id"), {"id": rep_id}
+    ).scalar()
+    if active is None:
         raise NotFound("user", rep_id)
+    if not active:
+        raise InvalidInput("rep_id", "this user is deactivated", value=rep_id)
 
 
 def create_territory(

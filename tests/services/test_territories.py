@@ -180,8 +180,10 @@ def test_rebalance_is_a_proposal_that_evens_the_metric(demo_db: Session) -> None
         demo_db, metric="accounts", max_moves=10, as_of=DEMO_TODAY, actor=MANAGER
     )
     assert proposal.metric == "accounts"
-    assert proposal.spread_after.cv <= proposal.spread_before.cv
-    assert len(proposal.moves) <= 10
+    # the Riviera box holds most accounts: communes leave it for the Alpes-Maritimes
+    assert proposal.spread_after.cv < proposal.spread_before.cv - 0.1
+    assert 0 < len(proposal.moves) <= 10
+    assert any(m.from_id == 1 and m.to_id == 2 for m in proposal.moves)
     for move in proposal.moves:
         assert move.from_id != move.to_id
     assert sum(proposal.before.values()) == pytest.approx(sum(proposal.after.values()))

@@ -183,6 +183,9 @@ def test_locked_accounts_keep_their_manual_owner(db: Session, world: dict[str, i
     assert [(m.from_rep_id, m.accounts) for m in moves] == [(special, 1)]
     with pytest.raises(NotFound):
         store.manual_assign(db, [999_999], rep_id=special, actor_id=None, reason="x")
+    db.execute(text("UPDATE users SET active = false WHERE id = :i"), {"i": special})
+    with pytest.raises(InvalidInput, match="deactivated"):
+        store.manual_assign(db, [ids[1]], rep_id=special, actor_id=None, reason="x")
 
 
 def test_queue_gaps_and_crud(db: Session, world: dict[str, int]) -> None:
