@@ -56,3 +56,12 @@ class Actor:
             raise InvalidInput(
                 "language", "unsupported language", value=self.language, allowed="fr, en"
             )
+
+
+SYSTEM = Actor(id=0, role=Role.ADMIN, name="fieldcrm")
+"""The command line and scheduled jobs: may do everything, recorded as no user."""
+
+
+def author_id(actor: Actor) -> int | None:
+    """The user id to record for ``actor`` in history and audit tables (``None`` for :data:`SYSTEM`)."""
+    return actor.id if actor.id > 0 else None

@@ -12,6 +12,7 @@ from fieldcrm.cli import rules as rules_cli
 from fieldcrm.cli import serve as serve_cli
 from fieldcrm.cli import territories as territories_cli
 from fieldcrm.cli import transfer
+from fieldcrm.cli import users as users_cli
 
 app = typer.Typer(
     help="fieldcrm: field-sales CRM — geocoding, territories, route planning, rules, costs.",
@@ -26,6 +27,7 @@ app.add_typer(transfer.export_app, name="export")
 app.add_typer(rules_cli.app, name="rules")
 app.add_typer(geocode_cli.app, name="geocode")
 app.add_typer(rules_cli.notify_app, name="notify")
+app.add_typer(users_cli.app, name="users")
 app.add_typer(territories_cli.app, name="territories")
 app.add_typer(plan_cli.app, name="plan")
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth import passwords, policy
 from fieldcrm.auth.roles import Actor, Role
-from fieldcrm.errors import Forbidden, InvalidInput
+from fieldcrm.errors import Forbidden, InvalidInput, NotFound
 from fieldcrm.store import users as store
 
 LOGIN_FAILED = "e-mail ou mot de passe incorrect"
@@ -71,4 +71,15 @@ def set_language(session: Session, *, actor: Actor, language: str) -> None:
     if language not in ("fr", "en"):
         raise InvalidInput("language", "unsupported language", value=language, allowed="fr, en")
     store.set_language(session, actor.id, language)
+    session.commit()
+
+
+def set_password(session: Session, *, actor: Actor, email: str, password: str) -> None:
+    """Replace a user's password (admins, or the user themself)."""
+    found = store.credentials(session, email)
+    if found is None:
+        raise NotFound("user", email)
+    if found[0] != actor.id:
+        policy.require(actor, "users.admin")
+    store.set_password_hash(session, found[0], passwords.hash_password(password))
     session.commit()
