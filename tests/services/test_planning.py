@@ -106,3 +106,48 @@ def test_100k_accounts_give_a_small_candidate_set(demo_db: Session) -> None:
     assert len(inputs.candidates) <= 40
     assert inputs.in_polygon <= 55  # the query is LIMITed, not 100 000 matrix rows
     assert all(inputs.corridor.admits(GeoPoint(c.lon, c.lat)) for c in inputs.candidates)
+
+
+def _stored_plan(demo: Session) -> int:
+    from fieldcrm.store import plans
+    from fieldcrm.store.plans import PARIS, NewProposal
+
+    account_id = demo.execute(
+        text("SELECT id FROM accounts WHERE owner_id = 4 ORDER BY id LIMIT 1")
+    ).scalar_one()
+    start = dt.datetime(2026, 4, 21, 15, 0, tzinfo=PARIS)
+    return plans.save_plan(
+        demo,
+        rep_id=4,
+        kind="day",
+        day=TUESDAY,
+        end_day=None,
+        request={},
+        result={},
+        created_by=4,
+        proposals=[NewProposal(account_id, start, start + dt.timedelta(minutes=20), 5.0, 3.0)],
+    )
+
+
+def test_decide_authorises_on_the_plans_rep(demo_db: Session) -> None:
+    from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.errors import Conflict, Forbidden
+    from fieldcrm.services import planning
+
+    plan_id = _stored_plan(demo_db)
+    proposal_id = (
+        planning.get_plan(demo_db, actor=Actor(4, Role.REP), plan_id=plan_id).proposals[0].id
+    )
+    julien = Actor(5, Role.REP)
+    with pytest.raises(Forbidden):
+        planning.decide_proposal(demo_db, actor=julien, proposal_id=proposal_id, accept=True)
+    with pytest.raises(Forbidden):
+        planning.list_plans(demo_db, actor=julien, rep_id=4)
+    manager = Actor(1, Role.MANAGER, team=frozenset({4, 5, 6}))
+    decision = planning.decide_proposal(
+        demo_db, actor=manager, proposal_id=proposal_id, accept=True
+    )
+    assert decision.appointment_id is not None
+    assert decision.to_json()["proposal"]["status"] == "accepted"
+    with pytest.raises(Conflict):
+        planning.decide_proposal(demo_db, actor=manager, proposal_id=proposal_id, accept=True)
