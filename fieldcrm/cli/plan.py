@@ -9,10 +9,10 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.cli.common import console, err_console, open_session
 from fieldcrm.errors import InvalidInput
 from fieldcrm.services import planning as svc
-from fieldcrm.services.territories import SYSTEM
 from fieldcrm.store.plans import PARIS
 
 app = typer.Typer(
