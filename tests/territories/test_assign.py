@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from shapely.geometry import Polygon, box
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point, Polygon, box
 
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
-from fieldcrm.territories.assign import NONE, TerritoryShape, assign_coordinates, assign_points
+from fieldcrm.territories.assign import (
+    NONE,
+    TerritoryShape,
+    assign_coordinates,
+    assign_points,
+    tie_break_key,
+)
 
 WEST = TerritoryShape(1, box(7.0, 43.5, 7.1, 43.6))
 EAST = TerritoryShape(2, box(7.1, 43.5, 7.2, 43.6))
@@ -67,3 +75,39 @@ def test_duplicate_ids_and_empty_geometry_refused() -> None:
         assign_points([GeoPoint(7.05, 43.55)], [WEST, TerritoryShape(1, box(0, 0, 1, 1))])
     with pytest.raises(InvalidInput):
         TerritoryShape(7, Polygon())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    boxes=st.lists(
+        st.tuples(
+            st.integers(0, 8),
+            st.integers(0, 8),
+            st.integers(1, 6),
+            st.integers(1, 6),
+            st.integers(-1, 2),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    grid=st.lists(st.tuples(st.integers(0, 28), st.integers(0, 28)), min_size=1, max_size=40),
+)
+def test_vectorised_assignment_equals_the_definition(
+    boxes: list[tuple[int, int, int, int, int]], grid: list[tuple[int, int]]
+) -> None:
+    # Territories on a 0.05° lattice and points on a 0.025° lattice: many points fall exactly
+    # on edges and vertices, where "covers" (boundary counts as inside) matters.
+    shapes = [
+        TerritoryShape(
+            100 - i,
+            box(7 + x * 0.05, 43 + y * 0.05, 7 + (x + w) * 0.05, 43 + (y + h) * 0.05),
+            priority=p,
+        )
+        for i, (x, y, w, h, p) in enumerate(boxes)
+    ]
+    points = [GeoPoint(7 + gx * 0.025, 43 + gy * 0.025) for gx, gy in grid]
+    expected = []
+    for p in points:
+        covering = [t for t in shapes if t.geometry.covers(Point(p.lon, p.lat))]
+        expected.append(min(covering, key=tie_break_key).id if covering else None)
+    assert assign_points(points, shapes) == expected
