@@ -136,3 +136,17 @@ def e2e_sql(e2e_url: str) -> Iterator[Callable[[str], None]]:
 
     yield run
     engine.dispose()
+
+
+def draw_rectangle(
+    page: Page, map_selector: str, *, margin: float = 5, size: tuple[float, float] | None = None
+) -> None:
+    """Draw a rectangle with Leaflet.draw's tool on the map in ``map_selector`` (whole map by default)."""
+    box = page.locator(map_selector).bounding_box()
+    assert box is not None, f"no map at {map_selector}"
+    width, height = size or (box["width"] - 2 * margin, box["height"] - 2 * margin)
+    page.click(".leaflet-draw-draw-rectangle")
+    page.mouse.move(box["x"] + margin, box["y"] + margin)
+    page.mouse.down()
+    page.mouse.move(box["x"] + margin + width, box["y"] + margin + height, steps=8)
+    page.mouse.up()

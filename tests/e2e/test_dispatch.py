@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import draw_rectangle, log_in
 
 
 def test_dispatcher_assigns_an_account_from_the_queue(phone: Page) -> None:
@@ -30,11 +30,5 @@ def test_lasso_ticks_the_accounts_it_surrounds(phone: Page, e2e_sql: Callable[[s
     )
     log_in(phone, 2)
     phone.goto("/affectations")
-    box = phone.locator("#dispatch-map").bounding_box()
-    assert box is not None
-    phone.click(".leaflet-draw-draw-rectangle")
-    phone.mouse.move(box["x"] + 5, box["y"] + 5)
-    phone.mouse.down()
-    phone.mouse.move(box["x"] + box["width"] - 5, box["y"] + box["height"] - 5, steps=8)
-    phone.mouse.up()
+    draw_rectangle(phone, "#dispatch-map")
     assert int(phone.locator("#selected-count").inner_text()) > 0

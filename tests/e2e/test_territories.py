@@ -5,19 +5,13 @@ from __future__ import annotations
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import draw_rectangle, log_in
 
 
 def test_manager_draws_and_saves_a_territory(phone: Page, e2e_url: str) -> None:
     log_in(phone, 1)
     phone.goto("/territoires")
-    box = phone.locator("#territory-map").bounding_box()
-    assert box is not None
-    phone.click(".leaflet-draw-draw-rectangle")
-    phone.mouse.move(box["x"] + 80, box["y"] + 80)
-    phone.mouse.down()
-    phone.mouse.move(box["x"] + 200, box["y"] + 220, steps=8)
-    phone.mouse.up()
+    draw_rectangle(phone, "#territory-map", margin=80, size=(120, 140))
     phone.fill("#t-name", "Secteur dessiné")
     phone.select_option("#t-rep", label="Camille Martin")
     phone.click("#t-save")
