@@ -48,6 +48,7 @@ class Commune:
     parent: str
     population: int
     point: GeoPoint
+    aliases: tuple[str, ...] = ()  # keys of former names (communes merged since 2018)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Gazetteer:
         self.by_insee = {c.insee: c for c in communes}
         self._by_postcode: dict[str, list[Commune]] = defaultdict(list)
         self._by_key: dict[str, list[Commune]] = defaultdict(list)
+        self._by_former: dict[str, list[Commune]] = defaultdict(list)
         self._keys_by_department: dict[str, list[str]] = defaultdict(list)
         self._departments_of_prefix: dict[str, set[str]] = defaultdict(set)
         self._children: dict[str, list[Commune]] = defaultdict(list)
@@ -99,6 +101,8 @@ class Gazetteer:
                 self._by_postcode[code].append(commune)
                 self._departments_of_prefix[code[:2]].add(commune.department)
             self._by_key[commune.key].append(commune)
+            for alias in commune.aliases:
+                self._by_former[alias].append(commune)
             self._keys_by_department[commune.department].append(commune.key)
             if commune.parent:
                 self._children[commune.parent].append(commune)
@@ -146,6 +150,9 @@ class Gazetteer:
         exact = [c for c in candidates if c.key == key]
         if exact:
             return GazetteerMatch(self._refine(exact[0], code), code, 1.0, "postcode and name")
+        former = [c for c in candidates if key in c.aliases]
+        if former:
+            return GazetteerMatch(former[0], code, 0.95, "postcode and former name")
         if candidates:
             scored = [(self._similarity(key, c.key), c) for c in candidates]
             ratio, best = max(scored, key=lambda item: (item[0], item[1].population))
@@ -154,7 +161,7 @@ class Gazetteer:
                     self._refine(best, code), code, round(0.5 + 0.4 * ratio, 3), "close name"
                 )
         departments = self._departments_of_prefix.get(code[:2], set()) if code else set()
-        named = self._by_key.get(key, [])
+        named = self._by_key.get(key) or self._by_former.get(key, [])
         in_department = [c for c in named if c.department in departments]
         if in_department:
             best = self._most_populous(in_department, "")
@@ -239,7 +246,18 @@ class Gazetteer:
         return picks[0], 2 * 6_371_008.8 * math.asin(min(1.0, chords[0] / 2))
 
 
+def _read_former_names(path: Path) -> dict[str, list[str]]:
+    """INSEE code → keys of the names its territory had in 2018 (``former_names.csv``)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                found[row["code_insee"]].append(city_key(row["nom_ancien"]))
+    return found
+
+
 def _read_communes(path: Path) -> list[Commune]:
+    former = _read_former_names(path.parent / "former_names.csv")
     communes: list[Commune] = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -255,6 +273,7 @@ def _read_communes(path: Path) -> list[Commune]:
                     parent=row["commune_parent"] or "",
                     population=int(row["population"] or 0),
                     point=GeoPoint(float(row["longitude"]), float(row["latitude"])),
+                    aliases=tuple(former.get(row["code_insee"], ())),
                 )
             )
     return communes
@@ -269,6 +288,8 @@ def load_gazetteer(path: Path = COMMUNES_CSV) -> Gazetteer:
     path : Path
         Communes CSV (columns ``code_insee, nom, type, commune_parent, code_departement,
         codes_postaux, population, latitude, longitude``); defaults to the shipped file.
+        A ``former_names.csv`` beside it (``nom_ancien, code_insee_2018, code_insee``) adds
+        the names of communes merged since 2018.
 
     Returns
     -------

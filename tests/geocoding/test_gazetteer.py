@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import random
 from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
 
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.gazetteer import Gazetteer, load_gazetteer
+from fieldcrm.geocoding.normalize import city_key
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "geocoding" / "laposte_sample.csv"
 
@@ -37,6 +39,9 @@ def gaz() -> Gazetteer:
         ("06400", "", "06029"),
         ("", "Antibes", "06004"),
         ("06600", "Antibe", "06004"),
+        ("59144", "AMFROIPRET", "59006"),  # merged into L'Orée de Mormal (code kept)
+        ("01200", "Chatillon en Michaille", "01033"),  # absorbed by Valserhône
+        ("", "Bellegarde-sur-Valserine", "01033"),  # former name, no postcode
     ],
 )
 def test_known_answers(gaz: Gazetteer, postcode: str, city: str, insee: str) -> None:
@@ -98,6 +103,12 @@ def _typed(row: dict[str, str], rng: random.Random) -> tuple[str, str, str]:
     return kind, code, city
 
 
+def _renamed(row: dict[str, str], key: str) -> bool:
+    """La Poste still names the commune as it was before a merger (COG 2026 has the new name)."""
+    old = city_key(row["Nom_commune"])
+    return not key.startswith(old[:25]) and SequenceMatcher(None, old, key).ratio() < 0.75
+
+
 def _accuracy(gaz: Gazetteer) -> tuple[Counter[str], Counter[str]]:
     rng = random.Random(2026)
     total: Counter[str] = Counter()
@@ -105,12 +116,17 @@ def _accuracy(gaz: Gazetteer) -> tuple[Counter[str], Counter[str]]:
     with SAMPLE.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter=";"):
             kind, code, city = _typed(row, rng)
-            shared = len(gaz._by_postcode.get(row["Code_postal"], [])) > 1
+            categories = {kind, "all"}
+            if len(gaz._by_postcode.get(row["Code_postal"], [])) > 1:
+                categories.add("postcode shared by several communes")
+            commune = gaz.by_insee.get(row["Code_commune_INSEE"])
+            if commune is not None and len(commune.postcodes) > 1 and not row["Ligne_5"]:
+                categories.add("commune with several postcodes (its name typed)")
+            if commune is not None and not row["Ligne_5"] and _renamed(row, commune.key):
+                categories.add("merged commune: La Poste's former name + postcode")
             match = gaz.lookup(code, city)
             ok = match is not None and match.commune.insee == row["Code_commune_INSEE"]
-            for category in (
-                {kind, "all", "postcode shared by several communes"} if shared else {kind, "all"}
-            ):
+            for category in categories:
                 total[category] += 1
                 right[category] += ok
     return total, right
@@ -126,8 +142,12 @@ def test_accuracy_on_real_commune_names_typed_badly(gaz: Gazetteer) -> None:
         assert shares[kind] >= 0.98, (kind, shares[kind])
     assert shares["typo"] >= 0.90
     # No postcode: homonyms (several "Saint-Martin") make some of these wrong.
-    assert shares["no_postcode"] >= 0.60
-    # A locality or former commune (La Poste "Ligne 5") is not in the COG list: the postcode's
-    # most populous commune is taken, right about half the time; flagged by a low score.
-    assert shares["locality or merged commune (Ligne 5) + postcode"] >= 0.40
-    assert shares["all"] >= 0.88
+    assert shares["no_postcode"] >= 0.90
+    # A locality (La Poste "Ligne 5": hamlets, communes merged before 2018) is not in the COG
+    # list: the postcode's most populous commune is taken, flagged by a low score.
+    assert shares["locality or merged commune (Ligne 5) + postcode"] >= 0.48
+    assert shares["commune with several postcodes (its name typed)"] >= 0.95
+    # Former names of communes merged since 2018 come from former_names.csv (few rows here).
+    assert total["merged commune: La Poste's former name + postcode"] >= 5
+    assert shares["merged commune: La Poste's former name + postcode"] >= 0.66
+    assert shares["all"] >= 0.90
