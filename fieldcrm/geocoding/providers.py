@@ -300,6 +300,9 @@ class GeopyProvider:
                     wait = max(wait, float(retry_after))
                 self._sleep(wait)
                 attempt += 1
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                # geopy's own parsing of a malformed answer (e.g. latitude out of range).
+                raise ExternalServiceError(f"{self.name}: unreadable answer ({exc})") from exc
 
     def geocode(self, address: NormalizedAddress) -> GeocodeResult | None:
         """Ask the provider; None when it has no answer."""
@@ -307,12 +310,20 @@ class GeopyProvider:
             return None
         query, extra = self._query(address)
         location = self._call(self._geocode, query, exactly_one=True, **extra)
-        return None if location is None else self._convert(location)
+        return self._parse(location)
 
     def reverse(self, point: GeoPoint) -> GeocodeResult | None:
         """Nearest address to ``point``; None when the provider has none."""
         location = self._call(self._reverse, (point.lat, point.lon), exactly_one=True)
-        return None if location is None else self._convert(location)
+        return self._parse(location)
+
+    def _parse(self, location: Location | None) -> GeocodeResult | None:
+        if location is None:
+            return None
+        try:
+            return self._convert(location)
+        except (InvalidInput, AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise ExternalServiceError(f"{self.name}: unreadable answer ({exc})") from exc
 
 
 def build_provider(spec: ProviderSpec, *, sleep: Callable[[float], None] = time.sleep) -> Provider:

@@ -245,3 +245,25 @@ def test_dead_provider_is_switched_off_after_failures_in_a_row(server: LoopbackS
     assert outcomes[-1].asked == ("offline",)
     assert "hors service" in outcomes[-1].errors[0]
     assert all(o.result is not None and o.result.provider == "offline" for o in outcomes)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_unreadable_answer_is_a_provider_error(server: LoopbackServer) -> None:
+    server.push(Reply(200, ban_collection(ban_feature(7.28, 95.0, score=0.9))))  # latitude 95
+    with pytest.raises(ExternalServiceError, match="unreadable answer"):
+        _provider("ban", server, []).geocode(ADDRESS)
+
+
+def test_nominatim_and_photon_reverse(server: LoopbackServer) -> None:
+    place = nominatim_place(
+        7.2661, 43.7031, rank=30, label="1, Place Masséna, Nice", address={"house_number": "1"}
+    )
+    server.push(Reply(200, place))
+    result = _provider("nominatim", server, []).reverse(GeoPoint(7.2661, 43.7031))
+    assert result is not None and result.label == "1, Place Masséna, Nice"
+    assert server.requests[-1][0] == "/reverse"
+    feature = photon_feature(7.2661, 43.7031, name="Place Masséna", type="street", city="Nice")
+    server.push(Reply(200, {"type": "FeatureCollection", "features": [feature]}))
+    result = _provider("photon", server, []).reverse(GeoPoint(7.2661, 43.7031))
+    assert result is not None and result.precision == "street"
+    assert server.requests[-1][0] == "/reverse"
