@@ -34,6 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import text
 
 from fieldcrm.config import PACKAGE_DATA
+from fieldcrm.store import assignment as assign_store
 from fieldcrm.store import migrate
 from fieldcrm.store import territories as store
 from fieldcrm.store.db import make_engine, session_scope
@@ -140,11 +141,11 @@ def main() -> None:
 
         with session_scope(engine) as s:
             t0 = time.perf_counter()
-            preview = store.preview_assignment(s)
+            preview = assign_store.preview_assignment(s)
             t_preview = time.perf_counter() - t0
         with session_scope(engine) as s:
             t0 = time.perf_counter()
-            moves = store.assign_all(s, actor_id=None, reason="bench")
+            moves = assign_store.assign_all(s, actor_id=None, reason="bench")
             s.commit()
             t_assign = time.perf_counter() - t0
         # what autovacuum does after such a mass update (the dead row versions slow the scans)
@@ -154,7 +155,7 @@ def main() -> None:
         t_vacuum = time.perf_counter() - t0
         with session_scope(engine) as s:
             t0 = time.perf_counter()
-            again = store.assign_all(s, actor_id=None, reason="bench again")
+            again = assign_store.assign_all(s, actor_id=None, reason="bench again")
             s.commit()
             t_again = time.perf_counter() - t0
             history = s.execute(text("SELECT count(*) FROM assignment_history")).scalar_one()
@@ -168,7 +169,7 @@ def main() -> None:
             s.commit()
         with session_scope(engine) as s:
             t0 = time.perf_counter()
-            border = store.assign_all(s, actor_id=None, reason="bench redraw")
+            border = assign_store.assign_all(s, actor_id=None, reason="bench redraw")
             s.commit()
             t_border = time.perf_counter() - t0
             moved = sum(m.accounts for m in border)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.services.territories import author_id
-from fieldcrm.store import territories as store
+from fieldcrm.store import assignment as store
 
 # ---------------------------------------------------------------- assignment
 

@@ -1,15 +1,11 @@
-"""Territories in PostGIS: CRUD, set-based assignment (``ST_Covers``), history, queue, gaps.
+"""Territories in PostGIS: CRUD, the gap report, what balance needs of accounts and reps.
 
-The assignment is one statement: the territories (with their rounded area) drive a join on
-the accounts' GiST index, ``DISTINCT ON`` keeps the winner of the tie-break rule (priority
-desc, area asc, id asc — the same as :mod:`fieldcrm.territories.assign`), the UPDATE skips
-accounts locked by a dispatcher and the history rows are inserted from its RETURNING.
+The assignment statements live in :mod:`fieldcrm.store.assignment`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, InvalidInput, NotFound
-from fieldcrm.territories.assign import AREA_DECIMALS
 
 EDITABLE = ("name", "rep_id", "priority", "color", "source")
 
@@ -42,19 +37,6 @@ class TerritoryRow:
 
 
 @dataclass(frozen=True)
-class MoveCount:
-    """How many accounts move from one (rep, territory) to another."""
-
-    from_rep_id: int | None
-    from_rep_name: str | None
-    to_rep_id: int | None
-    to_rep_name: str | None
-    from_territory_id: int | None
-    to_territory_id: int | None
-    accounts: int
-
-
-@dataclass(frozen=True)
 class QueueItem:
     """An account without an owner, and why."""
 
@@ -65,20 +47,6 @@ class QueueItem:
     lon: float | None
     lat: float | None
     territory_id: int | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One change of owner or territory."""
-
-    account_id: int
-    from_rep_id: int | None
-    to_rep_id: int | None
-    from_territory_id: int | None
-    to_territory_id: int | None
-    changed_by: int | None
-    changed_at: dt.datetime
     reason: str
 
 
@@ -135,7 +103,7 @@ def get_territory(session: Session, territory_id: int) -> TerritoryRow:
     return _row(row, True)
 
 
-def _check_rep(session: Session, rep_id: int | None) -> None:
+def check_rep(session: Session, rep_id: int | None) -> None:
     if rep_id is None:
         return
     active = session.execute(
@@ -160,7 +128,7 @@ def create_territory(
     """Insert a territory (geometry already valid, EPSG:4326); :class:`Conflict` on a taken name."""
     if not name or not name.strip():
         raise InvalidInput("name", "a territory needs a name", value=name)
-    _check_rep(session, rep_id)
+    check_rep(session, rep_id)
     try:
         with session.begin_nested():
             new_id = session.execute(
@@ -197,7 +165,7 @@ def update_territory(
         )
     get_territory(session, territory_id)
     if "rep_id" in changes:
-        _check_rep(session, changes["rep_id"])
+        check_rep(session, changes["rep_id"])
     sets = [f"{k} = :{k}" for k in changes]
     params: dict[str, Any] = {**changes, "id": territory_id}
     if geometry is not None:
@@ -226,203 +194,6 @@ def delete_territory(session: Session, territory_id: int) -> None:
         raise NotFound("territory", territory_id)
 
 
-# One CTE shared by the preview and the assignment: for each unlocked located account whose
-# (territory, owner) would change, the old and new values.
-_TARGET = f"""
-WITH t AS MATERIALIZED (
-    SELECT id, rep_id, priority, round(ST_Area(geom)::numeric, {AREA_DECIMALS}) AS area, geom
-    FROM territories
-),
-hit AS (
-    SELECT DISTINCT ON (a.id) a.id AS account_id, t.id AS territory_id, t.rep_id
-    FROM t JOIN accounts a ON ST_Covers(t.geom, a.geom)
-    WHERE NOT a.assignment_locked
-    ORDER BY a.id, t.priority DESC, t.area ASC, t.id ASC
-),
-target AS (
-    SELECT a.id AS account_id, a.territory_id AS old_territory, a.owner_id AS old_rep,
-           hit.territory_id AS new_territory, hit.rep_id AS new_rep
-    FROM accounts a LEFT JOIN hit ON hit.account_id = a.id
-    WHERE a.geom IS NOT NULL AND NOT a.assignment_locked
-      AND (a.territory_id IS DISTINCT FROM hit.territory_id
-           OR a.owner_id IS DISTINCT FROM hit.rep_id)
-)
-"""
-
-_SUMMARY = """
-SELECT m.from_rep_id, fu.full_name AS from_rep_name, m.to_rep_id, tu.full_name AS to_rep_name,
-       m.from_territory_id, m.to_territory_id, m.accounts
-FROM (SELECT {old_rep} AS from_rep_id, {new_rep} AS to_rep_id,
-             {old_t} AS from_territory_id, {new_t} AS to_territory_id, count(*) AS accounts
-      FROM {source} GROUP BY 1, 2, 3, 4) m
-LEFT JOIN users fu ON fu.id = m.from_rep_id
-LEFT JOIN users tu ON tu.id = m.to_rep_id
-ORDER BY m.accounts DESC, m.from_rep_id NULLS FIRST, m.to_rep_id NULLS FIRST,
-         m.from_territory_id NULLS FIRST, m.to_territory_id NULLS FIRST
-"""
-
-
-def _tune(session: Session) -> None:
-    """Planner settings for this transaction: the ``ST_Covers`` cost estimates are huge, so
-    the JIT would compile for ~0.7 s for nothing; the tie-break sort should stay in memory."""
-    session.execute(text("SET LOCAL jit = off"))
-    session.execute(text("SET LOCAL work_mem = '64MB'"))
-
-
-def preview_assignment(session: Session) -> list[MoveCount]:
-    """The diff the assignment would apply: account counts per (from, to); nothing is written."""
-    _tune(session)
-    sql = _TARGET + _SUMMARY.format(
-        old_rep="old_rep",
-        new_rep="new_rep",
-        old_t="old_territory",
-        new_t="new_territory",
-        source="target",
-    )
-    return [MoveCount(**r) for r in session.execute(text(sql)).mappings()]
-
-
-def assign_all(session: Session, *, actor_id: int | None, reason: str) -> list[MoveCount]:
-    """Assign every unlocked located account to its territory's rep, in one statement.
-
-    Accounts in no territory lose their territory and owner (they join the queue). Each change
-    writes one ``assignment_history`` row (who, when, why, from, to). Returns the applied diff.
-    """
-    _tune(session)
-    sql = (
-        _TARGET
-        + """,
-changed AS (
-    UPDATE accounts a
-    SET territory_id = target.new_territory, owner_id = target.new_rep, updated_at = now()
-    FROM target
-    WHERE a.id = target.account_id AND NOT a.assignment_locked
-    RETURNING a.id, target.old_rep, target.new_rep, target.old_territory, target.new_territory
-),
-logged AS (
-    INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
-                                    to_territory_id, changed_by, reason)
-    SELECT id, old_rep, new_rep, old_territory, new_territory, :actor, :reason FROM changed
-    RETURNING from_rep_id, to_rep_id, from_territory_id, to_territory_id
-)
-"""
-        + _SUMMARY.format(
-            old_rep="from_rep_id",
-            new_rep="to_rep_id",
-            old_t="from_territory_id",
-            new_t="to_territory_id",
-            source="logged",
-        )
-    )
-    rows = session.execute(text(sql), {"actor": actor_id, "reason": reason[:200]}).mappings()
-    return [MoveCount(**r) for r in rows]
-
-
-def _existing(session: Session, account_ids: Sequence[int]) -> None:
-    found = set(
-        session.execute(
-            text("SELECT id FROM accounts WHERE id = ANY(:ids)"), {"ids": list(account_ids)}
-        ).scalars()
-    )
-    missing = sorted(set(account_ids) - found)
-    if missing:
-        raise NotFound("account", missing[0] if len(missing) == 1 else missing)
-
-
-def manual_assign(
-    session: Session,
-    account_ids: Sequence[int],
-    *,
-    rep_id: int | None,
-    territory_id: int | None = None,
-    keep_territory: bool = True,
-    lock: bool = True,
-    actor_id: int | None,
-    reason: str,
-) -> int:
-    """Give accounts to ``rep_id`` (a dispatcher's override), lock them by default.
-
-    The territory is kept unless ``keep_territory`` is false (then set to ``territory_id``).
-    One UPDATE for all the accounts, one history row per account whose owner or territory
-    changed; returns that number.
-    """
-    if not account_ids:
-        return 0
-    _existing(session, account_ids)
-    _check_rep(session, rep_id)
-    if not keep_territory and territory_id is not None:
-        get_territory(session, territory_id)
-    changed = session.execute(
-        text("""
-        WITH old AS (
-            SELECT id, owner_id, territory_id FROM accounts WHERE id = ANY(:ids) FOR UPDATE
-        ),
-        changed AS (
-            UPDATE accounts a
-            SET owner_id = :rep,
-                territory_id = CASE WHEN :keep THEN a.territory_id ELSE :territory END,
-                assignment_locked = CASE WHEN :lock THEN true ELSE a.assignment_locked END,
-                updated_at = now()
-            FROM old WHERE a.id = old.id
-            RETURNING a.id, old.owner_id AS old_rep, a.owner_id AS new_rep,
-                      old.territory_id AS old_territory, a.territory_id AS new_territory
-        )
-        INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
-                                        to_territory_id, changed_by, reason)
-        SELECT id, old_rep, new_rep, old_territory, new_territory, :actor, :reason FROM changed
-        WHERE old_rep IS DISTINCT FROM new_rep OR old_territory IS DISTINCT FROM new_territory
-        RETURNING account_id"""),
-        {
-            "ids": list(account_ids),
-            "rep": rep_id,
-            "keep": keep_territory,
-            "territory": territory_id,
-            "lock": lock,
-            "actor": actor_id,
-            "reason": reason[:200],
-        },
-    ).all()
-    return len(changed)
-
-
-def set_lock(session: Session, account_ids: Sequence[int], *, locked: bool) -> int:
-    """Lock (or unlock) accounts against automatic assignment; returns how many changed."""
-    if not account_ids:
-        return 0
-    _existing(session, account_ids)
-    rows = session.execute(
-        text("""UPDATE accounts SET assignment_locked = :locked, updated_at = now()
-                WHERE id = ANY(:ids) AND assignment_locked IS DISTINCT FROM :locked
-                RETURNING id"""),
-        {"ids": list(account_ids), "locked": locked},
-    ).all()
-    return len(rows)
-
-
-def unassigned(
-    session: Session, *, limit: int = 100, offset: int = 0
-) -> tuple[int, list[QueueItem]]:
-    """Accounts without an owner, best priority first, with the reason; and their total."""
-    total = session.execute(
-        text("SELECT count(*) FROM accounts WHERE owner_id IS NULL")
-    ).scalar_one()
-    rows = session.execute(
-        text("""
-        SELECT a.id, a.name, a.postcode, a.city, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
-               a.territory_id,
-               CASE WHEN a.geom IS NULL THEN 'not_located'
-                    WHEN a.territory_id IS NOT NULL THEN 'territory_without_rep'
-                    WHEN NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))
-                        THEN 'outside_territories'
-                    ELSE 'not_assigned_yet' END AS reason
-        FROM accounts a WHERE a.owner_id IS NULL
-        ORDER BY a.priority_score DESC NULLS LAST, a.id
-        LIMIT :limit OFFSET :offset"""),
-        {"limit": limit, "offset": offset},
-    ).mappings()
-    return int(total), [QueueItem(**r) for r in rows]
-
-
 def uncovered_accounts(
     session: Session, *, limit: int | None = None
 ) -> tuple[int, list[QueueItem]]:
@@ -440,21 +211,6 @@ def uncovered_accounts(
         {"limit": limit},
     ).mappings()
     return int(total), [QueueItem(**r) for r in rows]
-
-
-def history(
-    session: Session, *, account_id: int | None = None, limit: int = 100
-) -> list[HistoryRow]:
-    """Latest assignment changes, of one account or of all."""
-    rows = session.execute(
-        text("""SELECT account_id, from_rep_id, to_rep_id, from_territory_id, to_territory_id,
-                       changed_by, changed_at, reason
-                FROM assignment_history
-                WHERE CAST(:account AS integer) IS NULL OR account_id = :account
-                ORDER BY changed_at DESC, id DESC LIMIT :limit"""),
-        {"account": account_id, "limit": limit},
-    ).mappings()
-    return [HistoryRow(**r) for r in rows]
 
 
 def account_points(session: Session, *, as_of: dt.date) -> list[AccountPoint]:

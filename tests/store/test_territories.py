@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
+from fieldcrm.store import assignment as assign_store
 from fieldcrm.store import territories as store
 from fieldcrm.territories.assign import TerritoryShape, assign_points
 
@@ -100,8 +101,8 @@ def test_postgis_assignment_equals_the_pure_path(db: Session, world: dict[str, i
     shapes = [TerritoryShape(world[n], g, p) for n, (g, p) in SHAPES.items()]
     expected = assign_points([GeoPoint(x, y) for x, y in coords], shapes)
 
-    preview = store.preview_assignment(db)
-    applied = store.assign_all(db, actor_id=None, reason="test")
+    preview = assign_store.preview_assignment(db)
+    applied = assign_store.assign_all(db, actor_id=None, reason="test")
     assert sorted(preview, key=repr) == sorted(applied, key=repr)
     got = dict(
         db.execute(
@@ -141,21 +142,21 @@ def test_preview_writes_nothing_and_history_records_every_change(
     db: Session, world: dict[str, int]
 ) -> None:
     ids = _accounts(db, [(7.05, 43.55), (7.15, 43.55), (7.15, 43.56), (2.35, 48.85)])
-    preview = store.preview_assignment(db)
+    preview = assign_store.preview_assignment(db)
     assert sum(m.accounts for m in preview) == 3  # Paris has nothing to change
     assert db.execute(text("SELECT count(*) FROM assignment_history")).scalar_one() == 0
     east = next(m for m in preview if m.to_territory_id == world["east"])
     assert east.accounts == 2 and east.from_rep_id is None and east.to_rep_name
-    store.assign_all(db, actor_id=None, reason="first")
-    hist = store.history(db, account_id=ids[1])
+    assign_store.assign_all(db, actor_id=None, reason="first")
+    hist = assign_store.history(db, account_id=ids[1])
     assert len(hist) == 1 and hist[0].to_territory_id == world["east"]
     assert hist[0].reason == "first" and hist[0].from_rep_id is None
-    assert store.preview_assignment(db) == []  # idempotent
-    assert store.assign_all(db, actor_id=None, reason="again") == []
+    assert assign_store.preview_assignment(db) == []  # idempotent
+    assert assign_store.assign_all(db, actor_id=None, reason="again") == []
 
     # the border moves: east grows over the west square; one account changes rep
     store.update_territory(db, world["east"], geometry=box(7.0, 43.5, 7.2, 43.6), priority=1)
-    moves = store.preview_assignment(db)
+    moves = assign_store.preview_assignment(db)
     assert len(moves) == 1 and moves[0].accounts == 1
     assert moves[0].from_territory_id == world["west"] and moves[0].to_territory_id == world["east"]
 
@@ -164,36 +165,36 @@ def test_locked_accounts_keep_their_manual_owner(db: Session, world: dict[str, i
     dispatcher = _user(db, "disp@t.fr", "dispatcher")
     special = _user(db, "special@t.fr")
     ids = _accounts(db, [(7.05, 43.55), (7.06, 43.55)])
-    store.assign_all(db, actor_id=None, reason="auto")
-    changed = store.manual_assign(
+    assign_store.assign_all(db, actor_id=None, reason="auto")
+    changed = assign_store.manual_assign(
         db, [ids[0]], rep_id=special, actor_id=dispatcher, reason="client historique"
     )
     assert changed == 1
-    store.assign_all(db, actor_id=None, reason="auto")
+    assign_store.assign_all(db, actor_id=None, reason="auto")
     row = db.execute(
         text("SELECT owner_id, assignment_locked FROM accounts WHERE id = :i"), {"i": ids[0]}
     ).one()
     assert row.owner_id == special and row.assignment_locked
-    hist = store.history(db, account_id=ids[0])
+    hist = assign_store.history(db, account_id=ids[0])
     assert hist[0].changed_by == dispatcher and hist[0].reason == "client historique"
     # unlock: the next assignment gives it back to the territory's rep
-    assert store.set_lock(db, [ids[0]], locked=False) == 1
-    assert store.set_lock(db, [ids[0]], locked=False) == 0
-    moves = store.assign_all(db, actor_id=None, reason="auto")
+    assert assign_store.set_lock(db, [ids[0]], locked=False) == 1
+    assert assign_store.set_lock(db, [ids[0]], locked=False) == 0
+    moves = assign_store.assign_all(db, actor_id=None, reason="auto")
     assert [(m.from_rep_id, m.accounts) for m in moves] == [(special, 1)]
     with pytest.raises(NotFound):
-        store.manual_assign(db, [999_999], rep_id=special, actor_id=None, reason="x")
+        assign_store.manual_assign(db, [999_999], rep_id=special, actor_id=None, reason="x")
     db.execute(text("UPDATE users SET active = false WHERE id = :i"), {"i": special})
     with pytest.raises(InvalidInput, match="deactivated"):
-        store.manual_assign(db, [ids[1]], rep_id=special, actor_id=None, reason="x")
+        assign_store.manual_assign(db, [ids[1]], rep_id=special, actor_id=None, reason="x")
 
 
 def test_queue_gaps_and_crud(db: Session, world: dict[str, int]) -> None:
     ids = _accounts(db, [(7.05, 43.55), (2.35, 48.85)])
     db.execute(text("INSERT INTO accounts (name) VALUES ('nowhere')"))
     store.update_territory(db, world["west"], rep_id=None)
-    store.assign_all(db, actor_id=None, reason="auto")
-    total, queue = store.unassigned(db)
+    assign_store.assign_all(db, actor_id=None, reason="auto")
+    total, queue = assign_store.unassigned(db)
     reasons = {q.name: q.reason for q in queue}
     assert total == 3
     assert reasons == {
