@@ -159,7 +159,7 @@ class BanIndex:
         if postcode:
             candidates = {k for k in candidates if k[1] == postcode} or candidates
         best, best_sim = None, 0.0
-        for key in candidates:
+        for key in sorted(candidates):  # deterministic tie-break
             words = self.words[key]
             sim = len(query & words) / len(query | words)
             if sim > best_sim:
