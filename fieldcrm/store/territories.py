@@ -163,6 +163,12 @@ def update_territory(
         raise InvalidInput(
             unknown[0], "not an editable territory field", allowed=", ".join(EDITABLE)
         )
+    if "name" in changes:
+        if not isinstance(changes["name"], str) or not changes["name"].strip():
+            raise InvalidInput("name", "a territory needs a name", value=changes["name"])
+        changes["name"] = changes["name"].strip()
+    if "priority" in changes and not isinstance(changes["priority"], int):
+        raise InvalidInput("priority", "must be an integer", value=changes["priority"])
     get_territory(session, territory_id)
     if "rep_id" in changes:
         check_rep(session, changes["rep_id"])

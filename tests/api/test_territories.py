@@ -80,6 +80,8 @@ def test_manager_creates_updates_and_deletes(api_as: ClientFactory) -> None:
     assert patched.status_code == 200
     assert patched.json()["properties"]["priority"] == 7
     assert patched.json()["properties"]["rep_id"] is None
+    nameless = manager.patch(f"/api/territories/{tid}", json={"name": None, "priority": None})
+    assert nameless.status_code == 422 and "name" in nameless.text
     assert manager.delete(f"/api/territories/{tid}").status_code == 204
     assert manager.get(f"/api/territories/{tid}").status_code == 404
 
