@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
@@ -75,6 +75,25 @@ def unlock(account_id: int, session: SessionDep, actor: CurrentUser) -> dict[str
     """Release a manual pin: the account is geocoded again by the next run."""
     svc.unlock_location(session, actor=actor, account_id=account_id)
     return {"id": account_id, "locked": False, "status": "pending"}
+
+
+@router.get("/review")
+def review(
+    session: SessionDep,
+    actor: CurrentUser,
+    status: Annotated[list[str] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Accounts flagged "to_review" or "failed" with their reason, lowest score first."""
+    items, total = svc.review_queue(
+        session,
+        actor=actor,
+        statuses=status or svc.REVIEW_STATUSES,
+        limit=limit,
+        offset=offset,
+    )
+    return {"total": total, "items": [dataclasses.asdict(i) for i in items]}
 
 
 @router.post("/reverse")

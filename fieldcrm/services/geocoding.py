@@ -250,6 +250,27 @@ def unlock_location(session: Session, *, actor: Actor, account_id: int) -> None:
     session.commit()
 
 
+REVIEW_STATUSES = ("to_review", "failed")
+
+
+def review_queue(
+    session: Session,
+    *,
+    actor: Actor,
+    statuses: Sequence[str] = REVIEW_STATUSES,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[store.ReviewItem], int]:
+    """Accounts to look at (flagged "to_review" or "failed"), lowest score first, and the total."""
+    policy.require(actor, "geocode.run")
+    unknown = [s for s in statuses if s not in REVIEW_STATUSES]
+    if unknown or not statuses:
+        raise InvalidInput(
+            "status", "not a review status", value=unknown or [], allowed=", ".join(REVIEW_STATUSES)
+        )
+    return store.review_queue(session, statuses=statuses, limit=limit, offset=offset)
+
+
 @dataclass(frozen=True)
 class ReverseAnswer:
     """Nearest commune (offline, always) and nearest address (online providers, if any)."""

@@ -226,3 +226,44 @@ def unlock_location(session: Session, *, account_id: int) -> None:
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound("account", account_id)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """An account whose geocode needs a look: flagged or failed, with the reason."""
+
+    id: int
+    name: str
+    address_line1: str | None
+    postcode: str | None
+    city: str | None
+    status: str
+    reason: str | None
+    provider: str | None
+    precision: str | None
+    score: float | None
+    label: str | None
+    lon: float | None
+    lat: float | None
+    owner_id: int | None
+
+
+def review_queue(
+    session: Session, *, statuses: Sequence[str], limit: int, offset: int = 0
+) -> tuple[list[ReviewItem], int]:
+    """Unlocked accounts with one of ``statuses`` (lowest score first) and how many there are."""
+    params = {"statuses": list(statuses), "limit": limit, "offset": offset}
+    where = "WHERE geocode_status = ANY(:statuses) AND NOT location_locked"
+    rows = session.execute(
+        text(
+            f"""SELECT id, name, address_line1, postcode, city, geocode_status, geocode_reason,
+                       geocode_provider, geocode_precision, geocode_score, geocode_label,
+                       ST_X(geom), ST_Y(geom), owner_id
+                FROM accounts {where}
+                ORDER BY geocode_score NULLS FIRST, id LIMIT :limit OFFSET :offset"""
+        ),
+        params,
+    )
+    items = [ReviewItem(*row) for row in rows]
+    total = session.execute(text(f"SELECT count(*) FROM accounts {where}"), params).scalar_one()
+    return items, int(total)

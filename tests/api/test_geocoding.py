@@ -107,3 +107,33 @@ def test_run_is_for_the_office(
     body = result.json()
     assert body["processed"] == 10 and body["asked"] == {"offline": 10}
     assert ban.requests == []
+
+
+def test_review_queue(api_as: ClientFactory, demo_db: Session) -> None:
+    demo_db.execute(
+        text("""UPDATE accounts SET geocode_status = 'to_review', geocode_score = 0.3,
+                geocode_reason = 'score 0.30 < 0.60' WHERE id IN (SELECT id FROM accounts ORDER BY id LIMIT 2)""")
+    )
+    demo_db.execute(
+        text("""UPDATE accounts SET geocode_status = 'failed', geocode_score = NULL,
+                geocode_reason = 'aucune correspondance' WHERE id = (SELECT max(id) FROM accounts)""")
+    )
+    dispatcher = api_as(2)
+    body = dispatcher.get("/api/geocoding/review").json()
+    assert body["total"] >= 3
+    assert body["items"][0]["status"] == "failed"  # no score first
+    assert body["items"][0]["reason"] == "aucune correspondance"
+    flagged = dispatcher.get(
+        "/api/geocoding/review", params={"status": "to_review", "limit": 1}
+    ).json()
+    assert len(flagged["items"]) == 1 and flagged["items"][0]["reason"]
+    assert all(i["status"] == "to_review" for i in flagged["items"])
+    bad = dispatcher.get("/api/geocoding/review", params={"status": "matched"})
+    assert bad.status_code == 422 and "status" in bad.text
+    assert api_as(4).get("/api/geocoding/review").status_code == 403
+
+
+def test_anonymous_is_401(anonymous) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        anonymous.post("/api/geocoding/reverse", json={"lon": 7.0, "lat": 43.0}).status_code == 401
+    )
