@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # From the environment: FIELDCRM_GEOCODERS='["nominatim=http://127.0.0.1:8080","offline"]'.
     geocoders: list[str] = ["ban", "offline"]
     geocoder_api_key: SecretStr = SecretStr("")  # for a keyed geopy provider
+    geocoder_api_keys: dict[str, SecretStr] = {}  # per provider: '{"opencage": "…"}'
     geocoder_timeout_s: float = 5.0
     geocoder_min_delay_s: float = 0.05  # RateLimiter: minimum delay between calls
     geocoder_max_retries: int = 2  # timeouts, HTTP 429 and 5xx; backoff base × 2^attempt

@@ -8,8 +8,9 @@ is switched off for the rest of the run (no backoff paid on every address).
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from fieldcrm.errors import ExternalServiceError, InvalidInput
@@ -166,6 +167,7 @@ def build_chain(
     gazetteer: Gazetteer,
     threshold: float,
     offline_only: bool = False,
+    api_keys: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     **options: object,
 ) -> GeocoderChain:
@@ -182,6 +184,8 @@ def build_chain(
         Review threshold.
     offline_only : bool
         Keep only the gazetteer (no network).
+    api_keys : mapping of str to str, optional
+        Key per provider name (``{"opencage": "…"}``); overrides an ``api_key`` option.
     sleep : callable
         Waits between retries.
     **options
@@ -199,6 +203,9 @@ def build_chain(
         if offline_only:
             continue
         spec: ProviderSpec = parse_spec(entry, **options)
+        key = (api_keys or {}).get(spec.name)
+        if key:
+            spec = dataclasses.replace(spec, api_key=key)
         providers.append(build_provider(spec, sleep=sleep))
     if not any(p.name == OfflineProvider.name for p in providers):
         providers.append(OfflineProvider(gazetteer))

@@ -61,6 +61,7 @@ def chain_from_settings(
         gazetteer=load_gazetteer(),
         threshold=s.geocoder_review_threshold,
         offline_only=offline,
+        api_keys={k: v.get_secret_value() for k, v in s.geocoder_api_keys.items()},
         timeout_s=s.geocoder_timeout_s,
         min_delay_s=s.geocoder_min_delay_s,
         max_retries=s.geocoder_max_retries,

@@ -267,3 +267,14 @@ def test_nominatim_and_photon_reverse(server: LoopbackServer) -> None:
     result = _provider("photon", server, []).reverse(GeoPoint(7.2661, 43.7031))
     assert result is not None and result.precision == "street"
     assert server.requests[-1][0] == "/reverse"
+
+
+def test_keys_per_provider() -> None:
+    chain = build_chain(
+        ["opencage", "geocodeearth", "offline"],
+        gazetteer=load_gazetteer(),
+        threshold=0.6,
+        api_keys={"opencage": "k1", "geocodeearth": "k2"},
+    )
+    specs = [p.spec for p in chain.providers if isinstance(p, GeopyProvider)]
+    assert [(s.name, s.api_key) for s in specs] == [("opencage", "k1"), ("geocodeearth", "k2")]
