@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.api import assignment, auth, geocoding, planning, territories, users
+from fieldcrm.api import account_map, assignment, auth, geocoding, planning, territories, users
 
 ROUTERS: list[APIRouter] = [
     auth.router,
+    account_map.router,
     users.router,
     territories.router,
     assignment.router,
