@@ -180,6 +180,34 @@ def rebalance(
     }
 
 
+class RebalanceApply(BaseModel):
+    """Which proposal to apply (same options as ``GET /rebalance``), optionally some moves."""
+
+    metric: str = "potential_eur_month"
+    max_moves: int = Field(default=30, ge=0, le=500)
+    as_of: dt.date | None = None
+    codes: list[str] | None = Field(default=None, description="Communes to move (default all)")
+
+
+@router.post("/rebalance/apply")
+def apply_rebalance(
+    body: RebalanceApply, session: SessionDep, actor: CurrentUser
+) -> dict[str, Any]:
+    """Redraw the territories by the proposal's moves; accounts follow at the next assignment."""
+    done = svc.apply_rebalance(
+        session,
+        metric=body.metric,
+        max_moves=body.max_moves,
+        codes=body.codes,
+        as_of=body.as_of,
+        actor=actor,
+    )
+    return {
+        "moves": [dataclasses.asdict(m) for m in done.moves],
+        "territory_ids": list(done.territory_ids),
+    }
+
+
 @router.get("/export")
 def export(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """Every territory as a re-importable GeoJSON FeatureCollection."""

@@ -175,12 +175,30 @@ def rebalance(
     metric: str = typer.Option("potential_eur_month", "--metric", help=", ".join(svc.METRICS)),
     max_moves: int = typer.Option(30, "--max-moves", help="Nombre maximal de communes déplacées"),
     as_of: str | None = typer.Option(None, "--as-of", help="Date de référence AAAA-MM-JJ"),
+    apply: bool = typer.Option(
+        False, "--apply", help="Redessiner les territoires selon la proposition"
+    ),
+    commune: list[str] = typer.Option(
+        [], "--commune", "-c", help="Avec --apply : n'appliquer que ces communes (répétable)"
+    ),
 ) -> None:
-    """Propose whole-commune moves between adjacent territories (nothing is applied)."""
+    """Propose whole-commune moves between adjacent territories; ``--apply`` redraws them."""
     with open_session() as session:
         try:
             proposal = svc.rebalance_proposal(
                 session, metric=metric, max_moves=max_moves, as_of=_date(as_of), actor=SYSTEM
+            )
+            applied = (
+                svc.apply_rebalance(
+                    session,
+                    metric=metric,
+                    max_moves=max_moves,
+                    as_of=_date(as_of),
+                    codes=commune or None,
+                    actor=SYSTEM,
+                )
+                if apply
+                else None
             )
         except InvalidInput as exc:
             _problems(exc)
@@ -196,8 +214,19 @@ def rebalance(
     console.print(totals)
     console.print(
         f"{len(proposal.moves)} commune(s) proposée(s) ; coefficient de variation "
-        f"{proposal.spread_before.cv:.3f} → {proposal.spread_after.cv:.3f}. Rien n'est appliqué."
+        f"{proposal.spread_before.cv:.3f} → {proposal.spread_after.cv:.3f}."
     )
+    if applied is None:
+        console.print("Rien n'est appliqué (--apply pour redessiner).")
+    elif not applied.moves:
+        console.print("Aucune commune à déplacer : rien n'est redessiné.")
+    else:
+        console.print(
+            f"{len(applied.moves)} commune(s) déplacée(s) ; territoires redessinés : "
+            + ", ".join(str(t) for t in applied.territory_ids)
+            + ". Les comptes suivront à la prochaine affectation "
+            "(fieldcrm territories assign --preview)."
+        )
 
 
 @app.command("overlaps")

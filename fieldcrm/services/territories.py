@@ -406,3 +406,46 @@ def rebalance_proposal(
         metric=metric,
         max_moves=max_moves,
     )
+
+
+@dataclass(frozen=True)
+class AppliedRebalance:
+    """Moves turned into new outlines, and the territories whose outline changed."""
+
+    moves: tuple[rebalance.Move, ...]
+    territory_ids: tuple[int, ...]
+
+
+def apply_rebalance(
+    session: Session,
+    *,
+    metric: str = "potential_eur_month",
+    max_moves: int = 30,
+    codes: Sequence[str] | None = None,
+    as_of: dt.date | None = None,
+    actor: Actor,
+) -> AppliedRebalance:
+    """Apply the proposal's moves (all, or those whose commune code is in ``codes``).
+
+    The proposal is recomputed with the same options (it is deterministic), each giver loses
+    the commune's outline and each receiver gains it. Accounts follow at the next assignment,
+    whose preview shows who moves.
+    """
+    policy.require(actor, "territory.edit")
+    proposal = rebalance_proposal(
+        session, metric=metric, max_moves=max_moves, as_of=as_of, actor=actor
+    )
+    wanted = set(codes) if codes is not None else None
+    if wanted is not None:
+        unknown = sorted(wanted - {m.code for m in proposal.moves})
+        if unknown:
+            raise InvalidInput("codes", "not among the proposed moves", value=unknown)
+    moves = tuple(m for m in proposal.moves if wanted is None or m.code in wanted)
+    current = {r.id: r.geometry for r in store.list_territories(session) if r.geometry is not None}
+    new = rebalance.apply_moves(current, moves, boundaries().communes)
+    for tid, geom in sorted(new.items()):
+        store.update_territory(
+            session, tid, geometry=shapes.as_multipolygon(geom), source="rééquilibrage"
+        )
+    session.commit()
+    return AppliedRebalance(moves, tuple(sorted(new)))

@@ -15,7 +15,8 @@ units × territories binaries; the proposal is a suggestion a manager reviews, t
 finds are few and explainable one by one ("Èze: Riviera → Alpes-Maritimes, 1 200 €/mois"),
 and the result is deterministic and instant.
 
-The result is a proposal with before/after totals; nothing is applied here.
+The result is a proposal with before/after totals; :func:`apply_moves` turns accepted moves
+into new outlines only when a manager asks for it.
 """
 
 from __future__ import annotations
@@ -197,3 +198,53 @@ def propose(
         spread_before=spread(list(before.values()), metric=metric),
         spread_after=spread(list(totals.values()), metric=metric),
     )
+
+
+def apply_moves(
+    territories: Mapping[int, BaseGeometry],
+    moves: Sequence[Move],
+    units: Mapping[str, BaseGeometry],
+) -> dict[int, BaseGeometry]:
+    """New outlines of the territories that accepted moves change.
+
+    Parameters
+    ----------
+    territories
+        Current outline of each territory, by id.
+    moves
+        Accepted moves (from :func:`propose`).
+    units
+        Outline of each unit (commune) by code.
+
+    Returns
+    -------
+    dict
+        Territory id → new outline (giver minus the unit, receiver plus the unit), for the
+        territories that change; valid geometries, possibly MultiPolygon.
+
+    Raises
+    ------
+    InvalidInput
+        Field ``moves``: unknown territory or unit, or a giver left empty.
+    """
+    problems = [
+        m.code
+        for m in moves
+        if m.code not in units or m.from_id not in territories or m.to_id not in territories
+    ]
+    if problems:
+        raise InvalidInput("moves", "unknown territory or commune", value=problems)
+    out: dict[int, BaseGeometry] = {}
+    for m in moves:
+        unit = units[m.code]
+        giver = out.get(m.from_id, territories[m.from_id])
+        taker = out.get(m.to_id, territories[m.to_id])
+        out[m.from_id] = shapely.make_valid(shapely.difference(giver, unit))
+        out[m.to_id] = shapely.make_valid(shapely.union(taker, unit))
+    for tid, geom in out.items():
+        polygons = shapely.get_parts(geom)
+        kept = [p for p in polygons if p.geom_type in ("Polygon", "MultiPolygon") and p.area > 0]
+        if not kept:
+            raise InvalidInput("moves", "a territory would be left empty", value=tid)
+        out[tid] = shapely.union_all(kept)
+    return out

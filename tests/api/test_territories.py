@@ -128,6 +128,15 @@ def test_reports(api_as: ClientFactory) -> None:
     assert proposal["spread_after"]["cv"] <= proposal["spread_before"]["cv"]
     wrong = manager.get("/api/territories/rebalance?metric=colour")
     assert wrong.status_code == 422
+    assert api_as(4).post("/api/territories/rebalance/apply", json={}).status_code == 403
+    body = {"metric": "accounts", "max_moves": 5, "as_of": "2026-04-15"}
+    first = proposal["moves"][0]["code"]
+    applied = manager.post("/api/territories/rebalance/apply", json={**body, "codes": [first]})
+    assert applied.status_code == 200, applied.text
+    assert [m["code"] for m in applied.json()["moves"]] == [first]
+    assert len(applied.json()["territory_ids"]) == 2
+    preview = manager.get("/api/assignment/preview").json()
+    assert preview["total"] >= proposal["moves"][0]["weight"]
 
 
 def test_preview_apply_override_and_queue(api_as: ClientFactory) -> None:

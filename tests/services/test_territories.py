@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import Forbidden, InvalidInput, NotFound
+from fieldcrm.services import assignment
 from fieldcrm.services import territories as svc
 from tests.conftest import DEMO_TODAY
 
@@ -191,3 +192,38 @@ def test_rebalance_is_a_proposal_that_evens_the_metric(demo_db: Session) -> None
     assert before == after  # never applied
     with pytest.raises(InvalidInput):
         svc.rebalance_proposal(demo_db, metric="colour", actor=MANAGER)
+
+
+def test_applying_the_proposal_redraws_and_the_preview_shows_who_moves(
+    demo_db: Session,
+) -> None:
+    with pytest.raises(Forbidden):
+        svc.apply_rebalance(demo_db, metric="accounts", actor=DISPATCHER)
+    proposal = svc.rebalance_proposal(
+        demo_db, metric="accounts", max_moves=3, as_of=DEMO_TODAY, actor=MANAGER
+    )
+    first = proposal.moves[0]
+    with pytest.raises(InvalidInput):
+        svc.apply_rebalance(demo_db, metric="accounts", codes=["00000"], actor=MANAGER)
+    done = svc.apply_rebalance(
+        demo_db,
+        metric="accounts",
+        max_moves=3,
+        as_of=DEMO_TODAY,
+        codes=[first.code],
+        actor=MANAGER,
+    )
+    assert [m.code for m in done.moves] == [first.code]
+    assert set(done.territory_ids) == {first.from_id, first.to_id}
+    point = svc.boundaries().communes[first.code].representative_point()
+    giver = svc.get_territory(demo_db, first.from_id, actor=MANAGER)
+    taker = svc.get_territory(demo_db, first.to_id, actor=MANAGER)
+    assert giver.geometry is not None and not giver.geometry.covers(point)
+    assert taker.geometry is not None and taker.geometry.covers(point)
+    preview = assignment.preview_assignment(demo_db, actor=MANAGER)
+    moved = sum(
+        m.accounts
+        for m in preview.moves
+        if m.from_territory_id == first.from_id and m.to_territory_id == first.to_id
+    )
+    assert moved == first.weight  # the commune's accounts (metric = accounts) and only them

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from shapely.geometry import box
+import pytest
+from shapely.geometry import Point, box
 
-from fieldcrm.territories.rebalance import Unit, adjacency, propose
+from fieldcrm.errors import InvalidInput
+from fieldcrm.geo import GeoPoint
+from fieldcrm.territories.assign import TerritoryShape, assign_points
+from fieldcrm.territories.rebalance import Move, Unit, adjacency, apply_moves, propose
 
 
 def grid(n: int) -> dict[str, object]:
@@ -68,3 +72,18 @@ def test_nothing_to_do_when_balanced_and_max_moves_bound() -> None:
     skewed = [Unit(c, 1, 1.0) for c in g if c != "11"] + [Unit("11", 2, 0.0)]
     assert len(propose(skewed, pairs, max_moves=0).moves) == 0
     assert len(propose(skewed, pairs, max_moves=1).moves) == 1
+
+
+def test_apply_moves_edits_the_outlines_and_reassigns_the_commune() -> None:
+
+    west, east = box(0, 0, 2, 1), box(2, 0, 3, 1)
+    commune = box(1, 0, 2, 1)  # the eastern half of west
+    new = apply_moves({1: west, 2: east}, [Move("c", "C", 1, 2, 1.0)], {"c": commune})
+    assert new[1].equals(box(0, 0, 1, 1)) and new[2].equals(box(1, 0, 3, 1))
+    shapes = [TerritoryShape(k, g) for k, g in new.items()]
+    assert assign_points([GeoPoint(1.5, 0.5)], shapes) == [2]
+    assert new[2].covers(Point(1.5, 0.5))
+    with pytest.raises(InvalidInput, match="empty"):
+        apply_moves({1: commune, 2: east}, [Move("c", "C", 1, 2, 1.0)], {"c": commune})
+    with pytest.raises(InvalidInput, match="unknown"):
+        apply_moves({1: west}, [Move("c", "C", 1, 9, 1.0)], {"c": commune})
