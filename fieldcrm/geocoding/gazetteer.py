@@ -14,18 +14,29 @@ import difflib
 import math
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from scipy.spatial import cKDTree
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from shapely.strtree import STRtree
 
 from fieldcrm.errors import InvalidInput
-from fieldcrm.geo import GeoPoint
+from fieldcrm.geo import GeoPoint, haversine_m
 from fieldcrm.geocoding.normalize import city_key, normalize_postcode
 
-__all__ = ["COMMUNES_CSV", "Commune", "Gazetteer", "GazetteerMatch", "load_gazetteer"]
+__all__ = [
+    "COMMUNES_CSV",
+    "Commune",
+    "CommuneOutlines",
+    "Gazetteer",
+    "GazetteerMatch",
+    "load_gazetteer",
+]
 
 COMMUNES_CSV = Path(__file__).resolve().parent.parent / "data" / "communes" / "communes_france.csv"
 
@@ -85,11 +96,14 @@ class Gazetteer:
         Usually from :func:`load_gazetteer`.
     """
 
-    def __init__(self, communes: list[Commune]) -> None:
+    def __init__(
+        self, communes: list[Commune], *, former_codes: Mapping[str, str] | None = None
+    ) -> None:
         if not communes:
             raise InvalidInput("communes", "the gazetteer needs at least one commune", value=0)
         self.communes = communes
         self.by_insee = {c.insee: c for c in communes}
+        self.former_codes = dict(former_codes or {})  # 2018 INSEE code → code now
         self._by_postcode: dict[str, list[Commune]] = defaultdict(list)
         self._by_key: dict[str, list[Commune]] = defaultdict(list)
         self._by_former: dict[str, list[Commune]] = defaultdict(list)
@@ -222,20 +236,33 @@ class Gazetteer:
         return self._most_populous(in_department or named, "")
 
     # ----------------------------------------------------------------- reverse
-    def nearest(self, point: GeoPoint) -> tuple[Commune, float]:
-        """The commune whose centre is nearest to ``point``, and the distance in metres.
+    def nearest(
+        self, point: GeoPoint, *, outlines: CommuneOutlines | None = None
+    ) -> tuple[Commune, float]:
+        """The commune of ``point``, and the distance in metres to its centre.
 
         Parameters
         ----------
         point : GeoPoint
             Any point.
+        outlines : CommuneOutlines, optional
+            Commune polygons: where one contains the point, that commune is the answer
+            (a municipal arrondissement: the one whose centre is nearest).
 
         Returns
         -------
         tuple of (Commune, float)
-            Nearest commune centre (arrondissements preferred over their parent city) and the
-            great-circle distance to it.
+            The containing commune when outlines cover the point, else the commune whose
+            centre is nearest (arrondissements preferred over their parent city); and the
+            great-circle distance to its centre.
         """
+        code = outlines.containing(point) if outlines is not None else None
+        found = self.by_insee.get(self.former_codes.get(code, code)) if code else None
+        if found is not None:
+            children = self._children.get(found.insee)
+            if children:
+                found = min(children, key=lambda c: haversine_m(c.point, point))
+            return found, haversine_m(found.point, point)
         vector = _unit_vectors(np.array([point.lon]), np.array([point.lat]))
         chord, index = self._tree.query(vector[0], k=2)
         picks = [self.communes[int(i)] for i in np.atleast_1d(index)]
@@ -246,18 +273,40 @@ class Gazetteer:
         return picks[0], 2 * 6_371_008.8 * math.asin(min(1.0, chords[0] / 2))
 
 
-def _read_former_names(path: Path) -> dict[str, list[str]]:
-    """INSEE code → keys of the names its territory had in 2018 (``former_names.csv``)."""
-    found: dict[str, list[str]] = defaultdict(list)
+class CommuneOutlines:
+    """Commune polygons (WGS84) by INSEE code, searchable by point.
+
+    Parameters
+    ----------
+    outlines : mapping of str to shapely geometry
+        E.g. the shipped outlines of :func:`fieldcrm.territories.admin_units.load_boundaries`.
+    """
+
+    def __init__(self, outlines: Mapping[str, BaseGeometry]) -> None:
+        self.codes = list(outlines)
+        self._geoms = [outlines[c] for c in self.codes]
+        self._tree = STRtree(self._geoms)
+
+    def containing(self, point: GeoPoint) -> str | None:
+        """INSEE code of the polygon that covers ``point``, or None."""
+        hits = self._tree.query(Point(point.lon, point.lat), predicate="intersects")
+        return self.codes[int(min(hits))] if len(hits) else None
+
+
+def _read_former_names(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """From ``former_names.csv``: INSEE code → keys of the names its territory had in 2018,
+    and 2018 code → code now."""
+    names: dict[str, list[str]] = defaultdict(list)
+    codes: dict[str, str] = {}
     if path.exists():
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                found[row["code_insee"]].append(city_key(row["nom_ancien"]))
-    return found
+                names[row["code_insee"]].append(city_key(row["nom_ancien"]))
+                codes[row["code_insee_2018"]] = row["code_insee"]
+    return names, codes
 
 
-def _read_communes(path: Path) -> list[Commune]:
-    former = _read_former_names(path.parent / "former_names.csv")
+def _read_communes(path: Path, former: Mapping[str, list[str]]) -> list[Commune]:
     communes: list[Commune] = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -296,4 +345,5 @@ def load_gazetteer(path: Path = COMMUNES_CSV) -> Gazetteer:
     Gazetteer
         The shared in-memory index.
     """
-    return Gazetteer(_read_communes(path))
+    former_names, former_codes = _read_former_names(path.parent / "former_names.csv")
+    return Gazetteer(_read_communes(path, former_names), former_codes=former_codes)

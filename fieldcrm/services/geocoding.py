@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -20,10 +21,11 @@ from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import ChainOutcome, GeocoderChain, OfflineProvider, build_chain
-from fieldcrm.geocoding.gazetteer import load_gazetteer
+from fieldcrm.geocoding.gazetteer import CommuneOutlines, load_gazetteer
 from fieldcrm.geocoding.model import GeocodeResult, Precision
 from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address
 from fieldcrm.geocoding.quality import assess
+from fieldcrm.services import territories
 from fieldcrm.store import geocache as store
 
 SYSTEM = Actor(id=0, role=Role.ADMIN, name="fieldcrm")
@@ -284,10 +286,16 @@ class ReverseAnswer:
     address_provider: str | None
 
 
+@lru_cache(maxsize=1)
+def commune_outlines() -> CommuneOutlines:
+    """The shipped commune outlines (the départements the territories module ships)."""
+    return CommuneOutlines(territories.boundaries().communes)
+
+
 def reverse(point: GeoPoint, *, chain: GeocoderChain, offline: bool = False) -> ReverseAnswer:
-    """Point → nearest commune (gazetteer) and nearest address (first online provider,
-    unless ``offline``)."""
-    commune, distance = load_gazetteer().nearest(point)
+    """Point → its commune (the shipped outline containing it, else the nearest commune centre)
+    and nearest address (first online provider, unless ``offline``)."""
+    commune, distance = load_gazetteer().nearest(point, outlines=commune_outlines())
     address: GeocodeResult | None = None
     if chain.online and not offline:
         online = [p for p in chain.providers if p.name != OfflineProvider.name]

@@ -10,9 +10,10 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
+from shapely.geometry import Polygon
 
 from fieldcrm.geo import GeoPoint
-from fieldcrm.geocoding.gazetteer import Gazetteer, load_gazetteer
+from fieldcrm.geocoding.gazetteer import CommuneOutlines, Gazetteer, load_gazetteer
 from fieldcrm.geocoding.normalize import city_key
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "geocoding" / "laposte_sample.csv"
@@ -151,3 +152,30 @@ def test_accuracy_on_real_commune_names_typed_badly(gaz: Gazetteer) -> None:
     assert total["merged commune: La Poste's former name + postcode"] >= 5
     assert shares["merged commune: La Poste's former name + postcode"] >= 0.66
     assert shares["all"] >= 0.90
+
+
+def test_reverse_uses_the_containing_outline(gaz: Gazetteer) -> None:
+    square = Polygon([(7.10, 43.61), (7.13, 43.61), (7.13, 43.63), (7.10, 43.63)])
+    outlines = CommuneOutlines(
+        {"06004": square}
+    )  # Antibes reaches this point, Biot's centre is nearer
+    point = GeoPoint(7.1165, 43.6193)
+    assert gaz.nearest(point)[0].insee == "06018"
+    commune, distance = gaz.nearest(point, outlines=outlines)
+    assert commune.insee == "06004"
+    assert distance > 3000
+    assert gaz.nearest(GeoPoint(7.2661, 43.7031), outlines=outlines)[0].insee == "06088"
+
+
+def test_reverse_outline_of_a_2018_code_and_of_paris(gaz: Gazetteer) -> None:
+    everywhere = Polygon([(0, 40), (10, 40), (10, 50), (0, 50)])
+    # 01091 (Châtillon-en-Michaille) is part of Valserhône (01033) since 2019.
+    assert (
+        gaz.nearest(GeoPoint(5.8, 46.1), outlines=CommuneOutlines({"01091": everywhere}))[0].insee
+        == "01033"
+    )
+    # Paris as one outline: the arrondissement whose centre is nearest.
+    commune, _ = gaz.nearest(
+        GeoPoint(2.2945, 48.8584), outlines=CommuneOutlines({"75056": everywhere})
+    )
+    assert commune.insee == "75107"

@@ -250,6 +250,8 @@ def test_reverse_offline_and_through_provider(ban: LoopbackServer) -> None:
     offline = build_chain(["offline"], gazetteer=load_gazetteer(), threshold=0.6)
     answer = geocoding.reverse(GeoPoint(7.2661, 43.7031), chain=offline)
     assert (answer.insee, answer.commune, answer.address) == ("06088", "Nice", None)
+    # Biot's centre is nearer, but the point lies inside Antibes's shipped outline.
+    assert geocoding.reverse(GeoPoint(7.1165, 43.6193), chain=offline).insee == "06004"
     ban.push(
         Reply(200, ban_collection(ban_feature(7.2661, 43.7031, label="1 Place Masséna 06000 Nice")))
     )
