@@ -72,7 +72,7 @@ hit AS (
     WHERE NOT a.assignment_locked
     ORDER BY a.id, t.priority DESC, t.area ASC, t.id ASC
 ),
-target AS (
+target AS MATERIALIZED (
     SELECT a.id AS account_id, a.territory_id AS old_territory, a.owner_id AS old_rep,
            hit.territory_id AS new_territory, hit.rep_id AS new_rep
     FROM accounts a LEFT JOIN hit ON hit.account_id = a.id
