@@ -251,6 +251,39 @@ def gaps(limit: int = typer.Option(20, "--limit", help="Comptes affichés")) -> 
     console.print(f"{total} compte(s) hors de tout territoire.")
 
 
+@app.command("queue")
+def queue(limit: int = typer.Option(20, "--limit", help="Comptes affichés")) -> None:
+    """Accounts without an owner, best priority first, with the reason."""
+    with open_session() as session:
+        total, items = assignment.unassigned_queue(session, limit=limit, actor=SYSTEM)
+    for i in items:
+        console.print(f"{i.id}\t{i.name}\t{i.postcode or ''} {i.city or ''}\t{i.reason}")
+    console.print(f"{total} compte(s) sans commercial.")
+
+
+@app.command("give")
+def give(
+    accounts: list[int] = typer.Argument(..., help="Ids des comptes"),
+    rep: int = typer.Option(..., "--rep", help="Id du commercial"),
+    lock: bool = typer.Option(True, "--lock/--no-lock", help="Verrouiller contre l'affectation"),
+    reason: str = typer.Option("affectation manuelle", "--reason", help="Motif (historique)"),
+) -> None:
+    """Give accounts to a rep by hand (locked against the automatic assignment by default)."""
+    with open_session() as session:
+        changed = assignment.manual_assign(
+            session, accounts, rep_id=rep, lock=lock, reason=reason, actor=SYSTEM
+        )
+    console.print(f"{changed} compte(s) attribué(s).")
+
+
+@app.command("unlock")
+def unlock(accounts: list[int] = typer.Argument(..., help="Ids des comptes")) -> None:
+    """Let the automatic assignment move these accounts again."""
+    with open_session() as session:
+        changed = assignment.set_lock(session, accounts, locked=False, actor=SYSTEM)
+    console.print(f"{changed} compte(s) déverrouillé(s).")
+
+
 def _date(value: str | None) -> dt.date | None:
     if value is None:
         return None

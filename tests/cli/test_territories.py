@@ -170,6 +170,21 @@ def test_import_assign_export_balance_rebalance(env: str, tmp_path: Path) -> Non
     gaps = runner.invoke(app, ["territories", "gaps"])
     assert "Paris" in gaps.output and "1 compte(s) hors" in gaps.output
 
+    with engine.connect() as conn:
+        paris = conn.execute(text("SELECT id FROM accounts WHERE name = 'Paris'")).scalar_one()
+    code, queue = _run("queue")
+    assert code == 0 and "Paris" in queue and "outside_territories" in queue
+    code, given = _run("give", str(paris), "--rep", "11", "--reason", "siège")
+    assert code == 0 and "1 compte(s) attribué(s)" in given
+    code, queue = _run("queue")
+    assert "0 compte(s) sans commercial" in queue
+    assert "0 compte(s) changeraient" in _run("assign", "--preview")[1]  # locked
+    code, unlocked = _run("unlock", str(paris))
+    assert "1 compte(s) déverrouillé(s)" in unlocked
+    assert "1 compte(s) changeraient" in _run("assign", "--preview")[1]
+    missing = _run("give", "999999", "--rep", "11")
+    assert missing[0] == 1 and "999999" in missing[1]
+
     built = runner.invoke(
         app, ["territories", "build", "Nice", "-c", "06088", "--rep", "10", "--priority", "1"]
     )
