@@ -4,7 +4,7 @@ assignment, lock, unlock), the queue of accounts without an owner, the history."
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -13,6 +13,9 @@ from fieldcrm.api.deps import CurrentUser, SessionDep
 from fieldcrm.services import assignment as svc
 
 router = APIRouter(prefix="/assignment", tags=["assignment"])
+
+INT32 = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=INT32)]
 
 
 class Apply(BaseModel):
@@ -24,8 +27,8 @@ class Apply(BaseModel):
 class Manual(BaseModel):
     """Give accounts to a rep by hand (locked against the automatic assignment by default)."""
 
-    account_ids: list[int] = Field(min_length=1, max_length=10_000)
-    rep_id: int | None
+    account_ids: list[Id] = Field(min_length=1, max_length=10_000)
+    rep_id: Id | None
     lock: bool = True
     reason: str = Field(default="affectation manuelle", min_length=1, max_length=200)
 
@@ -33,7 +36,7 @@ class Manual(BaseModel):
 class Lock(BaseModel):
     """Lock or unlock accounts against the automatic assignment."""
 
-    account_ids: list[int] = Field(min_length=1, max_length=10_000)
+    account_ids: list[Id] = Field(min_length=1, max_length=10_000)
     locked: bool = True
 
 
@@ -82,7 +85,7 @@ def queue(
     session: SessionDep,
     actor: CurrentUser,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=INT32),
 ) -> dict[str, Any]:
     """Accounts without an owner, best priority first, each with the reason."""
     total, items = svc.unassigned_queue(session, limit=limit, offset=offset, actor=actor)
@@ -93,7 +96,7 @@ def queue(
 def history(
     session: SessionDep,
     actor: CurrentUser,
-    account_id: int | None = None,
+    account_id: int | None = Query(None, ge=1, le=INT32),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[dict[str, Any]]:
     """Latest changes of owner or territory (who, when, why, from, to)."""

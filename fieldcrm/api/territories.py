@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep
@@ -18,6 +18,11 @@ from fieldcrm.territories import shapes
 
 router = APIRouter(prefix="/territories", tags=["territories"])
 
+INT32 = 2_147_483_647
+TerritoryId = Annotated[int, Path(ge=1, le=INT32)]
+UserId = Annotated[int, Field(ge=1, le=INT32)]
+Priority = Annotated[int, Field(ge=-INT32, le=INT32)]
+
 
 class TerritoryIn(BaseModel):
     """A new territory: a drawn GeoJSON geometry, or administrative unit codes."""
@@ -27,8 +32,8 @@ class TerritoryIn(BaseModel):
     communes: list[str] = Field(default_factory=list, description="Codes INSEE")
     postcodes: list[str] = Field(default_factory=list)
     departements: list[str] = Field(default_factory=list)
-    rep_id: int | None = None
-    priority: int = 0
+    rep_id: UserId | None = None
+    priority: Priority = 0
     color: str | None = Field(default=None, max_length=20)
 
 
@@ -37,8 +42,8 @@ class TerritoryPatch(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     geometry: dict[str, Any] | None = None
-    rep_id: int | None = None
-    priority: int | None = None
+    rep_id: UserId | None = None
+    priority: Priority | None = None
     color: str | None = Field(default=None, max_length=20)
 
 
@@ -215,14 +220,16 @@ def export(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/{territory_id}")
-def get_territory(territory_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+def get_territory(
+    territory_id: TerritoryId, session: SessionDep, actor: CurrentUser
+) -> dict[str, Any]:
     """One territory as a GeoJSON Feature."""
     return _feature(svc.get_territory(session, territory_id, actor=actor))
 
 
 @router.patch("/{territory_id}")
 def update_territory(
-    territory_id: int, body: TerritoryPatch, session: SessionDep, actor: CurrentUser
+    territory_id: TerritoryId, body: TerritoryPatch, session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:
     """Change fields and/or the geometry; answers the territory and the repairs made."""
     changes = body.model_dump(exclude_unset=True, exclude={"geometry"})
@@ -234,7 +241,9 @@ def update_territory(
 
 
 @router.delete("/{territory_id}", status_code=204)
-def delete_territory(territory_id: int, session: SessionDep, actor: CurrentUser) -> Response:
+def delete_territory(
+    territory_id: TerritoryId, session: SessionDep, actor: CurrentUser
+) -> Response:
     """Delete a territory (its accounts keep their owner until the next assignment)."""
     svc.delete_territory(session, territory_id, actor=actor)
     return Response(status_code=204)

@@ -264,7 +264,7 @@ def history(
         text("""SELECT account_id, from_rep_id, to_rep_id, from_territory_id, to_territory_id,
                        changed_by, changed_at, reason
                 FROM assignment_history
-                WHERE CAST(:account AS integer) IS NULL OR account_id = :account
+                WHERE CAST(:account AS bigint) IS NULL OR account_id = :account
                 ORDER BY changed_at DESC, id DESC LIMIT :limit"""),
         {"account": account_id, "limit": limit},
     ).mappings()

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fieldcrm.errors import Conflict, InvalidInput, NotFound
+from fieldcrm.errors import Conflict, InvalidInput, NotFound, Problem
 
 EDITABLE = ("name", "rep_id", "priority", "color", "source")
 
@@ -115,6 +115,36 @@ def check_rep(session: Session, rep_id: int | None) -> None:
         raise InvalidInput("rep_id", "this user is deactivated", value=rep_id)
 
 
+INT32 = 2_147_483_647
+
+
+def _check_fields(changes: dict[str, Any]) -> None:
+    """Name, priority, colour and rep id as the table stores them, or :class:`InvalidInput`."""
+    problems = []
+    if "name" in changes:
+        name = changes["name"]
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem("name", "a territory needs a name", name))
+        elif len(name.strip()) > 200:
+            problems.append(Problem("name", "at most 200 characters", name[:40] + "…"))
+        else:
+            changes["name"] = name.strip()
+    if "priority" in changes:
+        p = changes["priority"]
+        if isinstance(p, bool) or not isinstance(p, int) or not -INT32 <= p <= INT32:
+            problems.append(Problem("priority", "must be an integer", p, "±2147483647"))
+    if changes.get("color") is not None:
+        c = changes["color"]
+        if not isinstance(c, str) or len(c) > 20:
+            problems.append(Problem("color", "a colour of at most 20 characters", c))
+    rep = changes.get("rep_id")
+    if rep is not None and (
+        isinstance(rep, bool) or not isinstance(rep, int) or not 0 < rep <= INT32
+    ):
+        problems.append(Problem("rep_id", "not a user id", rep))
+    InvalidInput.collect(problems)
+
+
 def create_territory(
     session: Session,
     *,
@@ -126,8 +156,9 @@ def create_territory(
     source: str | None = None,
 ) -> int:
     """Insert a territory (geometry already valid, EPSG:4326); :class:`Conflict` on a taken name."""
-    if not name or not name.strip():
-        raise InvalidInput("name", "a territory needs a name", value=name)
+    fields: dict[str, Any] = {"name": name, "priority": priority, "color": color, "rep_id": rep_id}
+    _check_fields(fields)
+    name = fields["name"]
     check_rep(session, rep_id)
     try:
         with session.begin_nested():
@@ -163,12 +194,7 @@ def update_territory(
         raise InvalidInput(
             unknown[0], "not an editable territory field", allowed=", ".join(EDITABLE)
         )
-    if "name" in changes:
-        if not isinstance(changes["name"], str) or not changes["name"].strip():
-            raise InvalidInput("name", "a territory needs a name", value=changes["name"])
-        changes["name"] = changes["name"].strip()
-    if "priority" in changes and not isinstance(changes["priority"], int):
-        raise InvalidInput("priority", "must be an integer", value=changes["priority"])
+    _check_fields(changes)
     get_territory(session, territory_id)
     if "rep_id" in changes:
         check_rep(session, changes["rep_id"])
