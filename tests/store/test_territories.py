@@ -208,6 +208,11 @@ def test_queue_gaps_and_crud(db: Session, world: dict[str, int]) -> None:
         store.create_territory(db, name="west", geometry=box(0, 0, 1, 1))
     with pytest.raises(InvalidInput):
         store.update_territory(db, world["west"], colour="red")
+    with pytest.raises(InvalidInput) as bad:
+        store.create_territory(
+            db, name="x" * 201, geometry=box(0, 0, 1, 1), priority=2**40, color="#" * 21
+        )
+    assert [p.field for p in bad.value.problems] == ["name", "priority", "color"]
     store.delete_territory(db, world["west"])
     with pytest.raises(NotFound):
         store.get_territory(db, world["west"])
