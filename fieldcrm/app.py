@@ -9,13 +9,21 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm import __version__
 from fieldcrm.api import ROUTERS as API_ROUTERS
 from fieldcrm.config import PROJECT_DIR, Settings, get_settings
 from fieldcrm.errors import FieldcrmError
-from fieldcrm.http.errors import NotAuthenticated, error_body, status_for, unexpected
+from fieldcrm.http.errors import (
+    NotAuthenticated,
+    data_error_message,
+    error_body,
+    integrity_message,
+    status_for,
+    unexpected,
+)
 from fieldcrm.pages import ROUTERS as PAGE_ROUTERS
 from fieldcrm.pages.errors import error_page
 from fieldcrm.store.db import make_engine, make_sessionmaker
@@ -54,6 +62,18 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 422, fields)
 
 
+async def _database_refusal(request: Request, exc: Exception) -> Response:
+    """Input the database refused: a broken constraint (409) or a value it cannot hold (422)."""
+    if isinstance(exc, IntegrityError):
+        status, error, message = 409, "Conflict", integrity_message(exc)
+    else:
+        assert isinstance(exc, DataError)
+        status, error, message = 422, "InvalidInput", data_error_message(exc)
+    if _is_api(request):
+        return JSONResponse({"detail": message, "error": error}, status_code=status)
+    return error_page(request, status, message)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     ref, message = unexpected(exc)
     if _is_api(request):
@@ -82,6 +102,8 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     app.mount("/static", StaticFiles(directory=PROJECT_DIR / "web" / "static"), name="static")
     app.add_exception_handler(FieldcrmError, _fieldcrm_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(IntegrityError, _database_refusal)
+    app.add_exception_handler(DataError, _database_refusal)
     app.add_exception_handler(Exception, _unexpected_error)
     return app
 

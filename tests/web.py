@@ -23,11 +23,24 @@ EMAILS = {
 }
 
 
+def _request_scope(session: Session) -> Callable[[], Iterator[Session]]:
+    """Each request uses the test's session; a request that fails leaves it usable, as in production."""
+
+    def scope() -> Iterator[Session]:
+        try:
+            yield session
+        except Exception:
+            session.rollback()
+            raise
+
+    return scope
+
+
 def make_client(session: Session, *, raise_server_exceptions: bool = False) -> TestClient:
     """The real app whose requests use ``session``."""
     settings = Settings(database_url="postgresql+psycopg://unused/unused", _env_file=None)
     app = create_app(settings, sessions=sessionmaker())
-    app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[get_session] = _request_scope(session)
     return TestClient(app, raise_server_exceptions=raise_server_exceptions)
 
 

@@ -6,6 +6,8 @@ import logging
 import uuid
 from typing import Any
 
+from sqlalchemy.exc import DataError, IntegrityError
+
 from fieldcrm.errors import (
     Conflict,
     ExternalServiceError,
@@ -57,6 +59,20 @@ def error_body(exc: FieldcrmError) -> dict[str, Any]:
             for p in exc.problems
         ]
     return body
+
+
+def data_error_message(exc: DataError) -> str:
+    """A 422 message for a value the database cannot hold (NUL byte, out of range, bad date)."""
+    diag = getattr(exc.orig, "diag", None)
+    return f"invalid value: {getattr(diag, 'message_primary', None) or 'rejected by the database'}"
+
+
+def integrity_message(exc: IntegrityError) -> str:
+    """A 409 message for a database constraint the input broke, naming the constraint or column."""
+    diag = getattr(exc.orig, "diag", None)
+    what = getattr(diag, "column_name", None) or getattr(diag, "constraint_name", None) or "data"
+    detail = getattr(diag, "message_detail", None)
+    return f"conflict with stored data ({what})" + (f": {detail}" if detail else "")
 
 
 def unexpected(exc: Exception) -> tuple[str, str]:

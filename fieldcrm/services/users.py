@@ -54,6 +54,8 @@ def create_user(
     policy.require(actor, "users.admin")
     if "@" not in email:
         raise InvalidInput("email", "not an e-mail address", value=email)
+    if manager_id is not None and store.actor(session, manager_id) is None:
+        raise InvalidInput("manager_id", "no such active user", value=manager_id)
     user_id = store.create_user(
         session,
         email=email,
