@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     planner_time_limit_s: float = 5.0
     planner_detour_km: float = 20.0  # crow-fly detour budget of the candidate corridor
     planner_max_candidates: int = 40  # best-scored accounts of the corridor sent to the solver
+    planner_eur_per_score_point: float = 5.0  # value of a score point in the overnight decision
 
     # Costs
     mileage_scale_year: int = 2025
