@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.api import account_map, assignment, auth, geocoding, planning, territories, users
+from fieldcrm.api import (
+    account_map,
+    assignment,
+    auth,
+    geocoding,
+    planning,
+    territories,
+    users,
+    visits,
+)
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     account_map.router,
     users.router,
+    visits.router,
     territories.router,
     assignment.router,
     geocoding.router,

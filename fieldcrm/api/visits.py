@@ -1,0 +1,54 @@
+"""Check-ins and visit reports from the phone (idempotent by ``client_key``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.geo import GeoPoint
+from fieldcrm.services import visits
+
+router = APIRouter(prefix="/visits", tags=["visits"])
+
+
+class VisitIn(BaseModel):
+    """A check-in, a report, or both; resend freely with the same ``client_key``."""
+
+    account_id: int = Field(ge=1, le=2**31 - 1)
+    client_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    kind: str = Field("visit", max_length=20)
+    at: dt.datetime | None = Field(
+        None, description="When it happened (default: now); with a time zone"
+    )
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    outcome: str | None = Field(None, max_length=100)
+    report: str | None = Field(None, max_length=20000)
+
+
+@router.post("", status_code=201)
+def record_visit(
+    body: VisitIn, response: Response, session: SessionDep, actor: CurrentUser
+) -> dict[str, Any]:
+    """Record a visit (201), or complete the one already sent with this key (200)."""
+    point = GeoPoint(body.lon, body.lat) if body.lon is not None and body.lat is not None else None
+    visit, created = visits.record_visit(
+        session,
+        actor=actor,
+        account_id=body.account_id,
+        client_key=body.client_key,
+        kind=body.kind,
+        at=body.at,
+        point=point,
+        outcome=body.outcome,
+        report=body.report,
+    )
+    if not created:
+        response.status_code = 200
+    far = visit.distance_m is not None and visit.distance_m > visits.FAR_FROM_ACCOUNT_M
+    return {**asdict(visit), "created": created, "far_from_account": far}

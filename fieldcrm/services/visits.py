@@ -1,0 +1,70 @@
+"""Reps in the field: check in at an account (one timestamped point, never tracking) and report the visit.
+
+Phones may send the same message twice (no signal, retry): the ``client_key`` the phone makes
+for each visit keeps it to one activity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.errors import InvalidInput, Problem
+from fieldcrm.geo import GeoPoint
+from fieldcrm.store import visits as store
+from fieldcrm.store.visits import VisitRow
+
+KINDS = ("visit", "call", "email", "meeting")
+KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+FAR_FROM_ACCOUNT_M = 500.0
+"""A check-in farther than this from the account is flagged on the visit."""
+
+
+def record_visit(
+    session: Session,
+    *,
+    actor: Actor,
+    account_id: int,
+    client_key: str,
+    kind: str = "visit",
+    at: dt.datetime | None = None,
+    point: GeoPoint | None = None,
+    outcome: str | None = None,
+    report: str | None = None,
+) -> tuple[VisitRow, bool]:
+    """Record (or complete) a visit; ``(visit, created)``. Reps write for their own or unassigned accounts."""
+    problems = []
+    if not KEY.match(client_key):
+        problems.append(Problem("client_key", "8 to 64 letters, digits, - or _", client_key))
+    if kind not in KINDS:
+        problems.append(Problem("kind", "unknown activity kind", kind, ", ".join(KINDS)))
+    if at is not None and at.tzinfo is None:
+        problems.append(Problem("at", "a time zone is required", at.isoformat()))
+    if (
+        at is not None
+        and at.tzinfo is not None
+        and at > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+    ):
+        problems.append(Problem("at", "in the future", at.isoformat()))
+    InvalidInput.collect(problems)
+    owner = store.account_owner(session, account_id)
+    policy.require(actor, "activity.write", owner_id=owner)
+    rep_id = actor.id if actor.role is Role.REP or owner is None else owner
+    activity_id, created = store.record(
+        session,
+        client_key=client_key,
+        account_id=account_id,
+        rep_id=rep_id,
+        kind=kind,
+        occurred_at=at or dt.datetime.now(dt.UTC),
+        lon=point.lon if point else None,
+        lat=point.lat if point else None,
+        outcome=outcome,
+        report=report.strip() if report else None,
+    )
+    session.commit()
+    return store.get_visit(session, activity_id), created
