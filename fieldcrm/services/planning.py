@@ -16,7 +16,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
-from fieldcrm.auth.roles import Actor
+from fieldcrm.auth.roles import Actor, author_id
+from fieldcrm.config import Settings, get_settings
+from fieldcrm.errors import Infeasible
+from fieldcrm.geo import GeoPoint
+from fieldcrm.services import planning_build as build
+from fieldcrm.services.planning_inputs import gather
 from fieldcrm.store import plans as store
 from fieldcrm.store.plans import PlanRow, ProposalRow
 
@@ -43,7 +48,19 @@ def proposal_json(p: ProposalRow) -> dict[str, Any]:
 
 
 def plan_json(plan: PlanRow) -> dict[str, Any]:
-    """A stored plan as a JSON-ready dict: its fields, the planner result, the proposals."""
+    """A stored plan as a JSON-ready dict: its fields, the planner result, the proposals.
+
+    Each proposed stop of ``result.days[].stops`` gets its ``proposal_id`` and ``status``.
+    """
+    by_key = {(p.account_id, p.slot_start): p for p in plan.proposals}
+    for day in plan.result.get("days", []):
+        for stop in day.get("stops", []):
+            if stop.get("kind") == "candidate":
+                match = by_key.get(
+                    (stop["account_id"], dt.datetime.fromisoformat(stop["slot_start"]))
+                )
+                if match is not None:
+                    stop["proposal_id"], stop["status"] = match.id, match.status
     return {
         "id": plan.id,
         "rep_id": plan.rep_id,
@@ -90,3 +107,102 @@ def decide_proposal(
     )
     session.commit()
     return Decision(proposal=decided, appointment_id=appointment_id)
+
+
+def plan_day(
+    session: Session,
+    *,
+    actor: Actor,
+    rep_id: int,
+    day: dt.date,
+    time_limit_s: float | None = None,
+    settings: Settings | None = None,
+) -> PlanRow:
+    """Plan the rep's ``day`` around its fixed appointments; store it with its proposals."""
+    policy.require(actor, "plan", owner_id=rep_id)
+    cfg = settings or get_settings()
+    inputs = gather(
+        session,
+        rep_id=rep_id,
+        first_day=day,
+        last_day=day,
+        detour_km=cfg.planner_detour_km,
+        max_candidates=cfg.planner_max_candidates,
+    )
+    limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
+    outcome = build.solve_alternative(inputs, stay=False, time_limit_s=limit)
+    if outcome.error:
+        raise Infeasible(outcome.error)
+    result = build.result_json(inputs, outcome, cfg=cfg)
+    return _save(session, actor, inputs, "day", result, outcome)
+
+
+def plan_trip(
+    session: Session,
+    *,
+    actor: Actor,
+    rep_id: int,
+    start_day: dt.date,
+    end_day: dt.date,
+    hotel: GeoPoint | None = None,
+    time_limit_s: float | None = None,
+    settings: Settings | None = None,
+) -> PlanRow:
+    """Plan a trip of several days and decide the overnight question; store the chosen plan.
+
+    Two alternatives are solved: returning home every evening, and staying overnight (at
+    ``hotel`` if given, else near the next day's first appointment, else near the day's last
+    stop). Each is costed (km × cost per km, hotel nights and meals) and valued (score ×
+    euros per point); the better net value is recommended and stored, both with their figures.
+    """
+    policy.require(actor, "plan", owner_id=rep_id)
+    cfg = settings or get_settings()
+    inputs = gather(
+        session,
+        rep_id=rep_id,
+        first_day=start_day,
+        last_day=end_day,
+        detour_km=cfg.planner_detour_km,
+        max_candidates=cfg.planner_max_candidates,
+        extra_places=(hotel,) if hotel else (),
+    )
+    limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
+    home = build.solve_alternative(inputs, stay=False, time_limit_s=limit / 2)
+    stay = build.solve_alternative(inputs, stay=True, hotel=hotel, time_limit_s=limit / 2)
+    decision = build.overnight(home, stay, cfg=cfg, nights=(end_day - start_day).days)
+    chosen = stay if decision["recommendation"] == "stay" else home
+    if chosen.error:
+        raise Infeasible(f"neither alternative is feasible: {home.error}; {stay.error}")
+    result = build.result_json(inputs, chosen, cfg=cfg)
+    result["overnight"] = decision
+    return _save(session, actor, inputs, "trip", result, chosen)
+
+
+def _save(
+    session: Session,
+    actor: Actor,
+    inputs: Any,
+    kind: str,
+    result: dict[str, Any],
+    outcome: build.Alternative,
+) -> PlanRow:
+    request = {
+        "rep_id": inputs.rep.id,
+        "first_day": inputs.first_day.isoformat(),
+        "last_day": inputs.last_day.isoformat(),
+        "appointments": [a.id for a in inputs.appointments],
+        "candidates": [c.id for c in inputs.candidates],
+    }
+    plan_id = store.save_plan(
+        session,
+        rep_id=inputs.rep.id,
+        kind=kind,
+        day=inputs.first_day,
+        end_day=inputs.last_day if kind == "trip" else None,
+        request=request,
+        result=result,
+        created_by=author_id(actor),
+        proposals=build.proposals(outcome),
+    )
+    session.commit()
+    return store.get_plan(session, plan_id)
