@@ -222,7 +222,7 @@ def _solve(
 
     def transit(i: int, j: int) -> int:
         a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-        return int(round(sec[a][b])) + service[a]  # noqa: RUF046
+        return int(round(sec[a][b])) + int(service[a])  # noqa: RUF046
 
     drive_cb = routing.RegisterTransitCallback(drive)
     time_cb = routing.RegisterTransitCallback(transit)

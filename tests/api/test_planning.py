@@ -61,18 +61,18 @@ def test_rep_reads_own_plan_and_books_a_proposal(api_as: ClientFactory, demo_db:
 
 def test_other_rep_is_forbidden_manager_allowed(api_as: ClientFactory, demo_db: Session) -> None:
     plan_id = _stored_plan(demo_db)
-    julien = api_as(5)
-    assert julien.get(f"/api/planning/plans/{plan_id}").status_code == 403
-    assert julien.get("/api/planning/plans", params={"rep_id": 4}).status_code == 403
     proposal_id = plans.get_plan(demo_db, plan_id).proposals[0].id
-    refused = julien.post(f"/api/planning/proposals/{proposal_id}/decision", json={"accept": True})
-    assert refused.status_code == 403
     claire = api_as(1)
     assert claire.get(f"/api/planning/plans/{plan_id}").status_code == 200
     rejected = claire.post(
         f"/api/planning/proposals/{proposal_id}/decision", json={"accept": False}
     )
     assert rejected.status_code == 200 and rejected.json()["appointment_id"] is None
+    julien = api_as(5)
+    assert julien.get(f"/api/planning/plans/{plan_id}").status_code == 403
+    assert julien.get("/api/planning/plans", params={"rep_id": 4}).status_code == 403
+    refused = julien.post(f"/api/planning/proposals/{proposal_id}/decision", json={"accept": True})
+    assert refused.status_code == 403
 
 
 def test_missing_things_are_404_and_bad_dates_422(api_as: ClientFactory) -> None:
