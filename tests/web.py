@@ -38,7 +38,9 @@ def _request_scope(session: Session) -> Callable[[], Iterator[Session]]:
 
 def make_client(session: Session, *, raise_server_exceptions: bool = False) -> TestClient:
     """The real app whose requests use ``session``."""
-    settings = Settings(database_url="postgresql+psycopg://unused/unused", _env_file=None)
+    settings = Settings(
+        database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=1.0, _env_file=None
+    )
     app = create_app(settings, sessions=sessionmaker())
     app.dependency_overrides[get_session] = _request_scope(session)
     return TestClient(app, raise_server_exceptions=raise_server_exceptions)

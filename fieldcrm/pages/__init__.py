@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.pages import dispatch, home, login, territories
+from fieldcrm.pages import day, dispatch, home, login, territories
 
-ROUTERS: list[APIRouter] = [login.router, home.router, territories.router, dispatch.router]
+ROUTERS: list[APIRouter] = [
+    login.router,
+    home.router,
+    day.router,
+    territories.router,
+    dispatch.router,
+]

@@ -1,0 +1,41 @@
+/* Check-in (one timestamped point, on demand only) and visit report, through the offline outbox. */
+(function () {
+  "use strict";
+  var D = window.fieldcrmDay || { day: new Date().toISOString().slice(0, 10), messages: {} };
+  /* One key per account and day: the check-in and the report complete the same visit. */
+  function keyFor(account) {
+    var name = "fieldcrm.visit." + D.day + "." + account, key = localStorage.getItem(name);
+    if (!key) {
+      key = "v" + (window.crypto && crypto.randomUUID ? crypto.randomUUID().replace(/-/g, "") : Date.now().toString(36) + Math.random().toString(36).slice(2));
+      localStorage.setItem(name, key);
+    }
+    return key;
+  }
+  function say(root, text) { var el = root.querySelector(".visit-status"); if (el) { el.textContent = text; } }
+  function send(root, body, done) {
+    window.fieldcrm.enqueue("/api/visits", body).then(function () {
+      say(root, window.fieldcrm.pending() ? D.messages.queued : done);
+    });
+  }
+  document.querySelectorAll("button.checkin").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var root = button.closest("li"), account = Number(button.dataset.account);
+      var body = { account_id: account, client_key: keyFor(account), at: new Date().toISOString() };
+      if (!navigator.geolocation) { say(root, D.messages.nogps); return send(root, body, D.messages.located); }
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        body.lon = pos.coords.longitude; body.lat = pos.coords.latitude;
+        send(root, body, D.messages.located);
+      }, function () { say(root, D.messages.nogps); send(root, body, D.messages.located); },
+      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+    });
+  });
+  document.querySelectorAll("button.send-report").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var root = button.closest("li"), account = Number(button.dataset.account);
+      var body = { account_id: account, client_key: keyFor(account),
+                   outcome: root.querySelector("input[name=outcome]").value || null,
+                   report: root.querySelector("textarea[name=report]").value || null };
+      send(root, body, D.messages.sent);
+    });
+  });
+})();
