@@ -272,7 +272,19 @@ def _solve(
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
     params.time_limit.FromMilliseconds(max(100, int(time_limit_s * 1000)))
-    solution = routing.SolveWithParameters(params)
+    # Start from the fixed appointments alone, in time order (feasible once _check_fixed
+    # passed); insertion heuristics often fail on pinned appointments.
+    order = sorted(
+        range(len(visits)), key=lambda k: visits[k].windows[0][0] if visits[k].windows else 0
+    )
+    fixed_route = [manager.NodeToIndex(2 + k) for k in order if visits[k].kind == "appointment"]
+    routing.CloseModelWithParameters(params)
+    initial = routing.ReadAssignmentFromRoutes([fixed_route], True)
+    solution = None
+    if initial is not None:
+        solution = routing.SolveFromAssignmentWithParameters(initial, params)
+    if solution is None:
+        solution = routing.SolveWithParameters(params)
     if solution is None:
         return None
     return _read(day, visits, sec, met, service, routing, manager, time, solution, lunch, interval)
