@@ -131,8 +131,8 @@ def plan_day(
     )
     limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
     outcome = build.solve_alternative(inputs, stay=False, time_limit_s=limit)
-    if outcome.error:
-        raise Infeasible(outcome.error)
+    if outcome.exception is not None:
+        raise outcome.exception
     result = build.result_json(inputs, outcome, cfg=cfg)
     return _save(session, actor, inputs, "day", result, outcome)
 

@@ -47,6 +47,7 @@ class Alternative:
     stay: bool
     days: list[tuple[dt.date, DayResult]] = field(default_factory=list)
     error: str | None = None
+    exception: FieldcrmError | None = None
     travel: str = ""
 
     @property
@@ -186,6 +187,7 @@ def solve_alternative(
             result = solve_day(day_input, travel.matrix(points), time_limit_s=per_day)
         except FieldcrmError as exc:
             out.error = f"{day.isoformat()}: {exc}"
+            out.exception = exc
             return out
         out.days.append((day, result))
         used.update(s.visit.account_id for s in result.stops if s.visit.account_id is not None)

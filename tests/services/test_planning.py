@@ -151,3 +151,114 @@ def test_decide_authorises_on_the_plans_rep(demo_db: Session) -> None:
     assert decision.to_json()["proposal"]["status"] == "accepted"
     with pytest.raises(Conflict):
         planning.decide_proposal(demo_db, actor=manager, proposal_id=proposal_id, accept=True)
+
+
+def _settings():
+    from fieldcrm.config import Settings
+
+    return Settings(_env_file=None, planner_detour_km=5, planner_max_candidates=12)
+
+
+def test_plan_day_camille_tuesday(demo_db: Session) -> None:
+    from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.services import planning
+    from fieldcrm.store.plans import PARIS
+
+    camille = Actor(4, Role.REP)
+    plan = planning.plan_day(
+        demo_db, actor=camille, rep_id=4, day=TUESDAY, time_limit_s=1, settings=_settings()
+    )
+    doc = planning.plan_json(plan)
+    assert doc["kind"] == "day" and doc["day"] == TUESDAY.isoformat()
+    (day,) = doc["result"]["days"]
+    appts = [s for s in day["stops"] if s["kind"] == "appointment"]
+    assert len(appts) == 1
+    assert dt.datetime.fromisoformat(appts[0]["start"]).astimezone(PARIS).time() == dt.time(10)
+    proposed = [s for s in day["stops"] if s["kind"] == "candidate"]
+    assert proposed and len(plan.proposals) == len(proposed)
+    inputs = gather(
+        demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=5, max_candidates=12
+    )
+    allowed = {c.id for c in inputs.candidates}
+    for stop in proposed:
+        assert stop["account_id"] in allowed  # inside the corridor, visible to Camille
+        assert inputs.corridor.admits(GeoPoint(stop["lon"], stop["lat"]))
+        assert stop["proposal_id"] is not None and stop["status"] == "proposed"
+        assert stop["slot_start"] <= stop["start"] <= stop["slot_end"]
+        hours = demo_db.execute(
+            text("SELECT opening_hours FROM accounts WHERE id = :i"), {"i": stop["account_id"]}
+        ).scalar_one()
+        start = dt.datetime.fromisoformat(stop["start"]).astimezone(PARIS).strftime("%H:%M")
+        end = dt.datetime.fromisoformat(stop["departure"]).astimezone(PARIS).strftime("%H:%M")
+        assert any(a <= start and end <= b for a, b in hours["tue"])
+    assert doc["result"]["score"] == pytest.approx(sum(s["score"] for s in proposed), abs=0.05)
+    assert planning.list_plans(demo_db, actor=camille, rep_id=4, day=TUESDAY)[0].id == plan.id
+
+
+def test_plan_day_errors(demo_db: Session) -> None:
+    from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.errors import Forbidden, Infeasible
+    from fieldcrm.services import planning
+
+    with pytest.raises(Forbidden):
+        planning.plan_day(demo_db, actor=Actor(5, Role.REP), rep_id=4, day=TUESDAY)
+    demo_db.execute(
+        text(
+            "UPDATE appointments SET starts_at = starts_at - interval '4 hours', "
+            "ends_at = ends_at - interval '4 hours' WHERE rep_id = 4 AND starts_at::date = :d"
+        ),
+        {"d": TUESDAY},
+    )
+    with pytest.raises(InvalidInput, match="outside working hours"):
+        planning.plan_day(
+            demo_db, actor=Actor(4, Role.REP), rep_id=4, day=TUESDAY, settings=_settings()
+        )
+    demo_db.execute(
+        text(
+            "UPDATE appointments SET starts_at = starts_at + interval '4 hours', "
+            "ends_at = ends_at + interval '4 hours' WHERE rep_id = 4 AND starts_at::date = :d"
+        ),
+        {"d": TUESDAY},
+    )
+    # A second appointment in Paris an hour after the Monaco one cannot be reached.
+    demo_db.execute(
+        text(
+            """INSERT INTO appointments (rep_id, title, starts_at, ends_at, geom)
+               VALUES (4, 'Salon Paris', '2026-04-21 11:30+02', '2026-04-21 12:00+02',
+                       ST_SetSRID(ST_MakePoint(2.35, 48.85), 4326))"""
+        )
+    )
+    with pytest.raises(Infeasible, match="Salon Paris"):
+        planning.plan_day(
+            demo_db, actor=Actor(4, Role.REP), rep_id=4, day=TUESDAY, settings=_settings()
+        )
+
+
+def test_plan_trip_sophie_overnight(demo_db: Session) -> None:
+    from fieldcrm.auth.roles import SYSTEM
+    from fieldcrm.services import planning
+
+    plan = planning.plan_trip(
+        demo_db,
+        actor=SYSTEM,
+        rep_id=6,
+        start_day=dt.date(2026, 4, 21),
+        end_day=dt.date(2026, 4, 24),
+        time_limit_s=2,
+        settings=_settings(),
+    )
+    doc = planning.plan_json(plan)
+    assert doc["kind"] == "trip" and doc["end_day"] == "2026-04-24"
+    decision = doc["result"]["overnight"]
+    # Paris at 10:00 on Wednesday cannot be reached from Antibes the same morning.
+    assert (
+        decision["home"]["feasible"] is False and "cannot be reached" in decision["home"]["error"]
+    )
+    assert decision["recommendation"] == "stay" and decision["stay"]["feasible"]
+    assert decision["stay"]["hotel_and_meals_eur"] > 0
+    days = doc["result"]["days"]
+    assert [d["day"] for d in days] == ["2026-04-21", "2026-04-22", "2026-04-23", "2026-04-24"]
+    appts = [s for d in days for s in d["stops"] if s["kind"] == "appointment"]
+    assert [s["start"][11:16] for s in appts] == ["10:00", "15:00"]
+    visited = [s["account_id"] for d in days for s in d["stops"] if s["kind"] == "candidate"]
+    assert len(visited) == len(set(visited))  # a candidate is visited once per trip
