@@ -6,13 +6,39 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from fieldcrm.api.deps import CurrentUser, SessionDep
-from fieldcrm.errors import NotFound
+from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.errors import InvalidInput, NotFound
+from fieldcrm.geo import GeoPoint
 from fieldcrm.services import planning as svc
 
 router = APIRouter(prefix="/planning", tags=["planning"])
+
+
+class DayBody(BaseModel):
+    """Plan a day: the rep (the caller by default) and the date."""
+
+    day: dt.date
+    rep_id: int | None = None
+    time_limit_s: float | None = Field(default=None, gt=0, le=60)
+
+
+class Place(BaseModel):
+    """A WGS84 point."""
+
+    lon: float
+    lat: float
+
+
+class TripBody(BaseModel):
+    """Plan a trip of several days, with an optional preferred hotel."""
+
+    start_day: dt.date
+    end_day: dt.date
+    rep_id: int | None = None
+    hotel: Place | None = None
+    time_limit_s: float | None = Field(default=None, gt=0, le=120)
 
 
 class DecisionBody(BaseModel):
@@ -62,3 +88,41 @@ def decide(
         session, actor=actor, proposal_id=proposal_id, accept=body.accept, start=body.start
     )
     return decision.to_json()
+
+
+@router.post("/day")
+def plan_day(
+    body: DayBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
+) -> dict[str, Any]:
+    """Plan the rep's day around the fixed appointments; the plan is stored and returned."""
+    plan = svc.plan_day(
+        session,
+        actor=actor,
+        rep_id=body.rep_id or actor.id,
+        day=body.day,
+        time_limit_s=body.time_limit_s,
+        settings=settings,
+    )
+    return svc.plan_json(plan)
+
+
+@router.post("/trip")
+def plan_trip(
+    body: TripBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
+) -> dict[str, Any]:
+    """Plan a trip of several days with the overnight decision; stored and returned."""
+    if (body.end_day - body.start_day).days > 14:
+        raise InvalidInput(
+            "end_day", "a trip lasts at most 15 days", value=body.end_day.isoformat()
+        )
+    plan = svc.plan_trip(
+        session,
+        actor=actor,
+        rep_id=body.rep_id or actor.id,
+        start_day=body.start_day,
+        end_day=body.end_day,
+        hotel=GeoPoint(body.hotel.lon, body.hotel.lat) if body.hotel else None,
+        time_limit_s=body.time_limit_s,
+        settings=settings,
+    )
+    return svc.plan_json(plan)

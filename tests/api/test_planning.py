@@ -82,3 +82,36 @@ def test_missing_things_are_404_and_bad_dates_422(api_as: ClientFactory) -> None
     assert camille.get("/api/planning/day/2026-13-45").status_code == 422
     missing = camille.post("/api/planning/proposals/999999999/decision", json={"accept": True})
     assert missing.status_code == 404
+
+
+def test_plan_day_through_the_api(api_as: ClientFactory) -> None:
+    camille = api_as(4)
+    response = camille.post(
+        "/api/planning/day", json={"day": TUESDAY.isoformat(), "time_limit_s": 1}
+    )
+    assert response.status_code == 200, response.text
+    doc = response.json()
+    assert doc["rep_id"] == 4 and doc["kind"] == "day"
+    stops = doc["result"]["days"][0]["stops"]
+    assert [s["start"][11:16] for s in stops if s["kind"] == "appointment"] == ["10:00"]
+    proposals = [s for s in stops if s["kind"] == "candidate"]
+    assert proposals and all(s["proposal_id"] for s in proposals)
+    assert len(doc["proposals"]) == len(proposals)
+    again = camille.get(f"/api/planning/day/{TUESDAY.isoformat()}")
+    assert again.json()["id"] == doc["id"]
+
+
+def test_plan_requests_are_checked(api_as: ClientFactory) -> None:
+    julien = api_as(5)
+    refused = julien.post("/api/planning/day", json={"day": TUESDAY.isoformat(), "rep_id": 4})
+    assert refused.status_code == 403
+    bad = julien.post("/api/planning/day", json={"day": "21/04/2026"})
+    assert bad.status_code == 422
+    backwards = julien.post(
+        "/api/planning/trip", json={"start_day": "2026-04-24", "end_day": "2026-04-21"}
+    )
+    assert backwards.status_code == 422 and "end_day" in backwards.text
+    too_long = julien.post(
+        "/api/planning/trip", json={"start_day": "2026-04-01", "end_day": "2026-05-30"}
+    )
+    assert too_long.status_code == 422
