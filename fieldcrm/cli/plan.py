@@ -12,6 +12,7 @@ from rich.table import Table
 from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.cli.common import console, err_console, open_session
 from fieldcrm.errors import InvalidInput
+from fieldcrm.geo import GeoPoint
 from fieldcrm.services import planning as svc
 from fieldcrm.store.plans import PARIS
 
@@ -19,6 +20,9 @@ app = typer.Typer(
     help="Tournées : planifier une journée ou un déplacement, accepter les propositions.",
     no_args_is_help=True,
 )
+
+
+KINDS = {"appointment": "rendez-vous", "candidate": "proposition"}
 
 
 def _date(value: str, field: str) -> dt.date:
@@ -65,7 +69,7 @@ def print_plan(doc: dict[str, Any]) -> None:
                 _hm(stop.get("start")),
                 _hm(stop.get("departure")),
                 str(stop.get("name") or stop.get("label") or ""),
-                str(stop.get("kind", "")),
+                KINDS.get(stop.get("kind", ""), stop.get("kind", "")),
                 f"{stop['score']:.1f}" if stop.get("score") is not None else "",
             )
         console.print(table)
@@ -88,11 +92,89 @@ def print_plan(doc: dict[str, Any]) -> None:
     if omissions:
         console.print(f"{len(omissions)} compte(s) écarté(s) :")
         for o in omissions[:15]:
-            console.print(f"  {o.get('name', o.get('account_id'))} — {o.get('reason')}")
+            console.print(f"  {o.get('name', o.get('account_id'))} — {o.get('label', o['reason'])}")
     overnight = result.get("overnight")
     if overnight:
-        console.print(f"Nuitée : [bold]{overnight.get('recommendation')}[/bold]")
+        console.print(f"Nuitée : [bold]{overnight.get('label')}[/bold]")
     console.print(f"Score collecté : {result.get('score', 0):.1f}")
+
+
+@app.command("day")
+def day(
+    rep: int = typer.Option(..., "--rep", help="Id du commercial"),
+    date: str = typer.Option(..., "--date", help="Jour à planifier (AAAA-MM-JJ)"),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Secondes de calcul"),
+    as_json: bool = typer.Option(False, "--json", help="Sortie JSON"),
+) -> None:
+    """Plan a rep's day around the fixed appointments and store it."""
+    when = _date(date, "date")
+    with open_session() as session:
+        try:
+            plan = svc.plan_day(
+                session, actor=SYSTEM, rep_id=rep, day=when, time_limit_s=time_limit
+            )
+        except InvalidInput as exc:
+            _problems(exc)
+            raise typer.Exit(1) from exc
+        doc = svc.plan_json(plan)
+    if as_json:
+        typer.echo(json.dumps(doc, ensure_ascii=False))
+    else:
+        print_plan(doc)
+
+
+@app.command("trip")
+def trip(
+    rep: int = typer.Option(..., "--rep", help="Id du commercial"),
+    start: str = typer.Option(..., "--from", help="Premier jour (AAAA-MM-JJ)"),
+    end: str = typer.Option(..., "--to", help="Dernier jour (AAAA-MM-JJ)"),
+    hotel: str | None = typer.Option(None, "--hotel", help="Hôtel préféré « lon,lat »"),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Secondes de calcul"),
+    as_json: bool = typer.Option(False, "--json", help="Sortie JSON"),
+) -> None:
+    """Plan a trip of several days with the overnight decision, and store it."""
+    first, last = _date(start, "from"), _date(end, "to")
+    place = None
+    if hotel:
+        try:
+            lon, lat = (float(x) for x in hotel.split(","))
+            place = GeoPoint(lon, lat)
+        except (ValueError, InvalidInput) as exc:
+            err_console.print(f"[red]--hotel : attendu « lon,lat », reçu {hotel!r}[/red]")
+            raise typer.Exit(2) from exc
+    with open_session() as session:
+        try:
+            plan = svc.plan_trip(
+                session,
+                actor=SYSTEM,
+                rep_id=rep,
+                start_day=first,
+                end_day=last,
+                hotel=place,
+                time_limit_s=time_limit,
+            )
+        except InvalidInput as exc:
+            _problems(exc)
+            raise typer.Exit(1) from exc
+        doc = svc.plan_json(plan)
+    if as_json:
+        typer.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    print_plan(doc)
+    decision = doc["result"]["overnight"]
+    table = Table("", "rentrer chaque soir", "dormir sur place", title="Nuitée ou retour ?")
+    for key, label in (
+        ("feasible", "faisable"),
+        ("score", "score"),
+        ("km", "km"),
+        ("km_cost_eur", "coût km (€)"),
+        ("hotel_and_meals_eur", "hôtel et repas (€)"),
+        ("net_eur", "valeur nette (€)"),
+    ):
+        table.add_row(label, str(decision["home"][key]), str(decision["stay"][key]))
+    console.print(table)
+    if decision["home"]["error"]:
+        console.print(f"  retour impossible : {decision['home']['error']}")
 
 
 @app.command("list")
