@@ -1,7 +1,7 @@
-/* fieldcrm service worker: pages open without signal (last version seen), static files cached.
+/* fieldcrm service worker: pages and static files open without signal (the last version seen).
    Writes never go through here: check-ins and reports wait in the page's outbox (app.js). */
 "use strict";
-var CACHE = "fieldcrm-v1";
+var CACHE = "fieldcrm-v2";
 var SHELL = ["/static/css/app.css", "/static/js/app.js", "/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/leaflet.css"];
 
 self.addEventListener("install", function (event) {
@@ -17,15 +17,7 @@ self.addEventListener("activate", function (event) {
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) { return; }
-  if (url.pathname.startsWith("/static/")) {
-    event.respondWith(caches.match(request).then(function (hit) {
-      return hit || fetch(request).then(function (response) {
-        var copy = response.clone(); caches.open(CACHE).then(function (c) { c.put(request, copy); }); return response;
-      });
-    }));
-    return;
-  }
-  if (request.mode === "navigate") {  /* network first, the last copy when offline */
+  if (request.mode === "navigate" || url.pathname.startsWith("/static/")) {  /* network first, the last copy offline */
     event.respondWith(fetch(request).then(function (response) {
       if (response.ok) { var copy = response.clone(); caches.open(CACHE).then(function (c) { c.put(request, copy); }); }
       return response;

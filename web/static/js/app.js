@@ -1,7 +1,7 @@
 /* fieldcrm: shared page glue. Offline queue for check-ins and visit reports. */
 (function () {
   "use strict";
-  var KEY = "fieldcrm.outbox";
+  var KEY = "fieldcrm.outbox", REFUSED = "fieldcrm.refused";
   function load() { try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; } }
   function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
   function banner() {
@@ -15,27 +15,36 @@
   /* Queue a JSON POST; the client_key makes resending idempotent on the server. */
   function enqueue(url, body) {
     body.client_key = body.client_key || uuid();
-    var items = load(); items.push({ url: url, body: body }); save(items); banner();
-    return flush().then(function () { return body.client_key; });
+    var items = load(); items.push({ id: uuid(), url: url, body: body }); save(items); banner();
+    return flush();
   }
-  var flushing = null;
-  function flush() {
-    if (flushing) { return flushing; }
-    flushing = (async function () {
-      var items = load();
-      while (items.length) {
-        var item = items[0], response;
+  function drop(id) { save(load().filter(function (i) { return i.id !== id; })); }
+  var flushing = null, again = false;
+  /* Send queued items in order, one at a time; storage is re-read each time (items may be added meanwhile). */
+  async function run() {
+    do {
+      again = false;
+      for (var item = load()[0]; item; item = load()[0]) {
+        var response;
         try {
           response = await fetch(item.url, { method: "POST", credentials: "same-origin",
             headers: { "Content-Type": "application/json" }, body: JSON.stringify(item.body) });
-        } catch (e) { break; }            /* no network: keep it for later */
-        if (response.status >= 500) { break; }
-        items.shift(); save(items);        /* sent, or refused for good (4xx): never resent */
-        if (!response.ok) { document.dispatchEvent(new CustomEvent("fieldcrm:rejected", { detail: item })); }
-        else { document.dispatchEvent(new CustomEvent("fieldcrm:sent", { detail: item })); }
+        } catch (e) { again = false; break; }   /* no network: keep it for later */
+        if (response.status >= 500) { again = false; break; }
+        if (!response.ok) {                      /* refused for good (4xx): kept aside with the reason, never lost */
+          item.error = await response.json().then(function (b) { return b.detail; }).catch(function () { return response.statusText; });
+          var refused = JSON.parse(localStorage.getItem(REFUSED) || "[]"); refused.push(item);
+          localStorage.setItem(REFUSED, JSON.stringify(refused));
+        }
+        drop(item.id);
+        document.dispatchEvent(new CustomEvent(response.ok ? "fieldcrm:sent" : "fieldcrm:rejected", { detail: item }));
       }
-      flushing = null; banner();
-    })();
+    } while (again);
+  }
+  function flush() {
+    if (flushing) { again = true; return flushing; }
+    /* Cleared in a later microtask, so even a run with nothing to send cannot leave it set. */
+    flushing = run().finally(function () { flushing = null; banner(); });
     return flushing;
   }
   window.fieldcrm = { enqueue: enqueue, flush: flush, pending: function () { return load().length; } };

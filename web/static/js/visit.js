@@ -17,6 +17,10 @@
       say(root, window.fieldcrm.pending() ? D.messages.queued : done);
     });
   }
+  document.addEventListener("fieldcrm:rejected", function (e) {
+    var li = document.querySelector("li[data-account='" + e.detail.body.account_id + "']");
+    if (li) { say(li, String(e.detail.error)); }
+  });
   document.querySelectorAll("button.checkin").forEach(function (button) {
     button.addEventListener("click", function () {
       var root = button.closest("li"), account = Number(button.dataset.account);
