@@ -169,7 +169,12 @@ def solve_alternative(
             else:
                 end = None
         fixed = tuple(_appointment_visit(a) for a in by_day[day])
-        cands = tuple(_candidate_visit(c, day, work) for c in inputs.candidates if c.id not in used)
+        pool = [_candidate_visit(c, day, work) for c in inputs.candidates if c.id not in used]
+        best = pool[: inputs.max_candidates]
+        cands = tuple(
+            [v for v in pool if v.windows][: inputs.max_candidates]
+            + [v for v in best if not v.windows]  # reported as closed that day
+        )
         points = [here, end or here, *(v.point for v in fixed), *(v.point for v in cands)]
         travel = travel_for(points)
         out.travel = travel.name

@@ -21,6 +21,8 @@ from fieldcrm.store.plans import AppointmentRow, CandidateRow, RepRow
 
 DEFAULT_WORK_START = dt.time(8, 0)
 DEFAULT_WORK_END = dt.time(18, 30)
+POOL = 3
+"""Candidates kept per solver slot: accounts closed on a day leave room for open ones."""
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,11 @@ class PlanningInputs:
     appointments: list[AppointmentRow]
     corridor: Corridor
     candidates: list[CandidateRow]
-    """Inside the exact corridor, best score first, at most the requested number."""
+    """Inside the exact corridor, best score first, at most ``POOL × max_candidates``."""
     in_polygon: int
     """How many accounts the PostGIS polygon filter returned (before the exact test)."""
+    max_candidates: int = 40
+    """Candidates sent to the solver per day (open that day, best first)."""
 
     def appointment_point(self, appointment: AppointmentRow) -> GeoPoint:
         """The place of an appointment (checked present when gathered)."""
@@ -105,7 +109,7 @@ def gather(
         rep_id=rep_id,
         polygon_wkt=corridor.wkt,
         exclude_ids=exclude,
-        limit=max(1, int(max_candidates * 1.25) + 5),
+        limit=max(1, int(max_candidates * POOL * 1.25) + 5),
     )
     inside = [r for r in rows if corridor.admits(GeoPoint(r.lon, r.lat))]
     return PlanningInputs(
@@ -115,6 +119,7 @@ def gather(
         last_day=last_day,
         appointments=appts,
         corridor=corridor,
-        candidates=inside[:max_candidates],
+        candidates=inside[: max_candidates * POOL],
         in_polygon=len(rows),
+        max_candidates=max_candidates,
     )
