@@ -186,6 +186,8 @@ def candidates_in(
     ``FALLBACK_SCORE_MAX × potential / (largest potential among these candidates)``; both are
     floored at :data:`FALLBACK_SCORE_MIN`. At most ``limit`` rows, by score then id.
     """
+    # A short query: JIT compilation would cost more than it saves.
+    session.execute(text("SET LOCAL jit = off"))
     rows = session.execute(
         text(
             """WITH inside AS (
