@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.pages import day, dispatch, home, login, territories
+from fieldcrm.pages import day, dispatch, home, login, territories, trip
 
 ROUTERS: list[APIRouter] = [
     login.router,
     home.router,
     day.router,
+    trip.router,
     territories.router,
     dispatch.router,
 ]

@@ -21,30 +21,41 @@ def _rep(actor: Actor, rep: int | None) -> int:
     return rep if rep is not None and actor.role is not Role.REP else actor.id
 
 
-def day_map(result: dict[str, Any], day_index: int = 0) -> maps.RenderedMap:
-    """The route of one planned day: home, numbered stops, appointments marked, proposals in green."""
-    day = result["days"][day_index]
+DAY_COLORS = ("#1d4ed8", "#16a34a", "#ea580c", "#7c3aed", "#db2777", "#0891b2", "#ca8a04")
+
+
+def plan_map(result: dict[str, Any], days: list[int] | None = None) -> maps.RenderedMap:
+    """Route of the planned days: home, numbered stops, appointments marked, one colour per day."""
     home = result["home"]
     markers = [maps.Marker(home["lon"], home["lat"], "Départ", kind="home")]
-    for number, stop in enumerate(day["stops"], start=1):
-        kind = "appointment" if stop["kind"] == "appointment" else "proposal"
-        label = f"{stop['start'][11:16]} {stop['name']}"
-        markers.append(
-            maps.Marker(
-                stop["lon"],
-                stop["lat"],
-                label,
-                kind=kind,
-                number=number if kind != "appointment" else None,
-                url=f"/comptes/{stop['account_id']}" if stop.get("account_id") else None,
+    lines = []
+    chosen = days if days is not None else list(range(len(result["days"])))
+    for index in chosen:
+        day = result["days"][index]
+        color = DAY_COLORS[index % len(DAY_COLORS)]
+        for number, stop in enumerate(day["stops"], start=1):
+            kind = "appointment" if stop["kind"] == "appointment" else "proposal"
+            url = f"/comptes/{stop['account_id']}" if stop.get("account_id") else None
+            markers.append(
+                maps.Marker(
+                    stop["lon"],
+                    stop["lat"],
+                    f"{stop['start'][11:16]} {stop['name']}",
+                    kind=kind,
+                    number=None if kind == "appointment" else number,
+                    url=url,
+                    color=None if kind == "appointment" else color,
+                )
             )
+        start = result["days"][index - 1]["end"] if index > 0 and index - 1 in chosen else home
+        coords = day.get("geometry") or (
+            [(start["lon"], start["lat"])]
+            + [(s["lon"], s["lat"]) for s in day["stops"]]
+            + [(day["end"]["lon"], day["end"]["lat"])]
         )
-    end = day["end"]
-    coords = day.get("geometry") or [(home["lon"], home["lat"])] + [
-        (s["lon"], s["lat"]) for s in day["stops"]
-    ] + [(end["lon"], end["lat"])]
+        lines.append(maps.Line([tuple(c) for c in coords], color=color, label=day["day"]))
     m = maps.base_map(center=(home["lon"], home["lat"]), zoom=13)
-    maps.add_lines(m, [maps.Line([tuple(c) for c in coords], label="Itinéraire")])
+    maps.add_lines(m, lines)
     maps.add_markers(m, markers)
     maps.fit(m, [(mk.lon, mk.lat) for mk in markers])
     return maps.render(m)
@@ -77,7 +88,7 @@ def day_page(
         context.update(
             result=plan.result,
             today=plan.result["days"][index],
-            map=day_map(plan.result, index),
+            map=plan_map(plan.result, [index]),
             proposals={p.account_id: p for p in plan.proposals},
         )
     return render(request, "day.html", context, actor=actor)

@@ -1,0 +1,84 @@
+"""Reps' trip planner ("Tournée"): several days around far appointments, and the overnight question."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.errors import InvalidInput
+from fieldcrm.geo import GeoPoint
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.pages.day import plan_map
+from fieldcrm.pages.templating import render
+from fieldcrm.services import planning
+
+router = APIRouter(include_in_schema=False)
+MAX_DAYS = 7
+
+
+def _rep(actor: Actor, rep: int | None) -> int:
+    return rep if rep is not None and actor.role is not Role.REP else actor.id
+
+
+@router.get("/tournee", response_class=HTMLResponse)
+def trip_page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    start: Annotated[dt.date | None, Query()] = None,
+    rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> HTMLResponse:
+    """The latest trip plan starting on ``start``, with the overnight recommendation and its figures."""
+    rep_id = _rep(actor, rep)
+    first = start or dt.date.today()
+    plans = [
+        p
+        for p in planning.list_plans(session, actor=actor, rep_id=rep_id, day=first, limit=5)
+        if p.kind == "trip"
+    ]
+    plan = plans[0] if plans else None
+    context: dict[str, Any] = {
+        "start": first,
+        "end": first + dt.timedelta(days=1),
+        "rep_id": rep_id,
+        "plan": plan,
+    }
+    if plan is not None and plan.result.get("days"):
+        context.update(end=plan.end_day or first, result=plan.result, map=plan_map(plan.result))
+    return render(request, "trip.html", context, actor=actor)
+
+
+@router.post("/tournee/planifier")
+def plan_trip(
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    start: Annotated[dt.date, Form()],
+    end: Annotated[dt.date, Form()],
+    rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+    hotel_lon: Annotated[float | None, Form()] = None,
+    hotel_lat: Annotated[float | None, Form()] = None,
+) -> RedirectResponse:
+    """Plan the trip both ways (home every evening, or overnight) and keep the better one."""
+    if not start < end or (end - start).days >= MAX_DAYS:
+        raise InvalidInput(
+            "end", f"must be 1 to {MAX_DAYS - 1} days after start", value=end.isoformat()
+        )
+    hotel = (
+        GeoPoint(hotel_lon, hotel_lat) if hotel_lon is not None and hotel_lat is not None else None
+    )
+    rep_id = _rep(actor, rep)
+    planning.plan_trip(
+        session,
+        actor=actor,
+        rep_id=rep_id,
+        start_day=start,
+        end_day=end,
+        hotel=hotel,
+        settings=settings,
+    )
+    return RedirectResponse(f"/tournee?start={start.isoformat()}&rep={rep_id}", status_code=303)
