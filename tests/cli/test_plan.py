@@ -1,0 +1,80 @@
+"""``fieldcrm plan …`` on the demo company (the CLI's session is the rolled-back ``demo_db``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from fieldcrm.cli import app
+from fieldcrm.cli import plan as plan_cli
+from fieldcrm.config import Settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(demo_db: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
+    @contextmanager
+    def open_session() -> Iterator[Session]:
+        yield demo_db
+        demo_db.commit()
+
+    monkeypatch.setattr(plan_cli, "open_session", open_session)
+    small = Settings(_env_file=None, planner_detour_km=5, planner_max_candidates=10)
+    monkeypatch.setattr("fieldcrm.services.planning.get_settings", lambda: small)
+    return demo_db
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["plan", *args])
+    return result.exit_code, result.output
+
+
+def test_plan_day_prints_the_stops_and_proposals(cli: Session) -> None:
+    code, out = _run("day", "--rep", "4", "--date", "2026-04-21", "--time-limit", "1")
+    assert code == 0, out
+    assert "LAMBDA SARL" in out and "10:00" in out
+    assert "Propositions" in out and "Score collecté" in out
+    code, listed = _run("list", "--rep", "4", "--date", "2026-04-21")
+    assert code == 0 and "day" in listed
+
+
+def test_plan_day_json_then_decide(cli: Session) -> None:
+    code, out = _run("day", "--rep", "4", "--date", "2026-04-21", "--time-limit", "1", "--json")
+    assert code == 0, out
+    doc = json.loads(out)
+    proposal = doc["proposals"][0]
+    code, out = _run("decide", str(proposal["id"]), "--accept")
+    assert code == 0, out
+    assert "Rendez-vous" in out
+    booked = cli.execute(
+        text("SELECT count(*) FROM appointments WHERE account_id = :a AND rep_id = 4"),
+        {"a": proposal["account_id"]},
+    ).scalar_one()
+    assert booked >= 1
+    code, shown = _run("show", str(doc["id"]), "--json")
+    assert code == 0
+    assert json.loads(shown)["proposals"][0]["status"] in ("accepted", "proposed")
+
+
+def test_plan_trip_prints_the_overnight_comparison(cli: Session) -> None:
+    code, out = _run(
+        "trip", "--rep", "6", "--from", "2026-04-21", "--to", "2026-04-24", "--time-limit", "2"
+    )
+    assert code == 0, out
+    assert "Nuitée ou retour" in out and "dormir sur place" in out
+    assert "retour impossible" in out
+
+
+def test_bad_dates_and_hotel_exit_2(cli: Session) -> None:
+    assert _run("day", "--rep", "4", "--date", "21/04/2026")[0] == 2
+    code, _ = _run(
+        "trip", "--rep", "6", "--from", "2026-04-21", "--to", "2026-04-22", "--hotel", "Paris"
+    )
+    assert code == 2
