@@ -38,6 +38,7 @@ class TripBody(BaseModel):
     end_day: dt.date
     rep_id: int | None = None
     hotel: Place | None = None
+    anchor_appointment_id: int | None = None
     time_limit_s: float | None = Field(default=None, gt=0, le=120)
 
 
@@ -122,6 +123,7 @@ def plan_trip(
         start_day=body.start_day,
         end_day=body.end_day,
         hotel=GeoPoint(body.hotel.lon, body.hotel.lat) if body.hotel else None,
+        anchor_appointment_id=body.anchor_appointment_id,
         time_limit_s=body.time_limit_s,
         settings=settings,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.errors import Infeasible
+from fieldcrm.errors import Infeasible, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import planning_build as build
 from fieldcrm.services.planning_inputs import gather
@@ -145,10 +145,14 @@ def plan_trip(
     start_day: dt.date,
     end_day: dt.date,
     hotel: GeoPoint | None = None,
+    anchor_appointment_id: int | None = None,
     time_limit_s: float | None = None,
     settings: Settings | None = None,
 ) -> PlanRow:
     """Plan a trip of several days and decide the overnight question; store the chosen plan.
+
+    ``anchor_appointment_id``, if given, is the far appointment the trip is built around: it
+    must be one of the rep's appointments within ``start_day .. end_day``.
 
     Two alternatives are solved: returning home every evening, and staying overnight (at
     ``hotel`` if given, else near the next day's first appointment, else near the day's last
@@ -166,6 +170,14 @@ def plan_trip(
         max_candidates=cfg.planner_max_candidates,
         extra_places=(hotel,) if hotel else (),
     )
+    if anchor_appointment_id is not None and anchor_appointment_id not in {
+        a.id for a in inputs.appointments
+    }:
+        raise InvalidInput(
+            "anchor_appointment_id",
+            f"not an appointment of rep {rep_id} between {start_day} and {end_day}",
+            value=anchor_appointment_id,
+        )
     limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
     home = build.solve_alternative(inputs, stay=False, time_limit_s=limit / 2)
     stay = build.solve_alternative(inputs, stay=True, hotel=hotel, time_limit_s=limit / 2)

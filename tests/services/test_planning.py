@@ -262,3 +262,23 @@ def test_plan_trip_sophie_overnight(demo_db: Session) -> None:
     assert [s["start"][11:16] for s in appts] == ["10:00", "15:00"]
     visited = [s["account_id"] for d in days for s in d["stops"] if s["kind"] == "candidate"]
     assert len(visited) == len(set(visited))  # a candidate is visited once per trip
+
+
+def test_plan_trip_anchor_must_be_in_the_trip(demo_db: Session) -> None:
+    from fieldcrm.auth.roles import SYSTEM
+    from fieldcrm.services import planning
+
+    paris_id = demo_db.execute(
+        text("SELECT id FROM appointments WHERE rep_id = 6 ORDER BY starts_at LIMIT 1")
+    ).scalar_one()
+    with pytest.raises(InvalidInput) as err:
+        planning.plan_trip(
+            demo_db,
+            actor=SYSTEM,
+            rep_id=6,
+            start_day=dt.date(2026, 4, 27),
+            end_day=dt.date(2026, 4, 28),
+            anchor_appointment_id=paris_id,
+            settings=_settings(),
+        )
+    assert err.value.field == "anchor_appointment_id"
