@@ -6,10 +6,12 @@ from fastapi import APIRouter
 
 from fieldcrm.api import (
     account_map,
+    alerts,
     assignment,
     auth,
     geocoding,
     planning,
+    rules,
     territories,
     users,
     visits,
@@ -20,6 +22,8 @@ ROUTERS: list[APIRouter] = [
     account_map.router,
     users.router,
     visits.router,
+    alerts.router,
+    rules.router,
     territories.router,
     assignment.router,
     geocoding.router,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.pages import day, dispatch, home, login, territories, trip
+from fieldcrm.pages import alerts, day, dispatch, home, login, rules, territories, trip
 
 ROUTERS: list[APIRouter] = [
     login.router,
@@ -13,4 +13,6 @@ ROUTERS: list[APIRouter] = [
     trip.router,
     territories.router,
     dispatch.router,
+    rules.router,
+    alerts.router,
 ]
