@@ -259,3 +259,15 @@ def test_overnight_never_recommends_an_infeasible_alternative() -> None:
     home = _alt(False, 0, 0, error="appointment cannot be reached")
     stay = _alt(True, 900, 1)
     assert overnight(home, stay, cfg=settings, nights=2)["recommendation"] == "stay"
+
+
+def test_same_input_same_plan() -> None:
+    pts = _ring(10)
+    fixed = [_appt("A", pts[0], 10)]
+    cands = [_cand(i, p, OFFICE, score=3 + i % 4) for i, p in enumerate(pts[1:], start=1)]
+    day = _day(fixed, cands, lunch=(12 * H, 14 * H, H))
+    first = solve_day(day, _matrix(day), time_limit_s=0.5)
+    second = solve_day(day, _matrix(day), time_limit_s=0.5)
+    assert [(s.visit.key, s.start_s, s.slot) for s in first.stops] == [
+        (s.visit.key, s.start_s, s.slot) for s in second.stops
+    ]
