@@ -347,6 +347,8 @@ def decide_proposal(
     appointment_id: int | None = None
     if accept:
         begin = start or proposal.slot_start
+        if begin.tzinfo is None:  # a wall-clock time is Paris time
+            begin = begin.replace(tzinfo=PARIS)
         if not (proposal.slot_start <= begin <= proposal.slot_end):
             raise Conflict(
                 f"start {begin.isoformat()} is outside the bookable slot "

@@ -115,3 +115,24 @@ def test_plan_requests_are_checked(api_as: ClientFactory) -> None:
         "/api/planning/trip", json={"start_day": "2026-04-01", "end_day": "2026-05-30"}
     )
     assert too_long.status_code == 422
+
+
+def test_accept_at_a_chosen_wall_clock_start(api_as: ClientFactory, demo_db: Session) -> None:
+    first = plans.get_plan(demo_db, _stored_plan(demo_db)).proposals[0].id
+    second = plans.get_plan(demo_db, _stored_plan(demo_db)).proposals[0].id
+    camille = api_as(4)
+    booked = camille.post(
+        f"/api/planning/proposals/{first}/decision",
+        json={"accept": True, "start": "2026-04-21T14:20:00"},
+    )
+    assert booked.status_code == 200, booked.text
+    starts = demo_db.execute(
+        text("SELECT starts_at FROM appointments WHERE id = :i"),
+        {"i": booked.json()["appointment_id"]},
+    ).scalar_one()
+    assert starts == dt.datetime(2026, 4, 21, 14, 20, tzinfo=PARIS)
+    outside = camille.post(
+        f"/api/planning/proposals/{second}/decision",
+        json={"accept": True, "start": "2026-04-21T15:00:00"},
+    )
+    assert outside.status_code == 409 and "slot" in outside.text
