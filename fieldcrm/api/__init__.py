@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from fieldcrm.api import (
     account_map,
+    accounts,
     alerts,
     assignment,
     auth,
@@ -19,6 +20,7 @@ from fieldcrm.api import (
 
 ROUTERS: list[APIRouter] = [
     auth.router,
+    accounts.router,
     account_map.router,
     users.router,
     visits.router,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.pages import alerts, day, dispatch, home, login, rules, territories, trip
+from fieldcrm.pages import accounts, alerts, day, dispatch, home, login, rules, territories, trip
 
 ROUTERS: list[APIRouter] = [
     login.router,
     home.router,
     day.router,
     trip.router,
+    accounts.router,
     territories.router,
     dispatch.router,
     rules.router,

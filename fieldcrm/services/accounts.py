@@ -1,0 +1,121 @@
+"""Accounts as people use them: lists by role, the 360° view, nearby, report search, edits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fieldcrm.accounts.records import AccountRecord
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import Actor, Role, author_id
+from fieldcrm.errors import InvalidInput, NotFound
+from fieldcrm.geo import GeoPoint
+from fieldcrm.services import scoring
+from fieldcrm.store import accounts as store
+from fieldcrm.store.accounts import Account360, AccountRow, ReportHit
+
+MAX_RADIUS_M = 100_000
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """The 360° view and how the priority index was made."""
+
+    account: Account360
+    priority: Any | None
+
+
+def _owners(actor: Actor) -> list[int] | None:
+    visible = policy.visible_owner_ids(actor)
+    return sorted(visible) if visible is not None else None
+
+
+def list_accounts(
+    session: Session,
+    *,
+    actor: Actor,
+    query: str | None = None,
+    kind: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[AccountRow]:
+    """Accounts the actor may see, best priority first, optionally filtered."""
+    if kind is not None and kind not in ("client", "prospect"):
+        raise InvalidInput("kind", "unknown kind", value=kind, allowed="client, prospect")
+    return store.list_accounts(
+        session,
+        owner_ids=_owners(actor),
+        query=query or None,
+        kind=kind,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _readable(session: Session, actor: Actor, account_id: int) -> None:
+    owner = store.get_account(session, account_id).fields.get("owner_id")
+    if not policy.can(actor, "account.read", owner_id=owner):
+        raise NotFound("account", account_id)  # others' accounts are not even confirmed to exist
+
+
+def account_view(session: Session, *, actor: Actor, account_id: int) -> AccountView:
+    """Details, contacts, sales, visits, alerts, appointments and the priority explanation."""
+    _readable(session, actor, account_id)
+    view = store.account_360(session, account_id)
+    try:
+        priority = scoring.account_priority(session, account_id)
+    except NotFound:
+        priority = None
+    return AccountView(view, priority)
+
+
+def nearby(
+    session: Session, *, actor: Actor, point: GeoPoint, radius_m: float = 5_000, limit: int = 50
+) -> list[AccountRow]:
+    """Accounts around ``point``: a rep's own and unassigned prospects, by priority then distance."""
+    if not 0 < radius_m <= MAX_RADIUS_M:
+        raise InvalidInput(
+            "radius_m", "out of range", value=radius_m, allowed=f"0 < radius_m <= {MAX_RADIUS_M}"
+        )
+    return store.nearby(
+        session,
+        lon=point.lon,
+        lat=point.lat,
+        radius_m=radius_m,
+        owner_ids=_owners(actor),
+        limit=limit,
+    )
+
+
+def search_reports(
+    session: Session, *, actor: Actor, query: str, limit: int = 30
+) -> list[ReportHit]:
+    """Visit reports matching ``query`` (French full text) among the accounts the actor may see."""
+    if not query.strip():
+        raise InvalidInput("q", "empty search")
+    return store.search_reports(session, query, owner_ids=_owners(actor), limit=limit)
+
+
+def create_account(session: Session, *, actor: Actor, record: AccountRecord) -> int:
+    """Create an account; a rep's new account is theirs."""
+    policy.require(actor, "account.create")
+    owner = actor.id if actor.role is Role.REP else None
+    new_id = store.create_account(session, record, actor_id=author_id(actor), owner_id=owner)
+    session.commit()
+    return new_id
+
+
+def update_account(
+    session: Session, *, actor: Actor, account_id: int, changes: dict[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """Edit fields (audited); a changed address is geocoded again unless the point is locked."""
+    unknown = sorted(set(changes) - set(store.EDITABLE))
+    if unknown:
+        raise InvalidInput(unknown[0], "not an editable field", allowed=", ".join(store.EDITABLE))
+    owner = store.get_account(session, account_id).fields.get("owner_id")
+    policy.require(actor, "account.edit", owner_id=owner)
+    diff = store.update_account(session, account_id, changes, actor_id=author_id(actor))
+    session.commit()
+    return diff
