@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fieldcrm.pages import accounts, alerts, day, dispatch, home, login, rules, territories, trip
+from fieldcrm.pages import (
+    accounts,
+    alerts,
+    day,
+    dispatch,
+    gdpr,
+    home,
+    login,
+    rules,
+    territories,
+    trip,
+)
 
 ROUTERS: list[APIRouter] = [
     login.router,
@@ -16,4 +27,5 @@ ROUTERS: list[APIRouter] = [
     dispatch.router,
     rules.router,
     alerts.router,
+    gdpr.router,
 ]
