@@ -22,9 +22,15 @@ class GeoPoint:
     lat: float
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.lon, int | float) and math.isfinite(self.lon) and -180 <= self.lon <= 180):
+        if not (
+            isinstance(self.lon, int | float)
+            and math.isfinite(self.lon)
+            and -180 <= self.lon <= 180
+        ):
             raise InvalidInput("lon", "longitude must be a number in [-180, 180]", value=self.lon)
-        if not (isinstance(self.lat, int | float) and math.isfinite(self.lat) and -90 <= self.lat <= 90):
+        if not (
+            isinstance(self.lat, int | float) and math.isfinite(self.lat) and -90 <= self.lat <= 90
+        ):
             raise InvalidInput("lat", "latitude must be a number in [-90, 90]", value=self.lat)
 
     @property

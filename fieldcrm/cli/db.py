@@ -8,7 +8,9 @@ from fieldcrm.cli.common import console, settings
 from fieldcrm.store import migrate
 from fieldcrm.store.embedded import database_url
 
-app = typer.Typer(help="Database: prepare the local PostGIS, migrate, roll back.", no_args_is_help=True)
+app = typer.Typer(
+    help="Database: prepare the local PostGIS, migrate, roll back.", no_args_is_help=True
+)
 
 
 @app.command("upgrade")

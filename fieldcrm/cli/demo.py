@@ -19,7 +19,9 @@ def demo(
     reset: bool = typer.Option(True, "--reset/--no-reset", help="Replace existing data."),
     today: str = typer.Option("", help="Reference date (YYYY-MM-DD); default: today."),
     seed: int = typer.Option(2026, help="Random seed (same seed and date → same data)."),
-    rules: bool = typer.Option(True, "--rules/--no-rules", help="Load the shipped rules and run them once."),
+    rules: bool = typer.Option(
+        True, "--rules/--no-rules", help="Load the shipped rules and run them once."
+    ),
 ) -> None:
     """Seed a deterministic demo company on the Riviera (migrates the database first)."""
     migrate.upgrade(database_url(settings()))
@@ -37,7 +39,9 @@ def demo(
             for path in sorted((PACKAGE_DATA / "rules").glob("*.yaml")):
                 scoring.import_rules(session, path.read_text(encoding="utf-8"))
             report = scoring.run_rules(session, as_of=reference)
-        console.print(f"Règles : {report.rules} actives, {report.new_alerts} alertes, {report.tasks} tâches.")
+        console.print(
+            f"Règles : {report.rules} actives, {report.new_alerts} alertes, {report.tasks} tâches."
+        )
     console.print(
         f"Connexion : camille.martin@cafes-riviera.fr (commerciale), claire.lefevre@… "
         f"(directrice), karim.benali@… (affectations), admin@… — mot de passe « {PASSWORD} »"

@@ -40,7 +40,11 @@ def request_language(request: Request, *, preferred: str | None = None, default:
     The browser's Accept-Language is not followed: the interface is French unless someone
     chooses English.
     """
-    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), preferred):
+    for candidate in (
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        preferred,
+    ):
         if candidate in LANGUAGES:
             return candidate
     return default

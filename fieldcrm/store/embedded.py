@@ -33,7 +33,11 @@ def local_url(*, user: str, password: str, database: str, port: int = 5432) -> s
 def _can_connect(user: str, password: str, database: str, port: int) -> bool:
     try:
         with psycopg.connect(
-            host="127.0.0.1", port=port, user=user, password=password, dbname=database,
+            host="127.0.0.1",
+            port=port,
+            user=user,
+            password=password,
+            dbname=database,
             connect_timeout=3,
         ) as conn:
             row = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone()
@@ -56,7 +60,11 @@ def installed_pg_versions() -> list[int]:
     """Major versions of PostgreSQL server binaries present on this machine."""
     if not PG_LIB.is_dir():
         return []
-    return sorted(int(p.name) for p in PG_LIB.iterdir() if p.name.isdigit() and (p / "bin" / "postgres").exists())
+    return sorted(
+        int(p.name)
+        for p in PG_LIB.iterdir()
+        if p.name.isdigit() and (p / "bin" / "postgres").exists()
+    )
 
 
 def _has_postgis(version: int) -> bool:
@@ -78,12 +86,20 @@ def install_packages() -> int:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
     if not versions:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "postgresql"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         versions = installed_pg_versions()
     version = versions[-1]
-    subprocess.run(["apt-get", "install", "-y", "-qq", f"postgresql-{version}-postgis-3"],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", f"postgresql-{version}-postgis-3"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     return version
 
 
@@ -105,7 +121,9 @@ def start_cluster(version: int, port: int) -> None:
             _run(["pg_ctlcluster", str(version), "main", "start"])
 
 
-def ensure_database(*, user: str, password: str, database: str, template_postgis: bool = True) -> None:
+def ensure_database(
+    *, user: str, password: str, database: str, template_postgis: bool = True
+) -> None:
     """Create role and database if missing and enable PostGIS in it."""
     role = _psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{user}'")
     if role != "1":
@@ -116,8 +134,11 @@ def ensure_database(*, user: str, password: str, database: str, template_postgis
         )
     exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
     if exists != "1":
-        _psql(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-            sql.Identifier(database), sql.Identifier(user)).as_string(None))
+        _psql(
+            sql.SQL("CREATE DATABASE {} OWNER {}")
+            .format(sql.Identifier(database), sql.Identifier(user))
+            .as_string(None)
+        )
     if template_postgis:
         _psql("CREATE EXTENSION IF NOT EXISTS postgis", database=database)
 
