@@ -105,8 +105,8 @@ class ImportReport:
 
     @property
     def read(self) -> int:
-        """Rows read (imported or rejected)."""
-        return self.inserted + self.updated + self.unchanged + len(self.rejected)
+        """Rows read (imported or rejected; a row rejected for several reasons counts once)."""
+        return self.inserted + self.updated + self.unchanged + len({r.line for r in self.rejected})
 
     @property
     def ok(self) -> bool:

@@ -11,6 +11,7 @@ from fieldcrm.pages import (
     dispatch,
     gdpr,
     home,
+    imports,
     login,
     rules,
     territories,
@@ -28,4 +29,5 @@ ROUTERS: list[APIRouter] = [
     rules.router,
     alerts.router,
     gdpr.router,
+    imports.router,
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +21,9 @@ from fieldcrm.accounts.records import (
     Rejected,
     SaleRecord,
 )
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import Actor, Role, author_id
+from fieldcrm.errors import InvalidInput
 from fieldcrm.store import account_import as store
 
 T = TypeVar("T", AccountRecord, SaleRecord)
@@ -138,3 +142,46 @@ def export_accounts(session: Session, path: Path, *, owner_id: int | None = None
     """Write accounts to ``path`` (.csv or .xlsx); return how many."""
     rows = store.iter_accounts_for_export(session, owner_id=owner_id)
     return write_accounts(rows, path, columns=store.EXPORT_COLUMNS)
+
+
+UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx")
+
+
+def import_upload(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    filename: str,
+    data: bytes,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportReport:
+    """Import an uploaded accounts or sales file (CSV or XLSX) for ``actor``; same guarantees as the CLI."""
+    policy.require(actor, "import")
+    suffix = Path(filename).suffix.lower()
+    if kind not in ("accounts", "sales"):
+        raise InvalidInput("kind", "unknown import", value=kind, allowed="accounts, sales")
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InvalidInput(
+            "file", "unsupported file type", value=filename, allowed=", ".join(UPLOAD_SUFFIXES)
+        )
+    if not data:
+        raise InvalidInput("file", "the file is empty", value=filename)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        run = import_accounts if kind == "accounts" else import_sales
+        return run(session, path, actor_id=author_id(actor), mapping=mapping)
+
+
+def export_download(session: Session, *, actor: Actor, fmt: str) -> bytes:
+    """The accounts ``actor`` may export, as CSV or XLSX bytes (reps: their own)."""
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput("format", "unknown format", value=fmt, allowed="csv, xlsx")
+    owner = actor.id if actor.role is Role.REP else None
+    if owner is None:
+        policy.require(actor, "export")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"comptes.{fmt}"
+        export_accounts(session, path, owner_id=owner)
+        return path.read_bytes()

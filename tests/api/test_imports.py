@@ -1,0 +1,78 @@
+"""Uploading French files through the API and the Import page; export downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from tests.web import ClientFactory
+
+FILE = (
+    "Raison sociale;Adresse;Code postal;Ville;SIRET;Potentiel\r\n"
+    "Boulangerie Lemoine;3 rue Grimaldi;06240;Beausoleil;;12 500,00 €\r\n"
+    ";2 avenue de Verdun;06240;Beausoleil;;\r\n"
+    "Café Riviera;1 quai Antoine;06240;Beausoleil;12345678901234;beaucoup\r\n"
+).encode("cp1252")
+
+
+def test_upload_imports_good_rows_and_reports_each_bad_one(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    office = api_as(2)
+    response = office.post(
+        "/api/imports/accounts", files={"file": ("clients.csv", FILE, "text/csv")}
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["inserted"] == 1 and report["read"] == 3
+    assert {(r["line"], r["field"]) for r in report["rejected"]} >= {
+        (3, "name"),
+        (4, "siret"),
+        (4, "potential_eur_month"),
+    }
+    assert (
+        demo_db.execute(
+            text("SELECT count(*) FROM accounts WHERE name = 'Boulangerie Lemoine'")
+        ).scalar_one()
+        == 1
+    )
+    again = office.post(
+        "/api/imports/accounts", files={"file": ("clients.csv", FILE, "text/csv")}
+    ).json()
+    assert again["inserted"] == 0 and again["unchanged"] == 1
+
+
+def test_reps_may_not_import_and_bad_files_are_named(api_as: ClientFactory) -> None:
+    assert (
+        api_as(4)
+        .post("/api/imports/accounts", files={"file": ("c.csv", FILE, "text/csv")})
+        .status_code
+        == 403
+    )
+    wrong = api_as(2).post(
+        "/api/imports/accounts", files={"file": ("c.pdf", b"%PDF", "application/pdf")}
+    )
+    assert wrong.status_code == 422 and wrong.json()["field"] == "file"
+    empty = api_as(2).post("/api/imports/sales", files={"file": ("v.csv", b"", "text/csv")})
+    assert empty.status_code == 422 and empty.json()["field"] == "file"
+
+
+def test_a_rep_exports_own_accounts_only(api_as: ClientFactory, demo_db: Session) -> None:
+    exported = api_as(4).get("/api/imports/accounts/export", params={"format": "csv"})
+    assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    owned = demo_db.execute(text("SELECT count(*) FROM accounts WHERE owner_id = 4")).scalar_one()
+    assert len(rows) - 1 == owned
+    xlsx = api_as(2).get("/api/imports/accounts/export", params={"format": "xlsx"})
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_import_page_shows_the_rejected_rows(api_as: ClientFactory) -> None:
+    page = api_as(1).post(
+        "/import", data={"kind": "accounts"}, files={"file": ("clients.csv", FILE, "text/csv")}
+    )
+    assert page.status_code == 200 and 'id="rejected"' in page.text and "siret" in page.text
+    assert api_as(4).get("/import").status_code == 403
