@@ -24,11 +24,14 @@ class TravelMatrix:
 
     Unreachable pairs hold ``numpy.inf``. Matrices may be asymmetric (one-way streets).
     ``snap_m`` is, per input point, how far it was moved to reach the network (0 if not snapped).
+    ``off_network`` lists the points farther than the provider's threshold from any road: they
+    are not moved, and their rows and columns are unreachable.
     """
 
     seconds: FloatMatrix
     metres: FloatMatrix
     snap_m: FloatMatrix = field(default_factory=lambda: np.zeros(0))
+    off_network: tuple[int, ...] = ()
 
     def unreachable_pairs(self) -> list[tuple[int, int]]:
         """Index pairs ``(i, j)``, i != j, with no path."""

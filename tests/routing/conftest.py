@@ -1,0 +1,29 @@
+"""A Monaco road network built once per test session, with its disk cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fieldcrm.config import PACKAGE_DATA
+from fieldcrm.routing.matrix import GraphTravelTimes
+from fieldcrm.routing.network import RoadNetwork, load_network
+
+MONACO_PBF = PACKAGE_DATA / "osm" / "monaco.osm.pbf"
+
+
+@pytest.fixture(scope="session")
+def road_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("roads")
+
+
+@pytest.fixture(scope="session")
+def monaco(road_cache_dir: Path) -> RoadNetwork:
+    """Built from the PBF (the cache dir starts empty) and written to the cache."""
+    return load_network(MONACO_PBF, cache_dir=road_cache_dir)
+
+
+@pytest.fixture(scope="session")
+def graph_tt(monaco: RoadNetwork) -> GraphTravelTimes:
+    return GraphTravelTimes(monaco)
