@@ -10,6 +10,7 @@ from fieldcrm.pages import (
     day,
     dispatch,
     gdpr,
+    geocoding,
     home,
     imports,
     login,
@@ -30,4 +31,5 @@ ROUTERS: list[APIRouter] = [
     alerts.router,
     gdpr.router,
     imports.router,
+    geocoding.router,
 ]

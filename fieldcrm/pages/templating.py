@@ -32,6 +32,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/regles", "Règles", frozenset({Role.MANAGER, Role.ADMIN})),
     ("/alertes", "Alertes", frozenset(Role)),
     ("/frais", "Frais", frozenset({Role.REP, Role.MANAGER, Role.ADMIN})),
+    ("/geocodage", "Géocodage", frozenset({Role.MANAGER, Role.DISPATCHER, Role.ADMIN})),
     ("/import", "Import", frozenset({Role.MANAGER, Role.DISPATCHER, Role.ADMIN})),
     ("/rgpd", "RGPD", frozenset({Role.ADMIN})),
 )
