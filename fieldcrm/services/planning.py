@@ -20,6 +20,7 @@ from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import Infeasible, InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import planning_build as build
 from fieldcrm.services.planning_inputs import gather
 from fieldcrm.store import plans as store
@@ -109,6 +110,15 @@ def decide_proposal(
     return Decision(proposal=decided, appointment_id=appointment_id)
 
 
+def road_provider(settings: Settings) -> TravelTimes | None:
+    """The road-graph travel times of the settings, if a road network is available.
+
+    ``None`` means crow-fly estimates only (``FIELDCRM_ROUTING_ENGINE=crowfly`` or no road
+    network service yet); points off the graph always fall back to crow-fly per pair.
+    """
+    return None
+
+
 def plan_day(
     session: Session,
     *,
@@ -117,6 +127,7 @@ def plan_day(
     day: dt.date,
     time_limit_s: float | None = None,
     settings: Settings | None = None,
+    travel: TravelTimes | None = None,
 ) -> PlanRow:
     """Plan the rep's ``day`` around its fixed appointments; store it with its proposals."""
     policy.require(actor, "plan", owner_id=rep_id)
@@ -130,7 +141,9 @@ def plan_day(
         max_candidates=cfg.planner_max_candidates,
     )
     limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
-    outcome = build.solve_alternative(inputs, stay=False, time_limit_s=limit)
+    outcome = build.solve_alternative(
+        inputs, stay=False, time_limit_s=limit, graph=travel or road_provider(cfg)
+    )
     if outcome.exception is not None:
         raise outcome.exception
     result = build.result_json(inputs, outcome, cfg=cfg)
@@ -148,6 +161,7 @@ def plan_trip(
     anchor_appointment_id: int | None = None,
     time_limit_s: float | None = None,
     settings: Settings | None = None,
+    travel: TravelTimes | None = None,
 ) -> PlanRow:
     """Plan a trip of several days and decide the overnight question; store the chosen plan.
 
@@ -179,8 +193,11 @@ def plan_trip(
             value=anchor_appointment_id,
         )
     limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
-    home = build.solve_alternative(inputs, stay=False, time_limit_s=limit / 2)
-    stay = build.solve_alternative(inputs, stay=True, hotel=hotel, time_limit_s=limit / 2)
+    graph = travel or road_provider(cfg)
+    home = build.solve_alternative(inputs, stay=False, time_limit_s=limit / 2, graph=graph)
+    stay = build.solve_alternative(
+        inputs, stay=True, hotel=hotel, time_limit_s=limit / 2, graph=graph
+    )
     decision = build.overnight(home, stay, cfg=cfg, nights=(end_day - start_day).days)
     chosen = stay if decision["recommendation"] == "stay" else home
     if chosen.error:

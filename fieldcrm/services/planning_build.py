@@ -11,17 +11,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from fieldcrm.config import Settings
 from fieldcrm.errors import FieldcrmError
 from fieldcrm.geo import GeoPoint
-from fieldcrm.routing.travel import TravelTimes
+from fieldcrm.routing.crowfly import CrowFlyTravelTimes
+from fieldcrm.routing.travel import TravelMatrix, TravelTimes
 from fieldcrm.services.planning_inputs import (
     DEFAULT_WORK_END,
     DEFAULT_WORK_START,
     PlanningInputs,
 )
 from fieldcrm.services.planning_solver import (
-    CrowFlyTravel,
     DayInput,
     DayResult,
     Visit,
@@ -121,9 +123,25 @@ def _candidate_visit(c: CandidateRow, day: dt.date, work: tuple[int, int]) -> Vi
     )
 
 
-def travel_for(points: list[GeoPoint]) -> TravelTimes:
-    """The travel-time provider (crow-fly until the road-network service is available)."""
-    return CrowFlyTravel()
+def travel_matrix(points: list[GeoPoint], graph: TravelTimes | None) -> tuple[TravelMatrix, str]:
+    """Travel matrix over ``points`` and the name of its source.
+
+    With a road-graph provider, pairs it cannot answer (points off the network: a rep
+    travelling France-wide beyond the loaded extract) take the crow-fly estimate; without
+    one, everything is crow-fly.
+    """
+    crow = CrowFlyTravelTimes().matrix(points)
+    if graph is None:
+        return crow, "crowfly"
+    road = graph.matrix(points)
+    missing = ~np.isfinite(road.seconds)
+    if not missing.any():
+        return road, graph.name
+    if missing.all():
+        return crow, "crowfly"
+    seconds = np.where(missing, crow.seconds, road.seconds)
+    metres = np.where(missing, crow.metres, road.metres)
+    return TravelMatrix(seconds, metres, road.snap_m), f"{graph.name}+crowfly"
 
 
 def solve_alternative(
@@ -132,6 +150,7 @@ def solve_alternative(
     stay: bool,
     time_limit_s: float,
     hotel: GeoPoint | None = None,
+    graph: TravelTimes | None = None,
 ) -> Alternative:
     """Solve the days of ``inputs`` one after the other; a candidate is visited at most once.
 
@@ -176,8 +195,7 @@ def solve_alternative(
             + [v for v in best if not v.windows]  # reported as closed that day
         )
         points = [here, end or here, *(v.point for v in fixed), *(v.point for v in cands)]
-        travel = travel_for(points)
-        out.travel = travel.name
+        matrix, out.travel = travel_matrix(points, graph)
         day_input = DayInput(
             start=here,
             end=end,
@@ -189,7 +207,7 @@ def solve_alternative(
             max_driving_s=rep.max_driving_minutes * 60 if rep.max_driving_minutes else None,
         )
         try:
-            result = solve_day(day_input, travel.matrix(points), time_limit_s=per_day)
+            result = solve_day(day_input, matrix, time_limit_s=per_day)
         except FieldcrmError as exc:
             out.error = f"{day.isoformat()}: {exc}"
             out.exception = exc

@@ -21,58 +21,19 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from fieldcrm.errors import Infeasible, InvalidInput
-from fieldcrm.geo import GeoPoint, haversine_m
-from fieldcrm.routing.travel import RouteLeg, TravelMatrix
+from fieldcrm.geo import GeoPoint
+from fieldcrm.routing.travel import TravelMatrix
 
 UNREACHABLE_S = 10 * 24 * 3600
 """Stand-in travel time for unreachable pairs (keeps the solver's arithmetic finite)."""
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
 REASONS = ("closed", "window_conflict", "detour_too_long", "day_full")
 """Why a candidate was left out, in order of precedence."""
-
-
-class CrowFlyTravel:
-    """Travel times from great-circle distance: ``factor`` × distance at a speed by length.
-
-    The fallback where the road graph does not reach; 1.3 × crow-fly, 30 km/h under 5 km,
-    60 km/h under 30 km, 80 km/h under 100 km, 110 km/h beyond (motorway trips).
-    """
-
-    name = "crowfly"
-
-    def __init__(self, *, factor: float = 1.3) -> None:
-        self.factor = factor
-
-    def _seconds(self, metres: float) -> float:
-        km = metres / 1000
-        speed = 30.0 if km < 5 else 60.0 if km < 30 else 80.0 if km < 100 else 110.0
-        return km / speed * 3600
-
-    def matrix(self, points: Sequence[GeoPoint]) -> TravelMatrix:
-        """Seconds and metres between every ordered pair of ``points``."""
-        import numpy as np
-
-        n = len(points)
-        metres = np.zeros((n, n))
-        for i in range(n):
-            for j in range(i + 1, n):
-                metres[i, j] = metres[j, i] = haversine_m(points[i], points[j]) * self.factor
-        seconds = np.vectorize(self._seconds)(metres) if n else metres
-        return TravelMatrix(seconds=seconds, metres=metres, snap_m=np.zeros(n))
-
-    def route(self, stops: Sequence[GeoPoint]) -> RouteLeg:
-        """Straight segments through ``stops``."""
-        metres = sum(haversine_m(a, b) * self.factor for a, b in itertools.pairwise(stops))
-        seconds = sum(
-            self._seconds(haversine_m(a, b) * self.factor) for a, b in itertools.pairwise(stops)
-        )
-        return RouteLeg(geometry=[p.as_tuple() for p in stops], seconds=seconds, metres=metres)
 
 
 @dataclass(frozen=True)

@@ -236,17 +236,22 @@ def test_plan_day_errors(demo_db: Session) -> None:
 
 def test_plan_trip_sophie_overnight(demo_db: Session) -> None:
     from fieldcrm.auth.roles import SYSTEM
+    from fieldcrm.errors import Infeasible
     from fieldcrm.services import planning
 
-    plan = planning.plan_trip(
-        demo_db,
-        actor=SYSTEM,
-        rep_id=6,
-        start_day=dt.date(2026, 4, 21),
-        end_day=dt.date(2026, 4, 24),
-        time_limit_s=2,
-        settings=_settings(),
-    )
+    trip = {
+        "actor": SYSTEM,
+        "rep_id": 6,
+        "start_day": dt.date(2026, 4, 21),
+        "end_day": dt.date(2026, 4, 24),
+        "time_limit_s": 2,
+        "settings": _settings(),
+    }
+    # Antibes → Paris is more than Sophie's 9 h of driving a day: no way to be there Wednesday.
+    with pytest.raises(Infeasible, match="driving"):
+        planning.plan_trip(demo_db, **trip)
+    demo_db.execute(text("UPDATE users SET max_driving_minutes = 660 WHERE id = 6"))
+    plan = planning.plan_trip(demo_db, **trip)
     doc = planning.plan_json(plan)
     assert doc["kind"] == "trip" and doc["end_day"] == "2026-04-24"
     decision = doc["result"]["overnight"]

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import numpy as np
 import pytest
 
 from fieldcrm.config import Settings
 from fieldcrm.errors import Infeasible, InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.routing.travel import TravelMatrix
-from fieldcrm.services.planning_build import Alternative, overnight
+from fieldcrm.services.planning_build import Alternative, overnight, travel_matrix
 from fieldcrm.services.planning_solver import (
-    CrowFlyTravel,
     DayInput,
     DayResult,
     PlannedStop,
@@ -36,7 +37,7 @@ def _cand(i: int, point: GeoPoint, windows, score: float = 10.0, minutes: int = 
 
 def _matrix(day: DayInput) -> TravelMatrix:
     pts = [day.start, day.end or day.start, *(v.point for v in day.fixed + day.candidates)]
-    return CrowFlyTravel().matrix(pts)
+    return CrowFlyTravelTimes().matrix(pts)
 
 
 def _ring(n: int) -> list[GeoPoint]:
@@ -271,3 +272,33 @@ def test_same_input_same_plan() -> None:
     assert [(s.visit.key, s.start_s, s.slot) for s in first.stops] == [
         (s.visit.key, s.start_s, s.slot) for s in second.stops
     ]
+
+
+class _HalfGraph:
+    """A road graph that knows only the first two points (the others are off the network)."""
+
+    name = "graph"
+
+    def matrix(self, points):  # type: ignore[no-untyped-def]
+        crow = CrowFlyTravelTimes().matrix(points)
+        seconds = np.full_like(crow.seconds, np.inf)
+        metres = np.full_like(crow.metres, np.inf)
+        seconds[:2, :2] = crow.seconds[:2, :2] * 2
+        metres[:2, :2] = crow.metres[:2, :2] * 2
+        np.fill_diagonal(seconds, 0)
+        np.fill_diagonal(metres, 0)
+        return TravelMatrix(seconds, metres, np.zeros(len(points)), tuple(range(2, len(points))))
+
+    def route(self, stops):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+
+def test_points_off_the_graph_fall_back_to_crow_fly() -> None:
+    pts = _ring(4)
+    crow = CrowFlyTravelTimes().matrix(pts)
+    mixed, name = travel_matrix(pts, _HalfGraph())
+    assert name == "graph+crowfly"
+    assert mixed.seconds[0, 1] == pytest.approx(crow.seconds[0, 1] * 2)  # graph where known
+    assert mixed.seconds[0, 3] == pytest.approx(crow.seconds[0, 3])  # crow-fly elsewhere
+    assert np.isfinite(mixed.seconds).all()
+    assert travel_matrix(pts, None)[1] == "crowfly"
