@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     road_cache_dir: Path = PROJECT_DIR / "var" / "cache" / "roads"
     routing_engine: Literal["graph", "crowfly", "osrm", "valhalla"] = "graph"
     routing_engine_url: str = ""
+    road_max_snap_m: float = 500.0  # farther from any road: reported off the network
     planner_time_limit_s: float = 5.0
     planner_detour_km: float = 20.0  # crow-fly detour budget of the candidate corridor
     planner_max_candidates: int = 40  # best-scored accounts of the corridor sent to the solver

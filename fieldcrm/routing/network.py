@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import ExternalServiceError, InvalidInput
 
 FRENCH_DEFAULT_KMH: Mapping[str, float] = {
     "motorway": 130.0,
@@ -397,7 +397,7 @@ def load_network(
     Parameters
     ----------
     source
-        An ``.osm`` or ``.osm.pbf`` file.
+        An ``.osm`` or ``.osm.pbf`` file, or an ``.npz`` network saved earlier (read as is).
     cache_dir
         Directory of cached ``.npz`` files; ``None`` disables the cache.
     defaults
@@ -412,6 +412,8 @@ def load_network(
     """
     if not source.is_file():
         raise InvalidInput("source", "no such OpenStreetMap file", value=str(source))
+    if source.suffix == ".npz":  # a network saved by ``fetch_place`` or ``RoadNetwork.save``
+        return RoadNetwork.load(source)
     if cache_dir is None:
         return build_network(source, defaults=defaults, progress=progress)
     path = cache_path(source, cache_dir, defaults=defaults)
@@ -422,3 +424,52 @@ def load_network(
     network = build_network(source, defaults=defaults, progress=progress)
     network.save(path)
     return network
+
+
+def fetch_place(
+    place: str,
+    *,
+    defaults: Mapping[str, float] = FRENCH_DEFAULT_KMH,
+    progress: Callable[[str], None] | None = None,
+) -> RoadNetwork:
+    """Download the drivable network of a place name from OpenStreetMap (needs the Internet).
+
+    Parameters
+    ----------
+    place
+        A name Nominatim knows, e.g. ``"Ille-et-Vilaine, France"``.
+    defaults
+        km/h per drivable road class.
+    progress
+        Called with a short message at each step.
+
+    Returns
+    -------
+    RoadNetwork
+        The largest strongly connected drivable part.
+
+    Raises
+    ------
+    ExternalServiceError
+        The place is unknown or the OpenStreetMap services cannot be reached (offline).
+    """
+    import osmnx as ox
+
+    if not place.strip():
+        raise InvalidInput("place", "must not be empty", value=place)
+    if progress:
+        progress(f"downloading the drivable roads of {place!r}")
+    try:
+        graph = ox.graph_from_place(place, network_type="drive", simplify=True, retain_all=True)
+    except Exception as exc:  # requests, Nominatim and Overpass errors alike
+        raise ExternalServiceError(
+            f"could not download the roads of {place!r} (offline, or unknown place?): {exc}"
+        ) from exc
+    if progress:
+        progress("speeds, travel times, largest strongly connected component")
+    return from_osmnx(graph, defaults=defaults)
+
+
+def place_slug(place: str) -> str:
+    """File-name-safe form of a place name."""
+    return re.sub(r"[^a-z0-9]+", "-", place.lower()).strip("-") or "place"

@@ -54,7 +54,10 @@ class RouteLeg:
 class TravelTimes(Protocol):
     """What the planner needs from any travel-time source."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Short provider name (``graph``, ``crowfly``, ``osrm``…)."""
+        ...
 
     def matrix(self, points: Sequence[GeoPoint]) -> TravelMatrix:
         """Travel seconds and metres between every ordered pair of ``points``."""

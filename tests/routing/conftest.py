@@ -13,14 +13,21 @@ from fieldcrm.routing.network import RoadNetwork, load_network
 MONACO_PBF = PACKAGE_DATA / "osm" / "monaco.osm.pbf"
 
 
+def shared_road_cache(factory: pytest.TempPathFactory) -> Path:
+    """One road cache directory per test session, for every test package that needs it."""
+    path = factory.getbasetemp() / "road-cache"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 @pytest.fixture(scope="session")
 def road_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("roads")
+    return shared_road_cache(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def monaco(road_cache_dir: Path) -> RoadNetwork:
-    """Built from the PBF (the cache dir starts empty) and written to the cache."""
+    """Built from the PBF and written to the cache (unless another package built it first)."""
     return load_network(MONACO_PBF, cache_dir=road_cache_dir)
 
 

@@ -1,0 +1,91 @@
+"""Road network use cases: choose the travel-time provider from the settings, build, calibrate.
+
+``travel_times(settings)`` is what the planner's callers use:
+
+- ``routing_engine="graph"`` (default): the road graph of ``road_network_file`` (built once,
+  cached under ``road_cache_dir``, kept in memory), with the crow-fly estimate calibrated on
+  that graph for points off it;
+- ``"crowfly"``: the crow-fly estimate alone (default bands);
+- ``"osrm"``: an OSRM server at ``routing_engine_url``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldcrm.config import Settings
+from fieldcrm.errors import InvalidInput
+from fieldcrm.routing.crowfly import Calibration, CrowFlyTravelTimes, calibrate_on_graph
+from fieldcrm.routing.engine_http import OsrmTravelTimes
+from fieldcrm.routing.fallback import WithFallback
+from fieldcrm.routing.matrix import GraphTravelTimes
+from fieldcrm.routing.network import RoadNetwork, fetch_place, load_network, place_slug
+from fieldcrm.routing.travel import TravelTimes
+
+_LOCK = threading.Lock()
+_LOADED: dict[tuple[Path, Path, float], _Loaded] = {}
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    graph: GraphTravelTimes
+    calibration: Calibration
+
+
+def road_network(
+    settings: Settings, *, progress: Callable[[str], None] | None = None
+) -> RoadNetwork:
+    """The configured road network, from the disk cache when it is there."""
+    return load_network(
+        Path(settings.road_network_file), cache_dir=Path(settings.road_cache_dir), progress=progress
+    )
+
+
+def _loaded(settings: Settings) -> _Loaded:
+    key = (
+        Path(settings.road_network_file).resolve(),
+        Path(settings.road_cache_dir).resolve(),
+        float(settings.road_max_snap_m),
+    )
+    with _LOCK:
+        if key not in _LOADED:
+            graph = GraphTravelTimes(road_network(settings), max_snap_m=settings.road_max_snap_m)
+            _LOADED[key] = _Loaded(graph, calibrate_on_graph(graph))
+        return _LOADED[key]
+
+
+def travel_times(settings: Settings) -> TravelTimes:
+    """The travel-time provider the settings ask for (see the module docstring)."""
+    engine = settings.routing_engine
+    if engine == "crowfly":
+        return CrowFlyTravelTimes()
+    if engine == "osrm":
+        if not settings.routing_engine_url:
+            raise InvalidInput(
+                "routing_engine_url", "an OSRM server URL is needed when routing_engine is osrm"
+            )
+        return OsrmTravelTimes(settings.routing_engine_url)
+    if engine == "graph":
+        loaded = _loaded(settings)
+        return WithFallback(loaded.graph, loaded.calibration.model)
+    raise InvalidInput(
+        "routing_engine", "not supported yet", value=engine, allowed="graph, crowfly, osrm"
+    )
+
+
+def calibration(settings: Settings) -> Calibration:
+    """The crow-fly calibration on the configured road network, with its error."""
+    return _loaded(settings).calibration
+
+
+def fetch(
+    settings: Settings, place: str, *, progress: Callable[[str], None] | None = None
+) -> tuple[RoadNetwork, Path]:
+    """Download a place's roads and save them under ``road_cache_dir`` as ``<place>.npz``."""
+    network = fetch_place(place, progress=progress)
+    path = Path(settings.road_cache_dir) / f"{place_slug(place)}.npz"
+    network.save(path)
+    return network, path
