@@ -14,6 +14,7 @@ from fieldcrm.api import (
     geocoding,
     imports,
     planning,
+    roads,
     rules,
     territories,
     users,
@@ -34,4 +35,5 @@ ROUTERS: list[APIRouter] = [
     assignment.router,
     geocoding.router,
     planning.router,
+    roads.router,
 ]

@@ -60,6 +60,7 @@ RULES: dict[str, Rule] = {
     "rules.edit": _MANAGEMENT,
     "alerts.read": _ANYONE,
     "costs.read": _own_or_team,
+    "roads.read": _ANYONE,
     "geocode.run": _OFFICE,
     "import": _OFFICE,
     "export": _OFFICE,

@@ -16,14 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import Actor
 from fieldcrm.config import Settings
 from fieldcrm.errors import InvalidInput
+from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.crowfly import Calibration, CrowFlyTravelTimes, calibrate_on_graph
 from fieldcrm.routing.engine_http import OsrmTravelTimes
 from fieldcrm.routing.fallback import WithFallback
 from fieldcrm.routing.matrix import GraphTravelTimes
 from fieldcrm.routing.network import RoadNetwork, fetch_place, load_network, place_slug
-from fieldcrm.routing.travel import TravelTimes
+from fieldcrm.routing.travel import RouteLeg, TravelMatrix, TravelTimes
+
+MAX_MATRIX_POINTS = 500
+MAX_ROUTE_STOPS = 100
 
 _LOCK = threading.Lock()
 _LOADED: dict[tuple[Path, Path, float], _Loaded] = {}
@@ -89,3 +95,21 @@ def fetch(
     path = Path(settings.road_cache_dir) / f"{place_slug(place)}.npz"
     network.save(path)
     return network, path
+
+
+def matrix(settings: Settings, points: list[GeoPoint], *, actor: Actor) -> tuple[str, TravelMatrix]:
+    """Travel times between ``points`` with the configured provider (its name, the matrix)."""
+    policy.require(actor, "roads.read")
+    if not 1 <= len(points) <= MAX_MATRIX_POINTS:
+        raise InvalidInput("points", f"between 1 and {MAX_MATRIX_POINTS} points", value=len(points))
+    tt = travel_times(settings)
+    return tt.name, tt.matrix(points)
+
+
+def route(settings: Settings, stops: list[GeoPoint], *, actor: Actor) -> tuple[str, RouteLeg]:
+    """Road geometry and totals through ``stops`` in order (provider name, the route)."""
+    policy.require(actor, "roads.read")
+    if not 2 <= len(stops) <= MAX_ROUTE_STOPS:
+        raise InvalidInput("stops", f"between 2 and {MAX_ROUTE_STOPS} stops", value=len(stops))
+    tt = travel_times(settings)
+    return tt.name, tt.route(stops)
