@@ -10,6 +10,7 @@ slot when accepted. Every use case authorises first (action ``"plan"`` on the re
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -18,13 +19,16 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.errors import Infeasible, InvalidInput
+from fieldcrm.errors import FieldcrmError, Infeasible, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import planning_build as build
+from fieldcrm.services import roads
 from fieldcrm.services.planning_inputs import gather
 from fieldcrm.store import plans as store
 from fieldcrm.store.plans import PlanRow, ProposalRow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,12 +115,22 @@ def decide_proposal(
 
 
 def road_provider(settings: Settings) -> TravelTimes | None:
-    """The road-graph travel times of the settings, if a road network is available.
+    """The road-graph travel times of the settings; ``None`` for crow-fly estimates only.
 
-    ``None`` means crow-fly estimates only (``FIELDCRM_ROUTING_ENGINE=crowfly`` or no road
-    network service yet); points off the graph always fall back to crow-fly per pair.
+    ``FIELDCRM_ROUTING_ENGINE=crowfly``, or a road network that cannot be loaded, means
+    crow-fly only. With a graph, the pairs it cannot answer (points off the loaded extract)
+    take the default crow-fly bands in :func:`planning_build.travel_matrix`, not a fallback
+    calibrated on a small urban extract, whose speeds would make a 700 km trip last a day.
     """
-    return None
+    if settings.routing_engine == "crowfly":
+        return None
+    try:
+        provider = roads.travel_times(settings)
+    except (FieldcrmError, OSError) as exc:
+        log.warning("road network unavailable, planning on crow-fly estimates: %s", exc)
+        return None
+    primary = getattr(provider, "primary", None)
+    return primary if isinstance(primary, TravelTimes) else provider
 
 
 def plan_day(

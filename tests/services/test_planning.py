@@ -192,6 +192,7 @@ def test_plan_day_camille_tuesday(demo_db: Session) -> None:
         end = dt.datetime.fromisoformat(stop["departure"]).astimezone(PARIS).strftime("%H:%M")
         assert any(a <= start and end <= b for a, b in hours["tue"])
     assert doc["result"]["score"] == pytest.approx(sum(s["score"] for s in proposed), abs=0.05)
+    assert doc["result"]["travel"] == "graph"  # Camille's day lies on the shipped Monaco roads
     assert planning.list_plans(demo_db, actor=camille, rep_id=4, day=TUESDAY)[0].id == plan.id
 
 
@@ -287,3 +288,21 @@ def test_plan_trip_anchor_must_be_in_the_trip(demo_db: Session) -> None:
             settings=_settings(),
         )
     assert err.value.field == "anchor_appointment_id"
+
+
+def test_crowfly_engine_and_france_wide_points(demo_db: Session) -> None:
+    from fieldcrm.config import Settings
+    from fieldcrm.services import planning
+
+    crow = Settings(_env_file=None, routing_engine="crowfly")
+    assert planning.road_provider(crow) is None
+    graph = planning.road_provider(Settings(_env_file=None))
+    assert graph is not None and graph.name == "graph"
+    from fieldcrm.services.planning_build import travel_matrix
+
+    nice, paris = GeoPoint(7.2620, 43.7000), GeoPoint(2.35, 48.85)
+    monaco = GeoPoint(7.4246, 43.7384)
+    matrix, name = travel_matrix([monaco, nice, paris], graph)
+    assert name in ("graph+crowfly", "crowfly")
+    # Nine to eleven hours to Paris, not the day an urban calibration would give.
+    assert 8 * 3600 < matrix.seconds[0, 2] < 11 * 3600
