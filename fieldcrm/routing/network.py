@@ -70,7 +70,22 @@ MAXSPEED_ZONES_KMH: Mapping[str, float] = {
 }
 """Implicit ``maxspeed`` values (``FR:urban`` …) and what they mean in km/h."""
 
-BUILD_VERSION = 1
+URBAN_KMH = 50.0
+"""French limit in built-up areas, applied to untagged roads of :data:`URBAN_CAPPED` classes."""
+
+URBAN_CAPPED = frozenset(
+    {"primary", "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link",
+     "unclassified", "road"}
+)  # fmt: skip
+"""Road classes whose default speed is capped at :data:`URBAN_KMH` in built-up areas."""
+
+URBAN_CELL_M = 500.0
+URBAN_MIN_NODES = 12
+"""Built-up area heuristic: a node is urban when its ``URBAN_CELL_M`` grid cell holds at least
+``URBAN_MIN_NODES`` graph nodes (intersections), i.e. about 48 intersections per km²; an edge
+is urban when both its ends are. OSM rarely maps the agglomeration limits the law uses."""
+
+BUILD_VERSION = 2
 """Bumped when the build changes so that old cache files are not reused."""
 
 _BLOCKED_ACCESS = {"no", "private"}
@@ -111,7 +126,11 @@ def parse_maxspeed(value: object) -> float | None:
 
 
 def edge_speed_kmh(
-    highway: object, maxspeed: object, *, defaults: Mapping[str, float] = FRENCH_DEFAULT_KMH
+    highway: object,
+    maxspeed: object,
+    *,
+    defaults: Mapping[str, float] = FRENCH_DEFAULT_KMH,
+    urban: bool = False,
 ) -> float:
     """Speed of one edge: its ``maxspeed`` when readable, else the default of its class.
 
@@ -124,6 +143,9 @@ def edge_speed_kmh(
         The ``maxspeed`` tag, see :func:`parse_maxspeed`.
     defaults
         km/h per road class.
+    urban
+        Whether the edge lies in a built-up area: the default of the classes in
+        :data:`URBAN_CAPPED` is then capped at :data:`URBAN_KMH`.
 
     Returns
     -------
@@ -134,8 +156,46 @@ def edge_speed_kmh(
     if parsed is not None:
         return parsed
     classes = highway if isinstance(highway, list | tuple) else [highway]
-    known = [defaults[c] for c in classes if isinstance(c, str) and c in defaults]
+    known = [
+        min(defaults[c], URBAN_KMH) if urban and c in URBAN_CAPPED else defaults[c]
+        for c in classes
+        if isinstance(c, str) and c in defaults
+    ]
     return min(known) if known else 30.0
+
+
+def urban_nodes(
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    *,
+    cell_m: float = URBAN_CELL_M,
+    min_nodes: int = URBAN_MIN_NODES,
+) -> npt.NDArray[np.bool_]:
+    """Which nodes lie in a built-up area, by intersection density (see :data:`URBAN_MIN_NODES`).
+
+    Parameters
+    ----------
+    lon, lat
+        Node coordinates in degrees.
+    cell_m
+        Grid cell side in metres.
+    min_nodes
+        Nodes a cell needs to count as built-up.
+
+    Returns
+    -------
+    numpy.ndarray
+        One boolean per node.
+    """
+    if lon.size == 0:
+        return np.zeros(0, dtype=bool)
+    lat0 = float(np.radians(lat.mean()))
+    cx = np.floor(lon * 111_320.0 * np.cos(lat0) / cell_m).astype(np.int64)
+    cy = np.floor(lat * 110_574.0 / cell_m).astype(np.int64)
+    _cells, inverse, counts = np.unique(
+        np.column_stack([cx, cy]), axis=0, return_inverse=True, return_counts=True
+    )
+    return counts[inverse.ravel()] >= min_nodes
 
 
 @dataclass(frozen=True, eq=False)
@@ -275,9 +335,15 @@ def from_osmnx(
     src = np.array([index[e[0]] for e in edges], dtype=np.int32)
     dst = np.array([index[e[1]] for e in edges], dtype=np.int32)
     metres = np.array([float(e[3].get("length", 0.0)) for e in edges], dtype=np.float64)
+    urban = urban_nodes(xs, ys)
     kmh = np.array(
         [
-            edge_speed_kmh(e[3].get("highway"), e[3].get("maxspeed"), defaults=defaults)
+            edge_speed_kmh(
+                e[3].get("highway"),
+                e[3].get("maxspeed"),
+                defaults=defaults,
+                urban=bool(urban[index[e[0]]] and urban[index[e[1]]]),
+            )
             for e in edges
         ],
         dtype=np.float64,
@@ -326,7 +392,12 @@ def drivable_xml(source: Path, target: Path, *, classes: frozenset[str]) -> None
 
 def build_params(defaults: Mapping[str, float]) -> dict[str, Any]:
     """The parameters that, with the file's hash, key the cache."""
-    return {"version": BUILD_VERSION, "defaults": dict(sorted(defaults.items())), "simplify": True}
+    return {
+        "version": BUILD_VERSION,
+        "defaults": dict(sorted(defaults.items())),
+        "simplify": True,
+        "urban": [URBAN_KMH, sorted(URBAN_CAPPED), URBAN_CELL_M, URBAN_MIN_NODES],
+    }
 
 
 def file_sha256(path: Path) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from fieldcrm.config import PACKAGE_DATA
 from fieldcrm.routing.matrix import GraphTravelTimes
-from fieldcrm.routing.network import RoadNetwork, load_network
+from fieldcrm.routing.network import RoadNetwork, build_network, cache_path
 
 MONACO_PBF = PACKAGE_DATA / "osm" / "monaco.osm.pbf"
 
@@ -27,8 +27,12 @@ def road_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def monaco(road_cache_dir: Path) -> RoadNetwork:
-    """Built from the PBF and written to the cache (unless another package built it first)."""
-    return load_network(MONACO_PBF, cache_dir=road_cache_dir)
+    """Always built fresh from the PBF; written to the cache unless another package did it."""
+    network = build_network(MONACO_PBF)
+    path = cache_path(MONACO_PBF, road_cache_dir)
+    if not path.is_file():
+        network.save(path)
+    return network
 
 
 @pytest.fixture(scope="session")

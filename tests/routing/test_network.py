@@ -14,6 +14,7 @@ from fieldcrm.routing.network import (
     edge_speed_kmh,
     load_network,
     parse_maxspeed,
+    urban_nodes,
 )
 from tests.routing.conftest import MONACO_PBF
 
@@ -34,6 +35,22 @@ def test_speed_from_maxspeed_then_french_defaults() -> None:
     assert edge_speed_kmh("trunk", "nonsense") == 110.0
     assert edge_speed_kmh(["residential", "tertiary"], None) == FRENCH_DEFAULT_KMH["residential"]
     assert edge_speed_kmh("unknown", None) == 30.0
+    # built-up areas: untagged main roads at the urban limit, tags and motorways unchanged
+    assert edge_speed_kmh("primary", None, urban=True) == 50.0
+    assert edge_speed_kmh("residential", None, urban=True) == 40.0
+    assert edge_speed_kmh("primary", "70", urban=True) == 70.0
+    assert edge_speed_kmh("motorway", None, urban=True) == 130.0
+
+
+def test_urban_nodes_by_intersection_density() -> None:
+    rng = np.random.default_rng(0)
+    town_lon = 7.42 + rng.uniform(0, 0.003, 30)  # 30 intersections within ~250 m
+    town_lat = 43.73 + rng.uniform(0, 0.002, 30)
+    farm_lon = np.array([7.60, 7.65, 7.70])  # scattered, km apart
+    farm_lat = np.array([43.80, 43.85, 43.90])
+    urban = urban_nodes(np.r_[town_lon, farm_lon], np.r_[town_lat, farm_lat])
+    assert urban[:30].mean() > 0.5
+    assert not urban[30:].any()
 
 
 def test_monaco_graph_is_one_strongly_connected_drivable_part(monaco: RoadNetwork) -> None:
