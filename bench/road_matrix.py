@@ -31,6 +31,7 @@ from fieldcrm.routing.network import (
     drivable_xml,
     edge_speed_kmh,
     load_network,
+    urban_nodes,
 )
 
 PBF = PACKAGE_DATA / "osm" / "monaco.osm.pbf"
@@ -44,8 +45,13 @@ def osmnx_graph() -> nx.MultiDiGraph:
         drivable_xml(PBF, xml, classes=frozenset(FRENCH_DEFAULT_KMH))
         g = ox.graph_from_xml(xml, bidirectional=False, simplify=True, retain_all=True)
     g = ox.truncate.largest_component(g, strongly=True)
-    for _u, _v, data in g.edges(data=True):
-        kmh = edge_speed_kmh(data.get("highway"), data.get("maxspeed"))
+    ids = list(g.nodes)
+    flags = urban_nodes(
+        np.array([g.nodes[n]["x"] for n in ids]), np.array([g.nodes[n]["y"] for n in ids])
+    )
+    urban = dict(zip(ids, flags.tolist(), strict=True))
+    for u, v, data in g.edges(data=True):
+        kmh = edge_speed_kmh(data.get("highway"), data.get("maxspeed"), urban=urban[u] and urban[v])
         data["travel_time"] = data["length"] / (kmh / 3.6)
     return g
 

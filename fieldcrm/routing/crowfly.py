@@ -132,6 +132,25 @@ class Calibration:
     pairs_per_band: tuple[int, ...]
 
 
+def _best_factor(ratios: npt.NDArray[np.float64], grid: npt.NDArray[np.float64]) -> float:
+    """The ``f`` of ``grid`` minimising the median of ``|f / ratio - 1|``."""
+    err = np.median(np.abs(grid[:, None] / ratios[None, :] - 1.0), axis=1)
+    return float(grid[int(np.argmin(err))])
+
+
+def _best_speed(implied_kmh: npt.NDArray[np.float64]) -> float:
+    """The speed minimising the median relative time error, given each pair's implied speed.
+
+    Time error of speed ``v`` on a pair of implied speed ``w`` is ``|w / v - 1|``.
+    """
+    coarse = np.arange(2.0, 200.0, 1.0)
+    err = np.median(np.abs(implied_kmh[None, :] / coarse[:, None] - 1.0), axis=1)
+    v = float(coarse[int(np.argmin(err))])
+    fine = np.arange(max(1.0, v - 1.0), min(200.0, v + 1.0), 0.05)
+    err = np.median(np.abs(implied_kmh[None, :] / fine[:, None] - 1.0), axis=1)
+    return float(fine[int(np.argmin(err))])
+
+
 def _errors(est: npt.NDArray[np.float64], ref: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.abs(est - ref) / ref
 
@@ -177,7 +196,7 @@ def calibrate(
             "pairs", f"at least {min_pairs_per_band} pairs farther than {min_crow_m:.0f} m needed",
             value=int(c.size),
         )  # fmt: skip
-    detour = float(np.clip(np.median(m / c), 1.0, 5.0))
+    detour = _best_factor(m / c, np.arange(1.0, 5.0, 0.005))
     uppers = np.array([b[0] for b in base.bands])
     band = np.searchsorted(uppers, c, side="left").clip(0, len(uppers) - 1)
     bands = []
@@ -186,8 +205,9 @@ def calibrate(
         sel = band == i
         counts.append(int(sel.sum()))
         if sel.sum() >= min_pairs_per_band:
-            # the speed that makes the median time error zero for estimated metres
-            kmh = float(np.clip(np.median(c[sel] * detour / s[sel]) * 3.6, 1.0, 200.0))
+            # implied km/h of each pair for the estimated metres; the speed with the least
+            # median relative time error
+            kmh = _best_speed(c[sel] * detour / s[sel] * 3.6)
         bands.append((upper, kmh))
     model = CrowFlyTravelTimes(detour=detour, bands=tuple(bands))
     est_s, est_m = model.estimate(c)
