@@ -123,6 +123,21 @@ def _candidate_visit(c: CandidateRow, day: dt.date, work: tuple[int, int]) -> Vi
     )
 
 
+TRIP_BANDS: tuple[tuple[float, float], ...] = (
+    (2_000.0, 25.0),
+    (10_000.0, 40.0),
+    (50_000.0, 65.0),
+    (200_000.0, 90.0),
+    (float("inf"), 105.0),
+)
+"""Crow-fly speed bands (upper metres, km/h) for points off the road graph.
+
+The default bands of :mod:`fieldcrm.routing.crowfly`, with one more for trips over 200 km,
+which are motorway trips in France (130 km/h limit, about 105 km/h door to door):
+Antibes → Paris comes out at 8 h 30, against about 8 h 45 by road.
+"""
+
+
 def travel_matrix(points: list[GeoPoint], graph: TravelTimes | None) -> tuple[TravelMatrix, str]:
     """Travel matrix over ``points`` and the name of its source.
 
@@ -130,7 +145,7 @@ def travel_matrix(points: list[GeoPoint], graph: TravelTimes | None) -> tuple[Tr
     travelling France-wide beyond the loaded extract) take the crow-fly estimate; without
     one, everything is crow-fly.
     """
-    crow = CrowFlyTravelTimes().matrix(points)
+    crow = CrowFlyTravelTimes(bands=TRIP_BANDS).matrix(points)
     if graph is None:
         return crow, "crowfly"
     road = graph.matrix(points)

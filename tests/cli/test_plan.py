@@ -64,7 +64,6 @@ def test_plan_day_json_then_decide(cli: Session) -> None:
 
 
 def test_plan_trip_prints_the_overnight_comparison(cli: Session) -> None:
-    cli.execute(text("UPDATE users SET max_driving_minutes = 660 WHERE id = 6"))
     code, out = _run(
         "trip", "--rep", "6", "--from", "2026-04-21", "--to", "2026-04-24", "--time-limit", "2"
     )
