@@ -1,0 +1,185 @@
+"""Travel-cost reports: trips grouped by rep, team, week, month or year, planned beside actual."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from fieldcrm.costs.scale import CENT
+from fieldcrm.costs.trips import TripCost
+from fieldcrm.errors import InvalidInput
+
+GROUPINGS = ("rep", "team", "week", "month", "year")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Totals of a set of trips of one kind (planned or actual) and the ratios drawn from them."""
+
+    trips: int = 0
+    days: int = 0
+    km: float = 0.0
+    driving_s: int = 0
+    visiting_s: int = 0
+    visits: int = 0
+    hotel_nights: int = 0
+    meals: int = 0
+    mileage_eur: Decimal = Decimal("0.00")
+    hotel_eur: Decimal = Decimal("0.00")
+    meals_eur: Decimal = Decimal("0.00")
+    tolls_eur: Decimal = Decimal("0.00")
+    revenue_eur: Decimal = Decimal("0.00")
+    saved_km: float = 0.0
+    saved_eur: Decimal = Decimal("0.00")
+
+    @property
+    def total_eur(self) -> Decimal:
+        """Mileage + hotel + meals + tolls."""
+        return self.mileage_eur + self.hotel_eur + self.meals_eur + self.tolls_eur
+
+    @property
+    def cost_per_visit_eur(self) -> Decimal | None:
+        """Total cost divided by visits (None without visits)."""
+        if not self.visits:
+            return None
+        return (self.total_eur / self.visits).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def revenue_per_km_eur(self) -> Decimal | None:
+        """Revenue of the visited accounts per kilometre driven (None without kilometres)."""
+        if self.km <= 0:
+            return None
+        return (self.revenue_eur / Decimal(str(self.km))).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def driving_share(self) -> float | None:
+        """Share of the working time spent driving rather than visiting (0–1)."""
+        busy = self.driving_s + self.visiting_s
+        return round(self.driving_s / busy, 4) if busy else None
+
+    def add(self, cost: TripCost) -> Figures:
+        """These figures with one more trip."""
+        t = cost.trip
+        return Figures(
+            trips=self.trips + 1,
+            days=self.days + t.days,
+            km=round(self.km + t.km, 3),
+            driving_s=self.driving_s + t.driving_s,
+            visiting_s=self.visiting_s + t.visiting_s,
+            visits=self.visits + t.visits,
+            hotel_nights=self.hotel_nights + t.hotel_nights,
+            meals=self.meals + t.meals,
+            mileage_eur=self.mileage_eur + cost.mileage_eur,
+            hotel_eur=self.hotel_eur + cost.hotel_eur,
+            meals_eur=self.meals_eur + cost.meals_eur,
+            tolls_eur=self.tolls_eur + t.tolls_eur,
+            revenue_eur=self.revenue_eur + t.revenue_eur,
+            saved_km=round(self.saved_km + t.saved_km, 3),
+            saved_eur=self.saved_eur + t.saved_eur,
+        )
+
+
+def sum_figures(costs: Iterable[TripCost]) -> Figures:
+    """The figures of a set of costed trips."""
+    figures = Figures()
+    for cost in costs:
+        figures = figures.add(cost)
+    return figures
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One group of the report (a rep, a team, a week…): planned and actual figures."""
+
+    key: str
+    label: str
+    planned: Figures
+    actual: Figures
+
+
+@dataclass(frozen=True)
+class TravelReport:
+    """A travel-cost report over a period, grouped one way, with its trips."""
+
+    title: str
+    start: dt.date
+    end: dt.date
+    group_by: str
+    scale_year: int
+    rows: tuple[ReportRow, ...]
+    total: ReportRow
+    trips: tuple[TripCost, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        """True when the period holds no trip."""
+        return not self.trips
+
+
+def group_key(cost: TripCost, group_by: str) -> tuple[str, str]:
+    """(sort key, label) of the group ``cost`` falls in."""
+    t = cost.trip
+    keys: dict[str, Callable[[], tuple[str, str]]] = {
+        "rep": lambda: (f"{t.rep_name}#{t.rep_id}", t.rep_name),
+        "team": lambda: (t.team or "—", t.team or "—"),
+        "week": lambda: _week(t.start_day),
+        "month": lambda: (t.start_day.strftime("%Y-%m"), t.start_day.strftime("%Y-%m")),
+        "year": lambda: (str(t.start_day.year), str(t.start_day.year)),
+    }
+    if group_by not in keys:
+        raise InvalidInput(
+            "group_by", "unknown grouping", value=group_by, allowed=", ".join(GROUPINGS)
+        )
+    return keys[group_by]()
+
+
+def _week(day: dt.date) -> tuple[str, str]:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}", f"{year}-S{week:02d}"
+
+
+def build_report(
+    costs: Sequence[TripCost],
+    *,
+    title: str,
+    start: dt.date,
+    end: dt.date,
+    group_by: str = "rep",
+    scale_year: int,
+) -> TravelReport:
+    """Group costed trips starting within ``[start, end]``; the total row sums every trip.
+
+    A period with no trip gives an empty report (no rows, zero totals), not an error.
+    """
+    if end < start:
+        raise InvalidInput("end", "the period ends before it starts", value=end)
+    kept = sorted(
+        (c for c in costs if start <= c.trip.start_day <= end),
+        key=lambda c: (c.trip.start_day, c.trip.rep_id, c.trip.kind),
+    )
+    groups: dict[str, tuple[str, list[TripCost]]] = {}
+    for cost in kept:
+        key, label = group_key(cost, group_by)
+        groups.setdefault(key, (label, []))[1].append(cost)
+    rows = tuple(_row(key, label, members) for key, (label, members) in sorted(groups.items()))
+    return TravelReport(
+        title=title,
+        start=start,
+        end=end,
+        group_by=group_by,
+        scale_year=scale_year,
+        rows=rows,
+        total=_row("total", "Total", kept),
+        trips=tuple(kept),
+    )
+
+
+def _row(key: str, label: str, costs: Sequence[TripCost]) -> ReportRow:
+    return ReportRow(
+        key=key,
+        label=label,
+        planned=sum_figures(c for c in costs if c.trip.kind == "planned"),
+        actual=sum_figures(c for c in costs if c.trip.kind == "actual"),
+    )

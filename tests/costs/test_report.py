@@ -1,0 +1,110 @@
+"""Trip costs and reports: totals equal the sum of the trips, grouping, empty periods."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from fieldcrm.costs.report import build_report, group_key
+from fieldcrm.costs.trips import Rates, Trip, cost_trip
+from fieldcrm.errors import InvalidInput
+
+RATES = Rates(hotel_night_eur=Decimal("95"), meal_eur=Decimal("20"))
+
+
+def trip(day: int, *, kind: str = "actual", rep: int = 4, km: float = 100.0, **kw) -> Trip:
+    start = dt.date(2026, 3, day)
+    return Trip(
+        rep_id=rep,
+        rep_name={4: "Camille Martin", 6: "Sophie Durand"}[rep],
+        kind=kind,
+        start_day=start,
+        end_day=start + dt.timedelta(days=kw.pop("nights", 0)),
+        km=km,
+        driving_s=kw.pop("driving_s", 3600),
+        visiting_s=kw.pop("visiting_s", 3 * 3600),
+        visits=kw.pop("visits", 4),
+        team="Équipe Sud",
+        **kw,
+    )
+
+
+def test_trip_cost_adds_mileage_hotel_meals_and_tolls() -> None:
+    t = trip(2, km=812.4, hotel_nights=2, meals=5, tolls_eur=Decimal("48.30"))
+    c = cost_trip(t, rate_per_km=Decimal("0.4965"), rates=RATES)
+    assert c.mileage_eur == Decimal("403.36")  # 812.4 × 0.4965 = 403.357
+    assert c.hotel_eur == Decimal("190.00")
+    assert c.meals_eur == Decimal("100.00")
+    assert c.total_eur == Decimal("741.66")
+
+
+def test_report_totals_equal_the_sum_of_its_trips() -> None:
+    trips = [
+        trip(2),
+        trip(3, km=250.5, hotel_nights=1, meals=3, nights=1),
+        trip(3, kind="planned", km=240.0),
+        trip(10, rep=6, km=900.0, hotel_nights=2, meals=4, nights=2, visits=9),
+        trip(28, rep=6, km=55.2, tolls_eur=Decimal("12.40")),
+    ]
+    costs = [cost_trip(t, rate_per_km=Decimal("0.5"), rates=RATES) for t in trips]
+    report = build_report(
+        costs, title="Mars", start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31), scale_year=2025
+    )
+    actual = [c for c in costs if c.trip.kind == "actual"]
+    assert report.total.actual.trips == 4
+    assert report.total.actual.km == pytest.approx(sum(c.trip.km for c in actual))
+    assert report.total.actual.total_eur == sum(c.total_eur for c in actual)
+    assert report.total.planned.km == 240.0
+    # Rows partition the trips: their sums are the total.
+    assert sum(r.actual.total_eur for r in report.rows) == report.total.actual.total_eur
+    assert [r.label for r in report.rows] == ["Camille Martin", "Sophie Durand"]
+    camille = report.rows[0].actual
+    assert camille.visits == 8
+    assert camille.cost_per_visit_eur == (camille.total_eur / 8).quantize(Decimal("0.01"))
+    assert camille.driving_share == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    ("group_by", "labels"),
+    [
+        ("week", ["2026-S10", "2026-S11", "2026-S13"]),
+        ("month", ["2026-03"]),
+        ("year", ["2026"]),
+        ("team", ["Équipe Sud"]),
+    ],
+)
+def test_grouping(group_by: str, labels: list[str]) -> None:
+    costs = [cost_trip(trip(d), rate_per_km=Decimal("0.5"), rates=RATES) for d in (2, 3, 10, 28)]
+    report = build_report(
+        costs,
+        title="t",
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 31),
+        group_by=group_by,
+        scale_year=2025,
+    )
+    assert [r.label for r in report.rows] == labels
+    assert sum(r.actual.trips for r in report.rows) == 4
+
+
+def test_a_month_with_no_trips_is_an_empty_report() -> None:
+    costs = [cost_trip(trip(2), rate_per_km=Decimal("0.5"), rates=RATES)]
+    report = build_report(
+        costs, title="Avril", start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30), scale_year=2025
+    )
+    assert report.empty and report.rows == ()
+    assert report.total.actual.total_eur == 0
+    assert report.total.actual.cost_per_visit_eur is None
+    assert report.total.actual.revenue_per_km_eur is None
+
+
+def test_bad_input_names_the_field() -> None:
+    with pytest.raises(InvalidInput) as err:
+        trip(2, kind="dreamt")
+    assert err.value.field == "kind"
+    with pytest.raises(InvalidInput) as err:
+        trip(2, km=-5)
+    assert err.value.field == "km"
+    with pytest.raises(InvalidInput) as err:
+        group_key(cost_trip(trip(2), rate_per_km=Decimal(1), rates=RATES), "decade")
+    assert err.value.field == "group_by"
