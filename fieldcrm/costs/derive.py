@@ -1,0 +1,208 @@
+"""Trips drawn from what happened (check-ins) and from what the planner proposed (plans).
+
+Actual trips: a rep's visits of each day, in time order, from home (or from last night's
+hotel) and back. The rep is taken to have stayed overnight when the next day has visits, the
+day ended more than ``overnight_km`` from home and the next day's first visit is nearer than
+home: a hotel night and a dinner. A lunch is counted for each day whose farthest visit lies
+more than ``meal_km`` from home (the rep cannot eat at home or at the office).
+
+Planned trips: the stored plan's days (``plans.result``) with their driving figures; the
+savings are those of the overnight decision (net value of the chosen alternative over the
+other) and of every accepted fill-in proposal (a dedicated round trip from home to that
+account avoided, minus the detour it cost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from fieldcrm.costs.trips import Trip
+from fieldcrm.geo import GeoPoint, haversine_m
+
+Legs = Callable[[Sequence[GeoPoint]], list[tuple[int, float]]]
+"""Driving (seconds, metres) of each consecutive leg of a sequence of points."""
+
+
+@dataclass(frozen=True)
+class RepProfile:
+    """Who travels, from where, with which vehicle (fiscal horsepower for the scale)."""
+
+    rep_id: int
+    name: str
+    home: GeoPoint
+    team: str = ""
+    fiscal_hp: int = 5
+    vehicle: str = "car"
+    electric: bool = False
+
+
+@dataclass(frozen=True)
+class VisitStop:
+    """One checked-in visit: when, where (check-in point or the account's), how long."""
+
+    at: dt.datetime
+    point: GeoPoint
+    account_id: int
+    visit_minutes: int
+    month_revenue_eur: Decimal = Decimal(0)
+
+
+def actual_trips(
+    rep: RepProfile,
+    visits: Iterable[VisitStop],
+    *,
+    legs: Legs,
+    overnight_km: float = 150.0,
+    meal_km: float = 50.0,
+) -> list[Trip]:
+    """Group a rep's visits into trips from home and back (see the module docstring)."""
+    by_day: dict[dt.date, list[VisitStop]] = {}
+    for v in sorted(visits, key=lambda v: v.at):
+        by_day.setdefault(v.at.date(), []).append(v)
+    days = sorted(by_day)
+    trips: list[Trip] = []
+    seen_revenue: set[tuple[int, int, int]] = set()
+    current: list[tuple[dt.date, list[VisitStop], GeoPoint, GeoPoint]] = []
+    start = rep.home
+    for i, day in enumerate(days):
+        stops = by_day[day]
+        last = stops[-1].point
+        tomorrow = days[i + 1] if i + 1 < len(days) else None
+        stay = False
+        if tomorrow == day + dt.timedelta(days=1):
+            to_home = haversine_m(last, rep.home)
+            to_next = haversine_m(last, by_day[tomorrow][0].point)
+            stay = to_home > overnight_km * 1000 and to_next < to_home
+        end = last if stay else rep.home
+        current.append((day, stops, start, end))
+        start = end
+        if not stay:
+            trips.append(_actual_trip(rep, current, legs, meal_km, seen_revenue))
+            current = []
+    return trips
+
+
+def _actual_trip(
+    rep: RepProfile,
+    days: list[tuple[dt.date, list[VisitStop], GeoPoint, GeoPoint]],
+    legs: Legs,
+    meal_km: float,
+    seen_revenue: set[tuple[int, int, int]],
+) -> Trip:
+    seconds = metres = visiting = 0.0
+    lunches = 0
+    revenue = Decimal(0)
+    visits = 0
+    for day, stops, start, end in days:
+        path = [start, *(s.point for s in stops), end]
+        for leg_s, leg_m in legs(path):
+            seconds += leg_s
+            metres += leg_m
+        lunches += _away_at_noon(rep, [s.point for s in stops], meal_km)
+        for s in stops:
+            visits += 1
+            visiting += s.visit_minutes * 60
+            key = (s.account_id, day.year, day.month)
+            if key not in seen_revenue:
+                seen_revenue.add(key)
+                revenue += s.month_revenue_eur
+    nights = len(days) - 1
+    return Trip(
+        rep_id=rep.rep_id,
+        rep_name=rep.name,
+        kind="actual",
+        start_day=days[0][0],
+        end_day=days[-1][0],
+        km=round(metres / 1000, 3),
+        driving_s=round(seconds),
+        visiting_s=round(visiting),
+        visits=visits,
+        hotel_nights=nights,
+        meals=int(lunches) + nights,
+        revenue_eur=revenue,
+        team=rep.team,
+    )
+
+
+def _away_at_noon(rep: RepProfile, points: Iterable[GeoPoint], meal_km: float) -> bool:
+    """A lunch is due when the day's farthest stop is beyond ``meal_km`` (as the crow flies)."""
+    return max((haversine_m(rep.home, p) for p in points), default=0.0) > meal_km * 1000
+
+
+def planned_trip(
+    rep: RepProfile,
+    result: dict[str, Any],
+    *,
+    accepted_detours: Sequence[tuple[GeoPoint, float]] = (),
+    legs: Legs,
+    rate_per_km: Decimal,
+    meal_km: float = 50.0,
+) -> Trip:
+    """The trip a stored plan result describes, with the savings the planner brought.
+
+    ``accepted_detours``: (account point, detour km) of each accepted fill-in proposal.
+    """
+    days = result.get("days") or []
+    if not days:
+        raise ValueError("a plan result without days")
+    home = rep.home
+    km = sum(float(d.get("driving_km", 0)) for d in days)
+    driving = sum(float(d.get("driving_minutes", 0)) * 60 for d in days)
+    visiting = visits = lunches = 0
+    for d in days:
+        stops = d.get("stops", [])
+        for s in stops:
+            visits += 1
+            start = dt.datetime.fromisoformat(s["start"])
+            visiting += int((dt.datetime.fromisoformat(s["departure"]) - start).total_seconds())
+        lunches += _away_at_noon(rep, [GeoPoint(s["lon"], s["lat"]) for s in stops], meal_km)
+    nights = sum(1 for d in days[:-1] if _ends_away(d, home))
+    saved_km, saved_eur = _overnight_saving(result.get("overnight"))
+    for point, detour_km in accepted_detours:
+        dedicated_km = sum(m for _, m in legs([home, point, home])) / 1000
+        saved = max(dedicated_km - detour_km, 0.0)
+        saved_km += saved
+        saved_eur += Decimal(str(saved)) * rate_per_km
+    first = dt.date.fromisoformat(days[0]["day"])
+    last = dt.date.fromisoformat(days[-1]["day"])
+    return Trip(
+        rep_id=rep.rep_id,
+        rep_name=rep.name,
+        kind="planned",
+        start_day=first,
+        end_day=last,
+        km=round(km, 3),
+        driving_s=round(driving),
+        visiting_s=visiting,
+        visits=visits,
+        hotel_nights=nights,
+        meals=lunches + nights,
+        saved_km=round(saved_km, 3),
+        saved_eur=saved_eur.quantize(Decimal("0.01")),
+        team=rep.team,
+    )
+
+
+def _ends_away(day: dict[str, Any], home: GeoPoint) -> bool:
+    end = day.get("end")
+    if not end:
+        return False
+    return abs(end["lon"] - home.lon) > 1e-6 or abs(end["lat"] - home.lat) > 1e-6
+
+
+def _overnight_saving(decision: dict[str, Any] | None) -> tuple[float, Decimal]:
+    """(km, euros) the overnight decision saved over the alternative it turned down."""
+    if not decision:
+        return 0.0, Decimal(0)
+    chosen = decision.get(decision.get("recommendation", ""), {})
+    other_key = "home" if decision.get("recommendation") == "stay" else "stay"
+    other = decision.get(other_key, {})
+    if not (chosen.get("feasible") and other.get("feasible")):
+        return 0.0, Decimal(0)
+    km = float(other.get("km", 0)) - float(chosen.get("km", 0))
+    eur = Decimal(str(chosen.get("net_eur", 0))) - Decimal(str(other.get("net_eur", 0)))
+    return km, eur

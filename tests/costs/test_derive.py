@@ -1,0 +1,116 @@
+"""Trips drawn from check-ins and from stored plans."""
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from fieldcrm.costs.derive import RepProfile, VisitStop, actual_trips, planned_trip
+from fieldcrm.geo import GeoPoint, haversine_m
+
+PARIS_TZ = ZoneInfo("Europe/Paris")
+ANTIBES = GeoPoint(7.1250, 43.5808)
+NICE = GeoPoint(7.2620, 43.7102)
+LYON = GeoPoint(4.8357, 45.7640)
+GRENOBLE = GeoPoint(5.7245, 45.1885)
+SOPHIE = RepProfile(rep_id=6, name="Sophie Durand", home=ANTIBES, team="Sud", fiscal_hp=5)
+
+
+def straight_legs(points: Sequence[GeoPoint]) -> list[tuple[int, float]]:
+    """Crow-fly metres, 25 m/s: predictable figures for the assertions."""
+    out = []
+    for a, b in itertools.pairwise(points):
+        m = haversine_m(a, b)
+        out.append((round(m / 25), m))
+    return out
+
+
+def visit(day: int, hour: int, point: GeoPoint, account: int, revenue: int = 0) -> VisitStop:
+    at = dt.datetime(2026, 3, day, hour, tzinfo=PARIS_TZ)
+    return VisitStop(at, point, account, 45, Decimal(revenue))
+
+
+def km(*points: GeoPoint) -> float:
+    return sum(m for _, m in straight_legs(points)) / 1000
+
+
+def test_a_local_day_is_a_round_trip_without_hotel_or_meal() -> None:
+    trips = actual_trips(SOPHIE, [visit(2, 15, NICE, 1), visit(2, 10, NICE, 2)], legs=straight_legs)
+    assert len(trips) == 1
+    t = trips[0]
+    assert (t.start_day, t.end_day, t.visits, t.hotel_nights) == (dt.date(2026, 3, 2),) * 2 + (2, 0)
+    assert t.km == pytest.approx(km(ANTIBES, NICE, NICE, ANTIBES), abs=0.01)
+    assert t.meals == 0  # Nice is within 50 km of Antibes
+    assert t.visiting_s == 2 * 45 * 60
+
+
+def test_consecutive_far_days_make_one_trip_with_a_hotel_night() -> None:
+    visits = [visit(9, 15, LYON, 1, 1000), visit(10, 10, GRENOBLE, 2, 500), visit(10, 14, LYON, 1)]
+    (t,) = actual_trips(SOPHIE, visits, legs=straight_legs)
+    assert (t.start_day, t.end_day) == (dt.date(2026, 3, 9), dt.date(2026, 3, 10))
+    assert t.hotel_nights == 1
+    assert t.meals == 3  # two lunches away and one dinner
+    assert t.km == pytest.approx(km(ANTIBES, LYON, GRENOBLE, LYON, ANTIBES), abs=0.01)
+    assert t.revenue_eur == 1500  # account 1's March revenue counted once
+
+
+def test_far_days_with_a_gap_are_two_trips() -> None:
+    trips = actual_trips(
+        SOPHIE, [visit(9, 15, LYON, 1), visit(11, 10, LYON, 1)], legs=straight_legs
+    )
+    assert [t.hotel_nights for t in trips] == [0, 0]
+    assert len(trips) == 2
+
+
+def test_planned_trip_figures_and_savings() -> None:
+    day = dt.date(2026, 3, 9)
+
+    def at(h: int, m: int = 0) -> str:
+        return dt.datetime.combine(day, dt.time(h, m), tzinfo=PARIS_TZ).isoformat()
+
+    result = {
+        "home": {"lon": ANTIBES.lon, "lat": ANTIBES.lat},
+        "days": [
+            {
+                "day": "2026-03-09",
+                "driving_km": 480.0,
+                "driving_minutes": 300.0,
+                "end": {"lon": LYON.lon, "lat": LYON.lat},
+                "stops": [
+                    {"lon": LYON.lon, "lat": LYON.lat, "start": at(14), "departure": at(15)},
+                    {"lon": LYON.lon, "lat": LYON.lat, "start": at(16), "departure": at(16, 30)},
+                ],
+            },
+            {
+                "day": "2026-03-10",
+                "driving_km": 470.0,
+                "driving_minutes": 290.0,
+                "end": {"lon": ANTIBES.lon, "lat": ANTIBES.lat},
+                "stops": [
+                    {"lon": GRENOBLE.lon, "lat": GRENOBLE.lat, "start": at(9), "departure": at(10)}
+                ],
+            },
+        ],
+        "overnight": {
+            "recommendation": "stay",
+            "home": {"feasible": True, "km": 1900.0, "net_eur": 100.0},
+            "stay": {"feasible": True, "km": 950.0, "net_eur": 420.5},
+        },
+    }
+    t = planned_trip(
+        SOPHIE,
+        result,
+        accepted_detours=[(NICE, 2.0)],
+        legs=straight_legs,
+        rate_per_km=Decimal("0.5"),
+    )
+    assert (t.kind, t.km, t.driving_s, t.visits) == ("planned", 950.0, 590 * 60, 3)
+    assert t.visiting_s == 150 * 60
+    assert t.hotel_nights == 1 and t.meals == 3
+    nice_round_trip = km(ANTIBES, NICE, ANTIBES)
+    assert t.saved_km == pytest.approx(950.0 + nice_round_trip - 2.0, abs=0.01)
+    expected = Decimal("320.50") + Decimal(str(nice_round_trip - 2.0)) * Decimal("0.5")
+    assert t.saved_eur == expected.quantize(Decimal("0.01"))
