@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,3 +58,20 @@ def logged_in(session: Session, user_id: int) -> Iterator[TestClient]:
 
 
 ClientFactory = Callable[[int], TestClient]
+
+
+@pytest.fixture
+def api_as(demo_db: Session) -> Iterator[ClientFactory]:
+    """Factory: ``api_as(4)`` is a client logged in as Camille Martin (rep), inside ``demo_db``."""
+    with ExitStack() as stack:
+
+        def factory(user_id: int) -> TestClient:
+            return stack.enter_context(logged_in(demo_db, user_id))
+
+        yield factory
+
+
+@pytest.fixture
+def anonymous(demo_db: Session) -> TestClient:
+    """A client with no session."""
+    return make_client(demo_db)

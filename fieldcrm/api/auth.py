@@ -6,8 +6,8 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.auth.tokens import DEFAULT_MAX_AGE_S, issue_token
-from fieldcrm.http.deps import SESSION_COOKIE
+from fieldcrm.auth.tokens import issue_token
+from fieldcrm.http.deps import SESSION_COOKIE, set_session_cookie
 from fieldcrm.services import users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -28,18 +28,6 @@ class Session(BaseModel):
     role: str
     name: str
     language: str
-
-
-def set_session_cookie(response: Response, token: str, *, secure: bool) -> None:
-    """Put the session token in an HTTP-only, same-site cookie."""
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=DEFAULT_MAX_AGE_S,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-    )
 
 
 @router.post("/login", response_model=Session)

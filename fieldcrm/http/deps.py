@@ -5,17 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor
-from fieldcrm.auth.tokens import read_token
+from fieldcrm.auth.tokens import DEFAULT_MAX_AGE_S, read_token
 from fieldcrm.config import Settings
 from fieldcrm.http.errors import NotAuthenticated
 from fieldcrm.services import users
 
 SESSION_COOKIE = "fieldcrm_session"
+
+
+def set_session_cookie(response: Response, token: str, *, secure: bool) -> None:
+    """Put the session token in an HTTP-only, same-site cookie."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=DEFAULT_MAX_AGE_S,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+
+
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/auth/login")
 
 

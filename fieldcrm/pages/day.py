@@ -17,7 +17,8 @@ from fieldcrm.services import planning
 router = APIRouter(include_in_schema=False)
 
 
-def _rep(actor: Actor, rep: int | None) -> int:
+def rep_for(actor: Actor, rep: int | None) -> int:
+    """The rep whose plans are shown: a rep's own; for others the ``rep`` asked for (the service checks)."""
     return rep if rep is not None and actor.role is not Role.REP else actor.id
 
 
@@ -70,7 +71,7 @@ def day_page(
     rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
     """The latest plan of the day, or the button to make one."""
-    rep_id = _rep(actor, rep)
+    rep_id = rep_for(actor, rep)
     day = date or dt.date.today()
     plans = planning.list_plans(session, actor=actor, rep_id=rep_id, day=day, limit=1)
     plan = plans[0] if plans else None
@@ -103,7 +104,7 @@ def plan_my_day(
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> RedirectResponse:
     """Plan (or plan again) the day around its fixed appointments."""
-    rep_id = _rep(actor, rep)
+    rep_id = rep_for(actor, rep)
     planning.plan_day(session, actor=actor, rep_id=rep_id, day=date, settings=settings)
     return RedirectResponse(f"/journee?date={date.isoformat()}&rep={rep_id}", status_code=303)
 

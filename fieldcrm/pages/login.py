@@ -8,9 +8,9 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from fieldcrm.auth.tokens import DEFAULT_MAX_AGE_S, issue_token
+from fieldcrm.auth.tokens import issue_token
 from fieldcrm.errors import FieldcrmError
-from fieldcrm.http.deps import SESSION_COOKIE, SessionDep, SettingsDep
+from fieldcrm.http.deps import SESSION_COOKIE, SessionDep, SettingsDep, set_session_cookie
 from fieldcrm.http.i18n import LANG_COOKIE, LANGUAGES
 from fieldcrm.pages.templating import render
 from fieldcrm.services import users
@@ -57,14 +57,7 @@ def login(
         return render(request, "login.html", context, status_code=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
     token = issue_token(actor.id, secret=settings.secret_key.get_secret_value())
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=DEFAULT_MAX_AGE_S,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-    )
+    set_session_cookie(response, token, secure=settings.secure_cookies)
     return response
 
 

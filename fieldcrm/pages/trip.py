@@ -8,20 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.pages.day import plan_map
+from fieldcrm.pages.day import plan_map, rep_for
 from fieldcrm.pages.templating import render
 from fieldcrm.services import planning
 
 router = APIRouter(include_in_schema=False)
 MAX_DAYS = 7
-
-
-def _rep(actor: Actor, rep: int | None) -> int:
-    return rep if rep is not None and actor.role is not Role.REP else actor.id
 
 
 @router.get("/tournee", response_class=HTMLResponse)
@@ -33,7 +28,7 @@ def trip_page(
     rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
     """The latest trip plan starting on ``start``, with the overnight recommendation and its figures."""
-    rep_id = _rep(actor, rep)
+    rep_id = rep_for(actor, rep)
     first = start or dt.date.today()
     plans = [
         p
@@ -71,7 +66,7 @@ def plan_trip(
     hotel = (
         GeoPoint(hotel_lon, hotel_lat) if hotel_lon is not None and hotel_lat is not None else None
     )
-    rep_id = _rep(actor, rep)
+    rep_id = rep_for(actor, rep)
     planning.plan_trip(
         session,
         actor=actor,

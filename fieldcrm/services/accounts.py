@@ -55,7 +55,7 @@ def list_accounts(
 
 
 def _readable(session: Session, actor: Actor, account_id: int) -> None:
-    owner = store.get_account(session, account_id).fields.get("owner_id")
+    owner = store.account_owner(session, account_id)
     if not policy.can(actor, "account.read", owner_id=owner):
         raise NotFound("account", account_id)  # others' accounts are not even confirmed to exist
 
@@ -114,7 +114,7 @@ def update_account(
     unknown = sorted(set(changes) - set(store.EDITABLE))
     if unknown:
         raise InvalidInput(unknown[0], "not an editable field", allowed=", ".join(store.EDITABLE))
-    owner = store.get_account(session, account_id).fields.get("owner_id")
+    owner = store.account_owner(session, account_id)
     policy.require(actor, "account.edit", owner_id=owner)
     diff = store.update_account(session, account_id, changes, actor_id=author_id(actor))
     session.commit()

@@ -26,6 +26,7 @@ from fieldcrm.geocoding.model import GeocodeResult, Precision
 from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address
 from fieldcrm.geocoding.quality import assess
 from fieldcrm.services import territories
+from fieldcrm.store import accounts as accounts_store
 from fieldcrm.store import geocache as store
 
 SYSTEM = Actor(id=0, role=Role.ADMIN, name="fieldcrm")
@@ -231,7 +232,7 @@ def set_location(
     session: Session, *, actor: Actor, account_id: int, point: GeoPoint, lock: bool = True
 ) -> store.LocatedAccount:
     """Place an account by hand (a pin dragged on the map); locked against re-geocoding."""
-    owner = store.account_owner(session, account_id)
+    owner = accounts_store.account_owner(session, account_id)
     policy.require(actor, "account.locate", owner_id=owner)
     located = store.set_manual_location(
         session,
@@ -247,7 +248,7 @@ def set_location(
 
 def unlock_location(session: Session, *, actor: Actor, account_id: int) -> None:
     """Release a manual pin: the account goes back to "pending" for the next run."""
-    owner = store.account_owner(session, account_id)
+    owner = accounts_store.account_owner(session, account_id)
     policy.require(actor, "account.locate", owner_id=owner)
     store.unlock_location(session, account_id=account_id)
     session.commit()

@@ -16,6 +16,7 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.store import visits as store
+from fieldcrm.store.accounts import account_owner
 from fieldcrm.store.visits import VisitRow
 
 KINDS = ("visit", "call", "email", "meeting")
@@ -51,7 +52,7 @@ def record_visit(
     ):
         problems.append(Problem("at", "in the future", at.isoformat()))
     InvalidInput.collect(problems)
-    owner = store.account_owner(session, account_id)
+    owner = account_owner(session, account_id)
     policy.require(actor, "activity.write", owner_id=owner)
     rep_id = actor.id if actor.role is Role.REP or owner is None else owner
     activity_id, created = store.record(

@@ -190,6 +190,17 @@ def nearby(
     return [AccountRow(**r) for r in rows]
 
 
+def account_owner(session: Session, account_id: int) -> int | None:
+    """Owner of an account (None when unassigned); :class:`NotFound` when there is no such account."""
+    row = session.execute(
+        text("SELECT owner_id FROM accounts WHERE id = :id"), {"id": account_id}
+    ).first()
+    if row is None:
+        raise NotFound("account", account_id)
+    owner: int | None = row[0]
+    return owner
+
+
 def get_account(session: Session, account_id: int) -> AccountDetail:
     """One account with every field; :class:`NotFound` if absent."""
     row = (

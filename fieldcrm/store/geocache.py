@@ -166,17 +166,6 @@ def save_results(session: Session, updates: Sequence[GeocodeUpdate]) -> None:
     )
 
 
-def account_owner(session: Session, account_id: int) -> int | None:
-    """Owner of an account (None when unassigned); NotFound when there is no such account."""
-    row = session.execute(
-        text("SELECT owner_id FROM accounts WHERE id = :id"), {"id": account_id}
-    ).first()
-    if row is None:
-        raise NotFound("account", account_id)
-    owner: int | None = row[0]
-    return owner
-
-
 def set_manual_location(
     session: Session,
     *,

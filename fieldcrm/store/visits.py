@@ -29,16 +29,6 @@ class VisitRow:
     client_key: str | None
 
 
-def account_owner(session: Session, account_id: int) -> int | None:
-    """Owner of an account; :class:`NotFound` if there is no such account."""
-    row = session.execute(
-        text("SELECT owner_id FROM accounts WHERE id = :id"), {"id": account_id}
-    ).first()
-    if row is None:
-        raise NotFound("account", account_id)
-    return row.owner_id
-
-
 def record(
     session: Session,
     *,
