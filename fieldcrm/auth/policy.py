@@ -59,7 +59,7 @@ RULES: dict[str, Rule] = {
     "rules.read": _OFFICE,
     "rules.edit": _MANAGEMENT,
     "alerts.read": _ANYONE,
-    "costs.read": _own_or_team,
+    "costs.read": lambda a, o: a.role is Role.DISPATCHER or _own_or_team(a, o),
     "roads.read": _ANYONE,
     "geocode.run": _OFFICE,
     "import": _OFFICE,

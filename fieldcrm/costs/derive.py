@@ -42,10 +42,11 @@ class RepProfile:
 
 @dataclass(frozen=True)
 class VisitStop:
-    """One checked-in visit: when, where (check-in point or the account's), how long."""
+    """One visit: when, where (check-in point or the account's; None when neither is known:
+    the visit still counts, without travel), how long."""
 
     at: dt.datetime
-    point: GeoPoint
+    point: GeoPoint | None
     account_id: int
     visit_minutes: int
     month_revenue_eur: Decimal = Decimal(0)
@@ -70,14 +71,16 @@ def actual_trips(
     start = rep.home
     for i, day in enumerate(days):
         stops = by_day[day]
-        last = stops[-1].point
+        located = [s.point for s in stops if s.point is not None]
         tomorrow = days[i + 1] if i + 1 < len(days) else None
+        following = [s.point for s in by_day[tomorrow] if s.point] if tomorrow else []
         stay = False
-        if tomorrow == day + dt.timedelta(days=1):
+        if located and following and tomorrow == day + dt.timedelta(days=1):
+            last = located[-1]
             to_home = haversine_m(last, rep.home)
-            to_next = haversine_m(last, by_day[tomorrow][0].point)
+            to_next = haversine_m(last, following[0])
             stay = to_home > overnight_km * 1000 and to_next < to_home
-        end = last if stay else rep.home
+        end = located[-1] if stay else rep.home
         current.append((day, stops, start, end))
         start = end
         if not stay:
@@ -98,11 +101,12 @@ def _actual_trip(
     revenue = Decimal(0)
     visits = 0
     for day, stops, start, end in days:
-        path = [start, *(s.point for s in stops), end]
+        located = [s.point for s in stops if s.point is not None]
+        path = [start, *located, end]
         for leg_s, leg_m in legs(path):
             seconds += leg_s
             metres += leg_m
-        lunches += _away_at_noon(rep, [s.point for s in stops], meal_km)
+        lunches += _away_at_noon(rep, located, meal_km)
         for s in stops:
             visits += 1
             visiting += s.visit_minutes * 60

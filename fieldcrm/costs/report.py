@@ -183,3 +183,46 @@ def _row(key: str, label: str, costs: Sequence[TripCost]) -> ReportRow:
         planned=sum_figures(c for c in costs if c.trip.kind == "planned"),
         actual=sum_figures(c for c in costs if c.trip.kind == "actual"),
     )
+
+
+def period_bounds(
+    *,
+    month: str | None = None,
+    week: str | None = None,
+    year: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> tuple[dt.date, dt.date]:
+    """First and last day of the period asked for: a month ``2026-03``, an ISO week
+    ``2026-W10``, a year, or explicit ``start``/``end``; exactly one of these forms."""
+    given = [name for name, v in (("month", month), ("week", week), ("year", year)) if v]
+    if start or end:
+        given.append("start/end")
+    if len(given) != 1:
+        raise InvalidInput(
+            "period",
+            "give exactly one of month, week, year or start and end",
+            value=", ".join(given) or None,
+        )
+    if month:
+        try:
+            first = dt.datetime.strptime(month, "%Y-%m").date()
+        except ValueError:
+            raise InvalidInput("month", "expected YYYY-MM", value=month) from None
+        following = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+        return first, following - dt.timedelta(days=1)
+    if week:
+        try:
+            first = dt.datetime.strptime(week + "-1", "%G-W%V-%u").date()
+        except ValueError:
+            raise InvalidInput("week", "expected YYYY-Www, e.g. 2026-W10", value=week) from None
+        return first, first + dt.timedelta(days=6)
+    if year:
+        if not 1900 < year < 3000:
+            raise InvalidInput("year", "out of range", value=year)
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if start is None or end is None:
+        raise InvalidInput("end" if start else "start", "both start and end are needed")
+    if end < start:
+        raise InvalidInput("end", "the period ends before it starts", value=end)
+    return start, end

@@ -114,3 +114,10 @@ def test_planned_trip_figures_and_savings() -> None:
     assert t.saved_km == pytest.approx(950.0 + nice_round_trip - 2.0, abs=0.01)
     expected = Decimal("320.50") + Decimal(str(nice_round_trip - 2.0)) * Decimal("0.5")
     assert t.saved_eur == expected.quantize(Decimal("0.01"))
+
+
+def test_a_visit_with_no_known_place_still_counts() -> None:
+    nowhere = VisitStop(dt.datetime(2026, 3, 2, 11, tzinfo=PARIS_TZ), None, 9, 30)
+    (t,) = actual_trips(SOPHIE, [visit(2, 15, NICE, 1), nowhere], legs=straight_legs)
+    assert t.visits == 2 and t.visiting_s == (45 + 30) * 60
+    assert t.km == pytest.approx(km(ANTIBES, NICE, ANTIBES), abs=0.01)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from fieldcrm.costs.report import build_report, group_key
+from fieldcrm.costs.report import build_report, group_key, period_bounds
 from fieldcrm.costs.trips import Rates, Trip, cost_trip
 from fieldcrm.errors import InvalidInput
 
@@ -108,3 +108,38 @@ def test_bad_input_names_the_field() -> None:
     with pytest.raises(InvalidInput) as err:
         group_key(cost_trip(trip(2), rate_per_km=Decimal(1), rates=RATES), "decade")
     assert err.value.field == "group_by"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "bounds"),
+    [
+        ({"month": "2026-03"}, (dt.date(2026, 3, 1), dt.date(2026, 3, 31))),
+        ({"month": "2026-12"}, (dt.date(2026, 12, 1), dt.date(2026, 12, 31))),
+        ({"month": "2028-02"}, (dt.date(2028, 2, 1), dt.date(2028, 2, 29))),
+        ({"week": "2026-W10"}, (dt.date(2026, 3, 2), dt.date(2026, 3, 8))),
+        ({"year": 2026}, (dt.date(2026, 1, 1), dt.date(2026, 12, 31))),
+        (
+            {"start": dt.date(2026, 3, 5), "end": dt.date(2026, 3, 9)},
+            (dt.date(2026, 3, 5), dt.date(2026, 3, 9)),
+        ),
+    ],
+)
+def test_period_bounds(kwargs: dict, bounds: tuple[dt.date, dt.date]) -> None:
+    assert period_bounds(**kwargs) == bounds
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({}, "period"),
+        ({"month": "2026-03", "year": 2026}, "period"),
+        ({"month": "mars"}, "month"),
+        ({"week": "2026-10"}, "week"),
+        ({"start": dt.date(2026, 3, 5)}, "end"),
+        ({"start": dt.date(2026, 3, 5), "end": dt.date(2026, 3, 1)}, "end"),
+    ],
+)
+def test_period_bounds_errors_name_the_field(kwargs: dict, field: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        period_bounds(**kwargs)
+    assert err.value.field == field

@@ -1,0 +1,239 @@
+"""Travel-cost data in PostGIS: reps' vehicles, checked-in visits, stored plans and trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from fieldcrm.costs.derive import RepProfile, VisitStop
+from fieldcrm.costs.trips import Trip
+from fieldcrm.errors import NotFound
+from fieldcrm.geo import GeoPoint
+
+
+@dataclass(frozen=True)
+class RepCosting:
+    """A rep as costing needs it: profile (home, vehicle) and the declared yearly distance."""
+
+    profile: RepProfile
+    annual_km_estimate: int | None
+
+
+def reps(session: Session, rep_ids: Sequence[int] | None = None) -> list[RepCosting]:
+    """Active reps with a home point (all of them, or those of ``rep_ids``), by name."""
+    rows = session.execute(
+        text(
+            """SELECT u.id, u.full_name, ST_X(u.home) AS lon, ST_Y(u.home) AS lat,
+                      coalesce(m.full_name, '') AS team, coalesce(u.fiscal_hp, 5) AS hp,
+                      u.vehicle_kind, u.electric, u.annual_km_estimate
+                 FROM users u LEFT JOIN users m ON m.id = u.manager_id
+                WHERE u.role = 'rep' AND u.home IS NOT NULL
+                  AND (CAST(:all AS boolean) OR u.id IN :ids)
+                ORDER BY u.full_name, u.id"""
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"all": rep_ids is None, "ids": list(rep_ids or [-1])},
+    ).all()
+    return [
+        RepCosting(
+            RepProfile(
+                rep_id=r.id,
+                name=r.full_name,
+                home=GeoPoint(r.lon, r.lat),
+                team=r.team,
+                fiscal_hp=r.hp,
+                vehicle=r.vehicle_kind,
+                electric=r.electric,
+            ),
+            r.annual_km_estimate,
+        )
+        for r in rows
+    ]
+
+
+def visit_stops(session: Session, rep_id: int, start: dt.date, end: dt.date) -> list[VisitStop]:
+    """The rep's visits between ``start`` and ``end`` (local days), at the check-in point or
+    the account's (none for an account not located yet), with the account's revenue of that
+    month."""
+    rows = session.execute(
+        text(
+            """SELECT v.occurred_at AT TIME ZONE 'Europe/Paris' AS local_at, v.account_id,
+                      ST_X(coalesce(v.checkin, a.geom)) AS lon,
+                      ST_Y(coalesce(v.checkin, a.geom)) AS lat,
+                      a.visit_minutes, coalesce(s.revenue, 0) AS revenue
+                 FROM activities v
+                 JOIN accounts a ON a.id = v.account_id
+                 LEFT JOIN monthly_sales s
+                   ON s.account_id = v.account_id
+                  AND s.month = date_trunc('month', v.occurred_at AT TIME ZONE 'Europe/Paris')::date
+                WHERE v.rep_id = :rep AND v.kind = 'visit'
+                  AND (v.occurred_at AT TIME ZONE 'Europe/Paris')::date BETWEEN :start AND :end
+                ORDER BY v.occurred_at, v.id"""
+        ),
+        {"rep": rep_id, "start": start, "end": end},
+    ).all()
+    return [
+        VisitStop(
+            r.local_at,
+            GeoPoint(r.lon, r.lat) if r.lon is not None else None,
+            r.account_id,
+            r.visit_minutes,
+            r.revenue,
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """The latest plan of a rep starting on a day, and its accepted fill-in proposals."""
+
+    plan_id: int
+    result: dict[str, Any]
+    accepted: list[tuple[GeoPoint, float]]
+
+
+def latest_plans(session: Session, rep_id: int, start: dt.date, end: dt.date) -> list[StoredPlan]:
+    """For each day in the period, the rep's most recent plan starting that day."""
+    plans = session.execute(
+        text(
+            """SELECT DISTINCT ON (p.day) p.id, p.result
+                 FROM plans p
+                WHERE p.rep_id = :rep AND p.day BETWEEN :start AND :end
+                  AND p.status <> 'cancelled'
+                ORDER BY p.day, p.created_at DESC, p.id DESC"""
+        ),
+        {"rep": rep_id, "start": start, "end": end},
+    ).all()
+    if not plans:
+        return []
+    accepted: dict[int, list[tuple[GeoPoint, float]]] = {p.id: [] for p in plans}
+    for r in session.execute(
+        text(
+            """SELECT pp.plan_id, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, pp.detour_km
+                 FROM plan_proposals pp JOIN accounts a ON a.id = pp.account_id
+                WHERE pp.plan_id IN :ids AND pp.status = 'accepted' AND a.geom IS NOT NULL
+                ORDER BY pp.id"""
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": list(accepted)},
+    ):
+        accepted[r.plan_id].append((GeoPoint(r.lon, r.lat), float(r.detour_km)))
+    return [StoredPlan(p.id, p.result, accepted[p.id]) for p in plans]
+
+
+_TRIP_COLUMNS = """t.id, t.rep_id, u.full_name, coalesce(m.full_name, '') AS team, t.kind,
+    t.start_day, t.end_day, t.km, t.driving_seconds, t.visiting_seconds, t.visits,
+    t.hotel_nights, t.meals, t.tolls_eur, t.revenue_eur, t.saved_km, t.saved_eur"""
+
+
+def replace_trips(
+    session: Session,
+    rep_id: int,
+    start: dt.date,
+    end: dt.date,
+    trips: Sequence[Trip],
+    plan_ids: dict[dt.date, int] | None = None,
+) -> None:
+    """Replace the rep's derived trips starting in the period; tolls entered by hand survive."""
+    tolls = {
+        (r.kind, r.start_day): r.tolls_eur
+        for r in session.execute(
+            text(
+                """DELETE FROM trips WHERE rep_id = :rep AND start_day BETWEEN :start AND :end
+                   RETURNING kind, start_day, tolls_eur"""
+            ),
+            {"rep": rep_id, "start": start, "end": end},
+        )
+    }
+    if not trips:
+        return
+    session.execute(
+        text(
+            """INSERT INTO trips (rep_id, plan_id, kind, start_day, end_day, km, driving_seconds,
+                                 visiting_seconds, visits, hotel_nights, meals, tolls_eur,
+                                 revenue_eur, saved_km, saved_eur)
+               VALUES (:rep, :plan, :kind, :start, :end, :km, :drive, :visit, :visits, :nights,
+                       :meals, :tolls, :revenue, :saved_km, :saved_eur)"""
+        ),
+        [
+            {
+                "rep": rep_id,
+                "plan": (plan_ids or {}).get(t.start_day) if t.kind == "planned" else None,
+                "kind": t.kind,
+                "start": t.start_day,
+                "end": t.end_day,
+                "km": t.km,
+                "drive": t.driving_s,
+                "visit": t.visiting_s,
+                "visits": t.visits,
+                "nights": t.hotel_nights,
+                "meals": t.meals,
+                "tolls": tolls.get((t.kind, t.start_day), t.tolls_eur),
+                "revenue": t.revenue_eur,
+                "saved_km": t.saved_km,
+                "saved_eur": t.saved_eur,
+            }
+            for t in trips
+        ],
+    )
+
+
+def load_trips(
+    session: Session, rep_ids: Sequence[int], start: dt.date, end: dt.date
+) -> list[Trip]:
+    """Stored trips of ``rep_ids`` starting in the period, by day."""
+    rows = session.execute(
+        text(
+            f"""SELECT {_TRIP_COLUMNS}
+                  FROM trips t JOIN users u ON u.id = t.rep_id
+                  LEFT JOIN users m ON m.id = u.manager_id
+                 WHERE t.rep_id IN :reps AND t.start_day BETWEEN :start AND :end
+                 ORDER BY t.start_day, t.rep_id, t.kind, t.id"""
+        ).bindparams(bindparam("reps", expanding=True)),
+        {"reps": list(rep_ids) or [-1], "start": start, "end": end},
+    ).all()
+    return [
+        Trip(
+            rep_id=r.rep_id,
+            rep_name=r.full_name,
+            kind=r.kind,
+            start_day=r.start_day,
+            end_day=r.end_day,
+            km=r.km,
+            driving_s=r.driving_seconds,
+            visiting_s=r.visiting_seconds,
+            visits=r.visits,
+            hotel_nights=r.hotel_nights,
+            meals=r.meals,
+            tolls_eur=Decimal(r.tolls_eur),
+            revenue_eur=Decimal(r.revenue_eur),
+            saved_km=r.saved_km,
+            saved_eur=Decimal(r.saved_eur),
+            team=r.team,
+            trip_id=r.id,
+        )
+        for r in rows
+    ]
+
+
+def trip_rep(session: Session, trip_id: int) -> int:
+    """The rep a stored trip belongs to."""
+    rep = session.execute(
+        text("SELECT rep_id FROM trips WHERE id = :id"), {"id": trip_id}
+    ).scalar_one_or_none()
+    if rep is None:
+        raise NotFound("trip", trip_id)
+    return int(rep)
+
+
+def set_tolls(session: Session, trip_id: int, tolls_eur: Decimal) -> None:
+    """Record the tolls paid on a trip."""
+    session.execute(
+        text("UPDATE trips SET tolls_eur = :tolls WHERE id = :id"),
+        {"id": trip_id, "tolls": tolls_eur},
+    )
