@@ -10,6 +10,7 @@ from fieldcrm.api import (
     alerts,
     assignment,
     auth,
+    costs,
     gdpr,
     geocoding,
     imports,
@@ -36,4 +37,5 @@ ROUTERS: list[APIRouter] = [
     geocoding.router,
     planning.router,
     roads.router,
+    costs.router,
 ]

@@ -8,6 +8,7 @@ from fieldcrm.cli import db as db_cli
 from fieldcrm.cli import demo as demo_cli
 from fieldcrm.cli import geocode as geocode_cli
 from fieldcrm.cli import plan as plan_cli
+from fieldcrm.cli import report as report_cli
 from fieldcrm.cli import roads as roads_cli
 from fieldcrm.cli import rules as rules_cli
 from fieldcrm.cli import serve as serve_cli
@@ -32,6 +33,7 @@ app.add_typer(users_cli.app, name="users")
 app.add_typer(territories_cli.app, name="territories")
 app.add_typer(plan_cli.app, name="plan")
 app.add_typer(roads_cli.app, name="roads")
+app.add_typer(report_cli.app, name="report")
 
 
 def main() -> None:

@@ -24,15 +24,21 @@ def settings() -> Settings:
 
 
 @contextmanager
-def open_session() -> Iterator[Session]:
-    """A database session on the configured (or embedded) PostGIS; errors exit with code 1."""
-    url = database_url(settings())
+def reported_errors() -> Iterator[None]:
+    """Turn a :class:`FieldcrmError` into a message on stderr and exit code 1."""
     try:
-        with session_scope(make_engine(url)) as session:
-            yield session
+        yield
     except FieldcrmError as exc:
         err_console.print(f"[red]Erreur :[/red] {exc}")
         raise typer.Exit(1) from exc
+
+
+@contextmanager
+def open_session() -> Iterator[Session]:
+    """A database session on the configured (or embedded) PostGIS; errors exit with code 1."""
+    url = database_url(settings())
+    with reported_errors(), session_scope(make_engine(url)) as session:
+        yield session
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from fieldcrm.costs.scale import CENT
 from fieldcrm.costs.trips import TripCost
@@ -226,3 +227,72 @@ def period_bounds(
     if end < start:
         raise InvalidInput("end", "the period ends before it starts", value=end)
     return start, end
+
+
+def figures_dict(f: Figures) -> dict[str, Any]:
+    """Plain JSON-ready figures (euros as numbers to the cent, ratios included)."""
+
+    def num(v: Decimal | None) -> float | None:
+        return None if v is None else float(v)
+
+    return {
+        "trips": f.trips,
+        "days": f.days,
+        "km": round(f.km, 1),
+        "driving_hours": round(f.driving_s / 3600, 2),
+        "visiting_hours": round(f.visiting_s / 3600, 2),
+        "visits": f.visits,
+        "hotel_nights": f.hotel_nights,
+        "meals": f.meals,
+        "mileage_eur": num(f.mileage_eur),
+        "hotel_eur": num(f.hotel_eur),
+        "meals_eur": num(f.meals_eur),
+        "tolls_eur": num(f.tolls_eur),
+        "total_eur": num(f.total_eur),
+        "cost_per_visit_eur": num(f.cost_per_visit_eur),
+        "revenue_eur": num(f.revenue_eur),
+        "revenue_per_km_eur": num(f.revenue_per_km_eur),
+        "driving_share": f.driving_share,
+        "saved_km": round(f.saved_km, 1),
+        "saved_eur": num(f.saved_eur),
+    }
+
+
+def report_dict(report: TravelReport) -> dict[str, Any]:
+    """The report as JSON: period, rows and total (planned and actual), and its trips."""
+
+    def row(r: ReportRow) -> dict[str, Any]:
+        return {
+            "key": r.key,
+            "label": r.label,
+            "planned": figures_dict(r.planned),
+            "actual": figures_dict(r.actual),
+        }
+
+    return {
+        "title": report.title,
+        "start": report.start.isoformat(),
+        "end": report.end.isoformat(),
+        "group_by": report.group_by,
+        "scale_year": report.scale_year,
+        "rows": [row(r) for r in report.rows],
+        "total": row(report.total),
+        "trips": [
+            {
+                "id": c.trip.trip_id,
+                "rep_id": c.trip.rep_id,
+                "rep": c.trip.rep_name,
+                "kind": c.trip.kind,
+                "start_day": c.trip.start_day.isoformat(),
+                "end_day": c.trip.end_day.isoformat(),
+                "km": round(c.trip.km, 1),
+                "visits": c.trip.visits,
+                "hotel_nights": c.trip.hotel_nights,
+                "rate_per_km_eur": float(c.rate_per_km),
+                "mileage_eur": float(c.mileage_eur),
+                "tolls_eur": float(c.trip.tolls_eur),
+                "total_eur": float(c.total_eur),
+            }
+            for c in report.trips
+        ],
+    }

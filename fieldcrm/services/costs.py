@@ -198,3 +198,34 @@ def set_tolls(session: Session, *, actor: Actor, trip_id: int, tolls_eur: Decima
     policy.require(actor, "costs.read", owner_id=store.trip_rep(session, trip_id))
     store.set_tolls(session, trip_id, tolls_eur)
     session.commit()
+
+
+def find_rep(session: Session, key: str) -> int:
+    """The id of the rep ``key`` names: an id, an email or a full name (case-insensitive)."""
+    wanted = key.strip().casefold()
+    for rep in store.reps(session):
+        p = rep.profile
+        if wanted in (str(p.rep_id), p.name.casefold()) or wanted == (rep.email or "").casefold():
+            return p.rep_id
+    raise InvalidInput("rep", "no rep with this id, email or name", value=key)
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+def export_report(report: TravelReport, fmt: str, *, lang: str = "fr") -> tuple[bytes, str, str]:
+    """(content, media type, file name) of ``report`` exported as csv, xlsx or pdf."""
+    from fieldcrm.costs import export
+
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(
+            "format", "unknown export format", value=fmt, allowed=", ".join(EXPORT_FORMATS)
+        )
+    writers = {"csv": export.to_csv, "xlsx": export.to_xlsx, "pdf": export.to_pdf}
+    media, ext = EXPORT_FORMATS[fmt]
+    name = f"frais-{report.start.isoformat()}-{report.end.isoformat()}.{ext}"
+    return writers[fmt](report, lang=lang), media, name

@@ -23,6 +23,7 @@ class RepCosting:
 
     profile: RepProfile
     annual_km_estimate: int | None
+    email: str | None = None
 
 
 def reps(session: Session, rep_ids: Sequence[int] | None = None) -> list[RepCosting]:
@@ -31,7 +32,7 @@ def reps(session: Session, rep_ids: Sequence[int] | None = None) -> list[RepCost
         text(
             """SELECT u.id, u.full_name, ST_X(u.home) AS lon, ST_Y(u.home) AS lat,
                       coalesce(m.full_name, '') AS team, coalesce(u.fiscal_hp, 5) AS hp,
-                      u.vehicle_kind, u.electric, u.annual_km_estimate
+                      u.vehicle_kind, u.electric, u.annual_km_estimate, u.email
                  FROM users u LEFT JOIN users m ON m.id = u.manager_id
                 WHERE u.role = 'rep' AND u.home IS NOT NULL
                   AND (CAST(:all AS boolean) OR u.id IN :ids)
@@ -51,6 +52,7 @@ def reps(session: Session, rep_ids: Sequence[int] | None = None) -> list[RepCost
                 electric=r.electric,
             ),
             r.annual_km_estimate,
+            r.email,
         )
         for r in rows
     ]
@@ -139,48 +141,71 @@ def replace_trips(
     trips: Sequence[Trip],
     plan_ids: dict[dt.date, int] | None = None,
 ) -> None:
-    """Replace the rep's derived trips starting in the period; tolls entered by hand survive."""
-    tolls = {
-        (r.kind, r.start_day): r.tolls_eur
+    """Make the rep's stored trips starting in the period equal ``trips``.
+
+    A trip keeps its id (and the tolls entered by hand) while its kind and first day stay the
+    same; trips that no longer happen are deleted, new ones inserted.
+    """
+    existing = {
+        (r.kind, r.start_day): r.id
         for r in session.execute(
             text(
-                """DELETE FROM trips WHERE rep_id = :rep AND start_day BETWEEN :start AND :end
-                   RETURNING kind, start_day, tolls_eur"""
+                """SELECT id, kind, start_day FROM trips
+                    WHERE rep_id = :rep AND start_day BETWEEN :start AND :end"""
             ),
             {"rep": rep_id, "start": start, "end": end},
         )
     }
-    if not trips:
-        return
-    session.execute(
-        text(
-            """INSERT INTO trips (rep_id, plan_id, kind, start_day, end_day, km, driving_seconds,
-                                 visiting_seconds, visits, hotel_nights, meals, tolls_eur,
-                                 revenue_eur, saved_km, saved_eur)
-               VALUES (:rep, :plan, :kind, :start, :end, :km, :drive, :visit, :visits, :nights,
-                       :meals, :tolls, :revenue, :saved_km, :saved_eur)"""
-        ),
-        [
-            {
-                "rep": rep_id,
-                "plan": (plan_ids or {}).get(t.start_day) if t.kind == "planned" else None,
-                "kind": t.kind,
-                "start": t.start_day,
-                "end": t.end_day,
-                "km": t.km,
-                "drive": t.driving_s,
-                "visit": t.visiting_s,
-                "visits": t.visits,
-                "nights": t.hotel_nights,
-                "meals": t.meals,
-                "tolls": tolls.get((t.kind, t.start_day), t.tolls_eur),
-                "revenue": t.revenue_eur,
-                "saved_km": t.saved_km,
-                "saved_eur": t.saved_eur,
-            }
-            for t in trips
-        ],
-    )
+    rows = [
+        {
+            "id": existing.pop((t.kind, t.start_day), None),
+            "rep": rep_id,
+            "plan": (plan_ids or {}).get(t.start_day) if t.kind == "planned" else None,
+            "kind": t.kind,
+            "start": t.start_day,
+            "end": t.end_day,
+            "km": t.km,
+            "drive": t.driving_s,
+            "visit": t.visiting_s,
+            "visits": t.visits,
+            "nights": t.hotel_nights,
+            "meals": t.meals,
+            "tolls": t.tolls_eur,
+            "revenue": t.revenue_eur,
+            "saved_km": t.saved_km,
+            "saved_eur": t.saved_eur,
+        }
+        for t in trips
+    ]
+    if existing:
+        session.execute(
+            text("DELETE FROM trips WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": list(existing.values())},
+        )
+    updates = [r for r in rows if r["id"] is not None]
+    inserts = [r for r in rows if r["id"] is None]
+    if updates:
+        session.execute(
+            text(
+                """UPDATE trips SET plan_id = :plan, end_day = :end, km = :km,
+                          driving_seconds = :drive, visiting_seconds = :visit, visits = :visits,
+                          hotel_nights = :nights, meals = :meals, revenue_eur = :revenue,
+                          saved_km = :saved_km, saved_eur = :saved_eur
+                    WHERE id = :id"""
+            ),
+            updates,
+        )
+    if inserts:
+        session.execute(
+            text(
+                """INSERT INTO trips (rep_id, plan_id, kind, start_day, end_day, km,
+                                     driving_seconds, visiting_seconds, visits, hotel_nights,
+                                     meals, tolls_eur, revenue_eur, saved_km, saved_eur)
+                   VALUES (:rep, :plan, :kind, :start, :end, :km, :drive, :visit, :visits,
+                           :nights, :meals, :tolls, :revenue, :saved_km, :saved_eur)"""
+            ),
+            inserts,
+        )
 
 
 def load_trips(

@@ -1,0 +1,89 @@
+"""Travel-cost reports as JSON or files (CSV, XLSX, PDF), and tolls entered per trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, Field
+
+from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.costs.report import TravelReport, period_bounds, report_dict
+from fieldcrm.services import costs
+
+router = APIRouter(prefix="/costs", tags=["costs"])
+
+GroupBy = Literal["rep", "team", "week", "month", "year"]
+
+
+class Period(BaseModel):
+    """The period and scope of a report (one of month, week, year or start + end)."""
+
+    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", examples=["2026-03"])
+    week: str | None = Field(None, pattern=r"^\d{4}-W\d{2}$", examples=["2026-W10"])
+    year: int | None = Field(None, ge=1901, le=2999)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    rep: int | None = Field(None, ge=1, le=2**31 - 1)
+    group_by: GroupBy = "rep"
+
+
+def _report(
+    session: SessionDep, actor: CurrentUser, settings: SettingsDep, q: Period
+) -> TravelReport:
+    first, last = period_bounds(month=q.month, week=q.week, year=q.year, start=q.start, end=q.end)
+    return costs.travel_report(
+        session,
+        actor=actor,
+        settings=settings,
+        start=first,
+        end=last,
+        rep_id=q.rep,
+        group_by=q.group_by,
+    )
+
+
+@router.get("/report")
+def report(
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    q: Annotated[Period, Query()],
+) -> dict[str, Any]:
+    """Kilometres, times, costs at the mileage scale, hotel nights, per group, planned and actual."""
+    return report_dict(_report(session, actor, settings, q))
+
+
+@router.get("/report.{fmt}", response_class=Response)
+def report_file(
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    q: Annotated[Period, Query()],
+    fmt: Literal["csv", "xlsx", "pdf"] = Path(),
+    lang: Literal["fr", "en"] = "fr",
+) -> Response:
+    """The same report as a CSV, XLSX or PDF download."""
+    content, media, name = costs.export_report(_report(session, actor, settings, q), fmt, lang=lang)
+    return Response(
+        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+class Tolls(BaseModel):
+    """Tolls paid on a trip, in euros."""
+
+    tolls_eur: Decimal = Field(ge=0, le=100_000, max_digits=10, decimal_places=2)
+
+
+@router.put("/trips/{trip_id}/tolls", status_code=204)
+def set_tolls(
+    session: SessionDep,
+    actor: CurrentUser,
+    body: Tolls,
+    trip_id: int = Path(ge=1, le=2**63 - 1),
+) -> None:
+    """Record the tolls of a trip (its rep, their manager or an admin)."""
+    costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=body.tolls_eur)
