@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from fieldcrm.pages import (
     accounts,
     alerts,
+    costs,
     day,
     dispatch,
     gdpr,
@@ -29,6 +30,7 @@ ROUTERS: list[APIRouter] = [
     dispatch.router,
     rules.router,
     alerts.router,
+    costs.router,
     gdpr.router,
     imports.router,
     geocoding.router,

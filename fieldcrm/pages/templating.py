@@ -31,7 +31,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/affectations", "Affectations", frozenset({Role.DISPATCHER, Role.MANAGER, Role.ADMIN})),
     ("/regles", "Règles", frozenset({Role.MANAGER, Role.ADMIN})),
     ("/alertes", "Alertes", frozenset(Role)),
-    ("/frais", "Frais", frozenset({Role.REP, Role.MANAGER, Role.ADMIN})),
+    ("/frais", "Frais", frozenset(Role)),
     ("/geocodage", "Géocodage", frozenset({Role.MANAGER, Role.DISPATCHER, Role.ADMIN})),
     ("/import", "Import", frozenset({Role.MANAGER, Role.DISPATCHER, Role.ADMIN})),
     ("/rgpd", "RGPD", frozenset({Role.ADMIN})),

@@ -1,0 +1,120 @@
+"""Everyone's "Frais": travel costs of a period, planned beside actual, chart and downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from fieldcrm.auth.roles import Role
+from fieldcrm.costs.report import TravelReport, period_bounds
+from fieldcrm.errors import InvalidInput
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.i18n import request_language
+from fieldcrm.pages.templating import render
+from fieldcrm.services import costs
+
+router = APIRouter(include_in_schema=False)
+
+GroupBy = Literal["rep", "team", "week", "month", "year"]
+MONTH = Query(None, pattern=r"^\d{4}-\d{2}$")
+REP = Query(None, ge=1, le=2**31 - 1)
+
+
+def _month_or_current(month: str | None) -> str:
+    return month or dt.date.today().strftime("%Y-%m")
+
+
+def _report(
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    month: str,
+    group_by: str,
+    rep: int | None,
+) -> TravelReport:
+    first, last = period_bounds(month=month)
+    return costs.travel_report(
+        session,
+        actor=actor,
+        settings=settings,
+        start=first,
+        end=last,
+        rep_id=rep,
+        group_by=group_by,
+    )
+
+
+def _shift(month: str, months: int) -> str:
+    first = dt.date.fromisoformat(month + "-01")
+    index = first.year * 12 + first.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@router.get("/frais", response_class=HTMLResponse)
+def page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    month: str | None = MONTH,
+    group_by: GroupBy = "rep",
+    rep: int | None = REP,
+) -> HTMLResponse:
+    """The month's report: table, chart, trips with their tolls, downloads."""
+    month = _month_or_current(month)
+    report = _report(session, actor, settings, month, group_by, rep)
+    params = {"month": month, "group_by": group_by} | ({"rep": rep} if rep else {})
+    reps = [] if actor.role is Role.REP else [r.profile for r in costs.visible_reps(session, actor)]
+    context = {
+        "report": report,
+        "month": month,
+        "group_by": group_by,
+        "rep": rep,
+        "reps": reps,
+        "query": urlencode(params),
+        "previous": _shift(month, -1),
+        "next": _shift(month, 1),
+    }
+    return render(request, "costs.html", context, actor=actor)
+
+
+@router.get("/frais/graphique.png")
+def chart(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    month: str | None = MONTH,
+    group_by: GroupBy = "rep",
+    rep: int | None = REP,
+) -> Response:
+    """The report's chart: costs per group, driving against visiting time."""
+    from fieldcrm.costs.chart import cost_chart_png
+
+    report = _report(session, actor, settings, _month_or_current(month), group_by, rep)
+    lang = request_language(request, preferred=actor.language, default=settings.default_language)
+    png = cost_chart_png(report, lang=lang)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
+@router.post("/frais/trajets/{trip_id}/peages")
+def tolls(
+    session: SessionDep,
+    actor: CurrentUser,
+    trip_id: int,
+    tolls_eur: str = Form(...),
+    back: str = Form("/frais"),
+) -> RedirectResponse:
+    """Record the tolls of a trip, then back to the report."""
+    try:
+        amount = Decimal(tolls_eur.replace(",", ".").replace("€", "").strip() or "0")
+    except InvalidOperation:
+        raise InvalidInput("tolls_eur", "not an amount in euros", value=tolls_eur) from None
+    costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=amount)
+    target = back if back.startswith("/frais") else "/frais"
+    return RedirectResponse(target, status_code=303)
