@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.costs.report import TravelReport, period_bounds, report_dict
+from fieldcrm.costs.report import TravelReport, report_dict
 from fieldcrm.services import costs
 
 router = APIRouter(prefix="/costs", tags=["costs"])
@@ -33,13 +33,15 @@ class Period(BaseModel):
 def _report(
     session: SessionDep, actor: CurrentUser, settings: SettingsDep, q: Period
 ) -> TravelReport:
-    first, last = period_bounds(month=q.month, week=q.week, year=q.year, start=q.start, end=q.end)
-    return costs.travel_report(
+    return costs.period_report(
         session,
         actor=actor,
         settings=settings,
-        start=first,
-        end=last,
+        month=q.month,
+        week=q.week,
+        year=q.year,
+        start=q.start,
+        end=q.end,
         rep_id=q.rep,
         group_by=q.group_by,
     )

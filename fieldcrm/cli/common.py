@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,7 +11,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.errors import FieldcrmError
+from fieldcrm.errors import FieldcrmError, InvalidInput
 from fieldcrm.store.db import make_engine, session_scope
 from fieldcrm.store.embedded import database_url
 
@@ -45,3 +46,19 @@ def fail(message: str, code: int = 1) -> None:
     """Print ``message`` on stderr and exit with ``code``."""
     err_console.print(f"[red]{message}[/red]")
     raise typer.Exit(code)
+
+
+def print_problems(exc: InvalidInput) -> None:
+    """Print every problem of an invalid input, one per line, on stderr."""
+    err_console.print(f"[red]{len(exc.problems)} problème(s) :[/red]")
+    for problem in exc.problems:
+        err_console.print(f"  {problem}")
+
+
+def parse_date(value: str, option: str) -> dt.date:
+    """An ISO date given on the command line; anything else exits with code 2 naming the option."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        err_console.print(f"[red]{option} : date invalide {value!r} (attendu AAAA-MM-JJ)[/red]")
+        raise typer.Exit(2) from exc

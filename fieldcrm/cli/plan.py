@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from fieldcrm.auth.roles import SYSTEM
-from fieldcrm.cli.common import console, err_console, open_session
+from fieldcrm.cli.common import console, err_console, open_session, parse_date, print_problems
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import planning as svc
@@ -23,20 +23,6 @@ app = typer.Typer(
 
 
 KINDS = {"appointment": "rendez-vous", "candidate": "proposition"}
-
-
-def _date(value: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        err_console.print(f"[red]{field} : date invalide {value!r} (attendu AAAA-MM-JJ)[/red]")
-        raise typer.Exit(2) from exc
-
-
-def _problems(exc: InvalidInput) -> None:
-    err_console.print(f"[red]{len(exc.problems)} problème(s) :[/red]")
-    for problem in exc.problems:
-        err_console.print(f"  {problem}")
 
 
 def _hm(value: Any) -> str:
@@ -107,14 +93,14 @@ def day(
     as_json: bool = typer.Option(False, "--json", help="Sortie JSON"),
 ) -> None:
     """Plan a rep's day around the fixed appointments and store it."""
-    when = _date(date, "date")
+    when = parse_date(date, "--date")
     with open_session() as session:
         try:
             plan = svc.plan_day(
                 session, actor=SYSTEM, rep_id=rep, day=when, time_limit_s=time_limit
             )
         except InvalidInput as exc:
-            _problems(exc)
+            print_problems(exc)
             raise typer.Exit(1) from exc
         doc = svc.plan_json(plan)
     if as_json:
@@ -133,7 +119,7 @@ def trip(
     as_json: bool = typer.Option(False, "--json", help="Sortie JSON"),
 ) -> None:
     """Plan a trip of several days with the overnight decision, and store it."""
-    first, last = _date(start, "from"), _date(end, "to")
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
     place = None
     if hotel:
         try:
@@ -154,7 +140,7 @@ def trip(
                 time_limit_s=time_limit,
             )
         except InvalidInput as exc:
-            _problems(exc)
+            print_problems(exc)
             raise typer.Exit(1) from exc
         doc = svc.plan_json(plan)
     if as_json:
@@ -183,7 +169,7 @@ def list_(
     date: str | None = typer.Option(None, "--date", help="Jour couvert (AAAA-MM-JJ)"),
 ) -> None:
     """List the rep's latest stored plans."""
-    day = _date(date, "date") if date else None
+    day = parse_date(date, "--date") if date else None
     with open_session() as session:
         rows = svc.list_plans(session, actor=SYSTEM, rep_id=rep, day=day)
     table = Table("id", "type", "jour", "fin", "propositions", "créé le")

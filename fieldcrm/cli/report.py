@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import typer
 from rich.table import Table
 
 from fieldcrm.auth.roles import SYSTEM
-from fieldcrm.cli.common import console, fail, open_session, settings
+from fieldcrm.cli.common import console, fail, open_session, parse_date, settings
 from fieldcrm.costs.report import GROUPINGS, Figures, TravelReport, period_bounds
 from fieldcrm.errors import InvalidInput
 from fieldcrm.services import costs as svc
@@ -26,16 +25,6 @@ def _eur(value: Decimal | None) -> str:
 
 def _hours(seconds: int) -> str:
     return f"{seconds / 3600:.1f} h"
-
-
-def _date(value: str | None, field: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(f"{field} : date invalide {value!r} (attendu AAAA-MM-JJ)", 2)
-        return None
 
 
 def _print(report: TravelReport) -> None:
@@ -97,7 +86,11 @@ def travel(
         fail(f"--format : {fmt!r} inconnu (valeurs : {', '.join(FORMATS)})", 2)
     try:
         first, last = period_bounds(
-            month=month, week=week, year=year, start=_date(start, "--from"), end=_date(end, "--to")
+            month=month,
+            week=week,
+            year=year,
+            start=parse_date(start, "--from") if start else None,
+            end=parse_date(end, "--to") if end else None,
         )
     except InvalidInput as exc:
         fail(f"Période : {exc}", 2)

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from fieldcrm.cli.common import console, err_console, open_session, settings
+from fieldcrm.cli.common import console, err_console, open_session, print_problems, settings
 from fieldcrm.errors import InvalidInput
 from fieldcrm.services import notifications, scoring
 
@@ -28,19 +28,13 @@ def _read(path: Path) -> str:
         raise typer.Exit(2) from exc
 
 
-def _problems(exc: InvalidInput) -> None:
-    err_console.print(f"[red]{len(exc.problems)} problème(s) :[/red]")
-    for problem in exc.problems:
-        err_console.print(f"  {problem}")
-
-
 @app.command("validate")
 def validate(file: Path = typer.Argument(..., help="Fichier YAML ou JSON de règles")) -> None:
     """Check a rules file; every problem is printed with its path (rules[1].when…)."""
     try:
         rules = scoring.validate_document(_read(file))
     except InvalidInput as exc:
-        _problems(exc)
+        print_problems(exc)
         raise typer.Exit(1) from exc
     console.print(f"{len(rules)} règle(s) valide(s) : " + ", ".join(r.key for r in rules))
 
@@ -53,7 +47,7 @@ def import_(file: Path = typer.Argument(..., help="Fichier YAML ou JSON de règl
         try:
             saved = scoring.import_rules(session, text)
         except InvalidInput as exc:
-            _problems(exc)
+            print_problems(exc)
             raise typer.Exit(1) from exc
     console.print(f"{len(saved)} règle(s) importée(s) : " + ", ".join(r.key for r in saved))
 

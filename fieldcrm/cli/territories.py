@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from fieldcrm.cli.common import console, err_console, open_session
+from fieldcrm.cli.common import console, err_console, open_session, parse_date, print_problems
 from fieldcrm.errors import InvalidInput
 from fieldcrm.services import assignment
 from fieldcrm.services import territories as svc
@@ -19,12 +18,6 @@ app = typer.Typer(
     help="Territoires : importer, exporter, affecter les comptes, équilibrer.",
     no_args_is_help=True,
 )
-
-
-def _problems(exc: InvalidInput) -> None:
-    err_console.print(f"[red]{len(exc.problems)} problème(s) :[/red]")
-    for problem in exc.problems:
-        err_console.print(f"  {problem}")
 
 
 def _euros(value: float) -> str:
@@ -61,7 +54,7 @@ def import_(file: Path = typer.Argument(..., help="Fichier GeoJSON (FeatureColle
         try:
             result = svc.import_geojson(session, document, actor=SYSTEM)
         except InvalidInput as exc:
-            _problems(exc)
+            print_problems(exc)
             raise typer.Exit(1) from exc
     console.print(f"{len(result.created)} territoire(s) créé(s), {len(result.updated)} mis à jour.")
     for name, repairs in result.repairs.items():
@@ -106,7 +99,7 @@ def build(
                 actor=SYSTEM,
             )
         except InvalidInput as exc:
-            _problems(exc)
+            print_problems(exc)
             raise typer.Exit(1) from exc
     console.print(f"Territoire {new_id} « {name} » créé.")
 
@@ -142,8 +135,9 @@ def balance(
     as_of: str | None = typer.Option(None, "--as-of", help="Date de référence AAAA-MM-JJ"),
 ) -> None:
     """Metrics per territory: accounts, potential, revenue, workload, distance from home."""
+    when = parse_date(as_of, "--as-of") if as_of else None
     with open_session() as session:
-        report = svc.balance_report(session, as_of=_date(as_of), actor=SYSTEM)
+        report = svc.balance_report(session, as_of=when, actor=SYSTEM)
     table = Table(
         "territoire",
         "comptes",
@@ -183,17 +177,22 @@ def rebalance(
     ),
 ) -> None:
     """Propose whole-commune moves between adjacent territories; ``--apply`` redraws them."""
+    when = parse_date(as_of, "--as-of") if as_of else None
     with open_session() as session:
         try:
             proposal = svc.rebalance_proposal(
-                session, metric=metric, max_moves=max_moves, as_of=_date(as_of), actor=SYSTEM
+                session,
+                metric=metric,
+                max_moves=max_moves,
+                as_of=when,
+                actor=SYSTEM,
             )
             applied = (
                 svc.apply_rebalance(
                     session,
                     metric=metric,
                     max_moves=max_moves,
-                    as_of=_date(as_of),
+                    as_of=when,
                     codes=commune or None,
                     actor=SYSTEM,
                 )
@@ -201,7 +200,7 @@ def rebalance(
                 else None
             )
         except InvalidInput as exc:
-            _problems(exc)
+            print_problems(exc)
             raise typer.Exit(1) from exc
     table = Table("commune", "code", "de", "vers", metric)
     for m in proposal.moves:
@@ -282,13 +281,3 @@ def unlock(accounts: list[int] = typer.Argument(..., help="Ids des comptes")) ->
     with open_session() as session:
         changed = assignment.set_lock(session, accounts, locked=False, actor=SYSTEM)
     console.print(f"{changed} compte(s) déverrouillé(s).")
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        err_console.print(f"[red]Date invalide : {value!r} (attendu AAAA-MM-JJ)[/red]")
-        raise typer.Exit(2) from exc

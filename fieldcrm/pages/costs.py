@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.auth.roles import Role
-from fieldcrm.costs.report import TravelReport, period_bounds
+from fieldcrm.costs.report import TravelReport
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.http.i18n import request_language
@@ -37,15 +37,8 @@ def _report(
     group_by: str,
     rep: int | None,
 ) -> TravelReport:
-    first, last = period_bounds(month=month)
-    return costs.travel_report(
-        session,
-        actor=actor,
-        settings=settings,
-        start=first,
-        end=last,
-        rep_id=rep,
-        group_by=group_by,
+    return costs.period_report(
+        session, actor=actor, settings=settings, month=month, rep_id=rep, group_by=group_by
     )
 
 

@@ -20,7 +20,7 @@ from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
 from fieldcrm.costs import derive
-from fieldcrm.costs.report import TravelReport, build_report
+from fieldcrm.costs.report import TravelReport, build_report, period_bounds
 from fieldcrm.costs.scale import MileageScale, load_scale, rate_per_km
 from fieldcrm.costs.trips import Rates, Trip, TripCost, cost_trip
 from fieldcrm.errors import InvalidInput
@@ -188,6 +188,32 @@ def travel_report(
         end=end,
         group_by=group_by,
         scale_year=scale.year,
+    )
+
+
+def period_report(
+    session: Session,
+    *,
+    actor: Actor,
+    settings: Settings,
+    month: str | None = None,
+    week: str | None = None,
+    year: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    rep_id: int | None = None,
+    group_by: str = "rep",
+) -> TravelReport:
+    """:func:`travel_report` of a period given as a month, an ISO week, a year or two dates."""
+    first, last = period_bounds(month=month, week=week, year=year, start=start, end=end)
+    return travel_report(
+        session,
+        actor=actor,
+        settings=settings,
+        start=first,
+        end=last,
+        rep_id=rep_id,
+        group_by=group_by,
     )
 
 
