@@ -17,12 +17,14 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import gevent
 import httpx
 
 # locust patches the standard library with gevent: import it first.
 import locust
+import psutil
 import psycopg
 from locust import HttpUser, between, task
 from locust.env import Environment
@@ -36,6 +38,8 @@ PASSWORD = "demo1234"
 REPS = ["camille.martin", "julien.bernard", "sophie.durand"]
 EMAIL = "{}@cafes-riviera.fr"
 PATHS: dict[str, list[str]] = {}
+# the phone's position for the nearby page (Monaco, where most demo accounts are)
+QUERY = {"/autour": "?lon=7.4246&lat=43.7384&rayon=2000"}
 
 
 def prepare() -> str:
@@ -61,11 +65,37 @@ def prepare() -> str:
     return url
 
 
+def server_memory_mb(server: subprocess.Popen[bytes]) -> list[tuple[int, float, float]]:
+    """(pid, peak RSS = VmHWM, current RSS = VmRSS) in MB of the server and its children."""
+    rows = []
+    for proc in [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]:
+        try:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        rows.append(
+            (
+                proc.pid,
+                int(fields["VmHWM"].split()[0]) / 1024,
+                int(fields["VmRSS"].split()[0]) / 1024,
+            )
+        )
+    return rows
+
+
 def mounted_paths(base: str) -> set[str]:
     """GET paths the running app serves (pages that do not exist yet are left out)."""
     spec = httpx.get(f"{base}/api/openapi.json", timeout=30).json()
     api = {p for p, ops in spec["paths"].items() if "get" in ops}
     return api
+
+
+def fetch(client: object, path: str, name: str) -> None:
+    """GET ``path``; a bounce to the login page counts as a failure (lost session)."""
+    with client.get(path, name=name, catch_response=True) as response:  # type: ignore[attr-defined]
+        if response.url and "/login" in response.url:
+            response.failure("redirected to /login")
 
 
 class Rep(HttpUser):
@@ -82,7 +112,7 @@ class Rep(HttpUser):
 
     @task(3)
     def home(self) -> None:
-        self.client.get("/", name="page /")
+        fetch(self.client, "/", "page /")
 
     @task(3)
     def me(self) -> None:
@@ -91,8 +121,10 @@ class Rep(HttpUser):
     @task(3)
     def rep_paths(self) -> None:
         for path in PATHS["rep"]:
-            self.client.get(
-                path, name=f"page {path}" if not path.startswith("/api") else f"api {path}"
+            fetch(
+                self.client,
+                path + QUERY.get(path, ""),
+                f"page {path}" if not path.startswith("/api") else f"api {path}",
             )
 
     @task(2)
@@ -115,8 +147,8 @@ class Office(HttpUser):
     @task
     def office_paths(self) -> None:
         for path in PATHS["office"]:
-            self.client.get(
-                path, name=f"page {path}" if not path.startswith("/api") else f"api {path}"
+            fetch(
+                self.client, path, f"page {path}" if not path.startswith("/api") else f"api {path}"
             )
 
     @task
@@ -174,27 +206,66 @@ def main() -> None:
         print(f"endpoints: rep {PATHS['rep']}, office {PATHS['office']}", flush=True)
         environment = Environment(user_classes=[Rep, Office], host=base)
         runner = environment.create_local_runner()
+        before = {pid: rss for pid, _, rss in server_memory_mb(server)}
         runner.start(args.users, spawn_rate=args.users)
-        gevent.sleep(5)
-        environment.stats.reset_all()  # measure the steady state, not the logins
+        # measure the steady state, not the logins: every user logs in first (argon2 hashes,
+        # ~0.15 s of CPU and 64 MiB each), which takes several seconds for 50 users on 2 cores
+        started = time.perf_counter()
+        # (fetch the entry each time: the runner may clear the stats once spawning starts)
+        while (
+            environment.stats.get("/login", "POST").num_requests < args.users
+            and time.perf_counter() - started < 180
+        ):
+            gevent.sleep(0.5)
+        logins = environment.stats.get("/login", "POST")
+        print(
+            f"{logins.num_requests} logins in {time.perf_counter() - started:.1f} s "
+            f"(median {logins.get_response_time_percentile(0.5):.0f} ms, "
+            f"max {logins.max_response_time:.0f} ms, failures {logins.num_failures})",
+            flush=True,
+        )
+        login_memory = server_memory_mb(server)
+        gevent.sleep(2)
+        environment.stats.reset_all()
         gevent.sleep(args.seconds)
         runner.quit()
         stats = environment.stats
         print(f"\n{args.users} users, {args.seconds} s, uvicorn 2 workers\n")
-        print("| endpoint | requests | failures | median ms | p95 ms | p99 ms |")
-        print("|---|---:|---:|---:|---:|---:|")
+        memory = server_memory_mb(server)
+        print("| endpoint | requests | req/s | failures | median ms | p95 ms | p99 ms |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for entry in sorted(
             (e for e in stats.entries.values() if e.num_requests), key=lambda e: e.name
         ):
             print(
-                f"| {entry.name} | {entry.num_requests} | {entry.num_failures} | "
+                f"| {entry.name} | {entry.num_requests} | {entry.num_requests / args.seconds:.1f} | "
+                f"{entry.num_failures} | "
                 f"{entry.get_response_time_percentile(0.5):.0f} | {entry.get_response_time_percentile(0.95):.0f} | "
                 f"{entry.get_response_time_percentile(0.99):.0f} |"
             )
         total = stats.total
         print(
-            f"| all | {total.num_requests} | {total.num_failures} | {total.get_response_time_percentile(0.5):.0f} | "
+            f"| all | {total.num_requests} | {total.num_requests / args.seconds:.1f} | "
+            f"{total.num_failures} | {total.get_response_time_percentile(0.5):.0f} | "
             f"{total.get_response_time_percentile(0.95):.0f} | {total.get_response_time_percentile(0.99):.0f} |"
+        )
+        for error in stats.errors.values():
+            print(f"error: {error.method} {error.name}: {error.error} × {error.occurrences}")
+        print(
+            "\n| server process | RSS before load MB | peak RSS after logins MB "
+            "| peak RSS at end MB | RSS at end MB |"
+        )
+        print("|---|---:|---:|---:|---:|")
+        after_login = {pid: peak for pid, peak, _ in login_memory}
+        for pid, peak, rss in memory:
+            print(
+                f"| {pid} | {before.get(pid, 0):.0f} | {after_login.get(pid, 0):.0f} | "
+                f"{peak:.0f} | {rss:.0f} |"
+            )
+        print(
+            f"| all | {sum(before.values()):.0f} | {sum(after_login.values()):.0f} | "
+            f"{sum(m[1] for m in memory):.0f} | "
+            f"{sum(m[2] for m in memory):.0f} |"
         )
     finally:
         server.terminate()
