@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import time
 from collections import defaultdict
 
@@ -346,6 +347,8 @@ def main() -> None:
             f"{pure_s:.2f} s (≈ {per_million:.0f} s per 1 000 000 accounts, loading excluded); "
             f"same firings as SQL: {pure == sql} ({len(pure):,} pairs)"
         )
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process: {peak_mb:.0f} MB (PostgreSQL's own memory not included)")
     finally:
         if not args.keep:
             drop_db(url)
