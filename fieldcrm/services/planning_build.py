@@ -17,17 +17,17 @@ from fieldcrm.config import Settings
 from fieldcrm.errors import FieldcrmError
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
+from fieldcrm.routing.planner import (
+    DayInput,
+    DayResult,
+    Visit,
+    solve_day,
+)
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
 from fieldcrm.services.planning_inputs import (
     DEFAULT_WORK_END,
     DEFAULT_WORK_START,
     PlanningInputs,
-)
-from fieldcrm.services.planning_solver import (
-    DayInput,
-    DayResult,
-    Visit,
-    solve_day,
 )
 from fieldcrm.store.plans import PARIS, AppointmentRow, CandidateRow, NewProposal
 

@@ -12,15 +12,15 @@ from fieldcrm.config import Settings
 from fieldcrm.errors import Infeasible, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
-from fieldcrm.routing.travel import TravelMatrix
-from fieldcrm.services.planning_build import Alternative, overnight, travel_matrix
-from fieldcrm.services.planning_solver import (
+from fieldcrm.routing.planner import (
     DayInput,
     DayResult,
     PlannedStop,
     Visit,
     solve_day,
 )
+from fieldcrm.routing.travel import TravelMatrix
+from fieldcrm.services.planning_build import Alternative, overnight, travel_matrix
 
 H = 3600
 HOME = GeoPoint(7.42, 43.748)

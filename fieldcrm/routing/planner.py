@@ -1,8 +1,7 @@
-"""Interim OR-Tools day solver used by :mod:`fieldcrm.services.planning`.
+"""Pure OR-Tools day planner used by :mod:`fieldcrm.services.planning`.
 
-A stop-gap until the pure planner of issue 6 part A (``fieldcrm.routing.planner``) lands; the
-service calls it through :func:`solve_day` only, so swapping it is a local change. Plain
-values in and out; no database.
+The service calls it through :func:`solve_day` only. Plain values in and out; no database,
+no settings.
 
 Model (one vehicle, one day, times in seconds since local midnight): a time dimension with the
 working day as horizon, service times, fixed appointments as mandatory nodes whose start is
