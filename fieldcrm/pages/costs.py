@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.auth.roles import Role
+from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.report import TravelReport
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
@@ -87,8 +88,6 @@ def chart(
     rep: int | None = REP,
 ) -> Response:
     """The report's chart: costs per group, driving against visiting time."""
-    from fieldcrm.costs.chart import cost_chart_png
-
     report = _report(session, actor, settings, _month_or_current(month), group_by, rep)
     lang = request_language(request, preferred=actor.language, default=settings.default_language)
     png = cost_chart_png(report, lang=lang)

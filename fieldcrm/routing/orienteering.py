@@ -21,6 +21,8 @@ from ortools.util import optional_boolean_pb2
 from fieldcrm.errors import InvalidInput, Problem
 
 OPTIONAL_BOOL_TRUE = optional_boolean_pb2.BOOL_TRUE
+
+
 def score_weight(problem: OrienteeringProblem) -> int:
     """Objective units per score unit: just above the longest possible route's travel.
 

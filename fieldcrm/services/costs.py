@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
-from fieldcrm.costs import derive
+from fieldcrm.costs import derive, export
 from fieldcrm.costs.report import TravelReport, build_report, period_bounds
 from fieldcrm.costs.scale import MileageScale, load_scale, rate_per_km
 from fieldcrm.costs.trips import Rates, Trip, TripCost, cost_trip
@@ -245,8 +245,6 @@ EXPORT_FORMATS = {
 
 def export_report(report: TravelReport, fmt: str, *, lang: str = "fr") -> tuple[bytes, str, str]:
     """(content, media type, file name) of ``report`` exported as csv, xlsx or pdf."""
-    from fieldcrm.costs import export
-
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(
             "format", "unknown export format", value=fmt, allowed=", ".join(EXPORT_FORMATS)

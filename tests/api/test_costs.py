@@ -54,3 +54,28 @@ def test_bad_periods_get_a_message_naming_the_field(api_as) -> None:
     r = claire.get("/api/costs/report", params={"month": "2026-03", "group_by": "decade"})
     assert r.status_code == 422 and "group_by" in r.text
     assert claire.get("/api/costs/report.doc", params={"month": "2026-03"}).status_code == 422
+
+
+def test_downloads_carry_the_same_totals(api_as) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    claire = api_as(1)
+    total = claire.get("/api/costs/report", params={"month": "2026-03"}).json()["total"]
+    r = claire.get("/api/costs/report.csv", params={"month": "2026-03"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert 'filename="frais-2026-03-01-2026-03-31.csv"' in r.headers["content-disposition"]
+    header, *rows = csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";")
+    last = dict(zip(header, rows[-1], strict=True))
+    assert float(last["Total (€)"].replace(",", ".")) == total["actual"]["total_eur"]
+    r = claire.get("/api/costs/report.xlsx", params={"month": "2026-03", "lang": "en"})
+    book = load_workbook(io.BytesIO(r.content))
+    assert book.sheetnames == ["Summary", "Trips"]
+    assert book["Trips"].max_row == 1 + total["actual"]["trips"] + total["planned"]["trips"]
+    r = claire.get("/api/costs/report.pdf", params={"month": "2026-03"})
+    assert r.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "Julien Bernard" in text and "Synthèse" in text

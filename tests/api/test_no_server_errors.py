@@ -19,7 +19,9 @@ EXAMPLES = 10
 
 def test_no_operation_answers_a_server_error(demo_db: Session) -> None:
     client = make_client(demo_db)
-    token = client.post("/api/auth/login", json={"email": EMAILS[3], "password": PASSWORD}).json()["token"]
+    token = client.post("/api/auth/login", json={"email": EMAILS[3], "password": PASSWORD}).json()[
+        "token"
+    ]
     headers = {"Authorization": f"Bearer {token}"}
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", client.app)
     failures: dict[str, str] = {}
@@ -28,7 +30,12 @@ def test_no_operation_answers_a_server_error(demo_db: Session) -> None:
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case: schemathesis.Case) -> None:
             case.call_and_validate(headers=headers, checks=[not_a_server_error])
 

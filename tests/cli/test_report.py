@@ -58,3 +58,19 @@ def test_bad_input_exits_2_naming_the_problem(cli: Session, tmp_path: Path) -> N
     assert code == 2 and "--format" in out
     code, out = _run("--rep", "nobody@example.org", "--month", "2026-03")
     assert code == 1 and "rep" in out
+
+
+def test_exports_write_the_file_asked_for(cli: Session, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "mars.xlsx"
+    code, out = _run("--month", "2026-03", "--format", "xlsx", "--output", str(target))
+    assert code == 0, out
+    book = load_workbook(target)
+    assert book.sheetnames == ["Synthèse", "Trajets"]
+    names = {row[2] for row in book["Trajets"].iter_rows(min_row=2, values_only=True)}
+    assert {"Camille Martin", "Sophie Durand"} <= names
+    csv_file = tmp_path / "mars.csv"
+    code, out = _run("--month", "2026-03", "--format", "csv", "-o", str(csv_file), "--lang", "en")
+    assert code == 0, out
+    assert csv_file.read_text(encoding="utf-8-sig").startswith("Group,Kind,Trips")

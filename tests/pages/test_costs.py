@@ -53,3 +53,11 @@ def test_empty_month_in_english(api_as) -> None:
 def test_bad_month_is_a_clear_error(api_as) -> None:
     r = api_as(1).get("/frais", params={"month": "March"})
     assert r.status_code == 422
+
+
+def test_chart_is_a_png_of_the_report(api_as) -> None:
+    r = api_as(1).get("/frais/graphique.png", params={"month": "2026-03", "group_by": "week"})
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert r.content.startswith(b"\x89PNG") and len(r.content) > 5000
+    empty = api_as(1).get("/frais/graphique.png", params={"month": "2031-01"})
+    assert empty.status_code == 200 and empty.content.startswith(b"\x89PNG")

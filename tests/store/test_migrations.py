@@ -37,7 +37,9 @@ def test_accounts_have_a_gist_index_and_french_full_text(db) -> None:  # type: i
     from sqlalchemy import text
 
     indexes = db.execute(
-        text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('accounts','activities')")
+        text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('accounts','activities')"
+        )
     ).all()
     defs = {name: d for name, d in indexes}
     assert "gist" in defs["idx_accounts_geom"].lower()
@@ -45,11 +47,15 @@ def test_accounts_have_a_gist_index_and_french_full_text(db) -> None:  # type: i
     db.execute(text("INSERT INTO accounts (name) VALUES ('LAMBDA SARL')"))
     account_id = db.execute(text("SELECT id FROM accounts WHERE name = 'LAMBDA SARL'")).scalar_one()
     db.execute(
-        text("INSERT INTO activities (account_id, kind, occurred_at, report) "
-             "VALUES (:a, 'visit', now(), 'Les acheteurs souhaitent des remises importantes')"),
+        text(
+            "INSERT INTO activities (account_id, kind, occurred_at, report) "
+            "VALUES (:a, 'visit', now(), 'Les acheteurs souhaitent des remises importantes')"
+        ),
         {"a": account_id},
     )
     hits = db.execute(
-        text("SELECT count(*) FROM activities WHERE report_tsv @@ plainto_tsquery('french', 'remise')")
+        text(
+            "SELECT count(*) FROM activities WHERE report_tsv @@ plainto_tsquery('french', 'remise')"
+        )
     ).scalar_one()
     assert hits == 1
