@@ -27,9 +27,9 @@ import numpy as np
 import psycopg
 from sqlalchemy import text
 
+from bench.database import drop_db, fresh_db, plain
 from fieldcrm.geo import EARTH_RADIUS_M, GeoPoint
 from fieldcrm.routing.corridor import build_corridor
-from fieldcrm.store import migrate
 from fieldcrm.store import plans as store
 from fieldcrm.store.db import make_engine, session_scope
 
@@ -38,31 +38,6 @@ HOME = GeoPoint(7.262, 43.703)
 PLACES = [HOME, GeoPoint(7.4246, 43.7384), GeoPoint(7.1250, 43.5800), HOME]
 BUDGET_M = 10_000.0
 LIMIT = 120
-
-
-def server_url() -> str:
-    from fieldcrm.store.embedded import ensure_local_postgis
-
-    return ensure_local_postgis(user="fieldcrm", password="fieldcrm", database="fieldcrm")
-
-
-def plain(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
-
-
-def fresh_db() -> str:
-    base = server_url().rsplit("/", 1)[0]
-    with psycopg.connect(plain(base) + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    url = f"{base}/{DB_NAME}"
-    migrate.upgrade(url)
-    return url
-
-
-def drop_db(url: str) -> None:
-    with psycopg.connect(plain(url).rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def seed(session, n: int) -> None:  # type: ignore[no-untyped-def]
@@ -157,7 +132,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    url = fresh_db()
+    url = fresh_db(DB_NAME)
     try:
         engine = make_engine(url)
         with session_scope(engine) as session:

@@ -22,6 +22,7 @@ import numpy as np
 import psycopg
 from sqlalchemy import text
 
+from bench.database import drop_db, fresh_db, plain
 from fieldcrm.config import Settings
 from fieldcrm.scoring.evaluate import evaluate
 from fieldcrm.scoring.facts import AccountRecord, add_months, facts_from_history, month_key
@@ -29,7 +30,6 @@ from fieldcrm.scoring.facts import previous_month as prev_month
 from fieldcrm.scoring.rules import months_needed, parse_rules
 from fieldcrm.services import scoring
 from fieldcrm.store import facts as facts_store
-from fieldcrm.store import migrate
 from fieldcrm.store.db import make_engine, session_scope
 
 AS_OF = dt.date(2026, 4, 2)
@@ -87,31 +87,6 @@ rules:
       potential: {gt: 60000}
     then: [{priority: {add: 8}}]
 """
-
-
-def server_url() -> str:
-    from fieldcrm.store.embedded import ensure_local_postgis
-
-    return ensure_local_postgis(user="fieldcrm", password="fieldcrm", database="fieldcrm")
-
-
-def plain(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
-
-
-def fresh_db() -> str:
-    base = server_url().rsplit("/", 1)[0]
-    with psycopg.connect(plain(base) + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    url = f"{base}/{DB_NAME}"
-    migrate.upgrade(url)
-    return url
-
-
-def drop_db(url: str) -> None:
-    with psycopg.connect(plain(url).rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def _copy(conn: psycopg.Connection, sql: str, lines: list[str]) -> None:
@@ -310,7 +285,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=20_000)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
-    url = fresh_db()
+    url = fresh_db(DB_NAME)
     try:
         made = generate(url, args.accounts)
         print(

@@ -28,14 +28,13 @@ import time
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import psycopg
 import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import text
 
+from bench.database import drop_db, fresh_db
 from fieldcrm.config import PACKAGE_DATA
 from fieldcrm.store import assignment as assign_store
-from fieldcrm.store import migrate
 from fieldcrm.store import territories as store
 from fieldcrm.store.db import make_engine, session_scope
 from fieldcrm.territories.admin_units import load_boundaries
@@ -43,31 +42,6 @@ from fieldcrm.territories.assign import NONE, TerritoryShape, assign_coordinates
 
 DB_NAME = "fieldcrm_bench_territories"
 BBOX = (-5.2, 42.3, 8.3, 51.1)  # mainland France (west, south, east, north)
-
-
-def server_url() -> str:
-    from fieldcrm.store.embedded import ensure_local_postgis
-
-    return ensure_local_postgis(user="fieldcrm", password="fieldcrm", database="fieldcrm")
-
-
-def plain(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
-
-
-def fresh_db() -> str:
-    base = server_url().rsplit("/", 1)[0]
-    with psycopg.connect(plain(base) + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    url = f"{base}/{DB_NAME}"
-    migrate.upgrade(url)
-    return url
-
-
-def drop_db(url: str) -> None:
-    with psycopg.connect(plain(url).rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def make_territories(n: int, seed: int = 4) -> list[tuple[BaseGeometry, int]]:
@@ -106,7 +80,7 @@ def main() -> None:
     print(
         f"{len(shapes)} territories ({vertices:,} vertices) built in {time.perf_counter() - t0:.1f} s"
     )
-    url = fresh_db()
+    url = fresh_db(DB_NAME)
     engine = make_engine(url)
     try:
         with session_scope(engine) as s:

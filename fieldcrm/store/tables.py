@@ -77,7 +77,9 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(5), server_default="fr")
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     phone: Mapped[str | None] = mapped_column(String(40))
-    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     # Reps: home base, working day, vehicle.
     home_address: Mapped[str | None] = mapped_column(Text)
     home: Mapped[Any] = mapped_column(
@@ -262,7 +264,9 @@ class Appointment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     ends_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -287,7 +291,9 @@ class AssignmentChange(Base):
     to_rep_id: Mapped[int | None] = mapped_column(Integer)
     from_territory_id: Mapped[int | None] = mapped_column(Integer)
     to_territory_id: Mapped[int | None] = mapped_column(Integer)
-    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     changed_at: Mapped[dt.datetime] = _now()
     reason: Mapped[str] = mapped_column(String(200))
 
@@ -302,7 +308,9 @@ class Rule(Base):
     description: Mapped[str | None] = mapped_column(Text)
     definition: Mapped[str] = mapped_column(Text)
     enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     updated_at: Mapped[dt.datetime] = _now()
 
 
@@ -313,7 +321,9 @@ class Alert(Base):
     __table_args__ = (UniqueConstraint("rule_key", "account_id", "period"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id", ondelete="SET NULL"))
+    rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rules.id", ondelete="SET NULL"), index=True
+    )
     rule_key: Mapped[str] = mapped_column(String(200))
     account_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
@@ -335,14 +345,18 @@ class Task(Base):
     __tablename__ = "tasks"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(Text)
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), server_default="open")
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    alert_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alerts.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = _now()
 
 
@@ -356,7 +370,9 @@ class Notification(Base):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    alert_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(10))
     address: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(Text)
@@ -418,7 +434,9 @@ class Plan(Base):
     status: Mapped[str] = mapped_column(String(20), server_default="proposed")
     request: Mapped[dict[str, Any]] = mapped_column(JsonB)
     result: Mapped[dict[str, Any]] = mapped_column(JsonB)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = _now()
 
 
@@ -429,7 +447,9 @@ class PlanProposal(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     slot_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     slot_end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     detour_minutes: Mapped[float] = mapped_column(Float)
@@ -447,7 +467,9 @@ class Trip(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(10), server_default="planned")
     start_day: Mapped[dt.date] = mapped_column(Date)
     end_day: Mapped[dt.date] = mapped_column(Date)
@@ -471,7 +493,9 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     at: Mapped[dt.datetime] = _now()
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str | None] = mapped_column(String(64))
@@ -486,7 +510,9 @@ class ImportRun(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     filename: Mapped[str] = mapped_column(Text)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     inserted: Mapped[int] = mapped_column(Integer, server_default="0")
     updated: Mapped[int] = mapped_column(Integer, server_default="0")
     unchanged: Mapped[int] = mapped_column(Integer, server_default="0")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import psycopg
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from fieldcrm.store import migrate
 from fieldcrm.store.tables import Base
@@ -59,3 +59,18 @@ def test_accounts_have_a_gist_index_and_french_full_text(db) -> None:  # type: i
         )
     ).scalar_one()
     assert hits == 1
+
+
+def test_every_foreign_key_leads_an_index(db) -> None:  # type: ignore[no-untyped-def]
+    """Deleting a row must not scan the tables that point at it."""
+    unindexed = db.execute(
+        text(
+            """SELECT c.conrelid::regclass::text || '.' || a.attname
+               FROM pg_constraint c
+               JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+               WHERE c.contype = 'f' AND NOT EXISTS (
+                   SELECT 1 FROM pg_index i
+                   WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])"""
+        )
+    ).scalars()
+    assert sorted(unindexed) == []
