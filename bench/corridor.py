@@ -53,7 +53,7 @@ def seed(session, n: int) -> None:  # type: ignore[no-untyped-def]
     session.execute(
         text(
             """INSERT INTO accounts (name, kind, owner_id, geom, geocode_status,
-                                    potential_eur_month, priority_score)
+                                    potential_eur_month)
                SELECT 'A' || g, CASE WHEN g % 3 = 0 THEN 'client' ELSE 'prospect' END,
                       CASE WHEN g % 2 = 0 THEN 1 ELSE NULL END,
                       CASE WHEN g % 4 = 0
@@ -62,11 +62,16 @@ def seed(session, n: int) -> None:  # type: ignore[no-untyped-def]
                         ELSE ST_SetSRID(ST_MakePoint(-5.2 + random() * 13.5,
                                                      42.3 + random() * 8.8), 4326)
                       END,
-                      'matched', (random() * 5000)::numeric(14, 2),
-                      CASE WHEN g % 5 = 0 THEN NULL ELSE random() * 100 END
+                      'matched', (random() * 5000)::numeric(14, 2)
                FROM generate_series(1::bigint, :n) AS g"""
         ),
         {"n": n},
+    )
+    session.execute(
+        text(
+            """INSERT INTO account_priorities (account_id, score, band, breakdown)
+               SELECT id, random() * 100, 'normal', '{}' FROM accounts WHERE id % 5 <> 0"""
+        )
     )
     session.commit()
 
@@ -85,9 +90,10 @@ def ours(session) -> list[int]:  # type: ignore[no-untyped-def]
 def peer(session) -> list[int]:  # type: ignore[no-untyped-def]
     rows = session.execute(
         text(
-            """SELECT id, ST_X(geom), ST_Y(geom), priority_score,
+            """SELECT id, ST_X(geom), ST_Y(geom), ap.score,
                       coalesce(potential_eur_month, 0)::float8
-               FROM accounts WHERE geom IS NOT NULL
+               FROM accounts a LEFT JOIN account_priorities ap ON ap.account_id = a.id
+               WHERE geom IS NOT NULL
                  AND (owner_id = 1 OR (owner_id IS NULL AND kind = 'prospect'))"""
         )
     ).all()

@@ -20,6 +20,7 @@ from fieldcrm.accounts.records import (
     Rejected,
     SaleRecord,
 )
+from fieldcrm.store.priority import PRIORITY_JOIN
 
 STAGE_COLUMNS = ("line", "match_key", *ACCOUNT_FIELDS)
 # Columns an import may change; a row whose values are all equal counts as unchanged.
@@ -238,8 +239,8 @@ def iter_accounts_for_export(
                a.postcode, a.city, a.country, a.kind, a.sector, a.qualification, a.employees,
                a.potential_eur_month, a.phone, a.email, a.visit_minutes,
                ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, a.geocode_status, a.geocode_precision,
-               u.email AS owner_email, t.name AS territory, a.priority_score
-        FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
+               u.email AS owner_email, t.name AS territory, ap.score AS priority_score
+        FROM accounts a LEFT JOIN users u ON u.id = a.owner_id {PRIORITY_JOIN}
         LEFT JOIN territories t ON t.id = a.territory_id {where} ORDER BY a.id"""),
         {"owner": owner_id},
         execution_options={"yield_per": batch},

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldcrm.store.priority import PRIORITY_JOIN
+
 
 @dataclass(frozen=True)
 class MapCluster:
@@ -58,10 +60,11 @@ def points_in(
 ) -> list[MapPoint]:
     """Visible accounts inside ``bbox``, best priority first."""
     rows = session.execute(
-        text(f"""SELECT a.id, a.name, a.kind, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, a.priority_band, a.owner_id
-                 FROM accounts a
+        text(f"""SELECT a.id, a.name, a.kind, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, ap.band AS priority_band,
+                        a.owner_id
+                 FROM accounts a {PRIORITY_JOIN}
                  WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {_visible(owner_ids)}
-                 ORDER BY a.priority_score DESC NULLS LAST, a.id LIMIT :limit"""),
+                 ORDER BY ap.score DESC NULLS LAST, a.id LIMIT :limit"""),
         {
             "x0": bbox[0],
             "y0": bbox[1],

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.accounts.records import ADDRESS_FIELDS, AccountRecord
 from fieldcrm.errors import NotFound
+from fieldcrm.store.priority import PRIORITY_JOIN
 
 EDITABLE = (
     "name",
@@ -102,7 +103,8 @@ class Account360:
 _ROW_SELECT = """
     SELECT a.id, a.name, a.kind, a.sector, a.postcode, a.city, ST_X(a.geom) AS lon,
            ST_Y(a.geom) AS lat, a.owner_id, u.full_name AS owner_name, a.territory_id,
-           a.potential_eur_month, a.priority_score, a.priority_band, a.geocode_status,
+           a.potential_eur_month, ap.score AS priority_score, ap.band AS priority_band,
+           a.geocode_status,
            (SELECT max(v.occurred_at) FROM activities v
              WHERE v.account_id = a.id AND v.kind = 'visit') AS last_visit
 """
@@ -139,8 +141,9 @@ def list_accounts(
         where.append("a.owner_id IS NULL")
     rows = session.execute(
         text(f"""{_ROW_SELECT} FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
+                 {PRIORITY_JOIN}
                  WHERE {" AND ".join(where)}
-                 ORDER BY a.priority_score DESC NULLS LAST, a.name LIMIT :limit OFFSET :offset"""),
+                 ORDER BY ap.score DESC NULLS LAST, a.name LIMIT :limit OFFSET :offset"""),
         {
             "owners": owner_ids,
             "q": f"%{query}%",
@@ -174,6 +177,7 @@ def nearby(
         SELECT * FROM (
             {_ROW_SELECT}, ST_Distance(a.geom::geography, here.p::geography) AS distance_m
             FROM accounts a CROSS JOIN here LEFT JOIN users u ON u.id = a.owner_id
+            {PRIORITY_JOIN}
             WHERE a.geom && ST_Expand(here.p, :margin)
               AND {_owner_filter(owner_ids, unassigned_prospects=True)}
         ) s WHERE s.distance_m <= :radius

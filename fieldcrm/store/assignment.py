@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import NotFound
+from fieldcrm.store.priority import PRIORITY_JOIN
 from fieldcrm.store.territories import QueueItem, check_rep, get_territory
 from fieldcrm.territories.assign import AREA_DECIMALS
 
@@ -240,7 +241,7 @@ def unassigned(
         text("SELECT count(*) FROM accounts WHERE owner_id IS NULL")
     ).scalar_one()
     rows = session.execute(
-        text("""
+        text(f"""
         SELECT a.id, a.name, a.postcode, a.city, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
                a.territory_id,
                CASE WHEN a.geom IS NULL THEN 'not_located'
@@ -248,8 +249,8 @@ def unassigned(
                     WHEN NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))
                         THEN 'outside_territories'
                     ELSE 'not_assigned_yet' END AS reason
-        FROM accounts a WHERE a.owner_id IS NULL
-        ORDER BY a.priority_score DESC NULLS LAST, a.id
+        FROM accounts a {PRIORITY_JOIN} WHERE a.owner_id IS NULL
+        ORDER BY ap.score DESC NULLS LAST, a.id
         LIMIT :limit OFFSET :offset"""),
         {"limit": limit, "offset": offset},
     ).mappings()

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, NotFound
+from fieldcrm.store.priority import PRIORITY_JOIN
 
 PARIS = ZoneInfo("Europe/Paris")
 PROPOSAL_STATUSES = ("proposed", "accepted", "rejected")
@@ -77,7 +78,7 @@ class CandidateRow:
     lon: float
     lat: float
     score: float
-    """``accounts.priority_score`` if set, else the potential-based fallback."""
+    """The stored priority index if set, else the potential-based fallback."""
     scored_by: str
     """``"priority"`` or ``"potential"``."""
     visit_minutes: int
@@ -182,7 +183,7 @@ def candidates_in(
     """Accounts inside ``polygon_wkt`` (EPSG:4326) that the rep may visit, best first.
 
     Visible to the rep: the rep's own accounts and unassigned prospects. The score is
-    ``accounts.priority_score`` when the scoring job has set it, otherwise
+    the stored priority index when the scoring job has set it, otherwise
     ``FALLBACK_SCORE_MAX × potential / (largest potential among these candidates)``; both are
     floored at :data:`FALLBACK_SCORE_MIN`. At most ``limit`` rows, by score then id.
     """
@@ -190,12 +191,13 @@ def candidates_in(
     session.execute(text("SET LOCAL jit = off"))
     rows = session.execute(
         text(
-            """WITH inside AS (
+            f"""WITH inside AS (
                  SELECT a.id, a.name, a.kind, a.owner_id, a.city,
                         ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
-                        a.priority_score, coalesce(a.potential_eur_month, 0)::float8 AS potential,
+                        ap.score AS priority_score,
+                        coalesce(a.potential_eur_month, 0)::float8 AS potential,
                         a.visit_minutes, a.opening_hours
-                 FROM accounts a
+                 FROM accounts a {PRIORITY_JOIN}
                  WHERE a.geom IS NOT NULL
                    AND ST_Intersects(a.geom, ST_GeomFromText(:wkt, 4326))
                    AND (a.owner_id = :rep OR (a.owner_id IS NULL AND a.kind = 'prospect'))

@@ -17,6 +17,8 @@ from fieldcrm.scoring.rules import BANDS
 from fieldcrm.store.facts import TABLE
 
 NEVER = 10_000
+PRIORITY_JOIN = "LEFT JOIN account_priorities ap ON ap.account_id = a.id"
+"""Join giving ``ap.score`` and ``ap.band`` beside ``accounts a`` (NULL when never scored)."""
 
 
 def _band_case(expr: str) -> str:
@@ -25,7 +27,8 @@ def _band_case(expr: str) -> str:
 
 
 def update_priorities(session: Session, *, rfm_weight: float, potential_weight: float) -> int:
-    """Store index, band and breakdown on every account of ``scoring_facts``.
+    """Store index, band and breakdown of every account of ``scoring_facts``
+    in ``account_priorities`` (rows that do not change are not written).
 
     Needs ``scoring_facts`` and ``scoring_firings`` of the current run. Returns the number
     of accounts whose stored priority changed.
@@ -76,26 +79,30 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
                                                'points', fin.pot_points)) AS breakdown
     FROM fin
     """
-    update = """
-    UPDATE accounts a
-    SET priority_score = p.ix, priority_band = p.band, priority_breakdown = p.breakdown
-    FROM scoring_priority p
-    WHERE a.id = p.account_id
-      AND (a.priority_score IS DISTINCT FROM p.ix OR a.priority_band IS DISTINCT FROM p.band
-           OR a.priority_breakdown IS DISTINCT FROM p.breakdown)
+    upsert = """
+    INSERT INTO account_priorities AS ap (account_id, score, band, breakdown)
+    SELECT account_id, ix, band, breakdown FROM scoring_priority
+    ON CONFLICT (account_id) DO UPDATE
+    SET score = excluded.score, band = excluded.band, breakdown = excluded.breakdown,
+        computed_at = now()
+    WHERE ap.score IS DISTINCT FROM excluded.score OR ap.band IS DISTINCT FROM excluded.band
+       OR ap.breakdown IS DISTINCT FROM excluded.breakdown
     """
     n = session.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
     params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight, "n": max(int(n), 1)}
     session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_priority"))
     session.execute(text(sql), params)
-    result = session.execute(text(update))
+    result = session.execute(text(upsert))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def priorities_of(session: Session, account_ids: list[int]) -> dict[int, float]:
     """Stored priority index of the given accounts (0 when never computed)."""
     rows = session.execute(
-        text("SELECT id, coalesce(priority_score, 0) FROM accounts WHERE id = ANY(:ids)"),
+        text(
+            f"SELECT a.id, coalesce(ap.score, 0) FROM accounts a {PRIORITY_JOIN} "
+            "WHERE a.id = ANY(:ids)"
+        ),
         {"ids": list(account_ids)},
     )
     return {r[0]: float(r[1]) for r in rows}
@@ -104,5 +111,5 @@ def priorities_of(session: Session, account_ids: list[int]) -> dict[int, float]:
 def breakdown_of(session: Session, account_id: int) -> dict[str, Any] | None:
     """Stored breakdown JSON of one account, if any."""
     return session.execute(
-        text("SELECT priority_breakdown FROM accounts WHERE id = :id"), {"id": account_id}
+        text("SELECT breakdown FROM account_priorities WHERE account_id = :id"), {"id": account_id}
     ).scalar_one_or_none()

@@ -173,12 +173,25 @@ class Account(Base):
         ForeignKey("territories.id", ondelete="SET NULL"), index=True
     )
     assignment_locked: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    priority_score: Mapped[float | None] = mapped_column(Float)
-    priority_band: Mapped[str | None] = mapped_column(String(10))
-    priority_breakdown: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = _now()
     updated_at: Mapped[dt.datetime] = _now()
+
+
+class AccountPriority(Base):
+    """The priority index of an account as the last scoring run made it, with its breakdown.
+
+    Its own narrow table: the nightly run writes here, not through the wide ``accounts``.
+    No foreign key: a statement trigger (migration 0004) forgets deleted accounts.
+    """
+
+    __tablename__ = "account_priorities"
+
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(10))
+    breakdown: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    computed_at: Mapped[dt.datetime] = _now()
 
 
 class Contact(Base):

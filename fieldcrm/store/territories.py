@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, InvalidInput, NotFound, Problem
+from fieldcrm.store.priority import PRIORITY_JOIN
 
 EDITABLE = ("name", "rep_id", "priority", "color", "source")
 
@@ -248,11 +249,12 @@ def uncovered_accounts(
 def account_points(session: Session, *, as_of: dt.date) -> list[AccountPoint]:
     """Every account with what balance needs (revenue of the 12 months before ``as_of``)."""
     rows = session.execute(
-        text("""
+        text(f"""
         SELECT a.id, a.territory_id, a.kind, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
                coalesce(a.potential_eur_month, 0)::float AS potential_eur_month,
-               coalesce(s.revenue, 0)::float AS revenue_12m, a.priority_band, a.visit_minutes
-        FROM accounts a
+               coalesce(s.revenue, 0)::float AS revenue_12m, ap.band AS priority_band,
+               a.visit_minutes
+        FROM accounts a {PRIORITY_JOIN}
         LEFT JOIN (SELECT account_id, sum(revenue) AS revenue FROM monthly_sales
                    WHERE month >= (date_trunc('month', CAST(:as_of AS date)) - interval '12 months')
                      AND month < date_trunc('month', CAST(:as_of AS date))

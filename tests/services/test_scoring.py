@@ -14,6 +14,7 @@ from fieldcrm.services import notifications, scoring
 from fieldcrm.store import notifications as notification_store
 from fieldcrm.store.tables import (
     Account,
+    AccountPriority,
     Alert,
     AssignmentChange,
     Contact,
@@ -114,10 +115,11 @@ def test_lambda_sarl_alert_reaches_the_rep_with_copy_to_the_director(db: Session
             ("sms", dir_id),
         ]
     )
-    lam = db.get(Account, w["lambda"].id)  # type: ignore[attr-defined]
+    lam = db.get(AccountPriority, w["lambda"].id)  # type: ignore[attr-defined]
+    assert lam is not None
     db.refresh(lam)
-    assert lam.priority_band in ("high", "urgent")
-    assert lam.priority_breakdown["rules"] == [{"rule": "declining-key-account", "points": 30}]
+    assert lam.band in ("high", "urgent")
+    assert lam.breakdown["rules"] == [{"rule": "declining-key-account", "points": 30}]
 
     with smtp_server() as (port, box), sms_webhook() as (url, texts):
         sent = notifications.deliver_pending(
@@ -172,7 +174,7 @@ def test_dry_run_lists_what_would_fire_and_writes_nothing(db: Session) -> None:
         text("SELECT md5(string_agg(a::text, '' ORDER BY id)) FROM accounts a")
     ).scalar()
     assert after == before
-    assert db.get(Account, w["lambda"].id).priority_score is None  # type: ignore[attr-defined,union-attr]
+    assert db.get(AccountPriority, w["lambda"].id) is None  # type: ignore[attr-defined]
 
 
 def test_failed_delivery_is_retried_later_and_never_lost(db: Session) -> None:

@@ -108,7 +108,7 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
         weights=PriorityWeights(30, 30),
     )
     rows = db.execute(
-        text("SELECT id, priority_score, priority_band, priority_breakdown FROM accounts")
+        text("SELECT account_id, score, band, breakdown FROM account_priorities")
     ).all()
     assert len(rows) == len(reference)
     for account_id, score, band, breakdown in rows:

@@ -74,3 +74,28 @@ def test_every_foreign_key_leads_an_index(db) -> None:  # type: ignore[no-untype
         )
     ).scalars()
     assert sorted(unindexed) == []
+
+
+def test_deleting_accounts_forgets_their_priorities(db) -> None:  # type: ignore[no-untyped-def]
+    ids = (
+        db.execute(
+            text(
+                "INSERT INTO accounts (name) VALUES ('Bar du Port'), ('Café de la Gare') RETURNING id"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    db.execute(
+        text(
+            "INSERT INTO account_priorities (account_id, score, band, breakdown) "
+            "SELECT i, 42, 'high', '{}' FROM unnest(CAST(:ids AS int[])) AS i"
+        ),
+        {"ids": ids},
+    )
+    db.execute(text("DELETE FROM accounts WHERE id = :i"), {"i": ids[0]})
+    kept = db.execute(
+        text("SELECT account_id FROM account_priorities WHERE account_id = ANY(:ids)"),
+        {"ids": ids},
+    ).scalars()
+    assert list(kept) == [ids[1]]

@@ -78,7 +78,7 @@ def test_candidates_are_inside_visible_sorted_and_limited(demo_db: Session) -> N
 
 def test_potential_fallback_when_no_priority(demo_db: Session) -> None:
     zone = _corridor_wkt(demo_db)
-    demo_db.execute(text("UPDATE accounts SET priority_score = NULL"))
+    demo_db.execute(text("DELETE FROM account_priorities"))
     rows = plans.candidates_in(demo_db, rep_id=4, polygon_wkt=zone, limit=5000)
     assert rows and all(r.scored_by == "potential" for r in rows)
     assert max(r.score for r in rows) == pytest.approx(plans.FALLBACK_SCORE_MAX)
@@ -92,7 +92,11 @@ def test_potential_fallback_when_no_priority(demo_db: Session) -> None:
         ).scalars()
     )
     demo_db.execute(
-        text("UPDATE accounts SET priority_score = 77 WHERE id = :i"), {"i": rows[-1].id}
+        text(
+            "INSERT INTO account_priorities (account_id, score, band, breakdown) "
+            "VALUES (:i, 77, 'high', '{}')"
+        ),
+        {"i": rows[-1].id},
     )
     again = plans.candidates_in(demo_db, rep_id=4, polygon_wkt=zone, limit=5000)
     assert again[0].id == rows[-1].id and again[0].scored_by == "priority"
