@@ -79,21 +79,29 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
                                                'points', fin.pot_points)) AS breakdown
     FROM fin
     """
-    upsert = """
-    INSERT INTO account_priorities AS ap (account_id, score, band, breakdown)
-    SELECT account_id, ix, band, breakdown FROM scoring_priority
-    ON CONFLICT (account_id) DO UPDATE
-    SET score = excluded.score, band = excluded.band, breakdown = excluded.breakdown,
-        computed_at = now()
-    WHERE ap.score IS DISTINCT FROM excluded.score OR ap.band IS DISTINCT FROM excluded.band
-       OR ap.breakdown IS DISTINCT FROM excluded.breakdown
+    # Changed rows only: an UPDATE filters before it locks (ON CONFLICT DO UPDATE would lock
+    # every row); then the accounts never scored (DO NOTHING skips the others, locking none).
+    update = """
+    UPDATE account_priorities ap
+    SET score = p.ix, band = p.band, breakdown = p.breakdown, computed_at = now()
+    FROM scoring_priority p
+    WHERE ap.account_id = p.account_id
+      AND (ap.score IS DISTINCT FROM p.ix OR ap.band IS DISTINCT FROM p.band
+           OR ap.breakdown IS DISTINCT FROM p.breakdown)
+    """
+    insert = """
+    INSERT INTO account_priorities (account_id, score, band, breakdown)
+    SELECT p.account_id, p.ix, p.band, p.breakdown FROM scoring_priority p
+    ON CONFLICT (account_id) DO NOTHING
     """
     n = session.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
     params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight, "n": max(int(n), 1)}
     session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_priority"))
     session.execute(text(sql), params)
-    result = session.execute(text(upsert))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    session.execute(text("ANALYZE scoring_priority"))
+    updated = session.execute(text(update)).rowcount  # type: ignore[attr-defined]
+    inserted = session.execute(text(insert)).rowcount  # type: ignore[attr-defined]
+    return int(updated) + int(inserted)
 
 
 def priorities_of(session: Session, account_ids: list[int]) -> dict[int, float]:

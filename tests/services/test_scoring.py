@@ -152,6 +152,8 @@ def test_two_runs_the_same_day_raise_no_duplicate(db: Session) -> None:
     counts = [count(db, m) for m in (Alert, Notification, Task)]
     second = scoring.run_rules(db, as_of=AS_OF, settings=cfg(), keep=0)
     assert first.new_alerts == 2 and second.new_alerts == 0 and second.by_rule == first.by_rule
+    scored = count(db, AccountPriority)
+    assert first.priorities_updated == scored > 0 and second.priorities_updated == 0
     assert [count(db, m) for m in (Alert, Notification, Task)] == counts
     later = scoring.run_rules(db, as_of=dt.date(2026, 4, 20), settings=cfg())
     assert later.new_alerts == 0  # same monthly period
