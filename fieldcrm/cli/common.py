@@ -26,9 +26,13 @@ def settings() -> Settings:
 
 @contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn a :class:`FieldcrmError` into a message on stderr and exit code 1."""
+    """Turn a :class:`FieldcrmError` into a message on stderr (every problem of an invalid
+    input, one per line) and exit code 1."""
     try:
         yield
+    except InvalidInput as exc:
+        print_problems(exc)
+        raise typer.Exit(1) from exc
     except FieldcrmError as exc:
         err_console.print(f"[red]Erreur :[/red] {exc}")
         raise typer.Exit(1) from exc

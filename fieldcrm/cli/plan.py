@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from fieldcrm.auth.roles import SYSTEM
-from fieldcrm.cli.common import console, err_console, open_session, parse_date, print_problems
+from fieldcrm.cli.common import console, err_console, open_session, parse_date
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import planning as svc
@@ -95,13 +95,7 @@ def day(
     """Plan a rep's day around the fixed appointments and store it."""
     when = parse_date(date, "--date")
     with open_session() as session:
-        try:
-            plan = svc.plan_day(
-                session, actor=SYSTEM, rep_id=rep, day=when, time_limit_s=time_limit
-            )
-        except InvalidInput as exc:
-            print_problems(exc)
-            raise typer.Exit(1) from exc
+        plan = svc.plan_day(session, actor=SYSTEM, rep_id=rep, day=when, time_limit_s=time_limit)
         doc = svc.plan_json(plan)
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False))
@@ -129,19 +123,15 @@ def trip(
             err_console.print(f"[red]--hotel : attendu « lon,lat », reçu {hotel!r}[/red]")
             raise typer.Exit(2) from exc
     with open_session() as session:
-        try:
-            plan = svc.plan_trip(
-                session,
-                actor=SYSTEM,
-                rep_id=rep,
-                start_day=first,
-                end_day=last,
-                hotel=place,
-                time_limit_s=time_limit,
-            )
-        except InvalidInput as exc:
-            print_problems(exc)
-            raise typer.Exit(1) from exc
+        plan = svc.plan_trip(
+            session,
+            actor=SYSTEM,
+            rep_id=rep,
+            start_day=first,
+            end_day=last,
+            hotel=place,
+            time_limit_s=time_limit,
+        )
         doc = svc.plan_json(plan)
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False))

@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from fieldcrm.cli.common import console, err_console, open_session, print_problems, settings
-from fieldcrm.errors import InvalidInput
+from fieldcrm.cli.common import console, err_console, open_session, reported_errors, settings
 from fieldcrm.services import notifications, scoring
 
 app = typer.Typer(
@@ -31,11 +30,8 @@ def _read(path: Path) -> str:
 @app.command("validate")
 def validate(file: Path = typer.Argument(..., help="Fichier YAML ou JSON de règles")) -> None:
     """Check a rules file; every problem is printed with its path (rules[1].when…)."""
-    try:
+    with reported_errors():
         rules = scoring.validate_document(_read(file))
-    except InvalidInput as exc:
-        print_problems(exc)
-        raise typer.Exit(1) from exc
     console.print(f"{len(rules)} règle(s) valide(s) : " + ", ".join(r.key for r in rules))
 
 
@@ -44,11 +40,7 @@ def import_(file: Path = typer.Argument(..., help="Fichier YAML ou JSON de règl
     """Validate a rules file, then store its rules (replacing rules with the same key)."""
     text = _read(file)
     with open_session() as session:
-        try:
-            saved = scoring.import_rules(session, text)
-        except InvalidInput as exc:
-            print_problems(exc)
-            raise typer.Exit(1) from exc
+        saved = scoring.import_rules(session, text)
     console.print(f"{len(saved)} règle(s) importée(s) : " + ", ".join(r.key for r in saved))
 
 

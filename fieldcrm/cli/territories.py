@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from fieldcrm.cli.common import console, err_console, open_session, parse_date, print_problems
-from fieldcrm.errors import InvalidInput
+from fieldcrm.cli.common import console, err_console, open_session, parse_date
 from fieldcrm.services import assignment
 from fieldcrm.services import territories as svc
 from fieldcrm.services.territories import SYSTEM
@@ -51,11 +50,7 @@ def import_(file: Path = typer.Argument(..., help="Fichier GeoJSON (FeatureColle
         err_console.print(f"[red]Impossible de lire {file} : {exc}[/red]")
         raise typer.Exit(2) from exc
     with open_session() as session:
-        try:
-            result = svc.import_geojson(session, document, actor=SYSTEM)
-        except InvalidInput as exc:
-            print_problems(exc)
-            raise typer.Exit(1) from exc
+        result = svc.import_geojson(session, document, actor=SYSTEM)
     console.print(f"{len(result.created)} territoire(s) créé(s), {len(result.updated)} mis à jour.")
     for name, repairs in result.repairs.items():
         console.print(f"  réparé « {name} » : " + "; ".join(repairs))
@@ -87,20 +82,16 @@ def build(
 ) -> None:
     """Create a territory as the union of communes, postcodes and départements."""
     with open_session() as session:
-        try:
-            new_id = svc.build_territory(
-                session,
-                name=name,
-                communes=commune,
-                postcodes=postcode,
-                departements=departement,
-                rep_id=rep,
-                priority=priority,
-                actor=SYSTEM,
-            )
-        except InvalidInput as exc:
-            print_problems(exc)
-            raise typer.Exit(1) from exc
+        new_id = svc.build_territory(
+            session,
+            name=name,
+            communes=commune,
+            postcodes=postcode,
+            departements=departement,
+            rep_id=rep,
+            priority=priority,
+            actor=SYSTEM,
+        )
     console.print(f"Territoire {new_id} « {name} » créé.")
 
 
@@ -179,29 +170,25 @@ def rebalance(
     """Propose whole-commune moves between adjacent territories; ``--apply`` redraws them."""
     when = parse_date(as_of, "--as-of") if as_of else None
     with open_session() as session:
-        try:
-            proposal = svc.rebalance_proposal(
+        proposal = svc.rebalance_proposal(
+            session,
+            metric=metric,
+            max_moves=max_moves,
+            as_of=when,
+            actor=SYSTEM,
+        )
+        applied = (
+            svc.apply_rebalance(
                 session,
                 metric=metric,
                 max_moves=max_moves,
                 as_of=when,
+                codes=commune or None,
                 actor=SYSTEM,
             )
-            applied = (
-                svc.apply_rebalance(
-                    session,
-                    metric=metric,
-                    max_moves=max_moves,
-                    as_of=when,
-                    codes=commune or None,
-                    actor=SYSTEM,
-                )
-                if apply
-                else None
-            )
-        except InvalidInput as exc:
-            print_problems(exc)
-            raise typer.Exit(1) from exc
+            if apply
+            else None
+        )
     table = Table("commune", "code", "de", "vers", metric)
     for m in proposal.moves:
         table.add_row(m.name, m.code, str(m.from_id), str(m.to_id), f"{m.weight:,.1f}")

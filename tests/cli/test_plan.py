@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from fieldcrm.cli import app
 from fieldcrm.cli import plan as plan_cli
+from fieldcrm.cli.common import reported_errors
 from fieldcrm.config import Settings
 
 runner = CliRunner()
@@ -22,8 +23,9 @@ runner = CliRunner()
 def cli(demo_db: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
     @contextmanager
     def open_session() -> Iterator[Session]:
-        yield demo_db
-        demo_db.commit()
+        with reported_errors():
+            yield demo_db
+            demo_db.commit()
 
     monkeypatch.setattr(plan_cli, "open_session", open_session)
     small = Settings(_env_file=None, planner_detour_km=5, planner_max_candidates=10)
