@@ -76,11 +76,13 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
                                          'points', fin.rfm_points),
                'potential', jsonb_build_object('value', fin.potential,
                                                'pct', round(fin.pct * 10000) / 10000,
-                                               'points', fin.pot_points)) AS breakdown
-    FROM fin
+                                               'points', fin.pot_points)) AS breakdown,
+           stored.account_id IS NULL AS is_new
+    FROM fin LEFT JOIN account_priorities stored ON stored.account_id = fin.account_id
     """
     # Changed rows only: an UPDATE filters before it locks (ON CONFLICT DO UPDATE would lock
-    # every row); then the accounts never scored (DO NOTHING skips the others, locking none).
+    # every row); then the accounts never scored, known before the insert (an anti-join on
+    # the table being filled would be planned as if it stayed empty).
     update = """
     UPDATE account_priorities ap
     SET score = p.ix, band = p.band, breakdown = p.breakdown, computed_at = now()
@@ -91,8 +93,7 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     """
     insert = """
     INSERT INTO account_priorities (account_id, score, band, breakdown)
-    SELECT p.account_id, p.ix, p.band, p.breakdown FROM scoring_priority p
-    ON CONFLICT (account_id) DO NOTHING
+    SELECT p.account_id, p.ix, p.band, p.breakdown FROM scoring_priority p WHERE p.is_new
     """
     n = session.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
     params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight, "n": max(int(n), 1)}
