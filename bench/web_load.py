@@ -2,11 +2,12 @@
 
 Seeds the demo company in its own database, serves the app with uvicorn (2 workers, the
 machine's cores), and runs locust headless in this process: 50 users (reps, a manager, a
-dispatcher) log in and browse with 1–2 s of think time. The peer, in the same run, is the
-smallest response the same server can give: a static file (``/static/css/app.css``), the floor
-of the stack. Prints requests, median, p95 and p99 per endpoint.
+dispatcher) log in and browse with 1–2 s of think time (``--think MIN MAX`` to change it).
+The peer, in the same run, is the smallest response the same server can give: a static file
+(``/static/css/app.css``), the floor of the stack. Prints requests, median, p95 and p99 per
+endpoint.
 
-Usage: ``python -m bench.web_load [--users 50] [--seconds 60]``
+Usage: ``python -m bench.web_load [--users 50] [--seconds 60] [--think 1 2]``
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import random
 import subprocess
 import sys
 import time
@@ -26,7 +28,7 @@ import httpx
 import locust
 import psutil
 import psycopg
-from locust import HttpUser, between, task
+from locust import HttpUser, task
 from locust.env import Environment
 
 from fieldcrm.config import Settings
@@ -98,11 +100,20 @@ def fetch(client: object, path: str, name: str) -> None:
             response.failure("redirected to /login")
 
 
+THINK_SECONDS = [1.0, 2.0]
+"""Think time between two of a user's actions (``--think``); set before locust starts."""
+
+
+def think(user: HttpUser) -> float:
+    """Seconds ``user`` waits before its next action, uniform in ``THINK_SECONDS``."""
+    return random.uniform(*THINK_SECONDS)
+
+
 class Rep(HttpUser):
     """A rep on the phone: home, own accounts, nearby, the day."""
 
     weight = 8
-    wait_time = between(1, 2)
+    wait_time = think
 
     def on_start(self) -> None:
         who = REPS[id(self) % len(REPS)]
@@ -136,7 +147,7 @@ class Office(HttpUser):
     """A manager or dispatcher at a desk: territories, assignments."""
 
     weight = 2
-    wait_time = between(1, 2)
+    wait_time = think
 
     def on_start(self) -> None:
         who = "claire.lefevre" if id(self) % 2 else "karim.benali"
@@ -161,7 +172,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=THINK_SECONDS,
+        metavar=("MIN", "MAX"),
+        help="seconds a user waits between two actions (default 1 2)",
+    )
     args = parser.parse_args()
+    THINK_SECONDS[:] = args.think
     url = prepare()
     env = {**os.environ, "FIELDCRM_DATABASE_URL": url}
     server = subprocess.Popen(
@@ -230,7 +250,10 @@ def main() -> None:
         gevent.sleep(args.seconds)
         runner.quit()
         stats = environment.stats
-        print(f"\n{args.users} users, {args.seconds} s, uvicorn 2 workers\n")
+        print(
+            f"\n{args.users} users, {args.seconds} s, think {args.think[0]:g}–{args.think[1]:g} s, "
+            "uvicorn 2 workers\n"
+        )
         memory = server_memory_mb(server)
         print("| endpoint | requests | req/s | failures | median ms | p95 ms | p99 ms |")
         print("|---|---:|---:|---:|---:|---:|---:|")

@@ -14,6 +14,7 @@ from typing import Any
 
 import folium
 from folium import plugins
+from folium.template import Template
 
 VENDOR = "/static/vendor"
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -155,39 +156,74 @@ def _add_marker(target: Any, marker: Marker) -> None:
         ).add_to(target)
 
 
-_FAST_CALLBACK = """function (row) {
+_POINT_CALLBACK = """function (row) {
   var m = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 6, color: row[4], fillOpacity: 0.8});
-  var a = document.createElement('a'); a.href = row[3]; a.textContent = row[2];
-  m.bindPopup(a); m.bindTooltip(row[2]);
+  var box = document.createElement('div');
+  var a = document.createElement(row[3] ? 'a' : 'span');
+  if (row[3]) { a.href = row[3]; }
+  a.textContent = row[2]; box.appendChild(a);
+  (row[5] || '').split('\\n').forEach(function (line) {
+    if (line) { box.appendChild(document.createElement('br')); box.appendChild(document.createTextNode(line)); }
+  });
+  var tip = document.createElement('span'); tip.textContent = row[2];
+  m.bindPopup(box); m.bindTooltip(tip);
   return m;
 }"""
+"""Draws one plain account marker from a compact row (lat, lon, label, url, colour, popup).
+Texts are set as text nodes, never parsed as HTML."""
+
+
+class PointLayer(folium.MacroElement):
+    """Plain account markers drawn in the browser from one compact array (no clustering).
+
+    Rendering a folium ``CircleMarker`` per account (its popup and tooltip are elements of
+    their own) cost ~2 ms each on the server; the array costs microseconds.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
+(function () {
+  var draw = {{ this.callback }};
+  {{ this.rows|tojson }}.forEach(function (row) { draw(row).addTo({{ this.get_name() }}); });
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, rows: list[list[Any]], callback: str = "") -> None:
+        super().__init__()
+        self._name = "PointLayer"
+        self.rows = rows
+        self.callback = callback or _POINT_CALLBACK
+
+
+def _point_row(mk: Marker) -> list[Any]:
+    return [
+        mk.lat,
+        mk.lon,
+        mk.label,
+        mk.url or "",
+        mk.color or COLORS.get(mk.kind, COLORS["account"]),
+        mk.popup or "",
+    ]
 
 
 def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accounts") -> None:
-    """Add markers; above :data:`CLUSTER_ABOVE` plain account markers are clustered client-side."""
+    """Add markers: plain account markers as one compact array, clustered client-side above
+    :data:`CLUSTER_ABOVE`; numbered stops, appointments, home and position as folium markers."""
     special = [
         mk for mk in markers if mk.number is not None or mk.kind in ("appointment", "home", "me")
     ]
     plain = [mk for mk in markers if mk not in special] if special else list(markers)
+    rows = [_point_row(mk) for mk in plain]
     if len(plain) > CLUSTER_ABOVE:
-        data = [
-            [
-                mk.lat,
-                mk.lon,
-                mk.label,
-                mk.url or "#",
-                mk.color or COLORS.get(mk.kind, COLORS["account"]),
-            ]
-            for mk in plain
-        ]
         cluster = plugins.FastMarkerCluster(
-            data, callback=_FAST_CALLBACK, name=name, options={"chunkedLoading": True}
+            rows, callback=_POINT_CALLBACK, name=name, options={"chunkedLoading": True}
         )
         _localise(cluster)
         cluster.add_to(m)
-    else:
-        for mk in plain:
-            _add_marker(m, mk)
+    elif plain:
+        PointLayer(rows).add_to(m)
     for mk in special:
         _add_marker(m, mk)
 

@@ -12,7 +12,9 @@ def test_map_uses_vendored_assets_and_osm_attribution() -> None:
     assert "/static/vendor/leaflet/leaflet.js" in rendered.header
     assert "cdn" not in rendered.header.lower()
     assert "OpenStreetMap" in rendered.script
-    assert "LAMBDA &lt;SARL&gt;" in rendered.script
+    # the label travels as JSON data and is shown as text: never HTML in the script
+    assert "LAMBDA \\u003cSARL\\u003e" in rendered.script
+    assert "<SARL>" not in rendered.script
     assert rendered.name in rendered.html
 
 

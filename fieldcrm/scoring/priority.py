@@ -94,7 +94,7 @@ class PriorityBreakdown:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able form (stored with the account)."""
+        """Plain JSON-able form."""
         return {
             "index": self.index,
             "band": self.band,

@@ -4,7 +4,7 @@
 fires for with the rule compiled to SQL, stages the firings, inserts alerts idempotently
 (one per rule, account and period), derives recipients, notifications, tasks and
 reassignments from the new alerts, adds date reminders, and stores every account's
-priority index with its breakdown — then commits once. A dry run stops after selecting.
+priority index with its parts — then commits once. A dry run stops after selecting.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from fieldcrm.scoring.evaluate import period_key, render, template_context
 from fieldcrm.scoring.facts import previous_month
 from fieldcrm.scoring.priority import PriorityBreakdown, higher_band
 from fieldcrm.scoring.reminders import ImportantDate, due_reminders
-from fieldcrm.scoring.rfm import RfmScore
 from fieldcrm.scoring.rules import (
     Alert,
     Priority,
@@ -405,22 +404,9 @@ def priority_of(session: Session, account_ids: Sequence[int]) -> dict[int, float
 
 def account_priority(session: Session, account_id: int) -> PriorityBreakdown:
     """How the stored priority index of one account was made (for the account page)."""
-    data = priority_store.breakdown_of(session, account_id)
-    if data is None:
+    found = priority_store.breakdown_of(session, account_id)
+    if found is None:
         if not priority_store.priorities_of(session, [account_id]):
             raise NotFound("account", account_id)
         return PriorityBreakdown(account_id)
-    rfm = data.get("rfm") or {}
-    pot = data.get("potential") or {}
-    return PriorityBreakdown(
-        account_id,
-        rule_points=tuple((r["rule"], int(r["points"])) for r in data.get("rules") or []),
-        rfm=RfmScore(account_id, rfm["r"], rfm["f"], rfm["m"]) if rfm else None,
-        rfm_points=float(rfm.get("points", 0.0)),
-        potential=pot.get("value"),
-        potential_pct=float(pot.get("pct", 0.0)),
-        potential_points=float(pot.get("points", 0.0)),
-        rule_band=data.get("rule_band"),
-        index=float(data.get("index", 0.0)),
-        band=str(data.get("band", "low")),
-    )
+    return found

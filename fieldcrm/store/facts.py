@@ -56,6 +56,15 @@ def month_column(key: str) -> str:
     return "m_" + key.replace("-", "_")
 
 
+def _cents_sum(condition: str) -> str:
+    """Sum of ``revenue`` over the rows meeting ``condition``, exact to the cent.
+
+    Summed as float8 (a fixed-size state: the numeric sums of 700 000 accounts' groups
+    spilled to disk and took twice as long), rounded back to cents per group.
+    """
+    return f"round(CAST(sum(revenue::float8) FILTER (WHERE {condition}) AS numeric), 2)"
+
+
 def build_facts(
     session: Session, *, as_of: date, months: Iterable[str] = (), tz: str = "Europe/Paris"
 ) -> int:
@@ -81,7 +90,7 @@ def build_facts(
     month_sums = []
     for i, key in enumerate(needed):
         params[f"mk{i}"] = date.fromisoformat(key + "-01")
-        month_sums.append(f"sum(revenue) FILTER (WHERE month = :mk{i}) AS {month_column(key)}")
+        month_sums.append(f"{_cents_sum(f'month = :mk{i}')} AS {month_column(key)}")
     month_cols = "".join(
         f", coalesce(s.{month_column(k)}, 0)::float8 AS {month_column(k)}" for k in needed
     )
@@ -96,8 +105,8 @@ def build_facts(
         CREATE TEMP TABLE {TABLE} ON COMMIT DROP AS
         WITH s AS (
             SELECT account_id,
-                   sum(revenue) FILTER (WHERE month >= :s3 AND month < :cur) AS revenue_3m,
-                   sum(revenue) FILTER (WHERE month >= :s12 AND month < :cur) AS revenue_12m,
+                   {_cents_sum("month >= :s3 AND month < :cur")} AS revenue_3m,
+                   {_cents_sum("month >= :s12 AND month < :cur")} AS revenue_12m,
                    count(*) FILTER (WHERE revenue > 0 AND month >= :s12 AND month < :cur)
                        AS frequency,
                    max(month) FILTER (WHERE revenue > 0 AND month < :cur) AS last_sale

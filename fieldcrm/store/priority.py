@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.scoring.priority import BAND_THRESHOLDS
+from fieldcrm.scoring.priority import BAND_THRESHOLDS, PriorityBreakdown
+from fieldcrm.scoring.rfm import RfmScore
 from fieldcrm.scoring.rules import BANDS
 from fieldcrm.store.facts import TABLE
 
@@ -26,8 +27,15 @@ def _band_case(expr: str) -> str:
     return f"CASE {whens} ELSE 0 END"
 
 
+COLUMNS = (
+    "score, band, rule_band, rule_keys, rule_points, rfm_r, rfm_f, rfm_m, rfm_points, "
+    "potential, potential_pct, potential_points"
+)
+"""The columns of ``account_priorities`` a scoring run writes, in ``scoring_priority``'s order."""
+
+
 def update_priorities(session: Session, *, rfm_weight: float, potential_weight: float) -> int:
-    """Store index, band and breakdown of every account of ``scoring_facts``
+    """Store index, band and parts of every account of ``scoring_facts``
     in ``account_priorities`` (rows that do not change are not written).
 
     Needs ``scoring_facts`` and ``scoring_firings`` of the current run. Returns the number
@@ -39,8 +47,8 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     CREATE TEMP TABLE scoring_priority ON COMMIT DROP AS
     WITH pts AS (
         SELECT f.account_id, sum(f.points) AS points, max({band_rank}) AS band_rank,
-               jsonb_agg(jsonb_build_object('rule', f.rule_ref, 'points', f.points)
-                         ORDER BY f.rule_ref) FILTER (WHERE f.points <> 0) AS rules
+               array_agg(f.rule_ref ORDER BY f.rule_ref) FILTER (WHERE f.points <> 0) AS keys,
+               array_agg(f.points ORDER BY f.rule_ref) FILTER (WHERE f.points <> 0) AS pts
         FROM scoring_firings f GROUP BY f.account_id
     ), q AS MATERIALIZED (
         SELECT account_id, potential,
@@ -52,48 +60,41 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     ), pot AS (
         SELECT account_id, percent_rank() OVER (ORDER BY potential) AS pct
         FROM {TABLE} WHERE potential > 0
-    ), c AS MATERIALIZED (
+    ), c AS (
         SELECT q.account_id, q.potential, q.r, q.f, q.m,
                coalesce(pot.pct, 0)::float8 AS pct,
-               coalesce(pts.points, 0) AS points, pts.band_rank,
-               coalesce(pts.rules, '[]'::jsonb) AS rules,
+               coalesce(pts.points, 0) AS points, pts.band_rank, pts.keys, pts.pts,
                round(CAST(:wr AS float8) * (q.r + q.f + q.m - 3) / 12.0 * 100) / 100 AS rfm_points,
                round(CAST(:wp AS float8) * coalesce(pot.pct, 0) * 100) / 100 AS pot_points
         FROM q LEFT JOIN pot USING (account_id) LEFT JOIN pts USING (account_id)
-    ), idx AS MATERIALIZED (
+    ), idx AS (
         SELECT c.*, round((c.points + c.rfm_points + c.pot_points) * 100) / 100 AS ix
         FROM c
-    ), fin AS (
-        SELECT idx.*, ({bands})[greatest({_band_case("idx.ix")}, coalesce(idx.band_rank, 0)) + 1]
-                   AS band
-        FROM idx
     )
-    SELECT fin.account_id, fin.ix, fin.band,
-           jsonb_build_object(
-               'index', fin.ix, 'band', fin.band, 'rules', fin.rules,
-               'rule_band', ({bands})[fin.band_rank + 1],
-               'rfm', jsonb_build_object('r', fin.r, 'f', fin.f, 'm', fin.m,
-                                         'points', fin.rfm_points),
-               'potential', jsonb_build_object('value', fin.potential,
-                                               'pct', round(fin.pct * 10000) / 10000,
-                                               'points', fin.pot_points)) AS breakdown,
+    SELECT idx.account_id, idx.ix AS score,
+           ({bands})[greatest({_band_case("idx.ix")}, coalesce(idx.band_rank, 0)) + 1] AS band,
+           ({bands})[idx.band_rank + 1]::varchar(10) AS rule_band,
+           idx.keys AS rule_keys, idx.pts AS rule_points,
+           idx.r::smallint AS rfm_r, idx.f::smallint AS rfm_f, idx.m::smallint AS rfm_m,
+           idx.rfm_points, idx.potential, round(idx.pct * 10000) / 10000 AS potential_pct,
+           idx.pot_points AS potential_points,
            stored.account_id IS NULL AS is_new
-    FROM fin LEFT JOIN account_priorities stored ON stored.account_id = fin.account_id
+    FROM idx LEFT JOIN account_priorities stored ON stored.account_id = idx.account_id
     """
     # Changed rows only: an UPDATE filters before it locks (ON CONFLICT DO UPDATE would lock
     # every row); then the accounts never scored, known before the insert (an anti-join on
     # the table being filled would be planned as if it stayed empty).
-    update = """
+    values = ", ".join(f"p.{c.strip()}" for c in COLUMNS.split(","))
+    update = f"""
     UPDATE account_priorities ap
-    SET score = p.ix, band = p.band, breakdown = p.breakdown, computed_at = now()
+    SET ({COLUMNS}, computed_at) = ({values}, now())
     FROM scoring_priority p
     WHERE ap.account_id = p.account_id
-      AND (ap.score IS DISTINCT FROM p.ix OR ap.band IS DISTINCT FROM p.band
-           OR ap.breakdown IS DISTINCT FROM p.breakdown)
+      AND ({", ".join(f"ap.{c.strip()}" for c in COLUMNS.split(","))}) IS DISTINCT FROM ({values})
     """
-    insert = """
-    INSERT INTO account_priorities (account_id, score, band, breakdown)
-    SELECT p.account_id, p.ix, p.band, p.breakdown FROM scoring_priority p WHERE p.is_new
+    insert = f"""
+    INSERT INTO account_priorities (account_id, {COLUMNS})
+    SELECT p.account_id, {values} FROM scoring_priority p WHERE p.is_new
     """
     n = session.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
     params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight, "n": max(int(n), 1)}
@@ -117,8 +118,24 @@ def priorities_of(session: Session, account_ids: list[int]) -> dict[int, float]:
     return {r[0]: float(r[1]) for r in rows}
 
 
-def breakdown_of(session: Session, account_id: int) -> dict[str, Any] | None:
-    """Stored breakdown JSON of one account, if any."""
-    return session.execute(
-        text("SELECT breakdown FROM account_priorities WHERE account_id = :id"), {"id": account_id}
-    ).scalar_one_or_none()
+def breakdown_of(session: Session, account_id: int) -> PriorityBreakdown | None:
+    """How the stored priority index of one account was made; None if never scored."""
+    row = session.execute(
+        text(f"SELECT {COLUMNS} FROM account_priorities WHERE account_id = :id"),
+        {"id": account_id},
+    ).one_or_none()
+    if row is None:
+        return None
+    rfm = None if row.rfm_r is None else RfmScore(account_id, row.rfm_r, row.rfm_f, row.rfm_m)
+    return PriorityBreakdown(
+        account_id,
+        rule_points=tuple(zip(row.rule_keys or (), row.rule_points or (), strict=True)),
+        rfm=rfm,
+        rfm_points=row.rfm_points or 0.0,
+        potential=row.potential,
+        potential_pct=row.potential_pct or 0.0,
+        potential_points=row.potential_points or 0.0,
+        rule_band=row.rule_band,
+        index=row.score,
+        band=row.band,
+    )

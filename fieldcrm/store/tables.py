@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    SmallInteger,
     String,
     Text,
     Time,
@@ -31,7 +32,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -179,10 +180,12 @@ class Account(Base):
 
 
 class AccountPriority(Base):
-    """The priority index of an account as the last scoring run made it, with its breakdown.
+    """The priority index of an account as the last scoring run made it, with its parts.
 
     Its own narrow table: the nightly run writes here, not through the wide ``accounts``.
-    No foreign key: a statement trigger (migration 0004) forgets deleted accounts.
+    No foreign key: a statement trigger (migration 0004) forgets deleted accounts. The
+    parts are typed columns (migration 0005); ``rule_keys``/``rule_points`` name the rules
+    that gave points, NULL when none did.
     """
 
     __tablename__ = "account_priorities"
@@ -190,7 +193,16 @@ class AccountPriority(Base):
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     score: Mapped[float] = mapped_column(Float)
     band: Mapped[str] = mapped_column(String(10))
-    breakdown: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    rule_band: Mapped[str | None] = mapped_column(String(10))
+    rule_keys: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    rule_points: Mapped[list[int] | None] = mapped_column(ARRAY(Integer))
+    rfm_r: Mapped[int | None] = mapped_column(SmallInteger)
+    rfm_f: Mapped[int | None] = mapped_column(SmallInteger)
+    rfm_m: Mapped[int | None] = mapped_column(SmallInteger)
+    rfm_points: Mapped[float | None] = mapped_column(Float)
+    potential: Mapped[float | None] = mapped_column(Float)
+    potential_pct: Mapped[float | None] = mapped_column(Float)
+    potential_points: Mapped[float | None] = mapped_column(Float)
     computed_at: Mapped[dt.datetime] = _now()
 
 

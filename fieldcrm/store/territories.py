@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, InvalidInput, NotFound, Problem
+from fieldcrm.scoring.facts import add_months
 from fieldcrm.store.priority import PRIORITY_JOIN
 
 EDITABLE = ("name", "rep_id", "priority", "color", "source")
@@ -231,19 +232,27 @@ def uncovered_accounts(
     session: Session, *, limit: int | None = None
 ) -> tuple[int, list[QueueItem]]:
     """Located accounts that no territory covers (the gap report), and their total."""
-    base = """FROM accounts a WHERE a.geom IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))"""
-    total = session.execute(text("SELECT count(*) " + base)).scalar_one()
+    if limit == 0:
+        return int(session.execute(text("SELECT count(*) " + _UNCOVERED)).scalar_one()), []
+    # One pass over the spatial test: the total rides along each row (count over the window).
     rows = session.execute(
         text(
             """SELECT a.id, a.name, a.postcode, a.city, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
-                      a.territory_id, 'outside_territories' AS reason """
-            + base
+                      a.territory_id, 'outside_territories' AS reason, count(*) OVER () AS total """
+            + _UNCOVERED
             + " ORDER BY a.id LIMIT :limit"
         ),
         {"limit": limit},
     ).mappings()
-    return int(total), [QueueItem(**r) for r in rows]
+    items, total = [], 0
+    for r in rows:
+        total = r["total"]
+        items.append(QueueItem(**{k: v for k, v in r.items() if k != "total"}))
+    return int(total), items
+
+
+_UNCOVERED = """FROM accounts a WHERE a.geom IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))"""
 
 
 def account_points(session: Session, *, as_of: dt.date) -> list[AccountPoint]:
@@ -256,11 +265,12 @@ def account_points(session: Session, *, as_of: dt.date) -> list[AccountPoint]:
                a.visit_minutes
         FROM accounts a {PRIORITY_JOIN}
         LEFT JOIN (SELECT account_id, sum(revenue) AS revenue FROM monthly_sales
-                   WHERE month >= (date_trunc('month', CAST(:as_of AS date)) - interval '12 months')
-                     AND month < date_trunc('month', CAST(:as_of AS date))
+                   WHERE month >= :start AND month < :end
                    GROUP BY account_id) s ON s.account_id = a.id
         ORDER BY a.id"""),
-        {"as_of": as_of},
+        # Date bounds: comparing the date column with a timestamptz expression cast every
+        # row through the time zone (half the page's time on the demo data).
+        {"start": add_months(as_of, -12), "end": add_months(as_of, 0)},
     ).mappings()
     return [AccountPoint(**r) for r in rows]
 

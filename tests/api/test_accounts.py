@@ -41,7 +41,7 @@ def test_nearby_orders_by_priority_and_includes_unassigned_prospects(
     demo_db.execute(
         text(
             "WITH moved AS (UPDATE accounts SET owner_id = NULL, kind = 'prospect' WHERE id = (SELECT id FROM accounts WHERE owner_id = 5 AND geom IS NOT NULL AND ST_DWithin(geom::geography, ST_MakePoint(7.4236, 43.7425)::geography, 3000) LIMIT 1) RETURNING id) "
-            "INSERT INTO account_priorities (account_id, score, band, breakdown) SELECT id, 99, 'urgent', '{}' FROM moved "
+            "INSERT INTO account_priorities (account_id, score, band) SELECT id, 99, 'urgent' FROM moved "
             "ON CONFLICT (account_id) DO UPDATE SET score = 99"
         )
     )

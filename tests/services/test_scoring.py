@@ -119,7 +119,7 @@ def test_lambda_sarl_alert_reaches_the_rep_with_copy_to_the_director(db: Session
     assert lam is not None
     db.refresh(lam)
     assert lam.band in ("high", "urgent")
-    assert lam.breakdown["rules"] == [{"rule": "declining-key-account", "points": 30}]
+    assert (lam.rule_keys, lam.rule_points) == (["declining-key-account"], [30])
 
     with smtp_server() as (port, box), sms_webhook() as (url, texts):
         sent = notifications.deliver_pending(

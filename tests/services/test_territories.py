@@ -145,6 +145,10 @@ def test_overlaps_and_gaps_on_the_demo(demo_db: Session) -> None:
                 (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))""")
     ).scalar_one()
     assert total == expected and len(items) == min(total, 500)
+    # a short page still counts every gap; a count alone lists none
+    few_total, few = svc.gaps(demo_db, limit=2, actor=DISPATCHER)
+    assert (few_total, [i.id for i in few]) == (total, [i.id for i in items[:2]])
+    assert svc.gaps(demo_db, limit=0, actor=DISPATCHER) == (total, [])
 
 
 def test_balance_matches_the_database(demo_db: Session) -> None:

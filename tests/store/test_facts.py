@@ -108,21 +108,18 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
         weights=PriorityWeights(30, 30),
     )
     rows = db.execute(
-        text("SELECT account_id, score, band, breakdown FROM account_priorities")
+        text(
+            "SELECT account_id, score, band, rfm_r, rfm_f, rfm_m, rule_keys, rule_points "
+            "FROM account_priorities"
+        )
     ).all()
     assert len(rows) == len(reference)
-    for account_id, score, band, breakdown in rows:
+    for account_id, score, band, r, f, m, keys, points in rows:
         ref = reference[account_id]
         assert abs(score - ref.index) <= 0.011, (account_id, score, ref)
         assert band == ref.band
-        assert (breakdown["rfm"]["r"], breakdown["rfm"]["f"], breakdown["rfm"]["m"]) == (
-            ref.rfm.r,
-            ref.rfm.f,
-            ref.rfm.m,
-        )
-        assert sorted((x["rule"], x["points"]) for x in breakdown["rules"]) == sorted(
-            ref.rule_points
-        )
+        assert (r, f, m) == (ref.rfm.r, ref.rfm.f, ref.rfm.m)
+        assert sorted(zip(keys or (), points or (), strict=True)) == sorted(ref.rule_points)
 
 
 def _points(actions: tuple) -> tuple[int, str | None]:  # type: ignore[type-arg]

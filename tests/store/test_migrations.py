@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from fieldcrm.store import migrate
 from fieldcrm.store.tables import Base
 from tests.conftest import _recreate, _server_url
 
 
-def test_upgrade_downgrade_upgrade_matches_the_model() -> None:
-    name = os.environ.get("FIELDCRM_TEST_DB", "fieldcrm_test") + "_migrations"
+@contextmanager
+def scratch_database(suffix: str) -> Iterator[tuple[str, Engine]]:
+    """An empty database of its own (URL and engine), dropped afterwards."""
+    name = os.environ.get("FIELDCRM_TEST_DB", "fieldcrm_test") + suffix
     url = _recreate(_server_url(), name)
-    migrate.upgrade(url)
     engine = create_engine(url)
     try:
+        yield url, engine
+    finally:
+        engine.dispose()
+        plain = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
+        with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_upgrade_downgrade_upgrade_matches_the_model() -> None:
+    with scratch_database("_migrations") as (url, engine):
+        migrate.upgrade(url)
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
         migrate.downgrade(url, "base")
@@ -26,11 +41,6 @@ def test_upgrade_downgrade_upgrade_matches_the_model() -> None:
         assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
         heads = migrate.current_heads(url)
         assert heads and all(h for h in heads)
-    finally:
-        engine.dispose()
-        plain = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-        with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_accounts_have_a_gist_index_and_french_full_text(db) -> None:  # type: ignore[no-untyped-def]
@@ -88,8 +98,8 @@ def test_deleting_accounts_forgets_their_priorities(db) -> None:  # type: ignore
     )
     db.execute(
         text(
-            "INSERT INTO account_priorities (account_id, score, band, breakdown) "
-            "SELECT i, 42, 'high', '{}' FROM unnest(CAST(:ids AS int[])) AS i"
+            "INSERT INTO account_priorities (account_id, score, band) "
+            "SELECT i, 42, 'high' FROM unnest(CAST(:ids AS int[])) AS i"
         ),
         {"ids": ids},
     )
@@ -99,3 +109,43 @@ def test_deleting_accounts_forgets_their_priorities(db) -> None:  # type: ignore
         {"ids": ids},
     ).scalars()
     assert list(kept) == [ids[1]]
+
+
+def test_priority_parts_survive_the_move_to_typed_columns_and_back() -> None:
+    breakdown = {
+        "index": 61.5,
+        "band": "high",
+        "rule_band": "high",
+        "rules": [{"rule": "declining-key-account", "points": 30}, {"rule": "sector", "points": 5}],
+        "rfm": {"r": 5, "f": 4, "m": 3, "points": 15.0},
+        "potential": {"value": 40000.0, "pct": 0.8125, "points": 11.5},
+    }
+    with scratch_database("_migrations_0005") as (url, engine):
+        migrate.upgrade(url, "0004_account_priorities")
+        with engine.begin() as conn:
+            account = conn.execute(
+                text("INSERT INTO accounts (name) VALUES ('LAMBDA SARL') RETURNING id")
+            ).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO account_priorities (account_id, score, band, breakdown) "
+                    "VALUES (:a, 61.5, 'high', CAST(:b AS jsonb))"
+                ),
+                {"a": account, "b": json.dumps(breakdown)},
+            )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT * FROM account_priorities WHERE account_id = :a"), {"a": account}
+            ).one()
+        assert (row.rule_keys, row.rule_points) == (["declining-key-account", "sector"], [30, 5])
+        assert (row.rfm_r, row.rfm_f, row.rfm_m, row.rfm_points) == (5, 4, 3, 15.0)
+        assert (row.potential, row.potential_pct, row.potential_points) == (40000.0, 0.8125, 11.5)
+        assert row.rule_band == "high"
+        migrate.downgrade(url, "0004_account_priorities")
+        with engine.connect() as conn:
+            back = conn.execute(
+                text("SELECT breakdown FROM account_priorities WHERE account_id = :a"),
+                {"a": account},
+            ).scalar_one()
+        assert back == breakdown

@@ -92,10 +92,7 @@ def test_potential_fallback_when_no_priority(demo_db: Session) -> None:
         ).scalars()
     )
     demo_db.execute(
-        text(
-            "INSERT INTO account_priorities (account_id, score, band, breakdown) "
-            "VALUES (:i, 77, 'high', '{}')"
-        ),
+        text("INSERT INTO account_priorities (account_id, score, band) VALUES (:i, 77, 'high')"),
         {"i": rows[-1].id},
     )
     again = plans.candidates_in(demo_db, rep_id=4, polygon_wkt=zone, limit=5000)
