@@ -333,9 +333,10 @@ def balance_report(
 ) -> BalanceReport:
     """Balance metrics per territory (accounts, potential, revenue, workload, distance)."""
     policy.require(actor, "assign")
-    rows = store.list_territories(session)
-    points = store.account_points(session, as_of=as_of or dt.date.today())
-    result = balance.balance(_infos(session, rows), _facts(points))
+    infos = _infos(session, store.list_territories(session))
+    bases = {t.id: (b.lon, b.lat) if (b := balance.base_of(t)) else None for t in infos}
+    sums = store.balance_sums(session, as_of=as_of or dt.date.today(), bases=bases)
+    result = balance.balance_from_sums(infos, sums)
     spreads = [
         balance.spread([float(getattr(r, m)) for r in result], metric=m) for m in BALANCE_METRICS
     ]

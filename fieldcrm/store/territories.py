@@ -6,6 +6,7 @@ The assignment statements live in :mod:`fieldcrm.store.assignment`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, InvalidInput, NotFound, Problem
+from fieldcrm.geo import EARTH_RADIUS_M
 from fieldcrm.scoring.facts import add_months
 from fieldcrm.store.priority import PRIORITY_JOIN
+from fieldcrm.territories.balance import BandSums
 
 EDITABLE = ("name", "rep_id", "priority", "color", "source")
 
@@ -273,6 +276,54 @@ def account_points(session: Session, *, as_of: dt.date) -> list[AccountPoint]:
         {"start": add_months(as_of, -12), "end": add_months(as_of, 0)},
     ).mappings()
     return [AccountPoint(**r) for r in rows]
+
+
+def balance_sums(
+    session: Session, *, as_of: dt.date, bases: Mapping[int, tuple[float, float] | None]
+) -> list[BandSums]:
+    """The balance's sums per territory and priority band, added up in the database.
+
+    ``bases`` gives each territory's ``(lon, lat)`` base for the driving estimate; the
+    great-circle distance is the formula of :func:`fieldcrm.geo.haversine_m`. Revenue is that
+    of the 12 months before ``as_of``'s month.
+    """
+    ids = [tid for tid, base in bases.items() if base is not None]
+    rows = session.execute(
+        text(f"""
+        WITH base AS (
+            SELECT * FROM unnest(CAST(:ids AS int[]), CAST(:lons AS float8[]),
+                                 CAST(:lats AS float8[])) AS b(territory_id, lon, lat)
+        ), s AS (
+            SELECT account_id, sum(revenue) AS revenue FROM monthly_sales
+            WHERE month >= :start AND month < :end GROUP BY account_id
+        ), located AS (
+            SELECT a.*, radians(ST_Y(a.geom)) AS phi, radians(ST_X(a.geom)) AS lam
+            FROM accounts a WHERE a.territory_id IS NOT NULL
+        )
+        SELECT a.territory_id, ap.band, count(*) AS accounts,
+               count(*) FILTER (WHERE a.kind = 'client') AS clients,
+               count(*) FILTER (WHERE a.kind = 'prospect') AS prospects,
+               coalesce(sum(a.potential_eur_month), 0)::float8 AS potential_eur_month,
+               coalesce(sum(s.revenue), 0)::float8 AS revenue_12m,
+               coalesce(sum(a.visit_minutes), 0)::float8 AS visit_minutes,
+               coalesce(sum(2 * {EARTH_RADIUS_M} * asin(least(1.0, sqrt(
+                   sin((a.phi - radians(b.lat)) / 2) ^ 2
+                   + cos(radians(b.lat)) * cos(a.phi) * sin((a.lam - radians(b.lon)) / 2) ^ 2
+               ))) / 1000), 0) AS base_km
+        FROM located a
+        LEFT JOIN base b ON b.territory_id = a.territory_id
+        LEFT JOIN s ON s.account_id = a.id
+        {PRIORITY_JOIN}
+        GROUP BY a.territory_id, ap.band"""),
+        {
+            "ids": ids,
+            "lons": [bases[i][0] for i in ids],  # type: ignore[index]
+            "lats": [bases[i][1] for i in ids],  # type: ignore[index]
+            "start": add_months(as_of, -12),
+            "end": add_months(as_of, 0),
+        },
+    )
+    return [BandSums(*r) for r in rows]
 
 
 def rep_homes(session: Session) -> dict[int, tuple[float, float]]:

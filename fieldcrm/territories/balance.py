@@ -97,18 +97,75 @@ class Spread:
     cv: float
 
 
+@dataclass(frozen=True)
+class BandSums:
+    """Sums over the accounts of one territory that share a priority band.
+
+    What the balance needs, and what a database can add up without sending every account:
+    ``base_km`` is the sum of great-circle kilometres from the territory's base (the rep's
+    home, else the centroid) to each located account.
+    """
+
+    territory_id: int
+    band: str | None
+    accounts: int = 0
+    clients: int = 0
+    prospects: int = 0
+    potential_eur_month: float = 0.0
+    revenue_12m: float = 0.0
+    visit_minutes: float = 0.0
+    base_km: float = 0.0
+
+
+def base_of(territory: TerritoryInfo) -> GeoPoint | None:
+    """Where the workload's trips start: the rep's home, else the territory's centroid."""
+    return territory.home or territory.centroid
+
+
 def visit_hours(
     account: AccountFacts, base: GeoPoint | None, model: WorkloadModel = WorkloadModel()
 ) -> float:
     """Estimated monthly hours for one account (visits × (duration + driving share))."""
-    visits = model.visits_per_month.get(
-        account.priority_band, model.visits_per_month.get(None, 0.25)
-    )
-    drive_h = 0.0
-    if base is not None and account.point is not None:
-        km = 2 * haversine_m(base, account.point) / 1000 * model.road_factor
-        drive_h = km / model.speed_kmh / model.visits_per_day
-    return visits * (account.visit_minutes / 60 + drive_h)
+    km = _base_km(account, base)
+    return _workload(account.priority_band, account.visit_minutes, km, model)
+
+
+def _base_km(account: AccountFacts, base: GeoPoint | None) -> float:
+    if base is None or account.point is None:
+        return 0.0
+    return haversine_m(base, account.point) / 1000
+
+
+def _workload(
+    band: str | None, visit_minutes: float, base_km: float, model: WorkloadModel
+) -> float:
+    """Hours a month for accounts of ``band`` with these summed minutes and base distances."""
+    visits = model.visits_per_month.get(band, model.visits_per_month.get(None, 0.25))
+    drive_h = 2 * base_km * model.road_factor / model.speed_kmh / model.visits_per_day
+    return visits * (visit_minutes / 60 + drive_h)
+
+
+def band_sums(
+    territories: Sequence[TerritoryInfo], accounts: Iterable[AccountFacts]
+) -> list[BandSums]:
+    """Add up the accounts of each territory by priority band (accounts elsewhere ignored)."""
+    by_id = {t.id: t for t in territories}
+    sums: dict[tuple[int, str | None], list[float]] = {}
+    for acc in accounts:
+        if acc.territory_id not in by_id:
+            continue
+        row = sums.setdefault((acc.territory_id, acc.priority_band), [0, 0, 0, 0.0, 0.0, 0.0, 0.0])
+        row[0] += 1
+        row[1] += acc.kind == "client"
+        row[2] += acc.kind == "prospect"
+        row[3] += acc.potential_eur_month
+        row[4] += acc.revenue_12m
+        row[5] += acc.visit_minutes
+        row[6] += _base_km(acc, base_of(by_id[acc.territory_id]))
+    return [
+        BandSums(tid, band, int(r[0]), int(r[1]), int(r[2]), r[3], r[4], r[5], r[6])
+        for (tid, band), r in sums.items()
+    ]
 
 
 def balance(
@@ -133,22 +190,30 @@ def balance(
     list of BalanceRow
         One row per territory, in the order given.
     """
-    by_id = {t.id: t for t in territories}
-    sums: dict[int, list[float]] = {t.id: [0, 0, 0, 0.0, 0.0, 0.0] for t in territories}
-    for acc in accounts:
-        if acc.territory_id not in by_id:
+    return balance_from_sums(territories, band_sums(territories, accounts), model=model)
+
+
+def balance_from_sums(
+    territories: Sequence[TerritoryInfo],
+    sums: Iterable[BandSums],
+    *,
+    model: WorkloadModel = WorkloadModel(),
+) -> list[BalanceRow]:
+    """Metrics per territory from the sums by band (see :func:`band_sums`), in the order given."""
+    totals: dict[int, list[float]] = {t.id: [0, 0, 0, 0.0, 0.0, 0.0] for t in territories}
+    for b in sums:
+        if b.territory_id not in totals:
             continue
-        info = by_id[acc.territory_id]
-        row = sums[acc.territory_id]
-        row[0] += 1
-        row[1] += acc.kind == "client"
-        row[2] += acc.kind == "prospect"
-        row[3] += acc.potential_eur_month
-        row[4] += acc.revenue_12m
-        row[5] += visit_hours(acc, info.home or info.centroid, model)
+        row = totals[b.territory_id]
+        row[0] += b.accounts
+        row[1] += b.clients
+        row[2] += b.prospects
+        row[3] += b.potential_eur_month
+        row[4] += b.revenue_12m
+        row[5] += _workload(b.band, b.visit_minutes, b.base_km, model)
     out: list[BalanceRow] = []
     for t in territories:
-        s = sums[t.id]
+        s = totals[t.id]
         distance = (
             haversine_m(t.home, t.centroid) / 1000
             if t.home is not None and t.centroid is not None

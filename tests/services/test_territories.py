@@ -14,6 +14,8 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import Forbidden, InvalidInput, NotFound
 from fieldcrm.services import assignment
 from fieldcrm.services import territories as svc
+from fieldcrm.store import territories as store
+from fieldcrm.territories import balance
 from tests.conftest import DEMO_TODAY
 
 MANAGER = Actor(id=1, role=Role.MANAGER, name="Claire Lefèvre", team=frozenset({4, 5, 6}))
@@ -177,6 +179,18 @@ def test_balance_matches_the_database(demo_db: Session) -> None:
     # Camille lives in Beausoleil, next to the Riviera box's centroid; Sophie is far from hers
     assert by_id[1].centroid_home_km is not None and by_id[1].centroid_home_km < 15
     assert {s.metric for s in report.spreads} == set(svc.BALANCE_METRICS)
+    # the sums added up in PostGIS give what the pure balance computes account by account
+    infos = svc._infos(demo_db, store.list_territories(demo_db))
+    points = store.account_points(demo_db, as_of=DEMO_TODAY)
+    pure = balance.balance(infos, svc._facts(points))
+    assert [(r.territory_id, r.accounts, r.clients, r.prospects) for r in pure] == [
+        (r.territory_id, r.accounts, r.clients, r.prospects) for r in report.rows
+    ]
+    for mine, ref in zip(report.rows, pure, strict=True):
+        assert mine.potential_eur_month == pytest.approx(ref.potential_eur_month, abs=0.01)
+        assert mine.revenue_12m == pytest.approx(ref.revenue_12m, abs=0.01)
+        assert mine.workload_hours_month == pytest.approx(ref.workload_hours_month, abs=0.01)
+        assert mine.workload_hours_month > 1
 
 
 def test_rebalance_is_a_proposal_that_evens_the_metric(demo_db: Session) -> None:
