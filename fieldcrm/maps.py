@@ -124,36 +124,26 @@ def _popup(marker: Marker) -> str:
     return text
 
 
-def _add_marker(target: Any, marker: Marker) -> None:
+def _add_pin(target: Any, marker: Marker) -> None:
+    """A numbered stop, an appointment, the home or the rep's position: a labelled pin."""
     color = marker.color or COLORS.get(marker.kind, COLORS["account"])
-    if marker.number is not None or marker.kind in ("appointment", "home", "me"):
-        glyph = (
-            str(marker.number)
-            if marker.number is not None
-            else {"appointment": "RDV", "home": "⌂", "me": "●"}[marker.kind]
-        )
-        shape = "border-radius:3px" if marker.kind == "appointment" else "border-radius:50%"
-        icon = folium.DivIcon(
-            html=f'<div class="fc-pin fc-{marker.kind}" style="background:{color};{shape}">{html.escape(glyph)}</div>',
-            icon_size=(28, 28),
-            icon_anchor=(14, 14),
-        )
-        folium.Marker(
-            [marker.lat, marker.lon],
-            icon=icon,
-            tooltip=html.escape(marker.label),
-            popup=_popup(marker),
-        ).add_to(target)
-    else:
-        folium.CircleMarker(
-            [marker.lat, marker.lon],
-            radius=6,
-            color=color,
-            fill=True,
-            fill_opacity=0.8,
-            tooltip=html.escape(marker.label),
-            popup=_popup(marker),
-        ).add_to(target)
+    glyph = (
+        str(marker.number)
+        if marker.number is not None
+        else {"appointment": "RDV", "home": "⌂", "me": "●"}[marker.kind]
+    )
+    shape = "border-radius:3px" if marker.kind == "appointment" else "border-radius:50%"
+    icon = folium.DivIcon(
+        html=f'<div class="fc-pin fc-{marker.kind}" style="background:{color};{shape}">{html.escape(glyph)}</div>',
+        icon_size=(28, 28),
+        icon_anchor=(14, 14),
+    )
+    folium.Marker(
+        [marker.lat, marker.lon],
+        icon=icon,
+        tooltip=html.escape(marker.label),
+        popup=_popup(marker),
+    ).add_to(target)
 
 
 _POINT_CALLBACK = """function (row) {
@@ -225,7 +215,7 @@ def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accoun
     elif plain:
         PointLayer(rows).add_to(m)
     for mk in special:
-        _add_marker(m, mk)
+        _add_pin(m, mk)
 
 
 def add_lines(m: folium.Map, lines: Sequence[Line]) -> None:

@@ -258,6 +258,17 @@ _UNCOVERED = """FROM accounts a WHERE a.geom IS NOT NULL
                 AND NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))"""
 
 
+_REVENUE_12M = """SELECT account_id, sum(revenue) AS revenue FROM monthly_sales
+                  WHERE month >= :start AND month < :end GROUP BY account_id"""
+"""Revenue per account over the window of :func:`_revenue_window`."""
+
+
+def _revenue_window(as_of: dt.date) -> dict[str, dt.date]:
+    """The 12 months before ``as_of``'s month, as date bounds (comparing the date column with
+    a timestamp expression would cast every row through the time zone)."""
+    return {"start": add_months(as_of, -12), "end": add_months(as_of, 0)}
+
+
 def account_points(session: Session, *, as_of: dt.date) -> list[AccountPoint]:
     """Every account with what balance needs (revenue of the 12 months before ``as_of``)."""
     rows = session.execute(
@@ -267,13 +278,9 @@ def account_points(session: Session, *, as_of: dt.date) -> list[AccountPoint]:
                coalesce(s.revenue, 0)::float AS revenue_12m, ap.band AS priority_band,
                a.visit_minutes
         FROM accounts a {PRIORITY_JOIN}
-        LEFT JOIN (SELECT account_id, sum(revenue) AS revenue FROM monthly_sales
-                   WHERE month >= :start AND month < :end
-                   GROUP BY account_id) s ON s.account_id = a.id
+        LEFT JOIN ({_REVENUE_12M}) s ON s.account_id = a.id
         ORDER BY a.id"""),
-        # Date bounds: comparing the date column with a timestamptz expression cast every
-        # row through the time zone (half the page's time on the demo data).
-        {"start": add_months(as_of, -12), "end": add_months(as_of, 0)},
+        _revenue_window(as_of),
     ).mappings()
     return [AccountPoint(**r) for r in rows]
 
@@ -287,15 +294,13 @@ def balance_sums(
     great-circle distance is the formula of :func:`fieldcrm.geo.haversine_m`. Revenue is that
     of the 12 months before ``as_of``'s month.
     """
-    ids = [tid for tid, base in bases.items() if base is not None]
+    known = {tid: base for tid, base in bases.items() if base is not None}
     rows = session.execute(
         text(f"""
         WITH base AS (
             SELECT * FROM unnest(CAST(:ids AS int[]), CAST(:lons AS float8[]),
                                  CAST(:lats AS float8[])) AS b(territory_id, lon, lat)
-        ), s AS (
-            SELECT account_id, sum(revenue) AS revenue FROM monthly_sales
-            WHERE month >= :start AND month < :end GROUP BY account_id
+        ), s AS ({_REVENUE_12M}
         ), located AS (
             SELECT a.*, radians(ST_Y(a.geom)) AS phi, radians(ST_X(a.geom)) AS lam
             FROM accounts a WHERE a.territory_id IS NOT NULL
@@ -316,11 +321,10 @@ def balance_sums(
         {PRIORITY_JOIN}
         GROUP BY a.territory_id, ap.band"""),
         {
-            "ids": ids,
-            "lons": [bases[i][0] for i in ids],  # type: ignore[index]
-            "lats": [bases[i][1] for i in ids],  # type: ignore[index]
-            "start": add_months(as_of, -12),
-            "end": add_months(as_of, 0),
+            "ids": list(known),
+            "lons": [lon for lon, _ in known.values()],
+            "lats": [lat for _, lat in known.values()],
+            **_revenue_window(as_of),
         },
     )
     return [BandSums(*r) for r in rows]
