@@ -31,3 +31,12 @@ def test_manager_draws_and_saves_a_territory(phone: Page, e2e_url: str) -> None:
     phone.wait_for_load_state("load")
     phone.goto("/territoires")
     assert phone.locator("#balance").get_by_text("Secteur dessiné").count() == 1
+    # every territory is drawn, its name shown as text in the tooltip
+    drawn = phone.evaluate(
+        """() => {
+             const key = Object.keys(window).find(k => k.startsWith('area_layer_'));
+             return window[key].getLayers().map(l => l.getTooltip().getContent().textContent);
+           }"""
+    )
+    names = phone.locator("#balance tbody tr td:first-child").all_inner_texts()
+    assert "Secteur dessiné" in drawn and sorted(drawn) == sorted(n.strip() for n in names)
