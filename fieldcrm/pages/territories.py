@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import shapely.geometry
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -13,6 +12,7 @@ from fieldcrm.auth.roles import Role
 from fieldcrm.http.deps import CurrentUser, SessionDep
 from fieldcrm.pages.templating import render
 from fieldcrm.services import territories, users
+from fieldcrm.territories import shapes
 
 router = APIRouter(include_in_schema=False)
 PALETTE = ("#7c3aed", "#0891b2", "#ea580c", "#16a34a", "#db2777", "#2563eb", "#ca8a04", "#4b5563")
@@ -37,14 +37,14 @@ def territories_page(
         maps.Area(
             r.id,
             r.name,
-            shapely.geometry.mapping(r.geometry),
+            shapes.to_geojson(r.geometry),
             r.color or PALETTE[i % len(PALETTE)],
             {"rep": r.rep_name or ""},
         )
         for i, r in enumerate(rows)
         if r.geometry is not None
     ]
-    maps.add_areas(m, areas)
+    layer = maps.add_areas(m, areas)
     draw = maps.add_draw(m) if actor.role in (Role.MANAGER, Role.ADMIN) else None
     context = {
         "rows": rows,
@@ -58,9 +58,7 @@ def territories_page(
         "proposal": territories.rebalance_proposal(session, metric=metric, actor=actor)
         if metric and rows
         else None,
-        "geometries": {
-            r.id: shapely.geometry.mapping(r.geometry) for r in rows if r.geometry is not None
-        },
+        "area_layer": layer.get_name(),
     }
     return render(request, "territories.html", context, actor=actor)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
-from shapely.geometry import LinearRing, MultiPolygon, Polygon, mapping
+from shapely.geometry import LinearRing, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
@@ -347,8 +347,12 @@ def parse_features(
 
 
 def to_geojson(geometry: BaseGeometry) -> dict[str, Any]:
-    """The GeoJSON mapping of a geometry (lists, not tuples, so it serialises plainly)."""
-    result: dict[str, Any] = json.loads(json.dumps(mapping(geometry)))
+    """The GeoJSON mapping of a geometry (lists, not tuples, so it serialises plainly).
+
+    Written by GEOS (every coordinate kept exactly), a few times faster than walking the
+    coordinates in Python.
+    """
+    result: dict[str, Any] = json.loads(shapely.to_geojson(geometry))
     return result
 
 

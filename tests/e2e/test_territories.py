@@ -40,3 +40,29 @@ def test_manager_draws_and_saves_a_territory(phone: Page, e2e_url: str) -> None:
     )
     names = phone.locator("#balance tbody tr td:first-child").all_inner_texts()
     assert "Secteur dessiné" in drawn and sorted(drawn) == sorted(n.strip() for n in names)
+
+
+def test_manager_retouches_a_territory_and_saves_it_unchanged(phone: Page, e2e_url: str) -> None:
+    engine = create_engine(e2e_url)
+    with engine.connect() as conn:
+        territory, name, before = conn.execute(
+            text("SELECT id, name, ST_AsText(geom) FROM territories ORDER BY id LIMIT 1")
+        ).one()
+    log_in(phone, 1)
+    phone.goto("/territoires")
+    phone.click(f".edit-shape[data-id='{territory}']")
+    assert phone.input_value("#t-name") == name
+    parts = phone.evaluate("() => window.fieldcrmTerritories.drawn.getLayers().length")
+    assert parts >= 1
+    phone.click("#t-save")
+    phone.wait_for_selector("#t-status.ok")
+    with engine.connect() as conn:
+        moved = conn.execute(
+            text(
+                "SELECT ST_HausdorffDistance(geom, ST_GeomFromText(:before, 4326)) "
+                "FROM territories WHERE id = :id"
+            ),
+            {"before": before, "id": territory},
+        ).scalar_one()
+    engine.dispose()
+    assert moved < 1e-5  # Leaflet keeps 6 decimals of a degree: at most ~5 cm
