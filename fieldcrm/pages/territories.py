@@ -31,7 +31,8 @@ def territories_page(
     request: Request, session: SessionDep, actor: CurrentUser, metric: str = ""
 ) -> HTMLResponse:
     """Map with drawing tools, balance table, overlaps and gaps, optional rebalancing proposal."""
-    rows = territories.list_territories(session, actor=actor)
+    view = territories.overview(session, actor=actor, metric=metric)
+    rows = view.rows
     m = maps.base_map(center=(7.3, 43.75), zoom=9)
     areas = [
         maps.Area(
@@ -51,13 +52,11 @@ def territories_page(
         "map": maps.render(m),
         "drawn_items": f"drawnItems_{draw.get_name()}" if draw else None,
         "reps": users.list_users(session, actor=actor, role=Role.REP),
-        "balance": territories.balance_report(session, actor=actor) if rows else None,
-        "overlaps": territories.overlaps(session, actor=actor),
-        "gaps": territories.gaps(session, limit=20, actor=actor),
+        "balance": view.balance,
+        "overlaps": view.overlaps,
+        "gaps": view.gaps,
         "names": {r.id: r.name for r in rows},
-        "proposal": territories.rebalance_proposal(session, metric=metric, actor=actor)
-        if metric and rows
-        else None,
+        "proposal": view.proposal,
         "area_layer": layer.get_name(),
     }
     return render(request, "territories.html", context, actor=actor)

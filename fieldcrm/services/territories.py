@@ -333,7 +333,13 @@ def balance_report(
 ) -> BalanceReport:
     """Balance metrics per territory (accounts, potential, revenue, workload, distance)."""
     policy.require(actor, "assign")
-    infos = _infos(session, store.list_territories(session))
+    return _balance(session, store.list_territories(session), as_of=as_of)
+
+
+def _balance(
+    session: Session, rows: Sequence[store.TerritoryRow], *, as_of: dt.date | None
+) -> BalanceReport:
+    infos = _infos(session, rows)
     bases = {t.id: (b.lon, b.lat) if (b := balance.base_of(t)) else None for t in infos}
     sums = store.balance_sums(session, as_of=as_of or dt.date.today(), bases=bases)
     result = balance.balance_from_sums(infos, sums)
@@ -361,9 +367,20 @@ def rebalance_proposal(
     is applied: the proposal lists moves and the before/after totals.
     """
     policy.require(actor, "assign")
+    rows = store.list_territories(session)
+    return _proposal(session, rows, metric=metric, max_moves=max_moves, as_of=as_of)
+
+
+def _proposal(
+    session: Session,
+    rows: Sequence[store.TerritoryRow],
+    *,
+    metric: str,
+    max_moves: int = 30,
+    as_of: dt.date | None = None,
+) -> rebalance.Proposal:
     if metric not in METRICS:
         raise InvalidInput("metric", "unknown metric", value=metric, allowed=", ".join(METRICS))
-    rows = store.list_territories(session)
     terr = _shapes(rows)
     if not terr:
         raise NotFound("territory", "any")
@@ -391,7 +408,7 @@ def rebalance_proposal(
         else:
             info = infos[int(owner[c])]
             fact = _facts([p])[0]
-            weight[c] += balance.visit_hours(fact, info.home or info.centroid)
+            weight[c] += balance.visit_hours(fact, balance.base_of(info))
     units = [
         rebalance.Unit(
             codes[i], int(owner[i]), float(weight[i]), bounds.commune_names.get(codes[i], "")
@@ -406,6 +423,40 @@ def rebalance_proposal(
         territory_ids=sorted({u.territory_id for u in units}),
         metric=metric,
         max_moves=max_moves,
+    )
+
+
+@dataclass(frozen=True)
+class TerritoryOverview:
+    """The territories screen: territories, balance, overlaps, gaps, optional proposal."""
+
+    rows: list[store.TerritoryRow]
+    balance: BalanceReport | None
+    overlaps: list[coverage.Overlap]
+    gaps: tuple[int, list[store.QueueItem]]
+    proposal: rebalance.Proposal | None
+
+
+def overview(
+    session: Session,
+    *,
+    actor: Actor,
+    metric: str = "",
+    gap_limit: int = 20,
+    as_of: dt.date | None = None,
+) -> TerritoryOverview:
+    """Everything the territories screen shows, from one reading of the territories.
+
+    ``metric`` (one of :data:`METRICS`) asks for a rebalancing proposal on that metric.
+    """
+    policy.require(actor, "assign")
+    rows = store.list_territories(session)
+    return TerritoryOverview(
+        rows=rows,
+        balance=_balance(session, rows, as_of=as_of) if rows else None,
+        overlaps=coverage.overlaps(_shapes(rows)),
+        gaps=store.uncovered_accounts(session, limit=gap_limit),
+        proposal=_proposal(session, rows, metric=metric, as_of=as_of) if metric and rows else None,
     )
 
 

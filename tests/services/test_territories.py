@@ -245,3 +245,21 @@ def test_applying_the_proposal_redraws_and_the_preview_shows_who_moves(
         if m.from_territory_id == first.from_id and m.to_territory_id == first.to_id
     )
     assert moved == first.weight  # the commune's accounts (metric = accounts) and only them
+
+
+def test_the_screen_overview_agrees_with_each_report(
+    demo_db: Session,
+) -> None:
+    view = svc.overview(demo_db, actor=MANAGER, metric="accounts", as_of=DEMO_TODAY)
+    assert [r.id for r in view.rows] == [r.id for r in svc.list_territories(demo_db, actor=MANAGER)]
+    assert view.balance == svc.balance_report(demo_db, as_of=DEMO_TODAY, actor=MANAGER)
+    assert view.overlaps == svc.overlaps(demo_db, actor=MANAGER)
+    assert view.gaps == svc.gaps(demo_db, limit=20, actor=MANAGER)
+    assert view.proposal == svc.rebalance_proposal(
+        demo_db, metric="accounts", as_of=DEMO_TODAY, actor=MANAGER
+    )
+    assert svc.overview(demo_db, actor=MANAGER).proposal is None
+    with pytest.raises(InvalidInput):
+        svc.overview(demo_db, actor=MANAGER, metric="colour")
+    with pytest.raises(Forbidden):
+        svc.overview(demo_db, actor=REP)
