@@ -69,8 +69,8 @@ def seed(session, n: int) -> None:  # type: ignore[no-untyped-def]
     )
     session.execute(
         text(
-            """INSERT INTO account_priorities (account_id, score, band, breakdown)
-               SELECT id, random() * 100, 'normal', '{}' FROM accounts WHERE id % 5 <> 0"""
+            """INSERT INTO account_priorities (account_id, score, band)
+               SELECT id, random() * 100, 'normal' FROM accounts WHERE id % 5 <> 0"""
         )
     )
     session.commit()
