@@ -133,14 +133,14 @@ def _popup(marker: Marker) -> str:
     return text
 
 
+PIN_GLYPHS = {"appointment": "RDV", "home": "⌂", "me": "●"}
+"""Marker kinds drawn as labelled pins (with numbered stops), and their glyph."""
+
+
 def _add_pin(target: Any, marker: Marker) -> None:
     """A numbered stop, an appointment, the home or the rep's position: a labelled pin."""
     color = marker.color or COLORS.get(marker.kind, COLORS["account"])
-    glyph = (
-        str(marker.number)
-        if marker.number is not None
-        else {"appointment": "RDV", "home": "⌂", "me": "●"}[marker.kind]
-    )
+    glyph = str(marker.number) if marker.number is not None else PIN_GLYPHS[marker.kind]
     shape = "border-radius:3px" if marker.kind == "appointment" else "border-radius:50%"
     icon = folium.DivIcon(
         html=f'<div class="fc-pin fc-{marker.kind}" style="background:{color};{shape}">{html.escape(glyph)}</div>',
@@ -189,11 +189,11 @@ var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }}
 {% endmacro %}"""
     )
 
-    def __init__(self, rows: list[list[Any]], callback: str = "") -> None:
+    def __init__(self, rows: list[list[Any]]) -> None:
         super().__init__()
         self._name = "PointLayer"
         self.rows = rows
-        self.callback = callback or _POINT_CALLBACK
+        self.callback = _POINT_CALLBACK
 
 
 def _point_row(mk: Marker) -> list[Any]:
@@ -210,10 +210,8 @@ def _point_row(mk: Marker) -> list[Any]:
 def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accounts") -> None:
     """Add markers: plain account markers as one compact array, clustered client-side above
     :data:`CLUSTER_ABOVE`; numbered stops, appointments, home and position as folium markers."""
-    special = [
-        mk for mk in markers if mk.number is not None or mk.kind in ("appointment", "home", "me")
-    ]
-    plain = [mk for mk in markers if mk not in special] if special else list(markers)
+    special = [mk for mk in markers if mk.number is not None or mk.kind in PIN_GLYPHS]
+    plain = [mk for mk in markers if mk.number is None and mk.kind not in PIN_GLYPHS]
     rows = [_point_row(mk) for mk in plain]
     if len(plain) > CLUSTER_ABOVE:
         cluster = plugins.FastMarkerCluster(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -16,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.report import Figures, TravelReport
 from fieldcrm.costs.trips import TripCost
 from fieldcrm.errors import InvalidInput
@@ -304,36 +306,24 @@ def _pdf_cell(value: Cell, lang: str) -> str:
     return value
 
 
-def to_pdf(
-    report: TravelReport,
-    *,
-    lang: str = "fr",
-    chart: Callable[[TravelReport, str], bytes] | None = None,
-) -> bytes:
-    """The report as an A4 landscape PDF: caption, chart, summary table and the trips.
-
-    ``chart`` draws the report as PNG bytes (defaults to :func:`fieldcrm.costs.chart.cost_chart_png`).
-    """
-    if chart is None:
-        from fieldcrm.costs.chart import cost_chart_png
-
-        chart = cost_chart_png
+def to_pdf(report: TravelReport, *, lang: str = "fr") -> bytes:
+    """The report as an A4 landscape PDF: caption, chart, summary table and the trips."""
     words = text(lang)
     styles = getSampleStyleSheet()
     title, *lines = caption(report, lang)
-    story: list[Any] = [Paragraph(_escape(title), styles["Title"])]
-    story += [Paragraph(_escape(line), styles["Normal"]) for line in lines]
+    story: list[Any] = [Paragraph(escape(title), styles["Title"])]
+    story += [Paragraph(escape(line), styles["Normal"]) for line in lines]
     story.append(Spacer(1, 0.4 * cm))
     if report.empty:
-        story.append(Paragraph(_escape(words["empty"]), styles["Heading2"]))
+        story.append(Paragraph(escape(words["empty"]), styles["Heading2"]))
     else:
-        story.append(Image(io.BytesIO(chart(report, lang)), width=24 * cm, height=8 * cm))
+        story.append(Image(io.BytesIO(cost_chart_png(report, lang)), width=24 * cm, height=8 * cm))
         story.append(Spacer(1, 0.4 * cm))
     small = styles["BodyText"].clone("cell", fontSize=6.5, leading=8)
-    story.append(Paragraph(_escape(words["summary"]), styles["Heading2"]))
+    story.append(Paragraph(escape(words["summary"]), styles["Heading2"]))
     story.append(_table(SUMMARY_COLUMNS, summary_rows(report, lang), lang, small))
     if report.trips:
-        story.append(Paragraph(_escape(words["trips_sheet"]), styles["Heading2"]))
+        story.append(Paragraph(escape(words["trips_sheet"]), styles["Heading2"]))
         story.append(_table(TRIP_COLUMNS, trip_rows(report.trips, lang), lang, small))
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -351,14 +341,10 @@ def to_pdf(
     return buffer.getvalue()
 
 
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _table(
     columns: Sequence[str], rows: Sequence[Sequence[Cell]], lang: str, style: ParagraphStyle
 ) -> Table:
-    data = [[Paragraph(_escape(h), style) for h in headers(columns, lang)]]
+    data = [[Paragraph(escape(h), style) for h in headers(columns, lang)]]
     data += [[_pdf_cell(v, lang) for v in row] for row in rows]
     result = Table(data, repeatRows=1)
     result.setStyle(

@@ -27,11 +27,12 @@ def _band_case(expr: str) -> str:
     return f"CASE {whens} ELSE 0 END"
 
 
-COLUMNS = (
-    "score, band, rule_band, rule_keys, rule_points, rfm_r, rfm_f, rfm_m, rfm_points, "
-    "potential, potential_pct, potential_points"
-)
+PARTS = (
+    "score", "band", "rule_band", "rule_keys", "rule_points", "rfm_r", "rfm_f", "rfm_m",
+    "rfm_points", "potential", "potential_pct", "potential_points",
+)  # fmt: skip
 """The columns of ``account_priorities`` a scoring run writes, in ``scoring_priority``'s order."""
+COLUMNS = ", ".join(PARTS)
 
 
 def update_priorities(session: Session, *, rfm_weight: float, potential_weight: float) -> int:
@@ -84,13 +85,13 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     # Changed rows only: an UPDATE filters before it locks (ON CONFLICT DO UPDATE would lock
     # every row); then the accounts never scored, known before the insert (an anti-join on
     # the table being filled would be planned as if it stayed empty).
-    values = ", ".join(f"p.{c.strip()}" for c in COLUMNS.split(","))
+    values = ", ".join(f"p.{c}" for c in PARTS)
     update = f"""
     UPDATE account_priorities ap
     SET ({COLUMNS}, computed_at) = ({values}, now())
     FROM scoring_priority p
     WHERE ap.account_id = p.account_id
-      AND ({", ".join(f"ap.{c.strip()}" for c in COLUMNS.split(","))}) IS DISTINCT FROM ({values})
+      AND ({", ".join(f"ap.{c}" for c in PARTS)}) IS DISTINCT FROM ({values})
     """
     insert = f"""
     INSERT INTO account_priorities (account_id, {COLUMNS})
