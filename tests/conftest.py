@@ -43,6 +43,13 @@ def _recreate(server_url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
+def _drop(url: str) -> None:
+    """Drop the database ``url`` names (connections to it are closed)."""
+    base, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def database_url() -> str:
     """URL of a freshly created and migrated test database."""

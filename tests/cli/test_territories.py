@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
@@ -15,7 +14,7 @@ from typer.testing import CliRunner
 from fieldcrm.cli import app
 from fieldcrm.config import get_settings
 from fieldcrm.store import migrate
-from tests.conftest import _recreate, _server_url
+from tests.conftest import _drop, _recreate, _server_url
 
 runner = CliRunner()
 
@@ -56,9 +55,7 @@ def cli_db() -> Iterator[str]:
         )
     engine.dispose()
     yield url
-    plain = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-    with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop(url)
 
 
 @pytest.fixture

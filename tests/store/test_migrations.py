@@ -7,12 +7,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
 from sqlalchemy import Engine, create_engine, inspect, text
 
 from fieldcrm.store import migrate
 from fieldcrm.store.tables import Base
-from tests.conftest import _recreate, _server_url
+from tests.conftest import _drop, _recreate, _server_url
 
 
 @contextmanager
@@ -25,9 +24,7 @@ def scratch_database(suffix: str) -> Iterator[tuple[str, Engine]]:
         yield url, engine
     finally:
         engine.dispose()
-        plain = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-        with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(url)
 
 
 def test_upgrade_downgrade_upgrade_matches_the_model() -> None:
