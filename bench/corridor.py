@@ -52,10 +52,8 @@ def seed(session, n: int) -> None:  # type: ignore[no-untyped-def]
     session.execute(text("SELECT setseed(0.42)"))
     session.execute(
         text(
-            """INSERT INTO accounts (name, kind, owner_id, geom, geocode_status,
-                                    potential_eur_month)
+            """INSERT INTO accounts (name, kind, geom, geocode_status, potential_eur_month)
                SELECT 'A' || g, CASE WHEN g % 3 = 0 THEN 'client' ELSE 'prospect' END,
-                      CASE WHEN g % 2 = 0 THEN 1 ELSE NULL END,
                       CASE WHEN g % 4 = 0
                         THEN ST_SetSRID(ST_MakePoint(6.9 + random() * 0.7,
                                                      43.45 + random() * 0.4), 4326)
@@ -66,6 +64,12 @@ def seed(session, n: int) -> None:  # type: ignore[no-untyped-def]
                FROM generate_series(1::bigint, :n) AS g"""
         ),
         {"n": n},
+    )
+    session.execute(
+        text(
+            """INSERT INTO account_assignments (account_id, owner_id)
+               SELECT id, 1 FROM accounts WHERE id % 2 = 0"""
+        )
     )
     session.execute(
         text(
@@ -93,6 +97,7 @@ def peer(session) -> list[int]:  # type: ignore[no-untyped-def]
             """SELECT id, ST_X(geom), ST_Y(geom), ap.score,
                       coalesce(potential_eur_month, 0)::float8
                FROM accounts a LEFT JOIN account_priorities ap ON ap.account_id = a.id
+               LEFT JOIN account_assignments s ON s.account_id = a.id
                WHERE geom IS NOT NULL
                  AND (owner_id = 1 OR (owner_id IS NULL AND kind = 'prospect'))"""
         )

@@ -139,7 +139,6 @@ def generate(url: str, n: int, seed: int = 7) -> dict[str, float]:
                 f"{SECTORS[sector[i]] if sector[i] < len(SECTORS) else chr(92) + 'N'}\t"
                 f"{'A' if qualified[i] else chr(92) + 'N'}\t"
                 f"{potential[i] if potential[i] >= 0 else chr(92) + 'N'}\t"
-                f"{owner[i] if owner[i] else chr(92) + 'N'}\t{territory[i]}\t"
                 f"{created.isoformat()} 12:00+01\t"
                 f"{'0102030405' if has_phone[i] else chr(92) + 'N'}\t"
                 f"{'c@x.fr' if has_mail[i] else chr(92) + 'N'}\n"
@@ -147,8 +146,16 @@ def generate(url: str, n: int, seed: int = 7) -> dict[str, float]:
         _copy(
             conn,
             "COPY accounts (id, name, kind, sector, qualification, potential_eur_month, "
-            "owner_id, territory_id, created_at, phone, email) FROM STDIN",
+            "created_at, phone, email) FROM STDIN",
             lines,
+        )
+        _copy(
+            conn,
+            "COPY account_assignments (account_id, owner_id, territory_id) FROM STDIN",
+            [
+                f"{ids[i]}\t{owner[i] if owner[i] else chr(92) + 'N'}\t{territory[i]}\n"
+                for i in range(n)
+            ],
         )
         conn.execute("SELECT setval('accounts_id_seq', %s)", (n,))
         counts["accounts"] = n
@@ -214,8 +221,9 @@ def pure_sample(url: str, size: int, rules: list, total: int) -> tuple[float, fl
                    a.sector, t.name, u.email, a.potential_eur_month::float8, a.qualification,
                    a.siret, a.phone, a.email,
                    EXISTS (SELECT 1 FROM contacts c WHERE c.account_id = a.id)
-            FROM accounts a LEFT JOIN territories t ON t.id = a.territory_id
-            LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = ANY(:ids)"""),
+            FROM accounts a LEFT JOIN account_assignments s ON s.account_id = a.id
+            LEFT JOIN territories t ON t.id = s.territory_id
+            LEFT JOIN users u ON u.id = s.owner_id WHERE a.id = ANY(:ids)"""),
             {"ids": ids},
         ).all()
         sales: dict[int, dict[str, float]] = defaultdict(dict)

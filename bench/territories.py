@@ -10,8 +10,9 @@ higher priority (overlaps decided by the tie-break); accounts are generated in S
 sea: gaps). Timed:
 
 * PostGIS: ``preview_assignment`` (the diff, nothing written) and ``assign_all`` (the one
-  statement: ``ST_Covers`` join on the GiST index, ``DISTINCT ON`` tie-break, UPDATE of every
-  account, one history row per change), committed; then a second run (nothing changes);
+  statement: ``ST_Covers`` join on the GiST index, ``DISTINCT ON`` tie-break, upsert of each
+  changed account's row of ``account_assignments``, one history row per change), committed;
+  then a second run (nothing changes) and one after redrawing some territories;
 * pure path: ``assign_coordinates`` (shapely STRtree ``covered_by`` + the rank rule) on the
   same coordinates, read back from the database;
 * peer: geopandas ``sjoin(predicate="covered_by")`` then sort by the tie-break and keep the
@@ -149,7 +150,10 @@ def main() -> None:
             moved = sum(m.accounts for m in border)
             t0 = time.perf_counter()
             rows = s.execute(
-                text("SELECT ST_X(geom), ST_Y(geom), coalesce(territory_id, -1) FROM accounts")
+                text(
+                    "SELECT ST_X(geom), ST_Y(geom), coalesce(territory_id, -1)"
+                    " FROM accounts LEFT JOIN account_assignments ON account_id = id"
+                )
             ).all()
             t_read = time.perf_counter() - t0
         changed = sum(m.accounts for m in moves)

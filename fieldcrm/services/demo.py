@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict
 from fieldcrm.services.demo_data import PASSWORD, DemoCompany, generate
+from fieldcrm.store.assignment import assign_all
 
 TABLES = (
     "plan_proposals",
@@ -21,6 +22,8 @@ TABLES = (
     "alerts",
     "rules",
     "assignment_history",
+    "account_assignments",
+    "account_priorities",
     "appointments",
     "activities",
     "monthly_sales",
@@ -182,17 +185,4 @@ def _write(session: Session, company: DemoCompany) -> None:
                 f"(SELECT max(id) FROM {table}))"
             )
         )
-    _assign(session)
-
-
-def _assign(session: Session) -> None:
-    """Give each located account the territory covering it (priority, then area, then id)."""
-    session.execute(
-        text("""
-        WITH best AS (
-            SELECT DISTINCT ON (a.id) a.id AS account_id, t.id AS territory_id, t.rep_id
-            FROM accounts a JOIN territories t ON ST_Covers(t.geom, a.geom)
-            ORDER BY a.id, t.priority DESC, ST_Area(t.geom) ASC, t.id ASC)
-        UPDATE accounts a SET territory_id = best.territory_id, owner_id = best.rep_id
-        FROM best WHERE best.account_id = a.id""")
-    )
+    assign_all(session, actor_id=None, reason="demo")

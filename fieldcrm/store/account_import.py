@@ -20,7 +20,7 @@ from fieldcrm.accounts.records import (
     Rejected,
     SaleRecord,
 )
-from fieldcrm.store.priority import PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN
 
 STAGE_COLUMNS = ("line", "match_key", *ACCOUNT_FIELDS)
 # Columns an import may change; a row whose values are all equal counts as unchanged.
@@ -232,7 +232,7 @@ def iter_accounts_for_export(
     session: Session, *, owner_id: int | None = None, batch: int = 5000
 ) -> Iterator[dict[str, Any]]:
     """Accounts as plain rows (server-side cursor: constant memory)."""
-    where = "WHERE a.owner_id = :owner" if owner_id is not None else ""
+    where = "WHERE asg.owner_id = :owner" if owner_id is not None else ""
     result = session.execute(
         text(f"""
         SELECT a.id, a.external_id, a.siret, a.name, a.address_line1, a.address_line2,
@@ -240,8 +240,9 @@ def iter_accounts_for_export(
                a.potential_eur_month, a.phone, a.email, a.visit_minutes,
                ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, a.geocode_status, a.geocode_precision,
                u.email AS owner_email, t.name AS territory, ap.score AS priority_score
-        FROM accounts a LEFT JOIN users u ON u.id = a.owner_id {PRIORITY_JOIN}
-        LEFT JOIN territories t ON t.id = a.territory_id {where} ORDER BY a.id"""),
+        FROM accounts a {ASSIGNMENT_JOIN} LEFT JOIN users u ON u.id = asg.owner_id
+        {PRIORITY_JOIN} LEFT JOIN territories t ON t.id = asg.territory_id {where}
+        ORDER BY a.id"""),
         {"owner": owner_id},
         execution_options={"yield_per": batch},
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.store.priority import PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
 
 
 @dataclass(frozen=True)
@@ -32,20 +32,14 @@ class MapPoint:
     owner_id: int | None
 
 
-def _visible(owner_ids: list[int] | None) -> str:
-    if owner_ids is None:
-        return "TRUE"
-    return "(a.owner_id = ANY(:owners) OR (a.owner_id IS NULL AND a.kind = 'prospect'))"
-
-
 def count_in(
     session: Session, bbox: tuple[float, float, float, float], *, owner_ids: list[int] | None
 ) -> int:
     """Visible located accounts inside ``bbox`` = (min lon, min lat, max lon, max lat)."""
     return int(
         session.execute(
-            text(f"""SELECT count(*) FROM accounts a
-                     WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {_visible(owner_ids)}"""),
+            text(f"""SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN}
+                     WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}"""),
             {"x0": bbox[0], "y0": bbox[1], "x1": bbox[2], "y1": bbox[3], "owners": owner_ids},
         ).scalar_one()
     )
@@ -61,9 +55,9 @@ def points_in(
     """Visible accounts inside ``bbox``, best priority first."""
     rows = session.execute(
         text(f"""SELECT a.id, a.name, a.kind, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, ap.band AS priority_band,
-                        a.owner_id
-                 FROM accounts a {PRIORITY_JOIN}
-                 WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {_visible(owner_ids)}
+                        asg.owner_id
+                 FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
+                 WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}
                  ORDER BY ap.score DESC NULLS LAST, a.id LIMIT :limit"""),
         {
             "x0": bbox[0],
@@ -88,8 +82,8 @@ def clusters_in(
     rows = session.execute(
         text(f"""SELECT ST_X(ST_Centroid(ST_Collect(a.geom))) AS lon, ST_Y(ST_Centroid(ST_Collect(a.geom))) AS lat,
                         count(*) AS count
-                 FROM accounts a
-                 WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {_visible(owner_ids)}
+                 FROM accounts a {ASSIGNMENT_JOIN}
+                 WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}
                  GROUP BY ST_SnapToGrid(a.geom, :cell)"""),
         {
             "x0": bbox[0],

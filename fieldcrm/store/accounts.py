@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.accounts.records import ADDRESS_FIELDS, AccountRecord
 from fieldcrm.errors import NotFound
-from fieldcrm.store.priority import PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
 
 EDITABLE = (
     "name",
@@ -102,21 +102,12 @@ class Account360:
 
 _ROW_SELECT = """
     SELECT a.id, a.name, a.kind, a.sector, a.postcode, a.city, ST_X(a.geom) AS lon,
-           ST_Y(a.geom) AS lat, a.owner_id, u.full_name AS owner_name, a.territory_id,
+           ST_Y(a.geom) AS lat, asg.owner_id, u.full_name AS owner_name, asg.territory_id,
            a.potential_eur_month, ap.score AS priority_score, ap.band AS priority_band,
            a.geocode_status,
            (SELECT max(v.occurred_at) FROM activities v
              WHERE v.account_id = a.id AND v.kind = 'visit') AS last_visit
 """
-
-
-def _owner_filter(owner_ids: list[int] | None, *, unassigned_prospects: bool = False) -> str:
-    if owner_ids is None:
-        return "TRUE"
-    clause = "a.owner_id = ANY(:owners)"
-    if unassigned_prospects:
-        clause = f"({clause} OR (a.owner_id IS NULL AND a.kind = 'prospect'))"
-    return clause
 
 
 def list_accounts(
@@ -130,7 +121,7 @@ def list_accounts(
     offset: int = 0,
 ) -> list[AccountRow]:
     """Accounts visible to ``owner_ids`` (None: all), filtered, best priority first."""
-    where = [_owner_filter(owner_ids)]
+    where = [owner_filter(owner_ids)]
     if query:
         where.append(
             "(a.name ILIKE :q OR a.city ILIKE :q OR a.postcode LIKE :q2 OR a.siret = :raw)"
@@ -138,10 +129,10 @@ def list_accounts(
     if kind:
         where.append("a.kind = :kind")
     if unassigned_only:
-        where.append("a.owner_id IS NULL")
+        where.append("asg.owner_id IS NULL")
     rows = session.execute(
-        text(f"""{_ROW_SELECT} FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
-                 {PRIORITY_JOIN}
+        text(f"""{_ROW_SELECT} FROM accounts a {ASSIGNMENT_JOIN}
+                 LEFT JOIN users u ON u.id = asg.owner_id {PRIORITY_JOIN}
                  WHERE {" AND ".join(where)}
                  ORDER BY ap.score DESC NULLS LAST, a.name LIMIT :limit OFFSET :offset"""),
         {
@@ -176,10 +167,10 @@ def nearby(
         WITH here AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS p)
         SELECT * FROM (
             {_ROW_SELECT}, ST_Distance(a.geom::geography, here.p::geography) AS distance_m
-            FROM accounts a CROSS JOIN here LEFT JOIN users u ON u.id = a.owner_id
-            {PRIORITY_JOIN}
+            FROM accounts a CROSS JOIN here {ASSIGNMENT_JOIN}
+            LEFT JOIN users u ON u.id = asg.owner_id {PRIORITY_JOIN}
             WHERE a.geom && ST_Expand(here.p, :margin)
-              AND {_owner_filter(owner_ids, unassigned_prospects=True)}
+              AND {owner_filter(owner_ids, unassigned_prospects=True)}
         ) s WHERE s.distance_m <= :radius
         ORDER BY s.priority_score DESC NULLS LAST, s.distance_m LIMIT :limit"""),
         {
@@ -197,7 +188,8 @@ def nearby(
 def account_owner(session: Session, account_id: int) -> int | None:
     """Owner of an account (None when unassigned); :class:`NotFound` when there is no such account."""
     row = session.execute(
-        text("SELECT owner_id FROM accounts WHERE id = :id"), {"id": account_id}
+        text(f"SELECT asg.owner_id FROM accounts a {ASSIGNMENT_JOIN} WHERE a.id = :id"),
+        {"id": account_id},
     ).first()
     if row is None:
         raise NotFound("account", account_id)
@@ -209,12 +201,14 @@ def get_account(session: Session, account_id: int) -> AccountDetail:
     """One account with every field; :class:`NotFound` if absent."""
     row = (
         session.execute(
-            text("""SELECT a.*, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, u.full_name AS owner_name,
+            text(f"""SELECT a.*, asg.owner_id, asg.territory_id,
+                       coalesce(asg.locked, false) AS assignment_locked,
+                       ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, u.full_name AS owner_name,
                        t.name AS territory_name,
                        (SELECT max(v.occurred_at) FROM activities v
                          WHERE v.account_id = a.id AND v.kind = 'visit') AS last_visit
-                FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
-                LEFT JOIN territories t ON t.id = a.territory_id WHERE a.id = :id"""),
+                FROM accounts a {ASSIGNMENT_JOIN} LEFT JOIN users u ON u.id = asg.owner_id
+                LEFT JOIN territories t ON t.id = asg.territory_id WHERE a.id = :id"""),
             {"id": account_id},
         )
         .mappings()
@@ -299,8 +293,8 @@ def search_reports(
                v.kind, v.rep_id,
                ts_headline('french', v.report, q.tsq, 'MaxFragments=1, MaxWords=25') AS snippet,
                ts_rank(v.report_tsv, q.tsq) AS rank
-        FROM activities v CROSS JOIN q JOIN accounts a ON a.id = v.account_id
-        WHERE v.report_tsv @@ q.tsq AND {_owner_filter(owner_ids)}
+        FROM activities v CROSS JOIN q JOIN accounts a ON a.id = v.account_id {ASSIGNMENT_JOIN}
+        WHERE v.report_tsv @@ q.tsq AND {owner_filter(owner_ids)}
         ORDER BY rank DESC, v.occurred_at DESC LIMIT :limit"""),
         {"query": query, "owners": owner_ids, "limit": limit},
     ).mappings()
@@ -329,15 +323,20 @@ def create_account(
     values = {k: v for k, v in asdict(record).items() if k in EDITABLE}
     located = record.lon is not None and record.lat is not None
     new_id = session.execute(
-        text(f"""INSERT INTO accounts ({", ".join(values)}, owner_id, geom, geocode_status,
+        text(f"""INSERT INTO accounts ({", ".join(values)}, geom, geocode_status,
                                        geocode_provider)
-                 VALUES ({", ".join(":" + k for k in values)}, :owner,
+                 VALUES ({", ".join(":" + k for k in values)},
                          CASE WHEN :located THEN ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) END,
                          CASE WHEN :located THEN 'manual' ELSE 'pending' END,
                          CASE WHEN :located THEN 'user' END)
                  RETURNING id"""),
-        {**values, "owner": owner_id, "located": located, "lon": record.lon, "lat": record.lat},
+        {**values, "located": located, "lon": record.lon, "lat": record.lat},
     ).scalar_one()
+    if owner_id is not None:
+        session.execute(
+            text("INSERT INTO account_assignments (account_id, owner_id) VALUES (:id, :owner)"),
+            {"id": new_id, "owner": owner_id},
+        )
     _audit(session, actor_id, "create", new_id, {k: v for k, v in values.items() if v is not None})
     return int(new_id)
 

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.scoring.rules import Recipient
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, NOT_LOCKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +97,11 @@ def insert_alerts(session: Session) -> int:
                                 recipient_id, status, details)
             SELECT f.rule_id, f.rule_key, f.account_id, f.period,
                    CASE WHEN f.band IN ('high', 'urgent') THEN 'high' ELSE 'warning' END,
-                   coalesce(f.bodies[1], f.rule_ref), a.owner_id, 'open',
+                   coalesce(f.bodies[1], f.rule_ref), asg.owner_id, 'open',
                    jsonb_build_object('rule', f.rule_ref, 'subject', f.subjects[1],
                                       'points', f.points, 'band', f.band)
-            FROM scoring_firings f JOIN accounts a ON a.id = f.account_id
+            FROM scoring_firings f
+            LEFT JOIN account_assignments asg ON asg.account_id = f.account_id
             ON CONFLICT (rule_key, account_id, period) DO NOTHING
             RETURNING id, rule_key, account_id, recipient_id
         )
@@ -125,10 +127,10 @@ def _recipient_join(recipient: Recipient, params: dict[str, Any]) -> str:
     """FROM/WHERE tail selecting users ``r`` for each new alert ``n`` (account ``a``)."""
     base = (
         "FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id "
-        "LEFT JOIN users o ON o.id = a.owner_id "
+        f"{ASSIGNMENT_JOIN} LEFT JOIN users o ON o.id = asg.owner_id "
     )
     if recipient.kind == "owner":
-        return base + "JOIN users r ON r.id = a.owner_id AND r.active"
+        return base + "JOIN users r ON r.id = asg.owner_id AND r.active"
     if recipient.kind == "user":
         params["login"] = recipient.value
         return base + "JOIN users r ON lower(r.email) = lower(:login) AND r.active"
@@ -208,21 +210,21 @@ def add_tasks(
     """
     params: dict[str, Any] = {"ref": rule_ref, "idx": task_no + 1, "due": due_on}
     if assignee.kind == "owner":
-        who = "a.owner_id"
+        who = "asg.owner_id"
     elif assignee.kind == "user":
         params["login"] = assignee.value
         who = "(SELECT id FROM users WHERE lower(email) = lower(:login) AND active LIMIT 1)"
     else:
         params["role"] = assignee.value
         who = """coalesce((SELECT o.manager_id FROM users o JOIN users m ON m.id = o.manager_id
-                            WHERE o.id = a.owner_id AND m.role = :role AND m.active),
+                            WHERE o.id = asg.owner_id AND m.role = :role AND m.active),
                           (SELECT id FROM users WHERE role = :role AND active ORDER BY id LIMIT 1))"""
     result = session.execute(
         text(f"""
         INSERT INTO tasks (account_id, assignee_id, title, due_date, status, alert_id)
         SELECT n.account_id, {who}, n.task_titles[:idx],
                coalesce(CAST(:due AS date), CAST(n.period AS date)), 'open', n.alert_id
-        FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id
+        FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id {ASSIGNMENT_JOIN}
         WHERE n.rule_ref = :ref"""),
         params,
     )
@@ -241,23 +243,22 @@ def reassign(session: Session, *, rule_ref: str, to: Recipient, reason: str) -> 
         target = "(SELECT id FROM users WHERE lower(email) = lower(:login) AND active LIMIT 1)"
     else:
         target = "NULL::int"
-    moved = f"""SELECT a.id, a.owner_id, {target} AS new_owner
-                FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id
-                WHERE n.rule_ref = :ref AND NOT a.assignment_locked"""
-    session.execute(
-        text(f"""
-        INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
-                                        to_territory_id, reason)
-        SELECT m.id, m.owner_id, m.new_owner, a.territory_id, a.territory_id, :reason
-        FROM ({moved}) m JOIN accounts a ON a.id = m.id
-        WHERE m.owner_id IS DISTINCT FROM m.new_owner"""),
-        params,
-    )
     result = session.execute(
         text(f"""
-        UPDATE accounts SET owner_id = m.new_owner, updated_at = now()
-        FROM ({moved}) m
-        WHERE accounts.id = m.id AND m.owner_id IS DISTINCT FROM m.new_owner"""),
+        WITH moved AS (
+            SELECT DISTINCT a.id, asg.owner_id, asg.territory_id, {target} AS new_owner
+            FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id {ASSIGNMENT_JOIN}
+            WHERE n.rule_ref = :ref AND {NOT_LOCKED}
+        ), logged AS (
+            INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id,
+                                            from_territory_id, to_territory_id, reason)
+            SELECT id, owner_id, new_owner, territory_id, territory_id, :reason FROM moved
+            WHERE owner_id IS DISTINCT FROM new_owner
+        )
+        INSERT INTO account_assignments (account_id, owner_id)
+        SELECT id, new_owner FROM moved WHERE owner_id IS DISTINCT FROM new_owner
+        ON CONFLICT (account_id) DO UPDATE SET owner_id = excluded.owner_id, updated_at = now()
+        """),
         params,
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -2,8 +2,9 @@
 
 The assignment is one statement: the territories (with their rounded area) drive a join on
 the accounts' GiST index, ``DISTINCT ON`` keeps the winner of the tie-break rule (priority
-desc, area asc, id asc — the same as :mod:`fieldcrm.territories.assign`), the UPDATE skips
-accounts locked by a dispatcher and the history rows are inserted from its RETURNING.
+desc, area asc, id asc — the same as :mod:`fieldcrm.territories.assign`), the upsert into
+the narrow ``account_assignments`` skips accounts locked by a dispatcher and the history rows
+are inserted from its RETURNING.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import NotFound
-from fieldcrm.store.priority import PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, NOT_LOCKED, PRIORITY_JOIN
 from fieldcrm.store.territories import QueueItem, check_rep, get_territory
 from fieldcrm.territories.assign import AREA_DECIMALS
 
@@ -70,16 +71,15 @@ WITH t AS MATERIALIZED (
 hit AS (
     SELECT DISTINCT ON (a.id) a.id AS account_id, t.id AS territory_id, t.rep_id
     FROM t JOIN accounts a ON ST_Covers(t.geom, a.geom)
-    WHERE NOT a.assignment_locked
     ORDER BY a.id, t.priority DESC, t.area ASC, t.id ASC
 ),
 target AS MATERIALIZED (
-    SELECT a.id AS account_id, a.territory_id AS old_territory, a.owner_id AS old_rep,
+    SELECT a.id AS account_id, asg.territory_id AS old_territory, asg.owner_id AS old_rep,
            hit.territory_id AS new_territory, hit.rep_id AS new_rep
-    FROM accounts a LEFT JOIN hit ON hit.account_id = a.id
-    WHERE a.geom IS NOT NULL AND NOT a.assignment_locked
-      AND (a.territory_id IS DISTINCT FROM hit.territory_id
-           OR a.owner_id IS DISTINCT FROM hit.rep_id)
+    FROM accounts a {ASSIGNMENT_JOIN} LEFT JOIN hit ON hit.account_id = a.id
+    WHERE a.geom IS NOT NULL AND {NOT_LOCKED}
+      AND (asg.territory_id IS DISTINCT FROM hit.territory_id
+           OR asg.owner_id IS DISTINCT FROM hit.rep_id)
 )
 """
 
@@ -127,16 +127,18 @@ def assign_all(session: Session, *, actor_id: int | None, reason: str) -> list[M
         _TARGET
         + """,
 changed AS (
-    UPDATE accounts a
-    SET territory_id = target.new_territory, owner_id = target.new_rep, updated_at = now()
-    FROM target
-    WHERE a.id = target.account_id AND NOT a.assignment_locked
-    RETURNING a.id, target.old_rep, target.new_rep, target.old_territory, target.new_territory
+    INSERT INTO account_assignments AS s (account_id, territory_id, owner_id)
+    SELECT account_id, new_territory, new_rep FROM target
+    ON CONFLICT (account_id) DO UPDATE
+    SET territory_id = excluded.territory_id, owner_id = excluded.owner_id, updated_at = now()
+    WHERE NOT s.locked
+    RETURNING s.account_id
 ),
 logged AS (
     INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
                                     to_territory_id, changed_by, reason)
-    SELECT id, old_rep, new_rep, old_territory, new_territory, :actor, :reason FROM changed
+    SELECT t.account_id, t.old_rep, t.new_rep, t.old_territory, t.new_territory, :actor, :reason
+    FROM changed JOIN target t USING (account_id)
     RETURNING from_rep_id, to_rep_id, from_territory_id, to_territory_id
 )
 """
@@ -189,22 +191,29 @@ def manual_assign(
     changed = session.execute(
         text("""
         WITH old AS (
-            SELECT id, owner_id, territory_id FROM accounts WHERE id = ANY(:ids) FOR UPDATE
+            SELECT a.id, asg.owner_id, asg.territory_id
+            FROM accounts a LEFT JOIN LATERAL (
+                SELECT * FROM account_assignments s WHERE s.account_id = a.id FOR UPDATE
+            ) asg ON true
+            WHERE a.id = ANY(:ids)
         ),
         changed AS (
-            UPDATE accounts a
-            SET owner_id = :rep,
-                territory_id = CASE WHEN :keep THEN a.territory_id ELSE :territory END,
-                assignment_locked = CASE WHEN :lock THEN true ELSE a.assignment_locked END,
-                updated_at = now()
-            FROM old WHERE a.id = old.id
-            RETURNING a.id, old.owner_id AS old_rep, a.owner_id AS new_rep,
-                      old.territory_id AS old_territory, a.territory_id AS new_territory
+            INSERT INTO account_assignments AS s (account_id, owner_id, territory_id, locked)
+            SELECT id, CAST(:rep AS int), CASE WHEN :keep THEN territory_id ELSE :territory END,
+                   CAST(:lock AS boolean)
+            FROM old
+            ON CONFLICT (account_id) DO UPDATE
+            SET owner_id = excluded.owner_id, territory_id = excluded.territory_id,
+                locked = s.locked OR excluded.locked, updated_at = now()
+            RETURNING s.account_id, s.owner_id, s.territory_id
         )
         INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
                                         to_territory_id, changed_by, reason)
-        SELECT id, old_rep, new_rep, old_territory, new_territory, :actor, :reason FROM changed
-        WHERE old_rep IS DISTINCT FROM new_rep OR old_territory IS DISTINCT FROM new_territory
+        SELECT c.account_id, o.owner_id, c.owner_id, o.territory_id, c.territory_id, :actor,
+               :reason
+        FROM changed c JOIN old o ON o.id = c.account_id
+        WHERE o.owner_id IS DISTINCT FROM c.owner_id
+           OR o.territory_id IS DISTINCT FROM c.territory_id
         RETURNING account_id"""),
         {
             "ids": list(account_ids),
@@ -224,13 +233,17 @@ def set_lock(session: Session, account_ids: Sequence[int], *, locked: bool) -> i
     if not account_ids:
         return 0
     _existing(session, account_ids)
-    rows = session.execute(
-        text("""UPDATE accounts SET assignment_locked = :locked, updated_at = now()
-                WHERE id = ANY(:ids) AND assignment_locked IS DISTINCT FROM :locked
-                RETURNING id"""),
-        {"ids": list(account_ids), "locked": locked},
-    ).all()
-    return len(rows)
+    sql = (
+        """INSERT INTO account_assignments AS s (account_id, locked)
+           SELECT id, true FROM accounts WHERE id = ANY(:ids)
+           ON CONFLICT (account_id) DO UPDATE SET locked = true, updated_at = now()
+           WHERE NOT s.locked
+           RETURNING account_id"""
+        if locked
+        else """UPDATE account_assignments SET locked = false, updated_at = now()
+                WHERE account_id = ANY(:ids) AND locked RETURNING account_id"""
+    )
+    return len(session.execute(text(sql), {"ids": list(account_ids)}).all())
 
 
 def unassigned(
@@ -238,18 +251,18 @@ def unassigned(
 ) -> tuple[int, list[QueueItem]]:
     """Accounts without an owner, best priority first, with the reason; and their total."""
     total = session.execute(
-        text("SELECT count(*) FROM accounts WHERE owner_id IS NULL")
+        text(f"SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} WHERE asg.owner_id IS NULL")
     ).scalar_one()
     rows = session.execute(
         text(f"""
         SELECT a.id, a.name, a.postcode, a.city, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
-               a.territory_id,
+               asg.territory_id,
                CASE WHEN a.geom IS NULL THEN 'not_located'
-                    WHEN a.territory_id IS NOT NULL THEN 'territory_without_rep'
+                    WHEN asg.territory_id IS NOT NULL THEN 'territory_without_rep'
                     WHEN NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))
                         THEN 'outside_territories'
                     ELSE 'not_assigned_yet' END AS reason
-        FROM accounts a {PRIORITY_JOIN} WHERE a.owner_id IS NULL
+        FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN} WHERE asg.owner_id IS NULL
         ORDER BY ap.score DESC NULLS LAST, a.id
         LIMIT :limit OFFSET :offset"""),
         {"limit": limit, "offset": offset},

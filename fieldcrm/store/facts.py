@@ -34,6 +34,7 @@ from fieldcrm.scoring.rules import (
     Not,
     RevenueVsLastYear,
 )
+from fieldcrm.store.joins import ASSIGNMENT_JOIN
 
 TABLE = "scoring_facts"
 NEVER_VISITED = 1_000_000_000
@@ -122,7 +123,7 @@ def build_facts(
             GROUP BY account_id
         )
         SELECT a.id AS account_id, a.name, a.kind, a.sector, t.name AS territory,
-               u.email AS owner, a.owner_id,
+               u.email AS owner, asg.owner_id,
                a.potential_eur_month::float8 AS potential,
                (CAST(:as_of AS date) - (a.created_at AT TIME ZONE :tz)::date)
                    AS days_since_creation,
@@ -136,11 +137,11 @@ def build_facts(
                    AS recency_months
                {month_cols}
                {missing}
-        FROM accounts a
+        FROM accounts a {ASSIGNMENT_JOIN}
         LEFT JOIN s ON s.account_id = a.id
         LEFT JOIN v ON v.account_id = a.id
-        LEFT JOIN territories t ON t.id = a.territory_id
-        LEFT JOIN users u ON u.id = a.owner_id
+        LEFT JOIN territories t ON t.id = asg.territory_id
+        LEFT JOIN users u ON u.id = asg.owner_id
         """),
         params,
     )

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import NotFound
+from fieldcrm.store.joins import ASSIGNMENT_JOIN
 
 
 @dataclass(frozen=True)
@@ -242,17 +243,17 @@ def review_queue(
 ) -> tuple[list[ReviewItem], int]:
     """Unlocked accounts with one of ``statuses`` (lowest score first) and how many there are."""
     params = {"statuses": list(statuses), "limit": limit, "offset": offset}
-    where = "WHERE geocode_status = ANY(:statuses) AND NOT location_locked"
+    where = "WHERE a.geocode_status = ANY(:statuses) AND NOT a.location_locked"
     rows = session.execute(
         text(
-            f"""SELECT id, name, address_line1, postcode, city, geocode_status, geocode_reason,
-                       geocode_provider, geocode_precision, geocode_score, geocode_label,
-                       ST_X(geom), ST_Y(geom), owner_id
-                FROM accounts {where}
-                ORDER BY geocode_score NULLS FIRST, id LIMIT :limit OFFSET :offset"""
+            f"""SELECT a.id, a.name, a.address_line1, a.postcode, a.city, a.geocode_status,
+                       a.geocode_reason, a.geocode_provider, a.geocode_precision, a.geocode_score,
+                       a.geocode_label, ST_X(a.geom), ST_Y(a.geom), asg.owner_id
+                FROM accounts a {ASSIGNMENT_JOIN} {where}
+                ORDER BY a.geocode_score NULLS FIRST, a.id LIMIT :limit OFFSET :offset"""
         ),
         params,
     )
     items = [ReviewItem(*row) for row in rows]
-    total = session.execute(text(f"SELECT count(*) FROM accounts {where}"), params).scalar_one()
+    total = session.execute(text(f"SELECT count(*) FROM accounts a {where}"), params).scalar_one()
     return items, int(total)

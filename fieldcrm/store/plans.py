@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, NotFound
-from fieldcrm.store.priority import PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
 
 PARIS = ZoneInfo("Europe/Paris")
 PROPOSAL_STATUSES = ("proposed", "accepted", "rejected")
@@ -192,15 +192,15 @@ def candidates_in(
     rows = session.execute(
         text(
             f"""WITH inside AS (
-                 SELECT a.id, a.name, a.kind, a.owner_id, a.city,
+                 SELECT a.id, a.name, a.kind, asg.owner_id, a.city,
                         ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
                         ap.score AS priority_score,
                         coalesce(a.potential_eur_month, 0)::float8 AS potential,
                         a.visit_minutes, a.opening_hours
-                 FROM accounts a {PRIORITY_JOIN}
+                 FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
                  WHERE a.geom IS NOT NULL
                    AND ST_Intersects(a.geom, ST_GeomFromText(:wkt, 4326))
-                   AND (a.owner_id = :rep OR (a.owner_id IS NULL AND a.kind = 'prospect'))
+                   AND {owner_filter([rep_id], unassigned_prospects=True)}
                    AND NOT (a.id = ANY(:exclude))
                )
                SELECT id, name, kind, owner_id, city, lon, lat, visit_minutes, opening_hours,
@@ -216,7 +216,7 @@ def candidates_in(
         ),
         {
             "wkt": polygon_wkt,
-            "rep": rep_id,
+            "owners": [rep_id],
             "exclude": list(exclude_ids),
             "floor": FALLBACK_SCORE_MIN,
             "cap": FALLBACK_SCORE_MAX,

@@ -16,10 +16,9 @@ from fieldcrm.scoring.priority import BAND_THRESHOLDS, PriorityBreakdown
 from fieldcrm.scoring.rfm import RfmScore
 from fieldcrm.scoring.rules import BANDS
 from fieldcrm.store.facts import TABLE
+from fieldcrm.store.joins import PRIORITY_JOIN
 
 NEVER = 10_000
-PRIORITY_JOIN = "LEFT JOIN account_priorities ap ON ap.account_id = a.id"
-"""Join giving ``ap.score`` and ``ap.band`` beside ``accounts a`` (NULL when never scored)."""
 
 
 def _band_case(expr: str) -> str:

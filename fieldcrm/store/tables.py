@@ -167,15 +167,33 @@ class Account(Base):
     potential_eur_month: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     opening_hours: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
     visit_minutes: Mapped[int] = mapped_column(Integer, server_default="45")
-    owner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    territory_id: Mapped[int | None] = mapped_column(
-        ForeignKey("territories.id", ondelete="SET NULL"), index=True
-    )
-    assignment_locked: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = _now()
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+def _statement_key(type_: Any = Integer, **kwargs: Any) -> Any:
+    """A reference checked per statement by triggers (migration 0006), not a foreign key.
+
+    Tables written in bulk use them: same rules as a foreign key (the parent must exist,
+    ``cascade`` or ``set null`` on its deletion), one set-based check per statement.
+    """
+    return mapped_column(type_, index=True, **kwargs)
+
+
+class AccountAssignment(Base):
+    """Who owns an account and through which territory, and whether a dispatcher locked it.
+
+    Its own narrow table (migration 0006): one row per account ever assigned or locked;
+    readers ``LEFT JOIN`` it, no row meaning no owner, no territory and not locked.
+    """
+
+    __tablename__ = "account_assignments"
+
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int | None] = _statement_key()
+    territory_id: Mapped[int | None] = _statement_key()
+    locked: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     updated_at: Mapped[dt.datetime] = _now()
 
 
@@ -183,7 +201,7 @@ class AccountPriority(Base):
     """The priority index of an account as the last scoring run made it, with its parts.
 
     Its own narrow table: the nightly run writes here, not through the wide ``accounts``.
-    No foreign key: a statement trigger (migration 0004) forgets deleted accounts. The
+    Its ``account_id`` is a statement key (migration 0006) on ``accounts``. The
     parts are typed columns (migration 0005); ``rule_keys``/``rule_points`` name the rules
     that gave points, NULL when none did.
     """
@@ -309,16 +327,12 @@ class AssignmentChange(Base):
     __tablename__ = "assignment_history"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = _statement_key()
     from_rep_id: Mapped[int | None] = mapped_column(Integer)
     to_rep_id: Mapped[int | None] = mapped_column(Integer)
     from_territory_id: Mapped[int | None] = mapped_column(Integer)
     to_territory_id: Mapped[int | None] = mapped_column(Integer)
-    changed_by: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    changed_by: Mapped[int | None] = _statement_key()
     changed_at: Mapped[dt.datetime] = _now()
     reason: Mapped[str] = mapped_column(String(200))
 
@@ -346,19 +360,13 @@ class Alert(Base):
     __table_args__ = (UniqueConstraint("rule_key", "account_id", "period"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    rule_id: Mapped[int | None] = mapped_column(
-        ForeignKey("rules.id", ondelete="SET NULL"), index=True
-    )
+    rule_id: Mapped[int | None] = _statement_key()
     rule_key: Mapped[str] = mapped_column(String(200))
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = _statement_key()
     period: Mapped[str] = mapped_column(String(20))
     severity: Mapped[str] = mapped_column(String(20), server_default="warning")
     message: Mapped[str] = mapped_column(Text)
-    recipient_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    recipient_id: Mapped[int | None] = _statement_key()
     status: Mapped[str] = mapped_column(String(20), server_default="open")
     details: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
     created_at: Mapped[dt.datetime] = _now()
@@ -370,18 +378,12 @@ class Task(Base):
     __tablename__ = "tasks"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    account_id: Mapped[int | None] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
-    )
-    assignee_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    account_id: Mapped[int | None] = _statement_key()
+    assignee_id: Mapped[int | None] = _statement_key()
     title: Mapped[str] = mapped_column(Text)
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), server_default="open")
-    alert_id: Mapped[int | None] = mapped_column(
-        ForeignKey("alerts.id", ondelete="SET NULL"), index=True
-    )
+    alert_id: Mapped[int | None] = _statement_key(BigInteger)
     created_at: Mapped[dt.datetime] = _now()
 
 
@@ -392,12 +394,8 @@ class Notification(Base):
     __table_args__ = (Index("ix_notifications_pending", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    alert_id: Mapped[int | None] = mapped_column(
-        ForeignKey("alerts.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int | None] = _statement_key()
+    alert_id: Mapped[int | None] = _statement_key(BigInteger)
     channel: Mapped[str] = mapped_column(String(10))
     address: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(Text)

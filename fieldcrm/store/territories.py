@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.errors import Conflict, InvalidInput, NotFound, Problem
 from fieldcrm.geo import EARTH_RADIUS_M
 from fieldcrm.scoring.facts import add_months
-from fieldcrm.store.priority import PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN
 from fieldcrm.territories.balance import BandSums
 
 EDITABLE = ("name", "rep_id", "priority", "color", "source")
@@ -73,7 +73,7 @@ class AccountPoint:
 _SELECT = """
 SELECT t.id, t.name, t.rep_id, u.full_name AS rep_name, t.priority, t.color, t.source,
        ST_Area(t.geom::geography) / 1e6 AS area_km2,
-       (SELECT count(*) FROM accounts a WHERE a.territory_id = t.id) AS accounts
+       (SELECT count(*) FROM account_assignments s WHERE s.territory_id = t.id) AS accounts
        {geom}
 FROM territories t LEFT JOIN users u ON u.id = t.rep_id
 """
@@ -241,7 +241,7 @@ def uncovered_accounts(
     rows = session.execute(
         text(
             """SELECT a.id, a.name, a.postcode, a.city, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
-                      a.territory_id, 'outside_territories' AS reason, count(*) OVER () AS total """
+                      asg.territory_id, 'outside_territories' AS reason, count(*) OVER () AS total """
             + _UNCOVERED
             + " ORDER BY a.id LIMIT :limit"
         ),
@@ -254,7 +254,7 @@ def uncovered_accounts(
     return int(total), items
 
 
-_UNCOVERED = """FROM accounts a WHERE a.geom IS NOT NULL
+_UNCOVERED = f"""FROM accounts a {ASSIGNMENT_JOIN} WHERE a.geom IS NOT NULL
                 AND NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))"""
 
 
@@ -273,11 +273,11 @@ def account_points(session: Session, *, as_of: dt.date) -> list[AccountPoint]:
     """Every account with what balance needs (revenue of the 12 months before ``as_of``)."""
     rows = session.execute(
         text(f"""
-        SELECT a.id, a.territory_id, a.kind, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
+        SELECT a.id, asg.territory_id, a.kind, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
                coalesce(a.potential_eur_month, 0)::float AS potential_eur_month,
                coalesce(s.revenue, 0)::float AS revenue_12m, ap.band AS priority_band,
                a.visit_minutes
-        FROM accounts a {PRIORITY_JOIN}
+        FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
         LEFT JOIN ({_REVENUE_12M}) s ON s.account_id = a.id
         ORDER BY a.id"""),
         _revenue_window(as_of),
@@ -302,8 +302,10 @@ def balance_sums(
                                  CAST(:lats AS float8[])) AS b(territory_id, lon, lat)
         ), s AS ({_REVENUE_12M}
         ), located AS (
-            SELECT a.*, radians(ST_Y(a.geom)) AS phi, radians(ST_X(a.geom)) AS lam
-            FROM accounts a WHERE a.territory_id IS NOT NULL
+            SELECT a.*, asg.territory_id, radians(ST_Y(a.geom)) AS phi,
+                   radians(ST_X(a.geom)) AS lam
+            FROM account_assignments asg JOIN accounts a ON a.id = asg.account_id
+            WHERE asg.territory_id IS NOT NULL
         )
         SELECT a.territory_id, ap.band, count(*) AS accounts,
                count(*) FILTER (WHERE a.kind = 'client') AS clients,

@@ -20,7 +20,8 @@ def test_a_rep_sees_own_accounts_and_unassigned_prospects_only(
     assert all(p["kind"] == "prospect" for p in data["points"] if p["owner_id"] is None)
     expected = demo_db.execute(
         text(
-            "SELECT count(*) FROM accounts WHERE geom && ST_MakeEnvelope(7.38,43.72,7.46,43.77,4326)"
+            "SELECT count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id"
+            " WHERE geom && ST_MakeEnvelope(7.38,43.72,7.46,43.77,4326)"
             " AND (owner_id = 4 OR (owner_id IS NULL AND kind = 'prospect'))"
         )
     ).scalar_one()

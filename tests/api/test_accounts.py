@@ -11,7 +11,7 @@ from tests.web import ClientFactory
 def _account_of(db: Session, rep_id: int) -> int:
     return int(
         db.execute(
-            text("SELECT min(id) FROM accounts WHERE owner_id = :r"), {"r": rep_id}
+            text("SELECT min(account_id) FROM account_assignments WHERE owner_id = :r"), {"r": rep_id}
         ).scalar_one()
     )
 
@@ -40,7 +40,8 @@ def test_nearby_orders_by_priority_and_includes_unassigned_prospects(
 ) -> None:
     demo_db.execute(
         text(
-            "WITH moved AS (UPDATE accounts SET owner_id = NULL, kind = 'prospect' WHERE id = (SELECT id FROM accounts WHERE owner_id = 5 AND geom IS NOT NULL AND ST_DWithin(geom::geography, ST_MakePoint(7.4236, 43.7425)::geography, 3000) LIMIT 1) RETURNING id) "
+            "WITH moved AS (UPDATE accounts SET kind = 'prospect' WHERE id = (SELECT id FROM accounts JOIN account_assignments ON account_id = id WHERE owner_id = 5 AND geom IS NOT NULL AND ST_DWithin(geom::geography, ST_MakePoint(7.4236, 43.7425)::geography, 3000) LIMIT 1) RETURNING id), "
+            "freed AS (UPDATE account_assignments SET owner_id = NULL WHERE account_id IN (SELECT id FROM moved)) "
             "INSERT INTO account_priorities (account_id, score, band) SELECT id, 99, 'urgent' FROM moved "
             "ON CONFLICT (account_id) DO UPDATE SET score = 99"
         )
@@ -90,7 +91,7 @@ def test_create_and_edit_with_clear_errors(api_as: ClientFactory, demo_db: Sessi
     assert created.status_code == 201
     new_id = created.json()["id"]
     owner, status = demo_db.execute(
-        text("SELECT owner_id, geocode_status FROM accounts WHERE id = :i"), {"i": new_id}
+        text("SELECT owner_id, geocode_status FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = :i"), {"i": new_id}
     ).one()
     assert owner == 4 and status == "pending"
     bad = rep.post("/api/accounts", json={"name": "", "siret": "123"})

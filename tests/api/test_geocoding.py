@@ -32,7 +32,7 @@ def _chain(server: LoopbackServer) -> GeocoderChain:
 
 def _owned_by(db: Session, owner: int) -> int:
     return db.execute(
-        text("SELECT min(id) FROM accounts WHERE owner_id = :o"), {"o": owner}
+        text("SELECT min(account_id) FROM account_assignments WHERE owner_id = :o"), {"o": owner}
     ).scalar_one()
 
 

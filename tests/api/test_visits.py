@@ -11,7 +11,7 @@ from tests.web import ClientFactory
 def _own_account(db: Session, rep_id: int) -> tuple[int, float, float]:
     row = db.execute(
         text(
-            "SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM accounts WHERE owner_id = :r AND geom IS NOT NULL ORDER BY id LIMIT 1"
+            "SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE owner_id = :r AND geom IS NOT NULL ORDER BY id LIMIT 1"
         ),
         {"r": rep_id},
     ).one()
@@ -80,7 +80,10 @@ def test_a_key_cannot_be_reused_for_another_account(
     client = api_as(4)
     first, _, _ = _own_account(demo_db, 4)
     other = demo_db.execute(
-        text("SELECT id FROM accounts WHERE owner_id = 4 AND id <> :a ORDER BY id LIMIT 1"),
+        text(
+            "SELECT account_id FROM account_assignments WHERE owner_id = 4 AND account_id <> :a"
+            " ORDER BY 1 LIMIT 1"
+        ),
         {"a": first},
     ).scalar_one()
     assert (

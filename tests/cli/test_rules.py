@@ -58,8 +58,9 @@ def test_import_list_run_and_send(env: str) -> None:
         conn.execute(
             text("""
             INSERT INTO users (id, email, full_name, role) VALUES (1, 'rep@x.fr', 'Rep', 'rep');
-            INSERT INTO accounts (name, kind, owner_id, created_at)
-            VALUES ('VIEUX PROSPECT', 'prospect', 1, '2025-12-01 12:00+01');""")
+            INSERT INTO accounts (id, name, kind, created_at)
+            VALUES (1, 'VIEUX PROSPECT', 'prospect', '2025-12-01 12:00+01');
+            INSERT INTO account_assignments (account_id, owner_id) VALUES (1, 1);""")
         )
     for path in sorted((PACKAGE_DATA / "rules").glob("*.yaml")):
         assert runner.invoke(app, ["rules", "import", str(path)]).exit_code == 0

@@ -13,7 +13,8 @@ def test_rep_moves_the_pin_of_an_own_account(phone: Page, e2e_url: str) -> None:
     with engine.connect() as conn:
         account, lon = conn.execute(
             text(
-                "SELECT id, ST_X(geom) FROM accounts WHERE owner_id = 4 AND geom IS NOT NULL ORDER BY id LIMIT 1"
+                "SELECT id, ST_X(geom) FROM accounts LEFT JOIN account_assignments ON account_id = id"
+                " WHERE owner_id = 4 AND geom IS NOT NULL ORDER BY id LIMIT 1"
             )
         ).one()
     log_in(phone, 4)

@@ -25,8 +25,9 @@ def test_dispatcher_assigns_an_account_from_the_queue(phone: Page) -> None:
 
 def test_lasso_ticks_the_accounts_it_surrounds(phone: Page, e2e_sql: Callable[[str], None]) -> None:
     e2e_sql(
-        "UPDATE accounts SET owner_id = NULL, assignment_locked = false WHERE id IN "
-        "(SELECT id FROM accounts WHERE geom IS NOT NULL AND owner_id IS NOT NULL ORDER BY id LIMIT 5)"
+        "UPDATE account_assignments SET owner_id = NULL, locked = false WHERE account_id IN "
+        "(SELECT id FROM accounts JOIN account_assignments ON account_id = id"
+        " WHERE geom IS NOT NULL AND owner_id IS NOT NULL ORDER BY id LIMIT 5)"
     )
     log_in(phone, 2)
     phone.goto("/affectations")

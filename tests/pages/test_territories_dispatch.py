@@ -59,7 +59,7 @@ def test_dispatcher_assigns_the_selection_with_a_lock(
     page = client.get("/affectations")
     assert page.status_code == 200
     queued = (
-        demo_db.execute(text("SELECT id FROM accounts WHERE owner_id IS NULL ORDER BY id LIMIT 2"))
+        demo_db.execute(text("SELECT id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE owner_id IS NULL ORDER BY id LIMIT 2"))
         .scalars()
         .all()
     )
@@ -71,17 +71,19 @@ def test_dispatcher_assigns_the_selection_with_a_lock(
     )
     assert done.status_code == 303
     rows = demo_db.execute(
-        text("SELECT owner_id, assignment_locked FROM accounts WHERE id = ANY(:ids)"),
+        text("SELECT owner_id, locked FROM account_assignments WHERE account_id = ANY(:ids)"),
         {"ids": list(queued)},
     ).all()
-    assert all(r.owner_id == 4 and r.assignment_locked for r in rows)
+    assert len(rows) == 2 and all(r.owner_id == 4 and r.locked for r in rows)
     assert "2 comptes attribués." in client.get(done.headers["location"]).text
 
 
 def test_preview_lists_moves_without_writing(api_as: ClientFactory, demo_db: Session) -> None:
     demo_db.execute(
         text(
-            "UPDATE accounts SET owner_id = NULL WHERE id IN (SELECT id FROM accounts WHERE territory_id IS NOT NULL AND NOT assignment_locked ORDER BY id LIMIT 3)"
+            "UPDATE account_assignments SET owner_id = NULL WHERE account_id IN (SELECT account_id"
+            " FROM account_assignments WHERE territory_id IS NOT NULL AND NOT locked"
+            " ORDER BY account_id LIMIT 3)"
         )
     )
     page = api_as(2).get("/affectations?preview=1")
@@ -91,7 +93,8 @@ def test_preview_lists_moves_without_writing(api_as: ClientFactory, demo_db: Ses
     assert moving is not None and int(moving.group(1)) >= 3
     unowned = demo_db.execute(
         text(
-            "SELECT count(*) FROM accounts WHERE owner_id IS NULL AND territory_id IS NOT NULL AND NOT assignment_locked"
+            "SELECT count(*) FROM account_assignments"
+            " WHERE owner_id IS NULL AND territory_id IS NOT NULL AND NOT locked"
         )
     ).scalar()
     assert unowned >= 3

@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from fieldcrm.scoring.facts import AccountRecord, add_months, month_key
-from fieldcrm.store.tables import Account, Activity, Contact, MonthlySale, Territory, User
+from fieldcrm.store.tables import (
+    Account,
+    AccountAssignment,
+    Activity,
+    Contact,
+    MonthlySale,
+    Territory,
+    User,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 SQUARE = "SRID=4326;MULTIPOLYGON(((7.4 43.7, 7.5 43.7, 7.5 43.8, 7.4 43.8, 7.4 43.7)))"
@@ -53,12 +61,18 @@ def add_account(
         name=name,
         kind=kind,
         created_at=noon(created),
-        owner_id=owner.id if owner else None,
-        territory_id=territory.id if territory else None,
         **fields,
     )
     db.add(account)
     db.flush()
+    if owner or territory:
+        db.add(
+            AccountAssignment(
+                account_id=account.id,
+                owner_id=owner.id if owner else None,
+                territory_id=territory.id if territory else None,
+            )
+        )
     for key, revenue in (sales or {}).items():
         db.add(
             MonthlySale(

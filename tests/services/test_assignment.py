@@ -19,7 +19,7 @@ REP = Actor(id=4, role=Role.REP, name="Camille Martin")
 
 def _owner(db: Session, account_id: int) -> int | None:
     return db.execute(
-        text("SELECT owner_id FROM accounts WHERE id = :i"), {"i": account_id}
+        text("SELECT owner_id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = :i"), {"i": account_id}
     ).scalar_one()
 
 
@@ -38,8 +38,8 @@ def test_preview_then_apply_when_a_territory_changes_rep(demo_db: Session) -> No
     assignment.assign_all(demo_db, actor=territories_svc.SYSTEM)  # settle the demo
     assert assignment.preview_assignment(demo_db, actor=DISPATCHER).total == 0
     in_riviera = demo_db.execute(
-        text("""SELECT count(*) FROM accounts
-                WHERE territory_id = 1 AND NOT assignment_locked AND owner_id = 4""")
+        text("""SELECT count(*) FROM account_assignments
+                WHERE territory_id = 1 AND locked IS NOT TRUE AND owner_id = 4""")
     ).scalar_one()
     assert in_riviera > 100
     territories_svc.update_territory(demo_db, 1, rep_id=5, actor=MANAGER)
@@ -50,7 +50,7 @@ def test_preview_then_apply_when_a_territory_changes_rep(demo_db: Session) -> No
     ]
     assert (
         demo_db.execute(
-            text("SELECT count(*) FROM accounts WHERE territory_id = 1 AND owner_id = 5")
+            text("SELECT count(*) FROM account_assignments WHERE territory_id = 1 AND owner_id = 5")
         ).scalar_one()
         == 0
     )
@@ -65,7 +65,9 @@ def test_preview_then_apply_when_a_territory_changes_rep(demo_db: Session) -> No
 def test_dispatcher_override_survives_automatic_assignment(demo_db: Session) -> None:
     assignment.assign_all(demo_db, actor=territories_svc.SYSTEM)
     account = demo_db.execute(
-        text("SELECT id FROM accounts WHERE territory_id = 2 AND owner_id = 5 LIMIT 1")
+        text(
+            "SELECT account_id FROM account_assignments WHERE territory_id = 2 AND owner_id = 5 LIMIT 1"
+        )
     ).scalar_one()
     assert assignment.manual_assign(demo_db, [account], rep_id=6, actor=DISPATCHER) == 1
     assert assignment.assign_all(demo_db, actor=territories_svc.SYSTEM).total == 0
@@ -85,10 +87,10 @@ def test_unassigned_queue_lists_accounts_without_owner(demo_db: Session) -> None
     assignment.assign_all(demo_db, actor=territories_svc.SYSTEM)
     total, items = assignment.unassigned_queue(demo_db, limit=20, actor=DISPATCHER)
     expected = demo_db.execute(
-        text("SELECT count(*) FROM accounts WHERE owner_id IS NULL")
+        text("SELECT count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE owner_id IS NULL")
     ).scalar_one()
     in_france = demo_db.execute(
-        text("SELECT count(*) FROM accounts WHERE territory_id = 3")
+        text("SELECT count(*) FROM account_assignments WHERE territory_id = 3")
     ).scalar_one()
     assert total == expected >= in_france > 0
     assert len(items) == 20

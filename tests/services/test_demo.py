@@ -32,7 +32,8 @@ def test_seeded_scenarios_hold(db: Session) -> None:
                (SELECT revenue FROM monthly_sales WHERE account_id = a.id AND month = '2025-03-01') AS before,
                (SELECT max(occurred_at) FROM activities WHERE account_id = a.id AND kind = 'visit') AS last_visit,
                u.email
-        FROM accounts a JOIN users u ON u.id = a.owner_id WHERE a.name = 'LAMBDA SARL'""")
+        FROM accounts a JOIN account_assignments s ON s.account_id = a.id
+        JOIN users u ON u.id = s.owner_id WHERE a.name = 'LAMBDA SARL'""")
     ).one()
     assert lambda_.potential_eur_month == 40000
     assert float(lambda_.march) == pytest.approx(float(lambda_.before) * 0.885, abs=0.01)
@@ -50,7 +51,7 @@ def test_seeded_scenarios_hold(db: Session) -> None:
     assert (TODAY - zeta.created_at.date()).days > 60
     # Every located account sits in a territory; the Monaco one wins where it overlaps.
     unassigned = db.execute(
-        text("SELECT count(*) FROM accounts WHERE geom IS NOT NULL AND territory_id IS NULL")
+        text("SELECT count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE geom IS NOT NULL AND territory_id IS NULL")
     ).scalar_one()
     assert unassigned == 0
     declining = db.execute(

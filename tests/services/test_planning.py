@@ -79,15 +79,18 @@ def test_100k_accounts_give_a_small_candidate_set(demo_db: Session) -> None:
     """A hundred thousand accounts spread over France: the corridor keeps a handful."""
     demo_db.execute(
         text(
-            """INSERT INTO accounts (name, kind, owner_id, geom, geocode_status, potential_eur_month)
+            """WITH added AS (
+               INSERT INTO accounts (name, kind, geom, geocode_status, potential_eur_month)
                SELECT 'GEN ' || g,
                       CASE WHEN g % 3 = 0 THEN 'client' ELSE 'prospect' END,
-                      CASE WHEN g % 2 = 0 THEN 4 ELSE NULL END,
                       ST_SetSRID(ST_MakePoint(-4.5 + 12.0 * ((g * 7919) % 100003) / 100003.0,
                                               42.5 + 8.5 * ((g * 104729) % 99991) / 99991.0),
                                  4326),
                       'matched', (g % 500)::numeric
-               FROM generate_series(1::bigint, 100000::bigint) AS g"""
+               FROM generate_series(1::bigint, 100000::bigint) AS g
+               RETURNING id)
+               INSERT INTO account_assignments (account_id, owner_id)
+               SELECT id, 4 FROM added WHERE id % 2 = 0"""
         )
     )
     total = demo_db.execute(text("SELECT count(*) FROM accounts")).scalar_one()
@@ -113,7 +116,7 @@ def _stored_plan(demo: Session) -> int:
     from fieldcrm.store.plans import PARIS, NewProposal
 
     account_id = demo.execute(
-        text("SELECT id FROM accounts WHERE owner_id = 4 ORDER BY id LIMIT 1")
+        text("SELECT account_id FROM account_assignments WHERE owner_id = 4 ORDER BY 1 LIMIT 1")
     ).scalar_one()
     start = dt.datetime(2026, 4, 21, 15, 0, tzinfo=PARIS)
     return plans.save_plan(

@@ -13,7 +13,7 @@ from fieldcrm.errors import InvalidInput
 from fieldcrm.services import notifications, scoring
 from fieldcrm.store import notifications as notification_store
 from fieldcrm.store.tables import (
-    Account,
+    AccountAssignment,
     AccountPriority,
     Alert,
     AssignmentChange,
@@ -237,9 +237,10 @@ def test_stale_prospect_to_dispatcher_queue(db: Session) -> None:
     scoring.import_rules(db, definition)
     report = scoring.run_rules(db, as_of=AS_OF, settings=cfg())
     assert report.reassigned == 1
-    prospect = db.get(Account, w["prospect"].id)  # type: ignore[attr-defined]
-    db.refresh(prospect)
-    assert prospect.owner_id is None
+    assignment = db.get(AccountAssignment, w["prospect"].id)  # type: ignore[attr-defined]
+    assert assignment is not None
+    db.refresh(assignment)
+    assert assignment.owner_id is None
     change = db.scalars(select(AssignmentChange)).one()
     assert (change.from_rep_id, change.to_rep_id) == (w["rep"].id, None)  # type: ignore[attr-defined]
     assert "répartiteur" in change.reason

@@ -159,7 +159,10 @@ def test_balance_matches_the_database(demo_db: Session) -> None:
     assert set(by_id) == {1, 2, 3}
     counts = dict(
         demo_db.execute(
-            text("SELECT territory_id, count(*) FROM accounts GROUP BY 1 HAVING territory_id > 0")
+            text(
+                "SELECT territory_id, count(*) FROM account_assignments"
+                " GROUP BY 1 HAVING territory_id > 0"
+            )
         ).all()
     )
     assert {k: v.accounts for k, v in by_id.items()} == counts
@@ -167,12 +170,13 @@ def test_balance_matches_the_database(demo_db: Session) -> None:
         assert row.clients + row.prospects == row.accounts
         assert row.workload_hours_month > 0
     potential = demo_db.execute(
-        text("SELECT sum(potential_eur_month)::float FROM accounts WHERE territory_id = 1")
+        text("SELECT sum(potential_eur_month)::float FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE territory_id = 1")
     ).scalar_one()
     assert by_id[1].potential_eur_month == pytest.approx(potential or 0.0)
     revenue = demo_db.execute(
         text("""SELECT sum(s.revenue)::float FROM monthly_sales s JOIN accounts a
-                ON a.id = s.account_id WHERE a.territory_id = 2
+                ON a.id = s.account_id JOIN account_assignments g ON g.account_id = a.id
+                WHERE g.territory_id = 2
                 AND s.month >= DATE '2025-04-01' AND s.month < DATE '2026-04-01'""")
     ).scalar_one()
     assert by_id[2].revenue_12m == pytest.approx(revenue)

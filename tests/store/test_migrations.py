@@ -146,3 +146,68 @@ def test_priority_parts_survive_the_move_to_typed_columns_and_back() -> None:
                 {"a": account},
             ).scalar_one()
         assert back == breakdown
+
+
+def test_assignments_survive_the_move_to_their_own_table_and_back() -> None:
+    with scratch_database("_migrations_0006") as (url, engine):
+        migrate.upgrade(url, "0005_priority_columns")
+        with engine.begin() as conn:
+            rep = conn.execute(
+                text(
+                    "INSERT INTO users (email, full_name, role) VALUES ('r@t.fr', 'R', 'rep') "
+                    "RETURNING id"
+                )
+            ).scalar_one()
+            zone = conn.execute(
+                text(
+                    "INSERT INTO territories (name, geom) VALUES "
+                    "('Z', ST_Multi(ST_MakeEnvelope(0, 0, 1, 1, 4326))) RETURNING id"
+                )
+            ).scalar_one()
+            owned, locked, free = (
+                conn.execute(
+                    text(
+                        "INSERT INTO accounts (name, owner_id, territory_id, assignment_locked) "
+                        "VALUES ('A', :r, :z, false), ('B', NULL, NULL, true), "
+                        "('C', NULL, NULL, false) RETURNING id"
+                    ),
+                    {"r": rep, "z": zone},
+                )
+                .scalars()
+                .all()
+            )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT account_id, owner_id, territory_id, locked "
+                    "FROM account_assignments ORDER BY account_id"
+                )
+            ).all()
+            fks = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+                    "AND conrelid = 'alerts'::regclass"
+                )
+            ).scalar_one()
+        assert [tuple(r) for r in rows] == [(owned, rep, zone, False), (locked, None, None, True)]
+        assert fks == 0
+        migrate.downgrade(url, "0005_priority_columns")
+        with engine.connect() as conn:
+            back = conn.execute(
+                text(
+                    "SELECT id, owner_id, territory_id, assignment_locked FROM accounts ORDER BY id"
+                )
+            ).all()
+            fks = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+                    "AND conrelid = 'alerts'::regclass"
+                )
+            ).scalar_one()
+        assert [tuple(r) for r in back] == [
+            (owned, rep, zone, False),
+            (locked, None, None, True),
+            (free, None, None, False),
+        ]
+        assert fks == 3

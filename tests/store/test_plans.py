@@ -102,7 +102,7 @@ def test_potential_fallback_when_no_priority(demo_db: Session) -> None:
 
 def _saved_plan(demo: Session) -> tuple[int, int]:
     account_id = demo.execute(
-        text("SELECT id FROM accounts WHERE owner_id = 4 ORDER BY id LIMIT 1")
+        text("SELECT account_id FROM account_assignments WHERE owner_id = 4 ORDER BY 1 LIMIT 1")
     ).scalar_one()
     start = dt.datetime(2026, 4, 21, 11, 30, tzinfo=PARIS)
     plan_id = plans.save_plan(

@@ -106,7 +106,7 @@ def test_postgis_assignment_equals_the_pure_path(db: Session, world: dict[str, i
     assert sorted(preview, key=repr) == sorted(applied, key=repr)
     got = dict(
         db.execute(
-            text("SELECT id, territory_id FROM accounts WHERE id = ANY(:ids)"),
+            text("SELECT id, territory_id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = ANY(:ids)"),
             {"ids": account_ids},
         ).all()
     )
@@ -132,8 +132,9 @@ def test_postgis_assignment_equals_the_pure_path(db: Session, world: dict[str, i
     ]
     # owner follows the territory's rep; accounts in no territory have no owner
     owners = db.execute(
-        text("""SELECT count(*) FILTER (WHERE a.owner_id IS DISTINCT FROM t.rep_id)
-                FROM accounts a LEFT JOIN territories t ON t.id = a.territory_id""")
+        text("""SELECT count(*) FILTER (WHERE s.owner_id IS DISTINCT FROM t.rep_id)
+                FROM accounts a LEFT JOIN account_assignments s ON s.account_id = a.id
+                LEFT JOIN territories t ON t.id = s.territory_id""")
     ).scalar_one()
     assert owners == 0
 
@@ -172,9 +173,10 @@ def test_locked_accounts_keep_their_manual_owner(db: Session, world: dict[str, i
     assert changed == 1
     assign_store.assign_all(db, actor_id=None, reason="auto")
     row = db.execute(
-        text("SELECT owner_id, assignment_locked FROM accounts WHERE id = :i"), {"i": ids[0]}
+        text("SELECT owner_id, locked FROM account_assignments WHERE account_id = :i"),
+        {"i": ids[0]},
     ).one()
-    assert row.owner_id == special and row.assignment_locked
+    assert row.owner_id == special and row.locked
     hist = assign_store.history(db, account_id=ids[0])
     assert hist[0].changed_by == dispatcher and hist[0].reason == "client historique"
     # unlock: the next assignment gives it back to the territory's rep

@@ -1,0 +1,24 @@
+"""SQL joins that put an account's narrow side tables beside ``accounts a``."""
+
+from __future__ import annotations
+
+ASSIGNMENT_JOIN = "LEFT JOIN account_assignments asg ON asg.account_id = a.id"
+"""Join giving ``asg.owner_id``, ``asg.territory_id`` and ``asg.locked`` beside ``accounts a``
+(all NULL when the account was never assigned nor locked)."""
+
+PRIORITY_JOIN = "LEFT JOIN account_priorities ap ON ap.account_id = a.id"
+"""Join giving ``ap.score`` and ``ap.band`` beside ``accounts a`` (NULL when never scored)."""
+
+NOT_LOCKED = "asg.locked IS NOT TRUE"
+"""Condition (with :data:`ASSIGNMENT_JOIN`): no dispatcher locked the account's assignment."""
+
+
+def owner_filter(owner_ids: list[int] | None, *, unassigned_prospects: bool = False) -> str:
+    """SQL condition (with :data:`ASSIGNMENT_JOIN`): owned by one of ``owner_ids`` (None: all);
+    ``unassigned_prospects`` also lets through the prospects nobody owns."""
+    if owner_ids is None:
+        return "TRUE"
+    clause = "asg.owner_id = ANY(:owners)"
+    if unassigned_prospects:
+        clause = f"({clause} OR (asg.owner_id IS NULL AND a.kind = 'prospect'))"
+    return clause
