@@ -11,7 +11,8 @@ from tests.web import ClientFactory
 def _account_of(db: Session, rep_id: int) -> int:
     return int(
         db.execute(
-            text("SELECT min(account_id) FROM account_assignments WHERE owner_id = :r"), {"r": rep_id}
+            text("SELECT min(account_id) FROM account_assignments WHERE owner_id = :r"),
+            {"r": rep_id},
         ).scalar_one()
     )
 
@@ -91,7 +92,10 @@ def test_create_and_edit_with_clear_errors(api_as: ClientFactory, demo_db: Sessi
     assert created.status_code == 201
     new_id = created.json()["id"]
     owner, status = demo_db.execute(
-        text("SELECT owner_id, geocode_status FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = :i"), {"i": new_id}
+        text(
+            "SELECT owner_id, geocode_status FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = :i"
+        ),
+        {"i": new_id},
     ).one()
     assert owner == 4 and status == "pending"
     bad = rep.post("/api/accounts", json={"name": "", "siret": "123"})

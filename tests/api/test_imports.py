@@ -64,7 +64,9 @@ def test_a_rep_exports_own_accounts_only(api_as: ClientFactory, demo_db: Session
     exported = api_as(4).get("/api/imports/accounts/export", params={"format": "csv"})
     assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
-    owned = demo_db.execute(text("SELECT count(*) FROM account_assignments WHERE owner_id = 4")).scalar_one()
+    owned = demo_db.execute(
+        text("SELECT count(*) FROM account_assignments WHERE owner_id = 4")
+    ).scalar_one()
     assert len(rows) - 1 == owned
     xlsx = api_as(2).get("/api/imports/accounts/export", params={"format": "xlsx"})
     assert xlsx.content[:2] == b"PK"

@@ -16,7 +16,8 @@ TUESDAY = dt.date(2026, 4, 21)
 
 def _stored_plan(demo: Session, rep_id: int = 4) -> int:
     account_id = demo.execute(
-        text("SELECT account_id FROM account_assignments WHERE owner_id = :r ORDER BY 1 LIMIT 1"), {"r": rep_id}
+        text("SELECT account_id FROM account_assignments WHERE owner_id = :r ORDER BY 1 LIMIT 1"),
+        {"r": rep_id},
     ).scalar_one()
     start = dt.datetime(2026, 4, 21, 14, 0, tzinfo=PARIS)
     return plans.save_plan(

@@ -115,14 +115,18 @@ def test_import_assign_export_balance_rebalance(env: str, tmp_path: Path) -> Non
     assert "50 compte(s) changeraient" in preview.output
     engine = create_engine(env)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(owner_id) FROM account_assignments")).scalar_one() == 0
+        assert (
+            conn.execute(text("SELECT count(owner_id) FROM account_assignments")).scalar_one() == 0
+        )
 
     applied = runner.invoke(app, ["territories", "assign", "--reason", "test CLI"])
     assert applied.exit_code == 0 and "50 compte(s) ont changé" in applied.output
     with engine.connect() as conn:
         owners = dict(
             conn.execute(
-                text("SELECT owner_id, count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id GROUP BY 1 ORDER BY 1")
+                text(
+                    "SELECT owner_id, count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id GROUP BY 1 ORDER BY 1"
+                )
             ).all()
         )
         assert (

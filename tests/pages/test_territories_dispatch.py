@@ -59,7 +59,11 @@ def test_dispatcher_assigns_the_selection_with_a_lock(
     page = client.get("/affectations")
     assert page.status_code == 200
     queued = (
-        demo_db.execute(text("SELECT id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE owner_id IS NULL ORDER BY id LIMIT 2"))
+        demo_db.execute(
+            text(
+                "SELECT id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE owner_id IS NULL ORDER BY id LIMIT 2"
+            )
+        )
         .scalars()
         .all()
     )

@@ -19,7 +19,10 @@ REP = Actor(id=4, role=Role.REP, name="Camille Martin")
 
 def _owner(db: Session, account_id: int) -> int | None:
     return db.execute(
-        text("SELECT owner_id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = :i"), {"i": account_id}
+        text(
+            "SELECT owner_id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = :i"
+        ),
+        {"i": account_id},
     ).scalar_one()
 
 
@@ -87,7 +90,9 @@ def test_unassigned_queue_lists_accounts_without_owner(demo_db: Session) -> None
     assignment.assign_all(demo_db, actor=territories_svc.SYSTEM)
     total, items = assignment.unassigned_queue(demo_db, limit=20, actor=DISPATCHER)
     expected = demo_db.execute(
-        text("SELECT count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE owner_id IS NULL")
+        text(
+            "SELECT count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE owner_id IS NULL"
+        )
     ).scalar_one()
     in_france = demo_db.execute(
         text("SELECT count(*) FROM account_assignments WHERE territory_id = 3")

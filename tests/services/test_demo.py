@@ -51,7 +51,9 @@ def test_seeded_scenarios_hold(db: Session) -> None:
     assert (TODAY - zeta.created_at.date()).days > 60
     # Every located account sits in a territory; the Monaco one wins where it overlaps.
     unassigned = db.execute(
-        text("SELECT count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE geom IS NOT NULL AND territory_id IS NULL")
+        text(
+            "SELECT count(*) FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE geom IS NOT NULL AND territory_id IS NULL"
+        )
     ).scalar_one()
     assert unassigned == 0
     declining = db.execute(

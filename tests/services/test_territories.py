@@ -170,7 +170,9 @@ def test_balance_matches_the_database(demo_db: Session) -> None:
         assert row.clients + row.prospects == row.accounts
         assert row.workload_hours_month > 0
     potential = demo_db.execute(
-        text("SELECT sum(potential_eur_month)::float FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE territory_id = 1")
+        text(
+            "SELECT sum(potential_eur_month)::float FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE territory_id = 1"
+        )
     ).scalar_one()
     assert by_id[1].potential_eur_month == pytest.approx(potential or 0.0)
     revenue = demo_db.execute(

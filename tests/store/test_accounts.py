@@ -44,7 +44,8 @@ def test_account_360_and_report_search(demo: Session) -> None:
     assert hits and all("remise" in h.snippet.lower() for h in hits)
     assert all(
         demo.execute(
-            text("SELECT owner_id FROM account_assignments WHERE account_id=:i"), {"i": h.account_id}
+            text("SELECT owner_id FROM account_assignments WHERE account_id=:i"),
+            {"i": h.account_id},
         ).scalar_one()
         == 4
         for h in hits

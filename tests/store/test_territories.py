@@ -106,7 +106,9 @@ def test_postgis_assignment_equals_the_pure_path(db: Session, world: dict[str, i
     assert sorted(preview, key=repr) == sorted(applied, key=repr)
     got = dict(
         db.execute(
-            text("SELECT id, territory_id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = ANY(:ids)"),
+            text(
+                "SELECT id, territory_id FROM accounts LEFT JOIN account_assignments ON account_id = id WHERE id = ANY(:ids)"
+            ),
             {"ids": account_ids},
         ).all()
     )
