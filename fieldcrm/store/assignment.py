@@ -2,9 +2,9 @@
 
 The assignment is one statement: the territories (with their rounded area) drive a join on
 the accounts' GiST index, ``DISTINCT ON`` keeps the winner of the tie-break rule (priority
-desc, area asc, id asc — the same as :mod:`fieldcrm.territories.assign`), the upsert into
-the narrow ``account_assignments`` skips accounts locked by a dispatcher and the history rows
-are inserted from its RETURNING.
+desc, area asc, id asc — the same as :mod:`fieldcrm.territories.assign`), accounts locked by
+a dispatcher are left out, and the changes are written to the narrow ``account_assignments``
+and to the history.
 """
 
 from __future__ import annotations
@@ -68,18 +68,26 @@ WITH t AS MATERIALIZED (
     SELECT id, rep_id, priority, round(ST_Area(geom)::numeric, {AREA_DECIMALS}) AS area, geom
     FROM territories
 ),
-hit AS (
+hit AS MATERIALIZED (
     SELECT DISTINCT ON (a.id) a.id AS account_id, t.id AS territory_id, t.rep_id
     FROM t JOIN accounts a ON ST_Covers(t.geom, a.geom)
     ORDER BY a.id, t.priority DESC, t.area ASC, t.id ASC
 ),
 target AS MATERIALIZED (
-    SELECT a.id AS account_id, asg.territory_id AS old_territory, asg.owner_id AS old_rep,
-           hit.territory_id AS new_territory, hit.rep_id AS new_rep
-    FROM accounts a {ASSIGNMENT_JOIN} LEFT JOIN hit ON hit.account_id = a.id
-    WHERE a.geom IS NOT NULL AND {NOT_LOCKED}
+    SELECT hit.account_id, asg.territory_id AS old_territory, asg.owner_id AS old_rep,
+           hit.territory_id AS new_territory, hit.rep_id AS new_rep,
+           asg.account_id IS NOT NULL AS has_row
+    FROM hit LEFT JOIN account_assignments asg ON asg.account_id = hit.account_id
+    WHERE {NOT_LOCKED}
       AND (asg.territory_id IS DISTINCT FROM hit.territory_id
            OR asg.owner_id IS DISTINCT FROM hit.rep_id)
+    UNION ALL
+    -- located accounts that no territory covers any more lose their territory and owner
+    SELECT asg.account_id, asg.territory_id, asg.owner_id, NULL, NULL, true
+    FROM account_assignments asg JOIN accounts a ON a.id = asg.account_id
+    WHERE {NOT_LOCKED} AND a.geom IS NOT NULL
+      AND (asg.territory_id IS NOT NULL OR asg.owner_id IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM hit WHERE hit.account_id = asg.account_id)
 )
 """
 
@@ -121,24 +129,31 @@ def assign_all(session: Session, *, actor_id: int | None, reason: str) -> list[M
 
     Accounts in no territory lose their territory and owner (they join the queue). Each change
     writes one ``assignment_history`` row (who, when, why, from, to). Returns the applied diff.
+
+    The assignments table is held against other writers (a dispatcher's override waits, readers
+    do not) until the transaction ends, so the changes computed are the changes written: rows
+    are updated or plainly inserted (an upsert checks and locks each row, twice the cost).
     """
     _tune(session)
+    session.execute(text("LOCK TABLE account_assignments IN SHARE ROW EXCLUSIVE MODE"))
     sql = (
         _TARGET
         + """,
-changed AS (
-    INSERT INTO account_assignments AS s (account_id, territory_id, owner_id)
-    SELECT account_id, new_territory, new_rep FROM target
-    ON CONFLICT (account_id) DO UPDATE
-    SET territory_id = excluded.territory_id, owner_id = excluded.owner_id, updated_at = now()
-    WHERE NOT s.locked
-    RETURNING s.account_id
+updated AS (
+    UPDATE account_assignments s
+    SET territory_id = t.new_territory, owner_id = t.new_rep, updated_at = now()
+    FROM target t WHERE s.account_id = t.account_id AND t.has_row
+),
+added AS (
+    INSERT INTO account_assignments (account_id, territory_id, owner_id)
+    SELECT account_id, new_territory, new_rep FROM target WHERE NOT has_row
+    ORDER BY account_id
 ),
 logged AS (
     INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
                                     to_territory_id, changed_by, reason)
-    SELECT t.account_id, t.old_rep, t.new_rep, t.old_territory, t.new_territory, :actor, :reason
-    FROM changed JOIN target t USING (account_id)
+    SELECT account_id, old_rep, new_rep, old_territory, new_territory, :actor, :reason
+    FROM target ORDER BY account_id
     RETURNING from_rep_id, to_rep_id, from_territory_id, to_territory_id
 )
 """
