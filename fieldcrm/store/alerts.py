@@ -57,6 +57,10 @@ def stage_firings(session: Session, firings: Iterable[StagedFiring]) -> int:
         "COPY scoring_firings (rule_ref, rule_key, rule_id, account_id, period, points, band,"
         " subjects, bodies, task_titles) FROM STDIN"
     ) as copy:
+        # Declared types: psycopg then skips choosing a dumper for each of the values.
+        copy.set_types(
+            ["text", "text", "int4", "int4", "text", "int4", "text", "text[]", "text[]", "text[]"]
+        )
         for f in firings:
             copy.write_row(
                 (

@@ -58,12 +58,14 @@ def month_column(key: str) -> str:
 
 
 def _cents_sum(condition: str) -> str:
-    """Sum of ``revenue`` over the rows meeting ``condition``, exact to the cent.
+    """Sum of ``revenue`` over the rows meeting ``condition``, to the cent, as ``float8``.
 
     Summed as float8 (a fixed-size state: the numeric sums of 700 000 accounts' groups
-    spilled to disk and took twice as long), rounded back to cents per group.
+    spilled to disk and took twice as long) and rounded to whole cents in float8: revenues
+    are whole cents, so this removes the float noise and gives the double nearest the exact
+    sum, as a round trip through ``numeric`` would, without converting 3 000 000 values.
     """
-    return f"round(CAST(sum(revenue::float8) FILTER (WHERE {condition}) AS numeric), 2)"
+    return f"round(sum(revenue::float8) FILTER (WHERE {condition}) * 100) / 100"
 
 
 def build_facts(
@@ -79,6 +81,7 @@ def build_facts(
     start12 = add_months(as_of, -12)
     start3 = add_months(as_of, -3)
     last = max([current, *(add_months(date.fromisoformat(m + "-01"), 1) for m in needed)])
+    first = min([start12, *(date.fromisoformat(m + "-01") for m in needed)])
     params: dict[str, Any] = {
         "as_of": as_of,
         "next_day": as_of + timedelta(days=1),
@@ -86,15 +89,15 @@ def build_facts(
         "cur": current,
         "s3": start3,
         "s12": start12,
+        "first": first,
         "last": last,
+        "cur_months": current.year * 12 + current.month,
     }
     month_sums = []
     for i, key in enumerate(needed):
         params[f"mk{i}"] = date.fromisoformat(key + "-01")
         month_sums.append(f"{_cents_sum(f'month = :mk{i}')} AS {month_column(key)}")
-    month_cols = "".join(
-        f", coalesce(s.{month_column(k)}, 0)::float8 AS {month_column(k)}" for k in needed
-    )
+    month_cols = "".join(f", coalesce(s.{month_column(k)}, 0) AS {month_column(k)}" for k in needed)
     missing = "".join(f", {sql} AS missing_{name}" for name, sql in _MISSING_SQL.items())
     session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TABLE}"))
     # Sorts and hashes over every account stay in memory, and JIT compilation (seconds on
@@ -113,7 +116,7 @@ def build_facts(
                    max(month) FILTER (WHERE revenue > 0 AND month < :cur) AS last_sale
                    {"".join(", " + m for m in month_sums)}
             FROM monthly_sales
-            WHERE month < :last
+            WHERE month >= :first AND month < :last
             GROUP BY account_id
         ), v AS (
             SELECT account_id, max(occurred_at) AS last_visit
@@ -129,16 +132,24 @@ def build_facts(
                    AS days_since_creation,
                coalesce(CAST(:as_of AS date) - (v.last_visit AT TIME ZONE :tz)::date,
                         {NEVER_VISITED}) AS days_since_last_visit,
-               coalesce(s.revenue_3m, 0)::float8 AS revenue_3m,
-               coalesce(s.revenue_12m, 0)::float8 AS revenue_12m,
+               coalesce(s.revenue_3m, 0) AS revenue_3m,
+               coalesce(s.revenue_12m, 0) AS revenue_12m,
                coalesce(s.frequency, 0) AS frequency,
-               (extract(year FROM CAST(:cur AS date)) * 12 + extract(month FROM CAST(:cur AS date))
-                - 1 - (extract(year FROM s.last_sale) * 12 + extract(month FROM s.last_sale)))::int
-                   AS recency_months
+               ls.recency_months
                {month_cols}
                {missing}
         FROM accounts a {ASSIGNMENT_JOIN}
         LEFT JOIN s ON s.account_id = a.id
+        -- the last sale before the window, looked up only for accounts without one in it
+        CROSS JOIN LATERAL (
+            SELECT (:cur_months - 1 - (date_part('year', x.last_sale) * 12
+                                       + date_part('month', x.last_sale)))::int AS recency_months
+            FROM (SELECT coalesce(s.last_sale, (
+                      SELECT max(m.month) FROM monthly_sales m
+                      WHERE m.account_id = a.id AND m.month < :first AND m.revenue > 0))
+                      AS last_sale
+                  OFFSET 0) x
+        ) ls
         LEFT JOIN v ON v.account_id = a.id
         LEFT JOIN territories t ON t.id = asg.territory_id
         LEFT JOIN users u ON u.id = asg.owner_id

@@ -83,7 +83,8 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     """
     # Changed rows only: an UPDATE filters before it locks (ON CONFLICT DO UPDATE would lock
     # every row); then the accounts never scored, known before the insert (an anti-join on
-    # the table being filled would be planned as if it stayed empty).
+    # the table being filled would be planned as if it stayed empty), in key order (the
+    # primary key grows at its right end instead of at a million random places).
     values = ", ".join(f"p.{c}" for c in PARTS)
     update = f"""
     UPDATE account_priorities ap
@@ -95,6 +96,7 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     insert = f"""
     INSERT INTO account_priorities (account_id, {COLUMNS})
     SELECT p.account_id, {values} FROM scoring_priority p WHERE p.is_new
+    ORDER BY p.account_id
     """
     n = session.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
     params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight, "n": max(int(n), 1)}
