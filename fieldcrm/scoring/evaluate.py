@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fieldcrm.scoring.facts import AccountFacts, previous_month, same_month_last_year
+from fieldcrm.scoring.formats import euros, signed_percent
 from fieldcrm.scoring.rules import (
     Action,
     AllOf,
@@ -20,6 +21,7 @@ from fieldcrm.scoring.rules import (
     Not,
     RevenueVsLastYear,
     Rule,
+    text_months,
 )
 
 
@@ -126,24 +128,13 @@ def holds(cond: Condition, facts: AccountFacts, *, as_of: date) -> bool:
     raise TypeError(f"unknown condition {cond!r}")
 
 
-def _first_revenue_condition(cond: Condition) -> RevenueVsLastYear | None:
-    if isinstance(cond, RevenueVsLastYear):
-        return cond
-    if isinstance(cond, AllOf | AnyOf):
-        for item in cond.items:
-            found = _first_revenue_condition(item)
-            if found:
-                return found
-    return None
-
-
 def template_context(rule: Rule, facts: AccountFacts, *, as_of: date) -> dict[str, Any]:
-    """Values the alert/task templates of ``rule`` may use for ``facts``."""
-    rev = _first_revenue_condition(rule.when)
-    month = _resolve_month(rev.month if rev else "previous", as_of)
-    last_month = same_month_last_year(month)
+    """Values the alert/task templates of ``rule`` may use for ``facts``.
+
+    :mod:`fieldcrm.store.templates` renders the same values in SQL; keep the two in step.
+    """
+    month, last_month = text_months(rule, previous_month(as_of))
     this, last = facts.revenue(month), facts.revenue(last_month)
-    change = (this - last) / last * 100.0 if last > 0 else None
     return {
         "account": facts.name or f"#{facts.account_id}",
         "account_id": facts.account_id,
@@ -151,18 +142,16 @@ def template_context(rule: Rule, facts: AccountFacts, *, as_of: date) -> dict[st
         "rule_name": rule.name,
         "month": month,
         "last_year_month": last_month,
-        "revenue_month": f"{this:,.0f} €".replace(",", " "),
-        "revenue_last_year": f"{last:,.0f} €".replace(",", " "),
-        "change_pct": f"{change:+.1f} %" if change is not None else "n/a",
-        "potential": (
-            f"{facts.potential:,.0f} €/mois".replace(",", " ") if facts.potential else "n/a"
-        ),
+        "revenue_month": euros(this),
+        "revenue_last_year": euros(last),
+        "change_pct": signed_percent((this - last) / last * 100.0) if last > 0 else "n/a",
+        "potential": f"{euros(facts.potential)}/mois" if facts.potential else "n/a",
         "days_since_last_visit": (
             facts.days_since_last_visit if facts.days_since_last_visit is not None else "jamais"
         ),
         "days_since_creation": facts.days_since_creation,
-        "revenue_3m": f"{facts.revenue_3m:,.0f} €".replace(",", " "),
-        "revenue_12m": f"{facts.revenue_12m:,.0f} €".replace(",", " "),
+        "revenue_3m": euros(facts.revenue_3m),
+        "revenue_12m": euros(facts.revenue_12m),
         "owner": facts.owner or "",
         "due_on": "",
     }

@@ -215,13 +215,15 @@ class _Parser:
             return None
         if template:
             try:
-                names = [f for _, f, _, _ in string.Formatter().parse(node) if f is not None]
+                fields = [p[1:] for p in string.Formatter().parse(node) if p[1] is not None]
             except ValueError as exc:
                 self.bad(path, f"bad template: {exc}", node)
                 return None
-            for name in names:
-                if name.split(".")[0].split("[")[0] not in TEMPLATE_FIELDS:
+            for name, spec, conversion in fields:
+                if name not in TEMPLATE_FIELDS:
                     self.bad(path, f"unknown placeholder {{{name}}}", node, TEMPLATE_FIELDS)
+                elif spec or conversion:
+                    self.bad(path, f"placeholder {{{name}}} takes no format or conversion", node)
         return node
 
     def strings(self, node: Any, path: str) -> tuple[str, ...] | None:
@@ -563,4 +565,43 @@ def months_needed(rules: Sequence[Rule], previous: str) -> set[str]:
 
     for rule in rules:
         walk(rule.when)
+        if REVENUE_TEMPLATE_FIELDS & template_fields(rule):
+            found.update(text_months(rule, previous))
     return found
+
+
+REVENUE_TEMPLATE_FIELDS = frozenset({"revenue_month", "revenue_last_year", "change_pct"})
+"""Placeholders that show the revenue of the month a rule's texts speak of."""
+
+
+def template_fields(rule: Rule) -> set[str]:
+    """The placeholders used by the texts of ``rule``'s alerts and tasks."""
+    texts = [t for a in rule.then for t in _action_texts(a)]
+    return {f for t in texts for _, f, _, _ in string.Formatter().parse(t) if f is not None}
+
+
+def _action_texts(action: Action) -> tuple[str, ...]:
+    if isinstance(action, Alert):
+        return (action.subject, action.message)
+    if isinstance(action, Task):
+        return (action.title,)
+    return ()
+
+
+def text_months(rule: Rule, previous: str) -> tuple[str, str]:
+    """The month ``rule``'s texts speak of (its first revenue condition's, else
+    ``previous``) and the same month a year before."""
+    first = _first_revenue(rule.when)
+    month = previous if first is None or first.month == "previous" else first.month
+    return month, same_month_last_year(month)
+
+
+def _first_revenue(cond: Condition) -> RevenueVsLastYear | None:
+    if isinstance(cond, RevenueVsLastYear):
+        return cond
+    if isinstance(cond, AllOf | AnyOf):
+        for item in cond.items:
+            found = _first_revenue(item)
+            if found:
+                return found
+    return None

@@ -10,7 +10,7 @@ priority index with its parts — then commits once. A dry run stops after selec
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput, NotFound, Problem
-from fieldcrm.scoring.evaluate import period_key, render, template_context
+from fieldcrm.scoring.evaluate import period_key
 from fieldcrm.scoring.facts import previous_month
 from fieldcrm.scoring.priority import PriorityBreakdown, higher_band
 from fieldcrm.scoring.reminders import ImportantDate, due_reminders
@@ -37,6 +37,7 @@ from fieldcrm.scoring.rules import (
 )
 from fieldcrm.store import alerts as alert_store
 from fieldcrm.store import facts as facts_store
+from fieldcrm.store import firings as firing_store
 from fieldcrm.store import priority as priority_store
 from fieldcrm.store import rules as rule_store
 
@@ -164,17 +165,6 @@ def load_rules(session: Session) -> list[tuple[int, Rule]]:
 
 
 # ------------------------------------------------------------------ evaluation
-def _texts(rule: Rule, context: Mapping[str, Any]) -> tuple[list[str], list[str], list[str]]:
-    subjects, bodies, titles = [], [], []
-    for action in rule.then:
-        if isinstance(action, Alert):
-            subjects.append(render(action.subject, context))
-            bodies.append(render(action.message, context))
-        elif isinstance(action, Task):
-            titles.append(render(action.title, context))
-    return subjects, bodies, titles
-
-
 def _points(rule: Rule) -> tuple[int, str | None]:
     points, band = 0, None
     for action in rule.then:
@@ -184,59 +174,47 @@ def _points(rule: Rule) -> tuple[int, str | None]:
     return points, band
 
 
-def _firings(
+def _select_firings(
     session: Session,
     rules: Sequence[tuple[int | None, Rule]],
     *,
     as_of: date,
     months: set[str],
     report: RunReport,
-    keep: int,
-) -> Iterator[alert_store.StagedFiring]:
+) -> None:
+    """Stage the firings of every rule, texts rendered in SQL, and count them."""
+    firing_store.create_table(session)
     for rule_id, rule in rules:
-        where, params = facts_store.compile_condition(rule.when, as_of=as_of)
-        period = period_key(rule.period, as_of)
         points, band = _points(rule)
-        n = 0
-        if not any(isinstance(a, Alert | Task) for a in rule.then) and len(report.fired) >= keep:
-            # Priority points and reassignments need no texts: ids are enough.
-            for account_id in facts_store.matching_ids(session, where=where, params=params):
-                n += 1
-                yield alert_store.StagedFiring(
-                    rule.key, rule.key, rule_id, account_id, period, points, band, [], [], []
-                )
-            report.by_rule[rule.key] = n
-            report.firings += n
-            continue
-        for facts in facts_store.fetch_facts(session, months=months, where=where, params=params):
-            context = template_context(rule, facts, as_of=as_of)
-            subjects, bodies, titles = _texts(rule, context)
-            n += 1
-            if len(report.fired) < keep:
-                report.fired.append(
-                    FiredItem(
-                        rule.key,
-                        facts.account_id,
-                        str(context["account"]),
-                        period,
-                        subjects[0] if subjects else rule.name,
-                        bodies[0] if bodies else rule.name,
-                    )
-                )
-            yield alert_store.StagedFiring(
-                rule.key,
-                rule.key,
-                rule_id,
-                facts.account_id,
-                period,
-                points,
-                band,
-                subjects,
-                bodies,
-                titles,
-            )
+        n = firing_store.select_rule(
+            session,
+            rule,
+            rule_id=rule_id,
+            as_of=as_of,
+            months=months,
+            period=period_key(rule.period, as_of),
+            points=points,
+            band=band,
+        )
         report.by_rule[rule.key] = n
         report.firings += n
+
+
+def _listed(
+    session: Session, rules: Sequence[tuple[int | None, Rule]], *, keep: int
+) -> list[FiredItem]:
+    names = {rule.key: rule.name for _, rule in rules}
+    return [
+        FiredItem(
+            r.rule_ref,
+            r.account_id,
+            r.account,
+            r.period,
+            r.subject or names[r.rule_ref],
+            r.body or names[r.rule_ref],
+        )
+        for r in firing_store.first_firings(session, list(names), limit=keep)
+    ]
 
 
 def _reminder_rule(kind: str) -> Rule:
@@ -263,7 +241,7 @@ def _reminder_rule(kind: str) -> Rule:
     return REMINDER_RULES[kind]
 
 
-def _reminders(session: Session, *, as_of: date) -> list[alert_store.StagedFiring]:
+def _reminders(session: Session, *, as_of: date) -> list[firing_store.StagedFiring]:
     rows = session.execute(
         text("""
         SELECT d.contact_id, c.account_id, d.kind, d.date, d.remind_days_before, d.note,
@@ -290,7 +268,7 @@ def _reminders(session: Session, *, as_of: date) -> list[alert_store.StagedFirin
     for rem in due_reminders(dates, as_of=as_of):
         subject = f"[fieldcrm] Rappel : {rem.message}"[:300]
         out.append(
-            alert_store.StagedFiring(
+            firing_store.StagedFiring(
                 f"reminder.{rem.kind}",
                 f"reminder:{rem.kind}:{rem.contact_id}",
                 None,
@@ -361,14 +339,16 @@ def run_rules(
     )
     report.seconds["facts"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    staged = list(_firings(session, rules, as_of=as_of, months=months, report=report, keep=keep))
+    _select_firings(session, rules, as_of=as_of, months=months, report=report)
+    report.fired = _listed(session, rules, keep=keep)
     if dry_run:
         report.seconds["select"] = time.perf_counter() - clock
-        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{facts_store.TABLE}"))
+        for table in (facts_store.TABLE, firing_store.TABLE):
+            session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{table}"))
         return report
     reminders = _reminders(session, as_of=as_of)
-    report.reminders = len(reminders)
-    alert_store.stage_firings(session, [*staged, *reminders])
+    report.reminders = firing_store.copy_firings(session, reminders)
+    firing_store.analyze(session)
     report.seconds["select"] = time.perf_counter() - clock
     clock = time.perf_counter()
     report.new_alerts = alert_store.insert_alerts(session)

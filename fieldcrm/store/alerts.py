@@ -1,15 +1,14 @@
 """Alerts, their recipients, notifications, tasks and reassignments, set-based.
 
-A run stages every firing in the temporary table ``scoring_firings`` (``COPY``), inserts the
-alerts with ``ON CONFLICT DO NOTHING`` on (rule, account, period) — the idempotence key —
-and derives recipients, notifications, tasks and reassignments from the alerts that were
+A run stages every firing in the temporary table ``scoring_firings``
+(:mod:`fieldcrm.store.firings`), inserts the alerts with ``ON CONFLICT DO NOTHING`` on
+(rule, account, period) — the idempotence key — and derives recipients, notifications, tasks and reassignments from the alerts that were
 really new (``scoring_new_alerts``) with one statement per rule action. Never commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,67 +17,6 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.scoring.rules import Recipient
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, NOT_LOCKED
-
-
-@dataclass(frozen=True, slots=True)
-class StagedFiring:
-    """One firing ready to stage: texts already rendered, one per alert/task action."""
-
-    rule_ref: str
-    rule_key: str
-    rule_id: int | None
-    account_id: int
-    period: str
-    points: int
-    band: str | None
-    subjects: list[str]
-    bodies: list[str]
-    task_titles: list[str]
-
-
-def _raw(session: Session) -> Any:
-    return session.connection().connection.driver_connection
-
-
-def stage_firings(session: Session, firings: Iterable[StagedFiring]) -> int:
-    """(Re)create ``scoring_firings`` and ``COPY`` the firings into it; return the count."""
-    session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_firings"))
-    session.execute(
-        text("""
-        CREATE TEMP TABLE scoring_firings (
-            rule_ref text NOT NULL, rule_key text NOT NULL, rule_id int, account_id int NOT NULL,
-            period text NOT NULL, points int NOT NULL, band text,
-            subjects text[] NOT NULL, bodies text[] NOT NULL, task_titles text[] NOT NULL
-        ) ON COMMIT DROP""")
-    )
-    n = 0
-    cursor = _raw(session).cursor()
-    with cursor.copy(
-        "COPY scoring_firings (rule_ref, rule_key, rule_id, account_id, period, points, band,"
-        " subjects, bodies, task_titles) FROM STDIN"
-    ) as copy:
-        # Declared types: psycopg then skips choosing a dumper for each of the values.
-        copy.set_types(
-            ["text", "text", "int4", "int4", "text", "int4", "text", "text[]", "text[]", "text[]"]
-        )
-        for f in firings:
-            copy.write_row(
-                (
-                    f.rule_ref,
-                    f.rule_key,
-                    f.rule_id,
-                    f.account_id,
-                    f.period,
-                    f.points,
-                    f.band,
-                    f.subjects,
-                    f.bodies,
-                    f.task_titles,
-                )
-            )
-            n += 1
-    session.execute(text("ANALYZE scoring_firings"))
-    return n
 
 
 def insert_alerts(session: Session) -> int:

@@ -26,6 +26,24 @@ def _band_case(expr: str) -> str:
     return f"CASE {whens} ELSE 0 END"
 
 
+RECENCY = f"-coalesce(recency_months, {NEVER})"
+"""Recency as a score: the more recent the last sale, the higher; never bought lowest."""
+
+
+def _quintiles_by_value(name: str, expr: str) -> str:
+    """CTE ``name(v, q)``: the quintile of each distinct value of ``expr`` over the facts.
+
+    ``1 + 5 * (rank - 1) / n`` as ``rank() OVER (ORDER BY expr)`` gives it (rank - 1 = the
+    accounts with a smaller value), from a histogram: for measures with few distinct values
+    (months since the last sale, months with sales) a hash aggregate instead of a sort of
+    every account.
+    """
+    return f"""{name} AS (
+        SELECT v, 1 + (5 * (CAST(sum(c) OVER (ORDER BY v) AS bigint) - c)) / :n AS q
+        FROM (SELECT {expr} AS v, count(*) AS c FROM {TABLE} GROUP BY 1) histogram
+    )"""
+
+
 PARTS = (
     "score", "band", "rule_band", "rule_keys", "rule_points", "rfm_r", "rfm_f", "rfm_m",
     "rfm_points", "potential", "potential_pct", "potential_points",
@@ -50,13 +68,11 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
                array_agg(f.rule_ref ORDER BY f.rule_ref) FILTER (WHERE f.points <> 0) AS keys,
                array_agg(f.points ORDER BY f.rule_ref) FILTER (WHERE f.points <> 0) AS pts
         FROM scoring_firings f GROUP BY f.account_id
-    ), q AS MATERIALIZED (
-        SELECT account_id, potential,
-               1 + (5 * (rank() OVER (ORDER BY -coalesce(recency_months, {NEVER})) - 1)) / :n
-                   AS r,
-               1 + (5 * (rank() OVER (ORDER BY frequency) - 1)) / :n AS f,
+    ), {_quintiles_by_value("rq", RECENCY)}, {_quintiles_by_value("fq", "frequency")},
+    q AS MATERIALIZED (
+        SELECT account_id, potential, rq.q AS r, fq.q AS f,
                1 + (5 * (rank() OVER (ORDER BY revenue_12m) - 1)) / :n AS m
-        FROM {TABLE}
+        FROM {TABLE} JOIN rq ON rq.v = {RECENCY} JOIN fq ON fq.v = frequency
     ), pot AS (
         SELECT account_id, percent_rank() OVER (ORDER BY potential) AS pct
         FROM {TABLE} WHERE potential > 0

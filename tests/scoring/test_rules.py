@@ -159,3 +159,30 @@ def test_combinators_between_and_labels() -> None:
     assert months_needed(
         parse_rules((EXAMPLES / "declining_key_account.yaml").read_text()), "2026-03"
     ) == {"2026-03", "2025-03"}
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{account.__class__}", "unknown placeholder {account.__class__}"),
+        ("{account[0]}", "unknown placeholder {account[0]}"),
+        ("{potential:>12}", "placeholder {potential} takes no format or conversion"),
+        ("{account!r}", "placeholder {account} takes no format or conversion"),
+        ("{account", "bad template"),
+    ],
+)
+def test_templates_take_plain_placeholders_only(template: str, message: str) -> None:
+    rule = {"key": "r", "when": {"potential": {"gt": 0}}, "then": [{"task": {"title": template}}]}
+    with pytest.raises(InvalidInput) as info:
+        parse_rule(rule)
+    assert [(p.field, message in p.message) for p in info.value.problems] == [
+        ("then[0].task.title", True)
+    ]
+
+
+def test_texts_showing_revenue_need_the_month_they_speak_of() -> None:
+    shown = {"key": "r", "when": {"potential": {"gt": 0}}}
+    quiet = parse_rule({**shown, "then": [{"task": {"title": "Voir {account}"}}]})
+    loud = parse_rule({**shown, "then": [{"task": {"title": "{account} {change_pct}"}}]})
+    assert months_needed([quiet], "2026-03") == set()
+    assert months_needed([loud], "2026-03") == {"2026-03", "2025-03"}

@@ -8,13 +8,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.config import PACKAGE_DATA
-from fieldcrm.scoring.evaluate import evaluate
+from fieldcrm.scoring.evaluate import Firing, evaluate, period_key, render
 from fieldcrm.scoring.facts import facts_from_history, previous_month
 from fieldcrm.scoring.priority import PriorityWeights, priorities
 from fieldcrm.scoring.rfm import rfm_input, rfm_scores
-from fieldcrm.scoring.rules import months_needed, parse_rules
-from fieldcrm.store import alerts as alert_store
+from fieldcrm.scoring.rules import TEMPLATE_FIELDS, Alert, Task, months_needed, parse_rules
 from fieldcrm.store import facts as facts_store
+from fieldcrm.store import firings as firing_store
 from fieldcrm.store import priority as priority_store
 from tests.services.scoring_world import random_world
 
@@ -48,7 +48,12 @@ rules:
   - key: young
     when: {days_since_creation: {lte: 100}, kind: [client]}
     then: [{priority: {add: 2}}]
-"""
+  - key: texts
+    when: {days_since_creation: {gte: 0}}
+    then:
+      - alert: {to: owner, subject: "{account} : {change_pct}", message: "EVERY {{x}}"}
+      - task: {title: "Voir {account} ({potential}, {days_since_last_visit} j)", due_in_days: 3}
+""".replace("EVERY", " | ".join("{" + name + "}" for name in TEMPLATE_FIELDS))
 
 
 def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
@@ -67,36 +72,25 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
     sql = {f.account_id: f for f in facts_store.fetch_facts(db, months=months)}
     assert sql == pure
 
-    expected = {(f.rule_key, f.account_id) for f in evaluate(rules, pure.values(), as_of=AS_OF)}
-    got = set()
+    # Firings selected and their texts rendered in SQL == evaluated and rendered in Python.
+    firings = evaluate(rules, pure.values(), as_of=AS_OF)
+    firing_store.create_table(db)
     for rule in rules:
-        where, params = facts_store.compile_condition(rule.when, as_of=AS_OF)
-        got |= {
-            (rule.key, f.account_id)
-            for f in facts_store.fetch_facts(db, months=months, where=where, params=params)
-        }
-    assert got == expected
-    assert len({k for k, _ in got}) >= 7  # the data makes (almost) every rule fire
+        points, band = _points(rule.then)
+        period = period_key(rule.period, AS_OF)
+        firing_store.select_rule(
+            db, rule, rule_id=None, as_of=AS_OF, months=months, period=period, points=points,
+            band=band,
+        )  # fmt: skip
+    firing_store.analyze(db)
+    rows = db.execute(
+        text("SELECT rule_key, account_id, subjects, bodies, task_titles FROM scoring_firings")
+    ).all()
+    got = {(r[0], r[1]): tuple(r[2:]) for r in rows}
+    assert got == {(f.rule_key, f.account_id): _texts(f) for f in firings}
+    assert len({k for k, _ in got}) >= 8  # the data makes (almost) every rule fire
 
     # Priority index: SQL update == pure reference.
-    firings = evaluate(rules, pure.values(), as_of=AS_OF)
-    alert_store.stage_firings(
-        db,
-        [
-            alert_store.StagedFiring(
-                f.rule_key,
-                f.rule_key,
-                None,
-                f.account_id,
-                f.period,
-                *_points(f.actions),
-                [],
-                [],
-                [],
-            )
-            for f in firings
-        ],
-    )
     priority_store.update_priorities(db, rfm_weight=30, potential_weight=30)
     rfm = rfm_scores(
         rfm_input(r.account_id, world.sales[r.account_id], as_of=AS_OF) for r in world.records
@@ -120,6 +114,15 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
         assert band == ref.band
         assert (r, f, m) == (ref.rfm.r, ref.rfm.f, ref.rfm.m)
         assert sorted(zip(keys or (), points or (), strict=True)) == sorted(ref.rule_points)
+
+
+def _texts(firing: Firing) -> tuple[list[str], list[str], list[str]]:
+    alerts = [a for a in firing.actions if isinstance(a, Alert)]
+    return (
+        [render(a.subject, firing.context) for a in alerts],
+        [render(a.message, firing.context) for a in alerts],
+        [render(a.title, firing.context) for a in firing.actions if isinstance(a, Task)],
+    )
 
 
 def _points(actions: tuple) -> tuple[int, str | None]:  # type: ignore[type-arg]

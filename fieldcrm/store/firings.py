@@ -1,0 +1,155 @@
+"""Rule firings staged in the temporary table ``scoring_firings`` for one run.
+
+Stored rules are selected and their texts rendered in SQL, one ``INSERT … SELECT`` per
+rule over ``scoring_facts``; the few date reminders computed in Python are copied in.
+Alerts, notifications, tasks and priorities are then derived from this table. Never
+commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.scoring.rules import Alert, Rule, Task
+from fieldcrm.store.facts import TABLE as FACTS
+from fieldcrm.store.facts import compile_condition
+from fieldcrm.store.templates import ACCOUNT_SQL, TemplateSql
+
+TABLE = "scoring_firings"
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFiring:
+    """One firing computed outside SQL, texts rendered: one per alert/task action."""
+
+    rule_ref: str
+    rule_key: str
+    rule_id: int | None
+    account_id: int
+    period: str
+    points: int
+    band: str | None
+    subjects: list[str]
+    bodies: list[str]
+    task_titles: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class FiringRow:
+    """One staged firing as a run report lists it."""
+
+    rule_ref: str
+    account_id: int
+    account: str
+    period: str
+    subject: str | None
+    body: str | None
+
+
+def create_table(session: Session) -> None:
+    """(Re)create the empty ``scoring_firings`` of this transaction."""
+    session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TABLE}"))
+    session.execute(
+        text(f"""
+        CREATE TEMP TABLE {TABLE} (
+            rule_ref text NOT NULL, rule_key text NOT NULL, rule_id int, account_id int NOT NULL,
+            period text NOT NULL, points int NOT NULL, band text,
+            subjects text[] NOT NULL, bodies text[] NOT NULL, task_titles text[] NOT NULL
+        ) ON COMMIT DROP""")
+    )
+
+
+def select_rule(
+    session: Session,
+    rule: Rule,
+    *,
+    rule_id: int | None,
+    as_of: date,
+    months: Iterable[str],
+    period: str,
+    points: int,
+    band: str | None,
+) -> int:
+    """Stage a firing of ``rule`` for every account of ``scoring_facts`` it holds for,
+    texts rendered; returns their number."""
+    where, params = compile_condition(rule.when, as_of=as_of)
+    texts = TemplateSql(rule, as_of=as_of, months=months, prefix="t")
+    alerts = [a for a in rule.then if isinstance(a, Alert)]
+    titles = [a.title for a in rule.then if isinstance(a, Task)]
+    subjects = texts.array(a.subject for a in alerts)
+    bodies = texts.array(a.message for a in alerts)
+    task_titles = texts.array(titles)
+    params |= texts.params | {
+        "ref": rule.key,
+        "rule_id": rule_id,
+        "period": period,
+        "points": points,
+        "band": band,
+    }
+    inserted = session.execute(
+        text(f"""
+        INSERT INTO {TABLE} (rule_ref, rule_key, rule_id, account_id, period, points, band,
+                             subjects, bodies, task_titles)
+        SELECT :ref, :ref, :rule_id, account_id, :period, :points, :band,
+               {subjects}, {bodies}, {task_titles}
+        FROM {FACTS} WHERE {where}"""),
+        params,
+    )
+    return int(inserted.rowcount)  # type: ignore[attr-defined]
+
+
+def copy_firings(session: Session, firings: Iterable[StagedFiring]) -> int:
+    """``COPY`` firings computed in Python into ``scoring_firings``; returns their number."""
+    n = 0
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(
+        f"COPY {TABLE} (rule_ref, rule_key, rule_id, account_id, period, points, band,"
+        " subjects, bodies, task_titles) FROM STDIN"
+    ) as copy:
+        copy.set_types(
+            ["text", "text", "int4", "int4", "text", "int4", "text", "text[]", "text[]", "text[]"]
+        )
+        for f in firings:
+            copy.write_row(
+                (
+                    f.rule_ref,
+                    f.rule_key,
+                    f.rule_id,
+                    f.account_id,
+                    f.period,
+                    f.points,
+                    f.band,
+                    f.subjects,
+                    f.bodies,
+                    f.task_titles,
+                )
+            )
+            n += 1
+    return n
+
+
+def analyze(session: Session) -> None:
+    """Refresh the planner's statistics of ``scoring_firings`` once it is filled."""
+    session.execute(text(f"ANALYZE {TABLE}"))
+
+
+def first_firings(session: Session, rule_refs: Sequence[str], *, limit: int) -> list[FiringRow]:
+    """Up to ``limit`` staged firings of ``rule_refs``, in rule order then account id."""
+    if limit <= 0:
+        return []
+    rows = session.execute(
+        text(f"""
+        SELECT f.rule_ref, account_id, {ACCOUNT_SQL} AS account,
+               f.period, f.subjects[1] AS subject, f.bodies[1] AS body
+        FROM {TABLE} f JOIN {FACTS} USING (account_id)
+        WHERE f.rule_ref = ANY(:refs)
+        ORDER BY array_position(CAST(:refs AS text[]), f.rule_ref), account_id
+        LIMIT :limit"""),
+        {"refs": list(rule_refs), "limit": limit},
+    )
+    return [FiringRow(*r) for r in rows]

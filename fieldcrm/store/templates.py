@@ -1,0 +1,97 @@
+"""Alert and task templates rendered in SQL over ``scoring_facts``.
+
+The same texts as :func:`fieldcrm.scoring.evaluate.template_context` +
+:func:`~fieldcrm.scoring.evaluate.render` give in Python (tested side by side), for every
+firing at once instead of one account at a time. Amounts follow
+:mod:`fieldcrm.scoring.formats`: ``CAST(float8 AS numeric)`` reads the 15-significant-digit
+form, ``round(numeric)`` rounds half away from zero.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from fieldcrm.scoring.facts import previous_month
+from fieldcrm.scoring.rules import Rule, text_months
+from fieldcrm.store.facts import NEVER_VISITED, month_column
+
+ACCOUNT_SQL = "coalesce(nullif(name, ''), '#' || account_id)"
+"""The ``{account}`` placeholder: the account's name, else ``#id``."""
+
+
+def euros_sql(expr: str) -> str:
+    """SQL text of the float8 ``expr`` as :func:`fieldcrm.scoring.formats.euros` writes it."""
+    whole = f"round(CAST({expr} AS numeric))::text"
+    return f"regexp_replace({whole}, '(\\d)(?=(\\d{{3}})+$)', '\\1 ', 'g') || ' €'"
+
+
+def signed_percent_sql(expr: str) -> str:
+    """SQL text of ``expr`` as :func:`fieldcrm.scoring.formats.signed_percent` writes it."""
+    tenth = f"round(CAST({expr} AS numeric), 1)"
+    return f"CASE WHEN {tenth} >= 0 THEN '+' ELSE '' END || {tenth}::text || ' %'"
+
+
+class TemplateSql:
+    """Compiles the templates of one rule into SQL expressions over ``scoring_facts``.
+
+    Literal parts and per-rule values become bound parameters (named ``{prefix}N``), never
+    SQL text; :attr:`params` collects them.
+    """
+
+    def __init__(self, rule: Rule, *, as_of: date, months: Iterable[str], prefix: str) -> None:
+        self.params: dict[str, Any] = {}
+        self._prefix = prefix
+        month, last_month = text_months(rule, previous_month(as_of))
+        known = set(months)
+        this = month_column(month) if month in known else "CAST(0 AS float8)"
+        last = month_column(last_month) if last_month in known else "CAST(0 AS float8)"
+        self._values = {
+            "account": ACCOUNT_SQL,
+            "account_id": "account_id::text",
+            "rule": self._param(rule.key),
+            "rule_name": self._param(rule.name),
+            "month": self._param(month),
+            "last_year_month": self._param(last_month),
+            "revenue_month": euros_sql(this),
+            "revenue_last_year": euros_sql(last),
+            "change_pct": (
+                f"CASE WHEN {last} > 0 THEN "
+                f"{signed_percent_sql(f'({this} - {last}) / {last} * CAST(100 AS float8)')} "
+                "ELSE 'n/a' END"
+            ),
+            "potential": (
+                "CASE WHEN coalesce(potential, 0) <> 0 THEN "
+                f"{euros_sql('potential')} || '/mois' ELSE 'n/a' END"
+            ),
+            "days_since_last_visit": (
+                f"CASE WHEN days_since_last_visit >= {NEVER_VISITED} THEN 'jamais' "
+                "ELSE days_since_last_visit::text END"
+            ),
+            "days_since_creation": "days_since_creation::text",
+            "revenue_3m": euros_sql("revenue_3m"),
+            "revenue_12m": euros_sql("revenue_12m"),
+            "owner": "coalesce(owner, '')",
+            "due_on": "''",
+        }
+
+    def _param(self, value: str) -> str:
+        name = f"{self._prefix}{len(self.params)}"
+        self.params[name] = value
+        return f"CAST(:{name} AS text)"
+
+    def text(self, template: str) -> str:
+        """A SQL expression rendering ``template`` (validated by the rule parser)."""
+        parts = []
+        for literal, field, _, _ in string.Formatter().parse(template):
+            if literal:
+                parts.append(self._param(literal))
+            if field is not None:
+                parts.append(self._values[field])
+        return "concat(" + ", ".join(parts) + ")" if parts else "''"
+
+    def array(self, templates: Iterable[str]) -> str:
+        """A ``text[]`` expression with one rendered text per template."""
+        return "CAST(ARRAY[" + ", ".join(self.text(t) for t in templates) + "] AS text[])"
