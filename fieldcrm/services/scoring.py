@@ -1,7 +1,8 @@
 """Use cases of strategic scoring: manage rules, run them, priorities for the planner.
 
-``run_rules`` computes the facts of every account in SQL, selects the accounts each rule
-fires for with the rule compiled to SQL, stages the firings, inserts alerts idempotently
+``run_rules`` computes the facts of every account in SQL, stages the firings of each rule
+with the rule and its texts compiled to SQL (the pure path in :mod:`fieldcrm.scoring` is
+the reference they are tested against), inserts alerts idempotently
 (one per rule, account and period), derives recipients, notifications, tasks and
 reassignments from the new alerts, adds date reminders, and stores every account's
 priority index with its parts — then commits once. A dry run stops after selecting.

@@ -16,7 +16,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.scoring.rules import Recipient
-from fieldcrm.store.joins import ASSIGNMENT_JOIN, NOT_LOCKED
+from fieldcrm.store.joins import NOT_LOCKED, assignment_join
+
+NEW_ALERT_ASSIGNMENT = assignment_join("n.account_id")
+"""The live assignment of the account of each new alert ``n`` (no join with the wide
+``accounts`` table: each of a run's statements would scan its million rows)."""
 
 
 def insert_alerts(session: Session) -> int:
@@ -33,7 +37,7 @@ def insert_alerts(session: Session) -> int:
         ) ON COMMIT DROP""")
     )
     session.execute(
-        text("""
+        text(f"""
         WITH ins AS (
             INSERT INTO alerts (rule_id, rule_key, account_id, period, severity, message,
                                 recipient_id, status, details)
@@ -43,7 +47,7 @@ def insert_alerts(session: Session) -> int:
                    jsonb_build_object('rule', f.rule_ref, 'subject', f.subjects[1],
                                       'points', f.points, 'band', f.band)
             FROM scoring_firings f
-            LEFT JOIN account_assignments asg ON asg.account_id = f.account_id
+            {assignment_join("f.account_id")}
             ON CONFLICT (rule_key, account_id, period) DO NOTHING
             RETURNING id, rule_key, account_id, recipient_id
         )
@@ -67,10 +71,7 @@ def insert_alerts(session: Session) -> int:
 
 def _recipient_join(recipient: Recipient, params: dict[str, Any]) -> str:
     """FROM/WHERE tail selecting users ``r`` for each new alert ``n`` (account ``a``)."""
-    base = (
-        "FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id "
-        f"{ASSIGNMENT_JOIN} LEFT JOIN users o ON o.id = asg.owner_id "
-    )
+    base = f"FROM scoring_new_alerts n {NEW_ALERT_ASSIGNMENT} LEFT JOIN users o ON o.id = asg.owner_id "
     if recipient.kind == "owner":
         return base + "JOIN users r ON r.id = asg.owner_id AND r.active"
     if recipient.kind == "user":
@@ -166,7 +167,7 @@ def add_tasks(
         INSERT INTO tasks (account_id, assignee_id, title, due_date, status, alert_id)
         SELECT n.account_id, {who}, n.task_titles[:idx],
                coalesce(CAST(:due AS date), CAST(n.period AS date)), 'open', n.alert_id
-        FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id {ASSIGNMENT_JOIN}
+        FROM scoring_new_alerts n {NEW_ALERT_ASSIGNMENT}
         WHERE n.rule_ref = :ref"""),
         params,
     )
@@ -188,8 +189,8 @@ def reassign(session: Session, *, rule_ref: str, to: Recipient, reason: str) -> 
     result = session.execute(
         text(f"""
         WITH moved AS (
-            SELECT DISTINCT a.id, asg.owner_id, asg.territory_id, {target} AS new_owner
-            FROM scoring_new_alerts n JOIN accounts a ON a.id = n.account_id {ASSIGNMENT_JOIN}
+            SELECT DISTINCT n.account_id AS id, asg.owner_id, asg.territory_id, {target} AS new_owner
+            FROM scoring_new_alerts n {NEW_ALERT_ASSIGNMENT}
             WHERE n.rule_ref = :ref AND {NOT_LOCKED}
         ), logged AS (
             INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id,

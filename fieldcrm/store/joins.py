@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-ASSIGNMENT_JOIN = "LEFT JOIN account_assignments asg ON asg.account_id = a.id"
-"""Join giving ``asg.owner_id``, ``asg.territory_id`` and ``asg.locked`` beside ``accounts a``
-(all NULL when the account was never assigned nor locked)."""
+
+def assignment_join(account_id: str) -> str:
+    """Join giving ``asg.owner_id``, ``asg.territory_id`` and ``asg.locked`` of the account
+    whose id is the SQL expression ``account_id`` (all NULL when never assigned nor locked)."""
+    return f"LEFT JOIN account_assignments asg ON asg.account_id = {account_id}"
+
+
+ASSIGNMENT_JOIN = assignment_join("a.id")
+""":func:`assignment_join` beside ``accounts a``."""
 
 PRIORITY_JOIN = "LEFT JOIN account_priorities ap ON ap.account_id = a.id"
 """Join giving ``ap.score`` and ``ap.band`` beside ``accounts a`` (NULL when never scored)."""
