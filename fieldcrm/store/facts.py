@@ -254,21 +254,6 @@ def fetch_facts(
         yield _to_facts(row, keys)
 
 
-def matching_ids(session: Session, *, where: str, params: dict[str, Any]) -> list[int]:
-    """Ids of the accounts of ``scoring_facts`` matching ``where`` (no facts built)."""
-    return list(
-        session.execute(text(f"SELECT account_id FROM {TABLE} WHERE {where}"), params).scalars()
-    )
-
-
-def rfm_measures(session: Session) -> list[tuple[int, int | None, int, float]]:
-    """``(account_id, recency_months, frequency, monetary)`` of every account (for tests)."""
-    rows = session.execute(
-        text(f"SELECT account_id, recency_months, frequency, revenue_12m FROM {TABLE}")
-    )
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-
 def current_month(as_of: date) -> str:
     """``"YYYY-MM"`` of ``as_of`` (re-exported for services)."""
     return month_key(as_of)
