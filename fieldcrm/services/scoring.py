@@ -45,18 +45,6 @@ from fieldcrm.store import rules as rule_store
 REMINDER_RULES: dict[str, Rule] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class FiredItem:
-    """One rule that fires (or would fire) for one account."""
-
-    rule_key: str
-    account_id: int
-    account: str
-    period: str
-    subject: str
-    message: str
-
-
 @dataclass
 class RunReport:
     """What a run did (or, in a dry run, would do)."""
@@ -67,7 +55,7 @@ class RunReport:
     accounts: int = 0
     firings: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
-    fired: list[FiredItem] = field(default_factory=list)
+    fired: list[firing_store.FiredItem] = field(default_factory=list)
     new_alerts: int = 0
     tasks: int = 0
     notifications: int = 0
@@ -201,23 +189,6 @@ def _select_firings(
         report.firings += n
 
 
-def _listed(
-    session: Session, rules: Sequence[tuple[int | None, Rule]], *, keep: int
-) -> list[FiredItem]:
-    names = {rule.key: rule.name for _, rule in rules}
-    return [
-        FiredItem(
-            r.rule_ref,
-            r.account_id,
-            r.account,
-            r.period,
-            r.subject or names[r.rule_ref],
-            r.body or names[r.rule_ref],
-        )
-        for r in firing_store.first_firings(session, list(names), limit=keep)
-    ]
-
-
 def _reminder_rule(kind: str) -> Rule:
     if kind not in REMINDER_RULES:
         REMINDER_RULES[kind] = parse_rule(
@@ -341,7 +312,8 @@ def run_rules(
     report.seconds["facts"] = time.perf_counter() - clock
     clock = time.perf_counter()
     _select_firings(session, rules, as_of=as_of, months=months, report=report)
-    report.fired = _listed(session, rules, keep=keep)
+    names = {rule.key: rule.name for _, rule in rules}
+    report.fired = firing_store.first_firings(session, names, limit=keep)
     if dry_run:
         report.seconds["select"] = time.perf_counter() - clock
         for table in (facts_store.TABLE, firing_store.TABLE):

@@ -8,7 +8,7 @@ commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,15 +40,15 @@ class StagedFiring:
 
 
 @dataclass(frozen=True, slots=True)
-class FiringRow:
-    """One staged firing as a run report lists it."""
+class FiredItem:
+    """One rule that fires (or would fire) for one account, as a run report lists it."""
 
-    rule_ref: str
+    rule_key: str
     account_id: int
     account: str
     period: str
-    subject: str | None
-    body: str | None
+    subject: str
+    message: str
 
 
 def create_table(session: Session) -> None:
@@ -138,18 +138,21 @@ def analyze(session: Session) -> None:
     session.execute(text(f"ANALYZE {TABLE}"))
 
 
-def first_firings(session: Session, rule_refs: Sequence[str], *, limit: int) -> list[FiringRow]:
-    """Up to ``limit`` staged firings of ``rule_refs``, in rule order then account id."""
+def first_firings(session: Session, names: Mapping[str, str], *, limit: int) -> list[FiredItem]:
+    """Up to ``limit`` staged firings of the rules ``names`` (key → name), in that rule
+    order then account id; a rule without alert texts is listed under its name."""
     if limit <= 0:
         return []
     rows = session.execute(
         text(f"""
-        SELECT f.rule_ref, account_id, {ACCOUNT_SQL} AS account,
-               f.period, f.subjects[1] AS subject, f.bodies[1] AS body
-        FROM {TABLE} f JOIN {FACTS} USING (account_id)
-        WHERE f.rule_ref = ANY(:refs)
-        ORDER BY array_position(CAST(:refs AS text[]), f.rule_ref), account_id
+        SELECT f.rule_ref, account_id, {ACCOUNT_SQL}, f.period,
+               coalesce(f.subjects[1], r.name), coalesce(f.bodies[1], r.name)
+        FROM unnest(CAST(:keys AS text[]), CAST(:names AS text[])) WITH ORDINALITY
+             AS r(key, name, no)
+        JOIN {TABLE} f ON f.rule_ref = r.key
+        JOIN {FACTS} USING (account_id)
+        ORDER BY r.no, account_id
         LIMIT :limit"""),
-        {"refs": list(rule_refs), "limit": limit},
+        {"keys": list(names), "names": list(names.values()), "limit": limit},
     )
-    return [FiringRow(*r) for r in rows]
+    return [FiredItem(*r) for r in rows]

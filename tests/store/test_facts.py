@@ -90,6 +90,16 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
     assert got == {(f.rule_key, f.account_id): _texts(f) for f in firings}
     assert len({k for k, _ in got}) >= 8  # the data makes (almost) every rule fire
 
+    # A run lists the first firings in rule order, then account id; no texts: the rule's name.
+    names = {rule.key: rule.name for rule in rules}
+    listed = firing_store.first_firings(db, names, limit=60)
+    order = sorted(got, key=lambda k: (list(names).index(k[0]), k[1]))[:60]
+    assert [(i.rule_key, i.account_id) for i in listed] == order
+    for item in listed:
+        subjects, bodies, _ = got[item.rule_key, item.account_id]
+        assert item.subject == (subjects[0] if subjects else names[item.rule_key])
+        assert item.message == (bodies[0] if bodies else names[item.rule_key])
+
     # Priority index: SQL update == pure reference.
     priority_store.update_priorities(db, rfm_weight=30, potential_weight=30)
     rfm = rfm_scores(
