@@ -146,10 +146,10 @@ def first_firings(session: Session, names: Mapping[str, str], *, limit: int) -> 
     rows = session.execute(
         text(f"""
         SELECT f.rule_ref, account_id, {ACCOUNT_SQL}, f.period,
-               coalesce(f.subjects[1], r.name), coalesce(f.bodies[1], r.name)
+               coalesce(f.subjects[1], r.rule_name), coalesce(f.bodies[1], r.rule_name)
         FROM unnest(CAST(:keys AS text[]), CAST(:names AS text[])) WITH ORDINALITY
-             AS r(key, name, no)
-        JOIN {TABLE} f ON f.rule_ref = r.key
+             AS r(rule_key, rule_name, no)
+        JOIN {TABLE} f ON f.rule_ref = r.rule_key
         JOIN {FACTS} USING (account_id)
         ORDER BY r.no, account_id
         LIMIT :limit"""),
