@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from sqlalchemy.orm import Session
 
 from fieldcrm.config import Settings, get_settings
@@ -15,8 +16,10 @@ from fieldcrm.errors import FieldcrmError, InvalidInput
 from fieldcrm.store.db import make_engine, session_scope
 from fieldcrm.store.embedded import database_url
 
-console = Console()
-err_console = Console(stderr=True)
+# Data (account names, alert subjects such as "[fieldcrm] …", file names) is printed as it
+# is: no console markup, so brackets are never taken for styles. Colours go through ``style``.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
 
 
 def settings() -> Settings:
@@ -34,7 +37,7 @@ def reported_errors() -> Iterator[None]:
         print_problems(exc)
         raise typer.Exit(1) from exc
     except FieldcrmError as exc:
-        err_console.print(f"[red]Erreur :[/red] {exc}")
+        err_console.print(Text.assemble(("Erreur :", "red"), f" {exc}"))
         raise typer.Exit(1) from exc
 
 
@@ -48,13 +51,13 @@ def open_session() -> Iterator[Session]:
 
 def fail(message: str, code: int = 1) -> None:
     """Print ``message`` on stderr and exit with ``code``."""
-    err_console.print(f"[red]{message}[/red]")
+    err_console.print(message, style="red")
     raise typer.Exit(code)
 
 
 def print_problems(exc: InvalidInput) -> None:
     """Print every problem of an invalid input, one per line, on stderr."""
-    err_console.print(f"[red]{len(exc.problems)} problème(s) :[/red]")
+    err_console.print(f"{len(exc.problems)} problème(s) :", style="red")
     for problem in exc.problems:
         err_console.print(f"  {problem}")
 
@@ -64,5 +67,5 @@ def parse_date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        err_console.print(f"[red]{option} : date invalide {value!r} (attendu AAAA-MM-JJ)[/red]")
+        err_console.print(f"{option} : date invalide {value!r} (attendu AAAA-MM-JJ)", style="red")
         raise typer.Exit(2) from exc

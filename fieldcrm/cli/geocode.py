@@ -68,7 +68,7 @@ def geocode(
         )
         console.print(f"Fournisseurs : {', '.join(chain.names)} — {total} compte(s) à traiter")
         with Progress(
-            TextColumn("[progress.description]{task.description}"),
+            TextColumn("{task.description}", style="progress.description", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
@@ -88,9 +88,8 @@ def geocode(
     console.print(summary_table(summary))
     if chain.down:
         console.print(
-            "[yellow]Hors service pendant l'exécution (à relancer plus tard) : "
-            + ", ".join(chain.down)
-            + "[/yellow]"
+            "Hors service pendant l'exécution (à relancer plus tard) : " + ", ".join(chain.down),
+            style="yellow",
         )
     for reason, count in summary.reasons.most_common(5):
         console.print(f"  échec ×{count} : {reason}")
@@ -106,7 +105,7 @@ def reverse(
     try:
         point = GeoPoint(lon, lat)
     except InvalidInput as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(str(exc), style="red")
         raise typer.Exit(2) from exc
     answer = geocoding.reverse(
         point, chain=geocoding.chain_from_settings(settings(), offline=offline)

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.cli.common import console, err_console, open_session, parse_date
@@ -81,7 +82,7 @@ def print_plan(doc: dict[str, Any]) -> None:
             console.print(f"  {o.get('name', o.get('account_id'))} — {o.get('label', o['reason'])}")
     overnight = result.get("overnight")
     if overnight:
-        console.print(f"Nuitée : [bold]{overnight.get('label')}[/bold]")
+        console.print(Text.assemble("Nuitée : ", (str(overnight.get("label")), "bold")))
     console.print(f"Score collecté : {result.get('score', 0):.1f}")
 
 
@@ -120,7 +121,7 @@ def trip(
             lon, lat = (float(x) for x in hotel.split(","))
             place = GeoPoint(lon, lat)
         except (ValueError, InvalidInput) as exc:
-            err_console.print(f"[red]--hotel : attendu « lon,lat », reçu {hotel!r}[/red]")
+            err_console.print(f"--hotel : attendu « lon,lat », reçu {hotel!r}", style="red")
             raise typer.Exit(2) from exc
     with open_session() as session:
         plan = svc.plan_trip(

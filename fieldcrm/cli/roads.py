@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from fieldcrm.cli.common import console, err_console, settings
 from fieldcrm.errors import FieldcrmError
@@ -45,7 +46,7 @@ def build(
         with console.status("construction du graphe…") as status:
             network = load_network(source, cache_dir=cache_dir, progress=lambda m: status.update(m))
     except FieldcrmError as exc:
-        err_console.print(f"[red]Erreur :[/red] {exc}")
+        err_console.print(Text.assemble(("Erreur :", "red"), f" {exc}"))
         raise typer.Exit(1) from exc
     console.print(_summary(network, time.perf_counter() - start, f"Graphe routier : {source.name}"))
     if source.suffix != ".npz":
@@ -60,7 +61,7 @@ def fetch(place: str = typer.Argument(..., help='Lieu, par ex. "Ille-et-Vilaine,
         with console.status("téléchargement…") as status:
             network, path = roads.fetch(settings(), place, progress=lambda m: status.update(m))
     except FieldcrmError as exc:
-        err_console.print(f"[red]Erreur :[/red] {exc}")
+        err_console.print(Text.assemble(("Erreur :", "red"), f" {exc}"))
         raise typer.Exit(1) from exc
     console.print(_summary(network, time.perf_counter() - start, f"Graphe routier : {place}"))
     console.print(f"enregistré : {path}\nà utiliser avec FIELDCRM_ROAD_NETWORK_FILE={path}")
@@ -72,7 +73,7 @@ def calibrate() -> None:
     try:
         cal = roads.calibration(settings())
     except FieldcrmError as exc:
-        err_console.print(f"[red]Erreur :[/red] {exc}")
+        err_console.print(Text.assemble(("Erreur :", "red"), f" {exc}"))
         raise typer.Exit(1) from exc
     table = Table(title=f"Vol d'oiseau calibré ({cal.n_pairs} trajets du graphe)")
     table.add_column("bande (km)")

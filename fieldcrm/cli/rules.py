@@ -23,7 +23,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        err_console.print(f"[red]Impossible de lire {path} : {exc}[/red]")
+        err_console.print(f"Impossible de lire {path} : {exc}", style="red")
         raise typer.Exit(2) from exc
 
 
@@ -72,7 +72,7 @@ def run(
     try:
         as_of = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError as exc:
-        err_console.print(f"[red]--date : date invalide {date!r} (attendu AAAA-MM-JJ)[/red]")
+        err_console.print(f"--date : date invalide {date!r} (attendu AAAA-MM-JJ)", style="red")
         raise typer.Exit(2) from exc
     with open_session() as session:
         report = scoring.run_rules(

@@ -47,7 +47,7 @@ def import_(file: Path = typer.Argument(..., help="Fichier GeoJSON (FeatureColle
     try:
         document = file.read_bytes()
     except OSError as exc:
-        err_console.print(f"[red]Impossible de lire {file} : {exc}[/red]")
+        err_console.print(f"Impossible de lire {file} : {exc}", style="red")
         raise typer.Exit(2) from exc
     with open_session() as session:
         result = svc.import_geojson(session, document, actor=SYSTEM)

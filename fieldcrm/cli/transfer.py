@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from fieldcrm.accounts.records import ImportReport
 from fieldcrm.cli.common import console, err_console, fail, open_session
@@ -41,7 +42,7 @@ def _run(kind: str, path: Path, mapping: dict[str, str]) -> ImportReport:
     with (
         open_session() as session,
         Progress(
-            TextColumn("[bold]Import {task.description}"),
+            TextColumn("Import {task.description}", style="bold", markup=False),
             BarColumn(),
             TextColumn("{task.fields[lines]} lignes"),
             TimeElapsedColumn(),
@@ -65,9 +66,14 @@ def _run(kind: str, path: Path, mapping: dict[str, str]) -> ImportReport:
 
 def _summary(report: ImportReport) -> None:
     console.print(
-        f"[bold]{report.read}[/bold] lignes lues : [green]{report.inserted} ajoutées[/green], "
-        f"{report.updated} mises à jour, {report.unchanged} inchangées, "
-        f"[red]{len(report.rejected)} rejetées[/red]."
+        Text.assemble(
+            (str(report.read), "bold"),
+            " lignes lues : ",
+            (f"{report.inserted} ajoutées", "green"),
+            f", {report.updated} mises à jour, {report.unchanged} inchangées, ",
+            (f"{len(report.rejected)} rejetées", "red"),
+            ".",
+        )
     )
     for rejected in report.rejected:
         err_console.print(f"  rejet {rejected}")

@@ -59,7 +59,7 @@ def test_import_list_run_and_send(env: str) -> None:
             text("""
             INSERT INTO users (id, email, full_name, role) VALUES (1, 'rep@x.fr', 'Rep', 'rep');
             INSERT INTO accounts (id, name, kind, created_at)
-            VALUES (1, 'VIEUX PROSPECT', 'prospect', '2025-12-01 12:00+01');
+            VALUES (1, 'VIEUX PROSPECT [/b]', 'prospect', '2025-12-01 12:00+01');
             INSERT INTO account_assignments (account_id, owner_id) VALUES (1, 1);""")
         )
     for path in sorted((PACKAGE_DATA / "rules").glob("*.yaml")):
@@ -69,7 +69,9 @@ def test_import_list_run_and_send(env: str) -> None:
 
     dry = runner.invoke(app, ["rules", "run", "--dry-run", "--date", "2026-04-02"])
     assert dry.exit_code == 0, dry.output
-    assert "stale-prospect : 1" in dry.output and "VIEUX PROSPECT" in dry.output
+    assert "stale-prospect : 1" in dry.output
+    # data is printed as it is: brackets are not console markup
+    assert "VIEUX PROSPECT [/b]" in dry.output and "[fieldcrm]" in dry.output
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM alerts")).scalar() == 0
 
