@@ -7,10 +7,8 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from fieldcrm.cli.common import console, err_console, settings
-from fieldcrm.errors import FieldcrmError
+from fieldcrm.cli.common import console, reported_errors, settings
 from fieldcrm.routing.network import RoadNetwork, cache_path, load_network
 from fieldcrm.services import roads
 
@@ -42,12 +40,8 @@ def build(
     if no_cache and source.is_file():
         cache_path(source, cache_dir).unlink(missing_ok=True)
     start = time.perf_counter()
-    try:
-        with console.status("construction du graphe…") as status:
-            network = load_network(source, cache_dir=cache_dir, progress=lambda m: status.update(m))
-    except FieldcrmError as exc:
-        err_console.print(Text.assemble(("Erreur :", "red"), f" {exc}"))
-        raise typer.Exit(1) from exc
+    with reported_errors(), console.status("construction du graphe…") as status:
+        network = load_network(source, cache_dir=cache_dir, progress=lambda m: status.update(m))
     console.print(_summary(network, time.perf_counter() - start, f"Graphe routier : {source.name}"))
     if source.suffix != ".npz":
         console.print(f"cache : {cache_path(source, cache_dir)}")
@@ -57,12 +51,8 @@ def build(
 def fetch(place: str = typer.Argument(..., help='Lieu, par ex. "Ille-et-Vilaine, France"')) -> None:
     """Download a place's drivable roads from OpenStreetMap (needs the Internet)."""
     start = time.perf_counter()
-    try:
-        with console.status("téléchargement…") as status:
-            network, path = roads.fetch(settings(), place, progress=lambda m: status.update(m))
-    except FieldcrmError as exc:
-        err_console.print(Text.assemble(("Erreur :", "red"), f" {exc}"))
-        raise typer.Exit(1) from exc
+    with reported_errors(), console.status("téléchargement…") as status:
+        network, path = roads.fetch(settings(), place, progress=lambda m: status.update(m))
     console.print(_summary(network, time.perf_counter() - start, f"Graphe routier : {place}"))
     console.print(f"enregistré : {path}\nà utiliser avec FIELDCRM_ROAD_NETWORK_FILE={path}")
 
@@ -70,11 +60,8 @@ def fetch(place: str = typer.Argument(..., help='Lieu, par ex. "Ille-et-Vilaine,
 @app.command("calibrate")
 def calibrate() -> None:
     """Fit the crow-fly fallback on the road graph and print its error."""
-    try:
+    with reported_errors():
         cal = roads.calibration(settings())
-    except FieldcrmError as exc:
-        err_console.print(Text.assemble(("Erreur :", "red"), f" {exc}"))
-        raise typer.Exit(1) from exc
     table = Table(title=f"Vol d'oiseau calibré ({cal.n_pairs} trajets du graphe)")
     table.add_column("bande (km)")
     table.add_column("km/h", justify="right")

@@ -35,6 +35,7 @@ def test_build_prints_the_graph_and_caches_it(env: Path) -> None:
 def test_build_of_a_missing_file_fails(env: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["roads", "build", str(tmp_path / "none.osm.pbf")])
     assert result.exit_code == 1
+    assert "source: no such OpenStreetMap file" in result.output and "none.osm.pbf" in result.output
 
 
 def test_calibrate_prints_bands_and_error(env: Path) -> None:
