@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.config import Settings, get_settings
@@ -24,7 +23,7 @@ from fieldcrm.errors import InvalidInput, NotFound, Problem
 from fieldcrm.scoring.evaluate import period_key
 from fieldcrm.scoring.facts import previous_month
 from fieldcrm.scoring.priority import PriorityBreakdown, higher_band
-from fieldcrm.scoring.reminders import ImportantDate, due_reminders
+from fieldcrm.scoring.reminders import due_reminders
 from fieldcrm.scoring.rules import (
     Alert,
     Priority,
@@ -214,28 +213,7 @@ def _reminder_rule(kind: str) -> Rule:
 
 
 def _reminders(session: Session, *, as_of: date) -> list[firing_store.StagedFiring]:
-    rows = session.execute(
-        text("""
-        SELECT d.contact_id, c.account_id, d.kind, d.date, d.remind_days_before, d.note,
-               concat_ws(' ', c.first_name, c.last_name) AS contact, a.name AS account
-        FROM contact_dates d JOIN contacts c ON c.id = d.contact_id
-        JOIN accounts a ON a.id = c.account_id
-        WHERE d.date >= :as_of AND d.date - d.remind_days_before <= :as_of"""),
-        {"as_of": as_of},
-    )
-    dates = [
-        ImportantDate(
-            r.contact_id,
-            r.account_id,
-            r.kind,
-            r.date,
-            contact=r.contact,
-            account=r.account,
-            label=r.note or "",
-            remind_days_before=r.remind_days_before,
-        )
-        for r in rows
-    ]
+    dates = firing_store.important_dates(session, as_of=as_of)
     out = []
     for rem in due_reminders(dates, as_of=as_of):
         subject = f"[fieldcrm] Rappel : {rem.message}"[:300]
@@ -316,8 +294,8 @@ def run_rules(
     report.fired = firing_store.first_firings(session, names, limit=keep)
     if dry_run:
         report.seconds["select"] = time.perf_counter() - clock
-        for table in (facts_store.TABLE, firing_store.TABLE):
-            session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{table}"))
+        facts_store.drop(session)
+        firing_store.drop(session)
         return report
     reminders = _reminders(session, as_of=as_of)
     report.reminders = firing_store.copy_firings(session, reminders)
@@ -325,7 +303,7 @@ def run_rules(
     report.seconds["select"] = time.perf_counter() - clock
     clock = time.perf_counter()
     report.new_alerts = alert_store.insert_alerts(session)
-    before = _count(session, "notifications")
+    before = alert_store.count_rows(session, "notifications")
     refs = [(r.key, r) for _, r in rules] + [
         (f"reminder.{kind}", _reminder_rule(kind)) for kind in {s.rule_ref[9:] for s in reminders}
     ]
@@ -333,7 +311,7 @@ def run_rules(
         tasks, moved = _apply_actions(session, rule, ref, as_of=as_of)
         report.tasks += tasks
         report.reassigned += moved
-    report.notifications = _count(session, "notifications") - before
+    report.notifications = alert_store.count_rows(session, "notifications") - before
     report.seconds["alerts"] = time.perf_counter() - clock
     clock = time.perf_counter()
     report.priorities_updated = priority_store.update_priorities(
@@ -342,10 +320,6 @@ def run_rules(
     report.seconds["priority"] = time.perf_counter() - clock
     session.commit()
     return report
-
-
-def _count(session: Session, table: str) -> int:
-    return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
 # ------------------------------------------------------------------ priorities

@@ -207,11 +207,6 @@ def reassign(session: Session, *, rule_ref: str, to: Recipient, reason: str) -> 
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def count_new(session: Session, table: str) -> int:
-    """Rows created by this run in one of the staging-derived tables (for reports)."""
+def count_rows(session: Session, table: str) -> int:
+    """Rows of ``table`` (a run's report counts what it added)."""
     return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
-
-
-def new_alert_ids(session: Session) -> list[int]:
-    """Ids of the alerts this run inserted."""
-    return [r[0] for r in session.execute(text("SELECT alert_id FROM scoring_new_alerts"))]

@@ -20,7 +20,6 @@ from fieldcrm.scoring.facts import (
     QUALIFICATION_FIELDS,
     AccountFacts,
     add_months,
-    month_key,
     previous_month,
     same_month_last_year,
 )
@@ -99,7 +98,7 @@ def build_facts(
         month_sums.append(f"{_cents_sum(f'month = :mk{i}')} AS {month_column(key)}")
     month_cols = "".join(f", coalesce(s.{month_column(k)}, 0) AS {month_column(k)}" for k in needed)
     missing = "".join(f", {sql} AS missing_{name}" for name, sql in _MISSING_SQL.items())
-    session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TABLE}"))
+    drop(session)
     # Sorts and hashes over every account stay in memory, and JIT compilation (seconds on
     # these big plans, for no gain) is off — for this transaction only.
     session.execute(text("SET LOCAL work_mem = '128MB'"))
@@ -254,6 +253,6 @@ def fetch_facts(
         yield _to_facts(row, keys)
 
 
-def current_month(as_of: date) -> str:
-    """``"YYYY-MM"`` of ``as_of`` (re-exported for services)."""
-    return month_key(as_of)
+def drop(session: Session) -> None:
+    """Drop this transaction's ``scoring_facts``, if any."""
+    session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TABLE}"))

@@ -9,12 +9,13 @@ commits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldcrm.scoring.reminders import ImportantDate
 from fieldcrm.scoring.rules import Alert, Rule, Task
 from fieldcrm.store.facts import TABLE as FACTS
 from fieldcrm.store.facts import compile_condition
@@ -39,6 +40,10 @@ class StagedFiring:
     task_titles: list[str]
 
 
+COLUMNS = tuple(f.name for f in fields(StagedFiring))
+"""The columns of ``scoring_firings``, in :class:`StagedFiring`'s order."""
+
+
 @dataclass(frozen=True, slots=True)
 class FiredItem:
     """One rule that fires (or would fire) for one account, as a run report lists it."""
@@ -51,9 +56,14 @@ class FiredItem:
     message: str
 
 
+def drop(session: Session) -> None:
+    """Drop this transaction's ``scoring_firings``, if any."""
+    session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TABLE}"))
+
+
 def create_table(session: Session) -> None:
     """(Re)create the empty ``scoring_firings`` of this transaction."""
-    session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TABLE}"))
+    drop(session)
     session.execute(
         text(f"""
         CREATE TEMP TABLE {TABLE} (
@@ -93,8 +103,7 @@ def select_rule(
     }
     inserted = session.execute(
         text(f"""
-        INSERT INTO {TABLE} (rule_ref, rule_key, rule_id, account_id, period, points, band,
-                             subjects, bodies, task_titles)
+        INSERT INTO {TABLE} ({", ".join(COLUMNS)})
         SELECT :ref, :ref, :rule_id, account_id, :period, :points, :band,
                {subjects}, {bodies}, {task_titles}
         FROM {FACTS} WHERE {where}"""),
@@ -107,30 +116,40 @@ def copy_firings(session: Session, firings: Iterable[StagedFiring]) -> int:
     """``COPY`` firings computed in Python into ``scoring_firings``; returns their number."""
     n = 0
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(
-        f"COPY {TABLE} (rule_ref, rule_key, rule_id, account_id, period, points, band,"
-        " subjects, bodies, task_titles) FROM STDIN"
-    ) as copy:
+    with cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         copy.set_types(
             ["text", "text", "int4", "int4", "text", "int4", "text", "text[]", "text[]", "text[]"]
         )
         for f in firings:
-            copy.write_row(
-                (
-                    f.rule_ref,
-                    f.rule_key,
-                    f.rule_id,
-                    f.account_id,
-                    f.period,
-                    f.points,
-                    f.band,
-                    f.subjects,
-                    f.bodies,
-                    f.task_titles,
-                )
-            )
+            copy.write_row(tuple(getattr(f, c) for c in COLUMNS))
             n += 1
     return n
+
+
+def important_dates(session: Session, *, as_of: date) -> list[ImportantDate]:
+    """Contacts' important dates whose reminder window contains ``as_of``."""
+    rows = session.execute(
+        text("""
+        SELECT d.contact_id, c.account_id, d.kind, d.date, d.remind_days_before, d.note,
+               concat_ws(' ', c.first_name, c.last_name) AS contact, a.name AS account
+        FROM contact_dates d JOIN contacts c ON c.id = d.contact_id
+        JOIN accounts a ON a.id = c.account_id
+        WHERE d.date >= :as_of AND d.date - d.remind_days_before <= :as_of"""),
+        {"as_of": as_of},
+    )
+    return [
+        ImportantDate(
+            r.contact_id,
+            r.account_id,
+            r.kind,
+            r.date,
+            contact=r.contact,
+            account=r.account,
+            label=r.note or "",
+            remind_days_before=r.remind_days_before,
+        )
+        for r in rows
+    ]
 
 
 def analyze(session: Session) -> None:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
 
 from fieldcrm.store import migrate
 from fieldcrm.store.tables import Base
@@ -148,6 +148,18 @@ def test_priority_parts_survive_the_move_to_typed_columns_and_back() -> None:
         assert back == breakdown
 
 
+def _foreign_keys(conn: Connection, table: str) -> int:
+    return int(
+        conn.execute(
+            text(
+                "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+                "AND conrelid = CAST(:t AS regclass)"
+            ),
+            {"t": table},
+        ).scalar_one()
+    )
+
+
 def test_assignments_survive_the_move_to_their_own_table_and_back() -> None:
     with scratch_database("_migrations_0006") as (url, engine):
         migrate.upgrade(url, "0005_priority_columns")
@@ -184,12 +196,7 @@ def test_assignments_survive_the_move_to_their_own_table_and_back() -> None:
                     "FROM account_assignments ORDER BY account_id"
                 )
             ).all()
-            fks = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
-                    "AND conrelid = 'alerts'::regclass"
-                )
-            ).scalar_one()
+            fks = _foreign_keys(conn, "alerts")
         assert [tuple(r) for r in rows] == [(owned, rep, zone, False), (locked, None, None, True)]
         assert fks == 0
         migrate.downgrade(url, "0005_priority_columns")
@@ -199,12 +206,7 @@ def test_assignments_survive_the_move_to_their_own_table_and_back() -> None:
                     "SELECT id, owner_id, territory_id, assignment_locked FROM accounts ORDER BY id"
                 )
             ).all()
-            fks = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
-                    "AND conrelid = 'alerts'::regclass"
-                )
-            ).scalar_one()
+            fks = _foreign_keys(conn, "alerts")
         assert [tuple(r) for r in back] == [
             (owned, rep, zone, False),
             (locked, None, None, True),
