@@ -11,6 +11,7 @@ setup:
 
 ## Install everything, prepare the local PostGIS, seed the demo company, serve on :8000.
 demo: setup
+	@bash scripts/demo-env.sh
 	$(VENV)/fieldcrm db upgrade
 	$(VENV)/fieldcrm demo
 	$(VENV)/fieldcrm serve --host 127.0.0.1 --port 8000

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm import __version__
 from fieldcrm.api import ROUTERS as API_ROUTERS
-from fieldcrm.config import PROJECT_DIR, Settings, get_settings
+from fieldcrm.config import PROJECT_DIR, InsecureSettings, Settings, get_settings
 from fieldcrm.errors import FieldcrmError
 from fieldcrm.http.errors import (
     NotAuthenticated,
@@ -24,6 +24,7 @@ from fieldcrm.http.errors import (
     status_for,
     unexpected,
 )
+from fieldcrm.http.security import security_headers
 from fieldcrm.pages import ROUTERS as PAGE_ROUTERS
 from fieldcrm.pages.errors import error_page
 from fieldcrm.store.db import make_engine, make_sessionmaker
@@ -82,7 +83,13 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = None) -> FastAPI:
-    """Assemble the app for ``settings`` (``sessions`` lets tests provide their own factory)."""
+    """Assemble the app for ``settings`` (``sessions`` lets tests provide their own factory).
+
+    Raises :class:`InsecureSettings` when the settings are unsafe to serve (a weak secret).
+    """
+    problems = settings.serving_problems()
+    if problems:
+        raise InsecureSettings("\n".join(problems))
     app = FastAPI(
         title="fieldcrm",
         version=__version__,
@@ -92,6 +99,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
         redoc_url=None,
     )
     app.state.settings = settings
+    app.middleware("http")(security_headers)
     app.state.sessions = sessions or make_sessionmaker(
         make_engine(settings.database_url or database_url(settings))
     )

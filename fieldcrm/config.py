@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_SECRET = "change-me-in-production"
+MIN_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -28,9 +30,11 @@ class Settings(BaseSettings):
     local_db_password: SecretStr = SecretStr("fieldcrm")
     local_db_port: int = 5432
 
-    # Web
-    secret_key: SecretStr = SecretStr("change-me-in-production")
-    secure_cookies: bool = False  # set true behind HTTPS
+    # Web. Outside development the app refuses to start with a weak secret (see
+    # ``serving_problems``); ``make demo`` writes a generated one into the git-ignored .env.
+    environment: Literal["production", "development"] = "production"
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    secure_cookies: bool | None = None  # None: on outside development (HTTPS in front)
     default_language: Literal["fr", "en"] = "fr"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -91,6 +95,37 @@ class Settings(BaseSettings):
 
     # RGPD
     prospect_retention_days: int = 3 * 365
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Whether session cookies carry ``Secure``: on unless set off or in development."""
+        if self.secure_cookies is None:
+            return self.environment != "development"
+        return self.secure_cookies
+
+    def serving_problems(self) -> list[str]:
+        """Why the web app must not start with these settings (empty when it may).
+
+        A default or short secret lets anyone sign a session for any user, so outside
+        ``FIELDCRM_ENVIRONMENT=development`` it is refused.
+        """
+        if self.environment == "development":
+            return []
+        secret = self.secret_key.get_secret_value()
+        if secret == DEFAULT_SECRET or len(secret.encode()) < MIN_SECRET_BYTES:
+            return [
+                "FIELDCRM_SECRET_KEY est la valeur par défaut ou fait moins de "
+                f"{MIN_SECRET_BYTES} octets : n'importe qui pourrait forger une session. "
+                "Générez-en une avec `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'` "
+                "et mettez-la dans l'environnement ou dans le fichier .env "
+                "(FIELDCRM_SECRET_KEY=…). Pour un poste de développement seulement : "
+                "FIELDCRM_ENVIRONMENT=development."
+            ]
+        return []
+
+
+class InsecureSettings(RuntimeError):
+    """The settings are unsafe for serving the web app; the message says how to fix them."""
 
 
 @lru_cache

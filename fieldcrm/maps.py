@@ -6,7 +6,6 @@ server without internet access; only the background tiles come from the tile ser
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -124,76 +123,73 @@ def base_map(
     return m
 
 
-def _popup(marker: Marker) -> str:
-    text = html.escape(marker.label)
-    if marker.url:
-        text = f'<a href="{html.escape(marker.url)}">{text}</a>'
-    if marker.popup:
-        text += "<br>" + html.escape(marker.popup).replace("\n", "<br>")
-    return text
-
-
 PIN_GLYPHS = {"appointment": "RDV", "home": "⌂", "me": "●"}
 """Marker kinds drawn as labelled pins (with numbered stops), and their glyph."""
 
-
-def _add_pin(target: Any, marker: Marker) -> None:
-    """A numbered stop, an appointment, the home or the rep's position: a labelled pin."""
-    color = marker.color or COLORS.get(marker.kind, COLORS["account"])
-    glyph = str(marker.number) if marker.number is not None else PIN_GLYPHS[marker.kind]
-    shape = "border-radius:3px" if marker.kind == "appointment" else "border-radius:50%"
-    icon = folium.DivIcon(
-        html=f'<div class="fc-pin fc-{marker.kind}" style="background:{color};{shape}">{html.escape(glyph)}</div>',
-        icon_size=(28, 28),
-        icon_anchor=(14, 14),
-    )
-    folium.Marker(
-        [marker.lat, marker.lon],
-        icon=icon,
-        tooltip=html.escape(marker.label),
-        popup=_popup(marker),
-    ).add_to(target)
-
+_TEXT_BOX = """function fcTextBox(label, url, popup) {
+  var box = document.createElement('div');
+  var a = document.createElement(url ? 'a' : 'span');
+  if (url && url.charAt(0) === '/') { a.href = url; }
+  a.textContent = label; box.appendChild(a);
+  (popup || '').split('\\n').forEach(function (line) {
+    if (line) { box.appendChild(document.createElement('br')); box.appendChild(document.createTextNode(line)); }
+  });
+  return box;
+}
+function fcText(text) { var tip = document.createElement('span'); tip.textContent = text; return tip; }"""
+"""Popup and tooltip contents built as DOM text nodes: user text is never parsed as HTML
+nor placed inside a JavaScript string or template literal."""
 
 _POINT_CALLBACK = """function (row) {
   var m = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 6, color: row[4], fillOpacity: 0.8});
-  var box = document.createElement('div');
-  var a = document.createElement(row[3] ? 'a' : 'span');
-  if (row[3]) { a.href = row[3]; }
-  a.textContent = row[2]; box.appendChild(a);
-  (row[5] || '').split('\\n').forEach(function (line) {
-    if (line) { box.appendChild(document.createElement('br')); box.appendChild(document.createTextNode(line)); }
-  });
-  var tip = document.createElement('span'); tip.textContent = row[2];
-  m.bindPopup(box); m.bindTooltip(tip);
+  m.bindPopup(fcTextBox(row[2], row[3], row[5])); m.bindTooltip(fcText(row[2]));
   return m;
 }"""
-"""Draws one plain account marker from a compact row (lat, lon, label, url, colour, popup).
-Texts are set as text nodes, never parsed as HTML."""
+"""Draws one plain account marker from a compact row (lat, lon, label, url, colour, popup)."""
+
+_PIN_CALLBACK = """function (row) {
+  var pin = document.createElement('div');
+  pin.className = 'fc-pin fc-' + row[7];
+  pin.style.background = row[4];
+  pin.style.borderRadius = row[7] === 'appointment' ? '3px' : '50%';
+  pin.textContent = row[6];
+  var icon = L.divIcon({html: pin, className: 'fc-pin-box', iconSize: [28, 28], iconAnchor: [14, 14]});
+  var m = L.marker(new L.LatLng(row[0], row[1]), {icon: icon});
+  m.bindPopup(fcTextBox(row[2], row[3], row[5])); m.bindTooltip(fcText(row[2]));
+  return m;
+}"""
+"""Draws a numbered stop, an appointment, the home or the rep's position from a row
+(lat, lon, label, url, colour, popup, glyph, kind)."""
 
 
 class PointLayer(folium.MacroElement):
-    """Plain account markers drawn in the browser from one compact array (no clustering).
+    """Map items drawn in the browser from one compact array of JSON rows.
 
     Rendering a folium ``CircleMarker`` per account (its popup and tooltip are elements of
-    their own) cost ~2 ms each on the server; the array costs microseconds.
+    their own) cost ~2 ms each on the server; the array costs microseconds. Folium's own
+    popups and tooltips put their text inside JavaScript template literals, where
+    ``${…}`` runs: here every text travels as HTML-safe JSON and is shown as a text node.
     """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
 (function () {
+  {{ this.helpers }}
   var draw = {{ this.callback }};
   {{ this.rows|tojson }}.forEach(function (row) { draw(row).addTo({{ this.get_name() }}); });
 })();
 {% endmacro %}"""
     )
 
-    def __init__(self, rows: list[list[Any]]) -> None:
+    def __init__(
+        self, rows: list[list[Any]], *, callback: str = _POINT_CALLBACK, name: str = "PointLayer"
+    ) -> None:
         super().__init__()
-        self._name = "PointLayer"
+        self._name = name
         self.rows = rows
-        self.callback = _POINT_CALLBACK
+        self.helpers = _TEXT_BOX
+        self.callback = callback
 
 
 def _point_row(mk: Marker) -> list[Any]:
@@ -207,6 +203,11 @@ def _point_row(mk: Marker) -> list[Any]:
     ]
 
 
+def _pin_row(mk: Marker) -> list[Any]:
+    glyph = str(mk.number) if mk.number is not None else PIN_GLYPHS[mk.kind]
+    return [*_point_row(mk), glyph, mk.kind]
+
+
 def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accounts") -> None:
     """Add markers: plain account markers as one compact array, clustered client-side above
     :data:`CLUSTER_ABOVE`; numbered stops, appointments, home and position as folium markers."""
@@ -214,27 +215,37 @@ def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accoun
     plain = [mk for mk in markers if mk.number is None and mk.kind not in PIN_GLYPHS]
     rows = [_point_row(mk) for mk in plain]
     if len(plain) > CLUSTER_ABOVE:
+        callback = _POINT_CALLBACK.replace("function (row) {", "function (row) {\n" + _TEXT_BOX, 1)
         cluster = plugins.FastMarkerCluster(
-            rows, callback=_POINT_CALLBACK, name=name, options={"chunkedLoading": True}
+            rows, callback=callback, name=name, options={"chunkedLoading": True}
         )
         _localise(cluster)
         cluster.add_to(m)
     elif plain:
         PointLayer(rows).add_to(m)
-    for mk in special:
-        _add_pin(m, mk)
+    if special:
+        PointLayer(
+            [_pin_row(mk) for mk in special], callback=_PIN_CALLBACK, name="PinLayer"
+        ).add_to(m)
+
+
+_LINE_CALLBACK = """function (row) {
+  var line = L.polyline(row[0], {color: row[1], weight: row[2]});
+  if (row[3]) { line.bindTooltip(fcText(row[3])); }
+  return line;
+}"""
+"""Draws one route from a row (lat/lon pairs, colour, weight, label shown as text)."""
 
 
 def add_lines(m: folium.Map, lines: Sequence[Line]) -> None:
-    """Draw route lines."""
-    for line in lines:
-        if len(line.coords) >= 2:
-            folium.PolyLine(
-                [(lat, lon) for lon, lat in line.coords],
-                color=line.color,
-                weight=line.weight,
-                tooltip=html.escape(line.label) if line.label else None,
-            ).add_to(m)
+    """Draw route lines (one layer; labels shown as text)."""
+    rows = [
+        [[[lat, lon] for lon, lat in line.coords], line.color, line.weight, line.label or ""]
+        for line in lines
+        if len(line.coords) >= 2
+    ]
+    if rows:
+        PointLayer(rows, callback=_LINE_CALLBACK, name="RouteLayer").add_to(m)
 
 
 class AreaLayer(folium.MacroElement):
@@ -314,20 +325,13 @@ def fit(m: folium.Map, points: Sequence[tuple[float, float]]) -> None:
         )
 
 
-_JQUERY_SHIM = """<script>/* Folium builds popups with $(html)[0]; this is all of jQuery it needs. */
-window.$ = window.$ || function (html) {
-  var t = document.createElement("template"); t.innerHTML = String(html).trim(); return [t.content.firstChild];
-};</script>
-"""
-
-
 def render(m: folium.Map) -> RenderedMap:
     """Split a map into head assets, container and script for a Jinja2 page."""
     figure: Any = m.get_root()
     figure.render()
     return RenderedMap(
         name=m.get_name(),
-        header=_JQUERY_SHIM + figure.header.render(),
+        header=figure.header.render(),
         html=figure.html.render(),
         script=figure.script.render(),
     )

@@ -14,6 +14,8 @@ from fieldcrm.config import Settings
 from fieldcrm.http.deps import get_session
 
 PASSWORD = "demo1234"
+TEST_SECRET = "test-secret-not-for-production-0123456789abcdef"
+"""A secret long enough for the app to start (the tests serve over plain HTTP)."""
 EMAILS = {
     1: "claire.lefevre@cafes-riviera.fr",
     2: "karim.benali@cafes-riviera.fr",
@@ -40,7 +42,11 @@ def _request_scope(session: Session) -> Callable[[], Iterator[Session]]:
 def make_client(session: Session, *, raise_server_exceptions: bool = False) -> TestClient:
     """The real app whose requests use ``session``."""
     settings = Settings(
-        database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=1.0, _env_file=None
+        database_url="postgresql+psycopg://unused/unused",
+        planner_time_limit_s=1.0,
+        secret_key=TEST_SECRET,
+        secure_cookies=False,
+        _env_file=None,
     )
     app = create_app(settings, sessions=sessionmaker())
     app.dependency_overrides[get_session] = _request_scope(session)

@@ -35,7 +35,7 @@ def login(body: Login, response: Response, session: SessionDep, settings: Settin
     """Check the credentials; answer a token and set the session cookie."""
     actor = users.authenticate(session, email=body.email, password=body.password)
     token = issue_token(actor.id, secret=settings.secret_key.get_secret_value())
-    set_session_cookie(response, token, secure=settings.secure_cookies)
+    set_session_cookie(response, token, secure=settings.cookies_secure)
     return Session(
         token=token,
         user_id=actor.id,

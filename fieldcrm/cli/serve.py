@@ -18,6 +18,11 @@ def serve(
     config = settings()
     host = host or config.host
     port = port or config.port
+    problems = config.serving_problems()
+    if problems:
+        for problem in problems:
+            console.print(problem, style="bold red", markup=False)
+        raise typer.Exit(1)
     console.print(f"fieldcrm sur http://{host}:{port} (API : http://{host}:{port}/docs)")
     uvicorn.run(
         "fieldcrm.app:app_from_settings",

@@ -57,7 +57,7 @@ def login(
         return render(request, "login.html", context, status_code=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
     token = issue_token(actor.id, secret=settings.secret_key.get_secret_value())
-    set_session_cookie(response, token, secure=settings.secure_cookies)
+    set_session_cookie(response, token, secure=settings.cookies_secure)
     return response
 
 

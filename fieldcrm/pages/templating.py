@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
 from fieldcrm.http.i18n import request_language, translations
+from fieldcrm.http.security import nonced
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(PROJECT_DIR / "web" / "templates"),
@@ -19,6 +20,7 @@ _ENV = jinja2.Environment(
     extensions=["jinja2.ext.i18n"],
 )
 _ENV.install_null_translations()  # type: ignore[attr-defined]
+_ENV.filters["nonced"] = nonced
 TEMPLATES = Jinja2Templates(env=_ENV)
 
 # (path, French label, roles); labels are msgids translated in the template.
@@ -84,6 +86,7 @@ def render(
         "_": gettext,
         "nav": navigation(actor),
         "path": request.url.path,
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
         **(context or {}),
     }
     return TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)

@@ -25,7 +25,7 @@ from fieldcrm.app import create_app
 from fieldcrm.config import Settings
 from fieldcrm.store import migrate
 from tests.conftest import DEMO_TODAY, _recreate, _server_url
-from tests.web import EMAILS, PASSWORD
+from tests.web import EMAILS, PASSWORD, TEST_SECRET
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}
@@ -57,7 +57,11 @@ def e2e_url() -> str:
 def server(e2e_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the app served on loopback."""
     settings = Settings(
-        database_url=e2e_url, road_cache_dir=tmp_path_factory.mktemp("roads"), _env_file=None
+        database_url=e2e_url,
+        road_cache_dir=tmp_path_factory.mktemp("roads"),
+        secret_key=TEST_SECRET,
+        secure_cookies=False,
+        _env_file=None,
     )
     port = _free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -109,6 +113,15 @@ def phone(browser: Browser, server: str, request: pytest.FixtureRequest) -> Iter
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a script or handler the Content-Security-Policy refused is a broken page too
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)

@@ -40,13 +40,13 @@ def test_rep_plans_accepts_and_checks_in(phone: Page, e2e_url: str) -> None:
     stop.locator("summary").click()
     stop.locator("button.checkin").click()
     phone.wait_for_function(
-        f"document.querySelector(\".stop.candidate[data-account='{account}'] .visit-status\").textContent.length > 0"
+        f"() => document.querySelector(\".stop.candidate[data-account='{account}'] .visit-status\").textContent.length > 0"
     )
     assert stop.locator(".visit-status").inner_text() == "Pointage enregistré."
     stop.locator("textarea[name=report]").fill("Intéressé par la nouvelle machine à grains.")
     stop.locator("button.send-report").click()
     phone.wait_for_function(
-        f"document.querySelector(\".stop.candidate[data-account='{account}'] .visit-status\").textContent === 'Envoyé.'"
+        f"() => document.querySelector(\".stop.candidate[data-account='{account}'] .visit-status\").textContent === 'Envoyé.'"
     )
     rows = _activities(e2e_url, account)
     assert len(rows) == 1, "check-in and report are one visit"
@@ -66,11 +66,11 @@ def test_a_check_in_without_signal_is_sent_once_when_it_returns(phone: Page, e2e
     phone.context.set_offline(True)
     stop.locator("summary").click()
     stop.locator("button.checkin").click()
-    phone.wait_for_function("window.fieldcrm.pending() === 1")
+    phone.wait_for_function("() => window.fieldcrm.pending() === 1")
     assert "Enregistré sur le téléphone" in stop.locator(".visit-status").inner_text()
     assert len(_activities(e2e_url, account)) == before
     phone.context.set_offline(False)
     phone.evaluate("window.fieldcrm.flush()")
-    phone.wait_for_function("window.fieldcrm.pending() === 0")
+    phone.wait_for_function("() => window.fieldcrm.pending() === 0")
     phone.evaluate("window.fieldcrm.flush()")  # a second flush sends nothing more
     assert len(_activities(e2e_url, account)) == before + 1

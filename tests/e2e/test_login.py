@@ -25,7 +25,7 @@ def test_pages_seen_once_open_without_signal(phone: Page) -> None:
     log_in(phone, 4)
     phone.evaluate("navigator.serviceWorker.ready")
     phone.reload()  # the worker now controls the page and keeps a copy
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.goto("/")
     phone.context.set_offline(True)
     try:

@@ -18,8 +18,9 @@
       data.points.forEach(function (p) {
         var link = document.createElement("a");
         link.href = "/comptes/" + p.id; link.textContent = p.name;
+        var tip = document.createElement("span"); tip.textContent = p.name;  /* text, never HTML */
         L.circleMarker([p.lat, p.lon], { radius: 7, color: COLORS[p.kind] || "#2563eb", fillOpacity: 0.85 })
-          .bindPopup(link).bindTooltip(p.name).addTo(layer);
+          .bindPopup(link).bindTooltip(tip).addTo(layer);
       });
       map.getContainer().dataset.accounts = String(data.total);
       if (options.onDraw) { options.onDraw(data); }

@@ -51,5 +51,10 @@
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("offline", banner);
   document.addEventListener("DOMContentLoaded", function () { banner(); if (navigator.onLine) { flush(); } });
+  /* A form with data-confirm asks before it is sent (no inline handlers: the CSP refuses them). */
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  }, true);
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js").catch(function () {}); }
 })();
