@@ -59,10 +59,12 @@ class Settings(BaseSettings):
     routing_engine: Literal["graph", "crowfly", "osrm", "valhalla"] = "graph"
     routing_engine_url: str = ""
     road_max_snap_m: float = 500.0  # farther from any road: reported off the network
-    planner_time_limit_s: float = 5.0
+    planner_time_limit_s: float = 20.0  # safety cap only: the search stops on its budget
+    planner_patience: int = 2000  # iterations without improvement before the search stops
+    planner_work_weekends: bool = False  # plan Saturdays and Sundays as working days
     planner_detour_km: float = 20.0  # crow-fly detour budget of the candidate corridor
     planner_max_candidates: int = 40  # best-scored accounts of the corridor sent to the solver
-    planner_eur_per_score_point: float = 5.0  # value of a score point in the overnight decision
+    planner_eur_per_score_point: float = 5.0  # euros one priority point is worth to the planner
 
     # Costs
     mileage_scale_year: int = 2025

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -11,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldcrm.auth.roles import SYSTEM
-from fieldcrm.cli.common import console, err_console, open_session, parse_date
+from fieldcrm.cli.common import console, err_console, open_session, parse_date, reported_errors
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import planning as svc
@@ -83,7 +85,12 @@ def print_plan(doc: dict[str, Any]) -> None:
     overnight = result.get("overnight")
     if overnight:
         console.print(Text.assemble("Nuitée : ", (str(overnight.get("label")), "bold")))
-    console.print(f"Score collecté : {result.get('score', 0):.1f}")
+    figures = result.get("figures", {})
+    console.print(
+        f"Valeur des visites : {figures.get('value_eur', 0):.0f} € · "
+        f"valeur nette : {figures.get('net_eur', 0):.0f} € "
+        f"({result.get('eur_per_km', 0):.3f} €/km)"
+    )
 
 
 @app.command("day")
@@ -142,16 +149,40 @@ def trip(
     table = Table("", "rentrer chaque soir", "dormir sur place", title="Nuitée ou retour ?")
     for key, label in (
         ("feasible", "faisable"),
-        ("score", "score"),
+        ("value_eur", "valeur des visites (€)"),
         ("km", "km"),
         ("km_cost_eur", "coût km (€)"),
         ("hotel_and_meals_eur", "hôtel et repas (€)"),
         ("net_eur", "valeur nette (€)"),
     ):
-        table.add_row(label, str(decision["home"][key]), str(decision["stay"][key]))
+        table.add_row(
+            label, str(decision["home"].get(key, "—")), str(decision["stay"].get(key, "—"))
+        )
     console.print(table)
-    if decision["home"]["error"]:
+    if decision["home"].get("error"):
         console.print(f"  retour impossible : {decision['home']['error']}")
+
+
+@app.command("solve")
+def solve(
+    problem: Path = typer.Argument(
+        ..., help="Problème JSON (docs/planning-json.md) ; « - » : entrée"
+    ),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Plafond de sécurité (s)"),
+    explain: bool = typer.Option(
+        True, "--explain/--no-explain", help="Raisons et détours vérifiés"
+    ),
+) -> None:
+    """Plan a problem given as JSON, without a database, and print the plan as JSON."""
+    try:
+        text = sys.stdin.read() if str(problem) == "-" else problem.read_text(encoding="utf-8")
+        doc = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        err_console.print(f"{problem} : JSON illisible ({exc})", style="red")
+        raise typer.Exit(2) from exc
+    with reported_errors():
+        out = svc.solve_document(doc, time_limit_s=time_limit, explain=explain)
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 @app.command("list")

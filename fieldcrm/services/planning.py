@@ -19,14 +19,17 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.errors import FieldcrmError, Infeasible, InvalidInput
+from fieldcrm.errors import FieldcrmError, InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.routing.engine import Budget
+from fieldcrm.routing.planner import plan
+from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import planning_build as build
 from fieldcrm.services import roads
-from fieldcrm.services.planning_inputs import gather
+from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.store import plans as store
-from fieldcrm.store.plans import PlanRow, ProposalRow
+from fieldcrm.store.plans import NewProposal, PlanRow, ProposalRow
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +136,48 @@ def road_provider(settings: Settings) -> TravelTimes | None:
     return primary if isinstance(primary, TravelTimes) else provider
 
 
+def solve_document(
+    doc: dict[str, Any],
+    *,
+    settings: Settings | None = None,
+    time_limit_s: float | None = None,
+    explain: bool = True,
+) -> dict[str, Any]:
+    """Plan a problem given as JSON (``docs/planning-json.md``), no database; the plan as JSON."""
+    cfg = settings or get_settings()
+    budget = Budget(
+        patience=cfg.planner_patience,
+        time_limit_s=time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s,
+    )
+    return plan_to_json(plan(problem_from_json(doc), budget=budget, explain=explain))
+
+
+def _solve(
+    inputs: PlanningInputs,
+    *,
+    cfg: Settings,
+    graph: TravelTimes | None,
+    time_limit_s: float | None,
+    hotel: GeoPoint | None = None,
+    trip: bool = False,
+) -> tuple[dict[str, Any], list[NewProposal]]:
+    """Build the problem, plan it, and turn the plan into the stored JSON and proposals."""
+    problem, pool, source = build.problem_for(inputs, cfg=cfg, graph=graph, hotel=hotel, trip=trip)
+    budget = Budget(
+        patience=cfg.planner_patience,
+        time_limit_s=time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s,
+    )
+    result = plan(problem, budget=budget)
+    scores = {c.id: float(c.score) for c in inputs.candidates}
+    cut = [c for c in inputs.candidates if c not in pool]
+    stored = build.result_json(
+        inputs, problem, result, cfg=cfg, travel=source, cut=cut, scores=scores
+    )
+    if trip:
+        stored["overnight"] = build.overnight_json(result)
+    return stored, build.proposals(problem, result, scores)
+
+
 def plan_day(
     session: Session,
     *,
@@ -154,14 +199,10 @@ def plan_day(
         detour_km=cfg.planner_detour_km,
         max_candidates=cfg.planner_max_candidates,
     )
-    limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
-    outcome = build.solve_alternative(
-        inputs, stay=False, time_limit_s=limit, graph=travel or road_provider(cfg)
+    result, proposals = _solve(
+        inputs, cfg=cfg, graph=travel or road_provider(cfg), time_limit_s=time_limit_s
     )
-    if outcome.exception is not None:
-        raise outcome.exception
-    result = build.result_json(inputs, outcome, cfg=cfg)
-    return _save(session, actor, inputs, "day", result, outcome)
+    return _save(session, actor, inputs, "day", result, proposals)
 
 
 def plan_trip(
@@ -177,15 +218,12 @@ def plan_trip(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
 ) -> PlanRow:
-    """Plan a trip of several days and decide the overnight question; store the chosen plan.
+    """Plan a trip of several days, every night at home or at the best hotel, in euros.
 
     ``anchor_appointment_id``, if given, is the far appointment the trip is built around: it
-    must be one of the rep's appointments within ``start_day .. end_day``.
-
-    Two alternatives are solved: returning home every evening, and staying overnight (at
-    ``hotel`` if given, else near the next day's first appointment, else near the day's last
-    stop). Each is costed (km × cost per km, hotel nights and meals) and valued (score ×
-    euros per point); the better net value is recommended and stored, both with their figures.
+    must be one of the rep's appointments within ``start_day .. end_day``. The rep may sleep
+    at ``hotel`` (if given) or near any appointment; the best all-home plan is stored beside
+    the chosen one with both sets of figures (``result.overnight``).
     """
     policy.require(actor, "plan", owner_id=rep_id)
     cfg = settings or get_settings()
@@ -206,28 +244,24 @@ def plan_trip(
             f"not an appointment of rep {rep_id} between {start_day} and {end_day}",
             value=anchor_appointment_id,
         )
-    limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
-    graph = travel or road_provider(cfg)
-    home = build.solve_alternative(inputs, stay=False, time_limit_s=limit / 2, graph=graph)
-    stay = build.solve_alternative(
-        inputs, stay=True, hotel=hotel, time_limit_s=limit / 2, graph=graph
+    result, proposals = _solve(
+        inputs,
+        cfg=cfg,
+        graph=travel or road_provider(cfg),
+        time_limit_s=time_limit_s,
+        hotel=hotel,
+        trip=True,
     )
-    decision = build.overnight(home, stay, cfg=cfg, nights=(end_day - start_day).days)
-    chosen = stay if decision["recommendation"] == "stay" else home
-    if chosen.error:
-        raise Infeasible(f"neither alternative is feasible: {home.error}; {stay.error}")
-    result = build.result_json(inputs, chosen, cfg=cfg)
-    result["overnight"] = decision
-    return _save(session, actor, inputs, "trip", result, chosen)
+    return _save(session, actor, inputs, "trip", result, proposals)
 
 
 def _save(
     session: Session,
     actor: Actor,
-    inputs: Any,
+    inputs: PlanningInputs,
     kind: str,
     result: dict[str, Any],
-    outcome: build.Alternative,
+    proposals: list[NewProposal],
 ) -> PlanRow:
     request = {
         "rep_id": inputs.rep.id,
@@ -245,7 +279,7 @@ def _save(
         request=request,
         result=result,
         created_by=author_id(actor),
-        proposals=build.proposals(outcome),
+        proposals=proposals,
     )
     session.commit()
     return store.get_plan(session, plan_id)

@@ -1,128 +1,44 @@
-"""From gathered planning inputs to solved days, the stored result and the overnight decision.
+"""From gathered planning inputs to the planner's problem, and from its plan to what is stored.
 
 Times are local to Europe/Paris. Opening hours are the ``accounts.opening_hours`` JSON:
 ``{"mon": [["08:30", "12:00"], ["14:00", "18:30"]], ...}``; a weekday missing from it is a
-closed day, an account without opening hours can be visited during the whole working day.
+closed day, an account without opening hours can be visited during the whole working day. A
+visit must end by closing time, so its start window is ``[open, close − visit]``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from babel.numbers import format_decimal
 
 from fieldcrm.config import Settings
+from fieldcrm.costs.scale import load_scale, rate_per_km
 from fieldcrm.errors import FieldcrmError
 from fieldcrm.geo import GeoPoint
+from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
-from fieldcrm.routing.planner import (
-    DayInput,
-    DayResult,
-    Visit,
-    solve_day,
-)
+from fieldcrm.routing.plan_model import Figures, Plan
+from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
-from fieldcrm.services.planning_inputs import (
-    DEFAULT_WORK_END,
-    DEFAULT_WORK_START,
-    PlanningInputs,
-)
-from fieldcrm.store.plans import PARIS, AppointmentRow, CandidateRow, NewProposal
+from fieldcrm.services.planning_inputs import DEFAULT_WORK_END, DEFAULT_WORK_START, PlanningInputs
+from fieldcrm.store.plans import PARIS, CandidateRow, NewProposal
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LUNCH_EARLIEST = 12 * 3600
 LUNCH_LATEST_END = 14 * 3600
+UNREACHABLE_S = 10 * 24 * 3600
+"""Stand-in for pairs no road joins (keeps the solver's arithmetic finite)."""
 REASON_LABELS = {
-    "closed": "fermé ce jour",
-    "window_conflict": "horaires incompatibles",
-    "detour_too_long": "détour trop long",
-    "day_full": "journée pleine",
+    "closed": "fermé les jours du plan",
+    "no_room": "n'entre pas entre les rendez-vous fixes",
+    "displaces": "possible, mais le plan vaudrait {loss} € de moins",
+    "not_tried": "moins intéressant que les comptes essayés",
+    "cut": "hors des {n} meilleurs comptes du corridor",
 }
-
-
-@dataclass
-class Alternative:
-    """A solved run of days (home every evening, or overnight stays)."""
-
-    stay: bool
-    days: list[tuple[dt.date, DayResult]] = field(default_factory=list)
-    error: str | None = None
-    exception: FieldcrmError | None = None
-    travel: str = ""
-
-    @property
-    def score(self) -> float:
-        """Score collected over the days."""
-        return sum(r.score for _, r in self.days)
-
-    @property
-    def km(self) -> float:
-        """Driving kilometres over the days."""
-        return sum(r.driving_m for _, r in self.days) / 1000
-
-    @property
-    def driving_minutes(self) -> float:
-        """Driving minutes over the days."""
-        return sum(r.driving_s for _, r in self.days) / 60
-
-
-def _seconds(t: dt.time) -> int:
-    return t.hour * 3600 + t.minute * 60 + t.second
-
-
-def _parse_hhmm(value: str) -> int:
-    hours, minutes = value.split(":")[:2]
-    return int(hours) * 3600 + int(minutes) * 60
-
-
-def candidate_windows(
-    c: CandidateRow, day: dt.date, work: tuple[int, int]
-) -> tuple[tuple[int, int], ...]:
-    """Opening intervals (seconds) of ``c`` on ``day``; the working day if none is recorded."""
-    if not c.opening_hours:
-        return (work,)
-    spans = c.opening_hours.get(WEEKDAYS[day.weekday()]) or []
-    out = []
-    for span in spans:
-        try:
-            out.append((_parse_hhmm(span[0]), _parse_hhmm(span[1])))
-        except (ValueError, IndexError, TypeError):
-            continue
-    return tuple(sorted(out))
-
-
-def _appointment_visit(a: AppointmentRow) -> Visit:
-    start = a.starts_at.astimezone(PARIS)
-    end = a.ends_at.astimezone(PARIS)
-    begin = _seconds(start.time())
-    assert a.lon is not None and a.lat is not None
-    return Visit(
-        key=f"appointment:{a.id}",
-        kind="appointment",
-        name=a.title,
-        point=GeoPoint(a.lon, a.lat),
-        service_s=int((end - start).total_seconds()),
-        windows=((begin, begin),),
-        account_id=a.account_id,
-        appointment_id=a.id,
-    )
-
-
-def _candidate_visit(c: CandidateRow, day: dt.date, work: tuple[int, int]) -> Visit:
-    return Visit(
-        key=f"account:{c.id}",
-        kind="candidate",
-        name=c.name,
-        point=GeoPoint(c.lon, c.lat),
-        service_s=int(c.visit_minutes) * 60,
-        windows=candidate_windows(c, day, work),
-        score=float(c.score),
-        account_id=c.id,
-    )
-
-
 TRIP_BANDS: tuple[tuple[float, float], ...] = (
     (2_000.0, 25.0),
     (10_000.0, 40.0),
@@ -136,6 +52,42 @@ The default bands of :mod:`fieldcrm.routing.crowfly`, with one more for trips ov
 which are motorway trips in France (130 km/h limit, about 105 km/h door to door):
 Antibes → Paris comes out at 8 h 30, against about 8 h 45 by road.
 """
+
+
+def _seconds(t: dt.time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def _parse_hhmm(value: str) -> int:
+    hours, minutes = value.split(":")[:2]
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def _euros(value: float) -> str:
+    return format_decimal(round(value), locale="fr_FR")
+
+
+def omission_label(reason: str, loss_eur: float | None) -> str:
+    """The French sentence of a left-out reason (a tie is said as such)."""
+    if reason == "displaces" and (loss_eur or 0) < 1:
+        return "aussi intéressant que le plan retenu (écart de moins de 1 €)"
+    return REASON_LABELS[reason].format(loss=_euros(loss_eur or 0))
+
+
+def candidate_windows(
+    c: CandidateRow, day: dt.date, work: tuple[int, int]
+) -> tuple[tuple[int, int], ...]:
+    """Opening intervals (seconds) of ``c`` on ``day``; the working day if none is recorded."""
+    if not c.opening_hours:
+        return (work,)
+    spans = c.opening_hours.get(WEEKDAYS[day.weekday()]) or []
+    out = []
+    for span in spans if isinstance(spans, list) else []:
+        try:
+            out.append((_parse_hhmm(span[0]), _parse_hhmm(span[1])))
+        except (ValueError, IndexError, TypeError, AttributeError):
+            continue
+    return tuple(sorted(out))
 
 
 def travel_matrix(points: list[GeoPoint], graph: TravelTimes | None) -> tuple[TravelMatrix, str]:
@@ -159,166 +111,284 @@ def travel_matrix(points: list[GeoPoint], graph: TravelTimes | None) -> tuple[Tr
     return TravelMatrix(seconds, metres, road.snap_m), f"{graph.name}+crowfly"
 
 
-def solve_alternative(
+def rep_rate_per_km(inputs: PlanningInputs, cfg: Settings) -> float:
+    """The rep's own euros per km from the barème (horsepower, yearly km, electric)."""
+    rep = inputs.rep
+    if rep.fiscal_hp is None:
+        return cfg.cost_per_km_eur
+    try:
+        rate: Decimal = rate_per_km(
+            load_scale(cfg.mileage_scale_year),
+            rep.annual_km_estimate or 0,
+            fiscal_hp=rep.fiscal_hp,
+            vehicle=rep.vehicle_kind,
+            electric=rep.electric,
+        )
+    except (FieldcrmError, OSError, KeyError, StopIteration):
+        return cfg.cost_per_km_eur
+    return float(rate)
+
+
+def problem_for(
     inputs: PlanningInputs,
     *,
-    stay: bool,
-    time_limit_s: float,
+    cfg: Settings,
+    graph: TravelTimes | None,
     hotel: GeoPoint | None = None,
-    graph: TravelTimes | None = None,
-) -> Alternative:
-    """Solve the days of ``inputs`` one after the other; a candidate is visited at most once.
+    trip: bool = False,
+) -> tuple[Problem, list[CandidateRow], str]:
+    """The planner's problem for ``inputs``, the candidates it holds and the travel source.
 
-    ``stay``: every evening but the last ends at ``hotel``, else at the next day's first
-    appointment, else at the day's last stop; the next day starts there.
+    Working days skip weekends and public holidays (a day with an appointment is worked).
+    On a trip the rep may sleep at ``hotel`` or near any appointment, at the settings' price.
     """
     rep = inputs.rep
     work = (
         _seconds(rep.work_start or DEFAULT_WORK_START),
         _seconds(rep.work_end or DEFAULT_WORK_END),
     )
-    lunch = (
-        (LUNCH_EARLIEST, LUNCH_LATEST_END, rep.lunch_minutes * 60) if rep.lunch_minutes else None
+    booked = frozenset(a.starts_at.astimezone(PARIS).date() for a in inputs.appointments)
+    dates = working_days(
+        inputs.first_day,
+        inputs.last_day,
+        weekends=cfg.planner_work_weekends,
+        always=booked,
     )
-    days = [
-        inputs.first_day + dt.timedelta(days=k)
-        for k in range((inputs.last_day - inputs.first_day).days + 1)
-    ]
-    by_day: dict[dt.date, list[AppointmentRow]] = {d: [] for d in days}
+    lunch = (
+        Lunch(LUNCH_EARLIEST, LUNCH_LATEST_END, rep.lunch_minutes * 60)
+        if rep.lunch_minutes
+        else None
+    )
+    driving_cap = rep.max_driving_minutes * 60 if rep.max_driving_minutes else None
+    days = tuple(WorkDay(work[0], work[1], lunch, driving_cap, d) for d in dates)
+    day_index = {d: k for k, d in enumerate(dates)}
+    pool = inputs.candidates[: inputs.max_candidates * len(dates) or inputs.max_candidates]
+    points = [inputs.home]
+    appointments = []
     for a in inputs.appointments:
-        by_day[a.starts_at.astimezone(PARIS).date()].append(a)
-    out = Alternative(stay=stay)
-    used: set[int] = set()
-    here = inputs.home
-    per_day = max(0.2, time_limit_s / len(days))
-    for k, day in enumerate(days):
-        last = k == len(days) - 1
-        end: GeoPoint | None = inputs.home
-        if stay and not last:
-            following = by_day[days[k + 1]]
-            if hotel is not None:
-                end = hotel
-            elif following:
-                end = _appointment_visit(following[0]).point
-            else:
-                end = None
-        fixed = tuple(_appointment_visit(a) for a in by_day[day])
-        pool = [_candidate_visit(c, day, work) for c in inputs.candidates if c.id not in used]
-        best = pool[: inputs.max_candidates]
-        cands = tuple(
-            [v for v in pool if v.windows][: inputs.max_candidates]
-            + [v for v in best if not v.windows]  # reported as closed that day
+        start = a.starts_at.astimezone(PARIS)
+        points.append(inputs.appointment_point(a))
+        appointments.append(
+            Appointment(
+                key=f"appointment:{a.id}",
+                place=len(points) - 1,
+                day=day_index[start.date()],
+                start_s=_seconds(start.time()),
+                duration_s=int((a.ends_at - a.starts_at).total_seconds()),
+                name=a.title,
+            )
         )
-        points = [here, end or here, *(v.point for v in fixed), *(v.point for v in cands)]
-        matrix, out.travel = travel_matrix(points, graph)
-        day_input = DayInput(
-            start=here,
-            end=end,
-            day_start_s=work[0],
-            day_end_s=work[1],
-            fixed=fixed,
-            candidates=cands,
-            lunch=lunch,
-            max_driving_s=rep.max_driving_minutes * 60 if rep.max_driving_minutes else None,
+    candidates = []
+    for c in pool:
+        points.append(GeoPoint(c.lon, c.lat))
+        service = int(c.visit_minutes) * 60
+        windows = tuple(
+            tuple((a, b - service) for a, b in candidate_windows(c, d, work) if b - service >= a)
+            for d in dates
         )
-        try:
-            result = solve_day(day_input, matrix, time_limit_s=per_day)
-        except FieldcrmError as exc:
-            out.error = f"{day.isoformat()}: {exc}"
-            out.exception = exc
-            return out
-        out.days.append((day, result))
-        used.update(s.visit.account_id for s in result.stops if s.visit.account_id is not None)
-        here = result.end_point
-    return out
+        candidates.append(
+            Candidate(
+                key=f"account:{c.id}",
+                place=len(points) - 1,
+                value_eur=max(0.0, float(c.score)) * cfg.planner_eur_per_score_point,
+                service_s=service,
+                windows=windows,
+                name=c.name,
+            )
+        )
+    hotels = []
+    if trip:
+        if hotel is not None:
+            points.append(hotel)
+            hotels.append(
+                Hotel("hotel:preferred", len(points) - 1, cfg.hotel_night_eur, True, "Hôtel choisi")
+            )
+        hotels += [
+            Hotel(f"hotel:near:{a.key}", a.place, cfg.hotel_night_eur, name=f"près de {a.name}")
+            for a in appointments
+        ]
+    matrix, source = travel_matrix(points, graph)
+    seconds = np.where(np.isfinite(matrix.seconds), matrix.seconds, UNREACHABLE_S)
+    metres = np.where(np.isfinite(matrix.metres), matrix.metres, 0.0)
+    problem = Problem(
+        home=0,
+        days=days,
+        durations_s=np.rint(seconds).astype(int).tolist(),
+        distances_m=np.rint(metres).astype(int).tolist(),
+        appointments=tuple(appointments),
+        candidates=tuple(candidates),
+        hotels=tuple(hotels),
+        costs=Costs(eur_per_km=rep_rate_per_km(inputs, cfg), meal_eur=cfg.meal_eur),
+        places=tuple((p.lon, p.lat) for p in points),
+    )
+    return problem, list(pool), source
 
 
 def _at(day: dt.date, seconds: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=PARIS) + dt.timedelta(seconds=seconds)
 
 
-def proposals(alt: Alternative) -> list[NewProposal]:
-    """The proposed visits of a solved alternative, with their bookable slots."""
+def _account_id(key: str) -> int | None:
+    kind, _, rest = key.partition(":")
+    return int(rest) if kind == "account" else None
+
+
+def _appointment_id(key: str) -> int | None:
+    kind, _, rest = key.partition(":")
+    return int(rest) if kind == "appointment" else None
+
+
+def visit_reason(value_eur: float, contribution_eur: float, score: float) -> str:
+    """Why a visit is proposed, in French: its value and what it brings after its detour."""
+    return (
+        f"vaut {_euros(value_eur)} € (score {format_decimal(round(score, 1), locale='fr_FR')}), "
+        f"apport net {_euros(contribution_eur)} € après détour"
+    )
+
+
+def proposals(problem: Problem, result: Plan, scores: dict[int, float]) -> list[NewProposal]:
+    """The proposed visits of a plan, with their bookable slots."""
     out = []
-    for day, result in alt.days:
-        for s in result.stops:
-            if s.visit.kind != "candidate":
+    for day in result.days:
+        date = problem.days[day.index].date
+        assert date is not None
+        for s in day.stops:
+            account = _account_id(s.key)
+            if s.kind != "visit" or account is None:
                 continue
-            assert s.visit.account_id is not None
             out.append(
                 NewProposal(
-                    account_id=s.visit.account_id,
-                    slot_start=_at(day, s.slot[0]),
-                    slot_end=_at(day, s.slot[1]),
+                    account_id=account,
+                    slot_start=_at(date, s.slot[0]),
+                    slot_end=_at(date, s.slot[1]),
                     detour_minutes=round(s.detour_s / 60, 1),
                     detour_km=round(s.detour_m / 1000, 2),
-                    reason=f"score {s.visit.score:.1f}",
+                    reason=visit_reason(s.value_eur, s.contribution_eur, scores.get(account, 0.0)),
                 )
             )
     return out
 
 
-def result_json(inputs: PlanningInputs, alt: Alternative, *, cfg: Settings) -> dict[str, Any]:
-    """The solved alternative as the JSON stored in ``plans.result``."""
+def figures_json(f: Figures | None, error: str | None = None) -> dict[str, Any]:
+    """A plan's euros and kilometres as JSON (``feasible: false`` when there is none)."""
+    if f is None:
+        return {"feasible": False, "error": error}
+    return {
+        "feasible": True,
+        "value_eur": round(f.value_eur, 2),
+        "km": round(f.km, 1),
+        "driving_minutes": round(f.driving_s / 60),
+        "km_cost_eur": round(f.km_cost_eur, 2),
+        "time_cost_eur": round(f.time_cost_eur, 2),
+        "hotel_and_meals_eur": round(f.hotel_eur + f.meal_eur, 2),
+        "nights_away": f.nights_away,
+        "net_eur": round(f.net_eur, 2),
+    }
+
+
+def result_json(
+    inputs: PlanningInputs,
+    problem: Problem,
+    result: Plan,
+    *,
+    cfg: Settings,
+    travel: str,
+    cut: list[CandidateRow],
+    scores: dict[int, float],
+) -> dict[str, Any]:
+    """The plan as the JSON stored in ``plans.result`` (ISO times with their offset)."""
+    points = problem.places
+    booked_accounts = {f"appointment:{a.id}": a.account_id for a in inputs.appointments}
     days = []
-    omitted: dict[int, dict[str, Any]] = {}
-    visited: set[int] = set()
-    for day, r in alt.days:
+    for day in result.days:
+        date = problem.days[day.index].date
+        assert date is not None
         stops = []
-        for s in r.stops:
-            v = s.visit
+        for s in day.stops:
+            lon, lat = points[s.place]
             stops.append(
                 {
-                    "kind": v.kind,
-                    "name": v.name,
-                    "account_id": v.account_id,
-                    "appointment_id": v.appointment_id,
-                    "lon": v.point.lon,
-                    "lat": v.point.lat,
-                    "arrival": _at(day, s.arrival_s).isoformat(),
-                    "start": _at(day, s.start_s).isoformat(),
-                    "departure": _at(day, s.departure_s).isoformat(),
-                    "slot_start": _at(day, s.slot[0]).isoformat(),
-                    "slot_end": _at(day, s.slot[1]).isoformat(),
-                    "score": v.score if v.kind == "candidate" else None,
+                    "kind": "appointment" if s.kind == "appointment" else "candidate",
+                    "name": s.name,
+                    "account_id": _account_id(s.key) or booked_accounts.get(s.key),
+                    "appointment_id": _appointment_id(s.key),
+                    "lon": lon,
+                    "lat": lat,
+                    "arrival": _at(date, s.arrival_s).isoformat(),
+                    "start": _at(date, s.start_s).isoformat(),
+                    "departure": _at(date, s.departure_s).isoformat(),
+                    "slot_start": _at(date, s.slot[0]).isoformat(),
+                    "slot_end": _at(date, s.slot[1]).isoformat(),
+                    "score": scores.get(_account_id(s.key) or 0) if s.kind == "visit" else None,
+                    "value_eur": round(s.value_eur, 2) if s.kind == "visit" else None,
+                    "contribution_eur": round(s.contribution_eur, 2) if s.kind == "visit" else None,
                     "detour_minutes": round(s.detour_s / 60, 1),
                     "detour_km": round(s.detour_m / 1000, 2),
                 }
             )
-            if v.kind == "candidate" and v.account_id is not None:
-                visited.add(v.account_id)
+        end_lon, end_lat = points[day.end_place]
         days.append(
             {
-                "day": day.isoformat(),
-                "departure": _at(day, r.departure_s).isoformat(),
-                "return": _at(day, r.return_s).isoformat(),
-                "end": {"lon": r.end_point.lon, "lat": r.end_point.lat},
+                "day": date.isoformat(),
+                "departure": _at(date, day.departure_s).isoformat(),
+                "return": _at(date, day.return_s).isoformat(),
+                "end": {"lon": end_lon, "lat": end_lat},
                 "stops": stops,
-                "driving_km": round(r.driving_m / 1000, 2),
-                "driving_minutes": round(r.driving_s / 60, 1),
-                "waiting_minutes": round(r.waiting_s / 60, 1),
-                "score": round(r.score, 2),
-                "lunch": _at(day, r.lunch_start_s).isoformat() if r.lunch_start_s else None,
-                "flags": r.flags,
+                "driving_km": round(day.driving_m / 1000, 2),
+                "driving_minutes": round(day.driving_s / 60, 1),
+                "waiting_minutes": round(day.waiting_s / 60, 1),
+                "value_eur": round(sum(s.value_eur for s in day.stops), 2),
+                "lunch": _at(date, day.lunch_start_s).isoformat() if day.lunch_start_s else None,
+                "flags": list(day.flags),
             }
         )
-        for v, reason in r.omitted:
-            if v.account_id is not None:
-                omitted[v.account_id] = {
-                    "account_id": v.account_id,
-                    "name": v.name,
-                    "score": v.score,
-                    "reason": reason,
-                    "label": REASON_LABELS[reason],
-                }
+    omissions = [
+        {
+            "account_id": _account_id(o.key),
+            "name": o.name,
+            "score": scores.get(_account_id(o.key) or 0),
+            "value_eur": round(o.value_eur, 2),
+            "reason": o.reason,
+            "loss_eur": o.loss_eur,
+            "label": omission_label(o.reason, o.loss_eur),
+        }
+        for o in result.omissions
+    ] + [
+        {
+            "account_id": c.id,
+            "name": c.name,
+            "score": c.score,
+            "value_eur": round(c.score * cfg.planner_eur_per_score_point, 2),
+            "reason": "cut",
+            "loss_eur": None,
+            "label": REASON_LABELS["cut"].format(n=len(problem.candidates)),
+        }
+        for c in cut
+    ]
     return {
         "home": {"lon": inputs.home.lon, "lat": inputs.home.lat},
         "days": days,
-        "omissions": [o for i, o in omitted.items() if i not in visited],
-        "score": round(alt.score, 2),
-        "driving_km": round(alt.km, 2),
-        "driving_minutes": round(alt.driving_minutes, 1),
-        "travel": alt.travel,
+        "nights": [
+            {
+                "after": problem.days[n.after_day].date.isoformat()  # type: ignore[union-attr]
+                if problem.days[n.after_day].date
+                else None,
+                "hotel": n.hotel,
+                "lon": points[n.place][0],
+                "lat": points[n.place][1],
+                "price_eur": n.price_eur,
+                "meal_eur": n.meal_eur,
+                "reason": n.reason,
+            }
+            for n in result.nights
+        ],
+        "omissions": omissions,
+        "figures": figures_json(result.figures),
+        "value_eur": round(result.figures.value_eur, 2),
+        "driving_km": round(result.figures.km, 2),
+        "driving_minutes": round(result.figures.driving_s / 60, 1),
+        "eur_per_km": round(problem.costs.eur_per_km, 4),
+        "travel": travel,
         "corridor": {
             "detour_km": cfg.planner_detour_km,
             "in_polygon": inputs.in_polygon,
@@ -328,47 +398,19 @@ def result_json(inputs: PlanningInputs, alt: Alternative, *, cfg: Settings) -> d
     }
 
 
-def _figures(alt: Alternative, *, cfg: Settings, nights: int) -> dict[str, Any]:
-    hotel = nights * (cfg.hotel_night_eur + cfg.meal_eur) if alt.stay else 0.0
-    km_cost = alt.km * cfg.cost_per_km_eur
-    value = alt.score * cfg.planner_eur_per_score_point
+def overnight_json(result: Plan) -> dict[str, Any]:
+    """Staying away against going home every evening, both in euros; the recommendation."""
+    stays = result.figures.nights_away > 0
+    home = figures_json(result.all_home, result.all_home_error)
+    away = figures_json(result.away, "aucune nuit à l'hôtel ne rapporte plus")
+    both = home["feasible"] and away["feasible"]
     return {
-        "feasible": alt.error is None,
-        "error": alt.error,
-        "score": round(alt.score, 2),
-        "km": round(alt.km, 1),
-        "driving_minutes": round(alt.driving_minutes),
-        "km_cost_eur": round(km_cost, 2),
-        "hotel_and_meals_eur": round(hotel, 2),
-        "cost_eur": round(km_cost + hotel, 2),
-        "value_eur": round(value, 2),
-        "net_eur": round(value - km_cost - hotel, 2),
-    }
-
-
-def overnight(
-    home: Alternative, stay: Alternative, *, cfg: Settings, nights: int
-) -> dict[str, Any]:
-    """Compare going home each evening with staying overnight; recommend the better net value.
-
-    Net value = score × ``planner_eur_per_score_point`` − km × ``cost_per_km_eur`` − nights ×
-    (``hotel_night_eur`` + ``meal_eur``). An infeasible alternative is never recommended.
-    """
-    a = _figures(home, cfg=cfg, nights=nights)
-    b = _figures(stay, cfg=cfg, nights=nights)
-    if not b["feasible"] or (a["feasible"] and a["net_eur"] >= b["net_eur"]):
-        choice = "home"
-    else:
-        choice = "stay"
-    return {
-        "recommendation": choice,
-        "label": "rentrer chaque soir" if choice == "home" else "dormir sur place",
-        "nights": nights,
-        "cost_per_km_eur": cfg.cost_per_km_eur,
-        "home": a,
-        "stay": b,
-        "km_saved": round(a["km"] - b["km"], 1) if a["feasible"] and b["feasible"] else None,
-        "score_gained": round(b["score"] - a["score"], 2)
-        if a["feasible"] and b["feasible"]
-        else None,
+        "recommendation": "stay" if stays else "home",
+        "label": "dormir sur place" if stays else "rentrer chaque soir",
+        "nights": len(result.nights),
+        "home": home,
+        "stay": away,
+        "km_saved": round(home["km"] - away["km"], 1) if both else None,
+        "value_gained_eur": round(away["value_eur"] - home["value_eur"], 2) if both else None,
+        "net_gained_eur": round(away["net_eur"] - home["net_eur"], 2) if both else None,
     }

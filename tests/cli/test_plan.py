@@ -42,7 +42,7 @@ def test_plan_day_prints_the_stops_and_proposals(cli: Session) -> None:
     code, out = _run("day", "--rep", "4", "--date", "2026-04-21", "--time-limit", "1")
     assert code == 0, out
     assert "LAMBDA SARL" in out and "10:00" in out
-    assert "Propositions" in out and "Score collecté" in out
+    assert "Propositions" in out and "Valeur nette" in out.replace("valeur nette", "Valeur nette")
     code, listed = _run("list", "--rep", "4", "--date", "2026-04-21")
     assert code == 0 and "day" in listed
 

@@ -194,7 +194,9 @@ def test_plan_day_camille_tuesday(demo_db: Session) -> None:
         start = dt.datetime.fromisoformat(stop["start"]).astimezone(PARIS).strftime("%H:%M")
         end = dt.datetime.fromisoformat(stop["departure"]).astimezone(PARIS).strftime("%H:%M")
         assert any(a <= start and end <= b for a, b in hours["tue"])
-    assert doc["result"]["score"] == pytest.approx(sum(s["score"] for s in proposed), abs=0.05)
+    assert doc["result"]["value_eur"] == pytest.approx(
+        sum(s["value_eur"] for s in proposed), abs=0.05
+    )
     assert doc["result"]["travel"] == "graph"  # Camille's day lies on the shipped Monaco roads
     assert planning.list_plans(demo_db, actor=camille, rep_id=4, day=TUESDAY)[0].id == plan.id
 

@@ -1,0 +1,58 @@
+"""Working days: weekends and French public holidays are off unless allowed.
+
+Examples
+--------
+>>> import datetime as dt
+>>> [d.isoformat() for d in working_days(dt.date(2026, 4, 3), dt.date(2026, 4, 7))]
+['2026-04-03', '2026-04-07']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+
+def easter(year: int) -> dt.date:
+    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+@lru_cache(maxsize=64)
+def french_holidays(year: int) -> frozenset[dt.date]:
+    """The eleven public holidays of metropolitan France in ``year``."""
+    sunday = easter(year)
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    moving = [sunday + dt.timedelta(days=n) for n in (1, 39, 50)]  # Monday, Ascension, Whit Monday
+    return frozenset([dt.date(year, m, d) for m, d in fixed] + moving)
+
+
+def is_working_day(day: dt.date, *, weekends: bool = False, holidays: bool = False) -> bool:
+    """Whether ``day`` is worked: not a weekend nor a public holiday unless allowed."""
+    if day.weekday() >= 5 and not weekends:
+        return False
+    return holidays or day not in french_holidays(day.year)
+
+
+def working_days(
+    first: dt.date,
+    last: dt.date,
+    *,
+    weekends: bool = False,
+    holidays: bool = False,
+    always: frozenset[dt.date] = frozenset(),
+) -> list[dt.date]:
+    """The worked days of ``first .. last``; ``always``: days worked anyway (an appointment)."""
+    days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    return [
+        d for d in days if d in always or is_working_day(d, weekends=weekends, holidays=holidays)
+    ]

@@ -1,0 +1,329 @@
+"""The solver behind :func:`fieldcrm.routing.planner.plan`: a PyVRP prize-collecting VRPTW.
+
+Every day of the problem lies on one time axis (day ``k`` starts at ``k × span`` seconds), and
+one vehicle drives the whole trip from home to home:
+
+- a fixed appointment is a required client whose window is its exact start;
+- a candidate is an optional client whose prize is its value, one copy per (day, window) in a
+  mutually exclusive group (at most one visit); a required candidate's group is required;
+- each night is a required group of "night" clients, one at home and one per hotel, whose
+  window ends the day at its latest return and whose service lasts until the next morning;
+  a hotel's price and meal are charged through the prizes of the group (the group's members
+  carry ``top − price``, so choosing a hotel forgoes exactly its price);
+- each lunch break is a required group of "lunch" clients at the day's likely places (home,
+  hotels, appointments, the most valuable candidates open that day); the timetable then puts
+  lunch where the rep is (:mod:`fieldcrm.routing.schedule`), which is never later;
+- an arc costs the rep's euros per km and per driving hour, plus a tie-break of 1/10 000 €
+  per 100 s of driving so that equal-valued plans prefer shorter ones.
+
+Money is in units of 1/10 000 €. The search is deterministic: a fixed seed and an iteration
+budget (no improvement for ``patience`` iterations, at most ``max_iterations``); the time limit
+is only a safety cap.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, Solution, VehicleType
+from pyvrp import solve as pyvrp_solve
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
+
+from fieldcrm.routing.problem import Problem
+
+MONEY = 10_000
+"""Money units per euro."""
+TIEBREAK_S = 100
+"""Seconds of driving that cost one money unit on top of the rep's own costs."""
+LUNCH_PLACES = 25
+"""Most valuable open candidates whose places are offered for lunch, per day."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long the search goes on: iterations without improvement, a cap, a safety time."""
+
+    patience: int = 2_000
+    max_iterations: int = 50_000
+    time_limit_s: float = 30.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a solver client stands for."""
+
+    kind: str  # "appointment" | "candidate" | "night" | "lunch"
+    index: int  # into problem.appointments / candidates; hotel index for nights (-1: home)
+    day: int
+
+
+@dataclass(frozen=True)
+class Solved:
+    """The solver's answer: per day the stops in order, per night the hotel (-1: home)."""
+
+    days: tuple[tuple[Ref, ...], ...]
+    nights: tuple[int, ...]
+    iterations: int
+    feasible: bool
+
+
+def day_span(problem: Problem) -> int:
+    """Seconds between the starts of two consecutive days on the solver's time axis."""
+    return max(86_400, max(d.return_s for d in problem.days) + 1)
+
+
+def arc_costs(problem: Problem) -> np.ndarray:
+    """Money units of driving from place i to place j (the rep's rates and the tie-break)."""
+    metres = np.asarray(problem.distances_m, dtype=np.float64)
+    seconds = np.asarray(problem.durations_s, dtype=np.float64)
+    euros = (
+        problem.costs.eur_per_km * metres / 1000
+        + problem.costs.eur_per_driving_hour * seconds / 3600
+    )
+    return np.rint(euros * MONEY + seconds / TIEBREAK_S).astype(np.int64)
+
+
+def consecutive(problem: Problem, k: int) -> bool:
+    """Whether day ``k + 1`` is the calendar day after day ``k`` (a night away is possible)."""
+    a, b = problem.days[k].date, problem.days[k + 1].date
+    return a is None or b is None or (b - a).days == 1
+
+
+def build(
+    problem: Problem,
+    *,
+    hotels: Sequence[int] | None = None,
+    required: Sequence[int] = (),
+    only: Sequence[int] | None = None,
+) -> tuple[ProblemData, list[Ref]]:
+    """PyVRP data for ``problem`` and what each of its clients stands for.
+
+    ``hotels``: the hotel indices allowed (default all); ``required``: candidates that must be
+    visited; ``only``: the candidates offered (default all).
+    """
+    span = day_span(problem)
+    allowed_hotels = range(len(problem.hotels)) if hotels is None else hotels
+    offered = range(len(problem.candidates)) if only is None else only
+    must = set(required)
+    clients: list[Client] = []
+    refs: list[Ref] = []
+    groups: list[ClientGroup] = []
+
+    def add_group(members: list[Client], member_refs: list[Ref], *, needed: bool) -> None:
+        if len(members) == 1 and not needed:
+            clients.append(members[0])
+            refs.append(member_refs[0])
+            return
+        first = len(clients)
+        group = len(groups)
+        for c in members:
+            clients.append(
+                Client(
+                    location=c.location,
+                    service_duration=c.service_duration,
+                    tw_early=c.tw_early,
+                    tw_late=c.tw_late,
+                    prize=c.prize,
+                    required=False,
+                    group=group,
+                )
+            )
+        refs.extend(member_refs)
+        groups.append(ClientGroup(list(range(first, len(clients))), required=needed))
+
+    for i, a in enumerate(problem.appointments):
+        at = a.day * span + a.start_s
+        clients.append(
+            Client(location=a.place, service_duration=a.duration_s, tw_early=at, tw_late=at)
+        )
+        refs.append(Ref("appointment", i, a.day))
+    for i in offered:
+        c = problem.candidates[i]
+        prize = round(c.value_eur * MONEY)
+        spans = merged_windows(problem, i, span)
+        copies = [
+            Client(
+                location=c.place,
+                service_duration=c.service_s,
+                tw_early=a,
+                tw_late=b,
+                prize=prize,
+                required=False,
+            )
+            for _, a, b in spans
+        ]
+        copy_refs = [Ref("candidate", i, k) for k, _, _ in spans]
+        if copies:
+            add_group(copies, copy_refs, needed=c.required or i in must)
+    for k in range(len(problem.days) - 1):
+        here, after = problem.days[k], problem.days[k + 1]
+        end = k * span + here.return_s
+        service = (k + 1) * span + after.depart_s - end
+        options = [(-1, problem.home, 0.0)]
+        if consecutive(problem, k):
+            options += [
+                (h, problem.hotels[h].place, problem.hotels[h].price_eur + problem.costs.meal_eur)
+                for h in allowed_hotels
+            ]
+        top = max(price for _, _, price in options)
+        add_group(
+            [
+                Client(
+                    location=place,
+                    service_duration=service,
+                    tw_early=end,
+                    tw_late=end,
+                    prize=round((top - price) * MONEY),
+                    required=False,
+                )
+                for _, place, price in options
+            ],
+            [Ref("night", h, k) for h, _, _ in options],
+            needed=True,
+        )
+    for k, day in enumerate(problem.days):
+        if day.lunch is None:
+            continue
+        places = _lunch_places(problem, k, hotels=allowed_hotels, offered=offered)
+        lunch = day.lunch
+        add_group(
+            [
+                Client(
+                    location=p,
+                    service_duration=lunch.duration_s,
+                    tw_early=k * span + lunch.earliest_s,
+                    tw_late=k * span + lunch.latest_end_s - lunch.duration_s,
+                    required=False,
+                )
+                for p in places
+            ],
+            [Ref("lunch", p, k) for p in places],
+            needed=True,
+        )
+    first, last = problem.days[0], problem.days[-1]
+    depots = [Depot(location=problem.home)]
+    if problem.last_place != problem.home:
+        depots.append(Depot(location=problem.last_place))
+    vehicle = VehicleType(
+        num_available=1,
+        start_depot=0,
+        end_depot=len(depots) - 1,
+        tw_early=first.depart_s,
+        tw_late=(len(problem.days) - 1) * span + last.return_s,
+    )
+    coords = problem.places or tuple((0.0, 0.0) for _ in range(problem.size))
+    data = ProblemData(
+        locations=[Location(round(x * 1e6), round(y * 1e6)) for x, y in coords],
+        clients=clients,
+        depots=depots,
+        vehicle_types=[vehicle],
+        distance_matrices=[arc_costs(problem)],
+        duration_matrices=[np.asarray(problem.durations_s, dtype=np.int64)],
+        groups=groups,
+    )
+    return data, refs
+
+
+def merged_windows(problem: Problem, i: int, span: int) -> list[tuple[int, int, int]]:
+    """Candidate ``i``'s start windows on the solver's time axis, as ``(day, early, late)``.
+
+    A window that lasts to the end of its day joins the next day's window that opens with
+    the day: the nights in between are spent at a night client, so one client covers both
+    days (day ``-1``: read from the route). An account open whenever the rep works is then
+    one client for the whole trip, not one copy per day.
+    """
+    c = problem.candidates[i]
+    out: list[tuple[int, int, int]] = []
+    joinable = False
+    for k, windows in enumerate(c.windows):
+        day = problem.days[k]
+        for a, b in windows:
+            if joinable and out and a <= day.depart_s:
+                out[-1] = (-1, out[-1][1], k * span + b)
+            else:
+                out.append((k, k * span + a, k * span + b))
+            joinable = b >= day.return_s - c.service_s
+        if not windows:
+            joinable = False
+    return out
+
+
+def _lunch_places(
+    problem: Problem, k: int, *, hotels: Sequence[int], offered: Sequence[int]
+) -> list[int]:
+    places = [problem.home, *(problem.hotels[h].place for h in hotels)]
+    places += [a.place for a in problem.appointments if a.day == k]
+    open_today = sorted(
+        (i for i in offered if problem.candidates[i].windows[k]),
+        key=lambda i: (-problem.candidates[i].value_eur, i),
+    )
+    places += [problem.candidates[i].place for i in open_today[:LUNCH_PLACES]]
+    return list(dict.fromkeys(places))
+
+
+def solve(
+    problem: Problem,
+    *,
+    budget: Budget = Budget(),
+    hotels: Sequence[int] | None = None,
+    required: Sequence[int] = (),
+    only: Sequence[int] | None = None,
+    start: Solved | None = None,
+) -> Solved:
+    """Solve ``problem`` (see :func:`build` for the options); ``start``: a warm start."""
+    data, refs = build(problem, hotels=hotels, required=required, only=only)
+    stop = MultipleCriteria(
+        [
+            NoImprovement(budget.patience),
+            MaxIterations(budget.max_iterations),
+            MaxRuntime(budget.time_limit_s),
+        ]
+    )
+    initial = _initial(data, refs, start) if start is not None else None
+    with warnings.catch_warnings():
+        # raised when the penalties saturate, as they do on a problem with no solution
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp_solve(
+            data, stop=stop, seed=budget.seed, collect_stats=False, initial_solution=initial
+        )
+    best = result.best
+    route = best.routes()[0] if best.routes() else None
+    sequence = [refs[a.idx] for a in route if a.is_client()] if route is not None else []
+    days: list[list[Ref]] = [[] for _ in problem.days]
+    nights = [-1] * (len(problem.days) - 1)
+    today = 0
+    for ref in sequence:
+        if ref.kind == "night":
+            nights[ref.day] = ref.index
+            today = ref.day + 1
+        elif ref.kind in ("appointment", "candidate"):
+            days[today].append(Ref(ref.kind, ref.index, today))
+    return Solved(
+        days=tuple(tuple(d) for d in days),
+        nights=tuple(nights),
+        iterations=result.num_iterations,
+        feasible=best.is_feasible() and best.is_complete(),
+    )
+
+
+def _initial(data: ProblemData, refs: list[Ref], start: Solved) -> Solution | None:
+    """The client order of a previous answer in this data (clients it lacks are skipped)."""
+    index = {ref: i for i, ref in enumerate(refs)}
+    index.update({Ref(r.kind, r.index, -1): i for i, r in enumerate(refs)})
+    order: list[int] = []
+    for k, day in enumerate(start.days):
+        found = (index.get(r, index.get(Ref(r.kind, r.index, -1))) for r in day)
+        order += [i for i in found if i is not None]
+        if k < len(start.nights):
+            night = Ref("night", start.nights[k], k)
+            if night in index:
+                order.append(index[night])
+    try:
+        return Solution(data, [order] if order else [])
+    except (RuntimeError, ValueError, IndexError):
+        return None

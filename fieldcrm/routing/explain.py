@@ -1,0 +1,170 @@
+"""Why a candidate is left out, and what a proposed visit costs: each answer checked by solving.
+
+- A left-out candidate is "closed" when it has no window on any day; "no_room" when it cannot
+  be inserted anywhere among the fixed appointments of any day (lunch and driving cap
+  included) or a solve that must include it finds no plan; "displaces" when a solve that
+  must include it finds a plan worth ``loss_eur`` less. Only the :data:`TRIED` most valuable
+  are solved again; the others are "not_tried": worth less than every one tried. A forced
+  solve that finds a *better* plan replaces the chosen one.
+- A visit's detour is the driving it adds against the best route without it: the cheaper of
+  removing it in place and solving again without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+
+from fieldcrm.errors import Infeasible
+from fieldcrm.routing.engine import Budget, Ref
+from fieldcrm.routing.plan_model import Omission
+from fieldcrm.routing.problem import Problem
+from fieldcrm.routing.realise import (
+    Realised,
+    driving,
+    leg_of,
+    places_of,
+    realise,
+    slot_of,
+    solve_realised,
+)
+from fieldcrm.routing.schedule import timetable
+
+TRIED = 8
+"""Left-out candidates (most valuable first) checked by solving again with them forced in."""
+ROUNDS = 3
+"""Times a better plan found by a forced solve may replace the chosen one."""
+CHECK_PATIENCE = 400
+"""Iterations without improvement for the solves that check a reason or a detour."""
+
+
+def _cost(r: Realised) -> float:
+    f = r.figures
+    return f.km_cost_eur + f.time_cost_eur + f.hotel_eur + f.meal_eur
+
+
+def fits_among_appointments(problem: Problem, chosen: Realised, i: int) -> bool:
+    """Whether candidate ``i`` can be inserted among the fixed appointments of some day."""
+    c = problem.candidates[i]
+    for k, windows in enumerate(c.windows):
+        if not windows:
+            continue
+        start, end = places_of(problem, chosen.solved.nights, k)
+        fixed = sorted(
+            (Ref("appointment", j, k) for j, a in enumerate(problem.appointments) if a.day == k),
+            key=lambda r: problem.appointments[r.index].start_s,
+        )
+        cap = problem.days[k].max_driving_s
+        for pos in range(len(fixed) + 1):
+            seq = [*fixed[:pos], Ref("candidate", i, k), *fixed[pos:]]
+            stops = [slot_of(problem, r) for r in seq]
+            if (
+                cap is not None
+                and driving(problem, [start, *(s.place for s in stops), end])[0] > cap
+            ):
+                continue
+            table = timetable(
+                leg_of(problem, k), start=start, end=end, stops=stops, travel=problem.durations_s
+            )
+            if table is not None:
+                return True
+    return False
+
+
+def omissions(
+    problem: Problem, chosen: Realised, *, budget: Budget
+) -> tuple[Realised, list[Omission]]:
+    """The reasons of every left-out candidate, and the chosen plan (improved if a check found
+    a better one)."""
+    check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE))
+    out: list[Omission] = []
+    for _ in range(ROUNDS):
+        forced_net: dict[int, float] = {}
+        out = []
+        best = chosen
+        left = [i for i in range(len(problem.candidates)) if i not in chosen.visited()]
+        left.sort(key=lambda i: (-problem.candidates[i].value_eur, i))
+        for i in left:
+            c = problem.candidates[i]
+            reason = None
+            if not any(c.windows):
+                reason = "closed"
+            elif not fits_among_appointments(problem, chosen, i):
+                reason = "no_room"
+            elif len(forced_net) >= TRIED:
+                reason = "not_tried"
+            else:
+                try:
+                    forced = solve_realised(
+                        problem, budget=check, required=[i], start=chosen.solved
+                    )
+                except Infeasible:
+                    forced = None
+                if forced is None or i not in forced.visited():
+                    reason = "no_room"
+                else:
+                    forced_net[i] = forced.net_eur
+                    if forced.net_eur > best.net_eur + 1e-6:
+                        best = forced
+            if reason is not None:
+                out.append(Omission(c.key, c.name, c.value_eur, reason))
+        if best is chosen:
+            break
+        chosen = best
+    tried = [i for i in forced_net if i not in chosen.visited()]
+    out += [
+        Omission(
+            problem.candidates[i].key,
+            problem.candidates[i].name,
+            problem.candidates[i].value_eur,
+            "displaces",
+            loss_eur=round(max(0.0, chosen.net_eur - forced_net[i]), 2),
+        )
+        for i in tried
+    ]
+    order = {c.key: k for k, c in enumerate(problem.candidates)}
+    out = [o for o in out if order[o.key] not in chosen.visited()]
+    out.sort(key=lambda o: (-o.value_eur, order[o.key]))
+    return chosen, out
+
+
+def detours(
+    problem: Problem, chosen: Realised, *, budget: Budget
+) -> dict[int, tuple[int, int, float]]:
+    """Per visited candidate: detour seconds, detour metres, and the euros of travel it adds."""
+    check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE))
+    visited = sorted(chosen.visited())
+    hotels = sorted({n for n in chosen.solved.nights if n >= 0})
+    out: dict[int, tuple[int, int, float]] = {}
+    for i in visited:
+        others = [j for j in visited if j != i]
+        removed = replace(
+            chosen.solved,
+            days=tuple(
+                tuple(r for r in day if not (r.kind == "candidate" and r.index == i))
+                for day in chosen.solved.days
+            ),
+        )
+        options = [realise(problem, removed, keep=others)]
+        with contextlib.suppress(Infeasible):
+            options.append(
+                solve_realised(
+                    problem,
+                    budget=check,
+                    hotels=hotels,
+                    required=others,
+                    only=others,
+                    start=removed,
+                )
+            )
+        without = min(
+            (o for o in options if o.visited() == set(others)),
+            key=_cost,
+            default=options[0],
+        )
+        out[i] = (
+            max(0, chosen.figures.driving_s - without.figures.driving_s),
+            max(0, round((chosen.figures.km - without.figures.km) * 1000)),
+            max(0.0, _cost(chosen) - _cost(without)),
+        )
+    return out

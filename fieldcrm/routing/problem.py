@@ -1,0 +1,191 @@
+"""The planning problem: one rep, one or several working days, in euros.
+
+Plain, validated data for :func:`fieldcrm.routing.planner.plan`, the one entry point of the
+web app, the CLI (``fieldcrm plan solve``), the benchmarks and the tests.
+
+Places are indices into the travel matrices (``durations_s[i][j]`` seconds and
+``distances_m[i][j]`` metres from place ``i`` to place ``j``). Times of day are seconds since
+the day's local midnight. A candidate's windows are the intervals in which its visit may
+*start* (an opening interval ``[open, close]`` is ``[open, close - service]``), one tuple of
+windows per working day: an empty tuple means closed that day.
+
+Examples
+--------
+>>> p = Problem(
+...     home=0,
+...     days=(WorkDay(depart_s=8 * 3600, return_s=18 * 3600),),
+...     durations_s=((0, 600), (600, 0)),
+...     distances_m=((0, 9000), (9000, 0)),
+...     candidates=(Candidate("a", 1, value_eur=80, service_s=1800, windows=((((9 * 3600, 17 * 3600)),),)),),
+...     costs=Costs(eur_per_km=0.6),
+... )
+>>> p.size
+2
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import Problem as InputProblem
+
+Window = tuple[int, int]
+"""An interval ``(earliest, latest)`` in seconds since the day's midnight."""
+
+
+@dataclass(frozen=True)
+class Lunch:
+    """A lunch break of ``duration_s`` taken inside ``[earliest_s, latest_end_s]``."""
+
+    earliest_s: int
+    latest_end_s: int
+    duration_s: int
+
+
+@dataclass(frozen=True)
+class WorkDay:
+    """One working day: earliest departure, latest return, lunch, driving cap."""
+
+    depart_s: int
+    return_s: int
+    lunch: Lunch | None = None
+    max_driving_s: int | None = None
+    date: dt.date | None = None
+    """The calendar date (``None`` for abstract days, as in benchmark instances)."""
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A fixed appointment: at ``place`` on day ``day`` (index), starting exactly at ``start_s``."""
+
+    key: str
+    place: int
+    day: int
+    start_s: int
+    duration_s: int
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An account that may be visited once, worth ``value_eur``; ``required``: it must be."""
+
+    key: str
+    place: int
+    value_eur: float
+    service_s: int
+    windows: tuple[tuple[Window, ...], ...]
+    """Per working day, the intervals in which the visit may start (empty: closed)."""
+    required: bool = False
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Hotel:
+    """Somewhere to spend a night away, at ``price_eur`` (the rep's preferred ones first)."""
+
+    key: str
+    place: int
+    price_eur: float
+    preferred: bool = False
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Costs:
+    """What the objective charges, in euros (values of visits are in the candidates)."""
+
+    eur_per_km: float = 0.0
+    """The rep's own rate from their barème (horsepower, yearly km band, electric)."""
+    eur_per_driving_hour: float = 0.0
+    meal_eur: float = 0.0
+    """Meal allowance for each night away from home."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything :func:`~fieldcrm.routing.planner.plan` needs; validated when built."""
+
+    home: int
+    days: tuple[WorkDay, ...]
+    durations_s: Sequence[Sequence[int]]
+    distances_m: Sequence[Sequence[int]]
+    appointments: tuple[Appointment, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    hotels: tuple[Hotel, ...] = ()
+    costs: Costs = field(default_factory=Costs)
+    places: tuple[tuple[float, float], ...] = ()
+    """Optional ``(lon, lat)`` of each place, for maps and reasons; not used to solve."""
+    finish: int | None = None
+    """Where the last day ends, if not at home (a trip ending at the office, say)."""
+
+    @property
+    def last_place(self) -> int:
+        """Where the last day ends."""
+        return self.home if self.finish is None else self.finish
+
+    def __post_init__(self) -> None:
+        InvalidInput.collect(self._problems())
+
+    @property
+    def size(self) -> int:
+        """Number of places (rows of the matrices)."""
+        return len(self.durations_s)
+
+    def _problems(self) -> Iterator[InputProblem]:
+        n = len(self.durations_s)
+        for name, matrix in (("durations_s", self.durations_s), ("distances_m", self.distances_m)):
+            if len(matrix) != n or any(len(row) != n for row in matrix):
+                yield InputProblem(
+                    name, "must be a square matrix over every place", allowed=f"{n}×{n}"
+                )
+            elif any(v < 0 for row in matrix for v in row):
+                yield InputProblem(name, "travel cannot be negative")
+        if not 0 <= self.home < n:
+            yield InputProblem("home", "not a place of the matrices", self.home, f"0..{n - 1}")
+        if self.finish is not None:
+            yield from self._place("finish", self.finish, n)
+        if not self.days:
+            yield InputProblem("days", "at least one working day is needed")
+        for k, d in enumerate(self.days):
+            if not 0 <= d.depart_s < d.return_s:
+                yield InputProblem(f"days[{k}]", "the day must end after it starts", d.return_s)
+            if d.lunch is not None and not (
+                0 < d.lunch.duration_s <= d.lunch.latest_end_s - d.lunch.earliest_s
+            ):
+                yield InputProblem(f"days[{k}].lunch", "the break does not fit its window")
+        keys = [a.key for a in self.appointments] + [c.key for c in self.candidates]
+        keys += [h.key for h in self.hotels]
+        for key in sorted({k for k in keys if keys.count(k) > 1}):
+            yield InputProblem("key", "used twice", key)
+        for a in self.appointments:
+            yield from self._place(f"appointments[{a.key}].place", a.place, n)
+            if not 0 <= a.day < len(self.days):
+                yield InputProblem(f"appointments[{a.key}].day", "no such day", a.day)
+            if a.duration_s < 0:
+                yield InputProblem(f"appointments[{a.key}].duration_s", "negative", a.duration_s)
+        for c in self.candidates:
+            yield from self._place(f"candidates[{c.key}].place", c.place, n)
+            if len(c.windows) != len(self.days):
+                yield InputProblem(
+                    f"candidates[{c.key}].windows",
+                    "one list of windows per working day",
+                    len(c.windows),
+                    str(len(self.days)),
+                )
+            if any(a > b for day in c.windows for a, b in day):
+                yield InputProblem(f"candidates[{c.key}].windows", "a window ends before it starts")
+            if c.service_s < 0 or c.value_eur < 0:
+                yield InputProblem(f"candidates[{c.key}]", "negative value or duration")
+        for h in self.hotels:
+            yield from self._place(f"hotels[{h.key}].place", h.place, n)
+            if h.price_eur < 0:
+                yield InputProblem(f"hotels[{h.key}].price_eur", "negative", h.price_eur)
+
+    @staticmethod
+    def _place(name: str, place: int, n: int) -> Iterator[InputProblem]:
+        if not 0 <= place < n:
+            yield InputProblem(name, "not a place of the matrices", place, f"0..{n - 1}")

@@ -1,0 +1,228 @@
+"""A solver answer made concrete: each day's stops and timetable (lunch placed, driving cap
+kept, least valuable visits dropped until the day fits), the nights, and the euros."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from fieldcrm.errors import Infeasible, InvalidInput
+from fieldcrm.routing import engine
+from fieldcrm.routing.engine import Budget, Ref, Solved
+from fieldcrm.routing.plan_model import Figures
+from fieldcrm.routing.problem import Problem
+from fieldcrm.routing.schedule import Leg, Slot, Timetable, timetable
+
+
+@dataclass(frozen=True)
+class Realised:
+    """A solver answer made concrete: per day its stops and timetable, the nights, the euros."""
+
+    solved: Solved
+    days: tuple[tuple[tuple[Ref, ...], Timetable, tuple[str, ...]], ...]
+    figures: Figures
+
+    @property
+    def net_eur(self) -> float:
+        """Net value in euros."""
+        return self.figures.net_eur
+
+    def visited(self) -> set[int]:
+        """Indices of the candidates visited."""
+        return {r.index for refs, _, _ in self.days for r in refs if r.kind == "candidate"}
+
+
+def places_of(problem: Problem, nights: Sequence[int], k: int) -> tuple[int, int]:
+    """Where day ``k`` starts and ends (home, or the hotel of the night before / after)."""
+
+    def at(night: int) -> int:
+        return problem.home if night < 0 else problem.hotels[night].place
+
+    start = problem.home if k == 0 else at(nights[k - 1])
+    end = problem.last_place if k == len(problem.days) - 1 else at(nights[k])
+    return start, end
+
+
+def slot_of(problem: Problem, ref: Ref) -> Slot:
+    """The schedule item of an appointment or a candidate on its day."""
+    if ref.kind == "appointment":
+        a = problem.appointments[ref.index]
+        return Slot(a.place, a.duration_s, ((a.start_s, a.start_s),))
+    c = problem.candidates[ref.index]
+    return Slot(c.place, c.service_s, c.windows[ref.day])
+
+
+def leg_of(problem: Problem, k: int, *, lunch: bool = True) -> Leg:
+    """The frame of day ``k``."""
+    d = problem.days[k]
+    return Leg(d.depart_s, d.return_s, d.lunch if lunch else None)
+
+
+def driving(problem: Problem, places: Sequence[int]) -> tuple[int, int]:
+    """Seconds and metres driven along ``places``."""
+    pairs = list(itertools.pairwise(places))
+    return (
+        sum(problem.durations_s[a][b] for a, b in pairs),
+        sum(problem.distances_m[a][b] for a, b in pairs),
+    )
+
+
+def _fit_day(
+    problem: Problem, k: int, refs: list[Ref], start: int, end: int, keep: set[int]
+) -> tuple[list[Ref], Timetable | None, tuple[str, ...]]:
+    """The day's stops and timetable; visits not in ``keep`` are dropped until it fits."""
+    cap = problem.days[k].max_driving_s
+    flags: tuple[str, ...] = ()
+
+    def check(seq: list[Ref], lunch: bool = True) -> Timetable | None:
+        places = [start, *(slot_of(problem, r).place for r in seq), end]
+        if cap is not None and driving(problem, places)[0] > cap:
+            return None
+        stops = [slot_of(problem, r) for r in seq]
+        return timetable(
+            leg_of(problem, k, lunch=lunch),
+            start=start,
+            end=end,
+            stops=stops,
+            travel=problem.durations_s,
+        )
+
+    table = check(refs)
+    while table is None:
+        optional = [r for r in refs if r.kind == "candidate" and r.index not in keep]
+        if not optional:
+            break
+        options = [[x for x in refs if x != r] for r in optional]
+        fitting = [seq for seq in options if check(seq) is not None]
+        worth = {id(seq): _value(problem, seq) for seq in options}
+        refs = max(fitting or options, key=lambda seq: worth[id(seq)])
+        table = check(refs)
+    if table is None and problem.days[k].lunch is not None:
+        table = check(refs, lunch=False)
+        flags = ("lunch_skipped",) if table is not None else ()
+    if table is None and cap is not None:
+        need = driving(problem, [start, *(slot_of(problem, r).place for r in refs), end])[0]
+        if need > cap:
+            day = problem.days[k].date
+            raise Infeasible(
+                f"{day.isoformat() if day else f'day {k + 1}'}: what must happen needs "
+                f"{need / 3600:.1f} h of driving, more than the rep's maximum of {cap / 3600:.1f} h"
+            )
+    return refs, table, flags
+
+
+def _value(problem: Problem, refs: Sequence[Ref]) -> float:
+    return sum(problem.candidates[r.index].value_eur for r in refs if r.kind == "candidate")
+
+
+def realise(problem: Problem, solved: Solved, *, keep: Sequence[int] = ()) -> Realised:
+    """Timetables, repairs and euros of a solver answer; candidates in ``keep`` stay.
+
+    Raises :class:`Infeasible` when a day cannot be scheduled even with its visits dropped.
+    """
+    days = []
+    total_s = total_m = 0
+    for k, refs in enumerate(solved.days):
+        start, end = places_of(problem, solved.nights, k)
+        fitted, table, flags = _fit_day(problem, k, list(refs), start, end, set(keep))
+        if table is None:
+            raise Infeasible(f"day {k + 1}: the fixed appointments do not fit in the working day")
+        places = [start, *(slot_of(problem, r).place for r in fitted), end]
+        s, m = driving(problem, places)
+        total_s, total_m = total_s + s, total_m + m
+        days.append((tuple(fitted), table, flags))
+    value = sum(_value(problem, refs) for refs, _, _ in days)
+    away = [n for n in solved.nights if n >= 0]
+    km = total_m / 1000
+    figures = Figures(
+        value_eur=value,
+        km=km,
+        driving_s=total_s,
+        km_cost_eur=km * problem.costs.eur_per_km,
+        time_cost_eur=total_s / 3600 * problem.costs.eur_per_driving_hour,
+        hotel_eur=sum(problem.hotels[h].price_eur for h in away),
+        meal_eur=len(away) * problem.costs.meal_eur,
+        nights_away=len(away),
+    )
+    fixed = tuple(tuple(refs) for refs, _, _ in days)
+    return Realised(replace(solved, days=fixed), tuple(days), figures)
+
+
+def check_appointments(problem: Problem) -> None:
+    """Clear errors for appointments outside their day or that cannot follow one another."""
+    for k, day in enumerate(problem.days):
+        today = sorted((a for a in problem.appointments if a.day == k), key=lambda a: a.start_s)
+        for a in today:
+            if a.start_s < day.depart_s or a.start_s + a.duration_s > day.return_s:
+                raise InvalidInput(
+                    f"appointments[{a.key}]",
+                    f"appointment '{a.name or a.key}' is outside working hours",
+                    value=f"{_hm(a.start_s)}–{_hm(a.start_s + a.duration_s)}",
+                    allowed=f"{_hm(day.depart_s)}–{_hm(day.return_s)}",
+                )
+        for a, b in itertools.pairwise(today):
+            arrive = a.start_s + a.duration_s + problem.durations_s[a.place][b.place]
+            if arrive > b.start_s:
+                raise Infeasible(
+                    f"appointment '{b.name or b.key}' at {_hm(b.start_s)} cannot be reached "
+                    f"after '{a.name or a.key}' (earliest arrival {_hm(arrive)})"
+                )
+
+
+def _hm(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def solve_realised(
+    problem: Problem,
+    *,
+    budget: Budget,
+    hotels: Sequence[int] | None = None,
+    required: Sequence[int] = (),
+    only: Sequence[int] | None = None,
+    start: Solved | None = None,
+) -> Realised:
+    """Solve with :mod:`engine` and realise the answer; :class:`Infeasible` if it has none."""
+    solved = engine.solve(
+        problem, budget=budget, hotels=hotels, required=required, only=only, start=start
+    )
+    if not solved.feasible:
+        raise Infeasible(
+            diagnose(problem, hotels=hotels)
+            or "no plan satisfies the fixed appointments and the working days"
+        )
+    keep = [i for i, c in enumerate(problem.candidates) if c.required] + list(required)
+    return realise(problem, solved, keep=keep)
+
+
+def diagnose(problem: Problem, *, hotels: Sequence[int] | None = None) -> str | None:
+    """A sentence naming an appointment that cannot be reached in its day, if one cannot.
+
+    The day may start at home or, after a night away, at any allowed hotel; it must end at
+    home on the last day (or where the next night may be spent).
+    """
+    allowed = range(len(problem.hotels)) if hotels is None else hotels
+    away = [problem.hotels[h].place for h in allowed]
+    last = len(problem.days) - 1
+    for a in sorted(problem.appointments, key=lambda a: (a.day, a.start_s)):
+        day = problem.days[a.day]
+        night_before = a.day > 0 and engine.consecutive(problem, a.day - 1)
+        starts = [problem.home, *(away if night_before else [])]
+        ends = [
+            problem.last_place if a.day == last else problem.home,
+            *(away if a.day < last and engine.consecutive(problem, a.day) else []),
+        ]
+        arrive = day.depart_s + min(problem.durations_s[p][a.place] for p in starts)
+        if arrive > a.start_s:
+            return (
+                f"appointment '{a.name or a.key}' at {_hm(a.start_s)} cannot be reached "
+                f"(earliest arrival {_hm(arrive)})"
+            )
+        back = a.start_s + a.duration_s + min(problem.durations_s[a.place][p] for p in ends)
+        if back > day.return_s:
+            return (
+                f"after appointment '{a.name or a.key}' the rep cannot be back by "
+                f"{_hm(day.return_s)} (earliest {_hm(back)})"
+            )
+    return None
