@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi.templating import Jinja2Templates
@@ -21,6 +23,14 @@ _ENV = jinja2.Environment(
 )
 _ENV.install_null_translations()  # type: ignore[attr-defined]
 _ENV.filters["nonced"] = nonced
+
+
+def local_hm(value: dt.datetime, zone: ZoneInfo) -> str:
+    """``HH:MM`` of an aware datetime in the company's time zone (never the UTC wall clock)."""
+    return value.astimezone(zone).strftime("%H:%M")
+
+
+_ENV.filters["hm"] = local_hm
 TEMPLATES = Jinja2Templates(env=_ENV)
 
 # (path, French label, roles); labels are msgids translated in the template.
@@ -87,6 +97,7 @@ def render(
         "nav": navigation(actor),
         "path": request.url.path,
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
+        "tz": ZoneInfo(settings.scoring_timezone),
         **(context or {}),
     }
     return TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)

@@ -23,16 +23,27 @@ is only a safety cap.
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, Solution, VehicleType
+from pyvrp import (
+    Client,
+    ClientGroup,
+    Depot,
+    Location,
+    ProblemData,
+    Route,
+    Solution,
+    VehicleType,
+)
 from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
+from fieldcrm.routing.engine_days import build_days
 from fieldcrm.routing.problem import Problem
 
 MONEY = 10_000
@@ -51,6 +62,14 @@ class Budget:
     max_iterations: int = 50_000
     time_limit_s: float = 30.0
     seed: int = 0
+    deadline: float | None = None
+    """``time.monotonic()`` by which every solve of one plan must stop (set by ``plan``)."""
+
+    def seconds_left(self) -> float:
+        """The time this solve may take: the time limit, or less near the deadline."""
+        if self.deadline is None:
+            return self.time_limit_s
+        return max(0.05, min(self.time_limit_s, self.deadline - time.monotonic()))
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,11 @@ def arc_costs(problem: Problem) -> np.ndarray:
     return np.rint(euros * MONEY + seconds / TIEBREAK_S).astype(np.int64)
 
 
+def chained(problem: Problem, hotels: Sequence[int]) -> bool:
+    """Whether a night away is possible: the days are then chained on one time axis."""
+    return bool(hotels) and any(consecutive(problem, k) for k in range(len(problem.days) - 1))
+
+
 def consecutive(problem: Problem, k: int) -> bool:
     """Whether day ``k + 1`` is the calendar day after day ``k`` (a night away is possible)."""
     a, b = problem.days[k].date, problem.days[k + 1].date
@@ -110,6 +134,19 @@ def build(
     allowed_hotels = range(len(problem.hotels)) if hotels is None else hotels
     offered = range(len(problem.candidates)) if only is None else only
     must = set(required)
+    if not chained(problem, allowed_hotels):
+        lunch_places = [
+            _lunch_places(problem, k, hotels=(), offered=offered) for k in range(len(problem.days))
+        ]
+        return build_days(
+            problem,
+            offered=offered,
+            must=must,
+            lunch_places=lunch_places,
+            costs=arc_costs(problem),
+            money=MONEY,
+            ref=Ref,
+        )
     clients: list[Client] = []
     refs: list[Ref] = []
     groups: list[ClientGroup] = []
@@ -281,7 +318,7 @@ def solve(
         [
             NoImprovement(budget.patience),
             MaxIterations(budget.max_iterations),
-            MaxRuntime(budget.time_limit_s),
+            MaxRuntime(budget.seconds_left()),
         ]
     )
     initial = _initial(data, refs, start) if start is not None else None
@@ -292,17 +329,18 @@ def solve(
             data, stop=stop, seed=budget.seed, collect_stats=False, initial_solution=initial
         )
     best = result.best
-    route = best.routes()[0] if best.routes() else None
-    sequence = [refs[a.idx] for a in route if a.is_client()] if route is not None else []
     days: list[list[Ref]] = [[] for _ in problem.days]
     nights = [-1] * (len(problem.days) - 1)
     today = 0
-    for ref in sequence:
-        if ref.kind == "night":
-            nights[ref.day] = ref.index
-            today = ref.day + 1
-        elif ref.kind in ("appointment", "candidate"):
-            days[today].append(Ref(ref.kind, ref.index, today))
+    for route in best.routes():
+        if len(data.vehicle_types()) > 1:  # one vehicle per day
+            today = route.vehicle_type()
+        for ref in (refs[a.idx] for a in route if a.is_client()):
+            if ref.kind == "night":
+                nights[ref.day] = ref.index
+                today = ref.day + 1
+            elif ref.kind in ("appointment", "candidate"):
+                days[today].append(Ref(ref.kind, ref.index, today))
     return Solved(
         days=tuple(tuple(d) for d in days),
         nights=tuple(nights),
@@ -315,15 +353,21 @@ def _initial(data: ProblemData, refs: list[Ref], start: Solved) -> Solution | No
     """The client order of a previous answer in this data (clients it lacks are skipped)."""
     index = {ref: i for i, ref in enumerate(refs)}
     index.update({Ref(r.kind, r.index, -1): i for i, r in enumerate(refs)})
+    per_day = len(data.vehicle_types()) > 1
     order: list[int] = []
+    routes = []
     for k, day in enumerate(start.days):
         found = (index.get(r, index.get(Ref(r.kind, r.index, -1))) for r in day)
         order += [i for i in found if i is not None]
-        if k < len(start.nights):
+        if per_day:
+            if order:
+                routes.append(Route(data, order, k))
+            order = []
+        elif k < len(start.nights):
             night = Ref("night", start.nights[k], k)
             if night in index:
                 order.append(index[night])
     try:
-        return Solution(data, [order] if order else [])
+        return Solution(data, routes if per_day else ([order] if order else []))
     except (RuntimeError, ValueError, IndexError):
         return None

@@ -24,7 +24,6 @@ from fieldcrm.routing.realise import (
     driving,
     leg_of,
     places_of,
-    realise,
     slot_of,
     solve_realised,
 )
@@ -34,7 +33,7 @@ TRIED = 8
 """Left-out candidates (most valuable first) checked by solving again with them forced in."""
 ROUNDS = 3
 """Times a better plan found by a forced solve may replace the chosen one."""
-CHECK_PATIENCE = 400
+CHECK_PATIENCE = 250
 """Iterations without improvement for the solves that check a reason or a detour."""
 
 
@@ -128,43 +127,58 @@ def omissions(
     return chosen, out
 
 
+def day_problem(problem: Problem, chosen: Realised, k: int, *, without: int) -> Problem:
+    """Day ``k`` of the chosen plan alone, its other visits required, candidate ``without``
+    left out: the same start and end places, the same frame, no night to choose."""
+    start, end = places_of(problem, chosen.solved.nights, k)
+    refs = chosen.days[k][0]
+    keep = [r.index for r in refs if r.kind == "candidate" and r.index != without]
+    return replace(
+        problem,
+        home=start,
+        finish=end,
+        days=(problem.days[k],),
+        appointments=tuple(
+            replace(problem.appointments[r.index], day=0) for r in refs if r.kind == "appointment"
+        ),
+        candidates=tuple(
+            replace(
+                problem.candidates[i], required=True, windows=(problem.candidates[i].windows[k],)
+            )
+            for i in keep
+        ),
+        hotels=(),
+    )
+
+
 def detours(
     problem: Problem, chosen: Realised, *, budget: Budget
 ) -> dict[int, tuple[int, int, float]]:
-    """Per visited candidate: detour seconds, detour metres, and the euros of travel it adds."""
+    """Per visited candidate: detour seconds, detour metres, and the euros of travel it adds.
+
+    The route without the visit is the cheaper of removing it in place and solving its day
+    again (the day's other stops required, its start and end kept).
+    """
     check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE))
-    visited = sorted(chosen.visited())
-    hotels = sorted({n for n in chosen.solved.nights if n >= 0})
     out: dict[int, tuple[int, int, float]] = {}
-    for i in visited:
-        others = [j for j in visited if j != i]
-        removed = replace(
-            chosen.solved,
-            days=tuple(
-                tuple(r for r in day if not (r.kind == "candidate" and r.index == i))
-                for day in chosen.solved.days
-            ),
-        )
-        options = [realise(problem, removed, keep=others)]
-        with contextlib.suppress(Infeasible):
-            options.append(
-                solve_realised(
-                    problem,
-                    budget=check,
-                    hotels=hotels,
-                    required=others,
-                    only=others,
-                    start=removed,
+    rate, hourly = problem.costs.eur_per_km, problem.costs.eur_per_driving_hour
+    for k, (refs, _, _) in enumerate(chosen.days):
+        start, end = places_of(problem, chosen.solved.nights, k)
+        with_s, with_m = driving(problem, [start, *(slot_of(problem, r).place for r in refs), end])
+        for r in refs:
+            if r.kind != "candidate":
+                continue
+            rest = [x for x in refs if x != r]
+            best = driving(problem, [start, *(slot_of(problem, x).place for x in rest), end])
+            with contextlib.suppress(Infeasible):
+                alone = solve_realised(
+                    day_problem(problem, chosen, k, without=r.index), budget=check
                 )
-            )
-        without = min(
-            (o for o in options if o.visited() == set(others)),
-            key=_cost,
-            default=options[0],
-        )
-        out[i] = (
-            max(0, chosen.figures.driving_s - without.figures.driving_s),
-            max(0, round((chosen.figures.km - without.figures.km) * 1000)),
-            max(0.0, _cost(chosen) - _cost(without)),
-        )
+                again = alone.figures.driving_s, round(alone.figures.km * 1000)
+                if again[1] * rate / 1000 + again[0] * hourly / 3600 < (
+                    best[1] * rate / 1000 + best[0] * hourly / 3600
+                ):
+                    best = again
+            d_s, d_m = max(0, with_s - best[0]), max(0, with_m - best[1])
+            out[r.index] = (d_s, d_m, d_m / 1000 * rate + d_s / 3600 * hourly)
     return out

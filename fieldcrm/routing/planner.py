@@ -29,6 +29,9 @@ Examples
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 from fieldcrm.errors import Infeasible
 from fieldcrm.routing import engine
 from fieldcrm.routing import explain as explain_plan
@@ -59,6 +62,7 @@ def plan(problem: Problem, *, budget: Budget | None = None, explain: bool = True
     :class:`Infeasible` naming what cannot happen.
     """
     budget = budget or Budget()
+    budget = replace(budget, deadline=time.monotonic() + budget.time_limit_s)
     check_appointments(problem)
     chosen = first = solve_realised(problem, budget=budget)
     home: Realised | None = None

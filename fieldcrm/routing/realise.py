@@ -150,7 +150,11 @@ def realise(problem: Problem, solved: Solved, *, keep: Sequence[int] = ()) -> Re
 
 
 def check_appointments(problem: Problem) -> None:
-    """Clear errors for appointments outside their day or that cannot follow one another."""
+    """Clear errors for appointments outside their day or that cannot follow one another,
+    and for required accounts closed on every day."""
+    for c in problem.candidates:
+        if c.required and not any(c.windows):
+            raise Infeasible(f"'{c.name or c.key}' must be visited but is closed on every day")
     for k, day in enumerate(problem.days):
         today = sorted((a for a in problem.appointments if a.day == k), key=lambda a: a.start_s)
         for a in today:

@@ -80,3 +80,19 @@ def test_bad_dates_and_hotel_exit_2(cli: Session) -> None:
         "trip", "--rep", "6", "--from", "2026-04-21", "--to", "2026-04-22", "--hotel", "Paris"
     )
     assert code == 2
+
+
+def test_plan_solve_reads_a_json_problem_without_a_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fieldcrm.config import PROJECT_DIR
+
+    code, out = _run("solve", str(PROJECT_DIR / "docs" / "examples" / "day.json"), "--no-explain")
+    assert code == 0, out
+    doc = json.loads(out)
+    assert [s["start"] for s in doc["days"][0]["stops"] if s["kind"] == "appointment"] == ["10:00"]
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert _run("solve", str(broken))[0] == 2
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"places": [[7, 43]], "days": [{}], "candidates": [{"place": 3}]}))
+    code, out = _run("solve", str(wrong))
+    assert code == 1 and "candidates[0].place" in out

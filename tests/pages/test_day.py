@@ -63,3 +63,30 @@ def test_bad_date_is_a_clear_422(api_as: ClientFactory) -> None:
     response = api_as(4).get("/journee?date=2026-13-45")
     assert response.status_code == 422
     assert "date" in response.text
+
+
+def test_the_slot_shown_is_the_local_time_that_gets_booked(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """The slot on the page is in Paris time: the time the appointment is then booked at."""
+    client = api_as(4)
+    page = client.post("/journee/planifier", data={"date": TUESDAY}, follow_redirects=True).text
+    shown = [
+        re.search(r'<span class="time">(\d\d:\d\d)</span>.*?à réserver (\d\d:\d\d)–(\d\d:\d\d)', chunk, re.S).groups()  # type: ignore[union-attr]
+        for chunk in page.split('<li class="stop candidate"')[1:]
+    ]
+    assert shown
+    for start, a, b in shown:
+        assert a <= start <= b, "the planned start lies in the slot shown"
+    proposal_id = int(re.search(r'action="/journee/propositions/(\d+)"', page).group(1))
+    client.post(
+        f"/journee/propositions/{proposal_id}", data={"accept": "true", "date": TUESDAY}
+    )
+    local = demo_db.execute(
+        text(
+            "SELECT to_char(a.starts_at AT TIME ZONE 'Europe/Paris', 'HH24:MI') FROM appointments a"
+            " JOIN plan_proposals p ON p.account_id = a.account_id WHERE p.id = :id"
+        ),
+        {"id": proposal_id},
+    ).scalar_one()
+    assert local == shown[0][1], "booked at the start of the slot the rep read"

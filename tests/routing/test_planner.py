@@ -300,3 +300,19 @@ def test_invariants_on_random_days(accounts, appointment_h) -> None:  # type: ig
     # visits are only added when they pay: never worse than the appointment alone
     alone = plan(dataclasses.replace(p, candidates=()), budget=QUICK)
     assert result.figures.net_eur >= alone.figures.net_eur - 0.01
+
+
+def test_a_required_account_is_visited_or_named() -> None:
+    p = village_day()
+    keys = [c.key for c in p.candidates]
+    low = dataclasses.replace(p.candidates[keys.index("c")], required=True)
+    forced = dataclasses.replace(
+        p, candidates=tuple(low if c.key == "c" else c for c in p.candidates)
+    )
+    assert "c" in {v.key for v in plan(forced, budget=QUICK).visits}
+    closed = dataclasses.replace(p.candidates[keys.index("closed")], required=True)
+    impossible = dataclasses.replace(
+        p, candidates=tuple(closed if c.key == "closed" else c for c in p.candidates)
+    )
+    with pytest.raises(Infeasible, match="Fermé"):
+        plan(impossible, budget=QUICK)

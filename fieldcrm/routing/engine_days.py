@@ -1,0 +1,162 @@
+"""The solver model when every night is spent at home: one vehicle per working day.
+
+Without a night away the days are independent tours from home, so each day is a vehicle of
+its own (its own departure and return, on its own travel profile) and PyVRP's moves between
+routes shift visits from one day to another. A client that may only happen on some days (an
+appointment on its day, an account closed on a weekday, a lunch break) stands at a copy of
+its place that the other days' profiles cannot reach. An account open the same hours every
+day is one client any day may take. (With hotels, :mod:`fieldcrm.routing.engine` chains the
+days on one time axis, since a night away joins two days.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
+
+from fieldcrm.routing.problem import Problem
+
+UNREACHABLE = 10**9
+"""Travel to a place a day's profile may not use (seconds and money units)."""
+
+
+def build_days(
+    problem: Problem,
+    *,
+    offered: Sequence[int],
+    must: set[int],
+    lunch_places: Sequence[Sequence[int]],
+    costs: np.ndarray,
+    money: int,
+    ref: type,
+) -> tuple[ProblemData, list]:
+    """PyVRP data with one vehicle per day, and what each client stands for.
+
+    ``lunch_places[k]``: the places offered for day ``k``'s lunch; ``costs``: money units per
+    arc; ``ref``: the :class:`~fieldcrm.routing.engine.Ref` type.
+    """
+    n_days = len(problem.days)
+    places: list[int] = list(range(problem.size))  # location -> underlying place
+    allowed: list[frozenset[int] | None] = [None] * problem.size  # location -> days (None: all)
+    clients: list[Client] = []
+    refs: list = []
+    groups: list[ClientGroup] = []
+
+    def location(place: int, days: frozenset[int]) -> int:
+        if len(days) == n_days:
+            return place
+        places.append(place)
+        allowed.append(days)
+        return len(places) - 1
+
+    def add(members: list[tuple[Client, object]], *, needed: bool) -> None:
+        if len(members) == 1 and not needed:
+            clients.append(members[0][0])
+            refs.append(members[0][1])
+            return
+        first, group = len(clients), len(groups)
+        for c, r in members:
+            clients.append(
+                Client(
+                    location=c.location,
+                    service_duration=c.service_duration,
+                    tw_early=c.tw_early,
+                    tw_late=c.tw_late,
+                    prize=c.prize,
+                    required=False,
+                    group=group,
+                )
+            )
+            refs.append(r)
+        groups.append(ClientGroup(list(range(first, len(clients))), required=needed))
+
+    for i, a in enumerate(problem.appointments):
+        loc = location(a.place, frozenset({a.day}))
+        clients.append(
+            Client(
+                location=loc, service_duration=a.duration_s, tw_early=a.start_s, tw_late=a.start_s
+            )
+        )
+        refs.append(ref("appointment", i, a.day))
+    for i in offered:
+        c = problem.candidates[i]
+        by_windows: dict[tuple, set[int]] = {}
+        for k, windows in enumerate(c.windows):
+            if windows:
+                by_windows.setdefault(tuple(windows), set()).add(k)
+        members = []
+        for windows, days in by_windows.items():
+            loc = location(c.place, frozenset(days))
+            day = next(iter(days)) if len(days) == 1 else -1
+            for a, b in windows:
+                client = Client(
+                    location=loc,
+                    service_duration=c.service_s,
+                    tw_early=a,
+                    tw_late=b,
+                    prize=round(c.value_eur * money),
+                    required=False,
+                )
+                members.append((client, ref("candidate", i, day)))
+        if members:
+            add(members, needed=c.required or i in must)
+    for k, day in enumerate(problem.days):
+        if day.lunch is None:
+            continue
+        lunch = day.lunch
+        add(
+            [
+                (
+                    Client(
+                        location=location(p, frozenset({k})),
+                        service_duration=lunch.duration_s,
+                        tw_early=lunch.earliest_s,
+                        tw_late=lunch.latest_end_s - lunch.duration_s,
+                        required=False,
+                    ),
+                    ref("lunch", p, k),
+                )
+                for p in lunch_places[k]
+            ],
+            needed=True,
+        )
+    index = np.asarray(places)
+    seconds = np.asarray(problem.durations_s, dtype=np.int64)[np.ix_(index, index)]
+    money_units = costs[np.ix_(index, index)]
+    profiles_s, profiles_m = [], []
+    for k in range(n_days):
+        barred = np.array([a is not None and k not in a for a in allowed])
+        s, m = seconds.copy(), money_units.copy()
+        s[barred, :] = s[:, barred] = UNREACHABLE
+        m[barred, :] = m[:, barred] = UNREACHABLE
+        np.fill_diagonal(s, 0)
+        np.fill_diagonal(m, 0)
+        profiles_s.append(s)
+        profiles_m.append(m)
+    depots = [Depot(location=problem.home)]
+    if problem.last_place != problem.home:
+        depots.append(Depot(location=problem.last_place))
+    vehicles = [
+        VehicleType(
+            num_available=1,
+            start_depot=0,
+            end_depot=len(depots) - 1 if k == n_days - 1 else 0,
+            tw_early=d.depart_s,
+            tw_late=d.return_s,
+            profile=k,
+        )
+        for k, d in enumerate(problem.days)
+    ]
+    coords = problem.places or tuple((0.0, 0.0) for _ in range(problem.size))
+    data = ProblemData(
+        locations=[Location(round(coords[p][0] * 1e6), round(coords[p][1] * 1e6)) for p in places],
+        clients=clients,
+        depots=depots,
+        vehicle_types=vehicles,
+        distance_matrices=profiles_m,
+        duration_matrices=profiles_s,
+        groups=groups,
+    )
+    return data, refs
