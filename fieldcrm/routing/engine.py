@@ -50,6 +50,8 @@ MONEY = 10_000
 """Money units per euro."""
 TIEBREAK_S = 100
 """Seconds of driving that cost one money unit on top of the rep's own costs."""
+PATIENCE_PER_CLIENT = 20
+"""Larger problems get more patience: at least this many iterations per solver client."""
 LUNCH_PLACES = 25
 """Most valuable open candidates whose places are offered for lunch, per day."""
 
@@ -316,7 +318,7 @@ def solve(
     data, refs = build(problem, hotels=hotels, required=required, only=only)
     stop = MultipleCriteria(
         [
-            NoImprovement(budget.patience),
+            NoImprovement(max(budget.patience, PATIENCE_PER_CLIENT * data.num_clients)),
             MaxIterations(budget.max_iterations),
             MaxRuntime(budget.seconds_left()),
         ]
@@ -332,9 +334,10 @@ def solve(
     days: list[list[Ref]] = [[] for _ in problem.days]
     nights = [-1] * (len(problem.days) - 1)
     today = 0
-    for route in best.routes():
-        if len(data.vehicle_types()) > 1:  # one vehicle per day
-            today = route.vehicle_type()
+    fleet = data.num_vehicles > 1 and data.num_vehicle_types == 1  # identical days
+    for number, route in enumerate(best.routes()):
+        if data.num_vehicles > 1:  # one vehicle per day
+            today = number if fleet else route.vehicle_type()
         for ref in (refs[a.idx] for a in route if a.is_client()):
             if ref.kind == "night":
                 nights[ref.day] = ref.index
@@ -353,7 +356,7 @@ def _initial(data: ProblemData, refs: list[Ref], start: Solved) -> Solution | No
     """The client order of a previous answer in this data (clients it lacks are skipped)."""
     index = {ref: i for i, ref in enumerate(refs)}
     index.update({Ref(r.kind, r.index, -1): i for i, r in enumerate(refs)})
-    per_day = len(data.vehicle_types()) > 1
+    per_day = data.num_vehicles > 1
     order: list[int] = []
     routes = []
     for k, day in enumerate(start.days):
@@ -361,7 +364,7 @@ def _initial(data: ProblemData, refs: list[Ref], start: Solved) -> Solution | No
         order += [i for i in found if i is not None]
         if per_day:
             if order:
-                routes.append(Route(data, order, k))
+                routes.append(Route(data, order, k if data.num_vehicle_types > 1 else 0))
             order = []
         elif k < len(start.nights):
             night = Ref("night", start.nights[k], k)

@@ -125,6 +125,17 @@ def build_days(
     index = np.asarray(places)
     seconds = np.asarray(problem.durations_s, dtype=np.int64)[np.ix_(index, index)]
     money_units = costs[np.ix_(index, index)]
+    depots = [Depot(location=problem.home)]
+    if problem.last_place != problem.home:
+        depots.append(Depot(location=problem.last_place))
+    frames = {(d.depart_s, d.return_s) for d in problem.days}
+    if all(a is None for a in allowed) and len(frames) == 1 and len(depots) == 1:
+        # identical days: one fleet of interchangeable vehicles on one profile
+        (frame,) = frames
+        fleet = VehicleType(num_available=n_days, tw_early=frame[0], tw_late=frame[1])
+        return _data(
+            problem, places, clients, depots, [fleet], [money_units], [seconds], groups
+        ), refs
     profiles_s, profiles_m = [], []
     for k in range(n_days):
         barred = np.array([a is not None and k not in a for a in allowed])
@@ -135,9 +146,6 @@ def build_days(
         np.fill_diagonal(m, 0)
         profiles_s.append(s)
         profiles_m.append(m)
-    depots = [Depot(location=problem.home)]
-    if problem.last_place != problem.home:
-        depots.append(Depot(location=problem.last_place))
     vehicles = [
         VehicleType(
             num_available=1,
@@ -149,14 +157,26 @@ def build_days(
         )
         for k, d in enumerate(problem.days)
     ]
+    return _data(problem, places, clients, depots, vehicles, profiles_m, profiles_s, groups), refs
+
+
+def _data(
+    problem: Problem,
+    places: list[int],
+    clients: list[Client],
+    depots: list[Depot],
+    vehicles: list[VehicleType],
+    distances: list[np.ndarray],
+    durations: list[np.ndarray],
+    groups: list[ClientGroup],
+) -> ProblemData:
     coords = problem.places or tuple((0.0, 0.0) for _ in range(problem.size))
-    data = ProblemData(
+    return ProblemData(
         locations=[Location(round(coords[p][0] * 1e6), round(coords[p][1] * 1e6)) for p in places],
         clients=clients,
         depots=depots,
         vehicle_types=vehicles,
-        distance_matrices=profiles_m,
-        duration_matrices=profiles_s,
+        distance_matrices=distances,
+        duration_matrices=durations,
         groups=groups,
     )
-    return data, refs

@@ -198,6 +198,8 @@ def plan_day(
         last_day=day,
         detour_km=cfg.planner_detour_km,
         max_candidates=cfg.planner_max_candidates,
+        rejected_days=cfg.planner_rejected_days,
+        booked_days=cfg.planner_booked_days,
     )
     result, proposals = _solve(
         inputs, cfg=cfg, graph=travel or road_provider(cfg), time_limit_s=time_limit_s
@@ -235,6 +237,8 @@ def plan_trip(
         detour_km=cfg.planner_detour_km,
         max_candidates=cfg.planner_max_candidates,
         extra_places=(hotel,) if hotel else (),
+        rejected_days=cfg.planner_rejected_days,
+        booked_days=cfg.planner_booked_days,
     )
     if anchor_appointment_id is not None and anchor_appointment_id not in {
         a.id for a in inputs.appointments

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 
 from fieldcrm.config import Settings
 from fieldcrm.costs.scale import load_scale, rate_per_km
-from fieldcrm.errors import FieldcrmError
+from fieldcrm.errors import FieldcrmError, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
@@ -154,6 +154,13 @@ def problem_for(
         weekends=cfg.planner_work_weekends,
         always=booked,
     )
+    if not dates:
+        raise InvalidInput(
+            "day",
+            "aucun jour travaillé sur cette période (week-end ou jour férié) : rien à planifier",
+            value=inputs.first_day.isoformat(),
+            allowed="un jour ouvré, ou un jour où un rendez-vous est pris",
+        )
     lunch = (
         Lunch(LUNCH_EARLIEST, LUNCH_LATEST_END, rep.lunch_minutes * 60)
         if rep.lunch_minutes

@@ -17,7 +17,7 @@ from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.corridor import Corridor, build_corridor
 from fieldcrm.store import plans as store
-from fieldcrm.store.plans import AppointmentRow, CandidateRow, RepRow
+from fieldcrm.store.plans import PARIS, AppointmentRow, CandidateRow, RepRow
 
 DEFAULT_WORK_START = dt.time(8, 0)
 DEFAULT_WORK_END = dt.time(18, 30)
@@ -48,6 +48,10 @@ class PlanningInputs:
         return GeoPoint(appointment.lon, appointment.lat)
 
 
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=PARIS)
+
+
 def rep_home(rep: RepRow) -> GeoPoint:
     """The rep's home base; :class:`InvalidInput` naming the rep if it is not located."""
     if rep.home_lon is None or rep.home_lat is None:
@@ -68,13 +72,18 @@ def gather(
     detour_km: float,
     max_candidates: int,
     extra_places: tuple[GeoPoint, ...] = (),
+    rejected_days: int = 0,
+    booked_days: int = 0,
 ) -> PlanningInputs:
     """Read the rep, the appointments of ``first_day .. last_day`` and the corridor candidates.
 
     The corridor runs home → appointments in time order → home, once per day (a day with no
     appointment contributes a disc around home); ``extra_places`` (e.g. a preferred hotel) are
     added as legs from the last appointment. Appointments without a located place are an
-    :class:`InvalidInput` naming each of them.
+    :class:`InvalidInput` naming each of them. Decisions stick: an account the rep rejected
+    within ``rejected_days`` days before ``first_day`` (or since), or booked from
+    ``booked_days`` days before ``first_day`` to ``booked_days`` days after ``last_day``, is
+    not a candidate.
     """
     if last_day < first_day:
         raise InvalidInput(
@@ -110,6 +119,11 @@ def gather(
         polygon_wkt=corridor.wkt,
         exclude_ids=exclude,
         limit=max(1, int(max_candidates * POOL * 1.25) + 5),
+        rejected_since=_midnight(first_day - dt.timedelta(days=rejected_days)),
+        booked_between=(
+            _midnight(first_day - dt.timedelta(days=booked_days)),
+            _midnight(last_day + dt.timedelta(days=booked_days + 1)),
+        ),
     )
     inside = [r for r in rows if corridor.admits(GeoPoint(r.lon, r.lat))]
     return PlanningInputs(

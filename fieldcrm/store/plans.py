@@ -24,6 +24,8 @@ from fieldcrm.errors import Conflict, NotFound
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
 
 PARIS = ZoneInfo("Europe/Paris")
+NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+"""A bound no row reaches (an exclusion that is not asked for)."""
 PROPOSAL_STATUSES = ("proposed", "accepted", "rejected")
 FALLBACK_SCORE_MAX = 30.0
 """A candidate without a priority index scores up to this, by its potential (see query)."""
@@ -179,8 +181,14 @@ def candidates_in(
     polygon_wkt: str,
     exclude_ids: Sequence[int] = (),
     limit: int = 60,
+    rejected_since: dt.datetime | None = None,
+    booked_between: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> list[CandidateRow]:
     """Accounts inside ``polygon_wkt`` (EPSG:4326) that the rep may visit, best first.
+
+    Left out, so that decisions stick: accounts whose proposal to this rep was rejected at or
+    after ``rejected_since``, and accounts with an appointment (not cancelled, any rep)
+    starting within ``booked_between``.
 
     Visible to the rep: the rep's own accounts and unassigned prospects. The score is
     the stored priority index when the scoring job has set it, otherwise
@@ -202,6 +210,14 @@ def candidates_in(
                    AND ST_Intersects(a.geom, ST_GeomFromText(:wkt, 4326))
                    AND {owner_filter([rep_id], unassigned_prospects=True)}
                    AND NOT (a.id = ANY(:exclude))
+                   AND NOT EXISTS (
+                     SELECT 1 FROM plan_proposals pp JOIN plans pl ON pl.id = pp.plan_id
+                     WHERE pp.account_id = a.id AND pl.rep_id = :rep
+                       AND pp.status = 'rejected' AND pp.decided_at >= :rejected_since)
+                   AND NOT EXISTS (
+                     SELECT 1 FROM appointments ap
+                     WHERE ap.account_id = a.id AND ap.status <> 'cancelled'
+                       AND ap.starts_at >= :booked_from AND ap.starts_at < :booked_until)
                )
                SELECT id, name, kind, owner_id, city, lon, lat, visit_minutes, opening_hours,
                       CASE WHEN priority_score IS NOT NULL THEN 'priority' ELSE 'potential' END
@@ -218,6 +234,10 @@ def candidates_in(
             "wkt": polygon_wkt,
             "owners": [rep_id],
             "exclude": list(exclude_ids),
+            "rep": rep_id,
+            "rejected_since": rejected_since or NEVER,
+            "booked_from": (booked_between or (NEVER, NEVER))[0],
+            "booked_until": (booked_between or (NEVER, NEVER))[1],
             "floor": FALLBACK_SCORE_MIN,
             "cap": FALLBACK_SCORE_MAX,
             "limit": limit,

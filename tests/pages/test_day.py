@@ -72,16 +72,18 @@ def test_the_slot_shown_is_the_local_time_that_gets_booked(
     client = api_as(4)
     page = client.post("/journee/planifier", data={"date": TUESDAY}, follow_redirects=True).text
     shown = [
-        re.search(r'<span class="time">(\d\d:\d\d)</span>.*?à réserver (\d\d:\d\d)–(\d\d:\d\d)', chunk, re.S).groups()  # type: ignore[union-attr]
+        re.search(
+            r'<span class="time">(\d\d:\d\d)</span>.*?à réserver (\d\d:\d\d)–(\d\d:\d\d)',
+            chunk,
+            re.S,
+        ).groups()  # type: ignore[union-attr]
         for chunk in page.split('<li class="stop candidate"')[1:]
     ]
     assert shown
     for start, a, b in shown:
         assert a <= start <= b, "the planned start lies in the slot shown"
     proposal_id = int(re.search(r'action="/journee/propositions/(\d+)"', page).group(1))
-    client.post(
-        f"/journee/propositions/{proposal_id}", data={"accept": "true", "date": TUESDAY}
-    )
+    client.post(f"/journee/propositions/{proposal_id}", data={"accept": "true", "date": TUESDAY})
     local = demo_db.execute(
         text(
             "SELECT to_char(a.starts_at AT TIME ZONE 'Europe/Paris', 'HH24:MI') FROM appointments a"

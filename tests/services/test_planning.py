@@ -312,3 +312,54 @@ def test_crowfly_engine_and_france_wide_points(demo_db: Session) -> None:
     assert name in ("graph+crowfly", "crowfly")
     # About eight and a half hours to Paris, not the day an urban calibration would give.
     assert 8 * 3600 < matrix.seconds[0, 2] < 9 * 3600
+
+
+def test_decisions_stick_when_replanning(demo_db: Session) -> None:
+    """Accepted visits stay as appointments, rejected and booked accounts are not proposed again."""
+    from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.services import planning
+
+    camille = Actor(4, Role.REP)
+
+    def replan(day: dt.date = TUESDAY) -> dict:  # type: ignore[type-arg]
+        plan = planning.plan_day(demo_db, actor=camille, rep_id=4, day=day, settings=_settings())
+        return planning.plan_json(plan)
+
+    first = replan()
+    proposals = first["proposals"]
+    assert len(proposals) >= 2
+    accepted, rejected = proposals[0], proposals[1]
+    planning.decide_proposal(demo_db, actor=camille, proposal_id=accepted["id"], accept=True)
+    planning.decide_proposal(demo_db, actor=camille, proposal_id=rejected["id"], accept=False)
+    second = replan()
+    stops = [s for d in second["result"]["days"] for s in d["stops"]]
+    kept = [s for s in stops if s["account_id"] == accepted["account_id"]]
+    assert [s["kind"] for s in kept] == ["appointment"], "the accepted visit is a fixed appointment"
+    proposed = {p["account_id"] for p in second["proposals"]}
+    assert rejected["account_id"] not in proposed
+    assert accepted["account_id"] not in proposed
+    wednesday = replan(TUESDAY + dt.timedelta(days=1))
+    later = {p["account_id"] for p in wednesday["proposals"]}
+    assert rejected["account_id"] not in later and accepted["account_id"] not in later
+
+
+def test_a_sunday_says_it_is_not_worked(demo_db: Session) -> None:
+    from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.services import planning
+
+    sunday = dt.date(2026, 4, 26)
+    with pytest.raises(InvalidInput, match="jour travaillé") as err:
+        planning.plan_day(
+            demo_db, actor=Actor(4, Role.REP), rep_id=4, day=sunday, settings=_settings()
+        )
+    assert err.value.field == "day"
+    trip = planning.plan_trip(
+        demo_db,
+        actor=Actor(4, Role.REP),
+        rep_id=4,
+        start_day=dt.date(2026, 4, 24),
+        end_day=dt.date(2026, 4, 27),
+        settings=_settings(),
+    )
+    days = [d["day"] for d in planning.plan_json(trip)["result"]["days"]]
+    assert days == ["2026-04-24", "2026-04-27"], "Friday and Monday; the weekend is off"
