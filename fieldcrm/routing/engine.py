@@ -27,6 +27,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pyvrp import (
@@ -43,7 +44,7 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from fieldcrm.routing.engine_days import build_days
+from fieldcrm.routing.engine_days import add_choice, build_days
 from fieldcrm.routing.problem import Problem
 
 MONEY = 10_000
@@ -154,26 +155,9 @@ def build(
     groups: list[ClientGroup] = []
 
     def add_group(members: list[Client], member_refs: list[Ref], *, needed: bool) -> None:
-        if len(members) == 1 and not needed:
-            clients.append(members[0])
-            refs.append(member_refs[0])
-            return
-        first = len(clients)
-        group = len(groups)
-        for c in members:
-            clients.append(
-                Client(
-                    location=c.location,
-                    service_duration=c.service_duration,
-                    tw_early=c.tw_early,
-                    tw_late=c.tw_late,
-                    prize=c.prize,
-                    required=False,
-                    group=group,
-                )
-            )
-        refs.extend(member_refs)
-        groups.append(ClientGroup(list(range(first, len(clients))), required=needed))
+        add_choice(
+            clients, refs, groups, list(zip(members, member_refs, strict=True)), needed=needed
+        )
 
     for i, a in enumerate(problem.appointments):
         at = a.day * span + a.start_s
@@ -256,13 +240,15 @@ def build(
         tw_late=(len(problem.days) - 1) * span + last.return_s,
     )
     coords = problem.places or tuple((0.0, 0.0) for _ in range(problem.size))
+    distances: list[Any] = [arc_costs(problem)]
+    durations: list[Any] = [np.asarray(problem.durations_s, dtype=np.int64)]
     data = ProblemData(
         locations=[Location(round(x * 1e6), round(y * 1e6)) for x, y in coords],
         clients=clients,
         depots=depots,
         vehicle_types=[vehicle],
-        distance_matrices=[arc_costs(problem)],
-        duration_matrices=[np.asarray(problem.durations_s, dtype=np.int64)],
+        distance_matrices=distances,
+        duration_matrices=durations,
         groups=groups,
     )
     return data, refs

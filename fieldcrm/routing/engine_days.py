@@ -12,6 +12,7 @@ days on one time axis, since a night away joins two days.)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
@@ -20,6 +21,40 @@ from fieldcrm.routing.problem import Problem
 
 UNREACHABLE = 10**9
 """Travel to a place a day's profile may not use (seconds and money units)."""
+
+
+def add_choice(
+    clients: list[Client],
+    refs: list,
+    groups: list[ClientGroup],
+    members: Sequence[tuple[Client, object]],
+    *,
+    needed: bool,
+) -> None:
+    """Add clients of which at most one is visited (exactly one if ``needed``), with their refs.
+
+    A lone optional member is a plain optional client; otherwise they form a mutually exclusive
+    group, required or not.
+    """
+    if len(members) == 1 and not needed:
+        clients.append(members[0][0])
+        refs.append(members[0][1])
+        return
+    first, group = len(clients), len(groups)
+    for c, r in members:
+        clients.append(
+            Client(
+                location=c.location,
+                service_duration=c.service_duration,
+                tw_early=c.tw_early,
+                tw_late=c.tw_late,
+                prize=c.prize,
+                required=False,
+                group=group,
+            )
+        )
+        refs.append(r)
+    groups.append(ClientGroup(list(range(first, len(clients))), required=needed))
 
 
 def build_days(
@@ -52,25 +87,7 @@ def build_days(
         return len(places) - 1
 
     def add(members: list[tuple[Client, object]], *, needed: bool) -> None:
-        if len(members) == 1 and not needed:
-            clients.append(members[0][0])
-            refs.append(members[0][1])
-            return
-        first, group = len(clients), len(groups)
-        for c, r in members:
-            clients.append(
-                Client(
-                    location=c.location,
-                    service_duration=c.service_duration,
-                    tw_early=c.tw_early,
-                    tw_late=c.tw_late,
-                    prize=c.prize,
-                    required=False,
-                    group=group,
-                )
-            )
-            refs.append(r)
-        groups.append(ClientGroup(list(range(first, len(clients))), required=needed))
+        add_choice(clients, refs, groups, members, needed=needed)
 
     for i, a in enumerate(problem.appointments):
         loc = location(a.place, frozenset({a.day}))
@@ -89,23 +106,23 @@ def build_days(
         members = []
         for windows, days in by_windows.items():
             loc = location(c.place, frozenset(days))
-            day = next(iter(days)) if len(days) == 1 else -1
-            for a, b in windows:
+            only_day = next(iter(days)) if len(days) == 1 else -1
+            for early, late in windows:
                 client = Client(
                     location=loc,
                     service_duration=c.service_s,
-                    tw_early=a,
-                    tw_late=b,
+                    tw_early=early,
+                    tw_late=late,
                     prize=round(c.value_eur * money),
                     required=False,
                 )
-                members.append((client, ref("candidate", i, day)))
+                members.append((client, ref("candidate", i, only_day)))
         if members:
             add(members, needed=c.required or i in must)
-    for k, day in enumerate(problem.days):
-        if day.lunch is None:
+    for k, work in enumerate(problem.days):
+        if work.lunch is None:
             continue
-        lunch = day.lunch
+        lunch = work.lunch
         add(
             [
                 (
@@ -176,7 +193,7 @@ def _data(
         clients=clients,
         depots=depots,
         vehicle_types=vehicles,
-        distance_matrices=distances,
-        duration_matrices=durations,
+        distance_matrices=cast("list[Any]", distances),
+        duration_matrices=cast("list[Any]", durations),
         groups=groups,
     )

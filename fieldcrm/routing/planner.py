@@ -152,11 +152,10 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
             stops.append(stop)
         places = [start, *(s.place for s in slots_in), end]
         d_s, d_m = driving(problem, places)
-        busy = sum(s.service_s for s in slots_in) + (
-            problem.days[k].lunch.duration_s
-            if table.lunch_gap is not None and problem.days[k].lunch
-            else 0
-        )
+        lunch = problem.days[k].lunch
+        busy = sum(s.service_s for s in slots_in)
+        if table.lunch_gap is not None and lunch is not None:
+            busy += lunch.duration_s
         waiting = max(0, table.return_s - table.depart_s - d_s - busy)
         out.append(
             Day(

@@ -23,6 +23,7 @@ from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.routing.plan_model import Figures, Plan
 from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
+from fieldcrm.routing.problem_json import figures_to_json
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
 from fieldcrm.services.planning_inputs import DEFAULT_WORK_END, DEFAULT_WORK_START, PlanningInputs
 from fieldcrm.store.plans import PARIS, CandidateRow, NewProposal
@@ -278,18 +279,15 @@ def proposals(problem: Problem, result: Plan, scores: dict[int, float]) -> list[
 
 def figures_json(f: Figures | None, error: str | None = None) -> dict[str, Any]:
     """A plan's euros and kilometres as JSON (``feasible: false`` when there is none)."""
-    if f is None:
+    figures = figures_to_json(f)
+    if figures is None:
         return {"feasible": False, "error": error}
-    return {
+    assert f is not None
+    return figures | {
         "feasible": True,
-        "value_eur": round(f.value_eur, 2),
         "km": round(f.km, 1),
         "driving_minutes": round(f.driving_s / 60),
-        "km_cost_eur": round(f.km_cost_eur, 2),
-        "time_cost_eur": round(f.time_cost_eur, 2),
         "hotel_and_meals_eur": round(f.hotel_eur + f.meal_eur, 2),
-        "nights_away": f.nights_away,
-        "net_eur": round(f.net_eur, 2),
     }
 
 
