@@ -25,9 +25,11 @@ _ENV.install_null_translations()  # type: ignore[attr-defined]
 _ENV.filters["nonced"] = nonced
 
 
-def local_hm(value: dt.datetime, zone: ZoneInfo) -> str:
-    """``HH:MM`` of an aware datetime in the company's time zone (never the UTC wall clock)."""
-    return value.astimezone(zone).strftime("%H:%M")
+def local_hm(value: dt.datetime | str, zone: ZoneInfo) -> str:
+    """``HH:MM`` of an aware datetime (or ISO string with its offset) in the company's time
+    zone (never the UTC wall clock)."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(zone).strftime("%H:%M")
 
 
 _ENV.filters["hm"] = local_hm

@@ -10,7 +10,7 @@ one vehicle drives the whole trip from home to home:
   window ends the day at its latest return and whose service lasts until the next morning;
   a hotel's price and meal are charged through the prizes of the group (the group's members
   carry ``top − price``, so choosing a hotel forgoes exactly its price);
-- each lunch break is a required group of "lunch" clients at the day's likely places (home,
+- each lunch break is a group of "lunch" clients at the day's likely places (home,
   hotels, appointments, the most valuable candidates open that day); the timetable then puts
   lunch where the rep is (:mod:`fieldcrm.routing.schedule`), which is never later;
 - an arc costs the rep's euros per km and per driving hour, plus a tie-break of 1/10 000 €
@@ -146,6 +146,7 @@ def build(
             offered=offered,
             must=must,
             lunch_places=lunch_places,
+            lunch_prize=lunch_prize(problem),
             costs=arc_costs(problem),
             money=MONEY,
             ref=Ref,
@@ -221,12 +222,13 @@ def build(
                     service_duration=lunch.duration_s,
                     tw_early=k * span + lunch.earliest_s,
                     tw_late=k * span + lunch.latest_end_s - lunch.duration_s,
+                    prize=lunch_prize(problem),
                     required=False,
                 )
                 for p in places
             ],
             [Ref("lunch", p, k) for p in places],
-            needed=True,
+            needed=False,
         )
     first, last = problem.days[0], problem.days[-1]
     depots = [Depot(location=problem.home)]
@@ -276,6 +278,12 @@ def merged_windows(problem: Problem, i: int, span: int) -> list[tuple[int, int, 
         if not windows:
             joinable = False
     return out
+
+
+def lunch_prize(problem: Problem) -> int:
+    """The prize of a lunch break: worth more than every visit together, so lunch is only left
+    out of a day whose fixed appointments leave no room for it."""
+    return round((sum(c.value_eur for c in problem.candidates) + 100) * MONEY)
 
 
 def _lunch_places(

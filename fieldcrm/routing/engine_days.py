@@ -63,13 +63,15 @@ def build_days(
     offered: Sequence[int],
     must: set[int],
     lunch_places: Sequence[Sequence[int]],
+    lunch_prize: int,
     costs: np.ndarray,
     money: int,
     ref: type,
 ) -> tuple[ProblemData, list]:
     """PyVRP data with one vehicle per day, and what each client stands for.
 
-    ``lunch_places[k]``: the places offered for day ``k``'s lunch; ``costs``: money units per
+    ``lunch_places[k]``: the places offered for day ``k``'s lunch, each worth ``lunch_prize``
+    (optional, so a day with no room for lunch still has a plan); ``costs``: money units per
     arc; ``ref``: the :class:`~fieldcrm.routing.engine.Ref` type.
     """
     n_days = len(problem.days)
@@ -131,13 +133,14 @@ def build_days(
                         service_duration=lunch.duration_s,
                         tw_early=lunch.earliest_s,
                         tw_late=lunch.latest_end_s - lunch.duration_s,
+                        prize=lunch_prize,
                         required=False,
                     ),
                     ref("lunch", p, k),
                 )
                 for p in lunch_places[k]
             ],
-            needed=True,
+            needed=False,
         )
     index = np.asarray(places)
     seconds = np.asarray(problem.durations_s, dtype=np.int64)[np.ix_(index, index)]

@@ -2,10 +2,11 @@
 
 - A left-out candidate is "closed" when it has no window on any day; "no_room" when it cannot
   be inserted anywhere among the fixed appointments of any day (lunch and driving cap
-  included) or a solve that must include it finds no plan; "displaces" when a solve that
-  must include it finds a plan worth ``loss_eur`` less. Only the :data:`TRIED` most valuable
-  are solved again; the others are "not_tried": worth less than every one tried. A forced
-  solve that finds a *better* plan replaces the chosen one.
+  included, with the nights of the plan); "no_plan_found" when a solve that must include it
+  finds no plan; "displaces" when such a solve finds a plan worth ``loss_eur`` less. Only the
+  :data:`TRIED` most valuable are solved again (while time is left before the plan's
+  deadline); the others are "not_tried". A forced solve that finds a *better* plan replaces
+  the chosen one, and the reasons are checked again against it.
 - A visit's detour is the driving it adds against the best route without it: the cheaper of
   removing it in place and solving again without it.
 """
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import replace
 
 from fieldcrm.errors import Infeasible
@@ -34,6 +36,8 @@ TRIED = 8
 ROUNDS = 3
 """Times a better plan found by a forced solve may replace the chosen one."""
 CHECK_PATIENCE = 250
+MIN_CHECK_S = 0.3
+"""Below this much time left before the plan's deadline, no more reasons are checked."""
 """Iterations without improvement for the solves that check a reason or a detour."""
 
 
@@ -54,6 +58,14 @@ def fits_among_appointments(problem: Problem, chosen: Realised, i: int) -> bool:
             key=lambda r: problem.appointments[r.index].start_s,
         )
         cap = problem.days[k].max_driving_s
+        # lunch counts unless the appointments alone leave no room for it (then it is skipped)
+        skeleton = [slot_of(problem, r) for r in fixed]
+        lunch = (
+            timetable(
+                leg_of(problem, k), start=start, end=end, stops=skeleton, travel=problem.durations_s
+            )
+            is not None
+        )
         for pos in range(len(fixed) + 1):
             seq = [*fixed[:pos], Ref("candidate", i, k), *fixed[pos:]]
             stops = [slot_of(problem, r) for r in seq]
@@ -63,24 +75,33 @@ def fits_among_appointments(problem: Problem, chosen: Realised, i: int) -> bool:
             ):
                 continue
             table = timetable(
-                leg_of(problem, k), start=start, end=end, stops=stops, travel=problem.durations_s
+                leg_of(problem, k, lunch=lunch),
+                start=start,
+                end=end,
+                stops=stops,
+                travel=problem.durations_s,
             )
             if table is not None:
                 return True
     return False
 
 
+def _time_left(budget: Budget) -> float:
+    return float("inf") if budget.deadline is None else budget.deadline - time.monotonic()
+
+
 def omissions(
     problem: Problem, chosen: Realised, *, budget: Budget
 ) -> tuple[Realised, list[Omission]]:
     """The reasons of every left-out candidate, and the chosen plan (improved if a check found
-    a better one)."""
+    a better one; the reasons are then checked again against it)."""
     check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE))
     out: list[Omission] = []
-    for _ in range(ROUNDS):
+    for attempt in range(ROUNDS + 1):
         forced_net: dict[int, float] = {}
         out = []
         best = chosen
+        tried = 0
         left = [i for i in range(len(problem.candidates)) if i not in chosen.visited()]
         left.sort(key=lambda i: (-problem.candidates[i].value_eur, i))
         for i in left:
@@ -90,9 +111,10 @@ def omissions(
                 reason = "closed"
             elif not fits_among_appointments(problem, chosen, i):
                 reason = "no_room"
-            elif len(forced_net) >= TRIED:
+            elif tried >= TRIED or _time_left(budget) < MIN_CHECK_S:
                 reason = "not_tried"
             else:
+                tried += 1
                 try:
                     forced = solve_realised(
                         problem, budget=check, required=[i], start=chosen.solved
@@ -100,29 +122,27 @@ def omissions(
                 except Infeasible:
                     forced = None
                 if forced is None or i not in forced.visited():
-                    reason = "no_room"
+                    reason = "no_plan_found"
                 else:
                     forced_net[i] = forced.net_eur
-                    if forced.net_eur > best.net_eur + 1e-6:
+                    if attempt < ROUNDS and forced.net_eur > best.net_eur + 1e-6:
                         best = forced
             if reason is not None:
                 out.append(Omission(c.key, c.name, c.value_eur, reason))
         if best is chosen:
             break
         chosen = best
-    tried = [i for i in forced_net if i not in chosen.visited()]
     out += [
         Omission(
             problem.candidates[i].key,
             problem.candidates[i].name,
             problem.candidates[i].value_eur,
             "displaces",
-            loss_eur=round(max(0.0, chosen.net_eur - forced_net[i]), 2),
+            loss_eur=round(max(0.0, chosen.net_eur - net), 2),
         )
-        for i in tried
+        for i, net in forced_net.items()
     ]
     order = {c.key: k for k, c in enumerate(problem.candidates)}
-    out = [o for o in out if order[o.key] not in chosen.visited()]
     out.sort(key=lambda o: (-o.value_eur, order[o.key]))
     return chosen, out
 

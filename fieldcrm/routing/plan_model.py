@@ -103,7 +103,8 @@ class Plan:
     omissions: tuple[Omission, ...]
     figures: Figures
     all_home: Figures | None = None
-    """The best plan that sleeps at home every night (``None`` without hotels or nights)."""
+    """The best plan that sleeps at home every night (the chosen one when no night away is
+    possible; ``None`` when there is none, see :attr:`all_home_error`)."""
     away: Figures | None = None
     """The best plan found with at least one night away (``None`` if none was found)."""
     all_home_error: str | None = None

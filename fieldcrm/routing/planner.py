@@ -64,16 +64,22 @@ def plan(problem: Problem, *, budget: Budget | None = None, explain: bool = True
     budget = budget or Budget()
     budget = replace(budget, deadline=time.monotonic() + budget.time_limit_s)
     check_appointments(problem)
-    chosen = first = solve_realised(problem, budget=budget)
     home: Realised | None = None
     home_error: str | None = None
-    if problem.hotels and any(engine.consecutive(problem, k) for k in range(len(problem.days) - 1)):
+    if not engine.chained(problem, range(len(problem.hotels))):
+        chosen = first = home = solve_realised(problem, budget=budget)  # every night at home
+    else:
         try:
             home = solve_realised(problem, budget=budget, hotels=[])
         except Infeasible as exc:
             home_error = str(exc)
-        if home is not None and home.net_eur > chosen.net_eur + 1e-6:
-            chosen = home
+        try:
+            first = solve_realised(problem, budget=budget, start=home.solved if home else None)
+        except Infeasible:
+            if home is None:
+                raise
+            first = home
+        chosen = home if home is not None and home.net_eur > first.net_eur + 1e-6 else first
     omissions: list[Omission] = []
     if explain:
         chosen, omissions = explain_plan.omissions(problem, chosen, budget=budget)

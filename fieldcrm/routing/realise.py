@@ -88,19 +88,22 @@ def _fit_day(
             travel=problem.durations_s,
         )
 
-    table = check(refs)
+    # Lunch is skipped only on a day whose fixed part (appointments, required visits) leaves
+    # no room for it; visits are never dropped to make room for a lunch that cannot happen.
+    fixed = [r for r in refs if r.kind != "candidate" or r.index in keep]
+    lunch = problem.days[k].lunch is not None
+    if lunch and check(fixed) is None and check(fixed, lunch=False) is not None:
+        lunch, flags = False, ("lunch_skipped",)
+    table = check(refs, lunch)
     while table is None:
         optional = [r for r in refs if r.kind == "candidate" and r.index not in keep]
         if not optional:
             break
         options = [[x for x in refs if x != r] for r in optional]
-        fitting = [seq for seq in options if check(seq) is not None]
+        fitting = [seq for seq in options if check(seq, lunch) is not None]
         worth = {id(seq): _value(problem, seq) for seq in options}
         refs = max(fitting or options, key=lambda seq: worth[id(seq)])
-        table = check(refs)
-    if table is None and problem.days[k].lunch is not None:
-        table = check(refs, lunch=False)
-        flags = ("lunch_skipped",) if table is not None else ()
+        table = check(refs, lunch)
     if table is None and cap is not None:
         need = driving(problem, [start, *(slot_of(problem, r).place for r in refs), end])[0]
         if need > cap:

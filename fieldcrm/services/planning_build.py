@@ -38,6 +38,7 @@ REASON_LABELS = {
     "no_room": "n'entre pas entre les rendez-vous fixes",
     "displaces": "possible, mais le plan vaudrait {loss} € de moins",
     "not_tried": "moins intéressant que les comptes essayés",
+    "no_plan_found": "essayé : aucun plan trouvé qui l'inclue",
     "cut": "hors des {n} meilleurs comptes du corridor",
 }
 TRIP_BANDS: tuple[tuple[float, float], ...] = (
@@ -78,16 +79,21 @@ def omission_label(reason: str, loss_eur: float | None) -> str:
 def candidate_windows(
     c: CandidateRow, day: dt.date, work: tuple[int, int]
 ) -> tuple[tuple[int, int], ...]:
-    """Opening intervals (seconds) of ``c`` on ``day``; the working day if none is recorded."""
-    if not c.opening_hours:
+    """Opening intervals (seconds) of ``c`` on ``day`` within the working day ``work``.
+
+    No opening hours recorded (or hours in a shape this does not read): the working day.
+    """
+    if not c.opening_hours or not isinstance(c.opening_hours, dict):
         return (work,)
     spans = c.opening_hours.get(WEEKDAYS[day.weekday()]) or []
     out = []
     for span in spans if isinstance(spans, list) else []:
         try:
-            out.append((_parse_hhmm(span[0]), _parse_hhmm(span[1])))
+            a, b = max(work[0], _parse_hhmm(span[0])), min(work[1], _parse_hhmm(span[1]))
         except (ValueError, IndexError, TypeError, AttributeError):
             continue
+        if a < b:
+            out.append((a, b))
     return tuple(sorted(out))
 
 
@@ -189,7 +195,7 @@ def problem_for(
     candidates = []
     for c in pool:
         points.append(GeoPoint(c.lon, c.lat))
-        service = int(c.visit_minutes) * 60
+        service = max(0, int(c.visit_minutes or 0)) * 60
         windows = tuple(
             tuple((a, b - service) for a, b in candidate_windows(c, d, work) if b - service >= a)
             for d in dates
@@ -407,7 +413,7 @@ def overnight_json(result: Plan) -> dict[str, Any]:
     """Staying away against going home every evening, both in euros; the recommendation."""
     stays = result.figures.nights_away > 0
     home = figures_json(result.all_home, result.all_home_error)
-    away = figures_json(result.away, "aucune nuit à l'hôtel ne rapporte plus")
+    away = figures_json(result.away, "aucune nuit à l'hôtel possible sur ces dates")
     both = home["feasible"] and away["feasible"]
     return {
         "recommendation": "stay" if stays else "home",

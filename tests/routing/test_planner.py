@@ -316,3 +316,20 @@ def test_a_required_account_is_visited_or_named() -> None:
     )
     with pytest.raises(Infeasible, match="Fermé"):
         plan(impossible, budget=QUICK)
+
+
+def test_a_day_with_no_room_for_lunch_is_planned_without_it() -> None:
+    points = [(0, 0), (3000, 0), (4000, 0)]
+    p = problem(
+        points,
+        days=[day(lunch=True)],
+        appointments=[Appointment("long", 1, 0, 11 * H + 1800, 3 * H, "Déjeuner client")],
+        candidates=[Candidate("a", 2, 80.0, 1800, open_all_day(1, service_h=0.5))],
+    )
+    result = plan(p, budget=QUICK)
+    (d,) = result.days
+    assert d.flags == ("lunch_skipped",) and d.lunch_start_s is None
+    assert [s.key for s in d.stops if s.kind == "appointment"] == ["long"]
+    assert "a" in {v.key for v in result.visits}
+    half = dataclasses.replace(p, appointments=(), days=(day(8, 12, lunch=True),))
+    assert plan(half, budget=QUICK).days[0].flags == ("lunch_skipped",)

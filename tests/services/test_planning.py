@@ -363,3 +363,35 @@ def test_a_sunday_says_it_is_not_worked(demo_db: Session) -> None:
     )
     days = [d["day"] for d in planning.plan_json(trip)["result"]["days"]]
     assert days == ["2026-04-24", "2026-04-27"], "Friday and Monday; the weekend is off"
+
+
+def test_odd_account_data_never_breaks_a_plan(demo_db: Session) -> None:
+    """Opening hours in a free-text shape, a negative visit length, hours outside the working
+    day: the plan is made, and such an account is never proposed outside its hours."""
+    from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.services import planning
+
+    inputs = gather(
+        demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=5, max_candidates=12
+    )
+    odd, late, short = (c.id for c in inputs.candidates[:3])
+    demo_db.execute(
+        text("UPDATE accounts SET opening_hours = '\"lun-ven 9h-18h\"'::jsonb WHERE id = :i"),
+        {"i": odd},
+    )
+    demo_db.execute(
+        text(
+            """UPDATE accounts SET opening_hours = '{"tue": [["19:00", "21:00"]]}'::jsonb
+               WHERE id = :i"""
+        ),
+        {"i": late},
+    )
+    demo_db.execute(text("UPDATE accounts SET visit_minutes = -30 WHERE id = :i"), {"i": short})
+    plan = planning.plan_day(
+        demo_db, actor=Actor(4, Role.REP), rep_id=4, day=TUESDAY, settings=_settings()
+    )
+    doc = planning.plan_json(plan)
+    proposed = {p["account_id"] for p in doc["proposals"]}
+    assert late not in proposed
+    reasons = {o["account_id"]: o["reason"] for o in doc["result"]["omissions"]}
+    assert reasons.get(late) == "closed", "open only after the working day: closed for the plan"
