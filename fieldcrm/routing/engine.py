@@ -52,7 +52,7 @@ MONEY = 10_000
 TIEBREAK_S = 100
 """Seconds of driving that cost one money unit on top of the rep's own costs."""
 PATIENCE_PER_CLIENT = 20
-"""Larger problems get more patience: at least this many iterations per solver client."""
+"""Default of :attr:`Budget.per_client`."""
 LUNCH_PLACES = 25
 """Most valuable open candidates whose places are offered for lunch, per day."""
 
@@ -62,6 +62,8 @@ class Budget:
     """How long the search goes on: iterations without improvement, a cap, a safety time."""
 
     patience: int = 2_000
+    per_client: int = PATIENCE_PER_CLIENT
+    """Larger problems get more patience: at least this many iterations per candidate."""
     max_iterations: int = 50_000
     time_limit_s: float = 30.0
     seed: int = 0
@@ -310,9 +312,10 @@ def solve(
 ) -> Solved:
     """Solve ``problem`` (see :func:`build` for the options); ``start``: a warm start."""
     data, refs = build(problem, hotels=hotels, required=required, only=only)
+    offered = len(problem.candidates) if only is None else len(only)
     stop = MultipleCriteria(
         [
-            NoImprovement(max(budget.patience, PATIENCE_PER_CLIENT * data.num_clients)),
+            NoImprovement(max(budget.patience, budget.per_client * offered)),
             MaxIterations(budget.max_iterations),
             MaxRuntime(budget.seconds_left()),
         ]

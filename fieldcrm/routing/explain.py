@@ -95,7 +95,7 @@ def omissions(
 ) -> tuple[Realised, list[Omission]]:
     """The reasons of every left-out candidate, and the chosen plan (improved if a check found
     a better one; the reasons are then checked again against it)."""
-    check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE))
+    check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE), per_client=0)
     out: list[Omission] = []
     for attempt in range(ROUNDS + 1):
         forced_net: dict[int, float] = {}
@@ -179,7 +179,7 @@ def detours(
     The route without the visit is the cheaper of removing it in place and solving its day
     again (the day's other stops required, its start and end kept).
     """
-    check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE))
+    check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE), per_client=0)
     out: dict[int, tuple[int, int, float]] = {}
     rate, hourly = problem.costs.eur_per_km, problem.costs.eur_per_driving_hour
     for k, (refs, _, _) in enumerate(chosen.days):
