@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from fieldcrm.cells import safe_cell
 from fieldcrm.errors import InvalidInput
 
 FRENCH_HEADERS = {
@@ -41,7 +42,7 @@ FRENCH_HEADERS = {
 def _french(value: Any) -> Any:
     if isinstance(value, float | Decimal):
         return f"{value}".replace(".", ",")
-    return "" if value is None else value
+    return "" if value is None else safe_cell(value)
 
 
 def write_accounts(
@@ -71,7 +72,10 @@ def write_accounts(
         sheet.append(headers)
         for row in rows:
             sheet.append(
-                [float(v) if isinstance(v, Decimal) else v for v in (row.get(c) for c in columns)]
+                [
+                    float(v) if isinstance(v, Decimal) else safe_cell(v)
+                    for v in (row.get(c) for c in columns)
+                ]
             )
             count += 1
         workbook.save(path)

@@ -11,6 +11,7 @@ from typing import Any
 from fieldcrm.accounts.numbers import parse_amount, parse_month
 from fieldcrm.accounts.records import AccountRecord, Rejected, SaleRecord
 from fieldcrm.accounts.siret import normalize_siret
+from fieldcrm.cells import unquote_cell
 from fieldcrm.errors import InvalidInput, Problem
 
 KIND_WORDS = {
@@ -31,7 +32,7 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = str(unquote_cell(str(value))).strip()
     return text or None
 
 

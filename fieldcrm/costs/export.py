@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from fieldcrm.cells import safe_cell
 from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.report import Figures, TravelReport
 from fieldcrm.costs.trips import TripCost
@@ -235,7 +236,7 @@ def _csv_cell(value: Cell, lang: str) -> str:
         return ""
     if isinstance(value, float | Decimal) and lang == "fr":
         return f"{value}".replace(".", ",")
-    return str(value)
+    return str(value) if isinstance(value, int | float | Decimal) else str(safe_cell(str(value)))
 
 
 def to_csv(report: TravelReport, *, lang: str = "fr") -> bytes:
@@ -253,7 +254,7 @@ def to_csv(report: TravelReport, *, lang: str = "fr") -> bytes:
 
 
 def _xlsx_value(value: Cell) -> Any:
-    return float(value) if isinstance(value, Decimal) else value
+    return float(value) if isinstance(value, Decimal) else safe_cell(value)
 
 
 def to_xlsx(report: TravelReport, *, lang: str = "fr") -> bytes:
