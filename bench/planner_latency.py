@@ -70,9 +70,7 @@ def build(case: Case, *, seed: int = 7) -> Problem:
                 tuple(() if k % 7 == closed else day_windows for k in range(case.days)),
             )
         )
-    hotels = (
-        tuple(Hotel(f"h{j}", n - 2 + j, 95.0) for j in range(2)) if case.days > 1 else ()
-    )
+    hotels = tuple(Hotel(f"h{j}", n - 2 + j, 95.0) for j in range(2)) if case.days > 1 else ()
     return Problem(
         home=0,
         days=days,
@@ -98,8 +96,12 @@ def timed(problem: Problem) -> tuple[float, object]:
 
 
 def main() -> None:
-    cases = [Case("day, 40 candidates", 40, 1), Case("day, 150 candidates", 150, 1),
-             Case("4-day trip, 40 candidates", 40, 4), Case("4-day trip, 150 candidates", 150, 4)]
+    cases = [
+        Case("day, 40 candidates", 40, 1),
+        Case("day, 150 candidates", 150, 1),
+        Case("4-day trip, 40 candidates", 40, 4),
+        Case("4-day trip, 150 candidates", 150, 4),
+    ]
     print("| problem | quiet s | under load s | visits | net € | same plan |")
     print("|---|---:|---:|---:|---:|---|")
     for case in cases:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fieldcrm import __version__
 from fieldcrm.api import ROUTERS as API_ROUTERS
 from fieldcrm.config import PROJECT_DIR, InsecureSettings, Settings, get_settings
-from fieldcrm.errors import FieldcrmError
+from fieldcrm.errors import FieldcrmError, RateLimited
 from fieldcrm.http.errors import (
     NotAuthenticated,
     data_error_message,
@@ -44,6 +44,8 @@ async def _fieldcrm_error(request: Request, exc: Exception) -> Response:
     status = status_for(exc)
     if _is_api(request):
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after_s)}
         return JSONResponse(error_body(exc), status_code=status, headers=headers)
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # Sessions and login throttling (counted in the database: it holds across app servers)
+    session_lifetime_hours: float = 14 * 24.0
+    login_window_minutes: int = 15
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 30
+
     # Geocoding: providers tried in order; "offline" is the shipped gazetteer. An entry is a
     # name ("ban", "nominatim", "photon", any geopy service such as "opencage") optionally
     # with its endpoint: "nominatim=https://nominatim.example.org" (self-hosted).

@@ -87,5 +87,13 @@ class Infeasible(FieldcrmError):
     """A plan cannot satisfy its hard constraints; the message names the culprit."""
 
 
+class RateLimited(FieldcrmError):
+    """Too many attempts (logins): wait ``retry_after_s`` seconds."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
 class ExternalServiceError(FieldcrmError):
     """A remote service (geocoder, SMTP, SMS gateway, routing engine) failed."""

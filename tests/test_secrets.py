@@ -7,7 +7,6 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import sessionmaker
 
 from fieldcrm.app import create_app
-from fieldcrm.auth.tokens import SALT
 from fieldcrm.config import DEFAULT_SECRET, InsecureSettings, Settings
 from tests.web import TEST_SECRET
 
@@ -38,7 +37,8 @@ def test_development_mode_is_explicit() -> None:
 def test_token_signed_with_the_default_secret_is_refused(demo_db) -> None:  # type: ignore[no-untyped-def]
     from tests.web import make_client
 
-    forged = URLSafeTimedSerializer(DEFAULT_SECRET, salt=SALT).dumps({"uid": 3})
+    # what the old signed tokens looked like, signed with the default secret: nobody's session
+    forged = URLSafeTimedSerializer(DEFAULT_SECRET, salt="fieldcrm-session").dumps({"uid": 3})
     client = make_client(demo_db)
     response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401

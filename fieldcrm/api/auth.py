@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.auth.tokens import issue_token
-from fieldcrm.http.deps import SESSION_COOKIE, set_session_cookie
+from fieldcrm.http.deps import SESSION_COOKIE, client_address, session_token, set_session_cookie
 from fieldcrm.services import users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -31,11 +33,21 @@ class Session(BaseModel):
 
 
 @router.post("/login", response_model=Session)
-def login(body: Login, response: Response, session: SessionDep, settings: SettingsDep) -> Session:
-    """Check the credentials; answer a token and set the session cookie."""
-    actor = users.authenticate(session, email=body.email, password=body.password)
-    token = issue_token(actor.id, secret=settings.secret_key.get_secret_value())
-    set_session_cookie(response, token, secure=settings.cookies_secure)
+def login(
+    body: Login, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> Session:
+    """Check the credentials; answer a token and set the session cookie (429 after too many
+    failures for the account or the address)."""
+    actor, token = users.log_in(
+        session,
+        email=body.email,
+        password=body.password,
+        address=client_address(request),
+        secret=settings.secret_key.get_secret_value(),
+        user_agent=request.headers.get("user-agent"),
+        policy=users.LoginPolicy.from_settings(settings),
+    )
+    set_session_cookie(response, token, settings=settings)
     return Session(
         token=token,
         user_id=actor.id,
@@ -46,8 +58,19 @@ def login(body: Login, response: Response, session: SessionDep, settings: Settin
 
 
 @router.post("/logout", status_code=204)
-def logout(response: Response) -> None:
-    """Forget the session cookie."""
+def logout(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))
+    ] = None,
+) -> None:
+    """End the session (its token stops working everywhere) and forget the cookie."""
+    token = session_token(request, bearer)
+    if token:
+        users.log_out(session, token, secret=settings.secret_key.get_secret_value())
     response.delete_cookie(SESSION_COOKIE)
 
 

@@ -1,23 +1,24 @@
-"""Signed, expiring session tokens (cookie or bearer) carrying a user id."""
+"""Session tokens: random, opaque, kept server-side as a keyed digest.
+
+A token is 32 random bytes (URL-safe text); the server stores only its HMAC-SHA-256 under the
+secret key, so a session can be revoked (logout, password change), a copy of the table lets
+nobody in, and changing the secret key ends every session.
+"""
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-
-SALT = "fieldcrm-session"
-DEFAULT_MAX_AGE_S = 14 * 24 * 3600
-
-
-def issue_token(user_id: int, *, secret: str) -> str:
-    """A URL-safe signed token for ``user_id``."""
-    return URLSafeTimedSerializer(secret, salt=SALT).dumps({"uid": user_id})
+import hashlib
+import hmac
+import secrets
 
 
-def read_token(token: str, *, secret: str, max_age_s: int = DEFAULT_MAX_AGE_S) -> int | None:
-    """The user id in ``token``, or ``None`` when it is forged, malformed or expired."""
-    try:
-        data = URLSafeTimedSerializer(secret, salt=SALT).loads(token, max_age=max_age_s)
-    except (BadSignature, SignatureExpired):
-        return None
-    uid = data.get("uid") if isinstance(data, dict) else None
-    return uid if isinstance(uid, int) else None
+def new_token(*, secret: str) -> tuple[str, bytes]:
+    """A fresh token and the digest to store for it."""
+    token = secrets.token_urlsafe(32)
+    return token, token_digest(token, secret=secret)
+
+
+def token_digest(token: str, *, secret: str) -> bytes:
+    """The digest a token is looked up by."""
+    key = secret.encode("utf-8", "surrogatepass")
+    return hmac.new(key, token.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()

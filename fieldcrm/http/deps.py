@@ -10,7 +10,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor
-from fieldcrm.auth.tokens import DEFAULT_MAX_AGE_S, read_token
 from fieldcrm.config import Settings
 from fieldcrm.http.errors import NotAuthenticated
 from fieldcrm.services import users
@@ -18,16 +17,29 @@ from fieldcrm.services import users
 SESSION_COOKIE = "fieldcrm_session"
 
 
-def set_session_cookie(response: Response, token: str, *, secure: bool) -> None:
-    """Put the session token in an HTTP-only, same-site cookie."""
+def set_session_cookie(response: Response, token: str, *, settings: Settings) -> None:
+    """Put the session token in an HTTP-only, same-site cookie (Secure outside development)."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=DEFAULT_MAX_AGE_S,
+        max_age=round(settings.session_lifetime_hours * 3600),
         httponly=True,
         samesite="lax",
-        secure=secure,
+        secure=settings.cookies_secure,
     )
+
+
+def session_token(
+    request: Request, bearer: HTTPAuthorizationCredentials | None = None
+) -> str | None:
+    """The session token of a request: its bearer token, else its session cookie."""
+    return bearer.credentials if bearer else request.cookies.get(SESSION_COOKIE)
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server saw it (behind a proxy, run uvicorn with
+    ``--proxy-headers`` so that it is the real client's)."""
+    return request.client.host if request.client else "unknown"
 
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/auth/login")
@@ -59,9 +71,9 @@ def current_actor(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
 ) -> Actor:
     """The logged-in actor from the bearer token or the session cookie; 401 otherwise."""
-    token = bearer.credentials if bearer else request.cookies.get(SESSION_COOKIE)
-    user_id = read_token(token, secret=settings.secret_key.get_secret_value()) if token else None
-    actor = users.actor_for(session, user_id) if user_id is not None else None
+    token = session_token(request, bearer)
+    secret = settings.secret_key.get_secret_value()
+    actor = users.actor_for_token(session, token, secret=secret) if token else None
     if actor is None:
         raise NotAuthenticated("connexion requise / login required")
     request.state.actor = actor

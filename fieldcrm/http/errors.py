@@ -16,6 +16,7 @@ from fieldcrm.errors import (
     Infeasible,
     InvalidInput,
     NotFound,
+    RateLimited,
 )
 
 log = logging.getLogger("fieldcrm.http")
@@ -33,6 +34,7 @@ STATUS: dict[type[FieldcrmError], int] = {
     Conflict: 409,
     Infeasible: 422,
     ExternalServiceError: 502,
+    RateLimited: 429,
 }
 
 

@@ -8,9 +8,15 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from fieldcrm.auth.tokens import issue_token
-from fieldcrm.errors import FieldcrmError
-from fieldcrm.http.deps import SESSION_COOKIE, SessionDep, SettingsDep, set_session_cookie
+from fieldcrm.errors import FieldcrmError, RateLimited
+from fieldcrm.http.deps import (
+    SESSION_COOKIE,
+    SessionDep,
+    SettingsDep,
+    client_address,
+    session_token,
+    set_session_cookie,
+)
 from fieldcrm.http.i18n import LANG_COOKIE, LANGUAGES
 from fieldcrm.pages.templating import render
 from fieldcrm.services import users
@@ -47,7 +53,18 @@ def login(
 ) -> HTMLResponse | RedirectResponse:
     """Check the credentials; on success set the session cookie and go on."""
     try:
-        actor = users.authenticate(session, email=email, password=password)
+        _, token = users.log_in(
+            session,
+            email=email,
+            password=password,
+            address=client_address(request),
+            secret=settings.secret_key.get_secret_value(),
+            user_agent=request.headers.get("user-agent"),
+            policy=users.LoginPolicy.from_settings(settings),
+        )
+    except RateLimited as exc:
+        context = {"next": _safe_next(next), "error": f"{str(exc).capitalize()}.", "email": email}
+        return render(request, "login.html", context, status_code=429)
     except FieldcrmError:
         context = {
             "next": _safe_next(next),
@@ -56,14 +73,16 @@ def login(
         }
         return render(request, "login.html", context, status_code=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    token = issue_token(actor.id, secret=settings.secret_key.get_secret_value())
-    set_session_cookie(response, token, secure=settings.cookies_secure)
+    set_session_cookie(response, token, settings=settings)
     return response
 
 
 @router.get("/logout")
-def logout() -> RedirectResponse:
-    """Forget the session and show the login form."""
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> RedirectResponse:
+    """End the session (everywhere) and show the login form."""
+    token = session_token(request)
+    if token:
+        users.log_out(session, token, secret=settings.secret_key.get_secret_value())
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     # Pages kept for offline use belong to this user; the outbox (local storage) is kept.

@@ -2,22 +2,113 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
-from fieldcrm.auth import passwords, policy
+from fieldcrm.auth import passwords, policy, tokens
 from fieldcrm.auth.roles import Actor, Role
-from fieldcrm.errors import Forbidden, InvalidInput, NotFound
+from fieldcrm.config import Settings
+from fieldcrm.errors import Forbidden, InvalidInput, NotFound, RateLimited
+from fieldcrm.store import sessions
 from fieldcrm.store import users as store
 
 LOGIN_FAILED = "e-mail ou mot de passe incorrect"
 
 
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How long sessions last and how many failed logins are allowed in a window."""
+
+    lifetime: dt.timedelta = dt.timedelta(days=14)
+    window: dt.timedelta = dt.timedelta(minutes=15)
+    per_account: int = 5
+    per_address: int = 30
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoginPolicy:
+        """The policy the settings describe."""
+        return cls(
+            lifetime=dt.timedelta(hours=settings.session_lifetime_hours),
+            window=dt.timedelta(minutes=settings.login_window_minutes),
+            per_account=settings.login_max_failures_per_account,
+            per_address=settings.login_max_failures_per_address,
+        )
+
+
+def log_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    secret: str,
+    user_agent: str | None = None,
+    policy: LoginPolicy = LoginPolicy(),
+) -> tuple[Actor, str]:
+    """Check the credentials and open a session: the actor and the session's token.
+
+    Failed logins are counted per account and per address (``address``: the client's IP);
+    past the policy's limits every attempt, even a right one, is refused with
+    :class:`RateLimited` until the window has passed. A failure is recorded (and committed)
+    before the refusal, so that it counts on every app server.
+    """
+    account_key = "account:" + email.strip().lower()[:300]
+    address_key = "address:" + address[:300]
+    now = dt.datetime.now(dt.UTC)
+    counts = sessions.failures_since(session, [account_key, address_key], now - policy.window)
+    if (
+        counts.get(account_key, 0) >= policy.per_account
+        or counts.get(address_key, 0) >= policy.per_address
+    ):
+        minutes = max(1, round(policy.window.total_seconds() / 60))
+        raise RateLimited(
+            f"trop de tentatives de connexion : réessayez dans {minutes} minutes",
+            retry_after_s=int(policy.window.total_seconds()),
+        )
+    try:
+        actor = authenticate(session, email=email, password=password)
+    except (Forbidden, InvalidInput):
+        session.rollback()
+        sessions.record_failure(session, [account_key, address_key])
+        session.commit()
+        raise
+    token, digest = tokens.new_token(secret=secret)
+    sessions.create(
+        session,
+        user_id=actor.id,
+        digest=digest,
+        expires_at=now + policy.lifetime,
+        user_agent=user_agent,
+    )
+    sessions.forget_failures(session, account_key)
+    session.commit()
+    return actor, token
+
+
+def actor_for_token(session: Session, token: str, *, secret: str) -> Actor | None:
+    """The actor behind a live session token (``None``: unknown, revoked, expired, inactive)."""
+    user_id = sessions.user_for(session, tokens.token_digest(token, secret=secret))
+    return store.actor(session, user_id) if user_id is not None else None
+
+
+def log_out(session: Session, token: str, *, secret: str) -> None:
+    """End the session of ``token`` (on every app server at once)."""
+    sessions.revoke(session, tokens.token_digest(token, secret=secret))
+    session.commit()
+
+
 def authenticate(session: Session, *, email: str, password: str) -> Actor:
-    """The actor whose e-mail and password match; :class:`Forbidden` otherwise (same message either way)."""
+    """The actor whose e-mail and password match; :class:`Forbidden` otherwise (same message
+    and the same work either way)."""
     if not email.strip():
         raise InvalidInput("email", "required")
     found = store.credentials(session, email)
-    if found is None or not passwords.verify_password(found[1], password):
+    if found is None:
+        passwords.verify_nothing(password)
+        raise Forbidden(LOGIN_FAILED)
+    if not passwords.verify_password(found[1], password):
         raise Forbidden(LOGIN_FAILED)
     user_id, password_hash = found
     if password_hash and passwords.needs_rehash(password_hash):
@@ -27,11 +118,6 @@ def authenticate(session: Session, *, email: str, password: str) -> Actor:
     if actor is None:
         raise Forbidden(LOGIN_FAILED)
     return actor
-
-
-def actor_for(session: Session, user_id: int) -> Actor | None:
-    """The actor behind a session token's user id (``None`` if the user is gone or inactive)."""
-    return store.actor(session, user_id)
 
 
 def list_users(session: Session, *, actor: Actor, role: Role | None = None) -> list[store.UserRow]:
@@ -84,4 +170,5 @@ def set_password(session: Session, *, actor: Actor, email: str, password: str) -
     if found[0] != actor.id:
         policy.require(actor, "users.admin")
     store.set_password_hash(session, found[0], passwords.hash_password(password))
+    sessions.revoke_all(session, found[0])  # a new password ends every open session
     session.commit()

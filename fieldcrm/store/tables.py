@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     SmallInteger,
@@ -541,3 +542,31 @@ class ImportRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, server_default="0")
     rejected: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonB)
     created_at: Mapped[dt.datetime] = _now()
+
+
+class UserSession(Base):
+    """A login: the browser's cookie or an API client's bearer token, revocable.
+
+    Only a SHA-256 digest of the token is kept: a copy of the table does not let anyone in.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    created_at: Mapped[dt.datetime] = _now()
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
+class LoginFailure(Base):
+    """A failed login, counted per account and per address to slow down password guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    key: Mapped[str] = mapped_column(String(320))
+    at: Mapped[dt.datetime] = _now()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from fieldcrm.auth import policy
 from fieldcrm.auth.passwords import hash_password, needs_rehash, verify_password
 from fieldcrm.auth.roles import Actor, Role
-from fieldcrm.auth.tokens import issue_token, read_token
+from fieldcrm.auth.tokens import new_token, token_digest
 from fieldcrm.errors import Forbidden, InvalidInput
 
 REP = Actor(4, Role.REP, "Camille")
@@ -68,8 +68,11 @@ def test_passwords_hash_and_verify() -> None:
         hash_password("short")
 
 
-def test_tokens_are_signed() -> None:
-    token = issue_token(7, secret="s3cret")
-    assert read_token(token, secret="s3cret") == 7
-    assert read_token(token, secret="other") is None
-    assert read_token(token + "x", secret="s3cret") is None
+def test_tokens_are_random_and_kept_as_a_digest() -> None:
+    token, digest = new_token(secret="s3cret")
+    other, _ = new_token(secret="s3cret")
+    assert token != other and len(token) >= 40
+    assert (
+        digest == token_digest(token, secret="s3cret") != token_digest(token + "x", secret="s3cret")
+    )
+    assert digest != token_digest(token, secret="another secret"), "a new key ends every session"

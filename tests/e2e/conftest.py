@@ -155,6 +155,10 @@ def draw_rectangle(
     page: Page, map_selector: str, *, margin: float = 5, size: tuple[float, float] | None = None
 ) -> None:
     """Draw a rectangle with Leaflet.draw's tool on the map in ``map_selector`` (whole map by default)."""
+    # the map must have settled (tiles requested, zoom animation over) before drawing on it
+    page.wait_for_load_state("networkidle")
+    page.wait_for_selector(".leaflet-draw-draw-rectangle")
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
     box = page.locator(map_selector).bounding_box()
     assert box is not None, f"no map at {map_selector}"
     width, height = size or (box["width"] - 2 * margin, box["height"] - 2 * margin)
