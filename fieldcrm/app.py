@@ -24,7 +24,7 @@ from fieldcrm.http.errors import (
     status_for,
     unexpected,
 )
-from fieldcrm.http.security import security_headers
+from fieldcrm.http.security import csrf_guard, security_headers
 from fieldcrm.pages import ROUTERS as PAGE_ROUTERS
 from fieldcrm.pages.errors import error_page
 from fieldcrm.store.db import make_engine, make_sessionmaker
@@ -101,6 +101,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
         redoc_url=None,
     )
     app.state.settings = settings
+    app.middleware("http")(csrf_guard)
     app.middleware("http")(security_headers)
     app.state.sessions = sessions or make_sessionmaker(
         make_engine(settings.database_url or database_url(settings))

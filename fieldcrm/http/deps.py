@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth.roles import Actor
 from fieldcrm.config import Settings
 from fieldcrm.http.errors import NotAuthenticated
+from fieldcrm.http.security import SESSION_COOKIE
 from fieldcrm.services import users
 
-SESSION_COOKIE = "fieldcrm_session"
+__all__ = ["SESSION_COOKIE", "CurrentUser", "SessionDep", "SettingsDep"]
 
 
 def set_session_cookie(response: Response, token: str, *, settings: Settings) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 TILE_HOSTS = "https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
@@ -67,6 +68,50 @@ async def security_headers(
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SESSION_COOKIE = "fieldcrm_session"
+CREDENTIAL_PATHS = frozenset({"/login", "/api/auth/login"})
+
+
+def _origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
+
+
+def cross_site_write(request: Request) -> bool:
+    """Whether a cookie-authenticated write comes from another origin (CSRF).
+
+    A write that carries the session cookie and no bearer token must come from this site:
+    its ``Origin`` (or, failing that, its ``Referer``) must be the app's own scheme, host and
+    port — a page on another port of the same host is another origin. API clients that send
+    ``Authorization: Bearer`` are not exposed (browsers never add that header on their own).
+    """
+    if request.method not in UNSAFE_METHODS or SESSION_COOKIE not in request.cookies:
+        return False
+    if request.url.path in CREDENTIAL_PATHS:  # they check a password, not the cookie
+        return False
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return False
+    own = f"{request.url.scheme}://{request.url.netloc}".lower()
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return origin.lower() != own
+    referer = request.headers.get("referer")
+    return referer is None or _origin_of(referer) != own
+
+
+async def csrf_guard(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Middleware: refuse cross-site writes made with the session cookie (403, in French)."""
+    if cross_site_write(request):
+        message = "requête refusée : elle ne vient pas de cette application (protection CSRF)"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message, "error": "Forbidden"}, status_code=403)
+        return PlainTextResponse(message, status_code=403)
+    return await call_next(request)
 
 
 _SCRIPT_TAG = re.compile(r"<script(?=[\s>])")

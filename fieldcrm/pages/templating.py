@@ -7,6 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -33,6 +35,27 @@ def local_hm(value: dt.datetime | str, zone: ZoneInfo) -> str:
 
 
 _ENV.filters["hm"] = local_hm
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def local_number(value: float | None, lang: str, digits: int = 0) -> str:
+    """A number as the reader writes it (``1 864`` or ``876,06`` in French); ``—`` for none."""
+    if value is None or isinstance(value, jinja2.Undefined):
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALES.get(lang, "fr_FR"))
+
+
+def local_date(value: dt.date | str, lang: str) -> str:
+    """A date as the reader writes it (``21/04/2026`` in French)."""
+    day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return format_date(
+        day, format="short" if lang == "fr" else "medium", locale=LOCALES.get(lang, "fr_FR")
+    )
+
+
+_ENV.filters["num"] = local_number
+_ENV.filters["date"] = local_date
 TEMPLATES = Jinja2Templates(env=_ENV)
 
 # (path, French label, roles); labels are msgids translated in the template.
