@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -11,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.costs.report import TravelReport, report_dict
+from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import costs
 
 router = APIRouter(prefix="/costs", tags=["costs"])
@@ -24,8 +24,8 @@ class Period(BaseModel):
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", examples=["2026-03"])
     week: str | None = Field(None, pattern=r"^\d{4}-W\d{2}$", examples=["2026-W10"])
     year: int | None = Field(None, ge=1901, le=2999)
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: WorkDate | None = None
+    end: WorkDate | None = None
     rep: int | None = Field(None, ge=1, le=2**31 - 1)
     group_by: GroupBy = "rep"
 

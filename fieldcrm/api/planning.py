@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
+from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import planning as svc
 
 router = APIRouter(prefix="/planning", tags=["planning"])
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/planning", tags=["planning"])
 class DayBody(BaseModel):
     """Plan a day: the rep (the caller by default) and the date."""
 
-    day: dt.date
+    day: WorkDate
     rep_id: int | None = None
     time_limit_s: float | None = Field(default=None, gt=0, le=60)
 
@@ -34,8 +35,8 @@ class Place(BaseModel):
 class TripBody(BaseModel):
     """Plan a trip of several days, with an optional preferred hotel."""
 
-    start_day: dt.date
-    end_day: dt.date
+    start_day: WorkDate
+    end_day: WorkDate
     rep_id: int | None = None
     hotel: Place | None = None
     anchor_appointment_id: int | None = None
@@ -54,7 +55,7 @@ def list_plans(
     session: SessionDep,
     actor: CurrentUser,
     rep_id: int | None = None,
-    day: dt.date | None = None,
+    day: WorkDate | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[dict[str, Any]]:
     """The rep's latest stored plans (the caller's own by default), newest first."""
@@ -70,7 +71,7 @@ def get_plan(plan_id: int, session: SessionDep, actor: CurrentUser) -> dict[str,
 
 @router.get("/day/{day}")
 def latest_day_plan(
-    day: dt.date, session: SessionDep, actor: CurrentUser, rep_id: int | None = None
+    day: WorkDate, session: SessionDep, actor: CurrentUser, rep_id: int | None = None
 ) -> dict[str, Any]:
     """The latest stored plan covering ``day`` for the rep (404 if none was computed)."""
     rep = rep_id or actor.id

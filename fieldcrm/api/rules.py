@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Body, Path
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import rules
 
 router = APIRouter(prefix="/rules", tags=["rules"])
@@ -38,7 +38,7 @@ def save(session: SessionDep, actor: CurrentUser, document: str = YAML) -> dict[
 
 @router.post("/dry-run")
 def dry_run(
-    session: SessionDep, actor: CurrentUser, settings: SettingsDep, as_of: dt.date | None = None
+    session: SessionDep, actor: CurrentUser, settings: SettingsDep, as_of: WorkDate | None = None
 ) -> dict[str, Any]:
     """What the enabled rules would fire today (or on ``as_of``); nothing is written."""
     return asdict(rules.run(session, actor=actor, as_of=as_of, dry_run=True, settings=settings))
@@ -46,7 +46,7 @@ def dry_run(
 
 @router.post("/run")
 def run(
-    session: SessionDep, actor: CurrentUser, settings: SettingsDep, as_of: dt.date | None = None
+    session: SessionDep, actor: CurrentUser, settings: SettingsDep, as_of: WorkDate | None = None
 ) -> dict[str, Any]:
     """Evaluate the rules for real: alerts, tasks, reassignments, priorities (idempotent per period)."""
     report = asdict(rules.run(session, actor=actor, as_of=as_of, dry_run=False, settings=settings))

@@ -4,7 +4,6 @@ import, and the reports (overlaps, gaps, balance, rebalancing proposal)."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -12,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep
 from fieldcrm.errors import InvalidInput
+from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import territories as svc
 from fieldcrm.store.territories import TerritoryRow
 from fieldcrm.territories import shapes
@@ -152,7 +152,7 @@ def gaps(
 
 @router.get("/balance")
 def balance(
-    session: SessionDep, actor: CurrentUser, as_of: dt.date | None = None
+    session: SessionDep, actor: CurrentUser, as_of: WorkDate | None = None
 ) -> dict[str, Any]:
     """Metrics per territory and the spread of each metric."""
     report = svc.balance_report(session, as_of=as_of, actor=actor)
@@ -168,7 +168,7 @@ def rebalance(
     actor: CurrentUser,
     metric: str = "potential_eur_month",
     max_moves: int = Query(30, ge=0, le=500),
-    as_of: dt.date | None = None,
+    as_of: WorkDate | None = None,
 ) -> dict[str, Any]:
     """A proposal of whole-commune moves with before/after totals; nothing is applied."""
     p = svc.rebalance_proposal(
@@ -190,7 +190,7 @@ class RebalanceApply(BaseModel):
 
     metric: str = "potential_eur_month"
     max_moves: int = Field(default=30, ge=0, le=500)
-    as_of: dt.date | None = None
+    as_of: WorkDate | None = None
     codes: list[str] | None = Field(default=None, description="Communes to move (default all)")
 
 

@@ -60,6 +60,7 @@ RULES: dict[str, Rule] = {
     "rules.edit": _MANAGEMENT,
     "alerts.read": _ANYONE,
     "costs.read": lambda a, o: a.role is Role.DISPATCHER or _own_or_team(a, o),
+    "costs.write": _own_or_team,
     "roads.read": _ANYONE,
     "geocode.run": _OFFICE,
     "import": _OFFICE,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from fieldcrm.calendar_bounds import FIRST, LAST, check_date
 from fieldcrm.costs.scale import CENT
 from fieldcrm.costs.trips import TripCost
 from fieldcrm.errors import InvalidInput
@@ -154,6 +155,8 @@ def build_report(
 
     A period with no trip gives an empty report (no rows, zero totals), not an error.
     """
+    check_date(start, field="start")
+    check_date(end, field="end")
     if end < start:
         raise InvalidInput("end", "the period ends before it starts", value=end)
     kept = sorted(
@@ -210,6 +213,7 @@ def period_bounds(
             first = dt.datetime.strptime(month, "%Y-%m").date()
         except ValueError:
             raise InvalidInput("month", "expected YYYY-MM", value=month) from None
+        check_date(first, field="month")
         following = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
         return first, following - dt.timedelta(days=1)
     if week:
@@ -217,10 +221,16 @@ def period_bounds(
             first = dt.datetime.strptime(week + "-1", "%G-W%V-%u").date()
         except ValueError:
             raise InvalidInput("week", "expected YYYY-Www, e.g. 2026-W10", value=week) from None
+        check_date(first, field="week")
         return first, first + dt.timedelta(days=6)
     if year:
-        if not 1900 < year < 3000:
-            raise InvalidInput("year", "out of range", value=year)
+        if not FIRST.year <= year <= LAST.year:
+            raise InvalidInput(
+                "year",
+                "année hors de la plage acceptée",
+                value=year,
+                allowed=f"{FIRST.year}–{LAST.year}",
+            )
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if start is None or end is None:
         raise InvalidInput("end" if start else "start", "both start and end are needed")

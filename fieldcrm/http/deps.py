@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor
+from fieldcrm.calendar_bounds import in_range
 from fieldcrm.config import Settings
 from fieldcrm.http.errors import NotAuthenticated
 from fieldcrm.http.security import SESSION_COOKIE
@@ -62,6 +65,8 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+WorkDate = Annotated[dt.date, AfterValidator(in_range)]
+"""A date parameter between 2000 and 2100 (422 naming the field otherwise)."""
 SessionDep = Annotated[Session, Depends(get_session)]
 
 

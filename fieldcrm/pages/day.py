@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Actor, Role
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.pages.templating import render
 from fieldcrm.services import planning
 
@@ -67,7 +67,7 @@ def day_page(
     request: Request,
     session: SessionDep,
     actor: CurrentUser,
-    date: Annotated[dt.date | None, Query()] = None,
+    date: Annotated[WorkDate | None, Query()] = None,
     rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
     """The latest plan of the day, or the button to make one."""
@@ -100,7 +100,7 @@ def plan_my_day(
     session: SessionDep,
     actor: CurrentUser,
     settings: SettingsDep,
-    date: Annotated[dt.date, Form()],
+    date: Annotated[WorkDate, Form()],
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> RedirectResponse:
     """Plan (or plan again) the day around its fixed appointments."""
@@ -115,7 +115,7 @@ def decide(
     session: SessionDep,
     actor: CurrentUser,
     accept: Annotated[bool, Form()],
-    date: Annotated[dt.date, Form()],
+    date: Annotated[WorkDate, Form()],
 ) -> RedirectResponse:
     """Accept (book the slot) or reject a proposed visit."""
     decision = planning.decide_proposal(

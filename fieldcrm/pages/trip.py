@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.pages.day import plan_map, rep_for
 from fieldcrm.pages.templating import render
 from fieldcrm.services import planning
@@ -24,7 +24,7 @@ def trip_page(
     request: Request,
     session: SessionDep,
     actor: CurrentUser,
-    start: Annotated[dt.date | None, Query()] = None,
+    start: Annotated[WorkDate | None, Query()] = None,
     rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
     """The latest trip plan starting on ``start``, with the overnight recommendation and its figures."""
@@ -52,8 +52,8 @@ def plan_trip(
     session: SessionDep,
     actor: CurrentUser,
     settings: SettingsDep,
-    start: Annotated[dt.date, Form()],
-    end: Annotated[dt.date, Form()],
+    start: Annotated[WorkDate, Form()],
+    end: Annotated[WorkDate, Form()],
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
     hotel_lon: Annotated[float | None, Form()] = None,
     hotel_lat: Annotated[float | None, Form()] = None,

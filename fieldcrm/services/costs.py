@@ -217,11 +217,19 @@ def period_report(
     )
 
 
+MAX_TOLLS_EUR = Decimal(100_000)
+
+
 def set_tolls(session: Session, *, actor: Actor, trip_id: int, tolls_eur: Decimal) -> None:
     """Record the tolls of a trip (its rep, their manager or an admin); one commit."""
-    if tolls_eur < 0:
-        raise InvalidInput("tolls_eur", "must not be negative", value=str(tolls_eur))
-    policy.require(actor, "costs.read", owner_id=store.trip_rep(session, trip_id))
+    if not tolls_eur.is_finite() or not 0 <= tolls_eur <= MAX_TOLLS_EUR:
+        raise InvalidInput(
+            "tolls_eur",
+            "montant de péages invalide",
+            value=str(tolls_eur),
+            allowed=f"0 à {MAX_TOLLS_EUR} €",
+        )
+    policy.require(actor, "costs.write", owner_id=store.trip_rep(session, trip_id))
     store.set_tolls(session, trip_id, tolls_eur)
     session.commit()
 

@@ -111,13 +111,20 @@ def get_territory(session: Session, territory_id: int) -> TerritoryRow:
 def check_rep(session: Session, rep_id: int | None) -> None:
     if rep_id is None:
         return
-    active = session.execute(
-        text("SELECT active FROM users WHERE id = :id"), {"id": rep_id}
-    ).scalar()
-    if active is None:
+    row = session.execute(
+        text("SELECT active, role FROM users WHERE id = :id"), {"id": rep_id}
+    ).first()
+    if row is None:
         raise NotFound("user", rep_id)
-    if not active:
+    if not row.active:
         raise InvalidInput("rep_id", "this user is deactivated", value=rep_id)
+    if row.role != "rep":
+        raise InvalidInput(
+            "rep_id",
+            "seul un commercial peut recevoir des comptes ou un territoire",
+            value=rep_id,
+            allowed="un utilisateur de rôle commercial (rep)",
+        )
 
 
 INT32 = 2_147_483_647

@@ -52,6 +52,8 @@ def overlaps(territories: Sequence[TerritoryShape], *, min_area_m2: float = 1.0)
         shared accounts to.
     """
     geoms = [t.geometry for t in territories]
+    if len(geoms) < 2:  # nothing to overlap (a fresh install has no territory at all)
+        return []
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     found: list[Overlap] = []

@@ -79,3 +79,22 @@ def test_downloads_carry_the_same_totals(api_as) -> None:
     assert r.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
     assert "Julien Bernard" in text and "Synthèse" in text
+
+
+def test_only_the_trip_owner_side_writes_tolls(api_as) -> None:  # type: ignore[no-untyped-def]
+    """A dispatcher reads every report but writes no tolls; odd amounts are a 422, never a 500."""
+    camille = api_as(4)
+    doc = camille.get("/api/costs/report", params={"month": "2026-03"}).json()
+    trip = next(t for t in doc["trips"] if t["kind"] == "actual")
+    dispatcher = api_as(2)
+    assert (
+        dispatcher.get("/api/costs/report", params={"month": "2026-03", "rep": 4}).status_code
+        == 200
+    )
+    put = dispatcher.put(f"/api/costs/trips/{trip['id']}/tolls", json={"tolls_eur": 99})
+    assert put.status_code == 403
+    again = camille.get("/api/costs/report", params={"month": "2026-03"}).json()
+    assert again["total"]["actual"]["tolls_eur"] == doc["total"]["actual"]["tolls_eur"]
+    for odd in ("NaN", "Infinity", "1e9"):
+        r = camille.put(f"/api/costs/trips/{trip['id']}/tolls", json={"tolls_eur": odd})
+        assert r.status_code == 422, (odd, r.text)

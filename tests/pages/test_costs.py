@@ -43,6 +43,9 @@ def test_rep_sees_own_trips_and_records_tolls(api_as) -> None:
     assert next(t for t in doc["trips"] if t["id"] == trip_id)["tolls_eur"] == 17.8
     r = camille.post(f"/frais/trajets/{trip_id}/peages", data={"tolls_eur": "beaucoup"})
     assert r.status_code == 422 and "tolls_eur" in r.text
+    for odd in ("NaN", "-Infinity", "1e12"):
+        r = camille.post(f"/frais/trajets/{trip_id}/peages", data={"tolls_eur": odd})
+        assert r.status_code == 422 and "tolls_eur" in r.text, odd
 
 
 def test_empty_month_in_english(api_as) -> None:

@@ -60,3 +60,9 @@ def test_spread() -> None:
     s = spread([10.0, 20.0, 30.0], metric="x")
     assert (s.minimum, s.maximum, s.mean) == (10.0, 30.0, 20.0)
     assert s.cv == pytest.approx(0.408, abs=1e-3)
+
+
+def test_no_territory_or_one_overlaps_nothing() -> None:
+    from fieldcrm.territories.coverage import overlaps
+
+    assert overlaps([]) == []
