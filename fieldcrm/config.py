@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     planner_time_limit_s: float = 20.0  # safety cap only: the search stops on its budget
     planner_patience: int = 2000  # iterations without improvement before the search stops
     planner_work_weekends: bool = False  # plan Saturdays and Sundays as working days
+    planner_slot_reserve_minutes: int = 15  # kept free after each proposal: slots this wide
     planner_rejected_days: int = 14  # a rejected account is not proposed again for so many days
     planner_booked_days: int = 14  # nor an account booked within so many days of the plan
     planner_detour_km: float = 20.0  # crow-fly detour budget of the candidate corridor

@@ -175,7 +175,7 @@ def build(
         copies = [
             Client(
                 location=c.place,
-                service_duration=c.service_s,
+                service_duration=c.service_s + problem.slot_reserve_s,
                 tw_early=a,
                 tw_late=b,
                 prize=prize,

@@ -112,7 +112,7 @@ def build_days(
             for early, late in windows:
                 client = Client(
                     location=loc,
-                    service_duration=c.service_s,
+                    service_duration=c.service_s + problem.slot_reserve_s,
                     tw_early=early,
                     tw_late=late,
                     prize=round(c.value_eur * money),

@@ -118,7 +118,7 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
     out = []
     for k, (refs, table, flags) in enumerate(chosen.days):
         start, end = places_of(problem, chosen.solved.nights, k)
-        slots_in = [slot_of(problem, r) for r in refs]
+        slots_in = [slot_of(problem, r, reserve=False) for r in refs]
         leg = leg_of(problem, k, lunch=table.lunch_gap is not None)
         slots = bookable_slots(
             leg, table, start=start, end=end, stops=slots_in, travel=problem.durations_s

@@ -121,6 +121,9 @@ class Problem:
     """Optional ``(lon, lat)`` of each place, for maps and reasons; not used to solve."""
     finish: int | None = None
     """Where the last day ends, if not at home (a trip ending at the office, say)."""
+    slot_reserve_s: int = 0
+    """Time kept free after each proposed visit when the day is planned, so that each visit's
+    bookable slot is at least this wide (a full day otherwise leaves slots of a minute)."""
 
     @property
     def last_place(self) -> int:
@@ -146,6 +149,8 @@ class Problem:
                 yield InputProblem(name, "travel cannot be negative")
         if not 0 <= self.home < n:
             yield InputProblem("home", "not a place of the matrices", self.home, f"0..{n - 1}")
+        if self.slot_reserve_s < 0:
+            yield InputProblem("slot_reserve_s", "negative", self.slot_reserve_s)
         if self.finish is not None:
             yield from self._place("finish", self.finish, n)
         if not self.days:

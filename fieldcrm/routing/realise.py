@@ -44,13 +44,18 @@ def places_of(problem: Problem, nights: Sequence[int], k: int) -> tuple[int, int
     return start, end
 
 
-def slot_of(problem: Problem, ref: Ref) -> Slot:
-    """The schedule item of an appointment or a candidate on its day."""
+def slot_of(problem: Problem, ref: Ref, *, reserve: bool = True) -> Slot:
+    """The schedule item of an appointment or a candidate on its day.
+
+    A proposed visit occupies its length plus the problem's slot reserve when the day is
+    planned (``reserve=True``), its length alone when its bookable slot is computed.
+    """
     if ref.kind == "appointment":
         a = problem.appointments[ref.index]
         return Slot(a.place, a.duration_s, ((a.start_s, a.start_s),))
     c = problem.candidates[ref.index]
-    return Slot(c.place, c.service_s, c.windows[ref.day])
+    extra = problem.slot_reserve_s if reserve else 0
+    return Slot(c.place, c.service_s + extra, c.windows[ref.day])
 
 
 def leg_of(problem: Problem, k: int, *, lunch: bool = True) -> Leg:

@@ -234,6 +234,7 @@ def problem_for(
         hotels=tuple(hotels),
         costs=Costs(eur_per_km=rep_rate_per_km(inputs, cfg), meal_eur=cfg.meal_eur),
         places=tuple((p.lon, p.lat) for p in points),
+        slot_reserve_s=cfg.planner_slot_reserve_minutes * 60,
     )
     return problem, list(pool), source
 

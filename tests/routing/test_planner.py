@@ -333,3 +333,31 @@ def test_a_day_with_no_room_for_lunch_is_planned_without_it() -> None:
     assert "a" in {v.key for v in result.visits}
     half = dataclasses.replace(p, appointments=(), days=(day(8, 12, lunch=True),))
     assert plan(half, budget=QUICK).days[0].flags == ("lunch_skipped",)
+
+
+def test_a_slot_reserve_gives_every_visit_a_slot_that_wide() -> None:
+    """A full day leaves slots of a minute; with a 15-minute reserve each slot is 15 minutes
+    or more (where the account's hours allow), and every start in it still works."""
+    points = [(0, 0)] + [(0, 0)] * 12  # twelve accounts at home's door: 30 min each fill 5 h
+    many = [
+        Candidate(f"c{k}", k, 500.0, 1800, open_all_day(1, service_h=0.5)) for k in range(1, 13)
+    ]
+    full = problem(points, days=[day(8, 13)], candidates=many)
+    tight = plan(full, budget=QUICK)
+    assert max(v.slot[1] - v.slot[0] for v in tight.visits) == 0, "a full day: no slack at all"
+    p = dataclasses.replace(full, slot_reserve_s=15 * 60)
+    result = plan(p, budget=QUICK)
+    (d,) = result.days
+    assert result.visits
+    for v in result.visits:
+        assert v.slot[1] - v.slot[0] >= 15 * 60, v
+        for t in (v.slot[0], v.slot[1]):
+            stops = [
+                Slot(s.place, s.departure_s - s.start_s, ((t, t),))
+                if s.key == v.key
+                else Slot(
+                    s.place, s.departure_s - s.start_s, p.candidates[int(s.key[1:]) - 1].windows[0]
+                )
+                for s in d.stops
+            ]
+            assert timetable(leg_of(p, 0), start=0, end=0, stops=stops, travel=p.durations_s)
