@@ -27,14 +27,11 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from pyvrp import (
     Client,
     ClientGroup,
-    Depot,
-    Location,
     ProblemData,
     Route,
     Solution,
@@ -44,7 +41,7 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from fieldcrm.routing.engine_days import add_choice, build_days
+from fieldcrm.routing.engine_days import add_choice, build_days, depots_of, problem_data
 from fieldcrm.routing.problem import Problem
 
 MONEY = 10_000
@@ -212,6 +209,7 @@ def build(
             [Ref("night", h, k) for h, _, _ in options],
             needed=True,
         )
+    break_prize = lunch_prize(problem)
     for k, day in enumerate(problem.days):
         if day.lunch is None:
             continue
@@ -224,7 +222,7 @@ def build(
                     service_duration=lunch.duration_s,
                     tw_early=k * span + lunch.earliest_s,
                     tw_late=k * span + lunch.latest_end_s - lunch.duration_s,
-                    prize=lunch_prize(problem),
+                    prize=break_prize,
                     required=False,
                 )
                 for p in places
@@ -233,9 +231,7 @@ def build(
             needed=False,
         )
     first, last = problem.days[0], problem.days[-1]
-    depots = [Depot(location=problem.home)]
-    if problem.last_place != problem.home:
-        depots.append(Depot(location=problem.last_place))
+    depots = depots_of(problem)
     vehicle = VehicleType(
         num_available=1,
         start_depot=0,
@@ -243,17 +239,16 @@ def build(
         tw_early=first.depart_s,
         tw_late=(len(problem.days) - 1) * span + last.return_s,
     )
-    coords = problem.places or tuple((0.0, 0.0) for _ in range(problem.size))
-    distances: list[Any] = [arc_costs(problem)]
-    durations: list[Any] = [np.asarray(problem.durations_s, dtype=np.int64)]
-    data = ProblemData(
-        locations=[Location(round(x * 1e6), round(y * 1e6)) for x, y in coords],
-        clients=clients,
-        depots=depots,
-        vehicle_types=[vehicle],
-        distance_matrices=distances,
-        duration_matrices=durations,
-        groups=groups,
+    durations = np.asarray(problem.durations_s, dtype=np.int64)
+    data = problem_data(
+        problem,
+        list(range(problem.size)),
+        clients,
+        depots,
+        [vehicle],
+        [arc_costs(problem)],
+        [durations],
+        groups,
     )
     return data, refs
 

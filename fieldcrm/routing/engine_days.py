@@ -145,15 +145,13 @@ def build_days(
     index = np.asarray(places)
     seconds = np.asarray(problem.durations_s, dtype=np.int64)[np.ix_(index, index)]
     money_units = costs[np.ix_(index, index)]
-    depots = [Depot(location=problem.home)]
-    if problem.last_place != problem.home:
-        depots.append(Depot(location=problem.last_place))
+    depots = depots_of(problem)
     frames = {(d.depart_s, d.return_s) for d in problem.days}
     if all(a is None for a in allowed) and len(frames) == 1 and len(depots) == 1:
         # identical days: one fleet of interchangeable vehicles on one profile
         (frame,) = frames
         fleet = VehicleType(num_available=n_days, tw_early=frame[0], tw_late=frame[1])
-        return _data(
+        return problem_data(
             problem, places, clients, depots, [fleet], [money_units], [seconds], groups
         ), refs
     profiles_s, profiles_m = [], []
@@ -177,10 +175,20 @@ def build_days(
         )
         for k, d in enumerate(problem.days)
     ]
-    return _data(problem, places, clients, depots, vehicles, profiles_m, profiles_s, groups), refs
+    return problem_data(
+        problem, places, clients, depots, vehicles, profiles_m, profiles_s, groups
+    ), refs
 
 
-def _data(
+def depots_of(problem: Problem) -> list[Depot]:
+    """Home, and the place where the last day finishes when it is not home."""
+    depots = [Depot(location=problem.home)]
+    if problem.last_place != problem.home:
+        depots.append(Depot(location=problem.last_place))
+    return depots
+
+
+def problem_data(
     problem: Problem,
     places: list[int],
     clients: list[Client],
@@ -190,6 +198,7 @@ def _data(
     durations: list[np.ndarray],
     groups: list[ClientGroup],
 ) -> ProblemData:
+    """PyVRP data whose location ``i`` stands at place ``places[i]``."""
     coords = problem.places or tuple((0.0, 0.0) for _ in range(problem.size))
     return ProblemData(
         locations=[Location(round(coords[p][0] * 1e6), round(coords[p][1] * 1e6)) for p in places],

@@ -41,9 +41,9 @@ MIN_CHECK_S = 0.3
 """Iterations without improvement for the solves that check a reason or a detour."""
 
 
-def _cost(r: Realised) -> float:
-    f = r.figures
-    return f.km_cost_eur + f.time_cost_eur + f.hotel_eur + f.meal_eur
+def _checking(budget: Budget) -> Budget:
+    """The budget of a solve that checks a reason or a detour: small, fixed patience."""
+    return replace(budget, patience=min(budget.patience, CHECK_PATIENCE), per_client=0)
 
 
 def fits_among_appointments(problem: Problem, chosen: Realised, i: int) -> bool:
@@ -95,7 +95,7 @@ def omissions(
 ) -> tuple[Realised, list[Omission]]:
     """The reasons of every left-out candidate, and the chosen plan (improved if a check found
     a better one; the reasons are then checked again against it)."""
-    check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE), per_client=0)
+    check = _checking(budget)
     out: list[Omission] = []
     for attempt in range(ROUNDS + 1):
         forced_net: dict[int, float] = {}
@@ -179,9 +179,9 @@ def detours(
     The route without the visit is the cheaper of removing it in place and solving its day
     again (the day's other stops required, its start and end kept).
     """
-    check = replace(budget, patience=min(budget.patience, CHECK_PATIENCE), per_client=0)
+    check = _checking(budget)
     out: dict[int, tuple[int, int, float]] = {}
-    rate, hourly = problem.costs.eur_per_km, problem.costs.eur_per_driving_hour
+    costs = problem.costs
     for k, (refs, _, _) in enumerate(chosen.days):
         start, end = places_of(problem, chosen.solved.nights, k)
         with_s, with_m = driving(problem, [start, *(slot_of(problem, r).place for r in refs), end])
@@ -195,10 +195,8 @@ def detours(
                     day_problem(problem, chosen, k, without=r.index), budget=check
                 )
                 again = alone.figures.driving_s, round(alone.figures.km * 1000)
-                if again[1] * rate / 1000 + again[0] * hourly / 3600 < (
-                    best[1] * rate / 1000 + best[0] * hourly / 3600
-                ):
+                if costs.travel_eur(*again) < costs.travel_eur(*best):
                     best = again
             d_s, d_m = max(0, with_s - best[0]), max(0, with_m - best[1])
-            out[r.index] = (d_s, d_m, d_m / 1000 * rate + d_s / 3600 * hourly)
+            out[r.index] = (d_s, d_m, costs.travel_eur(d_s, d_m))
     return out

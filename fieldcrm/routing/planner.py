@@ -88,7 +88,7 @@ def plan(problem: Problem, *, budget: Budget | None = None, explain: bool = True
         home = chosen
     away = chosen if stays else (first if any(n >= 0 for n in first.solved.nights) else None)
     days = _days(problem, chosen, budget=budget, explain=explain)
-    nights = tuple(_night(problem, k, h, chosen, home) for k, h in enumerate(chosen.solved.nights))
+    nights = tuple(_night(problem, k, h) for k, h in enumerate(chosen.solved.nights))
     return Plan(
         days=days,
         nights=nights,
@@ -101,7 +101,7 @@ def plan(problem: Problem, *, budget: Budget | None = None, explain: bool = True
     )
 
 
-def _night(problem: Problem, k: int, hotel: int, chosen: Realised, home: Realised | None) -> Night:
+def _night(problem: Problem, k: int, hotel: int) -> Night:
     if hotel >= 0:
         h = problem.hotels[hotel]
         return Night(k, h.key, h.place, h.price_eur, problem.costs.meal_eur, "stay_earns")
@@ -119,9 +119,13 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
     for k, (refs, table, flags) in enumerate(chosen.days):
         start, end = places_of(problem, chosen.solved.nights, k)
         slots_in = [slot_of(problem, r, reserve=False) for r in refs]
-        leg = leg_of(problem, k, lunch=table.lunch_gap is not None)
         slots = bookable_slots(
-            leg, table, start=start, end=end, stops=slots_in, travel=problem.durations_s
+            leg_of(problem, k),
+            table,
+            start=start,
+            end=end,
+            stops=slots_in,
+            travel=problem.durations_s,
         )
         stops = []
         for j, r in enumerate(refs):

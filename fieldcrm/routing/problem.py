@@ -104,6 +104,10 @@ class Costs:
     meal_eur: float = 0.0
     """Meal allowance for each night away from home."""
 
+    def travel_eur(self, seconds: float, metres: float) -> float:
+        """What driving ``metres`` in ``seconds`` costs the rep."""
+        return metres / 1000 * self.eur_per_km + seconds / 3600 * self.eur_per_driving_hour
+
 
 @dataclass(frozen=True)
 class Problem:

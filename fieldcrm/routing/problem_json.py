@@ -31,6 +31,7 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.routing.plan_model import Figures, Plan
 from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
+from fieldcrm.routing.schedule import hhmm
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -233,10 +234,6 @@ def problem_from_json(doc: dict[str, Any]) -> Problem:
     )
 
 
-def _hm(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
-
-
 def figures_to_json(f: Figures | None) -> dict[str, Any] | None:
     """A plan's euros and kilometres."""
     if f is None:
@@ -262,9 +259,9 @@ def plan_to_json(result: Plan) -> dict[str, Any]:
                 "day": d.index,
                 "start_place": d.start_place,
                 "end_place": d.end_place,
-                "departure": _hm(d.departure_s),
-                "return": _hm(d.return_s),
-                "lunch": _hm(d.lunch_start_s) if d.lunch_start_s is not None else None,
+                "departure": hhmm(d.departure_s),
+                "return": hhmm(d.return_s),
+                "lunch": hhmm(d.lunch_start_s) if d.lunch_start_s is not None else None,
                 "driving_minutes": round(d.driving_s / 60, 1),
                 "driving_km": round(d.driving_m / 1000, 2),
                 "waiting_minutes": round(d.waiting_s / 60, 1),
@@ -275,10 +272,10 @@ def plan_to_json(result: Plan) -> dict[str, Any]:
                         "key": s.key,
                         "name": s.name,
                         "place": s.place,
-                        "arrival": _hm(s.arrival_s),
-                        "start": _hm(s.start_s),
-                        "departure": _hm(s.departure_s),
-                        "slot": [_hm(s.slot[0]), _hm(s.slot[1])],
+                        "arrival": hhmm(s.arrival_s),
+                        "start": hhmm(s.start_s),
+                        "departure": hhmm(s.departure_s),
+                        "slot": [hhmm(s.slot[0]), hhmm(s.slot[1])],
                         "value_eur": round(s.value_eur, 2),
                         "detour_minutes": round(s.detour_s / 60, 1),
                         "detour_km": round(s.detour_m / 1000, 2),

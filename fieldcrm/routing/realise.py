@@ -12,7 +12,7 @@ from fieldcrm.routing import engine
 from fieldcrm.routing.engine import Budget, Ref, Solved
 from fieldcrm.routing.plan_model import Figures
 from fieldcrm.routing.problem import Problem
-from fieldcrm.routing.schedule import Leg, Slot, Timetable, timetable
+from fieldcrm.routing.schedule import Leg, Slot, Timetable, hhmm, timetable
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,7 @@ def _fit_day(
             break
         options = [[x for x in refs if x != r] for r in optional]
         fitting = [seq for seq in options if check(seq, lunch) is not None]
-        worth = {id(seq): _value(problem, seq) for seq in options}
-        refs = max(fitting or options, key=lambda seq: worth[id(seq)])
+        refs = max(fitting or options, key=lambda seq: _value(problem, seq))
         table = check(refs, lunch)
     if table is None and cap is not None:
         need = driving(problem, [start, *(slot_of(problem, r).place for r in refs), end])[0]
@@ -170,20 +169,16 @@ def check_appointments(problem: Problem) -> None:
                 raise InvalidInput(
                     f"appointments[{a.key}]",
                     f"appointment '{a.name or a.key}' is outside working hours",
-                    value=f"{_hm(a.start_s)}–{_hm(a.start_s + a.duration_s)}",
-                    allowed=f"{_hm(day.depart_s)}–{_hm(day.return_s)}",
+                    value=f"{hhmm(a.start_s)}–{hhmm(a.start_s + a.duration_s)}",
+                    allowed=f"{hhmm(day.depart_s)}–{hhmm(day.return_s)}",
                 )
         for a, b in itertools.pairwise(today):
             arrive = a.start_s + a.duration_s + problem.durations_s[a.place][b.place]
             if arrive > b.start_s:
                 raise Infeasible(
-                    f"appointment '{b.name or b.key}' at {_hm(b.start_s)} cannot be reached "
-                    f"after '{a.name or a.key}' (earliest arrival {_hm(arrive)})"
+                    f"appointment '{b.name or b.key}' at {hhmm(b.start_s)} cannot be reached "
+                    f"after '{a.name or a.key}' (earliest arrival {hhmm(arrive)})"
                 )
-
-
-def _hm(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 def solve_realised(
@@ -228,13 +223,13 @@ def diagnose(problem: Problem, *, hotels: Sequence[int] | None = None) -> str | 
         arrive = day.depart_s + min(problem.durations_s[p][a.place] for p in starts)
         if arrive > a.start_s:
             return (
-                f"appointment '{a.name or a.key}' at {_hm(a.start_s)} cannot be reached "
-                f"(earliest arrival {_hm(arrive)})"
+                f"appointment '{a.name or a.key}' at {hhmm(a.start_s)} cannot be reached "
+                f"(earliest arrival {hhmm(arrive)})"
             )
         back = a.start_s + a.duration_s + min(problem.durations_s[a.place][p] for p in ends)
         if back > day.return_s:
             return (
                 f"after appointment '{a.name or a.key}' the rep cannot be back by "
-                f"{_hm(day.return_s)} (earliest {_hm(back)})"
+                f"{hhmm(day.return_s)} (earliest {hhmm(back)})"
             )
     return None

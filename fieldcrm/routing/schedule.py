@@ -59,6 +59,11 @@ class Timetable:
     """The window each stop starts in (what its slot is bounded by)."""
 
 
+def hhmm(seconds: int) -> str:
+    """``HH:MM`` of a time given in seconds since midnight."""
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
 def _window_from(windows: tuple[Window, ...], t: int) -> Window | None:
     """The first window in which a start at ``t`` or later is possible."""
     for a, b in windows:

@@ -145,11 +145,14 @@ def solve_document(
 ) -> dict[str, Any]:
     """Plan a problem given as JSON (``docs/planning-json.md``), no database; the plan as JSON."""
     cfg = settings or get_settings()
-    budget = Budget(
-        patience=cfg.planner_patience,
-        time_limit_s=time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s,
-    )
+    budget = _budget(cfg, time_limit_s)
     return plan_to_json(plan(problem_from_json(doc), budget=budget, explain=explain))
+
+
+def _budget(cfg: Settings, time_limit_s: float | None) -> Budget:
+    """The planner's search budget from the settings; ``time_limit_s`` overrides its cap."""
+    limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
+    return Budget(patience=cfg.planner_patience, time_limit_s=limit)
 
 
 def _solve(
@@ -163,13 +166,9 @@ def _solve(
 ) -> tuple[dict[str, Any], list[NewProposal]]:
     """Build the problem, plan it, and turn the plan into the stored JSON and proposals."""
     problem, pool, source = build.problem_for(inputs, cfg=cfg, graph=graph, hotel=hotel, trip=trip)
-    budget = Budget(
-        patience=cfg.planner_patience,
-        time_limit_s=time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s,
-    )
-    result = plan(problem, budget=budget)
+    result = plan(problem, budget=_budget(cfg, time_limit_s))
     scores = {c.id: float(c.score) for c in inputs.candidates}
-    cut = [c for c in inputs.candidates if c not in pool]
+    cut = inputs.candidates[len(pool) :]  # the pool is the best-scored head of the list
     stored = build.result_json(
         inputs, problem, result, cfg=cfg, travel=source, cut=cut, scores=scores
     )

@@ -243,14 +243,14 @@ def _at(day: dt.date, seconds: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=PARIS) + dt.timedelta(seconds=seconds)
 
 
+def _key_id(key: str, kind: str) -> int | None:
+    """The database id in a planner key (``account:12``, ``appointment:7``) of that kind."""
+    prefix, _, rest = key.partition(":")
+    return int(rest) if prefix == kind else None
+
+
 def _account_id(key: str) -> int | None:
-    kind, _, rest = key.partition(":")
-    return int(rest) if kind == "account" else None
-
-
-def _appointment_id(key: str) -> int | None:
-    kind, _, rest = key.partition(":")
-    return int(rest) if kind == "appointment" else None
+    return _key_id(key, "account")
 
 
 def visit_reason(value_eur: float, contribution_eur: float, score: float) -> str:
@@ -323,7 +323,7 @@ def result_json(
                     "kind": "appointment" if s.kind == "appointment" else "candidate",
                     "name": s.name,
                     "account_id": _account_id(s.key) or booked_accounts.get(s.key),
-                    "appointment_id": _appointment_id(s.key),
+                    "appointment_id": _key_id(s.key, "appointment"),
                     "lon": lon,
                     "lat": lat,
                     "arrival": _at(date, s.arrival_s).isoformat(),

@@ -70,7 +70,6 @@ def log_in(
     try:
         actor = authenticate(session, email=email, password=password)
     except (Forbidden, InvalidInput):
-        session.rollback()
         sessions.record_failure(session, [account_key, address_key])
         session.commit()
         raise
