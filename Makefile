@@ -9,12 +9,13 @@ PURE_CORE := fieldcrm/routing fieldcrm/territories fieldcrm/scoring fieldcrm/cos
 setup:
 	@bash scripts/setup.sh
 
-## Install everything, prepare the local PostGIS, seed the demo company, serve on :8000.
+## Install everything, prepare the local PostGIS, seed the demo company, then run the web app
+## on :8000 and a background worker together (Ctrl-C stops both).
 demo: setup
 	@bash scripts/demo-env.sh
 	$(VENV)/fieldcrm db upgrade
 	$(VENV)/fieldcrm demo
-	$(VENV)/fieldcrm serve --host 127.0.0.1 --port 8000
+	@bash scripts/demo-run.sh
 
 serve: setup
 	$(VENV)/fieldcrm serve

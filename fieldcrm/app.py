@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm import __version__
 from fieldcrm.api import ROUTERS as API_ROUTERS
+from fieldcrm.api import health
 from fieldcrm.config import PROJECT_DIR, InsecureSettings, Settings, get_settings
 from fieldcrm.errors import FieldcrmError, RateLimited
 from fieldcrm.http.errors import (
@@ -24,6 +25,7 @@ from fieldcrm.http.errors import (
     status_for,
     unexpected,
 )
+from fieldcrm.http.request_log import RequestLog, with_request_id
 from fieldcrm.http.security import csrf_guard, security_headers
 from fieldcrm.pages import ROUTERS as PAGE_ROUTERS
 from fieldcrm.pages.errors import error_page
@@ -80,8 +82,8 @@ async def _database_refusal(request: Request, exc: Exception) -> Response:
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     ref, message = unexpected(exc)
     if _is_api(request):
-        return JSONResponse({"detail": message, "reference": ref}, status_code=500)
-    return error_page(request, 500, message)
+        return with_request_id(JSONResponse({"detail": message, "reference": ref}, status_code=500))
+    return with_request_id(error_page(request, 500, message))
 
 
 def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = None) -> FastAPI:
@@ -103,9 +105,11 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     app.state.settings = settings
     app.middleware("http")(csrf_guard)
     app.middleware("http")(security_headers)
+    app.add_middleware(RequestLog)  # outermost: ids and access lines cover every answer
     app.state.sessions = sessions or make_sessionmaker(
         make_engine(settings.database_url or database_url(settings))
     )
+    app.include_router(health.router)  # /healthz, /readyz: no login
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api")
     for router in PAGE_ROUTERS:

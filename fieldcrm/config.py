@@ -5,6 +5,7 @@ Only entry points (app, cli) and services read it; the pure core never imports i
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -97,7 +98,9 @@ class Settings(BaseSettings):
     notify_timeout_s: float = 10.0
     notify_retry_base_s: float = 60.0  # backoff: base × 2^(attempt-1), capped
     notify_retry_max_s: float = 6 * 3600.0
-    notify_give_up_after: int = 0  # 0 = never give up (a notification is never lost)
+    # attempts before a transient failure ends as 'failed' (the dead-letter list, kept and
+    # retried by an admin); 8 ≈ 2 h of backoff at the defaults; 0 = retry forever
+    notify_give_up_after: int = 8
 
     # Scoring rules and priority index
     scoring_timezone: str = "Europe/Paris"
@@ -106,6 +109,14 @@ class Settings(BaseSettings):
 
     # RGPD
     prospect_retention_days: int = 3 * 365
+
+    # Background worker (``fieldcrm worker``): scheduled jobs at local times of scoring_timezone
+    worker_concurrency: int = 2  # jobs one worker process runs at the same time
+    worker_tick_cron: str = "* * * * *"  # the tick: notifications, then the scheduled jobs due
+    schedule_rules_at: dt.time = dt.time(2, 0)  # rules, every day
+    schedule_trips_at: dt.time = dt.time(3, 0)  # trip derivation, every day
+    schedule_retention_at: dt.time = dt.time(4, 0)  # RGPD retention list, every Monday
+    geocode_backlog_batches: int = 5  # batches geocoded every quarter of an hour
 
     @property
     def cookies_secure(self) -> bool:
@@ -133,6 +144,12 @@ class Settings(BaseSettings):
                 "FIELDCRM_ENVIRONMENT=development."
             ]
         return []
+
+    # Operations (logs, health)
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
+    log_level: str = Field("INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
+    health_db_timeout_s: float = 2.0  # /readyz: the database must answer SELECT 1 within this
+    health_heartbeat_max_age_s: float = 60.0  # /readyz: a worker heartbeat at most this old
 
 
 class InsecureSettings(RuntimeError):

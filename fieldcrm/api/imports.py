@@ -2,56 +2,59 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, File, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from fieldcrm.accounts.records import ImportReport
 from fieldcrm.api.deps import CurrentUser, SessionDep
-from fieldcrm.services import imports
+from fieldcrm.api.jobs import JobOut, job_out
+from fieldcrm.http.uploads import read_upload
+from fieldcrm.services import imports, jobs
 
 router = APIRouter(prefix="/imports", tags=["imports"])
-MAX_BYTES = 50 * 1024 * 1024
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
-def report_json(report: ImportReport) -> dict[str, Any]:
-    """Counts and every rejected row (line, column, reason, value)."""
-    return {
-        "kind": report.kind,
-        "read": report.read,
-        "inserted": report.inserted,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "rejected": [
-            {**asdict(r), "value": None if r.value is None else str(r.value), "message": str(r)}
-            for r in report.rejected
-        ],
-    }
-
-
 @router.post("/{kind}")
-async def upload(
+def upload(
     session: SessionDep,
     actor: CurrentUser,
     kind: str = Path(pattern="^(accounts|sales)$"),
     file: UploadFile = File(..., description="CSV (any French flavour) or XLSX"),
 ) -> dict[str, Any]:
-    """Import the file in one transaction: good rows in, every bad row reported with its line and column."""
-    data = await file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        from fieldcrm.errors import InvalidInput
-
-        raise InvalidInput("file", f"larger than {MAX_BYTES // 1024 // 1024} MB")
+    """Import the file now, in one transaction: good rows in, every bad row reported with its
+    line and column. For big files prefer ``POST /imports/{kind}/jobs``."""
     report = imports.import_upload(
-        session, actor=actor, kind=kind, filename=file.filename or "upload.csv", data=data
+        session,
+        actor=actor,
+        kind=kind,
+        filename=file.filename or "upload.csv",
+        data=read_upload(file),
     )
-    return report_json(report)
+    return imports.report_dict(report)
+
+
+@router.post("/{kind}/jobs", status_code=202)
+def queue_upload(
+    session: SessionDep,
+    actor: CurrentUser,
+    kind: str = Path(pattern="^(accounts|sales)$"),
+    file: UploadFile = File(..., description="CSV (any French flavour) or XLSX"),
+) -> JobOut:
+    """Queue the import for a worker and answer at once; follow it at ``GET /jobs/{id}``
+    (its ``result`` is the import report)."""
+    job_id = imports.start_import(
+        session,
+        actor=actor,
+        kind=kind,
+        filename=file.filename or "upload.csv",
+        data=read_upload(file),
+    )
+    return job_out(jobs.job_view(session, job_id, actor=actor))
 
 
 @router.get("/accounts/export")

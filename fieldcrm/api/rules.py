@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Body, Path
+from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import rules
 
@@ -16,6 +19,20 @@ KEY = Path(min_length=1, max_length=200)
 YAML = Body(
     ..., media_type="application/yaml", description="One rule as YAML (key, name, when, then)"
 )
+DRAFT = Body(
+    None,
+    media_type="application/yaml",
+    max_length=50_000,
+    description="Optional draft of one rule as YAML: dry-run it instead of the stored rules",
+)
+
+
+def _text(body: bytes) -> str:
+    """A YAML body as text; bytes that are not UTF-8 are a 422, not a server error."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("document", "must be UTF-8 text", value=f"byte {exc.start}") from None
 
 
 @router.get("")
@@ -25,23 +42,67 @@ def list_rules(session: SessionDep, actor: CurrentUser) -> list[dict[str, Any]]:
 
 
 @router.post("/validate")
-def validate(actor: CurrentUser, document: str = YAML) -> dict[str, Any]:
+def validate(actor: CurrentUser, document: bytes = YAML) -> dict[str, Any]:
     """Check a rule without saving it: 200 with its key, or 422 naming every faulty part."""
-    return {"valid": True, "key": rules.validate(document, actor=actor)}
+    return {"valid": True, "key": rules.validate(_text(document), actor=actor)}
 
 
 @router.put("")
-def save(session: SessionDep, actor: CurrentUser, document: str = YAML) -> dict[str, Any]:
+def save(session: SessionDep, actor: CurrentUser, document: bytes = YAML) -> dict[str, Any]:
     """Save one rule (replaces the rule with the same key)."""
-    return asdict(rules.save_rule(session, document, actor=actor))
+    return asdict(rules.save_rule(session, _text(document), actor=actor))
+
+
+class FiredOut(BaseModel):
+    """One rule that would fire for one account."""
+
+    rule_key: str
+    account_id: int
+    account: str
+    period: str
+    subject: str
+    message: str
+
+
+class DryRunOut(BaseModel):
+    """What a dry run found; nothing was written."""
+
+    as_of: dt.date
+    dry_run: bool = True
+    draft: str | None = Field(
+        None, description="Key of the draft evaluated instead of the stored rules, if one was sent"
+    )
+    rules: int = Field(description="Rules evaluated (1 for a draft)")
+    accounts: int
+    firings: int = Field(description="Firings counted, all of them")
+    by_rule: dict[str, int]
+    fired: list[FiredOut] = Field(description="The first firings (up to 1000)")
+    seconds: dict[str, float]
 
 
 @router.post("/dry-run")
 def dry_run(
-    session: SessionDep, actor: CurrentUser, settings: SettingsDep, as_of: WorkDate | None = None
-) -> dict[str, Any]:
-    """What the enabled rules would fire today (or on ``as_of``); nothing is written."""
-    return asdict(rules.run(session, actor=actor, as_of=as_of, dry_run=True, settings=settings))
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    as_of: WorkDate | None = None,
+    draft: bytes | None = DRAFT,
+) -> DryRunOut:
+    """What the enabled rules would fire today (or on ``as_of``); nothing is written.
+
+    With a draft rule as the YAML body (needs ``rules.edit``), only that draft is evaluated,
+    as if it replaced the stored rule of its key (or alone for a new key), and only its
+    firings are reported; an invalid draft is a 422 naming every faulty part, as saving it.
+    """
+    report = rules.run(
+        session,
+        actor=actor,
+        as_of=as_of,
+        dry_run=True,
+        settings=settings,
+        draft=_text(draft) if draft else None,
+    )
+    return DryRunOut.model_validate(asdict(report))
 
 
 @router.post("/run")

@@ -67,6 +67,7 @@ RULES: dict[str, Rule] = {
     "export": _OFFICE,
     "users.admin": _roles(Role.ADMIN),
     "gdpr": _roles(Role.ADMIN),
+    "jobs.admin": _roles(Role.ADMIN),
 }
 """Action name → rule. Add an action with one line here."""
 

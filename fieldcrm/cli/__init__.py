@@ -15,6 +15,7 @@ from fieldcrm.cli import serve as serve_cli
 from fieldcrm.cli import territories as territories_cli
 from fieldcrm.cli import transfer
 from fieldcrm.cli import users as users_cli
+from fieldcrm.cli import worker as worker_cli
 
 app = typer.Typer(
     help="fieldcrm: field-sales CRM — geocoding, territories, route planning, rules, costs.",
@@ -24,6 +25,7 @@ app = typer.Typer(
 app.add_typer(db_cli.app, name="db")
 app.command("demo")(demo_cli.demo)
 app.command("serve")(serve_cli.serve)
+app.command("worker")(worker_cli.worker)
 app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
 app.add_typer(rules_cli.app, name="rules")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from fieldcrm.cli.common import console, settings
+from fieldcrm.logs import configure_logging, logging_config
 
 
 def serve(
@@ -23,6 +24,7 @@ def serve(
         for problem in problems:
             console.print(problem, style="bold red", markup=False)
         raise typer.Exit(1)
+    configure_logging(config)
     console.print(f"fieldcrm sur http://{host}:{port} (API : http://{host}:{port}/docs)")
     uvicorn.run(
         "fieldcrm.app:app_from_settings",
@@ -30,5 +32,9 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_level="info",
+        # our configuration in every worker process; one access line per request comes from
+        # the app (with its request id), so uvicorn's own is off
+        log_config=logging_config(config),
+        log_level=config.log_level.lower(),
+        access_log=False,
     )

@@ -80,5 +80,6 @@ def integrity_message(exc: IntegrityError) -> str:
 def unexpected(exc: Exception) -> tuple[str, str]:
     """Log an unexpected error with a reference; return ``(reference, generic message)``."""
     ref = uuid.uuid4().hex[:12]
-    log.error("unexpected error, reference %s", ref, exc_info=exc)
+    # the request id (or job id) bound by the caller goes with the line: see fieldcrm.logs
+    log.error("unexpected error, reference %s", ref, exc_info=exc, extra={"reference": ref})
     return ref, f"Erreur interne (référence {ref}) / internal error (reference {ref})"

@@ -11,7 +11,8 @@ class DeliveryResult:
 
     ``ok`` is True once the provider accepted the message; ``error`` says why not;
     ``provider_ref`` is the provider's id for the message when it gives one;
-    ``permanent`` marks failures a retry cannot fix (bad address).
+    ``permanent`` marks failures a retry cannot fix (bad address); ``note`` tells what was
+    left out even on success (an unusable copy address, say).
     """
 
     ok: bool
@@ -20,3 +21,9 @@ class DeliveryResult:
     error: str | None = None
     provider_ref: str | None = None
     permanent: bool = False
+    note: str | None = None
+
+    @property
+    def remark(self) -> str | None:
+        """The error and the note in one line, as stored with the attempt (None if neither)."""
+        return "; ".join(part for part in (self.error, self.note) if part) or None

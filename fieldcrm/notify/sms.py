@@ -3,7 +3,10 @@
 The provider interface is one method, ``send(phone, text) -> DeliveryResult``. The shipped
 :class:`WebhookSms` POSTs ``{"to": "+33…", "text": "…", "sender": "…"}`` as JSON with a
 bearer token to a URL, which suits most gateways (or a small relay in front of them); a 2xx
-answer is a success and its JSON ``id`` (if any) the provider's reference.
+answer is a success and its JSON ``id`` (if any) the provider's reference. With an
+idempotency key, the JSON also holds ``"idempotency_key"`` (and the request an
+``Idempotency-Key`` header): an SMS sent again after a crash keeps its key, so the gateway
+can drop the copy.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ def normalise_phone(phone: str) -> str | None:
 class SmsProvider(Protocol):
     """Anything that can send one SMS."""
 
-    def send(self, phone: str, text: str) -> DeliveryResult: ...
+    def send(
+        self, phone: str, text: str, *, idempotency_key: str | None = None
+    ) -> DeliveryResult: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,7 @@ class WebhookSms:
     sender: str = "fieldcrm"
     timeout_s: float = 10.0
 
-    def send(self, phone: str, text: str) -> DeliveryResult:
+    def send(self, phone: str, text: str, *, idempotency_key: str | None = None) -> DeliveryResult:
         """Send ``text`` to ``phone``; never raises for delivery problems."""
         number = normalise_phone(phone)
         if number is None:
@@ -52,10 +57,14 @@ class WebhookSms:
         if not self.url:
             return DeliveryResult(False, "sms", number, "no SMS webhook configured")
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        payload = {"to": number, "text": text[:640], "sender": self.sender}
+        if idempotency_key:
+            payload["idempotency_key"] = idempotency_key
+            headers["Idempotency-Key"] = idempotency_key
         try:
             answer = httpx.post(
                 self.url,
-                json={"to": number, "text": text[:640], "sender": self.sender},
+                json=payload,
                 headers=headers,
                 timeout=self.timeout_s,
             )

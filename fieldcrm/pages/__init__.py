@@ -14,6 +14,7 @@ from fieldcrm.pages import (
     geocoding,
     home,
     imports,
+    jobs,
     login,
     rules,
     territories,
@@ -34,4 +35,5 @@ ROUTERS: list[APIRouter] = [
     gdpr.router,
     imports.router,
     geocoding.router,
+    jobs.router,
 ]

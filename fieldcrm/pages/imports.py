@@ -1,14 +1,16 @@
-"""Office "Import": upload an accounts or sales file, see every rejected row; export accounts."""
+"""Office "Import": upload an accounts or sales file, follow its progress, see every rejected
+row; export accounts."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.auth import policy
 from fieldcrm.http.deps import CurrentUser, SessionDep
+from fieldcrm.http.uploads import read_upload
 from fieldcrm.pages.templating import render
 from fieldcrm.services import imports
 
@@ -22,17 +24,19 @@ def import_page(request: Request, actor: CurrentUser) -> HTMLResponse:
     return render(request, "import.html", {"report": None}, actor=actor)
 
 
-@router.post("/import", response_class=HTMLResponse)
-async def upload(
-    request: Request,
+@router.post("/import")
+def upload(
     session: SessionDep,
     actor: CurrentUser,
     kind: Annotated[str, Form(pattern="^(accounts|sales)$")],
     file: Annotated[UploadFile, File()],
-) -> HTMLResponse:
-    """Import and show the report."""
-    data = await file.read()
-    report = imports.import_upload(
-        session, actor=actor, kind=kind, filename=file.filename or "upload.csv", data=data
+) -> RedirectResponse:
+    """Queue the import for a worker and go to its progress page."""
+    job_id = imports.start_import(
+        session,
+        actor=actor,
+        kind=kind,
+        filename=file.filename or "upload.csv",
+        data=read_upload(file),
     )
-    return render(request, "import.html", {"report": report}, actor=actor, status_code=200)
+    return RedirectResponse(f"/taches/{job_id}", status_code=303)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from fieldcrm.calendar_bounds import check_date
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.pages.templating import render
@@ -35,6 +36,7 @@ def _page(request: Request, session: SessionDep, actor: CurrentUser, **extra: An
         "problems": [],
         "report": None,
         "saved": None,
+        "as_of": "",
     }
     context.update(extra)
     return render(
@@ -59,21 +61,47 @@ def save_or_check(
     settings: SettingsDep,
     document: Annotated[str, Form(max_length=50_000)],
     action: Annotated[str, Form(pattern="^(validate|save|dry_run)$")] = "validate",
+    as_of: Annotated[str, Form(max_length=20)] = "",
 ) -> HTMLResponse | RedirectResponse:
-    """Validate, save, or dry-run the rules; problems are listed next to the editor."""
+    """Validate, save, or dry-run the rule being edited (the draft, not the stored one, on
+    ``as_of`` or today); problems are listed next to the editor."""
     try:
         if action == "save":
             saved = rules.save_rule(session, document, actor=actor)
             return RedirectResponse(f"/regles?saved={saved.key}", status_code=303)
+        if action == "dry_run":
+            report = rules.run(
+                session,
+                actor=actor,
+                as_of=_day(as_of),
+                dry_run=True,
+                settings=settings,
+                draft=document,
+            )
+            return _page(
+                request,
+                session,
+                actor,
+                editor=document,
+                as_of=as_of,
+                report=report,
+                valid=report.draft,
+            )
         key = rules.validate(document, actor=actor)
-        report = (
-            rules.run(session, actor=actor, dry_run=True, settings=settings)
-            if action == "dry_run"
-            else None
-        )
-        return _page(request, session, actor, editor=document, saved=None, report=report, valid=key)
+        return _page(request, session, actor, editor=document, as_of=as_of, valid=key)
     except InvalidInput as exc:
-        return _page(request, session, actor, editor=document, problems=exc.problems)
+        return _page(request, session, actor, editor=document, as_of=as_of, problems=exc.problems)
+
+
+def _day(value: str) -> dt.date | None:
+    """The dry run's date from the form (empty: today); InvalidInput naming ``as_of``."""
+    if not value.strip():
+        return None
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput("as_of", "date invalide", value=value, allowed="AAAA-MM-JJ") from None
+    return check_date(day, field="as_of")
 
 
 @router.post("/regles/{key}/activation")
@@ -89,6 +117,6 @@ def toggle(
 def dry_run(
     request: Request, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> HTMLResponse:
-    """What the enabled rules would fire today, without writing anything."""
-    report = rules.run(session, actor=actor, as_of=dt.date.today(), dry_run=True, settings=settings)
+    """What the stored enabled rules would fire today, without writing anything."""
+    report = rules.run(session, actor=actor, dry_run=True, settings=settings)
     return _page(request, session, actor, report=report)

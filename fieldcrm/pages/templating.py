@@ -72,6 +72,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/geocodage", "Géocodage", frozenset({Role.MANAGER, Role.DISPATCHER, Role.ADMIN})),
     ("/import", "Import", frozenset({Role.MANAGER, Role.DISPATCHER, Role.ADMIN})),
     ("/rgpd", "RGPD", frozenset({Role.ADMIN})),
+    ("/taches", "Tâches de fond", frozenset({Role.ADMIN})),
 )
 
 

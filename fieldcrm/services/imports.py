@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -23,8 +26,9 @@ from fieldcrm.accounts.records import (
 )
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role, author_id
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import FieldcrmError, InvalidInput
 from fieldcrm.store import account_import as store
+from fieldcrm.store import jobs as job_store
 
 T = TypeVar("T", AccountRecord, SaleRecord)
 Progress = Callable[[int], None]
@@ -124,7 +128,11 @@ def import_sales(
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import (upsert) monthly revenue rows from ``path``; same guarantees as accounts."""
+    """Import (upsert) monthly revenue rows from ``path``; same guarantees as accounts.
+
+    When revenue changed, a rules evaluation is queued in the same transaction: a worker
+    re-evaluates the rules and the alerts they raise go out within a minute.
+    """
     report = ImportReport(kind="sales")
     rows = iter_rows(path, wanted=SALE_FIELDS, mapping=mapping)
     try:
@@ -132,6 +140,9 @@ def import_sales(
         store.copy_sales(session, _split(parse_sales(rows), report.rejected, progress))
         counts, unknown = store.merge_sales_stage(session)
         report.rejected.extend(unknown)
+        if counts.inserted or counts.updated:
+            # in the import's transaction: the rules run (and alerts go out) iff it commits
+            job_store.defer(session, job_store.EVALUATE_RULES, queueing_lock="evaluate-rules")
         return _finish(session, report, counts, path, actor_id)
     except BaseException:
         session.rollback()
@@ -145,6 +156,39 @@ def export_accounts(session: Session, path: Path, *, owner_id: int | None = None
 
 
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx")
+PROGRESS_EVERY_S = 0.3
+
+
+def check_upload(*, actor: Actor, kind: str, filename: str, data: bytes) -> str:
+    """The suffix of an acceptable upload; :class:`InvalidInput` naming what is wrong."""
+    policy.require(actor, "import")
+    suffix = Path(filename).suffix.lower()
+    if kind not in ("accounts", "sales"):
+        raise InvalidInput("kind", "unknown import", value=kind, allowed="accounts, sales")
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InvalidInput(
+            "file", "unsupported file type", value=filename, allowed=", ".join(UPLOAD_SUFFIXES)
+        )
+    if not data:
+        raise InvalidInput("file", "the file is empty", value=filename)
+    return suffix
+
+
+def _import_bytes(
+    session: Session,
+    *,
+    kind: str,
+    suffix: str,
+    data: bytes,
+    actor_id: int | None,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        run = import_accounts if kind == "accounts" else import_sales
+        return run(session, path, actor_id=actor_id, mapping=mapping, progress=progress)
 
 
 def import_upload(
@@ -157,21 +201,106 @@ def import_upload(
     mapping: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import an uploaded accounts or sales file (CSV or XLSX) for ``actor``; same guarantees as the CLI."""
-    policy.require(actor, "import")
-    suffix = Path(filename).suffix.lower()
-    if kind not in ("accounts", "sales"):
-        raise InvalidInput("kind", "unknown import", value=kind, allowed="accounts, sales")
-    if suffix not in UPLOAD_SUFFIXES:
-        raise InvalidInput(
-            "file", "unsupported file type", value=filename, allowed=", ".join(UPLOAD_SUFFIXES)
+    suffix = check_upload(actor=actor, kind=kind, filename=filename, data=data)
+    report = _import_bytes(
+        session, kind=kind, suffix=suffix, data=data, actor_id=author_id(actor), mapping=mapping
+    )
+    return report
+
+
+def start_import(session: Session, *, actor: Actor, kind: str, filename: str, data: bytes) -> int:
+    """Queue the import of an upload for a worker; the job's id (its page shows the progress)."""
+    check_upload(actor=actor, kind=kind, filename=filename, data=data)
+    job_id = job_store.create_job(
+        session,
+        kind="import",
+        label=filename,
+        user_id=author_id(actor),
+        params={"kind": kind, "filename": filename},
+        data=data,
+    )
+    job_store.defer(session, job_store.IMPORT_FILE, {"job_id": job_id})
+    session.commit()
+    return job_id
+
+
+def line_count(data: bytes, suffix: str) -> int | None:
+    """Lines of an uploaded file (what the progress bar counts to); None when unknown."""
+    if suffix == ".xlsx":
+        return None
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
+    """Run a queued import (the worker calls this): progress as it reads, then its report.
+
+    The import is one transaction; the progress is written through a second session, so the
+    page sees it move. A refused file ends the job as failed with the French reason; anything
+    unexpected too, and is raised again for the queue to record.
+    """
+    with sessions() as session:
+        job = job_store.job(session, job_id)
+        data = job_store.job_input(session, job_id)
+        if job is None or job.status != "queued" or data is None:
+            return
+        kind, filename = job.params["kind"], job.params["filename"]
+        suffix = Path(filename).suffix.lower()
+        job_store.mark_running(
+            session, job_id, total=line_count(data, suffix), now=dt.datetime.now(dt.UTC)
         )
-    if not data:
-        raise InvalidInput("file", "the file is empty", value=filename)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        run = import_accounts if kind == "accounts" else import_sales
-        return run(session, path, actor_id=author_id(actor), mapping=mapping)
+        session.commit()
+    with sessions() as progress_session, sessions() as session:
+        shown = [0.0]
+
+        def progress(line: int) -> None:
+            if time.monotonic() - shown[0] >= PROGRESS_EVERY_S:
+                shown[0] = time.monotonic()
+                job_store.set_progress(progress_session, job_id, line)
+                progress_session.commit()
+
+        try:
+            report = _import_bytes(
+                session,
+                kind=kind,
+                suffix=suffix,
+                data=data,
+                actor_id=job.user_id,
+                progress=progress,
+            )
+        except FieldcrmError as exc:
+            session.rollback()
+            job_store.mark_failed(session, job_id, error=str(exc), now=dt.datetime.now(dt.UTC))
+            session.commit()
+            return
+        except Exception:
+            session.rollback()
+            job_store.mark_failed(
+                session,
+                job_id,
+                error="erreur inattendue pendant l'import",
+                now=dt.datetime.now(dt.UTC),
+            )
+            session.commit()
+            raise
+        job_store.mark_done(
+            session, job_id, result=report_dict(report), now=dt.datetime.now(dt.UTC)
+        )
+        session.commit()
+
+
+def report_dict(report: ImportReport) -> dict[str, Any]:
+    """Counts and every rejected row (line, column, reason, value, message), as JSON data."""
+    return {
+        "kind": report.kind,
+        "read": report.read,
+        "inserted": report.inserted,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": [
+            {**asdict(r), "value": None if r.value is None else str(r.value), "message": str(r)}
+            for r in report.rejected
+        ],
+    }
 
 
 def export_download(session: Session, *, actor: Actor, fmt: str) -> bytes:

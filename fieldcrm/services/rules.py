@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
-from fieldcrm.config import Settings
+from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput
 from fieldcrm.scoring.rules import load_text, parse_rule
 from fieldcrm.services import scoring
@@ -77,9 +78,21 @@ def run(
     as_of: dt.date | None = None,
     dry_run: bool = True,
     settings: Settings | None = None,
+    draft: str | None = None,
 ) -> scoring.RunReport:
-    """Evaluate the enabled rules; a dry run lists what would fire and writes nothing."""
-    policy.require(actor, "rules.read" if dry_run else "rules.edit")
+    """Evaluate the enabled rules; a dry run lists what would fire and writes nothing.
+
+    With ``draft`` (one rule as YAML, as in the editor; dry run only, ``rules.edit``), the
+    draft is evaluated instead of the stored rules and the report lists its firings only,
+    as if it replaced the stored rule of its key (or alone for a new key); an invalid draft
+    raises InvalidInput naming each faulty part, as saving it would. ``as_of`` defaults to
+    today in the company's time zone.
+    """
+    policy.require(actor, "rules.read" if dry_run and draft is None else "rules.edit")
+    if draft is not None and not dry_run:
+        raise InvalidInput("draft", "a draft rule can only be dry run; save it first")
+    cfg = settings or get_settings()
+    today = dt.datetime.now(ZoneInfo(cfg.scoring_timezone)).date()
     return scoring.run_rules(
-        session, as_of=as_of or dt.date.today(), dry_run=dry_run, settings=settings
+        session, as_of=as_of or today, dry_run=dry_run, settings=cfg, draft=draft
     )

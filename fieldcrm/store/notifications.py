@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -40,17 +41,21 @@ class InboxItem:
     read_at: dt.datetime | None
 
 
-def due(session: Session, *, now: dt.datetime, limit: int = 500) -> list[PendingNotification]:
-    """Pending or retrying notifications whose next attempt is due; rows locked (SKIP LOCKED)."""
+def due(
+    session: Session, *, now: dt.datetime, stale_before: dt.datetime, limit: int = 500
+) -> list[PendingNotification]:
+    """Notifications to attempt: pending or retrying ones that are due, and ones claimed
+    (``sending``) before ``stale_before`` by a worker that died; rows locked, SKIP LOCKED."""
     rows = session.execute(
         text("""
         SELECT id, channel, address, cc, subject, body, attempts, user_id
         FROM notifications
-        WHERE status IN ('pending', 'retry') AND next_attempt_at <= :now
+        WHERE (status IN ('pending', 'retry') AND next_attempt_at <= :now)
+           OR (status = 'sending' AND claimed_at <= :stale_before)
         ORDER BY next_attempt_at, id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED"""),
-        {"now": now, "limit": limit},
+        {"now": now, "stale_before": stale_before, "limit": limit},
     )
     return [
         PendingNotification(
@@ -65,6 +70,20 @@ def due(session: Session, *, now: dt.datetime, limit: int = 500) -> list[Pending
         )
         for r in rows
     ]
+
+
+def claim_next(
+    session: Session, *, now: dt.datetime, stale_before: dt.datetime
+) -> PendingNotification | None:
+    """Take the next due notification (see :func:`due`): it becomes ``sending`` at ``now``."""
+    taken = due(session, now=now, stale_before=stale_before, limit=1)
+    if not taken:
+        return None
+    session.execute(
+        text("UPDATE notifications SET status = 'sending', claimed_at = :now WHERE id = :id"),
+        {"id": taken[0].id, "now": now},
+    )
+    return taken[0]
 
 
 def record_attempt(
@@ -111,6 +130,30 @@ def record_attempt(
             "now": now,
         },
     )
+
+
+def failed(session: Session) -> list[tuple[int, str, str | None, int, str | None]]:
+    """``(id, channel, address, attempts, last_error)`` of notifications that gave up."""
+    rows = session.execute(
+        text(
+            "SELECT id, channel, address, attempts, last_error FROM notifications "
+            "WHERE status = 'failed' ORDER BY id"
+        )
+    )
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def requeue_failed(session: Session, *, ids: Sequence[int] | None, now: dt.datetime) -> int:
+    """Put the failed notifications (those of ``ids`` only, if given) back in the queue."""
+    result = session.execute(
+        text(
+            "UPDATE notifications SET status = 'retry', next_attempt_at = :now "
+            "WHERE status = 'failed' "
+            "AND (CAST(:all AS boolean) OR id = ANY(CAST(:ids AS bigint[])))"
+        ),
+        {"now": now, "all": ids is None, "ids": list(ids or [])},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def deliveries_of(session: Session, notification_id: int) -> list[tuple[int, str, str | None]]:

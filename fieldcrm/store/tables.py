@@ -392,7 +392,14 @@ class Notification(Base):
     """One message to one person on one channel; retried until sent, never lost."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_pending", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notifications_pending", "status", "next_attempt_at"),
+        Index(
+            "ix_notifications_sending",
+            "claimed_at",
+            postgresql_where=text("status = 'sending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     user_id: Mapped[int | None] = _statement_key()
@@ -410,6 +417,8 @@ class Notification(Base):
     created_at: Mapped[dt.datetime] = _now()
     # scoring (0002_scoring): copies of an email, comma-separated addresses.
     cc: Mapped[str | None] = mapped_column(Text)
+    # 0008_notify_delivery: when a worker took it ("sending"); a stale claim is taken again.
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Delivery(Base):
@@ -570,3 +579,42 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     key: Mapped[str] = mapped_column(String(320))
     at: Mapped[dt.datetime] = _now()
+
+
+class Job(Base):
+    """A piece of long work a user started (an import, say), run by a worker (0009_worker).
+
+    ``done`` / ``total`` drive the progress bar; ``input`` holds the uploaded bytes until the
+    job has run (a worker may be on another machine); ``result`` is what the page shows.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), server_default="queued")
+    done: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    total: Mapped[int | None] = mapped_column(BigInteger)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    input: Mapped[bytes | None] = mapped_column(LargeBinary)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = _now()
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ScheduledRun(Base):
+    """One run of a scheduled job for one period (a local day or week): at most one, ever."""
+
+    __tablename__ = "scheduled_runs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    started_at: Mapped[dt.datetime] = _now()
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(Text)

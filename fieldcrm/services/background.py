@@ -1,0 +1,186 @@
+"""The work nobody asks for: rules at night, notifications every minute, geocoding backlog,
+trip derivation, the RGPD retention list — and rules again as soon as sales change.
+
+A worker calls :func:`every_minute` once a minute (procrastinate defers that tick once per
+minute across all workers). Each scheduled job runs at most once per period of the company's
+time zone — a local day, a local ISO week or a quarter of an hour — whichever worker gets
+there first (:func:`fieldcrm.store.jobs.claim_period`): a worker that was down at 02:00
+catches up at its first tick, the doubled hour of the October change runs nothing twice and
+the missing hour of March skips nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.roles import SYSTEM
+from fieldcrm.config import Settings
+from fieldcrm.services import costs, gdpr, geocoding, notifications, scoring
+from fieldcrm.store import jobs as store
+
+log = logging.getLogger(__name__)
+Sessions = Callable[[], Session]
+Period = Literal["day", "week", "quarter_hour"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """A job run once per ``every``, from local time ``at`` (days and weeks) onwards."""
+
+    name: str
+    every: Period
+    at: dt.time = dt.time(0)
+
+
+def period_key(entry: Scheduled, local_now: dt.datetime) -> str | None:
+    """The period ``local_now`` falls in for ``entry``, or None while it is not yet due.
+
+    A day is due from ``at`` local time, a week from Monday ``at``.
+
+    >>> rules = Scheduled("rules", "day", dt.time(2))
+    >>> period_key(rules, dt.datetime(2026, 10, 25, 1, 59)), period_key(rules, dt.datetime(2026, 10, 25, 2, 0))
+    (None, '2026-10-25')
+    >>> period_key(Scheduled("geocoding", "quarter_hour"), dt.datetime(2026, 3, 29, 3, 44))
+    '2026-03-29T03:30'
+    """
+    if entry.every == "quarter_hour":
+        return f"{local_now:%Y-%m-%dT%H}:{local_now.minute // 15 * 15:02d}"
+    if entry.every == "week":
+        if (local_now.weekday(), local_now.time()) < (0, entry.at):
+            return None
+        year, week, _ = local_now.isocalendar()
+        return f"{year}-W{week:02d}"
+    if local_now.time() < entry.at:
+        return None
+    return local_now.date().isoformat()
+
+
+def schedule(settings: Settings) -> list[Scheduled]:
+    """The scheduled jobs and their local times, from the settings."""
+    return [
+        Scheduled("rules", "day", settings.schedule_rules_at),
+        Scheduled("trips", "day", settings.schedule_trips_at),
+        Scheduled("retention", "week", settings.schedule_retention_at),
+        Scheduled("geocoding", "quarter_hour"),
+    ]
+
+
+def company_zone(settings: Settings) -> ZoneInfo:
+    """The company's time zone (dates and times of the schedule, rules' "today")."""
+    return ZoneInfo(settings.scoring_timezone)
+
+
+def worker_name() -> str:
+    """``host:pid`` of this process, written with what it ran."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+# ------------------------------------------------------------------ the jobs
+def evaluate_rules(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
+    """Run the rules for ``today`` and send the alerts they raise at once."""
+    with sessions() as session:
+        report = scoring.run_rules(session, as_of=today, dry_run=False, settings=settings)
+    sent = send_notifications(sessions, settings)
+    return (
+        f"{report.firings} déclenchement(s), {report.new_alerts} nouvelle(s) alerte(s), "
+        f"{report.notifications} notification(s) ; {sent}"
+    )
+
+
+def send_notifications(sessions: Sessions, settings: Settings) -> str:
+    """Deliver every due notification."""
+    with sessions() as session:
+        report = notifications.deliver_pending(session, settings=settings)
+    return f"envoyées {report.sent}, à réessayer {report.retry}, en échec {report.failed}"
+
+
+def derive_trips(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
+    """Derive the trips of every rep for last month and this month."""
+    first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    with sessions() as session:
+        reps = costs.visible_reps(session, SYSTEM)
+        written = costs.refresh_trips(session, settings=settings, reps=reps, start=first, end=today)
+        session.commit()
+    return f"{written} déplacement(s) recalculé(s) pour {len(reps)} commercial(aux)"
+
+
+def retention_list(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
+    """Count the prospects kept past the RGPD retention period (listed on the RGPD screen)."""
+    with sessions() as session:
+        stale = gdpr.stale_prospects(
+            session, actor=SYSTEM, retention_days=settings.prospect_retention_days, today=today
+        )
+    return f"{len(stale)} prospect(s) au-delà de la durée de conservation"
+
+
+def geocode_backlog(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
+    """Geocode a few batches of the accounts waiting for a location."""
+    with sessions() as session:
+        if not geocoding.count_todo(session):
+            return "rien à géocoder"
+        summary = geocoding.geocode_accounts(
+            session,
+            actor=SYSTEM,
+            chain=geocoding.chain_from_settings(settings),
+            max_batches=settings.geocode_backlog_batches,
+        )
+    return f"{summary.batches} lot(s) géocodé(s)"
+
+
+RUNNERS: dict[str, Callable[..., str]] = {
+    "rules": evaluate_rules,
+    "trips": derive_trips,
+    "retention": retention_list,
+    "geocoding": geocode_backlog,
+}
+
+
+def run_due(
+    sessions: Sessions, settings: Settings, *, now: dt.datetime | None = None
+) -> dict[str, str]:
+    """Run every scheduled job due now and not yet run in its period; ``{name: outcome}``."""
+    local_now = (now or dt.datetime.now(dt.UTC)).astimezone(company_zone(settings))
+    ran: dict[str, str] = {}
+    for entry in schedule(settings):
+        key = period_key(entry, local_now.replace(tzinfo=None))
+        if key is None:
+            continue
+        with sessions() as session:
+            claimed = store.claim_period(session, entry.name, key)
+            session.commit()
+        if not claimed:
+            continue
+        try:
+            outcome = RUNNERS[entry.name](sessions, settings, today=local_now.date())
+        except Exception as exc:
+            outcome = f"échec : {type(exc).__name__}: {exc}"
+            log.exception("scheduled job %s (%s) failed", entry.name, key)
+        ran[entry.name] = outcome
+        with sessions() as session:
+            store.close_period(
+                session,
+                entry.name,
+                key,
+                outcome=f"{outcome} ({worker_name()})",
+                now=dt.datetime.now(dt.UTC),
+            )
+            session.commit()
+    return ran
+
+
+def every_minute(
+    sessions: Sessions, settings: Settings, *, now: dt.datetime | None = None
+) -> dict[str, str]:
+    """The worker's tick: deliver due notifications, then run the scheduled jobs that are due."""
+    return {"notifications": send_notifications(sessions, settings)} | run_due(
+        sessions, settings, now=now
+    )

@@ -1,0 +1,1 @@
+"""The background worker: procrastinate's queue on the same PostgreSQL, running the services."""
