@@ -147,7 +147,7 @@ class Settings(BaseSettings):
 
     # Operations (logs, health)
     log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
-    log_level: str = Field("INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
+    log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error|critical)$")
     health_db_timeout_s: float = 2.0  # /readyz: the database must answer SELECT 1 within this
     health_heartbeat_max_age_s: float = 60.0  # /readyz: a worker heartbeat at most this old
 

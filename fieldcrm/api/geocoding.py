@@ -1,5 +1,6 @@
 """Geocoding: place an account by hand (a pin dragged on the map, locked against
-re-geocoding), release it, reverse-geocode a point for check-ins, run a geocoding batch."""
+re-geocoding), release it, reverse-geocode a point for check-ins, run geocoding batches (now,
+or queued for a worker)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.jobs import JobOut, job_out
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
 from fieldcrm.services import geocoding as svc
+from fieldcrm.services import geocoding_jobs, jobs
 
 router = APIRouter(prefix="/geocoding", tags=["geocoding"])
 
@@ -105,7 +108,8 @@ def reverse(body: ReversePoint, actor: CurrentUser, chain: ChainDep) -> dict[str
 
 @router.post("/run")
 def run(body: Run, session: SessionDep, actor: CurrentUser, chain: ChainDep) -> dict[str, Any]:
-    """Geocode pending accounts (or ``account_ids``) in committed batches; the summary."""
+    """Geocode pending accounts (or ``account_ids``) in committed batches; the summary.
+    For more than a few batches prefer ``POST /geocoding/run/jobs``."""
     if body.offline:
         chain = GeocoderChain(
             [p for p in chain.providers if p.name == "offline"], threshold=chain.threshold
@@ -120,16 +124,21 @@ def run(body: Run, session: SessionDep, actor: CurrentUser, chain: ChainDep) -> 
         refresh=body.refresh,
         max_batches=body.max_batches,
     )
-    return {
-        "processed": summary.processed,
-        "matched": dict(summary.matched),
-        "to_review": summary.to_review,
-        "failed": summary.failed,
-        "cached": summary.cached,
-        "locked": summary.locked,
-        "missing": summary.missing,
-        "batches": summary.batches,
-        "asked": dict(summary.asked),
-        "reasons": dict(summary.reasons),
-        "down": list(chain.down),
-    }
+    return summary.as_dict(down=chain.down)
+
+
+@router.post("/run/jobs", status_code=202)
+def queue_run(body: Run, session: SessionDep, actor: CurrentUser) -> JobOut:
+    """Queue the run for a worker and answer at once; follow it at ``GET /jobs/{id}`` (its
+    ``done``/``total`` count accounts, its ``result`` is the summary ``POST /run`` answers)."""
+    job_id = geocoding_jobs.start_geocoding(
+        session,
+        actor=actor,
+        offline=body.offline,
+        account_ids=body.account_ids,
+        retry_failed=body.retry_failed,
+        refresh=body.refresh,
+        batch_size=body.batch_size,
+        max_batches=body.max_batches,
+    )
+    return job_out(jobs.job_view(session, job_id, actor=actor))

@@ -38,6 +38,8 @@ def summary_table(summary: GeocodeSummary) -> Table:
         table.add_row("verrouillés (position manuelle), ignorés", str(summary.locked))
     if summary.missing:
         table.add_row("introuvables", str(summary.missing))
+    if summary.changed:
+        table.add_row("modifiés pendant le géocodage, laissés tels quels", str(summary.changed))
     for provider, calls in sorted(summary.asked.items()):
         table.add_row(f"appels {provider}", str(calls))
     return table

@@ -6,6 +6,13 @@ day ended more than ``overnight_km`` from home and the next day's first visit is
 home: a hotel night and a dinner. A lunch is counted for each day whose farthest visit lies
 more than ``meal_km`` from home (the rep cannot eat at home or at the office).
 
+Kilometres are plausible by construction: a visit whose account location is doubtful (not
+confirmed by geocoding or by hand, and no check-in point) makes no kilometres; a leg longer
+than ``MAX_LEG_KM`` or faster than ``SPEED_CAP_KMH`` is left out; and a day never exceeds
+``MAX_DAY_KM`` (its longest legs are left out first). Each of these is listed on the trip as
+"à vérifier" (:class:`~fieldcrm.costs.trips.ToCheck`), never silently summed. Hence a day's
+kilometres are at most its driving hours × ``SPEED_CAP_KMH`` and at most ``MAX_DAY_KM``.
+
 Planned trips: the stored plan's days (``plans.result``) with their driving figures; the
 savings are those of the overnight decision (net value of the chosen alternative over the
 other) and of every accepted fill-in proposal (a dedicated round trip from home to that
@@ -20,11 +27,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fieldcrm.costs.trips import Trip
+from fieldcrm.costs.trips import ToCheck, Trip
 from fieldcrm.geo import GeoPoint, haversine_m
 
 Legs = Callable[[Sequence[GeoPoint]], list[tuple[int, float]]]
 """Driving (seconds, metres) of each consecutive leg of a sequence of points."""
+
+SPEED_CAP_KMH = 130.0
+"""No leg is driven faster on average (the French motorway limit)."""
+MAX_LEG_KM = 500.0
+"""A longer leg between two visits or home is not a day's drive: it is left out, to check."""
+MAX_DAY_KM = 1500.0
+"""No day adds more kilometres than this."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,72 @@ class VisitStop:
     account_id: int
     visit_minutes: int
     month_revenue_eur: Decimal = Decimal(0)
+    account_name: str = ""
+    doubtful: bool = False
+    """The account's location is not confirmed (and there is no check-in point)."""
+
+
+def _travelled(stop: VisitStop) -> bool:
+    return stop.point is not None and not stop.doubtful
+
+
+@dataclass(frozen=True)
+class DayDrive:
+    """A day's driving once doubtful legs are left out."""
+
+    seconds: float
+    metres: float
+    to_check: list[ToCheck]
+
+
+def plausible_day(
+    day: dt.date, start: GeoPoint, stops: Sequence[VisitStop], end: GeoPoint, legs: Legs
+) -> DayDrive:
+    """Drive from ``start`` through the located, trusted ``stops`` to ``end``, keeping only
+    plausible legs (see the module docstring); the rest is listed to check."""
+    to_check = [
+        ToCheck(
+            day,
+            s.account_id,
+            s.account_name,
+            "position à vérifier : aucun kilomètre compté"
+            if s.point is not None
+            else "compte non localisé : aucun kilomètre compté",
+        )
+        for s in stops
+        if not _travelled(s)
+    ]
+    trusted = [s for s in stops if _travelled(s)]
+    path = [start, *(s.point for s in trusted if s.point is not None), end]
+    names = [None, *trusted, None]
+    kept: list[tuple[int, float, float]] = []  # (index, seconds, metres)
+    for i, (leg_s, leg_m) in enumerate(legs(path)):
+        km, hours = leg_m / 1000, max(leg_s, 0) / 3600
+        if km > MAX_LEG_KM or km > hours * SPEED_CAP_KMH + 1e-9:
+            to_check.append(_leg_to_check(day, names[i], names[i + 1], km))
+        else:
+            kept.append((i, float(leg_s), float(leg_m)))
+    while sum(m for _, _, m in kept) > MAX_DAY_KM * 1000:
+        longest = max(kept, key=lambda leg: leg[2])
+        kept.remove(longest)
+        i = longest[0]
+        to_check.append(_leg_to_check(day, names[i], names[i + 1], longest[2] / 1000))
+    return DayDrive(sum(s for _, s, _ in kept), sum(m for _, _, m in kept), to_check)
+
+
+def _leg_to_check(
+    day: dt.date, origin: VisitStop | None, destination: VisitStop | None, km: float
+) -> ToCheck:
+    """The leg ``origin`` → ``destination`` (None: home or last night's hotel), to check."""
+    stop = destination or origin
+    before = origin.account_name if origin else "domicile"
+    after = destination.account_name if destination else "domicile"
+    return ToCheck(
+        day,
+        stop.account_id if stop else None,
+        stop.account_name if stop else "",
+        f"trajet {before} → {after} de {km:.0f} km non compté (invraisemblable)",
+    )
 
 
 def actual_trips(
@@ -71,9 +151,13 @@ def actual_trips(
     start = rep.home
     for i, day in enumerate(days):
         stops = by_day[day]
-        located = [s.point for s in stops if s.point is not None]
+        located = [s.point for s in stops if _travelled(s) and s.point is not None]
         tomorrow = days[i + 1] if i + 1 < len(days) else None
-        following = [s.point for s in by_day[tomorrow] if s.point] if tomorrow else []
+        following = (
+            [s.point for s in by_day[tomorrow] if _travelled(s) and s.point is not None]
+            if tomorrow
+            else []
+        )
         stay = False
         if located and following and tomorrow == day + dt.timedelta(days=1):
             last = located[-1]
@@ -100,12 +184,13 @@ def _actual_trip(
     lunches = 0
     revenue = Decimal(0)
     visits = 0
+    to_check: list[ToCheck] = []
     for day, stops, start, end in days:
-        located = [s.point for s in stops if s.point is not None]
-        path = [start, *located, end]
-        for leg_s, leg_m in legs(path):
-            seconds += leg_s
-            metres += leg_m
+        drive = plausible_day(day, start, stops, end, legs)
+        seconds += drive.seconds
+        metres += drive.metres
+        to_check.extend(drive.to_check)
+        located = [s.point for s in stops if _travelled(s) and s.point is not None]
         lunches += _away_at_noon(rep, located, meal_km)
         for s in stops:
             visits += 1
@@ -129,6 +214,7 @@ def _actual_trip(
         meals=int(lunches) + nights,
         revenue_eur=revenue,
         team=rep.team,
+        to_check=tuple(to_check),
     )
 
 

@@ -13,6 +13,19 @@ TRIP_KINDS = ("planned", "actual")
 
 
 @dataclass(frozen=True)
+class ToCheck:
+    """A visit whose travel was left out of a trip's kilometres, and why (in French).
+
+    The report lists these as "à vérifier" instead of summing doubtful distances.
+    """
+
+    day: dt.date
+    account_id: int | None
+    account_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Trip:
     """A rep's travel over one or several days, as planned or as checked in."""
 
@@ -33,6 +46,7 @@ class Trip:
     saved_eur: Decimal = Decimal(0)
     team: str = ""
     trip_id: int | None = None
+    to_check: tuple[ToCheck, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in TRIP_KINDS:

@@ -104,13 +104,14 @@ def send_notifications(sessions: Sessions, settings: Settings) -> str:
 
 
 def derive_trips(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
-    """Derive the trips of every rep for last month and this month."""
-    first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    """Derive every rep's trips of this year (and of last year in January), nightly — the
+    catch-all behind the derivations queued when visits and plans change."""
+    years = [today.year - 1, today.year] if today.month == 1 else [today.year]
+    written = 0
     with sessions() as session:
-        reps = costs.visible_reps(session, SYSTEM)
-        written = costs.refresh_trips(session, settings=settings, reps=reps, start=first, end=today)
-        session.commit()
-    return f"{written} déplacement(s) recalculé(s) pour {len(reps)} commercial(aux)"
+        for year in years:
+            written += costs.derive_trips(session, settings=settings, year=year)
+    return f"{written} déplacement(s) recalculé(s)"
 
 
 def retention_list(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:

@@ -28,6 +28,7 @@ from fieldcrm.geo import GeoPoint, haversine_m
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import roads
 from fieldcrm.store import costs as store
+from fieldcrm.store import jobs as job_store
 from fieldcrm.store.costs import RepCosting
 
 FALLBACK_SPEED_MS = 50 / 3.6
@@ -70,6 +71,32 @@ def legs_with(provider: TravelTimes) -> derive.Legs:
     return legs
 
 
+def one_plan_per_day(plans: Sequence[store.StoredPlan]) -> list[store.StoredPlan]:
+    """Each planned day counted once: the most recent plan covering a day wins it.
+
+    A trip planned after a day plan replaces that day's plan (and conversely); a plan left
+    with only some of its days keeps those, without the overnight saving, which was a
+    decision about all of them.
+    """
+    taken: set[str] = set()
+    kept: list[store.StoredPlan] = []
+    newest_first = sorted(
+        plans,
+        key=lambda p: (p.created_at or dt.datetime.min.replace(tzinfo=dt.UTC), p.plan_id),
+        reverse=True,
+    )
+    for plan in newest_first:
+        days = [d for d in plan.result.get("days") or [] if d.get("day") not in taken]
+        if not days:
+            continue
+        taken.update(d["day"] for d in days)
+        result = plan.result
+        if len(days) < len(plan.result["days"]):
+            result = {**plan.result, "days": days, "overnight": None}
+        kept.append(store.StoredPlan(plan.plan_id, result, plan.accepted, plan.created_at))
+    return sorted(kept, key=lambda p: p.result["days"][0]["day"])
+
+
 def refresh_trips(
     session: Session,
     *,
@@ -95,7 +122,7 @@ def refresh_trips(
             overnight_km=settings.overnight_km,
             meal_km=settings.meal_km,
         )
-        plans = store.latest_plans(session, p.rep_id, start, end)
+        plans = one_plan_per_day(store.latest_plans(session, p.rep_id, start, end))
         year_km = rep.annual_km_estimate or sum(t.km for t in actual) or 0.0
         rate = rate_per_km(
             scale, year_km, fiscal_hp=p.fiscal_hp, vehicle=p.vehicle, electric=p.electric
@@ -110,16 +137,43 @@ def refresh_trips(
                 meal_km=settings.meal_km,
             )
             for sp in plans
-            if sp.result.get("days")
         ]
-        plan_ids = {
-            dt.date.fromisoformat(sp.result["days"][0]["day"]): sp.plan_id
-            for sp in plans
-            if sp.result.get("days")
-        }
+        plan_ids = {dt.date.fromisoformat(sp.result["days"][0]["day"]): sp.plan_id for sp in plans}
         store.replace_trips(session, p.rep_id, start, end, [*actual, *planned], plan_ids)
         written += len(actual) + len(planned)
     return written
+
+
+def derive_trips(
+    session: Session, *, settings: Settings, year: int, rep_ids: Sequence[int] | None = None
+) -> int:
+    """Derive and store the trips of a calendar year (every rep, or ``rep_ids``); commits.
+
+    Called when the inputs change — a visit, a plan, a decision (the worker's job) — and
+    nightly; reading a report never derives. The number of trips written.
+    """
+    reps = store.reps(session, list(rep_ids) if rep_ids is not None else None)
+    written = refresh_trips(
+        session,
+        settings=settings,
+        reps=reps,
+        start=dt.date(year, 1, 1),
+        end=dt.date(year, 12, 31),
+    )
+    session.commit()
+    return written
+
+
+def trips_changed(session: Session, rep_id: int, day: dt.date) -> None:
+    """Queue the derivation of the rep's trips of ``day``'s year, in the caller's transaction
+    (one waiting job per rep and year; jobs of one rep never run at the same time)."""
+    job_store.defer(
+        session,
+        job_store.DERIVE_TRIPS,
+        {"rep_id": rep_id, "year": day.year},
+        queueing_lock=f"trips:{rep_id}:{day.year}",
+        lock=f"trips:{rep_id}",
+    )
 
 
 def cost_trips(
@@ -165,21 +219,17 @@ def travel_report(
 ) -> TravelReport:
     """The travel-cost report of the period for the reps ``actor`` may see (or one rep).
 
-    Trips of the calendar years the period touches are derived afresh first (so the yearly
-    distance behind the scale rate is complete); one commit.
+    Reads the stored trips only (they are derived when their inputs change): it writes
+    nothing, so concurrent readers create nothing.
     """
     reps = visible_reps(session, actor, rep_id)
     scale = load_scale(settings.mileage_scale_year)
     year_start, year_end = dt.date(start.year, 1, 1), dt.date(end.year, 12, 31)
-    refresh_trips(
-        session, settings=settings, reps=reps, start=year_start, end=year_end, scale=scale
-    )
     ids = [r.profile.rep_id for r in reps]
     year_trips = store.load_trips(session, ids, year_start, year_end)
     in_period = [t for t in year_trips if start <= t.start_day <= end]
     rates = Rates(Decimal(str(settings.hotel_night_eur)), Decimal(str(settings.meal_eur)))
     costs = cost_trips(in_period, reps, year_trips, scale=scale, rates=rates)
-    session.commit()
     who = reps[0].profile.name if rep_id is not None and reps else "équipe"
     return build_report(
         costs,

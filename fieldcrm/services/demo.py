@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import Conflict
+from fieldcrm.services import costs
 from fieldcrm.services.demo_data import PASSWORD, DemoCompany, generate
 from fieldcrm.store.assignment import assign_all
 
@@ -66,9 +68,18 @@ def _point(lon: float | None, lat: float | None) -> str | None:
 
 
 def seed_demo(
-    session: Session, *, today: dt.date | None = None, reset: bool = False, seed: int = 2026
+    session: Session,
+    *,
+    today: dt.date | None = None,
+    reset: bool = False,
+    seed: int = 2026,
+    settings: Settings | None = None,
 ) -> DemoSummary:
-    """Write the demo company as of ``today``; refuse to overwrite data unless ``reset``."""
+    """Write the demo company as of ``today``; refuse to overwrite data unless ``reset``.
+
+    Its trips are derived too (as the worker does when visits are recorded), so the costs
+    screen has its figures at once.
+    """
     existing = session.execute(text("SELECT count(*) FROM accounts")).scalar_one()
     if existing and not reset:
         raise Conflict(
@@ -78,6 +89,9 @@ def seed_demo(
     _reset(session)
     _write(session, company)
     session.commit()
+    years = {a["occurred_at"].year for a in company.activities} | {company.today.year}
+    for year in sorted(years):
+        costs.derive_trips(session, settings=settings or get_settings(), year=year)
     return DemoSummary(
         users=len(company.users),
         accounts=len(company.accounts),

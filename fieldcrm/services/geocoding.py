@@ -1,17 +1,23 @@
 """Geocoding use cases: batch geocoding (resumable), re-geocoding a selection, manual pins,
 reverse geocoding for check-ins.
 
-Each batch is one committed transaction: an interrupted run loses at most the batch in
-flight and the next run carries on from the accounts still pending. Answers are cached by
-normalised address, so the same address never asks a provider twice.
+A batch goes in three steps, and no provider is asked while a transaction is open: claim the
+batch (a short committed transaction), ask the providers, write the answers (a second short
+one) on the accounts still as claimed. An interrupted run loses at most the batch in flight,
+whose claims it gives back (or which expire if the process was killed), and the next run
+carries on from the accounts still pending. Answers are cached by normalised address, so the
+same address never asks a provider twice. A batch started from the screen or the API runs as
+a job in the worker (:func:`start_geocoding`, :func:`run_geocoding_job`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -29,8 +35,14 @@ from fieldcrm.services import territories
 from fieldcrm.store import accounts as accounts_store
 from fieldcrm.store import geocache as store
 
+log = logging.getLogger(__name__)
+
 SYSTEM = Actor(id=0, role=Role.ADMIN, name="fieldcrm")
 """The actor of command-line runs (an administrator that is no user)."""
+
+CLAIM_S = 30 * 60.0
+"""How long a run's claim on a batch holds: longer than a batch takes, even on slow providers.
+Accounts claimed by a run killed mid-batch are taken again once it has passed."""
 
 
 @dataclass
@@ -44,6 +56,7 @@ class GeocodeSummary:
     cached: int = 0
     locked: int = 0
     missing: int = 0  # selected ids that are not there (or busy in another run)
+    changed: int = 0  # placed by hand, locked or edited while asked: left as they were
     batches: int = 0
     asked: Counter[str] = field(default_factory=Counter)  # provider → calls
     reasons: Counter[str] = field(default_factory=Counter)  # failure reasons
@@ -52,6 +65,25 @@ class GeocodeSummary:
     def matched_total(self) -> int:
         """Accounts matched, all precisions."""
         return sum(self.matched.values())
+
+    def as_dict(self, *, down: Sequence[str] = ()) -> dict[str, Any]:
+        """The summary as JSON data (an API answer, a job's result); ``down``: providers
+        switched off during the run."""
+        return {
+            "processed": self.processed,
+            "matched": dict(self.matched),
+            "matched_total": self.matched_total,
+            "to_review": self.to_review,
+            "failed": self.failed,
+            "cached": self.cached,
+            "locked": self.locked,
+            "missing": self.missing,
+            "changed": self.changed,
+            "batches": self.batches,
+            "asked": dict(self.asked),
+            "reasons": dict(self.reasons),
+            "down": list(down),
+        }
 
 
 def chain_from_settings(
@@ -110,28 +142,25 @@ def _usable(entry: store.CachedAnswer, *, retry_failed: bool) -> bool:
     return not (entry.precision == "none" and retry_failed)
 
 
-def _geocode_batch(
-    session: Session,
+def _ask(
     rows: Sequence[store.AccountAddress],
+    hits: Mapping[str, store.CachedAnswer],
     *,
     chain: GeocoderChain,
     summary: GeocodeSummary,
     retry_failed: bool,
-    refresh: bool,
-) -> None:
-    addresses: dict[int, NormalizedAddress] = {
-        row.id: normalize_address(row.address_line1, row.address_line2, row.postcode, row.city)
-        for row in rows
-        if not row.locked
-    }
-    hits = {} if refresh else store.cached(session, (a.key for a in addresses.values()))
+) -> tuple[dict[int, ChainOutcome], dict[str, ChainOutcome]]:
+    """Each unlocked row's outcome (cache first, then the providers) and the fresh answers.
+
+    Takes no session: it runs with no transaction open, while the providers are called.
+    """
+    outcomes: dict[int, ChainOutcome] = {}
     fresh: dict[str, ChainOutcome] = {}
-    updates: list[store.GeocodeUpdate] = []
     for row in rows:
         if row.locked:
             summary.locked += 1
             continue
-        address = addresses[row.id]
+        address = _address(row)
         entry = hits.get(address.key)
         if entry is not None and _usable(entry, retry_failed=retry_failed):
             result = _from_cache(entry)
@@ -144,29 +173,53 @@ def _geocode_batch(
             outcome = chain.geocode(address)
             summary.asked.update(outcome.asked)
             fresh[address.key] = outcome
-        result, verdict = outcome.result, outcome.assessment
-        summary.processed += 1
-        if verdict.status == "matched" and result is not None:
-            summary.matched[result.precision] += 1
-        elif verdict.status == "to_review":
-            summary.to_review += 1
-        else:
-            summary.failed += 1
-            summary.reasons[verdict.reason] += 1
-        point = result.point if result is not None else None
-        updates.append(
-            store.GeocodeUpdate(
-                id=row.id,
-                lon=point.lon if point else None,
-                lat=point.lat if point else None,
-                provider=result.provider if result else None,
-                score=result.score if result else None,
-                precision=result.precision if result else "none",
-                status=verdict.status,
-                label=result.label if result else None,
-                reason=verdict.reason or None,
-            )
-        )
+        outcomes[row.id] = outcome
+    return outcomes, fresh
+
+
+def _address(row: store.AccountAddress) -> NormalizedAddress:
+    return normalize_address(row.address_line1, row.address_line2, row.postcode, row.city)
+
+
+def _update(account_id: int, outcome: ChainOutcome) -> store.GeocodeUpdate:
+    result, verdict = outcome.result, outcome.assessment
+    point = result.point if result is not None else None
+    return store.GeocodeUpdate(
+        id=account_id,
+        lon=point.lon if point else None,
+        lat=point.lat if point else None,
+        provider=result.provider if result else None,
+        score=result.score if result else None,
+        precision=result.precision if result else "none",
+        status=verdict.status,
+        label=result.label if result else None,
+        reason=verdict.reason or None,
+    )
+
+
+def _count(summary: GeocodeSummary, outcome: ChainOutcome) -> None:
+    result, verdict = outcome.result, outcome.assessment
+    summary.processed += 1
+    if verdict.status == "matched" and result is not None:
+        summary.matched[result.precision] += 1
+    elif verdict.status == "to_review":
+        summary.to_review += 1
+    else:
+        summary.failed += 1
+        summary.reasons[verdict.reason] += 1
+
+
+def _write(
+    session: Session,
+    rows: Sequence[store.AccountAddress],
+    outcomes: Mapping[int, ChainOutcome],
+    fresh: Mapping[str, ChainOutcome],
+    *,
+    chain: GeocoderChain,
+    summary: GeocodeSummary,
+) -> None:
+    """Write a batch's answers (not yet committed) where the accounts are still as claimed;
+    give back the other claims."""
     # Only answers every provider had its say on are cached: after a provider failure (or in
     # an offline-only run) the answer may improve later, so a gazetteer guess never hides a
     # provider's answer.
@@ -174,7 +227,27 @@ def _geocode_batch(
         store.remember(
             session, [_to_cache(k, outcome) for k, outcome in fresh.items() if not outcome.errors]
         )
-    store.save_results(session, updates)
+    written = store.save_results(
+        session, [_update(i, outcome) for i, outcome in outcomes.items()], claimed=rows
+    )
+    for account_id, outcome in outcomes.items():
+        if account_id in written:
+            _count(summary, outcome)
+        else:
+            summary.changed += 1
+    store.release_claims(session, rows)
+
+
+def _give_back(session: Session, rows: Sequence[store.AccountAddress]) -> None:
+    """After a failure mid-batch, release its claims so the next run takes the accounts at
+    once (best effort: claims not released expire after :data:`CLAIM_S`)."""
+    try:
+        session.rollback()
+        store.release_claims(session, rows)
+        session.commit()
+    except Exception:  # the database may be what failed
+        session.rollback()
+        log.warning("geocoding: claims of %d account(s) left to expire", len(rows))
 
 
 def geocode_accounts(
@@ -191,9 +264,13 @@ def geocode_accounts(
 ) -> GeocodeSummary:
     """Geocode pending accounts (or the selection ``account_ids``) in committed batches.
 
-    ``retry_failed`` also takes accounts that failed before; ``refresh`` ignores the cache;
-    ``max_batches`` stops early (the rest stays pending for the next run). Locked accounts
-    (placed by hand) are never touched. ``progress`` is called with each batch's size.
+    Each batch is claimed in a short committed transaction, the providers are asked with no
+    transaction open (no row lock held), and the answers are written in a second short one,
+    only on accounts still as claimed: an account placed by hand, locked or edited meanwhile
+    keeps what it has. ``retry_failed`` also takes accounts that failed before; ``refresh``
+    ignores the cache; ``max_batches`` stops early (the rest stays pending for the next run).
+    Locked accounts (placed by hand) are never touched. ``progress`` is called with each
+    batch's size.
     """
     policy.require(actor, "geocode.run")
     if batch_size < 1:
@@ -201,22 +278,35 @@ def geocode_accounts(
     summary = GeocodeSummary()
     statuses = ("pending", "failed") if retry_failed else ("pending",)
     selection = sorted(set(account_ids)) if account_ids else None
-    cursor = 0
+    cursor = start = 0
     while max_batches is None or summary.batches < max_batches:
         if selection is not None:
-            chunk = selection[summary.batches * batch_size : (summary.batches + 1) * batch_size]
-            rows = store.accounts_by_id(session, chunk) if chunk else []
+            chunk = selection[start : start + batch_size]
+            if not chunk:
+                break
+            start += batch_size
+            rows = store.claim_accounts(session, chunk, claim_s=CLAIM_S)
             summary.missing += len(chunk) - len(rows)
         else:
-            rows = store.next_batch(session, after_id=cursor, limit=batch_size, statuses=statuses)
-        if not rows:
-            break
-        _geocode_batch(
-            session, rows, chain=chain, summary=summary, retry_failed=retry_failed, refresh=refresh
-        )
-        session.commit()
+            rows = store.claim_next_batch(
+                session, after_id=cursor, limit=batch_size, statuses=statuses, claim_s=CLAIM_S
+            )
+            if not rows:
+                break
+            cursor = rows[-1].id
+        keys = (_address(r).key for r in rows if not r.locked)
+        hits = {} if refresh else store.cached(session, keys)
+        session.commit()  # the claim holds; no transaction open (no row lock) while asking
+        try:
+            outcomes, fresh = _ask(
+                rows, hits, chain=chain, summary=summary, retry_failed=retry_failed
+            )
+            _write(session, rows, outcomes, fresh, chain=chain, summary=summary)
+            session.commit()
+        except BaseException:
+            _give_back(session, rows)
+            raise
         summary.batches += 1
-        cursor = rows[-1].id
         if progress is not None:
             progress(len(rows))
     return summary

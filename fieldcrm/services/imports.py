@@ -250,7 +250,7 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
         )
         session.commit()
     with sessions() as progress_session, sessions() as session:
-        shown = [0.0]
+        shown = [time.monotonic()]  # a small file finishes before its first progress write
 
         def progress(line: int) -> None:
             if time.monotonic() - shown[0] >= PROGRESS_EVERY_S:

@@ -25,8 +25,8 @@ from fieldcrm.routing.engine import Budget
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.travel import TravelTimes
+from fieldcrm.services import costs, roads
 from fieldcrm.services import planning_build as build
-from fieldcrm.services import roads
 from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.store import plans as store
 from fieldcrm.store.plans import NewProposal, PlanRow, ProposalRow
@@ -113,6 +113,8 @@ def decide_proposal(
     decided, appointment_id = store.decide_proposal(
         session, proposal_id, accept=accept, start=start
     )
+    if accept:  # an accepted fill-in changes the plan's savings
+        costs.trips_changed(session, proposal.rep_id, proposal.slot_start.date())
     session.commit()
     return Decision(proposal=decided, appointment_id=appointment_id)
 
@@ -284,5 +286,6 @@ def _save(
         created_by=author_id(actor),
         proposals=proposals,
     )
+    costs.trips_changed(session, inputs.rep.id, inputs.first_day)
     session.commit()
     return store.get_plan(session, plan_id)

@@ -15,6 +15,7 @@ from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
+from fieldcrm.services import costs
 from fieldcrm.store import visits as store
 from fieldcrm.store.accounts import account_owner
 from fieldcrm.store.visits import VisitRow
@@ -67,5 +68,7 @@ def record_visit(
         outcome=outcome,
         report=report.strip() if report else None,
     )
+    if kind == "visit":
+        costs.trips_changed(session, rep_id, (at or dt.datetime.now(dt.UTC)).date())
     session.commit()
     return store.get_visit(session, activity_id), created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,7 +13,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from fieldcrm.costs.derive import RepProfile, VisitStop
-from fieldcrm.costs.trips import Trip
+from fieldcrm.costs.trips import ToCheck, Trip
 from fieldcrm.errors import NotFound
 from fieldcrm.geo import GeoPoint
 
@@ -58,16 +59,22 @@ def reps(session: Session, rep_ids: Sequence[int] | None = None) -> list[RepCost
     ]
 
 
+CONFIRMED_LOCATION = "a.geocode_status IN ('matched', 'manual') AND a.geom IS NOT NULL"
+"""SQL (accounts as ``a``): the account's location can be driven to and counted — geocoded
+with confidence or placed by hand. Anything else is "à vérifier"."""
+
+
 def visit_stops(session: Session, rep_id: int, start: dt.date, end: dt.date) -> list[VisitStop]:
     """The rep's visits between ``start`` and ``end`` (local days), at the check-in point or
     the account's (none for an account not located yet), with the account's revenue of that
     month."""
     rows = session.execute(
         text(
-            """SELECT v.occurred_at AT TIME ZONE 'Europe/Paris' AS local_at, v.account_id,
+            f"""SELECT v.occurred_at AT TIME ZONE 'Europe/Paris' AS local_at, v.account_id,
                       ST_X(coalesce(v.checkin, a.geom)) AS lon,
                       ST_Y(coalesce(v.checkin, a.geom)) AS lat,
-                      a.visit_minutes, coalesce(s.revenue, 0) AS revenue
+                      a.visit_minutes, coalesce(s.revenue, 0) AS revenue, a.name,
+                      v.checkin IS NULL AND NOT ({CONFIRMED_LOCATION}) AS doubtful
                  FROM activities v
                  JOIN accounts a ON a.id = v.account_id
                  LEFT JOIN monthly_sales s
@@ -86,6 +93,8 @@ def visit_stops(session: Session, rep_id: int, start: dt.date, end: dt.date) -> 
             r.account_id,
             r.visit_minutes,
             r.revenue,
+            r.name,
+            r.doubtful,
         )
         for r in rows
     ]
@@ -98,13 +107,14 @@ class StoredPlan:
     plan_id: int
     result: dict[str, Any]
     accepted: list[tuple[GeoPoint, float]]
+    created_at: dt.datetime | None = None
 
 
 def latest_plans(session: Session, rep_id: int, start: dt.date, end: dt.date) -> list[StoredPlan]:
     """For each day in the period, the rep's most recent plan starting that day."""
     plans = session.execute(
         text(
-            """SELECT DISTINCT ON (p.day) p.id, p.result
+            """SELECT DISTINCT ON (p.day) p.id, p.result, p.created_at
                  FROM plans p
                 WHERE p.rep_id = :rep AND p.day BETWEEN :start AND :end
                   AND p.status <> 'cancelled'
@@ -125,12 +135,13 @@ def latest_plans(session: Session, rep_id: int, start: dt.date, end: dt.date) ->
         {"ids": list(accepted)},
     ):
         accepted[r.plan_id].append((GeoPoint(r.lon, r.lat), float(r.detour_km)))
-    return [StoredPlan(p.id, p.result, accepted[p.id]) for p in plans]
+    return [StoredPlan(p.id, p.result, accepted[p.id], p.created_at) for p in plans]
 
 
 _TRIP_COLUMNS = """t.id, t.rep_id, u.full_name, coalesce(m.full_name, '') AS team, t.kind,
     t.start_day, t.end_day, t.km, t.driving_seconds, t.visiting_seconds, t.visits,
-    t.hotel_nights, t.meals, t.tolls_eur, t.revenue_eur, t.saved_km, t.saved_eur"""
+    t.hotel_nights, t.meals, t.tolls_eur, t.revenue_eur, t.saved_km, t.saved_eur,
+    t.to_check"""
 
 
 def replace_trips(
@@ -174,6 +185,17 @@ def replace_trips(
             "revenue": t.revenue_eur,
             "saved_km": t.saved_km,
             "saved_eur": t.saved_eur,
+            "to_check": json.dumps(
+                [
+                    {
+                        "day": c.day.isoformat(),
+                        "account_id": c.account_id,
+                        "account": c.account_name,
+                        "reason": c.reason,
+                    }
+                    for c in t.to_check
+                ]
+            ),
         }
         for t in trips
     ]
@@ -190,7 +212,8 @@ def replace_trips(
                 """UPDATE trips SET plan_id = :plan, end_day = :end, km = :km,
                           driving_seconds = :drive, visiting_seconds = :visit, visits = :visits,
                           hotel_nights = :nights, meals = :meals, revenue_eur = :revenue,
-                          saved_km = :saved_km, saved_eur = :saved_eur
+                          saved_km = :saved_km, saved_eur = :saved_eur,
+                          to_check = CAST(:to_check AS jsonb)
                     WHERE id = :id"""
             ),
             updates,
@@ -200,9 +223,17 @@ def replace_trips(
             text(
                 """INSERT INTO trips (rep_id, plan_id, kind, start_day, end_day, km,
                                      driving_seconds, visiting_seconds, visits, hotel_nights,
-                                     meals, tolls_eur, revenue_eur, saved_km, saved_eur)
+                                     meals, tolls_eur, revenue_eur, saved_km, saved_eur, to_check)
                    VALUES (:rep, :plan, :kind, :start, :end, :km, :drive, :visit, :visits,
-                           :nights, :meals, :tolls, :revenue, :saved_km, :saved_eur)"""
+                           :nights, :meals, :tolls, :revenue, :saved_km, :saved_eur,
+                           CAST(:to_check AS jsonb))
+                   ON CONFLICT (rep_id, kind, start_day) DO UPDATE SET
+                       plan_id = excluded.plan_id, end_day = excluded.end_day, km = excluded.km,
+                       driving_seconds = excluded.driving_seconds,
+                       visiting_seconds = excluded.visiting_seconds, visits = excluded.visits,
+                       hotel_nights = excluded.hotel_nights, meals = excluded.meals,
+                       revenue_eur = excluded.revenue_eur, saved_km = excluded.saved_km,
+                       saved_eur = excluded.saved_eur, to_check = excluded.to_check"""
             ),
             inserts,
         )
@@ -240,6 +271,10 @@ def load_trips(
             saved_km=r.saved_km,
             saved_eur=Decimal(r.saved_eur),
             team=r.team,
+            to_check=tuple(
+                ToCheck(dt.date.fromisoformat(c["day"]), c["account_id"], c["account"], c["reason"])
+                for c in r.to_check or ()
+            ),
             trip_id=r.id,
         )
         for r in rows

@@ -1,12 +1,19 @@
 """Geocoding storage: the answer cache, batches of accounts to geocode, results, manual pins.
 
-Batches are read in id order after a cursor with ``FOR UPDATE SKIP LOCKED``: a run that is
-interrupted resumes where committed batches stopped, and two runs never take the same rows.
+Providers are slow and remote, so a run never asks them while it holds row locks. It *claims*
+a batch in one short statement (``FOR UPDATE SKIP LOCKED``, then committed by the service):
+the claim is written in ``geocoded_at``, set to the time it expires, later than now. A time in
+the future means "being geocoded until then"; any real result sets it to the time written. So
+two runs never take the same account while a claim holds, a run stopped without releasing its
+claims (killed) leaves its accounts untouched, still pending, and taken again once the claim
+expires. Results are written only where the claim is still the run's own and nothing changed
+since: not placed or locked by hand, same status, same address, same ``updated_at``.
 Nothing here commits.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +27,11 @@ from fieldcrm.store.joins import ASSIGNMENT_JOIN
 
 @dataclass(frozen=True)
 class AccountAddress:
-    """An account's address as stored, to be geocoded."""
+    """An account's address as claimed for geocoding, with what the write checks against.
+
+    ``claim`` is the claim's expiry written in ``geocoded_at`` (None for a locked account,
+    never claimed); ``previous`` the ``geocoded_at`` it replaced, put back on release.
+    """
 
     id: int
     address_line1: str | None
@@ -28,6 +39,10 @@ class AccountAddress:
     postcode: str | None
     city: str | None
     locked: bool = False
+    status: str = "pending"
+    updated_at: dt.datetime | None = None
+    claim: dt.datetime | None = None
+    previous: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -70,37 +85,101 @@ class LocatedAccount:
     locked: bool
 
 
-_SELECT = """SELECT id, address_line1, address_line2, postcode, city, location_locked
-             FROM accounts"""
+_CLAIM = """
+    WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS now),
+    picked AS (
+        SELECT a.id, a.geocoded_at FROM accounts a, clock
+        WHERE {where} AND NOT a.location_locked
+          AND (a.geocoded_at IS NULL OR a.geocoded_at <= clock.now)
+        {order}
+        FOR UPDATE OF a SKIP LOCKED)
+    UPDATE accounts a SET geocoded_at = clock.now + make_interval(secs => :claim_s)
+    FROM picked, clock WHERE a.id = picked.id
+    RETURNING a.id, a.address_line1, a.address_line2, a.postcode, a.city, a.location_locked,
+              a.geocode_status, a.updated_at, a.geocoded_at, picked.geocoded_at"""
 
 
 def _addresses(rows: Iterable[object]) -> list[AccountAddress]:
-    return [AccountAddress(*row) for row in rows]  # type: ignore[misc]
+    found = [AccountAddress(*row) for row in rows]  # type: ignore[misc]
+    return sorted(found, key=lambda a: a.id)
 
 
-def next_batch(
-    session: Session, *, after_id: int, limit: int, statuses: Sequence[str] = ("pending",)
+def claim_next_batch(
+    session: Session,
+    *,
+    after_id: int,
+    limit: int,
+    claim_s: float,
+    statuses: Sequence[str] = ("pending",),
 ) -> list[AccountAddress]:
-    """Up to ``limit`` unlocked accounts with one of ``statuses`` and an id above ``after_id``."""
+    """Claim for ``claim_s`` seconds up to ``limit`` unlocked, unclaimed accounts with one of
+    ``statuses`` and an id above ``after_id``, in id order (rows busy elsewhere are skipped)."""
     rows = session.execute(
         text(
-            _SELECT
-            + """ WHERE id > :after AND geocode_status = ANY(:statuses)
-                  AND NOT location_locked
-                  ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED"""
+            _CLAIM.format(
+                where="a.id > :after AND a.geocode_status = ANY(:statuses)",
+                order="ORDER BY a.id LIMIT :limit",
+            )
         ),
-        {"after": after_id, "statuses": list(statuses), "limit": limit},
+        {"after": after_id, "statuses": list(statuses), "limit": limit, "claim_s": claim_s},
     )
     return _addresses(rows)
 
 
-def accounts_by_id(session: Session, ids: Sequence[int]) -> list[AccountAddress]:
-    """The accounts of ``ids`` (locked ones included, flagged), in id order."""
-    rows = session.execute(
-        text(_SELECT + " WHERE id = ANY(:ids) ORDER BY id FOR UPDATE SKIP LOCKED"),
+def claim_accounts(session: Session, ids: Sequence[int], *, claim_s: float) -> list[AccountAddress]:
+    """Claim the unlocked, unclaimed accounts of ``ids``; locked ones come too, flagged and not
+    claimed; accounts missing or claimed by another run are left out. In id order."""
+    claimed = session.execute(
+        text(_CLAIM.format(where="a.id = ANY(:ids)", order="")),
+        {"ids": list(ids), "claim_s": claim_s},
+    )
+    locked = session.execute(
+        text("""SELECT id, address_line1, address_line2, postcode, city, location_locked,
+                       geocode_status, updated_at, NULL, geocoded_at
+                FROM accounts WHERE id = ANY(:ids) AND location_locked"""),
         {"ids": list(ids)},
     )
-    return _addresses(rows)
+    return _addresses([*claimed, *locked])
+
+
+def _iso(at: dt.datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def _as_claimed(row: AccountAddress) -> dict[str, object]:
+    """What a write checks against: the claim, and the account as it was when claimed."""
+    return {
+        "claim": _iso(row.claim),
+        "was_status": row.status,
+        "was_updated": _iso(row.updated_at),
+        "line1": row.address_line1,
+        "line2": row.address_line2,
+        "was_postcode": row.postcode,
+        "was_city": row.city,
+    }
+
+
+def _claims(rows: Iterable[AccountAddress]) -> list[dict[str, object]]:
+    return [
+        {"id": r.id, "claim": _iso(r.claim), "previous": _iso(r.previous)}
+        for r in rows
+        if r.claim is not None
+    ]
+
+
+def release_claims(session: Session, rows: Sequence[AccountAddress]) -> int:
+    """Give back the claims of ``rows`` still held (nothing written for them); how many."""
+    claims = _claims(rows)
+    if not claims:
+        return 0
+    result = session.execute(
+        text("""UPDATE accounts a SET geocoded_at = c.previous
+                FROM jsonb_to_recordset(CAST(:claims AS jsonb))
+                     AS c(id integer, claim timestamptz, previous timestamptz)
+                WHERE a.id = c.id AND a.geocoded_at = c.claim"""),
+        {"claims": json.dumps(claims)},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def count_todo(session: Session, *, statuses: Sequence[str] = ("pending",)) -> int:
@@ -148,23 +227,46 @@ def remember(session: Session, answers: Sequence[CachedAnswer]) -> None:
     )
 
 
-def save_results(session: Session, updates: Sequence[GeocodeUpdate]) -> None:
-    """Write geocode results; accounts locked meanwhile are left untouched."""
-    if not updates:
-        return
-    session.execute(
+def save_results(
+    session: Session, updates: Sequence[GeocodeUpdate], *, claimed: Sequence[AccountAddress]
+) -> set[int]:
+    """Write geocode results on the accounts of ``claimed`` still as they were claimed; the
+    ids written.
+
+    An account is left untouched when its claim is no longer this run's (taken again after
+    it expired, or placed by hand: that sets ``geocoded_at``), when it was locked, or when its
+    status, address or ``updated_at`` changed since the claim.
+    """
+    rows = {r.id: r for r in claimed if r.claim is not None}
+    data = [{**u.__dict__, **_as_claimed(rows[u.id])} for u in updates if u.id in rows]
+    if not data:
+        return set()
+    written = session.execute(
         text(
-            """UPDATE accounts SET
-                 geom = CASE WHEN CAST(:lon AS float8) IS NULL THEN NULL
-                             ELSE ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) END,
-                 geocode_provider = :provider, geocode_score = :score,
-                 geocode_precision = :precision, geocode_status = :status,
-                 geocode_label = :label, geocode_reason = :reason,
+            """UPDATE accounts a SET
+                 geom = CASE WHEN u.lon IS NULL OR u.lat IS NULL THEN NULL
+                             ELSE ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326) END,
+                 geocode_provider = u.provider, geocode_score = u.score,
+                 geocode_precision = u.precision, geocode_status = u.status,
+                 geocode_label = u.label, geocode_reason = u.reason,
                  geocoded_at = now(), updated_at = now()
-               WHERE id = :id AND NOT location_locked"""
+               FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS u(
+                 id integer, lon float8, lat float8, provider text, score float8,
+                 precision text, status text, label text, reason text, claim timestamptz,
+                 was_status text, was_updated timestamptz, line1 text, line2 text,
+                 was_postcode text, was_city text)
+               WHERE a.id = u.id AND a.geocoded_at = u.claim AND NOT a.location_locked
+                 AND a.geocode_status = u.was_status
+                 AND a.updated_at IS NOT DISTINCT FROM u.was_updated
+                 AND a.address_line1 IS NOT DISTINCT FROM u.line1
+                 AND a.address_line2 IS NOT DISTINCT FROM u.line2
+                 AND a.postcode IS NOT DISTINCT FROM u.was_postcode
+                 AND a.city IS NOT DISTINCT FROM u.was_city
+               RETURNING a.id"""
         ),
-        [u.__dict__ for u in updates],
+        {"rows": json.dumps(data)},
     )
+    return {int(r[0]) for r in written}
 
 
 def set_manual_location(

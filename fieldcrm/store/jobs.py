@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 # Task names, shared by the code that defers and the worker that runs (fieldcrm.worker.tasks).
 IMPORT_FILE = "fieldcrm.import_file"
+GEOCODE_ACCOUNTS = "fieldcrm.geocode_accounts"
 EVALUATE_RULES = "fieldcrm.evaluate_rules"
 SEND_NOTIFICATIONS = "fieldcrm.send_notifications"
+DERIVE_TRIPS = "fieldcrm.derive_trips"
 QUEUE = "fieldcrm"
 
 

@@ -496,7 +496,10 @@ class Trip(Base):
     """Travel of a rep over one or several days, planned or actual, with its costs inputs."""
 
     __tablename__ = "trips"
-    __table_args__ = (Index("ix_trips_rep_start", "rep_id", "start_day"),)
+    __table_args__ = (
+        Index("ix_trips_rep_start", "rep_id", "start_day"),
+        UniqueConstraint("rep_id", "kind", "start_day", name="uq_trips_rep_kind_start"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -517,6 +520,8 @@ class Trip(Base):
     saved_km: Mapped[float] = mapped_column(Float, server_default="0")
     saved_eur: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0")
     created_at: Mapped[dt.datetime] = _now()
+    # 0010_trips: visits left out of the kilometres, [{day, account_id, account, reason}]
+    to_check: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonB)
 
 
 class AuditEntry(Base):

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm.config import Settings
-from fieldcrm.services import background, imports
+from fieldcrm.services import background, costs, geocoding_jobs, imports
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store.db import make_engine, make_sessionmaker
 from fieldcrm.store.embedded import database_url
@@ -46,10 +46,20 @@ def make_queue(
     def import_file(job_id: int) -> None:
         imports.run_import_job(factory, job_id)
 
+    @queue.task(name=job_store.GEOCODE_ACCOUNTS, queue=job_store.QUEUE)
+    def geocode_accounts(job_id: int) -> None:
+        geocoding_jobs.run_geocoding_job(factory, job_id, settings=settings)
+
     @queue.task(name=job_store.EVALUATE_RULES, queue=job_store.QUEUE)
     def evaluate_rules() -> None:
         today = dt.datetime.now(background.company_zone(settings)).date()
         log.info("rules: %s", background.evaluate_rules(factory, settings, today=today))
+
+    @queue.task(name=job_store.DERIVE_TRIPS, queue=job_store.QUEUE)
+    def derive_trips(rep_id: int, year: int) -> None:
+        with factory() as session:
+            written = costs.derive_trips(session, settings=settings, year=year, rep_ids=[rep_id])
+        log.info("trips of rep %s in %s: %s", rep_id, year, written)
 
     @queue.task(name=job_store.SEND_NOTIFICATIONS, queue=job_store.QUEUE)
     def send_notifications() -> None:

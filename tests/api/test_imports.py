@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import nullcontext
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldcrm.services import imports
 from tests.web import ClientFactory
 
 FILE = (
@@ -72,9 +74,26 @@ def test_a_rep_exports_own_accounts_only(api_as: ClientFactory, demo_db: Session
     assert xlsx.content[:2] == b"PK"
 
 
-def test_import_page_shows_the_rejected_rows(api_as: ClientFactory) -> None:
-    page = api_as(1).post(
-        "/import", data={"kind": "accounts"}, files={"file": ("clients.csv", FILE, "text/csv")}
+def test_import_page_queues_the_file_and_its_page_shows_the_rejected_rows(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """The upload answers at once with the job's page; once a worker has run it, the same
+    page shows every rejected row. Only its starter (or an admin) may follow it."""
+    office = api_as(1)
+    answer = office.post(
+        "/import",
+        data={"kind": "accounts"},
+        files={"file": ("clients.csv", FILE, "text/csv")},
+        follow_redirects=False,
     )
-    assert page.status_code == 200 and 'id="rejected"' in page.text and "siret" in page.text
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/taches/")
+    job_page = answer.headers["location"]
+    waiting = office.get(job_page)
+    assert 'data-status="queued"' in waiting.text and 'id="rejected"' not in waiting.text
+    imports.run_import_job(lambda: nullcontext(demo_db), int(job_page.rsplit("/", 1)[1]))
+    page = office.get(job_page)
+    assert page.status_code == 200 and 'data-status="done"' in page.text
+    assert 'id="rejected"' in page.text and "siret" in page.text
+    assert api_as(4).get(job_page).status_code == 404  # another user's job
+    assert api_as(3).get(job_page).status_code == 200  # the admin
     assert api_as(4).get("/import").status_code == 403

@@ -14,6 +14,7 @@ from fieldcrm.config import Settings
 from fieldcrm.costs.scale import annual_allowance, load_scale
 from fieldcrm.errors import Forbidden, InvalidInput
 from fieldcrm.services import costs, planning
+from fieldcrm.store import jobs as job_store
 
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 CLAIRE = Actor(1, Role.MANAGER, team=frozenset({4, 5, 6}))
@@ -91,6 +92,12 @@ def test_planned_trip_and_the_savings_of_an_accepted_proposal(demo_db: Session) 
     )
     proposal = plan.proposals[0]
     planning.decide_proposal(demo_db, actor=camille, proposal_id=proposal.id, accept=True)
+    queued = demo_db.execute(
+        text("SELECT args FROM procrastinate_jobs WHERE task_name = :t AND status = 'todo'"),
+        {"t": job_store.DERIVE_TRIPS},
+    ).scalars().all()
+    assert queued == [{"rep_id": 4, "year": 2026}]  # one waiting job for the plan and decision
+    costs.derive_trips(demo_db, settings=settings(), year=2026, rep_ids=[4])  # the worker's job
     report = costs.travel_report(
         demo_db, actor=camille, settings=settings(), start=tuesday, end=tuesday
     )

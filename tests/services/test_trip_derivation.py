@@ -1,0 +1,181 @@
+"""Trips derived when their inputs change, never on a read; doubtful places listed, not summed;
+each planned day counted once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import Settings
+from fieldcrm.services import costs, planning, visits
+from fieldcrm.store import jobs as job_store
+
+CLAIRE = Actor(1, Role.MANAGER, team=frozenset({4, 5, 6}))
+CAMILLE = Actor(4, Role.REP)
+MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+def settings() -> Settings:
+    return Settings(_env_file=None, planner_detour_km=5, planner_max_candidates=12)
+
+
+def _trips(session: Session) -> list[tuple[object, ...]]:
+    return [
+        tuple(r)
+        for r in session.execute(
+            text("SELECT id, rep_id, kind, start_day, km FROM trips ORDER BY id")
+        )
+    ]
+
+
+def test_concurrent_views_of_the_costs_create_and_change_nothing(demo_engine: Engine) -> None:
+    """Three directors open the same month at once: no trip is created, changed or doubled."""
+    with Session(demo_engine) as session:
+        before = _trips(session)
+    assert before
+    errors: list[BaseException] = []
+    writes: list[str] = []
+
+    def spy(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    def view() -> None:
+        try:
+            with Session(demo_engine) as session:
+                costs.travel_report(
+                    session, actor=CLAIRE, settings=settings(), start=MARCH[0], end=MARCH[1]
+                )
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    event.listen(demo_engine, "before_cursor_execute", spy)
+
+    threads = [threading.Thread(target=view) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    event.remove(demo_engine, "before_cursor_execute", spy)
+    assert errors == [] and writes == []  # a read writes nothing
+    with Session(demo_engine) as session:
+        assert _trips(session) == before
+
+
+def test_a_visit_queues_the_derivation_and_the_report_reads_it_once_derived(
+    demo_db: Session,
+) -> None:
+    """The report only reads: a new check-in changes nothing until its trip is derived (the
+    worker's job queued by the check-in), then it is counted."""
+    day = dt.datetime(2026, 3, 31, 16, 0, tzinfo=dt.UTC)
+    account = demo_db.execute(
+        text("""SELECT a.id FROM accounts a JOIN account_assignments s ON s.account_id = a.id
+                WHERE s.owner_id = 4 AND a.geocode_status = 'matched' ORDER BY a.id LIMIT 1""")
+    ).scalar_one()
+    before = costs.travel_report(
+        demo_db, actor=CLAIRE, settings=settings(), start=MARCH[0], end=MARCH[1]
+    )
+    visits.record_visit(
+        demo_db, actor=CAMILLE, account_id=account, client_key="derive-test-1", at=day
+    )
+    queued = (
+        demo_db.execute(
+            text("SELECT args FROM procrastinate_jobs WHERE task_name = :t AND status = 'todo'"),
+            {"t": job_store.DERIVE_TRIPS},
+        )
+        .scalars()
+        .all()
+    )
+    assert queued == [{"rep_id": 4, "year": 2026}]
+    unchanged = costs.travel_report(
+        demo_db, actor=CLAIRE, settings=settings(), start=MARCH[0], end=MARCH[1]
+    )
+    assert unchanged.total.actual.visits == before.total.actual.visits
+    costs.derive_trips(demo_db, settings=settings(), year=2026, rep_ids=[4])
+    after = costs.travel_report(
+        demo_db, actor=CLAIRE, settings=settings(), start=MARCH[0], end=MARCH[1]
+    )
+    assert after.total.actual.visits == before.total.actual.visits + 1
+
+
+def test_an_account_misplaced_800_km_away_is_listed_and_its_km_are_not_counted(
+    demo_db: Session,
+) -> None:
+    """Eleven Monaco accounts put in Mosnac (Charente-Maritime) by a confident wrong geocode:
+    Camille's month stays plausible and each of those accounts is listed "à vérifier"."""
+    base = costs.travel_report(
+        demo_db, actor=CAMILLE, settings=settings(), start=MARCH[0], end=MARCH[1]
+    )
+    moved = demo_db.execute(
+        text("""UPDATE accounts SET geom = ST_SetSRID(ST_MakePoint(-0.52, 45.50), 4326)
+                WHERE id IN (SELECT DISTINCT v.account_id FROM activities v
+                             WHERE v.rep_id = 4 AND v.kind = 'visit' AND v.checkin IS NULL
+                               AND v.occurred_at >= '2026-03-01' AND v.occurred_at < '2026-04-01'
+                             ORDER BY 1 LIMIT 11)
+                RETURNING id, name""")
+    ).all()
+    assert len(moved) == 11
+    costs.derive_trips(demo_db, settings=settings(), year=2026, rep_ids=[4])
+    report = costs.travel_report(
+        demo_db, actor=CAMILLE, settings=settings(), start=MARCH[0], end=MARCH[1]
+    )
+    actual = [c.trip for c in report.trips if c.trip.kind == "actual"]
+    for trip in actual:
+        assert trip.km <= trip.driving_s / 3600 * 130 + 0.01
+        assert trip.km <= 1500 * trip.days
+    assert report.total.actual.km <= base.total.actual.km + 1  # no 8 000 km month
+    listed = {c.account_id for t in actual for c in t.to_check}
+    assert {account_id for account_id, _ in moved} <= listed
+    assert report.total.actual.visits == base.total.actual.visits  # the visits still count
+
+    # the same accounts flagged "to review" instead: no km either, listed as doubtful places
+    demo_db.execute(
+        text("UPDATE accounts SET geocode_status = 'to_review' WHERE id = ANY(:ids)"),
+        {"ids": [account_id for account_id, _ in moved]},
+    )
+    costs.derive_trips(demo_db, settings=settings(), year=2026, rep_ids=[4])
+    flagged = costs.travel_report(
+        demo_db, actor=CAMILLE, settings=settings(), start=MARCH[0], end=MARCH[1]
+    )
+    reasons = {
+        c.account_id: c.reason
+        for cost in flagged.trips
+        for c in cost.trip.to_check
+        if cost.trip.kind == "actual"
+    }
+    assert all(reasons[a].startswith("position à vérifier") for a, _ in moved)
+
+
+def test_a_trip_planned_after_day_plans_replaces_them_day_for_day(demo_db: Session) -> None:
+    """A day plan for Tuesday, then a trip planned Monday to Wednesday: one planned figure
+    per day, the trip's."""
+    monday, tuesday, wednesday = (dt.date(2026, 4, 20) + dt.timedelta(days=k) for k in range(3))
+    planning.plan_day(
+        demo_db, actor=CAMILLE, rep_id=4, day=tuesday, time_limit_s=1, settings=settings()
+    )
+    trip = planning.plan_trip(
+        demo_db,
+        actor=CAMILLE,
+        rep_id=4,
+        start_day=monday,
+        end_day=wednesday,
+        time_limit_s=1,
+        settings=settings(),
+    )
+    costs.derive_trips(demo_db, settings=settings(), year=2026, rep_ids=[4])
+    report = costs.travel_report(
+        demo_db, actor=CAMILLE, settings=settings(), start=monday, end=wednesday
+    )
+    planned = [c.trip for c in report.trips if c.trip.kind == "planned"]
+    covered = [
+        planned_trip.start_day + dt.timedelta(days=k)
+        for planned_trip in planned
+        for k in range(planned_trip.days)
+    ]
+    assert len(covered) == len(set(covered))  # no day counted twice
+    doc = planning.plan_json(trip)["result"]
+    assert sum(t.km for t in planned) == sum(round(float(d["driving_km"]), 3) for d in doc["days"])
