@@ -80,7 +80,6 @@ class Settings(BaseSettings):
     mileage_scale_year: int = 2025
     hotel_night_eur: float = 95.0
     meal_eur: float = 20.0
-    cost_per_km_eur: float = 0.636  # used by the overnight decision when no mileage scale applies
     # a day ending farther from home before a next day of visits: a hotel night
     overnight_km: float = 150.0
     meal_km: float = 50.0  # a day with a visit farther from home: a lunch allowance

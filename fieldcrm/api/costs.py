@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.calendar_bounds import check_date
 from fieldcrm.costs.report import TravelReport, report_dict
 from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import costs
@@ -89,3 +91,61 @@ def set_tolls(
 ) -> None:
     """Record the tolls of a trip (its rep, their manager or an admin)."""
     costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=body.tolls_eur)
+
+
+MONTH_PATH = Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])
+
+
+def _first_day(month: str) -> dt.date:
+    return check_date(dt.date.fromisoformat(month + "-01"), field="month")
+
+
+class MonthValidationIn(BaseModel):
+    """Whose month to validate."""
+
+    rep_id: int = Field(ge=1, le=2**31 - 1)
+
+
+@router.post("/months/{month}/validation", status_code=204)
+def validate_month(
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    body: MonthValidationIn,
+    month: str = MONTH_PATH,
+) -> None:
+    """Validate a rep's month (their manager or an admin): its trips and km rate are frozen;
+    later changes go through adjustments. 409 if already validated."""
+    costs.validate_month(
+        session, actor=actor, settings=settings, rep_id=body.rep_id, month=_first_day(month)
+    )
+
+
+class AdjustmentIn(BaseModel):
+    """A change to a validated month: euros (negative to deduct) and why."""
+
+    rep_id: int = Field(ge=1, le=2**31 - 1)
+    amount_eur: Decimal = Field(ge=-100_000, le=100_000, max_digits=10, decimal_places=2)
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class AdjustmentOut(BaseModel):
+    """The recorded adjustment."""
+
+    id: int
+
+
+@router.post("/months/{month}/adjustments", status_code=201)
+def adjust_month(
+    session: SessionDep, actor: CurrentUser, body: AdjustmentIn, month: str = MONTH_PATH
+) -> AdjustmentOut:
+    """Record an adjustment to a validated month, with its reason (their manager or an admin)."""
+    adjustment_id = costs.adjust_month(
+        session,
+        actor=actor,
+        rep_id=body.rep_id,
+        month=_first_day(month),
+        amount_eur=body.amount_eur,
+        reason=body.reason,
+    )
+    return AdjustmentOut(id=adjustment_id)

@@ -61,6 +61,7 @@ RULES: dict[str, Rule] = {
     "alerts.read": _ANYONE,
     "costs.read": lambda a, o: a.role is Role.DISPATCHER or _own_or_team(a, o),
     "costs.write": _own_or_team,
+    "costs.validate": lambda a, o: a.role in (Role.MANAGER, Role.ADMIN) and _own_or_team(a, o),
     "roads.read": _ANYONE,
     "geocode.run": _OFFICE,
     "import": _OFFICE,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from fieldcrm.costs.report import TravelReport
+from fieldcrm.costs.report import TravelReport, local_eur, local_number
+from fieldcrm.errors import InvalidInput
 
 ITEMS = ("mileage_eur", "hotel_eur", "meals_eur", "tolls_eur")
 COLOURS = {
@@ -24,7 +25,7 @@ _WORDS = {
         "hotel_eur": "Hôtel",
         "meals_eur": "Repas",
         "tolls_eur": "Péages",
-        "costs": "Frais réalisés par groupe (trait : prévu)",
+        "costs": "Frais réalisés par groupe",
         "time": "Temps de travail",
         "driving": "Conduite",
         "visiting": "Visites",
@@ -37,7 +38,7 @@ _WORDS = {
         "hotel_eur": "Hotel",
         "meals_eur": "Meals",
         "tolls_eur": "Tolls",
-        "costs": "Actual costs per group (line: planned)",
+        "costs": "Actual costs per group",
         "time": "Working time",
         "driving": "Driving",
         "visiting": "Visiting",
@@ -48,49 +49,124 @@ _WORDS = {
 }
 
 
-def cost_figure(report: TravelReport, *, lang: str = "fr") -> Figure:
-    """A two-panel figure: actual costs per group stacked by item with the planned total
-    marked, and each group's hours driving against visiting."""
+# Sizes in inches and points. "stacked" is the screen's chart: narrow enough that, scaled to
+# a 390 px phone, its 10 pt text reads at about 11 px; each panel grows with the groups.
+# "wide" is the PDF's, printed 24 cm wide on A4 landscape.
+_LAYOUTS: dict[str, dict[str, float]] = {
+    "stacked": {"width": 4.4, "height": 0.0, "panel": 1.5, "row": 0.38, "dpi": 150, "text": 10},
+    "wide": {"width": 9.6, "height": 3.2, "panel": 0.0, "row": 0.0, "dpi": 110, "text": 7.5},
+}
+LAYOUTS = tuple(_LAYOUTS)
+_LABEL_CHARS = 22
+
+
+def _short(label: str, longest: int) -> str:
+    return label if len(label) <= longest else label[: longest - 1].rstrip() + "…"
+
+
+def cost_figure(report: TravelReport, *, lang: str = "fr", layout: str = "stacked") -> Figure:
+    """Actual costs per group stacked by item with the planned total marked, and each
+    group's hours driving against visiting.
+
+    Parameters
+    ----------
+    report
+        The report drawn.
+    lang
+        ``fr`` or ``en``: labels, and amounts as the reader writes them (``30 000 €``).
+    layout
+        ``stacked`` (default): the two panels one above the other in a narrow figure that
+        stays readable once scaled down to a phone's width; ``wide``: side by side, for print.
+    """
+    if layout not in _LAYOUTS:
+        raise InvalidInput(
+            "layout", "unknown chart layout", value=layout, allowed=", ".join(LAYOUTS)
+        )
+    size = _LAYOUTS[layout]
     words = _WORDS.get(lang, _WORDS["fr"])
-    figure = Figure(figsize=(9.6, 3.2), dpi=110, layout="constrained")
+    fontsize = size["text"]
+    stacked = layout == "stacked"
+    rows = len(report.rows)
+    panel = size["panel"] + size["row"] * rows
+    height = 2 * panel if stacked else size["height"]
+    figure = Figure(figsize=(size["width"], height), dpi=size["dpi"], layout="constrained")
     if report.empty:
+        figure.set_size_inches(size["width"], 1.2 if stacked else size["height"])
         ax = figure.subplots()
-        ax.text(0.5, 0.5, words["empty"], ha="center", va="center", fontsize=12, color="#475569")
+        ax.text(
+            0.5,
+            0.5,
+            words["empty"],
+            ha="center",
+            va="center",
+            fontsize=fontsize + 2,
+            color="#475569",
+        )
         ax.set_axis_off()
         return figure
-    costs_ax, time_ax = figure.subplots(1, 2, width_ratios=(3, 2))
-    labels = [row.label for row in report.rows]
-    positions = range(len(labels))
-    bottoms = [0.0] * len(labels)
+    if stacked:
+        costs_ax, time_ax = figure.subplots(2, 1)
+    else:
+        costs_ax, time_ax = figure.subplots(1, 2, width_ratios=(3, 2))
+    longest = _LABEL_CHARS if stacked else 2 * _LABEL_CHARS
+    labels = [_short(row.label, longest) for row in report.rows]
+    positions = list(range(rows))
+    lefts = [0.0] * rows
     for item in ITEMS:
         values = [float(getattr(row.actual, item)) for row in report.rows]
-        costs_ax.bar(positions, values, bottom=bottoms, color=COLOURS[item], label=words[item])
-        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-    planned = [float(row.planned.total_eur) for row in report.rows]
-    costs_ax.scatter(positions, planned, marker="_", s=400, color="black", label=words["planned"])
-    costs_ax.set_xticks(list(positions), labels, rotation=30, ha="right", fontsize=7)
-    costs_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f} €"))
-    costs_ax.set_title(words["costs"], fontsize=9)
-    costs_ax.legend(fontsize=7, frameon=False)
+        costs_ax.barh(positions, values, left=lefts, color=COLOURS[item], label=words[item])
+        lefts = [b + v for b, v in zip(lefts, values, strict=True)]
+    # the planned total as a black tick, on the groups that had a plan
+    planned = [
+        (float(r.planned.total_eur), i) for i, r in enumerate(report.rows) if r.planned.trips
+    ]
+    if planned:
+        costs_ax.scatter(
+            [p for p, _ in planned],
+            [i for _, i in planned],
+            marker="|",
+            s=300,
+            linewidths=2,
+            color="black",
+            label=words["planned"],
+            zorder=3,
+        )
+    costs_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: local_eur(v, lang)))
     driving = [row.actual.driving_s / 3600 for row in report.rows]
     visiting = [row.actual.visiting_s / 3600 for row in report.rows]
     time_ax.barh(positions, driving, color=COLOURS["driving"], label=words["driving"])
     time_ax.barh(
         positions, visiting, left=driving, color=COLOURS["visiting"], label=words["visiting"]
     )
-    time_ax.set_yticks(list(positions), labels, fontsize=7)
-    time_ax.invert_yaxis()
-    time_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} {words['hours']}"))
-    time_ax.set_title(words["time"], fontsize=9)
-    time_ax.legend(fontsize=7, frameon=False)
-    for ax in (costs_ax, time_ax):
-        ax.tick_params(labelsize=7)
+    time_ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: f"{local_number(v, lang)}\u00a0{words['hours']}")
+    )
+    for ax, title in ((costs_ax, words["costs"]), (time_ax, words["time"])):
+        ax.set_yticks(positions, labels, fontsize=fontsize)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if stacked else 6, integer=True))
+        ax.tick_params(labelsize=fontsize)
         ax.spines[["top", "right"]].set_visible(False)
+        # the title and the legend above the bars, never over them
+        legend = ax.legend(
+            title=title,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.01),
+            ncols=2 if stacked else 3,
+            fontsize=fontsize - 1,
+            title_fontsize=fontsize + 1,
+            frameon=False,
+            borderaxespad=0,
+            handlelength=1.2,
+            columnspacing=1.0,
+            alignment="left",
+        )
+        legend.get_title().set_fontweight("bold")
     return figure
 
 
-def cost_chart_png(report: TravelReport, lang: str = "fr") -> bytes:
+def cost_chart_png(report: TravelReport, lang: str = "fr", *, layout: str = "stacked") -> bytes:
     """:func:`cost_figure` as PNG bytes."""
     buffer = io.BytesIO()
-    cost_figure(report, lang=lang).savefig(buffer, format="png")
+    cost_figure(report, lang=lang, layout=layout).savefig(buffer, format="png")
     return buffer.getvalue()

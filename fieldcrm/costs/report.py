@@ -8,12 +8,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
 from fieldcrm.calendar_bounds import FIRST, LAST, check_date
 from fieldcrm.costs.scale import CENT
 from fieldcrm.costs.trips import TripCost
 from fieldcrm.errors import InvalidInput
 
 GROUPINGS = ("rep", "team", "week", "month", "year")
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+_EUR_PATTERNS = {"fr": "#,##0{fraction}\u00a0¤", "en": "¤#,##0{fraction}"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,35 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class MonthStamp:
+    """A rep's month validated by a manager: its figures are frozen."""
+
+    rep_name: str
+    month: dt.date
+    by: str
+    at: dt.datetime
+    """In the company's time zone."""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rep_name}, {self.month:%m/%Y} : validé le {self.at:%d/%m/%Y à %H:%M} "
+            f"par {self.by or 'un compte supprimé'}"
+        )
+
+
+@dataclass(frozen=True)
+class AdjustmentLine:
+    """A change to a validated month: amount, reason, author."""
+
+    rep_name: str
+    month: dt.date
+    amount_eur: Decimal
+    reason: str
+    author: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
 class TravelReport:
     """A travel-cost report over a period, grouped one way, with its trips."""
 
@@ -113,6 +147,15 @@ class TravelReport:
     rows: tuple[ReportRow, ...]
     total: ReportRow
     trips: tuple[TripCost, ...] = field(default=())
+    stamps: tuple[MonthStamp, ...] = field(default=())
+    adjustments: tuple[AdjustmentLine, ...] = field(default=())
+
+    @property
+    def adjusted_total_eur(self) -> Decimal:
+        """The actual total plus the adjustments made after validation."""
+        return self.total.actual.total_eur + sum(
+            (a.amount_eur for a in self.adjustments), Decimal(0)
+        )
 
     @property
     def empty(self) -> bool:
@@ -150,10 +193,13 @@ def build_report(
     end: dt.date,
     group_by: str = "rep",
     scale_year: int,
+    stamps: Sequence[MonthStamp] = (),
+    adjustments: Sequence[AdjustmentLine] = (),
 ) -> TravelReport:
     """Group costed trips starting within ``[start, end]``; the total row sums every trip.
 
     A period with no trip gives an empty report (no rows, zero totals), not an error.
+    ``stamps`` and ``adjustments`` say which months are validated and what changed since.
     """
     check_date(start, field="start")
     check_date(end, field="end")
@@ -177,6 +223,8 @@ def build_report(
         rows=rows,
         total=_row("total", "Total", kept),
         trips=tuple(kept),
+        stamps=tuple(stamps),
+        adjustments=tuple(adjustments),
     )
 
 
@@ -302,7 +350,86 @@ def report_dict(report: TravelReport) -> dict[str, Any]:
                 "mileage_eur": float(c.mileage_eur),
                 "tolls_eur": float(c.trip.tolls_eur),
                 "total_eur": float(c.total_eur),
+                "to_check": [
+                    {
+                        "day": d.day.isoformat(),
+                        "account_id": d.account_id,
+                        "account": d.account_name,
+                        "reason": d.reason,
+                    }
+                    for d in c.trip.to_check
+                ],
             }
             for c in report.trips
         ],
+        "validated": [
+            {
+                "rep": v.rep_name,
+                "month": v.month.isoformat()[:7],
+                "by": v.by,
+                "at": v.at.isoformat(),
+                "text": str(v),
+            }
+            for v in report.stamps
+        ],
+        "adjustments": [
+            {
+                "rep": a.rep_name,
+                "month": a.month.isoformat()[:7],
+                "amount_eur": float(a.amount_eur),
+                "reason": a.reason,
+                "author": a.author,
+                "at": a.at.isoformat(),
+            }
+            for a in report.adjustments
+        ],
+        "adjusted_total_eur": float(report.adjusted_total_eur),
     }
+
+
+def local_number(value: float | Decimal, lang: str, digits: int = 0) -> str:
+    """``value`` as a reader of ``lang`` writes it, with ``digits`` decimals.
+
+    French groups thousands with a narrow no-break space (U+202F) and uses a decimal comma
+    (``1\u202f234,56``); English writes ``1,234.56``. Unknown languages read as French.
+
+    Examples
+    --------
+    >>> local_number(Decimal("1234.5"), "fr", 2)
+    '1\u202f234,50'
+    >>> local_number(1022.5, "en", 1)
+    '1,022.5'
+    """
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    # + 0 turns a negative zero into 0 ("-0,0" otherwise)
+    return format_decimal(value + 0, format=pattern, locale=LOCALES.get(lang, "fr_FR"))
+
+
+def local_eur(value: float | Decimal, lang: str, digits: int = 0) -> str:
+    """An amount in euros as a reader of ``lang`` writes it: ``30\u202f000\u00a0€``, ``€30,000``.
+
+    Examples
+    --------
+    >>> local_eur(30000, "fr")
+    '30\u202f000\u00a0€'
+    >>> local_eur(Decimal("12.3"), "en", 2)
+    '€12.30'
+    """
+    fraction = "." + "0" * digits if digits else ""
+    pattern = _EUR_PATTERNS.get(lang, _EUR_PATTERNS["fr"]).format(fraction=fraction)
+    return format_currency(
+        value + 0, "EUR", format=pattern, locale=LOCALES.get(lang, "fr_FR"), currency_digits=False
+    )
+
+
+def local_day(day: dt.date, lang: str) -> str:
+    """A date as a reader of ``lang`` writes it: ``01/03/2026`` in French, ``1 Mar 2026`` in English.
+
+    Examples
+    --------
+    >>> local_day(dt.date(2026, 3, 1), "fr"), local_day(dt.date(2026, 3, 1), "en")
+    ('01/03/2026', '1 Mar 2026')
+    """
+    return format_date(
+        day, format="short" if lang == "fr" else "medium", locale=LOCALES.get(lang, "fr_FR")
+    )

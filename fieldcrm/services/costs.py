@@ -13,17 +13,24 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
-from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.auth.roles import Actor, Role, author_id
 from fieldcrm.config import Settings
 from fieldcrm.costs import derive, export
-from fieldcrm.costs.report import TravelReport, build_report, period_bounds
+from fieldcrm.costs.report import (
+    AdjustmentLine,
+    MonthStamp,
+    TravelReport,
+    build_report,
+    period_bounds,
+)
 from fieldcrm.costs.scale import MileageScale, load_scale, rate_per_km
 from fieldcrm.costs.trips import Rates, Trip, TripCost, cost_trip
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint, haversine_m
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import roads
@@ -69,6 +76,30 @@ def legs_with(provider: TravelTimes) -> derive.Legs:
         return out
 
     return legs
+
+
+def rep_rate_at(
+    rep: RepCosting, scale: MileageScale, *, actual_km: float, planned_km: float
+) -> Decimal:
+    """The rep's euros per km at the barème — the one rate of plans, trips and reports.
+
+    The scale is read at the rep's declared yearly distance, else at the kilometres their
+    actual trips of the year add up to, else their planned ones (the first band with none).
+    """
+    p = rep.profile
+    basis = rep.annual_km_estimate or actual_km or planned_km
+    return rate_per_km(scale, basis, fiscal_hp=p.fiscal_hp, vehicle=p.vehicle, electric=p.electric)
+
+
+def rep_rate(session: Session, *, settings: Settings, rep_id: int, year: int) -> Decimal:
+    """:func:`rep_rate_at` for a rep and a year, from the stored trips of that year."""
+    found = store.reps(session, [rep_id])
+    if not found:
+        raise InvalidInput("rep", "no rep with a home base has this id", value=rep_id)
+    actual, planned = store.year_km(session, rep_id, year)
+    return rep_rate_at(
+        found[0], load_scale(settings.mileage_scale_year), actual_km=actual, planned_km=planned
+    )
 
 
 def one_plan_per_day(plans: Sequence[store.StoredPlan]) -> list[store.StoredPlan]:
@@ -123,10 +154,7 @@ def refresh_trips(
             meal_km=settings.meal_km,
         )
         plans = one_plan_per_day(store.latest_plans(session, p.rep_id, start, end))
-        year_km = rep.annual_km_estimate or sum(t.km for t in actual) or 0.0
-        rate = rate_per_km(
-            scale, year_km, fiscal_hp=p.fiscal_hp, vehicle=p.vehicle, electric=p.electric
-        )
+        rate = rep_rate_at(rep, scale, actual_km=sum(t.km for t in actual), planned_km=0.0)
         planned = [
             derive.planned_trip(
                 p,
@@ -183,8 +211,10 @@ def cost_trips(
     *,
     scale: MileageScale,
     rates: Rates,
+    frozen: dict[tuple[int, dt.date], Decimal] | None = None,
 ) -> list[TripCost]:
-    """Cost trips at each rep's average scale rate of the trip's calendar year."""
+    """Cost trips at each rep's average scale rate of the trip's calendar year (the rate
+    frozen with the month, for a trip of a validated month: ``frozen[(rep, month)]``)."""
     by_rep = {r.profile.rep_id: r for r in reps}
     km: dict[tuple[int, int, str], float] = defaultdict(float)
     for t in year_trips:
@@ -193,14 +223,11 @@ def cost_trips(
     for t in trips:
         rep = by_rep[t.rep_id]
         year = t.start_day.year
-        basis = (
-            rep.annual_km_estimate
-            or km[(t.rep_id, year, "actual")]
-            or km[(t.rep_id, year, "planned")]
-        )
-        p = rep.profile
-        rate = rate_per_km(
-            scale, basis, fiscal_hp=p.fiscal_hp, vehicle=p.vehicle, electric=p.electric
+        rate = (frozen or {}).get((t.rep_id, t.start_day.replace(day=1))) or rep_rate_at(
+            rep,
+            scale,
+            actual_km=km[(t.rep_id, year, "actual")],
+            planned_km=km[(t.rep_id, year, "planned")],
         )
         out.append(cost_trip(t, rate_per_km=rate, rates=rates))
     return out
@@ -229,7 +256,25 @@ def travel_report(
     year_trips = store.load_trips(session, ids, year_start, year_end)
     in_period = [t for t in year_trips if start <= t.start_day <= end]
     rates = Rates(Decimal(str(settings.hotel_night_eur)), Decimal(str(settings.meal_eur)))
-    costs = cost_trips(in_period, reps, year_trips, scale=scale, rates=rates)
+    validated = store.validations(session, ids, start, end)
+    costs = cost_trips(
+        in_period,
+        reps,
+        year_trips,
+        scale=scale,
+        rates=rates,
+        frozen={key: v.rate_per_km for key, v in validated.items()},
+    )
+    zone = ZoneInfo(settings.scoring_timezone)
+    names = {r.profile.rep_id: r.profile.name for r in reps}
+    stamps = [
+        MonthStamp(names.get(v.rep_id, ""), v.month, v.by_name, v.at.astimezone(zone))
+        for v in sorted(validated.values(), key=lambda v: (v.month, names.get(v.rep_id, "")))
+    ]
+    adjustments = [
+        AdjustmentLine(a.rep_name, a.month, a.amount_eur, a.reason, a.author_name, a.at)
+        for a in store.adjustments(session, ids, start, end)
+    ]
     who = reps[0].profile.name if rep_id is not None and reps else "équipe"
     return build_report(
         costs,
@@ -238,6 +283,8 @@ def travel_report(
         end=end,
         group_by=group_by,
         scale_year=scale.year,
+        stamps=stamps,
+        adjustments=adjustments,
     )
 
 
@@ -279,9 +326,76 @@ def set_tolls(session: Session, *, actor: Actor, trip_id: int, tolls_eur: Decima
             value=str(tolls_eur),
             allowed=f"0 à {MAX_TOLLS_EUR} €",
         )
-    policy.require(actor, "costs.write", owner_id=store.trip_rep(session, trip_id))
+    rep_id, start_day = store.trip_rep_day(session, trip_id)
+    policy.require(actor, "costs.write", owner_id=rep_id)
+    if store.validations(session, [rep_id], start_day, start_day):
+        raise Conflict(
+            "ce mois est validé : ses trajets sont figés ; saisissez un ajustement motivé"
+        )
     store.set_tolls(session, trip_id, tolls_eur)
     session.commit()
+
+
+MAX_ADJUSTMENT_EUR = Decimal(100_000)
+
+
+def validate_month(
+    session: Session, *, actor: Actor, settings: Settings, rep_id: int, month: dt.date
+) -> None:
+    """Freeze the rep's month (their manager or an admin): its trips stop changing and its
+    km rate is kept; a second validation is a :class:`Conflict`. One commit."""
+    policy.require(actor, "costs.validate", owner_id=rep_id)
+    first = month.replace(day=1)
+    if first > dt.date.today().replace(day=1):
+        raise InvalidInput("month", "un mois à venir ne se valide pas", value=first.isoformat())
+    rate = rep_rate(session, settings=settings, rep_id=rep_id, year=first.year)
+    if not store.validate_month(session, rep_id, first, by=author_id(actor), rate_per_km=rate):
+        session.rollback()
+        raise Conflict(f"le mois {first:%m/%Y} de ce commercial est déjà validé")
+    session.commit()
+
+
+def adjust_month(
+    session: Session,
+    *,
+    actor: Actor,
+    rep_id: int,
+    month: dt.date,
+    amount_eur: Decimal,
+    reason: str,
+) -> int:
+    """Record a change to a validated month with its reason (their manager or an admin)."""
+    policy.require(actor, "costs.validate", owner_id=rep_id)
+    first = month.replace(day=1)
+    problems = []
+    if not amount_eur.is_finite() or abs(amount_eur) > MAX_ADJUSTMENT_EUR or amount_eur == 0:
+        problems.append(
+            Problem(
+                "amount_eur",
+                "montant invalide",
+                str(amount_eur),
+                f"±{MAX_ADJUSTMENT_EUR} €, non nul",
+            )
+        )
+    if len(reason.strip()) < 3:
+        problems.append(Problem("reason", "le motif est obligatoire", reason))
+    InvalidInput.collect(problems)
+    if not store.validations(session, [rep_id], first, first):
+        raise InvalidInput(
+            "month",
+            "ce mois n'est pas validé : les trajets se corrigent d'eux-mêmes",
+            value=first.isoformat(),
+        )
+    adjustment_id = store.add_adjustment(
+        session,
+        rep_id,
+        first,
+        amount_eur=amount_eur.quantize(Decimal("0.01")),
+        reason=reason.strip(),
+        author=author_id(actor),
+    )
+    session.commit()
+    return adjustment_id
 
 
 def find_rep(session: Session, key: str) -> int:

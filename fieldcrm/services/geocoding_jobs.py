@@ -71,9 +71,7 @@ def start_geocoding(
     return job_id
 
 
-def run_geocoding_job(
-    sessions: Callable[[], Session], job_id: int, *, settings: Settings
-) -> None:
+def run_geocoding_job(sessions: Callable[[], Session], job_id: int, *, settings: Settings) -> None:
     """Run a queued geocoding job (the worker calls this): progress after each batch, then
     the summary (processed, matched, to review, failed…) as its result.
 

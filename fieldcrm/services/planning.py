@@ -163,11 +163,14 @@ def _solve(
     cfg: Settings,
     graph: TravelTimes | None,
     time_limit_s: float | None,
+    eur_per_km: float,
     hotel: GeoPoint | None = None,
     trip: bool = False,
 ) -> tuple[dict[str, Any], list[NewProposal]]:
     """Build the problem, plan it, and turn the plan into the stored JSON and proposals."""
-    problem, pool, source = build.problem_for(inputs, cfg=cfg, graph=graph, hotel=hotel, trip=trip)
+    problem, pool, source = build.problem_for(
+        inputs, cfg=cfg, graph=graph, eur_per_km=eur_per_km, hotel=hotel, trip=trip
+    )
     result = plan(problem, budget=_budget(cfg, time_limit_s))
     scores = {c.id: float(c.score) for c in inputs.candidates}
     cut = inputs.candidates[len(pool) :]  # the pool is the best-scored head of the list
@@ -203,7 +206,11 @@ def plan_day(
         booked_days=cfg.planner_booked_days,
     )
     result, proposals = _solve(
-        inputs, cfg=cfg, graph=travel or road_provider(cfg), time_limit_s=time_limit_s
+        inputs,
+        cfg=cfg,
+        graph=travel or road_provider(cfg),
+        time_limit_s=time_limit_s,
+        eur_per_km=float(costs.rep_rate(session, settings=cfg, rep_id=rep_id, year=day.year)),
     )
     return _save(session, actor, inputs, "day", result, proposals)
 
@@ -254,6 +261,7 @@ def plan_trip(
         cfg=cfg,
         graph=travel or road_provider(cfg),
         time_limit_s=time_limit_s,
+        eur_per_km=float(costs.rep_rate(session, settings=cfg, rep_id=rep_id, year=start_day.year)),
         hotel=hotel,
         trip=True,
     )

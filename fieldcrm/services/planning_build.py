@@ -9,15 +9,13 @@ visit must end by closing time, so its start window is ``[open, close − visit]
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from babel.numbers import format_decimal
 
 from fieldcrm.config import Settings
-from fieldcrm.costs.scale import load_scale, rate_per_km
-from fieldcrm.errors import FieldcrmError, InvalidInput
+from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
@@ -118,29 +116,12 @@ def travel_matrix(points: list[GeoPoint], graph: TravelTimes | None) -> tuple[Tr
     return TravelMatrix(seconds, metres, road.snap_m), f"{graph.name}+crowfly"
 
 
-def rep_rate_per_km(inputs: PlanningInputs, cfg: Settings) -> float:
-    """The rep's own euros per km from the barème (horsepower, yearly km, electric)."""
-    rep = inputs.rep
-    if rep.fiscal_hp is None:
-        return cfg.cost_per_km_eur
-    try:
-        rate: Decimal = rate_per_km(
-            load_scale(cfg.mileage_scale_year),
-            rep.annual_km_estimate or 0,
-            fiscal_hp=rep.fiscal_hp,
-            vehicle=rep.vehicle_kind,
-            electric=rep.electric,
-        )
-    except (FieldcrmError, OSError, KeyError, StopIteration):
-        return cfg.cost_per_km_eur
-    return float(rate)
-
-
 def problem_for(
     inputs: PlanningInputs,
     *,
     cfg: Settings,
     graph: TravelTimes | None,
+    eur_per_km: float,
     hotel: GeoPoint | None = None,
     trip: bool = False,
 ) -> tuple[Problem, list[CandidateRow], str]:
@@ -232,7 +213,7 @@ def problem_for(
         appointments=tuple(appointments),
         candidates=tuple(candidates),
         hotels=tuple(hotels),
-        costs=Costs(eur_per_km=rep_rate_per_km(inputs, cfg), meal_eur=cfg.meal_eur),
+        costs=Costs(eur_per_km=eur_per_km, meal_eur=cfg.meal_eur),
         places=tuple((p.lon, p.lat) for p in points),
         slot_reserve_s=cfg.planner_slot_reserve_minutes * 60,
     )

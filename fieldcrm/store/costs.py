@@ -155,8 +155,11 @@ def replace_trips(
     """Make the rep's stored trips starting in the period equal ``trips``.
 
     A trip keeps its id (and the tolls entered by hand) while its kind and first day stay the
-    same; trips that no longer happen are deleted, new ones inserted.
+    same; trips that no longer happen are deleted, new ones inserted. Trips starting in a
+    validated month are frozen: neither changed, deleted nor added.
     """
+    frozen = {m for (_, m) in validations(session, [rep_id], start, end)}
+    trips = [t for t in trips if t.start_day.replace(day=1) not in frozen]
     existing = {
         (r.kind, r.start_day): r.id
         for r in session.execute(
@@ -166,6 +169,7 @@ def replace_trips(
             ),
             {"rep": rep_id, "start": start, "end": end},
         )
+        if r.start_day.replace(day=1) not in frozen
     }
     rows = [
         {
@@ -281,14 +285,25 @@ def load_trips(
     ]
 
 
-def trip_rep(session: Session, trip_id: int) -> int:
-    """The rep a stored trip belongs to."""
-    rep = session.execute(
-        text("SELECT rep_id FROM trips WHERE id = :id"), {"id": trip_id}
-    ).scalar_one_or_none()
-    if rep is None:
+def year_km(session: Session, rep_id: int, year: int) -> tuple[float, float]:
+    """(actual, planned) kilometres of the rep's stored trips starting in ``year``."""
+    row = session.execute(
+        text("""SELECT coalesce(sum(km) FILTER (WHERE kind = 'actual'), 0),
+                       coalesce(sum(km) FILTER (WHERE kind = 'planned'), 0)
+                  FROM trips WHERE rep_id = :rep AND start_day BETWEEN :first AND :last"""),
+        {"rep": rep_id, "first": dt.date(year, 1, 1), "last": dt.date(year, 12, 31)},
+    ).one()
+    return float(row[0]), float(row[1])
+
+
+def trip_rep_day(session: Session, trip_id: int) -> tuple[int, dt.date]:
+    """(rep id, first day) of a trip; :class:`NotFound` if there is none."""
+    row = session.execute(
+        text("SELECT rep_id, start_day FROM trips WHERE id = :id"), {"id": trip_id}
+    ).first()
+    if row is None:
         raise NotFound("trip", trip_id)
-    return int(rep)
+    return int(row[0]), row[1]
 
 
 def set_tolls(session: Session, trip_id: int, tolls_eur: Decimal) -> None:
@@ -297,3 +312,107 @@ def set_tolls(session: Session, trip_id: int, tolls_eur: Decimal) -> None:
         text("UPDATE trips SET tolls_eur = :tolls WHERE id = :id"),
         {"id": trip_id, "tolls": tolls_eur},
     )
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A validated month of a rep: who, when, and the km rate frozen with it."""
+
+    rep_id: int
+    month: dt.date
+    by_name: str
+    at: dt.datetime
+    rate_per_km: Decimal
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A change to a validated month, with its author and reason."""
+
+    id: int
+    rep_id: int
+    rep_name: str
+    month: dt.date
+    amount_eur: Decimal
+    reason: str
+    author_name: str
+    at: dt.datetime
+
+
+def validations(
+    session: Session, rep_ids: Sequence[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], Validation]:
+    """Validated months of ``rep_ids`` touching the period, by (rep, first day of month)."""
+    rows = session.execute(
+        text("""SELECT v.rep_id, v.month, coalesce(u.full_name, '') AS by_name,
+                       v.validated_at, v.rate_per_km
+                  FROM month_validations v LEFT JOIN users u ON u.id = v.validated_by
+                 WHERE v.rep_id IN :reps AND v.month BETWEEN :first AND :end""").bindparams(
+            bindparam("reps", expanding=True)
+        ),
+        {"reps": list(rep_ids) or [-1], "first": start.replace(day=1), "end": end},
+    )
+    return {
+        (r.rep_id, r.month): Validation(
+            r.rep_id, r.month, r.by_name, r.validated_at, Decimal(r.rate_per_km)
+        )
+        for r in rows
+    }
+
+
+def validate_month(
+    session: Session, rep_id: int, month: dt.date, *, by: int | None, rate_per_km: Decimal
+) -> bool:
+    """Freeze the rep's month at ``rate_per_km``; False if it already was."""
+    row = session.execute(
+        text("""INSERT INTO month_validations (rep_id, month, validated_by, rate_per_km)
+                VALUES (:rep, :month, :by, :rate) ON CONFLICT DO NOTHING RETURNING rep_id"""),
+        {"rep": rep_id, "month": month, "by": by, "rate": rate_per_km},
+    ).first()
+    return row is not None
+
+
+def add_adjustment(
+    session: Session,
+    rep_id: int,
+    month: dt.date,
+    *,
+    amount_eur: Decimal,
+    reason: str,
+    author: int | None,
+) -> int:
+    """Record a change to a validated month; its id."""
+    row = session.execute(
+        text("""INSERT INTO cost_adjustments (rep_id, month, amount_eur, reason, author_id)
+                VALUES (:rep, :month, :amount, :reason, :author) RETURNING id"""),
+        {"rep": rep_id, "month": month, "amount": amount_eur, "reason": reason, "author": author},
+    ).one()
+    return int(row[0])
+
+
+def adjustments(
+    session: Session, rep_ids: Sequence[int], start: dt.date, end: dt.date
+) -> list[Adjustment]:
+    """Adjustments of validated months of ``rep_ids`` touching the period, oldest first."""
+    rows = session.execute(
+        text("""SELECT c.id, c.rep_id, r.full_name AS rep_name, c.month, c.amount_eur, c.reason,
+                       coalesce(a.full_name, '') AS author_name, c.created_at
+                  FROM cost_adjustments c JOIN users r ON r.id = c.rep_id
+                  LEFT JOIN users a ON a.id = c.author_id
+                 WHERE c.rep_id IN :reps AND c.month BETWEEN :first AND :end
+                 ORDER BY c.created_at, c.id""").bindparams(bindparam("reps", expanding=True)),
+        {"reps": list(rep_ids) or [-1], "first": start.replace(day=1), "end": end},
+    )
+    return [
+        Adjustment(
+            r.id,
+            r.rep_id,
+            r.rep_name,
+            r.month,
+            Decimal(r.amount_eur),
+            r.reason,
+            r.author_name,
+            r.created_at,
+        )
+        for r in rows
+    ]

@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -623,3 +624,40 @@ class ScheduledRun(Base):
     started_at: Mapped[dt.datetime] = _now()
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class MonthValidation(Base):
+    """A rep's travel-cost month validated by a manager: its trips are frozen (0011)."""
+
+    __tablename__ = "month_validations"
+
+    rep_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    validated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    validated_at: Mapped[dt.datetime] = _now()
+    rate_per_km: Mapped[Decimal] = mapped_column(Numeric(8, 4))
+
+
+class CostAdjustment(Base):
+    """A change to a validated month: an amount, its reason and its author (0011)."""
+
+    __tablename__ = "cost_adjustments"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["rep_id", "month"],
+            ["month_validations.rep_id", "month_validations.month"],
+            name="fk_cost_adjustments_validation",
+            ondelete="CASCADE",
+        ),
+        Index("ix_cost_adjustments_rep_month", "rep_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(Integer)
+    month: Mapped[dt.date] = mapped_column(Date)
+    amount_eur: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    reason: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = _now()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.api import geocoding as api
+from fieldcrm.config import Settings
 from fieldcrm.geocoding.chain import GeocoderChain, build_chain
 from fieldcrm.geocoding.gazetteer import load_gazetteer
+from fieldcrm.services import geocoding_jobs
 from tests.geocoding.loopback import LoopbackServer, Reply, ban_collection, ban_feature, serving
 from tests.web import ClientFactory
 
@@ -107,6 +110,33 @@ def test_run_is_for_the_office(
     body = result.json()
     assert body["processed"] == 10 and body["asked"] == {"offline": 10}
     assert ban.requests == []
+
+
+def test_a_queued_run_answers_202_with_its_job_then_its_summary(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """``POST /run/jobs`` queues the run and answers at once; the job's ``result`` is the
+    summary ``POST /run`` would have answered, and ``done``/``total`` count accounts."""
+    assert api_as(4).post("/api/geocoding/run/jobs", json={"offline": True}).status_code == 403
+    dispatcher = api_as(2)
+    body = {"offline": True, "batch_size": 4, "max_batches": 3}
+    queued = dispatcher.post("/api/geocoding/run/jobs", json=body)
+    assert queued.status_code == 202, queued.text
+    job = queued.json()
+    assert (job["kind"], job["status"], job["label"]) == (
+        "geocoding",
+        "queued",
+        "Géocodage de 12 comptes",
+    )
+    settings = Settings(database_url="postgresql+psycopg://unused/unused", _env_file=None)
+    geocoding_jobs.run_geocoding_job(lambda: nullcontext(demo_db), job["id"], settings=settings)
+    done = dispatcher.get(f"/api/jobs/{job['id']}").json()
+    assert (done["status"], done["done"], done["total"]) == ("done", 12, 12)
+    result = done["result"]
+    assert (result["processed"], result["batches"], result["asked"]) == (12, 3, {"offline": 12})
+    assert result["matched_total"] + result["to_review"] + result["failed"] == 12
+    bad = dispatcher.post("/api/geocoding/run/jobs", json={"batch_size": 0})
+    assert bad.status_code == 422 and "batch_size" in bad.text
 
 
 def test_review_queue(api_as: ClientFactory, demo_db: Session) -> None:

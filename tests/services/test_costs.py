@@ -92,10 +92,14 @@ def test_planned_trip_and_the_savings_of_an_accepted_proposal(demo_db: Session) 
     )
     proposal = plan.proposals[0]
     planning.decide_proposal(demo_db, actor=camille, proposal_id=proposal.id, accept=True)
-    queued = demo_db.execute(
-        text("SELECT args FROM procrastinate_jobs WHERE task_name = :t AND status = 'todo'"),
-        {"t": job_store.DERIVE_TRIPS},
-    ).scalars().all()
+    queued = (
+        demo_db.execute(
+            text("SELECT args FROM procrastinate_jobs WHERE task_name = :t AND status = 'todo'"),
+            {"t": job_store.DERIVE_TRIPS},
+        )
+        .scalars()
+        .all()
+    )
     assert queued == [{"rep_id": 4, "year": 2026}]  # one waiting job for the plan and decision
     costs.derive_trips(demo_db, settings=settings(), year=2026, rep_ids=[4])  # the worker's job
     report = costs.travel_report(

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from decimal import Decimal
 
+import pytest
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
+from fieldcrm.errors import Conflict, Forbidden, InvalidInput
 from fieldcrm.services import costs, planning, visits
 from fieldcrm.store import jobs as job_store
 
@@ -179,3 +182,100 @@ def test_a_trip_planned_after_day_plans_replaces_them_day_for_day(demo_db: Sessi
     assert len(covered) == len(set(covered))  # no day counted twice
     doc = planning.plan_json(trip)["result"]
     assert sum(t.km for t in planned) == sum(round(float(d["driving_km"]), 3) for d in doc["days"])
+
+
+def test_the_planner_and_the_report_cost_a_km_at_the_same_barème_rate(demo_db: Session) -> None:
+    """Camille's 7 CV car at her yearly distance: the plan weighs each km at the rate the
+    report then costs the planned trip at (no flat 0.636 €/km anywhere)."""
+    demo_db.execute(text("UPDATE users SET fiscal_hp = 7, annual_km_estimate = 18000 WHERE id = 4"))
+    day = dt.date(2026, 4, 21)
+    plan = planning.plan_day(
+        demo_db, actor=CAMILLE, rep_id=4, day=day, time_limit_s=1, settings=settings()
+    )
+    costs.derive_trips(demo_db, settings=settings(), year=2026, rep_ids=[4])
+    report = costs.travel_report(demo_db, actor=CAMILLE, settings=settings(), start=day, end=day)
+    (planned,) = [c for c in report.trips if c.trip.kind == "planned"]
+    rate = planning.plan_json(plan)["result"]["eur_per_km"]
+    # the 2025 barème, 7 CV and more, 5 001–20 000 km: d × 0.394 + 1 515, per km
+    assert (
+        rate
+        == float(planned.rate_per_km)
+        == pytest.approx((18000 * 0.394 + 1515) / 18000, abs=1e-4)
+    )
+
+
+def test_a_validated_month_reads_the_same_after_new_check_ins_and_changes_by_adjustment(
+    demo_db: Session,
+) -> None:
+    """Claire validates Camille's March; a late check-in in March, a new one in April and the
+    year's growing mileage change nothing in March; a change is an explicit adjustment."""
+    s = settings()
+    costs.validate_month(demo_db, actor=CLAIRE, settings=s, rep_id=4, month=dt.date(2026, 3, 1))
+
+    def march() -> dict[str, object]:
+        report = costs.travel_report(
+            demo_db, actor=CLAIRE, settings=s, start=MARCH[0], end=MARCH[1], rep_id=4
+        )
+        return {
+            "total": report.total.actual.total_eur,
+            "km": report.total.actual.km,
+            "visits": report.total.actual.visits,
+            "trips": [(c.trip.start_day, c.trip.km, c.rate_per_km) for c in report.trips],
+            "stamps": [str(v) for v in report.stamps],
+        }
+
+    before = march()
+    assert before["stamps"] and "validé le" in before["stamps"][0]
+    account = demo_db.execute(
+        text("""SELECT a.id FROM accounts a JOIN account_assignments s ON s.account_id = a.id
+                WHERE s.owner_id = 4 AND a.geocode_status = 'matched' ORDER BY a.id DESC LIMIT 1""")
+    ).scalar_one()
+    for key, at in (
+        ("late-march-1", dt.datetime(2026, 3, 30, 9, tzinfo=dt.UTC)),
+        ("april-check-1", dt.datetime(2026, 4, 14, 9, tzinfo=dt.UTC)),
+    ):
+        visits.record_visit(demo_db, actor=CAMILLE, account_id=account, client_key=key, at=at)
+    costs.derive_trips(demo_db, settings=s, year=2026, rep_ids=[4])
+    assert march() == before
+
+    with pytest.raises(Conflict):  # validated once
+        costs.validate_month(demo_db, actor=CLAIRE, settings=s, rep_id=4, month=dt.date(2026, 3, 1))
+    with pytest.raises(Forbidden):  # the rep does not validate their own month
+        costs.validate_month(
+            demo_db, actor=CAMILLE, settings=s, rep_id=4, month=dt.date(2026, 2, 1)
+        )
+    trip_id = next(
+        c.trip.trip_id
+        for c in costs.travel_report(
+            demo_db, actor=CLAIRE, settings=s, start=MARCH[0], end=MARCH[1], rep_id=4
+        ).trips
+    )
+    with pytest.raises(Conflict):  # frozen: tolls go through an adjustment
+        costs.set_tolls(demo_db, actor=CAMILLE, trip_id=trip_id, tolls_eur=Decimal("12.40"))
+    with pytest.raises(InvalidInput):  # an adjustment needs its reason
+        costs.adjust_month(
+            demo_db,
+            actor=CLAIRE,
+            rep_id=4,
+            month=dt.date(2026, 3, 1),
+            amount_eur=Decimal("12.40"),
+            reason=" ",
+        )
+    costs.adjust_month(
+        demo_db,
+        actor=CLAIRE,
+        rep_id=4,
+        month=dt.date(2026, 3, 1),
+        amount_eur=Decimal("12.40"),
+        reason="Péage A8 du 30/03 oublié",
+    )
+    report = costs.travel_report(
+        demo_db, actor=CLAIRE, settings=s, start=MARCH[0], end=MARCH[1], rep_id=4
+    )
+    (line,) = report.adjustments
+    assert (line.amount_eur, line.reason, line.author) == (
+        Decimal("12.40"),
+        "Péage A8 du 30/03 oublié",
+        "Claire Lefèvre",
+    )
+    assert report.adjusted_total_eur == before["total"] + Decimal("12.40")

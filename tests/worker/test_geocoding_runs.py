@@ -5,7 +5,7 @@ runs never ask for the same account, a killed run's claims expire, and a queued 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, text
@@ -28,6 +28,16 @@ from fieldcrm.worker.queue import make_queue
 pytestmark = pytest.mark.db
 ADMIN = Actor(id=0, role=Role.ADMIN, name="test")
 PIN = GeoPoint(7.25, 43.70)
+
+
+@pytest.fixture(autouse=True)
+def no_cached_answers(worker_engine: Engine) -> Iterator[None]:
+    """Each test asks its providers: the answer cache is emptied around it."""
+    with worker_engine.begin() as conn:
+        conn.execute(text("TRUNCATE geocode_cache"))
+    yield
+    with worker_engine.begin() as conn:
+        conn.execute(text("TRUNCATE geocode_cache"))
 
 
 class Probe:
@@ -75,7 +85,8 @@ def _state(engine: Engine, account_id: int) -> dict[str, object]:
     with engine.connect() as conn:
         row = conn.execute(
             text("""SELECT geocode_status, geocode_provider, location_locked, ST_X(geom),
-                           ST_Y(geom), geocoded_at > clock_timestamp() AS claimed
+                           ST_Y(geom),
+                           coalesce(geocoded_at > clock_timestamp(), false) AS claimed
                     FROM accounts WHERE id = :id"""),
             {"id": account_id},
         ).one()
