@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import matplotlib
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from fieldcrm.cells import safe_cell
 from fieldcrm.costs.chart import cost_chart_png
-from fieldcrm.costs.report import Figures, TravelReport
+from fieldcrm.costs.report import Figures, TravelReport, local_day, local_number
 from fieldcrm.costs.trips import TripCost
 from fieldcrm.errors import InvalidInput
 
@@ -144,7 +152,43 @@ TRIP_COLUMNS = (
     "total_eur",
 )
 
-Cell = str | int | float | Decimal | None
+# What each column holds: it decides the XLSX number format and how the PDF writes it.
+KINDS = {
+    **dict.fromkeys(("group", "kind", "rep"), "text"),
+    **dict.fromkeys(("start_day", "end_day"), "date"),
+    **dict.fromkeys(("trips", "days", "visits", "hotel_nights", "meals"), "count"),
+    **dict.fromkeys(("km", "saved_km"), "km"),
+    **dict.fromkeys(("driving_h", "visiting_h"), "hours"),
+    **dict.fromkeys(
+        (
+            "mileage_eur",
+            "hotel_eur",
+            "meals_eur",
+            "tolls_eur",
+            "total_eur",
+            "cost_per_visit_eur",
+            "revenue_per_km_eur",
+            "saved_eur",
+        ),
+        "eur",
+    ),
+    "rate_per_km": "rate",
+    "driving_share": "percent",
+}
+# Excel number formats; Excel shows the separators of the reader's own locale.
+XLSX_FORMATS = {
+    "date": "dd/mm/yyyy",
+    "count": "#,##0",
+    "km": "#,##0.0",
+    "hours": "#,##0.00",
+    "eur": '#,##0.00 "€"',
+    "rate": '0.000 "€"',
+    "percent": "0.0",
+}
+# decimals the PDF writes for each kind of number
+_PDF_DIGITS = {"count": 0, "km": 1, "hours": 2, "eur": 2, "rate": 3, "percent": 1}
+
+Cell = str | int | float | Decimal | dt.date | None
 
 
 def text(lang: str) -> dict[str, str]:
@@ -195,8 +239,8 @@ def trip_rows(trips: Sequence[TripCost], lang: str) -> list[list[Cell]]:
     words = text(lang)
     return [
         [
-            c.trip.start_day.isoformat(),
-            c.trip.end_day.isoformat(),
+            c.trip.start_day,
+            c.trip.end_day,
             c.trip.rep_name,
             words.get(c.trip.kind, c.trip.kind),
             round(c.trip.km, 1),
@@ -225,7 +269,9 @@ def caption(report: TravelReport, lang: str) -> list[str]:
     words = text(lang)
     return [
         report.title,
-        words["period"].format(start=report.start.isoformat(), end=report.end.isoformat()),
+        words["period"].format(
+            start=local_day(report.start, lang), end=local_day(report.end, lang)
+        ),
         words["grouped"].format(group=words[f"{report.group_by}_group"]),
         words["scale"].format(year=report.scale_year),
     ]
@@ -257,75 +303,133 @@ def _xlsx_value(value: Cell) -> Any:
     return float(value) if isinstance(value, Decimal) else safe_cell(value)
 
 
+def _xlsx_table(
+    sheet: Worksheet, columns: Sequence[str], rows: Sequence[Sequence[Cell]], lang: str
+) -> int:
+    """Append a bold header and ``rows`` with each column's number format; the header's row."""
+    sheet.append(headers(columns, lang))
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append([_xlsx_value(v) for v in row])
+        for cell, column in zip(sheet[sheet.max_row], columns, strict=False):
+            number_format = XLSX_FORMATS.get(KINDS[column])
+            if number_format and cell.value is not None:
+                cell.number_format = number_format
+    return header_row
+
+
+def _xlsx_widths(
+    sheet: Worksheet, columns: Sequence[str], rows: Sequence[Sequence[Cell]], lang: str
+) -> None:
+    """Columns wide enough for their values (and for the header, up to two lines)."""
+    for index, (column, title) in enumerate(zip(columns, headers(columns, lang), strict=True)):
+        widest = max((len(_pdf_cell(row[index], column, lang)) for row in rows), default=0)
+        # the header may wrap onto two lines; text values may be long names
+        width = max(widest + 2, len(title) / 2 + 2, 9 if KINDS[column] == "date" else 6)
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = min(width, 40)
+
+
 def to_xlsx(report: TravelReport, *, lang: str = "fr") -> bytes:
-    """The report as an Excel workbook: a summary sheet and a trips sheet, numbers as numbers."""
+    """The report as an Excel workbook: a summary sheet and a trips sheet.
+
+    Numbers are numbers with a format (euros ``#,##0.00 "€"``, kilometres ``#,##0.0``,
+    counts as integers), dates are dates shown ``dd/mm/yyyy``; headers are bold and frozen.
+    """
     words = text(lang)
     workbook = Workbook()
     summary = workbook.active
     summary.title = words["summary"]
     for line in caption(report, lang):
-        summary.append([line])
+        summary.append([safe_cell(line)])
     summary["A1"].font = Font(bold=True, size=13)
     summary.append([])
-    summary.append(headers(SUMMARY_COLUMNS, lang))
-    header_row = summary.max_row
-    for cell in summary[header_row]:
-        cell.font = Font(bold=True)
+    body = summary_rows(report, lang)
     if report.empty:
         summary.append([words["empty"]])
-    for row in summary_rows(report, lang):
-        summary.append([_xlsx_value(v) for v in row])
+        summary.append([])
+    header_row = _xlsx_table(summary, SUMMARY_COLUMNS, body, lang)
     summary.freeze_panes = summary.cell(row=header_row + 1, column=3)
+    _xlsx_widths(summary, SUMMARY_COLUMNS, body, lang)
     trips = workbook.create_sheet(words["trips_sheet"])
-    trips.append(headers(TRIP_COLUMNS, lang))
-    for cell in trips[1]:
-        cell.font = Font(bold=True)
-    for row in trip_rows(report.trips, lang):
-        trips.append([_xlsx_value(v) for v in row])
+    trip_body = trip_rows(report.trips, lang)
+    _xlsx_table(trips, TRIP_COLUMNS, trip_body, lang)
     trips.freeze_panes = "A2"
-    for sheet in (summary, trips):
-        for column in sheet.columns:
-            letter = column[0].column_letter
-            sheet.column_dimensions[letter].width = 14
-    summary.column_dimensions["A"].width = 24
+    _xlsx_widths(trips, TRIP_COLUMNS, trip_body, lang)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _pdf_cell(value: Cell, lang: str) -> str:
+def _pdf_cell(value: Cell, column: str, lang: str) -> str:
+    """``value`` of ``column`` as the reader of ``lang`` writes it (``1 234,56``, ``01/03/2026``)."""
     if value is None:
         return "—"
-    if isinstance(value, Decimal):
-        value = f"{value:,.2f}"
-    elif isinstance(value, float):
-        value = f"{value:,.1f}" if value != int(value) else f"{value:,.0f}"
-    elif isinstance(value, int):
-        value = f"{value:,}"
-    if lang == "fr":
-        return value.replace(",", "\u202f").replace(".", ",")
-    return value
+    if isinstance(value, dt.date):
+        return local_day(value, lang)
+    if isinstance(value, int | float | Decimal):
+        return local_number(value, lang, _PDF_DIGITS.get(KINDS[column], 2))
+    return str(value)
+
+
+@functools.cache
+def pdf_fonts() -> tuple[str, str]:
+    """Register DejaVu Sans with the PDF writer; (regular, bold) font names.
+
+    The PDF's standard fonts have no glyph for the narrow no-break space French numbers
+    group thousands with (``1 234,56`` would print ``1■234,56``) nor for many letters of
+    names; DejaVu Sans has them. It is the copy matplotlib ships (its default font, also the
+    chart's), embedded as a subset; DejaVu's licence allows it (see ``fieldcrm/data/ATTRIBUTION.md``).
+    """
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    names = {"regular": "DejaVuSans", "bold": "DejaVuSans-Bold"}
+    for name in names.values():
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(folder / f"{name}.ttf")))
+    pdfmetrics.registerFontFamily(
+        names["regular"],
+        normal=names["regular"],
+        bold=names["bold"],
+        italic=names["regular"],
+        boldItalic=names["bold"],
+    )
+    return names["regular"], names["bold"]
 
 
 def to_pdf(report: TravelReport, *, lang: str = "fr") -> bytes:
-    """The report as an A4 landscape PDF: caption, chart, summary table and the trips."""
+    """The report as an A4 landscape PDF: caption, chart, summary table and the trips.
+
+    Numbers and dates as the reader of ``lang`` writes them (``1 234,56``, ``01/03/2026``),
+    in DejaVu Sans (:func:`pdf_fonts`), which has every character they use.
+    """
     words = text(lang)
-    styles = getSampleStyleSheet()
+    regular, bold = pdf_fonts()
+    sheet = getSampleStyleSheet()
+    styles = {
+        "title": sheet["Title"].clone("fc-title", fontName=bold),
+        "normal": sheet["Normal"].clone("fc-normal", fontName=regular),
+        "heading": sheet["Heading2"].clone("fc-heading", fontName=bold),
+        "cell": sheet["BodyText"].clone("fc-cell", fontName=regular, fontSize=6.5, leading=8),
+        "header": sheet["BodyText"].clone("fc-header", fontName=bold, fontSize=6.5, leading=8),
+    }
     title, *lines = caption(report, lang)
-    story: list[Any] = [Paragraph(escape(title), styles["Title"])]
-    story += [Paragraph(escape(line), styles["Normal"]) for line in lines]
+    story: list[Any] = [Paragraph(escape(title), styles["title"])]
+    story += [Paragraph(escape(line), styles["normal"]) for line in lines]
     story.append(Spacer(1, 0.4 * cm))
     if report.empty:
-        story.append(Paragraph(escape(words["empty"]), styles["Heading2"]))
+        story.append(Paragraph(escape(words["empty"]), styles["heading"]))
     else:
-        story.append(Image(io.BytesIO(cost_chart_png(report, lang)), width=24 * cm, height=8 * cm))
+        png = cost_chart_png(report, lang, layout="wide")
+        story.append(Image(io.BytesIO(png), width=24 * cm, height=8 * cm))
         story.append(Spacer(1, 0.4 * cm))
-    small = styles["BodyText"].clone("cell", fontSize=6.5, leading=8)
-    story.append(Paragraph(escape(words["summary"]), styles["Heading2"]))
-    story.append(_table(SUMMARY_COLUMNS, summary_rows(report, lang), lang, small))
+    story.append(Paragraph(escape(words["summary"]), styles["heading"]))
+    story.append(_table(SUMMARY_COLUMNS, summary_rows(report, lang), lang, styles, bold_last=2))
     if report.trips:
-        story.append(Paragraph(escape(words["trips_sheet"]), styles["Heading2"]))
-        story.append(_table(TRIP_COLUMNS, trip_rows(report.trips, lang), lang, small))
+        story.append(Paragraph(escape(words["trips_sheet"]), styles["heading"]))
+        story.append(_table(TRIP_COLUMNS, trip_rows(report.trips, lang), lang, styles))
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -343,20 +447,65 @@ def to_pdf(report: TravelReport, *, lang: str = "fr") -> bytes:
 
 
 def _table(
-    columns: Sequence[str], rows: Sequence[Sequence[Cell]], lang: str, style: ParagraphStyle
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    lang: str,
+    styles: dict[str, ParagraphStyle],
+    *,
+    bold_last: int = 0,
 ) -> Table:
-    data = [[Paragraph(escape(h), style) for h in headers(columns, lang)]]
-    data += [[_pdf_cell(v, lang) for v in row] for row in rows]
-    result = Table(data, repeatRows=1)
-    result.setStyle(
-        TableStyle(
+    """A PDF table: wrapped headers and names, numbers right-aligned, the last rows in bold."""
+    plain, bold = styles["cell"], styles["header"]
+    right = {
+        plain.name: plain.clone(plain.name + "-right", alignment=TA_RIGHT),
+        bold.name: bold.clone(bold.name + "-right", alignment=TA_RIGHT),
+    }
+    numeric = [KINDS[c] not in ("text", "date") for c in columns]
+    data: list[list[Any]] = [[Paragraph(escape(h), bold) for h in headers(columns, lang)]]
+    for number, row in enumerate(rows, start=1):
+        style = bold if number > len(rows) - bold_last else plain
+        data.append(
             [
-                ("FONTSIZE", (0, 0), (-1, -1), 6.5),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e2e8f0")),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#94a3b8")),
-                ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                Paragraph(escape(_pdf_cell(v, c, lang)), right[style.name] if is_number else style)
+                for c, v, is_number in zip(columns, row, numeric, strict=True)
             ]
         )
-    )
+    commands: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e2e8f0")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#94a3b8")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PDF_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PDF_PADDING),
+    ]
+    result = Table(data, colWidths=_pdf_widths(columns, rows, lang), repeatRows=1)
+    result.setStyle(TableStyle(commands))
     return result
+
+
+_PDF_WIDTH = landscape(A4)[0] - 2 * cm
+_PDF_PADDING = 2.5  # points, each side of a cell
+_PDF_FLEXIBLE = ("group", "rep")  # names: these columns wrap and take the room left
+
+
+def _pdf_widths(columns: Sequence[str], rows: Sequence[Sequence[Cell]], lang: str) -> list[float]:
+    """Widths in points: a column fits its widest value and its header's longest word
+    (headers wrap between words, never inside one); the name columns share the room left."""
+    bold = pdf_fonts()[1]
+
+    def width(value: str) -> float:
+        return float(pdfmetrics.stringWidth(value, bold, 6.5)) + 2 * _PDF_PADDING + 1
+
+    natural = [
+        max(
+            max((width(_pdf_cell(row[index], column, lang)) for row in rows), default=0.0),
+            max(width(word) for word in title.split()),
+        )
+        for index, (column, title) in enumerate(zip(columns, headers(columns, lang), strict=True))
+    ]
+    flexible = [i for i, c in enumerate(columns) if c in _PDF_FLEXIBLE]
+    left = _PDF_WIDTH - sum(w for i, w in enumerate(natural) if i not in flexible)
+    wanted = sum(natural[i] for i in flexible)
+    if wanted > left:
+        for index in flexible:
+            natural[index] = max(natural[index] * left / wanted, 40.0)
+    return natural

@@ -219,16 +219,20 @@ def cost_trips(
     km: dict[tuple[int, int, str], float] = defaultdict(float)
     for t in year_trips:
         km[(t.rep_id, t.start_day.year, t.kind)] += t.km
+    year_rate: dict[tuple[int, int], Decimal] = {}
     out = []
     for t in trips:
-        rep = by_rep[t.rep_id]
         year = t.start_day.year
-        rate = (frozen or {}).get((t.rep_id, t.start_day.replace(day=1))) or rep_rate_at(
-            rep,
-            scale,
-            actual_km=km[(t.rep_id, year, "actual")],
-            planned_km=km[(t.rep_id, year, "planned")],
-        )
+        rate = (frozen or {}).get((t.rep_id, t.start_day.replace(day=1)))
+        if rate is None:
+            if (t.rep_id, year) not in year_rate:
+                year_rate[(t.rep_id, year)] = rep_rate_at(
+                    by_rep[t.rep_id],
+                    scale,
+                    actual_km=km[(t.rep_id, year, "actual")],
+                    planned_km=km[(t.rep_id, year, "planned")],
+                )
+            rate = year_rate[(t.rep_id, year)]
         out.append(cost_trip(t, rate_per_km=rate, rates=rates))
     return out
 
