@@ -17,7 +17,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
@@ -454,29 +453,41 @@ def _table(
     *,
     bold_last: int = 0,
 ) -> Table:
-    """A PDF table: wrapped headers and names, numbers right-aligned, the last rows in bold."""
-    plain, bold = styles["cell"], styles["header"]
-    right = {
-        plain.name: plain.clone(plain.name + "-right", alignment=TA_RIGHT),
-        bold.name: bold.clone(bold.name + "-right", alignment=TA_RIGHT),
-    }
-    numeric = [KINDS[c] not in ("text", "date") for c in columns]
-    data: list[list[Any]] = [[Paragraph(escape(h), bold) for h in headers(columns, lang)]]
+    """A PDF table: wrapped headers and names, numbers right-aligned, the last rows in bold.
+
+    Numbers and dates are plain strings, not paragraphs: a paragraph would break a number
+    at its narrow no-break space (``1 234,56``) and print a plain space instead.
+    """
+    regular, bold = pdf_fonts()
+    data: list[list[Any]] = [
+        [Paragraph(escape(h), styles["header"]) for h in headers(columns, lang)]
+    ]
     for number, row in enumerate(rows, start=1):
-        style = bold if number > len(rows) - bold_last else plain
+        style = styles["header"] if number > len(rows) - bold_last else styles["cell"]
         data.append(
             [
-                Paragraph(escape(_pdf_cell(v, c, lang)), right[style.name] if is_number else style)
-                for c, v, is_number in zip(columns, row, numeric, strict=True)
+                Paragraph(escape(str(v)), style)
+                if KINDS[c] == "text" and v is not None
+                else _pdf_cell(v, c, lang)
+                for c, v in zip(columns, row, strict=True)
             ]
         )
+    size = styles["cell"].fontSize
     commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), regular),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), styles["cell"].leading),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e2e8f0")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#94a3b8")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), _PDF_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), _PDF_PADDING),
     ]
+    for index, column in enumerate(columns):
+        if KINDS[column] not in ("text", "date"):
+            commands.append(("ALIGN", (index, 1), (index, -1), "RIGHT"))
+    if bold_last:
+        commands.append(("FONTNAME", (0, -bold_last), (-1, -1), bold))
     result = Table(data, colWidths=_pdf_widths(columns, rows, lang), repeatRows=1)
     result.setStyle(TableStyle(commands))
     return result

@@ -192,6 +192,13 @@ def derive_trips(
     return written
 
 
+def locations_changed(session: Session, account_ids: Sequence[int]) -> None:
+    """Accounts moved (a pin, a geocode): queue the derivation of every trip that visited
+    them, in the caller's transaction."""
+    for rep_id, year in store.visit_years(session, account_ids):
+        trips_changed(session, rep_id, dt.date(year, 1, 1))
+
+
 def trips_changed(session: Session, rep_id: int, day: dt.date) -> None:
     """Queue the derivation of the rep's trips of ``day``'s year, in the caller's transaction
     (one waiting job per rep and year; jobs of one rep never run at the same time)."""

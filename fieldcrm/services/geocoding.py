@@ -31,7 +31,7 @@ from fieldcrm.geocoding.gazetteer import CommuneOutlines, load_gazetteer
 from fieldcrm.geocoding.model import GeocodeResult, Precision
 from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address
 from fieldcrm.geocoding.quality import assess
-from fieldcrm.services import territories
+from fieldcrm.services import costs, territories
 from fieldcrm.store import accounts as accounts_store
 from fieldcrm.store import geocache as store
 
@@ -230,6 +230,7 @@ def _write(
     written = store.save_results(
         session, [_update(i, outcome) for i, outcome in outcomes.items()], claimed=rows
     )
+    costs.locations_changed(session, sorted(written))
     for account_id, outcome in outcomes.items():
         if account_id in written:
             _count(summary, outcome)
@@ -332,6 +333,7 @@ def set_location(
         actor_id=actor.id if actor.id > 0 else None,
         lock=lock,
     )
+    costs.locations_changed(session, [account_id])
     session.commit()
     return located
 

@@ -285,6 +285,20 @@ def load_trips(
     ]
 
 
+def visit_years(session: Session, account_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(rep id, local year) of every visit to ``account_ids``: the trips a move of theirs changes."""
+    rows = session.execute(
+        text("""SELECT DISTINCT rep_id,
+                       extract(year FROM occurred_at AT TIME ZONE 'Europe/Paris')::int AS year
+                  FROM activities
+                 WHERE account_id IN :ids AND kind = 'visit' AND rep_id IS NOT NULL""").bindparams(
+            bindparam("ids", expanding=True)
+        ),
+        {"ids": list(account_ids) or [-1]},
+    )
+    return [(int(r[0]), int(r[1])) for r in rows]
+
+
 def year_km(session: Session, rep_id: int, year: int) -> tuple[float, float]:
     """(actual, planned) kilometres of the rep's stored trips starting in ``year``."""
     row = session.execute(

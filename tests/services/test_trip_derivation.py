@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
 from fieldcrm.errors import Conflict, Forbidden, InvalidInput
-from fieldcrm.services import costs, planning, visits
+from fieldcrm.geo import GeoPoint
+from fieldcrm.services import costs, geocoding, planning, visits
 from fieldcrm.store import jobs as job_store
 
 CLAIRE = Actor(1, Role.MANAGER, team=frozenset({4, 5, 6}))
@@ -279,3 +280,29 @@ def test_a_validated_month_reads_the_same_after_new_check_ins_and_changes_by_adj
         "Claire Lefèvre",
     )
     assert report.adjusted_total_eur == before["total"] + Decimal("12.40")
+
+
+def test_a_pin_moved_on_a_visited_account_queues_its_reps_trips(demo_db: Session) -> None:
+    """Correcting a location changes the trips that went there: a derivation is queued for
+    each rep and year that visited the account."""
+    account, rep_id = demo_db.execute(
+        text("""SELECT account_id, rep_id FROM activities
+                WHERE kind = 'visit' AND rep_id = 4 ORDER BY id LIMIT 1""")
+    ).one()
+    expected = sorted(
+        demo_db.execute(
+            text("""SELECT DISTINCT extract(year FROM occurred_at AT TIME ZONE 'Europe/Paris')::int
+                    FROM activities WHERE account_id = :a AND kind = 'visit' AND rep_id = 4"""),
+            {"a": account},
+        ).scalars()
+    )
+    geocoding.set_location(demo_db, actor=CLAIRE, account_id=account, point=GeoPoint(7.42, 43.74))
+    queued = (
+        demo_db.execute(
+            text("SELECT args FROM procrastinate_jobs WHERE task_name = :t AND status = 'todo'"),
+            {"t": job_store.DERIVE_TRIPS},
+        )
+        .scalars()
+        .all()
+    )
+    assert sorted(a["year"] for a in queued if a["rep_id"] == rep_id) == expected
