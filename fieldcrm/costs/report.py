@@ -149,6 +149,9 @@ class TravelReport:
     trips: tuple[TripCost, ...] = field(default=())
     stamps: tuple[MonthStamp, ...] = field(default=())
     adjustments: tuple[AdjustmentLine, ...] = field(default=())
+    regularisations: tuple[tuple[str, Decimal], ...] = field(default=())
+    """Per rep: what the validated months' km would cost at the rep's rate of the year now
+    known, minus what they were validated at (the barème's yearly band changed)."""
 
     @property
     def adjusted_total_eur(self) -> Decimal:
@@ -195,6 +198,7 @@ def build_report(
     scale_year: int,
     stamps: Sequence[MonthStamp] = (),
     adjustments: Sequence[AdjustmentLine] = (),
+    regularisations: Sequence[tuple[str, Decimal]] = (),
 ) -> TravelReport:
     """Group costed trips starting within ``[start, end]``; the total row sums every trip.
 
@@ -225,6 +229,7 @@ def build_report(
         trips=tuple(kept),
         stamps=tuple(stamps),
         adjustments=tuple(adjustments),
+        regularisations=tuple(regularisations),
     )
 
 
@@ -384,6 +389,9 @@ def report_dict(report: TravelReport) -> dict[str, Any]:
             for a in report.adjustments
         ],
         "adjusted_total_eur": float(report.adjusted_total_eur),
+        "regularisations": [
+            {"rep": name, "amount_eur": float(amount)} for name, amount in report.regularisations
+        ],
     }
 
 

@@ -278,6 +278,19 @@ def travel_report(
     )
     zone = ZoneInfo(settings.scoring_timezone)
     names = {r.profile.rep_id: r.profile.name for r in reps}
+    regularisations = _regularisations(
+        [
+            c
+            for c in costs
+            if c.trip.kind == "actual"
+            and (c.trip.rep_id, c.trip.start_day.replace(day=1)) in validated
+        ],
+        reps,
+        year_trips,
+        scale=scale,
+        rates=rates,
+        names=names,
+    )
     stamps = [
         MonthStamp(names.get(v.rep_id, ""), v.month, v.by_name, v.at.astimezone(zone))
         for v in sorted(validated.values(), key=lambda v: (v.month, names.get(v.rep_id, "")))
@@ -296,7 +309,26 @@ def travel_report(
         scale_year=scale.year,
         stamps=stamps,
         adjustments=adjustments,
+        regularisations=regularisations,
     )
+
+
+def _regularisations(
+    frozen: Sequence[TripCost],
+    reps: Sequence[RepCosting],
+    year_trips: Sequence[Trip],
+    *,
+    scale: MileageScale,
+    rates: Rates,
+    names: dict[int, str],
+) -> list[tuple[str, Decimal]]:
+    """Per rep, the km allowance of validated months at today's yearly rate minus the
+    allowance they were validated at (non-zero once the yearly distance changed band)."""
+    now = cost_trips([c.trip for c in frozen], reps, year_trips, scale=scale, rates=rates)
+    diff: dict[int, Decimal] = defaultdict(Decimal)
+    for then, current in zip(frozen, now, strict=True):
+        diff[then.trip.rep_id] += current.mileage_eur - then.mileage_eur
+    return [(names.get(rep, ""), amount) for rep, amount in sorted(diff.items()) if amount]
 
 
 def period_report(

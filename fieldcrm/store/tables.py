@@ -301,11 +301,22 @@ class Activity(Base):
     created_at: Mapped[dt.datetime] = _now()
 
 
+APPOINTMENT_STATUSES = ("confirmed", "cancelled")
+
+
 class Appointment(Base):
-    """A fixed appointment: exact start and end, at an account or a free location."""
+    """A fixed appointment: exact start and end, at an account or a free location.
+
+    Cancelling keeps the row (``status = 'cancelled'``); every change of time, place or text
+    bumps ``sequence`` and ``updated_at`` (calendar clients follow them, 0012_calendar).
+    """
 
     __tablename__ = "appointments"
-    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(_in("status", APPOINTMENT_STATUSES), name="status"),
+        Index("ix_appointments_rep_id_starts_at", "rep_id", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -320,6 +331,29 @@ class Appointment(Base):
         Geometry("POINT", srid=4326, spatial_index=False), nullable=True
     )
     status: Mapped[str] = mapped_column(String(20), server_default="confirmed")
+    created_at: Mapped[dt.datetime] = _now()
+    # 0012_calendar
+    note: Mapped[str | None] = mapped_column(Text)
+    proposal_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("plan_proposals.id", ondelete="SET NULL"), index=True
+    )
+    """The accepted proposal that booked it (kept when it is moved)."""
+    sequence: Mapped[int] = mapped_column(Integer, server_default="0")
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class CalendarFeed(Base):
+    """A rep's calendar feed: the digest of its secret token, one per user (0012_calendar).
+
+    Regenerating replaces the digest; revoking deletes the row.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_digest: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
     created_at: Mapped[dt.datetime] = _now()
 
 

@@ -306,3 +306,30 @@ def test_a_pin_moved_on_a_visited_account_queues_its_reps_trips(demo_db: Session
         .all()
     )
     assert sorted(a["year"] for a in queued if a["rep_id"] == rep_id) == expected
+
+
+def test_a_yearly_band_change_shows_the_regularisation_of_validated_months(
+    demo_db: Session,
+) -> None:
+    """March validated at Camille's rate for 4 000 km a year; her year turns out to be
+    25 000 km: March stays frozen and the report shows what the new band changes."""
+    s = settings()
+    demo_db.execute(text("UPDATE users SET fiscal_hp = 5, annual_km_estimate = 4000 WHERE id = 4"))
+    costs.validate_month(demo_db, actor=CLAIRE, settings=s, rep_id=4, month=dt.date(2026, 3, 1))
+    frozen = costs.travel_report(
+        demo_db, actor=CLAIRE, settings=s, start=MARCH[0], end=MARCH[1], rep_id=4
+    )
+    assert frozen.regularisations == ()
+    demo_db.execute(text("UPDATE users SET annual_km_estimate = 25000 WHERE id = 4"))
+    later = costs.travel_report(
+        demo_db, actor=CLAIRE, settings=s, start=MARCH[0], end=MARCH[1], rep_id=4
+    )
+    assert later.total.actual.total_eur == frozen.total.actual.total_eur  # still frozen
+    # 5 CV: 0.636 €/km up to 5 000 km; over 20 000 km: 0.427 €/km
+    km = Decimal(str(sum(c.trip.km for c in frozen.trips if c.trip.kind == "actual")))
+    (name, amount) = later.regularisations[0]
+    assert name == "Camille Martin"
+    assert abs(amount - km * (Decimal("0.427") - Decimal("0.636"))) < Decimal("0.05") * len(
+        frozen.trips
+    )
+    assert amount < 0

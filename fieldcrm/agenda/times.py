@@ -1,0 +1,89 @@
+"""Wall-clock times of the company's time zone and the aware instants they stand for.
+
+Appointments are typed and shown in the company's time zone and stored as instants
+(``timestamptz``). A wall-clock time that does not exist (the hour skipped when clocks go
+forward) is refused; one that happens twice (the hour repeated when they go back) is the
+first of the two.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from zoneinfo import ZoneInfo
+>>> paris = ZoneInfo("Europe/Paris")
+>>> local_instant(dt.date(2026, 3, 29), dt.time(9, 0), paris).isoformat()
+'2026-03-29T09:00:00+02:00'
+>>> local_instant(dt.date(2026, 10, 25), dt.time(9, 0), paris).utcoffset()
+datetime.timedelta(seconds=3600)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from fieldcrm.errors import InvalidInput
+
+
+def local_instant(day: dt.date, time: dt.time, zone: ZoneInfo, *, field: str = "time") -> dt.datetime:
+    """The instant of the wall-clock ``day`` ``time`` in ``zone``.
+
+    Parameters
+    ----------
+    day, time
+        The local date and time (``time`` without a time zone).
+    zone
+        The company's time zone.
+    field
+        Name of the input field, for the error.
+
+    Returns
+    -------
+    datetime.datetime
+        Aware, in ``zone``; the earlier of two instants when the wall-clock time is repeated.
+
+    Raises
+    ------
+    InvalidInput
+        When ``time`` carries a time zone, or does not exist on ``day`` in ``zone``.
+    """
+    if time.tzinfo is not None:
+        raise InvalidInput(
+            field,
+            "heure locale attendue, sans fuseau horaire",
+            value=time.isoformat(),
+            allowed=f"HH:MM, heure de {zone.key}",
+        )
+    moment = dt.datetime.combine(day, time.replace(fold=0), tzinfo=zone)
+    back = moment.astimezone(dt.UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise InvalidInput(
+            field,
+            f"cette heure n'existe pas le {day.strftime('%d/%m/%Y')} "
+            "(passage à l'heure d'été)",
+            value=time.strftime("%H:%M"),
+            allowed=f"une heure qui existe, heure de {zone.key}",
+        )
+    return moment
+
+
+def day_span(first: dt.date, last: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The instants from ``first`` 00:00 to the midnight after ``last``, local to ``zone``.
+
+    A day of a clock change lasts 23 or 25 hours; the span follows the calendar, not 24 h.
+    """
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return start, end
+
+
+def hm(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """``HH:MM`` of an aware instant in ``zone`` (never the UTC wall clock)."""
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def duration_text(seconds: float) -> str:
+    """A driving time as a French reader says it: ``45 min``, ``2 h 05``."""
+    minutes = max(0, round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d}"
