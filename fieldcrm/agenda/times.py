@@ -24,7 +24,9 @@ from zoneinfo import ZoneInfo
 from fieldcrm.errors import InvalidInput
 
 
-def local_instant(day: dt.date, time: dt.time, zone: ZoneInfo, *, field: str = "time") -> dt.datetime:
+def local_instant(
+    day: dt.date, time: dt.time, zone: ZoneInfo, *, field: str = "time"
+) -> dt.datetime:
     """The instant of the wall-clock ``day`` ``time`` in ``zone``.
 
     Parameters
@@ -58,8 +60,7 @@ def local_instant(day: dt.date, time: dt.time, zone: ZoneInfo, *, field: str = "
     if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
         raise InvalidInput(
             field,
-            f"cette heure n'existe pas le {day.strftime('%d/%m/%Y')} "
-            "(passage à l'heure d'été)",
+            f"cette heure n'existe pas le {day.strftime('%d/%m/%Y')} (passage à l'heure d'été)",
             value=time.strftime("%H:%M"),
             allowed=f"une heure qui existe, heure de {zone.key}",
         )

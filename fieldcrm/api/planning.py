@@ -9,12 +9,18 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.jobs import JobOut, job_out
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import WorkDate
+from fieldcrm.services import jobs, planning_jobs
 from fieldcrm.services import planning as svc
 
 router = APIRouter(prefix="/planning", tags=["planning"])
+SYNC_TIME_LIMIT_S = 30.0
+"""The longest search a request that waits for its plan may ask for; longer trips are
+queued (``POST /planning/trip/jobs``, up to :data:`planning_jobs.MAX_TIME_LIMIT_S`)."""
+MAX_TRIP_DAYS = 15
 
 
 class DayBody(BaseModel):
@@ -22,7 +28,7 @@ class DayBody(BaseModel):
 
     day: WorkDate
     rep_id: int | None = None
-    time_limit_s: float | None = Field(default=None, gt=0, le=60)
+    time_limit_s: float | None = Field(default=None, gt=0, le=SYNC_TIME_LIMIT_S)
 
 
 class Place(BaseModel):
@@ -40,7 +46,13 @@ class TripBody(BaseModel):
     rep_id: int | None = None
     hotel: Place | None = None
     anchor_appointment_id: int | None = None
-    time_limit_s: float | None = Field(default=None, gt=0, le=120)
+    time_limit_s: float | None = Field(default=None, gt=0, le=SYNC_TIME_LIMIT_S)
+
+
+class TripJobBody(TripBody):
+    """A trip to plan in the background: the same fields, with a longer search allowed."""
+
+    time_limit_s: float | None = Field(default=None, gt=0, le=planning_jobs.MAX_TIME_LIMIT_S)
 
 
 class DecisionBody(BaseModel):
@@ -108,15 +120,23 @@ def plan_day(
     return svc.plan_json(plan)
 
 
+def _check_length(body: TripBody) -> None:
+    if (body.end_day - body.start_day).days >= MAX_TRIP_DAYS:
+        raise InvalidInput(
+            "end_day",
+            f"a trip lasts at most {MAX_TRIP_DAYS} days",
+            value=body.end_day.isoformat(),
+        )
+
+
 @router.post("/trip")
 def plan_trip(
     body: TripBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:
-    """Plan a trip of several days with the overnight decision; stored and returned."""
-    if (body.end_day - body.start_day).days > 14:
-        raise InvalidInput(
-            "end_day", "a trip lasts at most 15 days", value=body.end_day.isoformat()
-        )
+    """Plan a trip of several days with the overnight decision; stored and returned.
+    The request waits for the plan (``time_limit_s`` at most 30 s): for longer searches
+    prefer ``POST /planning/trip/jobs``."""
+    _check_length(body)
     plan = svc.plan_trip(
         session,
         actor=actor,
@@ -129,3 +149,22 @@ def plan_trip(
         settings=settings,
     )
     return svc.plan_json(plan)
+
+
+@router.post("/trip/jobs", status_code=202)
+def queue_trip(body: TripJobBody, session: SessionDep, actor: CurrentUser) -> JobOut:
+    """Queue the trip for a worker and answer at once (rights, dates and the rep checked);
+    follow it at ``GET /jobs/{id}``: its ``result.plan_id`` is the stored plan
+    (``GET /planning/plans/{id}``), its ``error`` the reason a refused trip failed."""
+    _check_length(body)
+    job_id = planning_jobs.start_trip_planning(
+        session,
+        actor=actor,
+        rep_id=body.rep_id or actor.id,
+        start_day=body.start_day,
+        end_day=body.end_day,
+        hotel=GeoPoint(body.hotel.lon, body.hotel.lat) if body.hotel else None,
+        anchor_appointment_id=body.anchor_appointment_id,
+        time_limit_s=body.time_limit_s,
+    )
+    return job_out(jobs.job_view(session, job_id, actor=actor))

@@ -53,6 +53,8 @@ RULES: dict[str, Rule] = {
     "account.locate": lambda a, o: a.role is Role.DISPATCHER or _own_team_or_unassigned(a, o),
     "activity.write": _own_team_or_unassigned,
     "plan": _own_or_team,
+    "appointment": _own_or_team,
+    "calendar.feed": lambda a, o: a.role is Role.ADMIN or (o is not None and o == a.id),
     "assign": _OFFICE,
     "territory.read": _ANYONE,
     "territory.edit": _MANAGEMENT,

@@ -110,6 +110,7 @@ class ReportRow:
 class MonthStamp:
     """A rep's month validated by a manager: its figures are frozen."""
 
+    rep_id: int
     rep_name: str
     month: dt.date
     by: str

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from fieldcrm.pages import (
     accounts,
+    agenda,
     alerts,
     costs,
     day,
@@ -25,6 +26,7 @@ ROUTERS: list[APIRouter] = [
     login.router,
     home.router,
     day.router,
+    agenda.router,
     trip.router,
     accounts.router,
     territories.router,

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Role
 from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.report import TravelReport
@@ -73,8 +74,26 @@ def page(
         "query": urlencode(params),
         "previous": _shift(month, -1),
         "next": _shift(month, 1),
+        "closing": _closing(actor, report, reps, rep),
     }
     return render(request, "costs.html", context, actor=actor)
+
+
+def _closing(
+    actor: CurrentUser, report: TravelReport, reps: list, rep: int | None
+) -> list[tuple[int, str, object, bool]]:
+    """(rep id, name, validation stamp or None, may validate) for the month's validation form."""
+    stamps = {s.rep_id: s for s in report.stamps}
+    shown = [r for r in reps if rep in (None, r.rep_id)]
+    return [
+        (
+            r.rep_id,
+            r.name,
+            stamps.get(r.rep_id),
+            policy.can(actor, "costs.validate", owner_id=r.rep_id),
+        )
+        for r in shown
+    ]
 
 
 @router.get("/frais/graphique.png")
@@ -110,3 +129,50 @@ def tolls(
     costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=amount)
     target = back if back.startswith("/frais") else "/frais"
     return RedirectResponse(target, status_code=303)
+
+
+def _month_start(month: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(month + "-01")
+    except ValueError:
+        raise InvalidInput("month", "mois invalide (AAAA-MM)", value=month) from None
+
+
+@router.post("/frais/mois/validation")
+def validate_month(
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    rep: int = Form(..., ge=1, le=2**31 - 1),
+    month: str = Form(..., pattern=r"^\d{4}-\d{2}$"),
+) -> RedirectResponse:
+    """Validate a rep's month, then back to it."""
+    costs.validate_month(
+        session, actor=actor, settings=settings, rep_id=rep, month=_month_start(month)
+    )
+    return RedirectResponse(f"/frais?month={month}&rep={rep}", status_code=303)
+
+
+@router.post("/frais/mois/ajustement")
+def adjust_month(
+    session: SessionDep,
+    actor: CurrentUser,
+    rep: int = Form(..., ge=1, le=2**31 - 1),
+    month: str = Form(..., pattern=r"^\d{4}-\d{2}$"),
+    amount_eur: str = Form(..., max_length=20),
+    reason: str = Form(..., max_length=500),
+) -> RedirectResponse:
+    """Record an adjustment to a validated month, then back to it."""
+    try:
+        amount = Decimal(amount_eur.replace(",", ".").replace("€", "").replace(" ", "").strip())
+    except InvalidOperation:
+        raise InvalidInput("amount_eur", "not an amount in euros", value=amount_eur) from None
+    costs.adjust_month(
+        session,
+        actor=actor,
+        rep_id=rep,
+        month=_month_start(month),
+        amount_eur=amount,
+        reason=reason,
+    )
+    return RedirectResponse(f"/frais?month={month}&rep={rep}", status_code=303)

@@ -12,7 +12,7 @@ from fieldcrm import maps
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.pages.templating import render
-from fieldcrm.services import planning
+from fieldcrm.services import appointments, planning
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,20 +67,26 @@ def day_page(
     request: Request,
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     date: Annotated[WorkDate | None, Query()] = None,
     rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
-    """The latest plan of the day, or the button to make one."""
+    """The latest plan of the day, or the button to make one; the day's appointments."""
     rep_id = rep_for(actor, rep)
     day = date or dt.date.today()
     plans = planning.list_plans(session, actor=actor, rep_id=rep_id, day=day, limit=1)
     plan = plans[0] if plans else None
+    booked = appointments.agenda(
+        session, actor=actor, rep_id=rep_id, first=day, last=day, settings=settings
+    )
     context: dict[str, Any] = {
         "day": day,
         "rep_id": rep_id,
         "plan": plan,
         "map": None,
         "result": None,
+        "appointments": booked,
+        "stale": plan is not None and appointments.plan_is_stale(plan, booked),
     }
     if plan is not None and plan.result.get("days"):
         index = next(

@@ -54,13 +54,20 @@ def local_date(value: dt.date | str, lang: str) -> str:
     )
 
 
+def long_date(value: dt.date, lang: str) -> str:
+    """A day with its weekday, as the reader says it (``mardi 21 avril 2026`` in French)."""
+    return format_date(value, format="full", locale=LOCALES.get(lang, "fr_FR"))
+
+
 _ENV.filters["num"] = local_number
 _ENV.filters["date"] = local_date
+_ENV.filters["long_date"] = long_date
 TEMPLATES = Jinja2Templates(env=_ENV)
 
 # (path, French label, roles); labels are msgids translated in the template.
 NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/journee", "Ma journée", frozenset({Role.REP})),
+    ("/agenda", "Agenda", frozenset({Role.REP, Role.MANAGER})),
     ("/autour", "Autour de moi", frozenset({Role.REP, Role.MANAGER})),
     ("/tournee", "Tournée", frozenset({Role.REP, Role.MANAGER})),
     ("/comptes", "Comptes", frozenset(Role)),

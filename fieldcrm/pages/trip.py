@@ -1,4 +1,8 @@
-"""Reps' trip planner ("Tournée"): several days around far appointments, and the overnight question."""
+"""Reps' trip planner ("Tournée"): several days around far appointments, and the overnight question.
+
+Planning a trip may take a minute or two: the form queues a job (its page shows the
+progress) and the finished job leads back here, to ``/tournee?plan={id}``.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
+from fieldcrm.http.deps import CurrentUser, SessionDep, WorkDate
 from fieldcrm.pages.day import plan_map, rep_for
 from fieldcrm.pages.templating import render
-from fieldcrm.services import planning
+from fieldcrm.services import planning, planning_jobs
 
 router = APIRouter(include_in_schema=False)
 MAX_DAYS = 7
@@ -26,16 +30,24 @@ def trip_page(
     actor: CurrentUser,
     start: Annotated[WorkDate | None, Query()] = None,
     rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    plan_id: Annotated[int | None, Query(alias="plan", ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
-    """The latest trip plan starting on ``start``, with the overnight recommendation and its figures."""
-    rep_id = rep_for(actor, rep)
-    first = start or dt.date.today()
-    plans = [
-        p
-        for p in planning.list_plans(session, actor=actor, rep_id=rep_id, day=first, limit=5)
-        if p.kind == "trip"
-    ]
-    plan = plans[0] if plans else None
+    """The trip plan ``plan`` (a finished planning job links here), else the latest one
+    starting on ``start``, with the overnight recommendation and its figures."""
+    if plan_id is not None:
+        plan = planning.get_plan(session, actor=actor, plan_id=plan_id)
+        if plan.kind != "trip":
+            raise NotFound("trip plan", plan_id)
+        rep_id, first = plan.rep_id, plan.day
+    else:
+        rep_id = rep_for(actor, rep)
+        first = start or dt.date.today()
+        plans = [
+            p
+            for p in planning.list_plans(session, actor=actor, rep_id=rep_id, day=first, limit=5)
+            if p.kind == "trip"
+        ]
+        plan = plans[0] if plans else None
     context: dict[str, Any] = {
         "start": first,
         "end": first + dt.timedelta(days=1),
@@ -51,14 +63,14 @@ def trip_page(
 def plan_trip(
     session: SessionDep,
     actor: CurrentUser,
-    settings: SettingsDep,
     start: Annotated[WorkDate, Form()],
     end: Annotated[WorkDate, Form()],
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
     hotel_lon: Annotated[float | None, Form()] = None,
     hotel_lat: Annotated[float | None, Form()] = None,
 ) -> RedirectResponse:
-    """Plan the trip both ways (home every evening, or overnight) and keep the better one."""
+    """Queue the trip's planning (both ways: home every evening, or overnight; the better one
+    is kept) and show its job's page; refused at once when the dates or the rep are wrong."""
     if not start < end or (end - start).days >= MAX_DAYS:
         raise InvalidInput(
             "end", f"must be 1 to {MAX_DAYS - 1} days after start", value=end.isoformat()
@@ -66,14 +78,12 @@ def plan_trip(
     hotel = (
         GeoPoint(hotel_lon, hotel_lat) if hotel_lon is not None and hotel_lat is not None else None
     )
-    rep_id = rep_for(actor, rep)
-    planning.plan_trip(
+    job_id = planning_jobs.start_trip_planning(
         session,
         actor=actor,
-        rep_id=rep_id,
+        rep_id=rep if rep is not None else actor.id,  # another's rep: the service refuses
         start_day=start,
         end_day=end,
         hotel=hotel,
-        settings=settings,
     )
-    return RedirectResponse(f"/tournee?start={start.isoformat()}&rep={rep_id}", status_code=303)
+    return RedirectResponse(f"/taches/{job_id}", status_code=303)

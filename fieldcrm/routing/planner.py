@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from fieldcrm.errors import Infeasible
@@ -52,11 +53,19 @@ from fieldcrm.routing.schedule import bookable_slots
 __all__ = ["Budget", "plan"]
 
 
-def plan(problem: Problem, *, budget: Budget | None = None, explain: bool = True) -> Plan:
+def plan(
+    problem: Problem,
+    *,
+    budget: Budget | None = None,
+    explain: bool = True,
+    searched: Callable[[], None] | None = None,
+) -> Plan:
     """Plan ``problem``: the best days and nights in euros, with slots, detours and reasons.
 
     ``explain=False`` skips the checking solves (left-out reasons, re-optimised detours):
     the plan is the same, its visits carry no detour and nothing left out is listed.
+    ``searched``, if given, is called once the plan is chosen, before the checking solves
+    (a progress bar's step).
 
     Raises :class:`InvalidInput` for an appointment outside working hours and
     :class:`Infeasible` naming what cannot happen.
@@ -80,6 +89,8 @@ def plan(problem: Problem, *, budget: Budget | None = None, explain: bool = True
                 raise
             first = home
         chosen = home if home is not None and home.net_eur > first.net_eur + 1e-6 else first
+    if searched is not None:
+        searched()
     omissions: list[Omission] = []
     if explain:
         chosen, omissions = explain_plan.omissions(problem, chosen, budget=budget)

@@ -292,7 +292,7 @@ def travel_report(
         names=names,
     )
     stamps = [
-        MonthStamp(names.get(v.rep_id, ""), v.month, v.by_name, v.at.astimezone(zone))
+        MonthStamp(v.rep_id, names.get(v.rep_id, ""), v.month, v.by_name, v.at.astimezone(zone))
         for v in sorted(validated.values(), key=lambda v: (v.month, names.get(v.rep_id, "")))
     ]
     adjustments = [

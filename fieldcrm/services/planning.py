@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -32,6 +33,10 @@ from fieldcrm.store import plans as store
 from fieldcrm.store.plans import NewProposal, PlanRow, ProposalRow
 
 log = logging.getLogger(__name__)
+Progress = Callable[[int], None]
+"""Told the step a planning run reached: 1 inputs read, 2 travel times, 3 plan found,
+4 plan explained (:data:`STEPS` in all)."""
+STEPS = 4
 
 
 @dataclass(frozen=True)
@@ -166,12 +171,16 @@ def _solve(
     eur_per_km: float,
     hotel: GeoPoint | None = None,
     trip: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Any], list[NewProposal]]:
     """Build the problem, plan it, and turn the plan into the stored JSON and proposals."""
+    step = progress or (lambda _step: None)
     problem, pool, source = build.problem_for(
         inputs, cfg=cfg, graph=graph, eur_per_km=eur_per_km, hotel=hotel, trip=trip
     )
-    result = plan(problem, budget=_budget(cfg, time_limit_s))
+    step(2)
+    result = plan(problem, budget=_budget(cfg, time_limit_s), searched=lambda: step(3))
+    step(4)
     scores = {c.id: float(c.score) for c in inputs.candidates}
     cut = inputs.candidates[len(pool) :]  # the pool is the best-scored head of the list
     stored = build.result_json(
@@ -227,13 +236,15 @@ def plan_trip(
     time_limit_s: float | None = None,
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
+    progress: Progress | None = None,
 ) -> PlanRow:
     """Plan a trip of several days, every night at home or at the best hotel, in euros.
 
     ``anchor_appointment_id``, if given, is the far appointment the trip is built around: it
     must be one of the rep's appointments within ``start_day .. end_day``. The rep may sleep
     at ``hotel`` (if given) or near any appointment; the best all-home plan is stored beside
-    the chosen one with both sets of figures (``result.overnight``).
+    the chosen one with both sets of figures (``result.overnight``). ``progress``, if given,
+    is told each step reached (:data:`Progress`).
     """
     policy.require(actor, "plan", owner_id=rep_id)
     cfg = settings or get_settings()
@@ -256,6 +267,8 @@ def plan_trip(
             f"not an appointment of rep {rep_id} between {start_day} and {end_day}",
             value=anchor_appointment_id,
         )
+    if progress is not None:
+        progress(1)
     result, proposals = _solve(
         inputs,
         cfg=cfg,
@@ -264,6 +277,7 @@ def plan_trip(
         eur_per_km=float(costs.rep_rate(session, settings=cfg, rep_id=rep_id, year=start_day.year)),
         hotel=hotel,
         trip=True,
+        progress=progress,
     )
     return _save(session, actor, inputs, "trip", result, proposals)
 

@@ -21,6 +21,7 @@ GEOCODE_ACCOUNTS = "fieldcrm.geocode_accounts"
 EVALUATE_RULES = "fieldcrm.evaluate_rules"
 SEND_NOTIFICATIONS = "fieldcrm.send_notifications"
 DERIVE_TRIPS = "fieldcrm.derive_trips"
+PLAN_TRIP = "fieldcrm.plan_trip"
 QUEUE = "fieldcrm"
 
 

@@ -361,7 +361,8 @@ def decide_proposal(
 
     Accepting inserts an appointment for the plan's rep at ``start`` (default: the slot's
     earliest start; it must lie in the slot) lasting the account's visit duration, at the
-    account's place. A proposal already decided raises :class:`Conflict`.
+    account's place, linked to the proposal. A proposal already decided raises
+    :class:`Conflict`.
     """
     proposal = get_proposal(session, proposal_id, for_update=True)
     if proposal.status != "proposed":
@@ -379,15 +380,20 @@ def decide_proposal(
         appointment_id = session.execute(
             text(
                 """INSERT INTO appointments (rep_id, account_id, title, starts_at, ends_at,
-                                            address, geom, status)
+                                            address, geom, status, proposal_id)
                    SELECT :rep, a.id, 'Visite ' || a.name, :start,
                           CAST(:start AS timestamptz) + make_interval(mins => a.visit_minutes),
                           concat_ws(', ', a.address_line1, concat_ws(' ', a.postcode, a.city)),
-                          a.geom, 'confirmed'
+                          a.geom, 'confirmed', :proposal
                    FROM accounts a WHERE a.id = :account
                    RETURNING id"""
             ),
-            {"rep": proposal.rep_id, "start": begin, "account": proposal.account_id},
+            {
+                "rep": proposal.rep_id,
+                "start": begin,
+                "account": proposal.account_id,
+                "proposal": proposal_id,
+            },
         ).scalar_one()
     session.execute(
         text(

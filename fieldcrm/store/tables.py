@@ -669,7 +669,9 @@ class MonthValidation(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    validated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    validated_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     validated_at: Mapped[dt.datetime] = _now()
     rate_per_km: Mapped[Decimal] = mapped_column(Numeric(8, 4))
 
@@ -693,5 +695,7 @@ class CostAdjustment(Base):
     month: Mapped[dt.date] = mapped_column(Date)
     amount_eur: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     reason: Mapped[str] = mapped_column(Text)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = _now()

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm.config import Settings
-from fieldcrm.services import background, costs, geocoding_jobs, imports
+from fieldcrm.services import background, costs, geocoding_jobs, imports, planning_jobs
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store.db import make_engine, make_sessionmaker
 from fieldcrm.store.embedded import database_url
@@ -49,6 +49,10 @@ def make_queue(
     @queue.task(name=job_store.GEOCODE_ACCOUNTS, queue=job_store.QUEUE)
     def geocode_accounts(job_id: int) -> None:
         geocoding_jobs.run_geocoding_job(factory, job_id, settings=settings)
+
+    @queue.task(name=job_store.PLAN_TRIP, queue=job_store.QUEUE)
+    def plan_trip(job_id: int) -> None:
+        planning_jobs.run_trip_job(factory, job_id, settings=settings)
 
     @queue.task(name=job_store.EVALUATE_RULES, queue=job_store.QUEUE)
     def evaluate_rules() -> None:

@@ -57,14 +57,20 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["author_id"], ["users.id"], name="fk_cost_adjustments_author_id_users",
+            ["author_id"],
+            ["users.id"],
+            name="fk_cost_adjustments_author_id_users",
             ondelete="SET NULL",
         ),
     )
     op.create_index("ix_cost_adjustments_rep_month", "cost_adjustments", ["rep_id", "month"])
+    op.create_index("ix_cost_adjustments_author_id", "cost_adjustments", ["author_id"])
+    op.create_index("ix_month_validations_validated_by", "month_validations", ["validated_by"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_month_validations_validated_by", table_name="month_validations")
+    op.drop_index("ix_cost_adjustments_author_id", table_name="cost_adjustments")
     op.drop_index("ix_cost_adjustments_rep_month", table_name="cost_adjustments")
     op.drop_table("cost_adjustments")
     op.drop_table("month_validations")

@@ -6,6 +6,22 @@ import html as html_lib
 import re
 
 
+def _french(value: float, digits: int) -> str:
+    """``value`` as French readers write it, independently of babel: 1 234,56."""
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def _cells(html: str, table_id: str) -> list[tuple[str, str]]:
+    """(data-label, text) of every cell of the table's body."""
+    table = re.search(rf'<table id="{table_id}"[^>]*>(.*?)</table>', html, re.S)
+    assert table, f"no table {table_id}"
+    body = table.group(1).split("</thead>", 1)[1]
+    return [
+        (html_lib.unescape(label), html_lib.unescape(re.sub(r"<[^>]+>", "", text)).strip())
+        for label, text in re.findall(r'<td data-label="([^"]*)">(.*?)</td>', body, re.S)
+    ]
+
+
 def _total(html: str) -> str:
     row = re.search(r'<tr class="total">(.*?)</tr>', html, re.S)
     assert row, "no total row"
@@ -21,7 +37,7 @@ def test_manager_sees_the_team_month(api_as) -> None:
     for name in ("Camille Martin", "Julien Bernard", "Sophie Durand"):
         assert name in html
     doc = claire.get("/api/costs/report", params={"month": "2026-03"}).json()
-    total = f"{doc['total']['actual']['total_eur']:,.2f} €".replace(",", " ")
+    total = _french(doc["total"]["actual"]["total_eur"], 2) + "&nbsp;€"
     assert total in _total(html)
     links = html_lib.unescape(html)
     assert 'href="/api/costs/report.pdf?month=2026-03&group_by=rep&lang=fr"' in links
@@ -64,3 +80,61 @@ def test_chart_is_a_png_of_the_report(api_as) -> None:
     assert r.content.startswith(b"\x89PNG") and len(r.content) > 5000
     empty = api_as(1).get("/frais/graphique.png", params={"month": "2031-01"})
     assert empty.status_code == 200 and empty.content.startswith(b"\x89PNG")
+
+
+def test_the_page_writes_numbers_the_french_way_and_labels_every_cell(api_as) -> None:
+    """Decimal commas and grouped thousands (1 234,5 km), never 113.08; each cell carries the
+    label the phone layout shows beside it."""
+    claire = api_as(1)
+    html = claire.get("/frais", params={"month": "2026-03"}).text
+    doc = claire.get("/api/costs/report", params={"month": "2026-03"}).json()
+    total_km = doc["total"]["actual"]["km"]
+    assert total_km > 1000 and total_km != int(total_km)  # the check below means something
+    assert f'<td data-label="km">{_french(total_km, 1)}</td>' in _total(html)
+    for table, columns in (("costs-table", 14), ("trips", 9)):
+        cells = _cells(html, table)
+        assert cells, table
+        assert all(label for label, _ in cells), table
+        rows = html.split(f'<table id="{table}"', 1)[1].split("</table>", 1)[0].count("<tr")
+        assert len(cells) == (rows - 1) * columns, table  # every body cell has its label
+        written = [text for label, text in cells if label != "Péages" or table != "trips"]
+        assert not [t for t in written if re.search(r"\d\.\d", t)], table
+    trips = _cells(html, "trips")
+    assert [text for label, text in trips if label == "km"] == [
+        _french(t["km"], 1) for t in doc["trips"]
+    ]
+    assert [text for label, text in trips if label == "€/km"] == [
+        _french(t["rate_per_km_eur"], 3) for t in doc["trips"]
+    ]
+
+
+def test_the_tolls_shown_in_french_are_saved_back_as_they_are(api_as) -> None:
+    camille = api_as(4)
+    html = camille.get("/frais", params={"month": "2026-03"}).text
+    trip_id = int(re.search(r'action="/frais/trajets/(\d+)/peages"', html).group(1))
+    camille.post(
+        f"/frais/trajets/{trip_id}/peages",
+        data={"tolls_eur": "1234,5", "back": "/frais?month=2026-03"},
+        follow_redirects=False,
+    )
+    html = camille.get("/frais", params={"month": "2026-03"}).text
+    form = re.search(rf'action="/frais/trajets/{trip_id}/peages".*?</form>', html, re.S).group(0)
+    shown = re.search(r'name="tolls_eur"[^>]*value="([^"]*)"', form).group(1)
+    assert shown == "1234,50"  # decimal comma, no grouping space the form could not read back
+    r = camille.post(
+        f"/frais/trajets/{trip_id}/peages",
+        data={"tolls_eur": shown, "back": "/frais?month=2026-03"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    doc = camille.get("/api/costs/report", params={"month": "2026-03"}).json()
+    assert next(t for t in doc["trips"] if t["id"] == trip_id)["tolls_eur"] == 1234.5
+
+
+def test_the_english_page_writes_english_numbers(api_as) -> None:
+    claire = api_as(1)
+    html = claire.get("/frais", params={"month": "2026-03", "lang": "en"}).text
+    doc = claire.get("/api/costs/report", params={"month": "2026-03"}).json()
+    km = doc["total"]["actual"]["km"]
+    assert f'<td data-label="km">{km:,.1f}</td>' in _total(html)
+    assert f"€{doc['total']['actual']['total_eur']:,.2f}" in _total(html)

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -168,7 +169,11 @@ def test_a_sales_import_that_drops_lambda_revenue_alerts_the_rep_and_the_directo
                 filename="ventes.csv",
                 data=_sales_csv([("73282932000074", f"{last_month:%Y-%m}", 15_000.0)]),
             )
-        run_worker(cfg, wait=False)  # the worker: import, then rules, then delivery
+        # the worker: import, then rules, then delivery (in a thread of its own, as a
+        # separate process would be: the browser tests keep an event loop in this one)
+        worker = threading.Thread(target=run_worker, args=(cfg,), kwargs={"wait": False})
+        worker.start()
+        worker.join(timeout=120)
 
         with sessions() as db:
             job = job_store.job(db, job_id)

@@ -1,0 +1,359 @@
+"""Appointments use cases: a rep's agenda; book, move and cancel appointments.
+
+Times are typed in the company's time zone (``scoring_timezone``) and stored as instants. An
+appointment takes place at an account (its address and point) or at a free place: a point,
+or an address placed at its commune's centre by the offline gazetteer (no network call), so
+that the planner and the driving-time check can use it. Booking or moving is refused, with
+a French message naming the other appointment and the times, when it overlaps another
+appointment of the rep or cannot be reached from the previous one or reach the next one
+(driving times from the planner's own provider: the road graph, crow-fly where it does not
+reach). Cancelling keeps the row; the planner leaves cancelled appointments out. Each use
+case authorises first (action ``"appointment"`` on the rep) and commits once; a refusal
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from fieldcrm.agenda.clashes import Booked, check_overlap, check_reachable, neighbours
+from fieldcrm.agenda.times import day_span, local_instant
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import Actor
+from fieldcrm.config import Settings, get_settings
+from fieldcrm.errors import Conflict, InvalidInput, Problem
+from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.gazetteer import load_gazetteer
+from fieldcrm.routing.travel import TravelTimes
+from fieldcrm.services import planning_build
+from fieldcrm.services.planning import road_provider
+from fieldcrm.store import appointments as store
+from fieldcrm.store.accounts import account_owner
+from fieldcrm.store.appointments import AccountPlace, AppointmentRecord, NewPlace
+from fieldcrm.store.plans import PlanRow, get_rep
+
+MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
+MAX_DAYS = 366
+"""The longest agenda read at once, in days."""
+DEFAULT_TITLE = "Rendez-vous"
+_POSTCODE_CITY = re.compile(r"\b(\d{5})\s+([^\d,;]+?)\s*(?:,|$)")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where: an account, or a free place given by a point and/or an address."""
+
+    account_id: int | None = None
+    address: str | None = None
+    point: GeoPoint | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A new appointment as typed: local date and time, length, place, title and note."""
+
+    day: dt.date
+    time: dt.time
+    duration_minutes: int
+    place: Place
+    title: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What to change in an appointment; ``None`` keeps the current value.
+
+    An empty ``note`` clears it; an empty ``title`` puts back the default one.
+    """
+
+    day: dt.date | None = None
+    time: dt.time | None = None
+    duration_minutes: int | None = None
+    place: Place | None = None
+    title: str | None = None
+    note: str | None = None
+
+
+def zone_of(settings: Settings) -> ZoneInfo:
+    """The company's time zone."""
+    return ZoneInfo(settings.scoring_timezone)
+
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def _check_lengths(duration: int, title: str | None, note: str | None) -> None:
+    problems = []
+    if not MIN_MINUTES <= duration <= MAX_MINUTES:
+        problems.append(
+            Problem(
+                "duration_minutes", "durée hors limites", duration, f"{MIN_MINUTES}–{MAX_MINUTES}"
+            )
+        )
+    if title is not None and len(title) > 300:
+        problems.append(Problem("title", "titre trop long", len(title), "300 caractères au plus"))
+    if note is not None and len(note) > 5000:
+        problems.append(Problem("note", "note trop longue", len(note), "5 000 caractères au plus"))
+    InvalidInput.collect(problems)
+
+
+def commune_point(address: str) -> GeoPoint | None:
+    """The centre of the commune named by the ``NNNNN Ville`` part of ``address`` (offline)."""
+    match = _POSTCODE_CITY.search(address)
+    if match is None:
+        return None
+    found = load_gazetteer().lookup(match.group(1), match.group(2))
+    return found.commune.point if found is not None else None
+
+
+def resolve_place(session: Session, actor: Actor, place: Place, title: str | None) -> NewPlace:
+    """The stored place and title of ``place``; the actor must see the account, if any."""
+    address = _clean(place.address)
+    if address is not None and len(address) > 500:
+        raise InvalidInput("address", "adresse trop longue", value=len(address), allowed="500")
+    if place.account_id is not None:
+        owner = account_owner(session, place.account_id)
+        policy.require(actor, "account.read", owner_id=owner)
+        account: AccountPlace = store.account_place(session, place.account_id)
+        point = place.point or (
+            GeoPoint(account.lon, account.lat)
+            if account.lon is not None and account.lat is not None
+            else None
+        )
+        address = address or account.address
+        if point is None and address is not None:
+            point = commune_point(address)
+        if point is None:
+            raise InvalidInput(
+                "account_id",
+                f"le compte « {account.name} » n'est pas localisé : indiquez un point",
+                value=place.account_id,
+            )
+        return NewPlace(account.id, title or account.name, address, point.lon, point.lat)
+    point = place.point
+    if point is None and address is not None:
+        point = commune_point(address)
+        if point is None:
+            raise InvalidInput(
+                "address",
+                "adresse introuvable hors ligne : indiquez le code postal et la ville "
+                "(« 12 rue de la Paix, 06000 Nice ») ou un point",
+                value=address,
+            )
+    if point is None:
+        raise InvalidInput(
+            "place",
+            "indiquez un compte, une adresse ou un point",
+            allowed="account_id, address, lon/lat",
+        )
+    return NewPlace(None, title or DEFAULT_TITLE, address, point.lon, point.lat)
+
+
+def _booked(r: AppointmentRecord) -> Booked:
+    place = GeoPoint(r.lon, r.lat) if r.lon is not None and r.lat is not None else None
+    return Booked(r.id, r.title, r.starts_at, r.ends_at, place)
+
+
+def _drive_s(a: GeoPoint | None, b: GeoPoint | None, graph: TravelTimes | None) -> float | None:
+    if a is None or b is None:
+        return None
+    matrix, _source = planning_build.travel_matrix([a, b], graph)
+    return float(matrix.seconds[0][1])
+
+
+def check_fits(
+    session: Session,
+    *,
+    rep_id: int,
+    new: Booked,
+    zone: ZoneInfo,
+    graph: TravelTimes | None,
+) -> None:
+    """Raise :class:`Conflict` when ``new`` overlaps or cannot follow/precede the rep's others."""
+    day = new.starts_at.astimezone(zone).date()
+    start, end = day_span(day, day, zone)
+    others = [
+        _booked(r)
+        for r in store.touching(
+            session,
+            rep_id=rep_id,
+            since=min(start, new.starts_at),
+            until=max(end, new.ends_at),
+            exclude_id=new.id,
+        )
+    ]
+    check_overlap(new, others, zone=zone)
+    previous, following = neighbours(new, others, zone=zone)
+    check_reachable(
+        new,
+        previous=previous,
+        following=following,
+        from_previous_s=_drive_s(previous.place, new.place, graph) if previous else None,
+        to_following_s=_drive_s(new.place, following.place, graph) if following else None,
+        zone=zone,
+    )
+
+
+def agenda(
+    session: Session,
+    *,
+    actor: Actor,
+    rep_id: int,
+    first: dt.date,
+    last: dt.date,
+    settings: Settings | None = None,
+    include_cancelled: bool = False,
+) -> list[AppointmentRecord]:
+    """The rep's appointments starting on ``first`` .. ``last`` (local days), in time order."""
+    policy.require(actor, "appointment", owner_id=rep_id)
+    if last < first or (last - first).days >= MAX_DAYS:
+        raise InvalidInput(
+            "to",
+            "période invalide",
+            value=f"{first.isoformat()} – {last.isoformat()}",
+            allowed=f"une fin après le début, {MAX_DAYS} jours au plus",
+        )
+    start, end = day_span(first, last, zone_of(settings or get_settings()))
+    return store.between(
+        session, rep_id=rep_id, start=start, end=end, include_cancelled=include_cancelled
+    )
+
+
+def get_appointment(session: Session, *, actor: Actor, appointment_id: int) -> AppointmentRecord:
+    """One appointment, if the actor may see the rep's appointments."""
+    found = store.get(session, appointment_id)
+    policy.require(actor, "appointment", owner_id=found.rep_id)
+    return found
+
+
+def account_for_booking(session: Session, *, actor: Actor, account_id: int) -> AccountPlace:
+    """The account an appointment would be booked at (the new-appointment form's label)."""
+    policy.require(actor, "account.read", owner_id=account_owner(session, account_id))
+    return store.account_place(session, account_id)
+
+
+def create_appointment(
+    session: Session,
+    *,
+    actor: Actor,
+    rep_id: int,
+    draft: Draft,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+) -> AppointmentRecord:
+    """Book an appointment for the rep, unless it clashes with another one."""
+    policy.require(actor, "appointment", owner_id=rep_id)
+    cfg = settings or get_settings()
+    zone = zone_of(cfg)
+    title, note = _clean(draft.title), _clean(draft.note)
+    _check_lengths(draft.duration_minutes, title, note)
+    get_rep(session, rep_id)
+    starts_at = local_instant(draft.day, draft.time, zone).astimezone(dt.UTC)
+    ends_at = starts_at + dt.timedelta(minutes=draft.duration_minutes)  # elapsed, in UTC
+    place = resolve_place(session, actor, draft.place, title)
+    store.lock_rep(session, rep_id)
+    new = Booked(None, place.title, starts_at, ends_at, _point(place))
+    check_fits(session, rep_id=rep_id, new=new, zone=zone, graph=travel or road_provider(cfg))
+    appointment_id = store.insert(
+        session, rep_id=rep_id, place=place, starts_at=starts_at, ends_at=ends_at, note=note
+    )
+    session.commit()
+    return store.get(session, appointment_id)
+
+
+def _point(place: NewPlace) -> GeoPoint | None:
+    return (
+        GeoPoint(place.lon, place.lat) if place.lon is not None and place.lat is not None else None
+    )
+
+
+def move_appointment(
+    session: Session,
+    *,
+    actor: Actor,
+    appointment_id: int,
+    changes: Changes,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+) -> AppointmentRecord:
+    """Change the time, length, place, title or note of an appointment not cancelled.
+
+    The link to the proposal that booked it stays.
+    """
+    current = store.get(session, appointment_id)
+    policy.require(actor, "appointment", owner_id=current.rep_id)
+    if current.status == "cancelled":
+        raise Conflict(
+            f"Le rendez-vous « {current.title} » est annulé : il ne peut plus être déplacé."
+        )
+    cfg = settings or get_settings()
+    zone = zone_of(cfg)
+    local = current.starts_at.astimezone(zone)
+    minutes = changes.duration_minutes
+    if minutes is None:
+        minutes = round((current.ends_at - current.starts_at).total_seconds() / 60)
+    title = current.title if changes.title is None else _clean(changes.title)
+    note = current.note if changes.note is None else _clean(changes.note)
+    _check_lengths(minutes, title, note)
+    if changes.day is None and changes.time is None:
+        starts_at = current.starts_at.astimezone(dt.UTC)
+    else:
+        starts_at = local_instant(
+            changes.day or local.date(), changes.time or local.time(), zone
+        ).astimezone(dt.UTC)
+    ends_at = starts_at + dt.timedelta(minutes=minutes)  # elapsed, in UTC
+    if changes.place is not None:
+        place = resolve_place(session, actor, changes.place, title)
+    else:
+        place = NewPlace(
+            current.account_id,
+            title or current.account_name or DEFAULT_TITLE,
+            current.address,
+            current.lon,
+            current.lat,
+        )
+    store.lock_rep(session, current.rep_id)
+    new = Booked(appointment_id, place.title, starts_at, ends_at, _point(place))
+    check_fits(
+        session, rep_id=current.rep_id, new=new, zone=zone, graph=travel or road_provider(cfg)
+    )
+    store.update(
+        session, appointment_id, place=place, starts_at=starts_at, ends_at=ends_at, note=note
+    )
+    session.commit()
+    return store.get(session, appointment_id)
+
+
+def cancel_appointment(session: Session, *, actor: Actor, appointment_id: int) -> AppointmentRecord:
+    """Cancel an appointment (the row stays, status ``cancelled``); cancelling twice is a no-op."""
+    current = store.get(session, appointment_id)
+    policy.require(actor, "appointment", owner_id=current.rep_id)
+    store.cancel(session, appointment_id)
+    session.commit()
+    return store.get(session, appointment_id)
+
+
+def plan_is_stale(plan: PlanRow, day_appointments: list[AppointmentRecord]) -> bool:
+    """Whether the day's appointments changed since ``plan`` was made (it should be redone).
+
+    Appointments booked by accepting one of the plan's own proposals do not count, unless
+    they were moved since.
+    """
+    known = {int(i) for i in plan.request.get("appointments", [])}
+    own = {p.id for p in plan.proposals}
+    live = [a for a in day_appointments if a.status != "cancelled"]
+    for a in live:
+        if a.proposal_id in own:
+            if a.sequence > 0:
+                return True
+        elif a.id not in known or a.updated_at > plan.created_at:
+            return True
+    # a trip's request also lists the other days' appointments
+    return plan.kind == "day" and bool(known - {a.id for a in live})

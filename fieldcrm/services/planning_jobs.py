@@ -1,0 +1,181 @@
+"""Trip planning as a job: queued from the "Tournée" screen or the API, run by a worker with
+a coarse progress (:data:`~fieldcrm.services.planning.STEPS` steps) and the stored plan's id
+as its result.
+
+A trip may search for a minute or two: longer than a web request should last. The request
+checks what it can at once (rights, dates, the rep) and queues; the worker plans as the user
+who asked, rebuilt from the database when the job runs, so rights lost meanwhile are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import SYSTEM, Actor, author_id
+from fieldcrm.config import Settings
+from fieldcrm.errors import FieldcrmError, Forbidden, Infeasible, InvalidInput, NotFound
+from fieldcrm.geo import GeoPoint
+from fieldcrm.services import planning
+from fieldcrm.store import jobs as job_store
+from fieldcrm.store import plans as plan_store
+from fieldcrm.store import users as user_store
+
+KIND = "trip_plan"
+MAX_TIME_LIMIT_S = 120.0
+"""The longest search a queued trip may ask for (``time_limit_s``)."""
+_FAILURES: tuple[tuple[type[FieldcrmError], str], ...] = (
+    (Infeasible, "Tournée impossible : {}"),
+    (InvalidInput, "Demande de tournée refusée : {}"),
+    (Forbidden, "Vous ne pouvez plus planifier cette tournée : {}"),
+    (NotFound, "Tournée impossible, donnée introuvable : {}"),
+)
+
+
+def failure_message(exc: FieldcrmError) -> str:
+    """The French sentence a refused planning run ends its job with (naming the reason)."""
+    for cls, pattern in _FAILURES:
+        if isinstance(exc, cls):
+            return pattern.format(exc)
+    return f"Tournée impossible : {exc}"
+
+
+def trip_label(start_day: dt.date, end_day: dt.date, rep_name: str) -> str:
+    """The job's French label: ``Tournée du 21/04 au 24/04 — Sophie Durand``."""
+    return f"Tournée du {start_day:%d/%m} au {end_day:%d/%m} — {rep_name}"
+
+
+def start_trip_planning(
+    session: Session,
+    *,
+    actor: Actor,
+    rep_id: int,
+    start_day: dt.date,
+    end_day: dt.date,
+    hotel: GeoPoint | None = None,
+    anchor_appointment_id: int | None = None,
+    time_limit_s: float | None = None,
+) -> int:
+    """Queue the planning of a trip (the options of
+    :func:`~fieldcrm.services.planning.plan_trip`) for a worker; the job's id.
+
+    Refused at once, nothing queued: a rep another user may not plan for, an unknown rep,
+    a trip ending before it starts, a search budget outside ``0 < time_limit_s <= 120``.
+    """
+    policy.require(actor, "plan", owner_id=rep_id)
+    if end_day < start_day:
+        raise InvalidInput(
+            "end_day",
+            "the trip ends before it starts",
+            value=end_day.isoformat(),
+            allowed=f">= {start_day.isoformat()}",
+        )
+    if time_limit_s is not None and not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
+        raise InvalidInput(
+            "time_limit_s",
+            "out of range",
+            value=time_limit_s,
+            allowed=f"> 0 and <= {MAX_TIME_LIMIT_S:g}",
+        )
+    rep = plan_store.get_rep(session, rep_id)
+    params: dict[str, Any] = {
+        "actor": {"id": actor.id, "role": actor.role.value},
+        "rep_id": rep.id,
+        "rep_name": rep.full_name,
+        "start_day": start_day.isoformat(),
+        "end_day": end_day.isoformat(),
+        "hotel": [hotel.lon, hotel.lat] if hotel is not None else None,
+        "anchor_appointment_id": anchor_appointment_id,
+        "time_limit_s": time_limit_s,
+    }
+    job_id = job_store.create_job(
+        session,
+        kind=KIND,
+        label=trip_label(start_day, end_day, rep.full_name),
+        user_id=author_id(actor),
+        params=params,
+    )
+    job_store.defer(session, job_store.PLAN_TRIP, {"job_id": job_id})
+    session.commit()
+    return job_id
+
+
+def _actor(session: Session, stored: dict[str, Any]) -> Actor:
+    """Who asked for the trip, as they are now (role and team read again); :class:`Forbidden`
+    once they are gone or deactivated."""
+    if stored["id"] == SYSTEM.id:
+        return SYSTEM
+    actor = user_store.actor(session, stored["id"])
+    if actor is None:
+        raise Forbidden(f"user {stored['id']} is no longer active")
+    return actor
+
+
+def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Settings) -> None:
+    """Run a queued trip planning (the worker calls this): a step of the progress bar at each
+    stage of :func:`~fieldcrm.services.planning.plan_trip`, then ``{"plan_id": …}``.
+
+    The rights are checked again as the job runs. A refused request (rights, inputs, a trip
+    that cannot happen) ends the job as failed with its French reason; anything unexpected
+    too, and is raised again for the queue to record.
+    """
+    with sessions() as session:
+        job = job_store.job(session, job_id)
+        if job is None or job.status != "queued" or job.kind != KIND:
+            return
+        params = job.params
+        job_store.mark_running(session, job_id, total=planning.STEPS, now=dt.datetime.now(dt.UTC))
+        session.commit()
+    hotel = params["hotel"]
+    with sessions() as progress_session, sessions() as session:
+
+        def progress(step: int) -> None:
+            job_store.set_progress(progress_session, job_id, step)
+            progress_session.commit()
+
+        try:
+            plan = planning.plan_trip(
+                session,
+                actor=_actor(session, params["actor"]),
+                rep_id=params["rep_id"],
+                start_day=dt.date.fromisoformat(params["start_day"]),
+                end_day=dt.date.fromisoformat(params["end_day"]),
+                hotel=GeoPoint(hotel[0], hotel[1]) if hotel else None,
+                anchor_appointment_id=params["anchor_appointment_id"],
+                time_limit_s=params["time_limit_s"],
+                settings=settings,
+                progress=progress,
+            )
+        except FieldcrmError as exc:
+            session.rollback()
+            job_store.mark_failed(
+                session, job_id, error=failure_message(exc), now=dt.datetime.now(dt.UTC)
+            )
+            session.commit()
+            return
+        except Exception:
+            session.rollback()
+            job_store.mark_failed(
+                session,
+                job_id,
+                error="erreur inattendue pendant la planification de la tournée",
+                now=dt.datetime.now(dt.UTC),
+            )
+            session.commit()
+            raise
+        job_store.mark_done(
+            session,
+            job_id,
+            result={
+                "plan_id": plan.id,
+                "rep_id": plan.rep_id,
+                "start_day": plan.day.isoformat(),
+                "end_day": (plan.end_day or plan.day).isoformat(),
+            },
+            now=dt.datetime.now(dt.UTC),
+        )
+        session.commit()
