@@ -14,7 +14,7 @@ setup:
 demo: setup
 	@bash scripts/demo-env.sh
 	$(VENV)/fieldcrm db upgrade
-	$(VENV)/fieldcrm demo
+	$(VENV)/fieldcrm demo --if-empty
 	@bash scripts/demo-run.sh
 
 serve: setup

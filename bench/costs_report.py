@@ -139,12 +139,18 @@ def main() -> None:
                 )
 
             rows.append(
-                (f"50 reps × 12 months ({stored} trips), year report", "travel_report",
-                 median_ms(year_report))
+                (
+                    f"50 reps × 12 months ({stored} trips), year report",
+                    "travel_report",
+                    median_ms(year_report),
+                )
             )
         rows.append(
-            (f"50 reps × 12 months ({stored} trips), GET /frais March", "read stored trips",
-             median_ms(page))
+            (
+                f"50 reps × 12 months ({stored} trips), GET /frais March",
+                "read stored trips",
+                median_ms(page),
+            )
         )
         print("| case | path | median ms |\n|---|---|---:|")
         for case, path, ms in rows:

@@ -1,7 +1,9 @@
 """Shared fixtures: a real, migrated PostGIS test database; each test rolled back.
 
 The database name comes from ``FIELDCRM_TEST_DB`` (default ``fieldcrm_test``); the server is
-``FIELDCRM_TEST_SERVER_URL`` if set, else the embedded local PostGIS, prepared on demand.
+``FIELDCRM_TEST_SERVER_URL`` if set, else the local PostGIS that ``scripts/setup.sh`` prepared
+(role and password from the settings, so from ``.env``). Tests create and drop their databases
+``fieldcrm_test*`` with that role (CREATEDB, not a superuser); PostGIS comes from ``template1``.
 A database that cannot be reached fails the run: no test is skipped for it.
 """
 
@@ -17,9 +19,9 @@ import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
-from fieldcrm.config import Settings
+from fieldcrm.config import PROJECT_DIR, Settings
 from fieldcrm.store import migrate
-from fieldcrm.store.embedded import ensure_local_postgis
+from fieldcrm.store.embedded import local_database_url
 
 DATA = Path(__file__).parent / "data"
 DEMO_TODAY = dt.date(2026, 4, 15)
@@ -30,7 +32,7 @@ def _server_url() -> str:
     explicit = os.environ.get("FIELDCRM_TEST_SERVER_URL")
     if explicit:
         return explicit
-    return ensure_local_postgis(user="fieldcrm", password="fieldcrm", database="fieldcrm")
+    return local_database_url(Settings(_env_file=PROJECT_DIR / ".env"))
 
 
 def _recreate(server_url: str, name: str) -> str:

@@ -43,10 +43,17 @@ def reported_errors() -> Iterator[None]:
 
 @contextmanager
 def open_session() -> Iterator[Session]:
-    """A database session on the configured (or embedded) PostGIS; errors exit with code 1."""
-    url = database_url(settings())
-    with reported_errors(), session_scope(make_engine(url)) as session:
-        yield session
+    """A database session on the configured (or local default) PostGIS; errors exit with code 1."""
+    with reported_errors():
+        url = database_url(settings())
+        with session_scope(make_engine(url)) as session:
+            yield session
+
+
+def checked_database_url() -> str:
+    """The database URL in use; a missing local database exits with code 1 and the set-up hint."""
+    with reported_errors():
+        return database_url(settings())
 
 
 def fail(message: str, code: int = 1) -> None:

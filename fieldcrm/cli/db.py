@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from fieldcrm.cli.common import console, settings
+from fieldcrm.cli.common import checked_database_url, console
 from fieldcrm.store import migrate
-from fieldcrm.store.embedded import database_url
 
 app = typer.Typer(
-    help="Database: prepare the local PostGIS, migrate, roll back.", no_args_is_help=True
+    help="Database: migrate, roll back (scripts/setup.sh prepares the local PostGIS).", no_args_is_help=True
 )
 
 
 @app.command("upgrade")
 def upgrade(revision: str = typer.Argument("heads", help="Target revision.")) -> None:
-    """Prepare the database (embedded PostGIS if no URL is set) and apply migrations."""
-    url = database_url(settings())
+    """Apply migrations (to the local default database if no URL is set)."""
+    url = checked_database_url()
     migrate.upgrade(url, revision)
     console.print(f"Base de données à jour : {', '.join(sorted(migrate.current_heads(url)))}")
 
@@ -24,7 +23,7 @@ def upgrade(revision: str = typer.Argument("heads", help="Target revision.")) ->
 @app.command("downgrade")
 def downgrade(revision: str = typer.Argument(..., help="Target revision, e.g. base.")) -> None:
     """Roll migrations back to ``revision``."""
-    url = database_url(settings())
+    url = checked_database_url()
     migrate.downgrade(url, revision)
     console.print(f"Base de données ramenée à : {revision}")
 
@@ -34,4 +33,4 @@ def url() -> None:
     """Print the database URL in use (password hidden)."""
     from sqlalchemy.engine import make_url
 
-    console.print(make_url(database_url(settings())).render_as_string(hide_password=True))
+    console.print(make_url(checked_database_url()).render_as_string(hide_password=True))

@@ -1,8 +1,10 @@
-"""The priority index of an account: rule points + RFM + normalised potential.
+"""The priority index of an account: rule points + RFM + normalised potential + lateness.
 
-``index = Σ rule points + weights.rfm × RFM.normalised + weights.potential × potential_pct``
-where ``potential_pct`` is the percent rank of the account's potential among the accounts
-with a known positive potential (0 when unknown). The band is the higher of the band the
+``index = Σ rule points + weights.rfm × RFM.normalised + weights.potential × potential_pct
++ weights.overdue × min(days late / interval, 1)`` where ``potential_pct`` is the percent
+rank of the account's potential among the accounts with a known positive potential (0 when
+unknown) and "days late" is how late the next visit is (:mod:`fieldcrm.scoring.intervals`):
+a visit one whole interval late gives the full overdue weight, never more. The band is the higher of the band the
 index reaches and any band a rule set. :class:`PriorityBreakdown` explains the number.
 """
 
@@ -15,6 +17,7 @@ from typing import Any
 
 from fieldcrm.errors import InvalidInput
 from fieldcrm.scoring.evaluate import Firing
+from fieldcrm.scoring.intervals import overdue_points
 from fieldcrm.scoring.rfm import RfmScore
 from fieldcrm.scoring.rules import BANDS, Priority
 
@@ -27,13 +30,15 @@ BAND_THRESHOLDS: tuple[tuple[float, str], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class PriorityWeights:
-    """Points given to a perfect RFM (5-5-5) and to the highest potential."""
+    """Points given to a perfect RFM (5-5-5), to the highest potential and to a visit one
+    whole interval (or more) late."""
 
     rfm: float = 30.0
     potential: float = 30.0
+    overdue: float = 20.0
 
     def __post_init__(self) -> None:
-        for name in ("rfm", "potential"):
+        for name in ("rfm", "potential", "overdue"):
             if getattr(self, name) < 0:
                 raise InvalidInput(name, "weight must be >= 0", value=getattr(self, name))
 
@@ -92,6 +97,8 @@ class PriorityBreakdown:
     index: float = 0.0
     band: str = "low"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    overdue_days: int = 0
+    overdue_points: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form."""
@@ -110,6 +117,7 @@ class PriorityBreakdown:
                 "pct": round(self.potential_pct, 4),
                 "points": self.potential_points,
             },
+            "overdue": {"days": self.overdue_days, "points": self.overdue_points},
         }
 
     def explain(self) -> list[str]:
@@ -125,10 +133,23 @@ class PriorityBreakdown:
                 f"(centile {self.potential_pct * 100:.0f}) : "
                 f"{self.potential_points:+.1f} points".replace(",", " ")
             )
+        if self.overdue_days > 0:
+            lines.append(self.overdue_reason())
         if self.rule_band:
             lines.append(f"Bande imposée par une règle : {self.rule_band}")
         lines.append(f"Indice de priorité : {self.index:.1f} ({self.band})")
         return lines
+
+
+    def overdue_reason(self) -> str:
+        """Why lateness raised the priority, in French ("" when the visit is not late)."""
+        if self.overdue_days <= 0:
+            return ""
+        days = "jour" if self.overdue_days == 1 else "jours"
+        return (
+            f"Visite en retard de {self.overdue_days} {days} : "
+            f"{self.overdue_points:+.1f} points".replace(".", ",")
+        )
 
 
 def priority_index(
@@ -139,6 +160,8 @@ def priority_index(
     rfm: RfmScore | None = None,
     potential: float | None = None,
     potential_pct: float = 0.0,
+    overdue_days: int = 0,
+    interval_days: int | None = None,
     weights: PriorityWeights = PriorityWeights(),
 ) -> PriorityBreakdown:
     """Combine the components of one account into its index and band.
@@ -155,8 +178,10 @@ def priority_index(
         The account's RFM score.
     potential, potential_pct
         The potential (€/month) and its percent rank in [0, 1].
+    overdue_days, interval_days
+        How many days the next visit is late, and the account's interval.
     weights
-        Points of a perfect RFM and of the top potential.
+        Points of a perfect RFM, of the top potential and of a very late visit.
 
     Returns
     -------
@@ -165,19 +190,22 @@ def priority_index(
     """
     rfm_points = round(weights.rfm * rfm.normalised, 2) if rfm else 0.0
     pot_points = round(weights.potential * potential_pct, 2)
-    index = round(sum(p for _, p in rule_points) + rfm_points + pot_points, 2)
+    late_points = overdue_points(overdue_days, interval_days, weight=weights.overdue)
+    index = round(sum(p for _, p in rule_points) + rfm_points + pot_points + late_points, 2)
     band = higher_band(band_of(index), rule_band) or "low"
     return PriorityBreakdown(
         account_id,
-        tuple(rule_points),
-        rfm,
-        rfm_points,
-        potential,
-        potential_pct,
-        pot_points,
-        rule_band,
-        index,
-        band,
+        rule_points=tuple(rule_points),
+        rfm=rfm,
+        rfm_points=rfm_points,
+        potential=potential,
+        potential_pct=potential_pct,
+        potential_points=pot_points,
+        rule_band=rule_band,
+        index=index,
+        band=band,
+        overdue_days=max(overdue_days, 0) if late_points else 0,
+        overdue_points=late_points,
     )
 
 
@@ -202,6 +230,7 @@ def priorities(
     rfm: Mapping[int, RfmScore],
     potentials: Mapping[int, float | None],
     *,
+    overdue: Mapping[int, tuple[int, int | None]] | None = None,
     weights: PriorityWeights = PriorityWeights(),
 ) -> dict[int, PriorityBreakdown]:
     """Priority breakdown of every account of ``potentials`` (the whole population).
@@ -214,6 +243,8 @@ def priorities(
         RFM scores by account.
     potentials
         Potential by account (defines the population).
+    overdue
+        ``(days late, interval)`` by account (absent: not late).
     weights
         Component weights.
 
@@ -224,6 +255,7 @@ def priorities(
     """
     contrib = rule_contributions(firings)
     pct = potential_percentiles(potentials)
+    late = overdue or {}
     return {
         account_id: priority_index(
             account_id,
@@ -232,6 +264,8 @@ def priorities(
             rfm=rfm.get(account_id),
             potential=potential,
             potential_pct=pct[account_id],
+            overdue_days=late.get(account_id, (0, None))[0],
+            interval_days=late.get(account_id, (0, None))[1],
             weights=weights,
         )
         for account_id, potential in potentials.items()

@@ -6,6 +6,7 @@ A document holds ``rules:``, a list of rules::
       - key: declining-key-account
         name: CA en baisse sur un compte à fort potentiel
         period: month                 # idempotence: one alert per rule, account and period
+        severity: high                # high, medium (the default) or low: inbox order
         when:                         # a mapping is "all of"; also all/any/not
           revenue_vs_last_year: {month: previous, below_pct: 10}
           potential: {gt: 30000}
@@ -47,6 +48,9 @@ CHANNELS = ("in_app", "email", "sms")
 ROLES = ("manager", "admin", "dispatcher")
 ROLE_ALIASES = {"sales_director": "manager", "directeur_commercial": "manager"}
 BANDS = ("low", "normal", "high", "urgent")
+SEVERITIES = ("high", "medium", "low")
+"""Importance of a rule's alerts, most important first (the inbox sorts by it)."""
+DEFAULT_SEVERITY = "medium"
 TEMPLATE_FIELDS = (
     "account",
     "account_id",
@@ -179,6 +183,7 @@ class Rule:
     period: str = "month"
     enabled: bool = True
     description: str = ""
+    severity: str = DEFAULT_SEVERITY
 
 
 # ------------------------------------------------------------------- parsing
@@ -449,7 +454,7 @@ class _Parser:
         node = self.mapping(node, path)
         if node is None:
             return None
-        fields = ("key", "name", "description", "enabled", "period", "when", "then")
+        fields = ("key", "name", "description", "enabled", "period", "severity", "when", "then")
         self.unknown(node, path, fields)
         key = node.get("key")
         if not isinstance(key, str) or not _KEY_RE.match(key):
@@ -464,6 +469,9 @@ class _Parser:
         period = node.get("period", "month")
         if period not in PERIODS:
             self.bad(f"{path}.period", "unknown period", period, PERIODS)
+        severity = node.get("severity", DEFAULT_SEVERITY)
+        if severity not in SEVERITIES:
+            self.bad(f"{path}.severity", "unknown severity", severity, SEVERITIES)
         when = self.condition(node.get("when"), f"{path}.when") if "when" in node else None
         if "when" not in node:
             self.bad(f"{path}.when", "is required")
@@ -482,6 +490,7 @@ class _Parser:
             str(period),
             bool(enabled),
             str(description),
+            str(severity),
         )
 
 

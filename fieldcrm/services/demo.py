@@ -53,6 +53,40 @@ class DemoSummary:
     pending_geocoding: int
 
 
+# What the demo erases, as the refusal counts it (table → French label, singular/plural).
+COUNTED: tuple[tuple[str, str, str], ...] = (
+    ("accounts", "compte", "comptes"),
+    ("users", "utilisateur", "utilisateurs"),
+    ("audit_log", "entrée du journal d'audit", "entrées du journal d'audit"),
+    ("territories", "territoire", "territoires"),
+    ("activities", "activité", "activités"),
+    ("monthly_sales", "ligne de ventes", "lignes de ventes"),
+    ("appointments", "rendez-vous", "rendez-vous"),
+    ("plans", "plan", "plans"),
+    ("trips", "déplacement", "déplacements"),
+    ("rules", "règle", "règles"),
+    ("alerts", "alerte", "alertes"),
+    ("import_runs", "import", "imports"),
+)
+
+
+def existing_data(session: Session) -> dict[str, int]:
+    """Non-zero row counts of the tables the demo would erase (empty: nothing to lose)."""
+    counts = ", ".join(f"(SELECT count(*) FROM {table}) AS {table}" for table, _, _ in COUNTED)
+    row = session.execute(text(f"SELECT {counts}")).one()._asdict()
+    return {table: int(row[table]) for table, _, _ in COUNTED if row[table]}
+
+
+def describe_existing(counts: dict[str, int]) -> str:
+    """``2 000 comptes, 6 utilisateurs, 1 entrée du journal d'audit`` (French, in table order)."""
+    parts = []
+    for table, one, many in COUNTED:
+        if counts.get(table):
+            n = counts[table]
+            parts.append(f"{n:,}".replace(",", " ") + " " + (one if n == 1 else many))
+    return ", ".join(parts)
+
+
 def _hash(password: str) -> str:
     from argon2 import PasswordHasher
 
@@ -75,16 +109,18 @@ def seed_demo(
     seed: int = 2026,
     settings: Settings | None = None,
 ) -> DemoSummary:
-    """Write the demo company as of ``today``; refuse to overwrite data unless ``reset``.
+    """Write the demo company as of ``today``; refuse to overwrite any data unless ``reset``.
 
     Its trips are derived too (as the worker does when visits are recorded), so the costs
     screen has its figures at once.
     """
-    existing = session.execute(text("SELECT count(*) FROM accounts")).scalar_one()
-    if existing and not reset:
-        raise Conflict(
-            f"the database already holds {existing} accounts; use --reset to replace them"
-        )
+    if not reset:
+        found = existing_data(session)
+        if found:
+            raise Conflict(
+                f"la base contient déjà des données que la démo effacerait : "
+                f"{describe_existing(found)}"
+            )
     company = generate(today or dt.date.today(), seed=seed)
     _reset(session)
     _write(session, company)

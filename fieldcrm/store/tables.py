@@ -172,6 +172,25 @@ class Account(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = _now()
     updated_at: Mapped[dt.datetime] = _now()
+    # 0013_call_intervals: days between visits set by hand (overrides the segment's default).
+    visit_interval_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class VisitInterval(Base):
+    """Default days between visits of a segment: a qualification (A/B/C) or a kind (0013).
+
+    An account's own ``visit_interval_days`` wins, then its qualification's, then its kind's.
+    """
+
+    __tablename__ = "visit_intervals"
+    __table_args__ = (
+        CheckConstraint("segment IN ('qualification', 'kind')", name="segment"),
+        CheckConstraint("days BETWEEN 1 AND 3650", name="days"),
+    )
+
+    segment: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(50), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)
 
 
 def _statement_key(type_: Any = Integer, **kwargs: Any) -> Any:
@@ -224,6 +243,9 @@ class AccountPriority(Base):
     potential_pct: Mapped[float | None] = mapped_column(Float)
     potential_points: Mapped[float | None] = mapped_column(Float)
     computed_at: Mapped[dt.datetime] = _now()
+    # 0013_call_intervals: days the next visit is late, and the points that gives.
+    overdue_days: Mapped[int | None] = mapped_column(Integer)
+    overdue_points: Mapped[float | None] = mapped_column(Float)
 
 
 class Contact(Base):
@@ -400,7 +422,7 @@ class Alert(Base):
     rule_key: Mapped[str] = mapped_column(String(200))
     account_id: Mapped[int] = _statement_key()
     period: Mapped[str] = mapped_column(String(20))
-    severity: Mapped[str] = mapped_column(String(20), server_default="warning")
+    severity: Mapped[str] = mapped_column(String(20), server_default="medium")
     message: Mapped[str] = mapped_column(Text)
     recipient_id: Mapped[int | None] = _statement_key()
     status: Mapped[str] = mapped_column(String(20), server_default="open")
@@ -421,6 +443,11 @@ class Task(Base):
     status: Mapped[str] = mapped_column(String(20), server_default="open")
     alert_id: Mapped[int | None] = _statement_key(BigInteger)
     created_at: Mapped[dt.datetime] = _now()
+    # 0013_call_intervals: who marked it done, and when.
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Notification(Base):

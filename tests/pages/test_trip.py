@@ -1,46 +1,184 @@
-"""Trip planner: several days, both alternatives costed, the recommendation shown."""
+"""Trip planner: the form queues a planning job, the job page follows it, then leads to the
+plan with both alternatives costed and the recommendation shown."""
 
 from __future__ import annotations
 
+import datetime as dt
+from contextlib import nullcontext
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.config import Settings
+from fieldcrm.services import planning_jobs
+from fieldcrm.store import jobs as job_store
+from fieldcrm.store import plans as plan_store
 from tests.web import ClientFactory
 
+SETTINGS = Settings(
+    database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=1.0, _env_file=None
+)
+"""The worker's settings, as the test app's (a short search)."""
 
-def test_rep_plans_a_trip_to_paris_and_lyon_and_sees_the_overnight_figures(
-    api_as: ClientFactory,
+
+def _count(db: Session, table: str) -> int:
+    return int(db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def _queue(client: TestClient, data: dict[str, str]) -> int:
+    """Submit the trip form; the queued job's id (the answer is its page)."""
+    answer = client.post("/tournee/planifier", data=data, follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:500]
+    location = answer.headers["location"]
+    assert location.startswith("/taches/")
+    return int(location.rsplit("/", 1)[1])
+
+
+def _run(db: Session, job_id: int) -> job_store.JobView:
+    """Run the queued job in-process, as the worker would; the job afterwards."""
+    planning_jobs.run_trip_job(lambda: nullcontext(db), job_id, settings=SETTINGS)
+    job = job_store.job(db, job_id)
+    assert job is not None
+    return job
+
+
+def test_rep_queues_a_trip_to_paris_and_lyon_and_the_job_leads_to_the_overnight_figures(
+    api_as: ClientFactory, demo_db: Session
 ) -> None:
     # Sophie lives in Antibes; Wednesday 10:00 in Paris, Thursday 15:00 in Lyon.
     client = api_as(6)
-    done = client.post(
-        "/tournee/planifier",
-        data={"start": "2026-04-21", "end": "2026-04-24"},
-        follow_redirects=True,
-    )
-    assert done.status_code == 200, done.text[:500]
-    page = done.text
+    form = client.get("/tournee?start=2026-04-21")
+    assert "data-submit-once" in form.text and "/static/js/submit-once.js" in form.text
+    plans_before = _count(demo_db, "plans")
+    job_id = _queue(client, {"start": "2026-04-21", "end": "2026-04-24"})
+    assert _count(demo_db, "plans") == plans_before  # queued, not planned in the request
+    queued = job_store.queue_jobs(demo_db, statuses=("todo",))
+    assert any(q.task == job_store.PLAN_TRIP and q.args == {"job_id": job_id} for q in queued)
+    job = job_store.job(demo_db, job_id)
+    assert job is not None and (job.kind, job.status, job.user_id) == ("trip_plan", "queued", 6)
+    assert job.label == "Tournée du 21/04 au 24/04 — Sophie Durand"
+    waiting = client.get(f"/taches/{job_id}")
+    assert waiting.status_code == 200 and 'data-status="queued"' in waiting.text
+    assert "Tournée du 21/04/2026 au 24/04/2026 — Sophie Durand" in waiting.text
+    assert "En attente d’un processus de fond…" in waiting.text
+    assert 'data-then="/tournee?plan={plan_id}"' in waiting.text
+    assert 'id="trip-plan-link"' not in waiting.text
+
+    done = _run(demo_db, job_id)
+
+    assert (done.status, done.done, done.total, done.error) == ("done", 4, 4, None)
+    assert done.result is not None
+    plan = plan_store.get_plan(demo_db, done.result["plan_id"])
+    assert (plan.kind, plan.rep_id, plan.created_by) == ("trip", 6, 6)
+    assert (plan.day, plan.end_day) == (dt.date(2026, 4, 21), dt.date(2026, 4, 24))
+    assert [d["day"] for d in plan.result["days"]] == [
+        "2026-04-21",
+        "2026-04-22",
+        "2026-04-23",
+        "2026-04-24",
+    ]
+    assert _count(demo_db, "plans") == plans_before + 1
+    job_page = client.get(f"/taches/{job_id}")
+    assert job_page.status_code == 200 and "Tournée planifiée" in job_page.text
+    link = f'id="trip-plan-link" href="/tournee?plan={plan.id}"'
+    assert link in job_page.text
+    assert "/static/js/job.js" not in job_page.text  # finished: nothing left to poll
+    assert "Trip planned" in client.get(f"/taches/{job_id}", params={"lang": "en"}).text
+
+    shown = client.get(f"/tournee?plan={plan.id}")
+    assert shown.status_code == 200, shown.text[:500]
+    page = shown.text
     assert (
         "Recommandation : dormir sur place" in page
     )  # going home each evening cannot reach Paris by 10:00
     assert "Rentrer chaque soir" in page and "Dormir sur place" in page
     assert page.count('class="card day"') == 4
     assert "Hôtel et repas €" in page
+    assert 'value="2026-04-21"' in page and 'value="2026-04-24"' in page
 
 
-def test_an_impossible_trip_names_the_appointment(api_as: ClientFactory) -> None:
-    response = api_as(6).post(
-        "/tournee/planifier", data={"start": "2026-04-22", "end": "2026-04-23"}
-    )
-    assert response.status_code == 422
-    assert "Clinique Riviera EURL" in response.text
+def test_an_impossible_trip_fails_its_job_naming_the_appointment(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    client = api_as(6)
+    plans_before = _count(demo_db, "plans")
+    job_id = _queue(client, {"start": "2026-04-22", "end": "2026-04-23"})
+    done = _run(demo_db, job_id)
+    assert done.status == "failed" and done.result is None
+    assert done.error is not None and done.error.startswith("Tournée impossible : ")
+    assert "Clinique Riviera EURL" in done.error
+    assert _count(demo_db, "plans") == plans_before
+    page = client.get(f"/taches/{job_id}")
+    assert page.status_code == 200 and "Tournée non planifiée" in page.text
+    assert 'id="job-error"' in page.text and "Clinique Riviera EURL" in page.text
+    assert 'id="trip-plan-link"' not in page.text
 
 
-def test_an_end_before_the_start_is_refused_naming_the_field(api_as: ClientFactory) -> None:
+def test_rights_are_checked_again_when_the_job_runs(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """Claire queues a trip for Sophie, then Sophie leaves her team: the job is refused."""
+    job_id = _queue(api_as(1), {"start": "2026-04-21", "end": "2026-04-24", "rep": "6"})
+    demo_db.execute(text("UPDATE users SET manager_id = NULL WHERE id = 6"))
+    plans_before = _count(demo_db, "plans")
+    done = _run(demo_db, job_id)
+    assert done.status == "failed" and done.error is not None
+    assert done.error.startswith("Vous ne pouvez plus planifier cette tournée")
+    assert _count(demo_db, "plans") == plans_before
+
+
+def test_an_end_before_the_start_is_refused_naming_the_field(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    jobs_before = _count(demo_db, "jobs")
     response = api_as(6).post(
         "/tournee/planifier", data={"start": "2026-04-23", "end": "2026-04-22"}
     )
     assert response.status_code == 422
     assert "end" in response.text
+    assert _count(demo_db, "jobs") == jobs_before
+
+
+def test_a_rep_cannot_queue_a_trip_for_another_rep(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    jobs_before = _count(demo_db, "jobs")
+    queue_before = len(job_store.queue_jobs(demo_db, statuses=("todo",), limit=1000))
+    response = api_as(6).post(
+        "/tournee/planifier",
+        data={"start": "2026-04-21", "end": "2026-04-24", "rep": "4"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+    assert _count(demo_db, "jobs") == jobs_before
+    assert len(job_store.queue_jobs(demo_db, statuses=("todo",), limit=1000)) == queue_before
 
 
 def test_a_rep_cannot_plan_for_another_rep(api_as: ClientFactory) -> None:
     page = api_as(6).get("/tournee?start=2026-04-22&rep=4")
     assert page.status_code == 200 and 'name="rep" value="6"' in page.text
+
+
+def test_a_stored_plan_is_shown_only_to_who_may_see_it(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    job_id = _queue(api_as(6), {"start": "2026-04-21", "end": "2026-04-24"})
+    result = _run(demo_db, job_id).result
+    assert result is not None
+    plan_id = result["plan_id"]
+    assert api_as(4).get(f"/tournee?plan={plan_id}").status_code == 403
+    assert api_as(1).get(f"/tournee?plan={plan_id}").status_code == 200  # her manager
+    assert api_as(4).get(f"/taches/{job_id}").status_code == 404  # another user's job
+    day_plan = plan_store.save_plan(
+        demo_db,
+        rep_id=6,
+        kind="day",
+        day=dt.date(2026, 4, 21),
+        end_day=None,
+        request={},
+        result={},
+        created_by=6,
+        proposals=[],
+    )
+    assert api_as(6).get(f"/tournee?plan={day_plan}").status_code == 404

@@ -1,0 +1,103 @@
+"""A trip planned as a job: its progress steps, its actor rebuilt when it runs, run once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import nullcontext
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.roles import SYSTEM, Actor, Role
+from fieldcrm.config import Settings
+from fieldcrm.errors import Forbidden, InvalidInput
+from fieldcrm.services import planning, planning_jobs
+from fieldcrm.store import jobs as job_store
+from fieldcrm.worker.queue import make_queue
+
+SETTINGS = Settings(
+    database_url="postgresql+psycopg://unused/unused",
+    planner_time_limit_s=1.0,
+    planner_detour_km=5,
+    planner_max_candidates=12,
+    _env_file=None,
+)
+START, END = dt.date(2026, 4, 21), dt.date(2026, 4, 24)
+SOPHIE = Actor(6, Role.REP, "Sophie Durand")
+
+
+def test_plan_trip_tells_each_step_in_order(demo_db: Session) -> None:
+    steps: list[int] = []
+    plan = planning.plan_trip(
+        demo_db,
+        actor=SYSTEM,
+        rep_id=6,
+        start_day=START,
+        end_day=END,
+        settings=SETTINGS,
+        progress=steps.append,
+    )
+    assert steps == [1, 2, 3, 4] and planning.STEPS == 4
+    assert plan.kind == "trip"
+
+
+def test_the_job_moves_its_bar_step_by_step_and_runs_once(
+    demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job_id = planning_jobs.start_trip_planning(
+        demo_db, actor=SOPHIE, rep_id=6, start_day=START, end_day=END
+    )
+    moves: list[tuple[int, int]] = []
+    real = job_store.set_progress
+
+    def recording(session: Session, jid: int, done: int, total: int | None = None) -> None:
+        moves.append((jid, done))
+        real(session, jid, done, total)
+
+    monkeypatch.setattr(job_store, "set_progress", recording)
+    planning_jobs.run_trip_job(lambda: nullcontext(demo_db), job_id, settings=SETTINGS)
+    assert moves == [(job_id, 1), (job_id, 2), (job_id, 3), (job_id, 4)]
+    job = job_store.job(demo_db, job_id)
+    assert job is not None and job.status == "done" and job.result is not None
+    plans = demo_db.execute(text("SELECT count(*) FROM plans WHERE rep_id = 6")).scalar_one()
+    planning_jobs.run_trip_job(lambda: nullcontext(demo_db), job_id, settings=SETTINGS)
+    again = demo_db.execute(text("SELECT count(*) FROM plans WHERE rep_id = 6")).scalar_one()
+    assert again == plans  # a finished job is not run twice
+    assert job_store.job(demo_db, job_id) == job
+
+
+def test_a_user_deactivated_before_the_run_plans_nothing(demo_db: Session) -> None:
+    job_id = planning_jobs.start_trip_planning(
+        demo_db, actor=SOPHIE, rep_id=6, start_day=START, end_day=END
+    )
+    demo_db.execute(text("UPDATE users SET active = false WHERE id = 6"))
+    planning_jobs.run_trip_job(lambda: nullcontext(demo_db), job_id, settings=SETTINGS)
+    job = job_store.job(demo_db, job_id)
+    assert job is not None and job.status == "failed"
+    assert job.error == "Vous ne pouvez plus planifier cette tournée : user 6 is no longer active"
+
+
+def test_queueing_checks_rights_dates_and_budget(demo_db: Session) -> None:
+    before = demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one()
+    with pytest.raises(Forbidden):
+        planning_jobs.start_trip_planning(
+            demo_db, actor=SOPHIE, rep_id=4, start_day=START, end_day=END
+        )
+    with pytest.raises(InvalidInput) as backwards:
+        planning_jobs.start_trip_planning(
+            demo_db, actor=SOPHIE, rep_id=6, start_day=END, end_day=START
+        )
+    assert backwards.value.field == "end_day"
+    for budget in (0, 120.5):
+        with pytest.raises(InvalidInput) as greedy:
+            planning_jobs.start_trip_planning(
+                demo_db, actor=SOPHIE, rep_id=6, start_day=START, end_day=END, time_limit_s=budget
+            )
+        assert greedy.value.field == "time_limit_s"
+    assert demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one() == before
+
+
+def test_the_worker_knows_the_task() -> None:
+    queue = make_queue(SETTINGS)
+    assert job_store.PLAN_TRIP in queue.tasks
