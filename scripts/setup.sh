@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install everything fieldcrm needs on a fresh Debian/Ubuntu machine (idempotent):
 # system packages (PostgreSQL + PostGIS, osmium, Chromium for the browser tests),
-# a Python virtual environment in .venv with the project and its dev tools.
+# the local database (scripts/setup-db.sh: a role that is not a superuser, its database,
+# PostGIS), a Python virtual environment in .venv with the project and its dev tools.
+# This is the only place that installs packages or creates roles: the app never does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,4 +37,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"
   touch "$stamp"
 fi
+bash scripts/setup-db.sh
 echo "setup: ready"

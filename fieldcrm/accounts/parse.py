@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,10 @@ KIND_WORDS = {
     "suspect": "prospect",
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+CommuneCheck = Callable[[str | None, str | None], str | None]
+"""(postcode, city) → why they identify no single commune (French), or None when they do;
+the service passes the gazetteer's (:func:`fieldcrm.geocoding.trust.place_problem`)."""
 
 
 def _text(value: Any) -> str | None:
@@ -176,16 +180,41 @@ def rejections(line: int, error: InvalidInput, row: dict[str, Any]) -> list[Reje
     return [Rejected(line, p.field, p.message, row.get(p.field, p.value)) for p in error.problems]
 
 
+def place_rejection(record: AccountRecord, check: CommuneCheck | None = None) -> Rejected | None:
+    """The rejection of a row that cannot be placed: no coordinates, and neither a postcode
+    nor a city identifying one commune (``check`` decides for French rows; without it, only a
+    row with neither is rejected). The reason names the row's account."""
+    if record.lon is not None and record.lat is not None:
+        return None
+    problem: str | None = None
+    if not record.postcode and not record.city:
+        problem = "ni code postal ni ville"
+    elif check is not None and record.country in ("FR", "MC"):
+        problem = check(record.postcode, record.city)
+    if problem is None:
+        return None
+    field = "city" if record.city else "postcode"
+    reason = f"« {record.name} » ne peut pas être situé : {problem}"
+    return Rejected(record.line, field, reason, record.city or record.postcode)
+
+
 def parse_accounts(
     rows: Iterable[tuple[int, dict[str, Any]]],
+    *,
+    commune_check: CommuneCheck | None = None,
 ) -> Iterator[AccountRecord | Rejected]:
-    """Validated accounts, or one rejection per problem; later duplicates of a key are rejected."""
+    """Validated accounts, or one rejection per problem; later duplicates of a key are
+    rejected, and so are rows that cannot be placed (:func:`place_rejection`)."""
     seen: dict[str, int] = {}
     for line, row in rows:
         try:
             record = account_from_row(line, row)
         except InvalidInput as exc:
             yield from rejections(line, exc, row)
+            continue
+        unplaced = place_rejection(record, commune_check)
+        if unplaced is not None:
+            yield unplaced
             continue
         first = seen.setdefault(record.match_key, line)
         if first != line:

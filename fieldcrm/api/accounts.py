@@ -65,6 +65,8 @@ def account_view(
     return {
         "account": asdict(view.account),
         "priority": asdict(view.priority) if view.priority else None,
+        "tasks": [asdict(t) for t in view.tasks],
+        "rhythm": asdict(view.rhythm) if view.rhythm else None,
     }
 
 

@@ -61,6 +61,7 @@ RULES: dict[str, Rule] = {
     "rules.read": _OFFICE,
     "rules.edit": _MANAGEMENT,
     "alerts.read": _ANYONE,
+    "tasks": _own_or_team,
     "costs.read": lambda a, o: a.role is Role.DISPATCHER or _own_or_team(a, o),
     "costs.write": _own_or_team,
     "costs.validate": lambda a, o: a.role in (Role.MANAGER, Role.ADMIN) and _own_or_team(a, o),

@@ -8,7 +8,8 @@ from fieldcrm.cli.common import checked_database_url, console
 from fieldcrm.store import migrate
 
 app = typer.Typer(
-    help="Database: migrate, roll back (scripts/setup.sh prepares the local PostGIS).", no_args_is_help=True
+    help="Database: migrate, roll back (scripts/setup.sh prepares the local PostGIS).",
+    no_args_is_help=True,
 )
 
 

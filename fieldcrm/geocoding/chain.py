@@ -20,6 +20,7 @@ from fieldcrm.geocoding.model import Assessment, GeocodeResult
 from fieldcrm.geocoding.normalize import NormalizedAddress
 from fieldcrm.geocoding.providers import Provider, ProviderSpec, build_provider, parse_spec
 from fieldcrm.geocoding.quality import assess
+from fieldcrm.geocoding.trust import abroad, doubts
 
 __all__ = ["ChainOutcome", "GeocoderChain", "OfflineProvider", "build_chain"]
 
@@ -80,10 +81,18 @@ class GeocoderChain:
         In the order of the settings; usually ends with :class:`OfflineProvider`.
     threshold : float
         Review threshold passed to :func:`~fieldcrm.geocoding.quality.assess`.
+    gazetteer : Gazetteer, optional
+        Checks answers against the postcode, country and homonyms
+        (:mod:`~fieldcrm.geocoding.trust`); defaults to the offline provider's.
     """
 
     def __init__(
-        self, providers: Sequence[Provider], *, threshold: float, max_failures: int = 3
+        self,
+        providers: Sequence[Provider],
+        *,
+        threshold: float,
+        max_failures: int = 3,
+        gazetteer: Gazetteer | None = None,
     ) -> None:
         if not providers:
             raise InvalidInput("geocoders", "at least one provider is needed", value=[])
@@ -93,6 +102,8 @@ class GeocoderChain:
         self.threshold = threshold
         self.max_failures = max_failures
         self._failures: dict[str, int] = {}
+        offline = [p for p in self.providers if isinstance(p, OfflineProvider)]
+        self.gazetteer = gazetteer or (offline[0].gazetteer if offline else None)
 
     @property
     def down(self) -> tuple[str, ...]:
@@ -108,6 +119,40 @@ class GeocoderChain:
     def online(self) -> bool:
         """True when some provider is not the offline gazetteer."""
         return any(p.name != OfflineProvider.name for p in self.providers)
+
+    def judge(
+        self,
+        result: GeocodeResult | None,
+        address: NormalizedAddress,
+        *,
+        errors: Sequence[str] = (),
+    ) -> Assessment:
+        """Status of an answer: :func:`~fieldcrm.geocoding.quality.assess`, then "to_review"
+        with its candidates when the place disagrees with the address
+        (:func:`~fieldcrm.geocoding.trust.doubts`)."""
+        verdict = assess(result, address, threshold=self.threshold, errors=errors)
+        if result is None or result.point is None or self.gazetteer is None:
+            return verdict
+        doubt = doubts(result, address, self.gazetteer)
+        if not doubt:
+            return verdict
+        reasons = [verdict.reason] if verdict.reason else []
+        reasons += doubt.reasons
+        if doubt.candidates:
+            reasons.append("candidats : " + ", ".join(doubt.candidates))
+        return Assessment("to_review", "; ".join(reasons), doubt.candidates)
+
+    def _providers_for(self, address: NormalizedAddress) -> tuple[list[Provider], str]:
+        """Who may answer: everyone for France; abroad, only the gazetteer, and only when it
+        knows the country (Monaco) — never a French namesake. The country abroad, or ""."""
+        gazetteer = self.gazetteer
+        country = abroad(address, gazetteer) if gazetteer is not None else ""
+        if not country or gazetteer is None:
+            return self.providers, ""
+        places = gazetteer.named(address.city) + gazetteer.postcode_communes(address.postcode)
+        known = any(place.country == country for place in places)
+        offline = [p for p in self.providers if isinstance(p, OfflineProvider)]
+        return (offline if known else []), country
 
     def geocode(self, address: NormalizedAddress) -> ChainOutcome:
         """Geocode one address through the chain.
@@ -126,8 +171,12 @@ class GeocoderChain:
         asked: list[str] = []
         errors: list[str] = []
         best: GeocodeResult | None = None
+        providers, country = self._providers_for(address)
+        if country and not providers and not address.is_empty:
+            reason = f"adresse à l'étranger ({country}) : à placer à la main"
+            return ChainOutcome(None, Assessment("failed", reason))
         if not address.is_empty:
-            for provider in self.providers:
+            for provider in providers:
                 if self._failures.get(provider.name, 0) >= self.max_failures:
                     errors.append(f"{provider.name}: hors service pour cette exécution")
                     continue
@@ -141,12 +190,12 @@ class GeocoderChain:
                 self._failures[provider.name] = 0
                 if result is None:
                     continue
-                verdict = assess(result, address, threshold=self.threshold)
+                verdict = self.judge(result, address)
                 if verdict.status == "matched":
                     return ChainOutcome(result, verdict, tuple(asked), tuple(errors))
                 if best is None or (result.rank, result.score) > (best.rank, best.score):
                     best = result
-        verdict = assess(best, address, threshold=self.threshold, errors=errors)
+        verdict = self.judge(best, address, errors=errors)
         return ChainOutcome(best, verdict, tuple(asked), tuple(errors))
 
     def reverse(self, point: GeoPoint) -> GeocodeResult | None:
@@ -209,4 +258,4 @@ def build_chain(
         providers.append(build_provider(spec, sleep=sleep))
     if not any(p.name == OfflineProvider.name for p in providers):
         providers.append(OfflineProvider(gazetteer))
-    return GeocoderChain(providers, threshold=threshold)
+    return GeocoderChain(providers, threshold=threshold, gazetteer=gazetteer)

@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 COMMUNES_CSV = Path(__file__).resolve().parent.parent / "data" / "communes" / "communes_france.csv"
+FORMER_FILES = ("former_names.csv", "former_seats.csv")
+FOREIGN_CSV = "foreign_places.csv"
 
 _ARRONDISSEMENT = re.compile(
     r"^(PARIS|LYON|MARSEILLE)\s+(\d{1,2})\s*(?:E|EME|ER|ERE|IEME)?(?:\s+ARRONDISSEMENT)?$"
@@ -59,7 +61,20 @@ class Commune:
     parent: str
     population: int
     point: GeoPoint
-    aliases: tuple[str, ...] = ()  # keys of former names (communes merged since 2018)
+    aliases: tuple[str, ...] = ()  # keys of other names: former communes, quarters
+    region: str = ""
+    country: str = "FR"
+
+    @property
+    def area(self) -> str:
+        """Département code in France, else the ISO country code (``"06"``, ``"MC"``)."""
+        return self.department if self.country == "FR" else self.country
+
+    @property
+    def label(self) -> str:
+        """``"06000 Nice (06)"``: how a candidate is shown for review."""
+        code = self.postcodes[0] if self.postcodes else ""
+        return f"{code} {self.name} ({self.area})".strip()
 
 
 @dataclass(frozen=True)
@@ -147,7 +162,51 @@ class Gazetteer:
             The commune with a score in (0, 1], or None when neither the postcode nor the
             city is known.
         """
-        return self._cached_lookup(normalize_postcode(postcode), city_key(city))
+        return self._cached_lookup(self.canonical_postcode(postcode), city_key(city))
+
+    def canonical_postcode(self, postcode: str | None) -> str:
+        """Five-digit postcode as the index knows it (Monaco's CEDEX ``980NN`` → ``98000``)."""
+        code = normalize_postcode(postcode)
+        return "98000" if code.startswith("980") and "98000" in self._by_postcode else code
+
+    def postcode_communes(self, postcode: str | None) -> list[Commune]:
+        """The communes (and foreign places) a postcode serves."""
+        return list(self._by_postcode.get(self.canonical_postcode(postcode), []))
+
+    def postcode_areas(self, postcode: str | None) -> set[str]:
+        """Départements (or countries) a postcode belongs to: of the communes it serves, else of
+        its first two digits; empty when unknown."""
+        code = self.canonical_postcode(postcode)
+        communes = self._by_postcode.get(code)
+        if communes:
+            return {c.area for c in communes}
+        return set(self._departments_of_prefix.get(code[:2], set())) if code else set()
+
+    def named(self, city: str | None) -> list[Commune]:
+        """Every commune (or foreign place) with this name, now or as a former name/quarter."""
+        key = city_key(city)
+        found = self._by_key.get(key, []) + self._by_former.get(key, [])
+        return list({c.insee: c for c in found}.values())
+
+    def bears_name(self, commune: Commune, city: str | None) -> bool:
+        """True when ``city`` names ``commune`` (current or former name, quarter, or the city
+        of an arrondissement) rather than only resembling it."""
+        key = city_key(city)
+        if key in (commune.key, *commune.aliases) or self._arrondissement(key) == commune:
+            return True
+        parent = self.by_insee.get(commune.parent) if commune.parent else None
+        return parent is not None and key in (parent.key, *parent.aliases)
+
+    def close_names(self, city: str | None, *, n: int = 3) -> list[Commune]:
+        """Communes whose name is closest to ``city`` (largest first among equals)."""
+        key = city_key(city)
+        pool = [k for k in self._all_keys if k[:1] == key[:1]]
+        close = difflib.get_close_matches(key, pool, n=n, cutoff=0.7)
+        return [self._most_populous(self._by_key[k], "") for k in close]
+
+    def commune_of(self, insee: str) -> Commune | None:
+        """The commune of an INSEE code, today's or a 2018 one since merged."""
+        return self.by_insee.get(insee) or self.by_insee.get(self.former_codes.get(insee, ""))
 
     def _lookup(self, code: str, key: str) -> GazetteerMatch | None:
         arrondissement = self._arrondissement(key)
@@ -293,17 +352,46 @@ class CommuneOutlines:
         return self.codes[int(min(hits))] if len(hits) else None
 
 
-def _read_former_names(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """From ``former_names.csv``: INSEE code → keys of the names its territory had in 2018,
-    and 2018 code → code now."""
+def _read_former_names(*paths: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """From ``former_names.csv`` and ``former_seats.csv``: INSEE code → keys of the former
+    names of its territory, and 2018 code → code now."""
     names: dict[str, list[str]] = defaultdict(list)
     codes: dict[str, str] = {}
-    if path.exists():
+    for path in paths:
+        if not path.exists():
+            continue
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 names[row["code_insee"]].append(city_key(row["nom_ancien"]))
-                codes[row["code_insee_2018"]] = row["code_insee"]
+                if row["code_insee_2018"] != row["code_insee"]:
+                    codes[row["code_insee_2018"]] = row["code_insee"]
     return names, codes
+
+
+def _read_foreign(path: Path) -> list[Commune]:
+    """Places abroad people write as a French city (Monaco, with its quarters as aliases)."""
+    if not path.exists():
+        return []
+    places: list[Commune] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            country = row["country"]
+            places.append(
+                Commune(
+                    insee=row["code"],
+                    name=row["nom"],
+                    key=city_key(row["nom"]),
+                    postcodes=tuple(p for p in row["codes_postaux"].split("|") if p),
+                    department=country,
+                    parent="",
+                    population=0,
+                    point=GeoPoint(float(row["longitude"]), float(row["latitude"])),
+                    aliases=tuple(city_key(q) for q in row["quartiers"].split("|") if q),
+                    region=country,
+                    country=country,
+                )
+            )
+    return places
 
 
 def _read_communes(path: Path, former: Mapping[str, list[str]]) -> list[Commune]:
@@ -323,6 +411,7 @@ def _read_communes(path: Path, former: Mapping[str, list[str]]) -> list[Commune]
                     population=int(row["population"] or 0),
                     point=GeoPoint(float(row["longitude"]), float(row["latitude"])),
                     aliases=tuple(former.get(row["code_insee"], ())),
+                    region=row.get("code_region") or "",
                 )
             )
     return communes
@@ -337,13 +426,15 @@ def load_gazetteer(path: Path = COMMUNES_CSV) -> Gazetteer:
     path : Path
         Communes CSV (columns ``code_insee, nom, type, commune_parent, code_departement,
         codes_postaux, population, latitude, longitude``); defaults to the shipped file.
-        A ``former_names.csv`` beside it (``nom_ancien, code_insee_2018, code_insee``) adds
-        the names of communes merged since 2018.
+        A ``former_names.csv`` and a ``former_seats.csv`` beside it (``nom_ancien,
+        code_insee_2018, code_insee``) add the names of communes merged since 2018; a
+        ``foreign_places.csv`` adds places abroad with their own country (Monaco).
 
     Returns
     -------
     Gazetteer
         The shared in-memory index.
     """
-    former_names, former_codes = _read_former_names(path.parent / "former_names.csv")
-    return Gazetteer(_read_communes(path, former_names), former_codes=former_codes)
+    former_names, former_codes = _read_former_names(*(path.parent / f for f in FORMER_FILES))
+    communes = _read_communes(path, former_names) + _read_foreign(path.parent / FOREIGN_CSV)
+    return Gazetteer(communes, former_codes=former_codes)

@@ -57,7 +57,10 @@ class GeocodeResult:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Status of a geocode and, unless matched, the reason (shown to users, French)."""
+    """Status of a geocode and, unless matched, the reason (shown to users, French); for a
+    doubtful answer, the communes it could be (``"06000 Nice (06)"``), also quoted in the
+    reason."""
 
     status: Status
     reason: str = ""
+    candidates: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ __all__ = [
     "canonical",
     "city_key",
     "normalize_address",
+    "normalize_country",
     "normalize_postcode",
 ]
 
@@ -203,6 +204,50 @@ def normalize_postcode(postcode: str | None) -> str:
     return digits if len(digits) == 5 else ""
 
 
+_COUNTRIES: dict[str, str] = {
+    "FRANCE": "FR",
+    "FRA": "FR",
+    "MONACO": "MC",
+    "PRINCIPAUTE DE MONACO": "MC",
+    "MCO": "MC",
+    "ITALIE": "IT",
+    "ITALY": "IT",
+    "ITALIA": "IT",
+    "SUISSE": "CH",
+    "SWITZERLAND": "CH",
+    "SCHWEIZ": "CH",
+    "BELGIQUE": "BE",
+    "BELGIUM": "BE",
+    "LUXEMBOURG": "LU",
+    "ALLEMAGNE": "DE",
+    "GERMANY": "DE",
+    "DEUTSCHLAND": "DE",
+    "ESPAGNE": "ES",
+    "SPAIN": "ES",
+    "ESPANA": "ES",
+    "ANDORRE": "AD",
+    "ANDORRA": "AD",
+}
+
+
+def normalize_country(country: str | None) -> str:
+    """ISO 3166 two-letter code of a country as typed; ``""`` for France or nothing.
+
+    Parameters
+    ----------
+    country : str or None
+        ``"FR"``, ``"France"``, ``"Monaco"``, ``"it"``, ``"Suisse"``.
+
+    Returns
+    -------
+    str
+        ``""``, ``""``, ``"MC"``, ``"IT"``, ``"CH"``; France is the default, so it is empty.
+    """
+    plain = canonical(country)
+    code = _COUNTRIES.get(plain, plain if len(plain) == 2 and plain.isalpha() else "")
+    return "" if code == "FR" else code
+
+
 def _street(text: str) -> tuple[str, str]:
     """Split a canonical street line into (house number, expanded street)."""
     housenumber = ""
@@ -231,12 +276,16 @@ def _is_street_line(text: str) -> bool:
 
 @dataclass(frozen=True)
 class NormalizedAddress:
-    """An address in canonical form; ``key`` identifies it in the cache."""
+    """An address in canonical form; ``key`` identifies it in the cache.
+
+    ``country`` is empty for France (the default), else an ISO code (``"MC"``, ``"IT"``).
+    """
 
     housenumber: str
     street: str
     postcode: str
     city: str
+    country: str = ""
 
     @property
     def street_line(self) -> str:
@@ -245,8 +294,9 @@ class NormalizedAddress:
 
     @property
     def key(self) -> str:
-        """Cache key: ``"12 BIS RUE DE LA PAIX|75002|PARIS"``."""
-        return f"{self.street_line}|{self.postcode}|{self.city}"
+        """Cache key: ``"12 BIS RUE DE LA PAIX|75002|PARIS"`` (``"…|IT"`` abroad)."""
+        key = f"{self.street_line}|{self.postcode}|{self.city}"
+        return f"{key}|{self.country}" if self.country else key
 
     @property
     def query(self) -> str:
@@ -264,6 +314,7 @@ def normalize_address(
     line2: str | None = None,
     postcode: str | None = None,
     city: str | None = None,
+    country: str | None = None,
 ) -> NormalizedAddress:
     """Canonical form of a French postal address.
 
@@ -276,6 +327,8 @@ def normalize_address(
         Postcode as typed; when missing, a five-digit number in the city field is used.
     city : str or None
         City as typed (``"NICE CEDEX 1"``).
+    country : str or None
+        Country as typed or as an ISO code; France when missing.
 
     Returns
     -------
@@ -301,5 +354,9 @@ def normalize_address(
         if found:
             code = found.group(0)
     return NormalizedAddress(
-        housenumber=housenumber, street=street, postcode=code, city=city_key(city)
+        housenumber=housenumber,
+        street=street,
+        postcode=code,
+        city=city_key(city),
+        country=normalize_country(country),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -16,7 +17,7 @@ from fieldcrm.calendar_bounds import in_range
 from fieldcrm.config import Settings
 from fieldcrm.http.errors import NotAuthenticated
 from fieldcrm.http.security import SESSION_COOKIE
-from fieldcrm.services import users
+from fieldcrm.services import alerts, users
 
 __all__ = ["SESSION_COOKIE", "CurrentUser", "SessionDep", "SettingsDep"]
 
@@ -83,6 +84,8 @@ def current_actor(
     if actor is None:
         raise NotAuthenticated("connexion requise / login required")
     request.state.actor = actor
+    # The menu's unread-alerts badge: one COUNT, run only if a page is rendered.
+    request.state.unread_alerts = partial(alerts.unread_count, session, actor=actor)
     return actor
 
 

@@ -18,8 +18,10 @@ from fieldcrm.pages import (
     jobs,
     login,
     rules,
+    tasks,
     territories,
     trip,
+    users,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -33,9 +35,11 @@ ROUTERS: list[APIRouter] = [
     dispatch.router,
     rules.router,
     alerts.router,
+    tasks.router,
     costs.router,
     gdpr.router,
     imports.router,
     geocoding.router,
     jobs.router,
+    users.router,
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -49,7 +50,11 @@ def account_page(
     request: Request, session: SessionDep, actor: CurrentUser, account_id: int = ACCOUNT_ID
 ) -> HTMLResponse:
     """The 360° view of one account."""
-    view = accounts.account_view(session, actor=actor, account_id=account_id)
+    settings = request.app.state.settings
+    today = dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date()
+    view = accounts.account_view(
+        session, actor=actor, account_id=account_id, today=today, settings=settings
+    )
     detail = view.account.account
     rendered = None
     if detail.lon is not None and detail.lat is not None:
@@ -69,7 +74,9 @@ def account_page(
         "detail": detail,
         "priority": view.priority,
         "map": rendered,
-        "today": dt.date.today(),
+        "today": today,
+        "tasks": view.tasks,
+        "rhythm": view.rhythm,
     }
     return render(request, "account.html", context, actor=actor)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -17,6 +19,8 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.security import nonced
+
+log = logging.getLogger(__name__)
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(PROJECT_DIR / "web" / "templates"),
@@ -67,6 +71,8 @@ TEMPLATES = Jinja2Templates(env=_ENV)
 # (path, French label, roles); labels are msgids translated in the template.
 NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/journee", "Ma journée", frozenset({Role.REP})),
+    ("/mes-taches", "Mes tâches", frozenset({Role.REP, Role.MANAGER})),
+    ("/en-retard", "En retard", frozenset({Role.REP, Role.MANAGER})),
     ("/agenda", "Agenda", frozenset({Role.REP, Role.MANAGER})),
     ("/autour", "Autour de moi", frozenset({Role.REP, Role.MANAGER})),
     ("/tournee", "Tournée", frozenset({Role.REP, Role.MANAGER})),
@@ -80,6 +86,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/import", "Import", frozenset({Role.MANAGER, Role.DISPATCHER, Role.ADMIN})),
     ("/rgpd", "RGPD", frozenset({Role.ADMIN})),
     ("/taches", "Tâches de fond", frozenset({Role.ADMIN})),
+    ("/utilisateurs", "Utilisateurs", frozenset({Role.ADMIN})),
 )
 
 
@@ -100,6 +107,18 @@ def navigation(actor: Actor | None) -> list[tuple[str, str]]:
         for path, label, roles in NAVIGATION
         if actor.role in roles and path in mounted
     ]
+
+
+def unread_alerts(request: Request, actor: Actor | None) -> int | None:
+    """The actor's unread alerts for the menu badge (None when unknown)."""
+    counter = getattr(request.state, "unread_alerts", None) if actor else None
+    if counter is None:
+        return None
+    try:
+        return int(counter())
+    except SQLAlchemyError:  # an error page after a failed statement: no badge
+        log.warning("unread alerts count unavailable", exc_info=True)
+        return None
 
 
 def render(
@@ -128,6 +147,7 @@ def render(
         "ngettext": tr.ngettext,
         "_": gettext,
         "nav": navigation(actor),
+        "unread_alerts": unread_alerts(request, actor),
         "path": request.url.path,
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "tz": ZoneInfo(settings.scoring_timezone),

@@ -2,8 +2,9 @@
 
 An account's interval (days between visits) is its own, set by hand, else its
 qualification's default (A/B/C), else its kind's (client/prospect); none means it is never
-overdue. The next visit is due ``interval`` days after the last visit (after the account's
-creation when it was never visited). Everything is counted in days, never months, so the
+overdue. The next visit is due ``interval`` days after the *reference day*: the last visit,
+or the account's creation when it was never visited (or only before it was created, as an
+imported history may say). Everything is counted in days, never months, so the
 result is right across month ends and leap days: 31/01/2026 + 30 days is 02/03/2026.
 
 :mod:`fieldcrm.store.intervals` and :mod:`fieldcrm.store.priority` compute the same in SQL;
@@ -72,6 +73,11 @@ def interval_for(
     return None
 
 
+def reference_day(last_visit: date | None, created_on: date) -> date:
+    """The day the interval counts from: the later of the last visit and the creation."""
+    return created_on if last_visit is None else max(last_visit, created_on)
+
+
 def next_due(reference: date, interval_days: int) -> date:
     """The day the next visit is due: ``interval_days`` after ``reference``.
 
@@ -117,7 +123,7 @@ class VisitDue:
     account_id: int
     name: str
     reference: date
-    """The last visit's day, else the account's creation day."""
+    """:func:`reference_day`: the last visit's day, else the account's creation day."""
     interval_days: int | None
     last_visit: date | None = None
 
@@ -157,8 +163,6 @@ def overdue(accounts: Iterable[VisitDue], *, today: date) -> list[Overdue]:
         if late > 0:
             due = next_due(item.reference, item.interval_days)
             out.append(
-                Overdue(
-                    item.account_id, item.name, item.last_visit, item.interval_days, due, late
-                )
+                Overdue(item.account_id, item.name, item.last_visit, item.interval_days, due, late)
             )
     return sorted(out, key=lambda o: (-o.days_late, o.account_id))

@@ -28,6 +28,10 @@ BAND_THRESHOLDS: tuple[tuple[float, str], ...] = (
 )
 
 
+OVERDUE_WEIGHT = 20.0
+"""Default points of a visit one whole interval (or more) late."""
+
+
 @dataclass(frozen=True, slots=True)
 class PriorityWeights:
     """Points given to a perfect RFM (5-5-5), to the highest potential and to a visit one
@@ -35,7 +39,7 @@ class PriorityWeights:
 
     rfm: float = 30.0
     potential: float = 30.0
-    overdue: float = 20.0
+    overdue: float = OVERDUE_WEIGHT
 
     def __post_init__(self) -> None:
         for name in ("rfm", "potential", "overdue"):
@@ -139,7 +143,6 @@ class PriorityBreakdown:
             lines.append(f"Bande imposée par une règle : {self.rule_band}")
         lines.append(f"Indice de priorité : {self.index:.1f} ({self.band})")
         return lines
-
 
     def overdue_reason(self) -> str:
         """Why lateness raised the priority, in French ("" when the visit is not late)."""

@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.accounts.records import AccountRecord
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role, author_id
+from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
-from fieldcrm.services import scoring
+from fieldcrm.scoring.intervals import check_interval
+from fieldcrm.services import intervals, scoring, tasks
 from fieldcrm.store import accounts as store
 from fieldcrm.store.accounts import Account360, AccountRow, ReportHit
+from fieldcrm.store.intervals import Rhythm
+from fieldcrm.store.tasks import TaskRow
 
 MAX_RADIUS_M = 100_000
 
 
 @dataclass(frozen=True)
 class AccountView:
-    """The 360° view and how the priority index was made."""
+    """The 360° view, how the priority index was made, its tasks and visit rhythm."""
 
     account: Account360
     priority: Any | None
+    tasks: list[TaskRow] = field(default_factory=list)
+    rhythm: Rhythm | None = None
 
 
 def _owners(actor: Actor) -> list[int] | None:
@@ -60,15 +68,30 @@ def _readable(session: Session, actor: Actor, account_id: int) -> None:
         raise NotFound("account", account_id)  # others' accounts are not even confirmed to exist
 
 
-def account_view(session: Session, *, actor: Actor, account_id: int) -> AccountView:
-    """Details, contacts, sales, visits, alerts, appointments and the priority explanation."""
+def account_view(
+    session: Session,
+    *,
+    actor: Actor,
+    account_id: int,
+    today: dt.date | None = None,
+    settings: Settings | None = None,
+) -> AccountView:
+    """Details, contacts, sales, visits, alerts, appointments, tasks, the visit rhythm on
+    ``today`` (default: today in the company's time zone) and the priority explanation."""
     _readable(session, actor, account_id)
+    cfg = settings or get_settings()
+    day = today or dt.datetime.now(ZoneInfo(cfg.scoring_timezone)).date()
     view = store.account_360(session, account_id)
     try:
         priority = scoring.account_priority(session, account_id)
     except NotFound:
         priority = None
-    return AccountView(view, priority)
+    return AccountView(
+        view,
+        priority,
+        tasks.account_tasks(session, account_id=account_id),
+        intervals.rhythm(session, account_id=account_id, today=day, settings=cfg),
+    )
 
 
 def nearby(
@@ -114,6 +137,8 @@ def update_account(
     unknown = sorted(set(changes) - set(store.EDITABLE))
     if unknown:
         raise InvalidInput(unknown[0], "not an editable field", allowed=", ".join(store.EDITABLE))
+    if "visit_interval_days" in changes:
+        check_interval(changes["visit_interval_days"])
     owner = store.account_owner(session, account_id)
     policy.require(actor, "account.edit", owner_id=owner)
     diff = store.update_account(session, account_id, changes, actor_id=author_id(actor))

@@ -3,22 +3,75 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
-from fieldcrm.errors import NotFound
+from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.store import notifications as store
 from fieldcrm.store.notifications import InboxItem
 
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the inbox, the total it pages through, and the rules to filter by."""
+
+    items: list[InboxItem]
+    total: int
+    page: int
+    pages: int
+    rules: list[tuple[str, int]]
+
 
 def inbox(
-    session: Session, *, actor: Actor, unread_only: bool = False, limit: int = 100
+    session: Session,
+    *,
+    actor: Actor,
+    unread_only: bool = False,
+    rule_key: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[InboxItem]:
-    """The actor's in-app alerts, newest first."""
+    """The actor's in-app alerts: most severe first, then by priority, then newest."""
     policy.require(actor, "alerts.read")
-    return store.inbox(session, actor.id, unread_only=unread_only, limit=limit)
+    return store.inbox(
+        session, actor.id, unread_only=unread_only, rule_key=rule_key, limit=limit, offset=offset
+    )
+
+
+def inbox_page(
+    session: Session,
+    *,
+    actor: Actor,
+    page: int = 1,
+    unread_only: bool = False,
+    rule_key: str | None = None,
+    size: int = PAGE_SIZE,
+) -> InboxPage:
+    """Page ``page`` (from 1) of the actor's inbox, with the total and the rules."""
+    policy.require(actor, "alerts.read")
+    if page < 1:
+        raise InvalidInput("page", "must be at least 1", value=page)
+    total = store.inbox_count(session, actor.id, unread_only=unread_only, rule_key=rule_key)
+    items = store.inbox(
+        session,
+        actor.id,
+        unread_only=unread_only,
+        rule_key=rule_key,
+        limit=size,
+        offset=(page - 1) * size,
+    )
+    pages = max(1, -(-total // size))
+    return InboxPage(items, total, page, pages, store.inbox_rules(session, actor.id))
+
+
+def unread_count(session: Session, *, actor: Actor) -> int:
+    """How many of the actor's in-app alerts are unread (the menu badge)."""
+    return store.unread_count(session, actor.id)
 
 
 def acknowledge(session: Session, *, actor: Actor, alert_id: int) -> None:

@@ -16,6 +16,7 @@ from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.services.territories import author_id
 from fieldcrm.store import assignment as store
+from fieldcrm.store import jobs as job_store
 
 # ---------------------------------------------------------------- assignment
 
@@ -45,6 +46,8 @@ def assign_all(
     """Assign every unlocked located account to the rep of its territory (one statement)."""
     policy.require(actor, "assign")
     moves = store.assign_all(session, actor_id=author_id(actor), reason=reason)
+    if moves:  # alerts go to the new owners; priorities follow
+        job_store.defer_rules(session)
     session.commit()
     return AssignmentDiff(moves, applied=True)
 
@@ -68,6 +71,8 @@ def manual_assign(
         actor_id=author_id(actor),
         reason=reason,
     )
+    if changed:
+        job_store.defer_rules(session)
     session.commit()
     return changed
 

@@ -30,7 +30,7 @@ from fieldcrm.geocoding.chain import ChainOutcome, GeocoderChain, OfflineProvide
 from fieldcrm.geocoding.gazetteer import CommuneOutlines, load_gazetteer
 from fieldcrm.geocoding.model import GeocodeResult, Precision
 from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address
-from fieldcrm.geocoding.quality import assess
+from fieldcrm.geocoding.trust import place_problem
 from fieldcrm.services import costs, territories
 from fieldcrm.store import accounts as accounts_store
 from fieldcrm.store import geocache as store
@@ -164,7 +164,7 @@ def _ask(
         entry = hits.get(address.key)
         if entry is not None and _usable(entry, retry_failed=retry_failed):
             result = _from_cache(entry)
-            outcome = ChainOutcome(result, assess(result, address, threshold=chain.threshold))
+            outcome = ChainOutcome(result, chain.judge(result, address))
             summary.cached += 1
         elif address.key in fresh:
             outcome = fresh[address.key]
@@ -178,7 +178,9 @@ def _ask(
 
 
 def _address(row: store.AccountAddress) -> NormalizedAddress:
-    return normalize_address(row.address_line1, row.address_line2, row.postcode, row.city)
+    return normalize_address(
+        row.address_line1, row.address_line2, row.postcode, row.city, row.country
+    )
 
 
 def _update(account_id: int, outcome: ChainOutcome) -> store.GeocodeUpdate:
@@ -344,6 +346,12 @@ def unlock_location(session: Session, *, actor: Actor, account_id: int) -> None:
     policy.require(actor, "account.locate", owner_id=owner)
     store.unlock_location(session, account_id=account_id)
     session.commit()
+
+
+def commune_check(postcode: str | None, city: str | None) -> str | None:
+    """Why an imported row's postcode and city identify no single commune (French), or None:
+    the ``commune_check`` of :func:`fieldcrm.accounts.parse.parse_accounts`."""
+    return place_problem(postcode, city, gazetteer=load_gazetteer())
 
 
 REVIEW_STATUSES = ("to_review", "failed")

@@ -142,7 +142,7 @@ def import_sales(
         report.rejected.extend(unknown)
         if counts.inserted or counts.updated:
             # in the import's transaction: the rules run (and alerts go out) iff it commits
-            job_store.defer(session, job_store.EVALUATE_RULES, queueing_lock="evaluate-rules")
+            job_store.defer_rules(session, at_once=True)
         return _finish(session, report, counts, path, actor_id)
     except BaseException:
         session.rollback()

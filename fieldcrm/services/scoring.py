@@ -26,7 +26,7 @@ from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput, NotFound, Problem
 from fieldcrm.scoring.evaluate import period_key
 from fieldcrm.scoring.facts import previous_month
-from fieldcrm.scoring.priority import PriorityBreakdown, higher_band
+from fieldcrm.scoring.priority import OVERDUE_WEIGHT, PriorityBreakdown, higher_band
 from fieldcrm.scoring.reminders import due_reminders
 from fieldcrm.scoring.rules import (
     Alert,
@@ -347,7 +347,11 @@ def run_rules(
     report.seconds["alerts"] = time.perf_counter() - clock
     clock = time.perf_counter()
     report.priorities_updated = priority_store.update_priorities(
-        session, rfm_weight=cfg.priority_weight_rfm, potential_weight=cfg.priority_weight_potential
+        session,
+        rfm_weight=cfg.priority_weight_rfm,
+        potential_weight=cfg.priority_weight_potential,
+        # no setting yet: the weight of a very late visit is the scoring default
+        overdue_weight=getattr(cfg, "priority_weight_overdue", OVERDUE_WEIGHT),
     )
     report.seconds["priority"] = time.perf_counter() - clock
     session.commit()

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import passwords, policy, tokens
-from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.auth.roles import Actor, Role, author_id
 from fieldcrm.config import Settings
 from fieldcrm.errors import Forbidden, InvalidInput, NotFound, RateLimited
-from fieldcrm.store import sessions
+from fieldcrm.services import user_admin
+from fieldcrm.store import audit, sessions
 from fieldcrm.store import users as store
 
 LOGIN_FAILED = "e-mail ou mot de passe incorrect"
@@ -135,21 +136,17 @@ def create_user(
     password: str,
     manager_id: int | None = None,
 ) -> int:
-    """Create a user (admins only)."""
-    policy.require(actor, "users.admin")
-    if "@" not in email:
-        raise InvalidInput("email", "not an e-mail address", value=email)
-    if manager_id is not None and store.actor(session, manager_id) is None:
-        raise InvalidInput("manager_id", "no such active user", value=manager_id)
-    user_id = store.create_user(
+    """Create a user with a password (admins only; audited)."""
+    user_id, _ = user_admin.create(
         session,
+        actor=actor,
         email=email,
         full_name=full_name,
-        role=role.value,
-        password_hash=passwords.hash_password(password),
+        role=role,
+        password=password,
         manager_id=manager_id,
+        secret="",
     )
-    session.commit()
     return user_id
 
 
@@ -169,5 +166,13 @@ def set_password(session: Session, *, actor: Actor, email: str, password: str) -
     if found[0] != actor.id:
         policy.require(actor, "users.admin")
     store.set_password_hash(session, found[0], passwords.hash_password(password))
-    sessions.revoke_all(session, found[0])  # a new password ends every open session
+    ended = sessions.revoke_all(session, found[0])  # a new password ends every open session
+    audit.record(
+        session,
+        actor_id=author_id(actor),
+        action="password_set",
+        entity="user",
+        entity_id=found[0],
+        changes={"sessions_ended": ended},
+    )
     session.commit()

@@ -16,6 +16,7 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import costs
+from fieldcrm.store import jobs as job_store
 from fieldcrm.store import visits as store
 from fieldcrm.store.accounts import account_owner
 from fieldcrm.store.visits import VisitRow
@@ -68,7 +69,8 @@ def record_visit(
         outcome=outcome,
         report=report.strip() if report else None,
     )
-    if kind == "visit":
+    if kind == "visit":  # its trip, and the facts the rules read (last visit, priority)
         costs.trips_changed(session, rep_id, (at or dt.datetime.now(dt.UTC)).date())
+        job_store.defer_rules(session)
     session.commit()
     return store.get_visit(session, activity_id), created

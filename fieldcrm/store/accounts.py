@@ -35,6 +35,7 @@ EDITABLE = (
     "visit_minutes",
     "opening_hours",
     "notes",
+    "visit_interval_days",
 )
 
 
@@ -110,6 +111,19 @@ _ROW_SELECT = """
 """
 
 
+SEARCH_TEXT = "fieldcrm_fold(a.name || ' ' || coalesce(a.city, ''))"
+"""The text the accounts list search looks in (the expression of its trigram index)."""
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_words(query: str | None) -> list[str]:
+    """The query's words (at most 8), with LIKE's wildcards taken literally."""
+    return [_like_escape(word) for word in (query or "").split()[:8]]
+
+
 def list_accounts(
     session: Session,
     *,
@@ -122,10 +136,14 @@ def list_accounts(
 ) -> list[AccountRow]:
     """Accounts visible to ``owner_ids`` (None: all), filtered, best priority first."""
     where = [owner_filter(owner_ids)]
+    words = _search_words(query)
     if query:
-        where.append(
-            "(a.name ILIKE :q OR a.city ILIKE :q OR a.postcode LIKE :q2 OR a.siret = :raw)"
+        # Each word, accents and case folded, within the name or city (trigram index of
+        # migration 0015): "eze" finds "Èze", "cafe carnot" finds "Café Carnot".
+        every_word = " AND ".join(
+            f"{SEARCH_TEXT} LIKE '%' || fieldcrm_fold(:w{i}) || '%'" for i in range(len(words))
         )
+        where.append(f"(({every_word or 'FALSE'}) OR a.postcode LIKE :q2 OR a.siret = :raw)")
     if kind:
         where.append("a.kind = :kind")
     if unassigned_only:
@@ -137,8 +155,8 @@ def list_accounts(
                  ORDER BY ap.score DESC NULLS LAST, a.name LIMIT :limit OFFSET :offset"""),
         {
             "owners": owner_ids,
-            "q": f"%{query}%",
-            "q2": f"{query}%",
+            **{f"w{i}": word for i, word in enumerate(words)},
+            "q2": f"{_like_escape(query or '')}%",
             "raw": query,
             "kind": kind,
             "limit": limit,

@@ -42,7 +42,7 @@ def insert_alerts(session: Session) -> int:
             INSERT INTO alerts (rule_id, rule_key, account_id, period, severity, message,
                                 recipient_id, status, details)
             SELECT f.rule_id, f.rule_key, f.account_id, f.period,
-                   CASE WHEN f.band IN ('high', 'urgent') THEN 'high' ELSE 'warning' END,
+                   f.severity,
                    coalesce(f.bodies[1], f.rule_ref), asg.owner_id, 'open',
                    jsonb_build_object('rule', f.rule_ref, 'subject', f.subjects[1],
                                       'points', f.points, 'band', f.band)

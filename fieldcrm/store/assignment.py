@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import NotFound
-from fieldcrm.store.joins import ASSIGNMENT_JOIN, NOT_LOCKED, PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, CONFIRMED_LOCATION, NOT_LOCKED, PRIORITY_JOIN
 from fieldcrm.store.territories import QueueItem, check_rep, get_territory
 from fieldcrm.territories.assign import AREA_DECIMALS
 
@@ -61,8 +61,9 @@ class HistoryRow:
     reason: str
 
 
-# One CTE shared by the preview and the assignment: for each unlocked located account whose
-# (territory, owner) would change, the old and new values.
+# One CTE shared by the preview and the assignment: for each unlocked account whose location
+# is confirmed (CONFIRMED_LOCATION: not "à vérifier") and whose (territory, owner) would
+# change, the old and new values.
 _TARGET = f"""
 WITH t AS MATERIALIZED (
     SELECT id, rep_id, priority, round(ST_Area(geom)::numeric, {AREA_DECIMALS}) AS area, geom
@@ -71,6 +72,7 @@ WITH t AS MATERIALIZED (
 hit AS MATERIALIZED (
     SELECT DISTINCT ON (a.id) a.id AS account_id, t.id AS territory_id, t.rep_id
     FROM t JOIN accounts a ON ST_Covers(t.geom, a.geom)
+    WHERE {CONFIRMED_LOCATION}
     ORDER BY a.id, t.priority DESC, t.area ASC, t.id ASC
 ),
 target AS MATERIALIZED (
@@ -82,10 +84,11 @@ target AS MATERIALIZED (
       AND (asg.territory_id IS DISTINCT FROM hit.territory_id
            OR asg.owner_id IS DISTINCT FROM hit.rep_id)
     UNION ALL
-    -- located accounts that no territory covers any more lose their territory and owner
+    -- confirmed accounts that no territory covers any more lose their territory and owner
+    -- (an account "à vérifier" keeps what it has until someone confirms its place)
     SELECT asg.account_id, asg.territory_id, asg.owner_id, NULL, NULL, true
     FROM account_assignments asg JOIN accounts a ON a.id = asg.account_id
-    WHERE {NOT_LOCKED} AND a.geom IS NOT NULL
+    WHERE {NOT_LOCKED} AND {CONFIRMED_LOCATION}
       AND (asg.territory_id IS NOT NULL OR asg.owner_id IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM hit WHERE hit.account_id = asg.account_id)
 )
@@ -125,7 +128,8 @@ def preview_assignment(session: Session) -> list[MoveCount]:
 
 
 def assign_all(session: Session, *, actor_id: int | None, reason: str) -> list[MoveCount]:
-    """Assign every unlocked located account to its territory's rep, in one statement.
+    """Assign every unlocked account with a confirmed location to its territory's rep, in one
+    statement (accounts "à vérifier" are left as they are until someone confirms them).
 
     Accounts in no territory lose their territory and owner (they join the queue). Each change
     writes one ``assignment_history`` row (who, when, why, from, to). Returns the applied diff.

@@ -16,6 +16,7 @@ from fieldcrm.costs.derive import RepProfile, VisitStop
 from fieldcrm.costs.trips import ToCheck, Trip
 from fieldcrm.errors import NotFound
 from fieldcrm.geo import GeoPoint
+from fieldcrm.store.joins import CONFIRMED_LOCATION
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,6 @@ def reps(session: Session, rep_ids: Sequence[int] | None = None) -> list[RepCost
         )
         for r in rows
     ]
-
-
-CONFIRMED_LOCATION = "a.geocode_status IN ('matched', 'manual') AND a.geom IS NOT NULL"
-"""SQL (accounts as ``a``): the account's location can be driven to and counted — geocoded
-with confidence or placed by hand. Anything else is "à vérifier"."""
 
 
 def visit_stops(session: Session, rep_id: int, start: dt.date, end: dt.date) -> list[VisitStop]:

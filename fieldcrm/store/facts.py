@@ -39,6 +39,14 @@ TABLE = "scoring_facts"
 NEVER_VISITED = 1_000_000_000
 """``days_since_last_visit`` stored for accounts never visited (longer than any bound)."""
 
+INTERVAL_JOIN = """
+    LEFT JOIN visit_intervals viq ON viq.segment = 'qualification' AND viq.value = a.qualification
+    LEFT JOIN visit_intervals vik ON vik.segment = 'kind' AND vik.value = a.kind"""
+"""Joins giving the default intervals of the segments of ``accounts a``."""
+INTERVAL_SQL = "coalesce(a.visit_interval_days, viq.days, vik.days)"
+"""Days between visits of ``a`` (with :data:`INTERVAL_JOIN`), NULL when it has none;
+:func:`fieldcrm.scoring.intervals.interval_for` is the reference."""
+
 _EMPTY = "({col} IS NULL OR btrim({col}::text) = '')"
 _MISSING_SQL = {
     "qualification": _EMPTY.format(col="a.qualification"),
@@ -134,7 +142,8 @@ def build_facts(
                coalesce(s.revenue_3m, 0) AS revenue_3m,
                coalesce(s.revenue_12m, 0) AS revenue_12m,
                coalesce(s.frequency, 0) AS frequency,
-               ls.recency_months
+               ls.recency_months,
+               {INTERVAL_SQL} AS visit_interval
                {month_cols}
                {missing}
         FROM accounts a {ASSIGNMENT_JOIN}
@@ -150,6 +159,7 @@ def build_facts(
                   OFFSET 0) x
         ) ls
         LEFT JOIN v ON v.account_id = a.id
+        {INTERVAL_JOIN}
         LEFT JOIN territories t ON t.id = asg.territory_id
         LEFT JOIN users u ON u.id = asg.owner_id
         """),

@@ -38,6 +38,7 @@ class StagedFiring:
     subjects: list[str]
     bodies: list[str]
     task_titles: list[str]
+    severity: str = "medium"
 
 
 COLUMNS = tuple(f.name for f in fields(StagedFiring))
@@ -69,7 +70,8 @@ def create_table(session: Session) -> None:
         CREATE TEMP TABLE {TABLE} (
             rule_ref text NOT NULL, rule_key text NOT NULL, rule_id int, account_id int NOT NULL,
             period text NOT NULL, points int NOT NULL, band text,
-            subjects text[] NOT NULL, bodies text[] NOT NULL, task_titles text[] NOT NULL
+            subjects text[] NOT NULL, bodies text[] NOT NULL, task_titles text[] NOT NULL,
+            severity text NOT NULL
         ) ON COMMIT DROP""")
     )
 
@@ -100,12 +102,13 @@ def select_rule(
         "period": period,
         "points": points,
         "band": band,
+        "severity": rule.severity,
     }
     inserted = session.execute(
         text(f"""
         INSERT INTO {TABLE} ({", ".join(COLUMNS)})
         SELECT :ref, :ref, :rule_id, account_id, :period, :points, :band,
-               {subjects}, {bodies}, {task_titles}
+               {subjects}, {bodies}, {task_titles}, :severity
         FROM {FACTS} WHERE {where}"""),
         params,
     )
@@ -117,9 +120,8 @@ def copy_firings(session: Session, firings: Iterable[StagedFiring]) -> int:
     n = 0
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        copy.set_types(
-            ["text", "text", "int4", "int4", "text", "int4", "text", "text[]", "text[]", "text[]"]
-        )
+        types = ["text", "text", "int4", "int4", "text", "int4", "text"]
+        copy.set_types([*types, "text[]", "text[]", "text[]", "text"])
         for f in firings:
             copy.write_row(tuple(getattr(f, c) for c in COLUMNS))
             n += 1

@@ -43,6 +43,7 @@ class AccountAddress:
     updated_at: dt.datetime | None = None
     claim: dt.datetime | None = None
     previous: dt.datetime | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ _CLAIM = """
     UPDATE accounts a SET geocoded_at = clock.now + make_interval(secs => :claim_s)
     FROM picked, clock WHERE a.id = picked.id
     RETURNING a.id, a.address_line1, a.address_line2, a.postcode, a.city, a.location_locked,
-              a.geocode_status, a.updated_at, a.geocoded_at, picked.geocoded_at"""
+              a.geocode_status, a.updated_at, a.geocoded_at, picked.geocoded_at, a.country"""
 
 
 def _addresses(rows: Iterable[object]) -> list[AccountAddress]:
@@ -135,7 +136,7 @@ def claim_accounts(session: Session, ids: Sequence[int], *, claim_s: float) -> l
     )
     locked = session.execute(
         text("""SELECT id, address_line1, address_line2, postcode, city, location_locked,
-                       geocode_status, updated_at, NULL, geocoded_at
+                       geocode_status, updated_at, NULL, geocoded_at, country
                 FROM accounts WHERE id = ANY(:ids) AND location_locked"""),
         {"ids": list(ids)},
     )
@@ -156,6 +157,7 @@ def _as_claimed(row: AccountAddress) -> dict[str, object]:
         "line2": row.address_line2,
         "was_postcode": row.postcode,
         "was_city": row.city,
+        "was_country": row.country,
     }
 
 
@@ -254,7 +256,7 @@ def save_results(
                  id integer, lon float8, lat float8, provider text, score float8,
                  precision text, status text, label text, reason text, claim timestamptz,
                  was_status text, was_updated timestamptz, line1 text, line2 text,
-                 was_postcode text, was_city text)
+                 was_postcode text, was_city text, was_country text)
                WHERE a.id = u.id AND a.geocoded_at = u.claim AND NOT a.location_locked
                  AND a.geocode_status = u.was_status
                  AND a.updated_at IS NOT DISTINCT FROM u.was_updated
@@ -262,6 +264,7 @@ def save_results(
                  AND a.address_line2 IS NOT DISTINCT FROM u.line2
                  AND a.postcode IS NOT DISTINCT FROM u.was_postcode
                  AND a.city IS NOT DISTINCT FROM u.was_city
+                 AND a.country IS NOT DISTINCT FROM u.was_country
                RETURNING a.id"""
         ),
         {"rows": json.dumps(data)},

@@ -89,6 +89,25 @@ def defer(
     return int(row[0]) if row else None
 
 
+RULES_SETTLE_S = 300
+"""Visits and moves re-evaluate the rules this long after the first of them (one run for all
+the changes of those minutes); a sales import does it at once."""
+
+
+def defer_rules(session: Session, *, at_once: bool = False) -> None:
+    """Queue a rules evaluation in the caller's transaction: at once (one waiting job at a
+    time), or :data:`RULES_SETTLE_S` from now. Two evaluations never run together."""
+    defer(
+        session,
+        EVALUATE_RULES,
+        queueing_lock="evaluate-rules" if at_once else "evaluate-rules-settled",
+        lock="evaluate-rules",
+        scheduled_at=None
+        if at_once
+        else dt.datetime.now(dt.UTC) + dt.timedelta(seconds=RULES_SETTLE_S),
+    )
+
+
 def create_job(
     session: Session,
     *,

@@ -19,6 +19,12 @@ NOT_LOCKED = "asg.locked IS NOT TRUE"
 """Condition (with :data:`ASSIGNMENT_JOIN`): no dispatcher locked the account's assignment."""
 
 
+CONFIRMED_LOCATION = "a.geocode_status IN ('matched', 'manual') AND a.geom IS NOT NULL"
+"""SQL (accounts as ``a``): the account's location can be driven to and counted — geocoded
+with confidence or placed by hand. Anything else is "à vérifier" (or not located) and stays out
+of automatic work: territory assignment, planning, trip kilometres."""
+
+
 def owner_filter(owner_ids: list[int] | None, *, unassigned_prospects: bool = False) -> str:
     """SQL condition (with :data:`ASSIGNMENT_JOIN`): owned by one of ``owner_ids`` (None: all);
     ``unassigned_prospects`` also lets through the prospects nobody owns."""

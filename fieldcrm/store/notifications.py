@@ -39,6 +39,8 @@ class InboxItem:
     alert_status: str | None
     created_at: dt.datetime
     read_at: dt.datetime | None
+    severity: str | None = None
+    priority: float | None = None
 
 
 def due(
@@ -168,24 +170,84 @@ def deliveries_of(session: Session, notification_id: int) -> list[tuple[int, str
     return [(r[0], r[1], r[2]) for r in rows]
 
 
+SEVERITY_RANK = "CASE al.severity WHEN 'high' THEN 0 WHEN 'low' THEN 2 ELSE 1 END"
+"""Most important first: high, then medium (and anything unknown), then low."""
+
+
+def _inbox_where(unread_only: bool, rule_key: str | None) -> str:
+    return (
+        "n.user_id = :user AND n.channel = 'in_app'"
+        + (" AND n.read_at IS NULL" if unread_only else "")
+        + (" AND al.rule_key = :rule" if rule_key is not None else "")
+    )
+
+
 def inbox(
-    session: Session, user_id: int, *, unread_only: bool = False, limit: int = 100
+    session: Session,
+    user_id: int,
+    *,
+    unread_only: bool = False,
+    rule_key: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[InboxItem]:
-    """The user's in-app notifications, newest first."""
+    """The user's in-app notifications: the rule's severity first, then the account's
+    priority, then newest first."""
     rows = session.execute(
         text(f"""
         SELECT n.id, n.alert_id, al.rule_key, al.account_id, ac.name, al.period, n.subject,
-               n.body, al.status, n.created_at, n.read_at
+               n.body, al.status, n.created_at, n.read_at, al.severity, ap.score
         FROM notifications n
         LEFT JOIN alerts al ON al.id = n.alert_id
         LEFT JOIN accounts ac ON ac.id = al.account_id
-        WHERE n.user_id = :user AND n.channel = 'in_app'
-              {"AND n.read_at IS NULL" if unread_only else ""}
-        ORDER BY n.created_at DESC, n.id DESC
-        LIMIT :limit"""),
-        {"user": user_id, "limit": limit},
+        LEFT JOIN account_priorities ap ON ap.account_id = al.account_id
+        WHERE {_inbox_where(unread_only, rule_key)}
+        ORDER BY {SEVERITY_RANK}, ap.score DESC NULLS LAST, n.created_at DESC, n.id DESC
+        LIMIT :limit OFFSET :offset"""),
+        {"user": user_id, "limit": limit, "offset": offset, "rule": rule_key},
     )
     return [InboxItem(*r) for r in rows]
+
+
+def inbox_count(
+    session: Session, user_id: int, *, unread_only: bool = False, rule_key: str | None = None
+) -> int:
+    """How many in-app notifications :func:`inbox` pages through."""
+    join = "LEFT JOIN alerts al ON al.id = n.alert_id" if rule_key is not None else ""
+    return int(
+        session.execute(
+            text(
+                f"SELECT count(*) FROM notifications n {join} "
+                f"WHERE {_inbox_where(unread_only, rule_key)}"
+            ),
+            {"user": user_id, "rule": rule_key},
+        ).scalar_one()
+    )
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """Unread in-app notifications of the user (the menu badge; a partial index answers)."""
+    return int(
+        session.execute(
+            text(
+                "SELECT count(*) FROM notifications "
+                "WHERE user_id = :user AND channel = 'in_app' AND read_at IS NULL"
+            ),
+            {"user": user_id},
+        ).scalar_one()
+    )
+
+
+def inbox_rules(session: Session, user_id: int) -> list[tuple[str, int]]:
+    """``(rule key, notifications)`` of the rules that wrote to the user's inbox, by key."""
+    rows = session.execute(
+        text("""
+        SELECT al.rule_key, count(*) FROM notifications n JOIN alerts al ON al.id = n.alert_id
+        WHERE n.user_id = :user AND n.channel = 'in_app'
+        GROUP BY al.rule_key ORDER BY al.rule_key"""),
+        {"user": user_id},
+    )
+    return [(r[0], int(r[1])) for r in rows]
 
 
 def acknowledge(session: Session, alert_id: int, user_id: int, *, now: dt.datetime) -> bool:

@@ -21,7 +21,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, NotFound
-from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
+from fieldcrm.store.joins import (
+    ASSIGNMENT_JOIN,
+    CONFIRMED_LOCATION,
+    PRIORITY_JOIN,
+    owner_filter,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
@@ -186,9 +191,10 @@ def candidates_in(
 ) -> list[CandidateRow]:
     """Accounts inside ``polygon_wkt`` (EPSG:4326) that the rep may visit, best first.
 
-    Left out, so that decisions stick: accounts whose proposal to this rep was rejected at or
-    after ``rejected_since``, and accounts with an appointment (not cancelled, any rep)
-    starting within ``booked_between``.
+    Left out: accounts whose location is not confirmed (``CONFIRMED_LOCATION``: "à vérifier"
+    until someone confirms it); and, so that decisions stick, accounts whose proposal to this
+    rep was rejected at or after ``rejected_since``, and accounts with an appointment (not
+    cancelled, any rep) starting within ``booked_between``.
 
     Visible to the rep: the rep's own accounts and unassigned prospects. The score is
     the stored priority index when the scoring job has set it, otherwise
@@ -206,7 +212,7 @@ def candidates_in(
                         coalesce(a.potential_eur_month, 0)::float8 AS potential,
                         a.visit_minutes, a.opening_hours
                  FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
-                 WHERE a.geom IS NOT NULL
+                 WHERE {CONFIRMED_LOCATION}
                    AND ST_Intersects(a.geom, ST_GeomFromText(:wkt, 4326))
                    AND {owner_filter([rep_id], unassigned_prospects=True)}
                    AND NOT (a.id = ANY(:exclude))

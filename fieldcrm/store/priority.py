@@ -2,7 +2,9 @@
 
 Same formula as :mod:`fieldcrm.scoring.priority` (the reference): rule points of this run
 (``scoring_firings``) + RFM quintiles (rank based, ties share the lowest rank) + percent
-rank of the potential among accounts with a positive potential. Never commits.
+rank of the potential among accounts with a positive potential + the points of a late visit
+(days since the later of the last visit and the creation, minus the interval; see
+:mod:`fieldcrm.scoring.intervals`). Never commits.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.scoring.priority import BAND_THRESHOLDS, PriorityBreakdown
+from fieldcrm.scoring.priority import BAND_THRESHOLDS, OVERDUE_WEIGHT, PriorityBreakdown
 from fieldcrm.scoring.rfm import RfmScore
 from fieldcrm.scoring.rules import BANDS
 from fieldcrm.store.facts import TABLE
@@ -46,13 +48,27 @@ def _quintiles_by_value(name: str, expr: str) -> str:
 
 PARTS = (
     "score", "band", "rule_band", "rule_keys", "rule_points", "rfm_r", "rfm_f", "rfm_m",
-    "rfm_points", "potential", "potential_pct", "potential_points",
+    "rfm_points", "potential", "potential_pct", "potential_points", "overdue_days",
+    "overdue_points",
 )  # fmt: skip
 """The columns of ``account_priorities`` a scoring run writes, in ``scoring_priority``'s order."""
 COLUMNS = ", ".join(PARTS)
 
 
-def update_priorities(session: Session, *, rfm_weight: float, potential_weight: float) -> int:
+LATE_DAYS = (
+    "CASE WHEN visit_interval IS NULL THEN 0 ELSE greatest(0, "
+    "least(days_since_last_visit, days_since_creation) - visit_interval) END"
+)
+"""Days the next visit is late, over ``scoring_facts`` (0 without an interval)."""
+
+
+def update_priorities(
+    session: Session,
+    *,
+    rfm_weight: float,
+    potential_weight: float,
+    overdue_weight: float = OVERDUE_WEIGHT,
+) -> int:
     """Store index, band and parts of every account of ``scoring_facts``
     in ``account_priorities`` (rows that do not change are not written).
 
@@ -71,7 +87,8 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     ), {_quintiles_by_value("rq", RECENCY)}, {_quintiles_by_value("fq", "frequency")},
     q AS MATERIALIZED (
         SELECT account_id, potential, rq.q AS r, fq.q AS f,
-               1 + (5 * (rank() OVER (ORDER BY revenue_12m) - 1)) / :n AS m
+               1 + (5 * (rank() OVER (ORDER BY revenue_12m) - 1)) / :n AS m,
+               {LATE_DAYS} AS late, visit_interval
         FROM {TABLE} JOIN rq ON rq.v = {RECENCY} JOIN fq ON fq.v = frequency
     ), pot AS (
         SELECT account_id, percent_rank() OVER (ORDER BY potential) AS pct
@@ -81,10 +98,15 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
                coalesce(pot.pct, 0)::float8 AS pct,
                coalesce(pts.points, 0) AS points, pts.band_rank, pts.keys, pts.pts,
                round(CAST(:wr AS float8) * (q.r + q.f + q.m - 3) / 12.0 * 100) / 100 AS rfm_points,
-               round(CAST(:wp AS float8) * coalesce(pot.pct, 0) * 100) / 100 AS pot_points
+               round(CAST(:wp AS float8) * coalesce(pot.pct, 0) * 100) / 100 AS pot_points,
+               CASE WHEN q.late > 0 THEN q.late END AS late,
+               CASE WHEN q.late > 0 THEN round(CAST(:wo AS float8)
+                    * least(q.late::float8 / q.visit_interval, 1) * 100) / 100 END AS late_points
         FROM q LEFT JOIN pot USING (account_id) LEFT JOIN pts USING (account_id)
     ), idx AS (
-        SELECT c.*, round((c.points + c.rfm_points + c.pot_points) * 100) / 100 AS ix
+        SELECT c.*,
+               round((c.points + c.rfm_points + c.pot_points + coalesce(c.late_points, 0)) * 100)
+               / 100 AS ix
         FROM c
     )
     SELECT idx.account_id, idx.ix AS score,
@@ -94,6 +116,7 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
            idx.r::smallint AS rfm_r, idx.f::smallint AS rfm_f, idx.m::smallint AS rfm_m,
            idx.rfm_points, idx.potential, round(idx.pct * 10000) / 10000 AS potential_pct,
            idx.pot_points AS potential_points,
+           idx.late::int AS overdue_days, idx.late_points AS overdue_points,
            stored.account_id IS NULL AS is_new
     FROM idx LEFT JOIN account_priorities stored ON stored.account_id = idx.account_id
     """
@@ -115,7 +138,12 @@ def update_priorities(session: Session, *, rfm_weight: float, potential_weight: 
     ORDER BY p.account_id
     """
     n = session.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
-    params: dict[str, Any] = {"wr": rfm_weight, "wp": potential_weight, "n": max(int(n), 1)}
+    params: dict[str, Any] = {
+        "wr": rfm_weight,
+        "wp": potential_weight,
+        "wo": overdue_weight,
+        "n": max(int(n), 1),
+    }
     session.execute(text("DROP TABLE IF EXISTS pg_temp.scoring_priority"))
     session.execute(text(sql), params)
     session.execute(text("ANALYZE scoring_priority"))
@@ -156,4 +184,6 @@ def breakdown_of(session: Session, account_id: int) -> PriorityBreakdown | None:
         rule_band=row.rule_band,
         index=row.score,
         band=row.band,
+        overdue_days=row.overdue_days or 0,
+        overdue_points=row.overdue_points or 0.0,
     )

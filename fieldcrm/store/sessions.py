@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -84,3 +85,38 @@ def record_failure(session: Session, keys: Sequence[str]) -> None:
 def forget_failures(session: Session, key: str) -> None:
     """A successful login clears its account's failures."""
     session.execute(text("DELETE FROM login_failures WHERE key = :k"), {"k": key})
+
+
+@dataclass(frozen=True)
+class LiveSession:
+    """An open session as an admin sees it (never its token nor digest)."""
+
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    user_agent: str | None
+
+
+def live_sessions(session: Session, user_id: int) -> list[LiveSession]:
+    """The sessions of ``user_id`` that still work, newest first."""
+    rows = session.execute(
+        text(
+            """SELECT id, created_at, expires_at, user_agent FROM user_sessions
+               WHERE user_id = :u AND revoked_at IS NULL AND expires_at > now()
+               ORDER BY created_at DESC, id DESC"""
+        ),
+        {"u": user_id},
+    ).all()
+    return [LiveSession(**r._asdict()) for r in rows]
+
+
+def revoke_one(session: Session, user_id: int, session_id: int) -> bool:
+    """End the live session ``session_id`` of ``user_id``; whether there was one."""
+    result = session.execute(
+        text(
+            """UPDATE user_sessions SET revoked_at = now()
+               WHERE id = :s AND user_id = :u AND revoked_at IS NULL AND expires_at > now()"""
+        ),
+        {"s": session_id, "u": user_id},
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -95,11 +95,11 @@ def create_user(
     email: str,
     full_name: str,
     role: str,
-    password_hash: str,
+    password_hash: str | None,
     manager_id: int | None = None,
 ) -> int:
-    """Insert a user; :class:`Conflict` if the email is taken."""
-    if credentials(session, email) is not None:
+    """Insert a user (no password hash: cannot log in yet); :class:`Conflict` if the email is taken."""
+    if email_taken(session, email):
         raise Conflict(f"email {email!r} is already used")
     return int(
         session.execute(
@@ -131,3 +131,22 @@ def set_language(session: Session, user_id: int, language: str) -> None:
     session.execute(
         text("UPDATE users SET language = :l WHERE id = :id"), {"l": language, "id": user_id}
     )
+
+
+def email_taken(session: Session, email: str) -> bool:
+    """Whether any user, active or not, has ``email`` (case-insensitive)."""
+    return (
+        session.execute(
+            text("SELECT 1 FROM users WHERE lower(email) = lower(:e)"), {"e": email.strip()}
+        ).first()
+        is not None
+    )
+
+
+def update_user(session: Session, user_id: int, **values: object) -> None:
+    """Set some of ``role``, ``manager_id``, ``active`` of a user."""
+    allowed = {"role", "manager_id", "active"}
+    if not values or not set(values) <= allowed:
+        raise ValueError(f"update_user takes some of {sorted(allowed)}, got {sorted(values)}")
+    assignments = ", ".join(f"{column} = :{column}" for column in sorted(values))
+    session.execute(text(f"UPDATE users SET {assignments} WHERE id = :id"), {**values, "id": user_id})

@@ -42,7 +42,9 @@ def upgrade() -> None:
         sa.Column("segment", sa.String(20), nullable=False),
         sa.Column("value", sa.String(50), nullable=False),
         sa.Column("days", sa.Integer(), nullable=False),
-        sa.CheckConstraint("segment IN ('qualification', 'kind')", name=op.f("ck_visit_intervals_segment")),
+        sa.CheckConstraint(
+            "segment IN ('qualification', 'kind')", name=op.f("ck_visit_intervals_segment")
+        ),
         sa.CheckConstraint("days BETWEEN 1 AND 3650", name=op.f("ck_visit_intervals_days")),
         sa.PrimaryKeyConstraint("segment", "value", name="pk_visit_intervals"),
     )

@@ -32,7 +32,9 @@ def count(db: Session, rep_id: int = CAMILLE) -> int:
     )
 
 
-def test_rep_books_moves_and_cancels_an_appointment(api_as: ClientFactory, demo_db: Session) -> None:
+def test_rep_books_moves_and_cancels_an_appointment(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
     camille = api_as(CAMILLE)
     created = book(camille, title="Salon du café", note="Stand 12, apporter le catalogue")
     assert created.status_code == 201, created.text
@@ -50,7 +52,9 @@ def test_rep_books_moves_and_cancels_an_appointment(api_as: ClientFactory, demo_
     assert stored.note == "Stand 12, apporter le catalogue" and stored.status == "confirmed"
     assert abs(stored.lon - MONACO["lon"]) < 1e-9
 
-    moved = camille.patch(f"/api/appointments/{a['id']}", json={"time": "14:15", "duration_minutes": 30})
+    moved = camille.patch(
+        f"/api/appointments/{a['id']}", json={"time": "14:15", "duration_minutes": 30}
+    )
     assert moved.status_code == 200, moved.text
     m = moved.json()
     assert (m["time"], m["end_time"], m["sequence"]) == ("14:15", "14:45", 1)
@@ -60,9 +64,12 @@ def test_rep_books_moves_and_cancels_an_appointment(api_as: ClientFactory, demo_
 
     cancelled = camille.delete(f"/api/appointments/{a['id']}")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    assert demo_db.execute(
-        text("SELECT status FROM appointments WHERE id = :i"), {"i": a["id"]}
-    ).scalar_one() == "cancelled", "cancelling keeps the row"
+    assert (
+        demo_db.execute(
+            text("SELECT status FROM appointments WHERE id = :i"), {"i": a["id"]}
+        ).scalar_one()
+        == "cancelled"
+    ), "cancelling keeps the row"
     assert camille.get("/api/appointments", params={"from": DAY, "to": DAY}).json() == []
     both = camille.get(
         "/api/appointments", params={"from": DAY, "to": DAY, "include_cancelled": "true"}
@@ -88,7 +95,11 @@ def test_an_appointment_at_an_account_takes_its_name_address_and_point(
     )
     assert created.status_code == 201, created.text
     a = created.json()
-    assert (a["account_id"], a["account_name"], a["title"]) == (account.id, account.name, account.name)
+    assert (a["account_id"], a["account_name"], a["title"]) == (
+        account.id,
+        account.name,
+        account.name,
+    )
     assert account.city in a["address"] and abs(a["lon"] - account.lon) < 1e-9
 
 
@@ -133,25 +144,47 @@ def test_paris_half_an_hour_after_monaco_cannot_be_reached(
     )
     assert count(demo_db) == before
     # and the other way round: Paris first, then Monaco in the afternoon
-    assert book(camille, time="13:00", title="Salon à Paris", date="2026-06-11", **PARIS_POINT).status_code == 201
+    assert (
+        book(
+            camille, time="13:00", title="Salon à Paris", date="2026-06-11", **PARIS_POINT
+        ).status_code
+        == 201
+    )
     late = book(camille, time="15:00", title="Retour Monaco", date="2026-06-11")
     assert late.status_code == 409 and "« Salon à Paris »" in late.json()["detail"]
     # the next one: booking before an appointment too far away to reach after it
-    early = book(camille, time="08:00", duration_minutes=30, title="Café à Paris", date="2026-06-10", **PARIS_POINT)
-    assert early.status_code == 409 and "rendez-vous suivant « Casino de Monte-Carlo »" in early.json()["detail"]
+    early = book(
+        camille,
+        time="08:00",
+        duration_minutes=30,
+        title="Café à Paris",
+        date="2026-06-10",
+        **PARIS_POINT,
+    )
+    assert (
+        early.status_code == 409
+        and "rendez-vous suivant « Casino de Monte-Carlo »" in early.json()["detail"]
+    )
     # next door, with the driving time in between, is fine
     assert book(camille, time="10:20", title="Beausoleil", **BEAUSOLEIL).status_code == 201
 
 
-def test_a_rep_cannot_touch_another_reps_appointment(api_as: ClientFactory, demo_db: Session) -> None:
+def test_a_rep_cannot_touch_another_reps_appointment(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
     julien_id = demo_db.execute(
         text("SELECT id FROM appointments WHERE rep_id = 5 ORDER BY id LIMIT 1")
     ).scalar_one()
     camille = api_as(CAMILLE)
     assert camille.get(f"/api/appointments/{julien_id}").status_code == 403
-    assert camille.patch(f"/api/appointments/{julien_id}", json={"time": "16:00"}).status_code == 403
+    assert (
+        camille.patch(f"/api/appointments/{julien_id}", json={"time": "16:00"}).status_code == 403
+    )
     assert camille.delete(f"/api/appointments/{julien_id}").status_code == 403
-    assert camille.get("/api/appointments", params={"from": DAY, "to": DAY, "rep": JULIEN}).status_code == 403
+    assert (
+        camille.get("/api/appointments", params={"from": DAY, "to": DAY, "rep": JULIEN}).status_code
+        == 403
+    )
     assert book(camille, rep_id=JULIEN).status_code == 403
     assert camille.get("/api/appointments/999999").status_code == 404
     row = demo_db.execute(
@@ -176,8 +209,16 @@ def test_managers_their_team_only_admins_all(api_as: ClientFactory, demo_db: Ses
         "/api/auth/login", json={"email": "marc.autre@cafes-riviera.fr", "password": PASSWORD}
     ).json()["token"]
     other.headers["Authorization"] = f"Bearer {token}"
-    assert other.patch(f"/api/appointments/{made.json()['id']}", json={"time": "12:00"}).status_code == 403
-    assert api_as(3).patch(f"/api/appointments/{made.json()['id']}", json={"time": "12:00"}).status_code == 200
+    assert (
+        other.patch(f"/api/appointments/{made.json()['id']}", json={"time": "12:00"}).status_code
+        == 403
+    )
+    assert (
+        api_as(3)
+        .patch(f"/api/appointments/{made.json()['id']}", json={"time": "12:00"})
+        .status_code
+        == 200
+    )
 
 
 def test_nine_oclock_on_the_clock_change_sundays(api_as: ClientFactory, demo_db: Session) -> None:
@@ -208,7 +249,9 @@ def test_nine_oclock_on_the_clock_change_sundays(api_as: ClientFactory, demo_db:
 def test_the_planner_ignores_cancelled_appointments(api_as: ClientFactory) -> None:
     camille = api_as(CAMILLE)
     tuesday = "2026-04-21"  # Camille's 10:00 at LAMBDA SARL
-    made = book(camille, date=tuesday, time="15:00", duration_minutes=45, title="Dégustation", **BEAUSOLEIL)
+    made = book(
+        camille, date=tuesday, time="15:00", duration_minutes=45, title="Dégustation", **BEAUSOLEIL
+    )
     assert made.status_code == 201, made.text
     appointment = made.json()["id"]
     planned = camille.post("/api/planning/day", json={"day": tuesday, "time_limit_s": 1})
@@ -246,22 +289,29 @@ def test_moving_an_appointment_from_a_proposal_keeps_the_link(
     )
     camille = api_as(CAMILLE)
     proposal = plans.get_plan(demo_db, plan_id).proposals[0]
-    decision = camille.post(f"/api/planning/proposals/{proposal.id}/decision", json={"accept": True})
+    decision = camille.post(
+        f"/api/planning/proposals/{proposal.id}/decision", json={"accept": True}
+    )
     appointment = decision.json()["appointment_id"]
     assert camille.get(f"/api/appointments/{appointment}").json()["proposal_id"] == proposal.id
     moved = camille.patch(f"/api/appointments/{appointment}", json={"date": DAY, "time": "16:00"})
     assert moved.status_code == 200, moved.text
     assert (moved.json()["date"], moved.json()["time"]) == (DAY, "16:00")
     assert moved.json()["proposal_id"] == proposal.id
-    assert demo_db.execute(
-        text("SELECT proposal_id FROM appointments WHERE id = :i"), {"i": appointment}
-    ).scalar_one() == proposal.id
+    assert (
+        demo_db.execute(
+            text("SELECT proposal_id FROM appointments WHERE id = :i"), {"i": appointment}
+        ).scalar_one()
+        == proposal.id
+    )
 
 
 def test_bad_input_names_the_field(api_as: ClientFactory) -> None:
     camille = api_as(CAMILLE)
     assert book(camille, duration_minutes=0).status_code == 422
-    nowhere = camille.post("/api/appointments", json={"date": DAY, "time": "09:00", "duration_minutes": 30})
+    nowhere = camille.post(
+        "/api/appointments", json={"date": DAY, "time": "09:00", "duration_minutes": 30}
+    )
     assert nowhere.status_code == 422 and nowhere.json()["field"] == "place"
     backwards = camille.get("/api/appointments", params={"from": DAY, "to": "2026-06-01"})
     assert backwards.status_code == 422 and backwards.json()["field"] == "to"

@@ -45,19 +45,38 @@ def test_the_feed_equals_the_agenda_and_follows_a_move(
     made = [
         camille.post(
             "/api/appointments",
-            json={"date": first, "time": "09:00", "duration_minutes": 60, "lon": 7.4246,
-                  "lat": 43.7384, "title": "Casino, salle « Europe »; 2e étage",
-                  "address": "Place du Casino, 98000 Monaco", "note": "Badge à l'accueil\nCode 42"},
+            json={
+                "date": first,
+                "time": "09:00",
+                "duration_minutes": 60,
+                "lon": 7.4246,
+                "lat": 43.7384,
+                "title": "Casino, salle « Europe »; 2e étage",
+                "address": "Place du Casino, 98000 Monaco",
+                "note": "Badge à l'accueil\nCode 42",
+            },
         ),
         camille.post(
             "/api/appointments",
-            json={"date": last, "time": "14:30", "duration_minutes": 45, "lon": 7.4236,
-                  "lat": 43.7425, "title": "Beausoleil"},
+            json={
+                "date": last,
+                "time": "14:30",
+                "duration_minutes": 45,
+                "lon": 7.4236,
+                "lat": 43.7425,
+                "title": "Beausoleil",
+            },
         ),
         camille.post(
             "/api/appointments",
-            json={"date": last, "time": "17:00", "duration_minutes": 30, "lon": 7.4236,
-                  "lat": 43.7425, "title": "Annulé ensuite"},
+            json={
+                "date": last,
+                "time": "17:00",
+                "duration_minutes": 30,
+                "lon": 7.4236,
+                "lat": 43.7425,
+                "title": "Annulé ensuite",
+            },
         ),
     ]
     assert [m.status_code for m in made] == [201, 201, 201]
@@ -66,10 +85,13 @@ def test_the_feed_equals_the_agenda_and_follows_a_move(
     assert feed.status_code == 201
     path = _feed_path(feed.json()["url"])
     token = path.split("token=")[1]
-    assert demo_db.execute(
-        text("SELECT count(*) FROM calendar_feeds WHERE token_digest = convert_to(:t, 'UTF8')"),
-        {"t": token},
-    ).scalar_one() == 0, "only a digest is stored"
+    assert (
+        demo_db.execute(
+            text("SELECT count(*) FROM calendar_feeds WHERE token_digest = convert_to(:t, 'UTF8')"),
+            {"t": token},
+        ).scalar_one()
+        == 0
+    ), "only a digest is stored"
 
     events = _events(anonymous, path)
     agenda = camille.get("/api/appointments", params={"from": first, "to": last}).json()
@@ -125,9 +147,7 @@ def test_clock_change_sundays_in_the_feed(api_as: ClientFactory, demo_db: Sessio
         )
         assert made.status_code == 201, made.text
     settings = Settings(secret_key=TEST_SECRET, _env_file=None)
-    token, _ = calendar_feed.create_feed(
-        demo_db, actor=_actor(), rep_id=CAMILLE, settings=settings
-    )
+    token, _ = calendar_feed.create_feed(demo_db, actor=_actor(), rep_id=CAMILLE, settings=settings)
     for day, utc in (("2026-03-29", "20260329T070000Z"), ("2026-10-25", "20261025T080000Z")):
         now = dt.datetime.fromisoformat(f"{day}T12:00:00+00:00")
         body = calendar_feed.feed_ics(demo_db, token=token, settings=settings, now=now)

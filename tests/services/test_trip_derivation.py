@@ -95,6 +95,12 @@ def test_a_visit_queues_the_derivation_and_the_report_reads_it_once_derived(
         .all()
     )
     assert queued == [{"rep_id": 4, "year": 2026}]
+    (rules_at,) = demo_db.execute(
+        text("""SELECT scheduled_at - now() FROM procrastinate_jobs
+                WHERE task_name = :t AND status = 'todo'"""),
+        {"t": job_store.EVALUATE_RULES},
+    ).scalars()
+    assert dt.timedelta(minutes=4) < rules_at < dt.timedelta(minutes=5, seconds=30)  # settles first
     unchanged = costs.travel_report(
         demo_db, actor=CLAIRE, settings=settings(), start=MARCH[0], end=MARCH[1]
     )

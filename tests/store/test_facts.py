@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from fieldcrm.config import PACKAGE_DATA
 from fieldcrm.scoring.evaluate import Firing, evaluate, period_key, render
 from fieldcrm.scoring.facts import facts_from_history, previous_month
+from fieldcrm.scoring.intervals import days_late, interval_for, reference_day
 from fieldcrm.scoring.priority import PriorityWeights, priorities
 from fieldcrm.scoring.rfm import rfm_input, rfm_scores
 from fieldcrm.scoring.rules import TEMPLATE_FIELDS, Alert, Task, months_needed, parse_rules
 from fieldcrm.store import facts as facts_store
 from fieldcrm.store import firings as firing_store
+from fieldcrm.store import intervals as intervals_store
 from fieldcrm.store import priority as priority_store
 from tests.services.scoring_world import random_world
 
@@ -100,8 +102,25 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
         assert item.subject == (subjects[0] if subjects else names[item.rule_key])
         assert item.message == (bodies[0] if bodies else names[item.rule_key])
 
-    # Priority index: SQL update == pure reference.
+    # Priority index: SQL update == pure reference, late visits included.
+    own = {r.account_id: 10 + 7 * i for i, r in enumerate(world.records) if i % 5 == 0}
+    for account_id, days in own.items():
+        db.execute(
+            text("UPDATE accounts SET visit_interval_days = :d WHERE id = :id"),
+            {"d": days, "id": account_id},
+        )
+    facts_store.build_facts(db, as_of=AS_OF, months=months)
     priority_store.update_priorities(db, rfm_weight=30, potential_weight=30)
+    defaults = intervals_store.defaults(db)
+    late: dict[int, tuple[int, int | None]] = {}
+    for r in world.records:
+        interval = interval_for(
+            own=own.get(r.account_id), qualification=r.qualification, kind=r.kind, defaults=defaults
+        )
+        past = [v for v in world.visits[r.account_id] if v <= AS_OF]
+        reference = reference_day(max(past) if past else None, r.created_on)
+        late[r.account_id] = (days_late(reference, interval, today=AS_OF), interval)
+    assert sum(1 for d, _ in late.values() if d > 0) >= 10, "the world has late visits"
     rfm = rfm_scores(
         rfm_input(r.account_id, world.sales[r.account_id], as_of=AS_OF) for r in world.records
     )
@@ -109,17 +128,19 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
         firings,
         rfm,
         {r.account_id: r.potential for r in world.records},
+        overdue=late,
         weights=PriorityWeights(30, 30),
     )
     rows = db.execute(
         text(
-            "SELECT account_id, score, band, rfm_r, rfm_f, rfm_m, rule_keys, rule_points "
-            "FROM account_priorities"
+            "SELECT account_id, score, band, rfm_r, rfm_f, rfm_m, rule_keys, rule_points, "
+            "overdue_days, overdue_points FROM account_priorities"
         )
     ).all()
     assert len(rows) == len(reference)
-    for account_id, score, band, r, f, m, keys, points in rows:
+    for account_id, score, band, r, f, m, keys, points, late_days, late_points in rows:
         ref = reference[account_id]
+        assert (late_days or 0, late_points or 0.0) == (ref.overdue_days, ref.overdue_points)
         assert abs(score - ref.index) <= 0.011, (account_id, score, ref)
         assert band == ref.band
         assert (r, f, m) == (ref.rfm.r, ref.rfm.f, ref.rfm.m)

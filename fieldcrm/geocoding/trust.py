@@ -1,0 +1,187 @@
+"""Never confidently wrong: the checks that turn a plausible but doubtful answer into
+"to_review", with the communes it could have been.
+
+A score says how well a provider matched the text; it does not say whether the place agrees
+with the rest of the address. These checks do, against the offline gazetteer:
+
+* the département (or country) of the answer is not one the postcode serves
+  (``98000 Nice``, ``06000 Monaco``);
+* the address names a country other than France and the answer is a French commune;
+* without a postcode, the answer is a commune whose name only resembles the city typed
+  (``Argentat`` → Argentan: a near miss, not the commune);
+* without a postcode, the city typed names communes in several régions (``Saint-Martin``).
+
+Addresses abroad are never looked up in France: :func:`abroad` says which they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fieldcrm.geocoding.gazetteer import Commune, Gazetteer
+from fieldcrm.geocoding.model import GeocodeResult
+from fieldcrm.geocoding.normalize import NormalizedAddress
+
+__all__ = ["NEIGHBOURS", "Doubt", "abroad", "doubts", "place_problem"]
+
+NEIGHBOURS = ("MC", "IT", "CH", "BE", "LU", "DE", "ES", "AD")
+"""Countries whose addresses turn up in French files (and whose towns have French namesakes)."""
+
+MAX_CANDIDATES = 4
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why an answer needs a look (French, shown to users) and the communes it could be."""
+
+    reasons: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.reasons)
+
+
+def abroad(address: NormalizedAddress, gazetteer: Gazetteer) -> str:
+    """The country of an address that is not in France, else ``""``.
+
+    Parameters
+    ----------
+    address : NormalizedAddress
+        With its ``country`` when the account has one (``"FR"`` is the default and says
+        little: a Monaco postcode or city still makes it Monaco).
+    gazetteer : Gazetteer
+        Knows the places abroad (Monaco and its quarters).
+
+    Returns
+    -------
+    str
+        ISO code (``"MC"``, ``"IT"``...) or ``""`` for France.
+    """
+    if address.country and address.country != "FR":
+        return address.country
+    places = gazetteer.postcode_communes(address.postcode)
+    if address.postcode and places and all(p.country != "FR" for p in places):
+        return places[0].country
+    if not address.postcode and address.city:
+        named = gazetteer.named(address.city)
+        if named and all(c.country != "FR" for c in named):
+            return named[0].country
+    return ""
+
+
+def _commune(result: GeocodeResult, gazetteer: Gazetteer) -> Commune | None:
+    """The commune an answer stands in: its INSEE code, else its postcode's only commune,
+    else the commune whose centre is nearest its point."""
+    if result.citycode:
+        found = gazetteer.commune_of(result.citycode)
+        if found is not None:
+            return found
+    served = gazetteer.postcode_communes(result.postcode) if result.postcode else []
+    if len(served) == 1:
+        return served[0]
+    if result.point is None:
+        return None
+    return gazetteer.nearest(result.point)[0]
+
+
+def _labels(communes: Sequence[Commune], *, first: Commune | None = None) -> list[str]:
+    ordered = sorted(communes, key=lambda c: -c.population)
+    if first is not None:
+        ordered = [first, *(c for c in ordered if c != first)]
+    seen: dict[str, None] = {}
+    for commune in ordered:
+        seen.setdefault(commune.label, None)
+    return list(seen)
+
+
+def doubts(result: GeocodeResult, address: NormalizedAddress, gazetteer: Gazetteer) -> Doubt:
+    """What is doubtful about ``result`` as the place of ``address``.
+
+    Parameters
+    ----------
+    result : GeocodeResult
+        An answer with a point (any provider).
+    address : NormalizedAddress
+        What was asked.
+    gazetteer : Gazetteer
+        Communes, their départements, régions, postcodes and names.
+
+    Returns
+    -------
+    Doubt
+        Empty (false) when nothing disagrees; else the reasons and the candidate communes
+        (``"06000 Nice (06)"``), most likely first.
+    """
+    commune = _commune(result, gazetteer)
+    if commune is None:
+        return Doubt()
+    reasons: list[str] = []
+    candidates: list[str] = []
+    country = address.country or "FR"
+    if country != "FR" and commune.country != country:
+        reasons.append(f"pays {country} mais lieu trouvé en {commune.area} ({commune.name})")
+    named = gazetteer.named(address.city) if address.city else []
+    if address.postcode:
+        areas = gazetteer.postcode_areas(address.postcode)
+        served = gazetteer.postcode_communes(address.postcode)
+        named_areas = {c.area for c in named}
+        if not areas:
+            reasons.append(f"code postal {address.postcode} inconnu")
+            candidates += _labels(named)
+        elif commune.area not in areas:
+            reasons.append(
+                f"lieu trouvé en {commune.area} ({commune.name}) ≠ code postal "
+                f"{address.postcode} ({', '.join(sorted(areas))})"
+            )
+            candidates += _labels(served) + _labels(named)
+        elif (
+            named
+            and not gazetteer.bears_name(commune, address.city)
+            and commune.area not in named_areas
+        ):
+            reasons.append(
+                f"ville « {address.city} » ({', '.join(sorted(named_areas))}) ≠ code postal "
+                f"{address.postcode} ({', '.join(sorted(areas))})"
+            )
+            candidates += _labels(served) + _labels(named)
+    elif address.city:
+        if not gazetteer.bears_name(commune, address.city):
+            reasons.append(
+                f"nom de commune approché sans code postal (« {address.city} » → {commune.name})"
+            )
+            candidates += _labels(named or gazetteer.close_names(address.city), first=commune)
+        regions = {c.region for c in named}
+        if len(regions) > 1:
+            reasons.append(f"homonymes dans {len(regions)} régions, sans code postal")
+            candidates += _labels(named, first=commune)
+    unique = list(dict.fromkeys(candidates))[:MAX_CANDIDATES]
+    return Doubt(tuple(reasons), tuple(unique))
+
+
+def place_problem(postcode: str | None, city: str | None, *, gazetteer: Gazetteer) -> str | None:
+    """Why a postcode and city identify no single commune (French), or None when they do.
+
+    Parameters
+    ----------
+    postcode, city : str or None
+        As typed on an imported row.
+    gazetteer : Gazetteer
+        Postcodes and names (current, former, Monaco's quarters).
+
+    Returns
+    -------
+    str or None
+        None when the postcode is known or the city names exactly one commune.
+    """
+    if gazetteer.postcode_communes(postcode):
+        return None
+    named = gazetteer.named(city) if city else []
+    if len(named) == 1:
+        return None
+    unknown = f"code postal {postcode} inconnu ; " if postcode else "pas de code postal ; "
+    if not city:
+        return unknown + "pas de ville : aucune commune identifiée"
+    if named:
+        return unknown + f"« {city} » désigne {len(named)} communes : indiquez le code postal"
+    return unknown + f"aucune commune ne s'appelle « {city} »"
