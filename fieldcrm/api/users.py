@@ -158,9 +158,7 @@ def get_user(session: SessionDep, actor: CurrentUser, user_id: int) -> UserDetai
 
 
 @router.patch("/users/{user_id}")
-def update_user(
-    body: UserChange, session: SessionDep, actor: CurrentUser, user_id: int
-) -> UserOut:
+def update_user(body: UserChange, session: SessionDep, actor: CurrentUser, user_id: int) -> UserOut:
     """Change a user's role and/or manager (admins only; audited)."""
     row = user_admin.update(
         session,

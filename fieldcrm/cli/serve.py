@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fieldcrm.cli.common import console, settings
+from fieldcrm.cli.common import checked_database_url, console, settings
 from fieldcrm.logs import configure_logging, logging_config
 
 
@@ -24,6 +24,7 @@ def serve(
         for problem in problems:
             console.print(problem, style="bold red", markup=False)
         raise typer.Exit(1)
+    checked_database_url()  # a missing local database: the set-up hint, not a traceback
     configure_logging(config)
     console.print(f"fieldcrm sur http://{host}:{port} (API : http://{host}:{port}/docs)")
     uvicorn.run(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from fieldcrm.cli.common import console, settings
+from fieldcrm.cli.common import checked_database_url, console, settings
 
 
 def worker(
@@ -17,6 +17,7 @@ def worker(
     the queued jobs. Start as many as you like, on any machine reaching the database."""
     from fieldcrm.worker.queue import run_worker
 
+    checked_database_url()  # a missing local database: the set-up hint, not a traceback
     config = settings()
     if concurrency:
         config = config.model_copy(update={"worker_concurrency": concurrency})

@@ -151,7 +151,7 @@ class GeocoderChain:
             return self.providers, ""
         places = gazetteer.named(address.city) + gazetteer.postcode_communes(address.postcode)
         known = any(place.country == country for place in places)
-        offline = [p for p in self.providers if isinstance(p, OfflineProvider)]
+        offline: list[Provider] = [p for p in self.providers if isinstance(p, OfflineProvider)]
         return (offline if known else []), country
 
     def geocode(self, address: NormalizedAddress) -> ChainOutcome:

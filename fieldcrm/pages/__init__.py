@@ -11,6 +11,7 @@ from fieldcrm.pages import (
     costs,
     day,
     dispatch,
+    find_day,
     gdpr,
     geocoding,
     home,
@@ -42,4 +43,5 @@ ROUTERS: list[APIRouter] = [
     geocoding.router,
     jobs.router,
     users.router,
+    find_day.router,
 ]

@@ -132,7 +132,12 @@ def create(
         actor,
         "create",
         user_id,
-        {"email": email, "full_name": full_name.strip(), "role": role.value, "manager_id": manager_id},
+        {
+            "email": email,
+            "full_name": full_name.strip(),
+            "role": role.value,
+            "manager_id": manager_id,
+        },
     )
     reset = None if password else _new_code(session, actor, user_id, secret=secret)
     session.commit()

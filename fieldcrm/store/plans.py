@@ -411,3 +411,38 @@ def decide_proposal(
     return get_proposal(session, proposal_id), (
         int(appointment_id) if appointment_id is not None else None
     )
+
+
+def open_proposals(
+    session: Session, *, rep_id: int, first: dt.datetime, last: dt.datetime
+) -> list[ProposalRow]:
+    """Proposals still open (neither accepted nor rejected) of the rep's latest plan of each
+    day, with slots starting in ``[first, last)``: visits planned but not booked."""
+    rows = session.execute(
+        text(f"""{_PROPOSAL_SELECT}
+                 WHERE pl.rep_id = :rep AND p.status = 'proposed' AND pl.status <> 'cancelled'
+                   AND p.slot_start >= :first AND p.slot_start < :last
+                   AND pl.id = (SELECT l.id FROM plans l WHERE l.rep_id = pl.rep_id
+                                  AND l.status <> 'cancelled'
+                                  AND (p.slot_start AT TIME ZONE 'Europe/Paris')::date
+                                      BETWEEN l.day AND coalesce(l.end_day, l.day)
+                                ORDER BY l.created_at DESC, l.id DESC LIMIT 1)
+                 ORDER BY p.slot_start, p.id"""),
+        {"rep": rep_id, "first": first, "last": last},
+    ).all()
+    return [ProposalRow(**r._mapping) for r in rows]
+
+
+def located_account(session: Session, account_id: int) -> CandidateRow | None:
+    """An account as a visit to place (None if unknown or its location is not confirmed)."""
+    row = session.execute(
+        text(f"""SELECT a.id, a.name, a.kind, asg.owner_id, a.city,
+                        ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
+                        coalesce(ap.score, {FALLBACK_SCORE_MIN})::float8 AS score,
+                        CASE WHEN ap.score IS NULL THEN 'potential' ELSE 'priority' END AS scored_by,
+                        a.visit_minutes, a.opening_hours
+                 FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
+                 WHERE a.id = :id AND {CONFIRMED_LOCATION}"""),
+        {"id": account_id},
+    ).first()
+    return CandidateRow(**row._mapping) if row else None

@@ -149,4 +149,6 @@ def update_user(session: Session, user_id: int, **values: object) -> None:
     if not values or not set(values) <= allowed:
         raise ValueError(f"update_user takes some of {sorted(allowed)}, got {sorted(values)}")
     assignments = ", ".join(f"{column} = :{column}" for column in sorted(values))
-    session.execute(text(f"UPDATE users SET {assignments} WHERE id = :id"), {**values, "id": user_id})
+    session.execute(
+        text(f"UPDATE users SET {assignments} WHERE id = :id"), {**values, "id": user_id}
+    )

@@ -32,7 +32,7 @@ def upgrade() -> None:
         ),
     )
     op.create_foreign_key(
-        "fk_appointments_proposal_id_plan_proposals",
+        op.f("fk_appointments_proposal_id_plan_proposals"),
         "appointments",
         "plan_proposals",
         ["proposal_id"],
@@ -72,11 +72,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("calendar_feeds")
-    op.drop_constraint("ck_appointments_status", "appointments", type_="check")
+    op.drop_constraint(op.f("ck_appointments_status"), "appointments", type_="check")
     op.drop_index("ix_appointments_rep_id_starts_at", table_name="appointments")
     op.drop_index("ix_appointments_proposal_id", table_name="appointments")
     op.drop_constraint(
-        "fk_appointments_proposal_id_plan_proposals", "appointments", type_="foreignkey"
+        op.f("fk_appointments_proposal_id_plan_proposals"), "appointments", type_="foreignkey"
     )
     op.drop_column("appointments", "updated_at")
     op.drop_column("appointments", "sequence")

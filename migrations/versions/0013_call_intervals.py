@@ -84,7 +84,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_notifications_unread_in_app", table_name="notifications")
-    op.drop_constraint("ck_alerts_severity", "alerts", type_="check")
+    op.drop_constraint(op.f("ck_alerts_severity"), "alerts", type_="check")
     op.alter_column("alerts", "severity", server_default="warning")
     op.execute("UPDATE alerts SET severity = 'warning' WHERE severity <> 'high'")
     op.drop_index("ix_tasks_open_assignee", table_name="tasks")
@@ -94,6 +94,6 @@ def downgrade() -> None:
     op.drop_column("tasks", "done_at")
     op.drop_column("account_priorities", "overdue_points")
     op.drop_column("account_priorities", "overdue_days")
-    op.drop_constraint("ck_accounts_visit_interval_days", "accounts", type_="check")
+    op.drop_constraint(op.f("ck_accounts_visit_interval_days"), "accounts", type_="check")
     op.drop_column("accounts", "visit_interval_days")
     op.drop_table("visit_intervals")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from tests.web import EMAILS, PASSWORD, ClientFactory
+from tests.web import EMAILS, PASSWORD, ClientFactory, make_client
 
 ADMIN, MANAGER, DISPATCHER, CAMILLE, JULIEN, SOPHIE = 3, 1, 2, 4, 5, 6
 
@@ -33,6 +33,13 @@ def _token(client: TestClient, email: str, password: str = PASSWORD) -> str:
     response = client.post("/api/auth/login", json={"email": email, "password": password})
     assert response.status_code == 200, response.text
     return str(response.json()["token"])
+
+
+def _use(db: Session, code: str, password: str) -> Any:
+    """The person who got the code, in a browser of their own (no session cookie)."""
+    return make_client(db).post(
+        "/api/auth/password-reset", json={"code": code, "password": password}
+    )
 
 
 def _me(client: TestClient, token: str) -> int:
@@ -113,9 +120,7 @@ def test_a_new_user_chooses_a_password_with_a_one_time_code(
     assert _login(anonymous, body["email"], "n'importe-quoi") == 403, "no password yet"
     stored = demo_db.execute(text("SELECT code_digest FROM password_resets")).scalars().all()
     assert all(reset["code"].encode() not in bytes(d) for d in stored), "only a digest is kept"
-    answer = anonymous.post(
-        "/api/auth/password-reset", json={"code": reset["code"], "password": "bonjour-2026"}
-    )
+    answer = _use(demo_db, reset["code"], "bonjour-2026")
     assert answer.status_code == 204, answer.text
     assert _login(anonymous, body["email"], "bonjour-2026") == 200
     actions = [(a, actor) for a, actor, _ in _audit(demo_db, user_id)]
@@ -135,10 +140,10 @@ def test_a_reset_code_works_once_and_ends_the_sessions(
     assert reset.status_code == 201
     code = reset.json()["code"]
     assert _login(anonymous, EMAILS[JULIEN]) == 200, "issuing a code locks nobody out"
-    first = anonymous.post("/api/auth/password-reset", json={"code": code, "password": "neuf-2026!"})
+    first = _use(demo_db, code, "neuf-2026!")
     assert first.status_code == 204
     assert _me(anonymous, token) == 401
-    again = anonymous.post("/api/auth/password-reset", json={"code": code, "password": "autre-2026!"})
+    again = _use(demo_db, code, "autre-2026!")
     assert again.status_code == 422 and again.json()["field"] == "code"
     assert _login(anonymous, EMAILS[JULIEN], "neuf-2026!") == 200
     assert _login(anonymous, EMAILS[JULIEN]) == 403, "the old password is gone"
@@ -150,16 +155,15 @@ def test_a_reset_code_expires_and_a_newer_one_replaces_it(
     admin = api_as(ADMIN)
     older = admin.post(f"/api/users/{JULIEN}/password-reset").json()["code"]
     newer = admin.post(f"/api/users/{JULIEN}/password-reset").json()
-    use = {"password": "neuf-2026!"}
-    assert anonymous.post("/api/auth/password-reset", json={"code": older, **use}).status_code == 422
+    assert _use(demo_db, older, "neuf-2026!").status_code == 422
     assert anonymous.get(f"/mot-de-passe?code={newer['code']}").status_code == 200
     demo_db.execute(  # 24 hours later
         text("UPDATE password_resets SET expires_at = now() - interval '1 second'")
     )
-    expired = anonymous.post("/api/auth/password-reset", json={"code": newer["code"], **use})
-    assert expired.status_code == 422
     page = anonymous.get(f"/mot-de-passe?code={newer['code']}")
     assert page.status_code == 410 and "expiré" in page.text
+    expired = _use(demo_db, newer["code"], "neuf-2026!")
+    assert expired.status_code == 422
     assert _login(anonymous, EMAILS[JULIEN]) == 200
 
 

@@ -41,16 +41,17 @@ def cli_db() -> Iterator[str]:
                     (10, 'ouest@t.fr', 'Rep Ouest', 'rep'), (11, 'est@t.fr', 'Rep Est', 'rep')""")
         )
         conn.execute(
-            text("""INSERT INTO accounts (name, kind, potential_eur_month, geom)
+            text("""INSERT INTO accounts (name, kind, potential_eur_month, geom, geocode_status)
                     SELECT 'C' || i, CASE WHEN i % 3 = 0 THEN 'client' ELSE 'prospect' END,
                            100 + i, ST_SetSRID(ST_MakePoint(7.205 + (i % 10) * 0.011,
-                                                            43.655 + (i / 10) * 0.012), 4326)
+                                                            43.655 + (i / 10) * 0.012), 4326),
+                           'matched'
                     FROM generate_series(0, 49) AS i""")
         )
         conn.execute(
             text(
-                "INSERT INTO accounts (name, geom) VALUES ('Paris', "
-                "ST_SetSRID(ST_MakePoint(2.35, 48.85), 4326))"
+                "INSERT INTO accounts (name, geom, geocode_status) VALUES ('Paris', "
+                "ST_SetSRID(ST_MakePoint(2.35, 48.85), 4326), 'matched')"
             )
         )
     engine.dispose()

@@ -28,7 +28,9 @@ def test_sophie_plans_paris_and_lyon_and_reads_where_she_sleeps(
     held: list[Route] = []
     phone.route("**/tournee/planifier", lambda route: held.append(route))  # a slow network
     phone.click("#plan-trip", no_wait_after=True)
-    phone.wait_for_function("() => document.getElementById('plan-trip').disabled")
+    phone.wait_for_function(
+        "() => document.getElementById('plan-trip').disabled", polling=100, timeout=5_000
+    )
     phone.click("#plan-trip", force=True, no_wait_after=True)  # an impatient second tap
     phone.press("input[name=end]", "Enter", no_wait_after=True)  # or Enter
     phone.wait_for_timeout(300)

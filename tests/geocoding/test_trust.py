@@ -49,7 +49,9 @@ def offline(gazetteer: Gazetteer) -> GeocoderChain:
 
 
 def _geocode(chain: GeocoderChain, postcode: str | None, city: str | None, **kw: str | None):  # type: ignore[no-untyped-def]
-    return chain.geocode(normalize_address(kw.get("line1"), None, postcode, city, kw.get("country")))
+    return chain.geocode(
+        normalize_address(kw.get("line1"), None, postcode, city, kw.get("country"))
+    )
 
 
 def test_the_demo_monaco_accounts_are_in_monaco_never_mosnac(offline: GeocoderChain) -> None:

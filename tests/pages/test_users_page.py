@@ -24,7 +24,12 @@ def test_only_the_admin_menu_lists_the_screen(api_as: ClientFactory) -> None:
 def test_create_then_the_person_sets_their_password(
     api_as: ClientFactory, anonymous: TestClient, demo_db: Session
 ) -> None:
-    form = {"full_name": "Léa Roux", "email": "lea@cafes-riviera.fr", "role": "rep", "manager_id": "1"}
+    form = {
+        "full_name": "Léa Roux",
+        "email": "lea@cafes-riviera.fr",
+        "role": "rep",
+        "manager_id": "1",
+    }
     page = api_as(ADMIN).post("/utilisateurs", data=form)
     assert page.status_code == 200, page.text
     link = re.search(r'id="reset-url">[^<]*(/mot-de-passe\?code=[^<]+)<', page.text)

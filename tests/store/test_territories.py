@@ -70,8 +70,8 @@ def _user(db: Session, email: str, role: str = "rep") -> int:
 
 def _accounts(db: Session, coords: list[tuple[float, float]]) -> list[int]:
     rows = db.execute(
-        text("""INSERT INTO accounts (name, geom)
-                SELECT 'A' || n, ST_SetSRID(ST_MakePoint(x, y), 4326)
+        text("""INSERT INTO accounts (name, geom, geocode_status)
+                SELECT 'A' || n, ST_SetSRID(ST_MakePoint(x, y), 4326), 'matched'
                 FROM unnest(CAST(:xs AS float8[]), CAST(:ys AS float8[])) WITH ORDINALITY
                      AS p(x, y, n)
                 ORDER BY n RETURNING id"""),

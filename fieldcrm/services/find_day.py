@@ -1,0 +1,181 @@
+""" "Trouver un jour": the next working days ranked by what a visit to one account adds.
+
+Reads the rep's appointments of the next working days and the visits their plans propose,
+builds the planner's problem (same working days, hours, lunch, driving cap, road times and
+the rep's own barème rate as the day planner), and ranks the days with
+:func:`fieldcrm.routing.find_day.rank_days`. Booking one goes through the appointments
+service (the same overlap and reachability checks as any appointment).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import Settings
+from fieldcrm.errors import InvalidInput, NotFound
+from fieldcrm.routing.calendar import working_days
+from fieldcrm.routing.find_day import DayOption, Planned, rank_days
+from fieldcrm.routing.problem import WorkDay
+from fieldcrm.routing.travel import TravelTimes
+from fieldcrm.services import appointments, costs, planning_build
+from fieldcrm.services.planning import road_provider
+from fieldcrm.services.planning_inputs import gather
+from fieldcrm.store import plans as store
+
+DEFAULT_DAYS = 10
+
+
+@dataclass(frozen=True)
+class FoundDays:
+    """The account, the rep, and each working day's option, best first."""
+
+    account_id: int
+    account_name: str
+    rep_id: int
+    visit_minutes: int
+    options: list[DayOption]
+
+
+def next_working_days(first: dt.date, count: int, *, weekends: bool = False) -> list[dt.date]:
+    """The ``count`` working days from ``first`` (weekends and French public holidays off).
+
+    >>> next_working_days(dt.date(2026, 12, 24), 3)
+    [datetime.date(2026, 12, 24), datetime.date(2026, 12, 28), datetime.date(2026, 12, 29)]
+    """
+    days: list[dt.date] = []
+    span = count * 2 + 14
+    while len(days) < count:
+        days = working_days(first, first + dt.timedelta(days=span), weekends=weekends)[:count]
+        span *= 2
+    return days
+
+
+def find_days(
+    session: Session,
+    *,
+    actor: Actor,
+    account_id: int,
+    settings: Settings,
+    first_day: dt.date | None = None,
+    count: int = DEFAULT_DAYS,
+    travel: TravelTimes | None = None,
+) -> FoundDays:
+    """Rank the next ``count`` working days (from ``first_day``, tomorrow by default) for a
+    visit to the account by its rep (or by ``actor`` when the account has no owner)."""
+    if not 1 <= count <= 30:
+        raise InvalidInput("count", "entre 1 et 30 jours", value=count)
+    account = store.located_account(session, account_id)
+    if account is None:
+        raise NotFound("account with a confirmed location", account_id)
+    rep_id = account.owner_id
+    if rep_id is None:
+        if actor.role is not Role.REP:
+            raise InvalidInput("account", "ce compte n'a pas de commercial", value=account_id)
+        rep_id = actor.id
+    policy.require(actor, "plan", owner_id=rep_id)
+    zone = ZoneInfo(settings.scoring_timezone)
+    first = first_day or dt.datetime.now(zone).date() + dt.timedelta(days=1)
+    dates = next_working_days(first, count, weekends=settings.planner_work_weekends)
+    inputs = gather(
+        session,
+        rep_id=rep_id,
+        first_day=dates[0],
+        last_day=dates[-1],
+        detour_km=settings.planner_detour_km,
+        max_candidates=1,
+    )
+    inputs = dataclasses.replace(inputs, candidates=[account], max_candidates=1)
+    rate = float(costs.rep_rate(session, settings=settings, rep_id=rep_id, year=first.year))
+    problem, _, _ = planning_build.problem_for(
+        inputs, cfg=settings, graph=travel or road_provider(settings), eur_per_km=rate
+    )
+    wanted = {d: k for k, d in enumerate(w.date for w in problem.days) if d in set(dates)}
+    (visit,) = problem.candidates
+    planned = _planned(session, rep_id, problem.days, zone, settings)
+    options = [
+        o
+        for o in rank_days(
+            problem,
+            place=visit.place,
+            service_s=visit.service_s,
+            windows=visit.windows,
+            planned=planned,
+        )
+        if o.date in wanted
+    ]
+    return FoundDays(account.id, account.name, rep_id, account.visit_minutes, options)
+
+
+def _planned(
+    session: Session, rep_id: int, days: tuple[WorkDay, ...], zone: ZoneInfo, settings: Settings
+) -> list[Planned]:
+    dates = [w.date for w in days if w.date is not None]
+    index = {d: k for k, d in enumerate(dates)}
+    first = dt.datetime.combine(dates[0], dt.time(0), tzinfo=zone)
+    last = dt.datetime.combine(dates[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    out = []
+    for p in store.open_proposals(session, rep_id=rep_id, first=first, last=last):
+        start = p.slot_start.astimezone(zone)
+        day = index.get(start.date())
+        if day is None:
+            continue
+        seconds = start.hour * 3600 + start.minute * 60 + start.second
+        out.append(
+            Planned(
+                f"proposal:{p.id}",
+                p.account_name,
+                day,
+                seconds,
+                seconds + p.visit_minutes * 60,
+                settings.planner_eur_per_score_point * _score(session, p.account_id),
+            )
+        )
+    return out
+
+
+def _score(session: Session, account_id: int) -> float:
+    account = store.located_account(session, account_id)
+    return account.score if account else 0.0
+
+
+def book(
+    session: Session,
+    *,
+    actor: Actor,
+    account_id: int,
+    day: dt.date,
+    time: dt.time,
+    settings: Settings,
+    travel: TravelTimes | None = None,
+) -> int:
+    """Book the visit found for ``day`` at ``time`` (its rep's appointment); its id."""
+    found = find_days(
+        session,
+        actor=actor,
+        account_id=account_id,
+        settings=settings,
+        first_day=day,
+        count=1,
+        travel=travel,
+    )
+    record = appointments.create_appointment(
+        session,
+        actor=actor,
+        rep_id=found.rep_id,
+        draft=appointments.Draft(
+            day=day,
+            time=time,
+            duration_minutes=found.visit_minutes,
+            place=appointments.Place(account_id=account_id),
+        ),
+        settings=settings,
+        travel=travel,
+    )
+    return int(record.id)

@@ -1,0 +1,74 @@
+""" "Trouver un jour" on the demo: ten working days ranked by what the visit adds, booked in
+one tap at a start the slot said was bookable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import Settings
+from fieldcrm.services import find_day
+from tests.web import ClientFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _camilles_account(db: Session) -> int:
+    return db.execute(
+        text("""SELECT a.id FROM accounts a JOIN account_assignments s ON s.account_id = a.id
+                WHERE s.owner_id = 4 AND a.geocode_status IN ('matched', 'manual')
+                ORDER BY a.id LIMIT 1""")
+    ).scalar_one()
+
+
+def test_ten_working_days_ranked_cheapest_first(demo_db: Session) -> None:
+    account = _camilles_account(demo_db)
+    found = find_day.find_days(
+        demo_db,
+        actor=Actor(4, Role.REP),
+        account_id=account,
+        settings=Settings(_env_file=None),
+        first_day=dt.date(2026, 4, 16),
+    )
+    assert [o.date for o in found.options] != []
+    assert sorted(o.date for o in found.options) == find_day.next_working_days(
+        dt.date(2026, 4, 16), 10
+    )
+    costed = [o.added_eur for o in found.options if o.slot]
+    assert costed == sorted(costed)
+    assert all(o.slot is None for o in found.options[len(costed) :])
+
+
+def test_book_the_first_day_in_one_tap(api_as: ClientFactory, demo_db: Session) -> None:
+    camille = api_as(4)
+    account = _camilles_account(demo_db)
+    page = camille.get(f"/comptes/{account}/trouver-un-jour")
+    assert page.status_code == 200, page.text
+    days = re.findall(r'<li class="card" data-day="([\d-]+)">', page.text)
+    assert len(days) == 10
+    first = re.search(
+        r'name="day" value="([\d-]+)">\s*<label>[^<]*<input type="time" name="time" value="(\d\d:\d\d)"',
+        page.text,
+    )
+    assert first is not None
+    day, start = first.groups()
+    booked = camille.post(
+        f"/comptes/{account}/trouver-un-jour",
+        data={"day": day, "time": start},
+        follow_redirects=False,
+    )
+    assert booked.status_code == 303 and booked.headers["location"] == f"/journee?day={day}"
+    starts = demo_db.execute(
+        text("""SELECT starts_at FROM appointments WHERE account_id = :a AND rep_id = 4
+                AND status <> 'cancelled' ORDER BY id DESC LIMIT 1"""),
+        {"a": account},
+    ).scalar_one()
+    assert starts.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") == f"{day} {start}"
+    again = camille.post(f"/comptes/{account}/trouver-un-jour", data={"day": day, "time": start})
+    assert again.status_code in (409, 422)  # the slot is taken now
+    assert api_as(5).get(f"/comptes/{account}/trouver-un-jour").status_code in (403, 404)
