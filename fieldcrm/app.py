@@ -29,6 +29,7 @@ from fieldcrm.http.request_log import RequestLog, with_request_id
 from fieldcrm.http.security import csrf_guard, security_headers
 from fieldcrm.pages import ROUTERS as PAGE_ROUTERS
 from fieldcrm.pages.errors import error_page
+from fieldcrm.services.warmup import warm_up_in_background
 from fieldcrm.store.db import make_engine, make_sessionmaker
 from fieldcrm.store.embedded import database_url
 
@@ -124,5 +125,10 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
 
 
 def app_from_settings() -> FastAPI:
-    """Factory for ``uvicorn --factory``: the app on the configured (or embedded) database."""
-    return create_app(get_settings())
+    """Factory for ``uvicorn --factory``: the app on the configured (or embedded) database,
+    with the road graph and the gazetteer loading in the background as it starts (the first
+    plan is then as fast as the next ones)."""
+    settings = get_settings()
+    app = create_app(settings)
+    warm_up_in_background(settings)
+    return app

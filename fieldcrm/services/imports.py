@@ -27,6 +27,7 @@ from fieldcrm.accounts.records import (
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role, author_id
 from fieldcrm.errors import FieldcrmError, InvalidInput
+from fieldcrm.services import geocoding
 from fieldcrm.store import account_import as store
 from fieldcrm.store import jobs as job_store
 
@@ -112,7 +113,14 @@ def import_accounts(
     rows = iter_rows(path, wanted=ACCOUNT_FIELDS, mapping=mapping)
     try:
         store.create_account_stage(session)
-        store.copy_accounts(session, _split(parse_accounts(rows), report.rejected, progress))
+        store.copy_accounts(
+            session,
+            _split(
+                parse_accounts(rows, commune_check=geocoding.commune_check),
+                report.rejected,
+                progress,
+            ),
+        )
         counts = store.merge_account_stage(session, actor_id=actor_id)
         return _finish(session, report, counts, path, actor_id)
     except BaseException:

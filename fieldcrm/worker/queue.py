@@ -86,6 +86,8 @@ def run_worker(
     ``wait=False`` returns once the queue is empty (tests, one-off catch-up).
     """
     queue = make_queue(settings, sessions=sessions)
+    if wait:  # a long-running worker plans and geocodes: load their data before the first job
+        warm_up_in_background(settings)
     queue.run_worker(
         queues=[job_store.QUEUE],
         concurrency=settings.worker_concurrency,

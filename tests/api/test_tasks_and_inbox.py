@@ -43,8 +43,7 @@ def _visit_only_on(db: Session, account_id: int, day: dt.date, *, interval: int)
     db.execute(text("DELETE FROM activities WHERE account_id = :id"), {"id": account_id})
     db.execute(
         text(
-            "UPDATE accounts SET visit_interval_days = :n, created_at = '2000-01-01' "
-            "WHERE id = :id"
+            "UPDATE accounts SET visit_interval_days = :n, created_at = '2000-01-01' WHERE id = :id"
         ),
         {"id": account_id, "n": interval},
     )
@@ -215,8 +214,11 @@ def test_inbox_is_sorted_by_severity_priority_then_date_paged_and_filtered(
     prospects = rep.get("/api/alerts", params={"rule": "stale-prospect", "limit": 1000}).json()
     assert prospects and all(a["rule_key"] == "stale-prospect" for a in prospects)
     assert len(prospects) == sum(a["rule_key"] == "stale-prospect" for a in everything)
+    declining = [a["alert_id"] for a in everything if a["rule_key"] == "declining-key-account"]
     filtered = rep.get("/alertes?regle=declining-key-account")
-    assert "LAMBDA SARL" in filtered.text and "1 alerte(s)" in filtered.text
+    ids3 = re.findall(r'<li class="(?:un)?read" data-alert="(\d+)"', filtered.text)
+    assert [int(i) for i in ids3] == declining and "LAMBDA SARL" in filtered.text
+    assert f"{len(declining)} alerte(s)" in filtered.text
     page_two = rep.get("/api/alerts", params={"limit": 25, "offset": 25}).json()
     assert page_two == everything[25:50]
 

@@ -56,5 +56,30 @@
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
+  /* A form being sent cannot be sent twice: its buttons are disabled once the browser has
+     taken the submission (after this event, so the pressed button's value still goes), and
+     show that the work is under way. Back in the history, they work again. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.querySelectorAll || (form.method || "").toLowerCase() !== "post") { return; }
+    window.setTimeout(function () {
+      Array.prototype.forEach.call(form.querySelectorAll("button, input[type=submit]"), function (b) {
+        b.disabled = true;
+        b.setAttribute("aria-busy", "true");
+      });
+      form.classList.add("sending");
+    }, 0);
+    /* a POST answered with a download leaves the page as it was: usable again later */
+    window.setTimeout(function () { window.dispatchEvent(new Event("pageshow")); }, 15000);
+  });
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form.sending"), function (form) {
+      form.classList.remove("sending");
+      Array.prototype.forEach.call(form.querySelectorAll("[aria-busy=true]"), function (b) {
+        b.disabled = false;
+        b.removeAttribute("aria-busy");
+      });
+    });
+  });
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js").catch(function () {}); }
 })();
