@@ -5,12 +5,12 @@ from __future__ import annotations
 import psycopg
 
 from fieldcrm.store import migrate
-from fieldcrm.store.embedded import ensure_local_postgis
+from fieldcrm.store.embedded import check_local_database
 
 
 def server_url() -> str:
-    """SQLAlchemy URL of the product's default database (the cluster is prepared if needed)."""
-    return ensure_local_postgis(user="fieldcrm", password="fieldcrm", database="fieldcrm")
+    """SQLAlchemy URL of the product's default database (prepared by ``make setup``)."""
+    return check_local_database(user="fieldcrm", password="fieldcrm", database="fieldcrm")
 
 
 def plain(url: str) -> str:

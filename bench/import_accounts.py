@@ -43,9 +43,9 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
 
 
 def _server() -> str:
-    from fieldcrm.store.embedded import ensure_local_postgis
+    from fieldcrm.store.embedded import check_local_database
 
-    return ensure_local_postgis(user="fieldcrm", password="fieldcrm", database="fieldcrm")
+    return check_local_database(user="fieldcrm", password="fieldcrm", database="fieldcrm")
 
 
 def _fresh_db() -> str:

@@ -120,6 +120,35 @@ def plan_day(
     return svc.plan_json(plan)
 
 
+class PickedBody(BaseModel):
+    """A day through accounts the rep picked: from ``start`` (the phone's position) or home."""
+
+    day: WorkDate
+    account_ids: list[int] = Field(min_length=1, max_length=svc.MAX_PICKED)
+    rep_id: int | None = None
+    start: Place | None = None
+    time_limit_s: float | None = Field(default=None, gt=0, le=SYNC_TIME_LIMIT_S)
+
+
+@router.post("/picked")
+def plan_picked(
+    body: PickedBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
+) -> dict[str, Any]:
+    """Plan the best day visiting every picked account around the day's appointments (each
+    with its bookable slot); stored as the day's plan and returned."""
+    plan = svc.plan_picked(
+        session,
+        actor=actor,
+        rep_id=body.rep_id or actor.id,
+        day=body.day,
+        account_ids=body.account_ids,
+        start=GeoPoint(body.start.lon, body.start.lat) if body.start else None,
+        time_limit_s=body.time_limit_s,
+        settings=settings,
+    )
+    return svc.plan_json(plan)
+
+
 def _check_length(body: TripBody) -> None:
     if (body.end_day - body.start_day).days >= MAX_TRIP_DAYS:
         raise InvalidInput(

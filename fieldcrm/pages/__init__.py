@@ -18,6 +18,7 @@ from fieldcrm.pages import (
     imports,
     jobs,
     login,
+    picked_route,
     rules,
     tasks,
     territories,
@@ -44,4 +45,5 @@ ROUTERS: list[APIRouter] = [
     jobs.router,
     users.router,
     find_day.router,
+    picked_route.router,
 ]

@@ -9,9 +9,10 @@ slot when accepted. Every use case authorises first (action ``"plan"`` on the re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -172,12 +173,30 @@ def _solve(
     hotel: GeoPoint | None = None,
     trip: bool = False,
     progress: Progress | None = None,
+    start: GeoPoint | None = None,
+    depart_s: int | None = None,
+    required: bool = False,
 ) -> tuple[dict[str, Any], list[NewProposal]]:
-    """Build the problem, plan it, and turn the plan into the stored JSON and proposals."""
+    """Build the problem, plan it, and turn the plan into the stored JSON and proposals.
+
+    ``required``: every candidate must be visited (a route of accounts the rep picked).
+    """
     step = progress or (lambda _step: None)
     problem, pool, source = build.problem_for(
-        inputs, cfg=cfg, graph=graph, eur_per_km=eur_per_km, hotel=hotel, trip=trip
+        inputs,
+        cfg=cfg,
+        graph=graph,
+        eur_per_km=eur_per_km,
+        hotel=hotel,
+        trip=trip,
+        start=start,
+        depart_s=depart_s,
     )
+    if required:
+        problem = dataclasses.replace(
+            problem,
+            candidates=tuple(dataclasses.replace(c, required=True) for c in problem.candidates),
+        )
     step(2)
     result = plan(problem, budget=_budget(cfg, time_limit_s), searched=lambda: step(3))
     step(4)
@@ -220,6 +239,68 @@ def plan_day(
         graph=travel or road_provider(cfg),
         time_limit_s=time_limit_s,
         eur_per_km=float(costs.rep_rate(session, settings=cfg, rep_id=rep_id, year=day.year)),
+    )
+    return _save(session, actor, inputs, "day", result, proposals)
+
+
+MAX_PICKED = 25
+
+
+def plan_picked(
+    session: Session,
+    *,
+    actor: Actor,
+    rep_id: int,
+    day: dt.date,
+    account_ids: Sequence[int],
+    start: GeoPoint | None = None,
+    depart_s: int | None = None,
+    time_limit_s: float | None = None,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+) -> PlanRow:
+    """The best day visiting every account the rep picked, around the day's appointments,
+    from ``start`` (the rep's position, not before ``depart_s``) or from home; stored as the
+    day's plan with a bookable slot for each visit. Too many for one day is an
+    :class:`Infeasible` naming the problem."""
+    policy.require(actor, "plan", owner_id=rep_id)
+    ids = list(dict.fromkeys(account_ids))
+    if not 1 <= len(ids) <= MAX_PICKED:
+        raise InvalidInput("account_ids", f"entre 1 et {MAX_PICKED} comptes", value=len(ids))
+    picked = []
+    for account_id in ids:
+        account = store.located_account(session, account_id)
+        if account is None:
+            raise InvalidInput(
+                f"account_ids[{account_id}]",
+                "compte inconnu ou dont la position n'est pas confirmée",
+                value=account_id,
+            )
+        policy.require(actor, "account.read", owner_id=account.owner_id)
+        if account.owner_id not in (None, rep_id):
+            raise InvalidInput(
+                f"account_ids[{account_id}]", "compte d'un autre commercial", value=account_id
+            )
+        picked.append(account)
+    cfg = settings or get_settings()
+    inputs = gather(
+        session,
+        rep_id=rep_id,
+        first_day=day,
+        last_day=day,
+        detour_km=cfg.planner_detour_km,
+        max_candidates=1,
+    )
+    inputs = dataclasses.replace(inputs, candidates=picked, max_candidates=len(picked))
+    result, proposals = _solve(
+        inputs,
+        cfg=cfg,
+        graph=travel or road_provider(cfg),
+        time_limit_s=time_limit_s,
+        eur_per_km=float(costs.rep_rate(session, settings=cfg, rep_id=rep_id, year=day.year)),
+        start=start,
+        depart_s=depart_s,
+        required=True,
     )
     return _save(session, actor, inputs, "day", result, proposals)
 

@@ -124,11 +124,15 @@ def problem_for(
     eur_per_km: float,
     hotel: GeoPoint | None = None,
     trip: bool = False,
+    start: GeoPoint | None = None,
+    depart_s: int | None = None,
 ) -> tuple[Problem, list[CandidateRow], str]:
     """The planner's problem for ``inputs``, the candidates it holds and the travel source.
 
     Working days skip weekends and public holidays (a day with an appointment is worked).
     On a trip the rep may sleep at ``hotel`` or near any appointment, at the settings' price.
+    ``start`` (the rep's position) replaces home as the first day's start, not before
+    ``depart_s`` (seconds since midnight); the day still ends at home.
     """
     rep = inputs.rep
     work = (
@@ -155,20 +159,23 @@ def problem_for(
         else None
     )
     driving_cap = rep.max_driving_minutes * 60 if rep.max_driving_minutes else None
-    days = tuple(WorkDay(work[0], work[1], lunch, driving_cap, d) for d in dates)
+    days = tuple(
+        WorkDay(max(work[0], depart_s or 0) if k == 0 else work[0], work[1], lunch, driving_cap, d)
+        for k, d in enumerate(dates)
+    )
     day_index = {d: k for k, d in enumerate(dates)}
     pool = inputs.candidates[: inputs.max_candidates * len(dates) or inputs.max_candidates]
-    points = [inputs.home]
+    points = [start or inputs.home]
     appointments = []
     for a in inputs.appointments:
-        start = a.starts_at.astimezone(PARIS)
+        begins = a.starts_at.astimezone(PARIS)
         points.append(inputs.appointment_point(a))
         appointments.append(
             Appointment(
                 key=f"appointment:{a.id}",
                 place=len(points) - 1,
-                day=day_index[start.date()],
-                start_s=_seconds(start.time()),
+                day=day_index[begins.date()],
+                start_s=_seconds(begins.time()),
                 duration_s=int((a.ends_at - a.starts_at).total_seconds()),
                 name=a.title,
             )
@@ -202,6 +209,10 @@ def problem_for(
             Hotel(f"hotel:near:{a.key}", a.place, cfg.hotel_night_eur, name=f"près de {a.name}")
             for a in appointments
         ]
+    finish = None
+    if start is not None:
+        points.append(inputs.home)
+        finish = len(points) - 1
     matrix, source = travel_matrix(points, graph)
     seconds = np.where(np.isfinite(matrix.seconds), matrix.seconds, UNREACHABLE_S)
     metres = np.where(np.isfinite(matrix.metres), matrix.metres, 0.0)
@@ -215,6 +226,7 @@ def problem_for(
         hotels=tuple(hotels),
         costs=Costs(eur_per_km=eur_per_km, meal_eur=cfg.meal_eur),
         places=tuple((p.lon, p.lat) for p in points),
+        finish=finish,
         slot_reserve_s=cfg.planner_slot_reserve_minutes * 60,
     )
     return problem, list(pool), source

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm.config import Settings
 from fieldcrm.services import background, costs, geocoding_jobs, imports, planning_jobs
+from fieldcrm.services.warmup import warm_up_in_background
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store.db import make_engine, make_sessionmaker
 from fieldcrm.store.embedded import database_url

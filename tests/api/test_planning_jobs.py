@@ -98,4 +98,6 @@ def test_a_request_waiting_for_its_plan_may_search_30_s_at_most(
         assert "30" in error["msg"]
     assert _count(demo_db, "plans") == plans_before
     # the queued trip may search longer
-    assert sophie.post("/api/planning/trip/jobs", json={**TRIP, "time_limit_s": 31}).status_code == 202
+    assert (
+        sophie.post("/api/planning/trip/jobs", json={**TRIP, "time_limit_s": 31}).status_code == 202
+    )

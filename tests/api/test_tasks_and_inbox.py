@@ -163,6 +163,7 @@ def test_mes_taches_lists_the_rule_task_and_fait_closes_it(
     row = page.text.split(f'data-task="{task_id}"', 1)[1].split("</tr>", 1)[0]
     assert "Visiter LAMBDA SARL (CA en baisse)" in row and "declining-key-account" in row
     assert 'href="/journee?date=' in row and "Fait" in row
+    assert f'href="/comptes/{account_id}/trouver-un-jour"' in row
     assert 'href="/mes-taches"' in rep.get("/").text, "in the rep's menu"
     assert f'data-task="{task_id}"' in rep.get(f"/comptes/{account_id}").text
     assert f'data-task="{task_id}"' in api_as(CLAIRE).get(f"/mes-taches?rep={CAMILLE}").text

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 
+import pytest
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import log_in
 
-WEDNESDAY = "2026-04-22"  # Camille has no demo appointment that day
+WEDNESDAY = "2026-05-06"  # no demo appointment, no other browser test's plan that week
 TITLE = "Dégustation au Casino"
+
+
+@pytest.fixture
+def clean(e2e_sql: Callable[[str], None]) -> Iterator[None]:
+    """The browser tests share one database: leave no appointment behind for the others."""
+    forget = (
+        f"DELETE FROM plans WHERE rep_id = 4 AND day = '{WEDNESDAY}'",
+        f"DELETE FROM appointments WHERE rep_id = 4 AND title = '{TITLE}'",
+    )
+    for statement in forget:
+        e2e_sql(statement)
+    yield
+    for statement in forget:
+        e2e_sql(statement)
 
 
 def _stored(url: str) -> list[tuple[dt.datetime, dt.datetime, int]]:
@@ -26,7 +42,9 @@ def _stored(url: str) -> list[tuple[dt.datetime, dt.datetime, int]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def test_rep_books_moves_and_sees_the_appointment_on_her_day(phone: Page, e2e_url: str) -> None:
+def test_rep_books_moves_and_sees_the_appointment_on_her_day(
+    phone: Page, e2e_url: str, clean: None
+) -> None:
     log_in(phone, 4)
     phone.goto(f"/agenda?date={WEDNESDAY}&vue=jour")
     form = phone.locator("#new-appointment form")
@@ -40,7 +58,7 @@ def test_rep_books_moves_and_sees_the_appointment_on_her_day(phone: Page, e2e_ur
     item = phone.locator(".appointment", has_text=TITLE)
     assert item.locator(".time").inner_text() == "09:00–10:00"
     assert _stored(e2e_url) == [
-        (dt.datetime(2026, 4, 22, 7, tzinfo=dt.UTC), dt.datetime(2026, 4, 22, 8, tzinfo=dt.UTC), 0)
+        (dt.datetime(2026, 5, 6, 7, tzinfo=dt.UTC), dt.datetime(2026, 5, 6, 8, tzinfo=dt.UTC), 0)
     ]
 
     item.locator("summary").click()
@@ -51,8 +69,8 @@ def test_rep_books_moves_and_sees_the_appointment_on_her_day(phone: Page, e2e_ur
     assert moved.locator(".time").inner_text() == "10:30–11:30"
     assert _stored(e2e_url) == [
         (
-            dt.datetime(2026, 4, 22, 8, 30, tzinfo=dt.UTC),
-            dt.datetime(2026, 4, 22, 9, 30, tzinfo=dt.UTC),
+            dt.datetime(2026, 5, 6, 8, 30, tzinfo=dt.UTC),
+            dt.datetime(2026, 5, 6, 9, 30, tzinfo=dt.UTC),
             1,
         )
     ]

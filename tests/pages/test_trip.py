@@ -140,9 +140,7 @@ def test_an_end_before_the_start_is_refused_naming_the_field(
     assert _count(demo_db, "jobs") == jobs_before
 
 
-def test_a_rep_cannot_queue_a_trip_for_another_rep(
-    api_as: ClientFactory, demo_db: Session
-) -> None:
+def test_a_rep_cannot_queue_a_trip_for_another_rep(api_as: ClientFactory, demo_db: Session) -> None:
     jobs_before = _count(demo_db, "jobs")
     queue_before = len(job_store.queue_jobs(demo_db, statuses=("todo",), limit=1000))
     response = api_as(6).post(

@@ -1,0 +1,85 @@
+"""A day through accounts the rep ticked: every one visited, each with its slot, from the
+phone's position; another rep's account is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import Settings
+from fieldcrm.errors import Forbidden
+from fieldcrm.geo import GeoPoint
+from fieldcrm.services import planning
+from tests.web import ClientFactory
+
+DAY = dt.date(2026, 4, 16)
+
+
+def _picked(db: Session, owner: int, n: int) -> list[int]:
+    return list(
+        db.execute(
+            text("""SELECT a.id FROM accounts a JOIN account_assignments s ON s.account_id = a.id
+                    WHERE s.owner_id = :o AND a.geocode_status IN ('matched', 'manual')
+                    ORDER BY a.id LIMIT :n"""),
+            {"o": owner, "n": n},
+        ).scalars()
+    )
+
+
+def test_every_picked_account_is_visited_with_a_slot_from_my_position(demo_db: Session) -> None:
+    picked = _picked(demo_db, 4, 4)
+    plan = planning.plan_picked(
+        demo_db,
+        actor=Actor(4, Role.REP),
+        rep_id=4,
+        day=DAY,
+        account_ids=picked,
+        start=GeoPoint(7.4246, 43.7384),
+        depart_s=10 * 3600,
+        time_limit_s=2,
+        settings=Settings(_env_file=None),
+    )
+    doc = planning.plan_json(plan)
+    visited = {p["account_id"] for p in doc["proposals"]}
+    assert visited == set(picked)
+    day = doc["result"]["days"][0]
+    stops = day["stops"]
+    leaves = dt.datetime.fromisoformat(day["departure"])
+    assert (leaves.hour, leaves.minute) >= (10, 0)  # not before the time asked, from here
+    assert all(
+        dt.datetime.fromisoformat(p["slot_start"]) <= dt.datetime.fromisoformat(p["slot_end"])
+        for p in doc["proposals"]
+    )
+    assert stops  # the day is planned, not empty
+
+
+def test_another_reps_account_is_refused(demo_db: Session) -> None:
+    mine, theirs = _picked(demo_db, 4, 1), _picked(demo_db, 5, 1)
+    with pytest.raises(Forbidden):  # a rep reads only their own and unassigned accounts
+        planning.plan_picked(
+            demo_db,
+            actor=Actor(4, Role.REP),
+            rep_id=4,
+            day=DAY,
+            account_ids=[*mine, *theirs],
+            settings=Settings(_env_file=None),
+        )
+
+
+def test_the_nearby_page_sends_ticked_accounts_to_the_day(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    camille = api_as(4)
+    page = camille.get("/autour", params={"lon": 7.4246, "lat": 43.7384, "rayon": 25000})
+    assert 'action="/itineraire"' in page.text and 'name="account_ids"' in page.text
+    answer = camille.post(
+        "/itineraire",
+        data={"account_ids": _picked(demo_db, 4, 2), "lon": 7.4246, "lat": 43.7384},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text[answer.text.find("<main") :][:900]
+    assert answer.headers["location"].startswith("/journee?day=")
