@@ -105,6 +105,7 @@ class Settings(BaseSettings):
     scoring_timezone: str = "Europe/Paris"
     priority_weight_rfm: float = 30.0
     priority_weight_potential: float = 30.0
+    priority_weight_overdue: float = 20.0  # points at most for a visit overdue by its interval
 
     # RGPD
     prospect_retention_days: int = 3 * 365

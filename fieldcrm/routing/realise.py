@@ -161,7 +161,9 @@ def check_appointments(problem: Problem) -> None:
     and for required accounts closed on every day."""
     for c in problem.candidates:
         if c.required and not any(c.windows):
-            raise Infeasible(f"'{c.name or c.key}' must be visited but is closed on every day")
+            raise Infeasible(
+                f"« {c.name or c.key} » doit être visité mais il est fermé tous les jours prévus"
+            )
     for k, day in enumerate(problem.days):
         today = sorted((a for a in problem.appointments if a.day == k), key=lambda a: a.start_s)
         for a in today:

@@ -31,7 +31,9 @@ def test_sophie_plans_paris_and_lyon_and_reads_where_she_sleeps(
 
     phone.route("**/tournee/planifier", no_content)
     phone.click("#plan-trip")
-    phone.wait_for_function("() => document.getElementById('plan-trip').disabled")
+    phone.wait_for_function(
+        "() => document.getElementById('plan-trip').disabled", timeout=5_000
+    )
     phone.click("#plan-trip", force=True)  # an impatient second tap
     phone.press("input[name=end]", "Enter")  # or Enter
     phone.wait_for_timeout(300)

@@ -20,7 +20,8 @@ DAY = dt.date(2026, 4, 16)
 
 
 def _picked(db: Session, owner: int, n: int) -> list[int]:
-    return list(
+    """``n`` of the rep's located accounts, opened all week for the test."""
+    ids = list(
         db.execute(
             text("""SELECT a.id FROM accounts a JOIN account_assignments s ON s.account_id = a.id
                     WHERE s.owner_id = :o AND a.geocode_status IN ('matched', 'manual')
@@ -28,6 +29,8 @@ def _picked(db: Session, owner: int, n: int) -> list[int]:
             {"o": owner, "n": n},
         ).scalars()
     )
+    db.execute(text("UPDATE accounts SET opening_hours = NULL WHERE id = ANY(:ids)"), {"ids": ids})
+    return ids
 
 
 def test_every_picked_account_is_visited_with_a_slot_from_my_position(demo_db: Session) -> None:

@@ -1,0 +1,75 @@
+"""A rep plans a trip far from home on a phone: the form queues the planning, a worker
+(``fieldcrm worker --once``, the shipped command) runs it while the job page waits, then the
+page opens the plan: nights, euros, and the all-home comparison."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.db]
+FIELDCRM = str(Path(sys.executable).with_name("fieldcrm"))
+
+
+def test_sophie_plans_paris_and_lyon_and_reads_where_she_sleeps(
+    phone: Page, e2e_url: str, tmp_path: Path
+) -> None:
+    log_in(phone, 6)  # Sophie lives in Antibes: Paris on Wednesday 10:00, Lyon on Thursday 15:00
+    phone.goto("/tournee")
+    sent: list[str] = []
+
+    def no_content(route: Route) -> None:  # the page stays: what a second tap does is seen
+        sent.append(route.request.url)
+        route.fulfill(status=204)
+
+    phone.route("**/tournee/planifier", no_content)
+    phone.click("#plan-trip")
+    phone.wait_for_timeout(300) or (
+        None
+    )
+    phone.click("#plan-trip", force=True)  # an impatient second tap
+    phone.press("input[name=end]", "Enter")  # or Enter
+    phone.wait_for_timeout(300)
+    assert len(sent) == 1  # one trip asked for
+    phone.unroute("**/tournee/planifier")
+
+    phone.goto("/tournee")
+    phone.fill("input[name=start]", "2026-04-21")
+    phone.fill("input[name=end]", "2026-04-24")
+    phone.click("#plan-trip")
+    phone.wait_for_url("**/taches/*")
+    assert "En attente" in phone.inner_text("#job-status")
+    assert phone.inner_text("h1") == "Tournée du 21/04/2026 au 24/04/2026 — Sophie Durand"
+
+    env = {
+        **os.environ,
+        "FIELDCRM_DATABASE_URL": e2e_url,
+        "FIELDCRM_SMTP_PORT": "1",
+        "FIELDCRM_ROAD_CACHE_DIR": str(tmp_path / "roads"),
+    }
+    worker = subprocess.Popen(
+        [FIELDCRM, "worker", "--once"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        output = worker.communicate(timeout=180)[0].decode()
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, output
+    phone.wait_for_url("**/tournee?plan=*", timeout=30_000)  # the job page opens the plan
+    phone.wait_for_selector("#overnight")
+    title = phone.locator("#overnight h2").inner_text()
+    assert title == "Recommandation : dormir sur place"
+    nights = phone.locator("#nights li").all_inner_texts()
+    assert len(nights) == 3 and all("hôtel" in n or "maison" in n for n in nights)
+    assert any("hôtel" in n for n in nights)
+    impossible = phone.locator("#overnight p.muted").first.inner_text()
+    assert "Retour chaque soir impossible" in impossible and "Clinique Riviera EURL" in impossible
+    assert phone.locator(".card.day").count() == 4
+    assert phone.is_enabled("#plan-trip")  # the form is usable again for the next trip
