@@ -351,7 +351,7 @@ def run_rules(
         rfm_weight=cfg.priority_weight_rfm,
         potential_weight=cfg.priority_weight_potential,
         # no setting yet: the weight of a very late visit is the scoring default
-        overdue_weight=getattr(cfg, "priority_weight_overdue", OVERDUE_WEIGHT),
+        overdue_weight=cfg.priority_weight_overdue,
     )
     report.seconds["priority"] = time.perf_counter() - clock
     session.commit()
