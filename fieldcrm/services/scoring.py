@@ -26,7 +26,7 @@ from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput, NotFound, Problem
 from fieldcrm.scoring.evaluate import period_key
 from fieldcrm.scoring.facts import previous_month
-from fieldcrm.scoring.priority import OVERDUE_WEIGHT, PriorityBreakdown, higher_band
+from fieldcrm.scoring.priority import PriorityBreakdown, higher_band
 from fieldcrm.scoring.reminders import due_reminders
 from fieldcrm.scoring.rules import (
     Alert,
