@@ -29,9 +29,9 @@ from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import costs, roads
 from fieldcrm.services import planning_build as build
-from fieldcrm.services.planning_inputs import PlanningInputs, gather
+from fieldcrm.services.planning_inputs import PlanningInputs, gather, with_facts
 from fieldcrm.store import plans as store
-from fieldcrm.store.plans import NewProposal, PlanRow, ProposalRow
+from fieldcrm.store.plans import PARIS, NewProposal, PlanRow, ProposalRow
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
@@ -207,7 +207,8 @@ def _solve(
     )
     if trip:
         stored["overnight"] = build.overnight_json(result)
-    return stored, build.proposals(problem, result, scores)
+    today = dt.datetime.now(PARIS).date()
+    return stored, build.proposals(problem, result, scores, inputs.facts, as_of=today)
 
 
 def plan_day(
@@ -233,6 +234,7 @@ def plan_day(
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
     )
+    inputs = with_facts(session, inputs, as_of=dt.datetime.now(PARIS).date())
     result, proposals = _solve(
         inputs,
         cfg=cfg,
@@ -292,6 +294,7 @@ def plan_picked(
         max_candidates=1,
     )
     inputs = dataclasses.replace(inputs, candidates=picked, max_candidates=len(picked))
+    inputs = with_facts(session, inputs, as_of=dt.datetime.now(PARIS).date())
     result, proposals = _solve(
         inputs,
         cfg=cfg,
@@ -340,6 +343,7 @@ def plan_trip(
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
     )
+    inputs = with_facts(session, inputs, as_of=dt.datetime.now(PARIS).date())
     if anchor_appointment_id is not None and anchor_appointment_id not in {
         a.id for a in inputs.appointments
     }:

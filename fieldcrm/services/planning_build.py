@@ -24,7 +24,7 @@ from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch
 from fieldcrm.routing.problem_json import figures_to_json
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
 from fieldcrm.services.planning_inputs import DEFAULT_WORK_END, DEFAULT_WORK_START, PlanningInputs
-from fieldcrm.store.plans import PARIS, CandidateRow, NewProposal
+from fieldcrm.store.plans import PARIS, CandidateRow, NewProposal, VisitFacts
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LUNCH_EARLIEST = 12 * 3600
@@ -246,16 +246,55 @@ def _account_id(key: str) -> int | None:
     return _key_id(key, "account")
 
 
-def visit_reason(value_eur: float, contribution_eur: float, score: float) -> str:
-    """Why a visit is proposed, in French: its value and what it brings after its detour."""
-    return (
-        f"vaut {_euros(value_eur)} € (score {format_decimal(round(score, 1), locale='fr_FR')}), "
-        f"apport net {_euros(contribution_eur)} € après détour"
-    )
+def visit_reason(
+    facts: VisitFacts | None, *, as_of: dt.date, detour_minutes: float, contribution_eur: float
+) -> str:
+    """Why a visit is proposed, in French, from facts that are true and the planner's euros:
+    "Potentiel 40 k€/mois · CA −11,5 % sur un an · pas de visite depuis 7 mois · détour
+    6 min · +85 €"."""
+    parts = []
+    if facts is not None:
+        if facts.potential_eur_month:
+            parts.append(f"Potentiel {_thousands(facts.potential_eur_month)}/mois")
+        if facts.revenue_previous_12m > 0 and facts.revenue_12m > 0:
+            change = (facts.revenue_12m / facts.revenue_previous_12m - 1) * 100
+            sign = "+" if change >= 0 else "−"
+            rate = format_decimal(round(abs(change), 1), format="0.0", locale="fr_FR")
+            parts.append(f"CA {sign}{rate} % sur un an")
+        if facts.last_visit is None:
+            parts.append("jamais visité")
+        else:
+            months = _whole_months(facts.last_visit, as_of)
+            days = (as_of - facts.last_visit).days
+            parts.append(
+                f"pas de visite depuis {months} mois" if months >= 1 else f"visité il y a {days} j"
+            )
+    parts.append(f"détour {round(detour_minutes)} min")
+    parts.append(f"{'+' if contribution_eur >= 0 else '−'}{_euros(abs(contribution_eur))} €")
+    return " · ".join(parts)
 
 
-def proposals(problem: Problem, result: Plan, scores: dict[int, float]) -> list[NewProposal]:
-    """The proposed visits of a plan, with their bookable slots."""
+def _thousands(eur: float) -> str:
+    if eur >= 1000:
+        return f"{format_decimal(round(eur / 1000, 1), format='0.#', locale='fr_FR')} k€"
+    return f"{_euros(eur)} €"
+
+
+def _whole_months(since: dt.date, until: dt.date) -> int:
+    """Whole months from ``since`` to ``until`` (31/01 → 28/02 is 0, → 01/03 is 1)."""
+    months = (until.year - since.year) * 12 + until.month - since.month
+    return months - (until.day < since.day)
+
+
+def proposals(
+    problem: Problem,
+    result: Plan,
+    scores: dict[int, float],
+    facts: dict[int, VisitFacts] | None = None,
+    *,
+    as_of: dt.date | None = None,
+) -> list[NewProposal]:
+    """The proposed visits of a plan, with their bookable slots and French reasons."""
     out = []
     for day in result.days:
         date = problem.days[day.index].date
@@ -271,7 +310,12 @@ def proposals(problem: Problem, result: Plan, scores: dict[int, float]) -> list[
                     slot_end=_at(date, s.slot[1]),
                     detour_minutes=round(s.detour_s / 60, 1),
                     detour_km=round(s.detour_m / 1000, 2),
-                    reason=visit_reason(s.value_eur, s.contribution_eur, scores.get(account, 0.0)),
+                    reason=visit_reason(
+                        (facts or {}).get(account),
+                        as_of=as_of or date,
+                        detour_minutes=s.detour_s / 60,
+                        contribution_eur=s.contribution_eur,
+                    ),
                 )
             )
     return out

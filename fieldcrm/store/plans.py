@@ -446,3 +446,54 @@ def located_account(session: Session, account_id: int) -> CandidateRow | None:
         {"id": account_id},
     ).first()
     return CandidateRow(**row._mapping) if row else None
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """What a proposal's reason says about an account (all true as of ``as_of``)."""
+
+    account_id: int
+    potential_eur_month: float | None
+    revenue_12m: float
+    revenue_previous_12m: float
+    last_visit: dt.date | None
+
+
+def visit_facts(
+    session: Session, account_ids: Sequence[int], *, as_of: dt.date
+) -> dict[int, VisitFacts]:
+    """Potential, revenue of the last 12 months against the 12 before (months before
+    ``as_of``'s month) and last visit, per account."""
+    if not account_ids:
+        return {}
+    month = as_of.replace(day=1)
+    rows = session.execute(
+        text("""
+        SELECT a.id, a.potential_eur_month::float8 AS potential,
+               coalesce((SELECT sum(m.revenue)::float8 FROM monthly_sales m
+                         WHERE m.account_id = a.id AND m.month >= :y1 AND m.month < :m0), 0)
+                 AS revenue_12m,
+               coalesce((SELECT sum(m.revenue)::float8 FROM monthly_sales m
+                         WHERE m.account_id = a.id AND m.month >= :y2 AND m.month < :y1), 0)
+                 AS revenue_previous_12m,
+               (SELECT max(v.occurred_at AT TIME ZONE 'Europe/Paris')::date FROM activities v
+                WHERE v.account_id = a.id AND v.kind = 'visit'
+                  AND (v.occurred_at AT TIME ZONE 'Europe/Paris')::date <= :as_of) AS last_visit
+        FROM accounts a WHERE a.id = ANY(:ids)"""),
+        {
+            "ids": list(account_ids),
+            "m0": month,
+            "y1": _months_before(month, 12),
+            "y2": _months_before(month, 24),
+            "as_of": as_of,
+        },
+    )
+    return {
+        r.id: VisitFacts(r.id, r.potential, r.revenue_12m, r.revenue_previous_12m, r.last_visit)
+        for r in rows
+    }
+
+
+def _months_before(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 - n
+    return dt.date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,61 @@
+"""Every proposal's reason is in French and true: its potential, revenue trend and last
+visit are those the database holds, its detour and euros those of the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import Settings
+from fieldcrm.services import planning
+from fieldcrm.services.planning_build import _whole_months
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_whole_months_across_month_ends() -> None:
+    assert _whole_months(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 0
+    assert _whole_months(dt.date(2026, 1, 31), dt.date(2026, 3, 1)) == 1
+    assert _whole_months(dt.date(2025, 5, 6), dt.date(2026, 12, 6)) == 19
+
+
+def test_every_reason_shown_is_true(demo_db: Session) -> None:
+    plan = planning.plan_day(
+        demo_db,
+        actor=Actor(4, Role.REP),
+        rep_id=4,
+        day=dt.date(2026, 4, 21),
+        time_limit_s=1,
+        settings=Settings(_env_file=None, planner_detour_km=5, planner_max_candidates=12),
+    )
+    today = dt.datetime.now(PARIS).date()
+    assert plan.proposals
+    for p in plan.proposals:
+        reason = p.reason or ""
+        row = demo_db.execute(
+            text("""SELECT a.potential_eur_month::float8 AS potential,
+                      (SELECT max(v.occurred_at AT TIME ZONE 'Europe/Paris')::date FROM activities v
+                       WHERE v.account_id = a.id AND v.kind = 'visit') AS last_visit
+                    FROM accounts a WHERE a.id = :id"""),
+            {"id": p.account_id},
+        ).one()
+        if row.potential:
+            shown = re.search(r"Potentiel ([\d,]+) k€/mois", reason)
+            assert shown, reason
+            assert abs(float(shown.group(1).replace(",", ".")) * 1000 - row.potential) <= 50
+        if row.last_visit is None:
+            assert "jamais visité" in reason
+        else:
+            months = re.search(r"pas de visite depuis (\d+) mois", reason)
+            if months:
+                assert int(months.group(1)) == _whole_months(row.last_visit, today)
+            else:
+                days = re.search(r"visité il y a (\d+) j", reason)
+                assert days and int(days.group(1)) == (today - row.last_visit).days, reason
+        assert f"détour {round(p.detour_minutes)} min" in reason
+        assert re.search(r"· [+−][\d  ]+ €$", reason), reason
