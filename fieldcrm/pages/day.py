@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -73,7 +74,7 @@ def day_page(
 ) -> HTMLResponse:
     """The latest plan of the day, or the button to make one; the day's appointments."""
     rep_id = rep_for(actor, rep)
-    day = date or dt.date.today()
+    day = date or dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date()
     plans = planning.list_plans(session, actor=actor, rep_id=rep_id, day=day, limit=1)
     plan = plans[0] if plans else None
     booked = appointments.agenda(

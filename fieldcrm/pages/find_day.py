@@ -41,4 +41,4 @@ def book(
     find_day.book(
         session, actor=actor, account_id=account_id, day=day, time=time, settings=settings
     )
-    return RedirectResponse(f"/journee?day={day.isoformat()}", status_code=303)
+    return RedirectResponse(f"/journee?date={day.isoformat()}", status_code=303)

@@ -48,4 +48,4 @@ def plan_picked(
         depart_s=depart_s,
         settings=settings,
     )
-    return RedirectResponse(f"/journee?day={day.isoformat()}", status_code=303)
+    return RedirectResponse(f"/journee?date={day.isoformat()}", status_code=303)

@@ -62,7 +62,7 @@ def test_book_the_first_day_in_one_tap(api_as: ClientFactory, demo_db: Session) 
         data={"day": day, "time": start},
         follow_redirects=False,
     )
-    assert booked.status_code == 303 and booked.headers["location"] == f"/journee?day={day}"
+    assert booked.status_code == 303 and booked.headers["location"] == f"/journee?date={day}"
     starts = demo_db.execute(
         text("""SELECT starts_at FROM appointments WHERE account_id = :a AND rep_id = 4
                 AND status <> 'cancelled' ORDER BY id DESC LIMIT 1"""),

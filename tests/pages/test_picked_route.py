@@ -4,6 +4,7 @@ phone's position; another rep's account is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import text
@@ -85,4 +86,36 @@ def test_the_nearby_page_sends_ticked_accounts_to_the_day(
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text[answer.text.find("<main") :][:900]
-    assert answer.headers["location"].startswith("/journee?day=")
+    assert answer.headers["location"].startswith("/journee?date=")
+
+
+def test_the_day_sends_the_whole_route_to_google_maps_in_one_tap(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """After a route through ticked accounts, "Ma journée" links the whole route as one
+    multi-stop Google Maps link (each stop keeps its own Waze link)."""
+    import html as html_lib
+
+    picked = _picked(demo_db, 4, 3)
+    planning.plan_picked(
+        demo_db,
+        actor=Actor(4, Role.REP),
+        rep_id=4,
+        day=DAY,
+        account_ids=picked,
+        time_limit_s=2,
+        settings=Settings(_env_file=None),
+    )
+    page = html_lib.unescape(api_as(4).get("/journee", params={"date": DAY.isoformat()}).text)
+    link = re.search(r'id="whole-route"><a class="button" rel="noopener" href="([^"]+)"', page)
+    assert link, page[page.find("<main") :][:1500]
+    waypoints = link.group(1).split("waypoints=")[1].split("%7C")
+    points = demo_db.execute(
+        text("SELECT ST_Y(geom), ST_X(geom) FROM accounts WHERE id = ANY(:ids)"), {"ids": picked}
+    ).all()
+    for lat, lon in points:  # every ticked account is a stop of the link
+        assert any(
+            abs(float(w.split(",")[0]) - lat) < 1e-5 and abs(float(w.split(",")[1]) - lon) < 1e-5
+            for w in waypoints
+        )
+    assert page.count("waze.com/ul?ll=") >= len(picked)
