@@ -125,7 +125,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
 
 
 def app_from_settings() -> FastAPI:
-    """Factory for ``uvicorn --factory``: the app on the configured (or embedded) database,
+    """Factory for ``uvicorn --factory``: the app on the configured (or local default) database,
     with the road graph and the gazetteer loading in the background as it starts (the first
     plan is then as fast as the next ones)."""
     settings = get_settings()

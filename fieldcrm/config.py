@@ -24,7 +24,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FIELDCRM_", env_file=".env", extra="ignore")
 
-    # Database: empty means "prepare and use the embedded local PostGIS".
+    # Database: empty means "the local default database that scripts/setup.sh prepared" (the app
+    # itself never installs packages nor creates roles or databases).
     database_url: str = Field(default="", description="SQLAlchemy URL (postgresql+psycopg://…)")
     local_db_name: str = "fieldcrm"
     local_db_user: str = "fieldcrm"
