@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import procrastinate
@@ -16,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm.config import Settings
+from fieldcrm.logs import job_context
 from fieldcrm.services import background, costs, geocoding_jobs, imports, planning_jobs
 from fieldcrm.services.warmup import warm_up_in_background
 from fieldcrm.store import jobs as job_store
@@ -79,6 +81,12 @@ def make_queue(
     return queue
 
 
+def with_job_id(call_next: Callable[[], Any], context: Any, worker: Any) -> Any:
+    """Task middleware: the task's log lines carry its queue job id (``job_id``)."""
+    with job_context(context.job.id):
+        return call_next()
+
+
 def run_worker(
     settings: Settings, *, wait: bool = True, sessions: sessionmaker[Session] | None = None
 ) -> None:
@@ -95,4 +103,5 @@ def run_worker(
         wait=wait,
         install_signal_handlers=wait,
         name=background.worker_name(),
+        task_middleware=[with_job_id],
     )

@@ -91,3 +91,16 @@ def test_each_job_runs_once_per_local_period_across_the_clock_change(
 
 def clock_in(ticks: list[dt.datetime]) -> list[dt.datetime]:
     return [t.astimezone(PARIS) for t in ticks]
+
+
+def test_a_tasks_log_lines_carry_its_queue_job_id() -> None:
+    """The worker's task middleware binds the job id for everything the task logs."""
+    from types import SimpleNamespace
+
+    from fieldcrm import logs
+    from fieldcrm.worker.queue import with_job_id
+
+    seen = with_job_id(
+        lambda: logs.job_id.get(), SimpleNamespace(job=SimpleNamespace(id=4242)), None
+    )
+    assert seen == "4242" and logs.job_id.get() is None  # bound inside the task only
