@@ -1,7 +1,8 @@
 """The work nobody asks for: rules at night, notifications every minute, geocoding backlog,
 trip derivation, the RGPD retention list — and rules again as soon as sales change.
 
-A worker calls :func:`every_minute` once a minute (procrastinate defers that tick once per
+Long scheduled work (the rules, the trips) is queued as the same jobs the events queue, under
+the same locks. A worker calls :func:`every_minute` once a minute (procrastinate defers that tick once per
 minute across all workers). Each scheduled job runs at most once per period of the company's
 time zone — a local day, a local ISO week or a quarter of an hour — whichever worker gets
 there first (:func:`fieldcrm.store.jobs.claim_period`): a worker that was down at 02:00
@@ -103,15 +104,26 @@ def send_notifications(sessions: Sessions, settings: Settings) -> str:
     return f"envoyées {report.sent}, à réessayer {report.retry}, en échec {report.failed}"
 
 
-def derive_trips(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
-    """Derive every rep's trips of this year (and of last year in January), nightly — the
-    catch-all behind the derivations queued when visits and plans change."""
-    years = [today.year - 1, today.year] if today.month == 1 else [today.year]
-    written = 0
+def queue_rules(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
+    """The nightly rules, as the queued job every other evaluation is (never two at once)."""
     with sessions() as session:
-        for year in years:
-            written += costs.derive_trips(session, settings=settings, year=year)
-    return f"{written} déplacement(s) recalculé(s)"
+        store.defer_rules(session, at_once=True)
+        session.commit()
+    return "évaluation des règles mise en file"
+
+
+def queue_trips(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
+    """Every rep's trips of this year (and of last year in January) derived again, nightly —
+    the catch-all behind the derivations queued when visits and plans change; one queued job
+    per rep and year, never at the same time as another of that rep."""
+    years = [today.year - 1, today.year] if today.month == 1 else [today.year]
+    with sessions() as session:
+        reps = costs.visible_reps(session, SYSTEM)
+        for rep in reps:
+            for year in years:
+                costs.trips_changed(session, rep.profile.rep_id, dt.date(year, 1, 1))
+        session.commit()
+    return f"déplacements de {len(reps)} commercial(aux) mis en file"
 
 
 def retention_list(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
@@ -138,8 +150,8 @@ def geocode_backlog(sessions: Sessions, settings: Settings, *, today: dt.date) -
 
 
 RUNNERS: dict[str, Callable[..., str]] = {
-    "rules": evaluate_rules,
-    "trips": derive_trips,
+    "rules": queue_rules,
+    "trips": queue_trips,
     "retention": retention_list,
     "geocoding": geocode_backlog,
 }
@@ -162,9 +174,13 @@ def run_due(
             continue
         try:
             outcome = RUNNERS[entry.name](sessions, settings, today=local_now.date())
-        except Exception as exc:
-            outcome = f"échec : {type(exc).__name__}: {exc}"
+        except Exception as exc:  # given back: the next tick tries this period again
             log.exception("scheduled job %s (%s) failed", entry.name, key)
+            with sessions() as session:
+                store.release_period(session, entry.name, key)
+                session.commit()
+            ran[entry.name] = f"échec : {type(exc).__name__}: {exc}"
+            continue
         ran[entry.name] = outcome
         with sessions() as session:
             store.close_period(

@@ -154,7 +154,8 @@ def refresh_trips(
             meal_km=settings.meal_km,
         )
         plans = one_plan_per_day(store.latest_plans(session, p.rep_id, start, end))
-        rate = rep_rate_at(rep, scale, actual_km=sum(t.km for t in actual), planned_km=0.0)
+        _, planned_km = store.year_km(session, p.rep_id, start.year)
+        rate = rep_rate_at(rep, scale, actual_km=sum(t.km for t in actual), planned_km=planned_km)
         planned = [
             derive.planned_trip(
                 p,
@@ -197,6 +198,15 @@ def locations_changed(session: Session, account_ids: Sequence[int]) -> None:
     them, in the caller's transaction."""
     for rep_id, year in store.visit_years(session, account_ids):
         trips_changed(session, rep_id, dt.date(year, 1, 1))
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The day a moment falls on where trips are counted (the trips' local days, Paris).
+
+    >>> local_day(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC))
+    datetime.date(2027, 1, 1)
+    """
+    return moment.astimezone(store.TRIPS_ZONE).date()
 
 
 def trips_changed(session: Session, rep_id: int, day: dt.date) -> None:
@@ -385,12 +395,20 @@ MAX_ADJUSTMENT_EUR = Decimal(100_000)
 def validate_month(
     session: Session, *, actor: Actor, settings: Settings, rep_id: int, month: dt.date
 ) -> None:
-    """Freeze the rep's month (their manager or an admin): its trips stop changing and its
-    km rate is kept; a second validation is a :class:`Conflict`. One commit."""
+    """Freeze the rep's month (their manager or an admin) once it is over: its trips are
+    derived one last time (a derivation still queued would come too late), then stop
+    changing, and its km rate is kept; a second validation is a :class:`Conflict`."""
     policy.require(actor, "costs.validate", owner_id=rep_id)
     first = month.replace(day=1)
-    if first > dt.date.today().replace(day=1):
-        raise InvalidInput("month", "un mois à venir ne se valide pas", value=first.isoformat())
+    this_month = dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date().replace(day=1)
+    if first >= this_month:
+        raise InvalidInput(
+            "month",
+            "seul un mois terminé se valide",
+            value=first.isoformat(),
+            allowed=f"avant {this_month:%m/%Y}",
+        )
+    derive_trips(session, settings=settings, year=first.year, rep_ids=[rep_id])
     rate = rep_rate(session, settings=settings, rep_id=rep_id, year=first.year)
     if not store.validate_month(session, rep_id, first, by=author_id(actor), rate_per_km=rate):
         session.rollback()

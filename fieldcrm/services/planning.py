@@ -120,7 +120,7 @@ def decide_proposal(
         session, proposal_id, accept=accept, start=start
     )
     if accept:  # an accepted fill-in changes the plan's savings
-        costs.trips_changed(session, proposal.rep_id, proposal.slot_start.date())
+        costs.trips_changed(session, proposal.rep_id, costs.local_day(proposal.slot_start))
     session.commit()
     return Decision(proposal=decided, appointment_id=appointment_id)
 

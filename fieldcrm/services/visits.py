@@ -70,7 +70,7 @@ def record_visit(
         report=report.strip() if report else None,
     )
     if kind == "visit":  # its trip, and the facts the rules read (last visit, priority)
-        costs.trips_changed(session, rep_id, (at or dt.datetime.now(dt.UTC)).date())
+        costs.trips_changed(session, rep_id, costs.local_day(at or dt.datetime.now(dt.UTC)))
         job_store.defer_rules(session)
     session.commit()
     return store.get_visit(session, activity_id), created

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -58,6 +59,10 @@ def reps(session: Session, rep_ids: Sequence[int] | None = None) -> list[RepCost
         )
         for r in rows
     ]
+
+
+TRIPS_ZONE = ZoneInfo("Europe/Paris")
+"""The zone whose local days the trips are counted in (the SQL below says 'Europe/Paris')."""
 
 
 def visit_stops(session: Session, rep_id: int, start: dt.date, end: dt.date) -> list[VisitStop]:

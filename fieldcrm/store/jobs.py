@@ -223,6 +223,14 @@ def claim_period(session: Session, name: str, period: str) -> bool:
     return row is not None
 
 
+def release_period(session: Session, name: str, period: str) -> None:
+    """Give back the run of ``name`` for ``period`` (it failed): a later tick takes it again."""
+    session.execute(
+        text("DELETE FROM scheduled_runs WHERE name = :name AND period = :period"),
+        {"name": name, "period": period},
+    )
+
+
 def close_period(
     session: Session, name: str, period: str, *, outcome: str, now: dt.datetime
 ) -> None:
