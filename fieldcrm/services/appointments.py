@@ -31,7 +31,7 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.gazetteer import load_gazetteer
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import planning_build
-from fieldcrm.services.planning import road_provider
+from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as store
 from fieldcrm.store.accounts import account_owner
 from fieldcrm.store.appointments import AccountPlace, AppointmentRecord, NewPlace
@@ -198,6 +198,30 @@ def check_fits(
         from_previous_s=_drive_s(previous.place, new.place, graph) if previous else None,
         to_following_s=_drive_s(new.place, following.place, graph) if following else None,
         zone=zone,
+    )
+
+
+def check_booking(
+    session: Session,
+    *,
+    rep_id: int,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: GeoPoint | None,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+) -> None:
+    """Take the rep's booking lock (until the transaction ends) and refuse a new booking that
+    overlaps or cannot be reached — for any way of booking (a form, an accepted proposal)."""
+    cfg = settings or get_settings()
+    store.lock_rep(session, rep_id)
+    check_fits(
+        session,
+        rep_id=rep_id,
+        new=Booked(None, title, starts_at, ends_at, place),
+        zone=zone_of(cfg),
+        graph=travel or road_provider(cfg),
     )
 
 

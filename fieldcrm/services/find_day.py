@@ -25,8 +25,8 @@ from fieldcrm.routing.find_day import DayOption, Planned, rank_days
 from fieldcrm.routing.problem import WorkDay
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import appointments, costs, planning_build
-from fieldcrm.services.planning import road_provider
 from fieldcrm.services.planning_inputs import gather
+from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
 
 DEFAULT_DAYS = 10

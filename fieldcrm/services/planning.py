@@ -21,15 +21,16 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.errors import FieldcrmError, InvalidInput
+from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.engine import Budget
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import costs, roads
+from fieldcrm.services import appointments, costs
 from fieldcrm.services import planning_build as build
 from fieldcrm.services.planning_inputs import PlanningInputs, gather, with_facts
+from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
 from fieldcrm.store.plans import PARIS, NewProposal, PlanRow, ProposalRow
 
@@ -116,6 +117,21 @@ def decide_proposal(
     """Accept (book an appointment at the slot, or at ``start`` inside it) or reject."""
     proposal = store.get_proposal(session, proposal_id)
     policy.require(actor, "plan", owner_id=proposal.rep_id)
+    begins = start or proposal.slot_start
+    if begins.tzinfo is None:  # a wall-clock time of the company's day
+        begins = begins.replace(tzinfo=PARIS)
+    if accept and proposal.slot_start <= begins <= proposal.slot_end:
+        # the booking obeys the rules of every appointment: no overlap, reachable (a start
+        # outside the slot is refused by the store, naming the slot)
+        account = store.located_account(session, proposal.account_id)
+        appointments.check_booking(
+            session,
+            rep_id=proposal.rep_id,
+            title=proposal.account_name,
+            starts_at=begins,
+            ends_at=begins + dt.timedelta(minutes=proposal.visit_minutes),
+            place=GeoPoint(account.lon, account.lat) if account else None,
+        )
     decided, appointment_id = store.decide_proposal(
         session, proposal_id, accept=accept, start=start
     )
@@ -123,25 +139,6 @@ def decide_proposal(
         costs.trips_changed(session, proposal.rep_id, costs.local_day(proposal.slot_start))
     session.commit()
     return Decision(proposal=decided, appointment_id=appointment_id)
-
-
-def road_provider(settings: Settings) -> TravelTimes | None:
-    """The road-graph travel times of the settings; ``None`` for crow-fly estimates only.
-
-    ``FIELDCRM_ROUTING_ENGINE=crowfly``, or a road network that cannot be loaded, means
-    crow-fly only. With a graph, the pairs it cannot answer (points off the loaded extract)
-    take the default crow-fly bands in :func:`planning_build.travel_matrix`, not a fallback
-    calibrated on a small urban extract, whose speeds would make a 700 km trip last a day.
-    """
-    if settings.routing_engine == "crowfly":
-        return None
-    try:
-        provider = roads.travel_times(settings)
-    except (FieldcrmError, OSError) as exc:
-        log.warning("road network unavailable, planning on crow-fly estimates: %s", exc)
-        return None
-    primary = getattr(provider, "primary", None)
-    return primary if isinstance(primary, TravelTimes) else provider
 
 
 def solve_document(

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.config import Settings
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import FieldcrmError, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.crowfly import Calibration, CrowFlyTravelTimes, calibrate_on_graph
 from fieldcrm.routing.engine_http import OsrmTravelTimes
@@ -27,6 +28,8 @@ from fieldcrm.routing.fallback import WithFallback
 from fieldcrm.routing.matrix import GraphTravelTimes
 from fieldcrm.routing.network import RoadNetwork, fetch_place, load_network, place_slug
 from fieldcrm.routing.travel import RouteLeg, TravelMatrix, TravelTimes
+
+log = logging.getLogger(__name__)
 
 MAX_MATRIX_POINTS = 500
 MAX_ROUTE_STOPS = 100
@@ -113,3 +116,22 @@ def route(settings: Settings, stops: list[GeoPoint], *, actor: Actor) -> tuple[s
         raise InvalidInput("stops", f"between 2 and {MAX_ROUTE_STOPS} stops", value=len(stops))
     tt = travel_times(settings)
     return tt.name, tt.route(stops)
+
+
+def road_provider(settings: Settings) -> TravelTimes | None:
+    """The road-graph travel times of the settings; ``None`` for crow-fly estimates only.
+
+    ``FIELDCRM_ROUTING_ENGINE=crowfly``, or a road network that cannot be loaded, means
+    crow-fly only. With a graph, the pairs it cannot answer (points off the loaded extract)
+    take the default crow-fly bands in :func:`planning_build.travel_matrix`, not a fallback
+    calibrated on a small urban extract, whose speeds would make a 700 km trip last a day.
+    """
+    if settings.routing_engine == "crowfly":
+        return None
+    try:
+        provider = travel_times(settings)
+    except (FieldcrmError, OSError) as exc:
+        log.warning("road network unavailable, planning on crow-fly estimates: %s", exc)
+        return None
+    primary = getattr(provider, "primary", None)
+    return primary if isinstance(primary, TravelTimes) else provider

@@ -59,3 +59,37 @@ def test_every_reason_shown_is_true(demo_db: Session) -> None:
                 assert days and int(days.group(1)) == (today - row.last_visit).days, reason
         assert f"détour {round(p.detour_minutes)} min" in reason
         assert re.search(r"· [+−][\d  ]+ €$", reason), reason
+
+
+def test_accepting_a_proposal_over_an_appointment_booked_since_is_refused(
+    demo_db: Session,
+) -> None:
+    """A visit proposed at 10:00, then an appointment booked by hand at 10:00: accepting the
+    proposal would double-book the rep, so it is refused like any overlapping booking."""
+    import pytest
+
+    from fieldcrm.errors import Conflict
+    from fieldcrm.services import appointments
+
+    camille = Actor(4, Role.REP)
+    cfg = Settings(_env_file=None, planner_detour_km=5, planner_max_candidates=12)
+    plan = planning.plan_day(
+        demo_db, actor=camille, rep_id=4, day=dt.date(2026, 4, 21), time_limit_s=1, settings=cfg
+    )
+    proposal = plan.proposals[0]
+    local = proposal.slot_start.astimezone(PARIS)
+    appointments.create_appointment(
+        demo_db,
+        actor=camille,
+        rep_id=4,
+        draft=appointments.Draft(
+            day=local.date(),
+            time=local.time().replace(second=0, microsecond=0),
+            duration_minutes=30,
+            place=appointments.Place(account_id=proposal.account_id),
+            title="Pris à la main",
+        ),
+        settings=cfg,
+    )
+    with pytest.raises(Conflict):
+        planning.decide_proposal(demo_db, actor=camille, proposal_id=proposal.id, accept=True)
