@@ -23,12 +23,15 @@ OUT = COMMUNES_CSV.parent / "former_seats.csv"
 
 
 def main(laposte: str = "/work/shared/data/admin/laposte_hexasmal.csv") -> None:
-    now = {r["code_insee"]: r for r in csv.DictReader(COMMUNES_CSV.open(encoding="utf-8"))}
+    with COMMUNES_CSV.open(encoding="utf-8") as handle:
+        now = {r["code_insee"]: r for r in csv.DictReader(handle)}
     current = {city_key(r["nom"]) for r in now.values()}
-    former_file = COMMUNES_CSV.parent / "former_names.csv"
-    former = {city_key(r["nom_ancien"]) for r in csv.DictReader(former_file.open(encoding="utf-8"))}
+    with (COMMUNES_CSV.parent / "former_names.csv").open(encoding="utf-8") as handle:
+        former = {city_key(r["nom_ancien"]) for r in csv.DictReader(handle)}
     rows: dict[tuple[str, str], str] = {}
-    for r in csv.DictReader(Path(laposte).open(encoding="utf-8"), delimiter=";"):
+    with Path(laposte).open(encoding="utf-8") as handle:
+        places = list(csv.DictReader(handle, delimiter=";"))
+    for r in places:
         commune = now.get(r["Code_commune_INSEE"])
         key = city_key(r["Ligne_5"])
         if not key or commune is None or key in current or key in former:

@@ -75,6 +75,8 @@ def page(
         "previous": _shift(month, -1),
         "next": _shift(month, 1),
         "closing": _closing(actor, report, reps, rep),
+        # (rep, month) validated: their trips are frozen, tolls go through an adjustment
+        "frozen": {(st.rep_id, st.month) for st in report.stamps},
     }
     return render(request, "costs.html", context, actor=actor)
 

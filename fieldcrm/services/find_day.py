@@ -99,7 +99,12 @@ def find_days(
     wanted = {d: k for k, d in enumerate(w.date for w in problem.days) if d in set(dates)}
     (visit,) = problem.candidates
     planned = _planned(session, rep_id, problem.days, zone, settings)
-    options = [
+    booked = {
+        a.starts_at.astimezone(zone).date()
+        for a in inputs.appointments
+        if a.account_id == account.id
+    }
+    ranked = [
         o
         for o in rank_days(
             problem,
@@ -109,6 +114,11 @@ def find_days(
             planned=planned,
         )
         if o.date in wanted
+    ]
+    options = [o for o in ranked if o.date not in booked] + [
+        dataclasses.replace(o, slot=None, reason="déjà un rendez-vous avec ce compte ce jour-là")
+        for o in ranked
+        if o.date in booked
     ]
     return FoundDays(account.id, account.name, rep_id, account.visit_minutes, options)
 

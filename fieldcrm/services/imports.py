@@ -233,10 +233,11 @@ def start_import(session: Session, *, actor: Actor, kind: str, filename: str, da
 
 
 def line_count(data: bytes, suffix: str) -> int | None:
-    """Lines of an uploaded file (what the progress bar counts to); None when unknown."""
+    """Data lines of an uploaded file, its header left out (what the progress bar counts
+    to, and what the report's "lignes lues" counts); None when unknown."""
     if suffix == ".xlsx":
         return None
-    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1, 0)
 
 
 def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
@@ -263,7 +264,7 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
         def progress(line: int) -> None:
             if time.monotonic() - shown[0] >= PROGRESS_EVERY_S:
                 shown[0] = time.monotonic()
-                job_store.set_progress(progress_session, job_id, line)
+                job_store.set_progress(progress_session, job_id, line - 1)  # minus the header
                 progress_session.commit()
 
         try:

@@ -167,3 +167,29 @@ def draw_rectangle(
     page.mouse.down()
     page.mouse.move(box["x"] + margin + width, box["y"] + margin + height, steps=8)
     page.mouse.up()
+
+
+def run_worker_once(database_url: str, road_cache: Path, timeout_s: float = 180) -> str:
+    """Run ``fieldcrm worker --once`` (the shipped command) on the browser tests' database
+    until its queue is empty; its output. Fails the test if the worker fails."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "FIELDCRM_DATABASE_URL": database_url,
+        "FIELDCRM_SMTP_PORT": "1",
+        "FIELDCRM_ROAD_CACHE_DIR": str(road_cache),
+    }
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).with_name("fieldcrm")), "worker", "--once"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        output = worker.communicate(timeout=timeout_s)[0].decode()
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, output
+    return output

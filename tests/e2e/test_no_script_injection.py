@@ -4,11 +4,12 @@ on every map page, to every role, and nothing runs (stored XSS from a rep to a m
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, run_worker_once
 
 TUESDAY = "2026-04-21"
 PAYLOAD = (
@@ -52,7 +53,9 @@ def _tooltips(page: Page) -> list[str]:
     )
 
 
-def test_planted_names_never_run_on_any_map_page(phone: Page, planted: None) -> None:
+def test_planted_names_never_run_on_any_map_page(
+    phone: Page, planted: None, e2e_url: str, tmp_path: Path
+) -> None:
     log_in(phone, CAMILLE)
     phone.goto(f"/journee?date={TUESDAY}")
     phone.click("#plan-day")
@@ -61,7 +64,8 @@ def test_planted_names_never_run_on_any_map_page(phone: Page, planted: None) -> 
     phone.fill("input[name=start]", TUESDAY)
     phone.fill("input[name=end]", "2026-04-22")
     phone.click("#plan-trip")
-    phone.wait_for_load_state("load")
+    phone.wait_for_url("**/taches/*")
+    run_worker_once(e2e_url, tmp_path / "roads")  # the trip is planned by a worker
     rep_pages = [
         f"/journee?date={TUESDAY}",
         f"/tournee?start={TUESDAY}",

@@ -4,15 +4,13 @@ page opens the plan: nights, euros, and the all-home comparison."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, run_worker_once
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
 FIELDCRM = str(Path(sys.executable).with_name("fieldcrm"))
@@ -50,20 +48,7 @@ def test_sophie_plans_paris_and_lyon_and_reads_where_she_sleeps(
     assert "En attente" in phone.inner_text("#job-status")
     assert phone.inner_text("h1") == "Tournée du 21/04/2026 au 24/04/2026 — Sophie Durand"
 
-    env = {
-        **os.environ,
-        "FIELDCRM_DATABASE_URL": e2e_url,
-        "FIELDCRM_SMTP_PORT": "1",
-        "FIELDCRM_ROAD_CACHE_DIR": str(tmp_path / "roads"),
-    }
-    worker = subprocess.Popen(
-        [FIELDCRM, "worker", "--once"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        output = worker.communicate(timeout=180)[0].decode()
-    finally:
-        worker.kill()
-    assert worker.returncode == 0, output
+    run_worker_once(e2e_url, tmp_path / "roads")
     phone.wait_for_url("**/tournee?plan=*", timeout=30_000)  # the job page opens the plan
     phone.wait_for_selector("#overnight")
     title = phone.locator("#overnight h2").inner_text()

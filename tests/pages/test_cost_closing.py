@@ -40,3 +40,12 @@ def test_the_director_validates_camilles_march_and_adjusts_it(api_as: ClientFact
     doc = claire.get("/api/costs/report", params={"month": "2026-03", "rep": 4}).json()
     assert doc["adjustments"][0]["reason"] == "Péage A8 oublié"
     assert round(doc["adjusted_total_eur"] - doc["total"]["actual"]["total_eur"], 2) == 12.40
+
+
+def test_a_validated_month_offers_no_toll_entry(api_as: ClientFactory) -> None:
+    claire = api_as(1)
+    before = claire.get("/frais", params={"month": "2026-03", "rep": 4}).text
+    assert "/peages" in before
+    claire.post("/frais/mois/validation", data={"rep": 4, "month": "2026-03"})
+    after = claire.get("/frais", params={"month": "2026-03", "rep": 4}).text
+    assert "/peages" not in after  # frozen: a change is an adjustment with its reason

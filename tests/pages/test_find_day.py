@@ -72,3 +72,24 @@ def test_book_the_first_day_in_one_tap(api_as: ClientFactory, demo_db: Session) 
     again = camille.post(f"/comptes/{account}/trouver-un-jour", data={"day": day, "time": start})
     assert again.status_code in (409, 422)  # the slot is taken now
     assert api_as(5).get(f"/comptes/{account}/trouver-un-jour").status_code in (403, 404)
+
+
+def test_a_day_already_booked_with_the_account_is_not_proposed(demo_db: Session) -> None:
+    account = _camilles_account(demo_db)
+    demo_db.execute(
+        text("""INSERT INTO appointments (rep_id, account_id, title, starts_at, ends_at, status,
+                                          geom)
+                SELECT 4, a.id, 'Déjà pris', '2026-04-16 12:30+00', '2026-04-16 13:00+00',
+                       'confirmed', a.geom FROM accounts a WHERE a.id = :a"""),
+        {"a": account},
+    )
+    found = find_day.find_days(
+        demo_db,
+        actor=Actor(4, Role.REP),
+        account_id=account,
+        settings=Settings(_env_file=None),
+        first_day=dt.date(2026, 4, 16),
+    )
+    (booked,) = [o for o in found.options if o.date == dt.date(2026, 4, 16)]
+    assert booked.slot is None and "déjà un rendez-vous" in booked.reason
+    assert found.options[-1].date == dt.date(2026, 4, 16) or found.options[-1].slot is None
