@@ -264,7 +264,8 @@ def headers(columns: Sequence[str], lang: str) -> list[str]:
 
 
 def caption(report: TravelReport, lang: str) -> list[str]:
-    """The lines that introduce the report: title, period, grouping, scale year."""
+    """The lines that introduce the report: title, period, grouping, scale year, then each
+    validated month ("validé le … par …") and each adjustment made after."""
     words = text(lang)
     return [
         report.title,
@@ -273,6 +274,12 @@ def caption(report: TravelReport, lang: str) -> list[str]:
         ),
         words["grouped"].format(group=words[f"{report.group_by}_group"]),
         words["scale"].format(year=report.scale_year),
+        *(str(stamp) for stamp in report.stamps),
+        *(
+            f"{a.rep_name}, {a.month:%m/%Y} : ajustement de {local_number(a.amount_eur, lang, 2)} € "
+            f"— {a.reason} ({a.author})"
+            for a in report.adjustments
+        ),
     ]
 
 

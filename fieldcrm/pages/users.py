@@ -99,6 +99,36 @@ def update_user(
     return RedirectResponse(f"/utilisateurs/{user_id}", status_code=303)
 
 
+def _whole(value: str, field: str) -> int | None:
+    try:
+        return int(value.replace(" ", "").replace("\u202f", "")) if value.strip() else None
+    except ValueError:
+        raise InvalidInput(field, "un nombre entier", value=value) from None
+
+
+@router.post("/utilisateurs/{user_id}/vehicule")
+def set_vehicle(
+    session: SessionDep,
+    actor: CurrentUser,
+    user_id: int,
+    vehicle_kind: Annotated[str, Form(max_length=20)],
+    fiscal_hp: Annotated[str, Form(max_length=10)] = "",
+    annual_km_estimate: Annotated[str, Form(max_length=12)] = "",
+    electric: Annotated[bool, Form()] = False,
+) -> RedirectResponse:
+    """The rep's vehicle and yearly distance for the barème."""
+    user_admin.set_vehicle(
+        session,
+        actor=actor,
+        user_id=user_id,
+        vehicle_kind=vehicle_kind,
+        fiscal_hp=_whole(fiscal_hp, "fiscal_hp"),
+        electric=electric,
+        annual_km_estimate=_whole(annual_km_estimate, "annual_km_estimate"),
+    )
+    return RedirectResponse(f"/utilisateurs/{user_id}", status_code=303)
+
+
 @router.post("/utilisateurs/{user_id}/desactiver")
 def disable_user(session: SessionDep, actor: CurrentUser, user_id: int) -> RedirectResponse:
     """Disable: login refused and every session ended."""

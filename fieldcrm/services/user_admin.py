@@ -181,6 +181,59 @@ def update(
     return store.get_user(session, user_id)
 
 
+VEHICLE_KINDS = ("car", "motorcycle", "moped")
+
+
+def set_vehicle(
+    session: Session,
+    *,
+    actor: Actor,
+    user_id: int,
+    vehicle_kind: str,
+    fiscal_hp: int | None,
+    electric: bool,
+    annual_km_estimate: int | None,
+) -> store.UserRow:
+    """The rep's vehicle for the barème kilométrique (kind, fiscal horsepower, electric) and
+    declared yearly distance — the one rate of their plans, trips and reports; audited."""
+    policy.require(actor, "users.admin")
+    problems = []
+    if vehicle_kind not in VEHICLE_KINDS:
+        problems.append(
+            Problem(
+                "vehicle_kind", "type de véhicule inconnu", vehicle_kind, ", ".join(VEHICLE_KINDS)
+            )
+        )
+    if fiscal_hp is not None and not 1 <= fiscal_hp <= 50:
+        problems.append(Problem("fiscal_hp", "puissance fiscale entre 1 et 50 CV", fiscal_hp))
+    if annual_km_estimate is not None and not 0 <= annual_km_estimate <= 300_000:
+        problems.append(
+            Problem(
+                "annual_km_estimate", "kilométrage annuel entre 0 et 300 000", annual_km_estimate
+            )
+        )
+    InvalidInput.collect(problems)
+    before = store.get_user(session, user_id)
+    values: dict[str, object] = {
+        "vehicle_kind": vehicle_kind,
+        "fiscal_hp": fiscal_hp,
+        "electric": electric,
+        "annual_km_estimate": annual_km_estimate,
+    }
+    changed = {k: v for k, v in values.items() if getattr(before, k) != v}
+    if changed:
+        store.update_user(session, user_id, **changed)
+        _audit(
+            session,
+            actor,
+            "vehicle",
+            user_id,
+            {key: [getattr(before, key), value] for key, value in changed.items()},
+        )
+        session.commit()
+    return store.get_user(session, user_id)
+
+
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> store.UserRow:
     """Disable (every session ends, login refused) or enable a user; audited."""
     policy.require(actor, "users.admin")

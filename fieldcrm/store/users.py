@@ -31,10 +31,13 @@ class UserRow:
     work_end: dt.time | None
     fiscal_hp: int | None
     vehicle_kind: str
+    electric: bool = False
+    annual_km_estimate: int | None = None
 
 
 _COLUMNS = """id, email, full_name, role, language, active, phone, manager_id, home_address,
-    ST_X(home) AS home_lon, ST_Y(home) AS home_lat, work_start, work_end, fiscal_hp, vehicle_kind"""
+    ST_X(home) AS home_lon, ST_Y(home) AS home_lat, work_start, work_end, fiscal_hp, vehicle_kind,
+    electric, annual_km_estimate"""
 
 
 def credentials(session: Session, email: str) -> tuple[int, str | None] | None:
@@ -144,8 +147,17 @@ def email_taken(session: Session, email: str) -> bool:
 
 
 def update_user(session: Session, user_id: int, **values: object) -> None:
-    """Set some of ``role``, ``manager_id``, ``active`` of a user."""
-    allowed = {"role", "manager_id", "active"}
+    """Set some of ``role``, ``manager_id``, ``active`` and the vehicle (``fiscal_hp``,
+    ``vehicle_kind``, ``electric``, ``annual_km_estimate``) of a user."""
+    allowed = {
+        "role",
+        "manager_id",
+        "active",
+        "fiscal_hp",
+        "vehicle_kind",
+        "electric",
+        "annual_km_estimate",
+    }
     if not values or not set(values) <= allowed:
         raise ValueError(f"update_user takes some of {sorted(allowed)}, got {sorted(values)}")
     assignments = ", ".join(f"{column} = :{column}" for column in sorted(values))
