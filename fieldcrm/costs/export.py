@@ -295,13 +295,19 @@ def to_csv(report: TravelReport, *, lang: str = "fr") -> bytes:
     """The summary table (planned and actual per group, then the total) as CSV.
 
     French: UTF-8 with BOM, ``;``-separated, decimal commas (Excel opens it as is).
-    English: UTF-8 with BOM, ``,``-separated, decimal points.
+    English: UTF-8 with BOM, ``,``-separated, decimal points. A validated month's stamp and
+    its adjustments follow the table, after an empty line.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if lang == "fr" else ",", lineterminator="\r\n")
     writer.writerow(headers(SUMMARY_COLUMNS, lang))
     for row in summary_rows(report, lang):
         writer.writerow([_csv_cell(v, lang) for v in row])
+    validation = caption(report, lang)[4:]  # validated months and adjustments, if any
+    if validation:
+        writer.writerow([])
+        for line in validation:
+            writer.writerow([safe_cell(line)])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -76,6 +76,8 @@ def test_exports_of_a_validated_month_are_stamped(api_as: ClientFactory) -> None
     cells = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value]
     assert any("validé le" in c and "Claire Lefèvre" in c for c in cells)
     assert any("ajustement de 12,40" in c for c in cells)
+    csv_text = claire.get("/api/costs/report.csv", params=query).content.decode("utf-8-sig")
+    assert "validé le" in csv_text and "Péage oublié" in csv_text
 
 
 def test_the_admin_sets_a_reps_vehicle_and_the_plans_and_reports_use_its_rate(
