@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings
-from fieldcrm.errors import FieldcrmError, InvalidInput
+from fieldcrm.errors import InvalidInput
+from fieldcrm.services import jobs
 from fieldcrm.services.geocoding import SYSTEM, chain_from_settings, count_todo, geocode_accounts
 from fieldcrm.store import jobs as job_store
 
@@ -97,8 +98,10 @@ def run_geocoding_job(sessions: Callable[[], Session], job_id: int, *, settings:
             job_store.set_progress(progress_session, job_id, done[0])
             progress_session.commit()
 
-        try:
-            summary = geocode_accounts(
+        jobs.finish_job(
+            session,
+            job_id,
+            lambda: geocode_accounts(
                 session,
                 actor=SYSTEM,  # the starter was authorised when the job was queued
                 chain=chain,
@@ -108,23 +111,6 @@ def run_geocoding_job(sessions: Callable[[], Session], job_id: int, *, settings:
                 refresh=params["refresh"],
                 max_batches=params["max_batches"],
                 progress=progress,
-            )
-        except FieldcrmError as exc:
-            session.rollback()
-            job_store.mark_failed(session, job_id, error=str(exc), now=dt.datetime.now(dt.UTC))
-            session.commit()
-            return
-        except Exception:
-            session.rollback()
-            job_store.mark_failed(
-                session,
-                job_id,
-                error="erreur inattendue pendant le géocodage",
-                now=dt.datetime.now(dt.UTC),
-            )
-            session.commit()
-            raise
-        job_store.mark_done(
-            session, job_id, result=summary.as_dict(down=chain.down), now=dt.datetime.now(dt.UTC)
+            ).as_dict(down=chain.down),
+            unexpected="erreur inattendue pendant le géocodage",
         )
-        session.commit()

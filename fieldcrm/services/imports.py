@@ -26,8 +26,8 @@ from fieldcrm.accounts.records import (
 )
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role, author_id
-from fieldcrm.errors import FieldcrmError, InvalidInput
-from fieldcrm.services import geocoding
+from fieldcrm.errors import InvalidInput
+from fieldcrm.services import geocoding, jobs
 from fieldcrm.store import account_import as store
 from fieldcrm.store import jobs as job_store
 
@@ -267,34 +267,21 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
                 job_store.set_progress(progress_session, job_id, line - 1)  # minus the header
                 progress_session.commit()
 
-        try:
-            report = _import_bytes(
-                session,
-                kind=kind,
-                suffix=suffix,
-                data=data,
-                actor_id=job.user_id,
-                progress=progress,
-            )
-        except FieldcrmError as exc:
-            session.rollback()
-            job_store.mark_failed(session, job_id, error=str(exc), now=dt.datetime.now(dt.UTC))
-            session.commit()
-            return
-        except Exception:
-            session.rollback()
-            job_store.mark_failed(
-                session,
-                job_id,
-                error="erreur inattendue pendant l'import",
-                now=dt.datetime.now(dt.UTC),
-            )
-            session.commit()
-            raise
-        job_store.mark_done(
-            session, job_id, result=report_dict(report), now=dt.datetime.now(dt.UTC)
+        jobs.finish_job(
+            session,
+            job_id,
+            lambda: report_dict(
+                _import_bytes(
+                    session,
+                    kind=kind,
+                    suffix=suffix,
+                    data=data,
+                    actor_id=job.user_id,
+                    progress=progress,
+                )
+            ),
+            unexpected="erreur inattendue pendant l'import",
         )
-        session.commit()
 
 
 def report_dict(report: ImportReport) -> dict[str, Any]:

@@ -8,18 +8,47 @@ notifications that gave up (the dead-letter list).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
-from fieldcrm.errors import NotFound
+from fieldcrm.errors import FieldcrmError, NotFound
 from fieldcrm.services import notifications
 from fieldcrm.store import jobs as store
 from fieldcrm.store.jobs import JobView, QueueRow
 
 HEARTBEAT_FRESH_S = 60
+
+
+def finish_job(
+    session: Session,
+    job_id: int,
+    work: Callable[[], dict[str, Any]],
+    *,
+    unexpected: str,
+    reason: Callable[[FieldcrmError], str] = str,
+) -> None:
+    """Run a job's body in ``session`` and record how it ended: done with its result; failed
+    with the French reason of a refused input; failed with ``unexpected`` for anything else,
+    which is raised again for the queue to record."""
+    try:
+        result = work()
+    except FieldcrmError as exc:
+        session.rollback()
+        store.mark_failed(session, job_id, error=reason(exc), now=dt.datetime.now(dt.UTC))
+        session.commit()
+        return
+    except Exception:
+        session.rollback()
+        store.mark_failed(session, job_id, error=unexpected, now=dt.datetime.now(dt.UTC))
+        session.commit()
+        raise
+    store.mark_done(session, job_id, result=result, now=dt.datetime.now(dt.UTC))
+    session.commit()
 
 
 def job_view(session: Session, job_id: int, *, actor: Actor) -> JobView:

@@ -20,7 +20,7 @@ from fieldcrm.auth.roles import SYSTEM, Actor, author_id
 from fieldcrm.config import Settings
 from fieldcrm.errors import FieldcrmError, Forbidden, Infeasible, InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
-from fieldcrm.services import planning
+from fieldcrm.services import jobs, planning
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
 from fieldcrm.store import users as user_store
@@ -137,7 +137,7 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
             job_store.set_progress(progress_session, job_id, step)
             progress_session.commit()
 
-        try:
+        def plan_it() -> dict[str, Any]:
             plan = planning.plan_trip(
                 session,
                 actor=_actor(session, params["actor"]),
@@ -150,32 +150,17 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
                 settings=settings,
                 progress=progress,
             )
-        except FieldcrmError as exc:
-            session.rollback()
-            job_store.mark_failed(
-                session, job_id, error=failure_message(exc), now=dt.datetime.now(dt.UTC)
-            )
-            session.commit()
-            return
-        except Exception:
-            session.rollback()
-            job_store.mark_failed(
-                session,
-                job_id,
-                error="erreur inattendue pendant la planification de la tournée",
-                now=dt.datetime.now(dt.UTC),
-            )
-            session.commit()
-            raise
-        job_store.mark_done(
-            session,
-            job_id,
-            result={
+            return {
                 "plan_id": plan.id,
                 "rep_id": plan.rep_id,
                 "start_day": plan.day.isoformat(),
                 "end_day": (plan.end_day or plan.day).isoformat(),
-            },
-            now=dt.datetime.now(dt.UTC),
+            }
+
+        jobs.finish_job(
+            session,
+            job_id,
+            plan_it,
+            unexpected="erreur inattendue pendant la planification de la tournée",
+            reason=failure_message,
         )
-        session.commit()
