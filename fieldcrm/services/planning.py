@@ -176,7 +176,8 @@ def _solve(
 ) -> tuple[dict[str, Any], list[NewProposal]]:
     """Build the problem, plan it, and turn the plan into the stored JSON and proposals.
 
-    ``required``: every candidate must be visited (a route of accounts the rep picked).
+    ``required``: every candidate open that day must be visited (a route of accounts the rep
+    picked); one closed all day is left out and listed as such among the omissions.
     """
     step = progress or (lambda _step: None)
     problem, pool, source = build.problem_for(
@@ -192,7 +193,9 @@ def _solve(
     if required:
         problem = dataclasses.replace(
             problem,
-            candidates=tuple(dataclasses.replace(c, required=True) for c in problem.candidates),
+            candidates=tuple(
+                dataclasses.replace(c, required=any(c.windows)) for c in problem.candidates
+            ),
         )
     step(2)
     result = plan(problem, budget=_budget(cfg, time_limit_s), searched=lambda: step(3))

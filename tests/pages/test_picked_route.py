@@ -119,3 +119,26 @@ def test_the_day_sends_the_whole_route_to_google_maps_in_one_tap(
             for w in waypoints
         )
     assert page.count("waze.com/ul?ll=") >= len(picked)
+
+
+def test_a_ticked_account_closed_that_day_is_left_out_and_said_so(demo_db: Session) -> None:
+    """LAMBDA SARL closed on the chosen day: the others are planned, it is listed as closed."""
+    picked = _picked(demo_db, 4, 3)
+    demo_db.execute(
+        text("""UPDATE accounts SET opening_hours = '{"mon": [], "tue": [], "wed": [],
+                "thu": [], "fri": [], "sat": [], "sun": []}' WHERE id = :id"""),
+        {"id": picked[0]},
+    )
+    plan = planning.plan_picked(
+        demo_db,
+        actor=Actor(4, Role.REP),
+        rep_id=4,
+        day=DAY,
+        account_ids=picked,
+        time_limit_s=2,
+        settings=Settings(_env_file=None),
+    )
+    doc = planning.plan_json(plan)
+    assert {p["account_id"] for p in doc["proposals"]} == set(picked[1:])
+    omitted = {o.get("account_id"): o for o in doc["result"]["omissions"]}
+    assert omitted[picked[0]]["reason"] == "closed", omitted
