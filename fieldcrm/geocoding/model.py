@@ -8,7 +8,16 @@ from typing import Literal
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 
-__all__ = ["PRECISIONS", "STATUSES", "Assessment", "GeocodeResult", "Precision", "Status"]
+__all__ = [
+    "PRECISIONS",
+    "PRECISION_LABELS",
+    "STATUSES",
+    "STATUS_LABELS",
+    "Assessment",
+    "GeocodeResult",
+    "Precision",
+    "Status",
+]
 
 Precision = Literal["housenumber", "street", "municipality", "none"]
 Status = Literal["matched", "to_review", "failed"]
@@ -16,6 +25,21 @@ PRECISIONS: tuple[Precision, ...] = ("housenumber", "street", "municipality", "n
 STATUSES: tuple[Status, ...] = ("matched", "to_review", "failed")
 # Higher is finer.
 PRECISION_RANK: dict[str, int] = {"housenumber": 3, "street": 2, "municipality": 1, "none": 0}
+PRECISION_LABELS: dict[str, str] = {
+    "housenumber": "au numéro",
+    "street": "à la rue",
+    "municipality": "à la commune",
+    "none": "—",
+}
+"""French words for a precision: the one mapping reasons and pages use."""
+STATUS_LABELS: dict[str, str] = {
+    "matched": "placé",
+    "to_review": "à vérifier",
+    "failed": "en échec",
+    "pending": "en attente",
+    "manual": "placé à la main",
+}
+"""French words for an account's geocode status (``pending`` and ``manual`` are stored states)."""
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fieldcrm.errors import InvalidInput
-from fieldcrm.geocoding.model import PRECISION_RANK, Assessment, GeocodeResult
+from fieldcrm.geocoding.model import PRECISION_LABELS, PRECISION_RANK, Assessment, GeocodeResult
 from fieldcrm.geocoding.normalize import NormalizedAddress
 
 __all__ = ["assess", "expected_precision"]
+
+
+def _decimal(value: float) -> str:
+    """``0,42``: a score as a French reader writes it."""
+    return f"{value:.2f}".replace(".", ",")
 
 
 def expected_precision(address: NormalizedAddress) -> str:
@@ -74,9 +79,10 @@ def assess(
     reasons: list[str] = []
     expected = expected_precision(address)
     if result.rank < PRECISION_RANK[expected]:
-        reasons.append(f"précision {result.precision} (attendue : {expected})")
+        found, wanted = PRECISION_LABELS[result.precision], PRECISION_LABELS[expected]
+        reasons.append(f"précision {found} (attendue : {wanted})")
     if result.score < threshold:
-        reasons.append(f"score {result.score:.2f} < {threshold:.2f}")
+        reasons.append(f"score {_decimal(result.score)} < {_decimal(threshold)}")
     if address.postcode and result.postcode and result.postcode[:2] != address.postcode[:2]:
         reasons.append(f"code postal trouvé {result.postcode} ≠ {address.postcode}")
     if reasons:

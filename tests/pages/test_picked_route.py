@@ -142,3 +142,16 @@ def test_a_ticked_account_closed_that_day_is_left_out_and_said_so(demo_db: Sessi
     assert {p["account_id"] for p in doc["proposals"]} == set(picked[1:])
     omitted = {o.get("account_id"): o for o in doc["result"]["omissions"]}
     assert omitted[picked[0]]["reason"] == "closed", omitted
+
+
+def test_the_accounts_list_sends_ticked_accounts_to_the_day_from_home(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    camille = api_as(4)
+    page = camille.get("/comptes").text
+    assert 'form="route-form"' in page and 'action="/itineraire"' in page
+    assert 'form="route-form"' not in api_as(1).get("/comptes").text  # reps plan their own
+    answer = camille.post(
+        "/itineraire", data={"account_ids": _picked(demo_db, 4, 2)}, follow_redirects=False
+    )
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/journee?date=")
