@@ -84,15 +84,18 @@ def _finish(
     counts: store.MergeCounts,
     path: Path,
     actor_id: int | None,
+    on_success: Callable[[Session, ImportReport], None] | None = None,
 ) -> ImportReport:
     report.inserted, report.updated, report.unchanged = (
         counts.inserted,
         counts.updated,
         counts.unchanged,
     )
-    _record_run(session, report, path, actor_id)
-    session.commit()
     report.rejected.sort(key=lambda r: r.line)
+    _record_run(session, report, path, actor_id)
+    if on_success is not None:  # e.g. the job marked done: in the import's own transaction
+        on_success(session, report)
+    session.commit()
     return report
 
 
@@ -103,6 +106,7 @@ def import_accounts(
     actor_id: int | None = None,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    on_success: Callable[[Session, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import (upsert) accounts from ``path``; one transaction, every rejected row reported.
 
@@ -122,7 +126,7 @@ def import_accounts(
             ),
         )
         counts = store.merge_account_stage(session, actor_id=actor_id)
-        return _finish(session, report, counts, path, actor_id)
+        return _finish(session, report, counts, path, actor_id, on_success)
     except BaseException:
         session.rollback()
         raise
@@ -135,6 +139,7 @@ def import_sales(
     actor_id: int | None = None,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    on_success: Callable[[Session, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import (upsert) monthly revenue rows from ``path``; same guarantees as accounts.
 
@@ -151,7 +156,7 @@ def import_sales(
         if counts.inserted or counts.updated:
             # in the import's transaction: the rules run (and alerts go out) iff it commits
             job_store.defer_rules(session, at_once=True)
-        return _finish(session, report, counts, path, actor_id)
+        return _finish(session, report, counts, path, actor_id, on_success)
     except BaseException:
         session.rollback()
         raise
@@ -191,12 +196,20 @@ def _import_bytes(
     actor_id: int | None,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    on_success: Callable[[Session, ImportReport], None] | None = None,
 ) -> ImportReport:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         run = import_accounts if kind == "accounts" else import_sales
-        return run(session, path, actor_id=actor_id, mapping=mapping, progress=progress)
+        return run(
+            session,
+            path,
+            actor_id=actor_id,
+            mapping=mapping,
+            progress=progress,
+            on_success=on_success,
+        )
 
 
 def import_upload(
@@ -278,6 +291,10 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
                     data=data,
                     actor_id=job.user_id,
                     progress=progress,
+                    # done in the import's own transaction: never applied yet "en cours"
+                    on_success=lambda s, report: job_store.mark_done(
+                        s, job_id, result=report_dict(report), now=dt.datetime.now(dt.UTC)
+                    ),
                 )
             ),
             unexpected="erreur inattendue pendant l'import",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from contextlib import nullcontext
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -75,7 +77,7 @@ def test_a_rep_exports_own_accounts_only(api_as: ClientFactory, demo_db: Session
 
 
 def test_import_page_queues_the_file_and_its_page_shows_the_rejected_rows(
-    api_as: ClientFactory, demo_db: Session
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The upload answers at once with the job's page; once a worker has run it, the same
     page shows every rejected row. Only its starter (or an admin) may follow it."""
@@ -90,6 +92,8 @@ def test_import_page_queues_the_file_and_its_page_shows_the_rejected_rows(
     job_page = answer.headers["location"]
     waiting = office.get(job_page)
     assert 'data-status="queued"' in waiting.text and 'id="rejected"' not in waiting.text
+    # in-process, progress and import share one connection: no progress write mid-COPY
+    monkeypatch.setattr(imports, "PROGRESS_EVERY_S", 1e9)
     imports.run_import_job(lambda: nullcontext(demo_db), int(job_page.rsplit("/", 1)[1]))
     page = office.get(job_page)
     assert page.status_code == 200 and 'data-status="done"' in page.text
@@ -97,3 +101,35 @@ def test_import_page_queues_the_file_and_its_page_shows_the_rejected_rows(
     assert api_as(4).get(job_page).status_code == 404  # another user's job
     assert api_as(3).get(job_page).status_code == 200  # the admin
     assert api_as(4).get("/import").status_code == 403
+
+
+def test_an_import_is_marked_done_in_its_own_transaction(
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies right after the import commits leaves the job done, not "en cours"
+    forever: the job is marked done in the import's own transaction."""
+    from fieldcrm.store import jobs as job_store
+
+    answer = api_as(1).post(
+        "/import",
+        data={"kind": "accounts"},
+        files={"file": ("clients.csv", FILE, "text/csv")},
+        follow_redirects=False,
+    )
+    job_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    real = job_store.mark_done
+
+    def dies_after_the_commit(*args: object, **kwargs: object) -> None:
+        # the marking made once the import has committed (by the job runner): the worker
+        # dies there; a marking inside the import's transaction goes through
+        if sys._getframe(1).f_globals["__name__"] == "fieldcrm.services.jobs":
+            raise SystemExit("killed")
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(job_store, "mark_done", dies_after_the_commit)
+    # in-process, progress and import share one connection: no progress write mid-COPY
+    monkeypatch.setattr(imports, "PROGRESS_EVERY_S", 1e9)
+    with pytest.raises(SystemExit):
+        imports.run_import_job(lambda: nullcontext(demo_db), job_id)
+    job = job_store.job(demo_db, job_id)
+    assert job is not None and job.status == "done" and job.result is not None
