@@ -106,6 +106,20 @@ def _localise(element: Any) -> None:
     element.default_css = [(k, local[k]) for k, _ in element.default_css if k in local]
 
 
+class MetricScale(folium.MacroElement):
+    """The map's scale in metres and kilometres only (Leaflet's default adds miles)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
 def base_map(
     *, center: tuple[float, float] | None = None, zoom: int = 13, height: str = "100%"
 ) -> folium.Map:
@@ -116,9 +130,9 @@ def base_map(
         zoom_start=zoom if center else 6,
         tiles=OSM_TILES,
         height=height,
-        control_scale=True,
         prefer_canvas=True,
     )
+    MetricScale().add_to(m)
     _localise(m)
     return m
 

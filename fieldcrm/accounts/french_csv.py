@@ -102,6 +102,36 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+COLUMN_LABELS: dict[str, str] = {
+    "external_id": "identifiant",
+    "siret": "SIRET",
+    "name": "raison sociale",
+    "address_line1": "adresse",
+    "address_line2": "complément d’adresse",
+    "postcode": "code postal",
+    "city": "ville",
+    "country": "pays",
+    "kind": "type",
+    "sector": "secteur",
+    "qualification": "qualification",
+    "employees": "effectif",
+    "potential_eur_month": "potentiel mensuel",
+    "phone": "téléphone",
+    "email": "e-mail",
+    "visit_minutes": "durée de visite",
+    "lon": "longitude",
+    "lat": "latitude",
+    "notes": "commentaire",
+    "month": "mois",
+    "revenue": "chiffre d’affaires",
+}
+"""The French header people read for each field (one of its :data:`HEADER_SYNONYMS`)."""
+
+
+def column_label(field: str) -> str:
+    """The French header of ``field`` (``"postcode"`` → ``"code postal"``); others as they are."""
+    return COLUMN_LABELS.get(field, field)
+
 
 def fold(text: str) -> str:
     """Lower case, accents dropped, punctuation as single spaces: ``"Code Postal "`` → ``code postal``."""

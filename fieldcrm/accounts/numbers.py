@@ -89,16 +89,18 @@ def parse_amount(raw: object, *, field: str) -> Decimal | None:
             text = text.replace(",", "")
     elif "," in text:
         if text.count(",") > 1:
-            raise InvalidInput(field, "not an amount", value=raw)
+            raise InvalidInput(field, "montant illisible", value=raw)
         text = text.replace(",", ".")
     elif text.count(".") > 1:
         text = text.replace(".", "")
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise InvalidInput(field, "not an amount", value=raw, allowed="e.g. 12 345,50 €") from None
+        raise InvalidInput(
+            field, "montant illisible", value=raw, allowed="ex. 12 345,50 €"
+        ) from None
     if not value.is_finite():
-        raise InvalidInput(field, "not an amount", value=raw)
+        raise InvalidInput(field, "montant illisible", value=raw)
     if thousands:
         value *= 1000
     return -value if negative else value
@@ -132,5 +134,7 @@ def parse_month(raw: object, *, field: str) -> dt.date:
         month = MONTHS_FR.get(m[1]) or MONTHS_EN.get(m[1])
         year = int(m[2])
     if not year or not month or not 1 <= month <= 12 or not 1900 <= year <= 2200:
-        raise InvalidInput(field, "not a month", value=raw, allowed="2026-03, 03/2026 or mars 2026")
+        raise InvalidInput(
+            field, "mois illisible", value=raw, allowed="2026-03, 03/2026 ou mars 2026"
+        )
     return dt.date(year, month, 1)

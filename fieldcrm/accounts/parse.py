@@ -49,7 +49,7 @@ def _postcode(value: Any, country: str) -> str | None:
         if text.isdigit() and len(text) == 4:  # Excel dropped the leading zero (01000 → 1000)
             text = "0" + text
         if not (text.isdigit() and len(text) == 5):
-            raise InvalidInput("postcode", "a French postcode has 5 digits", value=value)
+            raise InvalidInput("postcode", "un code postal français a 5 chiffres", value=value)
     return text
 
 
@@ -58,7 +58,7 @@ def _int(value: Any, *, field: str, low: int, high: int) -> int | None:
     if amount is None:
         return None
     if amount != amount.to_integral_value() or not low <= amount <= high:
-        raise InvalidInput(field, f"expected a whole number from {low} to {high}", value=value)
+        raise InvalidInput(field, f"nombre entier de {low} à {high} attendu", value=value)
     return int(amount)
 
 
@@ -68,7 +68,7 @@ def _coordinate(value: Any, *, field: str, limit: float) -> float | None:
         return None
     number = float(amount)
     if not math.isfinite(number) or abs(number) > limit:
-        raise InvalidInput(field, f"must be within ±{limit}", value=value)
+        raise InvalidInput(field, f"doit être compris entre -{limit} et {limit}", value=value)
     return number
 
 
@@ -88,14 +88,14 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
 
     name = _text(row.get("name"))
     if name is None:
-        problems.append(Problem("name", "the company name is required"))
+        problems.append(Problem("name", "la raison sociale est obligatoire"))
     else:
         values["name"] = name[:300]
     country = (_text(row.get("country")) or "FR").upper()
     if country in ("FRANCE", "FRA"):
         country = "FR"
     if len(country) != 2:
-        problems.append(Problem("country", "use a 2-letter ISO code", value=country))
+        problems.append(Problem("country", "code pays ISO à 2 lettres attendu (FR)", value=country))
     values["country"] = country[:2]
     for plain in (
         "external_id",
@@ -123,7 +123,7 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
         folded = kind.casefold()
         if folded not in KIND_WORDS:
             problems.append(
-                Problem("kind", "unknown account type", value=kind, allowed="client, prospect")
+                Problem("kind", "type de compte inconnu", value=kind, allowed="client, prospect")
             )
         else:
             values["kind"] = KIND_WORDS[folded]
@@ -132,10 +132,12 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
         if _EMAIL.match(email):
             values["email"] = email
         else:
-            problems.append(Problem("email", "not an email address", value=email))
+            problems.append(Problem("email", "adresse e-mail invalide", value=email))
     if ("lon" in values) != ("lat" in values):
         problems.append(
-            Problem("lat" if "lon" in values else "lon", "longitude and latitude go together")
+            Problem(
+                "lat" if "lon" in values else "lon", "la longitude et la latitude vont ensemble"
+            )
         )
     InvalidInput.collect(problems)
     return AccountRecord(**values)
@@ -144,7 +146,7 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
 def _non_negative(value: Any) -> Decimal | None:
     amount = parse_amount(value, field="potential_eur_month")
     if amount is not None and amount < 0:
-        raise InvalidInput("potential_eur_month", "must not be negative", value=value)
+        raise InvalidInput("potential_eur_month", "ne peut pas être négatif", value=value)
     return amount
 
 
@@ -158,7 +160,9 @@ def sale_from_row(line: int, row: dict[str, Any]) -> SaleRecord:
     except InvalidInput as exc:
         problems.extend(exc.problems)
     if external_id is None and siret is None and not problems:
-        problems.append(Problem("external_id", "an account id or SIRET is required"))
+        problems.append(
+            Problem("external_id", "un identifiant de compte ou un SIRET est obligatoire")
+        )
     month = revenue = None
     try:
         month = parse_month(row.get("month"), field="month")
@@ -167,7 +171,7 @@ def sale_from_row(line: int, row: dict[str, Any]) -> SaleRecord:
     try:
         revenue = parse_amount(row.get("revenue"), field="revenue")
         if revenue is None:
-            problems.append(Problem("revenue", "the revenue is required"))
+            problems.append(Problem("revenue", "le chiffre d’affaires est obligatoire"))
     except InvalidInput as exc:
         problems.extend(exc.problems)
     InvalidInput.collect(problems)
@@ -221,7 +225,7 @@ def parse_accounts(
             yield Rejected(
                 line,
                 _key_field(record),
-                f"duplicate of line {first}",
+                f"doublon de la ligne {first}",
                 record.match_key.split(":", 1)[1],
             )
             continue
@@ -244,6 +248,6 @@ def parse_sales(rows: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[SaleReco
         key = (record.external_id or f"siret:{record.siret}", record.month.isoformat())
         first = seen.setdefault(key, line)
         if first != line:
-            yield Rejected(line, "month", f"duplicate of line {first}", record.month.isoformat())
+            yield Rejected(line, "month", f"doublon de la ligne {first}", record.month.isoformat())
             continue
         yield record

@@ -40,10 +40,12 @@ def normalize_siret(raw: str, *, field: str = "siret") -> str:
     """
     digits = _SEPARATORS.sub("", raw)
     if not digits.isdigit() or len(digits) != 14:
-        raise InvalidInput(field, "a SIRET has 14 digits", value=raw)
+        raise InvalidInput(field, "un SIRET a 14 chiffres", value=raw)
     if digits.startswith(LA_POSTE_SIREN):
         if sum(int(c) for c in digits) % 5 != 0:
-            raise InvalidInput(field, "invalid SIRET checksum (La Poste rule)", value=raw)
+            raise InvalidInput(
+                field, "clé de contrôle du SIRET invalide (règle de La Poste)", value=raw
+            )
     elif not luhn_ok(digits):
-        raise InvalidInput(field, "invalid SIRET checksum", value=raw)
+        raise InvalidInput(field, "clé de contrôle du SIRET invalide", value=raw)
     return digits

@@ -11,9 +11,11 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from fieldcrm import maps
+from fieldcrm.auth.roles import Role
 from fieldcrm.http.deps import CurrentUser, SessionDep
-from fieldcrm.pages.templating import render
-from fieldcrm.services import accounts
+from fieldcrm.http.i18n import translations
+from fieldcrm.pages.templating import reader_language, render
+from fieldcrm.services import accounts, scoring
 
 router = APIRouter(include_in_schema=False)
 ACCOUNT_ID = Path(ge=1, le=2**31 - 1)
@@ -34,7 +36,12 @@ def accounts_page(
     m = maps.base_map(center=(7.3, 43.75), zoom=10)
     located = [(r.lon, r.lat) for r in rows if r.lon is not None and r.lat is not None]
     maps.fit(m, located)
+    lasso = None
+    if actor.role is Role.REP and rows:  # a rep ticks accounts for a route, by lasso too
+        lasso = f"drawnItems_{maps.add_draw(m).get_name()}"
     context = {
+        "lasso": lasso,
+        "points": {r.id: [r.lon, r.lat] for r in rows if r.lon is not None and r.lat is not None},
         "rows": rows,
         "q": q,
         "rapports": rapports,
@@ -77,12 +84,15 @@ def account_page(
         "today": today,
         "tasks": view.tasks,
         "rhythm": view.rhythm,
+        "rule_names": scoring.rule_names(session),
     }
     return render(request, "account.html", context, actor=actor)
 
 
 @router.get("/comptes/{account_id}/ventes.png")
-def sales_chart(session: SessionDep, actor: CurrentUser, account_id: int = ACCOUNT_ID) -> Response:
+def sales_chart(
+    request: Request, session: SessionDep, actor: CurrentUser, account_id: int = ACCOUNT_ID
+) -> Response:
     """Monthly revenue of the last 24 months, this year against the year before."""
     import matplotlib
 
@@ -96,7 +106,8 @@ def sales_chart(session: SessionDep, actor: CurrentUser, account_id: int = ACCOU
         months = [m for m, _ in sales]
         ax.bar(months, [float(v) for _, v in sales], width=20, color="#1d4ed8")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1000:.0f} k€"))
-    ax.set_title("CA mensuel / monthly revenue", fontsize=9)
+    title = translations(reader_language(request, actor)).gettext("Chiffre d’affaires mensuel")
+    ax.set_title(title, fontsize=9)
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     fig.autofmt_xdate()

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.pages.templating import render
-from fieldcrm.services import intervals, tasks
+from fieldcrm.services import intervals, scoring, tasks
 
 router = APIRouter(include_in_schema=False)
 REP = Query(ge=1, le=2**31 - 1)
@@ -41,7 +41,13 @@ def tasks_page(
     today = local_today(request)
     rows = tasks.open_tasks(session, actor=actor, today=today, rep_id=rep)
     plan_days = {t.id: planning_day(t.due_date, today=today) for t in rows}
-    context = {"rows": rows, "today": today, "plan_days": plan_days, "rep": rep}
+    context = {
+        "rows": rows,
+        "today": today,
+        "plan_days": plan_days,
+        "rep": rep,
+        "rule_names": scoring.rule_names(session),
+    }
     return render(request, "tasks.html", context, actor=actor)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,8 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from fieldcrm.accounts.french_csv import column_label
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
+from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.security import nonced
 
@@ -63,6 +66,85 @@ def long_date(value: dt.date, lang: str) -> str:
     return format_date(value, format="full", locale=LOCALES.get(lang, "fr_FR"))
 
 
+ACTIVITY_KINDS: dict[str, str] = {
+    "visit": "visite",
+    "call": "appel",
+    "email": "e-mail",
+    "meeting": "rendez-vous",
+}
+"""French words for an activity's kind (the stored values of ``services.visits.KINDS``)."""
+PRIORITY_BANDS: dict[str, str] = {
+    "low": "basse",
+    "normal": "normale",
+    "high": "haute",
+    "urgent": "urgente",
+}
+"""French words for a priority band (``scoring.rules.BANDS``)."""
+
+
+def _labelled(labels: dict[str, str]) -> Any:
+    """A filter writing a stored code with its French word, translated for the reader."""
+
+    def label(value: str | None, lang: str) -> str:
+        if value is None or isinstance(value, jinja2.Undefined) or value == "":
+            return "—"
+        french = labels.get(str(value))
+        return str(value) if french is None else translations(lang).gettext(french)
+
+    return label
+
+
+geocode_status = _labelled(STATUS_LABELS)
+geocode_precision = _labelled(PRECISION_LABELS)
+activity_kind = _labelled(ACTIVITY_KINDS)
+priority_band = _labelled(PRIORITY_BANDS)
+
+_ENV.filters["geocode_status"] = geocode_status
+_ENV.filters["geocode_precision"] = geocode_precision
+_ENV.filters["activity_kind"] = activity_kind
+_ENV.filters["priority_band"] = priority_band
+
+
+def rule_label(key: str | None, names: dict[str, str], lang: str = "fr") -> str:
+    """What a page writes for the rule ``key``: the rule's name (``names``, from
+    ``services.scoring.rule_names``), "Rappel" for a reminder, else the key."""
+    if not key or isinstance(key, jinja2.Undefined):
+        return ""
+    if key.startswith("reminder."):
+        return translations(lang).gettext("Rappel")
+    return names.get(key, key)
+
+
+def period_label(value: str, lang: str) -> str:
+    """A scheduled job's period key as the reader writes it: ``2026-12-06T07:00`` →
+    ``06/12/2026 07:00``, ``2026-W49`` → ``semaine 49 de 2026``, ``2026-12-06`` →
+    ``06/12/2026``; any other key as it is."""
+    text = str(value)
+    week = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    if week:
+        return translations(lang).gettext("semaine %(week)s de %(year)s") % {
+            "week": int(week.group(2)),
+            "year": week.group(1),
+        }
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text):
+            return f"{local_date(text, lang)} {text[11:16]}"
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return local_date(text, lang)
+    except ValueError:
+        pass
+    return text
+
+
+def file_column(field: str, lang: str) -> str:
+    """A file column as the reader names it: the French header (``code postal``), else the
+    field's own name in words."""
+    return column_label(field) if lang == "fr" else field.replace("_", " ")
+
+
+_ENV.filters["column_label"] = file_column
+_ENV.filters["period"] = period_label
+_ENV.filters["rule_label"] = rule_label
 _ENV.filters["num"] = local_number
 _ENV.filters["date"] = local_date
 _ENV.filters["long_date"] = long_date
@@ -121,6 +203,15 @@ def unread_alerts(request: Request, actor: Actor | None) -> int | None:
         return None
 
 
+def reader_language(request: Request, actor: Actor | None) -> str:
+    """The language the page (or picture) is written in for this reader."""
+    return request_language(
+        request,
+        preferred=actor.language if actor else None,
+        default=request.app.state.settings.default_language,
+    )
+
+
 def render(
     request: Request,
     template: str,
@@ -131,9 +222,7 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` in the request's language."""
     settings = request.app.state.settings
-    language = request_language(
-        request, preferred=actor.language if actor else None, default=settings.default_language
-    )
+    language = reader_language(request, actor)
     tr = translations(language)
 
     def gettext(message: str, **values: Any) -> str:

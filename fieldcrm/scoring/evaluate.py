@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fieldcrm.scoring.facts import AccountFacts, previous_month, same_month_last_year
-from fieldcrm.scoring.formats import euros, signed_percent
+from fieldcrm.scoring.formats import euros, month_name, signed_percent
 from fieldcrm.scoring.rules import (
     Action,
     AllOf,
@@ -140,12 +140,12 @@ def template_context(rule: Rule, facts: AccountFacts, *, as_of: date) -> dict[st
         "account_id": facts.account_id,
         "rule": rule.key,
         "rule_name": rule.name,
-        "month": month,
-        "last_year_month": last_month,
+        "month": month_name(month),
+        "last_year_month": month_name(last_month),
         "revenue_month": euros(this),
         "revenue_last_year": euros(last),
-        "change_pct": signed_percent((this - last) / last * 100.0) if last > 0 else "n/a",
-        "potential": f"{euros(facts.potential)}/mois" if facts.potential else "n/a",
+        "change_pct": signed_percent((this - last) / last * 100.0) if last > 0 else "n.d.",
+        "potential": f"{euros(facts.potential)}/mois" if facts.potential else "n.d.",
         "days_since_last_visit": (
             facts.days_since_last_visit if facts.days_since_last_visit is not None else "jamais"
         ),

@@ -3,7 +3,8 @@
 One rounding rule, shared with the SQL renderer (:mod:`fieldcrm.store.templates`) so that
 both give the same text: a float is first read as its 15-significant-digit decimal form
 (``"%.15g"``, what PostgreSQL's ``CAST(float8 AS numeric)`` does), then rounded half away
-from zero (PostgreSQL's ``round(numeric)``). Thousands are separated by a space.
+from zero (PostgreSQL's ``round(numeric)``). Thousands are separated by a space, decimals
+by a comma, a negative change has the minus sign ``−`` (U+2212); months are named in French.
 """
 
 from __future__ import annotations
@@ -13,6 +14,22 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 _CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
 _UNIT = Decimal(1)
 _TENTH = Decimal("0.1")
+MINUS = "\u2212"
+"""The minus sign of a negative change (``−30,8 %``)."""
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def _rounded(value: float, step: Decimal) -> Decimal:
@@ -26,6 +43,13 @@ def euros(value: float) -> str:
 
 
 def signed_percent(value: float) -> str:
-    """``-11.45`` → ``"-11.5 %"``, ``3`` → ``"+3.0 %"``: one decimal, always signed."""
+    """``-11.45`` → ``"−11,5 %"``, ``3`` → ``"+3,0 %"``: one decimal comma, always signed."""
     rounded = _rounded(value, _TENTH)
-    return f"{'+' if rounded >= 0 else ''}{rounded} %"
+    sign = "+" if rounded >= 0 else MINUS
+    return f"{sign}{rounded.copy_abs()} %".replace(".", ",")
+
+
+def month_name(month: str) -> str:
+    """``"2026-11"`` → ``"novembre 2026"``: a month ``YYYY-MM`` as a French reader says it."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"

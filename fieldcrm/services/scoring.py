@@ -148,6 +148,21 @@ def delete_rule(session: Session, key: str) -> None:
     session.commit()
 
 
+def rule_names(session: Session) -> dict[str, str]:
+    """Each stored rule's name by key (what people read instead of the slug); reminders are
+    named "Rappel". A rule whose text no longer reads keeps its key."""
+    names: dict[str, str] = {}
+    for stored in rule_store.list_rules(session):
+        try:
+            data = load_text(stored.definition)
+        except InvalidInput:
+            continue
+        name = data.get("name") if isinstance(data, Mapping) else None
+        if isinstance(name, str) and name.strip():
+            names[stored.key] = name.strip()
+    return names
+
+
 def load_rules(session: Session) -> list[tuple[int, Rule]]:
     """The enabled stored rules, parsed; a stored rule that no longer validates is reported."""
     out, problems = [], []

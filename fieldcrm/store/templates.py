@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from fieldcrm.scoring.facts import previous_month
+from fieldcrm.scoring.formats import MINUS, month_name
 from fieldcrm.scoring.rules import Rule, text_months
 from fieldcrm.store.facts import NEVER_VISITED, month_column
 
@@ -31,7 +32,10 @@ def euros_sql(expr: str) -> str:
 def signed_percent_sql(expr: str) -> str:
     """SQL text of ``expr`` as :func:`fieldcrm.scoring.formats.signed_percent` writes it."""
     tenth = f"round(CAST({expr} AS numeric), 1)"
-    return f"CASE WHEN {tenth} >= 0 THEN '+' ELSE '' END || {tenth}::text || ' %'"
+    return (
+        f"CASE WHEN {tenth} >= 0 THEN '+' ELSE '{MINUS}' END "
+        f"|| replace(abs({tenth})::text, '.', ',') || ' %'"
+    )
 
 
 class TemplateSql:
@@ -53,18 +57,18 @@ class TemplateSql:
             "account_id": "account_id::text",
             "rule": self._param(rule.key),
             "rule_name": self._param(rule.name),
-            "month": self._param(month),
-            "last_year_month": self._param(last_month),
+            "month": self._param(month_name(month)),
+            "last_year_month": self._param(month_name(last_month)),
             "revenue_month": euros_sql(this),
             "revenue_last_year": euros_sql(last),
             "change_pct": (
                 f"CASE WHEN {last} > 0 THEN "
                 f"{signed_percent_sql(f'({this} - {last}) / {last} * CAST(100 AS float8)')} "
-                "ELSE 'n/a' END"
+                "ELSE 'n.d.' END"
             ),
             "potential": (
                 "CASE WHEN coalesce(potential, 0) <> 0 THEN "
-                f"{euros_sql('potential')} || '/mois' ELSE 'n/a' END"
+                f"{euros_sql('potential')} || '/mois' ELSE 'n.d.' END"
             ),
             "days_since_last_visit": (
                 f"CASE WHEN days_since_last_visit >= {NEVER_VISITED} THEN 'jamais' "

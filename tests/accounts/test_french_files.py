@@ -85,9 +85,9 @@ def test_siret_checksum_and_la_poste_exception() -> None:
     assert normalize_siret("356 000 000 49837") == "35600000049837"  # La Poste: digit sum % 5
     with pytest.raises(InvalidInput, match="La Poste"):
         normalize_siret("35600000049838")
-    with pytest.raises(InvalidInput, match="checksum"):
+    with pytest.raises(InvalidInput, match="clé de contrôle"):
         normalize_siret("73282932000075")
-    with pytest.raises(InvalidInput, match="14 digits"):
+    with pytest.raises(InvalidInput, match="14 chiffres"):
         normalize_siret("7328293200007")
     assert luhn_ok("73282932000074")
 

@@ -97,7 +97,7 @@ def test_import_page_queues_the_file_and_its_page_shows_the_rejected_rows(
     imports.run_import_job(lambda: nullcontext(demo_db), int(job_page.rsplit("/", 1)[1]))
     page = office.get(job_page)
     assert page.status_code == 200 and 'data-status="done"' in page.text
-    assert 'id="rejected"' in page.text and "siret" in page.text
+    assert 'id="rejected"' in page.text and "<td>SIRET</td>" in page.text
     assert api_as(4).get(job_page).status_code == 404  # another user's job
     assert api_as(3).get(job_page).status_code == 200  # the admin
     assert api_as(4).get("/import").status_code == 403

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import draw_rectangle, log_in
 
 DAY = "2026-04-28"
 PARIS = ZoneInfo("Europe/Paris")
@@ -64,3 +64,15 @@ def test_replanning_keeps_accepted_visits_and_refused_accounts_away(
                 AND (starts_at AT TIME ZONE 'Europe/Paris')::date = '{DAY}'"""
         )
         e2e_sql(f"DELETE FROM plans WHERE rep_id = 4 AND day = '{DAY}'")
+
+
+def test_a_lasso_on_the_accounts_map_picks_accounts_for_a_route(phone: Page) -> None:
+    """On a phone, Camille draws a lasso on her accounts map: the accounts it surrounds are
+    ticked for "Itinéraire avec les comptes cochés"."""
+    log_in(phone, 4)
+    phone.goto("/comptes")
+    assert phone.locator("input[name=account_ids]:checked").count() == 0
+    draw_rectangle(phone, "#accounts-map")
+    ticked = phone.locator("input[name=account_ids]:checked").count()
+    assert ticked > 0
+    assert phone.locator("#route-form button[type=submit]").is_visible()

@@ -28,13 +28,13 @@ def test_fine_and_confident_is_matched() -> None:
 def test_low_score_is_to_review_with_reason() -> None:
     verdict = assess(_result(score=0.42), FULL, threshold=0.6)
     assert verdict.status == "to_review"
-    assert "score 0.42 < 0.60" in verdict.reason
+    assert "score 0,42 < 0,60" in verdict.reason
 
 
 def test_coarser_than_the_address_is_to_review() -> None:
     verdict = assess(_result("municipality", 1.0), FULL, threshold=0.6)
     assert verdict.status == "to_review"
-    assert "municipality" in verdict.reason
+    assert "précision à la commune (attendue : au numéro)" in verdict.reason
 
 
 def test_municipality_is_enough_for_a_city_only_address() -> None:

@@ -49,10 +49,13 @@ def test_lambda_sarl_fires_rule_1_with_the_story_in_the_message() -> None:
         1,
         "2026-04",
     )
-    assert firing.context["change_pct"] == "-11.5 %"
+    assert firing.context["change_pct"] == "−11,5 %"
     alert = firing.actions[0]
     text = render(alert.message, firing.context)  # type: ignore[union-attr]
-    assert "LAMBDA SARL" in text and "-11.5 %" in text and "189 jours" in text
+    assert "LAMBDA SARL" in text and "−11,5 %" in text and "189 jours" in text
+    assert "CA de mars 2026" in text and "par rapport à mars 2025" in text
+    subject = render(alert.subject, firing.context)  # type: ignore[union-attr]
+    assert subject == "[fieldcrm] LAMBDA SARL : CA mars 2026 −11,5 % par rapport à mars 2025"
 
 
 @pytest.mark.parametrize(

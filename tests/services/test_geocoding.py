@@ -157,7 +157,7 @@ def test_failed_is_recorded_with_reason_never_dropped(db: Session, ban: Loopback
         "offline",
         "municipality",
     )
-    assert "précision municipality" in str(state["reason"])
+    assert "précision à la commune (attendue : à la rue)" in str(state["reason"])
     # Failed accounts are not retried by default, only with retry_failed.
     assert geocoding.geocode_accounts(db, actor=ADMIN, chain=_chain(ban)).processed == 0
     assert (

@@ -110,7 +110,7 @@ def test_a_draft_of_a_stored_rule_reports_the_drafts_firings_and_writes_nothing(
         (KEY, "STABLE SA"),
     ]
     stable = next(f for f in report.fired if f.account == "STABLE SA")
-    assert "-5.0 %" in stable.subject, "texts rendered from the draft"
+    assert "−5,0 %" in stable.subject, "texts rendered from the draft"
     assert written(db) == [0] * len(WRITTEN)
     assert scoring.get_rule(db, KEY) == stored_before, "the stored rule is unchanged"
     again = rules.run(db, actor=manager, as_of=AS_OF, settings=cfg())

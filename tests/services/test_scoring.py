@@ -97,7 +97,7 @@ def test_lambda_sarl_alert_reaches_the_rep_with_copy_to_the_director(db: Session
         "2026-04",
         w["rep"].id,
     )  # type: ignore[attr-defined]
-    assert "-11.5 %" in alert.message and "LAMBDA SARL" in alert.message
+    assert "−11,5 %" in alert.message and "LAMBDA SARL" in alert.message
     task = db.scalars(select(Task).where(Task.alert_id == alert.id)).one()
     assert (task.assignee_id, task.due_date) == (w["rep"].id, dt.date(2026, 4, 16))  # type: ignore[attr-defined]
     channels = sorted(
@@ -131,7 +131,7 @@ def test_lambda_sarl_alert_reaches_the_rep_with_copy_to_the_director(db: Session
     rcpts, mail = next((r, m) for r, m in box.messages if "LAMBDA SARL" in m["Subject"])
     assert mail["To"] == "paul.rep@acme.fr" and mail["Cc"] == "directeur@acme.fr"
     assert sorted(rcpts) == ["directeur@acme.fr", "paul.rep@acme.fr"]
-    assert "-11.5 %" in mail["Subject"]
+    assert "−11,5 %" in mail["Subject"]
     body = mail.get_content()
     assert "17 700 €" in body and "20 000 €" in body and "189 jours" in body
     assert "autre.directrice" not in str(rcpts)  # the rep's own director only
@@ -170,7 +170,7 @@ def test_dry_run_lists_what_would_fire_and_writes_nothing(db: Session) -> None:
         ("declining-key-account", "LAMBDA SARL"),
         ("stale-prospect", "NOUVEAU PROSPECT"),
     }
-    assert any("-11.5 %" in f.subject for f in report.fired)
+    assert any("−11,5 %" in f.subject for f in report.fired)
     assert [count(db, m) for m in (Alert, Notification, Task, AssignmentChange)] == [0, 0, 0, 0]
     after = db.execute(
         text("SELECT md5(string_agg(a::text, '' ORDER BY id)) FROM accounts a")
