@@ -191,7 +191,7 @@ def test_a_sales_import_that_drops_lambda_revenue_alerts_the_rep_and_the_directo
             assert (job.result or {})["updated"] == 1
             alert = db.scalars(select(Alert)).one()
             assert (alert.rule_key, alert.recipient_id) == ("declining-key-account", rep_id)
-            assert "-25" in alert.message
+            assert "−25,0 %" in alert.message  # a true minus sign, a decimal comma
             emails = db.scalars(select(Notification).where(Notification.channel == "email")).all()
             assert [(n.user_id, n.status) for n in emails] == [(rep_id, "sent")]
             in_app = {
