@@ -29,7 +29,7 @@ from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import appointments, costs
 from fieldcrm.services import planning_build as build
-from fieldcrm.services.planning_inputs import PlanningInputs, gather, with_facts
+from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
 from fieldcrm.store.plans import PARIS, NewProposal, PlanRow, ProposalRow
@@ -161,12 +161,12 @@ def _budget(cfg: Settings, time_limit_s: float | None) -> Budget:
 
 
 def _solve(
+    session: Session,
     inputs: PlanningInputs,
     *,
     cfg: Settings,
     graph: TravelTimes | None,
     time_limit_s: float | None,
-    eur_per_km: float,
     hotel: GeoPoint | None = None,
     trip: bool = False,
     progress: Progress | None = None,
@@ -174,17 +174,19 @@ def _solve(
     depart_s: int | None = None,
     required: bool = False,
 ) -> tuple[dict[str, Any], list[NewProposal]]:
-    """Build the problem, plan it, and turn the plan into the stored JSON and proposals.
+    """Build the problem (at the rep's barème rate), plan it, and turn the plan into the
+    stored JSON and proposals, whose reasons read the facts of the accounts planned.
 
     ``required``: every candidate open that day must be visited (a route of accounts the rep
     picked); one closed all day is left out and listed as such among the omissions.
     """
     step = progress or (lambda _step: None)
+    rate = costs.rep_rate(session, settings=cfg, rep_id=inputs.rep.id, year=inputs.first_day.year)
     problem, pool, source = build.problem_for(
         inputs,
         cfg=cfg,
         graph=graph,
-        eur_per_km=eur_per_km,
+        eur_per_km=float(rate),
         hotel=hotel,
         trip=trip,
         start=start,
@@ -208,7 +210,8 @@ def _solve(
     if trip:
         stored["overnight"] = build.overnight_json(result)
     today = dt.datetime.now(PARIS).date()
-    return stored, build.proposals(problem, result, scores, inputs.facts, as_of=today)
+    facts = store.visit_facts(session, [c.id for c in pool], as_of=today)
+    return stored, build.proposals(problem, result, scores, facts, as_of=today)
 
 
 def plan_day(
@@ -234,13 +237,12 @@ def plan_day(
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
     )
-    inputs = with_facts(session, inputs, as_of=dt.datetime.now(PARIS).date())
     result, proposals = _solve(
+        session,
         inputs,
         cfg=cfg,
         graph=travel or road_provider(cfg),
         time_limit_s=time_limit_s,
-        eur_per_km=float(costs.rep_rate(session, settings=cfg, rep_id=rep_id, year=day.year)),
     )
     return _save(session, actor, inputs, "day", result, proposals)
 
@@ -294,13 +296,12 @@ def plan_picked(
         max_candidates=1,
     )
     inputs = dataclasses.replace(inputs, candidates=picked, max_candidates=len(picked))
-    inputs = with_facts(session, inputs, as_of=dt.datetime.now(PARIS).date())
     result, proposals = _solve(
+        session,
         inputs,
         cfg=cfg,
         graph=travel or road_provider(cfg),
         time_limit_s=time_limit_s,
-        eur_per_km=float(costs.rep_rate(session, settings=cfg, rep_id=rep_id, year=day.year)),
         start=start,
         depart_s=depart_s,
         required=True,
@@ -343,7 +344,6 @@ def plan_trip(
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
     )
-    inputs = with_facts(session, inputs, as_of=dt.datetime.now(PARIS).date())
     if anchor_appointment_id is not None and anchor_appointment_id not in {
         a.id for a in inputs.appointments
     }:
@@ -355,11 +355,11 @@ def plan_trip(
     if progress is not None:
         progress(1)
     result, proposals = _solve(
+        session,
         inputs,
         cfg=cfg,
         graph=travel or road_provider(cfg),
         time_limit_s=time_limit_s,
-        eur_per_km=float(costs.rep_rate(session, settings=cfg, rep_id=rep_id, year=start_day.year)),
         hotel=hotel,
         trip=True,
         progress=progress,

@@ -8,9 +8,8 @@ planner request.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +17,7 @@ from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.corridor import Corridor, build_corridor
 from fieldcrm.store import plans as store
-from fieldcrm.store.plans import PARIS, AppointmentRow, CandidateRow, RepRow, VisitFacts
+from fieldcrm.store.plans import PARIS, AppointmentRow, CandidateRow, RepRow
 
 DEFAULT_WORK_START = dt.time(8, 0)
 DEFAULT_WORK_END = dt.time(18, 30)
@@ -42,8 +41,6 @@ class PlanningInputs:
     """How many accounts the PostGIS polygon filter returned (before the exact test)."""
     max_candidates: int = 40
     """Candidates sent to the solver per day (open that day, best first)."""
-    facts: dict[int, VisitFacts] = field(default_factory=dict)
-    """What the proposals' reasons say about the candidates (see :func:`with_facts`)."""
 
     def appointment_point(self, appointment: AppointmentRow) -> GeoPoint:
         """The place of an appointment (checked present when gathered)."""
@@ -139,12 +136,4 @@ def gather(
         candidates=inside[: max_candidates * POOL],
         in_polygon=len(rows),
         max_candidates=max_candidates,
-    )
-
-
-def with_facts(session: Session, inputs: PlanningInputs, *, as_of: dt.date) -> PlanningInputs:
-    """``inputs`` with the facts behind its candidates' reasons (true as of ``as_of``)."""
-    return dataclasses.replace(
-        inputs,
-        facts=store.visit_facts(session, [c.id for c in inputs.candidates], as_of=as_of),
     )
