@@ -130,8 +130,10 @@ def _planned(
     index = {d: k for k, d in enumerate(dates)}
     first = dt.datetime.combine(dates[0], dt.time(0), tzinfo=zone)
     last = dt.datetime.combine(dates[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    proposals = store.open_proposals(session, rep_id=rep_id, first=first, last=last)
+    accounts = store.located_accounts(session, [p.account_id for p in proposals])
     out = []
-    for p in store.open_proposals(session, rep_id=rep_id, first=first, last=last):
+    for p in proposals:
         start = p.slot_start.astimezone(zone)
         day = index.get(start.date())
         if day is None:
@@ -144,15 +146,11 @@ def _planned(
                 day,
                 seconds,
                 seconds + p.visit_minutes * 60,
-                settings.planner_eur_per_score_point * _score(session, p.account_id),
+                settings.planner_eur_per_score_point
+                * (accounts[p.account_id].score if p.account_id in accounts else 0.0),
             )
         )
     return out
-
-
-def _score(session: Session, account_id: int) -> float:
-    account = store.located_account(session, account_id)
-    return account.score if account else 0.0
 
 
 def book(

@@ -271,9 +271,10 @@ def plan_picked(
     ids = list(dict.fromkeys(account_ids))
     if not 1 <= len(ids) <= MAX_PICKED:
         raise InvalidInput("account_ids", f"entre 1 et {MAX_PICKED} comptes", value=len(ids))
+    found = store.located_accounts(session, ids)
     picked = []
     for account_id in ids:
-        account = store.located_account(session, account_id)
+        account = found.get(account_id)
         if account is None:
             raise InvalidInput(
                 f"account_ids[{account_id}]",

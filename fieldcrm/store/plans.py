@@ -433,19 +433,24 @@ def open_proposals(
     return [ProposalRow(**r._mapping) for r in rows]
 
 
-def located_account(session: Session, account_id: int) -> CandidateRow | None:
-    """An account as a visit to place (None if unknown or its location is not confirmed)."""
-    row = session.execute(
+def located_accounts(session: Session, account_ids: Sequence[int]) -> dict[int, CandidateRow]:
+    """Accounts as visits to place, by id (left out: unknown, or location not confirmed)."""
+    rows = session.execute(
         text(f"""SELECT a.id, a.name, a.kind, asg.owner_id, a.city,
                         ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
                         coalesce(ap.score, {FALLBACK_SCORE_MIN})::float8 AS score,
                         CASE WHEN ap.score IS NULL THEN 'potential' ELSE 'priority' END AS scored_by,
                         a.visit_minutes, a.opening_hours
                  FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
-                 WHERE a.id = :id AND {CONFIRMED_LOCATION}"""),
-        {"id": account_id},
-    ).first()
-    return CandidateRow(**row._mapping) if row else None
+                 WHERE a.id = ANY(:ids) AND {CONFIRMED_LOCATION}"""),
+        {"ids": list(account_ids)},
+    )
+    return {r.id: CandidateRow(**r._mapping) for r in rows}
+
+
+def located_account(session: Session, account_id: int) -> CandidateRow | None:
+    """One account as a visit to place (None if unknown or its location is not confirmed)."""
+    return located_accounts(session, [account_id]).get(account_id)
 
 
 @dataclass(frozen=True)
