@@ -20,7 +20,7 @@ demo: setup
 serve: setup
 	$(VENV)/fieldcrm serve
 
-## Install everything and run every check: ruff, mypy (pure core), import-linter, pytest.
+## Install everything and run every check: ruff, mypy (strict: core, then api/services/store…), import-linter, pytest.
 test: setup check
 
 check:

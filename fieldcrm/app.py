@@ -17,6 +17,12 @@ from fieldcrm.api import ROUTERS as API_ROUTERS
 from fieldcrm.api import health
 from fieldcrm.config import PROJECT_DIR, InsecureSettings, Settings, get_settings
 from fieldcrm.errors import FieldcrmError, RateLimited
+from fieldcrm.http.error_text import (
+    describe,
+    describe_message,
+    describe_validation,
+    reader_language,
+)
 from fieldcrm.http.errors import (
     NotAuthenticated,
     data_error_message,
@@ -27,6 +33,7 @@ from fieldcrm.http.errors import (
 )
 from fieldcrm.http.request_log import RequestLog, with_request_id
 from fieldcrm.http.security import csrf_guard, security_headers
+from fieldcrm.http.uploads import UploadLimit
 from fieldcrm.pages import ROUTERS as PAGE_ROUTERS
 from fieldcrm.pages.errors import error_page
 from fieldcrm.services.warmup import warm_up_in_background
@@ -49,23 +56,19 @@ async def _fieldcrm_error(request: Request, exc: Exception) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(exc.retry_after_s)}
-        return JSONResponse(error_body(exc), status_code=status, headers=headers)
+        body = {**error_body(exc), "message": describe(exc, reader_language(request))}
+        return JSONResponse(body, status_code=status, headers=headers)
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    return error_page(request, status, str(exc))
+    return error_page(request, status, describe(exc, reader_language(request)))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if _is_api(request):
         return await request_validation_exception_handler(request, exc)
-    fields = ", ".join(
-        ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form"))
-        + f" : {e.get('msg')}"
-        for e in exc.errors()
-    )
-    return error_page(request, 422, fields)
+    return error_page(request, 422, describe_validation(exc.errors(), reader_language(request)))
 
 
 async def _database_refusal(request: Request, exc: Exception) -> Response:
@@ -77,7 +80,16 @@ async def _database_refusal(request: Request, exc: Exception) -> Response:
         status, error, message = 422, "InvalidInput", data_error_message(exc)
     if _is_api(request):
         return JSONResponse({"detail": message, "error": error}, status_code=status)
-    return error_page(request, status, message)
+    return error_page(request, status, describe_message(message, reader_language(request)))
+
+
+async def _unencodable_text(request: Request, exc: Exception) -> Response:
+    """Text the database cannot take (a lone UTF-16 surrogate such as ``"\\ud800"`` in JSON)
+    that no check caught: a 422, and the request's transaction is rolled back."""
+    message = "texte invalide : caractère UTF-16 isolé (demi-paire de substitution)"
+    if _is_api(request):
+        return JSONResponse({"detail": message, "error": "InvalidInput"}, status_code=422)
+    return error_page(request, 422, message)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -104,6 +116,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
         redoc_url=None,
     )
     app.state.settings = settings
+    app.add_middleware(UploadLimit, refuse=_fieldcrm_error)  # 413 before a big body is read
     app.middleware("http")(csrf_guard)
     app.middleware("http")(security_headers)
     app.add_middleware(RequestLog)  # outermost: ids and access lines cover every answer
@@ -120,6 +133,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(IntegrityError, _database_refusal)
     app.add_exception_handler(DataError, _database_refusal)
+    app.add_exception_handler(UnicodeEncodeError, _unencodable_text)
     app.add_exception_handler(Exception, _unexpected_error)
     return app
 

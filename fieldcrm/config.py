@@ -40,12 +40,16 @@ class Settings(BaseSettings):
     default_language: Literal["fr", "en"] = "fr"
     host: str = "127.0.0.1"
     port: int = 8000
+    upload_max_mb: float = Field(default=50.0, gt=0)  # largest import file (API and /import): 413
 
     # Sessions and login throttling (counted in the database: it holds across app servers)
     session_lifetime_hours: float = 14 * 24.0
     login_window_minutes: int = 15
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 30
+    # A rep reaches (reads, edits, visits) an unassigned prospect within this distance of their
+    # home; farther ones are neither listed "around me" nor readable by id (issue 16).
+    nearby_prospect_radius_km: float = 30.0
 
     # Geocoding: providers tried in order; "offline" is the shipped gazetteer. An entry is a
     # name ("ban", "nominatim", "photon", any geopy service such as "opencage") optionally
@@ -74,7 +78,7 @@ class Settings(BaseSettings):
     planner_rejected_days: int = 14  # a rejected account is not proposed again for so many days
     planner_booked_days: int = 14  # nor an account booked within so many days of the plan
     planner_detour_km: float = 20.0  # crow-fly detour budget of the candidate corridor
-    planner_max_candidates: int = 40  # best-scored accounts of the corridor sent to the solver
+    planner_max_candidates: int = 150  # best value-per-detour accounts sent to the solver, per day
     planner_eur_per_score_point: float = 5.0  # euros one priority point is worth to the planner
 
     # Costs
@@ -118,6 +122,8 @@ class Settings(BaseSettings):
     schedule_trips_at: dt.time = dt.time(3, 0)  # trip derivation, every day
     schedule_retention_at: dt.time = dt.time(4, 0)  # RGPD retention list, every Monday
     geocode_backlog_batches: int = 5  # batches geocoded every quarter of an hour
+    worker_stalled_after_s: float = 60.0  # a job whose worker is silent this long is run again
+    export_keep_hours: float = 24.0  # how long an export's file stays downloadable
 
     @property
     def cookies_secure(self) -> bool:

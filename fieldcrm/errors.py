@@ -66,6 +66,10 @@ class InvalidInput(FieldcrmError):
             raise cls(problems=found)
 
 
+class TooLarge(InvalidInput):
+    """An input (an uploaded file) over its size cap: HTTP 413."""
+
+
 class NotFound(FieldcrmError):
     """A referenced thing does not exist (or is not visible to the actor)."""
 

@@ -7,6 +7,7 @@ server without internet access; only the background tiles come from the tile ser
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,8 @@ class Line:
     color: str = "#1d4ed8"
     weight: int = 5
     label: str | None = None
+    dashed: bool = False
+    """Drawn dashed: an estimate (a straight line where there is no road data)."""
 
 
 @dataclass(frozen=True)
@@ -244,17 +247,24 @@ def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accoun
 
 
 _LINE_CALLBACK = """function (row) {
-  var line = L.polyline(row[0], {color: row[1], weight: row[2]});
+  var line = L.polyline(row[0], {color: row[1], weight: row[2], dashArray: row[4] ? '8 8' : null,
+                                 className: row[4] ? 'fc-route fc-crowfly' : 'fc-route fc-road'});
   if (row[3]) { line.bindTooltip(fcText(row[3])); }
   return line;
 }"""
-"""Draws one route from a row (lat/lon pairs, colour, weight, label shown as text)."""
+"""Draws one route from a row (lat/lon pairs, colour, weight, label shown as text, dashed)."""
 
 
 def add_lines(m: folium.Map, lines: Sequence[Line]) -> None:
     """Draw route lines (one layer; labels shown as text)."""
     rows = [
-        [[[lat, lon] for lon, lat in line.coords], line.color, line.weight, line.label or ""]
+        [
+            [[lat, lon] for lon, lat in line.coords],
+            line.color,
+            line.weight,
+            line.label or "",
+            line.dashed,
+        ]
         for line in lines
         if len(line.coords) >= 2
     ]
@@ -276,15 +286,20 @@ var {{ this.get_name() }} = L.geoJSON({{ this.collection|tojson }}, {
   style: function (f) { return {color: f.properties.color, weight: 2, fillOpacity: 0.15}; },
   onEachFeature: function (f, layer) {
     var tip = document.createElement('span'); tip.textContent = f.properties.label;
-    layer.bindTooltip(tip);
+    layer.bindTooltip(tip, {{ this.tooltip_options|tojson }});
   }
 }).addTo({{ this._parent.get_name() }});
 {% endmacro %}"""
     )
 
-    def __init__(self, areas: Sequence[Area]) -> None:
+    def __init__(self, areas: Sequence[Area], *, labels: bool = False) -> None:
         super().__init__()
         self._name = "AreaLayer"
+        self.tooltip_options = (
+            {"permanent": True, "direction": "center", "className": "fc-area-label"}
+            if labels
+            else {}
+        )
         self.collection = {
             "type": "FeatureCollection",
             "features": [
@@ -303,15 +318,21 @@ var {{ this.get_name() }} = L.geoJSON({{ this.collection|tojson }}, {
         }
 
 
-def add_areas(m: folium.Map, areas: Sequence[Area]) -> AreaLayer:
-    """Draw territory polygons (one layer for all of them; returned)."""
-    layer = AreaLayer(areas)
+def add_areas(m: folium.Map, areas: Sequence[Area], *, labels: bool = False) -> AreaLayer:
+    """Draw territory polygons (one layer for all of them; returned); ``labels`` writes each
+    name on its area instead of on hover."""
+    layer = AreaLayer(areas, labels=labels)
     layer.add_to(m)
     return layer
 
 
-def add_draw(m: folium.Map) -> plugins.Draw:
-    """Polygon drawing and editing tools (Leaflet.draw); the page script saves what is drawn."""
+DRAW_FRENCH = "/static/js/leaflet-draw-fr.js"
+"""Leaflet.draw's tooltips and buttons in French."""
+
+
+def add_draw(m: folium.Map, *, lang: str = "fr") -> plugins.Draw:
+    """Polygon drawing and editing tools (Leaflet.draw), in French unless ``lang`` says
+    otherwise; the page script saves what is drawn."""
     draw = plugins.Draw(
         export=False,
         draw_options={
@@ -325,8 +346,28 @@ def add_draw(m: folium.Map) -> plugins.Draw:
         edit_options={"edit": True, "remove": True},
     )
     _localise(draw)
+    if lang == "fr":
+        draw.default_js = [*draw.default_js, ("leaflet_draw_fr", DRAW_FRENCH)]
     draw.add_to(m)
     return draw
+
+
+def radius_bounds(center: tuple[float, float], radius_m: float) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of the square around a circle of ``radius_m``
+    centred on ``(lon, lat)``."""
+    lon, lat = center
+    dlat = radius_m / 111_320
+    dlon = radius_m / (111_320 * max(0.01, math.cos(math.radians(lat))))
+    return [[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]]
+
+
+def add_radius(m: folium.Map, center: tuple[float, float], radius_m: float) -> None:
+    """Draw the circle of ``radius_m`` around ``(lon, lat)`` and zoom the map to it."""
+    lon, lat = center
+    folium.Circle(
+        location=[lat, lon], radius=radius_m, color="#db2777", weight=2, fill=False
+    ).add_to(m)
+    m.fit_bounds(radius_bounds(center, radius_m), padding=(8, 8))
 
 
 def fit(m: folium.Map, points: Sequence[tuple[float, float]]) -> None:

@@ -32,9 +32,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -x .venv/bin/uv ]; then .venv/bin/pip install -q uv; fi
 stamp=.venv/.fieldcrm-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing Python packages"
-  .venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || { [ -f uv.lock ] && [ uv.lock -nt "$stamp" ]; }; then
+  # uv.lock pins every package (the versions the checks ran with): install exactly those.
+  # --inexact keeps what the venv holds beyond the lock (pip, uv itself).
+  if [ -f uv.lock ] && UV_PROJECT_ENVIRONMENT=.venv .venv/bin/uv sync -q --locked --inexact \
+      --extra dev --python .venv/bin/python; then
+    echo "setup: installed the Python packages of uv.lock"
+  else
+    [ -f uv.lock ] && echo "setup: uv.lock does not match pyproject.toml (run 'uv lock');" \
+      "installing the newest allowed versions instead" >&2
+    .venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"
+  fi
   touch "$stamp"
 fi
 bash scripts/setup-db.sh

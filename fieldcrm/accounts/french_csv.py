@@ -1,8 +1,10 @@
 """Read CSV and XLSX files as French companies export them, row by row.
 
-Handles ``;``/``,``/tab separators, UTF-8 with or without BOM, Windows-1252/latin-1,
-French or English headers (or an explicit column mapping), decimal commas and thousands
-spaces. Rows stream: memory does not grow with the file.
+Handles ``;``/``,``/tab separators, UTF-8 with or without BOM, Windows-1252/latin-1 (line
+by line: a file that mixes both is read right), French or English headers (or an explicit
+column mapping), decimal commas and thousands spaces. Rows stream: memory does not grow with
+the file. A line that cannot be split comes out as a :class:`Rejected` naming its line and
+column; a workbook that cannot be opened is refused with one French message.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from fieldcrm.accounts.records import Rejected
 from fieldcrm.errors import InvalidInput
 
 Row = dict[str, Any]
@@ -183,30 +187,43 @@ def map_headers(
     return result
 
 
-def decode(data: bytes) -> str:
-    """Text of a CSV file: UTF-8 (BOM or not), else Windows-1252 (a superset of latin-1)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+BOM = b"\xef\xbb\xbf"
+BLOCK = 1 << 20
+XLSX_UNREADABLE = (
+    "fichier Excel illisible : il est abîmé ou incomplet, protégé par un mot de passe, ou ce "
+    "n’est pas un classeur .xlsx. Ouvrez-le dans Excel, enregistrez-le au format .xlsx (sans "
+    "mot de passe) ou en CSV, puis importez-le à nouveau."
+)
+"""The one message for a workbook that cannot be read, whatever broke inside."""
+
+
+def decode_line(raw: bytes) -> str:
+    """Text of one line: UTF-8 when it is valid UTF-8, else Windows-1252 (a superset of latin-1).
+
+    >>> decode_line("Café".encode("utf-8")), decode_line("Café".encode("cp1252"))
+    ('Café', 'Café')
+    """
     try:
-        return data.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return raw.decode("cp1252", errors="replace")
 
 
-def _detect_encoding(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(3)
-        if head == b"\xef\xbb\xbf":
-            return "utf-8-sig"
-        handle.seek(0)
-        try:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                block.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # A cut in a multi-byte sequence at the block end is not an error.
-            if exc.start < len(block) - 3:
-                return "cp1252"
-    return "utf-8"
+def decode(data: bytes) -> str:
+    """Text of a CSV file, decoded line by line (:func:`decode_line`), without its BOM."""
+    return "".join(decode_line(line) for line in data.removeprefix(BOM).splitlines(True))
+
+
+def raw_lines(handle: IO[bytes], *, block: int = BLOCK) -> Iterator[bytes]:
+    """Lines of a binary stream with their ends (``\\n``, ``\\r\\n`` or ``\\r``), as the
+    ``csv`` module reads a text file opened with ``newline=""``."""
+    held = b""
+    for chunk in iter(lambda: handle.read(block), b""):
+        lines = (held + chunk).splitlines(keepends=True)
+        held = lines.pop()  # may go on in the next block (even a CR before its LF)
+        yield from lines
+    if held:
+        yield held
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -216,26 +233,101 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def iter_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of a CSV file, header first; line numbers as an editor shows them."""
-    encoding = _detect_encoding(path)
-    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
-        first = handle.readline()
-        delimiter = sniff_delimiter(first)
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=delimiter)
-        for cells in reader:
+@dataclass(frozen=True, slots=True)
+class Unsplit:
+    """A line the CSV reader refused: the 0-based ``column`` where it broke, and why."""
+
+    column: int | None
+    reason: str
+
+
+def _overlong_column(text: str, delimiter: str, limit: int) -> int | None:
+    """The 0-based column of the first field longer than ``limit`` in ``text`` (quotes honoured)."""
+    column = length = 0
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            column, length = column + 1, 0
+            continue
+        length += 1
+        if length > limit:
+            return column
+    return None
+
+
+def iter_csv(path: Path) -> Iterator[tuple[int, list[str] | Unsplit]]:
+    """(line number, cells) of a CSV file, header first; line numbers as an editor shows them.
+
+    Each line is decoded on its own (:func:`decode_line`). A record the reader refuses (a
+    field longer than the ``csv`` module's limit) comes out as :class:`Unsplit`; the next
+    lines are read on.
+    """
+    limit = csv.field_size_limit()
+    with path.open("rb") as handle:
+        lines = raw_lines(handle)
+        first = next(lines, None)
+        if first is None:
+            return
+        header = decode_line(first.removeprefix(BOM))
+        delimiter = sniff_delimiter(header)
+        record: list[str] = []  # text lines of the record being read
+
+        def texts(source: Iterable[bytes]) -> Iterator[str]:
+            yield header
+            for raw in source:
+                text = decode_line(raw)
+                record.append(text)
+                yield text
+
+        reader = csv.reader(texts(lines), delimiter=delimiter)
+        while True:
+            record.clear()
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    column = _overlong_column("".join(record), delimiter, limit)
+                    reason = f"champ de plus de {limit} caractères"
+                else:
+                    column, reason = None, f"ligne illisible ({exc})"
+                yield reader.line_num, Unsplit(column, reason)
+                continue
             yield reader.line_num, cells
 
 
 def iter_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cells) of the first sheet of an XLSX workbook, header first."""
+    """(row number, cells) of the first sheet of an XLSX workbook, header first.
+
+    Raises
+    ------
+    InvalidInput
+        ``file`` with :data:`XLSX_UNREADABLE` when the workbook is broken, truncated,
+        encrypted or not a workbook at all (also when that shows only midway).
+    """
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML, KeyError, …: one message for every way to break
+        raise InvalidInput("file", XLSX_UNREADABLE, value=path.name) from exc
+    try:
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+        except Exception as exc:
+            raise InvalidInput("file", XLSX_UNREADABLE, value=path.name) from exc
+        number = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise InvalidInput("file", XLSX_UNREADABLE, value=path.name) from exc
+            number += 1
             yield number, list(row)
     finally:
         workbook.close()
@@ -243,17 +335,20 @@ def iter_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
 
 def iter_rows(
     path: Path, *, wanted: tuple[str, ...], mapping: Mapping[str, str] | None = None
-) -> Iterator[tuple[int, Row]]:
-    """(line number, {field: cell}) for each non-empty data row of a CSV or XLSX file.
+) -> Iterator[tuple[int, Row | Rejected]]:
+    """(line number, {field: cell}) for each non-empty data row of a CSV or XLSX file; a line
+    that could not be split is a :class:`Rejected` naming its column (when it is one of
+    ``wanted``, else ``"colonne N"``).
 
     Raises
     ------
     InvalidInput
-        ``file`` for an unknown format, an empty file or a file with no recognised column.
+        ``file`` for an unknown format, an empty file, a header that cannot be read, a file
+        with no recognised column, or a workbook that cannot be opened.
     """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        source: Iterator[tuple[int, list[Any]]] = iter_xlsx(path)
+        source: Iterator[tuple[int, list[Any] | Unsplit]] = iter_xlsx(path)
     elif suffix in (".csv", ".txt", ".tsv"):
         source = iter_csv(path)
     else:
@@ -262,6 +357,8 @@ def iter_rows(
         _, headers = next(source)
     except StopIteration:
         raise InvalidInput("file", "the file is empty", value=path.name) from None
+    if isinstance(headers, Unsplit):
+        raise InvalidInput("file", f"en-tête illisible : {headers.reason}", value=path.name)
     columns = map_headers([str(h or "") for h in headers], wanted=wanted, mapping=mapping)
     if not columns:
         raise InvalidInput(
@@ -271,6 +368,11 @@ def iter_rows(
             allowed="Raison sociale, Adresse, Code postal, Ville, SIRET, … or --map",
         )
     for line, cells in source:
+        if isinstance(cells, Unsplit):
+            where = cells.column
+            field = columns.get(where, f"colonne {where + 1}") if where is not None else "ligne"
+            yield line, Rejected(line, field, cells.reason)
+            continue
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         yield line, {name: cells[i] if i < len(cells) else None for i, name in columns.items()}

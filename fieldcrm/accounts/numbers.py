@@ -112,29 +112,46 @@ def _fold(text: str) -> str:
     )
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Months read from files lie in these years (inclusive)."""
+
+
 def parse_month(raw: object, *, field: str) -> dt.date:
     """First day of the month in ``raw``: ``2026-03``, ``03/2026``, ``01/03/2026``, ``mars 2026``.
+
+    A full date must exist: ``31/02/2026`` is refused, not read as February.
 
     Raises
     ------
     InvalidInput
-        Naming ``field`` when no month can be read.
+        Naming ``field`` when no month can be read or the date does not exist.
     """
-    if isinstance(raw, dt.datetime):
-        return dt.date(raw.year, raw.month, 1)
-    if isinstance(raw, dt.date):
-        return dt.date(raw.year, raw.month, 1)
-    text = _fold(str(raw or "").strip()).replace(".", " ")
-    year = month = None
-    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?(?:[ t].*)?", text):
-        year, month = int(m[1]), int(m[2])
-    elif m := re.fullmatch(r"(?:\d{1,2}[-/])?(\d{1,2})[-/](\d{4})", text):
-        month, year = int(m[1]), int(m[2])
-    elif m := re.fullmatch(r"([a-z]+)[\s\-/]*(\d{4})", text):
-        month = MONTHS_FR.get(m[1]) or MONTHS_EN.get(m[1])
-        year = int(m[2])
-    if not year or not month or not 1 <= month <= 12 or not 1900 <= year <= 2200:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    if isinstance(raw, dt.date):  # datetime too (an Excel date cell)
+        year, month = raw.year, raw.month
+    else:
+        text = _fold(str(raw or "").strip()).replace(".", " ")
+        if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?(?:[ t].*)?", text):
+            year, month, day = int(m[1]), int(m[2]), int(m[3]) if m[3] else None
+        elif m := re.fullmatch(r"(?:(\d{1,2})[-/])?(\d{1,2})[-/](\d{4})", text):
+            day, month, year = int(m[1]) if m[1] else None, int(m[2]), int(m[3])
+        elif m := re.fullmatch(r"([a-z]+)[\s\-/]*(\d{4})", text):
+            month = MONTHS_FR.get(m[1]) or MONTHS_EN.get(m[1])
+            year = int(m[2])
+    if not year or not month or not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
         raise InvalidInput(
-            field, "mois illisible", value=raw, allowed="2026-03, 03/2026 ou mars 2026"
+            field,
+            "mois illisible",
+            value=raw,
+            allowed=f"2026-03, 03/2026 ou mars 2026 (années {FIRST_YEAR} à {LAST_YEAR})",
         )
+    if day is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            raise InvalidInput(
+                field, "cette date n’existe pas", value=raw, allowed="ex. 28/02/2026"
+            ) from None
     return dt.date(year, month, 1)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from fieldcrm.accounts.fields import check_amount, check_text, shown
 from fieldcrm.accounts.numbers import parse_amount, parse_month
 from fieldcrm.accounts.records import AccountRecord, Rejected, SaleRecord
 from fieldcrm.accounts.siret import normalize_siret
@@ -31,17 +32,20 @@ CommuneCheck = Callable[[str | None, str | None], str | None]
 the service passes the gazetteer's (:func:`fieldcrm.geocoding.trust.place_problem`)."""
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, field: str, *, limit: int | None = None) -> str | None:
+    """The cell's text, stripped (None when empty), checked against ``field``'s limits."""
     if value is None:
         return None
+    if isinstance(value, dict | list):  # from a JSON body (file cells are never)
+        raise InvalidInput(field, "texte attendu", value=type(value).__name__)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(unquote_cell(str(value))).strip()
-    return text or None
+    return check_text(text, field=field, limit=limit) if text else None
 
 
 def _postcode(value: Any, country: str) -> str | None:
-    text = _text(value)
+    text = _text(value, "postcode")
     if text is None:
         return None
     text = text.replace(" ", "")
@@ -86,16 +90,20 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
             if result is not None:
                 values[name] = result
 
-    name = _text(row.get("name"))
-    if name is None:
+    take("name", lambda: _text(row.get("name"), "name"))
+    if "name" not in values and not any(p.field == "name" for p in problems):
         problems.append(Problem("name", "la raison sociale est obligatoire"))
-    else:
-        values["name"] = name[:300]
-    country = (_text(row.get("country")) or "FR").upper()
+    country = "FR"
+    try:
+        country = (_text(row.get("country"), "country", limit=60) or "FR").upper()
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
     if country in ("FRANCE", "FRA"):
         country = "FR"
     if len(country) != 2:
-        problems.append(Problem("country", "code pays ISO à 2 lettres attendu (FR)", value=country))
+        problems.append(
+            Problem("country", "code pays ISO à 2 lettres attendu (FR)", value=shown(country))
+        )
     values["country"] = country[:2]
     for plain in (
         "external_id",
@@ -107,8 +115,8 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
         "phone",
         "notes",
     ):
-        take(plain, lambda plain=plain: _text(row.get(plain)))
-    take("siret", lambda: normalize_siret(s) if (s := _text(row.get("siret"))) else None)
+        take(plain, lambda plain=plain: _text(row.get(plain), plain))
+    take("siret", lambda: _siret(row.get("siret")))
     take("postcode", lambda: _postcode(row.get("postcode"), country))
     take("potential_eur_month", lambda: _non_negative(row.get("potential_eur_month")))
     take("employees", lambda: _int(row.get("employees"), field="employees", low=0, high=10_000_000))
@@ -118,21 +126,8 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
     )
     take("lon", lambda: _coordinate(row.get("lon"), field="lon", limit=180))
     take("lat", lambda: _coordinate(row.get("lat"), field="lat", limit=90))
-    kind = _text(row.get("kind"))
-    if kind is not None:
-        folded = kind.casefold()
-        if folded not in KIND_WORDS:
-            problems.append(
-                Problem("kind", "type de compte inconnu", value=kind, allowed="client, prospect")
-            )
-        else:
-            values["kind"] = KIND_WORDS[folded]
-    email = _text(row.get("email"))
-    if email is not None:
-        if _EMAIL.match(email):
-            values["email"] = email
-        else:
-            problems.append(Problem("email", "adresse e-mail invalide", value=email))
+    take("kind", lambda: _kind(row.get("kind")))
+    take("email", lambda: _email(row.get("email")))
     if ("lon" in values) != ("lat" in values):
         problems.append(
             Problem(
@@ -143,20 +138,46 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
     return AccountRecord(**values)
 
 
+def _siret(value: Any) -> str | None:
+    text = _text(value, "siret", limit=40)  # spaces, dots and dashes allowed around the digits
+    return normalize_siret(text) if text else None
+
+
+def _kind(value: Any) -> str | None:
+    text = _text(value, "kind")
+    if text is None:
+        return None
+    if text.casefold() not in KIND_WORDS:
+        raise InvalidInput("kind", "type de compte inconnu", value=text, allowed="client, prospect")
+    return KIND_WORDS[text.casefold()]
+
+
+def _email(value: Any) -> str | None:
+    text = _text(value, "email")
+    if text is not None and not _EMAIL.match(text):
+        raise InvalidInput("email", "adresse e-mail invalide", value=text)
+    return text
+
+
 def _non_negative(value: Any) -> Decimal | None:
     amount = parse_amount(value, field="potential_eur_month")
     if amount is not None and amount < 0:
         raise InvalidInput("potential_eur_month", "ne peut pas être négatif", value=value)
+    if amount is not None:
+        check_amount(amount, field="potential_eur_month", raw=value)
     return amount
 
 
 def sale_from_row(line: int, row: dict[str, Any]) -> SaleRecord:
     """Validate one sales row; raise :class:`InvalidInput` listing every faulty column."""
     problems = []
-    external_id = _text(row.get("external_id"))
-    siret = None
+    external_id = siret = None
     try:
-        siret = normalize_siret(s) if (s := _text(row.get("siret"))) else None
+        external_id = _text(row.get("external_id"), "external_id")
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    try:
+        siret = _siret(row.get("siret"))
     except InvalidInput as exc:
         problems.extend(exc.problems)
     if external_id is None and siret is None and not problems:
@@ -172,6 +193,8 @@ def sale_from_row(line: int, row: dict[str, Any]) -> SaleRecord:
         revenue = parse_amount(row.get("revenue"), field="revenue")
         if revenue is None:
             problems.append(Problem("revenue", "le chiffre d’affaires est obligatoire"))
+        else:
+            check_amount(revenue, field="revenue", raw=row.get("revenue"))
     except InvalidInput as exc:
         problems.extend(exc.problems)
     InvalidInput.collect(problems)
@@ -180,8 +203,10 @@ def sale_from_row(line: int, row: dict[str, Any]) -> SaleRecord:
 
 
 def rejections(line: int, error: InvalidInput, row: dict[str, Any]) -> list[Rejected]:
-    """One :class:`Rejected` per problem of a row."""
-    return [Rejected(line, p.field, p.message, row.get(p.field, p.value)) for p in error.problems]
+    """One :class:`Rejected` per problem of a row (long or unprintable values shown in part)."""
+    return [
+        Rejected(line, p.field, p.message, shown(row.get(p.field, p.value))) for p in error.problems
+    ]
 
 
 def place_rejection(record: AccountRecord, check: CommuneCheck | None = None) -> Rejected | None:
@@ -202,15 +227,24 @@ def place_rejection(record: AccountRecord, check: CommuneCheck | None = None) ->
     return Rejected(record.line, field, reason, record.city or record.postcode)
 
 
+FileRow = tuple[int, "dict[str, Any] | Rejected"]
+"""(line, cells by field) as files are read; a line the reader could not split is already a
+:class:`Rejected` (see :func:`fieldcrm.accounts.french_csv.iter_rows`)."""
+
+
 def parse_accounts(
-    rows: Iterable[tuple[int, dict[str, Any]]],
+    rows: Iterable[FileRow],
     *,
     commune_check: CommuneCheck | None = None,
 ) -> Iterator[AccountRecord | Rejected]:
-    """Validated accounts, or one rejection per problem; later duplicates of a key are
-    rejected, and so are rows that cannot be placed (:func:`place_rejection`)."""
+    """Validated accounts, or one rejection per problem; later duplicates of a key or of a
+    SIRET are rejected, and so are rows that cannot be placed (:func:`place_rejection`)."""
     seen: dict[str, int] = {}
+    sirets: dict[str, int] = {}
     for line, row in rows:
+        if isinstance(row, Rejected):
+            yield row
+            continue
         try:
             record = account_from_row(line, row)
         except InvalidInput as exc:
@@ -229,6 +263,13 @@ def parse_accounts(
                 record.match_key.split(":", 1)[1],
             )
             continue
+        if record.siret is not None:
+            owner = sirets.setdefault(record.siret, line)
+            if owner != line:  # two accounts of the file, one SIRET: the database holds one
+                yield Rejected(
+                    line, "siret", f"SIRET déjà porté par la ligne {owner}", record.siret
+                )
+                continue
         yield record
 
 
@@ -236,10 +277,13 @@ def _key_field(record: AccountRecord) -> str:
     return "external_id" if record.external_id else "siret" if record.siret else "name"
 
 
-def parse_sales(rows: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[SaleRecord | Rejected]:
+def parse_sales(rows: Iterable[FileRow]) -> Iterator[SaleRecord | Rejected]:
     """Validated sales rows, or one rejection per problem; later duplicates are rejected."""
     seen: dict[tuple[str, str], int] = {}
     for line, row in rows:
+        if isinstance(row, Rejected):
+            yield row
+            continue
         try:
             record = sale_from_row(line, row)
         except InvalidInput as exc:

@@ -32,6 +32,27 @@ ADDRESS_FIELDS = ("address_line1", "address_line2", "postcode", "city", "country
 """Fields whose change sends an account back to geocoding."""
 SALE_FIELDS = ("external_id", "siret", "month", "revenue")
 
+MAX_CHARS: dict[str, int] = {
+    "external_id": 100,
+    "siret": 14,
+    "name": 300,
+    "address_line1": 300,
+    "address_line2": 300,
+    "postcode": 10,
+    "city": 200,
+    "country": 2,
+    "kind": 20,
+    "sector": 100,
+    "qualification": 50,
+    "phone": 40,
+    "email": 254,
+    "notes": 10_000,
+}
+"""Most characters each text field may hold (the database columns are at least as wide):
+checked where input enters, a longer value is refused, never cut."""
+MAX_AMOUNT = 10**12
+"""Amounts (potential, revenue) stay below this in absolute value (``numeric(14, 2)``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class AccountRecord:

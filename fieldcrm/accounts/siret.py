@@ -39,7 +39,7 @@ def normalize_siret(raw: str, *, field: str = "siret") -> str:
         If it is not 14 digits or fails the checksum.
     """
     digits = _SEPARATORS.sub("", raw)
-    if not digits.isdigit() or len(digits) != 14:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 14:
         raise InvalidInput(field, "un SIRET a 14 chiffres", value=raw)
     if digits.startswith(LA_POSTE_SIREN):
         if sum(int(c) for c in digits) % 5 != 0:

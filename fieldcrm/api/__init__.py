@@ -13,6 +13,7 @@ from fieldcrm.api import (
     auth,
     calendar_feed,
     costs,
+    exports,
     gdpr,
     geocoding,
     imports,
@@ -25,6 +26,7 @@ from fieldcrm.api import (
     users,
     visits,
 )
+from fieldcrm.api.schemas.errors import declare_errors
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -38,6 +40,7 @@ ROUTERS: list[APIRouter] = [
     gdpr.router,
     imports.router,
     jobs.router,
+    exports.router,
     territories.router,
     assignment.router,
     geocoding.router,
@@ -47,3 +50,4 @@ ROUTERS: list[APIRouter] = [
     roads.router,
     costs.router,
 ]
+declare_errors(ROUTERS)

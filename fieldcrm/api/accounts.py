@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Path, Query, Response
 
+from fieldcrm.accounts.edits import check_changes
 from fieldcrm.accounts.parse import account_from_row
-from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.api.deps import CurrentUser, IfMatch, SessionDep, etag
+from fieldcrm.api.schemas.accounts import (
+    AccountChanges,
+    AccountOut,
+    AccountViewOut,
+    CreatedId,
+    ReportHit,
+)
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import accounts
 
@@ -16,7 +24,7 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
 ACCOUNT_ID = Path(ge=1, le=2**31 - 1)
 
 
-@router.get("")
+@router.get("", response_model=list[AccountOut])
 def list_accounts(
     session: SessionDep,
     actor: CurrentUser,
@@ -32,7 +40,7 @@ def list_accounts(
     return [asdict(r) for r in rows]
 
 
-@router.get("/nearby")
+@router.get("/nearby", response_model=list[AccountOut])
 def nearby(
     session: SessionDep,
     actor: CurrentUser,
@@ -48,7 +56,7 @@ def nearby(
     return [asdict(r) for r in rows]
 
 
-@router.get("/reports")
+@router.get("/reports", response_model=list[ReportHit])
 def search_reports(
     session: SessionDep, actor: CurrentUser, q: str = Query(..., min_length=1, max_length=200)
 ) -> list[dict[str, Any]]:
@@ -56,12 +64,16 @@ def search_reports(
     return [asdict(h) for h in accounts.search_reports(session, actor=actor, query=q)]
 
 
-@router.get("/{account_id}")
+@router.get("/{account_id}", response_model=AccountViewOut)
 def account_view(
-    session: SessionDep, actor: CurrentUser, account_id: int = ACCOUNT_ID
+    session: SessionDep, actor: CurrentUser, response: Response, account_id: int = ACCOUNT_ID
 ) -> dict[str, Any]:
-    """The 360° view: details, contacts, monthly sales, visits, alerts, appointments, priority."""
+    """The 360° view: details, contacts, monthly sales, visits, alerts, appointments, priority.
+
+    The ``ETag`` header is the account's version: send it as ``If-Match`` with a PATCH.
+    """
     view = accounts.account_view(session, actor=actor, account_id=account_id)
+    response.headers["ETag"] = etag(view.account.account.fields["version"])
     return {
         "account": asdict(view.account),
         "priority": asdict(view.priority) if view.priority else None,
@@ -70,7 +82,7 @@ def account_view(
     }
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=CreatedId)
 def create_account(
     session: SessionDep, actor: CurrentUser, body: dict[str, Any] = Body(...)
 ) -> dict[str, int]:
@@ -79,13 +91,30 @@ def create_account(
     return {"id": accounts.create_account(session, actor=actor, record=record)}
 
 
-@router.patch("/{account_id}")
+@router.patch("/{account_id}", response_model=AccountChanges)
 def update_account(
     session: SessionDep,
     actor: CurrentUser,
+    response: Response,
     account_id: int = ACCOUNT_ID,
     changes: dict[str, Any] = Body(...),
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    """Change editable fields (audited); answers what changed, before and after."""
-    diff = accounts.update_account(session, actor=actor, account_id=account_id, changes=changes)
+    """Change editable fields (audited); answers what changed, before and after.
+
+    Optimistic concurrency: send the ``ETag`` of the GET as ``If-Match``; if someone edited
+    the account since, the answer is 409 (« Ce compte a été modifié par … entre-temps ;
+    rechargez la page. ») and nothing is changed. Without ``If-Match`` the edit is not checked.
+    The new ``ETag`` comes with the answer.
+    """
+    diff = accounts.update_account(
+        session,
+        actor=actor,
+        account_id=account_id,
+        changes=check_changes(changes),  # types, lengths, NUL, surrogates: 422 before writing
+        expected_version=if_match,
+    )
+    response.headers["ETag"] = etag(
+        accounts.account_version(session, actor=actor, account_id=account_id)
+    )
     return {field: {"before": before, "after": after} for field, (before, after) in diff.items()}

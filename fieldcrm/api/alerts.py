@@ -8,12 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Path, Query
 
 from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.api.schemas.people import InboxItem, UnreadCount
 from fieldcrm.services import alerts
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 
-@router.get("")
+@router.get("", response_model=list[InboxItem])
 def inbox(
     session: SessionDep,
     actor: CurrentUser,
@@ -30,7 +31,7 @@ def inbox(
     return [asdict(i) for i in items]
 
 
-@router.get("/unread-count")
+@router.get("/unread-count", response_model=UnreadCount)
 def unread_count(session: SessionDep, actor: CurrentUser) -> dict[str, int]:
     """How many of the caller's in-app alerts are unread."""
     return {"unread": alerts.unread_count(session, actor=actor)}

@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.api.schemas.territories import AssignmentDiffOut, Changed, HistoryRow, QueuePage
 from fieldcrm.services import assignment as svc
+from fieldcrm.store.assignment import MovesPage
 
 router = APIRouter(prefix="/assignment", tags=["assignment"])
 
@@ -22,6 +24,12 @@ class Apply(BaseModel):
     """Why the assignment runs (kept in the history)."""
 
     reason: str = Field(default="affectation automatique", min_length=1, max_length=200)
+    expected: str | None = Field(
+        default=None,
+        min_length=32,
+        max_length=32,
+        description="Fingerprint of the preview confirmed (GET /preview/accounts); 409 if stale",
+    )
 
 
 class Manual(BaseModel):
@@ -48,19 +56,19 @@ def _diff(diff: svc.AssignmentDiff) -> dict[str, Any]:
     }
 
 
-@router.get("/preview")
+@router.get("/preview", response_model=AssignmentDiffOut)
 def preview(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """How many accounts would move from which rep/territory to which; nothing is written."""
     return _diff(svc.preview_assignment(session, actor=actor))
 
 
-@router.post("/apply")
+@router.post("/apply", response_model=AssignmentDiffOut)
 def apply(body: Apply, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """Assign every unlocked located account to its territory's rep (one statement)."""
-    return _diff(svc.assign_all(session, actor=actor, reason=body.reason))
+    return _diff(svc.assign_all(session, actor=actor, reason=body.reason, expected=body.expected))
 
 
-@router.post("/manual")
+@router.post("/manual", response_model=Changed)
 def manual(body: Manual, session: SessionDep, actor: CurrentUser) -> dict[str, int]:
     """A dispatcher's override; answers how many accounts changed owner."""
     changed = svc.manual_assign(
@@ -74,13 +82,13 @@ def manual(body: Manual, session: SessionDep, actor: CurrentUser) -> dict[str, i
     return {"changed": changed}
 
 
-@router.post("/lock")
+@router.post("/lock", response_model=Changed)
 def lock(body: Lock, session: SessionDep, actor: CurrentUser) -> dict[str, int]:
     """Lock (``locked: true``) or unlock accounts; answers how many changed."""
     return {"changed": svc.set_lock(session, body.account_ids, locked=body.locked, actor=actor)}
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=QueuePage)
 def queue(
     session: SessionDep,
     actor: CurrentUser,
@@ -92,7 +100,7 @@ def queue(
     return {"total": total, "items": [dataclasses.asdict(i) for i in items]}
 
 
-@router.get("/history")
+@router.get("/history", response_model=list[HistoryRow])
 def history(
     session: SessionDep,
     actor: CurrentUser,
@@ -102,3 +110,29 @@ def history(
     """Latest changes of owner or territory (who, when, why, from, to)."""
     rows = svc.history(session, account_id=account_id, limit=limit, actor=actor)
     return [dataclasses.asdict(r) for r in rows]
+
+
+@router.get("/preview/accounts", response_model=MovesPage)
+def preview_accounts(
+    session: SessionDep, actor: CurrentUser, page: int = Query(0, ge=0, le=INT32)
+) -> MovesPage:
+    """The accounts the automatic assignment would move (name, from, to, why), a page of
+    50, their total and the fingerprint ``POST /apply`` may check; nothing is written."""
+    return svc.preview_moves(session, actor=actor, page=page)
+
+
+@router.get("/runs", response_model=list[svc.RunView])
+def runs(
+    session: SessionDep, actor: CurrentUser, limit: int = Query(20, ge=1, le=200)
+) -> list[svc.RunView]:
+    """The latest runs (automatic assignments, rebalancings, deletions, undos); the one that
+    may be undone says ``undoable``."""
+    return svc.recent_runs(session, actor=actor, limit=limit)
+
+
+@router.post("/runs/{run_id}/undo", response_model=svc.UndoResult)
+def undo(
+    session: SessionDep, actor: CurrentUser, run_id: Annotated[int, Path(ge=1, le=INT32)]
+) -> svc.UndoResult:
+    """Undo the latest automatic assignment or rebalancing (409 for any other run)."""
+    return svc.undo_run(session, run_id, actor=actor)

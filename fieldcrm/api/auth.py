@@ -9,6 +9,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.schemas.errors import responses
+from fieldcrm.api.schemas.people import Me
 from fieldcrm.http.deps import SESSION_COOKIE, client_address, session_token, set_session_cookie
 from fieldcrm.services import users
 
@@ -32,7 +34,7 @@ class Session(BaseModel):
     language: str
 
 
-@router.post("/login", response_model=Session)
+@router.post("/login", response_model=Session, responses=responses(403, 422, 429))
 def login(
     body: Login, request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> Session:
@@ -74,7 +76,7 @@ def logout(
     response.delete_cookie(SESSION_COOKIE)
 
 
-@router.get("/me")
+@router.get("/me", response_model=Me)
 def me(actor: CurrentUser) -> dict[str, object]:
     """The current user."""
     return {

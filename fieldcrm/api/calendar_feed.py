@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.schemas.errors import ErrorBody
 from fieldcrm.services import calendar_feed as svc
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
@@ -61,7 +62,10 @@ def revoke_feed(session: SessionDep, actor: CurrentUser, rep: Rep = None) -> Res
 @router.get(
     "/feed.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, 404: {"description": "Unknown or revoked"}},
+    responses={
+        200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
+        404: {"description": "Unknown or revoked", "model": ErrorBody},
+    },
 )
 def feed(
     session: SessionDep,

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.schemas.costs import CostReport
+from fieldcrm.api.schemas.errors import download
 from fieldcrm.calendar_bounds import check_date
 from fieldcrm.costs.report import TravelReport, report_dict
 from fieldcrm.http.deps import WorkDate
@@ -49,7 +51,7 @@ def _report(
     )
 
 
-@router.get("/report")
+@router.get("/report", response_model=CostReport)
 def report(
     session: SessionDep,
     actor: CurrentUser,
@@ -60,7 +62,7 @@ def report(
     return report_dict(_report(session, actor, settings, q))
 
 
-@router.get("/report.{fmt}", response_class=Response)
+@router.get("/report.{fmt}", response_class=Response, responses=download(*(m for m, _ in costs.EXPORT_FORMATS.values())))
 def report_file(
     session: SessionDep,
     actor: CurrentUser,
@@ -93,7 +95,7 @@ def set_tolls(
     costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=body.tolls_eur)
 
 
-MONTH_PATH = Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])
+MONTH_PATH = Path(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", examples=["2026-03"])
 
 
 def _first_day(month: str) -> dt.date:

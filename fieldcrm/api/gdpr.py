@@ -8,13 +8,14 @@ from typing import Any
 from fastapi import APIRouter, Body, Path
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.schemas.rules import ContactExport, Deleted, Scrubbed, StaleProspect
 from fieldcrm.services import gdpr
 
 router = APIRouter(prefix="/gdpr", tags=["gdpr"])
 CONTACT_ID = Path(ge=1, le=2**31 - 1)
 
 
-@router.get("/contacts/{contact_id}")
+@router.get("/contacts/{contact_id}", response_model=ContactExport)
 def export_contact(
     session: SessionDep, actor: CurrentUser, contact_id: int = CONTACT_ID
 ) -> dict[str, Any]:
@@ -22,7 +23,7 @@ def export_contact(
     return gdpr.export_contact(session, actor=actor, contact_id=contact_id)
 
 
-@router.delete("/contacts/{contact_id}")
+@router.delete("/contacts/{contact_id}", response_model=Scrubbed)
 def erase_contact(
     session: SessionDep, actor: CurrentUser, contact_id: int = CONTACT_ID
 ) -> dict[str, int]:
@@ -30,7 +31,7 @@ def erase_contact(
     return {"messages_scrubbed": gdpr.erase_contact(session, actor=actor, contact_id=contact_id)}
 
 
-@router.get("/stale-prospects")
+@router.get("/stale-prospects", response_model=list[StaleProspect])
 def stale_prospects(
     session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> list[dict[str, Any]]:
@@ -41,7 +42,7 @@ def stale_prospects(
     return [asdict(r) for r in rows]
 
 
-@router.post("/stale-prospects/delete")
+@router.post("/stale-prospects/delete", response_model=Deleted)
 def delete_stale(
     session: SessionDep,
     actor: CurrentUser,

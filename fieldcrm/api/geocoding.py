@@ -12,6 +12,14 @@ from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.api.jobs import JobOut, job_out
+from fieldcrm.api.schemas.errors import responses
+from fieldcrm.api.schemas.geocoding import (
+    GeocodeSummaryOut,
+    LocatedAccount,
+    ReverseAnswer,
+    ReviewPage,
+    Unlocked,
+)
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
 from fieldcrm.services import geocoding as svc
@@ -58,7 +66,7 @@ class Run(BaseModel):
     max_batches: int | None = Field(default=None, ge=1)
 
 
-@router.put("/accounts/{account_id}/location")
+@router.put("/accounts/{account_id}/location", response_model=LocatedAccount)
 def set_location(
     account_id: int, body: Pin, session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:
@@ -73,14 +81,25 @@ def set_location(
     return dataclasses.asdict(located)
 
 
-@router.delete("/accounts/{account_id}/lock")
+@router.post("/accounts/{account_id}/candidates/{index}", response_model=LocatedAccount)
+def choose_candidate(
+    account_id: int, index: int, session: SessionDep, actor: CurrentUser
+) -> dict[str, Any]:
+    """Place a doubtful account in its candidate ``index`` (0 first, as the review lists them):
+    at its address there when the BAN of that commune is loaded, else at the commune's centre;
+    confirmed like a pin placed by hand."""
+    located = svc.choose_candidate(session, actor=actor, account_id=account_id, index=index)
+    return dataclasses.asdict(located)
+
+
+@router.delete("/accounts/{account_id}/lock", response_model=Unlocked)
 def unlock(account_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """Release a manual pin: the account is geocoded again by the next run."""
     svc.unlock_location(session, actor=actor, account_id=account_id)
     return {"id": account_id, "locked": False, "status": "pending"}
 
 
-@router.get("/review")
+@router.get("/review", response_model=ReviewPage)
 def review(
     session: SessionDep,
     actor: CurrentUser,
@@ -99,14 +118,14 @@ def review(
     return {"total": total, "items": [dataclasses.asdict(i) for i in items]}
 
 
-@router.post("/reverse")
+@router.post("/reverse", response_model=ReverseAnswer, responses=responses(502))
 def reverse(body: ReversePoint, actor: CurrentUser, chain: ChainDep) -> dict[str, Any]:
     """Nearest commune (always, offline) and nearest address (online provider) of a point."""
     answer = svc.reverse(GeoPoint(body.lon, body.lat), chain=chain, offline=body.offline)
     return dataclasses.asdict(answer)
 
 
-@router.post("/run")
+@router.post("/run", response_model=GeocodeSummaryOut, responses=responses(502))
 def run(body: Run, session: SessionDep, actor: CurrentUser, chain: ChainDep) -> dict[str, Any]:
     """Geocode pending accounts (or ``account_ids``) in committed batches; the summary.
     For more than a few batches prefer ``POST /geocoding/run/jobs``."""

@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import APIRouter, File, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.api.jobs import JobOut, job_out
-from fieldcrm.http.uploads import read_upload
+from fieldcrm.api.schemas.errors import download
+from fieldcrm.api.schemas.imports import ImportReportOut
+from fieldcrm.http.uploads import read_upload, upload_limit
 from fieldcrm.services import imports, jobs
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -19,10 +21,11 @@ MEDIA = {
 }
 
 
-@router.post("/{kind}")
+@router.post("/{kind}", response_model=ImportReportOut)
 def upload(
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     kind: str = Path(pattern="^(accounts|sales)$"),
     file: UploadFile = File(..., description="CSV (any French flavour) or XLSX"),
 ) -> dict[str, Any]:
@@ -33,7 +36,7 @@ def upload(
         actor=actor,
         kind=kind,
         filename=file.filename or "upload.csv",
-        data=read_upload(file),
+        data=read_upload(file, limit=upload_limit(settings)),
     )
     return imports.report_dict(report)
 
@@ -42,6 +45,7 @@ def upload(
 def queue_upload(
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     kind: str = Path(pattern="^(accounts|sales)$"),
     file: UploadFile = File(..., description="CSV (any French flavour) or XLSX"),
 ) -> JobOut:
@@ -52,12 +56,12 @@ def queue_upload(
         actor=actor,
         kind=kind,
         filename=file.filename or "upload.csv",
-        data=read_upload(file),
+        data=read_upload(file, limit=upload_limit(settings)),
     )
     return job_out(jobs.job_view(session, job_id, actor=actor))
 
 
-@router.get("/accounts/export")
+@router.get("/accounts/export", response_class=Response, responses=download(*MEDIA.values()))
 def export(
     session: SessionDep, actor: CurrentUser, format: str = Query("csv", pattern="^(csv|xlsx)$")
 ) -> Response:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.api.jobs import JobOut, job_out
+from fieldcrm.api.schemas.planning import DecisionOut, PlanOut
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import WorkDate
@@ -62,7 +63,7 @@ class DecisionBody(BaseModel):
     start: dt.datetime | None = None
 
 
-@router.get("/plans")
+@router.get("/plans", response_model=list[PlanOut])
 def list_plans(
     session: SessionDep,
     actor: CurrentUser,
@@ -75,13 +76,13 @@ def list_plans(
     return [svc.plan_json(p) for p in rows]
 
 
-@router.get("/plans/{plan_id}")
+@router.get("/plans/{plan_id}", response_model=PlanOut)
 def get_plan(plan_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """One stored plan with its proposals."""
     return svc.plan_json(svc.get_plan(session, actor=actor, plan_id=plan_id))
 
 
-@router.get("/day/{day}")
+@router.get("/day/{day}", response_model=PlanOut)
 def latest_day_plan(
     day: WorkDate, session: SessionDep, actor: CurrentUser, rep_id: int | None = None
 ) -> dict[str, Any]:
@@ -93,7 +94,7 @@ def latest_day_plan(
     return svc.plan_json(rows[0])
 
 
-@router.post("/proposals/{proposal_id}/decision")
+@router.post("/proposals/{proposal_id}/decision", response_model=DecisionOut)
 def decide(
     proposal_id: int, body: DecisionBody, session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:
@@ -104,7 +105,7 @@ def decide(
     return decision.to_json()
 
 
-@router.post("/day")
+@router.post("/day", response_model=PlanOut)
 def plan_day(
     body: DayBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -130,7 +131,7 @@ class PickedBody(BaseModel):
     time_limit_s: float | None = Field(default=None, gt=0, le=SYNC_TIME_LIMIT_S)
 
 
-@router.post("/picked")
+@router.post("/picked", response_model=PlanOut)
 def plan_picked(
     body: PickedBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -158,7 +159,7 @@ def _check_length(body: TripBody) -> None:
         )
 
 
-@router.post("/trip")
+@router.post("/trip", response_model=PlanOut)
 def plan_trip(
     body: TripBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:

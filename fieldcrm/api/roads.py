@@ -9,6 +9,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SettingsDep
+from fieldcrm.api.schemas.errors import responses
+from fieldcrm.api.schemas.roads import MatrixOut, RouteOut
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import roads as svc
@@ -47,7 +49,7 @@ def _finite(row: Any) -> list[float | None]:
     return [round(float(v), 1) if math.isfinite(v) else None for v in row]
 
 
-@router.post("/matrix")
+@router.post("/matrix", response_model=MatrixOut, responses=responses(502))
 def travel_matrix(body: PointsBody, settings: SettingsDep, actor: CurrentUser) -> dict[str, Any]:
     """Seconds and metres between every ordered pair (``null`` when unreachable)."""
     provider, m = svc.matrix(settings, _points(body.points), actor=actor)
@@ -61,7 +63,7 @@ def travel_matrix(body: PointsBody, settings: SettingsDep, actor: CurrentUser) -
     }
 
 
-@router.post("/route")
+@router.post("/route", response_model=RouteOut, responses=responses(502))
 def route(body: PointsBody, settings: SettingsDep, actor: CurrentUser) -> dict[str, Any]:
     """Road geometry (GeoJSON LineString) and totals through the points in order."""
     provider, leg = svc.route(settings, _points(body.points), actor=actor)

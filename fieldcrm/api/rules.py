@@ -6,13 +6,15 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body, Path, Response
 from pydantic import BaseModel, Field
 
-from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.deps import CurrentUser, IfMatch, SessionDep, SettingsDep, etag
+from fieldcrm.api.jobs import JobOut, job_out
+from fieldcrm.api.schemas.rules import RuleValid, RunReport, StoredRule
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import WorkDate
-from fieldcrm.services import rules
+from fieldcrm.services import jobs, rules
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 KEY = Path(min_length=1, max_length=200)
@@ -35,22 +37,31 @@ def _text(body: bytes) -> str:
         raise InvalidInput("document", "must be UTF-8 text", value=f"byte {exc.start}") from None
 
 
-@router.get("")
+@router.get("", response_model=list[StoredRule])
 def list_rules(session: SessionDep, actor: CurrentUser) -> list[dict[str, Any]]:
     """Every stored rule with its YAML definition."""
     return [asdict(r) for r in rules.list_rules(session, actor=actor)]
 
 
-@router.post("/validate")
+@router.post("/validate", response_model=RuleValid)
 def validate(actor: CurrentUser, document: bytes = YAML) -> dict[str, Any]:
     """Check a rule without saving it: 200 with its key, or 422 naming every faulty part."""
     return {"valid": True, "key": rules.validate(_text(document), actor=actor)}
 
 
-@router.put("")
-def save(session: SessionDep, actor: CurrentUser, document: bytes = YAML) -> dict[str, Any]:
-    """Save one rule (replaces the rule with the same key)."""
-    return asdict(rules.save_rule(session, _text(document), actor=actor))
+@router.put("", response_model=StoredRule)
+def save(
+    session: SessionDep,
+    actor: CurrentUser,
+    response: Response,
+    document: bytes = YAML,
+    if_match: IfMatch = None,
+) -> dict[str, Any]:
+    """Save one rule (replaces the rule with the same key). Replacing with ``If-Match`` (the
+    ``ETag``/``version`` read) answers 409 in French if someone changed the rule since."""
+    saved = rules.save_rule(session, _text(document), actor=actor, expected_version=if_match)
+    response.headers["ETag"] = etag(saved.version)
+    return asdict(saved)
 
 
 class FiredOut(BaseModel):
@@ -80,6 +91,28 @@ class DryRunOut(BaseModel):
     seconds: dict[str, float]
 
 
+@router.post("/dry-run/jobs", status_code=202)
+def queue_dry_run(
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    as_of: WorkDate | None = None,
+    draft: bytes | None = DRAFT,
+) -> JobOut:
+    """Queue the same dry run for a worker and answer at once (a run over many accounts
+    takes a while); follow it at ``GET /jobs/{id}``, whose ``result`` is this endpoint's
+    ``/dry-run`` answer. An invalid draft or missing rights are refused at once (nothing is
+    queued); the rights are checked again when the job runs."""
+    job_id = rules.start_dry_run(
+        session,
+        actor=actor,
+        settings=settings,
+        as_of=as_of,
+        draft=_text(draft) if draft else None,
+    )
+    return job_out(jobs.job_view(session, job_id, actor=actor))
+
+
 @router.post("/dry-run")
 def dry_run(
     session: SessionDep,
@@ -105,7 +138,7 @@ def dry_run(
     return DryRunOut.model_validate(asdict(report))
 
 
-@router.post("/run")
+@router.post("/run", response_model=RunReport)
 def run(
     session: SessionDep, actor: CurrentUser, settings: SettingsDep, as_of: WorkDate | None = None
 ) -> dict[str, Any]:
@@ -115,18 +148,29 @@ def run(
     return report
 
 
-@router.get("/{key}")
-def get_rule(session: SessionDep, actor: CurrentUser, key: str = KEY) -> dict[str, Any]:
-    """One rule."""
-    return asdict(rules.get_rule(session, key, actor=actor))
-
-
-@router.post("/{key}/enabled")
-def set_enabled(
-    session: SessionDep, actor: CurrentUser, key: str = KEY, enabled: bool = Body(..., embed=True)
+@router.get("/{key}", response_model=StoredRule)
+def get_rule(
+    session: SessionDep, actor: CurrentUser, response: Response, key: str = KEY
 ) -> dict[str, Any]:
-    """Switch a rule on or off."""
-    return asdict(rules.set_enabled(session, key, enabled=enabled, actor=actor))
+    """One rule; its ``ETag`` is its version (send it as ``If-Match`` to edit)."""
+    rule = rules.get_rule(session, key, actor=actor)
+    response.headers["ETag"] = etag(rule.version)
+    return asdict(rule)
+
+
+@router.post("/{key}/enabled", response_model=StoredRule)
+def set_enabled(
+    session: SessionDep,
+    actor: CurrentUser,
+    response: Response,
+    key: str = KEY,
+    enabled: bool = Body(..., embed=True),
+    if_match: IfMatch = None,
+) -> dict[str, Any]:
+    """Switch a rule on or off (``If-Match``: 409 if the rule changed since it was read)."""
+    rule = rules.set_enabled(session, key, enabled=enabled, actor=actor, expected_version=if_match)
+    response.headers["ETag"] = etag(rule.version)
+    return asdict(rule)
 
 
 @router.delete("/{key}", status_code=204)

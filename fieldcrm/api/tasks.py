@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Query
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.schemas.people import OverduePageOut, TaskRow
 from fieldcrm.services import intervals, tasks
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -20,7 +21,7 @@ def _today(settings: Any) -> dt.date:
     return dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date()
 
 
-@router.get("")
+@router.get("", response_model=list[TaskRow])
 def open_tasks(
     session: SessionDep, actor: CurrentUser, settings: SettingsDep, rep: int | None = REP
 ) -> list[dict[str, Any]]:
@@ -35,7 +36,7 @@ def done(session: SessionDep, actor: CurrentUser, task_id: int = Path(ge=1, le=2
     tasks.complete(session, actor=actor, task_id=task_id)
 
 
-@router.get("/overdue-accounts")
+@router.get("/overdue-accounts", response_model=OverduePageOut)
 def overdue_accounts(
     session: SessionDep,
     actor: CurrentUser,

@@ -9,7 +9,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.api.deps import CurrentUser, IfMatch, SessionDep, etag
+from fieldcrm.api.schemas.territories import (
+    BalanceOut,
+    ExportCollection,
+    OverlapOut,
+    QueuePage,
+    RebalanceApplied,
+    RebalanceOut,
+    RepairedTerritory,
+    TerritoryCollection,
+    TerritoryFeature,
+    TerritoryImport,
+)
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import territories as svc
@@ -70,14 +82,14 @@ def _feature(row: TerritoryRow) -> dict[str, Any]:
     }
 
 
-@router.get("")
+@router.get("", response_model=TerritoryCollection)
 def list_territories(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """Every territory as a GeoJSON FeatureCollection."""
     rows = svc.list_territories(session, actor=actor)
     return {"type": "FeatureCollection", "features": [_feature(r) for r in rows]}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=RepairedTerritory)
 def create_territory(body: TerritoryIn, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """Create from ``geometry`` (validated, repaired when the intent is clear) or from codes."""
     units = bool(body.communes or body.postcodes or body.departements)
@@ -113,7 +125,7 @@ def create_territory(body: TerritoryIn, session: SessionDep, actor: CurrentUser)
     return {**feature, "repairs": list(repairs)}
 
 
-@router.post("/import")
+@router.post("/import", response_model=TerritoryImport)
 def import_geojson(
     document: dict[str, Any], session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:
@@ -126,7 +138,7 @@ def import_geojson(
     }
 
 
-@router.get("/overlaps")
+@router.get("/overlaps", response_model=list[OverlapOut])
 def overlaps(session: SessionDep, actor: CurrentUser) -> list[dict[str, Any]]:
     """Pairs of overlapping territories, the shared area and the winner of its accounts."""
     return [
@@ -141,7 +153,7 @@ def overlaps(session: SessionDep, actor: CurrentUser) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/gaps")
+@router.get("/gaps", response_model=QueuePage)
 def gaps(
     session: SessionDep, actor: CurrentUser, limit: int = Query(500, ge=1, le=5000)
 ) -> dict[str, Any]:
@@ -150,7 +162,7 @@ def gaps(
     return {"total": total, "items": [dataclasses.asdict(i) for i in items]}
 
 
-@router.get("/balance")
+@router.get("/balance", response_model=BalanceOut)
 def balance(
     session: SessionDep, actor: CurrentUser, as_of: WorkDate | None = None
 ) -> dict[str, Any]:
@@ -162,7 +174,7 @@ def balance(
     }
 
 
-@router.get("/rebalance")
+@router.get("/rebalance", response_model=RebalanceOut)
 def rebalance(
     session: SessionDep,
     actor: CurrentUser,
@@ -194,11 +206,12 @@ class RebalanceApply(BaseModel):
     codes: list[str] | None = Field(default=None, description="Communes to move (default all)")
 
 
-@router.post("/rebalance/apply")
+@router.post("/rebalance/apply", response_model=RebalanceApplied)
 def apply_rebalance(
     body: RebalanceApply, session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:
-    """Redraw the territories by the proposal's moves; accounts follow at the next assignment."""
+    """Redraw the territories by the proposal's moves; their accounts follow at once, as one
+    run of the assignment history (undoable: ``POST /assignment/runs/{id}/undo``)."""
     done = svc.apply_rebalance(
         session,
         metric=body.metric,
@@ -213,29 +226,45 @@ def apply_rebalance(
     }
 
 
-@router.get("/export")
+@router.get("/export", response_model=ExportCollection)
 def export(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """Every territory as a re-importable GeoJSON FeatureCollection."""
     return svc.export_geojson(session, actor=actor)
 
 
-@router.get("/{territory_id}")
+@router.get("/{territory_id}", response_model=TerritoryFeature)
 def get_territory(
-    territory_id: TerritoryId, session: SessionDep, actor: CurrentUser
+    territory_id: TerritoryId, session: SessionDep, actor: CurrentUser, response: Response
 ) -> dict[str, Any]:
-    """One territory as a GeoJSON Feature."""
-    return _feature(svc.get_territory(session, territory_id, actor=actor))
+    """One territory as a GeoJSON Feature; its ``ETag`` is its version (``If-Match`` to edit)."""
+    feature = _feature(svc.get_territory(session, territory_id, actor=actor))
+    response.headers["ETag"] = etag(svc.territory_version(session, territory_id, actor=actor))
+    return feature
 
 
-@router.patch("/{territory_id}")
+@router.patch("/{territory_id}", response_model=RepairedTerritory)
 def update_territory(
-    territory_id: TerritoryId, body: TerritoryPatch, session: SessionDep, actor: CurrentUser
+    territory_id: TerritoryId,
+    body: TerritoryPatch,
+    session: SessionDep,
+    actor: CurrentUser,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    """Change fields and/or the geometry; answers the territory and the repairs made."""
+    """Change fields and/or the geometry; answers the territory and the repairs made.
+
+    With ``If-Match`` (the ``ETag`` read), a territory changed since answers 409 in French and
+    nothing is saved; a manager edits only their team's territories (403 otherwise)."""
     changes = body.model_dump(exclude_unset=True, exclude={"geometry"})
     repairs = svc.update_territory(
-        session, territory_id, geometry=body.geometry, actor=actor, **changes
+        session,
+        territory_id,
+        geometry=body.geometry,
+        actor=actor,
+        expected_version=if_match,
+        **changes,
     )
+    response.headers["ETag"] = etag(svc.territory_version(session, territory_id, actor=actor))
     feature = _feature(svc.get_territory(session, territory_id, actor=actor))
     return {**feature, "repairs": list(repairs)}
 
@@ -244,6 +273,7 @@ def update_territory(
 def delete_territory(
     territory_id: TerritoryId, session: SessionDep, actor: CurrentUser
 ) -> Response:
-    """Delete a territory (its accounts keep their owner until the next assignment)."""
+    """Delete a territory: its accounts go to whichever other territory covers them, to nobody
+    when none does; locked or "à vérifier" ones keep their rep (one run of the history)."""
     svc.delete_territory(session, territory_id, actor=actor)
     return Response(status_code=204)

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.api.schemas.errors import responses
+from fieldcrm.api.schemas.people import UserOut as UserListed
 from fieldcrm.auth.roles import Role
 from fieldcrm.services import user_admin, users
 from fieldcrm.store.users import UserRow
@@ -118,7 +120,7 @@ def _reset_out(reset: user_admin.ResetCode) -> ResetOut:
     )
 
 
-@router.get("/users")
+@router.get("/users", response_model=list[UserListed])
 def list_users(
     session: SessionDep, actor: CurrentUser, role: Role | None = None
 ) -> list[dict[str, Any]]:
@@ -207,7 +209,7 @@ def revoke_session(session: SessionDep, actor: CurrentUser, user_id: int, sessio
     user_admin.revoke_session(session, actor=actor, user_id=user_id, session_id=session_id)
 
 
-@router.post("/auth/password-reset", status_code=204)
+@router.post("/auth/password-reset", status_code=204, responses=responses(404, 422))
 def use_password_reset(body: PasswordReset, session: SessionDep, settings: SettingsDep) -> Response:
     """Set a new password with a one-time code (no login; the code works once, 24 h)."""
     user_admin.use_reset(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.api.schemas.people import VisitOut
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import visits
 
@@ -31,7 +32,7 @@ class VisitIn(BaseModel):
     report: str | None = Field(None, max_length=20000)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=VisitOut)
 def record_visit(
     body: VisitIn, response: Response, session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:

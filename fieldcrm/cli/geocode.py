@@ -3,14 +3,23 @@ and a summary; ``fieldcrm geocode reverse LON LAT`` for the nearest commune and 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from fieldcrm.cli.common import console, open_session, settings
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
-from fieldcrm.services import geocoding
+from fieldcrm.services import ban, geocoding
 from fieldcrm.services.geocoding import SYSTEM, GeocodeSummary
 
 app = typer.Typer(
@@ -118,3 +127,56 @@ def reverse(
     )
     if answer.address:
         console.print(f"Adresse : {answer.address} ({answer.address_provider})")
+
+
+@app.command("load-ban")
+def load_ban(
+    file: Path = typer.Argument(
+        ..., help="Export BAN d'un département (adresses-NN.csv ou .csv.gz)"
+    ),
+) -> None:
+    """Load a Base Adresse Nationale département file for offline house-number geocoding
+    (reloading a département replaces it)."""
+    with (
+        open_session() as session,
+        Progress(
+            TextColumn("{task.description}", style="progress.description", markup=False),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress,
+    ):
+        task = progress.add_task(f"Lecture de {file.name}", total=None)
+
+        def advance(done: int, size: int) -> None:
+            progress.update(task, completed=done, total=size)
+
+        summary = ban.load_ban(session, actor=SYSTEM, path=file, progress=advance)
+    console.print(
+        f"BAN chargée : département(s) {', '.join(summary.departments)} — "
+        f"{summary.addresses} adresses, {summary.streets} voies"
+        + (f", {summary.skipped} ligne(s) ignorée(s)" if summary.skipped else "")
+    )
+
+
+@app.command("ban")
+def ban_status() -> None:
+    """The Base Adresse Nationale départements loaded."""
+    with open_session() as session:
+        rows = ban.loaded(session, actor=SYSTEM)
+    if not rows:
+        console.print("Aucun département BAN chargé (fieldcrm geocode load-ban FICHIER).")
+        return
+    table = Table(title="Base Adresse Nationale chargée")
+    for column in ("Département", "Fichier", "Voies", "Adresses", "Chargé le"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r.department,
+            r.source,
+            str(r.streets),
+            str(r.addresses),
+            f"{r.loaded_at:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)

@@ -102,26 +102,42 @@ def plausible_day(
     trusted = [s for s in stops if _travelled(s)]
     path = [start, *(s.point for s in trusted if s.point is not None), end]
     names = [None, *trusted, None]
+    centre = _median_point(path)
     kept: list[tuple[int, float, float]] = []  # (index, seconds, metres)
     for i, (leg_s, leg_m) in enumerate(legs(path)):
         km, hours = leg_m / 1000, max(leg_s, 0) / 3600
         if km > MAX_LEG_KM or km > hours * SPEED_CAP_KMH + 1e-9:
-            to_check.append(_leg_to_check(day, names[i], names[i + 1], km))
+            to_check.append(_leg_to_check(day, names[i], names[i + 1], km, centre))
         else:
             kept.append((i, float(leg_s), float(leg_m)))
     while sum(m for _, _, m in kept) > MAX_DAY_KM * 1000:
         longest = max(kept, key=lambda leg: leg[2])
         kept.remove(longest)
         i = longest[0]
-        to_check.append(_leg_to_check(day, names[i], names[i + 1], longest[2] / 1000))
+        to_check.append(_leg_to_check(day, names[i], names[i + 1], longest[2] / 1000, centre))
     return DayDrive(sum(s for _, s, _ in kept), sum(m for _, _, m in kept), to_check)
 
 
+def _median_point(points: Sequence[GeoPoint]) -> GeoPoint:
+    """The coordinate-wise median of a day's places: where that day mostly happened."""
+    lons, lats = sorted(p.lon for p in points), sorted(p.lat for p in points)
+    mid = len(points) // 2
+    return GeoPoint(lons[mid], lats[mid])
+
+
 def _leg_to_check(
-    day: dt.date, origin: VisitStop | None, destination: VisitStop | None, km: float
+    day: dt.date,
+    origin: VisitStop | None,
+    destination: VisitStop | None,
+    km: float,
+    centre: GeoPoint,
 ) -> ToCheck:
-    """The leg ``origin`` → ``destination`` (None: home or last night's hotel), to check."""
-    stop = destination or origin
+    """The leg ``origin`` → ``destination`` (None: home or last night's hotel), to check.
+
+    It is listed under the visit most likely misplaced: of its two ends, the one farther
+    from where the rest of the day happened (home and hotels are never the suspect)."""
+    ends = [(s, s.point) for s in (origin, destination) if s is not None and s.point is not None]
+    stop = max(ends, key=lambda end: haversine_m(end[1], centre), default=(None, None))[0]
     before = origin.account_name if origin else "domicile"
     after = destination.account_name if destination else "domicile"
     return ToCheck(

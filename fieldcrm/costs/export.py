@@ -71,6 +71,9 @@ _TEXT = {
         "week_group": "semaine",
         "month_group": "mois",
         "year_group": "année",
+        "stamp": "{rep}, {month} : validé le {day} à {time} par {by}",
+        "deleted_account": "un compte supprimé",
+        "adjustment": "{rep}, {month} : ajustement de {amount} € — {reason} ({author})",
     },
     "en": {
         "group": "Group",
@@ -110,6 +113,9 @@ _TEXT = {
         "week_group": "week",
         "month_group": "month",
         "year_group": "year",
+        "stamp": "{rep}, {month}: validated on {day} at {time} by {by}",
+        "deleted_account": "a deleted account",
+        "adjustment": "{rep}, {month}: adjustment of €{amount} — {reason} ({author})",
     },
 }
 
@@ -265,7 +271,8 @@ def headers(columns: Sequence[str], lang: str) -> list[str]:
 
 def caption(report: TravelReport, lang: str) -> list[str]:
     """The lines that introduce the report: title, period, grouping, scale year, then each
-    validated month ("validé le … par …") and each adjustment made after."""
+    validated month ("validé le … par …", "validated on … by …") and each adjustment made
+    after, all in ``lang``."""
     words = text(lang)
     return [
         report.title,
@@ -274,10 +281,24 @@ def caption(report: TravelReport, lang: str) -> list[str]:
         ),
         words["grouped"].format(group=words[f"{report.group_by}_group"]),
         words["scale"].format(year=report.scale_year),
-        *(str(stamp) for stamp in report.stamps),
         *(
-            f"{a.rep_name}, {a.month:%m/%Y} : ajustement de {local_number(a.amount_eur, lang, 2)} € "
-            f"— {a.reason} ({a.author})"
+            words["stamp"].format(
+                rep=v.rep_name,
+                month=f"{v.month:%m/%Y}",
+                day=local_day(v.at.date(), lang),
+                time=f"{v.at:%H:%M}",
+                by=v.by or words["deleted_account"],
+            )
+            for v in report.stamps
+        ),
+        *(
+            words["adjustment"].format(
+                rep=a.rep_name,
+                month=f"{a.month:%m/%Y}",
+                amount=local_number(a.amount_eur, lang, 2),
+                reason=a.reason,
+                author=a.author,
+            )
             for a in report.adjustments
         ),
     ]

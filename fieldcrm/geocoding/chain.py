@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from fieldcrm.errors import ExternalServiceError, InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.ban import AddressBook, AddressSource
 from fieldcrm.geocoding.gazetteer import Gazetteer
 from fieldcrm.geocoding.model import Assessment, GeocodeResult
 from fieldcrm.geocoding.normalize import NormalizedAddress
@@ -26,15 +27,47 @@ __all__ = ["ChainOutcome", "GeocoderChain", "OfflineProvider", "build_chain"]
 
 
 class OfflineProvider:
-    """The gazetteer behind the provider interface (precision "municipality")."""
+    """No network: the BAN house numbers loaded in the database (an :class:`AddressBook`,
+    filled batch by batch by :meth:`prefetch`), then the gazetteer's commune centre."""
 
     name = "offline"
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, *, addresses: AddressBook | None = None) -> None:
         self.gazetteer = gazetteer
+        self.addresses = addresses
+        self._areas: dict[tuple[str, str], list[list[str]]] = {}
+
+    def _area(self, address: NormalizedAddress) -> list[list[str]]:
+        """Communes to search for the address's street, in tiers (none without a street)."""
+        if self.addresses is None or not address.street or address.country:
+            return []
+        key = (address.postcode, address.city)
+        if key not in self._areas:
+            match = self.gazetteer.lookup(address.postcode, address.city)
+            found = match is not None and match.commune.country == "FR"
+            self._areas[key] = (
+                self.gazetteer.search_area(match.commune, address.postcode)
+                if found and match is not None
+                else []
+            )
+        return self._areas[key]
+
+    def prefetch(self, addresses: Sequence[NormalizedAddress], source: AddressSource) -> None:
+        """Read from ``source`` the BAN streets and numbers these addresses need."""
+        if self.addresses is None:
+            return
+        wanted = [(a.street, self._area(a)) for a in addresses]
+        self.addresses.prefetch([w for w in wanted if w[1]], source)
 
     def geocode(self, address: NormalizedAddress) -> GeocodeResult | None:
-        """The commune of the address's postcode and city, or None."""
+        """The BAN address (house number, else its street) when the BAN of its commune is
+        loaded and prefetched; else the commune of the address's postcode and city; or None."""
+        if self.addresses is not None:
+            found = self.addresses.locate_in(
+                address.street, address.housenumber, self._area(address), postcode=address.postcode
+            )
+            if found is not None:
+                return found
         match = self.gazetteer.lookup(address.postcode, address.city)
         if match is None:
             return None
@@ -142,6 +175,13 @@ class GeocoderChain:
             reasons.append("candidats : " + ", ".join(doubt.candidates))
         return Assessment("to_review", "; ".join(reasons), doubt.candidates)
 
+    def prefetch(self, addresses: Sequence[NormalizedAddress], source: AddressSource) -> None:
+        """Let the offline providers read, in a couple of queries, what these addresses need
+        (the caller holds the database; :meth:`geocode` then asks no one for it)."""
+        for provider in self.providers:
+            if isinstance(provider, OfflineProvider):
+                provider.prefetch(addresses, source)
+
     def _providers_for(self, address: NormalizedAddress) -> tuple[list[Provider], str]:
         """Who may answer: everyone for France; abroad, only the gazetteer, and only when it
         knows the country (Monaco) — never a French namesake. The country abroad, or ""."""
@@ -216,6 +256,7 @@ def build_chain(
     gazetteer: Gazetteer,
     threshold: float,
     offline_only: bool = False,
+    addresses: AddressBook | None = None,
     api_keys: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     **options: object,
@@ -233,6 +274,8 @@ def build_chain(
         Review threshold.
     offline_only : bool
         Keep only the gazetteer (no network).
+    addresses : AddressBook, optional
+        BAN house numbers for the offline provider (searched before the commune centre).
     api_keys : mapping of str to str, optional
         Key per provider name (``{"opencage": "…"}``); overrides an ``api_key`` option.
     sleep : callable
@@ -247,7 +290,7 @@ def build_chain(
     providers: list[Provider] = []
     for entry in entries:
         if entry.strip().lower() == "offline":
-            providers.append(OfflineProvider(gazetteer))
+            providers.append(OfflineProvider(gazetteer, addresses=addresses))
             continue
         if offline_only:
             continue
@@ -257,5 +300,5 @@ def build_chain(
             spec = dataclasses.replace(spec, api_key=key)
         providers.append(build_provider(spec, sleep=sleep))
     if not any(p.name == OfflineProvider.name for p in providers):
-        providers.append(OfflineProvider(gazetteer))
+        providers.append(OfflineProvider(gazetteer, addresses=addresses))
     return GeocoderChain(providers, threshold=threshold, gazetteer=gazetteer)

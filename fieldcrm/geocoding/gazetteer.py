@@ -136,6 +136,7 @@ class Gazetteer:
             if commune.parent:
                 self._children[commune.parent].append(commune)
         self._all_keys = sorted(self._by_key)
+        self._by_label = {c.label: c for c in reversed(communes)}  # first of a label wins
         vectors = _unit_vectors(
             np.array([c.point.lon for c in communes]), np.array([c.point.lat for c in communes])
         )
@@ -203,6 +204,36 @@ class Gazetteer:
         pool = [k for k in self._all_keys if k[:1] == key[:1]]
         close = difflib.get_close_matches(key, pool, n=n, cutoff=0.7)
         return [self._most_populous(self._by_key[k], "") for k in close]
+
+    def by_label(self, label: str) -> Commune | None:
+        """The commune (or place abroad) shown as ``label`` (:attr:`Commune.label`), or None."""
+        return self._by_label.get(label)
+
+    def search_area(self, commune: Commune, postcode: str | None) -> list[list[str]]:
+        """Where to look for a street of this commune: INSEE codes in tiers, nearest first.
+
+        Parameters
+        ----------
+        commune : Commune
+            The commune found for the address.
+        postcode : str or None
+            The postcode typed.
+
+        Returns
+        -------
+        list of list of str
+            First the commune (with its arrondissements, for Paris, Lyon and Marseille) and
+            the other French communes its postcode serves; then, for an arrondissement, the
+            city's other arrondissements (a street typed with a neighbouring postcode).
+        """
+        first = [commune.insee, *(c.insee for c in self._children.get(commune.insee, []))]
+        first += [c.insee for c in self.postcode_communes(postcode) if c.country == "FR"]
+        second: list[str] = []
+        if commune.parent:
+            second = [c.insee for c in self._children.get(commune.parent, [])]
+        tiers = [list(dict.fromkeys(first))]
+        rest = [code for code in dict.fromkeys(second) if code not in tiers[0]]
+        return [*tiers, rest] if rest else tiers
 
     def commune_of(self, insee: str) -> Commune | None:
         """The commune of an INSEE code, today's or a 2018 one since merged."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "NormalizedAddress",
@@ -89,7 +90,13 @@ _REPETITION = {
 _BOX = re.compile(r"\b(?:BP|B P|CS|TSA|CP)\s*\d+\b")
 _CEDEX = re.compile(r"\bCEDEX\b(?:\s*\d{1,2}\b)?")
 _BIG_CITY_CEDEX = re.compile(r"^(PARIS|LYON|MARSEILLE) CEDEX (\d{1,2})$")
-_HOUSE = re.compile(r"^(\d{1,5})(?:\s*(BIS|TER|QUATER|B|T|Q)\b)?(?:\s+\d{1,5}(?=\s+[A-Z]))?\s*")
+_HOUSE = re.compile(
+    r"^(\d{1,5})(?:\s*(BIS|TER|QUATER|QUINQUIES)\b|([A-Z]{1,2})\b|\s+([BTQ])\b)?"
+    r"(?:\s+\d{1,5}(?=\s+[A-Z]))?\s*"
+)
+# Without the suffix: where the street starts when letters glued to the number are a street
+# type ("12BD VOLTAIRE", "3R DE LA PAIX"), not a suffix.
+_BARE_NUMBER = re.compile(r"^(\d{1,5})")
 # Lines that only hold a complement (building, floor...), not a street.
 _COMPLEMENT = re.compile(
     r"^(?:BAT|BATIMENT|APPT|APPARTEMENT|ETAGE|ESC|ESCALIER|IMMEUBLE|IMM|ENTREE|CHEZ|"
@@ -162,6 +169,7 @@ def _strip_postal_mentions(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=65536)
 def city_key(city: str | None) -> str:
     """Canonical city name for matching: no CEDEX, no box, titles expanded.
 
@@ -183,6 +191,7 @@ def city_key(city: str | None) -> str:
     return _expand_words(text)
 
 
+@lru_cache(maxsize=65536)
 def normalize_postcode(postcode: str | None) -> str:
     """Five-digit French postcode, or ``""`` when none can be read.
 
@@ -253,10 +262,13 @@ def _street(text: str) -> tuple[str, str]:
     housenumber = ""
     match = _HOUSE.match(text)
     rest = text
+    if match and match.group(3) in STREET_TYPES:
+        match = _BARE_NUMBER.match(text)
     if match and match.end() < len(text):
         housenumber = match.group(1)
-        if match.group(2):
-            housenumber += " " + _REPETITION[match.group(2)]
+        suffix = next((g for g in match.groups()[1:] if g), "") if match.re is _HOUSE else ""
+        if suffix:
+            housenumber += " " + _REPETITION.get(suffix, suffix)
         rest = text[match.end() :]
     words = rest.split()
     if words and words[0] in STREET_TYPES:

@@ -17,6 +17,7 @@ from fieldcrm.errors import (
     InvalidInput,
     NotFound,
     RateLimited,
+    TooLarge,
 )
 
 log = logging.getLogger("fieldcrm.http")
@@ -29,6 +30,7 @@ class NotAuthenticated(FieldcrmError):
 STATUS: dict[type[FieldcrmError], int] = {
     NotAuthenticated: 401,
     InvalidInput: 422,
+    TooLarge: 413,
     NotFound: 404,
     Forbidden: 403,
     Conflict: 409,

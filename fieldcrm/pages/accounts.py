@@ -7,6 +7,7 @@ import io
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -14,10 +15,23 @@ from fieldcrm import maps
 from fieldcrm.auth.roles import Role
 from fieldcrm.http.deps import CurrentUser, SessionDep
 from fieldcrm.http.i18n import translations
-from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import accounts, scoring
+from fieldcrm.pages.templating import LOCALES, local_number, reader_language, render
+from fieldcrm.scoring.rules import BANDS
+from fieldcrm.services import (
+    account_agenda,
+    account_map,
+    accounts,
+    nearby,
+    scoring,
+    territories,
+    users,
+)
+from fieldcrm.territories import shapes
 
 router = APIRouter(include_in_schema=False)
+AREA_COLOR = "#7c3aed"
+RADII = (500, 1000, 2000, 5000, 10000, 25000, 50000)
+"""Radii offered on "Autour de moi", in metres."""
 ACCOUNT_ID = Path(ge=1, le=2**31 - 1)
 
 
@@ -36,10 +50,32 @@ def accounts_page(
     m = maps.base_map(center=(7.3, 43.75), zoom=10)
     located = [(r.lon, r.lat) for r in rows if r.lon is not None and r.lat is not None]
     maps.fit(m, located)
+    language = reader_language(request, actor)
+    areas = territories.list_territories(session, actor=actor)
+    maps.add_areas(
+        m,
+        [
+            maps.Area(t.id, t.name, shapes.to_geojson(t.geometry), t.color or AREA_COLOR)
+            for t in areas
+            if t.geometry is not None
+        ],
+        labels=True,
+    )
     lasso = None
     if actor.role is Role.REP and rows:  # a rep ticks accounts for a route, by lasso too
-        lasso = f"drawnItems_{maps.add_draw(m).get_name()}"
+        lasso = f"drawnItems_{maps.add_draw(m, lang=language).get_name()}"
+    qualifications, sectors = account_map.filter_choices(session, actor=actor)
+    reps = (
+        users.list_users(session, actor=actor, role=Role.REP) if actor.role is not Role.REP else []
+    )
     context = {
+        "filters": {
+            "reps": [(u.id, u.full_name) for u in reps],
+            "territories": [(t.id, t.name) for t in areas],
+            "qualifications": qualifications,
+            "sectors": sectors,
+            "bands": BANDS,
+        },
         "lasso": lasso,
         "points": {r.id: [r.lon, r.lat] for r in rows if r.lon is not None and r.lat is not None},
         "rows": rows,
@@ -85,8 +121,16 @@ def account_page(
         "tasks": view.tasks,
         "rhythm": view.rhythm,
         "rule_names": scoring.rule_names(session),
+        "coming": account_agenda.account_agenda(
+            session, actor=actor, account_id=account_id, now=dt.datetime.now(dt.UTC)
+        ),
     }
     return render(request, "account.html", context, actor=actor)
+
+
+def month_label(month: dt.date, language: str) -> str:
+    """A month as the reader abbreviates it (``janv. 2026``)."""
+    return format_date(month, format="MMM yyyy", locale=LOCALES.get(language, "fr_FR"))
 
 
 @router.get("/comptes/{account_id}/ventes.png")
@@ -101,16 +145,23 @@ def sales_chart(
     from matplotlib.ticker import FuncFormatter
 
     sales = accounts.account_view(session, actor=actor, account_id=account_id).account.sales
-    fig, ax = plt.subplots(figsize=(6.4, 2.6), dpi=110)
+    language = reader_language(request, actor)
+    # drawn at a phone's width (4.2 in × 150 dpi ≈ 630 px, shown at ~360 px): 10 pt text
+    # stays ≥ 11 px on the phone; the page lets it grow on a wide screen
+    fig, ax = plt.subplots(figsize=(4.2, 2.8), dpi=150)
     if sales:
         months = [m for m, _ in sales]
         ax.bar(months, [float(v) for _, v in sales], width=20, color="#1d4ed8")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1000:.0f} k€"))
-    title = translations(reader_language(request, actor)).gettext("Chiffre d’affaires mensuel")
-    ax.set_title(title, fontsize=9)
-    ax.tick_params(labelsize=7)
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"{local_number(v / 1000, language)} k€")
+        )
+        ticks = months[:: max(1, len(months) // 4)]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([month_label(m, language) for m in ticks])
+    title = translations(language).gettext("Chiffre d’affaires mensuel")
+    ax.set_title(title, fontsize=11)
+    ax.tick_params(labelsize=10)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.autofmt_xdate()
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
@@ -128,23 +179,45 @@ def nearby_page(
     lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
     rayon: Annotated[float, Query(gt=0, le=accounts.MAX_RADIUS_M)] = 5000,
+    tri: Annotated[str, Query(max_length=20)] = "distance",
+    pages: Annotated[int, Query(ge=1, le=100)] = 1,
 ) -> HTMLResponse:
-    """Accounts around the phone's position (asked by the page), by priority then distance."""
+    """Accounts around the phone's position (asked by the page), nearest or best first
+    (:mod:`fieldcrm.services.nearby`), a page at a time; the map shows the whole radius."""
     from fieldcrm.geo import GeoPoint
 
-    rows = []
+    found = None
     rendered = None
     if lon is not None and lat is not None:
-        rows = accounts.nearby(session, actor=actor, point=GeoPoint(lon, lat), radius_m=rayon)
+        found = nearby.nearby_page(
+            session,
+            actor=actor,
+            point=GeoPoint(lon, lat),
+            radius_m=rayon,
+            order=tri,
+            pages=pages,
+            settings=request.app.state.settings,
+        )
         m = maps.base_map(center=(lon, lat), zoom=14)
-        markers = [maps.Marker(lon, lat, "Vous êtes ici", kind="me")]
+        me = translations(reader_language(request, actor)).gettext("Vous êtes ici")
+        markers = [maps.Marker(lon, lat, me, kind="me")]
         markers += [
             maps.Marker(r.lon, r.lat, r.name, kind=r.kind, url=f"/comptes/{r.id}")
-            for r in rows
+            for r in found.rows
             if r.lon is not None and r.lat is not None
         ]
         maps.add_markers(m, markers)
-        maps.fit(m, [(mk.lon, mk.lat) for mk in markers])
+        maps.add_radius(m, (lon, lat), rayon)
         rendered = maps.render(m)
-    context = {"rows": rows, "lon": lon, "lat": lat, "rayon": rayon, "map": rendered}
+    context = {
+        "rows": found.rows if found else [],
+        "found": found,
+        "lon": lon,
+        "lat": lat,
+        "rayon": rayon,
+        "tri": tri,
+        "pages": pages,
+        "radii": RADII,
+        "map": rendered,
+    }
     return render(request, "nearby.html", context, actor=actor)

@@ -11,9 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import Settings
+from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
-from fieldcrm.pages.templating import render
-from fieldcrm.services import appointments, planning
+from fieldcrm.http.i18n import translations
+from fieldcrm.pages.templating import reader_language, render
+from fieldcrm.services import appointments, planning, route_lines
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,11 +29,54 @@ def rep_for(actor: Actor, rep: int | None) -> int:
 DAY_COLORS = ("#1d4ed8", "#16a34a", "#ea580c", "#7c3aed", "#db2777", "#0891b2", "#ca8a04")
 
 
-def plan_map(result: dict[str, Any], days: list[int] | None = None) -> maps.RenderedMap:
-    """Route of the planned days: home, numbered stops, appointments marked, one colour per day."""
+def _day_points(result: dict[str, Any], index: int, chosen: list[int]) -> list[GeoPoint]:
+    """Start, stops and end of planned day ``index`` as points, in order."""
+    day = result["days"][index]
+    home = result["home"]
+    start = result["days"][index - 1]["end"] if index > 0 and index - 1 in chosen else home
+    end = day.get("end") or home
+    return [
+        GeoPoint(start["lon"], start["lat"]),
+        *(GeoPoint(s["lon"], s["lat"]) for s in day["stops"]),
+        GeoPoint(end["lon"], end["lat"]),
+    ]
+
+
+def road_lines(
+    result: dict[str, Any],
+    days: list[int] | None = None,
+    *,
+    settings: Settings,
+    crowfly_label: str,
+) -> list[maps.Line]:
+    """The planned days' routes along the roads (:mod:`fieldcrm.services.route_lines`); a leg
+    with no road data is a dashed straight line labelled ``crowfly_label``."""
+    chosen = days if days is not None else list(range(len(result["days"])))
+    lines = []
+    for index in chosen:
+        color = DAY_COLORS[index % len(DAY_COLORS)]
+        label = result["days"][index]["day"]
+        for leg in route_lines.route_legs(settings, _day_points(result, index, chosen)):
+            lines.append(
+                maps.Line(
+                    leg.coords,
+                    color=color,
+                    label=label if leg.on_roads else f"{label} · {crowfly_label}",
+                    dashed=not leg.on_roads,
+                    weight=5 if leg.on_roads else 3,
+                )
+            )
+    return lines
+
+
+def plan_map(
+    result: dict[str, Any], days: list[int] | None = None, *, lines: list[maps.Line] | None = None
+) -> maps.RenderedMap:
+    """Route of the planned days: home, numbered stops, appointments marked, one colour per
+    day; ``lines`` (from :func:`road_lines`) replace the straight stop-to-stop lines."""
     home = result["home"]
     markers = [maps.Marker(home["lon"], home["lat"], "Départ", kind="home")]
-    lines = []
+    straight = []
     chosen = days if days is not None else list(range(len(result["days"])))
     for index in chosen:
         day = result["days"][index]
@@ -49,15 +95,10 @@ def plan_map(result: dict[str, Any], days: list[int] | None = None) -> maps.Rend
                     color=None if kind == "appointment" else color,
                 )
             )
-        start = result["days"][index - 1]["end"] if index > 0 and index - 1 in chosen else home
-        coords = day.get("geometry") or (
-            [(start["lon"], start["lat"])]
-            + [(s["lon"], s["lat"]) for s in day["stops"]]
-            + [(day["end"]["lon"], day["end"]["lat"])]
-        )
-        lines.append(maps.Line([tuple(c) for c in coords], color=color, label=day["day"]))
+        coords = day.get("geometry") or [(p.lon, p.lat) for p in _day_points(result, index, chosen)]
+        straight.append(maps.Line([tuple(c) for c in coords], color=color, label=day["day"]))
     m = maps.base_map(center=(home["lon"], home["lat"]), zoom=13)
-    maps.add_lines(m, lines)
+    maps.add_lines(m, lines if lines is not None else straight)
     maps.add_markers(m, markers)
     maps.fit(m, [(mk.lon, mk.lat) for mk in markers])
     return maps.render(m)
@@ -93,10 +134,15 @@ def day_page(
         index = next(
             (i for i, d in enumerate(plan.result["days"]) if d["day"] == day.isoformat()), 0
         )
+        crowfly = translations(reader_language(request, actor)).gettext(
+            "à vol d’oiseau : pas de données routières ici"
+        )
+        lines = road_lines(plan.result, [index], settings=settings, crowfly_label=crowfly)
         context.update(
             result=plan.result,
             today=plan.result["days"][index],
-            map=plan_map(plan.result, [index]),
+            map=plan_map(plan.result, [index], lines=lines),
+            crowfly=any(line.dashed for line in lines),
             proposals={p.account_id: p for p in plan.proposals},
         )
     return render(request, "day.html", context, actor=actor)

@@ -1,10 +1,12 @@
-"""Dispatchers' "Affectations": the queue of unowned accounts, lasso or list selection, bulk assignment."""
+"""Dispatchers' "Affectations": the queue of unowned accounts, lasso or list selection, bulk
+assignment; the automatic assignment previewed account by account, applied in one confirmed
+click as one run of the history, and the last run undone."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm import maps
@@ -15,6 +17,8 @@ from fieldcrm.services import assignment, users
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 200
+INT32 = 2_147_483_647
+RunId = Annotated[int, Path(ge=1, le=INT32)]
 
 
 @router.get("/affectations", response_class=HTMLResponse)
@@ -25,8 +29,10 @@ def dispatch_page(
     preview: bool = False,
     done: str = "",
     page: int = 0,
+    preview_page: int = 0,
 ) -> HTMLResponse:
-    """Queue and map of unassigned accounts; preview of the automatic re-assignment on demand."""
+    """Queue and map of unassigned accounts; the accounts the automatic assignment would
+    move, a page at a time, on demand; the latest runs, the last one undoable."""
     total, queue = assignment.unassigned_queue(
         session, limit=PAGE_SIZE, offset=max(page, 0) * PAGE_SIZE, actor=actor
     )
@@ -42,6 +48,11 @@ def dispatch_page(
     )
     maps.fit(m, [(q.lon, q.lat) for q in located if q.lon is not None and q.lat is not None])
     draw = maps.add_draw(m)
+    moves = (
+        assignment.preview_moves(session, actor=actor, page=max(preview_page, 0))
+        if preview
+        else None
+    )
     context = {
         "total": total,
         "queue": queue,
@@ -51,7 +62,12 @@ def dispatch_page(
         "drawn_items": f"drawnItems_{draw.get_name()}",
         "points": {q.id: [q.lon, q.lat] for q in located},
         "reps": users.list_users(session, actor=actor, role=Role.REP),
-        "preview": assignment.preview_assignment(session, actor=actor) if preview else None,
+        "moves": moves,
+        "preview_page": max(preview_page, 0),
+        "preview_pages": (
+            (moves.total + assignment.PREVIEW_PAGE - 1) // assignment.PREVIEW_PAGE if moves else 0
+        ),
+        "runs": assignment.recent_runs(session, actor=actor, limit=10),
         "done": done,
     }
     return render(request, "dispatch.html", context, actor=actor)
@@ -71,7 +87,28 @@ def assign_selected(
 
 
 @router.post("/affectations/appliquer")
-def apply_assignment(session: SessionDep, actor: CurrentUser) -> RedirectResponse:
-    """Run the automatic assignment by territory (locked accounts stay)."""
-    diff = assignment.assign_all(session, actor=actor)
-    return RedirectResponse(f"/affectations?done=auto:{diff.total}", status_code=303)
+def apply_assignment(
+    session: SessionDep,
+    actor: CurrentUser,
+    expected: Annotated[str, Form(min_length=32, max_length=32)],
+) -> RedirectResponse:
+    """Run the automatic assignment the user previewed (``expected``: its fingerprint; a
+    different diff now is a 409 and nothing moves)."""
+    diff = assignment.assign_all(session, actor=actor, expected=expected)
+    return RedirectResponse(f"/affectations?done=auto:{diff.total}#runs", status_code=303)
+
+
+@router.get("/affectations/operations/{run_id}", response_class=HTMLResponse)
+def run_page(
+    request: Request, session: SessionDep, actor: CurrentUser, run_id: RunId
+) -> HTMLResponse:
+    """One run of the assignment history (an undo lists the accounts it could not restore)."""
+    run = assignment.get_run(session, run_id, actor=actor)
+    return render(request, "assignment_run.html", {"view": run}, actor=actor)
+
+
+@router.post("/affectations/operations/{run_id}/annuler")
+def undo_run(session: SessionDep, actor: CurrentUser, run_id: RunId) -> RedirectResponse:
+    """Undo the latest automatic assignment or rebalancing; shows what was not restored."""
+    result = assignment.undo_run(session, run_id, actor=actor)
+    return RedirectResponse(f"/affectations/operations/{result.run_id}", status_code=303)

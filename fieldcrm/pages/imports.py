@@ -9,8 +9,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.auth import policy
-from fieldcrm.http.deps import CurrentUser, SessionDep
-from fieldcrm.http.uploads import read_upload
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.uploads import read_upload, upload_limit
 from fieldcrm.pages.templating import render
 from fieldcrm.services import imports
 
@@ -18,16 +18,18 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/import", response_class=HTMLResponse)
-def import_page(request: Request, actor: CurrentUser) -> HTMLResponse:
-    """The upload form."""
+def import_page(request: Request, actor: CurrentUser, settings: SettingsDep) -> HTMLResponse:
+    """The upload form (it says how big a file may be)."""
     policy.require(actor, "import")
-    return render(request, "import.html", {"report": None}, actor=actor)
+    context = {"report": None, "max_mb": f"{settings.upload_max_mb:g}"}
+    return render(request, "import.html", context, actor=actor)
 
 
 @router.post("/import")
 def upload(
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     kind: Annotated[str, Form(pattern="^(accounts|sales)$")],
     file: Annotated[UploadFile, File()],
 ) -> RedirectResponse:
@@ -37,6 +39,6 @@ def upload(
         actor=actor,
         kind=kind,
         filename=file.filename or "upload.csv",
-        data=read_upload(file),
+        data=read_upload(file, limit=upload_limit(settings)),
     )
     return RedirectResponse(f"/taches/{job_id}", status_code=303)

@@ -1,13 +1,17 @@
-"""Long work on screen: one job's progress page, and the admin's "Tâches de fond"."""
+"""Long work on screen: one job's progress page (and an export's file), the exports a page
+starts, and the admin's "Tâches de fond"."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from fieldcrm.http.deps import CurrentUser, SessionDep
 from fieldcrm.pages.templating import render
-from fieldcrm.services import jobs
+from fieldcrm.services import exports, jobs
+from fieldcrm.store.jobs import JobFileView
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,4 +44,50 @@ def job_page(
 ) -> HTMLResponse:
     """One job: a progress bar while it runs, then its result (an import's report)."""
     job = jobs.job_view(session, job_id, actor=actor)
-    return render(request, "job.html", {"job": job, "report": job.result}, actor=actor)
+    file = exports.current_file(session, job) if job.kind == exports.KIND else None
+    return render(
+        request, "job.html", {"job": job, "report": job.result, "file": file}, actor=actor
+    )
+
+
+@router.get("/taches/{job_id}/fichier")
+def job_file(request: Request, session: SessionDep, actor: CurrentUser, job_id: int) -> Response:
+    """The file an export made (its starter or an admin), while it is kept."""
+    return file_response(request, exports.export_file(session, job_id, actor=actor))
+
+
+def file_response(request: Request, found: JobFileView) -> StreamingResponse:
+    """A job's file as a download, streamed chunk by chunk from the database."""
+    return StreamingResponse(
+        exports.file_bytes(request.app.state.sessions, found),
+        media_type=found.media_type,
+        headers=exports.download_headers(found),
+    )
+
+
+@router.post("/exports/comptes")
+def export_accounts(
+    session: SessionDep,
+    actor: CurrentUser,
+    format: Annotated[str, Form(pattern="^(csv|xlsx)$")] = "csv",
+) -> RedirectResponse:
+    """Queue the accounts export and go to its progress page (the file is there, then)."""
+    job_id = exports.start_accounts_export(session, actor=actor, fmt=format)
+    return RedirectResponse(f"/taches/{job_id}", status_code=303)
+
+
+@router.post("/exports/frais")
+def export_costs(
+    session: SessionDep,
+    actor: CurrentUser,
+    month: Annotated[str, Form(pattern=r"^\d{4}-\d{2}$")],
+    format: Annotated[str, Form(pattern="^(csv|xlsx|pdf)$")] = "csv",
+    group_by: Annotated[str, Form(pattern="^(rep|team|week|month|year)$")] = "rep",
+    rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+    lang: Annotated[str, Form(pattern="^(fr|en)$")] = "fr",
+) -> RedirectResponse:
+    """Queue the export of the month's travel-cost report shown on "Frais"."""
+    job_id = exports.start_costs_export(
+        session, actor=actor, fmt=format, lang=lang, month=month, rep_id=rep, group_by=group_by
+    )
+    return RedirectResponse(f"/taches/{job_id}", status_code=303)

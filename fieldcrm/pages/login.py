@@ -77,18 +77,29 @@ def login(
     return response
 
 
-@router.get("/logout")
+@router.post("/logout")
 def logout(request: Request, session: SessionDep, settings: SettingsDep) -> RedirectResponse:
-    """End the session (everywhere) and show the login form."""
+    """End the session (everywhere) and show the login form.
+
+    Only a POST (the menu's button, same-origin by the CSRF check) logs out: a link, an image
+    or a prefetch cannot. The page's script has already emptied the service worker's cache;
+    ``Clear-Site-Data: "cache"`` empties the HTTP cache too. The offline outbox (local
+    storage) is kept: its items belong to their writer and wait for them (app.js).
+    """
     token = session_token(request)
     if token:
         users.log_out(session, token, secret=settings.secret_key.get_secret_value())
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
-    # Pages kept for offline use belong to this user; the outbox (local storage) is kept.
     response.headers["Clear-Site-Data"] = '"cache"'
-
     return response
+
+
+@router.get("/logout")
+def logout_link() -> RedirectResponse:
+    """An old link or a prefetch of ``/logout``: harmless, back to the home page (logging out
+    is a POST)."""
+    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/langue/{language}")

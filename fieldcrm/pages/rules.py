@@ -1,18 +1,20 @@
-"""Managers' "Règles": edit the strategic rules in YAML, validate, dry run, switch on and off."""
+"""Managers' "Règles": edit the strategic rules in YAML, validate, dry run (a job), switch on
+and off, delete (after a confirmation naming the rule)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.calendar_bounds import check_date
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.pages.templating import render
-from fieldcrm.services import rules
+from fieldcrm.services import jobs, rules
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,10 +34,14 @@ then:
 def _page(request: Request, session: SessionDep, actor: CurrentUser, **extra: Any) -> HTMLResponse:
     context = {
         "rules": rules.list_rules(session, actor=actor),
+        "names": rules.rule_names(session, actor=actor),
+        "open_alerts": rules.open_alerts_by_rule(session, actor=actor),
         "editor": NEW_RULE,
         "problems": [],
         "report": None,
+        "trial": None,
         "saved": None,
+        "deleted": None,
         "as_of": "",
     }
     context.update(extra)
@@ -46,11 +52,41 @@ def _page(request: Request, session: SessionDep, actor: CurrentUser, **extra: An
 
 @router.get("/regles", response_class=HTMLResponse)
 def rules_page(
-    request: Request, session: SessionDep, actor: CurrentUser, edit: str = "", saved: str = ""
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    edit: str = "",
+    saved: str = "",
+    deleted: str = "",
+    essai: int | None = Query(None, ge=1, le=2**63 - 1),
 ) -> HTMLResponse:
-    """Rules with their YAML, the editor, the dry run."""
-    editor = rules.get_rule(session, edit, actor=actor).definition if edit else NEW_RULE
-    return _page(request, session, actor, editor=editor, saved=saved or None)
+    """Rules with their YAML, the editor, the dry run (``essai``: a dry-run job's draft back
+    in the editor, with its report once it is done)."""
+    rule = rules.get_rule(session, edit, actor=actor) if edit else None
+    editor = rule.definition if rule else NEW_RULE
+    if essai is None:
+        return _page(
+            request,
+            session,
+            actor,
+            editor=editor,
+            saved=saved or None,
+            deleted=deleted or None,
+            version=rule.version if rule else None,
+        )
+    trial = jobs.job_view(session, essai, actor=actor)
+    if trial.kind != rules.DRY_RUN_KIND:
+        raise NotFound("essai à blanc", essai)
+    draft = trial.params.get("draft")
+    return _page(
+        request,
+        session,
+        actor,
+        editor=draft or editor,
+        as_of=trial.params["as_of"] if draft else "",
+        trial=trial,
+        report=trial.result if trial.status == "done" else None,
+    )
 
 
 @router.post("/regles", response_model=None)
@@ -62,35 +98,34 @@ def save_or_check(
     document: Annotated[str, Form(max_length=50_000)],
     action: Annotated[str, Form(pattern="^(validate|save|dry_run)$")] = "validate",
     as_of: Annotated[str, Form(max_length=20)] = "",
+    version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse | RedirectResponse:
     """Validate, save, or dry-run the rule being edited (the draft, not the stored one, on
-    ``as_of`` or today); problems are listed next to the editor."""
+    ``as_of`` or today: queued, followed on its job page); problems are listed next to
+    the editor."""
     try:
         if action == "save":
-            saved = rules.save_rule(session, document, actor=actor)
+            saved = rules.save_rule(session, document, actor=actor, expected_version=version)
             return RedirectResponse(f"/regles?saved={saved.key}", status_code=303)
         if action == "dry_run":
-            report = rules.run(
-                session,
-                actor=actor,
-                as_of=_day(as_of),
-                dry_run=True,
-                settings=settings,
-                draft=document,
+            job_id = rules.start_dry_run(
+                session, actor=actor, settings=settings, as_of=_day(as_of), draft=document
             )
-            return _page(
-                request,
-                session,
-                actor,
-                editor=document,
-                as_of=as_of,
-                report=report,
-                valid=report.draft,
-            )
+            return RedirectResponse(f"/taches/{job_id}", status_code=303)
         key = rules.validate(document, actor=actor)
-        return _page(request, session, actor, editor=document, as_of=as_of, valid=key)
+        return _page(
+            request, session, actor, editor=document, as_of=as_of, valid=key, version=version
+        )
     except InvalidInput as exc:
-        return _page(request, session, actor, editor=document, as_of=as_of, problems=exc.problems)
+        return _page(
+            request,
+            session,
+            actor,
+            editor=document,
+            as_of=as_of,
+            problems=exc.problems,
+            version=version,
+        )
 
 
 def _day(value: str) -> dt.date | None:
@@ -106,17 +141,26 @@ def _day(value: str) -> dt.date | None:
 
 @router.post("/regles/{key}/activation")
 def toggle(
-    session: SessionDep, actor: CurrentUser, key: str, enabled: Annotated[bool, Form()]
+    session: SessionDep,
+    actor: CurrentUser,
+    key: str,
+    enabled: Annotated[bool, Form()],
+    version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> RedirectResponse:
-    """Switch a rule on or off."""
-    rules.set_enabled(session, key, enabled=enabled, actor=actor)
+    """Switch a rule on or off (409 if someone changed it since the page was shown)."""
+    rules.set_enabled(session, key, enabled=enabled, actor=actor, expected_version=version)
     return RedirectResponse("/regles", status_code=303)
 
 
+@router.post("/regles/{key}/suppression")
+def delete(session: SessionDep, actor: CurrentUser, key: str) -> RedirectResponse:
+    """Delete a rule (the page asked for confirmation, naming it and its open alerts)."""
+    rules.delete_rule(session, key, actor=actor)
+    return RedirectResponse(f"/regles?{urlencode({'deleted': key})}", status_code=303)
+
+
 @router.post("/regles/essai")
-def dry_run(
-    request: Request, session: SessionDep, actor: CurrentUser, settings: SettingsDep
-) -> HTMLResponse:
-    """What the stored enabled rules would fire today, without writing anything."""
-    report = rules.run(session, actor=actor, dry_run=True, settings=settings)
-    return _page(request, session, actor, report=report)
+def dry_run(session: SessionDep, actor: CurrentUser, settings: SettingsDep) -> RedirectResponse:
+    """Queue a dry run of the stored enabled rules (today) and follow it on its job page."""
+    job_id = rules.start_dry_run(session, actor=actor, settings=settings)
+    return RedirectResponse(f"/taches/{job_id}", status_code=303)

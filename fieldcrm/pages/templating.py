@@ -20,6 +20,7 @@ from fieldcrm.accounts.french_csv import column_label
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
+from fieldcrm.http.error_text import describe_message
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.security import nonced
 
@@ -80,6 +81,15 @@ PRIORITY_BANDS: dict[str, str] = {
     "urgent": "urgente",
 }
 """French words for a priority band (``scoring.rules.BANDS``)."""
+CONTACT_DATE_KINDS: dict[str, str] = {
+    "retirement": "départ à la retraite",
+    "contract_end": "fin de contrat",
+    "birthday": "anniversaire",
+    "other": "autre date",
+}
+"""French words for a contact's date kind (``scoring.reminders.LEAD_DAYS``)."""
+ALERT_STATUSES: dict[str, str] = {"open": "nouvelle", "acknowledged": "lue"}
+"""French words for an alert's status."""
 
 
 def _labelled(labels: dict[str, str]) -> Any:
@@ -98,11 +108,16 @@ geocode_status = _labelled(STATUS_LABELS)
 geocode_precision = _labelled(PRECISION_LABELS)
 activity_kind = _labelled(ACTIVITY_KINDS)
 priority_band = _labelled(PRIORITY_BANDS)
+contact_date_kind = _labelled(CONTACT_DATE_KINDS)
+alert_status = _labelled(ALERT_STATUSES)
 
 _ENV.filters["geocode_status"] = geocode_status
 _ENV.filters["geocode_precision"] = geocode_precision
 _ENV.filters["activity_kind"] = activity_kind
 _ENV.filters["priority_band"] = priority_band
+_ENV.filters["contact_date_kind"] = contact_date_kind
+_ENV.filters["error_text"] = describe_message  # a stored error (a failed job's) for the reader
+_ENV.filters["alert_status"] = alert_status
 
 
 def rule_label(key: str | None, names: dict[str, str], lang: str = "fr") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm import maps
@@ -15,6 +15,8 @@ from fieldcrm.services import territories, users
 from fieldcrm.territories import shapes
 
 router = APIRouter(include_in_schema=False)
+INT32 = 2_147_483_647
+TerritoryId = Annotated[int, Path(ge=1, le=INT32)]
 PALETTE = ("#7c3aed", "#0891b2", "#ea580c", "#16a34a", "#db2777", "#2563eb", "#ca8a04", "#4b5563")
 
 
@@ -28,7 +30,10 @@ def _codes(text: str) -> list[str]:
 
 @router.get("/territoires", response_class=HTMLResponse)
 def territories_page(
-    request: Request, session: SessionDep, actor: CurrentUser, metric: str = ""
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    metric: str = "",
 ) -> HTMLResponse:
     """Map with drawing tools, balance table, overlaps and gaps, optional rebalancing proposal."""
     view = territories.overview(session, actor=actor, metric=metric)
@@ -49,6 +54,8 @@ def territories_page(
     draw = maps.add_draw(m) if actor.role in (Role.MANAGER, Role.ADMIN) else None
     context = {
         "rows": rows,
+        "by_id": {r.id: r for r in rows},
+        "metric": metric,
         "map": maps.render(m),
         "drawn_items": f"drawnItems_{draw.get_name()}" if draw else None,
         "reps": users.list_users(session, actor=actor, role=Role.REP),
@@ -77,3 +84,35 @@ def build(
         session, name=name, rep_id=rep_id, priority=priority, actor=actor, **{unit: _codes(codes)}
     )
     return RedirectResponse("/territoires", status_code=303)
+
+
+@router.get("/territoires/{territory_id}/supprimer", response_class=HTMLResponse)
+def delete_confirmation(
+    request: Request, session: SessionDep, actor: CurrentUser, territory_id: TerritoryId
+) -> HTMLResponse:
+    """What deleting the territory does to its accounts, and the button that does it."""
+    view = territories.deletion_preview(session, territory_id, actor=actor)
+    rows = territories.list_territories(session, actor=actor, with_geometry=False)
+    names = {r.id: r.name for r in rows}
+    return render(request, "territory_delete.html", {"view": view, "names": names}, actor=actor)
+
+
+@router.post("/territoires/{territory_id}/supprimer")
+def delete(session: SessionDep, actor: CurrentUser, territory_id: TerritoryId) -> RedirectResponse:
+    """Delete the territory; its accounts go where the confirmation said."""
+    run_id = territories.delete_territory(session, territory_id, actor=actor)
+    return RedirectResponse(f"/affectations/operations/{run_id}", status_code=303)
+
+
+@router.post("/territoires/reequilibrer")
+def apply_rebalance(
+    session: SessionDep,
+    actor: CurrentUser,
+    metric: Annotated[str, Form(max_length=40)],
+    codes: Annotated[list[str], Form(min_length=1, max_length=500)],
+) -> RedirectResponse:
+    """Apply the rebalancing proposal the manager read (its communes, ``codes``); a proposal
+    that changed since is a 409 and nothing is redrawn."""
+    done = territories.apply_rebalance(session, metric=metric, codes=codes, actor=actor)
+    target = f"/affectations/operations/{done.run_id}" if done.run_id else "/territoires"
+    return RedirectResponse(target, status_code=303)

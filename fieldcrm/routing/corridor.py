@@ -16,6 +16,19 @@ Two forms are returned, used one after the other:
 * :meth:`Corridor.admits`: the exact ellipse test on great-circle distances,
   ``d(a, p) + d(p, b) <= d(a, b) + B`` for at least one leg. The polygon is a superset of it.
 
+**Along the road.** Given the road route through the places (its geometry from the road graph
+or routing engine), the legs are the stretches of that route, simplified to within
+:data:`SIMPLIFY_M` (Douglas–Peucker in Lambert-93 metres): the corridor follows the road
+(Nice → Lyon goes by Aix, Avignon, Orange and Valence), not the straight line between the
+fixed places. Without a road route, the legs are the straight lines between the places.
+
+**Value per detour.** The candidates sent to the solver are the best by value per detour,
+where the detour is the out-and-back: twice the distance from the account to
+the route (leave the road at its nearest point, come back), in metres of a local
+equirectangular plane (:attr:`Corridor.scale`), plus :data:`DETOUR_FLOOR_M`. The database
+computes it (``store.plans.candidates_in``, on :attr:`Corridor.route_wkt`); it is an upper
+bound of the leg detour above.
+
 The real road detour is computed afterwards from the travel matrix by the planner; the
 crow-fly bound only keeps obviously far accounts out of that matrix. As road distance is
 longer than crow-fly distance, pass a crow-fly budget equal to the road budget divided by a
@@ -47,6 +60,13 @@ MARGIN_RATIO = 0.005
 """Relative growth of each ellipse, covering Lambert-93 scale error (below 0.3 % in France)."""
 MARGIN_M = 25.0
 """Absolute growth of each ellipse, in metres."""
+SIMPLIFY_M = 1_000.0
+"""Largest gap, in metres, between a road route and the chain of legs that stands for it."""
+DETOUR_FLOOR_M = 2_000.0
+"""Added to every detour when candidates are ranked by value per detour: a visit on the route
+itself still costs its stop, and is not infinitely good."""
+METRES_PER_DEGREE = 111_195.0
+"""Metres per degree of latitude on the mean sphere (and of longitude at the equator)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,42 @@ class Corridor:
     budget_m: float
     polygon: Polygon | MultiPolygon
     """EPSG:4326 polygon, a superset of the exact zone (see module docstring)."""
+    on_roads: bool = False
+    """Whether the legs follow a road route (else straight lines between the places)."""
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """Metres per degree of longitude and of latitude in the local plane of the ranking
+        (equirectangular at the legs' mean latitude)."""
+        lats = [leg.start.lat for leg in self.legs] + [self.legs[-1].end.lat]
+        mid = (min(lats) + max(lats)) / 2
+        return METRES_PER_DEGREE * math.cos(math.radians(mid)), METRES_PER_DEGREE
+
+    @property
+    def route_xy(self) -> list[tuple[float, float]]:
+        """The chain of legs in the local plane's metres (:attr:`scale`)."""
+        kx, ky = self.scale
+        points = [self.legs[0].start] + [leg.end for leg in self.legs]
+        return [(p.lon * kx, p.lat * ky) for p in points]
+
+    def band(self, detour_m: float) -> Polygon | MultiPolygon:
+        """EPSG:4326 polygon holding every point whose out-and-back detour (twice its
+        distance to the route in the ranking plane, :attr:`scale`) is at most ``detour_m``:
+        the route buffered by half of it in that plane, grown by :data:`MARGIN_M` (a
+        superset; the database applies the exact bound)."""
+        kx, ky = self.scale
+        chain = _chain(self.route_xy)
+        line = LineString(chain) if len(chain) >= 2 else shapely.Point(chain[0])
+        band = line.buffer(detour_m / 2 + MARGIN_M, quad_segs=4)
+        return shapely.transform(band, lambda v: v / np.array([kx, ky]))
+
+    @property
+    def route_wkt(self) -> str:
+        """:attr:`route_xy` as well-known text (a line; a point for a single place)."""
+        xy = _chain(self.route_xy)
+        if len(xy) == 1:
+            return f"POINT({xy[0][0]!r} {xy[0][1]!r})"
+        return "LINESTRING(" + ", ".join(f"{x!r} {y!r}" for x, y in xy) + ")"
 
     @property
     def wkt(self) -> str:
@@ -92,6 +148,11 @@ class Corridor:
     def admits(self, point: GeoPoint) -> bool:
         """Exact test: ``d(a, p) + d(p, b) <= d(a, b) + budget`` for at least one leg."""
         return self.detour_m(point) <= self.budget_m + 1e-6
+
+
+def _chain(xy: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """``xy`` without consecutive repeats (a route may come back to where it started)."""
+    return [p for k, p in enumerate(xy) if k == 0 or p != xy[k - 1]]
 
 
 @lru_cache(maxsize=2)
@@ -129,7 +190,38 @@ def _ellipse(a: tuple[float, float], b: tuple[float, float], budget_m: float) ->
     return Polygon(coords)
 
 
-def build_corridor(places: Sequence[GeoPoint], *, budget_m: float) -> Corridor:
+def tiles(zone: Polygon | MultiPolygon, *, cell_deg: float) -> list[str]:
+    """``zone`` cut by a grid of ``cell_deg``-degree cells, as well-known texts: their union is
+    the zone, and each has a small bounding box, so a spatial index reads only the rows near
+    the zone (a long corridor's own box holds far more)."""
+    minx, miny, maxx, maxy = zone.bounds
+    xs = np.arange(math.floor(minx / cell_deg) * cell_deg, maxx, cell_deg)
+    ys = np.arange(math.floor(miny / cell_deg) * cell_deg, maxy, cell_deg)
+    cells = shapely.box(*np.meshgrid(xs, ys), *np.meshgrid(xs + cell_deg, ys + cell_deg)).ravel()
+    shapely.prepare(zone)
+    cells = cells[shapely.intersects(zone, cells)]
+    pieces = shapely.intersection(cells, zone)
+    return [str(p.wkt) for p in pieces if not p.is_empty and p.area > 0]
+
+
+def simplify_route(route: Sequence[GeoPoint], *, tolerance_m: float = SIMPLIFY_M) -> list[GeoPoint]:
+    """The vertices of a road route kept within ``tolerance_m`` of it (Douglas–Peucker in
+    Lambert-93 metres); its ends always kept."""
+    if len(route) <= 2:
+        return list(route)
+    to_metric = _transformer(WGS84, LAMBERT93)
+    xy = _project(to_metric, np.array([p.as_tuple() for p in route], dtype=np.float64))
+    kept = shapely.simplify(LineString(xy), tolerance_m, preserve_topology=False)
+    index = {tuple(v): i for i, v in reversed(list(enumerate(xy.tolist())))}
+    return [route[index[tuple(v)]] for v in np.asarray(kept.coords).tolist()]
+
+
+def build_corridor(
+    places: Sequence[GeoPoint],
+    *,
+    budget_m: float,
+    route: Sequence[GeoPoint] | None = None,
+) -> Corridor:
     """Corridor of a crow-fly detour budget around an ordered itinerary.
 
     Parameters
@@ -140,6 +232,10 @@ def build_corridor(places: Sequence[GeoPoint], *, budget_m: float) -> Corridor:
         zero-length legs (a disc). At least one place.
     budget_m
         Largest crow-fly detour, in metres, a candidate may add to one leg; positive.
+    route
+        The road route through ``places`` in order (its geometry's vertices), if known: the
+        legs then follow it (simplified, :func:`simplify_route`), from the first place to
+        the last. ``None`` or fewer than two vertices: straight legs between the places.
 
     Returns
     -------
@@ -162,6 +258,11 @@ def build_corridor(places: Sequence[GeoPoint], *, budget_m: float) -> Corridor:
     InvalidInput.collect(problems)
 
     pts = list(places)
+    on_roads = route is not None and len(route) >= 2
+    if on_roads:
+        assert route is not None
+        pts = [pts[0], *simplify_route(route), pts[-1]]
+        pts = [p for k, p in enumerate(pts) if k == 0 or p != pts[k - 1]]
     if len(pts) == 1:
         pts = [pts[0], pts[0]]
     legs = tuple(
@@ -179,4 +280,4 @@ def build_corridor(places: Sequence[GeoPoint], *, budget_m: float) -> Corridor:
     polygon = shapely.make_valid(polygon)
     if not isinstance(polygon, Polygon | MultiPolygon):  # pragma: no cover - defensive
         polygon = polygon.buffer(0)
-    return Corridor(legs=legs, budget_m=float(budget_m), polygon=polygon)
+    return Corridor(legs=legs, budget_m=float(budget_m), polygon=polygon, on_roads=on_roads)

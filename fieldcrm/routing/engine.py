@@ -9,16 +9,19 @@ one vehicle drives the whole trip from home to home:
 - each night is a required group of "night" clients, one at home and one per hotel, whose
   window ends the day at its latest return and whose service lasts until the next morning;
   a hotel's price and meal are charged through the prizes of the group (the group's members
-  carry ``top − price``, so choosing a hotel forgoes exactly its price);
+  carry ``top − price``, so choosing a hotel forgoes exactly its price; a preferred hotel's
+  price counts its bonus less, :meth:`~fieldcrm.routing.problem.Costs.night_eur`);
 - each lunch break is a group of "lunch" clients at the day's likely places (home,
   hotels, appointments, the most valuable candidates open that day); the timetable then puts
   lunch where the rep is (:mod:`fieldcrm.routing.schedule`), which is never later;
 - an arc costs the rep's euros per km and per driving hour, plus a tie-break of 1/10 000 €
   per 100 s of driving so that equal-valued plans prefer shorter ones.
 
-Money is in units of 1/10 000 €. The search is deterministic: a fixed seed and an iteration
-budget (no improvement for ``patience`` iterations, at most ``max_iterations``); the time limit
-is only a safety cap.
+Money is in units of 1/10 000 €. The search is deterministic: fixed seeds and an iteration
+budget (no improvement for ``patience`` iterations, at most ``max_iterations``, shared by
+``restarts`` searches from seeds ``seed, seed + 1…``, the best kept); the time limit is only a
+safety cap. PyVRP's late-acceptance history is shortened to :data:`HISTORY_LENGTH` for one
+day or interchangeable days (see there).
 """
 
 from __future__ import annotations
@@ -32,13 +35,16 @@ import numpy as np
 from pyvrp import (
     Client,
     ClientGroup,
+    CostEvaluator,
     ProblemData,
     Route,
     Solution,
+    SolveParams,
     VehicleType,
 )
 from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
 from fieldcrm.routing.engine_days import add_choice, build_days, depots_of, problem_data
@@ -52,6 +58,17 @@ PATIENCE_PER_CLIENT = 20
 """Default of :attr:`Budget.per_client`."""
 LUNCH_PLACES = 25
 """Most valuable open candidates whose places are offered for lunch, per day."""
+HISTORY_LENGTH = 30
+"""Length of the late-acceptance history of PyVRP's iterated local search for one day or
+interchangeable days from home (its default, 300, is kept elsewhere). A short history accepts
+only near-best solutions: on the OPTW/TOPTW benchmark and a 150-candidate day it collects
+more within the same iteration budget; on a 4-day trip's all-home plan (days with their own
+appointments and frames) it collected 1 % less, so it is not used there (bench/README.md)."""
+PARAMS = SolveParams(ils=IteratedLocalSearchParams(history_length=HISTORY_LENGTH))
+RESTARTS = 2
+"""Default of :attr:`Budget.restarts`."""
+MIN_RUN_PATIENCE = 2_000
+"""Patience below which a search is not split into restarts (small problems keep one)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,11 @@ class Budget:
     max_iterations: int = 50_000
     time_limit_s: float = 30.0
     seed: int = 0
+    restarts: int = RESTARTS
+    """Searches with seeds ``seed``, ``seed + 1``…, each with its share of the patience; the
+    best answer is kept (a search that stalls in one region is not the last word). Only a
+    patience of at least ``restarts × MIN_RUN_PATIENCE`` is split (200 candidates or more
+    at the default 20 per candidate), on one day or interchangeable days only."""
     deadline: float | None = None
     """``time.monotonic()`` by which every solve of one plan must stop (set by ``plan``)."""
 
@@ -190,7 +212,7 @@ def build(
         options = [(-1, problem.home, 0.0)]
         if consecutive(problem, k):
             options += [
-                (h, problem.hotels[h].place, problem.hotels[h].price_eur + problem.costs.meal_eur)
+                (h, problem.hotels[h].place, problem.costs.night_eur(problem.hotels[h]))
                 for h in allowed_hotels
             ]
         top = max(price for _, _, price in options)
@@ -308,21 +330,43 @@ def solve(
     """Solve ``problem`` (see :func:`build` for the options); ``start``: a warm start."""
     data, refs = build(problem, hotels=hotels, required=required, only=only)
     offered = len(problem.candidates) if only is None else len(only)
-    stop = MultipleCriteria(
-        [
-            NoImprovement(max(budget.patience, budget.per_client * offered)),
-            MaxIterations(budget.max_iterations),
-            MaxRuntime(budget.seconds_left()),
-        ]
+    allowed = range(len(problem.hotels)) if hotels is None else hotels
+    # the short history and the restarts where they were measured better: one day, or
+    # interchangeable days from home (OPTW/TOPTW); days with their own frames (a trip's
+    # all-home plan) or chained by nights away (OPHS) keep PyVRP's defaults and one search
+    tuned = not chained(problem, allowed) and (
+        len(problem.days) == 1 or data.num_vehicle_types == 1
     )
+    patience = max(budget.patience, budget.per_client * offered)
+    runs = max(1, min(budget.restarts, patience // MIN_RUN_PATIENCE)) if tuned else 1
+    params = PARAMS if tuned else SolveParams()
+    patience //= runs
     initial = _initial(data, refs, start) if start is not None else None
-    with warnings.catch_warnings():
-        # raised when the penalties saturate, as they do on a problem with no solution
-        warnings.simplefilter("ignore", PenaltyBoundWarning)
-        result = pyvrp_solve(
-            data, stop=stop, seed=budget.seed, collect_stats=False, initial_solution=initial
+    best: Solution | None = None
+    iterations = 0
+    for run in range(runs):
+        stop = MultipleCriteria(
+            [
+                NoImprovement(max(1, patience)),
+                MaxIterations(budget.max_iterations // runs),
+                MaxRuntime(budget.seconds_left()),
+            ]
         )
-    best = result.best
+        with warnings.catch_warnings():
+            # raised when the penalties saturate, as they do on a problem with no solution
+            warnings.simplefilter("ignore", PenaltyBoundWarning)
+            result = pyvrp_solve(
+                data,
+                stop=stop,
+                seed=budget.seed + run,
+                collect_stats=False,
+                initial_solution=initial,
+                params=params,
+            )
+        iterations += result.num_iterations
+        if best is None or _rank(result.best) < _rank(best):
+            best = result.best
+    assert best is not None
     days: list[list[Ref]] = [[] for _ in problem.days]
     nights = [-1] * (len(problem.days) - 1)
     today = 0
@@ -339,9 +383,15 @@ def solve(
     return Solved(
         days=tuple(tuple(d) for d in days),
         nights=tuple(nights),
-        iterations=result.num_iterations,
+        iterations=iterations,
         feasible=best.is_feasible() and best.is_complete(),
     )
+
+
+def _rank(solution: Solution) -> tuple[bool, float]:
+    """Feasible and complete first, then the lower objective (distance costs and prizes left)."""
+    ok = solution.is_feasible() and solution.is_complete()
+    return not ok, float(CostEvaluator([0] * len(solution.excess_load()), 0, 0).cost(solution))
 
 
 def _initial(data: ProblemData, refs: list[Ref], start: Solved) -> Solution | None:

@@ -43,7 +43,7 @@ MIN_CHECK_S = 0.3
 
 def _checking(budget: Budget) -> Budget:
     """The budget of a solve that checks a reason or a detour: small, fixed patience."""
-    return replace(budget, patience=min(budget.patience, CHECK_PATIENCE), per_client=0)
+    return replace(budget, patience=min(budget.patience, CHECK_PATIENCE), per_client=0, restarts=1)
 
 
 def fits_among_appointments(problem: Problem, chosen: Realised, i: int) -> bool:
@@ -125,7 +125,7 @@ def omissions(
                     reason = "no_plan_found"
                 else:
                     forced_net[i] = forced.net_eur
-                    if attempt < ROUNDS and forced.net_eur > best.net_eur + 1e-6:
+                    if attempt < ROUNDS and forced.objective_eur > best.objective_eur + 1e-6:
                         best = forced
             if reason is not None:
                 out.append(Omission(c.key, c.name, c.value_eur, reason))

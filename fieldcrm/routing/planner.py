@@ -6,7 +6,11 @@ the hourly cost − hotels and meals. All days are optimised together, each nigh
 the best hotel (:mod:`fieldcrm.routing.engine`). Then every day gets its timetable with lunch
 (:mod:`fieldcrm.routing.schedule`); a day the solver's answer does not fit (lunch placed where
 the rep is, driving cap) loses its least valuable visit until it does. The best all-home plan
-is solved beside a trip and kept when it is worth more. Each visit gets its bookable slot, its
+is solved beside a trip and kept when it is worth more (hotels compared with the preferred
+hotels' bonus, :meth:`~fieldcrm.routing.problem.Costs.night_eur`). A single day with few
+candidates is then searched exhaustively (:mod:`fieldcrm.routing.exact`): the plan is proven
+optimal (``Plan.flags``: ``"proven_optimal"``), or replaced by the better one the search
+finds. Each visit gets its bookable slot, its
 detour against the best route without it (solved again) and its contribution in euros; each
 left-out candidate gets a reason checked by solving again with it forced in
 (:mod:`fieldcrm.routing.explain`).
@@ -34,9 +38,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from fieldcrm.errors import Infeasible
-from fieldcrm.routing import engine
+from fieldcrm.routing import engine, exact
 from fieldcrm.routing import explain as explain_plan
-from fieldcrm.routing.engine import Budget
+from fieldcrm.routing.engine import Budget, Solved
 from fieldcrm.routing.plan_model import Day, Night, Omission, Plan, Stop
 from fieldcrm.routing.problem import Problem
 from fieldcrm.routing.realise import (
@@ -45,6 +49,7 @@ from fieldcrm.routing.realise import (
     driving,
     leg_of,
     places_of,
+    realise,
     slot_of,
     solve_realised,
 )
@@ -88,14 +93,17 @@ def plan(
             if home is None:
                 raise
             first = home
-        chosen = home if home is not None and home.net_eur > first.net_eur + 1e-6 else first
+        chosen = (
+            home if home is not None and home.objective_eur > first.objective_eur + 1e-6 else first
+        )
+    chosen, proven = _proven(problem, chosen)
     if searched is not None:
         searched()
     omissions: list[Omission] = []
     if explain:
         chosen, omissions = explain_plan.omissions(problem, chosen, budget=budget)
     stays = any(n >= 0 for n in chosen.solved.nights)
-    if home is not None and not stays and chosen.net_eur > home.net_eur:
+    if home is not None and not stays and chosen.objective_eur > home.objective_eur:
         home = chosen
     away = chosen if stays else (first if any(n >= 0 for n in first.solved.nights) else None)
     days = _days(problem, chosen, budget=budget, explain=explain)
@@ -109,7 +117,27 @@ def plan(
         away=away.figures if away is not None else None,
         all_home_error=home_error,
         iterations=chosen.solved.iterations,
+        flags=("proven_optimal",) if proven else (),
     )
+
+
+def _proven(problem: Problem, chosen: Realised) -> tuple[Realised, bool]:
+    """On a small day, the exact search's answer: the chosen plan proven optimal, or the
+    better plan it found (optimal too); elsewhere the chosen plan, not proven."""
+    if not exact.applies(problem):
+        return chosen, False
+    skipped = "lunch_skipped" in chosen.days[0][2]
+    better = exact.improve(problem, incumbent_eur=chosen.net_eur, lunch_skipped=skipped)
+    if better is None:
+        return chosen, True
+    keep = [i for i, c in enumerate(problem.candidates) if c.required]
+    solved = Solved(
+        days=(better.refs,), nights=(), iterations=chosen.solved.iterations, feasible=True
+    )
+    found = realise(problem, solved, keep=keep)
+    if found.solved.days != solved.days or abs(found.net_eur - better.net_eur) > 1e-6:
+        return chosen, False  # pragma: no cover - the timetables of both modules agree
+    return found, True
 
 
 def _night(problem: Problem, k: int, hotel: int) -> Night:

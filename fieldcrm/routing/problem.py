@@ -32,6 +32,9 @@ from dataclasses import dataclass, field
 from fieldcrm.errors import InvalidInput
 from fieldcrm.errors import Problem as InputProblem
 
+PREFERRED_HOTEL_BONUS_EUR = 10.0
+"""Default of :attr:`Costs.preferred_hotel_bonus_eur`."""
+
 Window = tuple[int, int]
 """An interval ``(earliest, latest)`` in seconds since the day's midnight."""
 
@@ -103,6 +106,17 @@ class Costs:
     eur_per_driving_hour: float = 0.0
     meal_eur: float = 0.0
     """Meal allowance for each night away from home."""
+    preferred_hotel_bonus_eur: float = PREFERRED_HOTEL_BONUS_EUR
+    """How much cheaper a night at one of the rep's preferred hotels counts when hotels are
+    chosen (never below nothing: a preferred hotel is not better than home for free). The
+    figures of the plan show the real price; the bonus only decides between hotels (and
+    between a hotel and home) that are within this many euros of one another."""
+
+    def night_eur(self, hotel: Hotel) -> float:
+        """What a night at ``hotel`` counts in the objective: price and meal, less the bonus
+        of a preferred hotel (at least 0)."""
+        real = hotel.price_eur + self.meal_eur
+        return max(0.0, real - self.preferred_hotel_bonus_eur) if hotel.preferred else real
 
     def travel_eur(self, seconds: float, metres: float) -> float:
         """What driving ``metres`` in ``seconds`` costs the rep."""
@@ -193,6 +207,10 @@ class Problem:
             yield from self._place(f"hotels[{h.key}].place", h.place, n)
             if h.price_eur < 0:
                 yield InputProblem(f"hotels[{h.key}].price_eur", "negative", h.price_eur)
+        if self.costs.preferred_hotel_bonus_eur < 0:
+            yield InputProblem(
+                "costs.preferred_hotel_bonus_eur", "negative", self.costs.preferred_hotel_bonus_eur
+            )
 
     @staticmethod
     def _place(name: str, place: int, n: int) -> Iterator[InputProblem]:

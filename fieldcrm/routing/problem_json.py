@@ -30,7 +30,16 @@ from fieldcrm.errors import Problem as InputProblem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.routing.plan_model import Figures, Plan
-from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
+from fieldcrm.routing.problem import (
+    PREFERRED_HOTEL_BONUS_EUR,
+    Appointment,
+    Candidate,
+    Costs,
+    Hotel,
+    Lunch,
+    Problem,
+    WorkDay,
+)
 from fieldcrm.routing.schedule import hhmm
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -227,6 +236,9 @@ def problem_from_json(doc: dict[str, Any]) -> Problem:
             eur_per_km=float(costs.get("eur_per_km", 0.0)),
             eur_per_driving_hour=float(costs.get("eur_per_driving_hour", 0.0)),
             meal_eur=float(costs.get("meal_eur", 0.0)),
+            preferred_hotel_bonus_eur=float(
+                costs.get("preferred_hotel_bonus_eur", PREFERRED_HOTEL_BONUS_EUR)
+            ),
         ),
         places=coords if len(coords) == n else (),
         finish=doc.get("finish"),
@@ -312,4 +324,5 @@ def plan_to_json(result: Plan) -> dict[str, Any]:
         "all_home_error": result.all_home_error,
         "away": figures_to_json(result.away),
         "iterations": result.iterations,
+        "proven_optimal": "proven_optimal" in result.flags,
     }

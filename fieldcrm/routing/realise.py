@@ -22,11 +22,18 @@ class Realised:
     solved: Solved
     days: tuple[tuple[tuple[Ref, ...], Timetable, tuple[str, ...]], ...]
     figures: Figures
+    bonus_eur: float = 0.0
+    """The preferred hotels' bonus of the nights chosen (counted, never paid)."""
 
     @property
     def net_eur(self) -> float:
         """Net value in euros."""
         return self.figures.net_eur
+
+    @property
+    def objective_eur(self) -> float:
+        """What plans are compared by: the net value plus the preferred hotels' bonus."""
+        return self.figures.net_eur + self.bonus_eur
 
     def visited(self) -> set[int]:
         """Indices of the candidates visited."""
@@ -153,7 +160,13 @@ def realise(problem: Problem, solved: Solved, *, keep: Sequence[int] = ()) -> Re
         nights_away=len(away),
     )
     fixed = tuple(tuple(refs) for refs, _, _ in days)
-    return Realised(replace(solved, days=fixed), tuple(days), figures)
+    bonus = sum(
+        problem.hotels[h].price_eur
+        + problem.costs.meal_eur
+        - problem.costs.night_eur(problem.hotels[h])
+        for h in away
+    )
+    return Realised(replace(solved, days=fixed), tuple(days), figures, bonus)
 
 
 def check_appointments(problem: Problem) -> None:

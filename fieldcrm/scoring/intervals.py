@@ -8,7 +8,9 @@ imported history may say). Everything is counted in days, never months, so the
 result is right across month ends and leap days: 31/01/2026 + 30 days is 02/03/2026.
 
 :mod:`fieldcrm.store.intervals` and :mod:`fieldcrm.store.priority` compute the same in SQL;
-these functions are the reference they are tested against.
+that SQL is the product (the "En retard" list, the account's rhythm, the nightly priority).
+:func:`days_late`, :func:`next_due`, :func:`reference_day`, :func:`interval_for` and
+:func:`overdue` are its test oracle: the product does not call them.
 """
 
 from __future__ import annotations
@@ -99,7 +101,9 @@ def next_due(reference: date, interval_days: int) -> date:
 def days_late(reference: date, interval_days: int | None, *, today: date) -> int:
     """Days the next visit is late on ``today`` (0 when not yet due or without interval).
 
-    Late means due before today: due on 02/03 and today 03/03 is one day late.
+    Late means due before today: due on 02/03 and today 03/03 is one day late. Test oracle
+    of the SQL that counts it (``_DAYS_LATE`` in :mod:`fieldcrm.store.intervals`,
+    ``LATE_DAYS`` in :mod:`fieldcrm.store.priority`).
     """
     if interval_days is None:
         return 0
@@ -141,7 +145,8 @@ class Overdue:
 
 
 def overdue(accounts: Iterable[VisitDue], *, today: date) -> list[Overdue]:
-    """The accounts whose next visit was due before ``today``, most overdue first.
+    """The accounts whose next visit was due before ``today``, most overdue first (test
+    oracle of :func:`fieldcrm.store.intervals.overdue_accounts`).
 
     Parameters
     ----------

@@ -18,11 +18,17 @@ A document holds ``rules:``, a list of rules::
 Every problem is reported with the path of the faulty part, for example
 ``rules[1].when.revenue_vs_last_year.month: ...``, and all problems are raised at once
 as :class:`fieldcrm.errors.InvalidInput`.
+
+Documents are bounded where they enter (:func:`load_text`): at most
+:data:`MAX_DOCUMENT_CHARS` characters, :data:`MAX_NESTING` levels of mappings and lists,
+conditions nested :data:`MAX_CONDITION_DEPTH` deep, and no YAML aliases (a 500-byte
+"billion laughs" document of aliases would expand to billions of nodes).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import string
 from collections.abc import Mapping, Sequence
@@ -71,6 +77,13 @@ TEMPLATE_FIELDS = (
 )
 DEFAULT_SUBJECT = "[fieldcrm] {rule_name} : {account}"
 DEFAULT_MESSAGE = "{rule_name} — {account}"
+MAX_DOCUMENT_CHARS = 200_000
+MAX_NESTING = 40
+"""Deepest nesting of mappings and lists in a rules document."""
+MAX_CONDITION_DEPTH = 10
+"""Deepest nesting of all/any/not conditions in one rule."""
+MAX_PRIORITY_ADD = 1000
+MAX_DUE_IN_DAYS = 3650
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -205,14 +218,31 @@ class _Parser:
             if key not in allowed:
                 self.bad(f"{path}.{key}", "unknown key", key, allowed)
 
-    def number(self, node: Any, path: str, *, minimum: float | None = None) -> float | None:
+    def number(
+        self,
+        node: Any,
+        path: str,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> float | None:
         if isinstance(node, bool) or not isinstance(node, int | float):
             self.bad(path, "must be a number", node)
             return None
-        if minimum is not None and node < minimum:
+        try:
+            value = float(node)
+        except OverflowError:
+            value = math.inf
+        if not math.isfinite(value):
+            self.bad(path, "must be a finite number", str(node)[:40])
+            return None
+        if minimum is not None and value < minimum:
             self.bad(path, f"must be at least {minimum:g}", node)
             return None
-        return float(node)
+        if maximum is not None and value > maximum:
+            self.bad(path, f"must be at most {maximum:g}", node)
+            return None
+        return value
 
     def text(self, node: Any, path: str, *, template: bool = False) -> str | None:
         if not isinstance(node, str) or not node.strip():
@@ -245,7 +275,10 @@ class _Parser:
         return tuple(out)
 
     # conditions
-    def condition(self, node: Any, path: str) -> Condition | None:
+    def condition(self, node: Any, path: str, depth: int = 1) -> Condition | None:
+        if depth > MAX_CONDITION_DEPTH:
+            self.bad(path, f"conditions nested more than {MAX_CONDITION_DEPTH} deep (all/any/not)")
+            return None
         node = self.mapping(node, path)
         if node is None:
             return None
@@ -269,11 +302,11 @@ class _Parser:
                 if not isinstance(value, list) or not value:
                     self.bad(sub, "must be a non-empty list of conditions", value)
                     continue
-                parts = [self.condition(v, f"{sub}[{i}]") for i, v in enumerate(value)]
+                parts = [self.condition(v, f"{sub}[{i}]", depth + 1) for i, v in enumerate(value)]
                 kept = tuple(p for p in parts if p is not None)
                 parsed = AllOf(kept) if key == "all" else AnyOf(kept)
             elif key == "not":
-                inner = self.condition(value, sub)
+                inner = self.condition(value, sub, depth + 1)
                 parsed = Not(inner) if inner is not None else None
             elif key == "revenue_vs_last_year":
                 parsed = self.revenue_vs_last_year(value, sub)
@@ -425,7 +458,12 @@ class _Parser:
             return Alert(to, tuple(c for c in cc if c), channels, subject, message)
         if kind == "priority":
             self.unknown(body, path, ("add", "band"))
-            add = self.number(body.get("add", 0), f"{path}.add")
+            add = self.number(
+                body.get("add", 0),
+                f"{path}.add",
+                minimum=-MAX_PRIORITY_ADD,
+                maximum=MAX_PRIORITY_ADD,
+            )
             band = body.get("band")
             if band is not None and band not in BANDS:
                 self.bad(f"{path}.band", "unknown band", band, BANDS)
@@ -435,7 +473,12 @@ class _Parser:
         if kind == "task":
             self.unknown(body, path, ("title", "due_in_days", "assignee"))
             title = self.text(body.get("title"), f"{path}.title", template=True)
-            due = self.number(body.get("due_in_days", 7), f"{path}.due_in_days", minimum=0)
+            due = self.number(
+                body.get("due_in_days", 7),
+                f"{path}.due_in_days",
+                minimum=0,
+                maximum=MAX_DUE_IN_DAYS,
+            )
             who = self.recipient(body.get("assignee", "owner"), f"{path}.assignee")
             if title is None or due is None or who is None:
                 return None
@@ -498,16 +541,79 @@ def _clean(problems: list[Problem]) -> list[Problem]:
     return [Problem(p.field.lstrip("."), p.message, p.value, p.allowed) for p in problems]
 
 
+class _RuleLoader(yaml.SafeLoader):
+    """The safe YAML loader, refusing aliases and nesting deeper than :data:`MAX_NESTING`."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not accepted", mark
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_NESTING} levels deep", mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def nesting(data: Any) -> int:
+    """How deep mappings and lists nest in ``data`` (a scalar is 0), walked without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, Mapping):
+            children: Sequence[Any] = list(node.values())
+        elif isinstance(node, list | tuple):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_NESTING:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def check_nesting(data: Any, *, source: str = "rules") -> Any:
+    """``data`` if it nests at most :data:`MAX_NESTING` levels; :class:`InvalidInput` else."""
+    if nesting(data) > MAX_NESTING:
+        raise InvalidInput(source, f"nested more than {MAX_NESTING} levels deep")
+    return data
+
+
 def load_text(text: str, *, source: str = "rules") -> Any:
-    """Parse YAML or JSON text into plain data; a syntax error names the line."""
+    """Parse YAML or JSON text into plain data; a syntax error names the line.
+
+    Refused with :class:`InvalidInput` naming ``source``: text over
+    :data:`MAX_DOCUMENT_CHARS`, YAML aliases, nesting beyond :data:`MAX_NESTING`, numbers
+    too long to read.
+    """
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InvalidInput(
+            source, f"document too long ({len(text)} characters)", allowed=f"{MAX_DOCUMENT_CHARS}"
+        )
     try:
-        return json.loads(text) if text.lstrip().startswith(("{", "[")) else yaml.safe_load(text)
+        if text.lstrip().startswith(("{", "[")):
+            return check_nesting(json.loads(text), source=source)
+        return yaml.load(text, Loader=_RuleLoader)  # a SafeLoader refusing aliases
     except json.JSONDecodeError as exc:
         raise InvalidInput(source, f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise InvalidInput(source, f"invalid YAML{where}: {exc}") from exc
+    except RecursionError:
+        raise InvalidInput(source, f"nested more than {MAX_NESTING} levels deep") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise InvalidInput(source, f"unreadable value: {exc}") from None
 
 
 def parse_rules(document: str | Mapping[str, Any]) -> list[Rule]:
@@ -528,7 +634,7 @@ def parse_rules(document: str | Mapping[str, Any]) -> list[Rule]:
     InvalidInput
         With one problem per faulty part, each named by its path (``rules[1].when...``).
     """
-    data = load_text(document) if isinstance(document, str) else document
+    data = load_text(document) if isinstance(document, str) else check_nesting(document)
     parser = _Parser()
     if not isinstance(data, Mapping) or "rules" not in data:
         raise InvalidInput("rules", "the document must be a mapping with a 'rules' list")
@@ -550,7 +656,10 @@ def parse_rules(document: str | Mapping[str, Any]) -> list[Rule]:
 
 def parse_rule(document: str | Mapping[str, Any]) -> Rule:
     """Parse and validate one rule; problem paths start at the rule (``when.potential.gt``)."""
-    data = load_text(document, source="rule") if isinstance(document, str) else document
+    if isinstance(document, str):
+        data = load_text(document, source="rule")
+    else:
+        data = check_nesting(document, source="rule")
     parser = _Parser()
     rule = parser.rule(data, "")
     InvalidInput.collect(_clean(parser.problems))

@@ -6,6 +6,7 @@ that, one circle per grid cell with its count. 50 000 accounts cost the browser 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.errors import InvalidInput, Problem
+from fieldcrm.scoring.rules import BANDS
 from fieldcrm.store import account_map as store
 
 MAX_POINTS = 500
@@ -49,17 +51,69 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
     return x0, y0, x1, y1
 
 
+KINDS = ("client", "prospect")
+MAX_DAYS = 3650
+
+
+def make_filter(
+    *,
+    rep: int | None = None,
+    territory: int | None = None,
+    band: str | None = None,
+    kind: str | None = None,
+    qualification: str | None = None,
+    sector: str | None = None,
+    not_visited_days: int | None = None,
+    now: dt.datetime,
+) -> store.MapFilter:
+    """The map's filter from a request's values (empty strings mean "any"), checked at once;
+    :class:`InvalidInput` naming every faulty field."""
+    problems = []
+    if band and band not in BANDS:
+        problems.append(Problem("band", "unknown priority band", band, ", ".join(BANDS)))
+    if kind and kind not in KINDS:
+        problems.append(Problem("kind", "unknown kind", kind, ", ".join(KINDS)))
+    if not_visited_days is not None and not 1 <= not_visited_days <= MAX_DAYS:
+        problems.append(
+            Problem("not_visited_days", "out of range", not_visited_days, f"1 to {MAX_DAYS}")
+        )
+    if rep is not None and rep < 0:
+        problems.append(Problem("rep", "out of range", rep, "0 (no rep) or a user id"))
+    InvalidInput.collect(problems)
+    return store.MapFilter(
+        owner_id=rep,
+        territory_id=territory,
+        band=band or None,
+        kind=kind or None,
+        qualification=qualification or None,
+        sector=sector or None,
+        visited_before=(
+            now - dt.timedelta(days=not_visited_days) if not_visited_days is not None else None
+        ),
+    )
+
+
 def account_map(
-    session: Session, *, actor: Actor, bbox: tuple[float, float, float, float]
+    session: Session,
+    *,
+    actor: Actor,
+    bbox: tuple[float, float, float, float],
+    filters: store.MapFilter | None = None,
 ) -> AccountMap:
-    """Accounts the actor may see inside ``bbox``, as points or as grid clusters."""
-    policy.require(actor, "account.read")
+    """Accounts the actor may see inside ``bbox`` (and ``filters``), as points or as grid clusters."""
+    policy.require(actor, "account.read", owner_id=actor.id)  # their own scope; SQL filters it
     visible = policy.visible_owner_ids(actor)
     owners = sorted(visible) if visible is not None else None
-    total = store.count_in(session, bbox, owner_ids=owners)
+    total = store.count_in(session, bbox, owner_ids=owners, filters=filters)
     if total <= MAX_POINTS:
-        return AccountMap(
-            total, store.points_in(session, bbox, owner_ids=owners, limit=MAX_POINTS), []
-        )
+        points = store.points_in(session, bbox, owner_ids=owners, limit=MAX_POINTS, filters=filters)
+        return AccountMap(total, points, [])
     cell = (bbox[2] - bbox[0]) / CELLS_ACROSS
-    return AccountMap(total, [], store.clusters_in(session, bbox, owner_ids=owners, cell_deg=cell))
+    clusters = store.clusters_in(session, bbox, owner_ids=owners, cell_deg=cell, filters=filters)
+    return AccountMap(total, [], clusters)
+
+
+def filter_choices(session: Session, *, actor: Actor) -> tuple[list[str], list[str]]:
+    """Qualifications and sectors to offer in the map's filters."""
+    policy.require(actor, "account.read", owner_id=actor.id)
+    return store.segments(session)

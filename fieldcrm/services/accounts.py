@@ -18,6 +18,7 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.scoring.intervals import check_interval
 from fieldcrm.services import intervals, scoring, tasks
 from fieldcrm.store import accounts as store
+from fieldcrm.store import versions
 from fieldcrm.store.accounts import Account360, AccountRow, ReportHit
 from fieldcrm.store.intervals import Rhythm
 from fieldcrm.store.tasks import TaskRow
@@ -62,9 +63,30 @@ def list_accounts(
     )
 
 
-def _readable(session: Session, actor: Actor, account_id: int) -> None:
-    owner = store.account_owner(session, account_id)
-    if not policy.can(actor, "account.read", owner_id=owner):
+def reach_m(settings: Settings | None = None) -> float:
+    """How far from their home a rep reaches unassigned prospects, in metres (a setting)."""
+    return (settings or get_settings()).nearby_prospect_radius_km * 1000
+
+
+def access(
+    session: Session, *, actor: Actor, account_id: int, settings: Settings | None = None
+) -> dict[str, Any]:
+    """The policy's view of an account for ``actor``: ``owner_id`` and ``in_reach`` (pass as
+    ``policy.can(actor, action, **access(...))``); :class:`NotFound` if there is none."""
+    owner, in_reach = store.account_access(
+        session,
+        account_id,
+        rep_id=actor.id if actor.role is Role.REP else None,
+        reach_m=reach_m(settings),
+    )
+    return {"owner_id": owner, "in_reach": in_reach}
+
+
+def _readable(
+    session: Session, actor: Actor, account_id: int, settings: Settings | None = None
+) -> None:
+    target = access(session, actor=actor, account_id=account_id, settings=settings)
+    if not policy.can(actor, "account.read", **target):
         raise NotFound("account", account_id)  # others' accounts are not even confirmed to exist
 
 
@@ -78,7 +100,7 @@ def account_view(
 ) -> AccountView:
     """Details, contacts, sales, visits, alerts, appointments, tasks, the visit rhythm on
     ``today`` (default: today in the company's time zone) and the priority explanation."""
-    _readable(session, actor, account_id)
+    _readable(session, actor, account_id, settings)
     cfg = settings or get_settings()
     day = today or dt.datetime.now(ZoneInfo(cfg.scoring_timezone)).date()
     view = store.account_360(session, account_id)
@@ -95,9 +117,17 @@ def account_view(
 
 
 def nearby(
-    session: Session, *, actor: Actor, point: GeoPoint, radius_m: float = 5_000, limit: int = 50
+    session: Session,
+    *,
+    actor: Actor,
+    point: GeoPoint,
+    radius_m: float = 5_000,
+    limit: int = 50,
+    settings: Settings | None = None,
 ) -> list[AccountRow]:
-    """Accounts around ``point``: a rep's own and unassigned prospects, by priority then distance."""
+    """Accounts around ``point``, by priority then distance: a rep's own and the unassigned
+    prospects within their reach (:func:`reach_m` of home), a manager's team's and every
+    unassigned prospect."""
     if not 0 < radius_m <= MAX_RADIUS_M:
         raise InvalidInput(
             "radius_m", "out of range", value=radius_m, allowed=f"0 < radius_m <= {MAX_RADIUS_M}"
@@ -108,6 +138,8 @@ def nearby(
         lat=point.lat,
         radius_m=radius_m,
         owner_ids=_owners(actor),
+        reach_rep=actor.id if actor.role is Role.REP else None,
+        reach_m=reach_m(settings),
         limit=limit,
     )
 
@@ -131,16 +163,35 @@ def create_account(session: Session, *, actor: Actor, record: AccountRecord) -> 
 
 
 def update_account(
-    session: Session, *, actor: Actor, account_id: int, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: Actor,
+    account_id: int,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    settings: Settings | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """Edit fields (audited); a changed address is geocoded again unless the point is locked."""
+    """Edit fields (audited); a changed address is geocoded again unless the point is locked.
+
+    ``expected_version`` is the version the editor read (:class:`~fieldcrm.store.versions.StaleEdit`,
+    a 409, if someone edited since; nothing is written); ``None`` skips the check.
+    """
     unknown = sorted(set(changes) - set(store.EDITABLE))
     if unknown:
         raise InvalidInput(unknown[0], "not an editable field", allowed=", ".join(store.EDITABLE))
     if "visit_interval_days" in changes:
         check_interval(changes["visit_interval_days"])
-    owner = store.account_owner(session, account_id)
-    policy.require(actor, "account.edit", owner_id=owner)
+    target = access(session, actor=actor, account_id=account_id, settings=settings)
+    policy.require(actor, "account.edit", **target)
+    versions.claim(
+        session, "accounts", account_id, expected=expected_version, actor_id=author_id(actor)
+    )
     diff = store.update_account(session, account_id, changes, actor_id=author_id(actor))
     session.commit()
     return diff
+
+
+def account_version(session: Session, *, actor: Actor, account_id: int) -> int:
+    """The current version of an account the actor may read (what an editor sends back)."""
+    _readable(session, actor, account_id)
+    return versions.current(session, "accounts", account_id)

@@ -7,15 +7,21 @@ and work the queue of accounts without an owner. Each write commits once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
+from fieldcrm.errors import Conflict, InvalidInput
 from fieldcrm.services.territories import author_id
+from fieldcrm.store import accounts as account_store
 from fieldcrm.store import assignment as store
+from fieldcrm.store import assignment_runs as runs_store
+from fieldcrm.store import audit
 from fieldcrm.store import jobs as job_store
 
 # ---------------------------------------------------------------- assignment
@@ -23,10 +29,11 @@ from fieldcrm.store import jobs as job_store
 
 @dataclass(frozen=True)
 class AssignmentDiff:
-    """Accounts moving between reps/territories: per pair, and in total."""
+    """Accounts moving between reps/territories: per pair, and in total (and the run)."""
 
     moves: list[store.MoveCount]
     applied: bool
+    run_id: int | None = None
 
     @property
     def total(self) -> int:
@@ -35,21 +42,166 @@ class AssignmentDiff:
 
 
 def preview_assignment(session: Session, *, actor: Actor) -> AssignmentDiff:
-    """What :func:`assign_all` would change; nothing is written."""
+    """What :func:`assign_all` would change, counted per (from, to); nothing is written."""
     policy.require(actor, "assign")
     return AssignmentDiff(store.preview_assignment(session), applied=False)
 
 
-def assign_all(
-    session: Session, *, actor: Actor, reason: str = "affectation automatique"
-) -> AssignmentDiff:
-    """Assign every unlocked located account to the rep of its territory (one statement)."""
+PREVIEW_PAGE = 50
+"""Accounts per page of the preview."""
+
+
+def preview_moves(
+    session: Session, *, actor: Actor, page: int = 0, page_size: int = PREVIEW_PAGE
+) -> store.MovesPage:
+    """The accounts :func:`assign_all` would move (name, from, to, why), a page at a time,
+    with their total and the fingerprint the apply checks; nothing is written."""
     policy.require(actor, "assign")
-    moves = store.assign_all(session, actor_id=author_id(actor), reason=reason)
-    if moves:  # alerts go to the new owners; priorities follow
+    if page < 0:
+        raise InvalidInput("page", "must be >= 0", value=page)
+    return store.preview_moves(session, limit=page_size, offset=page * page_size)
+
+
+AUTO_REASON = "affectation automatique"
+
+
+def assign_all(
+    session: Session,
+    *,
+    actor: Actor,
+    reason: str = AUTO_REASON,
+    expected: str | None = None,
+) -> AssignmentDiff:
+    """Assign every unlocked located account to the rep of its territory (one statement), as
+    one run of the assignment history (undoable while it is the latest).
+
+    ``expected`` is the fingerprint of the preview the user confirmed: if the accounts that
+    would move are no longer those, nothing is written and :class:`Conflict` says so.
+    """
+    policy.require(actor, "assign")
+    store.lock_assignments(session)
+    if expected is not None and store.fingerprint(session) != expected:
+        raise Conflict(
+            "Les comptes à déplacer ont changé depuis l’aperçu : relisez-le avant d’appliquer."
+        )
+    run_id = runs_store.create_run(session, kind="auto", actor_id=author_id(actor), reason=reason)
+    moves = store.assign_all(session, actor_id=author_id(actor), reason=reason, run_id=run_id)
+    total = runs_store.finish_run(session, run_id)
+    if not moves:  # nothing moved: no run to show nor undo
+        session.rollback()
+        return AssignmentDiff([], applied=True)
+    audit.record(
+        session,
+        actor_id=author_id(actor),
+        action="assignment.apply",
+        entity="assignment_run",
+        entity_id=run_id,
+        changes={"accounts": total, "reason": reason},
+    )
+    job_store.defer_rules(session)  # alerts go to the new owners; priorities follow
+    session.commit()
+    return AssignmentDiff(moves, applied=True, run_id=run_id)
+
+
+# ---------------------------------------------------------------- runs and undo
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A run of the assignment history, and whether it is the one that may be undone."""
+
+    run: runs_store.RunRow
+    undoable: bool
+
+
+def recent_runs(session: Session, *, actor: Actor, limit: int = 20) -> list[RunView]:
+    """The latest runs (automatic assignments, rebalancings, deletions, undos), newest first."""
+    policy.require(actor, "assign")
+    undoable = runs_store.latest_undoable(session)
+    return [RunView(r, r.id == undoable) for r in runs_store.runs(session, limit=limit)]
+
+
+def get_run(session: Session, run_id: int, *, actor: Actor) -> RunView:
+    """One run of the assignment history, and whether it may be undone."""
+    policy.require(actor, "assign")
+    run = runs_store.get_run(session, run_id)
+    return RunView(run, runs_store.latest_undoable(session) == run.id)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """What an undo did: the accounts moved back, those left (and why), outlines put back."""
+
+    run_id: int
+    undone_run_id: int
+    restored: int
+    not_restored: list[runs_store.NotRestored]
+    shapes_restored: list[int]
+
+
+def undo_run(session: Session, run_id: int, *, actor: Actor) -> UndoResult:
+    """Undo the latest automatic assignment or rebalancing: its accounts go back to the rep
+    and territory they had, except those changed since (listed with why); a rebalancing's
+    outlines are put back unless redrawn since. Recorded as one run; one commit."""
+    run = runs_store.get_run(session, run_id, for_update=True)
+    policy.require(actor, "territory.edit" if run.kind == "rebalance" else "assign")
+    store.lock_assignments(session)
+    if runs_store.latest_undoable(session) != run_id:
+        raise Conflict(
+            "Seule la dernière affectation automatique ou le dernier rééquilibrage, "
+            "pas encore annulés, peuvent être annulés."
+        )
+    reason = f"annulation de l’opération n° {run_id}"
+    undo_id = runs_store.create_run(
+        session,
+        kind="undo",
+        actor_id=author_id(actor),
+        reason=reason,
+        undoes_run_id=run_id,
+    )
+    shapes_back, shapes_left = (
+        runs_store.restore_shapes(session, run_id, actor_id=author_id(actor))
+        if run.kind == "rebalance"
+        else ([], [])
+    )
+    restored, left = runs_store.undo_accounts(
+        session, run_id, undo_run_id=undo_id, actor_id=author_id(actor), reason=reason
+    )
+    runs_store.finish_run(session, undo_id)
+    not_restored = shapes_left + left
+    runs_store.set_details(session, undo_id, _undo_details(not_restored, shapes_back))
+    runs_store.mark_undone(session, run_id)
+    audit.record(
+        session,
+        actor_id=author_id(actor),
+        action="assignment.undo",
+        entity="assignment_run",
+        entity_id=run_id,
+        changes={"restored": restored, "not_restored": len(not_restored), "undo_run": undo_id},
+    )
+    if restored:
         job_store.defer_rules(session)
     session.commit()
-    return AssignmentDiff(moves, applied=True)
+    return UndoResult(undo_id, run_id, restored, not_restored, shapes_back)
+
+
+def _undo_details(
+    not_restored: list[runs_store.NotRestored], shapes_back: list[int]
+) -> dict[str, Any]:
+    return {
+        "shapes_restored": shapes_back,
+        "not_restored": [dataclasses.asdict(n) for n in not_restored],
+    }
+
+
+def _require_scope(
+    session: Session, actor: Actor, account_ids: Sequence[int], rep_id: int | None
+) -> None:
+    """``assign`` on the current owner of every account and on the new owner ``rep_id``
+    (a manager: their team's or nobody's accounts, given to their team)."""
+    policy.require(actor, "assign", owner_id=rep_id)
+    for owner in account_store.owners_of(session, list(account_ids)):
+        policy.require(actor, "assign", owner_id=owner)
 
 
 def manual_assign(
@@ -61,8 +213,9 @@ def manual_assign(
     reason: str = "affectation manuelle",
     lock: bool = True,
 ) -> int:
-    """A dispatcher gives accounts to a rep (locked against automatic assignment by default)."""
-    policy.require(actor, "assign")
+    """A dispatcher gives accounts to a rep (locked against automatic assignment by default);
+    a manager only their team's (or nobody's) accounts, and only to their team."""
+    _require_scope(session, actor, account_ids, rep_id)
     changed = store.manual_assign(
         session,
         list(account_ids),
@@ -78,8 +231,8 @@ def manual_assign(
 
 
 def set_lock(session: Session, account_ids: Sequence[int], *, locked: bool, actor: Actor) -> int:
-    """Lock or unlock accounts against automatic assignment."""
-    policy.require(actor, "assign")
+    """Lock or unlock accounts against automatic assignment (a manager: their team's)."""
+    _require_scope(session, actor, account_ids, None)
     changed = store.set_lock(session, list(account_ids), locked=locked)
     session.commit()
     return changed

@@ -1,5 +1,6 @@
 """The work nobody asks for: rules at night, notifications every minute, geocoding backlog,
-trip derivation, the RGPD retention list — and rules again as soon as sales change.
+trip derivation, the RGPD retention list, expired export files, jobs a vanished worker left
+— and rules again as soon as sales change.
 
 Long scheduled work (the rules, the trips) is queued as the same jobs the events queue, under
 the same locks. A worker calls :func:`every_minute` once a minute (procrastinate defers that tick once per
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.config import Settings
-from fieldcrm.services import costs, gdpr, geocoding, notifications, scoring
+from fieldcrm.services import costs, exports, gdpr, geocoding, jobs, notifications, scoring
 from fieldcrm.store import jobs as store
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def schedule(settings: Settings) -> list[Scheduled]:
         Scheduled("trips", "day", settings.schedule_trips_at),
         Scheduled("retention", "week", settings.schedule_retention_at),
         Scheduled("geocoding", "quarter_hour"),
+        Scheduled("exports", "quarter_hour"),
     ]
 
 
@@ -135,6 +137,13 @@ def retention_list(sessions: Sessions, settings: Settings, *, today: dt.date) ->
     return f"{len(stale)} prospect(s) au-delà de la durée de conservation"
 
 
+def expired_files(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
+    """Delete the exports' files past their time (``export_keep_hours``)."""
+    with sessions() as session:
+        gone = exports.purge_expired(session)
+    return f"{gone} fichier(s) d’export supprimé(s)"
+
+
 def geocode_backlog(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
     """Geocode a few batches of the accounts waiting for a location."""
     with sessions() as session:
@@ -154,6 +163,7 @@ RUNNERS: dict[str, Callable[..., str]] = {
     "trips": queue_trips,
     "retention": retention_list,
     "geocoding": geocode_backlog,
+    "exports": expired_files,
 }
 
 
@@ -194,10 +204,25 @@ def run_due(
     return ran
 
 
+def recover_stalled(sessions: Sessions, settings: Settings) -> str:
+    """Run again the jobs of workers that vanished mid-job (see :func:`jobs.recover_stalled`)."""
+    try:
+        with sessions() as session:
+            report = jobs.recover_stalled(session, stale_after_s=settings.worker_stalled_after_s)
+    except Exception as exc:  # the tick goes on (notifications); the next one tries again
+        log.exception("stalled jobs: recovery failed")
+        return f"échec : {type(exc).__name__}"
+    if report.retried or report.failed:
+        log.warning("stalled jobs: retried %s, failed %s", report.retried, report.failed)
+    return f"relancées {len(report.retried)}, abandonnées {len(report.failed)}"
+
+
 def every_minute(
     sessions: Sessions, settings: Settings, *, now: dt.datetime | None = None
 ) -> dict[str, str]:
-    """The worker's tick: deliver due notifications, then run the scheduled jobs that are due."""
-    return {"notifications": send_notifications(sessions, settings)} | run_due(
-        sessions, settings, now=now
-    )
+    """The worker's tick: run again the jobs a vanished worker left, deliver due
+    notifications, then run the scheduled jobs that are due."""
+    return {
+        "stalled": recover_stalled(sessions, settings),
+        "notifications": send_notifications(sessions, settings),
+    } | run_due(sessions, settings, now=now)

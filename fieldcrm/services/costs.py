@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role, author_id
-from fieldcrm.config import Settings
+from fieldcrm.config import Settings, get_settings
 from fieldcrm.costs import derive, export
 from fieldcrm.costs.report import (
     AdjustmentLine,
@@ -148,7 +148,7 @@ def refresh_trips(
         p = rep.profile
         actual = derive.actual_trips(
             p,
-            store.visit_stops(session, p.rep_id, start, end),
+            store.visit_stops(session, p.rep_id, start, end, zone=settings.scoring_timezone),
             legs=legs,
             overnight_km=settings.overnight_km,
             meal_km=settings.meal_km,
@@ -193,20 +193,26 @@ def derive_trips(
     return written
 
 
-def locations_changed(session: Session, account_ids: Sequence[int]) -> None:
+def locations_changed(
+    session: Session, account_ids: Sequence[int], *, settings: Settings | None = None
+) -> None:
     """Accounts moved (a pin, a geocode): queue the derivation of every trip that visited
     them, in the caller's transaction."""
-    for rep_id, year in store.visit_years(session, account_ids):
+    zone = (settings or get_settings()).scoring_timezone
+    for rep_id, year in store.visit_years(session, account_ids, zone=zone):
         trips_changed(session, rep_id, dt.date(year, 1, 1))
 
 
-def local_day(moment: dt.datetime) -> dt.date:
-    """The day a moment falls on where trips are counted (the trips' local days, Paris).
+def local_day(moment: dt.datetime, zone: str | None = None) -> dt.date:
+    """The day a moment falls on where trips are counted: the company's zone
+    (``settings.scoring_timezone``, or ``zone``), as the trips' SQL counts it.
 
-    >>> local_day(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC))
+    >>> local_day(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC), "Europe/Paris")
     datetime.date(2027, 1, 1)
+    >>> local_day(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC), "America/Cayenne")
+    datetime.date(2026, 12, 31)
     """
-    return moment.astimezone(store.TRIPS_ZONE).date()
+    return moment.astimezone(ZoneInfo(zone or get_settings().scoring_timezone)).date()
 
 
 def trips_changed(session: Session, rep_id: int, day: dt.date) -> None:

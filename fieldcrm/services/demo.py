@@ -215,6 +215,7 @@ def _write(session: Session, company: DemoCompany) -> None:
             company.contact_dates,
         )
     raw = session.connection().connection.driver_connection
+    assert raw is not None  # a live psycopg connection: the session is bound
     with raw.cursor().copy("COPY monthly_sales (account_id, month, revenue) FROM STDIN") as copy:
         for row in company.sales:
             copy.write_row(row)

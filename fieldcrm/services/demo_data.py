@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fieldcrm.routing.calendar import is_working_day
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 PASSWORD = "demo1234"
 PARIS = ZoneInfo("Europe/Paris")
@@ -423,8 +425,10 @@ def generate(today: dt.date, *, seed: int = 2026) -> DemoCompany:
             account["lon"] = account["lat"] = None
         company.accounts.append(account)
     _scenarios(company, months)
+    visits: list[dict[str, Any]] = []
     for account in company.accounts:
-        _history(rng, company, account, months, reps_by_area[account["area"]])
+        _history(rng, company, account, months, reps_by_area[account["area"]], visits)
+    place_visits(company, visits)
     _appointments(company)
     return company
 
@@ -459,7 +463,9 @@ def _history(
     account: dict[str, Any],
     months: list[dt.date],
     rep_id: int,
+    visits: list[dict[str, Any]],
 ) -> None:
+    """Contacts, sales and the wished visits (booked later by :func:`place_visits`) of one account."""
     today = company.today
     contacts = rng.randint(1, 3)
     for k in range(contacts):
@@ -501,9 +507,9 @@ def _history(
         growth = (1 + trend) ** ((offset - 23) / 12)
         revenue_by_month[month] = round(base * season * growth * rng.uniform(0.9, 1.1), 2)
     if scenario == "lambda":
-        last = months[-1]
+        last_month = months[-1]
         year_before = months[-13]
-        revenue_by_month[last] = round(revenue_by_month[year_before] * 0.885, 2)  # −11.5 %
+        revenue_by_month[last_month] = round(revenue_by_month[year_before] * 0.885, 2)  # −11.5 %
     company.sales.extend((account["id"], m, v) for m, v in revenue_by_month.items())
     # Visits every 1–4 months; some accounts neglected for more than six months.
     neglected = scenario == "lambda" or rng.random() < 0.08
@@ -513,32 +519,110 @@ def _history(
     start = today - dt.timedelta(days=730)
     while day > start:
         hour = rng.choice([9, 10, 11, 14, 15, 16])
+        minute = rng.choice([0, 15, 30])
+        wanted: dict[str, Any] = {
+            "account_id": account["id"],
+            "rep_id": rep_id,
+            "day": day,
+            "hour": hour,
+            "minute": minute,
+            "outcome": rng.choice(["commande", "devis", "suivi", "aucune suite"]),
+            "report": rng.choice(REPORTS),
+            "call_after": None,
+            "story": scenario is not None,  # the brief's stories keep their dates: booked first
+        }
+        if rng.random() < 0.5:
+            wanted["call_after"] = rng.randint(5, 20)
+        visits.append(wanted)
+        day -= dt.timedelta(days=rng.randint(30, 120))
+
+
+VISIT_SLOTS = (
+    dt.time(8, 30),
+    dt.time(9, 30),
+    dt.time(10, 30),
+    dt.time(11, 30),
+    dt.time(14, 0),
+    dt.time(15, 0),
+    dt.time(16, 0),
+    dt.time(17, 0),
+)
+"""A rep's visit start times in a day: at most eight visits, mornings and afternoons."""
+SLOT_OF_HOUR = {9: 1, 10: 2, 11: 3, 14: 4, 15: 5, 16: 6}
+MAX_SHIFT_DAYS = 21
+"""How far from the wished day a visit may move to find a free working-day slot."""
+
+
+def _shifts() -> list[int]:
+    """0, -1, +1, -2, +2, … within :data:`MAX_SHIFT_DAYS`."""
+    return [0] + [sign * k for k in range(1, MAX_SHIFT_DAYS + 1) for sign in (-1, 1)]
+
+
+def place_visits(company: DemoCompany, wanted: list[dict[str, Any]]) -> None:
+    """Book the wished visits on working days (no weekend, no French public holiday), at most
+    one per slot of :data:`VISIT_SLOTS` per rep and day, the brief's stories then the most
+    recent wishes first; a visit
+    with no free slot within :data:`MAX_SHIFT_DAYS` is left out. Follow-up calls go to the
+    next working day. Uses no randomness: the generator's draws stay as they were."""
+    today = company.today
+    start = today - dt.timedelta(days=730)
+    booked: dict[tuple[int, int], set[int]] = {}
+    full: set[tuple[int, int]] = set()
+    first_day, last_day = start.toordinal() + 1, today.toordinal() - 1
+    workable = {n for n in range(first_day, last_day + 1) if is_working_day(dt.date.fromordinal(n))}
+    shifts = _shifts()
+    order = sorted(wanted, key=lambda v: (not v["story"], -v["day"].toordinal(), v["account_id"]))
+    for visit in order:
+        wished, rep = visit["day"].toordinal(), visit["rep_id"]
+        ordinal = next(
+            (
+                wished + shift
+                for shift in shifts
+                if wished + shift in workable and (rep, wished + shift) not in full
+            ),
+            None,
+        )
+        if ordinal is None:
+            continue
+        day = dt.date.fromordinal(ordinal)
+        used = booked.setdefault((rep, ordinal), set())
+        first = SLOT_OF_HOUR.get(visit["hour"], 0)
+        slot = next(
+            i % len(VISIT_SLOTS)
+            for i in range(first, first + len(VISIT_SLOTS))
+            if i % len(VISIT_SLOTS) not in used
+        )
+        used.add(slot)
+        if len(used) == len(VISIT_SLOTS):
+            full.add((rep, ordinal))
+        begins = dt.datetime.combine(day, VISIT_SLOTS[slot], tzinfo=PARIS) + dt.timedelta(
+            minutes=visit["minute"] // 3
+        )
         company.activities.append(
             {
-                "account_id": account["id"],
-                "rep_id": rep_id,
+                "account_id": visit["account_id"],
+                "rep_id": visit["rep_id"],
                 "kind": "visit",
-                "occurred_at": dt.datetime.combine(
-                    day, dt.time(hour, rng.choice([0, 15, 30])), tzinfo=PARIS
-                ),
-                "outcome": rng.choice(["commande", "devis", "suivi", "aucune suite"]),
-                "report": rng.choice(REPORTS),
+                "occurred_at": begins,
+                "outcome": visit["outcome"],
+                "report": visit["report"],
             }
         )
-        if rng.random() < 0.5:
+        if visit["call_after"] is not None:
+            call = day + dt.timedelta(days=visit["call_after"])
+            while not is_working_day(call):
+                call += dt.timedelta(days=1)
             company.activities.append(
                 {
-                    "account_id": account["id"],
-                    "rep_id": rep_id,
+                    "account_id": visit["account_id"],
+                    "rep_id": visit["rep_id"],
                     "kind": "call",
-                    "occurred_at": dt.datetime.combine(
-                        day + dt.timedelta(days=rng.randint(5, 20)), dt.time(11), tzinfo=PARIS
-                    ),
+                    "occurred_at": dt.datetime.combine(call, dt.time(11), tzinfo=PARIS),
                     "outcome": "suivi",
                     "report": "Appel de suivi de commande.",
                 }
             )
-        day -= dt.timedelta(days=rng.randint(30, 120))
+    company.activities.sort(key=lambda a: (a["occurred_at"], a["account_id"], a["kind"]))
 
 
 def _appointments(company: DemoCompany) -> None:

@@ -13,6 +13,7 @@ a job in the worker (:func:`start_geocoding`, :func:`run_geocoding_job`).
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.ban import AddressBook
 from fieldcrm.geocoding.chain import ChainOutcome, GeocoderChain, OfflineProvider, build_chain
 from fieldcrm.geocoding.gazetteer import CommuneOutlines, load_gazetteer
 from fieldcrm.geocoding.model import GeocodeResult, Precision
@@ -33,6 +35,7 @@ from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address
 from fieldcrm.geocoding.trust import place_problem
 from fieldcrm.services import costs, territories
 from fieldcrm.store import accounts as accounts_store
+from fieldcrm.store import ban as ban_store
 from fieldcrm.store import geocache as store
 
 log = logging.getLogger(__name__)
@@ -96,6 +99,7 @@ def chain_from_settings(
         gazetteer=load_gazetteer(),
         threshold=s.geocoder_review_threshold,
         offline_only=offline,
+        addresses=AddressBook(),
         api_keys={k: v.get_secret_value() for k, v in s.geocoder_api_keys.items()},
         timeout_s=s.geocoder_timeout_s,
         min_delay_s=s.geocoder_min_delay_s,
@@ -117,8 +121,14 @@ def _from_cache(entry: store.CachedAnswer) -> GeocodeResult | None:
         score=entry.score or 0.0,
         label=entry.label or "",
         citycode=entry.citycode or "",
-        postcode=(entry.label or "")[:5] if entry.provider == "offline" else "",
+        postcode=_postcode_in(entry.label) if entry.provider.startswith("offline") else "",
     )
+
+
+def _postcode_in(label: str | None) -> str:
+    """The postcode an offline answer's label shows (``"06000 Nice"``, ``"12 Rue X 75002 Paris"``)."""
+    found = re.search(r"\b\d{5}\b", label or "")
+    return found.group(0) if found else ""
 
 
 def _to_cache(key: str, outcome: ChainOutcome) -> store.CachedAnswer:
@@ -178,9 +188,38 @@ def _ask(
 
 
 def _address(row: store.AccountAddress) -> NormalizedAddress:
-    return normalize_address(
-        row.address_line1, row.address_line2, row.postcode, row.city, row.country
-    )
+    return _normalized(row.address_line1, row.address_line2, row.postcode, row.city, row.country)
+
+
+@lru_cache(maxsize=4096)
+def _normalized(
+    line1: str | None,
+    line2: str | None,
+    postcode: str | None,
+    city: str | None,
+    country: str | None,
+) -> NormalizedAddress:
+    """:func:`normalize_address`, remembered: a batch reads each row's address three times
+    (cache key, BAN prefetch, providers)."""
+    return normalize_address(line1, line2, postcode, city, country)
+
+
+def candidate_places(labels: Sequence[str]) -> list[dict[str, Any]]:
+    """The places a doubtful answer could be, with their points (for the review map)."""
+    gazetteer = load_gazetteer()
+    places: list[dict[str, Any]] = []
+    for label in labels:
+        commune = gazetteer.by_label(label)
+        if commune is not None:
+            places.append(
+                {
+                    "label": label,
+                    "insee": commune.insee,
+                    "lon": commune.point.lon,
+                    "lat": commune.point.lat,
+                }
+            )
+    return places
 
 
 def _update(account_id: int, outcome: ChainOutcome) -> store.GeocodeUpdate:
@@ -196,6 +235,7 @@ def _update(account_id: int, outcome: ChainOutcome) -> store.GeocodeUpdate:
         status=verdict.status,
         label=result.label if result else None,
         reason=verdict.reason or None,
+        candidates=candidate_places(verdict.candidates) or None,
     )
 
 
@@ -239,6 +279,28 @@ def _write(
         else:
             summary.changed += 1
     store.release_claims(session, rows)
+
+
+def _prefetch(
+    session: Session,
+    rows: Sequence[store.AccountAddress],
+    hits: Mapping[str, store.CachedAnswer],
+    *,
+    chain: GeocoderChain,
+    retry_failed: bool,
+) -> None:
+    """Read the BAN streets and numbers the batch's uncached addresses need (a couple of
+    queries, in the claim's transaction), so the offline provider asks nothing later."""
+    todo = []
+    for row in rows:
+        if row.locked:
+            continue
+        address = _address(row)
+        entry = hits.get(address.key)
+        if entry is None or not _usable(entry, retry_failed=retry_failed):
+            todo.append(address)
+    if todo:
+        chain.prefetch(todo, ban_store.BanSource(session))
 
 
 def _give_back(session: Session, rows: Sequence[store.AccountAddress]) -> None:
@@ -299,6 +361,7 @@ def geocode_accounts(
             cursor = rows[-1].id
         keys = (_address(r).key for r in rows if not r.locked)
         hits = {} if refresh else store.cached(session, keys)
+        _prefetch(session, rows, hits, chain=chain, retry_failed=retry_failed)
         session.commit()  # the claim holds; no transaction open (no row lock) while asking
         try:
             outcomes, fresh = _ask(
@@ -409,3 +472,34 @@ def reverse(point: GeoPoint, *, chain: GeocoderChain, offline: bool = False) -> 
         address=address.label if address else None,
         address_provider=address.provider if address else None,
     )
+
+
+def choose_candidate(
+    session: Session, *, actor: Actor, account_id: int, index: int
+) -> store.LocatedAccount:
+    """Place a doubtful account in one of its candidate communes (the reviewer's choice): at
+    its address's BAN house number there when the BAN of that commune is loaded, else at the
+    commune's centre; confirmed like a pin placed by hand."""
+    item = store.review_item(session, account_id)
+    owner = accounts_store.account_owner(session, account_id)
+    policy.require(actor, "account.locate", owner_id=owner)
+    candidates = item.candidates or []
+    if not 0 <= index < len(candidates):
+        raise InvalidInput(
+            "candidate",
+            "pas de tel candidat pour ce compte",
+            value=index,
+            allowed=f"0..{len(candidates) - 1}" if candidates else "aucun candidat",
+        )
+    chosen = candidates[index]
+    point = GeoPoint(float(chosen["lon"]), float(chosen["lat"]))  # type: ignore[arg-type]
+    address = normalize_address(item.address_line1, None, item.postcode, item.city)
+    commune = load_gazetteer().commune_of(str(chosen.get("insee", "")))
+    if address.street and commune is not None and commune.country == "FR":
+        book = AddressBook()
+        tiers = load_gazetteer().search_area(commune, None)
+        book.prefetch([(address.street, tiers)], ban_store.BanSource(session))
+        found = book.locate_in(address.street, address.housenumber, tiers)
+        if found is not None and found.point is not None:
+            point = found.point
+    return set_location(session, actor=actor, account_id=account_id, point=point)

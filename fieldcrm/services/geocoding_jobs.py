@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput
 from fieldcrm.services import jobs
 from fieldcrm.services.geocoding import SYSTEM, chain_from_settings, count_todo, geocode_accounts
 from fieldcrm.store import jobs as job_store
@@ -72,13 +72,32 @@ def start_geocoding(
     return job_id
 
 
+def may_still_geocode(session: Session, user_id: int | None) -> None:
+    """The starter of a run, as they are now, may still geocode (a run queued by no user —
+    the command line, the schedule — may); :class:`Forbidden` in French once they are
+    deactivated or their role no longer geocodes."""
+    if user_id is None:
+        return
+    actor = jobs.starter(session, {"id": user_id})
+    if not policy.can(actor, "geocode.run"):
+        raise Forbidden("votre rôle ne permet plus de lancer un géocodage")
+
+
+def geocoding_failure(exc: FieldcrmError) -> str:
+    """The French sentence a refused run ends its job with."""
+    if isinstance(exc, Forbidden):
+        return f"Vous ne pouvez plus lancer ce géocodage : {exc}"
+    return str(exc)
+
+
 def run_geocoding_job(sessions: Callable[[], Session], job_id: int, *, settings: Settings) -> None:
     """Run a queued geocoding job (the worker calls this): progress after each batch, then
     the summary (processed, matched, to review, failed…) as its result.
 
     Each batch commits on its own, so an interrupted job keeps the batches it wrote; the
-    progress is written through a second session. A refused run ends the job as failed with
-    its reason; anything unexpected too, and is raised again for the queue to record.
+    progress is written through a second session. The starter's rights are checked again
+    before the first batch. A refused run ends the job as failed with its French reason;
+    anything unexpected too, and is raised again for the queue to record.
     """
     with sessions() as session:
         job = job_store.job(session, job_id)
@@ -98,12 +117,11 @@ def run_geocoding_job(sessions: Callable[[], Session], job_id: int, *, settings:
             job_store.set_progress(progress_session, job_id, done[0])
             progress_session.commit()
 
-        jobs.finish_job(
-            session,
-            job_id,
-            lambda: geocode_accounts(
+        def geocode_them() -> dict[str, Any]:
+            may_still_geocode(session, job.user_id)
+            return geocode_accounts(
                 session,
-                actor=SYSTEM,  # the starter was authorised when the job was queued
+                actor=SYSTEM,  # the starter's rights were checked just above
                 chain=chain,
                 batch_size=params["batch_size"],
                 account_ids=params["account_ids"] or None,
@@ -111,6 +129,12 @@ def run_geocoding_job(sessions: Callable[[], Session], job_id: int, *, settings:
                 refresh=params["refresh"],
                 max_batches=params["max_batches"],
                 progress=progress,
-            ).as_dict(down=chain.down),
+            ).as_dict(down=chain.down)
+
+        jobs.finish_job(
+            session,
+            job_id,
+            geocode_them,
             unexpected="erreur inattendue pendant le géocodage",
+            reason=geocoding_failure,
         )

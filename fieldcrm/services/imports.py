@@ -1,4 +1,5 @@
-"""Import accounts and monthly sales from CSV/XLSX files, all or nothing."""
+"""Import accounts and monthly sales from CSV/XLSX files: every good row in, every bad row
+reported with its line and column, in one transaction (nothing half-written)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ from fieldcrm.accounts.records import (
     SaleRecord,
 )
 from fieldcrm.auth import policy
-from fieldcrm.auth.roles import Actor, Role, author_id
-from fieldcrm.errors import InvalidInput
-from fieldcrm.services import geocoding, jobs
+from fieldcrm.auth.roles import Actor, author_id
+from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput
+from fieldcrm.services import exports, geocoding, jobs
 from fieldcrm.store import account_import as store
 from fieldcrm.store import jobs as job_store
 
@@ -110,14 +111,15 @@ def import_accounts(
 ) -> ImportReport:
     """Import (upsert) accounts from ``path``; one transaction, every rejected row reported.
 
-    Good rows are imported even when others are rejected; if anything fails midway the
-    whole import is rolled back, so nothing is half-written.
+    Good rows are imported even when others are rejected (by their checks, by the database,
+    or for a SIRET another account holds); if anything fails midway the whole import is
+    rolled back, so nothing is half-written.
     """
     report = ImportReport(kind="accounts")
     rows = iter_rows(path, wanted=ACCOUNT_FIELDS, mapping=mapping)
     try:
         store.create_account_stage(session)
-        store.copy_accounts(
+        refused = store.copy_accounts(
             session,
             _split(
                 parse_accounts(rows, commune_check=geocoding.commune_check),
@@ -125,6 +127,9 @@ def import_accounts(
                 progress,
             ),
         )
+        report.rejected.extend(refused)
+        store.match_account_stage(session)
+        report.rejected.extend(store.reject_clashes(session))
         counts = store.merge_account_stage(session, actor_id=actor_id)
         return _finish(session, report, counts, path, actor_id, on_success)
     except BaseException:
@@ -150,7 +155,8 @@ def import_sales(
     rows = iter_rows(path, wanted=SALE_FIELDS, mapping=mapping)
     try:
         store.create_sales_stage(session)
-        store.copy_sales(session, _split(parse_sales(rows), report.rejected, progress))
+        refused = store.copy_sales(session, _split(parse_sales(rows), report.rejected, progress))
+        report.rejected.extend(refused)
         counts, unknown = store.merge_sales_stage(session)
         report.rejected.extend(unknown)
         if counts.inserted or counts.updated:
@@ -253,12 +259,31 @@ def line_count(data: bytes, suffix: str) -> int | None:
     return max(data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1, 0)
 
 
+def may_still_import(session: Session, user_id: int | None) -> None:
+    """The starter of an import, as they are now, may still import (the command line's
+    imports, by no user, may); :class:`Forbidden` in French once they are deactivated or
+    their role no longer imports."""
+    if user_id is None:
+        return
+    actor = jobs.starter(session, {"id": user_id})
+    if not policy.can(actor, "import"):
+        raise Forbidden("votre rôle ne permet plus d'importer")
+
+
+def import_failure(exc: FieldcrmError) -> str:
+    """The French sentence a refused import ends its job with."""
+    if isinstance(exc, Forbidden):
+        return f"Vous ne pouvez plus faire cet import : {exc}"
+    return str(exc)
+
+
 def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
     """Run a queued import (the worker calls this): progress as it reads, then its report.
 
     The import is one transaction; the progress is written through a second session, so the
-    page sees it move. A refused file ends the job as failed with the French reason; anything
-    unexpected too, and is raised again for the queue to record.
+    page sees it move. The starter's rights are checked again as the job runs. A refused file
+    (or starter) ends the job as failed with the French reason; anything unexpected too, and
+    is raised again for the queue to record.
     """
     with sessions() as session:
         job = job_store.job(session, job_id)
@@ -280,10 +305,9 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
                 job_store.set_progress(progress_session, job_id, line - 1)  # minus the header
                 progress_session.commit()
 
-        jobs.finish_job(
-            session,
-            job_id,
-            lambda: report_dict(
+        def import_it() -> dict[str, Any]:
+            may_still_import(session, job.user_id)
+            return report_dict(
                 _import_bytes(
                     session,
                     kind=kind,
@@ -296,8 +320,14 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
                         s, job_id, result=report_dict(report), now=dt.datetime.now(dt.UTC)
                     ),
                 )
-            ),
+            )
+
+        jobs.finish_job(
+            session,
+            job_id,
+            import_it,
             unexpected="erreur inattendue pendant l'import",
+            reason=import_failure,
         )
 
 
@@ -320,9 +350,7 @@ def export_download(session: Session, *, actor: Actor, fmt: str) -> bytes:
     """The accounts ``actor`` may export, as CSV or XLSX bytes (reps: their own)."""
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput("format", "unknown format", value=fmt, allowed="csv, xlsx")
-    owner = actor.id if actor.role is Role.REP else None
-    if owner is None:
-        policy.require(actor, "export")
+    owner = exports.account_scope(actor)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"comptes.{fmt}"
         export_accounts(session, path, owner_id=owner)

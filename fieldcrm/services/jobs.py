@@ -15,13 +15,21 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
-from fieldcrm.auth.roles import Actor
-from fieldcrm.errors import FieldcrmError, NotFound
+from fieldcrm.auth.roles import SYSTEM, Actor
+from fieldcrm.errors import FieldcrmError, Forbidden, NotFound
 from fieldcrm.services import notifications
 from fieldcrm.store import jobs as store
+from fieldcrm.store import users as user_store
 from fieldcrm.store.jobs import JobView, QueueRow
 
 HEARTBEAT_FRESH_S = 60
+MAX_STALLS = 3
+"""A job whose worker died under it this many times is failed instead of run again."""
+STALLED_TOO_OFTEN = (
+    "Le processus de fond qui menait cette tâche s’est arrêté {n} fois pendant qu’elle "
+    "tournait ; elle n’est plus relancée d’elle-même. Un administrateur peut la relancer "
+    "depuis « Tâches de fond »."
+)
 
 
 def finish_job(
@@ -49,6 +57,22 @@ def finish_job(
         raise
     store.mark_done(session, job_id, result=result, now=dt.datetime.now(dt.UTC))
     session.commit()
+
+
+def actor_params(actor: Actor) -> dict[str, Any]:
+    """Who started a job, as kept in its params (read again by :func:`starter`)."""
+    return {"id": actor.id, "role": actor.role.value}
+
+
+def starter(session: Session, stored: dict[str, Any]) -> Actor:
+    """Who started a job, as they are now (role and team read again): the rights are
+    checked when the job runs; :class:`Forbidden` once they are gone or deactivated."""
+    if stored["id"] == SYSTEM.id:
+        return SYSTEM
+    actor = user_store.actor(session, stored["id"])
+    if actor is None:
+        raise Forbidden(f"l'utilisateur {stored['id']} n'est plus actif")
+    return actor
 
 
 def job_view(session: Session, job_id: int, *, actor: Actor) -> JobView:
@@ -91,11 +115,17 @@ def overview(session: Session, *, actor: Actor, now: dt.datetime | None = None) 
 
 
 def retry_queue_job(session: Session, job_id: int, *, actor: Actor) -> None:
-    """Run a failed queue job again (admins); :class:`NotFound` if no such failed job."""
+    """Run a failed queue job again (admins), and the user's job it runs when that can run
+    again (an import keeps its file only if it failed by stalling); :class:`NotFound` if no
+    such failed job."""
     policy.require(actor, "jobs.admin")
-    if not store.retry_queue_job(session, job_id, now=dt.datetime.now(dt.UTC)):
+    retried = store.retry_queue_job(session, job_id, now=dt.datetime.now(dt.UTC))
+    if retried is None:
         session.rollback()
         raise NotFound("failed job", job_id)
+    task, args = retried
+    if task in store.USER_JOB_TASKS and "job_id" in args:  # its user's job waits again
+        store.reopen(session, int(args["job_id"]))
     session.commit()
 
 
@@ -104,3 +134,51 @@ def retry_notification(session: Session, notification_id: int, *, actor: Actor) 
     policy.require(actor, "jobs.admin")
     if not notifications.retry_failed(session, ids=[notification_id]):
         raise NotFound("undelivered notification", notification_id)
+
+
+@dataclass(frozen=True, slots=True)
+class StallReport:
+    """What :func:`recover_stalled` did: queue job ids run again, and given up."""
+
+    retried: list[int]
+    failed: list[int]
+
+
+def recover_stalled(
+    session: Session, *, stale_after_s: float, now: dt.datetime | None = None
+) -> StallReport:
+    """Run again, once per stall, the queue jobs a vanished worker left ``doing``; one commit.
+
+    A worker killed (or whose machine was lost) stops beating; its running jobs would stay
+    ``doing`` for ever, and hold their lock (the rules' evaluations wait on each other).
+    Each such job goes back to the queue and the user's job it runs waits again, at zero
+    (every runner starts over from a queued job: an import is one transaction, a geocoding
+    run takes the accounts still to do, an export rewrites its file). A job stalled
+    :data:`MAX_STALLS` times is failed instead (with the user's job, naming why), and so is
+    one whose queueing lock another waiting job holds (that one will do the work). The
+    silent workers are then forgotten.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    retried: list[int] = []
+    failed: list[int] = []
+    for stalled in store.stalled_queue_jobs(session, stale_after_s=stale_after_s):
+        user_job = stalled.args.get("job_id") if stalled.task in store.USER_JOB_TASKS else None
+        stalls = stalled.attempts + 1
+        superseded = stalled.queueing_lock is not None and store.lock_is_waiting(
+            session, stalled.queueing_lock
+        )
+        if stalls >= MAX_STALLS or superseded:
+            store.fail_stalled(session, stalled.id)
+            if user_job is not None:
+                store.fail_unfinished(
+                    session, int(user_job), error=STALLED_TOO_OFTEN.format(n=stalls), now=now
+                )
+            failed.append(stalled.id)
+            continue
+        store.retry_stalled(session, stalled.id, now=now)
+        if user_job is not None:
+            store.requeue(session, int(user_job))
+        retried.append(stalled.id)
+    store.prune_workers(session, stale_after_s=stale_after_s)
+    session.commit()
+    return StallReport(retried, failed)

@@ -1,8 +1,9 @@
 """Planning use cases: plan a rep's day or trip, read stored plans, accept or reject proposals.
 
 ``plan_day``/``plan_trip`` read the rep and the fixed appointments, draw the detour corridor
-around them, take the best-scored visible accounts inside it (one PostGIS query), get travel
-times (road graph, or crow-fly where the graph does not reach), run the OR-Tools planner, store
+around them (along the road route), take the visible accounts inside it with the best value
+per detour (one PostGIS query), get travel times (road graph, or crow-fly where the graph does
+not reach), run the PyVRP planner (proven optimal on small days), store
 the plan with its proposals, and commit once. Deciding a proposal books an appointment at its
 slot when accepted. Every use case authorises first (action ``"plan"`` on the rep).
 """
@@ -227,6 +228,7 @@ def plan_day(
     """Plan the rep's ``day`` around its fixed appointments; store it with its proposals."""
     policy.require(actor, "plan", owner_id=rep_id)
     cfg = settings or get_settings()
+    graph = travel or road_provider(cfg)
     inputs = gather(
         session,
         rep_id=rep_id,
@@ -236,12 +238,13 @@ def plan_day(
         max_candidates=cfg.planner_max_candidates,
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
+        roads=graph,
     )
     result, proposals = _solve(
         session,
         inputs,
         cfg=cfg,
-        graph=travel or road_provider(cfg),
+        graph=graph,
         time_limit_s=time_limit_s,
     )
     return _save(session, actor, inputs, "day", result, proposals)
@@ -334,6 +337,7 @@ def plan_trip(
     """
     policy.require(actor, "plan", owner_id=rep_id)
     cfg = settings or get_settings()
+    graph = travel or road_provider(cfg)
     inputs = gather(
         session,
         rep_id=rep_id,
@@ -344,6 +348,7 @@ def plan_trip(
         extra_places=(hotel,) if hotel else (),
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
+        roads=graph,
     )
     if anchor_appointment_id is not None and anchor_appointment_id not in {
         a.id for a in inputs.appointments
@@ -359,7 +364,7 @@ def plan_trip(
         session,
         inputs,
         cfg=cfg,
-        graph=travel or road_provider(cfg),
+        graph=graph,
         time_limit_s=time_limit_s,
         hotel=hotel,
         trip=True,

@@ -39,6 +39,8 @@ REASON_LABELS = {
     "no_plan_found": "essayé : aucun plan trouvé qui l'inclue",
     "cut": "hors des {n} meilleurs comptes du corridor",
 }
+PROVEN_LABEL = "optimal prouvé"
+"""Said of a small day whose plan the exact search proved the best possible."""
 TRIP_BANDS: tuple[tuple[float, float], ...] = (
     (2_000.0, 25.0),
     (10_000.0, 40.0),
@@ -313,7 +315,7 @@ def proposals(
                     reason=visit_reason(
                         (facts or {}).get(account),
                         as_of=as_of or date,
-                        detour_minutes=s.detour_s / 60,
+                        detour_minutes=round(s.detour_s / 60, 1),  # as stored beside it
                         contribution_eur=s.contribution_eur,
                     ),
                 )
@@ -432,6 +434,8 @@ def result_json(
             for n in result.nights
         ],
         "omissions": omissions,
+        "proven_optimal": "proven_optimal" in result.flags,
+        "quality": PROVEN_LABEL if "proven_optimal" in result.flags else None,
         "figures": figures_json(result.figures),
         "value_eur": round(result.figures.value_eur, 2),
         "driving_km": round(result.figures.km, 2),

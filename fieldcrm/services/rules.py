@@ -7,7 +7,9 @@ Authorisation lives here (``rules.read`` / ``rules.edit``); evaluation is in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -15,10 +17,12 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput
 from fieldcrm.scoring.rules import load_text, parse_rule
-from fieldcrm.services import scoring
+from fieldcrm.services import jobs, scoring
+from fieldcrm.store import jobs as job_store
 from fieldcrm.store import rules as rule_store
+from fieldcrm.store import versions
 from fieldcrm.store.rules import StoredRule
 
 
@@ -43,16 +47,38 @@ def validate(document: str, *, actor: Actor) -> str:
     return parse_rule(data).key
 
 
-def save_rule(session: Session, document: str, *, actor: Actor) -> StoredRule:
-    """Validate and store one rule (a mapping with ``key``); replaces the rule with that key."""
-    policy.require(actor, "rules.edit")
-    return scoring.save_rule(session, document, actor_id=author_id(actor))
+def save_rule(
+    session: Session, document: str, *, actor: Actor, expected_version: int | None = None
+) -> StoredRule:
+    """Validate and store one rule (a mapping with ``key``); replaces the rule with that key.
+
+    Replacing checks ``expected_version`` (the version the editor read; 409 naming who edited
+    meanwhile, nothing saved); ``None`` skips the check."""
+    key = validate(document, actor=actor)
+    rule_id = rule_store.rule_ids(session).get(key)
+    version = 1
+    if rule_id is not None:
+        version = versions.claim(
+            session, "rules", rule_id, expected=expected_version, actor_id=author_id(actor)
+        )
+    stored = scoring.save_rule(session, document, actor_id=author_id(actor))
+    return replace(stored, version=version)
 
 
-def set_enabled(session: Session, key: str, *, enabled: bool, actor: Actor) -> StoredRule:
-    """Switch a rule on or off."""
+def set_enabled(
+    session: Session,
+    key: str,
+    *,
+    enabled: bool,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> StoredRule:
+    """Switch a rule on or off (checking ``expected_version`` as :func:`save_rule`)."""
     policy.require(actor, "rules.edit")
     rule = scoring.get_rule(session, key)
+    version = versions.claim(
+        session, "rules", rule.id, expected=expected_version, actor_id=author_id(actor)
+    )
     stored = rule_store.save_rule(
         session,
         key=rule.key,
@@ -62,13 +88,25 @@ def set_enabled(session: Session, key: str, *, enabled: bool, actor: Actor) -> S
         actor_id=author_id(actor),
     )
     session.commit()
-    return stored
+    return replace(stored, version=version)
 
 
 def delete_rule(session: Session, key: str, *, actor: Actor) -> None:
     """Delete a rule (its past alerts stay)."""
     policy.require(actor, "rules.edit")
     scoring.delete_rule(session, key)
+
+
+def open_alerts_by_rule(session: Session, *, actor: Actor) -> dict[str, int]:
+    """Open alerts per rule key: what a rule's deletion leaves behind (they stay open)."""
+    policy.require(actor, "rules.read")
+    return rule_store.open_alerts_by_rule(session)
+
+
+def rule_names(session: Session, *, actor: Actor) -> dict[str, str]:
+    """Each stored rule's name by key (what the confirmation of a deletion names)."""
+    policy.require(actor, "rules.read")
+    return scoring.rule_names(session)
 
 
 def run(
@@ -79,6 +117,7 @@ def run(
     dry_run: bool = True,
     settings: Settings | None = None,
     draft: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> scoring.RunReport:
     """Evaluate the enabled rules; a dry run lists what would fire and writes nothing.
 
@@ -94,5 +133,116 @@ def run(
     cfg = settings or get_settings()
     today = dt.datetime.now(ZoneInfo(cfg.scoring_timezone)).date()
     return scoring.run_rules(
-        session, as_of=as_of or today, dry_run=dry_run, settings=cfg, draft=draft
+        session,
+        as_of=as_of or today,
+        dry_run=dry_run,
+        settings=cfg,
+        draft=draft,
+        progress=progress,
     )
+
+
+# ------------------------------------------------------------------ the dry run as a job
+DRY_RUN_KIND = "rules_dry_run"
+
+
+def _today(settings: Settings) -> dt.date:
+    return dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date()
+
+
+def start_dry_run(
+    session: Session,
+    *,
+    actor: Actor,
+    settings: Settings,
+    as_of: dt.date | None = None,
+    draft: str | None = None,
+) -> int:
+    """Queue a dry run (of ``draft``, else of the enabled stored rules) for a worker; the
+    job's id. Refused at once, nothing queued: missing rights, an invalid draft
+    (:class:`InvalidInput` naming each faulty part)."""
+    policy.require(actor, "rules.read" if draft is None else "rules.edit")
+    key = validate(draft, actor=actor) if draft is not None else None
+    day = as_of or _today(settings)
+    label = (
+        f"Essai à blanc du brouillon « {key} » au {day:%d/%m/%Y}"
+        if key
+        else f"Essai à blanc des règles au {day:%d/%m/%Y}"
+    )
+    job_id = job_store.create_job(
+        session,
+        kind=DRY_RUN_KIND,
+        label=label,
+        user_id=author_id(actor),
+        params={
+            "actor": jobs.actor_params(actor),
+            "as_of": day.isoformat(),
+            "draft": draft,
+            "key": key,
+        },
+    )
+    job_store.defer(session, job_store.RULES_DRY_RUN, {"job_id": job_id})
+    session.commit()
+    return job_id
+
+
+def dry_run_result(report: scoring.RunReport) -> dict[str, Any]:
+    """What a dry run found, as JSON data (the shape of ``POST /api/rules/dry-run``)."""
+    return {
+        "as_of": report.as_of.isoformat(),
+        "dry_run": True,
+        "draft": report.draft,
+        "rules": report.rules,
+        "accounts": report.accounts,
+        "firings": report.firings,
+        "by_rule": report.by_rule,
+        "fired": [asdict(f) for f in report.fired],
+        "seconds": report.seconds,
+    }
+
+
+def dry_run_failure(exc: FieldcrmError) -> str:
+    """The French sentence a refused dry run ends its job with."""
+    if isinstance(exc, Forbidden):
+        return f"Vous ne pouvez plus faire cet essai : {exc}"
+    return f"Essai impossible : {exc}"
+
+
+def run_dry_run_job(sessions: Callable[[], Session], job_id: int, *, settings: Settings) -> None:
+    """Run a queued dry run (the worker calls this): a step of the progress bar per stage
+    of the evaluation, then :func:`dry_run_result`. Nothing else is written; run again
+    after an interruption, it starts over. The starter's rights are checked again."""
+    with sessions() as session:
+        job = job_store.job(session, job_id)
+        if job is None or job.status != "queued" or job.kind != DRY_RUN_KIND:
+            return
+        params = job.params
+        job_store.mark_running(
+            session, job_id, total=scoring.RUN_STEPS, now=dt.datetime.now(dt.UTC)
+        )
+        session.commit()
+    with sessions() as progress_session, sessions() as session:
+
+        def progress(step: int) -> None:
+            job_store.set_progress(progress_session, job_id, step)
+            progress_session.commit()
+
+        def dry_run() -> dict[str, Any]:
+            report = run(
+                session,
+                actor=jobs.starter(session, params["actor"]),
+                as_of=dt.date.fromisoformat(params["as_of"]),
+                dry_run=True,
+                settings=settings,
+                draft=params["draft"],
+                progress=progress,
+            )
+            return dry_run_result(report)
+
+        jobs.finish_job(
+            session,
+            job_id,
+            dry_run,
+            unexpected="erreur inattendue pendant l'essai à blanc",
+            reason=dry_run_failure,
+        )

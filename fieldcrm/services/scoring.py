@@ -15,7 +15,7 @@ its key, and writes nothing.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -298,6 +298,10 @@ def _draft_rules(session: Session, draft: str | Mapping[str, Any]) -> list[tuple
     return [(stored.id if stored else None, rule)]
 
 
+RUN_STEPS = 3
+"""Steps of a run a progress bar counts: facts, firings, then the rest."""
+
+
 def run_rules(
     session: Session,
     *,
@@ -306,8 +310,12 @@ def run_rules(
     settings: Settings | None = None,
     keep: int = 1000,
     draft: str | Mapping[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> RunReport:
     """Evaluate every enabled rule for ``as_of``; see the module docstring.
+
+    ``progress`` (if given) is called with 1 once the facts are built, 2 once the firings
+    are selected (of :data:`RUN_STEPS`).
 
     ``keep`` bounds the firings listed in the report (all are counted). A dry run writes
     nothing and lists what would fire (alerts already raised this period included).
@@ -335,8 +343,12 @@ def run_rules(
         session, as_of=as_of, months=months, tz=cfg.scoring_timezone
     )
     report.seconds["facts"] = time.perf_counter() - clock
+    if progress is not None:
+        progress(1)
     clock = time.perf_counter()
     _select_firings(session, rules, as_of=as_of, months=months, report=report)
+    if progress is not None:
+        progress(2)
     names = {rule.key: rule.name for _, rule in rules}
     report.fired = firing_store.first_firings(session, names, limit=keep)
     if dry_run:

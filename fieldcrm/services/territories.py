@@ -7,6 +7,7 @@ as :data:`SYSTEM`, an administrator that is no user (history rows get no author)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,10 +22,21 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PACKAGE_DATA
-from fieldcrm.errors import InvalidInput, NotFound, Problem
+from fieldcrm.errors import Conflict, InvalidInput, NotFound, Problem
 from fieldcrm.geo import GeoPoint
+from fieldcrm.store import assignment as assignment_store
+from fieldcrm.store import assignment_runs as runs_store
+from fieldcrm.store import audit, versions
+from fieldcrm.store import jobs as job_store
 from fieldcrm.store import territories as store
-from fieldcrm.territories import admin_units, balance, coverage, rebalance, shapes
+from fieldcrm.territories import (
+    admin_units,
+    balance,
+    coverage,
+    rebalance,
+    rebalance_cpsat,
+    shapes,
+)
 from fieldcrm.territories.assign import NONE, TerritoryShape, assign_coordinates
 
 SYSTEM = Actor(id=0, role=Role.ADMIN, name="fieldcrm")
@@ -65,6 +77,12 @@ def get_territory(session: Session, territory_id: int, *, actor: Actor) -> store
     return store.get_territory(session, territory_id)
 
 
+def territory_version(session: Session, territory_id: int, *, actor: Actor) -> int:
+    """The version of a territory (its ``ETag``: what an editor sends back)."""
+    policy.require(actor, "territory.read")
+    return versions.current(session, "territories", territory_id)
+
+
 def create_territory(
     session: Session,
     *,
@@ -76,7 +94,7 @@ def create_territory(
     actor: Actor,
 ) -> tuple[int, tuple[str, ...]]:
     """Validate a GeoJSON geometry and store it; returns the id and the repairs made."""
-    policy.require(actor, "territory.edit")
+    policy.require(actor, "territory.edit", owner_id=rep_id)
     geom, repairs = shapes.parse_geometry(geometry)
     new_id = store.create_territory(
         session,
@@ -110,7 +128,7 @@ def build_territory(
     actor: Actor,
 ) -> int:
     """Create a territory as the union of communes, postcodes and départements."""
-    policy.require(actor, "territory.edit")
+    policy.require(actor, "territory.edit", owner_id=rep_id)
     built = admin_units.build_from_units(
         boundaries(), communes=communes, postcodes=postcodes, departements=departements
     )
@@ -133,21 +151,120 @@ def update_territory(
     *,
     geometry: Mapping[str, Any] | None = None,
     actor: Actor,
+    expected_version: int | None = None,
     **changes: Any,
 ) -> tuple[str, ...]:
-    """Change a territory's fields and/or geometry; returns the geometry repairs."""
-    policy.require(actor, "territory.edit")
+    """Change a territory's fields and/or geometry; returns the geometry repairs.
+
+    A manager edits only their team's (or nobody's) territories, and gives them only to their
+    team; ``expected_version`` is the version the editor read (409 if stale, nothing saved).
+    """
+    policy.require(
+        actor, "territory.edit", owner_id=store.get_territory(session, territory_id).rep_id
+    )
+    if "rep_id" in changes:
+        policy.require(actor, "territory.edit", owner_id=changes["rep_id"])
     geom, repairs = shapes.parse_geometry(geometry) if geometry is not None else (None, ())
+    versions.claim(
+        session, "territories", territory_id, expected=expected_version, actor_id=author_id(actor)
+    )
     store.update_territory(session, territory_id, geometry=geom, **changes)
     session.commit()
     return repairs
 
 
-def delete_territory(session: Session, territory_id: int, *, actor: Actor) -> None:
-    """Delete a territory."""
-    policy.require(actor, "territory.edit")
+@dataclass(frozen=True)
+class DeletionPreview:
+    """What deleting a territory does to its accounts (the confirmation shows it).
+
+    The accounts it holds go to whichever other territory covers them (the usual tie-break),
+    to nobody when none does (they join the queue of accounts without an owner); accounts a
+    dispatcher locked, or whose place is "à vérifier", keep their rep and lose the territory.
+    """
+
+    territory: store.TerritoryRow
+    accounts: int
+    moves: list[assignment_store.MoveCount]
+    listed: assignment_store.MovesPage
+
+    @property
+    def moved(self) -> int:
+        """Accounts that change territory (and perhaps rep)."""
+        return sum(m.accounts for m in self.moves)
+
+    @property
+    def to_nobody(self) -> int:
+        """Accounts no other territory covers: they lose their rep and join the queue."""
+        return sum(m.accounts for m in self.moves if m.to_territory_id is None)
+
+    @property
+    def kept(self) -> int:
+        """Locked or "à vérifier" accounts: they keep their rep, without a territory."""
+        return self.accounts - self.moved
+
+
+def _deletion_scope(territory_id: int) -> assignment_store.Scope:
+    return assignment_store.Scope(without=territory_id, territory_ids=(territory_id,))
+
+
+def deletion_preview(
+    session: Session, territory_id: int, *, actor: Actor, limit: int = 50
+) -> DeletionPreview:
+    """What :func:`delete_territory` would do to the territory's accounts; nothing is written."""
+    row = store.get_territory(session, territory_id)
+    policy.require(actor, "territory.edit", owner_id=row.rep_id)
+    scope = _deletion_scope(territory_id)
+    return DeletionPreview(
+        territory=row,
+        accounts=row.accounts,
+        moves=assignment_store.preview_assignment(session, scope=scope),
+        listed=assignment_store.preview_moves(session, scope=scope, limit=limit),
+    )
+
+
+def delete_territory(session: Session, territory_id: int, *, actor: Actor) -> int:
+    """Delete a territory; its accounts follow :class:`DeletionPreview`'s rule, as one run of
+    the assignment history, and the audit log keeps what was deleted. The run's id."""
+    row = store.get_territory(session, territory_id)
+    policy.require(actor, "territory.edit", owner_id=row.rep_id)
+    assignment_store.lock_assignments(session)
+    reason = f"suppression du territoire « {row.name} »"[:200]
+    who = author_id(actor)
+    run_id = runs_store.create_run(
+        session,
+        kind="territory_delete",
+        actor_id=who,
+        reason=reason,
+        details={"territory_id": row.id, "name": row.name, "rep_id": row.rep_id},
+    )
+    assignment_store.assign_all(
+        session, actor_id=who, reason=reason, run_id=run_id, scope=_deletion_scope(territory_id)
+    )
+    kept = store.detach_kept_accounts(
+        session, territory_id, actor_id=who, reason=reason, run_id=run_id
+    )
     store.delete_territory(session, territory_id)
+    moved = runs_store.finish_run(session, run_id)
+    audit.record(
+        session,
+        actor_id=who,
+        action="territory.delete",
+        entity="territory",
+        entity_id=territory_id,
+        changes={
+            "name": row.name,
+            "rep_id": row.rep_id,
+            "priority": row.priority,
+            "accounts": row.accounts,
+            "kept_rep": kept,
+            "run_id": run_id,
+            "history_rows": moved,
+        },
+    )
+    if moved:
+        job_store.defer_rules(session)
     session.commit()
+    return run_id
 
 
 @dataclass(frozen=True)
@@ -379,6 +496,25 @@ def _proposal(
     max_moves: int = 30,
     as_of: dt.date | None = None,
 ) -> rebalance.Proposal:
+    units, pairs = rebalance_input(session, rows, metric=metric, as_of=as_of)
+    return rebalance_cpsat.propose_best(
+        units,
+        pairs,
+        territory_ids=sorted({u.territory_id for u in units}),
+        metric=metric,
+        max_moves=max_moves,
+    )
+
+
+def rebalance_input(
+    session: Session,
+    rows: Sequence[store.TerritoryRow],
+    *,
+    metric: str,
+    as_of: dt.date | None = None,
+) -> tuple[list[rebalance.Unit], list[tuple[str, str]]]:
+    """The communes the territories hold, weighed by ``metric``, and their adjacent pairs
+    (what both rebalancing methods take; ``bench/rebalance.py`` reads it too)."""
     if metric not in METRICS:
         raise InvalidInput("metric", "unknown metric", value=metric, allowed=", ".join(METRICS))
     terr = _shapes(rows)
@@ -398,9 +534,11 @@ def _proposal(
     )
     infos = {i.id: i for i in _infos(session, rows)}
     weight = np.zeros(len(codes))
+    count = np.zeros(len(codes), dtype=np.int64)
     for p, c in zip(located, where.tolist(), strict=True):
         if c == NONE:
             continue
+        count[c] += 1
         if metric == "accounts":
             weight[c] += 1
         elif metric == "potential_eur_month":
@@ -411,19 +549,17 @@ def _proposal(
             weight[c] += balance.visit_hours(fact, balance.base_of(info))
     units = [
         rebalance.Unit(
-            codes[i], int(owner[i]), float(weight[i]), bounds.commune_names.get(codes[i], "")
+            codes[i],
+            int(owner[i]),
+            float(weight[i]),
+            bounds.commune_names.get(codes[i], ""),
+            int(count[i]),
         )
         for i in kept
     ]
     kept_codes = {codes[i] for i in kept}
     pairs = [(a, b) for a, b in _commune_pairs() if a in kept_codes and b in kept_codes]
-    return rebalance.propose(
-        units,
-        pairs,
-        territory_ids=sorted({u.territory_id for u in units}),
-        metric=metric,
-        max_moves=max_moves,
-    )
+    return units, pairs
 
 
 @dataclass(frozen=True)
@@ -462,10 +598,12 @@ def overview(
 
 @dataclass(frozen=True)
 class AppliedRebalance:
-    """Moves turned into new outlines, and the territories whose outline changed."""
+    """Moves turned into new outlines, the territories redrawn, and the run that did it."""
 
     moves: tuple[rebalance.Move, ...]
     territory_ids: tuple[int, ...]
+    run_id: int | None = None
+    accounts: int = 0
 
 
 def apply_rebalance(
@@ -477,11 +615,13 @@ def apply_rebalance(
     as_of: dt.date | None = None,
     actor: Actor,
 ) -> AppliedRebalance:
-    """Apply the proposal's moves (all, or those whose commune code is in ``codes``).
+    """Apply the proposal's moves (all, or those whose commune code is in ``codes``), as one
+    run of the assignment history (undoable while it is the latest).
 
-    The proposal is recomputed with the same options (it is deterministic), each giver loses
-    the commune's outline and each receiver gains it. Accounts follow at the next assignment,
-    whose preview shows who moves.
+    The proposal is recomputed with the same options (it is deterministic); a code it no
+    longer proposes means the data changed since the manager read it: :class:`Conflict`,
+    nothing written. Each giver loses the commune's outline and each receiver gains it; the
+    accounts leaving or joining the redrawn territories follow at once (locked ones stay).
     """
     policy.require(actor, "territory.edit")
     proposal = rebalance_proposal(
@@ -491,13 +631,62 @@ def apply_rebalance(
     if wanted is not None:
         unknown = sorted(wanted - {m.code for m in proposal.moves})
         if unknown:
-            raise InvalidInput("codes", "not among the proposed moves", value=unknown)
+            raise Conflict(
+                "La proposition de rééquilibrage a changé depuis son affichage "
+                f"(communes {', '.join(unknown)}) : relisez-la avant d’appliquer."
+            )
     moves = tuple(m for m in proposal.moves if wanted is None or m.code in wanted)
-    current = {r.id: r.geometry for r in store.list_territories(session) if r.geometry is not None}
+    if not moves:
+        return AppliedRebalance((), ())
+    rows = store.list_territories(session)
+    current = {r.id: r.geometry for r in rows if r.geometry is not None}
+    names = {r.id: r.name for r in rows}
     new = rebalance.apply_moves(current, moves, boundaries().communes)
-    for tid, geom in sorted(new.items()):
+    touched = sorted(new)
+    who = author_id(actor)
+    reason = f"rééquilibrage ({len(moves)} communes)"
+    assignment_store.lock_assignments(session)
+    run_id = runs_store.create_run(
+        session,
+        kind="rebalance",
+        actor_id=who,
+        reason=reason,
+        details={
+            "metric": metric,
+            "moves": [
+                {**dataclasses.asdict(m), "from_name": names[m.from_id], "to_name": names[m.to_id]}
+                for m in moves
+            ],
+        },
+    )
+    runs_store.keep_shapes_before(session, run_id, touched)
+    for tid in touched:  # an editor holding an older version gets a 409, not a silent overwrite
+        versions.claim(session, "territories", tid, expected=None, actor_id=who)
         store.update_territory(
-            session, tid, geometry=shapes.as_multipolygon(geom), source="rééquilibrage"
+            session, tid, geometry=shapes.as_multipolygon(new[tid]), source="rééquilibrage"
         )
+    runs_store.keep_shapes_after(session, run_id)
+    assignment_store.assign_all(
+        session,
+        actor_id=who,
+        reason=reason,
+        run_id=run_id,
+        scope=assignment_store.Scope(territory_ids=tuple(touched)),
+    )
+    accounts = runs_store.finish_run(session, run_id)
+    audit.record(
+        session,
+        actor_id=who,
+        action="territory.rebalance",
+        entity="assignment_run",
+        entity_id=run_id,
+        changes={
+            "metric": metric,
+            "communes": [f"{m.code} {m.from_id}→{m.to_id}" for m in moves],
+            "accounts": accounts,
+        },
+    )
+    if accounts:
+        job_store.defer_rules(session)
     session.commit()
-    return AppliedRebalance(moves, tuple(sorted(new)))
+    return AppliedRebalance(moves, tuple(touched), run_id, accounts)

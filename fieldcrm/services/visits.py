@@ -11,14 +11,15 @@ import re
 
 from sqlalchemy.orm import Session
 
+from fieldcrm import calendar_bounds
+from fieldcrm.accounts.fields import check_text
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
-from fieldcrm.services import costs
+from fieldcrm.services import accounts, costs
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import visits as store
-from fieldcrm.store.accounts import account_owner
 from fieldcrm.store.visits import VisitRow
 
 KINDS = ("visit", "call", "email", "meeting")
@@ -53,9 +54,26 @@ def record_visit(
         and at > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
     ):
         problems.append(Problem("at", "in the future", at.isoformat()))
+    for name, value, limit in (("outcome", outcome, 100), ("report", report, 20_000)):
+        if value is not None:  # NUL, lone surrogates, length: refused before writing
+            try:
+                check_text(value, field=name, limit=limit)
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
+    if at is not None and not calendar_bounds.FIRST <= at.date() <= calendar_bounds.LAST:
+        # checked before anything is written (a year-1 visit was once stored, then refused)
+        problems.append(
+            Problem(
+                "at",
+                "date hors de la plage acceptée",
+                at.isoformat(),
+                f"{calendar_bounds.FIRST.isoformat()} … {calendar_bounds.LAST.isoformat()}",
+            )
+        )
     InvalidInput.collect(problems)
-    owner = account_owner(session, account_id)
-    policy.require(actor, "activity.write", owner_id=owner)
+    target = accounts.access(session, actor=actor, account_id=account_id)
+    policy.require(actor, "activity.write", **target)
+    owner = target["owner_id"]
     rep_id = actor.id if actor.role is Role.REP or owner is None else owner
     activity_id, created = store.record(
         session,

@@ -2,17 +2,26 @@
 
 Imports stream records into a temporary table with ``COPY`` and merge them with a few
 set-based statements, so 100 000 rows cost a handful of round trips and constant memory.
+The staging table has the accounts' column types and each batch is copied in a savepoint:
+a row the database refuses comes back as a :class:`Rejected` naming its line and column
+instead of failing the import, and the other rows of its batch are copied one by one.
+Rows that would clash with stored accounts (a SIRET held by another account, two rows for
+one account) are rejected before the merge, which then cannot fail on them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
+import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldcrm.accounts.fields import shown
 from fieldcrm.accounts.records import (
     ACCOUNT_FIELDS,
     ADDRESS_FIELDS,
@@ -23,6 +32,11 @@ from fieldcrm.accounts.records import (
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN
 
 STAGE_COLUMNS = ("line", "match_key", *ACCOUNT_FIELDS)
+SALE_COLUMNS = ("line", "external_id", "siret", "month", "revenue")
+COPY_BATCH = 5000
+REFUSED = (psycopg.DataError, psycopg.IntegrityError, psycopg.errors.ProgramLimitExceeded)
+"""What the database (or the driver, for a NUL byte) says of a value it cannot hold."""
+_COPY_COLUMN = re.compile(r"column (\w+)")
 # Columns an import may change; a row whose values are all equal counts as unchanged.
 MERGED = tuple(f for f in ACCOUNT_FIELDS if f not in ("lon", "lat"))
 
@@ -41,37 +55,139 @@ def _raw(session: Session) -> Any:
 
 
 def create_account_stage(session: Session) -> None:
-    """Create the session's temporary staging table for accounts (dropped at commit)."""
+    """Create the session's temporary staging table for accounts (dropped at commit), with the
+    types of the ``accounts`` columns (a value they cannot hold fails on its own row)."""
     session.execute(
         text("""
         CREATE TEMP TABLE IF NOT EXISTS stage_accounts (
-            line int, match_key text, external_id text, siret text, name text,
-            address_line1 text, address_line2 text, postcode text, city text, country text,
-            kind text, sector text, qualification text, employees int,
-            potential_eur_month numeric(14,2), phone text, email text, visit_minutes int,
+            line int, match_key text, external_id varchar(100), siret varchar(14),
+            name varchar(300), address_line1 text, address_line2 text, postcode varchar(10),
+            city varchar(200), country varchar(2), kind varchar(20), sector varchar(100),
+            qualification varchar(50), employees int, potential_eur_month numeric(14,2),
+            phone varchar(40), email varchar(254), visit_minutes int,
             lon double precision, lat double precision, notes text
         ) ON COMMIT DROP""")
     )
     session.execute(text("TRUNCATE stage_accounts"))
 
 
-def copy_accounts(session: Session, records: Iterable[AccountRecord]) -> int:
-    """Stream ``records`` into the staging table; return how many were copied."""
-    count = 0
-    cursor = _raw(session).cursor()
-    with cursor.copy(f"COPY stage_accounts ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-        for r in records:
-            copy.write_row((r.line, r.match_key, *(getattr(r, f) for f in ACCOUNT_FIELDS)))
-            count += 1
-    return count
+def _copy(session: Session, statement: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    cursor = _raw(session).cursor()  # inside the caller's savepoint
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
-def merge_account_stage(session: Session, *, actor_id: int | None) -> MergeCounts:
-    """Upsert the staged accounts: match by external id, else SIRET, else name + postcode.
+def _refusal(line: int, columns: Sequence[str], row: tuple[Any, ...], exc: Exception) -> Rejected:
+    """The rejection of a row the database refused: its column when the error names one (or
+    holds the NUL byte), the database's reason."""
+    diag = getattr(exc, "diag", None)
+    found = _COPY_COLUMN.search(getattr(diag, "context", None) or "")
+    column = found[1] if found else None
+    if column is None:
+        column = next(
+            (c for c, v in zip(columns, row, strict=True) if isinstance(v, str) and "\x00" in v),
+            None,
+        )
+    named = column is not None and column in columns and column not in ("line", "match_key")
+    value = row[columns.index(column)] if named and column is not None else None
+    reason = getattr(diag, "message_primary", None) or str(exc).splitlines()[0]
+    return Rejected(
+        line,
+        column if named and column is not None else "ligne",
+        f"valeur que la base de données ne peut pas enregistrer ({reason})",
+        shown(value),
+    )
 
-    An address change resets the geocoding (unless the point is locked by hand); a row
-    with coordinates sets the point directly. Unchanged rows are not touched.
-    """
+
+def copy_guarded(
+    session: Session,
+    statement: str,
+    columns: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    batch: int = COPY_BATCH,
+) -> list[Rejected]:
+    """COPY ``rows`` (their first value is the file line) in batches, each in a savepoint; a
+    batch the database refuses is copied again row by row, and the rows it still refuses are
+    returned as rejections: the good rows are all copied."""
+    rejected: list[Rejected] = []
+    source = iter(rows)
+    while chunk := list(islice(source, batch)):
+        try:
+            with session.begin_nested():
+                _copy(session, statement, chunk)
+            continue
+        except (*REFUSED, UnicodeError):
+            pass
+        for row in chunk:
+            try:
+                with session.begin_nested():
+                    _copy(session, statement, [row])
+            except (*REFUSED, UnicodeError) as exc:
+                rejected.append(_refusal(row[0], columns, row, exc))
+    return rejected
+
+
+def copy_accounts(
+    session: Session, records: Iterable[AccountRecord], *, batch: int = COPY_BATCH
+) -> list[Rejected]:
+    """Stream ``records`` into the staging table; the rows the database refused, rejected."""
+    return copy_guarded(
+        session,
+        f"COPY stage_accounts ({', '.join(STAGE_COLUMNS)}) FROM STDIN",
+        STAGE_COLUMNS,
+        ((r.line, r.match_key, *(getattr(r, f) for f in ACCOUNT_FIELDS)) for r in records),
+        batch=batch,
+    )
+
+
+def reject_clashes(session: Session) -> list[Rejected]:
+    """Take out of the stage, as rejections, the rows the merge could not write: a SIRET
+    another stored account holds, and a second row for one stored account (the first row,
+    by line, stays). Call after matching (:func:`match_account_stage`)."""
+    taken = session.execute(
+        text("""
+        DELETE FROM stage_accounts s USING accounts a
+         WHERE s.siret IS NOT NULL AND a.siret = s.siret AND a.id IS DISTINCT FROM s.account_id
+        RETURNING s.line, s.siret, a.name""")
+    ).all()
+    twice = session.execute(
+        text("""
+        WITH ranked AS (
+            SELECT line, account_id, first_value(line) OVER w AS first,
+                   row_number() OVER w AS n
+              FROM stage_accounts WHERE account_id IS NOT NULL
+            WINDOW w AS (PARTITION BY account_id ORDER BY line)
+        )
+        DELETE FROM stage_accounts s USING ranked r
+         WHERE s.line = r.line AND r.n > 1
+        RETURNING s.line, r.first, s.match_key""")
+    ).all()
+    return [
+        *(
+            Rejected(line, "siret", f"SIRET déjà porté par le compte « {name} »", siret)
+            for line, siret, name in taken
+        ),
+        *(
+            Rejected(
+                line,
+                _key_column(key),
+                f"même compte que la ligne {first}",
+                shown(key.split(":", 1)[1]),
+            )
+            for line, first, key in twice
+        ),
+    ]
+
+
+def _key_column(match_key: str) -> str:
+    return {"ext": "external_id", "siret": "siret"}.get(match_key.split(":", 1)[0], "name")
+
+
+def match_account_stage(session: Session) -> None:
+    """Find the stored account of each staged row: by external id, else SIRET, else name +
+    postcode (``account_id``; NULL for a new account)."""
     session.execute(
         text("""
         ALTER TABLE stage_accounts ADD COLUMN IF NOT EXISTS account_id int;
@@ -88,6 +204,15 @@ def merge_account_stage(session: Session, *, actor_id: int | None) -> MergeCount
         ANALYZE stage_accounts;
     """)
     )
+
+
+def merge_account_stage(session: Session, *, actor_id: int | None) -> MergeCounts:
+    """Upsert the staged, matched accounts (:func:`match_account_stage`,
+    :func:`reject_clashes`).
+
+    An address change resets the geocoding (unless the point is locked by hand); a row
+    with coordinates sets the point directly. Unchanged rows are not touched.
+    """
     differs = " OR ".join(f"a.{c} IS DISTINCT FROM s.{c}" for c in MERGED)
     point_differs = (
         "(s.lon IS NOT NULL AND (a.geom IS NULL OR NOT ST_Equals(a.geom, "
@@ -160,23 +285,24 @@ def create_sales_stage(session: Session) -> None:
     session.execute(
         text("""
         CREATE TEMP TABLE IF NOT EXISTS stage_sales (
-            line int, external_id text, siret text, month date, revenue numeric(14,2)
+            line int, external_id varchar(100), siret varchar(14), month date,
+            revenue numeric(14,2)
         ) ON COMMIT DROP""")
     )
     session.execute(text("TRUNCATE stage_sales"))
 
 
-def copy_sales(session: Session, records: Iterable[SaleRecord]) -> int:
-    """Stream sales rows into the staging table; return how many were copied."""
-    count = 0
-    cursor = _raw(session).cursor()
-    with cursor.copy(
-        "COPY stage_sales (line, external_id, siret, month, revenue) FROM STDIN"
-    ) as copy:
-        for r in records:
-            copy.write_row((r.line, r.external_id, r.siret, r.month, r.revenue))
-            count += 1
-    return count
+def copy_sales(
+    session: Session, records: Iterable[SaleRecord], *, batch: int = COPY_BATCH
+) -> list[Rejected]:
+    """Stream sales rows into the staging table; the rows the database refused, rejected."""
+    return copy_guarded(
+        session,
+        f"COPY stage_sales ({', '.join(SALE_COLUMNS)}) FROM STDIN",
+        SALE_COLUMNS,
+        ((r.line, r.external_id, r.siret, r.month, r.revenue) for r in records),
+        batch=batch,
+    )
 
 
 def merge_sales_stage(session: Session) -> tuple[MergeCounts, list[Rejected]]:
@@ -196,7 +322,12 @@ def merge_sales_stage(session: Session) -> tuple[MergeCounts, list[Rejected]]:
     """)
     ).all()
     rejected = [
-        Rejected(line, "external_id" if ext else "siret", "no account with this id", ext or siret)
+        Rejected(
+            line,
+            "external_id" if ext else "siret",
+            "aucun compte avec cet identifiant" if ext else "aucun compte avec ce SIRET",
+            ext or siret,
+        )
         for line, ext, siret in missing
     ]
     row = session.execute(
@@ -248,3 +379,13 @@ def iter_accounts_for_export(
     )
     for row in result.mappings():
         yield dict(row)
+
+
+def count_accounts_for_export(session: Session, *, owner_id: int | None = None) -> int:
+    """How many rows :func:`iter_accounts_for_export` yields (an export's progress total)."""
+    where = "WHERE asg.owner_id = :owner" if owner_id is not None else ""
+    return int(
+        session.execute(
+            text(f"SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} {where}"), {"owner": owner_id}
+        ).scalar_one()
+    )

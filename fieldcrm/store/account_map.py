@@ -2,12 +2,75 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    """What the map shows, each criterion optional (``None``: any).
+
+    ``owner_id`` 0 means "no rep"; ``visited_before`` keeps the accounts with no visit since
+    that instant (never visited included).
+    """
+
+    owner_id: int | None = None
+    territory_id: int | None = None
+    band: str | None = None
+    kind: str | None = None
+    qualification: str | None = None
+    sector: str | None = None
+    visited_before: dt.datetime | None = None
+
+
+def filter_sql(f: MapFilter | None) -> tuple[str, dict[str, Any]]:
+    """SQL condition (with ``accounts a``, :data:`ASSIGNMENT_JOIN`, :data:`PRIORITY_JOIN`) and
+    its parameters for ``f``."""
+    if f is None:
+        return "TRUE", {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if f.owner_id == 0:
+        clauses.append("asg.owner_id IS NULL")
+    elif f.owner_id is not None:
+        clauses.append("asg.owner_id = :f_owner")
+        params["f_owner"] = f.owner_id
+    if f.territory_id is not None:
+        clauses.append("asg.territory_id = :f_territory")
+        params["f_territory"] = f.territory_id
+    if f.band is not None:
+        clauses.append("ap.band = :f_band")
+        params["f_band"] = f.band
+    for column, value in (
+        ("kind", f.kind),
+        ("qualification", f.qualification),
+        ("sector", f.sector),
+    ):
+        if value is not None:
+            clauses.append(f"a.{column} = :f_{column}")
+            params[f"f_{column}"] = value
+    if f.visited_before is not None:
+        clauses.append(
+            "NOT EXISTS (SELECT 1 FROM activities v WHERE v.account_id = a.id"
+            " AND v.kind = 'visit' AND v.occurred_at >= :f_visited)"
+        )
+        params["f_visited"] = f.visited_before
+    return " AND ".join(clauses) or "TRUE", params
+
+
+def segments(session: Session) -> tuple[list[str], list[str]]:
+    """The qualifications and the sectors in use, sorted (for the map's filter lists)."""
+    rows = session.execute(
+        text("""SELECT 'q', qualification FROM accounts WHERE qualification IS NOT NULL
+                UNION SELECT 's', sector FROM accounts WHERE sector IS NOT NULL""")
+    ).all()
+    return sorted(v for k, v in rows if k == "q"), sorted(v for k, v in rows if k == "s")
 
 
 @dataclass(frozen=True)
@@ -33,14 +96,27 @@ class MapPoint:
 
 
 def count_in(
-    session: Session, bbox: tuple[float, float, float, float], *, owner_ids: list[int] | None
+    session: Session,
+    bbox: tuple[float, float, float, float],
+    *,
+    owner_ids: list[int] | None,
+    filters: MapFilter | None = None,
 ) -> int:
     """Visible located accounts inside ``bbox`` = (min lon, min lat, max lon, max lat)."""
+    where, params = filter_sql(filters)
     return int(
         session.execute(
-            text(f"""SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN}
-                     WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}"""),
-            {"x0": bbox[0], "y0": bbox[1], "x1": bbox[2], "y1": bbox[3], "owners": owner_ids},
+            text(f"""SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
+                     WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}
+                       AND {where}"""),
+            {
+                "x0": bbox[0],
+                "y0": bbox[1],
+                "x1": bbox[2],
+                "y1": bbox[3],
+                "owners": owner_ids,
+                **params,
+            },
         ).scalar_one()
     )
 
@@ -51,13 +127,16 @@ def points_in(
     *,
     owner_ids: list[int] | None,
     limit: int,
+    filters: MapFilter | None = None,
 ) -> list[MapPoint]:
     """Visible accounts inside ``bbox``, best priority first."""
+    where, params = filter_sql(filters)
     rows = session.execute(
         text(f"""SELECT a.id, a.name, a.kind, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, ap.band AS priority_band,
                         asg.owner_id
                  FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
                  WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}
+                   AND {where}
                  ORDER BY ap.score DESC NULLS LAST, a.id LIMIT :limit"""),
         {
             "x0": bbox[0],
@@ -66,6 +145,7 @@ def points_in(
             "y1": bbox[3],
             "owners": owner_ids,
             "limit": limit,
+            **params,
         },
     ).mappings()
     return [MapPoint(**r) for r in rows]
@@ -77,13 +157,16 @@ def clusters_in(
     *,
     owner_ids: list[int] | None,
     cell_deg: float,
+    filters: MapFilter | None = None,
 ) -> list[MapCluster]:
     """Visible accounts inside ``bbox`` grouped on a grid of ``cell_deg`` degrees."""
+    where, params = filter_sql(filters)
     rows = session.execute(
         text(f"""SELECT ST_X(ST_Centroid(ST_Collect(a.geom))) AS lon, ST_Y(ST_Centroid(ST_Collect(a.geom))) AS lat,
                         count(*) AS count
-                 FROM accounts a {ASSIGNMENT_JOIN}
+                 FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
                  WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}
+                   AND {where}
                  GROUP BY ST_SnapToGrid(a.geom, :cell)"""),
         {
             "x0": bbox[0],
@@ -92,6 +175,7 @@ def clusters_in(
             "y1": bbox[3],
             "owners": owner_ids,
             "cell": cell_deg,
+            **params,
         },
     ).mappings()
     return [MapCluster(**r) for r in rows]

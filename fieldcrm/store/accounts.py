@@ -166,6 +166,51 @@ def list_accounts(
     return [AccountRow(**r) for r in rows]
 
 
+REACH = (
+    "(asg.owner_id IS NULL AND a.kind = 'prospect' AND ST_DWithin(a.geom::geography,"
+    " (SELECT home FROM users WHERE id = :reach_rep)::geography, :reach_m))"
+)
+"""SQL (with :data:`ASSIGNMENT_JOIN`): an unassigned prospect within ``:reach_m`` metres of the
+home of user ``:reach_rep`` (never true for a user without a home). The list side of the rule
+:func:`fieldcrm.auth.policy.can` gets as ``in_reach``; :func:`account_access` is the by-id side."""
+
+
+def scope_filter(owner_ids: list[int] | None, *, reach: bool = False) -> str:
+    """SQL condition of the accounts an actor acts on: owned by ``owner_ids`` (from
+    :func:`fieldcrm.auth.policy.scope_owner_ids`; None: all), and with ``reach`` the
+    unassigned prospects of :data:`REACH` (a rep's)."""
+    clause = owner_filter(owner_ids)
+    if reach and owner_ids is not None:
+        clause = f"({clause} OR {REACH})"
+    return clause
+
+
+def account_access(
+    session: Session, account_id: int, *, rep_id: int | None, reach_m: float
+) -> tuple[int | None, bool]:
+    """``(owner_id, in_reach)`` of an account for the policy: its owner (None when unassigned)
+    and whether it is in :data:`REACH` of ``rep_id``; :class:`NotFound` when there is none."""
+    row = session.execute(
+        text(f"""SELECT asg.owner_id, coalesce({REACH}, false) AS in_reach
+                 FROM accounts a {ASSIGNMENT_JOIN} WHERE a.id = :id"""),
+        {"id": account_id, "reach_rep": rep_id, "reach_m": reach_m},
+    ).first()
+    if row is None:
+        raise NotFound("account", account_id)
+    return row.owner_id, bool(row.in_reach)
+
+
+def owners_of(session: Session, account_ids: list[int]) -> set[int | None]:
+    """The distinct owners of ``account_ids`` (None for an unassigned one); unknown ids are
+    left out."""
+    rows = session.execute(
+        text(f"""SELECT DISTINCT asg.owner_id FROM accounts a {ASSIGNMENT_JOIN}
+                 WHERE a.id = ANY(:ids)"""),
+        {"ids": account_ids},
+    ).all()
+    return {r[0] for r in rows}
+
+
 def nearby(
     session: Session,
     *,
@@ -173,12 +218,20 @@ def nearby(
     lat: float,
     radius_m: float,
     owner_ids: list[int] | None = None,
+    reach_rep: int | None = None,
+    reach_m: float = 0.0,
     limit: int = 50,
 ) -> list[AccountRow]:
-    """Accounts within ``radius_m`` of a point, with distance; a rep also sees unassigned prospects.
+    """Accounts within ``radius_m`` of a point, with distance, among ``owner_ids``' and the
+    unassigned prospects: with ``reach_rep`` (a rep) only those in :data:`REACH` of them.
 
     The GiST index prefilters on a bounding box in degrees; the exact distance is geodesic.
     """
+    scope = (
+        scope_filter(owner_ids, reach=True)
+        if reach_rep is not None
+        else owner_filter(owner_ids, unassigned_prospects=True)
+    )
     margin = radius_m / 111_320 / max(0.2, abs(math.cos(math.radians(lat))))
     rows = session.execute(
         text(f"""
@@ -188,7 +241,7 @@ def nearby(
             FROM accounts a CROSS JOIN here {ASSIGNMENT_JOIN}
             LEFT JOIN users u ON u.id = asg.owner_id {PRIORITY_JOIN}
             WHERE a.geom && ST_Expand(here.p, :margin)
-              AND {owner_filter(owner_ids, unassigned_prospects=True)}
+              AND {scope}
         ) s WHERE s.distance_m <= :radius
         ORDER BY s.priority_score DESC NULLS LAST, s.distance_m LIMIT :limit"""),
         {
@@ -197,6 +250,8 @@ def nearby(
             "margin": margin,
             "radius": radius_m,
             "owners": owner_ids,
+            "reach_rep": reach_rep,
+            "reach_m": reach_m,
             "limit": limit,
         },
     ).mappings()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -22,13 +23,18 @@ from fieldcrm.store.territories import QueueItem, check_rep, get_territory
 from fieldcrm.territories.assign import AREA_DECIMALS
 
 __all__ = [
+    "EVERYWHERE",
+    "AccountMove",
     "HistoryRow",
     "MoveCount",
+    "MovesPage",
     "QueueItem",
+    "Scope",
     "assign_all",
     "history",
     "manual_assign",
     "preview_assignment",
+    "preview_moves",
     "set_lock",
     "unassigned",
 ]
@@ -59,15 +65,17 @@ class HistoryRow:
     changed_by: int | None
     changed_at: dt.datetime
     reason: str
+    run_id: int | None = None
 
 
 # One CTE shared by the preview and the assignment: for each unlocked account whose location
 # is confirmed (CONFIRMED_LOCATION: not "à vérifier") and whose (territory, owner) would
-# change, the old and new values.
+# change, the old and new values. Its scope (see :func:`_target`) may leave one territory out
+# (the one being deleted) and keep only the accounts leaving or joining some territories.
 _TARGET = f"""
 WITH t AS MATERIALIZED (
     SELECT id, rep_id, priority, round(ST_Area(geom)::numeric, {AREA_DECIMALS}) AS area, geom
-    FROM territories
+    FROM territories WHERE CAST(:without AS int) IS NULL OR id <> CAST(:without AS int)
 ),
 hit AS MATERIALIZED (
     SELECT DISTINCT ON (a.id) a.id AS account_id, t.id AS territory_id, t.rep_id
@@ -75,7 +83,7 @@ hit AS MATERIALIZED (
     WHERE {CONFIRMED_LOCATION}
     ORDER BY a.id, t.priority DESC, t.area ASC, t.id ASC
 ),
-target AS MATERIALIZED (
+every_target AS MATERIALIZED (
     SELECT hit.account_id, asg.territory_id AS old_territory, asg.owner_id AS old_rep,
            hit.territory_id AS new_territory, hit.rep_id AS new_rep,
            asg.account_id IS NOT NULL AS has_row
@@ -91,8 +99,34 @@ target AS MATERIALIZED (
     WHERE {NOT_LOCKED} AND {CONFIRMED_LOCATION}
       AND (asg.territory_id IS NOT NULL OR asg.owner_id IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM hit WHERE hit.account_id = asg.account_id)
+),
+target AS MATERIALIZED (
+    SELECT * FROM every_target
+    WHERE CAST(:scope AS int[]) IS NULL
+       OR old_territory = ANY(CAST(:scope AS int[])) OR new_territory = ANY(CAST(:scope AS int[]))
 )
 """
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which accounts an assignment statement considers.
+
+    ``without``: a territory to leave out (as if deleted); ``territory_ids``: only the
+    accounts leaving or joining one of these territories (None: every account).
+    """
+
+    without: int | None = None
+    territory_ids: tuple[int, ...] | None = None
+
+    def params(self) -> dict[str, Any]:
+        """Bind parameters of :data:`_TARGET`."""
+        scope = list(self.territory_ids) if self.territory_ids is not None else None
+        return {"without": self.without, "scope": scope}
+
+
+EVERYWHERE = Scope()
+
 
 _SUMMARY = """
 SELECT m.from_rep_id, fu.full_name AS from_rep_name, m.to_rep_id, tu.full_name AS to_rep_name,
@@ -114,7 +148,7 @@ def _tune(session: Session) -> None:
     session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
-def preview_assignment(session: Session) -> list[MoveCount]:
+def preview_assignment(session: Session, *, scope: Scope = EVERYWHERE) -> list[MoveCount]:
     """The diff the assignment would apply: account counts per (from, to); nothing is written."""
     _tune(session)
     sql = _TARGET + _SUMMARY.format(
@@ -124,22 +158,114 @@ def preview_assignment(session: Session) -> list[MoveCount]:
         new_t="new_territory",
         source="target",
     )
-    return [MoveCount(**r) for r in session.execute(text(sql)).mappings()]
+    return [MoveCount(**r) for r in session.execute(text(sql), scope.params()).mappings()]
 
 
-def assign_all(session: Session, *, actor_id: int | None, reason: str) -> list[MoveCount]:
+@dataclass(frozen=True)
+class AccountMove:
+    """One account the assignment moves: from which rep/territory to which, and why.
+
+    ``why``: ``in_territory`` (the account lies in ``to_territory``), ``territory_rep`` (its
+    territory stays, the territory's rep changed) or ``outside`` (no territory covers it any
+    more: it joins the queue of accounts without an owner).
+    """
+
+    account_id: int
+    account_name: str
+    from_rep_id: int | None
+    from_rep_name: str | None
+    to_rep_id: int | None
+    to_rep_name: str | None
+    from_territory_id: int | None
+    from_territory_name: str | None
+    to_territory_id: int | None
+    to_territory_name: str | None
+    why: str
+
+
+@dataclass(frozen=True)
+class MovesPage:
+    """A page of the accounts that move, their total and the fingerprint of the whole list."""
+
+    total: int
+    moves: list[AccountMove]
+    fingerprint: str
+
+
+_LISTED = """,
+listed AS (
+    SELECT x.account_id, a.name AS account_name, x.old_rep AS from_rep_id,
+           fu.full_name AS from_rep_name, x.new_rep AS to_rep_id, tu.full_name AS to_rep_name,
+           x.old_territory AS from_territory_id, ft.name AS from_territory_name,
+           x.new_territory AS to_territory_id, tt.name AS to_territory_name,
+           CASE WHEN x.new_territory IS NULL THEN 'outside'
+                WHEN x.old_territory IS NOT DISTINCT FROM x.new_territory THEN 'territory_rep'
+                ELSE 'in_territory' END AS why
+    FROM target x JOIN accounts a ON a.id = x.account_id
+    LEFT JOIN users fu ON fu.id = x.old_rep LEFT JOIN users tu ON tu.id = x.new_rep
+    LEFT JOIN territories ft ON ft.id = x.old_territory
+    LEFT JOIN territories tt ON tt.id = x.new_territory
+)
+SELECT (SELECT count(*) FROM target) AS total,
+       (SELECT md5(coalesce(string_agg(concat_ws(':', account_id, old_rep, new_rep,
+                                                 old_territory, new_territory), ','
+                                       ORDER BY account_id), ''))
+        FROM target) AS fingerprint,
+       p.*
+FROM (SELECT 1) one LEFT JOIN LATERAL (
+    SELECT * FROM listed
+    ORDER BY to_territory_name NULLS LAST, to_rep_name NULLS LAST, account_name, account_id
+    LIMIT :limit OFFSET :offset
+) p ON true
+"""
+
+
+def preview_moves(
+    session: Session, *, scope: Scope = EVERYWHERE, limit: int = 50, offset: int = 0
+) -> MovesPage:
+    """The accounts the assignment would move (a page of them, by destination and name), their
+    total and a fingerprint of the whole diff (what the apply checks); nothing is written."""
+    _tune(session)
+    rows = session.execute(
+        text(_TARGET + _LISTED), {**scope.params(), "limit": limit, "offset": offset}
+    ).mappings()
+    total, fingerprint, moves = 0, "", []
+    for r in rows:
+        total, fingerprint = int(r["total"]), str(r["fingerprint"])
+        if r["account_id"] is not None:
+            moves.append(AccountMove(**{k: v for k, v in r.items() if k in _MOVE_FIELDS}))
+    return MovesPage(total, moves, fingerprint)
+
+
+_MOVE_FIELDS = set(AccountMove.__dataclass_fields__)
+
+
+def fingerprint(session: Session, *, scope: Scope = EVERYWHERE) -> str:
+    """The fingerprint of the diff the assignment would apply now (see :func:`preview_moves`)."""
+    return preview_moves(session, scope=scope, limit=0).fingerprint
+
+
+def assign_all(
+    session: Session,
+    *,
+    actor_id: int | None,
+    reason: str,
+    run_id: int | None = None,
+    scope: Scope = EVERYWHERE,
+) -> list[MoveCount]:
     """Assign every unlocked account with a confirmed location to its territory's rep, in one
     statement (accounts "à vérifier" are left as they are until someone confirms them).
 
     Accounts in no territory lose their territory and owner (they join the queue). Each change
-    writes one ``assignment_history`` row (who, when, why, from, to). Returns the applied diff.
+    writes one ``assignment_history`` row (who, when, why, from, to, the run). Returns the
+    applied diff.
 
     The assignments table is held against other writers (a dispatcher's override waits, readers
     do not) until the transaction ends, so the changes computed are the changes written: rows
     are updated or plainly inserted (an upsert checks and locks each row, twice the cost).
     """
     _tune(session)
-    session.execute(text("LOCK TABLE account_assignments IN SHARE ROW EXCLUSIVE MODE"))
+    lock_assignments(session)
     sql = (
         _TARGET
         + """,
@@ -155,8 +281,8 @@ added AS (
 ),
 logged AS (
     INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
-                                    to_territory_id, changed_by, reason)
-    SELECT account_id, old_rep, new_rep, old_territory, new_territory, :actor, :reason
+                                    to_territory_id, changed_by, reason, run_id)
+    SELECT account_id, old_rep, new_rep, old_territory, new_territory, :actor, :reason, :run
     FROM target ORDER BY account_id
     RETURNING from_rep_id, to_rep_id, from_territory_id, to_territory_id
 )
@@ -169,8 +295,15 @@ logged AS (
             source="logged",
         )
     )
-    rows = session.execute(text(sql), {"actor": actor_id, "reason": reason[:200]}).mappings()
+    rows = session.execute(
+        text(sql), {**scope.params(), "actor": actor_id, "reason": reason[:200], "run": run_id}
+    ).mappings()
     return [MoveCount(**r) for r in rows]
+
+
+def lock_assignments(session: Session) -> None:
+    """Hold the assignments against other writers until the transaction ends (readers pass)."""
+    session.execute(text("LOCK TABLE account_assignments IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def _existing(session: Session, account_ids: Sequence[int]) -> None:
@@ -295,7 +428,7 @@ def history(
     """Latest assignment changes, of one account or of all."""
     rows = session.execute(
         text("""SELECT account_id, from_rep_id, to_rep_id, from_territory_id, to_territory_id,
-                       changed_by, changed_at, reason
+                       changed_by, changed_at, reason, run_id
                 FROM assignment_history
                 WHERE CAST(:account AS bigint) IS NULL OR account_id = :account
                 ORDER BY changed_at DESC, id DESC LIMIT :limit"""),

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -61,31 +60,29 @@ def reps(session: Session, rep_ids: Sequence[int] | None = None) -> list[RepCost
     ]
 
 
-TRIPS_ZONE = ZoneInfo("Europe/Paris")
-"""The zone whose local days the trips are counted in (the SQL below says 'Europe/Paris')."""
-
-
-def visit_stops(session: Session, rep_id: int, start: dt.date, end: dt.date) -> list[VisitStop]:
-    """The rep's visits between ``start`` and ``end`` (local days), at the check-in point or
-    the account's (none for an account not located yet), with the account's revenue of that
-    month."""
+def visit_stops(
+    session: Session, rep_id: int, start: dt.date, end: dt.date, *, zone: str
+) -> list[VisitStop]:
+    """The rep's visits between ``start`` and ``end`` (local days of the IANA ``zone``, the
+    company's), at the check-in point or the account's (none for an account not located yet),
+    with the account's revenue of that month."""
     rows = session.execute(
         text(
-            f"""SELECT v.occurred_at AT TIME ZONE 'Europe/Paris' AS local_at, v.account_id,
+            f"""SELECT v.local_at, v.account_id,
                       ST_X(coalesce(v.checkin, a.geom)) AS lon,
                       ST_Y(coalesce(v.checkin, a.geom)) AS lat,
                       a.visit_minutes, coalesce(s.revenue, 0) AS revenue, a.name,
                       v.checkin IS NULL AND NOT ({CONFIRMED_LOCATION}) AS doubtful
-                 FROM activities v
+                 FROM (SELECT *, occurred_at AT TIME ZONE CAST(:zone AS text) AS local_at
+                         FROM activities WHERE rep_id = :rep AND kind = 'visit') v
                  JOIN accounts a ON a.id = v.account_id
                  LEFT JOIN monthly_sales s
                    ON s.account_id = v.account_id
-                  AND s.month = date_trunc('month', v.occurred_at AT TIME ZONE 'Europe/Paris')::date
-                WHERE v.rep_id = :rep AND v.kind = 'visit'
-                  AND (v.occurred_at AT TIME ZONE 'Europe/Paris')::date BETWEEN :start AND :end
+                  AND s.month = date_trunc('month', v.local_at)::date
+                WHERE v.local_at::date BETWEEN :start AND :end
                 ORDER BY v.occurred_at, v.id"""
         ),
-        {"rep": rep_id, "start": start, "end": end},
+        {"rep": rep_id, "start": start, "end": end, "zone": zone},
     ).all()
     return [
         VisitStop(
@@ -286,16 +283,19 @@ def load_trips(
     ]
 
 
-def visit_years(session: Session, account_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """(rep id, local year) of every visit to ``account_ids``: the trips a move of theirs changes."""
+def visit_years(
+    session: Session, account_ids: Sequence[int], *, zone: str
+) -> list[tuple[int, int]]:
+    """(rep id, year local to ``zone``) of every visit to ``account_ids``: the trips a move of
+    theirs changes."""
     rows = session.execute(
         text("""SELECT DISTINCT rep_id,
-                       extract(year FROM occurred_at AT TIME ZONE 'Europe/Paris')::int AS year
+                       extract(year FROM occurred_at AT TIME ZONE CAST(:zone AS text))::int AS year
                   FROM activities
                  WHERE account_id IN :ids AND kind = 'visit' AND rep_id IS NOT NULL""").bindparams(
             bindparam("ids", expanding=True)
         ),
-        {"ids": list(account_ids) or [-1]},
+        {"ids": list(account_ids) or [-1], "zone": zone},
     )
     return [(int(r[0]), int(r[1])) for r in rows]
 

@@ -73,6 +73,7 @@ class GeocodeUpdate:
     status: str
     label: str | None
     reason: str | None
+    candidates: list[dict[str, object]] | None = None
 
 
 @dataclass(frozen=True)
@@ -251,10 +252,12 @@ def save_results(
                  geocode_provider = u.provider, geocode_score = u.score,
                  geocode_precision = u.precision, geocode_status = u.status,
                  geocode_label = u.label, geocode_reason = u.reason,
+                 geocode_candidates = u.candidates,
                  geocoded_at = now(), updated_at = now()
                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS u(
                  id integer, lon float8, lat float8, provider text, score float8,
-                 precision text, status text, label text, reason text, claim timestamptz,
+                 precision text, status text, label text, reason text, candidates jsonb,
+                 claim timestamptz,
                  was_status text, was_updated timestamptz, line1 text, line2 text,
                  was_postcode text, was_city text, was_country text)
                WHERE a.id = u.id AND a.geocoded_at = u.claim AND NOT a.location_locked
@@ -287,7 +290,8 @@ def set_manual_location(
             """UPDATE accounts SET geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
                  geocode_provider = 'manual', geocode_score = 1.0, geocode_precision = NULL,
                  geocode_status = 'manual', geocode_label = 'position placée à la main',
-                 geocode_reason = NULL, geocoded_at = now(), location_locked = :lock,
+                 geocode_reason = NULL, geocode_candidates = NULL, geocoded_at = now(),
+                 location_locked = :lock,
                  updated_at = now()
                WHERE id = :id
                RETURNING id, ST_X(geom), ST_Y(geom), geocode_status, location_locked"""
@@ -341,6 +345,7 @@ class ReviewItem:
     lon: float | None
     lat: float | None
     owner_id: int | None
+    candidates: list[dict[str, object]] | None = None
 
 
 def review_queue(
@@ -353,7 +358,8 @@ def review_queue(
         text(
             f"""SELECT a.id, a.name, a.address_line1, a.postcode, a.city, a.geocode_status,
                        a.geocode_reason, a.geocode_provider, a.geocode_precision, a.geocode_score,
-                       a.geocode_label, ST_X(a.geom), ST_Y(a.geom), asg.owner_id
+                       a.geocode_label, ST_X(a.geom), ST_Y(a.geom), asg.owner_id,
+                       a.geocode_candidates
                 FROM accounts a {ASSIGNMENT_JOIN} {where}
                 ORDER BY a.geocode_score NULLS FIRST, a.id LIMIT :limit OFFSET :offset"""
         ),
@@ -362,3 +368,20 @@ def review_queue(
     items = [ReviewItem(*row) for row in rows]
     total = session.execute(text(f"SELECT count(*) FROM accounts a {where}"), params).scalar_one()
     return items, int(total)
+
+
+def review_item(session: Session, account_id: int) -> ReviewItem:
+    """One account's address, geocode and candidates (any status); NotFound when missing."""
+    row = session.execute(
+        text(
+            f"""SELECT a.id, a.name, a.address_line1, a.postcode, a.city, a.geocode_status,
+                       a.geocode_reason, a.geocode_provider, a.geocode_precision, a.geocode_score,
+                       a.geocode_label, ST_X(a.geom), ST_Y(a.geom), asg.owner_id,
+                       a.geocode_candidates
+                FROM accounts a {ASSIGNMENT_JOIN} WHERE a.id = :id"""
+        ),
+        {"id": account_id},
+    ).first()
+    if row is None:
+        raise NotFound("account", account_id)
+    return ReviewItem(*row)

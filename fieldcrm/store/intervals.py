@@ -64,6 +64,12 @@ _DUE = f"""
 """
 """Each account of ``{scope}`` with its interval, last visit and reference day."""
 
+_DAYS_LATE = "CAST(:today AS date) - (reference + interval_days)"
+"""Days the next visit is late on ``:today`` (negative: not yet due) — the product's rule for
+the "En retard" list and the account's rhythm; the nightly priority counts the same over
+``scoring_facts`` (:data:`fieldcrm.store.priority.LATE_DAYS`). Python's
+:func:`fieldcrm.scoring.intervals.days_late` is their test oracle."""
+
 
 def overdue_accounts(
     session: Session,
@@ -80,8 +86,7 @@ def overdue_accounts(
     rows = session.execute(
         text(f"""
         WITH d AS ({_DUE.format(scope=scope)}), late AS (
-            SELECT d.*, reference + interval_days AS due_on,
-                   CAST(:today AS date) - (reference + interval_days) AS days_late
+            SELECT d.*, reference + interval_days AS due_on, {_DAYS_LATE} AS days_late
             FROM d WHERE interval_days IS NOT NULL
         )
         SELECT id, name, last_visit, interval_days, due_on, days_late, count(*) OVER () AS total
@@ -115,12 +120,12 @@ def overdue_count(session: Session, *, owner_ids: list[int], today: dt.date, tz:
 def rhythm(session: Session, account_id: int, *, today: dt.date, tz: str) -> Rhythm:
     """The visit rhythm of one account on ``today``."""
     row = session.execute(
-        text(f"SELECT * FROM ({_DUE.format(scope='')}) d WHERE d.id = :id"),
-        {"id": account_id, "tomorrow": today + dt.timedelta(days=1), "tz": tz},
+        text(f"""SELECT d.*, reference + interval_days AS due_on, {_DAYS_LATE} AS days_late
+                   FROM ({_DUE.format(scope="")}) d WHERE d.id = :id"""),
+        {"id": account_id, "today": today, "tomorrow": today + dt.timedelta(days=1), "tz": tz},
     ).one()
     if row.interval_days is None:
         return Rhythm(None, False, row.last_visit, None, 0)
-    due = row.reference + dt.timedelta(days=row.interval_days)
     return Rhythm(
-        row.interval_days, row.own_interval, row.last_visit, due, max(0, (today - due).days)
+        row.interval_days, row.own_interval, row.last_visit, row.due_on, max(0, row.days_late)
     )

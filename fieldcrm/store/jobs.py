@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,11 @@ EVALUATE_RULES = "fieldcrm.evaluate_rules"
 SEND_NOTIFICATIONS = "fieldcrm.send_notifications"
 DERIVE_TRIPS = "fieldcrm.derive_trips"
 PLAN_TRIP = "fieldcrm.plan_trip"
+EXPORT_FILE = "fieldcrm.export_file"
+RULES_DRY_RUN = "fieldcrm.rules_dry_run"
 QUEUE = "fieldcrm"
+USER_JOB_TASKS = (IMPORT_FILE, GEOCODE_ACCOUNTS, PLAN_TRIP, EXPORT_FILE, RULES_DRY_RUN)
+"""Tasks run for a user's job (their ``job_id`` argument is a row of ``jobs``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,13 +278,29 @@ def queue_jobs(session: Session, *, statuses: tuple[str, ...], limit: int = 50) 
     return [QueueRow(r.id, r.task_name, r.status, r.attempts, r.scheduled_at, r.args) for r in rows]
 
 
-def retry_queue_job(session: Session, job_id: int, *, now: dt.datetime) -> bool:
-    """Put a failed queue job back to run now; False if it is not failed."""
+def retry_queue_job(
+    session: Session, job_id: int, *, now: dt.datetime
+) -> tuple[str, dict[str, Any]] | None:
+    """Put a failed queue job back to run now; its task and arguments, or None if it is
+    not failed."""
     row = session.execute(
         text("""UPDATE procrastinate_jobs SET status = 'todo', scheduled_at = :now,
                        attempts = 0
-                WHERE id = :id AND status = 'failed' RETURNING id"""),
+                WHERE id = :id AND status = 'failed' RETURNING task_name, args"""),
         {"id": job_id, "now": now},
+    ).first()
+    return (row.task_name, row.args or {}) if row is not None else None
+
+
+def reopen(session: Session, job_id: int) -> bool:
+    """A user's failed job waits again (its queue job was put back); False when it cannot
+    run again (not failed, or an import whose file is gone)."""
+    row = session.execute(
+        text("""UPDATE jobs SET status = 'queued', done = 0, started_at = NULL, error = NULL,
+                                finished_at = NULL
+                WHERE id = :id AND status = 'failed' AND (kind <> 'import' OR input IS NOT NULL)
+                RETURNING id"""),
+        {"id": job_id},
     ).first()
     return row is not None
 
@@ -290,3 +311,163 @@ def worker_heartbeats(session: Session) -> list[tuple[int, dt.datetime]]:
         text("SELECT id, last_heartbeat FROM procrastinate_workers ORDER BY last_heartbeat DESC")
     )
     return [(int(r[0]), r[1]) for r in rows]
+
+
+# ------------------------------------------------------------------ files a job produced
+@dataclass(frozen=True, slots=True)
+class JobFileView:
+    """A job's file as the download serves it (its bytes are read chunk by chunk)."""
+
+    job_id: int
+    name: str
+    media_type: str
+    size: int
+    chunks: int
+    expires_at: dt.datetime
+
+
+def save_file(
+    session: Session,
+    job_id: int,
+    *,
+    name: str,
+    media_type: str,
+    chunks: Iterable[bytes],
+    expires_at: dt.datetime,
+) -> int:
+    """Store the job's file (replacing one a previous run of it left); its size in bytes."""
+    session.execute(text("DELETE FROM job_files WHERE job_id = :id"), {"id": job_id})
+    session.execute(
+        text("""INSERT INTO job_files (job_id, name, media_type, size, expires_at)
+                VALUES (:id, :name, :media, 0, :expires)"""),
+        {"id": job_id, "name": name, "media": media_type, "expires": expires_at},
+    )
+    size = 0
+    for seq, chunk in enumerate(chunks):
+        session.execute(
+            text("INSERT INTO job_file_chunks (job_id, seq, data) VALUES (:id, :seq, :data)"),
+            {"id": job_id, "seq": seq, "data": chunk},
+        )
+        size += len(chunk)
+    session.execute(
+        text("UPDATE job_files SET size = :size WHERE job_id = :id"), {"id": job_id, "size": size}
+    )
+    return size
+
+
+def job_file(session: Session, job_id: int, *, now: dt.datetime) -> JobFileView | None:
+    """The job's file, or None (none was made, or it expired)."""
+    row = session.execute(
+        text("""SELECT f.job_id, f.name, f.media_type, f.size, f.expires_at,
+                       (SELECT count(*) FROM job_file_chunks c WHERE c.job_id = f.job_id) AS n
+                FROM job_files f WHERE f.job_id = :id AND f.expires_at > :now"""),
+        {"id": job_id, "now": now},
+    ).first()
+    if row is None:
+        return None
+    return JobFileView(row.job_id, row.name, row.media_type, row.size, row.n, row.expires_at)
+
+
+def file_chunk(session: Session, job_id: int, seq: int) -> bytes | None:
+    """Piece ``seq`` of the job's file (None past the last)."""
+    row = session.execute(
+        text("SELECT data FROM job_file_chunks WHERE job_id = :id AND seq = :seq"),
+        {"id": job_id, "seq": seq},
+    ).first()
+    return bytes(row[0]) if row else None
+
+
+def purge_files(session: Session, *, expired_before: dt.datetime) -> int:
+    """Delete the files expired before ``expired_before`` (their chunks go too); how many."""
+    return len(
+        session.execute(
+            text("DELETE FROM job_files WHERE expires_at <= :at RETURNING job_id"),
+            {"at": expired_before},
+        ).all()
+    )
+
+
+# ------------------------------------------------------------------ stalled queue jobs
+@dataclass(frozen=True, slots=True)
+class StalledJob:
+    """A queue job left ``doing`` by a worker that stopped beating (killed, machine lost)."""
+
+    id: int
+    task: str
+    args: dict[str, Any]
+    attempts: int
+    queueing_lock: str | None
+
+
+def stalled_queue_jobs(session: Session, *, stale_after_s: float) -> list[StalledJob]:
+    """The ``doing`` jobs whose worker is gone or silent for ``stale_after_s`` seconds,
+    locked (``SKIP LOCKED``: two ticks never handle the same stall)."""
+    rows = session.execute(
+        text("""SELECT j.id, j.task_name, j.args, j.attempts, j.queueing_lock
+                FROM procrastinate_jobs j
+                LEFT JOIN procrastinate_workers w ON w.id = j.worker_id
+                WHERE j.status = 'doing'
+                  AND (w.id IS NULL
+                       OR w.last_heartbeat < now() - make_interval(secs => :stale))
+                ORDER BY j.id
+                FOR UPDATE OF j SKIP LOCKED"""),
+        {"stale": stale_after_s},
+    )
+    return [StalledJob(r.id, r.task_name, r.args or {}, r.attempts, r.queueing_lock) for r in rows]
+
+
+def lock_is_waiting(session: Session, queueing_lock: str) -> bool:
+    """True when a job with ``queueing_lock`` already waits (it will do the work)."""
+    row = session.execute(
+        text("""SELECT 1 FROM procrastinate_jobs
+                WHERE queueing_lock = :lock AND status = 'todo' LIMIT 1"""),
+        {"lock": queueing_lock},
+    ).first()
+    return row is not None
+
+
+def retry_stalled(session: Session, job_id: int, *, now: dt.datetime) -> None:
+    """Put a stalled ``doing`` job back to ``todo`` (procrastinate counts the attempt)."""
+    session.execute(
+        text("SELECT procrastinate_retry_job_v2(:id, :now, NULL, NULL, NULL)"),
+        {"id": job_id, "now": now},
+    )
+
+
+def fail_stalled(session: Session, job_id: int) -> None:
+    """End a stalled ``doing`` job as failed (it is not run again)."""
+    session.execute(
+        text("SELECT procrastinate_finish_job_v1(:id, 'failed', false)"), {"id": job_id}
+    )
+
+
+def prune_workers(session: Session, *, stale_after_s: float) -> int:
+    """Forget the workers silent for ``stale_after_s`` seconds; how many."""
+    return len(
+        session.execute(
+            text("SELECT * FROM procrastinate_prune_stalled_workers_v1(:s)"),
+            {"s": stale_after_s},
+        ).all()
+    )
+
+
+def fail_unfinished(session: Session, job_id: int, *, error: str, now: dt.datetime) -> bool:
+    """Fail a user's job still queued or running (one that ended stays as it ended); its
+    input stays, for an admin to run it again."""
+    row = session.execute(
+        text("""UPDATE jobs SET status = 'failed', error = :error, finished_at = :now
+                WHERE id = :id AND status IN ('queued', 'running') RETURNING id"""),
+        {"id": job_id, "error": error, "now": now},
+    ).first()
+    return row is not None
+
+
+def requeue(session: Session, job_id: int) -> bool:
+    """A user's job whose run was cut short waits again (progress back to zero); False
+    when it had already ended (done or failed: nothing to run again)."""
+    row = session.execute(
+        text("""UPDATE jobs SET status = 'queued', done = 0, started_at = NULL, error = NULL
+                WHERE id = :id AND status IN ('queued', 'running') RETURNING id"""),
+        {"id": job_id},
+    ).first()
+    return row is not None

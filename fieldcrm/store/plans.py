@@ -90,6 +90,8 @@ class CandidateRow:
     """``"priority"`` or ``"potential"``."""
     visit_minutes: int
     opening_hours: dict[str, Any] | None
+    detour_m: float | None = None
+    """Out-and-back distance to the route, when candidates are ranked by value per detour."""
 
 
 @dataclass(frozen=True)
@@ -179,17 +181,33 @@ def appointments(
     return [AppointmentRow(**r._mapping) for r in rows]
 
 
+@dataclass(frozen=True)
+class RouteForRanking:
+    """The route candidates are ranked along: a line in a local plane where a degree of
+    longitude is ``kx`` metres and a degree of latitude ``ky``; ``floor_m`` is added to
+    every detour (see :mod:`fieldcrm.routing.corridor`)."""
+
+    wkt: str
+    kx: float
+    ky: float
+    floor_m: float
+    max_detour_m: float | None = None
+    """Only accounts whose detour is at most this (a band of the corridor), if given."""
+
+
 def candidates_in(
     session: Session,
     *,
     rep_id: int,
-    polygon_wkt: str,
+    polygon_wkt: str | Sequence[str],
     exclude_ids: Sequence[int] = (),
     limit: int = 60,
     rejected_since: dt.datetime | None = None,
     booked_between: tuple[dt.datetime, dt.datetime] | None = None,
+    route: RouteForRanking | None = None,
 ) -> list[CandidateRow]:
-    """Accounts inside ``polygon_wkt`` (EPSG:4326) that the rep may visit, best first.
+    """Accounts inside ``polygon_wkt`` (EPSG:4326; or the union of several pieces, each read
+    on the spatial index by its own small box) that the rep may visit, best first.
 
     Left out: accounts whose location is not confirmed (``CONFIRMED_LOCATION``: "à vérifier"
     until someone confirms it); and, so that decisions stick, accounts whose proposal to this
@@ -199,21 +217,45 @@ def candidates_in(
     Visible to the rep: the rep's own accounts and unassigned prospects. The score is
     the stored priority index when the scoring job has set it, otherwise
     ``FALLBACK_SCORE_MAX × potential / (largest potential among these candidates)``; both are
-    floored at :data:`FALLBACK_SCORE_MIN`. At most ``limit`` rows, by score then id.
+    floored at :data:`FALLBACK_SCORE_MIN`. At most ``limit`` rows, by score then id; with a
+    ``route``, by value per detour: ``score / (detour_m + floor_m)`` then id, where
+    ``detour_m`` is twice the distance from the account to the route in the route's plane
+    (:class:`RouteForRanking`; the rule of :mod:`fieldcrm.routing.corridor`).
     """
     # A short query: JIT compilation would cost more than it saves.
     session.execute(text("SET LOCAL jit = off"))
+    detour, order, within = "NULL::float8", "score DESC", "true"
+    if route is not None and route.max_detour_m is not None:
+        within = "a.detour_m <= :max_detour"
+    if route is not None:
+        detour = "2 * ST_Distance(ST_MakePoint(lon * :kx, lat * :ky), ST_GeomFromText(:route, 0))"
+        order = "score / (detour_m + :detour_floor) DESC"
+    pieces = [polygon_wkt] if isinstance(polygon_wkt, str) else list(polygon_wkt)
     rows = session.execute(
         text(
-            f"""WITH inside AS (
-                 SELECT a.id, a.name, a.kind, asg.owner_id, a.city,
+            f"""WITH near AS MATERIALIZED (
+                 SELECT DISTINCT ON (a.id) a.id, a.name, a.kind, a.city,
                         ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
-                        ap.score AS priority_score,
                         coalesce(a.potential_eur_month, 0)::float8 AS potential,
                         a.visit_minutes, a.opening_hours
-                 FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
+                 FROM unnest(CAST(:pieces AS text[])) AS w(piece)
+                 JOIN accounts a ON ST_Intersects(a.geom, ST_GeomFromText(w.piece, 4326))
                  WHERE {CONFIRMED_LOCATION}
-                   AND ST_Intersects(a.geom, ST_GeomFromText(:wkt, 4326))
+                 ORDER BY a.id
+               ), placed AS MATERIALIZED (
+                 SELECT *, {detour} AS detour_m FROM near
+               ), inside AS (
+                 SELECT a.id, a.name, a.kind, asg.owner_id, a.city, a.lon, a.lat, a.detour_m,
+                        ap.score AS priority_score, a.potential, a.visit_minutes, a.opening_hours
+                 FROM placed a
+                 -- one index probe per account (a plain join would scan the side tables)
+                 LEFT JOIN LATERAL (
+                   SELECT owner_id FROM account_assignments WHERE account_id = a.id LIMIT 1
+                 ) asg ON true
+                 LEFT JOIN LATERAL (
+                   SELECT score FROM account_priorities WHERE account_id = a.id LIMIT 1
+                 ) ap ON true
+                 WHERE {within}
                    AND {owner_filter([rep_id], unassigned_prospects=True)}
                    AND NOT (a.id = ANY(:exclude))
                    AND NOT EXISTS (
@@ -225,19 +267,23 @@ def candidates_in(
                      WHERE ap.account_id = a.id AND ap.status <> 'cancelled'
                        AND ap.starts_at >= :booked_from AND ap.starts_at < :booked_until)
                )
-               SELECT id, name, kind, owner_id, city, lon, lat, visit_minutes, opening_hours,
-                      CASE WHEN priority_score IS NOT NULL THEN 'priority' ELSE 'potential' END
-                        AS scored_by,
-                      greatest(:floor, coalesce(
-                        priority_score,
-                        :cap * potential / nullif(max(potential) OVER (), 0),
-                        0))::float8 AS score
-               FROM inside
-               ORDER BY score DESC, id
+               , scored AS (
+                 SELECT id, name, kind, owner_id, city, lon, lat, visit_minutes, opening_hours,
+                        CASE WHEN priority_score IS NOT NULL THEN 'priority' ELSE 'potential' END
+                          AS scored_by,
+                        greatest(:floor, coalesce(
+                          priority_score,
+                          :cap * potential / nullif(max(potential) OVER (), 0),
+                          0))::float8 AS score,
+                        detour_m
+                 FROM inside
+               )
+               SELECT * FROM scored
+               ORDER BY {order}, id
                LIMIT :limit"""
         ),
         {
-            "wkt": polygon_wkt,
+            "pieces": pieces,
             "owners": [rep_id],
             "exclude": list(exclude_ids),
             "rep": rep_id,
@@ -247,7 +293,18 @@ def candidates_in(
             "floor": FALLBACK_SCORE_MIN,
             "cap": FALLBACK_SCORE_MAX,
             "limit": limit,
-        },
+        }
+        | (
+            {
+                "route": route.wkt,
+                "kx": route.kx,
+                "ky": route.ky,
+                "detour_floor": route.floor_m,
+                "max_detour": route.max_detour_m,
+            }
+            if route
+            else {}
+        ),
     ).all()
     return [CandidateRow(**r._mapping) for r in rows]
 

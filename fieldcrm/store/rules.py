@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from fieldcrm.store.tables import Alert
 from fieldcrm.store.tables import Rule as RuleRow
 
 
@@ -23,11 +24,18 @@ class StoredRule:
     definition: str
     enabled: bool
     updated_at: dt.datetime | None
+    version: int = 1  # optimistic concurrency (fieldcrm.store.versions)
 
 
 def _plain(row: RuleRow) -> StoredRule:
     return StoredRule(
-        row.id, row.name, row.description or "", row.definition, row.enabled, row.updated_at
+        row.id,
+        row.name,
+        row.description or "",
+        row.definition,
+        row.enabled,
+        row.updated_at,
+        row.version or 1,
     )
 
 
@@ -87,3 +95,13 @@ def delete_rule(session: Session, key: str) -> bool:
 def rule_ids(session: Session) -> dict[str, int]:
     """Rule id by key."""
     return {name: id_ for id_, name in session.execute(select(RuleRow.id, RuleRow.name))}
+
+
+def open_alerts_by_rule(session: Session) -> dict[str, int]:
+    """How many alerts are still open, per rule key."""
+    rows = session.execute(
+        select(Alert.rule_key, func.count())
+        .where(Alert.status == "open")
+        .group_by(Alert.rule_key)
+    )
+    return {key: int(n) for key, n in rows}

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -115,6 +116,9 @@ class Territory(Base):
     source: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = _now()
     updated_at: Mapped[dt.datetime] = _now()
+    # 0017_edit_versions: optimistic concurrency (fieldcrm.store.versions).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    edited_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class Account(Base):
@@ -160,6 +164,8 @@ class Account(Base):
     geocode_status: Mapped[str] = mapped_column(String(20), server_default="pending", index=True)
     geocode_label: Mapped[str | None] = mapped_column(Text)
     geocode_reason: Mapped[str | None] = mapped_column(Text)
+    # 0016_ban_addresses: the places a doubtful answer could be ([{label, lon, lat}...]).
+    geocode_candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonB)
     geocoded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     location_locked: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     kind: Mapped[str] = mapped_column(String(20), server_default="prospect")
@@ -174,6 +180,9 @@ class Account(Base):
     updated_at: Mapped[dt.datetime] = _now()
     # 0013_call_intervals: days between visits set by hand (overrides the segment's default).
     visit_interval_days: Mapped[int | None] = mapped_column(Integer)
+    # 0017_edit_versions: optimistic concurrency (fieldcrm.store.versions).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    edited_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class VisitInterval(Base):
@@ -393,6 +402,50 @@ class AssignmentChange(Base):
     changed_by: Mapped[int | None] = _statement_key()
     changed_at: Mapped[dt.datetime] = _now()
     reason: Mapped[str] = mapped_column(String(200))
+    # 0018_assignment_runs: the run that wrote this change (plain indexed column, no key)
+    run_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class AssignmentRun(Base):
+    """One automatic assignment, applied rebalancing, territory deletion or undo (0018)."""
+
+    __tablename__ = "assignment_runs"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('auto', 'rebalance', 'territory_delete', 'undo')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = _now()
+    reason: Mapped[str] = mapped_column(String(200))
+    accounts: Mapped[int] = mapped_column(Integer, server_default="0")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    undoes_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignment_runs.id"), index=True
+    )
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AssignmentRunShape(Base):
+    """A territory's outline before and after a rebalancing run, to put it back (0018)."""
+
+    __tablename__ = "assignment_run_shapes"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("assignment_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    territory_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    geom_before: Mapped[Any] = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False
+    )
+    geom_after: Mapped[Any] = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False
+    )
 
 
 class Rule(Base):
@@ -409,6 +462,9 @@ class Rule(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     updated_at: Mapped[dt.datetime] = _now()
+    # 0017_edit_versions: optimistic concurrency (fieldcrm.store.versions).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    edited_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class Alert(Base):
@@ -497,6 +553,46 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     provider_ref: Mapped[str | None] = mapped_column(Text)
     attempted_at: Mapped[dt.datetime] = _now()
+
+
+class BanDepartment(Base):
+    """A département of the Base Adresse Nationale loaded for offline geocoding (0016)."""
+
+    __tablename__ = "ban_departments"
+
+    department: Mapped[str] = mapped_column(String(3), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    streets: Mapped[int] = mapped_column(Integer)
+    addresses: Mapped[int] = mapped_column(Integer)
+    loaded_at: Mapped[dt.datetime] = _now()
+
+
+class BanStreet(Base):
+    """A BAN street of one commune and postcode, with its matching key (0016)."""
+
+    __tablename__ = "ban_streets"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    department: Mapped[str] = mapped_column(String(3), index=True)
+    citycode: Mapped[str] = mapped_column(String(5), index=True)
+    postcode: Mapped[str] = mapped_column(String(5))
+    name: Mapped[str] = mapped_column(Text)
+    commune: Mapped[str] = mapped_column(Text)
+    street_key: Mapped[str] = mapped_column(Text)
+
+
+class BanAddress(Base):
+    """A BAN house number and its point (0016; replaced with its département's streets)."""
+
+    __tablename__ = "ban_addresses"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    street_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    department: Mapped[str] = mapped_column(String(3), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    suffix: Mapped[str] = mapped_column(String(10), server_default="")
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
 
 
 class GeocodeCacheEntry(Base):
@@ -673,6 +769,33 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = _now()
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class JobFile(Base):
+    """The file a job produced (an export), downloadable until ``expires_at`` (0019)."""
+
+    __tablename__ = "job_files"
+
+    job_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = _now()
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class JobFileChunk(Base):
+    """One piece of a job's file, in order of ``seq`` (0019)."""
+
+    __tablename__ = "job_file_chunks"
+
+    job_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("job_files.job_id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ScheduledRun(Base):

@@ -229,6 +229,26 @@ def update_territory(
         raise Conflict(f"a territory named {changes.get('name')!r} already exists") from exc
 
 
+def detach_kept_accounts(
+    session: Session, territory_id: int, *, actor_id: int | None, reason: str, run_id: int
+) -> int:
+    """Before deleting a territory: its accounts still in it (locked by a dispatcher, or whose
+    place is "à vérifier") keep their rep and lose the territory, one history row each."""
+    rows = session.execute(
+        text("""
+        WITH kept AS (
+            UPDATE account_assignments SET territory_id = NULL, updated_at = now()
+            WHERE territory_id = :id RETURNING account_id, owner_id
+        )
+        INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
+                                        to_territory_id, changed_by, reason, run_id)
+        SELECT account_id, owner_id, owner_id, :id, NULL, :actor, :reason, :run FROM kept
+        ORDER BY account_id RETURNING account_id"""),
+        {"id": territory_id, "actor": actor_id, "reason": reason[:200], "run": run_id},
+    ).all()
+    return len(rows)
+
+
 def delete_territory(session: Session, territory_id: int) -> None:
     """Delete a territory; its accounts keep their owner until the next assignment."""
     deleted = session.execute(

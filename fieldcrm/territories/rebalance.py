@@ -7,13 +7,13 @@ totals ``t`` and their mean ``m`` (constant, since moves only shift weight), the
 changes it by ``2w(w + t_B − t_A)``, so a move helps exactly when ``0 < w < t_A − t_B``.
 Each round applies the best such move whose donor stays as contiguous as it was (its number of
 connected components does not grow, and it keeps at least one unit); the receiver stays
-contiguous because the unit touches it. Every move strictly lowers the objective, so the search
-ends; it stops after ``max_moves`` anyway.
+contiguous because the unit touches a unit it had and kept. A commune moves at most once (a
+proposal never hands La Turbie on twice). Every move strictly lowers the objective, so the
+search ends; it stops after ``max_moves`` anyway.
 
-Why not CP-SAT: exact contiguity needs a flow or cut model per territory, with hundreds of
-units × territories binaries; the proposal is a suggestion a manager reviews, the moves it
-finds are few and explainable one by one ("Èze: Riviera → Alpes-Maritimes, 1 200 €/mois"),
-and the result is deterministic and instant.
+:mod:`fieldcrm.territories.rebalance_cpsat` answers the same question exactly with CP-SAT;
+``bench/rebalance.py`` compares both (figures in ``bench/README.md``) and the service uses
+the one that balances better.
 
 The result is a proposal with before/after totals; :func:`apply_moves` turns accepted moves
 into new outlines only when a manager asks for it.
@@ -40,6 +40,7 @@ class Unit:
     territory_id: int
     weight: float
     name: str = ""
+    accounts: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Move:
     from_id: int
     to_id: int
     weight: float
+    accounts: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ def adjacency(geometries: Mapping[str, BaseGeometry]) -> list[tuple[str, str]]:
     return sorted(set(pairs))
 
 
-def _components(members: set[str], neighbours: Mapping[str, set[str]]) -> int:
+def components(members: set[str], neighbours: Mapping[str, set[str]]) -> int:
+    """Number of connected pieces of ``members`` under ``neighbours``."""
     seen: set[str] = set()
     count = 0
     for start in sorted(members):
@@ -109,6 +112,19 @@ def _components(members: set[str], neighbours: Mapping[str, set[str]]) -> int:
                     seen.add(nxt)
                     stack.append(nxt)
     return count
+
+
+def _may_leave(
+    code: str, members: set[str], moved: set[str], neighbours: Mapping[str, set[str]]
+) -> bool:
+    """Whether ``code`` may leave the territory whose communes are ``members``: the territory
+    keeps one of its own communes, does not fall into more pieces, and every commune it
+    received still touches one of its own that it kept."""
+    rest = members - {code}
+    own = {c for c in rest if c not in moved}
+    if not own or components(rest, neighbours) > components(members, neighbours):
+        return False
+    return all(neighbours.get(c, set()) & own for c in rest & moved)
 
 
 def propose(
@@ -150,6 +166,7 @@ def propose(
     owner = {u.code: u.territory_id for u in units}
     weight = {u.code: float(u.weight) for u in units}
     names = {u.code: u.name for u in units}
+    counts = {u.code: u.accounts for u in units}
     neighbours: dict[str, set[str]] = defaultdict(set)
     for a, b in pairs:
         if a in owner and b in owner:
@@ -164,31 +181,34 @@ def propose(
             members[tid].add(code)
     before = dict(totals)
     moves: list[Move] = []
+    moved: set[str] = set()
     while len(moves) < max_moves:
         best: tuple[float, str, int] | None = None
         for code in sorted(owner):
             src = owner[code]
-            if src not in totals or len(members[src]) <= 1:
+            if code in moved or src not in totals:
                 continue
             w = weight[code]
-            for dst in sorted({owner[n] for n in neighbours[code]} - {src}):
+            # a commune joins a territory next to a commune that territory had and kept
+            kept = {owner[n] for n in neighbours[code] if n not in moved}
+            for dst in sorted(kept - {src}):
                 if dst not in totals:
                     continue
                 delta = 2 * w * (w + totals[dst] - totals[src])
-                if w > 0 and delta < -1e-9 and (best is None or (delta, code, dst) < best):
-                    rest = members[src] - {code}
-                    if _components(rest, neighbours) <= _components(members[src], neighbours):
-                        best = (delta, code, dst)
+                better = w > 0 and delta < -1e-9 and (best is None or (delta, code, dst) < best)
+                if better and _may_leave(code, members[src], moved, neighbours):
+                    best = (delta, code, dst)
         if best is None:
             break
         _, code, dst = best
         src = owner[code]
         owner[code] = dst
+        moved.add(code)
         members[src].discard(code)
         members[dst].add(code)
         totals[src] -= weight[code]
         totals[dst] += weight[code]
-        moves.append(Move(code, names[code], src, dst, weight[code]))
+        moves.append(Move(code, names[code], src, dst, weight[code], counts[code]))
     after = {t: round(v, 6) for t, v in totals.items()}
     return Proposal(
         metric=metric,

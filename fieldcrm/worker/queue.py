@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fieldcrm.config import Settings
 from fieldcrm.logs import job_context
-from fieldcrm.services import background, costs, geocoding_jobs, imports, planning_jobs
+from fieldcrm.services import (
+    background,
+    costs,
+    exports,
+    geocoding_jobs,
+    imports,
+    planning_jobs,
+    rules,
+)
 from fieldcrm.services.warmup import warm_up_in_background
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store.db import make_engine, make_sessionmaker
@@ -56,6 +64,14 @@ def make_queue(
     @queue.task(name=job_store.PLAN_TRIP, queue=job_store.QUEUE)
     def plan_trip(job_id: int) -> None:
         planning_jobs.run_trip_job(factory, job_id, settings=settings)
+
+    @queue.task(name=job_store.EXPORT_FILE, queue=job_store.QUEUE)
+    def export_file(job_id: int) -> None:
+        exports.run_export_job(factory, job_id, settings=settings)
+
+    @queue.task(name=job_store.RULES_DRY_RUN, queue=job_store.QUEUE)
+    def rules_dry_run(job_id: int) -> None:
+        rules.run_dry_run_job(factory, job_id, settings=settings)
 
     @queue.task(name=job_store.EVALUATE_RULES, queue=job_store.QUEUE)
     def evaluate_rules() -> None:

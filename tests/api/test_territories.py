@@ -135,8 +135,12 @@ def test_reports(api_as: ClientFactory) -> None:
     assert applied.status_code == 200, applied.text
     assert [m["code"] for m in applied.json()["moves"]] == [first]
     assert len(applied.json()["territory_ids"]) == 2
-    preview = manager.get("/api/assignment/preview").json()
-    assert preview["total"] >= proposal["moves"][0]["weight"]
+    # the commune's accounts followed at once, as one run of the history
+    history = manager.get("/api/assignment/history?limit=1000").json()
+    runs = {h["run_id"] for h in history if h["reason"].startswith("rééquilibrage")}
+    moved = [h for h in history if h["reason"].startswith("rééquilibrage")]
+    assert len(runs) == 1 and 0 < len(moved) <= proposal["moves"][0]["weight"]
+    assert manager.get("/api/assignment/preview").json()["total"] == 0
 
 
 def test_preview_apply_override_and_queue(api_as: ClientFactory) -> None:

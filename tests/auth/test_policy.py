@@ -19,12 +19,43 @@ DISPATCHER = Actor(2, Role.DISPATCHER, "Karim")
 ADMIN = Actor(3, Role.ADMIN, "Admin")
 
 
-def test_reps_reach_their_own_accounts_and_unassigned_ones_only() -> None:
+def test_reps_reach_their_own_accounts_and_unassigned_prospects_near_home_only() -> None:
     assert policy.can(REP, "account.read", owner_id=4)
-    assert policy.can(REP, "account.read", owner_id=None)
+    assert policy.can(REP, "account.edit", owner_id=4)
+    assert not policy.can(REP, "account.read", owner_id=None)  # far away or not a prospect
+    for action in ("account.read", "account.edit", "account.locate", "activity.write"):
+        assert policy.can(REP, action, owner_id=None, in_reach=True)
+        assert not policy.can(REP, action, owner_id=5, in_reach=True)  # reach is for nobody's
     assert not policy.can(REP, "account.read", owner_id=5)
     with pytest.raises(Forbidden, match=r"account\.edit"):
         policy.require(REP, "account.edit", owner_id=5)
+
+
+MANAGER_2 = Actor(7, Role.MANAGER, "Other manager", frozenset({8}))
+
+
+def test_team_scope_is_one_rule() -> None:
+    assert policy.scope_owner_ids(MANAGER) == {1, 4, 5}
+    assert policy.scope_owner_ids(REP) == {4}
+    assert policy.scope_owner_ids(DISPATCHER) is None and policy.scope_owner_ids(ADMIN) is None
+    assert policy.in_scope(MANAGER, 4) and policy.in_scope(MANAGER, None)
+    assert not policy.in_scope(MANAGER, 8) and not policy.in_scope(MANAGER_2, 4)
+    assert not policy.in_scope(REP, None) and not policy.in_scope(REP, 5)
+
+
+@pytest.mark.parametrize("action", ["assign", "territory.edit", "account.edit", "plan", "tasks"])
+def test_a_manager_acts_on_their_team_only(action: str) -> None:
+    assert policy.can(MANAGER, action, owner_id=4)
+    assert policy.can(MANAGER, action, owner_id=None)
+    assert not policy.can(MANAGER, action, owner_id=8)
+    assert policy.can(MANAGER_2, action, owner_id=8)
+    assert not policy.can(MANAGER_2, action, owner_id=4)
+    assert policy.can(ADMIN, action, owner_id=8)
+
+
+def test_dispatchers_assign_company_wide_but_edit_no_territory() -> None:
+    assert policy.can(DISPATCHER, "assign", owner_id=8)
+    assert not policy.can(DISPATCHER, "territory.edit", owner_id=None)
 
 
 def test_managers_reach_their_team_not_others() -> None:
@@ -42,8 +73,16 @@ def test_office_roles() -> None:
 
 
 @given(owner=st.one_of(st.none(), st.integers(min_value=1, max_value=50)))
-def test_admin_may_do_everything(owner: int | None) -> None:
-    assert all(policy.can(ADMIN, action, owner_id=owner) for action in policy.RULES)
+def test_admin_may_do_everything_but_validate_their_own_costs(owner: int | None) -> None:
+    for action in policy.RULES:
+        own_month = action == "costs.validate" and owner == ADMIN.id
+        assert policy.can(ADMIN, action, owner_id=owner) is not own_month
+
+
+def test_nobody_validates_their_own_month() -> None:
+    assert policy.can(MANAGER, "costs.validate", owner_id=4)
+    assert not policy.can(MANAGER, "costs.validate", owner_id=MANAGER.id)
+    assert not policy.can(REP, "costs.validate", owner_id=REP.id)
 
 
 def test_visible_owners() -> None:

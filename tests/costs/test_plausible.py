@@ -129,3 +129,22 @@ def test_an_account_placed_800_km_away_makes_no_km_and_is_listed() -> None:
     ]
     lengths = [int(c.reason.rsplit(" de ", 1)[1].split(" km")[0]) for c in trip.to_check]
     assert all(length > MAX_LEG_KM for length in lengths)
+
+
+def test_an_excluded_leg_is_listed_under_the_misplaced_visit_not_its_neighbour() -> None:
+    """Two misplaced accounts visited one after the other: the long legs in and out are both
+    filed under a misplaced account (the end far from the rest of the day), never under the
+    well-placed visit that follows."""
+    monday = dt.datetime(2026, 11, 16, 9, tzinfo=PARIS)
+    mosnac, mosnac_east = GeoPoint(-0.52, 45.50), GeoPoint(-0.50, 45.51)
+    visits = [
+        VisitStop(monday, GeoPoint(7.42, 43.74), 1, 30, account_name="Café de Paris"),
+        VisitStop(monday + dt.timedelta(hours=1), mosnac, 2, 30, account_name="Hermitage"),
+        VisitStop(monday + dt.timedelta(hours=2), mosnac_east, 3, 30, account_name="Métropole"),
+        VisitStop(monday + dt.timedelta(hours=3), GeoPoint(7.43, 43.73), 4, 30, account_name="Bar"),
+    ]
+    (trip,) = actual_trips(REP, visits, legs=road_legs)
+    assert [(c.account_id, c.reason.rsplit(" de ", 1)[0]) for c in trip.to_check] == [
+        (2, "trajet Café de Paris → Hermitage"),
+        (3, "trajet Métropole → Bar"),
+    ]

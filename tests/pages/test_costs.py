@@ -40,7 +40,9 @@ def test_manager_sees_the_team_month(api_as) -> None:
     total = _french(doc["total"]["actual"]["total_eur"], 2) + "&nbsp;€"
     assert total in _total(html)
     links = html_lib.unescape(html)
-    assert 'href="/api/costs/report.pdf?month=2026-03&group_by=rep&lang=fr"' in links
+    downloads = links.split('id="downloads"', 1)[1].split("</form>", 1)[0]  # queued as a job
+    assert 'name="month" value="2026-03"' in downloads and 'name="lang" value="fr"' in downloads
+    assert 'name="format" value="pdf"' in downloads
     assert 'src="/frais/graphique.png?month=2026-03&group_by=rep"' in links
 
 

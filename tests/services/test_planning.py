@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
+from fieldcrm.routing.corridor import DETOUR_FLOOR_M
 from fieldcrm.services.planning_inputs import gather
 
 TUESDAY = dt.date(2026, 4, 21)
@@ -28,8 +29,9 @@ def test_gather_camille_tuesday(demo_db: Session) -> None:
         assert inputs.corridor.admits(GeoPoint(c.lon, c.lat))
         assert c.id not in appt_accounts
         assert c.owner_id in (4, None)
-    scores = [c.score for c in inputs.candidates]
-    assert scores == sorted(scores, reverse=True)
+    # the cut keeps the best value per detour along the route (ties by id)
+    ratios = [c.score / (c.detour_m + DETOUR_FLOOR_M) for c in inputs.candidates]  # type: ignore[operator]
+    assert ratios == sorted(ratios, reverse=True)
 
 
 def test_gather_errors_name_the_problem(demo_db: Session) -> None:
@@ -179,8 +181,16 @@ def test_plan_day_camille_tuesday(demo_db: Session) -> None:
     assert dt.datetime.fromisoformat(appts[0]["start"]).astimezone(PARIS).time() == dt.time(10)
     proposed = [s for s in day["stops"] if s["kind"] == "candidate"]
     assert proposed and len(plan.proposals) == len(proposed)
-    inputs = gather(
-        demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=5, max_candidates=12
+    from fieldcrm.services.roads import road_provider
+
+    inputs = gather(  # the same corridor as plan_day's: along the road route
+        demo_db,
+        rep_id=4,
+        first_day=TUESDAY,
+        last_day=TUESDAY,
+        detour_km=5,
+        max_candidates=12,
+        roads=road_provider(_settings()),
     )
     allowed = {c.id for c in inputs.candidates}
     for stop in proposed:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
-from fieldcrm.errors import Forbidden, InvalidInput, NotFound
+from fieldcrm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fieldcrm.services import assignment
 from fieldcrm.services import territories as svc
 from fieldcrm.store import territories as store
@@ -227,7 +227,7 @@ def test_applying_the_proposal_redraws_and_the_preview_shows_who_moves(
         demo_db, metric="accounts", max_moves=3, as_of=DEMO_TODAY, actor=MANAGER
     )
     first = proposal.moves[0]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Conflict):  # not in the proposal: it changed since it was read
         svc.apply_rebalance(demo_db, metric="accounts", codes=["00000"], actor=MANAGER)
     done = svc.apply_rebalance(
         demo_db,
@@ -244,13 +244,15 @@ def test_applying_the_proposal_redraws_and_the_preview_shows_who_moves(
     taker = svc.get_territory(demo_db, first.to_id, actor=MANAGER)
     assert giver.geometry is not None and not giver.geometry.covers(point)
     assert taker.geometry is not None and taker.geometry.covers(point)
-    preview = assignment.preview_assignment(demo_db, actor=MANAGER)
-    moved = sum(
-        m.accounts
-        for m in preview.moves
-        if m.from_territory_id == first.from_id and m.to_territory_id == first.to_id
-    )
-    assert moved == first.weight  # the commune's accounts (metric = accounts) and only them
+    # the accounts follow at once, in the run: the commune's accounts (metric = accounts)
+    assert assignment.preview_assignment(demo_db, actor=MANAGER).total == 0
+    moved = demo_db.execute(
+        text("""SELECT from_territory_id, to_territory_id, count(*) FROM assignment_history
+                WHERE run_id = :r GROUP BY 1, 2"""),
+        {"r": done.run_id},
+    ).all()
+    assert [tuple(m) for m in moved] == [(first.from_id, first.to_id, first.weight)]
+    assert done.accounts == first.weight == first.accounts
 
 
 def test_the_screen_overview_agrees_with_each_report(

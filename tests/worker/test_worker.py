@@ -64,7 +64,8 @@ def test_two_workers_share_the_queue_and_run_each_periodic_job_once(
     imports are shared between them."""
     workers = [_start_worker(worker_url, tmp_path / f"worker{k}.log") for k in (1, 2)]
     try:
-        _wait_until(worker_engine, "SELECT count(*) FROM procrastinate_workers", 2)
+        # a loaded machine takes a while to start them (imports alone: ~10 s of CPU)
+        _wait_until(worker_engine, "SELECT count(*) FROM procrastinate_workers", 2, timeout_s=180)
         with worker_engine.begin() as conn:  # both are up: 20 imports to share
             db = Session(bind=conn)
             for k in range(20):
@@ -116,14 +117,20 @@ def test_two_workers_share_the_queue_and_run_each_periodic_job_once(
         workers_seen = conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar_one()
     assert ran_ticks == distinct_seconds  # each second's tick ran once, on one worker
     # each job ran once for its period (a quarter hour may turn during the test: geocoding
-    # then runs once in each), and every run finished
-    assert [(name, n) for name, n, _ in scheduled if name != "geocoding"] == [
+    # and the expired exports' clean-up then run once in each), and every run finished
+    assert [(name, n) for name, n, _ in scheduled if name not in ("geocoding", "exports")] == [
         ("retention", 1),
         ("rules", 1),
         ("trips", 1),
     ]
     assert all(n == finished for _, n, finished in scheduled)
-    assert [name for name, _, _ in scheduled] == ["geocoding", "retention", "rules", "trips"]
+    assert [name for name, _, _ in scheduled] == [
+        "exports",
+        "geocoding",
+        "retention",
+        "rules",
+        "trips",
+    ]
     assert workers_seen == 2 and sharing == 2, logs
 
 

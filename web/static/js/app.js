@@ -1,12 +1,36 @@
-/* fieldcrm: shared page glue. Offline queue for check-ins and visit reports. */
+/* fieldcrm: shared page glue. Offline queue for check-ins and visit reports.
+   Each queued item belongs to the user who wrote it (the id the menu's logout form carries):
+   only that user's pages send it or count it, so another user logging in on the same phone
+   never sends nor sees it. A 401 on replay (session expired or revoked) keeps the item and
+   asks for a login; once the writer is back, it is sent. */
 (function () {
   "use strict";
   var KEY = "fieldcrm.outbox", REFUSED = "fieldcrm.refused";
   function load() { try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; } }
   function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
+  /* The logged-in user of this page (null on pages without a session, such as the login form). */
+  function me() { var f = document.querySelector("form.logout[data-user]"); return f ? f.getAttribute("data-user") : null; }
+  /* This user's queued items; others' stay stored, untouched and unshown. */
+  function mine() { var user = me(); return user === null ? [] : load().filter(function (i) { return String(i.user) === user; }); }
   function banner() {
     var el = document.getElementById("offline-banner");
-    if (el) { el.hidden = navigator.onLine && load().length === 0; }
+    if (el) { el.hidden = navigator.onLine && mine().length === 0; }
+  }
+  /* The session ended while items wait: say so and offer the login form, back to this page. */
+  function askLogin() {
+    if (document.getElementById("login-prompt")) { return; }
+    var en = document.documentElement.lang === "en", n = mine().length;
+    var box = document.createElement("div"), link = document.createElement("a");
+    box.id = "login-prompt"; box.className = "banner"; box.setAttribute("role", "alert");
+    box.textContent = en ? "Your session has ended: " + n + " item(s) wait on this phone. "
+                         : "Votre session a expiré : " + n + " envoi(s) en attente sur ce téléphone. ";
+    link.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
+    link.textContent = en ? "Log in to send them" : "Connectez-vous pour les envoyer";
+    box.appendChild(link);
+    /* pinned to the bottom of the screen, wherever the page is scrolled (CSSOM: no inline style) */
+    box.style.position = "fixed"; box.style.left = "0"; box.style.right = "0"; box.style.bottom = "0";
+    box.style.zIndex = "2000"; box.style.margin = "0";
+    document.body.appendChild(box);
   }
   function uuid() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -15,7 +39,7 @@
   /* Queue a JSON POST; the client_key makes resending idempotent on the server. */
   function enqueue(url, body) {
     body.client_key = body.client_key || uuid();
-    var items = load(); items.push({ id: uuid(), url: url, body: body }); save(items); banner();
+    var items = load(); items.push({ id: uuid(), user: me(), url: url, body: body }); save(items); banner();
     return flush();
   }
   function drop(id) { save(load().filter(function (i) { return i.id !== id; })); }
@@ -24,15 +48,16 @@
   async function run() {
     do {
       again = false;
-      for (var item = load()[0]; item; item = load()[0]) {
+      for (var item = mine()[0]; item; item = mine()[0]) {
         var response;
         try {
           response = await fetch(item.url, { method: "POST", credentials: "same-origin",
             headers: { "Content-Type": "application/json" }, body: JSON.stringify(item.body) });
         } catch (e) { again = false; break; }   /* no network: keep it for later */
         if (response.status >= 500) { again = false; break; }
+        if (response.status === 401) { again = false; askLogin(); break; }  /* kept for its writer */
         if (!response.ok) {                      /* refused for good (4xx): kept aside with the reason, never lost */
-          item.error = await response.json().then(function (b) { return b.detail; }).catch(function () { return response.statusText; });
+          item.error = await response.json().then(function (b) { return b.message || b.detail; }).catch(function () { return response.statusText; });
           var refused = JSON.parse(localStorage.getItem(REFUSED) || "[]"); refused.push(item);
           localStorage.setItem(REFUSED, JSON.stringify(refused));
         }
@@ -47,7 +72,23 @@
     flushing = run().finally(function () { flushing = null; banner(); });
     return flushing;
   }
-  window.fieldcrm = { enqueue: enqueue, flush: flush, pending: function () { return load().length; } };
+  window.fieldcrm = { enqueue: enqueue, flush: flush, pending: function () { return mine().length; } };
+  /* Pages kept for offline use belong to who saw them: logging out empties the service
+     worker's cache before the logout is sent, and the login form empties it too (the last
+     user may have left without logging out). The outbox is kept: it is sorted by writer. */
+  function dropPages() {
+    if (!window.caches) { return Promise.resolve(); }
+    return caches.keys().then(function (keys) {
+      return Promise.all(keys.map(function (k) { return caches.delete(k); }));
+    }).catch(function () {});
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("logout") || form.dataset.cleared) { return; }
+    event.preventDefault();
+    dropPages().then(function () { form.dataset.cleared = "1"; form.submit(); });
+  });
+  if (location.pathname === "/login") { dropPages(); }
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("offline", banner);
   document.addEventListener("DOMContentLoaded", function () { banner(); if (navigator.onLine) { flush(); } });
@@ -79,6 +120,23 @@
         b.disabled = false;
         b.removeAttribute("aria-busy");
       });
+    });
+  });
+  /* Phone menu: the button shows or hides every entry; Escape closes it and gives focus back. */
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.getElementById("menu-toggle"), menu = document.getElementById("main-menu");
+    if (!toggle || !menu) { return; }
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    }
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      setOpen(open);
+      if (open) { var first = menu.querySelector("a"); if (first) { first.focus(); } }
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { setOpen(false); toggle.focus(); }
     });
   });
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js").catch(function () {}); }

@@ -1,7 +1,7 @@
 /* Territories page: save drawn or edited polygons through the JSON API. */
 (function () {
   "use strict";
-  var T = window.fieldcrmTerritories, editingId = null;
+  var T = window.fieldcrmTerritories, editingId = null, editing = null;
   var status = document.getElementById("t-status");
   function say(text, bad) { status.textContent = text; status.className = bad ? "error" : "ok"; }
   function geometry() {
@@ -26,18 +26,27 @@
           T.drawn.addLayer(L.polygon(part));
         });
       });
+      /* keep every attribute: the form starts from the territory's rep and priority */
       document.getElementById("t-name").value = button.dataset.name;
+      document.getElementById("t-rep").value = button.dataset.rep || "";
+      document.getElementById("t-priority").value = button.dataset.priority || "0";
+      editing = { rep: document.getElementById("t-rep").value, priority: document.getElementById("t-priority").value };
       T.map.fitBounds(T.drawn.getBounds());
     });
   });
-  document.getElementById("t-clear").addEventListener("click", function () { T.drawn.clearLayers(); editingId = null; });
+  document.getElementById("t-clear").addEventListener("click", function () {
+    T.drawn.clearLayers(); editingId = null; editing = null;
+    document.getElementById("t-rep").value = ""; document.getElementById("t-priority").value = "0";
+  });
   document.getElementById("t-save").addEventListener("click", async function () {
     var g = geometry(), name = document.getElementById("t-name").value.trim();
     if (!g) { return say(T.messages.nothing, true); }
     if (!name) { return say(T.messages.name, true); }
-    var rep = document.getElementById("t-rep").value;
-    var body = { name: name, geometry: g, priority: Number(document.getElementById("t-priority").value || 0),
-                 rep_id: rep ? Number(rep) : null };
+    var rep = document.getElementById("t-rep").value, priority = document.getElementById("t-priority").value || "0";
+    var body = { name: name, geometry: g };
+    /* a retouch sends only what the user changed: a rep the list cannot show is kept */
+    if (!editing || rep !== editing.rep) { body.rep_id = rep ? Number(rep) : null; }
+    if (!editing || priority !== editing.priority) { body.priority = Number(priority); }
     var response = await fetch(editingId ? "/api/territories/" + editingId : "/api/territories", {
       method: editingId ? "PATCH" : "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });

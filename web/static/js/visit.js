@@ -2,9 +2,12 @@
 (function () {
   "use strict";
   var D = window.fieldcrmDay || { day: new Date().toISOString().slice(0, 10), messages: {} };
-  /* One key per account and day: the check-in and the report complete the same visit. */
+  /* One key per user, account and day: the check-in and the report complete the same visit
+     (another user of the phone gets their own). */
   function keyFor(account) {
-    var name = "fieldcrm.visit." + D.day + "." + account, key = localStorage.getItem(name);
+    var who = document.querySelector("form.logout[data-user]");
+    var name = "fieldcrm.visit." + (who ? who.getAttribute("data-user") + "." : "") + D.day + "." + account;
+    var key = localStorage.getItem(name);
     if (!key) {
       key = "v" + (window.crypto && crypto.randomUUID ? crypto.randomUUID().replace(/-/g, "") : Date.now().toString(36) + Math.random().toString(36).slice(2));
       localStorage.setItem(name, key);

@@ -1,0 +1,119 @@
+"""Answer of ``GET /api/costs/report``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from fieldcrm.api.schemas.common import Strict
+
+DateText = Annotated[str, Field(json_schema_extra={"format": "date"})]
+DateTimeText = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+
+
+class Figures(Strict):
+    """Kilometres, times and euros (to the cent) of a group of trips."""
+
+    trips: int
+    days: int
+    km: float
+    driving_hours: float
+    visiting_hours: float
+    visits: int
+    hotel_nights: int
+    meals: int
+    mileage_eur: float | None
+    hotel_eur: float | None
+    meals_eur: float | None
+    tolls_eur: float | None
+    total_eur: float | None
+    cost_per_visit_eur: float | None
+    revenue_eur: float | None
+    revenue_per_km_eur: float | None
+    driving_share: float | None
+    saved_km: float
+    saved_eur: float | None
+
+
+class ReportRow(Strict):
+    """One group (a rep, a team, a week…): planned and actual figures."""
+
+    key: str
+    label: str
+    planned: Figures
+    actual: Figures
+
+
+class DayToCheck(Strict):
+    """A day of a trip to check (a visit planned but not reported…)."""
+
+    day: DateText
+    account_id: int | None
+    account: str | None
+    reason: str
+
+
+class TripCost(Strict):
+    """One trip and its cost at the mileage scale."""
+
+    id: int
+    rep_id: int
+    rep: str
+    kind: str
+    start_day: DateText
+    end_day: DateText
+    km: float
+    visits: int
+    hotel_nights: int
+    rate_per_km_eur: float
+    mileage_eur: float
+    tolls_eur: float
+    total_eur: float
+    to_check: list[DayToCheck]
+
+
+class Stamp(Strict):
+    """A validated month: whose, by whom, when, in words."""
+
+    rep: str
+    month: str
+    by: str
+    at: DateTimeText
+    text: str
+
+
+class Adjustment(Strict):
+    """A change to a validated month, in euros, and why."""
+
+    rep: str
+    month: str
+    amount_eur: float
+    reason: str
+    author: str
+    at: DateTimeText
+
+
+class Regularisation(Strict):
+    """What a rep is still owed (or owes) after the adjustments."""
+
+    rep: str
+    amount_eur: float
+
+
+class CostReport(Strict):
+    """A travel-cost report: its period, rows and total (planned and actual), trips, validated
+    months and their adjustments."""
+
+    title: str
+    start: DateText
+    end: DateText
+    group_by: str
+    scale_year: int
+    rows: list[ReportRow]
+    total: ReportRow
+    trips: list[TripCost]
+    validated: list[Stamp]
+    adjustments: list[Adjustment]
+    adjusted_total_eur: float
+    regularisations: list[Regularisation]

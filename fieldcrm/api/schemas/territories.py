@@ -1,0 +1,143 @@
+"""Answers of ``/api/territories`` (GeoJSON) and ``/api/assignment``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from fieldcrm.api.schemas.common import Geometry, Strict
+from fieldcrm.store.assignment import HistoryRow, MoveCount
+from fieldcrm.store.territories import QueueItem
+from fieldcrm.territories.balance import BalanceRow, Spread
+from fieldcrm.territories.rebalance import Move
+
+__all__ = ["HistoryRow"]
+
+
+class TerritoryProperties(Strict):
+    """A territory's fields; ``accounts`` it holds, ``source`` how it was drawn."""
+
+    id: int
+    name: str
+    rep_id: int | None
+    rep_name: str | None
+    priority: int
+    color: str | None
+    source: str | None
+    area_km2: float
+    accounts: int
+
+
+class TerritoryFeature(Strict):
+    """A territory as a GeoJSON Feature."""
+
+    type: Literal["Feature"]
+    id: int
+    properties: TerritoryProperties
+    geometry: Geometry | None
+
+
+class TerritoryCollection(Strict):
+    """Territories as a GeoJSON FeatureCollection."""
+
+    type: Literal["FeatureCollection"]
+    features: list[TerritoryFeature]
+
+
+class RepairedTerritory(TerritoryFeature):
+    """A territory just saved, and the repairs made to its drawn geometry."""
+
+    repairs: list[str]
+
+
+class TerritoryImport(Strict):
+    """Names of the territories created and updated, and the repairs made, by name."""
+
+    created: list[str]
+    updated: list[str]
+    repairs: dict[str, list[str]]
+
+
+class OverlapOut(Strict):
+    """Two territories that overlap, the shared area and the territory that wins its accounts."""
+
+    first_id: int
+    second_id: int
+    area_m2: float
+    winner_id: int
+    geometry: Geometry
+
+
+class QueuePage(Strict):
+    """How many in all, and the first items."""
+
+    total: int
+    items: list[QueueItem]
+
+
+class BalanceOut(Strict):
+    """Metrics per territory, and the spread of each metric."""
+
+    rows: list[BalanceRow]
+    spreads: list[Spread]
+
+
+class RebalanceOut(Strict):
+    """Whole-commune moves with totals per territory (ids as keys) before and after."""
+
+    metric: str
+    moves: list[Move]
+    before: dict[str, float]
+    after: dict[str, float]
+    spread_before: Spread
+    spread_after: Spread
+    applied: bool = Field(description="Always false: a proposal is never applied by reading it")
+
+
+class RebalanceApplied(Strict):
+    """The moves applied and the territories redrawn."""
+
+    moves: list[Move]
+    territory_ids: list[int]
+
+
+class ExportProperties(Strict):
+    """A territory's fields in the re-importable export."""
+
+    id: int
+    name: str
+    rep_id: int | None
+    rep_name: str | None
+    priority: int
+    color: str | None
+    area_km2: float
+
+
+class ExportFeature(Strict):
+    """A territory in the re-importable export."""
+
+    type: Literal["Feature"]
+    properties: ExportProperties
+    geometry: Geometry
+
+
+class ExportCollection(Strict):
+    """Every territory as a re-importable GeoJSON FeatureCollection."""
+
+    type: Literal["FeatureCollection"]
+    features: list[ExportFeature]
+
+
+class AssignmentDiffOut(Strict):
+    """Accounts that move (or moved, when ``applied``) from which rep/territory to which."""
+
+    applied: bool
+    total: int
+    moves: list[MoveCount]
+
+
+class Changed(Strict):
+    """How many accounts changed."""
+
+    changed: int

@@ -1,0 +1,136 @@
+"""Error pages and the JSON errors pages show speak French, built from the error's data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fieldcrm.errors import Conflict, Forbidden, Infeasible, InvalidInput, NotFound, Problem
+from fieldcrm.http.error_text import SENTENCES, describe, describe_validation
+from tests.web import ClientFactory
+
+ENGLISH = re.compile(
+    r"\b(not found|may not|[Ff]ield required|required|invalid|must|expected|neither|"
+    r"already|cannot|feasible)\b"
+)
+"""English words the older messages carried; none may reach a French reader."""
+
+
+def _alert(page: str) -> str:
+    return page.split('role="alert">', 1)[1].split("</p>", 1)[0]
+
+
+def test_a_missing_account_is_named_in_french(api_as: ClientFactory) -> None:
+    page = api_as(4).get("/comptes/999999")
+    assert page.status_code == 404
+    assert _alert(page.text) == "Le compte 999999 est introuvable."
+
+
+def test_a_missing_form_field_is_named_in_french(api_as: ClientFactory) -> None:
+    page = api_as(4).post("/journee/planifier", data={})
+    assert page.status_code == 422
+    assert _alert(page.text) == "date : champ obligatoire"
+
+
+def test_another_reps_data_is_refused_in_french(api_as: ClientFactory) -> None:
+    page = api_as(4).get("/en-retard", params={"rep": 5})
+    assert page.status_code == 403
+    message = _alert(page.text)
+    assert not ENGLISH.search(message), message
+    assert message.startswith("Vous n’avez pas")
+
+
+def test_json_errors_carry_a_french_message_beside_the_detail(api_as: ClientFactory) -> None:
+    r = api_as(4).get("/api/account-map", params={"bbox": "7,43", "band": "huge"})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["field"] == "band"  # the machine-readable part is unchanged
+    assert body["message"] == (
+        "priorité (band) : priorité inconnue (reçu : 'huge') ; attendu : low, normal, high, urgent"
+    )
+
+
+def test_english_readers_keep_the_original_text(api_as: ClientFactory) -> None:
+    page = api_as(4).get("/comptes/999999", params={"lang": "en"})
+    assert _alert(page.text) == "account 999999 not found"
+
+
+@pytest.mark.parametrize(
+    ("error", "french"),
+    [
+        (NotFound("contact", 7), "Le contact 7 est introuvable."),
+        (Forbidden("rep 4 may not assign"), "Vous n’avez pas le droit d’affecter des comptes."),
+        (
+            Forbidden("manager 1 may not plan for rep 6"),
+            "Vous n’avez pas accès aux données du commercial 6.",
+        ),
+        (
+            Infeasible("neither alternative is feasible: a, b"),
+            "Aucune des deux possibilités ne tient dans la journée.",
+        ),
+        (Conflict("task 3 is already done"), "La tâche 3 est déjà faite."),
+        (
+            InvalidInput(
+                problems=[Problem("account_ids", "required"), Problem("rayon", "out of range", 0)]
+            ),
+            "comptes (account_ids) : obligatoire ; rayon : hors des limites (reçu : 0)",
+        ),
+    ],
+)
+def test_each_error_kind_reads_in_french(error: Exception, french: str) -> None:
+    assert describe(error, "fr") == french  # type: ignore[arg-type]
+
+
+def test_every_catalogued_sentence_has_a_french_translation_free_of_english() -> None:
+    samples = {
+        "neither alternative is feasible": "neither alternative is feasible: x",
+        "day (?P<n>": "day 2: the fixed appointments do not fit in the working day",
+        "no plan satisfies": "no plan satisfies the fixed appointments and the working days",
+        "appointment '": "appointment 'LAMBDA' at 10:00 cannot be reached after 'X' (earliest arrival 10:20)",
+        "task (": "task 4 is already done",
+        "proposal (": "proposal 4 is already accepted",
+        "email '": "email 'a@b.fr' is already used",
+        "a territory named": "a territory named 'Nice' already exists",
+        "client_key": "client_key 'k1' belongs to another visit",
+        "start (": "start 2026-04-15T10:00 is outside the bookable slot 2026-04-15T11:00–12:00",
+        "user (": "user 4 is no longer active",
+        "invalid value": "invalid value: out of range",
+        "conflict with stored data": "conflict with stored data (name): dup",
+    }
+    for pattern, _french in SENTENCES:
+        sample = next(v for k, v in samples.items() if k in pattern.pattern)
+        text = describe(Conflict(sample), "fr")
+        assert not ENGLISH.search(text), (sample, text)
+        assert text != sample
+
+
+def test_validation_errors_name_each_field_in_french() -> None:
+    errors = [
+        {"loc": ("body", "account_ids"), "type": "missing", "msg": "Field required"},
+        {"loc": ("query", "page"), "type": "int_parsing", "msg": "Input should be a valid integer"},
+    ]
+    assert describe_validation(errors, "fr") == (
+        "comptes (account_ids) : champ obligatoire ; page : nombre entier attendu"
+    )
+
+
+def test_a_stored_input_error_reads_in_french_through_the_template_filter() -> None:
+    from fieldcrm.pages.templating import TEMPLATES
+
+    stored = str(
+        InvalidInput(
+            problems=[
+                Problem("file", "not UTF-8 text", "x.csv"),
+                Problem("rayon", "out of range", 0),
+            ]
+        )
+    )
+    shown = TEMPLATES.env.from_string("{{ message|error_text(lang) }}").render(
+        message=stored, lang="fr"
+    )
+    assert shown == (
+        "fichier (file) : ce n’est pas du texte UTF-8 (reçu : &#39;x.csv&#39;) ;"
+        " rayon : hors des limites (reçu : 0)"
+    )
+    assert TEMPLATES.env.from_string("{{ m|error_text('en') }}").render(m=stored) != shown
