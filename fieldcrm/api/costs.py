@@ -25,8 +25,8 @@ GroupBy = Literal["rep", "team", "week", "month", "year"]
 class Period(BaseModel):
     """The period and scope of a report (one of month, week, year or start + end)."""
 
-    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", examples=["2026-03"])
-    week: str | None = Field(None, pattern=r"^\d{4}-W\d{2}$", examples=["2026-W10"])
+    month: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2026-03"])
+    week: str | None = Field(None, pattern=r"^[0-9]{4}-W[0-9]{2}$", examples=["2026-W10"])
     year: int | None = Field(None, ge=1901, le=2999)
     start: WorkDate | None = None
     end: WorkDate | None = None
@@ -95,7 +95,7 @@ def set_tolls(
     costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=body.tolls_eur)
 
 
-MONTH_PATH = Path(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", examples=["2026-03"])
+MONTH_PATH = Path(pattern=r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", examples=["2026-03"])
 
 
 def _first_day(month: str) -> dt.date:

@@ -39,8 +39,8 @@ class CostsExport(BaseModel):
 
     format: Literal["csv", "xlsx", "pdf"] = "csv"
     lang: Literal["fr", "en"] = "fr"
-    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", examples=["2026-03"])
-    week: str | None = Field(None, pattern=r"^\d{4}-W\d{2}$", examples=["2026-W10"])
+    month: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2026-03"])
+    week: str | None = Field(None, pattern=r"^[0-9]{4}-W[0-9]{2}$", examples=["2026-W10"])
     year: int | None = Field(None, ge=1901, le=2999)
     start: WorkDate | None = None
     end: WorkDate | None = None

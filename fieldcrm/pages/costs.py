@@ -23,7 +23,7 @@ from fieldcrm.services import costs
 router = APIRouter(include_in_schema=False)
 
 GroupBy = Literal["rep", "team", "week", "month", "year"]
-MONTH = Query(None, pattern=r"^\d{4}-\d{2}$")
+MONTH = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}$")
 REP = Query(None, ge=1, le=2**31 - 1)
 
 
@@ -146,7 +146,7 @@ def validate_month(
     actor: CurrentUser,
     settings: SettingsDep,
     rep: int = Form(..., ge=1, le=2**31 - 1),
-    month: str = Form(..., pattern=r"^\d{4}-\d{2}$"),
+    month: str = Form(..., pattern=r"^[0-9]{4}-[0-9]{2}$"),
 ) -> RedirectResponse:
     """Validate a rep's month, then back to it."""
     costs.validate_month(
@@ -160,7 +160,7 @@ def adjust_month(
     session: SessionDep,
     actor: CurrentUser,
     rep: int = Form(..., ge=1, le=2**31 - 1),
-    month: str = Form(..., pattern=r"^\d{4}-\d{2}$"),
+    month: str = Form(..., pattern=r"^[0-9]{4}-[0-9]{2}$"),
     amount_eur: str = Form(..., max_length=20),
     reason: str = Form(..., max_length=500),
 ) -> RedirectResponse:

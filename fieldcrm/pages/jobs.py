@@ -80,7 +80,7 @@ def export_accounts(
 def export_costs(
     session: SessionDep,
     actor: CurrentUser,
-    month: Annotated[str, Form(pattern=r"^\d{4}-\d{2}$")],
+    month: Annotated[str, Form(pattern=r"^[0-9]{4}-[0-9]{2}$")],
     format: Annotated[str, Form(pattern="^(csv|xlsx|pdf)$")] = "csv",
     group_by: Annotated[str, Form(pattern="^(rep|team|week|month|year)$")] = "rep",
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,

@@ -298,3 +298,17 @@ def test_a_lone_surrogate_no_check_caught_is_still_a_422(
     )
     assert response.status_code == 422, response.text
     assert demo_db.execute(text("SELECT count(*) FROM appointments")).scalar_one() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/costs/months/2\u0660\u0662\u0665-01/validation",  # Arabic-Indic digits
+        "/api/costs/months/0000-01/validation",
+    ],
+)
+def test_a_month_in_other_digits_or_year_zero_is_a_422(
+    api_as: ClientFactory, demo_db: Session, path: str
+) -> None:
+    answer = api_as(CLAIRE_MANAGER).post(path, json={"rep_id": CAMILLE_REP})
+    assert answer.status_code == 422, answer.text
