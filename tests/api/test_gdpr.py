@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -79,10 +80,13 @@ def test_prospects_without_contact_for_three_years_are_listed_and_deleted(
 
 
 def test_gdpr_page_is_for_admins(api_as: ClientFactory, demo_db: Session) -> None:
-    contact_id, _ = _contact(demo_db)
+    contact_id, name = _contact(demo_db)
     assert api_as(1).get("/rgpd").status_code == 403
     page = api_as(3).get(f"/rgpd?contact={contact_id}")
     assert page.status_code == 200 and 'id="contact-record"' in page.text
+    # The erase button's confirmation names who is erased, not "this contact".
+    confirm = page.text.split(f'action="/rgpd/contacts/{contact_id}/effacer" data-confirm="', 1)[1]
+    assert html.unescape(confirm.split('"', 1)[0]).startswith(f"Effacer définitivement {name} (")
     download = api_as(3).get(f"/rgpd/contacts/{contact_id}.json")
     assert (
         download.headers["content-disposition"].startswith("attachment")
