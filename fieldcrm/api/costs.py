@@ -62,7 +62,11 @@ def report(
     return report_dict(_report(session, actor, settings, q))
 
 
-@router.get("/report.{fmt}", response_class=Response, responses=download(*(m for m, _ in costs.EXPORT_FORMATS.values())))
+@router.get(
+    "/report.{fmt}",
+    response_class=Response,
+    responses=download(*(m for m, _ in costs.EXPORT_FORMATS.values())),
+)
 def report_file(
     session: SessionDep,
     actor: CurrentUser,

@@ -410,8 +410,21 @@ def local_number(value: float | Decimal, lang: str, digits: int = 0) -> str:
     '1,022.5'
     """
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    # + 0 turns a negative zero into 0 ("-0,0" otherwise)
-    return format_decimal(value + 0, format=pattern, locale=LOCALES.get(lang, "fr_FR"))
+    return format_decimal(half_up(value, digits), format=pattern, locale=LOCALES.get(lang, "fr_FR"))
+
+
+def half_up(value: float | Decimal, digits: int) -> Decimal:
+    """``value`` rounded as people round, halves away from zero, on its decimal writing
+    (31.05 → 31.1; babel alone rounds halves to even, 31.05 → 31.0); never a negative zero.
+
+    Examples
+    --------
+    >>> half_up(31.05, 1), half_up(Decimal("0.125"), 2), half_up(-0.04, 1)
+    (Decimal('31.1'), Decimal('0.13'), Decimal('0.0'))
+    """
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return rounded + 0  # + 0 turns a negative zero into 0 ("-0,0" otherwise)
 
 
 def local_eur(value: float | Decimal, lang: str, digits: int = 0) -> str:
@@ -427,7 +440,11 @@ def local_eur(value: float | Decimal, lang: str, digits: int = 0) -> str:
     fraction = "." + "0" * digits if digits else ""
     pattern = _EUR_PATTERNS.get(lang, _EUR_PATTERNS["fr"]).format(fraction=fraction)
     return format_currency(
-        value + 0, "EUR", format=pattern, locale=LOCALES.get(lang, "fr_FR"), currency_digits=False
+        half_up(value, digits),
+        "EUR",
+        format=pattern,
+        locale=LOCALES.get(lang, "fr_FR"),
+        currency_digits=False,
     )
 
 

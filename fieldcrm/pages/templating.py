@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
@@ -19,6 +18,7 @@ from starlette.responses import HTMLResponse
 from fieldcrm.accounts.french_csv import column_label
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
+from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
 from fieldcrm.http.error_text import describe_message
 from fieldcrm.http.i18n import request_language, translations
@@ -50,8 +50,7 @@ def local_number(value: float | None, lang: str, digits: int = 0) -> str:
     """A number as the reader writes it (``1 864`` or ``876,06`` in French); ``—`` for none."""
     if value is None or isinstance(value, jinja2.Undefined):
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=LOCALES.get(lang, "fr_FR"))
+    return report_number(value, lang, digits)
 
 
 def local_date(value: dt.date | str, lang: str) -> str:

@@ -8,7 +8,8 @@ and work the queue of accounts without an owner. Each write commits once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
-from fieldcrm.errors import Conflict, InvalidInput
+from fieldcrm.errors import Conflict, FieldcrmError, Forbidden, InvalidInput
+from fieldcrm.services import jobs
 from fieldcrm.services.territories import author_id
 from fieldcrm.store import accounts as account_store
 from fieldcrm.store import assignment as store
@@ -41,10 +43,21 @@ class AssignmentDiff:
         return sum(m.accounts for m in self.moves)
 
 
+def actor_scope(actor: Actor) -> store.Scope:
+    """The accounts ``actor``'s automatic assignment concerns (:func:`policy.scope_owner_ids`):
+    everyone's for admins and dispatchers; for a manager, their team's accounts that stay in
+    the team or join the queue, and the unassigned accounts going to their team (moves to or
+    from another team's reps are left out)."""
+    owners = policy.scope_owner_ids(actor)
+    return store.Scope(owner_ids=tuple(sorted(owners)) if owners is not None else None)
+
+
 def preview_assignment(session: Session, *, actor: Actor) -> AssignmentDiff:
     """What :func:`assign_all` would change, counted per (from, to); nothing is written."""
     policy.require(actor, "assign")
-    return AssignmentDiff(store.preview_assignment(session), applied=False)
+    return AssignmentDiff(
+        store.preview_assignment(session, scope=actor_scope(actor)), applied=False
+    )
 
 
 PREVIEW_PAGE = 50
@@ -59,10 +72,15 @@ def preview_moves(
     policy.require(actor, "assign")
     if page < 0:
         raise InvalidInput("page", "must be >= 0", value=page)
-    return store.preview_moves(session, limit=page_size, offset=page * page_size)
+    return store.preview_moves(
+        session, scope=actor_scope(actor), limit=page_size, offset=page * page_size
+    )
 
 
 AUTO_REASON = "affectation automatique"
+
+
+STALE = "Les comptes à déplacer ont changé depuis l’aperçu : relisez-le avant d’appliquer."
 
 
 def assign_all(
@@ -72,23 +90,43 @@ def assign_all(
     reason: str = AUTO_REASON,
     expected: str | None = None,
 ) -> AssignmentDiff:
-    """Assign every unlocked located account to the rep of its territory (one statement), as
-    one run of the assignment history (undoable while it is the latest).
+    """Assign every unlocked located account within ``actor``'s scope (:func:`actor_scope`)
+    to the rep of its territory (one statement), as one run of the assignment history
+    (undoable while it is the latest); one commit.
 
     ``expected`` is the fingerprint of the preview the user confirmed: if the accounts that
     would move are no longer those, nothing is written and :class:`Conflict` says so.
     """
+    diff = _apply(session, actor=actor, reason=reason, expected=expected)
+    session.commit()
+    return diff
+
+
+def _apply(
+    session: Session,
+    *,
+    actor: Actor,
+    reason: str,
+    expected: str | None,
+    progress: Callable[[int], None] | None = None,
+) -> AssignmentDiff:
+    """:func:`assign_all` without its commit (a job ends in the same transaction);
+    ``progress`` is told each step done (of :data:`APPLY_STEPS`)."""
+    step = progress or (lambda _done: None)
     policy.require(actor, "assign")
+    scope = actor_scope(actor)
     store.lock_assignments(session)
-    if expected is not None and store.fingerprint(session) != expected:
-        raise Conflict(
-            "Les comptes à déplacer ont changé depuis l’aperçu : relisez-le avant d’appliquer."
-        )
+    if expected is not None and store.fingerprint(session, scope=scope) != expected:
+        raise Conflict(STALE)
+    step(1)
     run_id = runs_store.create_run(session, kind="auto", actor_id=author_id(actor), reason=reason)
-    moves = store.assign_all(session, actor_id=author_id(actor), reason=reason, run_id=run_id)
+    moves = store.assign_all(
+        session, actor_id=author_id(actor), reason=reason, run_id=run_id, scope=scope
+    )
     total = runs_store.finish_run(session, run_id)
-    if not moves:  # nothing moved: no run to show nor undo
-        session.rollback()
+    step(2)
+    if not moves:  # nothing moved: no run to show nor undo (the caller's work stays)
+        runs_store.discard_run(session, run_id)
         return AssignmentDiff([], applied=True)
     audit.record(
         session,
@@ -99,8 +137,84 @@ def assign_all(
         changes={"accounts": total, "reason": reason},
     )
     job_store.defer_rules(session)  # alerts go to the new owners; priorities follow
-    session.commit()
     return AssignmentDiff(moves, applied=True, run_id=run_id)
+
+
+# ---------------------------------------------------------------- the apply as a job
+APPLY_KIND = "assignment"
+APPLY_STEPS = 3
+"""Checked against the preview, applied, recorded."""
+
+
+def start_assign_all(
+    session: Session, *, actor: Actor, expected: str, reason: str = AUTO_REASON
+) -> int:
+    """Queue the automatic assignment the user previewed (``expected``: its fingerprint) for
+    a worker; the job's id. Refused at once, nothing queued: missing rights, or a preview
+    that no longer matches (:class:`Conflict`)."""
+    policy.require(actor, "assign")
+    now = store.preview_moves(session, scope=actor_scope(actor), limit=0)
+    if now.fingerprint != expected:
+        raise Conflict(STALE)
+    job_id = job_store.create_job(
+        session,
+        kind=APPLY_KIND,
+        label=f"Affectation automatique ({now.total} comptes)",
+        user_id=author_id(actor),
+        params={
+            "actor": jobs.actor_params(actor),
+            "expected": expected,
+            "reason": reason,
+            "accounts": now.total,
+        },
+    )
+    job_store.defer(session, job_store.ASSIGN_ALL, {"job_id": job_id})
+    session.commit()
+    return job_id
+
+
+def apply_failure(exc: FieldcrmError) -> str:
+    """The French sentence a refused apply ends its job with (nothing was moved)."""
+    if isinstance(exc, Forbidden):
+        return f"Vous ne pouvez plus appliquer cette affectation ; aucun compte n’a bougé : {exc}"
+    return f"Affectation non appliquée, aucun compte n’a bougé : {exc}"
+
+
+def run_assign_job(sessions: Callable[[], Session], job_id: int) -> None:
+    """Run a queued automatic assignment (the worker calls this): the starter's rights and
+    the previewed fingerprint are checked again (stale: the job fails, nothing moves), then
+    the accounts move as one run of the history, and the job ends with
+    ``{"run_id", "accounts"}`` in the same transaction."""
+    with sessions() as session:
+        job = job_store.job(session, job_id)
+        if job is None or job.status != "queued" or job.kind != APPLY_KIND:
+            return
+        params = job.params
+        job_store.mark_running(session, job_id, total=APPLY_STEPS, now=dt.datetime.now(dt.UTC))
+        session.commit()
+    with sessions() as progress_session, sessions() as session:
+
+        def progress(step: int) -> None:
+            job_store.set_progress(progress_session, job_id, step)
+            progress_session.commit()
+
+        def apply() -> dict[str, Any]:
+            diff = _apply(
+                session,
+                actor=jobs.starter(session, params["actor"]),
+                reason=params["reason"],
+                expected=params["expected"],
+                progress=progress,
+            )
+            return {"run_id": diff.run_id, "accounts": diff.total}
+
+        jobs.finish_job(
+            session,
+            job_id,
+            apply,
+            unexpected="erreur inattendue pendant l’affectation automatique",
+            reason=apply_failure,
+        )
 
 
 # ---------------------------------------------------------------- runs and undo

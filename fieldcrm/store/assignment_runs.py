@@ -86,6 +86,11 @@ def create_run(
     )
 
 
+def discard_run(session: Session, run_id: int) -> None:
+    """Remove a run that moved nothing (it has no history rows)."""
+    session.execute(text("DELETE FROM assignment_runs WHERE id = :id"), {"id": run_id})
+
+
 def finish_run(session: Session, run_id: int) -> int:
     """Count the run's history rows into ``accounts``; that number."""
     return int(

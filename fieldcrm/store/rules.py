@@ -100,8 +100,6 @@ def rule_ids(session: Session) -> dict[str, int]:
 def open_alerts_by_rule(session: Session) -> dict[str, int]:
     """How many alerts are still open, per rule key."""
     rows = session.execute(
-        select(Alert.rule_key, func.count())
-        .where(Alert.status == "open")
-        .group_by(Alert.rule_key)
+        select(Alert.rule_key, func.count()).where(Alert.status == "open").group_by(Alert.rule_key)
     )
     return {key: int(n) for key, n in rows}

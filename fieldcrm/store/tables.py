@@ -411,9 +411,7 @@ class AssignmentRun(Base):
 
     __tablename__ = "assignment_runs"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('auto', 'rebalance', 'territory_delete', 'undo')", name="kind"
-        ),
+        CheckConstraint("kind IN ('auto', 'rebalance', 'territory_delete', 'undo')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -425,9 +423,7 @@ class AssignmentRun(Base):
     reason: Mapped[str] = mapped_column(String(200))
     accounts: Mapped[int] = mapped_column(Integer, server_default="0")
     details: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
-    undoes_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assignment_runs.id"), index=True
-    )
+    undoes_run_id: Mapped[int | None] = mapped_column(ForeignKey("assignment_runs.id"), index=True)
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -73,9 +73,16 @@ def test_no_page_asks_for_a_missing_file_not_even_a_favicon(phone: Page) -> None
     missing: list[str] = []
     phone.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     log_in(phone, 4)
-    for path in ("/", "/comptes", "/mes-taches", "/en-retard", "/comptes/1"):
+    for path in ("/", "/comptes", "/mes-taches", "/en-retard"):
         phone.goto(path)
         phone.wait_for_load_state("networkidle")
+    phone.goto("/comptes")
+    own = phone.locator("a[href^='/comptes/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href')).filter(h => /^\\/comptes\\/\\d+$/.test(h))"
+    )
+    assert own, "the rep's accounts list links no account"
+    phone.goto(own[0])  # one of her own accounts, whatever earlier tests reassigned
+    phone.wait_for_load_state("networkidle")
     icon = phone.locator("link[rel=icon]").get_attribute("href")
     assert icon and phone.request.get(icon).status == 200
     manifest = phone.request.get("/static/manifest.webmanifest").json()
