@@ -26,9 +26,25 @@ DB = "fieldcrm_bench_import"
 SECTORS = ["Hôtellerie", "Restauration", "Café-bar", "Boulangerie", "Bureaux", "Santé"]
 
 
+def _real_places(n: int = 500) -> list[str]:
+    """``postcode;city`` of the ``n`` most populous communes writable in cp1252: rows the
+    import can place in one commune (a made-up postcode is rejected, as it should be)."""
+    from fieldcrm.geocoding.gazetteer import load_gazetteer
+
+    communes = sorted(load_gazetteer().communes, key=lambda c: -c.population)
+    out = []
+    for c in communes:
+        if c.postcodes and c.name.encode("cp1252", "ignore").decode("cp1252") == c.name:
+            out.append(f"{c.postcodes[0]};{c.name}")
+        if len(out) == n:
+            break
+    return out
+
+
 def generate(path: Path, rows: int, seed: int = 7) -> None:
     """Write ``rows`` accounts as a French Excel export (cp1252, ``;``, decimal commas)."""
     rng = random.Random(seed)
+    places = _real_places()
     with path.open("w", encoding="cp1252", newline="") as handle:
         handle.write(
             "Identifiant;Raison sociale;Adresse;Code postal;Ville;Secteur;Potentiel;Type\r\n"
@@ -37,7 +53,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             potential = f"{rng.randint(1, 60)} {rng.randint(0, 999):03d},{rng.randint(0, 99):02d} €"
             handle.write(
                 f"C{i:07d};Société {i} SARL;{rng.randint(1, 200)} rue de la République;"
-                f"{rng.randint(1, 95):02d}{rng.randint(0, 999):03d};Ville {i % 500};"
+                f"{places[i % len(places)]};"
                 f"{rng.choice(SECTORS)};{potential};{rng.choice(['client', 'prospect'])}\r\n"
             )
 

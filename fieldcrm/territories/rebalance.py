@@ -127,6 +127,25 @@ def _may_leave(
     return all(neighbours.get(c, set()) & own for c in rest & moved)
 
 
+def unit_tables(
+    units: Sequence[Unit], max_moves: int
+) -> tuple[dict[str, int], dict[str, float], dict[str, str], dict[str, int]]:
+    """Check the input of a rebalancing and index its units by code: owner territory, weight,
+    name and account count (shared by :func:`propose` and the CP-SAT model)."""
+    if max_moves < 0:
+        raise InvalidInput("max_moves", "must be >= 0", value=max_moves)
+    codes = [u.code for u in units]
+    if len(set(codes)) != len(codes):
+        raise InvalidInput("units", "unit codes must be unique")
+    if any(u.weight < 0 for u in units):
+        raise InvalidInput("units", "weights must be >= 0")
+    owner = {u.code: u.territory_id for u in units}
+    weight = {u.code: float(u.weight) for u in units}
+    names = {u.code: u.name for u in units}
+    counts = {u.code: u.accounts for u in units}
+    return owner, weight, names, counts
+
+
 def propose(
     units: Sequence[Unit],
     pairs: Iterable[tuple[str, str]],
@@ -156,17 +175,7 @@ def propose(
     Proposal
         The moves in the order found, with before/after totals and spreads.
     """
-    if max_moves < 0:
-        raise InvalidInput("max_moves", "must be >= 0", value=max_moves)
-    codes = [u.code for u in units]
-    if len(set(codes)) != len(codes):
-        raise InvalidInput("units", "unit codes must be unique")
-    if any(u.weight < 0 for u in units):
-        raise InvalidInput("units", "weights must be >= 0")
-    owner = {u.code: u.territory_id for u in units}
-    weight = {u.code: float(u.weight) for u in units}
-    names = {u.code: u.name for u in units}
-    counts = {u.code: u.accounts for u in units}
+    owner, weight, names, counts = unit_tables(units, max_moves)
     neighbours: dict[str, set[str]] = defaultdict(set)
     for a, b in pairs:
         if a in owner and b in owner:

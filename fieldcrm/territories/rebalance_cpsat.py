@@ -25,9 +25,15 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
-from fieldcrm.errors import InvalidInput
 from fieldcrm.territories.balance import spread
-from fieldcrm.territories.rebalance import Move, Proposal, Unit, components, propose
+from fieldcrm.territories.rebalance import (
+    Move,
+    Proposal,
+    Unit,
+    components,
+    propose,
+    unit_tables,
+)
 
 SCALE = 100_000
 """The scaled total of the weights (integers for CP-SAT; 10⁻⁵ of the total is the grain)."""
@@ -80,17 +86,7 @@ def propose_cpsat(
         Moves sorted by (giver, receiver, code), with before/after totals and spreads. With
         no feasible improvement (or no time to find one) the moves are empty.
     """
-    if max_moves < 0:
-        raise InvalidInput("max_moves", "must be >= 0", value=max_moves)
-    codes = [u.code for u in units]
-    if len(set(codes)) != len(codes):
-        raise InvalidInput("units", "unit codes must be unique")
-    if any(u.weight < 0 for u in units):
-        raise InvalidInput("units", "weights must be >= 0")
-    owner = {u.code: u.territory_id for u in units}
-    weight = {u.code: float(u.weight) for u in units}
-    names = {u.code: u.name for u in units}
-    counts = {u.code: u.accounts for u in units}
+    owner, weight, names, counts = unit_tables(units, max_moves)
     ids = sorted(set(territory_ids) if territory_ids is not None else set(owner.values()))
     inside = [c for c in sorted(owner) if owner[c] in ids]
     neighbours = _neighbours({c: owner[c] for c in inside}, pairs)
