@@ -1,5 +1,5 @@
 """On a phone: the automatic assignment previewed, applied after a confirmation naming the
-count, then undone; a territory retouched keeps its rep and priority; a territory deleted after
+count (queued, run by a worker, its progress page linking to the run), then undone; a territory retouched keeps its rep and priority; a territory deleted after
 a confirmation saying where its accounts go; a rebalancing applied and undone."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from pathlib import Path
 from playwright.sync_api import Dialog, Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, run_worker_once
 
 SHOTS = Path("/work/notes/shots/assign")
+JOB_SHOTS = Path("/work/notes/shots/jobs2")
 
 
 def _shot(page: Page, name: str) -> None:
@@ -37,7 +38,7 @@ def _scalar(url: str, sql: str) -> object:
 
 
 def test_dispatcher_previews_applies_and_undoes_the_automatic_assignment(
-    phone: Page, e2e_sql: Callable[[str], None], e2e_url: str
+    phone: Page, e2e_sql: Callable[[str], None], e2e_url: str, tmp_path: Path
 ) -> None:
     e2e_sql("UPDATE territories SET rep_id = 5 WHERE id = 1")
     try:
@@ -55,14 +56,23 @@ def test_dispatcher_previews_applies_and_undoes_the_automatic_assignment(
         seen: list[str] = []
         _accept(phone, seen)
         phone.click("#apply-auto")
-        phone.wait_for_url("**/affectations?done=auto*")
+        phone.wait_for_url("**/taches/*")  # queued: the job's progress page
         assert seen and f"{count} comptes changent de commercial ou de territoire" in seen[0]
-        assert phone.locator("#run-list li").first.locator("button").count() == 1
-        _shot(phone, "2-dispatch-applied-history")
-        phone.locator("#run-list li").first.locator("button").scroll_into_view_if_needed()
-        _accept(phone, seen)
-        phone.locator("#run-list li").first.locator("button").click()
+        assert f"Affectation automatique de {count} comptes" in phone.inner_text("h1")
+        assert "En attente" in phone.inner_text("#job-status")
+        run_worker_once(e2e_url, tmp_path / "roads")
+        phone.wait_for_selector("#assignment-run-link", timeout=30_000)  # job.js reloaded
+        assert "Affectation appliquée" in phone.inner_text("#job-status")
+        JOB_SHOTS.mkdir(parents=True, exist_ok=True)
+        phone.screenshot(path=str(JOB_SHOTS / "assignment-job-done.png"), full_page=True)
+        phone.click("#assignment-run-link")  # the run of the history, undoable there
         phone.wait_for_url("**/affectations/operations/*")
+        _shot(phone, "2-dispatch-applied-run")
+        _accept(phone, seen)
+        applied_url = phone.url
+        with phone.expect_navigation():
+            phone.click("#undo-run")
+        assert phone.url != applied_url  # the undo's own run
         assert "reviennent à leur commercial" in seen[1]
         assert f"{count} comptes sont revenus" in phone.locator("#run-summary").inner_text()
         assert phone.locator("#all-restored").count() == 1
@@ -91,6 +101,26 @@ def test_manager_retouches_a_territory_and_keeps_its_rep_and_priority(
         phone.wait_for_selector("#t-status.ok")
         assert _scalar(e2e_url, "SELECT rep_id FROM territories WHERE id = 1") == 4
         assert _scalar(e2e_url, "SELECT priority FROM territories WHERE id = 1") == 7
+    finally:
+        e2e_sql("UPDATE territories SET priority = 10 WHERE id = 1")
+
+
+def test_a_retouch_saved_after_someone_elses_edit_is_refused_not_lost(
+    phone: Page, e2e_sql: Callable[[str], None], e2e_url: str
+) -> None:
+    """Optimistic concurrency from the page: the retouch carries the version it started
+    from; another edit in between makes the save a 409 in French, and that edit stays."""
+    log_in(phone, 1)
+    phone.goto("/territoires")
+    phone.click(".edit-shape[data-id='1']")
+    phone.wait_for_load_state("networkidle")  # the version being retouched is read
+    e2e_sql("UPDATE territories SET priority = 3, version = version + 1 WHERE id = 1")
+    try:
+        phone.fill("#t-priority", "9")
+        phone.click("#t-save")
+        phone.wait_for_selector("#t-status.error")
+        assert "modifié" in phone.inner_text("#t-status")
+        assert _scalar(e2e_url, "SELECT priority FROM territories WHERE id = 1") == 3
     finally:
         e2e_sql("UPDATE territories SET priority = 10 WHERE id = 1")
 

@@ -1,7 +1,7 @@
 /* Territories page: save drawn or edited polygons through the JSON API. */
 (function () {
   "use strict";
-  var T = window.fieldcrmTerritories, editingId = null, editing = null;
+  var T = window.fieldcrmTerritories, editingId = null, editing = null, editingTag = null;
   var status = document.getElementById("t-status");
   function say(text, bad) { status.textContent = text; status.className = bad ? "error" : "ok"; }
   function geometry() {
@@ -19,6 +19,11 @@
     button.addEventListener("click", function () {
       T.drawn.clearLayers();
       editingId = Number(button.dataset.id);
+      /* the version being retouched: a save after someone else's is refused (409), not lost */
+      editingTag = null;
+      fetch("/api/territories/" + editingId, { credentials: "same-origin" }).then(function (r) {
+        if (r.ok) { editingTag = r.headers.get("ETag"); }
+      });
       L.geoJSON(T.geometries[editingId]).eachLayer(function (layer) {
         /* Leaflet.draw edits plain polygons: split multipolygons into their parts. */
         var latlngs = layer.getLatLngs();
@@ -35,7 +40,7 @@
     });
   });
   document.getElementById("t-clear").addEventListener("click", function () {
-    T.drawn.clearLayers(); editingId = null; editing = null;
+    T.drawn.clearLayers(); editingId = null; editing = null; editingTag = null;
     document.getElementById("t-rep").value = ""; document.getElementById("t-priority").value = "0";
   });
   document.getElementById("t-save").addEventListener("click", async function () {
@@ -47,11 +52,13 @@
     /* a retouch sends only what the user changed: a rep the list cannot show is kept */
     if (!editing || rep !== editing.rep) { body.rep_id = rep ? Number(rep) : null; }
     if (!editing || priority !== editing.priority) { body.priority = Number(priority); }
+    var headers = { "Content-Type": "application/json" };
+    if (editingId && editingTag) { headers["If-Match"] = editingTag; }
     var response = await fetch(editingId ? "/api/territories/" + editingId : "/api/territories", {
       method: editingId ? "PATCH" : "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      headers: headers, body: JSON.stringify(body) });
     var data = await response.json().catch(function () { return {}; });
-    if (!response.ok) { return say(data.detail || response.statusText, true); }
+    if (!response.ok) { return say(data.message || data.detail || response.statusText, true); }
     say(T.messages.saved, false);
     setTimeout(function () { window.location.reload(); }, 600);
   });
