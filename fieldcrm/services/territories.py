@@ -484,7 +484,8 @@ def rebalance_proposal(
     is applied: the proposal lists moves and the before/after totals.
     """
     policy.require(actor, "assign")
-    rows = store.list_territories(session)
+    # a manager rebalances between their team's territories only (one scope rule)
+    rows = [r for r in store.list_territories(session) if policy.in_scope(actor, r.rep_id)]
     return _proposal(session, rows, metric=metric, max_moves=max_moves, as_of=as_of)
 
 

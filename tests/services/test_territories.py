@@ -218,6 +218,21 @@ def test_rebalance_is_a_proposal_that_evens_the_metric(demo_db: Session) -> None
         svc.rebalance_proposal(demo_db, metric="colour", actor=MANAGER)
 
 
+def test_a_manager_rebalances_between_their_teams_territories_only(demo_db: Session) -> None:
+    """Riviera (Camille) gives communes to the Alpes-Maritimes (Julien) for the whole team;
+    a manager of Camille and Sophie only never touches Julien's territory."""
+    everyone = svc.rebalance_proposal(
+        demo_db, metric="accounts", max_moves=10, as_of=DEMO_TODAY, actor=MANAGER
+    )
+    assert any(2 in (m.from_id, m.to_id) for m in everyone.moves)
+    other_team = Actor(id=7, role=Role.MANAGER, name="Autre", team=frozenset({4, 6}))
+    theirs = svc.rebalance_proposal(
+        demo_db, metric="accounts", max_moves=10, as_of=DEMO_TODAY, actor=other_team
+    )
+    assert all({m.from_id, m.to_id} <= {1, 3} for m in theirs.moves)
+    assert set(theirs.before) <= {1, 3}
+
+
 def test_applying_the_proposal_redraws_and_the_preview_shows_who_moves(
     demo_db: Session,
 ) -> None:
