@@ -38,7 +38,7 @@ from sqlalchemy import text
 
 from fieldcrm.geo import GeoPoint, haversine_m
 from fieldcrm.geocoding.chain import GeocoderChain, OfflineProvider
-from fieldcrm.geocoding.gazetteer import COMMUNES_CSV, load_gazetteer
+from fieldcrm.geocoding.gazetteer import COMMUNES_CSV, gazetteer_cache, load_gazetteer
 from fieldcrm.geocoding.normalize import normalize_address
 from fieldcrm.geocoding.providers import GeopyProvider, ProviderSpec
 from fieldcrm.services import geocoding as service
@@ -99,7 +99,7 @@ def _naive_peer() -> Callable[[tuple[str, str, str]], tuple[str, GeoPoint | None
 
 def offline(items: list[Typed]) -> None:
     start = time.perf_counter()
-    load_gazetteer.cache_clear()
+    gazetteer_cache().clear()
     gaz = load_gazetteer()
     print(f"\ngazetteer load: {time.perf_counter() - start:.2f} s ({len(gaz)} communes)")
     provider = OfflineProvider(gaz)

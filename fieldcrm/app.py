@@ -35,6 +35,7 @@ from fieldcrm.http.request_log import RequestLog, with_request_id
 from fieldcrm.http.security import csrf_guard, security_headers
 from fieldcrm.http.uploads import UploadLimit
 from fieldcrm.pages import ROUTERS as PAGE_ROUTERS
+from fieldcrm.pages import reference
 from fieldcrm.pages.errors import error_page
 from fieldcrm.services.warmup import warm_up_in_background
 from fieldcrm.store.db import make_engine, make_sessionmaker
@@ -112,7 +113,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/api/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc: fieldcrm.pages.reference, local assets
         redoc_url=None,
     )
     app.state.settings = settings
@@ -124,6 +125,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
         make_engine(settings.database_url or database_url(settings))
     )
     app.include_router(health.router)  # /healthz, /readyz: no login
+    app.include_router(reference.router)  # /docs, /redoc: no login
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api")
     for router in PAGE_ROUTERS:

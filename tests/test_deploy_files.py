@@ -140,3 +140,61 @@ def test_the_lock_file_pins_every_dependency_of_the_project() -> None:
 def test_setup_installs_from_the_lock_file() -> None:
     setup = (PROJECT_DIR / "scripts" / "setup.sh").read_text(encoding="utf-8")
     assert "uv sync" in setup and "--locked" in setup
+
+
+@pytest.fixture(scope="module")
+def gunicorn_conf() -> dict[str, Any]:
+    """deploy/gunicorn.conf.py's settings, read as gunicorn reads them (the file is executed;
+    gunicorn itself is not needed)."""
+    import os
+    import runpy
+
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("FIELDCRM_GUNICORN")}
+    try:
+        return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    finally:
+        os.environ.update(saved)
+
+
+def test_gunicorn_runs_the_app_factory_in_uvicorn_workers(gunicorn_conf: dict[str, Any]) -> None:
+    import multiprocessing
+
+    assert gunicorn_conf["wsgi_app"] == "fieldcrm.app:app_from_settings()"
+    assert gunicorn_conf["worker_class"] == "uvicorn_worker.UvicornWorker"
+    cpus = multiprocessing.cpu_count()
+    assert gunicorn_conf["workers"] == min(2 * cpus + 1, 9)
+    assert [gunicorn_conf["_workers"](n) for n in (1, 2, 4, 16)] == [3, 5, 9, 9]
+    assert gunicorn_conf["bind"] == "127.0.0.1:8000"  # behind the proxy, never on all interfaces
+
+
+def test_gunicorn_trusts_only_the_proxy_and_stops_gracefully(
+    gunicorn_conf: dict[str, Any],
+) -> None:
+    assert gunicorn_conf["forwarded_allow_ips"] == "127.0.0.1"
+    assert gunicorn_conf["graceful_timeout"] > 0
+    nginx = (DEPLOY / "nginx" / "fieldcrm.conf").read_text(encoding="utf-8")
+    read_timeout = re.search(r"proxy_read_timeout (\d+)s;", nginx)
+    assert read_timeout and gunicorn_conf["timeout"] > int(read_timeout.group(1))
+    upstream = re.search(r"upstream fieldcrm \{\s*server ([\d.:]+);", nginx)
+    assert upstream and upstream.group(1) == gunicorn_conf["bind"]
+
+
+def test_gunicorn_logs_through_the_app_s_format(gunicorn_conf: dict[str, Any]) -> None:
+    config = gunicorn_conf["logconfig_dict"]
+    assert config["root"]["handlers"] == ["stderr"] and "stderr" in config["handlers"]
+    # gunicorn's defaults name handlers this dictionary replaces: its loggers must be redefined
+    assert set(config["loggers"]) == {"gunicorn.error", "gunicorn.access"}
+    assert gunicorn_conf["accesslog"] is None  # one access line per request, from the app
+
+
+def test_the_server_extra_is_locked_and_provides_the_worker_class() -> None:
+    lock = tomllib.loads((PROJECT_DIR / "uv.lock").read_text(encoding="utf-8"))
+    project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = project["project"]["optional-dependencies"]["server"]
+    names = {re.split(r"[<>=!~ ;]", w, maxsplit=1)[0] for w in extra}
+    assert names == {"gunicorn", "uvicorn-worker"}
+    assert names <= {p["name"] for p in lock["package"]}
+    root = next(p for p in lock["package"] if p["name"] == "fieldcrm")
+    assert {d["name"] for d in root["optional-dependencies"]["server"]} == names
+    unit = (DEPLOY / "systemd" / "fieldcrm-web.service").read_text(encoding="utf-8")
+    assert "gunicorn -c /opt/fieldcrm/deploy/gunicorn.conf.py" in unit

@@ -5,20 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from fieldcrm.config import Settings
-from fieldcrm.geocoding.gazetteer import load_gazetteer
+from fieldcrm.geocoding.gazetteer import gazetteer_cache
 from fieldcrm.services import roads
 from fieldcrm.services.warmup import warm_up
 
 
 def test_warm_up_fills_the_caches_the_first_plan_and_geocode_read(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, road_cache_dir=tmp_path / "roads")
-    load_gazetteer.cache_clear()
+    gazetteer_cache().clear()
     before = set(roads._LOADED)
     took = warm_up(settings)
     assert set(took) == {"roads", "gazetteer"}
-    assert load_gazetteer.cache_info().currsize == 1
+    assert gazetteer_cache().loaded
     (key,) = set(roads._LOADED) - before  # this process now holds the road graph
-    loaded = roads._LOADED[key]
+    loaded = roads._LOADED[key].get()
     roads.travel_times(settings)  # what the first plan asks for: the same object, not rebuilt
-    assert roads._LOADED[key] is loaded
+    assert roads._LOADED[key].get() is loaded
     assert any((tmp_path / "roads").iterdir())  # built once, on disk for the next process

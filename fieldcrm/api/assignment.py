@@ -10,8 +10,10 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep
+from fieldcrm.api.jobs import JobOut, job_out
 from fieldcrm.api.schemas.territories import AssignmentDiffOut, Changed, HistoryRow, QueuePage
 from fieldcrm.services import assignment as svc
+from fieldcrm.services import jobs
 from fieldcrm.store.assignment import MovesPage
 
 router = APIRouter(prefix="/assignment", tags=["assignment"])
@@ -26,6 +28,17 @@ class Apply(BaseModel):
     reason: str = Field(default="affectation automatique", min_length=1, max_length=200)
     expected: str | None = Field(
         default=None,
+        min_length=32,
+        max_length=32,
+        description="Fingerprint of the preview confirmed (GET /preview/accounts); 409 if stale",
+    )
+
+
+class ApplyJob(BaseModel):
+    """The automatic assignment to queue: the preview confirmed, and why."""
+
+    reason: str = Field(default="affectation automatique", min_length=1, max_length=200)
+    expected: str = Field(
         min_length=32,
         max_length=32,
         description="Fingerprint of the preview confirmed (GET /preview/accounts); 409 if stale",
@@ -66,6 +79,16 @@ def preview(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
 def apply(body: Apply, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """Assign every unlocked located account to its territory's rep (one statement)."""
     return _diff(svc.assign_all(session, actor=actor, reason=body.reason, expected=body.expected))
+
+
+@router.post("/apply/jobs", status_code=202)
+def queue_apply(body: ApplyJob, session: SessionDep, actor: CurrentUser) -> JobOut:
+    """Queue the confirmed automatic assignment for a worker and answer at once; follow it at
+    ``GET /jobs/{id}``, whose ``result`` is ``{"run_id", "accounts"}``. A stale preview (409)
+    or missing rights are refused at once, nothing queued; both are checked again when the
+    job runs (stale then: the job fails, nothing moves)."""
+    job_id = svc.start_assign_all(session, actor=actor, expected=body.expected, reason=body.reason)
+    return job_out(jobs.job_view(session, job_id, actor=actor))
 
 
 @router.post("/manual", response_model=Changed)

@@ -13,6 +13,7 @@ import csv
 import difflib
 import math
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from shapely.strtree import STRtree
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint, haversine_m
 from fieldcrm.geocoding.normalize import city_key, normalize_postcode
+from fieldcrm.reloading import FileBacked
 
 __all__ = [
     "COMMUNES_CSV",
@@ -448,9 +450,46 @@ def _read_communes(path: Path, former: Mapping[str, list[str]]) -> list[Commune]
     return communes
 
 
-@lru_cache(maxsize=4)
+_GAZETTEERS: dict[Path, FileBacked[Gazetteer]] = {}
+_GAZETTEERS_LOCK = threading.Lock()
+
+
+def gazetteer_files(path: Path = COMMUNES_CSV) -> tuple[Path, ...]:
+    """The files a gazetteer is built from: the communes CSV and the optional files beside it."""
+    return (path, *(path.parent / f for f in FORMER_FILES), path.parent / FOREIGN_CSV)
+
+
+def gazetteer_cache(path: Path = COMMUNES_CSV) -> FileBacked[Gazetteer]:
+    """This process's copy of the gazetteer of ``path``, rebuilt when one of its files changes
+    (each app server notices a replaced file on its own, within seconds)."""
+    key = path.resolve()
+    with _GAZETTEERS_LOCK:
+        if key not in _GAZETTEERS:
+            _GAZETTEERS[key] = FileBacked(
+                lambda: _build_gazetteer(key), lambda: gazetteer_files(key)
+            )
+        return _GAZETTEERS[key]
+
+
 def load_gazetteer(path: Path = COMMUNES_CSV) -> Gazetteer:
-    """The gazetteer built from a communes CSV, loaded once per process.
+    """The gazetteer of a communes CSV, built once per process and rebuilt when its files
+    change (see :func:`gazetteer_cache`).
+
+    Parameters
+    ----------
+    path : Path
+        As for :func:`_build_gazetteer`.
+
+    Returns
+    -------
+    Gazetteer
+        The shared in-memory index.
+    """
+    return gazetteer_cache(path).get()
+
+
+def _build_gazetteer(path: Path) -> Gazetteer:
+    """The gazetteer built from a communes CSV (and the files beside it).
 
     Parameters
     ----------

@@ -151,12 +151,14 @@ def sales_chart(
     fig, ax = plt.subplots(figsize=(4.2, 2.8), dpi=150)
     if sales:
         months = [m for m, _ in sales]
-        ax.bar(months, [float(v) for _, v in sales], width=20, color="#1d4ed8")
+        days = [float(m.toordinal()) for m in months]  # x in days: bars 20 days wide
+        ax.bar(days, [float(v) for _, v in sales], width=20, color="#1d4ed8")
         ax.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _: f"{local_number(v / 1000, language)} k€")
         )
-        ticks = months[:: max(1, len(months) // 4)]
-        ax.set_xticks(ticks)
+        step = max(1, len(months) // 4)
+        ticks = months[::step]
+        ax.set_xticks(days[::step])
         ax.set_xticklabels([month_label(m, language) for m in ticks])
     title = translations(language).gettext("Chiffre d’affaires mensuel")
     ax.set_title(title, fontsize=11)

@@ -53,7 +53,7 @@ def _show(
     rep_id: int,
     account_id: int | None = None,
     error: str | None = None,
-    form: dict[str, Any] | None = None,
+    form: dict[str | int, Any] | None = None,
     feed_url: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Role
 from fieldcrm.costs.chart import cost_chart_png
+from fieldcrm.costs.derive import RepProfile
 from fieldcrm.costs.report import TravelReport
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
@@ -82,7 +83,7 @@ def page(
 
 
 def _closing(
-    actor: CurrentUser, report: TravelReport, reps: list, rep: int | None
+    actor: CurrentUser, report: TravelReport, reps: list[RepProfile], rep: int | None
 ) -> list[tuple[int, str, object, bool]]:
     """(rep id, name, validation stamp or None, may validate) for the month's validation form."""
     stamps = {s.rep_id: s for s in report.stamps}

@@ -1,6 +1,7 @@
 """Dispatchers' "Affectations": the queue of unowned accounts, lasso or list selection, bulk
 assignment; the automatic assignment previewed account by account, applied in one confirmed
-click as one run of the history, and the last run undone."""
+click (queued as a job, followed on its progress page) as one run of the history, and the last
+run undone."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def dispatch_page(
         session, limit=PAGE_SIZE, offset=max(page, 0) * PAGE_SIZE, actor=actor
     )
     located = [q for q in queue if q.lon is not None and q.lat is not None]
-    m = maps.base_map(center=(located[0].lon, located[0].lat) if located else None, zoom=10)
+    first = next(((q.lon, q.lat) for q in located if q.lon is not None and q.lat is not None), None)
+    m = maps.base_map(center=first, zoom=10)
     maps.add_markers(
         m,
         [
@@ -92,10 +94,10 @@ def apply_assignment(
     actor: CurrentUser,
     expected: Annotated[str, Form(min_length=32, max_length=32)],
 ) -> RedirectResponse:
-    """Run the automatic assignment the user previewed (``expected``: its fingerprint; a
-    different diff now is a 409 and nothing moves)."""
-    diff = assignment.assign_all(session, actor=actor, expected=expected)
-    return RedirectResponse(f"/affectations?done=auto:{diff.total}#runs", status_code=303)
+    """Queue the automatic assignment the user previewed (``expected``: its fingerprint; a
+    different diff now is a 409 and nothing is queued) and go to its progress page."""
+    job_id = assignment.start_assign_all(session, actor=actor, expected=expected)
+    return RedirectResponse(f"/taches/{job_id}", status_code=303)
 
 
 @router.get("/affectations/operations/{run_id}", response_class=HTMLResponse)

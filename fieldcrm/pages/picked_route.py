@@ -31,7 +31,8 @@ def plan_picked(
     a day off) through the ticked accounts, then show the day with a slot for each."""
     now = dt.datetime.now(ZoneInfo(settings.scoring_timezone))
     here = GeoPoint(lon, lat) if lon is not None and lat is not None else None
-    day, start, depart_s = now.date(), here, now.hour * 3600 + now.minute * 60 + 5 * 60
+    day, start = now.date(), here
+    depart_s: int | None = now.hour * 3600 + now.minute * 60 + 5 * 60
     if now.hour >= 17 or not is_working_day(now.date(), weekends=settings.planner_work_weekends):
         # too late for today, or a day off: the next working day, from home
         day = next_working_days(

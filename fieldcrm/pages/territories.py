@@ -80,8 +80,16 @@ def build(
     priority: Annotated[int, Form()] = 0,
 ) -> RedirectResponse:
     """Build a territory from commune INSEE codes, postcodes or département codes."""
+    units = _codes(codes)
     territories.build_territory(
-        session, name=name, rep_id=rep_id, priority=priority, actor=actor, **{unit: _codes(codes)}
+        session,
+        name=name,
+        rep_id=rep_id,
+        priority=priority,
+        actor=actor,
+        communes=units if unit == "communes" else (),
+        postcodes=units if unit == "postcodes" else (),
+        departements=units if unit == "departements" else (),
     )
     return RedirectResponse("/territoires", status_code=303)
 

@@ -34,6 +34,7 @@ def trip_page(
 ) -> HTMLResponse:
     """The trip plan ``plan`` (a finished planning job links here), else the latest one
     starting on ``start``, with the overnight recommendation and its figures."""
+    plan = None  # the plan shown, if any
     if plan_id is not None:
         plan = planning.get_plan(session, actor=actor, plan_id=plan_id)
         if plan.kind != "trip":

@@ -44,13 +44,18 @@ PURGE_GRACE = dt.timedelta(hours=1)
 """A file is deleted this long after it stopped being offered (a download under way ends)."""
 
 
-def account_scope(actor: Actor) -> int | None:
-    """Whose accounts ``actor`` may export: a rep their own (their id), others all (None,
-    with the ``export`` right)."""
-    if actor.role is Role.REP:
-        return actor.id
-    policy.require(actor, "export")
-    return None
+def account_scope(actor: Actor) -> account_store.ExportScope:
+    """Which accounts ``actor`` may export (the one scope rule, :func:`policy.scope_owner_ids`):
+    a rep their own; with the ``export`` right, a manager their team's and nobody's, admins
+    and dispatchers every account."""
+    owners = policy.scope_owner_ids(actor)
+    if actor.role is not Role.REP:
+        policy.require(actor, "export")
+    if owners is None:
+        return account_store.EVERY_ACCOUNT
+    return account_store.ExportScope(
+        owner_ids=tuple(sorted(owners)), unassigned=policy.in_scope(actor, None)
+    )
 
 
 def _check_format(fmt: str, allowed: Iterable[str]) -> None:
@@ -139,11 +144,11 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
 def _accounts_file(
     session: Session, actor: Actor, fmt: str, folder: Path, progress: Progress
 ) -> tuple[Path, str, int]:
-    owner = account_scope(actor)
-    total = account_store.count_accounts_for_export(session, owner_id=owner)
+    scope = account_scope(actor)
+    total = account_store.count_accounts_for_export(session, scope=scope)
     progress(0, total)
     path = folder / f"comptes.{fmt}"
-    rows = account_store.iter_accounts_for_export(session, owner_id=owner)
+    rows = account_store.iter_accounts_for_export(session, scope=scope)
     written = write_accounts(_counted(rows, progress), path, columns=account_store.EXPORT_COLUMNS)
     return path, ACCOUNT_FORMATS[fmt], written
 

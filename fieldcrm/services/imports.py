@@ -168,9 +168,11 @@ def import_sales(
         raise
 
 
-def export_accounts(session: Session, path: Path, *, owner_id: int | None = None) -> int:
-    """Write accounts to ``path`` (.csv or .xlsx); return how many."""
-    rows = store.iter_accounts_for_export(session, owner_id=owner_id)
+def export_accounts(
+    session: Session, path: Path, *, scope: store.ExportScope = store.EVERY_ACCOUNT
+) -> int:
+    """Write the accounts of ``scope`` (default: all) to ``path`` (.csv or .xlsx); how many."""
+    rows = store.iter_accounts_for_export(session, scope=scope)
     return write_accounts(rows, path, columns=store.EXPORT_COLUMNS)
 
 
@@ -350,8 +352,8 @@ def export_download(session: Session, *, actor: Actor, fmt: str) -> bytes:
     """The accounts ``actor`` may export, as CSV or XLSX bytes (reps: their own)."""
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput("format", "unknown format", value=fmt, allowed="csv, xlsx")
-    owner = exports.account_scope(actor)
+    scope = exports.account_scope(actor)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"comptes.{fmt}"
-        export_accounts(session, path, owner_id=owner)
+        export_accounts(session, path, scope=scope)
         return path.read_bytes()

@@ -22,6 +22,7 @@ from fieldcrm.auth.roles import Actor
 from fieldcrm.config import Settings
 from fieldcrm.errors import FieldcrmError, InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.reloading import FileBacked
 from fieldcrm.routing.crowfly import Calibration, CrowFlyTravelTimes, calibrate_on_graph
 from fieldcrm.routing.engine_http import OsrmTravelTimes
 from fieldcrm.routing.fallback import WithFallback
@@ -35,7 +36,9 @@ MAX_MATRIX_POINTS = 500
 MAX_ROUTE_STOPS = 100
 
 _LOCK = threading.Lock()
-_LOADED: dict[tuple[Path, Path, float], _Loaded] = {}
+_LOADED: dict[tuple[Path, Path, float], FileBacked[_Loaded]] = {}
+"""Per process: the graph of each configured road file, rebuilt when the file is replaced
+(``fieldcrm roads fetch`` or a new extract), so that every app server picks it up."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,14 @@ def _loaded(settings: Settings) -> _Loaded:
     )
     with _LOCK:
         if key not in _LOADED:
-            graph = GraphTravelTimes(road_network(settings), max_snap_m=settings.road_max_snap_m)
-            _LOADED[key] = _Loaded(graph, calibrate_on_graph(graph))
-        return _LOADED[key]
+            _LOADED[key] = FileBacked(lambda: _load(settings), lambda: (key[0],))
+        cache = _LOADED[key]
+    return cache.get()
+
+
+def _load(settings: Settings) -> _Loaded:
+    graph = GraphTravelTimes(road_network(settings), max_snap_m=settings.road_max_snap_m)
+    return _Loaded(graph, calibrate_on_graph(graph))
 
 
 def travel_times(settings: Settings) -> TravelTimes:

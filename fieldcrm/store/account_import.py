@@ -29,7 +29,7 @@ from fieldcrm.accounts.records import (
     Rejected,
     SaleRecord,
 )
-from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
 
 STAGE_COLUMNS = ("line", "match_key", *ACCOUNT_FIELDS)
 SALE_COLUMNS = ("line", "external_id", "siret", "month", "revenue")
@@ -359,11 +359,34 @@ EXPORT_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class ExportScope:
+    """Which accounts an export writes: those owned by ``owner_ids`` (None: every account),
+    and with ``unassigned`` those nobody owns too."""
+
+    owner_ids: tuple[int, ...] | None = None
+    unassigned: bool = False
+
+    def where(self) -> str:
+        """The SQL condition (with :data:`ASSIGNMENT_JOIN`, parameter ``owners``)."""
+        if self.owner_ids is None:
+            return "WHERE TRUE"
+        clause = owner_filter(list(self.owner_ids))
+        return f"WHERE ({clause} OR asg.owner_id IS NULL)" if self.unassigned else f"WHERE {clause}"
+
+    def params(self) -> dict[str, Any]:
+        """Bind parameters of :meth:`where`."""
+        return {"owners": list(self.owner_ids) if self.owner_ids is not None else None}
+
+
+EVERY_ACCOUNT = ExportScope()
+
+
 def iter_accounts_for_export(
-    session: Session, *, owner_id: int | None = None, batch: int = 5000
+    session: Session, *, scope: ExportScope = EVERY_ACCOUNT, batch: int = 5000
 ) -> Iterator[dict[str, Any]]:
-    """Accounts as plain rows (server-side cursor: constant memory)."""
-    where = "WHERE asg.owner_id = :owner" if owner_id is not None else ""
+    """Accounts of ``scope`` as plain rows (server-side cursor: constant memory)."""
+    where = scope.where()
     result = session.execute(
         text(f"""
         SELECT a.id, a.external_id, a.siret, a.name, a.address_line1, a.address_line2,
@@ -374,18 +397,18 @@ def iter_accounts_for_export(
         FROM accounts a {ASSIGNMENT_JOIN} LEFT JOIN users u ON u.id = asg.owner_id
         {PRIORITY_JOIN} LEFT JOIN territories t ON t.id = asg.territory_id {where}
         ORDER BY a.id"""),
-        {"owner": owner_id},
+        scope.params(),
         execution_options={"yield_per": batch},
     )
     for row in result.mappings():
         yield dict(row)
 
 
-def count_accounts_for_export(session: Session, *, owner_id: int | None = None) -> int:
+def count_accounts_for_export(session: Session, *, scope: ExportScope = EVERY_ACCOUNT) -> int:
     """How many rows :func:`iter_accounts_for_export` yields (an export's progress total)."""
-    where = "WHERE asg.owner_id = :owner" if owner_id is not None else ""
     return int(
         session.execute(
-            text(f"SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} {where}"), {"owner": owner_id}
+            text(f"SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} {scope.where()}"),
+            scope.params(),
         ).scalar_one()
     )

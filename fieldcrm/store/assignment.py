@@ -102,8 +102,13 @@ every_target AS MATERIALIZED (
 ),
 target AS MATERIALIZED (
     SELECT * FROM every_target
-    WHERE CAST(:scope AS int[]) IS NULL
-       OR old_territory = ANY(CAST(:scope AS int[])) OR new_territory = ANY(CAST(:scope AS int[]))
+    WHERE (CAST(:scope AS int[]) IS NULL
+           OR old_territory = ANY(CAST(:scope AS int[]))
+           OR new_territory = ANY(CAST(:scope AS int[])))
+      AND (CAST(:owners AS int[]) IS NULL
+           OR (old_rep = ANY(CAST(:owners AS int[]))
+               AND (new_rep IS NULL OR new_rep = ANY(CAST(:owners AS int[]))))
+           OR (old_rep IS NULL AND new_rep = ANY(CAST(:owners AS int[]))))
 )
 """
 
@@ -113,16 +118,21 @@ class Scope:
     """Which accounts an assignment statement considers.
 
     ``without``: a territory to leave out (as if deleted); ``territory_ids``: only the
-    accounts leaving or joining one of these territories (None: every account).
+    accounts leaving or joining one of these territories (None: every account);
+    ``owner_ids`` (a manager's team, from :func:`fieldcrm.auth.policy.scope_owner_ids`):
+    only the accounts they own that stay with them or join the queue, and the accounts
+    nobody owns that go to them (None: every owner).
     """
 
     without: int | None = None
     territory_ids: tuple[int, ...] | None = None
+    owner_ids: tuple[int, ...] | None = None
 
     def params(self) -> dict[str, Any]:
         """Bind parameters of :data:`_TARGET`."""
         scope = list(self.territory_ids) if self.territory_ids is not None else None
-        return {"without": self.without, "scope": scope}
+        owners = list(self.owner_ids) if self.owner_ids is not None else None
+        return {"without": self.without, "scope": scope, "owners": owners}
 
 
 EVERYWHERE = Scope()

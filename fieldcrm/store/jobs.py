@@ -25,8 +25,9 @@ DERIVE_TRIPS = "fieldcrm.derive_trips"
 PLAN_TRIP = "fieldcrm.plan_trip"
 EXPORT_FILE = "fieldcrm.export_file"
 RULES_DRY_RUN = "fieldcrm.rules_dry_run"
+ASSIGN_ALL = "fieldcrm.assign_all"
 QUEUE = "fieldcrm"
-USER_JOB_TASKS = (IMPORT_FILE, GEOCODE_ACCOUNTS, PLAN_TRIP, EXPORT_FILE, RULES_DRY_RUN)
+USER_JOB_TASKS = (IMPORT_FILE, GEOCODE_ACCOUNTS, PLAN_TRIP, EXPORT_FILE, RULES_DRY_RUN, ASSIGN_ALL)
 """Tasks run for a user's job (their ``job_id`` argument is a row of ``jobs``)."""
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fieldcrm.config import Settings
 from fieldcrm.logs import job_context
 from fieldcrm.services import (
+    assignment,
     background,
     costs,
     exports,
@@ -72,6 +73,10 @@ def make_queue(
     @queue.task(name=job_store.RULES_DRY_RUN, queue=job_store.QUEUE)
     def rules_dry_run(job_id: int) -> None:
         rules.run_dry_run_job(factory, job_id, settings=settings)
+
+    @queue.task(name=job_store.ASSIGN_ALL, queue=job_store.QUEUE)
+    def assign_all(job_id: int) -> None:
+        assignment.run_assign_job(factory, job_id)
 
     @queue.task(name=job_store.EVALUATE_RULES, queue=job_store.QUEUE)
     def evaluate_rules() -> None:

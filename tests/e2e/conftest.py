@@ -93,7 +93,9 @@ def _chromium() -> str:
 def browser() -> Iterator[Browser]:
     """Headless Chromium."""
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_chromium(), headless=True, args=["--no-sandbox"])
+        b = p.chromium.launch(
+            executable_path=_chromium(), headless=True, args=["--no-sandbox", "--lang=fr-FR"]
+        )
         yield b
         b.close()
 

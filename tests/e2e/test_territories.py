@@ -38,7 +38,7 @@ def test_manager_draws_and_saves_a_territory(phone: Page, e2e_url: str) -> None:
              return window[key].getLayers().map(l => l.getTooltip().getContent().textContent);
            }"""
     )
-    names = phone.locator("#balance tbody tr td:first-child").all_inner_texts()
+    names = phone.locator("#balance tbody th[scope=row]").all_inner_texts()
     assert "Secteur dessiné" in drawn and sorted(drawn) == sorted(n.strip() for n in names)
 
 

@@ -5,6 +5,7 @@ territory retouched keeps its rep and priority. Through the real app, on the dem
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -48,6 +49,20 @@ def _fingerprint(html: str) -> str:
     return match.group(1)
 
 
+def _apply(client, db: Session, fingerprint: str) -> int:  # type: ignore[no-untyped-def]
+    """Confirm the previewed apply: it is queued (303 to its progress page); run the job as
+    a worker would. The job's id."""
+    queued = client.post(
+        "/affectations/appliquer", data={"expected": fingerprint}, follow_redirects=False
+    )
+    assert queued.status_code == 303
+    match = re.fullmatch(r"/taches/(\d+)", queued.headers["location"])
+    assert match, queued.headers["location"]
+    job_id = int(match.group(1))
+    assignment.run_assign_job(lambda: nullcontext(db), job_id)
+    return job_id
+
+
 def test_preview_lists_exactly_the_accounts_the_apply_moves(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
@@ -68,13 +83,16 @@ def test_preview_lists_exactly_the_accounts_the_apply_moves(
     listed = _preview_ids(client, pages)
     assert len(listed) == len(set(listed)) == len(in_riviera)  # pages do not overlap
     assert set(listed) == in_riviera
-    done = client.post(
-        "/affectations/appliquer",
-        data={"expected": _fingerprint(first.text)},
-        follow_redirects=False,
-    )
-    assert done.status_code == 303
+    runs_before = demo_db.execute(text("SELECT count(*) FROM assignment_runs")).scalar_one()
+    job_id = _apply(client, demo_db, _fingerprint(first.text))
     run_id = demo_db.execute(text("SELECT max(id) FROM assignment_runs")).scalar_one()
+    assert demo_db.execute(text("SELECT count(*) FROM assignment_runs")).scalar_one() == (
+        runs_before + 1
+    )
+    job = client.get(f"/taches/{job_id}")
+    assert job.status_code == 200
+    assert "Affectation appliquée" in job.text
+    assert f'href="/affectations/operations/{run_id}"' in job.text  # the run, to undo it
     moved = set(
         demo_db.execute(
             text("SELECT account_id FROM assignment_history WHERE run_id = :r"), {"r": run_id}
@@ -105,11 +123,13 @@ def test_a_stale_preview_is_refused_and_nothing_moves(
     demo_db.commit()
     before = _owners(demo_db)
     runs = demo_db.execute(text("SELECT count(*) FROM assignment_runs")).scalar_one()
+    jobs = demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one()
     refused = client.post("/affectations/appliquer", data={"expected": seen})
     assert refused.status_code == 409
     assert "ont changé depuis l’aperçu" in refused.text
     assert _owners(demo_db) == before
     assert demo_db.execute(text("SELECT count(*) FROM assignment_runs")).scalar_one() == runs
+    assert demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one() == jobs  # none queued
     bad = client.post("/affectations/appliquer", data={"expected": "x"})
     assert bad.status_code == 422
     assert _owners(demo_db) == before
@@ -122,7 +142,7 @@ def test_undo_restores_exactly_and_lists_what_changed_since(
     before = _owners(demo_db)
     client = api_as(DISPATCHER)
     fingerprint = _fingerprint(client.get("/affectations?preview=1").text)
-    assert client.post("/affectations/appliquer", data={"expected": fingerprint}).status_code == 200
+    _apply(client, demo_db, fingerprint)
     run_id = demo_db.execute(text("SELECT max(id) FROM assignment_runs")).scalar_one()
     moved = sorted(
         demo_db.execute(
@@ -364,3 +384,26 @@ def test_the_api_previews_applies_lists_and_undoes_runs(
     assert _owners(demo_db) == before
     assert api.post(f"/api/assignment/runs/{latest['run']['id']}/undo").status_code == 409
     assert api_as(4).get("/api/assignment/runs").status_code == 403
+
+
+def test_the_api_queues_the_apply_as_a_job_and_reports_its_run(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    _settle_then_give_riviera_to_julien(demo_db)
+    before = _owners(demo_db)
+    api = api_as(DISPATCHER)
+    page = api.get("/api/assignment/preview/accounts").json()
+    stale = api.post("/api/assignment/apply/jobs", json={"expected": "0" * 32})
+    assert stale.status_code == 409 and _owners(demo_db) == before
+    queued = api.post("/api/assignment/apply/jobs", json={"expected": page["fingerprint"]})
+    assert queued.status_code == 202
+    job = queued.json()
+    assert (job["status"], job["kind"]) == ("queued", "assignment")
+    assert _owners(demo_db) == before  # nothing moves until a worker runs it
+    assignment.run_assign_job(lambda: nullcontext(demo_db), job["id"])
+    done = api.get(f"/api/jobs/{job['id']}").json()
+    assert done["status"] == "done" and done["result"]["accounts"] == page["total"]
+    [latest, *_] = api.get("/api/assignment/runs").json()
+    assert latest["run"]["id"] == done["result"]["run_id"] and latest["undoable"]
+    rep = api_as(4).post("/api/assignment/apply/jobs", json={"expected": page["fingerprint"]})
+    assert rep.status_code == 403
