@@ -92,3 +92,26 @@ def test_the_slot_shown_is_the_local_time_that_gets_booked(
         {"id": proposal_id},
     ).scalar_one()
     assert local == shown[0][1], "booked at the start of the slot the rep read"
+
+
+def test_a_day_proven_optimal_says_so_and_only_then(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """The page reads the plan's own flag (set by the exact search on small days)."""
+    client = api_as(4)
+    planned = client.post("/journee/planifier", data={"date": TUESDAY}, follow_redirects=True)
+    proven = demo_db.execute(
+        text(
+            "SELECT result->>'proven_optimal' FROM plans WHERE rep_id = 4 ORDER BY id DESC LIMIT 1"
+        )
+    ).scalar_one()
+    assert ('id="proven-optimal"' in planned.text) is (proven == "true")
+    demo_db.execute(
+        text(
+            "UPDATE plans SET result = jsonb_set(result, '{proven_optimal}', to_jsonb(:p))"
+            " WHERE id = (SELECT max(id) FROM plans WHERE rep_id = 4)"
+        ),
+        {"p": proven != "true"},
+    )
+    flipped = client.get(f"/journee?date={TUESDAY}").text
+    assert ('id="proven-optimal"' in flipped) is (proven != "true")
