@@ -31,7 +31,7 @@ from tests.web import EMAILS, PASSWORD, make_client
 EXAMPLES = 4
 """Requests per operation and role: enough to reach the handler with valid and invalid input."""
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
-ROLES = {"admin": 3, "rep": 4}
+ROLES = {"admin": 3, "dispatcher": 2, "manager": 1, "rep": 4}
 
 
 def _offline_chain() -> GeocoderChain:
