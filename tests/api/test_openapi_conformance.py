@@ -1,4 +1,5 @@
-"""Every API operation answers what its OpenAPI document says, as an admin and as a rep.
+"""Every API operation answers what its OpenAPI document says, as each role (admin, dispatcher,
+manager, rep).
 
 Schemathesis reads the app's document and Hypothesis generates a few requests for each
 operation (derandomized: the same requests every run); each answer must have a documented
