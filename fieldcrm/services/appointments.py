@@ -30,10 +30,9 @@ from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.gazetteer import load_gazetteer
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import planning_build
+from fieldcrm.services import accounts, planning_build
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as store
-from fieldcrm.store.accounts import account_owner
 from fieldcrm.store.appointments import AccountPlace, AppointmentRecord, NewPlace
 from fieldcrm.store.plans import PlanRow, get_rep
 
@@ -119,8 +118,12 @@ def resolve_place(session: Session, actor: Actor, place: Place, title: str | Non
     if address is not None and len(address) > 500:
         raise InvalidInput("address", "adresse trop longue", value=len(address), allowed="500")
     if place.account_id is not None:
-        owner = account_owner(session, place.account_id)
-        policy.require(actor, "account.read", owner_id=owner)
+        # a rep books at their accounts and at unassigned prospects within reach
+        policy.require(
+            actor,
+            "account.read",
+            **accounts.access(session, actor=actor, account_id=place.account_id),
+        )
         account: AccountPlace = store.account_place(session, place.account_id)
         point = place.point or (
             GeoPoint(account.lon, account.lat)
@@ -259,7 +262,9 @@ def get_appointment(session: Session, *, actor: Actor, appointment_id: int) -> A
 
 def account_for_booking(session: Session, *, actor: Actor, account_id: int) -> AccountPlace:
     """The account an appointment would be booked at (the new-appointment form's label)."""
-    policy.require(actor, "account.read", owner_id=account_owner(session, account_id))
+    policy.require(
+        actor, "account.read", **accounts.access(session, actor=actor, account_id=account_id)
+    )
     return store.account_place(session, account_id)
 
 

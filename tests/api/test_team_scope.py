@@ -161,3 +161,22 @@ def test_the_reach_is_a_setting(api_as: ClientFactory, demo_db: Session) -> None
     narrow = Settings(nearby_prospect_radius_km=0.1, _env_file=None)
     assert accounts.access(demo_db, actor=camille, account_id=far, settings=wide)["in_reach"]
     assert not accounts.access(demo_db, actor=camille, account_id=near, settings=narrow)["in_reach"]
+
+
+def test_a_rep_books_at_a_prospect_within_reach_not_beyond(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """The reach rule serves booking too: the prospect next door gets its appointment, the
+    one 42 km away is refused and nothing is booked."""
+    near = _unassigned_prospect(demo_db, 7.43, 43.75)
+    far = _unassigned_prospect(demo_db, 6.92, 43.66)
+    camille = api_as(CAMILLE)
+    body = {"date": "2026-06-10", "time": "11:00", "duration_minutes": 45}
+    booked = camille.post("/api/appointments", json=body | {"account_id": near})
+    assert booked.status_code == 201, booked.text
+    refused = camille.post("/api/appointments", json=body | {"time": "15:00", "account_id": far})
+    assert refused.status_code in (403, 404), refused.text
+    count = demo_db.execute(
+        text("SELECT count(*) FROM appointments WHERE account_id = ANY(:a)"), {"a": [near, far]}
+    ).scalar_one()
+    assert count == 1
