@@ -289,6 +289,26 @@ var {{ this.get_name() }} = L.geoJSON({{ this.collection|tojson }}, {
     layer.bindTooltip(tip, {{ this.tooltip_options|tojson }});
   }
 }).addTo({{ this._parent.get_name() }});
+{% if this.tooltip_options.permanent %}
+(function (layer, map) {
+  /* a name that would overlap one already written is hidden until the zoom parts them */
+  function declutter() {
+    var shown = [];
+    layer.eachLayer(function (l) {
+      var tip = l.getTooltip(), el = tip && tip.getElement();
+      if (!el) { return; }
+      el.style.visibility = '';
+      var r = el.getBoundingClientRect();
+      var hit = shown.some(function (s) {
+        return r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top;
+      });
+      if (hit) { el.style.visibility = 'hidden'; } else { shown.push(r); }
+    });
+  }
+  map.on('zoomend moveend', declutter);
+  map.whenReady(function () { setTimeout(declutter, 0); });
+})({{ this.get_name() }}, {{ this._parent.get_name() }});
+{% endif %}
 {% endmacro %}"""
     )
 

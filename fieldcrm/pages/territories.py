@@ -50,7 +50,14 @@ def territories_page(
         for i, r in enumerate(rows)
         if r.geometry is not None
     ]
-    layer = maps.add_areas(m, areas)
+    layer = maps.add_areas(m, areas, labels=True)  # names on the areas: a phone has no hover
+    corners = [
+        corner
+        for r in rows
+        if r.geometry is not None
+        for corner in ((r.geometry.bounds[0], r.geometry.bounds[1]), r.geometry.bounds[2:])
+    ]
+    maps.fit(m, corners)
     draw = maps.add_draw(m) if actor.role in (Role.MANAGER, Role.ADMIN) else None
     context = {
         "rows": rows,

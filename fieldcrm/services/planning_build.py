@@ -9,12 +9,14 @@ visit must end by closing time, so its start window is ``[open, close − visit]
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from babel.numbers import format_decimal
 
 from fieldcrm.config import Settings
+from fieldcrm.costs.report import half_up
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.calendar import working_days
@@ -65,8 +67,8 @@ def _parse_hhmm(value: str) -> int:
     return int(hours) * 3600 + int(minutes) * 60
 
 
-def _euros(value: float) -> str:
-    return format_decimal(round(value), locale="fr_FR")
+def _euros(value: float | Decimal) -> str:
+    return format_decimal(half_up(value, 0), locale="fr_FR")
 
 
 def omission_label(reason: str, loss_eur: float | None) -> str:
@@ -261,7 +263,7 @@ def visit_reason(
         if facts.revenue_previous_12m > 0 and facts.revenue_12m > 0:
             change = (facts.revenue_12m / facts.revenue_previous_12m - 1) * 100
             sign = "+" if change >= 0 else "−"
-            rate = format_decimal(round(abs(change), 1), format="0.0", locale="fr_FR")
+            rate = format_decimal(half_up(abs(change), 1), format="0.0", locale="fr_FR")
             parts.append(f"CA {sign}{rate} % sur un an")
         if facts.last_visit is None:
             parts.append("jamais visité")
@@ -271,14 +273,15 @@ def visit_reason(
             parts.append(
                 f"pas de visite depuis {months} mois" if months >= 1 else f"visité il y a {days} j"
             )
-    parts.append(f"détour {round(detour_minutes)} min")
-    parts.append(f"{'+' if contribution_eur >= 0 else '−'}{_euros(abs(contribution_eur))} €")
+    parts.append(f"détour {half_up(detour_minutes, 0)} min")
+    euros = half_up(contribution_eur, 0)
+    parts.append(f"{'+' if euros >= 0 else '−'}{_euros(abs(euros))} €")
     return " · ".join(parts)
 
 
 def _thousands(eur: float) -> str:
     if eur >= 1000:
-        return f"{format_decimal(round(eur / 1000, 1), format='0.#', locale='fr_FR')} k€"
+        return f"{format_decimal(half_up(eur / 1000, 1), format='0.#', locale='fr_FR')} k€"
     return f"{_euros(eur)} €"
 
 

@@ -84,7 +84,9 @@ def _ring(raw: Any, where: str, repairs: list[str]) -> list[tuple[float, float]]
         dedup.append(dedup[0])
         repairs.append(f"{where}: ring closed")
     if len(dedup) < 4:
-        raise _Bad(f"{where}: a ring needs at least 3 distinct positions, got {len(dedup) - 1}")
+        raise _Bad(
+            f"{where}: a ring needs at least 3 distinct positions, got {max(0, len(dedup) - 1)}"
+        )
     return dedup
 
 

@@ -11,6 +11,11 @@ from tests.e2e.conftest import draw_rectangle, log_in
 def test_manager_draws_and_saves_a_territory(phone: Page, e2e_url: str) -> None:
     log_in(phone, 1)
     phone.goto("/territoires")
+    # the map shows every territory (France here); the manager zooms on the Riviera to draw
+    phone.evaluate(
+        """() => { const k = Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map);
+                   window[k].setView([43.72, 7.25], 11, {animate: false}); }"""
+    )
     draw_rectangle(phone, "#territory-map", margin=80, size=(120, 140))
     phone.fill("#t-name", "Secteur dessiné")
     phone.select_option("#t-rep", label="Camille Martin")
@@ -40,6 +45,17 @@ def test_manager_draws_and_saves_a_territory(phone: Page, e2e_url: str) -> None:
     )
     names = phone.locator("#balance tbody th[scope=row]").all_inner_texts()
     assert "Secteur dessiné" in drawn and sorted(drawn) == sorted(n.strip() for n in names)
+    # the names are written on the map (a phone has no hover), never one on top of another
+    phone.wait_for_timeout(300)
+    boxes = phone.evaluate(
+        """() => [...document.querySelectorAll('#territory-map .fc-area-label')]
+             .filter(e => e.style.visibility !== 'hidden')
+             .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+    )
+    assert boxes
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a, b)
 
 
 def test_manager_retouches_a_territory_and_saves_it_unchanged(phone: Page, e2e_url: str) -> None:

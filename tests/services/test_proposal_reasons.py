@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
+from fieldcrm.costs.report import half_up
 from fieldcrm.services import planning
-from fieldcrm.services.planning_build import _whole_months
+from fieldcrm.services.planning_build import _whole_months, visit_reason
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -22,6 +23,18 @@ def test_whole_months_across_month_ends() -> None:
     assert _whole_months(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 0
     assert _whole_months(dt.date(2026, 1, 31), dt.date(2026, 3, 1)) == 1
     assert _whole_months(dt.date(2025, 5, 6), dt.date(2026, 12, 6)) == 19
+
+
+def test_reasons_round_halves_up_like_the_cost_reports() -> None:
+    """2.5 min of detour reads 3 (Python's round says 2), a 0.4 € loss reads +0 €, not −0 €."""
+    reason = visit_reason(
+        None, as_of=dt.date(2026, 12, 6), detour_minutes=2.5, contribution_eur=84.5
+    )
+    assert reason == "détour 3 min · +85 €"
+    assert (
+        visit_reason(None, as_of=dt.date(2026, 12, 6), detour_minutes=0.49, contribution_eur=-0.4)
+        == "détour 0 min · +0 €"
+    )
 
 
 def test_every_reason_shown_is_true(demo_db: Session) -> None:
@@ -57,7 +70,7 @@ def test_every_reason_shown_is_true(demo_db: Session) -> None:
             else:
                 days = re.search(r"visité il y a (\d+) j", reason)
                 assert days and int(days.group(1)) == (today - row.last_visit).days, reason
-        assert f"détour {round(p.detour_minutes)} min" in reason
+        assert f"détour {half_up(p.detour_minutes, 0)} min" in reason
         assert re.search(r"· [+−][\d  ]+ €$", reason), reason
 
 
