@@ -106,14 +106,11 @@ def start_costs_export(
     _check_format(fmt, costs.EXPORT_FORMATS)
     if lang not in ("fr", "en"):
         raise InvalidInput("lang", "langue inconnue", value=lang, allowed="fr, en")
-    period_bounds(month=month, week=week, year=year, start=start, end=end)
+    first, last = period_bounds(month=month, week=week, year=year, start=start, end=end)
     costs.visible_reps(session, actor, rep_id)
     period = {
-        "month": month,
-        "week": week,
-        "year": year,
-        "start": start.isoformat() if start else None,
-        "end": end.isoformat() if end else None,
+        "start": first.isoformat(),
+        "end": last.isoformat(),
         "rep_id": rep_id,
         "group_by": group_by,
     }
@@ -163,15 +160,12 @@ def _costs_file(
 ) -> tuple[Path, str, int]:
     progress(0, 2)
     period = params["period"]
-    report = costs.period_report(
+    report = costs.travel_report(
         session,
         actor=actor,
         settings=settings,
-        month=period["month"],
-        week=period["week"],
-        year=period["year"],
-        start=dt.date.fromisoformat(period["start"]) if period["start"] else None,
-        end=dt.date.fromisoformat(period["end"]) if period["end"] else None,
+        start=dt.date.fromisoformat(period["start"]),
+        end=dt.date.fromisoformat(period["end"]),
         rep_id=period["rep_id"],
         group_by=period["group_by"],
     )
