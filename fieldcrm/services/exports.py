@@ -150,6 +150,20 @@ def _accounts_file(
     return path, ACCOUNT_FORMATS[fmt], written
 
 
+def _period_days(period: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """The first and last day a queued cost export covers. A job queued by an older version
+    holds the period as asked (month, week, year or dates): it is resolved the same way."""
+    if "month" in period:
+        return period_bounds(
+            month=period["month"],
+            week=period["week"],
+            year=period["year"],
+            start=dt.date.fromisoformat(period["start"]) if period["start"] else None,
+            end=dt.date.fromisoformat(period["end"]) if period["end"] else None,
+        )
+    return dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
+
+
 def _costs_file(
     session: Session,
     actor: Actor,
@@ -160,12 +174,13 @@ def _costs_file(
 ) -> tuple[Path, str, int]:
     progress(0, 2)
     period = params["period"]
+    first, last = _period_days(period)
     report = costs.travel_report(
         session,
         actor=actor,
         settings=settings,
-        start=dt.date.fromisoformat(period["start"]),
-        end=dt.date.fromisoformat(period["end"]),
+        start=first,
+        end=last,
         rep_id=period["rep_id"],
         group_by=period["group_by"],
     )

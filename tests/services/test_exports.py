@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from contextlib import nullcontext
 
 import pytest
@@ -139,6 +140,25 @@ def test_a_costs_export_is_the_same_file_as_the_direct_download(demo_db: Session
     found = exports.export_file(demo_db, job_id, actor=CLAIRE)
     assert (found.name, found.media_type) == (name, media)
     assert _bytes(demo_db, found) == direct
+
+
+def test_a_costs_export_queued_by_the_previous_version_still_runs(demo_db: Session) -> None:
+    """Jobs queued before the period was stored as its first and last day (a month then)."""
+    job_id = exports.start_costs_export(demo_db, actor=CLAIRE, fmt="csv", month="2026-03")
+    _run(demo_db, job_id)
+    today = _bytes(demo_db, exports.export_file(demo_db, job_id, actor=CLAIRE))
+    old = {"month": "2026-03", "week": None, "year": None, "start": None, "end": None}
+    demo_db.execute(
+        text("""UPDATE jobs SET status = 'queued',
+                  params = jsonb_set(params, '{period}', (params -> 'period') || CAST(:old AS jsonb))
+                WHERE id = :id"""),
+        {"id": job_id, "old": json.dumps(old)},
+    )
+    _run(demo_db, job_id)
+    job = job_store.job(demo_db, job_id)
+    assert job is not None and job.status == "done", job
+    assert job.params["period"]["month"] == "2026-03"
+    assert _bytes(demo_db, exports.export_file(demo_db, job_id, actor=CLAIRE)) == today
 
 
 def test_a_run_again_replaces_its_file_and_expired_files_are_purged(demo_db: Session) -> None:
