@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
-from fieldcrm.http.deps import CurrentUser, SessionDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.pages.templating import render
-from fieldcrm.services import exports, jobs
+from fieldcrm.services import exports, health, jobs
 from fieldcrm.store.jobs import JobFileView
 
 router = APIRouter(include_in_schema=False)
@@ -40,14 +40,17 @@ def retry_notification(
 
 @router.get("/taches/{job_id}", response_class=HTMLResponse)
 def job_page(
-    request: Request, session: SessionDep, actor: CurrentUser, job_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, actor: CurrentUser, job_id: int
 ) -> HTMLResponse:
-    """One job: a progress bar while it runs, then its result (an import's report)."""
+    """One job: a progress bar while it runs, then its result (an import's report). A job
+    waiting while no worker has beaten lately says so (it would otherwise wait unseen)."""
     job = jobs.job_view(session, job_id, actor=actor)
     file = exports.current_file(session, job) if job.kind == exports.KIND else None
-    return render(
-        request, "job.html", {"job": job, "report": job.result, "file": file}, actor=actor
+    no_worker = job.status == "queued" and not (
+        health.check_worker(session, max_age_s=settings.health_heartbeat_max_age_s).ok
     )
+    context = {"job": job, "report": job.result, "file": file, "no_worker": no_worker}
+    return render(request, "job.html", context, actor=actor)
 
 
 @router.get("/taches/{job_id}/fichier")

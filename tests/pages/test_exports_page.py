@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
 from fieldcrm.services import costs, exports
+from tests.api.test_health import _workers
 from tests.web import ClientFactory
 
 pytestmark = pytest.mark.db
@@ -105,3 +106,21 @@ def test_the_api_queues_an_export_and_serves_its_file(
     file = camille.get(f"/api/exports/{job_id}/file")
     assert file.status_code == 200 and len(file.content) == job["result"]["file"]["size"]
     assert file.content[:2] == b"PK"  # an XLSX is a zip
+
+
+def test_a_waiting_job_says_when_no_worker_is_running(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """Without a recent heartbeat the page says the job waits for a worker (and whom to tell);
+    with one, that it starts as soon as a worker is free."""
+    karim, admin = api_as(2), api_as(3)
+    job_id = _queued(karim.post("/exports/comptes", data={"format": "csv"}, follow_redirects=False))
+    _workers(demo_db, 600)
+    page = karim.get(f"/taches/{job_id}").text
+    assert 'id="job-no-worker"' in page and "Prévenez votre administrateur" in page
+    assert "fieldcrm worker" in admin.get(f"/taches/{job_id}").text
+    _workers(demo_db, 5)
+    page = karim.get(f"/taches/{job_id}").text
+    assert 'id="job-no-worker"' not in page and 'id="job-waiting"' in page
+    _run(demo_db, job_id)
+    assert 'id="job-waiting"' not in karim.get(f"/taches/{job_id}").text
