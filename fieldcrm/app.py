@@ -31,6 +31,7 @@ from fieldcrm.http.errors import (
     status_for,
     unexpected,
 )
+from fieldcrm.http.json_text import JsonTextCheck
 from fieldcrm.http.request_log import RequestLog, with_request_id
 from fieldcrm.http.security import csrf_guard, security_headers
 from fieldcrm.http.uploads import UploadLimit
@@ -117,6 +118,7 @@ def create_app(settings: Settings, *, sessions: sessionmaker[Session] | None = N
         redoc_url=None,
     )
     app.state.settings = settings
+    app.add_middleware(JsonTextCheck, refuse=_fieldcrm_error)  # 422 naming a lone surrogate
     app.add_middleware(UploadLimit, refuse=_fieldcrm_error)  # 413 before a big body is read
     app.middleware("http")(csrf_guard)
     app.middleware("http")(security_headers)

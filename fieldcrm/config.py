@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     # a day ending farther from home before a next day of visits: a hotel night
     overnight_km: float = 150.0
     meal_km: float = 50.0  # a day with a visit farther from home: a lunch allowance
+    # Territories: a rep's field hours a month (visits + driving); a territory whose estimated
+    # workload exceeds it is flagged as overloaded (fieldcrm.territories.balance.overloaded)
+    rep_field_hours_month: float = 140.0
 
     # Notifications
     smtp_host: str = "127.0.0.1"

@@ -87,6 +87,19 @@ class Conflict(FieldcrmError):
     """The request clashes with the current state (duplicate, stale version, lock)."""
 
 
+class PreconditionRequired(FieldcrmError):
+    """A write to an existing ``kind`` ``key`` that must name the version it read (the
+    ``If-Match`` of an API client) named none: HTTP 428, nothing written."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(
+            f"{kind} {key!r}: the If-Match header is required; GET the {kind} first and send "
+            "its ETag as If-Match (without it a change made meanwhile would be overwritten)"
+        )
+
+
 class Infeasible(FieldcrmError):
     """A plan cannot satisfy its hard constraints; the message names the culprit."""
 

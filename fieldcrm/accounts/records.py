@@ -114,15 +114,28 @@ class Rejected:
         return f"ligne {self.line}, colonne « {self.field} » : {self.reason}{shown}"
 
 
+@dataclass(frozen=True)
+class UpdatedAccount:
+    """An existing account an import row changed: its line, its name before and after, and
+    the columns whose value changed (``geom``: the point given by the file)."""
+
+    line: int
+    account_id: int
+    name_before: str
+    name_after: str
+    fields: tuple[str, ...]
+
+
 @dataclass
 class ImportReport:
-    """Outcome of an import: counts and every rejected row."""
+    """Outcome of an import: counts, every rejected row and every existing account changed."""
 
     kind: str
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    changed: list[UpdatedAccount] = field(default_factory=list)
 
     @property
     def read(self) -> int:

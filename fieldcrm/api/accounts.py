@@ -104,8 +104,8 @@ def update_account(
 
     Optimistic concurrency: send the ``ETag`` of the GET as ``If-Match``; if someone edited
     the account since, the answer is 409 (« Ce compte a été modifié par … entre-temps ;
-    rechargez la page. ») and nothing is changed. Without ``If-Match`` the edit is not checked.
-    The new ``ETag`` comes with the answer.
+    rechargez la page. ») and nothing is changed. Without ``If-Match`` the answer is 428 and
+    nothing is changed (``If-Match: *`` skips the check). The new ``ETag`` comes with the answer.
     """
     diff = accounts.update_account(
         session,

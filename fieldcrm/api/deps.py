@@ -7,6 +7,7 @@ from fastapi import Depends, Header
 
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.store.versions import UNSENT, Expected
 
 __all__ = ["CurrentUser", "IfMatch", "SessionDep", "SettingsDep", "etag"]
 
@@ -18,10 +19,14 @@ def etag(version: int) -> str:
 
 def if_match_version(
     if_match: Annotated[str | None, Header(max_length=40)] = None,
-) -> int | None:
-    """The version an ``If-Match`` header names (``"3"`` or ``W/"3"``); None when absent or
-    ``*`` (any version: no check)."""
-    if if_match is None or if_match.strip() in ("", "*"):
+) -> Expected:
+    """The version an ``If-Match`` header names (``"3"`` or ``W/"3"``); ``None`` for ``*``
+    (any version: no check, the client says so); :data:`~fieldcrm.store.versions.UNSENT`
+    when absent or blank: a write to an existing row then answers 428 (the client must read
+    the row's ``ETag`` first), once the caller is known to be allowed."""
+    if if_match is None or not if_match.strip():
+        return UNSENT
+    if if_match.strip() == "*":
         return None
     tag = if_match.strip().removeprefix("W/").strip('"')
     if not tag.isdigit() or len(tag) > 9:
@@ -31,5 +36,6 @@ def if_match_version(
     return int(tag)
 
 
-IfMatch = Annotated[int | None, Depends(if_match_version)]
-"""The version the client read (``If-Match``), checked by the edit: 409 in French when stale."""
+IfMatch = Annotated[Expected, Depends(if_match_version)]
+"""The version the client read (``If-Match``), checked by the edit: 409 in French when stale,
+428 in French when missing (routes using it document the 428: ``api.schemas.errors``)."""

@@ -57,8 +57,9 @@ def save(
     document: bytes = YAML,
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    """Save one rule (replaces the rule with the same key). Replacing with ``If-Match`` (the
-    ``ETag``/``version`` read) answers 409 in French if someone changed the rule since."""
+    """Save one rule (replaces the rule with the same key). Replacing needs ``If-Match`` (the
+    ``ETag``/``version`` read; 428 without): 409 in French if someone changed the rule since.
+    A new key needs none."""
     saved = rules.save_rule(session, _text(document), actor=actor, expected_version=if_match)
     response.headers["ETag"] = etag(saved.version)
     return asdict(saved)
@@ -167,13 +168,17 @@ def set_enabled(
     enabled: bool = Body(..., embed=True),
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    """Switch a rule on or off (``If-Match``: 409 if the rule changed since it was read)."""
+    """Switch a rule on or off (``If-Match``: 409 if the rule changed since it was read, 428
+    without)."""
     rule = rules.set_enabled(session, key, enabled=enabled, actor=actor, expected_version=if_match)
     response.headers["ETag"] = etag(rule.version)
     return asdict(rule)
 
 
 @router.delete("/{key}", status_code=204)
-def delete(session: SessionDep, actor: CurrentUser, key: str = KEY) -> None:
-    """Delete a rule; its past alerts stay."""
-    rules.delete_rule(session, key, actor=actor)
+def delete(
+    session: SessionDep, actor: CurrentUser, key: str = KEY, if_match: IfMatch = None
+) -> None:
+    """Delete a rule; its past alerts stay (``If-Match``: 409 if it changed since it was
+    read, 428 without)."""
+    rules.delete_rule(session, key, actor=actor, expected_version=if_match)

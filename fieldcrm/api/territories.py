@@ -253,8 +253,9 @@ def update_territory(
 ) -> dict[str, Any]:
     """Change fields and/or the geometry; answers the territory and the repairs made.
 
-    With ``If-Match`` (the ``ETag`` read), a territory changed since answers 409 in French and
-    nothing is saved; a manager edits only their team's territories (403 otherwise)."""
+    Send the ``ETag`` read as ``If-Match``: a territory changed since answers 409 in French
+    and nothing is saved; without ``If-Match`` the answer is 428 (``*`` skips the check); a
+    manager edits only their team's territories (403 otherwise)."""
     changes = body.model_dump(exclude_unset=True, exclude={"geometry"})
     repairs = svc.update_territory(
         session,
@@ -271,9 +272,13 @@ def update_territory(
 
 @router.delete("/{territory_id}", status_code=204)
 def delete_territory(
-    territory_id: TerritoryId, session: SessionDep, actor: CurrentUser
+    territory_id: TerritoryId,
+    session: SessionDep,
+    actor: CurrentUser,
+    if_match: IfMatch = None,
 ) -> Response:
     """Delete a territory: its accounts go to whichever other territory covers them, to nobody
-    when none does; locked or "à vérifier" ones keep their rep (one run of the history)."""
-    svc.delete_territory(session, territory_id, actor=actor)
+    when none does; locked or "à vérifier" ones keep their rep (one run of the history).
+    ``If-Match`` as for a PATCH: 409 if it changed since it was read, 428 without."""
+    svc.delete_territory(session, territory_id, actor=actor, expected_version=if_match)
     return Response(status_code=204)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fieldcrm.costs.trips import ToCheck, Trip
+from fieldcrm.costs.trips import ToCheck, Trip, meals_due
 from fieldcrm.geo import GeoPoint, haversine_m
 
 Legs = Callable[[Sequence[GeoPoint]], list[tuple[int, float]]]
@@ -227,7 +227,7 @@ def _actual_trip(
         visiting_s=round(visiting),
         visits=visits,
         hotel_nights=nights,
-        meals=int(lunches) + nights,
+        meals=meals_due(nights_away=nights, lunch_days=int(lunches)),
         revenue_eur=revenue,
         team=rep.team,
         to_check=tuple(to_check),
@@ -235,8 +235,12 @@ def _actual_trip(
 
 
 def _away_at_noon(rep: RepProfile, points: Iterable[GeoPoint], meal_km: float) -> bool:
+    return _at_noon_away(rep.home, points, meal_km)
+
+
+def _at_noon_away(home: GeoPoint, points: Iterable[GeoPoint], meal_km: float) -> bool:
     """A lunch is due when the day's farthest stop is beyond ``meal_km`` (as the crow flies)."""
-    return max((haversine_m(rep.home, p) for p in points), default=0.0) > meal_km * 1000
+    return max((haversine_m(home, p) for p in points), default=0.0) > meal_km * 1000
 
 
 def planned_trip(
@@ -258,15 +262,13 @@ def planned_trip(
     home = rep.home
     km = sum(float(d.get("driving_km", 0)) for d in days)
     driving = sum(float(d.get("driving_minutes", 0)) * 60 for d in days)
-    visiting = visits = lunches = 0
+    visiting = visits = 0
     for d in days:
-        stops = d.get("stops", [])
-        for s in stops:
+        for s in d.get("stops", []):
             visits += 1
             start = dt.datetime.fromisoformat(s["start"])
             visiting += int((dt.datetime.fromisoformat(s["departure"]) - start).total_seconds())
-        lunches += _away_at_noon(rep, [GeoPoint(s["lon"], s["lat"]) for s in stops], meal_km)
-    nights = sum(1 for d in days[:-1] if _ends_away(d, home))
+    nights, meals = planned_nights_and_meals(home, days, meal_km)
     saved_km, saved_eur = _overnight_saving(result.get("overnight"))
     for point, detour_km in accepted_detours:
         dedicated_km = sum(m for _, m in legs([home, point, home])) / 1000
@@ -286,11 +288,24 @@ def planned_trip(
         visiting_s=visiting,
         visits=visits,
         hotel_nights=nights,
-        meals=lunches + nights,
+        meals=meals,
         saved_km=round(saved_km, 3),
         saved_eur=saved_eur.quantize(Decimal("0.01")),
         team=rep.team,
     )
+
+
+def planned_nights_and_meals(
+    home: GeoPoint, days: Sequence[dict[str, Any]], meal_km: float
+) -> tuple[int, int]:
+    """(hotel nights, meals) of a plan's days (``plans.result["days"]``), by
+    :func:`~fieldcrm.costs.trips.meals_due`: the trip planner shows these, the report costs them."""
+    lunches = sum(
+        _at_noon_away(home, [GeoPoint(s["lon"], s["lat"]) for s in d.get("stops", [])], meal_km)
+        for d in days
+    )
+    nights = sum(1 for d in days[:-1] if _ends_away(d, home))
+    return nights, meals_due(nights_away=nights, lunch_days=lunches)
 
 
 def _ends_away(day: dict[str, Any], home: GeoPoint) -> bool:

@@ -138,7 +138,12 @@ class AdjustmentLine:
 
 @dataclass(frozen=True)
 class TravelReport:
-    """A travel-cost report over a period, grouped one way, with its trips."""
+    """A travel-cost report over a period, grouped one way, with its trips.
+
+    A trip counts whole in the period of its **start day** (kilometres, nights, meals): a
+    trip from 28/11 to 03/12 is November's, as its month is validated and paid once. The
+    trips of the period that end after it are :attr:`counted_at_start`, and the screen says so.
+    """
 
     title: str
     start: dt.date
@@ -165,6 +170,11 @@ class TravelReport:
     def empty(self) -> bool:
         """True when the period holds no trip."""
         return not self.trips
+
+    @property
+    def counted_at_start(self) -> tuple[TripCost, ...]:
+        """Trips of the period that end after it: counted whole here, in their start period."""
+        return tuple(c for c in self.trips if c.trip.end_day > self.end)
 
 
 def group_key(cost: TripCost, group_by: str) -> tuple[str, str]:

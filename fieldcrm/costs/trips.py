@@ -89,13 +89,42 @@ class TripCost:
         return self.mileage_eur + self.hotel_eur + self.meals_eur + self.trip.tolls_eur
 
 
+def meals_due(*, nights_away: int, lunch_days: int) -> int:
+    """The meal allowances ("indemnités de repas") of a trip: the one rule for every screen.
+
+    * one **dinner** for each night spent away from home (at a hotel);
+    * one **lunch** for each working day whose farthest visit lies beyond ``meal_km`` from
+      home (the rep cannot eat at home or at the office), whether the rep sleeps at home
+      that night or not: lunches depend on the day's visits, never on where the night is
+      spent.
+
+    A two-day trip with one night away, both days far from home, is thus 3 meals (2
+    lunches + 1 dinner), in the trip planner (``/tournee``) and in the cost report
+    (``/frais``) alike. The planner's objective charges only the dinner
+    (:attr:`fieldcrm.routing.problem.Costs.meal_eur`), the part of the allowance that the
+    choice between a hotel and home changes.
+    """
+    if nights_away < 0 or lunch_days < 0:
+        raise InvalidInput("meals", "must not be negative", value=(nights_away, lunch_days))
+    return nights_away + lunch_days
+
+
+def allowances_eur(*, nights: int, meals: int, rates: Rates) -> tuple[Decimal, Decimal]:
+    """(hotel, meals) euros of ``nights`` hotel nights and ``meals`` meals at ``rates``."""
+    return (
+        (nights * rates.hotel_night_eur).quantize(CENT),
+        (meals * rates.meal_eur).quantize(CENT),
+    )
+
+
 def cost_trip(trip: Trip, *, rate_per_km: Decimal, rates: Rates) -> TripCost:
     """Cost one trip: kilometres at ``rate_per_km`` (from the scale), nights and meals at ``rates``."""
     mileage = (Decimal(str(trip.km)) * rate_per_km).quantize(CENT, rounding=ROUND_HALF_UP)
+    hotel, meals = allowances_eur(nights=trip.hotel_nights, meals=trip.meals, rates=rates)
     return TripCost(
         trip=trip,
         rate_per_km=rate_per_km,
         mileage_eur=mileage,
-        hotel_eur=(trip.hotel_nights * rates.hotel_night_eur).quantize(CENT),
-        meals_eur=(trip.meals * rates.meal_eur).quantize(CENT),
+        hotel_eur=hotel,
+        meals_eur=meals,
     )

@@ -10,10 +10,13 @@ left as it is. English readers get the original text.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from starlette.requests import Request
 
 from fieldcrm.errors import (
@@ -24,6 +27,7 @@ from fieldcrm.errors import (
     Infeasible,
     InvalidInput,
     NotFound,
+    PreconditionRequired,
     Problem,
 )
 
@@ -113,7 +117,12 @@ FIELDS: dict[str, str] = {
     "title": "titre",
     "tri": "tri",
     "file": "fichier",
+    "geometry": "tracé",
     "q": "recherche",
+    "start_day": "premier jour",
+    "end_day": "dernier jour",
+    "anchor_appointment_id": "rendez-vous d’ancrage",
+    "home": "adresse de départ",
 }
 """French names of the fields errors name."""
 
@@ -142,6 +151,12 @@ PHRASES: dict[str, str] = {
     "latitudes out of order or range": "latitudes dans le désordre ou hors limites",
     "unknown territory or commune": "territoire ou commune inconnu",
     "no rep with a home base has this id": "aucun commercial avec un point de départ n’a cet identifiant",
+    "the trip ends before it starts": "la tournée finit avant de commencer",
+    "the document must be a JSON object": "le document doit être un objet JSON",
+    "no drivable road in the OpenStreetMap data": "aucune route praticable dans les données OpenStreetMap",
+    "no such OpenStreetMap file": "fichier OpenStreetMap introuvable",
+    "must not be empty": "ne doit pas être vide",
+    "must be a positive number of metres": "doit être un nombre positif de mètres",
     "this user is deactivated": "cet utilisateur est désactivé",
 }
 """French for the short English phrases of :class:`~fieldcrm.errors.Problem` messages."""
@@ -165,6 +180,29 @@ SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
             r" \(earliest arrival (?P<arrive>\d\d:\d\d)\)$"
         ),
         "Le rendez-vous « {b} » de {at} est injoignable après « {a} » (arrivée au plus tôt {arrive}).",
+    ),
+    (
+        re.compile(
+            r"^appointment '(?P<b>.+)' at (?P<at>\d\d:\d\d) cannot be reached"
+            r" \(earliest arrival (?P<arrive>\d\d:\d\d)\)$"
+        ),
+        "Le rendez-vous « {b} » de {at} est injoignable à temps (arrivée au plus tôt {arrive}).",
+    ),
+    (
+        re.compile(
+            r"^after appointment '(?P<a>.+)' the rep cannot be back by (?P<by>\d\d:\d\d)"
+            r" \(earliest (?P<back>\d\d:\d\d)\)$"
+        ),
+        "Après le rendez-vous « {a} », le commercial ne peut pas être rentré pour {by}"
+        " (retour au plus tôt {back}).",
+    ),
+    (
+        re.compile(
+            r"^(?P<day>\d{4}-\d\d-\d\d|day \d+): what must happen needs (?P<need>[\d.]+) h of"
+            r" driving, more than the rep's maximum of (?P<cap>[\d.]+) h$"
+        ),
+        "{day} : les rendez-vous et visites obligatoires demandent {need} h de route, plus que"
+        " le maximum du commercial ({cap} h).",
     ),
     (
         re.compile(r"^task (?P<id>\d+) is already done$"),
@@ -204,6 +242,26 @@ SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 """English sentences still raised by older code, and their French."""
+
+
+def _french_day(value: str) -> str:
+    """``2026-12-23`` → ``mercredi 23 décembre 2026``; ``day 2`` → ``Jour 2``."""
+    if value.startswith("day "):
+        return f"Jour {value[4:]}"
+    return format_date(dt.date.fromisoformat(value), format="full", locale="fr_FR")
+
+
+def _french_decimal(value: str) -> str:
+    """``5.1`` → ``5,1``."""
+    return format_decimal(float(value), format="0.0", locale="fr_FR")
+
+
+SENTENCE_VALUES: dict[str, Callable[[str], str]] = {
+    "day": _french_day,
+    "need": _french_decimal,
+    "cap": _french_decimal,
+}
+"""How the named parts of :data:`SENTENCES` read in French (dates, decimals), by group name."""
 
 FORBIDDEN = re.compile(
     r"^(?P<role>\w+) (?P<id>\d+) may not (?P<action>[\w.]+)(?: for rep (?P<rep>\d+))?$"
@@ -276,8 +334,175 @@ def named(field: str) -> str:
     return label if label == field else f"{label} ({field})"
 
 
+SHAPE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^shape outside the plausible area .*: bounds (?P<bounds>\(.*\))$"),
+        "le tracé sort de la zone couverte (France métropolitaine et ses abords) : "
+        "zoomez sur la région voulue avant de tracer ; emprise reçue {bounds}",
+    ),
+    (
+        re.compile(r"^coordinates look like \[lat, lon\].*"),
+        "les coordonnées semblent inversées ([lat, lon]) ; le GeoJSON attend [lon, lat]",
+    ),
+    (
+        re.compile(r"^coordinates out of range: bounds (?P<bounds>.*)$"),
+        "coordonnées hors limites {bounds}",
+    ),
+    (
+        re.compile(
+            r"^(?P<where>.*): the ring crosses itself(?: near (?P<at>\(.*?\)))? \(bow-tie\).*"
+        ),
+        "{where} : le contour se croise lui-même {at}(en nœud papillon) ; tracez plutôt "
+        "plusieurs polygones",
+    ),
+    (
+        re.compile(r"^(?P<where>.*): a ring needs at least 3 distinct positions, got (?P<n>\d+)$"),
+        "{where} : un contour a besoin d’au moins 3 points distincts ({n} reçus)",
+    ),
+    (
+        re.compile(r"^(?P<where>.*): a ring must be a list of \[lon, lat\] positions$"),
+        "{where} : un contour est une liste de positions [lon, lat]",
+    ),
+    (
+        re.compile(r"^(?P<where>.*): invalid position (?P<pos>.*), expected \[lon, lat\] numbers$"),
+        "{where} : position invalide {pos}, deux nombres [lon, lat] attendus",
+    ),
+    (
+        re.compile(r"^(?P<where>.*): a polygon needs at least one ring$"),
+        "{where} : un polygone a besoin d’au moins un contour",
+    ),
+    (
+        re.compile(r"^non-polygon geometry (?P<kind>'[^']*'|\w+).*"),
+        "géométrie {kind} refusée : seuls Polygon et MultiPolygon sont acceptés",
+    ),
+    (
+        re.compile(r"^a geometry must be a GeoJSON object, got (?P<got>\w+)$"),
+        "un tracé doit être un objet GeoJSON (reçu : {got})",
+    ),
+    (
+        re.compile(r"^(?P<where>polygon \d+): (?P<why>.*); cannot be repaired without guessing$"),
+        "{where} : tracé invalide ({why}) qu’on ne peut pas réparer sans deviner",
+    ),
+    (
+        re.compile(r"^invalid geometry after repair: (?P<why>.*)$"),
+        "tracé invalide même réparé ({why})",
+    ),
+    (re.compile(r"^a feature must be an object$"), "chaque élément (feature) doit être un objet"),
+    (
+        re.compile(r"^coordinates: a MultiPolygon needs a list of polygons$"),
+        "un MultiPolygon est une liste de polygones",
+    ),
+    (re.compile(r"^empty geometry \(no coordinates\)$"), "tracé vide (aucune coordonnée)"),
+    (re.compile(r"^empty geometry \(zero area\)$"), "tracé vide (surface nulle)"),
+    (re.compile(r"^empty geometry$"), "tracé vide"),
+    (
+        re.compile(r"^not valid JSON: (?P<why>.*) at line (?P<line>\d+)$"),
+        "ce n’est pas du JSON valide (ligne {line} : {why})",
+    ),
+    (
+        re.compile(r"^a GeoJSON document must be an object$"),
+        "un document GeoJSON doit être un objet",
+    ),
+    (re.compile(r"^the FeatureCollection has no features$"), "la FeatureCollection est vide"),
+    (
+        re.compile(r"^not a GeoJSON FeatureCollection, Feature or geometry$"),
+        "ce n’est ni une FeatureCollection, ni une Feature, ni une géométrie GeoJSON",
+    ),
+)
+"""French for the territory shape checks of :mod:`fieldcrm.territories.shapes` (their
+messages carry data: where, bounds, the crossing point)."""
+
+PLAN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^appointment '(?P<name>.+)' is outside working hours$"),
+        "le rendez-vous « {name} » est en dehors des heures de travail",
+    ),
+    (
+        re.compile(r"^rep (?P<id>\d+) \((?P<name>.*)\) has no located home address; set it first$"),
+        "le commercial {id} ({name}) n’a pas d’adresse de départ localisée ; renseignez-la d’abord",
+    ),
+    (
+        re.compile(r"^not an appointment of rep (?P<id>\d+) between (?P<a>\S+) and (?P<b>\S+)$"),
+        "ce n’est pas un rendez-vous du commercial {id} entre le {a} et le {b}",
+    ),
+    (
+        re.compile(r"^stop farther than (?P<m>\d+) m from any road$"),
+        "arrêt à plus de {m} m de toute route",
+    ),
+    (
+        re.compile(r"^must be (?P<a>\d+) to (?P<b>\d+) days after start$"),
+        "doit tomber {a} à {b} jours après le début",
+    ),
+)
+"""French for the input problems the planner (:mod:`fieldcrm.routing`, the planning
+services) names."""
+
+YAML_SYNTAX = re.compile(
+    r"^invalid YAML(?: at line (?P<line>\d+), column (?P<column>\d+))?: (?P<problem>.*)$", re.S
+)
+"""A rules document that is not YAML (:func:`fieldcrm.scoring.rules.load_text`)."""
+YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^expected ',' or '\]'"),
+        "crochet « ] » ou virgule attendus (liste non fermée ?)",
+    ),
+    (
+        re.compile(r"^expected ',' or '\}'"),
+        "accolade « } » ou virgule attendues (accolade non fermée ?)",
+    ),
+    (
+        re.compile(r"^mapping values are not allowed here"),
+        "« : » inattendu ici (mettez ce texte entre guillemets, ou passez à la ligne ?)",
+    ),
+    (
+        re.compile(r"^found character '\\t' that cannot start any token"),
+        "tabulation interdite : indentez avec des espaces",
+    ),
+    (
+        re.compile(r"^found unexpected end of stream"),
+        "fin du texte inattendue (guillemet non fermé ?)",
+    ),
+    (re.compile(r"^expected <block end>"), "indentation incohérente"),
+    (re.compile(r"^could not find expected ':'"), "« : » attendu après la clé"),
+    (re.compile(r"^found undefined alias"), "alias YAML (*nom) non autorisé"),
+)
+"""French for PyYAML's syntax problems; anything else reads "syntaxe incorrecte"."""
+
+
+def yaml_text(message: str) -> str | None:
+    """``invalid YAML at line 2, column 1: expected ',' or ']'…`` in French (line, column and
+    what is wrong), else ``None``."""
+    found = YAML_SYNTAX.match(message)
+    if not found:
+        return None
+    what = next(
+        (french for pattern, french in YAML_PROBLEMS if pattern.match(found["problem"])),
+        "syntaxe incorrecte",
+    )
+    if found["line"] is None:
+        return f"YAML invalide : {what}"
+    return f"YAML invalide à la ligne {found['line']}, colonne {found['column']} : {what}"
+
+
 def _phrase(message: str) -> str:
-    return PHRASES.get(message, message)
+    if message in PHRASES:
+        return PHRASES[message]
+    yaml_error = yaml_text(message)
+    if yaml_error:
+        return yaml_error
+    for pattern, french in (*SHAPE_PHRASES, *PLAN_PHRASES):
+        found = pattern.match(message)
+        if found:
+            parts = {k: (v or "") for k, v in found.groupdict().items()}
+            if parts.get("at"):
+                parts["at"] = f"près de {parts['at']} "
+            return french.format(**parts)
+    return message
+
+
+def problem_message(message: str, lang: str = "fr") -> str:
+    """The message of one input problem for a reader of ``lang`` (French when known)."""
+    return _phrase(message) if lang == "fr" else message
 
 
 def problem_text(problem: Problem) -> str:
@@ -295,7 +520,13 @@ def sentence(message: str) -> str | None:
     for pattern, french in SENTENCES:
         found = pattern.match(message)
         if found:
-            return french.format(**found.groupdict())
+            parts = found.groupdict()
+            return french.format(
+                **{
+                    k: SENTENCE_VALUES[k](v) if k in SENTENCE_VALUES else v
+                    for k, v in parts.items()
+                }
+            )
     return None
 
 
@@ -319,6 +550,17 @@ def _looks_french(message: str) -> bool:
     )
 
 
+def precondition_text(exc: PreconditionRequired) -> str:
+    """The French of a write sent without ``If-Match`` (428): which header, and how to get it."""
+    what = KINDS.get(exc.kind, exc.kind)
+    key = f"« {exc.key} »" if isinstance(exc.key, str) else str(exc.key)
+    return (
+        f"En-tête If-Match obligatoire pour modifier {what} {key} : faites d’abord un GET "
+        "pour lire son ETag, puis renvoyez-le dans l’en-tête If-Match (sans cela, une "
+        "modification faite entre-temps serait écrasée)."
+    )
+
+
 def describe(exc: FieldcrmError, lang: str = "fr") -> str:
     """The message of ``exc`` for a reader of ``lang`` (French built from the error's data)."""
     if lang != "fr":
@@ -328,6 +570,8 @@ def describe(exc: FieldcrmError, lang: str = "fr") -> str:
         return f"{what[:1].upper()}{what[1:]} {exc.key} est introuvable."
     if isinstance(exc, InvalidInput):
         return " ; ".join(problem_text(p) for p in exc.problems)
+    if isinstance(exc, PreconditionRequired):
+        return precondition_text(exc)
     if isinstance(exc, Forbidden):
         return _forbidden(str(exc))
     message = str(exc)
@@ -371,7 +615,15 @@ def describe_message(message: str, lang: str = "fr") -> str:
     French when known (sentences of :data:`SENTENCES`, input problems), else as it is."""
     if lang != "fr" or not message:
         return message
-    return sentence(message) or _problems_text(message) or message
+    known = sentence(message) or _problems_text(message)
+    if known:
+        return known
+    head, colon, rest = message.partition(" : ")  # a French lead-in ("Tournée impossible : …")
+    if colon and _looks_french(head):
+        tail = sentence(rest) or _problems_text(rest)
+        if tail:
+            return f"{head} : {tail}"
+    return message
 
 
 def describe_validation(errors: Iterable[Mapping[str, Any]], lang: str = "fr") -> str:

@@ -16,6 +16,7 @@ from fieldcrm.errors import (
     Infeasible,
     InvalidInput,
     NotFound,
+    PreconditionRequired,
     RateLimited,
     TooLarge,
 )
@@ -34,6 +35,7 @@ STATUS: dict[type[FieldcrmError], int] = {
     NotFound: 404,
     Forbidden: 403,
     Conflict: 409,
+    PreconditionRequired: 428,
     Infeasible: 422,
     ExternalServiceError: 502,
     RateLimited: 429,

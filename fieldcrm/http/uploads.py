@@ -2,8 +2,9 @@
 
 The cap is ``FIELDCRM_UPLOAD_MAX_MB`` (:attr:`fieldcrm.config.Settings.upload_max_mb`). It is
 checked twice: :class:`UploadLimit` refuses a request whose declared length is over it before
-its body is read (nothing is spooled to disk), and :func:`read_upload` refuses a file over it
-once parsed. Both answer 413 with a French message (:class:`fieldcrm.errors.TooLarge`).
+its body is read (nothing is spooled to disk), or whose body sent without a length (chunked)
+grows over it while read; :func:`read_upload` refuses a file over it once parsed. All answer
+413 with the same French message (:class:`fieldcrm.errors.TooLarge`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 """The default cap (the settings' ``upload_max_mb``)."""
 FORM_SLACK_BYTES = 64 * 1024
 """Room for the multipart envelope and the other form fields around the file."""
-UPLOAD_PATHS = ("/import", "/api/imports/")
+UPLOAD_PATHS = ("/import", "/api/imports/", "/api/territories/import")
 """Routes that take a file (a path equal to one, or under one ending with ``/``)."""
 
 
@@ -60,7 +61,8 @@ class UploadLimit:
     """ASGI middleware: a POST to an upload route declaring a body over the cap (plus
     :data:`FORM_SLACK_BYTES`) is answered 413 by ``refuse`` (the app's error handler: JSON
     for the API, the error page for screens) before anything is read; a body sent without a
-    length stops being read once over the cap."""
+    length stops being read once over the cap, and whatever the route made of the broken
+    read (a 400 of its body parser) is replaced by the same 413: the handler never ran."""
 
     def __init__(self, app: ASGIApp, *, refuse: Refuse) -> None:
         self.app = app
@@ -79,13 +81,28 @@ class UploadLimit:
             await response(scope, receive, send)
             return
         received = 0
+        over = started = False
 
         async def counted() -> Message:
-            nonlocal received
+            nonlocal received, over
             message = await receive()
             received += len(message.get("body", b""))
             if received > allowed:
-                raise too_large(limit)  # the body parser turns it into a 400: rare (no length)
+                over = True
+                raise too_large(limit)  # stops the body parser; its answer is replaced below
             return message
 
-        await self.app(scope, counted, send)
+        async def unless_over(message: Message) -> None:
+            nonlocal started
+            if not over:  # the route's answer to a body cut short is dropped
+                started = True
+                await send(message)
+
+        try:
+            await self.app(scope, counted, unless_over)
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
+            response = await self.refuse(Request(scope), too_large(limit))
+            await response(scope, receive, send)

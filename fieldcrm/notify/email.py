@@ -28,6 +28,22 @@ from email.utils import formatdate, make_msgid, parseaddr
 from fieldcrm.notify.result import DeliveryResult
 
 _BLANKS = " \t"
+MAIL_PREFIX = "[fieldcrm]"
+"""What an e-mail subject starts with (for mail filters); never shown in the app."""
+
+
+def mail_subject(subject: str) -> str:
+    """``subject`` as an e-mail subject: with :data:`MAIL_PREFIX`, once."""
+    return subject if subject.startswith(MAIL_PREFIX) else f"{MAIL_PREFIX} {subject}"
+
+
+def in_app_subject(subject: str) -> str:
+    """``subject`` as the in-app inbox shows it: without :data:`MAIL_PREFIX`."""
+    return (
+        subject.removeprefix(MAIL_PREFIX).lstrip() if subject.startswith(MAIL_PREFIX) else subject
+    )
+
+
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -12,11 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fieldcrm import maps
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
+from fieldcrm.errors import Conflict, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
+from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import appointments, planning, route_lines
+from fieldcrm.services import appointments, planning, planning_build, route_lines
 
 router = APIRouter(include_in_schema=False)
 
@@ -129,7 +134,19 @@ def day_page(
         "result": None,
         "appointments": booked,
         "stale": plan is not None and appointments.plan_is_stale(plan, booked),
+        "refusal": _read_refusal(request, actor, settings),
+        "booked_near": {},
+        "bookable": {},
     }
+    if plan is not None:
+        context["booked_near"] = planning.booked_since(
+            session, actor=actor, plan=plan, settings=settings
+        )
+        context["bookable"] = planning.bookable_slots(plan)
+        context["detour"] = {
+            p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
+        }
+        context["booked_for"] = {a.proposal_id: a for a in booked if a.proposal_id}
     if plan is not None and plan.result.get("days"):
         index = next(
             (i for i, d in enumerate(plan.result["days"]) if d["day"] == day.isoformat()), 0
@@ -145,7 +162,10 @@ def day_page(
             crowfly=any(line.dashed for line in lines),
             proposals={p.account_id: p for p in plan.proposals},
         )
-    return render(request, "day.html", context, actor=actor)
+    response = render(request, "day.html", context, actor=actor)
+    if REFUSAL_COOKIE in request.cookies:
+        response.delete_cookie(REFUSAL_COOKIE, path="/journee")
+    return response
 
 
 @router.post("/journee/planifier")
@@ -162,18 +182,68 @@ def plan_my_day(
     return RedirectResponse(f"/journee?date={date.isoformat()}&rep={rep_id}", status_code=303)
 
 
+REFUSAL_COOKIE = "fieldcrm_day_refusal"
+"""Carries a refused decision's French message to the day page it redirects to (once)."""
+
+
+def _signature(settings: Settings, user_id: int, message: str) -> str:
+    key = settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, f"{user_id}:{message}".encode(), hashlib.sha256).hexdigest()
+
+
+def _refusal_cookie(settings: Settings, user_id: int, message: str) -> str:
+    """The cookie value: the message, signed for this user (no one else's text is shown)."""
+    data = base64.urlsafe_b64encode(message.encode()).decode()
+    return f"{data}.{_signature(settings, user_id, message)}"
+
+
+def _read_refusal(request: Request, actor: Actor, settings: Settings) -> str | None:
+    """The refused decision's message carried by the cookie, if signed for ``actor``."""
+    raw = request.cookies.get(REFUSAL_COOKIE)
+    if not raw or "." not in raw:
+        return None
+    data, signature = raw.rsplit(".", 1)
+    try:
+        message = base64.urlsafe_b64decode(data.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    expected = _signature(settings, actor.id, message)
+    return message if hmac.compare_digest(signature, expected) else None
+
+
 @router.post("/journee/propositions/{proposal_id}")
 def decide(
+    request: Request,
     proposal_id: int,
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     accept: Annotated[bool, Form()],
     date: Annotated[WorkDate, Form()],
+    rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+    heure: Annotated[dt.time | None, Form()] = None,
 ) -> RedirectResponse:
-    """Accept (book the slot) or reject a proposed visit."""
-    decision = planning.decide_proposal(
-        session, actor=actor, proposal_id=proposal_id, accept=accept
-    )
-    return RedirectResponse(
-        f"/journee?date={date.isoformat()}&rep={decision.proposal.rep_id}", status_code=303
-    )
+    """Accept (book the planned start, or the minute ``heure`` the rep picked in the slot) or
+    reject a proposed visit; back to the day, with the French reason when refused (nothing
+    is written then)."""
+    start = dt.datetime.combine(date, heure.replace(second=0)) if accept and heure else None
+    target = f"/journee?date={date.isoformat()}&rep={rep_for(actor, rep)}"
+    try:
+        planning.decide_proposal(
+            session, actor=actor, proposal_id=proposal_id, accept=accept, start=start
+        )
+    except (Conflict, InvalidInput) as exc:
+        # nothing was written: the service refuses before any change; the request's
+        # session ends without a commit
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            REFUSAL_COOKIE,
+            _refusal_cookie(settings, actor.id, describe(exc, reader_language(request, actor))),
+            max_age=120,
+            path="/journee",
+            httponly=True,
+            secure=settings.cookies_secure,
+            samesite="lax",
+        )
+        return response
+    return RedirectResponse(target, status_code=303)

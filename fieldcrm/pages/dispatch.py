@@ -70,6 +70,7 @@ def dispatch_page(
             (moves.total + assignment.PREVIEW_PAGE - 1) // assignment.PREVIEW_PAGE if moves else 0
         ),
         "runs": assignment.recent_runs(session, actor=actor, limit=10),
+        "blockers": assignment.queue_blockers(session, actor=actor) if preview else {},
         "done": done,
     }
     return render(request, "dispatch.html", context, actor=actor)

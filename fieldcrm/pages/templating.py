@@ -18,9 +18,10 @@ from starlette.responses import HTMLResponse
 from fieldcrm.accounts.french_csv import column_label
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
+from fieldcrm.costs.report import local_eur
 from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
-from fieldcrm.http.error_text import describe_message
+from fieldcrm.http.error_text import describe_message, problem_message
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.security import nonced
 
@@ -89,6 +90,8 @@ CONTACT_DATE_KINDS: dict[str, str] = {
 """French words for a contact's date kind (``scoring.reminders.LEAD_DAYS``)."""
 ALERT_STATUSES: dict[str, str] = {"open": "nouvelle", "acknowledged": "lue"}
 """French words for an alert's status."""
+ALERT_SEVERITIES: dict[str, str] = {"high": "importante", "medium": "moyenne", "low": "faible"}
+"""French words for a rule's severity (``scoring.rules``), one spelling on every badge."""
 
 
 def _labelled(labels: dict[str, str]) -> Any:
@@ -109,14 +112,31 @@ activity_kind = _labelled(ACTIVITY_KINDS)
 priority_band = _labelled(PRIORITY_BANDS)
 contact_date_kind = _labelled(CONTACT_DATE_KINDS)
 alert_status = _labelled(ALERT_STATUSES)
+alert_severity = _labelled(ALERT_SEVERITIES)
 
 _ENV.filters["geocode_status"] = geocode_status
 _ENV.filters["geocode_precision"] = geocode_precision
+
+
+_RAW_PRECISION = re.compile(r"(?<=précision )(\w+)|(?<=attendue : )(\w+)")
+
+
+def geocode_reason(value: str | None) -> str:
+    """A stored review reason with its precision levels in words (rows written before the
+    reasons named them: ``précision municipality`` → ``précision à la commune``)."""
+    if not value or isinstance(value, jinja2.Undefined):
+        return ""
+    return _RAW_PRECISION.sub(lambda m: PRECISION_LABELS.get(m[0], m[0]), str(value))
+
+
+_ENV.filters["geocode_reason"] = geocode_reason
 _ENV.filters["activity_kind"] = activity_kind
 _ENV.filters["priority_band"] = priority_band
 _ENV.filters["contact_date_kind"] = contact_date_kind
 _ENV.filters["error_text"] = describe_message  # a stored error (a failed job's) for the reader
 _ENV.filters["alert_status"] = alert_status
+_ENV.filters["alert_severity"] = alert_severity
+_ENV.filters["problem_text"] = problem_message  # one input problem's message
 
 
 def rule_label(key: str | None, names: dict[str, str], lang: str = "fr") -> str:
@@ -160,6 +180,7 @@ _ENV.filters["column_label"] = file_column
 _ENV.filters["period"] = period_label
 _ENV.filters["rule_label"] = rule_label
 _ENV.filters["num"] = local_number
+_ENV.filters["eur"] = local_eur  # "7,24\u00a0€": the sign never wraps alone
 _ENV.filters["date"] = local_date
 _ENV.filters["long_date"] = long_date
 TEMPLATES = Jinja2Templates(env=_ENV)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Role
-from fieldcrm.http.deps import CurrentUser, SessionDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.pages.templating import render
 from fieldcrm.services import territories, users
 from fieldcrm.territories import shapes
@@ -33,10 +33,13 @@ def territories_page(
     request: Request,
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     metric: str = "",
 ) -> HTMLResponse:
     """Map with drawing tools, balance table, overlaps and gaps, optional rebalancing proposal."""
-    view = territories.overview(session, actor=actor, metric=metric)
+    view = territories.overview(
+        session, actor=actor, metric=metric, capacity_hours=settings.rep_field_hours_month
+    )
     rows = view.rows
     m = maps.base_map(center=(7.3, 43.75), zoom=9)
     areas = [

@@ -14,9 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
-from fieldcrm.http.deps import CurrentUser, SessionDep, WorkDate
-from fieldcrm.pages.day import plan_map, rep_for
-from fieldcrm.pages.templating import render
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
+from fieldcrm.http.i18n import translations
+from fieldcrm.pages.day import plan_map, rep_for, road_lines
+from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import planning, planning_jobs
 
 router = APIRouter(include_in_schema=False)
@@ -28,6 +29,7 @@ def trip_page(
     request: Request,
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     start: Annotated[WorkDate | None, Query()] = None,
     rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     plan_id: Annotated[int | None, Query(alias="plan", ge=1, le=2**31 - 1)] = None,
@@ -56,8 +58,27 @@ def trip_page(
         "plan": plan,
     }
     if plan is not None and plan.result.get("days"):
-        context.update(end=plan.end_day or first, result=plan.result, map=plan_map(plan.result))
+        crowfly = translations(reader_language(request, actor)).gettext(
+            "à vol d’oiseau : pas de données routières ici"
+        )
+        lines = road_lines(plan.result, settings=settings, crowfly_label=crowfly)
+        context.update(
+            end=plan.end_day or first,
+            result=plan.result,
+            map=plan_map(plan.result, lines=lines),
+            crowfly=any(line.dashed for line in lines),
+            # the km and minutes themselves: estimated without roads for some legs, or all
+            estimated=travel_estimate(str(plan.result.get("travel", ""))),
+        )
     return render(request, "trip.html", context, actor=actor)
+
+
+def travel_estimate(travel: str) -> str | None:
+    """``"all"`` when the plan's travel times are crow-fly estimates only, ``"some"`` when
+    part of them (legs beyond the road data), None when all come from the roads."""
+    if travel == "crowfly":
+        return "all"
+    return "some" if travel.endswith("+crowfly") else None
 
 
 @router.post("/tournee/planifier")

@@ -20,8 +20,9 @@ one vehicle drives the whole trip from home to home:
 Money is in units of 1/10 000 €. The search is deterministic: fixed seeds and an iteration
 budget (no improvement for ``patience`` iterations, at most ``max_iterations``, shared by
 ``restarts`` searches from seeds ``seed, seed + 1…``, the best kept); the time limit is only a
-safety cap. PyVRP's late-acceptance history is shortened to :data:`HISTORY_LENGTH` for one
-day or interchangeable days (see there).
+safety cap. PyVRP's late-acceptance history is shortened to :data:`HISTORY_LENGTH` and its
+search goes back to its best after :data:`ILS_RESTART` idle iterations for one day or
+interchangeable days (see there).
 """
 
 from __future__ import annotations
@@ -64,7 +65,23 @@ interchangeable days from home (its default, 300, is kept elsewhere). A short hi
 only near-best solutions: on the OPTW/TOPTW benchmark and a 150-candidate day it collects
 more within the same iteration budget; on a 4-day trip's all-home plan (days with their own
 appointments and frames) it collected 1 % less, so it is not used there (bench/README.md)."""
-PARAMS = SolveParams(ils=IteratedLocalSearchParams(history_length=HISTORY_LENGTH))
+ILS_RESTART = 1_000
+"""Iterations without a new best after which PyVRP's iterated local search goes back to its
+best solution (``num_iters_no_improvement``; its default, 150 000, never fires within our
+budgets), for one day or interchangeable days. Measured through ``plan`` at the shipped
+patience on six hard OPTW/TOPTW cases (pr04/1, pr09/1, pr10/1, pr03/3, pr01/4, pr04/4), seeds
+0–2: 4 762 points in all against 4 715 without (1 500: 4 743; 2 000: 4 745), at the same CPU
+time; on the latency bench's days (seeds 0–3) 1 785 € against 1 742 € (150 candidates) and
+1 046 € against 1 043 € (40). Whole OPTW set at the shipped seed, iteration-bound: m = 1
+0.9931 of the best known (unchanged), m = 2, 3, 4 0.9868, 0.9846, 0.9803 (0.9855, 0.9841,
+0.9798), none below VROOM (one each at m = 3 and 4 before). PyVRP's operators that do not apply here are skipped by PyVRP
+itself; dropping Relocate2/Swap21/Swap22 ran 1.5× more iterations a second but found less
+within the same patience (bench/README.md, third session)."""
+PARAMS = SolveParams(
+    ils=IteratedLocalSearchParams(
+        history_length=HISTORY_LENGTH, num_iters_no_improvement=ILS_RESTART
+    )
+)
 RESTARTS = 2
 """Default of :attr:`Budget.restarts`."""
 MIN_RUN_PATIENCE = 2_000

@@ -19,7 +19,9 @@ class Stop:
     start_s: int
     departure_s: int
     slot: Window
-    """Every start in it keeps the whole plan feasible (an appointment's is its start)."""
+    """Every start in it keeps the whole plan feasible (an appointment's is its start). A
+    visit's slot is in whole minutes (:func:`fieldcrm.routing.schedule.whole_minutes`): its
+    start is after its end when no whole minute fits (not bookable)."""
     value_eur: float = 0.0
     detour_s: int = 0
     """Driving added against the best route without this visit, re-optimised."""

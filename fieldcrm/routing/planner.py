@@ -53,7 +53,7 @@ from fieldcrm.routing.realise import (
     slot_of,
     solve_realised,
 )
-from fieldcrm.routing.schedule import bookable_slots
+from fieldcrm.routing.schedule import bookable_slots, whole_minutes
 
 __all__ = ["Budget", "plan"]
 
@@ -192,7 +192,7 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
                     table.arrivals[j],
                     table.starts[j],
                     table.starts[j] + item.service_s,
-                    slots[j],
+                    whole_minutes(slots[j]),  # booked to the minute: rounded inward
                     value_eur=c.value_eur,
                     detour_s=d_s,
                     detour_m=d_m,

@@ -105,7 +105,9 @@ class Costs:
     """The rep's own rate from their barème (horsepower, yearly km band, electric)."""
     eur_per_driving_hour: float = 0.0
     meal_eur: float = 0.0
-    """Meal allowance for each night away from home."""
+    """Dinner allowance for each night away from home: the part of the meal allowances the
+    choice between a hotel and home changes (lunches do not; the full rule, shown on every
+    screen, is :func:`fieldcrm.costs.trips.meals_due`, applied by the services)."""
     preferred_hotel_bonus_eur: float = PREFERRED_HOTEL_BONUS_EUR
     """How much cheaper a night at one of the rep's preferred hotels counts when hotels are
     chosen (never below nothing: a preferred hotel is not better than home for free). The

@@ -6,7 +6,8 @@ rep back earliest (eaten where the rep is when its window opens: at a stop, on t
 arrival), or ``None`` when no placement fits. :func:`bookable_slots` then gives, for
 every stop, the widest interval of start times such that *any* start in it keeps the whole
 day feasible (other stops may move, order and lunch gap kept): a forward pass for the
-earliest, a backward pass for the latest start.
+earliest, a backward pass for the latest start. :func:`whole_minutes` narrows such an
+interval to the minutes a rep can book (bookings are made to the minute).
 
 Examples
 --------
@@ -57,6 +58,37 @@ class Timetable:
     return_s: int
     windows: tuple[Window, ...]
     """The window each stop starts in (what its slot is bounded by)."""
+
+
+MINUTE = 60
+
+
+def whole_minutes(window: Window) -> Window:
+    """The whole-minute starts of ``window`` (seconds): its start rounded up to the next
+    minute, its end down — what a rep can book, since bookings are made to the minute.
+
+    Its start is after its end when ``window`` holds no whole minute (nothing bookable).
+
+    >>> whole_minutes((13 * 3600 + 46 * 60 + 20, 15 * 3600 + 26 * 60 + 59))
+    (49620, 55560)
+    >>> whole_minutes((600, 600))
+    (600, 600)
+    """
+    a, b = window
+    return (-(-a // MINUTE) * MINUTE, b // MINUTE * MINUTE)
+
+
+def booking_start(planned_s: int, slot: Window) -> int:
+    """The whole minute a planned visit is booked at when the rep does not pick another: its
+    planned start rounded up to the minute, kept inside the slot's whole minutes.
+
+    >>> booking_start(14 * 3600 + 10 * 60 + 5, (13 * 3600 + 46 * 60 + 20, 15 * 3600 + 26 * 60))
+    51060
+    >>> booking_start(13 * 3600, (13 * 3600 + 46 * 60 + 20, 15 * 3600 + 26 * 60))
+    49620
+    """
+    first, last = whole_minutes(slot)
+    return min(max(-(-planned_s // MINUTE) * MINUTE, first), last)
 
 
 def hhmm(seconds: int) -> str:

@@ -173,6 +173,8 @@ class Task:
     title: str
     due_in_days: int = 7
     assignee: Recipient = Recipient("owner")
+    closed_by_visit: bool = False
+    """``closed_by: visit``: the next visit to the account completes the task."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +473,7 @@ class _Parser:
                 self.bad(path, "needs add or band", dict(body))
             return Priority(int(add or 0), band if band in BANDS else None)
         if kind == "task":
-            self.unknown(body, path, ("title", "due_in_days", "assignee"))
+            self.unknown(body, path, ("title", "due_in_days", "assignee", "closed_by"))
             title = self.text(body.get("title"), f"{path}.title", template=True)
             due = self.number(
                 body.get("due_in_days", 7),
@@ -480,9 +482,12 @@ class _Parser:
                 maximum=MAX_DUE_IN_DAYS,
             )
             who = self.recipient(body.get("assignee", "owner"), f"{path}.assignee")
+            closed_by = body.get("closed_by")
+            if closed_by not in (None, "visit"):
+                self.bad(f"{path}.closed_by", "unknown value", closed_by, ("visit",))
             if title is None or due is None or who is None:
                 return None
-            return Task(title, int(due), who)
+            return Task(title, int(due), who, closed_by_visit=closed_by == "visit")
         self.unknown(body, path, ("to",))
         target = body.get("to")
         if target == "dispatcher":
@@ -608,8 +613,9 @@ def load_text(text: str, *, source: str = "rules") -> Any:
         raise InvalidInput(source, f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InvalidInput(source, f"invalid YAML{where}: {exc}") from exc
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "unreadable"
+        raise InvalidInput(source, f"invalid YAML{where}: {problem}") from exc
     except RecursionError:
         raise InvalidInput(source, f"nested more than {MAX_NESTING} levels deep") from None
     except ValueError as exc:  # e.g. an integer of thousands of digits

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
+from fieldcrm.config import get_settings
 from fieldcrm.errors import NotFound
+from fieldcrm.routing.schedule import whole_minutes
 from fieldcrm.services.accounts import access
 from fieldcrm.store import account_agenda as store
+from fieldcrm.store.booked_near import booked_near
 
 
 @dataclass(frozen=True)
@@ -33,5 +38,35 @@ def account_agenda(
         raise NotFound("account", account_id)
     return AccountAgenda(
         store.upcoming_appointments(session, account_id, now=now),
-        store.next_planned_visit(session, account_id, now=now),
+        _still_proposed(
+            session, account_id, store.next_planned_visit(session, account_id, now=now)
+        ),
+    )
+
+
+def _still_proposed(
+    session: Session, account_id: int, planned: store.PlannedVisit | None
+) -> store.PlannedVisit | None:
+    """The proposal in whole bookable minutes, unless the account was booked since within its
+    visit rhythm of that day (the plan is stale: it is no longer a proposal)."""
+    if planned is None:
+        return None
+    cfg = get_settings()
+    if booked_near(
+        session,
+        [(planned.proposal_id, account_id, planned.day)],
+        booked_days=cfg.planner_booked_days,
+        tz=cfg.scoring_timezone,
+        booked_after=planned.planned_at,
+    ):
+        return None
+    a = math.ceil(planned.slot_start.timestamp())
+    first, last = whole_minutes((a, math.floor(planned.slot_end.timestamp())))
+    if first > last:
+        return None
+    zone = planned.slot_start.tzinfo
+    return dataclasses.replace(
+        planned,
+        slot_start=dt.datetime.fromtimestamp(first, zone),
+        slot_end=dt.datetime.fromtimestamp(last, zone),
     )

@@ -168,13 +168,15 @@ def update_account(
     actor: Actor,
     account_id: int,
     changes: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: versions.Expected = None,
     settings: Settings | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Edit fields (audited); a changed address is geocoded again unless the point is locked.
 
     ``expected_version`` is the version the editor read (:class:`~fieldcrm.store.versions.StaleEdit`,
-    a 409, if someone edited since; nothing is written); ``None`` skips the check.
+    a 409, if someone edited since; nothing is written); ``None`` skips the check and
+    :data:`~fieldcrm.store.versions.UNSENT` (an API client without ``If-Match``) is a 428,
+    once the actor is known to be allowed.
     """
     unknown = sorted(set(changes) - set(store.EDITABLE))
     if unknown:

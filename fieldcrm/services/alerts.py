@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.errors import InvalidInput, NotFound
+from fieldcrm.notify.email import in_app_subject
 from fieldcrm.store import notifications as store
 from fieldcrm.store.notifications import InboxItem
 
@@ -38,9 +39,15 @@ def inbox(
 ) -> list[InboxItem]:
     """The actor's in-app alerts: most severe first, then by priority, then newest."""
     policy.require(actor, "alerts.read")
-    return store.inbox(
+    items = store.inbox(
         session, actor.id, unread_only=unread_only, rule_key=rule_key, limit=limit, offset=offset
     )
+    return [_in_app(i) for i in items]
+
+
+def _in_app(item: InboxItem) -> InboxItem:
+    """An inbox item as the app shows it: its subject without the e-mail prefix."""
+    return replace(item, subject=in_app_subject(item.subject))
 
 
 def inbox_page(
@@ -66,7 +73,8 @@ def inbox_page(
         offset=(page - 1) * size,
     )
     pages = max(1, -(-total // size))
-    return InboxPage(items, total, page, pages, store.inbox_rules(session, actor.id))
+    shown = [_in_app(i) for i in items]
+    return InboxPage(shown, total, page, pages, store.inbox_rules(session, actor.id))
 
 
 def unread_count(session: Session, *, actor: Actor) -> int:

@@ -168,7 +168,7 @@ def _drive_s(a: GeoPoint | None, b: GeoPoint | None, graph: TravelTimes | None) 
     if a is None or b is None:
         return None
     matrix, _source = planning_build.travel_matrix([a, b], graph)
-    return float(matrix.seconds[0][1])
+    return float(planning_build.drive_seconds(matrix)[0][1])  # counted as the planner does
 
 
 def check_fits(

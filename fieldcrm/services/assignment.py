@@ -220,12 +220,26 @@ def run_assign_job(sessions: Callable[[], Session], job_id: int) -> None:
 # ---------------------------------------------------------------- runs and undo
 
 
+MANUAL = "manual"
+"""The kind of a run that records accounts given by hand (:func:`manual_assign`)."""
+
+
 @dataclass(frozen=True)
 class RunView:
     """A run of the assignment history, and whether it is the one that may be undone."""
 
     run: runs_store.RunRow
     undoable: bool
+
+    @property
+    def kind(self) -> str:
+        """The run's kind: ``auto``, ``manual``, ``rebalance``, ``territory_delete``, ``undo``."""
+        return self.run.kind
+
+
+def is_manual(run: runs_store.RunRow) -> bool:
+    """Whether ``run`` records accounts given by hand."""
+    return run.kind == MANUAL
 
 
 def recent_runs(session: Session, *, actor: Actor, limit: int = 20) -> list[RunView]:
@@ -254,7 +268,7 @@ class UndoResult:
 
 
 def undo_run(session: Session, run_id: int, *, actor: Actor) -> UndoResult:
-    """Undo the latest automatic assignment or rebalancing: its accounts go back to the rep
+    """Undo the latest assignment (automatic or by hand) or rebalancing: its accounts go back to the rep
     and territory they had, except those changed since (listed with why); a rebalancing's
     outlines are put back unless redrawn since. Recorded as one run; one commit."""
     run = runs_store.get_run(session, run_id, for_update=True)
@@ -262,8 +276,8 @@ def undo_run(session: Session, run_id: int, *, actor: Actor) -> UndoResult:
     store.lock_assignments(session)
     if runs_store.latest_undoable(session) != run_id:
         raise Conflict(
-            "Seule la dernière affectation automatique ou le dernier rééquilibrage, "
-            "pas encore annulés, peuvent être annulés."
+            "Seule la dernière affectation (automatique ou manuelle) ou le dernier "
+            "rééquilibrage, pas encore annulés, peuvent être annulés."
         )
     reason = f"annulation de l’opération n° {run_id}"
     undo_id = runs_store.create_run(
@@ -273,6 +287,8 @@ def undo_run(session: Session, run_id: int, *, actor: Actor) -> UndoResult:
         reason=reason,
         undoes_run_id=run_id,
     )
+    if is_manual(run):  # the run's own locks go with it
+        store.set_lock(session, (run.details or {}).get("locked_by_run", []), locked=False)
     shapes_back, shapes_left = (
         runs_store.restore_shapes(session, run_id, actor_id=author_id(actor))
         if run.kind == "rebalance"
@@ -328,8 +344,26 @@ def manual_assign(
     lock: bool = True,
 ) -> int:
     """A dispatcher gives accounts to a rep (locked against automatic assignment by default);
-    a manager only their team's (or nobody's) accounts, and only to their team."""
+    a manager only their team's (or nobody's) accounts, and only to their team.
+
+    Recorded as one run of the assignment history (who, when, which accounts), undoable
+    while it is the latest like an automatic one: see :data:`MANUAL`. One commit.
+    """
     _require_scope(session, actor, account_ids, rep_id)
+    store.lock_assignments(session)  # one writer of runs at a time, as undo and auto do
+    before = store.unlocked_names(session, list(account_ids))
+    run_id = runs_store.create_run(
+        session,
+        kind=MANUAL,
+        actor_id=author_id(actor),
+        reason=reason,
+        details={
+            "rep_id": rep_id,
+            "accounts": [{"id": a, "name": before[a][0]} for a in account_ids if a in before],
+            # the accounts this run locks: an undo unlocks them again
+            "locked_by_run": [a for a in account_ids if lock and before.get(a, ("", False))[1]],
+        },
+    )
     changed = store.manual_assign(
         session,
         list(account_ids),
@@ -337,9 +371,21 @@ def manual_assign(
         lock=lock,
         actor_id=author_id(actor),
         reason=reason,
+        run_id=run_id,
     )
+    runs_store.finish_run(session, run_id)
     if changed:
+        audit.record(
+            session,
+            actor_id=author_id(actor),
+            action="assignment.manual",
+            entity="assignment_run",
+            entity_id=run_id,
+            changes={"accounts": changed, "rep_id": rep_id},
+        )
         job_store.defer_rules(session)
+    else:
+        runs_store.discard_run(session, run_id)
     session.commit()
     return changed
 
@@ -358,6 +404,13 @@ def unassigned_queue(
     """Accounts without an owner, with the reason, best priority first."""
     policy.require(actor, "assign")
     return store.unassigned(session, limit=limit, offset=offset)
+
+
+def queue_blockers(session: Session, *, actor: Actor) -> dict[str, int]:
+    """Why the accounts of the queue stay there when the automatic assignment runs: counts
+    per reason of :data:`fieldcrm.store.assignment.QUEUE_REASONS` (non-zero ones)."""
+    policy.require(actor, "assign")
+    return store.queue_blockers(session)
 
 
 def history(

@@ -3,7 +3,9 @@
 Reads the rep's appointments of the next working days and the visits their plans propose,
 builds the planner's problem (same working days, hours, lunch, driving cap, road times and
 the rep's own barème rate as the day planner), and ranks the days with
-:func:`fieldcrm.routing.find_day.rank_days`. Booking one goes through the appointments
+:func:`fieldcrm.routing.find_day.rank_days` (cheapest added cost first: the detour plus the
+planned visits it displaces). Days less than the account's visit interval from one of its
+appointments come after the others, flagged (a second visit too soon). Booking one goes through the appointments
 service (the same overlap and reachability checks as any appointment).
 """
 
@@ -28,6 +30,7 @@ from fieldcrm.services import appointments, costs, planning_build
 from fieldcrm.services.planning_inputs import gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
+from fieldcrm.store.booked_near import NearBooking, booked_near
 
 DEFAULT_DAYS = 10
 
@@ -41,6 +44,9 @@ class FoundDays:
     rep_id: int
     visit_minutes: int
     options: list[DayOption]
+    near: dict[dt.date, NearBooking] = dataclasses.field(default_factory=dict)
+    """Days on which the account already has an appointment less than its visit interval
+    away (ranked after the others, and flagged), with that appointment."""
 
 
 def next_working_days(first: dt.date, count: int, *, weekends: bool = False) -> list[dt.date]:
@@ -115,12 +121,27 @@ def find_days(
         )
         if o.date in wanted
     ]
-    options = [o for o in ranked if o.date not in booked] + [
-        dataclasses.replace(o, slot=None, reason="déjà un rendez-vous avec ce compte ce jour-là")
-        for o in ranked
-        if o.date in booked
-    ]
-    return FoundDays(account.id, account.name, rep_id, account.visit_minutes, options)
+    near_by_key = booked_near(
+        session,
+        [(-(k + 1), account.id, d) for k, d in enumerate(dates)],  # no proposal of its own
+        booked_days=settings.planner_booked_days,
+        tz=settings.scoring_timezone,
+    )
+    near = {dates[-key - 1]: found for key, found in near_by_key.items()}
+    free = [o for o in ranked if o.date not in booked]
+    options = (
+        [o for o in free if o.slot is not None and o.date not in near]
+        + [o for o in free if o.slot is not None and o.date in near]
+        + [o for o in free if o.slot is None]
+        + [
+            dataclasses.replace(
+                o, slot=None, reason="déjà un rendez-vous avec ce compte ce jour-là"
+            )
+            for o in ranked
+            if o.date in booked
+        ]
+    )
+    return FoundDays(account.id, account.name, rep_id, account.visit_minutes, options, near)
 
 
 def _planned(

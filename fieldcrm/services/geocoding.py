@@ -33,8 +33,7 @@ from fieldcrm.geocoding.gazetteer import CommuneOutlines, load_gazetteer
 from fieldcrm.geocoding.model import GeocodeResult, Precision
 from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address
 from fieldcrm.geocoding.trust import place_problem
-from fieldcrm.services import costs, territories
-from fieldcrm.store import accounts as accounts_store
+from fieldcrm.services import accounts, costs, territories
 from fieldcrm.store import ban as ban_store
 from fieldcrm.store import geocache as store
 
@@ -384,12 +383,21 @@ def count_todo(session: Session, *, retry_failed: bool = False) -> int:
     return store.count_todo(session, statuses=statuses)
 
 
+def _require_locate(session: Session, actor: Actor, account_id: int) -> None:
+    """:class:`~fieldcrm.errors.Forbidden` unless ``actor`` may place ``account_id``: the reach
+    rule of every account edit (:func:`fieldcrm.services.accounts.access`: a rep their own
+    accounts and the unassigned prospects within reach, a manager their team's);
+    :class:`~fieldcrm.errors.NotFound` for an unknown account."""
+    policy.require(
+        actor, "account.locate", **accounts.access(session, actor=actor, account_id=account_id)
+    )
+
+
 def set_location(
     session: Session, *, actor: Actor, account_id: int, point: GeoPoint, lock: bool = True
 ) -> store.LocatedAccount:
     """Place an account by hand (a pin dragged on the map); locked against re-geocoding."""
-    owner = accounts_store.account_owner(session, account_id)
-    policy.require(actor, "account.locate", owner_id=owner)
+    _require_locate(session, actor, account_id)
     located = store.set_manual_location(
         session,
         account_id=account_id,
@@ -405,8 +413,7 @@ def set_location(
 
 def unlock_location(session: Session, *, actor: Actor, account_id: int) -> None:
     """Release a manual pin: the account goes back to "pending" for the next run."""
-    owner = accounts_store.account_owner(session, account_id)
-    policy.require(actor, "account.locate", owner_id=owner)
+    _require_locate(session, actor, account_id)
     store.unlock_location(session, account_id=account_id)
     session.commit()
 
@@ -480,9 +487,8 @@ def choose_candidate(
     """Place a doubtful account in one of its candidate communes (the reviewer's choice): at
     its address's BAN house number there when the BAN of that commune is loaded, else at the
     commune's centre; confirmed like a pin placed by hand."""
+    _require_locate(session, actor, account_id)
     item = store.review_item(session, account_id)
-    owner = accounts_store.account_owner(session, account_id)
-    policy.require(actor, "account.locate", owner_id=owner)
     candidates = item.candidates or []
     if not 0 <= index < len(candidates):
         raise InvalidInput(

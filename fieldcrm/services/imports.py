@@ -130,6 +130,7 @@ def import_accounts(
         report.rejected.extend(refused)
         store.match_account_stage(session)
         report.rejected.extend(store.reject_clashes(session))
+        report.changed = store.changed_accounts(session)
         counts = store.merge_account_stage(session, actor_id=actor_id)
         return _finish(session, report, counts, path, actor_id, on_success)
     except BaseException:
@@ -334,7 +335,8 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
 
 
 def report_dict(report: ImportReport) -> dict[str, Any]:
-    """Counts and every rejected row (line, column, reason, value, message), as JSON data."""
+    """Counts, every rejected row (line, column, reason, value, message) and every existing
+    account changed (line, id, name before and after, columns changed), as JSON data."""
     return {
         "kind": report.kind,
         "read": report.read,
@@ -345,6 +347,7 @@ def report_dict(report: ImportReport) -> dict[str, Any]:
             {**asdict(r), "value": None if r.value is None else str(r.value), "message": str(r)}
             for r in report.rejected
         ],
+        "changed": [{**asdict(c), "fields": list(c.fields)} for c in report.changed],
     }
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.notify.email import SmtpSender, SmtpSettings
+from fieldcrm.notify.email import SmtpSender, SmtpSettings, mail_subject
 from fieldcrm.notify.result import DeliveryResult
 from fieldcrm.notify.sms import SmsProvider, WebhookSms
 from fieldcrm.store import notifications as store
@@ -98,7 +98,8 @@ def hand_over(item: PendingNotification, *, email: SmtpSender, sms: SmsProvider)
     try:
         if item.channel == "email":
             mid = email.message_id_for(key)
-            return email.send(address, item.subject, item.body, cc=item.cc, message_id=mid)
+            subject = mail_subject(item.subject)
+            return email.send(address, subject, item.body, cc=item.cc, message_id=mid)
         if item.channel == "sms":
             return sms.send(address, item.body, idempotency_key=key)
         if item.channel == "in_app":

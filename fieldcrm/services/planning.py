@@ -4,8 +4,8 @@
 around them (along the road route), take the visible accounts inside it with the best value
 per detour (one PostGIS query), get travel times (road graph, or crow-fly where the graph does
 not reach), run the PyVRP planner (proven optimal on small days), store
-the plan with its proposals, and commit once. Deciding a proposal books an appointment at its
-slot when accepted. Every use case authorises first (action ``"plan"`` on the rep).
+the plan with its proposals, and commit once. Accepting a proposal books an appointment at
+its planned start (or a minute the rep picks in its slot), to the whole minute. Every use case authorises first (action ``"plan"`` on the rep).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -22,17 +23,19 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import Conflict, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.engine import Budget
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
+from fieldcrm.routing.schedule import booking_start, whole_minutes
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import appointments, costs
 from fieldcrm.services import planning_build as build
 from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
+from fieldcrm.store.booked_near import NearBooking, booked_near
 from fieldcrm.store.plans import PARIS, NewProposal, PlanRow, ProposalRow
 
 log = logging.getLogger(__name__)
@@ -107,6 +110,85 @@ def list_plans(
     return store.list_plans(session, rep_id=rep_id, day=day, limit=limit)
 
 
+@dataclass(frozen=True)
+class Bookable:
+    """What a rep can book for a proposal: the first and last whole minutes of its slot, and
+    the start booked when the rep picks none (the planned start, to the minute)."""
+
+    first: dt.datetime
+    last: dt.datetime
+    at: dt.datetime
+
+
+def _instant(seconds: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, PARIS)
+
+
+def bookable(proposal: ProposalRow, planned: dt.datetime | None = None) -> Bookable | None:
+    """The bookable minutes of ``proposal``'s slot and its default start (``planned``, the
+    plan's start of the visit, rounded up and kept in the slot; else the slot's first
+    minute); ``None`` when the slot holds no whole minute. One rule with the planner's
+    (:func:`fieldcrm.routing.schedule.whole_minutes`, :func:`~fieldcrm.routing.schedule.booking_start`),
+    on instants (French offsets are whole hours: a whole minute is one everywhere)."""
+    a = math.ceil(proposal.slot_start.timestamp())
+    b = math.floor(proposal.slot_end.timestamp())
+    first, last = whole_minutes((a, b))
+    if first > last:
+        return None
+    at = booking_start(math.ceil(planned.timestamp()), (a, b)) if planned else first
+    return Bookable(_instant(first), _instant(last), _instant(at))
+
+
+def planned_starts(plan: PlanRow) -> dict[int, dt.datetime]:
+    """Each proposal's planned start in ``plan.result`` (matched on account and slot start)."""
+    ids = {(p.account_id, p.slot_start): p.id for p in plan.proposals}
+    out: dict[int, dt.datetime] = {}
+    for day in plan.result.get("days", []):
+        for stop in day.get("stops", []):
+            if stop.get("kind") != "candidate" or not stop.get("slot_start"):
+                continue
+            key = (stop.get("account_id"), dt.datetime.fromisoformat(stop["slot_start"]))
+            if key in ids and stop.get("start"):
+                out[ids[key]] = dt.datetime.fromisoformat(stop["start"])
+    return out
+
+
+def bookable_slots(plan: PlanRow) -> dict[int, Bookable]:
+    """:func:`bookable` for each proposal of ``plan`` with a whole minute to book, by id."""
+    starts = planned_starts(plan)
+    out = {}
+    for p in plan.proposals:
+        found = bookable(p, starts.get(p.id))
+        if found is not None:
+            out[p.id] = found
+    return out
+
+
+def booked_since(
+    session: Session, *, actor: Actor, plan: PlanRow, settings: Settings | None = None
+) -> dict[int, NearBooking]:
+    """The plan's open proposals whose account has got an appointment within its visit
+    rhythm of the proposal's day (by proposal id): the plan is stale for them."""
+    policy.require(actor, "plan", owner_id=plan.rep_id)
+    cfg = settings or get_settings()
+    open_ = [
+        (p.id, p.account_id, p.slot_start.astimezone(PARIS).date())
+        for p in plan.proposals
+        if p.status == "proposed"
+    ]
+    return booked_near(
+        session,
+        open_,
+        booked_days=cfg.planner_booked_days,
+        tz=cfg.scoring_timezone,
+        booked_after=plan.created_at,
+    )
+
+
+def _hm(moment: dt.datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%H:%M")
+
+
 def decide_proposal(
     session: Session,
     *,
@@ -114,16 +196,35 @@ def decide_proposal(
     proposal_id: int,
     accept: bool,
     start: dt.datetime | None = None,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
 ) -> Decision:
-    """Accept (book an appointment at the slot, or at ``start`` inside it) or reject."""
+    """Accept (book an appointment at the planned start, or at ``start``: a whole minute of
+    the slot) or reject. A refusal (:class:`Conflict`, :class:`InvalidInput`) writes nothing."""
     proposal = store.get_proposal(session, proposal_id)
     policy.require(actor, "plan", owner_id=proposal.rep_id)
-    begins = start or proposal.slot_start
-    if begins.tzinfo is None:  # a wall-clock time of the company's day
-        begins = begins.replace(tzinfo=PARIS)
-    if accept and proposal.slot_start <= begins <= proposal.slot_end:
-        # the booking obeys the rules of every appointment: no overlap, reachable (a start
-        # outside the slot is refused by the store, naming the slot)
+    if proposal.status != "proposed":
+        done = "acceptée" if proposal.status == "accepted" else "refusée"
+        raise Conflict(f"La proposition « {proposal.account_name} » est déjà {done}.")
+    begins: dt.datetime | None = None
+    if accept:
+        planned = planned_starts(store.get_plan(session, proposal.plan_id))
+        slot = bookable(proposal, planned.get(proposal.id))
+        if slot is None:
+            raise Conflict(
+                f"Le créneau de « {proposal.account_name} » ne contient aucune minute "
+                "réservable : replanifiez la journée."
+            )
+        begins = start or slot.at
+        if begins.tzinfo is None:  # a wall-clock time of the company's day
+            begins = begins.replace(tzinfo=PARIS)
+        if not slot.first <= begins <= slot.last or begins.second or begins.microsecond:
+            raise Conflict(
+                f"Heure {begins.astimezone(PARIS).strftime('%H:%M:%S').removesuffix(':00')} "
+                f"hors du créneau à réserver de « {proposal.account_name} » : choisissez une "
+                f"minute entre {_hm(slot.first)} et {_hm(slot.last)}."
+            )
+        # the booking obeys the rules of every appointment: no overlap, reachable
         account = store.located_account(session, proposal.account_id)
         appointments.check_booking(
             session,
@@ -132,9 +233,11 @@ def decide_proposal(
             starts_at=begins,
             ends_at=begins + dt.timedelta(minutes=proposal.visit_minutes),
             place=GeoPoint(account.lon, account.lat) if account else None,
+            settings=settings,
+            travel=travel,
         )
     decided, appointment_id = store.decide_proposal(
-        session, proposal_id, accept=accept, start=start
+        session, proposal_id, accept=accept, start=begins
     )
     if accept:  # an accepted fill-in changes the plan's savings
         costs.trips_changed(session, proposal.rep_id, costs.local_day(proposal.slot_start))
@@ -209,7 +312,7 @@ def _solve(
         inputs, problem, result, cfg=cfg, travel=source, cut=cut, scores=scores
     )
     if trip:
-        stored["overnight"] = build.overnight_json(result)
+        stored["overnight"] = build.overnight_json(result, stored, cfg=cfg)
     today = dt.datetime.now(PARIS).date()
     facts = store.visit_facts(session, [c.id for c in pool], as_of=today)
     return stored, build.proposals(problem, result, scores, facts, as_of=today)

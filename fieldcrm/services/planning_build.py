@@ -16,7 +16,9 @@ import numpy as np
 from babel.numbers import format_decimal
 
 from fieldcrm.config import Settings
+from fieldcrm.costs.derive import planned_nights_and_meals
 from fieldcrm.costs.report import half_up
+from fieldcrm.costs.trips import Rates, allowances_eur, meals_due
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.calendar import working_days
@@ -120,6 +122,15 @@ def travel_matrix(points: list[GeoPoint], graph: TravelTimes | None) -> tuple[Tr
     return TravelMatrix(seconds, metres, road.snap_m), f"{graph.name}+crowfly"
 
 
+def drive_seconds(matrix: TravelMatrix) -> list[list[int]]:
+    """Whole driving seconds between the matrix's points, as the planner counts them (to the
+    nearest second; unreachable pairs: :data:`UNREACHABLE_S`). The booking check counts the
+    same way, so that every minute of a slot the planner shows is accepted."""
+    seconds = np.where(np.isfinite(matrix.seconds), matrix.seconds, UNREACHABLE_S)
+    rounded: list[list[int]] = np.rint(seconds).astype(int).tolist()
+    return rounded
+
+
 def problem_for(
     inputs: PlanningInputs,
     *,
@@ -218,12 +229,11 @@ def problem_for(
         points.append(inputs.home)
         finish = len(points) - 1
     matrix, source = travel_matrix(points, graph)
-    seconds = np.where(np.isfinite(matrix.seconds), matrix.seconds, UNREACHABLE_S)
     metres = np.where(np.isfinite(matrix.metres), matrix.metres, 0.0)
     problem = Problem(
         home=0,
         days=days,
-        durations_s=np.rint(seconds).astype(int).tolist(),
+        durations_s=drive_seconds(matrix),
         distances_m=np.rint(metres).astype(int).tolist(),
         appointments=tuple(appointments),
         candidates=tuple(candidates),
@@ -250,6 +260,12 @@ def _account_id(key: str) -> int | None:
     return _key_id(key, "account")
 
 
+def detour_minutes_text(minutes: float) -> str:
+    """A detour's whole minutes as every screen writes them (halves up: 4.5 → 5), the
+    proposal's header and its reason alike."""
+    return str(half_up(minutes, 0))
+
+
 def visit_reason(
     facts: VisitFacts | None, *, as_of: dt.date, detour_minutes: float, contribution_eur: float
 ) -> str:
@@ -273,7 +289,7 @@ def visit_reason(
             parts.append(
                 f"pas de visite depuis {months} mois" if months >= 1 else f"visité il y a {days} j"
             )
-    parts.append(f"détour {half_up(detour_minutes, 0)} min")
+    parts.append(f"détour {detour_minutes_text(detour_minutes)} min")
     euros = half_up(contribution_eur, 0)
     parts.append(f"{'+' if euros >= 0 else '−'}{_euros(abs(euros))} €")
     return " · ".join(parts)
@@ -306,8 +322,8 @@ def proposals(
         assert date is not None
         for s in day.stops:
             account = _account_id(s.key)
-            if s.kind != "visit" or account is None:
-                continue
+            if s.kind != "visit" or account is None or s.slot[0] > s.slot[1]:
+                continue  # no whole minute to book: nothing to propose
             out.append(
                 NewProposal(
                     account_id=account,
@@ -326,18 +342,48 @@ def proposals(
     return out
 
 
-def figures_json(f: Figures | None, error: str | None = None) -> dict[str, Any]:
-    """A plan's euros and kilometres as JSON (``feasible: false`` when there is none)."""
+def figures_json(
+    f: Figures | None, error: str | None = None, *, lunch_days: int, cfg: Settings
+) -> dict[str, Any]:
+    """A plan's euros and kilometres as JSON (``feasible: false`` when there is none).
+
+    ``hotel_and_meals_eur``: the plan's hotel nights and its meals by
+    :func:`~fieldcrm.costs.trips.meals_due` (a dinner per night away, a lunch for each of
+    the ``lunch_days`` far from home), as the cost report counts them.
+    """
     figures = figures_to_json(f)
     if figures is None:
         return {"feasible": False, "error": error}
     assert f is not None
+    hotel, meals = allowances(f.nights_away, lunch_days, cfg)
+    # the planner's objective charged the dinners only; the lunches (the same whether the
+    # rep sleeps away or at home) come off the net value too, so that the rows add up
+    lunches = hotel + meals - (f.hotel_eur + f.meal_eur)
     return figures | {
         "feasible": True,
         "km": round(f.km, 1),
         "driving_minutes": round(f.driving_s / 60),
-        "hotel_and_meals_eur": round(f.hotel_eur + f.meal_eur, 2),
+        "hotel_eur": round(hotel, 2),
+        "meal_eur": round(meals, 2),
+        "hotel_and_meals_eur": round(hotel + meals, 2),
+        "net_eur": round(f.net_eur - lunches, 2),
     }
+
+
+def allowances(nights_away: int, lunch_days: int, cfg: Settings) -> tuple[float, float]:
+    """(hotel, meals) euros of a plan, by the cost report's rule and rates
+    (:func:`~fieldcrm.costs.trips.meals_due`, :func:`~fieldcrm.costs.trips.allowances_eur`)."""
+    rates = Rates(Decimal(str(cfg.hotel_night_eur)), Decimal(str(cfg.meal_eur)))
+    meals = meals_due(nights_away=nights_away, lunch_days=lunch_days)
+    hotel, meals_eur = allowances_eur(nights=nights_away, meals=meals, rates=rates)
+    return float(hotel), float(meals_eur)
+
+
+def lunch_days(stored: dict[str, Any], cfg: Settings) -> int:
+    """Days of a stored plan result (``result_json``) that earn a lunch allowance."""
+    home = GeoPoint(stored["home"]["lon"], stored["home"]["lat"])
+    nights, meals = planned_nights_and_meals(home, stored["days"], cfg.meal_km)
+    return meals - nights
 
 
 def result_json(
@@ -419,7 +465,7 @@ def result_json(
         }
         for c in cut
     ]
-    return {
+    doc: dict[str, Any] = {
         "home": {"lon": inputs.home.lon, "lat": inputs.home.lat},
         "days": days,
         "nights": [
@@ -439,7 +485,7 @@ def result_json(
         "omissions": omissions,
         "proven_optimal": "proven_optimal" in result.flags,
         "quality": PROVEN_LABEL if "proven_optimal" in result.flags else None,
-        "figures": figures_json(result.figures),
+        "figures": None,  # set below, once the days are known
         "value_eur": round(result.figures.value_eur, 2),
         "driving_km": round(result.figures.km, 2),
         "driving_minutes": round(result.figures.driving_s / 60, 1),
@@ -452,13 +498,26 @@ def result_json(
             "geometry": inputs.corridor.polygon.__geo_interface__,
         },
     }
+    doc["figures"] = figures_json(result.figures, lunch_days=lunch_days(doc, cfg), cfg=cfg)
+    return doc
 
 
-def overnight_json(result: Plan) -> dict[str, Any]:
-    """Staying away against going home every evening, both in euros; the recommendation."""
+def overnight_json(result: Plan, stored: dict[str, Any], *, cfg: Settings) -> dict[str, Any]:
+    """Staying away against going home every evening, both in euros; the recommendation.
+
+    ``stored``: the plan's ``result_json``. Both alternatives count the lunches of its days
+    (a lunch does not depend on where the night is spent, see
+    :func:`~fieldcrm.costs.trips.meals_due`).
+    """
     stays = result.figures.nights_away > 0
-    home = figures_json(result.all_home, result.all_home_error)
-    away = figures_json(result.away, "aucune nuit à l'hôtel possible sur ces dates")
+    lunches = lunch_days(stored, cfg)
+    home = figures_json(result.all_home, result.all_home_error, lunch_days=lunches, cfg=cfg)
+    away = figures_json(
+        result.away,
+        "aucune nuit à l'hôtel possible sur ces dates",
+        lunch_days=lunches,
+        cfg=cfg,
+    )
     both = home["feasible"] and away["feasible"]
     return {
         "recommendation": "stay" if stays else "home",

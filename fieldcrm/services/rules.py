@@ -48,12 +48,13 @@ def validate(document: str, *, actor: Actor) -> str:
 
 
 def save_rule(
-    session: Session, document: str, *, actor: Actor, expected_version: int | None = None
+    session: Session, document: str, *, actor: Actor, expected_version: versions.Expected = None
 ) -> StoredRule:
     """Validate and store one rule (a mapping with ``key``); replaces the rule with that key.
 
     Replacing checks ``expected_version`` (the version the editor read; 409 naming who edited
-    meanwhile, nothing saved); ``None`` skips the check."""
+    meanwhile, nothing saved); ``None`` skips the check; :data:`~fieldcrm.store.versions.UNSENT`
+    (an API client without ``If-Match``) may create a rule but not replace one (428)."""
     key = validate(document, actor=actor)
     rule_id = rule_store.rule_ids(session).get(key)
     version = 1
@@ -71,7 +72,7 @@ def set_enabled(
     *,
     enabled: bool,
     actor: Actor,
-    expected_version: int | None = None,
+    expected_version: versions.Expected = None,
 ) -> StoredRule:
     """Switch a rule on or off (checking ``expected_version`` as :func:`save_rule`)."""
     policy.require(actor, "rules.edit")
@@ -91,9 +92,16 @@ def set_enabled(
     return replace(stored, version=version)
 
 
-def delete_rule(session: Session, key: str, *, actor: Actor) -> None:
-    """Delete a rule (its past alerts stay)."""
+def delete_rule(
+    session: Session, key: str, *, actor: Actor, expected_version: versions.Expected = None
+) -> None:
+    """Delete a rule (its past alerts stay), checking ``expected_version`` as :func:`save_rule`."""
     policy.require(actor, "rules.edit")
+    if expected_version is not None:
+        rule = scoring.get_rule(session, key)
+        versions.claim(
+            session, "rules", rule.id, expected=expected_version, actor_id=author_id(actor)
+        )
     scoring.delete_rule(session, key)
 
 

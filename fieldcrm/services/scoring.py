@@ -280,7 +280,12 @@ def _apply_actions(session: Session, rule: Rule, ref: str, *, as_of: date) -> tu
                 None if ref.startswith("reminder.") else as_of + timedelta(days=action.due_in_days)
             )
             tasks += alert_store.add_tasks(
-                session, rule_ref=ref, task_no=task_no, assignee=action.assignee, due_on=due
+                session,
+                rule_ref=ref,
+                task_no=task_no,
+                assignee=action.assignee,
+                due_on=due,
+                closed_by_visit=action.closed_by_visit,
             )
             task_no += 1
         elif isinstance(action, Reassign):

@@ -151,13 +151,14 @@ def update_territory(
     *,
     geometry: Mapping[str, Any] | None = None,
     actor: Actor,
-    expected_version: int | None = None,
+    expected_version: versions.Expected = None,
     **changes: Any,
 ) -> tuple[str, ...]:
     """Change a territory's fields and/or geometry; returns the geometry repairs.
 
     A manager edits only their team's (or nobody's) territories, and gives them only to their
-    team; ``expected_version`` is the version the editor read (409 if stale, nothing saved).
+    team; ``expected_version`` is the version the editor read (409 if stale, nothing saved;
+    :data:`~fieldcrm.store.versions.UNSENT`: 428; ``None``: not checked).
     """
     policy.require(
         actor, "territory.edit", owner_id=store.get_territory(session, territory_id).rep_id
@@ -222,14 +223,28 @@ def deletion_preview(
     )
 
 
-def delete_territory(session: Session, territory_id: int, *, actor: Actor) -> int:
+def delete_territory(
+    session: Session,
+    territory_id: int,
+    *,
+    actor: Actor,
+    expected_version: versions.Expected = None,
+) -> int:
     """Delete a territory; its accounts follow :class:`DeletionPreview`'s rule, as one run of
-    the assignment history, and the audit log keeps what was deleted. The run's id."""
+    the assignment history, and the audit log keeps what was deleted. The run's id.
+
+    ``expected_version`` is checked as by :func:`update_territory` (a territory changed since
+    it was read is not deleted)."""
     row = store.get_territory(session, territory_id)
     policy.require(actor, "territory.edit", owner_id=row.rep_id)
-    assignment_store.lock_assignments(session)
-    reason = f"suppression du territoire « {row.name} »"[:200]
+    if expected_version is versions.UNSENT:  # the 428 at once, before any lock is taken
+        versions.claim(
+            session, "territories", territory_id, expected=expected_version, actor_id=None
+        )
+    assignment_store.lock_assignments(session)  # first, as a rebalancing: no deadlock
     who = author_id(actor)
+    versions.claim(session, "territories", territory_id, expected=expected_version, actor_id=who)
+    reason = f"suppression du territoire « {row.name} »"[:200]
     run_id = runs_store.create_run(
         session,
         kind="territory_delete",
@@ -327,7 +342,10 @@ def import_geojson(
     result = ImportResult()
     for name, feat, rep, priority in plans:
         color = feat.properties.get("color")
-        if name in existing:
+        if name in existing:  # an edit: an editor holding an older version gets a 409
+            versions.claim(
+                session, "territories", existing[name], expected=None, actor_id=author_id(actor)
+            )
             store.update_territory(
                 session,
                 existing[name],
@@ -436,10 +454,17 @@ def _infos(session: Session, rows: Sequence[store.TerritoryRow]) -> list[balance
 
 @dataclass(frozen=True)
 class BalanceReport:
-    """Metrics per territory and the spread of the main ones."""
+    """Metrics per territory and the spread of the main ones; the territories whose
+    workload exceeds a rep's monthly field time (``capacity_hours``)."""
 
     rows: list[balance.BalanceRow]
     spreads: list[balance.Spread]
+    capacity_hours: float = balance.FIELD_HOURS_MONTH
+
+    @property
+    def overloaded(self) -> list[balance.BalanceRow]:
+        """Territories whose workload exceeds ``capacity_hours`` (:func:`balance.overloaded`)."""
+        return balance.overloaded(self.rows, self.capacity_hours)
 
 
 BALANCE_METRICS = ("accounts", "potential_eur_month", "revenue_12m", "workload_hours_month")
@@ -454,7 +479,11 @@ def balance_report(
 
 
 def _balance(
-    session: Session, rows: Sequence[store.TerritoryRow], *, as_of: dt.date | None
+    session: Session,
+    rows: Sequence[store.TerritoryRow],
+    *,
+    as_of: dt.date | None,
+    capacity_hours: float = balance.FIELD_HOURS_MONTH,
 ) -> BalanceReport:
     infos = _infos(session, rows)
     bases = {t.id: (b.lon, b.lat) if (b := balance.base_of(t)) else None for t in infos}
@@ -463,7 +492,7 @@ def _balance(
     spreads = [
         balance.spread([float(getattr(r, m)) for r in result], metric=m) for m in BALANCE_METRICS
     ]
-    return BalanceReport(result, spreads)
+    return BalanceReport(result, spreads, capacity_hours)
 
 
 METRICS = ("potential_eur_month", "workload_hours_month", "accounts")
@@ -498,12 +527,24 @@ def _proposal(
     as_of: dt.date | None = None,
 ) -> rebalance.Proposal:
     units, pairs = rebalance_input(session, rows, metric=metric, as_of=as_of)
+    # The totals before the moves are the balance summary's (same territories, same
+    # measure): what the communes do not carry (accounts outside their commune's territory,
+    # not located, ...) is a fixed part of each territory's total that no move changes.
+    summary = _balance(session, rows, as_of=as_of).rows
+    carried: dict[int, float] = {}
+    for u in units:
+        carried[u.territory_id] = carried.get(u.territory_id, 0.0) + u.weight
+    fixed = {
+        r.territory_id: float(getattr(r, metric)) - carried.get(r.territory_id, 0.0)
+        for r in summary
+    }
     return rebalance_cpsat.propose_best(
         units,
         pairs,
-        territory_ids=sorted({u.territory_id for u in units}),
+        territory_ids=sorted(fixed),
         metric=metric,
         max_moves=max_moves,
+        fixed=fixed,
     )
 
 
@@ -581,16 +622,20 @@ def overview(
     metric: str = "",
     gap_limit: int = 20,
     as_of: dt.date | None = None,
+    capacity_hours: float = balance.FIELD_HOURS_MONTH,
 ) -> TerritoryOverview:
     """Everything the territories screen shows, from one reading of the territories.
 
-    ``metric`` (one of :data:`METRICS`) asks for a rebalancing proposal on that metric.
+    ``metric`` (one of :data:`METRICS`) asks for a rebalancing proposal on that metric;
+    ``capacity_hours`` (setting ``rep_field_hours_month``) flags overloaded territories.
     """
     policy.require(actor, "assign")
     rows = store.list_territories(session)
     return TerritoryOverview(
         rows=rows,
-        balance=_balance(session, rows, as_of=as_of) if rows else None,
+        balance=_balance(session, rows, as_of=as_of, capacity_hours=capacity_hours)
+        if rows
+        else None,
         overlaps=coverage.overlaps(_shapes(rows)),
         gaps=store.uncovered_accounts(session, limit=gap_limit),
         proposal=_proposal(session, rows, metric=metric, as_of=as_of) if metric and rows else None,

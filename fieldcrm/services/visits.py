@@ -19,6 +19,7 @@ from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import accounts, costs
 from fieldcrm.store import jobs as job_store
+from fieldcrm.store import tasks as task_store
 from fieldcrm.store import visits as store
 from fieldcrm.store.visits import VisitRow
 
@@ -75,20 +76,29 @@ def record_visit(
     policy.require(actor, "activity.write", **target)
     owner = target["owner_id"]
     rep_id = actor.id if actor.role is Role.REP or owner is None else owner
+    occurred_at = at or dt.datetime.now(dt.UTC)
     activity_id, created = store.record(
         session,
         client_key=client_key,
         account_id=account_id,
         rep_id=rep_id,
         kind=kind,
-        occurred_at=at or dt.datetime.now(dt.UTC),
+        occurred_at=occurred_at,
         lon=point.lon if point else None,
         lat=point.lat if point else None,
         outcome=outcome,
         report=report.strip() if report else None,
     )
-    if kind == "visit":  # its trip, and the facts the rules read (last visit, priority)
-        costs.trips_changed(session, rep_id, costs.local_day(at or dt.datetime.now(dt.UTC)))
+    if kind == "visit":  # its trip, the tasks it completes, the facts the rules read
+        costs.trips_changed(session, rep_id, costs.local_day(occurred_at))
+        if created:  # a re-send or a later report of the same visit closes nothing new
+            task_store.close_by_visit(
+                session,
+                account_id=account_id,
+                activity_id=activity_id,
+                user_id=rep_id,
+                at=occurred_at,
+            )
         job_store.defer_rules(session)
     session.commit()
     return store.get_visit(session, activity_id), created

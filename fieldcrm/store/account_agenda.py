@@ -30,6 +30,8 @@ class PlannedVisit:
     slot_end: dt.datetime
     rep_id: int
     rep_name: str | None
+    planned_at: dt.datetime
+    """When the plan was made (an appointment booked since makes it stale)."""
 
 
 def upcoming_appointments(
@@ -56,9 +58,10 @@ def next_planned_visit(
         session.execute(
             text("""
         WITH newest AS (
-            SELECT DISTINCT ON (p.rep_id, p.day) p.id, p.rep_id, p.day
+            SELECT DISTINCT ON (p.rep_id, p.day) p.id, p.rep_id, p.day, p.created_at
             FROM plans p WHERE p.kind = 'day' ORDER BY p.rep_id, p.day, p.created_at DESC, p.id DESC)
-        SELECT pp.id AS proposal_id, n.day, pp.slot_start, pp.slot_end, n.rep_id, u.full_name AS rep_name
+        SELECT pp.id AS proposal_id, n.day, pp.slot_start, pp.slot_end, n.rep_id,
+               u.full_name AS rep_name, n.created_at AS planned_at
         FROM plan_proposals pp JOIN newest n ON n.id = pp.plan_id
         LEFT JOIN users u ON u.id = n.rep_id
         WHERE pp.account_id = :id AND pp.status = 'proposed' AND pp.slot_start >= :now

@@ -28,6 +28,7 @@ from fieldcrm.accounts.records import (
     AccountRecord,
     Rejected,
     SaleRecord,
+    UpdatedAccount,
 )
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
 
@@ -206,18 +207,46 @@ def match_account_stage(session: Session) -> None:
     )
 
 
+_POINT_DIFFERS = (
+    "(s.lon IS NOT NULL AND (a.geom IS NULL OR NOT ST_Equals(a.geom, "
+    "ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))))"
+)
+"""SQL (``accounts a`` beside ``stage_accounts s``): the file gives a point the account lacks."""
+
+
+def changed_accounts(session: Session) -> list[UpdatedAccount]:
+    """The existing accounts :func:`merge_account_stage` is about to change, by line: name
+    before and after, and the columns that differ (``geom``: a new point from the file).
+    Call it just before the merge, in the same transaction (the rows are locked)."""
+    cases = ", ".join(f"CASE WHEN a.{c} IS DISTINCT FROM s.{c} THEN '{c}' END" for c in MERGED)
+    rows = session.execute(
+        text(f"""
+        SELECT s.line, a.id, a.name AS before, s.name AS after,
+               array_remove(ARRAY[{cases},
+                                  CASE WHEN {_POINT_DIFFERS} THEN 'geom' END], NULL) AS fields
+        FROM stage_accounts s JOIN accounts a ON a.id = s.account_id
+        ORDER BY s.line
+        FOR UPDATE OF a""")
+    ).all()
+    return [
+        UpdatedAccount(int(r.line), int(r.id), r.before, r.after, tuple(r.fields))
+        for r in rows
+        if r.fields
+    ]
+
+
 def merge_account_stage(session: Session, *, actor_id: int | None) -> MergeCounts:
     """Upsert the staged, matched accounts (:func:`match_account_stage`,
     :func:`reject_clashes`).
 
     An address change resets the geocoding (unless the point is locked by hand); a row
-    with coordinates sets the point directly. Unchanged rows are not touched.
+    with coordinates sets the point directly. Unchanged rows are not touched. A changed
+    account counts as an edit by ``actor_id`` (``version`` + 1, ``edited_by``, as
+    :func:`fieldcrm.store.versions.claim` does): an editor holding the version read before the
+    import gets a 409 naming the importer instead of overwriting it.
     """
     differs = " OR ".join(f"a.{c} IS DISTINCT FROM s.{c}" for c in MERGED)
-    point_differs = (
-        "(s.lon IS NOT NULL AND (a.geom IS NULL OR NOT ST_Equals(a.geom, "
-        "ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))))"
-    )
+    point_differs = _POINT_DIFFERS
     address_changed = " OR ".join(f"a.{c} IS DISTINCT FROM s.{c}" for c in ADDRESS_FIELDS)
     updated = session.execute(
         text(f"""
@@ -238,11 +267,14 @@ def merge_account_stage(session: Session, *, actor_id: int | None) -> MergeCount
                 geocode_precision = CASE WHEN s.lon IS NOT NULL THEN 'housenumber'
                     WHEN a.location_locked OR NOT ({address_changed}) THEN a.geocode_precision
                     ELSE NULL END,
+                version = a.version + 1,
+                edited_by = CAST(:actor AS int),
                 updated_at = now()
             FROM stage_accounts s
             WHERE s.account_id = a.id AND ({differs} OR {point_differs})
             RETURNING a.id
-        ) SELECT count(*) FROM changed""")
+        ) SELECT count(*) FROM changed"""),
+        {"actor": actor_id},
     )
     n_updated = int(updated.scalar_one())
     inserted = session.execute(

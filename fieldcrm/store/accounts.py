@@ -328,8 +328,10 @@ def account_360(session: Session, account_id: int, *, months: int = 24) -> Accou
     ).all()
     activities = session.execute(
         text("""
-        SELECT v.id, v.kind, v.occurred_at, v.outcome, v.report, u.full_name AS rep_name
+        SELECT v.id, v.kind, v.occurred_at, v.outcome, v.report, u.full_name AS rep_name,
+               ST_Distance(v.checkin::geography, a.geom::geography) AS checkin_distance_m
         FROM activities v LEFT JOIN users u ON u.id = v.rep_id
+        JOIN accounts a ON a.id = v.account_id
         WHERE v.account_id = :id ORDER BY v.occurred_at DESC LIMIT 50"""),
         params,
     ).mappings()

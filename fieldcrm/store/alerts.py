@@ -145,13 +145,25 @@ def add_notifications(
 
 
 def add_tasks(
-    session: Session, *, rule_ref: str, task_no: int, assignee: Recipient, due_on: date | None
+    session: Session,
+    *,
+    rule_ref: str,
+    task_no: int,
+    assignee: Recipient,
+    due_on: date | None,
+    closed_by_visit: bool = False,
 ) -> int:
     """One task per new alert of ``rule_ref``, for ``assignee`` (unassigned if unresolved).
 
-    ``due_on`` None means "the alert's period is the due date" (reminders: the event date).
+    ``due_on`` None means "the alert's period is the due date" (reminders: the event date);
+    ``closed_by_visit``: the next visit to the account completes it.
     """
-    params: dict[str, Any] = {"ref": rule_ref, "idx": task_no + 1, "due": due_on}
+    params: dict[str, Any] = {
+        "ref": rule_ref,
+        "idx": task_no + 1,
+        "due": due_on,
+        "by_visit": closed_by_visit,
+    }
     if assignee.kind == "owner":
         who = "asg.owner_id"
     elif assignee.kind == "user":
@@ -164,9 +176,11 @@ def add_tasks(
                           (SELECT id FROM users WHERE role = :role AND active ORDER BY id LIMIT 1))"""
     result = session.execute(
         text(f"""
-        INSERT INTO tasks (account_id, assignee_id, title, due_date, status, alert_id)
+        INSERT INTO tasks (account_id, assignee_id, title, due_date, status, alert_id,
+                           closed_by_visit)
         SELECT n.account_id, {who}, n.task_titles[:idx],
-               coalesce(CAST(:due AS date), CAST(n.period AS date)), 'open', n.alert_id
+               coalesce(CAST(:due AS date), CAST(n.period AS date)), 'open', n.alert_id,
+               :by_visit
         FROM scoring_new_alerts n {NEW_ALERT_ASSIGNMENT}
         WHERE n.rule_ref = :ref"""),
         params,

@@ -35,8 +35,10 @@ __all__ = [
     "manual_assign",
     "preview_assignment",
     "preview_moves",
+    "queue_blockers",
     "set_lock",
     "unassigned",
+    "unlocked_names",
 ]
 
 
@@ -337,12 +339,13 @@ def manual_assign(
     lock: bool = True,
     actor_id: int | None,
     reason: str,
+    run_id: int | None = None,
 ) -> int:
     """Give accounts to ``rep_id`` (a dispatcher's override), lock them by default.
 
     The territory is kept unless ``keep_territory`` is false (then set to ``territory_id``).
     One UPDATE for all the accounts, one history row per account whose owner or territory
-    changed; returns that number.
+    changed (of run ``run_id`` when given); returns that number.
     """
     if not account_ids:
         return 0
@@ -370,9 +373,9 @@ def manual_assign(
             RETURNING s.account_id, s.owner_id, s.territory_id
         )
         INSERT INTO assignment_history (account_id, from_rep_id, to_rep_id, from_territory_id,
-                                        to_territory_id, changed_by, reason)
+                                        to_territory_id, changed_by, reason, run_id)
         SELECT c.account_id, o.owner_id, c.owner_id, o.territory_id, c.territory_id, :actor,
-               :reason
+               :reason, CAST(:run AS bigint)
         FROM changed c JOIN old o ON o.id = c.account_id
         WHERE o.owner_id IS DISTINCT FROM c.owner_id
            OR o.territory_id IS DISTINCT FROM c.territory_id
@@ -385,9 +388,54 @@ def manual_assign(
             "lock": lock,
             "actor": actor_id,
             "reason": reason[:200],
+            "run": run_id,
         },
     ).all()
     return len(changed)
+
+
+def unlocked_names(session: Session, account_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+    """Each account's name, and whether its assignment is unlocked now."""
+    rows = session.execute(
+        text(f"""SELECT a.id, a.name, {NOT_LOCKED} AS unlocked
+                 FROM accounts a {ASSIGNMENT_JOIN} WHERE a.id = ANY(:ids)"""),
+        {"ids": list(account_ids)},
+    ).all()
+    return {int(r.id): (r.name, bool(r.unlocked)) for r in rows}
+
+
+QUEUE_REASONS = (
+    "not_located",
+    "unconfirmed",
+    "locked",
+    "outside_territories",
+    "territory_without_rep",
+    "other",
+)
+"""Why an account of the queue (no owner) stays there after an automatic assignment, in the
+order they are tested."""
+
+
+def queue_blockers(session: Session) -> dict[str, int]:
+    """How many accounts of the queue each reason of :data:`QUEUE_REASONS` keeps there (the
+    automatic assignment leaves them where they are); reasons with no account are left out.
+    ``other``: an account the assignment would give to someone (or out of its scope)."""
+    rows = session.execute(
+        text(f"""
+        SELECT CASE WHEN a.geom IS NULL THEN 'not_located'
+                    WHEN NOT ({CONFIRMED_LOCATION}) THEN 'unconfirmed'
+                    WHEN NOT ({NOT_LOCKED}) THEN 'locked'
+                    WHEN NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))
+                        THEN 'outside_territories'
+                    WHEN NOT EXISTS (SELECT 1 FROM territories t
+                                     WHERE ST_Covers(t.geom, a.geom) AND t.rep_id IS NOT NULL)
+                        THEN 'territory_without_rep'
+                    ELSE 'other' END AS reason, count(*) AS n
+        FROM accounts a {ASSIGNMENT_JOIN} WHERE asg.owner_id IS NULL
+        GROUP BY 1""")
+    ).all()
+    counts = {str(r.reason): int(r.n) for r in rows}
+    return {k: counts[k] for k in QUEUE_REASONS if counts.get(k)}
 
 
 def set_lock(session: Session, account_ids: Sequence[int], *, locked: bool) -> int:

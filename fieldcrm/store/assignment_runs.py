@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.errors import NotFound
 
-UNDOABLE_KINDS = ("auto", "rebalance")
+UNDOABLE_KINDS = ("auto", "manual", "rebalance")
 """Runs that may be undone (the latest of them, once)."""
 
 

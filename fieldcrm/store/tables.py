@@ -142,6 +142,14 @@ class Account(Base):
             "uq_accounts_siret", "siret", unique=True, postgresql_where=text("siret IS NOT NULL")
         ),
         Index("ix_accounts_postcode", "postcode"),
+        # 0020_corridor_index: the corridor reads a zone's accounts index-only.
+        Index(
+            "ix_accounts_corridor_points",
+            text("(geom::point)"),
+            postgresql_using="gist",
+            postgresql_include=["geom", "id", "kind", "potential_eur_month"],
+            postgresql_where=text("geocode_status IN ('matched', 'manual') AND geom IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,6 +227,14 @@ class AccountAssignment(Base):
     """
 
     __tablename__ = "account_assignments"
+    __table_args__ = (
+        # 0020_corridor_index: the corridor's owner probe is index-only.
+        Index(
+            "ix_account_assignments_owner_by_account",
+            "account_id",
+            postgresql_include=["owner_id"],
+        ),
+    )
 
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int | None] = _statement_key()
@@ -237,6 +253,14 @@ class AccountPriority(Base):
     """
 
     __tablename__ = "account_priorities"
+    __table_args__ = (
+        # 0020_corridor_index: the corridor's score probe is index-only.
+        Index(
+            "ix_account_priorities_score_by_account",
+            "account_id",
+            postgresql_include=["score"],
+        ),
+    )
 
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     score: Mapped[float] = mapped_column(Float)
@@ -411,7 +435,9 @@ class AssignmentRun(Base):
 
     __tablename__ = "assignment_runs"
     __table_args__ = (
-        CheckConstraint("kind IN ('auto', 'rebalance', 'territory_delete', 'undo')", name="kind"),
+        CheckConstraint(
+            "kind IN ('auto', 'manual', 'rebalance', 'territory_delete', 'undo')", name="kind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -499,6 +525,11 @@ class Task(Base):
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     done_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # 0021_task_closed_by_visit: a visit to the account completes it (and which one did).
+    closed_by_visit: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    done_by_activity_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("activities.id", ondelete="SET NULL"), index=True
     )
 
 

@@ -25,12 +25,14 @@ class TaskRow:
     created_at: dt.datetime
     done_at: dt.datetime | None
     done_by_name: str | None
+    done_by_visit: bool = False
+    """Completed by a visit report (a rule's ``closed_by: visit``), not ticked by hand."""
 
 
 _SELECT = """
     SELECT t.id, t.title, t.due_date, t.status, t.account_id, a.name AS account_name,
            t.assignee_id, u.full_name AS assignee_name, al.rule_key, t.created_at, t.done_at,
-           d.full_name AS done_by_name
+           d.full_name AS done_by_name, t.done_by_activity_id IS NOT NULL AS done_by_visit
     FROM tasks t
     LEFT JOIN accounts a ON a.id = t.account_id
     LEFT JOIN users u ON u.id = t.assignee_id
@@ -81,3 +83,19 @@ def mark_done(session: Session, task_id: int, *, user_id: int | None, now: dt.da
         {"id": task_id, "user": user_id, "now": now},
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def close_by_visit(
+    session: Session, *, account_id: int, activity_id: int, user_id: int, at: dt.datetime
+) -> list[str]:
+    """Complete the open tasks of ``account_id`` that a visit closes (``closed_by_visit``),
+    created before the visit at ``at``; their titles."""
+    rows = session.execute(
+        text("""UPDATE tasks SET status = 'done', done_at = :at, done_by = :user,
+                       done_by_activity_id = :activity
+                WHERE account_id = :account AND status = 'open' AND closed_by_visit
+                  AND created_at <= :at
+                RETURNING title"""),
+        {"account": account_id, "activity": activity_id, "user": user_id, "at": at},
+    )
+    return sorted(str(r.title) for r in rows)

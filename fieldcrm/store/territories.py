@@ -39,6 +39,8 @@ class TerritoryRow:
     area_km2: float
     accounts: int
     geometry: BaseGeometry | None = None
+    version: int = 0
+    """The row's edit version (its ``ETag``): a retouch started from this read sends it."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ class AccountPoint:
 _SELECT = """
 SELECT t.id, t.name, t.rep_id, u.full_name AS rep_name, t.priority, t.color, t.source,
        ST_Area(t.geom::geography) / 1e6 AS area_km2,
-       (SELECT count(*) FROM account_assignments s WHERE s.territory_id = t.id) AS accounts
+       (SELECT count(*) FROM account_assignments s WHERE s.territory_id = t.id) AS accounts,
+       t.version
        {geom}
 FROM territories t LEFT JOIN users u ON u.id = t.rep_id
 """

@@ -10,10 +10,28 @@ first's row lock, then finds the version changed.
 
 from __future__ import annotations
 
+import enum
+from typing import Final
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.errors import Conflict, NotFound
+from fieldcrm.errors import Conflict, NotFound, PreconditionRequired
+
+
+class Unsent(enum.Enum):
+    """Marker of an editor who had to name the version they read and named none."""
+
+    VERSION = "unsent"
+
+
+UNSENT: Final = Unsent.VERSION
+"""The expected version of an API client that sent no ``If-Match``: :func:`claim` refuses
+the write to an existing row (:class:`~fieldcrm.errors.PreconditionRequired`, a 428)."""
+
+Expected = int | Unsent | None
+"""What an editor says they read: a version (checked), :data:`UNSENT` (refused), or ``None``
+(not checked: bulk writers, the pages' forms that carry no version, the CLI)."""
 
 _WHAT = {
     "accounts": ("account", "Ce compte"),
@@ -52,21 +70,30 @@ def current(session: Session, table: str, row_id: int) -> int:
 
 
 def claim(
-    session: Session, table: str, row_id: int, *, expected: int | None, actor_id: int | None
+    session: Session, table: str, row_id: int, *, expected: Expected, actor_id: int | None
 ) -> int:
     """Count one edit of row ``row_id`` of ``table`` made by ``actor_id``, after checking that
-    its version is still ``expected`` (``None``: no check, the caller sent none); return the
-    new version.
+    its version is still ``expected`` (``None``: no check); return the new version.
 
     Raises
     ------
     NotFound
         No such row.
+    PreconditionRequired
+        ``expected`` is :data:`UNSENT`: the editor had to name the version they read.
     StaleEdit
         Someone edited the row since the editor read version ``expected``.
     """
     if table not in _WHAT:
         raise ValueError(f"no versions on {table}")
+    if expected is UNSENT:
+        label = "name" if table == "rules" else "id"  # a rule is known by its key
+        found = session.execute(
+            text(f"SELECT {label} FROM {table} WHERE id = :id"), {"id": row_id}
+        ).first()
+        if found is None:
+            raise NotFound(_WHAT[table][0], row_id)
+        raise PreconditionRequired(_WHAT[table][0], found[0])
     row = session.execute(
         text(f"""UPDATE {table} SET version = version + 1, edited_by = :actor
                  WHERE id = :id AND (CAST(:expected AS int) IS NULL OR version = :expected)

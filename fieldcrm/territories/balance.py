@@ -236,6 +236,20 @@ def balance_from_sums(
     return out
 
 
+FIELD_HOURS_MONTH = 140.0
+"""A rep's field time in a month (visits and driving): about 20 working days of 7 hours,
+less office work, meetings and training. The default of the ``rep_field_hours_month``
+setting."""
+
+
+def overloaded(rows: Iterable[BalanceRow], capacity_hours: float) -> list[BalanceRow]:
+    """The territories whose estimated workload exceeds one rep's monthly field time
+    ``capacity_hours``: one rep cannot visit their accounts as often as their band asks."""
+    if not capacity_hours > 0:
+        raise InvalidInput("capacity_hours", "must be > 0", value=capacity_hours)
+    return [r for r in rows if r.workload_hours_month > capacity_hours]
+
+
 def spread(values: Sequence[float], *, metric: str = "value") -> Spread:
     """Min, max, mean and coefficient of variation (population std / mean) of ``values``."""
     if not values:

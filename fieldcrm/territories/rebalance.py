@@ -146,6 +146,21 @@ def unit_tables(
     return owner, weight, names, counts
 
 
+def territory_totals(
+    ids: Sequence[int],
+    owner: Mapping[str, int],
+    weight: Mapping[str, float],
+    fixed: Mapping[int, float] | None = None,
+) -> dict[int, float]:
+    """Each territory's total before any move: its ``fixed`` part plus its communes' weights
+    (shared by :func:`propose` and the CP-SAT model)."""
+    totals = {t: float((fixed or {}).get(t, 0.0)) for t in ids}
+    for code, tid in owner.items():
+        if tid in totals:
+            totals[tid] += weight[code]
+    return totals
+
+
 def propose(
     units: Sequence[Unit],
     pairs: Iterable[tuple[str, str]],
@@ -153,6 +168,7 @@ def propose(
     territory_ids: Sequence[int] | None = None,
     metric: str = "potential_eur_month",
     max_moves: int = 50,
+    fixed: Mapping[int, float] | None = None,
 ) -> Proposal:
     """Suggest commune moves that even out the metric's totals across territories.
 
@@ -169,6 +185,10 @@ def propose(
         Name of the metric, for the report.
     max_moves
         Upper bound on the number of moves.
+    fixed
+        Per territory, the part of its total that no commune move changes (may be negative):
+        the service passes ``balance total − its communes' weights``, so the totals before
+        the moves are exactly the balance summary's (:func:`territory_totals`).
 
     Returns
     -------
@@ -182,11 +202,10 @@ def propose(
             neighbours[a].add(b)
             neighbours[b].add(a)
     ids = sorted(set(territory_ids) if territory_ids is not None else set(owner.values()))
-    totals = {t: 0.0 for t in ids}
+    totals = territory_totals(ids, owner, weight, fixed)
     members: dict[int, set[str]] = {t: set() for t in ids}
     for code, tid in owner.items():
         if tid in totals:
-            totals[tid] += weight[code]
             members[tid].add(code)
     before = dict(totals)
     moves: list[Move] = []

@@ -32,6 +32,7 @@ from fieldcrm.territories.rebalance import (
     Unit,
     components,
     propose,
+    territory_totals,
     unit_tables,
 )
 
@@ -70,12 +71,13 @@ def propose_cpsat(
     metric: str = "potential_eur_month",
     max_moves: int = 50,
     deterministic_s: float = DETERMINISTIC_S,
+    fixed: Mapping[int, float] | None = None,
 ) -> Proposal:
     """Commune moves that even out the metric's totals, found by CP-SAT.
 
     Parameters
     ----------
-    units, pairs, territory_ids, metric, max_moves
+    units, pairs, territory_ids, metric, max_moves, fixed
         As :func:`fieldcrm.territories.rebalance.propose`.
     deterministic_s
         Deterministic time budget of the solve.
@@ -92,15 +94,18 @@ def propose_cpsat(
     neighbours = _neighbours({c: owner[c] for c in inside}, pairs)
     members = {t: {c for c in inside if owner[c] == t} for t in ids}
     pieces = {t: components(members[t], neighbours) for t in ids}
-    before = {t: sum(weight[c] for c in members[t]) for t in ids}
-    total = sum(before.values())
+    before = territory_totals(ids, {c: owner[c] for c in inside}, weight, fixed)
+    total = sum(abs(v) for v in before.values())
     factor = SCALE / total if total > 0 else 0.0
     scaled = {c: round(weight[c] * factor) for c in inside}
+    offset = {t: round(float((fixed or {}).get(t, 0.0)) * factor) for t in ids}
 
     model = cp_model.CpModel()
     x: dict[tuple[str, int], cp_model.IntVar] = {}
     for c in inside:
-        for t in sorted({owner[c]} | {owner[n] for n in neighbours[c]}):
+        # a commune of no weight brings nothing: it stays (as in the heuristic, w > 0)
+        targets = {owner[n] for n in neighbours[c]} if weight[c] > 0 else set()
+        for t in sorted({owner[c]} | targets):
             x[c, t] = model.new_bool_var(f"x_{c}_{t}")
         model.add_exactly_one(v for (cc, _), v in x.items() if cc == c)
     moved = [x[c, t] for (c, t) in x if t != owner[c]]
@@ -110,15 +115,16 @@ def propose_cpsat(
             model.add_bool_or([x[n, t] for n in neighbours[c] if owner[n] == t]).only_enforce_if(
                 var
             )
-    n, s_total = len(ids), sum(scaled.values())
+    n, s_total = len(ids), sum(scaled.values()) + sum(offset.values())
+    bound = n * (sum(scaled.values()) + sum(abs(v) for v in offset.values())) * 2
     squares = []
     for t in ids:
         if members[t]:  # keeps at least one of its communes
             model.add_bool_or([x[c, t] for c in members[t]])
-        tot = sum(scaled[c] * v for (c, tt), v in x.items() if tt == t)
-        dev = model.new_int_var(-n * s_total, n * s_total, f"dev_{t}")
+        tot = sum(scaled[c] * v for (c, tt), v in x.items() if tt == t) + offset[t]
+        dev = model.new_int_var(-bound, bound, f"dev_{t}")
         model.add(dev == n * tot - s_total)
-        sq = model.new_int_var(0, (n * s_total) ** 2, f"sq_{t}")
+        sq = model.new_int_var(0, bound**2, f"sq_{t}")
         model.add_multiplication_equality(sq, [dev, dev])
         squares.append(sq)
     objective = sum(squares)
@@ -247,6 +253,7 @@ def propose_best(
     territory_ids: Sequence[int] | None = None,
     metric: str = "potential_eur_month",
     max_moves: int = 50,
+    fixed: Mapping[int, float] | None = None,
 ) -> Proposal:
     """The better balanced of the heuristic's proposal and CP-SAT's (asked only when there
     are at most :data:`CPSAT_MAX_CHOICES` possible moves); the heuristic's on a tie.
@@ -254,7 +261,12 @@ def propose_best(
     Parameters and result as :func:`propose_cpsat`.
     """
     pairs = list(pairs)
-    options = {"territory_ids": territory_ids, "metric": metric, "max_moves": max_moves}
+    options = {
+        "territory_ids": territory_ids,
+        "metric": metric,
+        "max_moves": max_moves,
+        "fixed": fixed,
+    }
     local = propose(units, pairs, **options)  # type: ignore[arg-type]
     if choices(units, pairs) > CPSAT_MAX_CHOICES:
         return local

@@ -103,7 +103,9 @@ def test_create_and_edit_with_clear_errors(api_as: ClientFactory, demo_db: Sessi
         "name",
         "siret",
     }
-    changed = rep.patch(f"/api/accounts/{new_id}", json={"sector": "Café-bar"})
+    changed = rep.patch(
+        f"/api/accounts/{new_id}", json={"sector": "Café-bar"}, headers={"If-Match": '"1"'}
+    )
     assert changed.json() == {"sector": {"before": None, "after": "Café-bar"}}
     assert rep.patch(f"/api/accounts/{new_id}", json={"owner_id": 5}).json()["field"] == "owner_id"
     other = _account_of(demo_db, 5)

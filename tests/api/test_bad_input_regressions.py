@@ -95,6 +95,7 @@ def test_a_valid_patch_still_writes_and_normalises(api_as: ClientFactory, demo_d
     response = api_as(CAMILLE_REP).patch(
         f"/api/accounts/{account}",
         json={"city": "  Menton ", "siret": "732 829 320 00074", "employees": 12},
+        headers={"If-Match": "*"},
     )
     assert response.status_code == 200, response.text
     row = demo_db.execute(

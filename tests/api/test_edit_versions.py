@@ -105,7 +105,9 @@ def test_a_stale_rule_edit_is_refused_by_the_api_and_the_page(
     # the page: the switch carries the version it showed
     page = claire.get("/regles")
     assert 'name="version" value="2"' in page.text
-    admin.post("/api/rules/gros-potentiel/enabled", json={"enabled": False})  # meanwhile
+    admin.post(  # meanwhile
+        "/api/rules/gros-potentiel/enabled", json={"enabled": False}, headers={"If-Match": '"2"'}
+    )
     refused = claire.post(
         "/regles/gros-potentiel/activation",
         data={"enabled": "false", "version": "2"},
@@ -201,10 +203,11 @@ def test_no_check_without_a_version_and_unknown_rows(db: Session) -> None:
 def test_if_match_names_a_version() -> None:
     from fieldcrm.api.deps import etag, if_match_version
     from fieldcrm.errors import InvalidInput
+    from fieldcrm.store.versions import UNSENT
 
     assert if_match_version(etag(3)) == 3
     assert if_match_version('W/"12"') == 12
-    assert if_match_version(None) is None and if_match_version(" ") is None
+    assert if_match_version(None) is UNSENT and if_match_version(" ") is UNSENT  # 428
     assert if_match_version("*") is None  # any version
     for bad in ('"-1"', '"abc"', '"1234567890"'):
         with pytest.raises(InvalidInput, match="If-Match"):

@@ -136,4 +136,4 @@ def test_accept_at_a_chosen_wall_clock_start(api_as: ClientFactory, demo_db: Ses
         f"/api/planning/proposals/{second}/decision",
         json={"accept": True, "start": "2026-04-21T15:00:00"},
     )
-    assert outside.status_code == 409 and "slot" in outside.text
+    assert outside.status_code == 409 and "hors du créneau à réserver" in outside.text

@@ -61,6 +61,7 @@ class Rule:
     data: dict[str, Any] | None = None
     params: dict[str, Any] | None = None
     files: dict[str, Any] | None = None
+    headers: dict[str, str] | None = None  # e.g. the If-Match an edit of a stored row needs
     skip: str | None = None  # why the allowed callers are not sent (heavy or outside)
     note: str = field(default="", compare=False)
 
@@ -128,7 +129,9 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/geocoding/reverse"): T(ANY, json={"lon": 7.42, "lat": 43.74}),
     # --- Camille's data: her, her manager, the admin (the other rep and manager: denied)
     ("GET", "/api/accounts/{account_id}"): T(OWN_D),
-    ("PATCH", "/api/accounts/{account_id}"): T(OWN_D, json={"notes": "politique"}),
+    ("PATCH", "/api/accounts/{account_id}"): T(
+        OWN_D, json={"notes": "politique"}, headers={"If-Match": "{account_etag}"}
+    ),
     ("GET", "/comptes/{account_id}"): T(OWN_D),
     ("GET", "/comptes/{account_id}/ventes.png"): T(OWN_D),
     ("PUT", "/api/geocoding/accounts/{account_id}/location"): T(
@@ -229,8 +232,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/rules/dry-run"): T(OFFICE, skip="evaluates every account"),
     ("POST", "/api/rules/dry-run/jobs"): T(OFFICE),
     ("POST", "/api/rules/run"): T(MGMT, skip="evaluates every account"),
-    ("POST", "/api/rules/{key}/enabled"): T(MGMT, json={"enabled": False}),
-    ("DELETE", "/api/rules/{key}"): T(MGMT),
+    ("POST", "/api/rules/{key}/enabled"): T(
+        MGMT, json={"enabled": False}, headers={"If-Match": "{rule_etag}"}
+    ),
+    ("DELETE", "/api/rules/{key}"): T(MGMT, headers={"If-Match": "{rule_etag}"}),
     ("GET", "/regles"): T(OFFICE),
     ("POST", "/regles"): T(MGMT, data={"document": "key: x", "action": "validate"}),
     ("POST", "/regles/{key}/activation"): T(MGMT, data={"enabled": "false"}),
@@ -247,8 +252,12 @@ TABLE: dict[tuple[str, str], Rule] = {
         },
     ),
     ("POST", "/api/territories/import"): T(MGMT, json={}),
-    ("PATCH", "/api/territories/{territory_id}"): T(TEAM_MGMT, json={"priority": 1}),
-    ("DELETE", "/api/territories/{territory_id}"): T(TEAM_MGMT),
+    ("PATCH", "/api/territories/{territory_id}"): T(
+        TEAM_MGMT, json={"priority": 1}, headers={"If-Match": "{territory_etag}"}
+    ),
+    ("DELETE", "/api/territories/{territory_id}"): T(
+        TEAM_MGMT, headers={"If-Match": "{territory_etag}"}
+    ),
     ("GET", "/territoires/{territory_id}/supprimer"): T(TEAM_MGMT),
     ("POST", "/territoires/{territory_id}/supprimer"): T(TEAM_MGMT),
     ("POST", "/territoires/construire"): T(MGMT, data={"name": "Nouveau"}),
@@ -409,6 +418,11 @@ def _build(db: Session, client: TestClient) -> World:
         text("""INSERT INTO rules (name, definition) VALUES ('politique-table',
                 'key: politique-table\nwhen: {potential: {gt: 1}}\nthen: []')""")
     )
+    for name, table, key in (("account", "accounts", account), ("territory", "territories", 1)):
+        version = _scalar(db, f"SELECT version FROM {table} WHERE id = :i", i=key)
+        ids[f"{name}_etag"] = f'"{version}"'  # what a GET answers as ETag
+    rule_version = _scalar(db, "SELECT version FROM rules WHERE name = 'politique-table'")
+    ids["rule_etag"] = f'"{rule_version}"'
     ids["alert_id"] = _scalar(
         db,
         """INSERT INTO alerts (rule_key, account_id, period, message, recipient_id)
@@ -511,7 +525,7 @@ def test_every_route_answers_every_caller_as_the_policy_table_says(
                 continue
             headers = (
                 {} if caller == "anon" else {"Authorization": f"Bearer {world.tokens[caller]}"}
-            )
+            ) | _fill(rule.headers or {}, world.ids)
             savepoint = connection.begin_nested()
             session = Session(
                 bind=connection, join_transaction_mode="create_savepoint", autoflush=False
@@ -536,6 +550,8 @@ def test_every_route_answers_every_caller_as_the_policy_table_says(
             sent += 1
             spent.append((time.perf_counter() - started, f"{method} {path} as {caller}"))
             got = _verdict(response.status_code, response.headers.get("location", ""))
+            if response.status_code == 428:  # the row's edit was never tried: send If-Match
+                got = "precondition required"
             if got != expected:
                 wrong.append(
                     f"{method} {path} as {caller}: {got} ({response.status_code}), "

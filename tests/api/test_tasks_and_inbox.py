@@ -257,3 +257,54 @@ def test_unread_badge_counts_unread_in_app_alerts_and_drops_after_reading(
     assert rep.post(f"/alertes/{alert_id}/lu", follow_redirects=False).status_code == 303
     assert unread() == before - 1
     assert _badge(rep.get("/mes-taches").text) == before - 1
+
+
+def test_a_visit_report_completes_the_tasks_a_visit_closes_and_only_those(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """The demo rule's "Visiter … (CA en baisse)" says ``closed_by: visit``: a call leaves it
+    open, the visit report completes it (who, when, which visit); a task without the option
+    stays open."""
+    _run_rules(demo_db)
+    task_id, account_id, by_visit = demo_db.execute(
+        text("""SELECT t.id, t.account_id, t.closed_by_visit FROM tasks t
+                JOIN accounts a ON a.id = t.account_id
+                WHERE a.name = 'LAMBDA SARL' AND t.status = 'open'""")
+    ).one()
+    assert by_visit
+    other = demo_db.execute(
+        text("""INSERT INTO tasks (account_id, assignee_id, title, status)
+                VALUES (:a, :rep, 'Envoyer le devis', 'open') RETURNING id"""),
+        {"a": account_id, "rep": CAMILLE},
+    ).scalar_one()
+    rep = api_as(CAMILLE)
+
+    def status(task: int) -> tuple[str, int | None, int | None]:
+        row = demo_db.execute(
+            text("SELECT status, done_by, done_by_activity_id FROM tasks WHERE id = :id"),
+            {"id": task},
+        ).one()
+        return row.status, row.done_by, row.done_by_activity_id
+
+    call = rep.post(
+        "/api/visits",
+        json={"account_id": account_id, "client_key": "call-closes-0", "kind": "call"},
+    )
+    assert call.status_code == 201, call.text
+    assert status(task_id) == ("open", None, None)
+    visit = rep.post(
+        "/api/visits",
+        json={
+            "account_id": account_id,
+            "client_key": "visit-closes-1",
+            "kind": "visit",
+            "report": "Point sur la baisse du CA.",
+        },
+    )
+    assert visit.status_code == 201, visit.text
+    assert status(task_id) == ("done", CAMILLE, visit.json()["id"])
+    assert status(other) == ("open", None, None)
+    assert f'data-task="{task_id}"' not in rep.get("/mes-taches").text
+    page = rep.get(f"/comptes/{account_id}").text
+    row = page.split(f'data-task="{task_id}"', 1)[1].split("</li>", 1)[0]
+    assert "faite par la visite du" in row

@@ -68,10 +68,16 @@ def test_a_manager_edits_only_their_teams_territories(
         text("SELECT priority FROM territories WHERE id = :t"), {"t": team.territory_id}
     ).scalar_one()
     assert priority == 0
-    assert claire.patch("/api/territories/1", json={"priority": 3}).status_code == 200
+    any_version = {"If-Match": "*"}
+    assert (
+        claire.patch("/api/territories/1", json={"priority": 3}, headers=any_version).status_code
+        == 200
+    )
     nadia = client_for(demo_db, OTHER_MANAGER_EMAIL)
     assert nadia.patch("/api/territories/1", json={"priority": 4}).status_code == 403
-    mine = nadia.patch(f"/api/territories/{team.territory_id}", json={"priority": 5})
+    mine = nadia.patch(
+        f"/api/territories/{team.territory_id}", json={"priority": 5}, headers=any_version
+    )
     assert mine.status_code == 200
 
 
@@ -117,7 +123,10 @@ def test_a_rep_reaches_unassigned_prospects_near_home_only(
     camille = api_as(CAMILLE)
     assert camille.get(f"/api/accounts/{near}").status_code == 200
     assert camille.get(f"/api/accounts/{far}").status_code == 404  # as if it did not exist
-    assert camille.patch(f"/api/accounts/{near}", json={"sector": "Hôtel"}).status_code == 200
+    edited = camille.patch(
+        f"/api/accounts/{near}", json={"sector": "Hôtel"}, headers={"If-Match": '"1"'}
+    )
+    assert edited.status_code == 200
     assert camille.patch(f"/api/accounts/{far}", json={"sector": "Hôtel"}).status_code == 403
     sector = demo_db.execute(
         text("SELECT sector FROM accounts WHERE id = :a"), {"a": far}

@@ -76,13 +76,20 @@ def test_manager_creates_updates_and_deletes(api_as: ClientFactory) -> None:
     assert both.status_code == 422
     dup = manager.post("/api/territories", json={"name": "Carré", "geometry": SQUARE})
     assert dup.status_code == 409
-    patched = manager.patch(f"/api/territories/{tid}", json={"priority": 7, "rep_id": None})
+    read = manager.get(f"/api/territories/{tid}").headers["ETag"]
+    patched = manager.patch(
+        f"/api/territories/{tid}", json={"priority": 7, "rep_id": None}, headers={"If-Match": read}
+    )
     assert patched.status_code == 200
     assert patched.json()["properties"]["priority"] == 7
     assert patched.json()["properties"]["rep_id"] is None
-    nameless = manager.patch(f"/api/territories/{tid}", json={"name": None, "priority": None})
+    nameless = manager.patch(
+        f"/api/territories/{tid}", json={"name": None, "priority": None}, headers={"If-Match": "*"}
+    )
     assert nameless.status_code == 422 and "name" in nameless.text
-    assert manager.delete(f"/api/territories/{tid}").status_code == 204
+    assert manager.delete(f"/api/territories/{tid}").status_code == 428  # read it first
+    read = manager.get(f"/api/territories/{tid}").headers["ETag"]
+    assert manager.delete(f"/api/territories/{tid}", headers={"If-Match": read}).status_code == 204
     assert manager.get(f"/api/territories/{tid}").status_code == 404
 
 
@@ -148,7 +155,7 @@ def test_preview_apply_override_and_queue(api_as: ClientFactory) -> None:
     dispatcher = api_as(2)
     dispatcher.post("/api/assignment/apply", json={"reason": "mise à plat"})
     assert dispatcher.get("/api/assignment/preview").json()["total"] == 0
-    manager.patch("/api/territories/1", json={"rep_id": 5})
+    manager.patch("/api/territories/1", json={"rep_id": 5}, headers={"If-Match": "*"})
     preview = dispatcher.get("/api/assignment/preview").json()
     assert preview["applied"] is False and preview["total"] > 100
     [move] = preview["moves"]

@@ -34,7 +34,7 @@ def test_rep_plans_accepts_and_checks_in(phone: Page, e2e_url: str) -> None:
     proposal.locator("button.accept").click()
     phone.wait_for_load_state("load")
     accepted = phone.locator(f".stop.candidate[data-account='{account}'] .status")
-    assert accepted.inner_text() == "Acceptée : rendez-vous réservé"
+    assert accepted.inner_text().startswith("Acceptée : rendez-vous réservé ")
 
     stop = phone.locator(f".stop.candidate[data-account='{account}']")
     stop.locator("summary").click()

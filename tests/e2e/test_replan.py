@@ -31,6 +31,9 @@ def test_replanning_keeps_accepted_visits_and_refused_accounts_away(
         kept = int(keep.get_attribute("data-account") or 0)
         slot = re.search(r"à réserver (\d\d:\d\d)", keep.locator(".proposal").inner_text())
         assert slot is not None
+        shown = keep.locator(".time").inner_text()  # the planned time: what gets booked
+        assert keep.locator("input[name=heure]").get_attribute("value") == shown
+        assert slot.group(1) <= shown
         keep.locator("button.accept").click()
         phone.wait_for_load_state("load")
         refuse = phone.locator(".stop.candidate").filter(has=phone.locator("button.accept")).first
@@ -50,7 +53,7 @@ def test_replanning_keeps_accepted_visits_and_refused_accounts_away(
                 {"a": kept},
             ).scalar_one()
         engine.dispose()
-        assert starts.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") == f"{DAY} {slot.group(1)}"
+        assert starts.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") == f"{DAY} {shown}"
 
         phone.click("#plan-day")  # "Replanifier"
         phone.wait_for_load_state("load")

@@ -56,7 +56,15 @@ def test_sophie_plans_paris_and_lyon_and_reads_where_she_sleeps(
     nights = phone.locator("#nights li").all_inner_texts()
     assert len(nights) == 3 and all("hôtel" in n or "maison" in n for n in nights)
     assert any("hôtel" in n for n in nights)
-    impossible = phone.locator("#overnight p.muted").first.inner_text()
-    assert "Retour chaque soir impossible" in impossible and "Clinique Riviera EURL" in impossible
+    assert phone.locator("#home-infeasible").inner_text() == "impossible"
+    impossible = phone.locator("#home-reason").inner_text()  # the reason, in French
+    assert impossible.startswith("Rentrer chaque soir : impossible — Le rendez-vous « ")
+    assert "injoignable" in impossible
+    assert "Clinique Riviera EURL" in impossible and "cannot" not in impossible
+    assert "—" not in phone.locator("#overnight table").inner_text()
+    shots = Path("/work/notes/shots/txt")
+    if shots.parent.is_dir():
+        shots.mkdir(exist_ok=True)
+        phone.locator("#overnight").screenshot(path=str(shots / "trip_overnight.png"))
     assert phone.locator(".card.day").count() == 4
     assert phone.is_enabled("#plan-trip")  # the form is usable again for the next trip

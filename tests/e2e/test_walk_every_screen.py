@@ -8,7 +8,8 @@ company) as rep, manager, dispatcher and admin; on each page:
   the title or the title/placeholder/aria-label of visible elements;
 - no sideways scroll: the page is no wider than the phone;
 - every visible link, button, field and summary is at least 44 px tall (inline links in a
-  paragraph excepted; a checkbox counts with the label around it).
+  sentence excepted, but not the filter and page links of a ``.actions`` row; a checkbox
+  counts with the label around it).
 
 Screenshots go to ``/work/notes/shots/walk/`` when that folder's parent exists, else to
 ``tests/artifacts/walk/``.
@@ -189,7 +190,8 @@ CHECK = """() => {
   const taps = 'a[href], button, select, textarea, summary, input:not([type=hidden])';
   for (const e of document.querySelectorAll(taps)) {
     if (!visible(e) || e.closest('.leaflet-control-attribution')) continue;
-    if (e.matches('a') && e.closest('p')) continue;  // a link inside a sentence
+    // a link inside a sentence; filter and page links (a row of .actions) are targets
+    if (e.matches('a') && e.closest('p') && !e.closest('.actions')) continue;
     let box = e.getBoundingClientRect();
     const label = e.closest('label');
     if (label && (e.type === 'checkbox' || e.type === 'radio')) box = label.getBoundingClientRect();

@@ -53,9 +53,20 @@ def test_the_next_planned_visit_comes_from_the_newest_plan_of_its_day(
     plan("1 hour", "13:00")
     coming = _section(api_as(4).get(f"/comptes/{LAMBDA}").text)
     visit = coming[coming.index('id="next-visit"') :]
-    assert "Prochaine visite planifiée" in visit
+    assert "Visite proposée le" in visit and "créneau à réserver" in visit
+    assert "pas encore réservée" in visit, "a proposal does not read like an appointment"
     assert "14:00" in visit or "15:00" in visit  # 13:00 UTC in Paris (winter or summer time)
     assert "09:00" not in visit and "10:00" not in visit
+    # booked since, two days before the proposed day: no longer a proposal
+    demo_db.execute(
+        text("""INSERT INTO appointments (rep_id, account_id, title, starts_at, ends_at, status)
+                VALUES (4, :a, 'Visite', date_trunc('day', now() + interval '3 days')
+                          + interval '9 hours', date_trunc('day', now() + interval '3 days')
+                          + interval '10 hours', 'confirmed')"""),
+        {"a": LAMBDA},
+    )
+    stale = _section(api_as(4).get(f"/comptes/{LAMBDA}").text)
+    assert "Visite proposée le" not in stale[stale.index('id="next-visit"') :]
 
 
 def test_no_plan_no_appointment_says_so(api_as: ClientFactory, demo_db: Session) -> None:

@@ -294,7 +294,9 @@ def test_retouching_a_territory_as_the_page_does_keeps_its_rep_and_priority(
         ],
     }
     saved = client.patch(
-        "/api/territories/1", json={"name": "Riviera – Monaco", "geometry": geometry}
+        "/api/territories/1",
+        json={"name": "Riviera – Monaco", "geometry": geometry},
+        headers={"If-Match": client.get("/api/territories/1").headers["ETag"]},
     )
     assert saved.status_code == 200
     row = demo_db.execute(text("SELECT rep_id, priority FROM territories WHERE id = 1")).one()

@@ -23,6 +23,7 @@ def test_enum_labels_and_map_texts_are_in_the_english_catalogue() -> None:
         *templating.PRIORITY_BANDS.values(),
         *templating.CONTACT_DATE_KINDS.values(),
         *templating.ALERT_STATUSES.values(),
+        *templating.ALERT_SEVERITIES.values(),
         *PAGE_TEXTS,
     }
     assert not sorted(labels - translated)
@@ -39,6 +40,7 @@ def test_french_error_texts_carry_no_english_word() -> None:
         *error_text.PHRASES.values(),
         *error_text.VALIDATION.values(),
         *(french for _pattern, french in error_text.SENTENCES),
+        *(french for _pattern, french in error_text.PLAN_PHRASES),
         *error_text.GENERIC.values(),
     ]
     assert [t for t in texts if english.search(t)] == []

@@ -91,7 +91,7 @@ def test_the_slot_shown_is_the_local_time_that_gets_booked(
         ),
         {"id": proposal_id},
     ).scalar_one()
-    assert local == shown[0][1], "booked at the start of the slot the rep read"
+    assert local == shown[0][0], "booked at the planned time the rep read, not the slot's start"
 
 
 def test_a_day_proven_optimal_says_so_and_only_then(

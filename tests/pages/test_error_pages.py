@@ -8,6 +8,7 @@ import pytest
 
 from fieldcrm.errors import Conflict, Forbidden, Infeasible, InvalidInput, NotFound, Problem
 from fieldcrm.http.error_text import SENTENCES, describe, describe_validation
+from fieldcrm.territories import shapes
 from tests.web import ClientFactory
 
 ENGLISH = re.compile(
@@ -84,10 +85,13 @@ def test_each_error_kind_reads_in_french(error: Exception, french: str) -> None:
 
 def test_every_catalogued_sentence_has_a_french_translation_free_of_english() -> None:
     samples = {
+        "cannot be reached after": "appointment 'LAMBDA' at 10:00 cannot be reached after 'X' (earliest arrival 10:20)",
+        "cannot be reached in time": "appointment 'RDV Aix' at 10:00 cannot be reached (earliest arrival 10:29)",
+        "cannot be back": "after appointment 'RDV Aix' the rep cannot be back by 18:30 (earliest 18:52)",
+        "what must happen": "2026-12-23: what must happen needs 5.1 h of driving, more than the rep's maximum of 5.0 h",
         "neither alternative is feasible": "neither alternative is feasible: x",
         "day (?P<n>": "day 2: the fixed appointments do not fit in the working day",
         "no plan satisfies": "no plan satisfies the fixed appointments and the working days",
-        "appointment '": "appointment 'LAMBDA' at 10:00 cannot be reached after 'X' (earliest arrival 10:20)",
         "task (": "task 4 is already done",
         "proposal (": "proposal 4 is already accepted",
         "email '": "email 'a@b.fr' is already used",
@@ -99,7 +103,7 @@ def test_every_catalogued_sentence_has_a_french_translation_free_of_english() ->
         "conflict with stored data": "conflict with stored data (name): dup",
     }
     for pattern, _french in SENTENCES:
-        sample = next(v for k, v in samples.items() if k in pattern.pattern)
+        sample = next(v for v in samples.values() if pattern.match(v))  # each has its sample
         text = describe(Conflict(sample), "fr")
         assert not ENGLISH.search(text), (sample, text)
         assert text != sample
@@ -134,3 +138,70 @@ def test_a_stored_input_error_reads_in_french_through_the_template_filter() -> N
         " rayon : hors des limites (reçu : 0)"
     )
     assert TEMPLATES.env.from_string("{{ m|error_text('en') }}").render(m=stored) != shown
+
+
+@pytest.mark.parametrize(
+    ("geometry", "french"),
+    [
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[-6.9, 47.2], [3.7, 47.2], [3.7, 54.9], [-6.9, 47.2]]],
+            },
+            "sort de la zone couverte",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[43.7, 7.0], [43.8, 7.0], [43.8, 7.2], [43.7, 7.0]]],
+            },
+            "semblent inversées",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[7.0, 43.5], [7.1, 43.6], [7.1, 43.5], [7.0, 43.6], [7.0, 43.5]]],
+            },
+            "se croise lui-même près de",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[7.0, 43.5], [7.1, 43.6], [7.0, 43.5]]]},
+            "au moins 3 points distincts",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[7.0, "x"], [7.1, 43.6], [7.0, 43.5]]]},
+            "position invalide",
+        ),
+        ({"type": "Point", "coordinates": [7.0, 43.5]}, "seuls Polygon et MultiPolygon"),
+        ({"type": "Polygon", "coordinates": [[]]}, "au moins 3 points distincts"),
+        ({"type": "Polygon", "coordinates": []}, "tracé vide (aucune coordonnée)"),
+        ({"type": "MultiPolygon", "coordinates": 3}, "une liste de polygones"),
+        ("{", "un tracé doit être un objet GeoJSON (reçu : str)"),
+    ],
+)
+def test_every_territory_shape_refusal_reads_in_french(
+    geometry: dict[str, object], french: str
+) -> None:
+    """The messages of the shape checks carry data (bounds, the crossing point): each one the
+    checks really raise reads in French, with its data kept."""
+    with pytest.raises(InvalidInput) as refused:
+        shapes.parse_geometry(geometry)
+    text = describe(refused.value, "fr")
+    assert french in text and text.startswith("tracé (geometry) : "), text
+    assert not ENGLISH.search(text.removeprefix("tracé (geometry) : ")), text
+
+
+@pytest.mark.parametrize(
+    ("document", "french"),
+    [
+        ("{", "ce n’est pas du JSON valide (ligne 1"),
+        ("[]", "un document GeoJSON doit être un objet"),
+        ('{"type": "FeatureCollection", "features": []}', "la FeatureCollection est vide"),
+        ('{"type": "Topology"}', "ni une FeatureCollection"),
+    ],
+)
+def test_every_geojson_file_refusal_reads_in_french(document: str, french: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        shapes.parse_features(document)
+    text = describe(refused.value, "fr")
+    assert french in text and text.startswith("fichier (file) : "), text

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.config import Settings
+from fieldcrm.pages.trip import travel_estimate
 from fieldcrm.services import planning_jobs
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
@@ -94,6 +95,28 @@ def test_rep_queues_a_trip_to_paris_and_lyon_and_the_job_leads_to_the_overnight_
     assert page.count('class="card day"') == 4
     assert "Hôtel et repas €" in page
     assert 'value="2026-04-21"' in page and 'value="2026-04-24"' in page
+    # the impossible alternative says so, with its reason in French, instead of dashes
+    home = plan.result["overnight"]["home"]
+    assert home["feasible"] is False and "cannot be reached" in home["error"]
+    assert 'id="home-infeasible">impossible</td>' in page
+    reason = page.split('id="home-reason">', 1)[1].split("</p>", 1)[0]
+    assert reason.startswith("Rentrer chaque soir : impossible — Le rendez-vous « ")
+    assert "injoignable" in reason and "Clinique Riviera EURL" in reason
+    assert "cannot" not in page and "earliest" not in page
+    overnight = page.split('id="overnight"', 1)[1].split("</table>", 1)[0]
+    assert "—" not in overnight
+    # Paris and Lyon lie beyond the demo's road data: the km are estimates, and it says so
+    travel = plan.result["travel"]
+    assert travel.endswith("crowfly"), travel
+    estimate = page.split('id="travel-estimate">', 1)[1].split("</p>", 1)[0]
+    expected = "estimés à vol d’oiseau" if travel == "crowfly" else "Une partie des trajets"
+    assert expected in estimate
+
+
+def test_a_plan_says_whether_its_travel_times_are_estimates() -> None:
+    assert travel_estimate("crowfly") == "all"
+    assert travel_estimate("monaco+crowfly") == "some"
+    assert travel_estimate("monaco") is None
 
 
 def test_an_impossible_trip_fails_its_job_naming_the_appointment(
@@ -110,6 +133,11 @@ def test_an_impossible_trip_fails_its_job_naming_the_appointment(
     page = client.get(f"/taches/{job_id}")
     assert page.status_code == 200 and "Tournée non planifiée" in page.text
     assert 'id="job-error"' in page.text and "Clinique Riviera EURL" in page.text
+    shown = page.text.split('id="job-error">', 1)[1].split("</p>", 1)[0]
+    assert shown.startswith("Tournée impossible : ") and "injoignable" in shown, shown
+    assert "cannot" not in shown and "earliest" not in shown
+    english = client.get(f"/taches/{job_id}", params={"lang": "en"}).text
+    assert "cannot be reached" in english  # English readers keep the original text
     assert 'id="trip-plan-link"' not in page.text
 
 

@@ -97,8 +97,8 @@ def test_every_slot_is_bookable_minute_by_minute() -> None:
     result = plan(p, budget=QUICK)
     assert result.visits
     for visit in result.visits:
-        a, b = visit.slot
-        assert a <= visit.start_s <= b
+        a, b = visit.slot  # whole minutes: the planned start rounded up is the first
+        assert a - 60 < visit.start_s <= b and a % 60 == 0
         for t in range(a, b + 1, 60):
             assert _stops_feasible_with(p, result, 0, visit.key, t), (visit.key, t)
         # one minute outside the slot the plan breaks (the slot is the widest)
@@ -294,7 +294,12 @@ def test_invariants_on_random_days(accounts, appointment_h) -> None:  # type: ig
     assert d.driving_m / 1000 <= 1500
     assert places_of(p, (), 0) == (0, 0)
     for s in d.stops:
-        assert s.slot[0] <= s.start_s <= s.slot[1]
+        # a visit's slot is its bookable whole minutes: the planned start is at most a minute
+        # before its start (rounded up) or after its end (rounded down)
+        assert s.slot[0] - 60 < s.start_s < s.slot[1] + 60
+        assert s.slot[0] % 60 == 0 and s.slot[1] % 60 == 0
+        if s.slot[0] > s.slot[1]:
+            continue
         assert _stops_feasible_with(p, result, 0, s.key, s.slot[0])
         assert _stops_feasible_with(p, result, 0, s.key, s.slot[1])
     # visits are only added when they pay: never worse than the appointment alone

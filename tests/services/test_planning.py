@@ -197,7 +197,14 @@ def test_plan_day_camille_tuesday(demo_db: Session) -> None:
         assert stop["account_id"] in allowed  # inside the corridor, visible to Camille
         assert inputs.corridor.admits(GeoPoint(stop["lon"], stop["lat"]))
         assert stop["proposal_id"] is not None and stop["status"] == "proposed"
-        assert stop["slot_start"] <= stop["start"] <= stop["slot_end"]
+        # the slot is in whole bookable minutes: the planned start (to the second) lies less
+        # than a minute before its rounded-up start
+        start = dt.datetime.fromisoformat(stop["start"])
+        first = dt.datetime.fromisoformat(stop["slot_start"])
+        assert (
+            first - dt.timedelta(minutes=1) < start <= dt.datetime.fromisoformat(stop["slot_end"])
+        )
+        assert first.second == 0
         hours = demo_db.execute(
             text("SELECT opening_hours FROM accounts WHERE id = :i"), {"i": stop["account_id"]}
         ).scalar_one()

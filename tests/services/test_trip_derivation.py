@@ -339,3 +339,43 @@ def test_a_yearly_band_change_shows_the_regularisation_of_validated_months(
         frozen.trips
     )
     assert amount < 0
+
+
+def test_the_trip_plan_and_the_report_count_the_same_hotel_and_meals(demo_db: Session) -> None:
+    """Sophie's trip to Paris with nights away: « Hôtel et repas » on the trip plan equals
+    the hotel + meals the cost report charges for the same planned trip (one rule: a dinner
+    per night away, a lunch per day far from home)."""
+    demo_db.execute(text("UPDATE users SET max_driving_minutes = 540 WHERE id = 6"))
+    first, last = dt.date(2026, 4, 21), dt.date(2026, 4, 24)
+    cfg = settings()
+    trip = planning.plan_trip(
+        demo_db,
+        actor=CLAIRE,
+        rep_id=6,
+        start_day=first,
+        end_day=last,
+        time_limit_s=2,
+        settings=cfg,
+    )
+    doc = planning.plan_json(trip)["result"]
+    decision = doc["overnight"]
+    assert decision["recommendation"] == "stay"
+    costs.derive_trips(demo_db, settings=cfg, year=2026, rep_ids=[6])
+    report = costs.travel_report(
+        demo_db, actor=CLAIRE, settings=cfg, start=first, end=last, rep_id=6
+    )
+    (planned,) = [c for c in report.trips if c.trip.kind == "planned"]
+    assert planned.trip.hotel_nights == decision["nights"] > 0
+    # at least one lunch besides the dinners: the old planner figure counted dinners only
+    assert planned.trip.meals > planned.trip.hotel_nights
+    assert decision["stay"]["hotel_and_meals_eur"] == float(planned.hotel_eur + planned.meals_eur)
+    assert doc["figures"]["hotel_and_meals_eur"] == decision["stay"]["hotel_and_meals_eur"]
+    # the trip plan's rows add up: net = value − km − time − hotel and meals
+    stay = decision["stay"]
+    assert stay["net_eur"] == pytest.approx(
+        stay["value_eur"]
+        - stay["km_cost_eur"]
+        - stay["time_cost_eur"]
+        - stay["hotel_and_meals_eur"],
+        abs=0.02,
+    )

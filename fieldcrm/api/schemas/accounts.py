@@ -81,6 +81,8 @@ class ActivityOut(Strict):
     outcome: str | None
     report: str | None
     rep_name: str | None
+    checkin_distance_m: float | None = None
+    """Metres between the check-in point and the account (null without a check-in point)."""
 
 
 class AccountAlertOut(Strict):

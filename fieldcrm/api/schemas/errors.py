@@ -10,6 +10,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from fieldcrm.api.deps import if_match_version
 from fieldcrm.http.deps import current_actor
 
 
@@ -55,6 +56,7 @@ DESCRIPTIONS = {
     404: "Not found (or not visible to the caller)",
     409: "Conflicts with stored data",
     422: "Invalid input: the faulty field(s) named",
+    428: "Precondition required: send If-Match with the ETag a GET of the resource answered",
     429: "Too many attempts (see Retry-After)",
     502: "An external service (geocoder, road engine) failed",
 }
@@ -86,10 +88,15 @@ def _needs_login(dependant: Dependant) -> bool:
     return any(d.call is current_actor or _needs_login(d) for d in dependant.dependencies)
 
 
+def _needs_if_match(dependant: Dependant) -> bool:
+    return any(d.call is if_match_version or _needs_if_match(d) for d in dependant.dependencies)
+
+
 def declare_errors(routers: Iterable[APIRouter]) -> None:
     """Declare on every operation of ``routers`` the errors it may answer, with the app's error
     body: behind the login 401, 403, 404 and 422 (and 409 for a write, which may break a
-    stored constraint); without login, what the operation declares itself."""
+    stored constraint, and 428 for a write taking ``If-Match``, which an edit of an existing
+    row requires); without login, what the operation declares itself."""
     for router in routers:
         for route in router.routes:
             if not isinstance(route, APIRoute) or not _needs_login(route.dependant):
@@ -97,4 +104,6 @@ def declare_errors(routers: Iterable[APIRouter]) -> None:
             codes = [401, 403, 404, 422]
             if (route.methods or set()) & WRITES:
                 codes.append(409)
+                if _needs_if_match(route.dependant):
+                    codes.append(428)
             route.responses = {**responses(*codes), **route.responses}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from fieldcrm.api.schemas.common import Strict
 
 
@@ -15,8 +17,19 @@ class RejectedRow(Strict):
     message: str
 
 
+class ChangedAccount(Strict):
+    """An existing account an import row changed: line, account, name before and after, and
+    the columns changed (``geom``: the point given by the file)."""
+
+    line: int
+    account_id: int
+    name_before: str
+    name_after: str
+    fields: list[str]
+
+
 class ImportReportOut(Strict):
-    """Rows read, inserted, updated, unchanged, and every rejected row."""
+    """Rows read, inserted, updated, unchanged, every rejected row and every account changed."""
 
     kind: str
     read: int
@@ -24,3 +37,4 @@ class ImportReportOut(Strict):
     updated: int
     unchanged: int
     rejected: list[RejectedRow]
+    changed: list[ChangedAccount] = Field(default_factory=list)

@@ -61,6 +61,9 @@
           var refused = JSON.parse(localStorage.getItem(REFUSED) || "[]"); refused.push(item);
           localStorage.setItem(REFUSED, JSON.stringify(refused));
         }
+        if (response.ok) {                       /* the answer, for the page that sent it (e.g. a far check-in) */
+          item.result = await response.json().catch(function () { return null; });
+        }
         drop(item.id);
         document.dispatchEvent(new CustomEvent(response.ok ? "fieldcrm:sent" : "fieldcrm:rejected", { detail: item }));
       }

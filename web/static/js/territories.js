@@ -19,11 +19,9 @@
     button.addEventListener("click", function () {
       T.drawn.clearLayers();
       editingId = Number(button.dataset.id);
-      /* the version being retouched: a save after someone else's is refused (409), not lost */
-      editingTag = null;
-      fetch("/api/territories/" + editingId, { credentials: "same-origin" }).then(function (r) {
-        if (r.ok) { editingTag = r.headers.get("ETag"); }
-      });
+      /* the version of the outline the page shows (read with it): a save after someone
+         else's edit is refused (409), not lost; the API refuses a retouch without it (428) */
+      editingTag = '"' + button.dataset.version + '"';
       L.geoJSON(T.geometries[editingId]).eachLayer(function (layer) {
         /* Leaflet.draw edits plain polygons: split multipolygons into their parts. */
         var latlngs = layer.getLatLngs();

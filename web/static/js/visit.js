@@ -14,15 +14,30 @@
     }
     return key;
   }
-  function say(root, text) { var el = root.querySelector(".visit-status"); if (el) { el.textContent = text; } }
+  function say(root, text, warning) {
+    var el = root.querySelector(".visit-status");
+    if (el) { el.textContent = text; el.classList.toggle("warning", !!warning); }
+  }
+  function warned(root) { return !!root.querySelector(".visit-status.warning"); }
   function send(root, body, done) {
+    say(root, "");
     window.fieldcrm.enqueue("/api/visits", body).then(function () {
-      say(root, window.fieldcrm.pending() ? D.messages.queued : done);
+      if (!warned(root)) { say(root, window.fieldcrm.pending() ? D.messages.queued : done); }
     });
   }
   document.addEventListener("fieldcrm:rejected", function (e) {
     var li = document.querySelector("li[data-account='" + e.detail.body.account_id + "']");
     if (li) { say(li, String(e.detail.error)); }
+  });
+  /* A check-in recorded far from the account: say so, with the distance (the server decides
+     what "far" is and gives the distance in metres). */
+  document.addEventListener("fieldcrm:sent", function (e) {
+    var visit = e.detail.result;
+    if (e.detail.url !== "/api/visits" || !visit || !visit.far_from_account || !D.messages.far) { return; }
+    var li = document.querySelector("li[data-account='" + visit.account_id + "']");
+    var km = new Intl.NumberFormat(document.documentElement.lang || "fr",
+      { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(visit.distance_m / 1000);
+    if (li) { say(li, D.messages.far.replace("{km}", km), true); }
   });
   document.querySelectorAll("button.checkin").forEach(function (button) {
     button.addEventListener("click", function () {

@@ -1,0 +1,161 @@
+"""Every refusal the trip/day planner raises reads in French at the edge: dates through
+babel, decimals with a comma, no English word left (the planner itself keeps its data in
+English sentences; :mod:`fieldcrm.http.error_text` translates them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.roles import SYSTEM
+from fieldcrm.config import Settings
+from fieldcrm.errors import FieldcrmError, Infeasible, InvalidInput, Problem
+from fieldcrm.http.error_text import describe, describe_message
+from fieldcrm.services import planning, planning_jobs
+
+ENGLISH = re.compile(
+    r"\b(the|rep|cannot|reached|earliest|after|driving|what|must|needs|day|appointment"
+    r"|outside|working|hours|before|starts|ends|trip|between|farther|road|home|address)\b",
+    re.I,
+)
+
+
+def _settings() -> Settings:
+    return Settings(_env_file=None, planner_detour_km=5, planner_max_candidates=12)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("raised", "french"),
+    [
+        (
+            Infeasible(
+                "appointment 'RDV client Marseille' at 10:00 cannot be reached"
+                " (earliest arrival 10:29)"
+            ),
+            "Le rendez-vous « RDV client Marseille » de 10:00 est injoignable à temps"
+            " (arrivée au plus tôt 10:29).",
+        ),
+        (
+            Infeasible(
+                "after appointment 'RDV client Aix' the rep cannot be back by 18:30 (earliest 18:52)"
+            ),
+            "Après le rendez-vous « RDV client Aix », le commercial ne peut pas être rentré pour"
+            " 18:30 (retour au plus tôt 18:52).",
+        ),
+        (
+            Infeasible(
+                "2026-12-23: what must happen needs 5.1 h of driving, more than the rep's"
+                " maximum of 5.0 h"
+            ),
+            "mercredi 23 décembre 2026 : les rendez-vous et visites obligatoires demandent 5,1 h"
+            " de route, plus que le maximum du commercial (5,0 h).",
+        ),
+        (
+            Infeasible(
+                "day 3: what must happen needs 9.4 h of driving, more than the rep's maximum of 8.0 h"
+            ),
+            "Jour 3 : les rendez-vous et visites obligatoires demandent 9,4 h de route, plus que"
+            " le maximum du commercial (8,0 h).",
+        ),
+        (
+            Infeasible("day 2: the fixed appointments do not fit in the working day"),
+            "Jour 2 : les rendez-vous fixes ne tiennent pas dans la journée de travail.",
+        ),
+        (
+            Infeasible("no plan satisfies the fixed appointments and the working days"),
+            "Aucun plan ne respecte à la fois les rendez-vous fixes et les journées de travail.",
+        ),
+        (
+            InvalidInput(
+                "appointments[a1]",
+                "appointment 'Salon' is outside working hours",
+                value="07:00–08:00",
+                allowed="08:30–18:30",
+            ),
+            "appointments[a1] : le rendez-vous « Salon » est en dehors des heures de travail"
+            " (reçu : '07:00–08:00') ; attendu : 08:30–18:30",
+        ),
+        (
+            InvalidInput(
+                "home",
+                "rep 6 (Sophie Durand) has no located home address; set it first",
+                value=None,
+            ),
+            "adresse de départ (home) : le commercial 6 (Sophie Durand) n’a pas d’adresse de départ localisée ;"
+            " renseignez-la d’abord",
+        ),
+        (
+            InvalidInput(
+                "anchor_appointment_id",
+                "not an appointment of rep 6 between 2026-04-21 and 2026-04-24",
+                value=9,
+            ),
+            "rendez-vous d’ancrage (anchor_appointment_id) : ce n’est pas un rendez-vous du"
+            " commercial 6 entre le 2026-04-21 et le 2026-04-24 (reçu : 9)",
+        ),
+        (
+            InvalidInput("stops", "stop farther than 2000 m from any road", value=[3]),
+            "arrêts (stops) : arrêt à plus de 2000 m de toute route (reçu : [3])",
+        ),
+        (
+            InvalidInput(problems=[Problem("end_day", "the trip ends before it starts")]),
+            "dernier jour (end_day) : la tournée finit avant de commencer",
+        ),
+        (
+            InvalidInput("end", "must be 1 to 6 days after start", value="2026-04-20"),
+            "fin (end) : doit tomber 1 à 6 jours après le début (reçu : '2026-04-20')",
+        ),
+    ],
+)
+def test_each_planner_refusal_reads_in_french(raised: FieldcrmError, french: str) -> None:
+    assert describe(raised, "fr") == french
+    assert not ENGLISH.search(re.sub(r"\([\w\[\]]+\)|^[\w\[\]]+ :", "", french))
+    assert describe(raised, "en") == str(raised)  # English readers keep the original
+
+
+def test_a_failed_trip_job_reads_in_french_behind_its_lead_in() -> None:
+    stored = planning_jobs.failure_message(
+        Infeasible(
+            "appointment 'RDV client Marseille' at 10:00 cannot be reached (earliest arrival 10:29)"
+        )
+    )
+    assert describe_message(stored, "fr") == (
+        "Tournée impossible : Le rendez-vous « RDV client Marseille » de 10:00 est injoignable"
+        " à temps (arrivée au plus tôt 10:29)."
+    )
+    refused = planning_jobs.failure_message(
+        InvalidInput("end_day", "the trip ends before it starts", value="2026-04-20")
+    )
+    assert describe_message(refused, "fr") == (
+        "Demande de tournée refusée : dernier jour (end_day) : la tournée finit avant de commencer"
+        " (reçu : '2026-04-20')"
+    )
+    unknown = "Tournée impossible : something new went wrong"
+    assert describe_message(unknown, "fr") == unknown  # never half-translated
+
+
+def test_the_real_driving_cap_refusal_reads_in_french(demo_db: Session) -> None:
+    # Sophie may drive 8 h a day; Antibes → Paris for Wednesday 10:00 needs more.
+    demo_db.execute(text("UPDATE users SET max_driving_minutes = 480 WHERE id = 6"))
+    with pytest.raises(Infeasible) as raised:
+        planning.plan_trip(
+            demo_db,
+            actor=SYSTEM,
+            rep_id=6,
+            start_day=dt.date(2026, 4, 21),
+            end_day=dt.date(2026, 4, 24),
+            time_limit_s=2,
+            settings=_settings(),
+        )
+    french = describe(raised.value, "fr")
+    assert french != str(raised.value)
+    assert re.fullmatch(
+        r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} avril 2026 : les rendez-vous"
+        r" et visites obligatoires demandent \d+,\d h de route, plus que le maximum du commercial"
+        r" \(8,0 h\)\.",
+        french,
+    ), french
