@@ -17,21 +17,10 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.accounts.french_csv import XLSX_UNREADABLE
 from fieldcrm.scoring.rules import MAX_CONDITION_DEPTH, MAX_NESTING
+from tests.rows import own_account
 from tests.web import ClientFactory
 
 CLAIRE_MANAGER, ADMIN, CAMILLE_REP = 1, 3, 4
-
-
-def _own_account(db: Session, rep_id: int) -> int:
-    return int(
-        db.execute(
-            text(
-                "SELECT a.id FROM accounts a JOIN account_assignments s ON s.account_id = a.id "
-                "WHERE s.owner_id = :r ORDER BY a.id LIMIT 1"
-            ),
-            {"r": rep_id},
-        ).scalar_one()
-    )
 
 
 def _account_row(db: Session, account_id: int) -> tuple[object, ...]:
@@ -66,7 +55,7 @@ def _account_row(db: Session, account_id: int) -> tuple[object, ...]:
 def test_patch_with_a_wrong_type_is_a_422_naming_the_field_and_writes_nothing(
     api_as: ClientFactory, demo_db: Session, body: dict[str, object], field: str
 ) -> None:
-    account = _own_account(demo_db, CAMILLE_REP)
+    account = own_account(demo_db, CAMILLE_REP)
     before = _account_row(demo_db, account)
     response = api_as(CAMILLE_REP).patch(f"/api/accounts/{account}", json=body)
     assert response.status_code == 422, response.text
@@ -77,7 +66,7 @@ def test_patch_with_a_wrong_type_is_a_422_naming_the_field_and_writes_nothing(
 def test_patch_with_a_lone_surrogate_is_a_422_naming_the_field(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
-    account = _own_account(demo_db, CAMILLE_REP)
+    account = own_account(demo_db, CAMILLE_REP)
     before = _account_row(demo_db, account)
     raw = b'{"name": "Caf\\ud800 du Port", "city": "Nice"}'  # JSON allows the escape
     response = api_as(CAMILLE_REP).patch(
@@ -91,7 +80,7 @@ def test_patch_with_a_lone_surrogate_is_a_422_naming_the_field(
 
 
 def test_a_valid_patch_still_writes_and_normalises(api_as: ClientFactory, demo_db: Session) -> None:
-    account = _own_account(demo_db, CAMILLE_REP)
+    account = own_account(demo_db, CAMILLE_REP)
     response = api_as(CAMILLE_REP).patch(
         f"/api/accounts/{account}",
         json={"city": "  Menton ", "siret": "732 829 320 00074", "employees": 12},
@@ -118,7 +107,7 @@ def test_create_with_an_object_for_a_name_is_a_422(api_as: ClientFactory, demo_d
 def test_a_visit_dated_out_of_range_is_refused_before_anything_is_written(
     api_as: ClientFactory, demo_db: Session, at: str
 ) -> None:
-    account = _own_account(demo_db, CAMILLE_REP)
+    account = own_account(demo_db, CAMILLE_REP)
     rep = api_as(CAMILLE_REP)
     visits = "SELECT count(*) FROM activities WHERE account_id = :id"
     before = demo_db.execute(text(visits), {"id": account}).scalar_one()
@@ -137,7 +126,7 @@ def test_an_account_with_an_old_visit_stored_still_opens(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
     """A year-1 visit written before the check (or by hand) does not lock the account."""
-    account = _own_account(demo_db, CAMILLE_REP)
+    account = own_account(demo_db, CAMILLE_REP)
     demo_db.execute(
         text(
             "INSERT INTO activities (account_id, rep_id, kind, occurred_at, client_key) "
@@ -269,7 +258,7 @@ def test_a_visit_report_with_a_lone_surrogate_is_a_422(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
     """Pydantic refuses the text, and its error (which echoes the input) is still answered."""
-    account = _own_account(demo_db, CAMILLE_REP)
+    account = own_account(demo_db, CAMILLE_REP)
     raw = (
         f'{{"account_id": {account}, "client_key": "surrogate-visit-1", "report": "caf\\ud800"}}'
     ).encode()
@@ -288,7 +277,7 @@ def test_a_lone_surrogate_no_check_caught_is_still_a_422(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
     """The safety net: text the database cannot encode never becomes a 500."""
-    account = _own_account(demo_db, CAMILLE_REP)
+    account = own_account(demo_db, CAMILLE_REP)
     raw = (
         f'{{"account_id": {account}, "date": "2026-04-20", "time": "09:00",'
         f' "duration_minutes": 30, "title": "RDV \\udc00"}}'

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.errors import PreconditionRequired
 from fieldcrm.http.error_text import describe
+from tests.rows import own_account, row
 from tests.web import ClientFactory
 
 CLAIRE, ADMIN, CAMILLE, JULIEN = 1, 3, 4, 5
@@ -30,19 +31,6 @@ FRENCH = (
 )
 
 
-def _own_account(db: Session, rep_id: int) -> int:
-    return int(
-        db.execute(
-            text("SELECT min(account_id) FROM account_assignments WHERE owner_id = :r"),
-            {"r": rep_id},
-        ).scalar_one()
-    )
-
-
-def _row(db: Session, sql: str, **params: object) -> tuple[object, ...]:
-    return tuple(db.execute(text(sql), params).one())
-
-
 def _refused(response: Response, what: str) -> None:
     assert response.status_code == 428, response.text
     body = response.json()
@@ -53,8 +41,8 @@ def _refused(response: Response, what: str) -> None:
 def test_an_account_edit_without_if_match_is_a_428_and_writes_nothing(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
-    account = _own_account(demo_db, CAMILLE)
-    before = _row(
+    account = own_account(demo_db, CAMILLE)
+    before = row(
         demo_db, "SELECT sector, version, edited_by FROM accounts WHERE id = :a", a=account
     )
     audits = "SELECT count(*) FROM audit_log WHERE entity = 'account' AND entity_id = :a"
@@ -62,9 +50,7 @@ def test_an_account_edit_without_if_match_is_a_428_and_writes_nothing(
     camille = api_as(CAMILLE)
     refused = camille.patch(f"/api/accounts/{account}", json={"sector": "Glacier"})
     _refused(refused, f"le compte {account}")
-    after = _row(
-        demo_db, "SELECT sector, version, edited_by FROM accounts WHERE id = :a", a=account
-    )
+    after = row(demo_db, "SELECT sector, version, edited_by FROM accounts WHERE id = :a", a=account)
     assert after == before
     assert demo_db.execute(text(audits), {"a": str(account)}).scalar_one() == audited
     # a blank header is no version either
@@ -87,17 +73,17 @@ def test_an_account_edit_without_if_match_is_a_428_and_writes_nothing(
         f"/api/accounts/{account}", json={"sector": "Bar"}, headers={"If-Match": "*"}
     )
     assert anyway.status_code == 200
-    assert _row(demo_db, "SELECT sector FROM accounts WHERE id = :a", a=account) == ("Bar",)
+    assert row(demo_db, "SELECT sector FROM accounts WHERE id = :a", a=account) == ("Bar",)
 
 
 def test_a_territory_edit_or_deletion_without_if_match_is_a_428(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
-    before = _row(demo_db, "SELECT name, priority, version FROM territories WHERE id = 1")
+    before = row(demo_db, "SELECT name, priority, version FROM territories WHERE id = 1")
     claire = api_as(CLAIRE)
     _refused(claire.patch("/api/territories/1", json={"priority": 8}), "le territoire 1")
     _refused(claire.delete("/api/territories/1"), "le territoire 1")
-    assert _row(demo_db, "SELECT name, priority, version FROM territories WHERE id = 1") == before
+    assert row(demo_db, "SELECT name, priority, version FROM territories WHERE id = 1") == before
     assert api_as(CAMILLE).delete("/api/territories/1").status_code == 403  # rights first
     stale = claire.delete("/api/territories/1", headers={"If-Match": '"999"'})
     assert stale.status_code == 409
@@ -115,14 +101,14 @@ def test_a_rule_is_created_without_if_match_but_not_replaced(
     created = claire.put("/api/rules", content=RULE % 5, headers=YAML)
     assert created.status_code == 200 and created.headers["ETag"] == '"1"'
     stored = "SELECT definition, enabled, version FROM rules WHERE name = 'sans-version'"
-    before = _row(demo_db, stored)
+    before = row(demo_db, stored)
     _refused(claire.put("/api/rules", content=RULE % 7, headers=YAML), "la règle « sans-version »")
     _refused(
         claire.post("/api/rules/sans-version/enabled", json={"enabled": False}),
         "la règle « sans-version »",
     )
     _refused(claire.delete("/api/rules/sans-version"), "la règle « sans-version »")
-    assert _row(demo_db, stored) == before
+    assert row(demo_db, stored) == before
     assert api_as(CAMILLE).delete("/api/rules/sans-version").status_code == 403  # rights first
     assert claire.delete("/api/rules/pas-de-telle-regle").status_code == 404
     replaced = claire.put("/api/rules", content=RULE % 7, headers={**YAML, "If-Match": '"1"'})
@@ -134,7 +120,7 @@ def test_a_rule_is_created_without_if_match_but_not_replaced(
 
 
 def test_the_message_reads_in_english_too(api_as: ClientFactory, demo_db: Session) -> None:
-    account = _own_account(demo_db, CAMILLE)
+    account = own_account(demo_db, CAMILLE)
     english = api_as(CAMILLE).patch(
         f"/api/accounts/{account}", params={"lang": "en"}, json={"sector": "x"}
     )

@@ -7,27 +7,14 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.http.json_text import body_problem
+from tests.rows import own_account, row
 from tests.web import ClientFactory
 
 CLAIRE, CAMILLE = 1, 4
 JSON = {"Content-Type": "application/json"}
-
-
-def _own_account(db: Session, rep_id: int) -> int:
-    return int(
-        db.execute(
-            text("SELECT min(account_id) FROM account_assignments WHERE owner_id = :r"),
-            {"r": rep_id},
-        ).scalar_one()
-    )
-
-
-def _row(db: Session, sql: str, **params: object) -> tuple[object, ...]:
-    return tuple(db.execute(text(sql), params).one())
 
 
 def _names(response: Response, path: str, label: str) -> None:
@@ -42,9 +29,9 @@ def _names(response: Response, path: str, label: str) -> None:
 def test_an_account_edit_names_the_field_and_writes_nothing(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
-    account = _own_account(demo_db, CAMILLE)
+    account = own_account(demo_db, CAMILLE)
     sql = "SELECT name, sector, version, updated_at FROM accounts WHERE id = :a"
-    before = _row(demo_db, sql, a=account)
+    before = row(demo_db, sql, a=account)
     camille = api_as(CAMILLE)
     raw = b'{"sector": "Bar", "name": "Caf\\ud800 du Port"}'
     refused = camille.patch(
@@ -52,7 +39,7 @@ def test_an_account_edit_names_the_field_and_writes_nothing(
     )
     _names(refused, "name", "nom (name)")
     assert "position 4" in refused.json()["message"]
-    assert _row(demo_db, sql, a=account) == before
+    assert row(demo_db, sql, a=account) == before
     # a surrogate pair is one character (😀): the same edit goes through
     paired = camille.patch(
         f"/api/accounts/{account}",
@@ -60,7 +47,7 @@ def test_an_account_edit_names_the_field_and_writes_nothing(
         headers={**JSON, "If-Match": "*"},
     )
     assert paired.status_code == 200, paired.text
-    assert _row(demo_db, "SELECT sector FROM accounts WHERE id = :a", a=account) == ("Bar 😀",)
+    assert row(demo_db, "SELECT sector FROM accounts WHERE id = :a", a=account) == ("Bar 😀",)
 
 
 def test_a_rule_switch_names_the_field_and_changes_nothing(
@@ -71,14 +58,14 @@ def test_a_rule_switch_names_the_field_and_changes_nothing(
     saved = claire.put("/api/rules", content=rule, headers={"Content-Type": "application/yaml"})
     assert saved.status_code == 200, saved.text
     sql = "SELECT enabled, version FROM rules WHERE name = 'demi'"
-    before = _row(demo_db, sql)
+    before = row(demo_db, sql)
     refused = claire.post(
         "/api/rules/demi/enabled",
         content=b'{"enabled": "\\udc00"}',
         headers={**JSON, "If-Match": saved.headers["ETag"]},
     )
     _names(refused, "enabled", "enabled")
-    assert _row(demo_db, sql) == before
+    assert row(demo_db, sql) == before
 
 
 def test_a_territory_edit_and_import_name_the_json_path(
@@ -86,7 +73,7 @@ def test_a_territory_edit_and_import_name_the_json_path(
 ) -> None:
     claire = api_as(CLAIRE)
     sql = "SELECT name, version, (SELECT count(*) FROM territories) FROM territories WHERE id = 1"
-    before = _row(demo_db, sql)
+    before = row(demo_db, sql)
     renamed = claire.patch(
         "/api/territories/1",
         content=b'{"name": "Riviera \\uDBFF"}',
@@ -109,7 +96,7 @@ def test_a_territory_edit_and_import_name_the_json_path(
         headers=JSON,
     )
     assert key.status_code == 422 and key.json()["field"] == "features\\ud800"
-    assert _row(demo_db, sql) == before
+    assert row(demo_db, sql) == before
 
 
 def test_any_json_write_is_covered_even_before_the_login(anonymous: TestClient) -> None:

@@ -11,22 +11,10 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.store import plans
 from fieldcrm.store.plans import PARIS, NewProposal
+from tests.services.test_day_booking import _account
 from tests.web import ClientFactory
 
 TUESDAY = dt.date(2026, 4, 21)  # Camille's 10:00 appointment at LAMBDA SARL
-
-
-def _account(db: Session) -> int:
-    return int(
-        db.execute(
-            text(
-                "SELECT s.account_id FROM account_assignments s JOIN accounts a"
-                " ON a.id = s.account_id WHERE s.owner_id = 4 AND a.geom IS NOT NULL"
-                " AND NOT EXISTS (SELECT 1 FROM appointments p WHERE p.account_id = s.account_id)"
-                " ORDER BY 1 LIMIT 1"
-            )
-        ).scalar_one()
-    )
 
 
 def _stored(db: Session, day: dt.date, hour: int, account_id: int) -> int:
