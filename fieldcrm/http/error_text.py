@@ -490,14 +490,29 @@ def _phrase(message: str) -> str:
     yaml_error = yaml_text(message)
     if yaml_error:
         return yaml_error
-    for pattern, french in (*SHAPE_PHRASES, *PLAN_PHRASES):
+    return _translated((*SHAPE_PHRASES, *PLAN_PHRASES), message, PHRASE_VALUES) or message
+
+
+PHRASE_VALUES: dict[str, Callable[[str], str]] = {"at": lambda point: f"près de {point} "}
+"""How the named parts of the shape and plan phrases read in French, by group name."""
+
+
+def _translated(
+    table: Iterable[tuple[re.Pattern[str], str]],
+    message: str,
+    values: Mapping[str, Callable[[str], str]],
+) -> str | None:
+    """The French of the first pattern of ``table`` matching ``message``, its named parts
+    written through ``values`` (a part left out reads as nothing); else ``None``."""
+    for pattern, french in table:
         found = pattern.match(message)
         if found:
-            parts = {k: (v or "") for k, v in found.groupdict().items()}
-            if parts.get("at"):
-                parts["at"] = f"près de {parts['at']} "
+            parts = {
+                k: (values[k](v) if k in values else v) if v else ""
+                for k, v in found.groupdict().items()
+            }
             return french.format(**parts)
-    return message
+    return None
 
 
 def problem_message(message: str, lang: str = "fr") -> str:
@@ -517,17 +532,7 @@ def problem_text(problem: Problem) -> str:
 
 def sentence(message: str) -> str | None:
     """The French of a known English sentence, else ``None``."""
-    for pattern, french in SENTENCES:
-        found = pattern.match(message)
-        if found:
-            parts = found.groupdict()
-            return french.format(
-                **{
-                    k: SENTENCE_VALUES[k](v) if k in SENTENCE_VALUES else v
-                    for k, v in parts.items()
-                }
-            )
-    return None
+    return _translated(SENTENCES, message, SENTENCE_VALUES)
 
 
 def _forbidden(message: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -13,8 +12,8 @@ from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.config import get_settings
 from fieldcrm.errors import NotFound
-from fieldcrm.routing.schedule import whole_minutes
 from fieldcrm.services.accounts import access
+from fieldcrm.services.planning import bookable_between
 from fieldcrm.store import account_agenda as store
 from fieldcrm.store.booked_near import booked_near
 
@@ -47,8 +46,8 @@ def account_agenda(
 def _still_proposed(
     session: Session, account_id: int, planned: store.PlannedVisit | None
 ) -> store.PlannedVisit | None:
-    """The proposal in whole bookable minutes, unless the account was booked since within its
-    visit rhythm of that day (the plan is stale: it is no longer a proposal)."""
+    """The proposal in whole bookable minutes, unless the account was booked since the plan
+    near that day (the plan is stale: it is no longer a proposal)."""
     if planned is None:
         return None
     cfg = get_settings()
@@ -60,13 +59,7 @@ def _still_proposed(
         booked_after=planned.planned_at,
     ):
         return None
-    a = math.ceil(planned.slot_start.timestamp())
-    first, last = whole_minutes((a, math.floor(planned.slot_end.timestamp())))
-    if first > last:
+    minutes = bookable_between(planned.slot_start, planned.slot_end)
+    if minutes is None:
         return None
-    zone = planned.slot_start.tzinfo
-    return dataclasses.replace(
-        planned,
-        slot_start=dt.datetime.fromtimestamp(first, zone),
-        slot_end=dt.datetime.fromtimestamp(last, zone),
-    )
+    return dataclasses.replace(planned, slot_start=minutes.first, slot_end=minutes.last)

@@ -125,13 +125,21 @@ def _instant(seconds: int) -> dt.datetime:
 
 
 def bookable(proposal: ProposalRow, planned: dt.datetime | None = None) -> Bookable | None:
-    """The bookable minutes of ``proposal``'s slot and its default start (``planned``, the
-    plan's start of the visit, rounded up and kept in the slot; else the slot's first
-    minute); ``None`` when the slot holds no whole minute. One rule with the planner's
-    (:func:`fieldcrm.routing.schedule.whole_minutes`, :func:`~fieldcrm.routing.schedule.booking_start`),
-    on instants (French offsets are whole hours: a whole minute is one everywhere)."""
-    a = math.ceil(proposal.slot_start.timestamp())
-    b = math.floor(proposal.slot_end.timestamp())
+    """The bookable minutes of ``proposal``'s slot: :func:`bookable_between`."""
+    return bookable_between(proposal.slot_start, proposal.slot_end, planned)
+
+
+def bookable_between(
+    slot_start: dt.datetime, slot_end: dt.datetime, planned: dt.datetime | None = None
+) -> Bookable | None:
+    """The bookable minutes of the slot ``slot_start``–``slot_end`` and its default start
+    (``planned``, the plan's start of the visit, rounded up and kept in the slot; else the
+    slot's first minute); ``None`` when the slot holds no whole minute. One rule with the
+    planner's (:func:`fieldcrm.routing.schedule.whole_minutes`,
+    :func:`~fieldcrm.routing.schedule.booking_start`), on instants (French offsets are whole
+    hours: a whole minute is one everywhere)."""
+    a = math.ceil(slot_start.timestamp())
+    b = math.floor(slot_end.timestamp())
     first, last = whole_minutes((a, b))
     if first > last:
         return None
@@ -167,8 +175,9 @@ def bookable_slots(plan: PlanRow) -> dict[int, Bookable]:
 def booked_since(
     session: Session, *, actor: Actor, plan: PlanRow, settings: Settings | None = None
 ) -> dict[int, NearBooking]:
-    """The plan's open proposals whose account has got an appointment within its visit
-    rhythm of the proposal's day (by proposal id): the plan is stale for them."""
+    """The plan's open proposals whose account has got an appointment since the plan, at most
+    ``planner_booked_days`` from the proposal's day (by proposal id): the plan is stale for
+    them (:func:`fieldcrm.store.booked_near.booked_near`, the planner's own rule)."""
     policy.require(actor, "plan", owner_id=plan.rep_id)
     cfg = settings or get_settings()
     open_ = [
