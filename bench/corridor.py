@@ -11,8 +11,9 @@ of them densely around the Riviera, half owned by the rep. The itinerary is home
 ``--repeat`` runs:
 
 * ours: :func:`fieldcrm.routing.corridor.build_corridor` then
-  :func:`fieldcrm.store.plans.candidates_in` (the zone's accounts, owners and scores read
-  index-only on the indexes of migration 0020, visibility, value per detour along the route,
+  :func:`fieldcrm.store.plans.candidates_in` (the zone's accounts with their owners and
+  scores read index-only on the GiST of ``corridor_points``, migration 0023; visibility,
+  value per detour along the route,
   ``LIMIT``) then the exact ellipse test, as
   ``plan_day`` does (the cut of a day: ``POOL × planner_max_candidates`` rows);
 * peer: what one does without a spatial index: read every visible account's point and apply
@@ -89,9 +90,11 @@ def seed(session, n: int) -> None:  # type: ignore[no-untyped-def]
 
 def vacuum(url: str) -> None:
     """What autovacuum does after a bulk load: statistics, and the visibility map that lets
-    the corridor's reads be index-only (migration 0020)."""
+    the corridor's reads be index-only (``corridor_points``, migration 0023)."""
     with psycopg.connect(plain(url), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE accounts, account_assignments, account_priorities")
+        conn.execute(
+            "VACUUM ANALYZE accounts, account_assignments, account_priorities, corridor_points"
+        )
 
 
 def ours(session) -> list[int]:  # type: ignore[no-untyped-def]

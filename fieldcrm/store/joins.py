@@ -25,12 +25,15 @@ with confidence or placed by hand. Anything else is "à vérifier" (or not locat
 of automatic work: territory assignment, planning, trip kilometres."""
 
 
-def owner_filter(owner_ids: list[int] | None, *, unassigned_prospects: bool = False) -> str:
+def owner_filter(
+    owner_ids: list[int] | None, *, unassigned_prospects: bool = False, row: str = "asg"
+) -> str:
     """SQL condition (with :data:`ASSIGNMENT_JOIN`): owned by one of ``owner_ids`` (None: all);
-    ``unassigned_prospects`` also lets through the prospects nobody owns."""
+    ``unassigned_prospects`` also lets through the prospects nobody owns. ``row``: the alias
+    whose ``owner_id`` is the owner (another row carrying the owner beside ``a.kind``)."""
     if owner_ids is None:
         return "TRUE"
-    clause = "asg.owner_id = ANY(:owners)"
+    clause = f"{row}.owner_id = ANY(:owners)"
     if unassigned_prospects:
-        clause = f"({clause} OR (asg.owner_id IS NULL AND a.kind = 'prospect'))"
+        clause = f"({clause} OR ({row}.owner_id IS NULL AND a.kind = 'prospect'))"
     return clause

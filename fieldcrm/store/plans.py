@@ -211,7 +211,8 @@ def candidates_in(
     on the spatial index by its own small box) that the rep may visit, best first.
 
     Left out: accounts whose location is not confirmed (``CONFIRMED_LOCATION``: "à vérifier"
-    until someone confirms it); and, so that decisions stick, accounts whose proposal to this
+    until someone confirms it; ``corridor_points``, read here, holds only the confirmed
+    ones); and, so that decisions stick, accounts whose proposal to this
     rep was rejected at or after ``rejected_since``, and accounts with an appointment (not
     cancelled, any rep) starting within ``booked_between``.
 
@@ -233,42 +234,35 @@ def candidates_in(
         value = "score / (detour_m + :detour_floor)"
     pieces = [polygon_wkt] if isinstance(polygon_wkt, str) else list(polygon_wkt)
     # Where the time goes (bench/README.md, corridor): every account of the zone is read once,
-    # index-only on the point GiST and narrow (no name, opening hours...), and its owner and
-    # score come from index-only probes (the indexes of migration 0020); the pieces are parsed
-    # once (not per row), and only the ``limit`` rows kept are read whole.
-    rows = session.execute(
+    # index-only on the GiST of ``corridor_points`` (migration 0023: the point with its kind,
+    # potential, owner and score beside it, kept by triggers), narrow (no name, opening
+    # hours...); the pieces are parsed once (not per row), and only the ``limit`` rows kept
+    # are read whole.
+    result = session.execute(
         text(
             f"""WITH zone AS MATERIALIZED (
                  SELECT piece, CAST(piece AS box) AS frame
                  FROM unnest(CAST(:pieces AS text[])) AS w(wkt),
                       ST_GeomFromText(w.wkt, 4326) AS piece
                ), near AS MATERIALIZED (
-                 -- index-only on ix_accounts_corridor_points (the point's box, then the exact
-                 -- test on the included geometry; _ST_Intersects keeps the planner off the
-                 -- geometry GiST, which would read each row from the table)
-                 SELECT DISTINCT ON (a.id) a.id, a.kind,
-                        ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
-                        coalesce(a.potential_eur_month, 0)::float8 AS potential
+                 -- the point's box, then the exact test on the included geometry
+                 -- (_ST_Intersects keeps the planner off a geometry index, which would read
+                 -- each row from the table)
+                 SELECT DISTINCT ON (c.account_id) c.account_id AS id, c.kind,
+                        ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.potential,
+                        c.owner_id, c.score AS priority_score
                  FROM zone w
-                 JOIN accounts a
-                   ON CAST(a.geom AS point) <@ w.frame AND _ST_Intersects(a.geom, w.piece)
-                 WHERE {CONFIRMED_LOCATION}
-                 ORDER BY a.id
+                 JOIN corridor_points c
+                   ON CAST(c.geom AS point) <@ w.frame AND _ST_Intersects(c.geom, w.piece)
+                 ORDER BY c.account_id
                ), placed AS MATERIALIZED (
                  SELECT *, {detour} AS detour_m FROM near
                ), inside AS (
-                 SELECT a.id, asg.owner_id, a.lon, a.lat, a.detour_m,
-                        ap.score AS priority_score, a.potential
+                 SELECT a.id, a.owner_id, a.lon, a.lat, a.detour_m, a.priority_score,
+                        a.potential
                  FROM placed a
-                 -- one index-only probe per account (a plain join would scan the side tables)
-                 LEFT JOIN LATERAL (
-                   SELECT owner_id FROM account_assignments WHERE account_id = a.id LIMIT 1
-                 ) asg ON true
-                 LEFT JOIN LATERAL (
-                   SELECT score FROM account_priorities WHERE account_id = a.id LIMIT 1
-                 ) ap ON true
                  WHERE {within}
-                   AND {owner_filter([rep_id], unassigned_prospects=True)}
+                   AND {owner_filter([rep_id], unassigned_prospects=True, row="a")}
                    AND NOT (a.id = ANY(:exclude))
                    AND NOT EXISTS (
                      SELECT 1 FROM plan_proposals pp JOIN plans pl ON pl.id = pp.plan_id
@@ -320,8 +314,9 @@ def candidates_in(
             if route
             else {}
         ),
-    ).all()
-    return [CandidateRow(**r._mapping) for r in rows]
+    )
+    names = list(result.keys())  # once, not per row (567 rows: a few ms)
+    return [CandidateRow(**dict(zip(names, r, strict=True))) for r in result]
 
 
 def save_plan(
@@ -434,12 +429,14 @@ def decide_proposal(
     *,
     accept: bool,
     start: dt.datetime | None = None,
+    slot: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> tuple[ProposalRow, int | None]:
     """Accept or reject a proposal still ``proposed``; return it and the new appointment id.
 
     Accepting inserts an appointment for the plan's rep at ``start`` (default: the slot's
-    earliest start; it must lie in the slot) lasting the account's visit duration, at the
-    account's place, linked to the proposal. A proposal already decided raises
+    earliest start; it must lie in the slot: ``slot`` if given, its slot now that others of
+    its plan were decided, else the stored one) lasting the account's visit duration, at
+    the account's place, linked to the proposal. A proposal already decided raises
     :class:`Conflict`.
     """
     proposal = get_proposal(session, proposal_id, for_update=True)
@@ -447,13 +444,14 @@ def decide_proposal(
         raise Conflict(f"proposal {proposal_id} is already {proposal.status}")
     appointment_id: int | None = None
     if accept:
-        begin = start or proposal.slot_start
+        first, last = slot or (proposal.slot_start, proposal.slot_end)
+        begin = start or first
         if begin.tzinfo is None:  # a wall-clock time is Paris time
             begin = begin.replace(tzinfo=PARIS)
-        if not (proposal.slot_start <= begin <= proposal.slot_end):
+        if not (first <= begin <= last):
             raise Conflict(
                 f"start {begin.isoformat()} is outside the bookable slot "
-                f"{proposal.slot_start.isoformat()}–{proposal.slot_end.isoformat()}"
+                f"{first.isoformat()}–{last.isoformat()}"
             )
         appointment_id = session.execute(
             text(

@@ -142,14 +142,6 @@ class Account(Base):
             "uq_accounts_siret", "siret", unique=True, postgresql_where=text("siret IS NOT NULL")
         ),
         Index("ix_accounts_postcode", "postcode"),
-        # 0020_corridor_index: the corridor reads a zone's accounts index-only.
-        Index(
-            "ix_accounts_corridor_points",
-            text("(geom::point)"),
-            postgresql_using="gist",
-            postgresql_include=["geom", "id", "kind", "potential_eur_month"],
-            postgresql_where=text("geocode_status IN ('matched', 'manual') AND geom IS NOT NULL"),
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -227,14 +219,6 @@ class AccountAssignment(Base):
     """
 
     __tablename__ = "account_assignments"
-    __table_args__ = (
-        # 0020_corridor_index: the corridor's owner probe is index-only.
-        Index(
-            "ix_account_assignments_owner_by_account",
-            "account_id",
-            postgresql_include=["owner_id"],
-        ),
-    )
 
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int | None] = _statement_key()
@@ -253,14 +237,6 @@ class AccountPriority(Base):
     """
 
     __tablename__ = "account_priorities"
-    __table_args__ = (
-        # 0020_corridor_index: the corridor's score probe is index-only.
-        Index(
-            "ix_account_priorities_score_by_account",
-            "account_id",
-            postgresql_include=["score"],
-        ),
-    )
 
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     score: Mapped[float] = mapped_column(Float)
@@ -279,6 +255,33 @@ class AccountPriority(Base):
     # 0013_call_intervals: days the next visit is late, and the points that gives.
     overdue_days: Mapped[int | None] = mapped_column(Integer)
     overdue_points: Mapped[float | None] = mapped_column(Float)
+
+
+class CorridorPoint(Base):
+    """What the corridor ranks, beside the point: one row per account whose location is
+    confirmed, with its kind, potential, owner and score (migration 0023).
+
+    A copy kept by statement-level triggers on ``accounts``, ``account_assignments`` and
+    ``account_priorities``; the application never writes it. Its GiST on the point includes
+    every column, so that a band of the corridor is one index-only scan.
+    """
+
+    __tablename__ = "corridor_points"
+    __table_args__ = (
+        Index(
+            "ix_corridor_points_point",
+            text("(geom::point)"),
+            postgresql_using="gist",
+            postgresql_include=["geom", "account_id", "kind", "potential", "owner_id", "score"],
+        ),
+    )
+
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    kind: Mapped[str] = mapped_column(String(20))
+    potential: Mapped[float] = mapped_column(Float)
+    owner_id: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
 
 
 class Contact(Base):
