@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldcrm.config import get_settings
 from fieldcrm.routing.engine import Budget
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem import Candidate, Problem, WorkDay
@@ -151,7 +152,9 @@ def run(path: Path, *, routes: int, time_limit: float) -> dict[str, object]:
     instance = parse(path)
     problem = to_problem(instance, routes)
     clock = time.perf_counter()
-    result = plan(problem, budget=Budget(time_limit_s=time_limit), explain=False)
+    # the product's processes for the independent searches (FIELDCRM_PLANNER_WORKERS)
+    budget = Budget(time_limit_s=time_limit, workers=get_settings().planner_workers)
+    result = plan(problem, budget=budget, explain=False)
     seconds = time.perf_counter() - clock
     ours = [[int(s.key) for s in day.stops] for day in result.days]
     clock = time.perf_counter()

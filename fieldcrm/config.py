@@ -6,6 +6,7 @@ Only entry points (app, cli) and services read it; the pure core never imports i
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -17,6 +18,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_SECRET = "change-me-in-production"
 MIN_SECRET_BYTES = 32
+
+
+def default_planner_workers() -> int:
+    """Default of ``planner_workers``: two processes where there are two CPUs or more."""
+    return min(2, os.cpu_count() or 1)
 
 
 class Settings(BaseSettings):
@@ -73,6 +79,9 @@ class Settings(BaseSettings):
     road_max_snap_m: float = 500.0  # farther from any road: reported off the network
     planner_time_limit_s: float = 20.0  # safety cap only: the search stops on its budget
     planner_patience: int = 2000  # iterations without improvement before the search stops
+    # processes the planner's independent searches share (the same plan, less wall time);
+    # 1: one after the other in the calling process
+    planner_workers: int = Field(default_factory=default_planner_workers, ge=1)
     planner_work_weekends: bool = False  # plan Saturdays and Sundays as working days
     planner_slot_reserve_minutes: int = 15  # kept free after each proposal: slots this wide
     planner_rejected_days: int = 14  # a rejected account is not proposed again for so many days

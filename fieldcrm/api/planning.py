@@ -67,31 +67,41 @@ class DecisionBody(BaseModel):
 def list_plans(
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     rep_id: int | None = None,
     day: WorkDate | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[dict[str, Any]]:
-    """The rep's latest stored plans (the caller's own by default), newest first."""
+    """The rep's latest stored plans (the caller's own by default), newest first; each open
+    proposal with what it can be booked at now."""
     rows = svc.list_plans(session, actor=actor, rep_id=rep_id or actor.id, day=day, limit=limit)
-    return [svc.plan_json(p) for p in rows]
+    return [svc.live_plan_json(session, p, settings=settings) for p in rows]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut)
-def get_plan(plan_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
-    """One stored plan with its proposals."""
-    return svc.plan_json(svc.get_plan(session, actor=actor, plan_id=plan_id))
+def get_plan(
+    plan_id: int, session: SessionDep, actor: CurrentUser, settings: SettingsDep
+) -> dict[str, Any]:
+    """One stored plan with its proposals (each open one with what it can be booked at now)."""
+    plan = svc.get_plan(session, actor=actor, plan_id=plan_id)
+    return svc.live_plan_json(session, plan, settings=settings)
 
 
 @router.get("/day/{day}", response_model=PlanOut)
 def latest_day_plan(
-    day: WorkDate, session: SessionDep, actor: CurrentUser, rep_id: int | None = None
+    day: WorkDate,
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    rep_id: int | None = None,
 ) -> dict[str, Any]:
-    """The latest stored plan covering ``day`` for the rep (404 if none was computed)."""
+    """The latest stored plan covering ``day`` for the rep (404 if none was computed); each
+    open proposal with what it can be booked at now."""
     rep = rep_id or actor.id
     rows = svc.list_plans(session, actor=actor, rep_id=rep, day=day, limit=1)
     if not rows:
         raise NotFound("plan", f"rep {rep} on {day.isoformat()}")
-    return svc.plan_json(rows[0])
+    return svc.live_plan_json(session, rows[0], settings=settings)
 
 
 @router.post("/proposals/{proposal_id}/decision", response_model=DecisionOut)

@@ -137,12 +137,14 @@ def day_page(
         "refusal": _read_refusal(request, actor, settings),
         "booked_near": {},
         "bookable": {},
+        "unfit": {},
     }
     if plan is not None:
         context["booked_near"] = planning.booked_since(
             session, actor=actor, plan=plan, settings=settings
         )
-        context["bookable"] = planning.bookable_slots(plan)
+        current = planning.current_slots(session, plan, settings=settings)
+        context["bookable"], context["unfit"] = current.bookable, current.unfit
         context["detour"] = {
             p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
         }

@@ -23,13 +23,30 @@ budget (no improvement for ``patience`` iterations, at most ``max_iterations``, 
 safety cap. PyVRP's late-acceptance history is shortened to :data:`HISTORY_LENGTH` and its
 search goes back to its best after :data:`ILS_RESTART` idle iterations for one day or
 interchangeable days (see there).
+
+With ``Budget.workers > 1`` those independent searches run in parallel processes (a pool
+started lazily, once per process, from a ``forkserver``, about 0.5 s the first time; stopped
+at exit or by :func:`shutdown_pool`); their answers are combined in run order exactly as one
+after the other, so an iteration-bound plan is the same whatever the number of workers, in
+about ``1 / workers`` of the wall time. Each parallel search may use the whole time left
+before the cap. They stay in this process, one after the other, when there is one search
+(fewer than 200 candidates at the default patience) or when other processes keep the other
+CPUs busy (:func:`_free_cpus`): then a plan that stops on the time cap would collect less.
+A program that plans with ``workers > 1`` must guard its entry point with
+``if __name__ == "__main__":`` (the pool's processes import the main module).
 """
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing
+import os
+import threading
 import time
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,6 +120,12 @@ class Budget:
     best answer is kept (a search that stalls in one region is not the last word). Only a
     patience of at least ``restarts × MIN_RUN_PATIENCE`` is split (200 candidates or more
     at the default 20 per candidate), on one day or interchangeable days only."""
+    workers: int = 1
+    """Processes the ``restarts`` searches of one solve share (1: one after the other in this
+    process), at most; fewer while other processes keep the CPUs busy. The plan does not
+    depend on it when the searches stop on their iteration budget, only the wall time does;
+    a search stopped by the time cap finds more with a CPU to itself. The services pass the
+    ``planner_workers`` setting (``FIELDCRM_PLANNER_WORKERS``)."""
     deadline: float | None = None
     """``time.monotonic()`` by which every solve of one plan must stop (set by ``plan``)."""
 
@@ -356,34 +379,18 @@ def solve(
     )
     patience = max(budget.patience, budget.per_client * offered)
     runs = max(1, min(budget.restarts, patience // MIN_RUN_PATIENCE)) if tuned else 1
-    params = PARAMS if tuned else SolveParams()
-    patience //= runs
     initial = _initial(data, refs, start) if start is not None else None
+    searches = [
+        _Search(budget.seed + run, patience // runs, budget.max_iterations // runs, tuned)
+        for run in range(runs)
+    ]
+    found = _run_searches(data, searches, budget=budget, initial=initial)
     best: Solution | None = None
-    iterations = 0
-    for run in range(runs):
-        stop = MultipleCriteria(
-            [
-                NoImprovement(max(1, patience)),
-                MaxIterations(budget.max_iterations // runs),
-                MaxRuntime(budget.seconds_left()),
-            ]
-        )
-        with warnings.catch_warnings():
-            # raised when the penalties saturate, as they do on a problem with no solution
-            warnings.simplefilter("ignore", PenaltyBoundWarning)
-            result = pyvrp_solve(
-                data,
-                stop=stop,
-                seed=budget.seed + run,
-                collect_stats=False,
-                initial_solution=initial,
-                params=params,
-            )
-        iterations += result.num_iterations
-        if best is None or _rank(result.best) < _rank(best):
-            best = result.best
+    for solution, _ in found:  # in run order: the first of equals is kept, as one by one
+        if best is None or _rank(solution) < _rank(best):
+            best = solution
     assert best is not None
+    iterations = sum(n for _, n in found)
     days: list[list[Ref]] = [[] for _ in problem.days]
     nights = [-1] * (len(problem.days) - 1)
     today = 0
@@ -403,6 +410,145 @@ def solve(
         iterations=iterations,
         feasible=best.is_feasible() and best.is_complete(),
     )
+
+
+@dataclass(frozen=True)
+class _Search:
+    """One independent search of a solve: its seed, patience, iteration cap and parameters."""
+
+    seed: int
+    patience: int
+    max_iterations: int
+    tuned: bool
+    """PARAMS (one day or interchangeable days) rather than PyVRP's defaults."""
+
+
+def _search(
+    data: ProblemData, search: _Search, budget: Budget, initial: Solution | None
+) -> tuple[Solution, int]:
+    """Run one search (here or in a pool's process); its best solution and its iterations."""
+    stop = MultipleCriteria(
+        [
+            NoImprovement(max(1, search.patience)),
+            MaxIterations(search.max_iterations),
+            MaxRuntime(budget.seconds_left()),
+        ]
+    )
+    with warnings.catch_warnings():
+        # raised when the penalties saturate, as they do on a problem with no solution
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp_solve(
+            data,
+            stop=stop,
+            seed=search.seed,
+            collect_stats=False,
+            initial_solution=initial,
+            params=PARAMS if search.tuned else SolveParams(),
+        )
+    return result.best, result.num_iterations
+
+
+def _run_searches(
+    data: ProblemData, searches: list[_Search], *, budget: Budget, initial: Solution | None
+) -> list[tuple[Solution, int]]:
+    """Every search's answer, in run order: in the pool when there are several searches,
+    ``budget.workers > 1`` and CPUs free for them, else one after the other here (also if the
+    pool breaks)."""
+    parallel = len(searches) > 1 and budget.workers > 1 and min(budget.workers, _free_cpus()) > 1
+    pool = _pool(budget.workers) if parallel else None
+    if pool is not None:
+        try:
+            futures: list[Future[tuple[Solution, int]]] = [
+                pool.submit(_search, data, s, budget, initial) for s in searches
+            ]
+            return [f.result() for f in futures]
+        except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
+            shutdown_pool()
+        except (RuntimeError, OSError, AssertionError):
+            # the pool was shut down meanwhile (at exit), or this process may not start
+            # processes (a daemonic one): one after the other here
+            pass
+    return [_search(data, s, budget, initial) for s in searches]
+
+
+def _free_cpus() -> int:
+    """CPUs this process may use that no other process is running on now (Linux; elsewhere
+    all of them): the fewest over three looks 10 ms apart, so that only steady work counts.
+
+    Two searches in parallel on a machine whose other CPU is taken (another plan, a test
+    suite) get half a CPU each within the same time cap and collect less than one search on
+    a whole one (bench/README.md, fourth session); they then run one after the other.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+        running = []
+        for look in range(3):
+            if look:
+                time.sleep(0.01)
+            with open("/proc/loadavg", encoding="ascii") as fh:
+                running.append(int(fh.read().split()[3].split("/")[0]))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return os.cpu_count() or 1
+    return max(1, cpus - (min(running) - 1))  # this thread is one of those running
+
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_WORKERS = 0
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor | None:
+    """The process pool of this process, started on first use with ``workers`` processes
+    (again, larger, if more are asked for); None where processes cannot be started."""
+    global _POOL, _POOL_WORKERS
+    with _POOL_LOCK:
+        if _POOL is not None and workers <= _POOL_WORKERS:
+            return _POOL
+        old, _POOL = _POOL, None
+        if old is not None:
+            old.shutdown(wait=True)
+        try:
+            # a forkserver, not fork: the web app and the worker run threads (a fork copies
+            # their locks), and its workers start from a clean process with the engine loaded
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
+            _POOL = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            )
+        except (OSError, ValueError, AssertionError):  # e.g. inside a daemonic process
+            return None
+        _POOL_WORKERS = workers
+        return _POOL
+
+
+def _watch_parent(pid: int) -> None:
+    """In a pool's process: end when the process that started the pool is gone (killed
+    without its exit handlers, the pool's processes would otherwise wait for work forever)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except (ProcessLookupError, PermissionError):  # gone (or its pid reused)
+                os._exit(0)
+
+    threading.Thread(target=watch, name="fieldcrm-pool-watch", daemon=True).start()
+
+
+def shutdown_pool() -> None:
+    """Stop the pool's processes, if any (at exit; the next parallel solve starts a new one)."""
+    global _POOL, _POOL_WORKERS
+    with _POOL_LOCK:
+        pool, _POOL, _POOL_WORKERS = _POOL, None, 0
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_pool)
 
 
 def _rank(solution: Solution) -> tuple[bool, float]:

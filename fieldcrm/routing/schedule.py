@@ -162,14 +162,22 @@ def _forward(
 
 
 def timetable(
-    day: Leg, *, start: int, end: int, stops: Sequence[Slot], travel: Sequence[Sequence[int]]
+    day: Leg,
+    *,
+    start: int,
+    end: int,
+    stops: Sequence[Slot],
+    travel: Sequence[Sequence[int]],
+    lunch_gaps: Sequence[int] | None = None,
 ) -> Timetable | None:
     """The earliest feasible schedule of ``stops`` in this order, lunch included; ``None`` if none.
 
-    Lunch goes in the gap that brings the rep back earliest (the earliest gap on ties). The
+    Lunch goes in the gap that brings the rep back earliest (the earliest gap on ties), among
+    ``lunch_gaps`` if given (the legs it may go on, ``len(stops)``: the way to the end). The
     departure is then delayed as much as the first start allows (no waiting at the first stop).
     """
-    gaps: list[int | None] = list(range(len(stops) + 1)) if day.lunch else [None]
+    tried = range(len(stops) + 1) if lunch_gaps is None else lunch_gaps
+    gaps: list[int | None] = list(tried) if day.lunch else [None]
     best: Timetable | None = None
     for gap in gaps:
         found = _forward(day, start, end, stops, travel, gap)
@@ -199,11 +207,16 @@ def bookable_slots(
     end: int,
     stops: Sequence[Slot],
     travel: Sequence[Sequence[int]],
+    to_minute: bool = False,
 ) -> list[Window]:
     """For each stop, every start time in ``(earliest, latest)`` keeps the day feasible.
 
     The order, the lunch gap and each stop's window are those of ``table``; the other stops
     move as needed (each starts at the earliest possible before, the latest allowed after).
+    ``to_minute``: the other stops are booked to the minute too — each earliest start is
+    rounded up and each latest start down to a whole minute as the passes go (a stop whose
+    window is a single instant, a fixed appointment, is left as it is), so that booking any
+    minute of one slot leaves every other slot a whole minute to book.
     """
     n = len(stops)
     lunch = day.lunch if table.lunch_gap is not None else None
@@ -221,6 +234,8 @@ def bookable_slots(
         if k == n:
             break
         t = max(t, table.windows[k][0])
+        if to_minute and table.windows[k][0] < table.windows[k][1]:
+            t = -(-t // MINUTE) * MINUTE
         earliest.append(t)
         t += stops[k].service_s
 
@@ -234,5 +249,7 @@ def bookable_slots(
         if k == 0:
             break
         latest[k - 1] = min(table.windows[k - 1][1], leave - stops[k - 1].service_s)
+        if to_minute and table.windows[k - 1][0] < table.windows[k - 1][1]:
+            latest[k - 1] = latest[k - 1] // MINUTE * MINUTE
         limit = latest[k - 1]
     return list(zip(earliest, latest, strict=True))

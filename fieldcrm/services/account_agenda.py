@@ -13,8 +13,9 @@ from fieldcrm.auth.roles import Actor
 from fieldcrm.config import get_settings
 from fieldcrm.errors import NotFound
 from fieldcrm.services.accounts import access
-from fieldcrm.services.planning import bookable_between
+from fieldcrm.services.planning import current_slots
 from fieldcrm.store import account_agenda as store
+from fieldcrm.store import plans
 from fieldcrm.store.booked_near import booked_near
 
 
@@ -46,8 +47,10 @@ def account_agenda(
 def _still_proposed(
     session: Session, account_id: int, planned: store.PlannedVisit | None
 ) -> store.PlannedVisit | None:
-    """The proposal in whole bookable minutes, unless the account was booked since the plan
-    near that day (the plan is stale: it is no longer a proposal)."""
+    """The proposal in the whole minutes it can be booked at now (the day page's slot:
+    :func:`~fieldcrm.services.planning.current_slots`), unless the account was booked since
+    the plan near that day (the plan is stale: it is no longer a proposal) or the visit no
+    longer fits its day."""
     if planned is None:
         return None
     cfg = get_settings()
@@ -59,7 +62,9 @@ def _still_proposed(
         booked_after=planned.planned_at,
     ):
         return None
-    minutes = bookable_between(planned.slot_start, planned.slot_end)
-    if minutes is None:
+    proposal = plans.get_proposal(session, planned.proposal_id)
+    now = current_slots(session, plans.get_plan(session, proposal.plan_id)).bookable
+    minutes = now.get(planned.proposal_id)  # as booked now (the day page's slot)
+    if minutes is None:  # no whole minute left, or no longer fits the day
         return None
     return dataclasses.replace(planned, slot_start=minutes.first, slot_end=minutes.last)

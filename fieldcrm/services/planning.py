@@ -5,7 +5,9 @@ around them (along the road route), take the visible accounts inside it with the
 per detour (one PostGIS query), get travel times (road graph, or crow-fly where the graph does
 not reach), run the PyVRP planner (proven optimal on small days), store
 the plan with its proposals, and commit once. Accepting a proposal books an appointment at
-its planned start (or a minute the rep picks in its slot), to the whole minute. Every use case authorises first (action ``"plan"`` on the rep).
+its planned start (or a minute the rep picks in its slot), to the whole minute; once some
+are decided, the others' slots are those of the day as it is now (:func:`current_slots`).
+Every use case authorises first (action ``"plan"`` on the rep).
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.schedule import booking_start, whole_minutes
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import appointments, costs
+from fieldcrm.services import appointments, costs, plan_slots
 from fieldcrm.services import planning_build as build
 from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
+from fieldcrm.store.appointments import lock_rep
 from fieldcrm.store.booked_near import NearBooking, booked_near
 from fieldcrm.store.plans import PARIS, NewProposal, PlanRow, ProposalRow
 
@@ -66,11 +69,15 @@ def proposal_json(p: ProposalRow) -> dict[str, Any]:
     return out
 
 
-def plan_json(plan: PlanRow) -> dict[str, Any]:
+def plan_json(plan: PlanRow, current: CurrentSlots | None = None) -> dict[str, Any]:
     """A stored plan as a JSON-ready dict: its fields, the planner result, the proposals.
 
-    Each proposed stop of ``result.days[].stops`` gets its ``proposal_id`` and ``status``.
+    Each proposed stop of ``result.days[].stops`` gets its ``proposal_id`` and ``status``;
+    each proposal what it can be booked at (``bookable``: first, last and default minute)
+    or why it no longer fits (``no_longer_fits``), by ``current`` (:func:`current_slots`;
+    without it, the slots stored with the plan).
     """
+    now = current or CurrentSlots(bookable_slots(plan), {})
     by_key = {(p.account_id, p.slot_start): p for p in plan.proposals}
     for day in plan.result.get("days", []):
         for stop in day.get("stops", []):
@@ -91,8 +98,38 @@ def plan_json(plan: PlanRow) -> dict[str, Any]:
         "created_at": plan.created_at.isoformat(),
         "request": plan.request,
         "result": plan.result,
-        "proposals": [proposal_json(p) for p in plan.proposals],
+        "proposals": [
+            proposal_json(p)
+            | {
+                "bookable": _bookable_json(now.bookable.get(p.id))
+                if p.status == "proposed" and p.id not in now.unfit
+                else None,
+                "no_longer_fits": now.unfit[p.id].sentence() if p.id in now.unfit else None,
+            }
+            for p in plan.proposals
+        ],
     }
+
+
+def _bookable_json(slot: Bookable | None) -> dict[str, str] | None:
+    if slot is None:
+        return None
+    return {
+        "first": slot.first.isoformat(),
+        "last": slot.last.isoformat(),
+        "at": slot.at.isoformat(),
+    }
+
+
+def live_plan_json(
+    session: Session,
+    plan: PlanRow,
+    *,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+) -> dict[str, Any]:
+    """:func:`plan_json` with the slots the open proposals have now (:func:`current_slots`)."""
+    return plan_json(plan, current_slots(session, plan, settings=settings, travel=travel))
 
 
 def get_plan(session: Session, *, actor: Actor, plan_id: int) -> PlanRow:
@@ -172,6 +209,42 @@ def bookable_slots(plan: PlanRow) -> dict[int, Bookable]:
     return out
 
 
+@dataclass(frozen=True)
+class CurrentSlots:
+    """What each proposal of a plan can be booked at now (:class:`Bookable`, by id; none
+    when no whole minute is left), and why an open one no longer fits (by id)."""
+
+    bookable: dict[int, Bookable]
+    unfit: dict[int, plan_slots.Unfit]
+
+
+def current_slots(
+    session: Session,
+    plan: PlanRow,
+    *,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+) -> CurrentSlots:
+    """The proposals' slots given what is booked now: recomputed on the days where some were
+    decided or the appointments changed (:func:`fieldcrm.services.plan_slots.slots_now`),
+    the stored ones elsewhere; the default minute stays the planned start, kept in the slot."""
+    now = plan_slots.slots_now(session, plan, settings=settings, travel=travel)
+    starts = planned_starts(plan)
+    out: dict[int, Bookable] = {}
+    for p in plan.proposals:
+        if p.id in now.unfit:
+            continue
+        slot = now.slots.get(p.id)
+        found = (
+            bookable_between(slot[0], slot[1], starts.get(p.id))
+            if slot is not None
+            else bookable(p, starts.get(p.id))
+        )
+        if found is not None:
+            out[p.id] = found
+    return CurrentSlots(out, now.unfit)
+
+
 def booked_since(
     session: Session, *, actor: Actor, plan: PlanRow, settings: Settings | None = None
 ) -> dict[int, NearBooking]:
@@ -209,16 +282,26 @@ def decide_proposal(
     travel: TravelTimes | None = None,
 ) -> Decision:
     """Accept (book an appointment at the planned start, or at ``start``: a whole minute of
-    the slot) or reject. A refusal (:class:`Conflict`, :class:`InvalidInput`) writes nothing."""
+    the slot given what is booked now, :func:`current_slots`) or reject. A proposal that no
+    longer fits can only be rejected. A refusal (:class:`Conflict`, :class:`InvalidInput`)
+    writes nothing."""
     proposal = store.get_proposal(session, proposal_id)
     policy.require(actor, "plan", owner_id=proposal.rep_id)
     if proposal.status != "proposed":
         done = "acceptée" if proposal.status == "accepted" else "refusée"
         raise Conflict(f"La proposition « {proposal.account_name} » est déjà {done}.")
     begins: dt.datetime | None = None
+    slot: Bookable | None = None
     if accept:
-        planned = planned_starts(store.get_plan(session, proposal.plan_id))
-        slot = bookable(proposal, planned.get(proposal.id))
+        # the slot given what is booked now, read under the rep's booking lock
+        lock_rep(session, proposal.rep_id)
+        current = current_slots(
+            session, store.get_plan(session, proposal.plan_id), settings=settings, travel=travel
+        )
+        unfit = current.unfit.get(proposal.id)
+        if unfit is not None:
+            raise Conflict(unfit.sentence(proposal.account_name))
+        slot = current.bookable.get(proposal.id)
         if slot is None:
             raise Conflict(
                 f"Le créneau de « {proposal.account_name} » ne contient aucune minute "
@@ -246,7 +329,11 @@ def decide_proposal(
             travel=travel,
         )
     decided, appointment_id = store.decide_proposal(
-        session, proposal_id, accept=accept, start=begins
+        session,
+        proposal_id,
+        accept=accept,
+        start=begins,
+        slot=(slot.first, slot.last) if slot is not None else None,
     )
     if accept:  # an accepted fill-in changes the plan's savings
         costs.trips_changed(session, proposal.rep_id, costs.local_day(proposal.slot_start))
@@ -270,7 +357,7 @@ def solve_document(
 def _budget(cfg: Settings, time_limit_s: float | None) -> Budget:
     """The planner's search budget from the settings; ``time_limit_s`` overrides its cap."""
     limit = time_limit_s if time_limit_s is not None else cfg.planner_time_limit_s
-    return Budget(patience=cfg.planner_patience, time_limit_s=limit)
+    return Budget(patience=cfg.planner_patience, time_limit_s=limit, workers=cfg.planner_workers)
 
 
 def _solve(

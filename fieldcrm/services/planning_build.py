@@ -9,6 +9,7 @@ visit must end by closing time, so its start window is ``[open, close − visit]
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
-from fieldcrm.routing.plan_model import Figures, Plan
+from fieldcrm.routing.plan_model import Day, Figures, Plan
 from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
 from fieldcrm.routing.problem_json import figures_to_json
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
@@ -99,6 +100,16 @@ def candidate_windows(
         if a < b:
             out.append((a, b))
     return tuple(sorted(out))
+
+
+def start_windows(opening: Sequence[Sequence[int]], service_s: int) -> tuple[tuple[int, int], ...]:
+    """The intervals a visit of ``service_s`` may start in, from opening intervals (seconds):
+    it must end by closing time, so ``[open, close − visit]``; an interval too short is left out.
+
+    >>> start_windows([(9 * 3600, 12 * 3600), (14 * 3600, 14 * 3600 + 900)], 1800)
+    ((32400, 41400),)
+    """
+    return tuple((a, b - service_s) for a, b in opening if b - service_s >= a)
 
 
 def travel_matrix(points: list[GeoPoint], graph: TravelTimes | None) -> tuple[TravelMatrix, str]:
@@ -199,10 +210,7 @@ def problem_for(
     for c in pool:
         points.append(GeoPoint(c.lon, c.lat))
         service = max(0, int(c.visit_minutes or 0)) * 60
-        windows = tuple(
-            tuple((a, b - service) for a, b in candidate_windows(c, d, work) if b - service >= a)
-            for d in dates
-        )
+        windows = tuple(start_windows(candidate_windows(c, d, work), service) for d in dates)
         candidates.append(
             Candidate(
                 key=f"account:{c.id}",
@@ -386,6 +394,32 @@ def lunch_days(stored: dict[str, Any], cfg: Settings) -> int:
     return meals - nights
 
 
+def timing_json(problem: Problem, day: Day) -> dict[str, Any]:
+    """What it takes to recompute the slots of a planned day once some of its visits are
+    booked (:mod:`fieldcrm.services.plan_slots`): where it starts, its frame as planned
+    (lunch ``None`` when there is none or the planner skipped it) and the driving seconds
+    between its places, ``[start, *stops, end]`` in route order."""
+    work = problem.days[day.index]
+    lunch = work.lunch if "lunch_skipped" not in day.flags else None
+    places = [day.start_place, *(s.place for s in day.stops), day.end_place]
+    lon, lat = problem.places[day.start_place]
+    return {
+        "start": {"lon": lon, "lat": lat},
+        "depart_s": work.depart_s,
+        "return_s": work.return_s,
+        "lunch": (
+            {
+                "earliest_s": lunch.earliest_s,
+                "latest_end_s": lunch.latest_end_s,
+                "duration_s": lunch.duration_s,
+            }
+            if lunch is not None
+            else None
+        ),
+        "durations_s": [[int(problem.durations_s[a][b]) for b in places] for a in places],
+    }
+
+
 def result_json(
     inputs: PlanningInputs,
     problem: Problem,
@@ -399,6 +433,7 @@ def result_json(
     """The plan as the JSON stored in ``plans.result`` (ISO times with their offset)."""
     points = problem.places
     booked_accounts = {f"appointment:{a.id}": a.account_id for a in inputs.appointments}
+    candidates = {c.key: c for c in problem.candidates}
     days = []
     for day in result.days:
         date = problem.days[day.index].date
@@ -406,8 +441,19 @@ def result_json(
         stops = []
         for s in day.stops:
             lon, lat = points[s.place]
-            stops.append(
+            candidate = candidates.get(s.key) if s.kind == "visit" else None
+            opening = (
                 {
+                    "opening_s": [
+                        [a, b + candidate.service_s] for a, b in candidate.windows[day.index]
+                    ]
+                }
+                if candidate is not None
+                else {}
+            )
+            stops.append(
+                opening
+                | {
                     "kind": "appointment" if s.kind == "appointment" else "candidate",
                     "name": s.name,
                     "account_id": _account_id(s.key) or booked_accounts.get(s.key),
@@ -430,6 +476,7 @@ def result_json(
         days.append(
             {
                 "day": date.isoformat(),
+                "timing": timing_json(problem, day),
                 "departure": _at(date, day.departure_s).isoformat(),
                 "return": _at(date, day.return_s).isoformat(),
                 "end": {"lon": end_lon, "lat": end_lat},

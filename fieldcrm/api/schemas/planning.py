@@ -47,6 +47,9 @@ class PlanStop(StoredDocument):
     detour_km: float | MISSING = MISSING
     proposal_id: int | MISSING | None = MISSING
     status: str | MISSING | None = MISSING
+    opening_s: list[list[int]] | MISSING = MISSING
+    """A candidate's opening intervals that day, seconds since midnight (its slot is
+    recomputed from them once other visits of the day are decided)."""
 
 
 class PlanDay(StoredDocument):
@@ -63,6 +66,10 @@ class PlanDay(StoredDocument):
     value_eur: float | MISSING = MISSING
     lunch: DateTimeText | MISSING | None = MISSING
     flags: list[str] | MISSING = MISSING
+    timing: JsonObject | MISSING = MISSING
+    """The day's start, frame (``depart_s``, ``return_s``, ``lunch``) and driving seconds
+    between its places (``durations_s``, start, stops, end): what the slots are recomputed
+    with once some visits are decided."""
 
 
 class PlanNight(StoredDocument):
@@ -107,8 +114,18 @@ class PlanResult(StoredDocument):
     overnight: JsonObject | MISSING | None = MISSING
 
 
+class BookableOut(Strict):
+    """The whole minutes a proposal can be booked at now, and the one booked by default."""
+
+    first: DateTimeText
+    last: DateTimeText
+    at: DateTimeText
+
+
 class ProposalOut(Strict):
-    """A proposed visit: its slot, detour, reason and whether it was accepted or rejected."""
+    """A proposed visit: its slot as planned, detour, reason and whether it was accepted or
+    rejected; in a plan, what it can be booked at now (``bookable``, recomputed once others
+    of its day are decided) or, in French, why it no longer fits (``no_longer_fits``)."""
 
     id: int
     plan_id: int
@@ -123,6 +140,8 @@ class ProposalOut(Strict):
     reason: str | None
     status: str
     decided_at: DateTimeText | None
+    bookable: BookableOut | None = None
+    no_longer_fits: str | None = None
 
 
 class PlanOut(Strict):

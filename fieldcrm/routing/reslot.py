@@ -1,0 +1,172 @@
+"""The slots of a planned day's open proposals, once some of its visits are booked.
+
+A plan gives each proposed visit a slot computed with every other proposal still open
+(:func:`fieldcrm.routing.schedule.bookable_slots`). Once the rep books one (at any minute of
+its slot) or rejects one, the day has changed: :func:`open_slots` takes the day as it is now
+— its stops in route order, the booked ones fixed at their minute, the open ones with their
+start windows — and gives each open stop the whole minutes it can be booked at now, with the
+planner's own timetable (:func:`~fieldcrm.routing.schedule.timetable`: lunch on a leg, the
+working day's frame) and slot rule (:func:`~fieldcrm.routing.schedule.bookable_slots`,
+:func:`~fieldcrm.routing.schedule.whole_minutes`). One calculator: this module only decides
+which open stops still fit.
+
+Examples
+--------
+>>> from fieldcrm.routing.schedule import Leg
+>>> day = Leg(depart_s=8 * 3600, return_s=12 * 3600)
+>>> travel = ((0, 600, 600), (600, 0, 600), (600, 600, 0))
+>>> booked = DayStop(place=1, service_s=3600, fixed_s=9 * 3600)
+>>> visit = DayStop(place=2, service_s=1800, windows=((8 * 3600, 11 * 3600),))
+>>> open_slots(day, start=0, end=0, stops=[booked, visit], travel=travel)
+[(32400, 32400), (36600, 39600)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fieldcrm.routing.problem import Window
+from fieldcrm.routing.schedule import Leg, Slot, Timetable, bookable_slots, timetable, whole_minutes
+
+
+@dataclass(frozen=True)
+class DayStop:
+    """A stop of a planned day: fixed at ``fixed_s`` (an appointment, a booked visit), or
+    open (a proposal still to book) with the ``windows`` its visit may start in.
+
+    ``place`` indexes the travel matrix; ``service_s`` is how long the stop lasts.
+    """
+
+    place: int
+    service_s: int
+    windows: tuple[Window, ...] = ()
+    fixed_s: int | None = None
+
+    @property
+    def fixed(self) -> bool:
+        """Whether the stop is booked (it starts at ``fixed_s``, nothing else)."""
+        return self.fixed_s is not None
+
+    def slot(self) -> Slot:
+        """The stop as the timetable schedules it."""
+        if self.fixed_s is not None:
+            return Slot(self.place, self.service_s, ((self.fixed_s, self.fixed_s),))
+        return Slot(self.place, self.service_s, self.windows)
+
+
+def _table(
+    day: Leg,
+    *,
+    start: int,
+    end: int,
+    stops: Sequence[DayStop],
+    keep: Sequence[int],
+    travel: Sequence[Sequence[int]],
+    lunch_at: int | None,
+) -> Timetable | None:
+    """The timetable of the stops ``keep``: lunch before the first of them at or after
+    ``lunch_at`` if it fits there, else where the timetable puts it."""
+    kept = [stops[i].slot() for i in keep]
+    if lunch_at is not None and day.lunch is not None:
+        gap = sum(1 for i in keep if i < lunch_at)
+        found = timetable(day, start=start, end=end, stops=kept, travel=travel, lunch_gaps=[gap])
+        if found is not None:
+            return found
+    return timetable(day, start=start, end=end, stops=kept, travel=travel)
+
+
+def kept_stops(
+    day: Leg,
+    *,
+    start: int,
+    end: int,
+    stops: Sequence[DayStop],
+    travel: Sequence[Sequence[int]],
+    lunch_at: int | None = None,
+) -> list[int]:
+    """Indices of the stops the day keeps, in route order: every fixed stop, and every open
+    one when they all fit; otherwise the open ones that fit taken greedily in route order
+    (each kept if the day with the fixed stops and those kept before it still has a
+    timetable). Empty of open stops when the fixed ones alone do not fit. Lunch as in
+    :func:`open_slots`."""
+
+    def fits(keep: Sequence[int]) -> bool:
+        found = _table(
+            day, start=start, end=end, stops=stops, keep=keep, travel=travel, lunch_at=lunch_at
+        )
+        return found is not None
+
+    every = list(range(len(stops)))
+    if fits(every):
+        return every
+    keep = [i for i in every if stops[i].fixed]
+    if not fits(keep):
+        return keep
+    for i in every:
+        if not stops[i].fixed and fits(sorted([*keep, i])):
+            keep = sorted([*keep, i])
+    return keep
+
+
+def open_slots(
+    day: Leg,
+    *,
+    start: int,
+    end: int,
+    stops: Sequence[DayStop],
+    travel: Sequence[Sequence[int]],
+    lunch_at: int | None = None,
+) -> list[Window | None]:
+    """What each stop of the day can be booked at now, in seconds since midnight.
+
+    Parameters
+    ----------
+    day
+        The working day's frame: earliest departure, latest return, lunch (``None``: none).
+    start, end
+        Where the day starts and ends (places of ``travel``).
+    stops
+        The day's stops in route order (the plan's order, the booked ones kept in it).
+    travel
+        ``travel[i][j]``: driving seconds from place ``i`` to place ``j``.
+    lunch_at
+        Where the plan put lunch: before stop ``lunch_at`` (``len(stops)``: on the way to
+        the end). It stays before the first stop kept from there on if it fits there (the
+        slots then only move with the bookings); otherwise, or if ``None``, it goes where
+        the timetable puts it (the earliest return).
+
+    Returns
+    -------
+    list
+        Per stop: a fixed stop's ``(start, start)``; an open stop's first and last whole
+        minutes such that any of them keeps the whole day feasible (the other open stops
+        moving, the order and the lunch gap kept) and leaves each other open stop a whole
+        minute to book (:func:`~fieldcrm.routing.schedule.bookable_slots` to the minute); ``None`` for an open stop that no longer
+        fits (see :func:`kept_stops`) or whose slot holds no whole minute. A fixed stop the
+        day cannot hold (the booked stops do not fit together) is ``None`` too.
+    """
+    out: list[Window | None] = [None] * len(stops)
+    keep = kept_stops(day, start=start, end=end, stops=stops, travel=travel, lunch_at=lunch_at)
+    table = _table(
+        day, start=start, end=end, stops=stops, keep=keep, travel=travel, lunch_at=lunch_at
+    )
+    if table is None:
+        return out
+    slots = bookable_slots(
+        day,
+        table,
+        start=start,
+        end=end,
+        stops=[stops[i].slot() for i in keep],
+        travel=travel,
+        to_minute=True,
+    )
+    for i, slot in zip(keep, slots, strict=True):
+        fixed_s = stops[i].fixed_s
+        if fixed_s is not None:
+            out[i] = (fixed_s, fixed_s)
+            continue
+        first, last = whole_minutes(slot)
+        out[i] = (first, last) if first <= last else None
+    return out

@@ -1,0 +1,116 @@
+"""The independent searches of one solve give the same plan one after the other or in parallel."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from fieldcrm.routing import engine
+from fieldcrm.routing.engine import Budget
+from fieldcrm.routing.planner import plan
+from fieldcrm.routing.problem import Candidate, Problem
+from tests.routing.scenarios import day, open_all_day, problem
+
+FREE_CPUS = engine._free_cpus  # the real one (the fixture replaces it)
+# patience 4 000 whatever the size: two searches of 2 000 (seeds 0 and 1), as a day of 200
+# candidates gets at the shipped 20 per candidate; the cap is far off (iteration-bound)
+SPLIT = Budget(patience=2 * engine.MIN_RUN_PATIENCE, per_client=0, time_limit_s=120)
+
+
+@pytest.fixture(autouse=True)
+def no_pool_left(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts without a pool and stops the one it started; both CPUs count as free
+    (the engine leaves the pool aside while other processes keep them busy)."""
+    monkeypatch.setattr(engine, "_free_cpus", lambda: 2)
+    engine.shutdown_pool()
+    yield
+    engine.shutdown_pool()
+
+
+def crowded_day(n: int = 40, seed: int = 3) -> Problem:
+    """One day with lunch and ``n`` accounts around home, more than the day can hold."""
+    rng = random.Random(seed)
+    points = [(0.0, 0.0)] + [(rng.uniform(-30e3, 30e3), rng.uniform(-30e3, 30e3)) for _ in range(n)]
+    candidates = [
+        Candidate(
+            f"c{i}",
+            i,
+            float(rng.randint(20, 200)),
+            rng.choice((1800, 2700, 3600)),
+            open_all_day(1, *rng.choice(((9, 17), (14, 18), (8, 12), (8, 18)))),
+        )
+        for i in range(1, n + 1)
+    ]
+    return problem(points, days=[day(8, 18, lunch=True)], candidates=candidates)
+
+
+def test_parallel_searches_give_the_same_answer_as_one_after_the_other() -> None:
+    p = crowded_day()
+    one = engine.solve(p, budget=SPLIT)
+    assert engine._POOL is None  # workers=1: everything in this process
+    two = engine.solve(p, budget=replace(SPLIT, workers=2))
+    assert engine._POOL is not None  # the two searches went to the pool
+    assert two == one
+    assert sum(len(d) for d in one.days) >= 5
+
+
+def test_the_plan_is_the_same_with_one_or_two_workers() -> None:
+    p = crowded_day(seed=8)
+    sequential = plan(p, budget=SPLIT, explain=False)
+    parallel = plan(p, budget=replace(SPLIT, workers=2), explain=False)
+    assert engine._POOL is not None
+    assert [s.key for s in parallel.days[0].stops] == [s.key for s in sequential.days[0].stops]
+    assert parallel.figures == sequential.figures
+    assert parallel.iterations == sequential.iterations
+    assert parallel == sequential
+
+
+def test_a_single_search_starts_no_pool() -> None:
+    p = crowded_day(n=12)
+    result = engine.solve(p, budget=Budget(patience=300, time_limit_s=60, workers=2))
+    assert engine._POOL is None  # one search (patience under 2 × 2 000): no process started
+    assert result == engine.solve(p, budget=Budget(patience=300, time_limit_s=60))
+
+
+def test_a_busy_machine_runs_the_searches_one_after_the_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    p = crowded_day(n=20)
+    monkeypatch.setattr(engine, "_free_cpus", lambda: 1)
+    busy = engine.solve(p, budget=replace(SPLIT, workers=2))
+    assert engine._POOL is None
+    assert busy == engine.solve(p, budget=SPLIT)
+
+
+def test_free_cpus_counts_this_machine() -> None:
+    assert 1 <= FREE_CPUS() <= (os.cpu_count() or 1)
+
+
+def test_the_pool_is_reused_and_can_be_stopped() -> None:
+    p = crowded_day(n=20)
+    budget = replace(SPLIT, workers=2)
+    first = engine.solve(p, budget=budget)
+    pool = engine._POOL
+    assert pool is not None
+    assert engine.solve(p, budget=budget) == first
+    assert engine._POOL is pool
+    engine.shutdown_pool()
+    assert engine._POOL is None
+    assert engine.solve(p, budget=budget) == first  # a new pool, the same answer
+
+
+def test_one_search_per_seed_whatever_the_workers() -> None:
+    """The searches are run in seed order and the answer kept is the first of the best."""
+    p = crowded_day(n=30, seed=5)
+    data, _ = engine.build(p)
+    searches = [engine._Search(s, 500, 50_000, True) for s in (0, 1, 2)]
+    alone = [engine._search(data, s, SPLIT, None) for s in searches]
+    found = engine._run_searches(
+        data, searches, budget=Budget(time_limit_s=120, workers=2), initial=None
+    )
+    assert [n for _, n in found] == [n for _, n in alone]
+    assert [engine._rank(s) for s, _ in found] == [engine._rank(s) for s, _ in alone]
