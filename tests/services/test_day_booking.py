@@ -20,7 +20,7 @@ from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.routing.travel import RouteLeg, TravelMatrix
 from fieldcrm.services import appointments, planning
 from fieldcrm.store import plans
-from fieldcrm.store.plans import PARIS, NewProposal
+from fieldcrm.store.plans import PARIS, NewProposal, ProposalRow
 
 TUESDAY = dt.date(2026, 4, 21)  # Camille's 10:00 appointment at LAMBDA SARL
 CAMILLE = Actor(4, Role.REP)
@@ -70,23 +70,30 @@ def test_every_minute_of_every_slot_passes_the_booking_check(demo_db: Session) -
         slot = slots[p.id]
         assert slot.first.second == 0 and slot.last.second == 0
         assert p.slot_start <= slot.first <= slot.at <= slot.last <= p.slot_end
-        account = plans.located_account(demo_db, p.account_id)
-        assert account is not None
-        minute = slot.first
-        while minute <= slot.last:
-            appointments.check_booking(  # raises Conflict on a refusal
-                demo_db,
-                rep_id=4,
-                title=p.account_name,
-                starts_at=minute,
-                ends_at=minute + dt.timedelta(minutes=p.visit_minutes),
-                place=GeoPoint(account.lon, account.lat),
-                settings=_settings(),
-                travel=OddSeconds(),
-            )
-            minute += dt.timedelta(minutes=1)
-            checked += 1
+        checked += check_every_minute(demo_db, p, slot)
     assert checked > len(plan.proposals)
+
+
+def check_every_minute(db: Session, p: ProposalRow, slot: planning.Bookable) -> int:
+    """Pass every whole minute of ``slot`` through the booking check (it raises ``Conflict``
+    on a refusal) as Camille's booking of ``p``; the number of minutes checked."""
+    account = plans.located_account(db, p.account_id)
+    assert account is not None
+    minute, checked = slot.first, 0
+    while minute <= slot.last:
+        appointments.check_booking(
+            db,
+            rep_id=4,
+            title=p.account_name,
+            starts_at=minute,
+            ends_at=minute + dt.timedelta(minutes=p.visit_minutes),
+            place=GeoPoint(account.lon, account.lat),
+            settings=_settings(),
+            travel=OddSeconds(),
+        )
+        minute += dt.timedelta(minutes=1)
+        checked += 1
+    return checked
 
 
 def test_accepting_books_the_planned_start_to_the_minute(demo_db: Session) -> None:

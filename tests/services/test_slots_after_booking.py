@@ -13,11 +13,17 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict
-from fieldcrm.geo import GeoPoint
-from fieldcrm.services import account_agenda, appointments, planning
+from fieldcrm.services import account_agenda, planning
 from fieldcrm.store import plans
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
-from tests.services.test_day_booking import CAMILLE, TUESDAY, OddSeconds, _day_plan, _settings
+from tests.services.test_day_booking import (
+    CAMILLE,
+    TUESDAY,
+    OddSeconds,
+    _day_plan,
+    _settings,
+    check_every_minute,
+)
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -93,22 +99,7 @@ def test_the_next_slot_is_recomputed_after_an_accept_off_the_planned_minute(
     for p in plans.get_plan(demo_db, plan.id).proposals:
         if p.status != "proposed":
             continue
-        slot = now.bookable[p.id]
-        account = plans.located_account(demo_db, p.account_id)
-        assert account is not None
-        minute = slot.first
-        while minute <= slot.last:
-            appointments.check_booking(
-                demo_db,
-                rep_id=4,
-                title=p.account_name,
-                starts_at=minute,
-                ends_at=minute + dt.timedelta(minutes=p.visit_minutes),
-                place=GeoPoint(account.lon, account.lat),
-                settings=_settings(),
-                travel=OddSeconds(),
-            )
-            minute += MINUTE
+        assert check_every_minute(demo_db, p, now.bookable[p.id]) > 0
     # the first minute shown before is refused now, in French, with the slot of now
     with pytest.raises(Conflict) as refused:
         _decide(demo_db, b, stale_b.first)
