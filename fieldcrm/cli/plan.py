@@ -214,7 +214,8 @@ def show(
 ) -> None:
     """Show a stored plan: stops, proposals, omissions."""
     with open_session() as session:
-        doc = svc.plan_json(svc.get_plan(session, actor=SYSTEM, plan_id=plan_id))
+        # the slots as booked now, as the day page and the API show them
+        doc = svc.live_plan_json(session, svc.get_plan(session, actor=SYSTEM, plan_id=plan_id))
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False))
     else:

@@ -45,7 +45,7 @@ import threading
 import time
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
@@ -463,7 +463,9 @@ def _run_searches(
             ]
             return [f.result() for f in futures]
         except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
-            shutdown_pool()
+            shutdown_pool(only=pool)
+        except CancelledError:  # another solve's BrokenProcessPool stopped this pool
+            pass
         except (RuntimeError, OSError, AssertionError):
             # the pool was shut down meanwhile (at exit), or this process may not start
             # processes (a daemonic one): one after the other here
@@ -539,10 +541,14 @@ def _watch_parent(pid: int) -> None:
     threading.Thread(target=watch, name="fieldcrm-pool-watch", daemon=True).start()
 
 
-def shutdown_pool() -> None:
-    """Stop the pool's processes, if any (at exit; the next parallel solve starts a new one)."""
+def shutdown_pool(only: ProcessPoolExecutor | None = None) -> None:
+    """Stop the pool's processes, if any (at exit; the next parallel solve starts a new one);
+    with ``only``, only if that pool is still the current one (a broken pool is not mistaken
+    for the fresh one another solve has just started)."""
     global _POOL, _POOL_WORKERS
     with _POOL_LOCK:
+        if only is not None and _POOL is not only:
+            return
         pool, _POOL, _POOL_WORKERS = _POOL, None, 0
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)

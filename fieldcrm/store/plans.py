@@ -211,8 +211,7 @@ def candidates_in(
     on the spatial index by its own small box) that the rep may visit, best first.
 
     Left out: accounts whose location is not confirmed (``CONFIRMED_LOCATION``: "à vérifier"
-    until someone confirms it; ``corridor_points``, read here, holds only the confirmed
-    ones); and, so that decisions stick, accounts whose proposal to this
+    until someone confirms it; ``corridor_points.confirmed``, its copy read here); and, so that decisions stick, accounts whose proposal to this
     rep was rejected at or after ``rejected_since``, and accounts with an appointment (not
     cancelled, any rep) starting within ``booked_between``.
 
@@ -254,6 +253,7 @@ def candidates_in(
                  FROM zone w
                  JOIN corridor_points c
                    ON CAST(c.geom AS point) <@ w.frame AND _ST_Intersects(c.geom, w.piece)
+                 WHERE c.confirmed
                  ORDER BY c.account_id
                ), placed AS MATERIALIZED (
                  SELECT *, {detour} AS detour_m FROM near
@@ -481,6 +481,19 @@ def decide_proposal(
     return get_proposal(session, proposal_id), (
         int(appointment_id) if appointment_id is not None else None
     )
+
+
+def reopen_proposal(session: Session, proposal_id: int) -> bool:
+    """Put an accepted proposal back to ``proposed`` (``decided_at`` cleared): the appointment
+    it booked was cancelled. Whether it was accepted (and is now open again)."""
+    row = session.execute(
+        text(
+            """UPDATE plan_proposals SET status = 'proposed', decided_at = NULL
+               WHERE id = :id AND status = 'accepted' RETURNING id"""
+        ),
+        {"id": proposal_id},
+    ).first()
+    return row is not None
 
 
 def open_proposals(

@@ -258,12 +258,13 @@ class AccountPriority(Base):
 
 
 class CorridorPoint(Base):
-    """What the corridor ranks, beside the point: one row per account whose location is
-    confirmed, with its kind, potential, owner and score (migration 0023).
+    """What the corridor ranks, beside the point: one row per account, whether its location
+    is confirmed, its kind, potential, owner and score (migration 0023).
 
     A copy kept by statement-level triggers on ``accounts``, ``account_assignments`` and
-    ``account_priorities``; the application never writes it. Its GiST on the point includes
-    every column, so that a band of the corridor is one index-only scan.
+    ``account_priorities``, each writing its own columns; the application never writes it.
+    Its GiST on the point, over the confirmed rows, includes every column, so that a band of
+    the corridor is one index-only scan.
     """
 
     __tablename__ = "corridor_points"
@@ -273,11 +274,13 @@ class CorridorPoint(Base):
             text("(geom::point)"),
             postgresql_using="gist",
             postgresql_include=["geom", "account_id", "kind", "potential", "owner_id", "score"],
+            postgresql_where=text("confirmed"),
         ),
     )
 
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    confirmed: Mapped[bool] = mapped_column(Boolean)
+    geom: Mapped[Any | None] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
     kind: Mapped[str] = mapped_column(String(20))
     potential: Mapped[float] = mapped_column(Float)
     owner_id: Mapped[int | None] = mapped_column(Integer)

@@ -6,9 +6,13 @@ detour. Since 0020 it read them index-only on a GiST of ``accounts``, then probe
 (``account_assignments``) and the score (``account_priorities``) once per account: two B-tree
 descents per row, half of the query's time (bench/README.md, corridor).
 
-``corridor_points`` holds, for every account whose location is confirmed (the rule of
-``store.joins.CONFIRMED_LOCATION``), what the ranking needs: the point, kind, potential,
-owner and score; its GiST on the point includes them all, so a band is one index-only scan.
+``corridor_points`` holds, for every account, what the ranking needs: whether its location
+is confirmed (the rule of ``store.joins.CONFIRMED_LOCATION``), the point, kind, potential,
+owner and score; its GiST on the point, over the confirmed ones, includes them all, so a band
+is one index-only scan. One row per account, made with it: each trigger below only updates
+its own columns of that row, so that concurrent writers serialise on its lock (a row made
+when a location is confirmed could miss an owner or score written meanwhile by another
+transaction).
 It is a copy kept by statement-level triggers (transition tables, one statement at a time, as
 the statement keys of migration 0006), never written by the application:
 
@@ -42,38 +46,35 @@ CONFIRMED = "n.geocode_status IN ('matched', 'manual') AND n.geom IS NOT NULL"
 """``store.joins.CONFIRMED_LOCATION`` on the transition table ``n`` (a migration is frozen:
 the test ``tests/store/test_corridor_points.py`` checks the copy against the live rule)."""
 
-ROW = """n.id, n.geom, n.kind, coalesce(n.potential_eur_month, 0)::float8,
+COLUMNS = "account_id, confirmed, geom, kind, potential, owner_id, score"
+
+ROW = f"""n.id, {CONFIRMED}, n.geom, n.kind, coalesce(n.potential_eur_month, 0)::float8,
          s.owner_id, p.score
          FROM new_rows n
          LEFT JOIN account_assignments s ON s.account_id = n.id
          LEFT JOIN account_priorities p ON p.account_id = n.id"""
 
-COLUMNS = "account_id, geom, kind, potential, owner_id, score"
-
 FUNCTIONS = f"""
 CREATE FUNCTION corridor_points_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO corridor_points ({COLUMNS})
-  SELECT {ROW}
-  WHERE {CONFIRMED}
-  ON CONFLICT (account_id) DO UPDATE
-    SET geom = excluded.geom, kind = excluded.kind, potential = excluded.potential,
-        owner_id = excluded.owner_id, score = excluded.score;
+  SELECT {ROW};
   RETURN NULL;
 END $$;
 
+-- Only the account's own columns: the owner and the score are the side tables' triggers' to
+-- write. Each trigger updates the one row of the account, so concurrent writers of an
+-- account and of its owner or score wait for each other's row lock and neither loses the
+-- other's column.
 CREATE FUNCTION corridor_points_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  DELETE FROM corridor_points c USING new_rows n
-  WHERE c.account_id = n.id AND NOT ({CONFIRMED});
-  INSERT INTO corridor_points ({COLUMNS})
-  SELECT {ROW}
-  JOIN old_rows o ON o.id = n.id
-  WHERE {CONFIRMED}
+  UPDATE corridor_points c
+  SET confirmed = {CONFIRMED}, geom = n.geom, kind = n.kind,
+      potential = coalesce(n.potential_eur_month, 0)::float8
+  FROM new_rows n JOIN old_rows o ON o.id = n.id
+  WHERE c.account_id = n.id
     AND (o.geocode_status, o.geom, o.kind, o.potential_eur_month)
-        IS DISTINCT FROM (n.geocode_status, n.geom, n.kind, n.potential_eur_month)
-  ON CONFLICT (account_id) DO UPDATE
-    SET geom = excluded.geom, kind = excluded.kind, potential = excluded.potential;
+        IS DISTINCT FROM (n.geocode_status, n.geom, n.kind, n.potential_eur_month);
   RETURN NULL;
 END $$;
 
@@ -145,10 +146,11 @@ def upgrade() -> None:
     op.create_table(
         "corridor_points",
         sa.Column("account_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("confirmed", sa.Boolean(), nullable=False),
         sa.Column(
             "geom",
             Geometry("POINT", srid=4326, spatial_index=False),
-            nullable=False,
+            nullable=True,
         ),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("potential", sa.Float(), nullable=False),
@@ -156,10 +158,11 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_corridor_points")),
     )
+    # no write between the copy and the triggers (the app may be running)
+    op.execute("LOCK TABLE accounts, account_assignments, account_priorities IN SHARE MODE")
     op.execute(
         f"""INSERT INTO corridor_points ({COLUMNS})
-            SELECT {ROW.replace("new_rows", "accounts")}
-            WHERE {CONFIRMED}"""
+            SELECT {ROW.replace("new_rows", "accounts")}"""
     )
     op.create_index(
         "ix_corridor_points_point",
@@ -167,6 +170,7 @@ def upgrade() -> None:
         [sa.text("(geom::point)")],
         postgresql_using="gist",
         postgresql_include=["geom", "account_id", "kind", "potential", "owner_id", "score"],
+        postgresql_where=sa.text("confirmed"),
     )
     op.execute(FUNCTIONS)
     for statement in _triggers():

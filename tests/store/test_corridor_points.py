@@ -9,7 +9,9 @@ sequence of writes (one row or many, every table, deletes and truncates), both m
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,7 +32,12 @@ ORDER BY a.id
 
 COPY = """
 SELECT account_id, ST_AsText(geom), kind, potential, owner_id, score
-FROM corridor_points ORDER BY account_id
+FROM corridor_points WHERE confirmed ORDER BY account_id
+"""
+
+EVERY_ACCOUNT = """
+SELECT (SELECT array_agg(id ORDER BY id) FROM accounts)
+       IS NOT DISTINCT FROM (SELECT array_agg(account_id ORDER BY account_id) FROM corridor_points)
 """
 
 STATUSES = ("pending", "matched", "to_review", "failed", "manual")
@@ -39,6 +46,7 @@ SLOTS = 6
 
 
 def _copy_and_oracle(db: Session) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    assert db.execute(text(EVERY_ACCOUNT)).scalar_one(), "one row per account"
     copy = [tuple(r) for r in db.execute(text(COPY))]
     oracle = [tuple(r) for r in db.execute(text(ORACLE))]
     return copy, oracle
@@ -163,6 +171,68 @@ def test_only_confirmed_locations_are_copied(session: Session) -> None:
     kept = session.execute(
         text(
             "SELECT a.geocode_status FROM corridor_points c JOIN accounts a ON a.id = c.account_id"
+            " WHERE c.confirmed"
         )
     ).scalars()
     assert sorted(kept) == ["manual", "matched"]
+
+
+SIDE_WRITES = {
+    "score": "INSERT INTO account_priorities (account_id, score, band) VALUES (:a, 42, 'normal')",
+    "owner": "INSERT INTO account_assignments (account_id, owner_id) VALUES (:a, :u)",
+}
+
+
+@pytest.mark.parametrize("side", sorted(SIDE_WRITES))
+@pytest.mark.parametrize("first", ["location", "side"])
+def test_concurrent_writers_keep_each_others_columns(engine: Engine, side: str, first: str) -> None:
+    """A location confirmed in one transaction while another writes the owner or the score:
+    whichever writes first, once both commit the copy holds both (each trigger writes its own
+    columns of the account's one row, and the second waits for the first's row lock)."""
+    with engine.begin() as c:
+        user = c.execute(
+            text(
+                "INSERT INTO users (email, full_name, role) "
+                "VALUES ('cp-race@t.fr', 'Rep', 'rep') RETURNING id"
+            )
+        ).scalar_one()
+        account = c.execute(
+            text(
+                "INSERT INTO accounts (name, kind, geocode_status) "
+                "VALUES ('Course', 'client', 'pending') RETURNING id"
+            )
+        ).scalar_one()
+    confirm = (
+        "UPDATE accounts SET geocode_status = 'matched', "
+        "geom = ST_SetSRID(ST_MakePoint(7, 43.6), 4326) WHERE id = :a"
+    )
+    writes = [confirm, SIDE_WRITES[side]]
+    if first == "side":
+        writes.reverse()
+    one, two = engine.connect(), engine.connect()
+    try:
+        one.begin()
+        two.begin()
+        one.execute(text(writes[0]), {"a": account, "u": user})
+        # the second writer waits for the first's lock: run it beside, then commit the first
+        with ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(two.execute, text(writes[1]), {"a": account, "u": user})
+            time.sleep(0.3)
+            one.commit()
+            waiting.result(timeout=30)
+        two.commit()
+        with engine.connect() as c:
+            copy = c.execute(
+                text(
+                    "SELECT confirmed, owner_id, score FROM corridor_points WHERE account_id = :a"
+                ),
+                {"a": account},
+            ).one()
+        expected = (True, user if side == "owner" else None, 42.0 if side == "score" else None)
+        assert tuple(copy) == expected
+    finally:
+        one.close()
+        two.close()
+        with engine.begin() as c:
+            c.execute(text("DELETE FROM accounts WHERE id = :a"), {"a": account})
+            c.execute(text("DELETE FROM users WHERE id = :u"), {"u": user})
