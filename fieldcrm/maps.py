@@ -31,6 +31,8 @@ OSM_TILES = xyzservices.TileProvider(
 )
 """The tile source as a provider object: given a URL string, folium searches the whole
 xyzservices catalogue for a matching name on every map (~7 ms)."""
+LEAFLET_LANG = "/static/js/leaflet-lang.js"
+"""Leaflet's zoom buttons, marker text and attribution in the page's language (every map)."""
 CLUSTER_ABOVE = 150
 """Marker counts above this are drawn through a client-side cluster built from a compact array."""
 
@@ -137,6 +139,7 @@ def base_map(
     )
     MetricScale().add_to(m)
     _localise(m)
+    m.default_js = [*m.default_js, ("leaflet_lang", LEAFLET_LANG)]
     return m
 
 

@@ -117,7 +117,7 @@ def check_reachable(
         arrival = previous.ends_at + dt.timedelta(seconds=from_previous_s)
         if arrival > new.starts_at:
             raise Conflict(
-                f"Impossible d'arriver à {hm(new.starts_at, zone)} : le rendez-vous "
+                f"Impossible d’arriver à {hm(new.starts_at, zone)} : le rendez-vous "
                 f"« {previous.title} » ({_span(previous, zone)}) finit à "
                 f"{hm(previous.ends_at, zone)} et il faut {duration_text(from_previous_s)} de "
                 f"route depuis là-bas (arrivée au plus tôt à {_ceil_hm(arrival, zone)})."
@@ -127,7 +127,7 @@ def check_reachable(
         if arrival > following.starts_at:
             raise Conflict(
                 f"Ce rendez-vous finit à {hm(new.ends_at, zone)} et il faut "
-                f"{duration_text(to_following_s)} de route jusqu'au rendez-vous suivant "
+                f"{duration_text(to_following_s)} de route jusqu’au rendez-vous suivant "
                 f"« {following.title} » ({_span(following, zone)}) : arrivée au plus tôt à "
                 f"{_ceil_hm(arrival, zone)}, après son début à {hm(following.starts_at, zone)}."
             )

@@ -6,6 +6,8 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +24,8 @@ from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import appointments, planning, planning_build, route_lines
+from fieldcrm.store.appointments import AppointmentRecord
+from fieldcrm.store.plans import ProposalRow
 
 router = APIRouter(include_in_schema=False)
 
@@ -74,6 +78,63 @@ def road_lines(
     return lines
 
 
+def stop_time(
+    stop: Mapping[str, Any],
+    proposal: ProposalRow | None,
+    slot: planning.Bookable | None,
+    booked: AppointmentRecord | None,
+) -> dt.datetime:
+    """The time a stop of the day is shown at: an accepted visit at its booked appointment,
+    an open one at the default minute of its slot as it is now, anything else (a fixed
+    appointment, a refused or unbookable visit) at its planned start."""
+    if proposal is not None and proposal.status == "accepted" and booked is not None:
+        return booked.starts_at
+    if proposal is not None and proposal.status == "proposed" and slot is not None:
+        return slot.at
+    return dt.datetime.fromisoformat(str(stop["start"]))
+
+
+def ordered_stops(
+    stops: Sequence[Mapping[str, Any]],
+    proposals: Mapping[int, ProposalRow],
+    bookable: Mapping[int, planning.Bookable],
+    booked_for: Mapping[int, AppointmentRecord],
+) -> list[tuple[Mapping[str, Any], dt.datetime]]:
+    """The day's stops with the time each is shown at (:func:`stop_time`), in that time's
+    order (ties keep the plan's order)."""
+    timed = []
+    for stop in stops:
+        proposal = (
+            proposals.get(stop.get("account_id") or 0) if stop["kind"] == "candidate" else None
+        )
+        pid = proposal.id if proposal is not None else 0
+        timed.append((stop, stop_time(stop, proposal, bookable.get(pid), booked_for.get(pid))))
+    return sorted(timed, key=lambda pair: pair[1])
+
+
+def cancelled_bookings(
+    day_appointments: Sequence[AppointmentRecord],
+) -> dict[int, AppointmentRecord]:
+    """The last cancelled appointment booked by each proposal (by proposal id)."""
+    out: dict[int, AppointmentRecord] = {}
+    for a in sorted(day_appointments, key=lambda a: a.updated_at):
+        if a.status == "cancelled" and a.proposal_id is not None:
+            out[a.proposal_id] = a
+    return out
+
+
+_HHMM = re.compile(r"(\d{2}):(\d{2})(?::00)?")
+
+
+def parse_hour(value: str) -> dt.time:
+    """The minute ``HH:MM`` typed in the accept form (seconds ``:00`` allowed, as some
+    browsers send); :class:`InvalidInput` on field ``heure`` otherwise."""
+    found = _HHMM.fullmatch(value.strip())
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        raise InvalidInput("heure", "invalid value", value=value[:20], allowed="HH:MM, 00:00–23:59")
+    return dt.time(int(found[1]), int(found[2]))
+
+
 def plan_map(
     result: dict[str, Any], days: list[int] | None = None, *, lines: list[maps.Line] | None = None
 ) -> maps.RenderedMap:
@@ -123,9 +184,16 @@ def day_page(
     day = date or dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date()
     plans = planning.list_plans(session, actor=actor, rep_id=rep_id, day=day, limit=1)
     plan = plans[0] if plans else None
-    booked = appointments.agenda(
-        session, actor=actor, rep_id=rep_id, first=day, last=day, settings=settings
+    every = appointments.agenda(
+        session,
+        actor=actor,
+        rep_id=rep_id,
+        first=day,
+        last=day,
+        settings=settings,
+        include_cancelled=True,
     )
+    booked = [a for a in every if a.status != "cancelled"]
     context: dict[str, Any] = {
         "day": day,
         "rep_id": rep_id,
@@ -149,6 +217,7 @@ def day_page(
             p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
         }
         context["booked_for"] = {a.proposal_id: a for a in booked if a.proposal_id}
+        context["cancelled_for"] = cancelled_bookings(every)
     if plan is not None and plan.result.get("days"):
         index = next(
             (i for i, d in enumerate(plan.result["days"]) if d["day"] == day.isoformat()), 0
@@ -163,6 +232,12 @@ def day_page(
             map=plan_map(plan.result, [index], lines=lines),
             crowfly=any(line.dashed for line in lines),
             proposals={p.account_id: p for p in plan.proposals},
+            stops=ordered_stops(
+                plan.result["days"][index]["stops"],
+                {p.account_id: p for p in plan.proposals},
+                context["bookable"],
+                context["booked_for"],
+            ),
         )
     response = render(request, "day.html", context, actor=actor)
     if REFUSAL_COOKIE in request.cookies:
@@ -223,14 +298,14 @@ def decide(
     accept: Annotated[bool, Form()],
     date: Annotated[WorkDate, Form()],
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
-    heure: Annotated[dt.time | None, Form()] = None,
+    heure: Annotated[str | None, Form(max_length=100)] = None,
 ) -> RedirectResponse:
     """Accept (book the planned start, or the minute ``heure`` the rep picked in the slot) or
     reject a proposed visit; back to the day, with the French reason when refused (nothing
-    is written then)."""
-    start = dt.datetime.combine(date, heure.replace(second=0)) if accept and heure else None
+    is written then, nor for a time that is not one)."""
     target = f"/journee?date={date.isoformat()}&rep={rep_for(actor, rep)}"
     try:
+        start = dt.datetime.combine(date, parse_hour(heure)) if accept and heure else None
         planning.decide_proposal(
             session, actor=actor, proposal_id=proposal_id, accept=accept, start=start
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -44,6 +44,17 @@ def local_hm(value: dt.datetime | str, zone: ZoneInfo) -> str:
 
 
 _ENV.filters["hm"] = local_hm
+_Text = TypeVar("_Text", bound=str)
+_QUOTE_SPACES = re.compile(r"«[ \u00a0\u202f]*|[ \u00a0\u202f]*»")
+
+
+def tight_quotes(text: _Text) -> _Text:
+    """French guillemets held to their text by a no-break space (U+00A0, as the ``eur``
+    filter's sign): « never ends a line, » never starts one. Keeps ``Markup`` as ``Markup``."""
+    return type(text)(_QUOTE_SPACES.sub(lambda m: "«\u00a0" if m[0][0] == "«" else "\u00a0»", text))
+
+
+_ENV.filters["quotes"] = tight_quotes
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 

@@ -8,7 +8,7 @@ start windows — and gives each open stop the whole minutes it can be booked at
 planner's own timetable (:func:`~fieldcrm.routing.schedule.timetable`: lunch on a leg, the
 working day's frame) and slot rule (:func:`~fieldcrm.routing.schedule.bookable_slots`,
 :func:`~fieldcrm.routing.schedule.whole_minutes`). One calculator: this module only decides
-which open stops still fit.
+which open stops still fit, and (:func:`unfit_cause`) which bookings keep one out.
 
 Examples
 --------
@@ -170,3 +170,75 @@ def open_slots(
         first, last = whole_minutes(slot)
         out[i] = (first, last) if first <= last else None
     return out
+
+
+def _fits_without(
+    day: Leg,
+    *,
+    start: int,
+    end: int,
+    stops: Sequence[DayStop],
+    travel: Sequence[Sequence[int]],
+    lunch_at: int | None,
+    stop: int,
+    drop: frozenset[int],
+) -> bool:
+    """Whether open ``stop`` gets a slot (:func:`open_slots`) once the stops ``drop`` are gone
+    (the order, and the lunch gap among the stops left, kept)."""
+    left = [s for i, s in enumerate(stops) if i not in drop]
+    gap = None if lunch_at is None else lunch_at - sum(1 for i in drop if i < lunch_at)
+    at = stop - sum(1 for i in drop if i < stop)
+    found = open_slots(day, start=start, end=end, stops=left, travel=travel, lunch_at=gap)
+    return found[at] is not None
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why an open stop gets no slot: the suspects (fixed stops) whose removal alone lets it
+    fit again, in the order given; if none, whether removing all of them together does."""
+
+    alone: tuple[int, ...]
+    together: bool
+
+
+def unfit_cause(
+    day: Leg,
+    *,
+    start: int,
+    end: int,
+    stops: Sequence[DayStop],
+    travel: Sequence[Sequence[int]],
+    stop: int,
+    suspects: Sequence[int],
+    lunch_at: int | None = None,
+) -> Cause:
+    """Which of the fixed stops ``suspects`` keep the open stop ``stop`` out of the day
+    (it has no slot by :func:`open_slots`, same arguments): each is tried alone, by
+    re-running :func:`open_slots` without it (:class:`Cause`).
+
+    >>> from fieldcrm.routing.schedule import Leg
+    >>> day = Leg(depart_s=8 * 3600, return_s=12 * 3600)
+    >>> travel = ((0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0))
+    >>> early = DayStop(place=1, service_s=3600, fixed_s=8 * 3600)
+    >>> late = DayStop(place=2, service_s=3600, fixed_s=10 * 3600)
+    >>> visit = DayStop(place=3, service_s=3600, windows=((8 * 3600, 8 * 3600 + 1800),))
+    >>> unfit_cause(day, start=0, end=0, stops=[early, visit, late], travel=travel,
+    ...             stop=1, suspects=[0, 2])
+    Cause(alone=(0,), together=True)
+    """
+
+    def fits_without(drop: frozenset[int]) -> bool:
+        return _fits_without(
+            day,
+            start=start,
+            end=end,
+            stops=stops,
+            travel=travel,
+            lunch_at=lunch_at,
+            stop=stop,
+            drop=drop,
+        )
+
+    alone = tuple(i for i in suspects if fits_without(frozenset({i})))
+    together = bool(alone) or (bool(suspects) and fits_without(frozenset(suspects)))
+    return Cause(alone, together)

@@ -7,7 +7,8 @@ that the planner and the driving-time check can use it. Booking or moving is ref
 a French message naming the other appointment and the times, when it overlaps another
 appointment of the rep or cannot be reached from the previous one or reach the next one
 (driving times from the planner's own provider: the road graph, crow-fly where it does not
-reach). Cancelling keeps the row; the planner leaves cancelled appointments out. Each use
+reach). Cancelling keeps the row; the planner leaves cancelled appointments out; cancelling
+the appointment an accepted proposal booked opens that proposal again. Each use
 case authorises first (action ``"appointment"`` on the rep) and commits once; a refusal
 writes nothing.
 """
@@ -34,7 +35,7 @@ from fieldcrm.services import accounts, planning_build
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as store
 from fieldcrm.store.appointments import AccountPlace, AppointmentRecord, NewPlace
-from fieldcrm.store.plans import PlanRow, get_rep
+from fieldcrm.store.plans import PlanRow, get_rep, reopen_proposal
 
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
 MAX_DAYS = 366
@@ -361,9 +362,16 @@ def move_appointment(
 
 
 def cancel_appointment(session: Session, *, actor: Actor, appointment_id: int) -> AppointmentRecord:
-    """Cancel an appointment (the row stays, status ``cancelled``); cancelling twice is a no-op."""
+    """Cancel an appointment (the row stays, status ``cancelled``); cancelling twice is a no-op.
+
+    An appointment booked by accepting a planned visit gives that visit back: its proposal is
+    open again (``proposed``, undecided), to be booked again in its slot of the day as it is
+    now, or refused.
+    """
     current = store.get(session, appointment_id)
     policy.require(actor, "appointment", owner_id=current.rep_id)
+    if current.status != "cancelled" and current.proposal_id is not None:
+        reopen_proposal(session, current.proposal_id)
     store.cancel(session, appointment_id)
     session.commit()
     return store.get(session, appointment_id)

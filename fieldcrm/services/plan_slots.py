@@ -1,16 +1,19 @@
-"""The slots a stored plan's open proposals have now, once some of its visits are decided.
+"""The slots a stored plan's open proposals have now, as the day is booked now.
 
-A plan gives each proposal a slot computed with all the others open. Once the rep accepts
-one (an appointment at the minute booked) or rejects one, or the day's appointments change,
-those slots are stale: :func:`slots_now` rebuilds each changed day as it is now — the plan's
-route order, the booked visits and the day's appointments fixed at their minute, the open
-proposals with their opening hours and today's visit length, the rejected ones gone — and
-asks the pure core (:func:`fieldcrm.routing.reslot.open_slots`) for the slots, with the
-planner's frame of the day (departure, return, lunch) and its driving seconds, both stored
-with the plan (``result.days[].timing``, ``stops[].opening_s``). Driving seconds are asked
-of the planner's provider only for a place the plan did not know (an appointment booked or
-moved elsewhere since), counted as the booking check counts them. A plan stored before
-these were kept, or a day nothing changed in, keeps its stored slots.
+One rule: when the plan stored its timing (``result.days[].timing``, ``stops[].opening_s``),
+the slots shown and accepted are always those :func:`slots_now` recomputes for the day as it
+is now — the plan's route order, the booked visits and the day's appointments fixed at their
+minute, the open proposals with their opening hours and today's visit length, the rejected
+ones gone — by the pure core (:func:`fieldcrm.routing.reslot.open_slots`), with the planner's
+frame of the day (departure, return, lunch) and its driving seconds; even before any
+decision, so that booking any minute shown keeps every other slot shown bookable. Driving
+seconds are asked of the planner's provider only for a place the plan did not know (an
+appointment booked or moved elsewhere since), counted as the booking check counts them. A
+proposal left without a slot says why, verified by the core
+(:func:`~fieldcrm.routing.reslot.unfit_cause`): the latest made booking since the plan
+without which it would fit, else the bookings since the plan together, else the day. A plan stored before the
+timing was kept keeps its stored slots while its day is unchanged; once the day changed,
+none of its open proposals is bookable (:data:`OLD_PLAN`).
 
 Ordering: the open proposals keep their place after the fixed stop they followed in the
 plan; fixed stops go in time order; an appointment new to the plan comes before the first
@@ -23,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -31,7 +34,7 @@ from fieldcrm.agenda.times import day_span, hm
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.problem import Lunch
-from fieldcrm.routing.reslot import DayStop, open_slots
+from fieldcrm.routing.reslot import Cause, DayStop, open_slots, unfit_cause
 from fieldcrm.routing.schedule import Leg
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import planning_build
@@ -40,32 +43,52 @@ from fieldcrm.store import appointments as booked_store
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 
+UnfitCause = Literal["booking", "bookings", "day", "old_plan"]
+
 
 @dataclass(frozen=True)
 class Unfit:
-    """Why an open proposal no longer fits: the latest booking of its day (``None``: the day
-    changed otherwise), with its start."""
+    """Why an open proposal cannot be booked now, verified (:func:`fieldcrm.routing.reslot.unfit_cause`):
 
-    booking: str | None
-    at: dt.datetime | None
+    - ``"booking"``: the booking since the plan ``booking`` at ``at`` keeps it out (without
+      it, it would fit);
+    - ``"bookings"``: the bookings since the plan together do, none alone;
+    - ``"day"``: the day as it is booked has no room for it;
+    - ``"old_plan"``: the plan predates what it takes to recompute slots and the day changed
+      since (its stored slots may be impossible).
+    """
+
+    cause: UnfitCause
+    booking: str | None = None
+    at: dt.datetime | None = None
 
     def sentence(self, subject: str | None = None) -> str:
         """The French sentence said in place of the slot; with ``subject`` (the account's
         name), a sentence naming it (a refused acceptance)."""
+        if self.cause == "old_plan":
+            return OLD_PLAN
         head = f"« {subject} » ne tient plus" if subject else "Ne tient plus"
-        if self.booking is None or self.at is None:
-            return f"{head} dans la journée telle qu’elle est réservée : replanifiez la journée."
-        return (
-            f"{head} depuis la réservation de « {self.booking} » à {hm(self.at, PARIS)} : "
-            "replanifiez la journée."
-        )
+        if self.cause == "booking" and self.booking is not None and self.at is not None:
+            return (
+                f"{head} depuis la réservation de « {self.booking} » à {hm(self.at, PARIS)} : "
+                "replanifiez la journée."
+            )
+        if self.cause == "bookings":
+            return f"{head} avec les rendez-vous réservés depuis le plan : replanifiez la journée."
+        return f"{head} dans la journée telle qu’elle est réservée : replanifiez la journée."
+
+
+OLD_PLAN = (
+    "Plan calculé avant les réservations de la journée : replanifiez la journée pour des "
+    "créneaux sûrs."
+)
 
 
 @dataclass(frozen=True)
 class SlotsNow:
-    """The open proposals of the plan's changed days: the first and last whole minutes each
-    can be booked at now, or why it no longer fits (by proposal id). A proposal in neither
-    keeps its stored slot."""
+    """The plan's open proposals: the first and last whole minutes each can be booked at
+    now, or why it cannot be booked (by proposal id). A proposal in neither keeps its stored
+    slot (an unchanged day of an older plan)."""
 
     slots: dict[int, tuple[dt.datetime, dt.datetime]]
     unfit: dict[int, Unfit]
@@ -75,7 +98,8 @@ class SlotsNow:
 class _Open:
     proposal: ProposalRow
     place: int
-    opening: tuple[tuple[int, int], ...]
+    opening: tuple[tuple[int, int], ...] | None
+    """``None``: the plan did not store the opening hours (an older plan)."""
     planned: dt.datetime
 
 
@@ -121,8 +145,8 @@ def _read_day(
     day: dict[str, Any],
     proposals: dict[tuple[int, dt.datetime], ProposalRow],
     booked: Sequence[AppointmentRecord],
-) -> _Day | None:
-    """The day now, or ``None`` when the stored plan lacks what it takes (an older plan)."""
+) -> _Day:
+    """The day now (an open proposal's ``opening`` is ``None`` in an older plan)."""
     by_id = {a.id: a for a in booked}
     by_proposal = {a.proposal_id: a for a in booked if a.proposal_id is not None}
     used: set[int] = set()
@@ -155,9 +179,10 @@ def _read_day(
         if proposal is None:  # a visit with no whole minute to book: never proposed
             continue
         if proposal.status == "proposed":
-            if not isinstance(stop.get("opening_s"), list):
-                return None
-            opening = tuple((int(a), int(b)) for a, b in stop["opening_s"])
+            stored = stop.get("opening_s")
+            opening = (
+                tuple((int(a), int(b)) for a, b in stored) if isinstance(stored, list) else None
+            )
             planned = dt.datetime.fromisoformat(stop["start"])
             sequence.append(_Open(proposal, j + 1, opening, planned))
             continue
@@ -254,78 +279,123 @@ def slots_now(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
 ) -> SlotsNow:
-    """The slots of ``plan``'s open proposals on the days that changed since it was made
-    (:class:`SlotsNow`); ``travel`` overrides the settings' road provider."""
+    """The slots of ``plan``'s open proposals as the days are now (:class:`SlotsNow`):
+    recomputed on every day the plan stored its timing for; on a day of an older plan, none
+    bookable once the day changed since (:data:`OLD_PLAN`). ``travel`` overrides the
+    settings' road provider."""
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
     slots: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     unfit: dict[int, Unfit] = {}
     for doc in plan.result.get("days") or []:
-        timing = doc.get("timing")
-        if not isinstance(timing, dict) or not doc.get("day"):
+        if not doc.get("day"):
             continue
         date = dt.date.fromisoformat(doc["day"])
         first, last = day_span(date, date, PARIS)
         booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
         day = _read_day(doc, proposals, booked)
-        if day is None or not day.changed:
+        opens = [item for item in day.order if isinstance(item, _Open)]
+        timing = doc.get("timing")
+        if not isinstance(timing, dict) or any(item.opening is None for item in opens):
+            if day.changed:  # an older plan: its stored slots may be impossible now
+                unfit.update({item.proposal.id: Unfit("old_plan") for item in opens})
             continue
-        stops = doc.get("stops") or []
-        points = [
-            _point(timing.get("start")),
-            *(_point(s) for s in stops),
-            _point(doc.get("end") or plan.result.get("home")),
+        found = _day_slots(plan, doc, timing, date, day, settings=settings, travel=travel)
+        if found is not None:
+            slots.update(found.slots)
+            unfit.update(found.unfit)
+    return SlotsNow(slots, unfit)
+
+
+def _day_slots(
+    plan: PlanRow,
+    doc: dict[str, Any],
+    timing: dict[str, Any],
+    date: dt.date,
+    day: _Day,
+    *,
+    settings: Settings | None,
+    travel: TravelTimes | None,
+) -> SlotsNow | None:
+    """The open proposals' slots of one day of a plan with its timing (``None``: a place of
+    the plan unknown, the stored slots stand)."""
+    stops = doc.get("stops") or []
+    points = [
+        _point(timing.get("start")),
+        *(_point(s) for s in stops),
+        _point(doc.get("end") or plan.result.get("home")),
+    ]
+    if any(p is None for p in points):
+        return None
+    places: list[GeoPoint] = [p for p in points if p is not None]
+    known = len(places)
+    index: dict[GeoPoint, int] = {}
+    for i, p in enumerate(places):
+        index.setdefault(p, i)
+    placeless = False
+    day_stops: list[DayStop] = []
+    opens: dict[int, int] = {}
+    fixed: dict[int, int] = {}
+    for item in day.order:
+        if isinstance(item, _Open):
+            service = max(0, item.proposal.visit_minutes) * 60
+            windows = planning_build.start_windows(item.opening or (), service)
+            opens[item.proposal.id] = len(day_stops)
+            day_stops.append(DayStop(item.place, service, windows))
+            continue
+        where = _place(item)
+        if where is None:
+            placeless, place = True, -1
+        else:
+            place = index.setdefault(where, len(places))
+            if place == len(places):
+                places.append(where)
+        length = int((item.ends_at - item.starts_at).total_seconds())
+        fixed[item.id] = len(day_stops)
+        day_stops.append(DayStop(place, length, fixed_s=_seconds(item.starts_at)))
+    if not opens:
+        return SlotsNow({}, {})
+    if placeless:  # the last place of the matrix, without driving
+        day_stops = [
+            DayStop(len(places), s.service_s, s.windows, s.fixed_s) if s.place < 0 else s
+            for s in day_stops
         ]
-        if any(p is None for p in points):
+    needs_provider = len(places) > known
+    graph = (travel or road_provider(settings or get_settings())) if needs_provider else None
+    matrix = _travel(places, known, timing["durations_s"], placeless, graph)
+    frame = Leg(int(timing["depart_s"]), int(timing["return_s"]), _lunch(timing.get("lunch")))
+    lunch_at = _lunch_at(doc, day)
+    found = open_slots(
+        frame, start=0, end=known - 1, stops=day_stops, travel=matrix, lunch_at=lunch_at
+    )
+    made = sorted(day.news, key=lambda a: (a.updated_at, a.id), reverse=True)
+    news = {fixed[a.id]: a for a in made}
+    out = SlotsNow({}, {})
+    for proposal_id, k in opens.items():
+        window = found[k]
+        if window is not None:
+            out.slots[proposal_id] = (_at(date, window[0]), _at(date, window[1]))
             continue
-        places: list[GeoPoint] = [p for p in points if p is not None]
-        known = len(places)
-        index: dict[GeoPoint, int] = {}
-        for i, p in enumerate(places):
-            index.setdefault(p, i)
-        placeless = False
-        day_stops: list[DayStop] = []
-        opens: dict[int, int] = {}
-        for item in day.order:
-            if isinstance(item, _Open):
-                service = max(0, item.proposal.visit_minutes) * 60
-                windows = planning_build.start_windows(item.opening, service)
-                opens[item.proposal.id] = len(day_stops)
-                day_stops.append(DayStop(item.place, service, windows))
-                continue
-            where = _place(item)
-            if where is None:
-                placeless, place = True, -1
-            else:
-                place = index.setdefault(where, len(places))
-                if place == len(places):
-                    places.append(where)
-            length = int((item.ends_at - item.starts_at).total_seconds())
-            day_stops.append(DayStop(place, length, fixed_s=_seconds(item.starts_at)))
-        if not opens:
-            continue
-        if placeless:  # the last place of the matrix, without driving
-            day_stops = [
-                DayStop(len(places), s.service_s, s.windows, s.fixed_s) if s.place < 0 else s
-                for s in day_stops
-            ]
-        needs_provider = len(places) > known
-        graph = (travel or road_provider(settings or get_settings())) if needs_provider else None
-        matrix = _travel(places, known, timing["durations_s"], placeless, graph)
-        frame = Leg(int(timing["depart_s"]), int(timing["return_s"]), _lunch(timing.get("lunch")))
-        found = open_slots(
+        cause = unfit_cause(
             frame,
             start=0,
             end=known - 1,
             stops=day_stops,
             travel=matrix,
-            lunch_at=_lunch_at(doc, day),
+            stop=k,
+            suspects=list(news),
+            lunch_at=lunch_at,
         )
-        latest = max(day.news, key=lambda a: (a.updated_at, a.id), default=None)
-        why = Unfit(latest.title, latest.starts_at) if latest else Unfit(None, None)
-        for proposal_id, k in opens.items():
-            window = found[k]
-            if window is None:
-                unfit[proposal_id] = why
-            else:
-                slots[proposal_id] = (_at(date, window[0]), _at(date, window[1]))
-    return SlotsNow(slots, unfit)
+        out.unfit[proposal_id] = _why(cause, news)
+    return out
+
+
+def _why(cause: Cause, news: dict[int, AppointmentRecord]) -> Unfit:
+    """The :class:`Unfit` said for ``cause`` (:func:`fieldcrm.routing.reslot.unfit_cause`,
+    whose suspects are the stops of the bookings ``news``, latest made first): the latest
+    made booking without which the proposal would fit — the day fitted it before that
+    booking, and a later one cannot take its place (the day without the later one still has
+    it) — else the bookings since the plan together, else the day."""
+    if cause.alone:
+        first = news[cause.alone[0]]
+        return Unfit("booking", first.title, first.starts_at)
+    return Unfit("bookings") if cause.together else Unfit("day")

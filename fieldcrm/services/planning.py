@@ -5,8 +5,8 @@ around them (along the road route), take the visible accounts inside it with the
 per detour (one PostGIS query), get travel times (road graph, or crow-fly where the graph does
 not reach), run the PyVRP planner (proven optimal on small days), store
 the plan with its proposals, and commit once. Accepting a proposal books an appointment at
-its planned start (or a minute the rep picks in its slot), to the whole minute; once some
-are decided, the others' slots are those of the day as it is now (:func:`current_slots`).
+its planned start (or a minute the rep picks in its slot), to the whole minute; the slots
+shown and accepted are those of the day as it is now (:func:`current_slots`).
 Every use case authorises first (action ``"plan"`` on the rep).
 """
 
@@ -225,9 +225,10 @@ def current_slots(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
 ) -> CurrentSlots:
-    """The proposals' slots given what is booked now: recomputed on the days where some were
-    decided or the appointments changed (:func:`fieldcrm.services.plan_slots.slots_now`),
-    the stored ones elsewhere; the default minute stays the planned start, kept in the slot."""
+    """The proposals' slots given what is booked now
+    (:func:`fieldcrm.services.plan_slots.slots_now`: recomputed wherever the plan stored its
+    timing; the stored ones on an unchanged day of an older plan); the default minute stays
+    the planned start, kept in the slot."""
     now = plan_slots.slots_now(session, plan, settings=settings, travel=travel)
     starts = planned_starts(plan)
     out: dict[int, Bookable] = {}
@@ -295,9 +296,15 @@ def decide_proposal(
     if accept:
         # the slot given what is booked now, read under the rep's booking lock
         lock_rep(session, proposal.rep_id)
-        current = current_slots(
-            session, store.get_plan(session, proposal.plan_id), settings=settings, travel=travel
-        )
+        plan_row = store.get_plan(session, proposal.plan_id)
+        near = booked_since(session, actor=actor, plan=plan_row, settings=settings)
+        if proposal.id in near:  # the day page says « plus proposé »: so does accepting
+            when = near[proposal.id].starts_at.astimezone(PARIS)
+            raise Conflict(
+                f"« {proposal.account_name} » a un rendez-vous pris depuis ce plan, le "
+                f"{when:%d/%m/%Y} à {when:%H:%M} : la visite n’est plus proposée."
+            )
+        current = current_slots(session, plan_row, settings=settings, travel=travel)
         unfit = current.unfit.get(proposal.id)
         if unfit is not None:
             raise Conflict(unfit.sentence(proposal.account_name))

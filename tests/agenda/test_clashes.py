@@ -66,7 +66,7 @@ def test_unreachable_from_the_previous_one_says_the_earliest_arrival() -> None:
             zone=PARIS,
         )
     assert str(refused.value) == (
-        "Impossible d'arriver à 10:30 : le rendez-vous « Monaco » (09:00–10:00) finit à 10:00 "
+        "Impossible d’arriver à 10:30 : le rendez-vous « Monaco » (09:00–10:00) finit à 10:00 "
         "et il faut 8 h 00 de route depuis là-bas (arrivée au plus tôt à 18:01)."
     )
 

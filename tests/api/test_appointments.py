@@ -139,7 +139,7 @@ def test_paris_half_an_hour_after_monaco_cannot_be_reached(
     assert refused.status_code == 409
     detail = refused.json()["detail"]
     assert detail.startswith(
-        "Impossible d'arriver à 10:30 : le rendez-vous « Casino de Monte-Carlo » (09:00–10:00)"
+        "Impossible d’arriver à 10:30 : le rendez-vous « Casino de Monte-Carlo » (09:00–10:00)"
         " finit à 10:00 et il faut "
     )
     assert count(demo_db) == before

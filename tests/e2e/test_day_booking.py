@@ -68,7 +68,7 @@ def test_the_time_shown_is_booked_and_a_refusal_keeps_the_day(
         said = alert.inner_text()
         assert (
             "hors du créneau à réserver" in said
-            or "ne tient plus depuis la réservation de « Bloqué QA »" in said
+            or "ne tient plus depuis la réservation de «\u00a0Bloqué QA\u00a0»" in said
         ), said
         assert phone.locator("#stops").count() == 1, "the day is still there"
         _shot(phone, "day_refused")

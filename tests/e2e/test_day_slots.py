@@ -75,7 +75,9 @@ def test_the_next_slot_moves_with_a_booking_and_says_when_it_no_longer_fits(
         phone.goto(f"/journee?date={WEDNESDAY}")
         late = phone.locator(f".stop.candidate[data-proposal='{b}']")
         said = late.locator(".no-longer-fits").inner_text()
-        assert said.startswith(f"Ne tient plus depuis la réservation de « Bloqué QA » à {ends}")
+        assert said.startswith(
+            f"Ne tient plus depuis la réservation de «\u00a0Bloqué QA\u00a0» à {ends}"
+        )
         assert late.locator("button.accept").count() == 0
         _shot(phone, "no_longer_fits")
         late.get_by_role("button", name="Refuser").click()

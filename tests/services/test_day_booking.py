@@ -237,5 +237,5 @@ def test_the_booking_check_counts_driving_seconds_as_the_planner(demo_db: Sessio
         )
 
     book(earliest)
-    with pytest.raises(Conflict, match="Impossible d'arriver"):
+    with pytest.raises(Conflict, match="Impossible d’arriver"):
         book(earliest - dt.timedelta(seconds=1))

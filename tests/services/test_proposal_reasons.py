@@ -77,8 +77,8 @@ def test_every_reason_shown_is_true(demo_db: Session) -> None:
 def test_accepting_a_proposal_over_an_appointment_booked_since_is_refused(
     demo_db: Session,
 ) -> None:
-    """A visit proposed at 10:00, then an appointment booked by hand at 10:00: accepting the
-    proposal would double-book the rep, so it is refused like any overlapping booking."""
+    """A visit proposed at 10:00, then an appointment booked by hand for the same account at
+    10:00: the day says the account is no longer proposed, and accepting is refused so."""
     import pytest
 
     from fieldcrm.errors import Conflict
@@ -104,5 +104,5 @@ def test_accepting_a_proposal_over_an_appointment_booked_since_is_refused(
         ),
         settings=cfg,
     )
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match=r"rendez-vous pris depuis ce plan.*n’est plus proposée"):
         planning.decide_proposal(demo_db, actor=camille, proposal_id=proposal.id, accept=True)
