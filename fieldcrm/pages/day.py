@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fieldcrm import maps
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
-from fieldcrm.errors import Conflict, InvalidInput
+from fieldcrm.errors import Conflict, Infeasible, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.error_text import describe
@@ -247,16 +247,22 @@ def day_page(
 
 @router.post("/journee/planifier")
 def plan_my_day(
+    request: Request,
     session: SessionDep,
     actor: CurrentUser,
     settings: SettingsDep,
     date: Annotated[WorkDate, Form()],
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> RedirectResponse:
-    """Plan (or plan again) the day around its fixed appointments."""
+    """Plan (or plan again) the day around its fixed appointments; back to the day, with the
+    French reason when the day cannot be planned (an appointment out of reach...)."""
     rep_id = rep_for(actor, rep)
-    planning.plan_day(session, actor=actor, rep_id=rep_id, day=date, settings=settings)
-    return RedirectResponse(f"/journee?date={date.isoformat()}&rep={rep_id}", status_code=303)
+    target = f"/journee?date={date.isoformat()}&rep={rep_id}"
+    try:
+        planning.plan_day(session, actor=actor, rep_id=rep_id, day=date, settings=settings)
+    except (Conflict, Infeasible, InvalidInput) as exc:
+        return _back_with_refusal(request, actor, settings, target, exc)
+    return RedirectResponse(target, status_code=303)
 
 
 REFUSAL_COOKIE = "fieldcrm_day_refusal"
@@ -312,15 +318,26 @@ def decide(
     except (Conflict, InvalidInput) as exc:
         # nothing was written: the service refuses before any change; the request's
         # session ends without a commit
-        response = RedirectResponse(target, status_code=303)
-        response.set_cookie(
-            REFUSAL_COOKIE,
-            _refusal_cookie(settings, actor.id, describe(exc, reader_language(request, actor))),
-            max_age=120,
-            path="/journee",
-            httponly=True,
-            secure=settings.cookies_secure,
-            samesite="lax",
-        )
-        return response
+        return _back_with_refusal(request, actor, settings, target, exc)
     return RedirectResponse(target, status_code=303)
+
+
+def _back_with_refusal(
+    request: Request,
+    actor: Actor,
+    settings: Settings,
+    target: str,
+    exc: Conflict | Infeasible | InvalidInput,
+) -> RedirectResponse:
+    """Back to the day page ``target``, which shows why (once) in the reader's language."""
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        REFUSAL_COOKIE,
+        _refusal_cookie(settings, actor.id, describe(exc, reader_language(request, actor))),
+        max_age=120,
+        path="/journee",
+        httponly=True,
+        secure=settings.cookies_secure,
+        samesite="lax",
+    )
+    return response

@@ -137,3 +137,33 @@ def test_the_detour_reads_the_same_in_the_header_and_the_reason(
         assert found is not None
         shown, first, last = found.groups()
         assert first <= shown <= last
+
+
+def test_a_day_that_cannot_be_planned_comes_back_with_the_reason(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """An appointment in Brest at 08:05 cannot be reached from Nice: planning the day comes
+    back to the day page with the planner's French reason, and no plan is stored."""
+    demo_db.execute(
+        text(
+            """INSERT INTO appointments (rep_id, title, starts_at, ends_at, status, geom)
+               VALUES (4, 'Salon de Brest', :start, :end, 'confirmed',
+                       ST_SetSRID(ST_MakePoint(-4.486, 48.390), 4326))"""
+        ),
+        {
+            "start": dt.datetime.combine(TUESDAY, dt.time(8, 5), tzinfo=PARIS),
+            "end": dt.datetime.combine(TUESDAY, dt.time(9, 0), tzinfo=PARIS),
+        },
+    )
+    before = demo_db.execute(text("SELECT count(*) FROM plans")).scalar_one()
+    client = api_as(4)
+    refused = client.post(
+        "/journee/planifier", data={"date": TUESDAY.isoformat()}, follow_redirects=False
+    )
+    assert refused.status_code == 303
+    assert refused.headers["location"] == f"/journee?date={TUESDAY.isoformat()}&rep=4"
+    page = client.get(refused.headers["location"])
+    alert = re.search(r'<p class="error" role="alert" id="day-refusal">(.*?)</p>', page.text)
+    assert alert is not None
+    assert "Salon de Brest" in alert.group(1) and "injoignable" in alert.group(1)
+    assert demo_db.execute(text("SELECT count(*) FROM plans")).scalar_one() == before
