@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Actor, Role
@@ -25,7 +26,7 @@ from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import appointments, planning, planning_build, route_lines
 from fieldcrm.store.appointments import AppointmentRecord
-from fieldcrm.store.plans import ProposalRow
+from fieldcrm.store.plans import PlanRow, ProposalRow
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,6 +124,67 @@ def cancelled_bookings(
     return out
 
 
+def request_time() -> dt.datetime:
+    """The time of the request: no slot shown or booked on a plan starts before it."""
+    return dt.datetime.now(dt.UTC)
+
+
+def proposal_cards(
+    session: Session,
+    *,
+    actor: Actor,
+    plan: PlanRow,
+    every: Sequence[AppointmentRecord],
+    settings: Settings,
+) -> dict[str, Any]:
+    """What the proposal cards of ``plan`` show now, for ``_proposal_card.html`` (one home for
+    Ma journée and Tournée): each open proposal's slot of now or why it no longer fits
+    (:func:`fieldcrm.services.planning.current_slots`), its account booked near since the plan,
+    its detour; each accepted one's appointment; each reopened one's cancelled booking.
+    ``every``: the appointments of the plan's days, cancelled ones included."""
+    current = planning.current_slots(session, plan, settings=settings, now=request_time())
+    return {
+        "booked_near": planning.booked_since(session, actor=actor, plan=plan, settings=settings),
+        "bookable": current.bookable,
+        "unfit": current.unfit,
+        "detour": {
+            p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
+        },
+        "booked_for": {
+            a.proposal_id: a for a in every if a.status != "cancelled" and a.proposal_id
+        },
+        "cancelled_for": cancelled_bookings(every),
+    }
+
+
+def day_proposals(plan: PlanRow, day: Mapping[str, Any]) -> dict[int, ProposalRow]:
+    """The proposals of the planned day ``day`` (one of ``plan.result["days"]``), by account
+    id (matched on account and slot start, as :func:`fieldcrm.services.planning.plan_json`)."""
+    by_key = {(p.account_id, p.slot_start): p for p in plan.proposals}
+    out: dict[int, ProposalRow] = {}
+    for stop in day.get("stops", []):
+        if stop.get("kind") != "candidate" or not stop.get("slot_start"):
+            continue
+        found = by_key.get((stop.get("account_id"), dt.datetime.fromisoformat(stop["slot_start"])))
+        if found is not None:
+            out[found.account_id] = found
+    return out
+
+
+def day_changed(
+    day: Mapping[str, Any], proposals: Sequence[ProposalRow], cards: Mapping[str, Any]
+) -> bool:
+    """Whether the planned day ``day`` is no longer as its plan first computed it: one of its
+    proposals was decided, or no longer fits, or its account was booked since (``cards``:
+    :func:`proposal_cards`). Its departure, return and km are then the plan's, not the day's."""
+    accounts = {s.get("account_id") for s in day.get("stops", []) if s.get("kind") == "candidate"}
+    return any(
+        p.status != "proposed" or p.id in cards["unfit"] or p.id in cards["booked_near"]
+        for p in proposals
+        if p.account_id in accounts
+    )
+
+
 _HHMM = re.compile(r"(\d{2}):(\d{2})(?::00)?")
 
 
@@ -208,16 +270,9 @@ def day_page(
         "unfit": {},
     }
     if plan is not None:
-        context["booked_near"] = planning.booked_since(
-            session, actor=actor, plan=plan, settings=settings
+        context.update(
+            proposal_cards(session, actor=actor, plan=plan, every=every, settings=settings)
         )
-        current = planning.current_slots(session, plan, settings=settings)
-        context["bookable"], context["unfit"] = current.bookable, current.unfit
-        context["detour"] = {
-            p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
-        }
-        context["booked_for"] = {a.proposal_id: a for a in booked if a.proposal_id}
-        context["cancelled_for"] = cancelled_bookings(every)
     if plan is not None and plan.result.get("days"):
         index = next(
             (i for i, d in enumerate(plan.result["days"]) if d["day"] == day.isoformat()), 0
@@ -238,6 +293,8 @@ def day_page(
                 context["bookable"],
                 context["booked_for"],
             ),
+            figures_dated=context["stale"]
+            or day_changed(plan.result["days"][index], plan.proposals, context),
         )
     response = render(request, "day.html", context, actor=actor)
     if REFUSAL_COOKIE in request.cookies:
@@ -313,7 +370,12 @@ def decide(
     try:
         start = dt.datetime.combine(date, parse_hour(heure)) if accept and heure else None
         planning.decide_proposal(
-            session, actor=actor, proposal_id=proposal_id, accept=accept, start=start
+            session,
+            actor=actor,
+            proposal_id=proposal_id,
+            accept=accept,
+            start=start,
+            now=request_time(),
         )
     except (Conflict, InvalidInput) as exc:
         # nothing was written: the service refuses before any change; the request's

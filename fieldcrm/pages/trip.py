@@ -7,7 +7,9 @@ progress) and the finished job leads back here, to ``/tournee?plan={id}``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,9 +18,19 @@ from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.i18n import translations
-from fieldcrm.pages.day import plan_map, rep_for, road_lines
+from fieldcrm.pages.day import (
+    day_changed,
+    day_proposals,
+    ordered_stops,
+    plan_map,
+    proposal_cards,
+    rep_for,
+    road_lines,
+)
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import planning, planning_jobs
+from fieldcrm.services import appointments, planning, planning_jobs
+from fieldcrm.store.appointments import AppointmentRecord
+from fieldcrm.store.plans import PlanRow
 
 router = APIRouter(include_in_schema=False)
 MAX_DAYS = 7
@@ -70,7 +82,49 @@ def trip_page(
             # the km and minutes themselves: estimated without roads for some legs, or all
             estimated=travel_estimate(str(plan.result.get("travel", ""))),
         )
+        every = appointments.agenda(
+            session,
+            actor=actor,
+            rep_id=plan.rep_id,
+            first=plan.day,
+            last=plan.end_day or plan.day,
+            settings=settings,
+            include_cancelled=True,
+        )
+        cards = proposal_cards(session, actor=actor, plan=plan, every=every, settings=settings)
+        context.update(cards, trip_days=trip_days(plan, cards, every, settings.scoring_timezone))
     return render(request, "trip.html", context, actor=actor)
+
+
+def trip_days(
+    plan: PlanRow, cards: Mapping[str, Any], every: Sequence[AppointmentRecord], zone: str
+) -> list[dict[str, Any]]:
+    """Each planned day of the trip as Ma journée shows it (:mod:`fieldcrm.pages.day`): its
+    proposals (by account), its stops at the time each is shown at, in that order, and
+    whether its figures are the plan's rather than the day's as booked now (something
+    decided, or its appointments changed since the plan; ``every``: the trip's
+    appointments, ``zone``: the company's time zone)."""
+    out = []
+    for doc in plan.result.get("days", []):
+        proposals = day_proposals(plan, doc)
+        booked = [
+            a
+            for a in every
+            if a.status != "cancelled"
+            and a.starts_at.astimezone(ZoneInfo(zone)).date().isoformat() == doc.get("day")
+        ]
+        out.append(
+            {
+                "doc": doc,
+                "proposals": proposals,
+                "stops": ordered_stops(
+                    doc.get("stops", []), proposals, cards["bookable"], cards["booked_for"]
+                ),
+                "figures_dated": appointments.plan_is_stale(plan, booked)
+                or day_changed(doc, list(proposals.values()), cards),
+            }
+        )
+    return out
 
 
 def travel_estimate(travel: str) -> str | None:

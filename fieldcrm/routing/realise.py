@@ -12,7 +12,7 @@ from fieldcrm.routing import engine
 from fieldcrm.routing.engine import Budget, Ref, Solved
 from fieldcrm.routing.plan_model import Figures
 from fieldcrm.routing.problem import Problem
-from fieldcrm.routing.schedule import Leg, Slot, Timetable, hhmm, timetable
+from fieldcrm.routing.schedule import Leg, Slot, Timetable, hhmm, over_driving_cap, timetable
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _fit_day(
 
     def check(seq: list[Ref], lunch: bool = True) -> Timetable | None:
         places = [start, *(slot_of(problem, r).place for r in seq), end]
-        if cap is not None and driving(problem, places)[0] > cap:
+        if over_driving_cap(places, problem.durations_s, cap):
             return None
         stops = [slot_of(problem, r) for r in seq]
         return timetable(

@@ -55,6 +55,28 @@ class DayStop:
         return Slot(self.place, self.service_s, self.windows)
 
 
+def not_before(stops: Sequence[DayStop], earliest_s: int | None) -> list[DayStop]:
+    """The stops with each open one's start windows cut to start at ``earliest_s`` or later
+    (``None``: as they are); an open stop with no window left has none (it cannot fit).
+    Fixed stops stay as they are (they are booked).
+
+    >>> not_before([DayStop(1, 60, ((100, 200), (300, 400)))], 350)
+    [DayStop(place=1, service_s=60, windows=((350, 400),), fixed_s=None)]
+    """
+    if earliest_s is None:
+        return list(stops)
+    return [
+        s
+        if s.fixed
+        else DayStop(
+            s.place,
+            s.service_s,
+            tuple((max(a, earliest_s), b) for a, b in s.windows if b >= earliest_s),
+        )
+        for s in stops
+    ]
+
+
 def _table(
     day: Leg,
     *,
@@ -84,12 +106,14 @@ def kept_stops(
     stops: Sequence[DayStop],
     travel: Sequence[Sequence[int]],
     lunch_at: int | None = None,
+    earliest_s: int | None = None,
 ) -> list[int]:
     """Indices of the stops the day keeps, in route order: every fixed stop, and every open
     one when they all fit; otherwise the open ones that fit taken greedily in route order
     (each kept if the day with the fixed stops and those kept before it still has a
-    timetable). Empty of open stops when the fixed ones alone do not fit. Lunch as in
-    :func:`open_slots`."""
+    timetable). Empty of open stops when the fixed ones alone do not fit. Lunch and
+    ``earliest_s`` as in :func:`open_slots`."""
+    stops = not_before(stops, earliest_s)
 
     def fits(keep: Sequence[int]) -> bool:
         found = _table(
@@ -117,6 +141,7 @@ def open_slots(
     stops: Sequence[DayStop],
     travel: Sequence[Sequence[int]],
     lunch_at: int | None = None,
+    earliest_s: int | None = None,
 ) -> list[Window | None]:
     """What each stop of the day can be booked at now, in seconds since midnight.
 
@@ -135,6 +160,10 @@ def open_slots(
         the end). It stays before the first stop kept from there on if it fits there (the
         slots then only move with the bookings); otherwise, or if ``None``, it goes where
         the timetable puts it (the earliest return).
+    earliest_s
+        The earliest start an open stop may be booked at (a whole minute: now, on the day
+        itself; ``None``: any). An open stop that can only start before it has no slot.
+        The day's cap on driving is ``day.max_driving_s``, as the planner's.
 
     Returns
     -------
@@ -147,6 +176,7 @@ def open_slots(
         day cannot hold (the booked stops do not fit together) is ``None`` too.
     """
     out: list[Window | None] = [None] * len(stops)
+    stops = not_before(stops, earliest_s)
     keep = kept_stops(day, start=start, end=end, stops=stops, travel=travel, lunch_at=lunch_at)
     table = _table(
         day, start=start, end=end, stops=stops, keep=keep, travel=travel, lunch_at=lunch_at
@@ -182,13 +212,16 @@ def _fits_without(
     lunch_at: int | None,
     stop: int,
     drop: frozenset[int],
+    earliest_s: int | None,
 ) -> bool:
     """Whether open ``stop`` gets a slot (:func:`open_slots`) once the stops ``drop`` are gone
     (the order, and the lunch gap among the stops left, kept)."""
     left = [s for i, s in enumerate(stops) if i not in drop]
     gap = None if lunch_at is None else lunch_at - sum(1 for i in drop if i < lunch_at)
     at = stop - sum(1 for i in drop if i < stop)
-    found = open_slots(day, start=start, end=end, stops=left, travel=travel, lunch_at=gap)
+    found = open_slots(
+        day, start=start, end=end, stops=left, travel=travel, lunch_at=gap, earliest_s=earliest_s
+    )
     return found[at] is not None
 
 
@@ -211,6 +244,7 @@ def unfit_cause(
     stop: int,
     suspects: Sequence[int],
     lunch_at: int | None = None,
+    earliest_s: int | None = None,
 ) -> Cause:
     """Which of the fixed stops ``suspects`` keep the open stop ``stop`` out of the day
     (it has no slot by :func:`open_slots`, same arguments): each is tried alone, by
@@ -237,6 +271,7 @@ def unfit_cause(
             lunch_at=lunch_at,
             stop=stop,
             drop=drop,
+            earliest_s=earliest_s,
         )
 
     alone = tuple(i for i in suspects if fits_without(frozenset({i})))

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,11 +29,13 @@ from fieldcrm.routing.problem import Lunch, Window
 
 @dataclass(frozen=True)
 class Leg:
-    """The frame of a day: earliest departure, latest return, optional lunch."""
+    """The frame of a day: earliest departure, latest return, optional lunch, optional cap
+    on the seconds driven along the route (:func:`over_driving_cap`)."""
 
     depart_s: int
     return_s: int
     lunch: Lunch | None = None
+    max_driving_s: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,22 @@ def booking_start(planned_s: int, slot: Window) -> int:
 def hhmm(seconds: int) -> str:
     """``HH:MM`` of a time given in seconds since midnight."""
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def over_driving_cap(
+    places: Sequence[int], travel: Sequence[Sequence[int]], cap: int | None
+) -> bool:
+    """Whether the route through ``places`` (start, stops, end) drives more than ``cap``
+    seconds (``None``: no cap) — the planner's rule for a day's maximum driving time.
+
+    >>> over_driving_cap([0, 1, 0], ((0, 600), (600, 0)), 1199)
+    True
+    >>> over_driving_cap([0, 1, 0], ((0, 600), (600, 0)), None)
+    False
+    """
+    if cap is None:
+        return False
+    return sum(travel[a][b] for a, b in itertools.pairwise(places)) > cap
 
 
 def _window_from(windows: tuple[Window, ...], t: int) -> Window | None:
@@ -175,7 +194,10 @@ def timetable(
     Lunch goes in the gap that brings the rep back earliest (the earliest gap on ties), among
     ``lunch_gaps`` if given (the legs it may go on, ``len(stops)``: the way to the end). The
     departure is then delayed as much as the first start allows (no waiting at the first stop).
+    ``None`` too when the route drives more than the day's cap (:attr:`Leg.max_driving_s`).
     """
+    if over_driving_cap([start, *(s.place for s in stops), end], travel, day.max_driving_s):
+        return None
     tried = range(len(stops) + 1) if lunch_gaps is None else lunch_gaps
     gaps: list[int | None] = list(tried) if day.lunch else [None]
     best: Timetable | None = None

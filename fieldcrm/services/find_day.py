@@ -26,7 +26,7 @@ from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.find_day import DayOption, Planned, rank_days
 from fieldcrm.routing.problem import WorkDay
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import appointments, costs, planning_build
+from fieldcrm.services import appointments, costs, planning, planning_build
 from fieldcrm.services.planning_inputs import gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
@@ -104,7 +104,9 @@ def find_days(
     )
     wanted = {d: k for k, d in enumerate(w.date for w in problem.days) if d in set(dates)}
     (visit,) = problem.candidates
-    planned = _planned(session, rep_id, problem.days, zone, settings)
+    planned = _planned(
+        session, rep_id, problem.days, zone, settings, account_id=account.id, travel=travel
+    )
     booked = {
         a.starts_at.astimezone(zone).date()
         for a in inputs.appointments
@@ -145,17 +147,45 @@ def find_days(
 
 
 def _planned(
-    session: Session, rep_id: int, days: tuple[WorkDay, ...], zone: ZoneInfo, settings: Settings
+    session: Session,
+    rep_id: int,
+    days: tuple[WorkDay, ...],
+    zone: ZoneInfo,
+    settings: Settings,
+    *,
+    account_id: int,
+    travel: TravelTimes | None = None,
 ) -> list[Planned]:
+    """The open proposals of the days that still fit as the days are booked now, at the
+    minute each is booked at by default in its slot of now
+    (:func:`fieldcrm.services.planning.current_slots`, none before now); the account's own
+    proposals left out (booking the account's visit is what replaces them)."""
     dates = [w.date for w in days if w.date is not None]
     index = {d: k for k, d in enumerate(dates)}
     first = dt.datetime.combine(dates[0], dt.time(0), tzinfo=zone)
     last = dt.datetime.combine(dates[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
-    proposals = store.open_proposals(session, rep_id=rep_id, first=first, last=last)
+    proposals = [
+        p
+        for p in store.open_proposals(session, rep_id=rep_id, first=first, last=last)
+        if p.account_id != account_id
+    ]
     accounts = store.located_accounts(session, [p.account_id for p in proposals])
+    now = dt.datetime.now(zone)
+    current: dict[int, planning.CurrentSlots] = {}
     out = []
     for p in proposals:
-        start = p.slot_start.astimezone(zone)
+        if p.plan_id not in current:
+            current[p.plan_id] = planning.current_slots(
+                session,
+                store.get_plan(session, p.plan_id),
+                settings=settings,
+                travel=travel,
+                now=now,
+            )
+        slot = current[p.plan_id].bookable.get(p.id)
+        if slot is None:  # no longer fits, or nothing left to book: no obstacle
+            continue
+        start = slot.at.astimezone(zone)
         day = index.get(start.date())
         if day is None:
             continue

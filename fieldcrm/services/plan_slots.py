@@ -5,7 +5,9 @@ the slots shown and accepted are always those :func:`slots_now` recomputes for t
 is now — the plan's route order, the booked visits and the day's appointments fixed at their
 minute, the open proposals with their opening hours and today's visit length, the rejected
 ones gone — by the pure core (:func:`fieldcrm.routing.reslot.open_slots`), with the planner's
-frame of the day (departure, return, lunch) and its driving seconds; even before any
+frame of the day (departure, return, lunch, driving cap: none for a plan stored without it)
+and its driving seconds, and on the day itself none before now (a proposal whose whole slot
+is past says so, :data:`PAST`); even before any
 decision, so that booking any minute shown keeps every other slot shown bookable. Driving
 seconds are asked of the planner's provider only for a place the plan did not know (an
 appointment booked or moved elsewhere since), counted as the booking check counts them. A
@@ -43,7 +45,7 @@ from fieldcrm.store import appointments as booked_store
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 
-UnfitCause = Literal["booking", "bookings", "day", "old_plan"]
+UnfitCause = Literal["booking", "bookings", "day", "old_plan", "past"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ class Unfit:
     - ``"bookings"``: the bookings since the plan together do, none alone;
     - ``"day"``: the day as it is booked has no room for it;
     - ``"old_plan"``: the plan predates what it takes to recompute slots and the day changed
-      since (its stored slots may be impossible).
+      since (its stored slots may be impossible);
+    - ``"past"``: its whole slot is before now (:data:`PAST`).
     """
 
     cause: UnfitCause
@@ -67,6 +70,12 @@ class Unfit:
         name), a sentence naming it (a refused acceptance)."""
         if self.cause == "old_plan":
             return OLD_PLAN
+        if self.cause == "past":
+            return (
+                f"Le créneau de « {subject} » est passé : replanifiez la journée."
+                if subject
+                else PAST
+            )
         head = f"« {subject} » ne tient plus" if subject else "Ne tient plus"
         if self.cause == "booking" and self.booking is not None and self.at is not None:
             return (
@@ -82,6 +91,8 @@ OLD_PLAN = (
     "Plan calculé avant les réservations de la journée : replanifiez la journée pour des "
     "créneaux sûrs."
 )
+
+PAST = "Créneau passé : replanifiez la journée."
 
 
 @dataclass(frozen=True)
@@ -278,11 +289,14 @@ def slots_now(
     *,
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
+    now: dt.datetime | None = None,
 ) -> SlotsNow:
     """The slots of ``plan``'s open proposals as the days are now (:class:`SlotsNow`):
     recomputed on every day the plan stored its timing for; on a day of an older plan, none
     bookable once the day changed since (:data:`OLD_PLAN`). ``travel`` overrides the
-    settings' road provider."""
+    settings' road provider. ``now`` (aware; ``None``: no such rule): on its own day, no
+    slot starts before it (rounded up to the whole minute) and a proposal whose whole slot
+    is before it is :data:`PAST`."""
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
     slots: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     unfit: dict[int, Unfit] = {}
@@ -294,16 +308,36 @@ def slots_now(
         booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
         day = _read_day(doc, proposals, booked)
         opens = [item for item in day.order if isinstance(item, _Open)]
+        earliest = _earliest(date, now)
         timing = doc.get("timing")
         if not isinstance(timing, dict) or any(item.opening is None for item in opens):
             if day.changed:  # an older plan: its stored slots may be impossible now
                 unfit.update({item.proposal.id: Unfit("old_plan") for item in opens})
+            elif earliest is not None:
+                unfit.update(
+                    {
+                        item.proposal.id: Unfit("past")
+                        for item in opens
+                        if _seconds(item.proposal.slot_end) < earliest
+                    }
+                )
             continue
-        found = _day_slots(plan, doc, timing, date, day, settings=settings, travel=travel)
+        found = _day_slots(
+            plan, doc, timing, date, day, settings=settings, travel=travel, earliest=earliest
+        )
         if found is not None:
             slots.update(found.slots)
             unfit.update(found.unfit)
     return SlotsNow(slots, unfit)
+
+
+def _earliest(date: dt.date, now: dt.datetime | None) -> int | None:
+    """The earliest start bookable on ``date`` (seconds since midnight): ``now`` rounded up
+    to the whole minute on its own day; ``None`` (any) on another day or without ``now``."""
+    if now is None or now.astimezone(PARIS).date() != date:
+        return None
+    seconds = _seconds(now) + (1 if now.microsecond else 0)
+    return -(-seconds // 60) * 60
 
 
 def _day_slots(
@@ -315,6 +349,7 @@ def _day_slots(
     *,
     settings: Settings | None,
     travel: TravelTimes | None,
+    earliest: int | None = None,
 ) -> SlotsNow | None:
     """The open proposals' slots of one day of a plan with its timing (``None``: a place of
     the plan unknown, the stored slots stand)."""
@@ -362,11 +397,24 @@ def _day_slots(
     needs_provider = len(places) > known
     graph = (travel or road_provider(settings or get_settings())) if needs_provider else None
     matrix = _travel(places, known, timing["durations_s"], placeless, graph)
-    frame = Leg(int(timing["depart_s"]), int(timing["return_s"]), _lunch(timing.get("lunch")))
+    cap = timing.get("max_driving_s")  # absent from older plans: no cap, as before
+    frame = Leg(
+        int(timing["depart_s"]),
+        int(timing["return_s"]),
+        _lunch(timing.get("lunch")),
+        int(cap) if cap is not None else None,
+    )
     lunch_at = _lunch_at(doc, day)
     found = open_slots(
-        frame, start=0, end=known - 1, stops=day_stops, travel=matrix, lunch_at=lunch_at
+        frame,
+        start=0,
+        end=known - 1,
+        stops=day_stops,
+        travel=matrix,
+        lunch_at=lunch_at,
+        earliest_s=earliest,
     )
+    anytime: list[tuple[int, int] | None] | None = None
     made = sorted(day.news, key=lambda a: (a.updated_at, a.id), reverse=True)
     news = {fixed[a.id]: a for a in made}
     out = SlotsNow({}, {})
@@ -375,6 +423,15 @@ def _day_slots(
         if window is not None:
             out.slots[proposal_id] = (_at(date, window[0]), _at(date, window[1]))
             continue
+        if earliest is not None:  # the slot it has at any time of the day: all past?
+            if anytime is None:
+                anytime = open_slots(
+                    frame, start=0, end=known - 1, stops=day_stops, travel=matrix, lunch_at=lunch_at
+                )
+            was = anytime[k]
+            if was is not None and was[1] < earliest:
+                out.unfit[proposal_id] = Unfit("past")
+                continue
         cause = unfit_cause(
             frame,
             start=0,
@@ -384,6 +441,7 @@ def _day_slots(
             stop=k,
             suspects=list(news),
             lunch_at=lunch_at,
+            earliest_s=earliest,
         )
         out.unfit[proposal_id] = _why(cause, news)
     return out

@@ -224,18 +224,20 @@ def current_slots(
     *,
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
+    now: dt.datetime | None = None,
 ) -> CurrentSlots:
     """The proposals' slots given what is booked now
     (:func:`fieldcrm.services.plan_slots.slots_now`: recomputed wherever the plan stored its
-    timing; the stored ones on an unchanged day of an older plan); the default minute stays
-    the planned start, kept in the slot."""
-    now = plan_slots.slots_now(session, plan, settings=settings, travel=travel)
+    timing; the stored ones on an unchanged day of an older plan; none before ``now``, the
+    clock's time unless given); the default minute stays the planned start, kept in the slot."""
+    moment = now if now is not None else dt.datetime.now(dt.UTC)
+    recomputed = plan_slots.slots_now(session, plan, settings=settings, travel=travel, now=moment)
     starts = planned_starts(plan)
     out: dict[int, Bookable] = {}
     for p in plan.proposals:
-        if p.id in now.unfit:
+        if p.id in recomputed.unfit:
             continue
-        slot = now.slots.get(p.id)
+        slot = recomputed.slots.get(p.id)
         found = (
             bookable_between(slot[0], slot[1], starts.get(p.id))
             if slot is not None
@@ -243,7 +245,7 @@ def current_slots(
         )
         if found is not None:
             out[p.id] = found
-    return CurrentSlots(out, now.unfit)
+    return CurrentSlots(out, recomputed.unfit)
 
 
 def booked_since(
@@ -281,10 +283,11 @@ def decide_proposal(
     start: dt.datetime | None = None,
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
+    now: dt.datetime | None = None,
 ) -> Decision:
     """Accept (book an appointment at the planned start, or at ``start``: a whole minute of
-    the slot given what is booked now, :func:`current_slots`) or reject. A proposal that no
-    longer fits can only be rejected. A refusal (:class:`Conflict`, :class:`InvalidInput`)
+    the slot given what is booked now, :func:`current_slots`, none before ``now``) or
+    reject. A proposal that no longer fits, or whose slot is past, can only be rejected. A refusal (:class:`Conflict`, :class:`InvalidInput`)
     writes nothing."""
     proposal = store.get_proposal(session, proposal_id)
     policy.require(actor, "plan", owner_id=proposal.rep_id)
@@ -304,7 +307,7 @@ def decide_proposal(
                 f"« {proposal.account_name} » a un rendez-vous pris depuis ce plan, le "
                 f"{when:%d/%m/%Y} à {when:%H:%M} : la visite n’est plus proposée."
             )
-        current = current_slots(session, plan_row, settings=settings, travel=travel)
+        current = current_slots(session, plan_row, settings=settings, travel=travel, now=now)
         unfit = current.unfit.get(proposal.id)
         if unfit is not None:
             raise Conflict(unfit.sentence(proposal.account_name))

@@ -397,8 +397,9 @@ def lunch_days(stored: dict[str, Any], cfg: Settings) -> int:
 def timing_json(problem: Problem, day: Day) -> dict[str, Any]:
     """What it takes to recompute the slots of a planned day once some of its visits are
     booked (:mod:`fieldcrm.services.plan_slots`): where it starts, its frame as planned
-    (lunch ``None`` when there is none or the planner skipped it) and the driving seconds
-    between its places, ``[start, *stops, end]`` in route order."""
+    (lunch ``None`` when there is none or the planner skipped it; ``max_driving_s`` the
+    day's cap on driving, ``None``: none) and the driving seconds between its places,
+    ``[start, *stops, end]`` in route order."""
     work = problem.days[day.index]
     lunch = work.lunch if "lunch_skipped" not in day.flags else None
     places = [day.start_place, *(s.place for s in day.stops), day.end_place]
@@ -416,6 +417,7 @@ def timing_json(problem: Problem, day: Day) -> dict[str, Any]:
             if lunch is not None
             else None
         ),
+        "max_driving_s": work.max_driving_s,
         "durations_s": [[int(problem.durations_s[a][b]) for b in places] for a in places],
     }
 

@@ -122,6 +122,12 @@ def test_accept_at_a_chosen_wall_clock_start(api_as: ClientFactory, demo_db: Ses
     first = plans.get_plan(demo_db, _stored_plan(demo_db)).proposals[0].id
     second = plans.get_plan(demo_db, _stored_plan(demo_db)).proposals[0].id
     camille = api_as(4)
+    # the second plan proposes the same account: refused outside its slot while still open
+    outside = camille.post(
+        f"/api/planning/proposals/{second}/decision",
+        json={"accept": True, "start": "2026-04-21T15:00:00"},
+    )
+    assert outside.status_code == 409 and "hors du créneau à réserver" in outside.text
     booked = camille.post(
         f"/api/planning/proposals/{first}/decision",
         json={"accept": True, "start": "2026-04-21T14:20:00"},
@@ -132,8 +138,9 @@ def test_accept_at_a_chosen_wall_clock_start(api_as: ClientFactory, demo_db: Ses
         {"i": booked.json()["appointment_id"]},
     ).scalar_one()
     assert starts == dt.datetime(2026, 4, 21, 14, 20, tzinfo=PARIS)
-    outside = camille.post(
+    # once the account is booked, the other plan's proposal of it is no longer proposed
+    again = camille.post(
         f"/api/planning/proposals/{second}/decision",
-        json={"accept": True, "start": "2026-04-21T15:00:00"},
+        json={"accept": True, "start": "2026-04-21T14:20:00"},
     )
-    assert outside.status_code == 409 and "hors du créneau à réserver" in outside.text
+    assert again.status_code == 409 and "n’est plus proposée" in again.text
