@@ -115,21 +115,24 @@ class Corridor:
         superset; the database applies the exact bound).
 
         Round the route's ends and bends the buffer is drawn with chords, which cut inside
-        the true circles (by up to 2 % of the radius, 100 m for a 10 km detour): the buffer
-        is widened until its edge is nowhere nearer the route than the bound plus the
-        margin."""
+        the true circles: the radius is widened by the chords' largest gap, so that the edge
+        is nowhere nearer the route than the bound plus the margin (checked; a route that
+        crosses itself is noded first)."""
         kx, ky = self.scale
         chain = _chain(self.route_xy)
-        line = LineString(chain) if len(chain) >= 2 else shapely.Point(chain[0])
+        # noded: GEOS buffers a line that crosses itself (a round trip that loops back home)
+        # wrongly, leaving out part of what lies within the radius (bench/README.md)
+        line = shapely.node(LineString(chain)) if len(chain) >= 2 else shapely.Point(chain[0])
         reach = detour_m / 2 + MARGIN_M
-        radius = reach
+        # the chords of a buffer's round parts (8 a quarter circle) lie inside the circle by
+        # at most 1 - cos(pi / 32) of the radius: widened so, its edge is nowhere nearer
+        radius = reach / math.cos(math.pi / (4 * 8))
         band = line.buffer(radius, quad_segs=8)
-        for _ in range(3):
-            nearest = float(shapely.distance(line, band.boundary))
-            if nearest >= reach:
-                break
-            radius *= reach / nearest * (1 + 1e-9)
-            band = line.buffer(radius, quad_segs=8)
+        if float(shapely.distance(line, band.boundary)) < reach * (1 - 1e-9):
+            # never seen once noded; the union of each leg's buffer is right by construction
+            band = shapely.unary_union(
+                [LineString(pair).buffer(radius, quad_segs=8) for pair in itertools.pairwise(chain)]
+            )
         return shapely.transform(band, lambda v: v / np.array([kx, ky]))
 
     @property

@@ -109,5 +109,5 @@ def test_planted_names_never_run_on_any_map_page(
             texts = _tooltips_once_bound(phone)
             assert any(PAYLOAD in t for t in texts), (
                 f"{path}: the planted name is shown as text ({len(texts)} tooltips: "
-                f"{[t[:40] for t in texts[:5]]})"
+                f"{[t[:40] for t in texts[:5]]}; page: {phone.inner_text('main')[:600]!r})"
             )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely import wkt as shapely_wkt
@@ -200,3 +202,29 @@ def test_the_ranking_route_keeps_the_leg_back_home() -> None:
     )
     assert _out_and_back(corridor, on_the_way_back) < 500
     assert corridor.band(500).covers(Point(on_the_way_back.lon, on_the_way_back.lat))
+
+
+def test_the_band_of_a_round_trip_that_crosses_itself_holds_every_point_within_reach() -> None:
+    """Camille's 21/04 trip day: home → three visits → home, a loop whose last leg crosses
+    the first. GEOS buffered that line wrongly (a third of the band missing, and an edge
+    touching the route: planning the trip crashed on a division by zero). Every point within
+    the bound of the route is inside the band, and the band's edge keeps its distance."""
+    places = [
+        GeoPoint(7.42553, 43.74291),
+        GeoPoint(7.3931979, 43.7235546),
+        GeoPoint(7.4184894, 43.7255194),
+        GeoPoint(7.416272, 43.750822),
+        GeoPoint(7.42553, 43.74291),
+    ]
+    corridor = build_corridor(places, budget_m=10_000)
+    kx, ky = corridor.scale
+    line = shapely.LineString(corridor.route_xy)
+    band = corridor.band(5_000)
+    planar = shapely.transform(band, lambda v: v * np.array([kx, ky]))
+    assert shapely.distance(line, planar.boundary) >= 2_500
+    rng = np.random.default_rng(7)
+    lo, hi = np.array(line.bounds[:2]) - 2_500, np.array(line.bounds[2:]) + 2_500
+    points = [shapely.Point(xy) for xy in rng.uniform(lo, hi, size=(2_000, 2))]
+    within = [p for p in points if line.distance(p) <= 2_500]
+    assert len(within) > 1_000
+    assert all(planar.covers(p) for p in within)
