@@ -24,7 +24,7 @@ from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import appointments, planning, planning_build, route_lines
+from fieldcrm.services import appointments, plan_slots, planning, planning_build, route_lines
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.plans import PlanRow, ProposalRow
 
@@ -82,7 +82,7 @@ def road_lines(
 def stop_time(
     stop: Mapping[str, Any],
     proposal: ProposalRow | None,
-    slot: planning.Bookable | None,
+    slot: plan_slots.Bookable | None,
     booked: AppointmentRecord | None,
 ) -> dt.datetime:
     """The time a stop of the day is shown at: an accepted visit at its booked appointment,
@@ -98,7 +98,7 @@ def stop_time(
 def ordered_stops(
     stops: Sequence[Mapping[str, Any]],
     proposals: Mapping[int, ProposalRow],
-    bookable: Mapping[int, planning.Bookable],
+    bookable: Mapping[int, plan_slots.Bookable],
     booked_for: Mapping[int, AppointmentRecord],
 ) -> list[tuple[Mapping[str, Any], dt.datetime]]:
     """The day's stops with the time each is shown at (:func:`stop_time`), in that time's
@@ -139,10 +139,10 @@ def proposal_cards(
 ) -> dict[str, Any]:
     """What the proposal cards of ``plan`` show now, for ``_proposal_card.html`` (one home for
     Ma journée and Tournée): each open proposal's slot of now or why it no longer fits
-    (:func:`fieldcrm.services.planning.current_slots`), its account booked near since the plan,
+    (:func:`fieldcrm.services.plan_slots.current_slots`), its account booked near since the plan,
     its detour; each accepted one's appointment; each reopened one's cancelled booking.
     ``every``: the appointments of the plan's days, cancelled ones included."""
-    current = planning.current_slots(session, plan, settings=settings, now=request_time())
+    current = plan_slots.current_slots(session, plan, settings=settings, now=request_time())
     return {
         "booked_near": planning.booked_since(session, actor=actor, plan=plan, settings=settings),
         "bookable": current.bookable,

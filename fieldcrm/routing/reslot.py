@@ -3,7 +3,7 @@
 A plan gives each proposed visit a slot computed with every other proposal still open
 (:func:`fieldcrm.routing.schedule.bookable_slots`). Once the rep books one (at any minute of
 its slot) or rejects one, the day has changed: :func:`open_slots` takes the day as it is now
-— its stops in route order, the booked ones fixed at their minute, the open ones with their
+(:class:`ReslotDay`) — its stops in route order, the booked ones fixed at their minute, the open ones with their
 start windows — and gives each open stop the whole minutes it can be booked at now, with the
 planner's own timetable (:func:`~fieldcrm.routing.schedule.timetable`: lunch on a leg, the
 working day's frame) and slot rule (:func:`~fieldcrm.routing.schedule.bookable_slots`,
@@ -13,18 +13,18 @@ which open stops still fit, and (:func:`unfit_cause`) which bookings keep one ou
 Examples
 --------
 >>> from fieldcrm.routing.schedule import Leg
->>> day = Leg(depart_s=8 * 3600, return_s=12 * 3600)
+>>> frame = Leg(depart_s=8 * 3600, return_s=12 * 3600)
 >>> travel = ((0, 600, 600), (600, 0, 600), (600, 600, 0))
 >>> booked = DayStop(place=1, service_s=3600, fixed_s=9 * 3600)
 >>> visit = DayStop(place=2, service_s=1800, windows=((8 * 3600, 11 * 3600),))
->>> open_slots(day, start=0, end=0, stops=[booked, visit], travel=travel)
+>>> open_slots(ReslotDay(frame, start=0, end=0, stops=[booked, visit], travel=travel))
 [(32400, 32400), (36600, 39600)]
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fieldcrm.routing.problem import Window
 from fieldcrm.routing.schedule import Leg, Slot, Timetable, bookable_slots, timetable, whole_minutes
@@ -77,78 +77,15 @@ def not_before(stops: Sequence[DayStop], earliest_s: int | None) -> list[DayStop
     ]
 
 
-def _table(
-    day: Leg,
-    *,
-    start: int,
-    end: int,
-    stops: Sequence[DayStop],
-    keep: Sequence[int],
-    travel: Sequence[Sequence[int]],
-    lunch_at: int | None,
-) -> Timetable | None:
-    """The timetable of the stops ``keep``: lunch before the first of them at or after
-    ``lunch_at`` if it fits there, else where the timetable puts it."""
-    kept = [stops[i].slot() for i in keep]
-    if lunch_at is not None and day.lunch is not None:
-        gap = sum(1 for i in keep if i < lunch_at)
-        found = timetable(day, start=start, end=end, stops=kept, travel=travel, lunch_gaps=[gap])
-        if found is not None:
-            return found
-    return timetable(day, start=start, end=end, stops=kept, travel=travel)
+@dataclass(frozen=True)
+class ReslotDay:
+    """A planned day as it is now, what its open stops' slots are computed from.
 
-
-def kept_stops(
-    day: Leg,
-    *,
-    start: int,
-    end: int,
-    stops: Sequence[DayStop],
-    travel: Sequence[Sequence[int]],
-    lunch_at: int | None = None,
-    earliest_s: int | None = None,
-) -> list[int]:
-    """Indices of the stops the day keeps, in route order: every fixed stop, and every open
-    one when they all fit; otherwise the open ones that fit taken greedily in route order
-    (each kept if the day with the fixed stops and those kept before it still has a
-    timetable). Empty of open stops when the fixed ones alone do not fit. Lunch and
-    ``earliest_s`` as in :func:`open_slots`."""
-    stops = not_before(stops, earliest_s)
-
-    def fits(keep: Sequence[int]) -> bool:
-        found = _table(
-            day, start=start, end=end, stops=stops, keep=keep, travel=travel, lunch_at=lunch_at
-        )
-        return found is not None
-
-    every = list(range(len(stops)))
-    if fits(every):
-        return every
-    keep = [i for i in every if stops[i].fixed]
-    if not fits(keep):
-        return keep
-    for i in every:
-        if not stops[i].fixed and fits(sorted([*keep, i])):
-            keep = sorted([*keep, i])
-    return keep
-
-
-def open_slots(
-    day: Leg,
-    *,
-    start: int,
-    end: int,
-    stops: Sequence[DayStop],
-    travel: Sequence[Sequence[int]],
-    lunch_at: int | None = None,
-    earliest_s: int | None = None,
-) -> list[Window | None]:
-    """What each stop of the day can be booked at now, in seconds since midnight.
-
-    Parameters
+    Attributes
     ----------
-    day
-        The working day's frame: earliest departure, latest return, lunch (``None``: none).
+    frame
+        The working day's frame: earliest departure, latest return, lunch (``None``: none),
+        cap on driving (``frame.max_driving_s``, as the planner's).
     start, end
         Where the day starts and ends (places of ``travel``).
     stops
@@ -163,7 +100,66 @@ def open_slots(
     earliest_s
         The earliest start an open stop may be booked at (a whole minute: now, on the day
         itself; ``None``: any). An open stop that can only start before it has no slot.
-        The day's cap on driving is ``day.max_driving_s``, as the planner's.
+    """
+
+    frame: Leg
+    start: int
+    end: int
+    stops: Sequence[DayStop]
+    travel: Sequence[Sequence[int]]
+    lunch_at: int | None = None
+    earliest_s: int | None = None
+
+
+def _from_earliest(day: ReslotDay) -> ReslotDay:
+    """``day`` with its open stops' windows cut to ``earliest_s`` (:func:`not_before`), which
+    is then spent (``None``)."""
+    return replace(day, stops=not_before(day.stops, day.earliest_s), earliest_s=None)
+
+
+def _table(day: ReslotDay, keep: Sequence[int]) -> Timetable | None:
+    """The timetable of the stops ``keep`` (``day.earliest_s`` not applied): lunch before the
+    first of them at or after ``day.lunch_at`` if it fits there, else where the timetable
+    puts it."""
+    kept = [day.stops[i].slot() for i in keep]
+    frame, lunch_at = day.frame, day.lunch_at
+    if lunch_at is not None and frame.lunch is not None:
+        gap = sum(1 for i in keep if i < lunch_at)
+        found = timetable(
+            frame, start=day.start, end=day.end, stops=kept, travel=day.travel, lunch_gaps=[gap]
+        )
+        if found is not None:
+            return found
+    return timetable(frame, start=day.start, end=day.end, stops=kept, travel=day.travel)
+
+
+def kept_stops(day: ReslotDay) -> list[int]:
+    """Indices of the stops the day keeps, in route order: every fixed stop, and every open
+    one when they all fit; otherwise the open ones that fit taken greedily in route order
+    (each kept if the day with the fixed stops and those kept before it still has a
+    timetable). Empty of open stops when the fixed ones alone do not fit. Lunch and
+    ``earliest_s`` as in :func:`open_slots`."""
+    day = _from_earliest(day)
+    stops = day.stops
+
+    def fits(keep: Sequence[int]) -> bool:
+        return _table(day, keep) is not None
+
+    every = list(range(len(stops)))
+    if fits(every):
+        return every
+    keep = [i for i in every if stops[i].fixed]
+    if not fits(keep):
+        return keep
+    for i in every:
+        if not stops[i].fixed and fits(sorted([*keep, i])):
+            keep = sorted([*keep, i])
+    return keep
+
+
+def open_slots(day: ReslotDay) -> list[Window | None]:
+    """What each stop of the day (:class:`ReslotDay`) can be booked at now, in seconds since
+    midnight.
 
     Returns
     -------
@@ -175,25 +171,23 @@ def open_slots(
         fits (see :func:`kept_stops`) or whose slot holds no whole minute. A fixed stop the
         day cannot hold (the booked stops do not fit together) is ``None`` too.
     """
-    out: list[Window | None] = [None] * len(stops)
-    stops = not_before(stops, earliest_s)
-    keep = kept_stops(day, start=start, end=end, stops=stops, travel=travel, lunch_at=lunch_at)
-    table = _table(
-        day, start=start, end=end, stops=stops, keep=keep, travel=travel, lunch_at=lunch_at
-    )
+    out: list[Window | None] = [None] * len(day.stops)
+    day = _from_earliest(day)
+    keep = kept_stops(day)
+    table = _table(day, keep)
     if table is None:
         return out
     slots = bookable_slots(
-        day,
+        day.frame,
         table,
-        start=start,
-        end=end,
-        stops=[stops[i].slot() for i in keep],
-        travel=travel,
+        start=day.start,
+        end=day.end,
+        stops=[day.stops[i].slot() for i in keep],
+        travel=day.travel,
         to_minute=True,
     )
     for i, slot in zip(keep, slots, strict=True):
-        fixed_s = stops[i].fixed_s
+        fixed_s = day.stops[i].fixed_s
         if fixed_s is not None:
             out[i] = (fixed_s, fixed_s)
             continue
@@ -202,26 +196,14 @@ def open_slots(
     return out
 
 
-def _fits_without(
-    day: Leg,
-    *,
-    start: int,
-    end: int,
-    stops: Sequence[DayStop],
-    travel: Sequence[Sequence[int]],
-    lunch_at: int | None,
-    stop: int,
-    drop: frozenset[int],
-    earliest_s: int | None,
-) -> bool:
+def _fits_without(day: ReslotDay, stop: int, drop: frozenset[int]) -> bool:
     """Whether open ``stop`` gets a slot (:func:`open_slots`) once the stops ``drop`` are gone
     (the order, and the lunch gap among the stops left, kept)."""
-    left = [s for i, s in enumerate(stops) if i not in drop]
+    left = [s for i, s in enumerate(day.stops) if i not in drop]
+    lunch_at = day.lunch_at
     gap = None if lunch_at is None else lunch_at - sum(1 for i in drop if i < lunch_at)
     at = stop - sum(1 for i in drop if i < stop)
-    found = open_slots(
-        day, start=start, end=end, stops=left, travel=travel, lunch_at=gap, earliest_s=earliest_s
-    )
+    found = open_slots(replace(day, stops=left, lunch_at=gap))
     return found[at] is not None
 
 
@@ -234,45 +216,24 @@ class Cause:
     together: bool
 
 
-def unfit_cause(
-    day: Leg,
-    *,
-    start: int,
-    end: int,
-    stops: Sequence[DayStop],
-    travel: Sequence[Sequence[int]],
-    stop: int,
-    suspects: Sequence[int],
-    lunch_at: int | None = None,
-    earliest_s: int | None = None,
-) -> Cause:
-    """Which of the fixed stops ``suspects`` keep the open stop ``stop`` out of the day
-    (it has no slot by :func:`open_slots`, same arguments): each is tried alone, by
-    re-running :func:`open_slots` without it (:class:`Cause`).
+def unfit_cause(day: ReslotDay, *, stop: int, suspects: Sequence[int]) -> Cause:
+    """Which of the fixed stops ``suspects`` keep the open stop ``stop`` out of ``day`` (it
+    has no slot by :func:`open_slots`): each is tried alone, by re-running
+    :func:`open_slots` without it (:class:`Cause`).
 
     >>> from fieldcrm.routing.schedule import Leg
-    >>> day = Leg(depart_s=8 * 3600, return_s=12 * 3600)
+    >>> frame = Leg(depart_s=8 * 3600, return_s=12 * 3600)
     >>> travel = ((0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0))
     >>> early = DayStop(place=1, service_s=3600, fixed_s=8 * 3600)
     >>> late = DayStop(place=2, service_s=3600, fixed_s=10 * 3600)
     >>> visit = DayStop(place=3, service_s=3600, windows=((8 * 3600, 8 * 3600 + 1800),))
-    >>> unfit_cause(day, start=0, end=0, stops=[early, visit, late], travel=travel,
-    ...             stop=1, suspects=[0, 2])
+    >>> day = ReslotDay(frame, start=0, end=0, stops=[early, visit, late], travel=travel)
+    >>> unfit_cause(day, stop=1, suspects=[0, 2])
     Cause(alone=(0,), together=True)
     """
 
     def fits_without(drop: frozenset[int]) -> bool:
-        return _fits_without(
-            day,
-            start=start,
-            end=end,
-            stops=stops,
-            travel=travel,
-            lunch_at=lunch_at,
-            stop=stop,
-            drop=drop,
-            earliest_s=earliest_s,
-        )
+        return _fits_without(day, stop, drop)
 
     alone = tuple(i for i in suspects if fits_without(frozenset({i})))
     together = bool(alone) or (bool(suspects) and fits_without(frozenset(suspects)))

@@ -13,7 +13,7 @@ from fieldcrm.auth.roles import Actor
 from fieldcrm.config import get_settings
 from fieldcrm.errors import NotFound
 from fieldcrm.services.accounts import access
-from fieldcrm.services.planning import current_slots
+from fieldcrm.services.plan_slots import current_slots
 from fieldcrm.store import account_agenda as store
 from fieldcrm.store import plans
 from fieldcrm.store.booked_near import booked_near
@@ -48,7 +48,7 @@ def _still_proposed(
     session: Session, account_id: int, planned: store.PlannedVisit | None
 ) -> store.PlannedVisit | None:
     """The proposal in the whole minutes it can be booked at now (the day page's slot:
-    :func:`~fieldcrm.services.planning.current_slots`), unless the account was booked since
+    :func:`~fieldcrm.services.plan_slots.current_slots`), unless the account was booked since
     the plan near that day (the plan is stale: it is no longer a proposal) or the visit no
     longer fits its day."""
     if planned is None:

@@ -26,7 +26,7 @@ from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.find_day import DayOption, Planned, rank_days
 from fieldcrm.routing.problem import WorkDay
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import appointments, costs, planning, planning_build
+from fieldcrm.services import appointments, costs, plan_slots, planning_build
 from fieldcrm.services.planning_inputs import gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
@@ -158,7 +158,7 @@ def _planned(
 ) -> list[Planned]:
     """The open proposals of the days that still fit as the days are booked now, at the
     minute each is booked at by default in its slot of now
-    (:func:`fieldcrm.services.planning.current_slots`, none before now); the account's own
+    (:func:`fieldcrm.services.plan_slots.current_slots`, none before now); the account's own
     proposals left out (booking the account's visit is what replaces them)."""
     dates = [w.date for w in days if w.date is not None]
     index = {d: k for k, d in enumerate(dates)}
@@ -171,11 +171,11 @@ def _planned(
     ]
     accounts = store.located_accounts(session, [p.account_id for p in proposals])
     now = dt.datetime.now(zone)
-    current: dict[int, planning.CurrentSlots] = {}
+    current: dict[int, plan_slots.CurrentSlots] = {}
     out = []
     for p in proposals:
         if p.plan_id not in current:
-            current[p.plan_id] = planning.current_slots(
+            current[p.plan_id] = plan_slots.current_slots(
                 session,
                 store.get_plan(session, p.plan_id),
                 settings=settings,

@@ -17,6 +17,11 @@ without which it would fit, else the bookings since the plan together, else the 
 timing was kept keeps its stored slots while its day is unchanged; once the day changed,
 none of its open proposals is bookable (:data:`OLD_PLAN`).
 
+What a rep can book of a slot (:class:`Bookable`) is its whole minutes, by default the
+planned start kept in the slot (:func:`bookable_between`, the planner's rule);
+:func:`current_slots` gives that for each proposal of a plan as the day is now,
+:func:`bookable_slots` as the plan stored it.
+
 Ordering: the open proposals keep their place after the fixed stop they followed in the
 plan; fixed stops go in time order; an appointment new to the plan comes before the first
 stop planned to start at or after it. An appointment without a located place is a stop
@@ -26,8 +31,9 @@ without driving to or from it (the booking check only looks at its times).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -36,8 +42,8 @@ from fieldcrm.agenda.times import day_span, hm
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.problem import Lunch
-from fieldcrm.routing.reslot import Cause, DayStop, open_slots, unfit_cause
-from fieldcrm.routing.schedule import Leg
+from fieldcrm.routing.reslot import Cause, DayStop, ReslotDay, open_slots, unfit_cause
+from fieldcrm.routing.schedule import Leg, booking_start, whole_minutes
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import planning_build
 from fieldcrm.services.roads import road_provider
@@ -404,16 +410,16 @@ def _day_slots(
         _lunch(timing.get("lunch")),
         int(cap) if cap is not None else None,
     )
-    lunch_at = _lunch_at(doc, day)
-    found = open_slots(
+    as_booked = ReslotDay(
         frame,
         start=0,
         end=known - 1,
         stops=day_stops,
         travel=matrix,
-        lunch_at=lunch_at,
+        lunch_at=_lunch_at(doc, day),
         earliest_s=earliest,
     )
+    found = open_slots(as_booked)
     anytime: list[tuple[int, int] | None] | None = None
     made = sorted(day.news, key=lambda a: (a.updated_at, a.id), reverse=True)
     news = {fixed[a.id]: a for a in made}
@@ -425,24 +431,12 @@ def _day_slots(
             continue
         if earliest is not None:  # the slot it has at any time of the day: all past?
             if anytime is None:
-                anytime = open_slots(
-                    frame, start=0, end=known - 1, stops=day_stops, travel=matrix, lunch_at=lunch_at
-                )
+                anytime = open_slots(replace(as_booked, earliest_s=None))
             was = anytime[k]
             if was is not None and was[1] < earliest:
                 out.unfit[proposal_id] = Unfit("past")
                 continue
-        cause = unfit_cause(
-            frame,
-            start=0,
-            end=known - 1,
-            stops=day_stops,
-            travel=matrix,
-            stop=k,
-            suspects=list(news),
-            lunch_at=lunch_at,
-            earliest_s=earliest,
-        )
+        cause = unfit_cause(as_booked, stop=k, suspects=list(news))
         out.unfit[proposal_id] = _why(cause, news)
     return out
 
@@ -457,3 +451,104 @@ def _why(cause: Cause, news: dict[int, AppointmentRecord]) -> Unfit:
         first = news[cause.alone[0]]
         return Unfit("booking", first.title, first.starts_at)
     return Unfit("bookings") if cause.together else Unfit("day")
+
+
+@dataclass(frozen=True)
+class Bookable:
+    """What a rep can book for a proposal: the first and last whole minutes of its slot, and
+    the start booked when the rep picks none (the planned start, to the minute)."""
+
+    first: dt.datetime
+    last: dt.datetime
+    at: dt.datetime
+
+
+def _instant(seconds: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, PARIS)
+
+
+def bookable(proposal: ProposalRow, planned: dt.datetime | None = None) -> Bookable | None:
+    """The bookable minutes of ``proposal``'s slot: :func:`bookable_between`."""
+    return bookable_between(proposal.slot_start, proposal.slot_end, planned)
+
+
+def bookable_between(
+    slot_start: dt.datetime, slot_end: dt.datetime, planned: dt.datetime | None = None
+) -> Bookable | None:
+    """The bookable minutes of the slot ``slot_start``–``slot_end`` and its default start
+    (``planned``, the plan's start of the visit, rounded up and kept in the slot; else the
+    slot's first minute); ``None`` when the slot holds no whole minute. One rule with the
+    planner's (:func:`fieldcrm.routing.schedule.whole_minutes`,
+    :func:`~fieldcrm.routing.schedule.booking_start`), on instants (French offsets are whole
+    hours: a whole minute is one everywhere)."""
+    a = math.ceil(slot_start.timestamp())
+    b = math.floor(slot_end.timestamp())
+    first, last = whole_minutes((a, b))
+    if first > last:
+        return None
+    at = booking_start(math.ceil(planned.timestamp()), (a, b)) if planned else first
+    return Bookable(_instant(first), _instant(last), _instant(at))
+
+
+def planned_starts(plan: PlanRow) -> dict[int, dt.datetime]:
+    """Each proposal's planned start in ``plan.result`` (matched on account and slot start)."""
+    ids = {(p.account_id, p.slot_start): p.id for p in plan.proposals}
+    out: dict[int, dt.datetime] = {}
+    for day in plan.result.get("days", []):
+        for stop in day.get("stops", []):
+            if stop.get("kind") != "candidate" or not stop.get("slot_start"):
+                continue
+            key = (stop.get("account_id"), dt.datetime.fromisoformat(stop["slot_start"]))
+            if key in ids and stop.get("start"):
+                out[ids[key]] = dt.datetime.fromisoformat(stop["start"])
+    return out
+
+
+def bookable_slots(plan: PlanRow) -> dict[int, Bookable]:
+    """:func:`bookable` for each proposal of ``plan`` with a whole minute to book, by id."""
+    starts = planned_starts(plan)
+    out = {}
+    for p in plan.proposals:
+        found = bookable(p, starts.get(p.id))
+        if found is not None:
+            out[p.id] = found
+    return out
+
+
+@dataclass(frozen=True)
+class CurrentSlots:
+    """What each proposal of a plan can be booked at now (:class:`Bookable`, by id; none
+    when no whole minute is left), and why an open one no longer fits (by id)."""
+
+    bookable: dict[int, Bookable]
+    unfit: dict[int, Unfit]
+
+
+def current_slots(
+    session: Session,
+    plan: PlanRow,
+    *,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+    now: dt.datetime | None = None,
+) -> CurrentSlots:
+    """The proposals' slots given what is booked now (:func:`slots_now`: recomputed wherever
+    the plan stored its timing; the stored ones on an unchanged day of an older plan; none
+    before ``now``, the clock's time unless given); the default minute stays the planned
+    start, kept in the slot."""
+    moment = now if now is not None else dt.datetime.now(dt.UTC)
+    recomputed = slots_now(session, plan, settings=settings, travel=travel, now=moment)
+    starts = planned_starts(plan)
+    out: dict[int, Bookable] = {}
+    for p in plan.proposals:
+        if p.id in recomputed.unfit:
+            continue
+        slot = recomputed.slots.get(p.id)
+        found = (
+            bookable_between(slot[0], slot[1], starts.get(p.id))
+            if slot is not None
+            else bookable(p, starts.get(p.id))
+        )
+        if found is not None:
+            out[p.id] = found
+    return CurrentSlots(out, recomputed.unfit)

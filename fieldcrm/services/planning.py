@@ -6,7 +6,8 @@ per detour (one PostGIS query), get travel times (road graph, or crow-fly where 
 not reach), run the PyVRP planner (proven optimal on small days), store
 the plan with its proposals, and commit once. Accepting a proposal books an appointment at
 its planned start (or a minute the rep picks in its slot), to the whole minute; the slots
-shown and accepted are those of the day as it is now (:func:`current_slots`).
+shown and accepted are those of the day as it is now
+(:func:`~fieldcrm.services.plan_slots.current_slots`).
 Every use case authorises first (action ``"plan"`` on the rep).
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -30,7 +30,6 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.engine import Budget
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
-from fieldcrm.routing.schedule import booking_start, whole_minutes
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import appointments, costs, plan_slots
 from fieldcrm.services import planning_build as build
@@ -69,15 +68,16 @@ def proposal_json(p: ProposalRow) -> dict[str, Any]:
     return out
 
 
-def plan_json(plan: PlanRow, current: CurrentSlots | None = None) -> dict[str, Any]:
+def plan_json(plan: PlanRow, current: plan_slots.CurrentSlots | None = None) -> dict[str, Any]:
     """A stored plan as a JSON-ready dict: its fields, the planner result, the proposals.
 
     Each proposed stop of ``result.days[].stops`` gets its ``proposal_id`` and ``status``;
     each proposal what it can be booked at (``bookable``: first, last and default minute)
-    or why it no longer fits (``no_longer_fits``), by ``current`` (:func:`current_slots`;
-    without it, the slots stored with the plan).
+    or why it no longer fits (``no_longer_fits``), by ``current``
+    (:func:`~fieldcrm.services.plan_slots.current_slots`; without it, the slots stored with
+    the plan).
     """
-    now = current or CurrentSlots(bookable_slots(plan), {})
+    now = current or plan_slots.CurrentSlots(plan_slots.bookable_slots(plan), {})
     by_key = {(p.account_id, p.slot_start): p for p in plan.proposals}
     for day in plan.result.get("days", []):
         for stop in day.get("stops", []):
@@ -111,7 +111,7 @@ def plan_json(plan: PlanRow, current: CurrentSlots | None = None) -> dict[str, A
     }
 
 
-def _bookable_json(slot: Bookable | None) -> dict[str, str] | None:
+def _bookable_json(slot: plan_slots.Bookable | None) -> dict[str, str] | None:
     if slot is None:
         return None
     return {
@@ -128,8 +128,11 @@ def live_plan_json(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
 ) -> dict[str, Any]:
-    """:func:`plan_json` with the slots the open proposals have now (:func:`current_slots`)."""
-    return plan_json(plan, current_slots(session, plan, settings=settings, travel=travel))
+    """:func:`plan_json` with the slots the open proposals have now
+    (:func:`~fieldcrm.services.plan_slots.current_slots`)."""
+    return plan_json(
+        plan, plan_slots.current_slots(session, plan, settings=settings, travel=travel)
+    )
 
 
 def get_plan(session: Session, *, actor: Actor, plan_id: int) -> PlanRow:
@@ -145,107 +148,6 @@ def list_plans(
     """The rep's latest plans (covering ``day`` if given), newest first."""
     policy.require(actor, "plan", owner_id=rep_id)
     return store.list_plans(session, rep_id=rep_id, day=day, limit=limit)
-
-
-@dataclass(frozen=True)
-class Bookable:
-    """What a rep can book for a proposal: the first and last whole minutes of its slot, and
-    the start booked when the rep picks none (the planned start, to the minute)."""
-
-    first: dt.datetime
-    last: dt.datetime
-    at: dt.datetime
-
-
-def _instant(seconds: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(seconds, PARIS)
-
-
-def bookable(proposal: ProposalRow, planned: dt.datetime | None = None) -> Bookable | None:
-    """The bookable minutes of ``proposal``'s slot: :func:`bookable_between`."""
-    return bookable_between(proposal.slot_start, proposal.slot_end, planned)
-
-
-def bookable_between(
-    slot_start: dt.datetime, slot_end: dt.datetime, planned: dt.datetime | None = None
-) -> Bookable | None:
-    """The bookable minutes of the slot ``slot_start``–``slot_end`` and its default start
-    (``planned``, the plan's start of the visit, rounded up and kept in the slot; else the
-    slot's first minute); ``None`` when the slot holds no whole minute. One rule with the
-    planner's (:func:`fieldcrm.routing.schedule.whole_minutes`,
-    :func:`~fieldcrm.routing.schedule.booking_start`), on instants (French offsets are whole
-    hours: a whole minute is one everywhere)."""
-    a = math.ceil(slot_start.timestamp())
-    b = math.floor(slot_end.timestamp())
-    first, last = whole_minutes((a, b))
-    if first > last:
-        return None
-    at = booking_start(math.ceil(planned.timestamp()), (a, b)) if planned else first
-    return Bookable(_instant(first), _instant(last), _instant(at))
-
-
-def planned_starts(plan: PlanRow) -> dict[int, dt.datetime]:
-    """Each proposal's planned start in ``plan.result`` (matched on account and slot start)."""
-    ids = {(p.account_id, p.slot_start): p.id for p in plan.proposals}
-    out: dict[int, dt.datetime] = {}
-    for day in plan.result.get("days", []):
-        for stop in day.get("stops", []):
-            if stop.get("kind") != "candidate" or not stop.get("slot_start"):
-                continue
-            key = (stop.get("account_id"), dt.datetime.fromisoformat(stop["slot_start"]))
-            if key in ids and stop.get("start"):
-                out[ids[key]] = dt.datetime.fromisoformat(stop["start"])
-    return out
-
-
-def bookable_slots(plan: PlanRow) -> dict[int, Bookable]:
-    """:func:`bookable` for each proposal of ``plan`` with a whole minute to book, by id."""
-    starts = planned_starts(plan)
-    out = {}
-    for p in plan.proposals:
-        found = bookable(p, starts.get(p.id))
-        if found is not None:
-            out[p.id] = found
-    return out
-
-
-@dataclass(frozen=True)
-class CurrentSlots:
-    """What each proposal of a plan can be booked at now (:class:`Bookable`, by id; none
-    when no whole minute is left), and why an open one no longer fits (by id)."""
-
-    bookable: dict[int, Bookable]
-    unfit: dict[int, plan_slots.Unfit]
-
-
-def current_slots(
-    session: Session,
-    plan: PlanRow,
-    *,
-    settings: Settings | None = None,
-    travel: TravelTimes | None = None,
-    now: dt.datetime | None = None,
-) -> CurrentSlots:
-    """The proposals' slots given what is booked now
-    (:func:`fieldcrm.services.plan_slots.slots_now`: recomputed wherever the plan stored its
-    timing; the stored ones on an unchanged day of an older plan; none before ``now``, the
-    clock's time unless given); the default minute stays the planned start, kept in the slot."""
-    moment = now if now is not None else dt.datetime.now(dt.UTC)
-    recomputed = plan_slots.slots_now(session, plan, settings=settings, travel=travel, now=moment)
-    starts = planned_starts(plan)
-    out: dict[int, Bookable] = {}
-    for p in plan.proposals:
-        if p.id in recomputed.unfit:
-            continue
-        slot = recomputed.slots.get(p.id)
-        found = (
-            bookable_between(slot[0], slot[1], starts.get(p.id))
-            if slot is not None
-            else bookable(p, starts.get(p.id))
-        )
-        if found is not None:
-            out[p.id] = found
-    return CurrentSlots(out, recomputed.unfit)
 
 
 def booked_since(
@@ -286,7 +188,8 @@ def decide_proposal(
     now: dt.datetime | None = None,
 ) -> Decision:
     """Accept (book an appointment at the planned start, or at ``start``: a whole minute of
-    the slot given what is booked now, :func:`current_slots`, none before ``now``) or
+    the slot given what is booked now, :func:`~fieldcrm.services.plan_slots.current_slots`,
+    none before ``now``) or
     reject. A proposal that no longer fits, or whose slot is past, can only be rejected. A refusal (:class:`Conflict`, :class:`InvalidInput`)
     writes nothing."""
     proposal = store.get_proposal(session, proposal_id)
@@ -295,7 +198,7 @@ def decide_proposal(
         done = "acceptée" if proposal.status == "accepted" else "refusée"
         raise Conflict(f"La proposition « {proposal.account_name} » est déjà {done}.")
     begins: dt.datetime | None = None
-    slot: Bookable | None = None
+    slot: plan_slots.Bookable | None = None
     if accept:
         # the slot given what is booked now, read under the rep's booking lock
         lock_rep(session, proposal.rep_id)
@@ -307,7 +210,9 @@ def decide_proposal(
                 f"« {proposal.account_name} » a un rendez-vous pris depuis ce plan, le "
                 f"{when:%d/%m/%Y} à {when:%H:%M} : la visite n’est plus proposée."
             )
-        current = current_slots(session, plan_row, settings=settings, travel=travel, now=now)
+        current = plan_slots.current_slots(
+            session, plan_row, settings=settings, travel=travel, now=now
+        )
         unfit = current.unfit.get(proposal.id)
         if unfit is not None:
             raise Conflict(unfit.sentence(proposal.account_name))

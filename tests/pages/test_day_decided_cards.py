@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.errors import InvalidInput
 from fieldcrm.pages.day import parse_hour
-from fieldcrm.services import planning
+from fieldcrm.services import plan_slots
 from fieldcrm.store.plans import PARIS
 from tests.pages.test_day_slots_after_booking import DAY, TUESDAY, _accept, _planned, _stop
 from tests.rows import row
@@ -61,7 +61,7 @@ def test_decided_cards_show_the_booking_or_nothing_in_time_order(
 ) -> None:
     client = api_as(4)
     plan = _planned(client, demo_db)
-    slots = planning.bookable_slots(plan)
+    slots = plan_slots.bookable_slots(plan)
     accepted, refused = plan.proposals[0], plan.proposals[-1]
     # accepted 40 minutes into its slot (or at its last minute): off the slot shown before
     slot = slots[accepted.id]
@@ -97,7 +97,7 @@ def test_cancelling_the_booked_appointment_makes_the_visit_bookable_again(
     client = api_as(4)
     plan = _planned(client, demo_db)
     first = plan.proposals[0]
-    at = planning.bookable_slots(plan)[first.id].at.astimezone(PARIS).strftime("%H:%M")
+    at = plan_slots.bookable_slots(plan)[first.id].at.astimezone(PARIS).strftime("%H:%M")
     _accept(client, first.id, at)
     (booked,) = row(demo_db, "SELECT id FROM appointments WHERE proposal_id = :p", p=first.id)
     gone = client.post(
@@ -127,17 +127,17 @@ def test_a_one_minute_slot_reads_at_that_minute(
     client = api_as(4)
     plan = _planned(client, demo_db)
     one = plan.proposals[0]
-    real = planning.current_slots
-    at = planning.bookable_slots(plan)[one.id].at
+    real = plan_slots.current_slots
+    at = plan_slots.bookable_slots(plan)[one.id].at
 
-    def squeezed(*args: Any, **kwargs: Any) -> planning.CurrentSlots:
+    def squeezed(*args: Any, **kwargs: Any) -> plan_slots.CurrentSlots:
         """The slots of now, but ``one``'s down to its single minute ``at``."""
         now = real(*args, **kwargs)
-        return planning.CurrentSlots(
-            {**now.bookable, one.id: planning.Bookable(at, at, at)}, now.unfit
+        return plan_slots.CurrentSlots(
+            {**now.bookable, one.id: plan_slots.Bookable(at, at, at)}, now.unfit
         )
 
-    monkeypatch.setattr(planning, "current_slots", squeezed)
+    monkeypatch.setattr(plan_slots, "current_slots", squeezed)
     hm = at.astimezone(PARIS).strftime("%H:%M")
     card = _stop(client.get(DAY).text, one.id)
     assert f"à réserver à {hm}, détour" in card
@@ -177,7 +177,7 @@ def test_refusals_hold_guillemets_with_no_break_spaces(
     client = api_as(4)
     plan = _planned(client, demo_db)
     first = plan.proposals[0]
-    slot = planning.bookable_slots(plan)[first.id]
+    slot = plan_slots.bookable_slots(plan)[first.id]
     outside = (slot.last + dt.timedelta(minutes=1)).astimezone(PARIS).strftime("%H:%M")
     alert = re.search(r'id="day-refusal">(.*?)</p>', _accept(client, first.id, outside))
     assert alert is not None

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 from fieldcrm.routing.problem import Lunch
-from fieldcrm.routing.reslot import DayStop, open_slots
+from fieldcrm.routing.reslot import DayStop, ReslotDay, open_slots
 from fieldcrm.routing.schedule import Leg
 
 H, M = 3600, 60
@@ -148,7 +148,9 @@ def test_booking_any_minute_shown_keeps_every_other_shown_minute_bookable(
     assume(feasible(day, [s for s in stops if s.fixed], travel))  # a day a rep can have
     # where the plan put lunch (before which stop), or nowhere said
     lunch_at = data.draw(st.none() | st.integers(0, len(stops)), label="lunch_at")
-    slots = open_slots(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at)
+    slots = open_slots(
+        ReslotDay(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at)
+    )
     assume(any(s is not None and not stop.fixed for s, stop in zip(slots, stops, strict=True)))
     _all_minutes_feasible(day, stops, travel, slots)
     # book the proposals one after the other, each at any minute of the slot shown
@@ -162,7 +164,9 @@ def test_booking_any_minute_shown_keeps_every_other_shown_minute_bookable(
         all_fit = all(s is not None for s in slots)
         before = {j for j in bookable if j != k}
         stops = pinned(stops, k, minute)
-        slots = open_slots(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at)
+        slots = open_slots(
+            ReslotDay(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at)
+        )
         note(f"booked {k} at {minute}: {slots}")
         assert slots[k] == (minute, minute)
         if all_fit:  # as in a plan: booking inside a slot never pushes another out
@@ -180,12 +184,12 @@ def _two_visits() -> tuple[Leg, list[DayStop], list[list[int]]]:
 
 def test_booking_off_the_planned_minute_narrows_the_next_slot() -> None:
     day, stops, travel = _two_visits()
-    assert open_slots(day, start=0, end=0, stops=stops, travel=travel) == [
+    assert open_slots(ReslotDay(day, start=0, end=0, stops=stops, travel=travel)) == [
         (9 * H, 9 * H + 50 * M),
         (10 * H + 10 * M, 11 * H),
     ]
     booked = pinned(stops, 0, 9 * H + 20 * M)  # A at 9:20 rather than 9:00
-    assert open_slots(day, start=0, end=0, stops=booked, travel=travel) == [
+    assert open_slots(ReslotDay(day, start=0, end=0, stops=booked, travel=travel)) == [
         (9 * H + 20 * M, 9 * H + 20 * M),
         (10 * H + 30 * M, 11 * H),
     ]
@@ -197,11 +201,11 @@ def test_booking_off_the_planned_minute_narrows_the_next_slot() -> None:
 
 def test_a_visit_that_no_longer_fits_is_reported_not_given_a_slot() -> None:
     day, stops, travel = _two_visits()
-    before = open_slots(day, start=0, end=0, stops=stops, travel=travel)[1]
+    before = open_slots(ReslotDay(day, start=0, end=0, stops=stops, travel=travel))[1]
     assert before == (10 * H + 10 * M, 11 * H)
     # A moved to 10:30 (off its slot, in the agenda): B's window is gone
     moved = pinned(stops, 0, 10 * H + 30 * M)
-    assert open_slots(day, start=0, end=0, stops=moved, travel=travel) == [
+    assert open_slots(ReslotDay(day, start=0, end=0, stops=moved, travel=travel)) == [
         (10 * H + 30 * M, 10 * H + 30 * M),
         None,
     ]
@@ -216,7 +220,7 @@ def test_the_open_visits_that_still_fit_keep_a_slot_beside_one_that_does_not() -
     travel = [[0 if i == j else 600 for j in range(4)] for i in range(4)]
     c = DayStop(3, 30 * M, ((8 * H, 17 * H),))
     moved = pinned([*stops, c], 0, 10 * H + 30 * M)
-    slots = open_slots(day, start=0, end=0, stops=moved, travel=travel)
+    slots = open_slots(ReslotDay(day, start=0, end=0, stops=moved, travel=travel))
     assert slots[1] is None
     # C follows A directly: 10:30 + 1 h + 10 min; back home by 18:00 after 30 min and 10 min
     assert slots[2] == (11 * H + 40 * M, 17 * H)
@@ -230,7 +234,7 @@ def test_lunch_is_kept_when_a_visit_is_booked() -> None:
     a = DayStop(1, H, ((9 * H, 16 * H),))
     b = DayStop(2, 2 * H, ((9 * H, 16 * H),))
     booked = pinned([a, b], 0, 11 * H)  # 11:00–12:00, then lunch, then B
-    slots = open_slots(day, start=0, end=0, stops=booked, travel=travel)
+    slots = open_slots(ReslotDay(day, start=0, end=0, stops=booked, travel=travel))
     # B after lunch 12:00–13:00 and 10 min of road (on the way), or before 12:00? No: A ends
     # at 12:00. Earliest 13:10; latest: back by 18:00 after 2 h and 10 min, 15:50.
     assert slots[1] == (13 * H + 10 * M, 15 * H + 50 * M)
@@ -245,17 +249,17 @@ def test_lunch_stays_where_the_plan_put_it_while_it_fits_there() -> None:
     b = DayStop(2, H, ((9 * H, 16 * H),))
     # planned with lunch between A and B: A may start until 12:00 (lunch 13:00–14:00 at the
     # latest, then 10 min of road), B from 13:00 (A at 9:00, lunch from 12:00)
-    assert open_slots(day, start=0, end=0, stops=[a, b], travel=travel, lunch_at=1) == [
+    assert open_slots(ReslotDay(day, start=0, end=0, stops=[a, b], travel=travel, lunch_at=1)) == [
         (9 * H, 12 * H),
         (13 * H, 16 * H),
     ]
     # left to the timetable, lunch goes on the way home (the earliest return): other slots
-    assert open_slots(day, start=0, end=0, stops=[a, b], travel=travel) == [
+    assert open_slots(ReslotDay(day, start=0, end=0, stops=[a, b], travel=travel)) == [
         (9 * H, 10 * H + 50 * M),
         (10 * H + 10 * M, 12 * H),
     ]
     # A moved to 13:30: lunch no longer fits after it, it goes before A
     moved = pinned([a, b], 0, 13 * H + 30 * M)
-    slots = open_slots(day, start=0, end=0, stops=moved, travel=travel, lunch_at=1)
+    slots = open_slots(ReslotDay(day, start=0, end=0, stops=moved, travel=travel, lunch_at=1))
     assert slots == [(13 * H + 30 * M, 13 * H + 30 * M), (14 * H + 40 * M, 16 * H)]
     _all_minutes_feasible(day, moved, travel, slots)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from fieldcrm.routing.reslot import Cause, DayStop, open_slots, unfit_cause
+from fieldcrm.routing.reslot import Cause, DayStop, ReslotDay, open_slots, unfit_cause
 from fieldcrm.routing.schedule import Leg
 from tests.routing.test_reslot import days, feasible, pinned
 
@@ -33,9 +33,11 @@ def _fits_at_some_minute(stops: Sequence[DayStop], k: int) -> bool:
 
 
 def _cause(stops: Sequence[DayStop], k: int, suspects: Sequence[int]) -> Cause:
-    assert open_slots(DAY, start=0, end=0, stops=stops, travel=ROADS)[k] is None
+    assert open_slots(ReslotDay(DAY, start=0, end=0, stops=stops, travel=ROADS))[k] is None
     assert not _fits_at_some_minute(stops, k)
-    return unfit_cause(DAY, start=0, end=0, stops=stops, travel=ROADS, stop=k, suspects=suspects)
+    return unfit_cause(
+        ReslotDay(DAY, start=0, end=0, stops=stops, travel=ROADS), stop=k, suspects=suspects
+    )
 
 
 def test_only_the_booking_that_keeps_the_visit_out_is_named() -> None:
@@ -96,27 +98,24 @@ def test_every_booking_named_is_one_without_which_the_visit_fits(
     the other visits still shown); one not named leaves it without a slot."""
     day, stops, travel = generated
     lunch_at = data.draw(st.none() | st.integers(0, len(stops)), label="lunch_at")
-    slots = open_slots(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at)
+    slots = open_slots(
+        ReslotDay(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at)
+    )
     out = [k for k, s in enumerate(slots) if s is None and not stops[k].fixed]
     assume(out)
     k = data.draw(st.sampled_from(out), label="visit")
     suspects = [i for i, s in enumerate(stops) if s.fixed]
     cause = unfit_cause(
-        day,
-        start=0,
-        end=0,
-        stops=stops,
-        travel=travel,
+        ReslotDay(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at),
         stop=k,
         suspects=suspects,
-        lunch_at=lunch_at,
     )
     event(f"named alone: {bool(cause.alone)}")
     assert list(cause.alone) == [i for i in suspects if i in cause.alone]
     for i in suspects:
         left = [s for j, s in enumerate(stops) if j != i]
         gap = None if lunch_at is None else lunch_at - (i < lunch_at)
-        now = open_slots(day, start=0, end=0, stops=left, travel=travel, lunch_at=gap)
+        now = open_slots(ReslotDay(day, start=0, end=0, stops=left, travel=travel, lunch_at=gap))
         at = k - (i < k)
         if i not in cause.alone:
             assert now[at] is None

@@ -7,7 +7,7 @@ import itertools
 import math
 import random
 
-from fieldcrm.routing.reslot import DayStop, kept_stops, open_slots, unfit_cause
+from fieldcrm.routing.reslot import DayStop, ReslotDay, kept_stops, open_slots, unfit_cause
 from fieldcrm.routing.schedule import Leg, over_driving_cap
 
 H = 3600
@@ -36,14 +36,14 @@ def test_the_cap_binds_on_generated_days_and_is_kept() -> None:
     for seed in range(20):
         stops, travel = _generated(seed)
         free = Leg(6 * H, 23 * H)
-        everything = open_slots(free, start=0, end=0, stops=stops, travel=travel)
+        everything = open_slots(ReslotDay(free, start=0, end=0, stops=stops, travel=travel))
         assert all(w is not None for w in everything), seed
         route = [0, *(s.place for s in stops), 0]
         cap = _driving(route, travel) - 1  # the whole day drives one second too many
         capped = Leg(6 * H, 23 * H, max_driving_s=cap)
-        found = open_slots(capped, start=0, end=0, stops=stops, travel=travel)
+        found = open_slots(ReslotDay(capped, start=0, end=0, stops=stops, travel=travel))
         kept = [i for i, w in enumerate(found) if w is not None]
-        assert kept == kept_stops(capped, start=0, end=0, stops=stops, travel=travel)
+        assert kept == kept_stops(ReslotDay(capped, start=0, end=0, stops=stops, travel=travel))
         assert 2 in kept, "the booked visit stays"
         assert len(kept) < len(stops), seed
         assert _driving([0, *(stops[i].place for i in kept), 0], travel) <= cap
@@ -59,11 +59,16 @@ def test_a_visit_that_only_the_cap_keeps_out_is_said_to_be_kept_out_by_the_day()
     near = DayStop(2, 1800, ((8 * H, 16 * H),))
     day = Leg(8 * H, 18 * H, max_driving_s=6000 + 599)
     # home -> far -> home drives 6000 s; via the near visit 3000 + 3000 + 600 + 600
-    found = open_slots(day, start=0, end=0, stops=[far, near], travel=travel)
+    found = open_slots(ReslotDay(day, start=0, end=0, stops=[far, near], travel=travel))
     assert found == [(10 * H, 10 * H), None]
     roomy = Leg(8 * H, 18 * H, max_driving_s=6000 + 600)
-    assert open_slots(roomy, start=0, end=0, stops=[far, near], travel=travel)[1] is not None
-    cause = unfit_cause(day, start=0, end=0, stops=[far, near], travel=travel, stop=1, suspects=[0])
+    assert (
+        open_slots(ReslotDay(roomy, start=0, end=0, stops=[far, near], travel=travel))[1]
+        is not None
+    )
+    cause = unfit_cause(
+        ReslotDay(day, start=0, end=0, stops=[far, near], travel=travel), stop=1, suspects=[0]
+    )
     assert cause.alone == (0,)  # without the far booking it would fit
 
 
@@ -72,22 +77,22 @@ def test_no_slot_starts_before_the_earliest_start() -> None:
     morning = DayStop(1, 1800, ((8 * H, 10 * H),))
     afternoon = DayStop(2, 1800, ((8 * H, 16 * H),))
     day = Leg(8 * H, 18 * H)
-    before = open_slots(day, start=0, end=0, stops=[morning, afternoon], travel=travel)
+    before = open_slots(ReslotDay(day, start=0, end=0, stops=[morning, afternoon], travel=travel))
     assert before[0] is not None and before[0][0] < 9 * H + 17 * 60
     now = 9 * H + 17 * 60
     found = open_slots(
-        day, start=0, end=0, stops=[morning, afternoon], travel=travel, earliest_s=now
+        ReslotDay(day, start=0, end=0, stops=[morning, afternoon], travel=travel, earliest_s=now)
     )
     assert found[0] is not None and found[0][0] == now
     assert found[1] is not None and found[1][0] >= now + 1800 + 600
     late = 10 * H + 60
     gone = open_slots(
-        day, start=0, end=0, stops=[morning, afternoon], travel=travel, earliest_s=late
+        ReslotDay(day, start=0, end=0, stops=[morning, afternoon], travel=travel, earliest_s=late)
     )
     assert gone[0] is None and gone[1] is not None and gone[1][0] == late
     # a booked stop before the earliest start stays as booked
     booked = DayStop(1, 1800, fixed_s=8 * H + 600)
     kept = open_slots(
-        day, start=0, end=0, stops=[booked, afternoon], travel=travel, earliest_s=late
+        ReslotDay(day, start=0, end=0, stops=[booked, afternoon], travel=travel, earliest_s=late)
     )
     assert kept == [(8 * H + 600, 8 * H + 600), (late, 16 * H)]

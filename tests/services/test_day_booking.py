@@ -18,7 +18,7 @@ from fieldcrm.errors import Conflict
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.routing.travel import RouteLeg, TravelMatrix
-from fieldcrm.services import appointments, planning
+from fieldcrm.services import appointments, plan_slots, planning
 from fieldcrm.store import plans
 from fieldcrm.store.plans import PARIS, NewProposal, ProposalRow
 
@@ -63,7 +63,7 @@ def _day_plan(db: Session) -> plans.PlanRow:
 
 def test_every_minute_of_every_slot_passes_the_booking_check(demo_db: Session) -> None:
     plan = _day_plan(demo_db)
-    slots = planning.bookable_slots(plan)
+    slots = plan_slots.bookable_slots(plan)
     assert slots and len(slots) == len(plan.proposals)
     checked = 0
     for p in plan.proposals:
@@ -74,7 +74,7 @@ def test_every_minute_of_every_slot_passes_the_booking_check(demo_db: Session) -
     assert checked > len(plan.proposals)
 
 
-def check_every_minute(db: Session, p: ProposalRow, slot: planning.Bookable) -> int:
+def check_every_minute(db: Session, p: ProposalRow, slot: plan_slots.Bookable) -> int:
     """Pass every whole minute of ``slot`` through the booking check (it raises ``Conflict``
     on a refusal) as Camille's booking of ``p``; the number of minutes checked."""
     account = plans.located_account(db, p.account_id)
@@ -98,7 +98,7 @@ def check_every_minute(db: Session, p: ProposalRow, slot: planning.Bookable) -> 
 
 def test_accepting_books_the_planned_start_to_the_minute(demo_db: Session) -> None:
     plan = _day_plan(demo_db)
-    planned = planning.planned_starts(plan)
+    planned = plan_slots.planned_starts(plan)
     (first, *_) = sorted(plan.proposals, key=lambda p: p.slot_start)
     start = planned[first.id]
     decision = planning.decide_proposal(
@@ -114,7 +114,7 @@ def test_accepting_books_the_planned_start_to_the_minute(demo_db: Session) -> No
         {"i": decision.appointment_id},
     ).one()
     minute = dt.datetime.fromtimestamp(math.ceil(start.timestamp() / 60) * 60, PARIS)
-    expected = min(max(minute, planning.bookable_slots(plan)[first.id].first), first.slot_end)
+    expected = min(max(minute, plan_slots.bookable_slots(plan)[first.id].first), first.slot_end)
     assert booked.starts_at == expected
     assert booked.ends_at - booked.starts_at == dt.timedelta(minutes=first.visit_minutes)
 
@@ -159,7 +159,7 @@ def test_a_chosen_minute_outside_the_slot_is_refused_in_french(demo_db: Session)
     account = _account(demo_db)
     plan = plans.get_plan(demo_db, _stored(demo_db, TUESDAY, 15, account))
     (p,) = plan.proposals
-    slot = planning.bookable(p)
+    slot = plan_slots.bookable(p)
     assert slot is not None
     assert (slot.first.hour, slot.first.minute) == (15, 1), "15:00:20 rounds up to 15:01"
     with pytest.raises(Conflict, match="entre 15:01 et 15:30"):

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict
-from fieldcrm.services import account_agenda, planning
+from fieldcrm.services import account_agenda, plan_slots, planning
 from fieldcrm.store import plans
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 from tests.services.test_day_booking import (
@@ -28,8 +28,8 @@ from tests.services.test_day_booking import (
 MINUTE = dt.timedelta(minutes=1)
 
 
-def _current(db: Session, plan_id: int) -> planning.CurrentSlots:
-    return planning.current_slots(
+def _current(db: Session, plan_id: int) -> plan_slots.CurrentSlots:
+    return plan_slots.current_slots(
         db, plans.get_plan(db, plan_id), settings=_settings(), travel=OddSeconds()
     )
 
@@ -63,10 +63,10 @@ def _booked_at(db: Session, appointment_id: int) -> dt.datetime:
     return found
 
 
-def _pair(plan: PlanRow) -> tuple[ProposalRow, ProposalRow, planning.Bookable]:
+def _pair(plan: PlanRow) -> tuple[ProposalRow, ProposalRow, plan_slots.Bookable]:
     """Two proposals one after the other on the route, the first with 40 minutes of its slot
     after its planned minute and its latest start bound by the second's."""
-    stale = planning.bookable_slots(plan)
+    stale = plan_slots.bookable_slots(plan)
     by_account = {p.account_id: p for p in plan.proposals}
     stops = plan.result["days"][0]["stops"]
     for one, two in itertools.pairwise(stops):
@@ -85,7 +85,7 @@ def test_the_next_slot_is_recomputed_after_an_accept_off_the_planned_minute(
 ) -> None:
     plan = _day_plan(demo_db)
     a, b, slot_a = _pair(plan)
-    stale_b = planning.bookable_slots(plan)[b.id]
+    stale_b = plan_slots.bookable_slots(plan)[b.id]
     # A booked 40 minutes after its planned start, inside its slot
     at = slot_a.at + dt.timedelta(minutes=40)
     assert _booked_at(demo_db, _decide(demo_db, a, at)) == at
@@ -169,7 +169,7 @@ def test_a_proposal_that_no_longer_fits_says_so_and_can_only_be_rejected(
 def test_the_account_page_shows_the_slot_of_now(demo_db: Session) -> None:
     plan = _day_plan(demo_db)
     a, b, slot_a = _pair(plan)
-    stale_b = planning.bookable_slots(plan)[b.id]
+    stale_b = plan_slots.bookable_slots(plan)[b.id]
     _decide(demo_db, a, slot_a.at + dt.timedelta(minutes=40))
     new_b = _current(demo_db, plan.id).bookable[b.id]
     assert new_b.first != stale_b.first

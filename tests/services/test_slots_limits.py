@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict
 from fieldcrm.routing.problem import WorkDay
-from fieldcrm.services import find_day, planning
+from fieldcrm.services import find_day, plan_slots, planning
 from fieldcrm.store import plans
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 from tests.services.test_day_booking import CAMILLE, TUESDAY, OddSeconds, _day_plan, _settings
@@ -24,8 +24,8 @@ from tests.services.test_slots_after_booking import _decide
 PAST = "Créneau passé : replanifiez la journée."
 
 
-def _current(db: Session, plan_id: int, now: dt.datetime | None = None) -> planning.CurrentSlots:
-    return planning.current_slots(
+def _current(db: Session, plan_id: int, now: dt.datetime | None = None) -> plan_slots.CurrentSlots:
+    return plan_slots.current_slots(
         db, plans.get_plan(db, plan_id), settings=_settings(), travel=OddSeconds(), now=now
     )
 

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict
-from fieldcrm.services import plan_slots, planning
+from fieldcrm.services import plan_slots
 from fieldcrm.store import plans
 from fieldcrm.store.plans import PARIS, PlanRow
 from tests.services.test_day_booking import TUESDAY, _day_plan, check_every_minute
@@ -120,7 +120,7 @@ def test_an_older_plan_keeps_its_stored_slots_while_its_day_is_unchanged(
     plan = _as_old_plan(demo_db, _day_plan(demo_db))
     now = _current(demo_db, plan.id)
     assert now.unfit == {}
-    assert now.bookable == planning.bookable_slots(plan) and now.bookable
+    assert now.bookable == plan_slots.bookable_slots(plan) and now.bookable
     p = plan.proposals[0]
     assert _booked_at(demo_db, _decide(demo_db, p, None)) == now.bookable[p.id].at
 
@@ -139,7 +139,7 @@ def test_an_older_plan_offers_no_slot_once_its_day_changed(demo_db: Session, cha
     assert {p.id: now.unfit[p.id].sentence() for p in others} == {p.id: OLD_PLAN for p in others}
     p = others[-1]
     with pytest.raises(Conflict) as refused:
-        _decide(demo_db, p, planning.bookable_slots(plan)[p.id].first)
+        _decide(demo_db, p, plan_slots.bookable_slots(plan)[p.id].first)
     assert str(refused.value) == OLD_PLAN
     assert plans.get_proposal(demo_db, p.id).status == "proposed"
     _decide(demo_db, p, None, accept=False)
