@@ -4,9 +4,10 @@
 fixed appointments, accounts with split opening hours, lunch, a driving cap; trips with
 hotels), 40 and 150 candidates, one day and a four-day trip, and plans each through
 :func:`fieldcrm.routing.planner.plan` with its explanations (slots, re-optimised detours,
-checked reasons), as the web app does. Each problem is planned twice: once on a quiet
-machine and once while two busy processes load both cores; the two plans must be equal.
-Prints a Markdown table for bench/README.md.
+checked reasons), as the web app does, with its ``planner_workers`` processes started
+beforehand as the web app and the worker start them (``FIELDCRM_PLANNER_WORKERS``). Each
+problem is planned twice: once on a quiet machine and once while two busy processes load both
+cores; the two plans must be equal. Prints a Markdown table for bench/README.md.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import random
 import time
 from dataclasses import dataclass
 
-from fieldcrm.routing.engine import Budget
+from fieldcrm.config import get_settings
+from fieldcrm.routing.engine import Budget, start_pool
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
 
@@ -91,7 +93,7 @@ def _burn(stop: float) -> None:
 def timed(problem: Problem) -> tuple[float, object]:
     """Seconds for one plan, and the plan."""
     clock = time.perf_counter()
-    result = plan(problem, budget=Budget(time_limit_s=60))
+    result = plan(problem, budget=Budget(time_limit_s=60, workers=get_settings().planner_workers))
     return time.perf_counter() - clock, result
 
 
@@ -102,6 +104,7 @@ def main() -> None:
         Case("4-day trip, 40 candidates", 40, 4),
         Case("4-day trip, 150 candidates", 150, 4),
     ]
+    start_pool(get_settings().planner_workers)  # as the web app and the worker do as they start
     print("| problem | quiet s | under load s | visits | net € | same plan |")
     print("|---|---:|---:|---:|---:|---|")
     for case in cases:

@@ -18,11 +18,13 @@ one vehicle drives the whole trip from home to home:
   per 100 s of driving so that equal-valued plans prefer shorter ones.
 
 Money is in units of 1/10 000 €. The search is deterministic: fixed seeds and an iteration
-budget (no improvement for ``patience`` iterations, at most ``max_iterations``, shared by
-``restarts`` searches from seeds ``seed, seed + 1…``, the best kept); the time limit is only a
-safety cap. PyVRP's late-acceptance history is shortened to :data:`HISTORY_LENGTH` and its
-search goes back to its best after :data:`ILS_RESTART` idle iterations for one day or
-interchangeable days (see there).
+budget (no improvement for ``patience`` iterations, at most ``max_iterations``); the time limit
+is only a safety cap. For one day or interchangeable days, ``restarts`` independent searches
+from seeds ``seed, seed + 1…`` each get the whole budget and the best answer is kept (the
+first search is the one a single search would run, so the answer is never worse); PyVRP's
+late-acceptance history is shortened to :data:`HISTORY_LENGTH`, its search goes back to its
+best after :data:`ILS_RESTART` idle iterations and its time-warp penalty starts on the scale
+of the problem (:func:`time_warp_penalty`).
 
 With ``Budget.workers > 1`` those independent searches run in parallel processes (a pool
 started lazily, once per process, from a ``forkserver``, about 0.5 s the first time; stopped
@@ -30,8 +32,8 @@ at exit or by :func:`shutdown_pool`); their answers are combined in run order ex
 after the other, so an iteration-bound plan is the same whatever the number of workers, in
 about ``1 / workers`` of the wall time. Each parallel search may use the whole time left
 before the cap. They stay in this process, one after the other, when there is one search
-(fewer than 200 candidates at the default patience) or when other processes keep the other
-CPUs busy (:func:`_free_cpus`): then a plan that stops on the time cap would collect less.
+(a trip, or ``restarts=1``) or when other processes keep the other CPUs busy
+(:func:`_free_cpus`): then a plan that stops on the time cap would collect less.
 A program that plans with ``workers > 1`` must guard its entry point with
 ``if __name__ == "__main__":`` (the pool's processes import the main module).
 """
@@ -63,6 +65,7 @@ from pyvrp import (
 from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
+from pyvrp.PenaltyManager import PenaltyParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
 from fieldcrm.routing.engine_days import add_choice, build_days, depots_of, problem_data
@@ -94,15 +97,24 @@ time; on the latency bench's days (seeds 0–3) 1 785 € against 1 742 € (150
 0.9798), none below VROOM (one each at m = 3 and 4 before). PyVRP's operators that do not apply here are skipped by PyVRP
 itself; dropping Relocate2/Swap21/Swap22 ran 1.5× more iterations a second but found less
 within the same patience (bench/README.md, third session)."""
-PARAMS = SolveParams(
-    ils=IteratedLocalSearchParams(
-        history_length=HISTORY_LENGTH, num_iters_no_improvement=ILS_RESTART
-    )
+ILS_PARAMS = IteratedLocalSearchParams(
+    history_length=HISTORY_LENGTH, num_iters_no_improvement=ILS_RESTART
 )
+TIME_WARP_WEIGHT = 20.0
+"""Initial penalty of a second of lateness (time warp) in the search, in units of the
+problem's mean prize per second of its mean drive (:func:`time_warp_penalty`). PyVRP starts
+it at 50 000 money units a second whatever the data (its midpoint between 0.1 and 100 000),
+which forbids every late solution on our scale (a visit is 10⁵–10⁷ units, a drive
+10²–10⁴ s) and leaves its penalty manager, which moves it by ×1.5 or ×0.9 every
+:data:`PENALTY_UPDATES` solutions, no time to bring it down. Starting near what an hour
+late is worth lets the search pass through late solutions to better feasible ones. Measured
+at a fixed budget (3 000 iterations, seeds 0–3) on ten hard OPTW/TOPTW cases: mean 0.9780
+of the best known against 0.9699 (weights 5, 20, 50: 0.9757, 0.9791, 0.9744; with 500
+solutions between updates 0.9735), bench/README.md."""
+PENALTY_UPDATES = 100
+"""Solutions between two updates of the time-warp penalty (PyVRP's default: 500)."""
 RESTARTS = 2
 """Default of :attr:`Budget.restarts`."""
-MIN_RUN_PATIENCE = 2_000
-"""Patience below which a search is not split into restarts (small problems keep one)."""
 
 
 @dataclass(frozen=True)
@@ -116,10 +128,9 @@ class Budget:
     time_limit_s: float = 30.0
     seed: int = 0
     restarts: int = RESTARTS
-    """Searches with seeds ``seed``, ``seed + 1``…, each with its share of the patience; the
-    best answer is kept (a search that stalls in one region is not the last word). Only a
-    patience of at least ``restarts × MIN_RUN_PATIENCE`` is split (200 candidates or more
-    at the default 20 per candidate), on one day or interchangeable days only."""
+    """Searches with seeds ``seed``, ``seed + 1``…, each with the whole patience and
+    iteration cap; the best answer is kept (a search that stalls in one region is not the
+    last word). On one day or interchangeable days only; a trip runs one search."""
     workers: int = 1
     """Processes the ``restarts`` searches of one solve share (1: one after the other in this
     process), at most; fewer while other processes keep the CPUs busy. The plan does not
@@ -369,7 +380,8 @@ def solve(
 ) -> Solved:
     """Solve ``problem`` (see :func:`build` for the options); ``start``: a warm start."""
     data, refs = build(problem, hotels=hotels, required=required, only=only)
-    offered = len(problem.candidates) if only is None else len(only)
+    offered_ids = range(len(problem.candidates)) if only is None else only
+    offered = len(offered_ids)
     allowed = range(len(problem.hotels)) if hotels is None else hotels
     # the short history and the restarts where they were measured better: one day, or
     # interchangeable days from home (OPTW/TOPTW); days with their own frames (a trip's
@@ -378,10 +390,11 @@ def solve(
         len(problem.days) == 1 or data.num_vehicle_types == 1
     )
     patience = max(budget.patience, budget.per_client * offered)
-    runs = max(1, min(budget.restarts, patience // MIN_RUN_PATIENCE)) if tuned else 1
+    runs = max(1, budget.restarts) if tuned else 1
     initial = _initial(data, refs, start) if start is not None else None
+    warp = time_warp_penalty(problem, offered_ids) if tuned else None
     searches = [
-        _Search(budget.seed + run, patience // runs, budget.max_iterations // runs, tuned)
+        _Search(budget.seed + run, patience, budget.max_iterations, tuned, warp)
         for run in range(runs)
     ]
     found = _run_searches(data, searches, budget=budget, initial=initial)
@@ -420,7 +433,57 @@ class _Search:
     patience: int
     max_iterations: int
     tuned: bool
-    """PARAMS (one day or interchangeable days) rather than PyVRP's defaults."""
+    """:data:`ILS_PARAMS` (one day or interchangeable days) rather than PyVRP's defaults."""
+    time_warp: float | None = None
+    """Initial time-warp penalty (:func:`time_warp_penalty`; ``None``: PyVRP's)."""
+
+
+@dataclass
+class _StartPenalty(PenaltyParams):
+    """PyVRP's penalty parameters with the initial penalties given rather than halfway
+    between the bounds (PyVRP reads them from :meth:`midpoint_penalties`)."""
+
+    initial: float = 1.0
+
+    def midpoint_penalties(self, data: ProblemData) -> tuple[list[float], float, float]:
+        return [self.initial] * data.num_load_dimensions, self.initial, self.initial
+
+
+def time_warp_penalty(problem: Problem, offered: Sequence[int]) -> float | None:
+    """The initial penalty of a second of time warp: :data:`TIME_WARP_WEIGHT` times the
+    offered candidates' mean prize per second of the mean drive between two places
+    (``None`` when there is no candidate or no drive: PyVRP's default).
+
+    >>> from fieldcrm.routing.problem import Candidate, Problem, WorkDay
+    >>> day = WorkDay(depart_s=0, return_s=36_000)
+    >>> visit = Candidate(key="a", place=1, value_eur=60.0, service_s=600, windows=(((0, 36_000),),))
+    >>> p = Problem(home=0, days=(day,), durations_s=((0, 600), (600, 0)),
+    ...             distances_m=((0, 0), (0, 0)), candidates=(visit,))
+    >>> time_warp_penalty(p, [0])  # 20 × 600 000 units / 600 s
+    20000.0
+    """
+    values = [problem.candidates[i].value_eur for i in offered]
+    seconds = np.asarray(problem.durations_s, dtype=np.float64)
+    drives = seconds[seconds > 0]
+    if not values or drives.size == 0 or sum(values) <= 0:
+        return None
+    prize = sum(values) / len(values) * MONEY
+    return TIME_WARP_WEIGHT * prize / float(drives.mean())
+
+
+def _params(search: _Search) -> SolveParams:
+    """PyVRP's parameters for ``search`` (built in the process that runs it: they do not
+    pickle)."""
+    ils = ILS_PARAMS if search.tuned else IteratedLocalSearchParams()
+    if search.time_warp is None:
+        return SolveParams(ils=ils)
+    penalty = _StartPenalty(
+        min_penalty=search.time_warp / 1000,
+        max_penalty=max(PenaltyParams().max_penalty, 1000 * search.time_warp),
+        solutions_between_updates=PENALTY_UPDATES,
+        initial=search.time_warp,
+    )
+    return SolveParams(ils=ils, penalty=penalty)
 
 
 def _search(
@@ -443,7 +506,7 @@ def _search(
             seed=search.seed,
             collect_stats=False,
             initial_solution=initial,
-            params=PARAMS if search.tuned else SolveParams(),
+            params=_params(search),
         )
     return result.best, result.num_iterations
 
@@ -524,6 +587,23 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
             return None
         _POOL_WORKERS = workers
         return _POOL
+
+
+def start_pool(workers: int) -> bool:
+    """Start the pool's ``workers`` processes now rather than on the first plan that needs
+    them (about 0.5 s; a long-running server does it as it starts). Whether a pool runs."""
+    if workers < 2:
+        return False
+    pool = _pool(workers)
+    if pool is None:
+        return False
+    try:
+        for started in [pool.submit(os.getpid) for _ in range(workers)]:
+            started.result()
+    except (BrokenProcessPool, RuntimeError, OSError):
+        shutdown_pool(only=pool)
+        return False
+    return True
 
 
 def _watch_parent(pid: int) -> None:

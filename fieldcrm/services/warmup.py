@@ -1,5 +1,6 @@
 """Load what the first plan and the first geocode need when a process starts, not on the
-first request: the road graph (and its calibration) and the offline gazetteer."""
+first request: the road graph (and its calibration), the offline gazetteer and the
+planner's processes."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ import time
 
 from fieldcrm.config import Settings
 from fieldcrm.geocoding.gazetteer import load_gazetteer
+from fieldcrm.routing.engine import start_pool
 from fieldcrm.services import roads
 
 log = logging.getLogger(__name__)
 
 
 def warm_up(settings: Settings) -> dict[str, float]:
-    """Load the road graph and the gazetteer into this process's caches; seconds each."""
+    """Load the road graph and the gazetteer into this process's caches and start the
+    planner's processes (``planner_workers``); seconds each."""
     took: dict[str, float] = {}
     for name, load in (
         ("roads", lambda: roads.travel_times(settings)),
         ("gazetteer", load_gazetteer),
+        ("planner", lambda: start_pool(settings.planner_workers)),
     ):
         start = time.perf_counter()
         try:

@@ -16,9 +16,9 @@ from fieldcrm.routing.problem import Candidate, Problem
 from tests.routing.scenarios import day, open_all_day, problem
 
 FREE_CPUS = engine._free_cpus  # the real one (the fixture replaces it)
-# patience 4 000 whatever the size: two searches of 2 000 (seeds 0 and 1), as a day of 200
-# candidates gets at the shipped 20 per candidate; the cap is far off (iteration-bound)
-SPLIT = Budget(patience=2 * engine.MIN_RUN_PATIENCE, per_client=0, time_limit_s=120)
+# two searches (seeds 0 and 1) of patience 2 000 whatever the size, as a day gets at the
+# shipped defaults; the cap is far off (iteration-bound)
+SPLIT = Budget(patience=2_000, per_client=0, time_limit_s=120)
 
 
 @pytest.fixture(autouse=True)
@@ -71,9 +71,10 @@ def test_the_plan_is_the_same_with_one_or_two_workers() -> None:
 
 def test_a_single_search_starts_no_pool() -> None:
     p = crowded_day(n=12)
-    result = engine.solve(p, budget=Budget(patience=300, time_limit_s=60, workers=2))
-    assert engine._POOL is None  # one search (patience under 2 × 2 000): no process started
-    assert result == engine.solve(p, budget=Budget(patience=300, time_limit_s=60))
+    single = Budget(patience=300, time_limit_s=60, restarts=1)
+    result = engine.solve(p, budget=replace(single, workers=2))
+    assert engine._POOL is None  # one search: no process started
+    assert result == engine.solve(p, budget=single)
 
 
 def test_a_busy_machine_runs_the_searches_one_after_the_other(
