@@ -154,7 +154,9 @@ def gather(
     :class:`InvalidInput` naming each of them. With ``roads``, the corridor follows the road
     route through these places; the candidates kept are the best by value per detour (the
     cut: at most ``POOL × max_candidates``). Decisions stick: an account the rep rejected
-    within ``rejected_days`` days before ``first_day`` (or since), or booked from
+    within ``rejected_days`` days before ``first_day`` (or since), or rejected for a day
+    within ``rejected_days`` days of ``first_day .. last_day`` (whenever it was decided: a
+    refusal for a day three weeks ahead holds when that day is planned again), or booked from
     ``booked_days`` days before ``first_day`` to ``booked_days`` days after ``last_day``, is
     not a candidate.
     """
@@ -193,6 +195,10 @@ def gather(
         exclude_ids=exclude,
         limit=max(1, int(max_candidates * POOL * 1.25) + 5),
         rejected_since=_midnight(first_day - dt.timedelta(days=rejected_days)),
+        rejected_for=(
+            _midnight(first_day - dt.timedelta(days=rejected_days)),
+            _midnight(last_day + dt.timedelta(days=rejected_days + 1)),
+        ),
         booked_between=(
             _midnight(first_day - dt.timedelta(days=booked_days)),
             _midnight(last_day + dt.timedelta(days=booked_days + 1)),

@@ -204,6 +204,7 @@ def candidates_in(
     exclude_ids: Sequence[int] = (),
     limit: int = 60,
     rejected_since: dt.datetime | None = None,
+    rejected_for: tuple[dt.datetime, dt.datetime] | None = None,
     booked_between: tuple[dt.datetime, dt.datetime] | None = None,
     route: RouteForRanking | None = None,
 ) -> list[CandidateRow]:
@@ -212,8 +213,9 @@ def candidates_in(
 
     Left out: accounts whose location is not confirmed (``CONFIRMED_LOCATION``: "à vérifier"
     until someone confirms it; ``corridor_points.confirmed``, its copy read here); and, so that decisions stick, accounts whose proposal to this
-    rep was rejected at or after ``rejected_since``, and accounts with an appointment (not
-    cancelled, any rep) starting within ``booked_between``.
+    rep was rejected at or after ``rejected_since`` or was for a slot starting within
+    ``rejected_for``, and accounts with an appointment (not cancelled, any rep) starting
+    within ``booked_between``.
 
     Visible to the rep: the rep's own accounts and unassigned prospects. The score is
     the stored priority index when the scoring job has set it, otherwise
@@ -267,7 +269,10 @@ def candidates_in(
                    AND NOT EXISTS (
                      SELECT 1 FROM plan_proposals pp JOIN plans pl ON pl.id = pp.plan_id
                      WHERE pp.account_id = a.id AND pl.rep_id = :rep
-                       AND pp.status = 'rejected' AND pp.decided_at >= :rejected_since)
+                       AND pp.status = 'rejected'
+                       AND (pp.decided_at >= :rejected_since
+                            OR (pp.slot_start >= :rejected_from
+                                AND pp.slot_start < :rejected_until)))
                    AND NOT EXISTS (
                      SELECT 1 FROM appointments ap
                      WHERE ap.account_id = a.id AND ap.status <> 'cancelled'
@@ -297,6 +302,8 @@ def candidates_in(
             "exclude": list(exclude_ids),
             "rep": rep_id,
             "rejected_since": rejected_since or NEVER,
+            "rejected_from": (rejected_for or (NEVER, NEVER))[0],
+            "rejected_until": (rejected_for or (NEVER, NEVER))[1],
             "booked_from": (booked_between or (NEVER, NEVER))[0],
             "booked_until": (booked_between or (NEVER, NEVER))[1],
             "floor": FALLBACK_SCORE_MIN,

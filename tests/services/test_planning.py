@@ -360,6 +360,30 @@ def test_decisions_stick_when_replanning(demo_db: Session) -> None:
     assert rejected["account_id"] not in later and accepted["account_id"] not in later
 
 
+def test_a_refusal_for_a_day_weeks_ahead_holds_when_that_day_is_planned_again(
+    demo_db: Session,
+) -> None:
+    """QA: refused today for a day five weeks ahead, the account came back on « Replanifier »
+    (only refusals decided within 14 days before the planned day counted)."""
+    from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.services import planning
+
+    camille = Actor(4, Role.REP)
+    day = dt.date.today() + dt.timedelta(days=35)
+    while day.weekday() >= 5 or (day.month, day.day) in ((1, 1), (5, 1), (5, 8), (12, 25)):
+        day += dt.timedelta(days=1)
+
+    def proposed(on: dt.date) -> list[dict]:  # type: ignore[type-arg]
+        plan = planning.plan_day(demo_db, actor=camille, rep_id=4, day=on, settings=_settings())
+        return planning.plan_json(plan)["proposals"]  # type: ignore[no-any-return]
+
+    refused = proposed(day)[0]
+    planning.decide_proposal(demo_db, actor=camille, proposal_id=refused["id"], accept=False)
+    assert refused["account_id"] not in {p["account_id"] for p in proposed(day)}
+    next_day = day + dt.timedelta(days=1 if day.weekday() < 4 else 3)
+    assert refused["account_id"] not in {p["account_id"] for p in proposed(next_day)}
+
+
 def test_a_sunday_says_it_is_not_worked(demo_db: Session) -> None:
     from fieldcrm.auth.roles import Actor, Role
     from fieldcrm.services import planning
