@@ -205,17 +205,26 @@ def solve_realised(
     only: Sequence[int] | None = None,
     start: Solved | None = None,
 ) -> Realised:
-    """Solve with :mod:`engine` and realise the answer; :class:`Infeasible` if it has none."""
-    solved = engine.solve(
+    """Solve with :mod:`engine` and realise its searches' answers; the one worth most once
+    realised (the first of equals, in run order), with the iterations of all;
+    :class:`Infeasible` if there is none."""
+    answers = engine.solve_each(
         problem, budget=budget, hotels=hotels, required=required, only=only, start=start
     )
-    if not solved.feasible:
+    keep = [i for i, c in enumerate(problem.candidates) if c.required] + list(required)
+    best: Realised | None = None
+    for solved in answers:
+        if solved.feasible:
+            made = realise(problem, solved, keep=keep)
+            if best is None or made.objective_eur > best.objective_eur:
+                best = made
+    if best is None:
         raise Infeasible(
             diagnose(problem, hotels=hotels)
             or "no plan satisfies the fixed appointments and the working days"
         )
-    keep = [i for i, c in enumerate(problem.candidates) if c.required] + list(required)
-    return realise(problem, solved, keep=keep)
+    total = sum(s.iterations for s in answers)
+    return replace(best, solved=replace(best.solved, iterations=total))
 
 
 def diagnose(problem: Problem, *, hotels: Sequence[int] | None = None) -> str | None:

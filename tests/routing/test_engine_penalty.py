@@ -71,3 +71,24 @@ def test_pyvrp_starts_from_the_given_penalty() -> None:
     assert started.penalties is not None
     assert started.penalties[1] == pytest.approx(warp)  # not PyVRP's 50 000 a second
     assert params.penalty.min_penalty < warp < params.penalty.max_penalty
+
+
+def test_forced_and_warm_started_solves_keep_pyvrps_penalty(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The checks of a reason force a visit into the chosen plan: they start late and have a
+    short patience, which PyVRP's high penalty gets back in time and the scaled one may not."""
+    p = problem(POINTS, days=[day()], candidates=values(40.0, 80.0, 120.0))
+    seen: list[float | None] = []
+
+    def run(data, searches, *, budget, initial):  # type: ignore[no-untyped-def]
+        seen.extend(s.time_warp for s in searches)
+        return [engine._search(data, s, budget, initial) for s in searches]
+
+    monkeypatch.setattr(engine, "_run_searches", run)
+    chosen = engine.solve(p)
+    assert seen and all(w == engine.time_warp_penalty(p, [0, 1, 2]) for w in seen)
+    seen.clear()
+    engine.solve(p, required=[2])
+    engine.solve(p, start=chosen)
+    assert seen and all(w is None for w in seen)
