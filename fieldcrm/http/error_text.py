@@ -123,6 +123,7 @@ FIELDS: dict[str, str] = {
     "end_day": "dernier jour",
     "anchor_appointment_id": "rendez-vous d’ancrage",
     "home": "adresse de départ",
+    "proposal_id": "proposition",
 }
 """French names of the fields errors name."""
 
@@ -520,9 +521,10 @@ def problem_message(message: str, lang: str = "fr") -> str:
     return _phrase(message) if lang == "fr" else message
 
 
-def problem_text(problem: Problem) -> str:
-    """One input problem in French: field, what is wrong, the value, what is allowed."""
-    text = f"{named(problem.field)} : {_phrase(problem.message)}"
+def problem_text(problem: Problem, label: str | None = None) -> str:
+    """One input problem in French: field (or ``label``, a French name for it written by the
+    caller), what is wrong, the value, what is allowed."""
+    text = f"{label or named(problem.field)} : {_phrase(problem.message)}"
     if problem.value is not None:
         text += f" (reçu : {problem.value!r})"
     if problem.allowed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -20,6 +21,7 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
 from fieldcrm.errors import Conflict, Infeasible, InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.http import error_text
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
@@ -86,13 +88,20 @@ def stop_time(
     booked: AppointmentRecord | None,
 ) -> dt.datetime:
     """The time a stop of the day is shown at: an accepted visit at its booked appointment,
-    an open one at the default minute of its slot as it is now, anything else (a fixed
-    appointment, a refused or unbookable visit) at its planned start."""
+    an open one at the default minute of its slot as it is now, a refused or unbookable
+    visit at the minute its plan would have booked it (the same rounding,
+    :func:`fieldcrm.services.plan_slots.bookable_between`), a fixed appointment at its
+    start."""
     if proposal is not None and proposal.status == "accepted" and booked is not None:
         return booked.starts_at
     if proposal is not None and proposal.status == "proposed" and slot is not None:
         return slot.at
-    return dt.datetime.fromisoformat(str(stop["start"]))
+    planned = dt.datetime.fromisoformat(str(stop["start"]))
+    if proposal is not None:
+        booking = plan_slots.bookable(proposal, planned)
+        if booking is not None:
+            return booking.at
+    return planned
 
 
 def ordered_stops(
@@ -140,7 +149,8 @@ def proposal_cards(
     """What the proposal cards of ``plan`` show now, for ``_proposal_card.html`` (one home for
     Ma journée and Tournée): each open proposal's slot of now or why it no longer fits
     (:func:`fieldcrm.services.plan_slots.current_slots`), its account booked near since the plan,
-    its detour; each accepted one's appointment; each reopened one's cancelled booking.
+    its detour and its reason without it (the header gives it); each accepted one's
+    appointment; each reopened one's cancelled booking.
     ``every``: the appointments of the plan's days, cancelled ones included."""
     current = plan_slots.current_slots(session, plan, settings=settings, now=request_time())
     return {
@@ -150,6 +160,7 @@ def proposal_cards(
         "detour": {
             p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
         },
+        "reasons": {p.id: planning_build.reason_without_detour(p.reason) for p in plan.proposals},
         "booked_for": {
             a.proposal_id: a for a in every if a.status != "cancelled" and a.proposal_id
         },
@@ -195,6 +206,17 @@ def parse_hour(value: str) -> dt.time:
     if found is None or int(found[1]) > 23 or int(found[2]) > 59:
         raise InvalidInput("heure", "invalid value", value=value[:20], allowed="HH:MM, 00:00–23:59")
     return dt.time(int(found[1]), int(found[2]))
+
+
+def hour_refusal(exc: InvalidInput, account_name: str, lang: str) -> str:
+    """Why the « Heure » typed on the card of ``account_name`` is refused, naming the
+    account (« Heure de « Hôtel Riviera » : valeur invalide (reçu : 'abc') ; attendu : … »),
+    in the reader's ``lang``."""
+    if lang == "fr":
+        label = f"Heure de « {account_name} »"
+        return " ; ".join(error_text.problem_text(p, label) for p in exc.problems)
+    label = f"Time for “{account_name}”"
+    return "; ".join(str(dataclasses.replace(p, field=label)) for p in exc.problems)
 
 
 def plan_map(
@@ -368,7 +390,13 @@ def decide(
     is written then, nor for a time that is not one)."""
     target = f"/journee?date={date.isoformat()}&rep={rep_for(actor, rep)}"
     try:
-        start = dt.datetime.combine(date, parse_hour(heure)) if accept and heure else None
+        hour = parse_hour(heure) if accept and heure else None
+    except InvalidInput as exc:  # named by its account: a day page holds many « Heure »
+        name = planning.get_proposal(session, actor=actor, proposal_id=proposal_id).account_name
+        message = hour_refusal(exc, name, reader_language(request, actor))
+        return _back_with_message(request, actor, settings, target, message)
+    try:
+        start = dt.datetime.combine(date, hour) if hour is not None else None
         planning.decide_proposal(
             session,
             actor=actor,
@@ -392,10 +420,18 @@ def _back_with_refusal(
     exc: Conflict | Infeasible | InvalidInput,
 ) -> RedirectResponse:
     """Back to the day page ``target``, which shows why (once) in the reader's language."""
+    message = describe(exc, reader_language(request, actor))
+    return _back_with_message(request, actor, settings, target, message)
+
+
+def _back_with_message(
+    request: Request, actor: Actor, settings: Settings, target: str, message: str
+) -> RedirectResponse:
+    """Back to the day page ``target``, which shows ``message`` (once)."""
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         REFUSAL_COOKIE,
-        _refusal_cookie(settings, actor.id, describe(exc, reader_language(request, actor))),
+        _refusal_cookie(settings, actor.id, message),
         max_age=120,
         path="/journee",
         httponly=True,

@@ -142,6 +142,13 @@ def get_plan(session: Session, *, actor: Actor, plan_id: int) -> PlanRow:
     return plan
 
 
+def get_proposal(session: Session, *, actor: Actor, proposal_id: int) -> ProposalRow:
+    """A stored proposal, if the actor may plan for its rep."""
+    proposal = store.get_proposal(session, proposal_id)
+    policy.require(actor, "plan", owner_id=proposal.rep_id)
+    return proposal
+
+
 def list_plans(
     session: Session, *, actor: Actor, rep_id: int, day: dt.date | None = None, limit: int = 20
 ) -> list[PlanRow]:

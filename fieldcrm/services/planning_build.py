@@ -9,6 +9,7 @@ visit must end by closing time, so its start window is ``[open, close − visit]
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -301,6 +302,20 @@ def visit_reason(
     euros = half_up(contribution_eur, 0)
     parts.append(f"{'+' if euros >= 0 else '−'}{_euros(abs(euros))} €")
     return " · ".join(parts)
+
+
+_DETOUR_PART = re.compile(r"détour \d+ min")
+"""The detour part of a reason (:func:`visit_reason`)."""
+
+
+def reason_without_detour(reason: str | None) -> str | None:
+    """A reason of :func:`visit_reason` without its detour, for a card whose header already
+    gives it ("Potentiel 30 k€/mois · détour 4 min · +242 €" → "Potentiel 30 k€/mois ·
+    +242 €"); ``None`` for no reason or nothing else to say."""
+    if not reason:
+        return None
+    kept = [part for part in reason.split(" · ") if not _DETOUR_PART.fullmatch(part)]
+    return " · ".join(kept) or None
 
 
 def _thousands(eur: float) -> str:

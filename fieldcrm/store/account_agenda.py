@@ -37,12 +37,13 @@ class PlannedVisit:
 def upcoming_appointments(
     session: Session, account_id: int, *, now: dt.datetime, limit: int = 5
 ) -> list[Upcoming]:
-    """The account's appointments ending after ``now``, soonest first."""
+    """The account's appointments ending after ``now``, soonest first (cancelled ones are not
+    coming)."""
     rows = session.execute(
         text("""
         SELECT ap.id, ap.title, ap.starts_at, ap.ends_at, u.full_name AS rep_name
         FROM appointments ap LEFT JOIN users u ON u.id = ap.rep_id
-        WHERE ap.account_id = :id AND ap.ends_at > :now
+        WHERE ap.account_id = :id AND ap.ends_at > :now AND ap.status <> 'cancelled'
         ORDER BY ap.starts_at, ap.id LIMIT :limit"""),
         {"id": account_id, "now": now, "limit": limit},
     ).mappings()
