@@ -46,12 +46,15 @@ def local_hm(value: dt.datetime | str, zone: ZoneInfo) -> str:
 _ENV.filters["hm"] = local_hm
 _Text = TypeVar("_Text", bound=str)
 _QUOTE_SPACES = re.compile(r"«[ \u00a0\u202f]*|[ \u00a0\u202f]*»")
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:k€|€|%))")
 
 
 def tight_quotes(text: _Text) -> _Text:
     """French guillemets held to their text by a no-break space (U+00A0, as the ``eur``
-    filter's sign): « never ends a line, » never starts one. Keeps ``Markup`` as ``Markup``."""
-    return type(text)(_QUOTE_SPACES.sub(lambda m: "«\u00a0" if m[0][0] == "«" else "\u00a0»", text))
+    filter's sign): « never ends a line, » never starts one; nor does the € or % (or k€) of a
+    number (« +238 € » in a reason). Keeps ``Markup`` as ``Markup``."""
+    quoted = _QUOTE_SPACES.sub(lambda m: "«\u00a0" if m[0][0] == "«" else "\u00a0»", text)
+    return type(text)(_UNIT_SPACE.sub("\u00a0", quoted))
 
 
 _ENV.filters["quotes"] = tight_quotes
