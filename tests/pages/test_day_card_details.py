@@ -5,6 +5,7 @@ a French 422; a garbage « Heure » names the account it was typed for."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -109,3 +110,13 @@ def test_hour_refusal_in_both_languages() -> None:
     assert hour_refusal(refused, "Hôtel Riviera", "en") == (
         "Time for “Hôtel Riviera”: invalid value (got 'midi'); allowed: HH:MM, 00:00–23:59"
     )
+
+
+def test_the_day_says_when_lunch_is_planned(api_as: ClientFactory, demo_db: Session) -> None:
+    """QA: lunch was planned (and kept by every recomputed slot) but shown nowhere."""
+    client = api_as(4)
+    plan = _planned(client, demo_db)
+    lunch = next(d["lunch"] for d in plan.result["days"] if d.get("lunch"))
+    at = dt.datetime.fromisoformat(lunch).astimezone(PARIS)
+    figures = client.get(DAY).text.split('id="day-figures"')[1].split("</p>")[0]
+    assert f"déjeuner vers {at:%H:%M}" in figures
