@@ -56,7 +56,6 @@ import numpy as np
 from pyvrp import (
     Client,
     ClientGroup,
-    CostEvaluator,
     ProblemData,
     Route,
     Solution,
@@ -370,29 +369,6 @@ def _lunch_places(
     return list(dict.fromkeys(places))
 
 
-def solve(
-    problem: Problem,
-    *,
-    budget: Budget = Budget(),
-    hotels: Sequence[int] | None = None,
-    required: Sequence[int] = (),
-    only: Sequence[int] | None = None,
-    start: Solved | None = None,
-) -> Solved:
-    """Solve ``problem`` (see :func:`build` for the options); ``start``: a warm start. The
-    best of the searches' answers by the engine's objective (:func:`solve_each` gives each),
-    with the iterations of all."""
-    data, refs, found = _searched(
-        problem, budget=budget, hotels=hotels, required=required, only=only, start=start
-    )
-    best: Solution | None = None
-    for solution, _ in found:  # in run order: the first of equals is kept, as one by one
-        if best is None or _rank(solution) < _rank(best):
-            best = solution
-    assert best is not None
-    return _solved(problem, data, refs, best, sum(n for _, n in found))
-
-
 def solve_each(
     problem: Problem,
     *,
@@ -402,9 +378,11 @@ def solve_each(
     only: Sequence[int] | None = None,
     start: Solved | None = None,
 ) -> tuple[Solved, ...]:
-    """Each search's answer to ``problem`` in run order (seed ``seed`` first), each with its
-    own iterations: the caller keeps the one worth most once realised, since the engine's
-    objective does not hold every rule of the day (the driving cap is applied after)."""
+    """Solve ``problem`` (see :func:`build` for the options; ``start``: a warm start): each
+    search's answer in run order (seed ``seed`` first), each with its own iterations. The
+    caller keeps the one worth most once realised
+    (:func:`fieldcrm.routing.realise.solve_realised`): the engine's objective does not hold
+    every rule of the day (the driving cap is applied after)."""
     data, refs, found = _searched(
         problem, budget=budget, hotels=hotels, required=required, only=only, start=start
     )
@@ -689,12 +667,6 @@ def _forget_pool() -> None:
 
 atexit.register(shutdown_pool)
 os.register_at_fork(after_in_child=_forget_pool)
-
-
-def _rank(solution: Solution) -> tuple[bool, float]:
-    """Feasible and complete first, then the lower objective (distance costs and prizes left)."""
-    ok = solution.is_feasible() and solution.is_complete()
-    return not ok, float(CostEvaluator([0] * len(solution.excess_load()), 0, 0).cost(solution))
 
 
 def _initial(data: ProblemData, refs: list[Ref], start: Solved) -> Solution | None:

@@ -86,9 +86,9 @@ def test_forced_and_warm_started_solves_keep_pyvrps_penalty(
         return [engine._search(data, s, budget, initial) for s in searches]
 
     monkeypatch.setattr(engine, "_run_searches", run)
-    chosen = engine.solve(p)
+    chosen = engine.solve_each(p)[0]
     assert seen and all(w == engine.time_warp_penalty(p, [0, 1, 2]) for w in seen)
     seen.clear()
-    engine.solve(p, required=[2])
-    engine.solve(p, start=chosen)
+    engine.solve_each(p, required=[2])
+    engine.solve_each(p, start=chosen)
     assert seen and all(w is None for w in seen)
