@@ -45,6 +45,9 @@ class Day:
     driving_m: int
     waiting_s: int
     flags: tuple[str, ...] = ()
+    reserve_s: int = 0
+    """Of ``waiting_s``, the time kept free after the proposed visits (the problem's slot
+    reserve, what keeps their slots wide): free time a booking may use, not waiting."""
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,8 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
         if table.lunch_gap is not None and lunch is not None:
             busy += lunch.duration_s
         waiting = max(0, table.return_s - table.depart_s - d_s - busy)
+        visits = sum(1 for r in refs if r.kind == "candidate")
+        reserve = min(waiting, visits * problem.slot_reserve_s)
         out.append(
             Day(
                 k,
@@ -219,6 +221,7 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
                 d_m,
                 waiting,
                 flags,
+                reserve,
             )
         )
     return tuple(out)

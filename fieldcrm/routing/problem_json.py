@@ -277,6 +277,7 @@ def plan_to_json(result: Plan) -> dict[str, Any]:
                 "driving_minutes": round(d.driving_s / 60, 1),
                 "driving_km": round(d.driving_m / 1000, 2),
                 "waiting_minutes": round(d.waiting_s / 60, 1),
+                "reserve_minutes": round(d.reserve_s / 60, 1),
                 "flags": list(d.flags),
                 "stops": [
                     {

@@ -501,6 +501,7 @@ def result_json(
                 "driving_km": round(day.driving_m / 1000, 2),
                 "driving_minutes": round(day.driving_s / 60, 1),
                 "waiting_minutes": round(day.waiting_s / 60, 1),
+                "reserve_minutes": round(day.reserve_s / 60, 1),
                 "value_eur": round(sum(s.value_eur for s in day.stops), 2),
                 "lunch": _at(date, day.lunch_start_s).isoformat() if day.lunch_start_s else None,
                 "flags": list(day.flags),

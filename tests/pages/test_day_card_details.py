@@ -120,3 +120,20 @@ def test_the_day_says_when_lunch_is_planned(api_as: ClientFactory, demo_db: Sess
     at = dt.datetime.fromisoformat(lunch).astimezone(PARIS)
     figures = client.get(DAY).text.split('id="day-figures"')[1].split("</p>")[0]
     assert f"déjeuner vers {at:%H:%M}" in figures
+
+
+def test_the_margin_after_proposed_visits_is_not_called_waiting(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """QA: « attente 150 min » on a ten-visit day was the 15-minute reserve kept after each
+    proposed visit (what keeps the slots wide), not waiting."""
+    client = api_as(4)
+    plan = _planned(client, demo_db)
+    doc = plan.result["days"][0]
+    visits = sum(1 for s in doc["stops"] if s["kind"] == "candidate")
+    assert visits >= 2
+    reserve = min(doc["waiting_minutes"], visits * 15.0)  # the demo's 15-minute reserve
+    assert doc["reserve_minutes"] == pytest.approx(reserve, abs=0.1)
+    figures = client.get(DAY).text.split('id="day-figures"')[1].split("</p>")[0]
+    assert f"attente {doc['waiting_minutes']:.0f} min" in figures
+    assert f"(dont {reserve:.0f} min de marge après les visites proposées)" in figures

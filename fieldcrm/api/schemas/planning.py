@@ -63,6 +63,7 @@ class PlanDay(StoredDocument):
     driving_km: float | MISSING = MISSING
     driving_minutes: float | MISSING = MISSING
     waiting_minutes: float | MISSING = MISSING
+    reserve_minutes: float | MISSING = MISSING
     value_eur: float | MISSING = MISSING
     lunch: DateTimeText | MISSING | None = MISSING
     flags: list[str] | MISSING = MISSING
