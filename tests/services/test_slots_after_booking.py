@@ -28,14 +28,22 @@ from tests.services.test_day_booking import (
 MINUTE = dt.timedelta(minutes=1)
 
 
-def _current(db: Session, plan_id: int) -> plan_slots.CurrentSlots:
+def _current(db: Session, plan_id: int, now: dt.datetime | None = None) -> plan_slots.CurrentSlots:
     return plan_slots.current_slots(
-        db, plans.get_plan(db, plan_id), settings=_settings(), travel=OddSeconds()
+        db, plans.get_plan(db, plan_id), settings=_settings(), travel=OddSeconds(), now=now
     )
 
 
-def _decide(db: Session, p: ProposalRow, start: dt.datetime | None, *, accept: bool = True) -> int:
-    decision = planning.decide_proposal(
+def _decision(
+    db: Session,
+    p: ProposalRow,
+    start: dt.datetime | None = None,
+    *,
+    accept: bool = True,
+    now: dt.datetime | None = None,
+) -> planning.Decision:
+    """Camille decides ``p`` (at ``start``), on the demo's odd-second roads."""
+    return planning.decide_proposal(
         db,
         actor=CAMILLE,
         proposal_id=p.id,
@@ -43,8 +51,12 @@ def _decide(db: Session, p: ProposalRow, start: dt.datetime | None, *, accept: b
         start=start,
         settings=_settings(),
         travel=OddSeconds(),
+        now=now,
     )
-    return decision.appointment_id or 0
+
+
+def _decide(db: Session, p: ProposalRow, start: dt.datetime | None, *, accept: bool = True) -> int:
+    return _decision(db, p, start, accept=accept).appointment_id or 0
 
 
 def _undo(db: Session, p: ProposalRow) -> None:

@@ -15,19 +15,12 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict
 from fieldcrm.routing.problem import WorkDay
-from fieldcrm.services import find_day, plan_slots, planning
-from fieldcrm.store import plans
+from fieldcrm.services import find_day
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 from tests.services.test_day_booking import CAMILLE, TUESDAY, OddSeconds, _day_plan, _settings
-from tests.services.test_slots_after_booking import _decide
+from tests.services.test_slots_after_booking import _current, _decide, _decision
 
 PAST = "Créneau passé : replanifiez la journée."
-
-
-def _current(db: Session, plan_id: int, now: dt.datetime | None = None) -> plan_slots.CurrentSlots:
-    return plan_slots.current_slots(
-        db, plans.get_plan(db, plan_id), settings=_settings(), travel=OddSeconds(), now=now
-    )
 
 
 def _store_timing(db: Session, plan: PlanRow, **changes: Any) -> None:
@@ -99,27 +92,11 @@ def test_no_slot_starts_before_now_and_a_past_one_can_only_be_rejected(
     others = [p for p in plan.proposals if p.id != first.id]
     assert others and all(after.bookable[p.id].first >= now for p in others)
     with pytest.raises(Conflict) as refused:
-        planning.decide_proposal(
-            demo_db,
-            actor=CAMILLE,
-            proposal_id=first.id,
-            accept=True,
-            settings=_settings(),
-            travel=OddSeconds(),
-            now=now,
-        )
+        _decision(demo_db, first, now=now)
     assert str(refused.value) == (
         f"Le créneau de « {first.account_name} » est passé : replanifiez la journée."
     )
-    decided = planning.decide_proposal(
-        demo_db,
-        actor=CAMILLE,
-        proposal_id=first.id,
-        accept=False,
-        settings=_settings(),
-        travel=OddSeconds(),
-        now=now,
-    )
+    decided = _decision(demo_db, first, accept=False, now=now)
     assert decided.proposal.status == "rejected"
     # on another day, now changes nothing
     monday = now - dt.timedelta(days=1)
