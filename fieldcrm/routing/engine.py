@@ -383,22 +383,6 @@ def solve_each(
     caller keeps the one worth most once realised
     (:func:`fieldcrm.routing.realise.solve_realised`): the engine's objective does not hold
     every rule of the day (the driving cap is applied after)."""
-    data, refs, found = _searched(
-        problem, budget=budget, hotels=hotels, required=required, only=only, start=start
-    )
-    return tuple(_solved(problem, data, refs, solution, n) for solution, n in found)
-
-
-def _searched(
-    problem: Problem,
-    *,
-    budget: Budget,
-    hotels: Sequence[int] | None,
-    required: Sequence[int],
-    only: Sequence[int] | None,
-    start: Solved | None,
-) -> tuple[ProblemData, list[Ref], list[tuple[Solution, int]]]:
-    """The PyVRP data, what its clients stand for, and every search's best solution."""
     data, refs = build(problem, hotels=hotels, required=required, only=only)
     offered_ids = range(len(problem.candidates)) if only is None else only
     offered = len(offered_ids)
@@ -421,7 +405,8 @@ def _searched(
         _Search(budget.seed + run, patience, budget.max_iterations, tuned, warp)
         for run in range(runs)
     ]
-    return data, refs, _run_searches(data, searches, budget=budget, initial=initial)
+    found = _run_searches(data, searches, budget=budget, initial=initial)
+    return tuple(_solved(problem, data, refs, solution, n) for solution, n in found)
 
 
 def _solved(
