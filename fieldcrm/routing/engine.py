@@ -24,8 +24,10 @@ from seeds ``seed, seed + 1…`` each get the whole budget (:func:`solve_each`; 
 search is the one a single search would run, and the caller keeps the answer worth most once
 realised, so the plan is never worse than with one search); PyVRP's
 late-acceptance history is shortened to :data:`HISTORY_LENGTH`, its search goes back to its
-best after :data:`ILS_RESTART` idle iterations and its time-warp penalty starts on the scale
-of the problem (:func:`time_warp_penalty`).
+best after :data:`ILS_RESTART` idle iterations, its time-warp penalty starts on the scale
+of the problem (:func:`time_warp_penalty`) and half of its iterations remove strings of
+consecutive visits and rebuild (:class:`~fieldcrm.routing.ruin.StringRemoval`; not in the
+forced or warm-started checks of reasons and detours).
 
 With ``Budget.workers > 1`` those independent searches run in parallel processes (a pool
 started lazily, once per process, from a ``forkserver``, about 0.5 s the first time; stopped
@@ -57,19 +59,21 @@ from pyvrp import (
     Client,
     ClientGroup,
     ProblemData,
+    RandomNumberGenerator,
     Route,
     Solution,
     SolveParams,
     VehicleType,
 )
-from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
-from pyvrp.PenaltyManager import PenaltyParams
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchParams
+from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
+from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
 from fieldcrm.routing.engine_days import add_choice, build_days, depots_of, problem_data
 from fieldcrm.routing.problem import Problem
+from fieldcrm.routing.ruin import StringRemoval
 
 MONEY = 10_000
 """Money units per euro."""
@@ -402,7 +406,7 @@ def solve_each(
     scaled = tuned and not required and start is None
     warp = time_warp_penalty(problem, offered_ids) if scaled else None
     searches = [
-        _Search(budget.seed + run, patience, budget.max_iterations, tuned, warp)
+        _Search(budget.seed + run, patience, budget.max_iterations, tuned, warp, ruin=scaled)
         for run in range(runs)
     ]
     found = _run_searches(data, searches, budget=budget, initial=initial)
@@ -445,6 +449,8 @@ class _Search:
     """:data:`ILS_PARAMS` (one day or interchangeable days) rather than PyVRP's defaults."""
     time_warp: float | None = None
     """Initial time-warp penalty (:func:`time_warp_penalty`; ``None``: PyVRP's)."""
+    ruin: bool = False
+    """Half the iterations remove strings of visits (:class:`~fieldcrm.routing.ruin.StringRemoval`)."""
 
 
 @dataclass
@@ -506,17 +512,28 @@ def _search(
             MaxRuntime(budget.seconds_left()),
         ]
     )
+    params = _params(search)
+    # pyvrp.solve, with string removals as the search method where they were measured better
+    rng = RandomNumberGenerator(seed=search.seed)
+    local = LocalSearch(
+        data,
+        rng,
+        compute_neighbours(data, params.neighbourhood),
+        PerturbationManager(params.perturbation),
+    )
+    for operator in params.operators:
+        if operator.supports(data):
+            local.add_operator(operator(data))
+    penalties = PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
     with warnings.catch_warnings():
         # raised when the penalties saturate, as they do on a problem with no solution
         warnings.simplefilter("ignore", PenaltyBoundWarning)
-        result = pyvrp_solve(
-            data,
-            stop=stop,
-            seed=search.seed,
-            collect_stats=False,
-            initial_solution=initial,
-            params=_params(search),
-        )
+        if initial is None:
+            random_start = Solution.make_random(data, rng)
+            initial = local(random_start, penalties.max_cost_evaluator(), exhaustive=True)
+        method = StringRemoval(data, local, seed=search.seed) if search.ruin else local
+        ils = IteratedLocalSearch(data, penalties, method, initial, params.ils)
+        result = ils.run(stop, collect_stats=False)
     return result.best, result.num_iterations
 
 
