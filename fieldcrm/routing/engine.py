@@ -26,8 +26,9 @@ realised, so the plan is never worse than with one search); PyVRP's
 late-acceptance history is shortened to :data:`HISTORY_LENGTH`, its search goes back to its
 best after :data:`ILS_RESTART` idle iterations, its time-warp penalty starts on the scale
 of the problem (:func:`time_warp_penalty`) and half of its iterations remove strings of
-consecutive visits and rebuild (:class:`~fieldcrm.routing.ruin.StringRemoval`; not in the
-forced or warm-started checks of reasons and detours).
+consecutive visits and rebuild (:class:`~fieldcrm.routing.ruin.StringRemoval`). The checks
+of a left-out reason (a forced visit, a warm start) keep PyVRP's own search and penalty; a
+detour's re-solve (the day without one visit) is a fresh solve and searches like a plan.
 
 With ``Budget.workers > 1`` those independent searches run in parallel processes (a pool
 started lazily, once per process, from a ``forkserver``, about 0.5 s the first time; stopped
@@ -400,7 +401,7 @@ def solve_each(
     patience = max(budget.patience, budget.per_client * offered)
     runs = max(1, budget.restarts) if tuned else 1
     initial = _initial(data, refs, start) if start is not None else None
-    # a forced or warm-started solve (the checks of a reason or a detour) starts from a late
+    # a forced or warm-started solve (the checks of a left-out reason) starts from a late
     # solution and has a short patience: PyVRP's high penalty gets it back in time at once,
     # the scaled one may not within its budget (bench/README.md, fifth session)
     scaled = tuned and not required and start is None

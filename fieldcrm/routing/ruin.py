@@ -30,7 +30,8 @@ NEAR = 30
 
 def nearest_clients(data: ProblemData, count: int = NEAR) -> list[list[int]]:
     """For each client, the ``count`` other clients nearest to it there and back (client
-    indices), over the shortest of the data's travel profiles.
+    indices; all the others when there are fewer), over the shortest of the data's travel
+    profiles.
 
     >>> import numpy as np
     >>> from pyvrp import Client, Depot, Location, ProblemData, VehicleType
@@ -47,14 +48,17 @@ def nearest_clients(data: ProblemData, count: int = NEAR) -> list[list[int]]:
     )
     places = np.array([c.location for c in data.clients()], dtype=np.int64)
     both = durations[np.ix_(places, places)] + durations[np.ix_(places, places)].T
-    np.fill_diagonal(both, np.inf)
-    return [[int(j) for j in row[:count]] for row in np.argsort(both, axis=1, kind="stable")]
+    np.fill_diagonal(both, np.inf)  # last, and left out below
+    keep = min(count, len(places) - 1)
+    return [[int(j) for j in row[:keep]] for row in np.argsort(both, axis=1, kind="stable")]
 
 
 class StringRemoval:
     """PyVRP search method: in :data:`RUIN_SHARE` of its calls, remove strings of visits
     near a random client and rebuild with an exhaustive local search; otherwise (and when
-    asked for an exhaustive search) ``search`` as it is.
+    asked for an exhaustive search, when the random client has no visited client near it,
+    or on data with shipments or reloads, whose routes are more than a list of visits)
+    ``search`` as it is.
 
     Deterministic for a given ``seed`` and input: the random choices come from its own
     generator.
@@ -65,18 +69,25 @@ class StringRemoval:
         self._search = search
         self._random = random.Random(seed)
         self._near = nearest_clients(data)
+        self._plain = data.num_shipments > 0 or any(v.reload_depots for v in data.vehicle_types())
 
     def __call__(
         self, solution: Solution, cost_evaluator: CostEvaluator, exhaustive: bool = False
     ) -> Solution:
-        if exhaustive or not self._data.num_clients or self._random.random() >= RUIN_SHARE:
+        if exhaustive or self._plain or self._random.random() >= RUIN_SHARE:
             return self._search(solution, cost_evaluator, exhaustive)
-        return self._search(self.ruined(solution), cost_evaluator, True)
+        ruined = self.ruined(solution)
+        if ruined is None:
+            return self._search(solution, cost_evaluator, False)
+        return self._search(ruined, cost_evaluator, True)
 
-    def ruined(self, solution: Solution) -> Solution:
+    def ruined(self, solution: Solution) -> Solution | None:
         """``solution`` with a string of at most :data:`LONGEST_STRING` consecutive visits
-        removed from each of one to :data:`MOST_ROUTES` routes, the routes of a random
-        client's nearest visited clients (that client's own first)."""
+        removed from each of one to :data:`MOST_ROUTES` routes: the routes of the visited
+        clients among a random client's :data:`NEAR` nearest (that client's own route first
+        if it is visited). ``None`` when none of them is visited (nothing to remove)."""
+        if not self._data.num_clients:
+            return None
         pick = self._random
         routes = [[a.idx for a in r if a.is_client()] for r in solution.routes()]
         vehicles = [r.vehicle_type() for r in solution.routes()]
@@ -96,6 +107,8 @@ class StringRemoval:
             routes[k] = visits[:first] + visits[first + length :]
             if len(touched) == most:
                 break
+        if not touched:
+            return None
         kept = [
             Route(self._data, visits, vehicle)
             for visits, vehicle in zip(routes, vehicles, strict=True)
