@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import warnings
 from dataclasses import replace
@@ -12,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyvrp import CostEvaluator, ProblemData, RandomNumberGenerator, Solution, SolveParams
 from pyvrp import solve as pyvrp_solve
-from pyvrp.IteratedLocalSearch import IteratedLocalSearch
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchParams
 from pyvrp.PenaltyManager import PenaltyParams
 from pyvrp.search import LocalSearch, compute_neighbours
 from pyvrp.stop import MaxIterations
 
 from fieldcrm.routing import engine, ruin
-from fieldcrm.routing.problem import Appointment, Candidate, Problem
+from fieldcrm.routing.problem import Appointment, Candidate, Hotel, Problem
 from tests.routing.scenarios import H, day, open_all_day, problem
 
 # twelve accounts around home, two mornings: neither holds them all, both carry several
@@ -261,3 +262,32 @@ def test_the_main_searches_run_the_removals_with_the_tuned_parameters(
 def _here(data, searches, *, budget, initial):  # type: ignore[no-untyped-def]
     """The searches one after the other in this process (the spy sees them)."""
     return [engine._search(data, s, budget, initial) for s in searches]
+
+
+def test_days_with_their_own_frames_remove_strings_with_pyvrps_parameters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A trip's all-home plan (days with their own hours) also removes strings, on PyVRP's
+    own history and penalty; days chained by a night at a hotel do not."""
+    p = replace(_problem(), days=(day(8, 12), day(8, 12.5)))
+    monkeypatch.setattr(engine, "IteratedLocalSearch", _Spy)
+    monkeypatch.setattr(engine, "_run_searches", _here)
+    _Spy.runs = []
+    engine.solve_each(p, budget=engine.Budget(patience=200))
+    assert len(_Spy.runs) == 1  # one search: the days are not interchangeable
+    (ils,) = _Spy.runs
+    assert isinstance(ils.search, ruin.StringRemoval)
+    assert ils.params == IteratedLocalSearchParams()
+    _Spy.runs = []
+    hotel = Hotel("h", 3, 80.0)
+    dated = replace(
+        p,
+        days=(
+            replace(day(8, 12), date=dt.date(2027, 1, 12)),
+            replace(day(8, 12.5), date=dt.date(2027, 1, 13)),
+        ),
+        hotels=(hotel,),
+    )
+    assert engine.chained(dated, [0])
+    engine.solve_each(dated, budget=engine.Budget(patience=200))
+    assert _Spy.runs and not any(isinstance(i.search, ruin.StringRemoval) for i in _Spy.runs)
