@@ -26,11 +26,11 @@ realised, so the plan is never worse than with one search); PyVRP's
 late-acceptance history is shortened to :data:`HISTORY_LENGTH`, its search goes back to its
 best after :data:`ILS_RESTART` idle iterations, its time-warp penalty starts on the scale
 of the problem (:func:`time_warp_penalty`) and half of its iterations remove strings of
-consecutive visits and rebuild (:class:`~fieldcrm.routing.ruin.StringRemoval`; also in the
-search of a trip's all-home plan, whose days have their own frames). The checks of a
-left-out reason (a forced visit, a warm start) keep PyVRP's own search and penalty; a
+consecutive visits and rebuild (:class:`~fieldcrm.routing.ruin.StringRemoval`). The checks
+of a left-out reason (a forced visit, a warm start) keep PyVRP's own search and penalty; a
 detour's re-solve (the day without one visit) is a fresh solve and searches like a plan.
-Trips chained by nights away keep PyVRP's own search.
+Days with frames of their own (a trip's all-home plan) and days chained by nights away keep
+PyVRP's own search.
 
 With ``Budget.workers > 1`` those independent searches run in parallel processes (a pool
 started lazily, once per process, from a ``forkserver``, about 0.5 s the first time; stopped
@@ -408,11 +408,10 @@ def solve_each(
     # the scaled one may not within its budget (bench/README.md, fifth session)
     scaled = tuned and not required and start is None
     warp = time_warp_penalty(problem, offered_ids) if scaled else None
-    # string removals in every search of a plan from home, a trip's all-home plan included
-    # (not in those checks, nor across nights away: measured neither way)
-    ruin = not required and start is None and not chained(problem, allowed)
+    # string removals where they were measured better (bench/README.md, sixth session): not
+    # in those checks, nor in a trip's all-home plan (as many euros lost as won, twice the time)
     searches = [
-        _Search(budget.seed + run, patience, budget.max_iterations, tuned, warp, ruin=ruin)
+        _Search(budget.seed + run, patience, budget.max_iterations, tuned, warp, ruin=scaled)
         for run in range(runs)
     ]
     found = _run_searches(data, searches, budget=budget, initial=initial)

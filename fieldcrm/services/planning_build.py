@@ -43,7 +43,7 @@ REASON_LABELS = {
     "displaces": "possible, mais le plan vaudrait {loss} € de moins",
     "not_tried": "moins intéressant que les comptes essayés",
     "no_plan_found": "essayé : aucun plan trouvé qui l'inclue",
-    "cut": "hors des {n} meilleurs comptes du corridor",
+    "cut": "hors des {n} comptes du corridor au meilleur rapport valeur / détour",
 }
 PROVEN_LABEL = "optimal prouvé"
 """Said of a small day whose plan the exact search proved the best possible."""
