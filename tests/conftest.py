@@ -26,6 +26,19 @@ from fieldcrm.store.embedded import local_database_url
 DATA = Path(__file__).parent / "data"
 DEMO_TODAY = dt.date(2026, 4, 15)
 """Reference date of the seeded demo database used by the ``demo_db`` fixture."""
+PLANNING_NOW = dt.datetime(2026, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+"""The planning clock of every test (:func:`fieldcrm.services.plan_dates.now`): midnight in
+Paris before every day the tests plan, none of them past; a test about past days or the
+hours of today pins its own."""
+
+
+@pytest.fixture(autouse=True)
+def planning_clock(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """Pin the planning clock to :data:`PLANNING_NOW` (the tests' days are fixed dates)."""
+    from fieldcrm.services import plan_dates
+
+    monkeypatch.setattr(plan_dates, "now", lambda: PLANNING_NOW)
+    return PLANNING_NOW
 
 
 def _server_url() -> str:

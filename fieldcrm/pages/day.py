@@ -26,7 +26,14 @@ from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import appointments, plan_slots, planning, planning_build, route_lines
+from fieldcrm.services import (
+    appointments,
+    plan_dates,
+    plan_slots,
+    planning,
+    planning_build,
+    route_lines,
+)
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.plans import PlanRow, ProposalRow
 
@@ -133,9 +140,41 @@ def cancelled_bookings(
     return out
 
 
+def cancelled_appointments(
+    stops: Sequence[Mapping[str, Any]], day_appointments: Sequence[AppointmentRecord]
+) -> set[int]:
+    """The ids of the fixed appointments among a planned day's ``stops`` that are cancelled
+    now (``day_appointments``: the day's, cancelled ones included). The page shows them
+    « Annulé », with no navigation nor check-in, and leaves them off the map and the route,
+    as the slots of now do (:func:`fieldcrm.services.plan_slots.current_slots`)."""
+    cancelled = {a.id for a in day_appointments if a.status == "cancelled"}
+    return {
+        int(s["appointment_id"])
+        for s in stops
+        if s.get("kind") == "appointment" and s.get("appointment_id") in cancelled
+    }
+
+
+def without_appointments(result: dict[str, Any], index: int, gone: set[int]) -> dict[str, Any]:
+    """A copy of the plan's ``result`` whose day ``index`` no longer stops at the fixed
+    appointments ``gone`` (``result`` itself when there are none)."""
+    if not gone:
+        return result
+    days = list(result["days"])
+    days[index] = days[index] | {
+        "stops": [
+            s
+            for s in days[index]["stops"]
+            if not (s.get("kind") == "appointment" and s.get("appointment_id") in gone)
+        ]
+    }
+    return result | {"days": days}
+
+
 def request_time() -> dt.datetime:
-    """The time of the request: no slot shown or booked on a plan starts before it."""
-    return dt.datetime.now(dt.UTC)
+    """The time of the request (the planning clock): no slot shown or booked on a plan
+    starts before it, no day before its date is planned."""
+    return plan_dates.now()
 
 
 def proposal_cards(
@@ -290,6 +329,7 @@ def day_page(
         "booked_near": {},
         "bookable": {},
         "unfit": {},
+        "cancelled_appointments": set(),
     }
     if plan is not None:
         context.update(
@@ -302,21 +342,26 @@ def day_page(
         crowfly = translations(reader_language(request, actor)).gettext(
             "à vol d’oiseau : pas de données routières ici"
         )
-        lines = road_lines(plan.result, [index], settings=settings, crowfly_label=crowfly)
+        planned = plan.result["days"][index]
+        cancelled = cancelled_appointments(planned["stops"], every)
+        shown = without_appointments(plan.result, index, cancelled)
+        lines = road_lines(shown, [index], settings=settings, crowfly_label=crowfly)
         context.update(
-            result=plan.result,
-            today=plan.result["days"][index],
-            map=plan_map(plan.result, [index], lines=lines),
+            result=shown,
+            today=shown["days"][index],
+            map=plan_map(shown, [index], lines=lines),
             crowfly=any(line.dashed for line in lines),
             proposals={p.account_id: p for p in plan.proposals},
             stops=ordered_stops(
-                plan.result["days"][index]["stops"],
+                planned["stops"],
                 {p.account_id: p for p in plan.proposals},
                 context["bookable"],
                 context["booked_for"],
             ),
+            cancelled_appointments=cancelled,
             figures_dated=context["stale"]
-            or day_changed(plan.result["days"][index], plan.proposals, context),
+            or bool(cancelled)
+            or day_changed(planned, plan.proposals, context),
         )
     response = render(request, "day.html", context, actor=actor)
     if REFUSAL_COOKIE in request.cookies:
@@ -338,7 +383,9 @@ def plan_my_day(
     rep_id = rep_for(actor, rep)
     target = f"/journee?date={date.isoformat()}&rep={rep_id}"
     try:
-        planning.plan_day(session, actor=actor, rep_id=rep_id, day=date, settings=settings)
+        planning.plan_day(
+            session, actor=actor, rep_id=rep_id, day=date, settings=settings, now=request_time()
+        )
     except (Conflict, Infeasible, InvalidInput) as exc:
         return _back_with_refusal(request, actor, settings, target, exc)
     return RedirectResponse(target, status_code=303)

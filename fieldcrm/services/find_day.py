@@ -26,7 +26,7 @@ from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.find_day import DayOption, Planned, rank_days
 from fieldcrm.routing.problem import WorkDay
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import appointments, costs, plan_slots, planning_build
+from fieldcrm.services import appointments, costs, plan_dates, plan_slots, planning_build
 from fieldcrm.services.planning_inputs import gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
@@ -170,7 +170,7 @@ def _planned(
         if p.account_id != account_id
     ]
     accounts = store.located_accounts(session, [p.account_id for p in proposals])
-    now = dt.datetime.now(zone)
+    now = plan_dates.now()  # the planning clock, as the day page's slots
     current: dict[int, plan_slots.CurrentSlots] = {}
     out = []
     for p in proposals:

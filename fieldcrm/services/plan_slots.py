@@ -7,7 +7,7 @@ minute, the open proposals with their opening hours and today's visit length, th
 ones gone — by the pure core (:func:`fieldcrm.routing.reslot.open_slots`), with the planner's
 frame of the day (departure, return, lunch, driving cap: none for a plan stored without it)
 and its driving seconds, and on the day itself none before now (a proposal whose whole slot
-is past says so, :data:`PAST`); even before any
+is past says so, :data:`PAST`; on a day before today, every one is); even before any
 decision, so that booking any minute shown keeps every other slot shown bookable. Driving
 seconds are asked of the planner's provider only for a place the plan did not know (an
 appointment booked or moved elsewhere since), counted as the booking check counts them. A
@@ -45,7 +45,7 @@ from fieldcrm.routing.problem import Lunch
 from fieldcrm.routing.reslot import Cause, DayStop, ReslotDay, open_slots, unfit_cause
 from fieldcrm.routing.schedule import Leg, booking_start, whole_minutes
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import planning_build
+from fieldcrm.services import plan_dates, planning_build
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as booked_store
 from fieldcrm.store.appointments import AppointmentRecord
@@ -302,7 +302,7 @@ def slots_now(
     bookable once the day changed since (:data:`OLD_PLAN`). ``travel`` overrides the
     settings' road provider. ``now`` (aware; ``None``: no such rule): on its own day, no
     slot starts before it (rounded up to the whole minute) and a proposal whose whole slot
-    is before it is :data:`PAST`."""
+    is before it is :data:`PAST`; on a day before it, every open proposal is."""
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
     slots: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     unfit: dict[int, Unfit] = {}
@@ -314,6 +314,9 @@ def slots_now(
         booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
         day = _read_day(doc, proposals, booked)
         opens = [item for item in day.order if isinstance(item, _Open)]
+        if now is not None and date < plan_dates.today(now):  # a day past: nothing bookable
+            unfit.update({item.proposal.id: Unfit("past") for item in opens})
+            continue
         earliest = _earliest(date, now)
         timing = doc.get("timing")
         if not isinstance(timing, dict) or any(item.opening is None for item in opens):
@@ -536,7 +539,7 @@ def current_slots(
     the plan stored its timing; the stored ones on an unchanged day of an older plan; none
     before ``now``, the clock's time unless given); the default minute stays the planned
     start, kept in the slot."""
-    moment = now if now is not None else dt.datetime.now(dt.UTC)
+    moment = now if now is not None else plan_dates.now()
     recomputed = slots_now(session, plan, settings=settings, travel=travel, now=moment)
     starts = planned_starts(plan)
     out: dict[int, Bookable] = {}

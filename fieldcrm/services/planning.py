@@ -31,7 +31,7 @@ from fieldcrm.routing.engine import Budget
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import appointments, costs, plan_slots
+from fieldcrm.services import appointments, costs, plan_dates, plan_slots
 from fieldcrm.services import planning_build as build
 from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.services.roads import road_provider
@@ -198,12 +198,20 @@ def decide_proposal(
     the slot given what is booked now, :func:`~fieldcrm.services.plan_slots.current_slots`,
     none before ``now``) or
     reject. A proposal that no longer fits, or whose slot is past, can only be rejected. A refusal (:class:`Conflict`, :class:`InvalidInput`)
-    writes nothing."""
+    writes nothing; accepting on a day before today (``now``'s date, :mod:`plan_dates`) is
+    refused naming ``day`` (the proposal's) or ``start``."""
     proposal = store.get_proposal(session, proposal_id)
     policy.require(actor, "plan", owner_id=proposal.rep_id)
     if proposal.status != "proposed":
         done = "acceptée" if proposal.status == "accepted" else "refusée"
         raise Conflict(f"La proposition « {proposal.account_name} » est déjà {done}.")
+    if accept:
+        now = now if now is not None else plan_dates.now()
+        day = proposal.slot_start.astimezone(PARIS).date()
+        plan_dates.check_not_past(day, field="day", at=now)
+        if start is not None:  # a wall-clock time of the company's day, or an instant
+            when = start.astimezone(PARIS) if start.tzinfo is not None else start
+            plan_dates.check_not_past(when.date(), field="start", at=now)
     begins: dt.datetime | None = None
     slot: plan_slots.Bookable | None = None
     if accept:
@@ -345,9 +353,12 @@ def plan_day(
     time_limit_s: float | None = None,
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
+    now: dt.datetime | None = None,
 ) -> PlanRow:
-    """Plan the rep's ``day`` around its fixed appointments; store it with its proposals."""
+    """Plan the rep's ``day`` around its fixed appointments; store it with its proposals.
+    A day before today (``now``'s date; ``None``: :func:`plan_dates.now`) is refused."""
     policy.require(actor, "plan", owner_id=rep_id)
+    plan_dates.check_not_past(day, field="day", at=now)
     cfg = settings or get_settings()
     graph = travel or road_provider(cfg)
     inputs = gather(
@@ -386,12 +397,14 @@ def plan_picked(
     time_limit_s: float | None = None,
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
+    now: dt.datetime | None = None,
 ) -> PlanRow:
     """The best day visiting every account the rep picked, around the day's appointments,
     from ``start`` (the rep's position, not before ``depart_s``) or from home; stored as the
     day's plan with a bookable slot for each visit. Too many for one day is an
-    :class:`Infeasible` naming the problem."""
+    :class:`Infeasible` naming the problem; a day before today (``now``'s date) is refused."""
     policy.require(actor, "plan", owner_id=rep_id)
+    plan_dates.check_not_past(day, field="day", at=now)
     ids = list(dict.fromkeys(account_ids))
     if not 1 <= len(ids) <= MAX_PICKED:
         raise InvalidInput("account_ids", f"entre 1 et {MAX_PICKED} comptes", value=len(ids))
@@ -447,8 +460,10 @@ def plan_trip(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
     progress: Progress | None = None,
+    now: dt.datetime | None = None,
 ) -> PlanRow:
     """Plan a trip of several days, every night at home or at the best hotel, in euros.
+    A trip starting before today (``now``'s date) is refused.
 
     ``anchor_appointment_id``, if given, is the far appointment the trip is built around: it
     must be one of the rep's appointments within ``start_day .. end_day``. The rep may sleep
@@ -457,6 +472,7 @@ def plan_trip(
     is told each step reached (:data:`Progress`).
     """
     policy.require(actor, "plan", owner_id=rep_id)
+    plan_dates.check_not_past(start_day, field="start_day", at=now)
     cfg = settings or get_settings()
     graph = travel or road_provider(cfg)
     inputs = gather(

@@ -20,7 +20,7 @@ from fieldcrm.auth.roles import SYSTEM, Actor, author_id
 from fieldcrm.config import Settings
 from fieldcrm.errors import FieldcrmError, Forbidden, Infeasible, InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
-from fieldcrm.services import jobs, planning
+from fieldcrm.services import jobs, plan_dates, planning
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
 from fieldcrm.store import users as user_store
@@ -64,7 +64,7 @@ def start_trip_planning(
     :func:`~fieldcrm.services.planning.plan_trip`) for a worker; the job's id.
 
     Refused at once, nothing queued: a rep another user may not plan for, an unknown rep,
-    a trip ending before it starts, a search budget outside ``0 < time_limit_s <= 120``.
+    a trip ending before it starts or starting before today, a search budget outside ``0 < time_limit_s <= 120``.
     """
     policy.require(actor, "plan", owner_id=rep_id)
     if end_day < start_day:
@@ -74,6 +74,7 @@ def start_trip_planning(
             value=end_day.isoformat(),
             allowed=f">= {start_day.isoformat()}",
         )
+    plan_dates.check_not_past(start_day, field="start_day")
     if time_limit_s is not None and not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
         raise InvalidInput(
             "time_limit_s",
@@ -91,6 +92,7 @@ def start_trip_planning(
         "hotel": [hotel.lon, hotel.lat] if hotel is not None else None,
         "anchor_appointment_id": anchor_appointment_id,
         "time_limit_s": time_limit_s,
+        "asked_at": plan_dates.now().isoformat(),  # the worker checks the dates as of then
     }
     job_id = job_store.create_job(
         session,
@@ -102,6 +104,13 @@ def start_trip_planning(
     job_store.defer(session, job_store.PLAN_TRIP, {"job_id": job_id})
     session.commit()
     return job_id
+
+
+def _asked_at(params: dict[str, Any]) -> dt.datetime | None:
+    """When the trip was asked (its dates were checked then, the run checks them as of
+    then); ``None`` for a job queued before this was recorded (the clock's time)."""
+    asked = params.get("asked_at")
+    return dt.datetime.fromisoformat(asked) if asked else None
 
 
 def _actor(session: Session, stored: dict[str, Any]) -> Actor:
@@ -149,6 +158,7 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
                 time_limit_s=params["time_limit_s"],
                 settings=settings,
                 progress=progress,
+                now=_asked_at(params),
             )
             return {
                 "plan_id": plan.id,

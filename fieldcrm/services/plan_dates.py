@@ -1,0 +1,38 @@
+"""The planning clock and its one rule on dates: a day before today is not planned nor booked.
+
+"Today" is the date of :func:`now` in the company's time zone (Europe/Paris,
+:data:`~fieldcrm.store.plans.PARIS`), the same clock the slots of a plan count "now" from
+(:func:`fieldcrm.services.plan_slots.current_slots`). Every planning use case passes its
+``now`` (``None``: this clock) to :func:`check_not_past`, so the API, the pages, the CLI and
+the worker refuse a past day alike: an :class:`~fieldcrm.errors.InvalidInput` naming the
+field, in French, before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fieldcrm.errors import InvalidInput
+from fieldcrm.store.plans import PARIS
+
+
+def now() -> dt.datetime:
+    """The planning clock: the current instant, aware (tests pin it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def today(at: dt.datetime | None = None) -> dt.date:
+    """The company's date at ``at`` (aware; ``None``: :func:`now`)."""
+    return (at if at is not None else now()).astimezone(PARIS).date()
+
+
+def check_not_past(day: dt.date, *, field: str, at: dt.datetime | None = None) -> None:
+    """:class:`InvalidInput` naming ``field`` when ``day`` is before :func:`today` at ``at``."""
+    first = today(at)
+    if day < first:
+        raise InvalidInput(
+            field,
+            f"le {day:%d/%m/%Y} est passé : on ne planifie ni ne réserve un jour passé",
+            value=day.isoformat(),
+            allowed=f"aujourd’hui ({first:%d/%m/%Y}) ou un jour à venir",
+        )
