@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from fieldcrm.cli import app
 from fieldcrm.cli import plan as plan_cli
 from fieldcrm.cli.common import reported_errors
 from fieldcrm.config import Settings
+from fieldcrm.services import plan_dates
+from fieldcrm.store.plans import PARIS
 
 runner = CliRunner()
 
@@ -96,3 +99,16 @@ def test_plan_solve_reads_a_json_problem_without_a_database(tmp_path) -> None:  
     wrong.write_text(json.dumps({"places": [[7, 43]], "days": [{}], "candidates": [{"place": 3}]}))
     code, out = _run("solve", str(wrong))
     assert code == 1 and "candidates[0].place" in out
+
+
+def test_a_past_day_is_refused_in_french_and_nothing_is_stored(
+    cli: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plan_dates, "now", lambda: dt.datetime(2026, 12, 6, 9, 30, tzinfo=PARIS))
+    result = runner.invoke(app, ["plan", "day", "--rep", "4", "--date", "2026-11-30"])
+    assert result.exit_code != 0
+    assert "le 30/11/2026 est passé" in result.output, result.output
+    stored = cli.execute(
+        text("SELECT count(*) FROM plans WHERE rep_id = 4 AND day = '2026-11-30'")
+    ).scalar_one()
+    assert stored == 0
