@@ -58,7 +58,9 @@ async def _fieldcrm_error(request: Request, exc: Exception) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(exc.retry_after_s)}
-        body = {**error_body(exc), "message": describe(exc, reader_language(request))}
+        # the API's message also names the field as in the code (« jour (day) »); pages don't
+        message = describe(exc, reader_language(request), technical=True)
+        body = {**error_body(exc), "message": message}
         return JSONResponse(body, status_code=status, headers=headers)
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

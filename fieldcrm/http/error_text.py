@@ -124,6 +124,10 @@ FIELDS: dict[str, str] = {
     "anchor_appointment_id": "rendez-vous d’ancrage",
     "home": "adresse de départ",
     "proposal_id": "proposition",
+    "time": "heure",
+    "duration": "durée",
+    "address": "adresse",
+    "appointment_id": "rendez-vous",
 }
 """French names of the fields errors name."""
 
@@ -328,11 +332,12 @@ def field_label(field: str) -> str:
     return FIELDS.get(field) or FIELDS.get(last) or field.replace("_", " ")
 
 
-def named(field: str) -> str:
-    """A field for an error line: its French name, and its technical name in brackets when
-    they differ (what a support person searches for)."""
+def named(field: str, *, technical: bool = False) -> str:
+    """A field for an error line: its French name only (what a rep reads on a page); with
+    ``technical`` (the API's ``message``, read by developers) its name in the code in brackets
+    too when they differ (« jour (day) »)."""
     label = field_label(field)
-    return label if label == field else f"{label} ({field})"
+    return f"{label} ({field})" if technical and label != field else label
 
 
 SHAPE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -521,10 +526,10 @@ def problem_message(message: str, lang: str = "fr") -> str:
     return _phrase(message) if lang == "fr" else message
 
 
-def problem_text(problem: Problem, label: str | None = None) -> str:
+def problem_text(problem: Problem, label: str | None = None, *, technical: bool = False) -> str:
     """One input problem in French: field (or ``label``, a French name for it written by the
-    caller), what is wrong, the value, what is allowed."""
-    text = f"{label or named(problem.field)} : {_phrase(problem.message)}"
+    caller; ``technical`` as in :func:`named`), what is wrong, the value, what is allowed."""
+    text = f"{label or named(problem.field, technical=technical)} : {_phrase(problem.message)}"
     if problem.value is not None:
         text += f" (reçu : {problem.value!r})"
     if problem.allowed:
@@ -568,15 +573,17 @@ def precondition_text(exc: PreconditionRequired) -> str:
     )
 
 
-def describe(exc: FieldcrmError, lang: str = "fr") -> str:
-    """The message of ``exc`` for a reader of ``lang`` (French built from the error's data)."""
+def describe(exc: FieldcrmError, lang: str = "fr", *, technical: bool = False) -> str:
+    """The message of ``exc`` for a reader of ``lang`` (French built from the error's data);
+    fields named by their French label, plus their name in the code with ``technical`` (the
+    API, whose body also carries ``field``)."""
     if lang != "fr":
         return str(exc)
     if isinstance(exc, NotFound):
         what = KINDS.get(str(exc.kind), str(exc.kind))
         return f"{what[:1].upper()}{what[1:]} {exc.key} est introuvable."
     if isinstance(exc, InvalidInput):
-        return " ; ".join(problem_text(p) for p in exc.problems)
+        return " ; ".join(problem_text(p, technical=technical) for p in exc.problems)
     if isinstance(exc, PreconditionRequired):
         return precondition_text(exc)
     if isinstance(exc, Forbidden):

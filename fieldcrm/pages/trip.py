@@ -19,6 +19,7 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.day import (
+    cancelled_appointments,
     day_changed,
     day_proposals,
     ordered_stops,
@@ -26,6 +27,7 @@ from fieldcrm.pages.day import (
     proposal_cards,
     rep_for,
     road_lines,
+    without_appointments,
 )
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import appointments, planning, planning_jobs
@@ -73,15 +75,6 @@ def trip_page(
         crowfly = translations(reader_language(request, actor)).gettext(
             "à vol d’oiseau : pas de données routières ici"
         )
-        lines = road_lines(plan.result, settings=settings, crowfly_label=crowfly)
-        context.update(
-            end=plan.end_day or first,
-            result=plan.result,
-            map=plan_map(plan.result, lines=lines),
-            crowfly=any(line.dashed for line in lines),
-            # the km and minutes themselves: estimated without roads for some legs, or all
-            estimated=travel_estimate(str(plan.result.get("travel", ""))),
-        )
         every = appointments.agenda(
             session,
             actor=actor,
@@ -90,6 +83,23 @@ def trip_page(
             last=plan.end_day or plan.day,
             settings=settings,
             include_cancelled=True,
+        )
+        # the fixed appointments cancelled since the plan: « Annulé », off the map and route
+        shown = plan.result
+        cancelled: set[int] = set()
+        for index, doc in enumerate(plan.result["days"]):
+            gone = cancelled_appointments(doc.get("stops", []), every)
+            shown = without_appointments(shown, index, gone)
+            cancelled |= gone
+        lines = road_lines(shown, settings=settings, crowfly_label=crowfly)
+        context.update(
+            end=plan.end_day or first,
+            result=shown,
+            map=plan_map(shown, lines=lines),
+            crowfly=any(line.dashed for line in lines),
+            # the km and minutes themselves: estimated without roads for some legs, or all
+            estimated=travel_estimate(str(plan.result.get("travel", ""))),
+            cancelled_appointments=cancelled,
         )
         cards = proposal_cards(session, actor=actor, plan=plan, every=every, settings=settings)
         context.update(cards, trip_days=trip_days(plan, cards, every, settings.scoring_timezone))
@@ -103,7 +113,8 @@ def trip_days(
     proposals (by account), its stops at the time each is shown at, in that order, and
     whether its figures are the plan's rather than the day's as booked now (something
     decided, or its appointments changed since the plan; ``every``: the trip's
-    appointments, ``zone``: the company's time zone)."""
+    appointments, ``zone``: the company's time zone; a fixed appointment cancelled since,
+    :func:`fieldcrm.pages.day.cancelled_appointments`, dates them too, as on Ma journée)."""
     out = []
     for doc in plan.result.get("days", []):
         proposals = day_proposals(plan, doc)
@@ -121,6 +132,7 @@ def trip_days(
                     doc.get("stops", []), proposals, cards["bookable"], cards["booked_for"]
                 ),
                 "figures_dated": appointments.plan_is_stale(plan, booked)
+                or bool(cancelled_appointments(doc.get("stops", []), every))
                 or day_changed(doc, list(proposals.values()), cards),
             }
         )

@@ -7,7 +7,7 @@ minute, the open proposals with their opening hours and today's visit length, th
 ones gone — by the pure core (:func:`fieldcrm.routing.reslot.open_slots`), with the planner's
 frame of the day (departure, return, lunch, driving cap: none for a plan stored without it)
 and its driving seconds, and on the day itself none before now (a proposal whose whole slot
-is past says so, :data:`PAST`; on a day before today, every one is); even before any
+is past says so, :data:`PAST`; on a day before today, every one, :data:`PAST_DAY`); even before any
 decision, so that booking any minute shown keeps every other slot shown bookable. Driving
 seconds are asked of the planner's provider only for a place the plan did not know (an
 appointment booked or moved elsewhere since), counted as the booking check counts them. A
@@ -51,7 +51,7 @@ from fieldcrm.store import appointments as booked_store
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 
-UnfitCause = Literal["booking", "bookings", "day", "old_plan", "past"]
+UnfitCause = Literal["booking", "bookings", "day", "old_plan", "past", "past_day"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,10 @@ class Unfit:
     - ``"day"``: the day as it is booked has no room for it;
     - ``"old_plan"``: the plan predates what it takes to recompute slots and the day changed
       since (its stored slots may be impossible);
-    - ``"past"``: its whole slot is before now (:data:`PAST`).
+    - ``"past"``: its whole slot is before now, earlier today (:data:`PAST`);
+    - ``"past_day"``: its day is before today: replanning it is refused too
+      (:func:`fieldcrm.services.plan_dates.check_not_past`), so it is never booked
+      (:data:`PAST_DAY`).
     """
 
     cause: UnfitCause
@@ -81,6 +84,12 @@ class Unfit:
                 f"Le créneau de « {subject} » est passé : replanifiez la journée."
                 if subject
                 else PAST
+            )
+        if self.cause == "past_day":
+            return (
+                f"Le jour de « {subject} » est passé : cette proposition ne se réserve plus."
+                if subject
+                else PAST_DAY
             )
         head = f"« {subject} » ne tient plus" if subject else "Ne tient plus"
         if self.cause == "booking" and self.booking is not None and self.at is not None:
@@ -99,6 +108,8 @@ OLD_PLAN = (
 )
 
 PAST = "Créneau passé : replanifiez la journée."
+
+PAST_DAY = "Jour passé : cette proposition ne se réserve plus."
 
 
 @dataclass(frozen=True)
@@ -302,7 +313,7 @@ def slots_now(
     bookable once the day changed since (:data:`OLD_PLAN`). ``travel`` overrides the
     settings' road provider. ``now`` (aware; ``None``: no such rule): on its own day, no
     slot starts before it (rounded up to the whole minute) and a proposal whose whole slot
-    is before it is :data:`PAST`; on a day before it, every open proposal is."""
+    is before it is :data:`PAST`; on a day before it, every open proposal is :data:`PAST_DAY`."""
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
     slots: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     unfit: dict[int, Unfit] = {}
@@ -315,7 +326,7 @@ def slots_now(
         day = _read_day(doc, proposals, booked)
         opens = [item for item in day.order if isinstance(item, _Open)]
         if now is not None and date < plan_dates.today(now):  # a day past: nothing bookable
-            unfit.update({item.proposal.id: Unfit("past") for item in opens})
+            unfit.update({item.proposal.id: Unfit("past_day") for item in opens})
             continue
         earliest = _earliest(date, now)
         timing = doc.get("timing")

@@ -28,7 +28,7 @@ def test_planning_a_past_day_says_why(
     said = phone.inner_text("#day-refusal")
     SHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SHOTS / "day-2026-12-01-refused.png"), full_page=False)
-    assert said.startswith("jour (day) : le 01/12/2026 est passé"), said
+    assert said.startswith("jour : le 01/12/2026 est passé"), said
     assert phone.locator(".stop.candidate").count() == 0
     engine = create_engine(e2e_url)
     with engine.connect() as conn:

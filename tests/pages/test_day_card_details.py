@@ -67,7 +67,7 @@ def test_a_proposal_id_not_a_number_is_a_french_422(api_as: ClientFactory) -> No
         data={"accept": "true", "date": TUESDAY.isoformat(), "heure": "10:00"},
     )
     assert answer.status_code == 422
-    assert "proposition (proposal_id) : nombre entier attendu" in answer.text
+    assert "proposition : nombre entier attendu" in answer.text
     assert "proposal id" not in answer.text
 
 

@@ -36,7 +36,7 @@ def test_ma_journee_says_the_day_is_past(
     done = camille.post("/journee/planifier", data={"date": "2026-12-01"}, follow_redirects=True)
     assert done.status_code == 200
     said = _refusal(done.text)
-    assert said.startswith("jour (day) : le 01/12/2026 est passé"), said
+    assert said.startswith("jour : le 01/12/2026 est passé"), said
     assert "aujourd’hui (06/12/2026) ou un jour à venir" in said
     assert _plans_of(demo_db, dt.date(2026, 12, 1)) == 0
     accepted = camille.post(

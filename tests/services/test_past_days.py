@@ -147,7 +147,7 @@ def test_today_plans_and_books_then_the_day_past_books_nothing(
     past = plan_slots.current_slots(demo_db, plan, settings=_settings())
     assert past.bookable == {}
     assert {k: u.sentence() for k, u in past.unfit.items()} == {
-        p.id: plan_slots.PAST for p in open_
+        p.id: plan_slots.PAST_DAY for p in open_
     }
     first = open_[0]
     with pytest.raises(InvalidInput, match="21/04/2026 est passé") as err:

@@ -85,7 +85,7 @@ def _settings() -> Settings:
                 "rep 6 (Sophie Durand) has no located home address; set it first",
                 value=None,
             ),
-            "adresse de départ (home) : le commercial 6 (Sophie Durand) n’a pas d’adresse de départ localisée ;"
+            "adresse de départ : le commercial 6 (Sophie Durand) n’a pas d’adresse de départ localisée ;"
             " renseignez-la d’abord",
         ),
         (
@@ -94,20 +94,20 @@ def _settings() -> Settings:
                 "not an appointment of rep 6 between 2026-04-21 and 2026-04-24",
                 value=9,
             ),
-            "rendez-vous d’ancrage (anchor_appointment_id) : ce n’est pas un rendez-vous du"
+            "rendez-vous d’ancrage : ce n’est pas un rendez-vous du"
             " commercial 6 entre le 2026-04-21 et le 2026-04-24 (reçu : 9)",
         ),
         (
             InvalidInput("stops", "stop farther than 2000 m from any road", value=[3]),
-            "arrêts (stops) : arrêt à plus de 2000 m de toute route (reçu : [3])",
+            "arrêts : arrêt à plus de 2000 m de toute route (reçu : [3])",
         ),
         (
             InvalidInput(problems=[Problem("end_day", "the trip ends before it starts")]),
-            "dernier jour (end_day) : la tournée finit avant de commencer",
+            "dernier jour : la tournée finit avant de commencer",
         ),
         (
             InvalidInput("end", "must be 1 to 6 days after start", value="2026-04-20"),
-            "fin (end) : doit tomber 1 à 6 jours après le début (reçu : '2026-04-20')",
+            "fin : doit tomber 1 à 6 jours après le début (reçu : '2026-04-20')",
         ),
     ],
 )
@@ -131,7 +131,7 @@ def test_a_failed_trip_job_reads_in_french_behind_its_lead_in() -> None:
         InvalidInput("end_day", "the trip ends before it starts", value="2026-04-20")
     )
     assert describe_message(refused, "fr") == (
-        "Demande de tournée refusée : dernier jour (end_day) : la tournée finit avant de commencer"
+        "Demande de tournée refusée : dernier jour : la tournée finit avant de commencer"
         " (reçu : '2026-04-20')"
     )
     unknown = "Tournée impossible : something new went wrong"

@@ -1,0 +1,89 @@
+"""Error texts on pages name a field by its French label only (QA at 390×844: « jour (day) : … »
+on « Ma journée », « time : heure attendue » on the agenda); the API's message keeps the name
+in the code beside it, for developers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+
+from fieldcrm.errors import InvalidInput
+from fieldcrm.http.error_text import describe
+from fieldcrm.services import plan_dates
+from tests.services.test_past_days import QA_NOW
+from tests.web import ClientFactory
+
+NEXT_SUNDAY = dt.date(2026, 12, 13)
+"""A Sunday after :data:`QA_NOW` (itself Sunday 06/12/2026): not past, not worked."""
+BOOKING = {
+    "date": "2026-06-10",
+    "time": "09:00",
+    "duration": "60",
+    "vue": "jour",
+    "lon": "7.4246",
+    "lat": "43.7384",
+}
+
+
+def _alert(page: str) -> str:
+    found = re.search(r'<p class="error" role="alert">(.*?)</p>', page, re.S)
+    assert found is not None, page
+    return html.unescape(found.group(1))
+
+
+def test_planning_a_sunday_names_the_day_in_french_only(
+    api_as: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plan_dates, "now", lambda: QA_NOW)
+    done = api_as(4).post(
+        "/journee/planifier", data={"date": NEXT_SUNDAY.isoformat()}, follow_redirects=True
+    )
+    assert done.status_code == 200
+    found = re.search(r'id="day-refusal">(.*?)</p>', done.text, re.S)
+    assert found is not None, "the day page shows why"
+    said = html.unescape(found.group(1))
+    assert said.startswith("jour : aucun jour travaillé sur cette période"), said
+    assert "(day)" not in said
+
+
+@pytest.mark.parametrize(
+    ("changed", "french"),
+    [
+        ({"time": "neuf heures"}, "heure : heure attendue (HH:MM)"),
+        ({"duration": "une heure"}, "durée : nombre entier attendu"),
+        ({"duration": "1"}, "durée : valeur trop petite"),
+        ({"address": "x" * 501}, "adresse : texte trop long"),
+        ({"title": "x" * 301}, "titre : texte trop long"),
+        ({"lon": "est"}, "longitude : nombre attendu"),
+        ({"lat": "91"}, "latitude : valeur trop grande"),
+        ({"rep": "0"}, "commercial : valeur trop petite"),
+        ({"account_id": "abc"}, "compte : nombre entier attendu"),
+    ],
+)
+def test_each_booking_field_error_reads_its_french_label(
+    api_as: ClientFactory, changed: dict[str, str], french: str
+) -> None:
+    refused = api_as(4).post("/agenda/rendez-vous", data=BOOKING | changed)
+    assert refused.status_code == 422
+    assert _alert(refused.text) == french
+
+
+def test_a_move_names_the_appointment_and_its_time_in_french(api_as: ClientFactory) -> None:
+    refused = api_as(4).post(
+        "/agenda/rendez-vous/abc", data=BOOKING | {"time": "midi", "duration": "x"}
+    )
+    assert refused.status_code == 422
+    assert set(_alert(refused.text).split(" ; ")) == {
+        "heure : heure attendue (HH:MM)",
+        "durée : nombre entier attendu",
+        "rendez-vous : nombre entier attendu",
+    }
+
+
+def test_the_api_message_keeps_the_name_in_the_code_beside_the_label() -> None:
+    refused = InvalidInput("day", "aucun jour travaillé", value="2026-12-13")
+    assert describe(refused, "fr", technical=True).startswith("jour (day) : aucun jour")
+    assert describe(refused, "fr").startswith("jour : aucun jour")
