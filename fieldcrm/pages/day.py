@@ -330,6 +330,8 @@ def day_page(
         "bookable": {},
         "unfit": {},
         "cancelled_appointments": set(),
+        # a day before today is not planned: no button that can only be refused
+        "past": day < plan_dates.today(request_time()),
     }
     if plan is not None:
         context.update(

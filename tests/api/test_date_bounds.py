@@ -1,4 +1,5 @@
-"""Dates far outside working life are a 422 naming the field, never a 500."""
+"""Dates far outside working life are a 422 naming the field, never a 500: by its name in
+the API, by its French label on a page (« mois », « début »)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ GETS = [
     ("/api/costs/report", {"month": "9999-12"}, "month"),
     ("/api/costs/report", {"start": "0001-01-01", "end": "2026-01-01"}, "start"),
     ("/api/costs/report", {"year": 9999}, "year"),
-    ("/frais", {"month": "9999-12"}, "month"),
-    ("/tournee", {"start": "9999-12-31", "rep": 4}, "start"),
+    ("/frais", {"month": "9999-12"}, "mois :"),
+    ("/tournee", {"start": "9999-12-31", "rep": 4}, "début :"),
     ("/journee", {"date": "0001-01-01", "rep": 4}, "date"),
     ("/api/territories/balance", {"as_of": "0001-01-01"}, "as_of"),
 ]
@@ -34,7 +35,7 @@ def test_far_dates_in_writes_are_refused_by_name(api_as: ClientFactory) -> None:
     r = manager.post(
         "/tournee/planifier", data={"start": "9999-12-30", "end": "9999-12-31", "rep": 4}
     )
-    assert r.status_code == 422 and "start" in r.text
+    assert r.status_code == 422 and "début :" in r.text
 
 
 def test_only_reps_receive_accounts(api_as: ClientFactory) -> None:

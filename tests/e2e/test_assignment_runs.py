@@ -10,10 +10,10 @@ from pathlib import Path
 from playwright.sync_api import Dialog, Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import log_in, run_worker_once
+from tests.e2e.conftest import ARTIFACTS, log_in, run_worker_once
 
-SHOTS = Path("/work/notes/shots/assign")
-JOB_SHOTS = Path("/work/notes/shots/jobs2")
+SHOTS = ARTIFACTS / "assign"
+JOB_SHOTS = ARTIFACTS / "jobs2"
 
 
 def _shot(page: Page, name: str) -> None:

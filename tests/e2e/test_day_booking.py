@@ -1,19 +1,18 @@
 """Camille on a phone: the time a proposal shows is the time booked (or the minute she picks),
 a refused accept comes back to her day with the reason, a plan whose accounts were booked
 since says so, and "Trouver un jour" ranks by the cost it shows. Screenshots in
-``/work/notes/shots/day``."""
+``tests/artifacts/day``."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 
-SHOTS = Path("/work/notes/shots/day")
+SHOTS = ARTIFACTS / "day"
 TUESDAY, THURSDAY = "2026-04-21", "2026-04-23"
 
 

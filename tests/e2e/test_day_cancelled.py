@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 
 DAY = "2026-05-12"  # a Tuesday no other browser test plans
 LAMBDA = 1  # LAMBDA SARL, Camille's client
-SHOTS = Path("/work/notes/shots/cancel")
+SHOTS = ARTIFACTS / "cancel"
 
 
 def _book(url: str) -> int:

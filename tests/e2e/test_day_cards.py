@@ -2,17 +2,15 @@
 refused one shows no slot and is grey, the list stays in time order; cancelling the booked
 appointment in the agenda makes the visit bookable again, and the card says so; the map's
 controls speak French (English when the page is read in English). Screenshots in
-``/work/notes/shots/dayui``."""
+``tests/artifacts/dayui``."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 
-SHOTS = Path("/work/notes/shots/dayui")
+SHOTS = ARTIFACTS / "dayui"
 THURSDAY = "2026-04-23"
 
 

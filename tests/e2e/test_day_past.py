@@ -1,10 +1,10 @@
-"""QA at 390×844 on 06/12/2026: Camille opens « Ma journée » for 01/12/2026 and taps
-« Planifier ma journée »: the page says the day is past, naming « jour »; no plan is stored."""
+"""QA at 390×844 on 06/12/2026: Camille opens « Ma journée » for 01/12/2026: no button to
+plan it, the page says the day is past; a request to plan it anyway is refused naming
+« jour »; no plan is stored."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
@@ -12,9 +12,9 @@ from sqlalchemy import create_engine, text
 
 from fieldcrm.services import plan_dates
 from fieldcrm.store.plans import PARIS
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 
-SHOTS = Path("/work/notes/shots/past-day")
+SHOTS = ARTIFACTS / "past-day"
 
 
 def test_planning_a_past_day_says_why(
@@ -23,6 +23,14 @@ def test_planning_a_past_day_says_why(
     monkeypatch.setattr(plan_dates, "now", lambda: dt.datetime(2026, 12, 6, 9, 30, tzinfo=PARIS))
     log_in(phone, 4)
     phone.goto("/journee?date=2026-12-01")
+    assert phone.locator("#plan-day").count() == 0
+    assert phone.inner_text("#past-day") == "Jour passé : il ne se planifie plus."
+    # the form of the next day, sent for the past one (an old tab): refused, in French
+    phone.goto("/journee?date=2026-12-07")
+    phone.evaluate(
+        "document.querySelector('form[action=\"/journee/planifier\"] input[name=date]')"
+        ".value = '2026-12-01'"
+    )
     phone.click("#plan-day")
     phone.wait_for_selector("#day-refusal")
     said = phone.inner_text("#day-refusal")

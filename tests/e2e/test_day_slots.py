@@ -1,17 +1,16 @@
 """Camille on a phone: she accepts a proposal 40 minutes after its planned time, the next
 proposal's slot moves to what can be booked now; once something is booked over it, it says
-it no longer fits and can only be refused. Screenshots in ``/work/notes/shots/slots``."""
+it no longer fits and can only be refused. Screenshots in ``tests/artifacts/slots``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from playwright.sync_api import Locator, Page
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 
-SHOTS = Path("/work/notes/shots/slots")
+SHOTS = ARTIFACTS / "slots"
 WEDNESDAY = "2026-04-22"
 
 

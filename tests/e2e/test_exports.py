@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import log_in, run_worker_once
+from tests.e2e.conftest import ARTIFACTS, log_in, run_worker_once
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
-SHOTS = Path("/work/notes/shots/worker")
+SHOTS = ARTIFACTS / "worker"
 
 
 def test_office_exports_the_accounts_through_a_job_and_downloads_the_file(

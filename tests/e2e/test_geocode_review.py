@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
 from fieldcrm.geocoding.gazetteer import load_gazetteer
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 
-SHOTS = Path("/work/notes/shots/ban")
+SHOTS = ARTIFACTS / "ban"
 
 
 def _flag(e2e_sql: Callable[[str], None], account: int, lon: float, lat: float) -> list[dict]:

@@ -9,15 +9,14 @@ pages the service worker kept.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.web import EMAILS, PASSWORD
 
-SHOTS = Path("/work/notes/shots/authz")
+SHOTS = ARTIFACTS / "authz"
 CAMILLE, JULIEN = 4, 5
 
 

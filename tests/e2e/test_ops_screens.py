@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Dialog, Page
 
-from tests.e2e.conftest import log_in, run_worker_once
+from tests.e2e.conftest import ARTIFACTS, log_in, run_worker_once
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
-SHOTS = Path("/work/notes/shots/ops")
+SHOTS = ARTIFACTS / "ops"
 
 
 def _shot(page: Page, name: str) -> None:

@@ -1,11 +1,9 @@
 """The screens of the QA walk's text faults, on a 390 px phone: a far check-in warned by the
 page's script, alerts without the e-mail prefix and with 44 px filter/page links, a YAML error
 with line and column, the priority named by rule titles, geocoding without a CLI hint, and the
-dispatcher's "Verrouiller" label as a 44 px target. Screenshots go to /work/notes/shots/txt/."""
+dispatcher's "Verrouiller" label as a 44 px target. Screenshots go to tests/artifacts/txt/."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
@@ -18,8 +16,7 @@ from tests.conftest import DEMO_TODAY
 from tests.e2e.conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
-NOTES = Path("/work/notes/shots/txt")
-SHOTS = NOTES if NOTES.parent.is_dir() else ARTIFACTS / "txt"
+SHOTS = ARTIFACTS / "txt"
 
 
 def _shot(page: Page, name: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route
 
-from tests.e2e.conftest import log_in, run_worker_once
+from tests.e2e.conftest import ARTIFACTS, log_in, run_worker_once
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
 FIELDCRM = str(Path(sys.executable).with_name("fieldcrm"))
@@ -62,7 +62,7 @@ def test_sophie_plans_paris_and_lyon_and_reads_where_she_sleeps(
     assert "injoignable" in impossible
     assert "Clinique Riviera EURL" in impossible and "cannot" not in impossible
     assert "—" not in phone.locator("#overnight table").inner_text()
-    shots = Path("/work/notes/shots/txt")
+    shots = ARTIFACTS / "txt"
     if shots.parent.is_dir():
         shots.mkdir(exist_ok=True)
         phone.locator("#overnight").screenshot(path=str(shots / "trip_overnight.png"))

@@ -2,21 +2,20 @@
 refuses another on her day page, the Tournée page shows that day as the day page does —
 the accepted visit at its booked time, the refused one without a slot, the same minutes —
 and the day's figures say they are the plan's. Her planned day is stored as a one-day trip
-(a real trip takes a minute of search). Screenshots in ``/work/notes/shots/tripui``."""
+(a real trip takes a minute of search). Screenshots in ``tests/artifacts/tripui``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
-SHOTS = Path("/work/notes/shots/tripui")
+SHOTS = ARTIFACTS / "tripui"
 DAY = "2026-04-29"
 
 

@@ -11,15 +11,13 @@ company) as rep, manager, dispatcher and admin; on each page:
   sentence excepted, but not the filter and page links of a ``.actions`` row; a checkbox
   counts with the label around it).
 
-Screenshots go to ``/work/notes/shots/walk/`` when that folder's parent exists, else to
-``tests/artifacts/walk/``.
+Screenshots go to ``tests/artifacts/walk/``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -31,8 +29,7 @@ from fieldcrm.pages import ROUTERS
 from fieldcrm.services.user_admin import RESET_PATH
 from tests.e2e.conftest import ARTIFACTS, PHONE, log_in
 
-NOTES_SHOTS = Path("/work/notes/shots/walk")
-SHOTS = NOTES_SHOTS if NOTES_SHOTS.parent.is_dir() else ARTIFACTS / "walk"
+SHOTS = ARTIFACTS / "walk"
 ROLES = {"rep": 4, "manager": 1, "dispatcher": 2, "admin": 3}
 TUESDAY = "2026-04-21"  # a working day of the demo's plans
 QUERIES = {
