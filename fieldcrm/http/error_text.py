@@ -93,6 +93,9 @@ FIELDS: dict[str, str] = {
     "month": "mois",
     "year": "année",
     "start": "début",
+    "fiscal_hp": "puissance fiscale (CV)",
+    "annual_km_estimate": "kilométrage annuel",
+    "vehicle_kind": "véhicule",
     "end": "fin",
     "as_of": "date de référence",
     "day": "jour",
@@ -334,10 +337,11 @@ def field_label(field: str) -> str:
 
 def named(field: str, *, technical: bool = False) -> str:
     """A field for an error line: its French name only (what a rep reads on a page); with
-    ``technical`` (the API's ``message``, read by developers) its name in the code in brackets
-    too when they differ (« jour (day) »)."""
+    ``technical`` (the API's ``message``, read by developers), or when it has no French name
+    yet, its name in the code in brackets too when they differ (« jour (day) »)."""
     label = field_label(field)
-    return f"{label} ({field})" if technical and label != field else label
+    known = field in FIELDS or field.rsplit(".", 1)[-1] in FIELDS
+    return f"{label} ({field})" if (technical or not known) and label != field else label
 
 
 SHAPE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (

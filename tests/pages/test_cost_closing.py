@@ -92,7 +92,7 @@ def test_the_admin_sets_a_reps_vehicle_and_the_plans_and_reports_use_its_rate(
         "/utilisateurs/4/vehicule",
         data={"vehicle_kind": "car", "fiscal_hp": "70", "annual_km_estimate": "18000"},
     )
-    assert bad.status_code == 422 and "fiscal_hp" in bad.text
+    assert bad.status_code == 422 and "puissance fiscale (CV) :" in bad.text
     done = admin.post(
         "/utilisateurs/4/vehicule",
         data={"vehicle_kind": "car", "fiscal_hp": "7", "annual_km_estimate": "18 000"},
