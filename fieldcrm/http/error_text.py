@@ -329,10 +329,14 @@ def reader_language(request: Request) -> str:
     )
 
 
+def _french_name(field: str) -> str | None:
+    """The French name of ``field`` (or of its last dotted part), if it has one."""
+    return FIELDS.get(field) or FIELDS.get(field.rsplit(".", 1)[-1])
+
+
 def field_label(field: str) -> str:
     """A field as a French reader names it (``account_ids`` → ``comptes``)."""
-    last = field.rsplit(".", 1)[-1]
-    return FIELDS.get(field) or FIELDS.get(last) or field.replace("_", " ")
+    return _french_name(field) or field.replace("_", " ")
 
 
 def named(field: str, *, technical: bool = False) -> str:
@@ -340,7 +344,7 @@ def named(field: str, *, technical: bool = False) -> str:
     ``technical`` (the API's ``message``, read by developers), or when it has no French name
     yet, its name in the code in brackets too when they differ (« jour (day) »)."""
     label = field_label(field)
-    known = field in FIELDS or field.rsplit(".", 1)[-1] in FIELDS
+    known = _french_name(field) is not None
     return f"{label} ({field})" if (technical or not known) and label != field else label
 
 

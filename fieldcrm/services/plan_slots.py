@@ -354,7 +354,7 @@ def slots_now(
 def _earliest(date: dt.date, now: dt.datetime | None) -> int | None:
     """The earliest start bookable on ``date`` (seconds since midnight): ``now`` rounded up
     to the whole minute on its own day; ``None`` (any) on another day or without ``now``."""
-    if now is None or now.astimezone(PARIS).date() != date:
+    if now is None or plan_dates.today(now) != date:
         return None
     seconds = _seconds(now) + (1 if now.microsecond else 0)
     return -(-seconds // 60) * 60
