@@ -425,10 +425,12 @@ def _solved(
     days: list[list[Ref]] = [[] for _ in problem.days]
     nights = [-1] * (len(problem.days) - 1)
     today = 0
+    routes = solution.routes()
     fleet = data.num_vehicles > 1 and data.num_vehicle_types == 1  # identical days
-    for number, route in enumerate(solution.routes()):
+    day_of = fleet_days(problem, [r.travel_duration() for r in routes]) if fleet else []
+    for number, route in enumerate(routes):
         if data.num_vehicles > 1:  # one vehicle per day
-            today = number if fleet else route.vehicle_type()
+            today = day_of[number] if fleet else route.vehicle_type()
         for ref in (refs[a.idx] for a in route if a.is_client()):
             if ref.kind == "night":
                 nights[ref.day] = ref.index
@@ -441,6 +443,33 @@ def _solved(
         iterations=iterations,
         feasible=solution.is_feasible() and solution.is_complete(),
     )
+
+
+def fleet_days(problem: Problem, driving_s: Sequence[int]) -> list[int]:
+    """The day each route of interchangeable days goes to, given the seconds each drives.
+
+    The solver sees those days as one fleet: they differ at most by their driving caps, which
+    are applied once the routes are known (:mod:`fieldcrm.routing.realise`). The routes that
+    drive most go to the days that allow most driving, so no route is cut short by a day's
+    cap while a day that allows it is given a shorter route; route order where the caps are
+    equal.
+
+    >>> from fieldcrm.routing.problem import Problem, WorkDay
+    >>> days = (WorkDay(0, 36_000, max_driving_s=3_600), WorkDay(0, 36_000))
+    >>> p = Problem(home=0, days=days, durations_s=((0,),), distances_m=((0,),))
+    >>> fleet_days(p, [5_400, 1_800])  # the 1.5 h route goes to the day without a cap
+    [1, 0]
+    """
+    caps = [d.max_driving_s for d in problem.days]
+    if len(set(caps)) == 1:
+        return list(range(len(driving_s)))
+    allowed = [float("inf") if c is None else c for c in caps]
+    days = sorted(range(len(caps)), key=lambda k: (-allowed[k], k))
+    longest = sorted(range(len(driving_s)), key=lambda r: (-driving_s[r], r))
+    out = [0] * len(driving_s)
+    for route, day in zip(longest, days, strict=False):
+        out[route] = day
+    return out
 
 
 @dataclass(frozen=True)

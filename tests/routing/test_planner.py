@@ -366,3 +366,28 @@ def test_a_slot_reserve_gives_every_visit_a_slot_that_wide() -> None:
                 for s in d.stops
             ]
             assert timetable(leg_of(p, 0), start=0, end=0, stops=stops, travel=p.durations_s)
+
+
+@pytest.mark.parametrize("capped_day", [0, 1])
+def test_interchangeable_days_give_the_long_route_to_the_day_that_allows_it(
+    capped_day: int,
+) -> None:
+    # two days alike but for a 30-minute driving cap on one of them; a day holds two 4-hour
+    # visits; a far pair of accounts needs about an hour of driving there and back, a near
+    # pair a few minutes: the far pair must go to the day without a cap, whichever day has it
+    points = [(0, 0), (25_000, 0), (25_500, 0), (1_500, 0), (1_800, 0)]
+    days = [day(), day()]
+    days[capped_day] = day(cap_h=0.5)
+    candidates = [
+        Candidate(
+            key=k, place=i + 1, value_eur=300.0, service_s=4 * H, windows=open_all_day(2, 8, 18, 4)
+        )
+        for i, k in enumerate(["far1", "far2", "near1", "near2"])
+    ]
+    p = problem(points, days=days, candidates=candidates)
+    result = plan(p, budget=QUICK)
+    by_day = [{s.key for s in d.stops} for d in result.days]
+    assert by_day[1 - capped_day] == {"far1", "far2"}
+    assert by_day[capped_day] == {"near1", "near2"}
+    assert result.days[capped_day].driving_s <= 0.5 * H
+    assert result.figures.net_eur == pytest.approx(best_net(p), abs=0.01)
