@@ -2,15 +2,16 @@
 
 The graph is read from ``.osm`` / ``.osm.pbf`` files: a PBF is first reduced with pyosmium
 (a project dependency) to the drivable ``highway`` ways and the nodes they use, written as
-OSM XML, which osmnx reads. Each edge gets a speed (its ``maxspeed`` tag when it can be read,
-else the French default of its road class, see :data:`FRENCH_DEFAULT_KMH`) and a travel time;
-only the largest strongly connected component is kept so that every kept node can reach every
-other one.
+OSM XML, which osmnx reads. Each edge gets a legal limit (its ``maxspeed`` tag when it can be
+read, else the French default of its road class, see :data:`FRENCH_DEFAULT_KMH`), a running speed
+and a travel time with the delays of the traffic lights and junctions it arrives at (see
+:mod:`fieldcrm.routing.drive_time`); only the largest strongly connected component is kept so
+that every kept node can reach every other one.
 
 The result is a :class:`RoadNetwork`: flat numpy arrays (nodes, directed edges, edge
 geometries), cheap to save as ``.npz`` and to turn into a sparse matrix for Dijkstra. The cache
 file name holds the SHA-256 of the source file and of the build parameters, so a changed file
-or a changed speed table builds again.
+or a changed speed table or drive-time model builds again.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from fieldcrm.errors import ExternalServiceError, InvalidInput
+from fieldcrm.routing import drive_time
 
 FRENCH_DEFAULT_KMH: Mapping[str, float] = {
     "motorway": 130.0,
@@ -85,7 +87,7 @@ URBAN_MIN_NODES = 12
 ``URBAN_MIN_NODES`` graph nodes (intersections), i.e. about 48 intersections per km²; an edge
 is urban when both its ends are. OSM rarely maps the agglomeration limits the law uses."""
 
-BUILD_VERSION = 2
+BUILD_VERSION = 4
 """Bumped when the build changes so that old cache files are not reused."""
 
 _BLOCKED_ACCESS = {"no", "private"}
@@ -303,6 +305,65 @@ class RoadNetwork:
         return g
 
 
+def simplify_with_signals(
+    graph: nx.MultiDiGraph, signals: Mapping[int, str] | None = None
+) -> nx.MultiDiGraph:
+    """Simplify an unsimplified osmnx graph, counting the traffic lights each edge meets.
+
+    Each unsimplified edge gets ``signals``: 1 when its end node holds a light that stops cars
+    coming this way (:func:`fieldcrm.routing.drive_time.signals_met`), else 0; simplification
+    sums them, so a simplified edge counts the lights of its interior nodes and of its end node.
+
+    Parameters
+    ----------
+    graph
+        An osmnx graph built with ``simplify=False``.
+    signals
+        OSM node id → light direction (:func:`traffic_signal_nodes`); by default read from the
+        nodes' ``highway`` attribute (no direction).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        ``osmnx.simplify_graph`` of the graph, with ``signals`` on every edge.
+    """
+    import osmnx as ox
+
+    if signals is None:
+        signals = {
+            int(n): "both"
+            for n, d in graph.nodes(data=True)
+            if d.get("highway") == "traffic_signals"
+        }
+    for _u, v, data in graph.edges(data=True):
+        data["signals"] = drive_time.signals_met(
+            signals.get(int(v)), reversed_edge=bool(data.get("reversed", False))
+        )
+    return ox.simplify_graph(graph, edge_attr_aggs={"length": sum, "signals": sum})
+
+
+def traffic_signal_nodes(source: Path) -> dict[int, str]:
+    """OSM node id → direction of every ``highway=traffic_signals`` node of an OSM file."""
+    import osmium
+
+    found: dict[int, str] = {}
+    for node in osmium.FileProcessor(str(source), osmium.osm.NODE):
+        if node.tags.get("highway") == "traffic_signals":
+            direction = drive_time.signal_direction(dict(node.tags))
+            if direction is not None:
+                found[node.id] = direction
+    return found
+
+
+def _junctions(
+    src: npt.NDArray[np.int32], dst: npt.NDArray[np.int32], n: int
+) -> npt.NDArray[np.bool_]:
+    """Nodes with three or more distinct neighbours (either direction)."""
+    pairs = np.unique(np.sort(np.column_stack([src, dst]), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.bincount(pairs.ravel(), minlength=n) >= 3
+
+
 def from_osmnx(
     graph: nx.MultiDiGraph, *, defaults: Mapping[str, float] = FRENCH_DEFAULT_KMH
 ) -> RoadNetwork:
@@ -311,14 +372,17 @@ def from_osmnx(
     Parameters
     ----------
     graph
-        An osmnx ``MultiDiGraph`` (unprojected, with ``length`` on edges).
+        An osmnx ``MultiDiGraph`` (unprojected, with ``length`` on edges, and ``signals`` when
+        simplified by :func:`simplify_with_signals`; without it, an edge meets a light when its
+        end node is ``highway=traffic_signals``).
     defaults
         km/h per road class when ``maxspeed`` is missing.
 
     Returns
     -------
     RoadNetwork
-        Edges with speeds and travel times; nodes ordered by OSM id, edges by (src, dst, key).
+        Edges with speeds and travel times (:mod:`fieldcrm.routing.drive_time`); nodes ordered
+        by OSM id, edges by (src, dst, key).
     """
     import osmnx as ox
 
@@ -336,19 +400,14 @@ def from_osmnx(
     dst = np.array([index[e[1]] for e in edges], dtype=np.int32)
     metres = np.array([float(e[3].get("length", 0.0)) for e in edges], dtype=np.float64)
     urban = urban_nodes(xs, ys)
-    kmh = np.array(
+    junction = _junctions(src, dst, ids.shape[0])
+    seconds = np.array(
         [
-            edge_speed_kmh(
-                e[3].get("highway"),
-                e[3].get("maxspeed"),
-                defaults=defaults,
-                urban=bool(urban[index[e[0]]] and urban[index[e[1]]]),
-            )
-            for e in edges
+            _edge_seconds(graph, e, m, defaults, urban, junction, index)
+            for e, m in zip(edges, metres, strict=True)
         ],
         dtype=np.float64,
     )
-    seconds = metres / (kmh / 3.6)
     offsets = [0]
     coords: list[tuple[float, float]] = []
     for u, v, _key, data in edges:
@@ -364,6 +423,34 @@ def from_osmnx(
         geom_offsets=np.array(offsets, dtype=np.int64),
         geom_lonlat=np.array(coords, dtype=np.float64).reshape(-1, 2),
     )  # fmt: skip
+
+
+def _edge_seconds(
+    graph: nx.MultiDiGraph,
+    edge: tuple[Any, Any, Any, dict[str, Any]],
+    metres: float,
+    defaults: Mapping[str, float],
+    urban: npt.NDArray[np.bool_],
+    junction: npt.NDArray[np.bool_],
+    index: Mapping[int, int],
+) -> float:
+    """Seconds of one osmnx edge: limit, running speed, then the delays at its end."""
+    u, v, _key, data = edge
+    highway, maxspeed = data.get("highway"), data.get("maxspeed")
+    in_town = bool(urban[index[u]] and urban[index[v]])
+    limit = edge_speed_kmh(highway, maxspeed, defaults=defaults, urban=in_town)
+    kmh = drive_time.running_kmh(
+        highway, limit, tagged=parse_maxspeed(maxspeed) is not None, urban=in_town
+    )
+    signals = data.get("signals")
+    if signals is None:
+        signals = int(graph.nodes[v].get("highway") == "traffic_signals")
+    return drive_time.edge_seconds(
+        metres,
+        kmh,
+        signals=int(signals),
+        junction=in_town and bool(junction[index[v]]) and drive_time.pays_junction(highway),
+    )
 
 
 def drivable_xml(source: Path, target: Path, *, classes: frozenset[str]) -> None:
@@ -397,6 +484,7 @@ def build_params(defaults: Mapping[str, float]) -> dict[str, Any]:
         "defaults": dict(sorted(defaults.items())),
         "simplify": True,
         "urban": [URBAN_KMH, sorted(URBAN_CAPPED), URBAN_CELL_M, URBAN_MIN_NODES],
+        "drive_time": drive_time.model_params(),
     }
 
 
@@ -451,7 +539,9 @@ def build_network(
         say("extracting drivable ways")
         drivable_xml(source, xml, classes=frozenset(defaults))
         say("building the osmnx graph")
-        graph = ox.graph_from_xml(xml, bidirectional=False, simplify=True, retain_all=True)
+        graph = ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
+    say("traffic lights, simplification")
+    graph = simplify_with_signals(graph, traffic_signal_nodes(source))
     say("speeds, travel times, largest strongly connected component")
     return from_osmnx(graph, defaults=defaults)
 
@@ -531,14 +621,14 @@ def fetch_place(
     if progress:
         progress(f"downloading the drivable roads of {place!r}")
     try:
-        graph = ox.graph_from_place(place, network_type="drive", simplify=True, retain_all=True)
+        graph = ox.graph_from_place(place, network_type="drive", simplify=False, retain_all=True)
     except Exception as exc:  # requests, Nominatim and Overpass errors alike
         raise ExternalServiceError(
             f"could not download the roads of {place!r} (offline, or unknown place?): {exc}"
         ) from exc
     if progress:
         progress("speeds, travel times, largest strongly connected component")
-    return from_osmnx(graph, defaults=defaults)
+    return from_osmnx(simplify_with_signals(graph), defaults=defaults)
 
 
 def place_slug(place: str) -> str:

@@ -63,7 +63,10 @@ def test_monaco_graph_is_one_strongly_connected_drivable_part(monaco: RoadNetwor
     assert (monaco.metres > 0).mean() > 0.99
     moving = monaco.metres > 0
     speeds = monaco.metres[moving] / monaco.seconds[moving] * 3.6
-    assert speeds.min() >= 5 and speeds.max() <= 131
+    assert speeds.max() <= 131
+    # a short edge ending at a traffic light or a junction averages little (drive_time delays)
+    long = monaco.metres[moving] > 300
+    assert speeds[long].min() >= 5
     # edge geometries start and end on their nodes
     k = int(np.argmax(monaco.geom_offsets[1:] - monaco.geom_offsets[:-1]))
     geom = monaco.edge_geometry(k)
