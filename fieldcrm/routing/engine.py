@@ -37,7 +37,8 @@ started lazily, once per process, from a ``forkserver``, about 0.5 s the first t
 at exit or by :func:`shutdown_pool`); their answers are combined in run order exactly as one
 after the other, so an iteration-bound plan is the same whatever the number of workers, in
 about ``1 / workers`` of the wall time. Each parallel search may use the whole time left
-before the cap. They stay in this process, one after the other, when there is one search
+before the cap; searches the cap would cut (still improving at :data:`SHARE_AT` of the time
+left) pool their best there and go on from it (:func:`_shared`). They stay in this process, one after the other, when there is one search
 (a trip, or ``restarts=1``) or when other processes keep the other CPUs busy
 (:func:`_free_cpus`): then a plan that stops on the time cap would collect less.
 A program that plans with ``workers > 1`` must guard its entry point with
@@ -55,12 +56,13 @@ import warnings
 from collections.abc import Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pyvrp import (
     Client,
     ClientGroup,
+    CostEvaluator,
     ProblemData,
     RandomNumberGenerator,
     Route,
@@ -122,6 +124,9 @@ PENALTY_UPDATES = 100
 """Solutions between two updates of the time-warp penalty (PyVRP's default: 500)."""
 RESTARTS = 2
 """Default of :attr:`Budget.restarts`."""
+SHARE_AT = 0.5
+"""Share of the time left after which parallel searches that the cap would cut go on from
+the best solution found so far (:func:`_shared`)."""
 
 
 @dataclass(frozen=True)
@@ -536,14 +541,20 @@ def _params(search: _Search) -> SolveParams:
 
 
 def _search(
-    data: ProblemData, search: _Search, budget: Budget, initial: Solution | None
+    data: ProblemData,
+    search: _Search,
+    budget: Budget,
+    initial: Solution | None,
+    limit_s: float | None = None,
 ) -> tuple[Solution, int]:
-    """Run one search (here or in a pool's process); its best solution and its iterations."""
+    """Run one search (here or in a pool's process); its best solution and its iterations.
+    ``limit_s``: stop after that many seconds at most, if sooner than the budget's cap."""
+    seconds = budget.seconds_left() if limit_s is None else min(limit_s, budget.seconds_left())
     stop = MultipleCriteria(
         [
             NoImprovement(max(1, search.patience)),
             MaxIterations(search.max_iterations),
-            MaxRuntime(budget.seconds_left()),
+            MaxRuntime(seconds),
         ]
     )
     params = _params(search)
@@ -581,10 +592,9 @@ def _run_searches(
     pool = _pool(budget.workers) if parallel else None
     if pool is not None:
         try:
-            futures: list[Future[tuple[Solution, int]]] = [
-                pool.submit(_search, data, s, budget, initial) for s in searches
-            ]
-            return [f.result() for f in futures]
+            if initial is None and all(s.ruin for s in searches):
+                return _shared(pool, data, searches, budget)
+            return _in_pool(pool, data, searches, budget, initial)
         except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
             shutdown_pool(only=pool)
         except CancelledError:  # another solve's BrokenProcessPool stopped this pool
@@ -594,6 +604,72 @@ def _run_searches(
             # processes (a daemonic one): one after the other here
             pass
     return [_search(data, s, budget, initial) for s in searches]
+
+
+def _in_pool(
+    pool: ProcessPoolExecutor,
+    data: ProblemData,
+    searches: Sequence[_Search],
+    budget: Budget,
+    initial: Solution | None,
+    limit_s: float | None = None,
+) -> list[tuple[Solution, int]]:
+    """The searches side by side in ``pool``; their answers in run order."""
+    futures: list[Future[tuple[Solution, int]]] = [
+        pool.submit(_search, data, s, budget, initial, limit_s) for s in searches
+    ]
+    return [f.result() for f in futures]
+
+
+def _shared(
+    pool: ProcessPoolExecutor, data: ProblemData, searches: Sequence[_Search], budget: Budget
+) -> list[tuple[Solution, int]]:
+    """The searches side by side; those the time cap would cut pool the best found at
+    :data:`SHARE_AT` of the time left: each search still improving then goes on from the best
+    solution any of them has found, with a seed of its own after theirs (``seed +
+    len(searches)``…). The answers of both halves, in run order.
+
+    A search still climbing when the cap comes has most to gain from the best basin found:
+    at the same iterations, two searches that share halfway collect more than two that do
+    not (bench/README.md, seventh session). A search that stops on its iteration budget
+    before then is not touched (its own clock decides, not the wait for a busy pool), so the
+    plan of searches that converge stays the same whatever the load.
+    """
+    budget = replace(budget, deadline=time.monotonic() + budget.seconds_left())
+    half = SHARE_AT * budget.seconds_left()
+    futures: list[Future[tuple[Solution, int, bool]]] = [
+        pool.submit(_search_cut, data, s, budget, half) for s in searches
+    ]
+    first = [f.result() for f in futures]
+    answers = [(solution, n) for solution, n, _ in first]
+    best = _best(data, [solution for solution, _ in answers])
+    cut = [(s, n) for s, (_, n, was_cut) in zip(searches, first, strict=True) if was_cut]
+    if not cut or best is None:
+        return answers
+    again = [
+        replace(s, seed=s.seed + len(searches), max_iterations=max(1, s.max_iterations - n))
+        for s, n in cut
+    ]
+    return answers + _in_pool(pool, data, again, budget, best)
+
+
+def _search_cut(
+    data: ProblemData, search: _Search, budget: Budget, limit_s: float
+) -> tuple[Solution, int, bool]:
+    """:func:`_search` stopped after ``limit_s`` seconds at most, and whether that limit
+    stopped it (rather than its patience or its iteration cap), by its own clock."""
+    clock = time.monotonic()
+    solution, iterations = _search(data, search, budget, None, limit_s)
+    ran = time.monotonic() - clock
+    return solution, iterations, iterations < search.max_iterations and ran >= 0.95 * limit_s
+
+
+def _best(data: ProblemData, solutions: Sequence[Solution]) -> Solution | None:
+    """The complete feasible solution of lowest cost in the engine's objective (the first of
+    equals), if any."""
+    exact = CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
+    fit = [s for s in solutions if s.is_feasible() and s.is_complete()]
+    return min(fit, key=exact.cost) if fit else None
 
 
 def _free_cpus() -> int:

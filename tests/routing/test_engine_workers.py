@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from pyvrp import Solution
+from pyvrp import CostEvaluator, Solution
 
 from fieldcrm.routing import engine
 from fieldcrm.routing.engine import Budget
@@ -120,3 +120,28 @@ def test_one_search_per_seed_whatever_the_workers() -> None:
         return s.is_feasible(), s.prizes(), s.distance()
 
     assert [seen(s) for s, _ in found] == [seen(s) for s, _ in alone]
+
+
+def test_searches_the_cap_would_cut_go_on_from_the_best_found() -> None:
+    """Halfway through the time left, parallel searches still going pool their best: each
+    goes on, with a seed of its own, from the best solution either has found, so none ends
+    worse than it; searches that converge before then are left alone."""
+    p = crowded_day(n=120, seed=11)
+    data, _ = engine.build(p)
+    warp = engine.time_warp_penalty(p, range(len(p.candidates)))
+    endless = [engine._Search(s, 10**9, 10**9, True, warp, ruin=True) for s in (0, 1)]
+    pool = engine._pool(2)
+    assert pool is not None
+    found = engine._shared(pool, data, endless, Budget(time_limit_s=1.0))
+    assert len(found) == 4  # both halves: the cap would have cut them
+    exact = CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0)
+    best_first = min(exact.cost(s) for s, _ in found[:2])
+    assert all(s.is_feasible() and exact.cost(s) <= best_first for s, _ in found[2:])
+    converging = [engine._Search(s, 50, 10**9, True, warp, ruin=True) for s in (0, 1)]
+    quick = engine._shared(pool, data, converging, Budget(time_limit_s=60.0))
+    assert len(quick) == 2  # stopped on their budget long before half the cap
+    alone = [engine._search(data, s, Budget(time_limit_s=60.0), None) for s in converging]
+    assert [n for _, n in quick] == [n for _, n in alone]
+    # the planner's own solves go that way: four answers when the cap cuts the searches
+    cut = Budget(patience=10**9, max_iterations=10**9, time_limit_s=1.0, workers=2)
+    assert len(engine.solve_each(p, budget=cut)) == 4
