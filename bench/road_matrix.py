@@ -33,6 +33,7 @@ from fieldcrm.routing.network import (
     edge_speed_kmh,
     load_network,
     parse_maxspeed,
+    reversed_oneway_ways,
     simplify_with_signals,
     traffic_signal_nodes,
     urban_nodes,
@@ -48,7 +49,8 @@ def osmnx_graph() -> nx.MultiDiGraph:
         xml = Path(tmp) / "roads.osm"
         drivable_xml(PBF, xml, classes=frozenset(FRENCH_DEFAULT_KMH))
         g = ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
-    g = simplify_with_signals(g, traffic_signal_nodes(PBF))
+        reversed_ways = reversed_oneway_ways(xml)
+    g = simplify_with_signals(g, traffic_signal_nodes(PBF), reversed_ways)
     g = ox.truncate.largest_component(g, strongly=True)
     junction = {n: len(set(g.predecessors(n)) | set(g.successors(n)) - {n}) >= 3 for n in g}
     ids = list(g.nodes)

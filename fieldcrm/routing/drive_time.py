@@ -141,7 +141,9 @@ def signals_met(direction: str | None, *, reversed_edge: bool) -> int:
     direction
         :func:`signal_direction` of the edge's end node.
     reversed_edge
-        Whether the edge runs against its OSM way's node order (osmnx's ``reversed``).
+        Whether the edge runs against its OSM way's node order. Not osmnx's ``reversed`` alone:
+        osmnx builds a ``oneway=-1`` way backwards with ``reversed=False`` (see
+        :func:`fieldcrm.routing.network.against_way`).
 
     Returns
     -------

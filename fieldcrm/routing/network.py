@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -87,8 +87,14 @@ URBAN_MIN_NODES = 12
 ``URBAN_MIN_NODES`` graph nodes (intersections), i.e. about 48 intersections per km²; an edge
 is urban when both its ends are. OSM rarely maps the agglomeration limits the law uses."""
 
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 """Bumped when the build changes so that old cache files are not reused."""
+
+REVERSED_ONEWAY = frozenset({"-1", "reverse", "T"})
+"""``oneway`` values for which osmnx reverses a way's nodes (``osmnx.graph._add_paths``).
+
+osmnx builds such a one-way against its OSM node order but marks the edges ``reversed=False``
+and overwrites ``oneway`` with a boolean, so the build reads these way ids from the file."""
 
 _BLOCKED_ACCESS = {"no", "private"}
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?\s*$")
@@ -305,14 +311,27 @@ class RoadNetwork:
         return g
 
 
+def against_way(data: Mapping[str, Any], reversed_ways: Collection[int]) -> bool:
+    """Whether an unsimplified osmnx edge runs against its OSM way's direction (node order).
+
+    osmnx's ``reversed`` says whether the edge runs against the node order *it built the way
+    with*; for a way in ``reversed_ways`` (a ``oneway=-1`` way, see :data:`REVERSED_ONEWAY`)
+    that order is itself the OSM order reversed.
+    """
+    return bool(data.get("reversed", False)) != (data.get("osmid") in reversed_ways)
+
+
 def simplify_with_signals(
-    graph: nx.MultiDiGraph, signals: Mapping[int, str] | None = None
+    graph: nx.MultiDiGraph,
+    signals: Mapping[int, str] | None = None,
+    reversed_ways: Collection[int] = frozenset(),
 ) -> nx.MultiDiGraph:
     """Simplify an unsimplified osmnx graph, counting the traffic lights each edge meets.
 
     Each unsimplified edge gets ``signals``: 1 when its end node holds a light that stops cars
-    coming this way (:func:`fieldcrm.routing.drive_time.signals_met`), else 0; simplification
-    sums them, so a simplified edge counts the lights of its interior nodes and of its end node.
+    coming this way (:func:`fieldcrm.routing.drive_time.signals_met`, the way's direction from
+    :func:`against_way`), else 0; simplification sums them, so a simplified edge counts the
+    lights of its interior nodes and of its end node.
 
     Parameters
     ----------
@@ -321,6 +340,9 @@ def simplify_with_signals(
     signals
         OSM node id → light direction (:func:`traffic_signal_nodes`); by default read from the
         nodes' ``highway`` attribute (no direction).
+    reversed_ways
+        OSM ids of the ways osmnx built against their node order (:func:`reversed_oneway_ways`);
+        needed only when ``signals`` has directions.
 
     Returns
     -------
@@ -337,7 +359,7 @@ def simplify_with_signals(
         }
     for _u, v, data in graph.edges(data=True):
         data["signals"] = drive_time.signals_met(
-            signals.get(int(v)), reversed_edge=bool(data.get("reversed", False))
+            signals.get(int(v)), reversed_edge=against_way(data, reversed_ways)
         )
     return ox.simplify_graph(graph, edge_attr_aggs={"length": sum, "signals": sum})
 
@@ -353,6 +375,17 @@ def traffic_signal_nodes(source: Path) -> dict[int, str]:
             if direction is not None:
                 found[node.id] = direction
     return found
+
+
+def reversed_oneway_ways(source: Path) -> frozenset[int]:
+    """OSM ids of the ways of an OSM file whose ``oneway`` tag is in :data:`REVERSED_ONEWAY`."""
+    import osmium
+
+    return frozenset(
+        way.id
+        for way in osmium.FileProcessor(str(source), osmium.osm.WAY)
+        if way.tags.get("oneway") in REVERSED_ONEWAY
+    )
 
 
 def _junctions(
@@ -481,6 +514,7 @@ def build_params(defaults: Mapping[str, float]) -> dict[str, Any]:
     """The parameters that, with the file's hash, key the cache."""
     return {
         "version": BUILD_VERSION,
+        "reversed_oneway": sorted(REVERSED_ONEWAY),
         "defaults": dict(sorted(defaults.items())),
         "simplify": True,
         "urban": [URBAN_KMH, sorted(URBAN_CAPPED), URBAN_CELL_M, URBAN_MIN_NODES],
@@ -540,8 +574,9 @@ def build_network(
         drivable_xml(source, xml, classes=frozenset(defaults))
         say("building the osmnx graph")
         graph = ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
+        reversed_ways = reversed_oneway_ways(xml)
     say("traffic lights, simplification")
-    graph = simplify_with_signals(graph, traffic_signal_nodes(source))
+    graph = simplify_with_signals(graph, traffic_signal_nodes(source), reversed_ways)
     say("speeds, travel times, largest strongly connected component")
     return from_osmnx(graph, defaults=defaults)
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from fieldcrm.routing import drive_time
+from fieldcrm.routing import drive_time, network
 from fieldcrm.routing.network import (
     FRENCH_DEFAULT_KMH,
     RoadNetwork,
+    build_network,
     cache_path,
     from_osmnx,
     simplify_with_signals,
@@ -178,4 +179,95 @@ def test_cache_key_follows_the_drive_time_model(
 ) -> None:
     before = cache_path(MONACO_PBF, tmp_path, defaults=FRENCH_DEFAULT_KMH)
     monkeypatch.setattr(drive_time, name, value)
+    assert cache_path(MONACO_PBF, tmp_path, defaults=FRENCH_DEFAULT_KMH) != before
+
+
+def _osm_file(path: Path, way: list[int], oneway: str | None, light: str) -> Path:
+    """A tiny OSM XML file: a rural primary 1–2–3 (3 km, node order ``way``, light at 2).
+
+    A two-way detour 1–4–3 and stubs 1–5, 3–6 make 1 and 3 junctions of one strongly
+    connected graph, so the street survives as its own edge(s) between 1 and 3.
+    """
+    coords = {1: (0.0, 0.0), 2: (1500.0, 0.0), 3: (3000.0, 0.0), 4: (1500.0, 2000.0),
+              5: (-500.0, 0.0), 6: (3500.0, 0.0)}  # fmt: skip
+    nodes = []
+    for n, (dx, dy) in coords.items():
+        tags = ""
+        if n == 2:
+            tags = (
+                '<tag k="highway" v="traffic_signals"/>'
+                f'<tag k="traffic_signals:direction" v="{light}"/>'
+            )
+        lat, lon = LAT0 + dy / 110_574.0, 7.0 + dx * DEG_PER_M
+        nodes.append(f'<node id="{n}" version="1" lat="{lat:.7f}" lon="{lon:.7f}">{tags}</node>')
+
+    def osm_way(wid: int, refs: list[int], extra: dict[str, str]) -> str:
+        nds = "".join(f'<nd ref="{r}"/>' for r in refs)
+        tags = {"highway": "primary", "maxspeed": "80", **extra}
+        tag_xml = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+        return f'<way id="{wid}" version="1">{nds}{tag_xml}</way>'
+
+    ways = [
+        osm_way(100, way, {"oneway": oneway} if oneway else {}),
+        osm_way(101, [1, 4, 3], {}),
+        osm_way(102, [1, 5], {}),
+        osm_way(103, [3, 6], {}),
+    ]
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="test">'
+        + "".join(nodes)
+        + "".join(ways)
+        + "</osm>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _street_delays(net: RoadNetwork) -> dict[tuple[int, int], float]:
+    """Delay (s) beyond the 80 km/h running time of each street edge 1 → 3 / 3 → 1 (3 km)."""
+    ids = list(map(int, net.osm_ids))
+    out: dict[tuple[int, int], float] = {}
+    for k in range(net.n_edges):
+        u, v = ids[int(net.src[k])], ids[int(net.dst[k])]
+        if {u, v} == {1, 3} and net.metres[k] < 3100:  # the street, not the 1–4–3 detour
+            out[(u, v)] = float(net.seconds[k] - net.metres[k] / (80 / 3.6))
+    return out
+
+
+SIGNAL = drive_time.TRAFFIC_SIGNAL_DELAY_S
+
+
+@pytest.mark.parametrize(
+    ("way", "oneway", "light", "delays"),
+    [  # oneway=-1: cars drive 3 → 1, against the way's node order, i.e. OSM's backward
+     ([1, 2, 3], "-1", "forward", {(3, 1): 0.0}),
+     ([1, 2, 3], "-1", "backward", {(3, 1): SIGNAL}),
+     ([1, 2, 3], "reverse", "forward", {(3, 1): 0.0}),
+     ([1, 2, 3], "T", "backward", {(3, 1): SIGNAL}),
+     # same street drawn 3 → 1 with oneway=yes: the same travel is now OSM's forward
+     ([3, 2, 1], "yes", "forward", {(3, 1): SIGNAL}),
+     ([3, 2, 1], "yes", "backward", {(3, 1): 0.0}),
+     # two-way: the light stops the way's forward direction only
+     ([1, 2, 3], None, "forward", {(1, 3): SIGNAL, (3, 1): 0.0}),
+     ([1, 2, 3], None, "backward", {(1, 3): 0.0, (3, 1): SIGNAL})],
+)  # fmt: skip
+def test_a_directional_light_follows_the_osm_way_not_the_built_edge(
+    tmp_path: Path,
+    way: list[int],
+    oneway: str | None,
+    light: str,
+    delays: dict[tuple[int, int], float],
+) -> None:
+    net = build_network(_osm_file(tmp_path / "street.osm", way, oneway, light))
+    got = _street_delays(net)
+    assert got.keys() == delays.keys()
+    for pair, delay in delays.items():
+        assert got[pair] == pytest.approx(delay, abs=1e-6), pair
+
+
+def test_cache_key_follows_the_reversed_oneway_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = cache_path(MONACO_PBF, tmp_path, defaults=FRENCH_DEFAULT_KMH)
+    monkeypatch.setattr(network, "REVERSED_ONEWAY", frozenset({"-1"}))
     assert cache_path(MONACO_PBF, tmp_path, defaults=FRENCH_DEFAULT_KMH) != before
