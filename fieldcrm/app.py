@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -58,9 +58,11 @@ async def _fieldcrm_error(request: Request, exc: Exception) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(exc.retry_after_s)}
-        # the API's message also names the field as in the code (« jour (day) »); pages don't
-        message = describe(exc, reader_language(request), technical=True)
-        body = {**error_body(exc), "message": message}
+        # the API's message also names the field as in the code (« jour (day) »); its text,
+        # for a person (the phone's offline outbox shows it), by its French label only
+        lang = reader_language(request)
+        message = describe(exc, lang, technical=True)
+        body = {**error_body(exc), "message": message, "text": describe(exc, lang)}
         return JSONResponse(body, status_code=status, headers=headers)
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -70,9 +72,13 @@ async def _fieldcrm_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    text = describe_validation(exc.errors(), reader_language(request))
     if _is_api(request):
-        return await request_validation_exception_handler(request, exc)
-    return error_page(request, 422, describe_validation(exc.errors(), reader_language(request)))
+        # FastAPI's ``detail`` (every error) and, as every error body, the ``text`` a person
+        # reads (the phone's offline outbox shows it), as the pages word it
+        body = {"detail": jsonable_encoder(exc.errors()), "text": text}
+        return JSONResponse(body, status_code=422)
+    return error_page(request, 422, text)
 
 
 async def _database_refusal(request: Request, exc: Exception) -> Response:

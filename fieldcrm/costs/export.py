@@ -26,7 +26,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from fieldcrm.cells import safe_cell
 from fieldcrm.costs.chart import cost_chart_png
-from fieldcrm.costs.report import Figures, TravelReport, local_day, local_number
+from fieldcrm.costs.report import Figures, TravelReport, local_day, local_number, rounded
 from fieldcrm.costs.trips import TripCost
 from fieldcrm.errors import InvalidInput
 
@@ -209,9 +209,9 @@ def figure_cells(f: Figures) -> list[Cell]:
     return [
         f.trips,
         f.days,
-        round(f.km, 1),
-        round(f.driving_s / 3600, 2),
-        round(f.visiting_s / 3600, 2),
+        rounded(f.km, 1),
+        rounded(f.driving_s / 3600, 2),
+        rounded(f.visiting_s / 3600, 2),
         f.visits,
         f.hotel_nights,
         f.meals,
@@ -222,8 +222,8 @@ def figure_cells(f: Figures) -> list[Cell]:
         f.total_eur,
         f.cost_per_visit_eur,
         f.revenue_per_km_eur,
-        None if share is None else round(share * 100, 1),
-        round(f.saved_km, 1),
+        None if share is None else rounded(share * 100, 1),
+        rounded(f.saved_km, 1),
         f.saved_eur,
     ]
 
@@ -248,7 +248,7 @@ def trip_rows(trips: Sequence[TripCost], lang: str) -> list[list[Cell]]:
             c.trip.end_day,
             c.trip.rep_name,
             words.get(c.trip.kind, c.trip.kind),
-            round(c.trip.km, 1),
+            rounded(c.trip.km, 1),
             c.trip.visits,
             c.trip.hotel_nights,
             c.trip.meals,

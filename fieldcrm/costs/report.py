@@ -312,9 +312,9 @@ def figures_dict(f: Figures) -> dict[str, Any]:
     return {
         "trips": f.trips,
         "days": f.days,
-        "km": round(f.km, 1),
-        "driving_hours": round(f.driving_s / 3600, 2),
-        "visiting_hours": round(f.visiting_s / 3600, 2),
+        "km": rounded(f.km, 1),
+        "driving_hours": rounded(f.driving_s / 3600, 2),
+        "visiting_hours": rounded(f.visiting_s / 3600, 2),
         "visits": f.visits,
         "hotel_nights": f.hotel_nights,
         "meals": f.meals,
@@ -327,7 +327,7 @@ def figures_dict(f: Figures) -> dict[str, Any]:
         "revenue_eur": num(f.revenue_eur),
         "revenue_per_km_eur": num(f.revenue_per_km_eur),
         "driving_share": f.driving_share,
-        "saved_km": round(f.saved_km, 1),
+        "saved_km": rounded(f.saved_km, 1),
         "saved_eur": num(f.saved_eur),
     }
 
@@ -359,7 +359,7 @@ def report_dict(report: TravelReport) -> dict[str, Any]:
                 "kind": c.trip.kind,
                 "start_day": c.trip.start_day.isoformat(),
                 "end_day": c.trip.end_day.isoformat(),
-                "km": round(c.trip.km, 1),
+                "km": rounded(c.trip.km, 1),
                 "visits": c.trip.visits,
                 "hotel_nights": c.trip.hotel_nights,
                 "rate_per_km_eur": float(c.rate_per_km),
@@ -421,6 +421,17 @@ def local_number(value: float | Decimal, lang: str, digits: int = 0) -> str:
     """
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(half_up(value, digits), format=pattern, locale=LOCALES.get(lang, "fr_FR"))
+
+
+def rounded(value: float, digits: int) -> float:
+    """``value`` rounded as the pages write it (:func:`half_up`), as a float for the API and
+    the exports: the report's figures read the same everywhere (107.25 km is 107.3 on the page,
+    in the JSON and in the spreadsheet, where Python's ``round`` would give 107.2).
+
+    >>> rounded(107.25, 1), round(107.25, 1)
+    (107.3, 107.2)
+    """
+    return float(half_up(value, digits))
 
 
 def half_up(value: float | Decimal, digits: int) -> Decimal:

@@ -131,6 +131,12 @@ FIELDS: dict[str, str] = {
     "duration": "durée",
     "address": "adresse",
     "appointment_id": "rendez-vous",
+    "appointments": "rendez-vous",
+    # a visit sent by the phone's outbox (check-in, report)
+    "at": "date et heure",
+    "outcome": "résultat",
+    "report": "compte rendu",
+    "client_key": "clé d’envoi",
 }
 """French names of the fields errors name."""
 
@@ -166,6 +172,10 @@ PHRASES: dict[str, str] = {
     "must not be empty": "ne doit pas être vide",
     "must be a positive number of metres": "doit être un nombre positif de mètres",
     "this user is deactivated": "cet utilisateur est désactivé",
+    "in the future": "ne doit pas être dans le futur",
+    "a time zone is required": "fuseau horaire obligatoire",
+    "unknown activity kind": "type d’échange inconnu",
+    "8 to 64 letters, digits, - or _": "8 à 64 lettres, chiffres, - ou _",
 }
 """French for the short English phrases of :class:`~fieldcrm.errors.Problem` messages."""
 
@@ -330,8 +340,10 @@ def reader_language(request: Request) -> str:
 
 
 def _french_name(field: str) -> str | None:
-    """The French name of ``field`` (or of its last dotted part), if it has one."""
-    return FIELDS.get(field) or FIELDS.get(field.rsplit(".", 1)[-1])
+    """The French name of ``field`` (or of its last dotted part, items' keys in brackets
+    left out: ``appointments[rdv-1]`` is a ``rendez-vous``), if it has one."""
+    bare = re.sub(r"\[[^\]]*\]", "", field)
+    return FIELDS.get(field) or FIELDS.get(bare) or FIELDS.get(bare.rsplit(".", 1)[-1])
 
 
 def field_label(field: str) -> str:
@@ -648,14 +660,23 @@ def describe_message(message: str, lang: str = "fr") -> str:
     return message
 
 
-def describe_validation(errors: Iterable[Mapping[str, Any]], lang: str = "fr") -> str:
-    """FastAPI's validation errors as one line: each field and what is expected."""
+def validation_texts(
+    errors: Iterable[Mapping[str, Any]], lang: str = "fr"
+) -> list[tuple[str, str]]:
+    """Each validation error (FastAPI's, pydantic's) as ``(field, text)``: the field's dotted
+    name in the code and, for the reader, its label and what is expected."""
     parts = []
     for error in errors:
         field = ".".join(str(p) for p in error.get("loc", ()) if p not in _LOCATIONS)
         if lang == "fr":
             what = VALIDATION.get(str(error.get("type")), "valeur invalide")
-            parts.append(f"{named(field)} : {what}" if field else what)
+            parts.append((field, f"{named(field)} : {what}" if field else what))
         else:
-            parts.append(f"{field} : {error.get('msg')}" if field else str(error.get("msg")))
-    return " ; ".join(parts)
+            text = f"{field} : {error.get('msg')}" if field else str(error.get("msg"))
+            parts.append((field, text))
+    return parts
+
+
+def describe_validation(errors: Iterable[Mapping[str, Any]], lang: str = "fr") -> str:
+    """FastAPI's validation errors as one line: each field and what is expected."""
+    return " ; ".join(text for _field, text in validation_texts(errors, lang))

@@ -1,41 +1,37 @@
 """Reps' "Agenda": the day or week of appointments; book, move and cancel them; the calendar feed.
 
-A refused booking or move (overlap, unreachable, a time skipped by the clock change) shows
-the agenda again with the service's French message and what was typed, with its 4xx status.
+A refused booking or move (a field left empty or wrong, an unknown account, an overlap, an
+unreachable place, a time skipped by the clock change) shows the agenda again with what was
+typed and, next to each field, what is wrong in French (:mod:`fieldcrm.pages.agenda_forms`),
+with its 4xx status; nothing is stored then. A moved appointment reads « Déplacé », with the
+time it had before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
-from fieldcrm.errors import Conflict, InvalidInput
+from fieldcrm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.errors import status_for
+from fieldcrm.pages import agenda_forms
+from fieldcrm.pages.agenda_forms import View
 from fieldcrm.pages.day import rep_for
-from fieldcrm.pages.templating import render
-from fieldcrm.services import appointments, calendar_feed, users
+from fieldcrm.pages.templating import reader_language, render
+from fieldcrm.services import appointment_moves, appointments, calendar_feed, users
 
 router = APIRouter(include_in_schema=False)
-View = Literal["jour", "semaine"]
 ID = Path(ge=1, le=2**31 - 1)
 OptionalId = Annotated[int | None, Form(ge=1, le=2**31 - 1)]
-
-
-def _refusal(exc: Conflict | InvalidInput) -> str:
-    """The message to show for a refused booking (each problem's own words)."""
-    if isinstance(exc, InvalidInput):
-        return " ; ".join(
-            p.message + (f" ({p.value})" if p.value is not None else "") for p in exc.problems
-        )
-    return str(exc)
 
 
 def _target(day: dt.date, view: View, rep_id: int) -> str:
@@ -54,6 +50,7 @@ def _show(
     account_id: int | None = None,
     error: str | None = None,
     form: dict[str | int, Any] | None = None,
+    errors: dict[str | int, agenda_forms.FieldErrors] | None = None,
     feed_url: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -94,6 +91,8 @@ def _show(
         "account": account,
         "error": error,
         "form": form or {},
+        "field_errors": errors or {},
+        "moved": appointment_moves.former_starts(session, rows),
         "may_feed": may_feed,
         "feed_url": feed_url,
         "feed_since": calendar_feed.feed_created_at(session, actor=actor, rep_id=rep_id)
@@ -131,62 +130,98 @@ def agenda_page(
     )
 
 
+TypedForm = Annotated[dict[str, str], Depends(agenda_forms.typed_form)]
+
+
+def _view_of(typed: Mapping[str, str]) -> View:
+    return "jour" if typed.get("vue") == "jour" else "semaine"
+
+
+def _id_of(value: str | None) -> int | None:
+    """An id typed in a form, if it is one (else ``None``: the form says what is wrong)."""
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= 2**31 - 1 else None
+
+
+def _kept(typed: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    return {name: typed.get(name, "") for name in names}
+
+
+BOOKING_KEPT = ("date", "time", "duration", "title", "address", "note", "lon", "lat")
+MOVE_KEPT = ("date", "time", "duration", "note")
+
+
+def _bookable_account(
+    session: SessionDep, actor: Actor, account_id: int | None, lang: str
+) -> tuple[int | None, agenda_forms.FieldErrors]:
+    """``account_id`` when the refused booking form may show it again, else ``None`` and the
+    account field's error for a reader of ``lang``: an account unknown or not the actor's
+    (the form is checked before the service looks at it) reads « introuvable » either way,
+    instead of an error page."""
+    if account_id is None:
+        return None, {}
+    try:
+        appointments.account_for_booking(session, actor=actor, account_id=account_id)
+    except (NotFound, Forbidden):
+        return None, agenda_forms.refusal_errors(NotFound("account", account_id), lang) or {}
+    return account_id, {}
+
+
 @router.post("/agenda/rendez-vous", response_model=None)
 def create(
     request: Request,
     session: SessionDep,
     actor: CurrentUser,
     settings: SettingsDep,
-    date: Annotated[WorkDate, Form()],
-    time: Annotated[dt.time, Form()],
-    duration: Annotated[int, Form(ge=appointments.MIN_MINUTES, le=appointments.MAX_MINUTES)],
-    vue: Annotated[View, Form()] = "semaine",
-    rep: OptionalId = None,
-    account_id: OptionalId = None,
-    title: Annotated[str | None, Form(max_length=300)] = None,
-    address: Annotated[str | None, Form(max_length=500)] = None,
-    lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
-    lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
-    note: Annotated[str | None, Form(max_length=5000)] = None,
+    typed: TypedForm,
 ) -> Response:
-    """Book an appointment, then back to its day."""
-    rep_id = rep_for(actor, rep)
-    point = GeoPoint(lon, lat) if lon is not None and lat is not None else None
-    draft = appointments.Draft(
-        day=date,
-        time=time,
-        duration_minutes=duration,
-        place=appointments.Place(account_id=account_id, address=address, point=point),
-        title=title,
-        note=note,
+    """Book an appointment, then back to its day; the form again, with what is wrong next to
+    each field, when it is refused (nothing is stored then)."""
+    lang = reader_language(request, actor)
+    form, errors = agenda_forms.read_form(agenda_forms.BookingForm, typed, lang)
+    status, account_id = 422, _id_of(typed.get("account_id"))
+    if form is not None:
+        rep_id = rep_for(actor, form.rep)
+        point = (
+            GeoPoint(form.lon, form.lat) if form.lon is not None and form.lat is not None else None
+        )
+        draft = appointments.Draft(
+            day=form.date,
+            time=form.time,
+            duration_minutes=form.duration,
+            place=appointments.Place(account_id=form.account_id, address=form.address, point=point),
+            title=form.title,
+            note=form.note,
+        )
+        try:
+            appointments.create_appointment(
+                session, actor=actor, rep_id=rep_id, draft=draft, settings=settings
+            )
+        except (Conflict, InvalidInput, NotFound) as exc:
+            refused = agenda_forms.refusal_errors(exc, lang)
+            if refused is None:
+                raise
+            errors = refused
+            status = 422 if isinstance(exc, NotFound) else status_for(exc)
+            if "account_id" in refused:  # unknown: the form offers a free place instead
+                account_id = None
+        else:
+            return RedirectResponse(_target(form.date, form.vue, rep_id), status_code=303)
+    account_id, unknown = _bookable_account(session, actor, account_id, lang)
+    errors = errors | unknown
+    return _show(
+        request,
+        session,
+        actor,
+        settings,
+        day=form.date if form is not None else _today(settings),
+        view=_view_of(typed),
+        rep_id=rep_for(actor, _id_of(typed.get("rep"))),
+        account_id=account_id,
+        error=agenda_forms.summary(errors),
+        form={"new": _kept(typed, BOOKING_KEPT)},
+        errors={"new": errors},
+        status_code=status,
     )
-    try:
-        appointments.create_appointment(
-            session, actor=actor, rep_id=rep_id, draft=draft, settings=settings
-        )
-    except (Conflict, InvalidInput) as exc:
-        typed = {
-            "date": date.isoformat(),
-            "time": time.strftime("%H:%M"),
-            "duration": duration,
-            "title": title or "",
-            "address": address or "",
-            "note": note or "",
-        }
-        return _show(
-            request,
-            session,
-            actor,
-            settings,
-            day=date,
-            view=vue,
-            rep_id=rep_id,
-            account_id=account_id,
-            error=_refusal(exc),
-            form={"new": typed},
-            status_code=status_for(exc),
-        )
-    return RedirectResponse(_target(date, vue, rep_id), status_code=303)
 
 
 @router.post("/agenda/rendez-vous/{appointment_id}", response_model=None)
@@ -195,45 +230,47 @@ def move(
     session: SessionDep,
     actor: CurrentUser,
     settings: SettingsDep,
-    date: Annotated[WorkDate, Form()],
-    time: Annotated[dt.time, Form()],
-    duration: Annotated[int, Form(ge=appointments.MIN_MINUTES, le=appointments.MAX_MINUTES)],
-    vue: Annotated[View, Form()] = "semaine",
-    note: Annotated[str | None, Form(max_length=5000)] = None,
+    typed: TypedForm,
     appointment_id: int = ID,
 ) -> Response:
-    """Move an appointment (date, time, length) or edit its note, then back to its new day."""
-    changes = appointments.Changes(day=date, time=time, duration_minutes=duration, note=note or "")
-    try:
-        moved = appointments.move_appointment(
-            session,
-            actor=actor,
-            appointment_id=appointment_id,
-            changes=changes,
-            settings=settings,
+    """Move an appointment (date, time, length) or edit its note, then back to its new day;
+    its form again, with what is wrong next to each field, when it is refused."""
+    lang = reader_language(request, actor)
+    form, errors = agenda_forms.read_form(agenda_forms.MoveForm, typed, lang)
+    status = 422
+    if form is not None:
+        changes = appointments.Changes(
+            day=form.date, time=form.time, duration_minutes=form.duration, note=form.note or ""
         )
-    except (Conflict, InvalidInput) as exc:
-        current = appointments.get_appointment(session, actor=actor, appointment_id=appointment_id)
-        typed = {
-            "date": date.isoformat(),
-            "time": time.strftime("%H:%M"),
-            "duration": duration,
-            "note": note or "",
-        }
-        zone = appointments.zone_of(settings)
-        return _show(
-            request,
-            session,
-            actor,
-            settings,
-            day=current.starts_at.astimezone(zone).date(),
-            view=vue,
-            rep_id=current.rep_id,
-            error=_refusal(exc),
-            form={appointment_id: typed},
-            status_code=status_for(exc),
-        )
-    return RedirectResponse(_target(date, vue, moved.rep_id), status_code=303)
+        try:
+            moved = appointments.move_appointment(
+                session,
+                actor=actor,
+                appointment_id=appointment_id,
+                changes=changes,
+                settings=settings,
+            )
+        except (Conflict, InvalidInput, NotFound) as exc:
+            refused = agenda_forms.refusal_errors(exc, lang)
+            if refused is None:
+                raise
+            errors, status = refused, status_for(exc)
+        else:
+            return RedirectResponse(_target(form.date, form.vue, moved.rep_id), status_code=303)
+    current = appointments.get_appointment(session, actor=actor, appointment_id=appointment_id)
+    return _show(
+        request,
+        session,
+        actor,
+        settings,
+        day=current.starts_at.astimezone(appointments.zone_of(settings)).date(),
+        view=_view_of(typed),
+        rep_id=current.rep_id,
+        error=agenda_forms.summary(errors),
+        form={appointment_id: _kept(typed, MOVE_KEPT)},
+        errors={appointment_id: errors},
+        status_code=status,
+    )
 
 
 @router.post("/agenda/rendez-vous/{appointment_id}/annulation")

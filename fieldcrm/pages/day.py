@@ -8,7 +8,8 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import (
+    appointment_moves,
     appointments,
     plan_dates,
     plan_slots,
@@ -35,6 +37,7 @@ from fieldcrm.services import (
     route_lines,
 )
 from fieldcrm.store.appointments import AppointmentRecord
+from fieldcrm.store.booked_near import NearBooking
 from fieldcrm.store.plans import PlanRow, ProposalRow
 
 router = APIRouter(include_in_schema=False)
@@ -140,25 +143,29 @@ def cancelled_bookings(
     return out
 
 
-def cancelled_appointments(
-    stops: Sequence[Mapping[str, Any]], day_appointments: Sequence[AppointmentRecord]
-) -> set[int]:
-    """The ids of the fixed appointments among a planned day's ``stops`` that are cancelled
-    now (``day_appointments``: the day's, cancelled ones included). The page shows them
-    « Annulé », with no navigation nor check-in, and leaves them off the map and the route,
-    as the slots of now do (:func:`fieldcrm.services.plan_slots.current_slots`)."""
-    cancelled = {a.id for a in day_appointments if a.status == "cancelled"}
+def missing_appointments(stops: Sequence[Mapping[str, Any]], live: Collection[int]) -> set[int]:
+    """The ids of the fixed appointments among a planned day's ``stops`` that no longer hold
+    a time of that day: not among ``live`` (the ids of the day's appointments not cancelled),
+    so cancelled, moved to another day, or both. The page shows them with no navigation nor
+    check-in (« Déplacé au … » or « Annulé »: :func:`off_route`) and leaves them off the map
+    and the route, as the slots of now do (:func:`fieldcrm.services.plan_slots.current_slots`
+    reads only the day's live appointments)."""
     return {
         int(s["appointment_id"])
         for s in stops
-        if s.get("kind") == "appointment" and s.get("appointment_id") in cancelled
+        if s.get("kind") == "appointment"
+        and s.get("appointment_id") is not None
+        and s["appointment_id"] not in live
     }
 
 
-def without_appointments(result: dict[str, Any], index: int, gone: set[int]) -> dict[str, Any]:
+def without_appointments(
+    result: dict[str, Any], index: int, gone: set[int], accounts: Collection[int] = ()
+) -> dict[str, Any]:
     """A copy of the plan's ``result`` whose day ``index`` no longer stops at the fixed
-    appointments ``gone`` (``result`` itself when there are none)."""
-    if not gone:
+    appointments ``gone`` nor at the visits to ``accounts`` (:class:`OffRoute`);
+    ``result`` itself when there are none."""
+    if not gone and not accounts:
         return result
     days = list(result["days"])
     days[index] = days[index] | {
@@ -166,9 +173,82 @@ def without_appointments(result: dict[str, Any], index: int, gone: set[int]) -> 
             s
             for s in days[index]["stops"]
             if not (s.get("kind") == "appointment" and s.get("appointment_id") in gone)
+            and not (s.get("kind") == "candidate" and s.get("account_id") in accounts)
         ]
     }
     return result | {"days": days}
+
+
+def released_accounts(
+    proposals: Sequence[ProposalRow], booked: Mapping[int, NearBooking]
+) -> set[int]:
+    """The accounts of the open ``proposals`` booked elsewhere since their plan (``booked``:
+    :attr:`fieldcrm.services.plan_slots.CurrentSlots.booked`). Their cards read « Déjà
+    réservé le … » and hold no time: no slot, no navigation nor check-in, off the map and the
+    route, as the slots of now (:func:`fieldcrm.services.plan_slots.booked_elsewhere`)."""
+    return {p.account_id for p in proposals if p.status == "proposed" and p.id in booked}
+
+
+def refused_accounts(proposals: Sequence[ProposalRow]) -> set[int]:
+    """The accounts of the refused ``proposals``. Their cards read « Refusée » and hold no
+    time: no slot, no navigation nor check-in, off the map and the route (the rep is not
+    going there)."""
+    return {p.account_id for p in proposals if p.status == "rejected"}
+
+
+@dataclass(frozen=True)
+class OffRoute:
+    """The stops of one planned day that no longer hold its time (:func:`off_route`): shown
+    without navigation nor check-in, off the map, the route and its links."""
+
+    cancelled: set[int]
+    """Fixed appointments no longer of the day and not live on another (« Annulé »), by id:
+    cancelled, or moved to another day and cancelled there."""
+    moved: dict[int, AppointmentRecord]
+    """Fixed appointments moved to another day since and live there (« Déplacé au … »), as
+    they are now."""
+    released: set[int]
+    """Accounts of open proposals booked elsewhere since (« Déjà réservé le … »)."""
+    refused: set[int]
+    """Accounts of refused proposals (« Refusée »)."""
+    visits_moved: set[int]
+    """Accounts of accepted proposals whose appointment moved to another day since
+    (« Rendez-vous déplacé au … »)."""
+
+    @property
+    def appointments(self) -> set[int]:
+        """The fixed appointments off the route."""
+        return self.cancelled | set(self.moved)
+
+    @property
+    def accounts(self) -> set[int]:
+        """The accounts whose visit is off the route."""
+        return self.released | self.refused | self.visits_moved
+
+
+def off_route(
+    stops: Sequence[Mapping[str, Any]],
+    proposals: Sequence[ProposalRow],
+    live: Collection[int],
+    cards: Mapping[str, Any],
+) -> OffRoute:
+    """The stops of a planned day (its ``stops`` and ``proposals``) that no longer hold its
+    time, one rule for Ma journée and Tournée, as the slots of now
+    (:func:`fieldcrm.services.plan_slots.slots_now` keeps only the day's live appointments,
+    booked visits and open proposals not booked elsewhere): a fixed appointment of the plan
+    that is not among ``live`` (the ids of the day's appointments not cancelled,
+    :func:`missing_appointments`) — moved to another day when it is live there, else
+    cancelled —, a proposal refused, booked elsewhere, or whose booked visit moved to another
+    day (``cards``: :func:`proposal_cards`)."""
+    gone = missing_appointments(stops, live)
+    moved = {i: a for i, a in cards["moved_fixed"].items() if i in gone}
+    return OffRoute(
+        cancelled=gone - set(moved),
+        moved=moved,
+        released=released_accounts(proposals, cards["booked_near"]),
+        refused=refused_accounts(proposals),
+        visits_moved={p.account_id for p in proposals if p.id in cards["moved_visits"]},
+    )
 
 
 def request_time() -> dt.datetime:
@@ -187,13 +267,19 @@ def proposal_cards(
 ) -> dict[str, Any]:
     """What the proposal cards of ``plan`` show now, for ``_proposal_card.html`` (one home for
     Ma journée and Tournée): each open proposal's slot of now or why it no longer fits
-    (:func:`fieldcrm.services.plan_slots.current_slots`), its account booked near since the plan,
-    its detour and its reason without it (the header gives it); each accepted one's
-    appointment; each reopened one's cancelled booking.
+    (:func:`fieldcrm.services.plan_slots.current_slots`), its account booked elsewhere since the
+    plan (« Déjà réservé le … », :func:`fieldcrm.services.plan_slots.booked_elsewhere`), its
+    detour and its reason without it (the header gives it); each accepted one's
+    appointment, or where it was moved to on another day (« Rendez-vous déplacé au … »);
+    each reopened one's cancelled booking.
     ``every``: the appointments of the plan's days, cancelled ones included."""
     current = plan_slots.current_slots(session, plan, settings=settings, now=request_time())
+    away = appointment_moves.moved_away(session, actor=actor, plan=plan, settings=settings)
     return {
-        "booked_near": planning.booked_since(session, actor=actor, plan=plan, settings=settings),
+        # the fixed appointments and booked visits moved to another day (:func:`off_route`)
+        "moved_fixed": away.fixed,
+        "moved_visits": away.visits,
+        "booked_near": current.booked,
         "bookable": current.bookable,
         "unfit": current.unfit,
         "detour": {
@@ -330,6 +416,10 @@ def day_page(
         "bookable": {},
         "unfit": {},
         "cancelled_appointments": set(),
+        # « Déplacé » and the time it was booked at (the list, the fixed stops)
+        "moved": appointment_moves.former_starts(session, booked),
+        "live": {a.id: a for a in booked},
+        "released_accounts": set(),
         # a day before today is not planned: no button that can only be refused
         "past": day < plan_dates.today(request_time()),
     }
@@ -345,8 +435,8 @@ def day_page(
             "à vol d’oiseau : pas de données routières ici"
         )
         planned = plan.result["days"][index]
-        cancelled = cancelled_appointments(planned["stops"], every)
-        shown = without_appointments(plan.result, index, cancelled)
+        off = off_route(planned["stops"], plan.proposals, context["live"], context)
+        shown = without_appointments(plan.result, index, off.appointments, off.accounts)
         lines = road_lines(shown, [index], settings=settings, crowfly_label=crowfly)
         context.update(
             result=shown,
@@ -360,9 +450,11 @@ def day_page(
                 context["bookable"],
                 context["booked_for"],
             ),
-            cancelled_appointments=cancelled,
+            cancelled_appointments=off.cancelled,
+            released_accounts=off.released,
+            off=off,
             figures_dated=context["stale"]
-            or bool(cancelled)
+            or bool(off.appointments)
             or day_changed(planned, plan.proposals, context),
         )
     response = render(request, "day.html", context, actor=actor)

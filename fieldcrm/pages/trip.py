@@ -19,9 +19,9 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.day import (
-    cancelled_appointments,
     day_changed,
     day_proposals,
+    off_route,
     ordered_stops,
     plan_map,
     proposal_cards,
@@ -30,7 +30,7 @@ from fieldcrm.pages.day import (
     without_appointments,
 )
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import appointments, planning, planning_jobs
+from fieldcrm.services import appointment_moves, appointments, planning, planning_jobs
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.plans import PlanRow
 
@@ -84,13 +84,15 @@ def trip_page(
             settings=settings,
             include_cancelled=True,
         )
-        # the fixed appointments cancelled since the plan: « Annulé », off the map and route
+        cards = proposal_cards(session, actor=actor, plan=plan, every=every, settings=settings)
+        days = trip_days(plan, cards, every, settings.scoring_timezone)
+        # the stops that no longer hold their day's time (cancelled, moved to another day,
+        # refused, booked elsewhere): off the map, the route and its links, as on Ma journée
         shown = plan.result
-        cancelled: set[int] = set()
-        for index, doc in enumerate(plan.result["days"]):
-            gone = cancelled_appointments(doc.get("stops", []), every)
-            shown = without_appointments(shown, index, gone)
-            cancelled |= gone
+        for index, t in enumerate(days):
+            shown = without_appointments(shown, index, t["off"].appointments, t["off"].accounts)
+            t["today"] = shown["days"][index]
+        live = [a for a in every if a.status != "cancelled"]
         lines = road_lines(shown, settings=settings, crowfly_label=crowfly)
         context.update(
             end=plan.end_day or first,
@@ -99,10 +101,11 @@ def trip_page(
             crowfly=any(line.dashed for line in lines),
             # the km and minutes themselves: estimated without roads for some legs, or all
             estimated=travel_estimate(str(plan.result.get("travel", ""))),
-            cancelled_appointments=cancelled,
+            # « Déplacé » and the time it was booked at (the fixed stops)
+            moved=appointment_moves.former_starts(session, live),
+            live={a.id: a for a in live},
         )
-        cards = proposal_cards(session, actor=actor, plan=plan, every=every, settings=settings)
-        context.update(cards, trip_days=trip_days(plan, cards, every, settings.scoring_timezone))
+        context.update(cards, trip_days=days)
     return render(request, "trip.html", context, actor=actor)
 
 
@@ -110,11 +113,13 @@ def trip_days(
     plan: PlanRow, cards: Mapping[str, Any], every: Sequence[AppointmentRecord], zone: str
 ) -> list[dict[str, Any]]:
     """Each planned day of the trip as Ma journée shows it (:mod:`fieldcrm.pages.day`): its
-    proposals (by account), its stops at the time each is shown at, in that order, and
+    proposals (by account), its stops at the time each is shown at, in that order, those
+    that no longer hold its time (``off``, :func:`fieldcrm.pages.day.off_route`), and
     whether its figures are the plan's rather than the day's as booked now (something
     decided, or its appointments changed since the plan; ``every``: the trip's
-    appointments, ``zone``: the company's time zone; a fixed appointment cancelled since,
-    :func:`fieldcrm.pages.day.cancelled_appointments`, dates them too, as on Ma journée)."""
+    appointments, ``zone``: the company's time zone; a fixed appointment no longer live on
+    its day — cancelled, or moved to another day, inside the trip or not — dates them too,
+    as on Ma journée)."""
     out = []
     for doc in plan.result.get("days", []):
         proposals = day_proposals(plan, doc)
@@ -124,6 +129,8 @@ def trip_days(
             if a.status != "cancelled"
             and a.starts_at.astimezone(ZoneInfo(zone)).date().isoformat() == doc.get("day")
         ]
+        live = {a.id for a in booked}
+        off = off_route(doc.get("stops", []), list(proposals.values()), live, cards)
         out.append(
             {
                 "doc": doc,
@@ -131,8 +138,9 @@ def trip_days(
                 "stops": ordered_stops(
                     doc.get("stops", []), proposals, cards["bookable"], cards["booked_for"]
                 ),
+                "off": off,
                 "figures_dated": appointments.plan_is_stale(plan, booked)
-                or bool(cancelled_appointments(doc.get("stops", []), every))
+                or bool(off.appointments)
                 or day_changed(doc, list(proposals.values()), cards),
             }
         )

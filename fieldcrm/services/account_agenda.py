@@ -10,13 +10,11 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
-from fieldcrm.config import get_settings
 from fieldcrm.errors import NotFound
 from fieldcrm.services.accounts import access
 from fieldcrm.services.plan_slots import current_slots
 from fieldcrm.store import account_agenda as store
 from fieldcrm.store import plans
-from fieldcrm.store.booked_near import booked_near
 
 
 @dataclass(frozen=True)
@@ -38,29 +36,19 @@ def account_agenda(
         raise NotFound("account", account_id)
     return AccountAgenda(
         store.upcoming_appointments(session, account_id, now=now),
-        _still_proposed(
-            session, account_id, store.next_planned_visit(session, account_id, now=now)
-        ),
+        _still_proposed(session, store.next_planned_visit(session, account_id, now=now)),
     )
 
 
 def _still_proposed(
-    session: Session, account_id: int, planned: store.PlannedVisit | None
+    session: Session, planned: store.PlannedVisit | None
 ) -> store.PlannedVisit | None:
     """The proposal in the whole minutes it can be booked at now (the day page's slot:
-    :func:`~fieldcrm.services.plan_slots.current_slots`), unless the account was booked since
-    the plan near that day (the plan is stale: it is no longer a proposal) or the visit no
-    longer fits its day."""
+    :func:`~fieldcrm.services.plan_slots.current_slots`), unless the account was booked
+    elsewhere since the plan (no longer a proposal: one home for that rule,
+    :func:`~fieldcrm.services.plan_slots.booked_elsewhere`, which the slots of now leave out)
+    or the visit no longer fits its day."""
     if planned is None:
-        return None
-    cfg = get_settings()
-    if booked_near(
-        session,
-        [(planned.proposal_id, account_id, planned.day)],
-        booked_days=cfg.planner_booked_days,
-        tz=cfg.scoring_timezone,
-        booked_after=planned.planned_at,
-    ):
         return None
     proposal = plans.get_proposal(session, planned.proposal_id)
     now = current_slots(session, plans.get_plan(session, proposal.plan_id)).bookable

@@ -32,6 +32,7 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.gazetteer import load_gazetteer
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import accounts, planning_build
+from fieldcrm.services.appointment_moves import record_move
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as store
 from fieldcrm.store.appointments import AccountPlace, AppointmentRecord, NewPlace
@@ -357,6 +358,8 @@ def move_appointment(
     store.update(
         session, appointment_id, place=place, starts_at=starts_at, ends_at=ends_at, note=note
     )
+    if starts_at != current.starts_at:
+        record_move(session, actor=actor, before=current, starts_at=starts_at, ends_at=ends_at)
     session.commit()
     return store.get(session, appointment_id)
 

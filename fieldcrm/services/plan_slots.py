@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -49,6 +49,7 @@ from fieldcrm.services import plan_dates, planning_build
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as booked_store
 from fieldcrm.store.appointments import AppointmentRecord
+from fieldcrm.store.booked_near import NearBooking, booked_near
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 
 UnfitCause = Literal["booking", "bookings", "day", "old_plan", "past", "past_day"]
@@ -115,11 +116,44 @@ PAST_DAY = "Jour passé : cette proposition ne se réserve plus."
 @dataclass(frozen=True)
 class SlotsNow:
     """The plan's open proposals: the first and last whole minutes each can be booked at
-    now, or why it cannot be booked (by proposal id). A proposal in neither keeps its stored
-    slot (an unchanged day of an older plan)."""
+    now, or why it cannot be booked (by proposal id); ``booked``: those whose account is
+    booked elsewhere since the plan (:func:`booked_elsewhere`), in neither. A proposal in
+    none keeps its stored slot (an unchanged day of an older plan)."""
 
     slots: dict[int, tuple[dt.datetime, dt.datetime]]
     unfit: dict[int, Unfit]
+    booked: dict[int, NearBooking] = field(default_factory=dict)
+
+
+def booked_elsewhere(
+    session: Session, plan: PlanRow, *, settings: Settings | None = None
+) -> dict[int, NearBooking]:
+    """The plan's open proposals whose account is booked elsewhere since the plan, by
+    proposal id: it has an appointment (not cancelled, not this proposal's own) made or moved
+    since the plan, on another day at most ``planner_booked_days`` from the proposal's or on
+    the same day (:func:`fieldcrm.store.booked_near.booked_near`, the planner's own rule).
+    One home for it: such a proposal is no longer a stop of its day (:func:`slots_now` leaves
+    it out, as a rejected one), has no slot and cannot be accepted."""
+    cfg = settings or get_settings()
+    return booked_near(
+        session,
+        [
+            (p.id, p.account_id, p.slot_start.astimezone(PARIS).date())
+            for p in plan.proposals
+            if p.status == "proposed"
+        ],
+        booked_days=cfg.planner_booked_days,
+        tz=cfg.scoring_timezone,
+        booked_after=plan.created_at,
+    )
+
+
+def already_booked(found: NearBooking, subject: str | None = None) -> str:
+    """The French sentence said in place of the slot of a proposal booked elsewhere
+    (:func:`booked_elsewhere`); with ``subject`` (the account's name), naming it."""
+    when = found.starts_at.astimezone(PARIS)
+    head = f"« {subject} » est déjà réservé" if subject else "Déjà réservé"
+    return f"{head} le {when:%d/%m/%Y} à {when:%H:%M} : la visite n’est plus proposée."
 
 
 @dataclass(frozen=True)
@@ -173,8 +207,11 @@ def _read_day(
     day: dict[str, Any],
     proposals: dict[tuple[int, dt.datetime], ProposalRow],
     booked: Sequence[AppointmentRecord],
+    elsewhere: Collection[int] = (),
 ) -> _Day:
-    """The day now (an open proposal's ``opening`` is ``None`` in an older plan)."""
+    """The day now (an open proposal's ``opening`` is ``None`` in an older plan): the stops
+    that still count — not a cancelled appointment, a rejected proposal, nor an open one in
+    ``elsewhere`` (booked elsewhere, :func:`booked_elsewhere`)."""
     by_id = {a.id: a for a in booked}
     by_proposal = {a.proposal_id: a for a in booked if a.proposal_id is not None}
     used: set[int] = set()
@@ -205,6 +242,9 @@ def _read_day(
             (int(stop.get("account_id") or 0), dt.datetime.fromisoformat(stop["slot_start"]))
         )
         if proposal is None:  # a visit with no whole minute to book: never proposed
+            continue
+        if proposal.status == "proposed" and proposal.id in elsewhere:  # holds no time
+            changed = True
             continue
         if proposal.status == "proposed":
             stored = stop.get("opening_s")
@@ -313,8 +353,10 @@ def slots_now(
     bookable once the day changed since (:data:`OLD_PLAN`). ``travel`` overrides the
     settings' road provider. ``now`` (aware; ``None``: no such rule): on its own day, no
     slot starts before it (rounded up to the whole minute) and a proposal whose whole slot
-    is before it is :data:`PAST`; on a day before it, every open proposal is :data:`PAST_DAY`."""
+    is before it is :data:`PAST`; on a day before it, every open proposal is :data:`PAST_DAY`.
+    A proposal booked elsewhere (:func:`booked_elsewhere`) is left out of its day."""
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
+    elsewhere = booked_elsewhere(session, plan, settings=settings)
     slots: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     unfit: dict[int, Unfit] = {}
     for doc in plan.result.get("days") or []:
@@ -323,7 +365,7 @@ def slots_now(
         date = dt.date.fromisoformat(doc["day"])
         first, last = day_span(date, date, PARIS)
         booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
-        day = _read_day(doc, proposals, booked)
+        day = _read_day(doc, proposals, booked, elsewhere)
         opens = [item for item in day.order if isinstance(item, _Open)]
         if now is not None and date < plan_dates.today(now):  # a day past: nothing bookable
             unfit.update({item.proposal.id: Unfit("past_day") for item in opens})
@@ -348,7 +390,7 @@ def slots_now(
         if found is not None:
             slots.update(found.slots)
             unfit.update(found.unfit)
-    return SlotsNow(slots, unfit)
+    return SlotsNow(slots, unfit, elsewhere)
 
 
 def _earliest(date: dt.date, now: dt.datetime | None) -> int | None:
@@ -532,10 +574,13 @@ def bookable_slots(plan: PlanRow) -> dict[int, Bookable]:
 @dataclass(frozen=True)
 class CurrentSlots:
     """What each proposal of a plan can be booked at now (:class:`Bookable`, by id; none
-    when no whole minute is left), and why an open one no longer fits (by id)."""
+    when no whole minute is left), why an open one no longer fits (by id), and the open ones
+    whose account is booked elsewhere since the plan (``booked``, :func:`booked_elsewhere`:
+    neither bookable nor unfit)."""
 
     bookable: dict[int, Bookable]
     unfit: dict[int, Unfit]
+    booked: dict[int, NearBooking] = field(default_factory=dict)
 
 
 def current_slots(
@@ -555,7 +600,7 @@ def current_slots(
     starts = planned_starts(plan)
     out: dict[int, Bookable] = {}
     for p in plan.proposals:
-        if p.id in recomputed.unfit:
+        if p.id in recomputed.unfit or p.id in recomputed.booked:
             continue
         slot = recomputed.slots.get(p.id)
         found = (
@@ -565,4 +610,4 @@ def current_slots(
         )
         if found is not None:
             out[p.id] = found
-    return CurrentSlots(out, recomputed.unfit)
+    return CurrentSlots(out, recomputed.unfit, recomputed.booked)

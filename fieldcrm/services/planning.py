@@ -37,7 +37,7 @@ from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
 from fieldcrm.store.appointments import lock_rep
-from fieldcrm.store.booked_near import NearBooking, booked_near
+from fieldcrm.store.booked_near import NearBooking
 from fieldcrm.store.plans import PARIS, NewProposal, PlanRow, ProposalRow
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def plan_json(plan: PlanRow, current: plan_slots.CurrentSlots | None = None) -> 
 
     Each proposed stop of ``result.days[].stops`` gets its ``proposal_id`` and ``status``;
     each proposal what it can be booked at (``bookable``: first, last and default minute)
-    or why it no longer fits (``no_longer_fits``), by ``current``
+    or why it no longer fits (``no_longer_fits``), or the appointment that booked its account
+    elsewhere since the plan (``already_booked``: no slot, no time held), by ``current``
     (:func:`~fieldcrm.services.plan_slots.current_slots`; without it, the slots stored with
     the plan).
     """
@@ -102,9 +103,10 @@ def plan_json(plan: PlanRow, current: plan_slots.CurrentSlots | None = None) -> 
             proposal_json(p)
             | {
                 "bookable": _bookable_json(now.bookable.get(p.id))
-                if p.status == "proposed" and p.id not in now.unfit
+                if p.status == "proposed" and p.id not in now.unfit and p.id not in now.booked
                 else None,
                 "no_longer_fits": now.unfit[p.id].sentence() if p.id in now.unfit else None,
+                "already_booked": _booked_json(now.booked.get(p.id), plan.rep_id),
             }
             for p in plan.proposals
         ],
@@ -118,6 +120,19 @@ def _bookable_json(slot: plan_slots.Bookable | None) -> dict[str, str] | None:
         "first": slot.first.isoformat(),
         "last": slot.last.isoformat(),
         "at": slot.at.isoformat(),
+    }
+
+
+def _booked_json(found: NearBooking | None, rep_id: int) -> dict[str, Any] | None:
+    """The appointment that booked a proposal's account elsewhere, for the plan of ``rep_id``:
+    its id only when it is that rep's own (another rep's appointment is not theirs to see;
+    its date is said either way, as the day page says it)."""
+    if found is None:
+        return None
+    return {
+        "appointment_id": found.appointment_id if found.rep_id == rep_id else None,
+        "starts_at": found.starts_at.isoformat(),
+        "message": plan_slots.already_booked(found),
     }
 
 
@@ -162,21 +177,10 @@ def booked_since(
 ) -> dict[int, NearBooking]:
     """The plan's open proposals whose account has got an appointment since the plan, at most
     ``planner_booked_days`` from the proposal's day (by proposal id): the plan is stale for
-    them (:func:`fieldcrm.store.booked_near.booked_near`, the planner's own rule)."""
+    them, they hold no time of their day
+    (:func:`~fieldcrm.services.plan_slots.booked_elsewhere`, the planner's own rule)."""
     policy.require(actor, "plan", owner_id=plan.rep_id)
-    cfg = settings or get_settings()
-    open_ = [
-        (p.id, p.account_id, p.slot_start.astimezone(PARIS).date())
-        for p in plan.proposals
-        if p.status == "proposed"
-    ]
-    return booked_near(
-        session,
-        open_,
-        booked_days=cfg.planner_booked_days,
-        tz=cfg.scoring_timezone,
-        booked_after=plan.created_at,
-    )
+    return plan_slots.booked_elsewhere(session, plan, settings=settings)
 
 
 def _hm(moment: dt.datetime) -> str:
@@ -218,16 +222,12 @@ def decide_proposal(
         # the slot given what is booked now, read under the rep's booking lock
         lock_rep(session, proposal.rep_id)
         plan_row = store.get_plan(session, proposal.plan_id)
-        near = booked_since(session, actor=actor, plan=plan_row, settings=settings)
-        if proposal.id in near:  # the day page says « plus proposé »: so does accepting
-            when = near[proposal.id].starts_at.astimezone(PARIS)
-            raise Conflict(
-                f"« {proposal.account_name} » a un rendez-vous pris depuis ce plan, le "
-                f"{when:%d/%m/%Y} à {when:%H:%M} : la visite n’est plus proposée."
-            )
         current = plan_slots.current_slots(
             session, plan_row, settings=settings, travel=travel, now=now
         )
+        elsewhere = current.booked.get(proposal.id)
+        if elsewhere is not None:  # the day page says « Déjà réservé le … »: so does accepting
+            raise Conflict(plan_slots.already_booked(elsewhere, proposal.account_name))
         unfit = current.unfit.get(proposal.id)
         if unfit is not None:
             raise Conflict(unfit.sentence(proposal.account_name))

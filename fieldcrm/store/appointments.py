@@ -128,6 +128,25 @@ def touching(
     return [AppointmentRecord(**r._mapping) for r in rows]
 
 
+def linked(
+    session: Session, *, rep_id: int, ids: list[int], proposal_ids: list[int]
+) -> list[AppointmentRecord]:
+    """The rep's appointments, not cancelled, among ``ids`` or booked by one of
+    ``proposal_ids``, wherever they are now, in time order."""
+    if not ids and not proposal_ids:
+        return []
+    rows = session.execute(
+        text(
+            f"""{_SELECT}
+                WHERE ap.rep_id = :rep AND ap.status <> 'cancelled'
+                  AND (ap.id = ANY(:ids) OR ap.proposal_id = ANY(:proposals))
+                ORDER BY ap.starts_at, ap.id"""
+        ),
+        {"rep": rep_id, "ids": ids, "proposals": proposal_ids},
+    ).all()
+    return [AppointmentRecord(**r._mapping) for r in rows]
+
+
 def account_place(session: Session, account_id: int) -> AccountPlace:
     """An account's name, postal address and point; :class:`NotFound` if unknown."""
     row = session.execute(

@@ -63,3 +63,23 @@ def entries(session: Session, *, entity: str, entity_id: object, limit: int = 50
         {"entity": entity, "id": str(entity_id), "limit": limit},
     ).all()
     return [AuditRow(**r._asdict()) for r in rows]
+
+
+def first_changes(
+    session: Session, *, entity: str, action: str, entity_ids: list[object]
+) -> dict[str, dict[str, Any]]:
+    """The ``changes`` of the earliest ``action`` entry about each of ``entity_ids`` that has
+    one, by entity id (as stored: text)."""
+    if not entity_ids:
+        return {}
+    rows = session.execute(
+        text(
+            """SELECT DISTINCT ON (entity_id) entity_id, changes
+               FROM audit_log
+               WHERE entity = :entity AND action = :action AND entity_id = ANY(:ids)
+                 AND changes IS NOT NULL
+               ORDER BY entity_id, at, id"""
+        ),
+        {"entity": entity, "action": action, "ids": [str(i) for i in entity_ids]},
+    ).all()
+    return {str(r.entity_id): dict(r.changes) for r in rows}

@@ -719,6 +719,7 @@ class AuditEntry(Base):
     """Who changed what, when (an erasure keeps only the fact that it happened)."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id", "action"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     at: Mapped[dt.datetime] = _now()

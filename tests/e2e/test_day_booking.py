@@ -123,7 +123,7 @@ def test_a_plan_whose_accounts_were_booked_since_says_so(
         stop = phone.locator(f".stop.candidate[data-account='{account}']")
         assert stop.locator("button.accept").count() == 0
         near = stop.locator(".booked-near").inner_text()
-        assert "Rendez-vous pris depuis ce plan, le 21/04/2026 à 17:00" in near, near
+        assert "Déjà réservé le 21/04/2026 à 17:00" in near, near
         _shot(phone, "day_stale")
         phone.goto(f"/comptes/{account}")
         assert "Visite proposée le" not in phone.locator("#next-visit").inner_text()

@@ -116,20 +116,17 @@ def test_an_accepted_visit_replanned_then_cancelled_reads_cancelled(
     _assert_cancelled(page, stop, len(fixed))
 
 
-def test_the_cancelled_stops_are_the_fixed_ones_cancelled_now() -> None:
-    class Ap:
-        def __init__(self, id: int, status: str) -> None:
-            self.id, self.status = id, status
-
+def test_the_stops_off_the_day_are_the_fixed_ones_no_longer_live_on_it() -> None:
     stops = [
         {"kind": "appointment", "appointment_id": 7, "name": "A"},
         {"kind": "candidate", "appointment_id": None, "account_id": 7, "name": "B"},
         {"kind": "appointment", "appointment_id": 8, "name": "C"},
         {"kind": "appointment", "name": "old plan, no id"},
     ]
-    every = [Ap(7, "cancelled"), Ap(8, "confirmed"), Ap(9, "cancelled")]
-    gone = day_page.cancelled_appointments(stops, every)  # type: ignore[arg-type]
+    # 7 cancelled, or moved to another day, or both: not live on the day; 9 is not a stop
+    gone = day_page.missing_appointments(stops, {8, 9})
     assert gone == {7}
+    assert day_page.missing_appointments(stops, {7, 8}) == set()
     result: dict[str, Any] = {"days": [{"day": "2026-04-21", "stops": stops}], "home": {}}
     shown = day_page.without_appointments(result, 0, gone)
     assert [s["name"] for s in shown["days"][0]["stops"]] == ["B", "C", "old plan, no id"]

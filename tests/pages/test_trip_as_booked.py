@@ -34,12 +34,16 @@ def _as_trip(db: Session, plan: PlanRow) -> str:
 
 
 def _times(page: str) -> dict[str, str]:
-    """The minute each stop is shown at, by proposal id (``a<id>`` for the others, by name)."""
+    """The minute each stop is shown at, by proposal id (``a<id>`` for the others, by name;
+    ``""`` for a card that holds no time: refused, booked elsewhere)."""
     out = {}
     for li in re.finditer(
         r'<li class="stop (\w+)"[^>]*?(?:data-proposal="(\d+)")?>(.*?)</li>', page, re.S
     ):
         shown = re.search(r'<span class="time">(\d\d:\d\d)</span>\s*([^<\n]+)', li.group(3))
+        if shown is None and li.group(2):
+            out[li.group(2)] = ""
+            continue
         assert shown is not None, li.group(3)
         out[li.group(2) or f"a{shown.group(2).strip()}"] = shown.group(1)
     return out
@@ -98,6 +102,7 @@ def test_the_trip_shows_each_day_as_booked_now_like_the_day_page(
     times = _times(trip_page)
     assert times == _times(day_page)
     assert times[str(a.id)] == picked
+    assert times[str(refused.id)] == "", "a refused card holds no time, on both pages"
     a_card = _card(trip_page, a.id)
     assert a_card.startswith(f"{picked} ") and "Acceptée : rendez-vous réservé" in a_card
     assert f"réservé {picked}–" in a_card and "à réserver" not in a_card

@@ -1,6 +1,6 @@
 """Tournée once a fixed appointment of its plan is cancelled in the agenda: the stop reads
 « Annulé » (not « RDV fixe ») and is off the map and the route, as on Ma journée
-(:func:`fieldcrm.pages.day.cancelled_appointments`). The trip is Camille's planned Tuesday
+(:func:`fieldcrm.pages.day.off_route`). The trip is Camille's planned Tuesday
 stored as a one-day trip, as in :mod:`tests.pages.test_trip_as_booked`."""
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
@@ -263,3 +264,120 @@ def test_lunch_stays_where_the_plan_put_it_while_it_fits_there() -> None:
     slots = open_slots(ReslotDay(day, start=0, end=0, stops=moved, travel=travel, lunch_at=1))
     assert slots == [(13 * H + 30 * M, 13 * H + 30 * M), (14 * H + 40 * M, 16 * H)]
     _all_minutes_feasible(day, moved, travel, slots)
+
+
+def released(
+    stops: Sequence[DayStop], k: int, lunch_at: int | None
+) -> tuple[list[DayStop], int | None]:
+    """The day once open stop ``k`` is booked on another day: it is no longer a stop (it
+    holds no time), the lunch gap kept among the stops left."""
+    gap = None if lunch_at is None else lunch_at - (k < lunch_at)
+    return [s for i, s in enumerate(stops) if i != k], gap
+
+
+def brute_slot(
+    day: Leg, stops: Sequence[DayStop], travel: Sequence[Sequence[int]], k: int, gap: int | None
+) -> tuple[int, int] | None:
+    """Open stop ``k``'s slot by brute force: every whole minute of its start windows at which
+    booking it keeps the day feasible with lunch before stop ``gap`` (``None``: no lunch),
+    checked to be one run of minutes; ``None`` when there is none."""
+    ok = [
+        t
+        for t in range(day.depart_s, day.return_s + 1, M)
+        if any(a <= t <= b for a, b in stops[k].windows)
+        and _schedule(day, pinned(stops, k, t), travel, gap)
+    ]
+    if not ok:
+        return None
+    assert ok == list(range(ok[0], ok[-1] + 1, M)), "one run of minutes"
+    return ok[0], ok[-1]
+
+
+def _chain(lunch: Lunch | None) -> tuple[Leg, list[DayStop], list[list[int]]]:
+    """Home, A (may start 9:00–12:00, 1 h), X (9:00–17:00, 1 h 30), B (9:00–16:00, 1 h), then
+    an appointment at 15:00 (30 min); 10 min between any two places."""
+    travel = [[0 if i == j else 10 * M for j in range(5)] for i in range(5)]
+    a = DayStop(1, H, ((9 * H, 12 * H),))
+    x = DayStop(2, 90 * M, ((9 * H, 17 * H),))
+    b = DayStop(3, H, ((9 * H, 16 * H),))
+    fixed = DayStop(4, 30 * M, fixed_s=15 * H)
+    return Leg(8 * H, 18 * H, lunch), [a, x, b, fixed], travel
+
+
+def _hm(h: int, m: int = 0) -> int:
+    return h * H + m * M
+
+
+@pytest.mark.parametrize(
+    ("lunch", "lunch_at", "with_x", "without_x"),
+    [
+        # no lunch: A ends 10 min before X's latest start, B starts 10 min after X ends
+        (
+            None,
+            None,
+            [(_hm(9), _hm(11)), (_hm(11, 50), _hm(13, 50))],
+            [(_hm(9), _hm(12)), (_hm(10, 10), _hm(13, 50))],
+        ),
+        # lunch (12:00–14:00, 1 h) between B and the appointment: B ends by 13:00
+        (
+            Lunch(12 * H, 14 * H, H),
+            3,
+            [(_hm(9), _hm(9, 10)), (_hm(11, 50), _hm(12))],
+            [(_hm(9), _hm(10, 50)), (_hm(10, 10), _hm(12))],
+        ),
+    ],
+)
+def test_a_visit_booked_on_another_day_gives_its_time_to_its_neighbours(
+    lunch: Lunch | None,
+    lunch_at: int | None,
+    with_x: list[tuple[int, int]],
+    without_x: list[tuple[int, int]],
+) -> None:
+    """X, between A and B, is booked on another day: it is no longer a stop of this one, and
+    A's and B's slots widen to exactly the minutes a brute force finds bookable."""
+    day, stops, travel = _chain(lunch)
+    before = open_slots(
+        ReslotDay(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at)
+    )
+    assert [before[0], before[2]] == with_x
+    assert [brute_slot(day, stops, travel, k, lunch_at) for k in (0, 2)] == with_x
+    left, gap = released(stops, 1, lunch_at)
+    after = open_slots(ReslotDay(day, start=0, end=0, stops=left, travel=travel, lunch_at=gap))
+    assert [after[0], after[1]] == without_x
+    assert after[2] == (15 * H, 15 * H)
+    assert [brute_slot(day, left, travel, k, gap) for k in (0, 1)] == without_x
+    _all_minutes_feasible(day, left, travel, after)
+    # the minutes gained were not bookable while X held its time
+    assert not _schedule(day, pinned(stops, 0, with_x[0][1] + M), travel, lunch_at)
+    assert not _schedule(day, pinned(stops, 2, without_x[1][0]), travel, lunch_at)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(days(), st.data())
+def test_a_visit_booked_elsewhere_only_widens_the_slots_left_and_each_stays_bookable(
+    generated: tuple[Leg, list[DayStop], list[list[int]]], data: st.DataObject
+) -> None:
+    """An open visit booked on another day leaves its day: every minute shown stays bookable;
+    when every stop fitted with it and each open one has one start window (a slot is one run
+    of minutes: with several windows, the time given back may move a slot to an earlier
+    window), every other one still fits without it, in a slot holding the one it had."""
+    day, stops, travel = generated
+    note(f"day={day!r}\nstops={stops!r}\ntravel={travel!r}")
+    assume(feasible(day, [s for s in stops if s.fixed], travel))
+    lunch_at = data.draw(st.none() | st.integers(0, len(stops)), label="lunch_at")
+    before = open_slots(
+        ReslotDay(day, start=0, end=0, stops=stops, travel=travel, lunch_at=lunch_at)
+    )
+    k = data.draw(
+        st.sampled_from([i for i, s in enumerate(stops) if not s.fixed]), label="elsewhere"
+    )
+    left, gap = released(stops, k, lunch_at)
+    after = open_slots(ReslotDay(day, start=0, end=0, stops=left, travel=travel, lunch_at=gap))
+    note(f"booked elsewhere {k}: {before} -> {after}")
+    _all_minutes_feasible(day, left, travel, after)
+    single = all(len(s.windows) == 1 for s in stops if not s.fixed)
+    if single and all(w is not None for w in before):
+        was = [w for i, w in enumerate(before) if i != k]
+        for old, new in zip(was, after, strict=True):
+            assert old is not None and new is not None
+            assert new[0] <= old[0] and old[1] <= new[1], (old, new)

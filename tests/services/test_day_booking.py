@@ -199,12 +199,28 @@ def test_a_stored_plan_no_longer_proposes_an_account_booked_since(demo_db: Sessi
     assert stale[near_plan.proposals[0].id].appointment_id == decision.appointment_id
     # more than planner_booked_days away, the planner would propose it again: still proposed
     assert planning.booked_since(demo_db, actor=CAMILLE, plan=far_plan) == {}
-    # an appointment made before the plan (the planner knew of it) does not make it stale
+    # an appointment made and last changed before the plan (the planner knew of it as it
+    # is) does not make it stale
     demo_db.execute(
-        text("UPDATE appointments SET created_at = created_at - interval '1 day' WHERE id = :id"),
+        text(
+            "UPDATE appointments SET created_at = created_at - interval '1 day',"
+            " updated_at = updated_at - interval '1 day' WHERE id = :id"
+        ),
         {"id": decision.appointment_id},
     )
     assert planning.booked_since(demo_db, actor=CAMILLE, plan=near_plan) == {}
+    # moved since the plan, it does again (a move is a booking made since)
+    appointments.move_appointment(
+        demo_db,
+        actor=CAMILLE,
+        appointment_id=decision.appointment_id or 0,
+        changes=appointments.Changes(time=dt.time(16, 30)),
+        settings=_settings(),
+        travel=OddSeconds(),
+    )
+    assert list(planning.booked_since(demo_db, actor=CAMILLE, plan=near_plan)) == [
+        near_plan.proposals[0].id
+    ]
 
 
 def test_the_booking_check_counts_driving_seconds_as_the_planner(demo_db: Session) -> None:

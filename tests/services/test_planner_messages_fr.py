@@ -76,7 +76,7 @@ def _settings() -> Settings:
                 value="07:00–08:00",
                 allowed="08:30–18:30",
             ),
-            "appointments[a1] : le rendez-vous « Salon » est en dehors des heures de travail"
+            "rendez-vous : le rendez-vous « Salon » est en dehors des heures de travail"
             " (reçu : '07:00–08:00') ; attendu : 08:30–18:30",
         ),
         (

@@ -104,5 +104,5 @@ def test_accepting_a_proposal_over_an_appointment_booked_since_is_refused(
         ),
         settings=cfg,
     )
-    with pytest.raises(Conflict, match=r"rendez-vous pris depuis ce plan.*n’est plus proposée"):
+    with pytest.raises(Conflict, match=r"est déjà réservé le .* n’est plus proposée"):
         planning.decide_proposal(demo_db, actor=camille, proposal_id=proposal.id, accept=True)

@@ -29,6 +29,11 @@ class ErrorBody(BaseModel):
     detail: str = Field(description="What went wrong, in French (and English for some)")
     error: str = Field(description="Kind: NotAuthenticated, Forbidden, NotFound, Conflict, …")
     message: str | None = Field(None, description="What it means for the reader, in their language")
+    text: str | None = Field(
+        None,
+        description="The same for a person using the app (as its pages say it): each field "
+        "by its label only, without its name in the code",
+    )
     field: str | None = Field(None, description="The first faulty field (invalid input only)")
     problems: list[ProblemOut] | None = Field(None, description="Every problem (invalid input)")
 
@@ -48,6 +53,11 @@ class RequestRefused(BaseModel):
     """A request whose fields do not validate (before the handler runs)."""
 
     detail: list[ValidationItem]
+    text: str | None = Field(
+        None,
+        description="What is wrong for a person using the app, in their language (as its "
+        "pages say it): each field by its label and what is expected",
+    )
 
 
 DESCRIPTIONS = {

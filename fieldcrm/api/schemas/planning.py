@@ -123,10 +123,22 @@ class BookableOut(Strict):
     at: DateTimeText
 
 
+class AlreadyBookedOut(Strict):
+    """The appointment that booked a proposal's account elsewhere since its plan (another day
+    near it, or the same day apart from the proposal): the proposal has no slot and holds no
+    time of its day; ``message`` says so in French (« Déjà réservé le … »).
+    ``appointment_id`` is null when the appointment is another rep's."""
+
+    appointment_id: int | None
+    starts_at: DateTimeText
+    message: str
+
+
 class ProposalOut(Strict):
     """A proposed visit: its slot as planned, detour, reason and whether it was accepted or
     rejected; in a plan, what it can be booked at now (``bookable``, recomputed once others
-    of its day are decided) or, in French, why it no longer fits (``no_longer_fits``)."""
+    of its day are decided) or, in French, why it no longer fits (``no_longer_fits``), or
+    the appointment that booked its account elsewhere (``already_booked``)."""
 
     id: int
     plan_id: int
@@ -143,6 +155,7 @@ class ProposalOut(Strict):
     decided_at: DateTimeText | None
     bookable: BookableOut | None = None
     no_longer_fits: str | None = None
+    already_booked: AlreadyBookedOut | None = None
 
 
 class PlanOut(Strict):

@@ -57,7 +57,10 @@
         if (response.status >= 500) { again = false; break; }
         if (response.status === 401) { again = false; askLogin(); break; }  /* kept for its writer */
         if (!response.ok) {                      /* refused for good (4xx): kept aside with the reason, never lost */
-          item.error = await response.json().then(function (b) { return b.message || b.detail; }).catch(function () { return response.statusText; });
+          /* the reader's words (fields by their label only), not the developer's message */
+          item.error = await response.json().then(function (b) {
+            return b.text || b.message || (typeof b.detail === "string" ? b.detail : "") || response.statusText;
+          }).catch(function () { return response.statusText; });
           var refused = JSON.parse(localStorage.getItem(REFUSED) || "[]"); refused.push(item);
           localStorage.setItem(REFUSED, JSON.stringify(refused));
         }

@@ -25,9 +25,10 @@
       if (!warned(root)) { say(root, window.fieldcrm.pending() ? D.messages.queued : done); }
     });
   }
+  /* Refused for good: the server's reason, kept on screen (not replaced by « Envoyé. »). */
   document.addEventListener("fieldcrm:rejected", function (e) {
     var li = document.querySelector("li[data-account='" + e.detail.body.account_id + "']");
-    if (li) { say(li, String(e.detail.error)); }
+    if (li) { say(li, String(e.detail.error), true); }
   });
   /* A check-in recorded far from the account: say so, with the distance (the server decides
      what "far" is and gives the distance in metres). */
