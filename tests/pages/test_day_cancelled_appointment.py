@@ -117,7 +117,7 @@ def test_an_accepted_visit_replanned_then_cancelled_reads_cancelled(
 
 
 def test_the_stops_off_the_day_are_the_fixed_ones_no_longer_live_on_it() -> None:
-    stops = [
+    stops: list[dict[str, Any]] = [
         {"kind": "appointment", "appointment_id": 7, "name": "A"},
         {"kind": "candidate", "appointment_id": None, "account_id": 7, "name": "B"},
         {"kind": "appointment", "appointment_id": 8, "name": "C"},
