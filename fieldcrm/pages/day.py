@@ -415,11 +415,9 @@ def day_page(
         "booked_near": {},
         "bookable": {},
         "unfit": {},
-        "cancelled_appointments": set(),
         # « Déplacé » and the time it was booked at (the list, the fixed stops)
         "moved": appointment_moves.former_starts(session, booked),
         "live": {a.id: a for a in booked},
-        "released_accounts": set(),
         # a day before today is not planned: no button that can only be refused
         "past": day < plan_dates.today(request_time()),
     }
@@ -450,8 +448,6 @@ def day_page(
                 context["bookable"],
                 context["booked_for"],
             ),
-            cancelled_appointments=off.cancelled,
-            released_accounts=off.released,
             off=off,
             figures_dated=context["stale"]
             or bool(off.appointments)

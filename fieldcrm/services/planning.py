@@ -172,17 +172,6 @@ def list_plans(
     return store.list_plans(session, rep_id=rep_id, day=day, limit=limit)
 
 
-def booked_since(
-    session: Session, *, actor: Actor, plan: PlanRow, settings: Settings | None = None
-) -> dict[int, NearBooking]:
-    """The plan's open proposals whose account has got an appointment since the plan, at most
-    ``planner_booked_days`` from the proposal's day (by proposal id): the plan is stale for
-    them, they hold no time of their day
-    (:func:`~fieldcrm.services.plan_slots.booked_elsewhere`, the planner's own rule)."""
-    policy.require(actor, "plan", owner_id=plan.rep_id)
-    return plan_slots.booked_elsewhere(session, plan, settings=settings)
-
-
 def _hm(moment: dt.datetime) -> str:
     return moment.astimezone(PARIS).strftime("%H:%M")
 

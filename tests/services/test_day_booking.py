@@ -183,7 +183,7 @@ def test_a_stored_plan_no_longer_proposes_an_account_booked_since(demo_db: Sessi
     far = TUESDAY + dt.timedelta(days=days + 1)
     near_plan = plans.get_plan(demo_db, _stored(demo_db, later, 15, account))
     far_plan = plans.get_plan(demo_db, _stored(demo_db, far, 15, account))
-    assert planning.booked_since(demo_db, actor=CAMILLE, plan=near_plan) == {}
+    assert plan_slots.booked_elsewhere(demo_db, near_plan) == {}
     today = plans.get_plan(demo_db, _stored(demo_db, TUESDAY, 16, account))
     decision = planning.decide_proposal(
         demo_db,
@@ -193,12 +193,12 @@ def test_a_stored_plan_no_longer_proposes_an_account_booked_since(demo_db: Sessi
         settings=_settings(),
     )
     # the accepted proposal's own appointment does not make its plan stale
-    assert planning.booked_since(demo_db, actor=CAMILLE, plan=today) == {}
-    stale = planning.booked_since(demo_db, actor=CAMILLE, plan=near_plan)
+    assert plan_slots.booked_elsewhere(demo_db, today) == {}
+    stale = plan_slots.booked_elsewhere(demo_db, near_plan)
     assert list(stale) == [near_plan.proposals[0].id]
     assert stale[near_plan.proposals[0].id].appointment_id == decision.appointment_id
     # more than planner_booked_days away, the planner would propose it again: still proposed
-    assert planning.booked_since(demo_db, actor=CAMILLE, plan=far_plan) == {}
+    assert plan_slots.booked_elsewhere(demo_db, far_plan) == {}
     # an appointment made and last changed before the plan (the planner knew of it as it
     # is) does not make it stale
     demo_db.execute(
@@ -208,7 +208,7 @@ def test_a_stored_plan_no_longer_proposes_an_account_booked_since(demo_db: Sessi
         ),
         {"id": decision.appointment_id},
     )
-    assert planning.booked_since(demo_db, actor=CAMILLE, plan=near_plan) == {}
+    assert plan_slots.booked_elsewhere(demo_db, near_plan) == {}
     # moved since the plan, it does again (a move is a booking made since)
     appointments.move_appointment(
         demo_db,
@@ -218,9 +218,7 @@ def test_a_stored_plan_no_longer_proposes_an_account_booked_since(demo_db: Sessi
         settings=_settings(),
         travel=OddSeconds(),
     )
-    assert list(planning.booked_since(demo_db, actor=CAMILLE, plan=near_plan)) == [
-        near_plan.proposals[0].id
-    ]
+    assert list(plan_slots.booked_elsewhere(demo_db, near_plan)) == [near_plan.proposals[0].id]
 
 
 def test_the_booking_check_counts_driving_seconds_as_the_planner(demo_db: Session) -> None:
