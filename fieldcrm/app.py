@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -61,13 +62,15 @@ async def _fieldcrm_error(request: Request, exc: Exception) -> Response:
         # the API's message also names the field as in the code (« jour (day) »); its text,
         # for a person (the phone's offline outbox shows it), by its French label only
         lang = reader_language(request)
-        message = describe(exc, lang, technical=True)
-        body = {**error_body(exc), "message": message, "text": describe(exc, lang)}
+        zone = ZoneInfo(request.app.state.settings.scoring_timezone)  # the pages' times
+        message = describe(exc, lang, technical=True, zone=zone)
+        body = {**error_body(exc), "message": message, "text": describe(exc, lang, zone=zone)}
         return JSONResponse(body, status_code=status, headers=headers)
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    return error_page(request, status, describe(exc, reader_language(request)))
+    zone = ZoneInfo(request.app.state.settings.scoring_timezone)
+    return error_page(request, status, describe(exc, reader_language(request), zone=zone))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -14,11 +14,14 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from starlette.requests import Request
 
+from fieldcrm.config import get_settings
+from fieldcrm.costs.report import local_day
 from fieldcrm.errors import (
     Conflict,
     ExternalServiceError,
@@ -30,6 +33,7 @@ from fieldcrm.errors import (
     PreconditionRequired,
     Problem,
 )
+from fieldcrm.http.local_time import local_moment
 
 KINDS: dict[str, str] = {
     "account": "le compte",
@@ -541,19 +545,81 @@ def _translated(
     return None
 
 
+ISO_MOMENT = re.compile(
+    r"\b\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?\b"
+)
+"""An ISO date or date and time, as problems carry them (``at.isoformat()``)."""
+
+
+def company_zone() -> ZoneInfo:
+    """The time zone the pages show times in (the company's), when the caller has none."""
+    return ZoneInfo(get_settings().scoring_timezone)
+
+
+def _french_moment(text: str, zone: ZoneInfo) -> str:
+    """``2027-02-03T10:00:00+00:00`` → ``03/02/2027 11:00`` (in ``zone``), ``2027-02-03`` →
+    ``03/02/2027``; anything not a real date as it is."""
+    try:
+        if "T" in text:
+            return local_moment(dt.datetime.fromisoformat(text), "fr", zone)
+        return local_day(dt.date.fromisoformat(text), "fr")
+    except ValueError:
+        return text
+
+
+def french_dates(text: str, zone: ZoneInfo | None = None) -> str:
+    """``text`` with its ISO dates and times written the French way (``>= 2026-12-01`` →
+    ``>= 01/12/2026``), times in ``zone`` (default :func:`company_zone`)."""
+    if not ISO_MOMENT.search(text):
+        return text
+    where = zone or company_zone()
+    return ISO_MOMENT.sub(lambda found: _french_moment(found[0], where), text)
+
+
+def french_value(value: Any, zone: ZoneInfo | None = None) -> str:
+    """A problem's value as a French reader reads it: a date or time (an object, or the ISO
+    text problems carry) written the French way without quotes, anything else quoted as
+    ``repr`` writes it (``'abc'``)."""
+    if isinstance(value, dt.datetime):
+        return local_moment(value, "fr", zone or company_zone())
+    if isinstance(value, dt.date):
+        return local_day(value, "fr")
+    if isinstance(value, str):
+        written = french_dates(value, zone)
+        if written != value:
+            return written
+    return repr(value)
+
+
+def _french_got(raw: str, zone: ZoneInfo | None = None) -> str:
+    """The ``got`` part of a problem turned into text (``repr`` of the value) as in
+    :func:`french_value`: ``'2027-02-03T10:00:00+00:00'`` → ``03/02/2027 11:00``."""
+    quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
+    inner = raw[1:-1] if quoted else raw
+    written = french_dates(inner, zone)
+    return written if written != inner else raw
+
+
 def problem_message(message: str, lang: str = "fr") -> str:
     """The message of one input problem for a reader of ``lang`` (French when known)."""
     return _phrase(message) if lang == "fr" else message
 
 
-def problem_text(problem: Problem, label: str | None = None, *, technical: bool = False) -> str:
+def problem_text(
+    problem: Problem,
+    label: str | None = None,
+    *,
+    technical: bool = False,
+    zone: ZoneInfo | None = None,
+) -> str:
     """One input problem in French: field (or ``label``, a French name for it written by the
-    caller; ``technical`` as in :func:`named`), what is wrong, the value, what is allowed."""
+    caller; ``technical`` as in :func:`named`), what is wrong, the value, what is allowed;
+    dates and times written the French way, in ``zone`` (default :func:`company_zone`)."""
     text = f"{label or named(problem.field, technical=technical)} : {_phrase(problem.message)}"
     if problem.value is not None:
-        text += f" (reçu : {problem.value!r})"
+        text += f" (reçu : {french_value(problem.value, zone)})"
     if problem.allowed:
-        text += f" ; attendu : {problem.allowed}"
+        text += f" ; attendu : {french_dates(problem.allowed, zone)}"
     return text
 
 
@@ -593,17 +659,19 @@ def precondition_text(exc: PreconditionRequired) -> str:
     )
 
 
-def describe(exc: FieldcrmError, lang: str = "fr", *, technical: bool = False) -> str:
+def describe(
+    exc: FieldcrmError, lang: str = "fr", *, technical: bool = False, zone: ZoneInfo | None = None
+) -> str:
     """The message of ``exc`` for a reader of ``lang`` (French built from the error's data);
     fields named by their French label, plus their name in the code with ``technical`` (the
-    API, whose body also carries ``field``)."""
+    API, whose body also carries ``field``); times in ``zone`` (default the company's)."""
     if lang != "fr":
         return str(exc)
     if isinstance(exc, NotFound):
         what = KINDS.get(str(exc.kind), str(exc.kind))
         return f"{what[:1].upper()}{what[1:]} {exc.key} est introuvable."
     if isinstance(exc, InvalidInput):
-        return " ; ".join(problem_text(p, technical=technical) for p in exc.problems)
+        return " ; ".join(problem_text(p, technical=technical, zone=zone) for p in exc.problems)
     if isinstance(exc, PreconditionRequired):
         return precondition_text(exc)
     if isinstance(exc, Forbidden):
@@ -628,7 +696,7 @@ PROBLEM_TEXT = re.compile(
 problems joined by ``; ``), as a failed job stores it."""
 
 
-def _problems_text(message: str) -> str | None:
+def _problems_text(message: str, zone: ZoneInfo | None = None) -> str | None:
     parts = []
     position = 0
     for found in PROBLEM_TEXT.finditer(message):
@@ -636,25 +704,26 @@ def _problems_text(message: str) -> str | None:
             return None
         text = f"{named(found['field'])} : {_phrase(found['message'])}"
         if found["value"] is not None:
-            text += f" (reçu : {found['value']})"
+            text += f" (reçu : {_french_got(found['value'], zone)})"
         if found["allowed"]:
-            text += f" ; attendu : {found['allowed']}"
+            text += f" ; attendu : {french_dates(found['allowed'], zone)}"
         parts.append(text)
         position = found.end() + 2  # the "; " between problems
     return " ; ".join(parts) if parts and position >= len(message) else None
 
 
-def describe_message(message: str, lang: str = "fr") -> str:
+def describe_message(message: str, lang: str = "fr", *, zone: ZoneInfo | None = None) -> str:
     """A message already turned into text (database refusals, a failed job's error): its
-    French when known (sentences of :data:`SENTENCES`, input problems), else as it is."""
+    French when known (sentences of :data:`SENTENCES`, input problems, their dates written
+    the French way, times in ``zone``), else as it is."""
     if lang != "fr" or not message:
         return message
-    known = sentence(message) or _problems_text(message)
+    known = sentence(message) or _problems_text(message, zone)
     if known:
         return known
     head, colon, rest = message.partition(" : ")  # a French lead-in ("Tournée impossible : …")
     if colon and _looks_french(head):
-        tail = sentence(rest) or _problems_text(rest)
+        tail = sentence(rest) or _problems_text(rest, zone)
         if tail:
             return f"{head} : {tail}"
     return message

@@ -23,6 +23,7 @@ from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
 from fieldcrm.http.error_text import describe_message, problem_message
 from fieldcrm.http.i18n import request_language, translations
+from fieldcrm.http.local_time import local_hm
 from fieldcrm.http.security import nonced
 
 log = logging.getLogger(__name__)
@@ -36,14 +37,7 @@ _ENV.install_null_translations()  # type: ignore[attr-defined]
 _ENV.filters["nonced"] = nonced
 
 
-def local_hm(value: dt.datetime | str, zone: ZoneInfo) -> str:
-    """``HH:MM`` of an aware datetime (or ISO string with its offset) in the company's time
-    zone (never the UTC wall clock)."""
-    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(zone).strftime("%H:%M")
-
-
-_ENV.filters["hm"] = local_hm
+_ENV.filters["hm"] = local_hm  # one home: fieldcrm.http.local_time
 _Text = TypeVar("_Text", bound=str)
 _QUOTE_SPACES = re.compile(r"«[ \u00a0\u202f]*|[ \u00a0\u202f]*»")
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:k€|€|%))")

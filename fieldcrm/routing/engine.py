@@ -38,9 +38,10 @@ at exit or by :func:`shutdown_pool`); their answers are combined in run order ex
 after the other, so an iteration-bound plan is the same whatever the number of workers, in
 about ``1 / workers`` of the wall time. Each parallel search may use the whole time left
 before the cap; searches the cap would cut (still improving at :data:`SHARE_AT` of the time
-left) pool their best there and go on from it (:func:`_shared`). They stay in this process, one after the other, when there is one search
-(a trip, or ``restarts=1``) or when other processes keep the other CPUs busy
-(:func:`_free_cpus`): then a plan that stops on the time cap would collect less.
+left) pool their best there and go on from it (:func:`_shared`). They stay in this process,
+one after the other, when there is one search (a trip, or ``restarts=1``) or when other
+processes keep the other CPUs busy (:func:`_free_cpus`): then a plan that stops on the time
+cap would collect less.
 A program that plans with ``workers > 1`` must guard its entry point with
 ``if __name__ == "__main__":`` (the pool's processes import the main module).
 """

@@ -107,7 +107,7 @@ def _settings() -> Settings:
         ),
         (
             InvalidInput("end", "must be 1 to 6 days after start", value="2026-04-20"),
-            "fin : doit tomber 1 à 6 jours après le début (reçu : '2026-04-20')",
+            "fin : doit tomber 1 à 6 jours après le début (reçu : 20/04/2026)",
         ),
     ],
 )
@@ -132,7 +132,7 @@ def test_a_failed_trip_job_reads_in_french_behind_its_lead_in() -> None:
     )
     assert describe_message(refused, "fr") == (
         "Demande de tournée refusée : dernier jour : la tournée finit avant de commencer"
-        " (reçu : '2026-04-20')"
+        " (reçu : 20/04/2026)"
     )
     unknown = "Tournée impossible : something new went wrong"
     assert describe_message(unknown, "fr") == unknown  # never half-translated
