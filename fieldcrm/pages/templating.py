@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse
 from fieldcrm.accounts.french_csv import column_label
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
-from fieldcrm.costs.report import local_eur
+from fieldcrm.costs.report import local_day, local_eur
 from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
 from fieldcrm.http.error_text import describe_message, problem_message
@@ -65,9 +65,7 @@ def local_number(value: float | None, lang: str, digits: int = 0) -> str:
 def local_date(value: dt.date | str, lang: str) -> str:
     """A date as the reader writes it (``21/04/2026`` in French)."""
     day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return format_date(
-        day, format="short" if lang == "fr" else "medium", locale=LOCALES.get(lang, "fr_FR")
-    )
+    return local_day(day, lang)  # one home: fieldcrm.costs.report
 
 
 def long_date(value: dt.date, lang: str) -> str:
