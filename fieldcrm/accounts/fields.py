@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from babel.numbers import format_decimal
+
 from fieldcrm.accounts.records import MAX_AMOUNT, MAX_CHARS
 from fieldcrm.errors import InvalidInput
 
@@ -51,9 +53,9 @@ def check_text(value: str, *, field: str, limit: int | None = None) -> str:
     if most is not None and len(value) > most:
         raise InvalidInput(
             field,
-            f"{most} caractères au plus ({len(value)} reçus)",
+            f"{french_number(most)} caractères au plus ({french_number(len(value))} reçus)",
             value=shown(value),
-            allowed=f"1 à {most} caractères",
+            allowed=f"1 à {french_number(most)} caractères",
         )
     return value
 
@@ -68,6 +70,16 @@ def check_amount(value: Decimal, *, field: str, raw: object = None) -> Decimal:
             allowed="moins de 1 000 000 000 000",
         )
     return value
+
+
+def french_number(value: int) -> str:
+    """A whole number in a French message, as the pages write numbers (babel, ``fr_FR``):
+    thousands grouped by a narrow no-break space.
+
+    >>> french_number(10_000_000) == "10\u202f000\u202f000"
+    True
+    """
+    return format_decimal(value, format="#,##0", locale="fr_FR")
 
 
 def shown(value: object, most: int = 80) -> str | None:

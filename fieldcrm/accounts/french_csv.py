@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from fieldcrm.accounts.fields import french_number
 from fieldcrm.accounts.records import Rejected
 from fieldcrm.errors import InvalidInput
 
@@ -291,7 +292,7 @@ def iter_csv(path: Path) -> Iterator[tuple[int, list[str] | Unsplit]]:
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
                     column = _overlong_column("".join(record), delimiter, limit)
-                    reason = f"champ de plus de {limit} caractères"
+                    reason = f"champ de plus de {french_number(limit)} caractères"
                 else:
                     column, reason = None, f"ligne illisible ({exc})"
                 yield reader.line_num, Unsplit(column, reason)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from fieldcrm.accounts.fields import check_amount, check_text, shown
+from fieldcrm.accounts.fields import check_amount, check_text, french_number, shown
 from fieldcrm.accounts.numbers import parse_amount, parse_month
+from fieldcrm.accounts.postcodes import french_postcode
 from fieldcrm.accounts.records import AccountRecord, Rejected, SaleRecord
 from fieldcrm.accounts.siret import normalize_siret
 from fieldcrm.cells import unquote_cell
@@ -31,6 +33,11 @@ CommuneCheck = Callable[[str | None, str | None], str | None]
 """(postcode, city) → why they identify no single commune (French), or None when they do;
 the service passes the gazetteer's (:func:`fieldcrm.geocoding.trust.place_problem`)."""
 
+PostcodeCheck = Callable[[str, str | None], str | None]
+"""(French postcode of five digits, city) → why no commune has that postcode (French), or
+None when one has; the service passes the gazetteer's
+(:func:`fieldcrm.geocoding.trust.postcode_problem`)."""
+
 
 def _text(value: Any, field: str, *, limit: int | None = None) -> str | None:
     """The cell's text, stripped (None when empty), checked against ``field``'s limits."""
@@ -44,16 +51,18 @@ def _text(value: Any, field: str, *, limit: int | None = None) -> str | None:
     return check_text(text, field=field, limit=limit) if text else None
 
 
-def _postcode(value: Any, country: str) -> str | None:
+def _postcode(
+    value: Any, country: str, *, city: str | None = None, check: PostcodeCheck | None = None
+) -> str | None:
     text = _text(value, "postcode")
     if text is None:
         return None
     text = text.replace(" ", "")
     if country == "FR":
-        if text.isdigit() and len(text) == 4:  # Excel dropped the leading zero (01000 → 1000)
-            text = "0" + text
-        if not (text.isdigit() and len(text) == 5):
-            raise InvalidInput("postcode", "un code postal français a 5 chiffres", value=value)
+        text = french_postcode(text)
+        problem = check(text, city) if check is not None else None
+        if problem is not None:
+            raise InvalidInput("postcode", problem, value=value)
     return text
 
 
@@ -62,7 +71,11 @@ def _int(value: Any, *, field: str, low: int, high: int) -> int | None:
     if amount is None:
         return None
     if amount != amount.to_integral_value() or not low <= amount <= high:
-        raise InvalidInput(field, f"nombre entier de {low} à {high} attendu", value=value)
+        raise InvalidInput(
+            field,
+            f"nombre entier de {french_number(low)} à {french_number(high)} attendu",
+            value=value,
+        )
     return int(amount)
 
 
@@ -76,8 +89,11 @@ def _coordinate(value: Any, *, field: str, limit: float) -> float | None:
     return number
 
 
-def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
-    """Validate one row; raise :class:`InvalidInput` listing every faulty column."""
+def account_from_row(
+    line: int, row: dict[str, Any], *, postcode_check: PostcodeCheck | None = None
+) -> AccountRecord:
+    """Validate one row; raise :class:`InvalidInput` listing every faulty column (a French
+    postcode no commune has, too, when ``postcode_check`` is given)."""
     problems = []
     values: dict[str, Any] = {"line": line}
 
@@ -117,7 +133,12 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
     ):
         take(plain, lambda plain=plain: _text(row.get(plain), plain))
     take("siret", lambda: _siret(row.get("siret")))
-    take("postcode", lambda: _postcode(row.get("postcode"), country))
+    take(
+        "postcode",
+        lambda: _postcode(
+            row.get("postcode"), country, city=values.get("city"), check=postcode_check
+        ),
+    )
     take("potential_eur_month", lambda: _non_negative(row.get("potential_eur_month")))
     take("employees", lambda: _int(row.get("employees"), field="employees", low=0, high=10_000_000))
     take(
@@ -128,10 +149,11 @@ def account_from_row(line: int, row: dict[str, Any]) -> AccountRecord:
     take("lat", lambda: _coordinate(row.get("lat"), field="lat", limit=90))
     take("kind", lambda: _kind(row.get("kind")))
     take("email", lambda: _email(row.get("email")))
-    if ("lon" in values) != ("lat" in values):
+    given = [f for f in ("lon", "lat") if f in values or any(p.field == f for p in problems)]
+    if len(given) == 1:  # one cell empty (a faulty one already has its own problem)
         problems.append(
             Problem(
-                "lat" if "lon" in values else "lon", "la longitude et la latitude vont ensemble"
+                "lat" if given == ["lon"] else "lon", "la longitude et la latitude vont ensemble"
             )
         )
     InvalidInput.collect(problems)
@@ -168,8 +190,12 @@ def _non_negative(value: Any) -> Decimal | None:
     return amount
 
 
-def sale_from_row(line: int, row: dict[str, Any]) -> SaleRecord:
-    """Validate one sales row; raise :class:`InvalidInput` listing every faulty column."""
+def sale_from_row(
+    line: int, row: dict[str, Any], *, latest_month: dt.date | None = None
+) -> SaleRecord:
+    """Validate one sales row; raise :class:`InvalidInput` listing every faulty column (a
+    month after ``latest_month``, the current one, too: sales of a month to come are not
+    known yet)."""
     problems = []
     external_id = siret = None
     try:
@@ -187,6 +213,8 @@ def sale_from_row(line: int, row: dict[str, Any]) -> SaleRecord:
     month = revenue = None
     try:
         month = parse_month(row.get("month"), field="month")
+        if latest_month is not None:
+            check_not_future(month, latest_month=latest_month, raw=row.get("month"))
     except InvalidInput as exc:
         problems.extend(exc.problems)
     try:
@@ -200,6 +228,20 @@ def sale_from_row(line: int, row: dict[str, Any]) -> SaleRecord:
     InvalidInput.collect(problems)
     assert month is not None and revenue is not None
     return SaleRecord(month=month, revenue=revenue, external_id=external_id, siret=siret, line=line)
+
+
+def check_not_future(month: dt.date, *, latest_month: dt.date, raw: object = None) -> dt.date:
+    """``month`` if it is not after ``latest_month`` (the current month, as the company's
+    calendar has it at the import); else :class:`InvalidInput` naming ``month``, in French."""
+    latest = latest_month.replace(day=1)
+    if month > latest:
+        raise InvalidInput(
+            "month",
+            f"mois à venir ({month:%m/%Y}) : les ventes s’importent jusqu’au mois en cours "
+            f"({latest:%m/%Y})",
+            value=raw if raw is not None else month.isoformat(),
+        )
+    return month
 
 
 def rejections(line: int, error: InvalidInput, row: dict[str, Any]) -> list[Rejected]:
@@ -236,9 +278,11 @@ def parse_accounts(
     rows: Iterable[FileRow],
     *,
     commune_check: CommuneCheck | None = None,
+    postcode_check: PostcodeCheck | None = None,
 ) -> Iterator[AccountRecord | Rejected]:
     """Validated accounts, or one rejection per problem; later duplicates of a key or of a
-    SIRET are rejected, and so are rows that cannot be placed (:func:`place_rejection`)."""
+    SIRET are rejected, and so are rows that cannot be placed (:func:`place_rejection`) and,
+    with ``postcode_check``, French postcodes no commune has."""
     seen: dict[str, int] = {}
     sirets: dict[str, int] = {}
     for line, row in rows:
@@ -246,7 +290,7 @@ def parse_accounts(
             yield row
             continue
         try:
-            record = account_from_row(line, row)
+            record = account_from_row(line, row, postcode_check=postcode_check)
         except InvalidInput as exc:
             yield from rejections(line, exc, row)
             continue
@@ -277,15 +321,18 @@ def _key_field(record: AccountRecord) -> str:
     return "external_id" if record.external_id else "siret" if record.siret else "name"
 
 
-def parse_sales(rows: Iterable[FileRow]) -> Iterator[SaleRecord | Rejected]:
-    """Validated sales rows, or one rejection per problem; later duplicates are rejected."""
+def parse_sales(
+    rows: Iterable[FileRow], *, latest_month: dt.date | None = None
+) -> Iterator[SaleRecord | Rejected]:
+    """Validated sales rows, or one rejection per problem; later duplicates are rejected, and
+    so are months after ``latest_month`` (the service passes the company's current month)."""
     seen: dict[tuple[str, str], int] = {}
     for line, row in rows:
         if isinstance(row, Rejected):
             yield row
             continue
         try:
-            record = sale_from_row(line, row)
+            record = sale_from_row(line, row, latest_month=latest_month)
         except InvalidInput as exc:
             yield from rejections(line, exc, row)
             continue

@@ -88,6 +88,9 @@ class DryRunOut(BaseModel):
     accounts: int
     firings: int = Field(description="Firings counted, all of them")
     by_rule: dict[str, int]
+    rule_names: dict[str, str] = Field(
+        default_factory=dict, description="The name of each rule evaluated, by key"
+    )
     fired: list[FiredOut] = Field(description="The first firings (up to 1000)")
     seconds: dict[str, float]
 

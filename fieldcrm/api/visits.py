@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from fieldcrm.api.deps import CurrentUser, SessionDep
 from fieldcrm.api.schemas.people import VisitOut
 from fieldcrm.geo import GeoPoint
+from fieldcrm.http.error_text import reader_language
+from fieldcrm.http.visit_text import far_checkin_text
 from fieldcrm.services import visits
 
 router = APIRouter(prefix="/visits", tags=["visits"])
@@ -34,9 +36,13 @@ class VisitIn(BaseModel):
 
 @router.post("", status_code=201, response_model=VisitOut)
 def record_visit(
-    body: VisitIn, response: Response, session: SessionDep, actor: CurrentUser
+    body: VisitIn, request: Request, response: Response, session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:
-    """Record a visit (201), or complete the one already sent with this key (200)."""
+    """Record a visit (201), or complete the one already sent with this key (200).
+
+    A check-in far from the account is flagged (``far_from_account``, ``distance_m``) and
+    counts as a visit only once its report is written (``counts``); ``warning`` says so in
+    the reader's language (the phone shows it as it is)."""
     point = GeoPoint(body.lon, body.lat) if body.lon is not None and body.lat is not None else None
     visit, created = visits.record_visit(
         session,
@@ -51,5 +57,9 @@ def record_visit(
     )
     if not created:
         response.status_code = 200
-    far = visit.distance_m is not None and visit.distance_m > visits.FAR_FROM_ACCOUNT_M
-    return {**asdict(visit), "created": created, "far_from_account": far}
+    warning = None
+    if visit.far_from_account and visit.distance_m is not None:
+        warning = far_checkin_text(
+            visit.distance_m, counts=visit.counts, lang=reader_language(request)
+        )
+    return {**asdict(visit), "created": created, "warning": warning}

@@ -6,12 +6,13 @@ day ended more than ``overnight_km`` from home and the next day's first visit is
 home: a hotel night and a dinner. A lunch is counted for each day whose farthest visit lies
 more than ``meal_km`` from home (the rep cannot eat at home or at the office).
 
-Kilometres are plausible by construction: a visit whose account location is doubtful (not
-confirmed by geocoding or by hand, and no check-in point) makes no kilometres; a leg longer
-than ``MAX_LEG_KM`` or faster than ``SPEED_CAP_KMH`` is left out; and a day never exceeds
-``MAX_DAY_KM`` (its longest legs are left out first). Each of these is listed on the trip as
-"à vérifier" (:class:`~fieldcrm.costs.trips.ToCheck`), never silently summed. Hence a day's
-kilometres are at most its driving hours × ``SPEED_CAP_KMH`` and at most ``MAX_DAY_KM``.
+Kilometres are physically possible by construction (:mod:`fieldcrm.costs.plausible`): a
+visit whose place is doubtful or unknown makes no kilometres; a leg faster than
+``SPEED_CAP_KMH``, or needing more driving than the time between its two visits, is left out;
+a day's counted driving and visits fit in ``MAX_WORKING_DAY_S`` and its kilometres in
+``MAX_DAY_KM`` (its longest legs are left out first). Each is listed on the trip as "à
+vérifier" (:class:`~fieldcrm.costs.trips.ToCheck`), never silently summed, and the trip's
+kilometres then read as incomplete (:attr:`~fieldcrm.costs.trips.Trip.km_status`).
 
 Planned trips: the stored plan's days (``plans.result``) with their driving figures; the
 savings are those of the overnight decision (net value of the chosen alternative over the
@@ -22,23 +23,14 @@ account avoided, minus the detour it cost).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from fieldcrm.costs.plausible import Legs, VisitStop, plausible_day, travelled
 from fieldcrm.costs.trips import ToCheck, Trip, meals_due
 from fieldcrm.geo import GeoPoint, haversine_m
-
-Legs = Callable[[Sequence[GeoPoint]], list[tuple[int, float]]]
-"""Driving (seconds, metres) of each consecutive leg of a sequence of points."""
-
-SPEED_CAP_KMH = 130.0
-"""No leg is driven faster on average (the French motorway limit)."""
-MAX_LEG_KM = 500.0
-"""A longer leg between two visits or home is not a day's drive: it is left out, to check."""
-MAX_DAY_KM = 1500.0
-"""No day adds more kilometres than this."""
 
 
 @dataclass(frozen=True)
@@ -52,100 +44,6 @@ class RepProfile:
     fiscal_hp: int = 5
     vehicle: str = "car"
     electric: bool = False
-
-
-@dataclass(frozen=True)
-class VisitStop:
-    """One visit: when, where (check-in point or the account's; None when neither is known:
-    the visit still counts, without travel), how long."""
-
-    at: dt.datetime
-    point: GeoPoint | None
-    account_id: int
-    visit_minutes: int
-    month_revenue_eur: Decimal = Decimal(0)
-    account_name: str = ""
-    doubtful: bool = False
-    """The account's location is not confirmed (and there is no check-in point)."""
-
-
-def _travelled(stop: VisitStop) -> bool:
-    return stop.point is not None and not stop.doubtful
-
-
-@dataclass(frozen=True)
-class DayDrive:
-    """A day's driving once doubtful legs are left out."""
-
-    seconds: float
-    metres: float
-    to_check: list[ToCheck]
-
-
-def plausible_day(
-    day: dt.date, start: GeoPoint, stops: Sequence[VisitStop], end: GeoPoint, legs: Legs
-) -> DayDrive:
-    """Drive from ``start`` through the located, trusted ``stops`` to ``end``, keeping only
-    plausible legs (see the module docstring); the rest is listed to check."""
-    to_check = [
-        ToCheck(
-            day,
-            s.account_id,
-            s.account_name,
-            "position à vérifier : aucun kilomètre compté"
-            if s.point is not None
-            else "compte non localisé : aucun kilomètre compté",
-        )
-        for s in stops
-        if not _travelled(s)
-    ]
-    trusted = [s for s in stops if _travelled(s)]
-    path = [start, *(s.point for s in trusted if s.point is not None), end]
-    names = [None, *trusted, None]
-    centre = _median_point(path)
-    kept: list[tuple[int, float, float]] = []  # (index, seconds, metres)
-    for i, (leg_s, leg_m) in enumerate(legs(path)):
-        km, hours = leg_m / 1000, max(leg_s, 0) / 3600
-        if km > MAX_LEG_KM or km > hours * SPEED_CAP_KMH + 1e-9:
-            to_check.append(_leg_to_check(day, names[i], names[i + 1], km, centre))
-        else:
-            kept.append((i, float(leg_s), float(leg_m)))
-    while sum(m for _, _, m in kept) > MAX_DAY_KM * 1000:
-        longest = max(kept, key=lambda leg: leg[2])
-        kept.remove(longest)
-        i = longest[0]
-        to_check.append(_leg_to_check(day, names[i], names[i + 1], longest[2] / 1000, centre))
-    return DayDrive(sum(s for _, s, _ in kept), sum(m for _, _, m in kept), to_check)
-
-
-def _median_point(points: Sequence[GeoPoint]) -> GeoPoint:
-    """The coordinate-wise median of a day's places: where that day mostly happened."""
-    lons, lats = sorted(p.lon for p in points), sorted(p.lat for p in points)
-    mid = len(points) // 2
-    return GeoPoint(lons[mid], lats[mid])
-
-
-def _leg_to_check(
-    day: dt.date,
-    origin: VisitStop | None,
-    destination: VisitStop | None,
-    km: float,
-    centre: GeoPoint,
-) -> ToCheck:
-    """The leg ``origin`` → ``destination`` (None: home or last night's hotel), to check.
-
-    It is listed under the visit most likely misplaced: of its two ends, the one farther
-    from where the rest of the day happened (home and hotels are never the suspect)."""
-    ends = [(s, s.point) for s in (origin, destination) if s is not None and s.point is not None]
-    stop = max(ends, key=lambda end: haversine_m(end[1], centre), default=(None, None))[0]
-    before = origin.account_name if origin else "domicile"
-    after = destination.account_name if destination else "domicile"
-    return ToCheck(
-        day,
-        stop.account_id if stop else None,
-        stop.account_name if stop else "",
-        f"trajet {before} → {after} de {km:.0f} km non compté (invraisemblable)",
-    )
 
 
 def actual_trips(
@@ -167,10 +65,10 @@ def actual_trips(
     start = rep.home
     for i, day in enumerate(days):
         stops = by_day[day]
-        located = [s.point for s in stops if _travelled(s) and s.point is not None]
+        located = [s.point for s in stops if travelled(s) and s.point is not None]
         tomorrow = days[i + 1] if i + 1 < len(days) else None
         following = (
-            [s.point for s in by_day[tomorrow] if _travelled(s) and s.point is not None]
+            [s.point for s in by_day[tomorrow] if travelled(s) and s.point is not None]
             if tomorrow
             else []
         )
@@ -202,11 +100,12 @@ def _actual_trip(
     visits = 0
     to_check: list[ToCheck] = []
     for day, stops, start, end in days:
-        drive = plausible_day(day, start, stops, end, legs)
+        labels = (_place(start, rep.home), _place(end, rep.home))
+        drive = plausible_day(day, start, stops, end, legs, labels=labels)
         seconds += drive.seconds
         metres += drive.metres
         to_check.extend(drive.to_check)
-        located = [s.point for s in stops if _travelled(s) and s.point is not None]
+        located = [s.point for s in stops if travelled(s) and s.point is not None]
         lunches += _away_at_noon(rep, located, meal_km)
         for s in stops:
             visits += 1
@@ -232,6 +131,11 @@ def _actual_trip(
         team=rep.team,
         to_check=tuple(to_check),
     )
+
+
+def _place(point: GeoPoint, home: GeoPoint) -> str:
+    """How a leg's end that is no visit reads: the rep's home or a hotel."""
+    return "domicile" if point == home else "hôtel"
 
 
 def _away_at_noon(rep: RepProfile, points: Iterable[GeoPoint], meal_km: float) -> bool:
@@ -300,12 +204,24 @@ def planned_nights_and_meals(
 ) -> tuple[int, int]:
     """(hotel nights, meals) of a plan's days (``plans.result["days"]``), by
     :func:`~fieldcrm.costs.trips.meals_due`: the trip planner shows these, the report costs them."""
-    lunches = sum(
-        _at_noon_away(home, [GeoPoint(s["lon"], s["lat"]) for s in d.get("stops", [])], meal_km)
+    nights, lunches = planned_allowance_days(home, days, meal_km)
+    return len(nights), meals_due(nights_away=len(nights), lunch_days=len(lunches))
+
+
+def planned_allowance_days(
+    home: GeoPoint, days: Sequence[dict[str, Any]], meal_km: float
+) -> tuple[list[dt.date], list[dt.date]]:
+    """(nights away, lunch days) of a plan's days (``plans.result["days"]``): the days after
+    which the night is spent away from home (a day but the last that ends elsewhere), and
+    the days whose farthest stop lies beyond ``meal_km`` from home (a lunch allowance); the
+    dates :func:`~fieldcrm.costs.trips.allowance_lines` costs line by line."""
+    lunches = [
+        dt.date.fromisoformat(d["day"])
         for d in days
-    )
-    nights = sum(1 for d in days[:-1] if _ends_away(d, home))
-    return nights, meals_due(nights_away=nights, lunch_days=lunches)
+        if _at_noon_away(home, [GeoPoint(s["lon"], s["lat"]) for s in d.get("stops", [])], meal_km)
+    ]
+    nights = [dt.date.fromisoformat(d["day"]) for d in days[:-1] if _ends_away(d, home)]
+    return nights, lunches
 
 
 def _ends_away(day: dict[str, Any], home: GeoPoint) -> bool:

@@ -60,6 +60,10 @@ _TEXT = {
         "start_day": "Départ",
         "end_day": "Retour",
         "rate_per_km": "Taux (€/km)",
+        "km_status": "État des km",
+        "complete": "complets",
+        "partial": "incomplets (à vérifier)",
+        "unknown": "inconnus (à vérifier)",
         "summary": "Synthèse",
         "trips_sheet": "Trajets",
         "period": "Période du {start} au {end}",
@@ -102,6 +106,10 @@ _TEXT = {
         "start_day": "Start",
         "end_day": "End",
         "rate_per_km": "Rate (€/km)",
+        "km_status": "Km status",
+        "complete": "complete",
+        "partial": "incomplete (to check)",
+        "unknown": "unknown (to check)",
         "summary": "Summary",
         "trips_sheet": "Trips",
         "period": "Period {start} to {end}",
@@ -146,6 +154,8 @@ TRIP_COLUMNS = (
     "rep",
     "kind",
     "km",
+    "km_status",
+    "driving_h",
     "visits",
     "hotel_nights",
     "meals",
@@ -159,7 +169,7 @@ TRIP_COLUMNS = (
 
 # What each column holds: it decides the XLSX number format and how the PDF writes it.
 KINDS = {
-    **dict.fromkeys(("group", "kind", "rep"), "text"),
+    **dict.fromkeys(("group", "kind", "rep", "km_status"), "text"),
     **dict.fromkeys(("start_day", "end_day"), "date"),
     **dict.fromkeys(("trips", "days", "visits", "hotel_nights", "meals"), "count"),
     **dict.fromkeys(("km", "saved_km"), "km"),
@@ -240,7 +250,8 @@ def summary_rows(report: TravelReport, lang: str) -> list[list[Cell]]:
 
 
 def trip_rows(trips: Sequence[TripCost], lang: str) -> list[list[Cell]]:
-    """One line per trip, in :data:`TRIP_COLUMNS` order."""
+    """One line per trip, in :data:`TRIP_COLUMNS` order: its km say whether they are
+    complete (:attr:`~fieldcrm.costs.trips.Trip.km_status`), beside its driving hours."""
     words = text(lang)
     return [
         [
@@ -249,6 +260,8 @@ def trip_rows(trips: Sequence[TripCost], lang: str) -> list[list[Cell]]:
             c.trip.rep_name,
             words.get(c.trip.kind, c.trip.kind),
             rounded(c.trip.km, 1),
+            words[c.trip.km_status],
+            rounded(c.trip.driving_s / 3600, 2),
             c.trip.visits,
             c.trip.hotel_nights,
             c.trip.meals,

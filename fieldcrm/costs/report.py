@@ -360,6 +360,8 @@ def report_dict(report: TravelReport) -> dict[str, Any]:
                 "start_day": c.trip.start_day.isoformat(),
                 "end_day": c.trip.end_day.isoformat(),
                 "km": rounded(c.trip.km, 1),
+                "km_status": c.trip.km_status,
+                "driving_hours": rounded(c.trip.driving_s / 3600, 2),
                 "visits": c.trip.visits,
                 "hotel_nights": c.trip.hotel_nights,
                 "rate_per_km_eur": float(c.rate_per_km),

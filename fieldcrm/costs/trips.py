@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -64,6 +65,15 @@ class Trip:
         """Calendar days the trip spans."""
         return (self.end_day - self.start_day).days + 1
 
+    @property
+    def km_status(self) -> str:
+        """How far :attr:`km` tells the whole travel: ``"complete"``; ``"partial"`` when some
+        travel was left out, to check (:attr:`to_check`); ``"unknown"`` when none of it could
+        be counted: 0 km then means "not known", not "not driven"."""
+        if not self.to_check:
+            return "complete"
+        return "partial" if self.km > 0 else "unknown"
+
 
 @dataclass(frozen=True)
 class Rates:
@@ -110,11 +120,84 @@ def meals_due(*, nights_away: int, lunch_days: int) -> int:
 
 
 def allowances_eur(*, nights: int, meals: int, rates: Rates) -> tuple[Decimal, Decimal]:
-    """(hotel, meals) euros of ``nights`` hotel nights and ``meals`` meals at ``rates``."""
+    """(hotel, meals) euros of ``nights`` hotel nights and ``meals`` meals at ``rates``: each
+    night and each meal at its rate to the cent, so that the lines of
+    :func:`allowance_lines` add up to these totals to the cent."""
     return (
-        (nights * rates.hotel_night_eur).quantize(CENT),
-        (meals * rates.meal_eur).quantize(CENT),
+        nights * rates.hotel_night_eur.quantize(CENT),
+        meals * rates.meal_eur.quantize(CENT),
     )
+
+
+ALLOWANCE_KINDS = ("lunch", "hotel", "dinner")
+"""The lines of a trip's hotel and meals, in the order of a day: its lunch, then its night."""
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """One line of a trip's hotel and meals (« Hôtel et repas »): a ``"lunch"`` away from
+    home on ``day``, or the ``"hotel"`` or the ``"dinner"`` of the night after ``day``."""
+
+    kind: str
+    day: dt.date
+    eur: Decimal
+
+    def __post_init__(self) -> None:
+        if self.kind not in ALLOWANCE_KINDS:
+            raise InvalidInput(
+                "kind", "unknown allowance", value=self.kind, allowed=", ".join(ALLOWANCE_KINDS)
+            )
+
+
+def allowance_lines(
+    *, nights_away: Sequence[dt.date], lunch_days: Sequence[dt.date], rates: Rates
+) -> tuple[Allowance, ...]:
+    """Every euro of a trip's hotel and meals, line by line, by :func:`meals_due`.
+
+    Parameters
+    ----------
+    nights_away : sequence of date
+        The days after which the night is spent at a hotel: a hotel night and a dinner each.
+    lunch_days : sequence of date
+        The days far from home at noon: a lunch each.
+    rates : Rates
+        The hotel night's and the meal's euros.
+
+    Returns
+    -------
+    tuple of Allowance
+        In day order, a day's lunch before its night's hotel and dinner. Their sum is
+        :func:`allowances_eur` of the same counts, to the cent (:func:`allowance_totals`).
+
+    Examples
+    --------
+    >>> rates = Rates(Decimal("95"), Decimal("20"))
+    >>> lines = allowance_lines(
+    ...     nights_away=[dt.date(2026, 12, 15)],
+    ...     lunch_days=[dt.date(2026, 12, 15), dt.date(2026, 12, 16)],
+    ...     rates=rates,
+    ... )
+    >>> [(a.kind, a.day.day, str(a.eur)) for a in lines]
+    [('lunch', 15, '20.00'), ('hotel', 15, '95.00'), ('dinner', 15, '20.00'), ('lunch', 16, '20.00')]
+    >>> allowance_totals(lines)
+    (Decimal('95.00'), Decimal('60.00'))
+    """
+    hotel, meal = rates.hotel_night_eur.quantize(CENT), rates.meal_eur.quantize(CENT)
+    lines = [Allowance("lunch", d, meal) for d in lunch_days]
+    for d in nights_away:
+        lines += [Allowance("hotel", d, hotel), Allowance("dinner", d, meal)]
+    return tuple(sorted(lines, key=lambda a: (a.day, ALLOWANCE_KINDS.index(a.kind))))
+
+
+def allowance_totals(lines: Iterable[Allowance]) -> tuple[Decimal, Decimal]:
+    """(hotel, meals) euros of ``lines``: what « Hôtel et repas » adds up."""
+    hotel = meals = Decimal("0.00")
+    for line in lines:
+        if line.kind == "hotel":
+            hotel += line.eur
+        else:
+            meals += line.eur
+    return hotel, meals
 
 
 def cost_trip(trip: Trip, *, rate_per_km: Decimal, rates: Rates) -> TripCost:

@@ -15,7 +15,7 @@ import math
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -111,14 +111,22 @@ class Gazetteer:
     ----------
     communes : list of Commune
         Usually from :func:`load_gazetteer`.
+    unplaced_postcodes : iterable of str, optional
+        Postcodes of communes the file gives no point for (Saint-Barthélemy's ``97133``):
+        they exist (:meth:`has_postcode`) though no commune here is found by them.
     """
 
     def __init__(
-        self, communes: list[Commune], *, former_codes: Mapping[str, str] | None = None
+        self,
+        communes: list[Commune],
+        *,
+        former_codes: Mapping[str, str] | None = None,
+        unplaced_postcodes: Iterable[str] = (),
     ) -> None:
         if not communes:
             raise InvalidInput("communes", "the gazetteer needs at least one commune", value=0)
         self.communes = communes
+        self.unplaced_postcodes = frozenset(unplaced_postcodes)
         self.by_insee = {c.insee: c for c in communes}
         self.former_codes = dict(former_codes or {})  # 2018 INSEE code → code now
         self._by_postcode: dict[str, list[Commune]] = defaultdict(list)
@@ -175,6 +183,11 @@ class Gazetteer:
     def postcode_communes(self, postcode: str | None) -> list[Commune]:
         """The communes (and foreign places) a postcode serves."""
         return list(self._by_postcode.get(self.canonical_postcode(postcode), []))
+
+    def has_postcode(self, postcode: str | None) -> bool:
+        """True when a commune (or a place abroad) has this postcode, placed or not."""
+        code = self.canonical_postcode(postcode)
+        return code in self._by_postcode or code in self.unplaced_postcodes
 
     def postcode_areas(self, postcode: str | None) -> set[str]:
         """Départements (or countries) a postcode belongs to: of the communes it serves, else of
@@ -427,11 +440,17 @@ def _read_foreign(path: Path) -> list[Commune]:
     return places
 
 
-def _read_communes(path: Path, former: Mapping[str, list[str]]) -> list[Commune]:
+def _read_communes(
+    path: Path, former: Mapping[str, list[str]], unplaced: set[str] | None = None
+) -> list[Commune]:
+    """The communes of the file that have a point; the postcodes of the others go to
+    ``unplaced``."""
     communes: list[Commune] = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if not row["latitude"] or not row["longitude"]:
+                if unplaced is not None:
+                    unplaced.update(p for p in row["codes_postaux"].split("|") if p)
                 continue
             communes.append(
                 Commune(
@@ -506,5 +525,7 @@ def _build_gazetteer(path: Path) -> Gazetteer:
         The shared in-memory index.
     """
     former_names, former_codes = _read_former_names(*(path.parent / f for f in FORMER_FILES))
-    communes = _read_communes(path, former_names) + _read_foreign(path.parent / FOREIGN_CSV)
-    return Gazetteer(communes, former_codes=former_codes)
+    unplaced: set[str] = set()
+    communes = _read_communes(path, former_names, unplaced)
+    communes += _read_foreign(path.parent / FOREIGN_CSV)
+    return Gazetteer(communes, former_codes=former_codes, unplaced_postcodes=unplaced)

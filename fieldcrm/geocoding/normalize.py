@@ -19,6 +19,7 @@ __all__ = [
     "city_key",
     "normalize_address",
     "normalize_country",
+    "normalize_one_line",
     "normalize_postcode",
 ]
 
@@ -372,3 +373,50 @@ def normalize_address(
         city=city_key(city),
         country=normalize_country(country),
     )
+
+
+# The postcode and city ending a one-line address: "…, 83000 Toulon", "… 83000 TOULON CEDEX".
+_POSTCODE_CITY = re.compile(r"(?:^|[\s,])(\d{5})(?:[\s,]+([^\d,][^,]*?))?\s*,?\s*$")
+_NUMBER_ONLY = re.compile(r"^\d{1,5}(?:\s*(?:bis|ter|quater|[a-z]))?$", re.IGNORECASE)
+
+
+def normalize_one_line(text: str | None) -> NormalizedAddress:
+    """Canonical form of an address typed on one line, as people write it.
+
+    Parameters
+    ----------
+    text : str or None
+        ``"Hôtel Ibis, 12 rue Jean Jaurès, 83000 Toulon"``: parts separated by commas, the
+        postcode and city last; without a postcode, the last of several comma-separated
+        parts is the city.
+
+    Returns
+    -------
+    NormalizedAddress
+        What :func:`normalize_address` makes of the street part (the first part that reads
+        as a street: a house number or a street type first), the postcode and the city.
+
+    Examples
+    --------
+    >>> normalize_one_line("Hôtel Ibis, 12 rue Jean Jaurès, 83000 Toulon").key
+    '12 RUE JEAN JAURES|83000|TOULON'
+    >>> normalize_one_line("12 av. de la Gare, Toulon").key
+    '12 AVENUE DE LA GARE||TOULON'
+    """
+    line = " ".join((text or "").split())
+    postcode, city = "", ""
+    found = _POSTCODE_CITY.search(line)
+    if found is not None:
+        postcode, city = found.group(1), found.group(2) or ""
+        line = line[: found.start()]
+    parts: list[str] = []
+    for part in (p.strip() for p in line.split(",")):
+        if part and parts and _NUMBER_ONLY.match(parts[-1]):
+            parts[-1] += " " + part  # "40, av du Gal Leclerc": the number and its street
+        elif part:
+            parts.append(part)
+    if found is None and len(parts) > 1:
+        city = parts.pop()
+    streets = [p for p in parts if _is_street_line(_strip_postal_mentions(canonical(p)))]
+    chosen = streets[0] if streets else (parts[-1] if parts else None)
+    return normalize_address(chosen, None, postcode, city)

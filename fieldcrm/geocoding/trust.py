@@ -16,6 +16,7 @@ Addresses abroad are never looked up in France: :func:`abroad` says which they a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,12 +24,13 @@ from fieldcrm.geocoding.gazetteer import Commune, Gazetteer
 from fieldcrm.geocoding.model import GeocodeResult
 from fieldcrm.geocoding.normalize import NormalizedAddress
 
-__all__ = ["NEIGHBOURS", "Doubt", "abroad", "doubts", "place_problem"]
+__all__ = ["NEIGHBOURS", "Doubt", "abroad", "doubts", "place_problem", "postcode_problem"]
 
 NEIGHBOURS = ("MC", "IT", "CH", "BE", "LU", "DE", "ES", "AD")
 """Countries whose addresses turn up in French files (and whose towns have French namesakes)."""
 
 MAX_CANDIDATES = 4
+_CEDEX = re.compile(r"\bcedex\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -185,3 +187,40 @@ def place_problem(postcode: str | None, city: str | None, *, gazetteer: Gazettee
     if named:
         return unknown + f"« {city} » désigne {len(named)} communes : indiquez le code postal"
     return unknown + f"aucune commune ne s'appelle « {city} »"
+
+
+def postcode_problem(postcode: str, city: str | None, *, gazetteer: Gazetteer) -> str | None:
+    """Why no commune has a French postcode (French), or None when one has.
+
+    A CEDEX code is a company's or a sorting office's own, not a commune's: with a city
+    written ``… CEDEX``, a code of a known département passes unless the city names only
+    communes of other départements (``06001 LYON CEDEX``); a distribution name that is no
+    commune (``92081 PARIS LA DEFENSE CEDEX``) passes.
+
+    Parameters
+    ----------
+    postcode : str
+        Five digits, as an imported row carries it (``"06000"``).
+    city : str or None
+        As typed on the row (``"Nice Cedex 1"``).
+    gazetteer : Gazetteer
+        The communes' postcodes (and Monaco's).
+
+    Returns
+    -------
+    str or None
+        None when a commune (or Monaco) has the code, or for a CEDEX code as above; else
+        the reason, naming the code.
+    """
+    if gazetteer.has_postcode(postcode):
+        return None
+    areas = gazetteer.postcode_areas(postcode)
+    if city and _CEDEX.search(city) and areas:
+        named = gazetteer.named(city)
+        if not named or any(c.area in areas for c in named):
+            return None
+        return (
+            f"code postal CEDEX {postcode} : la ville « {city} » n’est pas dans son "
+            f"département ({', '.join(sorted(areas))})"
+        )
+    return f"code postal {postcode} inconnu : aucune commune n’a ce code"

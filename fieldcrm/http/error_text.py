@@ -34,6 +34,7 @@ from fieldcrm.errors import (
     Problem,
 )
 from fieldcrm.http.local_time import local_moment
+from fieldcrm.scoring import vocabulary
 
 KINDS: dict[str, str] = {
     "account": "le compte",
@@ -134,6 +135,10 @@ FIELDS: dict[str, str] = {
     "time": "heure",
     "duration": "durée",
     "address": "adresse",
+    "hotel_address": "adresse de l’hôtel",
+    "hotel_name": "nom de l’hôtel",
+    "hotel_lon": "longitude de l’hôtel",
+    "hotel_lat": "latitude de l’hôtel",
     "appointment_id": "rendez-vous",
     "appointments": "rendez-vous",
     # a visit sent by the phone's outbox (check-in, report)
@@ -141,6 +146,9 @@ FIELDS: dict[str, str] = {
     "outcome": "résultat",
     "report": "compte rendu",
     "client_key": "clé d’envoi",
+    # the costs page's forms
+    "tolls_eur": "péages",
+    "amount_eur": "montant",
 }
 """French names of the fields errors name."""
 
@@ -180,6 +188,44 @@ PHRASES: dict[str, str] = {
     "a time zone is required": "fuseau horaire obligatoire",
     "unknown activity kind": "type d’échange inconnu",
     "8 to 64 letters, digits, - or _": "8 à 64 lettres, chiffres, - ou _",
+    "expected YYYY-MM": "attendu AAAA-MM, par ex. 2026-01",
+    # the rules editor (fieldcrm.scoring.rules)
+    "must be a number": "doit être un nombre",
+    "must be a finite number": "doit être un nombre fini",
+    "must be a mapping": "doit être une liste de clés « clé: valeur »",
+    "must be a mapping with key, when and then": "doit être une règle avec key, when et then",
+    "must be a string": "doit être un texte",
+    "must be a non-empty string": "doit être un texte non vide",
+    "must be a string or a non-empty list of strings": "doit être un texte ou une liste de textes",
+    "must be true or false": "doit valoir true ou false",
+    "must be a slug (a-z, 0-9, '-', '_', '.')": "lettres minuscules sans accent, chiffres, - _ ou .",
+    "must be a list [low, high]": "doit être une liste [minimum, maximum]",
+    "low must not exceed high": "le minimum dépasse le maximum",
+    "must be 'previous' or a month 'YYYY-MM'": "previous ou un mois AAAA-MM",
+    "must be a non-empty list of conditions": "doit être une liste de conditions non vide",
+    "must be a non-empty list of actions": "doit être une liste d’actions non vide",
+    "must be a list of recipients": "doit être une liste de destinataires",
+    "must be a list of rules": "doit être une liste de règles",
+    "must hold exactly one action": "doit contenir exactement une action",
+    "must hold exactly one of all, any": "doit contenir soit all, soit any",
+    "must hold exactly one of in, not_in": "doit contenir soit in, soit not_in",
+    "must name at least one condition": "doit nommer au moins une condition",
+    "needs add or band": "add ou band attendu",
+    "needs an operator": "comparaison attendue",
+    "needs below_pct or above_pct": "below_pct ou above_pct attendu",
+    "is required": "obligatoire",
+    "unknown key": "clé inconnue",
+    "unknown condition": "condition inconnue",
+    "unknown field": "champ inconnu",
+    "unknown value": "valeur inconnue",
+    "unknown period": "période inconnue",
+    "unknown severity": "importance inconnue",
+    "unknown recipient": "destinataire inconnu",
+    "unknown channel": "canal inconnu",
+    "unknown band": "niveau de priorité inconnu",
+    "duplicate key": "identifiant en double",
+    "cannot reassign to the current owner": "le compte a déjà ce commercial",
+    "the document must be a mapping with a 'rules' list": "le document doit contenir une liste rules",
 }
 """French for the short English phrases of :class:`~fieldcrm.errors.Problem` messages."""
 
@@ -520,8 +566,34 @@ def _phrase(message: str) -> str:
     yaml_error = yaml_text(message)
     if yaml_error:
         return yaml_error
-    return _translated((*SHAPE_PHRASES, *PLAN_PHRASES), message, PHRASE_VALUES) or message
+    table = (*SHAPE_PHRASES, *PLAN_PHRASES, *RULE_PHRASES)
+    return _translated(table, message, PHRASE_VALUES) or message
 
+
+RULE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^must be at least (?P<n>\S+)$"), "doit valoir au moins {n}"),
+    (re.compile(r"^must be at most (?P<n>\S+)$"), "doit valoir au plus {n}"),
+    (re.compile(r"^unknown placeholder (?P<name>\{\w*\})$"), "champ de texte {name} inconnu"),
+    (
+        re.compile(r"^placeholder (?P<name>\{\w*\}) takes no format or conversion$"),
+        "le champ de texte {name} ne prend ni format ni conversion",
+    ),
+    (re.compile(r"^bad template: (?P<why>.*)$", re.S), "texte à champs mal formé ({why})"),
+    (
+        re.compile(r"^conditions nested more than (?P<n>\d+) deep .*$"),
+        "conditions imbriquées sur plus de {n} niveaux (all/any/not)",
+    ),
+    (
+        re.compile(r"^nested more than (?P<n>\d+) levels deep$"),
+        "imbriqué sur plus de {n} niveaux",
+    ),
+    (
+        re.compile(r"^document too long \((?P<n>\d+) characters\)$"),
+        "document trop long ({n} caractères)",
+    ),
+    (re.compile(r"^invalid JSON at line (?P<line>\d+): .*$"), "JSON invalide à la ligne {line}"),
+)
+"""French for the rule validator's problems that carry data (:mod:`fieldcrm.scoring.rules`)."""
 
 PHRASE_VALUES: dict[str, Callable[[str], str]] = {"at": lambda point: f"près de {point} "}
 """How the named parts of the shape and plan phrases read in French, by group name."""
@@ -620,6 +692,72 @@ def problem_text(
         text += f" (reçu : {french_value(problem.value, zone)})"
     if problem.allowed:
         text += f" ; attendu : {french_dates(problem.allowed, zone)}"
+    return text
+
+
+_RULE_SEGMENT = re.compile(r"^(?P<key>[^\[\]]*)((?:\[\d+\])*)$")
+_UNKNOWN_KEYS = frozenset({"unknown key", "unknown condition"})
+_KEYS_ALLOWED = _UNKNOWN_KEYS | {"must hold exactly one action", "needs an operator"}
+"""Rule problems whose ``allowed`` lists keys of the format (shown with their meaning)."""
+
+
+def _rule_segment(segment: str) -> str:
+    """One part of a rule problem's path in French: ``potential`` → ``potentiel…``,
+    ``then[1]`` → ``action 2``, ``cc[0]`` → ``copie à (n° 1)``."""
+    found = _RULE_SEGMENT.match(segment)
+    key = found["key"] if found else segment
+    indexes = [int(i) + 1 for i in re.findall(r"\[(\d+)\]", segment)]
+    if key == "rules" and indexes:
+        return f"règle {indexes[0]}"
+    if key == "then" and indexes:
+        return f"action {indexes[0]}"
+    label = vocabulary.KEY_NAMES.get(key) or RULE_FIELDS.get(key) or field_label(key)
+    return label + "".join(f" (n° {i})" for i in indexes)
+
+
+RULE_FIELDS = {"rule": "règle", "rules": "règles", "draft": "brouillon"}
+"""French names of the fields a rule problem names outside the rule's own keys."""
+
+
+def rule_field_label(path: str) -> str:
+    """Where a rule problem is, in French: ``when.potential.gt`` → ``conditions › potentiel
+    (€/mois) › plus de``; ``rules[1].period`` → ``règle 2 › période``."""
+    segments = [s for s in re.split(r"\.(?![^\[]*\])", path) if s]
+    return " › ".join(_rule_segment(s) for s in segments) or "règle"
+
+
+def _rule_allowed(field: str, allowed: str, *, keys: bool) -> str:
+    """The values a rule key accepts as the editor offers them: enumerated values by their
+    French names (all accepted by the validator), keys with their French meaning."""
+    last = re.sub(r"\[\d+\]", "", field.rsplit(".", 1)[-1])
+    names = vocabulary.VALUE_NAMES.get(last, {})
+    shown = []
+    for item in allowed.split(", "):
+        if item in names:
+            shown.append(names[item])
+        elif item == "user:<login>":
+            shown.append(vocabulary.USER_RECIPIENT)
+        elif keys and item in vocabulary.KEY_NAMES:
+            shown.append(f"{item} ({vocabulary.KEY_NAMES[item]})")
+        else:
+            shown.append(item)
+    return ", ".join(shown)
+
+
+def rule_problem_text(problem: Problem, lang: str = "fr") -> str:
+    """One problem of the rules editor for a reader of ``lang``: in French, where it is (its
+    path named by French labels; an unknown key by the part that holds it), what is wrong,
+    the value, and what is allowed as the editor offers it (``jour, semaine, mois…``)."""
+    if lang != "fr":
+        return str(problem)
+    path = problem.field
+    if problem.message in _UNKNOWN_KEYS:
+        path = re.sub(r"(^|\.)[^.]*$", "", path)
+    text = f"{rule_field_label(path)} : {_phrase(problem.message)}"
+    if problem.value is not None:
+        text += f" (reçu : {french_value(problem.value)})"
+    if problem.allowed:
+        text += f" ; attendu : {_rule_allowed(problem.field, problem.allowed, keys=problem.message in _KEYS_ALLOWED)}"
     return text
 
 

@@ -25,7 +25,6 @@ from fieldcrm.services import (
     scoring,
     territories,
     users,
-    visits,
 )
 from fieldcrm.territories import shapes
 
@@ -122,7 +121,6 @@ def account_page(
         "tasks": view.tasks,
         "rhythm": view.rhythm,
         "rule_names": scoring.rule_names(session),
-        "far_m": visits.FAR_FROM_ACCOUNT_M,
         "coming": account_agenda.account_agenda(
             session, actor=actor, account_id=account_id, now=dt.datetime.now(dt.UTC)
         ),

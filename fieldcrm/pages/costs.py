@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Literal
-from urllib.parse import urlencode
+from typing import Any, Literal, get_args
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -18,7 +18,8 @@ from fieldcrm.costs.report import TravelReport
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.http.i18n import request_language
-from fieldcrm.pages.templating import render
+from fieldcrm.pages import agenda_forms
+from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import costs
 
 router = APIRouter(include_in_schema=False)
@@ -62,6 +63,24 @@ def page(
     rep: int | None = REP,
 ) -> HTMLResponse:
     """The month's report: table, chart, trips with their tolls, downloads."""
+    return _show(request, session, actor, settings, month=month, group_by=group_by, rep=rep)
+
+
+def _show(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    *,
+    month: str | None,
+    group_by: str,
+    rep: int | None,
+    typed: dict[int, str] | None = None,
+    errors: dict[int, agenda_forms.FieldErrors] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The month's report; with ``typed`` and ``errors`` (by trip id), a refused tolls form
+    shows again with what was typed and, next to the field, what is wrong."""
     month = _month_or_current(month)
     report = _report(session, actor, settings, month, group_by, rep)
     params = {"month": month, "group_by": group_by} | ({"rep": rep} if rep else {})
@@ -78,8 +97,11 @@ def page(
         "closing": _closing(actor, report, reps, rep),
         # (rep, month) validated: their trips are frozen, tolls go through an adjustment
         "frozen": {(st.rep_id, st.month) for st in report.stamps},
+        "typed": typed or {},
+        "field_errors": errors or {},
+        "error": " ; ".join(agenda_forms.summary(e) for e in (errors or {}).values()) or None,
     }
-    return render(request, "costs.html", context, actor=actor)
+    return render(request, "costs.html", context, actor=actor, status_code=status_code)
 
 
 def _closing(
@@ -116,22 +138,52 @@ def chart(
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 
-@router.post("/frais/trajets/{trip_id}/peages")
+@router.post("/frais/trajets/{trip_id}/peages", response_model=None)
 def tolls(
+    request: Request,
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     trip_id: int,
-    tolls_eur: str = Form(...),
-    back: str = Form("/frais"),
-) -> RedirectResponse:
-    """Record the tolls of a trip, then back to the report."""
-    try:
-        amount = Decimal(tolls_eur.replace(",", ".").replace("€", "").strip() or "0")
-    except InvalidOperation:
-        raise InvalidInput("tolls_eur", "not an amount in euros", value=tolls_eur) from None
-    costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=amount)
+    tolls_eur: str = Form(..., max_length=40),
+    back: str = Form("/frais", max_length=300),
+) -> HTMLResponse | RedirectResponse:
+    """Record the tolls of a trip, then back to the report; a refused amount shows the
+    report again (the one ``back`` names) with what was typed and, next to the field, what
+    is wrong (nothing is stored then)."""
     target = back if back.startswith("/frais") else "/frais"
+    try:
+        try:
+            amount = Decimal(tolls_eur.replace(",", ".").replace("€", "").strip() or "0")
+        except InvalidOperation:
+            raise InvalidInput("tolls_eur", "not an amount in euros", value=tolls_eur) from None
+        costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=amount)
+    except InvalidInput as exc:
+        errors = agenda_forms.refusal_errors(exc, reader_language(request, actor)) or {}
+        return _show(
+            request,
+            session,
+            actor,
+            settings,
+            **_report_query(target),
+            typed={trip_id: tolls_eur},
+            errors={trip_id: errors},
+            status_code=422,
+        )
     return RedirectResponse(target, status_code=303)
+
+
+def _report_query(back: str) -> dict[str, Any]:
+    """The month, grouping and rep of the report ``back`` (``/frais?month=…``) shows; what
+    is missing or not of the expected shape is left to its default."""
+    query = {k: v[-1] for k, v in parse_qs(urlsplit(back).query).items()}
+    month = query.get("month", "")
+    rep = query.get("rep", "")
+    return {
+        "month": month if len(month) == 7 and month[:4].isdigit() and month[5:].isdigit() else None,
+        "group_by": query.get("group_by") if query.get("group_by") in get_args(GroupBy) else "rep",
+        "rep": int(rep) if rep.isdigit() and 0 < int(rep) < 2**31 else None,
+    }
 
 
 def _month_start(month: str) -> dt.date:

@@ -35,6 +35,7 @@ from fieldcrm.services import (
     planning,
     planning_build,
     route_lines,
+    visits,
 )
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.booked_near import NearBooking
@@ -321,6 +322,31 @@ def day_changed(
     )
 
 
+def replan_bookings(
+    plan: PlanRow, day: Mapping[str, Any] | None, booked: Mapping[int, NearBooking]
+) -> dict[int, NearBooking]:
+    """The proposals of the planned day ``day`` (one of ``plan.result["days"]``; ``None``: a
+    plan stored without its days, all its proposals) whose account was booked elsewhere since
+    the plan (``booked``: :attr:`fieldcrm.services.plan_slots.CurrentSlots.booked`): what the
+    day's « Plan à recalculer » counts. A trip's other days do not count: their proposals
+    are not on this day's route."""
+    mine = day_proposals(plan, day).values() if day is not None else plan.proposals
+    return {p.id: booked[p.id] for p in mine if p.id in booked}
+
+
+def hotel_nights(
+    result: Mapping[str, Any], index: int
+) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+    """(the night before, the night after) planned day ``index`` of ``result`` when spent at a
+    hotel (one of ``result["nights"]``), else ``None``: the day then starts from that hotel,
+    or ends there instead of at home."""
+    days = result.get("days") or []
+    away = {n.get("after"): n for n in result.get("nights") or [] if n.get("hotel")}
+    before = away.get(days[index - 1]["day"]) if 0 < index < len(days) else None
+    after = away.get(days[index]["day"]) if index < len(days) - 1 else None
+    return before, after
+
+
 _HHMM = re.compile(r"(\d{2}):(\d{2})(?::00)?")
 
 
@@ -413,6 +439,7 @@ def day_page(
         "stale": plan is not None and appointments.plan_is_stale(plan, booked),
         "refusal": _read_refusal(request, actor, settings),
         "booked_near": {},
+        "replan_booked": {},
         "bookable": {},
         "unfit": {},
         # « Déplacé » and the time it was booked at (the list, the fixed stops)
@@ -420,11 +447,16 @@ def day_page(
         "live": {a.id: a for a in booked},
         # a day before today is not planned: no button that can only be refused
         "past": day < plan_dates.today(request_time()),
+        # the day's visits on the stops: « Pointage à distance (11,2 km du compte) … »
+        "day_visits": visits.day_visits(
+            session, actor=actor, rep_id=rep_id, day=day, tz=settings.scoring_timezone
+        ),
     }
     if plan is not None:
         context.update(
             proposal_cards(session, actor=actor, plan=plan, every=every, settings=settings)
         )
+        context["replan_booked"] = replan_bookings(plan, None, context["booked_near"])
     if plan is not None and plan.result.get("days"):
         index = next(
             (i for i, d in enumerate(plan.result["days"]) if d["day"] == day.isoformat()), 0
@@ -436,6 +468,7 @@ def day_page(
         off = off_route(planned["stops"], plan.proposals, context["live"], context)
         shown = without_appointments(plan.result, index, off.appointments, off.accounts)
         lines = road_lines(shown, [index], settings=settings, crowfly_label=crowfly)
+        slept_at, sleeps_at = hotel_nights(plan.result, index)
         context.update(
             result=shown,
             today=shown["days"][index],
@@ -449,6 +482,10 @@ def day_page(
                 context["booked_for"],
             ),
             off=off,
+            replan_booked=replan_bookings(plan, planned, context["booked_near"]),
+            # the hotel the day starts from, the hotel it ends at (a trip's night away)
+            slept_at=slept_at,
+            sleeps_at=sleeps_at,
             figures_dated=context["stale"]
             or bool(off.appointments)
             or day_changed(planned, plan.proposals, context),

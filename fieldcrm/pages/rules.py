@@ -14,6 +14,7 @@ from fieldcrm.calendar_bounds import check_date
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.pages.templating import render
+from fieldcrm.scoring.rules import editor_help
 from fieldcrm.services import jobs, rules
 
 router = APIRouter(include_in_schema=False)
@@ -37,6 +38,7 @@ def _page(request: Request, session: SessionDep, actor: CurrentUser, **extra: An
         "names": rules.rule_names(session, actor=actor),
         "open_alerts": rules.open_alerts_by_rule(session, actor=actor),
         "editor": NEW_RULE,
+        "help": editor_help(),
         "problems": [],
         "report": None,
         "trial": None,

@@ -16,15 +16,18 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from fieldcrm.accounts.french_csv import column_label
+from fieldcrm.accounts.phones import french_phone
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
 from fieldcrm.costs.report import local_day, local_eur
 from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
-from fieldcrm.http.error_text import describe_message, problem_message
+from fieldcrm.http.error_text import describe_message, problem_message, rule_problem_text
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.local_time import local_hm
 from fieldcrm.http.security import nonced
+from fieldcrm.http.visit_text import far_checkin_text
+from fieldcrm.services.background import outcome_parts
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,16 @@ def tight_quotes(text: _Text) -> _Text:
 
 
 _ENV.filters["quotes"] = tight_quotes
+
+
+def phone_text(value: str | None) -> str:
+    """A phone number as the reader writes it (``04 83 73 82 56``); empty for none."""
+    if not value or isinstance(value, jinja2.Undefined):
+        return ""
+    return french_phone(str(value))  # one home: fieldcrm.accounts.phones
+
+
+_ENV.filters["phone"] = phone_text
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
@@ -98,6 +111,27 @@ ALERT_STATUSES: dict[str, str] = {"open": "nouvelle", "acknowledged": "lue"}
 """French words for an alert's status."""
 ALERT_SEVERITIES: dict[str, str] = {"high": "importante", "medium": "moyenne", "low": "faible"}
 """French words for a rule's severity (``scoring.rules``), one spelling on every badge."""
+SCHEDULED_JOBS: dict[str, str] = {
+    "rules": "Règles",
+    "trips": "Déplacements",
+    "retention": "Conservation RGPD",
+    "geocoding": "Géocodage en attente",
+    "exports": "Nettoyage des exports",
+}
+"""French names of the scheduled jobs (``services.background.schedule``)."""
+QUEUE_TASKS: dict[str, str] = {
+    "fieldcrm.import_file": "Import de fichier",
+    "fieldcrm.geocode_accounts": "Géocodage des comptes",
+    "fieldcrm.evaluate_rules": "Évaluation des règles",
+    "fieldcrm.send_notifications": "Envoi des notifications",
+    "fieldcrm.derive_trips": "Calcul des déplacements",
+    "fieldcrm.plan_trip": "Préparation de tournée",
+    "fieldcrm.export_file": "Export de fichier",
+    "fieldcrm.rules_dry_run": "Essai des règles",
+    "fieldcrm.assign_all": "Affectation automatique",
+    "fieldcrm.tick": "Travaux de chaque minute",
+}
+"""French names of the queue's tasks (``store.jobs`` task names, ``worker.queue``)."""
 
 
 def _labelled(labels: dict[str, str]) -> Any:
@@ -119,6 +153,8 @@ priority_band = _labelled(PRIORITY_BANDS)
 contact_date_kind = _labelled(CONTACT_DATE_KINDS)
 alert_status = _labelled(ALERT_STATUSES)
 alert_severity = _labelled(ALERT_SEVERITIES)
+scheduled_job = _labelled(SCHEDULED_JOBS)
+queue_task = _labelled(QUEUE_TASKS)
 
 _ENV.filters["geocode_status"] = geocode_status
 _ENV.filters["geocode_precision"] = geocode_precision
@@ -143,6 +179,10 @@ _ENV.filters["error_text"] = describe_message  # a stored error (a failed job's)
 _ENV.filters["alert_status"] = alert_status
 _ENV.filters["alert_severity"] = alert_severity
 _ENV.filters["problem_text"] = problem_message  # one input problem's message
+_ENV.filters["scheduled_job"] = scheduled_job
+_ENV.filters["queue_task"] = queue_task
+_ENV.filters["outcome_parts"] = outcome_parts  # text, host, pid: one home, services.background
+_ENV.filters["rule_problem"] = rule_problem_text  # one problem of the rules editor, in full
 
 
 def rule_label(key: str | None, names: dict[str, str], lang: str = "fr") -> str:
@@ -189,6 +229,7 @@ _ENV.filters["num"] = local_number
 _ENV.filters["eur"] = local_eur  # "7,24\u00a0€": the sign never wraps alone
 _ENV.filters["date"] = local_date
 _ENV.filters["long_date"] = long_date
+_ENV.filters["far_checkin"] = far_checkin_text  # one home: fieldcrm.http.visit_text
 TEMPLATES = Jinja2Templates(env=_ENV)
 
 # (path, French label, roles); labels are msgids translated in the template.

@@ -11,13 +11,18 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
+from fieldcrm.auth.roles import Actor
+from fieldcrm.config import Settings
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.chain import GeocoderChain
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.i18n import translations
+from fieldcrm.pages import agenda_forms
 from fieldcrm.pages.day import (
     day_changed,
     day_proposals,
@@ -30,7 +35,14 @@ from fieldcrm.pages.day import (
     without_appointments,
 )
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import appointment_moves, appointments, planning, planning_jobs
+from fieldcrm.services import (
+    appointment_moves,
+    appointments,
+    geocoding,
+    planning,
+    planning_build,
+    planning_jobs,
+)
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.plans import PlanRow
 
@@ -50,6 +62,23 @@ def trip_page(
 ) -> HTMLResponse:
     """The trip plan ``plan`` (a finished planning job links here), else the latest one
     starting on ``start``, with the overnight recommendation and its figures."""
+    return _show(request, session, actor, settings, start=start, rep=rep, plan_id=plan_id)
+
+
+def _show(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    settings: Settings,
+    *,
+    start: dt.date | None,
+    rep: int | None,
+    plan_id: int | None = None,
+    typed: Mapping[str, str] | None = None,
+    errors: agenda_forms.FieldErrors | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The trip page; a refused form shows again as ``typed``, ``errors`` beside its fields."""
     plan = None  # the plan shown, if any
     if plan_id is not None:
         plan = planning.get_plan(session, actor=actor, plan_id=plan_id)
@@ -105,8 +134,17 @@ def trip_page(
             moved=appointment_moves.former_starts(session, live),
             live={a.id: a for a in live},
         )
+        # every euro of « Hôtel et repas »: the lines its total adds up (one source)
+        allowances = planning_build.stored_allowances(plan.result, settings)
+        context.update(allowances=allowances, allowances_total=sum(a.eur for a in allowances))
         context.update(cards, trip_days=days)
-    return render(request, "trip.html", context, actor=actor)
+    context.update(form=dict(typed or {}), field_errors=errors or {}, error=summary(errors))
+    return render(request, "trip.html", context, actor=actor, status_code=status_code)
+
+
+def summary(errors: agenda_forms.FieldErrors | None) -> str | None:
+    """The form's errors in one line (the page's alert), if any."""
+    return agenda_forms.summary(errors) if errors else None
 
 
 def trip_days(
@@ -155,31 +193,98 @@ def travel_estimate(travel: str) -> str | None:
     return "some" if travel.endswith("+crowfly") else None
 
 
-@router.post("/tournee/planifier")
-def plan_trip(
-    session: SessionDep,
-    actor: CurrentUser,
-    start: Annotated[WorkDate, Form()],
-    end: Annotated[WorkDate, Form()],
-    rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
-    hotel_lon: Annotated[float | None, Form()] = None,
-    hotel_lat: Annotated[float | None, Form()] = None,
-) -> RedirectResponse:
-    """Queue the trip's planning (both ways: home every evening, or overnight; the better one
-    is kept) and show its job's page; refused at once when the dates or the rep are wrong."""
-    if not start < end or (end - start).days >= MAX_DAYS:
+class TripForm(BaseModel):
+    """The trip form: the dates, the rep, the preferred hotel (its name and address as the
+    rep types them, or its coordinates for those who have them)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    start: WorkDate
+    end: WorkDate
+    rep: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    hotel_name: str | None = Field(None, max_length=planning_jobs.MAX_HOTEL_NAME)
+    hotel_address: str | None = Field(None, max_length=planning_jobs.MAX_HOTEL_ADDRESS)
+    hotel_lon: float | None = Field(None, ge=-180, le=180)
+    hotel_lat: float | None = Field(None, ge=-90, le=90)
+
+
+FORM_FIELDS = {"start_day": "start", "end_day": "end", "rep_id": "rep"}
+"""The form field that holds what a service problem names (others have the same name)."""
+
+
+def hotel_geocoder(settings: SettingsDep) -> GeocoderChain:
+    """The geocoder of the settings, for the hotel's address (overridden in tests)."""
+    return geocoding.chain_from_settings(settings)
+
+
+TypedForm = Annotated[dict[str, str], Depends(agenda_forms.typed_form)]
+GeocoderDep = Annotated[GeocoderChain, Depends(hotel_geocoder)]
+
+
+def _queue(session: SessionDep, actor: Actor, form: TripForm, chain: GeocoderChain) -> int:
+    """Queue the trip's planning (the service checks the rest); its job's id."""
+    if not form.start < form.end or (form.end - form.start).days >= MAX_DAYS:
         raise InvalidInput(
-            "end", f"must be 1 to {MAX_DAYS - 1} days after start", value=end.isoformat()
+            "end", f"must be 1 to {MAX_DAYS - 1} days after start", value=form.end.isoformat()
         )
+    if (form.hotel_lon is None) != (form.hotel_lat is None):
+        missing = "hotel_lat" if form.hotel_lat is None else "hotel_lon"
+        raise InvalidInput(missing, "required")
     hotel = (
-        GeoPoint(hotel_lon, hotel_lat) if hotel_lon is not None and hotel_lat is not None else None
+        GeoPoint(form.hotel_lon, form.hotel_lat)
+        if form.hotel_lon is not None and form.hotel_lat is not None
+        else None
     )
-    job_id = planning_jobs.start_trip_planning(
+    return planning_jobs.start_trip_planning(
         session,
         actor=actor,
-        rep_id=rep if rep is not None else actor.id,  # another's rep: the service refuses
-        start_day=start,
-        end_day=end,
+        rep_id=form.rep if form.rep is not None else actor.id,  # another's rep: refused
+        start_day=form.start,
+        end_day=form.end,
         hotel=hotel,
+        hotel_address=form.hotel_address,
+        hotel_name=form.hotel_name,
+        chain=chain,
     )
-    return RedirectResponse(f"/taches/{job_id}", status_code=303)
+
+
+@router.post("/tournee/planifier", response_model=None)
+def plan_trip(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    typed: TypedForm,
+    chain: GeocoderDep,
+) -> Response:
+    """Queue the trip's planning (both ways: home every evening, or overnight; the better one
+    is kept) and show its job's page; the form again, with what is wrong beside each field
+    (a date, a hotel address not found to the street), when it is refused."""
+    lang = reader_language(request, actor)
+    form, errors = agenda_forms.read_form(TripForm, typed, lang)
+    if form is not None:
+        try:
+            job_id = _queue(session, actor, form, chain)
+        except (InvalidInput, NotFound) as exc:
+            refused = agenda_forms.refusal_errors(exc, lang)
+            if refused is None:
+                raise
+            errors = {FORM_FIELDS.get(k, k): v for k, v in refused.items()}
+        else:
+            return RedirectResponse(f"/taches/{job_id}", status_code=303)
+    return _show(
+        request,
+        session,
+        actor,
+        settings,
+        start=form.start if form is not None else None,
+        rep=_id_of(typed.get("rep")),
+        typed=typed,
+        errors=errors,
+        status_code=422,
+    )
+
+
+def _id_of(value: str | None) -> int | None:
+    """An id typed in a form, if it is one."""
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= 2**31 - 1 else None

@@ -8,7 +8,8 @@ Conventions (shared by both paths)
 * ``as_of`` is the run date. The *previous month* is the last complete calendar month
   before ``as_of``'s month; "last 3/12 months" are the 3/12 complete months ending with it.
 * ``days_since_last_visit`` is ``None`` when the account was never visited; conditions
-  treat that as "longer than any number of days".
+  treat that as "longer than any number of days". Only visits that count are visits: a
+  check-in far from the account without its report is not (``fieldcrm.store.visits``).
 * ``months`` maps ``"YYYY-MM"`` to the revenue of that month; only the months some rule
   needs are present, a missing month counts as 0.
 """

@@ -39,6 +39,18 @@ import yaml
 
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.scoring.facts import KINDS, QUALIFICATION_FIELDS, same_month_last_year
+from fieldcrm.scoring.vocabulary import (
+    BAND_NAMES,
+    CHANNEL_NAMES,
+    CLOSED_BY_NAMES,
+    KEY_NAMES,
+    PERIOD_NAMES,
+    RECIPIENT_NAMES,
+    SEVERITY_NAMES,
+    USER_PREFIXES,
+    USER_RECIPIENT,
+    canonical,
+)
 
 NUMERIC_FACTS = (
     "potential",
@@ -48,6 +60,16 @@ NUMERIC_FACTS = (
     "days_since_creation",
 )
 LABEL_FACTS = ("kind", "sector", "territory", "owner")
+CONDITIONS = ("all", "any", "not", "revenue_vs_last_year", "missing", *NUMERIC_FACTS, *LABEL_FACTS)
+"""Every condition a rule's ``when`` may name (the editor's help lists exactly these)."""
+RULE_FIELDS = ("key", "name", "description", "enabled", "period", "severity", "when", "then")
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "alert": ("to", "cc", "channels", "subject", "message"),
+    "priority": ("add", "band"),
+    "task": ("title", "due_in_days", "assignee", "closed_by"),
+    "reassign": ("to",),
+}
+"""Every action a rule's ``then`` may hold, with its keys (the editor's help lists these)."""
 OPERATORS = ("gt", "gte", "lt", "lte", "eq", "between")
 PERIODS = ("day", "week", "month", "quarter", "year", "once")
 CHANNELS = ("in_app", "email", "sms")
@@ -201,6 +223,32 @@ class Rule:
     severity: str = DEFAULT_SEVERITY
 
 
+# ------------------------------------------------------------------- the editor's help
+@dataclass(frozen=True, slots=True)
+class EditorHelp:
+    """What the rules editor lists, built from the validator's own lists (so they agree):
+    each condition and action as ``(key, French meaning)``, an action's keys, and the French
+    names the validator accepts for periods, importance and recipients."""
+
+    conditions: tuple[tuple[str, str], ...]
+    actions: tuple[tuple[str, str, tuple[str, ...]], ...]
+    periods: tuple[str, ...]
+    severities: tuple[str, ...]
+    recipients: tuple[str, ...]
+
+
+def editor_help() -> EditorHelp:
+    """The editor's help: every condition of :data:`CONDITIONS`, every action of
+    :data:`ACTION_FIELDS`, the French names of periods, severities and recipients."""
+    return EditorHelp(
+        conditions=tuple((key, KEY_NAMES[key]) for key in CONDITIONS),
+        actions=tuple((kind, KEY_NAMES[kind], keys) for kind, keys in ACTION_FIELDS.items()),
+        periods=tuple(PERIOD_NAMES[p] for p in PERIODS),
+        severities=tuple(SEVERITY_NAMES[s] for s in SEVERITIES),
+        recipients=(*(RECIPIENT_NAMES[r] for r in ("owner", *ROLES)), USER_RECIPIENT),
+    )
+
+
 # ------------------------------------------------------------------- parsing
 class _Parser:
     def __init__(self) -> None:
@@ -288,15 +336,6 @@ class _Parser:
             self.bad(path, "must name at least one condition")
             return None
         items: list[Condition] = []
-        allowed = (
-            "all",
-            "any",
-            "not",
-            "revenue_vs_last_year",
-            "missing",
-            *NUMERIC_FACTS,
-            *LABEL_FACTS,
-        )
         for key, value in node.items():
             sub = f"{path}.{key}"
             parsed: Condition | None
@@ -319,7 +358,7 @@ class _Parser:
             elif key in LABEL_FACTS:
                 parsed = self.label(key, value, sub)
             else:
-                self.bad(sub, "unknown condition", key, allowed)
+                self.bad(sub, "unknown condition", key, CONDITIONS)
                 continue
             if parsed is not None:
                 items.append(parsed)
@@ -410,14 +449,16 @@ class _Parser:
         if not isinstance(node, str):
             self.bad(path, "must be a string", node)
             return None
-        value = ROLE_ALIASES.get(node, node)
+        value = canonical(ROLE_ALIASES.get(node, node), RECIPIENT_NAMES)
         if value == "owner":
             return Recipient("owner")
-        if value.startswith("user:") and len(value) > 5:
-            return Recipient("user", value[5:])
+        for prefix in USER_PREFIXES:
+            if value.startswith(prefix) and len(value) > len(prefix):
+                return Recipient("user", value[len(prefix) :])
         if roles and value in ROLES:
             return Recipient("role", value)
-        allowed = ["owner", "user:<login>", *(ROLES if roles else ())]
+        # a reassignment goes to one rep or to the dispatcher's queue
+        allowed = ["owner", "user:<login>", *ROLES] if roles else ["user:<login>", "dispatcher"]
         self.bad(path, "unknown recipient", node, allowed)
         return None
 
@@ -425,7 +466,7 @@ class _Parser:
         node = self.mapping(node, path)
         if node is None:
             return None
-        kinds = ("alert", "priority", "task", "reassign")
+        kinds = tuple(ACTION_FIELDS)
         if len(node) != 1 or next(iter(node)) not in kinds:
             self.bad(path, "must hold exactly one action", list(node), kinds)
             return None
@@ -437,7 +478,7 @@ class _Parser:
         if body is None:
             return None
         if kind == "alert":
-            self.unknown(body, path, ("to", "cc", "channels", "subject", "message"))
+            self.unknown(body, path, ACTION_FIELDS["alert"])
             to = self.recipient(body.get("to", "owner"), f"{path}.to")
             cc_raw = body.get("cc", [])
             cc_list = [cc_raw] if isinstance(cc_raw, str) else cc_raw
@@ -446,6 +487,8 @@ class _Parser:
                 cc_list = []
             cc = [self.recipient(c, f"{path}.cc[{i}]") for i, c in enumerate(cc_list)]
             channels = self.strings(body.get("channels", ["in_app", "email"]), f"{path}.channels")
+            if channels is not None:
+                channels = tuple(canonical(ch, CHANNEL_NAMES) for ch in channels)
             for i, ch in enumerate(channels or ()):
                 if ch not in CHANNELS:
                     self.bad(f"{path}.channels[{i}]", "unknown channel", ch, CHANNELS)
@@ -459,21 +502,21 @@ class _Parser:
                 return None
             return Alert(to, tuple(c for c in cc if c), channels, subject, message)
         if kind == "priority":
-            self.unknown(body, path, ("add", "band"))
+            self.unknown(body, path, ACTION_FIELDS["priority"])
             add = self.number(
                 body.get("add", 0),
                 f"{path}.add",
                 minimum=-MAX_PRIORITY_ADD,
                 maximum=MAX_PRIORITY_ADD,
             )
-            band = body.get("band")
+            band = canonical(body.get("band"), BAND_NAMES)
             if band is not None and band not in BANDS:
                 self.bad(f"{path}.band", "unknown band", band, BANDS)
             if "add" not in body and "band" not in body:
                 self.bad(path, "needs add or band", dict(body))
             return Priority(int(add or 0), band if band in BANDS else None)
         if kind == "task":
-            self.unknown(body, path, ("title", "due_in_days", "assignee", "closed_by"))
+            self.unknown(body, path, ACTION_FIELDS["task"])
             title = self.text(body.get("title"), f"{path}.title", template=True)
             due = self.number(
                 body.get("due_in_days", 7),
@@ -482,15 +525,15 @@ class _Parser:
                 maximum=MAX_DUE_IN_DAYS,
             )
             who = self.recipient(body.get("assignee", "owner"), f"{path}.assignee")
-            closed_by = body.get("closed_by")
+            closed_by = canonical(body.get("closed_by"), CLOSED_BY_NAMES)
             if closed_by not in (None, "visit"):
                 self.bad(f"{path}.closed_by", "unknown value", closed_by, ("visit",))
             if title is None or due is None or who is None:
                 return None
             return Task(title, int(due), who, closed_by_visit=closed_by == "visit")
-        self.unknown(body, path, ("to",))
+        self.unknown(body, path, ACTION_FIELDS["reassign"])
         target = body.get("to")
-        if target == "dispatcher":
+        if canonical(target, RECIPIENT_NAMES) == "dispatcher":
             return Reassign(Recipient("role", "dispatcher"))
         who = self.recipient(target, f"{path}.to", roles=False)
         if who is not None and who.kind == "owner":
@@ -502,8 +545,7 @@ class _Parser:
         node = self.mapping(node, path)
         if node is None:
             return None
-        fields = ("key", "name", "description", "enabled", "period", "severity", "when", "then")
-        self.unknown(node, path, fields)
+        self.unknown(node, path, RULE_FIELDS)
         key = node.get("key")
         if not isinstance(key, str) or not _KEY_RE.match(key):
             self.bad(f"{path}.key", "must be a slug (a-z, 0-9, '-', '_', '.')", key)
@@ -514,10 +556,10 @@ class _Parser:
         enabled = node.get("enabled", True)
         if not isinstance(enabled, bool):
             self.bad(f"{path}.enabled", "must be true or false", enabled)
-        period = node.get("period", "month")
+        period = canonical(node.get("period", "month"), PERIOD_NAMES)
         if period not in PERIODS:
             self.bad(f"{path}.period", "unknown period", period, PERIODS)
-        severity = node.get("severity", DEFAULT_SEVERITY)
+        severity = canonical(node.get("severity", DEFAULT_SEVERITY), SEVERITY_NAMES)
         if severity not in SEVERITIES:
             self.bad(f"{path}.severity", "unknown severity", severity, SEVERITIES)
         when = self.condition(node.get("when"), f"{path}.when") if "when" in node else None

@@ -3,14 +3,15 @@
 Times are typed in the company's time zone (``scoring_timezone``) and stored as instants. An
 appointment takes place at an account (its address and point) or at a free place: a point,
 or an address placed at its commune's centre by the offline gazetteer (no network call), so
-that the planner and the driving-time check can use it. Booking or moving is refused, with
-a French message naming the other appointment and the times, when it overlaps another
-appointment of the rep or cannot be reached from the previous one or reach the next one
-(driving times from the planner's own provider: the road graph, crow-fly where it does not
-reach). Cancelling keeps the row; the planner leaves cancelled appointments out; cancelling
-the appointment an accepted proposal booked opens that proposal again. Each use
-case authorises first (action ``"appointment"`` on the rep) and commits once; a refusal
-writes nothing.
+that the planner and the driving-time check can use it. Booking or moving is refused when
+it would start in the past, naming the date or the time
+(:func:`fieldcrm.services.plan_dates.check_not_started`), and with a French message naming
+the other appointment and the times when it overlaps another appointment of the rep or
+cannot be reached from the previous one or reach the next one (driving times from the
+planner's own provider: the road graph, crow-fly where it does not reach). Cancelling keeps
+the row; the planner leaves cancelled appointments out; cancelling the appointment an
+accepted proposal booked opens that proposal again. Each use case authorises first (action
+``"appointment"`` on the rep) and commits once; a refusal writes nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.gazetteer import load_gazetteer
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import accounts, planning_build
+from fieldcrm.services import accounts, plan_dates, planning_build
 from fieldcrm.services.appointment_moves import record_move
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as store
@@ -287,6 +288,7 @@ def create_appointment(
     _check_lengths(draft.duration_minutes, title, note)
     get_rep(session, rep_id)
     starts_at = local_instant(draft.day, draft.time, zone).astimezone(dt.UTC)
+    plan_dates.check_not_started(starts_at)
     ends_at = starts_at + dt.timedelta(minutes=draft.duration_minutes)  # elapsed, in UTC
     place = resolve_place(session, actor, draft.place, title)
     store.lock_rep(session, rep_id)
@@ -339,6 +341,8 @@ def move_appointment(
         starts_at = local_instant(
             changes.day or local.date(), changes.time or local.time(), zone
         ).astimezone(dt.UTC)
+    if starts_at != current.starts_at:  # a past appointment's note or place may still change
+        plan_dates.check_not_started(starts_at)
     ends_at = starts_at + dt.timedelta(minutes=minutes)  # elapsed, in UTC
     if changes.place is not None:
         place = resolve_place(session, actor, changes.place, title)

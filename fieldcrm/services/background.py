@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,6 +86,19 @@ def company_zone(settings: Settings) -> ZoneInfo:
 def worker_name() -> str:
     """``host:pid`` of this process, written with what it ran."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+_RUN_BY = re.compile(r"\s*\(([^\s():]+):(\d+)\)\Z")
+"""The `` (host:pid)`` of :func:`worker_name` that :func:`run_due` puts after an outcome."""
+
+
+def outcome_parts(outcome: str) -> tuple[str, str | None, int | None]:
+    """A scheduled run's stored outcome split into its text, and the host and process id of
+    the worker that ran it (``None`` when the outcome does not name one)."""
+    found = _RUN_BY.search(outcome)
+    if found is None:
+        return outcome, None, None
+    return outcome[: found.start()], found.group(1), int(found.group(2))
 
 
 # ------------------------------------------------------------------ the jobs

@@ -5,11 +5,14 @@ three reps (Monaco and its French neighbours on real OSM roads; the rest of the
 Alpes-Maritimes; key accounts across France for multi-day trips), a sales director,
 a dispatcher and an admin; ~2 000 accounts at real places, 24 months of sales with
 trends and seasonality, visit history, contacts, fixed appointments and territories.
+The visit history could have been driven (:mod:`fieldcrm.services.demo_days`).
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -20,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fieldcrm.routing.calendar import is_working_day
+from fieldcrm.services import demo_days as days
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PASSWORD = "demo1234"
@@ -387,6 +391,7 @@ def generate(today: dt.date, *, seed: int = 2026) -> DemoCompany:
     last_month = _month_add(dt.date(today.year, today.month, 1), -1)
     months = [_month_add(last_month, -k) for k in range(23, -1, -1)]
     used: set[str] = set()
+    where: dict[int, tuple[float, float]] = {}
     reps_by_area = {"riviera": 4, "alpes": 5, "far": 6}
     for index, place in enumerate(_places(rng), start=1):
         sector = rng.choice(list(SECTORS))
@@ -421,6 +426,7 @@ def generate(today: dt.date, *, seed: int = 2026) -> DemoCompany:
             "area": area,
             **place,
         }
+        where[index] = (place["lon"], place["lat"])
         if rng.random() < 0.04:  # left for `fieldcrm geocode`: no point yet
             account["lon"] = account["lat"] = None
         company.accounts.append(account)
@@ -428,7 +434,7 @@ def generate(today: dt.date, *, seed: int = 2026) -> DemoCompany:
     visits: list[dict[str, Any]] = []
     for account in company.accounts:
         _history(rng, company, account, months, reps_by_area[account["area"]], visits)
-    place_visits(company, visits)
+    place_visits(company, visits, where)
     _appointments(company)
     return company
 
@@ -537,20 +543,10 @@ def _history(
         day -= dt.timedelta(days=rng.randint(30, 120))
 
 
-VISIT_SLOTS = (
-    dt.time(8, 30),
-    dt.time(9, 30),
-    dt.time(10, 30),
-    dt.time(11, 30),
-    dt.time(14, 0),
-    dt.time(15, 0),
-    dt.time(16, 0),
-    dt.time(17, 0),
-)
-"""A rep's visit start times in a day: at most eight visits, mornings and afternoons."""
-SLOT_OF_HOUR = {9: 1, 10: 2, 11: 3, 14: 4, 15: 5, 16: 6}
+MAX_VISITS_PER_DAY = 8
+"""At most this many visits in a rep's day."""
 MAX_SHIFT_DAYS = 21
-"""How far from the wished day a visit may move to find a free working-day slot."""
+"""How far from the wished day a visit may move to find a working day where it fits."""
 
 
 def _shifts() -> list[int]:
@@ -558,71 +554,158 @@ def _shifts() -> list[int]:
     return [0] + [sign * k for k in range(1, MAX_SHIFT_DAYS + 1) for sign in (-1, 1)]
 
 
-def place_visits(company: DemoCompany, wanted: list[dict[str, Any]]) -> None:
-    """Book the wished visits on working days (no weekend, no French public holiday), at most
-    one per slot of :data:`VISIT_SLOTS` per rep and day, the brief's stories then the most
-    recent wishes first; a visit
-    with no free slot within :data:`MAX_SHIFT_DAYS` is left out. Follow-up calls go to the
-    next working day. Uses no randomness: the generator's draws stay as they were."""
+def place_visits(
+    company: DemoCompany,
+    wanted: list[dict[str, Any]],
+    where: dict[int, tuple[float, float]] | None = None,
+) -> None:
+    """Book the wished visits on working days (no weekend, no French public holiday) where
+    they can be driven to (:mod:`fieldcrm.services.demo_days`): a local rep's day from home
+    and back, Sophie's on her itinerary's city of the day; at most
+    :data:`MAX_VISITS_PER_DAY` a day, the brief's stories then the most recent wishes first.
+    A visit that fits no day within :data:`MAX_SHIFT_DAYS` is left out; each day is then
+    timed from where the rep slept. Follow-up calls go to the next working day. ``where``:
+    every account's real place (also of those left for geocoding); by default the accounts'
+    points. Uses no randomness: the generator's draws stay as they were."""
     today = company.today
+    places = where or {
+        a["id"]: (a["lon"], a["lat"]) for a in company.accounts if a["lon"] is not None
+    }
+    accounts = {a["id"]: a for a in company.accounts}
+    reps = {
+        u["id"]: days.Rep(
+            u["id"],
+            u["home"],
+            u["work_end"].hour * 60 + u["work_end"].minute,
+            u["max_driving_minutes"],
+        )
+        for u in company.users
+        if u["role"] == "rep"
+    }
+    # Sophie's hotels, for booking: the middle of each city's places.
+    centres: dict[str, tuple[float, float]] = {}
+    by_city: dict[str, list[tuple[float, float]]] = {}
+    for a in company.accounts:
+        if a["area"] == "far" and a["id"] in places:
+            by_city.setdefault(days.cluster(a["city"]), []).append(places[a["id"]])
+    for name, points in by_city.items():
+        centres[name] = (
+            sum(p[0] for p in points) / len(points),
+            sum(p[1] for p in points) / len(points),
+        )
     start = today - dt.timedelta(days=730)
-    booked: dict[tuple[int, int], set[int]] = {}
-    full: set[tuple[int, int]] = set()
     first_day, last_day = start.toordinal() + 1, today.toordinal() - 1
     workable = {n for n in range(first_day, last_day + 1) if is_working_day(dt.date.fromordinal(n))}
+
+    short = {  # the Mondays of weeks with a public holiday
+        n - dt.date.fromordinal(n).weekday()
+        for n in range(first_day - 7, last_day + 7)
+        if dt.date.fromordinal(n).weekday() < 5 and not is_working_day(dt.date.fromordinal(n))
+    }
+    cities = {
+        n: days.itinerary(
+            dt.date.fromordinal(n), short_week=n - dt.date.fromordinal(n).weekday() in short
+        )
+        for n in workable
+    }
+    trip_days: dict[str, list[int]] = {}
+    for n in sorted(cities):
+        where_then = cities[n]
+        if where_then is not None:
+            trip_days.setdefault(where_then, []).append(n)
+
+    def anchors(rep: days.Rep, ordinal: int) -> tuple[days.Point, days.Point | None]:
+        """Where the booked day starts and ends: home, or the hotel of a trip."""
+        if rep.rep_id != days.TRIP_REP:
+            return rep.home, rep.home
+
+        def away(n: int) -> bool:
+            here, there = cities.get(n), cities.get(n + 1)
+            if here is None or there is None:
+                return False
+            home = days.crow_km(centres[here], rep.home)
+            return home > days.OVERNIGHT_KM and days.crow_km(centres[here], centres[there]) < home
+
+        previous = cities.get(ordinal - 1)
+        begin = centres[previous] if previous and away(ordinal - 1) else rep.home
+        return begin, None if away(ordinal) else rep.home
+
+    # Booked from a city's middle: room for the real hotel's few minutes.
+    booking = {
+        r: dataclasses.replace(rep, day_end=rep.day_end - 30, max_drive=rep.max_drive - 15)
+        for r, rep in reps.items()
+    }
+    booked: dict[tuple[int, int], list[days.Stop]] = {}
+    kept: dict[int, dict[str, Any]] = {}
+    failed: dict[tuple[int, int], int] = {}  # shortest visit that did not fit that day
     shifts = _shifts()
     order = sorted(wanted, key=lambda v: (not v["story"], -v["day"].toordinal(), v["account_id"]))
-    for visit in order:
-        wished, rep = visit["day"].toordinal(), visit["rep_id"]
-        ordinal = next(
-            (
-                wished + shift
-                for shift in shifts
-                if wished + shift in workable and (rep, wished + shift) not in full
-            ),
-            None,
-        )
-        if ordinal is None:
+    for key, visit in enumerate(order):
+        wished, rep_id, account_id = visit["day"].toordinal(), visit["rep_id"], visit["account_id"]
+        if account_id not in places:
             continue
-        day = dt.date.fromordinal(ordinal)
-        used = booked.setdefault((rep, ordinal), set())
-        first = SLOT_OF_HOUR.get(visit["hour"], 0)
-        slot = next(
-            i % len(VISIT_SLOTS)
-            for i in range(first, first + len(VISIT_SLOTS))
-            if i % len(VISIT_SLOTS) not in used
+        account = accounts[account_id]
+        rep = booking[rep_id]
+        stop = days.Stop(
+            key, places[account_id], account["visit_minutes"], account["lon"] is not None
         )
-        used.add(slot)
-        if len(used) == len(VISIT_SLOTS):
-            full.add((rep, ordinal))
-        begins = dt.datetime.combine(day, VISIT_SLOTS[slot], tzinfo=PARIS) + dt.timedelta(
-            minutes=visit["minute"] // 3
-        )
+        if rep_id == days.TRIP_REP:  # the days of the rotation in the account's city
+            there = trip_days.get(days.cluster(account["city"]), [])
+            lo = bisect.bisect_left(there, wished - MAX_SHIFT_DAYS)
+            hi = bisect.bisect_right(there, wished + MAX_SHIFT_DAYS)
+            tried = sorted(there[lo:hi], key=lambda n: (abs(n - wished), n > wished))
+        else:
+            tried = [wished + shift for shift in shifts if wished + shift in workable]
+        for ordinal in tried:
+            stops = booked.get((rep_id, ordinal), [])
+            if (
+                len(stops) >= MAX_VISITS_PER_DAY
+                or failed.get((rep_id, ordinal), 999) <= stop.minutes
+            ):
+                continue
+            begin, end = anchors(rep, ordinal)
+            placed = days.insert(rep, begin, stops, stop, end)
+            if placed is None:
+                failed[(rep_id, ordinal)] = stop.minutes
+                continue
+            booked[(rep_id, ordinal)] = placed
+            kept[key] = visit
+            break
+    for rep_id, rep in reps.items():
+        diary = {dt.date.fromordinal(n): stops for (r, n), stops in booked.items() if r == rep_id}
+        for day, starts in days.settle(rep, diary).items():
+            for stop, minute in zip(diary[day], starts, strict=True):
+                _record(company, kept[stop.key], day, minute)
+    company.activities.sort(key=lambda a: (a["occurred_at"], a["account_id"], a["kind"]))
+
+
+def _record(company: DemoCompany, visit: dict[str, Any], day: dt.date, minute: int) -> None:
+    """The visit at ``minute`` of ``day`` and its follow-up call."""
+    begins = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=PARIS)
+    company.activities.append(
+        {
+            "account_id": visit["account_id"],
+            "rep_id": visit["rep_id"],
+            "kind": "visit",
+            "occurred_at": begins,
+            "outcome": visit["outcome"],
+            "report": visit["report"],
+        }
+    )
+    if visit["call_after"] is not None:
+        call = day + dt.timedelta(days=visit["call_after"])
+        while not is_working_day(call):
+            call += dt.timedelta(days=1)
         company.activities.append(
             {
                 "account_id": visit["account_id"],
                 "rep_id": visit["rep_id"],
-                "kind": "visit",
-                "occurred_at": begins,
-                "outcome": visit["outcome"],
-                "report": visit["report"],
+                "kind": "call",
+                "occurred_at": dt.datetime.combine(call, dt.time(11), tzinfo=PARIS),
+                "outcome": "suivi",
+                "report": "Appel de suivi de commande.",
             }
         )
-        if visit["call_after"] is not None:
-            call = day + dt.timedelta(days=visit["call_after"])
-            while not is_working_day(call):
-                call += dt.timedelta(days=1)
-            company.activities.append(
-                {
-                    "account_id": visit["account_id"],
-                    "rep_id": visit["rep_id"],
-                    "kind": "call",
-                    "occurred_at": dt.datetime.combine(call, dt.time(11), tzinfo=PARIS),
-                    "outcome": "suivi",
-                    "report": "Appel de suivi de commande.",
-                }
-            )
-    company.activities.sort(key=lambda a: (a["occurred_at"], a["account_id"], a["kind"]))
 
 
 def _appointments(company: DemoCompany) -> None:
@@ -655,4 +738,5 @@ def _appointments(company: DemoCompany) -> None:
     add(4, riviera[40], thursday, dt.time(14, 30), 45)
     add(5, alpes[0], tuesday, dt.time(11, 0), 60)
     add(6, paris, wednesday, dt.time(10, 0), 90)
-    add(6, lyon, wednesday + dt.timedelta(days=1), dt.time(15, 0), 60)
+    # Sophie's trip: Paris on Wednesday morning, Lyon on Thursday morning, home that evening.
+    add(6, lyon, wednesday + dt.timedelta(days=1), dt.time(11, 0), 60)

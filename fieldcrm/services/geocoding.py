@@ -30,9 +30,9 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.ban import AddressBook
 from fieldcrm.geocoding.chain import ChainOutcome, GeocoderChain, OfflineProvider, build_chain
 from fieldcrm.geocoding.gazetteer import CommuneOutlines, load_gazetteer
-from fieldcrm.geocoding.model import GeocodeResult, Precision
-from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address
-from fieldcrm.geocoding.trust import place_problem
+from fieldcrm.geocoding.model import PRECISION_LABELS, GeocodeResult, Precision
+from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address, normalize_one_line
+from fieldcrm.geocoding.trust import place_problem, postcode_problem
 from fieldcrm.services import accounts, costs, territories
 from fieldcrm.store import ban as ban_store
 from fieldcrm.store import geocache as store
@@ -169,21 +169,37 @@ def _ask(
         if row.locked:
             summary.locked += 1
             continue
-        address = _address(row)
-        entry = hits.get(address.key)
-        if entry is not None and _usable(entry, retry_failed=retry_failed):
-            result = _from_cache(entry)
-            outcome = ChainOutcome(result, chain.judge(result, address))
-            summary.cached += 1
-        elif address.key in fresh:
-            outcome = fresh[address.key]
-            summary.cached += 1
-        else:
-            outcome = chain.geocode(address)
+        outcome, asked = _outcome(
+            _address(row), hits, fresh, chain=chain, retry_failed=retry_failed
+        )
+        if asked:
             summary.asked.update(outcome.asked)
-            fresh[address.key] = outcome
+        else:
+            summary.cached += 1
         outcomes[row.id] = outcome
     return outcomes, fresh
+
+
+def _outcome(
+    address: NormalizedAddress,
+    hits: Mapping[str, store.CachedAnswer],
+    fresh: dict[str, ChainOutcome],
+    *,
+    chain: GeocoderChain,
+    retry_failed: bool,
+) -> tuple[ChainOutcome, bool]:
+    """One address's answer and whether the providers were asked for it: the cache
+    (``hits``, then this run's ``fresh`` answers), else the providers (the answer joins
+    ``fresh``). The one rule of every geocode, an account's or an address typed on a form
+    (:func:`locate_address`)."""
+    entry = hits.get(address.key)
+    if entry is not None and _usable(entry, retry_failed=retry_failed):
+        result = _from_cache(entry)
+        return ChainOutcome(result, chain.judge(result, address)), False
+    if address.key in fresh:
+        return fresh[address.key], False
+    fresh[address.key] = chain.geocode(address)
+    return fresh[address.key], True
 
 
 def _address(row: store.AccountAddress) -> NormalizedAddress:
@@ -261,13 +277,7 @@ def _write(
 ) -> None:
     """Write a batch's answers (not yet committed) where the accounts are still as claimed;
     give back the other claims."""
-    # Only answers every provider had its say on are cached: after a provider failure (or in
-    # an offline-only run) the answer may improve later, so a gazetteer guess never hides a
-    # provider's answer.
-    if chain.online:
-        store.remember(
-            session, [_to_cache(k, outcome) for k, outcome in fresh.items() if not outcome.errors]
-        )
+    _remember(session, fresh, chain=chain)
     written = store.save_results(
         session, [_update(i, outcome) for i, outcome in outcomes.items()], claimed=rows
     )
@@ -278,6 +288,16 @@ def _write(
         else:
             summary.changed += 1
     store.release_claims(session, rows)
+
+
+def _remember(session: Session, fresh: Mapping[str, ChainOutcome], *, chain: GeocoderChain) -> None:
+    """Cache the fresh answers every provider had its say on (not yet committed)."""
+    # After a provider failure (or in an offline-only run) the answer may improve later, so
+    # a gazetteer guess never hides a provider's answer.
+    if chain.online:
+        store.remember(
+            session, [_to_cache(k, outcome) for k, outcome in fresh.items() if not outcome.errors]
+        )
 
 
 def _prefetch(
@@ -383,6 +403,53 @@ def count_todo(session: Session, *, retry_failed: bool = False) -> int:
     return store.count_todo(session, statuses=statuses)
 
 
+@dataclass(frozen=True)
+class LocatedAddress:
+    """Where an address typed on a form was found: the point, the address as understood
+    (``"12 Rue Jean Jaurès 83000 Toulon"``) and its precision (``"housenumber"`` or
+    ``"street"``)."""
+
+    point: GeoPoint
+    label: str
+    precision: str
+
+
+def locate_address(
+    session: Session, *, text: str, chain: GeocoderChain, field: str = "address"
+) -> LocatedAddress:
+    """Geocode an address typed on one line (``"12 rue Jean Jaurès, 83000 Toulon"``) as
+    accounts are: the cache, else the providers of ``chain`` (the offline BAN and
+    gazetteer last); a fresh answer joins the cache with the caller's commit.
+
+    Only an answer placed at the door or on the street, that nothing casts doubt on, is
+    kept: :class:`~fieldcrm.errors.InvalidInput` naming ``field`` otherwise — nothing
+    found, only the commune, or a doubtful answer — in French, with what was understood.
+    """
+    address = normalize_one_line(text)
+    if address.is_empty:
+        raise InvalidInput(field, "adresse vide", value=text)
+    hits = store.cached(session, [address.key])
+    if address.key not in hits:
+        chain.prefetch([address], ban_store.BanSource(session))
+    fresh: dict[str, ChainOutcome] = {}
+    outcome, _ = _outcome(address, hits, fresh, chain=chain, retry_failed=False)
+    _remember(session, fresh, chain=chain)
+    result, verdict = outcome.result, outcome.assessment
+    allowed = "le numéro, la rue, le code postal et la ville (« 12 rue de la Paix, 83000 Toulon »)"
+    if result is None or result.point is None or verdict.status == "failed":
+        raise InvalidInput(field, f"adresse introuvable ({verdict.reason})", allowed=allowed)
+    if result.precision not in ("housenumber", "street"):
+        found = PRECISION_LABELS[result.precision]
+        raise InvalidInput(
+            field, f"adresse trouvée seulement {found} : {result.label}", allowed=allowed
+        )
+    if verdict.status != "matched":
+        raise InvalidInput(
+            field, f"adresse incertaine : {result.label} ({verdict.reason})", allowed=allowed
+        )
+    return LocatedAddress(result.point, result.label or address.query, result.precision)
+
+
 def _require_locate(session: Session, actor: Actor, account_id: int) -> None:
     """:class:`~fieldcrm.errors.Forbidden` unless ``actor`` may place ``account_id``: the reach
     rule of every account edit (:func:`fieldcrm.services.accounts.access`: a rep their own
@@ -422,6 +489,12 @@ def commune_check(postcode: str | None, city: str | None) -> str | None:
     """Why an imported row's postcode and city identify no single commune (French), or None:
     the ``commune_check`` of :func:`fieldcrm.accounts.parse.parse_accounts`."""
     return place_problem(postcode, city, gazetteer=load_gazetteer())
+
+
+def postcode_check(postcode: str, city: str | None) -> str | None:
+    """Why no commune has an imported row's French postcode (French), or None: the
+    ``postcode_check`` of :func:`fieldcrm.accounts.parse.parse_accounts`."""
+    return postcode_problem(postcode, city, gazetteer=load_gazetteer())
 
 
 REVIEW_STATUSES = ("to_review", "failed")

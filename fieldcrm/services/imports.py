@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from fieldcrm.accounts.records import (
 )
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
+from fieldcrm.config import get_settings
 from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput
 from fieldcrm.services import exports, geocoding, jobs
 from fieldcrm.store import account_import as store
@@ -122,7 +124,11 @@ def import_accounts(
         refused = store.copy_accounts(
             session,
             _split(
-                parse_accounts(rows, commune_check=geocoding.commune_check),
+                parse_accounts(
+                    rows,
+                    commune_check=geocoding.commune_check,
+                    postcode_check=geocoding.postcode_check,
+                ),
                 report.rejected,
                 progress,
             ),
@@ -146,17 +152,21 @@ def import_sales(
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     on_success: Callable[[Session, ImportReport], None] | None = None,
+    today: dt.date | None = None,
 ) -> ImportReport:
     """Import (upsert) monthly revenue rows from ``path``; same guarantees as accounts.
 
-    When revenue changed, a rules evaluation is queued in the same transaction: a worker
-    re-evaluates the rules and the alerts they raise go out within a minute.
+    Months after the current one (``today``'s, default: the company's date now) are
+    rejected. When revenue changed, a rules evaluation is queued in the same transaction: a
+    worker re-evaluates the rules and the alerts they raise go out within a minute.
     """
     report = ImportReport(kind="sales")
     rows = iter_rows(path, wanted=SALE_FIELDS, mapping=mapping)
+    day = today or dt.datetime.now(ZoneInfo(get_settings().scoring_timezone)).date()
     try:
         store.create_sales_stage(session)
-        refused = store.copy_sales(session, _split(parse_sales(rows), report.rejected, progress))
+        sales = parse_sales(rows, latest_month=day.replace(day=1))
+        refused = store.copy_sales(session, _split(sales, report.rejected, progress))
         report.rejected.extend(refused)
         counts, unknown = store.merge_sales_stage(session)
         report.rejected.extend(unknown)

@@ -5,7 +5,9 @@
 (:func:`fieldcrm.services.plan_slots.current_slots`). Every planning use case passes its
 ``now`` (``None``: this clock) to :func:`check_not_past`, so the API, the pages, the CLI and
 the worker refuse a past day alike: an :class:`~fieldcrm.errors.InvalidInput` naming the
-field, in French, before anything is read or written.
+field, in French, before anything is read or written. An appointment booked or moved from
+the agenda (API or page) goes through :func:`check_not_started`: the same rule for its day,
+and an hour of today already gone is refused too.
 """
 
 from __future__ import annotations
@@ -35,4 +37,21 @@ def check_not_past(day: dt.date, *, field: str, at: dt.datetime | None = None) -
             f"le {day:%d/%m/%Y} est passé : on ne planifie ni ne réserve un jour passé",
             value=day.isoformat(),
             allowed=f"aujourd’hui ({first:%d/%m/%Y}) ou un jour à venir",
+        )
+
+
+def check_not_started(starts_at: dt.datetime, *, at: dt.datetime | None = None) -> None:
+    """:class:`InvalidInput` when an appointment would start before :func:`now` (``at``): one
+    naming ``date`` for a past day (:func:`check_not_past`), else ``time`` for an hour of today
+    already gone — a booking or a move is for what is to come (a visit made is recorded as a
+    visit, not booked)."""
+    moment = at if at is not None else now()
+    local = starts_at.astimezone(PARIS)
+    check_not_past(local.date(), field="date", at=moment)
+    if starts_at < moment:
+        raise InvalidInput(
+            "time",
+            "déjà passée : un rendez-vous se prend à une heure à venir",
+            value=f"{local:%H:%M}",
+            allowed=f"après {moment.astimezone(PARIS):%H:%M} aujourd’hui, ou un jour à venir",
         )

@@ -286,7 +286,7 @@ def _solve(
     cfg: Settings,
     graph: TravelTimes | None,
     time_limit_s: float | None,
-    hotel: GeoPoint | None = None,
+    hotel: build.HotelPlace | None = None,
     trip: bool = False,
     progress: Progress | None = None,
     start: GeoPoint | None = None,
@@ -328,6 +328,7 @@ def _solve(
     )
     if trip:
         stored["overnight"] = build.overnight_json(result, stored, cfg=cfg)
+        stored["hotel"] = hotel.as_doc() if hotel is not None else None
     today = dt.datetime.now(PARIS).date()
     facts = store.visit_facts(session, [c.id for c in pool], as_of=today)
     return stored, build.proposals(problem, result, scores, facts, as_of=today)
@@ -443,7 +444,7 @@ def plan_trip(
     rep_id: int,
     start_day: dt.date,
     end_day: dt.date,
-    hotel: GeoPoint | None = None,
+    hotel: GeoPoint | build.HotelPlace | None = None,
     anchor_appointment_id: int | None = None,
     time_limit_s: float | None = None,
     settings: Settings | None = None,
@@ -456,12 +457,14 @@ def plan_trip(
 
     ``anchor_appointment_id``, if given, is the far appointment the trip is built around: it
     must be one of the rep's appointments within ``start_day .. end_day``. The rep may sleep
-    at ``hotel`` (if given) or near any appointment; the best all-home plan is stored beside
+    at ``hotel`` (if given: a point, or a place with its name and address, shown on the plan
+    as ``result.hotel``) or near any appointment; the best all-home plan is stored beside
     the chosen one with both sets of figures (``result.overnight``). ``progress``, if given,
     is told each step reached (:data:`Progress`).
     """
     policy.require(actor, "plan", owner_id=rep_id)
     plan_dates.check_not_past(start_day, field="start_day", at=now)
+    place = build.HotelPlace.of(hotel)
     cfg = settings or get_settings()
     graph = travel or road_provider(cfg)
     inputs = gather(
@@ -471,7 +474,7 @@ def plan_trip(
         last_day=end_day,
         detour_km=cfg.planner_detour_km,
         max_candidates=cfg.planner_max_candidates,
-        extra_places=(hotel,) if hotel else (),
+        extra_places=(place.point,) if place else (),
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
         roads=graph,
@@ -492,7 +495,7 @@ def plan_trip(
         cfg=cfg,
         graph=graph,
         time_limit_s=time_limit_s,
-        hotel=hotel,
+        hotel=place,
         trip=True,
         progress=progress,
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,17 +19,26 @@ import numpy as np
 from babel.numbers import format_decimal
 
 from fieldcrm.config import Settings
-from fieldcrm.costs.derive import planned_nights_and_meals
+from fieldcrm.costs.derive import planned_allowance_days
 from fieldcrm.costs.report import half_up
-from fieldcrm.costs.trips import Rates, allowances_eur, meals_due
+from fieldcrm.costs.trips import (
+    Allowance,
+    Rates,
+    allowance_totals,
+    allowances_eur,
+    meals_due,
+)
+from fieldcrm.costs.trips import allowance_lines as trip_allowances
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.geocoding.gazetteer import load_gazetteer
 from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.routing.plan_model import Day, Figures, Plan
 from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
 from fieldcrm.routing.problem_json import figures_to_json
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
+from fieldcrm.services.geocoding import commune_outlines
 from fieldcrm.services.planning_inputs import DEFAULT_WORK_END, DEFAULT_WORK_START, PlanningInputs
 from fieldcrm.store.plans import PARIS, CandidateRow, NewProposal, VisitFacts
 
@@ -143,13 +153,51 @@ def drive_seconds(matrix: TravelMatrix) -> list[list[int]]:
     return rounded
 
 
+PREFERRED_HOTEL_NAME = "Hôtel choisi"
+"""What the plan calls a preferred hotel given without a name."""
+
+
+@dataclass(frozen=True)
+class HotelPlace:
+    """The rep's preferred hotel on a trip: its point, and its name, address as understood
+    and precision when the rep gave them (the plan shows them, ``result.hotel``)."""
+
+    point: GeoPoint
+    name: str | None = None
+    address: str | None = None
+    precision: str | None = None
+
+    @classmethod
+    def of(cls, hotel: GeoPoint | HotelPlace | None) -> HotelPlace | None:
+        """``hotel`` as a place (a bare point: no name, no address)."""
+        return cls(hotel) if isinstance(hotel, GeoPoint) else hotel
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any] | None) -> HotelPlace | None:
+        """A place back from :meth:`as_doc` (a queued job's parameters)."""
+        if not doc:
+            return None
+        point = GeoPoint(float(doc["lon"]), float(doc["lat"]))
+        return cls(point, doc.get("name"), doc.get("address"), doc.get("precision"))
+
+    def as_doc(self) -> dict[str, Any]:
+        """The place as JSON data."""
+        return {
+            "name": self.name,
+            "address": self.address,
+            "precision": self.precision,
+            "lon": self.point.lon,
+            "lat": self.point.lat,
+        }
+
+
 def problem_for(
     inputs: PlanningInputs,
     *,
     cfg: Settings,
     graph: TravelTimes | None,
     eur_per_km: float,
-    hotel: GeoPoint | None = None,
+    hotel: HotelPlace | None = None,
     trip: bool = False,
     start: GeoPoint | None = None,
     depart_s: int | None = None,
@@ -225,9 +273,10 @@ def problem_for(
     hotels = []
     if trip:
         if hotel is not None:
-            points.append(hotel)
+            points.append(hotel.point)
+            name = hotel.name or PREFERRED_HOTEL_NAME
             hotels.append(
-                Hotel("hotel:preferred", len(points) - 1, cfg.hotel_night_eur, True, "Hôtel choisi")
+                Hotel("hotel:preferred", len(points) - 1, cfg.hotel_night_eur, True, name)
             )
         hotels += [
             Hotel(f"hotel:near:{a.key}", a.place, cfg.hotel_night_eur, name=f"près de {a.name}")
@@ -366,19 +415,19 @@ def proposals(
 
 
 def figures_json(
-    f: Figures | None, error: str | None = None, *, lunch_days: int, cfg: Settings
+    f: Figures | None, error: str | None = None, *, allowances: tuple[Decimal, Decimal]
 ) -> dict[str, Any]:
     """A plan's euros and kilometres as JSON (``feasible: false`` when there is none).
 
-    ``hotel_and_meals_eur``: the plan's hotel nights and its meals by
-    :func:`~fieldcrm.costs.trips.meals_due` (a dinner per night away, a lunch for each of
-    the ``lunch_days`` far from home), as the cost report counts them.
+    ``allowances``: the plan's (hotel, meals) euros by
+    :func:`~fieldcrm.costs.trips.meals_due` (a dinner per night away, a lunch for each day
+    far from home), as the cost report counts them: ``hotel_and_meals_eur`` is their sum.
     """
     figures = figures_to_json(f)
     if figures is None:
         return {"feasible": False, "error": error}
     assert f is not None
-    hotel, meals = allowances(f.nights_away, lunch_days, cfg)
+    hotel, meals = (float(x) for x in allowances)
     # the planner's objective charged the dinners only; the lunches (the same whether the
     # rep sleeps away or at home) come off the net value too, so that the rows add up
     lunches = hotel + meals - (f.hotel_eur + f.meal_eur)
@@ -393,20 +442,52 @@ def figures_json(
     }
 
 
-def allowances(nights_away: int, lunch_days: int, cfg: Settings) -> tuple[float, float]:
-    """(hotel, meals) euros of a plan, by the cost report's rule and rates
+def _rates(cfg: Settings) -> Rates:
+    return Rates(Decimal(str(cfg.hotel_night_eur)), Decimal(str(cfg.meal_eur)))
+
+
+def allowances(nights_away: int, lunch_days: int, cfg: Settings) -> tuple[Decimal, Decimal]:
+    """(hotel, meals) euros of a plan whose nights are not dated (the alternative the trip
+    did not choose), by the cost report's rule and rates
     (:func:`~fieldcrm.costs.trips.meals_due`, :func:`~fieldcrm.costs.trips.allowances_eur`)."""
-    rates = Rates(Decimal(str(cfg.hotel_night_eur)), Decimal(str(cfg.meal_eur)))
     meals = meals_due(nights_away=nights_away, lunch_days=lunch_days)
-    hotel, meals_eur = allowances_eur(nights=nights_away, meals=meals, rates=rates)
-    return float(hotel), float(meals_eur)
+    return allowances_eur(nights=nights_away, meals=meals, rates=_rates(cfg))
 
 
-def lunch_days(stored: dict[str, Any], cfg: Settings) -> int:
-    """Days of a stored plan result (``result_json``) that earn a lunch allowance."""
+def allowance_lines(stored: dict[str, Any], cfg: Settings) -> tuple[Allowance, ...]:
+    """Every euro of the hotel and meals of a stored plan result (``result_json``), line by
+    line (:func:`~fieldcrm.costs.trips.allowance_lines`): the one source of its
+    « Hôtel et repas », whose total is their sum."""
     home = GeoPoint(stored["home"]["lon"], stored["home"]["lat"])
-    nights, meals = planned_nights_and_meals(home, stored["days"], cfg.meal_km)
-    return meals - nights
+    nights, lunches = planned_allowance_days(home, stored["days"], cfg.meal_km)
+    return trip_allowances(nights_away=nights, lunch_days=lunches, rates=_rates(cfg))
+
+
+def allowances_to_json(lines: Sequence[Allowance]) -> list[dict[str, Any]]:
+    """The lines as stored in ``plans.result["allowances"]``: kind, day, euros."""
+    return [{"kind": a.kind, "day": a.day.isoformat(), "eur": float(a.eur)} for a in lines]
+
+
+def stored_allowances(stored: dict[str, Any], cfg: Settings) -> tuple[Allowance, ...]:
+    """The hotel and meal lines of a stored plan result, as stored with it (the lines its
+    « Hôtel et repas » adds up); for a plan stored before they were, the same rule applied
+    to its days (:func:`allowance_lines`)."""
+    if "allowances" not in stored:
+        return allowance_lines(stored, cfg)
+    return tuple(
+        Allowance(a["kind"], dt.date.fromisoformat(a["day"]), Decimal(str(a["eur"])))
+        for a in stored["allowances"]
+    )
+
+
+def town_of(point: GeoPoint) -> str | None:
+    """The commune a point lies in (its shipped outline, else the nearest commune centre, as
+    :func:`fieldcrm.services.geocoding.reverse`), ``None`` when the gazetteer cannot be read."""
+    try:
+        commune, _distance = load_gazetteer().nearest(point, outlines=commune_outlines())
+    except (OSError, ValueError):
+        return None
+    return commune.name
 
 
 def timing_json(problem: Problem, day: Day) -> dict[str, Any]:
@@ -449,6 +530,8 @@ def result_json(
 ) -> dict[str, Any]:
     """The plan as the JSON stored in ``plans.result`` (ISO times with their offset)."""
     points = problem.places
+    hotel_names = {h.key: h.name for h in problem.hotels}
+    near = {f"hotel:near:{a.key}": a.name for a in problem.appointments}
     booked_accounts = {f"appointment:{a.id}": a.account_id for a in inputs.appointments}
     candidates = {c.key: c for c in problem.candidates}
     days = []
@@ -539,6 +622,10 @@ def result_json(
                 if problem.days[n.after_day].date
                 else None,
                 "hotel": n.hotel,
+                "name": hotel_names.get(n.hotel) if n.hotel else None,
+                # what the day pages say of a night away: near which appointment, in which town
+                "near": near.get(n.hotel) if n.hotel else None,
+                "city": town_of(GeoPoint(*points[n.place])) if n.hotel else None,
                 "lon": points[n.place][0],
                 "lat": points[n.place][1],
                 "price_eur": n.price_eur,
@@ -563,25 +650,37 @@ def result_json(
             "geometry": inputs.corridor.polygon.__geo_interface__,
         },
     }
-    doc["figures"] = figures_json(result.figures, lunch_days=lunch_days(doc, cfg), cfg=cfg)
+    lines = allowance_lines(doc, cfg)
+    doc["allowances"] = allowances_to_json(lines)
+    doc["figures"] = figures_json(result.figures, allowances=allowance_totals(lines))
     return doc
 
 
 def overnight_json(result: Plan, stored: dict[str, Any], *, cfg: Settings) -> dict[str, Any]:
     """Staying away against going home every evening, both in euros; the recommendation.
 
-    ``stored``: the plan's ``result_json``. Both alternatives count the lunches of its days
-    (a lunch does not depend on where the night is spent, see
+    ``stored``: the plan's ``result_json``. The chosen alternative's hotel and meals are the
+    sum of its lines (``stored["allowances"]``, listed on the trip page); the other's are
+    costed by the same rule from its count of nights. Both count the lunches of the plan's
+    days (a lunch does not depend on where the night is spent, see
     :func:`~fieldcrm.costs.trips.meals_due`).
     """
     stays = result.figures.nights_away > 0
-    lunches = lunch_days(stored, cfg)
-    home = figures_json(result.all_home, result.all_home_error, lunch_days=lunches, cfg=cfg)
+    lines = stored_allowances(stored, cfg)
+    lunches = sum(1 for a in lines if a.kind == "lunch")
+
+    def money(f: Figures | None, chosen: bool) -> tuple[Decimal, Decimal]:
+        if chosen:
+            return allowance_totals(lines)
+        return allowances(f.nights_away if f is not None else 0, lunches, cfg)
+
+    home = figures_json(
+        result.all_home, result.all_home_error, allowances=money(result.all_home, not stays)
+    )
     away = figures_json(
         result.away,
         "aucune nuit à l'hôtel possible sur ces dates",
-        lunch_days=lunches,
-        cfg=cfg,
+        allowances=money(result.away, stays),
     )
     both = home["feasible"] and away["feasible"]
     return {

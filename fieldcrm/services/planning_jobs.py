@@ -18,14 +18,18 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import SYSTEM, Actor, author_id
 from fieldcrm.config import Settings
-from fieldcrm.errors import FieldcrmError, Forbidden, Infeasible, InvalidInput, NotFound
+from fieldcrm.errors import FieldcrmError, Forbidden, Infeasible, InvalidInput, NotFound, Problem
 from fieldcrm.geo import GeoPoint
-from fieldcrm.services import jobs, plan_dates, planning
+from fieldcrm.geocoding.chain import GeocoderChain
+from fieldcrm.services import geocoding, jobs, plan_dates, planning
+from fieldcrm.services.planning_build import HotelPlace
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
 from fieldcrm.store import users as user_store
 
 KIND = "trip_plan"
+MAX_HOTEL_NAME = 120
+MAX_HOTEL_ADDRESS = 300
 MAX_TIME_LIMIT_S = 120.0
 """The longest search a queued trip may ask for (``time_limit_s``)."""
 _FAILURES: tuple[tuple[type[FieldcrmError], str], ...] = (
@@ -57,14 +61,23 @@ def start_trip_planning(
     start_day: dt.date,
     end_day: dt.date,
     hotel: GeoPoint | None = None,
+    hotel_address: str | None = None,
+    hotel_name: str | None = None,
+    chain: GeocoderChain | None = None,
     anchor_appointment_id: int | None = None,
     time_limit_s: float | None = None,
 ) -> int:
     """Queue the planning of a trip (the options of
     :func:`~fieldcrm.services.planning.plan_trip`) for a worker; the job's id.
 
+    The preferred hotel is ``hotel`` (a point), or ``hotel_address`` as the rep types it,
+    geocoded now through ``chain`` (:func:`~fieldcrm.services.geocoding.locate_address`);
+    ``hotel_name`` names it on the plan.
+
     Refused at once, nothing queued: a rep another user may not plan for, an unknown rep,
-    a trip ending before it starts or starting before today, a search budget outside ``0 < time_limit_s <= 120``.
+    a trip ending before it starts or starting before today, a search budget outside
+    ``0 < time_limit_s <= 120``, a hotel address not found to the street, both a point and
+    an address, a name longer than :data:`MAX_HOTEL_NAME`.
     """
     policy.require(actor, "plan", owner_id=rep_id)
     if end_day < start_day:
@@ -82,6 +95,7 @@ def start_trip_planning(
             value=time_limit_s,
             allowed=f"> 0 and <= {MAX_TIME_LIMIT_S:g}",
         )
+    place = _hotel_place(session, hotel=hotel, address=hotel_address, name=hotel_name, chain=chain)
     rep = plan_store.get_rep(session, rep_id)
     params: dict[str, Any] = {
         "actor": {"id": actor.id, "role": actor.role.value},
@@ -89,7 +103,8 @@ def start_trip_planning(
         "rep_name": rep.full_name,
         "start_day": start_day.isoformat(),
         "end_day": end_day.isoformat(),
-        "hotel": [hotel.lon, hotel.lat] if hotel is not None else None,
+        "hotel": [place.point.lon, place.point.lat] if place is not None else None,
+        "hotel_place": place.as_doc() if place is not None else None,
         "anchor_appointment_id": anchor_appointment_id,
         "time_limit_s": time_limit_s,
         "asked_at": plan_dates.now().isoformat(),  # the worker checks the dates as of then
@@ -104,6 +119,54 @@ def start_trip_planning(
     job_store.defer(session, job_store.PLAN_TRIP, {"job_id": job_id})
     session.commit()
     return job_id
+
+
+def _hotel_place(
+    session: Session,
+    *,
+    hotel: GeoPoint | None,
+    address: str | None,
+    name: str | None,
+    chain: GeocoderChain | None,
+) -> HotelPlace | None:
+    """The preferred hotel of a trip asked for: at ``hotel``, or at ``address`` found by
+    ``chain``; ``None`` when neither is given."""
+    name = " ".join((name or "").split()) or None
+    address = " ".join((address or "").split()) or None
+    problems = []
+    if name is not None and len(name) > MAX_HOTEL_NAME:
+        problems.append(
+            Problem(
+                "hotel_name", "nom trop long", len(name), f"{MAX_HOTEL_NAME} caractères au plus"
+            )
+        )
+    if address is not None and hotel is not None:
+        problems.append(
+            Problem("hotel_address", "une adresse ou des coordonnées, pas les deux", address)
+        )
+    if address is not None and len(address) > MAX_HOTEL_ADDRESS:
+        problems.append(
+            Problem(
+                "hotel_address",
+                "adresse trop longue",
+                len(address),
+                f"{MAX_HOTEL_ADDRESS} caractères au plus",
+            )
+        )
+    InvalidInput.collect(problems)
+    if address is not None:
+        found = geocoding.locate_address(
+            session,
+            text=address,
+            chain=chain or geocoding.chain_from_settings(),
+            field="hotel_address",
+        )
+        return HotelPlace(found.point, name, found.label, found.precision)
+    if hotel is not None:
+        return HotelPlace(hotel, name)
+    if name is not None:
+        raise InvalidInput("hotel_address", "obligatoire avec le nom de l’hôtel", value=None)
+    return None
 
 
 def _asked_at(params: dict[str, Any]) -> dt.datetime | None:
@@ -139,7 +202,9 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
         params = job.params
         job_store.mark_running(session, job_id, total=planning.STEPS, now=dt.datetime.now(dt.UTC))
         session.commit()
-    hotel = params["hotel"]
+    hotel = HotelPlace.from_doc(params.get("hotel_place")) or HotelPlace.of(
+        GeoPoint(*params["hotel"]) if params["hotel"] else None
+    )  # a job queued before its place was kept: the point alone
     with sessions() as progress_session, sessions() as session:
 
         def progress(step: int) -> None:
@@ -153,7 +218,7 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
                 rep_id=params["rep_id"],
                 start_day=dt.date.fromisoformat(params["start_day"]),
                 end_day=dt.date.fromisoformat(params["end_day"]),
-                hotel=GeoPoint(hotel[0], hotel[1]) if hotel else None,
+                hotel=hotel,
                 anchor_appointment_id=params["anchor_appointment_id"],
                 time_limit_s=params["time_limit_s"],
                 settings=settings,

@@ -204,6 +204,7 @@ def dry_run_result(report: scoring.RunReport) -> dict[str, Any]:
         "accounts": report.accounts,
         "firings": report.firings,
         "by_rule": report.by_rule,
+        "rule_names": report.rule_names,
         "fired": [asdict(f) for f in report.fired],
         "seconds": report.seconds,
     }

@@ -60,6 +60,8 @@ class RunReport:
     accounts: int = 0
     firings: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
+    rule_names: dict[str, str] = field(default_factory=dict)
+    """The name of each rule evaluated, by key (what people read instead of the key)."""
     fired: list[firing_store.FiredItem] = field(default_factory=list)
     new_alerts: int = 0
     tasks: int = 0
@@ -355,6 +357,7 @@ def run_rules(
     if progress is not None:
         progress(2)
     names = {rule.key: rule.name for _, rule in rules}
+    report.rule_names = names
     report.fired = firing_store.first_firings(session, names, limit=keep)
     if dry_run:
         report.seconds["select"] = time.perf_counter() - clock

@@ -2,12 +2,17 @@
 
 Phones may send the same message twice (no signal, retry): the ``client_key`` the phone makes
 for each visit keeps it to one activity.
+
+A check-in far from the account (« pointage à distance ») is recorded and flagged; it counts as
+a visit (closes the tasks a visit closes, moves the visit due date, the rules' last visit) only
+once its report is written: :mod:`fieldcrm.store.visits` holds that rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -25,8 +30,6 @@ from fieldcrm.store.visits import VisitRow
 
 KINDS = ("visit", "call", "email", "meeting")
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-FAR_FROM_ACCOUNT_M = 500.0
-"""A check-in farther than this from the account is flagged on the visit."""
 
 
 def record_visit(
@@ -77,6 +80,7 @@ def record_visit(
     owner = target["owner_id"]
     rep_id = actor.id if actor.role is Role.REP or owner is None else owner
     occurred_at = at or dt.datetime.now(dt.UTC)
+    counted_before = store.counts_by_key(session, client_key) if kind == "visit" else None
     activity_id, created = store.record(
         session,
         client_key=client_key,
@@ -89,16 +93,31 @@ def record_visit(
         outcome=outcome,
         report=report.strip() if report else None,
     )
+    visit = store.get_visit(session, activity_id)
     if kind == "visit":  # its trip, the tasks it completes, the facts the rules read
         costs.trips_changed(session, rep_id, costs.local_day(occurred_at))
-        if created:  # a re-send or a later report of the same visit closes nothing new
+        # once, when the visit starts to count: a re-send closes nothing new; a far
+        # check-in closes nothing until its report is written
+        if visit.counts and not counted_before:
             task_store.close_by_visit(
                 session,
                 account_id=account_id,
                 activity_id=activity_id,
                 user_id=rep_id,
-                at=occurred_at,
+                at=visit.occurred_at,
             )
         job_store.defer_rules(session)
     session.commit()
-    return store.get_visit(session, activity_id), created
+    return visit, created
+
+
+def day_visits(
+    session: Session, *, actor: Actor, rep_id: int, day: dt.date, tz: str
+) -> dict[int, VisitRow]:
+    """The latest visit of ``rep_id`` at each account on ``day`` (in ``tz``), with its
+    check-in's distance and whether it counts; whoever may plan that rep's day may read it."""
+    policy.require(actor, "plan", owner_id=rep_id)
+    zone = ZoneInfo(tz)
+    first = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    last = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return store.day_visits(session, rep_id=rep_id, first=first, last=last)

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
+from fieldcrm.store.visits import counted_visit
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def filter_sql(f: MapFilter | None) -> tuple[str, dict[str, Any]]:
     if f.visited_before is not None:
         clauses.append(
             "NOT EXISTS (SELECT 1 FROM activities v WHERE v.account_id = a.id"
-            " AND v.kind = 'visit' AND v.occurred_at >= :f_visited)"
+            f" AND {counted_visit('v')} AND v.occurred_at >= :f_visited)"
         )
         params["f_visited"] = f.visited_before
     return " AND ".join(clauses) or "TRUE", params

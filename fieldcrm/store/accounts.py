@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.accounts.records import ADDRESS_FIELDS, AccountRecord
 from fieldcrm.errors import NotFound
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
+from fieldcrm.store.visits import counted_visit, far_checkin
 
 EDITABLE = (
     "name",
@@ -101,13 +102,13 @@ class Account360:
     appointments: list[dict[str, Any]] = field(default_factory=list)
 
 
-_ROW_SELECT = """
+_ROW_SELECT = f"""
     SELECT a.id, a.name, a.kind, a.sector, a.postcode, a.city, ST_X(a.geom) AS lon,
            ST_Y(a.geom) AS lat, asg.owner_id, u.full_name AS owner_name, asg.territory_id,
            a.potential_eur_month, ap.score AS priority_score, ap.band AS priority_band,
            a.geocode_status,
            (SELECT max(v.occurred_at) FROM activities v
-             WHERE v.account_id = a.id AND v.kind = 'visit') AS last_visit
+             WHERE v.account_id = a.id AND {counted_visit("v")}) AS last_visit
 """
 
 
@@ -279,7 +280,7 @@ def get_account(session: Session, account_id: int) -> AccountDetail:
                        ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, u.full_name AS owner_name,
                        t.name AS territory_name,
                        (SELECT max(v.occurred_at) FROM activities v
-                         WHERE v.account_id = a.id AND v.kind = 'visit') AS last_visit
+                         WHERE v.account_id = a.id AND {counted_visit("v")}) AS last_visit
                 FROM accounts a {ASSIGNMENT_JOIN} LEFT JOIN users u ON u.id = asg.owner_id
                 LEFT JOIN territories t ON t.id = asg.territory_id WHERE a.id = :id"""),
             {"id": account_id},
@@ -327,9 +328,10 @@ def account_360(session: Session, account_id: int, *, months: int = 24) -> Accou
         params,
     ).all()
     activities = session.execute(
-        text("""
+        text(f"""
         SELECT v.id, v.kind, v.occurred_at, v.outcome, v.report, u.full_name AS rep_name,
-               ST_Distance(v.checkin::geography, a.geom::geography) AS checkin_distance_m
+               ST_Distance(v.checkin::geography, a.geom::geography) AS checkin_distance_m,
+               {far_checkin("v")} AS far_checkin, {counted_visit("v")} AS counts_as_visit
         FROM activities v LEFT JOIN users u ON u.id = v.rep_id
         JOIN accounts a ON a.id = v.account_id
         WHERE v.account_id = :id ORDER BY v.occurred_at DESC LIMIT 50"""),

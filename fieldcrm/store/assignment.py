@@ -415,6 +415,18 @@ QUEUE_REASONS = (
 """Why an account of the queue (no owner) stays there after an automatic assignment, in the
 order they are tested."""
 
+QUEUE_REASON = f"""CASE WHEN a.geom IS NULL THEN 'not_located'
+    WHEN NOT ({CONFIRMED_LOCATION}) THEN 'unconfirmed'
+    WHEN NOT ({NOT_LOCKED}) THEN 'locked'
+    WHEN NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))
+        THEN 'outside_territories'
+    WHEN NOT EXISTS (SELECT 1 FROM territories t
+                     WHERE ST_Covers(t.geom, a.geom) AND t.rep_id IS NOT NULL)
+        THEN 'territory_without_rep'
+    ELSE 'other' END"""
+"""SQL (with :data:`ASSIGNMENT_JOIN`): the first of :data:`QUEUE_REASONS` that keeps an
+account without owner in the queue — one home for the queue's list and its counts."""
+
 
 def queue_blockers(session: Session) -> dict[str, int]:
     """How many accounts of the queue each reason of :data:`QUEUE_REASONS` keeps there (the
@@ -422,15 +434,7 @@ def queue_blockers(session: Session) -> dict[str, int]:
     ``other``: an account the assignment would give to someone (or out of its scope)."""
     rows = session.execute(
         text(f"""
-        SELECT CASE WHEN a.geom IS NULL THEN 'not_located'
-                    WHEN NOT ({CONFIRMED_LOCATION}) THEN 'unconfirmed'
-                    WHEN NOT ({NOT_LOCKED}) THEN 'locked'
-                    WHEN NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))
-                        THEN 'outside_territories'
-                    WHEN NOT EXISTS (SELECT 1 FROM territories t
-                                     WHERE ST_Covers(t.geom, a.geom) AND t.rep_id IS NOT NULL)
-                        THEN 'territory_without_rep'
-                    ELSE 'other' END AS reason, count(*) AS n
+        SELECT {QUEUE_REASON} AS reason, count(*) AS n
         FROM accounts a {ASSIGNMENT_JOIN} WHERE asg.owner_id IS NULL
         GROUP BY 1""")
     ).all()
@@ -459,19 +463,15 @@ def set_lock(session: Session, account_ids: Sequence[int], *, locked: bool) -> i
 def unassigned(
     session: Session, *, limit: int = 100, offset: int = 0
 ) -> tuple[int, list[QueueItem]]:
-    """Accounts without an owner, best priority first, with the reason; and their total."""
+    """Accounts without an owner, best priority first, with the reason (:data:`QUEUE_REASON`);
+    and their total."""
     total = session.execute(
         text(f"SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} WHERE asg.owner_id IS NULL")
     ).scalar_one()
     rows = session.execute(
         text(f"""
         SELECT a.id, a.name, a.postcode, a.city, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
-               asg.territory_id,
-               CASE WHEN a.geom IS NULL THEN 'not_located'
-                    WHEN asg.territory_id IS NOT NULL THEN 'territory_without_rep'
-                    WHEN NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))
-                        THEN 'outside_territories'
-                    ELSE 'not_assigned_yet' END AS reason
+               asg.territory_id, {QUEUE_REASON} AS reason
         FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN} WHERE asg.owner_id IS NULL
         ORDER BY ap.score DESC NULLS LAST, a.id
         LIMIT :limit OFFSET :offset"""),

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from fieldcrm.costs.derive import RepProfile, VisitStop
+from fieldcrm.costs.derive import RepProfile
+from fieldcrm.costs.plausible import VisitStop
 from fieldcrm.costs.trips import ToCheck, Trip
 from fieldcrm.errors import NotFound
 from fieldcrm.geo import GeoPoint

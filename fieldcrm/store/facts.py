@@ -34,6 +34,7 @@ from fieldcrm.scoring.rules import (
     RevenueVsLastYear,
 )
 from fieldcrm.store.joins import ASSIGNMENT_JOIN
+from fieldcrm.store.visits import counted_visit
 
 TABLE = "scoring_facts"
 NEVER_VISITED = 1_000_000_000
@@ -126,11 +127,11 @@ def build_facts(
             WHERE month >= :first AND month < :last
             GROUP BY account_id
         ), v AS (
-            SELECT account_id, max(occurred_at) AS last_visit
-            FROM activities
-            WHERE kind = 'visit'
-              AND occurred_at < (CAST(:next_day AS date)::timestamp AT TIME ZONE :tz)
-            GROUP BY account_id
+            SELECT act.account_id, max(act.occurred_at) AS last_visit
+            FROM activities act
+            WHERE {counted_visit("act")}
+              AND act.occurred_at < (CAST(:next_day AS date)::timestamp AT TIME ZONE :tz)
+            GROUP BY act.account_id
         )
         SELECT a.id AS account_id, a.name, a.kind, a.sector, t.name AS territory,
                u.email AS owner, asg.owner_id,

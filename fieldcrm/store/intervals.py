@@ -2,7 +2,7 @@
 
 The interval of an account is :data:`fieldcrm.store.facts.INTERVAL_SQL` (its own, else its
 qualification's, else its kind's); the next visit is due that many days after the later of
-its last visit and its creation (dates in the company's time zone, ``date + integer`` in
+its last visit (one that counts: :func:`fieldcrm.store.visits.counted_visit`) and its creation (dates in the company's time zone, ``date + integer`` in
 SQL: right across month ends). :mod:`fieldcrm.scoring.intervals` is the reference.
 """
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.scoring.intervals import Overdue
 from fieldcrm.store.facts import INTERVAL_JOIN, INTERVAL_SQL
+from fieldcrm.store.visits import counted_visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ _DUE = f"""
     {INTERVAL_JOIN}
     CROSS JOIN LATERAL (
         SELECT (max(v.occurred_at) AT TIME ZONE :tz)::date AS last_visit FROM activities v
-        WHERE v.account_id = a.id AND v.kind = 'visit'
+        WHERE v.account_id = a.id AND {counted_visit("v")}
           AND v.occurred_at < (CAST(:tomorrow AS date)::timestamp AT TIME ZONE :tz)
     ) lv
 """

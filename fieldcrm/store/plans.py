@@ -28,6 +28,7 @@ from fieldcrm.store.joins import (
     PRIORITY_JOIN,
     owner_filter,
 )
+from fieldcrm.store.visits import counted_visit
 
 PARIS = ZoneInfo("Europe/Paris")
 NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
@@ -563,7 +564,7 @@ def visit_facts(
         return {}
     month = as_of.replace(day=1)
     rows = session.execute(
-        text("""
+        text(f"""
         SELECT a.id, a.potential_eur_month::float8 AS potential,
                coalesce((SELECT sum(m.revenue)::float8 FROM monthly_sales m
                          WHERE m.account_id = a.id AND m.month >= :y1 AND m.month < :m0), 0)
@@ -572,7 +573,7 @@ def visit_facts(
                          WHERE m.account_id = a.id AND m.month >= :y2 AND m.month < :y1), 0)
                  AS revenue_previous_12m,
                (SELECT max(v.occurred_at AT TIME ZONE 'Europe/Paris')::date FROM activities v
-                WHERE v.account_id = a.id AND v.kind = 'visit'
+                WHERE v.account_id = a.id AND {counted_visit("v")}
                   AND (v.occurred_at AT TIME ZONE 'Europe/Paris')::date <= :as_of) AS last_visit
         FROM accounts a WHERE a.id = ANY(:ids)"""),
         {

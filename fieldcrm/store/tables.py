@@ -359,6 +359,8 @@ class Activity(Base):
         Geometry("POINT", srid=4326, spatial_index=False), nullable=True
     )
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    checkin_distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """Metres from the check-in to its account, kept by triggers (migration 0025)."""
     created_at: Mapped[dt.datetime] = _now()
 
 

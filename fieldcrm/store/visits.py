@@ -1,4 +1,17 @@
-"""Visits written from the field: a check-in (one timestamped point) and its report, idempotent by key."""
+"""Visits written from the field: a check-in (one timestamped point) and its report, idempotent by key.
+
+Which visits count
+------------------
+A check-in made more than :data:`FAR_FROM_ACCOUNT_M` from its account is a *far check-in*
+(« pointage à distance »): it is recorded and shown with its distance, but it counts as a
+visit (the last visit, the visit due dates, the tasks a visit closes, the rules' "not
+visited for N days") only once the rep has written its report. A visit without a check-in
+point, or at an account not located yet, counts as before (nothing to compare). The
+distance is kept against the account's location of now (``activities.checkin_distance_m``,
+written by triggers): moving a wrongly placed account's pin (the warning asks to check it)
+makes its near check-ins count.
+:func:`counted_visit` is the one home of this rule; every query about past visits uses it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +22,28 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, NotFound
+
+FAR_FROM_ACCOUNT_M = 500.0
+"""A check-in farther than this (metres) from the account is a far check-in."""
+
+
+def far_checkin(v: str = "v") -> str:
+    """SQL: activity ``v``'s check-in point is farther than :data:`FAR_FROM_ACCOUNT_M` from
+    its account (false without a check-in point or without an account location). Reads
+    ``checkin_distance_m``, which triggers keep as the check-in is written and the account
+    moves (migration 0025): the nightly rules read it for every visit."""
+    return (
+        f"({v}.checkin IS NOT NULL AND coalesce({v}.checkin_distance_m, 0) > {FAR_FROM_ACCOUNT_M})"
+    )
+
+
+def counted_visit(v: str = "v") -> str:
+    """SQL: activity ``v`` is a visit that counts (the module's rule): a visit whose check-in
+    was not far from the account, or whose report is written."""
+    return (
+        f"({v}.kind = 'visit' AND ({v}.checkin IS NULL"
+        f" OR nullif(btrim({v}.report), '') IS NOT NULL OR NOT {far_checkin(v)}))"
+    )
 
 
 @dataclass(frozen=True)
@@ -27,6 +62,10 @@ class VisitRow:
     distance_m: float | None
     """Distance between the check-in point and the account (a flag, not an error)."""
     client_key: str | None
+    far_from_account: bool = False
+    """The check-in was made far from the account (:func:`far_checkin`)."""
+    counts: bool = False
+    """The visit counts as a visit (:func:`counted_visit`)."""
 
 
 def record(
@@ -81,9 +120,10 @@ def get_visit(session: Session, activity_id: int) -> VisitRow:
     """One activity with the check-in's distance to its account."""
     row = session.execute(
         text(
-            """SELECT v.id, v.account_id, v.rep_id, v.kind, v.occurred_at, v.outcome, v.report,
+            f"""SELECT v.id, v.account_id, v.rep_id, v.kind, v.occurred_at, v.outcome, v.report,
                       ST_X(v.checkin) AS checkin_lon, ST_Y(v.checkin) AS checkin_lat,
-                      ST_Distance(v.checkin::geography, a.geom::geography) AS distance_m, v.client_key
+                      ST_Distance(v.checkin::geography, a.geom::geography) AS distance_m, v.client_key,
+                      {far_checkin("v")} AS far_from_account, {counted_visit("v")} AS counts
                FROM activities v JOIN accounts a ON a.id = v.account_id WHERE v.id = :id"""
         ),
         {"id": activity_id},
@@ -91,3 +131,31 @@ def get_visit(session: Session, activity_id: int) -> VisitRow:
     if row is None:
         raise NotFound("activity", activity_id)
     return VisitRow(**row._asdict())
+
+
+def counts_by_key(session: Session, client_key: str) -> bool | None:
+    """Whether the activity sent with ``client_key`` counts as a visit (None: not sent yet)."""
+    row = session.execute(
+        text(f"SELECT {counted_visit('v')} AS counts FROM activities v WHERE v.client_key = :key"),
+        {"key": client_key},
+    ).first()
+    return None if row is None else bool(row.counts)
+
+
+def day_visits(
+    session: Session, *, rep_id: int, first: dt.datetime, last: dt.datetime
+) -> dict[int, VisitRow]:
+    """The latest visit of ``rep_id`` at each account between ``first`` and ``last``."""
+    rows = session.execute(
+        text(f"""SELECT DISTINCT ON (v.account_id)
+                       v.id, v.account_id, v.rep_id, v.kind, v.occurred_at, v.outcome, v.report,
+                       ST_X(v.checkin) AS checkin_lon, ST_Y(v.checkin) AS checkin_lat,
+                       ST_Distance(v.checkin::geography, a.geom::geography) AS distance_m,
+                       v.client_key, {far_checkin("v")} AS far_from_account, {counted_visit("v")} AS counts
+                FROM activities v JOIN accounts a ON a.id = v.account_id
+                WHERE v.rep_id = :rep AND v.kind = 'visit'
+                  AND v.occurred_at >= :first AND v.occurred_at < :last
+                ORDER BY v.account_id, v.occurred_at DESC, v.id DESC"""),
+        {"rep": rep_id, "first": first, "last": last},
+    )
+    return {r.account_id: VisitRow(**r._asdict()) for r in rows}

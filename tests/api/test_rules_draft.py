@@ -73,6 +73,7 @@ def test_api_dry_run_of_a_draft_reports_its_own_firings_and_writes_nothing(
         "accounts",
         "firings",
         "by_rule",
+        "rule_names",
         "fired",
         "seconds",
     }, "typed: a dry run reports no alert, task or notification counts"

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from fieldcrm.costs import chart, export
 from fieldcrm.costs.report import TravelReport, build_report
-from fieldcrm.costs.trips import Rates, Trip, cost_trip
+from fieldcrm.costs.trips import Rates, ToCheck, Trip, cost_trip
 from fieldcrm.errors import InvalidInput
 
 RATES = Rates(hotel_night_eur=Decimal("95"), meal_eur=Decimal("20"))
@@ -100,9 +100,27 @@ def test_xlsx_has_a_summary_and_every_trip_as_numbers(report) -> None:
     assert total["Total (€)"] == pytest.approx(float(report.total.actual.total_eur))
     trips = list(book["Trajets"].iter_rows(values_only=True))
     assert len(trips) == 1 + len(report.trips)
-    by_rep = {r[2]: r for r in trips[1:] if r[3] == "Réalisé"}
-    assert by_rep["Sophie Durand"][4] == 810.0
-    assert by_rep["Sophie Durand"][6] == 1  # hotel nights
+    by_rep = {r[2]: dict(zip(trips[0], r, strict=True)) for r in trips[1:] if r[3] == "Réalisé"}
+    assert by_rep["Sophie Durand"]["Km"] == 810.0
+    assert by_rep["Sophie Durand"]["Conduite (h)"] == 2.0  # beside the km, per trip
+    assert by_rep["Sophie Durand"]["État des km"] == "complets"
+    assert by_rep["Sophie Durand"]["Nuits d'hôtel"] == 1
+
+
+def test_a_trip_whose_km_leave_travel_out_says_so_in_every_export() -> None:
+    """A trip whose legs could not all be counted: its km read "incomplets" / "inconnus" in
+    the spreadsheet and the PDF, not as a plain number, while the totals stay the sums."""
+    doubt = ToCheck(dt.date(2026, 3, 9), 7, "Café du Port", "trajet … non compté")
+    report = march_report(
+        costed(9, 6, "Sophie Durand", km=61.6, hotel_nights=4, to_check=(doubt,)),
+        costed(23, 6, "Sophie Durand", km=0.0, to_check=(doubt,)),
+    )
+    book = load_workbook(io.BytesIO(export.to_xlsx(report, lang="fr")))
+    rows = list(book["Trajets"].iter_rows(values_only=True))
+    status = [dict(zip(rows[0], r, strict=True))["État des km"] for r in rows[1:]]
+    assert status == ["incomplets (à vérifier)", "inconnus (à vérifier)"]
+    pdf = _pdf_text(export.to_pdf(report, lang="en"))
+    assert "incomplete (to check)" in pdf and "unknown (to check)" in pdf
 
 
 def _cells_by_header(sheet, header_row: int) -> dict:

@@ -7,10 +7,25 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from fieldcrm.costs.derive import RepProfile, planned_nights_and_meals, planned_trip
+from fieldcrm.costs.derive import (
+    RepProfile,
+    planned_allowance_days,
+    planned_nights_and_meals,
+    planned_trip,
+)
 from fieldcrm.costs.report import build_report
-from fieldcrm.costs.trips import Rates, Trip, allowances_eur, cost_trip, meals_due
+from fieldcrm.costs.trips import (
+    Rates,
+    Trip,
+    allowance_lines,
+    allowance_totals,
+    allowances_eur,
+    cost_trip,
+    meals_due,
+)
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
 
@@ -95,3 +110,47 @@ def test_a_trip_crossing_months_counts_whole_in_its_start_month_and_says_so() ->
         scale_year=2025,
     )
     assert december.counted_at_start == () and december.total.actual.trips == 0
+
+
+def test_the_lines_of_a_trip_are_every_euro_of_its_hotel_and_meals() -> None:
+    """Toulon (one night away, both days far) and Sophie's four days (three nights away, four
+    far days): each lunch, each night's hotel and dinner is a line; the lines are the total."""
+    days = [_day("2026-12-15", [FAR], FAR), _day("2026-12-16", [FAR], HOME)]
+    nights, lunches = planned_allowance_days(HOME, days, 50.0)
+    lines = allowance_lines(nights_away=nights, lunch_days=lunches, rates=RATES)
+    assert [(a.kind, a.day.day, a.eur) for a in lines] == [
+        ("lunch", 15, Decimal("20.00")),
+        ("hotel", 15, Decimal("95.00")),
+        ("dinner", 15, Decimal("20.00")),
+        ("lunch", 16, Decimal("20.00")),
+    ]
+    assert sum(allowance_totals(lines)) == Decimal("155.00")
+    four = [_day(f"2026-12-{d}", [FAR], FAR if d < 18 else HOME) for d in (15, 16, 17, 18)]
+    nights, lunches = planned_allowance_days(HOME, four, 50.0)
+    lines = allowance_lines(nights_away=nights, lunch_days=lunches, rates=RATES)
+    assert [a.kind for a in lines].count("lunch") == 4 and len(lines) == 10
+    assert allowance_totals(lines) == (Decimal("285.00"), Decimal("140.00"))  # 425 €
+
+
+@given(
+    nights=st.sets(st.integers(0, 6), max_size=6),
+    lunches=st.sets(st.integers(0, 6), max_size=7),
+    hotel=st.decimals("0", "300", places=3),
+    meal=st.decimals("0", "60", places=3),
+)
+def test_the_lines_add_up_to_what_the_report_charges(
+    nights: set[int], lunches: set[int], hotel: Decimal, meal: Decimal
+) -> None:
+    """Whatever the days and the rates (to the tenth of a cent), the lines sum to the totals
+    the cost report charges for the same counts, to the cent."""
+    first = dt.date(2026, 12, 14)
+    rates = Rates(hotel_night_eur=hotel, meal_eur=meal)
+    lines = allowance_lines(
+        nights_away=[first + dt.timedelta(days=n) for n in sorted(nights)],
+        lunch_days=[first + dt.timedelta(days=n) for n in sorted(lunches)],
+        rates=rates,
+    )
+    meals = meals_due(nights_away=len(nights), lunch_days=len(lunches))
+    assert allowance_totals(lines) == allowances_eur(nights=len(nights), meals=meals, rates=rates)
+    assert len(lines) == len(nights) + meals
+    assert [a.day for a in lines] == sorted(a.day for a in lines)

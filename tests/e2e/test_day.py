@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import BEAUSOLEIL, log_in
+from tests.e2e.conftest import log_in
 
 TUESDAY = "2026-04-21"
 
@@ -37,6 +37,14 @@ def test_rep_plans_accepts_and_checks_in(phone: Page, e2e_url: str) -> None:
     assert accepted.inner_text().startswith("Acceptée : rendez-vous réservé ")
 
     stop = phone.locator(f".stop.candidate[data-account='{account}']")
+    # at the account (Beausoleil, the phone's default place, is a far check-in for most)
+    engine = create_engine(e2e_url)
+    with engine.connect() as conn:
+        lon, lat = conn.execute(
+            text("SELECT ST_X(geom), ST_Y(geom) FROM accounts WHERE id = :a"), {"a": account}
+        ).one()
+    engine.dispose()
+    phone.context.set_geolocation({"latitude": lat, "longitude": lon})
     stop.locator("summary").click()
     stop.locator("button.checkin").click()
     phone.wait_for_function(
@@ -50,7 +58,7 @@ def test_rep_plans_accepts_and_checks_in(phone: Page, e2e_url: str) -> None:
     )
     rows = _activities(e2e_url, account)
     assert len(rows) == 1, "check-in and report are one visit"
-    assert abs((rows[0][0] or 0) - BEAUSOLEIL["latitude"]) < 1e-6
+    assert abs((rows[0][0] or 0) - lat) < 1e-6
     assert rows[0][1] == "Intéressé par la nouvelle machine à grains."
 
 

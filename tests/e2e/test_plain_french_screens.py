@@ -50,8 +50,8 @@ def test_a_far_check_in_is_warned_with_its_distance(phone: Page, e2e_url: str) -
     status = phone.locator(".visit-status.warning")
     status.wait_for(timeout=15_000)
     said = status.inner_text()
-    assert said.startswith("Pointage enregistré à 2,4 km du compte"), said
-    assert said.endswith("vérifiez l’adresse ou le lieu du compte.")
+    assert said.startswith("Pointage à distance (2,4 km du compte)"), said
+    assert said.endswith("Vérifiez l’adresse ou le lieu du compte.")
     phone.wait_for_timeout(300)  # the outbox's own "Pointage enregistré." does not cover it
     assert phone.locator(".visit-status").inner_text() == said
     status.scroll_into_view_if_needed()

@@ -19,7 +19,7 @@ FIELDCRM = str(Path(sys.executable).with_name("fieldcrm"))
 def test_sophie_plans_paris_and_lyon_and_reads_where_she_sleeps(
     phone: Page, e2e_url: str, tmp_path: Path
 ) -> None:
-    log_in(phone, 6)  # Sophie lives in Antibes: Paris on Wednesday 10:00, Lyon on Thursday 15:00
+    log_in(phone, 6)  # Sophie lives in Antibes: Paris on Wednesday 10:00, Lyon on Thursday 11:00
     phone.goto("/tournee")
     sent: list[str] = []
 
@@ -53,9 +53,12 @@ def test_sophie_plans_paris_and_lyon_and_reads_where_she_sleeps(
     phone.wait_for_selector("#overnight")
     title = phone.locator("#overnight h2").inner_text()
     assert title == "Recommandation : dormir sur place"
-    nights = phone.locator("#nights li").all_inner_texts()
+    nights = phone.locator("#allowances li.hotel, #allowances li.home").all_inner_texts()
     assert len(nights) == 3 and all("hôtel" in n or "maison" in n for n in nights)
     assert any("hôtel" in n for n in nights)
+    # every euro listed: the total of the lines is the chosen column's « Hôtel et repas »
+    stay = phone.inner_text("#stay-hotel-and-meals")
+    assert stay.endswith("€") and phone.inner_text("#allowances-total").endswith(stay)
     assert phone.locator("#home-infeasible").inner_text() == "impossible"
     impossible = phone.locator("#home-reason").inner_text()  # the reason, in French
     assert impossible.startswith("Rentrer chaque soir : impossible — Le rendez-vous « ")

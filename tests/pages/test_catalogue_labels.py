@@ -24,6 +24,8 @@ def test_enum_labels_and_map_texts_are_in_the_english_catalogue() -> None:
         *templating.CONTACT_DATE_KINDS.values(),
         *templating.ALERT_STATUSES.values(),
         *templating.ALERT_SEVERITIES.values(),
+        *templating.SCHEDULED_JOBS.values(),
+        *templating.QUEUE_TASKS.values(),
         *PAGE_TEXTS,
     }
     assert not sorted(labels - translated)

@@ -218,6 +218,27 @@ def test_background_jobs_show_periods_in_french(api_as: ClientFactory, demo_db: 
     assert "week 49 of 2026" in english
 
 
+def test_background_jobs_name_jobs_in_french(api_as: ClientFactory, demo_db: Session) -> None:
+    demo_db.execute(
+        text("""
+        INSERT INTO scheduled_runs (name, period, started_at, finished_at, outcome) VALUES
+            ('exports', '2026-12-07T03:45', now() + interval '3 days', now() + interval '3 days',
+             '0 fichier(s) d’export supprimé(s) (vm:6938)')""")
+    )
+    demo_db.execute(
+        text("""INSERT INTO procrastinate_jobs (queue_name, task_name, status, args)
+                VALUES ('fieldcrm', 'fieldcrm.export_file', 'failed', '{}')""")
+    )
+    page = api_as(3).get("/taches").text
+    scheduled = page[page.index('id="scheduled"') :]
+    assert "<td>Nettoyage des exports</td>" in scheduled
+    assert "<td>0 fichier(s) d’export supprimé(s)<br>" in scheduled
+    assert "serveur vm, processus 6938" in scheduled
+    assert "(vm:6938)" not in page and ">exports<" not in page
+    failed = page[page.index('id="failed-jobs"') : page.index('id="undelivered"')]
+    assert "Export de fichier" in failed and "fieldcrm.export_file" not in failed
+
+
 def test_import_report_names_columns_and_reasons_in_french(
     api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:

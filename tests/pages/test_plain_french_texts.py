@@ -154,8 +154,11 @@ def test_a_far_check_in_is_said_on_the_account_page(
     ).json()
     assert far["far_from_account"] is True
     km = f"{far['distance_m'] / 1000:.1f}".replace(".", ",")
-    warning = f"Pointage enregistré à {km} km du compte : vérifiez l’adresse ou le lieu du compte."
-    assert km == "2,4" and warning in activities()
+    warning = (
+        f"Pointage à distance ({km} km du compte) : il ne compte comme visite qu’avec son "
+        "compte rendu. Vérifiez l’adresse ou le lieu du compte."
+    )
+    assert km == "2,4" and warning in activities() and far["warning"] == warning
     near = rep.post(
         "/api/visits",
         json={"account_id": row.id, "client_key": "near-txt-01", "lon": row.lon, "lat": row.lat},

@@ -63,8 +63,9 @@ def test_page_dry_run_posts_the_draft_being_edited_and_shows_its_firings(
     assert f"Essai à blanc du 15/04/2026 : {expected['firings']} déclenchements" in result
     assert f": {everything[KEY]} déclenchements" not in result
     assert 'id="dry-run-draft"' in result and "non enregistré" in result
-    assert f"<code>{KEY}</code> : {expected['firings']}" in result
-    assert "<code>stale-prospect</code>" not in result, "only the draft is simulated"
+    name = expected["rule_names"][KEY]
+    assert f'<span title="{KEY}">{html.escape(name)}</span> : {expected["firings"]}' in result
+    assert 'title="stale-prospect"' not in result, "only the draft is simulated"
     assert expected["fired"][0]["account"] in html.unescape(result)
     assert _editor(page.text) == draft, "the editor keeps the draft"
     assert manager.get(f"/api/rules/{KEY}").json() == stored

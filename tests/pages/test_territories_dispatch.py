@@ -108,3 +108,74 @@ def test_assignment_form_names_the_missing_field(api_as: ClientFactory) -> None:
     response = api_as(2).post("/affectations/attribuer", data={"rep_id": "4"})
     assert response.status_code == 422
     assert "comptes :" in response.text  # « account_ids » by its French name
+
+
+def _row_of(page: str, account_id: int) -> str:
+    """The queue's table row of one account."""
+    found = re.search(rf'<tr><td><input[^>]*value="{account_id}".*?</tr>', page, re.S)
+    assert found, f"account {account_id} not in the queue's first page"
+    return found.group(0)
+
+
+def test_queue_shows_each_accounts_true_reason(api_as: ClientFactory, demo_db: Session) -> None:
+    # two accounts a territory with a rep covers, taken from their owner: one placed only
+    # roughly (to review), one placed but locked by a dispatcher
+    unconfirmed, locked = (
+        demo_db.execute(
+            text(
+                """SELECT a.id FROM accounts a JOIN account_assignments s ON s.account_id = a.id
+                   WHERE a.geocode_status = 'matched' AND s.owner_id IS NOT NULL
+                     AND EXISTS (SELECT 1 FROM territories t
+                                 WHERE t.rep_id IS NOT NULL AND ST_Covers(t.geom, a.geom))
+                   ORDER BY a.id LIMIT 2"""
+            )
+        )
+        .scalars()
+        .all()
+    )
+    demo_db.execute(
+        text(
+            "UPDATE account_assignments SET owner_id = NULL, locked = (account_id = :l) "
+            "WHERE account_id IN (:u, :l)"
+        ),
+        {"u": unconfirmed, "l": locked},
+    )
+    demo_db.execute(
+        text("UPDATE accounts SET geocode_status = 'to_review' WHERE id = :u"), {"u": unconfirmed}
+    )
+    first = demo_db.execute(  # first on the queue's first page (best priority first)
+        text(
+            """INSERT INTO account_priorities (account_id, score, band)
+               SELECT id, 1e6, 'urgent' FROM accounts WHERE id IN (:u, :l)
+               ON CONFLICT (account_id) DO UPDATE SET score = 1e6"""
+        ),
+        {"u": unconfirmed, "l": locked},
+    )
+    assert first.rowcount == 2
+    page = api_as(2).get("/affectations").text
+    row = _row_of(page, unconfirmed)
+    assert 'data-reason="unconfirmed"' in row
+    assert "lieu non confirmé (à vérifier dans Géocodage)" in row
+    assert "pas encore affecté" not in row
+    row = _row_of(page, locked)
+    assert 'data-reason="locked"' in row and "verrouillé par un répartiteur" in row
+
+
+def test_balance_spread_is_said_in_plain_french(api_as: ClientFactory, demo_db: Session) -> None:
+    from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.services import territories
+
+    manager = Actor(id=1, role=Role.MANAGER, name="Claire Lefèvre", team=frozenset({4, 5, 6}))
+    report = territories.balance_report(demo_db, actor=manager)
+    accounts = [r.accounts for r in report.rows]
+    mean = sum(accounts) / len(accounts)
+    spread = (sum((a - mean) ** 2 for a in accounts) / len(accounts)) ** 0.5 / mean
+    page = api_as(1).get("/territoires", params={"metric": "accounts"}).text
+    said = page[page.index('id="balance-spread"') :]
+    said = said[: said.index("</p>")]
+    assert "Écart entre territoires, autour de la moyenne :" in said
+    assert f"Comptes ±{round(spread * 100)}\u00a0%" in said
+    assert "coefficient" not in page.lower()
+    proposal = page[page.index('id="proposal-spread"') :]
+    proposal = proposal[: proposal.index("</p>")]
+    assert re.search(r"±\d+\u00a0% avant, ±\d+\u00a0% après", proposal), proposal

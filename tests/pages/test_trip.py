@@ -4,7 +4,9 @@ plan with both alternatives costed and the recommendation shown."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from contextlib import nullcontext
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -21,6 +23,42 @@ SETTINGS = Settings(
     database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=1.0, _env_file=None
 )
 """The worker's settings, as the test app's (a short search)."""
+
+
+def french_eur(value: float) -> str:
+    """An amount as the trip page writes it: « 1\u202f234,50\u00a0€ »."""
+    whole, cents = f"{value:,.2f}".split(".")
+    return f"{whole.replace(',', chr(0x202F))},{cents}\u00a0€"
+
+
+def _amount(text: str) -> Decimal:
+    found = re.search(r"([\d\u202f]+),(\d\d)\u00a0€", text)
+    assert found is not None, text
+    return Decimal(f"{found.group(1).replace(chr(0x202F), '')}.{found.group(2)}")
+
+
+def allowance_lines(page: str) -> list[tuple[str, Decimal]]:
+    """The lines of « Hôtel et repas » on the trip page: (kind, euros), in order (a night at
+    home: 0)."""
+    listed = page.split('id="allowances">', 1)[1].split("</ul>", 1)[0]
+    return [
+        (kind, _amount(text) if kind != "home" else Decimal(0))
+        for kind, text in re.findall(r'<li class="(lunch|hotel|dinner|home)">(.*?)</li>', listed)
+    ]
+
+
+def cell(page: str, cell_id: str) -> str:
+    found = re.search(rf'id="{cell_id}">([^<]*)</td>', page)
+    assert found is not None, cell_id
+    return found.group(1)
+
+
+def total(page: str) -> str:
+    found = re.search(
+        r'id="allowances-total"><strong>Total hôtel et repas : ([^<]*)</strong>', page
+    )
+    assert found is not None
+    return found.group(1)
 
 
 def _count(db: Session, table: str) -> int:
@@ -47,7 +85,7 @@ def _run(db: Session, job_id: int) -> job_store.JobView:
 def test_rep_queues_a_trip_to_paris_and_lyon_and_the_job_leads_to_the_overnight_figures(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
-    # Sophie lives in Antibes; Wednesday 10:00 in Paris, Thursday 15:00 in Lyon.
+    # Sophie lives in Antibes; Wednesday 10:00 in Paris, Thursday 11:00 in Lyon.
     client = api_as(6)
     plans_before = _count(demo_db, "plans")
     job_id = _queue(client, {"start": "2026-04-21", "end": "2026-04-24"})
@@ -93,7 +131,17 @@ def test_rep_queues_a_trip_to_paris_and_lyon_and_the_job_leads_to_the_overnight_
     )  # going home each evening cannot reach Paris by 10:00
     assert "Rentrer chaque soir" in page and "Dormir sur place" in page
     assert page.count('class="card day"') == 4
-    assert "Hôtel et repas €" in page
+    assert "<th>Hôtel et repas</th>" in page and "Hôtel et repas €" not in page
+    # every euro of « Hôtel et repas » is listed, and the lines add up to the chosen column
+    stay = plan.result["overnight"]["stay"]
+    lines = allowance_lines(page)
+    assert sum(eur for _kind, eur in lines) == Decimal(str(stay["hotel_and_meals_eur"]))
+    assert cell(page, "stay-hotel-and-meals") == french_eur(stay["hotel_and_meals_eur"])
+    assert total(page) == french_eur(stay["hotel_and_meals_eur"])
+    hotels = [n for n in plan.result["nights"] if n["hotel"]]
+    kinds = [kind for kind, _eur in lines]
+    assert kinds.count("hotel") == kinds.count("dinner") == len(hotels) > 0
+    assert kinds.count("lunch") >= 1, "the lunches away are charged, hence listed"
     assert 'value="2026-04-21"' in page and 'value="2026-04-24"' in page
     # the impossible alternative says so, with its reason in French, instead of dashes
     home = plan.result["overnight"]["home"]

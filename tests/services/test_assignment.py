@@ -3,6 +3,8 @@ overrides (manual assignment, lock, unlock) and the queue of accounts without an
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -11,6 +13,7 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import Forbidden
 from fieldcrm.services import assignment
 from fieldcrm.services import territories as territories_svc
+from fieldcrm.store import assignment as store_assignment
 
 MANAGER = Actor(id=1, role=Role.MANAGER, name="Claire Lefèvre", team=frozenset({4, 5, 6}))
 DISPATCHER = Actor(id=2, role=Role.DISPATCHER, name="Karim Benali")
@@ -99,15 +102,13 @@ def test_unassigned_queue_lists_accounts_without_owner(demo_db: Session) -> None
     ).scalar_one()
     assert total == expected >= in_france > 0
     assert len(items) == 20
-    assert {i.reason for i in items} <= {
-        "territory_without_rep",
-        "outside_territories",
-        "not_located",
-        "not_assigned_yet",
-    }
+    assert {i.reason for i in items} <= set(store_assignment.QUEUE_REASONS)
     _, everything = assignment.unassigned_queue(demo_db, limit=total, actor=DISPATCHER)
     without_rep = [i for i in everything if i.reason == "territory_without_rep"]
     assert len(without_rep) == in_france and {i.territory_id for i in without_rep} == {3}
+    # each account's reason is the one the queue's counts give it (one rule)
+    counted = assignment.queue_blockers(demo_db, actor=DISPATCHER)
+    assert dict(Counter(i.reason for i in everything)) == counted
     # taking one from the queue
     taken = items[0].id
     assignment.manual_assign(demo_db, [taken], rep_id=6, actor=DISPATCHER)

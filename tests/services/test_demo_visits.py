@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from fieldcrm.routing.calendar import is_working_day
-from fieldcrm.services.demo_data import VISIT_SLOTS, generate
+from fieldcrm.services.demo_data import MAX_VISITS_PER_DAY, generate
 from tests.conftest import DEMO_TODAY
 
 
@@ -18,7 +18,7 @@ def test_visits_fall_on_working_days_at_most_eight_a_day_in_office_hours() -> No
     assert all(is_working_day(d) for d in days)  # no weekend, no public holiday
     assert all(d < DEMO_TODAY for d in days)
     per_day = Counter((v["rep_id"], v["occurred_at"].date()) for v in visits)
-    assert max(per_day.values()) == len(VISIT_SLOTS) == 8
+    assert max(per_day.values()) == MAX_VISITS_PER_DAY == 8
     assert all(
         dt.time(8, 30) <= v["occurred_at"].timetz().replace(tzinfo=None) <= dt.time(17, 10)
         for v in visits

@@ -86,10 +86,11 @@ def test_bad_rows_are_reported_and_good_rows_kept(db: Session, tmp_path: Path) -
         (5, "name"),
         (6, "postcode"),
         (6, "potential_eur_month"),
-        (7, "lat"),
+        (7, "lat"),  # out of range
+        (7, "lon"),  # and missing: a latitude needs its longitude
     ]
     runs = db.execute(text("SELECT inserted, jsonb_array_length(rejected) FROM import_runs")).all()
-    assert runs == [(3, 4)]
+    assert runs == [(3, 5)]
 
 
 def test_interruption_midway_writes_nothing(db: Session, tmp_path: Path) -> None:

@@ -288,7 +288,7 @@ def test_plan_trip_sophie_overnight(demo_db: Session) -> None:
     days = doc["result"]["days"]
     assert [d["day"] for d in days] == ["2026-04-21", "2026-04-22", "2026-04-23", "2026-04-24"]
     appts = [s for d in days for s in d["stops"] if s["kind"] == "appointment"]
-    assert [s["start"][11:16] for s in appts] == ["10:00", "15:00"]
+    assert [s["start"][11:16] for s in appts] == ["10:00", "11:00"]
     visited = [s["account_id"] for d in days for s in d["stops"] if s["kind"] == "candidate"]
     assert len(visited) == len(set(visited))  # a candidate is visited once per trip
 

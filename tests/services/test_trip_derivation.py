@@ -120,11 +120,16 @@ def test_an_account_misplaced_800_km_away_is_listed_and_its_km_are_not_counted(
     base = costs.travel_report(
         demo_db, actor=CAMILLE, settings=settings(), start=MARCH[0], end=MARCH[1]
     )
+    # one account a day: two neighbours misplaced together would be driven between at 0 km
     moved = demo_db.execute(
         text("""UPDATE accounts SET geom = ST_SetSRID(ST_MakePoint(-0.52, 45.50), 4326)
-                WHERE id IN (SELECT DISTINCT v.account_id FROM activities v
-                             WHERE v.rep_id = 4 AND v.kind = 'visit' AND v.checkin IS NULL
-                               AND v.occurred_at >= '2026-03-01' AND v.occurred_at < '2026-04-01'
+                WHERE id IN (SELECT account_id FROM (
+                                 SELECT DISTINCT ON (v.occurred_at::date) v.account_id
+                                   FROM activities v
+                                  WHERE v.rep_id = 4 AND v.kind = 'visit' AND v.checkin IS NULL
+                                    AND v.occurred_at >= '2026-03-01'
+                                    AND v.occurred_at < '2026-04-01'
+                                  ORDER BY v.occurred_at::date, v.account_id) AS one_a_day
                              ORDER BY 1 LIMIT 11)
                 RETURNING id, name""")
     ).all()
@@ -368,11 +373,21 @@ def test_the_trip_plan_and_the_report_count_the_same_hotel_and_meals(demo_db: Se
         demo_db, actor=CLAIRE, settings=cfg, start=first, end=last, rep_id=6
     )
     (planned,) = [c for c in report.trips if c.trip.kind == "planned"]
-    assert planned.trip.hotel_nights == decision["nights"] > 0
+    # ``decision["nights"]`` counts every night, at home too: the hotel nights are those named
+    assert planned.trip.hotel_nights == sum(1 for n in doc["nights"] if n["hotel"]) > 0
     # at least one lunch besides the dinners: the old planner figure counted dinners only
     assert planned.trip.meals > planned.trip.hotel_nights
     assert decision["stay"]["hotel_and_meals_eur"] == float(planned.hotel_eur + planned.meals_eur)
     assert doc["figures"]["hotel_and_meals_eur"] == decision["stay"]["hotel_and_meals_eur"]
+    # the lines the trip page lists are every euro of it: a hotel and a dinner per night
+    # away, a lunch per far day, and nothing else
+    lines = doc["allowances"]
+    assert sum(Decimal(str(a["eur"])) for a in lines) == planned.hotel_eur + planned.meals_eur
+    kinds = [a["kind"] for a in lines]
+    assert kinds.count("hotel") == kinds.count("dinner") == planned.trip.hotel_nights
+    assert len(kinds) == planned.trip.hotel_nights + planned.trip.meals
+    # each night at a hotel says near which appointment and in which town (Ma journée)
+    assert all(n["near"] and n["city"] for n in doc["nights"] if n["hotel"])
     # the trip plan's rows add up: net = value − km − time − hotel and meals
     stay = decision["stay"]
     assert stay["net_eur"] == pytest.approx(

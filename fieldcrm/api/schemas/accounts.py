@@ -83,6 +83,10 @@ class ActivityOut(Strict):
     rep_name: str | None
     checkin_distance_m: float | None = None
     """Metres between the check-in point and the account (null without a check-in point)."""
+    far_checkin: bool = False
+    """Checked in far from the account (« pointage à distance »)."""
+    counts_as_visit: bool = False
+    """A visit that counts (last visit, due dates, tasks): not a far check-in without report."""
 
 
 class AccountAlertOut(Strict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -64,6 +64,11 @@ class TripCost(Strict):
     start_day: DateText
     end_day: DateText
     km: float
+    km_status: Literal["complete", "partial", "unknown"] = Field(
+        description="complete; partial when some travel is left out (see to_check); unknown "
+        "when none could be counted: km 0 then means not known, not not driven"
+    )
+    driving_hours: float
     visits: int
     hotel_nights: int
     rate_per_km_eur: float

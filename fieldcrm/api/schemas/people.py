@@ -70,7 +70,9 @@ class Me(Strict):
 
 class VisitOut(Strict):
     """A recorded visit; ``created`` false when this ``client_key`` was already sent;
-    ``far_from_account`` when the check-in was made far from the account."""
+    ``far_from_account`` when the check-in was made far from the account (it then counts
+    as a visit only once its report is written: ``counts``); ``warning`` says so to the
+    reader, in their language."""
 
     id: int
     account_id: int
@@ -83,8 +85,10 @@ class VisitOut(Strict):
     checkin_lat: float | None
     distance_m: float | None
     client_key: str | None
+    counts: bool
     created: bool
     far_from_account: bool
+    warning: str | None = None
 
 
 class UnreadCount(Strict):

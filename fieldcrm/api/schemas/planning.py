@@ -83,6 +83,20 @@ class PlanNight(StoredDocument):
     price_eur: float | MISSING = MISSING
     meal_eur: float | MISSING = MISSING
     reason: str | MISSING | None = MISSING
+    near: str | MISSING | None = MISSING
+    """The title of the appointment the hotel is near (``null``: the preferred hotel)."""
+    city: str | MISSING | None = MISSING
+    """The town the hotel lies in (the commune of its point)."""
+
+
+class PlanAllowance(StoredDocument):
+    """One line of a trip's hotel and meals: a ``lunch`` away from home on ``day``, or the
+    ``hotel`` or ``dinner`` of the night after ``day``; the lines add up to the chosen
+    alternative's ``hotel_and_meals_eur``."""
+
+    kind: str | MISSING = MISSING
+    day: DateText | MISSING = MISSING
+    eur: float | MISSING = MISSING
 
 
 class PlanOmission(StoredDocument):
@@ -104,6 +118,7 @@ class PlanResult(StoredDocument):
     home: Point | MISSING = MISSING
     days: list[PlanDay] | MISSING = MISSING
     nights: list[PlanNight] | MISSING = MISSING
+    allowances: list[PlanAllowance] | MISSING = MISSING
     omissions: list[PlanOmission] | MISSING = MISSING
     figures: JsonObject | MISSING = MISSING
     value_eur: float | MISSING = MISSING

@@ -30,15 +30,14 @@
     var li = document.querySelector("li[data-account='" + e.detail.body.account_id + "']");
     if (li) { say(li, String(e.detail.error), true); }
   });
-  /* A check-in recorded far from the account: say so, with the distance (the server decides
-     what "far" is and gives the distance in metres). */
+  /* A check-in recorded far from the account: the server's warning, as it wrote it (what
+     "far" is, the distance, whether the visit counts yet, in the reader's language), on
+     every page: no page has its own copy of that text. */
   document.addEventListener("fieldcrm:sent", function (e) {
     var visit = e.detail.result;
-    if (e.detail.url !== "/api/visits" || !visit || !visit.far_from_account || !D.messages.far) { return; }
+    if (e.detail.url !== "/api/visits" || !visit || !visit.warning) { return; }
     var li = document.querySelector("li[data-account='" + visit.account_id + "']");
-    var km = new Intl.NumberFormat(document.documentElement.lang || "fr",
-      { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(visit.distance_m / 1000);
-    if (li) { say(li, D.messages.far.replace("{km}", km), true); }
+    if (li) { say(li, visit.warning, true); }
   });
   document.querySelectorAll("button.checkin").forEach(function (button) {
     button.addEventListener("click", function () {

@@ -1,0 +1,226 @@
+"""The driving a day of check-ins can sign: only legs, and days, that could physically happen.
+
+A rep's day is driven from home (or last night's hotel) through the day's visits in time
+order, and back (or to tonight's hotel). A leg counts only if it could have been driven:
+
+* **speed**: no leg is faster on average than :data:`SPEED_CAP_KMH` (the provider answered
+  nonsense);
+* **time between two visits**: the driving time a leg needs fits between the end of the first
+  visit (its check-in plus the account's visit length, plus the visits made in between at a
+  place unknown) and the check-in of the next one, give or take :data:`LEG_SLACK_S`;
+* **the day**: the counted driving plus the day's visits fit in :data:`MAX_WORKING_DAY_S`;
+  otherwise the longest legs are left out first. The legs from and to home or the hotel have
+  no gap of their own: the day is their bound;
+* **kilometres**: a day adds at most :data:`MAX_DAY_KM`.
+
+A visit whose place is doubtful (not confirmed, no check-in point) or unknown makes no
+kilometres. Whatever is left out is listed as "à vérifier"
+(:class:`~fieldcrm.costs.trips.ToCheck`), with its reason in French: the two places, the
+kilometres, the driving time needed and the time there was. Never silently summed.
+
+Hence, for every day: km ≤ driving hours × :data:`SPEED_CAP_KMH` and ≤ :data:`MAX_DAY_KM`;
+driving + visiting ≤ :data:`MAX_WORKING_DAY_S` whenever a leg is counted; every counted leg
+between two visits fits the time between them (with the slack).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from fieldcrm.costs.trips import ToCheck
+from fieldcrm.geo import GeoPoint, haversine_m
+
+Legs = Callable[[Sequence[GeoPoint]], list[tuple[int, float]]]
+"""Driving (seconds, metres) of each consecutive leg of a sequence of points."""
+
+SPEED_CAP_KMH = 130.0
+"""No leg is driven faster on average (the French motorway limit)."""
+LEG_SLACK_S = 15 * 60
+"""Tolerance of the time-between-visits rule: a check-in is tapped a few minutes early or late,
+a visit can end before the account's usual length, and a road-time estimate is an average.
+A leg needing up to this much driving always fits, even between overlapping visits."""
+MAX_WORKING_DAY_S = 13 * 3600
+"""What a day can hold: driving plus visiting at most 13 h. The 11 consecutive hours of daily
+rest of French labour law (Code du travail, art. L3131-1) leave 13 h between leaving home and
+being back; a day whose counted driving and visits exceed it did not happen as checked in."""
+MAX_DAY_KM = 1500.0
+"""No day adds more kilometres than this."""
+
+
+@dataclass(frozen=True)
+class VisitStop:
+    """One visit: when, where (check-in point or the account's; None when neither is known:
+    the visit still counts, without travel), how long."""
+
+    at: dt.datetime
+    point: GeoPoint | None
+    account_id: int
+    visit_minutes: int
+    month_revenue_eur: Decimal = Decimal(0)
+    account_name: str = ""
+    doubtful: bool = False
+    """The account's location is not confirmed (and there is no check-in point)."""
+
+
+def travelled(stop: VisitStop) -> bool:
+    """True when the visit's place is known and trusted: it makes kilometres."""
+    return stop.point is not None and not stop.doubtful
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One leg of a day: ``origin`` → ``destination`` (None: home or the hotel)."""
+
+    origin: VisitStop | None
+    destination: VisitStop | None
+    seconds: float
+    metres: float
+    available_s: float | None
+    """Time from the end of the origin visit to the next check-in (None from or to home or
+    the hotel: the day bounds those)."""
+
+
+@dataclass(frozen=True)
+class DayDrive:
+    """A day's driving once the legs that could not happen are left out."""
+
+    seconds: float
+    metres: float
+    to_check: list[ToCheck]
+    counted: tuple[Leg, ...] = field(default=())
+
+
+def plausible_day(
+    day: dt.date,
+    start: GeoPoint,
+    stops: Sequence[VisitStop],
+    end: GeoPoint,
+    legs: Legs,
+    *,
+    labels: tuple[str, str] = ("domicile", "domicile"),
+) -> DayDrive:
+    """Drive from ``start`` through the located, trusted ``stops`` (in time order) to ``end``,
+    counting only the legs that could happen (see the module docstring); the rest is listed,
+    ``start`` and ``end`` named by ``labels`` ("domicile", "hôtel")."""
+    stops = sorted(stops, key=lambda s: s.at)
+    to_check = [
+        ToCheck(
+            day,
+            s.account_id,
+            s.account_name,
+            "position à vérifier : aucun kilomètre compté"
+            if s.point is not None
+            else "compte non localisé : aucun kilomètre compté",
+        )
+        for s in stops
+        if not travelled(s)
+    ]
+    trusted = [s for s in stops if travelled(s)]
+    path = [start, *(s.point for s in trusted if s.point is not None), end]
+    ends: list[VisitStop | None] = [None, *trusted, None]
+    centre = _median_point(path)
+    visiting = sum(s.visit_minutes for s in stops) * 60.0
+    kept: list[Leg] = []
+    for i, (leg_s, leg_m) in enumerate(legs(path)):
+        leg = Leg(
+            ends[i],
+            ends[i + 1],
+            float(max(leg_s, 0)),
+            float(leg_m),
+            _available_s(stops, ends[i], ends[i + 1]),
+        )
+        reason = _impossible(leg)
+        if reason:
+            to_check.append(_leg_to_check(day, leg, reason, centre, labels))
+        else:
+            kept.append(leg)
+    while kept and sum(leg.seconds for leg in kept) + visiting > MAX_WORKING_DAY_S:
+        longest = max(kept, key=lambda leg: (leg.seconds, leg.metres))
+        kept.remove(longest)
+        others = sum(leg.seconds for leg in kept)
+        room = max(MAX_WORKING_DAY_S - visiting - others, 0.0)
+        reason = (
+            f"{_duration(longest.seconds)} de route, il ne reste que {_duration(room)} dans la "
+            f"journée ({_duration(MAX_WORKING_DAY_S)} au plus : {_duration(visiting)} de "
+            f"visites, {_duration(others)} d'autres trajets)"
+        )
+        to_check.append(_leg_to_check(day, longest, reason, centre, labels))
+    while sum(leg.metres for leg in kept) > MAX_DAY_KM * 1000:
+        longest = max(kept, key=lambda leg: leg.metres)
+        kept.remove(longest)
+        reason = f"la journée dépasserait {MAX_DAY_KM:.0f} km"
+        to_check.append(_leg_to_check(day, longest, reason, centre, labels))
+    return DayDrive(
+        sum(leg.seconds for leg in kept),
+        sum(leg.metres for leg in kept),
+        to_check,
+        tuple(kept),
+    )
+
+
+def _available_s(
+    stops: Sequence[VisitStop], origin: VisitStop | None, destination: VisitStop | None
+) -> float | None:
+    """Seconds from the end of ``origin``'s visit (and of the visits without a place made
+    before ``destination``) to ``destination``'s check-in; None from or to home or a hotel."""
+    if origin is None or destination is None:
+        return None
+    between = [s for s in stops if origin.at < s.at < destination.at and not travelled(s)]
+    busy = (origin.visit_minutes + sum(s.visit_minutes for s in between)) * 60
+    return (destination.at - origin.at).total_seconds() - busy
+
+
+def _impossible(leg: Leg) -> str | None:
+    """Why ``leg`` could not be driven, in French; None when it could."""
+    km, hours = leg.metres / 1000, leg.seconds / 3600
+    if km > hours * SPEED_CAP_KMH + 1e-9:
+        return "invraisemblable"
+    if leg.available_s is not None and leg.seconds > max(leg.available_s, 0.0) + LEG_SLACK_S:
+        assert leg.origin is not None and leg.destination is not None
+        end = leg.destination.at - dt.timedelta(seconds=leg.available_s)
+        return (
+            f"{_duration(leg.seconds)} de route pour {_duration(max(leg.available_s, 0.0))} "
+            f"entre la fin de la visite précédente ({end:%H:%M}) et l'arrivée "
+            f"({leg.destination.at:%H:%M})"
+        )
+    return None
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` as French readers write a duration: ``4 h 05``, ``13 h``, ``15 min``.
+
+    >>> _duration(4 * 3600 + 300), _duration(13 * 3600), _duration(900), _duration(-5)
+    ('4 h 05', '13 h', '15 min', '0 min')
+    """
+    minutes = max(round(seconds / 60), 0)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def _median_point(points: Sequence[GeoPoint]) -> GeoPoint:
+    """The coordinate-wise median of a day's places: where that day mostly happened."""
+    lons, lats = sorted(p.lon for p in points), sorted(p.lat for p in points)
+    mid = len(points) // 2
+    return GeoPoint(lons[mid], lats[mid])
+
+
+def _leg_to_check(
+    day: dt.date, leg: Leg, reason: str, centre: GeoPoint, labels: tuple[str, str]
+) -> ToCheck:
+    """``leg``, left out for ``reason``, to check.
+
+    It is listed under the visit most likely misplaced: of its two ends, the one farther
+    from where the rest of the day happened (home and hotels are never the suspect)."""
+    ends = [(s, s.point) for s in (leg.origin, leg.destination) if s is not None and s.point]
+    stop = max(ends, key=lambda end: haversine_m(end[1], centre), default=(None, None))[0]
+    before = leg.origin.account_name if leg.origin else labels[0]
+    after = leg.destination.account_name if leg.destination else labels[1]
+    km = leg.metres / 1000
+    text = f"trajet {before} → {after} de {km:.0f} km non compté"
+    text += f" ({reason})" if reason == "invraisemblable" else f" : {reason}"
+    return ToCheck(day, stop.account_id if stop else None, stop.account_name if stop else "", text)

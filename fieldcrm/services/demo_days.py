@@ -1,0 +1,203 @@
+"""Physically possible demo diaries: where each rep is on each working day, and when.
+
+A local rep's day runs from home and back. Sophie, the key-accounts rep living in Antibes,
+travels France-wide on a rotation of week-long itineraries (one city a day): she sleeps at
+the hotel where a day ends when the next day goes on, as the cost report counts a night away
+(:func:`fieldcrm.costs.derive.actual_trips`). A day's visits are timed one after the other
+with the planner's own driving estimate (crow-fly × 1.3 at the planner's trip speeds) between
+them, from the start of the working day, no visit starting in the lunch break, and the day
+ending at home (or at the hotel) within the working day and the rep's driving limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fieldcrm.services.planning_build import TRIP_BANDS
+
+Point = tuple[float, float]
+"""(lon, lat) in degrees."""
+
+DETOUR = 1.3
+"""Road metres per crow-fly metre, as the planner's crow-fly estimate counts them."""
+OVERNIGHT_KM = 150.0
+"""The cost report's default: a day ending farther from home goes on from the hotel."""
+DAY_START = 8 * 60
+FIRST_VISIT = 8 * 60 + 30
+LAST_START = 17 * 60
+LUNCH = (12 * 60 + 15, 14 * 60)
+"""No visit starts between these minutes of the day."""
+ROUND_MIN = 5
+
+TRIP_REP = 6
+PARIS_WEEK = ("Paris",) * 5
+LILLE_WEEK = ("Paris", "Paris", "Lille", "Paris", "Paris")
+EAST_WEEK = ("Clermont-Ferrand", "Lyon", "Dijon", "Strasbourg", "Strasbourg")
+WEST_WEEK = ("Toulouse", "Bordeaux", "Nantes", "Tours", "Tours")
+SOUTH_WEEK = ("Toulon", "Marseille", "Montpellier", "Grenoble", None)
+ROTATION: tuple[tuple[str | None, ...], ...] = (
+    PARIS_WEEK,
+    EAST_WEEK,
+    LILLE_WEEK,
+    WEST_WEEK,
+    PARIS_WEEK,
+    SOUTH_WEEK,
+)
+"""Sophie's weeks, Monday to Friday, in turn: the city of each day (None: at the office)."""
+
+
+def cluster(city: str) -> str:
+    """The city a place belongs to for the itineraries: ``Lyon 1er Arrondissement`` → Lyon."""
+    return city.split(" ", 1)[0] if "Arrondissement" in city else city
+
+
+def crow_km(a: Point, b: Point) -> float:
+    """Great-circle kilometres between two (lon, lat) points."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def drive_minutes(a: Point, b: Point) -> int:
+    """The planner's driving estimate from ``a`` to ``b``, in whole minutes (rounded up)."""
+    crow_m = crow_km(a, b) * 1000
+    if crow_m < 1:
+        return 0
+    kmh = TRIP_BANDS[-1][1]
+    for upper, speed in TRIP_BANDS:
+        if crow_m <= upper:
+            kmh = speed
+            break
+    return math.ceil(crow_m * DETOUR / 1000 / kmh * 60)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One visit to time: where it really is and how long it lasts."""
+
+    key: int
+    """Which wished visit it is."""
+    point: Point
+    minutes: int
+    located: bool = True
+    """The account has a position the cost report can drive to."""
+
+
+@dataclass(frozen=True)
+class Rep:
+    """Where a rep starts and ends, and their limits (minutes of the day)."""
+
+    rep_id: int
+    home: Point
+    day_end: int
+    max_drive: int
+
+
+def _round_up(minute: int) -> int:
+    return -(-minute // ROUND_MIN) * ROUND_MIN
+
+
+def timed(rep: Rep, start: Point, stops: Sequence[Stop], end: Point | None) -> list[int] | None:
+    """Start minutes of ``stops`` in this order, leaving ``start`` at the start of the day
+    and reaching ``end`` (None: the day ends at its last visit, the hotel) in time; None when
+    they do not fit. One visit per clock hour at most, none starting in the lunch break."""
+    clock, driven, here, hour = DAY_START, 0, start, -1
+    starts = []
+    for stop in stops:
+        leg = drive_minutes(here, stop.point)
+        driven += leg
+        begin = _round_up(max(clock + leg, FIRST_VISIT, (hour + 1) * 60))
+        if LUNCH[0] <= begin < LUNCH[1]:
+            begin = LUNCH[1]
+        if begin > LAST_START:
+            return None
+        starts.append(begin)
+        clock, here, hour = begin + stop.minutes, stop.point, begin // 60
+    if end is not None:
+        leg = drive_minutes(here, end)
+        driven += leg
+        clock += leg
+    if clock > rep.day_end or driven > rep.max_drive:
+        return None
+    return starts
+
+
+def stays(rep: Rep, today: Sequence[Stop], tomorrow: Sequence[Stop] | None) -> bool:
+    """Whether the rep sleeps away after ``today``, as the cost report decides it: tomorrow
+    (the next calendar day) has visits, today ended more than :data:`OVERNIGHT_KM` from home
+    and tomorrow's first visit is nearer than home (located visits only)."""
+    here = [s.point for s in today if s.located]
+    there = [s.point for s in tomorrow or () if s.located]
+    if not here or not there:
+        return False
+    home = crow_km(here[-1], rep.home)
+    return home > OVERNIGHT_KM and crow_km(here[-1], there[0]) < home
+
+
+def itinerary(day: dt.date, *, short_week: bool = False) -> str | None:
+    """The city of Sophie's working ``day`` in her rotation of weeks (None: no far visit);
+    a week with a public holiday is one of day trips (:data:`SOUTH_WEEK`), not a trip cut
+    in two."""
+    if day.weekday() > 4:
+        return None
+    if short_week:
+        return SOUTH_WEEK[day.weekday()]
+    week = (day.toordinal() - day.weekday()) // 7
+    return ROTATION[week % len(ROTATION)][day.weekday()]
+
+
+def insert(
+    rep: Rep, start: Point, stops: list[Stop], new: Stop, end: Point | None
+) -> list[Stop] | None:
+    """``stops`` with ``new`` inserted where it adds the least driving and the day still
+    fits (:func:`timed`); None when it fits nowhere."""
+    path = [start, *(s.point for s in stops)]
+    costs = []
+    for i in range(len(stops) + 1):
+        before = path[i]
+        after = path[i + 1] if i + 1 < len(path) else end
+        added = drive_minutes(before, new.point)
+        if after is not None:
+            added += drive_minutes(new.point, after) - drive_minutes(before, after)
+        costs.append((added, i))
+    for _, i in sorted(costs):
+        candidate = [*stops[:i], new, *stops[i:]]
+        if timed(rep, start, candidate, end) is not None:
+            return candidate
+    return None
+
+
+def settle(rep: Rep, days: dict[dt.date, list[Stop]]) -> dict[dt.date, list[int]]:
+    """Time every day of ``rep`` from where the previous night was spent, dropping a day's
+    last visits until it fits (a day left empty may send the day before home: repeated until
+    every day fits). ``days`` is changed in place; the start minutes of each day's visits."""
+    while True:
+        order = sorted(d for d, stops in days.items() if stops)
+        out: dict[dt.date, list[int]] = {}
+        dropped = False
+        start = rep.home
+        for i, day in enumerate(order):
+            stops = days[day]
+            following = order[i + 1] if i + 1 < len(order) else None
+            tomorrow = days[following] if following == day + dt.timedelta(days=1) else None
+            away = stays(rep, stops, tomorrow)
+            starts = timed(rep, start, stops, None if away else rep.home)
+            if starts is None:  # its last visit goes; every day is timed again
+                stops.pop()
+                dropped = True
+            else:
+                out[day] = starts
+            located = [s.point for s in stops if s.located]
+            start = located[-1] if away and located else rep.home
+        if not dropped:
+            for day in [d for d, stops in days.items() if not stops]:
+                del days[day]
+            return out

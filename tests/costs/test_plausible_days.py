@@ -1,0 +1,251 @@
+"""A day's km are physically possible: each leg fits the time between its two visits, the day
+fits in what a day can hold; what is left out is listed with the figures that rule it out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fieldcrm.costs.derive import RepProfile, actual_trips
+from fieldcrm.costs.plausible import (
+    LEG_SLACK_S,
+    MAX_DAY_KM,
+    MAX_WORKING_DAY_S,
+    SPEED_CAP_KMH,
+    VisitStop,
+    plausible_day,
+)
+from fieldcrm.geo import GeoPoint, haversine_m
+
+PARIS_TZ = ZoneInfo("Europe/Paris")
+ANTIBES = GeoPoint(7.1256, 43.5808)
+SOPHIE = RepProfile(rep_id=6, name="Sophie Durand", home=ANTIBES)
+PARIS = GeoPoint(2.3488, 48.8534)
+LYON = GeoPoint(4.8357, 45.7640)
+TOULON = GeoPoint(5.9280, 43.1242)
+LILLE = GeoPoint(3.0573, 50.6292)
+CANNES = GeoPoint(7.0128, 43.5513)
+MONDAY = dt.date(2026, 1, 26)
+
+
+def at(hour: int, minute: int = 0, day: dt.date = MONDAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=PARIS_TZ)
+
+
+def road_legs(points: Sequence[GeoPoint]) -> list[tuple[int, float]]:
+    """1.3 × crow-fly at 90 km/h: a plausible provider."""
+    out = []
+    for a, b in itertools.pairwise(points):
+        metres = haversine_m(a, b) * 1.3
+        out.append((round(metres / (90 / 3.6)), metres))
+    return out
+
+
+def answers(*legs: tuple[int, float]):  # type: ignore[no-untyped-def]
+    """A provider answering ``legs`` (seconds, metres) in order, whatever the points."""
+
+    def provider(points: Sequence[GeoPoint]) -> list[tuple[int, float]]:
+        assert len(points) == len(legs) + 1
+        return list(legs)
+
+    return provider
+
+
+def stop(when: dt.datetime, point: GeoPoint, account: int, name: str, minutes: int = 45):
+    return VisitStop(when, point, account, minutes, account_name=name)  # type: ignore[no-untyped-def]
+
+
+def test_a_leg_needing_more_time_than_between_its_visits_is_listed_with_its_figures() -> None:
+    """Paris at 10:00 for 45 min, Lyon at 11:00: 465 km and 4 h 50 of road in 15 minutes is
+    not counted; the manager reads both places, the km, the time needed and the time there was."""
+    visits = [
+        stop(at(10), PARIS, 1, "Café du Louvre"),
+        stop(at(11), LYON, 2, "Bouchon Lyonnais"),
+    ]
+    legs = answers((9 * 3600, 900_000), (4 * 3600 + 50 * 60, 465_000), (4 * 3600, 470_000))
+    day = plausible_day(MONDAY, ANTIBES, visits, ANTIBES, legs)
+    reasons = [c.reason for c in day.to_check]
+    assert (
+        "trajet Café du Louvre → Bouchon Lyonnais de 465 km non compté : 4 h 50 de route pour "
+        "15 min entre la fin de la visite précédente (10:45) et l'arrivée (11:00)"
+    ) in reasons
+    assert all(leg.metres != 465_000 for leg in day.counted)
+
+
+def test_the_time_between_two_visits_has_a_fifteen_minute_slack_and_no_more() -> None:
+    """15 minutes between the end of a visit and the next check-in: a leg of 30 minutes counts
+    (the slack), a leg of 31 minutes does not."""
+    visits = [stop(at(9), LYON, 1, "A"), stop(at(10), LYON, 2, "B")]
+    assert LEG_SLACK_S == 15 * 60
+    fits = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (30 * 60, 20_000), (0, 0.0)))
+    assert fits.metres == 20_000 and fits.to_check == []
+    late = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (31 * 60, 20_000), (0, 0.0)))
+    assert late.metres == 0
+    assert [c.reason for c in late.to_check] == [
+        "trajet A → B de 20 km non compté : 31 min de route pour 15 min entre la fin de la "
+        "visite précédente (09:45) et l'arrivée (10:00)"
+    ]
+
+
+def test_a_visit_without_a_place_in_between_takes_its_time_from_the_gap() -> None:
+    """A at 9:00 (45 min), an unlocated visit at 10:00 (45 min), B at 11:00: 30 minutes of
+    the two hours are free, so a 50-minute leg A → B cannot have happened."""
+    nowhere = VisitStop(at(10), None, 3, 45, account_name="Sans adresse")
+    visits = [stop(at(9), LYON, 1, "A"), nowhere, stop(at(11), LYON, 2, "B")]
+    day = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (50 * 60, 40_000), (0, 0.0)))
+    assert day.metres == 0
+    assert "50 min de route pour 30 min" in day.to_check[-1].reason
+
+
+def test_sophies_day_across_france_keeps_only_what_a_day_could_hold() -> None:
+    """Paris, Lyon, Toulon, Paris, Lille within a working day (the demo's "1 287 km, 8 visits,
+    0 nights" day): every jump between cities is listed, and the day counted holds in 13 h."""
+    visits = [
+        stop(at(8, 30), PARIS, 1, "Paris 1"),
+        stop(at(9, 30), LYON, 2, "Lyon"),
+        stop(at(10, 40), TOULON, 3, "Toulon"),
+        stop(at(11, 35), PARIS, 4, "Paris 2"),
+        stop(at(14, 10), LILLE, 5, "Lille"),
+        stop(at(17, 10), CANNES, 6, "Cannes"),
+    ]
+    (trip,) = actual_trips(SOPHIE, visits, legs=road_legs)
+    listed = [c.reason for c in trip.to_check]
+    jumps = ("Paris 1", "Lyon"), ("Lyon", "Toulon"), ("Toulon", "Paris 2"), ("Lille", "Cannes")
+    for before, after in jumps:
+        assert any(r.startswith(f"trajet {before} → {after} de ") for r in listed), listed
+    (from_home,) = [r for r in listed if r.startswith("trajet domicile → Paris 1 de ")]
+    assert (
+        "de route, il ne reste que" in from_home
+        and "(13 h au plus : 4 h 30 de visites" in from_home
+    )
+    assert trip.driving_s + trip.visiting_s <= MAX_WORKING_DAY_S
+    assert trip.km <= trip.driving_s / 3600 * SPEED_CAP_KMH
+    assert 0 < trip.km < 30  # Cannes → Antibes, the one leg that could happen
+    assert trip.km_status == "partial"
+
+
+def test_a_long_day_trip_that_fits_counts_whole_beyond_500_km() -> None:
+    """One visit in Lyon at 13:00, from Antibes and back (2 × 600 km, 2 × 5 h 50): a long but
+    possible day is counted whole; the old 500 km cut would have dropped both legs."""
+    legs = answers((5 * 3600 + 50 * 60, 600_000), (5 * 3600 + 50 * 60, 600_000))
+    (trip,) = actual_trips(SOPHIE, [stop(at(13), LYON, 1, "Lyon", 60)], legs=legs)
+    assert trip.km == 1200 and trip.to_check == () and trip.km_status == "complete"
+
+
+def test_a_day_beyond_thirteen_hours_leaves_its_longest_leg_out_and_says_why() -> None:
+    """The same drive with four 45-minute visits in Lyon: 12 h 20 of road and 3 h of visits
+    cannot fit in a day; the longest leg is left out, with the room the day had left."""
+    visits = [stop(at(10 + k), LYON, k, f"Lyon {k}") for k in range(4)]
+    legs = answers(
+        (5 * 3600 + 50 * 60, 600_000), (600, 5_000), (600, 5_000), (600, 5_000), (6 * 3600, 610_000)
+    )
+    (trip,) = actual_trips(SOPHIE, visits, legs=legs)
+    assert [c.reason for c in trip.to_check] == [
+        "trajet Lyon 3 → domicile de 610 km non compté : 6 h de route, il ne reste que 3 h 40 "
+        "dans la journée (13 h au plus : 3 h de visites, 6 h 20 d'autres trajets)"
+    ]
+    assert trip.km == 615 and trip.driving_s + trip.visiting_s <= MAX_WORKING_DAY_S
+
+
+def test_a_day_whose_every_leg_is_left_out_reads_km_unknown_not_zero() -> None:
+    """The demo's 24/08: five visits, each a jump the time does not allow, the first one from
+    home a day's drive away: no km counted, and the trip says so."""
+    visits = [
+        stop(at(10, 40), PARIS, 1, "Paris 1"),
+        stop(at(11, 35), LYON, 2, "Lyon"),
+        stop(at(14, 5), TOULON, 3, "Toulon"),
+        stop(at(15), PARIS, 4, "Paris 2"),
+        stop(at(16, 5), LILLE, 5, "Lille"),
+    ]
+    (trip,) = actual_trips(SOPHIE, visits, legs=road_legs)
+    assert trip.km == 0 and trip.visits == 5
+    assert trip.km_status == "unknown"
+    assert any(c.reason.startswith("trajet domicile → Paris 1 de ") for c in trip.to_check)
+
+
+def test_hotel_nights_whose_drive_there_is_left_out_read_as_incomplete_km() -> None:
+    """The demo's 12/01–16/01 trip, 77,7 km and 4 nights: six visits a day in Paris from 08:30,
+    Monday to Thursday, home in Antibes. The nights are where the visits were (Paris, far from home),
+    but a 900 km drive before 08:30 cannot be counted: the trip's km say "incomplete" and the
+    leg from home is listed, instead of a quiet 77,7 km."""
+    days = [MONDAY + dt.timedelta(days=k) for k in range(4)]
+    visits = [
+        stop(
+            dt.datetime.combine(day, dt.time(8, 30), tzinfo=PARIS_TZ)
+            + dt.timedelta(minutes=90 * k),
+            GeoPoint(2.35 + 0.01 * k, 48.85),
+            10 * d + k,
+            f"Paris {k}",
+        )
+        for d, day in enumerate(days)
+        for k in range(6)
+    ]
+    (trip,) = actual_trips(SOPHIE, visits, legs=road_legs)
+    assert trip.hotel_nights == 3 and trip.days == 4
+    assert trip.km_status == "partial"
+    assert any(c.reason.startswith("trajet domicile → Paris 0 de ") for c in trip.to_check)
+    assert any(c.reason.startswith("trajet Paris 5 → domicile de ") for c in trip.to_check)
+
+
+places = st.builds(
+    GeoPoint,
+    st.floats(min_value=-5.0, max_value=9.0, allow_nan=False),
+    st.floats(min_value=41.0, max_value=51.0, allow_nan=False),
+)
+day_stops = st.lists(
+    st.builds(
+        lambda minute, point, account, minutes, located: VisitStop(
+            at(6) + dt.timedelta(minutes=minute),
+            point if located else None,
+            account,
+            minutes,
+            account_name=f"Compte {account}",
+        ),
+        st.integers(0, 900),
+        places,
+        st.integers(1, 30),
+        st.sampled_from([0, 15, 30, 45, 60, 90]),
+        st.booleans() | st.just(True),
+    ),
+    max_size=12,
+)
+# anything a provider may answer: absurd speeds, zero times, huge distances
+wild_leg = st.tuples(st.integers(0, 60_000), st.floats(0, 3_000_000, allow_nan=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stops=day_stops,
+    replies=st.lists(wild_leg, min_size=1, max_size=20),
+    plausible=st.booleans(),
+)
+def test_no_counted_day_drives_faster_longer_or_outside_the_gaps(
+    stops: list[VisitStop], replies: list[tuple[int, float]], plausible: bool
+) -> None:
+    """Whatever the visits and the provider: every counted leg is at most the speed cap and
+    fits the time between its visits (with the slack); the counted day holds in
+    ``MAX_WORKING_DAY_S`` and ``MAX_DAY_KM``; every leg left out is listed."""
+
+    def wild(points: Sequence[GeoPoint]) -> list[tuple[int, float]]:
+        return [replies[i % len(replies)] for i in range(len(points) - 1)]
+
+    day = plausible_day(MONDAY, ANTIBES, stops, ANTIBES, road_legs if plausible else wild)
+    visiting = sum(s.visit_minutes for s in stops) * 60
+    for leg in day.counted:
+        assert leg.metres / 1000 <= leg.seconds / 3600 * SPEED_CAP_KMH + 1e-6
+        if leg.available_s is not None:
+            assert leg.seconds <= max(leg.available_s, 0) + LEG_SLACK_S
+            assert leg.origin is not None and leg.destination is not None
+            assert leg.origin.at <= leg.destination.at
+    if day.counted:
+        assert day.seconds + visiting <= MAX_WORKING_DAY_S
+    assert day.metres <= MAX_DAY_KM * 1000 + 1e-6
+    assert day.seconds == sum(leg.seconds for leg in day.counted)
+    located = sum(1 for s in stops if s.point is not None)
+    unlocated = len(stops) - located
+    assert len(day.counted) + len(day.to_check) == located + 1 + unlocated
