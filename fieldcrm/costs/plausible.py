@@ -6,11 +6,13 @@ order, and back (or to tonight's hotel). A leg counts only if it could have been
 * **speed**: no leg is faster on average than :data:`SPEED_CAP_KMH` (the provider answered
   nonsense);
 * **time between two visits**: the driving time a leg needs fits between the end of the first
-  visit (its check-in plus the account's visit length, plus the visits made in between at a
-  place unknown) and the check-in of the next one, give or take :data:`LEG_SLACK_S`;
-* **the day**: the counted driving plus the day's visits fit in :data:`MAX_WORKING_DAY_S`;
-  otherwise the longest legs are left out first. The legs from and to home or the hotel have
-  no gap of their own: the day is their bound;
+  visit and the check-in of the next one, give or take :data:`LEG_SLACK_S`. A visit is taken
+  to last :data:`SHORTEST_VISIT_S` at least, not the account's usual length: that length is a
+  plan, and a rep who makes quick visits drove the legs between them all the same;
+* **the day**: from leaving to being back, the check-ins' own span (first check-in to the
+  last visit's end) plus the counted legs from and to home or the hotel fit in
+  :data:`MAX_WORKING_DAY_S`; otherwise the longer of those legs is left out first. The legs
+  between visits lie inside the span: the check-in times bound them;
 * **kilometres**: a day adds at most :data:`MAX_DAY_KM`.
 
 A visit whose place is doubtful (not confirmed, no check-in point) or unknown makes no
@@ -19,8 +21,9 @@ kilometres. Whatever is left out is listed as "à vérifier"
 kilometres, the driving time needed and the time there was. Never silently summed.
 
 Hence, for every day: km ≤ driving hours × :data:`SPEED_CAP_KMH` and ≤ :data:`MAX_DAY_KM`;
-driving + visiting ≤ :data:`MAX_WORKING_DAY_S` whenever a leg is counted; every counted leg
-between two visits fits the time between them (with the slack).
+the check-ins' span + the counted legs from and to home or the hotel ≤
+:data:`MAX_WORKING_DAY_S` whenever one of those is counted; every counted leg between two
+visits fits the time between them (with the slack).
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ MAX_WORKING_DAY_S = 13 * 3600
 """What a day can hold: driving plus visiting at most 13 h. The 11 consecutive hours of daily
 rest of French labour law (Code du travail, art. L3131-1) leave 13 h between leaving home and
 being back; a day whose counted driving and visits exceed it did not happen as checked in."""
+SHORTEST_VISIT_S = 5 * 60
+"""Least time a visit is taken to last when judging the legs around it (a check-in and a
+word): a visit's usual length (``visit_minutes``) is what is planned, the check-ins are what
+happened."""
 MAX_DAY_KM = 1500.0
 """No day adds more kilometres than this."""
 
@@ -122,7 +129,7 @@ def plausible_day(
     path = [start, *(s.point for s in trusted if s.point is not None), end]
     ends: list[VisitStop | None] = [None, *trusted, None]
     centre = _median_point(path)
-    visiting = sum(s.visit_minutes for s in stops) * 60.0
+    span = _span_s(stops)
     kept: list[Leg] = []
     for i, (leg_s, leg_m) in enumerate(legs(path)):
         leg = Leg(
@@ -137,15 +144,19 @@ def plausible_day(
             to_check.append(_leg_to_check(day, leg, reason, centre, labels))
         else:
             kept.append(leg)
-    while kept and sum(leg.seconds for leg in kept) + visiting > MAX_WORKING_DAY_S:
-        longest = max(kept, key=lambda leg: (leg.seconds, leg.metres))
+
+    def outer(legs: Sequence[Leg]) -> list[Leg]:  # from or to home or the hotel
+        return [leg for leg in legs if leg.origin is None or leg.destination is None]
+
+    while outer(kept) and span + sum(leg.seconds for leg in outer(kept)) > MAX_WORKING_DAY_S:
+        longest = max(outer(kept), key=lambda leg: (leg.seconds, leg.metres))
         kept.remove(longest)
-        others = sum(leg.seconds for leg in kept)
-        room = max(MAX_WORKING_DAY_S - visiting - others, 0.0)
+        others = sum(leg.seconds for leg in outer(kept))
+        room = max(MAX_WORKING_DAY_S - span - others, 0.0)
         reason = (
             f"{_duration(longest.seconds)} de route, il ne reste que {_duration(room)} dans la "
-            f"journée ({_duration(MAX_WORKING_DAY_S)} au plus : {_duration(visiting)} de "
-            f"visites, {_duration(others)} d'autres trajets)"
+            f"journée ({_duration(MAX_WORKING_DAY_S)} au plus : {_duration(span)} de la "
+            f"première visite à la fin de la dernière, {_duration(others)} d'autres trajets)"
         )
         to_check.append(_leg_to_check(day, longest, reason, centre, labels))
     while sum(leg.metres for leg in kept) > MAX_DAY_KM * 1000:
@@ -161,15 +172,30 @@ def plausible_day(
     )
 
 
+def _least_visit_s(stop: VisitStop) -> float:
+    """The least a visit is taken to last (:data:`SHORTEST_VISIT_S`, or its usual length if
+    shorter)."""
+    return float(min(stop.visit_minutes * 60, SHORTEST_VISIT_S))
+
+
+def _span_s(stops: Sequence[VisitStop]) -> float:
+    """Seconds from the day's first check-in to the end of its last visit (0 without one)."""
+    if not stops:
+        return 0.0
+    first, last = min(stops, key=lambda s: s.at), max(stops, key=lambda s: s.at)
+    return (last.at - first.at).total_seconds() + _least_visit_s(last)
+
+
 def _available_s(
     stops: Sequence[VisitStop], origin: VisitStop | None, destination: VisitStop | None
 ) -> float | None:
     """Seconds from the end of ``origin``'s visit (and of the visits without a place made
-    before ``destination``) to ``destination``'s check-in; None from or to home or a hotel."""
+    before ``destination``), each :func:`_least_visit_s` long, to ``destination``'s check-in;
+    None from or to home or a hotel."""
     if origin is None or destination is None:
         return None
     between = [s for s in stops if origin.at < s.at < destination.at and not travelled(s)]
-    busy = (origin.visit_minutes + sum(s.visit_minutes for s in between)) * 60
+    busy = _least_visit_s(origin) + sum(_least_visit_s(s) for s in between)
     return (destination.at - origin.at).total_seconds() - busy
 
 

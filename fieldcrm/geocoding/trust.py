@@ -16,7 +16,6 @@ Addresses abroad are never looked up in France: :func:`abroad` says which they a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,7 +29,6 @@ NEIGHBOURS = ("MC", "IT", "CH", "BE", "LU", "DE", "ES", "AD")
 """Countries whose addresses turn up in French files (and whose towns have French namesakes)."""
 
 MAX_CANDIDATES = 4
-_CEDEX = re.compile(r"\bcedex\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -192,10 +190,11 @@ def place_problem(postcode: str | None, city: str | None, *, gazetteer: Gazettee
 def postcode_problem(postcode: str, city: str | None, *, gazetteer: Gazetteer) -> str | None:
     """Why no commune has a French postcode (French), or None when one has.
 
-    A CEDEX code is a company's or a sorting office's own, not a commune's: with a city
-    written ``… CEDEX``, a code of a known département passes unless the city names only
-    communes of other départements (``06001 LYON CEDEX``); a distribution name that is no
-    commune (``92081 PARIS LA DEFENSE CEDEX``) passes.
+    A CEDEX code is a company's or a sorting office's own, not a commune's, and business files
+    often write ``69421 ; LYON`` with the « CEDEX » dropped or moved to an address line: a code
+    of a known département passes unless the city names only communes of other départements
+    (``06001 LYON``); a distribution name that is no commune (``92081 PARIS LA DEFENSE
+    CEDEX``) passes. The geocoder says later what it could place.
 
     Parameters
     ----------
@@ -215,12 +214,12 @@ def postcode_problem(postcode: str, city: str | None, *, gazetteer: Gazetteer) -
     if gazetteer.has_postcode(postcode):
         return None
     areas = gazetteer.postcode_areas(postcode)
-    if city and _CEDEX.search(city) and areas:
-        named = gazetteer.named(city)
+    if areas:
+        named = gazetteer.named(city) if city else []
         if not named or any(c.area in areas for c in named):
             return None
         return (
-            f"code postal CEDEX {postcode} : la ville « {city} » n’est pas dans son "
+            f"code postal {postcode} : la ville « {city} » n’est pas dans son "
             f"département ({', '.join(sorted(areas))})"
         )
     return f"code postal {postcode} inconnu : aucune commune n’a ce code"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.local_time import local_hm
 from fieldcrm.http.security import nonced
 from fieldcrm.http.visit_text import far_checkin_text
+from fieldcrm.scoring.vocabulary import BAND_NAMES, SEVERITY_NAMES
 from fieldcrm.services.background import outcome_parts
 
 log = logging.getLogger(__name__)
@@ -93,13 +95,8 @@ ACTIVITY_KINDS: dict[str, str] = {
     "meeting": "rendez-vous",
 }
 """French words for an activity's kind (the stored values of ``services.visits.KINDS``)."""
-PRIORITY_BANDS: dict[str, str] = {
-    "low": "basse",
-    "normal": "normale",
-    "high": "haute",
-    "urgent": "urgente",
-}
-"""French words for a priority band (``scoring.rules.BANDS``)."""
+PRIORITY_BANDS = BAND_NAMES
+"""French words for a priority band (one home: :mod:`fieldcrm.scoring.vocabulary`)."""
 CONTACT_DATE_KINDS: dict[str, str] = {
     "retirement": "départ à la retraite",
     "contract_end": "fin de contrat",
@@ -109,8 +106,8 @@ CONTACT_DATE_KINDS: dict[str, str] = {
 """French words for a contact's date kind (``scoring.reminders.LEAD_DAYS``)."""
 ALERT_STATUSES: dict[str, str] = {"open": "nouvelle", "acknowledged": "lue"}
 """French words for an alert's status."""
-ALERT_SEVERITIES: dict[str, str] = {"high": "importante", "medium": "moyenne", "low": "faible"}
-"""French words for a rule's severity (``scoring.rules``), one spelling on every badge."""
+ALERT_SEVERITIES = SEVERITY_NAMES
+"""French words for a rule's severity, one spelling on every badge and in the rules editor."""
 SCHEDULED_JOBS: dict[str, str] = {
     "rules": "Règles",
     "trips": "Déplacements",
@@ -134,7 +131,7 @@ QUEUE_TASKS: dict[str, str] = {
 """French names of the queue's tasks (``store.jobs`` task names, ``worker.queue``)."""
 
 
-def _labelled(labels: dict[str, str]) -> Any:
+def _labelled(labels: Mapping[str, str]) -> Any:
     """A filter writing a stored code with its French word, translated for the reader."""
 
     def label(value: str | None, lang: str) -> str:

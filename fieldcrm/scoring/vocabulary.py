@@ -77,13 +77,15 @@ PERIOD_NAMES: Mapping[str, str] = {
     "year": "année",
     "once": "une fois",
 }
-SEVERITY_NAMES: Mapping[str, str] = {"high": "haute", "medium": "moyenne", "low": "basse"}
+SEVERITY_NAMES: Mapping[str, str] = {"high": "importante", "medium": "moyenne", "low": "faible"}
+"""French words for a rule's severity: the editor's, and the alerts' badges (one spelling)."""
 BAND_NAMES: Mapping[str, str] = {
     "low": "basse",
     "normal": "normale",
     "high": "haute",
     "urgent": "urgente",
 }
+"""French words for a priority band (``scoring.rules.BANDS``): the editor's and the pages'."""
 CHANNEL_NAMES: Mapping[str, str] = {"in_app": "application", "email": "e-mail", "sms": "SMS"}
 RECIPIENT_NAMES: Mapping[str, str] = {
     "owner": "commercial",

@@ -105,6 +105,8 @@ def record_visit(
                 activity_id=activity_id,
                 user_id=rep_id,
                 at=visit.occurred_at,
+                # counting later than it was made (its report now): the tasks raised since
+                created_by=None if created else max(visit.occurred_at, dt.datetime.now(dt.UTC)),
             )
         job_store.defer_rules(session)
     session.commit()

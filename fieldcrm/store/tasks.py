@@ -86,16 +86,30 @@ def mark_done(session: Session, task_id: int, *, user_id: int | None, now: dt.da
 
 
 def close_by_visit(
-    session: Session, *, account_id: int, activity_id: int, user_id: int, at: dt.datetime
+    session: Session,
+    *,
+    account_id: int,
+    activity_id: int,
+    user_id: int,
+    at: dt.datetime,
+    created_by: dt.datetime | None = None,
 ) -> list[str]:
     """Complete the open tasks of ``account_id`` that a visit closes (``closed_by_visit``),
-    created before the visit at ``at``; their titles."""
+    created by ``created_by`` (default the visit's time ``at``), done at ``at``; their titles.
+    A visit that starts to count after it was made (a far check-in whose report comes later)
+    passes the time it starts to count: the tasks raised meanwhile were for that visit too."""
     rows = session.execute(
         text("""UPDATE tasks SET status = 'done', done_at = :at, done_by = :user,
                        done_by_activity_id = :activity
                 WHERE account_id = :account AND status = 'open' AND closed_by_visit
-                  AND created_at <= :at
+                  AND created_at <= :created_by
                 RETURNING title"""),
-        {"account": account_id, "activity": activity_id, "user": user_id, "at": at},
+        {
+            "account": account_id,
+            "activity": activity_id,
+            "user": user_id,
+            "at": at,
+            "created_by": created_by or at,
+        },
     )
     return sorted(str(r.title) for r in rows)

@@ -6,7 +6,8 @@ A check-in made more than :data:`FAR_FROM_ACCOUNT_M` from its account is a *far 
 (« pointage à distance »): it is recorded and shown with its distance, but it counts as a
 visit (the last visit, the visit due dates, the tasks a visit closes, the rules' "not
 visited for N days") only once the rep has written its report. A visit without a check-in
-point, or at an account not located yet, counts as before (nothing to compare). The
+point, or at an account not located yet or whose location is not trusted (a commune's
+centre, a match to review), counts as before (nothing to compare). The
 distance is kept against the account's location of now (``activities.checkin_distance_m``,
 written by triggers): moving a wrongly placed account's pin (the warning asks to check it)
 makes its near check-ins count.
@@ -29,7 +30,7 @@ FAR_FROM_ACCOUNT_M = 500.0
 
 def far_checkin(v: str = "v") -> str:
     """SQL: activity ``v``'s check-in point is farther than :data:`FAR_FROM_ACCOUNT_M` from
-    its account (false without a check-in point or without an account location). Reads
+    its account (false without a check-in point or a trusted account location). Reads
     ``checkin_distance_m``, which triggers keep as the check-in is written and the account
     moves (migration 0025): the nightly rules read it for every visit."""
     return (
@@ -41,8 +42,9 @@ def counted_visit(v: str = "v") -> str:
     """SQL: activity ``v`` is a visit that counts (the module's rule): a visit whose check-in
     was not far from the account, or whose report is written."""
     return (
+        # the report is read only for a far check-in (PostgreSQL evaluates in this order)
         f"({v}.kind = 'visit' AND ({v}.checkin IS NULL"
-        f" OR nullif(btrim({v}.report), '') IS NOT NULL OR NOT {far_checkin(v)}))"
+        f" OR NOT {far_checkin(v)} OR nullif(btrim({v}.report), '') IS NOT NULL))"
     )
 
 

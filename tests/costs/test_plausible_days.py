@@ -16,6 +16,7 @@ from fieldcrm.costs.plausible import (
     LEG_SLACK_S,
     MAX_DAY_KM,
     MAX_WORKING_DAY_S,
+    SHORTEST_VISIT_S,
     SPEED_CAP_KMH,
     VisitStop,
     plausible_day,
@@ -61,8 +62,9 @@ def stop(when: dt.datetime, point: GeoPoint, account: int, name: str, minutes: i
 
 
 def test_a_leg_needing_more_time_than_between_its_visits_is_listed_with_its_figures() -> None:
-    """Paris at 10:00 for 45 min, Lyon at 11:00: 465 km and 4 h 50 of road in 15 minutes is
-    not counted; the manager reads both places, the km, the time needed and the time there was."""
+    """Paris at 10:00, Lyon at 11:00: 465 km and 4 h 50 of road in the 55 minutes after the
+    shortest visit is not counted; the manager reads both places, the km, the time needed and
+    the time there was."""
     visits = [
         stop(at(10), PARIS, 1, "Café du Louvre"),
         stop(at(11), LYON, 2, "Bouchon Lyonnais"),
@@ -72,15 +74,15 @@ def test_a_leg_needing_more_time_than_between_its_visits_is_listed_with_its_figu
     reasons = [c.reason for c in day.to_check]
     assert (
         "trajet Café du Louvre → Bouchon Lyonnais de 465 km non compté : 4 h 50 de route pour "
-        "15 min entre la fin de la visite précédente (10:45) et l'arrivée (11:00)"
+        "55 min entre la fin de la visite précédente (10:05) et l'arrivée (11:00)"
     ) in reasons
     assert all(leg.metres != 465_000 for leg in day.counted)
 
 
 def test_the_time_between_two_visits_has_a_fifteen_minute_slack_and_no_more() -> None:
-    """15 minutes between the end of a visit and the next check-in: a leg of 30 minutes counts
-    (the slack), a leg of 31 minutes does not."""
-    visits = [stop(at(9), LYON, 1, "A"), stop(at(10), LYON, 2, "B")]
+    """15 minutes between the end of a (shortest, 5-minute) visit and the next check-in: a leg
+    of 30 minutes counts (the slack), a leg of 31 minutes does not."""
+    visits = [stop(at(9), LYON, 1, "A"), stop(at(9, 20), LYON, 2, "B")]
     assert LEG_SLACK_S == 15 * 60
     fits = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (30 * 60, 20_000), (0, 0.0)))
     assert fits.metres == 20_000 and fits.to_check == []
@@ -88,18 +90,37 @@ def test_the_time_between_two_visits_has_a_fifteen_minute_slack_and_no_more() ->
     assert late.metres == 0
     assert [c.reason for c in late.to_check] == [
         "trajet A → B de 20 km non compté : 31 min de route pour 15 min entre la fin de la "
-        "visite précédente (09:45) et l'arrivée (10:00)"
+        "visite précédente (09:05) et l'arrivée (09:20)"
     ]
 
 
+def test_quick_visits_keep_their_legs_whatever_the_accounts_usual_length() -> None:
+    """Two accounts whose usual visit is 45 minutes, checked in at 09:00 and 09:40 with 25
+    minutes of road between them: the rep made a quick visit and drove; the leg counts (the
+    usual length is a plan, the check-ins are what happened)."""
+    visits = [stop(at(9), LYON, 1, "A"), stop(at(9, 40), LYON, 2, "B")]
+    day = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (25 * 60, 20_000), (0, 0.0)))
+    assert day.metres == 20_000 and day.to_check == []
+
+
+def test_many_short_visits_do_not_eat_the_days_legs() -> None:
+    """Sixteen stops of a 45-minute usual length, one every 30 minutes from 08:00, 30 minutes
+    from home each way: the nominal visits would add up to 12 h and leave the day's legs out;
+    the check-ins span 7 h 35, so every leg counts."""
+    visits = [stop(at(8) + dt.timedelta(minutes=30 * k), LYON, k, f"L{k}") for k in range(16)]
+    legs = answers((1800, 30_000), *[(600, 5_000)] * 15, (1800, 30_000))
+    day = plausible_day(MONDAY, ANTIBES, visits, ANTIBES, legs)
+    assert day.to_check == [] and day.metres == 60_000 + 15 * 5_000
+
+
 def test_a_visit_without_a_place_in_between_takes_its_time_from_the_gap() -> None:
-    """A at 9:00 (45 min), an unlocated visit at 10:00 (45 min), B at 11:00: 30 minutes of
-    the two hours are free, so a 50-minute leg A → B cannot have happened."""
-    nowhere = VisitStop(at(10), None, 3, 45, account_name="Sans adresse")
-    visits = [stop(at(9), LYON, 1, "A"), nowhere, stop(at(11), LYON, 2, "B")]
-    day = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (50 * 60, 40_000), (0, 0.0)))
+    """A at 9:00, an unlocated visit at 9:30, B at 9:45: 35 of the 45 minutes are free once the
+    two visits have had their shortest 5 minutes, so a 51-minute leg A → B cannot have happened."""
+    nowhere = VisitStop(at(9, 30), None, 3, 45, account_name="Sans adresse")
+    visits = [stop(at(9), LYON, 1, "A"), nowhere, stop(at(9, 45), LYON, 2, "B")]
+    day = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (51 * 60, 40_000), (0, 0.0)))
     assert day.metres == 0
-    assert "50 min de route pour 30 min" in day.to_check[-1].reason
+    assert "51 min de route pour 35 min" in day.to_check[-1].reason
 
 
 def test_sophies_day_across_france_keeps_only_what_a_day_could_hold() -> None:
@@ -121,7 +142,7 @@ def test_sophies_day_across_france_keeps_only_what_a_day_could_hold() -> None:
     (from_home,) = [r for r in listed if r.startswith("trajet domicile → Paris 1 de ")]
     assert (
         "de route, il ne reste que" in from_home
-        and "(13 h au plus : 4 h 30 de visites" in from_home
+        and "(13 h au plus : 8 h 45 de la première visite à la fin de la dernière" in from_home
     )
     assert trip.driving_s + trip.visiting_s <= MAX_WORKING_DAY_S
     assert trip.km <= trip.driving_s / 3600 * SPEED_CAP_KMH
@@ -138,16 +159,18 @@ def test_a_long_day_trip_that_fits_counts_whole_beyond_500_km() -> None:
 
 
 def test_a_day_beyond_thirteen_hours_leaves_its_longest_leg_out_and_says_why() -> None:
-    """The same drive with four 45-minute visits in Lyon: 12 h 20 of road and 3 h of visits
-    cannot fit in a day; the longest leg is left out, with the room the day had left."""
+    """The same drive with four visits in Lyon from 10:00 to 13:05: 11 h 50 of road from and
+    to home around 3 h 05 of check-ins cannot fit in a day; the longest leg is left out, with
+    the room the day had left."""
     visits = [stop(at(10 + k), LYON, k, f"Lyon {k}") for k in range(4)]
     legs = answers(
         (5 * 3600 + 50 * 60, 600_000), (600, 5_000), (600, 5_000), (600, 5_000), (6 * 3600, 610_000)
     )
     (trip,) = actual_trips(SOPHIE, visits, legs=legs)
     assert [c.reason for c in trip.to_check] == [
-        "trajet Lyon 3 → domicile de 610 km non compté : 6 h de route, il ne reste que 3 h 40 "
-        "dans la journée (13 h au plus : 3 h de visites, 6 h 20 d'autres trajets)"
+        "trajet Lyon 3 → domicile de 610 km non compté : 6 h de route, il ne reste que 4 h 05 "
+        "dans la journée (13 h au plus : 3 h 05 de la première visite à la fin de la dernière, "
+        "5 h 50 d'autres trajets)"
     ]
     assert trip.km == 615 and trip.driving_s + trip.visiting_s <= MAX_WORKING_DAY_S
 
@@ -235,15 +258,23 @@ def test_no_counted_day_drives_faster_longer_or_outside_the_gaps(
         return [replies[i % len(replies)] for i in range(len(points) - 1)]
 
     day = plausible_day(MONDAY, ANTIBES, stops, ANTIBES, road_legs if plausible else wild)
-    visiting = sum(s.visit_minutes for s in stops) * 60
+    # the day from leaving to being back: the check-ins' span (to the last one's shortest
+    # visit), and the legs from and to home around it
+    span = (
+        (max(s.at for s in stops) - min(s.at for s in stops)).total_seconds()
+        + min(max(stops, key=lambda s: s.at).visit_minutes * 60, SHORTEST_VISIT_S)
+        if stops
+        else 0.0
+    )
     for leg in day.counted:
         assert leg.metres / 1000 <= leg.seconds / 3600 * SPEED_CAP_KMH + 1e-6
         if leg.available_s is not None:
             assert leg.seconds <= max(leg.available_s, 0) + LEG_SLACK_S
             assert leg.origin is not None and leg.destination is not None
             assert leg.origin.at <= leg.destination.at
-    if day.counted:
-        assert day.seconds + visiting <= MAX_WORKING_DAY_S
+    outer = [leg for leg in day.counted if leg.origin is None or leg.destination is None]
+    if outer:
+        assert span + sum(leg.seconds for leg in outer) <= MAX_WORKING_DAY_S
     assert day.metres <= MAX_DAY_KM * 1000 + 1e-6
     assert day.seconds == sum(leg.seconds for leg in day.counted)
     located = sum(1 for s in stops if s.point is not None)

@@ -25,6 +25,9 @@ def gazetteer() -> Gazetteer:
         ("06001", "Nice Cedex 1"),  # CEDEX: the code of a sorting office, in the city's dept
         ("75381", "Paris Cedex 08"),
         ("92081", "Paris La Défense Cedex"),  # a distribution name, no commune's
+        ("69421", "Lyon"),  # a CEDEX code whose « CEDEX » the file dropped
+        ("06999", "Nice"),
+        ("06999", None),  # a code of a known département, no city to contradict it
     ],
 )
 def test_postcodes_that_exist_pass(gazetteer: Gazetteer, postcode: str, city: str | None) -> None:
@@ -35,13 +38,17 @@ def test_postcodes_that_exist_pass(gazetteer: Gazetteer, postcode: str, city: st
     ("postcode", "city", "reason"),
     [
         ("00600", "Nice", "code postal 00600 inconnu : aucune commune n’a ce code"),
-        ("06999", "Nice", "code postal 06999 inconnu : aucune commune n’a ce code"),
-        ("06999", None, "code postal 06999 inconnu : aucune commune n’a ce code"),
+        ("96000", "Nice", "code postal 96000 inconnu : aucune commune n’a ce code"),
         (
             "06001",
             "Lyon Cedex",
-            "code postal CEDEX 06001 : la ville « Lyon Cedex » n’est pas dans son département "
+            "code postal 06001 : la ville « Lyon Cedex » n’est pas dans son département "
             "(04, 06)",
+        ),
+        (
+            "06999",
+            "Lyon",
+            "code postal 06999 : la ville « Lyon » n’est pas dans son département (04, 06)",
         ),
     ],
 )

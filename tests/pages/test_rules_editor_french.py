@@ -52,7 +52,7 @@ def test_the_editor_lists_problems_in_french_with_french_labels(api_as: ClientFa
     assert page.status_code == 422
     listed = _listed(page.text)
     assert listed[0] == (
-        "importance : importance inconnue (reçu : 'urgent') ; attendu : haute, moyenne, basse"
+        "importance : importance inconnue (reçu : 'urgent') ; attendu : importante, moyenne, faible"
     )
     assert listed[1].startswith(
         "conditions : condition inconnue (reçu : 'potentiel') ; attendu : all (toutes ces "
@@ -81,7 +81,7 @@ def test_every_value_a_french_error_offers_is_accepted() -> None:
     texts = {p.field: rule_problem_text(p) for p in _problems(bad)}
     offered = {
         "period": "jour, semaine, mois, trimestre, année, une fois",
-        "severity": "haute, moyenne, basse",
+        "severity": "importante, moyenne, faible",
         "then[0].alert.channels[0]": "application, e-mail, SMS",
         "then[1].priority.band": "basse, normale, haute, urgente",
         "then[0].alert.to": (

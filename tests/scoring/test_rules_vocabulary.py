@@ -96,3 +96,15 @@ def test_the_french_names_the_editor_offers_are_accepted() -> None:
         "répartiteur",
         "utilisateur:<e-mail>",
     }
+
+
+def test_the_editor_and_the_alert_badges_say_a_severity_with_the_same_word() -> None:
+    """A manager who types the badge's word (« importante ») is understood: one table."""
+    from fieldcrm.pages.templating import ALERT_SEVERITIES, alert_severity
+
+    assert editor_help().severities == ("importante", "moyenne", "faible")
+    for code in ("high", "medium", "low"):
+        rule = parse_rule(
+            {**BASE, "severity": alert_severity(code, "fr"), "then": [{"priority": {"add": 1}}]}
+        )
+        assert rule.severity == code and ALERT_SEVERITIES[code] == alert_severity(code, "fr")

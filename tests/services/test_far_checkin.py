@@ -157,3 +157,56 @@ def test_moving_a_misplaced_account_makes_its_check_in_count(demo_db: Session) -
     )
     assert intervals_store.rhythm(demo_db, account, today=today, tz=TZ).last_visit == today
     assert not visit_store.get_visit(demo_db, far.id).far_from_account
+
+
+def test_an_account_placed_at_its_communes_centre_is_no_yardstick(demo_db: Session) -> None:
+    """A location not trusted (a match to review, a commune's centre) is usually hundreds of
+    metres from the shop: a check-in is not judged far from it and counts at once; once the
+    pin is confirmed by hand, the same check-in is measured and no longer counts."""
+    account, place, _task_id = _lambda_with_its_task(demo_db)
+    demo_db.execute(
+        text("UPDATE accounts SET geocode_status = 'to_review' WHERE id = :a"), {"a": account}
+    )
+    now = dt.datetime.now(dt.UTC)
+    nice = GeoPoint(place.lon - 0.14, place.lat)
+    checked, _ = visits.record_visit(
+        demo_db,
+        actor=Actor(CAMILLE, Role.REP),
+        account_id=account,
+        client_key="far-untrusted-01",
+        at=now,
+        point=nice,
+    )
+    assert not checked.far_from_account and checked.counts
+    demo_db.execute(
+        text("UPDATE accounts SET geocode_status = 'manual' WHERE id = :a"), {"a": account}
+    )
+    again = visit_store.get_visit(demo_db, checked.id)
+    assert again.far_from_account and not again.counts
+
+
+def test_a_task_raised_between_a_far_check_in_and_its_report_is_closed_by_it(
+    demo_db: Session,
+) -> None:
+    """Monday 10:00 a far check-in without its report; the night's rules raise « CA en baisse »
+    (the visit did not count yet); the report written on Tuesday makes the visit count, and
+    that task, raised for the very visit now counted, is done by it."""
+    account, place, task = _lambda_with_its_task(demo_db)
+    now = dt.datetime.now(dt.UTC)
+    checked_at = now - dt.timedelta(hours=2)
+    camille = Actor(CAMILLE, Role.REP)
+    nice = GeoPoint(place.lon - 0.14, place.lat)
+    far, _ = visits.record_visit(
+        demo_db, actor=camille, account_id=account, client_key="far-late-01", at=checked_at,
+        point=nice,
+    )  # fmt: skip
+    assert not far.counts
+    demo_db.execute(  # the rules raised it after the check-in
+        text("UPDATE tasks SET created_at = :t WHERE id = :id"),
+        {"t": now - dt.timedelta(hours=1), "id": task},
+    )
+    visits.record_visit(
+        demo_db, actor=camille, account_id=account, client_key="far-late-01",
+        report="Vu le gérant à Nice.",
+    )  # fmt: skip
+    assert _task(demo_db, task) == ("done", far.id)

@@ -17,7 +17,8 @@ HEADER = "Identifiant;Raison sociale;Adresse;Code postal;Ville;Latitude;Longitud
 ACCOUNTS = [
     "QA16-001;Boulangerie QA Seize;12 rue de France;06000;Nice;;",
     "QA16-002;Café Code Postal Faux;5 avenue de la Gare;0600;Nice;;",
-    "QA16-003;Café Code Inconnu;7 rue Vide;06999;Nice;43,70;7,26",  # placed, yet no such code
+    "QA16-003;Café Code Faux;7 rue Vide;06999;Lyon;43,70;7,26",  # placed, code of another dept
+    "QA16-006;Siège Lyonnais;10 quai Perrache;69421;Lyon;;",  # CEDEX code, « CEDEX » dropped
     "QA16-004;Hôtel Cedex;1 promenade des Anglais;06001;Nice Cedex 1;;",
     "QA16-005;Épicerie Sans Zéro;9 rue Rossetti;6300;Nice;;",
     "QA16-010;Café Latitude Folle;2 rue Pairolière;06300;Nice;95;7,27",
@@ -42,18 +43,25 @@ def test_impossible_and_unknown_postcodes_are_rejected_rows(db: Session, tmp_pat
     assert [(r.line, r.field, r.value) for r in report.rejected] == [
         (3, "postcode", "0600"),
         (4, "postcode", "06999"),
-        (7, "lat", "95"),  # one message: the longitude is there
+        (8, "lat", "95"),  # one message: the longitude is there
     ]
     assert report.rejected[0].reason == "un code postal français a 5 chiffres"
-    assert report.rejected[1].reason == "code postal 06999 inconnu : aucune commune n’a ce code"
-    assert (report.inserted, report.read) == (3, 6)
-    assert _postcodes(db) == {"QA16-001": "06000", "QA16-004": "06001", "QA16-005": "06300"}
+    assert report.rejected[1].reason == (
+        "code postal 06999 : la ville « Lyon » n’est pas dans son département (04, 06)"
+    )
+    assert (report.inserted, report.read) == (4, 7)
+    assert _postcodes(db) == {
+        "QA16-001": "06000",
+        "QA16-004": "06001",
+        "QA16-005": "06300",
+        "QA16-006": "69421",
+    }
     stored = db.execute(text("SELECT inserted, rejected FROM import_runs")).one()
-    assert stored.inserted == 3
+    assert stored.inserted == 4
     assert [(r["line"], r["field"]) for r in stored.rejected] == [
         (3, "postcode"),
         (4, "postcode"),
-        (7, "lat"),
+        (8, "lat"),
     ]
 
 
