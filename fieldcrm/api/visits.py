@@ -32,6 +32,14 @@ class VisitIn(BaseModel):
     lat: float | None = Field(None, ge=-90, le=90)
     outcome: str | None = Field(None, max_length=100)
     report: str | None = Field(None, max_length=20000)
+    complete_open: bool = Field(
+        False,
+        description=(
+            "A report whose key was never sent (no check-in point): complete the rep's latest "
+            "visit of this account that day still without a report, if any, instead of "
+            "recording a second visit"
+        ),
+    )
 
 
 @router.post("", status_code=201, response_model=VisitOut)
@@ -54,6 +62,7 @@ def record_visit(
         point=point,
         outcome=body.outcome,
         report=body.report,
+        complete_open=body.complete_open,
     )
     if not created:
         response.status_code = 200

@@ -23,7 +23,15 @@ from fieldcrm.geocoding.gazetteer import Commune, Gazetteer
 from fieldcrm.geocoding.model import GeocodeResult
 from fieldcrm.geocoding.normalize import NormalizedAddress
 
-__all__ = ["NEIGHBOURS", "Doubt", "abroad", "doubts", "place_problem", "postcode_problem"]
+__all__ = [
+    "NEIGHBOURS",
+    "Doubt",
+    "abroad",
+    "doubts",
+    "place_problem",
+    "postcode_problem",
+    "typed_commune",
+]
 
 NEIGHBOURS = ("MC", "IT", "CH", "BE", "LU", "DE", "ES", "AD")
 """Countries whose addresses turn up in French files (and whose towns have French namesakes)."""
@@ -157,6 +165,25 @@ def doubts(result: GeocodeResult, address: NormalizedAddress, gazetteer: Gazette
             candidates += _labels(named, first=commune)
     unique = list(dict.fromkeys(candidates))[:MAX_CANDIDATES]
     return Doubt(tuple(reasons), tuple(unique))
+
+
+def typed_commune(
+    result: GeocodeResult, address: NormalizedAddress, gazetteer: Gazetteer
+) -> Commune | None:
+    """The commune ``result`` stands in when it is the one the address names, else None.
+
+    Stricter than :func:`doubts` (which only compares départements): the commune must be one
+    the postcode typed serves, and bear the city typed (or be its arrondissement); an address
+    with neither names no commune.
+    """
+    commune = _commune(result, gazetteer)
+    if commune is None or not (address.postcode or address.city):
+        return None
+    if address.postcode and commune not in gazetteer.postcode_communes(address.postcode):
+        return None
+    if address.city and not gazetteer.bears_name(commune, address.city):
+        return None
+    return commune
 
 
 def place_problem(postcode: str | None, city: str | None, *, gazetteer: Gazetteer) -> str | None:

@@ -254,7 +254,8 @@ SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"^appointment '(?P<b>.+)' at (?P<at>\d\d:\d\d) cannot be reached"
             r" \(earliest arrival (?P<arrive>\d\d:\d\d)\)$"
         ),
-        "Le rendez-vous « {b} » de {at} est injoignable à temps (arrivée au plus tôt {arrive}).",
+        "Le rendez-vous « {b} » de {at} est injoignable à temps (arrivée au plus tôt {arrive})."
+        " Pour le tenir, commencez la tournée la veille et dormez sur place.",
     ),
     (
         re.compile(
@@ -262,7 +263,8 @@ SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
             r" \(earliest (?P<back>\d\d:\d\d)\)$"
         ),
         "Après le rendez-vous « {a} », le commercial ne peut pas être rentré pour {by}"
-        " (retour au plus tôt {back}).",
+        " (retour au plus tôt {back}). Pour rentrer, prolongez la tournée d'un jour et dormez"
+        " sur place.",
     ),
     (
         re.compile(

@@ -16,7 +16,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +32,8 @@ from fieldcrm.geocoding.chain import ChainOutcome, GeocoderChain, OfflineProvide
 from fieldcrm.geocoding.gazetteer import CommuneOutlines, load_gazetteer
 from fieldcrm.geocoding.model import PRECISION_LABELS, GeocodeResult, Precision
 from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address, normalize_one_line
-from fieldcrm.geocoding.trust import place_problem, postcode_problem
+from fieldcrm.geocoding.quality import expected_precision
+from fieldcrm.geocoding.trust import place_problem, postcode_problem, typed_commune
 from fieldcrm.services import accounts, costs, territories
 from fieldcrm.store import ban as ban_store
 from fieldcrm.store import geocache as store
@@ -406,12 +407,14 @@ def count_todo(session: Session, *, retry_failed: bool = False) -> int:
 @dataclass(frozen=True)
 class LocatedAddress:
     """Where an address typed on a form was found: the point, the address as understood
-    (``"12 Rue Jean Jaurès 83000 Toulon"``) and its precision (``"housenumber"`` or
-    ``"street"``)."""
+    (``"12 Rue Jean Jaurès 83000 Toulon"``) and its precision (``"housenumber"``,
+    ``"street"`` or ``"municipality"``); for a commune's centre, ``approximate`` says so in
+    French (``"au centre de Nice : adresse non trouvée au numéro"``)."""
 
     point: GeoPoint
     label: str
     precision: str
+    approximate: str | None = None
 
 
 def locate_address(
@@ -421,9 +424,11 @@ def locate_address(
     accounts are: the cache, else the providers of ``chain`` (the offline BAN and
     gazetteer last); a fresh answer joins the cache with the caller's commit.
 
-    Only an answer placed at the door or on the street, that nothing casts doubt on, is
-    kept: :class:`~fieldcrm.errors.InvalidInput` naming ``field`` otherwise — nothing
-    found, only the commune, or a doubtful answer — in French, with what was understood.
+    Kept: an answer placed at the door or on the street that nothing casts doubt on; else
+    the centre of the commune the address names (its postcode and city), said in
+    ``approximate``. :class:`~fieldcrm.errors.InvalidInput` naming ``field`` otherwise —
+    nothing found, a commune other than the one typed, or a doubtful answer — in French,
+    with what was understood; a provider's failure is logged, never shown.
     """
     address = normalize_one_line(text)
     if address.is_empty:
@@ -437,17 +442,53 @@ def locate_address(
     result, verdict = outcome.result, outcome.assessment
     allowed = "le numéro, la rue, le code postal et la ville (« 12 rue de la Paix, 83000 Toulon »)"
     if result is None or result.point is None or verdict.status == "failed":
-        raise InvalidInput(field, f"adresse introuvable ({verdict.reason})", allowed=allowed)
-    if result.precision not in ("housenumber", "street"):
-        found = PRECISION_LABELS[result.precision]
+        # the reason may quote a provider's failure (English, technical): for the log only
+        log.info("address not found: %r (%s)", address.query, verdict.reason)
         raise InvalidInput(
-            field, f"adresse trouvée seulement {found} : {result.label}", allowed=allowed
+            field, "adresse introuvable : indiquez le numéro, la rue, le code postal et la ville"
         )
+    if result.precision not in ("housenumber", "street"):
+        return _commune_centre(result, address, chain=chain, field=field, allowed=allowed)
     if verdict.status != "matched":
         raise InvalidInput(
             field, f"adresse incertaine : {result.label} ({verdict.reason})", allowed=allowed
         )
     return LocatedAddress(result.point, result.label or address.query, result.precision)
+
+
+def _commune_centre(
+    result: GeocodeResult,
+    address: NormalizedAddress,
+    *,
+    chain: GeocoderChain,
+    field: str,
+    allowed: str,
+) -> LocatedAddress:
+    """A commune-level answer kept at the commune's centre, when that commune is the one the
+    address names and nothing else casts doubt on it (judged as the commune alone)."""
+    assert result.point is not None
+    gazetteer = chain.gazetteer or load_gazetteer()
+    commune = typed_commune(result, address, gazetteer)
+    found = PRECISION_LABELS[result.precision]
+    if commune is None:
+        raise InvalidInput(
+            field,
+            f"adresse trouvée seulement {found}, autre que celle indiquée : {result.label}",
+            allowed=allowed,
+        )
+    verdict = chain.judge(result, replace(address, housenumber="", street=""))
+    if verdict.status != "matched":
+        raise InvalidInput(
+            field, f"adresse incertaine : {result.label} ({verdict.reason})", allowed=allowed
+        )
+    wanted = PRECISION_LABELS[expected_precision(address)]
+    missed = f"adresse non trouvée {wanted}" if address.street else "aucune rue indiquée"
+    return LocatedAddress(
+        result.point,
+        result.label or commune.label,
+        result.precision,
+        approximate=f"au centre de {commune.name} : {missed}",
+    )
 
 
 def _require_locate(session: Session, actor: Actor, account_id: int) -> None:

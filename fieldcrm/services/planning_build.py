@@ -38,7 +38,7 @@ from fieldcrm.routing.plan_model import Day, Figures, Plan
 from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
 from fieldcrm.routing.problem_json import figures_to_json
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
-from fieldcrm.services.geocoding import commune_outlines
+from fieldcrm.services import geocoding  # a module: geocoding imports costs, which imports this
 from fieldcrm.services.planning_inputs import DEFAULT_WORK_END, DEFAULT_WORK_START, PlanningInputs
 from fieldcrm.store.plans import PARIS, CandidateRow, NewProposal, VisitFacts
 
@@ -166,6 +166,9 @@ class HotelPlace:
     name: str | None = None
     address: str | None = None
     precision: str | None = None
+    note: str | None = None
+    """Said on the plan when the hotel is placed roughly (French: « Hôtel placé au centre
+    de Nice : adresse non trouvée au numéro »)."""
 
     @classmethod
     def of(cls, hotel: GeoPoint | HotelPlace | None) -> HotelPlace | None:
@@ -178,7 +181,9 @@ class HotelPlace:
         if not doc:
             return None
         point = GeoPoint(float(doc["lon"]), float(doc["lat"]))
-        return cls(point, doc.get("name"), doc.get("address"), doc.get("precision"))
+        return cls(
+            point, doc.get("name"), doc.get("address"), doc.get("precision"), doc.get("note")
+        )
 
     def as_doc(self) -> dict[str, Any]:
         """The place as JSON data."""
@@ -186,6 +191,7 @@ class HotelPlace:
             "name": self.name,
             "address": self.address,
             "precision": self.precision,
+            "note": self.note,
             "lon": self.point.lon,
             "lat": self.point.lat,
         }
@@ -484,7 +490,7 @@ def town_of(point: GeoPoint) -> str | None:
     """The commune a point lies in (its shipped outline, else the nearest commune centre, as
     :func:`fieldcrm.services.geocoding.reverse`), ``None`` when the gazetteer cannot be read."""
     try:
-        commune, _distance = load_gazetteer().nearest(point, outlines=commune_outlines())
+        commune, _distance = load_gazetteer().nearest(point, outlines=geocoding.commune_outlines())
     except (OSError, ValueError):
         return None
     return commune.name

@@ -76,7 +76,7 @@ def start_trip_planning(
 
     Refused at once, nothing queued: a rep another user may not plan for, an unknown rep,
     a trip ending before it starts or starting before today, a search budget outside
-    ``0 < time_limit_s <= 120``, a hotel address not found to the street, both a point and
+    ``0 < time_limit_s <= 120``, a hotel address not found (or found in another commune), both a point and
     an address, a name longer than :data:`MAX_HOTEL_NAME`.
     """
     policy.require(actor, "plan", owner_id=rep_id)
@@ -161,7 +161,8 @@ def _hotel_place(
             chain=chain or geocoding.chain_from_settings(),
             field="hotel_address",
         )
-        return HotelPlace(found.point, name, found.label, found.precision)
+        note = f"Hôtel placé {found.approximate}" if found.approximate else None
+        return HotelPlace(found.point, name, found.label, found.precision, note)
     if hotel is not None:
         return HotelPlace(hotel, name)
     if name is not None:

@@ -20,6 +20,7 @@ from fieldcrm import calendar_bounds
 from fieldcrm.accounts.fields import check_text
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.config import get_settings
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import accounts, costs
@@ -43,8 +44,15 @@ def record_visit(
     point: GeoPoint | None = None,
     outcome: str | None = None,
     report: str | None = None,
+    complete_open: bool = False,
 ) -> tuple[VisitRow, bool]:
-    """Record (or complete) a visit; ``(visit, created)``. Reps write for their own or unassigned accounts."""
+    """Record (or complete) a visit; ``(visit, created)``. Reps write for their own or unassigned accounts.
+
+    ``complete_open`` (the pages' report form): a report sent with a key never seen, without
+    a check-in point, completes the rep's latest visit of that account that day still without
+    a report (:func:`_open_visit_key`) instead of making a second visit: the check-in's key
+    kept by the phone may be lost (storage cleared, another browser, the page reopened).
+    """
     problems = []
     if not KEY.match(client_key):
         problems.append(Problem("client_key", "8 to 64 letters, digits, - or _", client_key))
@@ -80,6 +88,15 @@ def record_visit(
     owner = target["owner_id"]
     rep_id = actor.id if actor.role is Role.REP or owner is None else owner
     occurred_at = at or dt.datetime.now(dt.UTC)
+    if complete_open and kind == "visit" and point is None and report and report.strip():
+        client_key = _open_visit_key(
+            session,
+            client_key,
+            rep_id=rep_id,
+            account_id=account_id,
+            at=occurred_at,
+            report=report.strip(),
+        )
     counted_before = store.counts_by_key(session, client_key) if kind == "visit" else None
     activity_id, created = store.record(
         session,
@@ -111,6 +128,26 @@ def record_visit(
         job_store.defer_rules(session)
     session.commit()
     return visit, created
+
+
+def _open_visit_key(
+    session: Session, client_key: str, *, rep_id: int, account_id: int, at: dt.datetime, report: str
+) -> str:
+    """The key a report should be recorded under (the one home of this rule): ``client_key``
+    if already sent (a resend), else the key of the rep's latest visit at the account on the
+    day of ``at`` (where trips are counted) that has no report yet, or already this very
+    report (the first answer was lost and the phone sends it again); else ``client_key``
+    (no check-in that day: the report is a new visit)."""
+    if store.counts_by_key(session, client_key) is not None:
+        return client_key
+    zone = ZoneInfo(get_settings().scoring_timezone)
+    day = at.astimezone(zone).date()
+    first = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    last = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    found = store.open_visit_key(
+        session, rep_id=rep_id, account_id=account_id, first=first, last=last, report=report
+    )
+    return found or client_key
 
 
 def day_visits(

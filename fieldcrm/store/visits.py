@@ -144,6 +144,34 @@ def counts_by_key(session: Session, client_key: str) -> bool | None:
     return None if row is None else bool(row.counts)
 
 
+def open_visit_key(
+    session: Session,
+    *,
+    rep_id: int,
+    account_id: int,
+    first: dt.datetime,
+    last: dt.datetime,
+    report: str,
+) -> str | None:
+    """The key of ``rep_id``'s latest visit at ``account_id`` between ``first`` and ``last``
+    still without a report, or already holding this very ``report`` (the same report sent
+    again); None if there is none. Its row is locked: two reports sent at once do not both
+    complete it (the second, re-checked after the lock, finds it reported)."""
+    row = session.execute(
+        text(
+            """SELECT v.client_key FROM activities v
+               WHERE v.rep_id = :rep AND v.account_id = :account AND v.kind = 'visit'
+                 AND v.client_key IS NOT NULL
+                 AND v.occurred_at >= :first AND v.occurred_at < :last
+                 AND (nullif(btrim(v.report), '') IS NULL OR v.report = :report)
+               ORDER BY v.occurred_at DESC, v.id DESC LIMIT 1
+               FOR UPDATE OF v"""
+        ),
+        {"rep": rep_id, "account": account_id, "first": first, "last": last, "report": report},
+    ).first()
+    return None if row is None else str(row.client_key)
+
+
 def day_visits(
     session: Session, *, rep_id: int, first: dt.datetime, last: dt.datetime
 ) -> dict[int, VisitRow]:

@@ -114,3 +114,66 @@ def test_bad_input_names_the_field(api_as: ClientFactory, demo_db: Session) -> N
     assert naive.status_code == 422 and naive.json()["field"] == "at"
     unknown = client.post("/api/visits", json={"account_id": 999999, "client_key": "no-account"})
     assert unknown.status_code == 404
+
+
+def test_a_report_sent_under_a_lost_key_completes_the_days_far_check_in(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """QA: a far check-in, then the report sent from a phone that had lost the check-in's key
+    made two visits (the far one never counted). The page's report form (``complete_open``)
+    completes the rep's check-in of that account that day instead, even when sent again."""
+    account, lon, lat = _own_account(demo_db, 4)
+    client = api_as(4)
+    checkin = {
+        "account_id": account,
+        "client_key": "lost-key-checkin",
+        "lon": lon + 0.05,
+        "lat": lat,
+    }
+    far = client.post("/api/visits", json=checkin)
+    assert far.status_code == 201 and far.json()["far_from_account"] is True
+    assert far.json()["counts"] is False
+    report = {
+        "account_id": account,
+        "client_key": "lost-key-report",  # a key this phone made anew
+        "complete_open": True,
+        "outcome": "suivi",
+        "report": "Point sur la machine à grain, essai prolongé.",
+    }
+    done = client.post("/api/visits", json=report)
+    assert done.status_code == 200, done.text
+    visit = done.json()
+    assert visit["id"] == far.json()["id"] and visit["client_key"] == "lost-key-checkin"
+    assert visit["created"] is False and visit["counts"] is True
+    assert visit["checkin_lon"] is not None and visit["report"].startswith("Point sur")
+    again = client.post("/api/visits", json=report)  # the first answer was lost: sent again
+    assert again.status_code == 200 and again.json()["id"] == far.json()["id"]
+    visits = demo_db.execute(
+        text(
+            "SELECT count(*) FROM activities WHERE account_id = :a AND rep_id = 4"
+            " AND kind = 'visit' AND client_key LIKE 'lost-key-%'"
+        ),
+        {"a": account},
+    ).scalar_one()
+    assert visits == 1
+
+    # that visit has its report now: another report is another visit
+    other = client.post(
+        "/api/visits",
+        json={**report, "client_key": "lost-key-second", "report": "Deuxième passage."},
+    )
+    assert other.status_code == 201 and other.json()["id"] != far.json()["id"]
+
+
+def test_without_complete_open_a_new_key_is_a_new_visit(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """Other API clients keep the key's meaning: a new key is a new activity."""
+    account, lon, lat = _own_account(demo_db, 4)
+    client = api_as(4)
+    checkin = {"account_id": account, "client_key": "plain-key-checkin", "lon": lon, "lat": lat}
+    first = client.post("/api/visits", json=checkin)
+    assert first.status_code == 201
+    report = {"account_id": account, "client_key": "plain-key-report", "report": "Compte rendu."}
+    second = client.post("/api/visits", json=report)
+    assert second.status_code == 201 and second.json()["id"] != first.json()["id"]

@@ -1,6 +1,8 @@
 """The trip form's preferred hotel: given by its name and address as a rep types them,
 geocoded by the product's geocoder (offline BAN here), what was understood shown on the plan;
-an address not found to the street comes back on the form, beside its field, values kept."""
+an address found only to its commune is placed at the commune's centre, said on the plan; an
+address found nowhere, or in another commune, comes back on the form, beside its field, values
+kept, in French only (a provider's failure is logged, never shown)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.config import Settings
 from fieldcrm.geocoding.ban import AddressBook
-from fieldcrm.geocoding.chain import GeocoderChain, build_chain
+from fieldcrm.geocoding.chain import GeocoderChain, OfflineProvider, build_chain
 from fieldcrm.geocoding.gazetteer import load_gazetteer
 from fieldcrm.pages import trip
 from fieldcrm.services import ban, planning_jobs
@@ -22,6 +24,7 @@ from fieldcrm.services.geocoding import SYSTEM
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
 from tests.conftest import DATA
+from tests.services.test_locate_address import Unreachable
 from tests.web import ClientFactory
 
 SAMPLE = DATA / "geocoding" / "ban_75_sample.csv"
@@ -145,28 +148,100 @@ def _error(page: str, field: str) -> str:
     return page.split(f'id="trip-{field}-error">', 1)[1].split("</span>", 1)[0]
 
 
-def test_an_address_found_only_to_its_commune_comes_back_beside_its_field(
+def test_an_address_found_only_to_its_commune_is_planned_at_its_centre_and_said_so(
     sophie: TestClient, demo_db: Session
 ) -> None:
-    typed = {"hotel_name": "Ibis Toulon", "hotel_address": "12 rue Inconnue, 83000 Toulon"}
+    # a street the BAN loaded lacks, in the arrondissement typed: good enough for a night
+    typed = {"hotel_name": "Hôtel du Centre", "hotel_address": "12 rue Inconnue, 75002 Paris"}
+    answer = sophie.post("/tournee/planifier", data=TRIP | typed, follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:800]
+    job_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    job = job_store.job(demo_db, job_id)
+    assert job is not None
+    centre = load_gazetteer().commune_of("75102")
+    assert centre is not None
+    place = job.params["hotel_place"]
+    assert (place["lon"], place["lat"]) == (centre.point.lon, centre.point.lat)
+    assert (place["precision"], place["address"]) == (
+        "municipality",
+        "75002 Paris 2e Arrondissement",
+    )
+
+    planning_jobs.run_trip_job(lambda: nullcontext(demo_db), job_id, settings=SETTINGS)
+    done = job_store.job(demo_db, job_id)
+    assert done is not None and done.status == "done", done and done.error
+    page = sophie.get(f"/tournee?plan={done.result['plan_id']}").text
+    shown = page.split('id="preferred-hotel">', 1)[1].split("</p>", 1)[0]
+    assert shown.startswith("Hôtel préféré : Hôtel du Centre — 75002 Paris 2e Arrondissement")
+    assert shown.endswith("(précision : à la commune)")
+    said = page.split('id="hotel-approximate">', 1)[1].split("</p>", 1)[0]
+    assert (
+        said == "Hôtel placé au centre de Paris 2e Arrondissement : adresse non trouvée au numéro"
+    )
+
+
+def test_a_hotel_at_its_door_says_nothing_approximate(sophie: TestClient, demo_db: Session) -> None:
+    typed = {"hotel_address": "10, rue de la Paix, 75002 Paris"}
+    answer = sophie.post("/tournee/planifier", data=TRIP | typed, follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:800]
+    job = job_store.job(demo_db, int(answer.headers["location"].rsplit("/", 1)[1]))
+    assert job is not None and job.params["hotel_place"]["note"] is None
+
+
+def test_an_address_found_in_another_commune_comes_back_beside_its_field(
+    sophie: TestClient, demo_db: Session
+) -> None:
+    # Cannes is no commune of 06000 (Nice): the commune found is not the one typed
+    typed = {"hotel_name": "Ibis Cannes", "hotel_address": "12 rue Inconnue, 06000 Cannes"}
     page = _refused(sophie, demo_db, typed)
     said = _error(page, "hotel_address")
     assert said.startswith(
-        "adresse de l’hôtel : adresse trouvée seulement à la commune : 83000 Toulon ; attendu :"
+        "adresse de l’hôtel : adresse trouvée seulement à la commune, autre que celle indiquée :"
+        " 06150 Cannes ; attendu :"
     ), said
-    assert 'value="12 rue Inconnue, 83000 Toulon" placeholder' in page
-    assert 'value="Ibis Toulon" placeholder' in page
+    assert 'value="12 rue Inconnue, 06000 Cannes" placeholder' in page
+    assert 'value="Ibis Cannes" placeholder' in page
     assert 'aria-invalid="true" aria-describedby="trip-hotel_address-error" autofocus' in page
     assert 'id="trip-error"' in page and 'id="hotel-understood"' not in page
+
+
+NOT_FOUND = (
+    "adresse de l’hôtel : adresse introuvable : indiquez le numéro, la rue, le code postal et"
+    " la ville"
+)
 
 
 def test_an_address_found_nowhere_comes_back_beside_its_field(
     sophie: TestClient, demo_db: Session
 ) -> None:
     page = _refused(sophie, demo_db, {"hotel_address": "Quelque part sur la côte"})
-    said = _error(page, "hotel_address")
-    assert said.startswith("adresse de l’hôtel : adresse introuvable ("), said
+    assert _error(page, "hotel_address") == NOT_FOUND
     assert 'value="Quelque part sur la côte" placeholder' in page
+
+
+def test_an_unreachable_provider_shows_french_only(sophie: TestClient, demo_db: Session) -> None:
+    def unreachable() -> GeocoderChain:
+        providers = [Unreachable(), OfflineProvider(load_gazetteer(), addresses=AddressBook())]
+        return GeocoderChain(providers, threshold=0.6)
+
+    sophie.app.dependency_overrides[trip.hotel_geocoder] = unreachable  # type: ignore[attr-defined]
+    page = _refused(sophie, demo_db, {"hotel_address": "rue de la Paix"})
+    assert _error(page, "hotel_address") == NOT_FOUND
+    alert = page.split('id="trip-error"', 1)[1].split("</", 1)[0]
+    for technical in (
+        "Geocoder",
+        "HTTPS",
+        "api-adresse",
+        "NameResolution",
+        "aucune correspondance",
+    ):
+        assert technical not in page and technical not in alert
+
+
+def test_form_errors_wrap_long_words_on_a_phone() -> None:
+    css = (DATA.parents[1] / "web" / "static" / "css" / "app.css").read_text(encoding="utf-8")
+    rule = css.split("\n.error {", 1)[1].split("}", 1)[0]
+    assert "overflow-wrap: anywhere" in rule
 
 
 def test_coordinates_half_given_or_beside_an_address_are_refused_by_field(

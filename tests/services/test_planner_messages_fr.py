@@ -37,14 +37,16 @@ def _settings() -> Settings:
                 " (earliest arrival 10:29)"
             ),
             "Le rendez-vous « RDV client Marseille » de 10:00 est injoignable à temps"
-            " (arrivée au plus tôt 10:29).",
+            " (arrivée au plus tôt 10:29). Pour le tenir, commencez la tournée la veille et"
+            " dormez sur place.",
         ),
         (
             Infeasible(
                 "after appointment 'RDV client Aix' the rep cannot be back by 18:30 (earliest 18:52)"
             ),
             "Après le rendez-vous « RDV client Aix », le commercial ne peut pas être rentré pour"
-            " 18:30 (retour au plus tôt 18:52).",
+            " 18:30 (retour au plus tôt 18:52). Pour rentrer, prolongez la tournée d'un jour et"
+            " dormez sur place.",
         ),
         (
             Infeasible(
@@ -125,7 +127,8 @@ def test_a_failed_trip_job_reads_in_french_behind_its_lead_in() -> None:
     )
     assert describe_message(stored, "fr") == (
         "Tournée impossible : Le rendez-vous « RDV client Marseille » de 10:00 est injoignable"
-        " à temps (arrivée au plus tôt 10:29)."
+        " à temps (arrivée au plus tôt 10:29). Pour le tenir, commencez la tournée la veille et"
+        " dormez sur place."
     )
     refused = planning_jobs.failure_message(
         InvalidInput("end_day", "the trip ends before it starts", value="2026-04-20")

@@ -4,9 +4,12 @@
   var D = window.fieldcrmDay || { day: new Date().toISOString().slice(0, 10), messages: {} };
   /* One key per user, account and day: the check-in and the report complete the same visit
      (another user of the phone gets their own). */
-  function keyFor(account) {
+  function keyName(account) {
     var who = document.querySelector("form.logout[data-user]");
-    var name = "fieldcrm.visit." + (who ? who.getAttribute("data-user") + "." : "") + D.day + "." + account;
+    return "fieldcrm.visit." + (who ? who.getAttribute("data-user") + "." : "") + D.day + "." + account;
+  }
+  function keyFor(account) {
+    var name = keyName(account);
     var key = localStorage.getItem(name);
     if (!key) {
       key = "v" + (window.crypto && crypto.randomUUID ? crypto.randomUUID().replace(/-/g, "") : Date.now().toString(36) + Math.random().toString(36).slice(2));
@@ -35,7 +38,14 @@
      every page: no page has its own copy of that text. */
   document.addEventListener("fieldcrm:sent", function (e) {
     var visit = e.detail.result;
-    if (e.detail.url !== "/api/visits" || !visit || !visit.warning) { return; }
+    if (e.detail.url !== "/api/visits" || !visit) { return; }
+    /* A report completed the day's check-in made under another key (this phone had lost it):
+       keep that visit's key, so what is sent next completes it too. */
+    if (visit.client_key && e.detail.body && visit.client_key !== e.detail.body.client_key &&
+        localStorage.getItem(keyName(visit.account_id)) === e.detail.body.client_key) {
+      localStorage.setItem(keyName(visit.account_id), visit.client_key);
+    }
+    if (!visit.warning) { return; }
     var li = document.querySelector("li[data-account='" + visit.account_id + "']");
     if (li) { say(li, visit.warning, true); }
   });
@@ -54,7 +64,9 @@
   document.querySelectorAll("button.send-report").forEach(function (button) {
     button.addEventListener("click", function () {
       var root = button.closest("li"), account = Number(button.dataset.account);
-      var body = { account_id: account, client_key: keyFor(account),
+      /* complete_open: the check-in made here today completes with this report even when this
+         phone lost its key (storage cleared, another browser): never a second visit. */
+      var body = { account_id: account, client_key: keyFor(account), complete_open: true,
                    outcome: root.querySelector("input[name=outcome]").value || null,
                    report: root.querySelector("textarea[name=report]").value || null };
       send(root, body, D.messages.sent);
