@@ -32,6 +32,7 @@ a check-in is judged far only from a trusted pin, never from a commune's centre.
 FUNCTIONS = f"""
 CREATE FUNCTION activities_checkin_distance() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- only for a check-in (WHEN): calls, e-mails and bulk loads without a point skip it;
   -- FOR SHARE: a pin moved meanwhile waits for this row, then its trigger sees it
   NEW.checkin_distance_m := (
     SELECT CASE WHEN {CONFIRMED}
@@ -59,7 +60,8 @@ def upgrade() -> None:
     op.execute(
         """CREATE TRIGGER activities_checkin_distance
            BEFORE INSERT OR UPDATE OF checkin, account_id ON activities
-           FOR EACH ROW EXECUTE FUNCTION activities_checkin_distance()"""
+           FOR EACH ROW WHEN (NEW.checkin IS NOT NULL)
+           EXECUTE FUNCTION activities_checkin_distance()"""
     )
     op.execute(
         """CREATE TRIGGER accounts_moved_checkins AFTER UPDATE ON accounts
