@@ -11,9 +11,14 @@
 #  - creates the postgis extension, as the postgres superuser (a non-superuser cannot), in that
 #    database and in template1, so that every database created later (the tests') has it.
 #
-# An existing role is never dropped nor given a new password. An existing SUPERUSER role (made
-# by fieldcrm before this script) is reported; FIELDCRM_SETUP_DEMOTE_ROLE=1 turns it into a
-# plain role with CREATEDB. FIELDCRM_SKIP_LOCAL_DB=1 skips everything (external database).
+# The password is also kept for the machine in FIELDCRM_LOCAL_DB_SECRET_FILE (default
+# ~/.config/fieldcrm/local-db.env, mode 0600), so that a second checkout or a fresh clone (CI)
+# on a machine where the role already exists logs in with it. When no known password logs in
+# (the role was made by a checkout since deleted), the role gets a new generated password,
+# written to both files: the script runs as the database's administrator anyway. An existing
+# role is never dropped. An existing SUPERUSER role (made by fieldcrm before this script) is
+# reported; FIELDCRM_SETUP_DEMOTE_ROLE=1 turns it into a plain role with CREATEDB.
+# FIELDCRM_SKIP_LOCAL_DB=1 skips everything (external database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +31,7 @@ DB_USER=${FIELDCRM_LOCAL_DB_USER:-fieldcrm}
 DB_NAME=${FIELDCRM_LOCAL_DB_NAME:-fieldcrm}
 DB_PORT=${FIELDCRM_LOCAL_DB_PORT:-5432}
 ENV_FILE=${FIELDCRM_ENV_FILE:-.env}
+SECRET_FILE=${FIELDCRM_LOCAL_DB_SECRET_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/fieldcrm/local-db.env}
 
 if [ "$(id -u)" -eq 0 ]; then
   as_postgres() { runuser -u postgres -- "$@"; }
@@ -60,23 +66,30 @@ if ! awk '{ print $4 }' <<<"$cluster" | grep -q online; then
 fi
 
 # 2. The role: a plain login role that may create databases, never a superuser.
-env_password() {
-  [ -f "$ENV_FILE" ] && sed -n 's/^FIELDCRM_LOCAL_DB_PASSWORD=//p' "$ENV_FILE" | tail -1 || true
+password_in() {  # the FIELDCRM_LOCAL_DB_PASSWORD line of a file, if any
+  [ -f "$1" ] && sed -n 's/^FIELDCRM_LOCAL_DB_PASSWORD=//p' "$1" | tail -1 || true
 }
+keep_password() {  # write FIELDCRM_LOCAL_DB_PASSWORD=$2 into the file $1 (mode 0600), once
+  local file=$1 value=$2
+  [ "$(password_in "$file")" = "$value" ] && return 0
+  mkdir -p "$(dirname "$file")"
+  local rest
+  rest=$(grep -v '^FIELDCRM_LOCAL_DB_PASSWORD=' "$file" 2>/dev/null || true)
+  { [ -n "$rest" ] && printf '%s\n' "$rest"; echo "FIELDCRM_LOCAL_DB_PASSWORD=$value"; } >"$file.tmp"
+  chmod 600 "$file.tmp"
+  mv "$file.tmp" "$file"
+  echo "setup: kept the role's password in $file"
+}
+generated_password() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32; }
 # (psql interpolates :variables only in SQL read from stdin or a file, never in -c)
 flags=$(psql_admin postgres -At -v u="$DB_USER" <<'SQL'
 SELECT rolsuper::text || ' ' || rolcreatedb::text FROM pg_roles WHERE rolname = :'u';
 SQL
 )
 if [ -z "$flags" ]; then
-  password=$(env_password)
-  if [ -z "$password" ]; then
-    password=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)
-    touch "$ENV_FILE"
-    chmod 600 "$ENV_FILE"
-    echo "FIELDCRM_LOCAL_DB_PASSWORD=$password" >>"$ENV_FILE"
-    echo "setup: wrote a generated FIELDCRM_LOCAL_DB_PASSWORD into $ENV_FILE"
-  fi
+  password=${FIELDCRM_LOCAL_DB_PASSWORD:-$(password_in "$ENV_FILE")}
+  password=${password:-$(password_in "$SECRET_FILE")}
+  password=${password:-$(generated_password)}
   echo "setup: creating the role $DB_USER (CREATEDB, not a superuser)"
   psql_admin postgres -v u="$DB_USER" -v pw="$password" <<'SQL'
 CREATE ROLE :"u" LOGIN NOSUPERUSER NOCREATEROLE CREATEDB PASSWORD :'pw';
@@ -119,13 +132,28 @@ SQL
   fi
 done
 
-# 4. Check that the app's credentials work (password from .env, else the settings' default).
-password=$(env_password)
-password=${password:-${FIELDCRM_LOCAL_DB_PASSWORD:-fieldcrm}}
-if ! PGPASSWORD="$password" PGCONNECT_TIMEOUT=3 psql -X -qAt -h 127.0.0.1 -p "$DB_PORT" \
-    -U "$DB_USER" -d "$DB_NAME" -c "SELECT 1" >/dev/null 2>&1; then
-  echo "setup: cannot log in to $DB_NAME as $DB_USER with the password of $ENV_FILE;" >&2
-  echo "setup: put the role's password in $ENV_FILE as FIELDCRM_LOCAL_DB_PASSWORD=…" >&2
-  exit 1
+# 4. The app's credentials: the first known password that logs in (environment, .env, the
+# machine's file) is kept in .env and the machine's file; when none does, a new one is set.
+can_login() {
+  PGPASSWORD="$1" PGCONNECT_TIMEOUT=3 psql -X -qAt -h 127.0.0.1 -p "$DB_PORT" \
+    -U "$DB_USER" -d "$DB_NAME" -c "SELECT 1" >/dev/null 2>&1
+}
+password=
+for known in "${FIELDCRM_LOCAL_DB_PASSWORD:-}" "$(password_in "$ENV_FILE")" "$(password_in "$SECRET_FILE")"; do
+  if [ -n "$known" ] && can_login "$known"; then password=$known; break; fi
+done
+if [ -z "$password" ]; then
+  echo "setup: no known password logs in as $DB_USER (made by an earlier checkout?): setting a new one"
+  password=$(generated_password)
+  psql_admin postgres -v u="$DB_USER" -v pw="$password" <<'SQL'
+ALTER ROLE :"u" PASSWORD :'pw';
+SQL
+  if ! can_login "$password"; then
+    echo "setup: cannot log in to $DB_NAME as $DB_USER over TCP on 127.0.0.1:$DB_PORT even with a" >&2
+    echo "setup: new password: check pg_hba.conf (md5 or scram-sha-256 for host connections)" >&2
+    exit 1
+  fi
 fi
+keep_password "$ENV_FILE" "$password"
+keep_password "$SECRET_FILE" "$password"
 echo "setup: local database $DB_NAME ready (role $DB_USER)"
