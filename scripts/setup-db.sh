@@ -156,4 +156,8 @@ SQL
 fi
 keep_password "$ENV_FILE" "$password"
 keep_password "$SECRET_FILE" "$password"
+if [ -n "${FIELDCRM_LOCAL_DB_PASSWORD:-}" ] && [ "$FIELDCRM_LOCAL_DB_PASSWORD" != "$password" ]; then
+  echo "setup: WARNING: FIELDCRM_LOCAL_DB_PASSWORD in the environment does not log in as $DB_USER;" >&2
+  echo "setup: the app reads it before $ENV_FILE: unset it (the right one is in $ENV_FILE)" >&2
+fi
 echo "setup: local database $DB_NAME ready (role $DB_USER)"
