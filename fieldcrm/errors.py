@@ -84,7 +84,12 @@ class Forbidden(FieldcrmError):
 
 
 class Conflict(FieldcrmError):
-    """The request clashes with the current state (duplicate, stale version, lock)."""
+    """The request clashes with the current state (duplicate, stale version, lock);
+    ``field``: the input that clashes, when one does (a form shows the message beside it)."""
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
 
 
 class PreconditionRequired(FieldcrmError):

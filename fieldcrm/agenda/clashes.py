@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from fieldcrm.agenda.times import duration_text, hm
+from fieldcrm.agenda.times import hm
+from fieldcrm.durations import duration_text
 from fieldcrm.errors import Conflict
 from fieldcrm.geo import GeoPoint
 

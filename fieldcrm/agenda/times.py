@@ -80,11 +80,3 @@ def day_span(first: dt.date, last: dt.date, zone: ZoneInfo) -> tuple[dt.datetime
 def hm(moment: dt.datetime, zone: ZoneInfo) -> str:
     """``HH:MM`` of an aware instant in ``zone`` (never the UTC wall clock)."""
     return moment.astimezone(zone).strftime("%H:%M")
-
-
-def duration_text(seconds: float) -> str:
-    """A driving time as a French reader says it: ``45 min``, ``2 h 05``."""
-    minutes = max(0, round(seconds / 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d}"

@@ -23,6 +23,12 @@ def viewport(
     bbox: str = Query(
         ..., description="min_lon,min_lat,max_lon,max_lat", examples=["7.38,43.72,7.46,43.76"]
     ),
+    q: str = Query(
+        "",
+        max_length=200,
+        description="search, as the accounts list's: name or town words, postcode, SIRET,"
+        " external (import) id",
+    ),
     rep: int | None = Query(
         None, description="owner's user id; 0: accounts with no rep", ge=0, le=MAX_ID
     ),
@@ -38,6 +44,7 @@ def viewport(
     """Visible accounts in the viewport matching the filters: ``points`` when at most 500, else
     grid ``clusters`` with counts; ``total`` counts them all."""
     filters = account_map.make_filter(
+        query=q,
         rep=rep,
         territory=territory,
         band=band,

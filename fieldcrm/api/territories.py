@@ -193,6 +193,17 @@ def rebalance(
         "after": {str(k): v for k, v in p.after.items()},
         "spread_before": dataclasses.asdict(p.spread_before),
         "spread_after": dataclasses.asdict(p.spread_after),
+        "effects": [
+            {
+                **dataclasses.asdict(e),
+                "before": {str(k): v for k, v in e.before.items()},
+                "after": {str(k): v for k, v in e.after.items()},
+                "overloaded": list(e.overloaded),
+                "pushed_over": list(e.pushed_over),
+            }
+            for e in p.effects
+        ],
+        "left_out": [dataclasses.asdict(o) for o in p.left_out],
         "applied": False,
     }
 

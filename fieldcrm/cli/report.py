@@ -10,6 +10,7 @@ from rich.table import Table
 
 from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.cli.common import console, fail, open_session, parse_date, settings
+from fieldcrm.costs.basis import basis_text, not_counted_text
 from fieldcrm.costs.report import GROUPINGS, Figures, TravelReport, period_bounds
 from fieldcrm.errors import InvalidInput
 from fieldcrm.services import costs as svc
@@ -40,7 +41,8 @@ def _print(report: TravelReport) -> None:
         "CA/km",
         "part conduite",
         "prévu km",
-        "économies",
+        "économies réalisées",
+        "gain prévu",
         title=f"{report.title} — {report.start:%d/%m/%Y} au {report.end:%d/%m/%Y} "
         f"(barème {report.scale_year})",
     )
@@ -60,10 +62,17 @@ def _print(report: TravelReport) -> None:
             "—" if share is None else f"{share:.0%}",
             f"{row.planned.km:,.1f}".replace(",", " "),
             _eur(row.planned.saved_eur),
+            _eur(row.planned.expected_saved_eur),
         )
     console.print(table)
     if report.empty:
         console.print("Aucun trajet sur la période.")
+    # what the euros rest on, as the page and the exports say it
+    for basis in report.bases:
+        console.print(basis_text(basis, "fr"), highlight=False)
+    left_out = not_counted_text(report.total.actual.not_counted, far_m=report.far_checkin_m)
+    if left_out:
+        console.print(left_out, highlight=False)
 
 
 @app.command("travel")

@@ -194,10 +194,27 @@ def rebalance(
         table.add_row(m.name, m.code, str(m.from_id), str(m.to_id), f"{m.weight:,.1f}")
     if proposal.moves:
         console.print(table)
-    totals = Table("territoire", "avant", "après")
+    totals = Table("territoire", *(e.metric for e in proposal.effects))
     for tid in sorted(proposal.before):
-        totals.add_row(str(tid), f"{proposal.before[tid]:,.1f}", f"{proposal.after[tid]:,.1f}")
+        totals.add_row(
+            str(tid), *(f"{e.before[tid]:,.1f} → {e.after[tid]:,.1f}" for e in proposal.effects)
+        )
     console.print(totals)
+    for e in proposal.effects:
+        if e.worse:
+            console.print(
+                f"Attention : {e.metric} plus inégal après les déplacements "
+                f"(coefficient de variation {e.spread_before.cv:.3f} → {e.spread_after.cv:.3f})."
+            )
+        for tid in e.pushed_over:
+            console.print(
+                f"Attention : le territoire {tid} dépasserait le temps de terrain d'un rep."
+            )
+    for o in proposal.left_out:
+        console.print(
+            f"Territoire {o.territory_id} laissé hors du rééquilibrage : national "
+            f"({o.area_km2:,.0f} km²)."
+        )
     console.print(
         f"{len(proposal.moves)} commune(s) proposée(s) ; coefficient de variation "
         f"{proposal.spread_before.cv:.3f} → {proposal.spread_after.cv:.3f}."

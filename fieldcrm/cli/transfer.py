@@ -11,6 +11,7 @@ from rich.text import Text
 from fieldcrm.accounts.records import ImportReport
 from fieldcrm.cli.common import console, err_console, fail, open_session
 from fieldcrm.errors import InvalidInput
+from fieldcrm.http.i18n import ngettext
 from fieldcrm.services import imports
 
 import_app = typer.Typer(
@@ -64,14 +65,20 @@ def _run(kind: str, path: Path, mapping: dict[str, str]) -> ImportReport:
             raise
 
 
+def _count(n: int, singular: str, plural: str) -> str:
+    """``n`` and its noun as French counts it (« 1 ajoutée », « 0 rejetée », « 2 rejetées »)."""
+    return ngettext("fr", singular, plural, n) % {"n": n}
+
+
 def _summary(report: ImportReport) -> None:
     console.print(
         Text.assemble(
             (str(report.read), "bold"),
-            " lignes lues : ",
-            (f"{report.inserted} ajoutées", "green"),
-            f", {report.updated} mises à jour, {report.unchanged} inchangées, ",
-            (f"{len(report.rejected)} rejetées", "red"),
+            " ligne lue : " if report.read < 2 else " lignes lues : ",
+            (_count(report.inserted, "%(n)s ajoutée", "%(n)s ajoutées"), "green"),
+            f", {_count(report.updated, '%(n)s mise à jour', '%(n)s mises à jour')}",
+            f", {_count(report.unchanged, '%(n)s inchangée', '%(n)s inchangées')}, ",
+            (_count(len(report.rejected), "%(n)s rejetée", "%(n)s rejetées"), "red"),
             ".",
         )
     )
@@ -109,4 +116,6 @@ def export_accounts(
             count = imports.export_accounts(session, output)
         except InvalidInput as exc:
             fail(str(exc), code=2)
-    console.print(f"{count} comptes exportés vers {output}")
+    console.print(
+        f"{_count(count, '%(n)s compte exporté', '%(n)s comptes exportés')} vers {output}"
+    )

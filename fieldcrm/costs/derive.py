@@ -14,6 +14,12 @@ a day's counted driving and visits fit in ``MAX_WORKING_DAY_S`` and its kilometr
 vérifier" (:class:`~fieldcrm.costs.trips.ToCheck`), never silently summed, and the trip's
 kilometres then read as incomplete (:attr:`~fieldcrm.costs.trips.Trip.km_status`).
 
+A check-in that is no visit (far from its account and without a report, the product's rule:
+:func:`fieldcrm.store.visits.counted_visit`, read by the store into
+:attr:`~fieldcrm.costs.plausible.VisitStop.counts`) still places the rep for the kilometres,
+nights and meals, but adds no visit, visiting time or revenue: the trip lists it apart
+(:attr:`~fieldcrm.costs.trips.Trip.not_counted`).
+
 Planned trips: the stored plan's days (``plans.result``) with their driving figures; the
 savings are those of the overnight decision (net value of the chosen alternative over the
 other) and of every accepted fill-in proposal (a dedicated round trip from home to that
@@ -29,7 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from fieldcrm.costs.plausible import Legs, VisitStop, plausible_day, travelled
-from fieldcrm.costs.trips import ToCheck, Trip, meals_due
+from fieldcrm.costs.trips import NotCounted, ToCheck, Trip, meals_due
 from fieldcrm.geo import GeoPoint, haversine_m
 
 
@@ -99,6 +105,7 @@ def _actual_trip(
     revenue = Decimal(0)
     visits = 0
     to_check: list[ToCheck] = []
+    not_counted: list[NotCounted] = []
     for day, stops, start, end in days:
         labels = (_place(start, rep.home), _place(end, rep.home))
         drive = plausible_day(day, start, stops, end, legs, labels=labels)
@@ -108,6 +115,9 @@ def _actual_trip(
         located = [s.point for s in stops if travelled(s) and s.point is not None]
         lunches += _away_at_noon(rep, located, meal_km)
         for s in stops:
+            if not s.counts:  # a far check-in without its report: no visit (its km count)
+                not_counted.append(NotCounted(day, s.account_id, s.account_name, s.distance_m))
+                continue
             visits += 1
             visiting += s.visit_minutes * 60
             key = (s.account_id, day.year, day.month)
@@ -130,6 +140,7 @@ def _actual_trip(
         revenue_eur=revenue,
         team=rep.team,
         to_check=tuple(to_check),
+        not_counted=tuple(not_counted),
     )
 
 

@@ -25,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from fieldcrm.cells import safe_cell
+from fieldcrm.costs.basis import basis_text, not_counted_text
 from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.report import Figures, TravelReport, local_day, local_number, rounded
 from fieldcrm.costs.trips import TripCost
@@ -54,8 +55,10 @@ _TEXT = {
         "cost_per_visit_eur": "Coût par visite (€)",
         "revenue_per_km_eur": "CA par km (€)",
         "driving_share": "Part de conduite (%)",
-        "saved_km": "Km économisés",
-        "saved_eur": "Économies (€)",
+        "saved_km": "Km économisés (réalisés)",
+        "saved_eur": "Économies réalisées (€)",
+        "expected_saved_km": "Km à économiser (prévus)",
+        "expected_saved_eur": "Gain prévu, non réalisé (€)",
         "rep": "Commercial",
         "start_day": "Départ",
         "end_day": "Retour",
@@ -100,8 +103,10 @@ _TEXT = {
         "cost_per_visit_eur": "Cost per visit (€)",
         "revenue_per_km_eur": "Revenue per km (€)",
         "driving_share": "Driving share (%)",
-        "saved_km": "Km saved",
-        "saved_eur": "Savings (€)",
+        "saved_km": "Km saved (realised)",
+        "saved_eur": "Realised savings (€)",
+        "expected_saved_km": "Km to save (expected)",
+        "expected_saved_eur": "Expected gain, not realised (€)",
         "rep": "Rep",
         "start_day": "Start",
         "end_day": "End",
@@ -146,6 +151,8 @@ FIGURE_COLUMNS = (
     "driving_share",
     "saved_km",
     "saved_eur",
+    "expected_saved_km",
+    "expected_saved_eur",
 )
 SUMMARY_COLUMNS = ("group", "kind", *FIGURE_COLUMNS)
 TRIP_COLUMNS = (
@@ -172,7 +179,7 @@ KINDS = {
     **dict.fromkeys(("group", "kind", "rep", "km_status"), "text"),
     **dict.fromkeys(("start_day", "end_day"), "date"),
     **dict.fromkeys(("trips", "days", "visits", "hotel_nights", "meals"), "count"),
-    **dict.fromkeys(("km", "saved_km"), "km"),
+    **dict.fromkeys(("km", "saved_km", "expected_saved_km"), "km"),
     **dict.fromkeys(("driving_h", "visiting_h"), "hours"),
     **dict.fromkeys(
         (
@@ -184,6 +191,7 @@ KINDS = {
             "cost_per_visit_eur",
             "revenue_per_km_eur",
             "saved_eur",
+            "expected_saved_eur",
         ),
         "eur",
     ),
@@ -235,6 +243,8 @@ def figure_cells(f: Figures) -> list[Cell]:
         None if share is None else rounded(share * 100, 1),
         rounded(f.saved_km, 1),
         f.saved_eur,
+        rounded(f.expected_saved_km, 1),
+        f.expected_saved_eur,
     ]
 
 
@@ -283,10 +293,14 @@ def headers(columns: Sequence[str], lang: str) -> list[str]:
 
 
 def caption(report: TravelReport, lang: str) -> list[str]:
-    """The lines that introduce the report: title, period, grouping, scale year, then each
-    validated month ("validé le … par …", "validated on … by …") and each adjustment made
-    after, all in ``lang``."""
+    """The lines that introduce the report: title, period, grouping, scale year, then the
+    barème basis of each rep's rate per km and the check-ins left out of the visits (as the
+    page words them, :mod:`fieldcrm.costs.basis`), each validated month ("validé le … par …",
+    "validated on … by …") and each adjustment made after, all in ``lang``."""
     words = text(lang)
+    not_counted = not_counted_text(
+        report.total.actual.not_counted, lang, far_m=report.far_checkin_m
+    )
     return [
         report.title,
         words["period"].format(
@@ -294,6 +308,8 @@ def caption(report: TravelReport, lang: str) -> list[str]:
         ),
         words["grouped"].format(group=words[f"{report.group_by}_group"]),
         words["scale"].format(year=report.scale_year),
+        *(basis_text(b, lang) for b in report.bases),
+        *([not_counted] if not_counted else []),
         *(
             words["stamp"].format(
                 rep=v.rep_name,
@@ -329,18 +345,20 @@ def to_csv(report: TravelReport, *, lang: str = "fr") -> bytes:
     """The summary table (planned and actual per group, then the total) as CSV.
 
     French: UTF-8 with BOM, ``;``-separated, decimal commas (Excel opens it as is).
-    English: UTF-8 with BOM, ``,``-separated, decimal points. A validated month's stamp and
-    its adjustments follow the table, after an empty line.
+    English: UTF-8 with BOM, ``,``-separated, decimal points. The barème basis of each rep,
+    the check-ins left out of the visits, a validated month's stamp and its adjustments
+    follow the table, after an empty line.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if lang == "fr" else ",", lineterminator="\r\n")
     writer.writerow(headers(SUMMARY_COLUMNS, lang))
     for row in summary_rows(report, lang):
         writer.writerow([_csv_cell(v, lang) for v in row])
-    validation = caption(report, lang)[4:]  # validated months and adjustments, if any
-    if validation:
+    # barème bases, check-ins left out of the visits, validated months and adjustments
+    notes = caption(report, lang)[4:]
+    if notes:
         writer.writerow([])
-        for line in validation:
+        for line in notes:
             writer.writerow([safe_cell(line)])
     return buffer.getvalue().encode("utf-8-sig")
 

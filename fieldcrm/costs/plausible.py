@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fieldcrm.costs.trips import ToCheck
+from fieldcrm.durations import duration_text
 from fieldcrm.geo import GeoPoint, haversine_m
 
 Legs = Callable[[Sequence[GeoPoint]], list[tuple[int, float]]]
@@ -70,6 +71,12 @@ class VisitStop:
     account_name: str = ""
     doubtful: bool = False
     """The account's location is not confirmed (and there is no check-in point)."""
+    counts: bool = True
+    """The check-in counts as a visit (:func:`fieldcrm.store.visits.counted_visit`): False
+    for a check-in far from the account without a report. Its place still makes kilometres
+    (the rep was there); only the trip's visits leave it out."""
+    distance_m: float | None = None
+    """Distance from the check-in point to the account (metres), when both are known."""
 
 
 def travelled(stop: VisitStop) -> bool:
@@ -154,9 +161,10 @@ def plausible_day(
         others = sum(leg.seconds for leg in outer(kept))
         room = max(MAX_WORKING_DAY_S - span - others, 0.0)
         reason = (
-            f"{_duration(longest.seconds)} de route, il ne reste que {_duration(room)} dans la "
-            f"journée ({_duration(MAX_WORKING_DAY_S)} au plus : {_duration(span)} de la "
-            f"première visite à la fin de la dernière, {_duration(others)} d'autres trajets)"
+            f"{duration_text(longest.seconds)} de route, il ne reste que "
+            f"{duration_text(room)} dans la journée ({duration_text(MAX_WORKING_DAY_S)} au "
+            f"plus : {duration_text(span)} de la première visite à la fin de la dernière, "
+            f"{duration_text(others)} d'autres trajets)"
         )
         to_check.append(_leg_to_check(day, longest, reason, centre, labels))
     while sum(leg.metres for leg in kept) > MAX_DAY_KM * 1000:
@@ -208,24 +216,11 @@ def _impossible(leg: Leg) -> str | None:
         assert leg.origin is not None and leg.destination is not None
         end = leg.destination.at - dt.timedelta(seconds=leg.available_s)
         return (
-            f"{_duration(leg.seconds)} de route pour {_duration(max(leg.available_s, 0.0))} "
-            f"entre la fin de la visite précédente ({end:%H:%M}) et l'arrivée "
-            f"({leg.destination.at:%H:%M})"
+            f"{duration_text(leg.seconds)} de route pour "
+            f"{duration_text(max(leg.available_s, 0.0))} entre la fin de la visite précédente "
+            f"({end:%H:%M}) et l'arrivée ({leg.destination.at:%H:%M})"
         )
     return None
-
-
-def _duration(seconds: float) -> str:
-    """``seconds`` as French readers write a duration: ``4 h 05``, ``13 h``, ``15 min``.
-
-    >>> _duration(4 * 3600 + 300), _duration(13 * 3600), _duration(900), _duration(-5)
-    ('4 h 05', '13 h', '15 min', '0 min')
-    """
-    minutes = max(round(seconds / 60), 0)
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 def _median_point(points: Sequence[GeoPoint]) -> GeoPoint:

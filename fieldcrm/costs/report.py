@@ -6,19 +6,26 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from fieldcrm.calendar_bounds import FIRST, LAST, check_date
 from fieldcrm.costs.scale import CENT
-from fieldcrm.costs.trips import TripCost
+from fieldcrm.costs.trips import NotCounted, Trip, TripCost
 from fieldcrm.errors import InvalidInput
+
+if TYPE_CHECKING:  # basis.py words the report's numbers with this module's helpers
+    from fieldcrm.costs.basis import MileageBasis
 
 GROUPINGS = ("rep", "team", "week", "month", "year")
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 _EUR_PATTERNS = {"fr": "#,##0{fraction}\u00a0¤", "en": "¤#,##0{fraction}"}
+REALISED = "realised"
+EXPECTED = "expected"
+NOT_FOLLOWED = "not_followed"
+"""How a planned trip's savings count in a report: :func:`saving_status`."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,13 @@ class Figures:
     revenue_eur: Decimal = Decimal("0.00")
     saved_km: float = 0.0
     saved_eur: Decimal = Decimal("0.00")
+    """Realised savings: of planned trips that are over and were driven as planned
+    (:func:`saving_status`), against the alternative the plan turned down."""
+    expected_saved_km: float = 0.0
+    expected_saved_eur: Decimal = Decimal("0.00")
+    """Expected savings: of planned trips not over yet — hoped for, not saved."""
+    not_counted: int = 0
+    """Check-ins left out of :attr:`visits`: far from the account, without a report."""
 
     @property
     def total_eur(self) -> Decimal:
@@ -66,9 +80,11 @@ class Figures:
         busy = self.driving_s + self.visiting_s
         return round(self.driving_s / busy, 4) if busy else None
 
-    def add(self, cost: TripCost) -> Figures:
-        """These figures with one more trip."""
+    def add(self, cost: TripCost, *, saving: str = REALISED) -> Figures:
+        """These figures with one more trip, its savings counted as ``saving`` says
+        (:func:`saving_status`: realised, expected, or not at all)."""
         t = cost.trip
+        done, hoped = saving == REALISED, saving == EXPECTED
         return Figures(
             trips=self.trips + 1,
             days=self.days + t.days,
@@ -83,17 +99,74 @@ class Figures:
             meals_eur=self.meals_eur + cost.meals_eur,
             tolls_eur=self.tolls_eur + t.tolls_eur,
             revenue_eur=self.revenue_eur + t.revenue_eur,
-            saved_km=round(self.saved_km + t.saved_km, 3),
-            saved_eur=self.saved_eur + t.saved_eur,
+            saved_km=round(self.saved_km + (t.saved_km if done else 0.0), 3),
+            saved_eur=self.saved_eur + (t.saved_eur if done else 0),
+            expected_saved_km=round(self.expected_saved_km + (t.saved_km if hoped else 0.0), 3),
+            expected_saved_eur=self.expected_saved_eur + (t.saved_eur if hoped else 0),
+            not_counted=self.not_counted + len(t.not_counted),
         )
 
 
-def sum_figures(costs: Iterable[TripCost]) -> Figures:
-    """The figures of a set of costed trips."""
+def sum_figures(
+    costs: Iterable[TripCost], *, saving: Callable[[TripCost], str] | None = None
+) -> Figures:
+    """The figures of a set of costed trips (``saving``: how each trip's savings count,
+    :func:`saving_status`; all realised without it)."""
     figures = Figures()
     for cost in costs:
-        figures = figures.add(cost)
+        figures = figures.add(cost, saving=saving(cost) if saving else REALISED)
     return figures
+
+
+def saving_status(planned: Trip, actual: Iterable[Trip], *, today: dt.date | None) -> str:
+    """Whether the savings of a planned trip were made: :data:`REALISED`, :data:`EXPECTED`
+    or :data:`NOT_FOLLOWED` (an actual trip has no savings of its own: :data:`NOT_FOLLOWED`).
+
+    A plan's savings (the overnight decision over the alternative it turned down, the
+    dedicated round trips its accepted fill-in visits avoided) are a forecast until its days
+    are over (``end_day`` before ``today``, the company's local day; ``None``: judged on the
+    check-ins alone). They are realised when the rep's actual trips over those days, drawn
+    from the check-ins, took the plan's shape: starting on its first day, ending on its last,
+    with as many hotel nights (staying overnight where it said stay, home each evening where
+    it said home). A plan whose days are over and that the rep did not drive that way saved
+    nothing: its savings are dropped, neither realised nor expected.
+
+    Examples
+    --------
+    >>> from fieldcrm.costs.trips import Trip as T
+    >>> d = dt.date(2026, 12, 16)
+    >>> plan = T(1, "S", "planned", d, d + dt.timedelta(days=2), 0.0, 0, 0, 0, hotel_nights=2)
+    >>> saving_status(plan, [], today=dt.date(2026, 12, 7))
+    'expected'
+    >>> done = T(1, "S", "actual", d, d + dt.timedelta(days=2), 0.0, 0, 0, 0, hotel_nights=2)
+    >>> saving_status(plan, [done], today=dt.date(2026, 12, 20))
+    'realised'
+    >>> home = [T(1, "S", "actual", d + dt.timedelta(days=i), d + dt.timedelta(days=i),
+    ...           0.0, 0, 0, 0) for i in range(3)]
+    >>> saving_status(plan, home, today=dt.date(2026, 12, 20))
+    'not_followed'
+    """
+    if planned.kind != "planned":
+        return NOT_FOLLOWED
+    if today is not None and planned.end_day >= today:
+        return EXPECTED
+    driven = [
+        a
+        for a in actual
+        if a.kind == "actual"
+        and a.rep_id == planned.rep_id
+        and a.start_day <= planned.end_day
+        and a.end_day >= planned.start_day
+    ]
+    followed = (
+        bool(driven)
+        and min(a.start_day for a in driven) == planned.start_day
+        and max(a.end_day for a in driven) == planned.end_day
+        and sum(a.hotel_nights for a in driven) == planned.hotel_nights
+    )
+    if followed:
+        return REALISED
+    return EXPECTED if today is None else NOT_FOLLOWED
 
 
 @dataclass(frozen=True)
@@ -158,6 +231,10 @@ class TravelReport:
     regularisations: tuple[tuple[str, Decimal], ...] = field(default=())
     """Per rep: what the validated months' km would cost at the rep's rate of the year now
     known, minus what they were validated at (the barème's yearly band changed)."""
+    bases: tuple[MileageBasis, ...] = field(default=())
+    """Per rep and year of the trips: the barème basis of their rate per km."""
+    far_checkin_m: float = 500.0
+    """A check-in farther than this from its account counts as a visit only with its report."""
 
     @property
     def adjusted_total_eur(self) -> Decimal:
@@ -170,6 +247,12 @@ class TravelReport:
     def empty(self) -> bool:
         """True when the period holds no trip."""
         return not self.trips
+
+    @property
+    def not_counted(self) -> tuple[tuple[TripCost, NotCounted], ...]:
+        """The actual trips' check-ins left out of the visits, by day."""
+        found = [(c, n) for c in self.trips if c.trip.kind == "actual" for n in c.trip.not_counted]
+        return tuple(sorted(found, key=lambda cn: (cn[1].day, cn[0].trip.rep_name)))
 
     @property
     def counted_at_start(self) -> tuple[TripCost, ...]:
@@ -210,11 +293,16 @@ def build_report(
     stamps: Sequence[MonthStamp] = (),
     adjustments: Sequence[AdjustmentLine] = (),
     regularisations: Sequence[tuple[str, Decimal]] = (),
+    bases: Sequence[MileageBasis] = (),
+    far_checkin_m: float = 500.0,
+    today: dt.date | None = None,
 ) -> TravelReport:
     """Group costed trips starting within ``[start, end]``; the total row sums every trip.
 
     A period with no trip gives an empty report (no rows, zero totals), not an error.
     ``stamps`` and ``adjustments`` say which months are validated and what changed since.
+    The planned trips' savings are split into realised and expected ones as of ``today``
+    (the company's local day): :func:`saving_status`.
     """
     check_date(start, field="start")
     check_date(end, field="end")
@@ -224,11 +312,18 @@ def build_report(
         (c for c in costs if start <= c.trip.start_day <= end),
         key=lambda c: (c.trip.start_day, c.trip.rep_id, c.trip.kind),
     )
+    actual = [c.trip for c in kept if c.trip.kind == "actual"]
+
+    def saving(cost: TripCost) -> str:
+        return saving_status(cost.trip, actual, today=today)
+
     groups: dict[str, tuple[str, list[TripCost]]] = {}
     for cost in kept:
         key, label = group_key(cost, group_by)
         groups.setdefault(key, (label, []))[1].append(cost)
-    rows = tuple(_row(key, label, members) for key, (label, members) in sorted(groups.items()))
+    rows = tuple(
+        _row(key, label, members, saving) for key, (label, members) in sorted(groups.items())
+    )
     return TravelReport(
         title=title,
         start=start,
@@ -236,19 +331,23 @@ def build_report(
         group_by=group_by,
         scale_year=scale_year,
         rows=rows,
-        total=_row("total", "Total", kept),
+        total=_row("total", "Total", kept, saving),
         trips=tuple(kept),
         stamps=tuple(stamps),
         adjustments=tuple(adjustments),
         regularisations=tuple(regularisations),
+        bases=tuple(bases),
+        far_checkin_m=far_checkin_m,
     )
 
 
-def _row(key: str, label: str, costs: Sequence[TripCost]) -> ReportRow:
+def _row(
+    key: str, label: str, costs: Sequence[TripCost], saving: Callable[[TripCost], str]
+) -> ReportRow:
     return ReportRow(
         key=key,
         label=label,
-        planned=sum_figures(c for c in costs if c.trip.kind == "planned"),
+        planned=sum_figures((c for c in costs if c.trip.kind == "planned"), saving=saving),
         actual=sum_figures(c for c in costs if c.trip.kind == "actual"),
     )
 
@@ -329,6 +428,9 @@ def figures_dict(f: Figures) -> dict[str, Any]:
         "driving_share": f.driving_share,
         "saved_km": rounded(f.saved_km, 1),
         "saved_eur": num(f.saved_eur),
+        "expected_saved_km": rounded(f.expected_saved_km, 1),
+        "expected_saved_eur": num(f.expected_saved_eur),
+        "not_counted_checkins": f.not_counted,
     }
 
 
@@ -377,8 +479,40 @@ def report_dict(report: TravelReport) -> dict[str, Any]:
                     }
                     for d in c.trip.to_check
                 ],
+                "not_counted": [
+                    {
+                        "day": n.day.isoformat(),
+                        "account_id": n.account_id,
+                        "account": n.account_name,
+                        "distance_m": None if n.distance_m is None else rounded(n.distance_m, 0),
+                    }
+                    for n in c.trip.not_counted
+                ],
             }
             for c in report.trips
+        ],
+        "mileage_bases": [
+            {
+                "rep_id": b.rep_id,
+                "rep": b.rep_name,
+                "year": b.year,
+                "scale_year": b.basis.scale_year,
+                "vehicle": b.basis.vehicle,
+                "fiscal_hp_class": b.basis.hp_class.label,
+                "electric_uplift": float(b.basis.electric_uplift),
+                "km_source": b.km_source,
+                "annual_km": rounded(b.basis.annual_km, 1),
+                "band_from_km": b.basis.band_from_km,
+                "band_upto_km": b.basis.band.upto_km,
+                "band_rate": float(b.basis.band.rate),
+                "band_fixed_eur": float(b.basis.band.fixed),
+                "allowance_eur": float(b.basis.allowance_eur),
+                "rate_per_km_eur": float(b.basis.rate),
+                "frozen": [
+                    {"month": m.isoformat()[:7], "rate_per_km_eur": float(r)} for m, r in b.frozen
+                ],
+            }
+            for b in report.bases
         ],
         "validated": [
             {

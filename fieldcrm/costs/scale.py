@@ -8,7 +8,7 @@ vehicles get the published uplift (+20 % since 2021). A new year is a new YAML f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,8 @@ class MileageScale:
     source: str
     electric_uplift: Decimal
     vehicles: dict[str, tuple[HorsepowerClass, ...]]
+    vehicle_labels: dict[str, str] = field(default_factory=dict)
+    """The scale's name of each vehicle kind (« Automobile »…), as its file gives it."""
 
     def hp_class(self, vehicle: str, fiscal_hp: int) -> HorsepowerClass:
         """The horsepower class of ``vehicle`` that applies to ``fiscal_hp``."""
@@ -87,7 +89,9 @@ def load_scale(year: int, directory: Path = SCALE_DIR) -> MileageScale:
 def parse_scale(data: dict[str, Any]) -> MileageScale:
     """Build a scale from its YAML mapping, checking that each class has one band per limit."""
     vehicles: dict[str, tuple[HorsepowerClass, ...]] = {}
+    labels: dict[str, str] = {}
     for kind, spec in data["vehicles"].items():
+        labels[str(kind)] = str(spec.get("label", kind))
         limits = [int(x) for x in spec["band_limits_km"]] + [None]
         classes = []
         for cls in spec["classes"]:
@@ -107,6 +111,7 @@ def parse_scale(data: dict[str, Any]) -> MileageScale:
         source=str(data.get("source", "")),
         electric_uplift=Decimal(str(data.get("electric_uplift", 0))),
         vehicles=vehicles,
+        vehicle_labels=labels,
     )
 
 
@@ -135,6 +140,72 @@ def annual_allowance(
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class RateBasis:
+    """How a rate per km was read from the scale: the vehicle's class, the yearly distance
+    ``d`` it was read at, the band holding ``d`` and the yearly allowance there.
+
+    ``rate`` is ``allowance_eur / annual_km`` (to the ten-thousandth); with no distance
+    (``annual_km`` 0) it is the first band's rate, the marginal rate at 0 km.
+    """
+
+    scale_year: int
+    vehicle: str
+    vehicle_label: str
+    hp_class: HorsepowerClass
+    electric_uplift: Decimal
+    """The uplift applied (0 for a vehicle that is not electric)."""
+    annual_km: float
+    band: Band
+    band_from_km: int | None
+    """The previous band's limit (the band holds ``d`` above it); None for the first band."""
+    allowance_eur: Decimal
+    rate: Decimal
+
+
+def rate_basis(
+    scale: MileageScale,
+    annual_km: float,
+    *,
+    fiscal_hp: int,
+    vehicle: str = "car",
+    electric: bool = False,
+) -> RateBasis:
+    """The rate per km at ``annual_km`` a year and what it was read from (:func:`rate_per_km`).
+
+    Examples
+    --------
+    >>> b = rate_basis(load_scale(2025), 12_000, fiscal_hp=5)
+    >>> b.hp_class.label, b.band_from_km, b.band.upto_km, b.allowance_eur, b.rate
+    ('5 CV', 5000, 20000, Decimal('5679.00'), Decimal('0.4733'))
+    """
+    cls = scale.hp_class(vehicle, fiscal_hp)
+    uplift = scale.electric_uplift if electric else Decimal(0)
+    if annual_km <= 0:
+        band, allowance = cls.bands[0], Decimal("0.00")
+        rate = band.rate * (1 + uplift)
+    else:
+        d = Decimal(str(annual_km))
+        band = next(b for b in cls.bands if b.upto_km is None or d <= b.upto_km)
+        allowance = annual_allowance(
+            scale, annual_km, fiscal_hp=fiscal_hp, vehicle=vehicle, electric=electric
+        )
+        rate = allowance / d
+    index = cls.bands.index(band)
+    return RateBasis(
+        scale_year=scale.year,
+        vehicle=vehicle,
+        vehicle_label=scale.vehicle_labels.get(vehicle, vehicle),
+        hp_class=cls,
+        electric_uplift=uplift,
+        annual_km=max(annual_km, 0.0),
+        band=band,
+        band_from_km=cls.bands[index - 1].upto_km if index else None,
+        allowance_eur=allowance,
+        rate=rate.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+    )
+
+
 def rate_per_km(
     scale: MileageScale,
     annual_km: float,
@@ -147,11 +218,6 @@ def rate_per_km(
 
     With no distance yet the first band's rate applies (the marginal rate at 0 km).
     """
-    if annual_km <= 0:
-        cls = scale.hp_class(vehicle, fiscal_hp)
-        rate = cls.bands[0].rate * (1 + scale.electric_uplift if electric else 1)
-        return rate.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    total = annual_allowance(
+    return rate_basis(
         scale, annual_km, fiscal_hp=fiscal_hp, vehicle=vehicle, electric=electric
-    )
-    return (total / Decimal(str(annual_km))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    ).rate

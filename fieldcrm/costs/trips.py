@@ -27,6 +27,19 @@ class ToCheck:
 
 
 @dataclass(frozen=True)
+class NotCounted:
+    """A check-in of a trip that is no visit: far from its account and without a report
+    (the product's rule, :func:`fieldcrm.store.visits.counted_visit`). The rep was there: its
+    kilometres count; the trip's visits, visiting time and revenue leave it out."""
+
+    day: dt.date
+    account_id: int
+    account_name: str
+    distance_m: float | None
+    """How far from the account the check-in was made (metres)."""
+
+
+@dataclass(frozen=True)
 class Trip:
     """A rep's travel over one or several days, as planned or as checked in."""
 
@@ -48,6 +61,8 @@ class Trip:
     team: str = ""
     trip_id: int | None = None
     to_check: tuple[ToCheck, ...] = ()
+    not_counted: tuple[NotCounted, ...] = ()
+    """Check-ins left out of :attr:`visits` (far from the account, no report yet)."""
 
     def __post_init__(self) -> None:
         if self.kind not in TRIP_KINDS:

@@ -10,9 +10,13 @@ left as it is. English readers get the original text.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -148,6 +152,10 @@ FIELDS: dict[str, str] = {
     "client_key": "clé d’envoi",
     # the costs page's forms
     "tolls_eur": "péages",
+    # the admin's new-user form
+    "full_name": "nom complet",
+    "manager_id": "responsable",
+    "role": "rôle",
     "amount_eur": "montant",
 }
 """French names of the fields errors name."""
@@ -189,6 +197,97 @@ PHRASES: dict[str, str] = {
     "unknown activity kind": "type d’échange inconnu",
     "8 to 64 letters, digits, - or _": "8 à 64 lettres, chiffres, - ou _",
     "expected YYYY-MM": "attendu AAAA-MM, par ex. 2026-01",
+    # the admin's new-user form (fieldcrm.services.user_admin)
+    "not an e-mail address": "ce n’est pas une adresse e-mail",
+    "no such active manager": "aucun responsable actif n’a cet identifiant",
+    "a user cannot be their own manager": "un utilisateur ne peut pas être son propre responsable",
+    "unknown role": "rôle inconnu",
+    # the other validators' messages (tests/pages/test_validator_messages_fr.py)
+    "unsupported export format": "format d’export non pris en charge",
+    "unknown target field": "champ de destination inconnu",
+    "header not found in the file": "en-tête introuvable dans le fichier",
+    "no known column in the header": "aucune colonne connue dans l’en-tête",
+    "must be UTF-8 text": "doit être du texte UTF-8",
+    "give either a geometry or administrative unit codes, not both nor neither": "donnez soit un tracé, soit des codes de communes ou de départements (l’un ou l’autre)",
+    "unsupported language": "langue non prise en charge",
+    "unknown chart layout": "présentation du graphique inconnue",
+    "unknown grouping": "regroupement inconnu",
+    "give exactly one of month, week, year or start and end": "donnez soit un mois, soit une semaine, soit une année, soit un début et une fin",
+    "expected YYYY-Www, e.g. 2026-W10": "attendu AAAA-Sss, par ex. 2026-W10",
+    "both start and end are needed": "il faut un début et une fin",
+    "unknown vehicle kind": "type de véhicule inconnu",
+    "no mileage scale for this year": "pas de barème kilométrique pour cette année",
+    "must not be negative": "ne doit pas être négatif",
+    "unknown trip kind": "type de déplacement inconnu",
+    "ends before it starts": "finit avant de commencer",
+    "unknown allowance": "indemnité inconnue",
+    "longitude must be a number in [-180, 180]": "la longitude doit être un nombre entre -180 et 180",
+    "latitude must be a number in [-90, 90]": "la latitude doit être un nombre entre -90 et 90",
+    "at least one provider is needed": "il faut au moins un service de géocodage",
+    "the gazetteer needs at least one commune": "le répertoire des communes doit en compter au moins une",
+    "unknown precision": "précision inconnue",
+    "must be within [0, 1]": "doit être compris entre 0 et 1",
+    "a point goes with a precision other than 'none'": "un point va avec une précision autre que « none »",
+    "must be positive": "doit être positif",
+    "must be 0 or more": "doit valoir 0 ou plus",
+    "needs http:// or https://": "doit commencer par http:// ou https://",
+    "empty provider name": "nom de service vide",
+    "unknown geocoding provider": "service de géocodage inconnu",
+    "at least one place is needed": "il faut au moins un lieu",
+    "detour budget must be positive": "le détour permis doit être positif",
+    "must be between 1 and 5": "doit être compris entre 1 et 5",
+    "upper bounds must increase and end with infinity": "les bornes doivent croître et finir par l’infini",
+    "speeds must be in ]0, 200] km/h": "les vitesses doivent être comprises entre 0 (exclu) et 200 km/h",
+    "must be an http(s) URL": "doit être une adresse http:// ou https://",
+    "must be a whole number of days": "doit être un nombre entier de jours",
+    "weight must be >= 0": "le poids ne peut pas être négatif",
+    "not an editable field": "champ non modifiable",
+    "no rep with this id, email or name": "aucun commercial avec cet identifiant, cet e-mail ou ce nom",
+    "unknown export format": "format d’export inconnu",
+    "not a review status": "statut de vérification inconnu",
+    "unknown import": "import inconnu",
+    "unsupported file type": "type de fichier non pris en charge",
+    "unknown segment": "segment inconnu",
+    "must be 1 to 50 characters": "doit faire de 1 à 50 caractères",
+    "an OSRM server URL is needed when routing_engine is osrm": "le moteur d’itinéraires OSRM a besoin de l’adresse de son serveur",
+    "not supported yet": "pas encore pris en charge",
+    "a draft rule can only be dry run; save it first": "une règle en brouillon ne peut être qu’essayée à blanc ; enregistrez-la d’abord",
+    "rep_id must be an integer": "l’identifiant du commercial doit être un nombre entier",
+    "unknown rep e-mail": "e-mail de commercial inconnu",
+    "the feature needs a 'name' property": "chaque élément (feature) doit avoir une propriété « name »",
+    "priority must be an integer": "la priorité doit être un nombre entier",
+    "unknown metric": "mesure inconnue",
+    "no such file": "fichier introuvable",
+    "a territory needs a name": "un territoire a besoin d’un nom",
+    "must be an integer": "doit être un nombre entier",
+    "a colour of at most 20 characters": "une couleur de 20 caractères au plus",
+    "not an editable territory field": "champ de territoire non modifiable",
+    "unknown INSEE commune code": "code INSEE de commune inconnu",
+    "an INSEE code has 5 characters": "un code INSEE compte 5 caractères",
+    "a postcode has 5 digits": "un code postal compte 5 chiffres",
+    "unknown postcode": "code postal inconnu",
+    "a territory needs a non-empty polygon": "un territoire a besoin d’un tracé non vide",
+    "lon and lat must have the same length": "lon et lat doivent compter autant de valeurs",
+    "territory ids must be unique": "les identifiants de territoire doivent être uniques",
+    "must be > 0": "doit être positif",
+    "unit codes must be unique": "les codes des communes doivent être uniques",
+    "weights must be >= 0": "les poids ne peuvent pas être négatifs",
+    "a territory would be left empty": "un territoire resterait vide",
+    # the planner's problem (fieldcrm.routing.problem) and administrative units
+    "must be a square matrix over every place": "doit être une matrice carrée sur tous les lieux",
+    "travel cannot be negative": "un trajet ne peut pas durer moins de zéro",
+    "not a place of the matrices": "ce lieu n’est pas dans les matrices de trajets",
+    "at least one working day is needed": "il faut au moins un jour travaillé",
+    "the day must end after it starts": "la journée doit finir après avoir commencé",
+    "the break does not fit its window": "la pause ne tient pas dans sa plage",
+    "no such day": "jour inexistant",
+    "one list of windows per working day": "une liste de plages horaires par jour travaillé",
+    "negative value or duration": "valeur ou durée négative",
+    "unknown département code": "code de département inconnu",
+    "these moves without the rest of the proposal would cut a territory into pieces": (
+        "ces déplacements, sans le reste de la proposition, couperaient un territoire en morceaux"
+    ),
+    "give at least one commune, postcode or département": "indiquez au moins une commune, un code postal ou un département",
     # the rules editor (fieldcrm.scoring.rules)
     "must be a number": "doit être un nombre",
     "must be a finite number": "doit être un nombre fini",
@@ -398,18 +497,48 @@ def _french_name(field: str) -> str | None:
     return FIELDS.get(field) or FIELDS.get(bare) or FIELDS.get(bare.rsplit(".", 1)[-1])
 
 
-def field_label(field: str) -> str:
-    """A field as a French reader names it (``account_ids`` → ``comptes``)."""
-    return _french_name(field) or field.replace("_", " ")
+_PATH_PARTS = re.compile(r"\.(?![^\[]*\])")
+"""Where a dotted path splits (not inside brackets)."""
 
 
-def named(field: str, *, technical: bool = False) -> str:
-    """A field for an error line: its French name only (what a rep reads on a page); with
-    ``technical`` (the API's ``message``, read by developers), or when it has no French name
-    yet, its name in the code in brackets too when they differ (« jour (day) »)."""
-    label = field_label(field)
-    known = _french_name(field) is not None
-    return f"{label} ({field})" if (technical or not known) and label != field else label
+def _segment_label(segment: str, lang: str) -> str:
+    """One part of a path as a reader of ``lang`` names it: its French name (the fields'
+    table, the rule format's words), else its words (``rep_id`` → ``rep``); an index in
+    brackets is counted from 1 (``stops[0]`` → ``arrêts (n° 1)``)."""
+    key = re.sub(r"\[[^\]]*\]", "", segment)
+    indexes = re.findall(r"\[([^\]]*)\]", segment)
+    label = None
+    if lang == "fr":
+        label = FIELDS.get(segment) or FIELDS.get(key) or vocabulary.KEY_NAMES.get(key)
+    if label is None:
+        label = re.sub(r"_id$", "", key).replace("_", " ").strip() or key
+    numbered = (f"n° {int(i) + 1}" if i.isdigit() else i for i in indexes)
+    return label + "".join(f" ({n})" for n in numbered)
+
+
+def field_label(field: str, lang: str = "fr") -> str:
+    """A field as a reader of ``lang`` names it (``account_ids`` → ``comptes``; a dotted
+    path part by part, ``when.potential.gt`` → ``conditions › potentiel en €/mois › plus
+    de``): never the name in the code."""
+    known = _french_name(field) if lang == "fr" else None
+    if known:
+        return known
+    labels: list[str] = []
+    for part in (s for s in _PATH_PARTS.split(field) if s):
+        if part.isdigit() and labels:  # an item of a list (FastAPI's ``stops.0.lon``)
+            labels[-1] += f" (n° {int(part) + 1})"
+        else:
+            labels.append(_segment_label(part, lang))
+    return " › ".join(labels) or field
+
+
+def named(field: str, *, technical: bool = False, lang: str = "fr") -> str:
+    """A field for an error line: its name for the reader only (what a rep reads on a
+    page); with ``technical`` (the API's ``message``, read by developers, whose body also
+    carries ``field``), its name in the code in brackets too when they differ
+    (« jour (day) »)."""
+    label = field_label(field, lang)
+    return f"{label} ({field})" if technical and label != field else label
 
 
 SHAPE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -568,7 +697,7 @@ def _phrase(message: str) -> str:
     yaml_error = yaml_text(message)
     if yaml_error:
         return yaml_error
-    table = (*SHAPE_PHRASES, *PLAN_PHRASES, *RULE_PHRASES)
+    table = (*SHAPE_PHRASES, *PLAN_PHRASES, *RULE_PHRASES, *DATA_PHRASES)
     return _translated(table, message, PHRASE_VALUES) or message
 
 
@@ -594,8 +723,55 @@ RULE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         "document trop long ({n} caractères)",
     ),
     (re.compile(r"^invalid JSON at line (?P<line>\d+): .*$"), "JSON invalide à la ligne {line}"),
+    (re.compile(r"^longer than (?P<n>\d+) characters$"), "plus de {n} caractères"),
 )
 """French for the rule validator's problems that carry data (:mod:`fieldcrm.scoring.rules`)."""
+
+DATA_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^at least (?P<n>\d+) characters$"), "au moins {n} caractères"),
+    (re.compile(r"^at most (?P<n>\d+) characters$"), "{n} caractères au plus"),
+    (
+        re.compile(r"^a trip lasts at most (?P<n>\d+) days$"),
+        "une tournée dure au plus {n} jours",
+    ),
+    (
+        re.compile(r"^must be 1 to (?P<n>\d+) days after start$"),
+        "doit tomber 1 à {n} jours après le début",
+    ),
+    (
+        re.compile(r"^expected (?P<n>\d+) bands, found (?P<m>\d+)$"),
+        "{n} tranches attendues, {m} trouvées",
+    ),
+    (
+        re.compile(r"^provider '?(?P<name>.+?)'? needs an API key$"),
+        "le service de géocodage {name} a besoin d’une clé d’API",
+    ),
+    (
+        re.compile(r"^at least (?P<n>\d+) pairs farther than (?P<m>\d+) m needed$"),
+        "il faut au moins {n} paires à plus de {m} m l’une de l’autre",
+    ),
+    (re.compile(r"^unreadable value: .*$", re.S), "valeur illisible"),
+    (
+        re.compile(r"^appointment '(?P<name>.+)' has no located place$"),
+        "le rendez-vous « {name} » n’a pas de lieu localisé",
+    ),
+    (re.compile(r"^between 1 and (?P<n>\d+) points$"), "entre 1 et {n} points"),
+    (re.compile(r"^between 2 and (?P<n>\d+) stops$"), "entre 2 et {n} arrêts"),
+    (
+        re.compile(r"^not a Base Adresse Nationale export .*: missing column\(s\) (?P<cols>.*)$"),
+        "ce n’est pas un export de la Base Adresse Nationale (adresses-NN.csv) : colonnes"
+        " manquantes {cols}",
+    ),
+    (
+        re.compile(
+            r"^commune (?P<code>\S+)(?: \(postcode (?P<via>\S+)\))? exists but its outline is"
+            r" not shipped.*$"
+        ),
+        "la commune {code} existe mais son contour n’est pas fourni : prenez son département"
+        " ou une commune dont le contour est fourni",
+    ),
+)
+"""French for the other validators' problems that carry data."""
 
 PHRASE_VALUES: dict[str, Callable[[str], str]] = {"at": lambda point: f"près de {point} "}
 """How the named parts of the shape and plan phrases read in French, by group name."""
@@ -630,53 +806,129 @@ def company_zone() -> ZoneInfo:
     return ZoneInfo(get_settings().scoring_timezone)
 
 
-def _french_moment(text: str, zone: ZoneInfo) -> str:
-    """``2027-02-03T10:00:00+00:00`` → ``03/02/2027 11:00`` (in ``zone``), ``2027-02-03`` →
-    ``03/02/2027``; anything not a real date as it is."""
+def _local_moment(text: str, zone: ZoneInfo, lang: str = "fr") -> str:
+    """``2027-02-03T10:00:00+00:00`` → ``03/02/2027 11:00`` (in ``zone``, as a reader of
+    ``lang`` writes it), ``2027-02-03`` → ``03/02/2027``; anything not a real date as it is."""
     try:
         if "T" in text:
-            return local_moment(dt.datetime.fromisoformat(text), "fr", zone)
-        return local_day(dt.date.fromisoformat(text), "fr")
+            return local_moment(dt.datetime.fromisoformat(text), lang, zone)
+        return local_day(dt.date.fromisoformat(text), lang)
     except ValueError:
         return text
 
 
-def french_dates(text: str, zone: ZoneInfo | None = None) -> str:
-    """``text`` with its ISO dates and times written the French way (``>= 2026-12-01`` →
-    ``>= 01/12/2026``), times in ``zone`` (default :func:`company_zone`)."""
+def french_dates(text: str, zone: ZoneInfo | None = None, lang: str = "fr") -> str:
+    """``text`` with its ISO dates and times written the reader's way (``>= 2026-12-01`` →
+    ``>= 01/12/2026`` in French), times in ``zone`` (default :func:`company_zone`)."""
     if not ISO_MOMENT.search(text):
         return text
     where = zone or company_zone()
-    return ISO_MOMENT.sub(lambda found: _french_moment(found[0], where), text)
+    return ISO_MOMENT.sub(lambda found: _local_moment(found[0], where, lang), text)
+
+
+QUOTES: dict[str, tuple[str, str]] = {"fr": ("« ", " »"), "en": ("“", "”")}
+"""How each language quotes a text a person typed."""
+
+
+def value_text(value: Any, lang: str = "fr", zone: ZoneInfo | None = None) -> str:
+    """A problem's value as a reader of ``lang`` reads it, never as the code writes it: a
+    date or time (an object, or the ISO text problems carry) the reader's way, a number
+    by babel (``1 500,5``), a text in the language's quotes (« fortnight »), a list
+    ``[a, b]`` of such values; no Python quotes."""
+    if isinstance(value, dt.datetime):
+        return local_moment(value, lang, zone or company_zone())
+    if isinstance(value, dt.date):
+        return local_day(value, lang)
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the rule documents (YAML) write them
+    if isinstance(value, int | float | Decimal):
+        return format_decimal(value, locale=lang)
+    if isinstance(value, list | tuple | set | frozenset):
+        return "[" + ", ".join(value_text(v, lang, zone) for v in value) + "]"
+    if isinstance(value, Mapping):
+        items = (f"{k}: {value_text(v, lang, zone)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    text = str(value)
+    written = french_dates(text, zone, lang)
+    if written != text:
+        return written
+    left, right = QUOTES.get(lang, QUOTES["en"])
+    return f"{left}{text}{right}"
 
 
 def french_value(value: Any, zone: ZoneInfo | None = None) -> str:
-    """A problem's value as a French reader reads it: a date or time (an object, or the ISO
-    text problems carry) written the French way without quotes, anything else quoted as
-    ``repr`` writes it (``'abc'``)."""
-    if isinstance(value, dt.datetime):
-        return local_moment(value, "fr", zone or company_zone())
-    if isinstance(value, dt.date):
-        return local_day(value, "fr")
-    if isinstance(value, str):
-        written = french_dates(value, zone)
-        if written != value:
-            return written
-    return repr(value)
+    """A problem's value as a French reader reads it (:func:`value_text`)."""
+    return value_text(value, "fr", zone)
 
 
 def _french_got(raw: str, zone: ZoneInfo | None = None) -> str:
     """The ``got`` part of a problem turned into text (``repr`` of the value) as in
-    :func:`french_value`: ``'2027-02-03T10:00:00+00:00'`` → ``03/02/2027 11:00``."""
-    quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
-    inner = raw[1:-1] if quoted else raw
-    written = french_dates(inner, zone)
-    return written if written != inner else raw
+    :func:`value_text`: ``'2027-02-03T10:00:00+00:00'`` → ``03/02/2027 11:00``, ``'abc'`` →
+    « abc »."""
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return french_dates(raw, zone)
+    return value_text(value, "fr", zone)
 
 
 def problem_message(message: str, lang: str = "fr") -> str:
     """The message of one input problem for a reader of ``lang`` (French when known)."""
     return _phrase(message) if lang == "fr" else message
+
+
+DAY_PROBLEMS: dict[str, dict[str, str]] = {
+    "public holiday": {
+        "fr": "Le {day} est férié : choisissez un jour ouvré, ou un jour où un rendez-vous est"
+        " pris.",
+        "en": "{Day} is a public holiday: choose a working day, or a day with a booked"
+        " appointment.",
+    },
+    "weekend": {
+        "fr": "Le {day} tombe un week-end : choisissez un jour ouvré, ou un jour où un"
+        " rendez-vous est pris.",
+        "en": "{Day} falls on a weekend: choose a working day, or a day with a booked appointment.",
+    },
+    "no working day in the period": {
+        "fr": "Aucun jour ouvré du {day} au {last} (week-ends et jours fériés) : choisissez"
+        " une période qui en compte un, ou un jour où un rendez-vous est pris.",
+        "en": "No working day from {day} to {last} (weekends and public holidays): choose"
+        " a period with one, or a day with a booked appointment.",
+    },
+}
+"""Whole sentences for a day (or a period) on which nothing can be planned: the problem's
+message is the key, its value the day (or the first and last days)."""
+
+
+def spoken_day(day: dt.date, lang: str = "fr") -> str:
+    """A day as one says it: « samedi 2 janvier 2027 », « 1er janvier 2027 » (without the
+    weekday: a holiday is named by its date); « Saturday 2 January 2027 » in English."""
+    text = format_date(day, format="EEEE d MMMM y", locale=lang)
+    if lang == "fr" and day.day == 1:
+        text = text.replace(" 1 ", " 1er ", 1)
+    return text
+
+
+def _day_sentence(problem: Problem, lang: str) -> str | None:
+    """The whole sentence of a day one cannot plan (:data:`DAY_PROBLEMS`), else ``None``."""
+    texts = DAY_PROBLEMS.get(problem.message)
+    value = problem.value
+    try:  # the days, or their ISO dates (as the service raises them, and jobs store them)
+        days = [
+            d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+            for d in (value if isinstance(value, tuple | list) else (value,))
+        ]
+    except ValueError:
+        return None
+    if texts is None or not days:
+        return None
+    said = [spoken_day(d, lang) for d in days]
+    if problem.message == "public holiday":
+        said[0] = said[0].split(" ", 1)[1]  # « 1er janvier 2027 »: no weekday for a holiday
+    first, last = said[0], said[-1]
+    return texts.get(lang, texts["en"]).format(
+        day=first, Day=first[:1].upper() + first[1:], last=last
+    )
 
 
 def problem_text(
@@ -685,15 +937,28 @@ def problem_text(
     *,
     technical: bool = False,
     zone: ZoneInfo | None = None,
+    lang: str = "fr",
 ) -> str:
-    """One input problem in French: field (or ``label``, a French name for it written by the
-    caller; ``technical`` as in :func:`named`), what is wrong, the value, what is allowed;
-    dates and times written the French way, in ``zone`` (default :func:`company_zone`)."""
-    text = f"{label or named(problem.field, technical=technical)} : {_phrase(problem.message)}"
+    """One input problem for a reader of ``lang``: field (or ``label``, a name for it
+    written by the caller; ``technical`` as in :func:`named`), what is wrong, the value,
+    what is allowed; dates, times and numbers the reader's way, in ``zone`` (default
+    :func:`company_zone`); a day one cannot plan as a whole sentence."""
+    whole = _day_sentence(problem, lang)
+    if whole:
+        return whole
+    field = label or named(problem.field, technical=technical, lang=lang)
+    if lang != "fr":
+        text = f"{field}: {problem.message}"
+        if problem.value is not None:
+            text += f" (got {value_text(problem.value, lang, zone)})"
+        if problem.allowed:
+            text += f"; expected: {french_dates(problem.allowed, zone, lang)}"
+        return text
+    text = f"{field} : {_phrase(problem.message)}"
     if problem.value is not None:
-        text += f" (reçu : {french_value(problem.value, zone)})"
+        text += f" (reçu : {value_text(problem.value, 'fr', zone)})"
     if problem.allowed:
-        text += f" ; attendu : {french_dates(problem.allowed, zone)}"
+        text += f" ; attendu : {french_dates(_phrase(problem.allowed), zone)}"
     return text
 
 
@@ -750,14 +1015,14 @@ def rule_problem_text(problem: Problem, lang: str = "fr") -> str:
     """One problem of the rules editor for a reader of ``lang``: in French, where it is (its
     path named by French labels; an unknown key by the part that holds it), what is wrong,
     the value, and what is allowed as the editor offers it (``jour, semaine, mois…``)."""
-    if lang != "fr":
-        return str(problem)
     path = problem.field
     if problem.message in _UNKNOWN_KEYS:
         path = re.sub(r"(^|\.)[^.]*$", "", path)
+    if lang != "fr":
+        return problem_text(replace(problem, field=path or "rule"), lang=lang)
     text = f"{rule_field_label(path)} : {_phrase(problem.message)}"
     if problem.value is not None:
-        text += f" (reçu : {french_value(problem.value)})"
+        text += f" (reçu : {value_text(problem.value, 'fr')})"
     if problem.allowed:
         text += f" ; attendu : {_rule_allowed(problem.field, problem.allowed, keys=problem.message in _KEYS_ALLOWED)}"
     return text
@@ -806,6 +1071,10 @@ def describe(
     fields named by their French label, plus their name in the code with ``technical`` (the
     API, whose body also carries ``field``); times in ``zone`` (default the company's)."""
     if lang != "fr":
+        if isinstance(exc, InvalidInput):
+            return "; ".join(
+                problem_text(p, technical=technical, zone=zone, lang=lang) for p in exc.problems
+            )
         return str(exc)
     if isinstance(exc, NotFound):
         what = KINDS.get(str(exc.kind), str(exc.kind))
@@ -842,6 +1111,14 @@ def _problems_text(message: str, zone: ZoneInfo | None = None) -> str | None:
     for found in PROBLEM_TEXT.finditer(message):
         if found.start() != position:
             return None
+        if found["message"] in DAY_PROBLEMS and found["value"] is not None:
+            with contextlib.suppress(ValueError, SyntaxError):
+                day = Problem(found["field"], found["message"], ast.literal_eval(found["value"]))
+                whole = _day_sentence(day, "fr")
+                if whole:
+                    parts.append(whole)
+                    position = found.end() + 2
+                    continue
         text = f"{named(found['field'])} : {_phrase(found['message'])}"
         if found["value"] is not None:
             text += f" (reçu : {_french_got(found['value'], zone)})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+from babel.core import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -32,6 +33,14 @@ def translations(language: str) -> NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+def ngettext(language: str, singular: str, plural: str, n: float) -> str:
+    """``singular`` or ``plural`` (French source texts), translated for ``language``, as that
+    language counts ``n``: « 0 compte », « 1 compte », « 2 comptes » in French (one: 0 and 1),
+    « 0 accounts », « 1 account » in English (the CLDR plural rules, by babel)."""
+    one = Locale.parse(language).plural_form(abs(n)) == "one"
+    return translations(language).ngettext(singular, plural, 1 if one else 2)
 
 
 def request_language(request: Request, *, preferred: str | None = None, default: str = "fr") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Annotated
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Role
+from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import LOCALES, local_number, reader_language, render
@@ -24,7 +26,6 @@ from fieldcrm.services import (
     nearby,
     scoring,
     territories,
-    users,
 )
 from fieldcrm.territories import shapes
 
@@ -35,17 +36,58 @@ RADII = (500, 1000, 2000, 5000, 10000, 25000, 50000)
 ACCOUNT_ID = Path(ge=1, le=2**31 - 1)
 
 
+def _whole(value: str, field: str) -> int | None:
+    """A number chosen in a filter (empty: any); :class:`InvalidInput` naming ``field``."""
+    if not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(field, "invalid value", value=value) from None
+
+
 @router.get("/comptes", response_class=HTMLResponse)
 def accounts_page(
     request: Request,
     session: SessionDep,
     actor: CurrentUser,
     q: Annotated[str, Query(max_length=200)] = "",
+    rep: Annotated[str, Query(max_length=12)] = "",
+    territory: Annotated[str, Query(max_length=12)] = "",
+    band: Annotated[str, Query(max_length=20)] = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
+    qualification: Annotated[str, Query(max_length=50)] = "",
+    sector: Annotated[str, Query(max_length=100)] = "",
+    not_visited_days: Annotated[str, Query(max_length=6)] = "",
     rapports: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> HTMLResponse:
-    """Accounts by priority, name/city search, visit-report search, and a map of every account in view."""
-    rows = accounts.list_accounts(session, actor=actor, query=q or None, limit=50, offset=page * 50)
+    """Accounts by priority, searched (name, town, postcode, SIRET, import id) and filtered,
+    with their count; the map shows the same accounts (the same filter); visit-report search."""
+    chosen = {
+        "rep": rep,
+        "territory": territory,
+        "band": band,
+        "kind": kind,
+        "qualification": qualification,
+        "sector": sector,
+        "not_visited_days": not_visited_days,
+    }
+    selection = account_map.make_filter(
+        query=q,
+        rep=_whole(rep, "rep"),
+        territory=_whole(territory, "territory"),
+        band=band,
+        kind=kind,
+        qualification=qualification,
+        sector=sector,
+        not_visited_days=_whole(not_visited_days, "not_visited_days"),
+        now=dt.datetime.now(dt.UTC),
+    )
+    rows = accounts.list_accounts(
+        session, actor=actor, filters=selection, limit=50, offset=page * 50
+    )
+    total = accounts.count_accounts(session, actor=actor, filters=selection)
     hits = accounts.search_reports(session, actor=actor, query=rapports) if rapports.strip() else []
     m = maps.base_map(center=(7.3, 43.75), zoom=10)
     located = [(r.lon, r.lat) for r in rows if r.lon is not None and r.lat is not None]
@@ -65,12 +107,14 @@ def accounts_page(
     if actor.role is Role.REP and rows:  # a rep ticks accounts for a route, by lasso too
         lasso = f"drawnItems_{maps.add_draw(m, lang=language).get_name()}"
     qualifications, sectors = account_map.filter_choices(session, actor=actor)
-    reps = (
-        users.list_users(session, actor=actor, role=Role.REP) if actor.role is not Role.REP else []
-    )
+    reps = account_map.rep_choices(session, actor=actor) if actor.role is not Role.REP else []
     context = {
+        "chosen": chosen,
+        # the list's search and filters, for its pages and for its map (/api/account-map)
+        "page_query": urlencode({k: v for k, v in {"q": q.strip(), **chosen}.items() if v}),
+        "total": total,
         "filters": {
-            "reps": [(u.id, u.full_name) for u in reps],
+            "reps": reps,
             "territories": [(t.id, t.name) for t in areas],
             "qualifications": qualifications,
             "sectors": sectors,

@@ -90,13 +90,13 @@ def refusal_errors(exc: FieldcrmError, lang: str) -> FieldErrors | None:
             shown = dataclasses.replace(
                 problem, field=field, allowed=None if problem.field == "place" else problem.allowed
             )
-            text = error_text.problem_text(shown) if lang == "fr" else str(shown)
+            text = error_text.problem_text(shown, lang=lang)
             parts.append((field, text))
         return _joined(parts)
     if isinstance(exc, NotFound) and str(exc.kind) in NOT_FOUND_FIELDS:
         field = NOT_FOUND_FIELDS[str(exc.kind)]
         said = error_text.describe(exc, lang)
-        label = error_text.field_label(field) if lang == "fr" else field
+        label = error_text.field_label(field, lang)
         return {field: f"{label} : {said[:1].lower()}{said[1:]}"}
     if isinstance(exc, Conflict):
         return {"time": error_text.describe(exc, lang)}

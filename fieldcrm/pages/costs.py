@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Role
+from fieldcrm.costs.basis import basis_text, not_counted_text
 from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.derive import RepProfile
 from fieldcrm.costs.report import TravelReport
@@ -85,8 +86,14 @@ def _show(
     report = _report(session, actor, settings, month, group_by, rep)
     params = {"month": month, "group_by": group_by} | ({"rep": rep} if rep else {})
     reps = [] if actor.role is Role.REP else [r.profile for r in costs.visible_reps(session, actor)]
+    lang = reader_language(request, actor)
     context = {
         "report": report,
+        # what the euros rest on, in the reader's words (fieldcrm.costs.basis, as the exports)
+        "bases": [basis_text(b, lang) for b in report.bases],
+        "not_counted": not_counted_text(
+            report.total.actual.not_counted, lang, far_m=report.far_checkin_m
+        ),
         "month": month,
         "group_by": group_by,
         "rep": rep,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime as dt
 import hashlib
 import hmac
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import reader_language, render
+from fieldcrm.pages.trip_instead import no_trip_text, trip_instead
 from fieldcrm.services import (
     appointment_moves,
     appointments,
@@ -37,9 +37,10 @@ from fieldcrm.services import (
     route_lines,
     visits,
 )
+from fieldcrm.services import trip_instead as day_or_trip
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.booked_near import NearBooking
-from fieldcrm.store.plans import PlanRow, ProposalRow
+from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 
 router = APIRouter(include_in_schema=False)
 
@@ -215,6 +216,10 @@ class OffRoute:
     visits_moved: set[int]
     """Accounts of accepted proposals whose appointment moved to another day since
     (« Rendez-vous déplacé au … »)."""
+    visited: set[int] = field(default_factory=set)
+    """Accounts of open proposals visited on an earlier day and not due again on theirs
+    (« Visité le … »). Visited on the proposal's very day, the stop stays on the route
+    with its visit (the rep is there), only its card no longer proposes it."""
 
     @property
     def appointments(self) -> set[int]:
@@ -224,7 +229,7 @@ class OffRoute:
     @property
     def accounts(self) -> set[int]:
         """The accounts whose visit is off the route."""
-        return self.released | self.refused | self.visits_moved
+        return self.released | self.refused | self.visits_moved | self.visited
 
 
 def off_route(
@@ -249,6 +254,12 @@ def off_route(
         released=released_accounts(proposals, cards["booked_near"]),
         refused=refused_accounts(proposals),
         visits_moved={p.account_id for p in proposals if p.id in cards["moved_visits"]},
+        visited={
+            p.account_id
+            for p in proposals
+            if p.id in cards.get("visited", {})
+            and cards["visited"][p.id].last_visit < p.slot_start.astimezone(PARIS).date()
+        },
     )
 
 
@@ -265,6 +276,7 @@ def proposal_cards(
     plan: PlanRow,
     every: Sequence[AppointmentRecord],
     settings: Settings,
+    lang: str = "fr",
 ) -> dict[str, Any]:
     """What the proposal cards of ``plan`` show now, for ``_proposal_card.html`` (one home for
     Ma journée and Tournée): each open proposal's slot of now or why it no longer fits
@@ -281,12 +293,26 @@ def proposal_cards(
         "moved_fixed": away.fixed,
         "moved_visits": away.visits,
         "booked_near": current.booked,
+        # its account visited since and not due again (« Visité le … »): no longer proposed
+        "visited": current.visited,
         "bookable": current.bookable,
         "unfit": current.unfit,
         "detour": {
             p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
         },
-        "reasons": {p.id: planning_build.reason_without_detour(p.reason) for p in plan.proposals},
+        # its reason in the reader's language, in full and without the detour the header gives
+        "reasons": {
+            p.id: planning_build.proposal_reason(
+                plan.result, p.account_id, p.reason, lang, detour=False
+            )
+            for p in plan.proposals
+        },
+        "full_reasons": {
+            p.id: planning_build.proposal_reason(
+                plan.result, p.account_id, p.reason, lang, detour=True
+            )
+            for p in plan.proposals
+        },
         "booked_for": {
             a.proposal_id: a for a in every if a.status != "cancelled" and a.proposal_id
         },
@@ -316,7 +342,10 @@ def day_changed(
     :func:`proposal_cards`). Its departure, return and km are then the plan's, not the day's."""
     accounts = {s.get("account_id") for s in day.get("stops", []) if s.get("kind") == "candidate"}
     return any(
-        p.status != "proposed" or p.id in cards["unfit"] or p.id in cards["booked_near"]
+        p.status != "proposed"
+        or p.id in cards["unfit"]
+        or p.id in cards["booked_near"]
+        or p.id in cards.get("visited", {})
         for p in proposals
         if p.account_id in accounts
     )
@@ -361,13 +390,13 @@ def parse_hour(value: str) -> dt.time:
 
 def hour_refusal(exc: InvalidInput, account_name: str, lang: str) -> str:
     """Why the « Heure » typed on the card of ``account_name`` is refused, naming the
-    account (« Heure de « Hôtel Riviera » : valeur invalide (reçu : 'abc') ; attendu : … »),
+    account (« Heure de « Hôtel Riviera » : valeur invalide (reçu : « abc ») ; attendu : … »),
     in the reader's ``lang``."""
     if lang == "fr":
         label = f"Heure de « {account_name} »"
         return " ; ".join(error_text.problem_text(p, label) for p in exc.problems)
     label = f"Time for “{account_name}”"
-    return "; ".join(str(dataclasses.replace(p, field=label)) for p in exc.problems)
+    return "; ".join(error_text.problem_text(p, label, lang=lang) for p in exc.problems)
 
 
 def plan_map(
@@ -438,7 +467,10 @@ def day_page(
         "appointments": booked,
         "stale": plan is not None and appointments.plan_is_stale(plan, booked),
         "refusal": _read_refusal(request, actor, settings),
+        # the trip planned in place of this day, when it only holds as one (_trip_instead.html)
+        "instead": trip_instead(plan),
         "booked_near": {},
+        "visited": {},
         "replan_booked": {},
         "bookable": {},
         "unfit": {},
@@ -454,7 +486,14 @@ def day_page(
     }
     if plan is not None:
         context.update(
-            proposal_cards(session, actor=actor, plan=plan, every=every, settings=settings)
+            proposal_cards(
+                session,
+                actor=actor,
+                plan=plan,
+                every=every,
+                settings=settings,
+                lang=reader_language(request, actor),
+            )
         )
         context["replan_booked"] = replan_bookings(plan, None, context["booked_near"])
     if plan is not None and plan.result.get("days"):
@@ -469,9 +508,27 @@ def day_page(
         shown = without_appointments(plan.result, index, off.appointments, off.accounts)
         lines = road_lines(shown, [index], settings=settings, crowfly_label=crowfly)
         slept_at, sleeps_at = hotel_nights(plan.result, index)
+        # the day changed since its plan: its departure, return, km and lunch as it is
+        # booked now (None: they cannot be recomputed, the header says the plan's no longer hold)
+        changed = (
+            context["stale"]
+            or bool(off.appointments)
+            or day_changed(planned, plan.proposals, context)
+        )
+        figures = (
+            plan_slots.figures_now(
+                session,
+                plan,
+                dt.date.fromisoformat(planned["day"]),
+                settings=settings,
+                now=request_time(),
+            )
+            if changed
+            else None
+        )
         context.update(
             result=shown,
-            today=shown["days"][index],
+            today=shown["days"][index] | (figures.as_json() if figures is not None else {}),
             map=plan_map(shown, [index], lines=lines),
             crowfly=any(line.dashed for line in lines),
             proposals={p.account_id: p for p in plan.proposals},
@@ -486,9 +543,8 @@ def day_page(
             # the hotel the day starts from, the hotel it ends at (a trip's night away)
             slept_at=slept_at,
             sleeps_at=sleeps_at,
-            figures_dated=context["stale"]
-            or bool(off.appointments)
-            or day_changed(planned, plan.proposals, context),
+            figures_now=figures is not None,
+            figures_gone=changed and figures is None,
         )
     response = render(request, "day.html", context, actor=actor)
     if REFUSAL_COOKIE in request.cookies:
@@ -505,14 +561,19 @@ def plan_my_day(
     date: Annotated[WorkDate, Form()],
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> RedirectResponse:
-    """Plan (or plan again) the day around its fixed appointments; back to the day, with the
-    French reason when the day cannot be planned (an appointment out of reach...)."""
+    """Plan (or plan again) the day around its fixed appointments — as a trip from the day
+    before or to the day after when an appointment cannot be held from home
+    (:mod:`fieldcrm.services.trip_instead`) —; back to the day, with the French reason when
+    the day cannot be planned (an appointment out of reach, and no trip that holds it...)."""
     rep_id = rep_for(actor, rep)
     target = f"/journee?date={date.isoformat()}&rep={rep_id}"
     try:
-        planning.plan_day(
+        day_or_trip.plan_day_or_trip(
             session, actor=actor, rep_id=rep_id, day=date, settings=settings, now=request_time()
         )
+    except day_or_trip.NoTripEither as exc:
+        message = no_trip_text(exc, reader_language(request, actor))
+        return _back_with_message(request, actor, settings, target, message)
     except (Conflict, Infeasible, InvalidInput) as exc:
         return _back_with_refusal(request, actor, settings, target, exc)
     return RedirectResponse(target, status_code=303)

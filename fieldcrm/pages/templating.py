@@ -24,11 +24,13 @@ from fieldcrm.costs.report import local_day, local_eur
 from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
 from fieldcrm.http.error_text import describe_message, problem_message, rule_problem_text
+from fieldcrm.http.i18n import ngettext as plural_text
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.local_time import local_hm
 from fieldcrm.http.security import nonced
 from fieldcrm.http.visit_text import far_checkin_text
 from fieldcrm.scoring.vocabulary import BAND_NAMES, SEVERITY_NAMES
+from fieldcrm.services import planning_build
 from fieldcrm.services.background import outcome_parts
 
 log = logging.getLogger(__name__)
@@ -182,6 +184,21 @@ _ENV.filters["outcome_parts"] = outcome_parts  # text, host, pid: one home, serv
 _ENV.filters["rule_problem"] = rule_problem_text  # one problem of the rules editor, in full
 
 
+def omission_text(omission: dict[str, Any], lang: str = "fr") -> str:
+    """Why a plan left an account out (one of ``result["omissions"]``), in the reader's
+    language (:func:`fieldcrm.services.planning_build.omission_label`); a plan stored before
+    its cut accounts kept their count says its stored French label."""
+    reason = str(omission.get("reason"))
+    if lang == "fr" or (reason == "cut" and "kept" not in omission):
+        return str(omission.get("label") or reason)
+    return planning_build.omission_label(
+        reason, omission.get("loss_eur"), lang, n=omission.get("kept")
+    )
+
+
+_ENV.filters["omission"] = omission_text
+
+
 def rule_label(key: str | None, names: dict[str, str], lang: str = "fr") -> str:
     """What a page writes for the rule ``key``: the rule's name (``names``, from
     ``services.scoring.rule_names``), "Rappel" for a reminder, else the key."""
@@ -308,11 +325,16 @@ def render(
         translated = tr.gettext(message)
         return translated % values if values else translated
 
+    def ngettext(singular: str, plural: str, n: float, /, **values: Any) -> str:
+        """The form the reader's language uses for ``n`` (``%(num)s``: ``n`` as given,
+        ``values``: the other fields, the count written the reader's way among them)."""
+        return plural_text(language, singular, plural, n) % {"num": n, **values}
+
     full = {
         "actor": actor,
         "lang": language,
         "gettext": gettext,
-        "ngettext": tr.ngettext,
+        "ngettext": ngettext,
         "_": gettext,
         "nav": navigation(actor),
         "unread_alerts": unread_alerts(request, actor),

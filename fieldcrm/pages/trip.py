@@ -113,7 +113,14 @@ def _show(
             settings=settings,
             include_cancelled=True,
         )
-        cards = proposal_cards(session, actor=actor, plan=plan, every=every, settings=settings)
+        cards = proposal_cards(
+            session,
+            actor=actor,
+            plan=plan,
+            every=every,
+            settings=settings,
+            lang=reader_language(request, actor),
+        )
         days = trip_days(plan, cards, every, settings.scoring_timezone)
         # the stops that no longer hold their day's time (cancelled, moved to another day,
         # refused, booked elsewhere): off the map, the route and its links, as on Ma journée

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.auth.roles import Actor, Role
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import Conflict, InvalidInput, Problem
+from fieldcrm.http import error_text
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.pages.templating import render
+from fieldcrm.pages import agenda_forms
+from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import user_admin
 
 router = APIRouter(include_in_schema=False)
@@ -30,9 +32,15 @@ def _detail_page(
     return render(request, "user.html", context, actor=actor)
 
 
-@router.get("/utilisateurs", response_class=HTMLResponse)
-def users_page(request: Request, session: SessionDep, actor: CurrentUser) -> HTMLResponse:
-    """Every user with role, manager and state; the form to add one."""
+def _users_page(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    *,
+    form: dict[str, str] | None = None,
+    errors: agenda_forms.FieldErrors | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     people = user_admin.list_all(session, actor=actor)
     managers = [u for u in people if u.active and u.role in ("manager", "admin")]
     context = {
@@ -40,8 +48,39 @@ def users_page(request: Request, session: SessionDep, actor: CurrentUser) -> HTM
         "roles": ROLES,
         "managers": managers,
         "names": {u.id: u.full_name for u in people},
+        "form": form or {},
+        "field_errors": errors or {},
+        "error": agenda_forms.summary(errors) if errors else None,
     }
-    return render(request, "users.html", context, actor=actor)
+    return render(request, "users.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/utilisateurs", response_class=HTMLResponse)
+def users_page(request: Request, session: SessionDep, actor: CurrentUser) -> HTMLResponse:
+    """Every user with role, manager and state; the form to add one."""
+    return _users_page(request, session, actor)
+
+
+def _new_user_choices(role: str, manager_id: str) -> tuple[Role, int | None]:
+    """The role and manager picked in the new-user form; :class:`InvalidInput` naming each
+    field that holds something else."""
+    problems = []
+    try:
+        picked = Role(role)
+    except ValueError:
+        picked = Role.REP
+        problems.append(Problem("role", "unknown role", role))  # the list offers the others
+    manager = None
+    if manager_id.strip():
+        try:
+            manager = int(manager_id)
+        except ValueError:
+            problems.append(Problem("manager_id", "not a user id", manager_id))
+    InvalidInput.collect(problems)
+    return picked, manager
+
+
+NEW_USER_FIELDS = ("full_name", "email", "role", "manager_id")
 
 
 @router.post("/utilisateurs", response_class=HTMLResponse)
@@ -50,25 +89,35 @@ def create_user(
     session: SessionDep,
     actor: CurrentUser,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=254)],
-    full_name: Annotated[str, Form(max_length=200)],
-    role: Annotated[Role, Form()],
-    manager_id: Annotated[str, Form()] = "",
+    email: Annotated[str, Form(max_length=2000)] = "",
+    full_name: Annotated[str, Form(max_length=2000)] = "",
+    role: Annotated[str, Form(max_length=50)] = "",
+    manager_id: Annotated[str, Form(max_length=50)] = "",
 ) -> HTMLResponse:
-    """Create a user and show, once, the link where they choose their password."""
+    """Create a user and show, once, the link where they choose their password; a refusal
+    (an e-mail already used, whatever its case, a field empty or wrong) shows the form again
+    with what was typed and, beside each field, what is wrong (nothing is stored then)."""
+    typed = {"email": email, "full_name": full_name, "role": role, "manager_id": manager_id}
     try:
-        manager = int(manager_id) if manager_id.strip() else None
-    except ValueError:
-        raise InvalidInput("manager_id", "not a user id", value=manager_id) from None
-    user_id, reset = user_admin.create(
-        session,
-        actor=actor,
-        email=email,
-        full_name=full_name,
-        role=role,
-        manager_id=manager,
-        secret=settings.secret_key.get_secret_value(),
-    )
+        picked, manager = _new_user_choices(role, manager_id)
+        user_id, reset = user_admin.create(
+            session,
+            actor=actor,
+            email=email,
+            full_name=full_name,
+            role=picked,
+            manager_id=manager,
+            secret=settings.secret_key.get_secret_value(),
+        )
+    except InvalidInput as exc:
+        errors = agenda_forms.refusal_errors(exc, reader_language(request, actor)) or {}
+        return _users_page(request, session, actor, form=typed, errors=errors, status_code=422)
+    except Conflict as exc:
+        if exc.field not in NEW_USER_FIELDS:
+            raise
+        said = error_text.describe(exc, reader_language(request, actor))
+        errors = {exc.field: said}
+        return _users_page(request, session, actor, form=typed, errors=errors, status_code=409)
     return _detail_page(request, session, actor, user_id, reset=reset, created=True)
 
 

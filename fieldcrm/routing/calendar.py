@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 
@@ -56,3 +57,38 @@ def working_days(
     return [
         d for d in days if d in always or is_working_day(d, weekends=weekends, holidays=holidays)
     ]
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A day stretched by a night away: the trip's first and last days, and the days it
+    needs that are not worked (``off``: none when the trip can be planned)."""
+
+    first: dt.date
+    last: dt.date
+    off: tuple[dt.date, ...] = ()
+
+
+def stretch(
+    day: dt.date,
+    *,
+    before: bool,
+    after: bool,
+    weekends: bool = False,
+    holidays: bool = False,
+    always: frozenset[dt.date] = frozenset(),
+) -> Stretch:
+    """``day`` with the calendar day before it (``before``) and the one after it (``after``):
+    a night away joins only consecutive days, so each must be worked (``always``: days worked
+    anyway, a day holding an appointment).
+
+    >>> stretch(dt.date(2026, 4, 22), before=True, after=False)
+    Stretch(first=datetime.date(2026, 4, 21), last=datetime.date(2026, 4, 22), off=())
+    >>> stretch(dt.date(2026, 4, 27), before=True, after=False).off  # a Monday: Sunday is off
+    (datetime.date(2026, 4, 26),)
+    """
+    first = day - dt.timedelta(days=1) if before else day
+    last = day + dt.timedelta(days=1) if after else day
+    needed = [d for d in (first, last) if d != day]
+    worked = working_days(first, last, weekends=weekends, holidays=holidays, always=always | {day})
+    return Stretch(first, last, tuple(d for d in needed if d not in worked))

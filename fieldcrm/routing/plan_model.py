@@ -114,6 +114,14 @@ class Plan:
     """The best plan found with at least one night away (``None`` if none was found)."""
     all_home_error: str | None = None
     """Why no all-home plan exists, when none does."""
+    no_night: str | None = None
+    """Why :attr:`away` is ``None``: "one_day" (a single working day, no night between two),
+    "not_consecutive" (no working day is the calendar day after another), "no_hotel" (no
+    hotel to sleep at: no fixed appointment to sleep near, no preferred hotel), "no_plan"
+    (no plan with a night away holds, see :attr:`away_error`) or "home_is_better" (nights
+    away were searched, and the best plan found sleeps at home every night)."""
+    away_error: str | None = None
+    """Why no plan with a night away holds, when :attr:`no_night` is "no_plan"."""
     iterations: int = 0
     flags: tuple[str, ...] = field(default_factory=tuple)
 

@@ -53,7 +53,7 @@ from fieldcrm.routing.realise import (
     slot_of,
     solve_realised,
 )
-from fieldcrm.routing.schedule import bookable_slots, whole_minutes
+from fieldcrm.routing.schedule import bookable_slots, idle_s, whole_minutes
 
 __all__ = ["Budget", "plan"]
 
@@ -80,6 +80,7 @@ def plan(
     check_appointments(problem)
     home: Realised | None = None
     home_error: str | None = None
+    away_error: str | None = None
     if not engine.chained(problem, range(len(problem.hotels))):
         chosen = first = home = solve_realised(problem, budget=budget)  # every night at home
     else:
@@ -89,10 +90,10 @@ def plan(
             home_error = str(exc)
         try:
             first = solve_realised(problem, budget=budget, start=home.solved if home else None)
-        except Infeasible:
+        except Infeasible as exc:
             if home is None:
                 raise
-            first = home
+            first, away_error = home, str(exc)
         chosen = (
             home if home is not None and home.objective_eur > first.objective_eur + 1e-6 else first
         )
@@ -116,6 +117,8 @@ def plan(
         all_home=home.figures if home is not None else None,
         away=away.figures if away is not None else None,
         all_home_error=home_error,
+        no_night=None if away is not None else _no_night(problem, away_error),
+        away_error=away_error,
         iterations=chosen.solved.iterations,
         flags=("proven_optimal",) if proven else (),
     )
@@ -138,6 +141,17 @@ def _proven(problem: Problem, chosen: Realised) -> tuple[Realised, bool]:
     if found.solved.days != solved.days or abs(found.net_eur - better.net_eur) > 1e-6:
         return chosen, False  # pragma: no cover - the timetables of both modules agree
     return found, True
+
+
+def _no_night(problem: Problem, away_error: str | None) -> str:
+    """Why the plan has no alternative with a night away (:attr:`Plan.no_night`)."""
+    if len(problem.days) < 2:
+        return "one_day"
+    if not any(engine.consecutive(problem, k) for k in range(len(problem.days) - 1)):
+        return "not_consecutive"
+    if not problem.hotels:
+        return "no_hotel"
+    return "no_plan" if away_error is not None else "home_is_better"
 
 
 def _night(problem: Problem, k: int, hotel: int) -> Night:
@@ -201,11 +215,7 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
             stops.append(stop)
         places = [start, *(s.place for s in slots_in), end]
         d_s, d_m = driving(problem, places)
-        lunch = problem.days[k].lunch
-        busy = sum(s.service_s for s in slots_in)
-        if table.lunch_gap is not None and lunch is not None:
-            busy += lunch.duration_s
-        waiting = max(0, table.return_s - table.depart_s - d_s - busy)
+        waiting = idle_s(leg_of(problem, k), table, slots_in, d_s)
         visits = sum(1 for r in refs if r.kind == "candidate")
         reserve = min(waiting, visits * problem.slot_reserve_s)
         out.append(

@@ -324,6 +324,8 @@ def plan_to_json(result: Plan) -> dict[str, Any]:
         "all_home": figures_to_json(result.all_home),
         "all_home_error": result.all_home_error,
         "away": figures_to_json(result.away),
+        "no_night": result.no_night,
+        "away_error": result.away_error,
         "iterations": result.iterations,
         "proven_optimal": "proven_optimal" in result.flags,
     }

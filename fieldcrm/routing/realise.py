@@ -219,16 +219,71 @@ def solve_realised(
             if best is None or made.objective_eur > best.objective_eur:
                 best = made
     if best is None:
-        raise Infeasible(
-            diagnose(problem, hotels=hotels)
-            or "no plan satisfies the fixed appointments and the working days"
-        )
+        found = out_of_reach(problem, hotels=hotels)
+        if found:
+            raise OutOfReach(found, days=len(problem.days))
+        raise Infeasible("no plan satisfies the fixed appointments and the working days")
     total = sum(s.iterations for s in answers)
     return replace(best, solved=replace(best.solved, iterations=total))
 
 
-def diagnose(problem: Problem, *, hotels: Sequence[int] | None = None) -> str | None:
-    """A sentence naming an appointment that cannot be reached in its day, if one cannot.
+@dataclass(frozen=True)
+class Reach:
+    """An appointment its day cannot hold from where the day may start or end: not reached
+    by its start from there (``side`` ``"before"``: a night nearby before it would hold it),
+    or the rep cannot be back there by the day's latest return (``"after"``)."""
+
+    key: str
+    name: str
+    day: int
+    side: str
+    start_s: int
+    """The appointment's start."""
+    limit_s: int
+    """The appointment's start (``"before"``) or the day's latest return (``"after"``)."""
+    earliest_s: int
+    """The earliest arrival at the appointment, or the earliest return."""
+
+    def sentence(self) -> str:
+        """The planner's sentence (translated at the edge, :mod:`fieldcrm.http.error_text`)."""
+        if self.side == "before":
+            return (
+                f"appointment '{self.name}' at {hhmm(self.start_s)} cannot be reached "
+                f"(earliest arrival {hhmm(self.earliest_s)})"
+            )
+        return (
+            f"after appointment '{self.name}' the rep cannot be back by "
+            f"{hhmm(self.limit_s)} (earliest {hhmm(self.earliest_s)})"
+        )
+
+
+class OutOfReach(Infeasible):
+    """No plan: the appointments :attr:`found` cannot be held from where their days may start
+    or end (:func:`out_of_reach`); the message is the first one's sentence."""
+
+    def __init__(self, found: Sequence[Reach], *, days: int) -> None:
+        self.found = tuple(found)
+        self.days = days
+        super().__init__(self.found[0].sentence())
+
+    @property
+    def extends(self) -> tuple[bool, bool] | None:
+        """Whether a night away before the first day, after the last day, would hold every
+        appointment found — ``(before, after)`` — or ``None`` when one of them is not on
+        that side of those days (a night next to the plan's days would not help it)."""
+        before = after = False
+        for r in self.found:
+            if r.side == "before" and r.day == 0:
+                before = True
+            elif r.side == "after" and r.day == self.days - 1:
+                after = True
+            else:
+                return None
+        return before, after
+
+
+def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> list[Reach]:
+    """Every appointment that cannot be held in its day, in the order of the days and times.
 
     The day may start at home or, after a night away, at any allowed hotel; it must end at
     home on the last day (or where the next night may be spent).
@@ -236,6 +291,7 @@ def diagnose(problem: Problem, *, hotels: Sequence[int] | None = None) -> str | 
     allowed = range(len(problem.hotels)) if hotels is None else hotels
     away = [problem.hotels[h].place for h in allowed]
     last = len(problem.days) - 1
+    out = []
     for a in sorted(problem.appointments, key=lambda a: (a.day, a.start_s)):
         day = problem.days[a.day]
         night_before = a.day > 0 and engine.consecutive(problem, a.day - 1)
@@ -244,16 +300,11 @@ def diagnose(problem: Problem, *, hotels: Sequence[int] | None = None) -> str | 
             problem.last_place if a.day == last else problem.home,
             *(away if a.day < last and engine.consecutive(problem, a.day) else []),
         ]
+        name = a.name or a.key
         arrive = day.depart_s + min(problem.durations_s[p][a.place] for p in starts)
         if arrive > a.start_s:
-            return (
-                f"appointment '{a.name or a.key}' at {hhmm(a.start_s)} cannot be reached "
-                f"(earliest arrival {hhmm(arrive)})"
-            )
+            out.append(Reach(a.key, name, a.day, "before", a.start_s, a.start_s, arrive))
         back = a.start_s + a.duration_s + min(problem.durations_s[a.place][p] for p in ends)
         if back > day.return_s:
-            return (
-                f"after appointment '{a.name or a.key}' the rep cannot be back by "
-                f"{hhmm(day.return_s)} (earliest {hhmm(back)})"
-            )
-    return None
+            out.append(Reach(a.key, name, a.day, "after", a.start_s, day.return_s, back))
+    return out

@@ -23,11 +23,20 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from fieldcrm.routing.problem import Window
-from fieldcrm.routing.schedule import Leg, Slot, Timetable, bookable_slots, timetable, whole_minutes
+from fieldcrm.routing.schedule import (
+    Leg,
+    Slot,
+    Timetable,
+    bookable_slots,
+    idle_s,
+    timetable,
+    whole_minutes,
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,108 @@ def kept_stops(day: ReslotDay) -> list[int]:
         if not stops[i].fixed and fits(sorted([*keep, i])):
             keep = sorted([*keep, i])
     return keep
+
+
+@dataclass(frozen=True)
+class BookedDay:
+    """A planned day's route and timetable as it is booked now (:func:`booked_day`)."""
+
+    keep: tuple[int, ...]
+    """The stops the day keeps (:func:`kept_stops`), in route order."""
+    table: Timetable
+    driving_s: int
+    driving_m: int | None
+    """``None``: no distances given."""
+    waiting_s: int
+    reserve_s: int
+    """Of ``waiting_s``, the time kept free after the open stops (the planner's reserve)."""
+    lunch_skipped: bool
+    """The fixed stops leave no room for lunch: the day is timed without it."""
+    overtime: bool = False
+    """The fixed stops do not fit the working day (its departure, return or driving cap):
+    the day is timed as booked, from home in time for the first, home after the last."""
+
+
+LATEST_S = 48 * 3600
+"""The latest return of a day timed beyond its working hours (:func:`booked_day`)."""
+
+
+def _overtime(day: ReslotDay, keep: Sequence[int], lunch: bool) -> Leg:
+    """The frame of ``day`` with no return limit nor driving cap, leaving in time for its
+    first stop ``keep[0]`` if that is before the working day's departure."""
+    frame = day.frame
+    first = day.stops[keep[0]] if keep else None
+    depart = frame.depart_s
+    if first is not None and first.fixed_s is not None:
+        depart = max(0, min(depart, first.fixed_s - day.travel[day.start][first.place]))
+    return Leg(depart, LATEST_S, frame.lunch if lunch else None)
+
+
+def booked_day(
+    day: ReslotDay, *, metres: Sequence[Sequence[int]] | None = None, reserve_s: int = 0
+) -> BookedDay | None:
+    """The day as it stands (:class:`ReslotDay`): the stops it keeps (:func:`kept_stops`,
+    those whose cards hold a slot), timed as the planner times a day — each open stop with
+    ``reserve_s`` kept free after it when the day has room for that, as when it was
+    planned —, with the seconds and metres driven (``metres[i][j]``: metres from place ``i``
+    to place ``j``), the waiting (:func:`~fieldcrm.routing.schedule.idle_s`) and, of it, the
+    reserve. As the planner does, lunch is skipped only when the fixed stops leave no room
+    for it. When the fixed stops do not fit the working day even then (booked before its
+    departure, after its return, beyond its driving cap), they alone are timed as booked
+    (:attr:`BookedDay.overtime`). ``None`` only when they cannot be held one after the other
+    at all.
+
+    Examples
+    --------
+    >>> frame = Leg(depart_s=8 * 3600, return_s=12 * 3600)
+    >>> travel = ((0, 600, 600), (600, 0, 600), (600, 600, 0))
+    >>> booked = DayStop(place=1, service_s=3600, fixed_s=10 * 3600)
+    >>> visit = DayStop(place=2, service_s=1800, windows=((8 * 3600, 11 * 3600),))
+    >>> found = booked_day(ReslotDay(frame, start=0, end=0, stops=[visit, booked], travel=travel))
+    >>> found.keep, found.table.depart_s, found.table.return_s, found.driving_s, found.waiting_s
+    ((0, 1), 28800, 40200, 1800, 4200)
+    >>> booked_day(ReslotDay(frame, 0, 0, [visit, booked], travel), reserve_s=900).reserve_s
+    900
+    >>> late = DayStop(place=1, service_s=3600, fixed_s=11 * 3600 + 30 * 60)
+    >>> found = booked_day(ReslotDay(frame, 0, 0, [visit, late], travel))
+    >>> found.keep, found.table.return_s, found.overtime
+    ((1,), 45600, True)
+    """
+    day = _from_earliest(day)
+    working = day.frame
+    lunch = working.lunch is not None
+    fixed = [i for i, s in enumerate(day.stops) if s.fixed]
+    tries = [(day.frame, kept_stops(day))]
+    if lunch:
+        bare = replace(day, frame=replace(day.frame, lunch=None))
+        tries.append((bare.frame, kept_stops(bare)))
+    tries += [(_overtime(day, fixed, with_lunch), fixed) for with_lunch in (lunch, False)]
+    for frame, keep in tries:
+        day = replace(day, frame=frame)
+        if _table(day, keep) is not None:
+            break
+    else:
+        return None
+    padded = [s if s.fixed else replace(s, service_s=s.service_s + reserve_s) for s in day.stops]
+    table = _table(replace(day, stops=padded), keep) if reserve_s else None
+    reserved = table is not None
+    table = table or _table(day, keep)
+    assert table is not None
+    places = [day.start, *(day.stops[i].place for i in keep), day.end]
+    legs = list(itertools.pairwise(places))
+    driving_s = sum(day.travel[a][b] for a, b in legs)
+    waiting = idle_s(day.frame, table, [day.stops[i].slot() for i in keep], driving_s)
+    visits = sum(1 for i in keep if not day.stops[i].fixed)
+    return BookedDay(
+        keep=tuple(keep),
+        table=table,
+        driving_s=driving_s,
+        driving_m=None if metres is None else sum(metres[a][b] for a, b in legs),
+        waiting_s=waiting,
+        reserve_s=min(waiting, visits * reserve_s) if reserved else 0,
+        lunch_skipped=lunch and frame.lunch is None,
+        overtime=frame.return_s != working.return_s,
+    )
 
 
 def open_slots(day: ReslotDay) -> list[Window | None]:

@@ -115,6 +115,22 @@ def over_driving_cap(
     return sum(travel[a][b] for a, b in itertools.pairwise(places)) > cap
 
 
+def idle_s(day: Leg, table: Timetable, stops: Sequence[Slot], driving_s: int) -> int:
+    """Seconds of ``table``'s day spent neither driving (``driving_s``), at its ``stops`` nor
+    at lunch: the day's waiting, between its departure and its return.
+
+    >>> day = Leg(depart_s=8 * 3600, return_s=12 * 3600)
+    >>> stops = [Slot(1, 1800, ((9 * 3600, 11 * 3600),))]
+    >>> table = timetable(day, start=0, end=0, stops=stops, travel=((0, 600), (600, 0)))
+    >>> idle_s(day, table, stops, 1200)
+    0
+    """
+    busy = sum(s.service_s for s in stops)
+    if table.lunch_gap is not None and day.lunch is not None:
+        busy += day.lunch.duration_s
+    return max(0, table.return_s - table.depart_s - driving_s - busy)
+
+
 def _window_from(windows: tuple[Window, ...], t: int) -> Window | None:
     """The first window in which a start at ``t`` or later is possible."""
     for a, b in windows:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
-from fieldcrm.auth.roles import Actor
+from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.scoring.rules import BANDS
 from fieldcrm.store import account_map as store
+from fieldcrm.store import users as users_store
 
 MAX_POINTS = 500
 """Above this many accounts in view, clusters are sent instead of points."""
@@ -57,6 +58,7 @@ MAX_DAYS = 3650
 
 def make_filter(
     *,
+    query: str | None = None,
     rep: int | None = None,
     territory: int | None = None,
     band: str | None = None,
@@ -66,8 +68,9 @@ def make_filter(
     not_visited_days: int | None = None,
     now: dt.datetime,
 ) -> store.MapFilter:
-    """The map's filter from a request's values (empty strings mean "any"), checked at once;
-    :class:`InvalidInput` naming every faulty field."""
+    """The filter of the accounts list and its map from a request's values (empty strings
+    mean "any"; ``query``: the search box), checked at once; :class:`InvalidInput` naming
+    every faulty field."""
     problems = []
     if band and band not in BANDS:
         problems.append(Problem("band", "unknown priority band", band, ", ".join(BANDS)))
@@ -81,6 +84,7 @@ def make_filter(
         problems.append(Problem("rep", "out of range", rep, "0 (no rep) or a user id"))
     InvalidInput.collect(problems)
     return store.MapFilter(
+        query=query.strip() if query and query.strip() else None,
         owner_id=rep,
         territory_id=territory,
         band=band or None,
@@ -117,3 +121,25 @@ def filter_choices(session: Session, *, actor: Actor) -> tuple[list[str], list[s
     """Qualifications and sectors to offer in the map's filters."""
     policy.require(actor, "account.read", owner_id=actor.id)
     return store.segments(session)
+
+
+@dataclass(frozen=True)
+class RepChoice:
+    """A rep offered in the « Commercial » filter; ``active`` False: disabled, still owning
+    accounts."""
+
+    id: int
+    full_name: str
+    active: bool
+
+
+def rep_choices(session: Session, *, actor: Actor) -> list[RepChoice]:
+    """The reps the « Commercial » filter offers: the active ones the actor may see, and the
+    disabled ones that still own accounts (a manager looks for those to hand them over);
+    a disabled rep who owns nothing is left out."""
+    policy.require(actor, "account.read", owner_id=actor.id)
+    visible = policy.visible_owner_ids(actor)
+    reps = users_store.list_users(session, role=Role.REP.value, ids=visible)
+    gone = [u.id for u in reps if not u.active]
+    owning = store.owning(session, gone) if gone else set()
+    return [RepChoice(u.id, u.full_name, u.active) for u in reps if u.active or u.id in owning]

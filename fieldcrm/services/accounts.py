@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from fieldcrm.scoring.intervals import check_interval
 from fieldcrm.services import intervals, scoring, tasks
 from fieldcrm.store import accounts as store
 from fieldcrm.store import versions
+from fieldcrm.store.account_map import MapFilter
 from fieldcrm.store.accounts import Account360, AccountRow, ReportHit
 from fieldcrm.store.intervals import Rhythm
 from fieldcrm.store.tasks import TaskRow
@@ -47,20 +49,41 @@ def list_accounts(
     actor: Actor,
     query: str | None = None,
     kind: str | None = None,
+    filters: MapFilter | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[AccountRow]:
-    """Accounts the actor may see, best priority first, optionally filtered."""
-    if kind is not None and kind not in ("client", "prospect"):
-        raise InvalidInput("kind", "unknown kind", value=kind, allowed="client, prospect")
+    """Accounts the actor may see, best priority first, that ``filters`` select (the map's,
+    :func:`fieldcrm.services.account_map.make_filter`), ``query`` and ``kind`` given apart
+    (the API's) added to them."""
     return store.list_accounts(
         session,
         owner_ids=_owners(actor),
-        query=query or None,
-        kind=kind,
+        filters=_selection(filters, query=query, kind=kind),
         limit=limit,
         offset=offset,
     )
+
+
+def count_accounts(
+    session: Session,
+    *,
+    actor: Actor,
+    query: str | None = None,
+    kind: str | None = None,
+    filters: MapFilter | None = None,
+) -> int:
+    """How many accounts :func:`list_accounts` selects, over all its pages."""
+    return store.count_accounts(
+        session, owner_ids=_owners(actor), filters=_selection(filters, query=query, kind=kind)
+    )
+
+
+def _selection(filters: MapFilter | None, *, query: str | None, kind: str | None) -> MapFilter:
+    if kind is not None and kind not in ("client", "prospect"):
+        raise InvalidInput("kind", "unknown kind", value=kind, allowed="client, prospect")
+    chosen = filters or MapFilter()
+    return dataclasses.replace(chosen, query=query or chosen.query, kind=kind or chosen.kind)
 
 
 def reach_m(settings: Settings | None = None) -> float:

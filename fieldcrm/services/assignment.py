@@ -159,7 +159,7 @@ def start_assign_all(
     job_id = job_store.create_job(
         session,
         kind=APPLY_KIND,
-        label=f"Affectation automatique ({now.total} comptes)",
+        label=f"Affectation automatique ({now.total} compte{'s' if now.total > 1 else ''})",
         user_id=author_id(actor),
         params={
             "actor": jobs.actor_params(actor),

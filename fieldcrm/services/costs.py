@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role, author_id
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.costs import derive, export, plausible
+from fieldcrm.costs.basis import MileageBasis, yearly_km
 from fieldcrm.costs.report import (
     AdjustmentLine,
     MonthStamp,
@@ -27,7 +29,7 @@ from fieldcrm.costs.report import (
     build_report,
     period_bounds,
 )
-from fieldcrm.costs.scale import MileageScale, load_scale, rate_per_km
+from fieldcrm.costs.scale import MileageScale, load_scale, rate_basis
 from fieldcrm.costs.trips import Rates, Trip, TripCost, cost_trip
 from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
@@ -36,6 +38,7 @@ from fieldcrm.services import planning_build, roads
 from fieldcrm.store import costs as store
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store.costs import RepCosting
+from fieldcrm.store.visits import FAR_FROM_ACCOUNT_M
 
 
 def visible_reps(session: Session, actor: Actor, rep_id: int | None = None) -> list[RepCosting]:
@@ -73,17 +76,29 @@ def legs_with(provider: TravelTimes | None) -> plausible.Legs:
     return legs
 
 
+def rep_rate_basis(
+    rep: RepCosting, scale: MileageScale, *, year: int, actual_km: float, planned_km: float
+) -> MileageBasis:
+    """The rep's rate per km at the barème for trips of ``year`` and what it was read from.
+
+    The scale is read at the rep's declared yearly distance, else at the kilometres their
+    actual trips of the year add up to, else their planned ones (the first band with none):
+    :func:`fieldcrm.costs.basis.yearly_km`.
+    """
+    p = rep.profile
+    km, source = yearly_km(
+        declared=rep.annual_km_estimate, actual_km=actual_km, planned_km=planned_km
+    )
+    found = rate_basis(scale, km, fiscal_hp=p.fiscal_hp, vehicle=p.vehicle, electric=p.electric)
+    return MileageBasis(p.rep_id, p.name, year, source, found)
+
+
 def rep_rate_at(
     rep: RepCosting, scale: MileageScale, *, actual_km: float, planned_km: float
 ) -> Decimal:
-    """The rep's euros per km at the barème — the one rate of plans, trips and reports.
-
-    The scale is read at the rep's declared yearly distance, else at the kilometres their
-    actual trips of the year add up to, else their planned ones (the first band with none).
-    """
-    p = rep.profile
-    basis = rep.annual_km_estimate or actual_km or planned_km
-    return rate_per_km(scale, basis, fiscal_hp=p.fiscal_hp, vehicle=p.vehicle, electric=p.electric)
+    """The rep's euros per km at the barème — the one rate of plans, trips and reports
+    (:func:`rep_rate_basis`)."""
+    return rep_rate_basis(rep, scale, year=0, actual_km=actual_km, planned_km=planned_km).basis.rate
 
 
 def rep_rate(session: Session, *, settings: Settings, rep_id: int, year: int) -> Decimal:
@@ -222,6 +237,31 @@ def trips_changed(session: Session, rep_id: int, day: dt.date) -> None:
     )
 
 
+def year_bases(
+    trips: Sequence[Trip],
+    reps: Sequence[RepCosting],
+    year_trips: Sequence[Trip],
+    *,
+    scale: MileageScale,
+) -> dict[tuple[int, int], MileageBasis]:
+    """The barème basis of each (rep, calendar year) of ``trips``: the scale read at the
+    rep's yearly distance of that year (``year_trips`` hold the whole year)."""
+    by_rep = {r.profile.rep_id: r for r in reps}
+    km: dict[tuple[int, int, str], float] = defaultdict(float)
+    for t in year_trips:
+        km[(t.rep_id, t.start_day.year, t.kind)] += t.km
+    return {
+        (rep, year): rep_rate_basis(
+            by_rep[rep],
+            scale,
+            year=year,
+            actual_km=km[(rep, year, "actual")],
+            planned_km=km[(rep, year, "planned")],
+        )
+        for rep, year in sorted({(t.rep_id, t.start_day.year) for t in trips})
+    }
+
+
 def cost_trips(
     trips: Sequence[Trip],
     reps: Sequence[RepCosting],
@@ -231,26 +271,15 @@ def cost_trips(
     rates: Rates,
     frozen: dict[tuple[int, dt.date], Decimal] | None = None,
 ) -> list[TripCost]:
-    """Cost trips at each rep's average scale rate of the trip's calendar year (the rate
-    frozen with the month, for a trip of a validated month: ``frozen[(rep, month)]``)."""
-    by_rep = {r.profile.rep_id: r for r in reps}
-    km: dict[tuple[int, int, str], float] = defaultdict(float)
-    for t in year_trips:
-        km[(t.rep_id, t.start_day.year, t.kind)] += t.km
-    year_rate: dict[tuple[int, int], Decimal] = {}
+    """Cost trips at each rep's average scale rate of the trip's calendar year
+    (:func:`year_bases`; the rate frozen with the month, for a trip of a validated month:
+    ``frozen[(rep, month)]``)."""
+    bases = year_bases(trips, reps, year_trips, scale=scale)
     out = []
     for t in trips:
-        year = t.start_day.year
         rate = (frozen or {}).get((t.rep_id, t.start_day.replace(day=1)))
         if rate is None:
-            if (t.rep_id, year) not in year_rate:
-                year_rate[(t.rep_id, year)] = rep_rate_at(
-                    by_rep[t.rep_id],
-                    scale,
-                    actual_km=km[(t.rep_id, year, "actual")],
-                    planned_km=km[(t.rep_id, year, "planned")],
-                )
-            rate = year_rate[(t.rep_id, year)]
+            rate = bases[(t.rep_id, t.start_day.year)].basis.rate
         out.append(cost_trip(t, rate_per_km=rate, rates=rates))
     return out
 
@@ -311,6 +340,17 @@ def travel_report(
         for a in store.adjustments(session, ids, start, end)
     ]
     who = reps[0].profile.name if rep_id is not None and reps else "équipe"
+    bases = [
+        replace(
+            b,
+            frozen=tuple(
+                (month, v.rate_per_km)
+                for (rep, month), v in sorted(validated.items())
+                if rep == b.rep_id and month.year == b.year
+            ),
+        )
+        for b in year_bases(in_period, reps, year_trips, scale=scale).values()
+    ]
     return build_report(
         costs,
         title=title or f"Frais de déplacement — {who}",
@@ -321,6 +361,9 @@ def travel_report(
         stamps=stamps,
         adjustments=adjustments,
         regularisations=regularisations,
+        bases=sorted(bases, key=lambda b: (b.rep_name, b.rep_id, b.year)),
+        far_checkin_m=FAR_FROM_ACCOUNT_M,
+        today=dt.datetime.now(zone).date(),
     )
 
 

@@ -623,8 +623,7 @@ def place_visits(
             here, there = cities.get(n), cities.get(n + 1)
             if here is None or there is None:
                 return False
-            home = days.crow_km(centres[here], rep.home)
-            return home > days.OVERNIGHT_KM and days.crow_km(centres[here], centres[there]) < home
+            return days.sleeps_away(centres[here], centres[there], rep.home)
 
         previous = cities.get(ordinal - 1)
         begin = centres[previous] if previous and away(ordinal - 1) else rep.home

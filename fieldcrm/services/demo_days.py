@@ -4,9 +4,10 @@ A local rep's day runs from home and back. Sophie, the key-accounts rep living i
 travels France-wide on a rotation of week-long itineraries (one city a day): she sleeps at
 the hotel where a day ends when the next day goes on, as the cost report counts a night away
 (:func:`fieldcrm.costs.derive.actual_trips`). A day's visits are timed one after the other
-with the planner's own driving estimate (crow-fly × 1.3 at the planner's trip speeds) between
-them, from the start of the working day, no visit starting in the lunch break, and the day
-ending at home (or at the hotel) within the working day and the rep's driving limit.
+with the planner's own driving estimate off the road graph
+(:func:`fieldcrm.services.planning_build.travel_matrix`) between them, from the start of the
+working day, no visit starting in the lunch break, and the day ending at home (or at the
+hotel) within the working day and the rep's driving limit.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fieldcrm.services.planning_build import TRIP_BANDS
+from fieldcrm.geo import GeoPoint, haversine_m
+from fieldcrm.services.planning_build import travel_matrix
 
 Point = tuple[float, float]
 """(lon, lat) in degrees."""
 
-DETOUR = 1.3
-"""Road metres per crow-fly metre, as the planner's crow-fly estimate counts them."""
 OVERNIGHT_KM = 150.0
 """The cost report's default: a day ending farther from home goes on from the hotel."""
 DAY_START = 8 * 60
@@ -56,27 +56,17 @@ def cluster(city: str) -> str:
 
 
 def crow_km(a: Point, b: Point) -> float:
-    """Great-circle kilometres between two (lon, lat) points."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+    """Great-circle kilometres between two (lon, lat) points (:func:`fieldcrm.geo.haversine_m`)."""
+    return haversine_m(GeoPoint(*a), GeoPoint(*b)) / 1000
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def drive_minutes(a: Point, b: Point) -> int:
-    """The planner's driving estimate from ``a`` to ``b``, in whole minutes (rounded up)."""
-    crow_m = crow_km(a, b) * 1000
-    if crow_m < 1:
-        return 0
-    kmh = TRIP_BANDS[-1][1]
-    for upper, speed in TRIP_BANDS:
-        if crow_m <= upper:
-            kmh = speed
-            break
-    return math.ceil(crow_m * DETOUR / 1000 / kmh * 60)
+    """The planner's driving estimate from ``a`` to ``b`` off the road graph
+    (:func:`~fieldcrm.services.planning_build.travel_matrix` without one), in whole minutes
+    (rounded up)."""
+    matrix, _ = travel_matrix([GeoPoint(*a), GeoPoint(*b)], None)
+    return math.ceil(float(matrix.seconds[0, 1]) / 60)
 
 
 @dataclass(frozen=True)
@@ -130,16 +120,20 @@ def timed(rep: Rep, start: Point, stops: Sequence[Stop], end: Point | None) -> l
     return starts
 
 
+def sleeps_away(last: Point, first_tomorrow: Point, home: Point) -> bool:
+    """Whether a day ending at ``last`` is followed by a night away, as the cost report
+    decides it (:func:`fieldcrm.costs.derive.actual_trips`): it ended more than
+    :data:`OVERNIGHT_KM` from ``home`` and tomorrow's first visit is nearer than home."""
+    to_home = crow_km(last, home)
+    return to_home > OVERNIGHT_KM and crow_km(last, first_tomorrow) < to_home
+
+
 def stays(rep: Rep, today: Sequence[Stop], tomorrow: Sequence[Stop] | None) -> bool:
-    """Whether the rep sleeps away after ``today``, as the cost report decides it: tomorrow
-    (the next calendar day) has visits, today ended more than :data:`OVERNIGHT_KM` from home
-    and tomorrow's first visit is nearer than home (located visits only)."""
+    """Whether the rep sleeps away after ``today`` (:func:`sleeps_away`): tomorrow (the next
+    calendar day) has visits, located ones on both days."""
     here = [s.point for s in today if s.located]
     there = [s.point for s in tomorrow or () if s.located]
-    if not here or not there:
-        return False
-    home = crow_km(here[-1], rep.home)
-    return home > OVERNIGHT_KM and crow_km(here[-1], there[0]) < home
+    return bool(here and there) and sleeps_away(here[-1], there[0], rep.home)
 
 
 def itinerary(day: dt.date, *, short_week: bool = False) -> str | None:

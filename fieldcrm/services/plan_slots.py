@@ -42,14 +42,23 @@ from fieldcrm.agenda.times import day_span, hm
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.problem import Lunch
-from fieldcrm.routing.reslot import Cause, DayStop, ReslotDay, open_slots, unfit_cause
+from fieldcrm.routing.reslot import (
+    Cause,
+    DayStop,
+    ReslotDay,
+    booked_day,
+    open_slots,
+    unfit_cause,
+)
 from fieldcrm.routing.schedule import Leg, booking_start, whole_minutes
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import plan_dates, planning_build
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as booked_store
+from fieldcrm.store import intervals as interval_store
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.booked_near import NearBooking, booked_near
+from fieldcrm.store.intervals import VisitedSince
 from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
 
 UnfitCause = Literal["booking", "bookings", "day", "old_plan", "past", "past_day"]
@@ -123,6 +132,40 @@ class SlotsNow:
     slots: dict[int, tuple[dt.datetime, dt.datetime]]
     unfit: dict[int, Unfit]
     booked: dict[int, NearBooking] = field(default_factory=dict)
+    visited: dict[int, VisitedSince] = field(default_factory=dict)
+    """Those whose account was visited and is not due again on their day
+    (:func:`visited_since`), in neither."""
+
+
+def visited_since(
+    session: Session, plan: PlanRow, *, settings: Settings | None = None
+) -> dict[int, VisitedSince]:
+    """The plan's open proposals whose account has a counted visit since the plan was made,
+    on or before their day, and is not due again on it (the planner's own rule,
+    :func:`fieldcrm.store.intervals.visited_not_due`), by proposal id. Such a proposal is no
+    longer a proposal: no slot, cannot be accepted, and its reason (« jamais visité »…) is
+    no longer true."""
+    cfg = settings or get_settings()
+    found = interval_store.not_due(
+        session,
+        [
+            (p.id, p.account_id, p.slot_start.astimezone(PARIS).date())
+            for p in plan.proposals
+            if p.status == "proposed"
+        ],
+        tz=cfg.scoring_timezone,
+    )
+    # only a visit since the plan was made: an account the rep ticked for a route (or one
+    # visited before the plan, which the planner already judged due) stays proposed
+    made = plan.created_at.astimezone(PARIS).date()
+    return {key: f for key, f in found.items() if f.last_visit >= made}
+
+
+def already_visited(found: VisitedSince, subject: str | None = None) -> str:
+    """The French sentence said in place of the slot of a proposal whose account was visited
+    (:func:`visited_since`); with ``subject`` (the account's name), naming it."""
+    head = f"« {subject} » a été visité" if subject else "Visité"
+    return f"{head} le {found.last_visit:%d/%m/%Y} : la visite n’est plus proposée."
 
 
 def booked_elsewhere(
@@ -211,7 +254,8 @@ def _read_day(
 ) -> _Day:
     """The day now (an open proposal's ``opening`` is ``None`` in an older plan): the stops
     that still count — not a cancelled appointment, a rejected proposal, nor an open one in
-    ``elsewhere`` (booked elsewhere, :func:`booked_elsewhere`)."""
+    ``elsewhere`` (booked elsewhere, :func:`booked_elsewhere`, or visited and not due,
+    :func:`visited_since`)."""
     by_id = {a.id: a for a in booked}
     by_proposal = {a.proposal_id: a for a in booked if a.proposal_id is not None}
     used: set[int] = set()
@@ -323,21 +367,37 @@ def _ordered(
 def _travel(
     points: list[GeoPoint],
     known: int,
-    stored: list[list[int]],
+    timing: dict[str, Any],
     placeless: bool,
     graph: TravelTimes | None,
-) -> list[list[int]]:
-    """Driving seconds between ``points``: the plan's own when it knew them all (its first
-    ``known`` points), else the planner's provider; a last place without driving to or from
-    it when some appointment has no place."""
-    if len(points) == known:
-        matrix = [list(row) for row in stored]
-    else:
+    *,
+    metres: bool = False,
+) -> tuple[list[list[int]], list[list[int]] | None]:
+    """Driving seconds between ``points`` and, if ``metres``, the metres: the plan's own
+    when it knew them all (its first ``known`` points; metres stored in newer plans), else
+    the planner's provider; a last place without driving to or from it when some
+    appointment has no place."""
+    stored_m = timing.get("distances_m") if metres else None
+    found = None
+    if len(points) > known or (metres and stored_m is None):
         found, _source = planning_build.travel_matrix(points, graph)
-        matrix = planning_build.drive_seconds(found)
+    seconds = (
+        [list(row) for row in timing["durations_s"]]
+        if len(points) == known or found is None
+        else planning_build.drive_seconds(found)
+    )
+    distances = None
+    if metres:
+        distances = (
+            planning_build.drive_metres(found)
+            if found is not None
+            else [list(row) for row in stored_m or []]
+        )
     if placeless:
-        matrix = [[*row, 0] for row in matrix] + [[0] * (len(matrix) + 1)]
-    return matrix
+        seconds = [[*row, 0] for row in seconds] + [[0] * (len(seconds) + 1)]
+        if distances is not None:
+            distances = [[*row, 0] for row in distances] + [[0] * (len(distances) + 1)]
+    return seconds, distances
 
 
 def slots_now(
@@ -357,6 +417,7 @@ def slots_now(
     A proposal booked elsewhere (:func:`booked_elsewhere`) is left out of its day."""
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
     elsewhere = booked_elsewhere(session, plan, settings=settings)
+    visited = visited_since(session, plan, settings=settings)
     slots: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     unfit: dict[int, Unfit] = {}
     for doc in plan.result.get("days") or []:
@@ -365,7 +426,7 @@ def slots_now(
         date = dt.date.fromisoformat(doc["day"])
         first, last = day_span(date, date, PARIS)
         booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
-        day = _read_day(doc, proposals, booked, elsewhere)
+        day = _read_day(doc, proposals, booked, set(elsewhere) | set(visited))
         opens = [item for item in day.order if isinstance(item, _Open)]
         if now is not None and date < plan_dates.today(now):  # a day past: nothing bookable
             unfit.update({item.proposal.id: Unfit("past_day") for item in opens})
@@ -390,7 +451,116 @@ def slots_now(
         if found is not None:
             slots.update(found.slots)
             unfit.update(found.unfit)
-    return SlotsNow(slots, unfit, elsewhere)
+    for gone in visited:  # no longer a proposal: neither bookable nor unfit
+        slots.pop(gone, None)
+        unfit.pop(gone, None)
+    return SlotsNow(slots, unfit, elsewhere, visited)
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """A planned day's figures as it is booked now (:func:`figures_now`)."""
+
+    departure: dt.datetime
+    return_at: dt.datetime
+    lunch: dt.datetime | None
+    """When lunch starts; ``None``: no lunch that day."""
+    driving_km: float
+    driving_minutes: float
+    waiting_minutes: float
+    reserve_minutes: float
+    """Of the waiting, the time kept free after the proposed visits (as the plan)."""
+    lunch_skipped: bool
+    """The day's bookings leave no room for lunch (the planner's ``lunch_skipped``)."""
+    overtime: bool = False
+    """The day's bookings go beyond its working hours: timed as booked, home after the last
+    (:attr:`fieldcrm.routing.reslot.BookedDay.overtime`)."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures under the keys of a stored day (``plans.result["days"][]``)."""
+        return {
+            "departure": self.departure.isoformat(),
+            "return": self.return_at.isoformat(),
+            "lunch": self.lunch.isoformat() if self.lunch is not None else None,
+            "driving_km": round(self.driving_km, 2),
+            "driving_minutes": round(self.driving_minutes, 1),
+            "waiting_minutes": round(self.waiting_minutes, 1),
+            "reserve_minutes": round(self.reserve_minutes, 1),
+            "overtime": self.overtime,
+        }
+
+
+DAY_S = 24 * 3600
+
+
+def figures_now(
+    session: Session,
+    plan: PlanRow,
+    date: dt.date,
+    *,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+    now: dt.datetime | None = None,
+) -> DayFigures | None:
+    """The departure, return, lunch, km, driving and waiting of ``plan``'s day ``date`` as
+    it is booked now: the day as its slots read it (:func:`slots_now`: the plan's route
+    order, the day's appointments and booked visits fixed at their minute, the open
+    proposals that still hold a time) timed by the planner's timetable
+    (:func:`fieldcrm.routing.reslot.booked_day`: each proposed visit with the planner's
+    reserve after it, ``timing.slot_reserve_s``, the settings' for an older plan); an
+    unchanged day has its plan's figures. On the day itself (``now``, the clock's
+    time unless given) an open proposal whose slot is past is left out; on a day before it,
+    every open one (never booked). Bookings beyond the working hours are timed as booked
+    (:attr:`DayFigures.overtime`). ``None`` when they cannot be recomputed: a plan stored
+    without its timing (older), a place unknown, or bookings that cannot be held one after
+    the other."""
+    doc = next((d for d in plan.result.get("days") or [] if d.get("day") == date.isoformat()), None)
+    timing = doc.get("timing") if doc is not None else None
+    if doc is None or not isinstance(timing, dict):
+        return None
+    proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
+    # the open proposals that hold no time, as in slots_now
+    gone = set(booked_elsewhere(session, plan, settings=settings))
+    gone |= set(visited_since(session, plan, settings=settings))
+    first, last = day_span(date, date, PARIS)
+    booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
+    day = _read_day(doc, proposals, booked, gone)
+    if any(isinstance(item, _Open) and item.opening is None for item in day.order):
+        return None
+    moment = now if now is not None else plan_dates.now()
+    past = date < plan_dates.today(moment)
+    earliest = DAY_S if past else _earliest(date, moment)
+    read = _as_booked(
+        plan,
+        doc,
+        timing,
+        day,
+        settings=settings,
+        travel=travel,
+        earliest=earliest,
+        metres=True,
+    )
+    cfg = settings or get_settings()
+    reserve = timing.get("slot_reserve_s", cfg.planner_slot_reserve_minutes * 60)
+    found = (
+        booked_day(read.day, metres=read.metres, reserve_s=int(reserve))
+        if read is not None
+        else None
+    )
+    if found is None:
+        return None
+    table = found.table
+    return DayFigures(
+        departure=_at(date, table.depart_s),
+        return_at=_at(date, table.return_s),
+        lunch=_at(date, table.lunch_start_s) if table.lunch_start_s is not None else None,
+        driving_km=(found.driving_m or 0) / 1000,
+        driving_minutes=found.driving_s / 60,
+        waiting_minutes=found.waiting_s / 60,
+        reserve_minutes=found.reserve_s / 60,
+        lunch_skipped=found.lunch_skipped,
+        overtime=found.overtime,
+    )
 
 
 def _earliest(date: dt.date, now: dt.datetime | None) -> int | None:
@@ -402,19 +572,32 @@ def _earliest(date: dt.date, now: dt.datetime | None) -> int | None:
     return -(-seconds // 60) * 60
 
 
-def _day_slots(
+@dataclass(frozen=True)
+class _AsBooked:
+    """A planned day as it is booked now, for the pure core (:class:`ReslotDay`)."""
+
+    day: ReslotDay
+    opens: dict[int, int]
+    """The stop of each open proposal (by proposal id)."""
+    fixed: dict[int, int]
+    """The stop of each fixed appointment (by appointment id)."""
+    metres: list[list[int]] | None
+
+
+def _as_booked(
     plan: PlanRow,
     doc: dict[str, Any],
     timing: dict[str, Any],
-    date: dt.date,
     day: _Day,
     *,
     settings: Settings | None,
     travel: TravelTimes | None,
-    earliest: int | None = None,
-) -> SlotsNow | None:
-    """The open proposals' slots of one day of a plan with its timing (``None``: a place of
-    the plan unknown, the stored slots stand)."""
+    earliest: int | None,
+    metres: bool = False,
+) -> _AsBooked | None:
+    """The day ``day`` of ``plan`` (its stored ``doc`` with its ``timing``) as the core
+    reads it, with the metres between its places if ``metres``; ``None``: a place of the
+    plan unknown."""
     stops = doc.get("stops") or []
     points = [
         _point(timing.get("start")),
@@ -449,16 +632,14 @@ def _day_slots(
         length = int((item.ends_at - item.starts_at).total_seconds())
         fixed[item.id] = len(day_stops)
         day_stops.append(DayStop(place, length, fixed_s=_seconds(item.starts_at)))
-    if not opens:
-        return SlotsNow({}, {})
     if placeless:  # the last place of the matrix, without driving
         day_stops = [
             DayStop(len(places), s.service_s, s.windows, s.fixed_s) if s.place < 0 else s
             for s in day_stops
         ]
-    needs_provider = len(places) > known
+    needs_provider = len(places) > known or (metres and "distances_m" not in timing)
     graph = (travel or road_provider(settings or get_settings())) if needs_provider else None
-    matrix = _travel(places, known, timing["durations_s"], placeless, graph)
+    matrix, distances = _travel(places, known, timing, placeless, graph, metres=metres)
     cap = timing.get("max_driving_s")  # absent from older plans: no cap, as before
     frame = Leg(
         int(timing["depart_s"]),
@@ -475,6 +656,28 @@ def _day_slots(
         lunch_at=_lunch_at(doc, day),
         earliest_s=earliest,
     )
+    return _AsBooked(as_booked, opens, fixed, distances)
+
+
+def _day_slots(
+    plan: PlanRow,
+    doc: dict[str, Any],
+    timing: dict[str, Any],
+    date: dt.date,
+    day: _Day,
+    *,
+    settings: Settings | None,
+    travel: TravelTimes | None,
+    earliest: int | None = None,
+) -> SlotsNow | None:
+    """The open proposals' slots of one day of a plan with its timing (``None``: a place of
+    the plan unknown, the stored slots stand)."""
+    if not any(isinstance(item, _Open) for item in day.order):
+        return SlotsNow({}, {})
+    read = _as_booked(plan, doc, timing, day, settings=settings, travel=travel, earliest=earliest)
+    if read is None:
+        return None
+    as_booked, opens, fixed = read.day, read.opens, read.fixed
     found = open_slots(as_booked)
     anytime: list[tuple[int, int] | None] | None = None
     made = sorted(day.news, key=lambda a: (a.updated_at, a.id), reverse=True)
@@ -581,6 +784,9 @@ class CurrentSlots:
     bookable: dict[int, Bookable]
     unfit: dict[int, Unfit]
     booked: dict[int, NearBooking] = field(default_factory=dict)
+    visited: dict[int, VisitedSince] = field(default_factory=dict)
+    """The open ones whose account was visited and is not due again on their day
+    (:func:`visited_since`): neither bookable nor unfit."""
 
 
 def current_slots(
@@ -600,7 +806,7 @@ def current_slots(
     starts = planned_starts(plan)
     out: dict[int, Bookable] = {}
     for p in plan.proposals:
-        if p.id in recomputed.unfit or p.id in recomputed.booked:
+        if p.id in recomputed.unfit or p.id in recomputed.booked or p.id in recomputed.visited:
             continue
         slot = recomputed.slots.get(p.id)
         found = (
@@ -610,4 +816,4 @@ def current_slots(
         )
         if found is not None:
             out[p.id] = found
-    return CurrentSlots(out, recomputed.unfit, recomputed.booked)
+    return CurrentSlots(out, recomputed.unfit, recomputed.booked, recomputed.visited)

@@ -217,6 +217,9 @@ def decide_proposal(
         elsewhere = current.booked.get(proposal.id)
         if elsewhere is not None:  # the day page says « Déjà réservé le … »: so does accepting
             raise Conflict(plan_slots.already_booked(elsewhere, proposal.account_name))
+        visited = current.visited.get(proposal.id)
+        if visited is not None:  # the day page says « Visité le … »: so does accepting
+            raise Conflict(plan_slots.already_visited(visited, proposal.account_name))
         unfit = current.unfit.get(proposal.id)
         if unfit is not None:
             raise Conflict(unfit.sentence(proposal.account_name))
@@ -331,7 +334,9 @@ def _solve(
         stored["hotel"] = hotel.as_doc() if hotel is not None else None
     today = dt.datetime.now(PARIS).date()
     facts = store.visit_facts(session, [c.id for c in pool], as_of=today)
-    return stored, build.proposals(problem, result, scores, facts, as_of=today)
+    new = build.proposals(problem, result, scores, facts, as_of=today)
+    stored["reasons"] = build.reasons_json(new)  # the pages say them in the reader's language
+    return stored, new
 
 
 def plan_day(
@@ -451,9 +456,12 @@ def plan_trip(
     travel: TravelTimes | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    instead_of: dict[str, Any] | None = None,
 ) -> PlanRow:
     """Plan a trip of several days, every night at home or at the best hotel, in euros.
-    A trip starting before today (``now``'s date) is refused.
+    A trip starting before today (``now``'s date) is refused. ``instead_of``, if given, is
+    stored with the plan as ``result.instead_of``: the day it was planned in place of, and
+    why (:mod:`fieldcrm.services.trip_instead`).
 
     ``anchor_appointment_id``, if given, is the far appointment the trip is built around: it
     must be one of the rep's appointments within ``start_day .. end_day``. The rep may sleep
@@ -478,6 +486,8 @@ def plan_trip(
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
         roads=graph,
+        home_reach=True,
+        eur_per_point=cfg.planner_eur_per_score_point,
     )
     if anchor_appointment_id is not None and anchor_appointment_id not in {
         a.id for a in inputs.appointments
@@ -499,6 +509,8 @@ def plan_trip(
         trip=True,
         progress=progress,
     )
+    if instead_of is not None:
+        result["instead_of"] = instead_of
     return _save(session, actor, inputs, "trip", result, proposals)
 
 

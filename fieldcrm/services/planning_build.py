@@ -30,9 +30,10 @@ from fieldcrm.costs.trips import (
 )
 from fieldcrm.costs.trips import allowance_lines as trip_allowances
 from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import Problem as InputProblem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.gazetteer import load_gazetteer
-from fieldcrm.routing.calendar import working_days
+from fieldcrm.routing.calendar import french_holidays, working_days
 from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.routing.plan_model import Day, Figures, Plan
 from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
@@ -55,6 +56,15 @@ REASON_LABELS = {
     "no_plan_found": "essayé : aucun plan trouvé qui l'inclue",
     "cut": "hors des {n} comptes du corridor au meilleur rapport valeur / détour",
 }
+NO_NIGHT_LABELS = {
+    "one_day": "un seul jour travaillé : pas de nuit entre deux journées de travail",
+    "not_consecutive": "aucun jour travaillé n'en suit un autre : pas de nuit entre deux",
+    "no_hotel": "aucun hôtel à portée : ni rendez-vous fixe près duquel dormir, ni hôtel préféré",
+    "no_plan": "aucun plan avec une nuit à l'hôtel ne tient",
+    "home_is_better": "non proposé : le meilleur plan trouvé rentre chaque soir",
+}
+"""Why a trip has no alternative with a night away (:attr:`~fieldcrm.routing.plan_model.Plan.
+no_night`), in French for the API and the CLI; the trip page says it in full from the code."""
 PROVEN_LABEL = "optimal prouvé"
 """Said of a small day whose plan the exact search proved the best possible."""
 TRIP_BANDS: tuple[tuple[float, float], ...] = (
@@ -81,15 +91,36 @@ def _parse_hhmm(value: str) -> int:
     return int(hours) * 3600 + int(minutes) * 60
 
 
-def _euros(value: float | Decimal) -> str:
-    return format_decimal(half_up(value, 0), locale="fr_FR")
+def _euros(value: float | Decimal, lang: str = "fr") -> str:
+    return format_decimal(half_up(value, 0), locale="fr_FR" if lang == "fr" else lang)
 
 
-def omission_label(reason: str, loss_eur: float | None) -> str:
-    """The French sentence of a left-out reason (a tie is said as such)."""
+REASON_LABELS_EN = {
+    "closed": "closed on the days of the plan",
+    "no_room": "does not fit between the fixed appointments",
+    "displaces": "possible, but the plan would be worth €{loss} less",
+    "not_tried": "less valuable than the accounts tried",
+    "no_plan_found": "tried: no plan found that includes it",
+    "cut": "not among the corridor's {n} accounts with the best value for their detour",
+    "tie": "as valuable as the chosen plan (less than €1 apart)",
+}
+"""The left-out reasons in English (:data:`REASON_LABELS`)."""
+
+
+def omission_label(
+    reason: str, loss_eur: float | None, lang: str = "fr", *, n: int | None = None
+) -> str:
+    """The sentence of a left-out reason for a reader of ``lang`` (a tie is said as such;
+    ``n``: the number of accounts kept, for ``cut``)."""
+    labels = REASON_LABELS if lang == "fr" else REASON_LABELS_EN
     if reason == "displaces" and (loss_eur or 0) < 1:
-        return "aussi intéressant que le plan retenu (écart de moins de 1 €)"
-    return REASON_LABELS[reason].format(loss=_euros(loss_eur or 0))
+        if lang == "fr":
+            return "aussi intéressant que le plan retenu (écart de moins de 1 €)"
+        return REASON_LABELS_EN["tie"]
+    if reason not in labels:
+        return reason
+    n_text = format_decimal(n, locale=lang) if n is not None else "?"
+    return labels[reason].format(loss=_euros(loss_eur or 0, lang), n=n_text)
 
 
 def candidate_windows(
@@ -153,6 +184,14 @@ def drive_seconds(matrix: TravelMatrix) -> list[list[int]]:
     return rounded
 
 
+def drive_metres(matrix: TravelMatrix) -> list[list[int]]:
+    """Whole metres driven between the matrix's points, as the planner counts them (to the
+    nearest metre; unreachable pairs: 0)."""
+    metres = np.where(np.isfinite(matrix.metres), matrix.metres, 0.0)
+    rounded: list[list[int]] = np.rint(metres).astype(int).tolist()
+    return rounded
+
+
 PREFERRED_HOTEL_NAME = "Hôtel choisi"
 """What the plan calls a preferred hotel given without a name."""
 
@@ -197,6 +236,17 @@ class HotelPlace:
         }
 
 
+def no_working_day(first: dt.date, last: dt.date) -> InputProblem:
+    """Why nothing can be planned from ``first`` to ``last``, no day of it being worked: a
+    public holiday, a weekend, or a period of such days (the pages say it as a sentence,
+    :data:`fieldcrm.http.error_text.DAY_PROBLEMS`)."""
+    if first != last:
+        period = (first.isoformat(), last.isoformat())
+        return InputProblem("day", "no working day in the period", period)
+    holiday = first in french_holidays(first.year)
+    return InputProblem("day", "public holiday" if holiday else "weekend", first.isoformat())
+
+
 def problem_for(
     inputs: PlanningInputs,
     *,
@@ -228,12 +278,7 @@ def problem_for(
         always=booked,
     )
     if not dates:
-        raise InvalidInput(
-            "day",
-            "aucun jour travaillé sur cette période (week-end ou jour férié) : rien à planifier",
-            value=inputs.first_day.isoformat(),
-            allowed="un jour ouvré, ou un jour où un rendez-vous est pris",
-        )
+        raise InvalidInput(problems=[no_working_day(inputs.first_day, inputs.last_day)])
     lunch = (
         Lunch(LUNCH_EARLIEST, LUNCH_LATEST_END, rep.lunch_minutes * 60)
         if rep.lunch_minutes
@@ -293,12 +338,11 @@ def problem_for(
         points.append(inputs.home)
         finish = len(points) - 1
     matrix, source = travel_matrix(points, graph)
-    metres = np.where(np.isfinite(matrix.metres), matrix.metres, 0.0)
     problem = Problem(
         home=0,
         days=days,
         durations_s=drive_seconds(matrix),
-        distances_m=np.rint(metres).astype(int).tolist(),
+        distances_m=drive_metres(matrix),
         appointments=tuple(appointments),
         candidates=tuple(candidates),
         hotels=tuple(hotels),
@@ -330,33 +374,104 @@ def detour_minutes_text(minutes: float) -> str:
     return str(half_up(minutes, 0))
 
 
+def visit_reason_parts(
+    facts: VisitFacts | None, *, as_of: dt.date, detour_minutes: float, contribution_eur: float
+) -> list[dict[str, Any]]:
+    """Why a visit is proposed, as data in no language (each part a ``key`` and its
+    values, stored with the plan): facts that are true (potential, revenue against a year
+    ago, last visit) and the planner's detour and euros; :func:`reason_text` says it."""
+    parts: list[dict[str, Any]] = []
+    if facts is not None:
+        if facts.potential_eur_month:
+            parts.append({"key": "potential", "eur": float(facts.potential_eur_month)})
+        if facts.revenue_previous_12m > 0 and facts.revenue_12m > 0:
+            change = (facts.revenue_12m / facts.revenue_previous_12m - 1) * 100
+            parts.append({"key": "revenue_change", "pct": float(half_up(change, 1))})
+        if facts.last_visit is None:
+            parts.append({"key": "never_visited"})
+        else:
+            months = _whole_months(facts.last_visit, as_of)
+            if months >= 1:
+                parts.append({"key": "no_visit_for", "months": months})
+            else:
+                parts.append({"key": "visited_ago", "days": (as_of - facts.last_visit).days})
+    parts.append({"key": "detour", "minutes": int(half_up(detour_minutes, 0))})
+    parts.append({"key": "contribution", "eur": int(half_up(contribution_eur, 0))})
+    return parts
+
+
+REASON_WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "potential": "Potentiel {eur}/mois",
+        "revenue_change": "CA {pct} % sur un an",
+        "never_visited": "jamais visité",
+        "no_visit_for": "pas de visite depuis {months} mois",
+        "visited_ago": "visité il y a {days} j",
+        "detour": "détour {minutes} min",
+        "contribution": "{eur} €",
+    },
+    "en": {
+        "potential": "Potential {eur}/month",
+        "revenue_change": "revenue {pct}% year on year",
+        "never_visited": "never visited",
+        "no_visit_for": "no visit for {months} months",
+        "no_visit_for_one": "no visit for 1 month",
+        "visited_ago": "visited {days} days ago",
+        "visited_ago_one": "visited 1 day ago",
+        "detour": "detour {minutes} min",
+        "contribution": "{eur}",
+    },
+}
+"""The words of a visit's reason in each interface language, by part (``_one``: the
+English singular)."""
+
+
+def _signed(value: float, lang: str, *, digits: int = 0) -> str:
+    """``+85``, ``−0,9`` (a real minus sign; zero reads ``+0``) by babel in ``lang``."""
+    pattern = "#,##0.0" if digits else "#,##0"
+    number = format_decimal(abs(value), format=pattern, locale=lang)
+    return f"{'+' if value >= 0 else '−'}{number}"
+
+
+def _part_text(part: Mapping[str, Any], lang: str) -> str:
+    words = REASON_WORDS.get(lang, REASON_WORDS["en"])
+    key = str(part["key"])
+    count = part.get("months", part.get("days"))
+    template = words.get(f"{key}_one", words[key]) if count == 1 else words[key]
+    values: dict[str, str] = {}
+    if key == "potential":
+        values["eur"] = _thousands(float(part["eur"]), lang)
+    elif key == "revenue_change":
+        values["pct"] = _signed(float(part["pct"]), lang, digits=1)
+    elif key == "contribution":
+        euros = _signed(float(part["eur"]), lang)
+        values["eur"] = euros if lang == "fr" else f"{euros[0]}€{euros[1:]}"
+    else:
+        values = {k: format_decimal(v, locale=lang) for k, v in part.items() if k != "key"}
+    return template.format(**values)
+
+
+def reason_text(
+    parts: Sequence[Mapping[str, Any]], lang: str = "fr", *, detour: bool = True
+) -> str | None:
+    """A visit's reason (:func:`visit_reason_parts`) as a reader of ``lang`` reads it,
+    numbers by babel in that language: "Potentiel 40 k€/mois · CA −11,5 % sur un an · pas de
+    visite depuis 7 mois · détour 6 min · +85 €", "Potential €40k/month · revenue −11.5%
+    year on year · …"; without the detour unless ``detour`` (a card whose header gives it);
+    ``None`` when nothing is left to say."""
+    shown = [_part_text(p, lang) for p in parts if detour or p.get("key") != "detour"]
+    return " · ".join(shown) or None
+
+
 def visit_reason(
     facts: VisitFacts | None, *, as_of: dt.date, detour_minutes: float, contribution_eur: float
 ) -> str:
-    """Why a visit is proposed, in French, from facts that are true and the planner's euros:
-    "Potentiel 40 k€/mois · CA −11,5 % sur un an · pas de visite depuis 7 mois · détour
-    6 min · +85 €"."""
-    parts = []
-    if facts is not None:
-        if facts.potential_eur_month:
-            parts.append(f"Potentiel {_thousands(facts.potential_eur_month)}/mois")
-        if facts.revenue_previous_12m > 0 and facts.revenue_12m > 0:
-            change = (facts.revenue_12m / facts.revenue_previous_12m - 1) * 100
-            sign = "+" if change >= 0 else "−"
-            rate = format_decimal(half_up(abs(change), 1), format="0.0", locale="fr_FR")
-            parts.append(f"CA {sign}{rate} % sur un an")
-        if facts.last_visit is None:
-            parts.append("jamais visité")
-        else:
-            months = _whole_months(facts.last_visit, as_of)
-            days = (as_of - facts.last_visit).days
-            parts.append(
-                f"pas de visite depuis {months} mois" if months >= 1 else f"visité il y a {days} j"
-            )
-    parts.append(f"détour {detour_minutes_text(detour_minutes)} min")
-    euros = half_up(contribution_eur, 0)
-    parts.append(f"{'+' if euros >= 0 else '−'}{_euros(abs(euros))} €")
-    return " · ".join(parts)
+    """Why a visit is proposed, in French (the text stored with the proposal, which the API
+    and the CLI give): :func:`reason_text` of :func:`visit_reason_parts`."""
+    parts = visit_reason_parts(
+        facts, as_of=as_of, detour_minutes=detour_minutes, contribution_eur=contribution_eur
+    )
+    return reason_text(parts, "fr") or ""
 
 
 _DETOUR_PART = re.compile(r"détour \d+ min")
@@ -373,10 +488,11 @@ def reason_without_detour(reason: str | None) -> str | None:
     return " · ".join(kept) or None
 
 
-def _thousands(eur: float) -> str:
+def _thousands(eur: float, lang: str = "fr") -> str:
     if eur >= 1000:
-        return f"{format_decimal(half_up(eur / 1000, 1), format='0.#', locale='fr_FR')} k€"
-    return f"{_euros(eur)} €"
+        number = format_decimal(half_up(eur / 1000, 1), format="0.#", locale=lang)
+        return f"{number} k€" if lang == "fr" else f"€{number}k"
+    return f"{_euros(eur, lang)} €" if lang == "fr" else f"€{_euros(eur, lang)}"
 
 
 def _whole_months(since: dt.date, until: dt.date) -> int:
@@ -402,6 +518,12 @@ def proposals(
             account = _account_id(s.key)
             if s.kind != "visit" or account is None or s.slot[0] > s.slot[1]:
                 continue  # no whole minute to book: nothing to propose
+            parts = visit_reason_parts(
+                (facts or {}).get(account),
+                as_of=as_of or date,
+                detour_minutes=round(s.detour_s / 60, 1),  # as stored beside it
+                contribution_eur=s.contribution_eur,
+            )
             out.append(
                 NewProposal(
                     account_id=account,
@@ -409,15 +531,29 @@ def proposals(
                     slot_end=_at(date, s.slot[1]),
                     detour_minutes=round(s.detour_s / 60, 1),
                     detour_km=round(s.detour_m / 1000, 2),
-                    reason=visit_reason(
-                        (facts or {}).get(account),
-                        as_of=as_of or date,
-                        detour_minutes=round(s.detour_s / 60, 1),  # as stored beside it
-                        contribution_eur=s.contribution_eur,
-                    ),
+                    reason=reason_text(parts, "fr"),
+                    reason_parts=tuple(parts),
                 )
             )
     return out
+
+
+def reasons_json(new: Sequence[NewProposal]) -> dict[str, list[dict[str, Any]]]:
+    """The reasons of a plan's proposals as stored in ``plans.result["reasons"]``, by
+    account id: what the pages say in the reader's language (:func:`proposal_reason`)."""
+    return {str(p.account_id): list(p.reason_parts) for p in new if p.reason_parts}
+
+
+def proposal_reason(
+    result: Mapping[str, Any], account_id: int, stored: str | None, lang: str, *, detour: bool
+) -> str | None:
+    """The reason of the proposal of ``account_id`` in a plan whose result is ``result``,
+    for a reader of ``lang`` (:func:`reason_text`; ``detour`` as there); a plan stored
+    before its reasons were kept as data gives its stored French text ``stored``."""
+    parts = (result.get("reasons") or {}).get(str(account_id))
+    if parts:
+        return reason_text(parts, lang, detour=detour)
+    return stored if detour else reason_without_detour(stored)
 
 
 def figures_json(
@@ -500,8 +636,10 @@ def timing_json(problem: Problem, day: Day) -> dict[str, Any]:
     """What it takes to recompute the slots of a planned day once some of its visits are
     booked (:mod:`fieldcrm.services.plan_slots`): where it starts, its frame as planned
     (lunch ``None`` when there is none or the planner skipped it; ``max_driving_s`` the
-    day's cap on driving, ``None``: none) and the driving seconds between its places,
-    ``[start, *stops, end]`` in route order."""
+    day's cap on driving, ``None``: none) and the driving seconds and metres between its
+    places, ``[start, *stops, end]`` in route order, and the time kept free after each
+    proposed visit (the metres and that reserve time the day as it is booked now:
+    :func:`fieldcrm.services.plan_slots.figures_now`)."""
     work = problem.days[day.index]
     lunch = work.lunch if "lunch_skipped" not in day.flags else None
     places = [day.start_place, *(s.place for s in day.stops), day.end_place]
@@ -521,7 +659,22 @@ def timing_json(problem: Problem, day: Day) -> dict[str, Any]:
         ),
         "max_driving_s": work.max_driving_s,
         "durations_s": [[int(problem.durations_s[a][b]) for b in places] for a in places],
+        "distances_m": [[int(problem.distances_m[a][b]) for b in places] for a in places],
+        "slot_reserve_s": problem.slot_reserve_s,
     }
+
+
+def closed_days(problem: Problem, candidate: Candidate | None) -> list[str]:
+    """The days of a trip (ISO dates) ``candidate`` is closed on, when it is open on others:
+    its reason for being left out holds on those others only (empty: the same every day)."""
+    if candidate is None:
+        return []
+    shut = [
+        d.date.isoformat()
+        for d, windows in zip(problem.days, candidate.windows, strict=True)
+        if not windows and d.date is not None
+    ]
+    return shut if len(shut) < len(problem.days) else []
 
 
 def result_json(
@@ -605,6 +758,7 @@ def result_json(
             "reason": o.reason,
             "loss_eur": o.loss_eur,
             "label": omission_label(o.reason, o.loss_eur),
+            "closed_days": closed_days(problem, candidates.get(o.key)),
         }
         for o in result.omissions
     ] + [
@@ -615,7 +769,8 @@ def result_json(
             "value_eur": round(c.score * cfg.planner_eur_per_score_point, 2),
             "reason": "cut",
             "loss_eur": None,
-            "label": REASON_LABELS["cut"].format(n=len(problem.candidates)),
+            "label": omission_label("cut", None, n=len(problem.candidates)),
+            "kept": len(problem.candidates),
         }
         for c in cut
     ]
@@ -654,6 +809,18 @@ def result_json(
             "in_polygon": inputs.in_polygon,
             "candidates": len(inputs.candidates),
             "geometry": inputs.corridor.polygon.__geo_interface__,
+            # no appointment nor hotel: a disc of a day's reach around home, and where the
+            # rep's valuable accounts lie beyond it (routing.reach.far_areas)
+            "home_reach_km": round(inputs.reach_m / 2000, 1) if inputs.reach_m else None,
+            "far_areas": [
+                {
+                    "name": a.name,
+                    "departement": a.departement,
+                    "accounts": a.accounts,
+                    "value_eur": a.value_eur,
+                }
+                for a in inputs.far
+            ],
         },
     }
     lines = allowance_lines(doc, cfg)
@@ -683,11 +850,19 @@ def overnight_json(result: Plan, stored: dict[str, Any], *, cfg: Settings) -> di
     home = figures_json(
         result.all_home, result.all_home_error, allowances=money(result.all_home, not stays)
     )
-    away = figures_json(
-        result.away,
-        "aucune nuit à l'hôtel possible sur ces dates",
-        allowances=money(result.away, stays),
-    )
+    why = result.no_night or "no_plan"
+    error = NO_NIGHT_LABELS[why]
+    if why == "no_plan" and result.away_error:
+        error = f"{error} : {result.away_error}"
+    away = figures_json(result.away, error, allowances=money(result.away, stays))
+    if not away["feasible"]:
+        # what the trip page says and what it would take (a night's euros: home_is_better)
+        away |= {
+            "why": why,
+            "detail": result.away_error,
+            "night_eur": cfg.hotel_night_eur,
+            "meal_eur": cfg.meal_eur,
+        }
     both = home["feasible"] and away["feasible"]
     return {
         "recommendation": "stay" if stays else "home",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.errors import FieldcrmError, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.corridor import DETOUR_FLOOR_M, Corridor, build_corridor, tiles
+from fieldcrm.routing.reach import Area, Spot, day_reach_m, far_areas
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.store import plans as store
 from fieldcrm.store.plans import PARIS, AppointmentRow, CandidateRow, RepRow, RouteForRanking
@@ -34,6 +35,11 @@ BANDS = (1 / 16, 1 / 4, 1)
 outward and stops at the first band that already holds it (then the whole corridor). On the
 bench's dense Riviera (1 000 000 accounts, bench/README.md) the first band's best 150 are
 exactly the whole corridor's best 150 by value per detour, and 546 of its 567 rows are."""
+FRANCE = "POLYGON((-5.5 41.2, 9.9 41.2, 9.9 51.3, -5.5 51.3, -5.5 41.2))"
+"""Metropolitan France and Corsica (EPSG:4326): where a rep's accounts are looked for when
+saying where they lie (:func:`fieldcrm.routing.reach.far_areas`)."""
+FAR_LOOKED_AT = 300
+"""The rep's best-scored accounts :func:`fieldcrm.routing.reach.far_areas` is computed on."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,12 @@ class PlanningInputs:
     """How many accounts the PostGIS polygon filter returned (before the exact test)."""
     max_candidates: int = 40
     """Candidates sent to the solver per day (open that day, best first)."""
+    reach_m: float | None = None
+    """With no appointment and no hotel: the day's out-and-back reach from home that the
+    corridor (a disc around home) was drawn with; ``None`` when the corridor has anchors."""
+    far: tuple[Area, ...] = ()
+    """With no anchor: where most of the rep's valuable accounts lie beyond that reach
+    (empty when they do not)."""
 
     def appointment_point(self, appointment: AppointmentRow) -> GeoPoint:
         """The place of an appointment (checked present when gathered)."""
@@ -145,6 +157,8 @@ def gather(
     rejected_days: int = 0,
     booked_days: int = 0,
     roads: TravelTimes | None = None,
+    home_reach: bool = False,
+    eur_per_point: float = 1.0,
 ) -> PlanningInputs:
     """Read the rep, the appointments of ``first_day .. last_day`` and the corridor candidates.
 
@@ -158,7 +172,15 @@ def gather(
     within ``rejected_days`` days of ``first_day .. last_day`` (whenever it was decided: a
     refusal for a day three weeks ahead holds when that day is planned again), or booked from
     ``booked_days`` days before ``first_day`` to ``booked_days`` days after ``last_day``, is
-    not a candidate.
+    not a candidate; nor is an account visited so recently that its next visit is not due
+    on ``first_day`` (its interval after its last counted visit:
+    :func:`fieldcrm.store.intervals.visited_not_due`).
+
+    With ``home_reach`` (a trip), no appointment and no ``extra_places``, home is the only anchor: the corridor is
+    the disc of a day's reach around it (:func:`fieldcrm.routing.reach.day_reach_m` of the
+    rep's driving limit, else of half the working day; never less than ``detour_km``), and
+    ``far`` says where most of the rep's valuable accounts lie when they lie beyond it
+    (values at ``eur_per_point`` euros per score point).
     """
     if last_day < first_day:
         raise InvalidInput(
@@ -185,15 +207,14 @@ def gather(
         places.append(GeoPoint(appt.lon, appt.lat))
     places.extend(extra_places)
     places.append(home)
-    corridor = build_corridor(places, budget_m=detour_km * 1000.0, route=road_route(roads, places))
+    reach_m = None
+    if home_reach and len(places) == 2:
+        reach_m = max(detour_km * 1000.0, day_reach_m(_drive_minutes(rep)))
+    budget_m = reach_m or detour_km * 1000.0
+    corridor = build_corridor(places, budget_m=budget_m, route=road_route(roads, places))
     exclude = sorted({a.account_id for a in appts if a.account_id is not None})
-    # Over-fetch a little: the polygon is a superset of the exact zone.
-    rows = corridor_candidates(
-        session,
-        corridor,
-        rep_id=rep_id,
+    filters = dict(
         exclude_ids=exclude,
-        limit=max(1, int(max_candidates * POOL * 1.25) + 5),
         rejected_since=_midnight(first_day - dt.timedelta(days=rejected_days)),
         rejected_for=(
             _midnight(first_day - dt.timedelta(days=rejected_days)),
@@ -203,7 +224,25 @@ def gather(
             _midnight(first_day - dt.timedelta(days=booked_days)),
             _midnight(last_day + dt.timedelta(days=booked_days + 1)),
         ),
+        # visited and not due again yet on the first day: not proposed again before then
+        due_on=first_day,
     )
+    # Over-fetch a little: the polygon is a superset of the exact zone.
+    limit = max(1, int(max_candidates * POOL * 1.25) + 5)
+    rows = corridor_candidates(session, corridor, rep_id=rep_id, limit=limit, **filters)
+    far: tuple[Area, ...] = ()
+    if reach_m is not None:
+        best = store.candidates_in(
+            session,
+            rep_id=rep_id,
+            polygon_wkt=FRANCE,
+            limit=FAR_LOOKED_AT,
+            **filters,  # type: ignore[arg-type]
+        )
+        spots = [
+            Spot(r.city, r.postcode, GeoPoint(r.lon, r.lat), r.score * eur_per_point) for r in best
+        ]
+        far = far_areas(spots, home=home, reach_m=reach_m)
     inside = [r for r in rows if corridor.admits(GeoPoint(r.lon, r.lat))]
     return PlanningInputs(
         rep=rep,
@@ -215,4 +254,15 @@ def gather(
         candidates=inside[: max_candidates * POOL],
         in_polygon=len(rows),
         max_candidates=max_candidates,
+        reach_m=reach_m,
+        far=far,
     )
+
+
+def _drive_minutes(rep: RepRow) -> float:
+    """The rep's driving limit of a day, in minutes; half the working day without one."""
+    if rep.max_driving_minutes:
+        return float(rep.max_driving_minutes)
+    start = rep.work_start or DEFAULT_WORK_START
+    end = rep.work_end or DEFAULT_WORK_END
+    return ((end.hour - start.hour) * 60 + end.minute - start.minute) / 2

@@ -42,6 +42,7 @@ from fieldcrm.scoring.rules import (
 from fieldcrm.store import alerts as alert_store
 from fieldcrm.store import facts as facts_store
 from fieldcrm.store import firings as firing_store
+from fieldcrm.store import intervals as interval_store
 from fieldcrm.store import priority as priority_store
 from fieldcrm.store import rules as rule_store
 
@@ -398,6 +399,19 @@ def priority_of(session: Session, account_ids: Sequence[int]) -> dict[int, float
     """Priority index of the given accounts (the planner's candidate score); 0 if unknown."""
     found = priority_store.priorities_of(session, list(account_ids))
     return {i: found.get(i, 0.0) for i in account_ids}
+
+
+def visits_changed(
+    session: Session, account_ids: Sequence[int], *, today: date, settings: Settings | None = None
+) -> int:
+    """A visit of these accounts started to count: their stored priority's late-visit part
+    (« Visite en retard de N jours »), index and band again, as of ``today`` (the nightly
+    run's formulas, :func:`fieldcrm.store.priority.refresh_overdue`; its other parts as that
+    run left them), so the account page and the planner do not wait for the night. Never
+    commits (the writing service does)."""
+    cfg = settings or get_settings()
+    late = interval_store.lateness(session, account_ids, today=today, tz=cfg.scoring_timezone)
+    return priority_store.refresh_overdue(session, late, overdue_weight=cfg.priority_weight_overdue)
 
 
 def account_priority(session: Session, account_id: int) -> PriorityBreakdown:

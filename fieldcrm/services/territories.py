@@ -32,9 +32,11 @@ from fieldcrm.store import territories as store
 from fieldcrm.territories import (
     admin_units,
     balance,
+    contiguity,
     coverage,
     rebalance,
     rebalance_cpsat,
+    rebalance_effects,
     shapes,
 )
 from fieldcrm.territories.assign import NONE, TerritoryShape, assign_coordinates
@@ -496,6 +498,9 @@ def _balance(
 
 
 METRICS = ("potential_eur_month", "workload_hours_month", "accounts")
+"""The metrics a rebalancing may even out."""
+EFFECT_METRICS = (*METRICS, "revenue_12m")
+"""The metrics a proposal shows before and after (:mod:`fieldcrm.territories.rebalance_effects`)."""
 
 
 def rebalance_proposal(
@@ -504,18 +509,28 @@ def rebalance_proposal(
     metric: str = "potential_eur_month",
     max_moves: int = 30,
     as_of: dt.date | None = None,
+    capacity_hours: float = balance.FIELD_HOURS_MONTH,
     actor: Actor,
 ) -> rebalance.Proposal:
     """Suggest whole-commune moves between adjacent territories to even ``metric``.
 
     Units are the shipped communes whose representative point a territory covers (the
-    tie-break decides); each weighs the metric summed over the accounts inside it. Nothing
-    is applied: the proposal lists moves and the before/after totals.
+    tie-break decides); each weighs the metric summed over the accounts inside it. National
+    (overlay) territories take no part (:func:`rebalance_effects.left_out`). Nothing is
+    applied: the proposal lists moves, the before/after totals of every metric and the
+    territories left out.
     """
     policy.require(actor, "assign")
     # a manager rebalances between their team's territories only (one scope rule)
     rows = [r for r in store.list_territories(session) if policy.in_scope(actor, r.rep_id)]
-    return _proposal(session, rows, metric=metric, max_moves=max_moves, as_of=as_of)
+    return _proposal(
+        session,
+        rows,
+        metric=metric,
+        max_moves=max_moves,
+        as_of=as_of,
+        capacity_hours=capacity_hours,
+    )
 
 
 def _proposal(
@@ -525,26 +540,32 @@ def _proposal(
     metric: str,
     max_moves: int = 30,
     as_of: dt.date | None = None,
+    capacity_hours: float = balance.FIELD_HOURS_MONTH,
 ) -> rebalance.Proposal:
-    units, pairs = rebalance_input(session, rows, metric=metric, as_of=as_of)
+    if metric not in METRICS:
+        raise InvalidInput("metric", "unknown metric", value=metric, allowed=", ".join(METRICS))
+    units, pairs = rebalance_inputs(session, rows, as_of=as_of)
+    left = rebalance_effects.left_out({r.id: r.area_km2 for r in rows if r.geometry is not None})
+    out = {o.territory_id for o in left}
     # The totals before the moves are the balance summary's (same territories, same
     # measure): what the communes do not carry (accounts outside their commune's territory,
     # not located, ...) is a fixed part of each territory's total that no move changes.
-    summary = _balance(session, rows, as_of=as_of).rows
+    summary = [r for r in _balance(session, rows, as_of=as_of).rows if r.territory_id not in out]
+    before = {m: {r.territory_id: float(getattr(r, m)) for r in summary} for m in units}
     carried: dict[int, float] = {}
-    for u in units:
+    for u in units[metric]:
         carried[u.territory_id] = carried.get(u.territory_id, 0.0) + u.weight
-    fixed = {
-        r.territory_id: float(getattr(r, metric)) - carried.get(r.territory_id, 0.0)
-        for r in summary
-    }
-    return rebalance_cpsat.propose_best(
-        units,
+    fixed = {t: v - carried.get(t, 0.0) for t, v in before[metric].items()}
+    proposal = rebalance_cpsat.propose_best(
+        units[metric],
         pairs,
         territory_ids=sorted(fixed),
         metric=metric,
         max_moves=max_moves,
         fixed=fixed,
+    )
+    return rebalance_effects.explain(
+        proposal, units, before, left=left, capacity_hours=capacity_hours
     )
 
 
@@ -559,6 +580,20 @@ def rebalance_input(
     (what both rebalancing methods take; ``bench/rebalance.py`` reads it too)."""
     if metric not in METRICS:
         raise InvalidInput("metric", "unknown metric", value=metric, allowed=", ".join(METRICS))
+    units, pairs = rebalance_inputs(session, rows, as_of=as_of)
+    return units[metric], pairs
+
+
+def rebalance_inputs(
+    session: Session,
+    rows: Sequence[store.TerritoryRow],
+    *,
+    as_of: dt.date | None = None,
+) -> tuple[dict[str, list[rebalance.Unit]], list[tuple[str, str]]]:
+    """The communes the territories hold, weighed by each of :data:`EFFECT_METRICS`, and
+    their adjacent pairs. A commune's workload is measured from the base of its territory's
+    rep, and from each neighbouring territory's (``Unit.weight_in``): the same accounts cost
+    a rep who lives farther away more driving."""
     terr = _shapes(rows)
     if not terr:
         raise NotFound("territory", "any")
@@ -574,34 +609,45 @@ def rebalance_input(
     where = assign_coordinates(
         [float(p.lon or 0) for p in located], [float(p.lat or 0) for p in located], commune_shapes
     )
-    infos = {i.id: i for i in _infos(session, rows)}
-    weight = np.zeros(len(codes))
-    count = np.zeros(len(codes), dtype=np.int64)
+    bases = {i.id: balance.base_of(i) for i in _infos(session, rows)}
+    kept_codes = {codes[i] for i in kept}
+    pairs = [(a, b) for a, b in _commune_pairs() if a in kept_codes and b in kept_codes]
+    index = {c: i for i, c in enumerate(codes)}
+    # the territories a commune may end in: its own and its neighbours'
+    holders: dict[int, set[int]] = {i: {int(owner[i])} for i in kept}
+    for a, b in pairs:
+        holders[index[a]].add(int(owner[index[b]]))
+        holders[index[b]].add(int(owner[index[a]]))
+    sums = {m: np.zeros(len(codes)) for m in ("accounts", "potential_eur_month", "revenue_12m")}
+    hours: dict[int, dict[int, float]] = {i: dict.fromkeys(holders[i], 0.0) for i in kept}
     for p, c in zip(located, where.tolist(), strict=True):
         if c == NONE:
             continue
-        count[c] += 1
-        if metric == "accounts":
-            weight[c] += 1
-        elif metric == "potential_eur_month":
-            weight[c] += p.potential_eur_month
-        else:
-            info = infos[int(owner[c])]
-            fact = _facts([p])[0]
-            weight[c] += balance.visit_hours(fact, balance.base_of(info))
-    units = [
-        rebalance.Unit(
-            codes[i],
-            int(owner[i]),
-            float(weight[i]),
-            bounds.commune_names.get(codes[i], ""),
-            int(count[i]),
+        sums["accounts"][c] += 1
+        sums["potential_eur_month"][c] += p.potential_eur_month
+        sums["revenue_12m"][c] += p.revenue_12m
+        fact = _facts([p])[0]
+        for t in hours[c]:
+            hours[c][t] += balance.visit_hours(fact, bases[t])
+
+    def unit(i: int, metric: str) -> rebalance.Unit:
+        own = int(owner[i])
+        weight = hours[i][own] if metric == "workload_hours_month" else float(sums[metric][i])
+        elsewhere = (
+            {t: h for t, h in hours[i].items() if t != own}
+            if metric == "workload_hours_month"
+            else {}
         )
-        for i in kept
-    ]
-    kept_codes = {codes[i] for i in kept}
-    pairs = [(a, b) for a, b in _commune_pairs() if a in kept_codes and b in kept_codes]
-    return units, pairs
+        return rebalance.Unit(
+            codes[i],
+            own,
+            weight,
+            bounds.commune_names.get(codes[i], ""),
+            int(sums["accounts"][i]),
+            elsewhere,
+        )
+
+    return {m: [unit(i, m) for i in kept] for m in EFFECT_METRICS}, pairs
 
 
 @dataclass(frozen=True)
@@ -638,7 +684,9 @@ def overview(
         else None,
         overlaps=coverage.overlaps(_shapes(rows)),
         gaps=store.uncovered_accounts(session, limit=gap_limit),
-        proposal=_proposal(session, rows, metric=metric, as_of=as_of) if metric and rows else None,
+        proposal=_proposal(session, rows, metric=metric, as_of=as_of, capacity_hours=capacity_hours)
+        if metric and rows
+        else None,
     )
 
 
@@ -650,6 +698,34 @@ class AppliedRebalance:
     territory_ids: tuple[int, ...]
     run_id: int | None = None
     accounts: int = 0
+
+
+def _refuse_cuts(
+    session: Session,
+    moves: Sequence[rebalance.Move],
+    *,
+    as_of: dt.date | None,
+    actor: Actor,
+) -> None:
+    """Part of a proposal must not cut a territory either (the whole one never does:
+    :mod:`fieldcrm.territories.contiguity`): Roquebrune-Cap-Martin handed over without Gorbio
+    would cut Gorbio off. :class:`InvalidInput` on ``codes`` names the territories cut."""
+    rows = [r for r in store.list_territories(session) if policy.in_scope(actor, r.rep_id)]
+    units, pairs = rebalance_inputs(session, rows, as_of=as_of)
+    owner = {u.code: u.territory_id for u in units["accounts"]}
+    final = {**owner, **{m.code: m.to_id for m in moves}}
+    neighbours: dict[str, set[str]] = {}
+    for a, b in pairs:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    cut = contiguity.broken(owner, final, neighbours)
+    if cut:
+        names = {r.id: r.name for r in rows}
+        raise InvalidInput(
+            "codes",
+            "these moves without the rest of the proposal would cut a territory into pieces",
+            value=", ".join(names.get(t, str(t)) for t in cut),
+        )
 
 
 def apply_rebalance(
@@ -666,7 +742,8 @@ def apply_rebalance(
 
     The proposal is recomputed with the same options (it is deterministic); a code it no
     longer proposes means the data changed since the manager read it: :class:`Conflict`,
-    nothing written. Each giver loses the commune's outline and each receiver gains it; the
+    nothing written; a part of the proposal that would cut a territory into pieces:
+    :class:`InvalidInput`. Each giver loses the commune's outline and each receiver gains it; the
     accounts leaving or joining the redrawn territories follow at once (locked ones stay).
     """
     policy.require(actor, "territory.edit")
@@ -684,6 +761,8 @@ def apply_rebalance(
     moves = tuple(m for m in proposal.moves if wanted is None or m.code in wanted)
     if not moves:
         return AppliedRebalance((), ())
+    if len(moves) < len(proposal.moves):
+        _refuse_cuts(session, moves, as_of=as_of, actor=actor)
     rows = store.list_territories(session)
     current = {r.id: r.geometry for r in rows if r.geometry is not None}
     names = {r.id: r.name for r in rows}

@@ -27,6 +27,9 @@ from fieldcrm.store import users as store
 RESET_LIFETIME = dt.timedelta(hours=24)
 RESET_PATH = "/mot-de-passe"
 RESET_INVALID = "lien de réinitialisation invalide, déjà utilisé ou expiré"
+MAX_EMAIL = 254
+MAX_NAME = 200
+"""Longest e-mail and full name a user may have (the columns' lengths)."""
 
 
 @dataclass(frozen=True)
@@ -112,12 +115,18 @@ def create(
     problems = []
     if "@" not in email or len(email) < 3:
         problems.append(Problem("email", "not an e-mail address", email))
+    elif len(email) > MAX_EMAIL:
+        problems.append(Problem("email", f"longer than {MAX_EMAIL} characters"))
     if not full_name.strip():
         problems.append(Problem("full_name", "required"))
+    elif len(full_name.strip()) > MAX_NAME:
+        problems.append(Problem("full_name", f"longer than {MAX_NAME} characters"))
+    try:
+        _check_manager(session, manager_id, None)
+    except InvalidInput as exc:
+        problems += exc.problems
     InvalidInput.collect(problems)
-    _check_manager(session, manager_id, None)
-    if store.email_taken(session, email):
-        raise Conflict(f"l'e-mail {email!r} est déjà utilisé")
+    # a taken e-mail, whatever its case: Conflict naming "email" (store.create_user)
     password_hash = passwords.hash_password(password) if password else None
     user_id = store.create_user(
         session,

@@ -4,8 +4,9 @@ Phones may send the same message twice (no signal, retry): the ``client_key`` th
 for each visit keeps it to one activity.
 
 A check-in far from the account (« pointage à distance ») is recorded and flagged; it counts as
-a visit (closes the tasks a visit closes, moves the visit due date, the rules' last visit) only
-once its report is written: :mod:`fieldcrm.store.visits` holds that rule.
+a visit (closes the tasks a visit closes, moves the visit due date, the rules' last visit, the
+late-visit part of the account's priority, recounted at once, and takes the account out of
+the proposals until it is due again) only once its report is written: :mod:`fieldcrm.store.visits` holds that rule.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import get_settings
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
-from fieldcrm.services import accounts, costs
+from fieldcrm.services import accounts, costs, plan_dates, scoring
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import tasks as task_store
 from fieldcrm.store import visits as store
@@ -124,6 +125,12 @@ def record_visit(
                 at=visit.occurred_at,
                 # counting later than it was made (its report now): the tasks raised since
                 created_by=None if created else max(visit.occurred_at, dt.datetime.now(dt.UTC)),
+            )
+            # its priority's « Visite en retard de N jours » part, now, not at night
+            scoring.visits_changed(
+                session,
+                [account_id],
+                today=plan_dates.today(),
             )
         job_store.defer_rules(session)
     session.commit()

@@ -12,15 +12,48 @@ from sqlalchemy.orm import Session
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
 from fieldcrm.store.visits import counted_visit
 
+SEARCH_TEXT = "fieldcrm_fold(a.name || ' ' || coalesce(a.city, ''))"
+"""The text the accounts search looks in by words (the expression of its trigram index)."""
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_words(query: str | None) -> list[str]:
+    """The query's words (at most 8), with LIKE's wildcards taken literally."""
+    return [_like_escape(word) for word in (query or "").split()[:8]]
+
+
+def search_sql(query: str) -> tuple[str, dict[str, Any]]:
+    """SQL condition (with ``accounts a``) of the accounts search, and its parameters: every
+    word, accents and case folded, within the name or town (``eze`` finds « Èze », ``cafe
+    carnot`` « Café Carnot »); or the postcode starting with the query; or the SIRET; or the
+    external (import) id starting with the query, whatever its case (``qa17-00`` finds
+    ``QA17-001``)."""
+    raw = query.strip()
+    words = _search_words(raw)
+    every_word = " AND ".join(
+        f"{SEARCH_TEXT} LIKE '%' || fieldcrm_fold(:q_w{i}) || '%'" for i in range(len(words))
+    )
+    sql = (
+        f"(({every_word or 'FALSE'}) OR a.postcode LIKE :q_prefix OR a.siret = :q_raw"
+        " OR upper(a.external_id) LIKE upper(:q_prefix))"
+    )
+    params = {f"q_w{i}": word for i, word in enumerate(words)}
+    return sql, {**params, "q_prefix": f"{_like_escape(raw)}%", "q_raw": raw}
+
 
 @dataclass(frozen=True)
 class MapFilter:
-    """What the map shows, each criterion optional (``None``: any).
+    """Which accounts the list and the map show, each criterion optional (``None``: any).
 
-    ``owner_id`` 0 means "no rep"; ``visited_before`` keeps the accounts with no visit since
-    that instant (never visited included).
+    ``query``: the search (:func:`search_sql`); ``owner_id`` 0 means "no rep";
+    ``visited_before`` keeps the accounts with no visit since that instant (never visited
+    included).
     """
 
+    query: str | None = None
     owner_id: int | None = None
     territory_id: int | None = None
     band: str | None = None
@@ -37,6 +70,9 @@ def filter_sql(f: MapFilter | None) -> tuple[str, dict[str, Any]]:
         return "TRUE", {}
     clauses: list[str] = []
     params: dict[str, Any] = {}
+    if f.query and f.query.strip():
+        searched, params = search_sql(f.query)
+        clauses.append(searched)
     if f.owner_id == 0:
         clauses.append("asg.owner_id IS NULL")
     elif f.owner_id is not None:
@@ -63,6 +99,15 @@ def filter_sql(f: MapFilter | None) -> tuple[str, dict[str, Any]]:
         )
         params["f_visited"] = f.visited_before
     return " AND ".join(clauses) or "TRUE", params
+
+
+def owning(session: Session, owner_ids: list[int]) -> set[int]:
+    """Those of ``owner_ids`` who own at least one account."""
+    rows = session.execute(
+        text("SELECT DISTINCT owner_id FROM account_assignments WHERE owner_id = ANY(:ids)"),
+        {"ids": owner_ids},
+    )
+    return {int(r[0]) for r in rows}
 
 
 def segments(session: Session) -> tuple[list[str], list[str]]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.accounts.records import ADDRESS_FIELDS, AccountRecord
 from fieldcrm.errors import NotFound
+from fieldcrm.store.account_map import MapFilter, filter_sql
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN, owner_filter
 from fieldcrm.store.visits import counted_visit, far_checkin
 
@@ -112,59 +113,44 @@ _ROW_SELECT = f"""
 """
 
 
-SEARCH_TEXT = "fieldcrm_fold(a.name || ' ' || coalesce(a.city, ''))"
-"""The text the accounts list search looks in (the expression of its trigram index)."""
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _search_words(query: str | None) -> list[str]:
-    """The query's words (at most 8), with LIKE's wildcards taken literally."""
-    return [_like_escape(word) for word in (query or "").split()[:8]]
-
-
 def list_accounts(
     session: Session,
     *,
     owner_ids: list[int] | None = None,
-    query: str | None = None,
-    kind: str | None = None,
+    filters: MapFilter | None = None,
     unassigned_only: bool = False,
     limit: int = 100,
     offset: int = 0,
 ) -> list[AccountRow]:
-    """Accounts visible to ``owner_ids`` (None: all), filtered, best priority first."""
-    where = [owner_filter(owner_ids)]
-    words = _search_words(query)
-    if query:
-        # Each word, accents and case folded, within the name or city (trigram index of
-        # migration 0015): "eze" finds "Èze", "cafe carnot" finds "Café Carnot".
-        every_word = " AND ".join(
-            f"{SEARCH_TEXT} LIKE '%' || fieldcrm_fold(:w{i}) || '%'" for i in range(len(words))
-        )
-        where.append(f"(({every_word or 'FALSE'}) OR a.postcode LIKE :q2 OR a.siret = :raw)")
-    if kind:
-        where.append("a.kind = :kind")
+    """Accounts visible to ``owner_ids`` (None: all) that ``filters`` select (the same
+    selection as the map's, :func:`fieldcrm.store.account_map.filter_sql`), best priority
+    first."""
+    where, params = filter_sql(filters)
+    conditions = [owner_filter(owner_ids), where]
     if unassigned_only:
-        where.append("asg.owner_id IS NULL")
+        conditions.append("asg.owner_id IS NULL")
     rows = session.execute(
         text(f"""{_ROW_SELECT} FROM accounts a {ASSIGNMENT_JOIN}
                  LEFT JOIN users u ON u.id = asg.owner_id {PRIORITY_JOIN}
-                 WHERE {" AND ".join(where)}
+                 WHERE {" AND ".join(conditions)}
                  ORDER BY ap.score DESC NULLS LAST, a.name LIMIT :limit OFFSET :offset"""),
-        {
-            "owners": owner_ids,
-            **{f"w{i}": word for i, word in enumerate(words)},
-            "q2": f"{_like_escape(query or '')}%",
-            "raw": query,
-            "kind": kind,
-            "limit": limit,
-            "offset": offset,
-        },
+        {"owners": owner_ids, "limit": limit, "offset": offset, **params},
     ).mappings()
     return [AccountRow(**r) for r in rows]
+
+
+def count_accounts(
+    session: Session, *, owner_ids: list[int] | None = None, filters: MapFilter | None = None
+) -> int:
+    """How many accounts :func:`list_accounts` selects, over all its pages."""
+    where, params = filter_sql(filters)
+    return int(
+        session.execute(
+            text(f"""SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
+                     WHERE {owner_filter(owner_ids)} AND {where}"""),
+            {"owners": owner_ids, **params},
+        ).scalar_one()
+    )
 
 
 REACH = (

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.costs.derive import RepProfile
 from fieldcrm.costs.plausible import VisitStop
-from fieldcrm.costs.trips import ToCheck, Trip
+from fieldcrm.costs.trips import NotCounted, ToCheck, Trip
 from fieldcrm.errors import NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.store.joins import CONFIRMED_LOCATION
+from fieldcrm.store.visits import counted_visit
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,16 @@ def visit_stops(
 ) -> list[VisitStop]:
     """The rep's visits between ``start`` and ``end`` (local days of the IANA ``zone``, the
     company's), at the check-in point or the account's (none for an account not located yet),
-    with the account's revenue of that month."""
+    with the account's revenue of that month, and whether each counts as a visit
+    (:func:`~fieldcrm.store.visits.counted_visit`: a far check-in only with its report)."""
     rows = session.execute(
         text(
             f"""SELECT v.local_at, v.account_id,
                       ST_X(coalesce(v.checkin, a.geom)) AS lon,
                       ST_Y(coalesce(v.checkin, a.geom)) AS lat,
                       a.visit_minutes, coalesce(s.revenue, 0) AS revenue, a.name,
-                      v.checkin IS NULL AND NOT ({CONFIRMED_LOCATION}) AS doubtful
+                      v.checkin IS NULL AND NOT ({CONFIRMED_LOCATION}) AS doubtful,
+                      {counted_visit("v")} AS counts, v.checkin_distance_m AS distance_m
                  FROM (SELECT *, occurred_at AT TIME ZONE CAST(:zone AS text) AS local_at
                          FROM activities WHERE rep_id = :rep AND kind = 'visit') v
                  JOIN accounts a ON a.id = v.account_id
@@ -94,6 +97,8 @@ def visit_stops(
             r.revenue,
             r.name,
             r.doubtful,
+            counts=bool(r.counts),
+            distance_m=r.distance_m,
         )
         for r in rows
     ]
@@ -143,6 +148,36 @@ _TRIP_COLUMNS = """t.id, t.rep_id, u.full_name, coalesce(m.full_name, '') AS tea
     t.to_check"""
 
 
+NOT_A_VISIT = "not_a_visit"
+"""The ``kind`` of a ``trips.to_check`` entry that is a check-in left out of the visits
+(:attr:`Trip.not_counted`); the other entries, without a kind, are travel to check."""
+
+
+def _notes_json(t: Trip) -> str:
+    """``trips.to_check`` of ``t``: its travel to check, then its check-ins that are no visit."""
+    return json.dumps(
+        [
+            {
+                "day": c.day.isoformat(),
+                "account_id": c.account_id,
+                "account": c.account_name,
+                "reason": c.reason,
+            }
+            for c in t.to_check
+        ]
+        + [
+            {
+                "kind": NOT_A_VISIT,
+                "day": n.day.isoformat(),
+                "account_id": n.account_id,
+                "account": n.account_name,
+                "distance_m": n.distance_m,
+            }
+            for n in t.not_counted
+        ]
+    )
+
+
 def replace_trips(
     session: Session,
     rep_id: int,
@@ -188,17 +223,7 @@ def replace_trips(
             "revenue": t.revenue_eur,
             "saved_km": t.saved_km,
             "saved_eur": t.saved_eur,
-            "to_check": json.dumps(
-                [
-                    {
-                        "day": c.day.isoformat(),
-                        "account_id": c.account_id,
-                        "account": c.account_name,
-                        "reason": c.reason,
-                    }
-                    for c in t.to_check
-                ]
-            ),
+            "to_check": _notes_json(t),
         }
         for t in trips
     ]
@@ -277,6 +302,14 @@ def load_trips(
             to_check=tuple(
                 ToCheck(dt.date.fromisoformat(c["day"]), c["account_id"], c["account"], c["reason"])
                 for c in r.to_check or ()
+                if c.get("kind") != NOT_A_VISIT
+            ),
+            not_counted=tuple(
+                NotCounted(
+                    dt.date.fromisoformat(c["day"]), c["account_id"], c["account"], c["distance_m"]
+                )
+                for c in r.to_check or ()
+                if c.get("kind") == NOT_A_VISIT
             ),
             trip_id=r.id,
         )

@@ -9,6 +9,7 @@ SQL: right across month ends). :mod:`fieldcrm.scoring.intervals` is the referenc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -116,6 +117,79 @@ def overdue_count(session: Session, *, owner_ids: list[int], today: dt.date, tz:
     """How many accounts of ``owner_ids`` are late on ``today``."""
     _, total = overdue_accounts(session, owner_ids=owner_ids, today=today, tz=tz, limit=1)
     return total
+
+
+def visited_not_due(account: str, day: str, tz: str = ":tz") -> str:
+    """SQL: the account of id ``account`` had a counted visit (:func:`counted_visit`) on or
+    before ``day`` whose next visit is due after ``day`` (its day + the interval, one day
+    without an interval): it is not due again on ``day``. The product's rule for "visited,
+    not to propose again yet": the planner's candidates and the stored proposals
+    (:func:`not_due`) read it. Its inner ``accounts`` is aliased ``a``: ``account`` must
+    name an outer alias other than ``a``."""
+    return f"""EXISTS (
+        SELECT 1 FROM accounts a JOIN activities v ON v.account_id = a.id {INTERVAL_JOIN}
+        WHERE a.id = {account} AND {counted_visit("v")}
+          AND (v.occurred_at AT TIME ZONE {tz})::date <= {day}
+          AND (v.occurred_at AT TIME ZONE {tz})::date + coalesce({INTERVAL_SQL}, 1) > {day})"""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitedSince:
+    """An account visited so recently it is not due on a day (:func:`not_due`)."""
+
+    key: int
+    account_id: int
+    last_visit: dt.date
+    """The day of its last counted visit up to that day."""
+    due_on: dt.date | None
+    """The day its next visit is due (None: no interval)."""
+
+
+def not_due(
+    session: Session, wanted: Sequence[tuple[int, int, dt.date]], *, tz: str
+) -> dict[int, VisitedSince]:
+    """For each ``(key, account_id, day)`` whose account is not due on ``day``
+    (:func:`visited_not_due`), its last counted visit and next due day, by key."""
+    if not wanted:
+        return {}
+    rows = session.execute(
+        text(f"""
+        WITH w AS (
+            SELECT * FROM unnest(CAST(:keys AS int[]), CAST(:accounts AS int[]),
+                                 CAST(:days AS date[])) AS w(key, account_id, day))
+        SELECT w.key, w.account_id, lv.last_visit, lv.last_visit + {INTERVAL_SQL} AS due_on
+        FROM w JOIN accounts a ON a.id = w.account_id {INTERVAL_JOIN}
+        CROSS JOIN LATERAL (
+            SELECT (max(v.occurred_at) AT TIME ZONE :tz)::date AS last_visit FROM activities v
+            WHERE v.account_id = a.id AND {counted_visit("v")}
+              AND v.occurred_at < (CAST(w.day + 1 AS date)::timestamp AT TIME ZONE :tz)) lv
+        WHERE {visited_not_due("w.account_id", "w.day")}"""),
+        {
+            "keys": [k for k, _, _ in wanted],
+            "accounts": [a for _, a, _ in wanted],
+            "days": [d for _, _, d in wanted],
+            "tz": tz,
+        },
+    )
+    return {r.key: VisitedSince(r.key, r.account_id, r.last_visit, r.due_on) for r in rows}
+
+
+def lateness(
+    session: Session, account_ids: Sequence[int], *, today: dt.date, tz: str
+) -> dict[int, tuple[int, int | None]]:
+    """``(days late on today, interval)`` of each account (0 when not late or without an
+    interval), by the rule of the account's rhythm (``_DAYS_LATE``)."""
+    rows = session.execute(
+        text(f"""SELECT d.id, d.interval_days, greatest(0, coalesce({_DAYS_LATE}, 0)) AS late
+                   FROM ({_DUE.format(scope="")}) d WHERE d.id = ANY(:ids)"""),
+        {
+            "ids": list(account_ids),
+            "today": today,
+            "tomorrow": today + dt.timedelta(days=1),
+            "tz": tz,
+        },
+    )
+    return {r.id: (int(r.late), r.interval_days) for r in rows}
 
 
 def rhythm(session: Session, account_id: int, *, today: dt.date, tz: str) -> Rhythm:

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, NotFound
+from fieldcrm.store.intervals import visited_not_due
 from fieldcrm.store.joins import (
     ASSIGNMENT_JOIN,
     CONFIRMED_LOCATION,
@@ -94,6 +95,8 @@ class CandidateRow:
     opening_hours: dict[str, Any] | None
     detour_m: float | None = None
     """Out-and-back distance to the route, when candidates are ranked by value per detour."""
+    postcode: str | None = None
+    """The account's postcode, where it is read (its département tells where it lies)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,9 @@ class NewProposal:
     detour_minutes: float
     detour_km: float
     reason: str | None = None
+    reason_parts: tuple[dict[str, Any], ...] = ()
+    """The reason as data in no language (stored with the plan's result, under
+    ``reasons``, for the pages to say it in the reader's language)."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +214,7 @@ def candidates_in(
     rejected_for: tuple[dt.datetime, dt.datetime] | None = None,
     booked_between: tuple[dt.datetime, dt.datetime] | None = None,
     route: RouteForRanking | None = None,
+    due_on: dt.date | None = None,
 ) -> list[CandidateRow]:
     """Accounts inside ``polygon_wkt`` (EPSG:4326; or the union of several pieces, each read
     on the spatial index by its own small box) that the rep may visit, best first.
@@ -216,7 +223,8 @@ def candidates_in(
     until someone confirms it; ``corridor_points.confirmed``, its copy read here); and, so that decisions stick, accounts whose proposal to this
     rep was rejected at or after ``rejected_since`` or was for a slot starting within
     ``rejected_for``, and accounts with an appointment (not cancelled, any rep) starting
-    within ``booked_between``.
+    within ``booked_between``; with ``due_on``, accounts visited so recently they are not
+    due again on that day (:func:`fieldcrm.store.intervals.visited_not_due`).
 
     Visible to the rep: the rep's own accounts and unassigned prospects. The score is
     the stored priority index when the scoring job has set it, otherwise
@@ -286,14 +294,16 @@ def candidates_in(
                           priority_score,
                           :cap * potential / nullif(max(potential) OVER (), 0),
                           0))::float8 AS score
-                 FROM inside
+                 FROM inside i
+                 WHERE CAST(:due_on AS date) IS NULL
+                    OR NOT {visited_not_due("i.id", "CAST(:due_on AS date)", ":tz")}
                ), best AS (
                  SELECT *, {value} AS value FROM scored
                  ORDER BY value DESC, id
                  LIMIT :limit
                )
                SELECT b.id, a.name, a.kind, b.owner_id, a.city, b.lon, b.lat, b.score,
-                      b.scored_by, a.visit_minutes, a.opening_hours, b.detour_m
+                      b.scored_by, a.visit_minutes, a.opening_hours, b.detour_m, a.postcode
                FROM best b JOIN accounts a ON a.id = b.id
                ORDER BY b.value DESC, b.id"""
         ),
@@ -310,6 +320,8 @@ def candidates_in(
             "floor": FALLBACK_SCORE_MIN,
             "cap": FALLBACK_SCORE_MAX,
             "limit": limit,
+            "due_on": due_on,
+            "tz": str(PARIS),
         }
         | (
             {

@@ -9,6 +9,7 @@ rank of the potential among accounts with a positive potential + the points of a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import text
@@ -26,6 +27,32 @@ NEVER = 10_000
 def _band_case(expr: str) -> str:
     whens = " ".join(f"WHEN {expr} >= {t} THEN {BANDS.index(b)}" for t, b in BAND_THRESHOLDS)
     return f"CASE {whens} ELSE 0 END"
+
+
+BANDS_ARRAY = "ARRAY[" + ", ".join(f"'{b}'" for b in BANDS) + "]"
+"""The bands in rank order, as an SQL array (a band's rank is its position - 1)."""
+
+
+def late_points_sql(late: str, interval: str) -> str:
+    """SQL: the points of a visit ``late`` days late with its ``interval`` (NULL when not
+    late), weight ``:wo`` (:func:`fieldcrm.scoring.intervals.overdue_points` is the oracle)."""
+    return (
+        f"CASE WHEN {late} > 0 THEN round(CAST(:wo AS float8)"
+        f" * least({late}::float8 / {interval}, 1) * 100) / 100 END"
+    )
+
+
+def index_sql(points: str, rfm_points: str, potential_points: str, late_points: str) -> str:
+    """SQL: the priority index from its parts, rounded to 0.01."""
+    return (
+        f"round(({points} + {rfm_points} + {potential_points}"
+        f" + coalesce({late_points}, 0)) * 100) / 100"
+    )
+
+
+def band_sql(index: str, rule_rank: str) -> str:
+    """SQL: the band of an index, at least the one a rule set (``rule_rank``, NULL: none)."""
+    return f"({BANDS_ARRAY})[greatest({_band_case(index)}, coalesce({rule_rank}, 0)) + 1]"
 
 
 RECENCY = f"-coalesce(recency_months, {NEVER})"
@@ -75,7 +102,7 @@ def update_priorities(
     Needs ``scoring_facts`` and ``scoring_firings`` of the current run. Returns the number
     of accounts whose stored priority changed.
     """
-    bands = "ARRAY[" + ", ".join(f"'{b}'" for b in BANDS) + "]"
+    bands = BANDS_ARRAY
     band_rank = "array_position(" + bands + ", f.band) - 1"
     sql = f"""
     CREATE TEMP TABLE scoring_priority ON COMMIT DROP AS
@@ -100,17 +127,15 @@ def update_priorities(
                round(CAST(:wr AS float8) * (q.r + q.f + q.m - 3) / 12.0 * 100) / 100 AS rfm_points,
                round(CAST(:wp AS float8) * coalesce(pot.pct, 0) * 100) / 100 AS pot_points,
                CASE WHEN q.late > 0 THEN q.late END AS late,
-               CASE WHEN q.late > 0 THEN round(CAST(:wo AS float8)
-                    * least(q.late::float8 / q.visit_interval, 1) * 100) / 100 END AS late_points
+               {late_points_sql("q.late", "q.visit_interval")} AS late_points
         FROM q LEFT JOIN pot USING (account_id) LEFT JOIN pts USING (account_id)
     ), idx AS (
         SELECT c.*,
-               round((c.points + c.rfm_points + c.pot_points + coalesce(c.late_points, 0)) * 100)
-               / 100 AS ix
+               {index_sql("c.points", "c.rfm_points", "c.pot_points", "c.late_points")} AS ix
         FROM c
     )
     SELECT idx.account_id, idx.ix AS score,
-           ({bands})[greatest({_band_case("idx.ix")}, coalesce(idx.band_rank, 0)) + 1] AS band,
+           {band_sql("idx.ix", "idx.band_rank")} AS band,
            ({bands})[idx.band_rank + 1]::varchar(10) AS rule_band,
            idx.keys AS rule_keys, idx.pts AS rule_points,
            idx.r::smallint AS rfm_r, idx.f::smallint AS rfm_f, idx.m::smallint AS rfm_m,
@@ -150,6 +175,58 @@ def update_priorities(
     updated = session.execute(text(update)).rowcount  # type: ignore[attr-defined]
     inserted = session.execute(text(insert)).rowcount  # type: ignore[attr-defined]
     return int(updated) + int(inserted)
+
+
+def refresh_overdue(
+    session: Session,
+    lateness: Mapping[int, tuple[int, int | None]],
+    *,
+    overdue_weight: float = OVERDUE_WEIGHT,
+) -> int:
+    """Store again the late-visit part of the given accounts' stored priorities, and so
+    their index and band (``lateness``: ``(days late, interval)`` by account, as of now:
+    :func:`fieldcrm.store.intervals.lateness`), their other parts as the last run computed
+    them, by the run's own formulas (:func:`late_points_sql`, :func:`index_sql`,
+    :func:`band_sql`). An account never scored is left alone. Returns the rows changed."""
+    if not lateness:
+        return 0
+    ids = list(lateness)
+    sql = f"""
+    WITH w AS (
+        SELECT * FROM unnest(CAST(:ids AS int[]), CAST(:late AS int[]), CAST(:interval AS int[]))
+          AS w(account_id, late, visit_interval)
+    ), c AS (
+        SELECT ap.account_id, CASE WHEN w.late > 0 THEN w.late END AS late,
+               {late_points_sql("w.late", "w.visit_interval")} AS late_points,
+               coalesce((SELECT sum(x) FROM unnest(ap.rule_points) x), 0) AS points,
+               coalesce(ap.rfm_points, 0) AS rfm_points,
+               coalesce(ap.potential_points, 0) AS pot_points,
+               array_position({BANDS_ARRAY}, CAST(ap.rule_band AS text)) - 1 AS rule_rank
+        FROM account_priorities ap JOIN w USING (account_id)
+    ), idx AS (
+        SELECT c.*,
+               {index_sql("c.points", "c.rfm_points", "c.pot_points", "c.late_points")} AS ix
+        FROM c
+    ), n AS (
+        SELECT idx.*, {band_sql("idx.ix", "idx.rule_rank")} AS band FROM idx
+    )
+    UPDATE account_priorities ap
+    SET overdue_days = n.late, overdue_points = n.late_points, score = n.ix, band = n.band
+    FROM n
+    WHERE ap.account_id = n.account_id
+      AND (ap.overdue_days, ap.overdue_points, ap.score, ap.band)
+          IS DISTINCT FROM (n.late, n.late_points, n.ix, n.band)
+    """
+    changed = session.execute(
+        text(sql),
+        {
+            "ids": ids,
+            "late": [lateness[i][0] for i in ids],
+            "interval": [lateness[i][1] for i in ids],
+            "wo": overdue_weight,
+        },
+    ).rowcount  # type: ignore[attr-defined]
+    return int(changed)
 
 
 def priorities_of(session: Session, account_ids: list[int]) -> dict[int, float]:

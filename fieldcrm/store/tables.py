@@ -713,7 +713,8 @@ class Trip(Base):
     saved_km: Mapped[float] = mapped_column(Float, server_default="0")
     saved_eur: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0")
     created_at: Mapped[dt.datetime] = _now()
-    # 0010_trips: visits left out of the kilometres, [{day, account_id, account, reason}]
+    # 0010_trips: visits left out of the kilometres, [{day, account_id, account, reason}], and
+    # check-ins left out of the visits, [{kind: not_a_visit, day, account_id, account, distance_m}]
     to_check: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonB)
 
 

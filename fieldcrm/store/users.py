@@ -101,9 +101,10 @@ def create_user(
     password_hash: str | None,
     manager_id: int | None = None,
 ) -> int:
-    """Insert a user (no password hash: cannot log in yet); :class:`Conflict` if the email is taken."""
+    """Insert a user (no password hash: cannot log in yet); :class:`Conflict` naming ``email``
+    if the email is taken, whatever its case."""
     if email_taken(session, email):
-        raise Conflict(f"email {email!r} is already used")
+        raise Conflict(f"email {email!r} is already used", field="email")
     return int(
         session.execute(
             text(

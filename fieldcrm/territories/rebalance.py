@@ -5,10 +5,14 @@ units, the classic move of political and sales districting (Ricca & Simeone, 200
 totals ``t`` and their mean ``m`` (constant, since moves only shift weight), the objective is
 ``Σ (t_k − m)²``. Moving a unit of weight ``w`` from territory A to an adjacent territory B
 changes it by ``2w(w + t_B − t_A)``, so a move helps exactly when ``0 < w < t_A − t_B``.
-Each round applies the best such move whose donor stays as contiguous as it was (its number of
-connected components does not grow, and it keeps at least one unit); the receiver stays
-contiguous because the unit touches a unit it had and kept. A commune moves at most once (a
-proposal never hands La Turbie on twice). Every move strictly lowers the objective, so the
+A unit may weigh differently in the territory that receives it (``Unit.weight_in``: the
+workload of a commune's accounts depends on how far they are from the rep who visits them);
+the change is then computed in full, with the mean that moves with the total.
+Each round applies the best such move after which both the donor and the receiver still hold
+together (:func:`fieldcrm.territories.contiguity.holds_together`, checked against the
+territories as they were before any move: no territory is cut, none that was in pieces gains
+one, a commune arrives only beside a commune its receiver had and keeps). A commune moves at
+most once (a proposal never hands La Turbie on twice). Every move strictly lowers the objective, so the
 search ends; it stops after ``max_moves`` anyway.
 
 :mod:`fieldcrm.territories.rebalance_cpsat` answers the same question exactly with CP-SAT;
@@ -16,31 +20,48 @@ search ends; it stops after ``max_moves`` anyway.
 the one that balances better.
 
 The result is a proposal with before/after totals; :func:`apply_moves` turns accepted moves
-into new outlines only when a manager asks for it.
+into new outlines only when a manager asks for it. Which territories take part, and what a
+proposal does to the other metrics, is :mod:`fieldcrm.territories.rebalance_effects`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from fieldcrm.errors import InvalidInput
 from fieldcrm.territories.balance import Spread, spread
+from fieldcrm.territories.contiguity import holds_together, pieces
+
+if TYPE_CHECKING:
+    from fieldcrm.territories.rebalance_effects import LeftOut, MetricEffect
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A movable unit (a commune): code, current territory and weight of the metric."""
+    """A movable unit (a commune): code, current territory and weight of the metric.
+
+    ``weight_in`` gives its weight in another territory when it differs there (a commune's
+    workload, measured from that territory's rep); absent territories: ``weight``.
+    """
 
     code: str
     territory_id: int
     weight: float
     name: str = ""
     accounts: int = 0
+    weight_in: Mapping[int, float] = field(default_factory=dict)
+
+    def weight_at(self, territory_id: int) -> float:
+        """The unit's weight once ``territory_id`` holds it."""
+        if territory_id == self.territory_id:
+            return self.weight
+        return float(self.weight_in.get(territory_id, self.weight))
 
 
 @dataclass(frozen=True)
@@ -57,7 +78,9 @@ class Move:
 
 @dataclass(frozen=True)
 class Proposal:
-    """Moves with the totals and spread of the metric before and after them."""
+    """Moves with the totals and spread of the metric before and after them; the territories
+    left out and every metric's before/after (filled by
+    :func:`fieldcrm.territories.rebalance_effects.explain`)."""
 
     metric: str
     moves: tuple[Move, ...]
@@ -65,6 +88,8 @@ class Proposal:
     after: Mapping[int, float]
     spread_before: Spread
     spread_after: Spread
+    left_out: tuple[LeftOut, ...] = ()
+    effects: tuple[MetricEffect, ...] = ()
 
 
 def adjacency(geometries: Mapping[str, BaseGeometry]) -> list[tuple[str, str]]:
@@ -95,38 +120,6 @@ def adjacency(geometries: Mapping[str, BaseGeometry]) -> list[tuple[str, str]]:
     return sorted(set(pairs))
 
 
-def components(members: set[str], neighbours: Mapping[str, set[str]]) -> int:
-    """Number of connected pieces of ``members`` under ``neighbours``."""
-    seen: set[str] = set()
-    count = 0
-    for start in sorted(members):
-        if start in seen:
-            continue
-        count += 1
-        stack = [start]
-        seen.add(start)
-        while stack:
-            node = stack.pop()
-            for nxt in neighbours.get(node, ()):
-                if nxt in members and nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-    return count
-
-
-def _may_leave(
-    code: str, members: set[str], moved: set[str], neighbours: Mapping[str, set[str]]
-) -> bool:
-    """Whether ``code`` may leave the territory whose communes are ``members``: the territory
-    keeps one of its own communes, does not fall into more pieces, and every commune it
-    received still touches one of its own that it kept."""
-    rest = members - {code}
-    own = {c for c in rest if c not in moved}
-    if not own or components(rest, neighbours) > components(members, neighbours):
-        return False
-    return all(neighbours.get(c, set()) & own for c in rest & moved)
-
-
 def unit_tables(
     units: Sequence[Unit], max_moves: int
 ) -> tuple[dict[str, int], dict[str, float], dict[str, str], dict[str, int]]:
@@ -137,7 +130,7 @@ def unit_tables(
     codes = [u.code for u in units]
     if len(set(codes)) != len(codes):
         raise InvalidInput("units", "unit codes must be unique")
-    if any(u.weight < 0 for u in units):
+    if any(u.weight < 0 or any(w < 0 for w in u.weight_in.values()) for u in units):
         raise InvalidInput("units", "weights must be >= 0")
     owner = {u.code: u.territory_id for u in units}
     weight = {u.code: float(u.weight) for u in units}
@@ -196,6 +189,7 @@ def propose(
         The moves in the order found, with before/after totals and spreads.
     """
     owner, weight, names, counts = unit_tables(units, max_moves)
+    by_code = {u.code: u for u in units}
     neighbours: dict[str, set[str]] = defaultdict(set)
     for a, b in pairs:
         if a in owner and b in owner:
@@ -207,11 +201,18 @@ def propose(
     for code, tid in owner.items():
         if tid in totals:
             members[tid].add(code)
+    had = {t: frozenset(m) for t, m in members.items()}
+    had_pieces = {t: pieces(m, neighbours) for t, m in had.items()}
+
+    def together(tid: int, ends: set[str]) -> bool:
+        return holds_together(had[tid], ends, neighbours, had_pieces=had_pieces[tid])
+
     before = dict(totals)
     moves: list[Move] = []
     moved: set[str] = set()
     while len(moves) < max_moves:
         best: tuple[float, str, int] | None = None
+        total = sum(totals.values())
         for code in sorted(owner):
             src = owner[code]
             if code in moved or src not in totals:
@@ -222,9 +223,13 @@ def propose(
             for dst in sorted(kept - {src}):
                 if dst not in totals:
                     continue
-                delta = 2 * w * (w + totals[dst] - totals[src])
+                delta = _change(totals, total, src, dst, w, by_code[code].weight_at(dst))
                 better = w > 0 and delta < -1e-9 and (best is None or (delta, code, dst) < best)
-                if better and _may_leave(code, members[src], moved, neighbours):
+                if (
+                    better
+                    and together(src, members[src] - {code})
+                    and together(dst, members[dst] | {code})
+                ):
                     best = (delta, code, dst)
         if best is None:
             break
@@ -235,7 +240,7 @@ def propose(
         members[src].discard(code)
         members[dst].add(code)
         totals[src] -= weight[code]
-        totals[dst] += weight[code]
+        totals[dst] += by_code[code].weight_at(dst)
         moves.append(Move(code, names[code], src, dst, weight[code], counts[code]))
     after = {t: round(v, 6) for t, v in totals.items()}
     return Proposal(
@@ -246,6 +251,33 @@ def propose(
         spread_before=spread(list(before.values()), metric=metric),
         spread_after=spread(list(totals.values()), metric=metric),
     )
+
+
+def _change(
+    totals: Mapping[int, float], total: float, src: int, dst: int, out: float, into: float
+) -> float:
+    """How ``Σ (t_k − m)²`` changes when ``src`` loses ``out`` and ``dst`` gains ``into``
+    (``total``: the sum of ``totals``)."""
+    t_a, t_b = totals[src], totals[dst]
+    if out == into:  # the total, so the mean, stays: the classic closed form
+        return 2 * out * (out + t_b - t_a)
+    n = len(totals)
+    squares = (t_a - out) ** 2 - t_a**2 + (t_b + into) ** 2 - t_b**2
+    return squares - ((total - out + into) ** 2 - total**2) / n
+
+
+def totals_after(
+    before: Mapping[int, float], moves: Iterable[Move], units: Iterable[Unit]
+) -> dict[int, float]:
+    """Each territory's total once ``moves`` are made: a giver loses the unit's weight, a
+    receiver gains the unit's weight there (:meth:`Unit.weight_at`)."""
+    by_code = {u.code: u for u in units}
+    after = {t: float(v) for t, v in before.items()}
+    for m in moves:
+        unit = by_code[m.code]
+        after[m.from_id] -= unit.weight_at(m.from_id)
+        after[m.to_id] += unit.weight_at(m.to_id)
+    return after
 
 
 def apply_moves(

@@ -9,10 +9,18 @@ instead of by steepest descent:
 * a commune joining territory B touches a commune that B keeps (B stays in one piece there);
 * every territory keeps at least one commune; at most ``max_moves`` communes move;
 * the objective is integer: weights are scaled to about :data:`SCALE` in total, and
-  ``(n·t_k − S)²`` is minimised (``n`` territories, ``S`` the scaled total), which orders
-  solutions like ``Σ (t_k − m)²``; among equal balances, the fewest moves;
-* no territory ends in more pieces than it had (a donor is never cut in two): a flow from at
-  most that many roots reaches every commune it ends with (:func:`_contiguity`).
+  ``(n·t_k − S)²`` is minimised (``n`` territories, ``S`` the scaled total, itself a sum of
+  the variables when a commune weighs differently in its receiver: ``Unit.weight_in``), which
+  orders solutions like ``Σ (t_k − m)²``; among equal balances, the fewest moves;
+* no piece of a territory is cut (a donor is never cut in two; a territory already in pieces
+  never gains one): for each piece it had, a flow from one of that piece's communes reaches
+  every commune of the piece it keeps, through communes of the piece it keeps
+  (:func:`_contiguity`).
+
+The last three are the rule of :func:`fieldcrm.territories.contiguity.holds_together`; the
+solution is checked against it (:func:`fieldcrm.territories.contiguity.broken`) and one that
+broke it would be dropped: the proposal then has no moves, and :func:`propose_best` hands out
+the heuristic's, which checks every move it makes.
 
 The search is deterministic: one worker, a fixed seed and a *deterministic* time budget, so a
 proposal computed twice on the same data is the same (the apply recomputes and compares).
@@ -26,13 +34,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from ortools.sat.python import cp_model
 
 from fieldcrm.territories.balance import spread
+from fieldcrm.territories.contiguity import broken, pieces
 from fieldcrm.territories.rebalance import (
     Move,
     Proposal,
     Unit,
-    components,
     propose,
     territory_totals,
+    totals_after,
     unit_tables,
 )
 
@@ -89,25 +98,26 @@ def propose_cpsat(
         no feasible improvement (or no time to find one) the moves are empty.
     """
     owner, weight, names, counts = unit_tables(units, max_moves)
+    by_code = {u.code: u for u in units}
     ids = sorted(set(territory_ids) if territory_ids is not None else set(owner.values()))
     inside = [c for c in sorted(owner) if owner[c] in ids]
     neighbours = _neighbours({c: owner[c] for c in inside}, pairs)
     members = {t: {c for c in inside if owner[c] == t} for t in ids}
-    pieces = {t: components(members[t], neighbours) for t in ids}
     before = territory_totals(ids, {c: owner[c] for c in inside}, weight, fixed)
     total = sum(abs(v) for v in before.values())
     factor = SCALE / total if total > 0 else 0.0
-    scaled = {c: round(weight[c] * factor) for c in inside}
     offset = {t: round(float((fixed or {}).get(t, 0.0)) * factor) for t in ids}
 
     model = cp_model.CpModel()
     x: dict[tuple[str, int], cp_model.IntVar] = {}
     for c in inside:
-        # a commune of no weight brings nothing: it stays (as in the heuristic, w > 0)
-        targets = {owner[n] for n in neighbours[c]} if weight[c] > 0 else set()
+        # a commune of no weight moves only along with others (fewest moves): Gorbio with
+        # Roquebrune-Cap-Martin, which would otherwise cut it off
+        targets = {owner[n] for n in neighbours[c]}
         for t in sorted({owner[c]} | targets):
             x[c, t] = model.new_bool_var(f"x_{c}_{t}")
         model.add_exactly_one(v for (cc, _), v in x.items() if cc == c)
+    scaled = {(c, t): round(by_code[c].weight_at(t) * factor) for (c, t) in x}
     moved = [x[c, t] for (c, t) in x if t != owner[c]]
     model.add(sum(moved) <= max_moves)
     for (c, t), var in x.items():
@@ -115,13 +125,17 @@ def propose_cpsat(
             model.add_bool_or([x[n, t] for n in neighbours[c] if owner[n] == t]).only_enforce_if(
                 var
             )
-    n, s_total = len(ids), sum(scaled.values()) + sum(offset.values())
-    bound = n * (sum(scaled.values()) + sum(abs(v) for v in offset.values())) * 2
+    n = len(ids)
+    s_total = sum(scaled[key] * v for key, v in x.items()) + sum(offset.values())
+    heaviest: dict[str, int] = defaultdict(int)
+    for (c, _), w in scaled.items():
+        heaviest[c] = max(heaviest[c], w)
+    bound = n * (sum(heaviest.values()) + sum(abs(v) for v in offset.values())) * 2
     squares = []
     for t in ids:
         if members[t]:  # keeps at least one of its communes
             model.add_bool_or([x[c, t] for c in members[t]])
-        tot = sum(scaled[c] * v for (c, tt), v in x.items() if tt == t) + offset[t]
+        tot = sum(scaled[c, tt] * v for (c, tt), v in x.items() if tt == t) + offset[t]
         dev = model.new_int_var(-bound, bound, f"dev_{t}")
         model.add(dev == n * tot - s_total)
         sq = model.new_int_var(0, bound**2, f"sq_{t}")
@@ -129,13 +143,15 @@ def propose_cpsat(
         squares.append(sq)
     objective = sum(squares)
 
-    _contiguity(model, x, inside, owner, members, pieces, neighbours)
+    _contiguity(model, x, inside, owner, members, neighbours)
     # balance first, then the fewest moves: at most max_moves < max_moves + 1 moves
     model.minimize(objective * (max_moves + 1) + sum(moved))
     solver = _solver(deterministic_s)
     best: dict[str, int] | None = None
     if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best = {c: t for (c, t), var in x.items() if solver.value(var)}
+        if broken({c: owner[c] for c in inside}, best, neighbours):
+            best = None  # never hand out a proposal that cuts a territory (see the docstring)
     moves = tuple(
         sorted(
             (
@@ -146,10 +162,7 @@ def propose_cpsat(
             key=lambda m: (m.from_id, m.to_id, m.code),
         )
     )
-    after = dict(before)
-    for m in moves:
-        after[m.from_id] -= m.weight
-        after[m.to_id] += m.weight
+    after = totals_after(before, moves, units)
     return Proposal(
         metric=metric,
         moves=moves,
@@ -166,51 +179,58 @@ def _contiguity(
     inside: Sequence[str],
     owner: Mapping[str, int],
     members: Mapping[int, set[str]],
-    pieces: Mapping[int, int],
     neighbours: Mapping[str, set[str]],
 ) -> None:
-    """No territory ends in more pieces than it had: a single-commodity flow per territory.
+    """No piece of a territory is cut: a single-commodity flow per piece it had.
 
-    Each territory picks at most as many roots among its own communes as it had pieces; every
-    commune it ends with receives one unit of flow, sent from a root along adjacent communes
-    it also ends with. So each final piece holds a root. Communes that cannot move (all their
-    neighbours are of their territory) always stay: each connected group of them is one node.
+    For each piece of each territory, at most one root among the piece's communes, which the
+    territory keeps; every commune of the piece that it keeps receives one unit of flow, sent
+    from the root along adjacent communes of the piece that it keeps too. So what a territory
+    keeps of a piece touches itself; the newcomers touch a kept commune (a constraint of the
+    model), so no new piece appears. Communes that cannot move (all their neighbours are of
+    their territory) always stay: each connected group of them is one node.
     """
     fixed = {c for c in inside if all(owner[n] == owner[c] for n in neighbours[c])}
     for t, own in members.items():
-        cand = [c for c in inside if (c, t) in x]
-        if not own or len(cand) <= 1:
-            continue
-        node = _contract(cand, fixed & own, neighbours)
-        nodes = sorted(set(node.values()))
-        size = len(nodes)
-        lit = {node[c]: x[c, t] for c in cand if c not in fixed}  # absent: always in t
-        roots = {n: model.new_bool_var(f"root_{n}_{t}") for n in sorted({node[c] for c in own})}
-        model.add(sum(roots.values()) <= pieces[t])
-        for n, r in roots.items():
-            if n in lit:
-                model.add_implication(r, lit[n])
-        inflow: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-        outflow: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-        arcs = {
-            (node[u], node[v])
-            for u in cand
-            for v in neighbours[u]
-            if (v, t) in x and node[u] != node[v]
-        }
-        for u, v in sorted(arcs):
-            f = model.new_int_var(0, size, f"f_{u}_{v}_{t}")
-            for end in (u, v):
-                if end in lit:
-                    model.add(f == 0).only_enforce_if(lit[end].negated())
-            outflow[u].append(f)
-            inflow[v].append(f)
-        for n in nodes:
-            supply = model.new_int_var(0, size if n in roots else 0, f"s_{n}_{t}")
-            if n in roots:
-                model.add(supply == 0).only_enforce_if(roots[n].negated())
-            net = sum(inflow[n]) + supply - sum(outflow[n])
-            model.add(net == lit.get(n, 1))
+        for k, piece in enumerate(pieces(own, neighbours)):
+            node = _contract(sorted(piece), fixed & piece, neighbours)
+            if len(set(node.values())) <= 1:  # one node holds together
+                continue
+            lit = {node[c]: x[c, t] for c in piece if c not in fixed}  # absent: always kept
+            arcs = sorted(
+                {(node[u], node[v]) for u in piece for v in neighbours[u] & piece}
+                - {(n, n) for n in node.values()}
+            )
+            _piece_flow(model, f"{t}_{k}", sorted(set(node.values())), lit, arcs)
+
+
+def _piece_flow(
+    model: cp_model.CpModel,
+    name: str,
+    nodes: Sequence[str],
+    lit: Mapping[str, cp_model.IntVar],
+    arcs: Sequence[tuple[str, str]],
+) -> None:
+    """Flow from one root to every node kept (``lit``; absent: always kept), along ``arcs``
+    between nodes kept."""
+    size = len(nodes)
+    roots = {n: model.new_bool_var(f"root_{n}_{name}") for n in nodes}
+    model.add(sum(roots.values()) <= 1)
+    inflow: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    outflow: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for u, v in arcs:
+        f = model.new_int_var(0, size, f"f_{u}_{v}_{name}")
+        for end in (u, v):
+            if end in lit:
+                model.add(f == 0).only_enforce_if(lit[end].negated())
+        outflow[u].append(f)
+        inflow[v].append(f)
+    for n in nodes:
+        supply = model.new_int_var(0, size, f"s_{n}_{name}")
+        model.add(supply == 0).only_enforce_if(roots[n].negated())
+        if n in lit:
+            model.add_implication(roots[n], lit[n])
+        model.add(sum(inflow[n]) + supply - sum(outflow[n]) == lit.get(n, 1))
 
 
 def _contract(

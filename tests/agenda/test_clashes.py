@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fieldcrm.agenda.clashes import Booked, check_overlap, check_reachable, neighbours
-from fieldcrm.agenda.times import day_span, duration_text, local_instant
+from fieldcrm.agenda.times import day_span, local_instant
 from fieldcrm.errors import Conflict, InvalidInput
 from fieldcrm.geo import GeoPoint
 
@@ -67,7 +67,7 @@ def test_unreachable_from_the_previous_one_says_the_earliest_arrival() -> None:
         )
     assert str(refused.value) == (
         "Impossible d’arriver à 10:30 : le rendez-vous « Monaco » (09:00–10:00) finit à 10:00 "
-        "et il faut 8 h 00 de route depuis là-bas (arrivée au plus tôt à 18:01)."
+        "et il faut 8 h de route depuis là-bas (arrivée au plus tôt à 18:01)."
     )
 
 
@@ -118,10 +118,6 @@ def test_clock_change_days_last_23_and_25_hours() -> None:
 
     assert hours(dt.date(2026, 3, 29)) == dt.timedelta(hours=23)
     assert hours(dt.date(2026, 10, 25)) == dt.timedelta(hours=25)
-
-
-def test_duration_text() -> None:
-    assert (duration_text(45 * 60), duration_text(2 * 3600 + 5 * 60)) == ("45 min", "2 h 05")
 
 
 def test_an_appointment_across_the_spring_change_lasts_its_real_length() -> None:

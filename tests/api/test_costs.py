@@ -56,6 +56,11 @@ def test_bad_periods_get_a_message_naming_the_field(api_as) -> None:
     assert claire.get("/api/costs/report.doc", params={"month": "2026-03"}).status_code == 422
 
 
+def doc_bases(client) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The barème bases of March's report, as the API gives them."""
+    return client.get("/api/costs/report", params={"month": "2026-03"}).json()["mileage_bases"]
+
+
 def test_downloads_carry_the_same_totals(api_as) -> None:
     import csv
     import io
@@ -69,8 +74,12 @@ def test_downloads_carry_the_same_totals(api_as) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert 'filename="frais-2026-03-01-2026-03-31.csv"' in r.headers["content-disposition"]
     header, *rows = csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";")
-    last = dict(zip(header, rows[-1], strict=True))
+    table, notes = rows[: rows.index([])], rows[rows.index([]) + 1 :]  # the notes follow the table
+    last = dict(zip(header, table[-1], strict=True))
     assert float(last["Total (€)"].replace(",", ".")) == total["actual"]["total_eur"]
+    # each rep's barème basis, as on the page
+    assert [n[0].split("\u00a0: ")[0] for n in notes] == [b["rep"] for b in doc_bases(claire)]
+    assert all("\u00a0: Barème 2025, automobile " in n[0] for n in notes)
     r = claire.get("/api/costs/report.xlsx", params={"month": "2026-03", "lang": "en"})
     book = load_workbook(io.BytesIO(r.content))
     assert book.sheetnames == ["Summary", "Trips"]

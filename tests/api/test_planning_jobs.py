@@ -14,7 +14,7 @@ from fieldcrm.store import jobs as job_store
 from tests.web import ClientFactory
 
 SETTINGS = Settings(
-    database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=1.0, _env_file=None
+    database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=3.0, _env_file=None
 )
 TRIP = {"start_day": "2026-04-21", "end_day": "2026-04-24"}
 

@@ -43,6 +43,12 @@ def test_table_for_one_rep_by_email(cli: Session) -> None:
     assert code == 0, out
     assert "Sophie Durand" in out and "barème 2025" in out and "Total" in out
     assert "Camille Martin" not in out
+    # the barème basis of her rate, as the page says it (7 CV, 25 000 km declared)
+    assert (
+        "Sophie Durand\u00a0: Barème 2025, automobile 7 CV et plus, plus de 20\u202f000 km\u00a0: "
+        "d × 0,470\u00a0; d = 25\u202f000 km déclarés par an → 11\u202f750\u00a0€ par an, "
+        "soit 0,4700 €/km"
+    ) in out
 
 
 def test_empty_month_says_so(cli: Session) -> None:

@@ -30,3 +30,24 @@ def test_a_manager_reads_the_month_costs_on_a_phone_without_scrolling_sideways(
     assert trip is not None and trip["x"] + trip["width"] <= PHONE["width"]
     chart = phone.locator("#costs-chart").bounding_box()
     assert chart is not None and chart["x"] + chart["width"] <= PHONE["width"]
+
+
+def test_a_refused_tolls_amount_keeps_the_field_and_its_button_on_one_line(phone: Page) -> None:
+    """The tolls of a trip on a phone, refused: the field and « Enregistrer » side by side
+    (the button's word never broken letter by letter), the error on its own line under them."""
+    log_in(phone, 4)
+    phone.goto("/frais?month=2026-03")
+    form = phone.locator("form[action$='/peages']").first
+    form.locator("input[name=tolls_eur]").fill("douze")
+    form.locator("button[type=submit]").click()
+    phone.wait_for_selector("input[aria-invalid=true]")
+    form = phone.locator("form[action$='/peages']:has(input[aria-invalid=true])")
+    field = form.locator("input[name=tolls_eur]").bounding_box()
+    button = form.locator("button[type=submit]").bounding_box()
+    error = form.locator(".field-error").bounding_box()
+    assert field is not None and button is not None and error is not None
+    assert button["height"] < 60, button  # one line of text, not « En / re / gi / st / re / r »
+    assert abs(button["y"] - field["y"]) < 8 and button["x"] >= field["x"] + field["width"]
+    assert error["y"] >= field["y"] + field["height"]  # under both, not squeezed between
+    assert button["x"] + button["width"] <= PHONE["width"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

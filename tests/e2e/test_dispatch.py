@@ -19,7 +19,7 @@ def test_dispatcher_assigns_an_account_from_the_queue(phone: Page) -> None:
     phone.select_option("select[name=rep_id]", label="Julien Bernard")
     phone.click("#assign-selected")
     phone.wait_for_url("**/affectations?done=*")
-    assert phone.locator("[role=status]").inner_text() == "1 comptes attribués."
+    assert phone.locator("[role=status]").inner_text() == "1 compte attribué."
     assert phone.locator(f"input[aria-label='{name}']").count() == 0  # left the queue
 
 

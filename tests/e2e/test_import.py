@@ -81,8 +81,6 @@ def test_office_imports_a_big_file_and_sees_the_progress_bar_reach_the_end(
     assert value == maximum == ROWS + 2  # every data line, to the end
     assert phone.inner_text("#job-status") == "Import terminé"
     heading = phone.inner_text("#import-report h2").replace("\u202f", " ")  # babel's thin space
-    assert (
-        heading == "30 002 lignes lues : 30 000 ajoutées, 0 mises à jour, 0 inchangées, 2 rejetées"
-    )
+    assert heading == "30 002 lignes lues : 30 000 ajoutées, 0 mise à jour, 0 inchangée, 2 rejetées"
     rejected_lines = phone.locator("#rejected tbody tr td:first-child").all_inner_texts()
     assert rejected_lines == ["102", "203"]

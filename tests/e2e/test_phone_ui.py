@@ -94,17 +94,23 @@ def test_no_page_asks_for_a_missing_file_not_even_a_favicon(phone: Page) -> None
 def test_a_map_filter_keeps_exactly_the_accounts_the_database_has(phone: Page, e2e_count) -> None:  # type: ignore[no-untyped-def]
     log_in(phone, 3)  # the admin sees every account
     phone.goto("/comptes")
-    phone.wait_for_function(
-        "() => document.querySelector('#accounts-map .folium-map, #accounts-map div[id^=map_]')"
-    )
-    phone.evaluate(f"() => ({MAP})().setView([43.7384, 7.4246], 16, {{animate: false}})")
-    phone.wait_for_function(
-        "() => !document.querySelector('[data-loading]') && document.querySelector('[data-points]')"
-    )
-    bounds = phone.evaluate(
-        f"() => {{ const b = ({MAP})().getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }}"
-    )
-    env = dict(zip(("x0", "y0", "x1", "y1"), bounds, strict=True))
+
+    def monaco() -> dict[str, float]:
+        """Monaco in view, once the map is drawn; the viewport's bounds."""
+        phone.wait_for_load_state("networkidle")
+        phone.wait_for_function(
+            "() => document.querySelector('#accounts-map .folium-map, #accounts-map div[id^=map_]')"
+        )
+        phone.evaluate(f"() => ({MAP})().setView([43.7384, 7.4246], 16, {{animate: false}})")
+        phone.wait_for_function(
+            "() => !document.querySelector('[data-loading]') && document.querySelector('[data-points]')"
+        )
+        bounds = phone.evaluate(
+            f"() => {{ const b = ({MAP})().getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }}"
+        )
+        return dict(zip(("x0", "y0", "x1", "y1"), bounds, strict=True))
+
+    env = monaco()
     inside = "FROM accounts a WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)"
     everything = e2e_count(f"SELECT count(*) {inside}", **env)
     expected = e2e_count(f"SELECT count(*) {inside} AND a.kind = 'client'", **env)
@@ -112,7 +118,11 @@ def test_a_map_filter_keeps_exactly_the_accounts_the_database_has(phone: Page, e
     container = phone.locator("div.folium-map, div[id^=map_]").first
     assert int(container.get_attribute("data-accounts") or -1) == everything
     phone.click("#map-filters-box summary")
-    phone.select_option("#map-filters select[name=kind]", "client")
+    with phone.expect_navigation():  # a filter reloads the page: the list and the map follow it
+        phone.select_option("#map-filters select[name=kind]", "client")
+    assert "kind=client" in phone.url  # kept in the address
+    env = monaco()
+    expected = e2e_count(f"SELECT count(*) {inside} AND a.kind = 'client'", **env)
     phone.wait_for_function(
         f"() => document.querySelector('[data-accounts]').dataset.accounts === '{expected}'"
     )
@@ -121,11 +131,13 @@ def test_a_map_filter_keeps_exactly_the_accounts_the_database_has(phone: Page, e
                  l => l instanceof L.CircleMarker && /fc-account/.test(l.options.className || "")).length"""
     )
     assert drawn == expected  # one marker drawn per account (a canvas map: counted in Leaflet)
-    assert "kind=client" in phone.url  # kept in the address
     legend = phone.locator("#map-legend")
     assert legend.is_visible()
     assert legend.locator("li").count() == 5  # four bands and "not computed"
-    phone.click("#map-filters button[type=reset]")
+    with phone.expect_navigation():
+        phone.click("#clear-filters")
+    env = monaco()
+    everything = e2e_count(f"SELECT count(*) {inside}", **env)
     phone.wait_for_function(
         f"() => document.querySelector('[data-accounts]').dataset.accounts === '{everything}'"
     )

@@ -70,7 +70,8 @@ def test_the_trip_page_shows_the_day_as_booked_now(
         phone.wait_for_load_state("load")
         day_times = _times(phone)
         figures = phone.locator("#day-figures").inner_text()
-        assert figures.startswith("Selon le plan du "), figures
+        assert figures.startswith("Départ "), figures
+        assert figures.endswith("recalculé avec les rendez-vous de la journée"), figures
         _shot(phone, "day_after_decisions")
 
         phone.goto("/journee?date=" + DAY)

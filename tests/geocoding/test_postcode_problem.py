@@ -42,8 +42,7 @@ def test_postcodes_that_exist_pass(gazetteer: Gazetteer, postcode: str, city: st
         (
             "06001",
             "Lyon Cedex",
-            "code postal 06001 : la ville « Lyon Cedex » n’est pas dans son département "
-            "(04, 06)",
+            "code postal 06001 : la ville « Lyon Cedex » n’est pas dans son département (04, 06)",
         ),
         (
             "06999",

@@ -84,7 +84,7 @@ def test_a_garbage_time_names_the_account(api_as: ClientFactory, demo_db: Sessio
     alert = re.search(r'id="day-refusal">(.*?)</p>', client.get(answer.headers["location"]).text)
     assert alert is not None
     assert alert.group(1).replace("&#39;", "'") == (
-        f"Heure de «{NBSP}{first.account_name}{NBSP}» : valeur invalide (reçu : 'abc') ;"
+        f"Heure de «{NBSP}{first.account_name}{NBSP}» : valeur invalide (reçu : «{NBSP}abc{NBSP}») ;"
         " attendu : HH:MM, 00:00–23:59"
     ).replace("&", "&amp;")
     assert row(demo_db, "SELECT status FROM plan_proposals WHERE id = :p", p=first.id) == (
@@ -104,11 +104,11 @@ def test_hour_refusal_in_both_languages() -> None:
         parse_hour("midi")
     refused = caught.value
     assert hour_refusal(refused, "Hôtel Riviera", "fr") == (
-        "Heure de « Hôtel Riviera » : valeur invalide (reçu : 'midi') ; attendu : HH:MM,"
+        "Heure de « Hôtel Riviera » : valeur invalide (reçu : « midi ») ; attendu : HH:MM,"
         " 00:00–23:59"
     )
     assert hour_refusal(refused, "Hôtel Riviera", "en") == (
-        "Time for “Hôtel Riviera”: invalid value (got 'midi'); allowed: HH:MM, 00:00–23:59"
+        "Time for “Hôtel Riviera”: invalid value (got “midi”); expected: HH:MM, 00:00–23:59"
     )
 
 

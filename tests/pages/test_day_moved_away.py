@@ -108,7 +108,9 @@ def test_a_fixed_appointment_moved_to_another_day_reads_moved_there_on_its_old_d
     assert where not in _whole_route(page)
     assert page.count(MAP_APPOINTMENT) == len(fixed) - 1, "one appointment pin less"
     assert page.count('class="stop appointment"') == len(fixed) - 1
-    assert "Selon le plan du" in page
+    # the day's departure, return and lunch are those of the day without it
+    assert "Selon le plan du" not in page
+    assert 'id="figures-now"' in page and 'id="figures-gone"' not in page
     # the cards' slots are those of the day as it is now (the 10:00 given back)
     now = plan_slots.current_slots(
         demo_db, plans.get_plan(demo_db, plan.id), settings=_settings(), now=BEFORE

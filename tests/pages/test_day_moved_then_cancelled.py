@@ -58,7 +58,9 @@ def test_moved_to_another_day_then_cancelled_reads_cancelled_on_its_old_day(
     assert where not in _whole_route(page)
     assert page.count(MAP_APPOINTMENT) == len(fixed) - 1, "one appointment pin less"
     assert page.count('class="stop appointment"') == len(fixed) - 1
-    assert "Selon le plan du" in page
+    # the day's departure, return and lunch are those of the day without it
+    assert "Selon le plan du" not in page
+    assert 'id="figures-now"' in page and 'id="figures-gone"' not in page
 
 
 def test_moved_outside_the_trip_then_cancelled_reads_cancelled_on_the_trip(

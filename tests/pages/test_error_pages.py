@@ -48,7 +48,7 @@ def test_json_errors_carry_a_french_message_beside_the_detail(api_as: ClientFact
     body = r.json()
     assert body["field"] == "band"  # the machine-readable part is unchanged
     assert body["message"] == (
-        "priorité (band) : priorité inconnue (reçu : 'huge') ; attendu : low, normal, high, urgent"
+        "priorité (band) : priorité inconnue (reçu : « huge ») ; attendu : low, normal, high, urgent"
     )
 
 
@@ -134,7 +134,7 @@ def test_a_stored_input_error_reads_in_french_through_the_template_filter() -> N
         message=stored, lang="fr"
     )
     assert shown == (
-        "fichier : ce n’est pas du texte UTF-8 (reçu : &#39;x.csv&#39;) ;"
+        "fichier : ce n’est pas du texte UTF-8 (reçu : « x.csv ») ;"
         " rayon : hors des limites (reçu : 0)"
     )
     assert TEMPLATES.env.from_string("{{ m|error_text('en') }}").render(m=stored) != shown

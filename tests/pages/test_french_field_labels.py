@@ -45,8 +45,27 @@ def test_planning_a_sunday_names_the_day_in_french_only(
     found = re.search(r'id="day-refusal">(.*?)</p>', done.text, re.S)
     assert found is not None, "the day page shows why"
     said = html.unescape(found.group(1))
-    assert said.startswith("jour : aucun jour travaillé sur cette période"), said
+    assert said == (
+        "Le dimanche 13 décembre 2026 tombe un week-end : choisissez un jour ouvré, ou un jour"
+        " où un rendez-vous est pris."
+    ), said
     assert "(day)" not in said
+
+
+def test_planning_a_holiday_in_english_says_it_in_english(
+    api_as: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA 17: « day: aucun jour travaillé … (got '2027-01-01'); allowed: un jour ouvré… »."""
+    monkeypatch.setattr(plan_dates, "now", lambda: QA_NOW)
+    done = api_as(4).post(
+        "/journee/planifier?lang=en", data={"date": "2027-01-01"}, follow_redirects=True
+    )
+    found = re.search(r'id="day-refusal">(.*?)</p>', done.text, re.S)
+    assert found is not None, "the day page shows why"
+    assert html.unescape(found.group(1)) == (
+        "1 January 2027 is a public holiday: choose a working day, or a day with a booked"
+        " appointment."
+    )
 
 
 @pytest.mark.parametrize(

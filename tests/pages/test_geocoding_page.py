@@ -65,8 +65,9 @@ def test_office_queues_an_offline_batch_and_its_page_shows_the_counts(
     done = office.get(job_page)
     assert done.status_code == 200 and 'data-status="done"' in done.text
     assert "Géocodage terminé" in done.text and 'id="geocoding-report"' in done.text
+    placed = counts.get("matched", 0)
     assert (
-        f"{batch} comptes traités : {counts.get('matched', 0)} placés, "
+        f"{batch} comptes traités : {placed} placé{'s' if placed > 1 else ''}, "
         f"{counts.get('to_review', 0)} à vérifier, {counts.get('failed', 0)} en échec."
     ) in done.text
     assert f'max="{batch}" value="{batch}"' in done.text

@@ -51,7 +51,7 @@ def test_bad_postcodes_and_coordinates_each_get_one_true_message(
         "QA16-011;Café Effectif Négatif;8 rue Gioffredo;06000;Nice;-5;;",
     ]
     report, rows = _report(api_as, demo_db, monkeypatch, "accounts", "\n".join(lines) + "\n")
-    assert "4 lignes lues : 1 ajoutées, 0 mises à jour, 0 inchangées, 3 rejetées" in report
+    assert "4 lignes lues : 1 ajoutée, 0 mise à jour, 0 inchangée, 3 rejetées" in report
     assert rows == [
         ["3", "code postal", "un code postal français a 5 chiffres", "0600"],
         ["4", "latitude", "doit être compris entre -90 et 90", "95"],
@@ -69,9 +69,7 @@ def test_counts_of_the_report_are_written_the_french_way(
     bad = [f"QA-{n};Café {n};1 rue A;0600;Nice;;;" for n in range(1000)]
     data = "\n".join([HEADER, *bad, "QA-OK;Café Bon;1 rue A;06000;Nice;;;"]) + "\n"
     report, rows = _report(api_as, demo_db, monkeypatch, "accounts", data)
-    heading = (
-        "1\u202f001 lignes lues : 1 ajoutées, 0 mises à jour, 0 inchangées, 1\u202f000 rejetées"
-    )
+    heading = "1\u202f001 lignes lues : 1 ajoutée, 0 mise à jour, 0 inchangée, 1\u202f000 rejetées"
     assert heading in report
     assert len(rows) == 1000
 
@@ -86,7 +84,8 @@ def test_sales_of_a_month_to_come_are_rejected_naming_row_and_column(
     ).scalar_one()
     data = f"identifiant;mois;chiffre d'affaires\n{account};{coming:%Y-%m};900\n"
     report, rows = _report(api_as, demo_db, monkeypatch, "sales", data)
-    assert "1 lignes lues : 0 ajoutées, 0 mises à jour, 0 inchangées, 1 rejetées" in report
+    assert "1 ligne lue : 0 ajoutée, 0 mise à jour, 0 inchangée, 1 rejetée" in report
+    assert "1 lignes" not in report and "1 rejetées" not in report
     reason = (
         f"mois à venir ({coming:%m/%Y}) : les ventes s’importent jusqu’au mois en cours "
         f"({today:%m/%Y})"

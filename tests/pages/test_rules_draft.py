@@ -118,11 +118,12 @@ def test_page_invalid_draft_dry_run_is_422_in_french_and_stores_nothing(
     assert page.status_code == 422
     assert "La règle n’est pas valide ; rien n’a été enregistré" in page.text
     assert 'id="problems"' in page.text
-    assert "<code>when.potential.gt</code>" in page.text
+    assert 'data-field="when.potential.gt"' in page.text
+    assert "<code>when.potential.gt</code>" not in page.text, "no path in the code's words"
     assert 'id="dry-run"' not in page.text
     assert _editor(page.text) == BROKEN
     saving = manager.post("/regles", data={"document": BROKEN, "action": "save"})
-    assert saving.status_code == 422 and "<code>when.potential.gt</code>" in saving.text
+    assert saving.status_code == 422 and 'data-field="when.potential.gt"' in saving.text
     assert manager.get("/api/rules/essai-casse").status_code == 404
     assert written(demo_db) == before
 
@@ -136,5 +137,6 @@ def test_page_dry_run_with_a_bad_date_is_422_naming_it(
     page = manager.post(
         "/regles", data={"document": draft, "action": "dry_run", "as_of": "2026-13-01"}
     )
-    assert page.status_code == 422 and "<code>as_of</code>" in page.text
+    assert page.status_code == 422 and 'data-field="as_of"' in page.text
+    assert "date de référence : date invalide (reçu : « 2026-13-01 »)" in html.unescape(page.text)
     assert 'id="dry-run"' not in page.text

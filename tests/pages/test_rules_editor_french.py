@@ -41,9 +41,9 @@ def _problems(rule: dict[str, object]) -> list[Problem]:
 
 
 def _listed(page: str) -> list[str]:
-    """The problems the editor lists, as read (tags and the YAML path aside)."""
+    """The problems the editor lists, as read (tags aside)."""
     block = page.split('id="problems">', 1)[1].split("</ul>", 1)[0]
-    items = re.findall(r"<li>(.*?)<small", block, re.S)
+    items = re.findall(r"<li[^>]*>(.*?)</li>", block, re.S)
     return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
@@ -52,23 +52,24 @@ def test_the_editor_lists_problems_in_french_with_french_labels(api_as: ClientFa
     assert page.status_code == 422
     listed = _listed(page.text)
     assert listed[0] == (
-        "importance : importance inconnue (reçu : 'urgent') ; attendu : importante, moyenne, faible"
+        "importance : importance inconnue (reçu : « urgent ») ; attendu : importante, moyenne, faible"
     )
     assert listed[1].startswith(
-        "conditions : condition inconnue (reçu : 'potentiel') ; attendu : all (toutes ces "
+        "conditions : condition inconnue (reçu : « potentiel ») ; attendu : all (toutes ces "
         "conditions), any (l’une de ces conditions)"
     )
     assert listed[2] == (
-        "conditions › potentiel en €/mois › plus de : doit être un nombre (reçu : 'trente mille')"
+        "conditions › potentiel en €/mois › plus de : doit être un nombre (reçu : « trente mille »)"
     )
     assert listed[3] == (
-        "action 1 › alerte › destinataire : destinataire inconnu (reçu : 'patron') ; attendu : "
+        "action 1 › alerte › destinataire : destinataire inconnu (reçu : « patron ») ; attendu : "
         "commercial, utilisateur:<e-mail>, directeur_commercial, administrateur, répartiteur"
     )
     assert len(listed) == 4, "period: semaine is what the editor offers, so it is accepted"
     for english in ("must be", "unknown", "permis", "allowed", "day, week"):
         assert english not in " ".join(listed), english
-    assert "<code>when.potential.gt</code>" in page.text, "the YAML path stays, beside"
+    assert 'data-field="when.potential.gt"' in page.text, "the YAML path stays, unseen"
+    assert "<code>" not in page.text.split('id="problems"')[1].split("</ul>")[0]
 
 
 def test_every_value_a_french_error_offers_is_accepted() -> None:
@@ -110,7 +111,7 @@ def test_a_reassignment_offers_a_rep_or_the_dispatcher() -> None:
     (owner,) = _problems({**BASE, "then": [{"reassign": {"to": "commercial"}}]})
     assert rule_problem_text(owner) == (
         "action 1 › réaffectation › destinataire : le compte a déjà ce commercial "
-        "(reçu : 'commercial')"
+        "(reçu : « commercial »)"
     )
 
 

@@ -20,7 +20,7 @@ from fieldcrm.store import plans as plan_store
 from tests.web import ClientFactory
 
 SETTINGS = Settings(
-    database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=1.0, _env_file=None
+    database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=3.0, _env_file=None
 )
 """The worker's settings, as the test app's (a short search)."""
 

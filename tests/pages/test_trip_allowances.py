@@ -261,7 +261,8 @@ def test_a_day_that_ends_at_the_hotel_says_so_and_the_next_starts_from_it(
     ), second
     english = _figures(client.get(f"/journee?date={D15.isoformat()}&lang=en").text)
     assert english.startswith("Leave 08:25 · Night at the hotel near “Rendez-vous salon Toulon”")
-    # something booked on the 15th since: the figures are the plan's, and still say the hotel
+    # something booked on the 15th since, and the plan stored without its timing: the
+    # plan's figures are said no longer to hold, and the night is still at the hotel
     demo_db.execute(
         text(
             """INSERT INTO appointments (rep_id, title, starts_at, ends_at, status)
@@ -269,11 +270,13 @@ def test_a_day_that_ends_at_the_hotel_says_so_and_the_next_starts_from_it(
         ),
         {"start": _at(D15, 16), "end": _at(D15, 16, 30)},
     )
-    dated = _figures(client.get(f"/journee?date={D15.isoformat()}").text)
-    assert dated.startswith("Selon le plan du ") and dated.split(" : ", 1)[1].startswith(
-        "départ 08:25 · Nuit à l’hôtel près de « Rendez-vous salon Toulon » (Toulon)"
-        " · arrivée 18:00 · 191,0 km"
-    ), dated
+    page = client.get(f"/journee?date={D15.isoformat()}").text
+    assert 'id="day-figures"' not in page and "arrivée 18:00" not in page
+    gone = re.search(r'id="figures-gone">(.*?)</section>', page, re.S)
+    assert gone is not None
+    said = " ".join(re.sub(r"<[^>]+>", " ", gone.group(1)).split())
+    assert said.startswith("Les horaires du plan du ") and "ne tiennent plus" in said, said
+    assert "Nuit à l’hôtel près de « Rendez-vous salon Toulon » (Toulon)" in said, said
 
 
 def test_the_replan_notice_names_only_the_days_whose_own_proposals_were_booked(

@@ -1,7 +1,8 @@
 """Tournée after bookings: each day of a trip shows its proposals as Ma journée does — the
 accepted one at its booked appointment, the refused one without a slot, the open ones at
 their slot of now, each stop at the same minute as on the day page and never outside the
-slot shown — and the day's figures say they are the plan's once something was decided.
+slot shown — and once something was decided the trip's day figures say they are the plan's,
+while Ma journée gives its figures as the day is booked now.
 
 The trip is Camille's planned Tuesday stored as a one-day trip (the planner's result for a
 trip day has the same shape; a real multi-day trip takes a minute of search)."""
@@ -122,15 +123,16 @@ def test_the_trip_shows_each_day_as_booked_now_like_the_day_page(
         if shown is not None:
             assert shown.group(1) <= times[str(p.id)] <= shown.group(2), p.id
 
-    # the day's figures are the plan's now, and say so
+    # the trip's day figures are the plan's now, and say so; the day page's are recomputed
     made = plan.created_at.astimezone(PARIS)
-    said = f"Selon le plan du {made:%d/%m/%Y} à {made:%H:%M} : départ "
-    assert _figures(day_page).startswith(said)
+    assert _figures(day_page).startswith("Départ ")
+    assert 'id="figures-now"' in _figures(day_page)
     assert _trip_heading(trip_page).startswith(
         f"21/04/2026 — Selon le plan du {made:%d/%m/%Y} à {made:%H:%M} : "
     )
     english = client.get(DAY + "&lang=en").text
-    assert _figures(english).startswith("As planned on ")
+    assert _figures(english).startswith("Leave ")
+    assert "recomputed with the day&#39;s appointments" in _figures(english)
 
 
 def test_a_trip_day_with_a_proposal_that_no_longer_fits_says_why(
@@ -175,4 +177,5 @@ def test_a_trip_day_booked_since_the_plan_gives_its_figures_as_the_plans(
     assert _trip_heading(client.get(trip).text).startswith(
         f"21/04/2026 — Selon le plan du {made:%d/%m/%Y} à {made:%H:%M} : "
     )
-    assert _figures(client.get(DAY).text).startswith("Selon le plan du ")
+    page = client.get(DAY).text  # an evening appointment beyond the working day
+    assert 'id="day-overtime"' in _figures(page) and 'id="figures-now"' in _figures(page)

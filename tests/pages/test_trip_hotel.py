@@ -29,7 +29,7 @@ from tests.web import ClientFactory
 
 SAMPLE = DATA / "geocoding" / "ban_75_sample.csv"
 SETTINGS = Settings(
-    database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=1.0, _env_file=None
+    database_url="postgresql+psycopg://unused/unused", planner_time_limit_s=3.0, _env_file=None
 )
 """The worker's settings, as the test app's (a short search)."""
 TRIP = {"start": "2026-04-21", "end": "2026-04-24"}

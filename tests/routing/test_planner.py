@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 
 import pytest
@@ -224,6 +225,31 @@ def test_staying_is_compared_with_the_best_all_home_plan() -> None:
     unreachable = plan(far_trip(hotel_price=40.0), budget=QUICK)
     assert unreachable.all_home is None
     assert "Client lointain" in (unreachable.all_home_error or "")
+
+
+def test_a_trip_without_a_night_away_says_why() -> None:
+    reachable = {"km": 200, "appointment_h": 13}  # home every evening is possible
+    staying = plan(far_trip(hotel_price=40.0, **reachable), budget=QUICK)
+    assert staying.away is not None and staying.no_night is None
+    expensive = plan(far_trip(hotel_price=4000.0, **reachable), budget=QUICK)
+    assert expensive.away is None and expensive.no_night == "home_is_better"
+    assert expensive.away_error is None
+    no_hotel = plan(dataclasses.replace(far_trip(**reachable), hotels=()), budget=QUICK)
+    assert no_hotel.away is None and no_hotel.no_night == "no_hotel"
+    p = far_trip(hotel_price=40.0, **reachable)
+    monday, friday = dt.date(2026, 12, 14), dt.date(2026, 12, 18)
+    apart = dataclasses.replace(
+        p,
+        days=(
+            dataclasses.replace(p.days[0], date=friday),
+            dataclasses.replace(p.days[1], date=dt.date(2026, 12, 21)),
+        ),
+    )
+    assert plan(apart, budget=QUICK).no_night == "not_consecutive"
+    alone = dataclasses.replace(
+        p, days=(dataclasses.replace(p.days[0], date=monday),), appointments=(), candidates=()
+    )
+    assert plan(alone, budget=QUICK).no_night == "one_day"
 
 
 def test_a_day_from_a_hotel_back_home_still_gets_its_visits() -> None:

@@ -15,6 +15,7 @@ from fieldcrm.costs.scale import annual_allowance, load_scale
 from fieldcrm.errors import Forbidden, InvalidInput
 from fieldcrm.services import costs, planning
 from fieldcrm.store import jobs as job_store
+from fieldcrm.store.visits import counted_visit
 
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 CLAIRE = Actor(1, Role.MANAGER, team=frozenset({4, 5, 6}))
@@ -38,8 +39,9 @@ def test_month_report_of_the_team(demo_db: Session) -> None:
         start=dt.date(2025, 1, 1),
         end=dt.date(2025, 12, 31),
     )
-    visits = demo_db.execute(
-        text("""SELECT count(*) FROM activities WHERE kind = 'visit' AND rep_id IN (4, 5, 6)
+    visits = demo_db.execute(  # the visits that count (a far check-in: with its report)
+        text(f"""SELECT count(*) FROM activities v WHERE {counted_visit("v")}
+                AND rep_id IN (4, 5, 6)
                 AND extract(year FROM occurred_at AT TIME ZONE 'Europe/Paris') = 2025"""),
     ).scalar_one()
     assert year.total.actual.visits == visits > 0
@@ -110,6 +112,21 @@ def test_planned_trip_and_the_savings_of_an_accepted_proposal(demo_db: Session) 
     assert planned.trip.km == pytest.approx(doc["days"][0]["driving_km"], abs=0.01)
     assert planned.trip.visits == len(doc["days"][0]["stops"])
     assert planned.trip.saved_km > 0  # a dedicated round trip to that account avoided
+    # the day is over and Camille checked in nowhere: the plan was not followed, nothing saved
+    assert (report.total.planned.saved_eur, report.total.planned.expected_saved_eur) == (0, 0)
+    account = demo_db.execute(
+        text("SELECT account_id FROM plan_proposals WHERE id = :p"), {"p": proposal.id}
+    ).scalar_one()
+    demo_db.execute(  # she drove that day, home in the evening, as planned: the saving is made
+        text("""INSERT INTO activities (account_id, rep_id, kind, occurred_at, report)
+                VALUES (:a, 4, 'visit', :at, 'RAS')"""),
+        {"a": account, "at": dt.datetime(2026, 4, 21, 8, 30, tzinfo=dt.UTC)},
+    )
+    costs.derive_trips(demo_db, settings=settings(), year=2026, rep_ids=[4])
+    report = costs.travel_report(
+        demo_db, actor=camille, settings=settings(), start=tuesday, end=tuesday
+    )
+    (planned,) = [c for c in report.trips if c.trip.kind == "planned"]
     assert report.total.planned.saved_eur == planned.trip.saved_eur > 0
 
 

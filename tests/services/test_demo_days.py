@@ -13,14 +13,13 @@ import itertools
 import math
 from collections import defaultdict
 
-import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
 from fieldcrm.geo import GeoPoint, haversine_m
-from fieldcrm.routing.crowfly import CrowFlyTravelTimes
 from fieldcrm.services.demo_data import generate
-from fieldcrm.services.planning_build import TRIP_BANDS
+from fieldcrm.services.demo_days import drive_minutes
+from fieldcrm.services.planning_build import travel_matrix
 from tests.conftest import DEMO_TODAY
 
 PHYSICAL_KMH = 130.0
@@ -28,13 +27,30 @@ PHYSICAL_KMH = 130.0
 OVERNIGHT_KM = 150.0
 """The cost report's default (``settings.overnight_km``): a night away is counted when the day
 ends farther from home and the next day's first visit is nearer than home."""
-PLANNER = CrowFlyTravelTimes(bands=TRIP_BANDS)
+ANTIBES = GeoPoint(7.1251, 43.5804)
 
 
 def _planner_s(a: GeoPoint, b: GeoPoint) -> float:
-    """The planner's driving estimate off the road data (crow-fly × 1.3 at its trip speeds)."""
-    seconds, _ = PLANNER.estimate(np.array([haversine_m(a, b)]))
-    return float(seconds[0])
+    """The planner's driving estimate off the road data (``travel_matrix`` without a graph)."""
+    matrix, _ = travel_matrix([a, b], None)
+    return float(matrix.seconds[0, 1])
+
+
+@pytest.mark.parametrize(
+    "there",
+    [
+        GeoPoint(7.1251, 43.5804),  # the same place: no driving
+        GeoPoint(7.1300, 43.5830),  # across town (< 2 km)
+        GeoPoint(7.2620, 43.7102),  # Nice, about 18 km
+        GeoPoint(4.8357, 45.7640),  # Lyon, beyond 200 km: the motorway band
+    ],
+)
+def test_the_generator_drives_at_the_planners_estimate(there: GeoPoint) -> None:
+    """The diaries are timed with the planner's off-graph estimate, rounded up to the minute
+    (no estimate of their own: the planner then finds them possible)."""
+    minutes = drive_minutes(ANTIBES.as_tuple(), there.as_tuple())
+    assert minutes == math.ceil(_planner_s(ANTIBES, there) / 60)
+    assert (minutes == 0) == (there == ANTIBES)
 
 
 def _diaries(today: dt.date) -> tuple[dict, dict]:  # type: ignore[type-arg]

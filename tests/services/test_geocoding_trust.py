@@ -17,6 +17,7 @@ from fieldcrm.services import territories as territories_svc
 from fieldcrm.services.geocoding import SYSTEM
 from fieldcrm.services.planning_inputs import gather
 from fieldcrm.store import accounts as accounts_store
+from fieldcrm.store.account_map import MapFilter
 from fieldcrm.store.tables import Account
 
 TUESDAY = dt.date(2026, 4, 21)
@@ -120,7 +121,10 @@ def test_search_ignores_accents_and_case(db: Session) -> None:
     db.flush()
 
     def names(query: str) -> set[str]:
-        return {r.name for r in accounts_store.list_accounts(db, query=query, limit=500)}
+        return {
+            r.name
+            for r in accounts_store.list_accounts(db, filters=MapFilter(query=query), limit=500)
+        }
 
     assert "Boulangerie du Col" in names("eze")
     assert "Boulangerie du Col" in names("Èze")

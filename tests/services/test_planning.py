@@ -386,14 +386,21 @@ def test_a_refusal_for_a_day_weeks_ahead_holds_when_that_day_is_planned_again(
 
 def test_a_sunday_says_it_is_not_worked(demo_db: Session) -> None:
     from fieldcrm.auth.roles import Actor, Role
+    from fieldcrm.http.error_text import describe, describe_message
     from fieldcrm.services import planning
 
     sunday = dt.date(2026, 4, 26)
-    with pytest.raises(InvalidInput, match="jour travaillé") as err:
+    with pytest.raises(InvalidInput, match="weekend") as err:
         planning.plan_day(
             demo_db, actor=Actor(4, Role.REP), rep_id=4, day=sunday, settings=_settings()
         )
     assert err.value.field == "day"
+    assert describe(err.value) == (
+        "Le dimanche 26 avril 2026 tombe un week-end : choisissez un jour ouvré, ou un jour où"
+        " un rendez-vous est pris."
+    )
+    # as a failed job stores it, and its page shows it
+    assert describe_message(str(err.value)) == describe(err.value)
     trip = planning.plan_trip(
         demo_db,
         actor=Actor(4, Role.REP),
@@ -412,10 +419,16 @@ def test_odd_account_data_never_breaks_a_plan(demo_db: Session) -> None:
     from fieldcrm.auth.roles import Actor, Role
     from fieldcrm.services import planning
 
-    inputs = gather(
-        demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=5, max_candidates=12
+    # three accounts the plan offers to its solver (proposed, or left out after solving)
+    first = planning.plan_json(
+        planning.plan_day(
+            demo_db, actor=Actor(4, Role.REP), rep_id=4, day=TUESDAY, settings=_settings()
+        )
     )
-    odd, late, short = (c.id for c in inputs.candidates[:3])
+    offered = [p["account_id"] for p in first["proposals"]] + [
+        o["account_id"] for o in first["result"]["omissions"] if o["reason"] != "cut"
+    ]
+    odd, late, short = offered[:3]
     demo_db.execute(
         text("UPDATE accounts SET opening_hours = '\"lun-ven 9h-18h\"'::jsonb WHERE id = :i"),
         {"i": odd},

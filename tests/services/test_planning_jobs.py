@@ -18,7 +18,7 @@ from fieldcrm.worker.queue import make_queue
 
 SETTINGS = Settings(
     database_url="postgresql+psycopg://unused/unused",
-    planner_time_limit_s=1.0,
+    planner_time_limit_s=3.0,
     planner_detour_km=5,
     planner_max_candidates=12,
     _env_file=None,

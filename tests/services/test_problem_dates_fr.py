@@ -91,8 +91,8 @@ def test_a_failed_jobs_stored_dates_read_in_french() -> None:
     )
 
 
-def test_values_that_are_not_dates_keep_their_quotes() -> None:
-    for value, shown in (("abc", "'abc'"), ("2026-13-45", "'2026-13-45'"), (7, "7")):
+def test_values_that_are_not_dates_are_quoted_the_french_way() -> None:
+    for value, shown in (("abc", "« abc »"), ("2026-13-45", "« 2026-13-45 »"), (7, "7")):
         assert problem_text(Problem("name", "must not be empty", value)) == (
             f"nom : ne doit pas être vide (reçu : {shown})"
         )

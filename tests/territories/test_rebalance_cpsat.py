@@ -10,8 +10,9 @@ from collections import defaultdict
 import pytest
 from shapely.geometry import box
 
-from fieldcrm.territories.rebalance import Proposal, Unit, adjacency, components, propose
+from fieldcrm.territories.rebalance import Proposal, Unit, adjacency, propose
 from fieldcrm.territories.rebalance_cpsat import propose_cpsat
+from tests.territories.small_maps import cut
 
 
 def _grid(rows: int, cols: int) -> list[tuple[str, str]]:
@@ -34,23 +35,13 @@ def _objective(totals: dict[int, float]) -> float:
 def _feasible(
     units: list[Unit], pairs: list[tuple[str, str]], final: dict[str, int], max_moves: int
 ) -> bool:
-    """The rules both methods promise: a commune joins a territory next to a commune that
-    territory had and kept; each territory keeps one of its communes and does not end in more
-    pieces than it had; at most ``max_moves`` communes move."""
-    nb = _neighbours(pairs)
+    """The rules both methods promise: no territory is cut (the oracle
+    :func:`tests.territories.small_maps.cut`: a commune joins a territory next to a commune
+    that territory had and kept; each territory keeps one of its communes, and what it keeps
+    of each of its pieces still touches itself); at most ``max_moves`` communes move."""
     owner = {u.code: u.territory_id for u in units}
     moved = [c for c in owner if final[c] != owner[c]]
-    if len(moved) > max_moves:
-        return False
-    for c in moved:
-        if not any(owner[n] == final[c] and final[n] == final[c] for n in nb[c]):
-            return False
-    for t in set(owner.values()):
-        had = {c for c in owner if owner[c] == t}
-        ends = {c for c in owner if final[c] == t}
-        if not had & ends or components(ends, nb) > components(had, nb):
-            return False
-    return True
+    return len(moved) <= max_moves and not cut(owner, final, _neighbours(pairs))
 
 
 def _brute_force(units: list[Unit], pairs: list[tuple[str, str]], max_moves: int) -> float:
@@ -81,18 +72,21 @@ def _final(units: list[Unit], proposal: Proposal) -> dict[str, int]:
 
 
 def _instance(seed: int) -> tuple[list[Unit], list[tuple[str, str]]]:
-    """A 3×3 grid in two or three territories (columns or blocks), integer weights summing
-    to 100 (so CP-SAT's scaling is exact)."""
+    """A 3×3 grid in two or three territories (columns, blocks, or cells drawn at random, so
+    some territories are in pieces), integer weights summing to 100 (so CP-SAT's scaling is
+    exact)."""
     rng = random.Random(seed)
     pairs = _grid(3, 3)
     codes = sorted({c for p in pairs for c in p})
-    layout = rng.choice(["columns", "rows", "corner"])
+    layout = rng.choice(["columns", "rows", "corner", "scattered"])
     owner = {
         c: int(c[1]) + 1
         if layout == "columns"
         else int(c[0]) + 1
         if layout == "rows"
         else (1 if c in ("00", "01", "10", "11") else 2 if c[0] == "2" else 3)
+        if layout == "corner"
+        else rng.randint(1, 3)
         for c in codes
     }
     weights = [rng.randint(0, 20) for _ in codes[:-1]]

@@ -32,8 +32,19 @@ class Figures(Strict):
     revenue_eur: float | None
     revenue_per_km_eur: float | None
     driving_share: float | None
-    saved_km: float
-    saved_eur: float | None
+    saved_km: float = Field(description="km saved by planned trips over and driven as planned")
+    saved_eur: float | None = Field(
+        description="euros saved by planned trips over and driven as planned, against the "
+        "alternative each plan turned down"
+    )
+    expected_saved_km: float = Field(description="km planned trips not over yet should save")
+    expected_saved_eur: float | None = Field(
+        description="euros planned trips not over yet should save: a forecast, not a saving"
+    )
+    not_counted_checkins: int = Field(
+        description="far check-ins without a report: no visits (nor in cost_per_visit_eur), "
+        "their km counted"
+    )
 
 
 class ReportRow(Strict):
@@ -52,6 +63,15 @@ class DayToCheck(Strict):
     account_id: int | None
     account: str | None
     reason: str
+
+
+class NotCountedCheckin(Strict):
+    """A check-in of the trip that is no visit: far from its account, no report yet."""
+
+    day: DateText
+    account_id: int
+    account: str
+    distance_m: float | None
 
 
 class TripCost(Strict):
@@ -76,6 +96,7 @@ class TripCost(Strict):
     tolls_eur: float
     total_eur: float
     to_check: list[DayToCheck]
+    not_counted: list[NotCountedCheckin]
 
 
 class Stamp(Strict):
@@ -106,6 +127,35 @@ class Regularisation(Strict):
     amount_eur: float
 
 
+class FrozenRate(Strict):
+    """A validated month's rate per km, frozen at validation."""
+
+    month: str
+    rate_per_km_eur: float
+
+
+class MileageBasis(Strict):
+    """What a rep's rate per km for trips of one year was read from: the barème's class and
+    band at the yearly distance d (declared, actual so far, planned, or none)."""
+
+    rep_id: int
+    rep: str
+    year: int
+    scale_year: int
+    vehicle: str
+    fiscal_hp_class: str
+    electric_uplift: float
+    km_source: Literal["declared", "actual", "planned", "none"]
+    annual_km: float
+    band_from_km: int | None
+    band_upto_km: int | None
+    band_rate: float
+    band_fixed_eur: float
+    allowance_eur: float = Field(description="the band's formula at annual_km, uplift included")
+    rate_per_km_eur: float = Field(description="allowance_eur / annual_km")
+    frozen: list[FrozenRate]
+
+
 class CostReport(Strict):
     """A travel-cost report: its period, rows and total (planned and actual), trips, validated
     months and their adjustments."""
@@ -122,3 +172,4 @@ class CostReport(Strict):
     adjustments: list[Adjustment]
     adjusted_total_eur: float
     regularisations: list[Regularisation]
+    mileage_bases: list[MileageBasis]

@@ -109,6 +109,9 @@ class PlanOmission(StoredDocument):
     reason: str | MISSING = MISSING
     loss_eur: float | MISSING | None = MISSING
     label: str | MISSING = MISSING
+    closed_days: list[str] | MISSING = MISSING
+    """A trip's days the account is closed on, when it is open on others (its reason holds
+    on those others only)."""
 
 
 class PlanResult(StoredDocument):

@@ -11,6 +11,7 @@ from fieldcrm.store.assignment import HistoryRow, MoveCount
 from fieldcrm.store.territories import QueueItem
 from fieldcrm.territories.balance import BalanceRow, Spread
 from fieldcrm.territories.rebalance import Move
+from fieldcrm.territories.rebalance_effects import LeftOut
 
 __all__ = ["HistoryRow"]
 
@@ -83,8 +84,25 @@ class BalanceOut(Strict):
     spreads: list[Spread]
 
 
+class MetricEffectOut(Strict):
+    """One metric across the territories taking part (ids as keys), before and after."""
+
+    metric: str
+    before: dict[str, float]
+    after: dict[str, float]
+    spread_before: Spread
+    spread_after: Spread
+    balanced: bool = Field(description="The metric the proposal evens out")
+    worse: bool = Field(description="Another metric made clearly more uneven by the moves")
+    overloaded: list[int] = Field(
+        description="Workload: territories beyond a rep's monthly field time after the moves"
+    )
+    pushed_over: list[int] = Field(description="Workload: those of them within it before")
+
+
 class RebalanceOut(Strict):
-    """Whole-commune moves with totals per territory (ids as keys) before and after."""
+    """Whole-commune moves with totals per territory (ids as keys) before and after, every
+    metric's before and after (workload first), and the territories left out."""
 
     metric: str
     moves: list[Move]
@@ -92,6 +110,10 @@ class RebalanceOut(Strict):
     after: dict[str, float]
     spread_before: Spread
     spread_after: Spread
+    effects: list[MetricEffectOut]
+    left_out: list[LeftOut] = Field(
+        description="Territories that neither give nor receive communes (national ones)"
+    )
     applied: bool = Field(description="Always false: a proposal is never applied by reading it")
 
 

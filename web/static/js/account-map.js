@@ -1,12 +1,13 @@
 /* Accounts layer fed by /api/account-map: points near the ground, server-side clusters above,
-   coloured by priority band, filtered by a form of the page.
-   Usage: fieldcrmAccountMap(leafletMap, {filters: form, legend: element, count: element,
-   countText: "%(n)s …", onDraw: fn}) — redraws on every move and every filter change. */
+   coloured by priority band, filtered by the page's search and filter form (the same filter as
+   the list's: a changed filter reloads the page, list and map together).
+   Usage: fieldcrmAccountMap(leafletMap, {filters: form, query: "q=…&rep=…", legend: element,
+   count: element, countText: {one: "%(n)s …", other: "%(n)s …"}, lang: "fr", onDraw: fn})
+   — redraws on every move. */
 (function () {
   "use strict";
   var BAND_COLORS = { urgent: "#b91c1c", high: "#ea580c", normal: "#2563eb", low: "#64748b" };
   var NO_BAND = "#9ca3af";
-  var FILTERS = ["rep", "territory", "band", "kind", "qualification", "sector", "not_visited_days"];
   function bandColor(band) { return BAND_COLORS[band] || NO_BAND; }
   window.fieldcrmAccountMap = function (map, options) {
     options = options || {};
@@ -20,14 +21,9 @@
       legend.addTo(map);
     }
     function query() {
-      var params = new URLSearchParams();
-      if (form) {
-        FILTERS.forEach(function (name) {
-          var field = form.elements[name];
-          if (field && field.value !== "") { params.set(name, field.value); }
-        });
-      }
-      return params;
+      /* the page's search and filters as the page drew its list (options.query): the map
+         shows the list's accounts, never what is typed and not sent yet */
+      return new URLSearchParams(options.query || "");
     }
     function draw(data) {
       layer.clearLayers();
@@ -51,7 +47,9 @@
       container.dataset.accounts = String(data.total);
       container.dataset.points = String(data.points.length);
       if (options.count && options.countText) {
-        options.count.textContent = options.countText.replace("%(n)s", String(data.total));
+        var form = new Intl.PluralRules(options.lang || "fr").select(data.total) === "one" ? "one" : "other";
+        var n = new Intl.NumberFormat(options.lang || "fr").format(data.total);
+        options.count.textContent = (options.countText[form] || options.countText.other).replace("%(n)s", n);
       }
       if (options.onDraw) { options.onDraw(data); }
     }
@@ -69,23 +67,11 @@
         .catch(function () {});
     }
     if (form) {
-      /* the filters live in the address too: a reload or a shared link shows the same map */
-      var initial = new URLSearchParams(window.location.search);
-      FILTERS.forEach(function (name) {
-        var field = form.elements[name];
-        if (field && initial.has(name)) { field.value = initial.get(name); }
+      /* a filter picked reloads the page with it (in the address): the list and the map
+         show the same accounts, and a reload or a shared link shows them again */
+      form.addEventListener("change", function (event) {
+        if (event.target && event.target.tagName === "SELECT") { form.submit(); }
       });
-      function changed() {
-        var url = new URLSearchParams(window.location.search);
-        FILTERS.forEach(function (name) { url.delete(name); });
-        query().forEach(function (value, name) { url.set(name, value); });
-        var search = url.toString();
-        window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
-        refresh();
-      }
-      form.addEventListener("change", changed);
-      form.addEventListener("reset", function () { window.setTimeout(changed, 0); });
-      form.addEventListener("submit", function (event) { event.preventDefault(); changed(); });
     }
     map.on("moveend", refresh);
     refresh();

@@ -1,0 +1,273 @@
+"""« Ma journée » for a day that only holds as a trip: Sophie (Antibes) has a 10:00
+appointment in Paris on Wednesday 22 April. Planning that day alone is refused; the trip
+planner plans the same appointments from the day before instead, with its hotel night and
+euros and a link to the trip — or says truthfully why no such trip can be planned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.roles import SYSTEM
+from fieldcrm.config import Settings
+from fieldcrm.routing.realise import OutOfReach
+from fieldcrm.services import plan_dates, planning, trip_instead
+from fieldcrm.store import plans as plan_store
+from tests.pages.test_trip import french_eur
+from tests.web import ClientFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+WEDNESDAY = "2026-04-22"
+QUICK: dict[str, object] = {
+    "planner_detour_km": 5,
+    "planner_max_candidates": 12,
+    "planner_time_limit_s": 3,
+}
+"""A small corridor (as the service tests plan in), so that the trip's search finds its plan
+within the tests' short budget."""
+SETTINGS = Settings(  # type: ignore[call-arg]
+    database_url="postgresql+psycopg://unused/unused",
+    planner_detour_km=5,
+    planner_max_candidates=12,
+    planner_time_limit_s=3,
+    _env_file=None,
+)
+REFUSAL = re.compile(r'<p class="error" role="alert" id="day-refusal">(.*?)</p>', re.S)
+
+
+def _quick(client: TestClient) -> TestClient:
+    """``client`` whose app plans with :data:`QUICK`."""
+    app = client.app
+    app.state.settings = app.state.settings.model_copy(update=QUICK)  # type: ignore[attr-defined]
+    return client
+
+
+def _plans(db: Session) -> int:
+    return int(db.execute(text("SELECT count(*) FROM plans")).scalar_one())
+
+
+def _paris(db: Session) -> tuple[int, dt.datetime, dt.datetime]:
+    """Sophie's Paris appointment: id, start, end."""
+    row = db.execute(
+        text(
+            """SELECT id, starts_at, ends_at FROM appointments
+               WHERE rep_id = 6 AND starts_at::date = :d AND status <> 'cancelled'"""
+        ),
+        {"d": dt.date(2026, 4, 22)},
+    ).one()
+    return int(row.id), row.starts_at, row.ends_at
+
+
+def _block(page: str) -> str:
+    found = re.search(r'<section class="card" id="trip-instead">(.*?)</section>', page, re.S)
+    assert found is not None, "no trip-instead block"
+    return html.unescape(found.group(1))
+
+
+def test_a_day_out_of_reach_from_home_is_planned_as_the_trip_from_the_day_before(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    ap_id, starts, ends = _paris(demo_db)
+    before = _plans(demo_db)
+    client = _quick(api_as(6))
+    with pytest.raises(OutOfReach):  # the day alone, as the API and the CLI plan it
+        planning.plan_day(
+            demo_db, actor=SYSTEM, rep_id=6, day=dt.date(2026, 4, 22), settings=SETTINGS
+        )
+    answer = client.post("/journee/planifier", data={"date": WEDNESDAY}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/journee?date={WEDNESDAY}&rep=6"
+    assert _plans(demo_db) == before + 1
+    (plan,) = plan_store.list_plans(demo_db, rep_id=6, day=dt.date(2026, 4, 22), limit=1)
+    assert (plan.kind, plan.day) == ("trip", dt.date(2026, 4, 21))
+    note = plan.result["instead_of"]
+    assert note["day"] == WEDNESDAY and note["before"] is True
+    assert "cannot be reached" in note["refusal"]
+    days = [d["day"] for d in plan.result["days"]]
+    assert days[:2] == ["2026-04-21", WEDNESDAY]
+    assert plan.end_day == dt.date.fromisoformat(days[-1])
+    # the night before Wednesday is spent at a hotel; the appointment has not moved
+    night = next(n for n in plan.result["nights"] if n["after"] == "2026-04-21")
+    assert night["hotel"] is not None
+    stop = next(s for d in plan.result["days"] for s in d["stops"] if s["appointment_id"] == ap_id)
+    assert dt.datetime.fromisoformat(stop["start"]) == starts
+    assert _paris(demo_db) == (ap_id, starts, ends)
+
+    page = client.get(answer.headers["location"]).text
+    assert REFUSAL.search(page) is None
+    block = _block(page)
+    assert "Depuis la maison, le mercredi 22 avril 2026 ne se tient pas" in block
+    assert "injoignable" in block and "cannot" not in block
+    assert "du mardi 21 avril 2026 au" in block
+    figures = plan.result["figures"]
+    assert f"Nuit du 21/04/2026 à l’hôtel près de «\xa0{night['near']}\xa0»" in block
+    assert f": {french_eur(night['price_eur'])}" in block
+    assert f"Hôtel et repas : {french_eur(figures['hotel_and_meals_eur'])}" in block
+    assert figures["hotel_and_meals_eur"] >= night["price_eur"] > 0
+    assert f"frais kilométriques : {french_eur(figures['km_cost_eur'])}" in block
+    assert f'href="/tournee?plan={plan.id}"' in block and "Ouvrir la tournée" in block
+    # one click: the trip itself
+    trip = client.get(f"/tournee?plan={plan.id}")
+    assert trip.status_code == 200 and 'id="overnight"' in trip.text
+    # the day before shows the same trip and the same block
+    assert 'id="trip-instead"' in client.get("/journee?date=2026-04-21&rep=6").text
+
+
+def test_a_monday_out_of_reach_says_the_sunday_before_is_not_worked(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    demo_db.execute(
+        text(
+            """UPDATE appointments SET starts_at = starts_at + interval '5 days',
+                      ends_at = ends_at + interval '5 days'
+               WHERE rep_id = 6 AND starts_at::date = :d"""
+        ),
+        {"d": dt.date(2026, 4, 22)},
+    )
+    before = _plans(demo_db)
+    client = _quick(api_as(6))
+    answer = client.post("/journee/planifier", data={"date": "2026-04-27"})
+    assert _plans(demo_db) == before  # nothing planned
+    refusal = REFUSAL.search(answer.text)
+    assert refusal is not None
+    said = html.unescape(refusal.group(1))
+    assert "injoignable" in said
+    assert (
+        "Partir la veille est impossible : le dimanche 26 avril 2026 n’est pas un jour travaillé."
+        in said
+    )
+    assert 'id="trip-instead"' not in answer.text
+
+
+def test_weekends_worked_make_the_sunday_trip(demo_db: Session) -> None:
+    demo_db.execute(
+        text(
+            """UPDATE appointments SET starts_at = starts_at + interval '5 days',
+                      ends_at = ends_at + interval '5 days'
+               WHERE rep_id = 6 AND starts_at::date = :d"""
+        ),
+        {"d": dt.date(2026, 4, 22)},
+    )
+    settings = SETTINGS.model_copy(update={"planner_work_weekends": True})
+    plan = trip_instead.plan_day_or_trip(
+        demo_db, actor=SYSTEM, rep_id=6, day=dt.date(2026, 4, 27), settings=settings
+    )
+    assert (plan.kind, plan.day) == ("trip", dt.date(2026, 4, 26))
+    assert plan.result["instead_of"]["day"] == "2026-04-27"
+
+
+def test_the_day_before_already_past_is_said(
+    demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    morning = dt.datetime(2026, 4, 22, 7, 0, tzinfo=PARIS)
+    monkeypatch.setattr(plan_dates, "now", lambda: morning)
+    before = _plans(demo_db)
+    with pytest.raises(trip_instead.NoTripEither) as refused:
+        trip_instead.plan_day_or_trip(
+            demo_db,
+            actor=SYSTEM,
+            rep_id=6,
+            day=dt.date(2026, 4, 22),
+            now=morning,
+            settings=SETTINGS,
+        )
+    assert (
+        refused.value.why == "Partir la veille est impossible : le mardi 21 avril 2026 est passé."
+    )
+    assert "cannot be reached" in str(refused.value)
+    assert _plans(demo_db) == before
+
+
+def test_a_trip_that_cannot_hold_it_either_is_said(api_as: ClientFactory, demo_db: Session) -> None:
+    """Brest at 08:05 from Nice: even from the day before, the drive is longer than a
+    working day; the refusal says the trip was tried, and why it fails too."""
+    demo_db.execute(
+        text(
+            """INSERT INTO appointments (rep_id, title, starts_at, ends_at, status, geom)
+               VALUES (4, 'Salon de Brest', '2026-04-22 08:05+02', '2026-04-22 09:00+02',
+                       'confirmed', ST_SetSRID(ST_MakePoint(-4.486, 48.390), 4326))"""
+        )
+    )
+    before = _plans(demo_db)
+    page = _quick(api_as(4)).post("/journee/planifier", data={"date": WEDNESDAY}).text
+    refusal = REFUSAL.search(page)
+    assert refusal is not None
+    said = html.unescape(refusal.group(1)).replace("\xa0", " ")
+    assert said.startswith("Le rendez-vous « Salon de Brest » de 08:05 est injoignable"), said
+    # out of reach on both sides (back in Nice the same evening neither): Tuesday to Thursday
+    assert (
+        "Tournée essayée du mardi 21 avril 2026 au jeudi 23 avril 2026 : impossible aussi." in said
+    )
+    assert _plans(demo_db) == before
+
+
+def test_any_other_refusal_is_unchanged(api_as: ClientFactory, demo_db: Session) -> None:
+    """Two appointments that cannot follow one another: no trip would help, none is tried."""
+    demo_db.execute(
+        text(
+            """INSERT INTO appointments (rep_id, title, starts_at, ends_at, geom)
+               VALUES (4, 'Salon Paris', '2026-04-21 11:30+02', '2026-04-21 12:00+02',
+                       ST_SetSRID(ST_MakePoint(2.35, 48.85), 4326))"""
+        )
+    )
+    before = _plans(demo_db)
+    page = _quick(api_as(4)).post("/journee/planifier", data={"date": "2026-04-21"}).text
+    refusal = REFUSAL.search(page)
+    assert refusal is not None
+    said = html.unescape(refusal.group(1))
+    assert "Salon Paris" in said and "Tournée essayée" not in said and "veille" not in said
+    assert _plans(demo_db) == before
+
+
+def test_the_block_is_in_english_for_english_readers(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    client = _quick(api_as(6))
+    client.post("/journee/planifier", data={"date": WEDNESDAY})
+    block = _block(client.get(f"/journee?date={WEDNESDAY}&rep=6&lang=en").text)
+    assert "Day planned as a trip" in block and "Open the trip" in block
+
+
+def test_a_late_appointment_out_of_reach_makes_the_trip_to_the_day_after(
+    demo_db: Session,
+) -> None:
+    """Camille (Nice) at 17:00 in Marseille: reached in time, but not back home by 18:30; the
+    trip ends the day after, the night after the day spent at a hotel."""
+    demo_db.execute(
+        text(
+            """INSERT INTO appointments (rep_id, title, starts_at, ends_at, status, geom)
+               VALUES (4, 'Salon de Marseille', '2026-04-22 17:00+02', '2026-04-22 17:30+02',
+                       'confirmed', ST_SetSRID(ST_MakePoint(5.37, 43.30), 4326))"""
+        )
+    )
+    with pytest.raises(OutOfReach) as refused:
+        planning.plan_day(
+            demo_db, actor=SYSTEM, rep_id=4, day=dt.date(2026, 4, 22), settings=SETTINGS
+        )
+    assert refused.value.extends == (False, True)
+    plan = trip_instead.plan_day_or_trip(
+        demo_db, actor=SYSTEM, rep_id=4, day=dt.date(2026, 4, 22), settings=SETTINGS
+    )
+    assert (plan.kind, plan.day, plan.end_day) == (
+        "trip",
+        dt.date(2026, 4, 22),
+        dt.date(2026, 4, 23),
+    )
+    assert plan.result["instead_of"] | {"refusal": ""} == {
+        "day": WEDNESDAY,
+        "refusal": "",
+        "before": False,
+        "after": True,
+    }
+    assert "cannot be back by 18:30" in plan.result["instead_of"]["refusal"]
+    (night,) = plan.result["nights"]
+    assert night["after"] == WEDNESDAY and night["hotel"] is not None
+    salon = next(s for s in plan.result["days"][0]["stops"] if s["name"] == "Salon de Marseille")
+    assert salon["start"] == "2026-04-22T17:00:00+02:00"
