@@ -132,7 +132,9 @@ def basis_text(b: MileageBasis, lang: str = "fr") -> str:
     """One rep's barème basis in a sentence of ``lang``, after their name (see the module
     docstring)."""
     words, basis = _words(lang), b.basis
-    vehicle = f"{basis.vehicle_label.lower()} {basis.hp_class.label}"
+    kind, power = basis.vehicle_label.lower(), basis.hp_class.label
+    # a class that already names its vehicle (« cyclomoteur (50 cm³ au plus) ») says it once
+    vehicle = power if kind in power.lower() or power.lower() in kind else f"{kind} {power}"
     if basis.electric_uplift:
         vehicle += " " + words["electric"].format(
             pct=local_number(basis.electric_uplift * 100, lang)

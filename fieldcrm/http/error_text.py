@@ -126,6 +126,9 @@ FIELDS: dict[str, str] = {
     "stops": "arrêts",
     "territory": "territoire",
     "territory_id": "territoire",
+    "metric": "critère",
+    "capacity_hours": "temps de terrain par mois",
+    "max_moves": "nombre de communes déplacées",
     "title": "titre",
     "tri": "tri",
     "file": "fichier",
@@ -854,11 +857,6 @@ def value_text(value: Any, lang: str = "fr", zone: ZoneInfo | None = None) -> st
         return written
     left, right = QUOTES.get(lang, QUOTES["en"])
     return f"{left}{text}{right}"
-
-
-def french_value(value: Any, zone: ZoneInfo | None = None) -> str:
-    """A problem's value as a French reader reads it (:func:`value_text`)."""
-    return value_text(value, "fr", zone)
 
 
 def _french_got(raw: str, zone: ZoneInfo | None = None) -> str:

@@ -521,7 +521,14 @@ def figures_now(
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
     # the open proposals that hold no time, as in slots_now
     gone = set(booked_elsewhere(session, plan, settings=settings))
-    gone |= set(visited_since(session, plan, settings=settings))
+    # a proposal visited on its own day stays a stop of the route (the rep drove there, as
+    # the page shows it); one visited on an earlier day leaves it
+    by_id = {p.id: p for p in plan.proposals}
+    gone |= {
+        key
+        for key, found in visited_since(session, plan, settings=settings).items()
+        if found.last_visit < by_id[key].slot_start.astimezone(PARIS).date()
+    }
     first, last = day_span(date, date, PARIS)
     booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
     day = _read_day(doc, proposals, booked, gone)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
-from fieldcrm.config import PACKAGE_DATA
+from fieldcrm.config import PACKAGE_DATA, get_settings
 from fieldcrm.errors import Conflict, InvalidInput, NotFound, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.store import assignment as assignment_store
@@ -485,7 +485,7 @@ def _balance(
     rows: Sequence[store.TerritoryRow],
     *,
     as_of: dt.date | None,
-    capacity_hours: float = balance.FIELD_HOURS_MONTH,
+    capacity_hours: float | None = None,
 ) -> BalanceReport:
     infos = _infos(session, rows)
     bases = {t.id: (b.lon, b.lat) if (b := balance.base_of(t)) else None for t in infos}
@@ -494,7 +494,7 @@ def _balance(
     spreads = [
         balance.spread([float(getattr(r, m)) for r in result], metric=m) for m in BALANCE_METRICS
     ]
-    return BalanceReport(result, spreads, capacity_hours)
+    return BalanceReport(result, spreads, field_hours(capacity_hours))
 
 
 METRICS = ("potential_eur_month", "workload_hours_month", "accounts")
@@ -509,7 +509,7 @@ def rebalance_proposal(
     metric: str = "potential_eur_month",
     max_moves: int = 30,
     as_of: dt.date | None = None,
-    capacity_hours: float = balance.FIELD_HOURS_MONTH,
+    capacity_hours: float | None = None,
     actor: Actor,
 ) -> rebalance.Proposal:
     """Suggest whole-commune moves between adjacent territories to even ``metric``.
@@ -533,6 +533,12 @@ def rebalance_proposal(
     )
 
 
+def field_hours(capacity_hours: float | None) -> float:
+    """A rep's monthly field time: ``capacity_hours``, else the setting
+    ``rep_field_hours_month`` (one default for the page, the API and the CLI)."""
+    return capacity_hours if capacity_hours is not None else get_settings().rep_field_hours_month
+
+
 def _proposal(
     session: Session,
     rows: Sequence[store.TerritoryRow],
@@ -540,7 +546,7 @@ def _proposal(
     metric: str,
     max_moves: int = 30,
     as_of: dt.date | None = None,
-    capacity_hours: float = balance.FIELD_HOURS_MONTH,
+    capacity_hours: float | None = None,
 ) -> rebalance.Proposal:
     if metric not in METRICS:
         raise InvalidInput("metric", "unknown metric", value=metric, allowed=", ".join(METRICS))
@@ -565,7 +571,7 @@ def _proposal(
         fixed=fixed,
     )
     return rebalance_effects.explain(
-        proposal, units, before, left=left, capacity_hours=capacity_hours
+        proposal, units, before, left=left, capacity_hours=field_hours(capacity_hours)
     )
 
 
@@ -668,7 +674,7 @@ def overview(
     metric: str = "",
     gap_limit: int = 20,
     as_of: dt.date | None = None,
-    capacity_hours: float = balance.FIELD_HOURS_MONTH,
+    capacity_hours: float | None = None,
 ) -> TerritoryOverview:
     """Everything the territories screen shows, from one reading of the territories.
 

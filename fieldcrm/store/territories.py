@@ -192,7 +192,7 @@ def create_territory(
                 },
             ).scalar_one()
     except IntegrityError as exc:
-        raise Conflict(f"a territory named {name!r} already exists") from exc
+        raise Conflict(f"a territory named '{name}' already exists") from exc
     return int(new_id)
 
 
@@ -229,7 +229,8 @@ def update_territory(
                 params,
             )
     except IntegrityError as exc:
-        raise Conflict(f"a territory named {changes.get('name')!r} already exists") from exc
+        taken = changes.get("name")
+        raise Conflict(f"a territory named '{taken}' already exists") from exc
 
 
 def detach_kept_accounts(

@@ -104,7 +104,7 @@ def create_user(
     """Insert a user (no password hash: cannot log in yet); :class:`Conflict` naming ``email``
     if the email is taken, whatever its case."""
     if email_taken(session, email):
-        raise Conflict(f"email {email!r} is already used", field="email")
+        raise Conflict(f"email '{email}' is already used", field="email")
     return int(
         session.execute(
             text(

@@ -118,3 +118,38 @@ def test_the_rep_filter_offers_active_reps_and_disabled_ones_still_owning_accoun
     assert options.get("4") == "Camille Martin"
     assert options.get("5", "").endswith("(désactivé)"), "disabled, still owns accounts"
     assert "6" not in options, "disabled and owning nothing: not offered"
+
+
+def test_a_rep_is_told_the_map_adds_the_prospects_nobody_owns(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """A rep lists their own accounts; their map also shows the prospects nobody owns (to pick
+    them up): the page says so rather than « dans la liste comme sur la carte » alone."""
+    demo_db.execute(
+        text("""DELETE FROM account_assignments WHERE account_id IN (
+                  SELECT a.id FROM accounts a JOIN account_assignments s ON s.account_id = a.id
+                  WHERE s.owner_id = 5 AND a.kind = 'prospect' AND a.geom IS NOT NULL
+                  ORDER BY a.id LIMIT 3)""")
+    )
+    own = """FROM accounts a JOIN account_assignments asg ON asg.account_id = a.id
+             WHERE asg.owner_id = 4"""
+    listed = int(demo_db.execute(text(f"SELECT count(*) {own}")).scalar_one())
+    located = int(
+        demo_db.execute(text(f"SELECT count(*) {own} AND a.geom IS NOT NULL")).scalar_one()
+    )
+    unowned = int(
+        demo_db.execute(
+            text("""SELECT count(*) FROM accounts a
+                    LEFT JOIN account_assignments asg ON asg.account_id = a.id
+                    WHERE asg.owner_id IS NULL AND a.kind = 'prospect' AND a.geom IS NOT NULL""")
+        ).scalar_one()
+    )
+    assert unowned >= 3
+    rep = api_as(4)
+    page = rep.get("/comptes")
+    assert _total(page.text) == f"{listed:,} comptes".replace(",", "\u202f")
+    assert _map_total(rep, page.text) == located + unowned
+    said = page.text[page.text.index('id="accounts-total"') :][:600]
+    assert "la carte y ajoute les prospects que personne ne suit" in said
+    admin = api_as(ADMIN).get("/comptes")  # an admin's list and map are the same accounts
+    assert "la carte y ajoute" not in admin.text
