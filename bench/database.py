@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import psycopg
 
+from fieldcrm.config import get_settings
 from fieldcrm.store import migrate
-from fieldcrm.store.embedded import check_local_database
+from fieldcrm.store.embedded import local_database_url
 
 
 def server_url() -> str:
     """SQLAlchemy URL of the product's default database (prepared by ``make setup``)."""
-    return check_local_database(user="fieldcrm", password="fieldcrm", database="fieldcrm")
+    return local_database_url(get_settings())
 
 
 def plain(url: str) -> str:

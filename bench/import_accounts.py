@@ -59,9 +59,10 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
 
 
 def _server() -> str:
-    from fieldcrm.store.embedded import check_local_database
+    from fieldcrm.config import get_settings
+    from fieldcrm.store.embedded import local_database_url
 
-    return check_local_database(user="fieldcrm", password="fieldcrm", database="fieldcrm")
+    return local_database_url(get_settings())
 
 
 def _fresh_db() -> str:
