@@ -845,7 +845,10 @@ def value_text(value: Any, lang: str = "fr", zone: ZoneInfo | None = None) -> st
     if isinstance(value, bool):
         return "true" if value else "false"  # as the rule documents (YAML) write them
     if isinstance(value, int | float | Decimal):
-        return format_decimal(value, locale=lang)
+        try:
+            return format_decimal(value, locale=lang)
+        except (ArithmeticError, ValueError):  # beyond what babel writes (1e308, inf, nan)
+            return str(value)
     if isinstance(value, list | tuple | set | frozenset):
         return "[" + ", ".join(value_text(v, lang, zone) for v in value) + "]"
     if isinstance(value, Mapping):

@@ -239,3 +239,12 @@ def test_a_day_one_cannot_plan_is_said_as_a_sentence(
 
 def test_source_root_is_the_package() -> None:
     assert (SOURCE / "errors.py").is_file() and isinstance(SOURCE, Path)
+
+
+def test_a_value_beyond_what_babel_writes_is_said_as_is_not_a_server_error() -> None:
+    """The fuzzer's longitude 1.8e308 (and inf, nan) must not break the error message."""
+    from fieldcrm.http.error_text import value_text
+
+    assert value_text(1.7976931348623157e308) == "1.7976931348623157e+308"
+    assert value_text(float("inf")) == "∞"  # babel writes infinity itself
+    assert value_text(1500.5) == "1\u202f500,5"
