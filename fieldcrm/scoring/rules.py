@@ -454,7 +454,11 @@ class _Parser:
             return Recipient("owner")
         for prefix in USER_PREFIXES:
             if value.startswith(prefix) and len(value) > len(prefix):
-                return Recipient("user", value[len(prefix) :])
+                login = value[len(prefix) :]
+                if "@" not in login.strip("@"):  # users log in by e-mail
+                    self.bad(path, "not an e-mail address", login)
+                    return None
+                return Recipient("user", login)
         if roles and value in ROLES:
             return Recipient("role", value)
         # a reassignment goes to one rep or to the dispatcher's queue

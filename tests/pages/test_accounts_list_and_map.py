@@ -153,3 +153,14 @@ def test_a_rep_is_told_the_map_adds_the_prospects_nobody_owns(
     assert "la carte y ajoute les prospects que personne ne suit" in said
     admin = api_as(ADMIN).get("/comptes")  # an admin's list and map are the same accounts
     assert "la carte y ajoute" not in admin.text
+
+
+def test_sans_commercial_is_offered_only_where_the_list_can_show_such_accounts(
+    api_as: ClientFactory,
+) -> None:
+    """A manager's list holds only their team's accounts: « Sans commercial » would always
+    list none there (their map shows the unowned prospects anyway); an admin gets it."""
+    option = '<option value="0"'
+    assert option in api_as(ADMIN).get("/comptes").text
+    manager = api_as(1).get("/comptes").text
+    assert "Commercial" in manager and option not in manager

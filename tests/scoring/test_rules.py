@@ -186,3 +186,17 @@ def test_texts_showing_revenue_need_the_month_they_speak_of() -> None:
     loud = parse_rule({**shown, "then": [{"task": {"title": "{account} {change_pct}"}}]})
     assert months_needed([quiet], "2026-03") == set()
     assert months_needed([loud], "2026-03") == {"2026-03", "2025-03"}
+
+
+def test_a_user_recipient_must_be_an_e_mail_address() -> None:
+    """« utilisateur:pasunmail » names nobody (users log in by e-mail): refused, naming it."""
+    text = """
+rules:
+  - key: x
+    when: {potential: {gt: 1}}
+    then:
+      - alert: {to: "utilisateur:pasunmail", cc: ["user:claire@example.fr"]}
+"""
+    found = problems(text)
+    assert "rules[0].then[0].alert.to" in found
+    assert "rules[0].then[0].alert.cc[0]" not in found
