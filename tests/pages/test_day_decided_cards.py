@@ -160,7 +160,7 @@ def test_a_garbage_time_comes_back_as_a_french_refusal(
         assert alert is not None, garbage
         assert alert.group(1).startswith(f"Heure de «{NBSP}"), alert.group(1)
         assert "» : valeur invalide" in alert.group(1), alert.group(1)
-        assert f"(reçu : &#39;{garbage}&#39;)" in alert.group(1)
+        assert f"(reçu : «{NBSP}{garbage}{NBSP}»)" in alert.group(1)  # French quotes, no repr
         assert _booked(demo_db, first.id) == []
     assert row(demo_db, "SELECT status FROM plan_proposals WHERE id = :p", p=first.id) == (
         "proposed",
