@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import psycopg
-
 from fieldcrm.config import get_settings
 from fieldcrm.store import migrate
-from fieldcrm.store.embedded import local_database_url
+from fieldcrm.store.embedded import drop_database, local_database_url, recreate_database
 
 
 def server_url() -> str:
@@ -21,17 +19,11 @@ def plain(url: str) -> str:
 
 def fresh_db(name: str) -> str:
     """Drop and recreate database ``name``, migrate it to head; return its SQLAlchemy URL."""
-    base = server_url().rsplit("/", 1)[0]
-    with psycopg.connect(plain(base) + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{base}/{name}"
+    url = recreate_database(server_url(), name)
     migrate.upgrade(url)
     return url
 
 
 def drop_db(url: str) -> None:
     """Drop the database ``url`` names."""
-    base, name = plain(url).rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_database(url)

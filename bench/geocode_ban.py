@@ -31,7 +31,6 @@ import random
 import statistics
 import time
 
-import psycopg
 from sqlalchemy import text
 
 from fieldcrm.geo import GeoPoint, haversine_m
@@ -42,6 +41,7 @@ from fieldcrm.geocoding.normalize import normalize_address
 from fieldcrm.services import ban, geocoding
 from fieldcrm.store import migrate
 from fieldcrm.store.db import make_engine, session_scope
+from fieldcrm.store.embedded import drop_database
 from tests.conftest import _recreate, _server_url
 from tests.geocoding.ban_paris import FULL_FILE, BanAddress, read_addresses, typed
 
@@ -227,9 +227,7 @@ def main() -> None:
         border()
     finally:
         if not args.keep:
-            plain = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-            with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+            drop_database(url)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
 from geopy.geocoders import BANFrance
 from sqlalchemy import text
 
@@ -44,6 +43,7 @@ from fieldcrm.geocoding.providers import GeopyProvider, ProviderSpec
 from fieldcrm.services import geocoding as service
 from fieldcrm.store import migrate
 from fieldcrm.store.db import make_engine, session_scope
+from fieldcrm.store.embedded import drop_database
 from tests.conftest import _recreate, _server_url
 from tests.geocoding.ban_paris import FULL_FILE, BanAddress, BanIndex, read_addresses, typed
 from tests.geocoding.loopback import serving
@@ -197,9 +197,7 @@ def cached_rerun(items: list[Typed], index: BanIndex, *, keep: bool) -> None:
     finally:
         engine.dispose()
         if not keep:
-            plain = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-            with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database(url)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg
+from fieldcrm.store.embedded import drop_database, recreate_database
 
 DB = "fieldcrm_bench_import"
 SECTORS = ["Hôtellerie", "Restauration", "Café-bar", "Boulangerie", "Bureaux", "Santé"]
@@ -66,11 +66,7 @@ def _server() -> str:
 
 
 def _fresh_db() -> str:
-    base = _server().rsplit("/", 1)[0]
-    with psycopg.connect(base.replace("+psycopg", "") + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
-    url = f"{base}/{DB}"
+    url = recreate_database(_server(), DB)
     from fieldcrm.store import migrate
 
     migrate.upgrade(url)
@@ -151,9 +147,7 @@ def main() -> None:
                     f"{size:>8} {label:<34} {figures['seconds']:>8.2f} "
                     f"{size / figures['seconds']:>9.0f} {figures['peak_rss_mb']:>12.0f}"
                 )
-    base = _server().rsplit("/", 1)[0]
-    with psycopg.connect(base.replace("+psycopg", "") + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    drop_database(_server().rsplit("/", 1)[0] + f"/{DB}")
 
 
 if __name__ == "__main__":

@@ -27,13 +27,12 @@ import httpx
 # locust patches the standard library with gevent: import it first.
 import locust
 import psutil
-import psycopg
 from locust import HttpUser, task
 from locust.env import Environment
 
 from fieldcrm.config import Settings
 from fieldcrm.store import migrate
-from fieldcrm.store.embedded import database_url
+from fieldcrm.store.embedded import database_url, recreate_database
 
 DB = "fieldcrm_bench_web"
 PASSWORD = "demo1234"
@@ -52,13 +51,7 @@ def prepare() -> str:
     from fieldcrm.services.demo import seed_demo
 
     server = database_url(Settings(_env_file=None))
-    base = server.rsplit("/", 1)[0]
-    with psycopg.connect(
-        base.replace("postgresql+psycopg://", "postgresql://") + "/postgres", autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
-    url = f"{base}/{DB}"
+    url = recreate_database(server, DB)
     migrate.upgrade(url)
     engine = create_engine(url)
     with Session(engine) as session:

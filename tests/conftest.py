@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from fieldcrm.config import PROJECT_DIR, Settings
 from fieldcrm.store import migrate
-from fieldcrm.store.embedded import local_database_url
+from fieldcrm.store.embedded import drop_database, local_database_url, recreate_database
 
 DATA = Path(__file__).parent / "data"
 DEMO_TODAY = dt.date(2026, 4, 15)
@@ -49,44 +47,8 @@ def _server_url() -> str:
     return local_database_url(Settings(_env_file=PROJECT_DIR / ".env"))
 
 
-def _drop_database(conn: psycopg.Connection, name: str) -> None:
-    """Drop database ``name`` after closing the test role's own connections to it.
-
-    ``DROP DATABASE ... WITH (FORCE)`` is not used: on PostgreSQL 15 it refuses, for a role that
-    is not a superuser, when an autovacuum worker is busy in the database (as after the demo is
-    seeded into it). A plain ``DROP DATABASE`` stops autovacuum itself; a connection closing
-    late gets a few more tries.
-    """
-    for attempt in range(20):
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()",
-            (name,),
-        )
-        try:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            return
-        except psycopg.errors.ObjectInUse:
-            if attempt == 19:
-                raise
-            time.sleep(0.5)
-
-
-def _recreate(server_url: str, name: str) -> str:
-    """Drop and create database ``name`` on the server of ``server_url``; return its URL."""
-    base = server_url.rsplit("/", 1)[0]
-    plain = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        _drop_database(conn, name)
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}"
-
-
-def _drop(url: str) -> None:
-    """Drop the database ``url`` names (connections to it are closed)."""
-    base, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        _drop_database(conn, name)
+_recreate = recreate_database
+_drop = drop_database
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ starts a server or creates a role or a database itself: that is the set-up scrip
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
 
 import psycopg
@@ -90,3 +91,44 @@ def database_url(settings: LocalDatabaseSettings) -> str:
     if settings.database_url:
         return settings.database_url
     return local_database_url(settings)
+
+
+def _server_conn_url(url: str) -> tuple[str, str]:
+    """(psycopg URL of the server's ``postgres`` database, database name) for ``url``."""
+    base, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
+    return base + "/postgres", name
+
+
+def drop_database(url: str) -> None:
+    """Drop the database ``url`` names, if it exists, closing the connections its role holds.
+
+    ``DROP DATABASE … WITH (FORCE)`` is not used: PostgreSQL 15 refuses it to a role that is
+    not a superuser while an autovacuum worker is busy in the database (as right after a bulk
+    load). A plain ``DROP DATABASE`` stops autovacuum itself; a connection that closes late
+    gets a few more tries.
+    """
+    server, name = _server_conn_url(url)
+    with psycopg.connect(server, autocommit=True) as conn:
+        for attempt in range(20):
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            try:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
+
+
+def recreate_database(server_url: str, name: str) -> str:
+    """Drop and create the empty database ``name`` beside ``server_url``'s; return its URL."""
+    url = f"{server_url.rsplit('/', 1)[0]}/{name}"
+    drop_database(url)
+    server, _ = _server_conn_url(url)
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url
