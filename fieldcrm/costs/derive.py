@@ -23,7 +23,9 @@ nights and meals, but adds no visit, visiting time or revenue: the trip lists it
 Planned trips: the stored plan's days (``plans.result``) with their driving figures; the
 savings are those of the overnight decision (net value of the chosen alternative over the
 other) and of every accepted fill-in proposal (a dedicated round trip from home to that
-account avoided, minus the detour it cost).
+account avoided, minus the detour it cost), each fill-in marked made or not by the rep's
+check-ins that count: the report realises only the fill-ins made
+(:attr:`~fieldcrm.costs.trips.Trip.realised_saved_eur`).
 """
 
 from __future__ import annotations
@@ -35,8 +37,32 @@ from decimal import Decimal
 from typing import Any
 
 from fieldcrm.costs.plausible import Legs, VisitStop, plausible_day, travelled
-from fieldcrm.costs.trips import NotCounted, ToCheck, Trip, meals_due
+from fieldcrm.costs.scale import CENT
+from fieldcrm.costs.trips import FillIn, NotCounted, ToCheck, Trip, meals_due
 from fieldcrm.geo import GeoPoint, haversine_m
+
+OVERNIGHT_KM = 150.0
+"""The default ``overnight_km`` (``settings.overnight_km``): see :func:`sleeps_away`."""
+
+
+def sleeps_away(
+    last: GeoPoint, first_tomorrow: GeoPoint, home: GeoPoint, *, overnight_km: float = OVERNIGHT_KM
+) -> bool:
+    """Whether a day ending at ``last`` is followed by a night away (a hotel night and a
+    dinner), the next day starting at ``first_tomorrow``: the one home of this rule.
+
+    The day ended more than ``overnight_km`` from ``home`` (as the crow flies) and the next
+    day's first visit is nearer than home. :func:`actual_trips` counts nights with it, and the
+    demo's diaries (:mod:`fieldcrm.services.demo_days`) send a rep to the hotel by it.
+
+    Examples
+    --------
+    >>> antibes, lyon = GeoPoint(7.125, 43.580), GeoPoint(4.836, 45.764)
+    >>> sleeps_away(lyon, GeoPoint(4.880, 45.771), antibes), sleeps_away(lyon, antibes, antibes)
+    (True, False)
+    """
+    to_home = haversine_m(last, home)
+    return to_home > overnight_km * 1000 and haversine_m(last, first_tomorrow) < to_home
 
 
 @dataclass(frozen=True)
@@ -57,7 +83,7 @@ def actual_trips(
     visits: Iterable[VisitStop],
     *,
     legs: Legs,
-    overnight_km: float = 150.0,
+    overnight_km: float = OVERNIGHT_KM,
     meal_km: float = 50.0,
 ) -> list[Trip]:
     """Group a rep's visits into trips from home and back (see the module docstring)."""
@@ -78,12 +104,11 @@ def actual_trips(
             if tomorrow
             else []
         )
-        stay = False
-        if located and following and tomorrow == day + dt.timedelta(days=1):
-            last = located[-1]
-            to_home = haversine_m(last, rep.home)
-            to_next = haversine_m(last, following[0])
-            stay = to_home > overnight_km * 1000 and to_next < to_home
+        stay = (
+            bool(located and following)
+            and tomorrow == day + dt.timedelta(days=1)
+            and sleeps_away(located[-1], following[0], rep.home, overnight_km=overnight_km)
+        )
         end = located[-1] if stay else rep.home
         current.append((day, stops, start, end))
         start = end
@@ -158,18 +183,55 @@ def _at_noon_away(home: GeoPoint, points: Iterable[GeoPoint], meal_km: float) ->
     return max((haversine_m(home, p) for p in points), default=0.0) > meal_km * 1000
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """An accepted fill-in proposal of a plan: its account, where it is, the detour it costs."""
+
+    account_id: int
+    account_name: str
+    point: GeoPoint
+    detour_km: float
+
+
 def planned_trip(
     rep: RepProfile,
     result: dict[str, Any],
     *,
-    accepted_detours: Sequence[tuple[GeoPoint, float]] = (),
+    accepted: Sequence[Accepted] = (),
+    checkins: Iterable[VisitStop] = (),
     legs: Legs,
     rate_per_km: Decimal,
     meal_km: float = 50.0,
 ) -> Trip:
     """The trip a stored plan result describes, with the savings the planner brought.
 
-    ``accepted_detours``: (account point, detour km) of each accepted fill-in proposal.
+    Parameters
+    ----------
+    rep : RepProfile
+        Who travels, from which home.
+    result : dict
+        The stored plan's result (``plans.result``): its days, stops and overnight decision.
+    accepted : sequence of Accepted
+        The plan's accepted fill-in proposals: each saves the dedicated round trip from home
+        to its account, minus its detour (:class:`~fieldcrm.costs.trips.FillIn`).
+    checkins : iterable of VisitStop
+        The rep's check-ins (any period holding the plan's days): a fill-in is made when one
+        of them that counts (:attr:`~fieldcrm.costs.plausible.VisitStop.counts`) is at its
+        account on one of the plan's days.
+    legs : Legs
+        Driving figures of consecutive legs (the dedicated round trips).
+    rate_per_km : Decimal
+        The rep's euros per km at the barème.
+    meal_km : float
+        A day whose farthest stop lies beyond this from home gives a lunch.
+
+    Returns
+    -------
+    Trip
+        A ``"planned"`` trip; :attr:`~fieldcrm.costs.trips.Trip.saved_km` and
+        :attr:`~fieldcrm.costs.trips.Trip.saved_eur` hold every saving it plans,
+        :attr:`~fieldcrm.costs.trips.Trip.fill_ins` which of them depend on a visit and
+        whether it was made.
     """
     days = result.get("days") or []
     if not days:
@@ -184,14 +246,25 @@ def planned_trip(
             start = dt.datetime.fromisoformat(s["start"])
             visiting += int((dt.datetime.fromisoformat(s["departure"]) - start).total_seconds())
     nights, meals = planned_nights_and_meals(home, days, meal_km)
-    saved_km, saved_eur = _overnight_saving(result.get("overnight"))
-    for point, detour_km in accepted_detours:
-        dedicated_km = sum(m for _, m in legs([home, point, home])) / 1000
-        saved = max(dedicated_km - detour_km, 0.0)
-        saved_km += saved
-        saved_eur += Decimal(str(saved)) * rate_per_km
     first = dt.date.fromisoformat(days[0]["day"])
     last = dt.date.fromisoformat(days[-1]["day"])
+    visited = {s.account_id for s in checkins if s.counts and first <= s.at.date() <= last}
+    fill_ins = []
+    for a in accepted:
+        dedicated_km = sum(m for _, m in legs([home, a.point, home])) / 1000
+        saved = round(max(dedicated_km - a.detour_km, 0.0), 3)
+        fill_ins.append(
+            FillIn(
+                a.account_id,
+                a.account_name,
+                saved,
+                (Decimal(str(saved)) * rate_per_km).quantize(CENT),
+                made=a.account_id in visited,
+            )
+        )
+    saved_km, saved_eur = _overnight_saving(result.get("overnight"))
+    saved_km += sum(f.saved_km for f in fill_ins)
+    saved_eur = saved_eur.quantize(CENT) + sum((f.saved_eur for f in fill_ins), Decimal(0))
     return Trip(
         rep_id=rep.rep_id,
         rep_name=rep.name,
@@ -205,8 +278,9 @@ def planned_trip(
         hotel_nights=nights,
         meals=meals,
         saved_km=round(saved_km, 3),
-        saved_eur=saved_eur.quantize(Decimal("0.01")),
+        saved_eur=saved_eur,
         team=rep.team,
+        fill_ins=tuple(fill_ins),
     )
 
 

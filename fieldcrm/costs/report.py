@@ -48,7 +48,8 @@ class Figures:
     saved_km: float = 0.0
     saved_eur: Decimal = Decimal("0.00")
     """Realised savings: of planned trips that are over and were driven as planned
-    (:func:`saving_status`), against the alternative the plan turned down."""
+    (:func:`saving_status`), against the alternative the plan turned down, and of their
+    fill-in visits that were made (:attr:`~fieldcrm.costs.trips.Trip.realised_saved_eur`)."""
     expected_saved_km: float = 0.0
     expected_saved_eur: Decimal = Decimal("0.00")
     """Expected savings: of planned trips not over yet — hoped for, not saved."""
@@ -82,7 +83,8 @@ class Figures:
 
     def add(self, cost: TripCost, *, saving: str = REALISED) -> Figures:
         """These figures with one more trip, its savings counted as ``saving`` says
-        (:func:`saving_status`: realised, expected, or not at all)."""
+        (:func:`saving_status`: realised — without its fill-in visits not made —, expected,
+        or not at all)."""
         t = cost.trip
         done, hoped = saving == REALISED, saving == EXPECTED
         return Figures(
@@ -99,8 +101,8 @@ class Figures:
             meals_eur=self.meals_eur + cost.meals_eur,
             tolls_eur=self.tolls_eur + t.tolls_eur,
             revenue_eur=self.revenue_eur + t.revenue_eur,
-            saved_km=round(self.saved_km + (t.saved_km if done else 0.0), 3),
-            saved_eur=self.saved_eur + (t.saved_eur if done else 0),
+            saved_km=round(self.saved_km + (t.realised_saved_km if done else 0.0), 3),
+            saved_eur=self.saved_eur + (t.realised_saved_eur if done else 0),
             expected_saved_km=round(self.expected_saved_km + (t.saved_km if hoped else 0.0), 3),
             expected_saved_eur=self.expected_saved_eur + (t.saved_eur if hoped else 0),
             not_counted=self.not_counted + len(t.not_counted),
@@ -129,7 +131,10 @@ def saving_status(planned: Trip, actual: Iterable[Trip], *, today: dt.date | Non
     from the check-ins, took the plan's shape: starting on its first day, ending on its last,
     with as many hotel nights (staying overnight where it said stay, home each evening where
     it said home). A plan whose days are over and that the rep did not drive that way saved
-    nothing: its savings are dropped, neither realised nor expected.
+    nothing: its savings are dropped, neither realised nor expected. A followed plan realises
+    the round trips its accepted fill-in visits avoided only for the visits made (a visit
+    that counts, :attr:`~fieldcrm.costs.trips.FillIn.made`): :attr:`Figures.saved_eur` adds
+    :attr:`~fieldcrm.costs.trips.Trip.realised_saved_eur`.
 
     Examples
     --------

@@ -39,6 +39,10 @@ class HorsepowerClass:
     label: str
     bands: tuple[Band, ...]
 
+    def band(self, annual_km: Decimal) -> Band:
+        """The band holding a yearly distance of ``annual_km`` (the one lookup of the scale)."""
+        return next(b for b in self.bands if b.upto_km is None or annual_km <= b.upto_km)
+
 
 @dataclass(frozen=True)
 class MileageScale:
@@ -132,8 +136,7 @@ def annual_allowance(
     if annual_km < 0:
         raise InvalidInput("annual_km", "must not be negative", value=annual_km)
     d = Decimal(str(annual_km))
-    cls = scale.hp_class(vehicle, fiscal_hp)
-    band = next(b for b in cls.bands if b.upto_km is None or d <= b.upto_km)
+    band = scale.hp_class(vehicle, fiscal_hp).band(d)
     amount = d * band.rate + band.fixed
     if electric:
         amount *= 1 + scale.electric_uplift
@@ -181,12 +184,12 @@ def rate_basis(
     """
     cls = scale.hp_class(vehicle, fiscal_hp)
     uplift = scale.electric_uplift if electric else Decimal(0)
-    if annual_km <= 0:
-        band, allowance = cls.bands[0], Decimal("0.00")
+    d = Decimal(str(max(annual_km, 0.0)))
+    band = cls.band(d)  # the first one at 0 km
+    if d == 0:
+        allowance = Decimal("0.00")
         rate = band.rate * (1 + uplift)
     else:
-        d = Decimal(str(annual_km))
-        band = next(b for b in cls.bands if b.upto_km is None or d <= b.upto_km)
         allowance = annual_allowance(
             scale, annual_km, fiscal_hp=fiscal_hp, vehicle=vehicle, electric=electric
         )

@@ -40,6 +40,20 @@ class NotCounted:
 
 
 @dataclass(frozen=True)
+class FillIn:
+    """An accepted fill-in visit of a planned trip and the saving it brings: the dedicated
+    round trip from home to its account that it avoids, minus its detour (km, and euros at
+    the rep's rate). Saved only if ``made``: the rep made a visit there during the trip's
+    days that counts (the product's rule, :func:`fieldcrm.store.visits.counted_visit`)."""
+
+    account_id: int
+    account_name: str
+    saved_km: float
+    saved_eur: Decimal
+    made: bool = False
+
+
+@dataclass(frozen=True)
 class Trip:
     """A rep's travel over one or several days, as planned or as checked in."""
 
@@ -63,6 +77,9 @@ class Trip:
     to_check: tuple[ToCheck, ...] = ()
     not_counted: tuple[NotCounted, ...] = ()
     """Check-ins left out of :attr:`visits` (far from the account, no report yet)."""
+    fill_ins: tuple[FillIn, ...] = ()
+    """A planned trip's accepted fill-in visits, whose savings :attr:`saved_km` and
+    :attr:`saved_eur` include (besides the overnight decision's)."""
 
     def __post_init__(self) -> None:
         if self.kind not in TRIP_KINDS:
@@ -79,6 +96,18 @@ class Trip:
     def days(self) -> int:
         """Calendar days the trip spans."""
         return (self.end_day - self.start_day).days + 1
+
+    @property
+    def realised_saved_km(self) -> float:
+        """:attr:`saved_km` without the fill-in visits not made: what the trip saved once
+        driven as planned."""
+        unmade = sum(f.saved_km for f in self.fill_ins if not f.made)
+        return round(self.saved_km - unmade, 3)
+
+    @property
+    def realised_saved_eur(self) -> Decimal:
+        """:attr:`saved_eur` without the fill-in visits not made (:attr:`realised_saved_km`)."""
+        return self.saved_eur - sum((f.saved_eur for f in self.fill_ins if not f.made), Decimal(0))
 
     @property
     def km_status(self) -> str:

@@ -129,17 +129,21 @@ def queue_rules(sessions: Sessions, settings: Settings, *, today: dt.date) -> st
 
 
 def queue_trips(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
-    """Every rep's trips of this year (and of last year in January) derived again, nightly —
-    the catch-all behind the derivations queued when visits and plans change; one queued job
-    per rep and year, never at the same time as another of that rep."""
+    """Every rep's trips of this year (and of last year in January) derived again, nightly,
+    and those of any other year whose visits changed since (:func:`costs.stale_years`: a
+    late report, a pin moved…) — the catch-all behind the derivations queued when visits
+    and plans change; one queued job per rep and year, never at the same time as another of
+    that rep."""
     years = [today.year - 1, today.year] if today.month == 1 else [today.year]
     with sessions() as session:
         reps = costs.visible_reps(session, SYSTEM)
-        for rep in reps:
-            for year in years:
-                costs.trips_changed(session, rep.profile.rep_id, dt.date(year, 1, 1))
+        due = {(rep.profile.rep_id, year) for rep in reps for year in years}
+        past = set(costs.stale_years(session, settings=settings)) - due
+        for rep_id, year in sorted(due | past):
+            costs.trips_changed(session, rep_id, dt.date(year, 1, 1))
         session.commit()
-    return f"déplacements de {len(reps)} commercial(aux) mis en file"
+    done = f"déplacements de {len(reps)} commercial(aux) mis en file"
+    return f"{done}, et {len(past)} année(s) passée(s) à recalculer" if past else done
 
 
 def retention_list(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:

@@ -154,23 +154,31 @@ def refresh_trips(
     legs = legs_with(roads.road_provider(settings))
     scale = scale or load_scale(settings.mileage_scale_year)
     written = 0
+    zone = settings.scoring_timezone
     for rep in reps:
         p = rep.profile
+        stops = store.visit_stops(session, p.rep_id, start, end, zone=zone)
         actual = derive.actual_trips(
-            p,
-            store.visit_stops(session, p.rep_id, start, end, zone=settings.scoring_timezone),
-            legs=legs,
-            overnight_km=settings.overnight_km,
-            meal_km=settings.meal_km,
+            p, stops, legs=legs, overnight_km=settings.overnight_km, meal_km=settings.meal_km
         )
         plans = one_plan_per_day(store.latest_plans(session, p.rep_id, start, end))
+        # the check-ins that make a plan's fill-in visits, a plan ending after the period too
+        last = max(
+            (dt.date.fromisoformat(sp.result["days"][-1]["day"]) for sp in plans), default=end
+        )
+        if last > end:
+            stops = [
+                *stops,
+                *store.visit_stops(session, p.rep_id, end + dt.timedelta(days=1), last, zone=zone),
+            ]
         _, planned_km = store.year_km(session, p.rep_id, start.year)
         rate = rep_rate_at(rep, scale, actual_km=sum(t.km for t in actual), planned_km=planned_km)
         planned = [
             derive.planned_trip(
                 p,
                 sp.result,
-                accepted_detours=sp.accepted,
+                accepted=sp.accepted,
+                checkins=stops,
                 legs=legs,
                 rate_per_km=rate,
                 meal_km=settings.meal_km,
@@ -201,6 +209,12 @@ def derive_trips(
     )
     session.commit()
     return written
+
+
+def stale_years(session: Session, *, settings: Settings) -> list[tuple[int, int]]:
+    """(rep id, year) whose stored trips no longer match the visits, whatever changed them
+    (:func:`fieldcrm.store.costs.stale_years`): the nightly run derives them again."""
+    return store.stale_years(session, zone=settings.scoring_timezone)
 
 
 def locations_changed(

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fieldcrm.costs.derive import sleeps_away
+from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.calendar import is_working_day
 from fieldcrm.services import demo_days as days
 
@@ -284,6 +286,7 @@ def _territories() -> list[dict[str, Any]]:
             "rep_id": 4,
             "priority": 10,
             "color": "#d62728",
+            "overlay": False,
             "geometry": riviera,
         },
         {
@@ -292,6 +295,7 @@ def _territories() -> list[dict[str, Any]]:
             "rep_id": 5,
             "priority": 0,
             "color": "#1f77b4",
+            "overlay": False,
             "geometry": alpes,
         },
         {
@@ -300,6 +304,7 @@ def _territories() -> list[dict[str, Any]]:
             "rep_id": 6,
             "priority": 0,
             "color": "#2ca02c",
+            "overlay": True,  # laid over the local ones: a rebalancing leaves it out
             "geometry": {"type": "GeometryCollection", "geometries": others},
         },
     ]
@@ -623,7 +628,9 @@ def place_visits(
             here, there = cities.get(n), cities.get(n + 1)
             if here is None or there is None:
                 return False
-            return days.sleeps_away(centres[here], centres[there], rep.home)
+            return sleeps_away(
+                GeoPoint(*centres[here]), GeoPoint(*centres[there]), GeoPoint(*rep.home)
+            )
 
         previous = cities.get(ordinal - 1)
         begin = centres[previous] if previous and away(ordinal - 1) else rep.home

@@ -2,9 +2,9 @@
 
 A local rep's day runs from home and back. Sophie, the key-accounts rep living in Antibes,
 travels France-wide on a rotation of week-long itineraries (one city a day): she sleeps at
-the hotel where a day ends when the next day goes on, as the cost report counts a night away
-(:func:`fieldcrm.costs.derive.actual_trips`). A day's visits are timed one after the other
-with the planner's own driving estimate off the road graph
+the hotel where a day ends when the next day goes on, by the cost report's own rule of a
+night away (:func:`fieldcrm.costs.derive.sleeps_away`). A day's visits are timed one after
+the other with the planner's own driving estimate off the road graph
 (:func:`fieldcrm.services.planning_build.travel_matrix`) between them, from the start of the
 working day, no visit starting in the lunch break, and the day ending at home (or at the
 hotel) within the working day and the rep's driving limit.
@@ -18,14 +18,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fieldcrm.geo import GeoPoint, haversine_m
+from fieldcrm.costs.derive import sleeps_away
+from fieldcrm.geo import GeoPoint
 from fieldcrm.services.planning_build import travel_matrix
 
 Point = tuple[float, float]
 """(lon, lat) in degrees."""
 
-OVERNIGHT_KM = 150.0
-"""The cost report's default: a day ending farther from home goes on from the hotel."""
 DAY_START = 8 * 60
 FIRST_VISIT = 8 * 60 + 30
 LAST_START = 17 * 60
@@ -53,11 +52,6 @@ ROTATION: tuple[tuple[str | None, ...], ...] = (
 def cluster(city: str) -> str:
     """The city a place belongs to for the itineraries: ``Lyon 1er Arrondissement`` → Lyon."""
     return city.split(" ", 1)[0] if "Arrondissement" in city else city
-
-
-def crow_km(a: Point, b: Point) -> float:
-    """Great-circle kilometres between two (lon, lat) points (:func:`fieldcrm.geo.haversine_m`)."""
-    return haversine_m(GeoPoint(*a), GeoPoint(*b)) / 1000
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -120,20 +114,15 @@ def timed(rep: Rep, start: Point, stops: Sequence[Stop], end: Point | None) -> l
     return starts
 
 
-def sleeps_away(last: Point, first_tomorrow: Point, home: Point) -> bool:
-    """Whether a day ending at ``last`` is followed by a night away, as the cost report
-    decides it (:func:`fieldcrm.costs.derive.actual_trips`): it ended more than
-    :data:`OVERNIGHT_KM` from ``home`` and tomorrow's first visit is nearer than home."""
-    to_home = crow_km(last, home)
-    return to_home > OVERNIGHT_KM and crow_km(last, first_tomorrow) < to_home
-
-
 def stays(rep: Rep, today: Sequence[Stop], tomorrow: Sequence[Stop] | None) -> bool:
-    """Whether the rep sleeps away after ``today`` (:func:`sleeps_away`): tomorrow (the next
-    calendar day) has visits, located ones on both days."""
+    """Whether the rep sleeps away after ``today``, by the cost report's rule at its default
+    distance (:func:`fieldcrm.costs.derive.sleeps_away`): tomorrow (the next calendar day)
+    has visits, located ones on both days."""
     here = [s.point for s in today if s.located]
     there = [s.point for s in tomorrow or () if s.located]
-    return bool(here and there) and sleeps_away(here[-1], there[0], rep.home)
+    return bool(here and there) and sleeps_away(
+        GeoPoint(*here[-1]), GeoPoint(*there[0]), GeoPoint(*rep.home)
+    )
 
 
 def itinerary(day: dt.date, *, short_week: bool = False) -> str | None:

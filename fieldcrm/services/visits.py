@@ -113,7 +113,8 @@ def record_visit(
     )
     visit = store.get_visit(session, activity_id)
     if kind == "visit":  # its trip, the tasks it completes, the facts the rules read
-        costs.trips_changed(session, rep_id, costs.local_day(occurred_at))
+        # the visit's own day: a late report (sent now) changes the trip of its check-in
+        costs.trips_changed(session, rep_id, costs.local_day(visit.occurred_at))
         # once, when the visit starts to count: a re-send closes nothing new; a far
         # check-in closes nothing until its report is written
         if visit.counts and not counted_before:

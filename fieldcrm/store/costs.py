@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from fieldcrm.costs.derive import RepProfile
+from fieldcrm.costs.derive import Accepted, RepProfile
 from fieldcrm.costs.plausible import VisitStop
-from fieldcrm.costs.trips import NotCounted, ToCheck, Trip
+from fieldcrm.costs.trips import FillIn, NotCounted, ToCheck, Trip
 from fieldcrm.errors import NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.store.joins import CONFIRMED_LOCATION
@@ -110,7 +110,7 @@ class StoredPlan:
 
     plan_id: int
     result: dict[str, Any]
-    accepted: list[tuple[GeoPoint, float]]
+    accepted: list[Accepted]
     created_at: dt.datetime | None = None
 
 
@@ -128,17 +128,20 @@ def latest_plans(session: Session, rep_id: int, start: dt.date, end: dt.date) ->
     ).all()
     if not plans:
         return []
-    accepted: dict[int, list[tuple[GeoPoint, float]]] = {p.id: [] for p in plans}
+    accepted: dict[int, list[Accepted]] = {p.id: [] for p in plans}
     for r in session.execute(
         text(
-            """SELECT pp.plan_id, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, pp.detour_km
+            """SELECT pp.plan_id, pp.account_id, a.name, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,
+                      pp.detour_km
                  FROM plan_proposals pp JOIN accounts a ON a.id = pp.account_id
                 WHERE pp.plan_id IN :ids AND pp.status = 'accepted' AND a.geom IS NOT NULL
                 ORDER BY pp.id"""
         ).bindparams(bindparam("ids", expanding=True)),
         {"ids": list(accepted)},
     ):
-        accepted[r.plan_id].append((GeoPoint(r.lon, r.lat), float(r.detour_km)))
+        accepted[r.plan_id].append(
+            Accepted(r.account_id, r.name, GeoPoint(r.lon, r.lat), float(r.detour_km))
+        )
     return [StoredPlan(p.id, p.result, accepted[p.id], p.created_at) for p in plans]
 
 
@@ -150,11 +153,15 @@ _TRIP_COLUMNS = """t.id, t.rep_id, u.full_name, coalesce(m.full_name, '') AS tea
 
 NOT_A_VISIT = "not_a_visit"
 """The ``kind`` of a ``trips.to_check`` entry that is a check-in left out of the visits
-(:attr:`Trip.not_counted`); the other entries, without a kind, are travel to check."""
+(:attr:`Trip.not_counted`); the entries without a kind are travel to check."""
+FILL_IN = "fill_in"
+"""The ``kind`` of a ``trips.to_check`` entry that is a planned trip's accepted fill-in
+visit, its saving and whether it was made (:attr:`Trip.fill_ins`)."""
 
 
 def _notes_json(t: Trip) -> str:
-    """``trips.to_check`` of ``t``: its travel to check, then its check-ins that are no visit."""
+    """``trips.to_check`` of ``t``: its travel to check, then its check-ins that are no visit,
+    then its fill-in visits (a planned trip's)."""
     return json.dumps(
         [
             {
@@ -174,6 +181,17 @@ def _notes_json(t: Trip) -> str:
                 "distance_m": n.distance_m,
             }
             for n in t.not_counted
+        ]
+        + [
+            {
+                "kind": FILL_IN,
+                "account_id": f.account_id,
+                "account": f.account_name,
+                "saved_km": f.saved_km,
+                "saved_eur": str(f.saved_eur),
+                "made": f.made,
+            }
+            for f in t.fill_ins
         ]
     )
 
@@ -302,7 +320,7 @@ def load_trips(
             to_check=tuple(
                 ToCheck(dt.date.fromisoformat(c["day"]), c["account_id"], c["account"], c["reason"])
                 for c in r.to_check or ()
-                if c.get("kind") != NOT_A_VISIT
+                if "kind" not in c
             ),
             not_counted=tuple(
                 NotCounted(
@@ -310,6 +328,13 @@ def load_trips(
                 )
                 for c in r.to_check or ()
                 if c.get("kind") == NOT_A_VISIT
+            ),
+            fill_ins=tuple(
+                FillIn(
+                    c["account_id"], c["account"], c["saved_km"], Decimal(c["saved_eur"]), c["made"]
+                )
+                for c in r.to_check or ()
+                if c.get("kind") == FILL_IN
             ),
             trip_id=r.id,
         )
@@ -330,6 +355,60 @@ def visit_years(
             bindparam("ids", expanding=True)
         ),
         {"ids": list(account_ids) or [-1], "zone": zone},
+    )
+    return [(int(r[0]), int(r[1])) for r in rows]
+
+
+def stale_years(session: Session, *, zone: str) -> list[tuple[int, int]]:
+    """(rep id, year local to ``zone``) whose stored actual trips no longer match the rep's
+    visits: a trip whose days now hold another number of visits that count, or of check-ins
+    that do not (:func:`~fieldcrm.store.visits.counted_visit`), than it was derived with, or
+    a day of visits no trip holds. Whatever changed them (a late report, a pin moved, a
+    visit removed with its account), those years need deriving again. Validated months are
+    frozen (:func:`replace_trips`): their trips, and the days of a month validated, are left
+    out. One set-based statement over every visit."""
+    rows = session.execute(
+        text(
+            f"""WITH days AS (
+                    SELECT v.rep_id, (v.occurred_at AT TIME ZONE CAST(:zone AS text))::date AS day,
+                           count(*) FILTER (WHERE {counted_visit("v")}) AS counted,
+                           count(*) FILTER (WHERE NOT {counted_visit("v")}) AS not_counted
+                      FROM activities v
+                      JOIN users u ON u.id = v.rep_id AND u.role = 'rep' AND u.home IS NOT NULL
+                     WHERE v.kind = 'visit'
+                     GROUP BY 1, 2),
+                actual AS (
+                    SELECT t.id, t.rep_id, t.start_day, t.end_day, t.visits,
+                           (SELECT count(*) FROM jsonb_array_elements(coalesce(t.to_check, '[]'))
+                                                 AS e WHERE e->>'kind' = :not_a_visit)
+                               AS not_counted,
+                           EXISTS (SELECT 1 FROM month_validations m
+                                    WHERE m.rep_id = t.rep_id
+                                      AND m.month = date_trunc('month', t.start_day)::date)
+                               AS frozen
+                      FROM trips t WHERE t.kind = 'actual'),
+                placed AS (
+                    SELECT d.*, t.id AS trip_id
+                      FROM days d LEFT JOIN actual t
+                        ON t.rep_id = d.rep_id AND d.day BETWEEN t.start_day AND t.end_day)
+                SELECT p.rep_id, extract(year FROM p.day)::int AS year
+                  FROM placed p
+                 WHERE p.trip_id IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM month_validations m
+                                    WHERE m.rep_id = p.rep_id
+                                      AND m.month = date_trunc('month', p.day)::date)
+                UNION
+                SELECT t.rep_id, extract(year FROM t.start_day)::int
+                  FROM actual t
+                  LEFT JOIN (SELECT trip_id, sum(counted) AS counted,
+                                    sum(not_counted) AS not_counted
+                               FROM placed GROUP BY trip_id) s ON s.trip_id = t.id
+                 WHERE NOT t.frozen
+                   AND (coalesce(s.counted, 0), coalesce(s.not_counted, 0))
+                       IS DISTINCT FROM (t.visits, t.not_counted)
+                ORDER BY 1, 2"""
+        ),
+        {"zone": zone, "not_a_visit": NOT_A_VISIT},
     )
     return [(int(r[0]), int(r[1])) for r in rows]
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fieldcrm.costs.derive import RepProfile, VisitStop, actual_trips, planned_trip
+from fieldcrm.costs.derive import Accepted, RepProfile, VisitStop, actual_trips, planned_trip
 from fieldcrm.geo import GeoPoint, haversine_m
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
@@ -103,7 +103,7 @@ def test_planned_trip_figures_and_savings() -> None:
     t = planned_trip(
         SOPHIE,
         result,
-        accepted_detours=[(NICE, 2.0)],
+        accepted=[Accepted(7, "NICE SARL", NICE, 2.0)],
         legs=straight_legs,
         rate_per_km=Decimal("0.5"),
     )
@@ -121,3 +121,54 @@ def test_a_visit_with_no_known_place_still_counts() -> None:
     (t,) = actual_trips(SOPHIE, [visit(2, 15, NICE, 1), nowhere], legs=straight_legs)
     assert t.visits == 2 and t.visiting_s == (45 + 30) * 60
     assert t.km == pytest.approx(km(ANTIBES, NICE, ANTIBES), abs=0.01)
+
+
+def test_a_fill_in_visit_is_made_only_by_a_counted_visit_on_the_plans_days() -> None:
+    """Each accepted fill-in keeps its own saving (the Nice round trip avoided, less its
+    detour) and says whether it was made: a counted visit at its account during the plan's
+    days; a far check-in without its report, or a visit another day, makes nothing."""
+    result = {
+        "days": [
+            {
+                "day": "2026-03-09",
+                "driving_km": 40.0,
+                "driving_minutes": 50.0,
+                "stops": [
+                    {
+                        "lon": NICE.lon,
+                        "lat": NICE.lat,
+                        "start": "2026-03-09T10:00:00+01:00",
+                        "departure": "2026-03-09T10:45:00+01:00",
+                    }
+                ],
+            }
+        ]
+    }
+    fill_ins = [Accepted(7, "NICE SARL", NICE, 2.0), Accepted(8, "GRASSE SA", NICE, 2.0)]
+
+    def made(*visits: VisitStop) -> list[bool]:
+        t = planned_trip(
+            SOPHIE,
+            result,
+            accepted=fill_ins,
+            checkins=visits,
+            legs=straight_legs,
+            rate_per_km=Decimal("0.5"),
+        )
+        return [f.made for f in t.fill_ins]
+
+    assert made() == [False, False]
+    assert made(visit(9, 10, NICE, 7)) == [True, False]
+    assert made(visit(10, 10, NICE, 7)) == [False, False]  # the day after the plan
+    far = VisitStop(dt.datetime(2026, 3, 9, 11, tzinfo=PARIS_TZ), NICE, 8, 45, counts=False)
+    assert made(visit(9, 10, NICE, 7), far) == [True, False]
+
+    t = planned_trip(
+        SOPHIE, result, accepted=fill_ins, legs=straight_legs, rate_per_km=Decimal("0.5")
+    )
+    each = round(km(ANTIBES, NICE, ANTIBES) - 2.0, 3)
+    assert [f.saved_km for f in t.fill_ins] == [each, each]
+    assert [f.saved_eur for f in t.fill_ins] == [
+        (Decimal(str(each)) * Decimal("0.5")).quantize(Decimal("0.01"))
+    ] * 2
+    assert t.saved_eur == sum(f.saved_eur for f in t.fill_ins)  # no overnight decision

@@ -143,3 +143,34 @@ def test_period_bounds_errors_name_the_field(kwargs: dict, field: str) -> None:
     with pytest.raises(InvalidInput) as err:
         period_bounds(**kwargs)
     assert err.value.field == field
+
+
+def test_a_followed_trip_realises_only_the_fill_in_visits_made() -> None:
+    """A past planned trip driven as planned saves its overnight decision and the round trips
+    of the fill-in visits made; a fill-in visit never made saves nothing (its round trip,
+    exactly, is left out), while a trip still to come expects them all."""
+    from fieldcrm.costs.trips import FillIn
+
+    made = FillIn(7, "NICE SARL", 38.5, Decimal("19.25"), made=True)
+    missed = FillIn(8, "GRASSE SA", 61.0, Decimal("30.50"), made=False)
+    saved_km, saved_eur = 100.0 + 38.5 + 61.0, Decimal("50.00") + Decimal("49.75")
+
+    def report(*fill_ins: FillIn, today: dt.date):  # type: ignore[no-untyped-def]
+        plan = trip(2, kind="planned", saved_km=saved_km, saved_eur=saved_eur, fill_ins=fill_ins)
+        costs = [cost_trip(t, rate_per_km=Decimal("0.5"), rates=RATES) for t in (plan, trip(2))]
+        return build_report(
+            costs,
+            title="Mars",
+            start=dt.date(2026, 3, 1),
+            end=dt.date(2026, 3, 31),
+            scale_year=2025,
+            today=today,
+        ).total.planned
+
+    over = dt.date(2026, 4, 1)
+    both = report(made, FillIn(8, "GRASSE SA", 61.0, Decimal("30.50"), made=True), today=over)
+    assert (both.saved_km, both.saved_eur) == (saved_km, saved_eur)
+    one = report(made, missed, today=over)
+    assert (one.saved_km, one.saved_eur) == (saved_km - 61.0, saved_eur - Decimal("30.50"))
+    coming = report(made, missed, today=dt.date(2026, 3, 1))
+    assert (coming.saved_eur, coming.expected_saved_eur) == (0, saved_eur)

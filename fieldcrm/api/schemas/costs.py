@@ -32,10 +32,13 @@ class Figures(Strict):
     revenue_eur: float | None
     revenue_per_km_eur: float | None
     driving_share: float | None
-    saved_km: float = Field(description="km saved by planned trips over and driven as planned")
+    saved_km: float = Field(
+        description="km saved by planned trips over and driven as planned: the nights away "
+        "and only the fill-in visits actually made (a counted visit on one of the plan's days)"
+    )
     saved_eur: float | None = Field(
         description="euros saved by planned trips over and driven as planned, against the "
-        "alternative each plan turned down"
+        "alternative each plan turned down; a fill-in visit not made saves nothing"
     )
     expected_saved_km: float = Field(description="km planned trips not over yet should save")
     expected_saved_eur: float | None = Field(
