@@ -34,6 +34,9 @@ INT32 = 2_147_483_647
 TerritoryId = Annotated[int, Path(ge=1, le=INT32)]
 UserId = Annotated[int, Field(ge=1, le=INT32)]
 Priority = Annotated[int, Field(ge=-INT32, le=INT32)]
+OVERLAY_HELP = (
+    "Laid over the local territories (national key accounts): a rebalancing leaves it out"
+)
 
 
 class TerritoryIn(BaseModel):
@@ -47,6 +50,7 @@ class TerritoryIn(BaseModel):
     rep_id: UserId | None = None
     priority: Priority = 0
     color: str | None = Field(default=None, max_length=20)
+    overlay: bool = Field(default=False, description=OVERLAY_HELP)
 
 
 class TerritoryPatch(BaseModel):
@@ -57,6 +61,7 @@ class TerritoryPatch(BaseModel):
     rep_id: UserId | None = None
     priority: Priority | None = None
     color: str | None = Field(default=None, max_length=20)
+    overlay: bool | None = Field(default=None, description=OVERLAY_HELP)
 
 
 def _properties(row: TerritoryRow) -> dict[str, Any]:
@@ -67,6 +72,7 @@ def _properties(row: TerritoryRow) -> dict[str, Any]:
         "rep_name": row.rep_name,
         "priority": row.priority,
         "color": row.color,
+        "overlay": row.overlay,
         "source": row.source,
         "area_km2": round(row.area_km2, 3),
         "accounts": row.accounts,
@@ -107,6 +113,7 @@ def create_territory(body: TerritoryIn, session: SessionDep, actor: CurrentUser)
             rep_id=body.rep_id,
             priority=body.priority,
             color=body.color,
+            overlay=body.overlay,
             actor=actor,
         )
     else:
@@ -119,6 +126,7 @@ def create_territory(body: TerritoryIn, session: SessionDep, actor: CurrentUser)
             rep_id=body.rep_id,
             priority=body.priority,
             color=body.color,
+            overlay=body.overlay,
             actor=actor,
         )
     feature = _feature(svc.get_territory(session, new_id, actor=actor))

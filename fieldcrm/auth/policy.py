@@ -7,7 +7,10 @@ action is not about one rep's data.
 
 Team scope lives here and only here: :func:`scope_owner_ids` says whose data an actor acts on
 (a manager: their team and themselves), :func:`in_scope` applies it to one owner. The list
-queries of ``fieldcrm.store`` take the same :func:`scope_owner_ids` as their SQL filter.
+queries of ``fieldcrm.store`` take the same :func:`scope_owner_ids` as their SQL filter, and
+``in_scope(actor, None)`` says whether it holds the data nobody owns: a manager lists, maps,
+reads, edits and assigns the accounts nobody owns (an import's, the queue's) like her team's,
+never another team's.
 
 A rep reaches an account nobody owns only when it is a prospect within the configured radius
 of their home (``in_reach``, measured by the store in PostGIS): the same rule filters the

@@ -16,8 +16,8 @@ from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.cli.common import console, err_console, open_session, parse_date, reported_errors
 from fieldcrm.errors import InvalidInput
 from fieldcrm.geo import GeoPoint
+from fieldcrm.services import plan_dates
 from fieldcrm.services import planning as svc
-from fieldcrm.store.plans import PARIS
 
 app = typer.Typer(
     help="Tournées : planifier une journée ou un déplacement, accepter les propositions.",
@@ -33,7 +33,7 @@ def _hm(value: Any) -> str:
         return "—"
     moment = dt.datetime.fromisoformat(str(value))
     if moment.tzinfo is not None:
-        moment = moment.astimezone(PARIS)
+        moment = moment.astimezone(plan_dates.company_zone())
     return moment.strftime("%H:%M")
 
 
@@ -236,7 +236,7 @@ def decide(
     if decision.appointment_id is not None:
         console.print(
             f"Rendez-vous {decision.appointment_id} pris chez {p.account_name} "
-            f"le {p.slot_start.astimezone(PARIS):%d/%m à %H:%M}."
+            f"le {p.slot_start.astimezone(plan_dates.company_zone()):%d/%m à %H:%M}."
         )
     else:
         console.print(f"Proposition {p.id} ({p.account_name}) refusée.")

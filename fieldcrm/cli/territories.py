@@ -212,8 +212,8 @@ def rebalance(
             )
     for o in proposal.left_out:
         console.print(
-            f"Territoire {o.territory_id} laissé hors du rééquilibrage : national "
-            f"({o.area_km2:,.0f} km²)."
+            f"Territoire {o.territory_id} laissé hors du rééquilibrage : territoire superposé "
+            "(grands comptes, national)."
         )
     console.print(
         f"{len(proposal.moves)} commune(s) proposée(s) ; coefficient de variation "

@@ -20,12 +20,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from starlette.requests import Request
 
 from fieldcrm.config import get_settings
 from fieldcrm.costs.report import local_day
+from fieldcrm.dates import long_day
 from fieldcrm.errors import (
     Conflict,
     ExternalServiceError,
@@ -420,7 +420,7 @@ def _french_day(value: str) -> str:
     """``2026-12-23`` → ``mercredi 23 décembre 2026``; ``day 2`` → ``Jour 2``."""
     if value.startswith("day "):
         return f"Jour {value[4:]}"
-    return format_date(dt.date.fromisoformat(value), format="full", locale="fr_FR")
+    return long_day(dt.date.fromisoformat(value))  # one home: fieldcrm.dates
 
 
 def _french_decimal(value: str) -> str:
@@ -901,15 +901,6 @@ DAY_PROBLEMS: dict[str, dict[str, str]] = {
 message is the key, its value the day (or the first and last days)."""
 
 
-def spoken_day(day: dt.date, lang: str = "fr") -> str:
-    """A day as one says it: « samedi 2 janvier 2027 », « 1er janvier 2027 » (without the
-    weekday: a holiday is named by its date); « Saturday 2 January 2027 » in English."""
-    text = format_date(day, format="EEEE d MMMM y", locale=lang)
-    if lang == "fr" and day.day == 1:
-        text = text.replace(" 1 ", " 1er ", 1)
-    return text
-
-
 def _day_sentence(problem: Problem, lang: str) -> str | None:
     """The whole sentence of a day one cannot plan (:data:`DAY_PROBLEMS`), else ``None``."""
     texts = DAY_PROBLEMS.get(problem.message)
@@ -923,7 +914,7 @@ def _day_sentence(problem: Problem, lang: str) -> str | None:
         return None
     if texts is None or not days:
         return None
-    said = [spoken_day(d, lang) for d in days]
+    said = [long_day(d, lang) for d in days]  # one home: fieldcrm.dates
     if problem.message == "public holiday":
         said[0] = said[0].split(" ", 1)[1]  # « 1er janvier 2027 »: no weekday for a holiday
     first, last = said[0], said[-1]

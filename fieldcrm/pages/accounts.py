@@ -13,7 +13,6 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from fieldcrm import maps
-from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Role
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep
@@ -114,8 +113,7 @@ def accounts_page(
         # the list's search and filters, for its pages and for its map (/api/account-map)
         "page_query": urlencode({k: v for k, v in {"q": q.strip(), **chosen}.items() if v}),
         "total": total,
-        # a scoped actor's map also shows the prospects nobody owns (to pick them up), their list not
-        "map_adds_unowned": policy.visible_owner_ids(actor) is not None,
+        "map_adds_unowned": account_map.map_adds_unowned(actor),
         "filters": {
             "reps": reps,
             "territories": [(t.id, t.name) for t in areas],

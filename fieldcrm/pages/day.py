@@ -297,6 +297,8 @@ def proposal_cards(
         "visited": current.visited,
         "bookable": current.bookable,
         "unfit": current.unfit,
+        # the bookings the working hours cannot hold (« Hors de vos horaires : … »)
+        "beyond": current.beyond,
         "detour": {
             p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
         },
@@ -349,6 +351,40 @@ def day_changed(
         for p in proposals
         if p.account_id in accounts
     )
+
+
+def figures_as_booked(
+    session: Session,
+    plan: PlanRow,
+    day: Mapping[str, Any],
+    *,
+    booked: Sequence[AppointmentRecord],
+    off: OffRoute,
+    proposals: Sequence[ProposalRow],
+    cards: Mapping[str, Any],
+    settings: Settings,
+) -> tuple[bool, plan_slots.DayFigures | None]:
+    """Whether the planned day ``day`` of ``plan`` changed since its plan, and its
+    departure, return, km and lunch as it is booked now if so — one rule for Ma journée and
+    Tournée, so both give the same km for the same day. Changed: its appointments
+    (``booked``: the day's live ones, :func:`~fieldcrm.services.appointments.plan_is_stale`),
+    a fixed appointment off its route (``off``, :func:`off_route`), or one of its
+    ``proposals`` decided, unfit, booked elsewhere or visited (:func:`day_changed`). The
+    figures: :func:`fieldcrm.services.plan_slots.figures_now` (``None``: the day is
+    unchanged, or they cannot be recomputed: the plan's no longer hold)."""
+    changed = (
+        appointments.plan_is_stale(plan, list(booked))
+        or bool(off.appointments)
+        or day_changed(day, proposals, cards)
+    )
+    if not changed:
+        return False, None
+    date = dt.date.fromisoformat(day["day"])
+    # each open proposal from the minute its card shows (the header never contradicts it)
+    figures = plan_slots.figures_now(
+        session, plan, date, settings=settings, now=request_time(), shown=cards["bookable"]
+    )
+    return True, figures
 
 
 def replan_bookings(
@@ -474,6 +510,7 @@ def day_page(
         "replan_booked": {},
         "bookable": {},
         "unfit": {},
+        "beyond": {},
         # « Déplacé » and the time it was booked at (the list, the fixed stops)
         "moved": appointment_moves.former_starts(session, booked),
         "live": {a.id: a for a in booked},
@@ -510,21 +547,15 @@ def day_page(
         slept_at, sleeps_at = hotel_nights(plan.result, index)
         # the day changed since its plan: its departure, return, km and lunch as it is
         # booked now (None: they cannot be recomputed, the header says the plan's no longer hold)
-        changed = (
-            context["stale"]
-            or bool(off.appointments)
-            or day_changed(planned, plan.proposals, context)
-        )
-        figures = (
-            plan_slots.figures_now(
-                session,
-                plan,
-                dt.date.fromisoformat(planned["day"]),
-                settings=settings,
-                now=request_time(),
-            )
-            if changed
-            else None
+        changed, figures = figures_as_booked(
+            session,
+            plan,
+            planned,
+            booked=booked,
+            off=off,
+            proposals=plan.proposals,
+            cards=context,
+            settings=settings,
         )
         context.update(
             result=shown,

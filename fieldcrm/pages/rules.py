@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fieldcrm.calendar_bounds import check_date
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.pages.templating import render
+from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.scoring.rules import editor_help
 from fieldcrm.services import jobs, rules
 
@@ -38,7 +38,8 @@ def _page(request: Request, session: SessionDep, actor: CurrentUser, **extra: An
         "names": rules.rule_names(session, actor=actor),
         "open_alerts": rules.open_alerts_by_rule(session, actor=actor),
         "editor": NEW_RULE,
-        "help": editor_help(),
+        # the values a reader writes: French names in French, the codes in English
+        "help": editor_help(french=reader_language(request, actor) == "fr"),
         "problems": [],
         "report": None,
         "trial": None,

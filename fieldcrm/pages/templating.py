@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import jinja2
-from babel.dates import format_date
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
@@ -22,6 +21,7 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
 from fieldcrm.costs.report import local_day, local_eur
 from fieldcrm.costs.report import local_number as report_number
+from fieldcrm.dates import long_day
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
 from fieldcrm.http.error_text import describe_message, problem_message, rule_problem_text
 from fieldcrm.http.i18n import ngettext as plural_text
@@ -87,7 +87,7 @@ def local_date(value: dt.date | str, lang: str) -> str:
 
 def long_date(value: dt.date, lang: str) -> str:
     """A day with its weekday, as the reader says it (``mardi 21 avril 2026`` in French)."""
-    return format_date(value, format="full", locale=LOCALES.get(lang, "fr_FR"))
+    return long_day(value, lang)  # one home: fieldcrm.dates
 
 
 ACTIVITY_KINDS: dict[str, str] = {
@@ -192,7 +192,11 @@ def omission_text(omission: dict[str, Any], lang: str = "fr") -> str:
     if lang == "fr" or (reason == "cut" and "kept" not in omission):
         return str(omission.get("label") or reason)
     return planning_build.omission_label(
-        reason, omission.get("loss_eur"), lang, n=omission.get("kept")
+        reason,
+        omission.get("loss_eur"),
+        lang,
+        n=omission.get("kept"),
+        displaced=omission.get("displaced") or (),
     )
 
 

@@ -88,14 +88,17 @@ def build(
     unit: Annotated[str, Form(pattern="^(communes|postcodes|departements)$")] = "departements",
     rep_id: Annotated[int | None, Form()] = None,
     priority: Annotated[int, Form()] = 0,
+    overlay: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
-    """Build a territory from commune INSEE codes, postcodes or département codes."""
+    """Build a territory from commune INSEE codes, postcodes or département codes; ``overlay``
+    (the box « Territoire superposé ») leaves it out of rebalancing."""
     units = _codes(codes)
     territories.build_territory(
         session,
         name=name,
         rep_id=rep_id,
         priority=priority,
+        overlay=overlay,
         actor=actor,
         communes=units if unit == "communes" else (),
         postcodes=units if unit == "postcodes" else (),

@@ -24,8 +24,8 @@ from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages import agenda_forms
 from fieldcrm.pages.day import (
-    day_changed,
     day_proposals,
+    figures_as_booked,
     off_route,
     ordered_stops,
     plan_map,
@@ -127,7 +127,21 @@ def _show(
         shown = plan.result
         for index, t in enumerate(days):
             shown = without_appointments(shown, index, t["off"].appointments, t["off"].accounts)
-            t["today"] = shown["days"][index]
+            # a day changed since its plan: its km and minutes as it is booked now, as Ma
+            # journée gives them (figures_dated: they cannot be, the plan's are said as such)
+            changed, figures = figures_as_booked(
+                session,
+                plan,
+                t["doc"],
+                booked=t["booked"],
+                off=t["off"],
+                proposals=list(t["proposals"].values()),
+                cards=cards,
+                settings=settings,
+            )
+            now = figures.as_json() if figures is not None else {}
+            t.update(today=shown["days"][index] | now, figures_now=figures is not None)
+            t["figures_dated"] = changed and figures is None
         live = [a for a in every if a.status != "cancelled"]
         lines = road_lines(shown, settings=settings, crowfly_label=crowfly)
         context.update(
@@ -159,12 +173,12 @@ def trip_days(
 ) -> list[dict[str, Any]]:
     """Each planned day of the trip as Ma journée shows it (:mod:`fieldcrm.pages.day`): its
     proposals (by account), its stops at the time each is shown at, in that order, those
-    that no longer hold its time (``off``, :func:`fieldcrm.pages.day.off_route`), and
-    whether its figures are the plan's rather than the day's as booked now (something
-    decided, or its appointments changed since the plan; ``every``: the trip's
-    appointments, ``zone``: the company's time zone; a fixed appointment no longer live on
-    its day — cancelled, or moved to another day, inside the trip or not — dates them too,
-    as on Ma journée)."""
+    that no longer hold its time (``off``, :func:`fieldcrm.pages.day.off_route`), and its
+    live appointments (``booked``: whether its figures changed since the plan is
+    :func:`fieldcrm.pages.day.figures_as_booked`'s; ``every``: the trip's appointments,
+    ``zone``: the company's time zone; a fixed appointment no longer live on its day —
+    cancelled, or moved to another day, inside the trip or not — is off its route, as on
+    Ma journée)."""
     out = []
     for doc in plan.result.get("days", []):
         proposals = day_proposals(plan, doc)
@@ -184,9 +198,7 @@ def trip_days(
                     doc.get("stops", []), proposals, cards["bookable"], cards["booked_for"]
                 ),
                 "off": off,
-                "figures_dated": appointments.plan_is_stale(plan, booked)
-                or bool(off.appointments)
-                or day_changed(doc, list(proposals.values()), cards),
+                "booked": booked,
             }
         )
     return out

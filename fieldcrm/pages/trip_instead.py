@@ -8,6 +8,8 @@ import datetime as dt
 from typing import Any
 
 from fieldcrm.http.error_text import describe
+from fieldcrm.http.i18n import translations
+from fieldcrm.pages.templating import long_date
 from fieldcrm.services.trip_instead import NoTripEither
 from fieldcrm.store.plans import PlanRow
 
@@ -36,9 +38,37 @@ def trip_instead(plan: PlanRow | None) -> dict[str, Any] | None:
 
 
 def no_trip_text(exc: NoTripEither, lang: str) -> str:
-    """The refusal of a day whose trip cannot be planned either: the day's refusal, what was
-    tried and why it fails (the trip planner's own reason after it, if it gave one)."""
-    parts = [describe(exc.refused, lang), exc.why]
+    """The refusal of a day whose trip cannot be planned either, in the reader's ``lang``:
+    the day's refusal, what was tried and why it fails (:func:`why_text`; the trip
+    planner's own reason after it, if it gave one)."""
+    parts = [describe(exc.refused, lang), why_text(exc, lang)]
     if exc.error is not None:
         parts.append(describe(exc.error, lang))
     return " ".join(parts)
+
+
+def why_text(exc: NoTripEither, lang: str) -> str:
+    """Why the trip that would hold the refused day is not planned either
+    (:attr:`~fieldcrm.services.trip_instead.NoTripEither.why`), in ``lang``: « Partir la
+    veille est impossible : le dimanche 26 avril 2026 n’est pas un jour travaillé. »,
+    "Leaving the day before is impossible: Sunday 26 April 2026 is not a working day." """
+    gettext = translations(lang).gettext
+    trip = exc.trip
+    if exc.why == "day_off":
+        before = gettext(
+            "Partir la veille est impossible : le %(day)s n’est pas un jour travaillé."
+        )
+        after = gettext(
+            "Rentrer le lendemain est impossible : le %(day)s n’est pas un jour travaillé."
+        )
+        return " ".join(
+            (before if off < exc.day else after) % {"day": long_date(off, lang)} for off in trip.off
+        )
+    if exc.why == "past":
+        return gettext("Partir la veille est impossible : le %(day)s est passé.") % {
+            "day": long_date(trip.first, lang)
+        }
+    return gettext("Tournée essayée du %(first)s au %(last)s : impossible aussi.") % {
+        "first": long_date(trip.first, lang),
+        "last": long_date(trip.last, lang),
+    }

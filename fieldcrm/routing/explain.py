@@ -3,10 +3,12 @@
 - A left-out candidate is "closed" when it has no window on any day; "no_room" when it cannot
   be inserted anywhere among the fixed appointments of any day (lunch and driving cap
   included, with the nights of the plan); "no_plan_found" when a solve that must include it
-  finds no plan; "displaces" when such a solve finds a plan worth ``loss_eur`` less. Only the
-  :data:`TRIED` most valuable are solved again (while time is left before the plan's
-  deadline); the others are "not_tried". A forced solve that finds a *better* plan replaces
-  the chosen one, and the reasons are checked again against it.
+  finds no plan; "displaces" when such a solve finds a plan worth ``loss_eur`` less — or the
+  chosen plan with it inserted, a visit or two dropped to make room, when that is worth more
+  (a short forced solve is no proof of a loss: its answer is never taken worse than that
+  insertion). Only the :data:`TRIED` most valuable are solved again (while time is left
+  before the plan's deadline); the others are "not_tried". A forced plan *better* than the
+  chosen one replaces it, and the reasons are checked again against it.
 - A visit's detour is the driving it adds against the best route without it: the cheaper of
   removing it in place and solving again without it.
 """
@@ -26,6 +28,7 @@ from fieldcrm.routing.realise import (
     driving,
     leg_of,
     places_of,
+    realise,
     slot_of,
     solve_realised,
 )
@@ -98,7 +101,7 @@ def omissions(
     check = _checking(budget)
     out: list[Omission] = []
     for attempt in range(ROUNDS + 1):
-        forced_net: dict[int, float] = {}
+        forced_plans: dict[int, Realised] = {}
         out = []
         best = chosen
         tried = 0
@@ -115,16 +118,11 @@ def omissions(
                 reason = "not_tried"
             else:
                 tried += 1
-                try:
-                    forced = solve_realised(
-                        problem, budget=check, required=[i], start=chosen.solved
-                    )
-                except Infeasible:
-                    forced = None
-                if forced is None or i not in forced.visited():
+                forced = _forced(problem, chosen, i, budget=check)
+                if forced is None:
                     reason = "no_plan_found"
                 else:
-                    forced_net[i] = forced.net_eur
+                    forced_plans[i] = forced
                     if attempt < ROUNDS and forced.objective_eur > best.objective_eur + 1e-6:
                         best = forced
             if reason is not None:
@@ -138,13 +136,61 @@ def omissions(
             problem.candidates[i].name,
             problem.candidates[i].value_eur,
             "displaces",
-            loss_eur=round(max(0.0, chosen.net_eur - net), 2),
+            loss_eur=round(max(0.0, chosen.net_eur - forced.net_eur), 2),
+            displaced=_traded(problem, chosen, forced),
         )
-        for i, net in forced_net.items()
+        for i, forced in forced_plans.items()
     ]
     order = {c.key: k for k, c in enumerate(problem.candidates)}
     out.sort(key=lambda o: (-o.value_eur, order[o.key]))
     return chosen, out
+
+
+def _traded(problem: Problem, chosen: Realised, forced: Realised) -> tuple[str, ...]:
+    """The names of the chosen plan's visits ``forced`` goes without, most valuable first."""
+    gone = sorted(
+        chosen.visited() - forced.visited(), key=lambda j: (-problem.candidates[j].value_eur, j)
+    )
+    return tuple(problem.candidates[j].name or problem.candidates[j].key for j in gone)
+
+
+def _forced(problem: Problem, chosen: Realised, i: int, *, budget: Budget) -> Realised | None:
+    """The best plan found that visits candidate ``i``: the solve that must include it, or
+    ``i`` inserted into the chosen plan (:func:`inserted`) when that is worth more — a short
+    forced solve may return a plan far worse than the chosen one with a visit or two traded
+    for ``i``, and the loss said must be what ``i`` really costs. ``None``: neither holds."""
+    try:
+        solved = solve_realised(problem, budget=budget, required=[i], start=chosen.solved)
+    except Infeasible:
+        solved = None
+    if solved is not None and i not in solved.visited():
+        solved = None
+    by_hand = inserted(problem, chosen, i)
+    if by_hand is not None and (solved is None or by_hand.objective_eur > solved.objective_eur):
+        return by_hand
+    return solved
+
+
+def inserted(problem: Problem, chosen: Realised, i: int) -> Realised | None:
+    """The chosen plan with candidate ``i`` inserted where it is worth most: at every
+    position of every day it is open on (the nights kept), the day's least valuable other
+    visits dropped until it fits (:func:`~fieldcrm.routing.realise.realise`'s own repair,
+    the required candidates and ``i`` kept); ``None`` when no day holds it."""
+    keep = [j for j, c in enumerate(problem.candidates) if c.required] + [i]
+    best: Realised | None = None
+    for k, refs in enumerate(chosen.solved.days):
+        if not problem.candidates[i].windows[k]:
+            continue
+        for pos in range(len(refs) + 1):
+            days = list(chosen.solved.days)
+            days[k] = (*refs[:pos], Ref("candidate", i, k), *refs[pos:])
+            try:
+                made = realise(problem, replace(chosen.solved, days=tuple(days)), keep=keep)
+            except Infeasible:
+                continue
+            if i in made.visited() and (best is None or made.objective_eur > best.objective_eur):
+                best = made
+    return best
 
 
 def day_problem(problem: Problem, chosen: Realised, k: int, *, without: int) -> Problem:

@@ -76,6 +76,9 @@ class Omission:
     appointments), "displaces" (fits, but the plan is worth ``loss_eur`` less), "not_tried"
     (worth less than every candidate tried), "cut" (not sent to the solver)."""
     loss_eur: float | None = None
+    displaced: tuple[str, ...] = ()
+    """"displaces": the names of the chosen plan's visits the plan with it goes without (what
+    is traded for it, most valuable first)."""
 
 
 @dataclass(frozen=True)

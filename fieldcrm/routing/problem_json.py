@@ -317,6 +317,7 @@ def plan_to_json(result: Plan) -> dict[str, Any]:
                 "value_eur": o.value_eur,
                 "reason": o.reason,
                 "loss_eur": o.loss_eur,
+                "displaced": list(o.displaced),
             }
             for o in result.omissions
         ],

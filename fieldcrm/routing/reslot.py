@@ -8,7 +8,9 @@ start windows — and gives each open stop the whole minutes it can be booked at
 planner's own timetable (:func:`~fieldcrm.routing.schedule.timetable`: lunch on a leg, the
 working day's frame) and slot rule (:func:`~fieldcrm.routing.schedule.bookable_slots`,
 :func:`~fieldcrm.routing.schedule.whole_minutes`). One calculator: this module only decides
-which open stops still fit, and (:func:`unfit_cause`) which bookings keep one out.
+which open stops still fit, and (:func:`unfit_cause`) which bookings keep one out. A booking
+beyond the working hours stretches the day's frame to it and no further (:func:`day_frame`,
+:func:`beyond_hours`): it never takes the slots of the open stops that still fit.
 
 Examples
 --------
@@ -142,13 +144,122 @@ def _table(day: ReslotDay, keep: Sequence[int]) -> Timetable | None:
     return timetable(frame, start=day.start, end=day.end, stops=kept, travel=day.travel)
 
 
+LATEST_S = 48 * 3600
+"""The latest return of a day timed beyond its working hours (:func:`day_frame`)."""
+
+
+@dataclass(frozen=True)
+class DayFrame:
+    """The frame a booked day is timed and slotted in (:func:`day_frame`)."""
+
+    leg: Leg
+    lunch_skipped: bool
+    """The fixed stops leave no room for lunch: none is planned (the planner's rule)."""
+    overtime: bool
+    """The fixed stops do not fit the working day: the frame is stretched to them."""
+
+
+def _overtime(day: ReslotDay, keep: Sequence[int], lunch: bool) -> Leg:
+    """The frame of ``day`` with no return limit nor driving cap, leaving in time for its
+    first stop ``keep[0]`` if that is before the working day's departure."""
+    frame = day.frame
+    first = day.stops[keep[0]] if keep else None
+    depart = frame.depart_s
+    if first is not None and first.fixed_s is not None:
+        depart = max(0, min(depart, first.fixed_s - day.travel[day.start][first.place]))
+    return Leg(depart, LATEST_S, frame.lunch if lunch else None)
+
+
+def day_frame(day: ReslotDay) -> DayFrame | None:
+    """The frame the stops of ``day`` are timed and slotted in: its working day
+    (:attr:`ReslotDay.frame`) while its fixed stops fit in it — without lunch when they leave
+    no room for it, as the planner skips it —; otherwise that frame stretched to what the
+    fixed stops alone need, and no further: leaving in time for the first, back when the
+    rep is home after them timed as booked (if later than the working return), the driving
+    cap raised to what they alone drive. Open stops keep their start windows (inside the
+    working day): a booking beyond the working hours leaves them the room the day still has
+    for them, and adds no work beyond what it needs. ``None``: the fixed stops cannot follow
+    one another at all.
+
+    Examples
+    --------
+    >>> travel = ((0, 600), (600, 0))
+    >>> late = DayStop(place=1, service_s=3600, fixed_s=12 * 3600)
+    >>> found = day_frame(ReslotDay(Leg(8 * 3600, 12 * 3600), 0, 0, [late], travel))
+    >>> found.leg.depart_s, found.leg.return_s, found.overtime
+    (28800, 47400, True)
+    """
+    fixed = [i for i, s in enumerate(day.stops) if s.fixed]
+    frame = day.frame
+    lunches = [frame.lunch, None] if frame.lunch is not None else [None]
+    for lunch in lunches:
+        leg = replace(frame, lunch=lunch)
+        if _table(replace(day, frame=leg), fixed) is not None:
+            return DayFrame(leg, frame.lunch is not None and lunch is None, overtime=False)
+    for lunch in lunches:
+        loose = _overtime(day, fixed, lunch is not None)
+        table = _table(replace(day, frame=loose), fixed)
+        if table is None:
+            continue
+        places = [day.start, *(day.stops[i].place for i in fixed), day.end]
+        drive = sum(day.travel[a][b] for a, b in itertools.pairwise(places))
+        cap = frame.max_driving_s
+        leg = Leg(
+            loose.depart_s,
+            max(frame.return_s, table.return_s),
+            loose.lunch,
+            None if cap is None else max(cap, drive),
+        )
+        return DayFrame(leg, frame.lunch is not None and lunch is None, overtime=True)
+    return None
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """A fixed stop the working day cannot hold even alone (:func:`beyond_hours`): the
+    departure it needs when before the working day's (``leave_s``), the return after it
+    when after the working day's latest (``back_s``)."""
+
+    leave_s: int | None
+    back_s: int | None
+
+
+def beyond_hours(day: ReslotDay) -> dict[int, Beyond]:
+    """The fixed stops of ``day`` (by index) the working day cannot hold even alone: reached
+    from the start only by leaving before its departure, or bringing the rep back to the end
+    after its latest return. Each of them stretches the day (:func:`day_frame`), not the
+    open stops' slots.
+
+    >>> travel = ((0, 600), (600, 0))
+    >>> late = DayStop(place=1, service_s=3600, fixed_s=12 * 3600)
+    >>> beyond_hours(ReslotDay(Leg(8 * 3600, 12 * 3600), 0, 0, [late], travel))
+    {0: Beyond(leave_s=None, back_s=47400)}
+    """
+    frame = day.frame
+    out: dict[int, Beyond] = {}
+    for i, s in enumerate(day.stops):
+        if s.fixed_s is None:
+            continue
+        leave = s.fixed_s - day.travel[day.start][s.place]
+        back = s.fixed_s + s.service_s + day.travel[s.place][day.end]
+        early, late = leave < frame.depart_s, back > frame.return_s
+        if early or late:
+            out[i] = Beyond(leave if early else None, back if late else None)
+    return out
+
+
 def kept_stops(day: ReslotDay) -> list[int]:
     """Indices of the stops the day keeps, in route order: every fixed stop, and every open
     one when they all fit; otherwise the open ones that fit taken greedily in route order
     (each kept if the day with the fixed stops and those kept before it still has a
-    timetable). Empty of open stops when the fixed ones alone do not fit. Lunch and
-    ``earliest_s`` as in :func:`open_slots`."""
+    timetable), in the day's frame (:func:`day_frame`: stretched to fixed stops beyond the
+    working hours). Empty of open stops when the fixed ones cannot follow one another.
+    Lunch and ``earliest_s`` as in :func:`open_slots`."""
     day = _from_earliest(day)
+    found = day_frame(day)
+    if found is None:
+        return [i for i, s in enumerate(day.stops) if s.fixed]
+    day = replace(day, frame=found.leg)
     stops = day.stops
 
     def fits(keep: Sequence[int]) -> bool:
@@ -183,22 +294,8 @@ class BookedDay:
     """The fixed stops leave no room for lunch: the day is timed without it."""
     overtime: bool = False
     """The fixed stops do not fit the working day (its departure, return or driving cap):
-    the day is timed as booked, from home in time for the first, home after the last."""
-
-
-LATEST_S = 48 * 3600
-"""The latest return of a day timed beyond its working hours (:func:`booked_day`)."""
-
-
-def _overtime(day: ReslotDay, keep: Sequence[int], lunch: bool) -> Leg:
-    """The frame of ``day`` with no return limit nor driving cap, leaving in time for its
-    first stop ``keep[0]`` if that is before the working day's departure."""
-    frame = day.frame
-    first = day.stops[keep[0]] if keep else None
-    depart = frame.depart_s
-    if first is not None and first.fixed_s is not None:
-        depart = max(0, min(depart, first.fixed_s - day.travel[day.start][first.place]))
-    return Leg(depart, LATEST_S, frame.lunch if lunch else None)
+    the day is timed in the frame stretched to them (:func:`day_frame`), from home in time
+    for the first, home after the last."""
 
 
 def booked_day(
@@ -211,9 +308,10 @@ def booked_day(
     to place ``j``), the waiting (:func:`~fieldcrm.routing.schedule.idle_s`) and, of it, the
     reserve. As the planner does, lunch is skipped only when the fixed stops leave no room
     for it. When the fixed stops do not fit the working day even then (booked before its
-    departure, after its return, beyond its driving cap), they alone are timed as booked
-    (:attr:`BookedDay.overtime`). ``None`` only when they cannot be held one after the other
-    at all.
+    departure, after its return, beyond its driving cap), the day is timed in the frame
+    stretched to them (:func:`day_frame`, :attr:`BookedDay.overtime`): the open stops that
+    still fit in it are kept. ``None`` only when the fixed stops cannot be held one after the
+    other at all.
 
     Examples
     --------
@@ -229,23 +327,14 @@ def booked_day(
     >>> late = DayStop(place=1, service_s=3600, fixed_s=11 * 3600 + 30 * 60)
     >>> found = booked_day(ReslotDay(frame, 0, 0, [visit, late], travel))
     >>> found.keep, found.table.return_s, found.overtime
-    ((1,), 45600, True)
+    ((0, 1), 45600, True)
     """
     day = _from_earliest(day)
-    working = day.frame
-    lunch = working.lunch is not None
-    fixed = [i for i, s in enumerate(day.stops) if s.fixed]
-    tries = [(day.frame, kept_stops(day))]
-    if lunch:
-        bare = replace(day, frame=replace(day.frame, lunch=None))
-        tries.append((bare.frame, kept_stops(bare)))
-    tries += [(_overtime(day, fixed, with_lunch), fixed) for with_lunch in (lunch, False)]
-    for frame, keep in tries:
-        day = replace(day, frame=frame)
-        if _table(day, keep) is not None:
-            break
-    else:
+    frame = day_frame(day)
+    if frame is None:
         return None
+    day = replace(day, frame=frame.leg)
+    keep = kept_stops(day)
     padded = [s if s.fixed else replace(s, service_s=s.service_s + reserve_s) for s in day.stops]
     table = _table(replace(day, stops=padded), keep) if reserve_s else None
     reserved = table is not None
@@ -263,8 +352,8 @@ def booked_day(
         driving_m=None if metres is None else sum(metres[a][b] for a, b in legs),
         waiting_s=waiting,
         reserve_s=min(waiting, visits * reserve_s) if reserved else 0,
-        lunch_skipped=lunch and frame.lunch is None,
-        overtime=frame.return_s != working.return_s,
+        lunch_skipped=frame.lunch_skipped,
+        overtime=frame.overtime,
     )
 
 
@@ -280,10 +369,16 @@ def open_slots(day: ReslotDay) -> list[Window | None]:
         moving, the order and the lunch gap kept) and leaves each other open stop a whole
         minute to book (:func:`~fieldcrm.routing.schedule.bookable_slots` to the minute); ``None`` for an open stop that no longer
         fits (see :func:`kept_stops`) or whose slot holds no whole minute. A fixed stop the
-        day cannot hold (the booked stops do not fit together) is ``None`` too.
+        day cannot hold (the booked stops do not fit together) is ``None`` too. The day's
+        frame is :func:`day_frame`'s: a booking beyond the working hours stretches it only
+        as far as it needs, the open stops keep the room left to them.
     """
     out: list[Window | None] = [None] * len(day.stops)
     day = _from_earliest(day)
+    frame = day_frame(day)
+    if frame is None:
+        return out
+    day = replace(day, frame=frame.leg)
     keep = kept_stops(day)
     table = _table(day, keep)
     if table is None:

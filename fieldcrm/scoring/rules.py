@@ -227,8 +227,9 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class EditorHelp:
     """What the rules editor lists, built from the validator's own lists (so they agree):
-    each condition and action as ``(key, French meaning)``, an action's keys, and the French
-    names the validator accepts for periods, importance and recipients."""
+    each condition and action as ``(key, French meaning)`` (the meaning is a msgid the page
+    translates), an action's keys, and the names the validator accepts for periods,
+    importance and recipients: their French names, or their codes."""
 
     conditions: tuple[tuple[str, str], ...]
     actions: tuple[tuple[str, str, tuple[str, ...]], ...]
@@ -237,15 +238,24 @@ class EditorHelp:
     recipients: tuple[str, ...]
 
 
-def editor_help() -> EditorHelp:
+def editor_help(*, french: bool = True) -> EditorHelp:
     """The editor's help: every condition of :data:`CONDITIONS`, every action of
-    :data:`ACTION_FIELDS`, the French names of periods, severities and recipients."""
+    :data:`ACTION_FIELDS`, the French names of periods, severities and recipients (both
+    accepted), or with ``french=False`` their codes (``month``, ``high``, ``owner``), for a
+    reader who writes rules in English."""
+
+    def named(codes: Sequence[str], names: Mapping[str, str]) -> tuple[str, ...]:
+        return tuple(names[c] if french else c for c in codes)
+
     return EditorHelp(
         conditions=tuple((key, KEY_NAMES[key]) for key in CONDITIONS),
         actions=tuple((kind, KEY_NAMES[kind], keys) for kind, keys in ACTION_FIELDS.items()),
-        periods=tuple(PERIOD_NAMES[p] for p in PERIODS),
-        severities=tuple(SEVERITY_NAMES[s] for s in SEVERITIES),
-        recipients=(*(RECIPIENT_NAMES[r] for r in ("owner", *ROLES)), USER_RECIPIENT),
+        periods=named(PERIODS, PERIOD_NAMES),
+        severities=named(SEVERITIES, SEVERITY_NAMES),
+        recipients=(
+            *named(("owner", *ROLES), RECIPIENT_NAMES),
+            USER_RECIPIENT if french else f"{USER_PREFIXES[0]}<e-mail>",
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.scoring.rules import BANDS
+from fieldcrm.services import accounts
 from fieldcrm.store import account_map as store
 from fieldcrm.store import users as users_store
 
@@ -106,15 +107,21 @@ def account_map(
 ) -> AccountMap:
     """Accounts the actor may see inside ``bbox`` (and ``filters``), as points or as grid clusters."""
     policy.require(actor, "account.read", owner_id=actor.id)  # their own scope; SQL filters it
-    visible = policy.visible_owner_ids(actor)
-    owners = sorted(visible) if visible is not None else None
-    total = store.count_in(session, bbox, owner_ids=owners, filters=filters)
+    scope = accounts.owner_scope(actor)
+    total = store.count_in(session, bbox, **scope, filters=filters)
     if total <= MAX_POINTS:
-        points = store.points_in(session, bbox, owner_ids=owners, limit=MAX_POINTS, filters=filters)
+        points = store.points_in(session, bbox, **scope, limit=MAX_POINTS, filters=filters)
         return AccountMap(total, points, [])
     cell = (bbox[2] - bbox[0]) / CELLS_ACROSS
-    clusters = store.clusters_in(session, bbox, owner_ids=owners, cell_deg=cell, filters=filters)
+    clusters = store.clusters_in(session, bbox, **scope, cell_deg=cell, filters=filters)
     return AccountMap(total, [], clusters)
+
+
+def map_adds_unowned(actor: Actor) -> bool:
+    """Whether ``actor``'s map shows accounts their list does not: a rep's map adds the
+    prospects nobody owns (to pick them up); a manager's list holds those already."""
+    scope = accounts.owner_scope(actor)
+    return scope["owner_ids"] is not None and not scope["unowned"]
 
 
 def filter_choices(session: Session, *, actor: Actor) -> tuple[list[str], list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -38,9 +38,22 @@ class AccountView:
     rhythm: Rhythm | None = None
 
 
-def _owners(actor: Actor) -> list[int] | None:
-    visible = policy.visible_owner_ids(actor)
-    return sorted(visible) if visible is not None else None
+class OwnerScope(TypedDict):
+    """The store's scope arguments (keywords of its account lists, map and search)."""
+
+    owner_ids: list[int] | None
+    unowned: bool
+
+
+def owner_scope(actor: Actor) -> OwnerScope:
+    """The accounts ``actor`` acts on, from the policy's one rule: ``owner_ids``
+    (:func:`policy.scope_owner_ids`, None: all) and ``unowned`` (whether the accounts nobody
+    owns are in it, :func:`policy.in_scope`: a manager's yes, a rep's no)."""
+    owners = policy.scope_owner_ids(actor)
+    return OwnerScope(
+        owner_ids=sorted(owners) if owners is not None else None,
+        unowned=policy.in_scope(actor, None),
+    )
 
 
 def list_accounts(
@@ -58,7 +71,7 @@ def list_accounts(
     (the API's) added to them."""
     return store.list_accounts(
         session,
-        owner_ids=_owners(actor),
+        **owner_scope(actor),
         filters=_selection(filters, query=query, kind=kind),
         limit=limit,
         offset=offset,
@@ -75,7 +88,7 @@ def count_accounts(
 ) -> int:
     """How many accounts :func:`list_accounts` selects, over all its pages."""
     return store.count_accounts(
-        session, owner_ids=_owners(actor), filters=_selection(filters, query=query, kind=kind)
+        session, **owner_scope(actor), filters=_selection(filters, query=query, kind=kind)
     )
 
 
@@ -149,8 +162,8 @@ def nearby(
     settings: Settings | None = None,
 ) -> list[AccountRow]:
     """Accounts around ``point``, by priority then distance: a rep's own and the unassigned
-    prospects within their reach (:func:`reach_m` of home), a manager's team's and every
-    unassigned prospect."""
+    prospects within their reach (:func:`reach_m` of home), a manager's team's and those
+    nobody owns."""
     if not 0 < radius_m <= MAX_RADIUS_M:
         raise InvalidInput(
             "radius_m", "out of range", value=radius_m, allowed=f"0 < radius_m <= {MAX_RADIUS_M}"
@@ -160,7 +173,7 @@ def nearby(
         lon=point.lon,
         lat=point.lat,
         radius_m=radius_m,
-        owner_ids=_owners(actor),
+        **owner_scope(actor),
         reach_rep=actor.id if actor.role is Role.REP else None,
         reach_m=reach_m(settings),
         limit=limit,
@@ -173,7 +186,7 @@ def search_reports(
     """Visit reports matching ``query`` (French full text) among the accounts the actor may see."""
     if not query.strip():
         raise InvalidInput("q", "empty search")
-    return store.search_reports(session, query, owner_ids=_owners(actor), limit=limit)
+    return store.search_reports(session, query, **owner_scope(actor), limit=limit)
 
 
 def create_account(session: Session, *, actor: Actor, record: AccountRecord) -> int:

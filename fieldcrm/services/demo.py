@@ -167,8 +167,8 @@ def _write(session: Session, company: DemoCompany) -> None:
     for territory in company.territories:
         session.execute(
             text("""
-            INSERT INTO territories (id, name, rep_id, priority, color, source, geom)
-            VALUES (:id, :name, :rep_id, :priority, :color, 'demo',
+            INSERT INTO territories (id, name, rep_id, priority, color, overlay, source, geom)
+            VALUES (:id, :name, :rep_id, :priority, :color, :overlay, 'demo',
                     ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_UnaryUnion(
                         ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326))), 3)))"""),
             {**territory, "geometry": json.dumps(territory["geometry"])},

@@ -96,6 +96,7 @@ def find_days(
         last_day=dates[-1],
         detour_km=settings.planner_detour_km,
         max_candidates=1,
+        tz=settings.scoring_timezone,
     )
     inputs = dataclasses.replace(inputs, candidates=[account], max_candidates=1)
     rate = float(costs.rep_rate(session, settings=settings, rep_id=rep_id, year=first.year))
@@ -166,7 +167,9 @@ def _planned(
     last = dt.datetime.combine(dates[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
     proposals = [
         p
-        for p in store.open_proposals(session, rep_id=rep_id, first=first, last=last)
+        for p in store.open_proposals(
+            session, rep_id=rep_id, first=first, last=last, tz=settings.scoring_timezone
+        )
         if p.account_id != account_id
     ]
     accounts = store.located_accounts(session, [p.account_id for p in proposals])

@@ -409,12 +409,16 @@ class LocatedAddress:
     """Where an address typed on a form was found: the point, the address as understood
     (``"12 Rue Jean Jaurès 83000 Toulon"``) and its precision (``"housenumber"``,
     ``"street"`` or ``"municipality"``); for a commune's centre, ``approximate`` says so in
-    French (``"au centre de Nice : adresse non trouvée au numéro"``)."""
+    French (``"au centre de Nice : adresse non trouvée au numéro"``), and as data for pages
+    that say it in the reader's language: the ``commune`` and the precision ``wanted``
+    (``None``: no street was typed)."""
 
     point: GeoPoint
     label: str
     precision: str
     approximate: str | None = None
+    commune: str | None = None
+    wanted: str | None = None
 
 
 def locate_address(
@@ -481,13 +485,15 @@ def _commune_centre(
         raise InvalidInput(
             field, f"adresse incertaine : {result.label} ({verdict.reason})", allowed=allowed
         )
-    wanted = PRECISION_LABELS[expected_precision(address)]
-    missed = f"adresse non trouvée {wanted}" if address.street else "aucune rue indiquée"
+    wanted = expected_precision(address) if address.street else None
+    missed = f"adresse non trouvée {PRECISION_LABELS[wanted]}" if wanted else "aucune rue indiquée"
     return LocatedAddress(
         result.point,
         result.label or commune.label,
         result.precision,
         approximate=f"au centre de {commune.name} : {missed}",
+        commune=commune.name,
+        wanted=wanted,
     )
 
 

@@ -1,8 +1,8 @@
 """The planning clock and its one rule on dates: a day before today is not planned nor booked.
 
-"Today" is the date of :func:`now` in the company's time zone (Europe/Paris,
-:data:`~fieldcrm.store.plans.PARIS`), the same clock the slots of a plan count "now" from
-(:func:`fieldcrm.services.plan_slots.current_slots`). Every planning use case passes its
+"Today" is the date of :func:`now` in the company's time zone (the setting
+``scoring_timezone``, or the ``zone`` a use case already holds from its settings), the same
+clock the slots of a plan count "now" from (:func:`fieldcrm.services.plan_slots.current_slots`). Every planning use case passes its
 ``now`` (``None``: this clock) to :func:`check_not_past`, so the API, the pages, the CLI and
 the worker refuse a past day alike: an :class:`~fieldcrm.errors.InvalidInput` naming the
 field, in French, before anything is read or written. An appointment booked or moved from
@@ -13,9 +13,10 @@ and an hour of today already gone is refused too.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from fieldcrm.config import get_settings
 from fieldcrm.errors import InvalidInput
-from fieldcrm.store.plans import PARIS
 
 
 def now() -> dt.datetime:
@@ -23,14 +24,22 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def today(at: dt.datetime | None = None) -> dt.date:
-    """The company's date at ``at`` (aware; ``None``: :func:`now`)."""
-    return (at if at is not None else now()).astimezone(PARIS).date()
+def company_zone(zone: ZoneInfo | None = None) -> ZoneInfo:
+    """``zone``, else the company's time zone: the setting ``scoring_timezone``."""
+    return zone if zone is not None else ZoneInfo(get_settings().scoring_timezone)
 
 
-def check_not_past(day: dt.date, *, field: str, at: dt.datetime | None = None) -> None:
+def today(at: dt.datetime | None = None, *, zone: ZoneInfo | None = None) -> dt.date:
+    """The company's date at ``at`` (aware; ``None``: :func:`now`), in ``zone`` if given
+    (:func:`company_zone`)."""
+    return (at if at is not None else now()).astimezone(company_zone(zone)).date()
+
+
+def check_not_past(
+    day: dt.date, *, field: str, at: dt.datetime | None = None, zone: ZoneInfo | None = None
+) -> None:
     """:class:`InvalidInput` naming ``field`` when ``day`` is before :func:`today` at ``at``."""
-    first = today(at)
+    first = today(at, zone=zone)
     if day < first:
         raise InvalidInput(
             field,
@@ -40,18 +49,21 @@ def check_not_past(day: dt.date, *, field: str, at: dt.datetime | None = None) -
         )
 
 
-def check_not_started(starts_at: dt.datetime, *, at: dt.datetime | None = None) -> None:
+def check_not_started(
+    starts_at: dt.datetime, *, at: dt.datetime | None = None, zone: ZoneInfo | None = None
+) -> None:
     """:class:`InvalidInput` when an appointment would start before :func:`now` (``at``): one
     naming ``date`` for a past day (:func:`check_not_past`), else ``time`` for an hour of today
     already gone — a booking or a move is for what is to come (a visit made is recorded as a
     visit, not booked)."""
     moment = at if at is not None else now()
-    local = starts_at.astimezone(PARIS)
-    check_not_past(local.date(), field="date", at=moment)
+    zone = company_zone(zone)
+    local = starts_at.astimezone(zone)
+    check_not_past(local.date(), field="date", at=moment, zone=zone)
     if starts_at < moment:
         raise InvalidInput(
             "time",
             "déjà passée : un rendez-vous se prend à une heure à venir",
             value=f"{local:%H:%M}",
-            allowed=f"après {moment.astimezone(PARIS):%H:%M} aujourd’hui, ou un jour à venir",
+            allowed=f"après {moment.astimezone(zone):%H:%M} aujourd’hui, ou un jour à venir",
         )

@@ -15,7 +15,9 @@ proposal left without a slot says why, verified by the core
 (:func:`~fieldcrm.routing.reslot.unfit_cause`): the latest made booking since the plan
 without which it would fit, else the bookings since the plan together, else the day. A plan stored before the
 timing was kept keeps its stored slots while its day is unchanged; once the day changed,
-none of its open proposals is bookable (:data:`OLD_PLAN`).
+none of its open proposals is bookable (:data:`OLD_PLAN`). A booking beyond the working hours
+stretches its day as far as it needs (:func:`fieldcrm.routing.reslot.day_frame`): the other
+proposals keep the slots left to them, the booking says so (:class:`BeyondHours`).
 
 What a rep can book of a slot (:class:`Bookable`) is its whole minutes, by default the
 planned start kept in the slot (:func:`bookable_between`, the planner's rule);
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -46,6 +48,7 @@ from fieldcrm.routing.reslot import (
     Cause,
     DayStop,
     ReslotDay,
+    beyond_hours,
     booked_day,
     open_slots,
     unfit_cause,
@@ -123,6 +126,21 @@ PAST_DAY = "Jour passé : cette proposition ne se réserve plus."
 
 
 @dataclass(frozen=True)
+class BeyondHours:
+    """A booking of a planned day its working hours cannot hold even alone
+    (:func:`fieldcrm.routing.reslot.beyond_hours`): the rep must leave at ``leave``, before
+    the day's earliest departure ``depart``, or is back at ``back``, after its latest
+    return ``latest``. It stretches its day as far as it needs
+    (:func:`fieldcrm.routing.reslot.day_frame`); the other proposals keep the slots the day
+    still has for them. Said on its stop (« Hors de vos horaires : … », ``_beyond.html``)."""
+
+    leave: dt.datetime | None
+    back: dt.datetime | None
+    depart: dt.datetime
+    latest: dt.datetime
+
+
+@dataclass(frozen=True)
 class SlotsNow:
     """The plan's open proposals: the first and last whole minutes each can be booked at
     now, or why it cannot be booked (by proposal id); ``booked``: those whose account is
@@ -135,6 +153,9 @@ class SlotsNow:
     visited: dict[int, VisitedSince] = field(default_factory=dict)
     """Those whose account was visited and is not due again on their day
     (:func:`visited_since`), in neither."""
+    beyond: dict[int, BeyondHours] = field(default_factory=dict)
+    """The bookings (by appointment id) of a day with open proposals that its working hours
+    cannot hold even alone (:class:`BeyondHours`)."""
 
 
 def visited_since(
@@ -420,6 +441,7 @@ def slots_now(
     visited = visited_since(session, plan, settings=settings)
     slots: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     unfit: dict[int, Unfit] = {}
+    beyond: dict[int, BeyondHours] = {}
     for doc in plan.result.get("days") or []:
         if not doc.get("day"):
             continue
@@ -451,10 +473,11 @@ def slots_now(
         if found is not None:
             slots.update(found.slots)
             unfit.update(found.unfit)
+            beyond.update(found.beyond)
     for gone in visited:  # no longer a proposal: neither bookable nor unfit
         slots.pop(gone, None)
         unfit.pop(gone, None)
-    return SlotsNow(slots, unfit, elsewhere, visited)
+    return SlotsNow(slots, unfit, elsewhere, visited, beyond)
 
 
 @dataclass(frozen=True)
@@ -501,19 +524,26 @@ def figures_now(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
     now: dt.datetime | None = None,
+    shown: Mapping[int, Bookable] | None = None,
 ) -> DayFigures | None:
     """The departure, return, lunch, km, driving and waiting of ``plan``'s day ``date`` as
     it is booked now: the day as its slots read it (:func:`slots_now`: the plan's route
     order, the day's appointments and booked visits fixed at their minute, the open
     proposals that still hold a time) timed by the planner's timetable
     (:func:`fieldcrm.routing.reslot.booked_day`: each proposed visit with the planner's
-    reserve after it, ``timing.slot_reserve_s``, the settings' for an older plan); an
-    unchanged day has its plan's figures. On the day itself (``now``, the clock's
-    time unless given) an open proposal whose slot is past is left out; on a day before it,
-    every open one (never booked). Bookings beyond the working hours are timed as booked
-    (:attr:`DayFigures.overtime`). ``None`` when they cannot be recomputed: a plan stored
-    without its timing (older), a place unknown, or bookings that cannot be held one after
-    the other."""
+    reserve after it, ``timing.slot_reserve_s``, the settings' for an older plan), each open
+    proposal starting no earlier than the minute its card shows (``shown``: what
+    :func:`current_slots` gives, computed when not given; its planned start to the second
+    when that is the minute shown) and within its slot: the departure is never after a
+    stop shown, the return never before a stop shown ends and the rep drives home. An
+    unchanged day has its plan's figures. A proposal with no slot now (it no longer fits,
+    its slot is past, its day is past) is left out. A proposal visited on its own day stays
+    a stop of the route at the minute shown (the rep drove there, as the page shows it)
+    while the day holds it with every proposal shown; one visited on an earlier day leaves
+    it. Bookings beyond the working hours stretch the day as far as they need
+    (:func:`fieldcrm.routing.reslot.day_frame`, :attr:`DayFigures.overtime`). ``None`` when
+    the figures cannot be recomputed: a plan stored without its timing (older), a place
+    unknown, or bookings that cannot be held one after the other."""
     doc = next((d for d in plan.result.get("days") or [] if d.get("day") == date.isoformat()), None)
     timing = doc.get("timing") if doc is not None else None
     if doc is None or not isinstance(timing, dict):
@@ -524,9 +554,10 @@ def figures_now(
     # a proposal visited on its own day stays a stop of the route (the rep drove there, as
     # the page shows it); one visited on an earlier day leaves it
     by_id = {p.id: p for p in plan.proposals}
+    visited = visited_since(session, plan, settings=settings)
     gone |= {
         key
-        for key, found in visited_since(session, plan, settings=settings).items()
+        for key, found in visited.items()
         if found.last_visit < by_id[key].slot_start.astimezone(PARIS).date()
     }
     first, last = day_span(date, date, PARIS)
@@ -535,25 +566,52 @@ def figures_now(
     if any(isinstance(item, _Open) and item.opening is None for item in day.order):
         return None
     moment = now if now is not None else plan_dates.now()
+    if shown is None:
+        shown = current_slots(session, plan, settings=settings, travel=travel, now=moment).bookable
     past = date < plan_dates.today(moment)
     earliest = DAY_S if past else _earliest(date, moment)
-    read = _as_booked(
-        plan,
-        doc,
-        timing,
-        day,
-        settings=settings,
-        travel=travel,
-        earliest=earliest,
-        metres=True,
-    )
     cfg = settings or get_settings()
-    reserve = timing.get("slot_reserve_s", cfg.planner_slot_reserve_minutes * 60)
-    found = (
-        booked_day(read.day, metres=read.metres, reserve_s=int(reserve))
-        if read is not None
-        else None
-    )
+    reserve = int(timing.get("slot_reserve_s", cfg.planner_slot_reserve_minutes * 60))
+    # the stops the page shows on the route, each open one from the minute it shows
+    windows: dict[int, tuple[tuple[int, int], ...]] = {}
+    order: list[AppointmentRecord | _Open] = []
+    stays: set[int] = set()  # visited on their own day
+    for item in day.order:
+        if not isinstance(item, _Open):
+            order.append(item)
+            continue
+        key = item.proposal.id
+        slot = bookable(item.proposal, item.planned) if key in visited else shown.get(key)
+        if slot is None:  # no slot now: not a stop of the day as booked now
+            continue
+        if key in visited:
+            stays.add(key)
+        windows[key] = ((_from_shown(slot, item.planned), _seconds(slot.last)),)
+        order.append(item)
+    found = None
+    for keep_visited in (True, False):
+        kept = [
+            o
+            for o in order
+            if keep_visited or not (isinstance(o, _Open) and o.proposal.id in stays)
+        ]
+        read = _as_booked(
+            plan,
+            doc,
+            timing,
+            replace(day, order=kept),
+            settings=settings,
+            travel=travel,
+            earliest=earliest,
+            metres=True,
+            windows=windows,
+        )
+        found = booked_day(read.day, metres=read.metres, reserve_s=reserve) if read else None
+        if found is None or not stays:
+            break
+        on_route = {read.opens[key] for key in read.opens if key not in stays} if read else set()
+        if on_route <= set(found.keep):  # the day holds every proposal shown with them
+            break
     if found is None:
         return None
     table = found.table
@@ -568,6 +626,16 @@ def figures_now(
         lunch_skipped=found.lunch_skipped,
         overtime=found.overtime,
     )
+
+
+def _from_shown(slot: Bookable, planned: dt.datetime) -> int:
+    """The earliest start of an open stop in the day's figures: the minute its card shows
+    (``slot.at``), or its planned start to the second when that minute is its planned start
+    (the plan's own timetable: an unchanged day has its plan's figures)."""
+    exact = planned.timestamp()
+    if math.ceil(exact / 60) * 60 == slot.at.timestamp():
+        return _seconds(planned)
+    return _seconds(slot.at)
 
 
 def _earliest(date: dt.date, now: dt.datetime | None) -> int | None:
@@ -601,10 +669,12 @@ def _as_booked(
     travel: TravelTimes | None,
     earliest: int | None,
     metres: bool = False,
+    windows: Mapping[int, tuple[tuple[int, int], ...]] | None = None,
 ) -> _AsBooked | None:
     """The day ``day`` of ``plan`` (its stored ``doc`` with its ``timing``) as the core
-    reads it, with the metres between its places if ``metres``; ``None``: a place of the
-    plan unknown."""
+    reads it, with the metres between its places if ``metres``; an open proposal's start
+    windows those of its opening hours, or ``windows[proposal id]`` when given there;
+    ``None``: a place of the plan unknown."""
     stops = doc.get("stops") or []
     points = [
         _point(timing.get("start")),
@@ -625,9 +695,14 @@ def _as_booked(
     for item in day.order:
         if isinstance(item, _Open):
             service = max(0, item.proposal.visit_minutes) * 60
-            windows = planning_build.start_windows(item.opening or (), service)
+            given = windows.get(item.proposal.id) if windows is not None else None
+            starts = (
+                given
+                if given is not None
+                else planning_build.start_windows(item.opening or (), service)
+            )
             opens[item.proposal.id] = len(day_stops)
-            day_stops.append(DayStop(item.place, service, windows))
+            day_stops.append(DayStop(item.place, service, starts))
             continue
         where = _place(item)
         if where is None:
@@ -689,7 +764,26 @@ def _day_slots(
     anytime: list[tuple[int, int] | None] | None = None
     made = sorted(day.news, key=lambda a: (a.updated_at, a.id), reverse=True)
     news = {fixed[a.id]: a for a in made}
-    out = SlotsNow({}, {})
+    frame = as_booked.frame
+
+    def moment(seconds: int | None) -> dt.datetime | None:
+        return _at(date, seconds) if seconds is not None else None
+
+    late = beyond_hours(as_booked)
+    out = SlotsNow(
+        {},
+        {},
+        beyond={
+            appointment: BeyondHours(
+                moment(late[k].leave_s),
+                moment(late[k].back_s),
+                _at(date, frame.depart_s),
+                _at(date, frame.return_s),
+            )
+            for appointment, k in fixed.items()
+            if k in late
+        },
+    )
     for proposal_id, k in opens.items():
         window = found[k]
         if window is not None:
@@ -794,6 +888,8 @@ class CurrentSlots:
     visited: dict[int, VisitedSince] = field(default_factory=dict)
     """The open ones whose account was visited and is not due again on their day
     (:func:`visited_since`): neither bookable nor unfit."""
+    beyond: dict[int, BeyondHours] = field(default_factory=dict)
+    """The bookings its working hours cannot hold (:attr:`SlotsNow.beyond`)."""
 
 
 def current_slots(
@@ -823,4 +919,6 @@ def current_slots(
         )
         if found is not None:
             out[p.id] = found
-    return CurrentSlots(out, recomputed.unfit, recomputed.booked, recomputed.visited)
+    return CurrentSlots(
+        out, recomputed.unfit, recomputed.booked, recomputed.visited, recomputed.beyond
+    )

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +39,7 @@ from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
 from fieldcrm.store.appointments import lock_rep
 from fieldcrm.store.booked_near import NearBooking
-from fieldcrm.store.plans import PARIS, NewProposal, PlanRow, ProposalRow
+from fieldcrm.store.plans import NewProposal, PlanRow, ProposalRow
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
@@ -172,8 +173,8 @@ def list_plans(
     return store.list_plans(session, rep_id=rep_id, day=day, limit=limit)
 
 
-def _hm(moment: dt.datetime) -> str:
-    return moment.astimezone(PARIS).strftime("%H:%M")
+def _hm(moment: dt.datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M")
 
 
 def decide_proposal(
@@ -198,13 +199,14 @@ def decide_proposal(
     if proposal.status != "proposed":
         done = "acceptée" if proposal.status == "accepted" else "refusée"
         raise Conflict(f"La proposition « {proposal.account_name} » est déjà {done}.")
+    zone = ZoneInfo((settings or get_settings()).scoring_timezone)  # the company's clock
     if accept:
         now = now if now is not None else plan_dates.now()
-        day = proposal.slot_start.astimezone(PARIS).date()
-        plan_dates.check_not_past(day, field="day", at=now)
+        day = proposal.slot_start.astimezone(zone).date()
+        plan_dates.check_not_past(day, field="day", at=now, zone=zone)
         if start is not None:  # a wall-clock time of the company's day, or an instant
-            when = start.astimezone(PARIS) if start.tzinfo is not None else start
-            plan_dates.check_not_past(when.date(), field="start", at=now)
+            when = start.astimezone(zone) if start.tzinfo is not None else start
+            plan_dates.check_not_past(when.date(), field="start", at=now, zone=zone)
     begins: dt.datetime | None = None
     slot: plan_slots.Bookable | None = None
     if accept:
@@ -231,12 +233,12 @@ def decide_proposal(
             )
         begins = start or slot.at
         if begins.tzinfo is None:  # a wall-clock time of the company's day
-            begins = begins.replace(tzinfo=PARIS)
+            begins = begins.replace(tzinfo=zone)
         if not slot.first <= begins <= slot.last or begins.second or begins.microsecond:
             raise Conflict(
-                f"Heure {begins.astimezone(PARIS).strftime('%H:%M:%S').removesuffix(':00')} "
+                f"Heure {begins.astimezone(zone).strftime('%H:%M:%S').removesuffix(':00')} "
                 f"hors du créneau à réserver de « {proposal.account_name} » : choisissez une "
-                f"minute entre {_hm(slot.first)} et {_hm(slot.last)}."
+                f"minute entre {_hm(slot.first, zone)} et {_hm(slot.last, zone)}."
             )
         # the booking obeys the rules of every appointment: no overlap, reachable
         account = store.located_account(session, proposal.account_id)
@@ -332,8 +334,8 @@ def _solve(
     if trip:
         stored["overnight"] = build.overnight_json(result, stored, cfg=cfg)
         stored["hotel"] = hotel.as_doc() if hotel is not None else None
-    today = dt.datetime.now(PARIS).date()
-    facts = store.visit_facts(session, [c.id for c in pool], as_of=today)
+    today = dt.datetime.now(ZoneInfo(cfg.scoring_timezone)).date()
+    facts = store.visit_facts(session, [c.id for c in pool], as_of=today, tz=cfg.scoring_timezone)
     new = build.proposals(problem, result, scores, facts, as_of=today)
     stored["reasons"] = build.reasons_json(new)  # the pages say them in the reader's language
     return stored, new
@@ -363,6 +365,7 @@ def plan_day(
         last_day=day,
         detour_km=cfg.planner_detour_km,
         max_candidates=cfg.planner_max_candidates,
+        tz=cfg.scoring_timezone,
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,
         roads=graph,
@@ -427,6 +430,7 @@ def plan_picked(
         last_day=day,
         detour_km=cfg.planner_detour_km,
         max_candidates=1,
+        tz=cfg.scoring_timezone,
     )
     inputs = dataclasses.replace(inputs, candidates=picked, max_candidates=len(picked))
     result, proposals = _solve(
@@ -482,6 +486,7 @@ def plan_trip(
         last_day=end_day,
         detour_km=cfg.planner_detour_km,
         max_candidates=cfg.planner_max_candidates,
+        tz=cfg.scoring_timezone,
         extra_places=(place.point,) if place else (),
         rejected_days=cfg.planner_rejected_days,
         booked_days=cfg.planner_booked_days,

@@ -108,19 +108,51 @@ REASON_LABELS_EN = {
 
 
 def omission_label(
-    reason: str, loss_eur: float | None, lang: str = "fr", *, n: int | None = None
+    reason: str,
+    loss_eur: float | None,
+    lang: str = "fr",
+    *,
+    n: int | None = None,
+    displaced: Sequence[str] = (),
 ) -> str:
     """The sentence of a left-out reason for a reader of ``lang`` (a tie is said as such;
-    ``n``: the number of accounts kept, for ``cut``)."""
+    ``n``: the number of accounts kept, for ``cut``; ``displaced``: for ``displaces``, the
+    planned visits it would take the place of, named so the loss can be believed)."""
     labels = REASON_LABELS if lang == "fr" else REASON_LABELS_EN
     if reason == "displaces" and (loss_eur or 0) < 1:
         if lang == "fr":
-            return "aussi intéressant que le plan retenu (écart de moins de 1 €)"
-        return REASON_LABELS_EN["tie"]
+            said = "aussi intéressant que le plan retenu (écart de moins de 1 €)"
+        else:
+            said = REASON_LABELS_EN["tie"]
+        return said + _instead_of(displaced, lang)
     if reason not in labels:
         return reason
     n_text = format_decimal(n, locale=lang) if n is not None else "?"
-    return labels[reason].format(loss=_euros(loss_eur or 0, lang), n=n_text)
+    said = labels[reason].format(loss=_euros(loss_eur or 0, lang), n=n_text)
+    return said + (_instead_of(displaced, lang) if reason == "displaces" else "")
+
+
+SHOWN_DISPLACED = 3
+"""The visits named, at most, of those a left-out account would take the place of."""
+
+
+def _instead_of(names: Sequence[str], lang: str) -> str:
+    """« : il prendrait la place de « A » et « B » » (the rest counted), in ``lang``; empty
+    for none."""
+    if not names:
+        return ""
+    quoted = [f"« {n} »" if lang == "fr" else f"“{n}”" for n in names[:SHOWN_DISPLACED]]
+    rest = len(names) - len(quoted)
+    if rest:
+        word = ("autre" if lang == "fr" else "other") + ("s" if rest > 1 else "")
+        quoted.append(f"{rest} {word}")
+    joined = ", ".join(quoted[:-1]) + (" et " if lang == "fr" else " and ") + quoted[-1]
+    listed = joined if len(quoted) > 1 else quoted[0]
+    return (
+        f" : il prendrait la place de {listed}"
+        if lang == "fr"
+        else f": it would take the place of {listed}"
+    )
 
 
 def candidate_windows(
@@ -208,6 +240,10 @@ class HotelPlace:
     note: str | None = None
     """Said on the plan when the hotel is placed roughly (French: « Hôtel placé au centre
     de Nice : adresse non trouvée au numéro »)."""
+    approximate: Mapping[str, str | None] | None = None
+    """The same as data, which the trip page says in the reader's language: ``commune``
+    (the centre it is placed at) and ``wanted`` (the precision the address asked for;
+    ``None``: no street typed)."""
 
     @classmethod
     def of(cls, hotel: GeoPoint | HotelPlace | None) -> HotelPlace | None:
@@ -221,7 +257,12 @@ class HotelPlace:
             return None
         point = GeoPoint(float(doc["lon"]), float(doc["lat"]))
         return cls(
-            point, doc.get("name"), doc.get("address"), doc.get("precision"), doc.get("note")
+            point,
+            doc.get("name"),
+            doc.get("address"),
+            doc.get("precision"),
+            doc.get("note"),
+            doc.get("approximate"),
         )
 
     def as_doc(self) -> dict[str, Any]:
@@ -231,6 +272,7 @@ class HotelPlace:
             "address": self.address,
             "precision": self.precision,
             "note": self.note,
+            "approximate": dict(self.approximate) if self.approximate else None,
             "lon": self.point.lon,
             "lat": self.point.lat,
         }
@@ -374,12 +416,35 @@ def detour_minutes_text(minutes: float) -> str:
     return str(half_up(minutes, 0))
 
 
+def visit_value(value_eur: float) -> float:
+    """A visit's value in euros as every screen gives it, to the cent: the stop's value
+    stored with the plan, the one on its card, and the lines every total of visits adds up
+    (:func:`visits_value`)."""
+    return float(half_up(value_eur, 2))
+
+
+def visits_value(days: Sequence[Mapping[str, Any]]) -> Decimal:
+    """The value of the visits of stored plan days (``plans.result["days"]``): the sum of
+    their stops' values as stored (:func:`visit_value`), the one rule of each day's, the
+    plan's and its « Valeur des visites »."""
+    return sum(
+        (
+            Decimal(str(s["value_eur"]))
+            for d in days
+            for s in d.get("stops", [])
+            if s.get("kind") == "candidate" and s.get("value_eur") is not None
+        ),
+        Decimal(0),
+    )
+
+
 def visit_reason_parts(
-    facts: VisitFacts | None, *, as_of: dt.date, detour_minutes: float, contribution_eur: float
+    facts: VisitFacts | None, *, as_of: dt.date, detour_minutes: float, value_eur: float
 ) -> list[dict[str, Any]]:
     """Why a visit is proposed, as data in no language (each part a ``key`` and its
     values, stored with the plan): facts that are true (potential, revenue against a year
-    ago, last visit) and the planner's detour and euros; :func:`reason_text` says it."""
+    ago, last visit), the planner's detour and the visit's value (:func:`visit_value`, the
+    line « Valeur des visites » adds up); :func:`reason_text` says it."""
     parts: list[dict[str, Any]] = []
     if facts is not None:
         if facts.potential_eur_month:
@@ -396,7 +461,7 @@ def visit_reason_parts(
             else:
                 parts.append({"key": "visited_ago", "days": (as_of - facts.last_visit).days})
     parts.append({"key": "detour", "minutes": int(half_up(detour_minutes, 0))})
-    parts.append({"key": "contribution", "eur": int(half_up(contribution_eur, 0))})
+    parts.append({"key": "value", "eur": visit_value(value_eur)})
     return parts
 
 
@@ -408,6 +473,7 @@ REASON_WORDS: dict[str, dict[str, str]] = {
         "no_visit_for": "pas de visite depuis {months} mois",
         "visited_ago": "visité il y a {days} j",
         "detour": "détour {minutes} min",
+        "value": "valeur {eur}",
         "contribution": "{eur} €",
     },
     "en": {
@@ -419,11 +485,13 @@ REASON_WORDS: dict[str, dict[str, str]] = {
         "visited_ago": "visited {days} days ago",
         "visited_ago_one": "visited 1 day ago",
         "detour": "detour {minutes} min",
+        "value": "value {eur}",
         "contribution": "{eur}",
     },
 }
 """The words of a visit's reason in each interface language, by part (``_one``: the
-English singular)."""
+English singular; ``contribution``: the value less the detour's euros, in whole euros, of
+plans stored before the visit's value was said, :func:`proposal_reason`)."""
 
 
 def _signed(value: float, lang: str, *, digits: int = 0) -> str:
@@ -443,6 +511,9 @@ def _part_text(part: Mapping[str, Any], lang: str) -> str:
         values["eur"] = _thousands(float(part["eur"]), lang)
     elif key == "revenue_change":
         values["pct"] = _signed(float(part["pct"]), lang, digits=1)
+    elif key == "value":
+        number = format_decimal(float(part["eur"]), format="#,##0.00", locale=lang)
+        values["eur"] = f"{number} €" if lang == "fr" else f"€{number}"
     elif key == "contribution":
         euros = _signed(float(part["eur"]), lang)
         values["eur"] = euros if lang == "fr" else f"{euros[0]}€{euros[1:]}"
@@ -456,7 +527,7 @@ def reason_text(
 ) -> str | None:
     """A visit's reason (:func:`visit_reason_parts`) as a reader of ``lang`` reads it,
     numbers by babel in that language: "Potentiel 40 k€/mois · CA −11,5 % sur un an · pas de
-    visite depuis 7 mois · détour 6 min · +85 €", "Potential €40k/month · revenue −11.5%
+    visite depuis 7 mois · détour 6 min · valeur 85,00 €", "Potential €40k/month · revenue −11.5%
     year on year · …"; without the detour unless ``detour`` (a card whose header gives it);
     ``None`` when nothing is left to say."""
     shown = [_part_text(p, lang) for p in parts if detour or p.get("key") != "detour"]
@@ -464,12 +535,12 @@ def reason_text(
 
 
 def visit_reason(
-    facts: VisitFacts | None, *, as_of: dt.date, detour_minutes: float, contribution_eur: float
+    facts: VisitFacts | None, *, as_of: dt.date, detour_minutes: float, value_eur: float
 ) -> str:
     """Why a visit is proposed, in French (the text stored with the proposal, which the API
     and the CLI give): :func:`reason_text` of :func:`visit_reason_parts`."""
     parts = visit_reason_parts(
-        facts, as_of=as_of, detour_minutes=detour_minutes, contribution_eur=contribution_eur
+        facts, as_of=as_of, detour_minutes=detour_minutes, value_eur=value_eur
     )
     return reason_text(parts, "fr") or ""
 
@@ -522,7 +593,7 @@ def proposals(
                 (facts or {}).get(account),
                 as_of=as_of or date,
                 detour_minutes=round(s.detour_s / 60, 1),  # as stored beside it
-                contribution_eur=s.contribution_eur,
+                value_eur=s.value_eur,
             )
             out.append(
                 NewProposal(
@@ -552,35 +623,69 @@ def proposal_reason(
     before its reasons were kept as data gives its stored French text ``stored``."""
     parts = (result.get("reasons") or {}).get(str(account_id))
     if parts:
-        return reason_text(parts, lang, detour=detour)
+        return reason_text(_with_value(parts, result, account_id), lang, detour=detour)
     return stored if detour else reason_without_detour(stored)
 
 
+def _with_value(
+    parts: Sequence[Mapping[str, Any]], result: Mapping[str, Any], account_id: int
+) -> list[Mapping[str, Any]]:
+    """``parts`` of a plan stored when a reason gave the value less the detour's euros
+    (``contribution``), with the visit's value instead (its stop's, as stored): the card's
+    euros are the line « Valeur des visites » adds up (:func:`visits_value`)."""
+    stored = next(
+        (
+            s.get("value_eur")
+            for d in result.get("days") or []
+            for s in d.get("stops", [])
+            if s.get("kind") == "candidate" and s.get("account_id") == account_id
+        ),
+        None,
+    )
+    if stored is None:
+        return list(parts)
+    return [
+        {"key": "value", "eur": float(stored)} if p.get("key") == "contribution" else p
+        for p in parts
+    ]
+
+
 def figures_json(
-    f: Figures | None, error: str | None = None, *, allowances: tuple[Decimal, Decimal]
+    f: Figures | None,
+    error: str | None = None,
+    *,
+    allowances: tuple[Decimal, Decimal],
+    value_eur: Decimal | None = None,
 ) -> dict[str, Any]:
     """A plan's euros and kilometres as JSON (``feasible: false`` when there is none).
 
     ``allowances``: the plan's (hotel, meals) euros by
     :func:`~fieldcrm.costs.trips.meals_due` (a dinner per night away, a lunch for each day
     far from home), as the cost report counts them: ``hotel_and_meals_eur`` is their sum.
+    ``value_eur``: the value of its visits as listed (:func:`visits_value`), when they are.
+    Every figure is rounded to the cent once, and the net value is the rows it totals:
+    value − km costs − driving time costs − hotel and meals (the planner's objective
+    charged the dinners only; the lunches, the same whether the rep sleeps away or at
+    home, come off it too).
     """
     figures = figures_to_json(f)
     if figures is None:
         return {"feasible": False, "error": error}
     assert f is not None
-    hotel, meals = (float(x) for x in allowances)
-    # the planner's objective charged the dinners only; the lunches (the same whether the
-    # rep sleeps away or at home) come off the net value too, so that the rows add up
-    lunches = hotel + meals - (f.hotel_eur + f.meal_eur)
+    value = value_eur if value_eur is not None else half_up(f.value_eur, 2)
+    hotel, meals = (half_up(x, 2) for x in allowances)
+    costs = half_up(f.km_cost_eur, 2) + half_up(f.time_cost_eur, 2) + hotel + meals
     return figures | {
         "feasible": True,
         "km": round(f.km, 1),
         "driving_minutes": round(f.driving_s / 60),
-        "hotel_eur": round(hotel, 2),
-        "meal_eur": round(meals, 2),
-        "hotel_and_meals_eur": round(hotel + meals, 2),
-        "net_eur": round(f.net_eur - lunches, 2),
+        "value_eur": float(value),
+        "km_cost_eur": float(half_up(f.km_cost_eur, 2)),
+        "time_cost_eur": float(half_up(f.time_cost_eur, 2)),
+        "hotel_eur": float(hotel),
+        "meal_eur": float(meals),
+        "hotel_and_meals_eur": float(hotel + meals),
+        "net_eur": float(value - costs),
     }
 
 
@@ -725,7 +830,7 @@ def result_json(
                     "slot_start": _at(date, s.slot[0]).isoformat(),
                     "slot_end": _at(date, s.slot[1]).isoformat(),
                     "score": scores.get(_account_id(s.key) or 0) if s.kind == "visit" else None,
-                    "value_eur": round(s.value_eur, 2) if s.kind == "visit" else None,
+                    "value_eur": visit_value(s.value_eur) if s.kind == "visit" else None,
                     "contribution_eur": round(s.contribution_eur, 2) if s.kind == "visit" else None,
                     "detour_minutes": round(s.detour_s / 60, 1),
                     "detour_km": round(s.detour_m / 1000, 2),
@@ -744,7 +849,7 @@ def result_json(
                 "driving_minutes": round(day.driving_s / 60, 1),
                 "waiting_minutes": round(day.waiting_s / 60, 1),
                 "reserve_minutes": round(day.reserve_s / 60, 1),
-                "value_eur": round(sum(s.value_eur for s in day.stops), 2),
+                "value_eur": float(visits_value([{"stops": stops}])),
                 "lunch": _at(date, day.lunch_start_s).isoformat() if day.lunch_start_s else None,
                 "flags": list(day.flags),
             }
@@ -757,7 +862,8 @@ def result_json(
             "value_eur": round(o.value_eur, 2),
             "reason": o.reason,
             "loss_eur": o.loss_eur,
-            "label": omission_label(o.reason, o.loss_eur),
+            "displaced": list(o.displaced),
+            "label": omission_label(o.reason, o.loss_eur, displaced=o.displaced),
             "closed_days": closed_days(problem, candidates.get(o.key)),
         }
         for o in result.omissions
@@ -799,7 +905,7 @@ def result_json(
         "proven_optimal": "proven_optimal" in result.flags,
         "quality": PROVEN_LABEL if "proven_optimal" in result.flags else None,
         "figures": None,  # set below, once the days are known
-        "value_eur": round(result.figures.value_eur, 2),
+        "value_eur": float(visits_value(days)),
         "driving_km": round(result.figures.km, 2),
         "driving_minutes": round(result.figures.driving_s / 60, 1),
         "eur_per_km": round(problem.costs.eur_per_km, 4),
@@ -825,7 +931,9 @@ def result_json(
     }
     lines = allowance_lines(doc, cfg)
     doc["allowances"] = allowances_to_json(lines)
-    doc["figures"] = figures_json(result.figures, allowances=allowance_totals(lines))
+    doc["figures"] = figures_json(
+        result.figures, allowances=allowance_totals(lines), value_eur=visits_value(days)
+    )
     return doc
 
 
@@ -847,14 +955,24 @@ def overnight_json(result: Plan, stored: dict[str, Any], *, cfg: Settings) -> di
             return allowance_totals(lines)
         return allowances(f.nights_away if f is not None else 0, lunches, cfg)
 
+    # the chosen plan's visits are the stops listed: its value is theirs (visits_value)
+    listed = visits_value(stored["days"])
     home = figures_json(
-        result.all_home, result.all_home_error, allowances=money(result.all_home, not stays)
+        result.all_home,
+        result.all_home_error,
+        allowances=money(result.all_home, not stays),
+        value_eur=None if stays else listed,
     )
     why = result.no_night or "no_plan"
     error = NO_NIGHT_LABELS[why]
     if why == "no_plan" and result.away_error:
         error = f"{error} : {result.away_error}"
-    away = figures_json(result.away, error, allowances=money(result.away, stays))
+    away = figures_json(
+        result.away,
+        error,
+        allowances=money(result.away, stays),
+        value_eur=listed if stays else None,
+    )
     if not away["feasible"]:
         # what the trip page says and what it would take (a night's euros: home_is_better)
         away |= {

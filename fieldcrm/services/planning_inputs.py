@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from fieldcrm.routing.corridor import DETOUR_FLOOR_M, Corridor, build_corridor, 
 from fieldcrm.routing.reach import Area, Spot, day_reach_m, far_areas
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.store import plans as store
-from fieldcrm.store.plans import PARIS, AppointmentRow, CandidateRow, RepRow, RouteForRanking
+from fieldcrm.store.plans import AppointmentRow, CandidateRow, RepRow, RouteForRanking
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ FRANCE = "POLYGON((-5.5 41.2, 9.9 41.2, 9.9 51.3, -5.5 51.3, -5.5 41.2))"
 """Metropolitan France and Corsica (EPSG:4326): where a rep's accounts are looked for when
 saying where they lie (:func:`fieldcrm.routing.reach.far_areas`)."""
 FAR_LOOKED_AT = 300
-"""The rep's best-scored accounts :func:`fieldcrm.routing.reach.far_areas` is computed on."""
+"""The rep's best-scored own accounts :func:`fieldcrm.routing.reach.far_areas` is computed on
+(not the prospects nobody owns: those say nothing of where the rep's portfolio lies)."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ class PlanningInputs:
         return GeoPoint(appointment.lon, appointment.lat)
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=PARIS)
+def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
 
 
 def rep_home(rep: RepRow) -> GeoPoint:
@@ -153,6 +155,7 @@ def gather(
     last_day: dt.date,
     detour_km: float,
     max_candidates: int,
+    tz: str,
     extra_places: tuple[GeoPoint, ...] = (),
     rejected_days: int = 0,
     booked_days: int = 0,
@@ -160,7 +163,8 @@ def gather(
     home_reach: bool = False,
     eur_per_point: float = 1.0,
 ) -> PlanningInputs:
-    """Read the rep, the appointments of ``first_day .. last_day`` and the corridor candidates.
+    """Read the rep, the appointments of ``first_day .. last_day`` and the corridor candidates,
+    days being those of the time zone ``tz`` (the company's: the setting ``scoring_timezone``).
 
     The corridor runs home → appointments in time order → home, once per day (a day with no
     appointment contributes a disc around home); ``extra_places`` (e.g. a preferred hotel) are
@@ -179,7 +183,7 @@ def gather(
     With ``home_reach`` (a trip), no appointment and no ``extra_places``, home is the only anchor: the corridor is
     the disc of a day's reach around it (:func:`fieldcrm.routing.reach.day_reach_m` of the
     rep's driving limit, else of half the working day; never less than ``detour_km``), and
-    ``far`` says where most of the rep's valuable accounts lie when they lie beyond it
+    ``far`` says where most of the rep's valuable own accounts lie when they lie beyond it
     (values at ``eur_per_point`` euros per score point).
     """
     if last_day < first_day:
@@ -191,7 +195,9 @@ def gather(
         )
     rep = store.get_rep(session, rep_id)
     home = rep_home(rep)
-    appts = store.appointments(session, rep_id=rep_id, first_day=first_day, last_day=last_day)
+    appts = store.appointments(
+        session, rep_id=rep_id, first_day=first_day, last_day=last_day, tz=tz
+    )
     InvalidInput.collect(
         Problem(
             f"appointments[{a.id}]",
@@ -213,19 +219,21 @@ def gather(
     budget_m = reach_m or detour_km * 1000.0
     corridor = build_corridor(places, budget_m=budget_m, route=road_route(roads, places))
     exclude = sorted({a.account_id for a in appts if a.account_id is not None})
+    zone = ZoneInfo(tz)
     filters = dict(
         exclude_ids=exclude,
-        rejected_since=_midnight(first_day - dt.timedelta(days=rejected_days)),
+        rejected_since=_midnight(first_day - dt.timedelta(days=rejected_days), zone),
         rejected_for=(
-            _midnight(first_day - dt.timedelta(days=rejected_days)),
-            _midnight(last_day + dt.timedelta(days=rejected_days + 1)),
+            _midnight(first_day - dt.timedelta(days=rejected_days), zone),
+            _midnight(last_day + dt.timedelta(days=rejected_days + 1), zone),
         ),
         booked_between=(
-            _midnight(first_day - dt.timedelta(days=booked_days)),
-            _midnight(last_day + dt.timedelta(days=booked_days + 1)),
+            _midnight(first_day - dt.timedelta(days=booked_days), zone),
+            _midnight(last_day + dt.timedelta(days=booked_days + 1), zone),
         ),
         # visited and not due again yet on the first day: not proposed again before then
         due_on=first_day,
+        tz=tz,
     )
     # Over-fetch a little: the polygon is a superset of the exact zone.
     limit = max(1, int(max_candidates * POOL * 1.25) + 5)
@@ -237,6 +245,7 @@ def gather(
             rep_id=rep_id,
             polygon_wkt=FRANCE,
             limit=FAR_LOOKED_AT,
+            owned_only=True,
             **filters,  # type: ignore[arg-type]
         )
         spots = [

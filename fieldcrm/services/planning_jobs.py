@@ -162,7 +162,8 @@ def _hotel_place(
             field="hotel_address",
         )
         note = f"Hôtel placé {found.approximate}" if found.approximate else None
-        return HotelPlace(found.point, name, found.label, found.precision, note)
+        rough = {"commune": found.commune, "wanted": found.wanted} if found.approximate else None
+        return HotelPlace(found.point, name, found.label, found.precision, note, rough)
     if hotel is not None:
         return HotelPlace(hotel, name)
     if name is not None:

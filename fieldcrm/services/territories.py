@@ -93,9 +93,11 @@ def create_territory(
     rep_id: int | None = None,
     priority: int = 0,
     color: str | None = None,
+    overlay: bool = False,
     actor: Actor,
 ) -> tuple[int, tuple[str, ...]]:
-    """Validate a GeoJSON geometry and store it; returns the id and the repairs made."""
+    """Validate a GeoJSON geometry and store it; returns the id and the repairs made.
+    ``overlay``: laid over the local territories (a rebalancing leaves it out)."""
     policy.require(actor, "territory.edit", owner_id=rep_id)
     geom, repairs = shapes.parse_geometry(geometry)
     new_id = store.create_territory(
@@ -106,6 +108,7 @@ def create_territory(
         priority=priority,
         color=color,
         source="geojson",
+        overlay=overlay,
     )
     session.commit()
     return new_id, repairs
@@ -127,9 +130,11 @@ def build_territory(
     rep_id: int | None = None,
     priority: int = 0,
     color: str | None = None,
+    overlay: bool = False,
     actor: Actor,
 ) -> int:
-    """Create a territory as the union of communes, postcodes and départements."""
+    """Create a territory as the union of communes, postcodes and départements (``overlay``:
+    laid over the local territories, a rebalancing leaves it out)."""
     policy.require(actor, "territory.edit", owner_id=rep_id)
     built = admin_units.build_from_units(
         boundaries(), communes=communes, postcodes=postcodes, departements=departements
@@ -142,6 +147,7 @@ def build_territory(
         priority=priority,
         color=color,
         source=_units_source(communes, postcodes, departements),
+        overlay=overlay,
     )
     session.commit()
     return new_id
@@ -318,7 +324,8 @@ def import_geojson(
     """Create or update (by name) one territory per feature; all or nothing.
 
     Feature properties: ``name`` (required), ``rep_id`` or ``rep_email``, ``priority``,
-    ``color``. Every problem of every feature is reported at once.
+    ``color``, ``overlay`` (true or false; absent: false for a new territory, unchanged for
+    an existing one). Every problem of every feature is reported at once.
     """
     policy.require(actor, "territory.edit")
     problems: list[Problem] = []
@@ -338,12 +345,18 @@ def import_geojson(
                 Problem(feat.label, "priority must be an integer", feat.properties["priority"])
             )
             continue
+        if not isinstance(feat.properties.get("overlay", False), bool):
+            problems.append(
+                Problem(feat.label, "overlay must be true or false", feat.properties["overlay"])
+            )
+            continue
         plans.append((name, feat, rep, priority))
     InvalidInput.collect(problems)
     existing = {t.name: t.id for t in store.list_territories(session, with_geometry=False)}
     result = ImportResult()
     for name, feat, rep, priority in plans:
         color = feat.properties.get("color")
+        marked = {"overlay": feat.properties["overlay"]} if "overlay" in feat.properties else {}
         if name in existing:  # an edit: an editor holding an older version gets a 409
             versions.claim(
                 session, "territories", existing[name], expected=None, actor_id=author_id(actor)
@@ -356,6 +369,7 @@ def import_geojson(
                 priority=priority,
                 color=color,
                 source="geojson",
+                **marked,
             )
             result.updated.append(name)
         else:
@@ -367,6 +381,7 @@ def import_geojson(
                 priority=priority,
                 color=color,
                 source="geojson",
+                **marked,
             )
             result.created.append(name)
         if feat.repairs:
@@ -390,6 +405,7 @@ def export_geojson(session: Session, *, actor: Actor) -> dict[str, Any]:
                     "rep_name": r.rep_name,
                     "priority": r.priority,
                     "color": r.color,
+                    "overlay": r.overlay,
                     "area_km2": round(r.area_km2, 3),
                 },
             )
@@ -515,8 +531,8 @@ def rebalance_proposal(
     """Suggest whole-commune moves between adjacent territories to even ``metric``.
 
     Units are the shipped communes whose representative point a territory covers (the
-    tie-break decides); each weighs the metric summed over the accounts inside it. National
-    (overlay) territories take no part (:func:`rebalance_effects.left_out`). Nothing is
+    tie-break decides); each weighs the metric summed over the accounts inside it. Territories
+    marked as overlays take no part (:func:`rebalance_effects.left_out`). Nothing is
     applied: the proposal lists moves, the before/after totals of every metric and the
     territories left out.
     """
@@ -548,10 +564,11 @@ def _proposal(
     as_of: dt.date | None = None,
     capacity_hours: float | None = None,
 ) -> rebalance.Proposal:
-    if metric not in METRICS:
-        raise InvalidInput("metric", "unknown metric", value=metric, allowed=", ".join(METRICS))
-    units, pairs = rebalance_inputs(session, rows, as_of=as_of)
-    left = rebalance_effects.left_out({r.id: r.area_km2 for r in rows if r.geometry is not None})
+    units, pairs = _weighed(session, rows, metric=metric, as_of=as_of)
+    left = rebalance_effects.left_out(
+        {r.id: r.area_km2 for r in rows if r.geometry is not None},
+        overlays={r.id for r in rows if r.overlay},
+    )
     out = {o.territory_id for o in left}
     # The totals before the moves are the balance summary's (same territories, same
     # measure): what the communes do not carry (accounts outside their commune's territory,
@@ -584,10 +601,22 @@ def rebalance_input(
 ) -> tuple[list[rebalance.Unit], list[tuple[str, str]]]:
     """The communes the territories hold, weighed by ``metric``, and their adjacent pairs
     (what both rebalancing methods take; ``bench/rebalance.py`` reads it too)."""
+    units, pairs = _weighed(session, rows, metric=metric, as_of=as_of)
+    return units[metric], pairs
+
+
+def _weighed(
+    session: Session,
+    rows: Sequence[store.TerritoryRow],
+    *,
+    metric: str,
+    as_of: dt.date | None,
+) -> tuple[dict[str, list[rebalance.Unit]], list[tuple[str, str]]]:
+    """:func:`rebalance_inputs` for a rebalancing on ``metric``: the one check that it is
+    one of :data:`METRICS` (:class:`InvalidInput` naming it otherwise)."""
     if metric not in METRICS:
         raise InvalidInput("metric", "unknown metric", value=metric, allowed=", ".join(METRICS))
-    units, pairs = rebalance_inputs(session, rows, as_of=as_of)
-    return units[metric], pairs
+    return rebalance_inputs(session, rows, as_of=as_of)
 
 
 def rebalance_inputs(

@@ -10,15 +10,15 @@ journée » with its hotel night and euros and a link to the trip. A night away 
 consecutive calendar days only, so the day added must be worked (weekends and public
 holidays are off unless the settings work them or an appointment is booked that day,
 :func:`~fieldcrm.routing.calendar.stretch`) and not past; when it is not, or when the trip
-cannot be planned either, :class:`NoTripEither` says so.
+cannot be planned either, :class:`NoTripEither` says why, as data (worded in the reader's
+language by :func:`fieldcrm.pages.trip_instead.no_trip_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor
@@ -28,40 +28,35 @@ from fieldcrm.routing.calendar import Stretch, stretch
 from fieldcrm.routing.realise import OutOfReach
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import appointments, plan_dates, planning
-from fieldcrm.store.plans import PARIS, PlanRow
+from fieldcrm.store.plans import PlanRow
+
+Why = Literal["day_off", "past", "tried"]
+"""Why the trip that would hold a refused day is not planned either: a day it needs is not
+worked (``trip.off``), its first day is past, or the trip planner refused it too."""
 
 
 class NoTripEither(Infeasible):
-    """The day is refused (:attr:`refused`, whose sentence this error's message is) and the
-    trip that would hold it cannot be planned either: :attr:`why` says so in French; the
-    trip planner's own refusal, when it gave one, is :attr:`error` (said after it)."""
+    """The day ``day`` is refused (:attr:`refused`, whose sentence this error's message is)
+    and the trip ``trip`` that would hold it cannot be planned either, for the reason
+    :attr:`why` (:data:`Why`, data in no language: the page words it in the reader's,
+    :func:`fieldcrm.pages.trip_instead.why_text`); the trip planner's own refusal, when it
+    gave one, is :attr:`error` (said after it)."""
 
     def __init__(
         self,
         refused: OutOfReach,
         trip: Stretch,
-        why: str,
+        why: Why,
         error: FieldcrmError | None = None,
+        *,
+        day: dt.date,
     ) -> None:
         self.refused = refused
         self.trip = trip
-        self.why = why
+        self.why: Why = why
         self.error = error
+        self.day = day
         super().__init__(str(refused))
-
-
-def _day(day: dt.date) -> str:
-    """``mardi 21 avril 2026``."""
-    return format_date(day, format="full", locale="fr_FR")
-
-
-def _off_sentence(trip: Stretch, day: dt.date) -> str:
-    """Why the trip cannot start the day before / end the day after: a day not worked."""
-    parts = []
-    for off in trip.off:
-        move = "Partir la veille" if off < day else "Rentrer le lendemain"
-        parts.append(f"{move} est impossible : le {_day(off)} n’est pas un jour travaillé.")
-    return " ".join(parts)
 
 
 def plan_day_or_trip(
@@ -110,16 +105,15 @@ def plan_day_or_trip(
         last=day + dt.timedelta(days=1),
         settings=cfg,
     )
-    booked = frozenset(a.starts_at.astimezone(PARIS).date() for a in near)
+    zone = appointments.zone_of(cfg)  # the company's days: the setting, one source
+    booked = frozenset(a.starts_at.astimezone(zone).date() for a in near)
     trip = stretch(
         day, before=before, after=after, weekends=cfg.planner_work_weekends, always=booked
     )
     if trip.off:
-        raise NoTripEither(refused, trip, _off_sentence(trip, day))
-    if trip.first < plan_dates.today(now):
-        raise NoTripEither(
-            refused, trip, f"Partir la veille est impossible : le {_day(trip.first)} est passé."
-        )
+        raise NoTripEither(refused, trip, "day_off", day=day)
+    if trip.first < plan_dates.today(now, zone=zone):
+        raise NoTripEither(refused, trip, "past", day=day)
     instead_of: dict[str, Any] = {
         "day": day.isoformat(),
         "refusal": str(refused),
@@ -140,5 +134,4 @@ def plan_day_or_trip(
             instead_of=instead_of,
         )
     except (Infeasible, InvalidInput) as exc:
-        tried = f"Tournée essayée du {_day(trip.first)} au {_day(trip.last)} : impossible aussi."
-        raise NoTripEither(refused, trip, tried, exc) from exc
+        raise NoTripEither(refused, trip, "tried", exc, day=day) from exc

@@ -403,8 +403,7 @@ class ExportScope:
         """The SQL condition (with :data:`ASSIGNMENT_JOIN`, parameter ``owners``)."""
         if self.owner_ids is None:
             return "WHERE TRUE"
-        clause = owner_filter(list(self.owner_ids))
-        return f"WHERE ({clause} OR asg.owner_id IS NULL)" if self.unassigned else f"WHERE {clause}"
+        return f"WHERE {owner_filter(list(self.owner_ids), unowned=self.unassigned)}"
 
     def params(self) -> dict[str, Any]:
         """Bind parameters of :meth:`where`."""

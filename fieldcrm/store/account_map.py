@@ -146,14 +146,17 @@ def count_in(
     bbox: tuple[float, float, float, float],
     *,
     owner_ids: list[int] | None,
+    unowned: bool = False,
     filters: MapFilter | None = None,
 ) -> int:
-    """Visible located accounts inside ``bbox`` = (min lon, min lat, max lon, max lat)."""
+    """Visible located accounts inside ``bbox`` = (min lon, min lat, max lon, max lat):
+    owned by ``owner_ids`` (None: all), and those nobody owns (with ``unowned`` all of them,
+    else the prospects, for a rep to pick up)."""
     where, params = filter_sql(filters)
     return int(
         session.execute(
             text(f"""SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
-                     WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}
+                     WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unowned=unowned, unassigned_prospects=True)}
                        AND {where}"""),
             {
                 "x0": bbox[0],
@@ -172,6 +175,7 @@ def points_in(
     bbox: tuple[float, float, float, float],
     *,
     owner_ids: list[int] | None,
+    unowned: bool = False,
     limit: int,
     filters: MapFilter | None = None,
 ) -> list[MapPoint]:
@@ -181,7 +185,7 @@ def points_in(
         text(f"""SELECT a.id, a.name, a.kind, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat, ap.band AS priority_band,
                         asg.owner_id
                  FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
-                 WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}
+                 WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unowned=unowned, unassigned_prospects=True)}
                    AND {where}
                  ORDER BY ap.score DESC NULLS LAST, a.id LIMIT :limit"""),
         {
@@ -202,6 +206,7 @@ def clusters_in(
     bbox: tuple[float, float, float, float],
     *,
     owner_ids: list[int] | None,
+    unowned: bool = False,
     cell_deg: float,
     filters: MapFilter | None = None,
 ) -> list[MapCluster]:
@@ -211,7 +216,7 @@ def clusters_in(
         text(f"""SELECT ST_X(ST_Centroid(ST_Collect(a.geom))) AS lon, ST_Y(ST_Centroid(ST_Collect(a.geom))) AS lat,
                         count(*) AS count
                  FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
-                 WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unassigned_prospects=True)}
+                 WHERE a.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326) AND {owner_filter(owner_ids, unowned=unowned, unassigned_prospects=True)}
                    AND {where}
                  GROUP BY ST_SnapToGrid(a.geom, :cell)"""),
         {

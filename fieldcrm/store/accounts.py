@@ -117,16 +117,17 @@ def list_accounts(
     session: Session,
     *,
     owner_ids: list[int] | None = None,
+    unowned: bool = False,
     filters: MapFilter | None = None,
     unassigned_only: bool = False,
     limit: int = 100,
     offset: int = 0,
 ) -> list[AccountRow]:
-    """Accounts visible to ``owner_ids`` (None: all) that ``filters`` select (the same
-    selection as the map's, :func:`fieldcrm.store.account_map.filter_sql`), best priority
-    first."""
+    """Accounts visible to ``owner_ids`` (None: all; with ``unowned`` those nobody owns too)
+    that ``filters`` select (the same selection as the map's,
+    :func:`fieldcrm.store.account_map.filter_sql`), best priority first."""
     where, params = filter_sql(filters)
-    conditions = [owner_filter(owner_ids), where]
+    conditions = [owner_filter(owner_ids, unowned=unowned), where]
     if unassigned_only:
         conditions.append("asg.owner_id IS NULL")
     rows = session.execute(
@@ -140,33 +141,44 @@ def list_accounts(
 
 
 def count_accounts(
-    session: Session, *, owner_ids: list[int] | None = None, filters: MapFilter | None = None
+    session: Session,
+    *,
+    owner_ids: list[int] | None = None,
+    unowned: bool = False,
+    filters: MapFilter | None = None,
 ) -> int:
     """How many accounts :func:`list_accounts` selects, over all its pages."""
     where, params = filter_sql(filters)
     return int(
         session.execute(
             text(f"""SELECT count(*) FROM accounts a {ASSIGNMENT_JOIN} {PRIORITY_JOIN}
-                     WHERE {owner_filter(owner_ids)} AND {where}"""),
+                     WHERE {owner_filter(owner_ids, unowned=unowned)} AND {where}"""),
             {"owners": owner_ids, **params},
         ).scalar_one()
     )
 
 
 REACH = (
-    "(asg.owner_id IS NULL AND a.kind = 'prospect' AND ST_DWithin(a.geom::geography,"
-    " (SELECT home FROM users WHERE id = :reach_rep)::geography, :reach_m))"
+    "(asg.owner_id IS NULL AND a.kind = 'prospect' AND (ST_DWithin(a.geom::geography,"
+    " (SELECT home FROM users WHERE id = :reach_rep)::geography, :reach_m)"
+    " OR EXISTS (SELECT 1 FROM plan_proposals rp JOIN plans rpl ON rpl.id = rp.plan_id"
+    " WHERE rp.account_id = a.id AND rpl.rep_id = :reach_rep AND rpl.status <> 'cancelled'"
+    " AND rp.status <> 'rejected')))"
 )
 """SQL (with :data:`ASSIGNMENT_JOIN`): an unassigned prospect within ``:reach_m`` metres of the
-home of user ``:reach_rep`` (never true for a user without a home). The list side of the rule
+home of user ``:reach_rep`` (never true for a user without a home), or one the planner
+proposed to that user (a proposal of one of their plans, not rejected: the planner looks for
+unassigned prospects all along the itinerary, so what it proposes, and what the rep booked
+from it, the rep can open, check in at and report on). The list side of the rule
 :func:`fieldcrm.auth.policy.can` gets as ``in_reach``; :func:`account_access` is the by-id side."""
 
 
-def scope_filter(owner_ids: list[int] | None, *, reach: bool = False) -> str:
+def scope_filter(owner_ids: list[int] | None, *, unowned: bool = False, reach: bool = False) -> str:
     """SQL condition of the accounts an actor acts on: owned by ``owner_ids`` (from
-    :func:`fieldcrm.auth.policy.scope_owner_ids`; None: all), and with ``reach`` the
-    unassigned prospects of :data:`REACH` (a rep's)."""
-    clause = owner_filter(owner_ids)
+    :func:`fieldcrm.auth.policy.scope_owner_ids`; None: all), with ``unowned`` those nobody
+    owns (a manager's), and with ``reach`` the unassigned prospects of :data:`REACH` (a
+    rep's)."""
+    clause = owner_filter(owner_ids, unowned=unowned)
     if reach and owner_ids is not None:
         clause = f"({clause} OR {REACH})"
     return clause
@@ -205,20 +217,18 @@ def nearby(
     lat: float,
     radius_m: float,
     owner_ids: list[int] | None = None,
+    unowned: bool = False,
     reach_rep: int | None = None,
     reach_m: float = 0.0,
     limit: int = 50,
 ) -> list[AccountRow]:
-    """Accounts within ``radius_m`` of a point, with distance, among ``owner_ids``' and the
-    unassigned prospects: with ``reach_rep`` (a rep) only those in :data:`REACH` of them.
+    """Accounts within ``radius_m`` of a point, with distance, in :func:`scope_filter`:
+    ``owner_ids``', with ``unowned`` those nobody owns, with ``reach_rep`` (a rep) the
+    unassigned prospects in :data:`REACH` of them.
 
     The GiST index prefilters on a bounding box in degrees; the exact distance is geodesic.
     """
-    scope = (
-        scope_filter(owner_ids, reach=True)
-        if reach_rep is not None
-        else owner_filter(owner_ids, unassigned_prospects=True)
-    )
+    scope = scope_filter(owner_ids, unowned=unowned, reach=reach_rep is not None)
     margin = radius_m / 111_320 / max(0.2, abs(math.cos(math.radians(lat))))
     rows = session.execute(
         text(f"""
@@ -346,9 +356,15 @@ def account_360(session: Session, account_id: int, *, months: int = 24) -> Accou
 
 
 def search_reports(
-    session: Session, query: str, *, owner_ids: list[int] | None = None, limit: int = 30
+    session: Session,
+    query: str,
+    *,
+    owner_ids: list[int] | None = None,
+    unowned: bool = False,
+    limit: int = 30,
 ) -> list[ReportHit]:
-    """Visit reports matching ``query`` (French stemming: « remises » finds « remise »)."""
+    """Visit reports matching ``query`` (French stemming: « remises » finds « remise ») on the
+    accounts of ``owner_ids`` (None: all; with ``unowned`` those nobody owns too)."""
     rows = session.execute(
         text(f"""
         WITH q AS (SELECT websearch_to_tsquery('french', :query) AS tsq)
@@ -357,7 +373,7 @@ def search_reports(
                ts_headline('french', v.report, q.tsq, 'MaxFragments=1, MaxWords=25') AS snippet,
                ts_rank(v.report_tsv, q.tsq) AS rank
         FROM activities v CROSS JOIN q JOIN accounts a ON a.id = v.account_id {ASSIGNMENT_JOIN}
-        WHERE v.report_tsv @@ q.tsq AND {owner_filter(owner_ids)}
+        WHERE v.report_tsv @@ q.tsq AND {owner_filter(owner_ids, unowned=unowned)}
         ORDER BY rank DESC, v.occurred_at DESC LIMIT :limit"""),
         {"query": query, "owners": owner_ids, "limit": limit},
     ).mappings()

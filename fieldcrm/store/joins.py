@@ -26,14 +26,22 @@ of automatic work: territory assignment, planning, trip kilometres."""
 
 
 def owner_filter(
-    owner_ids: list[int] | None, *, unassigned_prospects: bool = False, row: str = "asg"
+    owner_ids: list[int] | None,
+    *,
+    unowned: bool = False,
+    unassigned_prospects: bool = False,
+    row: str = "asg",
 ) -> str:
     """SQL condition (with :data:`ASSIGNMENT_JOIN`): owned by one of ``owner_ids`` (None: all);
-    ``unassigned_prospects`` also lets through the prospects nobody owns. ``row``: the alias
-    whose ``owner_id`` is the owner (another row carrying the owner beside ``a.kind``)."""
+    ``unowned`` also lets through every account nobody owns (a scope that holds them,
+    :func:`fieldcrm.auth.policy.in_scope` of ``None``), ``unassigned_prospects`` only the
+    prospects nobody owns. ``row``: the alias whose ``owner_id`` is the owner (another row
+    carrying the owner beside ``a.kind``)."""
     if owner_ids is None:
         return "TRUE"
     clause = f"{row}.owner_id = ANY(:owners)"
-    if unassigned_prospects:
+    if unowned:
+        clause = f"({clause} OR {row}.owner_id IS NULL)"
+    elif unassigned_prospects:
         clause = f"({clause} OR ({row}.owner_id IS NULL AND a.kind = 'prospect'))"
     return clause

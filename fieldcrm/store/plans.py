@@ -32,6 +32,10 @@ from fieldcrm.store.joins import (
 from fieldcrm.store.visits import counted_visit
 
 PARIS = ZoneInfo("Europe/Paris")
+"""The default of the setting ``scoring_timezone``. The queries here take the company's
+zone from their caller (the setting, one source); this constant remains only for the
+planning code that does not pass the setting yet (``services.plan_slots``,
+``services.planning_build``, ``pages.day``) and for tests."""
 NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 """A bound no row reaches (an exclusion that is not asked for)."""
 PROPOSAL_STATUSES = ("proposed", "accepted", "rejected")
@@ -167,14 +171,16 @@ def get_rep(session: Session, rep_id: int) -> RepRow:
 
 
 def appointments(
-    session: Session, *, rep_id: int, first_day: dt.date, last_day: dt.date
+    session: Session, *, rep_id: int, first_day: dt.date, last_day: dt.date, tz: str
 ) -> list[AppointmentRow]:
-    """The rep's appointments starting on ``first_day`` .. ``last_day`` (Paris time), in order.
+    """The rep's appointments starting on ``first_day`` .. ``last_day`` in the time zone
+    ``tz`` (the company's: the setting ``scoring_timezone``), in order.
 
     Cancelled appointments are left out.
     """
-    start = dt.datetime.combine(first_day, dt.time(0), tzinfo=PARIS)
-    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=PARIS)
+    zone = ZoneInfo(tz)
+    start = dt.datetime.combine(first_day, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
     rows = session.execute(
         text(
             """SELECT id, account_id, title, starts_at, ends_at, address,
@@ -215,6 +221,8 @@ def candidates_in(
     booked_between: tuple[dt.datetime, dt.datetime] | None = None,
     route: RouteForRanking | None = None,
     due_on: dt.date | None = None,
+    tz: str | None = None,
+    owned_only: bool = False,
 ) -> list[CandidateRow]:
     """Accounts inside ``polygon_wkt`` (EPSG:4326; or the union of several pieces, each read
     on the spatial index by its own small box) that the rep may visit, best first.
@@ -224,9 +232,13 @@ def candidates_in(
     rep was rejected at or after ``rejected_since`` or was for a slot starting within
     ``rejected_for``, and accounts with an appointment (not cancelled, any rep) starting
     within ``booked_between``; with ``due_on``, accounts visited so recently they are not
-    due again on that day (:func:`fieldcrm.store.intervals.visited_not_due`).
+    due again on that day (:func:`fieldcrm.store.intervals.visited_not_due`), the days of
+    visits read in the time zone ``tz`` (the company's, required with ``due_on``).
 
-    Visible to the rep: the rep's own accounts and unassigned prospects. The score is
+    Visible to the rep: the rep's own accounts and unassigned prospects (with
+    ``owned_only``, the rep's own accounts only, read by owner rather than by place: a
+    portfolio over the whole country is a few thousand rows where the country holds
+    millions; ``ix_corridor_points_owner``, migration 0027). The score is
     the stored priority index when the scoring job has set it, otherwise
     ``FALLBACK_SCORE_MAX × potential / (largest potential among these candidates)``; both are
     floored at :data:`FALLBACK_SCORE_MIN`. At most ``limit`` rows, by score then id; with a
@@ -234,6 +246,8 @@ def candidates_in(
     ``detour_m`` is twice the distance from the account to the route in the route's plane
     (:class:`RouteForRanking`; the rule of :mod:`fieldcrm.routing.corridor`).
     """
+    if due_on is not None and tz is None:
+        raise ValueError("due_on needs tz: the time zone a visit's day is read in")
     # A short query: JIT compilation would cost more than it saves.
     session.execute(text("SET LOCAL jit = off"))
     detour, value, within = "NULL::float8", "score", "true"
@@ -243,6 +257,12 @@ def candidates_in(
         detour = "2 * ST_Distance(ST_MakePoint(lon * :kx, lat * :ky), ST_GeomFromText(:route, 0))"
         value = "score / (detour_m + :detour_floor)"
     pieces = [polygon_wkt] if isinstance(polygon_wkt, str) else list(polygon_wkt)
+    # By place (the GiST) or, for the rep's own accounts, by owner: the box test is left out
+    # there, or the planner, which cannot size a box known only at run time, takes the GiST
+    # and reads the whole zone (a country: a million rows) for a few thousand.
+    placed_in = "_ST_Intersects(c.geom, w.piece)"
+    if not owned_only:
+        placed_in = f"CAST(c.geom AS point) <@ w.frame AND {placed_in}"
     # Where the time goes (bench/README.md, corridor): every account of the zone is read once,
     # index-only on the GiST of ``corridor_points`` (migration 0023: the point with its kind,
     # potential, owner and score beside it, kept by triggers), narrow (no name, opening
@@ -263,8 +283,8 @@ def candidates_in(
                         c.owner_id, c.score AS priority_score
                  FROM zone w
                  JOIN corridor_points c
-                   ON CAST(c.geom AS point) <@ w.frame AND _ST_Intersects(c.geom, w.piece)
-                 WHERE c.confirmed
+                   ON {placed_in}
+                 WHERE c.confirmed{" AND c.owner_id = :rep" if owned_only else ""}
                  ORDER BY c.account_id
                ), placed AS MATERIALIZED (
                  SELECT *, {detour} AS detour_m FROM near
@@ -273,7 +293,7 @@ def candidates_in(
                         a.potential
                  FROM placed a
                  WHERE {within}
-                   AND {owner_filter([rep_id], unassigned_prospects=True, row="a")}
+                   AND {owner_filter([rep_id], unassigned_prospects=not owned_only, row="a")}
                    AND NOT (a.id = ANY(:exclude))
                    AND NOT EXISTS (
                      SELECT 1 FROM plan_proposals pp JOIN plans pl ON pl.id = pp.plan_id
@@ -321,7 +341,7 @@ def candidates_in(
             "cap": FALLBACK_SCORE_MAX,
             "limit": limit,
             "due_on": due_on,
-            "tz": str(PARIS),
+            "tz": tz or "UTC",  # read only with due_on, which requires tz
         }
         | (
             {
@@ -466,8 +486,8 @@ def decide_proposal(
     if accept:
         first, last = slot or (proposal.slot_start, proposal.slot_end)
         begin = start or first
-        if begin.tzinfo is None:  # a wall-clock time is Paris time
-            begin = begin.replace(tzinfo=PARIS)
+        if begin.tzinfo is None:  # the service says whose wall clock it is
+            raise ValueError(f"start {begin.isoformat()} has no time zone")
         if not (first <= begin <= last):
             raise Conflict(
                 f"start {begin.isoformat()} is outside the bookable slot "
@@ -517,21 +537,22 @@ def reopen_proposal(session: Session, proposal_id: int) -> bool:
 
 
 def open_proposals(
-    session: Session, *, rep_id: int, first: dt.datetime, last: dt.datetime
+    session: Session, *, rep_id: int, first: dt.datetime, last: dt.datetime, tz: str
 ) -> list[ProposalRow]:
     """Proposals still open (neither accepted nor rejected) of the rep's latest plan of each
-    day, with slots starting in ``[first, last)``: visits planned but not booked."""
+    day (a slot's day read in the time zone ``tz``, the company's), with slots starting in
+    ``[first, last)``: visits planned but not booked."""
     rows = session.execute(
         text(f"""{_PROPOSAL_SELECT}
                  WHERE pl.rep_id = :rep AND p.status = 'proposed' AND pl.status <> 'cancelled'
                    AND p.slot_start >= :first AND p.slot_start < :last
                    AND pl.id = (SELECT l.id FROM plans l WHERE l.rep_id = pl.rep_id
                                   AND l.status <> 'cancelled'
-                                  AND (p.slot_start AT TIME ZONE 'Europe/Paris')::date
+                                  AND (p.slot_start AT TIME ZONE :tz)::date
                                       BETWEEN l.day AND coalesce(l.end_day, l.day)
                                 ORDER BY l.created_at DESC, l.id DESC LIMIT 1)
                  ORDER BY p.slot_start, p.id"""),
-        {"rep": rep_id, "first": first, "last": last},
+        {"rep": rep_id, "first": first, "last": last, "tz": tz},
     ).all()
     return [ProposalRow(**r._mapping) for r in rows]
 
@@ -568,10 +589,11 @@ class VisitFacts:
 
 
 def visit_facts(
-    session: Session, account_ids: Sequence[int], *, as_of: dt.date
+    session: Session, account_ids: Sequence[int], *, as_of: dt.date, tz: str
 ) -> dict[int, VisitFacts]:
     """Potential, revenue of the last 12 months against the 12 before (months before
-    ``as_of``'s month) and last visit, per account."""
+    ``as_of``'s month) and last visit (its day in the time zone ``tz``, the company's), per
+    account."""
     if not account_ids:
         return {}
     month = as_of.replace(day=1)
@@ -584,9 +606,9 @@ def visit_facts(
                coalesce((SELECT sum(m.revenue)::float8 FROM monthly_sales m
                          WHERE m.account_id = a.id AND m.month >= :y2 AND m.month < :y1), 0)
                  AS revenue_previous_12m,
-               (SELECT max(v.occurred_at AT TIME ZONE 'Europe/Paris')::date FROM activities v
+               (SELECT max(v.occurred_at AT TIME ZONE :tz)::date FROM activities v
                 WHERE v.account_id = a.id AND {counted_visit("v")}
-                  AND (v.occurred_at AT TIME ZONE 'Europe/Paris')::date <= :as_of) AS last_visit
+                  AND (v.occurred_at AT TIME ZONE :tz)::date <= :as_of) AS last_visit
         FROM accounts a WHERE a.id = ANY(:ids)"""),
         {
             "ids": list(account_ids),
@@ -594,6 +616,7 @@ def visit_facts(
             "y1": _months_before(month, 12),
             "y2": _months_before(month, 24),
             "as_of": as_of,
+            "tz": tz,
         },
     )
     return {

@@ -114,6 +114,9 @@ class Territory(Base):
     priority: Mapped[int] = mapped_column(Integer, server_default="0")
     color: Mapped[str | None] = mapped_column(String(20))
     source: Mapped[str | None] = mapped_column(Text)
+    # 0026_territory_overlay: laid over the local territories (national key accounts): a
+    # rebalancing leaves it out (fieldcrm.territories.rebalance_effects.left_out).
+    overlay: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     created_at: Mapped[dt.datetime] = _now()
     updated_at: Mapped[dt.datetime] = _now()
     # 0017_edit_versions: optimistic concurrency (fieldcrm.store.versions).
@@ -274,6 +277,12 @@ class CorridorPoint(Base):
             text("(geom::point)"),
             postgresql_using="gist",
             postgresql_include=["geom", "account_id", "kind", "potential", "owner_id", "score"],
+            postgresql_where=text("confirmed"),
+        ),
+        Index(  # a rep's own accounts over the whole country (migration 0027)
+            "ix_corridor_points_owner",
+            "owner_id",
+            postgresql_include=["geom", "account_id", "kind", "potential", "score"],
             postgresql_where=text("confirmed"),
         ),
     )

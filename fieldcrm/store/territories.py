@@ -22,7 +22,7 @@ from fieldcrm.scoring.facts import add_months
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN
 from fieldcrm.territories.balance import BandSums
 
-EDITABLE = ("name", "rep_id", "priority", "color", "source")
+EDITABLE = ("name", "rep_id", "priority", "color", "source", "overlay")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class TerritoryRow:
     geometry: BaseGeometry | None = None
     version: int = 0
     """The row's edit version (its ``ETag``): a retouch started from this read sends it."""
+    overlay: bool = False
+    """Laid over the local territories (national key accounts): a rebalancing leaves it out."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class AccountPoint:
 
 _SELECT = """
 SELECT t.id, t.name, t.rep_id, u.full_name AS rep_name, t.priority, t.color, t.source,
-       ST_Area(t.geom::geography) / 1e6 AS area_km2,
+       t.overlay, ST_Area(t.geom::geography) / 1e6 AS area_km2,
        (SELECT count(*) FROM account_assignments s WHERE s.territory_id = t.id) AS accounts,
        t.version
        {geom}
@@ -134,7 +136,8 @@ INT32 = 2_147_483_647
 
 
 def _check_fields(changes: dict[str, Any]) -> None:
-    """Name, priority, colour and rep id as the table stores them, or :class:`InvalidInput`."""
+    """Name, priority, colour, overlay marker and rep id as the table stores them, or
+    :class:`InvalidInput`."""
     problems = []
     if "name" in changes:
         name = changes["name"]
@@ -157,6 +160,8 @@ def _check_fields(changes: dict[str, Any]) -> None:
         isinstance(rep, bool) or not isinstance(rep, int) or not 0 < rep <= INT32
     ):
         problems.append(Problem("rep_id", "not a user id", rep))
+    if "overlay" in changes and not isinstance(changes["overlay"], bool):
+        problems.append(Problem("overlay", "must be true or false", changes["overlay"]))
     InvalidInput.collect(problems)
 
 
@@ -169,18 +174,26 @@ def create_territory(
     priority: int = 0,
     color: str | None = None,
     source: str | None = None,
+    overlay: bool = False,
 ) -> int:
     """Insert a territory (geometry already valid, EPSG:4326); :class:`Conflict` on a taken name."""
-    fields: dict[str, Any] = {"name": name, "priority": priority, "color": color, "rep_id": rep_id}
+    fields: dict[str, Any] = {
+        "name": name,
+        "priority": priority,
+        "color": color,
+        "rep_id": rep_id,
+        "overlay": overlay,
+    }
     _check_fields(fields)
     name = fields["name"]
     check_rep(session, rep_id)
     try:
         with session.begin_nested():
             new_id = session.execute(
-                text("""INSERT INTO territories (name, geom, rep_id, priority, color, source)
+                text("""INSERT INTO territories (name, geom, rep_id, priority, color, source,
+                                                 overlay)
                         VALUES (:name, ST_Multi(ST_GeomFromWKB(:wkb, 4326)), :rep, :priority,
-                                :color, :source)
+                                :color, :source, :overlay)
                         RETURNING id"""),
                 {
                     "name": name.strip(),
@@ -189,6 +202,7 @@ def create_territory(
                     "priority": priority,
                     "color": color,
                     "source": source,
+                    "overlay": overlay,
                 },
             ).scalar_one()
     except IntegrityError as exc:
@@ -203,7 +217,7 @@ def update_territory(
     geometry: BaseGeometry | None = None,
     **changes: Any,
 ) -> None:
-    """Change fields (name, rep_id, priority, color, source) and/or the geometry."""
+    """Change fields (name, rep_id, priority, color, source, overlay) and/or the geometry."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidInput(

@@ -6,14 +6,13 @@ show their answers):
 * **Overlay territories never take part.** A national key-accounts territory (« Grands
   comptes France ») is laid over the local ones: its rep travels on multi-day trips for the
   accounts it holds, wherever they are. Handing it the communes of a local border (or taking
-  some of its own) evens a figure on paper and makes no sense on the road. The territories
-  table has no marker for such a territory, and overlap cannot tell it: the demo's national
-  territory is drawn around the Alpes-Maritimes (it overlaps nothing), while a local
-  territory carved out of another with a higher priority (« Riviera – Monaco » over the
-  « Alpes-Maritimes ») does overlap and is an ordinary territory. So it is told by its size:
-  a territory larger than :data:`NATIONAL_KM2`, more than the largest région of metropolitan
-  France, cannot be worked by day trips from one home. An explicit marker set by the manager
-  would be better; this rule is its stand-in until the table has one.
+  some of its own) evens a figure on paper and makes no sense on the road. Neither overlap
+  nor size can tell such a territory (the demo's national territory is drawn around the
+  Alpes-Maritimes and overlaps nothing, while « Riviera – Monaco », carved out of the
+  « Alpes-Maritimes » with a higher priority, overlaps and is an ordinary one; a large rural
+  territory may be local), so the manager marks it: the territory's ``overlay`` box
+  (« Territoire superposé »). Migration 0026 marked the territories above 85 000 km², the
+  size rule used until then.
 * **Every metric's before and after.** Balancing one metric moves the others: evening the
   potential can pile the workload on one rep. :func:`explain` gives, for each territory
   taking part, every metric before and after the moves (workload first), says which metrics
@@ -24,18 +23,16 @@ show their answers):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from fieldcrm.errors import InvalidInput
 from fieldcrm.territories.balance import Spread, spread
 from fieldcrm.territories.rebalance import Proposal, Unit, totals_after
 
-NATIONAL_KM2 = 85_000.0
-"""A territory larger than this (km²) is national: the largest région of metropolitan France,
-Nouvelle-Aquitaine, covers 84 036 km²."""
-NATIONAL = "national"
-"""Reason of a :class:`LeftOut` territory: it is national (larger than :data:`NATIONAL_KM2`)."""
+OVERLAY = "overlay"
+"""Reason of a :class:`LeftOut` territory: it is marked as laid over the local ones (national
+key accounts)."""
 METRIC_ORDER = ("workload_hours_month", "potential_eur_month", "accounts", "revenue_12m")
 """The order a manager reads the metrics in: the workload (what a rep can do) first."""
 CLEARLY_WORSE_CV = 0.05
@@ -45,7 +42,8 @@ CLEARLY_WORSE_CV = 0.05
 
 @dataclass(frozen=True)
 class LeftOut:
-    """A territory that neither gives nor receives communes, and why (:data:`NATIONAL`)."""
+    """A territory that neither gives nor receives communes, why (:data:`OVERLAY`) and its
+    area."""
 
     territory_id: int
     reason: str
@@ -72,29 +70,25 @@ class MetricEffect:
     pushed_over: tuple[int, ...] = ()
 
 
-def left_out(
-    areas_km2: Mapping[int, float], *, national_km2: float = NATIONAL_KM2
-) -> list[LeftOut]:
-    """The territories a rebalancing leaves out: the national ones.
+def left_out(areas_km2: Mapping[int, float], *, overlays: Collection[int]) -> list[LeftOut]:
+    """The territories a rebalancing leaves out: those marked as overlays, whatever their size.
 
     Parameters
     ----------
     areas_km2
         Area of each territory, by id.
-    national_km2
-        Above this area a territory is national.
+    overlays
+        Ids of the territories marked as laid over the local ones.
 
     Returns
     -------
     list of LeftOut
         By territory id.
     """
-    if not national_km2 > 0:
-        raise InvalidInput("national_km2", "must be > 0", value=national_km2)
     return [
-        LeftOut(tid, NATIONAL, float(area))
+        LeftOut(tid, OVERLAY, float(area))
         for tid, area in sorted(areas_km2.items())
-        if area > national_km2
+        if tid in overlays
     ]
 
 

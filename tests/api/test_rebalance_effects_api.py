@@ -13,7 +13,7 @@ def test_the_proposal_lists_every_metric_and_the_national_territory_left_out(
     assert answer.status_code == 200, answer.text
     proposal = answer.json()
     [out] = proposal["left_out"]
-    assert (out["territory_id"], out["reason"]) == (3, "national")
+    assert (out["territory_id"], out["reason"]) == (3, "overlay")
     assert all(3 not in (m["from_id"], m["to_id"]) for m in proposal["moves"]) and proposal["moves"]
     metrics = [e["metric"] for e in proposal["effects"]]
     assert metrics == ["workload_hours_month", "potential_eur_month", "accounts", "revenue_12m"]

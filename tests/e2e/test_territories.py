@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
@@ -82,3 +84,33 @@ def test_manager_retouches_a_territory_and_saves_it_unchanged(phone: Page, e2e_u
         ).scalar_one()
     engine.dispose()
     assert moved < 1e-5  # Leaflet keeps 6 decimals of a degree: at most ~5 cm
+
+
+def test_the_overlay_box_starts_from_the_territory_and_saves_a_change(
+    phone: Page, e2e_url: str, e2e_sql: Callable[[str], None]
+) -> None:
+    """The drawing panel's « Territoire superposé » box shows the retouched territory's
+    marker; unticked and saved, the marker is off; ticked again, on."""
+    e2e_sql("UPDATE territories SET overlay = true WHERE id = 1")
+    engine = create_engine(e2e_url)
+
+    def marked() -> bool:
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(text("SELECT overlay FROM territories WHERE id = 1")).scalar_one()
+            )
+
+    try:
+        log_in(phone, 1)
+        for ticked in (True, False):
+            phone.goto("/territoires")
+            phone.click(".edit-shape[data-id='1']")
+            assert phone.is_checked("#t-overlay") is ticked
+            phone.set_checked("#t-overlay", not ticked)
+            phone.click("#t-save")
+            phone.wait_for_selector("#t-status.ok")
+            assert marked() is (not ticked)
+            phone.wait_for_load_state("load")
+    finally:
+        e2e_sql("UPDATE territories SET overlay = false WHERE id = 1")
+        engine.dispose()

@@ -92,7 +92,7 @@ def test_the_trip_page_shows_the_day_as_booked_now(
         assert no.locator(".status").inner_text() == "Refusée"
         assert no.locator(".proposal").count() == 0
         heading = phone.locator(".card.day h2").first.inner_text()
-        assert "Selon le plan du " in heading
+        assert "recalculé avec les rendez-vous de la journée" in heading
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         phone.locator(".card.day").first.screenshot(path=str(SHOTS / "trip_day.png"))
         _shot(phone, "trip_after_decisions")

@@ -158,9 +158,11 @@ def test_a_rep_is_told_the_map_adds_the_prospects_nobody_owns(
 def test_sans_commercial_is_offered_only_where_the_list_can_show_such_accounts(
     api_as: ClientFactory,
 ) -> None:
-    """A manager's list holds only their team's accounts: « Sans commercial » would always
-    list none there (their map shows the unowned prospects anyway); an admin gets it."""
+    """An admin's and a manager's lists hold the accounts nobody owns: « Sans commercial » is
+    offered there (what it gives: tests/pages/test_manager_unowned_accounts.py); a rep's list
+    holds only their own, and they get no « Commercial » filter."""
     option = '<option value="0"'
     assert option in api_as(ADMIN).get("/comptes").text
     manager = api_as(1).get("/comptes").text
-    assert "Commercial" in manager and option not in manager
+    assert "Commercial" in manager and option in manager
+    assert option not in api_as(4).get("/comptes").text

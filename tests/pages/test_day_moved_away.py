@@ -206,7 +206,7 @@ def test_the_trip_leaves_every_stop_that_holds_no_time_off_its_map_and_links(
         assert where not in route, key
     assert page.count(MAP_PROPOSAL) == proposal_pins - 2
     assert page.count(MAP_APPOINTMENT) == appointment_pins - 1
-    assert "Selon le plan du" in _trip_heading(page)
+    assert "recalculé avec les rendez-vous de la journée" in _trip_heading(page)
     classes, inside = _trip_stop(page, lam["name"])
     assert classes == "stop appointment moved-away"
     assert '<span class="badge medium moved-away">Déplacé au 22/04/2026 à 07:00</span>' in inside

@@ -91,4 +91,4 @@ def test_moved_outside_the_trip_then_cancelled_reads_cancelled_on_the_trip(
     (route,) = _trip_routes(page)
     assert where not in route
     assert page.count(MAP_APPOINTMENT) == pins - 1
-    assert "Selon le plan du" in _trip_heading(page)
+    assert "recalculé avec les rendez-vous de la journée" in _trip_heading(page)

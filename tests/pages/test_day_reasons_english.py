@@ -36,26 +36,26 @@ FRENCH_WORDS = re.compile(r"Potentiel|mois|sur un an|jamais|visité|détour|k€
 
 
 def _parts(facts: VisitFacts | None = FACTS) -> list[dict[str, object]]:
-    return visit_reason_parts(facts, as_of=AS_OF, detour_minutes=6.4, contribution_eur=1234.6)
+    return visit_reason_parts(facts, as_of=AS_OF, detour_minutes=6.4, value_eur=1234.6)
 
 
 def test_a_reason_in_each_language() -> None:
     assert reason_text(_parts(), "fr") == (
         "Potentiel 25 k€/mois · CA −0,9 % sur un an · pas de visite depuis 9 mois · détour 6 min"
-        " · +1\u202f235 €"
+        " · valeur 1\u202f234,60 €"
     )
     assert reason_text(_parts(), "en") == (
         "Potential €25k/month · revenue −0.9% year on year · no visit for 9 months · detour"
-        " 6 min · +€1,235"
+        " 6 min · value €1,234.60"
     )
     assert reason_text(_parts(), "en", detour=False) == (
-        "Potential €25k/month · revenue −0.9% year on year · no visit for 9 months · +€1,235"
+        "Potential €25k/month · revenue −0.9% year on year · no visit for 9 months · value €1,234.60"
     )
 
 
 def test_the_stored_french_text_is_the_french_of_the_parts() -> None:
     """One home: the text stored with the proposal (API, CLI) is what the French page says."""
-    stored = visit_reason(FACTS, as_of=AS_OF, detour_minutes=6.4, contribution_eur=1234.6)
+    stored = visit_reason(FACTS, as_of=AS_OF, detour_minutes=6.4, value_eur=1234.6)
     assert stored == reason_text(_parts(), "fr")
 
 
@@ -65,9 +65,9 @@ def test_english_counts_one_and_several() -> None:
     never = VisitFacts(1, None, 0, 0, None)
     said = [reason_text(_parts(f), "en", detour=False) for f in (month, yesterday, never)]
     assert said == [
-        "no visit for 1 month · +€1,235",
-        "visited 1 day ago · +€1,235",
-        "never visited · +€1,235",
+        "no visit for 1 month · value €1,234.60",
+        "visited 1 day ago · value €1,234.60",
+        "never visited · value €1,234.60",
     ]
 
 
@@ -88,6 +88,14 @@ def test_left_out_reasons_in_english() -> None:
     assert (
         omission_label("displaces", 1234.4)
         == "possible, mais le plan vaudrait 1\u202f234 € de moins"
+    )
+    assert omission_label("displaces", 8.6, "en", displaced=("Hôtel du Soleil",)) == (
+        "possible, but the plan would be worth €9 less: it would take the place of"
+        " “Hôtel du Soleil”"
+    )
+    assert omission_label("displaces", 8.6, displaced=("A", "B", "C", "D")) == (
+        "possible, mais le plan vaudrait 9 € de moins : il prendrait la place de « A », « B »,"
+        " « C » et 1 autre"
     )
     assert omission_label("cut", None, "en", n=1200) == (
         "not among the corridor's 1,200 accounts with the best value for their detour"

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.config import Settings
-from fieldcrm.routing.realise import OutOfReach
+from fieldcrm.pages.trip_instead import why_text
+from fieldcrm.routing.calendar import Stretch
+from fieldcrm.routing.realise import OutOfReach, Reach
 from fieldcrm.services import plan_dates, planning, trip_instead
 from fieldcrm.store import plans as plan_store
 from tests.pages.test_trip import french_eur
@@ -178,8 +180,14 @@ def test_the_day_before_already_past_is_said(
             now=morning,
             settings=SETTINGS,
         )
+    assert refused.value.why == "past"
     assert (
-        refused.value.why == "Partir la veille est impossible : le mardi 21 avril 2026 est passé."
+        why_text(refused.value, "fr")
+        == "Partir la veille est impossible : le mardi 21 avril 2026 est passé."
+    )
+    assert (
+        why_text(refused.value, "en")
+        == "Leaving the day before is impossible: Tuesday 21 April 2026 is past."
     )
     assert "cannot be reached" in str(refused.value)
     assert _plans(demo_db) == before
@@ -271,3 +279,51 @@ def test_a_late_appointment_out_of_reach_makes_the_trip_to_the_day_after(
     assert night["after"] == WEDNESDAY and night["hotel"] is not None
     salon = next(s for s in plan.result["days"][0]["stops"] if s["name"] == "Salon de Marseille")
     assert salon["start"] == "2026-04-22T17:00:00+02:00"
+
+
+def test_an_english_reader_reads_why_no_trip_holds_the_day_in_english(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """QA: « Partir la veille est impossible » stayed French for an English reader."""
+    demo_db.execute(
+        text(
+            """UPDATE appointments SET starts_at = starts_at + interval '5 days',
+                      ends_at = ends_at + interval '5 days'
+               WHERE rep_id = 6 AND starts_at::date = :d"""
+        ),
+        {"d": dt.date(2026, 4, 22)},
+    )
+    client = _quick(api_as(6))
+    answer = client.post("/journee/planifier?lang=en", data={"date": "2026-04-27"})
+    refusal = REFUSAL.search(answer.text)
+    assert refusal is not None
+    said = html.unescape(refusal.group(1)).replace("\xa0", " ")
+    assert (
+        "Leaving the day before is impossible: Sunday 26 April 2026 is not a working day." in said
+    )
+    assert not re.search(r"impossible :|veille|dimanche|travaillé", said), said
+
+
+def test_every_reason_no_trip_holds_the_day_in_each_language() -> None:
+    """The reasons are data (NoTripEither.why); the page words them in the reader's language."""
+    refused = OutOfReach([Reach("a", "Salon", 0, "after", 17 * 3600, 18 * 3600, 19 * 3600)], days=1)
+    friday = dt.date(2026, 4, 24)
+    saturday = friday + dt.timedelta(days=1)
+    off = trip_instead.NoTripEither(
+        refused, Stretch(friday, saturday, (saturday,)), "day_off", day=friday
+    )
+    tried = trip_instead.NoTripEither(
+        refused, Stretch(friday - dt.timedelta(days=1), friday), "tried", day=friday
+    )
+    assert why_text(off, "fr") == (
+        "Rentrer le lendemain est impossible : le samedi 25 avril 2026 n’est pas un jour travaillé."
+    )
+    assert why_text(off, "en") == (
+        "Coming back the day after is impossible: Saturday 25 April 2026 is not a working day."
+    )
+    assert why_text(tried, "fr") == (
+        "Tournée essayée du jeudi 23 avril 2026 au vendredi 24 avril 2026 : impossible aussi."
+    )
+    assert why_text(tried, "en") == (
+        "Trip tried from Thursday 23 April 2026 to Friday 24 April 2026: impossible too."
+    )

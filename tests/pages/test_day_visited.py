@@ -78,7 +78,13 @@ def _visit(client: TestClient, db: Session, account_id: int, key: str, at: str |
 def _candidates(db: Session, day: dt.date) -> set[int]:
     """The accounts the planner may propose to Camille on ``day``."""
     found = planning_inputs.gather(
-        db, rep_id=CAMILLE, first_day=day, last_day=day, detour_km=30.0, max_candidates=400
+        db,
+        rep_id=CAMILLE,
+        first_day=day,
+        last_day=day,
+        detour_km=30.0,
+        max_candidates=400,
+        tz="Europe/Paris",
     )
     return {c.id for c in found.candidates}
 

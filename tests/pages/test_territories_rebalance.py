@@ -28,12 +28,13 @@ def test_the_proposal_leaves_grands_comptes_out_and_shows_every_metric(
     view = svc.overview(demo_db, actor=MANAGER, metric="potential_eur_month")
     assert view.proposal is not None and view.proposal.moves
     national = next(r for r in view.rows if r.name == "Grands comptes France")
+    assert national.overlay
 
     left = _part(page.text, 'id="proposal-left-out"', "</div>")
     assert "Laissés hors du rééquilibrage : ils ne cèdent ni ne reçoivent aucune commune." in left
     assert (
-        f"« Grands comptes France » est un territoire national "
-        f"({local_number(national.area_km2, 'fr', 0)} km², plus vaste que toute région)"
+        "« Grands comptes France » est marqué territoire superposé (grands comptes, national) :"
+        " ses comptes se suivent en tournées de plusieurs jours"
     ) in left
 
     moves = _part(page.text, 'id="moves"', "</table>")

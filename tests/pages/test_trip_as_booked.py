@@ -69,6 +69,13 @@ def _trip_heading(page: str) -> str:
     return found.group(1)
 
 
+def _km(figures: str) -> str:
+    """« 23,4 km, 41 min de route » of a day's figures (either page)."""
+    found = re.search(r"([\d\u202f,]+\xa0?\s?km, [\d\u202f]+ min de route)", figures)
+    assert found is not None, figures
+    return found.group(1)
+
+
 def _stop_on_trip(page: str, proposal_id: int) -> str:
     found = re.search(rf'data-proposal="{proposal_id}">(.*?)</li>', page, re.S)
     assert found is not None
@@ -123,13 +130,13 @@ def test_the_trip_shows_each_day_as_booked_now_like_the_day_page(
         if shown is not None:
             assert shown.group(1) <= times[str(p.id)] <= shown.group(2), p.id
 
-    # the trip's day figures are the plan's now, and say so; the day page's are recomputed
-    made = plan.created_at.astimezone(PARIS)
+    # both pages give the day's km and minutes as it is booked now, the same ones
     assert _figures(day_page).startswith("Départ ")
     assert 'id="figures-now"' in _figures(day_page)
-    assert _trip_heading(trip_page).startswith(
-        f"21/04/2026 — Selon le plan du {made:%d/%m/%Y} à {made:%H:%M} : "
-    )
+    assert "Selon le plan du" not in _trip_heading(trip_page)
+    assert _km(_trip_heading(trip_page)) == _km(_figures(day_page))
+    assert _km(_trip_heading(trip_page)) != _km(_trip_heading(before_trip)), "A moved the day"
+    assert "recalculé avec les rendez-vous de la journée" in _trip_heading(trip_page)
     english = client.get(DAY + "&lang=en").text
     assert _figures(english).startswith("Leave ")
     assert "recomputed with the day&#39;s appointments" in _figures(english)
@@ -158,9 +165,11 @@ def test_a_trip_day_with_a_proposal_that_no_longer_fits_says_why(
     assert _card(client.get(trip).text, b.id) == _card(client.get(DAY).text, b.id)
 
 
-def test_a_trip_day_booked_since_the_plan_gives_its_figures_as_the_plans(
+def test_a_trip_day_booked_since_the_plan_gives_its_figures_as_booked_like_the_day_page(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
+    """QA: the Tournée page kept « selon le plan du … » km after bookings, while Ma journée
+    recomputed them; one rule now gives both the same km (pages.day.figures_as_booked)."""
     client = api_as(4)
     plan = _planned(client, demo_db)
     trip = _as_trip(demo_db, plan)
@@ -173,9 +182,8 @@ def test_a_trip_day_booked_since_the_plan_gives_its_figures_as_the_plans(
         ),
         {"start": f"{TUESDAY} 20:00 Europe/Paris", "end": f"{TUESDAY} 20:30 Europe/Paris"},
     )
-    made = plan.created_at.astimezone(PARIS)
-    assert _trip_heading(client.get(trip).text).startswith(
-        f"21/04/2026 — Selon le plan du {made:%d/%m/%Y} à {made:%H:%M} : "
-    )
+    heading = _trip_heading(client.get(trip).text)
     page = client.get(DAY).text  # an evening appointment beyond the working day
     assert 'id="day-overtime"' in _figures(page) and 'id="figures-now"' in _figures(page)
+    assert "Selon le plan du" not in heading and "recalculé" in heading
+    assert _km(heading) == _km(_figures(page))

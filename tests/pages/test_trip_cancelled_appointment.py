@@ -56,9 +56,9 @@ def test_a_cancelled_fixed_appointment_reads_cancelled_on_the_trip(
     assert re.search(r'<span class="badge bad stop-cancelled">Annulé</span>', inside), inside
     assert "RDV fixe" not in inside
     assert "destination=" not in inside and "waze.com" not in inside and "geo:" not in inside
-    # off the map, the other fixed stops stay fixed; the day's figures are the plan's
+    # off the map, the other fixed stops stay fixed; the day's figures are as it is now
     assert page.count(MAP_APPOINTMENT) == len(fixed) - 1, "one appointment pin less on the map"
     assert page.count('class="stop appointment"') == len(fixed) - 1
-    assert "Selon le plan du" in _trip_heading(page)
+    assert "recalculé avec les rendez-vous de la journée" in _trip_heading(page)
     english = _trip_stop(client.get(trip + "&lang=en").text, stop["name"])[1]
     assert '<span class="badge bad stop-cancelled">Cancelled</span>' in english

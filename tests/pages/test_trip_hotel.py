@@ -178,6 +178,13 @@ def test_an_address_found_only_to_its_commune_is_planned_at_its_centre_and_said_
     assert (
         said == "Hôtel placé au centre de Paris 2e Arrondissement : adresse non trouvée au numéro"
     )
+    # said from data in the reader's language, not the stored French note
+    english = sophie.get(f"/tournee?plan={done.result['plan_id']}&lang=en").text
+    said = english.split('id="hotel-approximate">', 1)[1].split("</p>", 1)[0]
+    assert said == (
+        "Hotel placed at the centre of Paris 2e Arrondissement: address not found down to the"
+        " house number"
+    )
 
 
 def test_a_hotel_at_its_door_says_nothing_approximate(sophie: TestClient, demo_db: Session) -> None:

@@ -54,7 +54,11 @@ def test_a_booking_beyond_the_working_day_is_timed_as_booked() -> None:
     visit = DayStop(2, 30 * M, windows=((8 * H, 17 * H),))
     found = booked_day(ReslotDay(FRAME, 0, 0, [early, visit, late], TEN))
     assert found is not None and found.overtime
-    assert found.keep == (0, 2), "the open visit holds no slot: left out"
+    # QA (a visit moved past the working hours condemned every other proposal): the open
+    # visit still fits between the two bookings, in its window, and is kept
+    assert found.keep == (0, 1, 2)
+    assert found.table.starts[0::2] == (7 * H + 30 * M, 17 * H + 57 * M)
+    assert 8 * H <= found.table.starts[1] <= 17 * H
     assert found.table.depart_s == 7 * H + 20 * M
     assert found.table.return_s == 18 * H + 37 * M
     assert found.table.lunch_start_s == 12 * H

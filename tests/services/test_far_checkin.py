@@ -67,7 +67,9 @@ def _seen(db: Session, account: int, today: dt.date) -> dict[str, object]:
         "last_visit": rhythm.last_visit,
         "days_late": rhythm.days_late,
         "rules_days_since_last_visit": days,
-        "reason_last_visit": plan_store.visit_facts(db, [account], as_of=today)[account].last_visit,
+        "reason_last_visit": plan_store.visit_facts(db, [account], as_of=today, tz="Europe/Paris")[
+            account
+        ].last_visit,
         "account_last_visit": account_store.get_account(db, account).last_visit,
     }
 

@@ -100,7 +100,13 @@ def test_assign_all_keeps_the_owner_of_an_account_to_review(demo_db: Session) ->
 def test_the_planner_does_not_propose_accounts_to_review(demo_db: Session) -> None:
     def candidates() -> set[int]:
         inputs = gather(
-            demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=5, max_candidates=30
+            demo_db,
+            rep_id=4,
+            first_day=TUESDAY,
+            last_day=TUESDAY,
+            detour_km=5,
+            max_candidates=30,
+            tz="Europe/Paris",
         )
         return {c.id for c in inputs.candidates}
 

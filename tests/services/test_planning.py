@@ -18,7 +18,13 @@ TUESDAY = dt.date(2026, 4, 21)
 
 def test_gather_camille_tuesday(demo_db: Session) -> None:
     inputs = gather(
-        demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=5, max_candidates=30
+        demo_db,
+        rep_id=4,
+        first_day=TUESDAY,
+        last_day=TUESDAY,
+        detour_km=5,
+        max_candidates=30,
+        tz="Europe/Paris",
     )
     assert inputs.rep.full_name == "Camille Martin"
     assert len(inputs.appointments) == 1
@@ -43,6 +49,7 @@ def test_gather_errors_name_the_problem(demo_db: Session) -> None:
             last_day=TUESDAY,
             detour_km=5,
             max_candidates=10,
+            tz="Europe/Paris",
         )
     with pytest.raises(InvalidInput) as err:
         gather(
@@ -52,12 +59,19 @@ def test_gather_errors_name_the_problem(demo_db: Session) -> None:
             last_day=TUESDAY - dt.timedelta(days=1),
             detour_km=5,
             max_candidates=10,
+            tz="Europe/Paris",
         )
     assert err.value.field == "end_day"
     demo_db.execute(text("UPDATE users SET home = NULL WHERE id = 4"))
     with pytest.raises(InvalidInput) as err:
         gather(
-            demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=5, max_candidates=10
+            demo_db,
+            rep_id=4,
+            first_day=TUESDAY,
+            last_day=TUESDAY,
+            detour_km=5,
+            max_candidates=10,
+            tz="Europe/Paris",
         )
     assert err.value.field == "home"
 
@@ -72,7 +86,13 @@ def test_unlocated_appointment_is_named(demo_db: Session) -> None:
     ).scalar_one()
     with pytest.raises(InvalidInput) as err:
         gather(
-            demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=5, max_candidates=10
+            demo_db,
+            rep_id=4,
+            first_day=TUESDAY,
+            last_day=TUESDAY,
+            detour_km=5,
+            max_candidates=10,
+            tz="Europe/Paris",
         )
     assert err.value.field == f"appointments[{appt_id}]"
 
@@ -98,7 +118,13 @@ def test_100k_accounts_give_a_small_candidate_set(demo_db: Session) -> None:
     total = demo_db.execute(text("SELECT count(*) FROM accounts")).scalar_one()
     assert total >= 100_000
     inputs = gather(
-        demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=10, max_candidates=40
+        demo_db,
+        rep_id=4,
+        first_day=TUESDAY,
+        last_day=TUESDAY,
+        detour_km=10,
+        max_candidates=40,
+        tz="Europe/Paris",
     )
     generated_inside = demo_db.execute(
         text(
@@ -190,6 +216,7 @@ def test_plan_day_camille_tuesday(demo_db: Session) -> None:
         last_day=TUESDAY,
         detour_km=5,
         max_candidates=12,
+        tz="Europe/Paris",
         roads=road_provider(_settings()),
     )
     allowed = {c.id for c in inputs.candidates}

@@ -37,7 +37,9 @@ def out_and_back_twin(corridor: Corridor, point: GeoPoint) -> float:
 def _corridor(demo: Session, budget_m: float, route: Sequence[GeoPoint] | None = None) -> Corridor:
     rep = plans.get_rep(demo, 4)
     home = GeoPoint(rep.home_lon, rep.home_lat)  # type: ignore[arg-type]
-    appts = plans.appointments(demo, rep_id=4, first_day=TUESDAY, last_day=TUESDAY)
+    appts = plans.appointments(
+        demo, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, tz="Europe/Paris"
+    )
     places = [home, *(GeoPoint(a.lon, a.lat) for a in appts), home]  # type: ignore[arg-type]
     return build_corridor(places, budget_m=budget_m, route=route)
 
@@ -85,7 +87,13 @@ class BentRoad:
 
 def test_the_corridor_of_a_plan_follows_the_road_route(demo_db: Session) -> None:
     straight = gather(
-        demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, detour_km=2, max_candidates=50
+        demo_db,
+        rep_id=4,
+        first_day=TUESDAY,
+        last_day=TUESDAY,
+        detour_km=2,
+        max_candidates=50,
+        tz="Europe/Paris",
     )
     home = straight.home
     bend = GeoPoint(home.lon + 0.05, home.lat + 0.08)  # ~9 km north-east: off every straight leg
@@ -97,6 +105,7 @@ def test_the_corridor_of_a_plan_follows_the_road_route(demo_db: Session) -> None
         last_day=TUESDAY,
         detour_km=2,
         max_candidates=50,
+        tz="Europe/Paris",
         roads=BentRoad(bend),
     )
     assert road.corridor.on_roads and road.corridor.admits(bend)

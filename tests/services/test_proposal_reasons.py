@@ -26,14 +26,13 @@ def test_whole_months_across_month_ends() -> None:
 
 
 def test_reasons_round_halves_up_like_the_cost_reports() -> None:
-    """2.5 min of detour reads 3 (Python's round says 2), a 0.4 € loss reads +0 €, not −0 €."""
-    reason = visit_reason(
-        None, as_of=dt.date(2026, 12, 6), detour_minutes=2.5, contribution_eur=84.5
-    )
-    assert reason == "détour 3 min · +85 €"
+    """2.5 min of detour reads 3 (Python's round says 2); the visit's value is said to the
+    cent, halves up (84.125 → 84,13), as its stop stores it."""
+    reason = visit_reason(None, as_of=dt.date(2026, 12, 6), detour_minutes=2.5, value_eur=84.125)
+    assert reason == "détour 3 min · valeur 84,13 €"
     assert (
-        visit_reason(None, as_of=dt.date(2026, 12, 6), detour_minutes=0.49, contribution_eur=-0.4)
-        == "détour 0 min · +0 €"
+        visit_reason(None, as_of=dt.date(2026, 12, 6), detour_minutes=0.49, value_eur=1234.5)
+        == "détour 0 min · valeur 1\u202f234,50 €"
     )
 
 
@@ -71,7 +70,7 @@ def test_every_reason_shown_is_true(demo_db: Session) -> None:
                 days = re.search(r"visité il y a (\d+) j", reason)
                 assert days and int(days.group(1)) == (today - row.last_visit).days, reason
         assert f"détour {half_up(p.detour_minutes, 0)} min" in reason
-        assert re.search(r"· [+−][\d  ]+ €$", reason), reason
+        assert re.search(r"· valeur [\d  ]+,\d\d €$", reason), reason
 
 
 def test_accepting_a_proposal_over_an_appointment_booked_since_is_refused(

@@ -1,5 +1,6 @@
-"""The demo's national key-accounts territory takes no part in a rebalancing, and the
-proposal gives every metric before and after, from the balance summary's figures."""
+"""The demo's national key-accounts territory (marked overlay) takes no part in a
+rebalancing, a large unmarked one does, and the proposal gives every metric before and after,
+from the balance summary's figures."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.errors import InvalidInput
 from fieldcrm.services import territories as svc
-from fieldcrm.territories.rebalance_effects import NATIONAL
+from fieldcrm.territories.rebalance_effects import OVERLAY
 from tests.conftest import DEMO_TODAY
 
 MANAGER = Actor(id=1, role=Role.MANAGER, name="Claire Lefèvre", team=frozenset({4, 5, 6}))
@@ -21,7 +23,7 @@ def test_grands_comptes_france_neither_gives_nor_receives(demo_db: Session, metr
     proposal = view.proposal
     assert proposal is not None and view.balance is not None
     [out] = proposal.left_out
-    assert (out.territory_id, out.reason) == (NATIONAL_ID, NATIONAL) and out.area_km2 > 500_000
+    assert (out.territory_id, out.reason) == (NATIONAL_ID, OVERLAY) and out.area_km2 > 500_000
     assert proposal.moves, "the Riviera box and the Alpes-Maritimes still trade communes"
     assert all(NATIONAL_ID not in (m.from_id, m.to_id) for m in proposal.moves)
     assert set(proposal.before) == set(proposal.after) == {1, 2}
@@ -64,3 +66,21 @@ def test_the_workload_moves_with_the_rep_who_visits(demo_db: Session) -> None:
     assert work.after[2] > shifted[2] + 1  # more than a naive transfer of Camille's hours
     assert work.after[2] > 140 >= work.before[2] and work.pushed_over == (2,)
     assert set(work.overloaded) == {t for t, h in work.after.items() if h > 140}
+
+
+@pytest.mark.parametrize("path", ["proposal", "overview", "input", "apply"])
+def test_an_unknown_metric_is_refused_on_every_path(demo_db: Session, path: str) -> None:
+    """One check of the metric's name (``_weighed``), the same refusal on every path, before
+    anything is computed or written."""
+    rows = svc.store.list_territories(demo_db)
+    calls = {
+        "proposal": lambda: svc.rebalance_proposal(demo_db, metric="revenue_12m", actor=MANAGER),
+        "overview": lambda: svc.overview(demo_db, actor=MANAGER, metric="revenue_12m"),
+        "input": lambda: svc.rebalance_input(demo_db, rows, metric="revenue_12m"),
+        "apply": lambda: svc.apply_rebalance(demo_db, metric="revenue_12m", actor=MANAGER),
+    }
+    with pytest.raises(InvalidInput) as err:
+        calls[path]()
+    (problem,) = err.value.problems
+    assert (problem.field, problem.value) == ("metric", "revenue_12m")
+    assert problem.allowed == ", ".join(svc.METRICS)

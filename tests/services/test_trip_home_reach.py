@@ -16,7 +16,7 @@ from fieldcrm.services import planning
 from fieldcrm.services.planning_inputs import FAR_LOOKED_AT, FRANCE
 from fieldcrm.store import plans as store
 
-SOPHIE = 6
+SOPHIE, CAMILLE = 6, 4
 FIRST, LAST = dt.date(2026, 5, 18), dt.date(2026, 5, 20)  # Monday to Wednesday
 NOW = dt.datetime(2026, 4, 15, 9, 0, tzinfo=dt.UTC)
 
@@ -71,6 +71,8 @@ def test_a_national_rep_is_told_where_her_valuable_accounts_are(demo_db: Session
         limit=FAR_LOOKED_AT,
         exclude_ids=[],
         due_on=FIRST,
+        tz="Europe/Paris",
+        owned_only=True,
     )
     home = GeoPoint(doc["home"]["lon"], doc["home"]["lat"])
     expected = far_areas(
@@ -85,6 +87,28 @@ def test_a_national_rep_is_told_where_her_valuable_accounts_are(demo_db: Session
     # Paris first (260 accounts), none of the départements within reach (Var, Bouches-du-Rhône)
     assert areas[0]["name"] == "Paris" and areas[0]["departement"] == "75"
     assert not {"83", "13"} & {a["departement"] for a in areas}
+
+
+def test_far_prospects_nobody_owns_do_not_say_where_the_reps_accounts_are(
+    demo_db: Session,
+) -> None:
+    # Camille's accounts are on the Riviera, within a day of her home; 400 valuable prospects
+    # nobody owns in Paris are no part of her portfolio (they are a dispatcher's to assign)
+    demo_db.execute(
+        text("""WITH new AS (
+                  INSERT INTO accounts (name, kind, geom, geocode_status, city, postcode,
+                                        potential_eur_month)
+                  SELECT 'PROSPECT PARIS ' || g, 'prospect',
+                         ST_SetSRID(ST_MakePoint(2.30 + g * 0.0002, 48.85), 4326), 'matched',
+                         'Paris', '75011', 9000
+                  FROM generate_series(1, 400) AS g RETURNING id)
+                INSERT INTO account_priorities (account_id, score, band)
+                SELECT id, 99, 'high' FROM new""")
+    )
+    trip = _free_trip(demo_db) | {"rep_id": CAMILLE}
+    doc = planning.plan_json(planning.plan_trip(demo_db, **trip))["result"]
+    assert doc["corridor"]["home_reach_km"] is not None
+    assert doc["corridor"]["far_areas"] == []
 
 
 def test_a_trip_with_an_appointment_keeps_its_corridor(demo_db: Session) -> None:

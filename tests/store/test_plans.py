@@ -22,7 +22,9 @@ TUESDAY = dt.date(2026, 4, 21)
 def _corridor_wkt(demo: Session, budget_m: float = 3_000) -> str:
     rep = plans.get_rep(demo, 4)
     home = GeoPoint(rep.home_lon, rep.home_lat)  # type: ignore[arg-type]
-    appts = plans.appointments(demo, rep_id=4, first_day=TUESDAY, last_day=TUESDAY)
+    appts = plans.appointments(
+        demo, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, tz="Europe/Paris"
+    )
     places = [home, *(GeoPoint(a.lon, a.lat) for a in appts), home]  # type: ignore[arg-type]
     return build_corridor(places, budget_m=budget_m).wkt
 
@@ -37,7 +39,9 @@ def test_rep_profile_and_unknown_rep(demo_db: Session) -> None:
 
 
 def test_appointments_of_the_day_in_paris_time(demo_db: Session) -> None:
-    appts = plans.appointments(demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY)
+    appts = plans.appointments(
+        demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, tz="Europe/Paris"
+    )
     assert len(appts) == 1
     assert appts[0].starts_at.astimezone(PARIS).time() == dt.time(10, 0)
     assert appts[0].lon is not None
@@ -47,6 +51,7 @@ def test_appointments_of_the_day_in_paris_time(demo_db: Session) -> None:
             rep_id=4,
             first_day=TUESDAY - dt.timedelta(days=1),
             last_day=TUESDAY - dt.timedelta(days=1),
+            tz="Europe/Paris",
         )
         == []
     )
@@ -154,7 +159,10 @@ def test_accepting_books_an_appointment_at_the_slot(demo_db: Session) -> None:
     assert row.ends_at - row.starts_at == dt.timedelta(minutes=proposal.visit_minutes)
     # It now counts among the rep's appointments of the day.
     assert appointment_id in {
-        a.id for a in plans.appointments(demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY)
+        a.id
+        for a in plans.appointments(
+            demo_db, rep_id=4, first_day=TUESDAY, last_day=TUESDAY, tz="Europe/Paris"
+        )
     }
     with pytest.raises(Conflict):
         plans.decide_proposal(demo_db, proposal.id, accept=False)

@@ -1,13 +1,10 @@
-"""A rebalancing leaves national territories out and shows what it does to every metric."""
+"""A rebalancing leaves overlay territories out and shows what it does to every metric."""
 
 from __future__ import annotations
 
-import pytest
-
-from fieldcrm.errors import InvalidInput
 from fieldcrm.territories.rebalance import Unit, propose
 from fieldcrm.territories.rebalance_cpsat import propose_cpsat
-from fieldcrm.territories.rebalance_effects import NATIONAL, LeftOut, explain, left_out
+from fieldcrm.territories.rebalance_effects import OVERLAY, LeftOut, explain, left_out
 
 # a line of communes a - b - c - d: territory 1 holds a, b, c; territory 2 holds d
 LINE = [("a", "b"), ("b", "c"), ("c", "d")]
@@ -29,15 +26,16 @@ def line(
     ]
 
 
-def test_a_national_territory_is_left_out_an_overlapping_local_one_is_not() -> None:
+def test_a_marked_territory_is_left_out_whatever_its_size() -> None:
     """The demo's shapes: a carved-out box (145 km², it overlaps its neighbour), a
-    département (4 284 km²), and France less that département (544 462 km²)."""
-    assert left_out({1: 145.0, 2: 4284.0, 3: 544_462.0}) == [LeftOut(3, NATIONAL, 544_462.0)]
-    # the largest région (Nouvelle-Aquitaine, 84 036 km²) is still worked by day trips
-    assert left_out({1: 84_036.0}) == []
-    assert left_out({1: 84_036.0}, national_km2=50_000.0) == [LeftOut(1, NATIONAL, 84_036.0)]
-    with pytest.raises(InvalidInput, match="national_km2"):
-        left_out({1: 1.0}, national_km2=0)
+    département (4 284 km²), and France less that département (544 462 km², marked)."""
+    areas = {1: 145.0, 2: 4284.0, 3: 544_462.0}
+    assert left_out(areas, overlays={3}) == [LeftOut(3, OVERLAY, 544_462.0)]
+    # the mark decides, not the size: a large local territory takes part, a small marked one
+    # (key accounts of one city) does not
+    assert left_out(areas, overlays=set()) == []
+    assert left_out(areas, overlays={1}) == [LeftOut(1, OVERLAY, 145.0)]
+    assert left_out(areas, overlays={9}) == []  # not among the territories at hand
 
 
 def test_the_proposal_shows_every_metric_and_says_the_workload_gets_worse() -> None:

@@ -112,6 +112,8 @@ class PlanOmission(StoredDocument):
     closed_days: list[str] | MISSING = MISSING
     """A trip's days the account is closed on, when it is open on others (its reason holds
     on those others only)."""
+    displaced: list[str] | MISSING = MISSING
+    """``displaces``: the planned visits the plan with it would go without."""
 
 
 class PlanResult(StoredDocument):

@@ -17,7 +17,8 @@ __all__ = ["HistoryRow"]
 
 
 class TerritoryProperties(Strict):
-    """A territory's fields; ``accounts`` it holds, ``source`` how it was drawn."""
+    """A territory's fields; ``accounts`` it holds, ``source`` how it was drawn, ``overlay``
+    laid over the local territories (national key accounts; a rebalancing leaves it out)."""
 
     id: int
     name: str
@@ -25,6 +26,7 @@ class TerritoryProperties(Strict):
     rep_name: str | None
     priority: int
     color: str | None
+    overlay: bool
     source: str | None
     area_km2: float
     accounts: int
@@ -112,7 +114,7 @@ class RebalanceOut(Strict):
     spread_after: Spread
     effects: list[MetricEffectOut]
     left_out: list[LeftOut] = Field(
-        description="Territories that neither give nor receive communes (national ones)"
+        description="Territories that neither give nor receive communes (those marked overlay)"
     )
     applied: bool = Field(description="Always false: a proposal is never applied by reading it")
 
@@ -133,6 +135,7 @@ class ExportProperties(Strict):
     rep_name: str | None
     priority: int
     color: str | None
+    overlay: bool
     area_km2: float
 
 

@@ -33,13 +33,16 @@
       document.getElementById("t-name").value = button.dataset.name;
       document.getElementById("t-rep").value = button.dataset.rep || "";
       document.getElementById("t-priority").value = button.dataset.priority || "0";
-      editing = { rep: document.getElementById("t-rep").value, priority: document.getElementById("t-priority").value };
+      document.getElementById("t-overlay").checked = button.dataset.overlay === "true";
+      editing = { rep: document.getElementById("t-rep").value, priority: document.getElementById("t-priority").value,
+                  overlay: document.getElementById("t-overlay").checked };
       T.map.fitBounds(T.drawn.getBounds());
     });
   });
   document.getElementById("t-clear").addEventListener("click", function () {
     T.drawn.clearLayers(); editingId = null; editing = null; editingTag = null;
     document.getElementById("t-rep").value = ""; document.getElementById("t-priority").value = "0";
+    document.getElementById("t-overlay").checked = false;
   });
   document.getElementById("t-save").addEventListener("click", async function () {
     var g = geometry(), name = document.getElementById("t-name").value.trim();
@@ -50,6 +53,8 @@
     /* a retouch sends only what the user changed: a rep the list cannot show is kept */
     if (!editing || rep !== editing.rep) { body.rep_id = rep ? Number(rep) : null; }
     if (!editing || priority !== editing.priority) { body.priority = Number(priority); }
+    var overlay = document.getElementById("t-overlay").checked;
+    if (!editing || overlay !== editing.overlay) { body.overlay = overlay; }
     var headers = { "Content-Type": "application/json" };
     if (editingId && editingTag) { headers["If-Match"] = editingTag; }
     var response = await fetch(editingId ? "/api/territories/" + editingId : "/api/territories", {
