@@ -40,7 +40,7 @@ from fieldcrm.services import (
 from fieldcrm.services import trip_instead as day_or_trip
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.booked_near import NearBooking
-from fieldcrm.store.plans import PARIS, PlanRow, ProposalRow
+from fieldcrm.store.plans import PlanRow, ProposalRow
 
 router = APIRouter(include_in_schema=False)
 
@@ -258,7 +258,8 @@ def off_route(
             p.account_id
             for p in proposals
             if p.id in cards.get("visited", {})
-            and cards["visited"][p.id].last_visit < p.slot_start.astimezone(PARIS).date()
+            and cards["visited"][p.id].last_visit
+            < p.slot_start.astimezone(plan_dates.company_zone()).date()
         },
     )
 

@@ -1,6 +1,7 @@
 """From gathered planning inputs to the planner's problem, and from its plan to what is stored.
 
-Times are local to Europe/Paris. Opening hours are the ``accounts.opening_hours`` JSON:
+Times are local to the company's time zone (the setting ``scoring_timezone``,
+:func:`fieldcrm.services.plan_dates.company_zone`). Opening hours are the ``accounts.opening_hours`` JSON:
 ``{"mon": [["08:30", "12:00"], ["14:00", "18:30"]], ...}``; a weekday missing from it is a
 closed day, an account without opening hours can be visited during the whole working day. A
 visit must end by closing time, so its start window is ``[open, close − visit]``.
@@ -40,8 +41,9 @@ from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch
 from fieldcrm.routing.problem_json import figures_to_json
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
 from fieldcrm.services import geocoding  # a module: geocoding imports costs, which imports this
+from fieldcrm.services.plan_dates import company_zone
 from fieldcrm.services.planning_inputs import DEFAULT_WORK_END, DEFAULT_WORK_START, PlanningInputs
-from fieldcrm.store.plans import PARIS, CandidateRow, NewProposal, VisitFacts
+from fieldcrm.store.plans import CandidateRow, NewProposal, VisitFacts
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LUNCH_EARLIEST = 12 * 3600
@@ -312,7 +314,7 @@ def problem_for(
         _seconds(rep.work_start or DEFAULT_WORK_START),
         _seconds(rep.work_end or DEFAULT_WORK_END),
     )
-    booked = frozenset(a.starts_at.astimezone(PARIS).date() for a in inputs.appointments)
+    booked = frozenset(a.starts_at.astimezone(company_zone()).date() for a in inputs.appointments)
     dates = working_days(
         inputs.first_day,
         inputs.last_day,
@@ -336,7 +338,7 @@ def problem_for(
     points = [start or inputs.home]
     appointments = []
     for a in inputs.appointments:
-        begins = a.starts_at.astimezone(PARIS)
+        begins = a.starts_at.astimezone(company_zone())
         points.append(inputs.appointment_point(a))
         appointments.append(
             Appointment(
@@ -397,7 +399,9 @@ def problem_for(
 
 
 def _at(day: dt.date, seconds: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=PARIS) + dt.timedelta(seconds=seconds)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=company_zone()) + dt.timedelta(
+        seconds=seconds
+    )
 
 
 def _key_id(key: str, kind: str) -> int | None:

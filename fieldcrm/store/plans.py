@@ -32,10 +32,9 @@ from fieldcrm.store.joins import (
 from fieldcrm.store.visits import counted_visit
 
 PARIS = ZoneInfo("Europe/Paris")
-"""The default of the setting ``scoring_timezone``. The queries here take the company's
-zone from their caller (the setting, one source); this constant remains only for the
-planning code that does not pass the setting yet (``services.plan_slots``,
-``services.planning_build``, ``pages.day``) and for tests."""
+"""The default of the setting ``scoring_timezone``, for tests. The product never reads it:
+the queries here take the company's zone from their caller, the services from the setting
+(:func:`fieldcrm.services.plan_dates.company_zone`)."""
 NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 """A bound no row reaches (an exclusion that is not asked for)."""
 PROPOSAL_STATUSES = ("proposed", "accepted", "rejected")
