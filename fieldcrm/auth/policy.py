@@ -13,8 +13,10 @@ reads, edits and assigns the accounts nobody owns (an import's, the queue's) lik
 never another team's.
 
 A rep reaches an account nobody owns only when it is a prospect within the configured radius
-of their home (``in_reach``, measured by the store in PostGIS): the same rule filters the
-"around me" list, so reading by id never shows more than the list.
+of their home, or one the planner put on their way (a proposal they booked, or one still open
+and not past): ``in_reach``, measured by the store in PostGIS
+(:data:`fieldcrm.store.accounts.REACH`). The same rule filters the "around me" list, so
+reading by id never shows more than the list.
 """
 
 from __future__ import annotations

@@ -14,13 +14,13 @@ from babel.numbers import format_currency, format_decimal
 from fieldcrm.calendar_bounds import FIRST, LAST, check_date
 from fieldcrm.costs.scale import CENT
 from fieldcrm.costs.trips import NotCounted, Trip, TripCost
+from fieldcrm.dates import LOCALES
 from fieldcrm.errors import InvalidInput
 
 if TYPE_CHECKING:  # basis.py words the report's numbers with this module's helpers
     from fieldcrm.costs.basis import MileageBasis
 
 GROUPINGS = ("rep", "team", "week", "month", "year")
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 _EUR_PATTERNS = {"fr": "#,##0{fraction}\u00a0¤", "en": "¤#,##0{fraction}"}
 REALISED = "realised"
 EXPECTED = "expected"

@@ -14,10 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Role
+from fieldcrm.dates import LOCALES
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep
 from fieldcrm.http.i18n import translations
-from fieldcrm.pages.templating import LOCALES, local_number, reader_language, render
+from fieldcrm.pages.templating import local_number, reader_language, render
 from fieldcrm.scoring.rules import BANDS
 from fieldcrm.services import (
     account_agenda,

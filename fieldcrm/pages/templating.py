@@ -69,7 +69,6 @@ def phone_text(value: str | None) -> str:
 
 
 _ENV.filters["phone"] = phone_text
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
 def local_number(value: float | None, lang: str, digits: int = 0) -> str:

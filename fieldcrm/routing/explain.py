@@ -165,23 +165,28 @@ def _forced(problem: Problem, chosen: Realised, i: int, *, budget: Budget) -> Re
         solved = None
     if solved is not None and i not in solved.visited():
         solved = None
-    by_hand = inserted(problem, chosen, i)
+    by_hand = inserted(problem, chosen, i, budget=budget)
     if by_hand is not None and (solved is None or by_hand.objective_eur > solved.objective_eur):
         return by_hand
     return solved
 
 
-def inserted(problem: Problem, chosen: Realised, i: int) -> Realised | None:
+def inserted(
+    problem: Problem, chosen: Realised, i: int, *, budget: Budget | None = None
+) -> Realised | None:
     """The chosen plan with candidate ``i`` inserted where it is worth most: at every
     position of every day it is open on (the nights kept), the day's least valuable other
     visits dropped until it fits (:func:`~fieldcrm.routing.realise.realise`'s own repair,
-    the required candidates and ``i`` kept); ``None`` when no day holds it."""
+    the required candidates and ``i`` kept); ``None`` when no day holds it. With ``budget``,
+    the positions left when its deadline passes are not tried."""
     keep = [j for j, c in enumerate(problem.candidates) if c.required] + [i]
     best: Realised | None = None
     for k, refs in enumerate(chosen.solved.days):
         if not problem.candidates[i].windows[k]:
             continue
         for pos in range(len(refs) + 1):
+            if budget is not None and _time_left(budget) <= 0:
+                return best
             days = list(chosen.solved.days)
             days[k] = (*refs[:pos], Ref("candidate", i, k), *refs[pos:])
             try:

@@ -162,8 +162,8 @@ def nearby(
     settings: Settings | None = None,
 ) -> list[AccountRow]:
     """Accounts around ``point``, by priority then distance: a rep's own and the unassigned
-    prospects within their reach (:func:`reach_m` of home), a manager's team's and those
-    nobody owns."""
+    prospects within their reach (:func:`reach_m` of home, or put on their way by the planner:
+    :data:`fieldcrm.store.accounts.REACH`), a manager's team's and those nobody owns."""
     if not 0 < radius_m <= MAX_RADIUS_M:
         raise InvalidInput(
             "radius_m", "out of range", value=radius_m, allowed=f"0 < radius_m <= {MAX_RADIUS_M}"

@@ -755,10 +755,9 @@ def _day_slots(
     travel: TravelTimes | None,
     earliest: int | None = None,
 ) -> SlotsNow | None:
-    """The open proposals' slots of one day of a plan with its timing (``None``: a place of
-    the plan unknown, the stored slots stand)."""
-    if not any(isinstance(item, _Open) for item in day.order):
-        return SlotsNow({}, {})
+    """The open proposals' slots of one day of a plan with its timing, and its bookings
+    outside the working hours (said even when no proposal is left open); ``None``: a place
+    of the plan unknown, the stored slots stand."""
     read = _as_booked(plan, doc, timing, day, settings=settings, travel=travel, earliest=earliest)
     if read is None:
         return None

@@ -162,15 +162,17 @@ REACH = (
     "(asg.owner_id IS NULL AND a.kind = 'prospect' AND (ST_DWithin(a.geom::geography,"
     " (SELECT home FROM users WHERE id = :reach_rep)::geography, :reach_m)"
     " OR EXISTS (SELECT 1 FROM plan_proposals rp JOIN plans rpl ON rpl.id = rp.plan_id"
-    " WHERE rp.account_id = a.id AND rpl.rep_id = :reach_rep AND rpl.status <> 'cancelled'"
-    " AND rp.status <> 'rejected')))"
+    " WHERE rp.account_id = a.id AND rpl.rep_id = :reach_rep AND (rp.status = 'accepted'"
+    " OR (rp.status = 'proposed' AND rp.slot_end >= now() - interval '1 day')))))"
 )
 """SQL (with :data:`ASSIGNMENT_JOIN`): an unassigned prospect within ``:reach_m`` metres of the
-home of user ``:reach_rep`` (never true for a user without a home), or one the planner
-proposed to that user (a proposal of one of their plans, not rejected: the planner looks for
-unassigned prospects all along the itinerary, so what it proposes, and what the rep booked
-from it, the rep can open, check in at and report on). The list side of the rule
-:func:`fieldcrm.auth.policy.can` gets as ``in_reach``; :func:`account_access` is the by-id side."""
+home of user ``:reach_rep`` (never true for a user without a home), or one the planner put
+on that user's way: a proposal of theirs they accepted (booked: they visit it, check in and
+write its report), or one still open whose slot ended less than a day ago (the planner looks
+for unassigned prospects all along an itinerary, and a rep opens what it proposes before
+booking it). A proposal rejected, or left open and past, gives no reach. The list side of
+the rule :func:`fieldcrm.auth.policy.can` gets as ``in_reach``; :func:`account_access` is the
+by-id side."""
 
 
 def scope_filter(owner_ids: list[int] | None, *, unowned: bool = False, reach: bool = False) -> str:

@@ -365,8 +365,10 @@ def stale_years(session: Session, *, zone: str) -> list[tuple[int, int]]:
     that do not (:func:`~fieldcrm.store.visits.counted_visit`), than it was derived with, or
     a day of visits no trip holds. Whatever changed them (a late report, a pin moved, a
     visit removed with its account), those years need deriving again. Validated months are
-    frozen (:func:`replace_trips`): their trips, and the days of a month validated, are left
-    out. One set-based statement over every visit."""
+    frozen (:func:`replace_trips`): their trips, the days of a month validated and the day
+    right after a frozen trip (whose trip would start in the frozen month) are left out; so
+    are the users who are no reps with a home any more (their trips are not derived). One
+    set-based statement over every visit."""
     rows = session.execute(
         text(
             f"""WITH days AS (
@@ -386,7 +388,9 @@ def stale_years(session: Session, *, zone: str) -> list[tuple[int, int]]:
                                     WHERE m.rep_id = t.rep_id
                                       AND m.month = date_trunc('month', t.start_day)::date)
                                AS frozen
-                      FROM trips t WHERE t.kind = 'actual'),
+                      FROM trips t
+                      JOIN users u ON u.id = t.rep_id AND u.role = 'rep' AND u.home IS NOT NULL
+                     WHERE t.kind = 'actual'),
                 placed AS (
                     SELECT d.*, t.id AS trip_id
                       FROM days d LEFT JOIN actual t
@@ -397,6 +401,11 @@ def stale_years(session: Session, *, zone: str) -> list[tuple[int, int]]:
                    AND NOT EXISTS (SELECT 1 FROM month_validations m
                                     WHERE m.rep_id = p.rep_id
                                       AND m.month = date_trunc('month', p.day)::date)
+                   -- the morning after a frozen trip: deriving again would start its trip
+                   -- in the validated month, which is kept as it is
+                   AND NOT EXISTS (SELECT 1 FROM actual f
+                                    WHERE f.rep_id = p.rep_id AND f.frozen
+                                      AND f.end_day = p.day - 1)
                 UNION
                 SELECT t.rep_id, extract(year FROM t.start_day)::int
                   FROM actual t

@@ -94,9 +94,15 @@ def database_url(settings: LocalDatabaseSettings) -> str:
 
 
 def _server_conn_url(url: str) -> tuple[str, str]:
-    """(psycopg URL of the server's ``postgres`` database, database name) for ``url``."""
-    base, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
-    return base + "/postgres", name
+    """(psycopg URL of the server's ``postgres`` database, database name) for ``url``; the
+    URL's query (``?sslmode=…``) is kept on the first, left out of the second.
+
+    >>> _server_conn_url("postgresql+psycopg://u:p@db:5432/crm?sslmode=require")
+    ('postgresql://u:p@db:5432/postgres?sslmode=require', 'crm')
+    """
+    path, _, query = url.replace("postgresql+psycopg://", "postgresql://").partition("?")
+    base, name = path.rsplit("/", 1)
+    return base + "/postgres" + (f"?{query}" if query else ""), name
 
 
 def drop_database(url: str) -> None:
@@ -126,7 +132,8 @@ def drop_database(url: str) -> None:
 
 def recreate_database(server_url: str, name: str) -> str:
     """Drop and create the empty database ``name`` beside ``server_url``'s; return its URL."""
-    url = f"{server_url.rsplit('/', 1)[0]}/{name}"
+    path, _, query = server_url.partition("?")
+    url = f"{path.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
     drop_database(url)
     server, _ = _server_conn_url(url)
     with psycopg.connect(server, autocommit=True) as conn:

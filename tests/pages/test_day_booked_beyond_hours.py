@@ -89,3 +89,27 @@ def test_a_visit_moved_past_the_working_hours_leaves_the_others_their_slots(
     assert heure is not None
     page = _accept(client, fitting[0].id, heure.group(1))
     assert f"Acceptée : rendez-vous réservé {heure.group(1)}–" in _stop(page, fitting[0].id)
+
+
+def test_a_late_visit_still_says_so_once_no_proposal_is_left_open(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """Every other proposal of the day decided (refused): the header still times the day to
+    the late visit, and the visit still says why (review: the note went with the last open
+    proposal)."""
+    client = api_as(4)
+    plan = _planned(client, demo_db)
+    route = _route(plan)
+    moved, others = route[-1], route[:-1]
+    planned_at = re.search(
+        r'name="heure" value="(\d\d:\d\d)"', _stop(client.get(DAY).text, moved.id)
+    )
+    assert planned_at is not None
+    _accept(client, moved.id, planned_at.group(1))
+    _move_booking(demo_db, moved.id, "18:40", moved.visit_minutes)
+    for p in others:
+        refused = client.post(f"/api/planning/proposals/{p.id}/decision", json={"accept": False})
+        assert refused.status_code == 200, refused.text
+    page = client.get(DAY).text
+    assert "Refusée" in _stop(page, others[0].id)
+    assert "Hors de vos horaires : retour vers " in _stop(page, moved.id)

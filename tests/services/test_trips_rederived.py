@@ -140,3 +140,16 @@ def test_the_nightly_run_derives_again_a_past_year_whose_visits_changed(
     _run_queued(demo_db)
     assert _visits_of_the_day(demo_db) == (2, 0)
     assert costs.stale_years(demo_db, settings=settings()) == []
+
+
+def test_a_rep_who_became_a_manager_is_not_derived_again_every_night(demo_db: Session) -> None:
+    """Camille's trips of a year whose visits changed, then Camille made a manager: her trips
+    are no longer derived (only reps with a home are), so they are not reported stale night
+    after night either."""
+    lam = _far_check_in_last_year(demo_db)
+    visits.record_visit(
+        demo_db, actor=CAMILLE, account_id=lam, client_key="late-far", report=REPORT
+    )
+    assert costs.stale_years(demo_db, settings=settings()) == [(4, 2025)]
+    demo_db.execute(text("UPDATE users SET role = 'manager' WHERE id = 4"))
+    assert costs.stale_years(demo_db, settings=settings()) == []
