@@ -13,6 +13,7 @@ from fieldcrm.config import Settings
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import appointments as svc
+from fieldcrm.services import plan_dates
 from fieldcrm.store.appointments import AppointmentRecord
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
@@ -92,7 +93,7 @@ class AppointmentOut(BaseModel):
     @classmethod
     def of(cls, r: AppointmentRecord, settings: Settings) -> AppointmentOut:
         """From a stored appointment, in the company's time zone."""
-        zone = svc.zone_of(settings)
+        zone = plan_dates.company_zone(settings)
         start, end = r.starts_at.astimezone(zone), r.ends_at.astimezone(zone)
         return cls(
             id=r.id,

@@ -27,7 +27,7 @@ from fieldcrm.pages import agenda_forms
 from fieldcrm.pages.agenda_forms import View
 from fieldcrm.pages.day import rep_for
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import appointment_moves, appointments, calendar_feed, users
+from fieldcrm.services import appointment_moves, appointments, calendar_feed, plan_dates, users
 
 router = APIRouter(include_in_schema=False)
 ID = Path(ge=1, le=2**31 - 1)
@@ -66,7 +66,7 @@ def _show(
         settings=settings,
         include_cancelled=True,
     )
-    zone = appointments.zone_of(settings)
+    zone = plan_dates.company_zone(settings)
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
     by_day: dict[dt.date, list[Any]] = {d: [] for d in days}
     for r in rows:
@@ -103,7 +103,7 @@ def _show(
 
 
 def _today(settings: Settings) -> dt.date:
-    return dt.datetime.now(appointments.zone_of(settings)).date()
+    return dt.datetime.now(plan_dates.company_zone(settings)).date()
 
 
 @router.get("/agenda", response_class=HTMLResponse)
@@ -263,7 +263,7 @@ def move(
         session,
         actor,
         settings,
-        day=current.starts_at.astimezone(appointments.zone_of(settings)).date(),
+        day=current.starts_at.astimezone(plan_dates.company_zone(settings)).date(),
         view=_view_of(typed),
         rep_id=current.rep_id,
         error=agenda_forms.summary(errors),
@@ -283,7 +283,7 @@ def cancel(
 ) -> RedirectResponse:
     """Cancel an appointment (it stays in the agenda, marked cancelled)."""
     done = appointments.cancel_appointment(session, actor=actor, appointment_id=appointment_id)
-    day = done.starts_at.astimezone(appointments.zone_of(settings)).date()
+    day = done.starts_at.astimezone(plan_dates.company_zone(settings)).date()
     return RedirectResponse(_target(day, vue, done.rep_id), status_code=303)
 
 

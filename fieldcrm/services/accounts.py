@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,7 @@ from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.scoring.intervals import check_interval
-from fieldcrm.services import intervals, scoring, tasks
+from fieldcrm.services import intervals, plan_dates, scoring, tasks
 from fieldcrm.store import accounts as store
 from fieldcrm.store import versions
 from fieldcrm.store.account_map import MapFilter
@@ -138,7 +137,7 @@ def account_view(
     ``today`` (default: today in the company's time zone) and the priority explanation."""
     _readable(session, actor, account_id, settings)
     cfg = settings or get_settings()
-    day = today or dt.datetime.now(ZoneInfo(cfg.scoring_timezone)).date()
+    day = today or dt.datetime.now(plan_dates.company_zone(cfg)).date()
     view = store.account_360(session, account_id)
     try:
         priority = scoring.account_priority(session, account_id)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.config import Settings, get_settings
+from fieldcrm.services import plan_dates
 from fieldcrm.store import appointments as booked_store
 from fieldcrm.store import audit
 from fieldcrm.store.appointments import AppointmentRecord
@@ -92,7 +92,7 @@ def moved_away(
     appointment (the slots of now already leave it out of that day:
     :func:`fieldcrm.services.plan_slots.slots_now` reads only the day's appointments)."""
     policy.require(actor, "appointment", owner_id=plan.rep_id)
-    zone = ZoneInfo((settings or get_settings()).scoring_timezone)
+    zone = plan_dates.company_zone(settings or get_settings())
     planned_on: dict[int, str] = {}
     for doc in plan.result.get("days") or []:
         for stop in doc.get("stops") or []:

@@ -82,11 +82,6 @@ class Changes:
     note: str | None = None
 
 
-def zone_of(settings: Settings) -> ZoneInfo:
-    """The company's time zone."""
-    return ZoneInfo(settings.scoring_timezone)
-
-
 def _clean(value: str | None) -> str | None:
     return value.strip() or None if value is not None else None
 
@@ -226,7 +221,7 @@ def check_booking(
         session,
         rep_id=rep_id,
         new=Booked(None, title, starts_at, ends_at, place),
-        zone=zone_of(cfg),
+        zone=plan_dates.company_zone(cfg),
         graph=travel or road_provider(cfg),
     )
 
@@ -250,7 +245,7 @@ def agenda(
             value=f"{first.isoformat()} – {last.isoformat()}",
             allowed=f"une fin après le début, {MAX_DAYS} jours au plus",
         )
-    start, end = day_span(first, last, zone_of(settings or get_settings()))
+    start, end = day_span(first, last, plan_dates.company_zone(settings or get_settings()))
     return store.between(
         session, rep_id=rep_id, start=start, end=end, include_cancelled=include_cancelled
     )
@@ -283,7 +278,7 @@ def create_appointment(
     """Book an appointment for the rep, unless it clashes with another one."""
     policy.require(actor, "appointment", owner_id=rep_id)
     cfg = settings or get_settings()
-    zone = zone_of(cfg)
+    zone = plan_dates.company_zone(cfg)
     title, note = _clean(draft.title), _clean(draft.note)
     _check_lengths(draft.duration_minutes, title, note)
     get_rep(session, rep_id)
@@ -327,7 +322,7 @@ def move_appointment(
             f"Le rendez-vous « {current.title} » est annulé : il ne peut plus être déplacé."
         )
     cfg = settings or get_settings()
-    zone = zone_of(cfg)
+    zone = plan_dates.company_zone(cfg)
     local = current.starts_at.astimezone(zone)
     minutes = changes.duration_minutes
     if minutes is None:

@@ -21,13 +21,21 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.config import Settings
-from fieldcrm.services import costs, exports, gdpr, geocoding, jobs, notifications, scoring
+from fieldcrm.services import (
+    costs,
+    exports,
+    gdpr,
+    geocoding,
+    jobs,
+    notifications,
+    plan_dates,
+    scoring,
+)
 from fieldcrm.store import jobs as store
 
 log = logging.getLogger(__name__)
@@ -76,11 +84,6 @@ def schedule(settings: Settings) -> list[Scheduled]:
         Scheduled("geocoding", "quarter_hour"),
         Scheduled("exports", "quarter_hour"),
     ]
-
-
-def company_zone(settings: Settings) -> ZoneInfo:
-    """The company's time zone (dates and times of the schedule, rules' "today")."""
-    return ZoneInfo(settings.scoring_timezone)
 
 
 def worker_name() -> str:
@@ -189,7 +192,7 @@ def run_due(
     sessions: Sessions, settings: Settings, *, now: dt.datetime | None = None
 ) -> dict[str, str]:
     """Run every scheduled job due now and not yet run in its period; ``{name: outcome}``."""
-    local_now = (now or dt.datetime.now(dt.UTC)).astimezone(company_zone(settings))
+    local_now = (now or dt.datetime.now(dt.UTC)).astimezone(plan_dates.company_zone(settings))
     ran: dict[str, str] = {}
     for entry in schedule(settings):
         key = period_key(entry, local_now.replace(tzinfo=None))

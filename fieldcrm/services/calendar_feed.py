@@ -20,7 +20,7 @@ from fieldcrm.auth.roles import Actor
 from fieldcrm.config import Settings
 from fieldcrm.errors import NotFound
 from fieldcrm.geo import GeoPoint
-from fieldcrm.services.appointments import zone_of
+from fieldcrm.services import plan_dates
 from fieldcrm.store import appointments as store
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.plans import get_rep
@@ -99,7 +99,7 @@ def feed_ics(
     if owner is None:
         raise NotFound("calendar feed", "unknown or revoked token")
     rep_id, name = owner
-    zone = zone_of(settings)
+    zone = plan_dates.company_zone(settings)
     moment = now or dt.datetime.now(dt.UTC)
     today = moment.astimezone(zone).date()
     start, end = day_span(

@@ -34,7 +34,7 @@ from fieldcrm.costs.trips import Rates, Trip, TripCost, cost_trip
 from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import planning_build, roads
+from fieldcrm.services import plan_dates, planning_build, roads
 from fieldcrm.store import costs as store
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store.costs import RepCosting
@@ -330,7 +330,7 @@ def travel_report(
         rates=rates,
         frozen={key: v.rate_per_km for key, v in validated.items()},
     )
-    zone = ZoneInfo(settings.scoring_timezone)
+    zone = plan_dates.company_zone(settings)
     names = {r.profile.rep_id: r.profile.name for r in reps}
     regularisations = _regularisations(
         [
@@ -458,7 +458,7 @@ def validate_month(
     changing, and its km rate is kept; a second validation is a :class:`Conflict`."""
     policy.require(actor, "costs.validate", owner_id=rep_id)
     first = month.replace(day=1)
-    this_month = dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date().replace(day=1)
+    this_month = dt.datetime.now(plan_dates.company_zone(settings)).date().replace(day=1)
     if first >= this_month:
         raise InvalidInput(
             "month",

@@ -86,7 +86,7 @@ def find_days(
             raise InvalidInput("account", "ce compte n'a pas de commercial", value=account_id)
         rep_id = actor.id
     policy.require(actor, "plan", owner_id=rep_id)
-    zone = ZoneInfo(settings.scoring_timezone)
+    zone = plan_dates.company_zone(settings)
     first = first_day or dt.datetime.now(zone).date() + dt.timedelta(days=1)
     dates = next_working_days(first, count, weekends=settings.planner_work_weekends)
     inputs = gather(

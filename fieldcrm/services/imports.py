@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -28,9 +27,8 @@ from fieldcrm.accounts.records import (
 )
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
-from fieldcrm.config import get_settings
 from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput
-from fieldcrm.services import exports, geocoding, jobs
+from fieldcrm.services import exports, geocoding, jobs, plan_dates
 from fieldcrm.store import account_import as store
 from fieldcrm.store import jobs as job_store
 
@@ -162,7 +160,7 @@ def import_sales(
     """
     report = ImportReport(kind="sales")
     rows = iter_rows(path, wanted=SALE_FIELDS, mapping=mapping)
-    day = today or dt.datetime.now(ZoneInfo(get_settings().scoring_timezone)).date()
+    day = today or dt.datetime.now(plan_dates.company_zone()).date()
     try:
         store.create_sales_stage(session)
         sales = parse_sales(rows, latest_month=day.replace(day=1))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from fieldcrm.config import get_settings
+from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput
 
 
@@ -24,15 +24,16 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def company_zone(zone: ZoneInfo | None = None) -> ZoneInfo:
-    """``zone``, else the company's time zone: the setting ``scoring_timezone``."""
-    return zone if zone is not None else ZoneInfo(get_settings().scoring_timezone)
+def company_zone(settings: Settings | None = None) -> ZoneInfo:
+    """The company's time zone: the setting ``scoring_timezone`` of ``settings`` (``None``:
+    the process's settings). The one home of that rule for the services and the worker."""
+    return ZoneInfo((settings or get_settings()).scoring_timezone)
 
 
 def today(at: dt.datetime | None = None, *, zone: ZoneInfo | None = None) -> dt.date:
     """The company's date at ``at`` (aware; ``None``: :func:`now`), in ``zone`` if given
     (:func:`company_zone`)."""
-    return (at if at is not None else now()).astimezone(company_zone(zone)).date()
+    return (at if at is not None else now()).astimezone(zone or company_zone()).date()
 
 
 def check_not_past(
@@ -57,7 +58,7 @@ def check_not_started(
     already gone — a booking or a move is for what is to come (a visit made is recorded as a
     visit, not booked)."""
     moment = at if at is not None else now()
-    zone = company_zone(zone)
+    zone = zone or company_zone()
     local = starts_at.astimezone(zone)
     check_not_past(local.date(), field="date", at=moment, zone=zone)
     if starts_at < moment:

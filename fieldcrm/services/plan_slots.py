@@ -56,7 +56,6 @@ from fieldcrm.routing.reslot import (
 from fieldcrm.routing.schedule import Leg, booking_start, whole_minutes
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import plan_dates, planning_build
-from fieldcrm.services.plan_dates import company_zone
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as booked_store
 from fieldcrm.store import intervals as interval_store
@@ -108,7 +107,7 @@ class Unfit:
         head = f"« {subject} » ne tient plus" if subject else "Ne tient plus"
         if self.cause == "booking" and self.booking is not None and self.at is not None:
             return (
-                f"{head} depuis la réservation de « {self.booking} » à {hm(self.at, company_zone())} : "
+                f"{head} depuis la réservation de « {self.booking} » à {hm(self.at, plan_dates.company_zone())} : "
                 "replanifiez la journée."
             )
         if self.cause == "bookings":
@@ -171,7 +170,7 @@ def visited_since(
     found = interval_store.not_due(
         session,
         [
-            (p.id, p.account_id, p.slot_start.astimezone(company_zone()).date())
+            (p.id, p.account_id, p.slot_start.astimezone(plan_dates.company_zone()).date())
             for p in plan.proposals
             if p.status == "proposed"
         ],
@@ -179,7 +178,7 @@ def visited_since(
     )
     # only a visit since the plan was made: an account the rep ticked for a route (or one
     # visited before the plan, which the planner already judged due) stays proposed
-    made = plan.created_at.astimezone(company_zone()).date()
+    made = plan.created_at.astimezone(plan_dates.company_zone()).date()
     return {key: f for key, f in found.items() if f.last_visit >= made}
 
 
@@ -203,7 +202,7 @@ def booked_elsewhere(
     return booked_near(
         session,
         [
-            (p.id, p.account_id, p.slot_start.astimezone(company_zone()).date())
+            (p.id, p.account_id, p.slot_start.astimezone(plan_dates.company_zone()).date())
             for p in plan.proposals
             if p.status == "proposed"
         ],
@@ -216,7 +215,7 @@ def booked_elsewhere(
 def already_booked(found: NearBooking, subject: str | None = None) -> str:
     """The French sentence said in place of the slot of a proposal booked elsewhere
     (:func:`booked_elsewhere`); with ``subject`` (the account's name), naming it."""
-    when = found.starts_at.astimezone(company_zone())
+    when = found.starts_at.astimezone(plan_dates.company_zone())
     head = f"« {subject} » est déjà réservé" if subject else "Déjà réservé"
     return f"{head} le {when:%d/%m/%Y} à {when:%H:%M} : la visite n’est plus proposée."
 
@@ -232,12 +231,12 @@ class _Open:
 
 def _seconds(moment: dt.datetime) -> int:
     """Wall-clock seconds since the local midnight, as the planner counts times of day."""
-    t = moment.astimezone(company_zone()).time()
+    t = moment.astimezone(plan_dates.company_zone()).time()
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
 def _at(day: dt.date, seconds: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=company_zone()) + dt.timedelta(
+    return dt.datetime.combine(day, dt.time(0), tzinfo=plan_dates.company_zone()) + dt.timedelta(
         seconds=seconds
     )
 
@@ -449,7 +448,7 @@ def slots_now(
         if not doc.get("day"):
             continue
         date = dt.date.fromisoformat(doc["day"])
-        first, last = day_span(date, date, company_zone())
+        first, last = day_span(date, date, plan_dates.company_zone())
         booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
         day = _read_day(doc, proposals, booked, set(elsewhere) | set(visited))
         opens = [item for item in day.order if isinstance(item, _Open)]
@@ -561,9 +560,9 @@ def figures_now(
     gone |= {
         key
         for key, found in visited.items()
-        if found.last_visit < by_id[key].slot_start.astimezone(company_zone()).date()
+        if found.last_visit < by_id[key].slot_start.astimezone(plan_dates.company_zone()).date()
     }
-    first, last = day_span(date, date, company_zone())
+    first, last = day_span(date, date, plan_dates.company_zone())
     booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
     day = _read_day(doc, proposals, booked, gone)
     if any(isinstance(item, _Open) and item.opening is None for item in day.order):
@@ -826,7 +825,7 @@ class Bookable:
 
 
 def _instant(seconds: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(seconds, company_zone())
+    return dt.datetime.fromtimestamp(seconds, plan_dates.company_zone())
 
 
 def bookable(proposal: ProposalRow, planned: dt.datetime | None = None) -> Bookable | None:

@@ -199,7 +199,7 @@ def decide_proposal(
     if proposal.status != "proposed":
         done = "acceptée" if proposal.status == "accepted" else "refusée"
         raise Conflict(f"La proposition « {proposal.account_name} » est déjà {done}.")
-    zone = ZoneInfo((settings or get_settings()).scoring_timezone)  # the company's clock
+    zone = plan_dates.company_zone(settings or get_settings())  # the company's clock
     if accept:
         now = now if now is not None else plan_dates.now()
         day = proposal.slot_start.astimezone(zone).date()
@@ -334,7 +334,7 @@ def _solve(
     if trip:
         stored["overnight"] = build.overnight_json(result, stored, cfg=cfg)
         stored["hotel"] = hotel.as_doc() if hotel is not None else None
-    today = dt.datetime.now(ZoneInfo(cfg.scoring_timezone)).date()
+    today = dt.datetime.now(plan_dates.company_zone(cfg)).date()
     facts = store.visit_facts(session, [c.id for c in pool], as_of=today, tz=cfg.scoring_timezone)
     new = build.proposals(problem, result, scores, facts, as_of=today)
     stored["reasons"] = build.reasons_json(new)  # the pages say them in the reader's language

@@ -40,8 +40,10 @@ from fieldcrm.routing.plan_model import Day, Figures, Plan
 from fieldcrm.routing.problem import Appointment, Candidate, Costs, Hotel, Lunch, Problem, WorkDay
 from fieldcrm.routing.problem_json import figures_to_json
 from fieldcrm.routing.travel import TravelMatrix, TravelTimes
-from fieldcrm.services import geocoding  # a module: geocoding imports costs, which imports this
-from fieldcrm.services.plan_dates import company_zone
+from fieldcrm.services import (
+    geocoding,  # a module: geocoding imports costs, which imports this
+    plan_dates,
+)
 from fieldcrm.services.planning_inputs import DEFAULT_WORK_END, DEFAULT_WORK_START, PlanningInputs
 from fieldcrm.store.plans import CandidateRow, NewProposal, VisitFacts
 
@@ -314,7 +316,9 @@ def problem_for(
         _seconds(rep.work_start or DEFAULT_WORK_START),
         _seconds(rep.work_end or DEFAULT_WORK_END),
     )
-    booked = frozenset(a.starts_at.astimezone(company_zone()).date() for a in inputs.appointments)
+    booked = frozenset(
+        a.starts_at.astimezone(plan_dates.company_zone()).date() for a in inputs.appointments
+    )
     dates = working_days(
         inputs.first_day,
         inputs.last_day,
@@ -338,7 +342,7 @@ def problem_for(
     points = [start or inputs.home]
     appointments = []
     for a in inputs.appointments:
-        begins = a.starts_at.astimezone(company_zone())
+        begins = a.starts_at.astimezone(plan_dates.company_zone())
         points.append(inputs.appointment_point(a))
         appointments.append(
             Appointment(
@@ -399,7 +403,7 @@ def problem_for(
 
 
 def _at(day: dt.date, seconds: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=company_zone()) + dt.timedelta(
+    return dt.datetime.combine(day, dt.time(0), tzinfo=plan_dates.company_zone()) + dt.timedelta(
         seconds=seconds
     )
 

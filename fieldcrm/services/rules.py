@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +18,7 @@ from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput
 from fieldcrm.scoring.rules import load_text, parse_rule
-from fieldcrm.services import jobs, scoring
+from fieldcrm.services import jobs, plan_dates, scoring
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import rules as rule_store
 from fieldcrm.store import versions
@@ -139,7 +138,7 @@ def run(
     if draft is not None and not dry_run:
         raise InvalidInput("draft", "a draft rule can only be dry run; save it first")
     cfg = settings or get_settings()
-    today = dt.datetime.now(ZoneInfo(cfg.scoring_timezone)).date()
+    today = dt.datetime.now(plan_dates.company_zone(cfg)).date()
     return scoring.run_rules(
         session,
         as_of=as_of or today,
@@ -155,7 +154,7 @@ DRY_RUN_KIND = "rules_dry_run"
 
 
 def _today(settings: Settings) -> dt.date:
-    return dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date()
+    return dt.datetime.now(plan_dates.company_zone(settings)).date()
 
 
 def start_dry_run(

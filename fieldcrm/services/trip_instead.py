@@ -105,7 +105,7 @@ def plan_day_or_trip(
         last=day + dt.timedelta(days=1),
         settings=cfg,
     )
-    zone = appointments.zone_of(cfg)  # the company's days: the setting, one source
+    zone = plan_dates.company_zone(cfg)  # the company's days: the setting, one source
     booked = frozenset(a.starts_at.astimezone(zone).date() for a in near)
     trip = stretch(
         day, before=before, after=after, weekends=cfg.planner_work_weekends, always=booked

@@ -21,7 +21,6 @@ from fieldcrm import calendar_bounds
 from fieldcrm.accounts.fields import check_text
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
-from fieldcrm.config import get_settings
 from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.services import accounts, costs, plan_dates, scoring
@@ -148,7 +147,7 @@ def _open_visit_key(
     (no check-in that day: the report is a new visit)."""
     if store.counts_by_key(session, client_key) is not None:
         return client_key
-    zone = ZoneInfo(get_settings().scoring_timezone)
+    zone = plan_dates.company_zone()
     day = at.astimezone(zone).date()
     first = dt.datetime.combine(day, dt.time(), tzinfo=zone)
     last = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)

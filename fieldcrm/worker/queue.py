@@ -25,6 +25,7 @@ from fieldcrm.services import (
     exports,
     geocoding_jobs,
     imports,
+    plan_dates,
     planning_jobs,
     rules,
 )
@@ -80,7 +81,7 @@ def make_queue(
 
     @queue.task(name=job_store.EVALUATE_RULES, queue=job_store.QUEUE)
     def evaluate_rules() -> None:
-        today = dt.datetime.now(background.company_zone(settings)).date()
+        today = dt.datetime.now(plan_dates.company_zone(settings)).date()
         log.info("rules: %s", background.evaluate_rules(factory, settings, today=today))
 
     @queue.task(name=job_store.DERIVE_TRIPS, queue=job_store.QUEUE)
