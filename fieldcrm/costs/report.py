@@ -35,6 +35,7 @@ class Figures:
     trips: int = 0
     days: int = 0
     km: float = 0.0
+    """The sum of the trips' km, each to the tenth as written (:meth:`add`)."""
     driving_s: int = 0
     visiting_s: int = 0
     visits: int = 0
@@ -70,8 +71,10 @@ class Figures:
 
     @property
     def revenue_per_km_eur(self) -> Decimal | None:
-        """Revenue of the visited accounts per kilometre driven (None without kilometres)."""
-        if self.km <= 0:
+        """Revenue of the visited accounts per kilometre driven; None without kilometres or
+        without revenue: a month's sales are imported after it ends, so the trips of the
+        month under way (and the planned ones) have none yet — « — », not a misleading 0."""
+        if self.km <= 0 or not self.revenue_eur:
             return None
         return (self.revenue_eur / Decimal(str(self.km))).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -90,7 +93,9 @@ class Figures:
         return Figures(
             trips=self.trips + 1,
             days=self.days + t.days,
-            km=round(self.km + t.km, 3),
+            # each trip's km as the trips' table writes them (to the tenth, halves up): a
+            # row, and the total, is the sum of the trips shown, never 0.1 km beside it
+            km=round(self.km + float(half_up(t.km, 1)), 1),
             driving_s=self.driving_s + t.driving_s,
             visiting_s=self.visiting_s + t.visiting_s,
             visits=self.visits + t.visits,

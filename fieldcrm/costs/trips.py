@@ -244,9 +244,23 @@ def allowance_totals(lines: Iterable[Allowance]) -> tuple[Decimal, Decimal]:
     return hotel, meals
 
 
+def mileage_eur(km: float, rate_per_km: Decimal) -> Decimal:
+    """The euros of ``km`` kilometres at ``rate_per_km``: the kilometres as counted (not as
+    shown, to the tenth) times the rate, rounded once to the cent, halves up — the one rule of
+    the cost report and of the trip planner's « Frais kilométriques ».
+
+    Examples
+    --------
+    >>> mileage_eur(69.85, Decimal("0.427"))
+    Decimal('29.83')
+    """
+    return (Decimal(str(km)) * rate_per_km).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def cost_trip(trip: Trip, *, rate_per_km: Decimal, rates: Rates) -> TripCost:
-    """Cost one trip: kilometres at ``rate_per_km`` (from the scale), nights and meals at ``rates``."""
-    mileage = (Decimal(str(trip.km)) * rate_per_km).quantize(CENT, rounding=ROUND_HALF_UP)
+    """Cost one trip: kilometres at ``rate_per_km`` (from the scale, :func:`mileage_eur`),
+    nights and meals at ``rates``."""
+    mileage = mileage_eur(trip.km, rate_per_km)
     hotel, meals = allowances_eur(nights=trip.hotel_nights, meals=trip.meals, rates=rates)
     return TripCost(
         trip=trip,

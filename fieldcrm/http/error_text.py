@@ -5,7 +5,9 @@ Errors are raised with their data (``NotFound(kind, key)``, ``InvalidInput`` pro
 older ones, an English sentence. Pages and the JSON answers pages show pass them through
 :func:`describe` and :func:`describe_validation`, which build the French sentence from that
 data — one home for every error text a user can see. A message already written in French is
-left as it is. English readers get the original text.
+left as it is. English readers get the original text, except for the errors worded from
+their data in both languages: the policy's refusals (:data:`ACTIONS_EN`) and an appointment
+out of reach (:func:`reach_text`, English in the catalogue).
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ from fieldcrm.errors import (
     PreconditionRequired,
     Problem,
 )
+from fieldcrm.http.i18n import translations
 from fieldcrm.http.local_time import local_moment
+from fieldcrm.routing.realise import OutOfReach, Reach
+from fieldcrm.routing.schedule import hhmm
 from fieldcrm.scoring import vocabulary
 
 KINDS: dict[str, str] = {
@@ -93,6 +98,35 @@ ACTIONS: dict[str, str] = {
     "jobs.admin": "gérer les tâches de fond",
 }
 """What each policy action lets one do, for "Vous n’avez pas le droit de …"."""
+
+ACTIONS_EN: dict[str, str] = {
+    "account.read": "view this account",
+    "account.edit": "edit this account",
+    "account.create": "create an account",
+    "account.locate": "place this account on the map",
+    "activity.write": "record a visit or an exchange",
+    "plan": "plan",
+    "appointment": "manage these appointments",
+    "calendar.feed": "share this calendar",
+    "assign": "assign accounts",
+    "territory.read": "view the territories",
+    "territory.edit": "edit the territories",
+    "rules.read": "view the rules",
+    "rules.edit": "edit the rules",
+    "alerts.read": "view these alerts",
+    "tasks": "manage these tasks",
+    "costs.read": "view these expenses",
+    "costs.write": "enter these expenses",
+    "costs.validate": "approve the expenses",
+    "roads.read": "view the road network",
+    "geocode.run": "run the geocoding",
+    "import": "import files",
+    "export": "export data",
+    "users.admin": "manage the users",
+    "gdpr": "handle GDPR requests",
+    "jobs.admin": "manage the background jobs",
+}
+"""The same for English readers, for "You are not allowed to …"."""
 
 FIELDS: dict[str, str] = {
     "account_ids": "comptes",
@@ -259,6 +293,7 @@ PHRASES: dict[str, str] = {
     "unknown rep e-mail": "e-mail de commercial inconnu",
     "the feature needs a 'name' property": "chaque élément (feature) doit avoir une propriété « name »",
     "priority must be an integer": "la priorité doit être un nombre entier",
+    "overlay must be true or false": "« territoire superposé » (overlay) doit valoir true ou false",
     "unknown metric": "mesure inconnue",
     "no such file": "fichier introuvable",
     "a territory needs a name": "un territoire a besoin d’un nom",
@@ -353,23 +388,6 @@ SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"^appointment '(?P<b>.+)' at (?P<at>\d\d:\d\d) cannot be reached"
-            r" \(earliest arrival (?P<arrive>\d\d:\d\d)\)$"
-        ),
-        "Le rendez-vous « {b} » de {at} est injoignable à temps (arrivée au plus tôt {arrive})."
-        " Pour le tenir, commencez la tournée la veille et dormez sur place.",
-    ),
-    (
-        re.compile(
-            r"^after appointment '(?P<a>.+)' the rep cannot be back by (?P<by>\d\d:\d\d)"
-            r" \(earliest (?P<back>\d\d:\d\d)\)$"
-        ),
-        "Après le rendez-vous « {a} », le commercial ne peut pas être rentré pour {by}"
-        " (retour au plus tôt {back}). Pour rentrer, prolongez la tournée d'un jour et dormez"
-        " sur place.",
-    ),
-    (
-        re.compile(
             r"^(?P<day>\d{4}-\d\d-\d\d|day \d+): what must happen needs (?P<need>[\d.]+) h of"
             r" driving, more than the rep's maximum of (?P<cap>[\d.]+) h$"
         ),
@@ -438,6 +456,9 @@ SENTENCE_VALUES: dict[str, Callable[[str], str]] = {
 FORBIDDEN = re.compile(
     r"^(?P<role>\w+) (?P<id>\d+) may not (?P<action>[\w.]+)(?: for rep (?P<rep>\d+))?$"
 )
+FORBIDDEN_WORDS = re.compile(r"\bmay not\b")
+"""The policy's wording, never shown as it is to a reader."""
+GENERIC_EN = "You are not allowed to do this."
 GENERIC = {
     Forbidden: "Vous n’avez pas le droit de faire cela.",
     Conflict: "L’opération est en conflit avec les données enregistrées.",
@@ -1025,8 +1046,17 @@ def sentence(message: str) -> str | None:
     return _translated(SENTENCES, message, SENTENCE_VALUES)
 
 
-def _forbidden(message: str) -> str:
+def _forbidden(message: str, lang: str = "fr") -> str:
+    """A policy refusal ("rep 4 may not rules.read") as a sentence in ``lang``: what the
+    reader may not do (:data:`ACTIONS`, :data:`ACTIONS_EN`), or whose data they cannot see."""
     found = FORBIDDEN.match(message)
+    if lang != "fr":
+        if not found:
+            return GENERIC_EN if FORBIDDEN_WORDS.search(message) else message
+        if found["rep"]:
+            return f"You do not have access to the data of rep {found['rep']}."
+        doing = ACTIONS_EN.get(found["action"])
+        return f"You are not allowed to {doing}." if doing else GENERIC_EN
     if not found:
         return sentence(message) or (message if _looks_french(message) else GENERIC[Forbidden])
     if found["rep"]:
@@ -1056,17 +1086,77 @@ def precondition_text(exc: PreconditionRequired) -> str:
     )
 
 
+STORED_REACH = (
+    re.compile(
+        r"^appointment '(?P<name>.+)' at (?P<start>\d\d:\d\d) cannot be reached"
+        r" \(earliest arrival (?P<earliest>\d\d:\d\d)\)$"
+    ),
+    re.compile(
+        r"^after appointment '(?P<name>.+)' the rep cannot be back by (?P<limit>\d\d:\d\d)"
+        r" \(earliest (?P<earliest>\d\d:\d\d)\)$"
+    ),
+)
+""":meth:`Reach.sentence` as stored (a trip planned instead keeps the day's refusal as
+text): the data read back from it, to word it as :func:`reach_text` does."""
+
+
+def _seconds(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def stored_reach(message: str) -> Reach | None:
+    """The :class:`Reach` whose sentence ``message`` is (``None`` for any other message);
+    the start of an ``"after"`` one is not in its sentence (0)."""
+    before, after = (pattern.match(message) for pattern in STORED_REACH)
+    if before:
+        start = _seconds(before["start"])
+        return Reach("", before["name"], 0, "before", start, start, _seconds(before["earliest"]))
+    if after:
+        limit, back = _seconds(after["limit"]), _seconds(after["earliest"])
+        return Reach("", after["name"], 0, "after", 0, limit, back)
+    return None
+
+
+def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
+    """An appointment its day cannot hold from home (:class:`Reach`) in the reader's ``lang``:
+    « Le rendez-vous « Salon » de 09:00 est injoignable à temps (arrivée au plus tôt 11:45). »
+    and, with ``advice``, how a night away would hold it (leave the day before, or come
+    back the day after)."""
+    gettext = translations(lang).gettext
+    if reach.side == "before":
+        text = gettext(
+            "Le rendez-vous « %(name)s » de %(at)s est injoignable à temps (arrivée au plus"
+            " tôt %(earliest)s)."
+        ) % {"name": reach.name, "at": hhmm(reach.start_s), "earliest": hhmm(reach.earliest_s)}
+        advise = gettext("Pour le tenir, commencez la tournée la veille et dormez sur place.")
+    else:
+        text = gettext(
+            "Après le rendez-vous « %(name)s », le commercial ne peut pas être rentré pour"
+            " %(by)s (retour au plus tôt %(earliest)s)."
+        ) % {"name": reach.name, "by": hhmm(reach.limit_s), "earliest": hhmm(reach.earliest_s)}
+        advise = gettext("Pour rentrer, prolongez la tournée d’un jour et dormez sur place.")
+    return f"{text} {advise}" if advice else text
+
+
 def describe(
     exc: FieldcrmError, lang: str = "fr", *, technical: bool = False, zone: ZoneInfo | None = None
 ) -> str:
     """The message of ``exc`` for a reader of ``lang`` (French built from the error's data);
     fields named by their French label, plus their name in the code with ``technical`` (the
     API, whose body also carries ``field``); times in ``zone`` (default the company's)."""
+    if isinstance(exc, OutOfReach):  # the night-away advice only where a night next to it helps
+        return reach_text(exc.found[0], lang, advice=exc.extends is not None)
+    reach = stored_reach(str(exc))
+    if reach is not None:
+        return reach_text(reach, lang)
     if lang != "fr":
         if isinstance(exc, InvalidInput):
             return "; ".join(
                 problem_text(p, technical=technical, zone=zone, lang=lang) for p in exc.problems
             )
+        if isinstance(exc, Forbidden):
+            return _forbidden(str(exc), lang)
         return str(exc)
     if isinstance(exc, NotFound):
         what = KINDS.get(str(exc.kind), str(exc.kind))
@@ -1076,7 +1166,7 @@ def describe(
     if isinstance(exc, PreconditionRequired):
         return precondition_text(exc)
     if isinstance(exc, Forbidden):
-        return _forbidden(str(exc))
+        return _forbidden(str(exc), lang)
     message = str(exc)
     translated = sentence(message)
     if translated:
@@ -1125,6 +1215,9 @@ def describe_message(message: str, lang: str = "fr", *, zone: ZoneInfo | None = 
     """A message already turned into text (database refusals, a failed job's error): its
     French when known (sentences of :data:`SENTENCES`, input problems, their dates written
     the French way, times in ``zone``), else as it is."""
+    reach = stored_reach(message)
+    if reach is not None:
+        return reach_text(reach, lang)
     if lang != "fr" or not message:
         return message
     known = sentence(message) or _problems_text(message, zone)
@@ -1132,7 +1225,10 @@ def describe_message(message: str, lang: str = "fr", *, zone: ZoneInfo | None = 
         return known
     head, colon, rest = message.partition(" : ")  # a French lead-in ("Tournée impossible : …")
     if colon and _looks_french(head):
-        tail = sentence(rest) or _problems_text(rest, zone)
+        reach = stored_reach(rest)
+        tail = (
+            (reach_text(reach) if reach else None) or sentence(rest) or _problems_text(rest, zone)
+        )
         if tail:
             return f"{head} : {tail}"
     return message

@@ -41,6 +41,7 @@ from fieldcrm.services import trip_instead as day_or_trip
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.booked_near import NearBooking
 from fieldcrm.store.plans import PlanRow, ProposalRow
+from fieldcrm.store.visits import VisitRow
 
 router = APIRouter(include_in_schema=False)
 
@@ -98,16 +99,21 @@ def stop_time(
     proposal: ProposalRow | None,
     slot: plan_slots.Bookable | None,
     booked: AppointmentRecord | None,
+    visited: dt.datetime | None = None,
 ) -> dt.datetime:
     """The time a stop of the day is shown at: an accepted visit at its booked appointment,
-    an open one at the default minute of its slot as it is now, a refused or unbookable
-    visit at the minute its plan would have booked it (the same rounding,
-    :func:`fieldcrm.services.plan_slots.bookable_between`), a fixed appointment at its
-    start."""
+    an open one at the default minute of its slot as it is now, one visited that day
+    (``visited``: its check-in) at that time — its plan's minute may be before the day as
+    booked now starts (a plan made the same day is timed from the working day's departure) —,
+    a refused or unbookable visit at the minute its plan would have booked it (the same
+    rounding, :func:`fieldcrm.services.plan_slots.bookable_between`), a fixed appointment at
+    its start."""
     if proposal is not None and proposal.status == "accepted" and booked is not None:
         return booked.starts_at
     if proposal is not None and proposal.status == "proposed" and slot is not None:
         return slot.at
+    if proposal is not None and visited is not None:
+        return visited
     planned = dt.datetime.fromisoformat(str(stop["start"]))
     if proposal is not None:
         booking = plan_slots.bookable(proposal, planned)
@@ -116,21 +122,39 @@ def stop_time(
     return planned
 
 
+def visited_times(
+    day_visits: Mapping[int, VisitRow], departure: str | None
+) -> dict[int, dt.datetime]:
+    """The check-in a visited stop is shown at (:func:`stop_time`), by account id: the day's
+    visit at each account, unless before the day's ``departure`` (ISO, the header's) — a
+    check-in before the day starts leaves the stop at its plan's minute, which the header's
+    figures hold."""
+    start = dt.datetime.fromisoformat(departure) if departure else None
+    return {
+        account: v.occurred_at
+        for account, v in day_visits.items()
+        if start is None or v.occurred_at >= start
+    }
+
+
 def ordered_stops(
     stops: Sequence[Mapping[str, Any]],
     proposals: Mapping[int, ProposalRow],
     bookable: Mapping[int, plan_slots.Bookable],
     booked_for: Mapping[int, AppointmentRecord],
+    visited: Mapping[int, dt.datetime] | None = None,
 ) -> list[tuple[Mapping[str, Any], dt.datetime]]:
-    """The day's stops with the time each is shown at (:func:`stop_time`), in that time's
-    order (ties keep the plan's order)."""
+    """The day's stops with the time each is shown at (:func:`stop_time`; ``visited``: the
+    check-in shown for a visited account, by account id, :func:`visited_times`), in that
+    time's order (ties keep the plan's order)."""
     timed = []
     for stop in stops:
         proposal = (
             proposals.get(stop.get("account_id") or 0) if stop["kind"] == "candidate" else None
         )
         pid = proposal.id if proposal is not None else 0
-        timed.append((stop, stop_time(stop, proposal, bookable.get(pid), booked_for.get(pid))))
+        at = (visited or {}).get(stop.get("account_id") or 0)
+        timed.append((stop, stop_time(stop, proposal, bookable.get(pid), booked_for.get(pid), at)))
     return sorted(timed, key=lambda pair: pair[1])
 
 
@@ -558,9 +582,10 @@ def day_page(
             cards=context,
             settings=settings,
         )
+        today = shown["days"][index] | (figures.as_json() if figures is not None else {})
         context.update(
             result=shown,
-            today=shown["days"][index] | (figures.as_json() if figures is not None else {}),
+            today=today,
             map=plan_map(shown, [index], lines=lines),
             crowfly=any(line.dashed for line in lines),
             proposals={p.account_id: p for p in plan.proposals},
@@ -569,6 +594,7 @@ def day_page(
                 {p.account_id: p for p in plan.proposals},
                 context["bookable"],
                 context["booked_for"],
+                visited_times(context["day_visits"], today.get("departure")),
             ),
             off=off,
             replan_booked=replan_bookings(plan, planned, context["booked_near"]),

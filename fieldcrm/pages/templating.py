@@ -196,6 +196,7 @@ def omission_text(omission: dict[str, Any], lang: str = "fr") -> str:
         lang,
         n=omission.get("kept"),
         displaced=omission.get("displaced") or (),
+        joined=int(omission.get("joined") or 0),
     )
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fieldcrm.http.error_text import describe
+from fieldcrm.http.error_text import describe, reach_text
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import long_date
+from fieldcrm.routing.realise import Reach
+from fieldcrm.routing.schedule import hhmm
 from fieldcrm.services.trip_instead import NoTripEither
 from fieldcrm.store.plans import PlanRow
 
@@ -40,11 +42,46 @@ def trip_instead(plan: PlanRow | None) -> dict[str, Any] | None:
 def no_trip_text(exc: NoTripEither, lang: str) -> str:
     """The refusal of a day whose trip cannot be planned either, in the reader's ``lang``:
     the day's refusal, what was tried and why it fails (:func:`why_text`; the trip
-    planner's own reason after it, if it gave one)."""
-    parts = [describe(exc.refused, lang), why_text(exc, lang)]
+    planner's own reason after it, if it gave one). When the night away it needs is not
+    possible (the day next to it is off or past), that advice is not given: what the rep
+    can do instead is said after why (:func:`instead_text`)."""
+    reach = exc.refused.found[0]
+    blocked = _blocked(exc, reach)
+    parts = [reach_text(reach, lang, advice=not blocked), why_text(exc, lang)]
+    if blocked:
+        parts.append(instead_text(reach, lang))
     if exc.error is not None:
         parts.append(describe(exc.error, lang))
     return " ".join(parts)
+
+
+def _blocked(exc: NoTripEither, reach: Reach) -> bool:
+    """Whether the night away ``reach`` asks for (the evening before the day, or the night
+    after it) is the one the calendar refuses (a day off on that side, or a past one)."""
+    if exc.why == "past":
+        return reach.side == "before"
+    if exc.why != "day_off":
+        return False
+    if reach.side == "before":
+        return any(off < exc.day for off in exc.trip.off)
+    return any(off > exc.day for off in exc.trip.off)
+
+
+def instead_text(reach: Reach, lang: str) -> str:
+    """What the rep can do when the night away that would hold ``reach`` is not possible:
+    hold the appointment from home by moving it (from its earliest arrival on, or so that
+    the day ends in time), or to another day whose day before (after) is worked."""
+    gettext = translations(lang).gettext
+    if reach.side == "before":
+        return gettext(
+            "Pour le tenir depuis la maison, placez-le à %(time)s au plus tôt, ou un autre"
+            " jour dont la veille est travaillée."
+        ) % {"time": hhmm(reach.earliest_s)}
+    latest = max(reach.start_s - (reach.earliest_s - reach.limit_s), 0)
+    return gettext(
+        "Pour être rentré à temps, placez-le à %(time)s au plus tard, ou un autre jour dont"
+        " le lendemain est travaillé."
+    ) % {"time": hhmm(latest)}
 
 
 def why_text(exc: NoTripEither, lang: str) -> str:

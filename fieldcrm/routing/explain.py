@@ -138,6 +138,7 @@ def omissions(
             "displaces",
             loss_eur=round(max(0.0, chosen.net_eur - forced.net_eur), 2),
             displaced=_traded(problem, chosen, forced),
+            joined=len(forced.visited() - chosen.visited() - {i}),
         )
         for i, forced in forced_plans.items()
     ]

@@ -79,6 +79,9 @@ class Omission:
     displaced: tuple[str, ...] = ()
     """"displaces": the names of the chosen plan's visits the plan with it goes without (what
     is traded for it, most valuable first)."""
+    joined: int = 0
+    """"displaces": how many other visits the plan with it makes that the chosen one does not
+    (the plan rearranged: the loss is the whole difference, not the visits named alone)."""
 
 
 @dataclass(frozen=True)

@@ -318,6 +318,7 @@ def plan_to_json(result: Plan) -> dict[str, Any]:
                 "reason": o.reason,
                 "loss_eur": o.loss_eur,
                 "displaced": list(o.displaced),
+                "joined": o.joined,
             }
             for o in result.omissions
         ],

@@ -3,8 +3,9 @@
 A trip with no fixed appointment and no hotel has no place to build its corridor around but
 home: its candidates are the accounts within a day's drive of home (:func:`day_reach_m`, the
 detour budget of a corridor reduced to home). For a rep whose accounts lie mostly farther
-(a national key-account rep), :func:`far_areas` says where they are, so the rep can add an
-appointment or a hotel there.
+(a national key-account rep), :func:`far_areas` says where they are, and whether a day's
+drive reaches them (a hotel there can then be reached in one working day: the rep can add an
+appointment or a hotel there), or not.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ class Area:
     departement: str
     accounts: int
     value_eur: float
+    within_day: bool = True
+    """Whether the commune it is named by lies within a day's drive of home (``reach_m``
+    one way): a night there can be reached in one working day."""
 
 
 def departement(postcode: str | None) -> str | None:
@@ -89,7 +93,8 @@ def far_areas(
         Empty unless more than :data:`FAR_SHARE` of the value lies beyond reach; else the
         accounts beyond reach grouped by département (by commune when the postcode is
         missing), named by the commune holding most of their value, by value then count,
-        at most ``top``.
+        at most ``top``; each says whether that commune lies within a day's drive one way
+        (``reach_m`` from home: the day's driving spent going there).
     """
     total = sum(max(0.0, s.value_eur) for s in spots)
     far = [s for s in spots if haversine_m(home, s.point) > reach_m / 2]
@@ -109,6 +114,8 @@ def far_areas(
                 towns[s.city] = towns.get(s.city, 0.0) + max(0.0, s.value_eur)
         name = min(towns, key=lambda t: (-towns[t], t)) if towns else key
         value = round(sum(max(0.0, s.value_eur) for s in members), 2)
-        areas.append(Area(name, key, len(members), value))
+        named = [s for s in members if s.city == name] or members
+        within = min(haversine_m(home, s.point) for s in named) <= reach_m
+        areas.append(Area(name, key, len(members), value, within))
     areas.sort(key=lambda a: (-a.value_eur, -a.accounts, a.name))
     return tuple(areas[:top])

@@ -25,9 +25,11 @@ planned start kept in the slot (:func:`bookable_between`, the planner's rule);
 :func:`bookable_slots` as the plan stored it.
 
 Ordering: the open proposals keep their place after the fixed stop they followed in the
-plan; fixed stops go in time order; an appointment new to the plan comes before the first
-stop planned to start at or after it. An appointment without a located place is a stop
-without driving to or from it (the booking check only looks at its times).
+plan; fixed stops go in time order; an appointment new to the plan, or moved off its place
+in it (a fixed appointment now at another time, a booked visit moved outside its
+proposal's slot), comes before the first stop planned to start at or after it, and takes
+no proposal along. An appointment without a located place is a stop without driving to or
+from it (the booking check only looks at its times).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from fieldcrm.routing.reslot import (
 )
 from fieldcrm.routing.schedule import Leg, booking_start, whole_minutes
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import plan_dates, planning_build
+from fieldcrm.services import appointment_moves, plan_dates, planning_build
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as booked_store
 from fieldcrm.store import intervals as interval_store
@@ -274,11 +276,16 @@ def _read_day(
     proposals: dict[tuple[int, dt.datetime], ProposalRow],
     booked: Sequence[AppointmentRecord],
     elsewhere: Collection[int] = (),
+    moves: Collection[int] = (),
 ) -> _Day:
     """The day now (an open proposal's ``opening`` is ``None`` in an older plan): the stops
     that still count — not a cancelled appointment, a rejected proposal, nor an open one in
     ``elsewhere`` (booked elsewhere, :func:`booked_elsewhere`, or visited and not due,
-    :func:`visited_since`)."""
+    :func:`visited_since`). A fixed stop moved off the plan's place for it — an appointment
+    of the plan now starting at another time, a visit booked from a proposal then moved
+    (``moves``: appointment ids, :func:`fieldcrm.services.appointment_moves.former_starts`)
+    outside the proposal's slot — goes by its new time, as an appointment new to the plan
+    (:func:`_ordered`)."""
     by_id = {a.id: a for a in booked}
     by_proposal = {a.proposal_id: a for a in booked if a.proposal_id is not None}
     used: set[int] = set()
@@ -286,6 +293,7 @@ def _read_day(
     news: list[AppointmentRecord] = []
     sequence: list[AppointmentRecord | _Open] = []
     plan_stop: dict[int, int] = {}
+    displaced: list[AppointmentRecord] = []
     for j, stop in enumerate(day.get("stops") or []):
         if stop.get("kind") == "appointment":
             found = by_id.get(stop.get("appointment_id") or 0)
@@ -300,6 +308,9 @@ def _read_day(
             if moved:
                 changed = True
                 news.append(found)
+            if found.starts_at != start:  # its place in the plan was for its old time
+                displaced.append(found)
+                continue
             sequence.append(found)
             plan_stop[found.id] = j
             continue
@@ -326,12 +337,17 @@ def _read_day(
         if booking is not None:  # accepted and still booked this day
             used.add(booking.id)
             news.append(booking)
+            if booking.id in moves and not (
+                proposal.slot_start <= booking.starts_at <= proposal.slot_end
+            ):
+                displaced.append(booking)
+                continue
             sequence.append(booking)
             plan_stop[booking.id] = j
     extra = [a for a in booked if a.id not in used]
     changed = changed or bool(extra)
     news += extra
-    return _Day(_ordered(sequence, extra), changed, news, plan_stop)
+    return _Day(_ordered(sequence, [*extra, *displaced]), changed, news, plan_stop)
 
 
 def _lunch_at(doc: dict[str, Any], day: _Day) -> int | None:
@@ -359,8 +375,9 @@ def _ordered(
 ) -> list[AppointmentRecord | _Open]:
     """The day's route now: the plan's fixed stops in time order, each followed by the open
     proposals that followed it in the plan (those before any fixed stop first); then each
-    appointment new to the plan, in time order, before the first stop planned to start at
-    or after it."""
+    appointment ``extra`` (new to the plan, or moved off its place in it), in time order,
+    before the first stop planned to start at or after it. A moved stop takes no open
+    proposal along: those that followed it follow the fixed stop before it."""
     after: dict[int | None, list[_Open]] = {}
     anchor: int | None = None
     fixed: list[AppointmentRecord] = []
@@ -450,7 +467,8 @@ def slots_now(
         date = dt.date.fromisoformat(doc["day"])
         first, last = day_span(date, date, plan_dates.company_zone())
         booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
-        day = _read_day(doc, proposals, booked, set(elsewhere) | set(visited))
+        moves = appointment_moves.former_starts(session, booked)
+        day = _read_day(doc, proposals, booked, set(elsewhere) | set(visited), moves)
         opens = [item for item in day.order if isinstance(item, _Open)]
         if now is not None and date < plan_dates.today(now):  # a day past: nothing bookable
             unfit.update({item.proposal.id: Unfit("past_day") for item in opens})
@@ -564,7 +582,7 @@ def figures_now(
     }
     first, last = day_span(date, date, plan_dates.company_zone())
     booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
-    day = _read_day(doc, proposals, booked, gone)
+    day = _read_day(doc, proposals, booked, gone, appointment_moves.former_starts(session, booked))
     if any(isinstance(item, _Open) and item.opening is None for item in day.order):
         return None
     moment = now if now is not None else plan_dates.now()

@@ -118,31 +118,34 @@ def omission_label(
     *,
     n: int | None = None,
     displaced: Sequence[str] = (),
+    joined: int = 0,
 ) -> str:
     """The sentence of a left-out reason for a reader of ``lang`` (a tie is said as such;
     ``n``: the number of accounts kept, for ``cut``; ``displaced``: for ``displaces``, the
-    planned visits it would take the place of, named so the loss can be believed)."""
+    planned visits it would take the place of, named so the loss can be believed, and
+    ``joined`` the other visits that plan would add in their place)."""
     labels = REASON_LABELS if lang == "fr" else REASON_LABELS_EN
     if reason == "displaces" and (loss_eur or 0) < 1:
         if lang == "fr":
             said = "aussi intéressant que le plan retenu (écart de moins de 1 €)"
         else:
             said = REASON_LABELS_EN["tie"]
-        return said + _instead_of(displaced, lang)
+        return said + _instead_of(displaced, lang, joined)
     if reason not in labels:
         return reason
     n_text = format_decimal(n, locale=lang) if n is not None else "?"
     said = labels[reason].format(loss=_euros(loss_eur or 0, lang), n=n_text)
-    return said + (_instead_of(displaced, lang) if reason == "displaces" else "")
+    return said + (_instead_of(displaced, lang, joined) if reason == "displaces" else "")
 
 
 SHOWN_DISPLACED = 3
 """The visits named, at most, of those a left-out account would take the place of."""
 
 
-def _instead_of(names: Sequence[str], lang: str) -> str:
-    """« : il prendrait la place de « A » et « B » » (the rest counted), in ``lang``; empty
-    for none."""
+def _instead_of(names: Sequence[str], lang: str, joined: int = 0) -> str:
+    """« : il prendrait la place de « A » et « B » » (the rest counted), and « , le plan
+    ajoutant 2 autres visites » when it would add ``joined`` others, in ``lang``; empty for
+    none."""
     if not names:
         return ""
     quoted = [f"« {n} »" if lang == "fr" else f"“{n}”" for n in names[:SHOWN_DISPLACED]]
@@ -150,12 +153,16 @@ def _instead_of(names: Sequence[str], lang: str) -> str:
     if rest:
         word = ("autre" if lang == "fr" else "other") + ("s" if rest > 1 else "")
         quoted.append(f"{rest} {word}")
-    joined = ", ".join(quoted[:-1]) + (" et " if lang == "fr" else " and ") + quoted[-1]
-    listed = joined if len(quoted) > 1 else quoted[0]
-    return (
-        f" : il prendrait la place de {listed}"
-        if lang == "fr"
-        else f": it would take the place of {listed}"
+    chained = ", ".join(quoted[:-1]) + (" et " if lang == "fr" else " and ") + quoted[-1]
+    listed = chained if len(quoted) > 1 else quoted[0]
+    if lang == "fr":
+        added = f"{joined} autre visite" if joined == 1 else f"{joined} autres visites"
+        return f" : il prendrait la place de {listed}" + (
+            f", le plan ajoutant {added}" if joined else ""
+        )
+    added = f"{joined} other visit" + ("s" if joined > 1 else "")
+    return f": it would take the place of {listed}" + (
+        f", the plan adding {added}" if joined else ""
     )
 
 
@@ -871,7 +878,8 @@ def result_json(
             "reason": o.reason,
             "loss_eur": o.loss_eur,
             "displaced": list(o.displaced),
-            "label": omission_label(o.reason, o.loss_eur, displaced=o.displaced),
+            "joined": o.joined,
+            "label": omission_label(o.reason, o.loss_eur, displaced=o.displaced, joined=o.joined),
             "closed_days": closed_days(problem, candidates.get(o.key)),
         }
         for o in result.omissions
@@ -932,6 +940,7 @@ def result_json(
                     "departement": a.departement,
                     "accounts": a.accounts,
                     "value_eur": a.value_eur,
+                    "within_day": a.within_day,
                 }
                 for a in inputs.far
             ],

@@ -174,3 +174,42 @@ def test_a_followed_trip_realises_only_the_fill_in_visits_made() -> None:
     assert (one.saved_km, one.saved_eur) == (saved_km - 61.0, saved_eur - Decimal("30.50"))
     coming = report(made, missed, today=dt.date(2026, 3, 1))
     assert (coming.saved_eur, coming.expected_saved_eur) == (0, saved_eur)
+
+
+def test_the_km_total_is_the_sum_of_the_rows_shown() -> None:
+    """QA: /frais « Prévu : km » totalled 155,2 while its rows added up to 155,4 (the total
+    rounded the sum, each row its own). Each trip counts its km as the trips' table writes
+    them, to the tenth: rows and total add up as shown."""
+    trips = [
+        trip(2, rep=4, kind="planned", km=10.05),  # shown 10,1
+        trip(3, rep=4, kind="planned", km=20.05),  # shown 20,1: row 30,2 (30.10 → 30,1 before)
+        trip(4, rep=6, kind="planned", km=30.05),  # shown 30,1
+        trip(5, rep=6, kind="planned", km=40.05),  # row 70,2 (70.10 → 70,1 before)
+    ]
+    costs = [cost_trip(t, rate_per_km=Decimal("0.5"), rates=RATES) for t in trips]
+    report = build_report(
+        costs, title="Mars", start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31), scale_year=2025
+    )
+    rows = [r.planned.km for r in report.rows]
+    assert rows == [30.2, 70.2]
+    assert report.total.planned.km == 100.4 == round(sum(rows), 1)
+    # the euros stay those of each trip's km as counted (the cost report's rule)
+    assert report.total.planned.mileage_eur == sum(c.mileage_eur for c in costs)
+
+
+def test_revenue_per_km_is_unknown_without_revenue() -> None:
+    """QA: « CA/km » read 0,00 € for every rep of the month under way: its sales are not
+    imported yet (no revenue at all), which is no revenue per km of 0."""
+    costs = [cost_trip(trip(2), rate_per_km=Decimal("0.5"), rates=RATES)]
+    report = build_report(
+        costs, title="Mars", start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31), scale_year=2025
+    )
+    assert report.total.actual.revenue_eur == 0
+    assert report.total.actual.revenue_per_km_eur is None
+    sold = [
+        cost_trip(trip(2, revenue_eur=Decimal("1000")), rate_per_km=Decimal("0.5"), rates=RATES)
+    ]
+    report = build_report(
+        sold, title="Mars", start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31), scale_year=2025
+    )
+    assert report.total.actual.revenue_per_km_eur == Decimal("10.00")

@@ -91,10 +91,13 @@ def test_the_page_writes_numbers_the_french_way_and_labels_every_cell(api_as) ->
     """Decimal commas and grouped thousands (1 234,5 km), never 113.08; each cell carries the
     label the phone layout shows beside it."""
     claire = api_as(1)
-    # February: the demo's March happens to total a whole number of km (15 670,0)
-    html = claire.get("/frais", params={"month": "2026-02"}).text
-    doc = claire.get("/api/costs/report", params={"month": "2026-02"}).json()
-    total_km = doc["total"]["actual"]["km"]
+    # a month whose km do not total a whole number (the demo's February and March do)
+    for month in ("2026-01", "2026-02", "2026-03"):
+        doc = claire.get("/api/costs/report", params={"month": month}).json()
+        total_km = doc["total"]["actual"]["km"]
+        if total_km != int(total_km):
+            break
+    html = claire.get("/frais", params={"month": month}).text
     assert total_km > 1000 and total_km != int(total_km)  # the check below means something
     assert f'<td data-label="km">{_french(total_km, 1)}</td>' in _total(html)
     for table, columns in (("costs-table", 14), ("trips", 10)):
@@ -147,3 +150,32 @@ def test_the_english_page_writes_english_numbers(api_as) -> None:
     km = doc["total"]["actual"]["km"]
     assert f'<td data-label="km">{km:,.1f}</td>' in _total(html)
     assert f"€{doc['total']['actual']['total_eur']:,.2f}" in _total(html)
+
+
+def test_revenue_per_km_reads_a_dash_before_the_month_s_sales(api_as) -> None:
+    """QA: « CA/km » read 0,00 € for every rep of the month under way — its sales are
+    imported after it ends, so its trips have no revenue yet: « — », not 0,00 €. A month
+    with its sales gives its figure."""
+    claire = api_as(1)
+    doc = claire.get("/api/costs/report", params={"month": "2026-04"}).json()
+    assert doc["rows"] and all(r["actual"]["revenue_eur"] == 0 for r in doc["rows"])
+    ratios = [
+        text
+        for label, text in _cells(
+            claire.get("/frais", params={"month": "2026-04"}).text, "costs-table"
+        )
+        if label == "CA/km"
+    ]
+    assert ratios and set(ratios) == {"—"}
+    march = [
+        text
+        for label, text in _cells(
+            claire.get("/frais", params={"month": "2026-03"}).text, "costs-table"
+        )
+        if label == "CA/km"
+    ]
+    assert (
+        march
+        and "—" not in march
+        and all(t.endswith("\u00a0€") and t != "0,00\u00a0€" for t in march)
+    )

@@ -97,6 +97,16 @@ def test_left_out_reasons_in_english() -> None:
         "possible, mais le plan vaudrait 9 € de moins : il prendrait la place de « A », « B »,"
         " « C » et 1 autre"
     )
+    # the plan with it rearranged: the other visits it would add are said, so that a loss
+    # smaller than the visits named can be believed (QA 18: 257 € for 5 visits named)
+    assert omission_label("displaces", 257.2, displaced=("A", "B"), joined=3) == (
+        "possible, mais le plan vaudrait 257 € de moins : il prendrait la place de « A » et"
+        " « B », le plan ajoutant 3 autres visites"
+    )
+    assert omission_label("displaces", 257.2, "en", displaced=("A",), joined=1) == (
+        "possible, but the plan would be worth €257 less: it would take the place of “A”,"
+        " the plan adding 1 other visit"
+    )
     assert omission_label("cut", None, "en", n=1200) == (
         "not among the corridor's 1,200 accounts with the best value for their detour"
     )

@@ -42,18 +42,34 @@ def test_sophies_free_trip_says_where_to_go_and_why_nothing_is_planned(
         eur = f"{round(a['value_eur']):,}".replace(",", "\u202f")
         return f"{a['name']} ({a['accounts']} comptes, {eur}\u00a0€ de valeur)"
 
-    first, second, third = (area(a) for a in areas)
+    def listing(items: list[str]) -> str:
+        said = [f"de {i}" for i in items]
+        return f"{', '.join(said[:-1])} et {said[-1]}" if len(said) > 1 else said[0]
+
+    # Paris is beyond a day's drive from Antibes (225 km out and back, 450 km one way): a
+    # hotel there cannot be reached in a working day, so it is not advised there (QA 18)
+    near = [area(a) for a in areas if a["within_day"]]
+    beyond = [area(a) for a in areas if not a["within_day"]]
+    assert areas[0]["name"] == "Paris" and not areas[0]["within_day"]
+    assert near, "an area within a day's drive keeps the hotel advice"
     assert _block(page, "far-areas") == (
         "La plupart de la valeur de vos comptes est plus loin. Vos comptes à voir en priorité"
-        f" sont surtout autour de {first}, de {second} et de {third} : ajoutez un rendez-vous"
-        " ou un hôtel là-bas pour que la tournée les propose."
+        f" sont surtout autour {listing(near)} : ajoutez un rendez-vous ou un hôtel là-bas pour"
+        f" que la tournée les propose. Autour {listing(beyond)}, vos comptes sont à plus d’une"
+        " journée de route de la maison : un hôtel là-bas ne suffit pas. Prenez-y un premier"
+        " rendez-vous, puis planifiez sa journée dans « Ma journée » : si la veille"
+        " est travaillée, elle vous est proposée comme journée de route, avec une nuit près du"
+        " rendez-vous."
     )
-    assert first.startswith("Paris (")
-    english = client.get(f"/tournee?plan={plan_id}&lang=en").text
-    assert _block(english, "far-areas").startswith(
+    # what it advises is what « Ma journée » does for her Paris appointment (a trip from the
+    # day before, a hotel night before it): tests/pages/test_day_trip_instead.py
+    english = _block(client.get(f"/tournee?plan={plan_id}&lang=en").text, "far-areas")
+    assert english.startswith(
         "Most of your accounts' value lies farther away. Your priority accounts are mostly"
-        f" around {areas[0]['name']} ("
+        f" around {next(a for a in areas if a['within_day'])['name']} ("
     )
+    assert "Around Paris (" in english
+    assert "more than a day's drive from home" in english
 
     # nothing within reach and nothing far to point at: the page still says why it is empty
     for day in doc["days"]:

@@ -14,12 +14,16 @@ import html
 import re
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
-from fieldcrm.services import planning
+from fieldcrm.costs.trips import mileage_eur
+from fieldcrm.pages import trip
+from fieldcrm.services import costs, planning
 from fieldcrm.services.planning_build import proposal_reason
+from fieldcrm.store.plans import PlanRow
 from tests.web import ClientFactory
 
 SETTINGS = Settings(  # type: ignore[call-arg]
@@ -96,3 +100,117 @@ def test_a_plan_stored_with_the_value_less_the_detour_shows_the_value() -> None:
     }
     assert proposal_reason(result, 7, None, "fr", detour=False) == "valeur 310,15 €"
     assert proposal_reason(result, 7, None, "en", detour=True) == "detour 3 min · value €310.15"
+
+
+def _trip(db: Session) -> tuple[PlanRow, str]:
+    """Camille's two-day trip of 21–22 April, and the URL of its page."""
+    plan = planning.plan_trip(
+        db,
+        actor=Actor(4, Role.REP),
+        rep_id=4,
+        start_day=dt.date(2026, 4, 21),
+        end_day=dt.date(2026, 4, 22),
+        time_limit_s=3,
+        settings=SETTINGS,
+    )
+    return plan, f"/tournee?plan={plan.id}"
+
+
+def _chosen(page: str, label: str, plan: PlanRow) -> str:
+    """The chosen plan's cell of row ``label`` of the overnight table."""
+    column = 1 if plan.result["overnight"]["recommendation"] == "stay" else 0
+    return _row(page, label)[column]
+
+
+def _day_lines(page: str) -> list[tuple[Decimal, int]]:
+    """(km, minutes) of each day heading, as written."""
+    found = re.findall(r"<h2>[^<]* — ([\d\u202f ]+,\d) km, (\d+) min de route", page)
+    return [(Decimal(km.replace(",", ".").replace("\u202f", "")), int(m)) for km, m in found]
+
+
+def test_the_trip_km_costs_are_the_euros_of_the_cost_report(
+    api_as: ClientFactory, demo_db: Session, settings: Settings
+) -> None:
+    """QA: the same trip cost 29,82 € on /tournee and 29,83 € on /frais: the planner's km to
+    the metre at the plan's rate, against the days' km at the report's. One rule now
+    (costs.trips.mileage_eur): the days' km as the report counts them, at the rep's rate."""
+    plan, url = _trip(demo_db)
+    costs.derive_trips(demo_db, settings=settings, year=2026, rep_ids=[4])
+    page = html.unescape(api_as(4).get(url).text)
+    doc = api_as(4).get("/api/costs/report", params={"month": "2026-04", "rep": 4}).json()
+    (planned,) = [
+        t for t in doc["trips"] if t["kind"] == "planned" and t["start_day"] == "2026-04-21"
+    ]
+    assert _euros(_chosen(page, "Frais kilométriques", plan)) == Decimal(
+        str(planned["mileage_eur"])
+    )
+    # and the table's km and minutes are the sum of the day lines shown
+    lines = _day_lines(page)
+    assert len(lines) == len(plan.result["days"]) == 2
+    assert _chosen(page, "Kilomètres", plan) == f"{sum(k for k, _ in lines)}".replace(".", ",")
+    assert int(_chosen(page, "Temps de route \\(min\\)", plan)) == sum(m for _, m in lines)
+    assert 'id="overnight-recomputed"' not in page  # nothing booked since the plan
+
+
+def test_the_trip_totals_follow_the_days_recomputed_after_a_booking(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """QA: after a move, each day line was recomputed (« recalculé avec les rendez-vous de la
+    journée ») but the table kept the plan's « Kilomètres 70, Temps 117 min, Frais 29,82 € »
+    while the lines added to 48,2 km. The table is the sum of the lines shown, and says so."""
+    plan, url = _trip(demo_db)
+    client = api_as(4)
+    before = html.unescape(client.get(url).text)
+    first = plan.result["days"][0]["day"]
+    demo_db.execute(  # an evening appointment far from the route: the day is recomputed
+        text(
+            """INSERT INTO appointments (rep_id, title, starts_at, ends_at, status)
+               VALUES (4, 'Soirée', CAST(:start AS timestamptz), CAST(:end AS timestamptz),
+                       'confirmed')"""
+        ),
+        {"start": f"{first} 20:00 Europe/Paris", "end": f"{first} 20:30 Europe/Paris"},
+    )
+    page = html.unescape(client.get(url).text)
+    assert "recalculé avec les rendez-vous de la journée" in page
+    lines = _day_lines(page)
+    assert len(lines) == 2 and lines != _day_lines(before)
+    km = sum(k for k, _ in lines)
+    assert _chosen(page, "Kilomètres", plan) == f"{km}".replace(".", ",")
+    assert int(_chosen(page, "Temps de route \\(min\\)", plan)) == sum(m for _, m in lines)
+    assert _chosen(page, "Frais kilométriques", plan) != _chosen(
+        before, "Frais kilométriques", plan
+    )
+    assert 'id="overnight-recomputed"' in page
+    # the net value is the rows above it; the value of the visits stays the stored one
+    value = _euros(_chosen(page, "Valeur des visites", plan))
+    assert value == _euros(_chosen(before, "Valeur des visites", plan))
+    net = _euros(_chosen(page, "Valeur nette", plan))
+    spent = _euros(_chosen(page, "Frais kilométriques", plan)) + _euros(
+        _chosen(page, "Hôtel et repas", plan)
+    )
+    assert net == value - spent
+
+
+def test_the_qa_trip_costs_the_report_s_euros() -> None:
+    """QA's trip: days of 32,56 + 24,32 + 12,97 km at 0,427 €/km; the plan stored 69,8 km
+    and 29,82 € (the planner's km to the metre), /frais 29,83 € (the days' km). The table
+    now gives the report's euros and the km of the lines shown."""
+    side = {
+        "feasible": True,
+        "km": 69.8,
+        "driving_minutes": 117,
+        "km_cost_eur": 29.82,
+        "time_cost_eur": 0.0,
+        "hotel_and_meals_eur": 0.0,
+        "value_eur": 9465.75,
+        "net_eur": 9435.93,
+    }
+    result = {"overnight": {"recommendation": "home", "home": side, "stay": {"feasible": False}}}
+    days = [
+        {"today": {"driving_km": km, "driving_minutes": m}, "figures_now": False}
+        for km, m in ((32.56, 49.8), (24.32, 34.7), (12.97, 32.1))
+    ]
+    home = trip.chosen_totals(result, days, rate=Decimal("0.427"))["home"]
+    assert (home["km"], home["driving_minutes"], home["km_cost_eur"]) == (69.9, 117, 29.83)
+    assert Decimal(str(home["km_cost_eur"])) == mileage_eur(69.85, Decimal("0.427"))
+    assert home["net_eur"] == 9435.92 and not home["recomputed"]

@@ -84,3 +84,13 @@ def test_inserted_trades_the_least_valuable_visit() -> None:
     made = explain.inserted(p, chosen, 2)
     assert made is not None
     assert {p.candidates[i].key for i in made.visited()} == {"a", "c"}
+
+
+def test_the_visits_a_forced_plan_adds_are_counted() -> None:
+    """The three-for-two day: forcing C in drops B and adds nothing else (``joined`` 0); the
+    count is the forced plan's visits beyond the chosen one's and C."""
+    p = _three_for_two()
+    result = plan(p, budget=QUICK)
+    (c,) = [o for o in result.omissions if o.key == "c"]
+    assert c.reason == "displaces" and c.displaced == ("B",)
+    assert c.joined == 0

@@ -40,8 +40,12 @@ def test_far_accounts_are_grouped_by_departement_and_ranked_by_value() -> None:
         Spot("Bordeaux", "33000", BORDEAUX, 500.0),
     ]
     areas = far_areas(spots, home=ANTIBES, reach_m=day_reach_m(240))
-    # the Rhône holds 900 € (Lyon 700 € of it), the Gironde 500 €; Nice is within reach
-    assert areas == (Area("Lyon", "69", 3, 900.0), Area("Bordeaux", "33", 1, 500.0))
+    # the Rhône holds 900 € (Lyon 700 € of it), the Gironde 500 €; Nice is within reach;
+    # 4 h of driving (200 km one way) reach neither Lyon (300 km) nor Bordeaux
+    assert areas == (
+        Area("Lyon", "69", 3, 900.0, within_day=False),
+        Area("Bordeaux", "33", 1, 500.0, within_day=False),
+    )
     assert far_areas(spots, home=ANTIBES, reach_m=day_reach_m(240), top=1) == areas[:1]
 
 
@@ -50,12 +54,24 @@ def test_nothing_is_said_when_most_of_the_value_is_within_reach() -> None:
     assert far_areas(spots, home=ANTIBES, reach_m=day_reach_m(240)) == ()
     # a shorter day puts Lyon... and Nice out of reach: all of the value is far
     assert far_areas(spots, home=ANTIBES, reach_m=day_reach_m(20)) == (
-        Area("Nice", "06", 1, 600.0),
-        Area("Lyon", "69", 1, 500.0),
+        Area("Nice", "06", 1, 600.0, within_day=False),  # 18 km: beyond 17 km of driving
+        Area("Lyon", "69", 1, 500.0, within_day=False),
     )
     assert far_areas([], home=ANTIBES, reach_m=1000.0) == ()
 
 
 def test_an_account_without_postcode_is_grouped_by_its_commune() -> None:
     spots = [Spot("Lyon", None, LYON, 10.0), Spot("Lyon", "", LYON, 5.0)]
-    assert far_areas(spots, home=ANTIBES, reach_m=1000.0) == (Area("Lyon", "LYON", 2, 15.0),)
+    assert far_areas(spots, home=ANTIBES, reach_m=1000.0) == (
+        Area("Lyon", "LYON", 2, 15.0, within_day=False),
+    )
+
+
+def test_an_area_says_whether_a_day_of_driving_one_way_reaches_it() -> None:
+    """A hotel is advised only where a working day's drive gets to: 8 h of driving (400 km
+    one way, 200 km out and back) reach Lyon (300 km) in a day, not Bordeaux (630 km)."""
+    spots = [Spot("Lyon", "69003", LYON, 400.0), Spot("Bordeaux", "33000", BORDEAUX, 500.0)]
+    assert far_areas(spots, home=ANTIBES, reach_m=day_reach_m(480)) == (
+        Area("Bordeaux", "33", 1, 500.0, within_day=False),
+        Area("Lyon", "69", 1, 400.0, within_day=True),
+    )

@@ -114,6 +114,8 @@ class PlanOmission(StoredDocument):
     on those others only)."""
     displaced: list[str] | MISSING = MISSING
     """``displaces``: the planned visits the plan with it would go without."""
+    joined: int | MISSING = MISSING
+    """``displaces``: how many other visits the plan with it would add in their place."""
 
 
 class PlanResult(StoredDocument):

@@ -1,0 +1,160 @@
+"""Refusals worded for the reader in their language, from the refusal's data (QA 18): a
+policy refusal in English (never the policy's « rep 4 may not rules.read »), an appointment
+out of reach in English, and no advice to leave the day before when that day is off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldcrm.auth.policy import RULES
+from fieldcrm.errors import Forbidden
+from fieldcrm.http import error_text
+from fieldcrm.pages.trip_instead import no_trip_text
+from fieldcrm.routing.calendar import Stretch
+from fieldcrm.routing.realise import OutOfReach, Reach
+from fieldcrm.services.trip_instead import NoTripEither
+from tests.pages.test_day_trip_instead import REFUSAL, _quick
+from tests.web import ClientFactory
+
+MONDAY = dt.date(2026, 12, 14)
+SUNDAY = MONDAY - dt.timedelta(days=1)
+LYON = Reach("a", "Salon Lyon QA18", 0, "before", 9 * 3600, 9 * 3600, 11 * 3600 + 45 * 60)
+LATE = Reach("b", "Salon", 0, "after", 17 * 3600, 18 * 3600, 19 * 3600)
+
+
+@pytest.mark.parametrize("action", sorted(RULES))
+def test_every_policy_action_has_a_refusal_sentence_in_each_language(action: str) -> None:
+    french = error_text.describe(Forbidden(f"rep 4 may not {action}"), "fr")
+    english = error_text.describe(Forbidden(f"rep 4 may not {action}"), "en")
+    assert french == f"Vous n’avez pas le droit {_of(error_text.ACTIONS[action])}."
+    assert english == f"You are not allowed to {error_text.ACTIONS_EN[action]}."
+    assert "may not" not in french + english
+    assert not re.search(r"\w\.\w", english)  # no action id (rules.read) shown
+
+
+def _of(what: str) -> str:
+    return ("d’" if what[0] in "aeiouéè" else "de ") + what
+
+
+def test_a_refusal_for_another_reps_data_reads_in_english() -> None:
+    refused = Forbidden("manager 1 may not plan for rep 6")
+    assert error_text.describe(refused, "en") == "You do not have access to the data of rep 6."
+    assert error_text.describe(Forbidden("rep 4 may not unknown.thing"), "en") == (
+        "You are not allowed to do this."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Vous n’avez pas le droit de consulter les règles."),
+        ("en", "You are not allowed to view the rules."),
+    ],
+)
+def test_a_rep_on_the_rules_page_reads_the_refusal_in_their_language(
+    api_as: ClientFactory, lang: str, said: str
+) -> None:
+    page = api_as(4).get(f"/regles?lang={lang}")
+    assert page.status_code == 403
+    assert said in html.unescape(page.text)
+    assert "may not" not in page.text and "rules.read" not in page.text
+
+
+def test_an_appointment_out_of_reach_is_worded_from_its_data_in_each_language() -> None:
+    refused = OutOfReach([LYON], days=1)
+    assert error_text.describe(refused, "en") == (
+        "The appointment “Salon Lyon QA18” at 09:00 cannot be reached in time (earliest"
+        " arrival 11:45). To keep it, start the trip the day before and spend the night nearby."
+    )
+    assert error_text.describe(refused, "fr") == (
+        "Le rendez-vous « Salon Lyon QA18 » de 09:00 est injoignable à temps (arrivée au plus"
+        " tôt 11:45). Pour le tenir, commencez la tournée la veille et dormez sur place."
+    )
+    late = OutOfReach([LATE], days=1)
+    assert error_text.describe(late, "en") == (
+        "After the appointment “Salon”, the rep cannot be back home by 18:00 (earliest return"
+        " 19:00). To get back, extend the trip by a day and spend the night nearby."
+    )
+    # as a trip planned instead stores it (its sentence), read back the same way
+    assert error_text.describe_message(str(refused), "en") == error_text.describe(refused, "en")
+    assert error_text.describe_message(str(late), "fr") == error_text.describe(late, "fr")
+
+
+def test_inside_a_trip_no_night_away_is_advised() -> None:
+    """An appointment out of reach on a middle day: a night next to the trip would not help."""
+    inside = OutOfReach([Reach("a", "Salon", 1, "before", 9 * 3600, 9 * 3600, 10 * 3600)], days=3)
+    assert inside.extends is None
+    said = error_text.describe(inside, "fr")
+    assert said.startswith("Le rendez-vous « Salon » de 09:00 est injoignable")
+    assert "veille" not in said
+
+
+def test_a_monday_out_of_reach_is_not_advised_the_sunday_it_cannot_use() -> None:
+    """QA 18: « commencez la tournée la veille » then « Partir la veille est impossible »."""
+    off = NoTripEither(
+        OutOfReach([LYON], days=1), Stretch(SUNDAY, MONDAY, (SUNDAY,)), "day_off", day=MONDAY
+    )
+    assert no_trip_text(off, "fr") == (
+        "Le rendez-vous « Salon Lyon QA18 » de 09:00 est injoignable à temps (arrivée au plus"
+        " tôt 11:45). Partir la veille est impossible : le dimanche 13 décembre 2026 n’est pas"
+        " un jour travaillé. Pour le tenir depuis la maison, placez-le à 11:45 au plus tôt, ou"
+        " un autre jour dont la veille est travaillée."
+    )
+    assert no_trip_text(off, "en") == (
+        "The appointment “Salon Lyon QA18” at 09:00 cannot be reached in time (earliest"
+        " arrival 11:45). Leaving the day before is impossible: Sunday 13 December 2026 is not"
+        " a working day. To keep it from home, move it to 11:45 or later, or to another day"
+        " whose day before is worked."
+    )
+    past = NoTripEither(OutOfReach([LYON], days=1), Stretch(SUNDAY, MONDAY), "past", day=MONDAY)
+    assert "veille et dormez" not in no_trip_text(past, "fr")
+    assert "placez-le à 11:45 au plus tôt" in no_trip_text(past, "fr")
+
+
+def test_a_friday_back_too_late_is_not_advised_the_saturday_it_cannot_use() -> None:
+    friday = dt.date(2026, 12, 11)
+    saturday = friday + dt.timedelta(days=1)
+    off = NoTripEither(
+        OutOfReach([LATE], days=1), Stretch(friday, saturday, (saturday,)), "day_off", day=friday
+    )
+    said = no_trip_text(off, "fr")
+    assert "prolongez la tournée" not in said
+    assert said.endswith(
+        "Pour être rentré à temps, placez-le à 16:00 au plus tard, ou un autre jour dont le"
+        " lendemain est travaillé."
+    )
+    assert no_trip_text(off, "en").endswith(
+        "To be back in time, move it to 16:00 at the latest, or to another day whose day"
+        " after is worked."
+    )
+    # a Saturday off says nothing against leaving the day before: its advice stays
+    before = NoTripEither(
+        OutOfReach([LYON], days=1), Stretch(friday, saturday, (saturday,)), "day_off", day=friday
+    )
+    assert "commencez la tournée la veille" in no_trip_text(before, "fr")
+
+
+def test_the_day_page_says_it_to_an_english_reader(api_as: ClientFactory, demo_db: Session) -> None:
+    """Sophie's Paris appointment moved to Monday 27 April: the refusal, in English."""
+    demo_db.execute(
+        text(
+            """UPDATE appointments SET starts_at = starts_at + interval '5 days',
+                      ends_at = ends_at + interval '5 days'
+               WHERE rep_id = 6 AND starts_at::date = :d"""
+        ),
+        {"d": dt.date(2026, 4, 22)},
+    )
+    client = _quick(api_as(6))
+    answer = client.post("/journee/planifier?lang=en", data={"date": "2026-04-27"})
+    refusal = REFUSAL.search(answer.text)
+    assert refusal is not None
+    said = html.unescape(refusal.group(1)).replace("\xa0", " ")
+    assert re.match(r"The appointment “.+” at \d\d:\d\d cannot be reached in time", said), said
+    assert "To keep it from home, move it to" in said
+    assert "start the trip the day before" not in said and "'" not in said
