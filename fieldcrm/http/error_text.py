@@ -1214,8 +1214,8 @@ def _problems_text(message: str, zone: ZoneInfo | None = None) -> str | None:
 def describe_message(message: str, lang: str = "fr", *, zone: ZoneInfo | None = None) -> str:
     """A message already turned into text (database refusals, a failed job's error): its
     French when known (sentences of :data:`SENTENCES`, input problems, their dates written
-    the French way, times in ``zone``), else as it is."""
-    reach = stored_reach(message)
+    the French way, times in ``zone``), else as it is (an empty or missing one too)."""
+    reach = stored_reach(message) if message else None
     if reach is not None:
         return reach_text(reach, lang)
     if lang != "fr" or not message:
