@@ -255,11 +255,23 @@ def kept_stops(day: ReslotDay) -> list[int]:
     timetable), in the day's frame (:func:`day_frame`: stretched to fixed stops beyond the
     working hours). Empty of open stops when the fixed ones cannot follow one another.
     Lunch and ``earliest_s`` as in :func:`open_slots`."""
-    day = _from_earliest(day)
-    found = day_frame(day)
-    if found is None:
+    framed = _framed(day)
+    if framed is None:
         return [i for i, s in enumerate(day.stops) if s.fixed]
-    day = replace(day, frame=found.leg)
+    return _kept(framed[0])
+
+
+def _framed(day: ReslotDay) -> tuple[ReslotDay, DayFrame] | None:
+    """``day`` from its earliest minute (:func:`_from_earliest`) in its frame stretched to
+    its fixed stops (:func:`day_frame`), with that frame; ``None`` when the fixed stops
+    cannot follow one another."""
+    day = _from_earliest(day)
+    frame = day_frame(day)
+    return None if frame is None else (replace(day, frame=frame.leg), frame)
+
+
+def _kept(day: ReslotDay) -> list[int]:
+    """:func:`kept_stops` of a day already :func:`_framed`."""
     stops = day.stops
 
     def fits(keep: Sequence[int]) -> bool:
@@ -329,12 +341,11 @@ def booked_day(
     >>> found.keep, found.table.return_s, found.overtime
     ((0, 1), 45600, True)
     """
-    day = _from_earliest(day)
-    frame = day_frame(day)
-    if frame is None:
+    framed = _framed(day)
+    if framed is None:
         return None
-    day = replace(day, frame=frame.leg)
-    keep = kept_stops(day)
+    day, frame = framed
+    keep = _kept(day)
     padded = [s if s.fixed else replace(s, service_s=s.service_s + reserve_s) for s in day.stops]
     table = _table(replace(day, stops=padded), keep) if reserve_s else None
     reserved = table is not None
@@ -374,12 +385,11 @@ def open_slots(day: ReslotDay) -> list[Window | None]:
         as far as it needs, the open stops keep the room left to them.
     """
     out: list[Window | None] = [None] * len(day.stops)
-    day = _from_earliest(day)
-    frame = day_frame(day)
-    if frame is None:
+    framed = _framed(day)
+    if framed is None:
         return out
-    day = replace(day, frame=frame.leg)
-    keep = kept_stops(day)
+    day = framed[0]
+    keep = _kept(day)
     table = _table(day, keep)
     if table is None:
         return out
