@@ -31,14 +31,15 @@ check-ins that count: the report realises only the fill-ins made
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from fieldcrm.costs.plausible import Legs, VisitStop, plausible_day, travelled
+from fieldcrm.costs.report import half_up
 from fieldcrm.costs.scale import CENT
-from fieldcrm.costs.trips import FillIn, NotCounted, ToCheck, Trip, meals_due
+from fieldcrm.costs.trips import FillIn, NotCounted, ToCheck, Trip, meals_due, mileage_eur
 from fieldcrm.geo import GeoPoint, haversine_m
 
 OVERNIGHT_KM = 150.0
@@ -328,3 +329,77 @@ def _overnight_saving(decision: dict[str, Any] | None) -> tuple[float, Decimal]:
     km = float(other.get("km", 0)) - float(chosen.get("km", 0))
     eur = Decimal(str(chosen.get("net_eur", 0))) - Decimal(str(other.get("net_eur", 0)))
     return km, eur
+
+
+def chosen_totals(
+    overnight: Mapping[str, Any] | None,
+    lines: Sequence[Mapping[str, Any]],
+    *,
+    rate: Decimal | None,
+    recomputed: bool = False,
+) -> Mapping[str, Any] | None:
+    """A trip's overnight decision (``plans.result["overnight"]``) with the figures of its
+    chosen plan (the one whose days are shown) the sum of the day lines shown.
+
+    Parameters
+    ----------
+    overnight
+        The stored decision: ``recommendation`` and each side's figures.
+    lines
+        Each day's figures as its line shows them (``driving_km``, ``driving_minutes``).
+    rate
+        The rep's euros per km for the trip's year (the cost report's).
+    recomputed
+        Whether a day line is recomputed as it is booked now (said with the totals).
+
+    Returns
+    -------
+    Mapping or None
+        ``overnight`` with its chosen side's km and minutes of driving as each line writes
+        them (km to the tenth, whole minutes), its « Frais kilométriques » the cost report's
+        rule on the days' km (:func:`~fieldcrm.costs.trips.mileage_eur` at ``rate``: the
+        same euros as on /frais), its net value the rows it totals and ``recomputed``; the
+        savings over the other side from those. The value of the visits stays the stored
+        stops' values. ``overnight`` unchanged without a rate, lines or a chosen plan.
+
+    Examples
+    --------
+    >>> side = {"feasible": True, "value_eur": 100.0, "time_cost_eur": 0, "km": 1.0}
+    >>> shown = chosen_totals(
+    ...     {"recommendation": "home", "home": side},
+    ...     [{"driving_km": 10.04, "driving_minutes": 12.5}],
+    ...     rate=Decimal("0.5"),
+    ... )
+    >>> {k: shown["home"][k] for k in ("km", "driving_minutes", "km_cost_eur", "net_eur")}
+    {'km': 10.0, 'driving_minutes': 13, 'km_cost_eur': 5.02, 'net_eur': 94.98}
+    """
+    if not overnight or rate is None or not lines:
+        return overnight
+    side = "stay" if overnight.get("recommendation") == "stay" else "home"
+    chosen = overnight.get(side) or {}
+    if not chosen.get("feasible"):
+        return overnight
+    kms = [float(line.get("driving_km") or 0) for line in lines]
+    minutes = [float(line.get("driving_minutes") or 0) for line in lines]
+    km_cost = mileage_eur(round(sum(kms), 3), rate)  # as planned_trip counts them
+    spent = (
+        km_cost
+        + half_up(chosen.get("time_cost_eur") or 0, 2)
+        + half_up(chosen.get("hotel_and_meals_eur") or 0, 2)
+    )
+    now = dict(chosen) | {
+        "km": float(sum(half_up(k, 1) for k in kms)),
+        "driving_minutes": int(sum(half_up(m, 0) for m in minutes)),
+        "km_cost_eur": float(km_cost),
+        "net_eur": float(half_up(chosen["value_eur"], 2) - spent),
+        "recomputed": recomputed,
+    }
+    out = dict(overnight) | {side: now}
+    other = overnight.get("home" if side == "stay" else "stay") or {}
+    if other.get("feasible"):
+        home, stay = (now, other) if side == "home" else (other, now)
+        out |= {
+            "km_saved": float(half_up(home["km"] - stay["km"], 1)),
+            "net_gained_eur": float(half_up(stay["net_eur"] - home["net_eur"], 2)),
+        }
+    return out

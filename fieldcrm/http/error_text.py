@@ -7,7 +7,10 @@ older ones, an English sentence. Pages and the JSON answers pages show pass them
 data — one home for every error text a user can see. A message already written in French is
 left as it is. English readers get the original text, except for the errors worded from
 their data in both languages: the policy's refusals (:data:`ACTIONS_EN`) and an appointment
-out of reach (:func:`reach_text`, English in the catalogue).
+out of reach (:func:`reach_text`, English in the catalogue), which is stored as data where it
+is kept — a trip planned instead of a day, a failed trip job, a trip's impossible
+alternative — and worded from it (:func:`refusal_text`, :func:`job_error_text`; older rows
+with its English sentence only: :func:`legacy_reach`).
 """
 
 from __future__ import annotations
@@ -1086,7 +1089,7 @@ def precondition_text(exc: PreconditionRequired) -> str:
     )
 
 
-STORED_REACH = (
+LEGACY_REACH = (
     re.compile(
         r"^appointment '(?P<name>.+)' at (?P<start>\d\d:\d\d) cannot be reached"
         r" \(earliest arrival (?P<earliest>\d\d:\d\d)\)$"
@@ -1096,8 +1099,9 @@ STORED_REACH = (
         r" \(earliest (?P<earliest>\d\d:\d\d)\)$"
     ),
 )
-""":meth:`Reach.sentence` as stored (a trip planned instead keeps the day's refusal as
-text): the data read back from it, to word it as :func:`reach_text` does."""
+"""Legacy: :meth:`Reach.sentence` as rows stored it before the refusal's data was stored
+(a trip planned instead of a day, a failed trip job: now ``out_of_reach``,
+:meth:`Reach.as_doc`); read back only to word those old rows as :func:`reach_text` does."""
 
 
 def _seconds(text: str) -> int:
@@ -1105,10 +1109,11 @@ def _seconds(text: str) -> int:
     return int(hours) * 3600 + int(minutes) * 60
 
 
-def stored_reach(message: str) -> Reach | None:
-    """The :class:`Reach` whose sentence ``message`` is (``None`` for any other message);
-    the start of an ``"after"`` one is not in its sentence (0)."""
-    before, after = (pattern.match(message) for pattern in STORED_REACH)
+def legacy_reach(message: str) -> Reach | None:
+    """Legacy rows only: the :class:`Reach` whose English sentence ``message`` is (``None``
+    for any other message); the start of an ``"after"`` one is not in its sentence (0).
+    New rows store the data (:func:`stored_refusal`)."""
+    before, after = (pattern.match(message) for pattern in LEGACY_REACH)
     if before:
         start = _seconds(before["start"])
         return Reach("", before["name"], 0, "before", start, start, _seconds(before["earliest"]))
@@ -1116,6 +1121,14 @@ def stored_reach(message: str) -> Reach | None:
         limit, back = _seconds(after["limit"]), _seconds(after["earliest"])
         return Reach("", after["name"], 0, "after", 0, limit, back)
     return None
+
+
+def stored_refusal(stored: Mapping[str, Any] | None) -> Reach | None:
+    """The appointment out of reach a stored document names (its ``out_of_reach``: the
+    :meth:`Reach.as_doc` of a trip's ``instead_of``, of a failed trip job's result), or
+    ``None``."""
+    doc = (stored or {}).get("out_of_reach")
+    return Reach.from_doc(doc) if doc else None
 
 
 def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
@@ -1147,7 +1160,7 @@ def describe(
     API, whose body also carries ``field``); times in ``zone`` (default the company's)."""
     if isinstance(exc, OutOfReach):  # the night-away advice only where a night next to it helps
         return reach_text(exc.found[0], lang, advice=exc.extends is not None)
-    reach = stored_reach(str(exc))
+    reach = legacy_reach(str(exc))
     if reach is not None:
         return reach_text(reach, lang)
     if lang != "fr":
@@ -1215,7 +1228,7 @@ def describe_message(message: str, lang: str = "fr", *, zone: ZoneInfo | None = 
     """A message already turned into text (database refusals, a failed job's error): its
     French when known (sentences of :data:`SENTENCES`, input problems, their dates written
     the French way, times in ``zone``), else as it is (an empty or missing one too)."""
-    reach = stored_reach(message) if message else None
+    reach = legacy_reach(message) if message else None
     if reach is not None:
         return reach_text(reach, lang)
     if lang != "fr" or not message:
@@ -1225,13 +1238,47 @@ def describe_message(message: str, lang: str = "fr", *, zone: ZoneInfo | None = 
         return known
     head, colon, rest = message.partition(" : ")  # a French lead-in ("Tournée impossible : …")
     if colon and _looks_french(head):
-        reach = stored_reach(rest)
+        reach = legacy_reach(rest)
         tail = (
             (reach_text(reach) if reach else None) or sentence(rest) or _problems_text(rest, zone)
         )
         if tail:
             return f"{head} : {tail}"
     return message
+
+
+def refusal_text(
+    stored: Mapping[str, Any] | None,
+    message: str | None,
+    lang: str = "fr",
+    *,
+    zone: ZoneInfo | None = None,
+) -> str:
+    """A refusal stored with its data for the reader of ``lang``: the appointment out of
+    reach ``stored`` names (:func:`stored_refusal`) worded by :func:`reach_text`, else
+    its stored ``message`` (:func:`describe_message`: rows stored before the data was)."""
+    reach = stored_refusal(stored)
+    if reach is not None:
+        return reach_text(reach, lang)
+    return describe_message(message or "", lang, zone=zone)
+
+
+def job_error_text(
+    error: str | None,
+    result: Mapping[str, Any] | None,
+    lang: str = "fr",
+    *,
+    zone: ZoneInfo | None = None,
+) -> str:
+    """A failed job's error for the reader of ``lang``: a trip refused for an appointment
+    out of reach worded from the data the job stored with it (``result``,
+    :func:`stored_refusal`), else its stored text (:func:`describe_message`)."""
+    reach = stored_refusal(result)
+    if reach is not None:
+        return translations(lang).gettext("Tournée impossible : %(why)s") % {
+            "why": reach_text(reach, lang)
+        }
+    return describe_message(error or "", lang, zone=zone)
 
 
 def validation_texts(

@@ -302,6 +302,7 @@ def proposal_cards(
     every: Sequence[AppointmentRecord],
     settings: Settings,
     lang: str = "fr",
+    moves: Mapping[dt.date, Mapping[int, dt.datetime]] | None = None,
 ) -> dict[str, Any]:
     """What the proposal cards of ``plan`` show now, for ``_proposal_card.html`` (one home for
     Ma journée and Tournée): each open proposal's slot of now or why it no longer fits
@@ -310,8 +311,12 @@ def proposal_cards(
     detour and its reason without it (the header gives it); each accepted one's
     appointment, or where it was moved to on another day (« Rendez-vous déplacé au … »);
     each reopened one's cancelled booking.
-    ``every``: the appointments of the plan's days, cancelled ones included."""
-    current = plan_slots.current_slots(session, plan, settings=settings, now=request_time())
+    ``every``: the appointments of the plan's days, cancelled ones included; ``moves``: the
+    moved appointments of the days the page read them for
+    (:func:`fieldcrm.services.plan_slots.day_moves`)."""
+    current = plan_slots.current_slots(
+        session, plan, settings=settings, now=request_time(), moves=moves
+    )
     away = appointment_moves.moved_away(session, actor=actor, plan=plan, settings=settings)
     return {
         # the fixed appointments and booked visits moved to another day (:func:`off_route`)
@@ -322,7 +327,7 @@ def proposal_cards(
         "visited": current.visited,
         "bookable": current.bookable,
         "unfit": current.unfit,
-        # the bookings the working hours cannot hold (« Hors de vos horaires : … »)
+        # where the day as booked goes beyond the working hours (« Hors de vos horaires : … »)
         "beyond": current.beyond,
         "detour": {
             p.id: planning_build.detour_minutes_text(p.detour_minutes) for p in plan.proposals
@@ -388,6 +393,7 @@ def figures_as_booked(
     proposals: Sequence[ProposalRow],
     cards: Mapping[str, Any],
     settings: Settings,
+    moves: Mapping[dt.date, Mapping[int, dt.datetime]] | None = None,
 ) -> tuple[bool, plan_slots.DayFigures | None]:
     """Whether the planned day ``day`` of ``plan`` changed since its plan, and its
     departure, return, km and lunch as it is booked now if so — one rule for Ma journée and
@@ -396,7 +402,8 @@ def figures_as_booked(
     a fixed appointment off its route (``off``, :func:`off_route`), or one of its
     ``proposals`` decided, unfit, booked elsewhere or visited (:func:`day_changed`). The
     figures: :func:`fieldcrm.services.plan_slots.figures_now` (``None``: the day is
-    unchanged, or they cannot be recomputed: the plan's no longer hold)."""
+    unchanged, or they cannot be recomputed: the plan's no longer hold); ``moves``: as
+    :func:`proposal_cards`'s."""
     changed = (
         appointments.plan_is_stale(plan, list(booked))
         or bool(off.appointments)
@@ -407,7 +414,13 @@ def figures_as_booked(
     date = dt.date.fromisoformat(day["day"])
     # each open proposal from the minute its card shows (the header never contradicts it)
     figures = plan_slots.figures_now(
-        session, plan, date, settings=settings, now=request_time(), shown=cards["bookable"]
+        session,
+        plan,
+        date,
+        settings=settings,
+        now=request_time(),
+        shown=cards["bookable"],
+        moves=moves,
     )
     return True, figures
 
@@ -519,6 +532,9 @@ def day_page(
         include_cancelled=True,
     )
     booked = [a for a in every if a.status != "cancelled"]
+    # « Déplacé » and the time it was booked at (the list, the fixed stops, the slots of now
+    # and the figures): read once for the request
+    moved = appointment_moves.former_starts(session, booked)
     context: dict[str, Any] = {
         "day": day,
         "rep_id": rep_id,
@@ -536,8 +552,7 @@ def day_page(
         "bookable": {},
         "unfit": {},
         "beyond": {},
-        # « Déplacé » and the time it was booked at (the list, the fixed stops)
-        "moved": appointment_moves.former_starts(session, booked),
+        "moved": moved,
         "live": {a.id: a for a in booked},
         # a day before today is not planned: no button that can only be refused
         "past": day < plan_dates.today(request_time()),
@@ -555,6 +570,7 @@ def day_page(
                 every=every,
                 settings=settings,
                 lang=reader_language(request, actor),
+                moves={day: moved},
             )
         )
         context["replan_booked"] = replan_bookings(plan, None, context["booked_near"])
@@ -581,6 +597,7 @@ def day_page(
             proposals=plan.proposals,
             cards=context,
             settings=settings,
+            moves={day: moved},
         )
         today = shown["days"][index] | (figures.as_json() if figures is not None else {})
         context.update(
@@ -619,14 +636,15 @@ def plan_my_day(
     date: Annotated[WorkDate, Form()],
     rep: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> RedirectResponse:
-    """Plan (or plan again) the day around its fixed appointments — as a trip from the day
-    before or to the day after when an appointment cannot be held from home
-    (:mod:`fieldcrm.services.trip_instead`) —; back to the day, with the French reason when
-    the day cannot be planned (an appointment out of reach, and no trip that holds it...)."""
+    """Plan (or plan again) the day around its fixed appointments; back to the day, with the
+    French reason when the day cannot be planned (an appointment out of reach, and no trip
+    that holds it...). When an appointment cannot be held from home, the trip from the day
+    before or to the day after is queued instead (:mod:`fieldcrm.services.trip_instead`): to
+    its job's page, which follows it."""
     rep_id = rep_for(actor, rep)
     target = f"/journee?date={date.isoformat()}&rep={rep_id}"
     try:
-        day_or_trip.plan_day_or_trip(
+        done = day_or_trip.plan_day_or_queue_trip(
             session, actor=actor, rep_id=rep_id, day=date, settings=settings, now=request_time()
         )
     except day_or_trip.NoTripEither as exc:
@@ -634,6 +652,8 @@ def plan_my_day(
         return _back_with_message(request, actor, settings, target, message)
     except (Conflict, Infeasible, InvalidInput) as exc:
         return _back_with_refusal(request, actor, settings, target, exc)
+    if done.trip_job_id is not None:
+        return RedirectResponse(f"/taches/{done.trip_job_id}", status_code=303)
     return RedirectResponse(target, status_code=303)
 
 

@@ -49,7 +49,8 @@ def job_page(
     no_worker = job.status == "queued" and not (
         health.check_worker(session, max_age_s=settings.health_heartbeat_max_age_s).ok
     )
-    context = {"job": job, "report": job.result, "file": file, "no_worker": no_worker}
+    report = job.result if job.status == "done" else None  # a failed one's: its refusal's data
+    context = {"job": job, "report": report, "file": file, "no_worker": no_worker}
     return render(request, "job.html", context, actor=actor)
 
 

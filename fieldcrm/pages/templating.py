@@ -23,7 +23,13 @@ from fieldcrm.costs.report import local_day, local_eur
 from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.dates import long_day
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
-from fieldcrm.http.error_text import describe_message, problem_message, rule_problem_text
+from fieldcrm.http.error_text import (
+    describe_message,
+    job_error_text,
+    problem_message,
+    refusal_text,
+    rule_problem_text,
+)
 from fieldcrm.http.i18n import ngettext as plural_text
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.local_time import local_hm
@@ -174,6 +180,8 @@ _ENV.filters["activity_kind"] = activity_kind
 _ENV.filters["priority_band"] = priority_band
 _ENV.filters["contact_date_kind"] = contact_date_kind
 _ENV.filters["error_text"] = describe_message  # a stored error (a failed job's) for the reader
+_ENV.filters["job_error"] = job_error_text  # a failed job's error, from its refusal's data
+_ENV.filters["refusal_text"] = refusal_text  # a stored refusal, from its data if it has some
 _ENV.filters["alert_status"] = alert_status
 _ENV.filters["alert_severity"] = alert_severity
 _ENV.filters["problem_text"] = problem_message  # one input problem's message

@@ -18,8 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fieldcrm.auth.roles import Actor
 from fieldcrm.config import Settings
-from fieldcrm.costs.report import half_up
-from fieldcrm.costs.trips import mileage_eur
+from fieldcrm.costs.derive import chosen_totals
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
@@ -149,7 +148,13 @@ def _show(
         live = [a for a in every if a.status != "cancelled"]
         # the overnight table's chosen plan: the sum of the day lines shown
         rate = mileage_rate(session, plan, settings)
-        shown = shown | {"overnight": chosen_totals(shown, days, rate=rate)}
+        totals = chosen_totals(
+            shown.get("overnight"),
+            [t["today"] for t in days],
+            rate=rate,
+            recomputed=any(t.get("figures_now") for t in days),
+        )
+        shown = shown | {"overnight": totals}
         lines = road_lines(shown, settings=settings, crowfly_label=crowfly)
         context.update(
             end=plan.end_day or first,
@@ -220,51 +225,6 @@ def mileage_rate(session: SessionDep, plan: PlanRow, settings: Settings) -> Deci
     except InvalidInput:
         stored = plan.result.get("eur_per_km")
         return Decimal(str(stored)) if stored is not None else None
-
-
-def chosen_totals(
-    result: Mapping[str, Any], days: Sequence[Mapping[str, Any]], *, rate: Decimal | None
-) -> Any:
-    """``result["overnight"]`` with the figures of its chosen plan (the one whose days are
-    shown) the sum of the day lines shown (``days``: :func:`trip_days` with each day's
-    ``today`` figures, recomputed as it is booked now or the plan's): its km and minutes of
-    driving as each line writes them (km to the tenth, whole minutes), its « Frais
-    kilométriques » the cost report's rule on the days' km
-    (:func:`fieldcrm.costs.trips.mileage_eur` at ``rate``, :func:`mileage_rate`: the same
-    euros as on /frais) and its net value the rows it totals; ``recomputed`` when a day
-    line is. The value of the visits stays the stored stops' values. Unchanged without a
-    rate."""
-    overnight = result.get("overnight")
-    if not overnight or rate is None or not days:
-        return overnight
-    side = "stay" if overnight.get("recommendation") == "stay" else "home"
-    chosen = overnight.get(side) or {}
-    if not chosen.get("feasible"):
-        return overnight
-    kms = [float(t["today"].get("driving_km") or 0) for t in days]
-    minutes = [float(t["today"].get("driving_minutes") or 0) for t in days]
-    km_cost = mileage_eur(round(sum(kms), 3), rate)  # as derive.planned_trip counts them
-    spent = (
-        km_cost
-        + half_up(chosen.get("time_cost_eur") or 0, 2)
-        + half_up(chosen.get("hotel_and_meals_eur") or 0, 2)
-    )
-    now = dict(chosen) | {
-        "km": float(sum(half_up(k, 1) for k in kms)),
-        "driving_minutes": int(sum(half_up(m, 0) for m in minutes)),
-        "km_cost_eur": float(km_cost),
-        "net_eur": float(half_up(chosen["value_eur"], 2) - spent),
-        "recomputed": any(t.get("figures_now") for t in days),
-    }
-    out = dict(overnight) | {side: now}
-    other = overnight.get("home" if side == "stay" else "stay") or {}
-    if other.get("feasible"):
-        home, stay = (now, other) if side == "home" else (other, now)
-        out |= {
-            "km_saved": float(half_up(home["km"] - stay["km"], 1)),
-            "net_gained_eur": float(half_up(stay["net_eur"] - home["net_eur"], 2)),
-        }
-    return out
 
 
 def travel_estimate(travel: str) -> str | None:

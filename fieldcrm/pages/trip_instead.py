@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fieldcrm.http.error_text import describe, reach_text
+from fieldcrm.http.error_text import reach_text
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import long_date
 from fieldcrm.routing.realise import Reach
@@ -18,7 +18,9 @@ from fieldcrm.store.plans import PlanRow
 
 def trip_instead(plan: PlanRow | None) -> dict[str, Any] | None:
     """The trip ``plan`` as planned in place of a refused day (``None`` for any other plan):
-    the day refused and why (the planner's sentence, translated by the template), the trip's
+    the day refused and why (``out_of_reach``: the appointment out of reach, as data the
+    template words, :func:`fieldcrm.http.error_text.refusal_text`; a plan stored before
+    that data was has only ``refusal``, the planner's sentence), the trip's
     dates, its nights away (``result.nights`` with a hotel) and its figures
     (``result.figures``: km, km costs, hotel, meals, net value), and the trip page's link."""
     if plan is None or plan.kind != "trip":
@@ -29,6 +31,7 @@ def trip_instead(plan: PlanRow | None) -> dict[str, Any] | None:
     return {
         "day": dt.date.fromisoformat(note["day"]),
         "refusal": note["refusal"],
+        "out_of_reach": note.get("out_of_reach"),
         "before": bool(note.get("before")),
         "after": bool(note.get("after")),
         "first": plan.day,
@@ -41,8 +44,8 @@ def trip_instead(plan: PlanRow | None) -> dict[str, Any] | None:
 
 def no_trip_text(exc: NoTripEither, lang: str) -> str:
     """The refusal of a day whose trip cannot be planned either, in the reader's ``lang``:
-    the day's refusal, what was tried and why it fails (:func:`why_text`; the trip
-    planner's own reason after it, if it gave one). When the night away it needs is not
+    the day's refusal and why the trip is not possible on the calendar (:func:`why_text`).
+    When the night away it needs is not
     possible (the day next to it is off or past), that advice is not given: what the rep
     can do instead is said after why (:func:`instead_text`)."""
     reach = exc.refused.found[0]
@@ -50,8 +53,6 @@ def no_trip_text(exc: NoTripEither, lang: str) -> str:
     parts = [reach_text(reach, lang, advice=not blocked), why_text(exc, lang)]
     if blocked:
         parts.append(instead_text(reach, lang))
-    if exc.error is not None:
-        parts.append(describe(exc.error, lang))
     return " ".join(parts)
 
 
@@ -101,11 +102,6 @@ def why_text(exc: NoTripEither, lang: str) -> str:
         return " ".join(
             (before if off < exc.day else after) % {"day": long_date(off, lang)} for off in trip.off
         )
-    if exc.why == "past":
-        return gettext("Partir la veille est impossible : le %(day)s est passé.") % {
-            "day": long_date(trip.first, lang)
-        }
-    return gettext("Tournée essayée du %(first)s au %(last)s : impossible aussi.") % {
-        "first": long_date(trip.first, lang),
-        "last": long_date(trip.last, lang),
+    return gettext("Partir la veille est impossible : le %(day)s est passé.") % {
+        "day": long_date(trip.first, lang)
     }

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fieldcrm.routing.problem import Window
+
+if TYPE_CHECKING:  # realise builds plans from this module's figures
+    from fieldcrm.routing.realise import Reach
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,11 @@ class Plan:
     away were searched, and the best plan found sleeps at home every night)."""
     away_error: str | None = None
     """Why no plan with a night away holds, when :attr:`no_night` is "no_plan"."""
+    all_home_reach: Reach | None = None
+    """The appointment out of reach that makes :attr:`all_home_error`, when that is why:
+    its data, to word it in the reader's language."""
+    away_reach: Reach | None = None
+    """The appointment out of reach that makes :attr:`away_error`, when that is why."""
     iterations: int = 0
     flags: tuple[str, ...] = field(default_factory=tuple)
 

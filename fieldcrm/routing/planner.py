@@ -44,6 +44,8 @@ from fieldcrm.routing.engine import Budget, Solved
 from fieldcrm.routing.plan_model import Day, Night, Omission, Plan, Stop
 from fieldcrm.routing.problem import Problem
 from fieldcrm.routing.realise import (
+    OutOfReach,
+    Reach,
     Realised,
     check_appointments,
     driving,
@@ -81,19 +83,21 @@ def plan(
     home: Realised | None = None
     home_error: str | None = None
     away_error: str | None = None
+    home_reach: Reach | None = None
+    away_reach: Reach | None = None
     if not engine.chained(problem, range(len(problem.hotels))):
         chosen = first = home = solve_realised(problem, budget=budget)  # every night at home
     else:
         try:
             home = solve_realised(problem, budget=budget, hotels=[])
         except Infeasible as exc:
-            home_error = str(exc)
+            home_error, home_reach = str(exc), _reach(exc)
         try:
             first = solve_realised(problem, budget=budget, start=home.solved if home else None)
         except Infeasible as exc:
             if home is None:
                 raise
-            first, away_error = home, str(exc)
+            first, away_error, away_reach = home, str(exc), _reach(exc)
         chosen = (
             home if home is not None and home.objective_eur > first.objective_eur + 1e-6 else first
         )
@@ -119,9 +123,16 @@ def plan(
         all_home_error=home_error,
         no_night=None if away is not None else _no_night(problem, away_error),
         away_error=away_error,
+        all_home_reach=home_reach,
+        away_reach=away_reach,
         iterations=chosen.solved.iterations,
         flags=("proven_optimal",) if proven else (),
     )
+
+
+def _reach(exc: Infeasible) -> Reach | None:
+    """The appointment out of reach a refusal names (its data), if that is why."""
+    return exc.found[0] if isinstance(exc, OutOfReach) else None
 
 
 def _proven(problem: Problem, chosen: Realised) -> tuple[Realised, bool]:

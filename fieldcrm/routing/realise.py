@@ -4,8 +4,9 @@ kept, least valuable visits dropped until the day fits), the nights, and the eur
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 from fieldcrm.errors import Infeasible, InvalidInput
 from fieldcrm.routing import engine
@@ -243,6 +244,23 @@ class Reach:
     """The appointment's start (``"before"``) or the day's latest return (``"after"``)."""
     earliest_s: int
     """The earliest arrival at the appointment, or the earliest return."""
+
+    def as_doc(self) -> dict[str, Any]:
+        """The refusal's data as stored (JSON: a trip planned instead of a day, a failed
+        job), worded when read (:func:`fieldcrm.http.error_text.reach_text`).
+
+        Examples
+        --------
+        >>> late = Reach("b", "Salon", 0, "after", 61200, 64800, 68400)
+        >>> Reach.from_doc(late.as_doc()) == late
+        True
+        """
+        return asdict(self)
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Reach:
+        """The reach stored as ``doc`` (:meth:`as_doc`)."""
+        return cls(**{f.name: doc[f.name] for f in fields(cls)})
 
     def sentence(self) -> str:
         """The planner's sentence (translated at the edge, :mod:`fieldcrm.http.error_text`)."""

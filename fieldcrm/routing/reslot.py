@@ -9,8 +9,9 @@ planner's own timetable (:func:`~fieldcrm.routing.schedule.timetable`: lunch on 
 working day's frame) and slot rule (:func:`~fieldcrm.routing.schedule.bookable_slots`,
 :func:`~fieldcrm.routing.schedule.whole_minutes`). One calculator: this module only decides
 which open stops still fit, and (:func:`unfit_cause`) which bookings keep one out. A booking
-beyond the working hours stretches the day's frame to it and no further (:func:`day_frame`,
-:func:`beyond_hours`): it never takes the slots of the open stops that still fit.
+beyond the working hours stretches the day's frame to it and no further (:func:`day_frame`):
+it never takes the slots of the open stops that still fit; :func:`beyond_hours` says where
+the day as booked then goes beyond the hours (departure, return, driving).
 
 Examples
 --------
@@ -216,35 +217,46 @@ def day_frame(day: ReslotDay) -> DayFrame | None:
 
 @dataclass(frozen=True)
 class Beyond:
-    """A fixed stop the working day cannot hold even alone (:func:`beyond_hours`): the
-    departure it needs when before the working day's (``leave_s``), the return after it
-    when after the working day's latest (``back_s``)."""
+    """How the day as booked goes beyond its working hours (:func:`beyond_hours`): its
+    departure when before the working day's earliest (``leave_s``), its return when after
+    its latest (``back_s``), its driving when over its cap (``driving_s``); ``None``: within."""
 
     leave_s: int | None
     back_s: int | None
+    driving_s: int | None = None
 
 
 def beyond_hours(day: ReslotDay) -> dict[int, Beyond]:
-    """The fixed stops of ``day`` (by index) the working day cannot hold even alone: reached
-    from the start only by leaving before its departure, or bringing the rep back to the end
-    after its latest return. Each of them stretches the day (:func:`day_frame`), not the
-    open stops' slots.
+    """Where the day as booked (:func:`booked_day`: its fixed stops and the open ones it
+    keeps, timed as the planner times a day) goes beyond its working hours, whatever the
+    cause — a booking too early or too late on its own, several that only fit one at a
+    time, the cap on driving —, said on the booking it follows from (by stop index): its
+    true departure, when before the working day's, on its first fixed stop (the rep leaves
+    for it); its true return, when after the latest, and its driving, when over the cap, on
+    its last (the rep is home after it). Empty when the day keeps to its hours, or when its
+    fixed stops cannot follow one another (:func:`booked_day` is ``None``). One rule for
+    every page that says so.
 
     >>> travel = ((0, 600), (600, 0))
     >>> late = DayStop(place=1, service_s=3600, fixed_s=12 * 3600)
     >>> beyond_hours(ReslotDay(Leg(8 * 3600, 12 * 3600), 0, 0, [late], travel))
-    {0: Beyond(leave_s=None, back_s=47400)}
+    {0: Beyond(leave_s=None, back_s=47400, driving_s=None)}
     """
-    frame = day.frame
+    found = booked_day(day)
+    if found is None or not found.overtime:
+        return {}
+    frame, table = day.frame, found.table
+    fixed = [i for i in found.keep if day.stops[i].fixed]
+    cap = frame.max_driving_s
+    leave = table.depart_s if table.depart_s < frame.depart_s else None
+    back = table.return_s if table.return_s > frame.return_s else None
+    driving = found.driving_s if cap is not None and found.driving_s > cap else None
     out: dict[int, Beyond] = {}
-    for i, s in enumerate(day.stops):
-        if s.fixed_s is None:
-            continue
-        leave = s.fixed_s - day.travel[day.start][s.place]
-        back = s.fixed_s + s.service_s + day.travel[s.place][day.end]
-        early, late = leave < frame.depart_s, back > frame.return_s
-        if early or late:
-            out[i] = Beyond(leave if early else None, back if late else None)
+    if leave is not None:
+        out[fixed[0]] = Beyond(leave, None)
+    if back is not None or driving is not None:
+        first = out.get(fixed[-1])
+        out[fixed[-1]] = Beyond(first.leave_s if first else None, back, driving)
     return out
 
 

@@ -39,15 +39,23 @@ def finish_job(
     *,
     unexpected: str,
     reason: Callable[[FieldcrmError], str] = str,
+    details: Callable[[FieldcrmError], dict[str, Any] | None] = lambda _exc: None,
 ) -> None:
     """Run a job's body in ``session`` and record how it ended: done with its result; failed
-    with the French reason of a refused input; failed with ``unexpected`` for anything else,
-    which is raised again for the queue to record."""
+    with the French reason of a refused input (and the refusal's ``details``, data to word
+    it from, kept as the job's result); failed with ``unexpected`` for anything else, which
+    is raised again for the queue to record."""
     try:
         result = work()
     except FieldcrmError as exc:
         session.rollback()
-        store.mark_failed(session, job_id, error=reason(exc), now=dt.datetime.now(dt.UTC))
+        store.mark_failed(
+            session,
+            job_id,
+            error=reason(exc),
+            now=dt.datetime.now(dt.UTC),
+            details=details(exc),
+        )
         session.commit()
         return
     except Exception:

@@ -17,7 +17,8 @@ without which it would fit, else the bookings since the plan together, else the 
 timing was kept keeps its stored slots while its day is unchanged; once the day changed,
 none of its open proposals is bookable (:data:`OLD_PLAN`). A booking beyond the working hours
 stretches its day as far as it needs (:func:`fieldcrm.routing.reslot.day_frame`): the other
-proposals keep the slots left to them, the booking says so (:class:`BeyondHours`).
+proposals keep the slots left to them, and the day as booked says where it goes beyond
+the hours, on the booking it follows from (:class:`BeyondHours`).
 
 What a rep can book of a slot (:class:`Bookable`) is its whole minutes, by default the
 planned start kept in the slot (:func:`bookable_between`, the planner's rule);
@@ -129,17 +130,21 @@ PAST_DAY = "Jour passé : cette proposition ne se réserve plus."
 
 @dataclass(frozen=True)
 class BeyondHours:
-    """A booking of a planned day its working hours cannot hold even alone
-    (:func:`fieldcrm.routing.reslot.beyond_hours`): the rep must leave at ``leave``, before
-    the day's earliest departure ``depart``, or is back at ``back``, after its latest
-    return ``latest``. It stretches its day as far as it needs
-    (:func:`fieldcrm.routing.reslot.day_frame`); the other proposals keep the slots the day
-    still has for them. Said on its stop (« Hors de vos horaires : … », ``_beyond.html``)."""
+    """Where a planned day as booked goes beyond its working hours, whatever the cause
+    (:func:`fieldcrm.routing.reslot.beyond_hours`), said on the booking it follows from: the
+    rep leaves at ``leave``, before the day's earliest departure ``depart`` (on its first
+    booking); is back at ``back``, after its latest return ``latest``, and drives
+    ``driving_minutes``, over its cap ``cap_minutes`` (on its last). The bookings stretch
+    the day as far as they need (:func:`fieldcrm.routing.reslot.day_frame`); the other
+    proposals keep the slots the day still has for them. Said on the booking's stop, on Ma
+    journée and Tournée (« Hors de vos horaires : … », ``_beyond.html``)."""
 
     leave: dt.datetime | None
     back: dt.datetime | None
     depart: dt.datetime
     latest: dt.datetime
+    driving_minutes: float | None = None
+    cap_minutes: float | None = None
 
 
 @dataclass(frozen=True)
@@ -156,8 +161,8 @@ class SlotsNow:
     """Those whose account was visited and is not due again on their day
     (:func:`visited_since`), in neither."""
     beyond: dict[int, BeyondHours] = field(default_factory=dict)
-    """The bookings (by appointment id) of a day with open proposals that its working hours
-    cannot hold even alone (:class:`BeyondHours`)."""
+    """The bookings (by appointment id) after which, or before which, the day as booked goes
+    beyond its working hours (:class:`BeyondHours`)."""
 
 
 def visited_since(
@@ -440,6 +445,21 @@ def _travel(
     return seconds, distances
 
 
+def day_moves(
+    session: Session,
+    date: dt.date,
+    booked: Sequence[AppointmentRecord],
+    moves: Mapping[dt.date, Mapping[int, dt.datetime]] | None = None,
+) -> Mapping[int, dt.datetime]:
+    """The appointments of ``date`` (``booked``: its live ones) moved since they were booked,
+    with the start each was booked at (:func:`fieldcrm.services.appointment_moves.former_starts`):
+    ``moves[date]`` when the caller read them already (a page reads them once per request),
+    else read now."""
+    if moves is not None and date in moves:
+        return moves[date]
+    return appointment_moves.former_starts(session, booked)
+
+
 def slots_now(
     session: Session,
     plan: PlanRow,
@@ -447,6 +467,7 @@ def slots_now(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
     now: dt.datetime | None = None,
+    moves: Mapping[dt.date, Mapping[int, dt.datetime]] | None = None,
 ) -> SlotsNow:
     """The slots of ``plan``'s open proposals as the days are now (:class:`SlotsNow`):
     recomputed on every day the plan stored its timing for; on a day of an older plan, none
@@ -454,7 +475,9 @@ def slots_now(
     settings' road provider. ``now`` (aware; ``None``: no such rule): on its own day, no
     slot starts before it (rounded up to the whole minute) and a proposal whose whole slot
     is before it is :data:`PAST`; on a day before it, every open proposal is :data:`PAST_DAY`.
-    A proposal booked elsewhere (:func:`booked_elsewhere`) is left out of its day."""
+    A proposal booked elsewhere (:func:`booked_elsewhere`) is left out of its day. ``moves``:
+    the moved appointments of some days, by day, as the caller read them
+    (:func:`day_moves`); read here for the other days."""
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
     elsewhere = booked_elsewhere(session, plan, settings=settings)
     visited = visited_since(session, plan, settings=settings)
@@ -467,8 +490,8 @@ def slots_now(
         date = dt.date.fromisoformat(doc["day"])
         first, last = day_span(date, date, plan_dates.company_zone())
         booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
-        moves = appointment_moves.former_starts(session, booked)
-        day = _read_day(doc, proposals, booked, set(elsewhere) | set(visited), moves)
+        moved = day_moves(session, date, booked, moves)
+        day = _read_day(doc, proposals, booked, set(elsewhere) | set(visited), moved)
         opens = [item for item in day.order if isinstance(item, _Open)]
         if now is not None and date < plan_dates.today(now):  # a day past: nothing bookable
             unfit.update({item.proposal.id: Unfit("past_day") for item in opens})
@@ -545,6 +568,7 @@ def figures_now(
     travel: TravelTimes | None = None,
     now: dt.datetime | None = None,
     shown: Mapping[int, Bookable] | None = None,
+    moves: Mapping[dt.date, Mapping[int, dt.datetime]] | None = None,
 ) -> DayFigures | None:
     """The departure, return, lunch, km, driving and waiting of ``plan``'s day ``date`` as
     it is booked now: the day as its slots read it (:func:`slots_now`: the plan's route
@@ -563,7 +587,8 @@ def figures_now(
     it. Bookings beyond the working hours stretch the day as far as they need
     (:func:`fieldcrm.routing.reslot.day_frame`, :attr:`DayFigures.overtime`). ``None`` when
     the figures cannot be recomputed: a plan stored without its timing (older), a place
-    unknown, or bookings that cannot be held one after the other."""
+    unknown, or bookings that cannot be held one after the other. ``moves``: as
+    :func:`slots_now`'s."""
     doc = next((d for d in plan.result.get("days") or [] if d.get("day") == date.isoformat()), None)
     timing = doc.get("timing") if doc is not None else None
     if doc is None or not isinstance(timing, dict):
@@ -582,12 +607,14 @@ def figures_now(
     }
     first, last = day_span(date, date, plan_dates.company_zone())
     booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
-    day = _read_day(doc, proposals, booked, gone, appointment_moves.former_starts(session, booked))
+    day = _read_day(doc, proposals, booked, gone, day_moves(session, date, booked, moves))
     if any(isinstance(item, _Open) and item.opening is None for item in day.order):
         return None
     moment = now if now is not None else plan_dates.now()
     if shown is None:
-        shown = current_slots(session, plan, settings=settings, travel=travel, now=moment).bookable
+        shown = current_slots(
+            session, plan, settings=settings, travel=travel, now=moment, moves=moves
+        ).bookable
     past = date < plan_dates.today(moment)
     earliest = DAY_S if past else _earliest(date, moment)
     cfg = settings or get_settings()
@@ -714,7 +741,7 @@ def _as_booked(
     fixed: dict[int, int] = {}
     for item in day.order:
         if isinstance(item, _Open):
-            service = max(0, item.proposal.visit_minutes) * 60
+            service = visit_seconds(item.proposal)
             given = windows.get(item.proposal.id) if windows is not None else None
             starts = (
                 given
@@ -788,6 +815,9 @@ def _day_slots(
     def moment(seconds: int | None) -> dt.datetime | None:
         return _at(date, seconds) if seconds is not None else None
 
+    def minutes(seconds: int | None) -> float | None:
+        return seconds / 60 if seconds is not None else None
+
     late = beyond_hours(as_booked)
     out = SlotsNow(
         {},
@@ -798,6 +828,8 @@ def _day_slots(
                 moment(late[k].back_s),
                 _at(date, frame.depart_s),
                 _at(date, frame.return_s),
+                minutes(late[k].driving_s),
+                minutes(frame.max_driving_s),
             )
             for appointment, k in fixed.items()
             if k in late
@@ -834,27 +866,51 @@ def _why(cause: Cause, news: dict[int, AppointmentRecord]) -> Unfit:
 
 @dataclass(frozen=True)
 class Bookable:
-    """What a rep can book for a proposal: the first and last whole minutes of its slot, and
-    the start booked when the rep picks none (the planned start, to the minute)."""
+    """What a rep can book for a proposal: the first and last whole minutes of its slot, the
+    start booked when the rep picks none (the planned start, to the minute), and how long
+    the visit lasts (``visit_minutes``): the length its slot is computed for — a visit
+    started at any minute of it and lasting that long keeps the day feasible —, shown on its
+    card before booking."""
 
     first: dt.datetime
     last: dt.datetime
     at: dt.datetime
+    visit_minutes: int
 
 
 def _instant(seconds: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, plan_dates.company_zone())
 
 
-def bookable(proposal: ProposalRow, planned: dt.datetime | None = None) -> Bookable | None:
-    """The bookable minutes of ``proposal``'s slot: :func:`bookable_between`."""
-    return bookable_between(proposal.slot_start, proposal.slot_end, planned)
+def visit_seconds(proposal: ProposalRow) -> int:
+    """How long a visit of ``proposal`` lasts in the slots of now and once booked: its
+    account's visit length, the planner's service time (the appointment a booking makes,
+    :func:`fieldcrm.store.plans.decide_proposal`)."""
+    return max(0, proposal.visit_minutes) * 60
+
+
+def bookable(
+    proposal: ProposalRow, planned: dt.datetime | None = None, *, visit_minutes: int | None = None
+) -> Bookable | None:
+    """The bookable minutes of ``proposal``'s stored slot (:func:`bookable_between`), for a
+    visit of ``visit_minutes`` (the plan's, :func:`planned_minutes`; ``None``:
+    :func:`visit_seconds`)."""
+    if visit_minutes is None:
+        visit_minutes = visit_seconds(proposal) // 60
+    return bookable_between(
+        proposal.slot_start, proposal.slot_end, planned, visit_minutes=visit_minutes
+    )
 
 
 def bookable_between(
-    slot_start: dt.datetime, slot_end: dt.datetime, planned: dt.datetime | None = None
+    slot_start: dt.datetime,
+    slot_end: dt.datetime,
+    planned: dt.datetime | None = None,
+    *,
+    visit_minutes: int,
 ) -> Bookable | None:
-    """The bookable minutes of the slot ``slot_start``–``slot_end`` and its default start
+    """The bookable minutes of the slot ``slot_start``–``slot_end`` of a visit lasting
+    ``visit_minutes`` (the length the slot was computed for) and its default start
     (``planned``, the plan's start of the visit, rounded up and kept in the slot; else the
     slot's first minute); ``None`` when the slot holds no whole minute. One rule with the
     planner's (:func:`fieldcrm.routing.schedule.whole_minutes`,
@@ -866,7 +922,7 @@ def bookable_between(
     if first > last:
         return None
     at = booking_start(math.ceil(planned.timestamp()), (a, b)) if planned else first
-    return Bookable(_instant(first), _instant(last), _instant(at))
+    return Bookable(_instant(first), _instant(last), _instant(at), visit_minutes)
 
 
 def planned_starts(plan: PlanRow) -> dict[int, dt.datetime]:
@@ -883,12 +939,33 @@ def planned_starts(plan: PlanRow) -> dict[int, dt.datetime]:
     return out
 
 
+def planned_minutes(plan: PlanRow) -> dict[int, int]:
+    """Each proposal's visit length in ``plan.result``, in minutes: the time its planned
+    stop lasts (the planner's service time, what its stored slot was computed for; matched
+    on account and slot start)."""
+    ids = {(p.account_id, p.slot_start): p.id for p in plan.proposals}
+    out: dict[int, int] = {}
+    for day in plan.result.get("days", []):
+        for stop in day.get("stops", []):
+            if stop.get("kind") != "candidate" or not stop.get("slot_start"):
+                continue
+            key = (stop.get("account_id"), dt.datetime.fromisoformat(stop["slot_start"]))
+            if key in ids and stop.get("start") and stop.get("departure"):
+                lasts = dt.datetime.fromisoformat(stop["departure"]) - dt.datetime.fromisoformat(
+                    stop["start"]
+                )
+                out[ids[key]] = round(lasts.total_seconds() / 60)
+    return out
+
+
 def bookable_slots(plan: PlanRow) -> dict[int, Bookable]:
-    """:func:`bookable` for each proposal of ``plan`` with a whole minute to book, by id."""
+    """:func:`bookable` for each proposal of ``plan`` with a whole minute to book, by id (its
+    stored slot, for the visit length its plan used)."""
     starts = planned_starts(plan)
+    lengths = planned_minutes(plan)
     out = {}
     for p in plan.proposals:
-        found = bookable(p, starts.get(p.id))
+        found = bookable(p, starts.get(p.id), visit_minutes=lengths.get(p.id))
         if found is not None:
             out[p.id] = found
     return out
@@ -908,7 +985,7 @@ class CurrentSlots:
     """The open ones whose account was visited and is not due again on their day
     (:func:`visited_since`): neither bookable nor unfit."""
     beyond: dict[int, BeyondHours] = field(default_factory=dict)
-    """The bookings its working hours cannot hold (:attr:`SlotsNow.beyond`)."""
+    """Where the days as booked go beyond their working hours (:attr:`SlotsNow.beyond`)."""
 
 
 def current_slots(
@@ -918,23 +995,28 @@ def current_slots(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
     now: dt.datetime | None = None,
+    moves: Mapping[dt.date, Mapping[int, dt.datetime]] | None = None,
 ) -> CurrentSlots:
     """The proposals' slots given what is booked now (:func:`slots_now`: recomputed wherever
     the plan stored its timing; the stored ones on an unchanged day of an older plan; none
     before ``now``, the clock's time unless given); the default minute stays the planned
-    start, kept in the slot."""
+    start, kept in the slot; the visit length, the one the slot is for (the slots of now:
+    :func:`visit_seconds`; a stored slot: its plan's, :func:`planned_minutes`)."""
     moment = now if now is not None else plan_dates.now()
-    recomputed = slots_now(session, plan, settings=settings, travel=travel, now=moment)
+    recomputed = slots_now(session, plan, settings=settings, travel=travel, now=moment, moves=moves)
     starts = planned_starts(plan)
+    lengths = planned_minutes(plan)
     out: dict[int, Bookable] = {}
     for p in plan.proposals:
         if p.id in recomputed.unfit or p.id in recomputed.booked or p.id in recomputed.visited:
             continue
         slot = recomputed.slots.get(p.id)
         found = (
-            bookable_between(slot[0], slot[1], starts.get(p.id))
+            bookable_between(
+                slot[0], slot[1], starts.get(p.id), visit_minutes=visit_seconds(p) // 60
+            )
             if slot is not None
-            else bookable(p, starts.get(p.id))
+            else bookable(p, starts.get(p.id), visit_minutes=lengths.get(p.id))
         )
         if found is not None:
             out[p.id] = found

@@ -980,6 +980,8 @@ def overnight_json(result: Plan, stored: dict[str, Any], *, cfg: Settings) -> di
         allowances=money(result.all_home, not stays),
         value_eur=None if stays else listed,
     )
+    if not home["feasible"] and result.all_home_reach is not None:  # its data, worded when read
+        home["out_of_reach"] = result.all_home_reach.as_doc()
     why = result.no_night or "no_plan"
     error = NO_NIGHT_LABELS[why]
     if why == "no_plan" and result.away_error:
@@ -998,6 +1000,8 @@ def overnight_json(result: Plan, stored: dict[str, Any], *, cfg: Settings) -> di
             "night_eur": cfg.hotel_night_eur,
             "meal_eur": cfg.meal_eur,
         }
+        if result.away_reach is not None:
+            away["out_of_reach"] = result.away_reach.as_doc()
     both = home["feasible"] and away["feasible"]
     return {
         "recommendation": "stay" if stays else "home",

@@ -1,6 +1,7 @@
-"""Trip planning as a job: queued from the "Tournée" screen or the API, run by a worker with
-a coarse progress (:data:`~fieldcrm.services.planning.STEPS` steps) and the stored plan's id
-as its result.
+"""Trip planning as a job: queued from the "Tournée" screen or the API (or from « Ma
+journée » for a day that only holds as a trip, :mod:`fieldcrm.services.trip_instead`), run
+by a worker with a coarse progress (:data:`~fieldcrm.services.planning.STEPS` steps) and the
+stored plan's id as its result.
 
 A trip may search for a minute or two: longer than a web request should last. The request
 checks what it can at once (rights, dates, the rep) and queues; the worker plans as the user
@@ -21,6 +22,7 @@ from fieldcrm.config import Settings
 from fieldcrm.errors import FieldcrmError, Forbidden, Infeasible, InvalidInput, NotFound, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
+from fieldcrm.routing.realise import OutOfReach
 from fieldcrm.services import geocoding, jobs, plan_dates, planning
 from fieldcrm.services.planning_build import HotelPlace
 from fieldcrm.store import jobs as job_store
@@ -48,6 +50,15 @@ def failure_message(exc: FieldcrmError) -> str:
     return f"Tournée impossible : {exc}"
 
 
+def failure_details(exc: FieldcrmError) -> dict[str, Any] | None:
+    """The data a refused planning run keeps with its failed job, to word the refusal in
+    the reader's language (:func:`fieldcrm.http.error_text.job_error_text`): the
+    appointment out of reach (``out_of_reach``), or nothing."""
+    if isinstance(exc, OutOfReach):
+        return {"out_of_reach": exc.found[0].as_doc()}
+    return None
+
+
 def trip_label(start_day: dt.date, end_day: dt.date, rep_name: str) -> str:
     """The job's French label: ``Tournée du 21/04 au 24/04 — Sophie Durand``."""
     return f"Tournée du {start_day:%d/%m} au {end_day:%d/%m} — {rep_name}"
@@ -66,13 +77,18 @@ def start_trip_planning(
     chain: GeocoderChain | None = None,
     anchor_appointment_id: int | None = None,
     time_limit_s: float | None = None,
+    instead_of: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> int:
     """Queue the planning of a trip (the options of
     :func:`~fieldcrm.services.planning.plan_trip`) for a worker; the job's id.
 
     The preferred hotel is ``hotel`` (a point), or ``hotel_address`` as the rep types it,
     geocoded now through ``chain`` (:func:`~fieldcrm.services.geocoding.locate_address`);
-    ``hotel_name`` names it on the plan.
+    ``hotel_name`` names it on the plan. ``instead_of``: the day the trip is planned in
+    place of, and why (:mod:`fieldcrm.services.trip_instead`), stored with the plan.
+    ``now``: the planning clock the dates are checked at (:func:`plan_dates.now` if not
+    given), the run checks them as of then.
 
     Refused at once, nothing queued: a rep another user may not plan for, an unknown rep,
     a trip ending before it starts or starting before today, a search budget outside
@@ -87,7 +103,8 @@ def start_trip_planning(
             value=end_day.isoformat(),
             allowed=f">= {start_day.isoformat()}",
         )
-    plan_dates.check_not_past(start_day, field="start_day")
+    asked_at = now or plan_dates.now()
+    plan_dates.check_not_past(start_day, field="start_day", at=asked_at)
     if time_limit_s is not None and not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
         raise InvalidInput(
             "time_limit_s",
@@ -107,8 +124,10 @@ def start_trip_planning(
         "hotel_place": place.as_doc() if place is not None else None,
         "anchor_appointment_id": anchor_appointment_id,
         "time_limit_s": time_limit_s,
-        "asked_at": plan_dates.now().isoformat(),  # the worker checks the dates as of then
+        "asked_at": asked_at.isoformat(),  # the worker checks the dates as of then
     }
+    if instead_of is not None:
+        params["instead_of"] = instead_of
     job_id = job_store.create_job(
         session,
         kind=KIND,
@@ -226,6 +245,7 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
                 settings=settings,
                 progress=progress,
                 now=_asked_at(params),
+                instead_of=params.get("instead_of"),
             )
             return {
                 "plan_id": plan.id,
@@ -240,4 +260,5 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
             plan_it,
             unexpected="erreur inattendue pendant la planification de la tournée",
             reason=failure_message,
+            details=failure_details,
         )

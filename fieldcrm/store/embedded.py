@@ -93,6 +93,20 @@ def database_url(settings: LocalDatabaseSettings) -> str:
     return local_database_url(settings)
 
 
+def _url_parts(url: str) -> tuple[str, str, str]:
+    """(server part, database name, query with its ``?`` or empty) of a database ``url``:
+    the one split of a URL around its database name.
+
+    >>> _url_parts("postgresql+psycopg://u:p@db:5432/crm?sslmode=require")
+    ('postgresql+psycopg://u:p@db:5432', 'crm', '?sslmode=require')
+    >>> _url_parts("postgresql://u:p@db/crm")
+    ('postgresql://u:p@db', 'crm', '')
+    """
+    path, _, query = url.partition("?")
+    base, name = path.rsplit("/", 1)
+    return base, name, f"?{query}" if query else ""
+
+
 def _server_conn_url(url: str) -> tuple[str, str]:
     """(psycopg URL of the server's ``postgres`` database, database name) for ``url``; the
     URL's query (``?sslmode=…``) is kept on the first, left out of the second.
@@ -100,9 +114,8 @@ def _server_conn_url(url: str) -> tuple[str, str]:
     >>> _server_conn_url("postgresql+psycopg://u:p@db:5432/crm?sslmode=require")
     ('postgresql://u:p@db:5432/postgres?sslmode=require', 'crm')
     """
-    path, _, query = url.replace("postgresql+psycopg://", "postgresql://").partition("?")
-    base, name = path.rsplit("/", 1)
-    return base + "/postgres" + (f"?{query}" if query else ""), name
+    base, name, query = _url_parts(url.replace("postgresql+psycopg://", "postgresql://"))
+    return f"{base}/postgres{query}", name
 
 
 def drop_database(url: str) -> None:
@@ -131,9 +144,10 @@ def drop_database(url: str) -> None:
 
 
 def recreate_database(server_url: str, name: str) -> str:
-    """Drop and create the empty database ``name`` beside ``server_url``'s; return its URL."""
-    path, _, query = server_url.partition("?")
-    url = f"{path.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+    """Drop and create the empty database ``name`` beside ``server_url``'s (the same server,
+    role and query); return its URL."""
+    base, _, query = _url_parts(server_url)
+    url = f"{base}/{name}{query}"
     drop_database(url)
     server, _ = _server_conn_url(url)
     with psycopg.connect(server, autocommit=True) as conn:

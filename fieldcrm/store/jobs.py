@@ -210,12 +210,26 @@ def mark_done(session: Session, job_id: int, *, result: dict[str, Any], now: dt.
     )
 
 
-def mark_failed(session: Session, job_id: int, *, error: str, now: dt.datetime) -> None:
-    """The job failed with ``error`` (a message for the user); its input is dropped."""
+def mark_failed(
+    session: Session,
+    job_id: int,
+    *,
+    error: str,
+    now: dt.datetime,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """The job failed with ``error`` (a message for the user) and, as its result, the
+    refusal's ``details`` (data to word it from, or none); its input is dropped."""
     session.execute(
         text("""UPDATE jobs SET status = 'failed', error = :error, input = NULL,
-                                finished_at = :now WHERE id = :id"""),
-        {"id": job_id, "error": error, "now": now},
+                                result = CAST(:details AS jsonb), finished_at = :now
+                WHERE id = :id"""),
+        {
+            "id": job_id,
+            "error": error,
+            "details": json.dumps(details) if details is not None else None,
+            "now": now,
+        },
     )
 
 
@@ -298,7 +312,7 @@ def reopen(session: Session, job_id: int) -> bool:
     run again (not failed, or an import whose file is gone)."""
     row = session.execute(
         text("""UPDATE jobs SET status = 'queued', done = 0, started_at = NULL, error = NULL,
-                                finished_at = NULL
+                                result = NULL, finished_at = NULL
                 WHERE id = :id AND status = 'failed' AND (kind <> 'import' OR input IS NOT NULL)
                 RETURNING id"""),
         {"id": job_id},

@@ -129,7 +129,8 @@ def test_a_one_minute_slot_reads_at_that_minute(
         """The slots of now, but ``one``'s down to its single minute ``at``."""
         now = real(*args, **kwargs)
         return plan_slots.CurrentSlots(
-            {**now.bookable, one.id: plan_slots.Bookable(at, at, at)}, now.unfit
+            {**now.bookable, one.id: plan_slots.Bookable(at, at, at, one.visit_minutes)},
+            now.unfit,
         )
 
     monkeypatch.setattr(plan_slots, "current_slots", squeezed)

@@ -1,17 +1,20 @@
 """« Ma journée » for a day that only holds as a trip: Sophie (Antibes) has a 10:00
 appointment in Paris on Wednesday 22 April. Planning that day alone is refused; the trip
-planner plans the same appointments from the day before instead, with its hotel night and
-euros and a link to the trip — or says truthfully why no such trip can be planned."""
+planner plans the same appointments from the day before instead (queued as a trip job, run
+by the worker), with its hotel night and euros and a link to the trip — or says truthfully
+why no such trip can be planned."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 import re
+from contextlib import nullcontext
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -20,7 +23,8 @@ from fieldcrm.config import Settings
 from fieldcrm.pages.trip_instead import why_text
 from fieldcrm.routing.calendar import Stretch
 from fieldcrm.routing.realise import OutOfReach, Reach
-from fieldcrm.services import plan_dates, planning, trip_instead
+from fieldcrm.services import plan_dates, planning, planning_jobs, trip_instead
+from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
 from tests.pages.test_trip import french_eur
 from tests.web import ClientFactory
@@ -55,6 +59,33 @@ def _plans(db: Session) -> int:
     return int(db.execute(text("SELECT count(*) FROM plans")).scalar_one())
 
 
+def _jobs(db: Session) -> int:
+    return int(db.execute(text("SELECT count(*) FROM jobs")).scalar_one())
+
+
+def _queued(answer: Response) -> int:
+    """The trip job a POST /journee/planifier queued: its id (the answer leads to its page)."""
+    assert answer.status_code == 303, answer.text[:500]
+    found = re.fullmatch(r"/taches/(\d+)", answer.headers["location"])
+    assert found is not None, answer.headers["location"]
+    return int(found.group(1))
+
+
+def _instead_line(page: str) -> str:
+    """The job page's line naming the day the trip is planned in place of, and why."""
+    found = re.search(r'<p class="muted" id="job-instead-of">(.*?)</p>', page, re.S)
+    assert found is not None, "no instead-of line"
+    return html.unescape(found.group(1)).replace("\xa0", " ")
+
+
+def _run(db: Session, job_id: int, settings: Settings = SETTINGS) -> job_store.JobView:
+    """Run the queued trip job in-process, as the worker would; the job afterwards."""
+    planning_jobs.run_trip_job(lambda: nullcontext(db), job_id, settings=settings)
+    job = job_store.job(db, job_id)
+    assert job is not None
+    return job
+
+
 def _paris(db: Session) -> tuple[int, dt.datetime, dt.datetime]:
     """Sophie's Paris appointment: id, start, end."""
     row = db.execute(
@@ -84,14 +115,39 @@ def test_a_day_out_of_reach_from_home_is_planned_as_the_trip_from_the_day_before
             demo_db, actor=SYSTEM, rep_id=6, day=dt.date(2026, 4, 22), settings=SETTINGS
         )
     answer = client.post("/journee/planifier", data={"date": WEDNESDAY}, follow_redirects=False)
-    assert answer.status_code == 303
-    assert answer.headers["location"] == f"/journee?date={WEDNESDAY}&rep=6"
+    job_id = _queued(answer)
+    # the trip is not searched in the request: queued for the worker, as the trip page does
+    assert _plans(demo_db) == before
+    job = job_store.job(demo_db, job_id)
+    assert job is not None and (job.kind, job.status, job.user_id) == ("trip_plan", "queued", 6)
+    assert (job.params["start_day"], job.params["end_day"]) == ("2026-04-21", "2026-04-23")
+    assert job.params["instead_of"]["day"] == WEDNESDAY
+    queued = job_store.queue_jobs(demo_db, statuses=("todo",))
+    assert any(q.task == job_store.PLAN_TRIP and q.args == {"job_id": job_id} for q in queued)
+    waiting = client.get(answer.headers["location"]).text
+    assert 'data-status="queued"' in waiting
+    said = _instead_line(waiting)
+    assert said.startswith(
+        "À la place de la journée du 22/04/2026, qui ne se tient pas depuis la maison :"
+        f" Le rendez-vous « {job.params['instead_of']['out_of_reach']['name']} » de 10:00"
+        " est injoignable"
+    ), said
+    # once planned, back to the day, which shows the trip in its place
+    assert f'data-then="/journee?date={WEDNESDAY}&amp;rep=6"' in waiting
+    assert f'href="/journee?date={WEDNESDAY}&amp;rep=6" id="back-to-day"' in waiting
+
+    assert _run(demo_db, job_id).status == "done"
     assert _plans(demo_db) == before + 1
     (plan,) = plan_store.list_plans(demo_db, rep_id=6, day=dt.date(2026, 4, 22), limit=1)
+    assert job_store.job(demo_db, job_id).result["plan_id"] == plan.id  # type: ignore[union-attr]
     assert (plan.kind, plan.day) == ("trip", dt.date(2026, 4, 21))
     note = plan.result["instead_of"]
+    assert note == job.params["instead_of"]  # stored as queued, as the request planned it
+    assert set(note) == {"day", "refusal", "out_of_reach", "before", "after"}
     assert note["day"] == WEDNESDAY and note["before"] is True
     assert "cannot be reached" in note["refusal"]
+    assert note["out_of_reach"]["side"] == "before"  # the data the page words it from
+    assert f"'{note['out_of_reach']['name']}'" in note["refusal"]
     days = [d["day"] for d in plan.result["days"]]
     assert days[:2] == ["2026-04-21", WEDNESDAY]
     assert plan.end_day == dt.date.fromisoformat(days[-1])
@@ -102,7 +158,7 @@ def test_a_day_out_of_reach_from_home_is_planned_as_the_trip_from_the_day_before
     assert dt.datetime.fromisoformat(stop["start"]) == starts
     assert _paris(demo_db) == (ap_id, starts, ends)
 
-    page = client.get(answer.headers["location"]).text
+    page = client.get(f"/journee?date={WEDNESDAY}&rep=6").text
     assert REFUSAL.search(page) is None
     block = _block(page)
     assert "Depuis la maison, le mercredi 22 avril 2026 ne se tient pas" in block
@@ -133,10 +189,13 @@ def test_a_monday_out_of_reach_says_the_sunday_before_is_not_worked(
         ),
         {"d": dt.date(2026, 4, 22)},
     )
-    before = _plans(demo_db)
+    before, jobs = _plans(demo_db), _jobs(demo_db)
     client = _quick(api_as(6))
-    answer = client.post("/journee/planifier", data={"date": "2026-04-27"})
-    assert _plans(demo_db) == before  # nothing planned
+    answer = client.post("/journee/planifier", data={"date": "2026-04-27"}, follow_redirects=False)
+    # said at once, back on the day: nothing planned nor queued
+    assert answer.headers["location"] == "/journee?date=2026-04-27&rep=6"
+    assert (_plans(demo_db), _jobs(demo_db)) == (before, jobs)
+    answer = client.get(answer.headers["location"])
     refusal = REFUSAL.search(answer.text)
     assert refusal is not None
     said = html.unescape(refusal.group(1))
@@ -158,21 +217,24 @@ def test_weekends_worked_make_the_sunday_trip(demo_db: Session) -> None:
         {"d": dt.date(2026, 4, 22)},
     )
     settings = SETTINGS.model_copy(update={"planner_work_weekends": True})
-    plan = trip_instead.plan_day_or_trip(
+    queued = trip_instead.plan_day_or_queue_trip(
         demo_db, actor=SYSTEM, rep_id=6, day=dt.date(2026, 4, 27), settings=settings
     )
+    assert queued.plan is None and queued.trip_job_id is not None
+    assert _run(demo_db, queued.trip_job_id, settings).status == "done"
+    (plan,) = plan_store.list_plans(demo_db, rep_id=6, day=dt.date(2026, 4, 27), limit=1)
     assert (plan.kind, plan.day) == ("trip", dt.date(2026, 4, 26))
     assert plan.result["instead_of"]["day"] == "2026-04-27"
 
 
 def test_the_day_before_already_past_is_said(
-    demo_db: Session, monkeypatch: pytest.MonkeyPatch
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     morning = dt.datetime(2026, 4, 22, 7, 0, tzinfo=PARIS)
     monkeypatch.setattr(plan_dates, "now", lambda: morning)
-    before = _plans(demo_db)
+    before, jobs = _plans(demo_db), _jobs(demo_db)
     with pytest.raises(trip_instead.NoTripEither) as refused:
-        trip_instead.plan_day_or_trip(
+        trip_instead.plan_day_or_queue_trip(
             demo_db,
             actor=SYSTEM,
             rep_id=6,
@@ -190,12 +252,25 @@ def test_the_day_before_already_past_is_said(
         == "Leaving the day before is impossible: Tuesday 21 April 2026 is past."
     )
     assert "cannot be reached" in str(refused.value)
-    assert _plans(demo_db) == before
+    assert (_plans(demo_db), _jobs(demo_db)) == (before, jobs)  # nothing planned nor queued
+    # the page says it at once, back on the day
+    client = _quick(api_as(6))
+    answer = client.post("/journee/planifier", data={"date": WEDNESDAY}, follow_redirects=False)
+    assert answer.headers["location"] == f"/journee?date={WEDNESDAY}&rep=6"
+    refusal = REFUSAL.search(client.get(answer.headers["location"]).text)
+    assert refusal is not None
+    assert "Partir la veille est impossible : le mardi 21 avril 2026 est passé." in (
+        html.unescape(refusal.group(1))
+    )
+    assert (_plans(demo_db), _jobs(demo_db)) == (before, jobs)
 
 
-def test_a_trip_that_cannot_hold_it_either_is_said(api_as: ClientFactory, demo_db: Session) -> None:
+def test_a_trip_that_cannot_hold_it_either_fails_its_job(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
     """Brest at 08:05 from Nice: even from the day before, the drive is longer than a
-    working day; the refusal says the trip was tried, and why it fails too."""
+    working day; the trip is queued, and its job fails with the trip planner's refusal,
+    worded as any trip job's."""
     demo_db.execute(
         text(
             """INSERT INTO appointments (rep_id, title, starts_at, ends_at, status, geom)
@@ -204,16 +279,29 @@ def test_a_trip_that_cannot_hold_it_either_is_said(api_as: ClientFactory, demo_d
         )
     )
     before = _plans(demo_db)
-    page = _quick(api_as(4)).post("/journee/planifier", data={"date": WEDNESDAY}).text
-    refusal = REFUSAL.search(page)
-    assert refusal is not None
-    said = html.unescape(refusal.group(1)).replace("\xa0", " ")
-    assert said.startswith("Le rendez-vous « Salon de Brest » de 08:05 est injoignable"), said
+    client = _quick(api_as(4))
+    answer = client.post("/journee/planifier", data={"date": WEDNESDAY}, follow_redirects=False)
+    job_id = _queued(answer)
+    job = job_store.job(demo_db, job_id)
     # out of reach on both sides (back in Nice the same evening neither): Tuesday to Thursday
-    assert (
-        "Tournée essayée du mardi 21 avril 2026 au jeudi 23 avril 2026 : impossible aussi." in said
-    )
+    assert job is not None
+    assert (job.params["start_day"], job.params["end_day"]) == ("2026-04-21", "2026-04-23")
+    job = _run(demo_db, job_id)
+    assert job.status == "failed" and job.error is not None
+    assert job.error.startswith("Tournée impossible : ")  # as any trip job's refusal
     assert _plans(demo_db) == before
+    page = client.get(f"/taches/{job_id}").text
+    error = re.search(r'<p class="error" role="alert" id="job-error">(.*?)</p>', page, re.S)
+    assert error is not None
+    assert html.unescape(error.group(1)) == (
+        "Tournée impossible : Aucun plan ne respecte à la fois les rendez-vous fixes et les"
+        " journées de travail."
+    )
+    # and why the day itself was refused, above it
+    assert _instead_line(page).startswith(
+        "À la place de la journée du 22/04/2026, qui ne se tient pas depuis la maison :"
+        " Le rendez-vous « Salon de Brest » de 08:05 est injoignable"
+    )
 
 
 def test_any_other_refusal_is_unchanged(api_as: ClientFactory, demo_db: Session) -> None:
@@ -225,20 +313,27 @@ def test_any_other_refusal_is_unchanged(api_as: ClientFactory, demo_db: Session)
                        ST_SetSRID(ST_MakePoint(2.35, 48.85), 4326))"""
         )
     )
-    before = _plans(demo_db)
+    before, jobs = _plans(demo_db), _jobs(demo_db)
     page = _quick(api_as(4)).post("/journee/planifier", data={"date": "2026-04-21"}).text
     refusal = REFUSAL.search(page)
     assert refusal is not None
     said = html.unescape(refusal.group(1))
     assert "Salon Paris" in said and "Tournée essayée" not in said and "veille" not in said
-    assert _plans(demo_db) == before
+    assert (_plans(demo_db), _jobs(demo_db)) == (before, jobs)
 
 
 def test_the_block_is_in_english_for_english_readers(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
     client = _quick(api_as(6))
-    client.post("/journee/planifier", data={"date": WEDNESDAY})
+    answer = client.post("/journee/planifier", data={"date": WEDNESDAY}, follow_redirects=False)
+    job_id = _queued(answer)
+    waiting = client.get(f"/taches/{job_id}?lang=en").text
+    said = _instead_line(waiting)
+    assert said.startswith("In place of the day of 22 Apr 2026, which cannot be held from home:")
+    assert re.search(r"The appointment “.+” at 10:00 cannot be reached in time", said), said
+    assert "Back to “My day”" in html.unescape(waiting)
+    _run(demo_db, job_id)
     block = _block(client.get(f"/journee?date={WEDNESDAY}&rep=6&lang=en").text)
     assert "Day planned as a trip" in block and "Open the trip" in block
 
@@ -260,21 +355,32 @@ def test_a_late_appointment_out_of_reach_makes_the_trip_to_the_day_after(
             demo_db, actor=SYSTEM, rep_id=4, day=dt.date(2026, 4, 22), settings=SETTINGS
         )
     assert refused.value.extends == (False, True)
-    plan = trip_instead.plan_day_or_trip(
+    queued = trip_instead.plan_day_or_queue_trip(
         demo_db, actor=SYSTEM, rep_id=4, day=dt.date(2026, 4, 22), settings=SETTINGS
     )
+    assert queued.plan is None and queued.trip_job_id is not None
+    assert _run(demo_db, queued.trip_job_id).status == "done"
+    (plan,) = plan_store.list_plans(demo_db, rep_id=4, day=dt.date(2026, 4, 22), limit=1)
     assert (plan.kind, plan.day, plan.end_day) == (
         "trip",
         dt.date(2026, 4, 22),
         dt.date(2026, 4, 23),
     )
-    assert plan.result["instead_of"] | {"refusal": ""} == {
+    reach = plan.result["instead_of"]["out_of_reach"]
+    assert plan.result["instead_of"] | {"refusal": "", "out_of_reach": {}} == {
         "day": WEDNESDAY,
         "refusal": "",
+        "out_of_reach": {},
         "before": False,
         "after": True,
     }
     assert "cannot be back by 18:30" in plan.result["instead_of"]["refusal"]
+    # the refusal's data, which the day page words: back home by 18:30 at the latest
+    assert (reach["name"], reach["side"], reach["limit_s"]) == (
+        "Salon de Marseille",
+        "after",
+        18 * 3600 + 30 * 60,
+    )
     (night,) = plan.result["nights"]
     assert night["after"] == WEDNESDAY and night["hotel"] is not None
     salon = next(s for s in plan.result["days"][0]["stops"] if s["name"] == "Salon de Marseille")
@@ -312,18 +418,9 @@ def test_every_reason_no_trip_holds_the_day_in_each_language() -> None:
     off = trip_instead.NoTripEither(
         refused, Stretch(friday, saturday, (saturday,)), "day_off", day=friday
     )
-    tried = trip_instead.NoTripEither(
-        refused, Stretch(friday - dt.timedelta(days=1), friday), "tried", day=friday
-    )
     assert why_text(off, "fr") == (
         "Rentrer le lendemain est impossible : le samedi 25 avril 2026 n’est pas un jour travaillé."
     )
     assert why_text(off, "en") == (
         "Coming back the day after is impossible: Saturday 25 April 2026 is not a working day."
-    )
-    assert why_text(tried, "fr") == (
-        "Tournée essayée du jeudi 23 avril 2026 au vendredi 24 avril 2026 : impossible aussi."
-    )
-    assert why_text(tried, "en") == (
-        "Trip tried from Thursday 23 April 2026 to Friday 24 April 2026: impossible too."
     )

@@ -146,6 +146,8 @@ def test_rep_queues_a_trip_to_paris_and_lyon_and_the_job_leads_to_the_overnight_
     # the impossible alternative says so, with its reason in French, instead of dashes
     home = plan.result["overnight"]["home"]
     assert home["feasible"] is False and "cannot be reached" in home["error"]
+    assert home["out_of_reach"]["side"] == "before"  # the data the reason is worded from
+    assert "Clinique Riviera EURL" in home["out_of_reach"]["name"]
     assert 'id="home-infeasible">impossible</td>' in page
     reason = page.split('id="home-reason">', 1)[1].split("</p>", 1)[0]
     assert reason.startswith("Rentrer chaque soir : impossible — Le rendez-vous « ")
@@ -174,9 +176,13 @@ def test_an_impossible_trip_fails_its_job_naming_the_appointment(
     plans_before = _count(demo_db, "plans")
     job_id = _queue(client, {"start": "2026-04-22", "end": "2026-04-23"})
     done = _run(demo_db, job_id)
-    assert done.status == "failed" and done.result is None
-    assert done.error is not None and done.error.startswith("Tournée impossible : ")
+    assert done.status == "failed" and done.error is not None
+    assert done.error.startswith("Tournée impossible : ")
     assert "Clinique Riviera EURL" in done.error
+    # no plan, the refusal's data instead: the page words it from that
+    assert done.result is not None and set(done.result) == {"out_of_reach"}
+    reach = done.result["out_of_reach"]
+    assert reach["side"] == "before" and "Clinique Riviera EURL" in reach["name"]
     assert _count(demo_db, "plans") == plans_before
     page = client.get(f"/taches/{job_id}")
     assert page.status_code == 200 and "Tournée non planifiée" in page.text

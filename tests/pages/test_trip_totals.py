@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
+from fieldcrm.costs.derive import chosen_totals
 from fieldcrm.costs.trips import mileage_eur
-from fieldcrm.pages import trip
 from fieldcrm.services import costs, planning
 from fieldcrm.services.planning_build import proposal_reason
 from fieldcrm.store.plans import PlanRow
@@ -206,11 +206,13 @@ def test_the_qa_trip_costs_the_report_s_euros() -> None:
         "net_eur": 9435.93,
     }
     result = {"overnight": {"recommendation": "home", "home": side, "stay": {"feasible": False}}}
-    days = [
-        {"today": {"driving_km": km, "driving_minutes": m}, "figures_now": False}
+    lines = [
+        {"driving_km": km, "driving_minutes": m}
         for km, m in ((32.56, 49.8), (24.32, 34.7), (12.97, 32.1))
     ]
-    home = trip.chosen_totals(result, days, rate=Decimal("0.427"))["home"]
+    totals = chosen_totals(result["overnight"], lines, rate=Decimal("0.427"))
+    assert totals is not None
+    home = totals["home"]
     assert (home["km"], home["driving_minutes"], home["km_cost_eur"]) == (69.9, 117, 29.83)
     assert Decimal(str(home["km_cost_eur"])) == mileage_eur(69.85, Decimal("0.427"))
     assert home["net_eur"] == 9435.92 and not home["recomputed"]

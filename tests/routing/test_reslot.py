@@ -358,9 +358,11 @@ def test_a_visit_booked_elsewhere_only_widens_the_slots_left_and_each_stays_book
     generated: tuple[Leg, list[DayStop], list[list[int]]], data: st.DataObject
 ) -> None:
     """An open visit booked on another day leaves its day: every minute shown stays bookable;
-    when every stop fitted with it and each open one has one start window (a slot is one run
-    of minutes: with several windows, the time given back may move a slot to an earlier
-    window), every other one still fits without it, in a slot holding the one it had."""
+    when every stop fitted with it, each open one has one start window and lunch has its
+    place among them (a slot is one run of minutes: with several windows, or lunch free to
+    go on either side of a visit, the time given back may move a slot to an earlier window
+    or the other side of lunch), every other one still fits without it, in a slot holding
+    the one it had."""
     day, stops, travel = generated
     note(f"day={day!r}\nstops={stops!r}\ntravel={travel!r}")
     assume(feasible(day, [s for s in stops if s.fixed], travel))
@@ -376,7 +378,11 @@ def test_a_visit_booked_elsewhere_only_widens_the_slots_left_and_each_stays_book
     note(f"booked elsewhere {k}: {before} -> {after}")
     _all_minutes_feasible(day, left, travel, after)
     single = all(len(s.windows) == 1 for s in stops if not s.fixed)
-    if single and all(w is not None for w in before):
+    # with lunch free to go before or after a visit (no gap given), the minutes bookable may
+    # be two runs, one on each side of the break, and a slot is one run: the time given back
+    # may move the slot to the other side of lunch, as with two start windows
+    lunch_placed = day.lunch is None or lunch_at is not None
+    if single and lunch_placed and all(w is not None for w in before):
         was = [w for i, w in enumerate(before) if i != k]
         for old, new in zip(was, after, strict=True):
             assert old is not None and new is not None

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from fieldcrm.routing.reslot import Cause, DayStop, ReslotDay, open_slots, unfit_cause
+from fieldcrm.routing.reslot import (
+    Cause,
+    DayStop,
+    ReslotDay,
+    day_frame,
+    open_slots,
+    unfit_cause,
+)
 from fieldcrm.routing.schedule import Leg
 from tests.routing.test_reslot import days, feasible, pinned
 
@@ -95,7 +102,8 @@ def test_every_booking_named_is_one_without_which_the_visit_fits(
 ) -> None:
     """Random days: for a visit left without a slot, each appointment named alone is one
     without which the visit has a slot whose first minute the brute force schedules (with
-    the other visits still shown); one not named leaves it without a slot."""
+    the other visits still shown, in the day's frame: its working hours, stretched to the
+    bookings beyond them); one not named leaves it without a slot."""
     day, stops, travel = generated
     lunch_at = data.draw(st.none() | st.integers(0, len(stops)), label="lunch_at")
     slots = open_slots(
@@ -115,7 +123,8 @@ def test_every_booking_named_is_one_without_which_the_visit_fits(
     for i in suspects:
         left = [s for j, s in enumerate(stops) if j != i]
         gap = None if lunch_at is None else lunch_at - (i < lunch_at)
-        now = open_slots(ReslotDay(day, start=0, end=0, stops=left, travel=travel, lunch_at=gap))
+        without = ReslotDay(day, start=0, end=0, stops=left, travel=travel, lunch_at=gap)
+        now = open_slots(without)
         at = k - (i < k)
         if i not in cause.alone:
             assert now[at] is None
@@ -124,5 +133,9 @@ def test_every_booking_named_is_one_without_which_the_visit_fits(
         assert first is not None
         shown = [j for j, s in enumerate(now) if left[j].fixed or s is not None]
         kept = [left[j] for j in shown]
-        assert feasible(day, pinned(kept, shown.index(at), first[0]), travel)
+        # in the frame the slots are given in: the working day, stretched to a booking
+        # beyond it (reslot.day_frame), as the planner times the day
+        frame = day_frame(without)
+        assert frame is not None
+        assert feasible(frame.leg, pinned(kept, shown.index(at), first[0]), travel)
     assert cause.together or not cause.alone

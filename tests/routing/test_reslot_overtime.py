@@ -101,6 +101,36 @@ def test_a_booking_before_the_working_day_says_when_to_leave() -> None:
     assert open_slots(day)[1] == (9 * H, 16 * H)
 
 
+def test_two_late_bookings_say_the_true_return_once_on_the_last() -> None:
+    """Two bookings after the working day: the day as booked brings the rep home after the
+    second, which says so with that return; the first, home after it alone at 18:50 (what
+    it used to say), says nothing: the rep is not home then."""
+    travel = [[0 if i == j else 10 * M for j in range(4)] for i in range(4)]
+    visit = DayStop(1, H, ((9 * H, 16 * H),))
+    first = DayStop(2, 30 * M, fixed_s=18 * H + 10 * M)
+    second = DayStop(3, 45 * M, fixed_s=19 * H)
+    day = ReslotDay(Leg(8 * H, 18 * H), 0, 0, [visit, first, second], travel)
+    found = booked_day(day)
+    assert found is not None and found.table.return_s == 19 * H + 55 * M
+    assert beyond_hours(day) == {2: Beyond(leave_s=None, back_s=19 * H + 55 * M)}
+
+
+def test_bookings_that_drive_beyond_the_cap_together_say_so() -> None:
+    """Two bookings each within the day's 2 h of driving on its own (1 h 40 there and
+    back), 3 h together: the day is beyond its hours by its driving, said on the last
+    booking with the day's true driving; its departure and return are within the hours."""
+    travel = [[0, 50 * M, 50 * M], [50 * M, 0, 80 * M], [50 * M, 80 * M, 0]]
+    a = DayStop(1, H, fixed_s=9 * H)
+    b = DayStop(2, H, fixed_s=14 * H)
+    working = Leg(8 * H, 18 * H, max_driving_s=2 * H)
+    for alone in (a, b):
+        assert beyond_hours(ReslotDay(working, 0, 0, [alone], travel)) == {}
+    day = ReslotDay(working, 0, 0, [a, b], travel)
+    found = booked_day(day)
+    assert found is not None and found.overtime and found.table.return_s <= 18 * H
+    assert beyond_hours(day) == {1: Beyond(leave_s=None, back_s=None, driving_s=3 * H)}
+
+
 def test_nothing_is_added_after_a_booking_beyond_the_return() -> None:
     """A proposal planned after the late booking would bring the rep home later still: it
     no longer fits (the booking is what keeps it out), the one before it keeps its slot."""

@@ -98,6 +98,25 @@ def test_queueing_checks_rights_dates_and_budget(demo_db: Session) -> None:
     assert demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one() == before
 
 
+def test_the_dates_are_checked_at_the_clock_given_and_the_run_keeps_it(demo_db: Session) -> None:
+    """« Ma journée » queues the trip holding a day as of its request's clock (``now``)."""
+    before = demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one()
+    wednesday = dt.datetime(2026, 4, 22, 8, 0, tzinfo=dt.UTC)
+    with pytest.raises(InvalidInput) as past:
+        planning_jobs.start_trip_planning(
+            demo_db, actor=SOPHIE, rep_id=6, start_day=START, end_day=END, now=wednesday
+        )
+    assert past.value.field == "start_day"
+    assert demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one() == before
+    monday = dt.datetime(2026, 4, 20, 8, 0, tzinfo=dt.UTC)
+    job_id = planning_jobs.start_trip_planning(
+        demo_db, actor=SOPHIE, rep_id=6, start_day=START, end_day=END, now=monday
+    )
+    job = job_store.job(demo_db, job_id)
+    assert job is not None and job.params["asked_at"] == monday.isoformat()
+    assert "instead_of" not in job.params  # a trip asked for itself
+
+
 def test_the_worker_knows_the_task() -> None:
     queue = make_queue(SETTINGS)
     assert job_store.PLAN_TRIP in queue.tasks
