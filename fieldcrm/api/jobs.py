@@ -18,8 +18,9 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 class JobOut(BaseModel):
     """A job's state: ``queued``, ``running``, ``done`` or ``failed``; ``done``/``total`` is
     its progress (``total`` null while unknown); ``result`` once done, ``error`` once failed
-    (with, as ``result``, the refusal's data when it has some: a trip's appointment out of
-    reach, ``out_of_reach``)."""
+    (with, as ``result``, the refusal's data when it has some: a refused trip's kind,
+    ``head``, and the planner's ``message``; an appointment out of reach, ``out_of_reach``
+    and ``advice``)."""
 
     id: int
     kind: str

@@ -10,7 +10,8 @@ their data in both languages: the policy's refusals (:data:`ACTIONS_EN`) and an 
 out of reach (:func:`reach_text`, English in the catalogue), which is stored as data where it
 is kept — a trip planned instead of a day, a failed trip job, a trip's impossible
 alternative — and worded from it (:func:`refusal_text`, :func:`job_error_text`; older rows
-with its English sentence only: :func:`legacy_reach`).
+with its English sentence only: :func:`legacy_reach`). A refused trip job keeps the kind of
+its refusal too, its lead-in worded through the catalogue (:data:`JOB_HEADS`).
 """
 
 from __future__ import annotations
@@ -1100,8 +1101,9 @@ LEGACY_REACH = (
     ),
 )
 """Legacy: :meth:`Reach.sentence` as rows stored it before the refusal's data was stored
-(a trip planned instead of a day, a failed trip job: now ``out_of_reach``,
-:meth:`Reach.as_doc`); read back only to word those old rows as :func:`reach_text` does."""
+(a trip planned instead of a day, a failed trip job, a trip's impossible alternative: now
+``out_of_reach``, :meth:`Reach.as_doc`); read back only to word those old rows as
+:func:`reach_text` does (:func:`refusal_text`)."""
 
 
 def _seconds(text: str) -> int:
@@ -1125,10 +1127,37 @@ def legacy_reach(message: str) -> Reach | None:
 
 def stored_refusal(stored: Mapping[str, Any] | None) -> Reach | None:
     """The appointment out of reach a stored document names (its ``out_of_reach``: the
-    :meth:`Reach.as_doc` of a trip's ``instead_of``, of a failed trip job's result), or
-    ``None``."""
+    :meth:`Reach.as_doc` of a trip's ``instead_of``, of a failed trip job's result, of a
+    trip's impossible alternative), or ``None`` — also for a partial or malformed one, whose
+    stored text is read instead."""
     doc = (stored or {}).get("out_of_reach")
-    return Reach.from_doc(doc) if doc else None
+    if not doc:
+        return None
+    try:
+        reach = Reach.from_doc(doc)
+    except (KeyError, TypeError):  # not the document as_doc writes
+        return None
+    timed = all(type(v) is int for v in (reach.start_s, reach.limit_s, reach.earliest_s))
+    if not timed or not isinstance(reach.name, str) or reach.side not in ("before", "after"):
+        return None
+    return reach
+
+
+def stored_advice(stored: Mapping[str, Any] | None) -> bool:
+    """Whether the refusal ``stored`` keeps is worded with the night-away advice: its
+    ``advice`` (a night next to the planned days would hold the appointment,
+    ``OutOfReach.extends is not None``, as :func:`describe` words a live refusal).
+
+    A document stored without it (before it was kept) advises only when it says a night
+    away holds the day: a trip planned instead of a day (``instead_of``, written only then,
+    its ``before``/``after`` the nights that hold it). A failed trip job or a trip's
+    impossible alternative did not say, and the advice would be false there (a trip whose
+    appointment is out of reach inside its days; « Dormir sur place : impossible — …
+    dormez sur place »): none."""
+    doc = stored or {}
+    if doc.get("advice") is not None:
+        return bool(doc["advice"])
+    return bool(doc.get("before") or doc.get("after"))
 
 
 def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
@@ -1158,11 +1187,8 @@ def describe(
     """The message of ``exc`` for a reader of ``lang`` (French built from the error's data);
     fields named by their French label, plus their name in the code with ``technical`` (the
     API, whose body also carries ``field``); times in ``zone`` (default the company's)."""
-    if isinstance(exc, OutOfReach):  # the night-away advice only where a night next to it helps
+    if isinstance(exc, OutOfReach):  # from its data; advice only where a night next to it helps
         return reach_text(exc.found[0], lang, advice=exc.extends is not None)
-    reach = legacy_reach(str(exc))
-    if reach is not None:
-        return reach_text(reach, lang)
     if lang != "fr":
         if isinstance(exc, InvalidInput):
             return "; ".join(
@@ -1227,10 +1253,8 @@ def _problems_text(message: str, zone: ZoneInfo | None = None) -> str | None:
 def describe_message(message: str, lang: str = "fr", *, zone: ZoneInfo | None = None) -> str:
     """A message already turned into text (database refusals, a failed job's error): its
     French when known (sentences of :data:`SENTENCES`, input problems, their dates written
-    the French way, times in ``zone``), else as it is (an empty or missing one too)."""
-    reach = legacy_reach(message) if message else None
-    if reach is not None:
-        return reach_text(reach, lang)
+    the French way, times in ``zone``), else as it is (an empty or missing one too). A
+    refusal stored with its data is read by :func:`refusal_text` and :func:`job_error_text`."""
     if lang != "fr" or not message:
         return message
     known = sentence(message) or _problems_text(message, zone)
@@ -1238,10 +1262,7 @@ def describe_message(message: str, lang: str = "fr", *, zone: ZoneInfo | None = 
         return known
     head, colon, rest = message.partition(" : ")  # a French lead-in ("Tournée impossible : …")
     if colon and _looks_french(head):
-        reach = legacy_reach(rest)
-        tail = (
-            (reach_text(reach) if reach else None) or sentence(rest) or _problems_text(rest, zone)
-        )
+        tail = sentence(rest) or _problems_text(rest, zone)
         if tail:
             return f"{head} : {tail}"
     return message
@@ -1255,12 +1276,36 @@ def refusal_text(
     zone: ZoneInfo | None = None,
 ) -> str:
     """A refusal stored with its data for the reader of ``lang``: the appointment out of
-    reach ``stored`` names (:func:`stored_refusal`) worded by :func:`reach_text`, else
-    its stored ``message`` (:func:`describe_message`: rows stored before the data was)."""
-    reach = stored_refusal(stored)
+    reach ``stored`` names (:func:`stored_refusal`; for rows stored before that data, the
+    planner's sentence ``message``, :func:`legacy_reach`) worded by :func:`reach_text`, with
+    the advice :func:`stored_advice` says; else the stored ``message``
+    (:func:`describe_message`)."""
+    reach = stored_refusal(stored) or legacy_reach(message or "")
     if reach is not None:
-        return reach_text(reach, lang)
+        return reach_text(reach, lang, advice=stored_advice(stored))
     return describe_message(message or "", lang, zone=zone)
+
+
+JOB_HEADS: dict[str, str] = {
+    "infeasible": "Tournée impossible : %(why)s",
+    "refused": "Demande de tournée refusée : %(why)s",
+    "forbidden": "Vous ne pouvez plus planifier cette tournée : %(why)s",
+    "not_found": "Tournée impossible, donnée introuvable : %(why)s",
+}
+"""The lead-in of a refused trip job by the kind of refusal (its stored ``head``,
+:func:`fieldcrm.services.planning_jobs.failure_details`): the catalogue's French messages,
+whose text before ``%(why)s`` is also how a row stored before that data begins
+(:func:`fieldcrm.services.planning_jobs.failure_message`)."""
+
+
+def _job_head(error: str) -> tuple[str | None, str]:
+    """An older failed trip job's stored text split into the kind of its lead-in
+    (:data:`JOB_HEADS`) and the planner's message after it; ``(None, error)`` if unknown."""
+    for head, pattern in JOB_HEADS.items():
+        lead = pattern.split("%(why)s", 1)[0]
+        if error.startswith(lead):
+            return head, error[len(lead) :]
+    return None, error
 
 
 def job_error_text(
@@ -1270,15 +1315,57 @@ def job_error_text(
     *,
     zone: ZoneInfo | None = None,
 ) -> str:
-    """A failed job's error for the reader of ``lang``: a trip refused for an appointment
-    out of reach worded from the data the job stored with it (``result``,
-    :func:`stored_refusal`), else its stored text (:func:`describe_message`)."""
-    reach = stored_refusal(result)
-    if reach is not None:
-        return translations(lang).gettext("Tournée impossible : %(why)s") % {
-            "why": reach_text(reach, lang)
-        }
-    return describe_message(error or "", lang, zone=zone)
+    """A failed job's error for the reader of ``lang``.
+
+    A refused trip job stores its refusal as data (``result``: ``head``, the kind of refusal,
+    and ``message``, the planner's own; for an appointment out of reach, ``out_of_reach``
+    and ``advice``): the lead-in is worded through the catalogue (:data:`JOB_HEADS`), the
+    reason from its data (:func:`refusal_text`; a policy refusal by the words of
+    :func:`describe`). An older row is read from its text when its French lead-in is known;
+    any other error is its stored text (:func:`describe_message`)."""
+    doc = result or {}
+    changed = _day_changed(doc, lang)
+    if changed is not None:
+        return changed
+    head, message = doc.get("head"), doc.get("message")
+    if head not in JOB_HEADS or not isinstance(message, str):  # a row stored before that data
+        head, message = _job_head(error or "")
+        if head is None and stored_refusal(doc) is not None:  # out of reach: an Infeasible
+            head = "infeasible"
+    if head is None:
+        return describe_message(error or "", lang, zone=zone)
+    if head == "forbidden":
+        why = _forbidden(message, lang)
+    else:
+        why = refusal_text(doc, message, lang, zone=zone)
+    return translations(lang).gettext(JOB_HEADS[head]) % {"why": why}
+
+
+DAY_CHANGED = {
+    "replanned": "La journée du %(day)s a été replanifiée entre-temps : la tournée n’est pas"
+    " planifiée.",
+    "appointments": "Les rendez-vous du %(day)s ont changé entre-temps : la tournée n’est pas"
+    " planifiée ; replanifiez la journée.",
+}
+"""A trip job asked in place of a day that changed before it ran
+(:class:`fieldcrm.services.planning_jobs.Replanned`, stored as ``{"changed", "day"}``)."""
+
+
+def _day_changed(doc: Mapping[str, Any], lang: str) -> str | None:
+    """The refusal of a trip job whose day changed before it ran, from its data, in
+    ``lang`` (``None`` when ``doc`` is not that).
+
+    >>> _day_changed({"changed": "replanned", "day": "2026-04-22"}, "en")
+    'The day of Wednesday 22 April 2026 was planned again meanwhile: the trip is not planned.'
+    """
+    why, day = doc.get("changed"), doc.get("day")
+    if why not in DAY_CHANGED or not isinstance(day, str):
+        return None
+    try:
+        when = dt.date.fromisoformat(day)
+    except ValueError:
+        return None
+    return translations(lang).gettext(DAY_CHANGED[why]) % {"day": long_day(when, lang)}
 
 
 def validation_texts(

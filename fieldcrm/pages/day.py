@@ -34,6 +34,7 @@ from fieldcrm.services import (
     plan_slots,
     planning,
     planning_build,
+    planning_jobs,
     route_lines,
     visits,
 )
@@ -546,6 +547,10 @@ def day_page(
         "refusal": _read_refusal(request, actor, settings),
         # the trip planned in place of this day, when it only holds as one (_trip_instead.html)
         "instead": trip_instead(plan),
+        # the trip asked in place of this day, waiting, running or failed (_trip_job.html)
+        "trip_job": planning_jobs.day_trip_job(
+            session, actor=actor, rep_id=rep_id, day=day, settings=settings
+        ),
         "booked_near": {},
         "visited": {},
         "replan_booked": {},
@@ -599,6 +604,8 @@ def day_page(
             settings=settings,
             moves={day: moved},
         )
+        if figures is not None:  # « Hors de vos horaires » from the header's day as booked
+            context["beyond"] = figures.beyond
         today = shown["days"][index] | (figures.as_json() if figures is not None else {})
         context.update(
             result=shown,

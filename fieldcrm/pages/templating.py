@@ -24,7 +24,6 @@ from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.dates import long_day
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
 from fieldcrm.http.error_text import (
-    describe_message,
     job_error_text,
     problem_message,
     refusal_text,
@@ -179,7 +178,6 @@ _ENV.filters["geocode_reason"] = geocode_reason
 _ENV.filters["activity_kind"] = activity_kind
 _ENV.filters["priority_band"] = priority_band
 _ENV.filters["contact_date_kind"] = contact_date_kind
-_ENV.filters["error_text"] = describe_message  # a stored error (a failed job's) for the reader
 _ENV.filters["job_error"] = job_error_text  # a failed job's error, from its refusal's data
 _ENV.filters["refusal_text"] = refusal_text  # a stored refusal, from its data if it has some
 _ENV.filters["alert_status"] = alert_status

@@ -116,6 +116,10 @@ def _show(
             settings=settings,
             include_cancelled=True,
         )
+        live = [a for a in every if a.status != "cancelled"]
+        # the audit log's moves of the trip's appointments, read once for all its days
+        moved = appointment_moves.former_starts(session, live)
+        moves = trip_moves(plan, live, moved, settings.scoring_timezone)
         cards = proposal_cards(
             session,
             actor=actor,
@@ -123,11 +127,13 @@ def _show(
             every=every,
             settings=settings,
             lang=reader_language(request, actor),
+            moves=moves,
         )
         days = trip_days(plan, cards, every, settings.scoring_timezone)
         # the stops that no longer hold their day's time (cancelled, moved to another day,
         # refused, booked elsewhere): off the map, the route and its links, as on Ma journée
         shown = plan.result
+        beyond = dict(cards["beyond"])
         for index, t in enumerate(days):
             shown = without_appointments(shown, index, t["off"].appointments, t["off"].accounts)
             # a day changed since its plan: its km and minutes as it is booked now, as Ma
@@ -141,11 +147,14 @@ def _show(
                 proposals=list(t["proposals"].values()),
                 cards=cards,
                 settings=settings,
+                moves=moves,
             )
             now = figures.as_json() if figures is not None else {}
+            if figures is not None:  # « Hors de vos horaires » from the day's figures as booked
+                day_ids = {a.id for a in t["booked"]}
+                beyond = {k: v for k, v in beyond.items() if k not in day_ids} | figures.beyond
             t.update(today=shown["days"][index] | now, figures_now=figures is not None)
             t["figures_dated"] = changed and figures is None
-        live = [a for a in every if a.status != "cancelled"]
         # the overnight table's chosen plan: the sum of the day lines shown
         rate = mileage_rate(session, plan, settings)
         totals = chosen_totals(
@@ -164,13 +173,13 @@ def _show(
             # the km and minutes themselves: estimated without roads for some legs, or all
             estimated=travel_estimate(str(plan.result.get("travel", ""))),
             # « Déplacé » and the time it was booked at (the fixed stops)
-            moved=appointment_moves.former_starts(session, live),
+            moved=moved,
             live={a.id: a for a in live},
         )
         # every euro of « Hôtel et repas »: the lines its total adds up (one source)
         allowances = planning_build.stored_allowances(plan.result, settings)
         context.update(allowances=allowances, allowances_total=sum(a.eur for a in allowances))
-        context.update(cards, trip_days=days)
+        context.update(cards, trip_days=days, beyond=beyond)
     context.update(form=dict(typed or {}), field_errors=errors or {}, error=summary(errors))
     return render(request, "trip.html", context, actor=actor, status_code=status_code)
 
@@ -178,6 +187,28 @@ def _show(
 def summary(errors: agenda_forms.FieldErrors | None) -> str | None:
     """The form's errors in one line (the page's alert), if any."""
     return agenda_forms.summary(errors) if errors else None
+
+
+def trip_moves(
+    plan: PlanRow,
+    live: Sequence[AppointmentRecord],
+    moved: Mapping[int, dt.datetime],
+    zone: str,
+) -> dict[dt.date, dict[int, dt.datetime]]:
+    """The moves of the trip's appointments (``moved``: read once,
+    :func:`fieldcrm.services.appointment_moves.former_starts` of ``live``) by day of the
+    trip, as :func:`fieldcrm.services.plan_slots.day_moves` takes them: every planned day
+    is given, so none is read again."""
+    out: dict[dt.date, dict[int, dt.datetime]] = {
+        dt.date.fromisoformat(doc["day"]): {}
+        for doc in plan.result.get("days", [])
+        if doc.get("day")
+    }
+    for a in live:
+        day = a.starts_at.astimezone(ZoneInfo(zone)).date()
+        if a.id in moved and day in out:
+            out[day][a.id] = moved[a.id]
+    return out
 
 
 def trip_days(

@@ -32,6 +32,7 @@ def trip_instead(plan: PlanRow | None) -> dict[str, Any] | None:
         "day": dt.date.fromisoformat(note["day"]),
         "refusal": note["refusal"],
         "out_of_reach": note.get("out_of_reach"),
+        "advice": note.get("advice"),  # None on older plans (error_text.stored_advice)
         "before": bool(note.get("before")),
         "after": bool(note.get("after")),
         "first": plan.day,

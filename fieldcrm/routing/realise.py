@@ -247,7 +247,10 @@ class Reach:
 
     def as_doc(self) -> dict[str, Any]:
         """The refusal's data as stored (JSON: a trip planned instead of a day, a failed
-        job), worded when read (:func:`fieldcrm.http.error_text.reach_text`).
+        job, a trip's impossible alternative), worded when read
+        (:func:`fieldcrm.http.error_text.refusal_text`). Stored beside it, ``advice``:
+        whether a night next to the planned days would hold it (:attr:`OutOfReach.extends`
+        is not ``None``), which this data alone does not say.
 
         Examples
         --------
@@ -259,7 +262,8 @@ class Reach:
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> Reach:
-        """The reach stored as ``doc`` (:meth:`as_doc`)."""
+        """The reach stored as ``doc`` (:meth:`as_doc`); :class:`KeyError` for a field
+        it lacks, :class:`TypeError` for a ``doc`` that is no mapping."""
         return cls(**{f.name: doc[f.name] for f in fields(cls)})
 
     def sentence(self) -> str:

@@ -211,22 +211,36 @@ def day_frame(day: ReslotDay) -> DayFrame | None:
             loose.lunch,
             None if cap is None else max(cap, drive),
         )
-        return DayFrame(leg, frame.lunch is not None and lunch is None, overtime=True)
+        # Overtime is the bookings': a day without them stretched only for its own way
+        # home (a trip's day to a far hotel) has no booking beyond the hours to say it on.
+        return DayFrame(leg, frame.lunch is not None and lunch is None, overtime=bool(fixed))
     return None
+
+
+def shown_minutes(seconds: int) -> int:
+    """``seconds`` in the whole minutes the pages show (rounded half to even, as babel
+    rounds): the driving over its cap is said only when these exceed the cap's, so the note
+    never reads « 240 min de route, au-delà de votre maximum (240 min) ».
+
+    >>> shown_minutes(240 * 60 + 24), shown_minutes(240 * 60 + 31)
+    (240, 241)
+    """
+    return round(seconds / 60)
 
 
 @dataclass(frozen=True)
 class Beyond:
     """How the day as booked goes beyond its working hours (:func:`beyond_hours`): its
     departure when before the working day's earliest (``leave_s``), its return when after
-    its latest (``back_s``), its driving when over its cap (``driving_s``); ``None``: within."""
+    its latest (``back_s``), its driving when over its cap in the minutes shown (``driving_s``, :func:`shown_minutes`);
+    ``None``: within."""
 
     leave_s: int | None
     back_s: int | None
     driving_s: int | None = None
 
 
-def beyond_hours(day: ReslotDay) -> dict[int, Beyond]:
+def beyond_hours(day: ReslotDay, found: BookedDay | None = None) -> dict[int, Beyond]:
     """Where the day as booked (:func:`booked_day`: its fixed stops and the open ones it
     keeps, timed as the planner times a day) goes beyond its working hours, whatever the
     cause — a booking too early or too late on its own, several that only fit one at a
@@ -235,14 +249,17 @@ def beyond_hours(day: ReslotDay) -> dict[int, Beyond]:
     for it); its true return, when after the latest, and its driving, when over the cap, on
     its last (the rep is home after it). Empty when the day keeps to its hours, or when its
     fixed stops cannot follow one another (:func:`booked_day` is ``None``). One rule for
-    every page that says so.
+    every page that says so. ``found``: the day as booked when the caller timed it already
+    (:func:`booked_day` of ``day``, its reserve included: the figures it shows), so the
+    note says that day's return and driving; else timed here.
 
     >>> travel = ((0, 600), (600, 0))
     >>> late = DayStop(place=1, service_s=3600, fixed_s=12 * 3600)
     >>> beyond_hours(ReslotDay(Leg(8 * 3600, 12 * 3600), 0, 0, [late], travel))
     {0: Beyond(leave_s=None, back_s=47400, driving_s=None)}
     """
-    found = booked_day(day)
+    if found is None:
+        found = booked_day(day)
     if found is None or not found.overtime:
         return {}
     frame, table = day.frame, found.table
@@ -250,8 +267,11 @@ def beyond_hours(day: ReslotDay) -> dict[int, Beyond]:
     cap = frame.max_driving_s
     leave = table.depart_s if table.depart_s < frame.depart_s else None
     back = table.return_s if table.return_s > frame.return_s else None
-    driving = found.driving_s if cap is not None and found.driving_s > cap else None
+    over = cap is not None and shown_minutes(found.driving_s) > shown_minutes(cap)
+    driving = found.driving_s if over else None
     out: dict[int, Beyond] = {}
+    if not fixed:  # nothing booked to say it on (day_frame: no overtime then)
+        return out
     if leave is not None:
         out[fixed[0]] = Beyond(leave, None)
     if back is not None or driving is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -385,14 +386,35 @@ def plan_is_stale(plan: PlanRow, day_appointments: list[AppointmentRecord]) -> b
     Appointments booked by accepting one of the plan's own proposals do not count, unless
     they were moved since.
     """
-    known = {int(i) for i in plan.request.get("appointments", [])}
-    own = {p.id for p in plan.proposals}
+    return changed_since(
+        day_appointments,
+        known={int(i) for i in plan.request.get("appointments", [])},
+        since=plan.created_at,
+        own={p.id for p in plan.proposals},
+        # a trip's request also lists the other days' appointments
+        whole_day=plan.kind == "day",
+    )
+
+
+def changed_since(
+    day_appointments: Sequence[AppointmentRecord],
+    *,
+    known: Collection[int],
+    since: dt.datetime,
+    own: Collection[int] = (),
+    whole_day: bool = True,
+) -> bool:
+    """Whether a day's appointments (``day_appointments``, cancelled ones included or not)
+    changed since ``since``, when ``known`` were its ids then: one is new or was updated
+    (moved, cancelled) since, or, ``known`` listing that day's only (``whole_day``), one of
+    them is no longer live. One booked by accepting one of the ``own`` proposals counts only
+    once moved. The one rule of :func:`plan_is_stale` and of a trip asked in place of a day
+    (:func:`fieldcrm.services.planning_jobs.day_changed`)."""
     live = [a for a in day_appointments if a.status != "cancelled"]
     for a in live:
         if a.proposal_id in own:
             if a.sequence > 0:
                 return True
-        elif a.id not in known or a.updated_at > plan.created_at:
+        elif a.id not in known or a.updated_at > since:
             return True
-    # a trip's request also lists the other days' appointments
-    return plan.kind == "day" and bool(known - {a.id for a in live})
+    return whole_day and bool(set(known) - {a.id for a in live})

@@ -84,9 +84,18 @@ def starter(session: Session, stored: dict[str, Any]) -> Actor:
 
 
 def job_view(session: Session, job_id: int, *, actor: Actor) -> JobView:
-    """A job its starter (or an admin) may follow; :class:`NotFound` for anyone else."""
+    """A job its starter (or an admin) may follow, a trip planning anyone who may plan for
+    its rep too (« Ma journée » leads to the one queued in place of a day, whoever asked);
+    :class:`NotFound` for anyone else."""
     job = store.job(session, job_id)
-    if job is None or not (job.user_id == actor.id or policy.can(actor, "jobs.admin")):
+    if job is None or not (
+        job.user_id == actor.id
+        or policy.can(actor, "jobs.admin")
+        or (
+            job.kind == "trip_plan"
+            and policy.can(actor, "plan", owner_id=int(job.params.get("rep_id") or 0))
+        )
+    ):
         raise NotFound("job", job_id)
     return job
 

@@ -48,12 +48,14 @@ from fieldcrm.config import Settings, get_settings
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.problem import Lunch
 from fieldcrm.routing.reslot import (
+    BookedDay,
     Cause,
     DayStop,
     ReslotDay,
     beyond_hours,
     booked_day,
     open_slots,
+    shown_minutes,
     unfit_cause,
 )
 from fieldcrm.routing.schedule import Leg, booking_start, whole_minutes
@@ -145,6 +147,10 @@ class BeyondHours:
     latest: dt.datetime
     driving_minutes: float | None = None
     cap_minutes: float | None = None
+    on_route: bool = True
+    """The booking is a stop of the route shown (the plan's appointment, an accepted
+    proposal's card), said there; ``False``: booked since the plan, the route has no stop
+    for it: said in the day's appointment list."""
 
 
 @dataclass(frozen=True)
@@ -274,6 +280,9 @@ class _Day:
     """Fixed stops the plan did not have as they are (booked visits, new or moved ones)."""
     plan_stop: dict[int, int]
     """The index in the plan's stops of each fixed stop the plan had (by appointment id)."""
+    unplanned: frozenset[int] = frozenset()
+    """The appointments booked since the plan, not from its proposals (by id): no stop of
+    the plan shows them."""
 
 
 def _read_day(
@@ -352,7 +361,13 @@ def _read_day(
     extra = [a for a in booked if a.id not in used]
     changed = changed or bool(extra)
     news += extra
-    return _Day(_ordered(sequence, [*extra, *displaced]), changed, news, plan_stop)
+    return _Day(
+        _ordered(sequence, [*extra, *displaced]),
+        changed,
+        news,
+        plan_stop,
+        frozenset(a.id for a in extra),
+    )
 
 
 def _lunch_at(doc: dict[str, Any], day: _Day) -> int | None:
@@ -541,6 +556,9 @@ class DayFigures:
     overtime: bool = False
     """The day's bookings go beyond its working hours: timed as booked, home after the last
     (:attr:`fieldcrm.routing.reslot.BookedDay.overtime`)."""
+    beyond: dict[int, BeyondHours] = field(default_factory=dict)
+    """Where, by appointment id (:attr:`SlotsNow.beyond`), from these figures' day as
+    booked: the note's return and driving are the figures'."""
 
     def as_json(self) -> dict[str, Any]:
         """The figures under the keys of a stored day (``plans.result["days"][]``)."""
@@ -659,7 +677,7 @@ def figures_now(
         on_route = {read.opens[key] for key in read.opens if key not in stays} if read else set()
         if on_route <= set(found.keep):  # the day holds every proposal shown with them
             break
-    if found is None:
+    if found is None or read is None:
         return None
     table = found.table
     return DayFigures(
@@ -672,6 +690,7 @@ def figures_now(
         reserve_minutes=found.reserve_s / 60,
         lunch_skipped=found.lunch_skipped,
         overtime=found.overtime,
+        beyond=_beyond(read, day, date, found),
     )
 
 
@@ -788,6 +807,36 @@ def _as_booked(
     return _AsBooked(as_booked, opens, fixed, distances)
 
 
+def _beyond(
+    read: _AsBooked, day: _Day, date: dt.date, found: BookedDay | None = None
+) -> dict[int, BeyondHours]:
+    """Where the day ``read`` (``day`` on ``date``) as booked goes beyond its working hours,
+    by appointment (:func:`fieldcrm.routing.reslot.beyond_hours`; ``found``: that day as
+    the caller timed it, :func:`figures_now`'s, so the note and the figures agree)."""
+    frame = read.day.frame
+
+    def moment(seconds: int | None) -> dt.datetime | None:
+        return _at(date, seconds) if seconds is not None else None
+
+    def minutes(seconds: int | None) -> int | None:
+        return shown_minutes(seconds) if seconds is not None else None
+
+    late = beyond_hours(read.day, found)
+    return {
+        appointment: BeyondHours(
+            moment(late[k].leave_s),
+            moment(late[k].back_s),
+            _at(date, frame.depart_s),
+            _at(date, frame.return_s),
+            minutes(late[k].driving_s),
+            minutes(frame.max_driving_s),
+            on_route=appointment not in day.unplanned,
+        )
+        for appointment, k in read.fixed.items()
+        if k in late
+    }
+
+
 def _day_slots(
     plan: PlanRow,
     doc: dict[str, Any],
@@ -810,31 +859,7 @@ def _day_slots(
     anytime: list[tuple[int, int] | None] | None = None
     made = sorted(day.news, key=lambda a: (a.updated_at, a.id), reverse=True)
     news = {fixed[a.id]: a for a in made}
-    frame = as_booked.frame
-
-    def moment(seconds: int | None) -> dt.datetime | None:
-        return _at(date, seconds) if seconds is not None else None
-
-    def minutes(seconds: int | None) -> float | None:
-        return seconds / 60 if seconds is not None else None
-
-    late = beyond_hours(as_booked)
-    out = SlotsNow(
-        {},
-        {},
-        beyond={
-            appointment: BeyondHours(
-                moment(late[k].leave_s),
-                moment(late[k].back_s),
-                _at(date, frame.depart_s),
-                _at(date, frame.return_s),
-                minutes(late[k].driving_s),
-                minutes(frame.max_driving_s),
-            )
-            for appointment, k in fixed.items()
-            if k in late
-        },
-    )
+    out = SlotsNow({}, {}, beyond=_beyond(read, day, date))
     for proposal_id, k in opens.items():
         window = found[k]
         if window is not None:
@@ -926,35 +951,40 @@ def bookable_between(
 
 
 def planned_starts(plan: PlanRow) -> dict[int, dt.datetime]:
-    """Each proposal's planned start in ``plan.result`` (matched on account and slot start)."""
+    """Each proposal's planned start in ``plan.result`` (:func:`planned_stops`)."""
+    return {
+        k: dt.datetime.fromisoformat(stop["start"])
+        for k, stop in planned_stops(plan).items()
+        if stop.get("start")
+    }
+
+
+def planned_stops(plan: PlanRow) -> dict[int, dict[str, Any]]:
+    """Each proposal's planned stop in ``plan.result``, by proposal id (matched on account
+    and slot start): one matching for its planned start and length."""
     ids = {(p.account_id, p.slot_start): p.id for p in plan.proposals}
-    out: dict[int, dt.datetime] = {}
+    out: dict[int, dict[str, Any]] = {}
     for day in plan.result.get("days", []):
         for stop in day.get("stops", []):
             if stop.get("kind") != "candidate" or not stop.get("slot_start"):
                 continue
             key = (stop.get("account_id"), dt.datetime.fromisoformat(stop["slot_start"]))
-            if key in ids and stop.get("start"):
-                out[ids[key]] = dt.datetime.fromisoformat(stop["start"])
+            if key in ids:
+                out[ids[key]] = stop
     return out
 
 
 def planned_minutes(plan: PlanRow) -> dict[int, int]:
     """Each proposal's visit length in ``plan.result``, in minutes: the time its planned
     stop lasts (the planner's service time, what its stored slot was computed for; matched
-    on account and slot start)."""
-    ids = {(p.account_id, p.slot_start): p.id for p in plan.proposals}
+    on account and slot start, :func:`planned_stops`)."""
     out: dict[int, int] = {}
-    for day in plan.result.get("days", []):
-        for stop in day.get("stops", []):
-            if stop.get("kind") != "candidate" or not stop.get("slot_start"):
-                continue
-            key = (stop.get("account_id"), dt.datetime.fromisoformat(stop["slot_start"]))
-            if key in ids and stop.get("start") and stop.get("departure"):
-                lasts = dt.datetime.fromisoformat(stop["departure"]) - dt.datetime.fromisoformat(
-                    stop["start"]
-                )
-                out[ids[key]] = round(lasts.total_seconds() / 60)
+    for k, stop in planned_stops(plan).items():
+        if stop.get("start") and stop.get("departure"):
+            lasts = dt.datetime.fromisoformat(stop["departure"]) - dt.datetime.fromisoformat(
+                stop["start"]
+            )
+            out[k] = round(lasts.total_seconds() / 60)
     return out
 
 
@@ -1000,26 +1030,35 @@ def current_slots(
     """The proposals' slots given what is booked now (:func:`slots_now`: recomputed wherever
     the plan stored its timing; the stored ones on an unchanged day of an older plan; none
     before ``now``, the clock's time unless given); the default minute stays the planned
-    start, kept in the slot; the visit length, the one the slot is for (the slots of now:
-    :func:`visit_seconds`; a stored slot: its plan's, :func:`planned_minutes`)."""
+    start, kept in the slot; the visit length, the one the slot is for and a booking lasts
+    (:func:`visit_seconds`). A stored slot was computed for its plan's length
+    (:func:`planned_minutes`): when the account's visit length changed since, the slot is not
+    known to hold the visit a booking would make (``old_plan``, :data:`OLD_PLAN`)."""
     moment = now if now is not None else plan_dates.now()
     recomputed = slots_now(session, plan, settings=settings, travel=travel, now=moment, moves=moves)
     starts = planned_starts(plan)
     lengths = planned_minutes(plan)
     out: dict[int, Bookable] = {}
+    unfit = dict(recomputed.unfit)
     for p in plan.proposals:
-        if p.id in recomputed.unfit or p.id in recomputed.booked or p.id in recomputed.visited:
+        if p.id in unfit or p.id in recomputed.booked or p.id in recomputed.visited:
             continue
         slot = recomputed.slots.get(p.id)
+        planned = lengths.get(p.id)
+        if (
+            slot is None
+            and p.status == "proposed"
+            and planned not in (None, visit_seconds(p) // 60)
+        ):
+            unfit[p.id] = Unfit("old_plan")  # a booking would last longer or shorter
+            continue
         found = (
             bookable_between(
                 slot[0], slot[1], starts.get(p.id), visit_minutes=visit_seconds(p) // 60
             )
             if slot is not None
-            else bookable(p, starts.get(p.id), visit_minutes=lengths.get(p.id))
+            else bookable(p, starts.get(p.id), visit_minutes=planned)
         )
         if found is not None:
             out[p.id] = found
-    return CurrentSlots(
-        out, recomputed.unfit, recomputed.booked, recomputed.visited, recomputed.beyond
-    )
+    return CurrentSlots(out, unfit, recomputed.booked, recomputed.visited, recomputed.beyond)

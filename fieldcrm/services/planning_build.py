@@ -980,8 +980,10 @@ def overnight_json(result: Plan, stored: dict[str, Any], *, cfg: Settings) -> di
         allowances=money(result.all_home, not stays),
         value_eur=None if stays else listed,
     )
-    if not home["feasible"] and result.all_home_reach is not None:  # its data, worded when read
-        home["out_of_reach"] = result.all_home_reach.as_doc()
+    # an alternative refused for an appointment out of reach: its data, worded when read,
+    # without the night-away advice (the trip's other alternative is what it would say)
+    if not home["feasible"] and result.all_home_reach is not None:
+        home |= {"out_of_reach": result.all_home_reach.as_doc(), "advice": False}
     why = result.no_night or "no_plan"
     error = NO_NIGHT_LABELS[why]
     if why == "no_plan" and result.away_error:
@@ -1001,7 +1003,7 @@ def overnight_json(result: Plan, stored: dict[str, Any], *, cfg: Settings) -> di
             "meal_eur": cfg.meal_eur,
         }
         if result.away_reach is not None:
-            away["out_of_reach"] = result.away_reach.as_doc()
+            away |= {"out_of_reach": result.away_reach.as_doc(), "advice": False}
     both = home["feasible"] and away["feasible"]
     return {
         "recommendation": "stay" if stays else "home",

@@ -3,6 +3,12 @@ journée » for a day that only holds as a trip, :mod:`fieldcrm.services.trip_in
 by a worker with a coarse progress (:data:`~fieldcrm.services.planning.STEPS` steps) and the
 stored plan's id as its result.
 
+A trip asked in place of a day records the day as it was asked (its latest plan, its
+appointments): the same trip is queued once while it waits or runs
+(:func:`waiting_instead_of`), and the run refuses it when that day was planned again or its
+appointments changed meanwhile (:class:`Replanned`); « Ma journée » tells about it while it
+waits, runs or once it failed (:func:`day_trip_job`).
+
 A trip may search for a minute or two: longer than a web request should last. The request
 checks what it can at once (rights, dates, the rep) and queues; the worker plans as the user
 who asked, rebuilt from the database when the job runs, so rights lost meanwhile are refused.
@@ -12,28 +18,67 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import SYSTEM, Actor, author_id
 from fieldcrm.config import Settings
-from fieldcrm.errors import FieldcrmError, Forbidden, Infeasible, InvalidInput, NotFound, Problem
+from fieldcrm.errors import (
+    Conflict,
+    FieldcrmError,
+    Forbidden,
+    Infeasible,
+    InvalidInput,
+    NotFound,
+    Problem,
+)
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
 from fieldcrm.routing.realise import OutOfReach
-from fieldcrm.services import geocoding, jobs, plan_dates, planning
+from fieldcrm.services import appointments, geocoding, jobs, plan_dates, planning
 from fieldcrm.services.planning_build import HotelPlace
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
 from fieldcrm.store import users as user_store
+from fieldcrm.store.appointments import AppointmentRecord
+from fieldcrm.store.jobs import JobView
+from fieldcrm.store.plans import PlanRow
 
 KIND = "trip_plan"
 MAX_HOTEL_NAME = 120
 MAX_HOTEL_ADDRESS = 300
 MAX_TIME_LIMIT_S = 120.0
 """The longest search a queued trip may ask for (``time_limit_s``)."""
+ACTIVE = ("queued", "running")
+"""The states of a trip job still to be planned."""
+Changed = Literal["replanned", "appointments"]
+"""Why a day a trip was asked in place of is no longer as asked (:func:`day_changed`)."""
+_CHANGED: dict[Changed, str] = {
+    "replanned": "La journée du {day} a été replanifiée entre-temps : la tournée n’est pas"
+    " planifiée.",
+    "appointments": "Les rendez-vous du {day} ont changé entre-temps : la tournée n’est pas"
+    " planifiée ; replanifiez la journée.",
+}
+
+
+class Replanned(Conflict):
+    """The day ``day`` a trip was asked in place of is no longer as it was asked
+    (:attr:`why`: planned again since, or its appointments changed, :func:`day_changed`);
+    the trip is not planned. Its message is a whole French sentence; :meth:`as_doc` is its
+    data, kept with the failed job."""
+
+    def __init__(self, why: Changed, *, day: dt.date) -> None:
+        self.why: Changed = why
+        self.day = day
+        super().__init__(_CHANGED[why].format(day=f"{day:%d/%m/%Y}"))
+
+    def as_doc(self) -> dict[str, Any]:
+        """``{"changed": why, "day": ISO date}``."""
+        return {"changed": self.why, "day": self.day.isoformat()}
+
+
 _FAILURES: tuple[tuple[type[FieldcrmError], str], ...] = (
     (Infeasible, "Tournée impossible : {}"),
     (InvalidInput, "Demande de tournée refusée : {}"),
@@ -50,13 +95,23 @@ def failure_message(exc: FieldcrmError) -> str:
     return f"Tournée impossible : {exc}"
 
 
-def failure_details(exc: FieldcrmError) -> dict[str, Any] | None:
+def failure_details(exc: FieldcrmError) -> dict[str, Any]:
     """The data a refused planning run keeps with its failed job, to word the refusal in
-    the reader's language (:func:`fieldcrm.http.error_text.job_error_text`): the
-    appointment out of reach (``out_of_reach``), or nothing."""
+    the reader's language (:func:`fieldcrm.http.error_text.job_error_text`): the kind of
+    refusal (``head``, the lead-in :func:`failure_message` writes in French) and the
+    planner's own ``message``; for an appointment out of reach, its data (``out_of_reach``)
+    and whether a night next to the trip would hold it (``advice``)."""
+    heads: dict[type[FieldcrmError], str] = {
+        Infeasible: "infeasible",
+        InvalidInput: "refused",
+        Forbidden: "forbidden",
+        NotFound: "not_found",
+    }
+    kind = next((cls for cls, _pattern in _FAILURES if isinstance(exc, cls)), Infeasible)
+    details: dict[str, Any] = {"head": heads[kind], "message": str(exc)}
     if isinstance(exc, OutOfReach):
-        return {"out_of_reach": exc.found[0].as_doc()}
-    return None
+        details |= {"out_of_reach": exc.found[0].as_doc(), "advice": exc.extends is not None}
+    return details
 
 
 def trip_label(start_day: dt.date, end_day: dt.date, rep_name: str) -> str:
@@ -79,6 +134,7 @@ def start_trip_planning(
     time_limit_s: float | None = None,
     instead_of: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> int:
     """Queue the planning of a trip (the options of
     :func:`~fieldcrm.services.planning.plan_trip`) for a worker; the job's id.
@@ -86,7 +142,9 @@ def start_trip_planning(
     The preferred hotel is ``hotel`` (a point), or ``hotel_address`` as the rep types it,
     geocoded now through ``chain`` (:func:`~fieldcrm.services.geocoding.locate_address`);
     ``hotel_name`` names it on the plan. ``instead_of``: the day the trip is planned in
-    place of, and why (:mod:`fieldcrm.services.trip_instead`), stored with the plan.
+    place of, and why (:mod:`fieldcrm.services.trip_instead`), stored with the plan; the
+    day as it is now is kept with the job (its latest plan, its appointments and when they
+    were read), the run checks it is still so (:func:`day_changed`).
     ``now``: the planning clock the dates are checked at (:func:`plan_dates.now` if not
     given), the run checks them as of then.
 
@@ -128,6 +186,19 @@ def start_trip_planning(
     }
     if instead_of is not None:
         params["instead_of"] = instead_of
+        read_at = dt.datetime.now(dt.UTC)  # the clock appointments are updated by
+        latest, booked = _day_now(
+            session,
+            actor=actor,
+            rep_id=rep.id,
+            day=dt.date.fromisoformat(instead_of["day"]),
+            settings=settings,
+        )
+        params["day_as_asked"] = {
+            "plan_id": latest.id if latest is not None else None,
+            "appointments": [a.id for a in booked],
+            "at": read_at.isoformat(),
+        }
     job_id = job_store.create_job(
         session,
         kind=KIND,
@@ -138,6 +209,69 @@ def start_trip_planning(
     job_store.defer(session, job_store.PLAN_TRIP, {"job_id": job_id})
     session.commit()
     return job_id
+
+
+def _day_now(
+    session: Session, *, actor: Actor, rep_id: int, day: dt.date, settings: Settings | None
+) -> tuple[PlanRow | None, list[AppointmentRecord]]:
+    """The rep's latest plan covering ``day`` (or None) and the day's live appointments."""
+    plans = plan_store.list_plans(session, rep_id=rep_id, day=day, limit=1)
+    booked = appointments.agenda(
+        session, actor=actor, rep_id=rep_id, first=day, last=day, settings=settings
+    )
+    return (plans[0] if plans else None), booked
+
+
+def day_changed(
+    session: Session, job: JobView, *, actor: Actor, settings: Settings | None = None
+) -> Changed | None:
+    """Why the day trip ``job`` was asked in place of (``params.instead_of``) is no longer
+    as it was asked, or None (still so, or a trip asked for itself): ``"replanned"``, a plan
+    covering it was stored since (its latest plan is not the one of then); ``"appointments"``,
+    its appointments changed since (:func:`fieldcrm.services.appointments.changed_since`).
+    A job queued before the day was kept with it: replanned when its latest plan is newer."""
+    instead_of = job.params.get("instead_of")
+    if not instead_of:
+        return None
+    rep_id = int(job.params["rep_id"])
+    day = dt.date.fromisoformat(instead_of["day"])
+    latest, booked = _day_now(session, actor=actor, rep_id=rep_id, day=day, settings=settings)
+    asked = job.params.get("day_as_asked")
+    if asked is None:
+        newer = latest is not None and latest.created_at > job.created_at
+        return "replanned" if newer else None
+    if (latest.id if latest is not None else None) != asked["plan_id"]:
+        return "replanned"
+    since = dt.datetime.fromisoformat(asked["at"])
+    if appointments.changed_since(booked, known=asked["appointments"], since=since):
+        return "appointments"
+    return None
+
+
+def waiting_instead_of(
+    session: Session, *, actor: Actor, rep_id: int, day: dt.date, settings: Settings | None
+) -> int | None:
+    """The id of the trip job queued or running in place of the rep's ``day`` as it is now
+    (:func:`day_changed`), or None: queue it once. The rep's trips asked in place of a day
+    wait for each other until the transaction ends (two clicks at once queue one)."""
+    job_store.lock(session, "trip_instead", rep_id)
+    job = job_store.latest_instead_of(session, kind=KIND, rep_id=rep_id, day=day, statuses=ACTIVE)
+    if job is None or day_changed(session, job, actor=actor, settings=settings) is not None:
+        return None
+    return job.id
+
+
+def day_trip_job(
+    session: Session, *, actor: Actor, rep_id: int, day: dt.date, settings: Settings | None
+) -> JobView | None:
+    """The trip job « Ma journée » tells about for the rep's ``day``: the latest asked in
+    place of it, while it waits or runs or once it failed, the day still as it was asked
+    (:func:`day_changed`: not planned again since, its appointments unchanged); else None."""
+    policy.require(actor, "plan", owner_id=rep_id)
+    job = job_store.latest_instead_of(session, kind=KIND, rep_id=rep_id, day=day)
+    if job is None or job.status not in (*ACTIVE, "failed"):
+        return None
+    return job if day_changed(session, job, actor=actor, settings=settings) is None else None
 
 
 def _hotel_place(
@@ -213,7 +347,8 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
     stage of :func:`~fieldcrm.services.planning.plan_trip`, then ``{"plan_id": …}``.
 
     The rights are checked again as the job runs. A refused request (rights, inputs, a trip
-    that cannot happen) ends the job as failed with its French reason; anything unexpected
+    that cannot happen, the day it was asked in place of no longer as it was asked,
+    :class:`Replanned`) ends the job as failed with its French reason; anything unexpected
     too, and is raised again for the queue to record.
     """
     with sessions() as session:
@@ -233,9 +368,13 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
             progress_session.commit()
 
         def plan_it() -> dict[str, Any]:
+            actor = _actor(session, params["actor"])
+            changed = day_changed(session, job, actor=actor, settings=settings)
+            if changed is not None:
+                raise Replanned(changed, day=dt.date.fromisoformat(params["instead_of"]["day"]))
             plan = planning.plan_trip(
                 session,
-                actor=_actor(session, params["actor"]),
+                actor=actor,
                 rep_id=params["rep_id"],
                 start_day=dt.date.fromisoformat(params["start_day"]),
                 end_day=dt.date.fromisoformat(params["end_day"]),
@@ -259,6 +398,18 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
             job_id,
             plan_it,
             unexpected="erreur inattendue pendant la planification de la tournée",
-            reason=failure_message,
-            details=failure_details,
+            reason=_refusal,
+            details=_refusal_data,
         )
+
+
+def _refusal(exc: FieldcrmError) -> str:
+    """The French sentence a trip job ends with: :class:`Replanned`'s own, else
+    :func:`failure_message`."""
+    return str(exc) if isinstance(exc, Replanned) else failure_message(exc)
+
+
+def _refusal_data(exc: FieldcrmError) -> dict[str, Any] | None:
+    """The data a refused trip job keeps: :meth:`Replanned.as_doc`, else
+    :func:`failure_details`."""
+    return exc.as_doc() if isinstance(exc, Replanned) else failure_details(exc)

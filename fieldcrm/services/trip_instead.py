@@ -87,6 +87,10 @@ def plan_day_or_queue_trip(
     (:func:`~fieldcrm.services.planning_jobs.start_trip_planning`): the worker stores it as
     a trip plan with the day it replaces and why (kind ``"trip"``, ``result.instead_of``).
 
+    A trip still queued or running in place of that day, asked for the day as it is now,
+    is not queued again: its job is given
+    (:func:`~fieldcrm.services.planning_jobs.waiting_instead_of`).
+
     Raises the day's refusal as it was for any other reason, and :class:`NoTripEither`
     when a day that trip needs is not worked or past; nothing is written then.
     """
@@ -130,9 +134,16 @@ def plan_day_or_queue_trip(
         "day": day.isoformat(),
         "refusal": str(refused),  # the planner's sentence, for API readers
         "out_of_reach": refused.found[0].as_doc(),  # its data, worded when read
+        "advice": refused.extends is not None,  # a night away holds it (checked above)
         "before": before,
         "after": after,
     }
+    waiting = planning_jobs.waiting_instead_of(
+        session, actor=actor, rep_id=rep_id, day=day, settings=cfg
+    )
+    if waiting is not None:  # asked already, for the day as it is: that one plans it
+        session.commit()  # ends the transaction: nothing written, the lock let go
+        return DayOrTrip(trip_job_id=waiting)
     job_id = planning_jobs.start_trip_planning(
         session,
         actor=actor,
@@ -142,5 +153,6 @@ def plan_day_or_queue_trip(
         time_limit_s=time_limit_s,
         instead_of=instead_of,
         now=now,
+        settings=cfg,
     )
     return DayOrTrip(trip_job_id=job_id)

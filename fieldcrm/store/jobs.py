@@ -170,6 +170,40 @@ def job(session: Session, job_id: int) -> JobView | None:
     return _view(row) if row else None
 
 
+def latest_instead_of(
+    session: Session,
+    *,
+    kind: str,
+    rep_id: int,
+    day: dt.date,
+    statuses: tuple[str, ...] | None = None,
+) -> JobView | None:
+    """The latest job of ``kind`` for rep ``rep_id`` asked in place of ``day``
+    (``params.instead_of.day``), in one of ``statuses`` if given; None if there is none."""
+    row = session.execute(
+        text(f"""SELECT {_JOB_COLUMNS} FROM jobs
+                 WHERE kind = :kind AND params->>'rep_id' = :rep
+                   AND params->'instead_of'->>'day' = :day
+                   AND (CAST(:statuses AS text[]) IS NULL OR status = ANY(CAST(:statuses AS text[])))
+                 ORDER BY id DESC LIMIT 1"""),
+        {
+            "kind": kind,
+            "rep": str(rep_id),
+            "day": day.isoformat(),
+            "statuses": list(statuses) if statuses is not None else None,
+        },
+    ).first()
+    return _view(row) if row else None
+
+
+def lock(session: Session, name: str, key: int) -> None:
+    """Serialise the work ``name`` on ``key`` until the transaction ends (no row lock)."""
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:name), CAST(:key AS int))"),
+        {"name": name, "key": key},
+    )
+
+
 def recent_jobs(session: Session, *, limit: int = 50) -> list[JobView]:
     """The latest jobs users started, newest first."""
     rows = session.execute(

@@ -14,11 +14,14 @@ import re
 
 from sqlalchemy.orm import Session
 
+from fieldcrm.store import plans
 from fieldcrm.store.plans import PARIS
 from tests.pages.test_day_booked_beyond_hours import _move_booking, _route
 from tests.pages.test_day_figures_now import _figures
 from tests.pages.test_day_slots_after_booking import DAY, TUESDAY, _accept, _planned, _stop
 from tests.pages.test_trip_as_booked import _as_trip
+from tests.pages.test_trip_home_reach import _replace
+from tests.services.test_slots_verified import _insert
 from tests.web import ClientFactory
 
 NOTE = r'<p class="warn beyond-hours">Hors de vos horaires : ([^<]*)</p>'
@@ -92,3 +95,50 @@ def test_a_fixed_appointment_after_the_working_day_says_so_on_the_trip_too(
     )
     assert stop is not None, trip
     assert re.findall(NOTE, stop.group(0)) == expected
+
+
+def test_a_booking_since_the_plan_beyond_the_hours_says_so_where_it_is_shown(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """An appointment booked after the plan, after the working day: the route has no stop
+    for it, so the note is said with it in « Rendez-vous du jour » (Ma journée) and under the
+    day's route with its time and title (Tournée) — never on no row at all."""
+    client = api_as(4)
+    plan = _planned(client, demo_db)
+    start = dt.datetime.combine(TUESDAY, dt.time(19, 0), tzinfo=PARIS)
+    booked = _insert(demo_db, "Salon du soir", start, start + dt.timedelta(minutes=30))
+    page = client.get(DAY).text
+    back = _return(_figures(page))
+    assert back >= "19:30"
+    expected = [f"retour vers {back}, après votre retour au plus tard (18:30)."]
+    assert re.findall(NOTE, page) == expected
+    listed = re.search(rf'<li data-id="{booked}">(.*?)</li>', page, re.S)
+    assert listed is not None and re.findall(NOTE, listed.group(1)) == expected
+
+    trip = client.get(_as_trip(demo_db, plan)).text
+    assert re.findall(NOTE, trip) == expected
+    said = re.search(
+        rf'<p class="beyond-booking" data-id="{booked}">(.*?)</p>\s*{NOTE}', trip, re.S
+    )
+    assert said is not None and "19:00–19:30" in said.group(1) and "Salon du soir" in said.group(1)
+
+
+def test_the_trip_says_far_areas_and_the_note_together(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """A trip whose corridor names an area beyond a day's drive, with a fixed appointment
+    after the working day: the far-areas advice used the note's name for its own list (a
+    500 on the first appointment stop); both are said."""
+    client = api_as(4)
+    plan = _planned(client, demo_db)
+    fixed = next(s for s in plan.result["days"][0]["stops"] if s["kind"] == "appointment")
+    moved = client.patch(f"/api/appointments/{fixed['appointment_id']}", json={"time": "18:45"})
+    assert moved.status_code == 200, moved.text
+    doc = plans.get_plan(demo_db, plan.id).result
+    area = {"name": "Paris", "accounts": 3, "value_eur": 12000, "within_day": False}
+    doc["corridor"] = (doc.get("corridor") or {}) | {"far_areas": [area], "home_reach_km": 225}
+    _replace(demo_db, plan.id, doc)
+    trip = client.get(_as_trip(demo_db, plan))
+    assert trip.status_code == 200
+    assert "Autour de Paris (3 comptes" in trip.text
+    assert len(re.findall(NOTE, trip.text)) == 1

@@ -14,7 +14,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.store.plans import PlanRow
-from tests.pages.test_day_slots_after_booking import DAY, _accept, _planned, _shown_slot, _stop
+from tests.pages.test_day_slots_after_booking import (
+    DAY,
+    _accept,
+    _booked,
+    _planned,
+    _shown_slot,
+    _stop,
+)
+from tests.services.test_slots_verified import OLD_PLAN, _as_old_plan
 from tests.web import ClientFactory
 
 
@@ -84,3 +92,33 @@ def test_a_visit_length_changed_since_the_plan_is_the_one_shown_slotted_and_book
         {"p": one.id},
     ).scalar_one()
     assert lasts == dt.timedelta(minutes=longer)
+
+
+def test_a_stored_slot_for_another_length_than_booked_is_not_offered(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """A plan stored before its timing was kept, its day unchanged: the stored slots stand,
+    computed for the plan's lengths. Once an account's visits last longer, its stored slot
+    is not known to hold the visit a booking would make (the card said « Visite de 45 min »
+    and accepting booked 75): it is not offered (« Plan calculé avant … replanifiez »), its
+    acceptance is refused and books nothing; the others keep their stored slots."""
+    client = api_as(4)
+    plan = _as_old_plan(demo_db, _planned(client, demo_db))
+    planned = _planned_minutes(plan)
+    route = [p for p in plan.proposals if p.id in planned]
+    before = client.get(DAY).text
+    assert all("à réserver" in _stop(before, p.id) for p in route), "unchanged: stored slots"
+    one, other = route[0], route[1]
+    assert _length(_stop(before, one.id)) == f"Visite de {planned[one.id]} min"
+    demo_db.execute(
+        text("UPDATE accounts SET visit_minutes = :m WHERE id = :a"),
+        {"m": planned[one.id] + 30, "a": one.account_id},
+    )
+    page = client.get(DAY).text
+    card = _stop(page, one.id)
+    assert OLD_PLAN in card and "à réserver" not in card and 'class="accept"' not in card
+    assert _length(_stop(page, other.id)) == f"Visite de {planned[other.id]} min"
+    assert "à réserver" in _stop(page, other.id)
+    refused = client.post(f"/api/planning/proposals/{one.id}/decision", json={"accept": True})
+    assert refused.status_code == 409 and refused.json()["detail"] == OLD_PLAN
+    assert _booked(demo_db, one.id) == []

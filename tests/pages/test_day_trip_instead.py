@@ -143,8 +143,8 @@ def test_a_day_out_of_reach_from_home_is_planned_as_the_trip_from_the_day_before
     assert (plan.kind, plan.day) == ("trip", dt.date(2026, 4, 21))
     note = plan.result["instead_of"]
     assert note == job.params["instead_of"]  # stored as queued, as the request planned it
-    assert set(note) == {"day", "refusal", "out_of_reach", "before", "after"}
-    assert note["day"] == WEDNESDAY and note["before"] is True
+    assert set(note) == {"day", "refusal", "out_of_reach", "advice", "before", "after"}
+    assert note["day"] == WEDNESDAY and note["before"] is True and note["advice"] is True
     assert "cannot be reached" in note["refusal"]
     assert note["out_of_reach"]["side"] == "before"  # the data the page words it from
     assert f"'{note['out_of_reach']['name']}'" in note["refusal"]
@@ -371,6 +371,7 @@ def test_a_late_appointment_out_of_reach_makes_the_trip_to_the_day_after(
         "day": WEDNESDAY,
         "refusal": "",
         "out_of_reach": {},
+        "advice": True,
         "before": False,
         "after": True,
     }

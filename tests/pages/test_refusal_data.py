@@ -53,13 +53,21 @@ def test_a_reach_is_stored_as_plain_data_and_read_back(reach: Reach) -> None:
 
 def test_a_failed_trip_job_keeps_the_refusal_s_data() -> None:
     refused = OutOfReach([LYON, LATE], days=1)
-    assert planning_jobs.failure_details(refused) == {"out_of_reach": LYON.as_doc()}
-    assert planning_jobs.failure_details(Infeasible("no plan satisfies it")) is None
+    assert planning_jobs.failure_details(refused) == {
+        "head": "infeasible",
+        "message": str(refused),
+        "out_of_reach": LYON.as_doc(),
+        "advice": True,  # a night before the day, one after it: both next to the trip
+    }
+    assert planning_jobs.failure_details(Infeasible("no plan satisfies it")) == {
+        "head": "infeasible",
+        "message": "no plan satisfies it",
+    }
 
 
 def test_a_stored_refusal_is_worded_from_its_data_not_its_text() -> None:
     """The text kept beside the data is not read: any text gives the same sentence."""
-    stored = {"out_of_reach": LYON.as_doc()}
+    stored = {"out_of_reach": LYON.as_doc(), "advice": True}
     assert error_text.refusal_text(stored, "texte quelconque", "en") == ENGLISH_LYON
     assert error_text.refusal_text(stored, None, "fr") == FRENCH_LYON
     assert error_text.job_error_text("Tournée impossible : ?", stored, "en") == (
@@ -70,9 +78,13 @@ def test_a_stored_refusal_is_worded_from_its_data_not_its_text() -> None:
 
 def test_a_legacy_row_with_the_english_sentence_only_still_reads() -> None:
     legacy = str(OutOfReach([LYON], days=1))
-    assert error_text.refusal_text({"refusal": legacy}, legacy, "fr") == FRENCH_LYON
+    # a trip planned instead of a day (only when a night away holds it: the advice holds)
+    older = {"refusal": legacy, "before": True, "after": False}
+    assert error_text.refusal_text(older, legacy, "fr") == FRENCH_LYON
+    # a failed job's row did not say whether a night next to the trip would help: no advice
+    bare = FRENCH_LYON.split(" Pour le tenir,")[0]
     assert error_text.job_error_text(f"Tournée impossible : {legacy}", None, "fr") == (
-        f"Tournée impossible : {FRENCH_LYON}"
+        f"Tournée impossible : {bare}"
     )
     other = "Tournée impossible : something new went wrong"
     assert error_text.job_error_text(other, {}, "fr") == other
@@ -96,7 +108,8 @@ def test_the_failed_job_page_words_the_stored_data_in_each_language(
         details=planning_jobs.failure_details(refused),
     )
     job = job_store.job(demo_db, job_id)
-    assert job is not None and job.result == {"out_of_reach": LYON.as_doc()}
+    assert job is not None and job.result == planning_jobs.failure_details(refused)
+    assert job.result["out_of_reach"] == LYON.as_doc() and job.result["advice"] is True
     client = api_as(6)
     for lang, said in (("en", f"Trip impossible: {ENGLISH_LYON}"), ("fr", None)):
         page = client.get(f"/taches/{job_id}", params={"lang": lang})

@@ -81,9 +81,12 @@ def test_an_appointment_out_of_reach_is_worded_from_its_data_in_each_language() 
         "After the appointment “Salon”, the rep cannot be back home by 18:00 (earliest return"
         " 19:00). To get back, extend the trip by a day and spend the night nearby."
     )
-    # as a trip planned instead stores it (its sentence), read back the same way
-    assert error_text.describe_message(str(refused), "en") == error_text.describe(refused, "en")
-    assert error_text.describe_message(str(late), "fr") == error_text.describe(late, "fr")
+    # as a trip planned instead stored it before its data (its sentence, the night that
+    # holds it), read back the same way
+    for exc, lang in ((refused, "en"), (late, "fr")):
+        before, after = exc.extends or (False, False)
+        older = {"refusal": str(exc), "before": before, "after": after}
+        assert error_text.refusal_text(older, str(exc), lang) == error_text.describe(exc, lang)
 
 
 def test_inside_a_trip_no_night_away_is_advised() -> None:

@@ -4,6 +4,7 @@ plan with both alternatives costed and the recommendation shown."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from contextlib import nullcontext
 from decimal import Decimal
@@ -180,7 +181,8 @@ def test_an_impossible_trip_fails_its_job_naming_the_appointment(
     assert done.error.startswith("Tournée impossible : ")
     assert "Clinique Riviera EURL" in done.error
     # no plan, the refusal's data instead: the page words it from that
-    assert done.result is not None and set(done.result) == {"out_of_reach"}
+    assert done.result is not None
+    assert set(done.result) == {"head", "message", "out_of_reach", "advice"}
     reach = done.result["out_of_reach"]
     assert reach["side"] == "before" and "Clinique Riviera EURL" in reach["name"]
     assert _count(demo_db, "plans") == plans_before
@@ -191,7 +193,9 @@ def test_an_impossible_trip_fails_its_job_naming_the_appointment(
     assert shown.startswith("Tournée impossible : ") and "injoignable" in shown, shown
     assert "cannot" not in shown and "earliest" not in shown
     english = client.get(f"/taches/{job_id}", params={"lang": "en"}).text
-    assert "cannot be reached" in english  # English readers keep the original text
+    said = html.unescape(english.split('id="job-error">', 1)[1].split("</p>", 1)[0])
+    assert said.startswith("Trip impossible: The appointment “"), said  # from its data
+    assert "Tournée" not in said
     assert 'id="trip-plan-link"' not in page.text
 
 

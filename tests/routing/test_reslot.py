@@ -380,8 +380,12 @@ def test_a_visit_booked_elsewhere_only_widens_the_slots_left_and_each_stays_book
     single = all(len(s.windows) == 1 for s in stops if not s.fixed)
     # with lunch free to go before or after a visit (no gap given), the minutes bookable may
     # be two runs, one on each side of the break, and a slot is one run: the time given back
-    # may move the slot to the other side of lunch, as with two start windows
-    lunch_placed = day.lunch is None or lunch_at is not None
+    # may move the slot to the other side of lunch, as with two start windows; so too when
+    # the gap given has no room for lunch with every stop (the day then skips it, as the
+    # planner does) and the time given back makes room for it there
+    lunch_placed = day.lunch is None or (
+        lunch_at is not None and _schedule(day, stops, travel, lunch_at)
+    )
     if single and lunch_placed and all(w is not None for w in before):
         was = [w for i, w in enumerate(before) if i != k]
         for old, new in zip(was, after, strict=True):

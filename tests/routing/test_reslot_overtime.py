@@ -39,11 +39,13 @@ def stretched(day: Leg, stops: Sequence[DayStop], travel: Sequence[Sequence[int]
     first booking (if before the working departure), back when the bookings alone bring the
     rep home at the earliest (if after the working return: every return tried to the
     second), lunch kept if the bookings alone leave room for it; ``None`` if they cannot
-    follow one another."""
+    follow one another. No booking: the working day."""
     fixed = [s for s in stops if s.fixed]
-    first = fixed[0]
-    assert first.fixed_s is not None
-    depart = max(0, min(day.depart_s, first.fixed_s - travel[0][first.place]))
+    depart = day.depart_s
+    if fixed:
+        first = fixed[0]
+        assert first.fixed_s is not None
+        depart = max(0, min(day.depart_s, first.fixed_s - travel[0][first.place]))
     for lunch in (day.lunch, None):
         loose = Leg(depart, 48 * H, lunch)
         if not feasible(loose, fixed, travel):
@@ -129,6 +131,37 @@ def test_bookings_that_drive_beyond_the_cap_together_say_so() -> None:
     found = booked_day(day)
     assert found is not None and found.overtime and found.table.return_s <= 18 * H
     assert beyond_hours(day) == {1: Beyond(leave_s=None, back_s=None, driving_s=3 * H)}
+
+
+def test_a_day_beyond_the_cap_without_bookings_says_nothing() -> None:
+    """A trip's day from home to a hotel 3 h away with a 2 h cap, no booking (a 500: the
+    note looked for a first and last booking that is not there): the day is timed, no
+    booking is beyond the hours (the header's « les rendez-vous réservés dépassent … » is
+    not said either), and nothing is said on the open proposal."""
+    travel = [[0, 40 * M, 3 * H], [40 * M, 0, 150 * M], [3 * H, 150 * M, 0]]
+    working = Leg(8 * H, 20 * H, max_driving_s=2 * H)
+    for stops in ([], [DayStop(1, H, ((9 * H, 12 * H),))]):
+        day = ReslotDay(working, 0, 2, stops, travel)
+        frame = day_frame(day)
+        assert frame is not None and not frame.overtime
+        found = booked_day(day)
+        assert found is not None and not found.overtime
+        assert beyond_hours(day) == {}
+
+
+def test_the_driving_is_said_over_the_cap_only_in_whole_minutes_shown() -> None:
+    """240 min 24 s against a 240 min cap shows as 240 min: not « au-delà de votre maximum
+    (240 min) »; 241 min shown is said."""
+    working = Leg(8 * H, 18 * H, max_driving_s=4 * H)
+    a = DayStop(1, H, fixed_s=10 * H)
+    for way, said in ((80 * M + 8, False), (80 * M + 21, True)):  # 3 legs: +24 s, +63 s
+        travel = [[0, way, way], [way, 0, way], [way, way, 0]]
+        b = DayStop(2, H, fixed_s=14 * H)
+        day = ReslotDay(working, 0, 0, [a, b], travel)
+        found = booked_day(day)
+        assert found is not None and found.driving_s == 3 * way and found.overtime
+        late = beyond_hours(day)
+        assert (late.get(1, Beyond(None, None)).driving_s is not None) is said, late
 
 
 def test_nothing_is_added_after_a_booking_beyond_the_return() -> None:

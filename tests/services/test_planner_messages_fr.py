@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.config import Settings
 from fieldcrm.errors import FieldcrmError, Infeasible, InvalidInput, Problem
-from fieldcrm.http.error_text import describe, describe_message
+from fieldcrm.http.error_text import describe, describe_message, job_error_text
+from fieldcrm.routing.realise import OutOfReach, Reach
 from fieldcrm.services import planning, planning_jobs
 
 ENGLISH = re.compile(
@@ -32,18 +33,15 @@ def _settings() -> Settings:
     ("raised", "french"),
     [
         (
-            Infeasible(
-                "appointment 'RDV client Marseille' at 10:00 cannot be reached"
-                " (earliest arrival 10:29)"
+            OutOfReach(
+                [Reach("m", "RDV client Marseille", 0, "before", 36000, 36000, 37740)], days=1
             ),
             "Le rendez-vous « RDV client Marseille » de 10:00 est injoignable à temps"
             " (arrivée au plus tôt 10:29). Pour le tenir, commencez la tournée la veille et"
             " dormez sur place.",
         ),
         (
-            Infeasible(
-                "after appointment 'RDV client Aix' the rep cannot be back by 18:30 (earliest 18:52)"
-            ),
+            OutOfReach([Reach("x", "RDV client Aix", 0, "after", 0, 66600, 67920)], days=1),
             "Après le rendez-vous « RDV client Aix », le commercial ne peut pas être rentré pour"
             " 18:30 (retour au plus tôt 18:52). Pour rentrer, prolongez la tournée d’un jour et"
             " dormez sur place.",
@@ -130,20 +128,22 @@ def test_each_planner_refusal_reads_in_french(raised: FieldcrmError, french: str
 
 
 def test_a_failed_trip_job_reads_in_french_behind_its_lead_in() -> None:
-    stored = planning_jobs.failure_message(
-        Infeasible(
-            "appointment 'RDV client Marseille' at 10:00 cannot be reached (earliest arrival 10:29)"
-        )
+    refused = OutOfReach(
+        [Reach("m", "RDV client Marseille", 0, "before", 36000, 36000, 37740)], days=1
     )
-    assert describe_message(stored, "fr") == (
+    stored = planning_jobs.failure_message(refused)
+    said = (
         "Tournée impossible : Le rendez-vous « RDV client Marseille » de 10:00 est injoignable"
-        " à temps (arrivée au plus tôt 10:29). Pour le tenir, commencez la tournée la veille et"
-        " dormez sur place."
+        " à temps (arrivée au plus tôt 10:29)."
     )
-    refused = planning_jobs.failure_message(
+    advice = " Pour le tenir, commencez la tournée la veille et dormez sur place."
+    details = planning_jobs.failure_details(refused)
+    assert job_error_text(stored, details, "fr") == said + advice
+    assert job_error_text(stored, None, "fr") == said  # an older row did not say if a night helps
+    invalid = planning_jobs.failure_message(
         InvalidInput("end_day", "the trip ends before it starts", value="2026-04-20")
     )
-    assert describe_message(refused, "fr") == (
+    assert describe_message(invalid, "fr") == (
         "Demande de tournée refusée : dernier jour : la tournée finit avant de commencer"
         " (reçu : 20/04/2026)"
     )

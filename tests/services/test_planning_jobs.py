@@ -98,7 +98,7 @@ def test_queueing_checks_rights_dates_and_budget(demo_db: Session) -> None:
     assert demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one() == before
 
 
-def test_the_dates_are_checked_at_the_clock_given_and_the_run_keeps_it(demo_db: Session) -> None:
+def test_dates_checked_at_the_clock_given_and_kept_for_the_run(demo_db: Session) -> None:
     """« Ma journée » queues the trip holding a day as of its request's clock (``now``)."""
     before = demo_db.execute(text("SELECT count(*) FROM jobs")).scalar_one()
     wednesday = dt.datetime(2026, 4, 22, 8, 0, tzinfo=dt.UTC)
