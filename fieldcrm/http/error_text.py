@@ -1334,11 +1334,30 @@ def job_error_text(
             head = "infeasible"
     if head is None:
         return describe_message(error or "", lang, zone=zone)
+    refused = _stored_problems(doc) if head == "refused" else None
     if head == "forbidden":
         why = _forbidden(message, lang)
+    elif refused is not None:
+        why = describe(refused, lang, zone=zone)
     else:
         why = refusal_text(doc, message, lang, zone=zone)
     return translations(lang).gettext(JOB_HEADS[head]) % {"why": why}
+
+
+def _stored_problems(doc: Mapping[str, Any]) -> InvalidInput | None:
+    """The refused input a failed job keeps (its ``problems``), to word as a live one, or
+    ``None`` when it keeps none or a malformed list."""
+    problems = doc.get("problems")
+    if not isinstance(problems, list) or not problems:
+        return None
+    try:
+        found = [
+            Problem(str(p["field"]), str(p["message"]), p.get("value"), p.get("allowed"))
+            for p in problems
+        ]
+    except (KeyError, TypeError):
+        return None
+    return InvalidInput(problems=found)
 
 
 DAY_CHANGED = {

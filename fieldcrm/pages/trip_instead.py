@@ -74,12 +74,26 @@ def instead_text(reach: Reach, lang: str) -> str:
     hold the appointment from home by moving it (from its earliest arrival on, or so that
     the day ends in time), or to another day whose day before (after) is worked."""
     gettext = translations(lang).gettext
+    if not reach.movable:  # no hour of the day holds it from home: only another day does
+        return (
+            gettext(
+                "Depuis la maison, il ne tient à aucune heure de la journée (la route ou vos"
+                " horaires) : placez-le un autre jour dont la veille est travaillée."
+            )
+            if reach.side == "before"
+            else gettext(
+                "Depuis la maison, il ne tient à aucune heure de la journée (la route ou vos"
+                " horaires) : placez-le un autre jour dont le lendemain est travaillé."
+            )
+        )
     if reach.side == "before":
+        # the first whole minute at or after the earliest arrival: the time said is bookable
+        earliest = -(-reach.earliest_s // 60) * 60
         return gettext(
             "Pour le tenir depuis la maison, placez-le à %(time)s au plus tôt, ou un autre"
             " jour dont la veille est travaillée."
-        ) % {"time": hhmm(reach.earliest_s)}
-    latest = max(reach.start_s - (reach.earliest_s - reach.limit_s), 0)
+        ) % {"time": hhmm(earliest)}
+    latest = max(reach.start_s - (reach.earliest_s - reach.limit_s), 0) // 60 * 60
     return gettext(
         "Pour être rentré à temps, placez-le à %(time)s au plus tard, ou un autre jour dont"
         " le lendemain est travaillé."

@@ -244,6 +244,10 @@ class Reach:
     """The appointment's start (``"before"``) or the day's latest return (``"after"``)."""
     earliest_s: int
     """The earliest arrival at the appointment, or the earliest return."""
+    movable: bool = True
+    """Whether moving the appointment within its day (to its earliest arrival, or so that
+    the rep is back in time) would hold it from home: ``False`` when, at any hour, the way
+    there and back drives more than the day's cap or does not fit its working hours."""
 
     def as_doc(self) -> dict[str, Any]:
         """The refusal's data as stored (JSON: a trip planned instead of a day, a failed
@@ -264,7 +268,8 @@ class Reach:
     def from_doc(cls, doc: Mapping[str, Any]) -> Reach:
         """The reach stored as ``doc`` (:meth:`as_doc`); :class:`KeyError` for a field
         it lacks, :class:`TypeError` for a ``doc`` that is no mapping."""
-        return cls(**{f.name: doc[f.name] for f in fields(cls)})
+        given = {f.name: doc[f.name] for f in fields(cls) if f.name != "movable"}
+        return cls(**given, movable=bool(doc.get("movable", True)))  # older rows: unknown
 
     def sentence(self) -> str:
         """The planner's sentence (translated at the edge, :mod:`fieldcrm.http.error_text`)."""
@@ -323,10 +328,17 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
             *(away if a.day < last and engine.consecutive(problem, a.day) else []),
         ]
         name = a.name or a.key
-        arrive = day.depart_s + min(problem.durations_s[p][a.place] for p in starts)
+        there = min(problem.durations_s[p][a.place] for p in starts)
+        home = min(problem.durations_s[a.place][p] for p in ends)
+        arrive = day.depart_s + there
+        # held at some hour of the day from home: the way there and back within the working
+        # hours and the cap (a whole-day trip away is then the only way)
+        movable = arrive + a.duration_s + home <= day.return_s and (
+            day.max_driving_s is None or there + home <= day.max_driving_s
+        )
         if arrive > a.start_s:
-            out.append(Reach(a.key, name, a.day, "before", a.start_s, a.start_s, arrive))
-        back = a.start_s + a.duration_s + min(problem.durations_s[a.place][p] for p in ends)
+            out.append(Reach(a.key, name, a.day, "before", a.start_s, a.start_s, arrive, movable))
+        back = a.start_s + a.duration_s + home
         if back > day.return_s:
-            out.append(Reach(a.key, name, a.day, "after", a.start_s, day.return_s, back))
+            out.append(Reach(a.key, name, a.day, "after", a.start_s, day.return_s, back, movable))
     return out

@@ -132,7 +132,7 @@ def _from_earliest(day: ReslotDay) -> ReslotDay:
 def _table(day: ReslotDay, keep: Sequence[int]) -> Timetable | None:
     """The timetable of the stops ``keep`` (``day.earliest_s`` not applied): lunch before the
     first of them at or after ``day.lunch_at`` if it fits there, else where the timetable
-    puts it."""
+    puts it (:func:`_lunch_where_bookable` among gaps that bring the rep back as early)."""
     kept = [day.stops[i].slot() for i in keep]
     frame, lunch_at = day.frame, day.lunch_at
     if lunch_at is not None and frame.lunch is not None:
@@ -142,7 +142,46 @@ def _table(day: ReslotDay, keep: Sequence[int]) -> Timetable | None:
         )
         if found is not None:
             return found
-    return timetable(frame, start=day.start, end=day.end, stops=kept, travel=day.travel)
+    found = timetable(frame, start=day.start, end=day.end, stops=kept, travel=day.travel)
+    return None if found is None else _lunch_where_bookable(day, kept, found)
+
+
+def _lunch_where_bookable(day: ReslotDay, kept: Sequence[Slot], found: Timetable) -> Timetable:
+    """Among the lunch gaps that bring the rep back as early as ``found`` (the timetable's
+    choice, the earliest such gap), the first that leaves the most stops a whole minute to
+    book: lunch before a visit may push it into a later window with no whole minute in it
+    (opening at 13:00:01) when lunch after it leaves its morning minute bookable."""
+    frame = day.frame
+    if frame.lunch is None or not kept:
+        return found
+
+    def bookable(table: Timetable) -> int:
+        slots = bookable_slots(
+            frame,
+            table,
+            start=day.start,
+            end=day.end,
+            stops=kept,
+            travel=day.travel,
+            to_minute=True,
+        )
+        return sum(1 for slot in slots if (m := whole_minutes(slot))[0] <= m[1])
+
+    best, most = found, bookable(found)
+    if most == len(kept):
+        return found
+    for gap in range(len(kept) + 1):
+        if gap == found.lunch_gap:
+            continue
+        other = timetable(
+            frame, start=day.start, end=day.end, stops=kept, travel=day.travel, lunch_gaps=[gap]
+        )
+        if other is None or other.return_s != found.return_s:
+            continue
+        count = bookable(other)
+        if count > most:  # on equal counts the earlier gap (found is the earliest tie)
+            best, most = other, count
+    return best
 
 
 LATEST_S = 48 * 3600

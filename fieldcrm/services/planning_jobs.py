@@ -100,7 +100,8 @@ def failure_details(exc: FieldcrmError) -> dict[str, Any]:
     the reader's language (:func:`fieldcrm.http.error_text.job_error_text`): the kind of
     refusal (``head``, the lead-in :func:`failure_message` writes in French) and the
     planner's own ``message``; for an appointment out of reach, its data (``out_of_reach``)
-    and whether a night next to the trip would hold it (``advice``)."""
+    and whether a night next to the trip would hold it (``advice``); for a refused input,
+    each field refused (``problems``: field, message, value, allowed)."""
     heads: dict[type[FieldcrmError], str] = {
         Infeasible: "infeasible",
         InvalidInput: "refused",
@@ -111,6 +112,18 @@ def failure_details(exc: FieldcrmError) -> dict[str, Any]:
     details: dict[str, Any] = {"head": heads[kind], "message": str(exc)}
     if isinstance(exc, OutOfReach):
         details |= {"out_of_reach": exc.found[0].as_doc(), "advice": exc.extends is not None}
+    if isinstance(exc, InvalidInput):  # each field refused, worded when read
+        details["problems"] = [
+            {
+                "field": p.field,
+                "message": p.message,
+                "value": p.value
+                if p.value is None or isinstance(p.value, (int, float))
+                else str(p.value),
+                "allowed": p.allowed,
+            }
+            for p in exc.problems
+        ]
     return details
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from fieldcrm.errors import Infeasible
+from fieldcrm.errors import Infeasible, InvalidInput
+from fieldcrm.http import error_text
 from fieldcrm.services import planning_jobs
 from fieldcrm.store import jobs as job_store
 from tests.web import ClientFactory
@@ -34,3 +35,21 @@ def test_a_failed_trip_job_shows_its_error_and_no_progress_bar(
     assert page.status_code == 200
     assert 'id="job-error"' in page.text
     assert 'id="job-progress"' not in page.text and "2 / 4" not in page.text
+
+
+def test_a_trip_refused_for_an_appointment_outside_the_hours_reads_french() -> None:
+    """QA19: « Demande de tournée refusée : appointments[appointment:9]: appointment '…' is
+    outside working hours (got '18:30–19:00') » was shown as is on a French page."""
+    refused = InvalidInput(
+        "appointments[appointment:9]",
+        "appointment 'Visite Hôtel Carnot' is outside working hours",
+        value="18:30–19:00",
+        allowed="08:00–18:30",
+    )
+    stored = planning_jobs.failure_message(refused), planning_jobs.failure_details(refused)
+    said = error_text.job_error_text(*stored, "fr")
+    assert said == (
+        "Demande de tournée refusée : rendez-vous : le rendez-vous « Visite Hôtel Carnot » est"
+        " en dehors des heures de travail (reçu : « 18:30–19:00 ») ; attendu : 08:00–18:30"
+    )
+    assert error_text.job_error_text(*stored, "en").startswith("Trip request refused: ")

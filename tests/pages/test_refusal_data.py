@@ -47,6 +47,7 @@ def test_a_reach_is_stored_as_plain_data_and_read_back(reach: Reach) -> None:
         "start_s": reach.start_s,
         "limit_s": reach.limit_s,
         "earliest_s": reach.earliest_s,
+        "movable": reach.movable,
     }
     assert Reach.from_doc(doc) == reach
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -159,5 +160,28 @@ def test_the_day_page_says_it_to_an_english_reader(api_as: ClientFactory, demo_d
     assert refusal is not None
     said = html.unescape(refusal.group(1)).replace("\xa0", " ")
     assert re.match(r"The appointment “.+” at \d\d:\d\d cannot be reached in time", said), said
-    assert "To keep it from home, move it to" in said
+    # 8 h 35 of driving to get there: no hour of the day holds it from home
+    assert "From home it fits at no hour of the day" in said and "move it to 1" not in said
     assert "start the trip the day before" not in said and "'" not in said
+
+
+def test_the_move_advice_is_a_bookable_minute_and_only_when_an_hour_holds_it() -> None:
+    """QA19: « placez-le à 11:45 au plus tôt » with the earliest arrival at 11:45:30 was refused
+    again at 11:45; and a Lyon day that no hour holds from home (the drive is over the cap)
+    was advised a later hour."""
+    monday, sunday = dt.date(2027, 1, 11), dt.date(2027, 1, 10)
+    half = Reach("a", "Salon", 0, "before", 9 * 3600, 9 * 3600, 11 * 3600 + 45 * 60 + 30)
+    past = NoTripEither(OutOfReach([half], days=1), Stretch(sunday, monday), "past", day=monday)
+    assert "placez-le à 11:46 au plus tôt" in no_trip_text(past, "fr")
+    never = replace(half, movable=False)
+    past = NoTripEither(OutOfReach([never], days=1), Stretch(sunday, monday), "past", day=monday)
+    said = no_trip_text(past, "fr")
+    assert "placez-le à" not in said
+    assert said.endswith(
+        "Depuis la maison, il ne tient à aucune heure de la journée (la route ou vos"
+        " horaires) : placez-le un autre jour dont la veille est travaillée."
+    )
+    assert no_trip_text(past, "en").endswith(
+        "From home it fits at no hour of the day (the drive or your working hours): move it"
+        " to another day whose previous day is a working day."
+    )

@@ -391,3 +391,25 @@ def test_a_visit_booked_elsewhere_only_widens_the_slots_left_and_each_stays_book
         for old, new in zip(was, after, strict=True):
             assert old is not None and new is not None
             assert new[0] <= old[0] and old[1] <= new[1], (old, new)
+
+
+def test_lunch_goes_where_every_visit_keeps_a_whole_minute() -> None:
+    """Found by the property above: with lunch free (no gap given), lunch before B sent B to
+    its afternoon window, which opens at 13:00:01 and so holds no whole minute, although lunch
+    after B brings the rep back as early and leaves B its 8:15 (A booked at 8:00, C at
+    13:16, D to follow)."""
+    lunch = Lunch(12 * H, 14 * H, H)
+    day = Leg(8 * H, 18 * H, lunch)
+    a = DayStop(1, 15 * M, fixed_s=8 * H)
+    b = DayStop(2, 15 * M, ((8 * H, 8 * H + 15 * M), (13 * H + 1, 13 * H + 1)))
+    c = DayStop(3, 15 * M, fixed_s=13 * H + 16 * M)
+    d = DayStop(4, 15 * M, ((8 * H + 31 * M, 13 * H + 31 * M),))
+    travel = [[0] * 5 for _ in range(5)]
+    slots = open_slots(ReslotDay(day, start=0, end=0, stops=[a, b, c, d], travel=travel))
+    assert slots == [
+        (8 * H, 8 * H),
+        (8 * H + 15 * M, 8 * H + 15 * M),
+        (c.fixed_s,) * 2,
+        (13 * H + 31 * M, 13 * H + 31 * M),
+    ]
+    _all_minutes_feasible(day, [a, b, c, d], travel, slots)

@@ -6,6 +6,7 @@ plans the trip with its hotel night — tiny cases with exact answers."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -14,7 +15,7 @@ from fieldcrm.routing.calendar import Stretch, stretch
 from fieldcrm.routing.engine import Budget
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem import Appointment, Costs, Hotel, Problem, WorkDay
-from fieldcrm.routing.realise import OutOfReach, Reach
+from fieldcrm.routing.realise import OutOfReach, Reach, out_of_reach
 
 QUICK = Budget(patience=300, time_limit_s=10)
 H = 3600
@@ -164,3 +165,20 @@ def test_the_days_a_trip_needs_and_whether_they_are_worked(
     day: dt.date, before: bool, after: bool, options: dict[str, object], expected: Stretch
 ) -> None:
     assert stretch(day, before=before, after=after, **options) == expected  # type: ignore[arg-type]
+
+
+def test_an_appointment_no_hour_of_the_day_holds_is_not_movable() -> None:
+    """3 h each way: with a 5 h cap on driving no hour of the day holds it from home (a trip
+    does); without a cap, 11:00 does (back by 15:00)."""
+    capped = far((WEDNESDAY,), on=0, start_s=9 * H, duration_s=H)
+    capped = replace(capped, days=(replace(capped.days[0], max_driving_s=5 * H),))
+    (found,) = out_of_reach(capped)
+    assert (found.side, found.movable) == ("before", False)
+    (free,) = out_of_reach(far((WEDNESDAY,), on=0, start_s=9 * H, duration_s=H))
+    assert (free.side, free.movable) == ("before", True)
+    # an afternoon appointment ending too late for any hour: 7 h long, 3 h each way
+    (late,) = out_of_reach(far((WEDNESDAY,), on=0, start_s=12 * H, duration_s=7 * H))
+    assert (late.side, late.movable) == ("after", False)
+    # stored before the flag was kept: read as movable, the advice it had
+    old = {k: v for k, v in found.as_doc().items() if k != "movable"}
+    assert Reach.from_doc(old) == replace(found, movable=True)
