@@ -159,17 +159,31 @@ def _forced(problem: Problem, chosen: Realised, i: int, *, budget: Budget) -> Re
     """The best plan found that visits candidate ``i``: the solve that must include it, or
     ``i`` inserted into the chosen plan (:func:`inserted`) when that is worth more — a short
     forced solve may return a plan far worse than the chosen one with a visit or two traded
-    for ``i``, and the loss said must be what ``i`` really costs. ``None``: neither holds."""
+    for ``i``, and the loss said must be what ``i`` really costs. ``None``: neither holds
+    (keeping the lunch the chosen plan has, :func:`_keeps_lunch`)."""
     try:
         solved = solve_realised(problem, budget=budget, required=[i], start=chosen.solved)
     except Infeasible:
         solved = None
-    if solved is not None and i not in solved.visited():
+    if solved is not None and (i not in solved.visited() or not _keeps_lunch(solved, chosen)):
         solved = None
     by_hand = inserted(problem, chosen, i, budget=budget)
+    if by_hand is not None and not _keeps_lunch(by_hand, chosen):
+        by_hand = None
     if by_hand is not None and (solved is None or by_hand.objective_eur > solved.objective_eur):
         return by_hand
     return solved
+
+
+def _keeps_lunch(plan: Realised, chosen: Realised) -> bool:
+    """Whether ``plan`` has lunch on every day ``chosen`` has it. A visit forced in may leave
+    its day no room for lunch, and the day then skips it (the rule for fixed appointments,
+    :func:`~fieldcrm.routing.realise.realise`): such a plan is worth more only for the lunch
+    it drops, so it is neither adopted nor a measure of what the visit costs."""
+    return all(
+        "lunch_skipped" not in new[2] or "lunch_skipped" in old[2]
+        for new, old in zip(plan.days, chosen.days, strict=True)
+    )
 
 
 def inserted(

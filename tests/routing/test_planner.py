@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fieldcrm.errors import Infeasible, InvalidInput
@@ -299,6 +299,9 @@ def test_the_same_input_gives_the_same_plan() -> None:
     ),
     st.integers(9, 15),
 )
+# found by CI (session 19): a visit forced in by a left-out reason's check left no room for
+# lunch, and that plan, worth more only for the lunch it dropped, replaced the chosen one
+@example(accounts=[(0, 918, 5, 8), (0, -18000, 18, 10)], appointment_h=12)
 def test_invariants_on_random_days(accounts, appointment_h) -> None:  # type: ignore[no-untyped-def]
     points = [(0, 0), (5000, 5000)] + [(x, y) for x, y, _, _ in accounts]
     p = problem(
