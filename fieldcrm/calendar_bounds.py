@@ -14,6 +14,7 @@ datetime.date(2026, 4, 21)
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fieldcrm.errors import InvalidInput
 
@@ -38,3 +39,35 @@ def in_range(value: dt.date) -> dt.date:
     if not FIRST <= value <= LAST:
         raise ValueError(f"date hors de la plage acceptée ({FIRST.year}–{LAST.year})")
     return value
+
+
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*")
+NOT_A_DATE = "invalid date"
+"""What a text not written as a date (AAAA-MM-JJ, month 1 to 12) is told."""
+NO_SUCH_DATE = "no such date"
+"""What a date written right that no calendar has (2026-02-30, 2027-02-29) is told."""
+
+
+def date_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as a date written AAAA-MM-JJ: :data:`NOT_A_DATE`, or
+    :data:`NO_SUCH_DATE` for a day past the end of its month; ``None`` for a date. The one
+    rule for a date typed in a form or a link (:func:`parse_date`, and the French of the
+    framework's refusal of a date parameter, :mod:`fieldcrm.http.error_text`)."""
+    found = _ISO_DAY.fullmatch(text)
+    if found is None or not 1 <= int(found[2]) <= 12 or int(found[3]) < 1:
+        return NOT_A_DATE
+    try:
+        dt.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return NO_SUCH_DATE
+    return None
+
+
+def parse_date(text: str, *, field: str) -> dt.date:
+    """The date written ``text`` (AAAA-MM-JJ) if it exists and lies in range
+    (:func:`check_date`); else :class:`InvalidInput` naming ``field`` and what is wrong
+    (:func:`date_problem`)."""
+    problem = date_problem(text)
+    if problem is not None:
+        raise InvalidInput(field, problem, value=text, allowed="AAAA-MM-JJ")
+    return check_date(dt.date.fromisoformat(text.strip()), field=field)

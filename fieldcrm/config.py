@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     planner_workers: int = Field(default_factory=default_planner_workers, ge=1)
     planner_work_weekends: bool = False  # plan Saturdays and Sundays as working days
     planner_slot_reserve_minutes: int = 15  # kept free after each proposal: slots this wide
+    # how far a rep's booked appointments may stretch the working day when it is planned
+    # (leave earlier, be home later, drive more than the cap, each by at most this); the open
+    # visits stay inside the working hours; beyond it the day is refused or planned as a trip
+    planner_overtime_minutes: int = Field(default=60, ge=0)
     planner_rejected_days: int = 14  # a rejected account is not proposed again for so many days
     planner_booked_days: int = 14  # nor an account booked within so many days of the plan
     planner_detour_km: float = 20.0  # crow-fly detour budget of the candidate corridor

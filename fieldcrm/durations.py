@@ -32,3 +32,28 @@ def duration_text(seconds: float) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def whole_minutes(seconds: float) -> int:
+    """``seconds`` to the nearest minute (halves up; negative reads 0): the precision a
+    duration is shown and totalled at, so that a column of durations adds up to its total.
+
+    Examples
+    --------
+    >>> whole_minutes(4 * 3600 + 8 * 60 + 29), whole_minutes(90), whole_minutes(-5)
+    (248, 2, 0)
+    """
+    return max(int(seconds / 60 + 0.5), 0)
+
+
+def hours_minutes(seconds: float) -> str:
+    """``seconds`` as hours and minutes, ``h:mm`` (``4:08``, ``0:15``, ``27:00``): a table's
+    column of driving or visiting time, on the page and in the exports alike.
+
+    Examples
+    --------
+    >>> hours_minutes(4 * 3600 + 8 * 60), hours_minutes(900), hours_minutes(27 * 3600)
+    ('4:08', '0:15', '27:00')
+    """
+    hours, rest = divmod(whole_minutes(seconds), 60)
+    return f"{hours}:{rest:02d}"

@@ -6,7 +6,8 @@ nothing below them knows about either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,10 @@ class Problem:
     message: str
     value: Any = None
     allowed: str | None = None
+    code: str | None = dataclasses.field(default=None, compare=False)
+    """The message's French template (a catalogue msgid with ``%(name)s`` fields) when it has
+    fields, so that a reader of another language gets it worded from ``params``."""
+    params: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         text = f"{self.field}: {self.message}"

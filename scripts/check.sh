@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 V=.venv/bin
 PURE_CORE=""
 for p in fieldcrm/routing fieldcrm/territories fieldcrm/scoring fieldcrm/costs fieldcrm/geocoding \
-         fieldcrm/accounts fieldcrm/auth fieldcrm/agenda fieldcrm/maps.py fieldcrm/geo.py fieldcrm/errors.py fieldcrm/cells.py fieldcrm/calendar_bounds.py fieldcrm/durations.py fieldcrm/dates.py fieldcrm/reloading.py; do
+         fieldcrm/accounts fieldcrm/auth fieldcrm/agenda fieldcrm/maps.py fieldcrm/geo.py fieldcrm/errors.py fieldcrm/cells.py fieldcrm/calendar_bounds.py fieldcrm/durations.py fieldcrm/dates.py fieldcrm/trip_job_text.py fieldcrm/reloading.py; do
   [ -e "$p/__init__.py" ] || [ -f "$p" ] && PURE_CORE="$PURE_CORE $p"
 done
 failed=()

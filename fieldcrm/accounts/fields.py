@@ -18,12 +18,14 @@ fieldcrm.errors.InvalidInput: name: 4 caractères au plus (12 reçus) (got 'Caf�
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from babel.numbers import format_decimal
 
-from fieldcrm.accounts.records import MAX_AMOUNT, MAX_CHARS
-from fieldcrm.errors import InvalidInput
+from fieldcrm.accounts.records import MAX_AMOUNT, MAX_CHARS, Rejected
+from fieldcrm.errors import InvalidInput, Problem
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -51,11 +53,13 @@ def check_text(value: str, *, field: str, limit: int | None = None) -> str:
         raise InvalidInput(field, message, value=shown(value))
     most = limit if limit is not None else MAX_CHARS.get(field)
     if most is not None and len(value) > most:
-        raise InvalidInput(
+        raise worded(
             field,
-            f"{french_number(most)} caractères au plus ({french_number(len(value))} reçus)",
+            "%(most)s caractères au plus (%(got)s reçus)",
             value=shown(value),
             allowed=f"1 à {french_number(most)} caractères",
+            most=most,
+            got=len(value),
         )
     return value
 
@@ -80,6 +84,32 @@ def french_number(value: int) -> str:
     True
     """
     return format_decimal(value, format="#,##0", locale="fr_FR")
+
+
+def french_words(code: str, params: Mapping[str, Any]) -> str:
+    """The French template ``code`` filled with ``params``, whole numbers written the French
+    way (:func:`french_number`): ``"doublon de la ligne %(line)s"`` → ``doublon de la ligne 2``."""
+    return code % {
+        key: french_number(v) if isinstance(v, int) and not isinstance(v, bool) else v
+        for key, v in params.items()
+    }
+
+
+def worded(
+    field: str, code: str, /, *, value: object = None, allowed: str | None = None, **params: Any
+) -> InvalidInput:
+    """An :class:`InvalidInput` whose message is ``code`` worded in French with ``params``;
+    the problem keeps both, for readers of another language (the import report)."""
+    message = french_words(code, params)
+    return InvalidInput(problems=[Problem(field, message, value, allowed, code, params)])
+
+
+def worded_rejection(
+    line: int, field: str, code: str, value: object = None, /, **params: Any
+) -> Rejected:
+    """A :class:`Rejected` row whose reason is ``code`` worded in French with ``params``,
+    kept as data (``code``, ``params``) so that the report is worded in its reader's language."""
+    return Rejected(line, field, french_words(code, params), value, code, params)
 
 
 def shown(value: object, most: int = 80) -> str | None:

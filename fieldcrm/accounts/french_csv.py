@@ -366,7 +366,8 @@ def iter_rows(
             "file",
             "no known column in the header",
             value=[str(h) for h in headers],
-            allowed="Raison sociale, Adresse, Code postal, Ville, SIRET, … or --map",
+            # the headers it reads (the command line adds its --map: fieldcrm.cli.transfer)
+            allowed=", ".join(column_label(f) for f in wanted),
         )
     for line, cells in source:
         if isinstance(cells, Unsplit):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from fieldcrm.accounts.fields import check_amount, check_text, french_number, shown
+from fieldcrm.accounts.fields import check_amount, check_text, shown, worded, worded_rejection
 from fieldcrm.accounts.numbers import parse_amount, parse_month
 from fieldcrm.accounts.postcodes import french_postcode
 from fieldcrm.accounts.records import AccountRecord, Rejected, SaleRecord
@@ -66,26 +66,35 @@ def _postcode(
     return text
 
 
+def _number(value: Any, *, field: str) -> Decimal | None:
+    """A count or a coordinate read like an amount; "nombre illisible" when it is none (an
+    effectif of « deux » is no amount)."""
+    try:
+        return parse_amount(value, field=field)
+    except InvalidInput:
+        raise InvalidInput(field, "nombre illisible", value=value) from None
+
+
 def _int(value: Any, *, field: str, low: int, high: int) -> int | None:
-    amount = parse_amount(value, field=field)
+    amount = _number(value, field=field)
     if amount is None:
         return None
     if amount != amount.to_integral_value() or not low <= amount <= high:
-        raise InvalidInput(
-            field,
-            f"nombre entier de {french_number(low)} à {french_number(high)} attendu",
-            value=value,
+        raise worded(
+            field, "nombre entier de %(low)s à %(high)s attendu", value=value, low=low, high=high
         )
     return int(amount)
 
 
-def _coordinate(value: Any, *, field: str, limit: float) -> float | None:
-    amount = parse_amount(value, field=field)
+def _coordinate(value: Any, *, field: str, limit: int) -> float | None:
+    amount = _number(value, field=field)
     if amount is None:
         return None
     number = float(amount)
     if not math.isfinite(number) or abs(number) > limit:
-        raise InvalidInput(field, f"doit être compris entre -{limit} et {limit}", value=value)
+        raise worded(
+            field, "doit être compris entre -%(limit)s et %(limit)s", value=value, limit=int(limit)
+        )
     return number
 
 
@@ -235,11 +244,12 @@ def check_not_future(month: dt.date, *, latest_month: dt.date, raw: object = Non
     calendar has it at the import); else :class:`InvalidInput` naming ``month``, in French."""
     latest = latest_month.replace(day=1)
     if month > latest:
-        raise InvalidInput(
+        raise worded(
             "month",
-            f"mois à venir ({month:%m/%Y}) : les ventes s’importent jusqu’au mois en cours "
-            f"({latest:%m/%Y})",
+            "mois à venir (%(month)s) : les ventes s’importent jusqu’au mois en cours (%(latest)s)",
             value=raw if raw is not None else month.isoformat(),
+            month=f"{month:%m/%Y}",
+            latest=f"{latest:%m/%Y}",
         )
     return month
 
@@ -247,7 +257,15 @@ def check_not_future(month: dt.date, *, latest_month: dt.date, raw: object = Non
 def rejections(line: int, error: InvalidInput, row: dict[str, Any]) -> list[Rejected]:
     """One :class:`Rejected` per problem of a row (long or unprintable values shown in part)."""
     return [
-        Rejected(line, p.field, p.message, shown(row.get(p.field, p.value))) for p in error.problems
+        Rejected(
+            line,
+            p.field,
+            p.message,
+            shown(row.get(p.field, p.value)),
+            p.code,
+            dict(p.params) if p.params else None,
+        )
+        for p in error.problems
     ]
 
 
@@ -265,8 +283,14 @@ def place_rejection(record: AccountRecord, check: CommuneCheck | None = None) ->
     if problem is None:
         return None
     field = "city" if record.city else "postcode"
-    reason = f"« {record.name} » ne peut pas être situé : {problem}"
-    return Rejected(record.line, field, reason, record.city or record.postcode)
+    return worded_rejection(
+        record.line,
+        field,
+        "« %(name)s » ne peut pas être situé : %(problem)s",
+        record.city or record.postcode,
+        name=record.name,
+        problem=problem,
+    )
 
 
 FileRow = tuple[int, "dict[str, Any] | Rejected"]
@@ -300,18 +324,23 @@ def parse_accounts(
             continue
         first = seen.setdefault(record.match_key, line)
         if first != line:
-            yield Rejected(
+            yield worded_rejection(
                 line,
                 _key_field(record),
-                f"doublon de la ligne {first}",
+                "doublon de la ligne %(line)s",
                 record.match_key.split(":", 1)[1],
+                line=first,
             )
             continue
         if record.siret is not None:
             owner = sirets.setdefault(record.siret, line)
             if owner != line:  # two accounts of the file, one SIRET: the database holds one
-                yield Rejected(
-                    line, "siret", f"SIRET déjà porté par la ligne {owner}", record.siret
+                yield worded_rejection(
+                    line,
+                    "siret",
+                    "SIRET déjà porté par la ligne %(line)s",
+                    record.siret,
+                    line=owner,
                 )
                 continue
         yield record
@@ -339,6 +368,8 @@ def parse_sales(
         key = (record.external_id or f"siret:{record.siret}", record.month.isoformat())
         first = seen.setdefault(key, line)
         if first != line:
-            yield Rejected(line, "month", f"doublon de la ligne {first}", record.month.isoformat())
+            yield worded_rejection(
+                line, "month", "doublon de la ligne %(line)s", record.month.isoformat(), line=first
+            )
             continue
         yield record

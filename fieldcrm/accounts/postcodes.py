@@ -19,6 +19,7 @@ fieldcrm.errors.InvalidInput: postcode: un code postal français a 5 chiffres (g
 
 from __future__ import annotations
 
+from fieldcrm.accounts.fields import worded
 from fieldcrm.errors import InvalidInput
 
 OVERSEAS_PREFIXES = ("971", "972", "973", "974", "975", "976", "980", "984", "986", "987", "988")
@@ -52,10 +53,12 @@ def french_postcode(text: str, *, field: str = "postcode") -> str:
     if not (code.isdigit() and len(code) == 5):
         raise InvalidInput(field, "un code postal français a 5 chiffres", value=text)
     if not (1 <= int(code[:2]) <= 95 or code[:3] in OVERSEAS_PREFIXES):
-        raise InvalidInput(
+        raise worded(
             field,
-            f"code postal {code} impossible : aucun département ne commence par {_prefix(code)}",
+            "code postal %(postcode)s impossible : aucun département ne commence par %(prefix)s",
             value=text,
+            postcode=code,
+            prefix=_prefix(code),
         )
     return code
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -107,7 +108,14 @@ class Rejected:
     line: int
     field: str
     reason: str
+    """In French, as the file's French reader reads it."""
     value: Any = None
+    code: str | None = dataclasses.field(default=None, compare=False)
+    """The reason's French template (a catalogue msgid with ``%(name)s`` fields) when it has
+    fields: a reader of another language gets it worded from ``params``
+    (:func:`fieldcrm.accounts.fields.worded_rejection`); else the reason itself is the msgid.
+    Two rejections saying the same are equal, however worded."""
+    params: dict[str, Any] | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         shown = f" (valeur : {self.value!r})" if self.value not in (None, "") else ""

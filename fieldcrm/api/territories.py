@@ -7,7 +7,7 @@ import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from fieldcrm.api.deps import CurrentUser, IfMatch, SessionDep, etag
 from fieldcrm.api.schemas.territories import (
@@ -26,14 +26,20 @@ from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import WorkDate
 from fieldcrm.services import territories as svc
 from fieldcrm.store.territories import TerritoryRow
-from fieldcrm.territories import shapes
+from fieldcrm.territories import priority, shapes
 
 router = APIRouter(prefix="/territories", tags=["territories"])
 
 INT32 = 2_147_483_647
 TerritoryId = Annotated[int, Path(ge=1, le=INT32)]
 UserId = Annotated[int, Field(ge=1, le=INT32)]
-Priority = Annotated[int, Field(ge=-INT32, le=INT32)]
+# any JSON value: the service's one rule (fieldcrm.territories.priority) answers a 422 naming
+# the field and its range, for a fraction or a huge number too; the schema shows the range
+Priority = Annotated[
+    Any,
+    WithJsonSchema({"type": "integer", "minimum": priority.LOWEST, "maximum": priority.HIGHEST}),
+    Field(description="Wins where territories overlap (the highest)"),
+]
 OVERLAY_HELP = (
     "Laid over the local territories (national key accounts): a rebalancing leaves it out"
 )

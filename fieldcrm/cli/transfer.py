@@ -61,7 +61,10 @@ def _run(kind: str, path: Path, mapping: dict[str, str]) -> ImportReport:
         try:
             return function(session, path, mapping=mapping, progress=progress)
         except InvalidInput as exc:
-            fail(f"Import refusé : {exc}", code=2)
+            hint = ""
+            if any(p.message == "no known column in the header" for p in exc.problems):
+                hint = " (or --map 'Header in file=field')"
+            fail(f"Import refusé : {exc}{hint}", code=2)
             raise
 
 

@@ -73,7 +73,8 @@ _WORDS = {
         "not_counted_n": "{n} pointages à distance sans compte rendu ne comptent pas comme visites",
         "not_counted_why": (
             " (ni dans le coût par visite)\u00a0: fait à plus de {m} m du compte, un pointage ne "
-            "compte qu’avec son compte rendu\u00a0; ses kilomètres comptent."
+            "compte qu’avec son compte rendu\u00a0; ses kilomètres comptent, sauf s’il est listé "
+            "« À vérifier »."
         ),
     },
     "en": {
@@ -92,7 +93,8 @@ _WORDS = {
         "not_counted_n": "{n} far check-ins without a report do not count as visits",
         "not_counted_why": (
             " (nor in the cost per visit): made more than {m} m from the account, a check-in "
-            "counts only with its report; its kilometres count."
+            "counts only with its report; its kilometres count, unless it is listed under "
+            "“To check”."
         ),
     },
 }
@@ -100,6 +102,39 @@ _WORDS = {
 
 def _words(lang: str) -> dict[str, str]:
     return _WORDS.get(lang, _WORDS["fr"])
+
+
+VEHICLES_EN = {
+    "car": "car",
+    "motorcycle": "motorcycle (over 50 cm³)",
+    "moped": "moped (50 cm³ or less)",
+}
+"""English names of the scale's vehicles (the data file names them in French)."""
+_POWER_EN = (
+    ("cyclomoteur", "moped"),
+    ("plus de ", "over "),
+    (" et plus", " and over"),
+    (" et moins", " and under"),
+    (" ou ", " or "),
+    ("CV", "hp (CV)"),  # the French fiscal horsepower, named as the scale does
+)
+
+
+def vehicle_text(basis: RateBasis, lang: str = "fr") -> str:
+    """The vehicle and its fiscal horsepower class in ``lang``: « automobile 7 CV et plus »,
+    "car 7 hp (CV) and over"; a class that already names its vehicle (« cyclomoteur (50 cm³
+    au plus) ») says it once.
+
+    >>> from fieldcrm.costs.scale import load_scale, rate_basis
+    >>> vehicle_text(rate_basis(load_scale(2025), 0, fiscal_hp=9), "en")
+    'car 7 hp (CV) and over'
+    """
+    kind, power = basis.vehicle_label.lower(), basis.hp_class.label
+    if lang == "en":
+        kind = VEHICLES_EN.get(basis.vehicle, kind)
+        for french, english in _POWER_EN:
+            power = power.replace(french, english)
+    return power if kind in power.lower() or power.lower() in kind else f"{kind} {power}"
 
 
 def band_text(basis: RateBasis, lang: str) -> str:
@@ -132,9 +167,7 @@ def basis_text(b: MileageBasis, lang: str = "fr") -> str:
     """One rep's barème basis in a sentence of ``lang``, after their name (see the module
     docstring)."""
     words, basis = _words(lang), b.basis
-    kind, power = basis.vehicle_label.lower(), basis.hp_class.label
-    # a class that already names its vehicle (« cyclomoteur (50 cm³ au plus) ») says it once
-    vehicle = power if kind in power.lower() or power.lower() in kind else f"{kind} {power}"
+    vehicle = vehicle_text(basis, lang)
     if basis.electric_uplift:
         vehicle += " " + words["electric"].format(
             pct=local_number(basis.electric_uplift * 100, lang)

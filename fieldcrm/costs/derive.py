@@ -8,7 +8,8 @@ more than ``meal_km`` from home (the rep cannot eat at home or at the office).
 
 Kilometres are physically possible by construction (:mod:`fieldcrm.costs.plausible`): a
 visit whose place is doubtful or unknown makes no kilometres; a leg faster than
-``SPEED_CAP_KMH``, or needing more driving than the time between its two visits, is left out;
+``SPEED_CAP_KMH`` is left out; a check-in the road cannot reach in the time between two visits
+is left out of every leg, and of the nights and meals (a GPS glitch claims nothing);
 a day's counted driving and visits fit in ``MAX_WORKING_DAY_S`` and its kilometres in
 ``MAX_DAY_KM`` (its longest legs are left out first). Each is listed on the trip as "à
 vérifier" (:class:`~fieldcrm.costs.trips.ToCheck`), never silently summed, and the trip's
@@ -96,19 +97,30 @@ def actual_trips(
     seen_revenue: set[tuple[int, int, int]] = set()
     current: list[tuple[dt.date, list[VisitStop], GeoPoint, GeoPoint]] = []
     start = rep.home
+    placed: dict[dt.date, list[GeoPoint]] = {}
+
+    def places(day: dt.date) -> list[GeoPoint]:
+        """The day's places that make kilometres, driven from home and back (a check-in the
+        road cannot reach in the time is none: it decides no night away either)."""
+        if day not in placed:
+            stops = by_day[day]
+            drive = (
+                plausible_day(day, rep.home, stops, rep.home, legs)
+                if any(travelled(s) for s in stops)
+                else None
+            )
+            placed[day] = [s.point for s in drive.placed if s.point] if drive else []
+        return placed[day]
+
     for i, day in enumerate(days):
         stops = by_day[day]
-        located = [s.point for s in stops if travelled(s) and s.point is not None]
         tomorrow = days[i + 1] if i + 1 < len(days) else None
-        following = (
-            [s.point for s in by_day[tomorrow] if travelled(s) and s.point is not None]
-            if tomorrow
-            else []
-        )
-        stay = (
-            bool(located and following)
-            and tomorrow == day + dt.timedelta(days=1)
-            and sleeps_away(located[-1], following[0], rep.home, overnight_km=overnight_km)
+        located: list[GeoPoint] = []
+        following: list[GeoPoint] = []
+        if tomorrow == day + dt.timedelta(days=1):
+            located, following = places(day), places(tomorrow)
+        stay = bool(located and following) and sleeps_away(
+            located[-1], following[0], rep.home, overnight_km=overnight_km
         )
         end = located[-1] if stay else rep.home
         current.append((day, stops, start, end))
@@ -138,11 +150,14 @@ def _actual_trip(
         seconds += drive.seconds
         metres += drive.metres
         to_check.extend(drive.to_check)
-        located = [s.point for s in stops if travelled(s) and s.point is not None]
-        lunches += _away_at_noon(rep, located, meal_km)
+        # a place that makes no kilometres makes no meal either
+        lunches += _away_at_noon(rep, [s.point for s in drive.placed if s.point], meal_km)
+        here = {id(s) for s in drive.placed}
         for s in stops:
             if not s.counts:  # a far check-in without its report: no visit (its km count)
-                not_counted.append(NotCounted(day, s.account_id, s.account_name, s.distance_m))
+                not_counted.append(
+                    NotCounted(day, s.account_id, s.account_name, s.distance_m, id(s) in here)
+                )
                 continue
             visits += 1
             visiting += s.visit_minutes * 60

@@ -29,6 +29,7 @@ from fieldcrm.costs.basis import basis_text, not_counted_text
 from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.report import Figures, TravelReport, local_day, local_number, rounded
 from fieldcrm.costs.trips import TripCost
+from fieldcrm.durations import hours_minutes, whole_minutes
 from fieldcrm.errors import InvalidInput
 
 LANGUAGES = ("fr", "en")
@@ -203,7 +204,7 @@ XLSX_FORMATS = {
     "date": "dd/mm/yyyy",
     "count": "#,##0",
     "km": "#,##0.0",
-    "hours": "#,##0.00",
+    "hours": "[h]:mm",
     "eur": '#,##0.00 "€"',
     "rate": '0.000 "€"',
     "percent": "0.0",
@@ -211,7 +212,14 @@ XLSX_FORMATS = {
 # decimals the PDF writes for each kind of number
 _PDF_DIGITS = {"count": 0, "km": 1, "hours": 2, "eur": 2, "rate": 3, "percent": 1}
 
-Cell = str | int | float | Decimal | dt.date | None
+Cell = str | int | float | Decimal | dt.date | dt.timedelta | None
+
+
+def hours_cell(seconds: float) -> dt.timedelta:
+    """A duration column's cell: whole minutes (:func:`~fieldcrm.durations.whole_minutes`),
+    as the page shows and totals them; Excel gets a duration (``[h]:mm``, summable), the CSV
+    and the PDF ``h:mm``."""
+    return dt.timedelta(minutes=whole_minutes(seconds))
 
 
 def text(lang: str) -> dict[str, str]:
@@ -222,14 +230,14 @@ def text(lang: str) -> dict[str, str]:
 
 
 def figure_cells(f: Figures) -> list[Cell]:
-    """The figures of one row, in :data:`FIGURE_COLUMNS` order (hours to the hundredth)."""
+    """The figures of one row, in :data:`FIGURE_COLUMNS` order (hours in ``h:mm``)."""
     share = f.driving_share
     return [
         f.trips,
         f.days,
         rounded(f.km, 1),
-        rounded(f.driving_s / 3600, 2),
-        rounded(f.visiting_s / 3600, 2),
+        hours_cell(f.driving_s),
+        hours_cell(f.visiting_s),
         f.visits,
         f.hotel_nights,
         f.meals,
@@ -271,7 +279,7 @@ def trip_rows(trips: Sequence[TripCost], lang: str) -> list[list[Cell]]:
             words.get(c.trip.kind, c.trip.kind),
             rounded(c.trip.km, 1),
             words[c.trip.km_status],
-            rounded(c.trip.driving_s / 3600, 2),
+            hours_cell(c.trip.driving_s),
             c.trip.visits,
             c.trip.hotel_nights,
             c.trip.meals,
@@ -336,6 +344,8 @@ def caption(report: TravelReport, lang: str) -> list[str]:
 def _csv_cell(value: Cell, lang: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.timedelta):
+        return hours_minutes(value.total_seconds())
     if isinstance(value, float | Decimal) and lang == "fr":
         return f"{value}".replace(".", ",")
     return str(value) if isinstance(value, int | float | Decimal) else str(safe_cell(str(value)))
@@ -432,6 +442,8 @@ def _pdf_cell(value: Cell, column: str, lang: str) -> str:
     """``value`` of ``column`` as the reader of ``lang`` writes it (``1 234,56``, ``01/03/2026``)."""
     if value is None:
         return "—"
+    if isinstance(value, dt.timedelta):
+        return hours_minutes(value.total_seconds())
     if isinstance(value, dt.date):
         return local_day(value, lang)
     if isinstance(value, int | float | Decimal):

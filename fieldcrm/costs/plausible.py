@@ -8,7 +8,11 @@ order, and back (or to tonight's hotel). A leg counts only if it could have been
 * **time between two visits**: the driving time a leg needs fits between the end of the first
   visit and the check-in of the next one, give or take :data:`LEG_SLACK_S`. A visit is taken
   to last :data:`SHORTEST_VISIT_S` at least, not the account's usual length: that length is a
-  plan, and a rep who makes quick visits drove the legs between them all the same;
+  plan, and a rep who makes quick visits drove the legs between them all the same. A leg
+  that does not fit says a check-in's place is impossible (a GPS glitch): the end of it
+  farther from the rest of the day is left out of *every* leg, the day driven from the visit
+  before it to the one after as if it were not there (the way back home from a false place
+  is no more driven than the way there), and it makes no meal;
 * **the day**: from leaving to being back, the check-ins' own span (first check-in to the
   last visit's end) plus the counted legs from and to home or the hotel fit in
   :data:`MAX_WORKING_DAY_S`; otherwise the longer of those legs is left out first. The legs
@@ -105,6 +109,10 @@ class DayDrive:
     metres: float
     to_check: list[ToCheck]
     counted: tuple[Leg, ...] = field(default=())
+    placed: tuple[VisitStop, ...] = field(default=())
+    """The visits whose place makes kilometres: located, trusted and reachable in the time
+    (a check-in the road cannot reach from the visit before it is left out, see
+    :func:`plausible_day`)."""
 
 
 def plausible_day(
@@ -118,13 +126,16 @@ def plausible_day(
 ) -> DayDrive:
     """Drive from ``start`` through the located, trusted ``stops`` (in time order) to ``end``,
     counting only the legs that could happen (see the module docstring); the rest is listed,
-    ``start`` and ``end`` named by ``labels`` ("domicile", "hôtel")."""
+    ``start`` and ``end`` named by ``labels`` ("domicile", "hôtel").
+
+    A check-in out of reach of the visit before it (:func:`_no_time`) is left out of the
+    path altogether, once, and the legs asked again without it: neither the way there nor
+    the way on counts, and :attr:`DayDrive.placed` leaves it out (no meal, no night)."""
     stops = sorted(stops, key=lambda s: s.at)
     to_check = [
-        ToCheck(
+        _unplaced(
             day,
-            s.account_id,
-            s.account_name,
+            s,
             "position à vérifier : aucun kilomètre compté"
             if s.point is not None
             else "compte non localisé : aucun kilomètre compté",
@@ -133,20 +144,35 @@ def plausible_day(
         if not travelled(s)
     ]
     trusted = [s for s in stops if travelled(s)]
-    path = [start, *(s.point for s in trusted if s.point is not None), end]
-    ends: list[VisitStop | None] = [None, *trusted, None]
-    centre = _median_point(path)
+    centre = _median_point([start, *(s.point for s in trusted if s.point is not None), end])
     span = _span_s(stops)
+    while True:
+        path = [start, *(s.point for s in trusted if s.point is not None), end]
+        ends: list[VisitStop | None] = [None, *trusted, None]
+        built = [
+            Leg(
+                ends[i],
+                ends[i + 1],
+                float(max(leg_s, 0)),
+                float(leg_m),
+                _available_s(stops, trusted, ends[i], ends[i + 1]),
+            )
+            for i, (leg_s, leg_m) in enumerate(legs(path))
+        ]
+        misplaced = next(((leg, why) for leg in built if (why := _no_time(leg))), None)
+        if misplaced is None:
+            break
+        # a check-in the road cannot reach in the time: its place is wrong (a GPS glitch), so
+        # no leg to or from it counts; the day is driven as if it were not there
+        leg, why = misplaced
+        suspect = _suspect(leg, centre)
+        assert suspect is not None  # both ends of a leg between two visits are visits
+        trusted = [s for s in trusted if s is not suspect]
+        text = _leg_text(leg, why, labels) + " ; aucun trajet vers ou depuis ce pointage compté"
+        to_check.append(_unplaced(day, suspect, text))
     kept: list[Leg] = []
-    for i, (leg_s, leg_m) in enumerate(legs(path)):
-        leg = Leg(
-            ends[i],
-            ends[i + 1],
-            float(max(leg_s, 0)),
-            float(leg_m),
-            _available_s(stops, ends[i], ends[i + 1]),
-        )
-        reason = _impossible(leg)
+    for leg in built:
+        reason = _too_fast(leg)
         if reason:
             to_check.append(_leg_to_check(day, leg, reason, centre, labels))
         else:
@@ -177,6 +203,7 @@ def plausible_day(
         sum(leg.metres for leg in kept),
         to_check,
         tuple(kept),
+        tuple(trusted),
     )
 
 
@@ -195,32 +222,43 @@ def _span_s(stops: Sequence[VisitStop]) -> float:
 
 
 def _available_s(
-    stops: Sequence[VisitStop], origin: VisitStop | None, destination: VisitStop | None
+    stops: Sequence[VisitStop],
+    placed: Sequence[VisitStop],
+    origin: VisitStop | None,
+    destination: VisitStop | None,
 ) -> float | None:
-    """Seconds from the end of ``origin``'s visit (and of the visits without a place made
-    before ``destination``), each :func:`_least_visit_s` long, to ``destination``'s check-in;
-    None from or to home or a hotel."""
+    """Seconds from the end of ``origin``'s visit (and of the visits made before
+    ``destination`` whose place is not ``placed``), each :func:`_least_visit_s` long, to
+    ``destination``'s check-in; None from or to home or a hotel."""
     if origin is None or destination is None:
         return None
-    between = [s for s in stops if origin.at < s.at < destination.at and not travelled(s)]
+    here = {id(s) for s in placed}
+    between = [s for s in stops if origin.at < s.at < destination.at and id(s) not in here]
     busy = _least_visit_s(origin) + sum(_least_visit_s(s) for s in between)
     return (destination.at - origin.at).total_seconds() - busy
 
 
-def _impossible(leg: Leg) -> str | None:
-    """Why ``leg`` could not be driven, in French; None when it could."""
+def _too_fast(leg: Leg) -> str | None:
+    """Why ``leg`` could not be driven at its speed (the provider answered nonsense); None when
+    it could."""
     km, hours = leg.metres / 1000, leg.seconds / 3600
-    if km > hours * SPEED_CAP_KMH + 1e-9:
-        return "invraisemblable"
-    if leg.available_s is not None and leg.seconds > max(leg.available_s, 0.0) + LEG_SLACK_S:
-        assert leg.origin is not None and leg.destination is not None
-        end = leg.destination.at - dt.timedelta(seconds=leg.available_s)
-        return (
-            f"{duration_text(leg.seconds)} de route pour "
-            f"{duration_text(max(leg.available_s, 0.0))} entre la fin de la visite précédente "
-            f"({end:%H:%M}) et l'arrivée ({leg.destination.at:%H:%M})"
-        )
-    return None
+    return "invraisemblable" if km > hours * SPEED_CAP_KMH + 1e-9 else None
+
+
+def _no_time(leg: Leg) -> str | None:
+    """Why ``leg``, between two visits, needs more driving than the time between them (with
+    :data:`LEG_SLACK_S`), in French; None when it fits, or leads from or to home or a hotel.
+    The one rule that tells a check-in's place is impossible: :func:`plausible_day` then
+    leaves that place out of every leg."""
+    if leg.available_s is None or leg.seconds <= max(leg.available_s, 0.0) + LEG_SLACK_S:
+        return None
+    assert leg.origin is not None and leg.destination is not None
+    end = leg.destination.at - dt.timedelta(seconds=leg.available_s)
+    return (
+        f"{duration_text(leg.seconds)} de route pour "
+        f"{duration_text(max(leg.available_s, 0.0))} entre la fin de la visite précédente "
+        f"({end:%H:%M}) et l'arrivée ({leg.destination.at:%H:%M})"
+    )
 
 
 def _median_point(points: Sequence[GeoPoint]) -> GeoPoint:
@@ -230,18 +268,33 @@ def _median_point(points: Sequence[GeoPoint]) -> GeoPoint:
     return GeoPoint(lons[mid], lats[mid])
 
 
+def _suspect(leg: Leg, centre: GeoPoint) -> VisitStop | None:
+    """The end of ``leg`` most likely misplaced: of its two visits, the one farther from where
+    the rest of the day happened (``centre``); home and hotels are never the suspect."""
+    ends = [(s, s.point) for s in (leg.origin, leg.destination) if s is not None and s.point]
+    return max(ends, key=lambda end: haversine_m(end[1], centre), default=(None, None))[0]
+
+
+def _leg_text(leg: Leg, reason: str, labels: tuple[str, str]) -> str:
+    """« trajet A → B de N km non compté : reason »."""
+    before = leg.origin.account_name if leg.origin else labels[0]
+    after = leg.destination.account_name if leg.destination else labels[1]
+    text = f"trajet {before} → {after} de {leg.metres / 1000:.0f} km non compté"
+    return text + (f" ({reason})" if reason == "invraisemblable" else f" : {reason}")
+
+
+def _unplaced(day: dt.date, stop: VisitStop, reason: str) -> ToCheck:
+    """``stop``, whose place makes no kilometres, to check; a check-in that is no visit says so
+    (it is listed here only, not with the far check-ins whose kilometres count)."""
+    if not stop.counts:
+        reason += " ; pointage à distance sans compte rendu : ne compte pas dans les visites"
+    return ToCheck(day, stop.account_id, stop.account_name, reason)
+
+
 def _leg_to_check(
     day: dt.date, leg: Leg, reason: str, centre: GeoPoint, labels: tuple[str, str]
 ) -> ToCheck:
-    """``leg``, left out for ``reason``, to check.
-
-    It is listed under the visit most likely misplaced: of its two ends, the one farther
-    from where the rest of the day happened (home and hotels are never the suspect)."""
-    ends = [(s, s.point) for s in (leg.origin, leg.destination) if s is not None and s.point]
-    stop = max(ends, key=lambda end: haversine_m(end[1], centre), default=(None, None))[0]
-    before = leg.origin.account_name if leg.origin else labels[0]
-    after = leg.destination.account_name if leg.destination else labels[1]
-    km = leg.metres / 1000
-    text = f"trajet {before} → {after} de {km:.0f} km non compté"
-    text += f" ({reason})" if reason == "invraisemblable" else f" : {reason}"
+    """``leg``, left out for ``reason``, to check, listed under its :func:`_suspect` end."""
+    stop = _suspect(leg, centre)
+    text = _leg_text(leg, reason, labels)
     return ToCheck(day, stop.account_id if stop else None, stop.account_name if stop else "", text)

@@ -15,6 +15,7 @@ from fieldcrm.calendar_bounds import FIRST, LAST, check_date
 from fieldcrm.costs.scale import CENT
 from fieldcrm.costs.trips import NotCounted, Trip, TripCost
 from fieldcrm.dates import LOCALES
+from fieldcrm.durations import whole_minutes
 from fieldcrm.errors import InvalidInput
 
 if TYPE_CHECKING:  # basis.py words the report's numbers with this module's helpers
@@ -96,8 +97,10 @@ class Figures:
             # each trip's km as the trips' table writes them (to the tenth, halves up): a
             # row, and the total, is the sum of the trips shown, never 0.1 km beside it
             km=round(self.km + float(half_up(t.km, 1)), 1),
-            driving_s=self.driving_s + t.driving_s,
-            visiting_s=self.visiting_s + t.visiting_s,
+            # each trip's hours as the trips' table writes them (h:mm, whole minutes): a row,
+            # and the total, is the sum of the trips shown, never a minute beside it
+            driving_s=self.driving_s + whole_minutes(t.driving_s) * 60,
+            visiting_s=self.visiting_s + whole_minutes(t.visiting_s) * 60,
             visits=self.visits + t.visits,
             hotel_nights=self.hotel_nights + t.hotel_nights,
             meals=self.meals + t.meals,
@@ -260,8 +263,15 @@ class TravelReport:
 
     @property
     def not_counted(self) -> tuple[tuple[TripCost, NotCounted], ...]:
-        """The actual trips' check-ins left out of the visits, by day."""
-        found = [(c, n) for c in self.trips if c.trip.kind == "actual" for n in c.trip.not_counted]
+        """The actual trips' check-ins left out of the visits whose kilometres count, by day
+        (the others are listed with the travel to check, :attr:`Trip.to_check`)."""
+        found = [
+            (c, n)
+            for c in self.trips
+            if c.trip.kind == "actual"
+            for n in c.trip.not_counted
+            if n.km_counted
+        ]
         return tuple(sorted(found, key=lambda cn: (cn[1].day, cn[0].trip.rep_name)))
 
     @property
@@ -495,6 +505,7 @@ def report_dict(report: TravelReport) -> dict[str, Any]:
                         "account_id": n.account_id,
                         "account": n.account_name,
                         "distance_m": None if n.distance_m is None else rounded(n.distance_m, 0),
+                        "km_counted": n.km_counted,
                     }
                     for n in c.trip.not_counted
                 ],

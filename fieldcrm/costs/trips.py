@@ -37,6 +37,10 @@ class NotCounted:
     account_name: str
     distance_m: float | None
     """How far from the account the check-in was made (metres)."""
+    km_counted: bool = True
+    """Its place makes kilometres. False when it makes none (doubtful, or out of reach in the
+    time): it is then listed with the trip's travel to check (:attr:`Trip.to_check`, whose
+    entry says it is no visit), not with the check-ins whose kilometres count."""
 
 
 @dataclass(frozen=True)

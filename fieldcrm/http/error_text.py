@@ -11,7 +11,7 @@ out of reach (:func:`reach_text`, English in the catalogue), which is stored as 
 is kept — a trip planned instead of a day, a failed trip job, a trip's impossible
 alternative — and worded from it (:func:`refusal_text`, :func:`job_error_text`; older rows
 with its English sentence only: :func:`legacy_reach`). A refused trip job keeps the kind of
-its refusal too, its lead-in worded through the catalogue (:data:`JOB_HEADS`).
+its refusal too, its lead-in worded through the catalogue (:mod:`fieldcrm.trip_job_text`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 from starlette.requests import Request
 
+from fieldcrm import trip_job_text
+from fieldcrm.calendar_bounds import NO_SUCH_DATE, date_problem
 from fieldcrm.config import get_settings
 from fieldcrm.costs.report import local_day
 from fieldcrm.dates import long_day
@@ -45,6 +47,7 @@ from fieldcrm.errors import (
 )
 from fieldcrm.http.i18n import translations
 from fieldcrm.http.local_time import local_moment
+from fieldcrm.http.long_drive_text import long_drive_text
 from fieldcrm.routing.realise import OutOfReach, Reach
 from fieldcrm.routing.schedule import hhmm
 from fieldcrm.scoring import vocabulary
@@ -198,8 +201,39 @@ FIELDS: dict[str, str] = {
     "manager_id": "responsable",
     "role": "rôle",
     "amount_eur": "montant",
+    # the territories' forms (« Construire », « Retoucher »), the costs page's grouping
+    "priority": "priorité",
+    "communes": "communes",
+    "postcodes": "codes postaux",
+    "departements": "départements",
+    "group_by": "regrouper par",
 }
 """French names of the fields errors name."""
+
+CHOICES: dict[str, dict[str, str]] = {
+    "metric": {
+        "potential_eur_month": "potentiel €/mois",
+        "workload_hours_month": "charge h/mois",
+        "accounts": "comptes",
+        "revenue_12m": "CA 12 mois",
+    },
+    "group_by": {
+        "rep": "commercial",
+        "team": "équipe",
+        "week": "semaine",
+        "month": "mois",
+        "year": "année",
+    },
+}
+"""French names of the values a field offers (as its list on the page says them), by
+field: what an error says is allowed (« attendu : potentiel €/mois, charge h/mois, … »)."""
+
+
+def _choices(field: str, allowed: Iterable[str]) -> str | None:
+    """The values ``allowed`` for ``field`` by their French names, if the field has them."""
+    names = CHOICES.get(field.rsplit(".", 1)[-1])
+    return ", ".join(names.get(a, a) for a in allowed) if names else None
+
 
 PHRASES: dict[str, str] = {
     "invalid value": "valeur invalide",
@@ -208,6 +242,9 @@ PHRASES: dict[str, str] = {
     "must be at least 1": "doit valoir au moins 1",
     "must be >= 0": "ne peut pas être négatif",
     "the file is empty": "le fichier est vide",
+    "choose a file": "choisissez un fichier",
+    "invalid date": "date invalide",
+    "no such date": "date inexistante",
     "a route needs at least two stops": "un itinéraire a besoin d’au moins deux arrêts",
     "the period ends before it starts": "la période finit avant de commencer",
     "not an amount in euros": "ce n’est pas un montant en euros",
@@ -318,6 +355,7 @@ PHRASES: dict[str, str] = {
     # the planner's problem (fieldcrm.routing.problem) and administrative units
     "must be a square matrix over every place": "doit être une matrice carrée sur tous les lieux",
     "travel cannot be negative": "un trajet ne peut pas durer moins de zéro",
+    "one per day": "un par jour",
     "not a place of the matrices": "ce lieu n’est pas dans les matrices de trajets",
     "at least one working day is needed": "il faut au moins un jour travaillé",
     "the day must end after it starts": "la journée doit finir après avoir commencé",
@@ -335,6 +373,7 @@ PHRASES: dict[str, str] = {
     "must be a finite number": "doit être un nombre fini",
     "must be a mapping": "doit être une liste de clés « clé: valeur »",
     "must be a mapping with key, when and then": "doit être une règle avec key, when et then",
+    "the rule is empty": "la règle est vide : écrivez-la dans l’éditeur (key, when et then)",
     "must be a string": "doit être un texte",
     "must be a non-empty string": "doit être un texte non vide",
     "must be a string or a non-empty list of strings": "doit être un texte ou une liste de textes",
@@ -385,6 +424,19 @@ SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
+            r"^no plan visits every required account between (?P<a>\d\d:\d\d)"
+            r" and (?P<b>\d\d:\d\d)$"
+        ),
+        "Aucun plan ne passe par tous les comptes demandés entre {a} et {b} (visites, route et"
+        " heures d’ouverture) : retirez-en, ou planifiez un autre jour.",
+    ),
+    (
+        re.compile(r"^no plan visits every required account within the working days$"),
+        "Aucun plan ne passe par tous les comptes demandés dans les journées de travail"
+        " (visites, route et heures d’ouverture) : retirez-en, ou ajoutez des jours.",
+    ),
+    (
+        re.compile(
             r"^appointment '(?P<b>.+)' at (?P<at>\d\d:\d\d) cannot be reached after '(?P<a>.+)'"
             r" \(earliest arrival (?P<arrive>\d\d:\d\d)\)$"
         ),
@@ -396,7 +448,7 @@ SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
             r" driving, more than the rep's maximum of (?P<cap>[\d.]+) h$"
         ),
         "{day} : les rendez-vous et visites obligatoires demandent {need} h de route, plus que"
-        " le maximum du commercial ({cap} h).",
+        " les {cap} h autorisées par jour.",
     ),
     (
         re.compile(r"^task (?P<id>\d+) is already done$"),
@@ -474,6 +526,7 @@ VALIDATION: dict[str, str] = {
     "missing": "champ obligatoire",
     "int_parsing": "nombre entier attendu",
     "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
     "float_parsing": "nombre attendu",
     "float_type": "nombre attendu",
     "decimal_parsing": "nombre attendu",
@@ -503,6 +556,7 @@ VALIDATION: dict[str, str] = {
 }
 """French for pydantic's error types (FastAPI's 422)."""
 _LOCATIONS = frozenset({"body", "query", "path", "form", "header", "cookie"})
+_DATE_TYPES = frozenset({"date_parsing", "date_from_datetime_parsing"})
 
 
 def reader_language(request: Request) -> str:
@@ -783,6 +837,14 @@ DATA_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"^appointment '(?P<name>.+)' has no located place$"),
         "le rendez-vous « {name} » n’a pas de lieu localisé",
     ),
+    (
+        re.compile(r"^must be a whole number from (?P<a>-?\d+) to (?P<b>-?\d+)$"),
+        "doit être un nombre entier de {a} à {b}",
+    ),
+    (
+        re.compile(r"^priority must be a whole number from (?P<a>-?\d+) to (?P<b>-?\d+)$"),
+        "la priorité doit être un nombre entier de {a} à {b}",
+    ),
     (re.compile(r"^between 1 and (?P<n>\d+) points$"), "entre 1 et {n} points"),
     (re.compile(r"^between 2 and (?P<n>\d+) stops$"), "entre 2 et {n} arrêts"),
     (
@@ -975,7 +1037,8 @@ def problem_text(
     if problem.value is not None:
         text += f" (reçu : {value_text(problem.value, 'fr', zone)})"
     if problem.allowed:
-        text += f" ; attendu : {french_dates(_phrase(problem.allowed), zone)}"
+        named_choices = _choices(problem.field, problem.allowed.split(", "))
+        text += f" ; attendu : {named_choices or french_dates(_phrase(problem.allowed), zone)}"
     return text
 
 
@@ -1164,7 +1227,11 @@ def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
     """An appointment its day cannot hold from home (:class:`Reach`) in the reader's ``lang``:
     « Le rendez-vous « Salon » de 09:00 est injoignable à temps (arrivée au plus tôt 11:45). »
     and, with ``advice``, how a night away would hold it (leave the day before, or come
-    back the day after)."""
+    back the day after). A way too long for the days around it (:attr:`Reach.drive`) is
+    worded with its figures and what it would take at least
+    (:func:`fieldcrm.http.long_drive_text.long_drive_text`)."""
+    if reach.drive is not None:
+        return long_drive_text(reach, lang, advice=advice)
     gettext = translations(lang).gettext
     if reach.side == "before":
         text = gettext(
@@ -1174,7 +1241,7 @@ def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
         advise = gettext("Pour le tenir, commencez la tournée la veille et dormez sur place.")
     else:
         text = gettext(
-            "Après le rendez-vous « %(name)s », le commercial ne peut pas être rentré pour"
+            "Après le rendez-vous « %(name)s », impossible d’être de retour à la maison pour"
             " %(by)s (retour au plus tôt %(earliest)s)."
         ) % {"name": reach.name, "by": hhmm(reach.limit_s), "earliest": hhmm(reach.earliest_s)}
         advise = gettext("Pour rentrer, prolongez la tournée d’un jour et dormez sur place.")
@@ -1286,28 +1353,6 @@ def refusal_text(
     return describe_message(message or "", lang, zone=zone)
 
 
-JOB_HEADS: dict[str, str] = {
-    "infeasible": "Tournée impossible : %(why)s",
-    "refused": "Demande de tournée refusée : %(why)s",
-    "forbidden": "Vous ne pouvez plus planifier cette tournée : %(why)s",
-    "not_found": "Tournée impossible, donnée introuvable : %(why)s",
-}
-"""The lead-in of a refused trip job by the kind of refusal (its stored ``head``,
-:func:`fieldcrm.services.planning_jobs.failure_details`): the catalogue's French messages,
-whose text before ``%(why)s`` is also how a row stored before that data begins
-(:func:`fieldcrm.services.planning_jobs.failure_message`)."""
-
-
-def _job_head(error: str) -> tuple[str | None, str]:
-    """An older failed trip job's stored text split into the kind of its lead-in
-    (:data:`JOB_HEADS`) and the planner's message after it; ``(None, error)`` if unknown."""
-    for head, pattern in JOB_HEADS.items():
-        lead = pattern.split("%(why)s", 1)[0]
-        if error.startswith(lead):
-            return head, error[len(lead) :]
-    return None, error
-
-
 def job_error_text(
     error: str | None,
     result: Mapping[str, Any] | None,
@@ -1319,17 +1364,19 @@ def job_error_text(
 
     A refused trip job stores its refusal as data (``result``: ``head``, the kind of refusal,
     and ``message``, the planner's own; for an appointment out of reach, ``out_of_reach``
-    and ``advice``): the lead-in is worded through the catalogue (:data:`JOB_HEADS`), the
-    reason from its data (:func:`refusal_text`; a policy refusal by the words of
-    :func:`describe`). An older row is read from its text when its French lead-in is known;
-    any other error is its stored text (:func:`describe_message`)."""
+    and ``advice``): the lead-in is worded through the catalogue
+    (:func:`fieldcrm.trip_job_text.lead_in`), the reason from its data (:func:`refusal_text`;
+    a policy refusal by the words of :func:`describe`). An older row is read from its text
+    when its French lead-in is known; any other error is its stored text
+    (:func:`describe_message`)."""
     doc = result or {}
     changed = _day_changed(doc, lang)
     if changed is not None:
         return changed
-    head, message = doc.get("head"), doc.get("message")
-    if head not in JOB_HEADS or not isinstance(message, str):  # a row stored before that data
-        head, message = _job_head(error or "")
+    kept, message = doc.get("head"), doc.get("message")
+    head: trip_job_text.Kind | None = kept if kept in trip_job_text.LEAD_INS else None
+    if head is None or not isinstance(message, str):  # a row stored before that data
+        head, message = trip_job_text.split_lead_in(error or "")
         if head is None and stored_refusal(doc) is not None:  # out of reach: an Infeasible
             head = "infeasible"
     if head is None:
@@ -1341,7 +1388,7 @@ def job_error_text(
         why = describe(refused, lang, zone=zone)
     else:
         why = refusal_text(doc, message, lang, zone=zone)
-    return translations(lang).gettext(JOB_HEADS[head]) % {"why": why}
+    return trip_job_text.lead_in(head, why, translations(lang).gettext)
 
 
 def _stored_problems(doc: Mapping[str, Any]) -> InvalidInput | None:
@@ -1360,31 +1407,23 @@ def _stored_problems(doc: Mapping[str, Any]) -> InvalidInput | None:
     return InvalidInput(problems=found)
 
 
-DAY_CHANGED = {
-    "replanned": "La journée du %(day)s a été replanifiée entre-temps : la tournée n’est pas"
-    " planifiée.",
-    "appointments": "Les rendez-vous du %(day)s ont changé entre-temps : la tournée n’est pas"
-    " planifiée ; replanifiez la journée.",
-}
-"""A trip job asked in place of a day that changed before it ran
-(:class:`fieldcrm.services.planning_jobs.Replanned`, stored as ``{"changed", "day"}``)."""
-
-
 def _day_changed(doc: Mapping[str, Any], lang: str) -> str | None:
-    """The refusal of a trip job whose day changed before it ran, from its data, in
-    ``lang`` (``None`` when ``doc`` is not that).
+    """The refusal of a trip job whose day changed before it ran
+    (:class:`fieldcrm.services.planning_jobs.Replanned`, stored as ``{"changed", "day"}``),
+    from its data, in ``lang`` (:func:`fieldcrm.trip_job_text.day_changed`; ``None`` when
+    ``doc`` is not that).
 
     >>> _day_changed({"changed": "replanned", "day": "2026-04-22"}, "en")
     'The day of Wednesday 22 April 2026 was planned again meanwhile: the trip is not planned.'
     """
     why, day = doc.get("changed"), doc.get("day")
-    if why not in DAY_CHANGED or not isinstance(day, str):
+    if why not in trip_job_text.DAY_CHANGED or not isinstance(day, str):
         return None
     try:
         when = dt.date.fromisoformat(day)
     except ValueError:
         return None
-    return translations(lang).gettext(DAY_CHANGED[why]) % {"day": long_day(when, lang)}
+    return trip_job_text.day_changed(why, when, lang, translations(lang).gettext)
 
 
 def validation_texts(
@@ -1397,6 +1436,18 @@ def validation_texts(
         field = ".".join(str(p) for p in error.get("loc", ()) if p not in _LOCATIONS)
         if lang == "fr":
             what = VALIDATION.get(str(error.get("type")), "valeur invalide")
+            typed = error.get("input")
+            # written AAAA-MM-JJ but no such day (2026-02-30): the one date rule's words
+            if (
+                str(error.get("type")) in _DATE_TYPES
+                and isinstance(typed, str)
+                and date_problem(typed) == NO_SUCH_DATE
+            ):
+                what = f"{_phrase(NO_SUCH_DATE)} (reçu : {value_text(typed)})"
+            expected = str((error.get("ctx") or {}).get("expected", ""))
+            offered = _choices(field, re.findall(r"'([^']*)'", expected)) if expected else None
+            if offered:  # a choice out of a list: the list, as the page names it
+                what += f" ; attendu : {offered}"
             parts.append((field, f"{named(field)} : {what}" if field else what))
         else:
             text = f"{field} : {error.get('msg')}" if field else str(error.get("msg"))

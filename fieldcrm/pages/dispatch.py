@@ -34,6 +34,23 @@ def dispatch_page(
 ) -> HTMLResponse:
     """Queue and map of unassigned accounts; the accounts the automatic assignment would
     move, a page at a time, on demand; the latest runs, the last one undoable."""
+    return _page(
+        request, session, actor, preview=preview, done=done, page=page, preview_page=preview_page
+    )
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    *,
+    preview: bool = False,
+    done: str = "",
+    page: int = 0,
+    preview_page: int = 0,
+    nothing_ticked: bool = False,
+) -> HTMLResponse:
+    """The page; ``nothing_ticked``: the selection was sent empty (a 422, said by the form)."""
     total, queue = assignment.unassigned_queue(
         session, limit=PAGE_SIZE, offset=max(page, 0) * PAGE_SIZE, actor=actor
     )
@@ -72,19 +89,25 @@ def dispatch_page(
         "runs": assignment.recent_runs(session, actor=actor, limit=10),
         "blockers": assignment.queue_blockers(session, actor=actor) if preview else {},
         "done": done,
+        "nothing_ticked": nothing_ticked,
     }
-    return render(request, "dispatch.html", context, actor=actor)
+    status = 422 if nothing_ticked else 200
+    return render(request, "dispatch.html", context, actor=actor, status_code=status)
 
 
-@router.post("/affectations/attribuer")
+@router.post("/affectations/attribuer", response_model=None)
 def assign_selected(
+    request: Request,
     session: SessionDep,
     actor: CurrentUser,
-    account_ids: Annotated[list[int], Form(min_length=1)],
     rep_id: Annotated[int, Form()],
+    account_ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies it)
     lock: Annotated[bool, Form()] = False,
-) -> RedirectResponse:
-    """Give the selected accounts to a rep (optionally locked against automatic assignment)."""
+) -> HTMLResponse | RedirectResponse:
+    """Give the selected accounts to a rep (optionally locked against automatic assignment);
+    none ticked: the page again, the form saying so."""
+    if not account_ids:
+        return _page(request, session, actor, nothing_ticked=True)
     changed = assignment.manual_assign(session, account_ids, rep_id=rep_id, lock=lock, actor=actor)
     return RedirectResponse(f"/affectations?done=assigned:{changed}", status_code=303)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse
@@ -12,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.routing.calendar import is_working_day
-from fieldcrm.services import planning
+from fieldcrm.services import plan_dates, planning
 from fieldcrm.services.find_day import next_working_days
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +28,7 @@ def plan_picked(
 ) -> RedirectResponse:
     """Plan today from the phone's position (the next working day from home after 17:00 or on
     a day off) through the ticked accounts, then show the day with a slot for each."""
-    now = dt.datetime.now(ZoneInfo(settings.scoring_timezone))
+    now = plan_dates.now().astimezone(plan_dates.company_zone(settings))
     here = GeoPoint(lon, lat) if lon is not None and lat is not None else None
     day, start = now.date(), here
     depart_s: int | None = now.hour * 3600 + now.minute * 60 + 5 * 60

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from fieldcrm.calendar_bounds import check_date
+from fieldcrm.calendar_bounds import parse_date
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.pages.templating import reader_language, render
@@ -98,7 +98,8 @@ def save_or_check(
     session: SessionDep,
     actor: CurrentUser,
     settings: SettingsDep,
-    document: Annotated[str, Form(max_length=50_000)],
+    # an empty editor is the service's « la règle est vide », shown next to the editor
+    document: Annotated[str, Form(max_length=50_000)] = "",
     action: Annotated[str, Form(pattern="^(validate|save|dry_run)$")] = "validate",
     as_of: Annotated[str, Form(max_length=20)] = "",
     version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
@@ -135,11 +136,7 @@ def _day(value: str) -> dt.date | None:
     """The dry run's date from the form (empty: today); InvalidInput naming ``as_of``."""
     if not value.strip():
         return None
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput("as_of", "date invalide", value=value, allowed="AAAA-MM-JJ") from None
-    return check_date(day, field="as_of")
+    return parse_date(value, field="as_of")
 
 
 @router.post("/regles/{key}/activation")

@@ -15,13 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from fieldcrm.accounts.french_csv import column_label
 from fieldcrm.accounts.phones import french_phone
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
 from fieldcrm.costs.report import local_day, local_eur
 from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.dates import long_day
+from fieldcrm.durations import hours_minutes
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
 from fieldcrm.http.error_text import (
     job_error_text,
@@ -32,11 +32,13 @@ from fieldcrm.http.error_text import (
 from fieldcrm.http.i18n import ngettext as plural_text
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.local_time import local_hm
+from fieldcrm.http.reason_text import file_column, import_reason, stored_reason
 from fieldcrm.http.security import nonced
 from fieldcrm.http.visit_text import far_checkin_text
 from fieldcrm.scoring.vocabulary import BAND_NAMES, SEVERITY_NAMES
 from fieldcrm.services import planning_build
 from fieldcrm.services.background import outcome_parts
+from fieldcrm.trip_job_text import after_colon
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ _ENV.filters["nonced"] = nonced
 
 
 _ENV.filters["hm"] = local_hm  # one home: fieldcrm.http.local_time
+_ENV.filters["hours_minutes"] = hours_minutes  # a duration column: 4:08 (fieldcrm.durations)
 _Text = TypeVar("_Text", bound=str)
 _QUOTE_SPACES = re.compile(r"«[ \u00a0\u202f]*|[ \u00a0\u202f]*»")
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:k€|€|%))")
@@ -163,23 +166,22 @@ _ENV.filters["geocode_status"] = geocode_status
 _ENV.filters["geocode_precision"] = geocode_precision
 
 
-_RAW_PRECISION = re.compile(r"(?<=précision )(\w+)|(?<=attendue : )(\w+)")
-
-
-def geocode_reason(value: str | None) -> str:
-    """A stored review reason with its precision levels in words (rows written before the
-    reasons named them: ``précision municipality`` → ``précision à la commune``)."""
+def geocode_reason(value: str | None, lang: str = "fr") -> str:
+    """A stored review reason for the reader of ``lang`` (one home:
+    :func:`fieldcrm.http.reason_text.stored_reason`)."""
     if not value or isinstance(value, jinja2.Undefined):
         return ""
-    return _RAW_PRECISION.sub(lambda m: PRECISION_LABELS.get(m[0], m[0]), str(value))
+    return stored_reason(str(value), lang)
 
 
 _ENV.filters["geocode_reason"] = geocode_reason
+_ENV.filters["import_reason"] = import_reason  # a rejected row's reason, from its data
 _ENV.filters["activity_kind"] = activity_kind
 _ENV.filters["priority_band"] = priority_band
 _ENV.filters["contact_date_kind"] = contact_date_kind
 _ENV.filters["job_error"] = job_error_text  # a failed job's error, from its refusal's data
 _ENV.filters["refusal_text"] = refusal_text  # a stored refusal, from its data if it has some
+_ENV.filters["after_colon"] = after_colon  # a sentence continued after « … : »
 _ENV.filters["alert_status"] = alert_status
 _ENV.filters["alert_severity"] = alert_severity
 _ENV.filters["problem_text"] = problem_message  # one input problem's message
@@ -238,12 +240,6 @@ def period_label(value: str, lang: str) -> str:
     except ValueError:
         pass
     return text
-
-
-def file_column(field: str, lang: str) -> str:
-    """A file column as the reader names it: the French header (``code postal``), else the
-    field's own name in words."""
-    return column_label(field) if lang == "fr" else field.replace("_", " ")
 
 
 _ENV.filters["column_label"] = file_column
@@ -318,6 +314,11 @@ def reader_language(request: Request, actor: Actor | None) -> str:
     )
 
 
+COLONS: dict[str, str] = {"fr": " : ", "en": ": "}
+"""A label's colon as the reader's language writes it (``colon`` in templates): French puts a
+space before it, English none (« Secteur : », "Sector: ")."""
+
+
 def render(
     request: Request,
     template: str,
@@ -343,6 +344,7 @@ def render(
     full = {
         "actor": actor,
         "lang": language,
+        "colon": COLONS.get(language, ": "),
         "gettext": gettext,
         "ngettext": ngettext,
         "_": gettext,

@@ -9,8 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Role
+from fieldcrm.errors import Conflict, InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.pages.templating import render
+from fieldcrm.http.error_text import describe
+from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import territories, users
 from fieldcrm.territories import shapes
 
@@ -37,6 +39,21 @@ def territories_page(
     metric: str = "",
 ) -> HTMLResponse:
     """Map with drawing tools, balance table, overlaps and gaps, optional rebalancing proposal."""
+    return _page(request, session, actor, settings, metric=metric)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    settings: SettingsDep,
+    *,
+    metric: str = "",
+    build: dict[str, str] | None = None,
+    build_error: str | None = None,
+) -> HTMLResponse:
+    """The page; ``build``: the builder's form as typed, ``build_error``: why it was refused
+    (a 422, said above that form)."""
     view = territories.overview(
         session, actor=actor, metric=metric, capacity_hours=settings.rep_field_hours_month
     )
@@ -75,35 +92,46 @@ def territories_page(
         "names": {r.id: r.name for r in rows},
         "proposal": view.proposal,
         "area_layer": layer.get_name(),
+        "build": build or {},
+        "build_error": build_error,
     }
-    return render(request, "territories.html", context, actor=actor)
+    status = 422 if build_error else 200
+    return render(request, "territories.html", context, actor=actor, status_code=status)
 
 
-@router.post("/territoires/construire")
+@router.post("/territoires/construire", response_model=None)
 def build(
+    request: Request,
     session: SessionDep,
     actor: CurrentUser,
-    name: Annotated[str, Form(min_length=1, max_length=200)],
+    settings: SettingsDep,
+    name: Annotated[str, Form(max_length=200)] = "",
     codes: Annotated[str, Form()] = "",
     unit: Annotated[str, Form(pattern="^(communes|postcodes|departements)$")] = "departements",
     rep_id: Annotated[int | None, Form()] = None,
     priority: Annotated[int, Form()] = 0,
     overlay: Annotated[bool, Form()] = False,
-) -> RedirectResponse:
+) -> HTMLResponse | RedirectResponse:
     """Build a territory from commune INSEE codes, postcodes or département codes; ``overlay``
-    (the box « Territoire superposé ») leaves it out of rebalancing."""
+    (the box « Territoire superposé ») leaves it out of rebalancing. Refused (no name,
+    unknown codes, a name taken): the page again, the form as typed and why above it."""
     units = _codes(codes)
-    territories.build_territory(
-        session,
-        name=name,
-        rep_id=rep_id,
-        priority=priority,
-        overlay=overlay,
-        actor=actor,
-        communes=units if unit == "communes" else (),
-        postcodes=units if unit == "postcodes" else (),
-        departements=units if unit == "departements" else (),
-    )
+    try:
+        territories.build_territory(
+            session,
+            name=name,
+            rep_id=rep_id,
+            priority=priority,
+            overlay=overlay,
+            actor=actor,
+            communes=units if unit == "communes" else (),
+            postcodes=units if unit == "postcodes" else (),
+            departements=units if unit == "departements" else (),
+        )
+    except (InvalidInput, Conflict) as exc:  # raised before anything was written
+        typed = {"name": name, "codes": codes, "unit": unit, "rep_id": str(rep_id or "")}
+        said = describe(exc, reader_language(request, actor))
+        return _page(request, session, actor, settings, build=typed, build_error=said)
     return RedirectResponse("/territoires", status_code=303)
 
 

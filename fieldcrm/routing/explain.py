@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from fieldcrm.errors import Infeasible
 from fieldcrm.routing.engine import Budget, Ref
+from fieldcrm.routing.overtime import day_of
 from fieldcrm.routing.plan_model import Omission
 from fieldcrm.routing.problem import Problem
 from fieldcrm.routing.realise import (
@@ -60,12 +61,16 @@ def fits_among_appointments(problem: Problem, chosen: Realised, i: int) -> bool:
             (Ref("appointment", j, k) for j, a in enumerate(problem.appointments) if a.day == k),
             key=lambda r: problem.appointments[r.index].start_s,
         )
-        cap = problem.days[k].max_driving_s
+        cap = day_of(problem, k, start, end).max_driving_s
         # lunch counts unless the appointments alone leave no room for it (then it is skipped)
         skeleton = [slot_of(problem, r) for r in fixed]
         lunch = (
             timetable(
-                leg_of(problem, k), start=start, end=end, stops=skeleton, travel=problem.durations_s
+                leg_of(problem, k, ends=(start, end)),
+                start=start,
+                end=end,
+                stops=skeleton,
+                travel=problem.durations_s,
             )
             is not None
         )
@@ -78,7 +83,7 @@ def fits_among_appointments(problem: Problem, chosen: Realised, i: int) -> bool:
             ):
                 continue
             table = timetable(
-                leg_of(problem, k, lunch=lunch),
+                leg_of(problem, k, lunch=lunch, ends=(start, end)),
                 start=start,
                 end=end,
                 stops=stops,
@@ -215,7 +220,8 @@ def inserted(
 
 def day_problem(problem: Problem, chosen: Realised, k: int, *, without: int) -> Problem:
     """Day ``k`` of the chosen plan alone, its other visits required, candidate ``without``
-    left out: the same start and end places, the same frame, no night to choose."""
+    left out: the same start and end places, the same frame (as those places need it,
+    :func:`~fieldcrm.routing.overtime.day_of`), no night to choose."""
     start, end = places_of(problem, chosen.solved.nights, k)
     refs = chosen.days[k][0]
     keep = [r.index for r in refs if r.kind == "candidate" and r.index != without]
@@ -223,7 +229,8 @@ def day_problem(problem: Problem, chosen: Realised, k: int, *, without: int) -> 
         problem,
         home=start,
         finish=end,
-        days=(problem.days[k],),
+        days=(day_of(problem, k, start, end),),
+        working_hours=(),
         appointments=tuple(
             replace(problem.appointments[r.index], day=0) for r in refs if r.kind == "appointment"
         ),

@@ -38,11 +38,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from fieldcrm.errors import Infeasible
-from fieldcrm.routing import engine, exact
+from fieldcrm.routing import engine, exact, overtime
 from fieldcrm.routing import explain as explain_plan
 from fieldcrm.routing.engine import Budget, Solved
 from fieldcrm.routing.plan_model import Day, Night, Omission, Plan, Stop
-from fieldcrm.routing.problem import Problem
+from fieldcrm.routing.problem import Problem, WorkDay
 from fieldcrm.routing.realise import (
     OutOfReach,
     Reach,
@@ -74,11 +74,17 @@ def plan(
     ``searched``, if given, is called once the plan is chosen, before the checking solves
     (a progress bar's step).
 
-    Raises :class:`InvalidInput` for an appointment outside working hours and
-    :class:`Infeasible` naming what cannot happen.
+    A day whose appointments alone need a little more than its working hours (within
+    ``problem.overtime_s``) is planned in its frame stretched to them
+    (:func:`fieldcrm.routing.overtime.stretched`), the open visits inside the working
+    hours; such a day, when its timetable goes beyond them, is flagged ``"overtime"``.
+
+    Raises :class:`InvalidInput` for an appointment outside working hours (beyond that
+    tolerance) and :class:`Infeasible` naming what cannot happen.
     """
     budget = budget or Budget()
     budget = replace(budget, deadline=time.monotonic() + budget.time_limit_s)
+    problem = overtime.stretched(problem)
     check_appointments(problem)
     home: Realised | None = None
     home_error: str | None = None
@@ -173,7 +179,18 @@ def _night(problem: Problem, k: int, hotel: int) -> Night:
     return Night(k, None, problem.home, 0.0, 0.0, "home_is_better" if possible else "only_home")
 
 
+def _beyond(day: WorkDay, depart_s: int, return_s: int, driving_s: int) -> bool:
+    """Whether a day timed from ``depart_s`` to ``return_s``, driving ``driving_s``, goes
+    beyond the working ``day`` (its departure, its return, its cap on driving)."""
+    cap = day.max_driving_s
+    return (
+        depart_s < day.depart_s or return_s > day.return_s or (cap is not None and driving_s > cap)
+    )
+
+
 def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) -> tuple[Day, ...]:
+    """The plan's days, each timed beyond its working hours flagged ``"overtime"``."""
+    working = problem.working_hours or problem.days
     detours = (
         explain_plan.detours(problem, chosen, budget=budget)
         if explain
@@ -184,7 +201,7 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
         start, end = places_of(problem, chosen.solved.nights, k)
         slots_in = [slot_of(problem, r, reserve=False) for r in refs]
         slots = bookable_slots(
-            leg_of(problem, k),
+            leg_of(problem, k, ends=(start, end)),
             table,
             start=start,
             end=end,
@@ -226,9 +243,11 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
             stops.append(stop)
         places = [start, *(s.place for s in slots_in), end]
         d_s, d_m = driving(problem, places)
-        waiting = idle_s(leg_of(problem, k), table, slots_in, d_s)
+        waiting = idle_s(leg_of(problem, k, ends=(start, end)), table, slots_in, d_s)
         visits = sum(1 for r in refs if r.kind == "candidate")
         reserve = min(waiting, visits * problem.slot_reserve_s)
+        if _beyond(working[k], table.depart_s, table.return_s, d_s):
+            flags = (*flags, "overtime")
         out.append(
             Day(
                 k,

@@ -144,6 +144,15 @@ class Problem:
     slot_reserve_s: int = 0
     """Time kept free after each proposed visit when the day is planned, so that each visit's
     bookable slot is at least this wide (a full day otherwise leaves slots of a minute)."""
+    overtime_s: int = 0
+    """How far a day's appointments may stretch its working hours: leave earlier for the
+    first, be home later after the last, drive more than the cap to hold them — each by at
+    most this many seconds (:func:`fieldcrm.routing.overtime.stretched`). Open visits stay
+    inside the working hours. 0: the working hours are hard."""
+    working_hours: tuple[WorkDay, ...] = ()
+    """Set by :func:`~fieldcrm.routing.overtime.stretched`, not an input: the days' working
+    hours when :attr:`days` are stretched to their appointments (empty: :attr:`days` are the
+    working hours)."""
 
     @property
     def last_place(self) -> int:
@@ -171,6 +180,12 @@ class Problem:
             yield InputProblem("home", "not a place of the matrices", self.home, f"0..{n - 1}")
         if self.slot_reserve_s < 0:
             yield InputProblem("slot_reserve_s", "negative", self.slot_reserve_s)
+        if self.overtime_s < 0:
+            yield InputProblem("overtime_s", "negative", self.overtime_s)
+        if self.working_hours and len(self.working_hours) != len(self.days):
+            yield InputProblem(
+                "working_hours", "one per day", len(self.working_hours), str(len(self.days))
+            )
         if self.finish is not None:
             yield from self._place("finish", self.finish, n)
         if not self.days:

@@ -223,6 +223,7 @@ def problem_from_json(doc: dict[str, Any]) -> Problem:
     )
     costs = doc.get("costs") or {}
     reserve = round(r.number("slot_reserve_minutes", doc.get("slot_reserve_minutes"), 0) * 60)
+    overtime = round(r.number("overtime_minutes", doc.get("overtime_minutes"), 0) * 60)
     InvalidInput.collect(r.problems)
     return Problem(
         home=r.place("home", doc.get("home", 0), n),
@@ -243,6 +244,7 @@ def problem_from_json(doc: dict[str, Any]) -> Problem:
         places=coords if len(coords) == n else (),
         finish=doc.get("finish"),
         slot_reserve_s=reserve,
+        overtime_s=overtime,
     )
 
 

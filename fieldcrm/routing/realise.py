@@ -11,8 +11,10 @@ from typing import Any
 from fieldcrm.errors import Infeasible, InvalidInput
 from fieldcrm.routing import engine
 from fieldcrm.routing.engine import Budget, Ref, Solved
+from fieldcrm.routing.long_drive import LongDrive, long_drives, most_driving
+from fieldcrm.routing.overtime import day_of
 from fieldcrm.routing.plan_model import Figures
-from fieldcrm.routing.problem import Problem
+from fieldcrm.routing.problem import Appointment, Problem
 from fieldcrm.routing.schedule import Leg, Slot, Timetable, hhmm, over_driving_cap, timetable
 
 
@@ -66,9 +68,12 @@ def slot_of(problem: Problem, ref: Ref, *, reserve: bool = True) -> Slot:
     return Slot(c.place, c.service_s + extra, c.windows[ref.day])
 
 
-def leg_of(problem: Problem, k: int, *, lunch: bool = True) -> Leg:
-    """The frame of day ``k``."""
-    d = problem.days[k]
+def leg_of(
+    problem: Problem, k: int, *, lunch: bool = True, ends: tuple[int, int] | None = None
+) -> Leg:
+    """The frame of day ``k``; ``ends``: where it starts and ends, the frame those places
+    need when its appointments stretch it (:func:`fieldcrm.routing.overtime.day_of`)."""
+    d = problem.days[k] if ends is None else day_of(problem, k, *ends)
     return Leg(d.depart_s, d.return_s, d.lunch if lunch else None)
 
 
@@ -84,8 +89,10 @@ def driving(problem: Problem, places: Sequence[int]) -> tuple[int, int]:
 def _fit_day(
     problem: Problem, k: int, refs: list[Ref], start: int, end: int, keep: set[int]
 ) -> tuple[list[Ref], Timetable | None, tuple[str, ...]]:
-    """The day's stops and timetable; visits not in ``keep`` are dropped until it fits."""
-    cap = problem.days[k].max_driving_s
+    """The day's stops and timetable; visits not in ``keep`` are dropped until it fits (in
+    the frame its places need, :func:`fieldcrm.routing.overtime.day_of`)."""
+    framed = day_of(problem, k, start, end)
+    cap = framed.max_driving_s
     flags: tuple[str, ...] = ()
 
     def check(seq: list[Ref], lunch: bool = True) -> Timetable | None:
@@ -94,7 +101,7 @@ def _fit_day(
             return None
         stops = [slot_of(problem, r) for r in seq]
         return timetable(
-            leg_of(problem, k, lunch=lunch),
+            Leg(framed.depart_s, framed.return_s, framed.lunch if lunch else None),
             start=start,
             end=end,
             stops=stops,
@@ -223,16 +230,33 @@ def solve_realised(
         found = out_of_reach(problem, hotels=hotels)
         if found:
             raise OutOfReach(found, days=len(problem.days))
-        raise Infeasible("no plan satisfies the fixed appointments and the working days")
+        raise Infeasible(_nothing_fits(problem))
     total = sum(s.iterations for s in answers)
     return replace(best, solved=replace(best.solved, iterations=total))
+
+
+def _nothing_fits(problem: Problem) -> str:
+    """The planner's sentence when no plan was found and no appointment is out of reach:
+    it names the accounts that must be visited when there are some (a route through the
+    accounts the rep picked), with the hours of a single day."""
+    if not any(c.required for c in problem.candidates):
+        return "no plan satisfies the fixed appointments and the working days"
+    if len(problem.days) == 1:
+        day = problem.days[0]
+        return (
+            "no plan visits every required account between "
+            f"{hhmm(day.depart_s)} and {hhmm(day.return_s)}"
+        )
+    return "no plan visits every required account within the working days"
 
 
 @dataclass(frozen=True)
 class Reach:
     """An appointment its day cannot hold from where the day may start or end: not reached
     by its start from there (``side`` ``"before"``: a night nearby before it would hold it),
-    or the rep cannot be back there by the day's latest return (``"after"``)."""
+    or the rep cannot be back there by the day's latest return (``"after"``) — or, with
+    :attr:`drive`, the way there (back) longer than all the days joined to its day by
+    nights away can drive (:func:`fieldcrm.routing.long_drive.long_drives`)."""
 
     key: str
     name: str
@@ -243,11 +267,18 @@ class Reach:
     limit_s: int
     """The appointment's start (``"before"``) or the day's latest return (``"after"``)."""
     earliest_s: int
-    """The earliest arrival at the appointment, or the earliest return."""
+    """The earliest arrival at the appointment, or the earliest return (with :attr:`drive`,
+    as early as the drive alone allows: on its day, after what the days before it can drive
+    of the way there; or after it, plus what the days after it cannot drive of the way
+    back)."""
     movable: bool = True
     """Whether moving the appointment within its day (to its earliest arrival, or so that
     the rep is back in time) would hold it from home: ``False`` when, at any hour, the way
-    there and back drives more than the day's cap or does not fit its working hours."""
+    there and back drives more than the day's cap or does not fit its working hours (with
+    :attr:`drive`: whether an hour of its day lifts the bound, :attr:`LongDrive.move_s`)."""
+    drive: LongDrive | None = None
+    """The way there (back) proven too long for the days around it, with its figures
+    (``None``: the reach is the clock's, on the appointment's day)."""
 
     def as_doc(self) -> dict[str, Any]:
         """The refusal's data as stored (JSON: a trip planned instead of a day, a failed
@@ -258,21 +289,45 @@ class Reach:
 
         Examples
         --------
+        A reach of the clock (no :attr:`drive`) is stored as before that data was.
+
         >>> late = Reach("b", "Salon", 0, "after", 61200, 64800, 68400)
-        >>> Reach.from_doc(late.as_doc()) == late
-        True
+        >>> Reach.from_doc(late.as_doc()) == late, "drive" in late.as_doc()
+        (True, False)
         """
-        return asdict(self)
+        doc = asdict(self)
+        if self.drive is None:
+            del doc["drive"]
+        return doc
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> Reach:
         """The reach stored as ``doc`` (:meth:`as_doc`); :class:`KeyError` for a field
-        it lacks, :class:`TypeError` for a ``doc`` that is no mapping."""
-        given = {f.name: doc[f.name] for f in fields(cls) if f.name != "movable"}
-        return cls(**given, movable=bool(doc.get("movable", True)))  # older rows: unknown
+        it lacks, :class:`TypeError` for a ``doc`` that is no mapping (for a malformed
+        ``drive`` too, :meth:`LongDrive.from_doc`)."""
+        given = {f.name: doc[f.name] for f in fields(cls) if f.name not in ("movable", "drive")}
+        drive = doc.get("drive")  # older rows: none
+        return cls(
+            **given,
+            movable=bool(doc.get("movable", True)),  # older rows: unknown
+            drive=None if drive is None else LongDrive.from_doc(drive),
+        )
 
     def sentence(self) -> str:
         """The planner's sentence (translated at the edge, :mod:`fieldcrm.http.error_text`)."""
+        drive = self.drive
+        if drive is not None and self.side == "before":
+            return (
+                f"appointment '{self.name}' at {hhmm(self.start_s)} is "
+                f"{drive.drive_s / 3600:.1f} h of driving from home, more than the "
+                f"{drive.within_s / 3600:.1f} h of driving the days until then allow"
+            )
+        if drive is not None:
+            return (
+                f"after appointment '{self.name}' the way back is {drive.drive_s / 3600:.1f} h"
+                f" of driving, more than the {drive.within_s / 3600:.1f} h of driving the days"
+                " after it allow"
+            )
         if self.side == "before":
             return (
                 f"appointment '{self.name}' at {hhmm(self.start_s)} cannot be reached "
@@ -300,9 +355,10 @@ class OutOfReach(Infeasible):
         that side of those days (a night next to the plan's days would not help it)."""
         before = after = False
         for r in self.found:
-            if r.side == "before" and r.day == 0:
+            joined = r.drive.days if r.drive is not None else 0  # days away next to its day
+            if r.side == "before" and r.day - joined == 0:
                 before = True
-            elif r.side == "after" and r.day == self.days - 1:
+            elif r.side == "after" and r.day + joined == self.days - 1:
                 after = True
             else:
                 return None
@@ -313,7 +369,10 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
     """Every appointment that cannot be held in its day, in the order of the days and times.
 
     The day may start at home or, after a night away, at any allowed hotel; it must end at
-    home on the last day (or where the next night may be spent).
+    home on the last day (or where the next night may be spent). When its day holds it from
+    such a hotel, the way there (back) may still be longer than all the days joined to it
+    by nights away can drive: that reach carries its figures (:attr:`Reach.drive`,
+    :func:`~fieldcrm.routing.long_drive.long_drives`).
     """
     allowed = range(len(problem.hotels)) if hotels is None else hotels
     away = [problem.hotels[h].place for h in allowed]
@@ -336,9 +395,31 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
         movable = arrive + a.duration_s + home <= day.return_s and (
             day.max_driving_s is None or there + home <= day.max_driving_s
         )
+        # over several days: the way there (back) longer than the days around it can drive
+        far_there, far_back = long_drives(problem, a, away=bool(away))
         if arrive > a.start_s:
             out.append(Reach(a.key, name, a.day, "before", a.start_s, a.start_s, arrive, movable))
+        elif far_there is not None:
+            out.append(_too_far(problem, a, "before", far_there))
         back = a.start_s + a.duration_s + home
         if back > day.return_s:
             out.append(Reach(a.key, name, a.day, "after", a.start_s, day.return_s, back, movable))
+        elif far_back is not None:
+            out.append(_too_far(problem, a, "after", far_back))
     return out
+
+
+def _too_far(problem: Problem, a: Appointment, side: str, drive: LongDrive) -> Reach:
+    """The reach of ``a`` whose way there (``side`` ``"before"``) or back is ``drive``: its
+    earliest arrival (return) as the drive alone allows, on its day."""
+    day = problem.days[a.day]
+    finish = a.start_s + a.duration_s
+    if side == "before":  # what its day must drive, the days before it driving their most
+        own = drive.drive_s - drive.within_s + most_driving(day, a.start_s - day.depart_s)
+        limit, earliest = a.start_s, day.depart_s + max(own, 0)
+    else:
+        own = drive.drive_s - drive.within_s + most_driving(day, day.return_s - finish)
+        limit, earliest = day.return_s, finish + max(own, 0)
+    name = a.name or a.key
+    movable = drive.move_s is not None
+    return Reach(a.key, name, a.day, side, a.start_s, limit, earliest, movable, drive)

@@ -71,6 +71,8 @@ def _record_run(session: Session, report: ImportReport, path: Path, actor_id: in
                         "field": r.field,
                         "reason": r.reason,
                         "value": None if r.value is None else str(r.value),
+                        "code": r.code,
+                        "params": r.params,
                     }
                     for r in report.rejected
                 ]
@@ -204,10 +206,19 @@ def check_upload(*, actor: Actor, kind: str, filename: str, data: bytes) -> str:
     return suffix
 
 
+def upload_name(filename: str, suffix: str) -> str:
+    """The uploaded file's own name, safe to write in a folder (what a refusal names and the
+    import run records): no folder part, at most 60 characters, ``upload`` when empty."""
+    name = Path(filename.replace("\\", "/").replace("\x00", "")).name.strip().lstrip(".")
+    stem = Path(name).stem[:60] if name else ""
+    return f"{stem or 'upload'}{suffix}"
+
+
 def _import_bytes(
     session: Session,
     *,
     kind: str,
+    filename: str,
     suffix: str,
     data: bytes,
     actor_id: int | None,
@@ -216,7 +227,7 @@ def _import_bytes(
     on_success: Callable[[Session, ImportReport], None] | None = None,
 ) -> ImportReport:
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        path = Path(folder) / upload_name(filename, suffix)
         path.write_bytes(data)
         run = import_accounts if kind == "accounts" else import_sales
         return run(
@@ -241,7 +252,13 @@ def import_upload(
     """Import an uploaded accounts or sales file (CSV or XLSX) for ``actor``; same guarantees as the CLI."""
     suffix = check_upload(actor=actor, kind=kind, filename=filename, data=data)
     report = _import_bytes(
-        session, kind=kind, suffix=suffix, data=data, actor_id=author_id(actor), mapping=mapping
+        session,
+        kind=kind,
+        filename=filename,
+        suffix=suffix,
+        data=data,
+        actor_id=author_id(actor),
+        mapping=mapping,
     )
     return report
 
@@ -322,6 +339,7 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
                 _import_bytes(
                     session,
                     kind=kind,
+                    filename=filename,
                     suffix=suffix,
                     data=data,
                     actor_id=job.user_id,

@@ -405,6 +405,7 @@ def problem_for(
         places=tuple((p.lon, p.lat) for p in points),
         finish=finish,
         slot_reserve_s=cfg.planner_slot_reserve_minutes * 60,
+        overtime_s=cfg.planner_overtime_minutes * 60,
     )
     return problem, list(pool), source
 

@@ -18,22 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fieldcrm import trip_job_text
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import SYSTEM, Actor, author_id
 from fieldcrm.config import Settings
-from fieldcrm.errors import (
-    Conflict,
-    FieldcrmError,
-    Forbidden,
-    Infeasible,
-    InvalidInput,
-    NotFound,
-    Problem,
-)
+from fieldcrm.errors import Conflict, FieldcrmError, Forbidden, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
 from fieldcrm.routing.realise import OutOfReach
@@ -45,6 +38,7 @@ from fieldcrm.store import users as user_store
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.jobs import JobView
 from fieldcrm.store.plans import PlanRow
+from fieldcrm.trip_job_text import Changed
 
 KIND = "trip_plan"
 MAX_HOTEL_NAME = 120
@@ -53,14 +47,6 @@ MAX_TIME_LIMIT_S = 120.0
 """The longest search a queued trip may ask for (``time_limit_s``)."""
 ACTIVE = ("queued", "running")
 """The states of a trip job still to be planned."""
-Changed = Literal["replanned", "appointments"]
-"""Why a day a trip was asked in place of is no longer as asked (:func:`day_changed`)."""
-_CHANGED: dict[Changed, str] = {
-    "replanned": "La journée du {day} a été replanifiée entre-temps : la tournée n’est pas"
-    " planifiée.",
-    "appointments": "Les rendez-vous du {day} ont changé entre-temps : la tournée n’est pas"
-    " planifiée ; replanifiez la journée.",
-}
 
 
 class Replanned(Conflict):
@@ -72,44 +58,28 @@ class Replanned(Conflict):
     def __init__(self, why: Changed, *, day: dt.date) -> None:
         self.why: Changed = why
         self.day = day
-        super().__init__(_CHANGED[why].format(day=f"{day:%d/%m/%Y}"))
+        super().__init__(trip_job_text.day_changed(why, day))
 
     def as_doc(self) -> dict[str, Any]:
         """``{"changed": why, "day": ISO date}``."""
         return {"changed": self.why, "day": self.day.isoformat()}
 
 
-_FAILURES: tuple[tuple[type[FieldcrmError], str], ...] = (
-    (Infeasible, "Tournée impossible : {}"),
-    (InvalidInput, "Demande de tournée refusée : {}"),
-    (Forbidden, "Vous ne pouvez plus planifier cette tournée : {}"),
-    (NotFound, "Tournée impossible, donnée introuvable : {}"),
-)
-
-
 def failure_message(exc: FieldcrmError) -> str:
-    """The French sentence a refused planning run ends its job with (naming the reason)."""
-    for cls, pattern in _FAILURES:
-        if isinstance(exc, cls):
-            return pattern.format(exc)
-    return f"Tournée impossible : {exc}"
+    """The French sentence a refused planning run ends its job with: the lead-in of its kind
+    and the reason (:func:`fieldcrm.trip_job_text.lead_in`)."""
+    return trip_job_text.lead_in(trip_job_text.kind(exc), str(exc))
 
 
 def failure_details(exc: FieldcrmError) -> dict[str, Any]:
     """The data a refused planning run keeps with its failed job, to word the refusal in
     the reader's language (:func:`fieldcrm.http.error_text.job_error_text`): the kind of
-    refusal (``head``, the lead-in :func:`failure_message` writes in French) and the
+    refusal (``head``, :func:`fieldcrm.trip_job_text.kind`; the lead-in
+    :func:`failure_message` writes in French) and the
     planner's own ``message``; for an appointment out of reach, its data (``out_of_reach``)
     and whether a night next to the trip would hold it (``advice``); for a refused input,
     each field refused (``problems``: field, message, value, allowed)."""
-    heads: dict[type[FieldcrmError], str] = {
-        Infeasible: "infeasible",
-        InvalidInput: "refused",
-        Forbidden: "forbidden",
-        NotFound: "not_found",
-    }
-    kind = next((cls for cls, _pattern in _FAILURES if isinstance(exc, cls)), Infeasible)
-    details: dict[str, Any] = {"head": heads[kind], "message": str(exc)}
+    details: dict[str, Any] = {"head": trip_job_text.kind(exc), "message": str(exc)}
     if isinstance(exc, OutOfReach):
         details |= {"out_of_reach": exc.found[0].as_doc(), "advice": exc.extends is not None}
     if isinstance(exc, InvalidInput):  # each field refused, worded when read

@@ -40,6 +40,8 @@ def get_rule(session: Session, key: str, *, actor: Actor) -> StoredRule:
 def validate(document: str, *, actor: Actor) -> str:
     """The key of the rule written in ``document`` (YAML) if valid; :class:`InvalidInput` naming each faulty part."""
     policy.require(actor, "rules.edit")
+    if not document.strip():
+        raise InvalidInput("rule", "the rule is empty")
     data = load_text(document, source="rule")
     if not isinstance(data, Mapping):
         raise InvalidInput("rule", "must be a mapping with key, when and then")

@@ -40,6 +40,7 @@ from fieldcrm.territories import (
     shapes,
 )
 from fieldcrm.territories.assign import NONE, TerritoryShape, assign_coordinates
+from fieldcrm.territories.priority import priority_problem
 
 SYSTEM = Actor(id=0, role=Role.ADMIN, name="fieldcrm")
 """The command line and jobs: may do everything, recorded as no user."""
@@ -338,13 +339,14 @@ def import_geojson(
             continue
         rep, rep_problems = _rep_id(session, feat.properties, feat.label)
         problems += rep_problems
-        try:
-            priority = int(feat.properties.get("priority") or 0)
-        except (TypeError, ValueError):
-            problems.append(
-                Problem(feat.label, "priority must be an integer", feat.properties["priority"])
-            )
+        raw = feat.properties.get("priority")
+        if isinstance(raw, str) and raw.strip().lstrip("+-").isdigit():  # "5" from a GIS tool
+            raw = int(raw)
+        wrong = priority_problem(0 if raw is None else raw, field=feat.label)
+        if wrong is not None:  # the feature is the field: its property named in the message
+            problems.append(dataclasses.replace(wrong, message=f"priority {wrong.message}"))
             continue
+        priority = int(raw or 0)
         if not isinstance(feat.properties.get("overlay", False), bool):
             problems.append(
                 Problem(feat.label, "overlay must be true or false", feat.properties["overlay"])

@@ -21,7 +21,7 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.accounts.fields import shown
+from fieldcrm.accounts.fields import shown, worded_rejection
 from fieldcrm.accounts.records import (
     ACCOUNT_FIELDS,
     ADDRESS_FIELDS,
@@ -93,11 +93,12 @@ def _refusal(line: int, columns: Sequence[str], row: tuple[Any, ...], exc: Excep
     named = column is not None and column in columns and column not in ("line", "match_key")
     value = row[columns.index(column)] if named and column is not None else None
     reason = getattr(diag, "message_primary", None) or str(exc).splitlines()[0]
-    return Rejected(
+    return worded_rejection(
         line,
         column if named and column is not None else "ligne",
-        f"valeur que la base de données ne peut pas enregistrer ({reason})",
+        "valeur que la base de données ne peut pas enregistrer (%(reason)s)",
         shown(value),
+        reason=reason,
     )
 
 
@@ -167,15 +168,18 @@ def reject_clashes(session: Session) -> list[Rejected]:
     ).all()
     return [
         *(
-            Rejected(line, "siret", f"SIRET déjà porté par le compte « {name} »", siret)
+            worded_rejection(
+                line, "siret", "SIRET déjà porté par le compte « %(name)s »", siret, name=name
+            )
             for line, siret, name in taken
         ),
         *(
-            Rejected(
+            worded_rejection(
                 line,
                 _key_column(key),
-                f"même compte que la ligne {first}",
+                "même compte que la ligne %(line)s",
                 shown(key.split(":", 1)[1]),
+                line=first,
             )
             for line, first, key in twice
         ),

@@ -179,6 +179,7 @@ def _notes_json(t: Trip) -> str:
                 "account_id": n.account_id,
                 "account": n.account_name,
                 "distance_m": n.distance_m,
+                "km_counted": n.km_counted,
             }
             for n in t.not_counted
         ]
@@ -324,7 +325,11 @@ def load_trips(
             ),
             not_counted=tuple(
                 NotCounted(
-                    dt.date.fromisoformat(c["day"]), c["account_id"], c["account"], c["distance_m"]
+                    dt.date.fromisoformat(c["day"]),
+                    c["account_id"],
+                    c["account"],
+                    c["distance_m"],
+                    c.get("km_counted", True),
                 )
                 for c in r.to_check or ()
                 if c.get("kind") == NOT_A_VISIT

@@ -21,6 +21,7 @@ from fieldcrm.geo import EARTH_RADIUS_M
 from fieldcrm.scoring.facts import add_months
 from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN
 from fieldcrm.territories.balance import BandSums
+from fieldcrm.territories.priority import priority_problem
 
 EDITABLE = ("name", "rep_id", "priority", "color", "source", "overlay")
 
@@ -142,15 +143,18 @@ def _check_fields(changes: dict[str, Any]) -> None:
     if "name" in changes:
         name = changes["name"]
         if not isinstance(name, str) or not name.strip():
-            problems.append(Problem("name", "a territory needs a name", name))
+            blank = isinstance(name, str) or name is None  # nothing typed: no value to show
+            problems.append(Problem("name", "a territory needs a name", None if blank else name))
         elif len(name.strip()) > 200:
             problems.append(Problem("name", "at most 200 characters", name[:40] + "…"))
         else:
             changes["name"] = name.strip()
-    if "priority" in changes:
-        p = changes["priority"]
-        if isinstance(p, bool) or not isinstance(p, int) or not -INT32 <= p <= INT32:
-            problems.append(Problem("priority", "must be an integer", p, "±2147483647"))
+    if "priority" in changes:  # the one rule: fieldcrm.territories.priority
+        wrong = priority_problem(changes["priority"])
+        if wrong is None:
+            changes["priority"] = int(changes["priority"])
+        else:
+            problems.append(wrong)
     if changes.get("color") is not None:
         c = changes["color"]
         if not isinstance(c, str) or len(c) > 20:
@@ -199,7 +203,7 @@ def create_territory(
                     "name": name.strip(),
                     "wkb": shapely.to_wkb(geometry),
                     "rep": rep_id,
-                    "priority": priority,
+                    "priority": fields["priority"],
                     "color": color,
                     "source": source,
                     "overlay": overlay,

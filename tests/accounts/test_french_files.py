@@ -211,3 +211,20 @@ def test_empty_and_unknown_files(tmp_path: Path) -> None:
         list(iter_rows(odd, wanted=ACCOUNT_FIELDS))
     with pytest.raises(InvalidInput, match="unsupported"):
         list(iter_rows(tmp_path / "x.pdf", wanted=ACCOUNT_FIELDS))
+
+
+def test_a_header_without_known_columns_lists_the_headers_read_and_no_cli_option(
+    tmp_path: Path,
+) -> None:
+    """What is allowed is the headers of the kind of file read, as people write them; the
+    command line's --map is the command line's to mention, not the web import's."""
+    odd = tmp_path / "x.csv"
+    odd.write_text("foo;bar\n1;2\n")
+    with pytest.raises(InvalidInput) as caught:
+        list(iter_rows(odd, wanted=ACCOUNT_FIELDS))
+    allowed = caught.value.problems[0].allowed or ""
+    assert "--map" not in allowed
+    assert allowed.startswith("identifiant, SIRET, raison sociale, adresse")
+    with pytest.raises(InvalidInput) as caught:
+        list(iter_rows(odd, wanted=("external_id", "month", "revenue")))
+    assert caught.value.problems[0].allowed == "identifiant, mois, chiffre d’affaires"

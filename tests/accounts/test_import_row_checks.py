@@ -98,7 +98,7 @@ def test_a_postcode_no_commune_has_is_a_row_error_beside_the_others() -> None:
     [
         ("95", "7,27", [("lat", "doit être compris entre -90 et 90")]),
         ("43,7", "190", [("lon", "doit être compris entre -180 et 180")]),
-        ("nord", "7,27", [("lat", "montant illisible")]),
+        ("nord", "7,27", [("lat", "nombre illisible")]),  # a coordinate is no amount
         ("43,7", "", [("lon", "la longitude et la latitude vont ensemble")]),
         ("", "7,27", [("lat", "la longitude et la latitude vont ensemble")]),
         (

@@ -250,7 +250,7 @@ def test_a_broken_workbook_is_refused_with_one_french_message(
         "/api/imports/accounts", files={"file": ("comptes.xlsx", data, "application/octet-stream")}
     )
     assert response.status_code == 422, response.text
-    assert response.json()["detail"] == f"file: {XLSX_UNREADABLE} (got 'upload.xlsx')"
+    assert response.json()["detail"] == f"file: {XLSX_UNREADABLE} (got 'comptes.xlsx')"  # its name
     assert demo_db.execute(text("SELECT count(*) FROM accounts")).scalar_one() == count
 
 

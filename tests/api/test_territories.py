@@ -181,3 +181,59 @@ def test_preview_apply_override_and_queue(api_as: ClientFactory) -> None:
     assert missing.status_code == 404
     empty = dispatcher.post("/api/assignment/manual", json={"account_ids": [], "rep_id": 6})
     assert empty.status_code == 422
+
+
+def test_a_priority_outside_0_to_1000_is_refused_in_french_and_nothing_is_saved(
+    api_as: ClientFactory,
+) -> None:
+    """The form's limits are the server's: -3, 1001, 2.5 and a huge number are each a 422
+    naming « priorité » and the range, on a retouch (PATCH, PUT-like full edit) and on a new
+    territory; the territory keeps its priority and its version, no territory is created."""
+    manager = api_as(1)
+    before = manager.get("/api/territories/2")
+    kept, tag = before.json()["properties"]["priority"], before.headers["ETag"]
+    count = len(manager.get("/api/territories").json()["features"])
+    for value in (-3, 1001, 2.5, 99999999999, "5", True, None):
+        patched = manager.patch(
+            "/api/territories/2",
+            json={"name": "Alpes-Maritimes", "priority": value},
+            headers={"If-Match": tag},
+        )
+        assert patched.status_code == 422, (value, patched.text)
+        body = patched.json()
+        assert body["text"].startswith("priorité : doit être un nombre entier de 0 à 1000"), body
+        created = manager.post(
+            "/api/territories", json={"name": "Carré", "geometry": SQUARE, "priority": value}
+        )
+        assert created.status_code == 422, (value, created.text)
+        assert "priorité : doit être un nombre entier de 0 à 1000" in created.json()["text"]
+    after = manager.get("/api/territories/2")
+    assert after.json()["properties"]["priority"] == kept and after.headers["ETag"] == tag
+    assert len(manager.get("/api/territories").json()["features"]) == count
+    # the limits themselves are fine, and a whole number written 7.0 is 7
+    for value, stored in ((0, 0), (1000, 1000), (7.0, 7)):
+        tag = manager.get("/api/territories/2").headers["ETag"]
+        ok = manager.patch(
+            "/api/territories/2", json={"priority": value}, headers={"If-Match": tag}
+        )
+        assert ok.status_code == 200, ok.text
+        assert ok.json()["properties"]["priority"] == stored
+    schema = manager.get("/api/openapi.json").json()["components"]["schemas"]["TerritoryIn"]
+    assert schema["properties"]["priority"]["minimum"] == 0
+    assert schema["properties"]["priority"]["maximum"] == 1000
+
+
+def test_an_import_with_a_priority_out_of_range_writes_nothing(api_as: ClientFactory) -> None:
+    manager = api_as(1)
+    exported = manager.get("/api/territories/export").json()
+    exported["features"][0]["properties"]["priority"] = 1001
+    exported["features"].append(
+        {"type": "Feature", "properties": {"name": "Carré", "priority": 2.5}, "geometry": SQUARE}
+    )
+    refused = manager.post("/api/territories/import", json=exported)
+    assert refused.status_code == 422, refused.text
+    text = refused.json()["text"]
+    assert text.count("la priorité doit être un nombre entier de 0 à 1000") == 2, text
+    names = [f["properties"]["name"] for f in manager.get("/api/territories").json()["features"]]
+    assert "Carré" not in names
+    assert manager.get("/api/territories/1").json()["properties"]["priority"] != 1001

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from fieldcrm.costs.basis import MileageBasis, basis_text, not_counted_text, yearly_km
+from fieldcrm.costs.basis import (
+    MileageBasis,
+    basis_text,
+    not_counted_text,
+    vehicle_text,
+    yearly_km,
+)
 from fieldcrm.costs.scale import annual_allowance, load_scale, rate_basis, rate_per_km
 
 SCALE = load_scale(2025)
@@ -61,7 +67,7 @@ def test_actual_km_of_the_year_so_far_and_the_last_band() -> None:
 def test_electric_car_in_english_shows_the_uplift() -> None:
     text = basis_text(basis(6_000, source="planned", electric=True), "en")
     assert text == (
-        "Camille Martin: Scale 2025, automobile 5 CV electric (+20%), 5,001–20,000 km: "
+        "Camille Martin: Scale 2025, car 5 hp (CV) electric (+20%), 5,001–20,000 km: "
         "(d × 0.357 + €1,395) × 1.2; d = 6,000 planned km in 2026 (no actual km yet) → "
         "€4,244.40 a year, i.e. €0.7074/km"
     )
@@ -158,3 +164,27 @@ def test_the_exports_carry_the_basis_and_the_check_ins_left_out() -> None:
     assert rows[rows.index([]) + 1 :] == [[said], [left_out]]
     english = export.caption(report, "en")
     assert basis_text(b, "en") in english and not_counted_text(1, "en") in english
+
+
+@pytest.mark.parametrize(
+    ("vehicle", "fiscal_hp", "french", "english"),
+    [
+        ("car", 9, "automobile 7 CV et plus", "car 7 hp (CV) and over"),
+        ("car", 2, "automobile 3 CV et moins", "car 3 hp (CV) and under"),
+        (
+            "motorcycle",
+            4,
+            "motocyclette (plus de 50 cm³) 3, 4 ou 5 CV",
+            "motorcycle (over 50 cm³) 3, 4 or 5 hp (CV)",
+        ),
+        ("moped", 1, "cyclomoteur", "moped"),
+    ],
+)
+def test_the_vehicle_is_named_in_the_readers_language(
+    vehicle: str, fiscal_hp: int, french: str, english: str
+) -> None:
+    """The scale's data file names vehicles and horsepower classes in French; an English
+    reader reads them in English (« automobile 7 CV et plus » was left French)."""
+    b = rate_basis(SCALE, 0, fiscal_hp=fiscal_hp, vehicle=vehicle)
+    assert vehicle_text(b, "fr") == french
+    assert vehicle_text(b, "en") == english

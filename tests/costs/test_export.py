@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,9 +70,13 @@ def test_french_csv_opens_in_excel_and_its_totals_match_the_report(report) -> No
     assert total_actual["Péages (€)"] == "18,40"
     planned = dict(zip(header, body[0], strict=True))
     assert planned["Type"] == "Prévu" and planned["Km"] == "190,0"
-    # every figure reads back as a number once its decimal comma is a point (no grouping)
+    # every figure reads back as a number once its decimal comma is a point (no grouping),
+    # durations as h:mm (a spreadsheet reads them as times)
     for title in header[2:]:
         value = total_actual[title]
+        if title in ("Conduite (h)", "Visites (h)"):
+            assert re.fullmatch(r"\d+:[0-5]\d", value), (title, value)
+            continue
         assert value == "" or Decimal(value.replace(",", ".")) is not None, title
         assert "." not in value and " " not in value and "\u202f" not in value, (title, value)
     assert Decimal(total_actual["Indemnités km (€)"].replace(",", ".")) == (
@@ -102,7 +107,9 @@ def test_xlsx_has_a_summary_and_every_trip_as_numbers(report) -> None:
     assert len(trips) == 1 + len(report.trips)
     by_rep = {r[2]: dict(zip(trips[0], r, strict=True)) for r in trips[1:] if r[3] == "Réalisé"}
     assert by_rep["Sophie Durand"]["Km"] == 810.0
-    assert by_rep["Sophie Durand"]["Conduite (h)"] == 2.0  # beside the km, per trip
+    assert by_rep["Sophie Durand"]["Conduite (h)"] == dt.timedelta(hours=2)  # beside the km
+    hours = [c for c in book["Trajets"][2] if c.value == dt.timedelta(hours=2)]
+    assert hours and hours[0].number_format == "[h]:mm"  # a duration Excel sums
     assert by_rep["Sophie Durand"]["État des km"] == "complets"
     assert by_rep["Sophie Durand"]["Nuits d'hôtel"] == 1
 
@@ -283,3 +290,22 @@ def test_chart_of_an_empty_period_says_so() -> None:
     with pytest.raises(InvalidInput) as caught:
         chart.cost_figure(march_report(), layout="tiny")
     assert caught.value.field == "layout"
+
+
+def test_driving_hours_add_up_to_their_total_on_every_export() -> None:
+    """Three trips of 20 min 20 s each (QA: rows 4,3 h, total 4,1 h): each shows 0:20, the
+    total 1:00 (the sum of the rows shown, as the km), never 1:01 beside them — in the CSV,
+    the workbook and the PDF alike."""
+    trips = [costed(day, 4, "Camille Martin", driving_s=20 * 60 + 20) for day in (2, 3, 4)]
+    report = march_report(*trips)
+    assert report.total.actual.driving_s == 3600
+    content = export.to_csv(report, lang="fr").decode("utf-8-sig")
+    header, *body = list(csv.reader(io.StringIO(content), delimiter=";"))[:7]
+    total = dict(zip(header, body[-1], strict=True))
+    assert (total["Type"], total["Conduite (h)"]) == ("Réalisé", "1:00")
+    book = load_workbook(io.BytesIO(export.to_xlsx(report, lang="fr")))
+    rows = list(book["Trajets"].iter_rows(values_only=True))
+    column = rows[0].index("Conduite (h)")
+    assert [r[column] for r in rows[1:]] == [dt.timedelta(minutes=20)] * 3
+    pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(export.to_pdf(report))).pages)
+    assert "0:20" in pdf and "1:00" in pdf and "1,01" not in pdf

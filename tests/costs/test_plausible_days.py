@@ -47,12 +47,15 @@ def road_legs(points: Sequence[GeoPoint]) -> list[tuple[int, float]]:
     return out
 
 
-def answers(*legs: tuple[int, float]):  # type: ignore[no-untyped-def]
-    """A provider answering ``legs`` (seconds, metres) in order, whatever the points."""
+def answers(*legs: tuple[int, float], then: Sequence[tuple[int, float]] = ()):  # type: ignore[no-untyped-def]
+    """A provider answering ``legs`` (seconds, metres) in order, whatever the points; asked
+    again (once a check-in out of reach is left out of the day), ``then``."""
+    calls = iter([legs, tuple(then)])
 
     def provider(points: Sequence[GeoPoint]) -> list[tuple[int, float]]:
-        assert len(points) == len(legs) + 1
-        return list(legs)
+        reply = next(calls)
+        assert len(points) == len(reply) + 1
+        return list(reply)
 
     return provider
 
@@ -69,14 +72,22 @@ def test_a_leg_needing_more_time_than_between_its_visits_is_listed_with_its_figu
         stop(at(10), PARIS, 1, "Café du Louvre"),
         stop(at(11), LYON, 2, "Bouchon Lyonnais"),
     ]
-    legs = answers((9 * 3600, 900_000), (4 * 3600 + 50 * 60, 465_000), (4 * 3600, 470_000))
+    legs = answers(
+        (9 * 3600, 900_000),
+        (4 * 3600 + 50 * 60, 465_000),
+        (4 * 3600, 470_000),
+        then=[(4 * 3600, 470_000), (4 * 3600, 470_000)],
+    )
     day = plausible_day(MONDAY, ANTIBES, visits, ANTIBES, legs)
     reasons = [c.reason for c in day.to_check]
-    assert (
+    assert reasons == [
         "trajet Café du Louvre → Bouchon Lyonnais de 465 km non compté : 4 h 50 de route pour "
-        "55 min entre la fin de la visite précédente (10:05) et l'arrivée (11:00)"
-    ) in reasons
-    assert all(leg.metres != 465_000 for leg in day.counted)
+        "55 min entre la fin de la visite précédente (10:05) et l'arrivée (11:00) ; aucun "
+        "trajet vers ou depuis ce pointage compté"
+    ]
+    # Paris, the farther from the rest of the day, is left out of both its legs
+    assert [c.account_id for c in day.to_check] == [1]
+    assert [leg.metres for leg in day.counted] == [470_000, 470_000]
 
 
 def test_the_time_between_two_visits_has_a_fifteen_minute_slack_and_no_more() -> None:
@@ -86,11 +97,18 @@ def test_the_time_between_two_visits_has_a_fifteen_minute_slack_and_no_more() ->
     assert LEG_SLACK_S == 15 * 60
     fits = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (30 * 60, 20_000), (0, 0.0)))
     assert fits.metres == 20_000 and fits.to_check == []
-    late = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (31 * 60, 20_000), (0, 0.0)))
+    late = plausible_day(
+        MONDAY,
+        LYON,
+        visits,
+        LYON,
+        answers((0, 0.0), (31 * 60, 20_000), (0, 0.0), then=[(0, 0.0)] * 2),
+    )
     assert late.metres == 0
     assert [c.reason for c in late.to_check] == [
         "trajet A → B de 20 km non compté : 31 min de route pour 15 min entre la fin de la "
-        "visite précédente (09:05) et l'arrivée (09:20)"
+        "visite précédente (09:05) et l'arrivée (09:20) ; aucun trajet vers ou depuis ce "
+        "pointage compté"
     ]
 
 
@@ -118,14 +136,17 @@ def test_a_visit_without_a_place_in_between_takes_its_time_from_the_gap() -> Non
     two visits have had their shortest 5 minutes, so a 51-minute leg A → B cannot have happened."""
     nowhere = VisitStop(at(9, 30), None, 3, 45, account_name="Sans adresse")
     visits = [stop(at(9), LYON, 1, "A"), nowhere, stop(at(9, 45), LYON, 2, "B")]
-    day = plausible_day(MONDAY, LYON, visits, LYON, answers((0, 0.0), (51 * 60, 40_000), (0, 0.0)))
+    legs = answers((0, 0.0), (51 * 60, 40_000), (0, 0.0), then=[(0, 0.0)] * 2)
+    day = plausible_day(MONDAY, LYON, visits, LYON, legs)
     assert day.metres == 0
     assert "51 min de route pour 35 min" in day.to_check[-1].reason
 
 
 def test_sophies_day_across_france_keeps_only_what_a_day_could_hold() -> None:
     """Paris, Lyon, Toulon, Paris, Lille within a working day (the demo's "1 287 km, 8 visits,
-    0 nights" day): every jump between cities is listed, and the day counted holds in 13 h."""
+    0 nights" day): every check-in out of reach is listed once and counts in no leg; the day
+    is driven through the places that could follow each other (Lyon, then Cannes at 17:10)
+    and holds in 13 h."""
     visits = [
         stop(at(8, 30), PARIS, 1, "Paris 1"),
         stop(at(9, 30), LYON, 2, "Lyon"),
@@ -136,17 +157,23 @@ def test_sophies_day_across_france_keeps_only_what_a_day_could_hold() -> None:
     ]
     (trip,) = actual_trips(SOPHIE, visits, legs=road_legs)
     listed = [c.reason for c in trip.to_check]
-    jumps = ("Paris 1", "Lyon"), ("Lyon", "Toulon"), ("Toulon", "Paris 2"), ("Lille", "Cannes")
-    for before, after in jumps:
-        assert any(r.startswith(f"trajet {before} → {after} de ") for r in listed), listed
-    (from_home,) = [r for r in listed if r.startswith("trajet domicile → Paris 1 de ")]
+    out_of_reach = {
+        c.account_name: c.reason
+        for c in trip.to_check
+        if c.reason.endswith("aucun trajet vers ou depuis ce pointage compté")
+    }
+    assert sorted(out_of_reach) == ["Lille", "Paris 1", "Paris 2", "Toulon"]
+    assert out_of_reach["Toulon"].startswith("trajet Lyon → Toulon de ")
+    assert out_of_reach["Lille"].startswith("trajet Lyon → Lille de ")
+    (from_home,) = [r for r in listed if r.startswith("trajet domicile → Lyon de ")]
     assert (
         "de route, il ne reste que" in from_home
         and "(13 h au plus : 8 h 45 de la première visite à la fin de la dernière" in from_home
     )
     assert trip.driving_s + trip.visiting_s <= MAX_WORKING_DAY_S
     assert trip.km <= trip.driving_s / 3600 * SPEED_CAP_KMH
-    assert 0 < trip.km < 30  # Cannes → Antibes, the one leg that could happen
+    # Lyon → Cannes and Cannes → Antibes, the legs that could happen
+    assert trip.km == round(sum(m for _, m in road_legs([LYON, CANNES, ANTIBES])) / 1000, 3)
     assert trip.km_status == "partial"
 
 
@@ -176,19 +203,19 @@ def test_a_day_beyond_thirteen_hours_leaves_its_longest_leg_out_and_says_why() -
 
 
 def test_a_day_whose_every_leg_is_left_out_reads_km_unknown_not_zero() -> None:
-    """The demo's 24/08: five visits, each a jump the time does not allow, the first one from
-    home a day's drive away: no km counted, and the trip says so."""
+    """Paris at 10:40, Lille at 11:35, Paris again at 16:05, home in Antibes: Lille is out of
+    reach, and the day cannot hold the drive from and to home around its 5 h 30 of
+    check-ins; no km counted, and the trip says so."""
     visits = [
         stop(at(10, 40), PARIS, 1, "Paris 1"),
-        stop(at(11, 35), LYON, 2, "Lyon"),
-        stop(at(14, 5), TOULON, 3, "Toulon"),
-        stop(at(15), PARIS, 4, "Paris 2"),
-        stop(at(16, 5), LILLE, 5, "Lille"),
+        stop(at(11, 35), LILLE, 2, "Lille"),
+        stop(at(16, 5), PARIS, 3, "Paris 2"),
     ]
     (trip,) = actual_trips(SOPHIE, visits, legs=road_legs)
-    assert trip.km == 0 and trip.visits == 5
+    assert trip.km == 0 and trip.visits == 3
     assert trip.km_status == "unknown"
     assert any(c.reason.startswith("trajet domicile → Paris 1 de ") for c in trip.to_check)
+    assert [c.account_name for c in trip.to_check if "ce pointage" in c.reason] == ["Lille"]
 
 
 def test_hotel_nights_whose_drive_there_is_left_out_read_as_incomplete_km() -> None:

@@ -2,8 +2,9 @@
 SARL and the visit she booked are both moved to Wednesday. Tuesday's plan reads « Déplacé
 au 22/04/2026 à 08:30 » on the LAMBDA stop (not « RDV fixe » at 10:00) and « Rendez-vous
 déplacé au 22/04/2026 à 17:30 » on the card, with no time nor navigation, both off the
-whole-route link; the same on Tournée; Wednesday lists LAMBDA « Déplacé · initialement le
-21/04/2026 à 10:00 », and once planned has it as a fixed stop at 08:30 saying so. Screenshots in ``tests/artifacts/moved_away`` (and
+whole-route link; the same on Tournée; Wednesday lists LAMBDA « Déplacé (initialement prévu
+le 21/04/2026 à 10:00) », and once planned has it as a fixed stop at 08:30 saying so.
+Screenshots in ``tests/artifacts/moved_away`` (and
 ``FIELDCRM_SHOTS_DIR`` when set)."""
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def test_a_stop_moved_to_another_day_reads_where_it_went(
         phone.goto(f"/journee?date={WEDNESDAY}")
         listed = phone.locator(f"#day-appointments li[data-id='{lam}']")
         assert re.sub(r"\s+", " ", listed.inner_text()) == (
-            "08:30–09:30 Rendez-vous LAMBDA SARL Déplacé initialement le 21/04/2026 à 10:00"
+            "08:30–09:30 Rendez-vous LAMBDA SARL Déplacé (initialement prévu le 21/04/2026 à 10:00)"
         )
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         _shot(phone, "wednesday_moved_in", full_page=False)
@@ -117,7 +118,10 @@ def test_a_stop_moved_to_another_day_reads_where_it_went(
         fixed = phone.locator(".stop.appointment", has_text="LAMBDA SARL")
         assert fixed.locator(".time").inner_text() == "08:30"
         assert fixed.locator(".badge.high").inner_text() == "RDV fixe"
-        assert fixed.locator(".moved-from").inner_text() == "initialement le 21/04/2026 à 10:00"
+        assert (
+            fixed.locator(".moved-from").inner_text()
+            == "(initialement prévu le 21/04/2026 à 10:00)"
+        )
         assert fixed.locator(".actions.nav").count() == 1
         fixed.scroll_into_view_if_needed()
         _shot(phone, "wednesday_planned_fixed_phone", full_page=False)

@@ -130,12 +130,12 @@ def test_a_refused_booking_or_move_comes_back_as_its_form_with_the_error_by_the_
     item = phone.locator(".appointment", has_text=TITLE)
     assert item.locator(".time").inner_text() == "11:00–12:00"
     assert item.locator(".moved").inner_text() == "Déplacé"
-    assert item.locator(".moved-from").inner_text() == "initialement à 09:00"
+    assert item.locator(".moved-from").inner_text() == "(initialement prévu à 09:00)"
     _shot(phone, "agenda-moved")
     phone.goto(f"/journee?date={DAY}")
     listed = phone.locator("#day-appointments li", has_text=TITLE)
     assert listed.locator(".moved").inner_text() == "Déplacé"
-    assert listed.locator(".moved-from").inner_text() == "initialement à 09:00"
+    assert listed.locator(".moved-from").inner_text() == "(initialement prévu à 09:00)"
     _shot(phone, "day-moved")
 
 

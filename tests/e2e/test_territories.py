@@ -114,3 +114,48 @@ def test_the_overlay_box_starts_from_the_territory_and_saves_a_change(
     finally:
         e2e_sql("UPDATE territories SET overlay = false WHERE id = 1")
         engine.dispose()
+
+
+def test_a_refused_retouch_says_the_apis_french_error(phone: Page, e2e_url: str) -> None:
+    """A priority out of the form's limits (typed past them) is refused by the server: the
+    status line says why in French, never « [object Object] », and nothing is saved."""
+    engine = create_engine(e2e_url)
+
+    def priority() -> int:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(text("SELECT priority FROM territories WHERE id = 2")).scalar_one()
+            )
+
+    kept = priority()
+    try:
+        log_in(phone, 1)
+        phone.goto("/territoires")
+        for typed in ("1001", "2.5", "-3"):
+            phone.click(".edit-shape[data-id='2']")
+            phone.evaluate(
+                "() => { const i = document.querySelector('#t-priority');"
+                " i.removeAttribute('min'); i.removeAttribute('max'); i.removeAttribute('step'); }"
+            )
+            phone.fill("#t-priority", typed)
+            phone.click("#t-save")
+            phone.wait_for_selector("#t-status.error")
+            said = phone.locator("#t-status").inner_text()
+            assert said.startswith("priorité : doit être un nombre entier de 0 à 1000"), said
+            assert "object" not in said
+            phone.evaluate("() => { document.querySelector('#t-status').className = ''; }")
+        assert priority() == kept
+        # the one reader of an error body: a validation error's list is never shown raw
+        said = phone.evaluate(
+            """async () => [
+                 await window.fieldcrm.problemText(new Response(JSON.stringify(
+                   {detail: [{loc: ['body', 'name'], type: 'string_too_long'}],
+                    text: 'nom : texte trop long'}), {status: 422})),
+                 await window.fieldcrm.problemText(new Response(JSON.stringify(
+                   {detail: [{loc: ['body', 'name']}]}), {status: 422, statusText: 'Refusé'})),
+                 await window.fieldcrm.problemText(new Response('<html>', {status: 502,
+                   statusText: 'Bad Gateway'}))]"""
+        )
+        assert said == ["nom : texte trop long", "Refusé", "Bad Gateway"]
+    finally:
+        engine.dispose()

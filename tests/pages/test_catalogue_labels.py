@@ -7,6 +7,7 @@ import re
 
 from babel.messages.pofile import read_po
 
+from fieldcrm import trip_job_text
 from fieldcrm.config import PROJECT_DIR
 from fieldcrm.http import error_text
 from fieldcrm.pages import templating
@@ -27,6 +28,8 @@ def test_enum_labels_and_map_texts_are_in_the_english_catalogue() -> None:
         *templating.SCHEDULED_JOBS.values(),
         *templating.QUEUE_TASKS.values(),
         *PAGE_TEXTS,
+        *trip_job_text.LEAD_INS.values(),  # a refused trip job's words, worded by the pages
+        *trip_job_text.DAY_CHANGED.values(),
     }
     assert not sorted(labels - translated)
 

@@ -64,9 +64,9 @@ def test_km_left_out_read_as_incomplete_or_unknown_never_as_a_quiet_zero(
     html = claire.get("/frais", params={"month": "2026-06", "rep": 6}).text
     rows = _trip_rows(html)
     assert [(r["km"], r["Conduite (h)"]) for r in rows] == [
-        ("61,6 (incomplets)", "1,5"),
-        ("inconnus", "0,0"),
-        ("42,0", "1,0"),
+        ("61,6 (incomplets)", "1:30"),
+        ("inconnus", "0:00"),
+        ("42,0", "1:00"),
     ]
     assert "il ne reste que 6 h 26 dans la journée" in html_lib.unescape(html)  # « À vérifier »
     doc = claire.get("/api/costs/report", params={"month": "2026-06", "rep": 6}).json()

@@ -64,7 +64,7 @@ def test_each_open_card_shows_the_visit_length_its_plan_used(
 def test_a_visit_length_changed_since_the_plan_is_the_one_shown_slotted_and_booked(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
-    """The account's visits now last 30 minutes longer than planned: its card says so, its
+    """The account's visits now last 20 minutes longer than planned: its card says so, its
     slot is the one for that length (shorter at its end), and a booking at its last minute
     lasts that long — never « Visite de 30 min » beside a slot computed for another length."""
     client = api_as(4)
@@ -72,9 +72,17 @@ def test_a_visit_length_changed_since_the_plan_is_the_one_shown_slotted_and_book
     planned = _planned_minutes(plan)
     route = [p for p in plan.proposals if p.id in planned]
     before = client.get(DAY).text
-    one = next(p for p in route if _length(_stop(before, p.id)) is not None)
-    first, last = _shown_slot(before, one.id)
-    longer = planned[one.id] + 30
+    shown = {p.id: _shown_slot(before, p.id) for p in route if _length(_stop(before, p.id))}
+
+    def width(slot: tuple[str, str]) -> int:
+        (h0, m0), (h1, m1) = (map(int, t.split(":")) for t in slot)
+        return (h1 - h0) * 60 + m1 - m0
+
+    # the visit with most room: lengthened by less than its slot is wide, it still fits
+    one = max((p for p in route if p.id in shown), key=lambda p: width(shown[p.id]))
+    first, last = shown[one.id]
+    assert width(shown[one.id]) > 20, shown
+    longer = planned[one.id] + 20
     demo_db.execute(
         text("UPDATE accounts SET visit_minutes = :m WHERE id = :a"),
         {"m": longer, "a": one.account_id},

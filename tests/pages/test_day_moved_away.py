@@ -2,7 +2,7 @@
 appointment reads « Déplacé au <date> à <heure> » (not « RDV fixe » at its old time), an
 accepted visit « Rendez-vous déplacé au <date> à <heure> »; with no time, navigation nor
 check-in, off the map, the route and the whole-route link, as a cancelled appointment; on
-its new day the appointment reads « Déplacé · initialement le … ». On Tournée, the stops
+its new day the appointment reads « Déplacé (initialement prévu le …) ». On Tournée, the stops
 booked elsewhere, refused and cancelled are off the map and the route links too, and a
 fixed appointment moved within its day reads « Déplacé » (the same helpers as Ma journée:
 :func:`fieldcrm.pages.day.off_route`)."""
@@ -122,13 +122,13 @@ def test_a_fixed_appointment_moved_to_another_day_reads_moved_there_on_its_old_d
         assert f'max="{slot.last.astimezone(PARIS):%H:%M}"' in card
     english = _appointment_stop(client.get(DAY + "&lang=en").text, stop["account_id"])[1]
     assert "Moved to " in english and "Déplacé" not in english
-    # on its new day: a fixed appointment, « Déplacé · initialement le 21/04/2026 à 10:00 »
+    # on its new day: a fixed appointment, « Déplacé (initialement prévu le 21/04/2026 à 10:00) »
     wednesday = client.get(WEDNESDAY_PAGE).text
     listed = re.search(rf'<li data-id="{stop["appointment_id"]}">(.*?)</li>', wednesday, re.S)
     assert listed is not None
     assert html.unescape(listed.group(1)).endswith(
         '<span class="badge medium moved">Déplacé</span> '
-        '<span class="muted moved-from">initialement le 21/04/2026 à 10:00</span>'
+        '<span class="muted moved-from">(initialement prévu le 21/04/2026 à 10:00)</span>'
     )
     assert '<span class="ap-time">07:00–' in listed.group(1)
 
@@ -234,5 +234,5 @@ def test_a_fixed_appointment_moved_within_its_day_reads_moved_on_the_trip(
     assert inside.startswith('<span class="time">10:05</span>')
     assert (
         '<span class="badge high">RDV fixe</span> <span class="badge medium moved">Déplacé</span>'
-        ' <span class="muted moved-from">initialement à 10:00</span>'
+        ' <span class="muted moved-from">(initialement prévu à 10:00)</span>'
     ) in inside

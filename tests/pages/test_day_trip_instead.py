@@ -129,7 +129,7 @@ def test_a_day_out_of_reach_from_home_is_planned_as_the_trip_from_the_day_before
     said = _instead_line(waiting)
     assert said.startswith(
         "À la place de la journée du 22/04/2026, qui ne se tient pas depuis la maison :"
-        f" Le rendez-vous « {job.params['instead_of']['out_of_reach']['name']} » de 10:00"
+        f" le rendez-vous « {job.params['instead_of']['out_of_reach']['name']} » de 10:00"
         " est injoignable"
     ), said
     # once planned, back to the day, which shows the trip in its place
@@ -270,7 +270,8 @@ def test_a_trip_that_cannot_hold_it_either_fails_its_job(
 ) -> None:
     """Brest at 08:05 from Nice: even from the day before, the drive is longer than a
     working day; the trip is queued, and its job fails with the trip planner's refusal,
-    worded as any trip job's."""
+    worded as any trip job's: the drive is longer than all the days until then may drive,
+    with its figures and what it would take at least."""
     demo_db.execute(
         text(
             """INSERT INTO appointments (rep_id, title, starts_at, ends_at, status, geom)
@@ -293,14 +294,36 @@ def test_a_trip_that_cannot_hold_it_either_fails_its_job(
     page = client.get(f"/taches/{job_id}").text
     error = re.search(r'<p class="error" role="alert" id="job-error">(.*?)</p>', page, re.S)
     assert error is not None
-    assert html.unescape(error.group(1)) == (
-        "Tournée impossible : Aucun plan ne respecte à la fois les rendez-vous fixes et les"
-        " journées de travail."
+    # why, with its figures: Camille drives 5 h a day at most; Tuesday and Wednesday until
+    # 08:05 drive 5 h 05 of the way to Brest — and back, Wednesday's 5 h and Thursday's
+    shown = html.unescape(error.group(1))
+    assert re.fullmatch(
+        r"Tournée impossible : le rendez-vous « Salon de Brest » du mercredi 22 avril 2026 à"
+        r" 08:05 est à \d+ h( \d\d)? de route de la maison : il n’y a que 5 h 05 de route"
+        r" possibles d’ici là \(1 jour de tournée avant lui, 5 h de route au plus par jour\)\."
+        r" Pour le tenir à 08:05, il faudrait partir au moins 2 jours plus tôt\. Pour rentrer"
+        r" ensuite, il faudrait aussi finir la tournée au moins 1 jour plus tard\.",
+        shown,
+    ), shown
+    stored = job.result["out_of_reach"]["drive"]  # kept as data, worded when read
+    assert (stored["days"], stored["within_s"], stored["cap_s"]) == (1, 5 * 3600 + 300, 5 * 3600)
+    english = re.search(
+        r'id="job-error">(.*?)</p>', client.get(f"/taches/{job_id}?lang=en").text, re.S
+    )
+    assert english is not None
+    assert "appointment “Salon de Brest” on Wednesday 22 April 2026 at 08:05 is" in html.unescape(
+        english.group(1)
+    )
+    assert (
+        "of driving from home: only 5 h 05 of driving is possible until then (1 day of the trip"
+        " before it, at most 5 h of driving a day). To keep it at 08:05, the trip would have to"
+        " start at least 2 days earlier. To get back afterwards, it would also have to end at"
+        " least 1 day later." in html.unescape(english.group(1))
     )
     # and why the day itself was refused, above it
     assert _instead_line(page).startswith(
         "À la place de la journée du 22/04/2026, qui ne se tient pas depuis la maison :"
-        " Le rendez-vous « Salon de Brest » de 08:05 est injoignable"
+        " le rendez-vous « Salon de Brest » de 08:05 est injoignable"
     )
 
 
@@ -331,7 +354,8 @@ def test_the_block_is_in_english_for_english_readers(
     waiting = client.get(f"/taches/{job_id}?lang=en").text
     said = _instead_line(waiting)
     assert said.startswith("In place of the day of 22 Apr 2026, which cannot be held from home:")
-    assert re.search(r"The appointment “.+” at 10:00 cannot be reached in time", said), said
+    continued = r"from home: the appointment “.+” at 10:00 cannot be reached in time"
+    assert re.search(continued, said), said
     assert "Back to “My day”" in html.unescape(waiting)
     _run(demo_db, job_id)
     block = _block(client.get(f"/journee?date={WEDNESDAY}&rep=6&lang=en").text)

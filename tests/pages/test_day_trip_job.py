@@ -114,7 +114,10 @@ def test_a_failed_trip_is_said_on_the_day_as_on_its_page(
         assert f'href="/taches/{job_id}"' in notice
         assert "Salon de Brest" in notice  # why the day alone does not hold
     said = _notice(client.get(day).text)
-    assert "Tournée impossible : Aucun plan ne respecte" in said
+    assert (
+        "Tournée impossible : le rendez-vous « Salon de Brest » du mercredi 22 avril 2026 à"
+        " 08:05 est à " in said  # the drive too long for the days before it, with its figures
+    )
     assert "À la place de la journée du 22/04/2026, qui ne se tient pas depuis la maison" in said
     english = _notice(client.get(f"{day}&lang=en").text)
     assert "In place of the day of 22 Apr 2026, which cannot be held from home:" in english
@@ -141,7 +144,8 @@ def test_a_day_replanned_meanwhile_keeps_its_plan(api_as: ClientFactory, demo_db
     job = _run(demo_db, job_id)
     assert job.status == "failed"
     assert job.error == (
-        "La journée du 22/04/2026 a été replanifiée entre-temps : la tournée n’est pas planifiée."
+        "La journée du mercredi 22 avril 2026 a été replanifiée entre-temps : la tournée n’est"
+        " pas planifiée."
     )
     assert job.result == {"changed": "replanned", "day": WEDNESDAY}
     assert _plans(demo_db) == plans
@@ -182,7 +186,8 @@ def test_appointments_changed_meanwhile_refuse_the_trip_and_a_click_asks_again(
     job = _run(demo_db, first)
     assert job.status == "failed" and _plans(demo_db) == plans
     assert job.error == (
-        "Les rendez-vous du 22/04/2026 ont changé entre-temps : la tournée n’est pas planifiée ;"
+        "Les rendez-vous du mercredi 22 avril 2026 ont changé entre-temps : la tournée n’est pas"
+        " planifiée ;"
         " replanifiez la journée."
     )
     assert job.result == {"changed": "appointments", "day": WEDNESDAY}

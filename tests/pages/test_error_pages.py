@@ -92,6 +92,8 @@ def test_every_catalogued_sentence_has_a_french_translation_free_of_english() ->
         "neither alternative is feasible": "neither alternative is feasible: x",
         "day (?P<n>": "day 2: the fixed appointments do not fit in the working day",
         "no plan satisfies": "no plan satisfies the fixed appointments and the working days",
+        "between": "no plan visits every required account between 16:30 and 18:30",
+        "within": "no plan visits every required account within the working days",
         "task (": "task 4 is already done",
         "proposal (": "proposal 4 is already accepted",
         "email '": "email 'a@b.fr' is already used",

@@ -95,3 +95,31 @@ def test_sales_of_a_month_to_come_are_rejected_naming_row_and_column(
         text("SELECT count(*) FROM monthly_sales WHERE month >= :m"), {"m": coming}
     ).scalar_one()
     assert stored == 0
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        (
+            {"file": ("vide.csv", b"", "text/csv")},
+            "fichier : le fichier est vide (reçu : «vide.csv»)",
+        ),
+        ({"file": ("", b"", "application/octet-stream")}, "fichier : choisissez un fichier"),
+        ({}, "fichier : choisissez un fichier"),
+    ],
+)
+def test_an_empty_or_missing_file_is_the_form_again_saying_so(
+    api_as: ClientFactory, demo_db: Session, files: dict[str, object], said: str
+) -> None:
+    """An empty file, or none chosen: the import form again (the content chosen kept), the
+    problem next to the file; not a bare « Erreur 422 » page, and no import queued."""
+    jobs = "SELECT count(*) FROM jobs"
+    before = demo_db.execute(text(jobs)).scalar()
+    page = api_as(3).post("/import", data={"kind": "sales"}, files=files, follow_redirects=False)
+    assert page.status_code == 422
+    assert '<form method="post" action="/import"' in page.text
+    assert '<option value="sales" selected>' in page.text
+    error = re.search(r'<span class="error field-error" id="file-error">(.*?)</span>', page.text)
+    assert error and error.group(1) == said.replace("«", "«\u00a0").replace("»", "\u00a0»")
+    assert 'aria-describedby="file-error"' in page.text
+    assert demo_db.execute(text(jobs)).scalar() == before

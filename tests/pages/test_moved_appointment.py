@@ -66,14 +66,17 @@ def test_a_moved_appointment_reads_moved_with_its_booked_time(
     _move(camille, appointment, time="11:00")
     item = _item(camille.get(agenda).text, appointment)
     assert '<span class="time">11:00–12:00</span>' in item
-    assert _moved(item) == "initialement à 09:00"
+    assert _moved(item) == "(initialement prévu à 09:00)"
     day = camille.get(f"/journee?date={DAY}").text
     listed = re.search(rf'<li data-id="{appointment}">(.*?)</li>', day, re.S)
-    assert listed is not None and _moved(html.unescape(listed.group(1))) == "initialement à 09:00"
+    assert (
+        listed is not None
+        and _moved(html.unescape(listed.group(1))) == "(initialement prévu à 09:00)"
+    )
 
     _move(camille, appointment, date="2026-06-11", time="14:00")  # another day: it says which
     item = _item(camille.get("/agenda?date=2026-06-11&vue=jour").text, appointment)
-    assert _moved(item) == "initialement le 10/06/2026 à 09:00"
+    assert _moved(item) == "(initialement prévu le 10/06/2026 à 09:00)"
 
     _move(camille, appointment, time="09:00")  # back at its booked time: not moved
     assert _moved(_item(camille.get(agenda).text, appointment)) is None
@@ -101,9 +104,9 @@ def test_a_fixed_stop_moved_since_the_plan_shows_its_new_time_and_says_moved(
     assert stop is not None
     said = html.unescape(stop.group(1))
     assert said.startswith('<span class="time">10:30</span> Rendez-vous LAMBDA SARL'), said
-    assert _moved(said) == "initialement à 10:00"
+    assert _moved(said) == "(initialement prévu à 10:00)"
     english = camille.get(f"/journee?date={TUESDAY}&lang=en").text
-    assert ">Moved</span>" in english and "originally at 10:00" in english
+    assert ">Moved</span>" in english and "(originally at 10:00)</span>" in english
     logged = demo_db.execute(
         text(
             "SELECT count(*) FROM audit_log WHERE entity = 'appointment' AND action = 'move'"

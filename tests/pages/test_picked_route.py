@@ -155,3 +155,56 @@ def test_the_accounts_list_sends_ticked_accounts_to_the_day_from_home(
         "/itineraire", data={"account_ids": _picked(demo_db, 4, 2)}, follow_redirects=False
     )
     assert answer.status_code == 303 and answer.headers["location"].startswith("/journee?date=")
+
+
+def _ticked_at(
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch, at: dt.datetime
+) -> tuple[list[int], object]:
+    """Camille ticks her first two accounts near Monaco and asks for the route at ``at``
+    (the planning clock the page reads)."""
+    from fieldcrm.services import plan_dates
+
+    monkeypatch.setattr(plan_dates, "now", lambda: at)
+    ids = _picked(demo_db, 4, 2)
+    answer = api_as(4).post(
+        "/itineraire",
+        data={"account_ids": ids, "lon": 7.4246, "lat": 43.7384},
+        follow_redirects=False,
+    )
+    return ids, answer
+
+
+def test_the_route_is_for_today_by_the_planning_clock_and_from_home_tomorrow_after_17(
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page reads the one planning clock (CI met the wall clock: at 16:25 in Paris the
+    same test asked for today's last two hours and was refused): on Monday 20 April 2026
+    at 9:25 the route is today's from the phone, at 17:10 Tuesday's from home."""
+    paris = dt.timezone(dt.timedelta(hours=2))
+    _, morning = _ticked_at(
+        api_as, demo_db, monkeypatch, dt.datetime(2026, 4, 20, 9, 25, tzinfo=paris)
+    )
+    assert morning.status_code == 303 and morning.headers["location"] == "/journee?date=2026-04-20"
+    _, evening = _ticked_at(
+        api_as, demo_db, monkeypatch, dt.datetime(2026, 4, 20, 17, 10, tzinfo=paris)
+    )
+    assert evening.status_code == 303 and evening.headers["location"] == "/journee?date=2026-04-21"
+
+
+def test_accounts_that_do_not_fit_in_the_hours_left_today_are_refused_by_name_of_the_hours(
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 16:25 the two ticked accounts (an hour's visit each, from Monaco) do not fit before
+    the 18:30 return: the refusal says which hours it tried and what to do, not « Aucun plan
+    ne respecte … les rendez-vous fixes » on a day without any; nothing is stored."""
+    paris = dt.timezone(dt.timedelta(hours=2))
+    before = demo_db.execute(text("SELECT count(*) FROM plans")).scalar_one()
+    _, answer = _ticked_at(
+        api_as, demo_db, monkeypatch, dt.datetime(2026, 4, 20, 16, 25, tzinfo=paris)
+    )
+    assert answer.status_code == 422, answer.text
+    assert (
+        "Aucun plan ne passe par tous les comptes demandés entre 16:30 et 18:30 (visites, route"
+        " et heures d’ouverture) : retirez-en, ou planifiez un autre jour." in answer.text
+    )
+    assert demo_db.execute(text("SELECT count(*) FROM plans")).scalar_one() == before

@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import json
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +22,8 @@ from fieldcrm.http import error_text
 from fieldcrm.routing.realise import OutOfReach, Reach
 from fieldcrm.services import planning, planning_jobs
 from fieldcrm.store import jobs as job_store
+from fieldcrm.store.plans import PlanRow
+from tests.pages.failed_trip_jobs import SOPHIE, failed_trip_job, shown_error
 from tests.pages.test_day_trip_instead import SETTINGS
 from tests.web import ClientFactory
 
@@ -34,6 +37,13 @@ FRENCH_LYON = (
     "Le rendez-vous « Salon Lyon QA18 » de 09:00 est injoignable à temps (arrivée au plus"
     " tôt 11:45). Pour le tenir, commencez la tournée la veille et dormez sur place."
 )
+LYON_AFTER_COLON = {
+    "en": "the" + ENGLISH_LYON.removeprefix("The"),
+    "fr": "le" + FRENCH_LYON.removeprefix("Le"),
+}
+"""The sentence continued after a colon: in lower case (« … ne se tient pas : le rendez-vous »)."""
+JOB_LYON_EN = f"Trip impossible: {LYON_AFTER_COLON['en']}"
+JOB_LYON_FR = f"Tournée impossible : {LYON_AFTER_COLON['fr']}"
 
 
 @pytest.mark.parametrize("reach", [LYON, LATE])
@@ -71,10 +81,8 @@ def test_a_stored_refusal_is_worded_from_its_data_not_its_text() -> None:
     stored = {"out_of_reach": LYON.as_doc(), "advice": True}
     assert error_text.refusal_text(stored, "texte quelconque", "en") == ENGLISH_LYON
     assert error_text.refusal_text(stored, None, "fr") == FRENCH_LYON
-    assert error_text.job_error_text("Tournée impossible : ?", stored, "en") == (
-        f"Trip impossible: {ENGLISH_LYON}"
-    )
-    assert error_text.job_error_text("?", stored, "fr") == f"Tournée impossible : {FRENCH_LYON}"
+    assert error_text.job_error_text("Tournée impossible : ?", stored, "en") == JOB_LYON_EN
+    assert error_text.job_error_text("?", stored, "fr") == JOB_LYON_FR
 
 
 def test_a_legacy_row_with_the_english_sentence_only_still_reads() -> None:
@@ -83,10 +91,8 @@ def test_a_legacy_row_with_the_english_sentence_only_still_reads() -> None:
     older = {"refusal": legacy, "before": True, "after": False}
     assert error_text.refusal_text(older, legacy, "fr") == FRENCH_LYON
     # a failed job's row did not say whether a night next to the trip would help: no advice
-    bare = FRENCH_LYON.split(" Pour le tenir,")[0]
-    assert error_text.job_error_text(f"Tournée impossible : {legacy}", None, "fr") == (
-        f"Tournée impossible : {bare}"
-    )
+    bare = JOB_LYON_FR.split(" Pour le tenir,")[0]
+    assert error_text.job_error_text(f"Tournée impossible : {legacy}", None, "fr") == bare
     other = "Tournée impossible : something new went wrong"
     assert error_text.job_error_text(other, {}, "fr") == other
     assert error_text.job_error_text(None, None, "fr") == ""
@@ -95,29 +101,31 @@ def test_a_legacy_row_with_the_english_sentence_only_still_reads() -> None:
 def test_the_failed_job_page_words_the_stored_data_in_each_language(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
-    asked = {"start_day": "2026-04-22", "end_day": "2026-04-22", "rep_name": "Sophie Durand"}
-    job_id = job_store.create_job(
-        demo_db, kind=planning_jobs.KIND, label="Tournée", user_id=6, params=asked
-    )
     refused = OutOfReach([LYON], days=1)
-    job_store.mark_running(demo_db, job_id, total=None, now=dt.datetime.now(dt.UTC))
-    job_store.mark_failed(
-        demo_db,
-        job_id,
-        error=planning_jobs.failure_message(refused),
-        now=dt.datetime.now(dt.UTC),
-        details=planning_jobs.failure_details(refused),
-    )
+    job_id = failed_trip_job(demo_db, refused)
     job = job_store.job(demo_db, job_id)
     assert job is not None and job.result == planning_jobs.failure_details(refused)
     assert job.result["out_of_reach"] == LYON.as_doc() and job.result["advice"] is True
-    client = api_as(6)
-    for lang, said in (("en", f"Trip impossible: {ENGLISH_LYON}"), ("fr", None)):
+    client = api_as(SOPHIE)
+    for lang, said in (("en", JOB_LYON_EN), ("fr", JOB_LYON_FR)):
+        assert shown_error(client, job_id, lang) == said
         page = client.get(f"/taches/{job_id}", params={"lang": lang})
-        assert page.status_code == 200
-        shown = html.unescape(page.text.split('id="job-error">', 1)[1].split("</p>", 1)[0])
-        assert shown == (said or f"Tournée impossible : {FRENCH_LYON}"), shown
         assert 'id="trip-plan-link"' not in page.text  # its data is no trip's result
+
+
+def _camille_s_trip(db: Session, *, instead_of: dict[str, Any] | None = None) -> PlanRow:
+    """Camille's trip of Tuesday and Wednesday 21–22 April 2026, planned (``instead_of``: the
+    day it replaces)."""
+    return planning.plan_trip(
+        db,
+        actor=SYSTEM,
+        rep_id=4,
+        start_day=dt.date(2026, 4, 21),
+        end_day=dt.date(2026, 4, 22),
+        settings=SETTINGS,
+        now=dt.datetime(2026, 4, 15, 8, tzinfo=ZoneInfo("Europe/Paris")),
+        instead_of=instead_of,
+    )
 
 
 def test_the_day_planned_as_a_trip_words_the_stored_data_in_each_language(
@@ -132,16 +140,7 @@ def test_the_day_planned_as_a_trip_words_the_stored_data_in_each_language(
         "before": True,
         "after": False,
     }
-    plan = planning.plan_trip(
-        demo_db,
-        actor=SYSTEM,
-        rep_id=4,
-        start_day=dt.date(2026, 4, 21),
-        end_day=dt.date(2026, 4, 22),
-        settings=SETTINGS,
-        now=dt.datetime(2026, 4, 15, 8, tzinfo=ZoneInfo("Europe/Paris")),
-        instead_of=instead,
-    )
+    plan = _camille_s_trip(demo_db, instead_of=instead)
     client = api_as(4)
 
     def why(lang: str) -> str:
@@ -150,8 +149,13 @@ def test_the_day_planned_as_a_trip_words_the_stored_data_in_each_language(
         assert found is not None, "no trip-instead block"
         return html.unescape(found.group(1)).replace("\xa0", " ")
 
-    assert why("en").endswith(f" {ENGLISH_LYON}")
-    assert why("fr").endswith(f" {FRENCH_LYON}")
+    assert (
+        why("en") == f"From home, Wednesday 22 April 2026 cannot be held: {LYON_AFTER_COLON['en']}"
+    )
+    assert (
+        why("fr")
+        == f"Depuis la maison, le mercredi 22 avril 2026 ne se tient pas : {LYON_AFTER_COLON['fr']}"
+    )
     legacy = instead | {"refusal": str(OutOfReach([LYON], days=1))}
     del legacy["out_of_reach"]
     demo_db.execute(
@@ -161,22 +165,14 @@ def test_the_day_planned_as_a_trip_words_the_stored_data_in_each_language(
         ),
         {"n": json.dumps(legacy), "id": plan.id},
     )
-    assert why("fr").endswith(f" {FRENCH_LYON}")
+    assert why("fr").endswith(f" : {LYON_AFTER_COLON['fr']}")
 
 
 def test_the_trip_page_words_an_impossible_alternative_from_its_data(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
     """« Rentrer chaque soir : impossible — … » from the stored data, not the text beside it."""
-    plan = planning.plan_trip(
-        demo_db,
-        actor=SYSTEM,
-        rep_id=4,
-        start_day=dt.date(2026, 4, 21),
-        end_day=dt.date(2026, 4, 22),
-        settings=SETTINGS,
-        now=dt.datetime(2026, 4, 15, 8, tzinfo=ZoneInfo("Europe/Paris")),
-    )
+    plan = _camille_s_trip(demo_db)
     overnight = plan.result["overnight"]
     chosen = overnight[overnight["recommendation"]]
     home = {"feasible": False, "error": "texte quelconque", "out_of_reach": LATE.as_doc()}
@@ -190,8 +186,16 @@ def test_the_trip_page_words_an_impossible_alternative_from_its_data(
     )
     client = api_as(4)
     for lang, said in (
-        ("fr", "Rentrer chaque soir : impossible — Après le rendez-vous « Salon », le commercial"),
-        ("en", "Go home every evening: not possible — After the appointment “Salon”, the rep"),
+        (
+            "fr",
+            "Rentrer chaque soir : impossible — Après le rendez-vous « Salon », impossible d’être"
+            " de retour à la maison pour 18:00 (retour au plus tôt 19:00).",
+        ),
+        (
+            "en",
+            "Go home every evening: not possible — After the appointment “Salon”, home cannot"
+            " be reached by 18:00 (earliest return 19:00).",
+        ),
     ):
         page = client.get("/tournee", params={"plan": plan.id, "lang": lang})
         assert page.status_code == 200, page.text[:300]

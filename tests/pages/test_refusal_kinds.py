@@ -5,9 +5,6 @@ on a trip's impossible alternative); a malformed stored refusal reads its stored
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-
 import pytest
 from sqlalchemy.orm import Session
 
@@ -16,22 +13,21 @@ from fieldcrm.http import error_text
 from fieldcrm.routing.plan_model import Plan
 from fieldcrm.routing.realise import OutOfReach, Reach
 from fieldcrm.services import planning_build, planning_jobs
-from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans
-from tests.pages.test_refusal_data import ENGLISH_LYON, FRENCH_LYON, LYON
+from tests.pages.failed_trip_jobs import SOPHIE, failed_trip_job, shown_error
+from tests.pages.test_refusal_data import ENGLISH_LYON, FRENCH_LYON, JOB_LYON_EN, LYON
 from tests.pages.test_trip_allowances import CFG, D15, D16, TOULON, _stop, _trip
 from tests.pages.test_trip_explained import HOME_FIGURES, _block, _replace
 from tests.web import ClientFactory
 
 NO_PLAN = "no plan satisfies the fixed appointments and the working days"
-BARE_EN = ENGLISH_LYON.split(" To keep it,")[0]
 BARE_FR = FRENCH_LYON.split(" Pour le tenir,")[0]
 
 REFUSALS: list[tuple[FieldcrmError, str, str]] = [
     (
         Infeasible(NO_PLAN),
         f"Trip impossible: {NO_PLAN}",
-        "Tournée impossible : Aucun plan ne respecte à la fois les rendez-vous fixes et les"
+        "Tournée impossible : aucun plan ne respecte à la fois les rendez-vous fixes et les"
         " journées de travail.",
     ),
     (
@@ -42,8 +38,8 @@ REFUSALS: list[tuple[FieldcrmError, str, str]] = [
     ),
     (
         Forbidden("rep 4 may not plan for rep 6"),
-        "You can no longer plan this trip: You do not have access to the data of rep 6.",
-        "Vous ne pouvez plus planifier cette tournée : Vous n’avez pas accès aux données du"
+        "You can no longer plan this trip: you do not have access to the data of rep 6.",
+        "Vous ne pouvez plus planifier cette tournée : vous n’avez pas accès aux données du"
         " commercial 6.",
     ),
     (
@@ -74,10 +70,11 @@ def test_every_trip_job_refusal_reads_in_the_reader_s_language(
 
 def test_an_older_out_of_reach_row_reads_in_english_without_advice() -> None:
     legacy = planning_jobs.failure_message(OutOfReach([LYON], days=1))
-    assert error_text.job_error_text(legacy, None, "en") == f"Trip impossible: {BARE_EN}"
+    bare = JOB_LYON_EN.split(" To keep it,")[0]
+    assert error_text.job_error_text(legacy, None, "en") == bare
     # stored with its data before the kind and the advice were
     stored = {"out_of_reach": LYON.as_doc()}
-    assert error_text.job_error_text(legacy, stored, "en") == f"Trip impossible: {BARE_EN}"
+    assert error_text.job_error_text(legacy, stored, "en") == bare
     unknown = "Import refusé : fichier vide"
     assert error_text.job_error_text(unknown, None, "en") == unknown
 
@@ -85,23 +82,8 @@ def test_an_older_out_of_reach_row_reads_in_english_without_advice() -> None:
 def test_the_failed_job_page_reads_a_plain_refusal_in_english(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
-    asked = {"start_day": "2026-04-22", "end_day": "2026-04-22", "rep_name": "Sophie Durand"}
-    job_id = job_store.create_job(
-        demo_db, kind=planning_jobs.KIND, label="Tournée", user_id=6, params=asked
-    )
-    refused = Infeasible(NO_PLAN)
-    job_store.mark_running(demo_db, job_id, total=None, now=dt.datetime.now(dt.UTC))
-    job_store.mark_failed(
-        demo_db,
-        job_id,
-        error=planning_jobs.failure_message(refused),
-        now=dt.datetime.now(dt.UTC),
-        details=planning_jobs.failure_details(refused),
-    )
-    page = api_as(6).get(f"/taches/{job_id}", params={"lang": "en"})
-    assert page.status_code == 200
-    shown = html.unescape(page.text.split('id="job-error">', 1)[1].split("</p>", 1)[0])
-    assert shown == f"Trip impossible: {NO_PLAN}"
+    job_id = failed_trip_job(demo_db, Infeasible(NO_PLAN))
+    assert shown_error(api_as(SOPHIE), job_id, "en") == f"Trip impossible: {NO_PLAN}"
 
 
 def test_the_advice_is_stored_with_the_refusal_and_followed() -> None:
@@ -111,10 +93,10 @@ def test_the_advice_is_stored_with_the_refusal_and_followed() -> None:
     assert planning_jobs.failure_details(first_day)["advice"] is True
     error = planning_jobs.failure_message(inside)
     said = error_text.job_error_text(error, planning_jobs.failure_details(inside), "fr")
-    assert said.startswith("Tournée impossible : Le rendez-vous « Salon » de 09:00")
+    assert said.startswith("Tournée impossible : le rendez-vous « Salon » de 09:00")
     assert "dormez sur place" not in said and "veille" not in said
     advised = error_text.job_error_text(error, planning_jobs.failure_details(first_day), "en")
-    assert advised == f"Trip impossible: {ENGLISH_LYON}"
+    assert advised == JOB_LYON_EN
     # a trip planned instead of a day: stored only when a night away holds it
     assert error_text.refusal_text({"out_of_reach": LYON.as_doc(), "advice": False}, "?") == (
         BARE_FR
@@ -151,8 +133,8 @@ def test_a_trip_s_impossible_alternatives_give_no_advice(
     page = api_as(4).get(f"/tournee?plan={plan_id}").text
     reason = _block(page, "stay-reason").replace("\u00a0", " ")
     assert reason == (
-        "Dormir sur place : impossible — aucun plan avec une nuit à l’hôtel ne tient :"
-        f" {BARE_FR.rstrip('.')}."
+        "Dormir sur place : impossible — aucun plan avec une nuit à l’hôtel ne tient : le"
+        f" rendez-vous {BARE_FR.removeprefix('Le rendez-vous ').rstrip('.')}."
     ), reason
     home = Plan(
         days=(),

@@ -79,7 +79,7 @@ def test_an_appointment_out_of_reach_is_worded_from_its_data_in_each_language() 
     )
     late = OutOfReach([LATE], days=1)
     assert error_text.describe(late, "en") == (
-        "After the appointment “Salon”, the rep cannot be back home by 18:00 (earliest return"
+        "After the appointment “Salon”, home cannot be reached by 18:00 (earliest return"
         " 19:00). To get back, extend the trip by a day and spend the night nearby."
     )
     # as a trip planned instead stored it before its data (its sentence, the night that

@@ -16,6 +16,7 @@ from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.http.error_text import rule_field_label, rule_problem_text
 from fieldcrm.scoring.rules import CONDITIONS, parse_rule
 from fieldcrm.services import rules
+from fieldcrm.services.territories import SYSTEM
 from tests.api.test_rules_draft import KEY, ship_rules
 from tests.conftest import DEMO_TODAY
 from tests.web import ClientFactory
@@ -167,3 +168,22 @@ def test_the_dry_run_names_rules_by_their_name(api_as: ClientFactory, demo_db: S
         assert cells and set(cells) == {name}, url
         assert f">{name}</span> :" in report and f"Brouillon « {name} »" in report
         assert f"<code>{KEY}</code>" not in report
+
+
+@pytest.mark.parametrize("action", ["validate", "save", "dry_run"])
+def test_an_empty_editor_comes_back_with_the_problem_next_to_it(
+    api_as: ClientFactory, demo_db: Session, action: str
+) -> None:
+    """Sent empty (or blank), the editor is the rules page again, the problem listed above
+    it in French; not a bare error page, and nothing saved nor queued."""
+    before = [r.key for r in rules.list_rules(demo_db, actor=SYSTEM)]
+    manager = api_as(1)
+    for document in ("", "   \n"):
+        page = manager.post("/regles", data={"document": document, "action": action})
+        assert page.status_code == 422
+        assert _listed(page.text) == [
+            "règle : la règle est vide : écrivez-la dans l’éditeur (key, when et then)"
+        ]
+        assert '<form method="post" action="/regles">' in page.text
+        assert "champ obligatoire" not in page.text
+    assert [r.key for r in rules.list_rules(demo_db, actor=SYSTEM)] == before

@@ -104,10 +104,23 @@ def test_preview_lists_moves_without_writing(api_as: ClientFactory, demo_db: Ses
     assert unowned >= 3
 
 
-def test_assignment_form_names_the_missing_field(api_as: ClientFactory) -> None:
-    response = api_as(2).post("/affectations/attribuer", data={"rep_id": "4"})
+def test_assigning_an_empty_selection_shows_the_form_again_saying_so(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """« Attribuer la sélection (0) »: the assignment screen again (queue, map, form), the
+    form saying « Cochez au moins un compte. »; not a bare « champ obligatoire » page, and
+    nothing assigned."""
+    count = "SELECT count(*) FROM assignment_runs"
+    runs = demo_db.execute(text(count)).scalar()
+    response = api_as(2).post("/affectations/attribuer", data={"rep_id": "4", "lock": "true"})
     assert response.status_code == 422
-    assert "comptes :" in response.text  # « account_ids » by its French name
+    form = response.text.split('id="assign-form"', 1)[1].split("</form>", 1)[0]
+    assert '<p class="error" role="alert" id="assign-error">Cochez au moins un compte.</p>' in form
+    assert 'id="queue"' in form and 'id="dispatch-map"' in response.text
+    assert "champ obligatoire" not in response.text
+    assert demo_db.execute(text(count)).scalar() == runs
+    english = api_as(2).post("/affectations/attribuer?lang=en", data={"rep_id": "4"})
+    assert "Tick at least one account." in english.text
 
 
 def _row_of(page: str, account_id: int) -> str:
@@ -179,3 +192,34 @@ def test_balance_spread_is_said_in_plain_french(api_as: ClientFactory, demo_db: 
     proposal = page[page.index('id="proposal-spread"') :]
     proposal = proposal[: proposal.index("</p>")]
     assert re.search(r"±\d+\u00a0% avant, ±\d+\u00a0% après", proposal), proposal
+
+
+def test_a_refused_build_is_the_page_again_with_the_form_as_typed(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """Unknown codes, or no name: the territories page again (map, balance), the builder's
+    form as typed and, above it, why in French with the units' French name; nothing built."""
+    count = "SELECT count(*) FROM territories"
+    before = demo_db.execute(text(count)).scalar()
+    manager = api_as(1)
+    page = manager.post(
+        "/territoires/construire",
+        data={"name": "Sud", "unit": "postcodes", "codes": "99999", "rep_id": "5"},
+    )
+    assert page.status_code == 422
+    said = re.search(r'<p class="error" role="alert" id="build-error">(.*?)</p>', page.text)
+    assert said, page.text[:1500]
+    assert said.group(1).replace("\u00a0", " ") == (
+        "codes postaux : code postal inconnu (reçu : « 99999 »)"
+    )
+    form = page.text.split('action="/territoires/construire"', 1)[1].split("</form>", 1)[0]
+    assert 'value="Sud"' in form and 'value="99999"' in form
+    assert '<option value="postcodes" selected>' in form
+    assert '<option value="5" selected>' in form
+    assert 'id="balance"' in page.text and 'id="territory-map"' in page.text
+    nameless = manager.post(
+        "/territoires/construire", data={"name": "", "unit": "departements", "codes": "06"}
+    )
+    assert nameless.status_code == 422
+    assert 'id="build-error">nom : un territoire a besoin d’un nom</p>' in nameless.text
+    assert demo_db.execute(text(count)).scalar() == before

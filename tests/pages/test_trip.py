@@ -194,7 +194,7 @@ def test_an_impossible_trip_fails_its_job_naming_the_appointment(
     assert "cannot" not in shown and "earliest" not in shown
     english = client.get(f"/taches/{job_id}", params={"lang": "en"}).text
     said = html.unescape(english.split('id="job-error">', 1)[1].split("</p>", 1)[0])
-    assert said.startswith("Trip impossible: The appointment “"), said  # from its data
+    assert said.startswith("Trip impossible: the appointment “"), said  # from its data
     assert "Tournée" not in said
     assert 'id="trip-plan-link"' not in page.text
 

@@ -100,13 +100,13 @@ def test_a_night_away_not_offered_says_why_and_what_it_would_take(
     ).text
     assert "(15/12/2026, 17/12/2026) ne se suivent pas" in _block(apart, "stay-reason")
 
-    why = "Après le rendez-vous « Salon », le commercial ne peut pas être à l’hôtel à temps."
+    why = "Après le rendez-vous « Salon », impossible d’être à l’hôtel à temps."
     failed = client.get(
         f"/tournee?plan={_home_trip(demo_db, [D15, D16], no_night='no_plan', away_error=why)}"
     ).text
     assert _block(failed, "stay-reason") == (
-        "Dormir sur place : impossible — aucun plan avec une nuit à l’hôtel ne tient : Après le"
-        " rendez-vous «\u00a0Salon\u00a0», le commercial ne peut pas être à l’hôtel à temps."
+        "Dormir sur place : impossible — aucun plan avec une nuit à l’hôtel ne tient : après le"
+        " rendez-vous «\u00a0Salon\u00a0», impossible d’être à l’hôtel à temps."
     )
 
     english = client.get(

@@ -42,7 +42,7 @@ def _settings() -> Settings:
         ),
         (
             OutOfReach([Reach("x", "RDV client Aix", 0, "after", 0, 66600, 67920)], days=1),
-            "Après le rendez-vous « RDV client Aix », le commercial ne peut pas être rentré pour"
+            "Après le rendez-vous « RDV client Aix », impossible d’être de retour à la maison pour"
             " 18:30 (retour au plus tôt 18:52). Pour rentrer, prolongez la tournée d’un jour et"
             " dormez sur place.",
         ),
@@ -52,14 +52,14 @@ def _settings() -> Settings:
                 " maximum of 5.0 h"
             ),
             "mercredi 23 décembre 2026 : les rendez-vous et visites obligatoires demandent 5,1 h"
-            " de route, plus que le maximum du commercial (5,0 h).",
+            " de route, plus que les 5,0 h autorisées par jour.",
         ),
         (
             Infeasible(
                 "day 3: what must happen needs 9.4 h of driving, more than the rep's maximum of 8.0 h"
             ),
             "Jour 3 : les rendez-vous et visites obligatoires demandent 9,4 h de route, plus que"
-            " le maximum du commercial (8,0 h).",
+            " les 8,0 h autorisées par jour.",
         ),
         (
             Infeasible("day 2: the fixed appointments do not fit in the working day"),
@@ -133,7 +133,7 @@ def test_a_failed_trip_job_reads_in_french_behind_its_lead_in() -> None:
     )
     stored = planning_jobs.failure_message(refused)
     said = (
-        "Tournée impossible : Le rendez-vous « RDV client Marseille » de 10:00 est injoignable"
+        "Tournée impossible : le rendez-vous « RDV client Marseille » de 10:00 est injoignable"
         " à temps (arrivée au plus tôt 10:29)."
     )
     advice = " Pour le tenir, commencez la tournée la veille et dormez sur place."
@@ -168,7 +168,7 @@ def test_the_real_driving_cap_refusal_reads_in_french(demo_db: Session) -> None:
     assert french != str(raised.value)
     assert re.fullmatch(
         r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} avril 2026 : les rendez-vous"
-        r" et visites obligatoires demandent \d+,\d h de route, plus que le maximum du commercial"
-        r" \(8,0 h\)\.",
+        r" et visites obligatoires demandent \d+,\d h de route, plus que les 8,0 h autorisées"
+        r" par jour\.",
         french,
     ), french

@@ -26,19 +26,19 @@ DONUT = Polygon(
 )
 TRIANGLE = Polygon([(7.2, 43.75), (7.45, 43.9), (7.25, 43.95)])
 
-# id → (geometry, priority). Created in this order so the ids are 1..n on a fresh sequence
-# only by luck; the test maps names to the ids the database gives.
+# id → (geometry, priority, 0 to 1000: the filler lowest). Created in this order so the ids
+# are 1..n on a fresh sequence only by luck; the test maps names to the ids the database gives.
 SHAPES: dict[str, tuple[BaseGeometry, int]] = {
-    "west": (box(7.0, 43.5, 7.1, 43.6), 0),
-    "east": (box(7.1, 43.5, 7.2, 43.6), 0),  # shares the border x = 7.1 with west
-    "donut": (DONUT, 0),
-    "filler": (box(7.37, 43.57, 7.43, 43.63), -5),  # inside the donut's hole
-    "big": (box(7.0, 43.6, 7.3, 43.9), 0),
-    "small": (box(7.0, 43.6, 7.1, 43.7), 0),  # inside big: smaller area wins
-    "twin": (box(7.05, 43.65, 7.15, 43.75), 0),  # same area as small: lowest id wins
-    "vip": (box(7.12, 43.62, 7.18, 43.68), 3),  # inside big: priority wins
-    "tri": (TRIANGLE, 1),
-    "multi": (MultiPolygon([box(7.6, 43.5, 7.65, 43.55), box(7.7, 43.5, 7.75, 43.55)]), 0),
+    "west": (box(7.0, 43.5, 7.1, 43.6), 5),
+    "east": (box(7.1, 43.5, 7.2, 43.6), 5),  # shares the border x = 7.1 with west
+    "donut": (DONUT, 5),
+    "filler": (box(7.37, 43.57, 7.43, 43.63), 0),  # inside the donut's hole
+    "big": (box(7.0, 43.6, 7.3, 43.9), 5),
+    "small": (box(7.0, 43.6, 7.1, 43.7), 5),  # inside big: smaller area wins
+    "twin": (box(7.05, 43.65, 7.15, 43.75), 5),  # same area as small: lowest id wins
+    "vip": (box(7.12, 43.62, 7.18, 43.68), 8),  # inside big: priority wins
+    "tri": (TRIANGLE, 6),
+    "multi": (MultiPolygon([box(7.6, 43.5, 7.65, 43.55), box(7.7, 43.5, 7.75, 43.55)]), 5),
 }
 
 EDGE_POINTS = [
@@ -158,7 +158,7 @@ def test_preview_writes_nothing_and_history_records_every_change(
     assert assign_store.assign_all(db, actor_id=None, reason="again") == []
 
     # the border moves: east grows over the west square; one account changes rep
-    store.update_territory(db, world["east"], geometry=box(7.0, 43.5, 7.2, 43.6), priority=1)
+    store.update_territory(db, world["east"], geometry=box(7.0, 43.5, 7.2, 43.6), priority=6)
     moves = assign_store.preview_assignment(db)
     assert len(moves) == 1 and moves[0].accounts == 1
     assert moves[0].from_territory_id == world["west"] and moves[0].to_territory_id == world["east"]

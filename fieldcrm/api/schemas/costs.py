@@ -75,6 +75,10 @@ class NotCountedCheckin(Strict):
     account_id: int
     account: str
     distance_m: float | None
+    km_counted: bool = Field(
+        description="Its place makes kilometres; false when it makes none (out of reach in "
+        "the time, or doubtful): it is then among the trip's `to_check`, not driven to."
+    )
 
 
 class TripCost(Strict):

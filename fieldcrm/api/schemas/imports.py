@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from fieldcrm.api.schemas.common import Strict
 
 
 class RejectedRow(Strict):
-    """A row left out: its line, the faulty column, why, the value read and the whole message."""
+    """A row left out: its line, the faulty column, why (in French; ``code`` and ``params``:
+    the reason's French template and its fields, when it has some), the value read and the
+    whole message."""
 
     line: int
     field: str
     reason: str
     value: str | None
     message: str
+    code: str | None = None
+    params: dict[str, Any] | None = None
 
 
 class ChangedAccount(Strict):

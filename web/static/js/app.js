@@ -42,6 +42,15 @@
     var items = load(); items.push({ id: uuid(), user: me(), url: url, body: body }); save(items); banner();
     return flush();
   }
+  /* What a refused request (4xx, 5xx) says to the reader: the error body's words (fields by
+     their label only, « priorité : … »), never the developer's message nor the raw list of a
+     validation error (« [object Object] »). The one home: every page's script uses it. */
+  function problemText(response) {
+    return response.json().then(function (b) {
+      return (b && (b.text || (typeof b.detail === "string" ? b.detail : "") ||
+                    (typeof b.message === "string" ? b.message : ""))) || response.statusText;
+    }).catch(function () { return response.statusText; });
+  }
   function drop(id) { save(load().filter(function (i) { return i.id !== id; })); }
   var flushing = null, again = false;
   /* Send queued items in order, one at a time; storage is re-read each time (items may be added meanwhile). */
@@ -57,10 +66,7 @@
         if (response.status >= 500) { again = false; break; }
         if (response.status === 401) { again = false; askLogin(); break; }  /* kept for its writer */
         if (!response.ok) {                      /* refused for good (4xx): kept aside with the reason, never lost */
-          /* the reader's words (fields by their label only), not the developer's message */
-          item.error = await response.json().then(function (b) {
-            return b.text || b.message || (typeof b.detail === "string" ? b.detail : "") || response.statusText;
-          }).catch(function () { return response.statusText; });
+          item.error = await problemText(response);
           var refused = JSON.parse(localStorage.getItem(REFUSED) || "[]"); refused.push(item);
           localStorage.setItem(REFUSED, JSON.stringify(refused));
         }
@@ -78,7 +84,8 @@
     flushing = run().finally(function () { flushing = null; banner(); });
     return flushing;
   }
-  window.fieldcrm = { enqueue: enqueue, flush: flush, pending: function () { return mine().length; } };
+  window.fieldcrm = { enqueue: enqueue, flush: flush, pending: function () { return mine().length; },
+                      problemText: problemText };
   /* Pages kept for offline use belong to who saw them: logging out empties the service
      worker's cache before the logout is sent, and the login form empties it too (the last
      user may have left without logging out). The outbox is kept: it is sorted by writer. */

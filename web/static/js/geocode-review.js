@@ -40,9 +40,8 @@
   async function send(url, method, body) {
     var response = await fetch(url, { method: method, credentials: "same-origin",
       headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
-    var answer = await response.json().catch(function () { return {}; });
-    if (!response.ok) { throw new Error(answer.message || answer.detail || response.statusText); }
-    return answer;
+    if (!response.ok) { throw new Error(await window.fieldcrm.problemText(response)); }
+    return response.json().catch(function () { return {}; });
   }
   function saved(answer, button) {
     origin = L.latLng(answer.lat, answer.lon);

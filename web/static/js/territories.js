@@ -60,8 +60,7 @@
     var response = await fetch(editingId ? "/api/territories/" + editingId : "/api/territories", {
       method: editingId ? "PATCH" : "POST", credentials: "same-origin",
       headers: headers, body: JSON.stringify(body) });
-    var data = await response.json().catch(function () { return {}; });
-    if (!response.ok) { return say(data.message || data.detail || response.statusText, true); }
+    if (!response.ok) { return say(await window.fieldcrm.problemText(response), true); }
     say(T.messages.saved, false);
     setTimeout(function () { window.location.reload(); }, 600);
   });

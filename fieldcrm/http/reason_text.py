@@ -1,0 +1,185 @@
+"""Stored French reasons worded for the reader: an import's rejected rows and a geocode's
+review reasons.
+
+A rejected row stored since its reason is kept as data carries its French template (a
+catalogue msgid, ``code``) and the fields it is filled with (``params``): it is worded in the
+reader's language, numbers as that language writes them. Rows stored before, and geocoding
+reasons (stored as French text, parts joined by ``; ``), are read from their text: each part
+a known French sentence (:data:`PARTS`) or a catalogue msgid is worded through the
+catalogue; any other part stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fieldcrm.accounts.french_csv import column_label
+from fieldcrm.costs.report import local_number
+from fieldcrm.geocoding.model import PRECISION_LABELS
+from fieldcrm.http.i18n import translations
+
+PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), msgid)
+    for pattern, msgid in (
+        (
+            r"précision (?P<found>.+) \(attendue : (?P<wanted>.+)\)",
+            "précision %(found)s (attendue : %(wanted)s)",
+        ),
+        (
+            r"score (?P<score>[\d,.]+) < (?P<threshold>[\d,.]+)",
+            "score %(score)s < %(threshold)s",
+        ),
+        (
+            r"code postal trouvé (?P<found>\S+) ≠ (?P<given>\S+)",
+            "code postal trouvé %(found)s ≠ %(given)s",
+        ),
+        (r"aucune correspondance \((?P<errors>.*)\)", "aucune correspondance (%(errors)s)"),
+        (
+            r"adresse à l'étranger \((?P<country>[^)]+)\) : à placer à la main",
+            "adresse à l'étranger (%(country)s) : à placer à la main",
+        ),
+        (r"candidats : (?P<names>.+)", "candidats : %(names)s"),
+        (
+            r"pays (?P<country>\S+) mais lieu trouvé en (?P<area>.+?) \((?P<name>.+)\)",
+            "pays %(country)s mais lieu trouvé en %(area)s (%(name)s)",
+        ),
+        (
+            r"lieu trouvé en (?P<area>.+?) \((?P<name>.+?)\) ≠ code postal (?P<postcode>\S+) "
+            r"\((?P<areas>.+)\)",
+            "lieu trouvé en %(area)s (%(name)s) ≠ code postal %(postcode)s (%(areas)s)",
+        ),
+        (
+            r"ville « (?P<city>.+?) » \((?P<areas>.+?)\) ≠ code postal (?P<postcode>\S+) "
+            r"\((?P<postal_areas>.+)\)",
+            "ville « %(city)s » (%(areas)s) ≠ code postal %(postcode)s (%(postal_areas)s)",
+        ),
+        (
+            r"nom de commune approché sans code postal \(« (?P<city>.+?) » → (?P<name>.+)\)",
+            "nom de commune approché sans code postal (« %(city)s » → %(name)s)",
+        ),
+        (
+            r"homonymes dans (?P<n>\d+) régions, sans code postal",
+            "homonymes dans %(n)s régions, sans code postal",
+        ),
+        (r"code postal (?P<postcode>\S+) inconnu", "code postal %(postcode)s inconnu"),
+        (
+            r"code postal (?P<postcode>\S+) inconnu : aucune commune n’a ce code",
+            "code postal %(postcode)s inconnu : aucune commune n’a ce code",
+        ),
+        (
+            r"code postal (?P<postcode>\S+) : la ville « (?P<city>.+) » n’est pas dans son "
+            r"département \((?P<areas>.+)\)",
+            "code postal %(postcode)s : la ville « %(city)s » n’est pas dans son département "
+            "(%(areas)s)",
+        ),
+        (
+            r"« (?P<city>.+) » désigne (?P<n>\d+) communes : indiquez le code postal",
+            "« %(city)s » désigne %(n)s communes : indiquez le code postal",
+        ),
+        (
+            r"aucune commune ne s'appelle « (?P<city>.+) »",
+            "aucune commune ne s'appelle « %(city)s »",
+        ),
+    )
+)
+"""Known French reason parts with fields (the geocoder's review reasons, the gazetteer's
+placing and postcode problems): their pattern and their catalogue msgid."""
+
+_PRECISIONS = frozenset({"found", "wanted"})  # words of PRECISION_LABELS (or a raw key)
+_DECIMALS = frozenset({"score", "threshold"})  # written « 0,62 » in the stored French
+
+
+def _split(text: str) -> list[str]:
+    """``text``'s parts joined by ``; `` (or `` ; ``), none cut inside parentheses."""
+    parts, depth, start = [], 0, 0
+    for match in re.finditer(r"[()]| ?; ", text):
+        token = match.group()
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    return [*parts, text[start:]]
+
+
+def _field(name: str, value: str, lang: str, gettext: Callable[[str], str]) -> str:
+    if name in _PRECISIONS:
+        return gettext(PRECISION_LABELS.get(value, value))
+    if name in _DECIMALS:
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            return value
+        return local_number(number, lang, len(value.partition(",")[2] or value.partition(".")[2]))
+    if value.isdigit() and name == "n":
+        return local_number(int(value), lang)
+    return value
+
+
+def reason_part(text: str, lang: str = "fr") -> str:
+    """One French reason part worded for the reader of ``lang``: a sentence of :data:`PARTS`
+    or a catalogue msgid; any other as it is."""
+    gettext = translations(lang).gettext
+    for pattern, msgid in PARTS:
+        found = pattern.fullmatch(text)
+        if found:
+            values = {k: _field(k, v, lang, gettext) for k, v in found.groupdict().items()}
+            return gettext(msgid) % values
+    return gettext(text) if text else text
+
+
+def stored_reason(text: str | None, lang: str = "fr") -> str:
+    """A stored French reason (parts joined by ``; ``) for the reader of ``lang``: each part
+    by :func:`reason_part`. French readers read it as stored, its precision levels in words
+    (rows written before the reasons named them: ``précision municipality`` →
+    ``précision à la commune``)."""
+    if not text:
+        return ""
+    if lang == "fr":
+        return _RAW_PRECISION.sub(lambda m: PRECISION_LABELS.get(m[0], m[0]), str(text))
+    return "; ".join(reason_part(part, lang) for part in _split(str(text)))
+
+
+_RAW_PRECISION = re.compile(r"(?<=précision )(\w+)|(?<=attendue : )(\w+)")
+
+
+def _param(name: str, value: Any, lang: str) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return local_number(value, lang)
+    if name == "problem" and isinstance(value, str):  # a gazetteer's French reason
+        return stored_reason(value, lang)
+    return value
+
+
+def import_reason(row: Mapping[str, Any], lang: str = "fr") -> str:
+    """Why an import rejected ``row`` (a report's rejected row), for the reader of ``lang``:
+    from its ``code`` and ``params`` when it has them (numbers as ``lang`` writes them), else
+    from its stored French ``reason`` (:func:`stored_reason`)."""
+    code, params = row.get("code"), row.get("params")
+    if lang == "fr" or not code:
+        return stored_reason(str(row.get("reason") or ""), lang)
+    values = {k: _param(k, v, lang) for k, v in (params or {}).items()}
+    try:
+        return translations(lang).gettext(str(code)) % values
+    except (KeyError, TypeError, ValueError):  # a template its params do not fill
+        return str(row.get("reason") or "")
+
+
+_NUMBERED_COLUMN = re.compile(r"colonne (\d+)")
+
+
+def file_column(field: str, lang: str = "fr") -> str:
+    """A file column as the reader names it: the header of the import's French vocabulary
+    (``postcode`` → « code postal »; "postcode" in English, through the catalogue), a
+    column the file's header did not name by its number."""
+    gettext = translations(lang).gettext
+    numbered = _NUMBERED_COLUMN.fullmatch(field)
+    if numbered:
+        return gettext("colonne %(n)s") % {"n": numbered[1]}
+    return gettext(column_label(field))
