@@ -707,6 +707,14 @@ PLAN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         "le rendez-vous « {name} » est en dehors des heures de travail",
     ),
     (
+        re.compile(
+            r"^appointment '(?P<name>.+)' is outside working hours, even (?P<n>\d+) min"
+            r" beyond them$"
+        ),
+        "le rendez-vous « {name} » est en dehors des heures de travail, même avec {n} min de"
+        " dépassement permis (départ plus tôt, retour plus tard)",
+    ),
+    (
         re.compile(r"^rep (?P<id>\d+) \((?P<name>.*)\) has no located home address; set it first$"),
         "le commercial {id} ({name}) n’a pas d’adresse de départ localisée ; renseignez-la d’abord",
     ),
@@ -1341,15 +1349,17 @@ def refusal_text(
     lang: str = "fr",
     *,
     zone: ZoneInfo | None = None,
+    advice: bool = True,
 ) -> str:
     """A refusal stored with its data for the reader of ``lang``: the appointment out of
     reach ``stored`` names (:func:`stored_refusal`; for rows stored before that data, the
     planner's sentence ``message``, :func:`legacy_reach`) worded by :func:`reach_text`, with
-    the advice :func:`stored_advice` says; else the stored ``message``
-    (:func:`describe_message`)."""
+    the advice :func:`stored_advice` says unless ``advice`` is false (the day a trip was
+    tried in place of, once that trip failed: its advice was followed); else the stored
+    ``message`` (:func:`describe_message`)."""
     reach = stored_refusal(stored) or legacy_reach(message or "")
     if reach is not None:
-        return reach_text(reach, lang, advice=stored_advice(stored))
+        return reach_text(reach, lang, advice=advice and stored_advice(stored))
     return describe_message(message or "", lang, zone=zone)
 
 

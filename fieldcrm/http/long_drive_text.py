@@ -13,8 +13,10 @@ Examples
 >>> print(long_drive_text(brest, "fr"))  # doctest: +NORMALIZE_WHITESPACE
 Le rendez-vous « Salon de Brest » du mercredi 22 avril 2026 à 08:05 est à 14 h de route de la
 maison : il n’y a que 5 h 05 de route possibles d’ici là (1 jour de tournée avant lui, 5 h de
-route au plus par jour). Pour le tenir à 08:05, il faudrait partir au moins 2 jours plus tôt.
-Pour rentrer ensuite, il faudrait aussi finir la tournée au moins 2 jours plus tard.
+route au plus par jour). Pour le tenir à 08:05, il faudrait au moins 2 jours de route de plus
+avant lui, des jours travaillés enchaînés par des nuits sur place (un week-end ou un jour férié
+interrompt la tournée). Pour rentrer ensuite, il faudrait aussi au moins 2 jours de route de
+plus après lui.
 """
 
 from __future__ import annotations
@@ -75,14 +77,18 @@ def long_drive_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> s
             % figures
         )
         advise = [
-            gettext("Pour le tenir à %(at)s, il faudrait partir au moins %(days)s plus tôt.")
+            gettext(
+                "Pour le tenir à %(at)s, il faudrait au moins %(days)s de route de plus avant lui,"
+                " des jours travaillés enchaînés par des nuits sur place (un week-end ou un jour"
+                " férié interrompt la tournée)."
+            )
             % {"at": at, "days": _days(drive.more_days, lang)}
         ]
         if drive.back_days:
             advise.append(
                 gettext(
-                    "Pour rentrer ensuite, il faudrait aussi finir la tournée au moins %(days)s"
-                    " plus tard."
+                    "Pour rentrer ensuite, il faudrait aussi au moins %(days)s de route de plus"
+                    " après lui."
                 )
                 % {"days": _days(drive.back_days, lang)}
             )
@@ -101,7 +107,8 @@ def long_drive_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> s
         )
         advise = [
             gettext(
-                "Pour rentrer à temps, il faudrait finir la tournée au moins %(days)s plus tard."
+                "Pour rentrer à temps, il faudrait au moins %(days)s de route de plus après lui,"
+                " des jours travaillés enchaînés par des nuits sur place."
             )
             % {"days": _days(drive.more_days, lang)}
         ]

@@ -189,9 +189,14 @@ def check_appointments(problem: Problem) -> None:
         today = sorted((a for a in problem.appointments if a.day == k), key=lambda a: a.start_s)
         for a in today:
             if a.start_s < day.depart_s or a.start_s + a.duration_s > day.return_s:
+                name = a.name or a.key
+                why = f"appointment '{name}' is outside working hours"
+                if problem.overtime_s:  # the stretch (overtime.stretched) could not hold it
+                    tolerance = problem.overtime_s // 60
+                    why = f"appointment '{name}' is outside working hours, even {tolerance} min beyond them"
                 raise InvalidInput(
                     f"appointments[{a.key}]",
-                    f"appointment '{a.name or a.key}' is outside working hours",
+                    why,
                     value=f"{hhmm(a.start_s)}–{hhmm(a.start_s + a.duration_s)}",
                     allowed=f"{hhmm(day.depart_s)}–{hhmm(day.return_s)}",
                 )

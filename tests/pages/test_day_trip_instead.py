@@ -301,8 +301,10 @@ def test_a_trip_that_cannot_hold_it_either_fails_its_job(
         r"Tournée impossible : le rendez-vous « Salon de Brest » du mercredi 22 avril 2026 à"
         r" 08:05 est à \d+ h( \d\d)? de route de la maison : il n’y a que 5 h 05 de route"
         r" possibles d’ici là \(1 jour de tournée avant lui, 5 h de route au plus par jour\)\."
-        r" Pour le tenir à 08:05, il faudrait partir au moins 2 jours plus tôt\. Pour rentrer"
-        r" ensuite, il faudrait aussi finir la tournée au moins 1 jour plus tard\.",
+        r" Pour le tenir à 08:05, il faudrait au moins 2 jours de route de plus avant lui, des"
+        r" jours travaillés enchaînés par des nuits sur place \(un week-end ou un jour férié"
+        r" interrompt la tournée\)\. Pour rentrer ensuite, il faudrait aussi au moins 1 jour de"
+        r" route de plus après lui\.",
         shown,
     ), shown
     stored = job.result["out_of_reach"]["drive"]  # kept as data, worded when read
@@ -316,9 +318,10 @@ def test_a_trip_that_cannot_hold_it_either_fails_its_job(
     )
     assert (
         "of driving from home: only 5 h 05 of driving is possible until then (1 day of the trip"
-        " before it, at most 5 h of driving a day). To keep it at 08:05, the trip would have to"
-        " start at least 2 days earlier. To get back afterwards, it would also have to end at"
-        " least 1 day later." in html.unescape(english.group(1))
+        " before it, at most 5 h of driving a day). To keep it at 08:05, it would take at least"
+        " 2 days more of driving before it, working days joined by nights away (a weekend or a"
+        " public holiday breaks the trip). To get back afterwards, it would also take at least 1"
+        " day more of driving after it." in html.unescape(english.group(1))
     )
     # and why the day itself was refused, above it
     assert _instead_line(page).startswith(

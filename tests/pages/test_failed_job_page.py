@@ -58,16 +58,25 @@ def test_the_day_a_failed_trip_replaced_reads_on_after_its_colon(
     api_as: ClientFactory, demo_db: Session
 ) -> None:
     """« … qui ne se tient pas depuis la maison : le rendez-vous … »: French (and British
-    English) go on in lower case after a colon."""
+    English) go on in lower case after a colon. While the trip runs, the line says how a
+    night away would hold the day (what the trip tries); once it failed, not (QA20b read
+    « commencez la tournée la veille » above the trip's own refusal asking for 2 more days)."""
     instead = {"day": "2026-04-22", "refusal": "?", "out_of_reach": LYON.as_doc(), "advice": True}
+    running = running_trip_job(demo_db, instead_of=instead)
     job_id = failed_trip_job(demo_db, Infeasible("no plan"), instead_of=instead)
     said = {
         "fr": "À la place de la journée du 22/04/2026, qui ne se tient pas depuis la maison :"
         f" {LYON_AFTER_COLON['fr']}",
         "en": f"In place of the day of 22 Apr 2026, which cannot be held from home: {LYON_AFTER_COLON['en']}",
     }
+    advice = {
+        "fr": " Pour le tenir, commencez la tournée la veille et dormez sur place.",
+        "en": " To keep it, start the trip the day before and spend the night nearby.",
+    }
     for lang, sentence in said.items():
-        page = api_as(SOPHIE).get(f"/taches/{job_id}", params={"lang": lang}).text
-        found = re.search(r'id="job-instead-of">(.*?)</p>', page, re.S)
-        assert found is not None, "no instead-of line"
-        assert html.unescape(found.group(1)).replace("\xa0", " ") == sentence
+        for job, shown in ((job_id, sentence.removesuffix(advice[lang])), (running, sentence)):
+            page = api_as(SOPHIE).get(f"/taches/{job}", params={"lang": lang}).text
+            found = re.search(r'id="job-instead-of">(.*?)</p>', page, re.S)
+            assert found is not None, "no instead-of line"
+            assert html.unescape(found.group(1)).replace("\xa0", " ") == shown
+        assert sentence.endswith(advice[lang])

@@ -46,16 +46,16 @@ def test_the_way_back_is_worded_with_its_figures_and_the_hour_that_would_do() ->
     assert error_text.describe(refused, "fr") == (
         "Après le rendez-vous « Salon » du mercredi 22 avril 2026 à 16:00, le retour demande"
         " 7 h de route : il n’y a que 6 h de route possibles pour rentrer (1 jour de tournée"
-        " après lui, 5 h de route au plus par jour). Pour rentrer à temps, il faudrait finir la"
-        " tournée au moins 1 jour plus tard. Sans finir plus tard, il faudrait qu’il commence à"
-        " 15:00 au plus tard."
+        " après lui, 5 h de route au plus par jour). Pour rentrer à temps, il faudrait au moins"
+        " 1 jour de route de plus après lui, des jours travaillés enchaînés par des nuits sur"
+        " place. Sans finir plus tard, il faudrait qu’il commence à 15:00 au plus tard."
     )
     assert error_text.describe(refused, "en") == (
         "After the appointment “Salon” on Wednesday 22 April 2026 at 16:00, the way back takes"
         " 7 h of driving: only 6 h of driving is possible to get back (1 day of the trip after"
-        " it, at most 5 h of driving a day). To get back in time, the trip would have to end at"
-        " least 1 day later. Without ending later, the appointment would have to begin at 15:00"
-        " at the latest."
+        " it, at most 5 h of driving a day). To get back in time, it would take at least 1 day"
+        " more of driving after it, working days joined by nights away. Without ending later,"
+        " the appointment would have to begin at 15:00 at the latest."
     )
 
 
@@ -66,7 +66,10 @@ def test_no_hour_is_advised_where_none_was_proven_and_no_advice_where_none_is_as
     said = error_text.reach_text(stuck, "fr")
     assert "Sans finir plus tard" not in said
     assert "(2 jours de tournée après lui, dans les horaires de travail)" in said
-    assert said.endswith("il faudrait finir la tournée au moins 1 jour plus tard.")
+    assert said.endswith(
+        "il faudrait au moins 1 jour de route de plus après lui, des jours travaillés enchaînés"
+        " par des nuits sur place."
+    )
     bare = error_text.reach_text(WAY_BACK, "fr", advice=False)
     assert bare.endswith("5 h de route au plus par jour).")  # the reason, no advice
 

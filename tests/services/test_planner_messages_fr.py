@@ -81,6 +81,17 @@ def _settings() -> Settings:
         ),
         (
             InvalidInput(
+                "appointments[a1]",
+                "appointment 'Salon' is outside working hours, even 60 min beyond them",
+                value="18:45–19:25",
+                allowed="08:00–18:30",
+            ),
+            "rendez-vous : le rendez-vous « Salon » est en dehors des heures de travail, même avec"
+            " 60 min de dépassement permis (départ plus tôt, retour plus tard) (reçu :"
+            " « 18:45–19:25 ») ; attendu : 08:00–18:30",
+        ),
+        (
+            InvalidInput(
                 "home",
                 "rep 6 (Sophie Durand) has no located home address; set it first",
                 value=None,
