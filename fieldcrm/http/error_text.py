@@ -1231,6 +1231,12 @@ def stored_advice(stored: Mapping[str, Any] | None) -> bool:
     return bool(doc.get("before") or doc.get("after"))
 
 
+def _minute_up(seconds: int) -> str:
+    """An earliest time as a whole minute not before it: « au plus tôt 21:02 » for 21:01:40
+    (the drive shown beside it, « 13 h 02 », is rounded to its nearest minute)."""
+    return hhmm(-(-seconds // 60) * 60)
+
+
 def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
     """An appointment its day cannot hold from home (:class:`Reach`) in the reader's ``lang``:
     « Le rendez-vous « Salon » de 09:00 est injoignable à temps (arrivée au plus tôt 11:45). »
@@ -1245,13 +1251,13 @@ def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
         text = gettext(
             "Le rendez-vous « %(name)s » de %(at)s est injoignable à temps (arrivée au plus"
             " tôt %(earliest)s)."
-        ) % {"name": reach.name, "at": hhmm(reach.start_s), "earliest": hhmm(reach.earliest_s)}
+        ) % {"name": reach.name, "at": hhmm(reach.start_s), "earliest": _minute_up(reach.earliest_s)}
         advise = gettext("Pour le tenir, commencez la tournée la veille et dormez sur place.")
     else:
         text = gettext(
             "Après le rendez-vous « %(name)s », impossible d’être de retour à la maison pour"
             " %(by)s (retour au plus tôt %(earliest)s)."
-        ) % {"name": reach.name, "by": hhmm(reach.limit_s), "earliest": hhmm(reach.earliest_s)}
+        ) % {"name": reach.name, "by": hhmm(reach.limit_s), "earliest": _minute_up(reach.earliest_s)}
         advise = gettext("Pour rentrer, prolongez la tournée d’un jour et dormez sur place.")
     return f"{text} {advise}" if advice else text
 

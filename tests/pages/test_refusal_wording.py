@@ -185,3 +185,12 @@ def test_the_move_advice_is_a_bookable_minute_and_only_when_an_hour_holds_it() -
         "From home it fits at no hour of the day (the drive or your working hours): move it"
         " to another day whose previous day is a working day."
     )
+
+
+def test_an_earliest_time_is_the_first_whole_minute_not_before_it() -> None:
+    """QA20b read « 13 h 02 de route » beside « arrivée au plus tôt 21:01 » from 08:00: the
+    earliest arrival, 21:01:40, is said 21:02 (never a minute the rep cannot make)."""
+    brest = replace(LYON, earliest_s=21 * 3600 + 100)
+    assert "(arrivée au plus tôt 21:02)" in error_text.reach_text(brest, "fr")
+    back = replace(LATE, earliest_s=18 * 3600 + 52 * 60)  # a whole minute stays as it is
+    assert "(retour au plus tôt 18:52)" in error_text.reach_text(back, "fr")
