@@ -1251,13 +1251,21 @@ def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
         text = gettext(
             "Le rendez-vous « %(name)s » de %(at)s est injoignable à temps (arrivée au plus"
             " tôt %(earliest)s)."
-        ) % {"name": reach.name, "at": hhmm(reach.start_s), "earliest": _minute_up(reach.earliest_s)}
+        ) % {
+            "name": reach.name,
+            "at": hhmm(reach.start_s),
+            "earliest": _minute_up(reach.earliest_s),
+        }
         advise = gettext("Pour le tenir, commencez la tournée la veille et dormez sur place.")
     else:
         text = gettext(
             "Après le rendez-vous « %(name)s », impossible d’être de retour à la maison pour"
             " %(by)s (retour au plus tôt %(earliest)s)."
-        ) % {"name": reach.name, "by": hhmm(reach.limit_s), "earliest": _minute_up(reach.earliest_s)}
+        ) % {
+            "name": reach.name,
+            "by": hhmm(reach.limit_s),
+            "earliest": _minute_up(reach.earliest_s),
+        }
         advise = gettext("Pour rentrer, prolongez la tournée d’un jour et dormez sur place.")
     return f"{text} {advise}" if advice else text
 

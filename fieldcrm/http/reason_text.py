@@ -1,12 +1,12 @@
-"""Stored French reasons worded for the reader: an import's rejected rows and a geocode's
-review reasons.
+"""Stored French reasons worded for the reader: an import's rejected rows, a geocode's
+review reasons and the travel-cost report's places and legs to check.
 
 A rejected row stored since its reason is kept as data carries its French template (a
 catalogue msgid, ``code``) and the fields it is filled with (``params``): it is worded in the
-reader's language, numbers as that language writes them. Rows stored before, and geocoding
-reasons (stored as French text, parts joined by ``; ``), are read from their text: each part
-a known French sentence (:data:`PARTS`) or a catalogue msgid is worded through the
-catalogue; any other part stays as it is.
+reader's language, numbers as that language writes them. Rows stored before, geocoding
+reasons and cost reasons (stored as French text, parts joined by ``; ``) are read from their
+text: each part a known French sentence (:data:`PARTS`, :data:`COST_PARTS`) or a catalogue
+msgid is worded through the catalogue; any other part stays as it is.
 """
 
 from __future__ import annotations
@@ -87,6 +87,48 @@ PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 """Known French reason parts with fields (the geocoder's review reasons, the gazetteer's
 placing and postcode problems): their pattern and their catalogue msgid."""
 
+_DURATION = r"\d+ h(?: \d\d)?|\d+ min"  # as fieldcrm.durations.duration_text writes one
+COST_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern.replace("{d}", _DURATION)), msgid)
+    for pattern, msgid in (
+        (
+            r"trajet (?P<before>.+?) → (?P<after>.+?) de (?P<km>\d+) km non compté "
+            r"\(invraisemblable\)",
+            "trajet %(before)s → %(after)s de %(km)s km non compté (invraisemblable)",
+        ),
+        (
+            r"trajet (?P<before>.+?) → (?P<after>.+?) de (?P<km>\d+) km non compté : (?P<why>.+)",
+            "trajet %(before)s → %(after)s de %(km)s km non compté : %(why)s",
+        ),
+        (
+            r"(?P<driven>{d}) de route pour (?P<free>{d}) entre la fin de la visite précédente "
+            r"\((?P<end>\d\d:\d\d)\) et l'arrivée \((?P<arrival>\d\d:\d\d)\)",
+            "%(driven)s de route pour %(free)s entre la fin de la visite précédente (%(end)s) "
+            "et l'arrivée (%(arrival)s)",
+        ),
+        (
+            r"(?P<both>{d}) de route aller et retour vers le seul lieu de la journée, plus que "
+            r"ses (?P<most>{d}) au plus",
+            "%(both)s de route aller et retour vers le seul lieu de la journée, plus que ses "
+            "%(most)s au plus",
+        ),
+        (
+            r"(?P<driven>{d}) de route, il ne reste que (?P<room>{d}) dans la journée "
+            r"\((?P<most>{d}) au plus : (?P<span>{d}) de la première visite à la fin de la "
+            r"dernière, (?P<others>{d}) d'autres trajets\)",
+            "%(driven)s de route, il ne reste que %(room)s dans la journée (%(most)s au plus : "
+            "%(span)s de la première visite à la fin de la dernière, %(others)s d'autres "
+            "trajets)",
+        ),
+        (r"la journée dépasserait (?P<km>\d+) km", "la journée dépasserait %(km)s km"),
+    )
+)
+"""Known French parts of a travel-cost reason (:mod:`fieldcrm.costs.plausible`'s legs left
+out and why, ``why`` itself one of these parts): their pattern and their catalogue msgid.
+Its plain parts (« aucun trajet vers ou depuis ce pointage compté », …) are msgids as they
+are."""
+_END_LABELS = frozenset({"domicile", "hôtel"})  # a leg's end that is no visit (costs.derive)
+
 _PRECISIONS = frozenset({"found", "wanted"})  # words of PRECISION_LABELS (or a raw key)
 _DECIMALS = frozenset({"score", "threshold"})  # written « 0,62 » in the stored French
 
@@ -115,8 +157,12 @@ def _field(name: str, value: str, lang: str, gettext: Callable[[str], str]) -> s
         except ValueError:
             return value
         return local_number(number, lang, len(value.partition(",")[2] or value.partition(".")[2]))
-    if value.isdigit() and name == "n":
+    if value.isdigit() and name in {"n", "km"}:
         return local_number(int(value), lang)
+    if name == "why":  # why a cost leg was left out: a part of its own
+        return reason_part(value, lang)
+    if name in {"before", "after"} and value in _END_LABELS:
+        return gettext(value)
     return value
 
 
@@ -124,7 +170,7 @@ def reason_part(text: str, lang: str = "fr") -> str:
     """One French reason part worded for the reader of ``lang``: a sentence of :data:`PARTS`
     or a catalogue msgid; any other as it is."""
     gettext = translations(lang).gettext
-    for pattern, msgid in PARTS:
+    for pattern, msgid in (*PARTS, *COST_PARTS):
         found = pattern.fullmatch(text)
         if found:
             values = {k: _field(k, v, lang, gettext) for k, v in found.groupdict().items()}
@@ -142,6 +188,15 @@ def stored_reason(text: str | None, lang: str = "fr") -> str:
     if lang == "fr":
         return _RAW_PRECISION.sub(lambda m: PRECISION_LABELS.get(m[0], m[0]), str(text))
     return "; ".join(reason_part(part, lang) for part in _split(str(text)))
+
+
+def cost_reason(text: str | None, lang: str = "fr") -> str:
+    """Why a travel-cost report lists a day's place or leg « à vérifier » (stored French, parts
+    joined by `` ; ``) for the reader of ``lang``: French readers read it as stored, others
+    each part by :func:`reason_part` (:data:`COST_PARTS`)."""
+    if not text:
+        return ""
+    return str(text) if lang == "fr" else stored_reason(text, lang)
 
 
 _RAW_PRECISION = re.compile(r"(?<=précision )(\w+)|(?<=attendue : )(\w+)")

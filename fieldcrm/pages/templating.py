@@ -32,7 +32,7 @@ from fieldcrm.http.error_text import (
 from fieldcrm.http.i18n import ngettext as plural_text
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.local_time import local_hm
-from fieldcrm.http.reason_text import file_column, import_reason, stored_reason
+from fieldcrm.http.reason_text import cost_reason, file_column, import_reason, stored_reason
 from fieldcrm.http.security import nonced
 from fieldcrm.http.visit_text import far_checkin_text
 from fieldcrm.scoring.vocabulary import BAND_NAMES, SEVERITY_NAMES
@@ -176,6 +176,7 @@ def geocode_reason(value: str | None, lang: str = "fr") -> str:
 
 _ENV.filters["geocode_reason"] = geocode_reason
 _ENV.filters["import_reason"] = import_reason  # a rejected row's reason, from its data
+_ENV.filters["cost_reason"] = cost_reason  # a travel-cost place or leg to check
 _ENV.filters["activity_kind"] = activity_kind
 _ENV.filters["priority_band"] = priority_band
 _ENV.filters["contact_date_kind"] = contact_date_kind
