@@ -15,9 +15,7 @@ order, and back (or to tonight's hotel). A leg counts only if it could have been
   is no more driven than the way there), and it makes no meal;
 * **the day**: from leaving to being back, the check-ins' own span (first check-in to the
   last visit's end) plus the counted legs from and to home or the hotel fit in
-  :data:`MAX_WORKING_DAY_S`; otherwise the longer of those legs is left out first — or, when
-  they are the way there and back of the day's one place, both, and that place makes no meal
-  (counting one way would claim a drive whose other half the day cannot hold). The legs
+  :data:`MAX_WORKING_DAY_S`; otherwise the longer of those legs is left out first. The legs
   between visits lie inside the span: the check-in times bound them;
 * **kilometres**: a day adds at most :data:`MAX_DAY_KM`.
 
@@ -185,35 +183,6 @@ def plausible_day(
 
     while outer(kept) and span + sum(leg.seconds for leg in outer(kept)) > MAX_WORKING_DAY_S:
         longest = max(outer(kept), key=lambda leg: (leg.seconds, leg.metres))
-        far = longest.origin or longest.destination
-        twin = [
-            leg
-            for leg in outer(kept)
-            if leg is not longest and any(end is far for end in (leg.origin, leg.destination))
-        ]
-        if far is not None and twin:
-            # the way there and back of the day's one place: keeping either would claim a
-            # drive the day cannot hold both ways of, so neither counts (a GPS glitch, or a
-            # night away nobody recorded), and the place makes no meal
-            for leg in (longest, *twin):
-                kept.remove(leg)
-            trusted = [s for s in trusted if s is not far]
-            ((bridge_s, bridge_m),) = legs([start, end])  # the day as if it were not there
-            kept.append(Leg(None, None, float(max(bridge_s, 0)), float(bridge_m), None))
-            both = longest.seconds + sum(leg.seconds for leg in twin)
-            reason = (
-                f"{duration_text(both)} de route aller et retour vers le seul lieu de la"
-                f" journée, plus que ses {duration_text(MAX_WORKING_DAY_S)} au plus"
-            )
-            to_check.append(
-                _unplaced(
-                    day,
-                    far,
-                    _leg_text(longest, reason, labels)
-                    + " ; aucun trajet vers ou depuis ce pointage compté",
-                )
-            )
-            continue
         kept.remove(longest)
         others = sum(leg.seconds for leg in outer(kept))
         room = max(MAX_WORKING_DAY_S - span - others, 0.0)

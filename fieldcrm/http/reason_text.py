@@ -107,12 +107,6 @@ COST_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "et l'arrivée (%(arrival)s)",
         ),
         (
-            r"(?P<both>{d}) de route aller et retour vers le seul lieu de la journée, plus que "
-            r"ses (?P<most>{d}) au plus",
-            "%(both)s de route aller et retour vers le seul lieu de la journée, plus que ses "
-            "%(most)s au plus",
-        ),
-        (
             r"(?P<driven>{d}) de route, il ne reste que (?P<room>{d}) dans la journée "
             r"\((?P<most>{d}) au plus : (?P<span>{d}) de la première visite à la fin de la "
             r"dernière, (?P<others>{d}) d'autres trajets\)",

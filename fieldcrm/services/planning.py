@@ -334,7 +334,7 @@ def _solve(
     if trip:
         stored["overnight"] = build.overnight_json(result, stored, cfg=cfg)
         stored["hotel"] = hotel.as_doc() if hotel is not None else None
-    today = plan_dates.today(zone=plan_dates.company_zone(cfg))
+    today = dt.datetime.now(plan_dates.company_zone(cfg)).date()
     facts = store.visit_facts(session, [c.id for c in pool], as_of=today, tz=cfg.scoring_timezone)
     new = build.proposals(problem, result, scores, facts, as_of=today)
     stored["reasons"] = build.reasons_json(new)  # the pages say them in the reader's language

@@ -120,26 +120,3 @@ def test_a_glitch_after_any_visit_changes_nothing_but_the_list(
         plain.hotel_nights,
     )
     assert [c.account_id for c in trip.to_check] == [99]
-
-
-def test_the_day_s_only_check_in_far_from_home_counts_neither_way_nor_a_meal() -> None:
-    """QA20b: Camille's only visit of 07/12, « ZETA Distribution » checked in from Paris at
-    16:10 with a report. Nice → Paris → Nice does not fit in one day; the day rule used to
-    leave out the way there (« non compté ») and count the way back, 896 km, 8 h 32 and a
-    meal. Neither way is proven: no km, no meal, the check-in listed once saying so."""
-    far = VisitStop(
-        at(16, 10),
-        PARIS,
-        2,
-        30,
-        account_name="ZETA Distribution",
-        distance_m=haversine_m(PARIS, CAP_D_AIL),
-    )
-    (trip,) = actual_trips(CAMILLE, [far], legs=road_legs)
-    assert (trip.km, trip.driving_s, trip.meals, trip.hotel_nights) == (0, 0, 0, 0)
-    assert trip.visits == 1  # with its report, still a visit
-    (listed,) = trip.to_check
-    assert listed.account_id == 2
-    assert listed.reason.startswith("trajet domicile → ZETA Distribution de ")
-    assert "aller et retour vers le seul lieu de la journée" in listed.reason
-    assert listed.reason.endswith("aucun trajet vers ou depuis ce pointage compté")
