@@ -206,6 +206,23 @@ def consecutive(problem: Problem, k: int) -> bool:
     return a is None or b is None or (b - a).days == 1
 
 
+def day_places(
+    problem: Problem, k: int, hotels: Sequence[int] | None = None
+) -> tuple[list[int], list[int]]:
+    """The places day ``k`` may start at and end at: home (the finish, on the last day), or
+    one of the ``hotels`` allowed (default all) when a night away joins it to the day before
+    (start) or after (end), :func:`consecutive`."""
+    allowed = range(len(problem.hotels)) if hotels is None else hotels
+    away = [problem.hotels[h].place for h in allowed]
+    last = len(problem.days) - 1
+    starts = [problem.home, *(away if k > 0 and consecutive(problem, k - 1) else [])]
+    ends = [
+        problem.last_place if k == last else problem.home,
+        *(away if k < last and consecutive(problem, k) else []),
+    ]
+    return starts, ends
+
+
 def build(
     problem: Problem,
     *,

@@ -158,14 +158,7 @@ def _within(leg: Leg, day: WorkDay, tolerance_s: int) -> bool:
 def _ends(problem: Problem, k: int) -> Iterator[tuple[int, int]]:
     """Every (start, end) place day ``k`` may have: home (or the finish, on the last day),
     or a hotel when a night away may join it to the day before (start) or after (end)."""
-    hotels = [h.place for h in problem.hotels]
-    last = len(problem.days) - 1
-    starts = [problem.home]
-    if k > 0 and engine.consecutive(problem, k - 1):
-        starts += hotels
-    ends = [problem.last_place if k == last else problem.home]
-    if k < last and engine.consecutive(problem, k):
-        ends += hotels
+    starts, ends = engine.day_places(problem, k)
     for start in dict.fromkeys(starts):
         for end in dict.fromkeys(ends):
             yield start, end

@@ -379,18 +379,11 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
     by nights away can drive: that reach carries its figures (:attr:`Reach.drive`,
     :func:`~fieldcrm.routing.long_drive.long_drives`).
     """
-    allowed = range(len(problem.hotels)) if hotels is None else hotels
-    away = [problem.hotels[h].place for h in allowed]
-    last = len(problem.days) - 1
+    away = bool(problem.hotels if hotels is None else hotels)  # a night away may be spent
     out = []
     for a in sorted(problem.appointments, key=lambda a: (a.day, a.start_s)):
         day = problem.days[a.day]
-        night_before = a.day > 0 and engine.consecutive(problem, a.day - 1)
-        starts = [problem.home, *(away if night_before else [])]
-        ends = [
-            problem.last_place if a.day == last else problem.home,
-            *(away if a.day < last and engine.consecutive(problem, a.day) else []),
-        ]
+        starts, ends = engine.day_places(problem, a.day, hotels)
         name = a.name or a.key
         there = min(problem.durations_s[p][a.place] for p in starts)
         home = min(problem.durations_s[a.place][p] for p in ends)
@@ -401,7 +394,7 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
             day.max_driving_s is None or there + home <= day.max_driving_s
         )
         # over several days: the way there (back) longer than the days around it can drive
-        far_there, far_back = long_drives(problem, a, away=bool(away))
+        far_there, far_back = long_drives(problem, a, away=away)
         if arrive > a.start_s:
             out.append(Reach(a.key, name, a.day, "before", a.start_s, a.start_s, arrive, movable))
         elif far_there is not None:
