@@ -2,7 +2,7 @@
 
 A refused booking or move (a field left empty or wrong, an unknown account, an overlap, an
 unreachable place, a time skipped by the clock change) shows the agenda again with what was
-typed and, next to each field, what is wrong in French (:mod:`fieldcrm.pages.agenda_forms`),
+typed and, next to each field, what is wrong in French (:mod:`fieldcrm.pages.forms`),
 with its 4xx status; nothing is stored then. A moved appointment reads « Déplacé », with the
 time it had before.
 """
@@ -23,7 +23,7 @@ from fieldcrm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.errors import status_for
-from fieldcrm.pages import agenda_forms
+from fieldcrm.pages import agenda_forms, forms
 from fieldcrm.pages.agenda_forms import View
 from fieldcrm.pages.day import rep_for
 from fieldcrm.pages.templating import reader_language, render
@@ -50,7 +50,7 @@ def _show(
     account_id: int | None = None,
     error: str | None = None,
     form: dict[str | int, Any] | None = None,
-    errors: dict[str | int, agenda_forms.FieldErrors] | None = None,
+    errors: dict[str | int, forms.FieldErrors] | None = None,
     feed_url: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -130,7 +130,7 @@ def agenda_page(
     )
 
 
-TypedForm = Annotated[dict[str, str], Depends(agenda_forms.typed_form)]
+TypedForm = Annotated[dict[str, str], Depends(forms.typed_form)]
 
 
 def _view_of(typed: Mapping[str, str]) -> View:
@@ -152,7 +152,7 @@ MOVE_KEPT = ("date", "time", "duration", "note")
 
 def _bookable_account(
     session: SessionDep, actor: Actor, account_id: int | None, lang: str
-) -> tuple[int | None, agenda_forms.FieldErrors]:
+) -> tuple[int | None, forms.FieldErrors]:
     """``account_id`` when the refused booking form may show it again, else ``None`` and the
     account field's error for a reader of ``lang``: an account unknown or not the actor's
     (the form is checked before the service looks at it) reads « introuvable » either way,
@@ -162,7 +162,7 @@ def _bookable_account(
     try:
         appointments.account_for_booking(session, actor=actor, account_id=account_id)
     except (NotFound, Forbidden):
-        return None, agenda_forms.refusal_errors(NotFound("account", account_id), lang) or {}
+        return None, forms.refusal_errors(NotFound("account", account_id), lang) or {}
     return account_id, {}
 
 
@@ -177,7 +177,7 @@ def create(
     """Book an appointment, then back to its day; the form again, with what is wrong next to
     each field, when it is refused (nothing is stored then)."""
     lang = reader_language(request, actor)
-    form, errors = agenda_forms.read_form(agenda_forms.BookingForm, typed, lang)
+    form, errors = forms.read_form(agenda_forms.BookingForm, typed, lang)
     status, account_id = 422, _id_of(typed.get("account_id"))
     if form is not None:
         rep_id = rep_for(actor, form.rep)
@@ -197,7 +197,7 @@ def create(
                 session, actor=actor, rep_id=rep_id, draft=draft, settings=settings
             )
         except (Conflict, InvalidInput, NotFound) as exc:
-            refused = agenda_forms.refusal_errors(exc, lang)
+            refused = forms.refusal_errors(exc, lang)
             if refused is None:
                 raise
             errors = refused
@@ -217,7 +217,7 @@ def create(
         view=_view_of(typed),
         rep_id=rep_for(actor, _id_of(typed.get("rep"))),
         account_id=account_id,
-        error=agenda_forms.summary(errors),
+        error=forms.summary(errors),
         form={"new": _kept(typed, BOOKING_KEPT)},
         errors={"new": errors},
         status_code=status,
@@ -236,7 +236,7 @@ def move(
     """Move an appointment (date, time, length) or edit its note, then back to its new day;
     its form again, with what is wrong next to each field, when it is refused."""
     lang = reader_language(request, actor)
-    form, errors = agenda_forms.read_form(agenda_forms.MoveForm, typed, lang)
+    form, errors = forms.read_form(agenda_forms.MoveForm, typed, lang)
     status = 422
     if form is not None:
         changes = appointments.Changes(
@@ -251,7 +251,7 @@ def move(
                 settings=settings,
             )
         except (Conflict, InvalidInput, NotFound) as exc:
-            refused = agenda_forms.refusal_errors(exc, lang)
+            refused = forms.refusal_errors(exc, lang)
             if refused is None:
                 raise
             errors, status = refused, status_for(exc)
@@ -266,7 +266,7 @@ def move(
         day=current.starts_at.astimezone(plan_dates.company_zone(settings)).date(),
         view=_view_of(typed),
         rep_id=current.rep_id,
-        error=agenda_forms.summary(errors),
+        error=forms.summary(errors),
         form={appointment_id: _kept(typed, MOVE_KEPT)},
         errors={appointment_id: errors},
         status_code=status,

@@ -19,7 +19,7 @@ from fieldcrm.costs.report import TravelReport
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.http.i18n import request_language
-from fieldcrm.pages import agenda_forms
+from fieldcrm.pages import forms
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import costs
 
@@ -77,7 +77,7 @@ def _show(
     group_by: str,
     rep: int | None,
     typed: dict[int, str] | None = None,
-    errors: dict[int, agenda_forms.FieldErrors] | None = None,
+    errors: dict[int, forms.FieldErrors] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The month's report; with ``typed`` and ``errors`` (by trip id), a refused tolls form
@@ -106,7 +106,7 @@ def _show(
         "frozen": {(st.rep_id, st.month) for st in report.stamps},
         "typed": typed or {},
         "field_errors": errors or {},
-        "error": " ; ".join(agenda_forms.summary(e) for e in (errors or {}).values()) or None,
+        "error": " ; ".join(forms.summary(e) for e in (errors or {}).values()) or None,
     }
     return render(request, "costs.html", context, actor=actor, status_code=status_code)
 
@@ -166,7 +166,7 @@ def tolls(
             raise InvalidInput("tolls_eur", "not an amount in euros", value=tolls_eur) from None
         costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=amount)
     except InvalidInput as exc:
-        errors = agenda_forms.refusal_errors(exc, reader_language(request, actor)) or {}
+        errors = forms.refusal_errors(exc, reader_language(request, actor)) or {}
         return _show(
             request,
             session,

@@ -13,7 +13,7 @@ from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.http.errors import status_for
 from fieldcrm.http.uploads import read_upload, upload_limit
-from fieldcrm.pages.agenda_forms import FieldErrors, refusal_errors
+from fieldcrm.pages.forms import FieldErrors, refusal_errors
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import imports
 

@@ -24,7 +24,7 @@ from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.i18n import translations
-from fieldcrm.pages import agenda_forms
+from fieldcrm.pages import forms
 from fieldcrm.pages.day import (
     day_proposals,
     figures_as_booked,
@@ -78,7 +78,7 @@ def _show(
     rep: int | None,
     plan_id: int | None = None,
     typed: Mapping[str, str] | None = None,
-    errors: agenda_forms.FieldErrors | None = None,
+    errors: forms.FieldErrors | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The trip page; a refused form shows again as ``typed``, ``errors`` beside its fields."""
@@ -184,9 +184,9 @@ def _show(
     return render(request, "trip.html", context, actor=actor, status_code=status_code)
 
 
-def summary(errors: agenda_forms.FieldErrors | None) -> str | None:
+def summary(errors: forms.FieldErrors | None) -> str | None:
     """The form's errors in one line (the page's alert), if any."""
-    return agenda_forms.summary(errors) if errors else None
+    return forms.summary(errors) if errors else None
 
 
 def trip_moves(
@@ -290,7 +290,7 @@ def hotel_geocoder(settings: SettingsDep) -> GeocoderChain:
     return geocoding.chain_from_settings(settings)
 
 
-TypedForm = Annotated[dict[str, str], Depends(agenda_forms.typed_form)]
+TypedForm = Annotated[dict[str, str], Depends(forms.typed_form)]
 GeocoderDep = Annotated[GeocoderChain, Depends(hotel_geocoder)]
 
 
@@ -334,12 +334,12 @@ def plan_trip(
     is kept) and show its job's page; the form again, with what is wrong beside each field
     (a date, a hotel address not found to the street), when it is refused."""
     lang = reader_language(request, actor)
-    form, errors = agenda_forms.read_form(TripForm, typed, lang)
+    form, errors = forms.read_form(TripForm, typed, lang)
     if form is not None:
         try:
             job_id = _queue(session, actor, form, chain)
         except (InvalidInput, NotFound) as exc:
-            refused = agenda_forms.refusal_errors(exc, lang)
+            refused = forms.refusal_errors(exc, lang)
             if refused is None:
                 raise
             errors = {FORM_FIELDS.get(k, k): v for k, v in refused.items()}

@@ -11,7 +11,7 @@ from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.http import error_text
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.pages import agenda_forms
+from fieldcrm.pages import forms
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import user_admin
 
@@ -38,7 +38,7 @@ def _users_page(
     actor: Actor,
     *,
     form: dict[str, str] | None = None,
-    errors: agenda_forms.FieldErrors | None = None,
+    errors: forms.FieldErrors | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     people = user_admin.list_all(session, actor=actor)
@@ -50,7 +50,7 @@ def _users_page(
         "names": {u.id: u.full_name for u in people},
         "form": form or {},
         "field_errors": errors or {},
-        "error": agenda_forms.summary(errors) if errors else None,
+        "error": forms.summary(errors) if errors else None,
     }
     return render(request, "users.html", context, actor=actor, status_code=status_code)
 
@@ -110,7 +110,7 @@ def create_user(
             secret=settings.secret_key.get_secret_value(),
         )
     except InvalidInput as exc:
-        errors = agenda_forms.refusal_errors(exc, reader_language(request, actor)) or {}
+        errors = forms.refusal_errors(exc, reader_language(request, actor)) or {}
         return _users_page(request, session, actor, form=typed, errors=errors, status_code=422)
     except Conflict as exc:
         if exc.field not in NEW_USER_FIELDS:
