@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,14 +223,22 @@ def _point_row(mk: Marker) -> list[Any]:
     ]
 
 
-def _pin_row(mk: Marker) -> list[Any]:
-    glyph = str(mk.number) if mk.number is not None else PIN_GLYPHS[mk.kind]
+def _pin_row(mk: Marker, glyphs: Mapping[str, str]) -> list[Any]:
+    glyph = str(mk.number) if mk.number is not None else glyphs.get(mk.kind, PIN_GLYPHS[mk.kind])
     return [*_point_row(mk), glyph, mk.kind]
 
 
-def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accounts") -> None:
+def add_markers(
+    m: folium.Map,
+    markers: Sequence[Marker],
+    *,
+    name: str = "accounts",
+    glyphs: Mapping[str, str] | None = None,
+) -> None:
     """Add markers: plain account markers as one compact array, clustered client-side above
-    :data:`CLUSTER_ABOVE`; numbered stops, appointments, home and position as folium markers."""
+    :data:`CLUSTER_ABOVE`; numbered stops, appointments, home and position as folium markers.
+    ``glyphs``: the pins' words in the page's language, by kind (« RDV » is French:
+    :data:`PIN_GLYPHS` for the kinds not given)."""
     special = [mk for mk in markers if mk.number is not None or mk.kind in PIN_GLYPHS]
     plain = [mk for mk in markers if mk.number is None and mk.kind not in PIN_GLYPHS]
     rows = [_point_row(mk) for mk in plain]
@@ -245,7 +253,9 @@ def add_markers(m: folium.Map, markers: Sequence[Marker], *, name: str = "accoun
         PointLayer(rows).add_to(m)
     if special:
         PointLayer(
-            [_pin_row(mk) for mk in special], callback=_PIN_CALLBACK, name="PinLayer"
+            [_pin_row(mk, glyphs or {}) for mk in special],
+            callback=_PIN_CALLBACK,
+            name="PinLayer",
         ).add_to(m)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from fieldcrm.accounts.fields import french_number
+from fieldcrm.accounts.fields import french_words, worded, worded_rejection
 from fieldcrm.accounts.records import Rejected
 from fieldcrm.errors import InvalidInput
 
@@ -195,7 +195,21 @@ XLSX_UNREADABLE = (
     "n’est pas un classeur .xlsx. Ouvrez-le dans Excel, enregistrez-le au format .xlsx (sans "
     "mot de passe) ou en CSV, puis importez-le à nouveau."
 )
-"""The one message for a workbook that cannot be read, whatever broke inside."""
+"""The one message for a workbook that cannot be read, whatever broke inside (a catalogue
+msgid: a reader of another language reads it worded, :func:`unreadable_workbook`)."""
+OVERLONG_FIELD = "champ de plus de %(most)s caractères"
+"""Why the CSV reader refuses a line (a catalogue msgid): a field beyond its limit."""
+UNREADABLE_LINE = "ligne illisible (%(error)s)"
+"""Why the CSV reader refuses a line (a catalogue msgid): anything else (the reader's own
+words, ``error``)."""
+UNREADABLE_HEADER = "en-tête illisible : "
+"""The lead-in of a header line the CSV reader refuses (its reason follows)."""
+
+
+def unreadable_workbook(name: str) -> InvalidInput:
+    """The refusal of the workbook ``name`` that cannot be read (:data:`XLSX_UNREADABLE`),
+    kept as a catalogue msgid (``code``) for readers of another language."""
+    return worded("file", XLSX_UNREADABLE, value=name)
 
 
 def decode_line(raw: bytes) -> str:
@@ -236,10 +250,18 @@ def sniff_delimiter(header_line: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Unsplit:
-    """A line the CSV reader refused: the 0-based ``column`` where it broke, and why."""
+    """A line the CSV reader refused: the 0-based ``column`` where it broke, and why: a
+    French template (a catalogue msgid, ``code``) and the fields it is filled with
+    (``params``), worded in its reader's language when read."""
 
     column: int | None
-    reason: str
+    code: str
+    params: Mapping[str, Any]
+
+    @property
+    def reason(self) -> str:
+        """Why, in French."""
+        return french_words(self.code, self.params)
 
 
 def _overlong_column(text: str, delimiter: str, limit: int) -> int | None:
@@ -292,10 +314,10 @@ def iter_csv(path: Path) -> Iterator[tuple[int, list[str] | Unsplit]]:
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
                     column = _overlong_column("".join(record), delimiter, limit)
-                    reason = f"champ de plus de {french_number(limit)} caractères"
+                    unsplit = Unsplit(column, OVERLONG_FIELD, {"most": limit})
                 else:
-                    column, reason = None, f"ligne illisible ({exc})"
-                yield reader.line_num, Unsplit(column, reason)
+                    unsplit = Unsplit(None, UNREADABLE_LINE, {"error": str(exc)})
+                yield reader.line_num, unsplit
                 continue
             yield reader.line_num, cells
 
@@ -314,12 +336,12 @@ def iter_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML, KeyError, …: one message for every way to break
-        raise InvalidInput("file", XLSX_UNREADABLE, value=path.name) from exc
+        raise unreadable_workbook(path.name) from exc
     try:
         try:
             rows = workbook.worksheets[0].iter_rows(values_only=True)
         except Exception as exc:
-            raise InvalidInput("file", XLSX_UNREADABLE, value=path.name) from exc
+            raise unreadable_workbook(path.name) from exc
         number = 0
         while True:
             try:
@@ -327,7 +349,7 @@ def iter_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
             except StopIteration:
                 return
             except Exception as exc:
-                raise InvalidInput("file", XLSX_UNREADABLE, value=path.name) from exc
+                raise unreadable_workbook(path.name) from exc
             number += 1
             yield number, list(row)
     finally:
@@ -359,7 +381,7 @@ def iter_rows(
     except StopIteration:
         raise InvalidInput("file", "the file is empty", value=path.name) from None
     if isinstance(headers, Unsplit):
-        raise InvalidInput("file", f"en-tête illisible : {headers.reason}", value=path.name)
+        raise worded("file", UNREADABLE_HEADER + headers.code, value=path.name, **headers.params)
     columns = map_headers([str(h or "") for h in headers], wanted=wanted, mapping=mapping)
     if not columns:
         raise InvalidInput(
@@ -373,7 +395,7 @@ def iter_rows(
         if isinstance(cells, Unsplit):
             where = cells.column
             field = columns.get(where, f"colonne {where + 1}") if where is not None else "ligne"
-            yield line, Rejected(line, field, cells.reason)
+            yield line, worded_rejection(line, field, cells.code, None, **cells.params)
             continue
         if all(c is None or str(c).strip() == "" for c in cells):
             continue

@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fieldcrm.costs.plausible import FAR_FROM_ACCOUNT_M
 from fieldcrm.costs.report import local_eur, local_number
 from fieldcrm.costs.scale import RateBasis
 
@@ -191,7 +192,7 @@ def basis_text(b: MileageBasis, lang: str = "fr") -> str:
     return text
 
 
-def not_counted_text(count: int, lang: str = "fr", *, far_m: float = 500.0) -> str:
+def not_counted_text(count: int, lang: str = "fr", *, far_m: float = FAR_FROM_ACCOUNT_M) -> str:
     """How many check-ins were left out of the visits, and why, in ``lang`` ("" for none):
     « 2 pointages à distance sans compte rendu ne comptent pas comme visites (…) »."""
     if count <= 0:

@@ -11,7 +11,12 @@ visit whose place is doubtful or unknown makes no kilometres; a leg faster than
 ``SPEED_CAP_KMH`` is left out; a check-in the road cannot reach in the time between two visits
 is left out of every leg, and of the nights and meals (a GPS glitch claims nothing);
 a day's counted driving and visits fit in ``MAX_WORKING_DAY_S`` and its kilometres in
-``MAX_DAY_KM`` (its longest legs are left out first). Each is listed on the trip as "à
+``MAX_DAY_KM`` (its longest legs are left out first; a leg from or to home or the hotel the
+day cannot hold that leads to a check-in made far from its own account, more than
+``FAR_FROM_ACCOUNT_M`` and at least half as far as from home or the hotel, leaves that
+check-in out of every leg, nights and meals as a GPS glitch, while a check-in at its account
+keeps its place: :func:`actual_trips` decides the nights from the places a day timed home →
+home keeps). Each is listed on the trip as "à
 vérifier" (:class:`~fieldcrm.costs.trips.ToCheck`), never silently summed, and the trip's
 kilometres then read as incomplete (:attr:`~fieldcrm.costs.trips.Trip.km_status`).
 
@@ -370,9 +375,10 @@ def chosen_totals(
     Returns
     -------
     Mapping or None
-        ``overnight`` with its chosen side's km and minutes of driving as each line writes
-        them (km to the tenth, whole minutes), its « Frais kilométriques » the cost report's
-        rule on the days' km (:func:`~fieldcrm.costs.trips.mileage_eur` at ``rate``: the
+        ``overnight`` with its chosen side's km and minutes of driving the totals of the
+        lines' exact figures, each rounded once (km to the tenth, whole minutes: as /frais
+        writes the trip; never the sum of the rounded lines), its « Frais kilométriques »
+        the cost report's rule on the days' km (:func:`~fieldcrm.costs.trips.mileage_eur` at ``rate``: the
         same euros as on /frais), its net value the rows it totals and ``recomputed``; the
         savings over the other side from those. The value of the visits stays the stored
         stops' values. ``overnight`` unchanged without a rate, lines or a chosen plan.
@@ -382,11 +388,11 @@ def chosen_totals(
     >>> side = {"feasible": True, "value_eur": 100.0, "time_cost_eur": 0, "km": 1.0}
     >>> shown = chosen_totals(
     ...     {"recommendation": "home", "home": side},
-    ...     [{"driving_km": 10.04, "driving_minutes": 12.5}],
+    ...     [{"driving_km": 10.04, "driving_minutes": 12.5}] * 2,
     ...     rate=Decimal("0.5"),
     ... )
     >>> {k: shown["home"][k] for k in ("km", "driving_minutes", "km_cost_eur", "net_eur")}
-    {'km': 10.0, 'driving_minutes': 13, 'km_cost_eur': 5.02, 'net_eur': 94.98}
+    {'km': 20.1, 'driving_minutes': 25, 'km_cost_eur': 10.05, 'net_eur': 89.95}
     """
     if not overnight or rate is None or not lines:
         return overnight
@@ -403,8 +409,9 @@ def chosen_totals(
         + half_up(chosen.get("hotel_and_meals_eur") or 0, 2)
     )
     now = dict(chosen) | {
-        "km": float(sum(half_up(k, 1) for k in kms)),
-        "driving_minutes": int(sum(half_up(m, 0) for m in minutes)),
+        # the totals of the exact figures, rounded once (as /frais writes the trip)
+        "km": float(half_up(sum(kms), 1)),
+        "driving_minutes": int(half_up(sum(minutes), 0)),
         "km_cost_eur": float(km_cost),
         "net_eur": float(half_up(chosen["value_eur"], 2) - spent),
         "recomputed": recomputed,

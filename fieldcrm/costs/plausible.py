@@ -15,8 +15,19 @@ order, and back (or to tonight's hotel). A leg counts only if it could have been
   is no more driven than the way there), and it makes no meal;
 * **the day**: from leaving to being back, the check-ins' own span (first check-in to the
   last visit's end) plus the counted legs from and to home or the hotel fit in
-  :data:`MAX_WORKING_DAY_S`; otherwise the longer of those legs is left out first. The legs
-  between visits lie inside the span: the check-in times bound them;
+  :data:`MAX_WORKING_DAY_S`; otherwise the longer of those legs is left out first. When
+  that leg leads to or from a check-in made more than :data:`FAR_FROM_ACCOUNT_M` from its
+  own account (:attr:`VisitStop.distance_m`), and at least half as far from it as from home
+  or the hotel (its account may lie within reach: the error of the check-in's place is what
+  makes the day too long), the check-in's place is a GPS glitch: like a check-in out of
+  reach of the visit before it, it is left out of *every* leg (neither the way there nor
+  the way back counts; a check-in that is the day's only place leaves a day of 0 km), it
+  makes no meal and no night away (:mod:`fieldcrm.costs.derive`), and the day is asked
+  again without it. A check-in at its
+  account, a few hundred metres off at a place truly far (its account is as far), or whose
+  distance is unknown keeps its place: a real far day loses the leg the day cannot hold,
+  not its place, so a trip's night away is still decided by it. The legs between visits
+  lie inside the span: the check-in times bound them;
 * **kilometres**: a day adds at most :data:`MAX_DAY_KM`.
 
 A visit whose place is doubtful (not confirmed, no check-in point) or unknown makes no
@@ -60,6 +71,11 @@ word): a visit's usual length (``visit_minutes``) is what is planned, the check-
 happened."""
 MAX_DAY_KM = 1500.0
 """No day adds more kilometres than this."""
+FAR_FROM_ACCOUNT_M = 500.0
+"""A check-in farther than this (metres) from its account is a *far check-in* (« pointage à
+distance »): it counts as a visit only with its report
+(:func:`fieldcrm.store.visits.counted_visit`), and when the day cannot hold the way to or
+from it, its place is taken for a GPS glitch (:func:`plausible_day`)."""
 
 
 @dataclass(frozen=True)
@@ -128,11 +144,13 @@ def plausible_day(
     counting only the legs that could happen (see the module docstring); the rest is listed,
     ``start`` and ``end`` named by ``labels`` ("domicile", "hôtel").
 
-    A check-in out of reach of the visit before it (:func:`_no_time`) is left out of the
-    path altogether, once, and the legs asked again without it: neither the way there nor
-    the way on counts, and :attr:`DayDrive.placed` leaves it out (no meal, no night)."""
+    A check-in out of reach of the visit before it (:func:`_no_time`), or made far from its
+    account on a leg from or to home or the hotel that the day cannot hold
+    (:func:`_far_check_in`), is left out of the path altogether, once, and the legs asked
+    again without it: neither the way there nor the way on counts, and
+    :attr:`DayDrive.placed` leaves it out (no meal, no night)."""
     stops = sorted(stops, key=lambda s: s.at)
-    to_check = [
+    listed = [  # places left out of every leg: listed once, whichever pass found them
         _unplaced(
             day,
             s,
@@ -146,58 +164,50 @@ def plausible_day(
     trusted = [s for s in stops if travelled(s)]
     centre = _median_point([start, *(s.point for s in trusted if s.point is not None), end])
     span = _span_s(stops)
-    while True:
-        path = [start, *(s.point for s in trusted if s.point is not None), end]
-        ends: list[VisitStop | None] = [None, *trusted, None]
-        built = [
-            Leg(
-                ends[i],
-                ends[i + 1],
-                float(max(leg_s, 0)),
-                float(leg_m),
-                _available_s(stops, trusted, ends[i], ends[i + 1]),
+    while True:  # once more each time a check-in's place is found impossible
+        built, trusted = _reachable(day, start, stops, trusted, end, legs, labels, centre, listed)
+        to_check: list[ToCheck] = []
+        kept: list[Leg] = []
+        for leg in built:
+            reason = _too_fast(leg)
+            if reason:
+                to_check.append(_leg_to_check(day, leg, reason, centre, labels))
+            else:
+                kept.append(leg)
+        glitch = None
+        while _outer(kept) and span + sum(leg.seconds for leg in _outer(kept)) > MAX_WORKING_DAY_S:
+            longest = max(_outer(kept), key=lambda leg: (leg.seconds, leg.metres))
+            kept.remove(longest)
+            others = sum(leg.seconds for leg in _outer(kept))
+            room = max(MAX_WORKING_DAY_S - span - others, 0.0)
+            reason = (
+                f"{duration_text(longest.seconds)} de route, il ne reste que "
+                f"{duration_text(room)} dans la journée ({duration_text(MAX_WORKING_DAY_S)} au "
+                f"plus : {duration_text(span)} de la première visite à la fin de la dernière, "
+                f"{duration_text(others)} d'autres trajets)"
             )
-            for i, (leg_s, leg_m) in enumerate(legs(path))
-        ]
-        misplaced = next(((leg, why) for leg in built if (why := _no_time(leg))), None)
-        if misplaced is None:
+            glitch = _far_check_in(longest, start, end)
+            if glitch is not None:
+                # the day cannot hold the way to a check-in made far from its own account:
+                # its place is a GPS glitch, so neither way counts (nor a meal, nor a night):
+                # the legs are asked again without it
+                text = (
+                    f"pointage à {(glitch.distance_m or 0.0) / 1000:.0f} km du compte, hors de "
+                    f"portée de la journée ; {_leg_text(longest, reason, labels)} ; aucun "
+                    "trajet vers ou depuis ce pointage compté"
+                )
+                listed.append(_unplaced(day, glitch, text))
+                trusted = [s for s in trusted if s is not glitch]
+                break
+            to_check.append(_leg_to_check(day, longest, reason, centre, labels))
+        if glitch is None:
             break
-        # a check-in the road cannot reach in the time: its place is wrong (a GPS glitch), so
-        # no leg to or from it counts; the day is driven as if it were not there
-        leg, why = misplaced
-        suspect = _suspect(leg, centre)
-        assert suspect is not None  # both ends of a leg between two visits are visits
-        trusted = [s for s in trusted if s is not suspect]
-        text = _leg_text(leg, why, labels) + " ; aucun trajet vers ou depuis ce pointage compté"
-        to_check.append(_unplaced(day, suspect, text))
-    kept: list[Leg] = []
-    for leg in built:
-        reason = _too_fast(leg)
-        if reason:
-            to_check.append(_leg_to_check(day, leg, reason, centre, labels))
-        else:
-            kept.append(leg)
-
-    def outer(legs: Sequence[Leg]) -> list[Leg]:  # from or to home or the hotel
-        return [leg for leg in legs if leg.origin is None or leg.destination is None]
-
-    while outer(kept) and span + sum(leg.seconds for leg in outer(kept)) > MAX_WORKING_DAY_S:
-        longest = max(outer(kept), key=lambda leg: (leg.seconds, leg.metres))
-        kept.remove(longest)
-        others = sum(leg.seconds for leg in outer(kept))
-        room = max(MAX_WORKING_DAY_S - span - others, 0.0)
-        reason = (
-            f"{duration_text(longest.seconds)} de route, il ne reste que "
-            f"{duration_text(room)} dans la journée ({duration_text(MAX_WORKING_DAY_S)} au "
-            f"plus : {duration_text(span)} de la première visite à la fin de la dernière, "
-            f"{duration_text(others)} d'autres trajets)"
-        )
-        to_check.append(_leg_to_check(day, longest, reason, centre, labels))
     while sum(leg.metres for leg in kept) > MAX_DAY_KM * 1000:
         longest = max(kept, key=lambda leg: leg.metres)
         kept.remove(longest)
         reason = f"la journée dépasserait {MAX_DAY_KM:.0f} km"
         to_check.append(_leg_to_check(day, longest, reason, centre, labels))
+    to_check = [*listed, *to_check]
     return DayDrive(
         sum(leg.seconds for leg in kept),
         sum(leg.metres for leg in kept),
@@ -205,6 +215,66 @@ def plausible_day(
         tuple(kept),
         tuple(trusted),
     )
+
+
+def _reachable(
+    day: dt.date,
+    start: GeoPoint,
+    stops: Sequence[VisitStop],
+    trusted: Sequence[VisitStop],
+    end: GeoPoint,
+    legs: Legs,
+    labels: tuple[str, str],
+    centre: GeoPoint,
+    listed: list[ToCheck],
+) -> tuple[list[Leg], list[VisitStop]]:
+    """The legs from ``start`` through ``trusted`` to ``end`` once every check-in out of reach
+    of the visit before it (:func:`_no_time`) is left out of the path (each appended to
+    ``listed``, once), and the visits left."""
+    placed = list(trusted)
+    while True:
+        path = [start, *(s.point for s in placed if s.point is not None), end]
+        ends: list[VisitStop | None] = [None, *placed, None]
+        built = [
+            Leg(
+                ends[i],
+                ends[i + 1],
+                float(max(leg_s, 0)),
+                float(leg_m),
+                _available_s(stops, placed, ends[i], ends[i + 1]),
+            )
+            for i, (leg_s, leg_m) in enumerate(legs(path))
+        ]
+        misplaced = next(((leg, why) for leg in built if (why := _no_time(leg))), None)
+        if misplaced is None:
+            return built, placed
+        # a check-in the road cannot reach in the time: its place is wrong (a GPS glitch), so
+        # no leg to or from it counts; the day is driven as if it were not there
+        leg, why = misplaced
+        suspect = _suspect(leg, centre)
+        assert suspect is not None  # both ends of a leg between two visits are visits
+        placed = [s for s in placed if s is not suspect]
+        text = _leg_text(leg, why, labels) + " ; aucun trajet vers ou depuis ce pointage compté"
+        listed.append(_unplaced(day, suspect, text))
+
+
+def _outer(legs: Sequence[Leg]) -> list[Leg]:
+    """The legs from or to home or the hotel."""
+    return [leg for leg in legs if leg.origin is None or leg.destination is None]
+
+
+def _far_check_in(leg: Leg, start: GeoPoint, end: GeoPoint) -> VisitStop | None:
+    """The visit ``leg`` leads to from ``start`` (or back to ``end``: home or the hotel) when
+    its check-in is a GPS glitch once the day cannot hold that leg: made more than :data:`FAR_FROM_ACCOUNT_M` from its own account, and at least half as
+    far from it as from ``start`` (``end``), as the crow flies: its account may then lie
+    within the day's reach, the error of the check-in's place making the day too long. None
+    otherwise: a check-in at its account, or a few hundred metres off at a place truly far
+    (its account is as far), or whose distance is unknown."""
+    stop, there = (leg.destination, start) if leg.origin is None else (leg.origin, end)
+    if stop is None or stop.point is None or stop.distance_m is None:
+        return None
+    far = stop.distance_m > FAR_FROM_ACCOUNT_M
+    return stop if far and 2 * stop.distance_m >= haversine_m(there, stop.point) else None
 
 
 def _least_visit_s(stop: VisitStop) -> float:

@@ -12,6 +12,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from fieldcrm.calendar_bounds import FIRST, LAST, check_date
+from fieldcrm.costs.plausible import FAR_FROM_ACCOUNT_M
 from fieldcrm.costs.scale import CENT
 from fieldcrm.costs.trips import NotCounted, Trip, TripCost
 from fieldcrm.dates import LOCALES
@@ -246,7 +247,7 @@ class TravelReport:
     known, minus what they were validated at (the barème's yearly band changed)."""
     bases: tuple[MileageBasis, ...] = field(default=())
     """Per rep and year of the trips: the barème basis of their rate per km."""
-    far_checkin_m: float = 500.0
+    far_checkin_m: float = FAR_FROM_ACCOUNT_M
     """A check-in farther than this from its account counts as a visit only with its report."""
 
     @property
@@ -314,7 +315,7 @@ def build_report(
     adjustments: Sequence[AdjustmentLine] = (),
     regularisations: Sequence[tuple[str, Decimal]] = (),
     bases: Sequence[MileageBasis] = (),
-    far_checkin_m: float = 500.0,
+    far_checkin_m: float = FAR_FROM_ACCOUNT_M,
     today: dt.date | None = None,
 ) -> TravelReport:
     """Group costed trips starting within ``[start, end]``; the total row sums every trip.

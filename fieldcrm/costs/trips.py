@@ -248,17 +248,26 @@ def allowance_totals(lines: Iterable[Allowance]) -> tuple[Decimal, Decimal]:
     return hotel, meals
 
 
+KM_SHOWN = Decimal("0.1")
+"""The precision kilometres are shown, totalled and paid at."""
+
+
 def mileage_eur(km: float, rate_per_km: Decimal) -> Decimal:
-    """The euros of ``km`` kilometres at ``rate_per_km``: the kilometres as counted (not as
-    shown, to the tenth) times the rate, rounded once to the cent, halves up — the one rule of
-    the cost report and of the trip planner's « Frais kilométriques ».
+    """The euros of ``km`` kilometres at ``rate_per_km``: the kilometres as shown (to the
+    tenth, halves up) times the rate, rounded to the cent, halves up — the one rule of the
+    cost report, its exports and the trip planner's « Frais kilométriques ». A reader checks
+    it with the figures on the screen: 812,6 km × 0,470 €/km = 381,92 € (on the kilometres
+    as counted, 812,55… km, it would be 381,90 €, a sum nobody can redo).
 
     Examples
     --------
-    >>> mileage_eur(69.85, Decimal("0.427"))
-    Decimal('29.83')
+    >>> mileage_eur(69.85, Decimal("0.427"))  # 69,9 km × 0,427 €
+    Decimal('29.85')
+    >>> mileage_eur(812.5549, Decimal("0.470"))  # 812,6 km × 0,470 €
+    Decimal('381.92')
     """
-    return (Decimal(str(km)) * rate_per_km).quantize(CENT, rounding=ROUND_HALF_UP)
+    shown = Decimal(repr(float(km))).quantize(KM_SHOWN, rounding=ROUND_HALF_UP)
+    return (shown * rate_per_km).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def cost_trip(trip: Trip, *, rate_per_km: Decimal, rates: Rates) -> TripCost:

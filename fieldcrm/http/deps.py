@@ -84,8 +84,8 @@ def current_actor(
     if actor is None:
         raise NotAuthenticated("connexion requise / login required")
     request.state.actor = actor
-    # The menu's unread-alerts badge: one COUNT, run only if a page is rendered.
-    request.state.unread_alerts = partial(alerts.unread_count, session, actor=actor)
+    # The menu's counts (unread alerts, open tasks): one statement, run only if a page is rendered.
+    request.state.menu_counts = partial(alerts.menu_counts, session, actor=actor)
     return actor
 
 

@@ -48,6 +48,7 @@ from fieldcrm.errors import (
 from fieldcrm.http.i18n import translations
 from fieldcrm.http.local_time import local_moment
 from fieldcrm.http.long_drive_text import long_drive_text
+from fieldcrm.http.reason_text import coded_text
 from fieldcrm.routing.realise import OutOfReach, Reach
 from fieldcrm.routing.schedule import hhmm
 from fieldcrm.scoring import vocabulary
@@ -359,6 +360,9 @@ PHRASES: dict[str, str] = {
     "not a place of the matrices": "ce lieu n’est pas dans les matrices de trajets",
     "at least one working day is needed": "il faut au moins un jour travaillé",
     "the day must end after it starts": "la journée doit finir après avoir commencé",
+    "the earliest departure must be at or before the day's departure": (
+        "le départ au plus tôt doit être au plus tard à l’heure de départ de la journée"
+    ),
     "the break does not fit its window": "la pause ne tient pas dans sa plage",
     "no such day": "jour inexistant",
     "one list of windows per working day": "une liste de plages horaires par jour travaillé",
@@ -715,6 +719,10 @@ PLAN_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
         " dépassement permis (départ plus tôt, retour plus tard)",
     ),
     (
+        re.compile(r"^appointment '(?P<name>.+)' starts before the earliest departure$"),
+        "le rendez-vous « {name} » commence avant l’heure de départ au plus tôt",
+    ),
+    (
         re.compile(r"^rep (?P<id>\d+) \((?P<name>.*)\) has no located home address; set it first$"),
         "le commercial {id} ({name}) n’a pas d’adresse de départ localisée ; renseignez-la d’abord",
     ),
@@ -1000,6 +1008,11 @@ def _day_sentence(problem: Problem, lang: str) -> str | None:
     """The whole sentence of a day one cannot plan (:data:`DAY_PROBLEMS`), else ``None``."""
     texts = DAY_PROBLEMS.get(problem.message)
     value = problem.value
+    if texts is not None and isinstance(value, str) and value.startswith(("(", "[")):
+        try:  # a period as an older failed job stored it: the repr of its pair of dates
+            value = ast.literal_eval(value)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
     try:  # the days, or their ISO dates (as the service raises them, and jobs store them)
         days = [
             d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
@@ -1035,7 +1048,10 @@ def problem_text(
         return whole
     field = label or named(problem.field, technical=technical, lang=lang)
     if lang != "fr":
-        text = f"{field}: {problem.message}"
+        said = problem.message  # a French template kept as data: worded for the reader
+        if problem.code:
+            said = coded_text(problem.code, problem.params, lang, said)
+        text = f"{field}: {said}"
         if problem.value is not None:
             text += f" (got {value_text(problem.value, lang, zone)})"
         if problem.allowed:
@@ -1247,22 +1263,59 @@ def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
     if reach.drive is not None:
         return long_drive_text(reach, lang, advice=advice)
     gettext = translations(lang).gettext
+    at = hhmm(reach.start_s)
+    # a trip's appointment with its day (Reach.date), as long_drive_text says it
+    when = (
+        gettext("du %(day)s à %(at)s")
+        % {"day": long_day(dt.date.fromisoformat(reach.date), lang), "at": at}
+        if reach.date
+        else None
+    )
     if reach.side == "before":
         text = gettext(
-            "Le rendez-vous « %(name)s » de %(at)s est injoignable à temps (arrivée au plus"
+            "Le rendez-vous « %(name)s » %(when)s est injoignable à temps (arrivée au plus"
             " tôt %(earliest)s)."
         ) % {
             "name": reach.name,
-            "at": hhmm(reach.start_s),
+            "when": when or gettext("de %(at)s") % {"at": at},
             "earliest": _minute_up(reach.earliest_s),
         }
         advise = gettext("Pour le tenir, commencez la tournée la veille et dormez sur place.")
-    else:
-        text = gettext(
-            "Après le rendez-vous « %(name)s », impossible d’être de retour à la maison pour"
-            " %(by)s (retour au plus tôt %(earliest)s)."
+    elif reach.overtime_s:  # the working hours' return, and the tolerance it was refused with
+        text = (
+            gettext(
+                "Après le rendez-vous « %(name)s » %(when)s, impossible d’être de retour à la"
+                " maison pour %(by)s, même avec %(minutes)s min de dépassement permis (retour au"
+                " plus tôt %(earliest)s)."
+            )
+            if when
+            else gettext(
+                "Après le rendez-vous « %(name)s », impossible d’être de retour à la maison pour"
+                " %(by)s, même avec %(minutes)s min de dépassement permis (retour au plus tôt"
+                " %(earliest)s)."
+            )
         ) % {
             "name": reach.name,
+            "when": when,
+            "by": hhmm(reach.limit_s),
+            "minutes": reach.overtime_s // 60,
+            "earliest": _minute_up(reach.earliest_s),
+        }
+        advise = gettext("Pour rentrer, prolongez la tournée d’un jour et dormez sur place.")
+    else:
+        text = (
+            gettext(
+                "Après le rendez-vous « %(name)s » %(when)s, impossible d’être de retour à la"
+                " maison pour %(by)s (retour au plus tôt %(earliest)s)."
+            )
+            if when
+            else gettext(
+                "Après le rendez-vous « %(name)s », impossible d’être de retour à la maison pour"
+                " %(by)s (retour au plus tôt %(earliest)s)."
+            )
+        ) % {
+            "name": reach.name,
+            "when": when,
             "by": hhmm(reach.limit_s),
             "earliest": _minute_up(reach.earliest_s),
         }
@@ -1391,8 +1444,9 @@ def job_error_text(
     and ``advice``): the lead-in is worded through the catalogue
     (:func:`fieldcrm.trip_job_text.lead_in`), the reason from its data (:func:`refusal_text`;
     a policy refusal by the words of :func:`describe`). An older row is read from its text
-    when its French lead-in is known; any other error is its stored text
-    (:func:`describe_message`)."""
+    when its French lead-in is known. Any other refused input that kept its ``problems``
+    (an import's file) is worded from them for a reader of another language; any other
+    error is its stored text (:func:`describe_message`)."""
     doc = result or {}
     changed = _day_changed(doc, lang)
     if changed is not None:
@@ -1404,6 +1458,9 @@ def job_error_text(
         if head is None and stored_refusal(doc) is not None:  # out of reach: an Infeasible
             head = "infeasible"
     if head is None:
+        kept_problems = _stored_problems(doc) if lang != "fr" else None
+        if kept_problems is not None:  # a refused input kept as data (an import's file)
+            return describe(kept_problems, lang, zone=zone)
         return describe_message(error or "", lang, zone=zone)
     refused = _stored_problems(doc) if head == "refused" else None
     if head == "forbidden":
@@ -1423,7 +1480,14 @@ def _stored_problems(doc: Mapping[str, Any]) -> InvalidInput | None:
         return None
     try:
         found = [
-            Problem(str(p["field"]), str(p["message"]), p.get("value"), p.get("allowed"))
+            Problem(
+                str(p["field"]),
+                str(p["message"]),
+                p.get("value"),
+                p.get("allowed"),
+                p.get("code"),
+                p.get("params"),
+            )
             for p in problems
         ]
     except (KeyError, TypeError):

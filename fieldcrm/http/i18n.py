@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import io
-from functools import lru_cache
-
 from babel.core import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 from starlette.requests import Request
 
-from fieldcrm.config import PROJECT_DIR
+from fieldcrm.catalogue import LANGUAGES, LOCALE_DIR, translations
 
-LOCALE_DIR = PROJECT_DIR / "web" / "locale"
-LANGUAGES = ("fr", "en")
 LANG_COOKIE = "fieldcrm_lang"
-
-
-@lru_cache(maxsize=4)
-def translations(language: str) -> NullTranslations:
-    """Translations for ``language``, compiled in memory from ``web/locale/<lang>/LC_MESSAGES/messages.po``.
-
-    French is the source language of the templates and has no catalogue.
-    """
-    po_file = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if language == "fr" or not po_file.exists():
-        return NullTranslations()
-    with po_file.open("rb") as fh:
-        catalog = read_po(fh, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+__all__ = ["LANGUAGES", "LANG_COOKIE", "LOCALE_DIR", "ngettext", "request_language", "translations"]
 
 
 def ngettext(language: str, singular: str, plural: str, n: float) -> str:

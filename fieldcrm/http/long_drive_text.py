@@ -57,15 +57,15 @@ def long_drive_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> s
     )
     how = [ngettext(lang, *side, drive.days) % {"n": drive.days}] if drive.days else []
     how.append(
-        gettext("%(cap)s de route au plus par jour") % {"cap": duration_text(drive.cap_s)}
+        gettext("%(cap)s de route au plus par jour") % {"cap": duration_text(drive.cap_s, lang)}
         if drive.cap_s is not None
         else gettext("dans les horaires de travail")
     )
     figures = {
         "name": reach.name,
         "when": when,
-        "drive": duration_text(drive.drive_s),
-        "within": duration_text(drive.within_s),
+        "drive": duration_text(drive.drive_s, lang),
+        "within": duration_text(drive.within_s, lang),
         "how": ", ".join(how),
     }
     if reach.side == "before":

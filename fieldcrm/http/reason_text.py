@@ -17,6 +17,7 @@ from typing import Any
 
 from fieldcrm.accounts.french_csv import column_label
 from fieldcrm.costs.report import local_number
+from fieldcrm.durations import DURATION_PATTERN, duration_seconds, duration_text
 from fieldcrm.geocoding.model import PRECISION_LABELS
 from fieldcrm.http.i18n import translations
 
@@ -87,9 +88,8 @@ PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 """Known French reason parts with fields (the geocoder's review reasons, the gazetteer's
 placing and postcode problems): their pattern and their catalogue msgid."""
 
-_DURATION = r"\d+ h(?: \d\d)?|\d+ min"  # as fieldcrm.durations.duration_text writes one
 COST_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern.replace("{d}", _DURATION)), msgid)
+    (re.compile(pattern.replace("{d}", DURATION_PATTERN)), msgid)
     for pattern, msgid in (
         (
             r"trajet (?P<before>.+?) → (?P<after>.+?) de (?P<km>\d+) km non compté "
@@ -115,6 +115,10 @@ COST_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "trajets)",
         ),
         (r"la journée dépasserait (?P<km>\d+) km", "la journée dépasserait %(km)s km"),
+        (
+            r"pointage à (?P<km>\d+) km du compte, hors de portée de la journée",
+            "pointage à %(km)s km du compte, hors de portée de la journée",
+        ),
     )
 )
 """Known French parts of a travel-cost reason (:mod:`fieldcrm.costs.plausible`'s legs left
@@ -125,6 +129,7 @@ _END_LABELS = frozenset({"domicile", "hôtel"})  # a leg's end that is no visit 
 
 _PRECISIONS = frozenset({"found", "wanted"})  # words of PRECISION_LABELS (or a raw key)
 _DECIMALS = frozenset({"score", "threshold"})  # written « 0,62 » in the stored French
+_DURATIONS = frozenset({"driven", "free", "room", "most", "span", "others"})  # « 13 h 02 »
 
 
 def _split(text: str) -> list[str]:
@@ -151,6 +156,8 @@ def _field(name: str, value: str, lang: str, gettext: Callable[[str], str]) -> s
         except ValueError:
             return value
         return local_number(number, lang, len(value.partition(",")[2] or value.partition(".")[2]))
+    if name in _DURATIONS:
+        return duration_text(duration_seconds(value), lang)
     if value.isdigit() and name in {"n", "km"}:
         return local_number(int(value), lang)
     if name == "why":  # why a cost leg was left out: a part of its own
@@ -206,18 +213,25 @@ def _param(name: str, value: Any, lang: str) -> Any:
     return value
 
 
-def import_reason(row: Mapping[str, Any], lang: str = "fr") -> str:
-    """Why an import rejected ``row`` (a report's rejected row), for the reader of ``lang``:
-    from its ``code`` and ``params`` when it has them (numbers as ``lang`` writes them), else
-    from its stored French ``reason`` (:func:`stored_reason`)."""
-    code, params = row.get("code"), row.get("params")
-    if lang == "fr" or not code:
-        return stored_reason(str(row.get("reason") or ""), lang)
+def coded_text(code: str, params: Mapping[str, Any] | None, lang: str, stored: str) -> str:
+    """A French template kept as data (``code``, a catalogue msgid, and ``params``) worded
+    for the reader of ``lang``, numbers as ``lang`` writes them; ``stored`` (its French as
+    stored) when the template and its params do not fit."""
     values = {k: _param(k, v, lang) for k, v in (params or {}).items()}
     try:
         return translations(lang).gettext(str(code)) % values
     except (KeyError, TypeError, ValueError):  # a template its params do not fill
-        return str(row.get("reason") or "")
+        return stored
+
+
+def import_reason(row: Mapping[str, Any], lang: str = "fr") -> str:
+    """Why an import rejected ``row`` (a report's rejected row), for the reader of ``lang``:
+    from its ``code`` and ``params`` when it has them (:func:`coded_text`), else from its
+    stored French ``reason`` (:func:`stored_reason`)."""
+    code, params = row.get("code"), row.get("params")
+    if lang == "fr" or not code:
+        return stored_reason(str(row.get("reason") or ""), lang)
+    return coded_text(str(code), params, lang, str(row.get("reason") or ""))
 
 
 _NUMBERED_COLUMN = re.compile(r"colonne (\d+)")

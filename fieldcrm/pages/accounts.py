@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Annotated
+import secrets
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Role
 from fieldcrm.dates import LOCALES
 from fieldcrm.errors import InvalidInput
 from fieldcrm.http.deps import CurrentUser, SessionDep
+from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import local_number, reader_language, render
 from fieldcrm.scoring.rules import BANDS
@@ -24,9 +26,11 @@ from fieldcrm.services import (
     account_agenda,
     account_map,
     accounts,
+    assignment,
     nearby,
     scoring,
     territories,
+    visits,
 )
 from fieldcrm.territories import shapes
 
@@ -136,9 +140,58 @@ def accounts_page(
 
 @router.get("/comptes/{account_id}", response_class=HTMLResponse)
 def account_page(
-    request: Request, session: SessionDep, actor: CurrentUser, account_id: int = ACCOUNT_ID
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    account_id: int = ACCOUNT_ID,
+    compte_rendu: Annotated[str, Query(max_length=10)] = "",
 ) -> HTMLResponse:
-    """The 360° view of one account."""
+    """The 360° view of one account (``compte_rendu=envoye``: the report form just saved)."""
+    return _account_page(
+        request, session, actor, account_id, report={"sent": compte_rendu == "envoye"}
+    )
+
+
+@router.post("/comptes/{account_id}/compte-rendu", response_model=None)
+def send_report(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    account_id: int = ACCOUNT_ID,
+    outcome: Annotated[str, Form(max_length=100)] = "",
+    report: Annotated[str, Form(max_length=20000)] = "",
+) -> HTMLResponse | RedirectResponse:
+    """The visit report form sent without its script (the phone's outbox sends it otherwise):
+    it completes the rep's open visit of the day, or is a visit; refused (an empty report):
+    the page again, the form as typed and why under the field (a 422)."""
+    try:
+        visits.record_visit(
+            session,
+            actor=actor,
+            account_id=account_id,
+            client_key="p" + secrets.token_hex(16),
+            outcome=outcome.strip() or None,
+            report=report,
+            complete_open=True,
+        )
+    except InvalidInput as exc:  # raised before anything was written
+        said = describe(exc, reader_language(request, actor))
+        typed = {"outcome": outcome, "report": report, "error": said}
+        return _account_page(request, session, actor, account_id, report=typed, status=422)
+    return RedirectResponse(f"/comptes/{account_id}?compte_rendu=envoye#visit", status_code=303)
+
+
+def _account_page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    account_id: int,
+    *,
+    report: dict[str, Any],
+    status: int = 200,
+) -> HTMLResponse:
+    """The 360° view; ``report``: the visit report form's state (``sent``, or as typed with
+    its ``error``)."""
     settings = request.app.state.settings
     today = dt.datetime.now(ZoneInfo(settings.scoring_timezone)).date()
     view = accounts.account_view(
@@ -170,8 +223,13 @@ def account_page(
         "coming": account_agenda.account_agenda(
             session, actor=actor, account_id=account_id, now=dt.datetime.now(dt.UTC)
         ),
+        # why the territory rule leaves it where it is (for those who assign it)
+        "lock": assignment.lock_origin(session, actor=actor, account_id=account_id)
+        if detail.fields.get("assignment_locked")
+        else None,
+        "report": report,
     }
-    return render(request, "account.html", context, actor=actor)
+    return render(request, "account.html", context, actor=actor, status_code=status)
 
 
 def month_label(month: dt.date, language: str) -> str:

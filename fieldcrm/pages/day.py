@@ -438,6 +438,14 @@ def replan_bookings(
     return {p.id: booked[p.id] for p in mine if p.id in booked}
 
 
+def plan_day_index(plan: PlanRow, day: dt.date) -> int | None:
+    """The index of ``day`` among the planned days of ``plan`` (``plan.result["days"]``),
+    matched on each day's own date; ``None`` when ``plan`` does not plan it (a trip's
+    weekend or public holiday, or a plan stored without its days)."""
+    days = plan.result.get("days") or []
+    return next((i for i, d in enumerate(days) if d.get("day") == day.isoformat()), None)
+
+
 def hotel_nights(
     result: Mapping[str, Any], index: int
 ) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
@@ -475,12 +483,18 @@ def hour_refusal(exc: InvalidInput, account_name: str, lang: str) -> str:
 
 
 def plan_map(
-    result: dict[str, Any], days: list[int] | None = None, *, lines: list[maps.Line] | None = None
+    result: dict[str, Any],
+    days: list[int] | None = None,
+    *,
+    lines: list[maps.Line] | None = None,
+    lang: str = "fr",
 ) -> maps.RenderedMap:
     """Route of the planned days: home, numbered stops, appointments marked, one colour per
-    day; ``lines`` (from :func:`road_lines`) replace the straight stop-to-stop lines."""
+    day; ``lines`` (from :func:`road_lines`) replace the straight stop-to-stop lines. The
+    pins' words in the reader's ``lang`` (« RDV », "Appt")."""
+    words = translations(lang)
     home = result["home"]
-    markers = [maps.Marker(home["lon"], home["lat"], "Départ", kind="home")]
+    markers = [maps.Marker(home["lon"], home["lat"], words.gettext("Départ"), kind="home")]
     straight = []
     chosen = days if days is not None else list(range(len(result["days"])))
     for index in chosen:
@@ -504,7 +518,7 @@ def plan_map(
         straight.append(maps.Line([tuple(c) for c in coords], color=color, label=day["day"]))
     m = maps.base_map(center=(home["lon"], home["lat"]), zoom=13)
     maps.add_lines(m, lines if lines is not None else straight)
-    maps.add_markers(m, markers)
+    maps.add_markers(m, markers, glyphs={"appointment": words.gettext("RDV")})
     maps.fit(m, [(mk.lon, mk.lat) for mk in markers])
     return maps.render(m)
 
@@ -561,6 +575,8 @@ def day_page(
         "live": {a.id: a for a in booked},
         # a day before today is not planned: no button that can only be refused
         "past": day < plan_dates.today(request_time()),
+        # a day inside its trip's period that the trip does not work (plan_day_index)
+        "day_off": False,
         # the day's visits on the stops: « Pointage à distance (11,2 km du compte) … »
         "day_visits": visits.day_visits(
             session, actor=actor, rep_id=rep_id, day=day, tz=settings.scoring_timezone
@@ -579,10 +595,12 @@ def day_page(
             )
         )
         context["replan_booked"] = replan_bookings(plan, None, context["booked_near"])
-    if plan is not None and plan.result.get("days"):
-        index = next(
-            (i for i, d in enumerate(plan.result["days"]) if d["day"] == day.isoformat()), 0
-        )
+    index = plan_day_index(plan, day) if plan is not None else None
+    if plan is not None and plan.result.get("days") and index is None:
+        # a day of the trip's period it does not work (a weekend, a public holiday): not
+        # planned, no proposal of another day to book from here
+        context.update(day_off=True, replan_booked={})
+    if plan is not None and index is not None:
         crowfly = translations(reader_language(request, actor)).gettext(
             "à vol d’oiseau : pas de données routières ici"
         )
@@ -610,7 +628,7 @@ def day_page(
         context.update(
             result=shown,
             today=today,
-            map=plan_map(shown, [index], lines=lines),
+            map=plan_map(shown, [index], lines=lines, lang=reader_language(request, actor)),
             crowfly=any(line.dashed for line in lines),
             proposals={p.account_id: p for p in plan.proposals},
             stops=ordered_stops(
@@ -724,6 +742,7 @@ def decide(
             accept=accept,
             start=start,
             now=request_time(),
+            day=date,  # the page's day: a proposal of another day is refused, saying so
         )
     except (Conflict, InvalidInput) as exc:
         # nothing was written: the service refuses before any change; the request's

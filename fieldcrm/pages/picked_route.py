@@ -26,18 +26,19 @@ def plan_picked(
     lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
     lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
 ) -> RedirectResponse:
-    """Plan today from the phone's position (the next working day from home after 17:00 or on
-    a day off) through the ticked accounts, then show the day with a slot for each."""
-    now = plan_dates.now().astimezone(plan_dates.company_zone(settings))
+    """Plan today from the phone's position, from now (the service's rule for today: after
+    the booking under way, from its place) — the next working day from home after 17:00 or
+    on a day off — through the ticked accounts, then show the day with a slot for each."""
+    moment = plan_dates.now()
+    now = moment.astimezone(plan_dates.company_zone(settings))
     here = GeoPoint(lon, lat) if lon is not None and lat is not None else None
     day, start = now.date(), here
-    depart_s: int | None = now.hour * 3600 + now.minute * 60 + 5 * 60
     if now.hour >= 17 or not is_working_day(now.date(), weekends=settings.planner_work_weekends):
         # too late for today, or a day off: the next working day, from home
         day = next_working_days(
             now.date() + dt.timedelta(days=1), 1, weekends=settings.planner_work_weekends
         )[0]
-        start, depart_s = None, None
+        start = None
     planning.plan_picked(
         session,
         actor=actor,
@@ -45,7 +46,7 @@ def plan_picked(
         day=day,
         account_ids=account_ids,
         start=start,
-        depart_s=depart_s,
         settings=settings,
+        now=moment,
     )
     return RedirectResponse(f"/journee?date={day.isoformat()}", status_code=303)

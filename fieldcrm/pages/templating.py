@@ -23,6 +23,7 @@ from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.dates import long_day
 from fieldcrm.durations import hours_minutes
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
+from fieldcrm.http.alert_text import alert_message, alert_subject
 from fieldcrm.http.error_text import (
     job_error_text,
     problem_message,
@@ -176,6 +177,8 @@ def geocode_reason(value: str | None, lang: str = "fr") -> str:
 
 _ENV.filters["geocode_reason"] = geocode_reason
 _ENV.filters["import_reason"] = import_reason  # a rejected row's reason, from its data
+_ENV.filters["alert_message"] = alert_message  # a reminder worded from its data
+_ENV.filters["alert_subject"] = alert_subject
 _ENV.filters["cost_reason"] = cost_reason  # a travel-cost place or leg to check
 _ENV.filters["activity_kind"] = activity_kind
 _ENV.filters["priority_band"] = priority_band
@@ -210,6 +213,18 @@ def omission_text(omission: dict[str, Any], lang: str = "fr") -> str:
 
 
 _ENV.filters["omission"] = omission_text
+
+
+def estimated_legs(day: Mapping[str, Any], travel: str | None) -> int:
+    """How many legs of a planned day (one of ``result["days"]``) are timed at the crow-fly
+    estimate, off the loaded road data (:func:`fieldcrm.services.planning_build.crowfly_legs`,
+    ``travel``: the plan's ``result["travel"]``)."""
+    if isinstance(day, jinja2.Undefined) or not day:
+        return 0
+    return len(planning_build.crowfly_legs(day, str(travel or "")))
+
+
+_ENV.filters["estimated_legs"] = estimated_legs
 
 
 def rule_label(key: str | None, names: dict[str, str], lang: str = "fr") -> str:
@@ -294,16 +309,27 @@ def navigation(actor: Actor | None) -> list[tuple[str, str]]:
     ]
 
 
-def unread_alerts(request: Request, actor: Actor | None) -> int | None:
-    """The actor's unread alerts for the menu badge (None when unknown)."""
-    counter = getattr(request.state, "unread_alerts", None) if actor else None
+COUNTED: dict[str, tuple[str, str]] = {
+    "/alertes": ("unread-alerts", "Alertes non lues"),
+    "/mes-taches": ("open-tasks", "Tâches ouvertes"),
+}
+"""Menu entries that show what waits behind them: path → (the count's id, its title, a
+msgid)."""
+
+
+def menu_counts(request: Request, actor: Actor | None) -> dict[str, int]:
+    """Path → count of the menu entries with something waiting (unread alerts, open tasks;
+    :func:`fieldcrm.services.alerts.menu_counts`), zero ones left out."""
+    counter = getattr(request.state, "menu_counts", None) if actor else None
     if counter is None:
-        return None
+        return {}
     try:
-        return int(counter())
-    except SQLAlchemyError:  # an error page after a failed statement: no badge
-        log.warning("unread alerts count unavailable", exc_info=True)
-        return None
+        counts = counter()
+    except SQLAlchemyError:  # an error page after a failed statement: no count
+        log.warning("menu counts unavailable", exc_info=True)
+        return {}
+    found = {"/alertes": counts.unread_alerts, "/mes-taches": counts.open_tasks}
+    return {path: n for path, n in found.items() if n}
 
 
 def reader_language(request: Request, actor: Actor | None) -> str:
@@ -342,6 +368,8 @@ def render(
         ``values``: the other fields, the count written the reader's way among them)."""
         return plural_text(language, singular, plural, n) % {"num": n, **values}
 
+    nav = navigation(actor)
+    counts = menu_counts(request, actor)
     full = {
         "actor": actor,
         "lang": language,
@@ -349,8 +377,9 @@ def render(
         "gettext": gettext,
         "ngettext": ngettext,
         "_": gettext,
-        "nav": navigation(actor),
-        "unread_alerts": unread_alerts(request, actor),
+        "nav": nav,
+        "counts": {path: counts[path] for path, _ in nav if path in counts},
+        "counted": COUNTED,
         "path": request.url.path,
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "tz": ZoneInfo(settings.scoring_timezone),

@@ -89,6 +89,7 @@ def _page(
         "balance": view.balance,
         "overlaps": view.overlaps,
         "gaps": view.gaps,
+        "coverage": view.coverage,
         "names": {r.id: r.name for r in rows},
         "proposal": view.proposal,
         "area_layer": layer.get_name(),
@@ -129,7 +130,13 @@ def build(
             departements=units if unit == "departements" else (),
         )
     except (InvalidInput, Conflict) as exc:  # raised before anything was written
-        typed = {"name": name, "codes": codes, "unit": unit, "rep_id": str(rep_id or "")}
+        typed = {
+            "name": name,
+            "codes": codes,
+            "unit": unit,
+            "rep_id": str(rep_id or ""),
+            "overlay": "true" if overlay else "",
+        }
         said = describe(exc, reader_language(request, actor))
         return _page(request, session, actor, settings, build=typed, build_error=said)
     return RedirectResponse("/territoires", status_code=303)

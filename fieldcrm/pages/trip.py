@@ -155,7 +155,7 @@ def _show(
                 beyond = {k: v for k, v in beyond.items() if k not in day_ids} | figures.beyond
             t.update(today=shown["days"][index] | now, figures_now=figures is not None)
             t["figures_dated"] = changed and figures is None
-        # the overnight table's chosen plan: the sum of the day lines shown
+        # the overnight table's chosen plan: the day lines' exact figures totalled, rounded once
         rate = mileage_rate(session, plan, settings)
         totals = chosen_totals(
             shown.get("overnight"),
@@ -168,7 +168,7 @@ def _show(
         context.update(
             end=plan.end_day or first,
             result=shown,
-            map=plan_map(shown, lines=lines),
+            map=plan_map(shown, lines=lines, lang=reader_language(request, actor)),
             crowfly=any(line.dashed for line in lines),
             # the km and minutes themselves: estimated without roads for some legs, or all
             estimated=travel_estimate(str(plan.result.get("travel", ""))),

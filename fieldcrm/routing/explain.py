@@ -10,13 +10,19 @@
   before the plan's deadline); the others are "not_tried". A forced plan *better* than the
   chosen one replaces it, and the reasons are checked again against it.
 - A visit's detour is the driving it adds against the best route without it: the cheaper of
-  removing it in place and solving again without it.
+  removing it in place and solving its day again without it, measured from a route of its
+  day that is itself the best order found of the day's stops (:func:`reordered`: a day the
+  plan drives longer than needed is put in that order first — else the detour would count
+  the route's own excess as the visit's). The route without it must have room for it: on a
+  full day, the others may be driven shorter without it only because its time frees the
+  day, a saving of the time it takes, not of where it is. It never exceeds the visit's own
+  legs (the drive to it and on from it).
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 
 from fieldcrm.errors import Infeasible
@@ -33,7 +39,7 @@ from fieldcrm.routing.realise import (
     slot_of,
     solve_realised,
 )
-from fieldcrm.routing.schedule import timetable
+from fieldcrm.routing.schedule import over_driving_cap, timetable
 
 TRIED = 8
 """Left-out candidates (most valuable first) checked by solving again with them forced in."""
@@ -218,12 +224,20 @@ def inserted(
     return best
 
 
-def day_problem(problem: Problem, chosen: Realised, k: int, *, without: int) -> Problem:
-    """Day ``k`` of the chosen plan alone, its other visits required, candidate ``without``
-    left out: the same start and end places, the same frame (as those places need it,
-    :func:`~fieldcrm.routing.overtime.day_of`), no night to choose."""
+def _as_set(refs: Sequence[Ref]) -> list[Ref]:
+    """A day's stops in a fixed order (appointments, then visits, by index): a day solved
+    again depends on its stops, never on the order the plan has them in."""
+    return sorted(refs, key=lambda r: (r.kind, r.index))
+
+
+def day_problem(
+    problem: Problem, chosen: Realised, k: int, *, without: int | None = None
+) -> Problem:
+    """Day ``k`` of the chosen plan alone, its visits required (candidate ``without``, if
+    given, left out): the same start and end places, the same frame (as those places need
+    it, :func:`~fieldcrm.routing.overtime.day_of`), no night to choose."""
     start, end = places_of(problem, chosen.solved.nights, k)
-    refs = chosen.days[k][0]
+    refs = _as_set(chosen.days[k][0])
     keep = [r.index for r in refs if r.kind == "candidate" and r.index != without]
     return replace(
         problem,
@@ -244,32 +258,119 @@ def day_problem(problem: Problem, chosen: Realised, k: int, *, without: int) -> 
     )
 
 
+def _day_again(
+    problem: Problem, chosen: Realised, k: int, *, without: int | None = None, budget: Budget
+) -> tuple[Ref, ...] | None:
+    """Day ``k``'s stops (but ``without``) in the order a solve of the day alone finds
+    (:func:`day_problem`), as refs of ``problem``; ``None`` when it finds none that keeps them
+    all (or drops the lunch the day has, :func:`_keeps_lunch`)."""
+    refs = _as_set(chosen.days[k][0])
+    appointments = [r.index for r in refs if r.kind == "appointment"]
+    visits = [r.index for r in refs if r.kind == "candidate" and r.index != without]
+    try:
+        alone = solve_realised(day_problem(problem, chosen, k, without=without), budget=budget)
+    except Infeasible:
+        return None
+    (got, _, flags) = alone.days[0]
+    if len(got) != len(appointments) + len(visits) or (
+        "lunch_skipped" in flags and "lunch_skipped" not in chosen.days[k][2]
+    ):
+        return None
+    return tuple(
+        Ref(r.kind, (appointments if r.kind == "appointment" else visits)[r.index], k) for r in got
+    )
+
+
+def _route(problem: Problem, chosen: Realised, k: int, refs: Sequence[Ref]) -> tuple[int, int]:
+    """Seconds and metres of driving day ``k`` through ``refs``."""
+    start, end = places_of(problem, chosen.solved.nights, k)
+    return driving(problem, [start, *(slot_of(problem, r).place for r in refs), end])
+
+
+def _holds(problem: Problem, chosen: Realised, k: int, refs: Sequence[Ref]) -> bool:
+    """Whether day ``k`` can be driven through ``refs`` in its frame, with the lunch it has
+    and within its driving cap."""
+    start, end = places_of(problem, chosen.solved.nights, k)
+    stops = [slot_of(problem, r) for r in refs]
+    if over_driving_cap(
+        [start, *(s.place for s in stops), end],
+        problem.durations_s,
+        day_of(problem, k, start, end).max_driving_s,
+    ):
+        return False
+    lunch = "lunch_skipped" not in chosen.days[k][2]
+    leg = leg_of(problem, k, lunch=lunch, ends=(start, end))
+    return timetable(leg, start=start, end=end, stops=stops, travel=problem.durations_s) is not None
+
+
+def _room_for(problem: Problem, chosen: Realised, k: int, refs: Sequence[Ref], r: Ref) -> bool:
+    """Whether visit ``r`` can join day ``k`` driven through ``refs`` (at some position)."""
+    return any(
+        _holds(problem, chosen, k, [*refs[:pos], r, *refs[pos:]]) for pos in range(len(refs) + 1)
+    )
+
+
+def reordered(problem: Problem, chosen: Realised, *, budget: Budget) -> Realised:
+    """The chosen plan with each day's stops in the cheapest order found for them: a day
+    driven longer than a solve of the day alone drives the same stops (in the same frame,
+    lunch kept) takes that order. The stops, the nights and the value stay; the plan is
+    returned as it is when no day can be driven for less."""
+    check = _checking(budget)
+    costs = problem.costs
+    days = list(chosen.solved.days)
+    for k, (refs, _, _) in enumerate(chosen.days):
+        if all(r.kind == "appointment" for r in refs) or _time_left(budget) < MIN_CHECK_S:
+            continue  # fixed appointments alone have one order: their times'
+        again = _day_again(problem, chosen, k, budget=check)
+        if (
+            again is not None
+            and costs.travel_eur(*_route(problem, chosen, k, again))
+            < costs.travel_eur(*_route(problem, chosen, k, refs)) - 1e-9
+        ):
+            days[k] = again
+    if days == list(chosen.solved.days):
+        return chosen
+    keep = [j for j, c in enumerate(problem.candidates) if c.required] + sorted(chosen.visited())
+    try:
+        made = realise(problem, replace(chosen.solved, days=tuple(days)), keep=keep)
+    except Infeasible:  # pragma: no cover - each day was timed by the solve that found it
+        return chosen
+    if made.visited() != chosen.visited() or not _keeps_lunch(made, chosen):
+        return chosen  # pragma: no cover - the same stops, timed as the solves timed them
+    return made if made.objective_eur > chosen.objective_eur + 1e-9 else chosen
+
+
 def detours(
     problem: Problem, chosen: Realised, *, budget: Budget
 ) -> dict[int, tuple[int, int, float]]:
     """Per visited candidate: detour seconds, detour metres, and the euros of travel it adds.
 
     The route without the visit is the cheaper of removing it in place and solving its day
-    again (the day's other stops required, its start and end kept).
+    again (the day's other stops required, its start and end kept) — a route the visit could
+    join: one with no room left for it is shorter only because its time is freed on a full
+    day, a saving of the time it takes, not of where it is. The route with it is the chosen
+    one, which :func:`reordered` has made the cheapest order found of the day's stops (else
+    the difference would count the route's own excess as the visit's). Neither figure
+    exceeds the visit's own legs in the route (the drive to it and on from it).
     """
     check = _checking(budget)
     out: dict[int, tuple[int, int, float]] = {}
     costs = problem.costs
     for k, (refs, _, _) in enumerate(chosen.days):
         start, end = places_of(problem, chosen.solved.nights, k)
-        with_s, with_m = driving(problem, [start, *(slot_of(problem, r).place for r in refs), end])
-        for r in refs:
+        places = [start, *(slot_of(problem, r).place for r in refs), end]
+        with_s, with_m = driving(problem, places)
+        for j, r in enumerate(refs):
             if r.kind != "candidate":
                 continue
-            rest = [x for x in refs if x != r]
-            best = driving(problem, [start, *(slot_of(problem, x).place for x in rest), end])
-            with contextlib.suppress(Infeasible):
-                alone = solve_realised(
-                    day_problem(problem, chosen, k, without=r.index), budget=check
-                )
-                again = alone.figures.driving_s, round(alone.figures.km * 1000)
-                if costs.travel_eur(*again) < costs.travel_eur(*best):
-                    best = again
-            d_s, d_m = max(0, with_s - best[0]), max(0, with_m - best[1])
+            best = driving(problem, places[: j + 1] + places[j + 2 :])  # removed in place
+            again = _day_again(problem, chosen, k, without=r.index, budget=check)
+            if again is not None and _room_for(problem, chosen, k, again, r):
+                solved = _route(problem, chosen, k, again)
+                if costs.travel_eur(*solved) < costs.travel_eur(*best):
+                    best = solved
+            legs = driving(problem, places[j : j + 3])
+            d_s = min(max(0, with_s - best[0]), legs[0])
+            d_m = min(max(0, with_m - best[1]), legs[1])
             out[r.index] = (d_s, d_m, costs.travel_eur(d_s, d_m))
     return out

@@ -6,9 +6,10 @@ more than the cap to hold them —, :func:`stretched` widens that day's frame to
 alone need, by the one rule the booked days are timed and shown by
 (:func:`fieldcrm.routing.reslot.day_frame`: « Hors de vos horaires … retour vers 18:41 »),
 provided that no widening exceeds the problem's tolerance
-(:attr:`~fieldcrm.routing.problem.Problem.overtime_s`). Beyond it, the day keeps its working
-hours: the planner refuses it with its reason, as before (the services then plan the trip
-that holds it).
+(:attr:`~fieldcrm.routing.problem.Problem.overtime_s`) and that the day leaves no earlier than
+its hard earliest departure (:attr:`~fieldcrm.routing.problem.WorkDay.not_before_s`: now, on
+a day planned the same day). Beyond them, the day keeps its working hours: the planner
+refuses it with its reason, as before (the services then plan the trip that holds it).
 
 Open visits stay inside the working hours: on a stretched day each candidate's start
 windows are cut to start at or after the working departure and to end by the working
@@ -145,11 +146,15 @@ def _needed(problem: Problem, k: int, day: WorkDay, ends: Iterable[tuple[int, in
 
 
 def _within(leg: Leg, day: WorkDay, tolerance_s: int) -> bool:
-    """Whether ``leg`` widens ``day`` by at most ``tolerance_s`` on each side and cap."""
+    """Whether ``leg`` widens ``day`` by at most ``tolerance_s`` on each side and cap, and
+    leaves no earlier than the day's hard earliest departure
+    (:attr:`~fieldcrm.routing.problem.WorkDay.not_before_s`: now, on a day planned the same
+    day — the working hours stretch, the past does not)."""
     cap = day.max_driving_s
     more = 0 if cap is None or leg.max_driving_s is None else leg.max_driving_s - cap
     return (
-        day.depart_s - leg.depart_s <= tolerance_s
+        (day.not_before_s is None or leg.depart_s >= day.not_before_s)
+        and day.depart_s - leg.depart_s <= tolerance_s
         and leg.return_s - day.return_s <= tolerance_s
         and more <= tolerance_s
     )

@@ -10,7 +10,8 @@ is solved beside a trip and kept when it is worth more (hotels compared with the
 hotels' bonus, :meth:`~fieldcrm.routing.problem.Costs.night_eur`). A single day with few
 candidates is then searched exhaustively (:mod:`fieldcrm.routing.exact`): the plan is proven
 optimal (``Plan.flags``: ``"proven_optimal"``), or replaced by the better one the search
-finds. Each visit gets its bookable slot, its
+finds. Each day is driven in the cheapest order found for its stops (solved again alone).
+Each visit gets its bookable slot, its
 detour against the best route without it (solved again) and its contribution in euros; each
 left-out candidate gets a reason checked by solving again with it forced in
 (:mod:`fieldcrm.routing.explain`).
@@ -69,8 +70,8 @@ def plan(
 ) -> Plan:
     """Plan ``problem``: the best days and nights in euros, with slots, detours and reasons.
 
-    ``explain=False`` skips the checking solves (left-out reasons, re-optimised detours):
-    the plan is the same, its visits carry no detour and nothing left out is listed.
+    ``explain=False`` skips the checking solves (each day's order checked, left-out reasons,
+    re-optimised detours): its visits carry no detour and nothing left out is listed.
     ``searched``, if given, is called once the plan is chosen, before the checking solves
     (a progress bar's step).
 
@@ -112,7 +113,12 @@ def plan(
         searched()
     omissions: list[Omission] = []
     if explain:
+        # each day in the cheapest order found for its stops, before the reasons are checked
+        # against the plan and again after (a better plan they find may replace it): the
+        # detours are measured from that order (explain.detours)
+        chosen = explain_plan.reordered(problem, chosen, budget=budget)
         chosen, omissions = explain_plan.omissions(problem, chosen, budget=budget)
+        chosen = explain_plan.reordered(problem, chosen, budget=budget)
     stays = any(n >= 0 for n in chosen.solved.nights)
     if home is not None and not stays and chosen.objective_eur > home.objective_eur:
         home = chosen

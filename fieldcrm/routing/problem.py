@@ -58,6 +58,11 @@ class WorkDay:
     max_driving_s: int | None = None
     date: dt.date | None = None
     """The calendar date (``None`` for abstract days, as in benchmark instances)."""
+    not_before_s: int | None = None
+    """A hard earliest departure, at or before :attr:`depart_s` (now, on a day planned the
+    same day): a frame stretched to the day's appointments
+    (:func:`fieldcrm.routing.overtime.stretched`) never leaves before it, as the working
+    hours may be stretched but the past may not. ``None``: none."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,13 @@ class Problem:
         for k, d in enumerate(self.days):
             if not 0 <= d.depart_s < d.return_s:
                 yield InputProblem(f"days[{k}]", "the day must end after it starts", d.return_s)
+            if d.not_before_s is not None and not 0 <= d.not_before_s <= d.depart_s:
+                yield InputProblem(
+                    f"days[{k}].not_before_s",
+                    "the earliest departure must be at or before the day's departure",
+                    d.not_before_s,
+                    f"0..{d.depart_s}",
+                )
             if d.lunch is not None and not (
                 0 < d.lunch.duration_s <= d.lunch.latest_end_s - d.lunch.earliest_s
             ):

@@ -169,9 +169,13 @@ def problem_from_json(doc: dict[str, Any]) -> Problem:
             except (TypeError, ValueError):
                 r.fail(f"{path}.date", "not a date", d["date"], "YYYY-MM-DD")
         cap = d.get("max_driving_minutes")
+        depart = r.time(f"{path}.depart", d.get("depart"), 8 * 3600)
+        not_before = (
+            None if d.get("not_before") is None else r.time(f"{path}.not_before", d["not_before"])
+        )
         days.append(
             WorkDay(
-                depart_s=r.time(f"{path}.depart", d.get("depart"), 8 * 3600),
+                depart_s=depart if not_before is None else max(depart, not_before),
                 return_s=r.time(f"{path}.return", d.get("return"), 18 * 3600),
                 lunch=Lunch(
                     r.time(f"{path}.lunch.earliest", lunch.get("earliest"), 12 * 3600),
@@ -184,6 +188,7 @@ def problem_from_json(doc: dict[str, Any]) -> Problem:
                 if cap
                 else None,
                 date=date,
+                not_before_s=not_before,
             )
         )
     appointments = tuple(

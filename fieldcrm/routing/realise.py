@@ -185,11 +185,19 @@ def check_appointments(problem: Problem) -> None:
             raise Infeasible(
                 f"« {c.name or c.key} » doit être visité mais il est fermé tous les jours prévus"
             )
+    working = problem.working_hours or problem.days  # said as the hours, never a stretch
     for k, day in enumerate(problem.days):
         today = sorted((a for a in problem.appointments if a.day == k), key=lambda a: a.start_s)
         for a in today:
+            name = a.name or a.key
+            if day.not_before_s is not None and a.start_s < day.not_before_s:
+                raise InvalidInput(
+                    f"appointments[{a.key}]",
+                    f"appointment '{name}' starts before the earliest departure",
+                    value=f"{hhmm(a.start_s)}–{hhmm(a.start_s + a.duration_s)}",
+                    allowed=f"{hhmm(day.not_before_s)}–{hhmm(working[k].return_s)}",
+                )
             if a.start_s < day.depart_s or a.start_s + a.duration_s > day.return_s:
-                name = a.name or a.key
                 why = f"appointment '{name}' is outside working hours"
                 if problem.overtime_s:  # the stretch (overtime.stretched) could not hold it
                     tolerance = problem.overtime_s // 60
@@ -198,7 +206,7 @@ def check_appointments(problem: Problem) -> None:
                     f"appointments[{a.key}]",
                     why,
                     value=f"{hhmm(a.start_s)}–{hhmm(a.start_s + a.duration_s)}",
-                    allowed=f"{hhmm(day.depart_s)}–{hhmm(day.return_s)}",
+                    allowed=f"{hhmm(working[k].depart_s)}–{hhmm(working[k].return_s)}",
                 )
         for a, b in itertools.pairwise(today):
             arrive = a.start_s + a.duration_s + problem.durations_s[a.place][b.place]
@@ -220,7 +228,13 @@ def solve_realised(
 ) -> Realised:
     """Solve with :mod:`engine` and realise its searches' answers; the one worth most once
     realised (the first of equals, in run order), with the iterations of all;
-    :class:`Infeasible` if there is none."""
+    :class:`Infeasible` if there is none.
+
+    An appointment proven out of reach (:func:`out_of_reach`: a proof from the drives alone)
+    is refused before any search: no search can hold it, so none is spent."""
+    found = out_of_reach(problem, hotels=hotels)
+    if found:
+        raise OutOfReach(found, days=len(problem.days))
     answers = engine.solve_each(
         problem, budget=budget, hotels=hotels, required=required, only=only, start=start
     )
@@ -232,9 +246,6 @@ def solve_realised(
             if best is None or made.objective_eur > best.objective_eur:
                 best = made
     if best is None:
-        found = out_of_reach(problem, hotels=hotels)
-        if found:
-            raise OutOfReach(found, days=len(problem.days))
         raise Infeasible(_nothing_fits(problem))
     total = sum(s.iterations for s in answers)
     return replace(best, solved=replace(best.solved, iterations=total))
@@ -247,7 +258,7 @@ def _nothing_fits(problem: Problem) -> str:
     if not any(c.required for c in problem.candidates):
         return "no plan satisfies the fixed appointments and the working days"
     if len(problem.days) == 1:
-        day = problem.days[0]
+        day = (problem.working_hours or problem.days)[0]  # the hours, not a stretch of them
         return (
             "no plan visits every required account between "
             f"{hhmm(day.depart_s)} and {hhmm(day.return_s)}"
@@ -284,6 +295,14 @@ class Reach:
     drive: LongDrive | None = None
     """The way there (back) proven too long for the days around it, with its figures
     (``None``: the reach is the clock's, on the appointment's day)."""
+    overtime_s: int = 0
+    """The problem's tolerance beyond the working hours
+    (:attr:`~fieldcrm.routing.problem.Problem.overtime_s`) an ``"after"`` reach of the clock
+    was refused even with: :attr:`limit_s` is then the working day's latest return, never a
+    frame stretched to the day's appointments (0: none, or not said)."""
+    date: str | None = None
+    """The appointment's day (ISO) when the problem has several dated days (a trip: its
+    refusal names the day); ``None`` for one day (its page says which) or undated days."""
 
     def as_doc(self) -> dict[str, Any]:
         """The refusal's data as stored (JSON: a trip planned instead of a day, a failed
@@ -303,6 +322,10 @@ class Reach:
         doc = asdict(self)
         if self.drive is None:
             del doc["drive"]
+        if not self.overtime_s:
+            del doc["overtime_s"]
+        if self.date is None:
+            del doc["date"]
         return doc
 
     @classmethod
@@ -310,12 +333,15 @@ class Reach:
         """The reach stored as ``doc`` (:meth:`as_doc`); :class:`KeyError` for a field
         it lacks, :class:`TypeError` for a ``doc`` that is no mapping (for a malformed
         ``drive`` too, :meth:`LongDrive.from_doc`)."""
-        given = {f.name: doc[f.name] for f in fields(cls) if f.name not in ("movable", "drive")}
+        optional = ("movable", "drive", "overtime_s", "date")
+        given = {f.name: doc[f.name] for f in fields(cls) if f.name not in optional}
         drive = doc.get("drive")  # older rows: none
         return cls(
             **given,
             movable=bool(doc.get("movable", True)),  # older rows: unknown
             drive=None if drive is None else LongDrive.from_doc(drive),
+            overtime_s=int(doc.get("overtime_s") or 0),  # older rows: not said
+            date=doc.get("date"),  # older rows and one day: not said
         )
 
     def sentence(self) -> str:
@@ -338,9 +364,10 @@ class Reach:
                 f"appointment '{self.name}' at {hhmm(self.start_s)} cannot be reached "
                 f"(earliest arrival {hhmm(self.earliest_s)})"
             )
+        even = f", even {self.overtime_s // 60} min beyond it" if self.overtime_s else ""
         return (
             f"after appointment '{self.name}' the rep cannot be back by "
-            f"{hhmm(self.limit_s)} (earliest {hhmm(self.earliest_s)})"
+            f"{hhmm(self.limit_s)}{even} (earliest {hhmm(self.earliest_s)})"
         )
 
 
@@ -380,6 +407,8 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
     :func:`~fieldcrm.routing.long_drive.long_drives`).
     """
     away = bool(problem.hotels if hotels is None else hotels)  # a night away may be spent
+    working = problem.working_hours or problem.days
+    tolerance = problem.overtime_s
     out = []
     for a in sorted(problem.appointments, key=lambda a: (a.day, a.start_s)):
         day = problem.days[a.day]
@@ -395,13 +424,18 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
         )
         # over several days: the way there (back) longer than the days around it can drive
         far_there, far_back = long_drives(problem, a, away=away)
+        # its day named on a trip (several days): « du mercredi 9 décembre à 10:00 »
+        dated = day.date.isoformat() if len(problem.days) > 1 and day.date else None
         if arrive > a.start_s:
-            out.append(Reach(a.key, name, a.day, "before", a.start_s, a.start_s, arrive, movable))
+            reach = Reach(a.key, name, a.day, "before", a.start_s, a.start_s, arrive, movable)
+            out.append(replace(reach, date=dated))
         elif far_there is not None:
             out.append(_too_far(problem, a, "before", far_there))
         back = a.start_s + a.duration_s + home
-        if back > day.return_s:
-            out.append(Reach(a.key, name, a.day, "after", a.start_s, day.return_s, back, movable))
+        if back > day.return_s:  # the day's frame, stretched or not; said as the hours
+            latest = working[a.day].return_s
+            reach = Reach(a.key, name, a.day, "after", a.start_s, latest, back, movable)
+            out.append(replace(reach, overtime_s=tolerance, date=dated))
         elif far_back is not None:
             out.append(_too_far(problem, a, "after", far_back))
     return out

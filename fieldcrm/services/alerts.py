@@ -11,6 +11,7 @@ from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.notify.email import in_app_subject
+from fieldcrm.services import tasks
 from fieldcrm.store import notifications as store
 from fieldcrm.store.notifications import InboxItem
 
@@ -78,8 +79,23 @@ def inbox_page(
 
 
 def unread_count(session: Session, *, actor: Actor) -> int:
-    """How many of the actor's in-app alerts are unread (the menu badge)."""
+    """How many of the actor's in-app alerts are unread."""
     return store.unread_count(session, actor.id)
+
+
+@dataclass(frozen=True)
+class MenuCounts:
+    """What waits for the actor: the counts beside « Alertes » and « Mes tâches »."""
+
+    unread_alerts: int
+    open_tasks: int
+
+
+def menu_counts(session: Session, *, actor: Actor) -> MenuCounts:
+    """The actor's unread in-app alerts and the open tasks « Mes tâches » lists for them
+    (their own; a manager's team's too; none for a role without tasks), in one statement."""
+    owners = tasks.people(actor, None) if policy.can(actor, "tasks", owner_id=actor.id) else []
+    return MenuCounts(*store.unread_and_open(session, actor.id, task_owners=owners))
 
 
 def acknowledge(session: Session, *, actor: Actor, alert_id: int) -> None:

@@ -8,9 +8,11 @@ it would start in the past, naming the date or the time
 (:func:`fieldcrm.services.plan_dates.check_not_started`), and with a French message naming
 the other appointment and the times when it overlaps another appointment of the rep or
 cannot be reached from the previous one or reach the next one (driving times from the
-planner's own provider: the road graph, crow-fly where it does not reach). Cancelling keeps
-the row; the planner leaves cancelled appointments out; cancelling the appointment an
-accepted proposal booked opens that proposal again. Each use case authorises first (action
+planner's own provider: the road graph, crow-fly where it does not reach). Booking (or
+moving) at an account the rep's plan proposes on that day books that proposal, as accepting
+it would (:func:`book_proposed`). Cancelling keeps the row; the planner leaves cancelled
+appointments out; cancelling the appointment an accepted proposal booked opens that proposal
+again. Each use case authorises first (action
 ``"appointment"`` on the rep) and commits once; a refusal writes nothing.
 """
 
@@ -33,12 +35,12 @@ from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.gazetteer import load_gazetteer
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import accounts, plan_dates, planning_build
+from fieldcrm.services import accounts, costs, plan_dates, planning_build
 from fieldcrm.services.appointment_moves import record_move
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as store
 from fieldcrm.store.appointments import AccountPlace, AppointmentRecord, NewPlace
-from fieldcrm.store.plans import PlanRow, get_rep, reopen_proposal
+from fieldcrm.store.plans import PlanRow, get_rep, mark_booked, open_proposals, reopen_proposal
 
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
 MAX_DAYS = 366
@@ -276,7 +278,8 @@ def create_appointment(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
 ) -> AppointmentRecord:
-    """Book an appointment for the rep, unless it clashes with another one."""
+    """Book an appointment for the rep, unless it clashes with another one; at an account the
+    rep's plan proposes on that day, it is that visit's booking (:func:`book_proposed`)."""
     policy.require(actor, "appointment", owner_id=rep_id)
     cfg = settings or get_settings()
     zone = plan_dates.company_zone(cfg)
@@ -293,8 +296,52 @@ def create_appointment(
     appointment_id = store.insert(
         session, rep_id=rep_id, place=place, starts_at=starts_at, ends_at=ends_at, note=note
     )
+    book_proposed(
+        session,
+        rep_id=rep_id,
+        account_id=place.account_id,
+        appointment_id=appointment_id,
+        starts_at=starts_at,
+        settings=cfg,
+    )
     session.commit()
     return store.get(session, appointment_id)
+
+
+def book_proposed(
+    session: Session,
+    *,
+    rep_id: int,
+    account_id: int | None,
+    appointment_id: int,
+    starts_at: dt.datetime,
+    settings: Settings,
+) -> int | None:
+    """Mark the visit the rep's plan proposes at ``account_id`` on the day of ``starts_at``
+    (an open proposal of the latest plan of that day, :func:`fieldcrm.store.plans.open_proposals`)
+    as booked by the appointment ``appointment_id``, as accepting it marks it
+    (:func:`fieldcrm.store.plans.mark_booked`): booked from the agenda or accepted, the
+    visit is a booked stop of its day at its time, no longer proposed; cancelling the
+    appointment proposes it again. The proposal's id, or ``None`` when none is open there."""
+    if account_id is None:
+        return None
+    zone = plan_dates.company_zone(settings)
+    day = starts_at.astimezone(zone).date()
+    first, last = day_span(day, day, zone)
+    proposed = next(
+        (
+            p
+            for p in open_proposals(
+                session, rep_id=rep_id, first=first, last=last, tz=settings.scoring_timezone
+            )
+            if p.account_id == account_id
+        ),
+        None,
+    )
+    if proposed is None or not mark_booked(session, proposed.id, appointment_id):
+        return None
+    costs.trips_changed(session, rep_id, day)  # an accepted fill-in changes the plan's savings
+    return proposed.id
 
 
 def _point(place: NewPlace) -> GeoPoint | None:
@@ -314,7 +361,8 @@ def move_appointment(
 ) -> AppointmentRecord:
     """Change the time, length, place, title or note of an appointment not cancelled.
 
-    The link to the proposal that booked it stays.
+    The link to the proposal that booked it stays; one without any becomes the booking of the
+    visit its day's plan proposes at its account, if any (:func:`book_proposed`).
     """
     current = store.get(session, appointment_id)
     policy.require(actor, "appointment", owner_id=current.rep_id)
@@ -360,6 +408,15 @@ def move_appointment(
     )
     if starts_at != current.starts_at:
         record_move(session, actor=actor, before=current, starts_at=starts_at, ends_at=ends_at)
+    if current.proposal_id is None:  # now at an account its day's plan proposes: its visit
+        book_proposed(
+            session,
+            rep_id=current.rep_id,
+            account_id=place.account_id,
+            appointment_id=appointment_id,
+            starts_at=starts_at,
+            settings=cfg,
+        )
     session.commit()
     return store.get(session, appointment_id)
 

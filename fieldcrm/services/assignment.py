@@ -352,6 +352,8 @@ def manual_assign(
     _require_scope(session, actor, account_ids, rep_id)
     store.lock_assignments(session)  # one writer of runs at a time, as undo and auto do
     before = store.unlocked_names(session, list(account_ids))
+    # the accounts this run locks: an undo unlocks them again
+    locking = [a for a in account_ids if lock and before.get(a, ("", False))[1]]
     run_id = runs_store.create_run(
         session,
         kind=MANUAL,
@@ -360,8 +362,7 @@ def manual_assign(
         details={
             "rep_id": rep_id,
             "accounts": [{"id": a, "name": before[a][0]} for a in account_ids if a in before],
-            # the accounts this run locks: an undo unlocks them again
-            "locked_by_run": [a for a in account_ids if lock and before.get(a, ("", False))[1]],
+            "locked_by_run": locking,
         },
     )
     changed = store.manual_assign(
@@ -386,16 +387,44 @@ def manual_assign(
         job_store.defer_rules(session)
     else:
         runs_store.discard_run(session, run_id)
+        _record_lock(session, locking, locked=True, actor=actor)  # no run says who locked
     session.commit()
     return changed
 
 
 def set_lock(session: Session, account_ids: Sequence[int], *, locked: bool, actor: Actor) -> int:
-    """Lock or unlock accounts against automatic assignment (a manager: their team's)."""
+    """Lock or unlock accounts against automatic assignment (a manager: their team's);
+    who did it and when is recorded (the account page says it: :func:`lock_origin`)."""
     _require_scope(session, actor, account_ids, None)
+    before = store.unlocked_names(session, list(account_ids))
     changed = store.set_lock(session, list(account_ids), locked=locked)
+    # unlocked before a lock (locked before an unlock): the accounts this call changed
+    moved = [a for a in dict.fromkeys(account_ids) if a in before and before[a][1] is locked]
+    _record_lock(session, moved, locked=locked, actor=actor)
     session.commit()
     return changed
+
+
+def _record_lock(session: Session, account_ids: list[int], *, locked: bool, actor: Actor) -> None:
+    """One audit entry for a lock or unlock made outside a run (none for no account)."""
+    if account_ids:
+        audit.record(
+            session,
+            actor_id=author_id(actor),
+            action="assignment.lock" if locked else "assignment.unlock",
+            entity=runs_store.LOCK_ENTITY,
+            entity_id=None,
+            changes={"accounts": account_ids},
+        )
+
+
+def lock_origin(session: Session, *, actor: Actor, account_id: int) -> runs_store.LockOrigin | None:
+    """Whether a dispatcher locked the account's assignment, by whom and when, for those who
+    assign it (:func:`policy.can` ``assign`` on its owner); ``None`` otherwise or unlocked."""
+    owner = account_store.account_owner(session, account_id)
+    if not policy.can(actor, "assign", owner_id=owner):
+        return None
+    return runs_store.lock_origin(session, account_id)
 
 
 def unassigned_queue(

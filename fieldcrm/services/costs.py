@@ -38,7 +38,6 @@ from fieldcrm.services import plan_dates, planning_build, roads
 from fieldcrm.store import costs as store
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store.costs import RepCosting
-from fieldcrm.store.visits import FAR_FROM_ACCOUNT_M
 
 
 def visible_reps(session: Session, actor: Actor, rep_id: int | None = None) -> list[RepCosting]:
@@ -376,7 +375,7 @@ def travel_report(
         adjustments=adjustments,
         regularisations=regularisations,
         bases=sorted(bases, key=lambda b: (b.rep_name, b.rep_id, b.year)),
-        far_checkin_m=FAR_FROM_ACCOUNT_M,
+        far_checkin_m=plausible.FAR_FROM_ACCOUNT_M,
         today=dt.datetime.now(zone).date(),
     )
 

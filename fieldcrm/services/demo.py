@@ -13,6 +13,7 @@ from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import Conflict
 from fieldcrm.services import costs
 from fieldcrm.services.demo_data import PASSWORD, DemoCompany, generate
+from fieldcrm.store import territories as territory_store
 from fieldcrm.store.assignment import assign_all
 
 TABLES = (
@@ -122,6 +123,7 @@ def seed_demo(
                 f"{describe_existing(found)}"
             )
     company = generate(today or dt.date.today(), seed=seed)
+    check_company(company)
     _reset(session)
     _write(session, company)
     session.commit()
@@ -137,6 +139,16 @@ def seed_demo(
         territories=len(company.territories),
         pending_geocoding=sum(1 for a in company.accounts if a["lon"] is None),
     )
+
+
+def check_company(company: DemoCompany) -> None:
+    """Every demo territory passes the checks its next edit will meet (the store's one
+    :func:`~fieldcrm.store.territories.check_fields`), or :class:`InvalidInput` before
+    anything is written: a seed value the forms refuse would be refused on its first edit."""
+    for territory in company.territories:
+        territory_store.check_fields(
+            {k: territory[k] for k in ("name", "rep_id", "priority", "color", "overlay")}
+        )
 
 
 def _write(session: Session, company: DemoCompany) -> None:

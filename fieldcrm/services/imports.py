@@ -305,6 +305,13 @@ def import_failure(exc: FieldcrmError) -> str:
     return str(exc)
 
 
+def import_failure_details(exc: FieldcrmError) -> dict[str, Any] | None:
+    """What a refused file keeps with its failed job to be worded in its reader's language
+    (``problems``, :func:`fieldcrm.services.jobs.problems_data`); nothing for other
+    refusals."""
+    return {"problems": jobs.problems_data(exc)} if isinstance(exc, InvalidInput) else None
+
+
 def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
     """Run a queued import (the worker calls this): progress as it reads, then its report.
 
@@ -357,6 +364,7 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
             import_it,
             unexpected="erreur inattendue pendant l'import",
             reason=import_failure,
+            details=import_failure_details,
         )
 
 

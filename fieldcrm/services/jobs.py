@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import SYSTEM, Actor
-from fieldcrm.errors import FieldcrmError, Forbidden, NotFound
+from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput, NotFound
 from fieldcrm.services import notifications
 from fieldcrm.store import jobs as store
 from fieldcrm.store import users as user_store
@@ -65,6 +65,33 @@ def finish_job(
         raise
     store.mark_done(session, job_id, result=result, now=dt.datetime.now(dt.UTC))
     session.commit()
+
+
+def problems_data(exc: InvalidInput) -> list[dict[str, Any]]:
+    """Each field an input refusal names, as a failed job keeps it to word it when read
+    (:func:`fieldcrm.http.error_text.job_error_text`): field, message, value, allowed, and
+    the French template with its fields (``code``, ``params``) when the message has one."""
+    return [
+        {
+            "field": p.field,
+            "message": p.message,
+            "value": _value_data(p.value),
+            "allowed": p.allowed,
+            "code": p.code,
+            "params": dict(p.params) if p.params else None,
+        }
+        for p in exc.problems
+    ]
+
+
+def _value_data(value: Any) -> Any:
+    """A problem's value as JSON keeps it: a number as it is, a pair of days (a period) as a
+    list of their texts, anything else as its text (never a Python ``repr`` of a tuple)."""
+    if value is None or isinstance(value, int | float):
+        return value
+    if isinstance(value, tuple | list):
+        return [_value_data(v) for v in value]
+    return str(value)
 
 
 def actor_params(actor: Actor) -> dict[str, Any]:

@@ -299,7 +299,19 @@ def _read_day(
     of the plan now starting at another time, a visit booked from a proposal then moved
     (``moves``: appointment ids, :func:`fieldcrm.services.appointment_moves.former_starts`)
     outside the proposal's slot — goes by its new time, as an appointment new to the plan
-    (:func:`_ordered`)."""
+    (:func:`_ordered`). On a day planned the same day, the bookings begun by its hard
+    earliest departure (``timing.not_before_s``) and over by its departure were past or
+    under way then: the day starts after them (:mod:`fieldcrm.services.plan_today`), they
+    are not part of it."""
+    timing = day.get("timing")
+    before = timing.get("not_before_s") if isinstance(timing, dict) else None
+    if isinstance(before, int) and isinstance(timing, dict):
+        leaves = int(timing["depart_s"])
+        booked = [
+            a
+            for a in booked
+            if not (_seconds(a.starts_at) < before and _seconds(a.ends_at) <= leaves)
+        ]
     by_id = {a.id: a for a in booked}
     by_proposal = {a.proposal_id: a for a in booked if a.proposal_id is not None}
     used: set[int] = set()

@@ -26,13 +26,14 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
+from fieldcrm.dates import long_day
 from fieldcrm.errors import Conflict, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.engine import Budget
 from fieldcrm.routing.planner import plan
 from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import appointments, costs, plan_dates, plan_slots
+from fieldcrm.services import appointments, costs, plan_dates, plan_slots, plan_today
 from fieldcrm.services import planning_build as build
 from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.services.roads import road_provider
@@ -187,13 +188,16 @@ def decide_proposal(
     settings: Settings | None = None,
     travel: TravelTimes | None = None,
     now: dt.datetime | None = None,
+    day: dt.date | None = None,
 ) -> Decision:
     """Accept (book an appointment at the planned start, or at ``start``: a whole minute of
     the slot given what is booked now, :func:`~fieldcrm.services.plan_slots.current_slots`,
     none before ``now``) or
     reject. A proposal that no longer fits, or whose slot is past, can only be rejected. A refusal (:class:`Conflict`, :class:`InvalidInput`)
     writes nothing; accepting on a day before today (``now``'s date, :mod:`plan_dates`) is
-    refused naming ``day`` (the proposal's) or ``start``."""
+    refused naming ``day`` (the proposal's) or ``start``. Accepting on another day than the
+    proposal's (``start``'s, or ``day``: the day the rep decides from, as Ma journée
+    sends it) is refused naming both days."""
     proposal = store.get_proposal(session, proposal_id)
     policy.require(actor, "plan", owner_id=proposal.rep_id)
     if proposal.status != "proposed":
@@ -202,11 +206,17 @@ def decide_proposal(
     zone = plan_dates.company_zone(settings or get_settings())  # the company's clock
     if accept:
         now = now if now is not None else plan_dates.now()
-        day = proposal.slot_start.astimezone(zone).date()
-        plan_dates.check_not_past(day, field="day", at=now, zone=zone)
+        own = proposal.slot_start.astimezone(zone).date()
+        plan_dates.check_not_past(own, field="day", at=now, zone=zone)
         if start is not None:  # a wall-clock time of the company's day, or an instant
             when = start.astimezone(zone) if start.tzinfo is not None else start
             plan_dates.check_not_past(when.date(), field="start", at=now, zone=zone)
+            day = when.date()
+        if day is not None and day != own:  # a page of another day (a trip's day off...)
+            raise Conflict(
+                f"La visite de « {proposal.account_name} » est proposée le {long_day(own)}, "
+                f"pas le {long_day(day)} : acceptez-la depuis la journée du {long_day(own)}."
+            )
     begins: dt.datetime | None = None
     slot: plan_slots.Bookable | None = None
     if accept:
@@ -297,14 +307,22 @@ def _solve(
     start: GeoPoint | None = None,
     depart_s: int | None = None,
     required: bool = False,
+    now: dt.datetime | None = None,
 ) -> tuple[dict[str, Any], list[NewProposal]]:
     """Build the problem (at the rep's barème rate), plan it, and turn the plan into the
     stored JSON and proposals, whose reasons read the facts of the accounts planned.
 
     ``required``: every candidate open that day must be visited (a route of accounts the rep
     picked); one closed all day is left out and listed as such among the omissions.
+    A first day that is today at ``now`` (``None``: the planning clock) starts from now
+    (:mod:`fieldcrm.services.plan_today`): never before it, after the booking under way.
     """
     step = progress or (lambda _step: None)
+    moment, zone, not_before = now or plan_dates.now(), plan_dates.company_zone(cfg), None
+    if plan_dates.today(moment, zone=zone) == inputs.first_day:
+        begins = plan_today.from_now(inputs, now=moment, zone=zone, start=start, depart_s=depart_s)
+        inputs, start, depart_s = begins.inputs, begins.start, begins.depart_s
+        not_before = begins.not_before_s
     rate = costs.rep_rate(session, settings=cfg, rep_id=inputs.rep.id, year=inputs.first_day.year)
     problem, pool, source = build.problem_for(
         inputs,
@@ -315,6 +333,7 @@ def _solve(
         trip=trip,
         start=start,
         depart_s=depart_s,
+        not_before_s=not_before,
     )
     if required:
         problem = dataclasses.replace(
@@ -353,7 +372,8 @@ def plan_day(
     now: dt.datetime | None = None,
 ) -> PlanRow:
     """Plan the rep's ``day`` around its fixed appointments; store it with its proposals.
-    A day before today (``now``'s date; ``None``: :func:`plan_dates.now`) is refused."""
+    A day before today (``now``'s date; ``None``: :func:`plan_dates.now`) is refused; today
+    is planned from now (:mod:`fieldcrm.services.plan_today`)."""
     policy.require(actor, "plan", owner_id=rep_id)
     plan_dates.check_not_past(day, field="day", at=now)
     cfg = settings or get_settings()
@@ -376,6 +396,7 @@ def plan_day(
         cfg=cfg,
         graph=graph,
         time_limit_s=time_limit_s,
+        now=now,
     )
     return _save(session, actor, inputs, "day", result, proposals)
 
@@ -400,7 +421,9 @@ def plan_picked(
     """The best day visiting every account the rep picked, around the day's appointments,
     from ``start`` (the rep's position, not before ``depart_s``) or from home; stored as the
     day's plan with a bookable slot for each visit. Too many for one day is an
-    :class:`Infeasible` naming the problem; a day before today (``now``'s date) is refused."""
+    :class:`Infeasible` naming the problem; a day before today (``now``'s date) is refused;
+    today leaves no earlier than now, after the booking under way if any, from its place
+    (:mod:`fieldcrm.services.plan_today`)."""
     policy.require(actor, "plan", owner_id=rep_id)
     plan_dates.check_not_past(day, field="day", at=now)
     ids = list(dict.fromkeys(account_ids))
@@ -442,6 +465,7 @@ def plan_picked(
         start=start,
         depart_s=depart_s,
         required=True,
+        now=now,
     )
     return _save(session, actor, inputs, "day", result, proposals)
 
@@ -513,6 +537,7 @@ def plan_trip(
         hotel=place,
         trip=True,
         progress=progress,
+        now=now,
     )
     if instead_of is not None:
         result["instead_of"] = instead_of

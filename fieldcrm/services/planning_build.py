@@ -235,6 +235,41 @@ def drive_metres(matrix: TravelMatrix) -> list[list[int]]:
     return rounded
 
 
+def crowfly_legs(day: Mapping[str, Any], travel: str) -> list[int]:
+    """The legs of a planned day (``k``: from place ``k`` to ``k + 1`` of ``[start, *stops,
+    end]``) whose driving time is the crow-fly estimate (:data:`TRIP_BANDS`), not a road's.
+
+    Every leg of a plan without road data (``travel`` ``"crowfly"``); on a ``"…+crowfly"``
+    plan, the legs off the loaded road graph: those whose stored seconds and metres are the
+    estimate's (:func:`travel_matrix` copies it as it is); none on a plan along the roads.
+    The day's stored ``crowfly_legs`` when it has them (:func:`result_json`), else from its
+    stored times and places (a plan stored before them).
+    """
+    if "crowfly_legs" in day:
+        return [int(k) for k in day["crowfly_legs"]]
+    timing = day.get("timing") or {}
+    seconds, metres = timing.get("durations_s"), timing.get("distances_m")
+    start = timing.get("start")
+    if "crowfly" not in travel or not seconds or not metres or not start or not day.get("end"):
+        return []
+    places = [
+        GeoPoint(start["lon"], start["lat"]),
+        *(GeoPoint(s["lon"], s["lat"]) for s in day.get("stops") or ()),
+        GeoPoint(day["end"]["lon"], day["end"]["lat"]),
+    ]
+    crow = CrowFlyTravelTimes(bands=TRIP_BANDS).matrix(places)
+    est_s, est_m = drive_seconds(crow), drive_metres(crow)
+    return [
+        k
+        for k in range(len(places) - 1)
+        if est_m[k][k + 1] > 0  # not from a place to the same one
+        and (
+            travel == "crowfly"
+            or (seconds[k][k + 1] == est_s[k][k + 1] and metres[k][k + 1] == est_m[k][k + 1])
+        )
+    ]
+
+
 PREFERRED_HOTEL_NAME = "Hôtel choisi"
 """What the plan calls a preferred hotel given without a name."""
 
@@ -300,6 +335,27 @@ def no_working_day(first: dt.date, last: dt.date) -> InputProblem:
     return InputProblem("day", "public holiday" if holiday else "weekend", first.isoformat())
 
 
+def worked_days(
+    first: dt.date,
+    last: dt.date,
+    *,
+    booked: Sequence[dt.datetime],
+    weekends: bool,
+    field: str = "day",
+) -> list[dt.date]:
+    """The days from ``first`` to ``last`` a plan works: weekends (unless ``weekends``) and
+    public holidays off, a day with an appointment (starting at one of ``booked``) worked;
+    :class:`InvalidInput` on ``field`` when there is none (:func:`no_working_day`)."""
+    zone = plan_dates.company_zone()
+    dates = working_days(
+        first, last, weekends=weekends, always=frozenset(b.astimezone(zone).date() for b in booked)
+    )
+    if not dates:
+        problem = no_working_day(first, last)
+        raise InvalidInput(field, problem.message, value=problem.value)
+    return dates
+
+
 def problem_for(
     inputs: PlanningInputs,
     *,
@@ -310,38 +366,54 @@ def problem_for(
     trip: bool = False,
     start: GeoPoint | None = None,
     depart_s: int | None = None,
+    not_before_s: int | None = None,
 ) -> tuple[Problem, list[CandidateRow], str]:
     """The planner's problem for ``inputs``, the candidates it holds and the travel source.
 
     Working days skip weekends and public holidays (a day with an appointment is worked).
     On a trip the rep may sleep at ``hotel`` or near any appointment, at the settings' price.
     ``start`` (the rep's position) replaces home as the first day's start, not before
-    ``depart_s`` (seconds since midnight); the day still ends at home.
+    ``depart_s`` (seconds since midnight); the day still ends at home. ``not_before_s``: the
+    first day's hard earliest departure (now, today: :mod:`fieldcrm.services.plan_today`),
+    which no stretch of its working hours to its bookings goes before; a first day that
+    cannot start before its working return is refused (« la journée … est finie »).
     """
     rep = inputs.rep
     work = (
         _seconds(rep.work_start or DEFAULT_WORK_START),
         _seconds(rep.work_end or DEFAULT_WORK_END),
     )
-    booked = frozenset(
-        a.starts_at.astimezone(plan_dates.company_zone()).date() for a in inputs.appointments
-    )
-    dates = working_days(
+    dates = worked_days(
         inputs.first_day,
         inputs.last_day,
+        booked=[a.starts_at for a in inputs.appointments],
         weekends=cfg.planner_work_weekends,
-        always=booked,
     )
-    if not dates:
-        raise InvalidInput(problems=[no_working_day(inputs.first_day, inputs.last_day)])
     lunch = (
         Lunch(LUNCH_EARLIEST, LUNCH_LATEST_END, rep.lunch_minutes * 60)
         if rep.lunch_minutes
         else None
     )
     driving_cap = rep.max_driving_minutes * 60 if rep.max_driving_minutes else None
+    if dates[0] != inputs.first_day:  # the day it was given for is not worked: not today's
+        not_before_s = None
+    first = max(work[0], depart_s or 0, not_before_s or 0)
+    if first >= work[1]:
+        raise InvalidInput(
+            "day",
+            f"la journée de travail du {dates[0]:%d/%m/%Y} est finie (retour au plus tard"
+            f" {work[1] // 3600:02d}:{work[1] % 3600 // 60:02d}) : planifiez un autre jour",
+            value=dates[0].isoformat(),
+        )
     days = tuple(
-        WorkDay(max(work[0], depart_s or 0) if k == 0 else work[0], work[1], lunch, driving_cap, d)
+        WorkDay(
+            first if k == 0 else work[0],
+            work[1],
+            lunch,
+            driving_cap,
+            d,
+            not_before_s=not_before_s if k == 0 else None,
+        )
         for k, d in enumerate(dates)
     )
     day_index = {d: k for k, d in enumerate(dates)}
@@ -760,7 +832,9 @@ def timing_json(problem: Problem, day: Day) -> dict[str, Any]:
     day's cap on driving, ``None``: none) and the driving seconds and metres between its
     places, ``[start, *stops, end]`` in route order, and the time kept free after each
     proposed visit (the metres and that reserve time the day as it is booked now:
-    :func:`fieldcrm.services.plan_slots.figures_now`)."""
+    :func:`fieldcrm.services.plan_slots.figures_now`). ``not_before_s``, on a day planned
+    the same day only: its hard earliest departure (:mod:`fieldcrm.services.plan_today`);
+    the bookings that end by then were past or under way then, not part of the day."""
     work = problem.days[day.index]
     lunch = work.lunch if "lunch_skipped" not in day.flags else None
     places = [day.start_place, *(s.place for s in day.stops), day.end_place]
@@ -779,6 +853,7 @@ def timing_json(problem: Problem, day: Day) -> dict[str, Any]:
             else None
         ),
         "max_driving_s": work.max_driving_s,
+        **({} if work.not_before_s is None else {"not_before_s": work.not_before_s}),
         "durations_s": [[int(problem.durations_s[a][b]) for b in places] for a in places],
         "distances_m": [[int(problem.distances_m[a][b]) for b in places] for a in places],
         "slot_reserve_s": problem.slot_reserve_s,
@@ -870,6 +945,7 @@ def result_json(
                 "flags": list(day.flags),
             }
         )
+        days[-1]["crowfly_legs"] = crowfly_legs(days[-1], travel)  # what the pages say of it
     omissions = [
         {
             "account_id": _account_id(o.key),

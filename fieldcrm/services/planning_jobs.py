@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session
 from fieldcrm import trip_job_text
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import SYSTEM, Actor, author_id
-from fieldcrm.config import Settings
+from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import Conflict, FieldcrmError, Forbidden, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
 from fieldcrm.routing.realise import OutOfReach
 from fieldcrm.services import appointments, geocoding, jobs, plan_dates, planning
-from fieldcrm.services.planning_build import HotelPlace
+from fieldcrm.services.planning_build import HotelPlace, worked_days
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
 from fieldcrm.store import users as user_store
@@ -78,22 +78,12 @@ def failure_details(exc: FieldcrmError) -> dict[str, Any]:
     :func:`failure_message` writes in French) and the
     planner's own ``message``; for an appointment out of reach, its data (``out_of_reach``)
     and whether a night next to the trip would hold it (``advice``); for a refused input,
-    each field refused (``problems``: field, message, value, allowed)."""
+    each field refused (``problems``, :func:`fieldcrm.services.jobs.problems_data`)."""
     details: dict[str, Any] = {"head": trip_job_text.kind(exc), "message": str(exc)}
     if isinstance(exc, OutOfReach):
         details |= {"out_of_reach": exc.found[0].as_doc(), "advice": exc.extends is not None}
     if isinstance(exc, InvalidInput):  # each field refused, worded when read
-        details["problems"] = [
-            {
-                "field": p.field,
-                "message": p.message,
-                "value": p.value
-                if p.value is None or isinstance(p.value, (int, float))
-                else str(p.value),
-                "allowed": p.allowed,
-            }
-            for p in exc.problems
-        ]
+        details["problems"] = jobs.problems_data(exc)
     return details
 
 
@@ -132,7 +122,8 @@ def start_trip_planning(
     given), the run checks them as of then.
 
     Refused at once, nothing queued: a rep another user may not plan for, an unknown rep,
-    a trip ending before it starts or starting before today, a search budget outside
+    a trip ending before it starts or starting before today, a period with no day worked
+    (weekends and public holidays, no appointment booked), a search budget outside
     ``0 < time_limit_s <= 120``, a hotel address not found (or found in another commune), both a point and
     an address, a name longer than :data:`MAX_HOTEL_NAME`.
     """
@@ -153,6 +144,17 @@ def start_trip_planning(
             value=time_limit_s,
             allowed=f"> 0 and <= {MAX_TIME_LIMIT_S:g}",
         )
+    cfg = settings or get_settings()
+    period = plan_store.appointments(
+        session, rep_id=rep_id, first_day=start_day, last_day=end_day, tz=cfg.scoring_timezone
+    )  # a period with no day worked is refused now, as its run would (problem_for)
+    worked_days(
+        start_day,
+        end_day,
+        booked=[a.starts_at for a in period],
+        weekends=cfg.planner_work_weekends,
+        field="start_day",
+    )
     place = _hotel_place(session, hotel=hotel, address=hotel_address, name=hotel_name, chain=chain)
     rep = plan_store.get_rep(session, rep_id)
     params: dict[str, Any] = {

@@ -22,12 +22,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fieldcrm.catalogue import LANGUAGES, translations
 from fieldcrm.config import Settings, get_settings
+from fieldcrm.costs.report import local_day
 from fieldcrm.errors import InvalidInput, NotFound, Problem
+from fieldcrm.notify.email import MAIL_PREFIX
 from fieldcrm.scoring.evaluate import period_key
 from fieldcrm.scoring.facts import previous_month
 from fieldcrm.scoring.priority import PriorityBreakdown, higher_band
-from fieldcrm.scoring.reminders import due_reminders
+from fieldcrm.scoring.reminders import due_reminders, reminder_subject, reminder_text
 from fieldcrm.scoring.rules import (
     Alert,
     Priority,
@@ -241,11 +244,26 @@ def _reminder_rule(kind: str) -> Rule:
     return REMINDER_RULES[kind]
 
 
+def _reminder_words(params: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """A reminder's e-mail subject and its body for a reader of ``lang`` (the catalogue)."""
+    gettext = translations(lang).gettext
+
+    def day(value: date) -> str:
+        return local_day(value, lang)
+
+    subject = reminder_subject(params, gettext=gettext, day=day)
+    return {
+        "subject": f"{MAIL_PREFIX} {subject}"[:300],
+        "body": reminder_text(params, gettext=gettext, day=day),
+    }
+
+
 def _reminders(session: Session, *, as_of: date) -> list[firing_store.StagedFiring]:
     dates = firing_store.important_dates(session, as_of=as_of)
     out = []
     for rem in due_reminders(dates, as_of=as_of):
-        subject = f"[fieldcrm] Rappel : {rem.message}"[:300]
+        subject = f"{MAIL_PREFIX} {reminder_subject(rem.params)}"[:300]
+        worded = {lang: _reminder_words(rem.params, lang) for lang in LANGUAGES if lang != "fr"}
         out.append(
             firing_store.StagedFiring(
                 f"reminder.{rem.kind}",
@@ -258,6 +276,8 @@ def _reminders(session: Session, *, as_of: date) -> list[firing_store.StagedFiri
                 [subject],
                 [rem.message],
                 [rem.message],
+                reminder=rem.params,
+                worded=worded,
             )
         )
     return out

@@ -696,6 +696,7 @@ class TerritoryOverview:
     overlaps: list[coverage.Overlap]
     gaps: tuple[int, list[store.QueueItem]]
     proposal: rebalance.Proposal | None
+    coverage: store.Coverage | None = None
 
 
 def overview(
@@ -724,6 +725,7 @@ def overview(
         proposal=_proposal(session, rows, metric=metric, as_of=as_of, capacity_hours=capacity_hours)
         if metric and rows
         else None,
+        coverage=store.coverage(session),
     )
 
 

@@ -52,6 +52,7 @@ def record_visit(
     a check-in point, completes the rep's latest visit of that account that day still without
     a report (:func:`_open_visit_key`) instead of making a second visit: the check-in's key
     kept by the phone may be lost (storage cleared, another browser, the page reopened).
+    That form sends a report: an empty one (blank) is refused naming ``report``, nothing written.
     """
     problems = []
     if not KEY.match(client_key):
@@ -66,6 +67,8 @@ def record_visit(
         and at > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
     ):
         problems.append(Problem("at", "in the future", at.isoformat()))
+    if complete_open and not (report and report.strip()):
+        problems.append(Problem("report", "must not be empty"))
     for name, value, limit in (("outcome", outcome, 100), ("report", report, 20_000)):
         if value is not None:  # NUL, lone surrogates, length: refused before writing
             try:

@@ -337,8 +337,9 @@ def account_360(session: Session, account_id: int, *, months: int = 24) -> Accou
     ).mappings()
     alerts = session.execute(
         text("""
-        SELECT id, rule_key, period, severity, message, status, created_at FROM alerts
-        WHERE account_id = :id ORDER BY created_at DESC LIMIT 20"""),
+        SELECT id, rule_key, period, severity, message, status, created_at,
+               details -> 'reminder' AS reminder
+        FROM alerts WHERE account_id = :id ORDER BY created_at DESC LIMIT 20"""),
         params,
     ).mappings()
     appointments = session.execute(

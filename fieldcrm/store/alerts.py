@@ -33,7 +33,8 @@ def insert_alerts(session: Session) -> int:
         text("""
         CREATE TEMP TABLE scoring_new_alerts (
             alert_id bigint PRIMARY KEY, rule_ref text, rule_key text, account_id int,
-            owner_id int, period text, subjects text[], bodies text[], task_titles text[]
+            owner_id int, period text, subjects text[], bodies text[], task_titles text[],
+            worded jsonb
         ) ON COMMIT DROP""")
     )
     session.execute(
@@ -46,6 +47,8 @@ def insert_alerts(session: Session) -> int:
                    coalesce(f.bodies[1], f.rule_ref), asg.owner_id, 'open',
                    jsonb_build_object('rule', f.rule_ref, 'subject', f.subjects[1],
                                       'points', f.points, 'band', f.band)
+                   || CASE WHEN f.reminder IS NULL THEN '{{}}'::jsonb
+                           ELSE jsonb_build_object('reminder', f.reminder) END
             FROM scoring_firings f
             {assignment_join("f.account_id")}
             ON CONFLICT (rule_key, account_id, period) DO NOTHING
@@ -53,7 +56,7 @@ def insert_alerts(session: Session) -> int:
         )
         INSERT INTO scoring_new_alerts
         SELECT ins.id, f.rule_ref, ins.rule_key, ins.account_id, ins.recipient_id, f.period,
-               f.subjects, f.bodies, f.task_titles
+               f.subjects, f.bodies, f.task_titles, f.worded
         FROM ins JOIN scoring_firings f
           ON f.rule_key = ins.rule_key AND f.account_id = ins.account_id""")
     )
@@ -106,10 +109,16 @@ def add_notifications(
     """Notifications for alert action ``action_no`` of ``rule_ref`` on ``channels``.
 
     In-app and SMS: one per person. Email: one per main recipient with the copies in Cc
-    (people in copy get their own mail only when nobody is the main recipient).
+    (people in copy get their own mail only when nobody is the main recipient). The first
+    alert's texts in the recipient's language when the firing has them (``worded``: a date
+    reminder), else as the rule wrote them.
     """
     params = {"ref": rule_ref, "no": action_no, "idx": action_no + 1}
-    texts = "n.subjects[:idx], n.bodies[:idx]"
+    mine = "CASE WHEN :idx = 1 THEN n.worded -> u.language END"
+    texts = (
+        f"coalesce({mine} ->> 'subject', n.subjects[:idx]), "
+        f"coalesce({mine} ->> 'body', n.bodies[:idx])"
+    )
     common = """FROM (SELECT DISTINCT ON (alert_id, user_id) * FROM scoring_recipients
                       WHERE action_no = :no ORDER BY alert_id, user_id, is_cc) s
                 JOIN scoring_new_alerts n ON n.alert_id = s.alert_id AND n.rule_ref = :ref

@@ -56,6 +56,54 @@ class NotRestored:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class LockOrigin:
+    """Who locked an account's assignment and when (both ``None`` when not recorded: a lock
+    older than its record)."""
+
+    by_name: str | None
+    at: dt.datetime | None
+
+
+LOCK_ENTITY = "account_assignment"
+"""Audit entity of a lock or unlock made outside a run (``changes``: ``{"accounts": [ids]}``,
+action ``assignment.lock`` or ``assignment.unlock``)."""
+
+
+def lock_origin(session: Session, account_id: int) -> LockOrigin | None:
+    """Who locked ``account_id``'s assignment, when: the latest lock event among the manual
+    runs still standing that locked it (``details.locked_by_run``) and the locks and unlocks of
+    the audit log (:data:`LOCK_ENTITY`); ``None`` when the assignment is not locked."""
+    row = session.execute(
+        text("""
+        SELECT coalesce(asg.locked, false) AS locked, e.at, e.locks, u.full_name AS by_name
+        FROM accounts a LEFT JOIN account_assignments asg ON asg.account_id = a.id
+        LEFT JOIN LATERAL (
+            SELECT * FROM (
+                SELECT r.created_at AS at, r.id AS seq, 1 AS source, true AS locks,
+                       r.actor_id
+                FROM assignment_runs r
+                WHERE r.kind = 'manual' AND r.undone_at IS NULL
+                  AND r.details -> 'locked_by_run' @> jsonb_build_array(a.id)
+                UNION ALL
+                SELECT l.at, l.id, 2, l.action = 'assignment.lock', l.actor_id
+                FROM audit_log l
+                WHERE l.entity = :entity
+                  AND l.action IN ('assignment.lock', 'assignment.unlock')
+                  AND l.changes -> 'accounts' @> jsonb_build_array(a.id)
+            ) events ORDER BY at DESC, source DESC, seq DESC LIMIT 1
+        ) e ON true
+        LEFT JOIN users u ON u.id = e.actor_id
+        WHERE a.id = :id"""),
+        {"id": account_id, "entity": LOCK_ENTITY},
+    ).first()
+    if row is None or not row.locked:
+        return None
+    if not row.locks:  # unlocked since its last recorded lock: locked again unrecorded
+        return LockOrigin(None, None)
+    return LockOrigin(row.by_name, row.at)
+
+
 _RUN_COLUMNS = """r.id, r.kind, r.actor_id, u.full_name AS actor_name, r.created_at, r.reason,
                   r.accounts, r.details, r.undoes_run_id, r.undone_at"""
 

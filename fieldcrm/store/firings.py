@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -39,6 +41,12 @@ class StagedFiring:
     bodies: list[str]
     task_titles: list[str]
     severity: str = "medium"
+    reminder: Mapping[str, Any] | None = None
+    """A date reminder's data (:attr:`fieldcrm.scoring.reminders.Reminder.params`), kept
+    with its alert (``details.reminder``) so that each reader reads it in their language."""
+    worded: Mapping[str, Mapping[str, str]] | None = None
+    """Its first alert's ``subject`` and ``body`` in each other language (``{"en": {…}}``):
+    a notification to someone who reads that language says them (:mod:`fieldcrm.store.alerts`)."""
 
 
 COLUMNS = tuple(f.name for f in fields(StagedFiring))
@@ -71,7 +79,7 @@ def create_table(session: Session) -> None:
             rule_ref text NOT NULL, rule_key text NOT NULL, rule_id int, account_id int NOT NULL,
             period text NOT NULL, points int NOT NULL, band text,
             subjects text[] NOT NULL, bodies text[] NOT NULL, task_titles text[] NOT NULL,
-            severity text NOT NULL
+            severity text NOT NULL, reminder jsonb, worded jsonb
         ) ON COMMIT DROP""")
     )
 
@@ -108,7 +116,7 @@ def select_rule(
         text(f"""
         INSERT INTO {TABLE} ({", ".join(COLUMNS)})
         SELECT :ref, :ref, :rule_id, account_id, :period, :points, :band,
-               {subjects}, {bodies}, {task_titles}, :severity
+               {subjects}, {bodies}, {task_titles}, :severity, NULL, NULL
         FROM {FACTS} WHERE {where}"""),
         params,
     )
@@ -121,9 +129,11 @@ def copy_firings(session: Session, firings: Iterable[StagedFiring]) -> int:
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         types = ["text", "text", "int4", "int4", "text", "int4", "text"]
-        copy.set_types([*types, "text[]", "text[]", "text[]", "text"])
+        copy.set_types([*types, "text[]", "text[]", "text[]", "text", "jsonb", "jsonb"])
         for f in firings:
-            copy.write_row(tuple(getattr(f, c) for c in COLUMNS))
+            values = [getattr(f, c) for c in COLUMNS]
+            values[-2:] = [None if v is None else Jsonb(dict(v)) for v in values[-2:]]
+            copy.write_row(values)
             n += 1
     return n
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from fieldcrm.store.tasks import OPEN_OF
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class InboxItem:
     read_at: dt.datetime | None
     severity: str | None = None
     priority: float | None = None
+    reminder: dict[str, Any] | None = None
+    """A date reminder's data (its alert's ``details.reminder``), worded for the reader."""
 
 
 def due(
@@ -196,7 +201,8 @@ def inbox(
     rows = session.execute(
         text(f"""
         SELECT n.id, n.alert_id, al.rule_key, al.account_id, ac.name, al.period, n.subject,
-               n.body, al.status, n.created_at, n.read_at, al.severity, ap.score
+               n.body, al.status, n.created_at, n.read_at, al.severity, ap.score,
+               al.details -> 'reminder'
         FROM notifications n
         LEFT JOIN alerts al ON al.id = n.alert_id
         LEFT JOIN accounts ac ON ac.id = al.account_id
@@ -226,16 +232,27 @@ def inbox_count(
 
 
 def unread_count(session: Session, user_id: int) -> int:
-    """Unread in-app notifications of the user (the menu badge; a partial index answers)."""
+    """Unread in-app notifications of the user (a partial index answers)."""
     return int(
         session.execute(
-            text(
-                "SELECT count(*) FROM notifications "
-                "WHERE user_id = :user AND channel = 'in_app' AND read_at IS NULL"
-            ),
+            text(f"SELECT count(*) FROM notifications n WHERE {_inbox_where(True, None)}"),
             {"user": user_id},
         ).scalar_one()
     )
+
+
+def unread_and_open(
+    session: Session, user_id: int, *, task_owners: Sequence[int]
+) -> tuple[int, int]:
+    """``(unread in-app notifications of the user, open tasks of task_owners)`` in one
+    statement: the counts beside « Alertes » and « Mes tâches » on every page."""
+    row = session.execute(
+        text(f"""
+        SELECT (SELECT count(*) FROM notifications n WHERE {_inbox_where(True, None)}),
+               (SELECT count(*) FROM tasks t WHERE {OPEN_OF})"""),
+        {"user": user_id, "ids": list(task_owners)},
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def inbox_rules(session: Session, user_id: int) -> list[tuple[str, int]]:

@@ -495,31 +495,50 @@ def decide_proposal(
         appointment_id = session.execute(
             text(
                 """INSERT INTO appointments (rep_id, account_id, title, starts_at, ends_at,
-                                            address, geom, status, proposal_id)
+                                            address, geom, status)
                    SELECT :rep, a.id, 'Visite ' || a.name, :start,
                           CAST(:start AS timestamptz) + make_interval(mins => a.visit_minutes),
                           concat_ws(', ', a.address_line1, concat_ws(' ', a.postcode, a.city)),
-                          a.geom, 'confirmed', :proposal
+                          a.geom, 'confirmed'
                    FROM accounts a WHERE a.id = :account
                    RETURNING id"""
             ),
-            {
-                "rep": proposal.rep_id,
-                "start": begin,
-                "account": proposal.account_id,
-                "proposal": proposal_id,
-            },
+            {"rep": proposal.rep_id, "start": begin, "account": proposal.account_id},
         ).scalar_one()
-    session.execute(
-        text(
-            """UPDATE plan_proposals SET status = :status, decided_at = now()
-               WHERE id = :id"""
-        ),
-        {"id": proposal_id, "status": "accepted" if accept else "rejected"},
-    )
+        mark_booked(session, proposal_id, int(appointment_id))
+    else:
+        session.execute(
+            text(
+                """UPDATE plan_proposals SET status = 'rejected', decided_at = now()
+                   WHERE id = :id"""
+            ),
+            {"id": proposal_id},
+        )
     return get_proposal(session, proposal_id), (
         int(appointment_id) if appointment_id is not None else None
     )
+
+
+def mark_booked(session: Session, proposal_id: int, appointment_id: int) -> bool:
+    """Mark the proposal ``proposal_id``, if still ``proposed``, as booked by the appointment
+    ``appointment_id``: the proposal ``accepted`` (decided now), the appointment linked to it.
+    One mark for every way of booking a proposed visit: accepting it
+    (:func:`decide_proposal`) or booking its account on its day from the agenda
+    (:func:`fieldcrm.services.appointments.book_proposed`). Whether it was marked."""
+    row = session.execute(
+        text(
+            """UPDATE plan_proposals SET status = 'accepted', decided_at = now()
+               WHERE id = :id AND status = 'proposed' RETURNING id"""
+        ),
+        {"id": proposal_id},
+    ).first()
+    if row is None:
+        return False
+    session.execute(
+        text("UPDATE appointments SET proposal_id = :proposal WHERE id = :id"),
+        {"proposal": proposal_id, "id": appointment_id},
+    )
+    return True
 
 
 def reopen_proposal(session: Session, proposal_id: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -27,12 +28,16 @@ class TaskRow:
     done_by_name: str | None
     done_by_visit: bool = False
     """Completed by a visit report (a rule's ``closed_by: visit``), not ticked by hand."""
+    reminder: dict[str, Any] | None = None
+    """A date reminder's data (its alert's ``details.reminder``): its title, the reminder's
+    sentence, is worded for the reader."""
 
 
 _SELECT = """
     SELECT t.id, t.title, t.due_date, t.status, t.account_id, a.name AS account_name,
            t.assignee_id, u.full_name AS assignee_name, al.rule_key, t.created_at, t.done_at,
-           d.full_name AS done_by_name, t.done_by_activity_id IS NOT NULL AS done_by_visit
+           d.full_name AS done_by_name, t.done_by_activity_id IS NOT NULL AS done_by_visit,
+           al.details -> 'reminder' AS reminder
     FROM tasks t
     LEFT JOIN accounts a ON a.id = t.account_id
     LEFT JOIN users u ON u.id = t.assignee_id
@@ -41,13 +46,17 @@ _SELECT = """
 """
 
 
+OPEN_OF = "t.status = 'open' AND t.assignee_id = ANY(:ids)"
+"""The open tasks of the people ``:ids`` (table alias ``t``): « Mes tâches » and its count."""
+
+
 def open_tasks(
     session: Session, *, assignee_ids: list[int], today: dt.date, limit: int = 200
 ) -> list[TaskRow]:
     """Open tasks of ``assignee_ids``: overdue ones first, then by due date (none last)."""
     rows = session.execute(
         text(f"""{_SELECT}
-        WHERE t.status = 'open' AND t.assignee_id = ANY(:ids)
+        WHERE {OPEN_OF}
         ORDER BY coalesce(t.due_date < :today, FALSE) DESC, t.due_date NULLS LAST, t.id
         LIMIT :limit"""),
         {"ids": assignee_ids, "today": today, "limit": limit},

@@ -136,9 +136,11 @@ def check_rep(session: Session, rep_id: int | None) -> None:
 INT32 = 2_147_483_647
 
 
-def _check_fields(changes: dict[str, Any]) -> None:
+def check_fields(changes: dict[str, Any]) -> None:
     """Name, priority, colour, overlay marker and rep id as the table stores them, or
-    :class:`InvalidInput`."""
+    :class:`InvalidInput` (normalised in place: name stripped, priority a whole ``int``).
+    Every write of a territory goes through it (:func:`create_territory`,
+    :func:`update_territory`, the demo seed)."""
     problems = []
     if "name" in changes:
         name = changes["name"]
@@ -188,7 +190,7 @@ def create_territory(
         "rep_id": rep_id,
         "overlay": overlay,
     }
-    _check_fields(fields)
+    check_fields(fields)
     name = fields["name"]
     check_rep(session, rep_id)
     try:
@@ -227,7 +229,7 @@ def update_territory(
         raise InvalidInput(
             unknown[0], "not an editable territory field", allowed=", ".join(EDITABLE)
         )
-    _check_fields(changes)
+    check_fields(changes)
     get_territory(session, territory_id)
     if "rep_id" in changes:
         check_rep(session, changes["rep_id"])
@@ -303,8 +305,41 @@ def uncovered_accounts(
     return int(total), items
 
 
+_COVERED = "EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))"
+"""SQL (accounts as ``a``): some territory covers the account's point (false without one)."""
+
 _UNCOVERED = f"""FROM accounts a {ASSIGNMENT_JOIN} WHERE a.geom IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))"""
+                AND NOT {_COVERED}"""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Every account counted once: placed in a territory, placed outside every territory
+    (the gaps), or not placed yet (no point: neither in a territory nor a gap)."""
+
+    covered: int
+    outside: int
+    not_placed: int
+
+    @property
+    def total(self) -> int:
+        """All the accounts."""
+        return self.covered + self.outside + self.not_placed
+
+
+def coverage(session: Session) -> Coverage:
+    """How many accounts a territory covers, how many lie outside every territory, how many
+    have no point yet (the gap report's figures, which add up to every account)."""
+    row = session.execute(
+        text(f"""SELECT count(*) FILTER (WHERE NOT placed) AS not_placed,
+                        count(*) FILTER (WHERE placed AND covered) AS covered,
+                        count(*) FILTER (WHERE placed AND NOT covered) AS outside
+                 FROM (SELECT a.geom IS NOT NULL AS placed, a.geom IS NOT NULL AND {_COVERED}
+                              AS covered FROM accounts a) p""")
+    ).one()
+    return Coverage(
+        covered=int(row.covered), outside=int(row.outside), not_placed=int(row.not_placed)
+    )
 
 
 _REVENUE_12M = """SELECT account_id, sum(revenue) AS revenue FROM monthly_sales

@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldcrm.costs.plausible import FAR_FROM_ACCOUNT_M  # its one home (the costs read it too)
 from fieldcrm.errors import Conflict, NotFound
-
-FAR_FROM_ACCOUNT_M = 500.0
-"""A check-in farther than this (metres) from the account is a far check-in."""
 
 
 def far_checkin(v: str = "v") -> str:

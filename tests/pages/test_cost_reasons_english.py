@@ -4,6 +4,7 @@ catalogue (:func:`fieldcrm.http.reason_text.cost_reason`); French readers read i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html as html_lib
 import itertools
@@ -105,13 +106,17 @@ def reasons() -> list[str]:
         end=A,
         labels=("hôtel", "hôtel"),
     )
+    # the day's only check-in made 690 km from its account, out of the day's reach (a GPS
+    # glitch), without its report
+    glitch = stop(at(14, 31), B, "ZETA Distribution", counts=False)
+    day([dataclasses.replace(glitch, distance_m=690_000.0)], {(HOME, B): (9.0, 900.0)})
     return found
 
 
 def test_every_cost_reason_reads_english_and_french_as_stored() -> None:
     cost_reason = _ENV.filters["cost_reason"]  # the filter costs.html prints them with
     stored = reasons()
-    assert len(stored) == 7, stored
+    assert len(stored) == 8, stored
     english = [cost_reason(r, "en") for r in stored]
     for french, worded in zip(stored, english, strict=True):
         assert cost_reason(french, "fr") == french
@@ -126,12 +131,20 @@ def test_every_cost_reason_reads_english_and_french_as_stored() -> None:
     assert english[3] == "trip home → Bar du Port of 500 km not counted (implausible)"
     assert english[4] == "trip Bar du Port → home of 500 km not counted (implausible)"
     assert english[5] == (
-        "trip home → Cave Nord of 600 km not counted: 7 h 30 of driving, only 4 h 55 left in"
-        " the day (13 h at most: 1 h 05 from the first visit to the end of the last, 7 h of"
-        " other trips)"
+        "trip home → Cave Nord of 600 km not counted: 7 h 30 min of driving, only 4 h 55 min"
+        " left in the day (13 h at most: 1 h 5 min from the first visit to the end of the"
+        " last, 7 h of other trips)"
     )
     assert (
         english[6] == "trip Cave Nord → hotel of 770 km not counted: the day would exceed 1,500 km"
+    )
+    assert english[7].startswith(
+        "check-in 690 km from its account, out of the day's reach; trip home → ZETA"
+        " Distribution of 900 km not counted: 9 h of driving, only 3 h 55"
+    )
+    assert english[7].endswith(
+        "; no trip to or from this check-in counted; far check-in without a report: not"
+        " counted as a visit"
     )
 
 

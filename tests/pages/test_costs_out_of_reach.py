@@ -48,6 +48,15 @@ def _row(html: str) -> dict[str, str]:
     return {k: v for k, v in row.items() if k != "Péages"}
 
 
+def _cells(html: str, ident: str) -> list[tuple[str, str]]:
+    """The table ``ident``'s cells, as (data-label, text), in order."""
+    table = html.split(f'<table id="{ident}"', 1)[1].split("</table>", 1)[0]
+    return [
+        (html_lib.unescape(label), html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip())
+        for label, cell in re.findall(r'<td data-label="([^"]*)">(.*?)</td>', table, re.S)
+    ]
+
+
 def _section(html: str, ident: str) -> str:
     found = re.search(rf'<section class="card" id="{ident}">(.*?)</section>', html, re.S)
     return html_lib.unescape(re.sub(r"<[^>]+>", "", found.group(1))) if found else ""
@@ -135,3 +144,46 @@ def test_driving_time_reads_hours_and_minutes_adding_up_to_the_total(
         int(h) * 60 + int(m) for (h, m), kind in zip(shown, real, strict=True) if kind == "réel"
     ]
     assert int(total[0]) * 60 + int(total[1]) == sum(minutes)
+
+
+def test_a_day_s_only_check_in_from_paris_claims_nothing_on_frais(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """QA20b: ZETA Distribution (Cap-d'Ail) checked in with the phone in Paris as the day's ONLY
+    visit, an empty report: Camille's row of that day shows 0 km, 0:00 of driving, no meal
+    (her month's allowances are those of the month without it), and the check-in is listed
+    once under « À vérifier », saying how far from its account it was made and that no way
+    to or from it counts (QA: 895,7 km, 8:32 and a 20 € meal while the list said
+    « non compté »)."""
+    db = demo_db
+    db.execute(
+        text("""DELETE FROM activities WHERE rep_id = 4
+                AND (occurred_at AT TIME ZONE 'Europe/Paris')::date = :day"""),
+        {"day": DAY},
+    )
+    costs.derive_trips(db, settings=_settings(), year=2026, rep_ids=[4])
+    camille = api_as(4)
+    query = {"month": "2026-03", "rep": 4}
+    before = camille.get("/frais", params=query).text
+    zeta = db.execute(text("SELECT id FROM accounts WHERE name = 'ZETA Distribution'")).scalar_one()
+    glitch, _ = visits.record_visit(
+        db, actor=CAMILLE, account_id=zeta, client_key="only-glitch", at=_at(14, 31), point=PARIS
+    )
+    assert glitch.far_from_account and not glitch.counts
+    costs.derive_trips(db, settings=_settings(), year=2026, rep_ids=[4])
+    after = camille.get("/frais", params=query).text
+
+    row = _row(after)
+    assert row["km"] == "inconnus"  # none of the day's travel could be counted (0 km)
+    assert (row["Conduite (h)"], row["Nuits"], row["Total"]) == ("0:00", "0", "0,00\xa0€")
+    # the month's km, hours, meals and euros are those without it: one more trip, of nothing
+    was, now = _cells(before, "costs-table"), _cells(after, "costs-table")
+    changed = [(w, n) for n, w in zip(now, was, strict=True) if n != w]
+    assert changed == [(("Trajets", "21"), ("Trajets", "22"))] * 2  # Camille's row, the total
+    assert {label for label, _ in was} >= {"km", "Repas", "Total"}
+    to_check = _section(after, "to-check")
+    (item,) = [line for line in to_check.splitlines() if "ZETA Distribution" in line]
+    assert item.strip().startswith("10/03/2026 · Camille Martin · ZETA Distribution — pointage à ")
+    assert "km du compte, hors de portée de la journée ; trajet domicile → ZETA" in item
+    assert "aucun trajet vers ou depuis ce pointage compté" in item
+    assert "ZETA Distribution" not in _section(after, "not-counted")

@@ -317,7 +317,7 @@ def test_a_trip_that_cannot_hold_it_either_fails_its_job(
         english.group(1)
     )
     assert (
-        "of driving from home: only 5 h 05 of driving is possible until then (1 day of the trip"
+        "of driving from home: only 5 h 5 min of driving is possible until then (1 day of the trip"
         " before it, at most 5 h of driving a day). To keep it at 08:05, it would take at least"
         " 2 days more of driving before it, working days joined by nights away (a weekend or a"
         " public holiday breaks the trip). To get back afterwards, it would also take at least 1"

@@ -5,6 +5,8 @@ workbook that cannot be opened is named by the file's own name."""
 
 from __future__ import annotations
 
+import csv
+import html
 import re
 from contextlib import nullcontext
 
@@ -115,3 +117,67 @@ def test_a_damaged_workbook_is_named_by_its_own_name(
     assert "fichier Excel illisible" in page
     assert "Comptes QA 2026.xlsx" in page
     assert "upload.xlsx" not in page
+
+
+def _job_error(page: str) -> str:
+    found = re.search(r'<p class="error" role="alert" id="job-error">(.*?)</p>', page, re.S)
+    assert found, page
+    return html.unescape(found.group(1))
+
+
+FRENCH = re.compile(r"illisible|fichier|abîmé|classeur|caractères|champ|ligne|reçu|en-tête")
+
+
+def test_a_damaged_workbook_reads_english_to_an_english_reader(
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job_page = _run(
+        api_as, demo_db, monkeypatch, b"PK\x03\x04 not a workbook", filename="Comptes QA.xlsx"
+    )
+    admin = api_as(3)
+    english = _job_error(admin.get(job_page + "?lang=en").text)
+    assert english.startswith("file: unreadable Excel file: it is damaged or incomplete")
+    assert "(got “Comptes QA.xlsx”)" in english
+    assert not FRENCH.search(english), english
+    french = _job_error(admin.get(job_page + "?lang=fr").text)
+    assert french.startswith(
+        "fichier : fichier Excel illisible : il est abîmé ou incomplet, protégé par un mot de passe"
+    )
+    assert "(reçu : « Comptes QA.xlsx »)" in french
+
+
+def test_a_csv_field_beyond_the_readers_limit_reads_in_the_readers_language(
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limit = csv.field_size_limit()
+    data = "\n".join(
+        [
+            QA_FILE.split("\n")[0],
+            f"QA21-001;;Café Long;1 Rue Longue;06500;Menton;prospect;{'x' * (limit + 1)};2;10",
+            "QA21-002;;Café Court;2 Rue Courte;06500;Menton;prospect;Café-bar;2;10",
+        ]
+    )
+    job_page = _run(api_as, demo_db, monkeypatch, data.encode("utf-8"))
+    admin = api_as(3)
+    (english,) = _rows(admin.get(job_page + "?lang=en").text)
+    assert english == ["2", "sector", f"field longer than {limit:,} characters", ""]
+    (french,) = _rows(admin.get(job_page + "?lang=fr").text)
+    grouped = f"{limit:,}".replace(",", "\u202f")
+    assert french == ["2", "secteur", f"champ de plus de {grouped} caractères", ""]
+
+
+def test_a_header_beyond_the_readers_limit_reads_in_the_readers_language(
+    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limit = csv.field_size_limit()
+    data = f"Identifiant;{'x' * (limit + 1)}\nQA21-001;1\n"
+    job_page = _run(api_as, demo_db, monkeypatch, data.encode("utf-8"))
+    admin = api_as(3)
+    english = _job_error(admin.get(job_page + "?lang=en").text)
+    assert english.startswith(f"file: unreadable header: field longer than {limit:,} characters")
+    assert not FRENCH.search(english), english
+    french = _job_error(admin.get(job_page + "?lang=fr").text)
+    grouped = f"{limit:,}".replace(",", "\u202f")
+    assert french.startswith(
+        f"fichier : en-tête illisible : champ de plus de {grouped} caractères"
+    ), french

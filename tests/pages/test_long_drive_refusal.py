@@ -88,3 +88,18 @@ def test_the_refusal_is_read_back_from_its_stored_data() -> None:
     assert error_text.stored_refusal({"out_of_reach": broken}) is None
     bad_date = {**WAY_BACK.as_doc(), "drive": {**WAY_BACK.as_doc()["drive"], "date": "mercredi"}}
     assert error_text.stored_refusal({"out_of_reach": bad_date}) is None
+
+
+def test_hours_and_minutes_read_in_each_languages_way() -> None:
+    """QA: « 13 h 02 » inside an English sentence. English writes « 13 h 2 min », French
+    keeps « 13 h 02 »."""
+    assert WAY_BACK.drive is not None
+    odd = replace(WAY_BACK.drive, drive_s=13 * H + 120, within_s=5 * H + 300, cap_s=4 * H + 1800)
+    far = replace(WAY_BACK, drive=odd)
+    english = error_text.reach_text(far, "en")
+    assert "takes 13 h 2 min of driving: only 5 h 5 min of driving is possible" in english
+    assert "at most 4 h 30 min of driving a day" in english
+    assert " h 0" not in english
+    french = error_text.reach_text(far, "fr")
+    assert "le retour demande 13 h 02 de route : il n’y a que 5 h 05 de route possibles" in french
+    assert "4 h 30 de route au plus par jour" in french

@@ -162,6 +162,12 @@ def test_rep_queues_a_trip_to_paris_and_lyon_and_the_job_leads_to_the_overnight_
     estimate = page.split('id="travel-estimate">', 1)[1].split("</p>", 1)[0]
     expected = "estimés à vol d’oiseau" if travel == "crowfly" else "Une partie des trajets"
     assert expected in estimate
+    # and each day says, under its times, how many of its legs are estimated so
+    said = re.findall(r'<p class="warning crowfly-times" data-legs="(\d+)">([^<]*)</p>', page)
+    legs = [len(d["crowfly_legs"]) for d in plan.result["days"] if d["crowfly_legs"]]
+    assert legs and [int(n) for n, _text in said] == legs
+    plural = {n: "trajets" if int(n) > 1 else "trajet" for n, _text in said}
+    assert all(f"pour {n} {plural[n]} hors du réseau routier chargé" in t for n, t in said)
 
 
 def test_a_plan_says_whether_its_travel_times_are_estimates() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
 from fieldcrm.costs.derive import chosen_totals
+from fieldcrm.costs.report import half_up
 from fieldcrm.costs.trips import mileage_eur
 from fieldcrm.services import costs, planning
 from fieldcrm.services.planning_build import proposal_reason
@@ -144,11 +145,18 @@ def test_the_trip_km_costs_are_the_euros_of_the_cost_report(
     assert _euros(_chosen(page, "Frais kilométriques", plan)) == Decimal(
         str(planned["mileage_eur"])
     )
-    # and the table's km and minutes are the sum of the day lines shown
-    lines = _day_lines(page)
-    assert len(lines) == len(plan.result["days"]) == 2
-    assert _chosen(page, "Kilomètres", plan) == f"{sum(k for k, _ in lines)}".replace(".", ",")
-    assert int(_chosen(page, "Temps de route \\(min\\)", plan)) == sum(m for _, m in lines)
+    # the table's km and minutes are the totals of the days' figures rounded once, as /frais
+    # writes the trip; its euros are those km, as shown, at the rep's rate
+    days = plan.result["days"]
+    assert len(_day_lines(page)) == len(days) == 2
+    km = _chosen(page, "Kilomètres", plan)
+    assert km == f"{half_up(sum(d['driving_km'] for d in days), 1)}".replace(".", ",")
+    assert km == f"{planned['km']:.1f}".replace(".", ",")
+    minutes = int(_chosen(page, "Temps de route \\(min\\)", plan))
+    assert minutes == half_up(sum(d["driving_minutes"] for d in days), 0)
+    rate = Decimal(str(planned["rate_per_km_eur"]))
+    shown_eur = (Decimal(km.replace(",", ".")) * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert _euros(_chosen(page, "Frais kilométriques", plan)) == shown_eur
     assert 'id="overnight-recomputed"' not in page  # nothing booked since the plan
 
 
@@ -174,9 +182,13 @@ def test_the_trip_totals_follow_the_days_recomputed_after_a_booking(
     assert "recalculé avec les rendez-vous de la journée" in page
     lines = _day_lines(page)
     assert len(lines) == 2 and lines != _day_lines(before)
-    km = sum(k for k, _ in lines)
-    assert _chosen(page, "Kilomètres", plan) == f"{km}".replace(".", ",")
-    assert int(_chosen(page, "Temps de route \\(min\\)", plan)) == sum(m for _, m in lines)
+    # the table totals the lines' exact figures, rounded once: within the lines' rounding of
+    # the sum of the lines shown (never the plan's figures any more)
+    km = Decimal(_chosen(page, "Kilomètres", plan).replace(",", "."))
+    assert km != Decimal(_chosen(before, "Kilomètres", plan).replace(",", "."))
+    assert abs(km - sum(k for k, _ in lines)) <= Decimal("0.05") * len(lines)
+    minutes = int(_chosen(page, "Temps de route \\(min\\)", plan))
+    assert abs(minutes - sum(m for _, m in lines)) <= len(lines) / 2
     assert _chosen(page, "Frais kilométriques", plan) != _chosen(
         before, "Frais kilométriques", plan
     )
@@ -194,7 +206,7 @@ def test_the_trip_totals_follow_the_days_recomputed_after_a_booking(
 def test_the_qa_trip_costs_the_report_s_euros() -> None:
     """QA's trip: days of 32,56 + 24,32 + 12,97 km at 0,427 €/km; the plan stored 69,8 km
     and 29,82 € (the planner's km to the metre), /frais 29,83 € (the days' km). The table
-    now gives the report's euros and the km of the lines shown."""
+    now gives the report's euros, on the km it shows: 69,9 km × 0,427 € = 29,85 €."""
     side = {
         "feasible": True,
         "km": 69.8,
@@ -213,6 +225,21 @@ def test_the_qa_trip_costs_the_report_s_euros() -> None:
     totals = chosen_totals(result["overnight"], lines, rate=Decimal("0.427"))
     assert totals is not None
     home = totals["home"]
-    assert (home["km"], home["driving_minutes"], home["km_cost_eur"]) == (69.9, 117, 29.83)
+    assert (home["km"], home["driving_minutes"], home["km_cost_eur"]) == (69.9, 117, 29.85)
     assert Decimal(str(home["km_cost_eur"])) == mileage_eur(69.85, Decimal("0.427"))
-    assert home["net_eur"] == 9435.92 and not home["recomputed"]
+    assert home["net_eur"] == 9435.90 and not home["recomputed"]
+
+
+def test_the_totals_are_the_days_exact_figures_rounded_once() -> None:
+    """QA: camille's trip of 18–21/12 read 63,6 km on its page (18,5 + 45,1, the days as
+    rounded) and 63,5 km on /frais (18,45 + 45,07 = 63,52 km); sophie's 526 min against
+    8:45. Every total is now the sum of the exact figures, rounded once, and its euros the
+    km it shows at the rate (63,5 km × 0,427 € = 27,11 €), those of /frais."""
+    side = {"feasible": True, "value_eur": 6293.0, "time_cost_eur": 0.0, "km": 63.5}
+    lines = [{"driving_km": km, "driving_minutes": m} for km, m in ((18.45, 34.5), (45.07, 64.5))]
+    totals = chosen_totals({"recommendation": "home", "home": side}, lines, rate=Decimal("0.427"))
+    assert totals is not None
+    home = totals["home"]
+    assert (home["km"], home["driving_minutes"]) == (63.5, 99)  # not 63,6 km nor 100 min
+    assert home["km_cost_eur"] == 27.11 == float(mileage_eur(18.45 + 45.07, Decimal("0.427")))
+    assert home["net_eur"] == 6265.89

@@ -1,9 +1,9 @@
 """A proposed visit whose account gets booked elsewhere since the plan — on another day from
-that day's plan, in the agenda, by moving an appointment there, or on the same day apart
-from the card — holds no time of its day: it has no slot, cannot be accepted (« Déjà réservé
-le … »), and its neighbours' slots are those of the day without it, exactly as if it had
-been refused; every minute they show passes the booking check (Camille's Tuesday in the
-demo company, odd-second roads)."""
+that day's plan, in the agenda, or by moving an appointment there — holds no time of its
+day: it has no slot, cannot be accepted (« Déjà réservé le … »), and its neighbours' slots
+are those of the day without it, exactly as if it had been refused; every minute they show
+passes the booking check. Booked on its own day apart from the card (the agenda), it is
+booked as if accepted (Camille's Tuesday in the demo company, odd-second roads)."""
 
 from __future__ import annotations
 
@@ -128,8 +128,9 @@ def test_a_visit_booked_on_another_day_gives_its_time_back_as_a_refusal_would(
 
 
 def test_the_same_account_booked_the_same_day_apart_from_its_card(demo_db: Session) -> None:
-    """X booked on Tuesday itself in the agenda (not from its card): the card holds no time,
-    the appointment does, and every slot shown around it passes the booking check."""
+    """X booked on Tuesday itself in the agenda (not from its card): the booking is X's visit,
+    as if accepted — X accepted, the appointment linked to it, neither booked elsewhere nor
+    open —, and every slot shown around it passes the booking check."""
     plan = _day_plan(demo_db)
     _a, x, _slot = _pair(plan)
     start = x.slot_start.astimezone(PARIS)
@@ -146,10 +147,11 @@ def test_the_same_account_booked_the_same_day_apart_from_its_card(demo_db: Sessi
         settings=_settings(),
         travel=OddSeconds(),
     )
+    assert made.proposal_id == x.id
+    assert plans.get_proposal(demo_db, x.id).status == "accepted"
     now = _current(demo_db, plan.id)
-    assert set(now.booked) == {x.id} and now.booked[x.id].appointment_id == made.id
-    assert x.id not in now.bookable and x.id not in now.unfit
-    shown = [p for p in plan.proposals if p.id in now.bookable]
+    assert now.booked == {} and x.id not in now.unfit
+    shown = [p for p in plan.proposals if p.id in now.bookable and p.id != x.id]
     assert len(shown) + len(now.unfit) == len(plan.proposals) - 1 and shown
     for p in shown:
         assert check_every_minute(demo_db, p, now.bookable[p.id]) > 0

@@ -77,7 +77,8 @@ def test_accepting_a_proposal_over_an_appointment_booked_since_is_refused(
     demo_db: Session,
 ) -> None:
     """A visit proposed at 10:00, then an appointment booked by hand for the same account at
-    10:00: the day says the account is no longer proposed, and accepting is refused so."""
+    10:00: that appointment is the visit's booking (the proposal accepted), and accepting it
+    again is refused so."""
     import pytest
 
     from fieldcrm.errors import Conflict
@@ -103,5 +104,5 @@ def test_accepting_a_proposal_over_an_appointment_booked_since_is_refused(
         ),
         settings=cfg,
     )
-    with pytest.raises(Conflict, match=r"est déjà réservé le .* n’est plus proposée"):
+    with pytest.raises(Conflict, match=r"^La proposition « .* » est déjà acceptée\.$"):
         planning.decide_proposal(demo_db, actor=camille, proposal_id=proposal.id, accept=True)

@@ -71,6 +71,9 @@ class PlanDay(StoredDocument):
     """The day's start, frame (``depart_s``, ``return_s``, ``lunch``) and driving seconds
     between its places (``durations_s``, start, stops, end): what the slots are recomputed
     with once some visits are decided."""
+    crowfly_legs: list[int] | MISSING = MISSING
+    """The legs (``k``: from place ``k`` to ``k + 1`` of start, stops, end) timed at the
+    crow-fly estimate, off the loaded road data: their times are estimates."""
 
 
 class PlanNight(StoredDocument):

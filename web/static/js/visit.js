@@ -61,14 +61,25 @@
       { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
     });
   });
-  document.querySelectorAll("button.send-report").forEach(function (button) {
-    button.addEventListener("click", function () {
-      var root = button.closest("li"), account = Number(button.dataset.account);
+  /* The report form: sent through the outbox (without this script it posts to the account
+     page). An empty report is not sent: the error under the field, as the server words it. */
+  document.querySelectorAll("form.visit-report").forEach(function (form) {
+    var textarea = form.querySelector("textarea[name=report]"), error = form.querySelector(".report-error");
+    function flag(text) {
+      if (error) { error.textContent = text || ""; error.hidden = !text; }
+      if (text) { textarea.setAttribute("aria-invalid", "true"); } else { textarea.removeAttribute("aria-invalid"); }
+    }
+    textarea.addEventListener("input", function () { if (textarea.value.trim()) { flag(""); } });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var root = form.closest("li"), account = Number(form.dataset.account);
+      if (!textarea.value.trim()) { say(root, ""); flag(D.messages.empty); textarea.focus(); return; }
+      flag("");
       /* complete_open: the check-in made here today completes with this report even when this
          phone lost its key (storage cleared, another browser): never a second visit. */
       var body = { account_id: account, client_key: keyFor(account), complete_open: true,
-                   outcome: root.querySelector("input[name=outcome]").value || null,
-                   report: root.querySelector("textarea[name=report]").value || null };
+                   outcome: form.querySelector("input[name=outcome]").value || null,
+                   report: textarea.value };
       send(root, body, D.messages.sent);
     });
   });
