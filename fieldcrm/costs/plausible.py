@@ -265,8 +265,9 @@ def _outer(legs: Sequence[Leg]) -> list[Leg]:
 
 def _far_check_in(leg: Leg, start: GeoPoint, end: GeoPoint) -> VisitStop | None:
     """The visit ``leg`` leads to from ``start`` (or back to ``end``: home or the hotel) when
-    its check-in is a GPS glitch once the day cannot hold that leg: made more than :data:`FAR_FROM_ACCOUNT_M` from its own account, and at least half as
-    far from it as from ``start`` (``end``), as the crow flies: its account may then lie
+    its check-in is a GPS glitch once the day cannot hold that leg: made more than
+    :data:`FAR_FROM_ACCOUNT_M` from its own account, and at least half as far from it as
+    from ``start`` (``end``), as the crow flies: its account may then lie
     within the day's reach, the error of the check-in's place making the day too long. None
     otherwise: a check-in at its account, or a few hundred metres off at a place truly far
     (its account is as far), or whose distance is unknown."""

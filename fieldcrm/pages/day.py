@@ -55,11 +55,14 @@ def rep_for(actor: Actor, rep: int | None) -> int:
 DAY_COLORS = ("#1d4ed8", "#16a34a", "#ea580c", "#7c3aed", "#db2777", "#0891b2", "#ca8a04")
 
 
-def _day_points(result: dict[str, Any], index: int, chosen: list[int]) -> list[GeoPoint]:
-    """Start, stops and end of planned day ``index`` as points, in order."""
+def _day_points(result: dict[str, Any], index: int) -> list[GeoPoint]:
+    """Start, stops and end of planned day ``index`` as points, in order: it starts where its
+    timing says (home, last night's hotel, or the phone's place for a day planned from it),
+    else — a plan stored before days kept their start — where the day before ended."""
     day = result["days"][index]
     home = result["home"]
-    start = result["days"][index - 1]["end"] if index > 0 and index - 1 in chosen else home
+    before = result["days"][index - 1].get("end") if index > 0 else None
+    start = (day.get("timing") or {}).get("start") or before or home
     end = day.get("end") or home
     return [
         GeoPoint(start["lon"], start["lat"]),
@@ -82,7 +85,7 @@ def road_lines(
     for index in chosen:
         color = DAY_COLORS[index % len(DAY_COLORS)]
         label = result["days"][index]["day"]
-        for leg in route_lines.route_legs(settings, _day_points(result, index, chosen)):
+        for leg in route_lines.route_legs(settings, _day_points(result, index)):
             lines.append(
                 maps.Line(
                     leg.coords,
@@ -494,9 +497,14 @@ def plan_map(
     pins' words in the reader's ``lang`` (« RDV », "Appt")."""
     words = translations(lang)
     home = result["home"]
-    markers = [maps.Marker(home["lon"], home["lat"], words.gettext("Départ"), kind="home")]
-    straight = []
     chosen = days if days is not None else list(range(len(result["days"])))
+    # the first day shown starts at home, or at last night's hotel (or the phone's place)
+    first = _day_points(result, chosen[0])[0] if chosen else GeoPoint(home["lon"], home["lat"])
+    at_home = (first.lon, first.lat) == (home["lon"], home["lat"])
+    markers = [
+        maps.Marker(first.lon, first.lat, words.gettext("Départ"), kind="home" if at_home else "me")
+    ]
+    straight = []
     for index in chosen:
         day = result["days"][index]
         color = DAY_COLORS[index % len(DAY_COLORS)]
@@ -514,9 +522,9 @@ def plan_map(
                     color=None if kind == "appointment" else color,
                 )
             )
-        coords = day.get("geometry") or [(p.lon, p.lat) for p in _day_points(result, index, chosen)]
+        coords = day.get("geometry") or [(p.lon, p.lat) for p in _day_points(result, index)]
         straight.append(maps.Line([tuple(c) for c in coords], color=color, label=day["day"]))
-    m = maps.base_map(center=(home["lon"], home["lat"]), zoom=13)
+    m = maps.base_map(center=(first.lon, first.lat), zoom=13)
     maps.add_lines(m, lines if lines is not None else straight)
     maps.add_markers(m, markers, glyphs={"appointment": words.gettext("RDV")})
     maps.fit(m, [(mk.lon, mk.lat) for mk in markers])

@@ -134,6 +134,11 @@ TABLE: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/comptes/{account_id}"): T(OWN_D),
     ("GET", "/comptes/{account_id}/ventes.png"): T(OWN_D),
+    ("POST", "/comptes/{account_id}/compte-rendu"): T(
+        frozenset({"rep", "mgr", "admin"}),
+        data={"report": "Passage rapide."},
+        note="the visit report form without its script: who may record a visit (/api/visits)",
+    ),
     ("PUT", "/api/geocoding/accounts/{account_id}/location"): T(
         OWN_D, json={"lon": 7.42, "lat": 43.74}
     ),

@@ -97,8 +97,15 @@ class AccountAlertOut(Strict):
     period: str | None
     severity: str | None
     message: str | None
+    """The alert's text in the company's language (French), as stored."""
     status: str | None
     created_at: dt.datetime
+    reminder: dict[str, Any] | None = None
+    """A date reminder's data (``details.reminder``), from which the pages word it in the
+    reader's language; ``None`` for a rule's alert."""
+    wording: dict[str, Any] | None = None
+    """A rule's alert worded in other languages (``details.wording``), when its rule has
+    texts in them; ``None`` otherwise."""
 
 
 class AccountAppointmentOut(Strict):
