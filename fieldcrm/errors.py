@@ -28,6 +28,8 @@ class Problem:
     """The message's French template (a catalogue msgid with ``%(name)s`` fields) when it has
     fields, so that a reader of another language gets it worded from ``params``."""
     params: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False)
+    allowed_code: str | None = dataclasses.field(default=None, compare=False)
+    """``allowed``'s French template, filled from ``params`` like ``code``, when it has one."""
 
     def __str__(self) -> str:
         text = f"{self.field}: {self.message}"
@@ -90,10 +92,21 @@ class Forbidden(FieldcrmError):
 
 class Conflict(FieldcrmError):
     """The request clashes with the current state (duplicate, stale version, lock);
-    ``field``: the input that clashes, when one does (a form shows the message beside it)."""
+    ``field``: the input that clashes, when one does (a form shows the message beside it);
+    ``code`` and ``params``: the message's French template (a catalogue msgid) and what fills
+    it, when it has them, so that a reader of another language gets it worded from them."""
 
-    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         self.field = field
+        self.code = code
+        self.params = params
         super().__init__(message)
 
 

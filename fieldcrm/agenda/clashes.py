@@ -1,7 +1,10 @@
 """Whether a new (or moved) appointment fits among the rep's other appointments.
 
 Two rules, each refused with a French message that names the other appointment and the
-times, in the company's time zone:
+times, in the company's time zone; the refusal carries its template (:data:`OVERLAP`,
+:data:`FROM_PREVIOUS`, :data:`TO_FOLLOWING`, catalogue msgids) and what fills it as data
+(``Conflict.code``, ``Conflict.params``: times ``HH:MM``, the day a date, drives in seconds),
+so that the edge words it for a reader of another language:
 
 - no overlap with another appointment (touching ends are fine);
 - reachable: on the same local day, the previous appointment's end plus the driving time
@@ -24,6 +27,37 @@ from fieldcrm.agenda.times import hm
 from fieldcrm.durations import duration_text
 from fieldcrm.errors import Conflict
 from fieldcrm.geo import GeoPoint
+
+OVERLAP = (
+    "Ce créneau (%(span)s) chevauche le rendez-vous « %(other)s » du %(day)s de %(start)s à"
+    " %(end)s."
+)
+FROM_PREVIOUS = (
+    "Impossible d’arriver à %(start)s : le rendez-vous « %(previous)s » (%(span)s) finit à"
+    " %(end)s et il faut %(drive)s de route depuis là-bas (arrivée au plus tôt à %(arrival)s)."
+)
+TO_FOLLOWING = (
+    "Ce rendez-vous finit à %(end)s et il faut %(drive)s de route jusqu’au rendez-vous suivant"
+    " « %(following)s » (%(span)s) : arrivée au plus tôt à %(arrival)s, après son début à"
+    " %(start)s."
+)
+"""The clash refusals' French templates (catalogue msgids, English in the catalogue)."""
+
+
+def _refusal(template: str, params: dict[str, object]) -> Conflict:
+    """The refusal worded by ``template`` from ``params`` in French (the day ``dd/mm/yyyy``,
+    a drive as :func:`duration_text` writes it), keeping both for other readers."""
+    return Conflict(
+        template % {k: _french(k, v) for k, v in params.items()}, code=template, params=params
+    )
+
+
+def _french(name: str, value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if name == "drive" and isinstance(value, int | float):
+        return duration_text(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -64,10 +98,15 @@ def check_overlap(new: Booked, others: Sequence[Booked], *, zone: ZoneInfo) -> N
     """
     for other in sorted(others, key=lambda b: (b.starts_at, b.id or 0)):
         if other.starts_at < new.ends_at and new.starts_at < other.ends_at:
-            day = other.starts_at.astimezone(zone).strftime("%d/%m/%Y")
-            raise Conflict(
-                f"Ce créneau ({_span(new, zone)}) chevauche le rendez-vous « {other.title} » "
-                f"du {day} de {hm(other.starts_at, zone)} à {hm(other.ends_at, zone)}."
+            raise _refusal(
+                OVERLAP,
+                {
+                    "span": _span(new, zone),
+                    "other": other.title,
+                    "day": other.starts_at.astimezone(zone).date(),
+                    "start": hm(other.starts_at, zone),
+                    "end": hm(other.ends_at, zone),
+                },
             )
 
 
@@ -117,20 +156,30 @@ def check_reachable(
     if previous is not None and from_previous_s is not None:
         arrival = previous.ends_at + dt.timedelta(seconds=from_previous_s)
         if arrival > new.starts_at:
-            raise Conflict(
-                f"Impossible d’arriver à {hm(new.starts_at, zone)} : le rendez-vous "
-                f"« {previous.title} » ({_span(previous, zone)}) finit à "
-                f"{hm(previous.ends_at, zone)} et il faut {duration_text(from_previous_s)} de "
-                f"route depuis là-bas (arrivée au plus tôt à {_ceil_hm(arrival, zone)})."
+            raise _refusal(
+                FROM_PREVIOUS,
+                {
+                    "start": hm(new.starts_at, zone),
+                    "previous": previous.title,
+                    "span": _span(previous, zone),
+                    "end": hm(previous.ends_at, zone),
+                    "drive": from_previous_s,
+                    "arrival": _ceil_hm(arrival, zone),
+                },
             )
     if following is not None and to_following_s is not None:
         arrival = new.ends_at + dt.timedelta(seconds=to_following_s)
         if arrival > following.starts_at:
-            raise Conflict(
-                f"Ce rendez-vous finit à {hm(new.ends_at, zone)} et il faut "
-                f"{duration_text(to_following_s)} de route jusqu’au rendez-vous suivant "
-                f"« {following.title} » ({_span(following, zone)}) : arrivée au plus tôt à "
-                f"{_ceil_hm(arrival, zone)}, après son début à {hm(following.starts_at, zone)}."
+            raise _refusal(
+                TO_FOLLOWING,
+                {
+                    "end": hm(new.ends_at, zone),
+                    "drive": to_following_s,
+                    "following": following.title,
+                    "span": _span(following, zone),
+                    "arrival": _ceil_hm(arrival, zone),
+                    "start": hm(following.starts_at, zone),
+                },
             )
 
 

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from fieldcrm.cli.common import console, err_console, open_session, parse_date
+from fieldcrm.http.coverage_text import coverage_text
 from fieldcrm.services import assignment
 from fieldcrm.services import territories as svc
 from fieldcrm.services.territories import SYSTEM
@@ -246,12 +247,17 @@ def overlaps() -> None:
 
 @app.command("gaps")
 def gaps(limit: int = typer.Option(20, "--limit", help="Comptes affichés")) -> None:
-    """Located accounts that no territory covers."""
+    """Accounts placed outside every territory, and every account counted once (in a
+    territory, outside every territory, position to check, no position yet), as the
+    territories screen says it."""
     with open_session() as session:
-        total, items = svc.gaps(session, limit=limit, actor=SYSTEM)
-    for i in items:
+        report = svc.gap_report(session, limit=limit, actor=SYSTEM)
+    for i in report.gaps[1]:
         console.print(f"{i.id}\t{i.name}\t{i.postcode or ''} {i.city or ''}")
-    console.print(f"{total} compte(s) hors de tout territoire.")
+    said = coverage_text(report.coverage)
+    for line in (said.outside, said.to_check, said.not_placed, said.total):
+        if line:
+            console.print(line)
 
 
 @app.command("queue")

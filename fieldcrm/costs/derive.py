@@ -283,7 +283,7 @@ def planned_trip(
                 made=a.account_id in visited,
             )
         )
-    saved_km, saved_eur = _overnight_saving(result.get("overnight"))
+    saved_km, saved_eur = _overnight_saving(result.get("overnight"), days, rate_per_km)
     saved_km += sum(f.saved_km for f in fill_ins)
     saved_eur = saved_eur.quantize(CENT) + sum((f.saved_eur for f in fill_ins), Decimal(0))
     return Trip(
@@ -337,17 +337,19 @@ def _ends_away(day: dict[str, Any], home: GeoPoint) -> bool:
     return abs(end["lon"] - home.lon) > 1e-6 or abs(end["lat"] - home.lat) > 1e-6
 
 
-def _overnight_saving(decision: dict[str, Any] | None) -> tuple[float, Decimal]:
-    """(km, euros) the overnight decision saved over the alternative it turned down."""
-    if not decision:
+def _overnight_saving(
+    decision: dict[str, Any] | None, days: Sequence[Mapping[str, Any]], rate: Decimal
+) -> tuple[float, Decimal]:
+    """(km, euros) the overnight decision saved over the alternative it turned down: the
+    trip page's figures (:func:`chosen_totals` on the plan's ``days`` at ``rate``), so /frais
+    and the trip page give the same gain to the cent."""
+    shown = chosen_totals(decision, days, rate=rate)
+    if not shown or shown.get("net_gained_eur") is None:
         return 0.0, Decimal(0)
-    chosen = decision.get(decision.get("recommendation", ""), {})
-    other_key = "home" if decision.get("recommendation") == "stay" else "stay"
-    other = decision.get(other_key, {})
-    if not (chosen.get("feasible") and other.get("feasible")):
-        return 0.0, Decimal(0)
-    km = float(other.get("km", 0)) - float(chosen.get("km", 0))
-    eur = Decimal(str(chosen.get("net_eur", 0))) - Decimal(str(other.get("net_eur", 0)))
+    side = shown.get("recommendation")
+    # the euros the chosen side gains over the other (negative when home was chosen)
+    eur = Decimal(str(shown["net_gained_eur"])) * (1 if side == "stay" else -1)
+    km = float(shown["km_saved"]) * (1 if side == "stay" else -1)
     return km, eur
 
 
@@ -381,7 +383,10 @@ def chosen_totals(
         the cost report's rule on the days' km (:func:`~fieldcrm.costs.trips.mileage_eur` at ``rate``: the
         same euros as on /frais), its net value the rows it totals and ``recomputed``; the
         savings over the other side from those. The value of the visits stays the stored
-        stops' values. ``overnight`` unchanged without a rate, lines or a chosen plan.
+        stops' values. The side turned down keeps its stored km and minutes, costed by the
+        same rule (its « Frais kilométriques » on the km it shows). /frais takes the gain
+        from here too (:func:`planned_trip`): one computation, one rounding. ``overnight``
+        unchanged without a rate, lines or a chosen plan.
 
     Examples
     --------
@@ -402,26 +407,47 @@ def chosen_totals(
         return overnight
     kms = [float(line.get("driving_km") or 0) for line in lines]
     minutes = [float(line.get("driving_minutes") or 0) for line in lines]
-    km_cost = mileage_eur(round(sum(kms), 3), rate)  # as planned_trip counts them
-    spent = (
-        km_cost
-        + half_up(chosen.get("time_cost_eur") or 0, 2)
-        + half_up(chosen.get("hotel_and_meals_eur") or 0, 2)
-    )
-    now = dict(chosen) | {
-        # the totals of the exact figures, rounded once (as /frais writes the trip)
-        "km": float(half_up(sum(kms), 1)),
-        "driving_minutes": int(half_up(sum(minutes), 0)),
-        "km_cost_eur": float(km_cost),
-        "net_eur": float(half_up(chosen["value_eur"], 2) - spent),
-        "recomputed": recomputed,
-    }
+    # the totals of the exact figures, rounded once (as /frais writes the trip)
+    now = _side_costed(chosen, round(sum(kms), 3), sum(minutes), rate) | {"recomputed": recomputed}
     out = dict(overnight) | {side: now}
-    other = overnight.get("home" if side == "stay" else "stay") or {}
+    other_key = "home" if side == "stay" else "stay"
+    other = overnight.get(other_key) or {}
     if other.get("feasible"):
+        # the side turned down: its stored km and minutes, costed by the same rule
+        other = _side_costed(
+            other, float(other.get("km") or 0), float(other.get("driving_minutes") or 0), rate
+        )
+        out |= {other_key: other}
         home, stay = (now, other) if side == "home" else (other, now)
         out |= {
             "km_saved": float(half_up(home["km"] - stay["km"], 1)),
             "net_gained_eur": float(half_up(stay["net_eur"] - home["net_eur"], 2)),
         }
     return out
+
+
+def _side_costed(
+    side: Mapping[str, Any], km: float, minutes: float, rate: Decimal
+) -> dict[str, Any]:
+    """One side of the overnight table with ``km`` and ``minutes`` of driving: km to the
+    tenth and whole minutes (each rounded once), its « Frais kilométriques » the cost
+    report's rule on those km (:func:`~fieldcrm.costs.trips.mileage_eur`) and its net value
+    what its euro rows add up to, as shown; a side stored without its rows (no
+    ``value_eur``) keeps its stored euros."""
+    if "value_eur" not in side:
+        return dict(side) | {
+            "km": float(half_up(km, 1)),
+            "driving_minutes": int(half_up(minutes, 0)),
+        }
+    km_cost = mileage_eur(km, rate)
+    spent = (
+        km_cost
+        + half_up(side.get("time_cost_eur") or 0, 2)
+        + half_up(side.get("hotel_and_meals_eur") or 0, 2)
+    )
+    return dict(side) | {
+        "km": float(half_up(km, 1)),
+        "driving_minutes": int(half_up(minutes, 0)),
+        "km_cost_eur": float(km_cost),
+        "net_eur": float(half_up(side.get("value_eur") or 0, 2) - spent),
+    }

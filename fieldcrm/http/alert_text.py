@@ -1,7 +1,10 @@
 """An alert's words for its reader: a date reminder is kept as data (``details.reminder``)
 and worded in the reader's language through the catalogue
-(:func:`fieldcrm.scoring.reminders.reminder_text`); a rule's alert says what the rule's
-author wrote, and an alert stored before its data was kept reads as stored."""
+(:func:`fieldcrm.scoring.reminders.reminder_text`); a rule that gives its texts in other
+languages keeps them with its values as data (``details.wording``), worded for the reader by
+:func:`fieldcrm.scoring.wording.worded` (a text it does not give in the reader's language
+reads in French); any other alert, and one stored before its data was kept, reads as
+stored."""
 
 from __future__ import annotations
 
@@ -10,10 +13,16 @@ from typing import Any
 
 from fieldcrm.costs.report import local_day
 from fieldcrm.http.i18n import translations
+from fieldcrm.notify.email import in_app_subject
 from fieldcrm.scoring.reminders import reminder_subject, reminder_text
+from fieldcrm.scoring.wording import worded
 
 
-def _worded(reminder: Any, lang: str, *, subject: bool) -> str | None:
+def _gettext(lang: str) -> Any:
+    return translations(lang).gettext
+
+
+def _reminder(reminder: Any, lang: str, *, subject: bool) -> str | None:
     """The reminder ``reminder`` (its data) worded for ``lang``; None when it is no such data."""
     if not isinstance(reminder, Mapping):
         return None
@@ -28,13 +37,47 @@ def _worded(reminder: Any, lang: str, *, subject: bool) -> str | None:
         return None
 
 
-def alert_message(message: str | None, reminder: Any = None, lang: str = "fr") -> str:
-    """An alert's message for the reader of ``lang``: a reminder worded from its data
-    (``reminder``), any other as stored (``message``)."""
-    return _worded(reminder, lang, subject=False) or (message or "")
+def _rule(wording: Any, part: str, stored: str | None, lang: str, index: int | None) -> str | None:
+    """A text of a rule's alert (its data ``wording``) for ``lang``; None when it says nothing.
+    A subject reads as the inbox shows it, without the e-mail prefix."""
+    if not isinstance(wording, Mapping):
+        return None
+    shown = in_app_subject if part == "subjects" else None
+    return worded(
+        wording, part, lang, index=index, stored=stored, catalogue=_gettext, shown=shown or str
+    )
 
 
-def alert_subject(subject: str | None, reminder: Any = None, lang: str = "fr") -> str:
+def alert_message(
+    message: str | None,
+    reminder: Any = None,
+    lang: str = "fr",
+    wording: Any = None,
+    *,
+    first: bool = False,
+    part: str = "messages",
+) -> str:
+    """An alert's message for the reader of ``lang``: a reminder or a rule's text worded from
+    its data (``reminder``, ``wording``), any other as stored (``message``).
+
+    ``first``: ``message`` is the alert's own (its rule's first alert); otherwise (a
+    notification, a task: ``part="titles"``) the rule's text it is is found from the data.
+    """
+    return (
+        _reminder(reminder, lang, subject=False)
+        or _rule(wording, part, message, lang, 0 if first else None)
+        or (message or "")
+    )
+
+
+def alert_subject(
+    subject: str | None, reminder: Any = None, lang: str = "fr", wording: Any = None
+) -> str:
     """An alert's subject (as the inbox shows it, no e-mail prefix) for the reader of
-    ``lang``: a reminder's « Rappel : … » worded from its data, any other as stored."""
-    return _worded(reminder, lang, subject=True) or (subject or "")
+    ``lang``: a reminder's « Rappel : … » or a rule's subject worded from its data, any
+    other as stored."""
+    return (
+        _reminder(reminder, lang, subject=True)
+        or _rule(wording, "subjects", subject, lang, None)
+        or (subject or "")
+    )

@@ -6,7 +6,10 @@ older ones, an English sentence. Pages and the JSON answers pages show pass them
 :func:`describe` and :func:`describe_validation`, which build the French sentence from that
 data — one home for every error text a user can see. A message already written in French is
 left as it is. English readers get the original text, except for the errors worded from
-their data in both languages: the policy's refusals (:data:`ACTIONS_EN`) and an appointment
+their data in both languages: the policy's refusals (:data:`ACTIONS_EN`), a refusal kept
+with its French template and params (an input problem's ``code``, ``allowed_code`` and
+``params``; a :class:`Conflict`'s ``code`` and ``params``: the agenda's clashes, worded
+through the catalogue by :func:`fieldcrm.http.reason_text.coded_text`) and an appointment
 out of reach (:func:`reach_text`, English in the catalogue), which is stored as data where it
 is kept — a trip planned instead of a day, a failed trip job, a trip's impossible
 alternative — and worded from it (:func:`refusal_text`, :func:`job_error_text`; older rows
@@ -1055,7 +1058,10 @@ def problem_text(
         if problem.value is not None:
             text += f" (got {value_text(problem.value, lang, zone)})"
         if problem.allowed:
-            text += f"; expected: {french_dates(problem.allowed, zone, lang)}"
+            allowed = problem.allowed
+            if problem.allowed_code:
+                allowed = coded_text(problem.allowed_code, problem.params, lang, allowed)
+            text += f"; expected: {french_dates(allowed, zone, lang)}"
         return text
     text = f"{field} : {_phrase(problem.message)}"
     if problem.value is not None:
@@ -1271,13 +1277,21 @@ def reach_text(reach: Reach, lang: str = "fr", *, advice: bool = True) -> str:
         if reach.date
         else None
     )
-    if reach.side == "before":
-        text = gettext(
-            "Le rendez-vous « %(name)s » %(when)s est injoignable à temps (arrivée au plus"
-            " tôt %(earliest)s)."
+    if reach.side == "before":  # with the tolerance it was refused even with, if any
+        text = (
+            gettext(
+                "Le rendez-vous « %(name)s » %(when)s est injoignable à temps, même avec"
+                " %(minutes)s min de dépassement permis (arrivée au plus tôt %(earliest)s)."
+            )
+            if reach.overtime_s
+            else gettext(
+                "Le rendez-vous « %(name)s » %(when)s est injoignable à temps (arrivée au plus"
+                " tôt %(earliest)s)."
+            )
         ) % {
             "name": reach.name,
             "when": when or gettext("de %(at)s") % {"at": at},
+            "minutes": reach.overtime_s // 60,
             "earliest": _minute_up(reach.earliest_s),
         }
         advise = gettext("Pour le tenir, commencez la tournée la veille et dormez sur place.")
@@ -1332,6 +1346,8 @@ def describe(
     if isinstance(exc, OutOfReach):  # from its data; advice only where a night next to it helps
         return reach_text(exc.found[0], lang, advice=exc.extends is not None)
     if lang != "fr":
+        if isinstance(exc, Conflict) and exc.code:  # a French template kept as data
+            return coded_text(exc.code, exc.params, lang, str(exc))
         if isinstance(exc, InvalidInput):
             return "; ".join(
                 problem_text(p, technical=technical, zone=zone, lang=lang) for p in exc.problems
@@ -1487,6 +1503,7 @@ def _stored_problems(doc: Mapping[str, Any]) -> InvalidInput | None:
                 p.get("allowed"),
                 p.get("code"),
                 p.get("params"),
+                p.get("allowed_code"),
             )
             for p in problems
         ]

@@ -11,12 +11,13 @@ msgid is worded through the catalogue; any other part stays as it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from fieldcrm.accounts.french_csv import column_label
-from fieldcrm.costs.report import local_number
+from fieldcrm.costs.report import local_day, local_number
 from fieldcrm.durations import DURATION_PATTERN, duration_seconds, duration_text
 from fieldcrm.geocoding.model import PRECISION_LABELS
 from fieldcrm.http.i18n import translations
@@ -129,7 +130,9 @@ _END_LABELS = frozenset({"domicile", "hôtel"})  # a leg's end that is no visit 
 
 _PRECISIONS = frozenset({"found", "wanted"})  # words of PRECISION_LABELS (or a raw key)
 _DECIMALS = frozenset({"score", "threshold"})  # written « 0,62 » in the stored French
-_DURATIONS = frozenset({"driven", "free", "room", "most", "span", "others"})  # « 13 h 02 »
+_DURATIONS = frozenset({"driven", "free", "room", "most", "span", "others", "drive"})
+"""Durations: « 13 h 02 » in a stored French reason, seconds in a template's params."""
+_DAYS = frozenset({"day", "today"})  # a template's params: ISO days
 
 
 def _split(text: str) -> list[str]:
@@ -206,6 +209,15 @@ _RAW_PRECISION = re.compile(r"(?<=précision )(\w+)|(?<=attendue : )(\w+)")
 def _param(name: str, value: Any, lang: str) -> Any:
     if isinstance(value, bool):
         return value
+    if name in _DURATIONS and isinstance(value, int | float):  # seconds
+        return duration_text(value, lang)
+    if isinstance(value, dt.date):
+        return local_day(value, lang)
+    if name in _DAYS and isinstance(value, str):  # a day kept as JSON keeps it (ISO)
+        try:
+            return local_day(dt.date.fromisoformat(value), lang)
+        except ValueError:
+            return value
     if isinstance(value, int):
         return local_number(value, lang)
     if name == "problem" and isinstance(value, str):  # a gazetteer's French reason
@@ -215,8 +227,10 @@ def _param(name: str, value: Any, lang: str) -> Any:
 
 def coded_text(code: str, params: Mapping[str, Any] | None, lang: str, stored: str) -> str:
     """A French template kept as data (``code``, a catalogue msgid, and ``params``) worded
-    for the reader of ``lang``, numbers as ``lang`` writes them; ``stored`` (its French as
-    stored) when the template and its params do not fit."""
+    for the reader of ``lang``, numbers, days (dates, or ISO texts under a name of
+    :data:`_DAYS`) and durations (seconds, under a name of :data:`_DURATIONS`) as ``lang``
+    writes them; ``stored`` (its French as stored) when the template and its params do not
+    fit."""
     values = {k: _param(k, v, lang) for k, v in (params or {}).items()}
     try:
         return translations(lang).gettext(str(code)) % values

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.http.deps import CurrentUser, SessionDep
-from fieldcrm.pages.templating import render
+from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import alerts, scoring
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +49,7 @@ def inbox(
         "next": _query(unread=unread, rule=rule, page=page + 1),
         "all_link": _query(unread=False, rule=rule),
         "unread_link": _query(unread=True, rule=rule),
-        "rule_names": scoring.rule_names(session),
+        "rule_names": scoring.rule_names(session, lang=reader_language(request, actor)),
     }
     return render(request, "alerts.html", context, actor=actor)
 

@@ -20,14 +20,17 @@ from fieldcrm.services import jobs, rules
 router = APIRouter(include_in_schema=False)
 
 NEW_RULE = """key: prospect-a-qualifier
-name: Prospect non qualifié
+name: {fr: Prospect non qualifié, en: Unqualified prospect}
 period: month
 when:
   kind: prospect
   days_since_creation: {gt: 60}
   missing: [qualification, potential]
 then:
-  - alert: {to: owner, channels: [in_app, email], subject: "{account} à qualifier"}
+  - alert:
+      to: owner
+      channels: [in_app, email]
+      subject: {fr: "{account} à qualifier", en: "{account} to qualify"}
   - priority: {add: 10}
 """
 
@@ -35,7 +38,7 @@ then:
 def _page(request: Request, session: SessionDep, actor: CurrentUser, **extra: Any) -> HTMLResponse:
     context = {
         "rules": rules.list_rules(session, actor=actor),
-        "names": rules.rule_names(session, actor=actor),
+        "names": rules.rule_names(session, actor=actor, lang=reader_language(request, actor)),
         "open_alerts": rules.open_alerts_by_rule(session, actor=actor),
         "editor": NEW_RULE,
         # the values a reader writes: French names in French, the codes in English

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
-from fieldcrm.pages.templating import render
+from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import intervals, scoring, tasks
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +46,7 @@ def tasks_page(
         "today": today,
         "plan_days": plan_days,
         "rep": rep,
-        "rule_names": scoring.rule_names(session),
+        "rule_names": scoring.rule_names(session, lang=reader_language(request, actor)),
     }
     return render(request, "tasks.html", context, actor=actor)
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fieldcrm import maps
 from fieldcrm.auth.roles import Role
 from fieldcrm.errors import Conflict, InvalidInput
+from fieldcrm.http.coverage_text import coverage_text
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.http.error_text import describe
 from fieldcrm.pages.templating import reader_language, render
@@ -90,6 +91,9 @@ def _page(
         "overlaps": view.overlaps,
         "gaps": view.gaps,
         "coverage": view.coverage,
+        "coverage_said": coverage_text(view.coverage, reader_language(request, actor))
+        if view.coverage
+        else None,
         "names": {r.id: r.name for r in rows},
         "proposal": view.proposal,
         "area_layer": layer.get_name(),

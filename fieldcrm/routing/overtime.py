@@ -145,16 +145,29 @@ def _needed(problem: Problem, k: int, day: WorkDay, ends: Iterable[tuple[int, in
     )
 
 
+def earliest_departure(day: WorkDay, tolerance_s: int) -> int:
+    """The earliest the working ``day`` may leave once stretched to its bookings:
+    ``tolerance_s`` before its departure, never before its hard earliest departure
+    (:attr:`~fieldcrm.routing.problem.WorkDay.not_before_s`: now, on a day planned the same
+    day — the working hours stretch, the past does not).
+
+    >>> earliest_departure(WorkDay(8 * 3600, 18 * 3600), 3600) == 7 * 3600
+    True
+    >>> now = WorkDay(8 * 3600, 18 * 3600, not_before_s=7 * 3600 + 1800)
+    >>> earliest_departure(now, 3600) == 7 * 3600 + 1800
+    True
+    """
+    earliest = day.depart_s - tolerance_s
+    return earliest if day.not_before_s is None else max(earliest, day.not_before_s)
+
+
 def _within(leg: Leg, day: WorkDay, tolerance_s: int) -> bool:
     """Whether ``leg`` widens ``day`` by at most ``tolerance_s`` on each side and cap, and
-    leaves no earlier than the day's hard earliest departure
-    (:attr:`~fieldcrm.routing.problem.WorkDay.not_before_s`: now, on a day planned the same
-    day — the working hours stretch, the past does not)."""
+    leaves no earlier than :func:`earliest_departure`."""
     cap = day.max_driving_s
     more = 0 if cap is None or leg.max_driving_s is None else leg.max_driving_s - cap
     return (
-        (day.not_before_s is None or leg.depart_s >= day.not_before_s)
-        and day.depart_s - leg.depart_s <= tolerance_s
+        leg.depart_s >= earliest_departure(day, tolerance_s)
         and leg.return_s - day.return_s <= tolerance_s
         and more <= tolerance_s
     )

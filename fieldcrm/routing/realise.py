@@ -12,7 +12,7 @@ from fieldcrm.errors import Infeasible, InvalidInput
 from fieldcrm.routing import engine
 from fieldcrm.routing.engine import Budget, Ref, Solved
 from fieldcrm.routing.long_drive import LongDrive, long_drives, most_driving
-from fieldcrm.routing.overtime import day_of
+from fieldcrm.routing.overtime import day_of, earliest_departure
 from fieldcrm.routing.plan_model import Figures
 from fieldcrm.routing.problem import Appointment, Problem
 from fieldcrm.routing.schedule import Leg, Slot, Timetable, hhmm, over_driving_cap, timetable
@@ -297,9 +297,11 @@ class Reach:
     (``None``: the reach is the clock's, on the appointment's day)."""
     overtime_s: int = 0
     """The problem's tolerance beyond the working hours
-    (:attr:`~fieldcrm.routing.problem.Problem.overtime_s`) an ``"after"`` reach of the clock
-    was refused even with: :attr:`limit_s` is then the working day's latest return, never a
-    frame stretched to the day's appointments (0: none, or not said)."""
+    (:attr:`~fieldcrm.routing.problem.Problem.overtime_s`) a reach of the clock was refused
+    even with: for ``"before"``, :attr:`earliest_s` is then the arrival leaving that much
+    before the working day's departure; for ``"after"``, :attr:`limit_s` is the working
+    day's latest return, never a frame stretched to the day's appointments and
+    :attr:`earliest_s` is later than it plus the tolerance (0: none, or not said)."""
     date: str | None = None
     """The appointment's day (ISO) when the problem has several dated days (a trip: its
     refusal names the day); ``None`` for one day (its page says which) or undated days."""
@@ -360,8 +362,9 @@ class Reach:
                 " after it allow"
             )
         if self.side == "before":
+            early = f", even leaving {self.overtime_s // 60} min early" if self.overtime_s else ""
             return (
-                f"appointment '{self.name}' at {hhmm(self.start_s)} cannot be reached "
+                f"appointment '{self.name}' at {hhmm(self.start_s)} cannot be reached{early} "
                 f"(earliest arrival {hhmm(self.earliest_s)})"
             )
         even = f", even {self.overtime_s // 60} min beyond it" if self.overtime_s else ""
@@ -428,6 +431,13 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
         dated = day.date.isoformat() if len(problem.days) > 1 and day.date else None
         if arrive > a.start_s:
             reach = Reach(a.key, name, a.day, "before", a.start_s, a.start_s, arrive, movable)
+            soonest = earliest_departure(working[a.day], tolerance)
+            if tolerance and soonest + there > a.start_s:  # not even leaving that early
+                # said with the tolerance when it is what bounds the departure (not now)
+                bound = soonest == working[a.day].depart_s - tolerance
+                reach = replace(
+                    reach, earliest_s=soonest + there, overtime_s=tolerance if bound else 0
+                )
             out.append(replace(reach, date=dated))
         elif far_there is not None:
             out.append(_too_far(problem, a, "before", far_there))
@@ -435,7 +445,8 @@ def out_of_reach(problem: Problem, *, hotels: Sequence[int] | None = None) -> li
         if back > day.return_s:  # the day's frame, stretched or not; said as the hours
             latest = working[a.day].return_s
             reach = Reach(a.key, name, a.day, "after", a.start_s, latest, back, movable)
-            out.append(replace(reach, overtime_s=tolerance, date=dated))
+            beyond = back > latest + tolerance  # not even with the tolerance: say it
+            out.append(replace(reach, overtime_s=tolerance if beyond else 0, date=dated))
         elif far_back is not None:
             out.append(_too_far(problem, a, "after", far_back))
     return out

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fieldcrm.scoring.facts import AccountFacts, previous_month, same_month_last_year
-from fieldcrm.scoring.formats import euros, month_name, signed_percent
+from fieldcrm.scoring.formats import template_values
 from fieldcrm.scoring.rules import (
     Action,
     AllOf,
@@ -128,10 +128,13 @@ def holds(cond: Condition, facts: AccountFacts, *, as_of: date) -> bool:
     raise TypeError(f"unknown condition {cond!r}")
 
 
-def template_context(rule: Rule, facts: AccountFacts, *, as_of: date) -> dict[str, Any]:
-    """Values the alert/task templates of ``rule`` may use for ``facts``.
+def template_data(rule: Rule, facts: AccountFacts, *, as_of: date) -> dict[str, Any]:
+    """The values the alert/task templates of ``rule`` may use for ``facts``, as data
+    (numbers, months ``YYYY-MM``, None for "never visited" and "unknown"): what an alert
+    keeps so that each reader reads it in their language
+    (:func:`fieldcrm.scoring.formats.template_values` writes them).
 
-    :mod:`fieldcrm.store.templates` renders the same values in SQL; keep the two in step.
+    :mod:`fieldcrm.store.templates` builds the same data in SQL; keep the two in step.
     """
     month, last_month = text_months(rule, previous_month(as_of))
     this, last = facts.revenue(month), facts.revenue(last_month)
@@ -140,21 +143,29 @@ def template_context(rule: Rule, facts: AccountFacts, *, as_of: date) -> dict[st
         "account_id": facts.account_id,
         "rule": rule.key,
         "rule_name": rule.name,
-        "month": month_name(month),
-        "last_year_month": month_name(last_month),
-        "revenue_month": euros(this),
-        "revenue_last_year": euros(last),
-        "change_pct": signed_percent((this - last) / last * 100.0) if last > 0 else "n.d.",
-        "potential": f"{euros(facts.potential)}/mois" if facts.potential else "n.d.",
-        "days_since_last_visit": (
-            facts.days_since_last_visit if facts.days_since_last_visit is not None else "jamais"
-        ),
+        "month": month,
+        "last_year_month": last_month,
+        "revenue_month": this,
+        "revenue_last_year": last,
+        "change_pct": (this - last) / last * 100.0 if last > 0 else None,
+        "potential": facts.potential or None,
+        "days_since_last_visit": facts.days_since_last_visit,
         "days_since_creation": facts.days_since_creation,
-        "revenue_3m": euros(facts.revenue_3m),
-        "revenue_12m": euros(facts.revenue_12m),
+        "revenue_3m": facts.revenue_3m,
+        "revenue_12m": facts.revenue_12m,
         "owner": facts.owner or "",
         "due_on": "",
     }
+
+
+def template_context(rule: Rule, facts: AccountFacts, *, as_of: date) -> dict[str, Any]:
+    """Values the alert/task templates of ``rule`` may use for ``facts``, in French (the
+    text a run stores): :func:`template_data` written by
+    :func:`~fieldcrm.scoring.formats.template_values`.
+
+    :mod:`fieldcrm.store.templates` renders the same values in SQL; keep the two in step.
+    """
+    return template_values(template_data(rule, facts, as_of=as_of))
 
 
 def render(template: str, context: Mapping[str, Any]) -> str:

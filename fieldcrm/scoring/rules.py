@@ -97,8 +97,18 @@ TEMPLATE_FIELDS = (
     "owner",
     "due_on",
 )
+TEXT_LANGUAGES = ("fr", "en")
+"""Languages a rule's texts (``name``, an alert's ``subject`` and ``message``, a task's
+``title``) may be written in: a plain string is the company's language, French; a mapping
+``{fr: …, en: …}`` gives them per language, French required, the others optional (a reader
+of a language the rule does not speak reads the French)."""
 DEFAULT_SUBJECT = "[fieldcrm] {rule_name} : {account}"
 DEFAULT_MESSAGE = "{rule_name} — {account}"
+DEFAULT_TEXTS: Mapping[str, Mapping[str, str]] = {
+    "en": {DEFAULT_SUBJECT: "[fieldcrm] {rule_name}: {account}", DEFAULT_MESSAGE: DEFAULT_MESSAGE}
+}
+"""An alert's default subject and message in the other languages: a rule that speaks one
+of them says it there too (with its name in that language)."""
 MAX_DOCUMENT_CHARS = 200_000
 MAX_NESTING = 40
 """Deepest nesting of mappings and lists in a rules document."""
@@ -164,6 +174,18 @@ Condition = Union[Compare, RevenueVsLastYear, Missing, Label, AllOf, AnyOf, Not]
 
 
 # ------------------------------------------------------------------- actions
+Translations = tuple[tuple[str, str], ...]
+"""A text in the languages other than French it is given in: ``(("en", "…"),)``."""
+
+
+def translated(french: str, others: Translations, lang: str) -> str | None:
+    """The text in ``lang``: ``french`` for French, one of ``others``, else None (the rule
+    does not speak ``lang``)."""
+    if lang == "fr":
+        return french
+    return dict(others).get(lang)
+
+
 @dataclass(frozen=True, slots=True)
 class Recipient:
     """``owner``, a role (``role``) or one user by login (``user``)."""
@@ -182,6 +204,10 @@ class Alert:
     channels: tuple[str, ...] = ("in_app", "email")
     subject: str = DEFAULT_SUBJECT
     message: str = DEFAULT_MESSAGE
+    subject_in: Translations = ()
+    """:attr:`subject` in other languages."""
+    message_in: Translations = ()
+    """:attr:`message` in other languages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +223,8 @@ class Task:
     assignee: Recipient = Recipient("owner")
     closed_by_visit: bool = False
     """``closed_by: visit``: the next visit to the account completes the task."""
+    title_in: Translations = ()
+    """:attr:`title` in other languages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +249,8 @@ class Rule:
     enabled: bool = True
     description: str = ""
     severity: str = DEFAULT_SEVERITY
+    name_in: Translations = ()
+    """:attr:`name` in other languages."""
 
 
 # ------------------------------------------------------------------- the editor's help
@@ -320,6 +350,24 @@ class _Parser:
                 elif spec or conversion:
                     self.bad(path, f"placeholder {{{name}}} takes no format or conversion", node)
         return node
+
+    def words(
+        self, node: Any, path: str, *, template: bool = False
+    ) -> tuple[str, Translations] | None:
+        """A text of a rule: a string (French), or ``{fr: …, en: …}`` (French required)."""
+        if not isinstance(node, Mapping):
+            french = self.text(node, path, template=template)
+            return None if french is None else (french, ())
+        self.unknown(node, path, TEXT_LANGUAGES)
+        texts = {
+            lang: self.text(node.get(lang), f"{path}.{lang}", template=template)
+            for lang in TEXT_LANGUAGES
+            if lang in node or lang == "fr"
+        }
+        french = texts.pop("fr")
+        if french is None or None in texts.values():
+            return None
+        return french, tuple((lang, text) for lang, text in texts.items() if text is not None)
 
     def strings(self, node: Any, path: str) -> tuple[str, ...] | None:
         items = [node] if isinstance(node, str | int) and not isinstance(node, bool) else node
@@ -506,15 +554,23 @@ class _Parser:
             for i, ch in enumerate(channels or ()):
                 if ch not in CHANNELS:
                     self.bad(f"{path}.channels[{i}]", "unknown channel", ch, CHANNELS)
-            subject = self.text(
+            subject = self.words(
                 body.get("subject", DEFAULT_SUBJECT), f"{path}.subject", template=True
             )
-            message = self.text(
+            message = self.words(
                 body.get("message", DEFAULT_MESSAGE), f"{path}.message", template=True
             )
             if to is None or None in cc or channels is None or subject is None or message is None:
                 return None
-            return Alert(to, tuple(c for c in cc if c), channels, subject, message)
+            return Alert(
+                to,
+                tuple(c for c in cc if c),
+                channels,
+                subject[0],
+                message[0],
+                subject_in=subject[1],
+                message_in=message[1],
+            )
         if kind == "priority":
             self.unknown(body, path, ACTION_FIELDS["priority"])
             add = self.number(
@@ -531,7 +587,7 @@ class _Parser:
             return Priority(int(add or 0), band if band in BANDS else None)
         if kind == "task":
             self.unknown(body, path, ACTION_FIELDS["task"])
-            title = self.text(body.get("title"), f"{path}.title", template=True)
+            title = self.words(body.get("title"), f"{path}.title", template=True)
             due = self.number(
                 body.get("due_in_days", 7),
                 f"{path}.due_in_days",
@@ -544,7 +600,13 @@ class _Parser:
                 self.bad(f"{path}.closed_by", "unknown value", closed_by, ("visit",))
             if title is None or due is None or who is None:
                 return None
-            return Task(title, int(due), who, closed_by_visit=closed_by == "visit")
+            return Task(
+                title[0],
+                int(due),
+                who,
+                closed_by_visit=closed_by == "visit",
+                title_in=title[1],
+            )
         self.unknown(body, path, ACTION_FIELDS["reassign"])
         target = body.get("to")
         if canonical(target, RECIPIENT_NAMES) == "dispatcher":
@@ -563,7 +625,7 @@ class _Parser:
         key = node.get("key")
         if not isinstance(key, str) or not _KEY_RE.match(key):
             self.bad(f"{path}.key", "must be a slug (a-z, 0-9, '-', '_', '.')", key)
-        name = self.text(node.get("name", key), f"{path}.name")
+        name = self.words(node.get("name", key), f"{path}.name")
         description = node.get("description", "")
         if not isinstance(description, str):
             self.bad(f"{path}.description", "must be a string", description)
@@ -588,13 +650,14 @@ class _Parser:
             return None
         return Rule(
             key,
-            name,
+            name[0],
             when,
             tuple(a for a in actions if a is not None),
             str(period),
             bool(enabled),
             str(description),
             str(severity),
+            name_in=name[1],
         )
 
 
@@ -761,10 +824,12 @@ def template_fields(rule: Rule) -> set[str]:
 
 
 def _action_texts(action: Action) -> tuple[str, ...]:
+    """Every text of ``action``, in every language it is given in."""
     if isinstance(action, Alert):
-        return (action.subject, action.message)
+        others = (t for _, t in (*action.subject_in, *action.message_in))
+        return (action.subject, action.message, *others)
     if isinstance(action, Task):
-        return (action.title,)
+        return (action.title, *(t for _, t in action.title_in))
     return ()
 
 

@@ -304,6 +304,8 @@ def create_appointment(
         starts_at=starts_at,
         settings=cfg,
     )
+    # a planned day's figures as booked now change: /frais costs the trip on them
+    costs.trips_changed(session, rep_id, draft.day)
     session.commit()
     return store.get(session, appointment_id)
 
@@ -417,6 +419,9 @@ def move_appointment(
             starts_at=starts_at,
             settings=cfg,
         )
+    # the days left and reached: their figures as booked now, which /frais costs
+    costs.trips_changed(session, current.rep_id, local.date())
+    costs.trips_changed(session, current.rep_id, starts_at.astimezone(zone).date())
     session.commit()
     return store.get(session, appointment_id)
 
@@ -433,6 +438,8 @@ def cancel_appointment(session: Session, *, actor: Actor, appointment_id: int) -
     if current.status != "cancelled" and current.proposal_id is not None:
         reopen_proposal(session, current.proposal_id)
     store.cancel(session, appointment_id)
+    day = current.starts_at.astimezone(plan_dates.company_zone()).date()
+    costs.trips_changed(session, current.rep_id, day)  # its day's figures as booked now
     session.commit()
     return store.get(session, appointment_id)
 

@@ -34,9 +34,10 @@ from fieldcrm.costs.trips import Rates, Trip, TripCost, cost_trip
 from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import plan_dates, planning_build, roads
+from fieldcrm.services import plan_dates, plan_slots, planning_build, roads
 from fieldcrm.store import costs as store
 from fieldcrm.store import jobs as job_store
+from fieldcrm.store import plans as plan_store
 from fieldcrm.store.costs import RepCosting
 
 
@@ -111,6 +112,15 @@ def rep_rate(session: Session, *, settings: Settings, rep_id: int, year: int) ->
     )
 
 
+def as_booked(session: Session, stored: store.StoredPlan, settings: Settings) -> store.StoredPlan:
+    """``stored`` with its days' figures as they are booked now
+    (:func:`fieldcrm.services.plan_slots.days_as_booked`, the trip page's): a trip day
+    recomputed after a booking costs on /frais what its page says."""
+    plan = plan_store.get_plan(session, stored.plan_id)
+    days = plan_slots.days_as_booked(session, plan, settings=settings)
+    return replace(stored, result={**stored.result, "days": days})
+
+
 def one_plan_per_day(plans: Sequence[store.StoredPlan]) -> list[store.StoredPlan]:
     """Each planned day counted once: the most recent plan covering a day wins it.
 
@@ -160,7 +170,12 @@ def refresh_trips(
         actual = derive.actual_trips(
             p, stops, legs=legs, overnight_km=settings.overnight_km, meal_km=settings.meal_km
         )
-        plans = one_plan_per_day(store.latest_plans(session, p.rep_id, start, end))
+        plans = one_plan_per_day(
+            [
+                as_booked(session, sp, settings)
+                for sp in store.latest_plans(session, p.rep_id, start, end)
+            ]
+        )
         # the check-ins that make a plan's fill-in visits, a plan ending after the period too
         last = max(
             (dt.date.fromisoformat(sp.result["days"][-1]["day"]) for sp in plans), default=end

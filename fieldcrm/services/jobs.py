@@ -70,7 +70,8 @@ def finish_job(
 def problems_data(exc: InvalidInput) -> list[dict[str, Any]]:
     """Each field an input refusal names, as a failed job keeps it to word it when read
     (:func:`fieldcrm.http.error_text.job_error_text`): field, message, value, allowed, and
-    the French template with its fields (``code``, ``params``) when the message has one."""
+    the French templates with their fields (``code``, ``allowed_code``, ``params``) when the
+    message has them."""
     return [
         {
             "field": p.field,
@@ -79,6 +80,7 @@ def problems_data(exc: InvalidInput) -> list[dict[str, Any]]:
             "allowed": p.allowed,
             "code": p.code,
             "params": dict(p.params) if p.params else None,
+            "allowed_code": p.allowed_code,
         }
         for p in exc.problems
     ]

@@ -5,7 +5,8 @@
 clock the slots of a plan count "now" from (:func:`fieldcrm.services.plan_slots.current_slots`). Every planning use case passes its
 ``now`` (``None``: this clock) to :func:`check_not_past`, so the API, the pages, the CLI and
 the worker refuse a past day alike: an :class:`~fieldcrm.errors.InvalidInput` naming the
-field, in French, before anything is read or written. An appointment booked or moved from
+field, in French, its template and data kept for other readers (:func:`refusal`), before
+anything is read or written. An appointment booked or moved from
 the agenda (API or page) goes through :func:`check_not_started`: the same rule for its day,
 and an hour of today already gone is refused too.
 """
@@ -16,7 +17,45 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from fieldcrm.config import Settings, get_settings
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import InvalidInput, Problem
+
+PAST_DAY = "le %(day)s est passé : on ne planifie ni ne réserve un jour passé"
+PAST_DAY_ALLOWED = "aujourd’hui (%(today)s) ou un jour à venir"
+PAST_TIME = "déjà passée : un rendez-vous se prend à une heure à venir"
+PAST_TIME_ALLOWED = "après %(now)s aujourd’hui, ou un jour à venir"
+"""The refusals' French templates (catalogue msgids, English in the catalogue); their days
+are kept as ISO texts, times ``HH:MM``."""
+
+
+def refusal(
+    field: str,
+    template: str,
+    params: dict[str, str],
+    *,
+    value: object,
+    allowed: str | None = None,
+) -> InvalidInput:
+    """An input refusal naming ``field``, worded in French by ``template`` (and ``allowed``,
+    a template too) from ``params`` (days as ISO texts, written ``dd/mm/yyyy``), both kept
+    with their params so that a reader of another language gets them worded from the data
+    (:func:`fieldcrm.http.error_text.problem_text`)."""
+    french = {k: _french(k, v) for k, v in params.items()}
+    problem = Problem(
+        field,
+        template % french,
+        value,
+        allowed % french if allowed else None,
+        template,
+        params,
+        allowed,
+    )
+    return InvalidInput(problems=[problem])
+
+
+def _french(name: str, value: str) -> str:
+    if name in ("day", "today"):
+        return f"{dt.date.fromisoformat(value):%d/%m/%Y}"
+    return value
 
 
 def now() -> dt.datetime:
@@ -42,11 +81,12 @@ def check_not_past(
     """:class:`InvalidInput` naming ``field`` when ``day`` is before :func:`today` at ``at``."""
     first = today(at, zone=zone)
     if day < first:
-        raise InvalidInput(
+        raise refusal(
             field,
-            f"le {day:%d/%m/%Y} est passé : on ne planifie ni ne réserve un jour passé",
+            PAST_DAY,
+            {"day": day.isoformat(), "today": first.isoformat()},
             value=day.isoformat(),
-            allowed=f"aujourd’hui ({first:%d/%m/%Y}) ou un jour à venir",
+            allowed=PAST_DAY_ALLOWED,
         )
 
 
@@ -62,9 +102,10 @@ def check_not_started(
     local = starts_at.astimezone(zone)
     check_not_past(local.date(), field="date", at=moment, zone=zone)
     if starts_at < moment:
-        raise InvalidInput(
+        raise refusal(
             "time",
-            "déjà passée : un rendez-vous se prend à une heure à venir",
+            PAST_TIME,
+            {"now": f"{moment.astimezone(zone):%H:%M}"},
             value=f"{local:%H:%M}",
-            allowed=f"après {moment.astimezone(zone):%H:%M} aujourd’hui, ou un jour à venir",
+            allowed=PAST_TIME_ALLOWED,
         )

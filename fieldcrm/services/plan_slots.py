@@ -384,20 +384,31 @@ def _read_day(
 
 def _lunch_at(doc: dict[str, Any], day: _Day) -> int | None:
     """How many stops of the day as it is now come before the plan's lunch (``None``: the
-    plan has no lunch that day): those the plan had before it, and new appointments ending
-    by its start."""
+    plan has no lunch that day), in the order they are shown (:func:`_ordered`: fixed stops
+    by their booked times): those the plan had before it — unless now booked at or after the
+    plan's lunch ends, or an open one shown after such a booking (a visit planned at 09:00,
+    booked at 17:00, and the visits it leads) —, those the plan had after it now ending by its
+    start, and new appointments ending by its start."""
     if not doc.get("lunch"):
         return None
     eats = dt.datetime.fromisoformat(doc["lunch"])
+    timing = doc.get("timing")
+    meal = _lunch(timing.get("lunch")) if isinstance(timing, dict) else None
+    done = eats + dt.timedelta(seconds=meal.duration_s if meal is not None else 0)
     stops = doc.get("stops") or []
     before = sum(1 for s in stops if dt.datetime.fromisoformat(s["departure"]) <= eats)
     count = 0
+    behind = False  # shown after a booking that starts once the plan's lunch is over
     for item in day.order:
         if isinstance(item, _Open):
-            ahead = item.place - 1 < before
+            ahead = not behind and item.place - 1 < before
         else:
             j = day.plan_stop.get(item.id)
-            ahead = j < before if j is not None else item.ends_at <= eats
+            # before lunch in the plan: unless now once it is over; after lunch in the plan,
+            # or new: before it only when it now ends by its start
+            planned_before = j is not None and j < before
+            ahead = item.starts_at < done if planned_before else item.ends_at <= eats
+            behind = behind or item.starts_at >= done
         count += ahead
     return count
 
@@ -1074,3 +1085,39 @@ def current_slots(
         if found is not None:
             out[p.id] = found
     return CurrentSlots(out, unfit, recomputed.booked, recomputed.visited, recomputed.beyond)
+
+
+def days_as_booked(
+    session: Session,
+    plan: PlanRow,
+    *,
+    settings: Settings | None = None,
+    travel: TravelTimes | None = None,
+    now: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The planned days of ``plan`` (``plan.result["days"]``), each with its figures as it is
+    booked now (:func:`figures_now`, the trip page's « recalculé avec les rendez-vous de la
+    journée ») where they can be recomputed, its plan's where not: what /frais costs the
+    planned trip on, so both screens give the same km, minutes and euros."""
+    moment = now if now is not None else plan_dates.now()
+    days = list(plan.result.get("days") or [])
+    if not days:
+        return days
+    shown = current_slots(session, plan, settings=settings, travel=travel, now=moment).bookable
+    out = []
+    for doc in days:
+        figures = (
+            figures_now(
+                session,
+                plan,
+                dt.date.fromisoformat(doc["day"]),
+                settings=settings,
+                travel=travel,
+                now=moment,
+                shown=shown,
+            )
+            if doc.get("day")
+            else None
+        )
+        out.append(dict(doc) | figures.as_json() if figures is not None else doc)
+    return out

@@ -52,6 +52,12 @@ LUNCH_EARLIEST = 12 * 3600
 LUNCH_LATEST_END = 14 * 3600
 UNREACHABLE_S = 10 * 24 * 3600
 """Stand-in for pairs no road joins (keeps the solver's arithmetic finite)."""
+DAY_OVER = (
+    "la journée de travail du %(day)s est finie (retour au plus tard %(end)s) : planifiez un"
+    " autre jour"
+)
+"""A first day (today) that cannot start before its working return: its French template
+(a catalogue msgid, English in the catalogue), filled with the day (ISO) and the return."""
 REASON_LABELS = {
     "closed": "fermé les jours du plan",
     "no_room": "n'entre pas entre les rendez-vous fixes",
@@ -399,10 +405,13 @@ def problem_for(
         not_before_s = None
     first = max(work[0], depart_s or 0, not_before_s or 0)
     if first >= work[1]:
-        raise InvalidInput(
+        raise plan_dates.refusal(
             "day",
-            f"la journée de travail du {dates[0]:%d/%m/%Y} est finie (retour au plus tard"
-            f" {work[1] // 3600:02d}:{work[1] % 3600 // 60:02d}) : planifiez un autre jour",
+            DAY_OVER,
+            {
+                "day": dates[0].isoformat(),
+                "end": f"{work[1] // 3600:02d}:{work[1] % 3600 // 60:02d}",
+            },
             value=dates[0].isoformat(),
         )
     days = tuple(

@@ -112,10 +112,11 @@ def open_alerts_by_rule(session: Session, *, actor: Actor) -> dict[str, int]:
     return rule_store.open_alerts_by_rule(session)
 
 
-def rule_names(session: Session, *, actor: Actor) -> dict[str, str]:
-    """Each stored rule's name by key (what the confirmation of a deletion names)."""
+def rule_names(session: Session, *, actor: Actor, lang: str = "fr") -> dict[str, str]:
+    """Each stored rule's name by key, in ``lang`` if the rule gives it (what the list and
+    the confirmation of a deletion name)."""
     policy.require(actor, "rules.read")
-    return scoring.rule_names(session)
+    return scoring.rule_names(session, lang=lang)
 
 
 def run(

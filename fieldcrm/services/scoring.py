@@ -42,6 +42,7 @@ from fieldcrm.scoring.rules import (
     parse_rule,
     parse_rules,
 )
+from fieldcrm.scoring.wording import mail_words
 from fieldcrm.store import alerts as alert_store
 from fieldcrm.store import facts as facts_store
 from fieldcrm.store import firings as firing_store
@@ -154,9 +155,10 @@ def delete_rule(session: Session, key: str) -> None:
     session.commit()
 
 
-def rule_names(session: Session) -> dict[str, str]:
-    """Each stored rule's name by key (what people read instead of the slug); reminders are
-    named "Rappel". A rule whose text no longer reads keeps its key."""
+def rule_names(session: Session, *, lang: str = "fr") -> dict[str, str]:
+    """Each stored rule's name by key (what people read instead of the slug), in ``lang``
+    when the rule gives it in that language, else in French. A rule whose text no longer
+    reads keeps its key."""
     names: dict[str, str] = {}
     for stored in rule_store.list_rules(session):
         try:
@@ -164,6 +166,9 @@ def rule_names(session: Session) -> dict[str, str]:
         except InvalidInput:
             continue
         name = data.get("name") if isinstance(data, Mapping) else None
+        if isinstance(name, Mapping):
+            mine = name.get(lang)
+            name = mine if isinstance(mine, str) and mine.strip() else name.get("fr")
         if isinstance(name, str) and name.strip():
             names[stored.key] = name.strip()
     return names
@@ -244,7 +249,7 @@ def _reminder_rule(kind: str) -> Rule:
     return REMINDER_RULES[kind]
 
 
-def _reminder_words(params: Mapping[str, Any], lang: str) -> dict[str, str]:
+def _reminder_words(params: Mapping[str, Any], lang: str) -> dict[str, list[str]]:
     """A reminder's e-mail subject and its body for a reader of ``lang`` (the catalogue)."""
     gettext = translations(lang).gettext
 
@@ -253,9 +258,23 @@ def _reminder_words(params: Mapping[str, Any], lang: str) -> dict[str, str]:
 
     subject = reminder_subject(params, gettext=gettext, day=day)
     return {
-        "subject": f"{MAIL_PREFIX} {subject}"[:300],
-        "body": reminder_text(params, gettext=gettext, day=day),
+        "subjects": [f"{MAIL_PREFIX} {subject}"[:300]],
+        "bodies": [reminder_text(params, gettext=gettext, day=day)],
     }
+
+
+def _word_new_alerts(session: Session) -> None:
+    """The texts of the new alerts of rules that speak other languages, in each of them, for
+    their notifications (e-mails, SMS, in-app) to who reads that language: worded from the
+    alert's data by :func:`fieldcrm.scoring.wording.mail_words`."""
+    worded = {}
+    for alert_id, wording in alert_store.new_wordings(session):
+        worded[alert_id] = {
+            lang: mail_words(wording, lang, gettext=translations(lang).gettext)
+            for lang in wording["texts"]
+            if lang != "fr"
+        }
+    alert_store.set_worded(session, worded)
 
 
 def _reminders(session: Session, *, as_of: date) -> list[firing_store.StagedFiring]:
@@ -391,6 +410,7 @@ def run_rules(
     report.seconds["select"] = time.perf_counter() - clock
     clock = time.perf_counter()
     report.new_alerts = alert_store.insert_alerts(session)
+    _word_new_alerts(session)
     before = alert_store.count_rows(session, "notifications")
     refs = [(r.key, r) for _, r in rules] + [
         (f"reminder.{kind}", _reminder_rule(kind)) for kind in {s.rule_ref[9:] for s in reminders}

@@ -438,6 +438,22 @@ def gaps(
     return store.uncovered_accounts(session, limit=limit)
 
 
+@dataclass(frozen=True)
+class GapReport:
+    """The gap report as the territories screen and ``fieldcrm territories gaps`` give it:
+    every account counted once (in a territory, placed outside every territory, not placed
+    yet) and the first of those outside, with their total."""
+
+    coverage: store.Coverage
+    gaps: tuple[int, list[store.QueueItem]]
+
+
+def gap_report(session: Session, *, limit: int | None = 20, actor: Actor) -> GapReport:
+    """The gap report's figures (:class:`GapReport`), read once here for the screen and the
+    CLI alike; ``limit``: how many accounts outside every territory are listed."""
+    return GapReport(coverage=store.coverage(session), gaps=gaps(session, limit=limit, actor=actor))
+
+
 def _facts(points: Sequence[store.AccountPoint]) -> list[balance.AccountFacts]:
     return [
         balance.AccountFacts(
@@ -715,17 +731,18 @@ def overview(
     """
     policy.require(actor, "assign")
     rows = store.list_territories(session)
+    report = gap_report(session, limit=gap_limit, actor=actor)
     return TerritoryOverview(
         rows=rows,
         balance=_balance(session, rows, as_of=as_of, capacity_hours=capacity_hours)
         if rows
         else None,
         overlaps=coverage.overlaps(_shapes(rows)),
-        gaps=store.uncovered_accounts(session, limit=gap_limit),
+        gaps=report.gaps,
         proposal=_proposal(session, rows, metric=metric, as_of=as_of, capacity_hours=capacity_hours)
         if metric and rows
         else None,
-        coverage=store.coverage(session),
+        coverage=report.coverage,
     )
 
 

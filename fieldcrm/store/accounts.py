@@ -338,7 +338,7 @@ def account_360(session: Session, account_id: int, *, months: int = 24) -> Accou
     alerts = session.execute(
         text("""
         SELECT id, rule_key, period, severity, message, status, created_at,
-               details -> 'reminder' AS reminder
+               details -> 'reminder' AS reminder, details -> 'wording' AS wording
         FROM alerts WHERE account_id = :id ORDER BY created_at DESC LIMIT 20"""),
         params,
     ).mappings()

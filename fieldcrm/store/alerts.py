@@ -8,7 +8,8 @@ really new (``scoring_new_alerts``) with one statement per rule action. Never co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -49,6 +50,8 @@ def insert_alerts(session: Session) -> int:
                                       'points', f.points, 'band', f.band)
                    || CASE WHEN f.reminder IS NULL THEN '{{}}'::jsonb
                            ELSE jsonb_build_object('reminder', f.reminder) END
+                   || CASE WHEN f.wording IS NULL THEN '{{}}'::jsonb
+                           ELSE jsonb_build_object('wording', f.wording) END
             FROM scoring_firings f
             {assignment_join("f.account_id")}
             ON CONFLICT (rule_key, account_id, period) DO NOTHING
@@ -70,6 +73,35 @@ def insert_alerts(session: Session) -> int:
     )
     session.execute(text("CREATE INDEX ON scoring_recipients (alert_id, action_no)"))
     return int(session.execute(text("SELECT count(*) FROM scoring_new_alerts")).scalar_one())
+
+
+def new_wordings(session: Session) -> list[tuple[int, dict[str, Any]]]:
+    """``(alert id, details.wording)`` of the new alerts of rules that speak other languages
+    than French, when some active user reads one of them (else nobody needs them)."""
+    rows = session.execute(
+        text("""
+        SELECT a.id, a.details -> 'wording'
+        FROM scoring_new_alerts n JOIN alerts a ON a.id = n.alert_id
+        WHERE a.details ? 'wording' AND n.worded IS NULL AND EXISTS (
+            SELECT 1 FROM users u
+            WHERE u.active AND u.language <> 'fr'
+              AND a.details -> 'wording' -> 'texts' ? u.language)""")
+    )
+    return [(int(r[0]), r[1]) for r in rows]
+
+
+def set_worded(session: Session, worded: Mapping[int, Mapping[str, Any]]) -> None:
+    """Give new alerts their texts in other languages (``{alert id: {"en": {"subjects":
+    […], "bodies": […]}}}``): their notifications say them to who reads that language."""
+    if not worded:
+        return
+    session.execute(
+        text("""
+        UPDATE scoring_new_alerts n SET worded = w.worded
+        FROM jsonb_each(CAST(:worded AS jsonb)) AS w(alert_id, worded)
+        WHERE n.alert_id = CAST(w.alert_id AS bigint)"""),
+        {"worded": json.dumps({str(k): v for k, v in worded.items()})},
+    )
 
 
 def _recipient_join(recipient: Recipient, params: dict[str, Any]) -> str:
@@ -111,13 +143,13 @@ def add_notifications(
     In-app and SMS: one per person. Email: one per main recipient with the copies in Cc
     (people in copy get their own mail only when nobody is the main recipient). The first
     alert's texts in the recipient's language when the firing has them (``worded``: a date
-    reminder), else as the rule wrote them.
+    reminder, a rule that speaks that language), else in French.
     """
-    params = {"ref": rule_ref, "no": action_no, "idx": action_no + 1}
-    mine = "CASE WHEN :idx = 1 THEN n.worded -> u.language END"
+    params = {"ref": rule_ref, "no": action_no, "idx": action_no + 1, "at": action_no}
+    mine = "n.worded -> u.language"
     texts = (
-        f"coalesce({mine} ->> 'subject', n.subjects[:idx]), "
-        f"coalesce({mine} ->> 'body', n.bodies[:idx])"
+        f"coalesce(({mine} -> 'subjects') ->> CAST(:at AS int), n.subjects[:idx]), "
+        f"coalesce(({mine} -> 'bodies') ->> CAST(:at AS int), n.bodies[:idx])"
     )
     common = """FROM (SELECT DISTINCT ON (alert_id, user_id) * FROM scoring_recipients
                       WHERE action_no = :no ORDER BY alert_id, user_id, is_cc) s

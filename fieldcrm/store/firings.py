@@ -8,6 +8,7 @@ commits.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
@@ -18,7 +19,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.scoring.reminders import ImportantDate
-from fieldcrm.scoring.rules import Alert, Rule, Task
+from fieldcrm.scoring.rules import Alert, Rule, Task, template_fields
+from fieldcrm.scoring.wording import other_languages, rule_texts
 from fieldcrm.store.facts import TABLE as FACTS
 from fieldcrm.store.facts import compile_condition
 from fieldcrm.store.templates import ACCOUNT_SQL, TemplateSql
@@ -44,9 +46,14 @@ class StagedFiring:
     reminder: Mapping[str, Any] | None = None
     """A date reminder's data (:attr:`fieldcrm.scoring.reminders.Reminder.params`), kept
     with its alert (``details.reminder``) so that each reader reads it in their language."""
-    worded: Mapping[str, Mapping[str, str]] | None = None
-    """Its first alert's ``subject`` and ``body`` in each other language (``{"en": {…}}``):
-    a notification to someone who reads that language says them (:mod:`fieldcrm.store.alerts`)."""
+    worded: Mapping[str, Mapping[str, Any]] | None = None
+    """Its alerts' ``subjects`` and ``bodies`` in each other language (``{"en": {…}}``, a
+    None item reads in French): a notification to someone who reads that language says
+    them (:mod:`fieldcrm.store.alerts`)."""
+    wording: Mapping[str, Any] | None = None
+    """A rule that speaks other languages than French: its texts per language and its
+    values as data (:mod:`fieldcrm.scoring.wording`), kept with its alert
+    (``details.wording``) so that each reader reads it in their language."""
 
 
 COLUMNS = tuple(f.name for f in fields(StagedFiring))
@@ -79,7 +86,7 @@ def create_table(session: Session) -> None:
             rule_ref text NOT NULL, rule_key text NOT NULL, rule_id int, account_id int NOT NULL,
             period text NOT NULL, points int NOT NULL, band text,
             subjects text[] NOT NULL, bodies text[] NOT NULL, task_titles text[] NOT NULL,
-            severity text NOT NULL, reminder jsonb, worded jsonb
+            severity text NOT NULL, reminder jsonb, worded jsonb, wording jsonb
         ) ON COMMIT DROP""")
     )
 
@@ -104,6 +111,13 @@ def select_rule(
     subjects = texts.array(a.subject for a in alerts)
     bodies = texts.array(a.message for a in alerts)
     task_titles = texts.array(titles)
+    wording = "NULL"
+    if other_languages(rule):
+        wording = (
+            f"jsonb_build_object('texts', CAST(:texts AS jsonb), "
+            f"'values', {texts.data(template_fields(rule))})"
+        )
+        params["texts"] = json.dumps(rule_texts(rule))
     params |= texts.params | {
         "ref": rule.key,
         "rule_id": rule_id,
@@ -116,7 +130,7 @@ def select_rule(
         text(f"""
         INSERT INTO {TABLE} ({", ".join(COLUMNS)})
         SELECT :ref, :ref, :rule_id, account_id, :period, :points, :band,
-               {subjects}, {bodies}, {task_titles}, :severity, NULL, NULL
+               {subjects}, {bodies}, {task_titles}, :severity, NULL, NULL, {wording}
         FROM {FACTS} WHERE {where}"""),
         params,
     )
@@ -129,10 +143,10 @@ def copy_firings(session: Session, firings: Iterable[StagedFiring]) -> int:
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         types = ["text", "text", "int4", "int4", "text", "int4", "text"]
-        copy.set_types([*types, "text[]", "text[]", "text[]", "text", "jsonb", "jsonb"])
+        copy.set_types([*types, "text[]", "text[]", "text[]", "text", "jsonb", "jsonb", "jsonb"])
         for f in firings:
             values = [getattr(f, c) for c in COLUMNS]
-            values[-2:] = [None if v is None else Jsonb(dict(v)) for v in values[-2:]]
+            values[-3:] = [None if v is None else Jsonb(dict(v)) for v in values[-3:]]
             copy.write_row(values)
             n += 1
     return n

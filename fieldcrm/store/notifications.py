@@ -46,6 +46,9 @@ class InboxItem:
     priority: float | None = None
     reminder: dict[str, Any] | None = None
     """A date reminder's data (its alert's ``details.reminder``), worded for the reader."""
+    wording: dict[str, Any] | None = None
+    """A rule's texts per language and values (its alert's ``details.wording``), worded for
+    the reader."""
 
 
 def due(
@@ -202,7 +205,7 @@ def inbox(
         text(f"""
         SELECT n.id, n.alert_id, al.rule_key, al.account_id, ac.name, al.period, n.subject,
                n.body, al.status, n.created_at, n.read_at, al.severity, ap.score,
-               al.details -> 'reminder'
+               al.details -> 'reminder', al.details -> 'wording'
         FROM notifications n
         LEFT JOIN alerts al ON al.id = n.alert_id
         LEFT JOIN accounts ac ON ac.id = al.account_id

@@ -31,13 +31,16 @@ class TaskRow:
     reminder: dict[str, Any] | None = None
     """A date reminder's data (its alert's ``details.reminder``): its title, the reminder's
     sentence, is worded for the reader."""
+    wording: dict[str, Any] | None = None
+    """A rule's texts per language and values (its alert's ``details.wording``): its title
+    is worded for the reader."""
 
 
 _SELECT = """
     SELECT t.id, t.title, t.due_date, t.status, t.account_id, a.name AS account_name,
            t.assignee_id, u.full_name AS assignee_name, al.rule_key, t.created_at, t.done_at,
            d.full_name AS done_by_name, t.done_by_activity_id IS NOT NULL AS done_by_visit,
-           al.details -> 'reminder' AS reminder
+           al.details -> 'reminder' AS reminder, al.details -> 'wording' AS wording
     FROM tasks t
     LEFT JOIN accounts a ON a.id = t.account_id
     LEFT JOIN users u ON u.id = t.assignee_id

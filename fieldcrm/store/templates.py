@@ -1,4 +1,5 @@
-"""Alert and task templates rendered in SQL over ``scoring_facts``.
+"""Alert and task templates rendered in SQL over ``scoring_facts``, and their values as
+data (:meth:`TemplateSql.data`) for the rules that speak other languages than French.
 
 The same texts as :func:`fieldcrm.scoring.evaluate.template_context` +
 :func:`~fieldcrm.scoring.evaluate.render` give in Python (tested side by side), for every
@@ -80,6 +81,23 @@ class TemplateSql:
             "owner": "coalesce(owner, '')",
             "due_on": "''",
         }
+        # the same values as data (fieldcrm.scoring.evaluate.template_data)
+        self._data = {
+            **self._values,
+            "account_id": "account_id",
+            "month": self._param(month),
+            "last_year_month": self._param(last_month),
+            "revenue_month": this,
+            "revenue_last_year": last,
+            "change_pct": f"CASE WHEN {last} > 0 THEN ({this} - {last}) / {last} * CAST(100 AS float8) END",
+            "potential": "nullif(potential, 0)",
+            "days_since_last_visit": (
+                f"CASE WHEN days_since_last_visit < {NEVER_VISITED} THEN days_since_last_visit END"
+            ),
+            "days_since_creation": "days_since_creation",
+            "revenue_3m": "revenue_3m",
+            "revenue_12m": "revenue_12m",
+        }
 
     def _param(self, value: str) -> str:
         name = f"{self._prefix}{len(self.params)}"
@@ -99,3 +117,10 @@ class TemplateSql:
     def array(self, templates: Iterable[str]) -> str:
         """A ``text[]`` expression with one rendered text per template."""
         return "CAST(ARRAY[" + ", ".join(self.text(t) for t in templates) + "] AS text[])"
+
+    def data(self, fields: Iterable[str]) -> str:
+        """A ``jsonb`` expression of the values of ``fields`` as data, as
+        :func:`fieldcrm.scoring.evaluate.template_data` gives them (an alert keeps them to
+        be worded in each reader's language, :mod:`fieldcrm.scoring.wording`)."""
+        pairs = [f"CAST('{f}' AS text), {self._data[f]}" for f in sorted(fields)]
+        return "jsonb_build_object(" + ", ".join(pairs) + ")"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.errors import Conflict, InvalidInput, NotFound, Problem
 from fieldcrm.geo import EARTH_RADIUS_M
 from fieldcrm.scoring.facts import add_months
-from fieldcrm.store.joins import ASSIGNMENT_JOIN, PRIORITY_JOIN
+from fieldcrm.store.joins import ASSIGNMENT_JOIN, CONFIRMED_LOCATION, PRIORITY_JOIN
 from fieldcrm.territories.balance import BandSums
 from fieldcrm.territories.priority import priority_problem
 
@@ -75,6 +75,8 @@ class AccountPoint:
     visit_minutes: int
 
 
+# ``accounts``: the accounts whose assignment names the territory — :data:`STANDING`'s
+# ``in_territory``, which the gap report's figures add up with the rest.
 _SELECT = """
 SELECT t.id, t.name, t.rep_id, u.full_name AS rep_name, t.priority, t.color, t.source,
        t.overlay, ST_Area(t.geom::geography) / 1e6 AS area_km2,
@@ -285,7 +287,8 @@ def delete_territory(session: Session, territory_id: int) -> None:
 def uncovered_accounts(
     session: Session, *, limit: int | None = None
 ) -> tuple[int, list[QueueItem]]:
-    """Located accounts that no territory covers (the gap report), and their total."""
+    """Accounts placed outside every territory (the gaps: :data:`STANDING` ``outside``, a
+    confirmed point no territory covers), and their total."""
     if limit == 0:
         return int(session.execute(text("SELECT count(*) " + _UNCOVERED)).scalar_one()), []
     # One pass over the spatial test: the total rides along each row (count over the window).
@@ -308,37 +311,58 @@ def uncovered_accounts(
 _COVERED = "EXISTS (SELECT 1 FROM territories t WHERE ST_Covers(t.geom, a.geom))"
 """SQL (accounts as ``a``): some territory covers the account's point (false without one)."""
 
-_UNCOVERED = f"""FROM accounts a {ASSIGNMENT_JOIN} WHERE a.geom IS NOT NULL
-                AND NOT {_COVERED}"""
+STANDINGS = ("in_territory", "outside", "to_check", "not_placed", "unassigned")
+"""Where each account stands in the gap report, once: counted in a territory (its assignment
+names one: the territory list and the balance table count these rows), placed outside every
+territory (the gaps), position to check in « Géocodage » (commune centre or unconfirmed: the
+assignment leaves it out), no position yet, or inside a territory and waiting for the
+assignment (or locked out of it)."""
+
+STANDING = f"""CASE WHEN asg.territory_id IS NOT NULL THEN 'in_territory'
+    WHEN a.geom IS NULL THEN 'not_placed'
+    WHEN NOT ({CONFIRMED_LOCATION}) THEN 'to_check'
+    WHEN NOT {_COVERED} THEN 'outside'
+    ELSE 'unassigned' END"""
+"""SQL (with :data:`ASSIGNMENT_JOIN`): the account's one standing of :data:`STANDINGS` — one
+home for « an account counted in a territory » and for the rest, so the figures add up."""
+
+_UNCOVERED = f"FROM accounts a {ASSIGNMENT_JOIN} WHERE ({STANDING}) = 'outside'"
 
 
 @dataclass(frozen=True)
 class Coverage:
-    """Every account counted once: placed in a territory, placed outside every territory
-    (the gaps), or not placed yet (no point: neither in a territory nor a gap)."""
+    """Every account counted once (:data:`STANDING`): in a territory (as the territory table
+    counts them), placed outside every territory (the gaps), position to check, no position
+    yet, or inside a territory but not assigned yet."""
 
     covered: int
     outside: int
+    to_check: int
     not_placed: int
+    unassigned: int
 
     @property
     def total(self) -> int:
         """All the accounts."""
-        return self.covered + self.outside + self.not_placed
+        return self.covered + self.outside + self.to_check + self.not_placed + self.unassigned
 
 
 def coverage(session: Session) -> Coverage:
-    """How many accounts a territory covers, how many lie outside every territory, how many
-    have no point yet (the gap report's figures, which add up to every account)."""
-    row = session.execute(
-        text(f"""SELECT count(*) FILTER (WHERE NOT placed) AS not_placed,
-                        count(*) FILTER (WHERE placed AND covered) AS covered,
-                        count(*) FILTER (WHERE placed AND NOT covered) AS outside
-                 FROM (SELECT a.geom IS NOT NULL AS placed, a.geom IS NOT NULL AND {_COVERED}
-                              AS covered FROM accounts a) p""")
-    ).one()
+    """How many accounts stand where (:data:`STANDING`); the figures add up to every account
+    and ``covered`` is the sum of the territory table's rows."""
+    counts = {
+        str(r.standing): int(r.n)
+        for r in session.execute(
+            text(f"""SELECT {STANDING} AS standing, count(*) AS n
+                     FROM accounts a {ASSIGNMENT_JOIN} GROUP BY 1""")
+        )
+    }
     return Coverage(
-        covered=int(row.covered), outside=int(row.outside), not_placed=int(row.not_placed)
+        covered=counts.get("in_territory", 0),
+        outside=counts.get("outside", 0),
+        to_check=counts.get("to_check", 0),
+        not_placed=counts.get("not_placed", 0),
+        unassigned=counts.get("unassigned", 0),
     )
 
 

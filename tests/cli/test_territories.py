@@ -169,8 +169,19 @@ def test_import_assign_export_balance_rebalance(env: str, tmp_path: Path) -> Non
 
     overlaps = runner.invoke(app, ["territories", "overlaps"])
     assert "0 chevauchement(s)" in overlaps.output
-    gaps = runner.invoke(app, ["territories", "gaps"])
-    assert "Paris" in gaps.output and "1 compte(s) hors" in gaps.output
+    with engine.begin() as conn:  # an account with no place yet: in no territory, no gap
+        conn.execute(text("INSERT INTO accounts (name) VALUES ('Sans lieu')"))
+    code, gaps = _run("gaps")
+    assert code == 0 and "Paris" in gaps and "Sans lieu" not in gaps
+    # the figures and words of the territories screen (fieldcrm.http.coverage_text)
+    assert "1 compte placé hors de tout territoire." in gaps
+    assert "1 compte pas encore placé (lieu inconnu)" in gaps
+    assert (
+        "Sur 52 comptes : 50 dans un territoire, 1 hors de tout territoire, 0 à position à"
+        " vérifier (Géocodage), 1 sans position." in gaps
+    )
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM accounts WHERE name = 'Sans lieu'"))
 
     with engine.connect() as conn:
         paris = conn.execute(text("SELECT id FROM accounts WHERE name = 'Paris'")).scalar_one()

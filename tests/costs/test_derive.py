@@ -96,8 +96,15 @@ def test_planned_trip_figures_and_savings() -> None:
         ],
         "overnight": {
             "recommendation": "stay",
-            "home": {"feasible": True, "km": 1900.0, "net_eur": 100.0},
-            "stay": {"feasible": True, "km": 950.0, "net_eur": 420.5},
+            # each side's rows as the planner stores them: net = value - km - time - hotel
+            "home": {"feasible": True, "km": 1900.0, "value_eur": 1050.0, "net_eur": 100.0},
+            "stay": {
+                "feasible": True,
+                "km": 950.0,
+                "value_eur": 1000.0,
+                "hotel_and_meals_eur": 104.5,
+                "net_eur": 420.5,
+            },
         },
     }
     t = planned_trip(

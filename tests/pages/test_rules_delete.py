@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
+import yaml
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -36,13 +37,15 @@ def test_the_delete_button_asks_naming_the_rule_and_its_open_alerts(
         _alert(demo_db, KEY, account_id, "open", "2026-04")
     _alert(demo_db, KEY, accounts[2], "closed", "2026-04")
     manager = api_as(1)
-    name = manager.get(f"/api/rules/{KEY}").json()["definition"].split("name:", 1)[1]
-    name = name.split("\n", 1)[0].strip().strip("\"'")
+    names = yaml.safe_load(manager.get(f"/api/rules/{KEY}").json()["definition"])["name"]
+    name = names["fr"]  # the shipped rule names itself in French and English
 
     form = _delete_form(manager.get("/regles").text, KEY)
     assert f"Supprimer la règle « {name} » ({KEY}) ? Elle ne se déclenchera plus." in form
     assert "Ses 2 alertes ouvertes restent, à traiter." in form  # the closed one is not counted
     assert "onclick" not in form and "data-confirm=" in form  # app.js asks: no inline script
+    english = _delete_form(manager.get("/regles", params={"lang": "en"}).text, KEY)
+    assert f"« {names['en']} » ({KEY})" in english or f"“{names['en']}” ({KEY})" in english
 
     deleted = manager.post(f"/regles/{KEY}/suppression", follow_redirects=False)
     assert deleted.status_code == 303

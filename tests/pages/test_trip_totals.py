@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
-from fieldcrm.costs.derive import chosen_totals
+from fieldcrm.costs.derive import RepProfile, chosen_totals, planned_trip
 from fieldcrm.costs.report import half_up
 from fieldcrm.costs.trips import mileage_eur
-from fieldcrm.services import costs, planning
+from fieldcrm.geo import GeoPoint
+from fieldcrm.services import appointments, costs, planning
 from fieldcrm.services.planning_build import proposal_reason
+from fieldcrm.store import jobs as job_store
 from fieldcrm.store.plans import PlanRow
 from tests.web import ClientFactory
 
@@ -243,3 +245,114 @@ def test_the_totals_are_the_days_exact_figures_rounded_once() -> None:
     assert (home["km"], home["driving_minutes"]) == (63.5, 99)  # not 63,6 km nor 100 min
     assert home["km_cost_eur"] == 27.11 == float(mileage_eur(18.45 + 45.07, Decimal("0.427")))
     assert home["net_eur"] == 6265.89
+
+
+def test_frais_costs_the_trip_days_as_booked_now(
+    api_as: ClientFactory, demo_db: Session, settings: Settings
+) -> None:
+    """QA: camille's trip page said 53,4 km, 84 min, 22,80 € « recalculés avec les
+    rendez-vous de la journée » while « Frais » kept the plan's 54,3 km, 1:26, 23,19 €. A
+    booking on a trip day now queues the derivation of her trips, which costs the days as
+    booked (plan_slots.days_as_booked): both screens give the same km, minutes and euros."""
+    plan, url = _trip(demo_db)
+    costs.derive_trips(demo_db, settings=settings, year=2026, rep_ids=[4])
+    demo_db.execute(text("DELETE FROM procrastinate_jobs WHERE status = 'todo'"))
+    first = dt.date.fromisoformat(plan.result["days"][0]["day"])
+    appointments.create_appointment(  # an evening appointment: the day is recomputed
+        demo_db,
+        actor=Actor(4, Role.REP),
+        rep_id=4,
+        draft=appointments.Draft(
+            first,
+            dt.time(19, 0),
+            30,
+            appointments.Place(point=GeoPoint(7.2696, 43.6975)),
+            title="Soirée",
+        ),
+        settings=SETTINGS,
+    )
+    queued = demo_db.execute(
+        text("SELECT args FROM procrastinate_jobs WHERE task_name = :t AND status = 'todo'"),
+        {"t": job_store.DERIVE_TRIPS},
+    ).scalars()
+    for args in list(queued):  # what the worker does with each queued derivation
+        costs.derive_trips(demo_db, settings=settings, year=args["year"], rep_ids=[4])
+    page = html.unescape(api_as(4).get(url).text)
+    assert 'id="overnight-recomputed"' in page
+    doc = api_as(4).get("/api/costs/report", params={"month": "2026-04", "rep": 4}).json()
+    (planned,) = [
+        t for t in doc["trips"] if t["kind"] == "planned" and t["start_day"] == "2026-04-21"
+    ]
+    stored_km = half_up(sum(d["driving_km"] for d in plan.result["days"]), 1)
+    km = _chosen(page, "Kilomètres", plan)
+    assert Decimal(km.replace(",", ".")) != stored_km  # the page recomputed the day
+    assert km == f"{planned['km']:.1f}".replace(".", ",")
+    minutes = int(_chosen(page, "Temps de route \\(min\\)", plan))
+    assert round(planned["driving_hours"] * 60) == minutes
+    assert _euros(_chosen(page, "Frais kilométriques", plan)) == Decimal(
+        str(planned["mileage_eur"])
+    )
+
+
+def _qa_overnight() -> dict[str, object]:
+    """QA's overnight table (rate 0,47 €/km): « Rentrer chaque soir » stored 1 646,0 km and
+    773,64 € (the planner's km to the metre), the stay side's days 900,04 km."""
+    home = {
+        "feasible": True,
+        "km": 1646.0,
+        "driving_minutes": 1250,
+        "km_cost_eur": 773.64,
+        "time_cost_eur": 0.0,
+        "hotel_and_meals_eur": 40.0,
+        "value_eur": 5000.0,
+        "net_eur": 4186.36,
+    }
+    stay = {
+        "feasible": True,
+        "km": 900.0,
+        "driving_minutes": 700,
+        "km_cost_eur": 423.01,
+        "time_cost_eur": 0.0,
+        "hotel_and_meals_eur": 300.0,
+        "value_eur": 6700.0,
+        "net_eur": 5976.99,
+    }
+    return {"recommendation": "stay", "home": home, "stay": stay, "net_gained_eur": 1790.63}
+
+
+def test_the_column_turned_down_costs_its_km_shown() -> None:
+    """QA: « Rentrer chaque soir » read 1 646,0 km and 773,64 €, but 1 646,0 × 0,47 =
+    773,62 €: that column's euros are now mileage_eur on its km, as the chosen one's."""
+    lines = [{"driving_km": 450.02, "driving_minutes": 350}, {"driving_km": 450.02}]
+    totals = chosen_totals(_qa_overnight(), lines, rate=Decimal("0.47"))
+    assert totals is not None
+    home = totals["home"]
+    assert home["km"] == 1646.0 and home["km_cost_eur"] == 773.62
+    assert Decimal("773.62") == mileage_eur(1646.0, Decimal("0.47"))
+    assert Decimal(str(home["net_eur"])) == Decimal("5000") - Decimal("773.62") - 40  # its rows
+    assert totals["stay"]["km_cost_eur"] == float(mileage_eur(900.04, Decimal("0.47")))
+
+
+def test_the_gain_of_the_trip_page_is_the_gain_of_frais() -> None:
+    """QA: the trip page said « Rester sur place rapporte 1 788,52 € nets de plus », /frais
+    « gain prévu 1 788,53 € » (the stored gain): one computation (chosen_totals), one
+    rounding, read by planned_trip for /frais."""
+    days = [
+        {"day": "2026-12-18", "driving_km": 450.02, "driving_minutes": 350, "stops": []},
+        {"day": "2026-12-19", "driving_km": 450.02, "driving_minutes": 350, "stops": []},
+    ]
+    overnight = _qa_overnight()
+    rate = Decimal("0.47")
+    totals = chosen_totals(overnight, days, rate=rate)
+    assert totals is not None
+    shown = Decimal(str(totals["net_gained_eur"]))
+    assert shown != Decimal(str(overnight["net_gained_eur"]))  # not the stored gain
+    assert shown == Decimal(str(totals["stay"]["net_eur"])) - Decimal(
+        str(totals["home"]["net_eur"])
+    )
+    rep = RepProfile(4, "Camille Martin", GeoPoint(7.2, 43.7))
+    trip = planned_trip(
+        rep, {"days": days, "overnight": overnight}, legs=lambda pts: [], rate_per_km=rate
+    )
+    assert trip.saved_eur == shown
+    assert trip.saved_km == totals["km_saved"]

@@ -8,12 +8,20 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.config import PACKAGE_DATA
-from fieldcrm.scoring.evaluate import Firing, evaluate, period_key, render
+from fieldcrm.scoring.evaluate import Firing, evaluate, period_key, render, template_data
 from fieldcrm.scoring.facts import facts_from_history, previous_month
 from fieldcrm.scoring.intervals import days_late, interval_for, reference_day
 from fieldcrm.scoring.priority import PriorityWeights, priorities
 from fieldcrm.scoring.rfm import rfm_input, rfm_scores
-from fieldcrm.scoring.rules import TEMPLATE_FIELDS, Alert, Task, months_needed, parse_rules
+from fieldcrm.scoring.rules import (
+    TEMPLATE_FIELDS,
+    Alert,
+    Task,
+    months_needed,
+    parse_rules,
+    template_fields,
+)
+from fieldcrm.scoring.wording import rule_texts
 from fieldcrm.store import facts as facts_store
 from fieldcrm.store import firings as firing_store
 from fieldcrm.store import intervals as intervals_store
@@ -55,6 +63,11 @@ rules:
     then:
       - alert: {to: owner, subject: "{account} : {change_pct}", message: "EVERY {{x}}"}
       - task: {title: "Voir {account} ({potential}, {days_since_last_visit} j)", due_in_days: 3}
+  - key: texts-en
+    name: {fr: Textes, en: Texts}
+    when: {days_since_creation: {gte: 0}}
+    then:
+      - alert: {to: owner, message: {fr: "EVERY", en: "EVERY"}}
 """.replace("EVERY", " | ".join("{" + name + "}" for name in TEMPLATE_FIELDS))
 
 
@@ -91,6 +104,19 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
     got = {(r[0], r[1]): tuple(r[2:]) for r in rows}
     assert got == {(f.rule_key, f.account_id): _texts(f) for f in firings}
     assert len({k for k, _ in got}) >= 8  # the data makes (almost) every rule fire
+
+    # A rule that speaks English keeps its values as data, built in SQL == in Python.
+    by_key = {rule.key: rule for rule in rules}
+    kept = db.execute(
+        text("SELECT rule_key, account_id, wording FROM scoring_firings WHERE wording IS NOT NULL")
+    ).all()
+    assert {r[0] for r in kept} == {"texts-en", "declining-key-account"}
+    for key, account_id, wording in kept:
+        data = template_data(by_key[key], pure[account_id], as_of=AS_OF)
+        used = template_fields(by_key[key])
+        assert wording["values"] == {f: data[f] for f in used}, (key, account_id)
+        assert wording["texts"] == rule_texts(by_key[key])
+    assert any(w["values"]["days_since_last_visit"] is None for k, _, w in kept if k == "texts-en")
 
     # A run lists the first firings in rule order, then account id; no texts: the rule's name.
     names = {rule.key: rule.name for rule in rules}
