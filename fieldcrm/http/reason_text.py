@@ -133,6 +133,10 @@ _DECIMALS = frozenset({"score", "threshold"})  # written « 0,62 » in the store
 _DURATIONS = frozenset({"driven", "free", "room", "most", "span", "others", "drive"})
 """Durations: « 13 h 02 » in a stored French reason, seconds in a template's params."""
 _DAYS = frozenset({"day", "today"})  # a template's params: ISO days
+_SECONDS = frozenset({"drive"})
+"""Durations in a template's params, in seconds (the agenda's clashes: « il faut %(drive)s de
+route »). Not :data:`_DURATIONS`: a template's ``most`` is a count (« champ de plus de
+%(most)s caractères »)."""
 
 
 def _split(text: str) -> list[str]:
@@ -209,7 +213,7 @@ _RAW_PRECISION = re.compile(r"(?<=précision )(\w+)|(?<=attendue : )(\w+)")
 def _param(name: str, value: Any, lang: str) -> Any:
     if isinstance(value, bool):
         return value
-    if name in _DURATIONS and isinstance(value, int | float):  # seconds
+    if name in _SECONDS and isinstance(value, int | float):
         return duration_text(value, lang)
     if isinstance(value, dt.date):
         return local_day(value, lang)
@@ -228,7 +232,7 @@ def _param(name: str, value: Any, lang: str) -> Any:
 def coded_text(code: str, params: Mapping[str, Any] | None, lang: str, stored: str) -> str:
     """A French template kept as data (``code``, a catalogue msgid, and ``params``) worded
     for the reader of ``lang``, numbers, days (dates, or ISO texts under a name of
-    :data:`_DAYS`) and durations (seconds, under a name of :data:`_DURATIONS`) as ``lang``
+    :data:`_DAYS`) and durations (seconds, under a name of :data:`_SECONDS`) as ``lang``
     writes them; ``stored`` (its French as stored) when the template and its params do not
     fit."""
     values = {k: _param(k, v, lang) for k, v in (params or {}).items()}
