@@ -441,14 +441,6 @@ def replan_bookings(
     return {p.id: booked[p.id] for p in mine if p.id in booked}
 
 
-def plan_day_index(plan: PlanRow, day: dt.date) -> int | None:
-    """The index of ``day`` among the planned days of ``plan`` (``plan.result["days"]``),
-    matched on each day's own date; ``None`` when ``plan`` does not plan it (a trip's
-    weekend or public holiday, or a plan stored without its days)."""
-    days = plan.result.get("days") or []
-    return next((i for i, d in enumerate(days) if d.get("day") == day.isoformat()), None)
-
-
 def hotel_nights(
     result: Mapping[str, Any], index: int
 ) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
@@ -583,7 +575,7 @@ def day_page(
         "live": {a.id: a for a in booked},
         # a day before today is not planned: no button that can only be refused
         "past": day < plan_dates.today(request_time()),
-        # a day inside its trip's period that the trip does not work (plan_day_index)
+        # a day inside its trip's period that the trip does not work (plan_slots.plan_day_index)
         "day_off": False,
         # the day's visits on the stops: « Pointage à distance (11,2 km du compte) … »
         "day_visits": visits.day_visits(
@@ -603,7 +595,7 @@ def day_page(
             )
         )
         context["replan_booked"] = replan_bookings(plan, None, context["booked_near"])
-    index = plan_day_index(plan, day) if plan is not None else None
+    index = plan_slots.plan_day_index(plan, day) if plan is not None else None
     if plan is not None and plan.result.get("days") and index is None:
         # a day of the trip's period it does not work (a weekend, a public holiday): not
         # planned, no proposal of another day to book from here

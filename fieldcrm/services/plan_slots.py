@@ -630,7 +630,8 @@ def figures_now(
     the figures cannot be recomputed: a plan stored without its timing (older), a place
     unknown, or bookings that cannot be held one after the other. ``moves``: as
     :func:`slots_now`'s."""
-    doc = next((d for d in plan.result.get("days") or [] if d.get("day") == date.isoformat()), None)
+    index = plan_day_index(plan, date)
+    doc = plan.result["days"][index] if index is not None else None
     timing = doc.get("timing") if doc is not None else None
     if doc is None or not isinstance(timing, dict):
         return None
@@ -1121,3 +1122,11 @@ def days_as_booked(
         )
         out.append(dict(doc) | figures.as_json() if figures is not None else doc)
     return out
+
+
+def plan_day_index(plan: PlanRow, day: dt.date) -> int | None:
+    """The index of ``day`` among the planned days of ``plan`` (``plan.result["days"]``),
+    matched on each day's own date; ``None`` when ``plan`` does not plan it (a trip's
+    weekend or public holiday, or a plan stored without its days)."""
+    days = plan.result.get("days") or []
+    return next((i for i, d in enumerate(days) if d.get("day") == day.isoformat()), None)
