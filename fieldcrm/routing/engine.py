@@ -54,10 +54,11 @@ import os
 import threading
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 from pyvrp import (
@@ -80,6 +81,9 @@ from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovemen
 from fieldcrm.routing.engine_days import add_choice, build_days, depots_of, problem_data
 from fieldcrm.routing.problem import Problem
 from fieldcrm.routing.ruin import StringRemoval
+
+A = TypeVar("A")
+R = TypeVar("R")
 
 MONEY = 10_000
 """Money units per euro."""
@@ -606,13 +610,50 @@ def _run_searches(
     """Every search's answer, in run order: in the pool when there are several searches,
     ``budget.workers > 1`` and CPUs free for them, else one after the other here (also if the
     pool breaks)."""
-    parallel = len(searches) > 1 and budget.workers > 1 and min(budget.workers, _free_cpus()) > 1
-    pool = _pool(budget.workers) if parallel else None
+
+    def pooled(pool: ProcessPoolExecutor) -> list[tuple[Solution, int]]:
+        if initial is None and all(s.ruin for s in searches):
+            return _shared(pool, data, searches, budget)
+        return _in_pool(pool, data, searches, budget, initial)
+
+    return _pooled(
+        len(searches),
+        budget.workers,
+        pooled,
+        lambda: [_search(data, s, budget, initial) for s in searches],
+    )
+
+
+def in_parallel(fn: Callable[[A], R], args: Sequence[A], *, workers: int) -> list[R]:
+    """``[fn(a) for a in args]``, computed side by side in the pool when there are several,
+    ``workers > 1`` and CPUs free for them, else one after the other here (also if the pool
+    breaks). ``fn`` must be picklable (a module-level function, or a ``functools.partial`` of
+    one) and its answer must not depend on the process that runs it.
+
+    >>> in_parallel(abs, [-1, 2, -3], workers=1)
+    [1, 2, 3]
+    """
+    return _pooled(
+        len(args),
+        workers,
+        lambda pool: [f.result() for f in [pool.submit(fn, a) for a in args]],
+        lambda: [fn(a) for a in args],
+    )
+
+
+def _pooled(
+    count: int,
+    workers: int,
+    pooled: Callable[[ProcessPoolExecutor], list[R]],
+    here: Callable[[], list[R]],
+) -> list[R]:
+    """``pooled(pool)`` when ``count`` tasks may run side by side (``workers > 1`` and CPUs
+    free for them, :func:`_free_cpus`), else — or if the pool breaks — ``here()``."""
+    parallel = count > 1 and workers > 1 and min(workers, _free_cpus()) > 1
+    pool = _pool(workers) if parallel else None
     if pool is not None:
         try:
-            if initial is None and all(s.ruin for s in searches):
-                return _shared(pool, data, searches, budget)
-            return _in_pool(pool, data, searches, budget, initial)
+            return pooled(pool)
         except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
             shutdown_pool(only=pool)
         except CancelledError:  # another solve's BrokenProcessPool stopped this pool
@@ -621,7 +662,7 @@ def _run_searches(
             # the pool was shut down meanwhile (at exit), or this process may not start
             # processes (a daemonic one): one after the other here
             pass
-    return [_search(data, s, budget, initial) for s in searches]
+    return here()
 
 
 def _in_pool(

@@ -24,9 +24,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from fieldcrm.errors import Infeasible
-from fieldcrm.routing.engine import Budget, Ref
+from fieldcrm.routing.engine import Budget, Ref, in_parallel
 from fieldcrm.routing.overtime import day_of
 from fieldcrm.routing.plan_model import Omission
 from fieldcrm.routing.problem import Problem
@@ -115,9 +116,10 @@ def omissions(
         forced_plans: dict[int, Realised] = {}
         out = []
         best = chosen
-        tried = 0
+        tried: list[int] = []
         left = [i for i in range(len(problem.candidates)) if i not in chosen.visited()]
         left.sort(key=lambda i: (-problem.candidates[i].value_eur, i))
+        time_left = _time_left(budget) >= MIN_CHECK_S
         for i in left:
             c = problem.candidates[i]
             reason = None
@@ -125,19 +127,22 @@ def omissions(
                 reason = "closed"
             elif not fits_among_appointments(problem, chosen, i):
                 reason = "no_room"
-            elif tried >= TRIED or _time_left(budget) < MIN_CHECK_S:
+            elif len(tried) >= TRIED or not time_left:
                 reason = "not_tried"
             else:
-                tried += 1
-                forced = _forced(problem, chosen, i, budget=check)
-                if forced is None:
-                    reason = "no_plan_found"
-                else:
-                    forced_plans[i] = forced
-                    if attempt < ROUNDS and forced.objective_eur > best.objective_eur + 1e-6:
-                        best = forced
+                tried.append(i)
             if reason is not None:
                 out.append(Omission(c.key, c.name, c.value_eur, reason))
+        # the forced solves are independent: side by side on the planner's processes
+        force = partial(_forced, problem, chosen, budget=replace(check, workers=1))
+        for i, forced in zip(tried, in_parallel(force, tried, workers=budget.workers), strict=True):
+            c = problem.candidates[i]
+            if forced is None:
+                out.append(Omission(c.key, c.name, c.value_eur, "no_plan_found"))
+                continue
+            forced_plans[i] = forced
+            if attempt < ROUNDS and forced.objective_eur > best.objective_eur + 1e-6:
+                best = forced
         if best is chosen:
             break
         chosen = best

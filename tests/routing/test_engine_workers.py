@@ -145,3 +145,20 @@ def test_searches_the_cap_would_cut_go_on_from_the_best_found() -> None:
     # the planner's own solves go that way: four answers when the cap cuts the searches
     cut = Budget(patience=10**9, max_iterations=10**9, time_limit_s=1.0, workers=2)
     assert len(engine.solve_each(p, budget=cut)) == 4
+
+
+def test_the_reasons_checked_side_by_side_are_those_checked_one_after_the_other() -> None:
+    p = crowded_day(seed=5)
+    sequential = plan(p, budget=SPLIT, explain=True)
+    parallel = plan(p, budget=replace(SPLIT, workers=2), explain=True)
+    assert engine._POOL is not None
+    checked = [o for o in sequential.omissions if o.reason in ("displaces", "no_plan_found")]
+    assert len(checked) >= 2  # several forced solves, which went to the pool side by side
+    assert parallel.omissions == sequential.omissions
+    assert parallel == sequential
+
+
+def test_in_parallel_keeps_the_order_of_its_arguments() -> None:
+    assert engine.in_parallel(abs, [-3, 1, -2, 5], workers=2) == [3, 1, 2, 5]
+    assert engine._POOL is not None
+    assert engine.in_parallel(abs, [-3, 1], workers=1) == [3, 1]
