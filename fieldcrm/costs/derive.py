@@ -279,7 +279,7 @@ def planned_trip(
                 a.account_id,
                 a.account_name,
                 saved,
-                (Decimal(str(saved)) * rate_per_km).quantize(CENT),
+                mileage_eur(saved, rate_per_km),  # on the km shown, as every other euro
                 made=a.account_id in visited,
             )
         )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fieldcrm.costs.derive import Accepted, RepProfile, VisitStop, actual_trips, planned_trip
+from fieldcrm.costs.trips import mileage_eur
 from fieldcrm.geo import GeoPoint, haversine_m
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
@@ -119,8 +120,8 @@ def test_planned_trip_figures_and_savings() -> None:
     assert t.hotel_nights == 1 and t.meals == 3
     nice_round_trip = km(ANTIBES, NICE, ANTIBES)
     assert t.saved_km == pytest.approx(950.0 + nice_round_trip - 2.0, abs=0.01)
-    expected = Decimal("320.50") + Decimal(str(nice_round_trip - 2.0)) * Decimal("0.5")
-    assert t.saved_eur == expected.quantize(Decimal("0.01"))
+    fill_in = mileage_eur(round(nice_round_trip - 2.0, 3), Decimal("0.5"))
+    assert t.saved_eur == Decimal("320.50") + fill_in
 
 
 def test_a_visit_with_no_known_place_still_counts() -> None:
@@ -175,7 +176,26 @@ def test_a_fill_in_visit_is_made_only_by_a_counted_visit_on_the_plans_days() -> 
     )
     each = round(km(ANTIBES, NICE, ANTIBES) - 2.0, 3)
     assert [f.saved_km for f in t.fill_ins] == [each, each]
-    assert [f.saved_eur for f in t.fill_ins] == [
-        (Decimal(str(each)) * Decimal("0.5")).quantize(Decimal("0.01"))
-    ] * 2
+    assert [f.saved_eur for f in t.fill_ins] == [mileage_eur(each, Decimal("0.5"))] * 2
     assert t.saved_eur == sum(f.saved_eur for f in t.fill_ins)  # no overnight decision
+
+
+def test_a_fill_in_saving_is_costed_on_the_km_shown() -> None:
+    """7,349 km saved reads « 7,3 km » and 7,3 × 0,427 € = 3,12 € (not 3,14 € on the exact
+    km): the one rule of every euro of the cost report."""
+    result = {
+        "days": [
+            {"day": "2026-03-09", "driving_km": 40.0, "driving_minutes": 50.0, "stops": []},
+        ]
+    }
+    detour = km(ANTIBES, NICE, ANTIBES) - 7.349
+    t = planned_trip(
+        SOPHIE,
+        result,
+        accepted=[Accepted(7, "NICE SARL", NICE, detour)],
+        legs=straight_legs,
+        rate_per_km=Decimal("0.427"),
+    )
+    (fill_in,) = t.fill_ins
+    assert fill_in.saved_km == pytest.approx(7.349, abs=1e-9)
+    assert fill_in.saved_eur == Decimal("3.12")
