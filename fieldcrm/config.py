@@ -160,9 +160,9 @@ class Settings(BaseSettings):
         if secret == DEFAULT_SECRET or len(secret.encode()) < MIN_SECRET_BYTES:
             return [
                 "FIELDCRM_SECRET_KEY est la valeur par défaut ou fait moins de "
-                f"{MIN_SECRET_BYTES} octets : n'importe qui pourrait forger une session. "
+                f"{MIN_SECRET_BYTES} octets : n’importe qui pourrait forger une session. "
                 "Générez-en une avec `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'` "
-                "et mettez-la dans l'environnement ou dans le fichier .env "
+                "et mettez-la dans l’environnement ou dans le fichier .env "
                 "(FIELDCRM_SECRET_KEY=…). Pour un poste de développement seulement : "
                 "FIELDCRM_ENVIRONMENT=development."
             ]

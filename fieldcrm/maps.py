@@ -365,9 +365,12 @@ DRAW_FRENCH = "/static/js/leaflet-draw-fr.js"
 
 def add_draw(m: folium.Map, *, lang: str = "fr") -> plugins.Draw:
     """Polygon drawing and editing tools (Leaflet.draw), in French unless ``lang`` says
-    otherwise; the page script saves what is drawn."""
+    otherwise; the page script saves what is drawn. A drawn shape does not answer a tap or
+    click (folium's default pops its raw GeoJSON up in an alert; on a phone the tap that
+    closes a polygon sets it off)."""
     draw = plugins.Draw(
         export=False,
+        show_geometry_on_click=False,
         draw_options={
             "polyline": False,
             "circle": False,

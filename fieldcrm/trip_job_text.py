@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from fieldcrm.dates import long_day
@@ -84,16 +84,20 @@ def after_colon(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def lead_in(found: Kind, why: str, gettext: Gettext = _same) -> str:
-    """The refusal of a trip job of kind ``found`` (:data:`LEAD_INS`, through ``gettext``;
-    French by default) with its reason ``why`` after the colon (:func:`after_colon`)."""
-    return gettext(LEAD_INS[found]) % {"why": after_colon(why)}
+def lead_in(
+    found: Kind, why: str, gettext: Gettext = _same, *, lead_ins: Mapping[Kind, str] = LEAD_INS
+) -> str:
+    """The refusal of a trip job of kind ``found`` (:data:`LEAD_INS`, or another job's
+    ``lead_ins``, through ``gettext``; French by default) with its reason ``why`` after the
+    colon (:func:`after_colon`)."""
+    return gettext(lead_ins[found]) % {"why": after_colon(why)}
 
 
-def split_lead_in(text: str) -> tuple[Kind | None, str]:
+def split_lead_in(text: str, *, lead_ins: Mapping[Kind, str] = LEAD_INS) -> tuple[Kind | None, str]:
     """A refused trip job's French text (as stored) split into its kind, by its lead-in
-    (:data:`LEAD_INS`), and the reason after it; ``(None, text)`` for no known lead-in."""
-    for found, pattern in LEAD_INS.items():
+    (:data:`LEAD_INS`, or another job's ``lead_ins``), and the reason after it;
+    ``(None, text)`` for no known lead-in."""
+    for found, pattern in lead_ins.items():
         lead = pattern.split("%(why)s", 1)[0]
         if text.startswith(lead):
             return found, text[len(lead) :]

@@ -50,3 +50,23 @@ def test_route_and_draw_tools() -> None:
     assert "L.polyline" in rendered.script
     assert "leaflet.draw.js" in rendered.header
     assert "Monaco" in rendered.script
+
+
+def test_a_drawn_shape_pops_no_geojson_alert() -> None:
+    """folium's Draw answers a click on a drawn shape with ``alert(<its GeoJSON>)``; on a
+    phone the tap that closes a polygon set it off."""
+    m = maps.base_map(center=(7.42, 43.73))
+    draw = maps.add_draw(m)
+    rendered = maps.render(m)
+    assert "new L.Control.Draw(" in rendered.script  # the tools are drawn ...
+    assert "L.Draw.Event.CREATED" in rendered.script
+    assert "alert(" not in rendered.script  # ... and nothing pops up on a click
+    assert draw.get_name() in rendered.script
+
+
+def test_draw_tools_speak_the_given_language() -> None:
+    french, english = maps.base_map(), maps.base_map()
+    maps.add_draw(french, lang="fr")
+    maps.add_draw(english, lang="en")
+    assert maps.DRAW_FRENCH in maps.render(french).header
+    assert maps.DRAW_FRENCH not in maps.render(english).header

@@ -17,7 +17,7 @@ FRENCH_HEADERS = {
     "siret": "SIRET",
     "name": "Raison sociale",
     "address_line1": "Adresse",
-    "address_line2": "Complément d'adresse",
+    "address_line2": "Complément d’adresse",
     "postcode": "Code postal",
     "city": "Ville",
     "country": "Pays",

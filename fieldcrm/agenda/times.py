@@ -60,7 +60,7 @@ def local_instant(
     if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
         raise InvalidInput(
             field,
-            f"cette heure n'existe pas le {day.strftime('%d/%m/%Y')} (passage à l'heure d'été)",
+            f"cette heure n’existe pas le {day.strftime('%d/%m/%Y')} (passage à l’heure d’été)",
             value=time.strftime("%H:%M"),
             allowed=f"une heure qui existe, heure de {zone.key}",
         )

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.config import Settings
 from fieldcrm.geo import GeoPoint
-from fieldcrm.http.deps import WorkDate
+from fieldcrm.http.deps import WorkDate, allowed_to
 from fieldcrm.services import appointments as svc
 from fieldcrm.services import plan_dates
 from fieldcrm.store.appointments import AppointmentRecord
@@ -119,7 +119,7 @@ class AppointmentOut(BaseModel):
         )
 
 
-@router.get("")
+@router.get("", dependencies=[allowed_to("appointment")])
 def list_appointments(
     session: SessionDep,
     actor: CurrentUser,
@@ -142,7 +142,7 @@ def list_appointments(
     return [AppointmentOut.of(r, settings) for r in rows]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[allowed_to("appointment")])
 def create_appointment(
     body: AppointmentIn, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> AppointmentOut:

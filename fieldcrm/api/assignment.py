@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from fieldcrm.api.deps import CurrentUser, SessionDep
 from fieldcrm.api.jobs import JobOut, job_out
 from fieldcrm.api.schemas.territories import AssignmentDiffOut, Changed, HistoryRow, QueuePage
+from fieldcrm.http.deps import allowed_to
 from fieldcrm.services import assignment as svc
 from fieldcrm.services import jobs
 from fieldcrm.store.assignment import MovesPage
@@ -81,7 +82,7 @@ def apply(body: Apply, session: SessionDep, actor: CurrentUser) -> dict[str, Any
     return _diff(svc.assign_all(session, actor=actor, reason=body.reason, expected=body.expected))
 
 
-@router.post("/apply/jobs", status_code=202)
+@router.post("/apply/jobs", status_code=202, dependencies=[allowed_to("assign")])
 def queue_apply(body: ApplyJob, session: SessionDep, actor: CurrentUser) -> JobOut:
     """Queue the confirmed automatic assignment for a worker and answer at once; follow it at
     ``GET /jobs/{id}``, whose ``result`` is ``{"run_id", "accounts"}``. A stale preview (409)
@@ -91,7 +92,7 @@ def queue_apply(body: ApplyJob, session: SessionDep, actor: CurrentUser) -> JobO
     return job_out(jobs.job_view(session, job_id, actor=actor))
 
 
-@router.post("/manual", response_model=Changed)
+@router.post("/manual", response_model=Changed, dependencies=[allowed_to("assign")])
 def manual(body: Manual, session: SessionDep, actor: CurrentUser) -> dict[str, int]:
     """A dispatcher's override; answers how many accounts changed owner."""
     changed = svc.manual_assign(
@@ -105,7 +106,7 @@ def manual(body: Manual, session: SessionDep, actor: CurrentUser) -> dict[str, i
     return {"changed": changed}
 
 
-@router.post("/lock", response_model=Changed)
+@router.post("/lock", response_model=Changed, dependencies=[allowed_to("assign")])
 def lock(body: Lock, session: SessionDep, actor: CurrentUser) -> dict[str, int]:
     """Lock (``locked: true``) or unlock accounts; answers how many changed."""
     return {"changed": svc.set_lock(session, body.account_ids, locked=body.locked, actor=actor)}

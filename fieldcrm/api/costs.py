@@ -14,7 +14,7 @@ from fieldcrm.api.schemas.costs import CostReport
 from fieldcrm.api.schemas.errors import download
 from fieldcrm.calendar_bounds import check_date
 from fieldcrm.costs.report import TravelReport, report_dict
-from fieldcrm.http.deps import WorkDate
+from fieldcrm.http.deps import WorkDate, allowed_to
 from fieldcrm.services import costs
 
 router = APIRouter(prefix="/costs", tags=["costs"])
@@ -88,7 +88,7 @@ class Tolls(BaseModel):
     tolls_eur: Decimal = Field(ge=0, le=100_000, max_digits=10, decimal_places=2)
 
 
-@router.put("/trips/{trip_id}/tolls", status_code=204)
+@router.put("/trips/{trip_id}/tolls", status_code=204, dependencies=[allowed_to("costs.write")])
 def set_tolls(
     session: SessionDep,
     actor: CurrentUser,
@@ -112,7 +112,9 @@ class MonthValidationIn(BaseModel):
     rep_id: int = Field(ge=1, le=2**31 - 1)
 
 
-@router.post("/months/{month}/validation", status_code=204)
+@router.post(
+    "/months/{month}/validation", status_code=204, dependencies=[allowed_to("costs.validate")]
+)
 def validate_month(
     session: SessionDep,
     actor: CurrentUser,
@@ -141,7 +143,9 @@ class AdjustmentOut(BaseModel):
     id: int
 
 
-@router.post("/months/{month}/adjustments", status_code=201)
+@router.post(
+    "/months/{month}/adjustments", status_code=201, dependencies=[allowed_to("costs.validate")]
+)
 def adjust_month(
     session: SessionDep, actor: CurrentUser, body: AdjustmentIn, month: str = MONTH_PATH
 ) -> AdjustmentOut:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Path
 
 from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.api.schemas.rules import ContactExport, Deleted, Scrubbed, StaleProspect
+from fieldcrm.http.deps import allowed_to
 from fieldcrm.services import gdpr
 
 router = APIRouter(prefix="/gdpr", tags=["gdpr"])
@@ -42,7 +43,7 @@ def stale_prospects(
     return [asdict(r) for r in rows]
 
 
-@router.post("/stale-prospects/delete", response_model=Deleted)
+@router.post("/stale-prospects/delete", response_model=Deleted, dependencies=[allowed_to("gdpr")])
 def delete_stale(
     session: SessionDep,
     actor: CurrentUser,

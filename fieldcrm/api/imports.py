@@ -11,6 +11,7 @@ from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.api.jobs import JobOut, job_out
 from fieldcrm.api.schemas.errors import download
 from fieldcrm.api.schemas.imports import ImportReportOut
+from fieldcrm.http.deps import allowed_to
 from fieldcrm.http.uploads import read_upload, upload_limit
 from fieldcrm.services import imports, jobs
 
@@ -21,7 +22,7 @@ MEDIA = {
 }
 
 
-@router.post("/{kind}", response_model=ImportReportOut)
+@router.post("/{kind}", response_model=ImportReportOut, dependencies=[allowed_to("import")])
 def upload(
     session: SessionDep,
     actor: CurrentUser,
@@ -41,7 +42,7 @@ def upload(
     return imports.report_dict(report)
 
 
-@router.post("/{kind}/jobs", status_code=202)
+@router.post("/{kind}/jobs", status_code=202, dependencies=[allowed_to("import")])
 def queue_upload(
     session: SessionDep,
     actor: CurrentUser,

@@ -13,7 +13,7 @@ from fieldcrm.api.jobs import JobOut, job_out
 from fieldcrm.api.schemas.planning import DecisionOut, PlanOut
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
-from fieldcrm.http.deps import WorkDate
+from fieldcrm.http.deps import WorkDate, allowed_to
 from fieldcrm.services import jobs, planning_jobs
 from fieldcrm.services import planning as svc
 
@@ -104,7 +104,11 @@ def latest_day_plan(
     return svc.live_plan_json(session, rows[0], settings=settings)
 
 
-@router.post("/proposals/{proposal_id}/decision", response_model=DecisionOut)
+@router.post(
+    "/proposals/{proposal_id}/decision",
+    response_model=DecisionOut,
+    dependencies=[allowed_to("plan")],
+)
 def decide(
     proposal_id: int, body: DecisionBody, session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:
@@ -115,7 +119,7 @@ def decide(
     return decision.to_json()
 
 
-@router.post("/day", response_model=PlanOut)
+@router.post("/day", response_model=PlanOut, dependencies=[allowed_to("plan")])
 def plan_day(
     body: DayBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -141,7 +145,7 @@ class PickedBody(BaseModel):
     time_limit_s: float | None = Field(default=None, gt=0, le=SYNC_TIME_LIMIT_S)
 
 
-@router.post("/picked", response_model=PlanOut)
+@router.post("/picked", response_model=PlanOut, dependencies=[allowed_to("plan")])
 def plan_picked(
     body: PickedBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -169,7 +173,7 @@ def _check_length(body: TripBody) -> None:
         )
 
 
-@router.post("/trip", response_model=PlanOut)
+@router.post("/trip", response_model=PlanOut, dependencies=[allowed_to("plan")])
 def plan_trip(
     body: TripBody, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -191,7 +195,7 @@ def plan_trip(
     return svc.plan_json(plan)
 
 
-@router.post("/trip/jobs", status_code=202)
+@router.post("/trip/jobs", status_code=202, dependencies=[allowed_to("plan")])
 def queue_trip(body: TripJobBody, session: SessionDep, actor: CurrentUser) -> JobOut:
     """Queue the trip for a worker and answer at once (rights, dates and the rep checked);
     follow it at ``GET /jobs/{id}``: its ``result.plan_id`` is the stored plan

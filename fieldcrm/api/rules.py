@@ -13,7 +13,7 @@ from fieldcrm.api.deps import CurrentUser, IfMatch, SessionDep, SettingsDep, eta
 from fieldcrm.api.jobs import JobOut, job_out
 from fieldcrm.api.schemas.rules import RuleValid, RunReport, StoredRule
 from fieldcrm.errors import InvalidInput
-from fieldcrm.http.deps import WorkDate
+from fieldcrm.http.deps import WorkDate, allowed_to
 from fieldcrm.services import jobs, rules
 
 router = APIRouter(prefix="/rules", tags=["rules"])
@@ -43,13 +43,13 @@ def list_rules(session: SessionDep, actor: CurrentUser) -> list[dict[str, Any]]:
     return [asdict(r) for r in rules.list_rules(session, actor=actor)]
 
 
-@router.post("/validate", response_model=RuleValid)
+@router.post("/validate", response_model=RuleValid, dependencies=[allowed_to("rules.edit")])
 def validate(actor: CurrentUser, document: bytes = YAML) -> dict[str, Any]:
     """Check a rule without saving it: 200 with its key, or 422 naming every faulty part."""
     return {"valid": True, "key": rules.validate(_text(document), actor=actor)}
 
 
-@router.put("", response_model=StoredRule)
+@router.put("", response_model=StoredRule, dependencies=[allowed_to("rules.edit")])
 def save(
     session: SessionDep,
     actor: CurrentUser,
@@ -74,6 +74,10 @@ class FiredOut(BaseModel):
     period: str
     subject: str
     message: str
+    values: dict[str, Any] | None = Field(
+        None,
+        description="The values of its texts as data (a rule with texts in other languages)",
+    )
 
 
 class DryRunOut(BaseModel):
@@ -90,6 +94,10 @@ class DryRunOut(BaseModel):
     by_rule: dict[str, int]
     rule_names: dict[str, str] = Field(
         default_factory=dict, description="The name of each rule evaluated, by key"
+    )
+    texts: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="The texts per language of each rule that gives some in other languages",
     )
     fired: list[FiredOut] = Field(description="The first firings (up to 1000)")
     seconds: dict[str, float]
@@ -162,7 +170,7 @@ def get_rule(
     return asdict(rule)
 
 
-@router.post("/{key}/enabled", response_model=StoredRule)
+@router.post("/{key}/enabled", response_model=StoredRule, dependencies=[allowed_to("rules.edit")])
 def set_enabled(
     session: SessionDep,
     actor: CurrentUser,

@@ -23,7 +23,7 @@ from fieldcrm.api.schemas.territories import (
     TerritoryImport,
 )
 from fieldcrm.errors import InvalidInput
-from fieldcrm.http.deps import WorkDate
+from fieldcrm.http.deps import WorkDate, allowed_to
 from fieldcrm.services import territories as svc
 from fieldcrm.store.territories import TerritoryRow
 from fieldcrm.territories import priority, shapes
@@ -101,7 +101,12 @@ def list_territories(session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [_feature(r) for r in rows]}
 
 
-@router.post("", status_code=201, response_model=RepairedTerritory)
+@router.post(
+    "",
+    status_code=201,
+    response_model=RepairedTerritory,
+    dependencies=[allowed_to("territory.edit")],
+)
 def create_territory(body: TerritoryIn, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
     """Create from ``geometry`` (validated, repaired when the intent is clear) or from codes."""
     units = bool(body.communes or body.postcodes or body.departements)

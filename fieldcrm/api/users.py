@@ -14,6 +14,7 @@ from fieldcrm.api.deps import CurrentUser, SessionDep, SettingsDep
 from fieldcrm.api.schemas.errors import responses
 from fieldcrm.api.schemas.people import UserOut as UserListed
 from fieldcrm.auth.roles import Role
+from fieldcrm.http.deps import allowed_to
 from fieldcrm.services import user_admin, users
 from fieldcrm.store.users import UserRow
 
@@ -128,7 +129,7 @@ def list_users(
     return [asdict(u) for u in users.list_users(session, actor=actor, role=role)]
 
 
-@router.post("/users", status_code=201)
+@router.post("/users", status_code=201, dependencies=[allowed_to("users.admin")])
 def create_user(
     body: NewUser, session: SessionDep, actor: CurrentUser, settings: SettingsDep
 ) -> CreatedUser:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from fieldcrm.api.deps import CurrentUser, SessionDep
 from fieldcrm.api.schemas.people import VisitOut
 from fieldcrm.geo import GeoPoint
+from fieldcrm.http.deps import allowed_to
 from fieldcrm.http.error_text import reader_language
 from fieldcrm.http.visit_text import far_checkin_text
 from fieldcrm.services import visits
@@ -42,7 +43,9 @@ class VisitIn(BaseModel):
     )
 
 
-@router.post("", status_code=201, response_model=VisitOut)
+@router.post(
+    "", status_code=201, response_model=VisitOut, dependencies=[allowed_to("activity.write")]
+)
 def record_visit(
     body: VisitIn, request: Request, response: Response, session: SessionDep, actor: CurrentUser
 ) -> dict[str, Any]:

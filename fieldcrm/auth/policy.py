@@ -1,6 +1,8 @@
 """The one authorisation table: which role may do which action on whose data.
 
 Every service calls :func:`require` before it touches data; handlers never decide access.
+A route a role never may use declares it (``dependencies=[allowed_to(action)]``, through
+:func:`require_role`), so that such a caller is refused before the request's input is read.
 ``owner_id`` is the rep who owns the resource (an account's owner, a plan's rep, a trip's rep,
 a territory's rep); ``None`` means nobody owns it (an unassigned account or territory) or the
 action is not about one rep's data.
@@ -137,12 +139,45 @@ def can(actor: Actor, action: str, *, owner_id: int | None = None, in_reach: boo
     return RULES[action](actor, owner_id, in_reach)
 
 
+def roles_for(action: str) -> frozenset[Role]:
+    """The roles whose members may perform ``action`` on some data (their own, data nobody
+    owns, or anyone's): a role outside them is refused for its role, whoever's data it is.
+
+    Raises
+    ------
+    KeyError
+        For an action missing from :data:`RULES`.
+    """
+    rule = RULES[action]
+    probe = 1  # any member of the role: their own data, nobody's, another rep's
+    return frozenset(
+        role
+        for role in Role
+        if any(rule(Actor(probe, role), owner, True) for owner in (probe, None, probe + 1))
+    )
+
+
+def require_role(actor: Actor, action: str) -> None:
+    """Raise :class:`~fieldcrm.errors.Forbidden` when ``actor``'s role never may perform
+    ``action`` (:func:`roles_for`), whoever's data it would be: what a route checks before it
+    reads its input (nothing about a form is said to someone who may not use it); the
+    service's :func:`require` still decides on the data."""
+    if actor.role not in roles_for(action):
+        raise Forbidden(f"{actor.role.value} {actor.id} may not {action}")
+
+
 def require(
     actor: Actor, action: str, *, owner_id: int | None = None, in_reach: bool = False
 ) -> None:
-    """Raise :class:`~fieldcrm.errors.Forbidden` unless ``actor`` may perform ``action``."""
-    if not can(actor, action, owner_id=owner_id, in_reach=in_reach):
-        raise Forbidden(
-            f"{actor.role.value} {actor.id} may not {action}"
-            + (f" for rep {owner_id}" if owner_id is not None else "")
-        )
+    """Raise :class:`~fieldcrm.errors.Forbidden` unless ``actor`` may perform ``action``.
+
+    The message says why: ``"rep 4 may not territory.edit"`` when the actor's role never may
+    (:func:`roles_for`), ``"… for rep 6"`` when the data is out of the actor's scope,
+    ``"… for themselves"`` when it is their own data (nobody validates their own month).
+    """
+    if can(actor, action, owner_id=owner_id, in_reach=in_reach):
+        return
+    refused = f"{actor.role.value} {actor.id} may not {action}"
+    if actor.role in roles_for(action) and owner_id is not None:
+        refused += " for themselves" if owner_id == actor.id else f" for rep {owner_id}"
+    raise Forbidden(refused)

@@ -33,7 +33,7 @@ def demo(
     (it would be erased); ``--if-empty`` leaves it as it is and exits successfully.
     """
     if force and if_empty:
-        fail("--force et --if-empty s'excluent : choisissez l'un des deux.", code=2)
+        fail("--force et --if-empty s’excluent : choisissez l’un des deux.", code=2)
     migrate.upgrade(checked_database_url())
     reference = dt.date.fromisoformat(today) if today else dt.date.today()
     with open_session() as session:

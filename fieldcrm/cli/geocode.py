@@ -99,7 +99,7 @@ def geocode(
     console.print(summary_table(summary))
     if chain.down:
         console.print(
-            "Hors service pendant l'exécution (à relancer plus tard) : " + ", ".join(chain.down),
+            "Hors service pendant l’exécution (à relancer plus tard) : " + ", ".join(chain.down),
             style="yellow",
         )
     for reason, count in summary.reasons.most_common(5):
@@ -132,7 +132,7 @@ def reverse(
 @app.command("load-ban")
 def load_ban(
     file: Path = typer.Argument(
-        ..., help="Export BAN d'un département (adresses-NN.csv ou .csv.gz)"
+        ..., help="Export BAN d’un département (adresses-NN.csv ou .csv.gz)"
     ),
 ) -> None:
     """Load a Base Adresse Nationale département file for offline house-number geocoding

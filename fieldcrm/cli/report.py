@@ -11,7 +11,8 @@ from rich.table import Table
 from fieldcrm.auth.roles import SYSTEM
 from fieldcrm.cli.common import console, fail, open_session, parse_date, settings
 from fieldcrm.costs.basis import basis_text, not_counted_text
-from fieldcrm.costs.report import GROUPINGS, Figures, TravelReport, period_bounds
+from fieldcrm.costs.export import closing_lines
+from fieldcrm.costs.report import GROUPINGS, Figures, TravelReport, local_eur, period_bounds
 from fieldcrm.errors import InvalidInput
 from fieldcrm.services import costs as svc
 
@@ -37,6 +38,8 @@ def _print(report: TravelReport) -> None:
         "visites",
         "nuits",
         "coût total",
+        "ajustements",
+        "total corrigé",
         "coût/visite",
         "CA/km",
         "part conduite",
@@ -57,6 +60,8 @@ def _print(report: TravelReport) -> None:
             str(a.visits),
             str(a.hotel_nights),
             _eur(a.total_eur),
+            local_eur(row.adjustments_eur, "fr", 2, signed=True) if row.adjustments_eur else "—",
+            _eur(row.corrected_total_eur),
             _eur(a.cost_per_visit_eur),
             _eur(a.revenue_per_km_eur),
             "—" if share is None else f"{share:.0%}",
@@ -73,6 +78,9 @@ def _print(report: TravelReport) -> None:
     left_out = not_counted_text(report.total.actual.not_counted, far_m=report.far_checkin_m)
     if left_out:
         console.print(left_out, highlight=False)
+    # validated months, the adjustments since and the corrected totals, as the exports say it
+    for line in closing_lines(report, "fr"):
+        console.print(line, highlight=False)
 
 
 @app.command("travel")

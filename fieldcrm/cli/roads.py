@@ -62,7 +62,7 @@ def calibrate() -> None:
     """Fit the crow-fly fallback on the road graph and print its error."""
     with reported_errors():
         cal = roads.calibration(settings())
-    table = Table(title=f"Vol d'oiseau calibré ({cal.n_pairs} trajets du graphe)")
+    table = Table(title=f"Vol d’oiseau calibré ({cal.n_pairs} trajets du graphe)")
     table.add_column("bande (km)")
     table.add_column("km/h", justify="right")
     table.add_column("trajets", justify="right")

@@ -64,7 +64,7 @@ def list_() -> None:
 def run(
     dry_run: bool = typer.Option(False, "--dry-run", help="Lister ce qui se déclencherait"),
     date: str = typer.Option(
-        None, "--date", help="Date d'exécution AAAA-MM-JJ (défaut : aujourd'hui)"
+        None, "--date", help="Date d’exécution AAAA-MM-JJ (défaut : aujourd’hui)"
     ),
     show: int = typer.Option(50, help="Nombre de déclenchements listés"),
 ) -> None:

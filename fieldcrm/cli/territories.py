@@ -165,7 +165,7 @@ def rebalance(
         False, "--apply", help="Redessiner les territoires selon la proposition"
     ),
     commune: list[str] = typer.Option(
-        [], "--commune", "-c", help="Avec --apply : n'appliquer que ces communes (répétable)"
+        [], "--commune", "-c", help="Avec --apply : n’appliquer que ces communes (répétable)"
     ),
 ) -> None:
     """Propose whole-commune moves between adjacent territories; ``--apply`` redraws them."""
@@ -209,7 +209,7 @@ def rebalance(
             )
         for tid in e.pushed_over:
             console.print(
-                f"Attention : le territoire {tid} dépasserait le temps de terrain d'un rep."
+                f"Attention : le territoire {tid} dépasserait le temps de terrain d’un rep."
             )
     for o in proposal.left_out:
         console.print(
@@ -221,9 +221,9 @@ def rebalance(
         f"{proposal.spread_before.cv:.3f} → {proposal.spread_after.cv:.3f}."
     )
     if applied is None:
-        console.print("Rien n'est appliqué (--apply pour redessiner).")
+        console.print("Rien n’est appliqué (--apply pour redessiner).")
     elif not applied.moves:
-        console.print("Aucune commune à déplacer : rien n'est redessiné.")
+        console.print("Aucune commune à déplacer : rien n’est redessiné.")
     else:
         console.print(
             f"{len(applied.moves)} commune(s) déplacée(s) ; territoires redessinés : "
@@ -274,7 +274,7 @@ def queue(limit: int = typer.Option(20, "--limit", help="Comptes affichés")) ->
 def give(
     accounts: list[int] = typer.Argument(..., help="Ids des comptes"),
     rep: int = typer.Option(..., "--rep", help="Id du commercial"),
-    lock: bool = typer.Option(True, "--lock/--no-lock", help="Verrouiller contre l'affectation"),
+    lock: bool = typer.Option(True, "--lock/--no-lock", help="Verrouiller contre l’affectation"),
     reason: str = typer.Option("affectation manuelle", "--reason", help="Motif (historique)"),
 ) -> None:
     """Give accounts to a rep by hand (locked against the automatic assignment by default)."""

@@ -9,7 +9,7 @@ from fieldcrm.cli.common import checked_database_url, console, settings
 
 def worker(
     once: bool = typer.Option(
-        False, "--once", help="Traiter les tâches en attente puis s'arrêter."
+        False, "--once", help="Traiter les tâches en attente puis s’arrêter."
     ),
     concurrency: int = typer.Option(0, help="Tâches menées de front (défaut : réglages, 2)."),
 ) -> None:

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from fieldcrm.costs.report import TravelReport, local_eur, local_number
+from fieldcrm.dates import period_label
 from fieldcrm.errors import InvalidInput
 
 ITEMS = ("mileage_eur", "hotel_eur", "meals_eur", "tolls_eur")
@@ -110,7 +111,11 @@ def cost_figure(report: TravelReport, *, lang: str = "fr", layout: str = "stacke
     else:
         costs_ax, time_ax = figure.subplots(1, 2, width_ratios=(3, 2))
     longest = _LABEL_CHARS if stacked else 2 * _LABEL_CHARS
-    labels = [_short(row.label, longest) for row in report.rows]
+    # a week or a month as the reader writes it (« semaine 49 de 2026 »), not its key
+    dated = report.group_by in ("week", "month")
+    labels = [
+        _short(period_label(row.key, lang) if dated else row.label, longest) for row in report.rows
+    ]
     positions = list(range(rows))
     lefts = [0.0] * rows
     for item in ITEMS:

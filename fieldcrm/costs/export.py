@@ -27,7 +27,15 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 from fieldcrm.cells import safe_cell
 from fieldcrm.costs.basis import basis_text, not_counted_text
 from fieldcrm.costs.chart import cost_chart_png
-from fieldcrm.costs.report import Figures, TravelReport, local_day, local_number, rounded
+from fieldcrm.costs.report import (
+    MINUS,
+    Figures,
+    TravelReport,
+    local_day,
+    local_eur,
+    local_number,
+    rounded,
+)
 from fieldcrm.costs.trips import TripCost
 from fieldcrm.durations import hours_minutes, whole_minutes
 from fieldcrm.errors import InvalidInput
@@ -46,7 +54,7 @@ _TEXT = {
         "driving_h": "Conduite (h)",
         "visiting_h": "Visites (h)",
         "visits": "Visites",
-        "hotel_nights": "Nuits d'hôtel",
+        "hotel_nights": "Nuits d’hôtel",
         "meals": "Repas",
         "mileage_eur": "Indemnités km (€)",
         "hotel_eur": "Hôtel (€)",
@@ -81,7 +89,11 @@ _TEXT = {
         "year_group": "année",
         "stamp": "{rep}, {month} : validé le {day} à {time} par {by}",
         "deleted_account": "un compte supprimé",
-        "adjustment": "{rep}, {month} : ajustement de {amount} € — {reason} ({author})",
+        "adjustment": "{rep}, {month} : ajustement de {amount} — {reason} ({author})",
+        "correction": "{rep}, {month} : total validé {validated} ; ajustements {adjustments} ; "
+        "total corrigé {corrected}",
+        "adjustments_eur": "Ajustements (€)",
+        "corrected_total_eur": "Total corrigé (€)",
     },
     "en": {
         "group": "Group",
@@ -129,7 +141,11 @@ _TEXT = {
         "year_group": "year",
         "stamp": "{rep}, {month}: validated on {day} at {time} by {by}",
         "deleted_account": "a deleted account",
-        "adjustment": "{rep}, {month}: adjustment of €{amount} — {reason} ({author})",
+        "adjustment": "{rep}, {month}: adjustment of {amount} — {reason} ({author})",
+        "correction": "{rep}, {month}: validated total {validated}; adjustments {adjustments}; "
+        "corrected total {corrected}",
+        "adjustments_eur": "Adjustments (€)",
+        "corrected_total_eur": "Corrected total (€)",
     },
 }
 
@@ -155,7 +171,16 @@ FIGURE_COLUMNS = (
     "expected_saved_km",
     "expected_saved_eur",
 )
-SUMMARY_COLUMNS = ("group", "kind", *FIGURE_COLUMNS)
+_TOTAL_AT = FIGURE_COLUMNS.index("total_eur") + 1
+SUMMARY_COLUMNS = (
+    "group",
+    "kind",
+    *FIGURE_COLUMNS[:_TOTAL_AT],
+    # after the total as validated: the adjustments made since and what is paid
+    "adjustments_eur",
+    "corrected_total_eur",
+    *FIGURE_COLUMNS[_TOTAL_AT:],
+)
 TRIP_COLUMNS = (
     "start_day",
     "end_day",
@@ -189,6 +214,8 @@ KINDS = {
             "meals_eur",
             "tolls_eur",
             "total_eur",
+            "adjustments_eur",
+            "corrected_total_eur",
             "cost_per_visit_eur",
             "revenue_per_km_eur",
             "saved_eur",
@@ -205,7 +232,7 @@ XLSX_FORMATS = {
     "count": "#,##0",
     "km": "#,##0.0",
     "hours": "[h]:mm",
-    "eur": '#,##0.00 "€"',
+    "eur": '#,##0.00 "€";"−"#,##0.00 "€"',  # a minus sign, not a hyphen
     "rate": '0.000 "€"',
     "percent": "0.0",
 }
@@ -262,9 +289,18 @@ def summary_rows(report: TravelReport, lang: str) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for row in (*report.rows, report.total):
         label = "Total" if row.key == "total" else row.label
-        rows.append([label, words["planned"], *figure_cells(row.planned)])
-        rows.append([label, words["actual"], *figure_cells(row.actual)])
+        planned, actual = figure_cells(row.planned), figure_cells(row.actual)
+        # a plan is not paid: no adjustment, no corrected total
+        rows.append([label, words["planned"], *_with(planned, None, None)])
+        rows.append(
+            [label, words["actual"], *_with(actual, row.adjustments_eur, row.corrected_total_eur)]
+        )
     return rows
+
+
+def _with(cells: list[Cell], adjustments: Cell, corrected: Cell) -> list[Cell]:
+    """A row's figure cells with the adjustments and the corrected total after its total."""
+    return [*cells[:_TOTAL_AT], adjustments, corrected, *cells[_TOTAL_AT:]]
 
 
 def trip_rows(trips: Sequence[TripCost], lang: str) -> list[list[Cell]]:
@@ -304,7 +340,8 @@ def caption(report: TravelReport, lang: str) -> list[str]:
     """The lines that introduce the report: title, period, grouping, scale year, then the
     barème basis of each rep's rate per km and the check-ins left out of the visits (as the
     page words them, :mod:`fieldcrm.costs.basis`), each validated month ("validé le … par …",
-    "validated on … by …") and each adjustment made after, all in ``lang``."""
+    "validated on … by …"), each adjustment made after and the corrected totals
+    (:func:`closing_lines`), all in ``lang``."""
     words = text(lang)
     not_counted = not_counted_text(
         report.total.actual.not_counted, lang, far_m=report.far_checkin_m
@@ -318,6 +355,16 @@ def caption(report: TravelReport, lang: str) -> list[str]:
         words["scale"].format(year=report.scale_year),
         *(basis_text(b, lang) for b in report.bases),
         *([not_counted] if not_counted else []),
+        *closing_lines(report, lang),
+    ]
+
+
+def closing_lines(report: TravelReport, lang: str) -> list[str]:
+    """Each validated month's stamp, each adjustment made after (signed: ``+12,00 €``,
+    ``−10,50 €``) and each corrected month's « total validé ; ajustements ; total corrigé »,
+    in ``lang``."""
+    words = text(lang)
+    return [
         *(
             words["stamp"].format(
                 rep=v.rep_name,
@@ -332,11 +379,21 @@ def caption(report: TravelReport, lang: str) -> list[str]:
             words["adjustment"].format(
                 rep=a.rep_name,
                 month=f"{a.month:%m/%Y}",
-                amount=local_number(a.amount_eur, lang, 2),
+                amount=local_eur(a.amount_eur, lang, 2, signed=True),
                 reason=a.reason,
                 author=a.author,
             )
             for a in report.adjustments
+        ),
+        *(
+            words["correction"].format(
+                rep=c.rep_name,
+                month=f"{c.month:%m/%Y}",
+                validated=local_eur(c.validated_eur, lang, 2),
+                adjustments=local_eur(c.adjustments_eur, lang, 2, signed=True),
+                corrected=local_eur(c.corrected_eur, lang, 2),
+            )
+            for c in report.corrections
         ),
     ]
 
@@ -447,7 +504,9 @@ def _pdf_cell(value: Cell, column: str, lang: str) -> str:
     if isinstance(value, dt.date):
         return local_day(value, lang)
     if isinstance(value, int | float | Decimal):
-        return local_number(value, lang, _PDF_DIGITS.get(KINDS[column], 2))
+        number = local_number(value, lang, _PDF_DIGITS.get(KINDS[column], 2))
+        # read, not computed: a minus sign, as the page writes it (−10,50)
+        return MINUS + number[1:] if number.startswith("-") else number
     return str(value)
 
 

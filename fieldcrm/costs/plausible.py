@@ -184,7 +184,7 @@ def plausible_day(
                 f"{duration_text(longest.seconds)} de route, il ne reste que "
                 f"{duration_text(room)} dans la journée ({duration_text(MAX_WORKING_DAY_S)} au "
                 f"plus : {duration_text(span)} de la première visite à la fin de la dernière, "
-                f"{duration_text(others)} d'autres trajets)"
+                f"{duration_text(others)} d’autres trajets)"
             )
             glitch = _far_check_in(longest, start, end)
             if glitch is not None:
@@ -328,7 +328,7 @@ def _no_time(leg: Leg) -> str | None:
     return (
         f"{duration_text(leg.seconds)} de route pour "
         f"{duration_text(max(leg.available_s, 0.0))} entre la fin de la visite précédente "
-        f"({end:%H:%M}) et l'arrivée ({leg.destination.at:%H:%M})"
+        f"({end:%H:%M}) et l’arrivée ({leg.destination.at:%H:%M})"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,6 +25,8 @@ if TYPE_CHECKING:  # basis.py words the report's numbers with this module's help
 
 GROUPINGS = ("rep", "team", "week", "month", "year")
 _EUR_PATTERNS = {"fr": "#,##0{fraction}\u00a0¤", "en": "¤#,##0{fraction}"}
+MINUS = "\u2212"
+"""The minus sign of a negative amount (« −10,50 € »), not a hyphen."""
 REALISED = "realised"
 EXPECTED = "expected"
 NOT_FOLLOWED = "not_followed"
@@ -191,6 +194,14 @@ class ReportRow:
     label: str
     planned: Figures
     actual: Figures
+    adjustments_eur: Decimal = Decimal("0.00")
+    """The adjustments made after validation to the validated months of this group (none on
+    a week's row: an adjustment is of a rep's month; the total row has them all)."""
+
+    @property
+    def corrected_total_eur(self) -> Decimal:
+        """The actual total as validated plus the adjustments made since: what is paid."""
+        return self.actual.total_eur + self.adjustments_eur
 
 
 @dataclass(frozen=True)
@@ -215,12 +226,29 @@ class MonthStamp:
 class AdjustmentLine:
     """A change to a validated month: amount, reason, author."""
 
+    rep_id: int
     rep_name: str
     month: dt.date
     amount_eur: Decimal
     reason: str
     author: str
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A validated month of a rep corrected after validation: « total validé » +
+    adjustments = « total corrigé »."""
+
+    rep_name: str
+    month: dt.date
+    validated_eur: Decimal
+    adjustments_eur: Decimal
+
+    @property
+    def corrected_eur(self) -> Decimal:
+        """The validated total plus the adjustments."""
+        return self.validated_eur + self.adjustments_eur
 
 
 @dataclass(frozen=True)
@@ -253,9 +281,34 @@ class TravelReport:
     @property
     def adjusted_total_eur(self) -> Decimal:
         """The actual total plus the adjustments made after validation."""
-        return self.total.actual.total_eur + sum(
-            (a.amount_eur for a in self.adjustments), Decimal(0)
-        )
+        return self.total.corrected_total_eur
+
+    @property
+    def corrections(self) -> tuple[Correction, ...]:
+        """Each validated month with adjustments: its total as validated, the adjustments,
+        the corrected total (a validated month's trips are frozen: their cost is the
+        validated one)."""
+        out = []
+        for stamp in self.stamps:
+            made = [
+                a.amount_eur
+                for a in self.adjustments
+                if a.rep_id == stamp.rep_id and a.month == stamp.month
+            ]
+            if not made:
+                continue
+            validated = sum(
+                (
+                    c.total_eur
+                    for c in self.trips
+                    if c.trip.kind == "actual"
+                    and c.trip.rep_id == stamp.rep_id
+                    and c.trip.start_day.replace(day=1) == stamp.month
+                ),
+                Decimal("0.00"),
+            )
+            out.append(Correction(stamp.rep_name, stamp.month, validated, sum(made, Decimal(0))))
+        return tuple(out)
 
     @property
     def empty(self) -> bool:
@@ -342,8 +395,18 @@ def build_report(
     for cost in kept:
         key, label = group_key(cost, group_by)
         groups.setdefault(key, (label, []))[1].append(cost)
+    # each adjustment in its rep's, team's, month's or year's row (a rep without trips
+    # gets one), none in a week's: it is of a month
+    teams = {c.trip.rep_id: c.trip.team for c in kept}
+    adjusted: dict[str, Decimal] = defaultdict(Decimal)
+    for a in adjustments:
+        found = _adjustment_key(a, group_by, teams.get(a.rep_id))
+        if found:
+            adjusted[found[0]] += a.amount_eur
+            groups.setdefault(found[0], (found[1], []))
     rows = tuple(
-        _row(key, label, members, saving) for key, (label, members) in sorted(groups.items())
+        _row(key, label, members, saving, adjusted.get(key, Decimal("0.00")))
+        for key, (label, members) in sorted(groups.items())
     )
     return TravelReport(
         title=title,
@@ -352,7 +415,9 @@ def build_report(
         group_by=group_by,
         scale_year=scale_year,
         rows=rows,
-        total=_row("total", "Total", kept, saving),
+        total=_row(
+            "total", "Total", kept, saving, sum((a.amount_eur for a in adjustments), Decimal(0))
+        ),
         trips=tuple(kept),
         stamps=tuple(stamps),
         adjustments=tuple(adjustments),
@@ -363,14 +428,33 @@ def build_report(
 
 
 def _row(
-    key: str, label: str, costs: Sequence[TripCost], saving: Callable[[TripCost], str]
+    key: str,
+    label: str,
+    costs: Sequence[TripCost],
+    saving: Callable[[TripCost], str],
+    adjustments_eur: Decimal = Decimal("0.00"),
 ) -> ReportRow:
     return ReportRow(
         key=key,
         label=label,
         planned=sum_figures((c for c in costs if c.trip.kind == "planned"), saving=saving),
         actual=sum_figures(c for c in costs if c.trip.kind == "actual"),
+        adjustments_eur=adjustments_eur,
     )
+
+
+def _adjustment_key(a: AdjustmentLine, group_by: str, team: str | None) -> tuple[str, str] | None:
+    """(sort key, label) of the row an adjustment falls in, as :func:`group_key` keys a
+    trip; None by week (an adjustment is of a month: only the total row has it)."""
+    if group_by == "rep":
+        return f"{a.rep_name}#{a.rep_id}", a.rep_name
+    if group_by == "team":
+        return team or "—", team or "—"
+    if group_by == "month":
+        return a.month.strftime("%Y-%m"), a.month.strftime("%Y-%m")
+    if group_by == "year":
+        return str(a.month.year), str(a.month.year)
+    return None
 
 
 def period_bounds(
@@ -464,6 +548,8 @@ def report_dict(report: TravelReport) -> dict[str, Any]:
             "label": r.label,
             "planned": figures_dict(r.planned),
             "actual": figures_dict(r.actual),
+            "adjustments_eur": float(r.adjustments_eur),
+            "corrected_total_eur": float(r.corrected_total_eur),
         }
 
     return {
@@ -606,8 +692,10 @@ def half_up(value: float | Decimal, digits: int) -> Decimal:
     return rounded + 0  # + 0 turns a negative zero into 0 ("-0,0" otherwise)
 
 
-def local_eur(value: float | Decimal, lang: str, digits: int = 0) -> str:
-    """An amount in euros as a reader of ``lang`` writes it: ``30\u202f000\u00a0€``, ``€30,000``.
+def local_eur(value: float | Decimal, lang: str, digits: int = 0, *, signed: bool = False) -> str:
+    """An amount in euros as a reader of ``lang`` writes it: ``30\u202f000\u00a0€``, ``€30,000``;
+    a negative one with a minus sign (U+2212, not a hyphen): ``−10,50\u00a0€``, ``−€10.50``;
+    ``signed``: a positive one with ``+`` (a correction: ``+12,00\u00a0€``).
 
     Examples
     --------
@@ -615,9 +703,14 @@ def local_eur(value: float | Decimal, lang: str, digits: int = 0) -> str:
     '30\u202f000\u00a0€'
     >>> local_eur(Decimal("12.3"), "en", 2)
     '€12.30'
+    >>> local_eur(Decimal("-10.5"), "fr", 2), local_eur(Decimal("-10.5"), "en", 2)
+    ('\u221210,50\u00a0€', '\u2212€10.50')
+    >>> local_eur(12, "fr", 2, signed=True)
+    '+12,00\u00a0€'
     """
     fraction = "." + "0" * digits if digits else ""
-    pattern = _EUR_PATTERNS.get(lang, _EUR_PATTERNS["fr"]).format(fraction=fraction)
+    positive = _EUR_PATTERNS.get(lang, _EUR_PATTERNS["fr"]).format(fraction=fraction)
+    pattern = f"{'+' if signed else ''}{positive};{MINUS}{positive}"
     return format_currency(
         half_up(value, digits),
         "EUR",

@@ -213,7 +213,7 @@ class GeocoderChain:
         best: GeocodeResult | None = None
         providers, country = self._providers_for(address)
         if country and not providers and not address.is_empty:
-            reason = f"adresse à l'étranger ({country}) : à placer à la main"
+            reason = f"adresse à l’étranger ({country}) : à placer à la main"
             return ChainOutcome(None, Assessment("failed", reason))
         if not address.is_empty:
             for provider in providers:

@@ -211,7 +211,7 @@ def place_problem(postcode: str | None, city: str | None, *, gazetteer: Gazettee
         return unknown + "pas de ville : aucune commune identifiée"
     if named:
         return unknown + f"« {city} » désigne {len(named)} communes : indiquez le code postal"
-    return unknown + f"aucune commune ne s'appelle « {city} »"
+    return unknown + f"aucune commune ne s’appelle « {city} »"
 
 
 def postcode_problem(postcode: str, city: str | None, *, gazetteer: Gazetteer) -> str | None:

@@ -81,3 +81,32 @@ def alert_subject(
         or _rule(wording, "subjects", subject, lang, None)
         or (subject or "")
     )
+
+
+# ------------------------------------------------------------------ a dry run's report
+def report_rule_name(key: str, report: Mapping[str, Any], lang: str = "fr") -> str:
+    """A rule of a dry run's report by its name for the reader of ``lang``: the name it
+    gives in that language (the report's ``texts``), else its French name as typed, else
+    its key (a report kept before names were stored)."""
+    texts = (report.get("texts") or {}).get(key)
+    mine = texts.get(lang) if isinstance(texts, Mapping) else None
+    name = mine.get("name") if isinstance(mine, Mapping) else None
+    return str(name or (report.get("rule_names") or {}).get(key) or key)
+
+
+def fired_message(fired: Mapping[str, Any], report: Mapping[str, Any], lang: str = "fr") -> str:
+    """What a dry run's report says of one firing (one of ``report["fired"]``) to the reader
+    of ``lang``: its rule's first alert message worded from the firing's ``values`` and the
+    rule's ``texts``, as the alert will read (:func:`alert_message`); a rule without an
+    alert is listed under its name (:func:`report_rule_name`). French, a rule in French only
+    and a report kept before its data read as stored."""
+    key = str(fired.get("rule_key"))
+    texts = (report.get("texts") or {}).get(key)
+    stored = str(fired.get("message") or "")
+    if lang == "fr" or not isinstance(texts, Mapping):
+        return stored
+    french = texts.get("fr")
+    if isinstance(french, Mapping) and not french.get("messages"):
+        return report_rule_name(key, report, lang)
+    wording = {"texts": texts, "values": fired.get("values") or {}}
+    return alert_message(stored, None, lang, wording, first=True)

@@ -47,9 +47,9 @@ def coverage_text(coverage: Coverage, lang: str = "fr") -> CoverageText:
         ngettext(
             lang,
             "%(n)s compte à position à vérifier (placé au centre de sa commune ou non"
-            " confirmé) : compté dans aucun territoire tant que sa position n'est pas confirmée.",
+            " confirmé) : compté dans aucun territoire tant que sa position n’est pas confirmée.",
             "%(n)s comptes à position à vérifier (placés au centre de leur commune ou non"
-            " confirmés) : comptés dans aucun territoire tant que leur position n'est pas"
+            " confirmés) : comptés dans aucun territoire tant que leur position n’est pas"
             " confirmée.",
             coverage.to_check,
         )

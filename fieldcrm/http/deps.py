@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
+from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.calendar_bounds import in_range
 from fieldcrm.config import Settings
@@ -19,7 +20,7 @@ from fieldcrm.http.errors import NotAuthenticated
 from fieldcrm.http.security import SESSION_COOKIE
 from fieldcrm.services import alerts, users
 
-__all__ = ["SESSION_COOKIE", "CurrentUser", "SessionDep", "SettingsDep"]
+__all__ = ["SESSION_COOKIE", "CurrentUser", "SessionDep", "SettingsDep", "allowed_to"]
 
 
 def set_session_cookie(response: Response, token: str, *, settings: Settings) -> None:
@@ -90,3 +91,15 @@ def current_actor(
 
 
 CurrentUser = Annotated[Actor, Depends(current_actor)]
+
+
+def allowed_to(action: str) -> Any:
+    """A route's dependency (``dependencies=[allowed_to("gdpr")]``): a caller whose role never
+    may ``action`` is refused (403, :func:`fieldcrm.auth.policy.require_role`) before the
+    request's input is validated, so that a form's problems are never told to someone who may
+    not use it; the service still checks the data (:func:`fieldcrm.auth.policy.require`)."""
+
+    def role_may(actor: CurrentUser) -> None:
+        policy.require_role(actor, action)
+
+    return Depends(role_may)

@@ -33,6 +33,8 @@ from babel.numbers import format_decimal
 from starlette.requests import Request
 
 from fieldcrm import trip_job_text
+from fieldcrm.auth import policy
+from fieldcrm.auth.roles import Role
 from fieldcrm.calendar_bounds import NO_SUCH_DATE, date_problem
 from fieldcrm.config import get_settings
 from fieldcrm.costs.report import local_day
@@ -55,6 +57,7 @@ from fieldcrm.http.reason_text import coded_text
 from fieldcrm.routing.realise import OutOfReach, Reach
 from fieldcrm.routing.schedule import hhmm
 from fieldcrm.scoring import vocabulary
+from fieldcrm.services.rules import DRY_RUN_LEAD_INS
 
 KINDS: dict[str, str] = {
     "account": "le compte",
@@ -211,8 +214,113 @@ FIELDS: dict[str, str] = {
     "postcodes": "codes postaux",
     "departements": "départements",
     "group_by": "regrouper par",
+    # the other forms' fields, by their labels on the page (tests/pages/test_form_field_labels.py)
+    "accept": "décision",
+    "back": "page de retour",
+    "code": "code",
+    "codes": "codes",
+    "confirmation": "confirmation",
+    "contact": "numéro du contact",
+    "document": "document",
+    "electric": "véhicule électrique",
+    "enabled": "activation",
+    "expected": "aperçu vérifié",
+    "heure": "heure",
+    "ids": "sélection",
+    "lang": "langue",
+    "lock": "verrouillage",
+    "next": "page suivante",
+    "note": "note",
+    "offline": "hors ligne",
+    "overlay": "territoire superposé",
+    "qualification": "segment",
+    "rapports": "comptes rendus",
+    "reason": "motif",
+    "regle": "règle",
+    "sector": "secteur",
+    "t-name": "nom du territoire",
+    "unit": "unités",
+    "unread": "non lues",
+    "version": "version",
+    "vue": "affichage",
 }
 """French names of the fields errors name."""
+
+FIELDS_EN: dict[str, str] = {
+    "accept": "decision",
+    "account_id": "account",
+    "account_ids": "accounts",
+    "address": "address",
+    "amount_eur": "amount",
+    "annual_km_estimate": "annual mileage",
+    "as_of": "reference date",
+    "back": "return page",
+    "band": "priority",
+    "code": "code",
+    "codes": "codes",
+    "confirmation": "confirmation",
+    "contact": "contact number",
+    "date": "date",
+    "day": "day",
+    "document": "document",
+    "duration": "duration",
+    "electric": "electric vehicle",
+    "email": "email",
+    "enabled": "activation",
+    "end": "end",
+    "expected": "checked preview",
+    "file": "file",
+    "fiscal_hp": "fiscal horsepower (CV)",
+    "full_name": "full name",
+    "group_by": "group by",
+    "heure": "time",
+    "hotel_address": "hotel address",
+    "hotel_lat": "hotel latitude",
+    "hotel_lon": "hotel longitude",
+    "hotel_name": "hotel name",
+    "ids": "selection",
+    "kind": "type",
+    "lang": "language",
+    "lat": "latitude",
+    "lock": "lock",
+    "lon": "longitude",
+    "manager_id": "manager",
+    "metric": "criterion",
+    "month": "month",
+    "name": "name",
+    "next": "next page",
+    "not_visited_days": "days without a visit",
+    "note": "note",
+    "offline": "offline",
+    "outcome": "outcome",
+    "overlay": "overlay territory",
+    "password": "password",
+    "q": "search",
+    "qualification": "segment",
+    "rapports": "visit reports",
+    "rayon": "radius",
+    "reason": "reason",
+    "regle": "rule",
+    "rep": "rep",
+    "rep_id": "rep",
+    "report": "visit report",
+    "role": "role",
+    "sector": "sector",
+    "start": "start",
+    "t-name": "territory name",
+    "territory": "territory",
+    "time": "time",
+    "title": "title",
+    "tolls_eur": "tolls",
+    "tri": "sort order",
+    "unit": "units",
+    "unread": "unread",
+    "vehicle_kind": "vehicle",
+    "version": "version",
+    "vue": "view",
+}
+"""English names of the fields errors name, where the name in the code does not read as
+English words (``tolls_eur``, ``vue``); other fields are named by their words."""
 
 CHOICES: dict[str, dict[str, str]] = {
     "metric": {
@@ -517,7 +625,8 @@ SENTENCE_VALUES: dict[str, Callable[[str], str]] = {
 """How the named parts of :data:`SENTENCES` read in French (dates, decimals), by group name."""
 
 FORBIDDEN = re.compile(
-    r"^(?P<role>\w+) (?P<id>\d+) may not (?P<action>[\w.]+)(?: for rep (?P<rep>\d+))?$"
+    r"^(?P<role>\w+) (?P<id>\d+) may not (?P<action>[\w.]+)"
+    r"(?: for rep (?P<rep>\d+)| for (?P<own>themselves))?$"
 )
 FORBIDDEN_WORDS = re.compile(r"\bmay not\b")
 """The policy's wording, never shown as it is to a reader."""
@@ -599,6 +708,8 @@ def _segment_label(segment: str, lang: str) -> str:
     label = None
     if lang == "fr":
         label = FIELDS.get(segment) or FIELDS.get(key) or vocabulary.KEY_NAMES.get(key)
+    else:
+        label = FIELDS_EN.get(segment) or FIELDS_EN.get(key)
     if label is None:
         label = re.sub(r"_id$", "", key).replace("_", " ").strip() or key
     numbered = (f"n° {int(i) + 1}" if i.isdigit() else i for i in indexes)
@@ -1143,25 +1254,62 @@ def sentence(message: str) -> str | None:
     return _translated(SENTENCES, message, SENTENCE_VALUES)
 
 
+ROLE_PLURALS: dict[Role, tuple[str, str]] = {
+    Role.REP: ("commerciaux", "reps"),
+    Role.MANAGER: ("responsables", "managers"),
+    Role.DISPATCHER: ("répartiteurs", "dispatchers"),
+    Role.ADMIN: ("administrateurs", "administrators"),
+}
+"""Each role in the plural, French and English, for « … est réservé aux responsables »."""
+
+
+def _reserved_to(role: str, action: str) -> list[Role] | None:
+    """The roles ``action`` is reserved to when the refused ``role`` is not one of them (the
+    refusal is about the role, whoever's data it is: :func:`fieldcrm.auth.policy.roles_for`);
+    ``None`` when the role may do it on some data, or for an unknown role or action."""
+    if action not in policy.RULES or role not in {r.value for r in Role}:
+        return None
+    allowed = policy.roles_for(action)
+    return None if Role(role) in allowed or not allowed else [r for r in Role if r in allowed]
+
+
+def _joined(words: list[str], *, last: str) -> str:
+    """« a, b et c » / "a, b and c"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
 def _forbidden(message: str, lang: str = "fr") -> str:
-    """A policy refusal ("rep 4 may not rules.read") as a sentence in ``lang``: what the
-    reader may not do (:data:`ACTIONS`, :data:`ACTIONS_EN`), or whose data they cannot see."""
+    """A policy refusal ("rep 4 may not rules.read") as a sentence in ``lang``, by the
+    policy's reason: the role it is reserved to (whoever's data it is), the data of another
+    rep out of the reader's scope, their own data, or what the reader may not do
+    (:data:`ACTIONS`, :data:`ACTIONS_EN`)."""
     found = FORBIDDEN.match(message)
+    reserved = _reserved_to(found["role"], found["action"]) if found else None
     if lang != "fr":
         if not found:
             return GENERIC_EN if FORBIDDEN_WORDS.search(message) else message
+        doing = ACTIONS_EN.get(found["action"])
+        if reserved and doing:
+            who = _joined([ROLE_PLURALS[r][1] for r in reserved], last="and")
+            return f"Only {who} may {doing}."
         if found["rep"]:
             return f"You do not have access to the data of rep {found['rep']}."
-        doing = ACTIONS_EN.get(found["action"])
+        if found["own"] and doing:
+            return f"You are not allowed to {doing} for yourself."
         return f"You are not allowed to {doing}." if doing else GENERIC_EN
     if not found:
         return sentence(message) or (message if _looks_french(message) else GENERIC[Forbidden])
+    what = ACTIONS.get(found["action"])
+    if reserved and what:
+        who = _joined([f"aux {ROLE_PLURALS[r][0]}" for r in reserved], last="et")
+        return f"{what[:1].upper()}{what[1:]} est réservé {who}."
     if found["rep"]:
         return f"Vous n’avez pas accès aux données du commercial {found['rep']}."
-    what = ACTIONS.get(found["action"])
     if not what:
         return GENERIC[Forbidden]
     of = "d’" if what[0] in "aeiouéè" else "de "
+    if found["own"]:
+        return f"Vous n’avez pas le droit {of}{what} pour vous-même."
     return f"Vous n’avez pas le droit {of}{what}."
 
 
@@ -1474,6 +1622,9 @@ def job_error_text(
         if head is None and stored_refusal(doc) is not None:  # out of reach: an Infeasible
             head = "infeasible"
     if head is None:
+        dry_run = _dry_run_refusal(error or "", doc, lang, zone=zone)
+        if dry_run is not None:
+            return dry_run
         kept_problems = _stored_problems(doc) if lang != "fr" else None
         if kept_problems is not None:  # a refused input kept as data (an import's file)
             return describe(kept_problems, lang, zone=zone)
@@ -1486,6 +1637,27 @@ def job_error_text(
     else:
         why = refusal_text(doc, message, lang, zone=zone)
     return trip_job_text.lead_in(head, why, translations(lang).gettext)
+
+
+def _dry_run_refusal(
+    error: str, doc: Mapping[str, Any], lang: str, *, zone: ZoneInfo | None
+) -> str | None:
+    """A refused dry run of the rules for the reader of ``lang``, by its stored French
+    lead-in (:data:`fieldcrm.services.rules.DRY_RUN_LEAD_INS`): a policy refusal by the words
+    of :func:`_forbidden`, a refused input from the problems it kept; None for another
+    error."""
+    head, why = trip_job_text.split_lead_in(error, lead_ins=DRY_RUN_LEAD_INS)
+    if head is None:
+        return None
+    kept = _stored_problems(doc)
+    if head == "forbidden":
+        why = _forbidden(why, lang)
+    elif kept is not None:
+        why = describe(kept, lang, zone=zone)
+    else:
+        why = describe_message(why, lang, zone=zone)
+    gettext = translations(lang).gettext
+    return trip_job_text.lead_in(head, why, gettext, lead_ins=DRY_RUN_LEAD_INS)
 
 
 def _stored_problems(doc: Mapping[str, Any]) -> InvalidInput | None:
@@ -1555,7 +1727,8 @@ def validation_texts(
                 what += f" ; attendu : {offered}"
             parts.append((field, f"{named(field)} : {what}" if field else what))
         else:
-            text = f"{field} : {error.get('msg')}" if field else str(error.get("msg"))
+            label = named(field, lang=lang)  # by its English label (FIELDS_EN), not its code
+            text = f"{label}: {error.get('msg')}" if field else str(error.get("msg"))
             parts.append((field, text))
     return parts
 

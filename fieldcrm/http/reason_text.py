@@ -22,8 +22,12 @@ from fieldcrm.durations import DURATION_PATTERN, duration_seconds, duration_text
 from fieldcrm.geocoding.model import PRECISION_LABELS
 from fieldcrm.http.i18n import translations
 
+APOSTROPHE = "[’']"
+"""An apostrophe in a stored reason (``{q}`` in a pattern): the typographic one French is
+written with, or the straight one of rows stored before it was."""
+
 PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), msgid)
+    (re.compile(pattern.replace("{q}", APOSTROPHE)), msgid)
     for pattern, msgid in (
         (
             r"précision (?P<found>.+) \(attendue : (?P<wanted>.+)\)",
@@ -39,8 +43,8 @@ PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"aucune correspondance \((?P<errors>.*)\)", "aucune correspondance (%(errors)s)"),
         (
-            r"adresse à l'étranger \((?P<country>[^)]+)\) : à placer à la main",
-            "adresse à l'étranger (%(country)s) : à placer à la main",
+            r"adresse à l{q}étranger \((?P<country>[^)]+)\) : à placer à la main",
+            "adresse à l’étranger (%(country)s) : à placer à la main",
         ),
         (r"candidats : (?P<names>.+)", "candidats : %(names)s"),
         (
@@ -81,8 +85,8 @@ PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "« %(city)s » désigne %(n)s communes : indiquez le code postal",
         ),
         (
-            r"aucune commune ne s'appelle « (?P<city>.+) »",
-            "aucune commune ne s'appelle « %(city)s »",
+            r"aucune commune ne s{q}appelle « (?P<city>.+) »",
+            "aucune commune ne s’appelle « %(city)s »",
         ),
     )
 )
@@ -90,7 +94,7 @@ PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 placing and postcode problems): their pattern and their catalogue msgid."""
 
 COST_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern.replace("{d}", DURATION_PATTERN)), msgid)
+    (re.compile(pattern.replace("{d}", DURATION_PATTERN).replace("{q}", APOSTROPHE)), msgid)
     for pattern, msgid in (
         (
             r"trajet (?P<before>.+?) → (?P<after>.+?) de (?P<km>\d+) km non compté "
@@ -103,16 +107,16 @@ COST_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"(?P<driven>{d}) de route pour (?P<free>{d}) entre la fin de la visite précédente "
-            r"\((?P<end>\d\d:\d\d)\) et l'arrivée \((?P<arrival>\d\d:\d\d)\)",
+            r"\((?P<end>\d\d:\d\d)\) et l{q}arrivée \((?P<arrival>\d\d:\d\d)\)",
             "%(driven)s de route pour %(free)s entre la fin de la visite précédente (%(end)s) "
-            "et l'arrivée (%(arrival)s)",
+            "et l’arrivée (%(arrival)s)",
         ),
         (
             r"(?P<driven>{d}) de route, il ne reste que (?P<room>{d}) dans la journée "
             r"\((?P<most>{d}) au plus : (?P<span>{d}) de la première visite à la fin de la "
-            r"dernière, (?P<others>{d}) d'autres trajets\)",
+            r"dernière, (?P<others>{d}) d{q}autres trajets\)",
             "%(driven)s de route, il ne reste que %(room)s dans la journée (%(most)s au plus : "
-            "%(span)s de la première visite à la fin de la dernière, %(others)s d'autres "
+            "%(span)s de la première visite à la fin de la dernière, %(others)s d’autres "
             "trajets)",
         ),
         (r"la journée dépasserait (?P<km>\d+) km", "la journée dépasserait %(km)s km"),

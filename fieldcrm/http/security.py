@@ -1,4 +1,5 @@
-"""Security headers on every response: a nonce-based Content-Security-Policy, no framing, no sniffing.
+"""Security headers on every response: a nonce-based Content-Security-Policy, no framing, no
+sniffing, and no storing of anything but static files (``Cache-Control: no-store``).
 
 Pages mark their inline scripts with the request's nonce (``csp_nonce`` in templates); any
 other inline script, ``javascript:`` URL or event-handler attribute is refused by the browser.
@@ -16,6 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 TILE_HOSTS = "https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
+STATIC = "/static/"
+"""Static files (CSS, scripts, icons) keep their HTTP caching; every other answer without a
+``Cache-Control`` of its own (a chart's short private one, say) is ``no-store``."""
 DOCS_PATHS = frozenset({"/docs", "/redoc"})
 """The API reference pages (Swagger UI, ReDoc), answered with :func:`docs_policy`."""
 
@@ -72,6 +76,10 @@ async def security_headers(
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
+    if "cache-control" not in response.headers and not request.url.path.startswith(STATIC):
+        # pages and API answers hold someone's data: neither a shared phone's back button
+        # nor a proxy keeps them (the service worker's offline copy is its own cache)
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

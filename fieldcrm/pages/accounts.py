@@ -17,7 +17,7 @@ from fieldcrm import maps
 from fieldcrm.auth.roles import Role
 from fieldcrm.dates import LOCALES
 from fieldcrm.errors import InvalidInput
-from fieldcrm.http.deps import CurrentUser, SessionDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, allowed_to
 from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import local_number, reader_language, render
@@ -152,7 +152,11 @@ def account_page(
     )
 
 
-@router.post("/comptes/{account_id}/compte-rendu", response_model=None)
+@router.post(
+    "/comptes/{account_id}/compte-rendu",
+    response_model=None,
+    dependencies=[allowed_to("activity.write")],
+)
 def send_report(
     request: Request,
     session: SessionDep,

@@ -17,7 +17,7 @@ from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.derive import RepProfile
 from fieldcrm.costs.report import TravelReport
 from fieldcrm.errors import InvalidInput
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, allowed_to
 from fieldcrm.http.i18n import request_language
 from fieldcrm.pages import forms
 from fieldcrm.pages.templating import reader_language, render
@@ -102,6 +102,10 @@ def _show(
         "previous": _shift(month, -1),
         "next": _shift(month, 1),
         "closing": _closing(actor, report, reps, rep),
+        # a month is validated once over: before, the day it can be (not a refusal after)
+        "validable_from": None
+        if costs.month_over(report.start, settings=settings)
+        else costs.validable_from(report.start),
         # (rep, month) validated: their trips are frozen, tolls go through an adjustment
         "frozen": {(st.rep_id, st.month) for st in report.stamps},
         "typed": typed or {},
@@ -145,7 +149,9 @@ def chart(
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 
-@router.post("/frais/trajets/{trip_id}/peages", response_model=None)
+@router.post(
+    "/frais/trajets/{trip_id}/peages", response_model=None, dependencies=[allowed_to("costs.write")]
+)
 def tolls(
     request: Request,
     session: SessionDep,
@@ -200,7 +206,7 @@ def _month_start(month: str) -> dt.date:
         raise InvalidInput("month", "mois invalide (AAAA-MM)", value=month) from None
 
 
-@router.post("/frais/mois/validation")
+@router.post("/frais/mois/validation", dependencies=[allowed_to("costs.validate")])
 def validate_month(
     session: SessionDep,
     actor: CurrentUser,
@@ -215,7 +221,7 @@ def validate_month(
     return RedirectResponse(f"/frais?month={month}&rep={rep}", status_code=303)
 
 
-@router.post("/frais/mois/ajustement")
+@router.post("/frais/mois/ajustement", dependencies=[allowed_to("costs.validate")])
 def adjust_month(
     session: SessionDep,
     actor: CurrentUser,

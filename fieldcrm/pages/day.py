@@ -22,14 +22,16 @@ from fieldcrm.config import Settings
 from fieldcrm.errors import Conflict, Infeasible, InvalidInput
 from fieldcrm.geo import GeoPoint
 from fieldcrm.http import error_text
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate, allowed_to
 from fieldcrm.http.error_text import describe
 from fieldcrm.http.i18n import translations
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.pages.trip_instead import no_trip_text, trip_instead
+from fieldcrm.routing.schedule import hhmm
 from fieldcrm.services import (
     appointment_moves,
     appointments,
+    as_booked,
     plan_dates,
     plan_slots,
     planning,
@@ -39,6 +41,7 @@ from fieldcrm.services import (
     visits,
 )
 from fieldcrm.services import trip_instead as day_or_trip
+from fieldcrm.services.as_booked import day_proposals, missing_appointments
 from fieldcrm.store.appointments import AppointmentRecord
 from fieldcrm.store.booked_near import NearBooking
 from fieldcrm.store.plans import PlanRow, ProposalRow
@@ -173,22 +176,6 @@ def cancelled_bookings(
     return out
 
 
-def missing_appointments(stops: Sequence[Mapping[str, Any]], live: Collection[int]) -> set[int]:
-    """The ids of the fixed appointments among a planned day's ``stops`` that no longer hold
-    a time of that day: not among ``live`` (the ids of the day's appointments not cancelled),
-    so cancelled, moved to another day, or both. The page shows them with no navigation nor
-    check-in (« Déplacé au … » or « Annulé »: :func:`off_route`) and leaves them off the map
-    and the route, as the slots of now do (:func:`fieldcrm.services.plan_slots.current_slots`
-    reads only the day's live appointments)."""
-    return {
-        int(s["appointment_id"])
-        for s in stops
-        if s.get("kind") == "appointment"
-        and s.get("appointment_id") is not None
-        and s["appointment_id"] not in live
-    }
-
-
 def without_appointments(
     result: dict[str, Any], index: int, gone: set[int], accounts: Collection[int] = ()
 ) -> dict[str, Any]:
@@ -248,6 +235,12 @@ class OffRoute:
     """Accounts of open proposals visited on an earlier day and not due again on theirs
     (« Visité le … »). Visited on the proposal's very day, the stop stays on the route
     with its visit (the rep is there), only its card no longer proposes it."""
+    unfit: set[int] = field(default_factory=set)
+    """Accounts of open proposals that no longer fit the day as booked now (« Ne tient
+    plus … : replanifiez la journée », :attr:`fieldcrm.services.plan_slots.CurrentSlots.unfit`):
+    no time, off the map and the route, as the figures as booked leave them out
+    (:func:`fieldcrm.services.plan_slots.figures_now` keeps only the stops with a slot); the
+    card still offers « Refuser », the page « Replanifier »."""
 
     @property
     def appointments(self) -> set[int]:
@@ -257,7 +250,7 @@ class OffRoute:
     @property
     def accounts(self) -> set[int]:
         """The accounts whose visit is off the route."""
-        return self.released | self.refused | self.visits_moved | self.visited
+        return self.released | self.refused | self.visits_moved | self.visited | self.unfit
 
 
 def off_route(
@@ -272,8 +265,8 @@ def off_route(
     booked visits and open proposals not booked elsewhere): a fixed appointment of the plan
     that is not among ``live`` (the ids of the day's appointments not cancelled,
     :func:`missing_appointments`) — moved to another day when it is live there, else
-    cancelled —, a proposal refused, booked elsewhere, or whose booked visit moved to another
-    day (``cards``: :func:`proposal_cards`)."""
+    cancelled —, a proposal refused, booked elsewhere, no longer fitting the day as booked,
+    or whose booked visit moved to another day (``cards``: :func:`proposal_cards`)."""
     gone = missing_appointments(stops, live)
     moved = {i: a for i, a in cards["moved_fixed"].items() if i in gone}
     return OffRoute(
@@ -288,6 +281,14 @@ def off_route(
             if p.id in cards.get("visited", {})
             and cards["visited"][p.id].last_visit
             < p.slot_start.astimezone(plan_dates.company_zone()).date()
+        },
+        unfit={
+            p.account_id
+            for p in proposals
+            if p.status == "proposed"
+            and p.id in cards["unfit"]
+            and p.id not in cards["booked_near"]
+            and p.id not in cards.get("visited", {})
         },
     )
 
@@ -323,6 +324,8 @@ def proposal_cards(
     )
     away = appointment_moves.moved_away(session, actor=actor, plan=plan, settings=settings)
     return {
+        # the slots of now themselves: which days changed since the plan (as_booked)
+        "slots_now": current,
         # the fixed appointments and booked visits moved to another day (:func:`off_route`)
         "moved_fixed": away.fixed,
         "moved_visits": away.visits,
@@ -356,77 +359,24 @@ def proposal_cards(
     }
 
 
-def day_proposals(plan: PlanRow, day: Mapping[str, Any]) -> dict[int, ProposalRow]:
-    """The proposals of the planned day ``day`` (one of ``plan.result["days"]``), by account
-    id (matched on account and slot start, as :func:`fieldcrm.services.planning.plan_json`)."""
-    by_key = {(p.account_id, p.slot_start): p for p in plan.proposals}
-    out: dict[int, ProposalRow] = {}
-    for stop in day.get("stops", []):
-        if stop.get("kind") != "candidate" or not stop.get("slot_start"):
-            continue
-        found = by_key.get((stop.get("account_id"), dt.datetime.fromisoformat(stop["slot_start"])))
-        if found is not None:
-            out[found.account_id] = found
+def displaced_booked(
+    plan: PlanRow, booked: Mapping[int, NearBooking], lang: str = "fr"
+) -> dict[int, tuple[str, int]]:
+    """The left-out accounts of ``plan`` (``plan.result["omissions"]``, by index) whose reason
+    names planned visits booked since (accepted, or their account booked elsewhere:
+    ``booked``, :attr:`fieldcrm.services.plan_slots.CurrentSlots.booked`): those visits,
+    quoted in the reader's ``lang``, and how many. Such a reason (« il prendrait la place de … ») held when
+    the plan was made, no longer now: the page says it as of the plan, names what was booked
+    and offers to plan the day again (a booked visit is fixed, replanning weighs the account
+    around it)."""
+    names = {p.account_name for p in plan.proposals if p.status == "accepted" or p.id in booked}
+    out: dict[int, tuple[str, int]] = {}
+    for k, o in enumerate(plan.result.get("omissions") or []):
+        gone = [n for n in o.get("displaced") or () if n in names]
+        if o.get("reason") == "displaces" and gone:
+            quoted = [f"« {n} »" if lang == "fr" else f"“{n}”" for n in gone]
+            out[k] = ((" et " if lang == "fr" else " and ").join(quoted), len(gone))
     return out
-
-
-def day_changed(
-    day: Mapping[str, Any], proposals: Sequence[ProposalRow], cards: Mapping[str, Any]
-) -> bool:
-    """Whether the planned day ``day`` is no longer as its plan first computed it: one of its
-    proposals was decided, or no longer fits, or its account was booked since (``cards``:
-    :func:`proposal_cards`). Its departure, return and km are then the plan's, not the day's."""
-    accounts = {s.get("account_id") for s in day.get("stops", []) if s.get("kind") == "candidate"}
-    return any(
-        p.status != "proposed"
-        or p.id in cards["unfit"]
-        or p.id in cards["booked_near"]
-        or p.id in cards.get("visited", {})
-        for p in proposals
-        if p.account_id in accounts
-    )
-
-
-def figures_as_booked(
-    session: Session,
-    plan: PlanRow,
-    day: Mapping[str, Any],
-    *,
-    booked: Sequence[AppointmentRecord],
-    off: OffRoute,
-    proposals: Sequence[ProposalRow],
-    cards: Mapping[str, Any],
-    settings: Settings,
-    moves: Mapping[dt.date, Mapping[int, dt.datetime]] | None = None,
-) -> tuple[bool, plan_slots.DayFigures | None]:
-    """Whether the planned day ``day`` of ``plan`` changed since its plan, and its
-    departure, return, km and lunch as it is booked now if so — one rule for Ma journée and
-    Tournée, so both give the same km for the same day. Changed: its appointments
-    (``booked``: the day's live ones, :func:`~fieldcrm.services.appointments.plan_is_stale`),
-    a fixed appointment off its route (``off``, :func:`off_route`), or one of its
-    ``proposals`` decided, unfit, booked elsewhere or visited (:func:`day_changed`). The
-    figures: :func:`fieldcrm.services.plan_slots.figures_now` (``None``: the day is
-    unchanged, or they cannot be recomputed: the plan's no longer hold); ``moves``: as
-    :func:`proposal_cards`'s."""
-    changed = (
-        appointments.plan_is_stale(plan, list(booked))
-        or bool(off.appointments)
-        or day_changed(day, proposals, cards)
-    )
-    if not changed:
-        return False, None
-    date = dt.date.fromisoformat(day["day"])
-    # each open proposal from the minute its card shows (the header never contradicts it)
-    figures = plan_slots.figures_now(
-        session,
-        plan,
-        date,
-        settings=settings,
-        now=request_time(),
-        shown=cards["bookable"],
-        moves=moves,
-    )
-    return True, figures
 
 
 def replan_bookings(
@@ -557,7 +507,7 @@ def day_page(
         "map": None,
         "result": None,
         "appointments": booked,
-        "stale": plan is not None and appointments.plan_is_stale(plan, booked),
+        "stale": plan is not None and as_booked.plan_is_stale(plan, booked),
         "refusal": _read_refusal(request, actor, settings),
         # the trip planned in place of this day, when it only holds as one (_trip_instead.html)
         "instead": trip_instead(plan),
@@ -610,15 +560,15 @@ def day_page(
         lines = road_lines(shown, [index], settings=settings, crowfly_label=crowfly)
         slept_at, sleeps_at = hotel_nights(plan.result, index)
         # the day changed since its plan: its departure, return, km and lunch as it is
-        # booked now (None: they cannot be recomputed, the header says the plan's no longer hold)
-        changed, figures = figures_as_booked(
+        # booked now (None: they cannot be recomputed, the header says the plan's no longer
+        # hold), one selection with Tournée and « Frais » (services.as_booked)
+        changed, figures = as_booked.day_figures(
             session,
             plan,
             planned,
             booked=booked,
-            off=off,
-            proposals=plan.proposals,
-            cards=context,
+            current=context["slots_now"],
+            now=request_time(),
             settings=settings,
             moves={day: moved},
         )
@@ -645,6 +595,21 @@ def day_page(
             sleeps_at=sleeps_at,
             figures_now=figures is not None,
             figures_gone=changed and figures is None,
+            # the day's bookings leave no room for lunch (the planner's lunch_skipped, as
+            # booked now or as planned): said, with the window it had no hour free in
+            lunch_skipped=(
+                figures.lunch_skipped
+                if figures is not None
+                else "lunch_skipped" in planned.get("flags", [])
+            ),
+            # « Comptes écartés »: the reasons naming visits booked since, said as of the plan
+            displaced_booked=displaced_booked(
+                plan, context["booked_near"], reader_language(request, actor)
+            ),
+            lunch_window=(
+                hhmm(planning_build.LUNCH_EARLIEST),
+                hhmm(planning_build.LUNCH_LATEST_END),
+            ),
         )
     response = render(request, "day.html", context, actor=actor)
     if REFUSAL_COOKIE in request.cookies:
@@ -652,7 +617,7 @@ def day_page(
     return response
 
 
-@router.post("/journee/planifier")
+@router.post("/journee/planifier", dependencies=[allowed_to("plan")])
 def plan_my_day(
     request: Request,
     session: SessionDep,
@@ -711,7 +676,7 @@ def _read_refusal(request: Request, actor: Actor, settings: Settings) -> str | N
     return message if hmac.compare_digest(signature, expected) else None
 
 
-@router.post("/journee/propositions/{proposal_id}")
+@router.post("/journee/propositions/{proposal_id}", dependencies=[allowed_to("plan")])
 def decide(
     request: Request,
     proposal_id: int,

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm import maps
 from fieldcrm.auth.roles import Role
-from fieldcrm.http.deps import CurrentUser, SessionDep
-from fieldcrm.pages.templating import render
+from fieldcrm.http.deps import CurrentUser, SessionDep, allowed_to
+from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import assignment, users
 
 router = APIRouter(include_in_schema=False)
@@ -66,7 +66,7 @@ def _page(
         ],
     )
     maps.fit(m, [(q.lon, q.lat) for q in located if q.lon is not None and q.lat is not None])
-    draw = maps.add_draw(m)
+    draw = maps.add_draw(m, lang=reader_language(request, actor))
     moves = (
         assignment.preview_moves(session, actor=actor, page=max(preview_page, 0))
         if preview
@@ -95,7 +95,7 @@ def _page(
     return render(request, "dispatch.html", context, actor=actor, status_code=status)
 
 
-@router.post("/affectations/attribuer", response_model=None)
+@router.post("/affectations/attribuer", response_model=None, dependencies=[allowed_to("assign")])
 def assign_selected(
     request: Request,
     session: SessionDep,
@@ -112,7 +112,7 @@ def assign_selected(
     return RedirectResponse(f"/affectations?done=assigned:{changed}", status_code=303)
 
 
-@router.post("/affectations/appliquer")
+@router.post("/affectations/appliquer", dependencies=[allowed_to("assign")])
 def apply_assignment(
     session: SessionDep,
     actor: CurrentUser,

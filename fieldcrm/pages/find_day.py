@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate, allowed_to
 from fieldcrm.pages.templating import render
 from fieldcrm.services import find_day
 
@@ -28,7 +28,7 @@ def page(
     return render(request, "find_day.html", {"found": found}, actor=actor)
 
 
-@router.post("/comptes/{account_id}/trouver-un-jour")
+@router.post("/comptes/{account_id}/trouver-un-jour", dependencies=[allowed_to("plan")])
 def book(
     session: SessionDep,
     actor: CurrentUser,

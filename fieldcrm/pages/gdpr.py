@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, allowed_to
 from fieldcrm.pages.templating import render
 from fieldcrm.services import gdpr
 
@@ -61,7 +61,7 @@ def erase(session: SessionDep, actor: CurrentUser, contact_id: int) -> RedirectR
     return RedirectResponse("/rgpd?done=erased", status_code=303)
 
 
-@router.post("/rgpd/prospects")
+@router.post("/rgpd/prospects", dependencies=[allowed_to("gdpr")])
 def delete_prospects(
     session: SessionDep,
     actor: CurrentUser,

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.auth import policy
 from fieldcrm.errors import InvalidInput
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, allowed_to
 from fieldcrm.http.errors import status_for
 from fieldcrm.http.uploads import read_upload, upload_limit
 from fieldcrm.pages.forms import FieldErrors, refusal_errors
@@ -46,7 +46,7 @@ def _form(
     return render(request, "import.html", context, actor=actor, status_code=status_code)
 
 
-@router.post("/import", response_model=None)
+@router.post("/import", response_model=None, dependencies=[allowed_to("import")])
 def upload(
     request: Request,
     session: SessionDep,

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fieldcrm.calendar_bounds import parse_date
 from fieldcrm.errors import InvalidInput, NotFound
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, allowed_to
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.scoring.rules import editor_help
 from fieldcrm.services import jobs, rules
@@ -36,18 +36,21 @@ then:
 
 
 def _page(request: Request, session: SessionDep, actor: CurrentUser, **extra: Any) -> HTMLResponse:
+    lang = reader_language(request, actor)
     context = {
         "rules": rules.list_rules(session, actor=actor),
-        "names": rules.rule_names(session, actor=actor, lang=reader_language(request, actor)),
+        "names": rules.rule_names(session, actor=actor, lang=lang),
+        "about": rules.rule_about(session, actor=actor, lang=lang),
         "open_alerts": rules.open_alerts_by_rule(session, actor=actor),
         "editor": NEW_RULE,
         # the values a reader writes: French names in French, the codes in English
-        "help": editor_help(french=reader_language(request, actor) == "fr"),
+        "help": editor_help(french=lang == "fr"),
         "problems": [],
         "report": None,
         "trial": None,
         "saved": None,
         "deleted": None,
+        "switched": None,
         "as_of": "",
     }
     context.update(extra)
@@ -64,6 +67,7 @@ def rules_page(
     edit: str = "",
     saved: str = "",
     deleted: str = "",
+    switched: str = "",
     essai: int | None = Query(None, ge=1, le=2**63 - 1),
 ) -> HTMLResponse:
     """Rules with their YAML, the editor, the dry run (``essai``: a dry-run job's draft back
@@ -78,6 +82,7 @@ def rules_page(
             editor=editor,
             saved=saved or None,
             deleted=deleted or None,
+            switched=switched or None,
             version=rule.version if rule else None,
         )
     trial = jobs.job_view(session, essai, actor=actor)
@@ -119,9 +124,16 @@ def save_or_check(
                 session, actor=actor, settings=settings, as_of=_day(as_of), draft=document
             )
             return RedirectResponse(f"/taches/{job_id}", status_code=303)
-        key = rules.validate(document, actor=actor)
+        key, about = rules.check(document, actor=actor, lang=reader_language(request, actor))
         return _page(
-            request, session, actor, editor=document, as_of=as_of, valid=key, version=version
+            request,
+            session,
+            actor,
+            editor=document,
+            as_of=as_of,
+            valid=key,
+            valid_about=about,
+            version=version,
         )
     except InvalidInput as exc:
         return _page(
@@ -142,7 +154,7 @@ def _day(value: str) -> dt.date | None:
     return parse_date(value, field="as_of")
 
 
-@router.post("/regles/{key}/activation")
+@router.post("/regles/{key}/activation", dependencies=[allowed_to("rules.edit")])
 def toggle(
     session: SessionDep,
     actor: CurrentUser,
@@ -152,7 +164,7 @@ def toggle(
 ) -> RedirectResponse:
     """Switch a rule on or off (409 if someone changed it since the page was shown)."""
     rules.set_enabled(session, key, enabled=enabled, actor=actor, expected_version=version)
-    return RedirectResponse("/regles", status_code=303)
+    return RedirectResponse(f"/regles?{urlencode({'switched': key})}", status_code=303)
 
 
 @router.post("/regles/{key}/suppression")

@@ -21,9 +21,11 @@ from fieldcrm.config import PROJECT_DIR
 from fieldcrm.costs.report import local_day, local_eur
 from fieldcrm.costs.report import local_number as report_number
 from fieldcrm.dates import long_day
+from fieldcrm.dates import period_label as report_period
 from fieldcrm.durations import hours_minutes
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
-from fieldcrm.http.alert_text import alert_message, alert_subject
+from fieldcrm.http.alert_text import alert_message, alert_subject, fired_message, report_rule_name
+from fieldcrm.http.assignment_text import assignment_reason
 from fieldcrm.http.error_text import (
     job_error_text,
     problem_message,
@@ -179,6 +181,9 @@ _ENV.filters["geocode_reason"] = geocode_reason
 _ENV.filters["import_reason"] = import_reason  # a rejected row's reason, from its data
 _ENV.filters["alert_message"] = alert_message  # a reminder worded from its data
 _ENV.filters["alert_subject"] = alert_subject
+_ENV.filters["fired_message"] = fired_message  # a dry run's firing, worded from its data
+_ENV.filters["report_rule"] = report_rule_name  # a dry run's rule by its name
+_ENV.filters["assignment_reason"] = assignment_reason  # the assignment history's stored French
 _ENV.filters["cost_reason"] = cost_reason  # a travel-cost place or leg to check
 _ENV.filters["activity_kind"] = activity_kind
 _ENV.filters["priority_band"] = priority_band
@@ -238,16 +243,13 @@ def rule_label(key: str | None, names: dict[str, str], lang: str = "fr") -> str:
 
 
 def period_label(value: str, lang: str) -> str:
-    """A scheduled job's period key as the reader writes it: ``2026-12-06T07:00`` →
-    ``06/12/2026 07:00``, ``2026-W49`` → ``semaine 49 de 2026``, ``2026-12-06`` →
+    """A period key as the reader writes it (a scheduled job's, a travel-cost report's
+    group): ``2026-12-06T07:00`` → ``06/12/2026 07:00``, ``2026-W49`` → ``semaine 49 de
+    2026``, ``2026-12`` → ``décembre 2026`` ("December 2026"), ``2026-12-06`` →
     ``06/12/2026``; any other key as it is."""
     text = str(value)
-    week = re.fullmatch(r"(\d{4})-W(\d{2})", text)
-    if week:
-        return translations(lang).gettext("semaine %(week)s de %(year)s") % {
-            "week": int(week.group(2)),
-            "year": week.group(1),
-        }
+    if re.fullmatch(r"\d{4}-(W\d{2}|\d{2})", text):  # one home: fieldcrm.dates
+        return report_period(text, lang)
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text):
             return f"{local_date(text, lang)} {text[11:16]}"

@@ -11,10 +11,10 @@ from fieldcrm import maps
 from fieldcrm.auth.roles import Role
 from fieldcrm.errors import Conflict, InvalidInput
 from fieldcrm.http.coverage_text import coverage_text
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, allowed_to
 from fieldcrm.http.error_text import describe
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import territories, users
+from fieldcrm.services import assignment, territories, users
 from fieldcrm.territories import shapes
 
 router = APIRouter(include_in_schema=False)
@@ -79,7 +79,8 @@ def _page(
         for corner in ((r.geometry.bounds[0], r.geometry.bounds[1]), r.geometry.bounds[2:])
     ]
     maps.fit(m, corners)
-    draw = maps.add_draw(m) if actor.role in (Role.MANAGER, Role.ADMIN) else None
+    language = reader_language(request, actor)
+    draw = maps.add_draw(m, lang=language) if actor.role in (Role.MANAGER, Role.ADMIN) else None
     context = {
         "rows": rows,
         "by_id": {r.id: r for r in rows},
@@ -88,12 +89,12 @@ def _page(
         "drawn_items": f"drawnItems_{draw.get_name()}" if draw else None,
         "reps": users.list_users(session, actor=actor, role=Role.REP),
         "balance": view.balance,
+        # accounts inside a territory's outline the balance does not count there yet
+        "not_yet_in": assignment.waiting_by_territory(session, actor=actor) if rows else {},
         "overlaps": view.overlaps,
         "gaps": view.gaps,
         "coverage": view.coverage,
-        "coverage_said": coverage_text(view.coverage, reader_language(request, actor))
-        if view.coverage
-        else None,
+        "coverage_said": coverage_text(view.coverage, language) if view.coverage else None,
         "names": {r.id: r.name for r in rows},
         "proposal": view.proposal,
         "area_layer": layer.get_name(),
@@ -164,7 +165,7 @@ def delete(session: SessionDep, actor: CurrentUser, territory_id: TerritoryId) -
     return RedirectResponse(f"/affectations/operations/{run_id}", status_code=303)
 
 
-@router.post("/territoires/reequilibrer")
+@router.post("/territoires/reequilibrer", dependencies=[allowed_to("territory.edit")])
 def apply_rebalance(
     session: SessionDep,
     actor: CurrentUser,

@@ -22,12 +22,12 @@ from fieldcrm.costs.derive import chosen_totals
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
+from fieldcrm.http import error_text
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, WorkDate
 from fieldcrm.http.i18n import translations
+from fieldcrm.pages import day as day_page
 from fieldcrm.pages import forms
 from fieldcrm.pages.day import (
-    day_proposals,
-    figures_as_booked,
     off_route,
     ordered_stops,
     plan_map,
@@ -40,6 +40,7 @@ from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import (
     appointment_moves,
     appointments,
+    as_booked,
     costs,
     geocoding,
     planning,
@@ -119,7 +120,7 @@ def _show(
         live = [a for a in every if a.status != "cancelled"]
         # the audit log's moves of the trip's appointments, read once for all its days
         moved = appointment_moves.former_starts(session, live)
-        moves = trip_moves(plan, live, moved, settings.scoring_timezone)
+        moves = as_booked.moves_by_day(plan, live, moved, settings.scoring_timezone)
         cards = proposal_cards(
             session,
             actor=actor,
@@ -137,15 +138,15 @@ def _show(
         for index, t in enumerate(days):
             shown = without_appointments(shown, index, t["off"].appointments, t["off"].accounts)
             # a day changed since its plan: its km and minutes as it is booked now, as Ma
-            # journée gives them (figures_dated: they cannot be, the plan's are said as such)
-            changed, figures = figures_as_booked(
+            # journée and « Frais » give them (services.as_booked; figures_dated: they cannot
+            # be, the plan's are said as such)
+            changed, figures = as_booked.day_figures(
                 session,
                 plan,
                 t["doc"],
                 booked=t["booked"],
-                off=t["off"],
-                proposals=list(t["proposals"].values()),
-                cards=cards,
+                current=cards["slots_now"],
+                now=day_page.request_time(),  # the clock of the cards
                 settings=settings,
                 moves=moves,
             )
@@ -180,35 +181,19 @@ def _show(
         allowances = planning_build.stored_allowances(plan.result, settings)
         context.update(allowances=allowances, allowances_total=sum(a.eur for a in allowances))
         context.update(cards, trip_days=days, beyond=beyond)
-    context.update(form=dict(typed or {}), field_errors=errors or {}, error=summary(errors))
+    beside = {k: v for k, v in (errors or {}).items() if k != PERIOD}  # said by their field
+    context.update(
+        form=dict(typed or {}),
+        field_errors=beside,
+        error=summary(errors),
+        period_refused=PERIOD in (errors or {}),
+    )
     return render(request, "trip.html", context, actor=actor, status_code=status_code)
 
 
 def summary(errors: forms.FieldErrors | None) -> str | None:
     """The form's errors in one line (the page's alert), if any."""
     return forms.summary(errors) if errors else None
-
-
-def trip_moves(
-    plan: PlanRow,
-    live: Sequence[AppointmentRecord],
-    moved: Mapping[int, dt.datetime],
-    zone: str,
-) -> dict[dt.date, dict[int, dt.datetime]]:
-    """The moves of the trip's appointments (``moved``: read once,
-    :func:`fieldcrm.services.appointment_moves.former_starts` of ``live``) by day of the
-    trip, as :func:`fieldcrm.services.plan_slots.day_moves` takes them: every planned day
-    is given, so none is read again."""
-    out: dict[dt.date, dict[int, dt.datetime]] = {
-        dt.date.fromisoformat(doc["day"]): {}
-        for doc in plan.result.get("days", [])
-        if doc.get("day")
-    }
-    for a in live:
-        day = a.starts_at.astimezone(ZoneInfo(zone)).date()
-        if a.id in moved and day in out:
-            out[day][a.id] = moved[a.id]
-    return out
 
 
 def trip_days(
@@ -218,13 +203,13 @@ def trip_days(
     proposals (by account), its stops at the time each is shown at, in that order, those
     that no longer hold its time (``off``, :func:`fieldcrm.pages.day.off_route`), and its
     live appointments (``booked``: whether its figures changed since the plan is
-    :func:`fieldcrm.pages.day.figures_as_booked`'s; ``every``: the trip's appointments,
+    :func:`fieldcrm.services.as_booked.day_figures`'s; ``every``: the trip's appointments,
     ``zone``: the company's time zone; a fixed appointment no longer live on its day —
     cancelled, or moved to another day, inside the trip or not — is off its route, as on
     Ma journée)."""
     out = []
     for doc in plan.result.get("days", []):
-        proposals = day_proposals(plan, doc)
+        proposals = as_booked.day_proposals(plan, doc)
         booked = [
             a
             for a in every
@@ -283,6 +268,19 @@ class TripForm(BaseModel):
 
 FORM_FIELDS = {"start_day": "start", "end_day": "end", "rep_id": "rep"}
 """The form field that holds what a service problem names (others have the same name)."""
+PERIOD = "period"
+"""A refusal of the dates together, not of one of them (no day worked between them, a
+sentence of :data:`fieldcrm.http.error_text.DAY_PROBLEMS`): said once, by the form's alert,
+both dates marked as refused."""
+
+
+def form_errors(exc: InvalidInput | NotFound, refused: forms.FieldErrors) -> forms.FieldErrors:
+    """The refusal ``refused`` (:func:`fieldcrm.pages.forms.refusal_errors` of ``exc``) by the
+    form's fields; a refusal of the period under :data:`PERIOD`."""
+    problems = exc.problems if isinstance(exc, InvalidInput) else ()
+    if problems and all(p.message in error_text.DAY_PROBLEMS for p in problems):
+        return {PERIOD: forms.summary(refused)}
+    return {FORM_FIELDS.get(k, k): v for k, v in refused.items()}
 
 
 def hotel_geocoder(settings: SettingsDep) -> GeocoderChain:
@@ -342,7 +340,7 @@ def plan_trip(
             refused = forms.refusal_errors(exc, lang)
             if refused is None:
                 raise
-            errors = {FORM_FIELDS.get(k, k): v for k, v in refused.items()}
+            errors = form_errors(exc, refused)
         else:
             return RedirectResponse(f"/taches/{job_id}", status_code=303)
     return _show(

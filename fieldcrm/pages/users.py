@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.http import error_text
-from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep
+from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, allowed_to
 from fieldcrm.pages import forms
 from fieldcrm.pages.templating import reader_language, render
 from fieldcrm.services import user_admin
@@ -129,7 +129,7 @@ def user_page(
     return _detail_page(request, session, actor, user_id)
 
 
-@router.post("/utilisateurs/{user_id}")
+@router.post("/utilisateurs/{user_id}", dependencies=[allowed_to("users.admin")])
 def update_user(
     session: SessionDep,
     actor: CurrentUser,
@@ -155,7 +155,7 @@ def _whole(value: str, field: str) -> int | None:
         raise InvalidInput(field, "un nombre entier", value=value) from None
 
 
-@router.post("/utilisateurs/{user_id}/vehicule")
+@router.post("/utilisateurs/{user_id}/vehicule", dependencies=[allowed_to("users.admin")])
 def set_vehicle(
     session: SessionDep,
     actor: CurrentUser,

@@ -78,7 +78,13 @@ from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
 from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
-from fieldcrm.routing.engine_days import add_choice, build_days, depots_of, problem_data
+from fieldcrm.routing.engine_days import (
+    add_choice,
+    build_days,
+    depot_index,
+    depots_of,
+    problem_data,
+)
 from fieldcrm.routing.problem import Problem
 from fieldcrm.routing.ruin import StringRemoval
 
@@ -213,13 +219,16 @@ def consecutive(problem: Problem, k: int) -> bool:
 def day_places(
     problem: Problem, k: int, hotels: Sequence[int] | None = None
 ) -> tuple[list[int], list[int]]:
-    """The places day ``k`` may start at and end at: home (the finish, on the last day), or
-    one of the ``hotels`` allowed (default all) when a night away joins it to the day before
-    (start) or after (end), :func:`consecutive`."""
+    """The places day ``k`` may start at and end at: home (the start, on the first day; the
+    finish, on the last), or one of the ``hotels`` allowed (default all) when a night away
+    joins it to the day before (start) or after (end), :func:`consecutive`."""
     allowed = range(len(problem.hotels)) if hotels is None else hotels
     away = [problem.hotels[h].place for h in allowed]
     last = len(problem.days) - 1
-    starts = [problem.home, *(away if k > 0 and consecutive(problem, k - 1) else [])]
+    starts = [
+        problem.first_place if k == 0 else problem.home,
+        *(away if k > 0 and consecutive(problem, k - 1) else []),
+    ]
     ends = [
         problem.last_place if k == last else problem.home,
         *(away if k < last and consecutive(problem, k) else []),
@@ -341,8 +350,8 @@ def build(
     depots = depots_of(problem)
     vehicle = VehicleType(
         num_available=1,
-        start_depot=0,
-        end_depot=len(depots) - 1,
+        start_depot=depot_index(problem, problem.first_place),
+        end_depot=depot_index(problem, problem.last_place),
         tw_early=first.depart_s,
         tw_late=(len(problem.days) - 1) * span + last.return_s,
     )
@@ -393,7 +402,10 @@ def lunch_prize(problem: Problem) -> int:
 def _lunch_places(
     problem: Problem, k: int, *, hotels: Sequence[int], offered: Sequence[int]
 ) -> list[int]:
-    places = [problem.home, *(problem.hotels[h].place for h in hotels)]
+    places = [
+        problem.first_place if k == 0 else problem.home,
+        *(problem.hotels[h].place for h in hotels),
+    ]
     places += [a.place for a in problem.appointments if a.day == k]
     open_today = sorted(
         (i for i in offered if problem.candidates[i].windows[k]),

@@ -167,8 +167,8 @@ def build_days(
     vehicles = [
         VehicleType(
             num_available=1,
-            start_depot=0,
-            end_depot=len(depots) - 1 if k == n_days - 1 else 0,
+            start_depot=depot_index(problem, problem.first_place) if k == 0 else 0,
+            end_depot=depot_index(problem, problem.last_place) if k == n_days - 1 else 0,
             tw_early=d.depart_s,
             tw_late=d.return_s,
             profile=k,
@@ -180,12 +180,20 @@ def build_days(
     ), refs
 
 
+def _depot_places(problem: Problem) -> list[int]:
+    return list(dict.fromkeys((problem.home, problem.first_place, problem.last_place)))
+
+
 def depots_of(problem: Problem) -> list[Depot]:
-    """Home, and the place where the last day finishes when it is not home."""
-    depots = [Depot(location=problem.home)]
-    if problem.last_place != problem.home:
-        depots.append(Depot(location=problem.last_place))
-    return depots
+    """Home, then the place where the first day starts and the one where the last day
+    finishes, each when it is not home (:func:`depot_index`)."""
+    return [Depot(location=p) for p in _depot_places(problem)]
+
+
+def depot_index(problem: Problem, place: int) -> int:
+    """The depot of ``place`` (home, the first day's start or the last day's finish) among
+    :func:`depots_of`."""
+    return _depot_places(problem).index(place)
 
 
 def problem_data(

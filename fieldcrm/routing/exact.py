@@ -94,7 +94,7 @@ def _search(
     """The best route worth more than the incumbent (``None`` if none); ``fixed_only``: the
     appointments and required candidates alone (any route taking them all)."""
     day = problem.days[0]
-    start, end = problem.home, problem.last_place
+    start, end = problem.first_place, problem.last_place
     refs = [Ref("appointment", i, 0) for i, a in enumerate(problem.appointments) if a.day == 0]
     refs += [
         Ref("candidate", i, 0)

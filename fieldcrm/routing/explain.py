@@ -248,6 +248,7 @@ def day_problem(
         problem,
         home=start,
         finish=end,
+        start=None,
         days=(day_of(problem, k, start, end),),
         working_hours=(),
         appointments=tuple(

@@ -4,7 +4,8 @@ Each working day of a :class:`~fieldcrm.routing.problem.Problem` holds its fixed
 appointments (the problem's appointments of that day). The new visit (one place, one duration,
 the windows in which it may start on each day) goes between two consecutive stops of that
 day — home, the appointments in time order, home — where it can start in its window, on
-time for the next stop, with the day's lunch still possible and its driving cap kept (the rep
+time for the next stop, with the day's lunch still possible (unless its appointments alone
+leave no room for it: the day then skips it, as a planned day does) and its driving cap kept (the rep
 drives to the new visit right before it and on right after it; lunch fits in any free time of
 its window, never while driving). What it
 adds is the detour (extra kilometres and driving time, costed at the rep's rates) plus the
@@ -21,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fieldcrm.routing.problem import Problem, Window, WorkDay
 
@@ -136,6 +137,10 @@ def option_for_day(
     stops = _stops(problem, day)
     if not windows:
         return DayOption(day, work.date, None, "", reason="fermé ce jour-là")
+    if not _lunch_fits(work, _busy(stops, problem, skip_leg=None)):
+        # the appointments alone leave no room for lunch: the day skips it, as the planner's
+        # days do (:func:`~fieldcrm.routing.realise.realise`), and a visit is not refused for it
+        work = replace(work, lunch=None)
     driving = _driving(stops, problem)
     best: DayOption | None = None
     for i, (a, b) in enumerate(itertools.pairwise(stops)):

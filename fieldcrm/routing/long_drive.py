@@ -148,7 +148,8 @@ def long_drives(
     before = _joined(problem, a.day, -1) if away else []
     after = _joined(problem, a.day, 1) if away else []
     end = problem.last_place if a.day + len(after) == len(problem.days) - 1 else problem.home
-    there_s = problem.durations_s[problem.home][a.place]
+    begin = problem.first_place if a.day - len(before) == 0 else problem.home
+    there_s = problem.durations_s[begin][a.place]
     back_s = problem.durations_s[a.place][end]
     ahead = sum(most_driving(problem.days[k]) for k in before)
     behind = sum(most_driving(problem.days[k]) for k in after)

@@ -174,8 +174,9 @@ def _within(leg: Leg, day: WorkDay, tolerance_s: int) -> bool:
 
 
 def _ends(problem: Problem, k: int) -> Iterator[tuple[int, int]]:
-    """Every (start, end) place day ``k`` may have: home (or the finish, on the last day),
-    or a hotel when a night away may join it to the day before (start) or after (end)."""
+    """Every (start, end) place day ``k`` may have: home (or the start, on the first day; the
+    finish, on the last), or a hotel when a night away may join it to the day before
+    (start) or after (end)."""
     starts, ends = engine.day_places(problem, k)
     for start in dict.fromkeys(starts):
         for end in dict.fromkeys(ends):

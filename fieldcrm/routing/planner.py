@@ -56,7 +56,7 @@ from fieldcrm.routing.realise import (
     slot_of,
     solve_realised,
 )
-from fieldcrm.routing.schedule import bookable_slots, idle_s, whole_minutes
+from fieldcrm.routing.schedule import bookable_slots, home_after_last, idle_s, whole_minutes
 
 __all__ = ["Budget", "plan"]
 
@@ -249,8 +249,11 @@ def _days(problem: Problem, chosen: Realised, *, budget: Budget, explain: bool) 
             stops.append(stop)
         places = [start, *(s.place for s in slots_in), end]
         d_s, d_m = driving(problem, places)
+        # home when the last visit ends: no reserve after it (as booked_day times it)
+        last_open = bool(refs) and refs[-1].kind == "candidate"
+        table = home_after_last(table, problem.slot_reserve_s if last_open else 0)
         waiting = idle_s(leg_of(problem, k, ends=(start, end)), table, slots_in, d_s)
-        visits = sum(1 for r in refs if r.kind == "candidate")
+        visits = sum(1 for r in refs if r.kind == "candidate") - int(last_open)
         reserve = min(waiting, visits * problem.slot_reserve_s)
         if _beyond(working[k], table.depart_s, table.return_s, d_s):
             flags = (*flags, "overtime")

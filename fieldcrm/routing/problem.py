@@ -146,6 +146,9 @@ class Problem:
     """Optional ``(lon, lat)`` of each place, for maps and reasons; not used to solve."""
     finish: int | None = None
     """Where the last day ends, if not at home (a trip ending at the office, say)."""
+    start: int | None = None
+    """Where the first day starts, if not at home (the rep's position, or the booking they
+    are at, on a day planned the same day); every night not away is still spent at home."""
     slot_reserve_s: int = 0
     """Time kept free after each proposed visit when the day is planned, so that each visit's
     bookable slot is at least this wide (a full day otherwise leaves slots of a minute)."""
@@ -163,6 +166,11 @@ class Problem:
     def last_place(self) -> int:
         """Where the last day ends."""
         return self.home if self.finish is None else self.finish
+
+    @property
+    def first_place(self) -> int:
+        """Where the first day starts."""
+        return self.home if self.start is None else self.start
 
     def __post_init__(self) -> None:
         InvalidInput.collect(self._problems())
@@ -193,6 +201,8 @@ class Problem:
             )
         if self.finish is not None:
             yield from self._place("finish", self.finish, n)
+        if self.start is not None:
+            yield from self._place("start", self.start, n)
         if not self.days:
             yield InputProblem("days", "at least one working day is needed")
         for k, d in enumerate(self.days):

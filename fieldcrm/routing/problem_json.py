@@ -248,6 +248,7 @@ def problem_from_json(doc: dict[str, Any]) -> Problem:
         ),
         places=coords if len(coords) == n else (),
         finish=doc.get("finish"),
+        start=doc.get("start"),
         slot_reserve_s=reserve,
         overtime_s=overtime,
     )

@@ -44,12 +44,13 @@ class Realised:
 
 
 def places_of(problem: Problem, nights: Sequence[int], k: int) -> tuple[int, int]:
-    """Where day ``k`` starts and ends (home, or the hotel of the night before / after)."""
+    """Where day ``k`` starts and ends (home, or the hotel of the night before / after; the
+    problem's start on the first day, its finish on the last)."""
 
     def at(night: int) -> int:
         return problem.home if night < 0 else problem.hotels[night].place
 
-    start = problem.home if k == 0 else at(nights[k - 1])
+    start = problem.first_place if k == 0 else at(nights[k - 1])
     end = problem.last_place if k == len(problem.days) - 1 else at(nights[k])
     return start, end
 

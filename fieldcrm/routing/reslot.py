@@ -36,6 +36,7 @@ from fieldcrm.routing.schedule import (
     Slot,
     Timetable,
     bookable_slots,
+    home_after_last,
     idle_s,
     timetable,
     whole_minutes,
@@ -422,11 +423,15 @@ def booked_day(
     reserved = table is not None
     table = table or _table(day, keep)
     assert table is not None
+    # home when the last stop ends, reserve or not: the return does not depend on whether
+    # the reserves of the stops before it still fit (a morning booking leaves it alone)
+    last_open = reserved and bool(keep) and not day.stops[keep[-1]].fixed
+    table = home_after_last(table, reserve_s if last_open else 0)
     places = [day.start, *(day.stops[i].place for i in keep), day.end]
     legs = list(itertools.pairwise(places))
     driving_s = sum(day.travel[a][b] for a, b in legs)
     waiting = idle_s(day.frame, table, [day.stops[i].slot() for i in keep], driving_s)
-    visits = sum(1 for i in keep if not day.stops[i].fixed)
+    visits = sum(1 for i in keep if not day.stops[i].fixed) - int(last_open)
     return BookedDay(
         keep=tuple(keep),
         table=table,

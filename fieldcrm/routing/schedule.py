@@ -131,6 +131,33 @@ def idle_s(day: Leg, table: Timetable, stops: Sequence[Slot], driving_s: int) ->
     return max(0, table.return_s - table.depart_s - driving_s - busy)
 
 
+def home_after_last(table: Timetable, reserve_s: int) -> Timetable:
+    """``table`` (timed with ``reserve_s`` kept free after its last stop, a proposed visit
+    with the planner's reserve) returning when that visit ends and the rep drives home: the
+    reserve keeps a slot wide for the stops after it, there is none after the last. The one
+    rule of a day's return, as planned and as booked (the return is then the last stop's
+    end plus the drive home whichever stops are booked). Lunch on the way home stays where
+    the timetable put it (its start depends on when the rep leaves).
+
+    >>> day = Leg(depart_s=8 * 3600, return_s=12 * 3600)
+    >>> padded = [Slot(1, 1800 + 900, ((9 * 3600, 11 * 3600),))]
+    >>> t = timetable(day, start=0, end=0, stops=padded, travel=((0, 600), (600, 0)))
+    >>> t.return_s, home_after_last(t, 900).return_s
+    (35700, 34800)
+    """
+    if reserve_s <= 0 or not table.starts or table.lunch_gap == len(table.starts):
+        return table
+    return Timetable(
+        table.starts,
+        table.arrivals,
+        table.lunch_gap,
+        table.lunch_start_s,
+        table.depart_s,
+        table.return_s - reserve_s,
+        table.windows,
+    )
+
+
 def _window_from(windows: tuple[Window, ...], t: int) -> Window | None:
     """The first window in which a start at ``t`` or later is possible."""
     for a, b in windows:

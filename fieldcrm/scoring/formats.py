@@ -67,6 +67,20 @@ def signed_percent(value: float, lang: str = "fr") -> str:
     return f"{sign}{rounded.copy_abs()} %".replace(".", ",")
 
 
+def number(value: float, lang: str = "fr") -> str:
+    """``30000`` → ``"30 000"``, ``10.5`` → ``"10,5"`` (``"30,000"``, ``"10.5"`` in English):
+    a threshold as written in a rule, thousands grouped, decimals only where it has some."""
+    exact = Decimal(f"{value:.15g}")
+    if exact == exact.to_integral_value():
+        exact = exact.quantize(_UNIT, context=_CONTEXT)
+    return _grouped(exact.copy_abs() if exact.is_zero() else exact, lang)
+
+
+def percent(value: float, lang: str = "fr") -> str:
+    """``10`` → ``"10 %"`` (``"10%"`` in English): a rule's threshold in percent, unsigned."""
+    return f"{number(value, lang)}%" if lang == "en" else f"{number(value, lang)} %"
+
+
 def month_name(month: str, lang: str = "fr") -> str:
     """``"2026-11"`` → ``"novembre 2026"`` (``"November 2026"``): a month ``YYYY-MM`` as a
     reader of ``lang`` says it."""

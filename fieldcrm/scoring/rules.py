@@ -98,7 +98,7 @@ TEMPLATE_FIELDS = (
     "due_on",
 )
 TEXT_LANGUAGES = ("fr", "en")
-"""Languages a rule's texts (``name``, an alert's ``subject`` and ``message``, a task's
+"""Languages a rule's texts (``name``, ``description``, an alert's ``subject`` and ``message``, a task's
 ``title``) may be written in: a plain string is the company's language, French; a mapping
 ``{fr: …, en: …}`` gives them per language, French required, the others optional (a reader
 of a language the rule does not speak reads the French)."""
@@ -251,6 +251,8 @@ class Rule:
     severity: str = DEFAULT_SEVERITY
     name_in: Translations = ()
     """:attr:`name` in other languages."""
+    description_in: Translations = ()
+    """:attr:`description` in other languages."""
 
 
 # ------------------------------------------------------------------- the editor's help
@@ -626,9 +628,10 @@ class _Parser:
         if not isinstance(key, str) or not _KEY_RE.match(key):
             self.bad(f"{path}.key", "must be a slug (a-z, 0-9, '-', '_', '.')", key)
         name = self.words(node.get("name", key), f"{path}.name")
-        description = node.get("description", "")
-        if not isinstance(description, str):
-            self.bad(f"{path}.description", "must be a string", description)
+        description: tuple[str, Translations] | None = ("", ())
+        raw = node.get("description", "")
+        if not isinstance(raw, str) or raw.strip():  # French text, or {fr: …, en: …}
+            description = self.words(raw, f"{path}.description")
         enabled = node.get("enabled", True)
         if not isinstance(enabled, bool):
             self.bad(f"{path}.enabled", "must be true or false", enabled)
@@ -646,7 +649,13 @@ class _Parser:
             self.bad(f"{path}.then", "must be a non-empty list of actions", then_raw)
             then_raw = []
         actions = [self.action(a, f"{path}.then[{i}]") for i, a in enumerate(then_raw)]
-        if when is None or None in actions or not isinstance(key, str) or name is None:
+        if (
+            when is None
+            or None in actions
+            or not isinstance(key, str)
+            or name is None
+            or description is None
+        ):
             return None
         return Rule(
             key,
@@ -655,9 +664,10 @@ class _Parser:
             tuple(a for a in actions if a is not None),
             str(period),
             bool(enabled),
-            str(description),
+            description[0],
             str(severity),
             name_in=name[1],
+            description_in=description[1],
         )
 
 

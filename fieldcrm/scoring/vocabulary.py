@@ -94,6 +94,18 @@ RECIPIENT_NAMES: Mapping[str, str] = {
     "dispatcher": "répartiteur",
 }
 CLOSED_BY_NAMES: Mapping[str, str] = {"visit": "visite"}
+FIELD_NAMES: Mapping[str, str] = {
+    "qualification": "qualification",
+    "potential": "potentiel",
+    "sector": "secteur",
+    "siret": "SIRET",
+    "phone": "téléphone",
+    "email": "e-mail",
+    "contact": "contact",
+}
+"""French words for the fields a ``missing`` condition names (``facts.QUALIFICATION_FIELDS``)."""
+KIND_NAMES: Mapping[str, str] = {"client": "client", "prospect": "prospect"}
+"""French words for an account's kind (``facts.KINDS``)."""
 USER_PREFIXES = ("user:", "utilisateur:")
 """How one names a user as a recipient (``utilisateur:<e-mail>``), the French one shown."""
 USER_RECIPIENT = "utilisateur:<e-mail>"

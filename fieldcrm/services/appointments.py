@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -40,9 +39,13 @@ from fieldcrm.services.appointment_moves import record_move
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import appointments as store
 from fieldcrm.store.appointments import AccountPlace, AppointmentRecord, NewPlace
-from fieldcrm.store.plans import PlanRow, get_rep, mark_booked, open_proposals, reopen_proposal
+from fieldcrm.store.plans import get_rep, mark_booked, open_proposals, reopen_proposal
 
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
+SPILLS_OVER = (
+    "le rendez-vous finirait le lendemain à %(end)s : il doit finir le jour où il commence"
+)
+"""The refusal of an appointment past midnight (a catalogue msgid)."""
 MAX_DAYS = 366
 """The longest agenda read at once, in days."""
 DEFAULT_TITLE = "Rendez-vous"
@@ -104,6 +107,25 @@ def _check_lengths(duration: int, title: str | None, note: str | None) -> None:
     InvalidInput.collect(problems)
 
 
+def check_same_day(starts_at: dt.datetime, ends_at: dt.datetime, zone: ZoneInfo) -> None:
+    """Refuse an appointment that would end on a later day than it starts (in the company's
+    time zone; ending at midnight is fine): a day's agenda, its plan and the clash rules see
+    one day at a time, so the next day's part would be booked yet not shown there."""
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    last = (end - dt.timedelta(microseconds=1)).date()
+    if last > start.date():
+        raise InvalidInput(
+            problems=[
+                Problem(
+                    "duration_minutes",
+                    SPILLS_OVER % {"end": end.strftime("%H:%M")},
+                    code=SPILLS_OVER,
+                    params={"end": end.strftime("%H:%M")},
+                )
+            ]
+        )
+
+
 def commune_point(address: str) -> GeoPoint | None:
     """The centre of the commune named by the ``NNNNN Ville`` part of ``address`` (offline)."""
     match = _POSTCODE_CITY.search(address)
@@ -137,7 +159,7 @@ def resolve_place(session: Session, actor: Actor, place: Place, title: str | Non
         if point is None:
             raise InvalidInput(
                 "account_id",
-                f"le compte « {account.name} » n'est pas localisé : indiquez un point",
+                f"le compte « {account.name} » n’est pas localisé : indiquez un point",
                 value=place.account_id,
             )
         return NewPlace(account.id, title or account.name, address, point.lon, point.lat)
@@ -289,6 +311,7 @@ def create_appointment(
     starts_at = local_instant(draft.day, draft.time, zone).astimezone(dt.UTC)
     plan_dates.check_not_started(starts_at)
     ends_at = starts_at + dt.timedelta(minutes=draft.duration_minutes)  # elapsed, in UTC
+    check_same_day(starts_at, ends_at, zone)
     place = resolve_place(session, actor, draft.place, title)
     store.lock_rep(session, rep_id)
     new = Booked(None, place.title, starts_at, ends_at, _point(place))
@@ -390,6 +413,7 @@ def move_appointment(
     if starts_at != current.starts_at:  # a past appointment's note or place may still change
         plan_dates.check_not_started(starts_at)
     ends_at = starts_at + dt.timedelta(minutes=minutes)  # elapsed, in UTC
+    check_same_day(starts_at, ends_at, zone)
     if changes.place is not None:
         place = resolve_place(session, actor, changes.place, title)
     else:
@@ -442,43 +466,3 @@ def cancel_appointment(session: Session, *, actor: Actor, appointment_id: int) -
     costs.trips_changed(session, current.rep_id, day)  # its day's figures as booked now
     session.commit()
     return store.get(session, appointment_id)
-
-
-def plan_is_stale(plan: PlanRow, day_appointments: list[AppointmentRecord]) -> bool:
-    """Whether the day's appointments changed since ``plan`` was made (it should be redone).
-
-    Appointments booked by accepting one of the plan's own proposals do not count, unless
-    they were moved since.
-    """
-    return changed_since(
-        day_appointments,
-        known={int(i) for i in plan.request.get("appointments", [])},
-        since=plan.created_at,
-        own={p.id for p in plan.proposals},
-        # a trip's request also lists the other days' appointments
-        whole_day=plan.kind == "day",
-    )
-
-
-def changed_since(
-    day_appointments: Sequence[AppointmentRecord],
-    *,
-    known: Collection[int],
-    since: dt.datetime,
-    own: Collection[int] = (),
-    whole_day: bool = True,
-) -> bool:
-    """Whether a day's appointments (``day_appointments``, cancelled ones included or not)
-    changed since ``since``, when ``known`` were its ids then: one is new or was updated
-    (moved, cancelled) since, or, ``known`` listing that day's only (``whole_day``), one of
-    them is no longer live. One booked by accepting one of the ``own`` proposals counts only
-    once moved. The one rule of :func:`plan_is_stale` and of a trip asked in place of a day
-    (:func:`fieldcrm.services.planning_jobs.day_changed`)."""
-    live = [a for a in day_appointments if a.status != "cancelled"]
-    for a in live:
-        if a.proposal_id in own:
-            if a.sequence > 0:
-                return True
-        elif a.id not in known or a.updated_at > since:
-            return True
-    return whole_day and bool(set(known) - {a.id for a in live})

@@ -60,6 +60,19 @@ def preview_assignment(session: Session, *, actor: Actor) -> AssignmentDiff:
     )
 
 
+def waiting_by_territory(session: Session, *, actor: Actor) -> dict[int, int]:
+    """Per territory (by id), how many accounts the automatic assignment would bring into it
+    within ``actor``'s scope (:func:`preview_assignment`): they lie in its outline by the
+    assignment's rule (place confirmed, not locked, the tie-break's winner) but are assigned
+    to another territory or to none until it runs, so the balance (which counts accounts by
+    assignment) does not count them there yet. Territories with none are left out."""
+    waiting: dict[int, int] = {}
+    for m in preview_assignment(session, actor=actor).moves:
+        if m.to_territory_id is not None and m.to_territory_id != m.from_territory_id:
+            waiting[m.to_territory_id] = waiting.get(m.to_territory_id, 0) + m.accounts
+    return waiting
+
+
 PREVIEW_PAGE = 50
 """Accounts per page of the preview."""
 

@@ -34,10 +34,10 @@ from fieldcrm.costs.trips import Rates, Trip, TripCost, cost_trip
 from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.routing.travel import TravelTimes
-from fieldcrm.services import plan_dates, plan_slots, planning_build, roads
+from fieldcrm.services import as_booked as days_as_booked
+from fieldcrm.services import plan_dates, planning_build, roads
 from fieldcrm.store import costs as store
 from fieldcrm.store import jobs as job_store
-from fieldcrm.store import plans as plan_store
 from fieldcrm.store.costs import RepCosting
 
 
@@ -113,11 +113,14 @@ def rep_rate(session: Session, *, settings: Settings, rep_id: int, year: int) ->
 
 
 def as_booked(session: Session, stored: store.StoredPlan, settings: Settings) -> store.StoredPlan:
-    """``stored`` with its days' figures as they are booked now
-    (:func:`fieldcrm.services.plan_slots.days_as_booked`, the trip page's): a trip day
-    recomputed after a booking costs on /frais what its page says."""
-    plan = plan_store.get_plan(session, stored.plan_id)
-    days = plan_slots.days_as_booked(session, plan, settings=settings)
+    """``stored`` with its changed days' figures as they are booked now, the others as
+    planned (:func:`fieldcrm.services.as_booked.plan_days`, the selection of the trip page
+    and Ma journée): a trip day recomputed after a booking costs on /frais what its page
+    says. Derived from the plan as :func:`fieldcrm.store.costs.latest_plans` read it."""
+    plan = stored.plan
+    if plan is None:
+        raise ValueError(f"plan {stored.plan_id} was read without its proposals")
+    days = days_as_booked.plan_days(session, plan, settings=settings)
     return replace(stored, result={**stored.result, "days": days})
 
 
@@ -143,7 +146,7 @@ def one_plan_per_day(plans: Sequence[store.StoredPlan]) -> list[store.StoredPlan
         result = plan.result
         if len(days) < len(plan.result["days"]):
             result = {**plan.result, "days": days, "overnight": None}
-        kept.append(store.StoredPlan(plan.plan_id, result, plan.accepted, plan.created_at))
+        kept.append(replace(plan, result=result))
     return sorted(kept, key=lambda p: p.result["days"][0]["day"])
 
 
@@ -364,7 +367,7 @@ def travel_report(
         for v in sorted(validated.values(), key=lambda v: (v.month, names.get(v.rep_id, "")))
     ]
     adjustments = [
-        AdjustmentLine(a.rep_name, a.month, a.amount_eur, a.reason, a.author_name, a.at)
+        AdjustmentLine(a.rep_id, a.rep_name, a.month, a.amount_eur, a.reason, a.author_name, a.at)
         for a in store.adjustments(session, ids, start, end)
     ]
     who = reps[0].profile.name if rep_id is not None and reps else "équipe"
@@ -464,6 +467,22 @@ def set_tolls(session: Session, *, actor: Actor, trip_id: int, tolls_eur: Decima
 MAX_ADJUSTMENT_EUR = Decimal(100_000)
 
 
+def validable_from(month: dt.date) -> dt.date:
+    """The first day ``month`` can be validated: the first of the next month (a month is
+    validated once it is over).
+
+    >>> validable_from(dt.date(2026, 12, 7))
+    datetime.date(2027, 1, 1)
+    """
+    first = month.replace(day=1)
+    return (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def month_over(month: dt.date, *, settings: Settings) -> bool:
+    """Whether ``month`` is over in the company's time zone: it can be validated."""
+    return dt.datetime.now(plan_dates.company_zone(settings)).date() >= validable_from(month)
+
+
 def validate_month(
     session: Session, *, actor: Actor, settings: Settings, rep_id: int, month: dt.date
 ) -> None:
@@ -472,13 +491,11 @@ def validate_month(
     changing, and its km rate is kept; a second validation is a :class:`Conflict`."""
     policy.require(actor, "costs.validate", owner_id=rep_id)
     first = month.replace(day=1)
-    this_month = dt.datetime.now(plan_dates.company_zone(settings)).date().replace(day=1)
-    if first >= this_month:
+    if not month_over(first, settings=settings):
         raise InvalidInput(
             "month",
-            "seul un mois terminé se valide",
-            value=first.isoformat(),
-            allowed=f"avant {this_month:%m/%Y}",
+            f"le mois {first:%m/%Y} n’est pas terminé : "
+            f"il se valide à partir du {validable_from(first):%d/%m/%Y}",
         )
     derive_trips(session, settings=settings, year=first.year, rep_ids=[rep_id])
     rate = rep_rate(session, settings=settings, rep_id=rep_id, year=first.year)
@@ -516,7 +533,7 @@ def adjust_month(
     if not store.validations(session, [rep_id], first, first):
         raise InvalidInput(
             "month",
-            "ce mois n'est pas validé : les trajets se corrigent d'eux-mêmes",
+            "ce mois n’est pas validé : les trajets se corrigent d’eux-mêmes",
             value=first.isoformat(),
         )
     adjustment_id = store.add_adjustment(

@@ -58,7 +58,7 @@ class DemoSummary:
 COUNTED: tuple[tuple[str, str, str], ...] = (
     ("accounts", "compte", "comptes"),
     ("users", "utilisateur", "utilisateurs"),
-    ("audit_log", "entrée du journal d'audit", "entrées du journal d'audit"),
+    ("audit_log", "entrée du journal d’audit", "entrées du journal d’audit"),
     ("territories", "territoire", "territoires"),
     ("activities", "activité", "activités"),
     ("monthly_sales", "ligne de ventes", "lignes de ventes"),
@@ -79,7 +79,7 @@ def existing_data(session: Session) -> dict[str, int]:
 
 
 def describe_existing(counts: dict[str, int]) -> str:
-    """``2 000 comptes, 6 utilisateurs, 1 entrée du journal d'audit`` (French, in table order)."""
+    """``2 000 comptes, 6 utilisateurs, 1 entrée du journal d’audit`` (French, in table order)."""
     parts = []
     for table, one, many in COUNTED:
         if counts.get(table):

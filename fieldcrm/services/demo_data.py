@@ -120,14 +120,14 @@ COMPANY_WORDS = [
 ]
 FORMS = ["SARL", "SAS", "SA", "EURL", "SASU"]
 REPORTS = [
-    "Visite de courtoisie, le client est satisfait de la machine. Relancer pour le contrat d'entretien.",
+    "Visite de courtoisie, le client est satisfait de la machine. Relancer pour le contrat d’entretien.",
     "Présentation de la nouvelle gamme de cafés bio ; intérêt marqué, devis à envoyer.",
     "Le gérant se plaint des délais de livraison. Promis un suivi avec la logistique.",
     "Commande de 40 kg de café en grains et de gobelets. Prochaine visite dans deux mois.",
     "Concurrent présent avec une offre agressive sur les capsules ; proposer une remise volume.",
-    "Démonstration de la machine à grain automatique, l'acheteur veut un essai d'un mois.",
+    "Démonstration de la machine à grain automatique, l’acheteur veut un essai d’un mois.",
     "Renouvellement du contrat de location signé pour trois ans.",
-    "Nouvel acheteur en poste, rendez-vous à reprendre pour présenter l'offre.",
+    "Nouvel acheteur en poste, rendez-vous à reprendre pour présenter l’offre.",
 ]
 WEEK_OFFICE = {
     d: [["08:30", "12:00"], ["14:00", "18:30"]] for d in ("mon", "tue", "wed", "thu", "fri")
@@ -504,7 +504,7 @@ def _history(
                     "contact_id": contact_id,
                     "kind": "retirement",
                     "date": retire,
-                    "note": "Départ à la retraite de l'acheteur",
+                    "note": "Départ à la retraite de l’acheteur",
                 }
             )
     if account["kind"] != "client":

@@ -62,7 +62,7 @@ def _check_format(fmt: str, allowed: Iterable[str]) -> None:
     allowed = list(allowed)
     if fmt not in allowed:
         raise InvalidInput(
-            "format", "format d'export inconnu", value=fmt, allowed=", ".join(allowed)
+            "format", "format d’export inconnu", value=fmt, allowed=", ".join(allowed)
         )
 
 
@@ -248,7 +248,7 @@ def run_export_job(sessions: Callable[[], Session], job_id: int, *, settings: Se
             session,
             job_id,
             export_it,
-            unexpected="erreur inattendue pendant l'export",
+            unexpected="erreur inattendue pendant l’export",
             reason=failure_message,
         )
 
@@ -269,7 +269,7 @@ def export_file(session: Session, job_id: int, *, actor: Actor) -> JobFileView:
     jobs.job_view(session, job_id, actor=actor)
     found = job_store.job_file(session, job_id, now=dt.datetime.now(dt.UTC))
     if found is None:
-        raise NotFound("fichier d'export", job_id)
+        raise NotFound("fichier d’export", job_id)
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -21,10 +22,11 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
+from fieldcrm.costs.trips import mileage_eur
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.routing.calendar import working_days
 from fieldcrm.routing.find_day import DayOption, Planned, rank_days
-from fieldcrm.routing.problem import WorkDay
+from fieldcrm.routing.problem import Problem, WorkDay
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import appointments, costs, plan_dates, plan_slots, planning_build
 from fieldcrm.services.planning_inputs import gather
@@ -83,7 +85,7 @@ def find_days(
     rep_id = account.owner_id
     if rep_id is None:
         if actor.role is not Role.REP:
-            raise InvalidInput("account", "ce compte n'a pas de commercial", value=account_id)
+            raise InvalidInput("account", "ce compte n’a pas de commercial", value=account_id)
         rep_id = actor.id
     policy.require(actor, "plan", owner_id=rep_id)
     zone = plan_dates.company_zone(settings)
@@ -99,7 +101,8 @@ def find_days(
         tz=settings.scoring_timezone,
     )
     inputs = dataclasses.replace(inputs, candidates=[account], max_candidates=1)
-    rate = float(costs.rep_rate(session, settings=settings, rep_id=rep_id, year=first.year))
+    exact_rate = costs.rep_rate(session, settings=settings, rep_id=rep_id, year=first.year)
+    rate = float(exact_rate)
     problem, _, _ = planning_build.problem_for(
         inputs, cfg=settings, graph=travel or road_provider(settings), eur_per_km=rate
     )
@@ -114,7 +117,7 @@ def find_days(
         if a.account_id == account.id
     }
     ranked = [
-        o
+        _costed_as_shown(o, problem, exact_rate)
         for o in rank_days(
             problem,
             place=visit.place,
@@ -145,6 +148,18 @@ def find_days(
         ]
     )
     return FoundDays(account.id, account.name, rep_id, account.visit_minutes, options, near)
+
+
+def _costed_as_shown(option: DayOption, problem: Problem, rate: Decimal) -> DayOption:
+    """``option`` with its detour's euros on the km it shows (the cost report's rule,
+    :func:`~fieldcrm.costs.trips.mileage_eur`: « +3,7 km » at 0,427 €/km reads 1,58 €, not
+    the 1,59 € of the exact 3,72 km); the days were ranked on the exact figures."""
+    if option.slot is None:
+        return option
+    euros = float(mileage_eur(option.extra_km, rate)) + problem.costs.travel_eur(
+        option.extra_driving_s, 0
+    )
+    return dataclasses.replace(option, extra_eur=euros)
 
 
 def _planned(

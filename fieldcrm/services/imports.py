@@ -295,7 +295,7 @@ def may_still_import(session: Session, user_id: int | None) -> None:
         return
     actor = jobs.starter(session, {"id": user_id})
     if not policy.can(actor, "import"):
-        raise Forbidden("votre rôle ne permet plus d'importer")
+        raise Forbidden("votre rôle ne permet plus d’importer")
 
 
 def import_failure(exc: FieldcrmError) -> str:
@@ -362,7 +362,7 @@ def run_import_job(sessions: Callable[[], Session], job_id: int) -> None:
             session,
             job_id,
             import_it,
-            unexpected="erreur inattendue pendant l'import",
+            unexpected="erreur inattendue pendant l’import",
             reason=import_failure,
             details=import_failure_details,
         )

@@ -108,7 +108,7 @@ def starter(session: Session, stored: dict[str, Any]) -> Actor:
         return SYSTEM
     actor = user_store.actor(session, stored["id"])
     if actor is None:
-        raise Forbidden(f"l'utilisateur {stored['id']} n'est plus actif")
+        raise Forbidden(f"l’utilisateur {stored['id']} n’est plus actif")
     return actor
 
 

@@ -712,7 +712,10 @@ def figures_now(
         driving_minutes=found.driving_s / 60,
         waiting_minutes=found.waiting_s / 60,
         reserve_minutes=found.reserve_s / 60,
-        lunch_skipped=found.lunch_skipped,
+        # the bookings leave no room for lunch now, or the plan already timed the day
+        # without it (its timing then has none to place)
+        lunch_skipped=found.lunch_skipped
+        or (timing.get("lunch") is None and "lunch_skipped" in doc.get("flags", [])),
         overtime=found.overtime,
         beyond=_beyond(read, day, date, found),
     )
@@ -1086,42 +1089,6 @@ def current_slots(
         if found is not None:
             out[p.id] = found
     return CurrentSlots(out, unfit, recomputed.booked, recomputed.visited, recomputed.beyond)
-
-
-def days_as_booked(
-    session: Session,
-    plan: PlanRow,
-    *,
-    settings: Settings | None = None,
-    travel: TravelTimes | None = None,
-    now: dt.datetime | None = None,
-) -> list[dict[str, Any]]:
-    """The planned days of ``plan`` (``plan.result["days"]``), each with its figures as it is
-    booked now (:func:`figures_now`, the trip page's « recalculé avec les rendez-vous de la
-    journée ») where they can be recomputed, its plan's where not: what /frais costs the
-    planned trip on, so both screens give the same km, minutes and euros."""
-    moment = now if now is not None else plan_dates.now()
-    days = list(plan.result.get("days") or [])
-    if not days:
-        return days
-    shown = current_slots(session, plan, settings=settings, travel=travel, now=moment).bookable
-    out = []
-    for doc in days:
-        figures = (
-            figures_now(
-                session,
-                plan,
-                dt.date.fromisoformat(doc["day"]),
-                settings=settings,
-                travel=travel,
-                now=moment,
-                shown=shown,
-            )
-            if doc.get("day")
-            else None
-        )
-        out.append(dict(doc) | figures.as_json() if figures is not None else doc)
-    return out
 
 
 def plan_day_index(plan: PlanRow, day: dt.date) -> int | None:

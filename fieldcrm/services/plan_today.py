@@ -9,7 +9,9 @@ them at that minute:
 - one already over is past: not part of the plan;
 - one that has begun by the earliest departure and is not over (10:00–11:00 at 10:20) is
   where the rep is: the day starts from its place at its end (or at the earliest departure,
-  if later); it cannot be driven to, so it is not a stop of the plan either;
+  if later), its hard earliest departure too (no stretch of the hours leaves a client
+  before the booking is over); it cannot be driven to, so it is not a stop of the plan
+  either;
 - the others are planned as usual (one the day cannot reach from there and then is refused
   with its reason, never planned with a departure before now).
 """
@@ -41,7 +43,8 @@ class Today:
     """The earliest departure, seconds since midnight: now plus :data:`GET_GOING_S`, or the
     end of the booking under way, or the departure asked, whichever is latest."""
     not_before_s: int
-    """Now plus :data:`GET_GOING_S` (the hard earliest departure of the day)."""
+    """The hard earliest departure of the day: now plus :data:`GET_GOING_S`, or the end of
+    the booking under way if later (the rep leaves it when it is over)."""
     under_way: AppointmentRow | None = None
     """The booking the rep is at, which the day starts after (``None``: none)."""
 
@@ -49,6 +52,13 @@ class Today:
 def _seconds(moment: dt.datetime, zone: ZoneInfo) -> int:
     local = moment.astimezone(zone)
     return local.hour * 3600 + local.minute * 60 + local.second
+
+
+def earliest_s(now: dt.datetime, zone: ZoneInfo) -> int:
+    """The earliest departure of a day planned at ``now`` (aware), seconds since midnight in
+    ``zone``: now plus :data:`GET_GOING_S`, rounded up to the whole minute."""
+    soon = _seconds(now, zone) + GET_GOING_S
+    return -(-soon // 60) * 60
 
 
 def from_now(
@@ -64,8 +74,7 @@ def from_now(
     under way (the one ending last, if several), the earliest departure not before now
     plus :data:`GET_GOING_S` rounded up to the whole minute (nor before ``depart_s``)."""
     today = now.astimezone(zone).date()
-    soon = _seconds(now, zone) + GET_GOING_S
-    not_before = -(-soon // 60) * 60
+    not_before = earliest_s(now, zone)
     kept: list[AppointmentRow] = []
     under_way: AppointmentRow | None = None
     for a in inputs.appointments:
@@ -81,7 +90,8 @@ def from_now(
         kept.append(a)
     earliest = max(not_before, depart_s or 0)
     if under_way is not None:
-        earliest = max(earliest, _seconds(under_way.ends_at, zone))
+        over = _seconds(under_way.ends_at, zone)
+        earliest, not_before = max(earliest, over), max(not_before, over)
         start = inputs.appointment_point(under_way)
     return Today(
         dataclasses.replace(inputs, appointments=kept), start, earliest, not_before, under_way

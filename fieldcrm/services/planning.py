@@ -35,6 +35,7 @@ from fieldcrm.routing.problem_json import plan_to_json, problem_from_json
 from fieldcrm.routing.travel import TravelTimes
 from fieldcrm.services import appointments, costs, plan_dates, plan_slots, plan_today
 from fieldcrm.services import planning_build as build
+from fieldcrm.services.find_day import next_working_days
 from fieldcrm.services.planning_inputs import PlanningInputs, gather
 from fieldcrm.services.roads import road_provider
 from fieldcrm.store import plans as store
@@ -47,6 +48,12 @@ Progress = Callable[[int], None]
 """Told the step a planning run reached: 1 inputs read, 2 travel times, 3 plan found,
 4 plan explained (:data:`STEPS` in all)."""
 STEPS = 4
+ANOTHER_DAY = (
+    "La visite de « %(account)s » est proposée le %(own)s, pas le %(asked)s : acceptez-la depuis"
+    " la journée du %(own)s."
+)
+"""The refusal to accept a proposal from another day's page (a catalogue msgid; the days
+long in French, as the edge words dates for other readers)."""
 
 
 @dataclass(frozen=True)
@@ -214,8 +221,10 @@ def decide_proposal(
             day = when.date()
         if day is not None and day != own:  # a page of another day (a trip's day off...)
             raise Conflict(
-                f"La visite de « {proposal.account_name} » est proposée le {long_day(own)}, "
-                f"pas le {long_day(day)} : acceptez-la depuis la journée du {long_day(own)}."
+                ANOTHER_DAY
+                % {"account": proposal.account_name, "own": long_day(own), "asked": long_day(day)},
+                code=ANOTHER_DAY,
+                params={"account": proposal.account_name, "own": own, "asked": day},
             )
     begins: dt.datetime | None = None
     slot: plan_slots.Bookable | None = None
@@ -269,8 +278,8 @@ def decide_proposal(
         start=begins,
         slot=(slot.first, slot.last) if slot is not None else None,
     )
-    if accept:  # an accepted fill-in changes the plan's savings
-        costs.trips_changed(session, proposal.rep_id, costs.local_day(proposal.slot_start))
+    # an accepted fill-in changes the plan's savings, a refused one the day as booked now
+    costs.trips_changed(session, proposal.rep_id, costs.local_day(proposal.slot_start))
     session.commit()
     return Decision(proposal=decided, appointment_id=appointment_id)
 
@@ -404,6 +413,31 @@ def plan_day(
 MAX_PICKED = 25
 
 
+def picked_day(
+    session: Session,
+    *,
+    actor: Actor,
+    rep_id: int,
+    now: dt.datetime,
+    settings: Settings | None = None,
+) -> dt.date:
+    """The day « Itinéraire » plans at ``now`` (aware) for ``rep_id``: today, a working day
+    the rep's working day is not over (:func:`~fieldcrm.services.planning_build.day_over`
+    at the day's earliest departure, :func:`~fieldcrm.services.plan_today.earliest_s`: the
+    rule that refuses today's plan otherwise), else the next working day."""
+    policy.require(actor, "plan", owner_id=rep_id)
+    cfg = settings or get_settings()
+    zone = plan_dates.company_zone(cfg)
+    today = plan_dates.today(now, zone=zone)
+    weekends = cfg.planner_work_weekends
+    rep = store.get_rep(session, rep_id)
+    if next_working_days(today, 1, weekends=weekends)[0] == today and not build.day_over(
+        rep, plan_today.earliest_s(now, zone)
+    ):
+        return today
+    return next_working_days(today + dt.timedelta(days=1), 1, weekends=weekends)[0]
+
+
 def plan_picked(
     session: Session,
     *,
@@ -436,13 +470,13 @@ def plan_picked(
         if account is None:
             raise InvalidInput(
                 f"account_ids[{account_id}]",
-                "compte inconnu ou dont la position n'est pas confirmée",
+                "compte inconnu ou dont la position n’est pas confirmée",
                 value=account_id,
             )
         policy.require(actor, "account.read", owner_id=account.owner_id)
         if account.owner_id not in (None, rep_id):
             raise InvalidInput(
-                f"account_ids[{account_id}]", "compte d'un autre commercial", value=account_id
+                f"account_ids[{account_id}]", "compte d’un autre commercial", value=account_id
             )
         picked.append(account)
     cfg = settings or get_settings()
@@ -485,11 +519,15 @@ def plan_trip(
     progress: Progress | None = None,
     now: dt.datetime | None = None,
     instead_of: dict[str, Any] | None = None,
+    asked_at: dt.datetime | None = None,
 ) -> PlanRow:
     """Plan a trip of several days, every night at home or at the best hotel, in euros.
-    A trip starting before today (``now``'s date) is refused. ``instead_of``, if given, is
-    stored with the plan as ``result.instead_of``: the day it was planned in place of, and
-    why (:mod:`fieldcrm.services.trip_instead`).
+    A trip starting before today (``asked_at``'s date: when it was asked, for a queued one;
+    else ``now``'s) is refused; a first day that is today at ``now`` (``None``: the
+    planning clock, the run's for a queued one) starts from now
+    (:mod:`fieldcrm.services.plan_today`). ``instead_of``, if given, is stored with the plan
+    as ``result.instead_of``: the day it was planned in place of, and why
+    (:mod:`fieldcrm.services.trip_instead`).
 
     ``anchor_appointment_id``, if given, is the far appointment the trip is built around: it
     must be one of the rep's appointments within ``start_day .. end_day``. The rep may sleep
@@ -499,7 +537,7 @@ def plan_trip(
     is told each step reached (:data:`Progress`).
     """
     policy.require(actor, "plan", owner_id=rep_id)
-    plan_dates.check_not_past(start_day, field="start_day", at=now)
+    plan_dates.check_not_past(start_day, field="start_day", at=asked_at or now)
     place = build.HotelPlace.of(hotel)
     cfg = settings or get_settings()
     graph = travel or road_provider(cfg)

@@ -45,7 +45,7 @@ from fieldcrm.services import (
     plan_dates,
 )
 from fieldcrm.services.planning_inputs import DEFAULT_WORK_END, DEFAULT_WORK_START, PlanningInputs
-from fieldcrm.store.plans import CandidateRow, NewProposal, VisitFacts
+from fieldcrm.store.plans import CandidateRow, NewProposal, RepRow, VisitFacts
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LUNCH_EARLIEST = 12 * 3600
@@ -60,17 +60,17 @@ DAY_OVER = (
 (a catalogue msgid, English in the catalogue), filled with the day (ISO) and the return."""
 REASON_LABELS = {
     "closed": "fermé les jours du plan",
-    "no_room": "n'entre pas entre les rendez-vous fixes",
+    "no_room": "n’entre pas entre les rendez-vous fixes",
     "displaces": "possible, mais le plan vaudrait {loss} € de moins",
     "not_tried": "moins intéressant que les comptes essayés",
-    "no_plan_found": "essayé : aucun plan trouvé qui l'inclue",
+    "no_plan_found": "essayé : aucun plan trouvé qui l’inclue",
     "cut": "hors des {n} comptes du corridor au meilleur rapport valeur / détour",
 }
 NO_NIGHT_LABELS = {
     "one_day": "un seul jour travaillé : pas de nuit entre deux journées de travail",
-    "not_consecutive": "aucun jour travaillé n'en suit un autre : pas de nuit entre deux",
+    "not_consecutive": "aucun jour travaillé n’en suit un autre : pas de nuit entre deux",
     "no_hotel": "aucun hôtel à portée : ni rendez-vous fixe près duquel dormir, ni hôtel préféré",
-    "no_plan": "aucun plan avec une nuit à l'hôtel ne tient",
+    "no_plan": "aucun plan avec une nuit à l’hôtel ne tient",
     "home_is_better": "non proposé : le meilleur plan trouvé rentre chaque soir",
 }
 """Why a trip has no alternative with a night away (:attr:`~fieldcrm.routing.plan_model.Plan.
@@ -94,6 +94,25 @@ Antibes → Paris comes out at 8 h 30, against about 8 h 45 by road.
 
 def _seconds(t: dt.time) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def working_hours(rep: RepRow) -> tuple[int, int]:
+    """``rep``'s working day: departure and return, seconds since midnight (the defaults
+    where the rep has none)."""
+    return (
+        _seconds(rep.work_start or DEFAULT_WORK_START),
+        _seconds(rep.work_end or DEFAULT_WORK_END),
+    )
+
+
+def day_over(rep: RepRow, earliest_s: int) -> bool:
+    """Whether a day of ``rep`` that cannot leave before ``earliest_s`` (seconds since
+    midnight; today: :func:`fieldcrm.services.plan_today.earliest_s`) is over: it would
+    leave at or after the rep's working return. The one rule of « la journée … est finie »
+    (:func:`problem_for`) and of the day « Itinéraire » plans
+    (:func:`fieldcrm.services.planning.picked_day`). No overtime tolerance: it stretches a
+    day's hours to its bookings, it never opens a plan after them."""
+    return earliest_s >= working_hours(rep)[1]
 
 
 def _parse_hhmm(value: str) -> int:
@@ -379,16 +398,16 @@ def problem_for(
     Working days skip weekends and public holidays (a day with an appointment is worked).
     On a trip the rep may sleep at ``hotel`` or near any appointment, at the settings' price.
     ``start`` (the rep's position) replaces home as the first day's start, not before
-    ``depart_s`` (seconds since midnight); the day still ends at home. ``not_before_s``: the
-    first day's hard earliest departure (now, today: :mod:`fieldcrm.services.plan_today`),
-    which no stretch of its working hours to its bookings goes before; a first day that
-    cannot start before its working return is refused (« la journée … est finie »).
+    ``depart_s`` (seconds since midnight); home stays the trip's home (the last day ends
+    there, and so does every day whose night is not away). ``not_before_s``: the first
+    day's hard earliest departure (now, today: :mod:`fieldcrm.services.plan_today`), which
+    no stretch of its working hours to its bookings goes before; a first day that cannot
+    start before its working return is refused (« la journée … est finie »). All three are
+    today's: when the first day asked is not worked (a trip asked on a Saturday), the first
+    day worked starts from home at its working hours.
     """
     rep = inputs.rep
-    work = (
-        _seconds(rep.work_start or DEFAULT_WORK_START),
-        _seconds(rep.work_end or DEFAULT_WORK_END),
-    )
+    work = working_hours(rep)
     dates = worked_days(
         inputs.first_day,
         inputs.last_day,
@@ -401,10 +420,12 @@ def problem_for(
         else None
     )
     driving_cap = rep.max_driving_minutes * 60 if rep.max_driving_minutes else None
-    if dates[0] != inputs.first_day:  # the day it was given for is not worked: not today's
-        not_before_s = None
+    if dates[0] != inputs.first_day:
+        # the first day asked (today) is not worked: its position and clock are not those of
+        # the first day worked, which starts from home at the working hours
+        start = depart_s = not_before_s = None
     first = max(work[0], depart_s or 0, not_before_s or 0)
-    if first >= work[1]:
+    if day_over(rep, first):
         raise plan_dates.refusal(
             "day",
             DAY_OVER,
@@ -427,7 +448,9 @@ def problem_for(
     )
     day_index = {d: k for k, d in enumerate(dates)}
     pool = inputs.candidates[: inputs.max_candidates * len(dates) or inputs.max_candidates]
-    points = [start or inputs.home]
+    points = [inputs.home]
+    if start is not None:  # the first day's start; every night not away is at home
+        points.append(start)
     appointments = []
     for a in inputs.appointments:
         begins = a.starts_at.astimezone(plan_dates.company_zone())
@@ -469,10 +492,6 @@ def problem_for(
             Hotel(f"hotel:near:{a.key}", a.place, cfg.hotel_night_eur, name=f"près de {a.name}")
             for a in appointments
         ]
-    finish = None
-    if start is not None:
-        points.append(inputs.home)
-        finish = len(points) - 1
     matrix, source = travel_matrix(points, graph)
     problem = Problem(
         home=0,
@@ -484,7 +503,7 @@ def problem_for(
         hotels=tuple(hotels),
         costs=Costs(eur_per_km=eur_per_km, meal_eur=cfg.meal_eur),
         places=tuple((p.lon, p.lat) for p in points),
-        finish=finish,
+        start=1 if start is not None else None,
         slot_reserve_s=cfg.planner_slot_reserve_minutes * 60,
         overtime_s=cfg.planner_overtime_minutes * 60,
     )

@@ -30,7 +30,7 @@ from fieldcrm.errors import Conflict, FieldcrmError, Forbidden, InvalidInput, Pr
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.chain import GeocoderChain
 from fieldcrm.routing.realise import OutOfReach
-from fieldcrm.services import appointments, geocoding, jobs, plan_dates, planning
+from fieldcrm.services import appointments, as_booked, geocoding, jobs, plan_dates, planning
 from fieldcrm.services.planning_build import HotelPlace, worked_days
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import plans as plan_store
@@ -213,7 +213,7 @@ def day_changed(
     """Why the day trip ``job`` was asked in place of (``params.instead_of``) is no longer
     as it was asked, or None (still so, or a trip asked for itself): ``"replanned"``, a plan
     covering it was stored since (its latest plan is not the one of then); ``"appointments"``,
-    its appointments changed since (:func:`fieldcrm.services.appointments.changed_since`).
+    its appointments changed since (:func:`fieldcrm.services.as_booked.changed_since`).
     A job queued before the day was kept with it: replanned when its latest plan is newer."""
     instead_of = job.params.get("instead_of")
     if not instead_of:
@@ -228,7 +228,7 @@ def day_changed(
     if (latest.id if latest is not None else None) != asked["plan_id"]:
         return "replanned"
     since = dt.datetime.fromisoformat(asked["at"])
-    if appointments.changed_since(booked, known=asked["appointments"], since=since):
+    if as_booked.changed_since(booked, known=asked["appointments"], since=since):
         return "appointments"
     return None
 
@@ -368,7 +368,7 @@ def run_trip_job(sessions: Callable[[], Session], job_id: int, *, settings: Sett
                 time_limit_s=params["time_limit_s"],
                 settings=settings,
                 progress=progress,
-                now=_asked_at(params),
+                asked_at=_asked_at(params),  # its dates as of then; today planned from now
                 instead_of=params.get("instead_of"),
             )
             return {

@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fieldcrm import trip_job_text
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput
-from fieldcrm.scoring.rules import load_text, parse_rule
+from fieldcrm.scoring.rules import Rule, load_text, parse_rule
 from fieldcrm.services import jobs, plan_dates, scoring
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import rules as rule_store
@@ -39,13 +40,24 @@ def get_rule(session: Session, key: str, *, actor: Actor) -> StoredRule:
 
 def validate(document: str, *, actor: Actor) -> str:
     """The key of the rule written in ``document`` (YAML) if valid; :class:`InvalidInput` naming each faulty part."""
+    return _valid(document, actor=actor).key
+
+
+def _valid(document: str, *, actor: Actor) -> Rule:
     policy.require(actor, "rules.edit")
     if not document.strip():
         raise InvalidInput("rule", "the rule is empty")
     data = load_text(document, source="rule")
     if not isinstance(data, Mapping):
         raise InvalidInput("rule", "must be a mapping with key, when and then")
-    return parse_rule(data).key
+    return parse_rule(data)
+
+
+def check(document: str, *, actor: Actor, lang: str = "fr") -> tuple[str, scoring.RuleAbout]:
+    """The key of the rule written in ``document`` if valid (as :func:`validate`) and what
+    the editor says of it to a reader of ``lang`` (:func:`fieldcrm.services.scoring.about`)."""
+    rule = _valid(document, actor=actor)
+    return rule.key, scoring.about(rule, lang=lang)
 
 
 def save_rule(
@@ -75,7 +87,8 @@ def set_enabled(
     actor: Actor,
     expected_version: versions.Expected = None,
 ) -> StoredRule:
-    """Switch a rule on or off (checking ``expected_version`` as :func:`save_rule`)."""
+    """Switch a rule on or off (checking ``expected_version`` as :func:`save_rule`); the rules
+    are evaluated again at once (queued)."""
     policy.require(actor, "rules.edit")
     rule = scoring.get_rule(session, key)
     version = versions.claim(
@@ -89,6 +102,7 @@ def set_enabled(
         enabled=enabled,
         actor_id=author_id(actor),
     )
+    job_store.defer_rules(session, at_once=True)  # its alerts and priority points follow
     session.commit()
     return replace(stored, version=version)
 
@@ -117,6 +131,13 @@ def rule_names(session: Session, *, actor: Actor, lang: str = "fr") -> dict[str,
     the confirmation of a deletion name)."""
     policy.require(actor, "rules.read")
     return scoring.rule_names(session, lang=lang)
+
+
+def rule_about(session: Session, *, actor: Actor, lang: str = "fr") -> dict[str, scoring.RuleAbout]:
+    """Each stored rule's description and conditions by key, for a reader of ``lang`` (what
+    the rules list says of it)."""
+    policy.require(actor, "rules.read")
+    return scoring.rule_about(session, lang=lang)
 
 
 def run(
@@ -207,16 +228,31 @@ def dry_run_result(report: scoring.RunReport) -> dict[str, Any]:
         "firings": report.firings,
         "by_rule": report.by_rule,
         "rule_names": report.rule_names,
+        "texts": report.texts,
         "fired": [asdict(f) for f in report.fired],
         "seconds": report.seconds,
     }
 
 
+DRY_RUN_LEAD_INS: dict[trip_job_text.Kind, str] = {
+    "forbidden": "Vous ne pouvez plus faire cet essai : %(why)s",
+    "refused": "Essai impossible : %(why)s",
+}
+"""The lead-in of a refused dry run by its kind, the reason in ``%(why)s`` (catalogue
+msgids: the job keeps the French, a page words it for its reader,
+:func:`fieldcrm.http.error_text.job_error_text`)."""
+
+
 def dry_run_failure(exc: FieldcrmError) -> str:
     """The French sentence a refused dry run ends its job with."""
-    if isinstance(exc, Forbidden):
-        return f"Vous ne pouvez plus faire cet essai : {exc}"
-    return f"Essai impossible : {exc}"
+    kind: trip_job_text.Kind = "forbidden" if isinstance(exc, Forbidden) else "refused"
+    return DRY_RUN_LEAD_INS[kind] % {"why": exc}
+
+
+def dry_run_failure_details(exc: FieldcrmError) -> dict[str, Any] | None:
+    """What a dry run refused for its input keeps with its failed job, to be worded in its
+    reader's language (``problems``, :func:`fieldcrm.services.jobs.problems_data`)."""
+    return {"problems": jobs.problems_data(exc)} if isinstance(exc, InvalidInput) else None
 
 
 def run_dry_run_job(sessions: Callable[[], Session], job_id: int, *, settings: Settings) -> None:
@@ -254,6 +290,7 @@ def run_dry_run_job(sessions: Callable[[], Session], job_id: int, *, settings: S
             session,
             job_id,
             dry_run,
-            unexpected="erreur inattendue pendant l'essai à blanc",
+            unexpected="erreur inattendue pendant l’essai à blanc",
             reason=dry_run_failure,
+            details=dry_run_failure_details,
         )

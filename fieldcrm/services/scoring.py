@@ -27,6 +27,7 @@ from fieldcrm.config import Settings, get_settings
 from fieldcrm.costs.report import local_day
 from fieldcrm.errors import InvalidInput, NotFound, Problem
 from fieldcrm.notify.email import MAIL_PREFIX
+from fieldcrm.scoring.condition_text import conditions_text
 from fieldcrm.scoring.evaluate import period_key
 from fieldcrm.scoring.facts import previous_month
 from fieldcrm.scoring.priority import PriorityBreakdown, higher_band
@@ -41,12 +42,14 @@ from fieldcrm.scoring.rules import (
     months_needed,
     parse_rule,
     parse_rules,
+    translated,
 )
-from fieldcrm.scoring.wording import mail_words
+from fieldcrm.scoring.wording import mail_words, other_languages, rule_texts
 from fieldcrm.store import alerts as alert_store
 from fieldcrm.store import facts as facts_store
 from fieldcrm.store import firings as firing_store
 from fieldcrm.store import intervals as interval_store
+from fieldcrm.store import jobs as job_store
 from fieldcrm.store import priority as priority_store
 from fieldcrm.store import rules as rule_store
 
@@ -67,6 +70,10 @@ class RunReport:
     by_rule: dict[str, int] = field(default_factory=dict)
     rule_names: dict[str, str] = field(default_factory=dict)
     """The name of each rule evaluated, by key (what people read instead of the key)."""
+    texts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The texts of each rule evaluated that gives some in other languages than French, by
+    key (:func:`fieldcrm.scoring.wording.rule_texts`): with each firing's ``values`` they
+    word its name and message for every reader (:func:`fieldcrm.scoring.wording.worded`)."""
     fired: list[firing_store.FiredItem] = field(default_factory=list)
     new_alerts: int = 0
     tasks: int = 0
@@ -99,7 +106,9 @@ def parse_draft(document: str | Mapping[str, Any]) -> tuple[Mapping[str, Any], R
 def save_rule(
     session: Session, document: str | Mapping[str, Any], *, actor_id: int | None = None
 ) -> rule_store.StoredRule:
-    """Validate and store (insert or replace by key) one rule; commits."""
+    """Validate and store (insert or replace by key) one rule, and queue an evaluation of the
+    rules at once (its alerts and priorities follow within a minute, not the night's run);
+    commits."""
     data, rule = parse_draft(document)
     stored = rule_store.save_rule(
         session,
@@ -109,6 +118,7 @@ def save_rule(
         enabled=rule.enabled,
         actor_id=actor_id,
     )
+    job_store.defer_rules(session, at_once=True)  # its alerts and priorities, not tonight's
     session.commit()
     return stored
 
@@ -131,6 +141,7 @@ def import_rules(
         )
         for rule, item in zip(rules, items, strict=True)
     ]
+    job_store.defer_rules(session, at_once=True)
     session.commit()
     return saved
 
@@ -149,9 +160,11 @@ def get_rule(session: Session, key: str) -> rule_store.StoredRule:
 
 
 def delete_rule(session: Session, key: str) -> None:
-    """Delete one rule (its past alerts stay); commits."""
+    """Delete one rule (its past alerts stay; an evaluation queued at once takes its priority
+    points away); commits."""
     if not rule_store.delete_rule(session, key):
         raise NotFound("rule", key)
+    job_store.defer_rules(session, at_once=True)  # its priority points go with it
     session.commit()
 
 
@@ -172,6 +185,39 @@ def rule_names(session: Session, *, lang: str = "fr") -> dict[str, str]:
         if isinstance(name, str) and name.strip():
             names[stored.key] = name.strip()
     return names
+
+
+@dataclass(frozen=True)
+class RuleAbout:
+    """What the rules list says of a rule, for one reader."""
+
+    description: str
+    """The manager's description, in the reader's language if the rule gives it (as typed)."""
+    conditions: str
+    """What its conditions check (:func:`fieldcrm.scoring.condition_text.conditions_text`);
+    empty for a stored rule that no longer validates."""
+
+
+def about(rule: Rule, *, lang: str = "fr") -> RuleAbout:
+    """What the rules list and the editor say of ``rule`` to a reader of ``lang`` (the
+    catalogue, numbers and months of that language)."""
+    description = translated(rule.description, rule.description_in, lang)
+    return RuleAbout(
+        (description or rule.description).strip(),
+        conditions_text(rule.when, lang=lang, gettext=translations(lang).gettext),
+    )
+
+
+def rule_about(session: Session, *, lang: str = "fr") -> dict[str, RuleAbout]:
+    """Each stored rule's :func:`about` by key; a stored rule that no longer validates keeps
+    its stored description."""
+    found: dict[str, RuleAbout] = {}
+    for stored in rule_store.list_rules(session):
+        try:
+            found[stored.key] = about(parse_rule(stored.definition), lang=lang)
+        except InvalidInput:
+            found[stored.key] = RuleAbout(stored.description, "")
+    return found
 
 
 def load_rules(session: Session) -> list[tuple[int, Rule]]:
@@ -398,6 +444,7 @@ def run_rules(
         progress(2)
     names = {rule.key: rule.name for _, rule in rules}
     report.rule_names = names
+    report.texts = {rule.key: rule_texts(rule) for _, rule in rules if other_languages(rule)}
     report.fired = firing_store.first_firings(session, names, limit=keep)
     if dry_run:
         report.seconds["select"] = time.perf_counter() - clock

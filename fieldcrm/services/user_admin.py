@@ -277,7 +277,7 @@ def issue_reset(session: Session, *, actor: Actor, user_id: int, secret: str) ->
     policy.require(actor, "users.admin")
     user = store.get_user(session, user_id)
     if not user.active:
-        raise Conflict("utilisateur désactivé : réactivez-le d'abord")
+        raise Conflict("utilisateur désactivé : réactivez-le d’abord")
     reset = _new_code(session, actor, user_id, secret=secret)
     session.commit()
     return reset

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -20,12 +21,22 @@ LOGIN_FAILED = "e-mail ou mot de passe incorrect"
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """How long sessions last and how many failed logins are allowed in a window."""
+    """How long sessions last, and how failed logins slow down the next attempts.
+
+    OWASP's authentication cheat sheet counts failures against the account (a guesser with
+    many addresses is still counted) and warns that a lockout must not let anyone lock a
+    user out. So an account is never locked for the window: past ``per_account`` failures
+    within ``window`` it waits an exponential delay after each new failure (1 s, 2 s, 4 s…,
+    at most ``max_delay``), which stops guessing and costs its owner seconds. The address
+    that made the failures is refused for the window (``per_account`` on that account,
+    ``per_address`` on any), and a rep typing on another network is not.
+    """
 
     lifetime: dt.timedelta = dt.timedelta(days=14)
     window: dt.timedelta = dt.timedelta(minutes=15)
     per_account: int = 5
     per_address: int = 30
+    max_delay: dt.timedelta = dt.timedelta(minutes=5)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LoginPolicy:
@@ -36,6 +47,29 @@ class LoginPolicy:
             per_account=settings.login_max_failures_per_account,
             per_address=settings.login_max_failures_per_address,
         )
+
+    def account_delay(self, failures: int) -> dt.timedelta:
+        """How long an account waits after its latest failure, with ``failures`` failures in
+        the window: nothing below ``per_account``, then 1 s doubling, at most ``max_delay``."""
+        if failures < self.per_account:
+            return dt.timedelta(0)
+        excess = min(failures - self.per_account, 30)
+        return min(dt.timedelta(seconds=2**excess), self.max_delay)
+
+
+def _wait_text(seconds: int) -> str:
+    """« 8 secondes », « 1 seconde », « 15 minutes » (rounded up)."""
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
+def _too_many(seconds: int) -> RateLimited:
+    return RateLimited(
+        f"trop de tentatives de connexion : réessayez dans {_wait_text(seconds)}",
+        retry_after_s=seconds,
+    )
 
 
 def log_in(
@@ -50,28 +84,35 @@ def log_in(
 ) -> tuple[Actor, str]:
     """Check the credentials and open a session: the actor and the session's token.
 
-    Failed logins are counted per account and per address (``address``: the client's IP);
-    past the policy's limits every attempt, even a right one, is refused with
-    :class:`RateLimited` until the window has passed. A failure is recorded (and committed)
-    before the refusal, so that it counts on every app server.
+    Failed logins are counted per account, per (account, address) and per address
+    (``address``: the client's IP), as :class:`LoginPolicy` says: the guessing address is
+    refused for the window, the account only waits a short exponential delay after its
+    latest failure; a refusal is :class:`RateLimited`, even for the right password. A
+    failure is recorded (and committed) before the refusal, so that it counts on every app
+    server.
     """
-    account_key = "account:" + email.strip().lower()[:300]
+    who = email.strip().lower()
+    account_key = "account:" + who[:300]
+    pair_key = f"account-address:{address[:60]}:{who[:250]}"
     address_key = "address:" + address[:300]
     now = dt.datetime.now(dt.UTC)
-    counts = sessions.failures_since(session, [account_key, address_key], now - policy.window)
+    keys = [account_key, pair_key, address_key]
+    counts = sessions.failures_since(session, keys, now - policy.window)
     if (
-        counts.get(account_key, 0) >= policy.per_account
+        counts.get(pair_key, 0) >= policy.per_account
         or counts.get(address_key, 0) >= policy.per_address
     ):
-        minutes = max(1, round(policy.window.total_seconds() / 60))
-        raise RateLimited(
-            f"trop de tentatives de connexion : réessayez dans {minutes} minutes",
-            retry_after_s=int(policy.window.total_seconds()),
-        )
+        raise _too_many(int(policy.window.total_seconds()))
+    delay = policy.account_delay(counts.get(account_key, 0))
+    if delay:
+        last = sessions.last_failure_at(session, account_key)
+        left = (last + delay - now).total_seconds() if last else 0.0
+        if left > 0:
+            raise _too_many(max(1, math.ceil(left)))
     try:
         actor = authenticate(session, email=email, password=password)
     except (Forbidden, InvalidInput):
-        sessions.record_failure(session, [account_key, address_key])
+        sessions.record_failure(session, keys)
         session.commit()
         raise
     token, digest = tokens.new_token(secret=secret)
@@ -83,6 +124,7 @@ def log_in(
         user_agent=user_agent,
     )
     sessions.forget_failures(session, account_key)
+    sessions.forget_failures(session, pair_key)
     session.commit()
     return actor, token
 

@@ -17,7 +17,9 @@ from fieldcrm.costs.plausible import VisitStop
 from fieldcrm.costs.trips import FillIn, NotCounted, ToCheck, Trip
 from fieldcrm.errors import NotFound
 from fieldcrm.geo import GeoPoint
+from fieldcrm.store import plans as plan_rows
 from fieldcrm.store.joins import CONFIRMED_LOCATION
+from fieldcrm.store.plans import PlanRow
 from fieldcrm.store.visits import counted_visit
 
 
@@ -112,20 +114,26 @@ class StoredPlan:
     result: dict[str, Any]
     accepted: list[Accepted]
     created_at: dt.datetime | None = None
+    plan: PlanRow | None = None
+    """The plan as it was read, with its proposals (:func:`latest_plans`): its days as booked
+    now are derived from it, without reading it again."""
 
 
 def latest_plans(session: Session, rep_id: int, start: dt.date, end: dt.date) -> list[StoredPlan]:
-    """For each day in the period, the rep's most recent plan starting that day."""
-    plans = session.execute(
+    """For each day in the period, the rep's most recent plan starting that day, read with
+    its proposals (:func:`fieldcrm.store.plans.get_plans`): a few statements for the whole
+    period, however many plans."""
+    ids = session.execute(
         text(
-            """SELECT DISTINCT ON (p.day) p.id, p.result, p.created_at
+            """SELECT DISTINCT ON (p.day) p.id
                  FROM plans p
                 WHERE p.rep_id = :rep AND p.day BETWEEN :start AND :end
                   AND p.status <> 'cancelled'
                 ORDER BY p.day, p.created_at DESC, p.id DESC"""
         ),
         {"rep": rep_id, "start": start, "end": end},
-    ).all()
+    ).scalars()
+    plans = plan_rows.get_plans(session, [int(i) for i in ids])
     if not plans:
         return []
     accepted: dict[int, list[Accepted]] = {p.id: [] for p in plans}
@@ -142,7 +150,7 @@ def latest_plans(session: Session, rep_id: int, start: dt.date, end: dt.date) ->
         accepted[r.plan_id].append(
             Accepted(r.account_id, r.name, GeoPoint(r.lon, r.lat), float(r.detour_km))
         )
-    return [StoredPlan(p.id, p.result, accepted[p.id], p.created_at) for p in plans]
+    return [StoredPlan(p.id, p.result, accepted[p.id], p.created_at, plan=p) for p in plans]
 
 
 _TRIP_COLUMNS = """t.id, t.rep_id, u.full_name, coalesce(m.full_name, '') AS team, t.kind,

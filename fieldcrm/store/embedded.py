@@ -59,7 +59,7 @@ def check_local_database(*, user: str, password: str, database: str, port: int =
         ) from None
     if has_postgis is None:
         raise LocalDatabaseMissing(
-            f"l'extension PostGIS manque dans la base locale « {database} » : {SETUP_HINT}."
+            f"l’extension PostGIS manque dans la base locale « {database} » : {SETUP_HINT}."
         )
     return local_url(user=user, password=password, database=database, port=port)
 

@@ -70,6 +70,9 @@ class FiredItem:
     period: str
     subject: str
     message: str
+    values: Mapping[str, Any] | None = None
+    """The values of its texts as data, for a rule that speaks other languages than French
+    (``details.wording.values`` of its alert): its message worded for each reader."""
 
 
 def drop(session: Session) -> None:
@@ -191,7 +194,8 @@ def first_firings(session: Session, names: Mapping[str, str], *, limit: int) -> 
     rows = session.execute(
         text(f"""
         SELECT f.rule_ref, account_id, {ACCOUNT_SQL}, f.period,
-               coalesce(f.subjects[1], r.rule_name), coalesce(f.bodies[1], r.rule_name)
+               coalesce(f.subjects[1], r.rule_name), coalesce(f.bodies[1], r.rule_name),
+               f.wording -> 'values'
         FROM unnest(CAST(:keys AS text[]), CAST(:names AS text[])) WITH ORDINALITY
              AS r(rule_key, rule_name, no)
         JOIN {TABLE} f ON f.rule_ref = r.rule_key

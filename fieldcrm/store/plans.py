@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, NotFound
@@ -419,20 +419,35 @@ _PROPOSAL_SELECT = """SELECT p.id, p.plan_id, pl.rep_id, p.account_id, a.name AS
 
 def get_plan(session: Session, plan_id: int) -> PlanRow:
     """A stored plan with its proposals (by slot start); :class:`NotFound` if unknown."""
-    row = session.execute(
+    found = get_plans(session, [plan_id])
+    if not found:
+        raise NotFound("plan", plan_id)
+    return found[0]
+
+
+def get_plans(session: Session, plan_ids: Sequence[int]) -> list[PlanRow]:
+    """The stored plans ``plan_ids`` with their proposals (by slot start), in that order,
+    unknown ids left out: two statements however many plans."""
+    if not plan_ids:
+        return []
+    ids = {"ids": list(plan_ids)}
+    rows = session.execute(
         text(
             """SELECT id, rep_id, kind, day, end_day, status, request, result, created_by,
-                      created_at FROM plans WHERE id = :id"""
-        ),
-        {"id": plan_id},
-    ).first()
-    if row is None:
-        raise NotFound("plan", plan_id)
-    proposals = session.execute(
-        text(f"{_PROPOSAL_SELECT} WHERE p.plan_id = :id ORDER BY p.slot_start, p.id"),
-        {"id": plan_id},
+                      created_at FROM plans WHERE id IN :ids"""
+        ).bindparams(bindparam("ids", expanding=True)),
+        ids,
     ).all()
-    return PlanRow(**row._mapping, proposals=[ProposalRow(**p._mapping) for p in proposals])
+    proposals: dict[int, list[ProposalRow]] = {r.id: [] for r in rows}
+    for p in session.execute(
+        text(f"{_PROPOSAL_SELECT} WHERE p.plan_id IN :ids ORDER BY p.slot_start, p.id").bindparams(
+            bindparam("ids", expanding=True)
+        ),
+        ids,
+    ):
+        proposals[p.plan_id].append(ProposalRow(**p._mapping))
+    by_id = {r.id: PlanRow(**r._mapping, proposals=proposals[r.id]) for r in rows}
+    return [by_id[i] for i in plan_ids if i in by_id]
 
 
 def list_plans(

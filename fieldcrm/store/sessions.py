@@ -74,10 +74,21 @@ def failures_since(session: Session, keys: Sequence[str], since: dt.datetime) ->
     return {r.key: int(r.n) for r in rows}
 
 
+def last_failure_at(session: Session, key: str) -> dt.datetime | None:
+    """When the latest failed login counted against ``key`` happened (``None``: none kept)."""
+    found = session.execute(
+        text("SELECT max(at) FROM login_failures WHERE key = :k"), {"k": key}
+    ).scalar_one()
+    return found if isinstance(found, dt.datetime) else None
+
+
 def record_failure(session: Session, keys: Sequence[str]) -> None:
-    """Count one failed login against each key."""
+    """Count one failed login against each key, at the wall-clock time it failed."""
     session.execute(
-        text("INSERT INTO login_failures (key) SELECT unnest(CAST(:k AS text[]))"),
+        text(
+            "INSERT INTO login_failures (key, at) "
+            "SELECT unnest(CAST(:k AS text[])), clock_timestamp()"
+        ),
         {"k": list(keys)},
     )
 

@@ -44,12 +44,32 @@ class StaleEdit(Conflict):
     """The row changed since the editor read it (409)."""
 
 
+STALE: dict[tuple[str, bool], str] = {
+    ("accounts", True): "Ce compte a été modifié par %(editor)s entre-temps ; rechargez la page.",
+    ("accounts", False): "Ce compte a été modifié entre-temps ; rechargez la page.",
+    ("territories", True): "Ce territoire a été modifié par %(editor)s entre-temps ; rechargez"
+    " la page.",
+    ("territories", False): "Ce territoire a été modifié entre-temps ; rechargez la page.",
+    ("rules", True): "Cette règle a été modifiée par %(editor)s entre-temps ; rechargez la page.",
+    ("rules", False): "Cette règle a été modifiée entre-temps ; rechargez la page.",
+}
+"""The message of a stale edit by (table, editor named?): catalogue msgids, kept with the
+refusal (``code``, ``params``) so that a reader of another language reads it in theirs."""
+
+
 def stale_message(table: str, editor: str | None) -> str:
     """The French message of a stale edit of a row of ``table``."""
-    subject = _WHAT[table][1]
-    by = f"par {editor} " if editor else ""
-    feminine = table == "rules"
-    return f"{subject} a été modifié{'e' if feminine else ''} {by}entre-temps ; rechargez la page."
+    return STALE[table, bool(editor)] % {"editor": editor}
+
+
+def stale_edit(table: str, editor: str | None) -> StaleEdit:
+    """The refusal of a stale edit of a row of ``table``: its French message, and its
+    template with the editor's name as data."""
+    return StaleEdit(
+        stale_message(table, editor),
+        code=STALE[table, bool(editor)],
+        params={"editor": editor} if editor else {},
+    )
 
 
 def _forget(session: Session, table: str, row_id: int) -> None:
@@ -110,4 +130,4 @@ def claim(
     ).first()
     if editor is None:
         raise NotFound(_WHAT[table][0], row_id)
-    raise StaleEdit(stale_message(table, editor.full_name))
+    raise stale_edit(table, editor.full_name)

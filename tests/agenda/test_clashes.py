@@ -106,7 +106,7 @@ def test_nine_oclock_on_both_clock_change_sundays() -> None:
 def test_the_skipped_hour_is_refused_and_the_repeated_one_is_the_first() -> None:
     with pytest.raises(InvalidInput) as refused:
         local_instant(dt.date(2026, 3, 29), dt.time(2, 30), PARIS)
-    assert refused.value.field == "time" and "n'existe pas le 29/03/2026" in str(refused.value)
+    assert refused.value.field == "time" and "n’existe pas le 29/03/2026" in str(refused.value)
     repeated = local_instant(dt.date(2026, 10, 25), dt.time(2, 30), PARIS)
     assert repeated.utcoffset() == dt.timedelta(hours=2)
 

@@ -241,7 +241,7 @@ def test_nine_oclock_on_the_clock_change_sundays(api_as: ClientFactory, demo_db:
         assert [x["time"] for x in listed] == ["09:00"]
     skipped = book(camille, date="2026-03-29", time="02:30")
     assert skipped.status_code == 422 and skipped.json()["field"] == "time"
-    assert "n'existe pas" in skipped.json()["detail"]
+    assert "n’existe pas" in skipped.json()["detail"]
     with_offset = book(camille, date="2026-06-12", time="09:00:00+02:00")
     assert with_offset.status_code == 422 and with_offset.json()["field"] == "time"
 
@@ -315,3 +315,23 @@ def test_bad_input_names_the_field(api_as: ClientFactory) -> None:
     assert nowhere.status_code == 422 and nowhere.json()["field"] == "place"
     backwards = camille.get("/api/appointments", params={"from": DAY, "to": "2026-06-01"})
     assert backwards.status_code == 422 and backwards.json()["field"] == "to"
+
+
+def test_an_appointment_past_midnight_is_refused_naming_its_end_and_nothing_is_stored(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    """QA 22: 23:30 for 720 min was booked « 23:30–11:30 » on one day, invisible on the next
+    one's agenda and plan, yet refusing bookings there."""
+    camille = api_as(CAMILLE)
+    before = count(demo_db)
+    late = book(camille, time="23:30", duration_minutes=720, title="Nuit")
+    assert late.status_code == 422, late.text
+    assert late.json()["field"] == "duration_minutes"
+    assert "finirait le lendemain à 11:30" in late.json()["detail"]
+    assert count(demo_db) == before
+    until_midnight = book(camille, time="23:00", duration_minutes=60, title="Jusqu’à minuit")
+    assert until_midnight.status_code == 201, until_midnight.text  # ends at 00:00: that day
+    kept = book(camille, time="20:00", duration_minutes=60, title="Soir").json()
+    moved = camille.patch(f"/api/appointments/{kept['id']}", json={"duration_minutes": 300})
+    assert moved.status_code == 422 and "lendemain à 01:00" in moved.json()["detail"]
+    assert camille.get(f"/api/appointments/{kept['id']}").json()["time"] == "20:00"

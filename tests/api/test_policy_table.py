@@ -565,3 +565,51 @@ def test_every_route_answers_every_caller_as_the_policy_table_says(
     print("slowest:", sorted(spent, reverse=True)[:8])  # for whoever makes the walk faster
     assert sent > 700
     assert wrong == [], "\n".join(wrong)
+
+
+ROLE_CALLERS = {"rep": ("rep", "rep2"), "mgr": ("mgr", "mgr2"), "disp": ("disp",)}
+"""The logged-in callers of each role but the admin's (who may do everything)."""
+
+
+def test_a_role_that_may_not_use_a_route_is_refused_before_its_input_is_read(
+    walk: tuple[TestClient, World, _Holder, Any],
+) -> None:
+    """QA 22: ``POST /rgpd/prospects`` answered a rep 422 (« ids : champ obligatoire »)
+    before 403. A route none of a role's callers may use refuses them with an empty or bad
+    input too, before saying anything about the form: the right is checked first."""
+    client, world, holder, connection = walk
+    wrong: list[str] = []
+    sent = 0
+    for (method, path), rule in sorted(TABLE.items()):
+        if method == "GET" and not rule.params:
+            continue  # nothing to validate before the right
+        url = _fill(path, world.ids)
+        for callers in ROLE_CALLERS.values():
+            if any(c in rule.allowed for c in callers):
+                continue  # the role may use it (on some data): the service decides
+            caller = callers[0]
+            savepoint = connection.begin_nested()
+            session = Session(
+                bind=connection, join_transaction_mode="create_savepoint", autoflush=False
+            )
+            holder.session = session
+            client.cookies.clear()
+            try:
+                response = client.request(
+                    method,
+                    url,
+                    headers={"Authorization": f"Bearer {world.tokens[caller]}"},
+                    params={k: "?" for k in rule.params or {}},  # each one invalid
+                    json={"ids": "x"} if rule.json is not None else None,
+                    data={"ids": "x"} if rule.data is not None or rule.files else None,
+                    follow_redirects=False,
+                )
+            finally:
+                session.close()
+                savepoint.rollback()
+            sent += 1
+            got = _verdict(response.status_code, response.headers.get("location", ""))
+            if got != "denied":
+                wrong.append(f"{method} {path} as {caller}: {response.status_code}")
+    assert sent > 50
+    assert wrong == [], "\n".join(wrong)

@@ -74,6 +74,7 @@ def test_api_dry_run_of_a_draft_reports_its_own_firings_and_writes_nothing(
         "firings",
         "by_rule",
         "rule_names",
+        "texts",
         "fired",
         "seconds",
     }, "typed: a dry run reports no alert, task or notification counts"

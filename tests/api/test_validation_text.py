@@ -27,7 +27,7 @@ def test_a_value_of_the_wrong_type_is_said_in_french_for_the_reader(
     assert body["text"] == "compte : nombre entier attendu"
     english = client.post("/api/visits?lang=en", json=_visit("abc"))
     assert english.status_code == 422
-    assert english.json()["text"].startswith("account_id : ")
+    assert english.json()["text"].startswith("account: ")  # its English label, not its code
     assert "entier" not in english.json()["text"]
     # the same visit with a right account is taken: only the type was wrong
     good = client.post("/api/visits", json=_visit(own_account(demo_db, 4)))

@@ -58,7 +58,7 @@ def test_a_non_empty_database_is_refused_and_kept(empty_db: str) -> None:
     engine.dispose()
     refused = runner.invoke(app, ["demo", "--no-rules", "--today", "2026-04-15"])
     assert refused.exit_code == 1
-    assert "1 utilisateur, 2 entrées du journal d'audit" in _said(refused)
+    assert "1 utilisateur, 2 entrées du journal d’audit" in _said(refused)
     assert "--force" in _said(refused)
     kept = runner.invoke(app, ["demo", "--if-empty", "--no-rules", "--today", "2026-04-15"])
     assert kept.exit_code == 0

@@ -159,11 +159,11 @@ def test_import_assign_export_balance_rebalance(env: str, tmp_path: Path) -> Non
 
     code, proposal = _run("rebalance", "--metric", "accounts")
     assert code == 0, proposal
-    assert "Rien n'est appliqué" in proposal
+    assert "Rien n’est appliqué" in proposal
     code, applied = _run("rebalance", "--metric", "accounts", "--apply")
     # two small boxes hold no whole commune: nothing to move (the service tests apply moves)
     assert code == 0 and "0 commune(s) proposée(s)" in applied
-    assert "rien n'est redessiné" in applied
+    assert "rien n’est redessiné" in applied
     wrong = runner.invoke(app, ["territories", "rebalance", "--metric", "couleur"])
     assert wrong.exit_code == 1 and "metric" in wrong.output
 

@@ -111,7 +111,7 @@ def test_xlsx_has_a_summary_and_every_trip_as_numbers(report) -> None:
     hours = [c for c in book["Trajets"][2] if c.value == dt.timedelta(hours=2)]
     assert hours and hours[0].number_format == "[h]:mm"  # a duration Excel sums
     assert by_rep["Sophie Durand"]["État des km"] == "complets"
-    assert by_rep["Sophie Durand"]["Nuits d'hôtel"] == 1
+    assert by_rep["Sophie Durand"]["Nuits d’hôtel"] == 1
 
 
 def test_a_trip_whose_km_leave_travel_out_says_so_in_every_export() -> None:
@@ -152,7 +152,7 @@ def test_xlsx_cells_are_typed_dates_and_numbers_with_their_formats(report) -> No
             assert "€" in cell.number_format and "0.00" in cell.number_format, title
     for cell in columns["Km"]:
         assert type(cell.value) in (int, float) and cell.number_format == "#,##0.0"
-    for title in ("Visites", "Nuits d'hôtel", "Repas"):
+    for title in ("Visites", "Nuits d’hôtel", "Repas"):
         for cell in columns[title]:
             assert type(cell.value) is int and cell.number_format == "#,##0", title
     assert all(c.font.bold for c in trips[1])

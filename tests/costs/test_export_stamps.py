@@ -25,6 +25,7 @@ def _validated_report() -> TravelReport:
         ],
         adjustments=[
             AdjustmentLine(
+                4,
                 "Camille Martin",
                 MARCH[0],
                 Decimal("1234.5"),
@@ -46,7 +47,9 @@ def test_an_english_export_writes_the_stamp_and_adjustment_in_english() -> None:
     assert _csv_tail("en") == [
         "Camille Martin, 03/2026: validated on 2 Apr 2026 at 09:30 by Claire Lefèvre",
         "Sophie Durand, 03/2026: validated on 2 Apr 2026 at 09:30 by a deleted account",
-        "Camille Martin, 03/2026: adjustment of €1,234.50 — Péage oublié (Claire Lefèvre)",
+        "Camille Martin, 03/2026: adjustment of +€1,234.50 — Péage oublié (Claire Lefèvre)",
+        "Camille Martin, 03/2026: validated total €0.00; adjustments +€1,234.50; "
+        "corrected total €1,234.50",
     ]
 
 
@@ -54,6 +57,9 @@ def test_a_french_export_keeps_the_french_stamp() -> None:
     assert _csv_tail("fr") == [
         "Camille Martin, 03/2026 : validé le 02/04/2026 à 09:30 par Claire Lefèvre",
         "Sophie Durand, 03/2026 : validé le 02/04/2026 à 09:30 par un compte supprimé",
-        "Camille Martin, 03/2026 : ajustement de 1\u202f234,50 € — Péage oublié (Claire Lefèvre)",
+        "Camille Martin, 03/2026 : ajustement de +1\u202f234,50\u00a0€ — Péage oublié "
+        "(Claire Lefèvre)",
+        "Camille Martin, 03/2026 : total validé 0,00\u00a0€ ; ajustements +1\u202f234,50\u00a0€ ; "
+        "total corrigé 1\u202f234,50\u00a0€",
     ]
     assert _csv_tail("fr")[0] == str(_validated_report().stamps[0])  # the page's wording

@@ -67,7 +67,7 @@ def test_the_day_s_only_check_in_from_paris_claims_nothing(counts: bool) -> None
         "pointage à 690 km du compte, hors de portée de la journée ; "
         "trajet domicile → ZETA Distribution de 890 km non compté : 9 h 54 de route, il ne "
         "reste que 3 h 01 dans la journée (13 h au plus : 5 min de la première visite à la "
-        "fin de la dernière, 9 h 54 d'autres trajets) ; "
+        "fin de la dernière, 9 h 54 d’autres trajets) ; "
         "aucun trajet vers ou depuis ce pointage compté"
     )
     assert listed.reason.endswith("ne compte pas dans les visites") is not counts

@@ -82,7 +82,7 @@ def test_a_leg_needing_more_time_than_between_its_visits_is_listed_with_its_figu
     reasons = [c.reason for c in day.to_check]
     assert reasons == [
         "trajet Café du Louvre → Bouchon Lyonnais de 465 km non compté : 4 h 50 de route pour "
-        "55 min entre la fin de la visite précédente (10:05) et l'arrivée (11:00) ; aucun "
+        "55 min entre la fin de la visite précédente (10:05) et l’arrivée (11:00) ; aucun "
         "trajet vers ou depuis ce pointage compté"
     ]
     # Paris, the farther from the rest of the day, is left out of both its legs
@@ -107,7 +107,7 @@ def test_the_time_between_two_visits_has_a_fifteen_minute_slack_and_no_more() ->
     assert late.metres == 0
     assert [c.reason for c in late.to_check] == [
         "trajet A → B de 20 km non compté : 31 min de route pour 15 min entre la fin de la "
-        "visite précédente (09:05) et l'arrivée (09:20) ; aucun trajet vers ou depuis ce "
+        "visite précédente (09:05) et l’arrivée (09:20) ; aucun trajet vers ou depuis ce "
         "pointage compté"
     ]
 
@@ -197,7 +197,7 @@ def test_a_day_beyond_thirteen_hours_leaves_its_longest_leg_out_and_says_why() -
     assert [c.reason for c in trip.to_check] == [
         "trajet Lyon 3 → domicile de 610 km non compté : 6 h de route, il ne reste que 4 h 05 "
         "dans la journée (13 h au plus : 3 h 05 de la première visite à la fin de la dernière, "
-        "5 h 50 d'autres trajets)"
+        "5 h 50 d’autres trajets)"
     ]
     assert trip.km == 615 and trip.driving_s + trip.visiting_s <= MAX_WORKING_DAY_S
 

@@ -33,3 +33,18 @@ def test_lasso_ticks_the_accounts_it_surrounds(phone: Page, e2e_sql: Callable[[s
     phone.goto("/affectations")
     draw_rectangle(phone, "#dispatch-map")
     assert int(phone.locator("#selected-count").inner_text()) > 0
+
+
+def test_nothing_ticked_is_said_on_screen_beside_the_button(phone: Page) -> None:
+    """On a phone the form's message appeared below the map, off the screen: it shows
+    beside the button pressed, in view, without sending the form."""
+    log_in(phone, 2)
+    phone.goto("/affectations")
+    phone.click("#assign-selected")
+    error = phone.locator("#assign-error")
+    error.wait_for()
+    assert error.inner_text() == "Cochez au moins un compte."
+    assert phone.url.endswith("/affectations")  # not sent: no round trip
+    box = error.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
+    assert phone.evaluate("document.activeElement.id") == "assign-selected"

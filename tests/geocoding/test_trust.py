@@ -180,7 +180,7 @@ def test_neighbouring_countries_are_never_a_french_namesake(
     assert namesake.asked == []
     assert outcome.result is None
     assert outcome.assessment.status == "failed"
-    assert f"à l'étranger ({country})" in outcome.assessment.reason
+    assert f"à l’étranger ({country})" in outcome.assessment.reason
 
 
 def test_country_names_are_read(gazetteer: Gazetteer) -> None:

@@ -99,7 +99,7 @@ def test_nine_oclock_shows_nine_oclock_on_both_clock_change_sundays(api_as: Clie
     skipped = camille.post(
         "/agenda/rendez-vous", data=FORM | {"date": "2026-03-29", "time": "02:30"}
     )
-    assert skipped.status_code == 422 and "n'existe pas le 29/03/2026" in html.unescape(
+    assert skipped.status_code == 422 and "n’existe pas le 29/03/2026" in html.unescape(
         skipped.text
     )
 

@@ -38,7 +38,7 @@ def test_the_director_validates_camilles_march_and_adjusts_it(api_as: ClientFact
         data={"rep": 4, "month": "2026-03", "amount_eur": "12,40", "reason": "Péage A8 oublié"},
     )
     page = html_lib.unescape(claire.get("/frais", params={"month": "2026-03", "rep": 4}).text)
-    assert "12,40 € — Péage A8 oublié (Claire Lefèvre" in page
+    assert "+12,40\u00a0€ — Péage A8 oublié (Claire Lefèvre" in page  # signed, one line
     doc = claire.get("/api/costs/report", params={"month": "2026-03", "rep": 4}).json()
     assert doc["adjustments"][0]["reason"] == "Péage A8 oublié"
     assert round(doc["adjusted_total_eur"] - doc["total"]["actual"]["total_eur"], 2) == 12.40
@@ -75,7 +75,7 @@ def test_exports_of_a_validated_month_are_stamped(api_as: ClientFactory) -> None
     book = load_workbook(io.BytesIO(claire.get("/api/costs/report.xlsx", params=query).content))
     cells = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value]
     assert any("validé le" in c and "Claire Lefèvre" in c for c in cells)
-    assert any("ajustement de 12,40" in c for c in cells)
+    assert any("ajustement de +12,40\u00a0€" in c for c in cells)
     csv_text = claire.get("/api/costs/report.csv", params=query).content.decode("utf-8-sig")
     assert "validé le" in csv_text and "Péage oublié" in csv_text
 

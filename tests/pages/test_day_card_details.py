@@ -132,7 +132,14 @@ def test_the_margin_after_proposed_visits_is_not_called_waiting(
     doc = plan.result["days"][0]
     visits = sum(1 for s in doc["stops"] if s["kind"] == "candidate")
     assert visits >= 2
-    reserve = min(doc["waiting_minutes"], visits * 15.0)  # the demo's 15-minute reserve
+    # the demo's 15-minute reserve, after each proposed visit but one that ends the day
+    # (the rep drives home when it ends: routing.schedule.home_after_last)
+    last_open = doc["stops"][-1]["kind"] == "candidate"
+    reserve = min(doc["waiting_minutes"], (visits - last_open) * 15.0)
+    # QA 22: the return is the last stop's end plus the drive home, no reserve after it
+    drive_home = dt.timedelta(seconds=doc["timing"]["durations_s"][-2][-1])
+    ends = dt.datetime.fromisoformat(doc["stops"][-1]["departure"])
+    assert dt.datetime.fromisoformat(doc["return"]) == ends + drive_home
     assert doc["reserve_minutes"] == pytest.approx(reserve, abs=0.1)
     figures = client.get(DAY).text.split('id="day-figures"')[1].split("</p>")[0]
     assert f"attente {doc['waiting_minutes']:.0f} min" in figures

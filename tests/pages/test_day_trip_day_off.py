@@ -97,6 +97,20 @@ def test_accepting_a_trip_proposal_from_its_day_off_is_refused_naming_both_days(
         ).scalar_one()
         assert booked == 0
         assert plans.get_proposal(demo_db, proposal.id).status == "proposed"
+    # an English reader gets it in English, the days as English writes them
+    client.get("/langue/en")
+    done = client.post(
+        f"/journee/propositions/{proposal.id}",
+        data={"accept": "true", "date": SATURDAY.isoformat(), "heure": at},
+        follow_redirects=True,
+    )
+    alert = re.search(r'id="day-refusal">(.*?)</p>', done.text)
+    assert alert is not None
+    assert (
+        f"The visit to “{proposal.account_name}” is proposed on 17 Apr 2026, not 18 Apr 2026:"
+        " accept it from the day of 17 Apr 2026." == alert.group(1).replace("\u00a0", " ")
+    ), alert.group(1)
+    client.get("/langue/fr")
     # from its own day it is booked
     done = client.post(
         f"/journee/propositions/{proposal.id}",

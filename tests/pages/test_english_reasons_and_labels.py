@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldcrm.accounts.french_csv import COLUMN_LABELS
 from fieldcrm.config import PROJECT_DIR
-from fieldcrm.http.reason_text import PARTS
+from fieldcrm.http.reason_text import PARTS, cost_reason, stored_reason
 from tests.pages.test_french_screens import _account_with_history, _section
 from tests.web import ClientFactory
 
@@ -60,6 +61,34 @@ def test_every_known_reason_part_and_file_column_is_in_the_english_catalogue() -
         translated = {m.id for m in read_po(fh, locale="en") if m.id and m.string}
     wanted = {msgid for _pattern, msgid in PARTS} | set(COLUMN_LABELS.values())
     assert sorted(wanted - translated) == []
+
+
+@pytest.mark.parametrize("q", ["’", "'"])
+def test_reasons_read_english_with_either_apostrophe(q: str) -> None:
+    """French is written with « ’ » now; rows stored before kept the straight « ' » and still
+    read English (geocoding and travel-cost reasons are stored as French text)."""
+    geocoding = {
+        f"adresse à l{q}étranger (IT) : à placer à la main": "address abroad (IT): place it by hand",
+        f"code postal 06999 inconnu ; aucune commune ne s{q}appelle « Nissa »": (
+            "unknown postcode 06999; no commune is called “Nissa”"
+        ),
+    }
+    for french, english in geocoding.items():
+        assert stored_reason(french, "en") == english
+    cost = (
+        "trajet domicile → Bar du Port de 500 km non compté : 9 h de route pour 35 min entre la"
+        f" fin de la visite précédente (09:05) et l{q}arrivée (09:40) ; trajet domicile → Cave"
+        " Nord de 600 km non compté : 7 h 30 de route, il ne reste que 4 h 55 dans la journée"
+        f" (13 h au plus : 1 h 05 de la première visite à la fin de la dernière, 7 h d{q}autres"
+        " trajets)"
+    )
+    assert cost_reason(cost, "en") == (
+        "trip home → Bar du Port of 500 km not counted: 9 h of driving for 35 min between the"
+        " end of the previous visit (09:05) and the arrival (09:40); trip home → Cave Nord of"
+        " 600 km not counted: 7 h 30 min of driving, only 4 h 55 min left in the day (13 h at"
+        " most: 1 h 5 min from the first visit to the end of the last, 7 h of other trips)"
+    )
+    assert cost_reason(cost, "fr") == cost  # French readers read it as stored
 
 
 def test_the_english_account_page_puts_no_space_before_a_colon(

@@ -61,7 +61,12 @@ def test_english_readers_keep_the_original_text(api_as: ClientFactory) -> None:
     ("error", "french"),
     [
         (NotFound("contact", 7), "Le contact 7 est introuvable."),
-        (Forbidden("rep 4 may not assign"), "Vous n’avez pas le droit d’affecter des comptes."),
+        (Forbidden("manager 1 may not assign"), "Vous n’avez pas le droit d’affecter des comptes."),
+        (
+            Forbidden("rep 4 may not assign"),
+            "Affecter des comptes est réservé aux responsables, aux répartiteurs et aux"
+            " administrateurs.",
+        ),
         (
             Forbidden("manager 1 may not plan for rep 6"),
             "Vous n’avez pas accès aux données du commercial 6.",

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import Settings
-from fieldcrm.services import find_day
+from fieldcrm.costs.trips import mileage_eur
+from fieldcrm.services import costs, find_day
 from tests.web import ClientFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -42,6 +43,11 @@ def test_ten_working_days_ranked_cheapest_first(demo_db: Session) -> None:
     costed = [o.added_eur for o in found.options if o.slot]
     assert costed == sorted(costed)
     assert all(o.slot is None for o in found.options[len(costed) :])
+    # each detour's euros are the km shown times the rep's rate (the cost report's rule)
+    rate = costs.rep_rate(demo_db, settings=Settings(_env_file=None), rep_id=4, year=2026)
+    for o in found.options:
+        if o.slot is not None:
+            assert o.extra_eur == float(mileage_eur(o.extra_km, rate)), o
 
 
 def test_book_the_first_day_in_one_tap(api_as: ClientFactory, demo_db: Session) -> None:

@@ -158,14 +158,18 @@ def test_the_accounts_list_sends_ticked_accounts_to_the_day_from_home(
 
 
 def _ticked_at(
-    api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch, at: dt.datetime
+    api_as: ClientFactory,
+    demo_db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    at: dt.datetime,
+    n: int = 2,
 ) -> tuple[list[int], object]:
-    """Camille ticks her first two accounts near Monaco and asks for the route at ``at``
+    """Camille ticks her first ``n`` accounts near Monaco and asks for the route at ``at``
     (the planning clock the page reads)."""
     from fieldcrm.services import plan_dates
 
     monkeypatch.setattr(plan_dates, "now", lambda: at)
-    ids = _picked(demo_db, 4, 2)
+    ids = _picked(demo_db, 4, n)
     answer = api_as(4).post(
         "/itineraire",
         data={"account_ids": ids, "lon": 7.4246, "lat": 43.7384},
@@ -174,21 +178,49 @@ def _ticked_at(
     return ids, answer
 
 
-def test_the_route_is_for_today_by_the_planning_clock_and_from_home_tomorrow_after_17(
+def test_the_route_is_for_today_by_the_planning_clock_and_from_home_tomorrow_once_over(
     api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page reads the one planning clock (CI met the wall clock: at 16:25 in Paris the
     same test asked for today's last two hours and was refused): on Monday 20 April 2026
-    at 9:25 the route is today's from the phone, at 17:10 Tuesday's from home."""
+    at 9:25 the route is today's from the phone, at 18:26 (she could not leave before her
+    18:30 return) Tuesday's from home."""
     paris = dt.timezone(dt.timedelta(hours=2))
     _, morning = _ticked_at(
         api_as, demo_db, monkeypatch, dt.datetime(2026, 4, 20, 9, 25, tzinfo=paris)
     )
     assert morning.status_code == 303 and morning.headers["location"] == "/journee?date=2026-04-20"
     _, evening = _ticked_at(
-        api_as, demo_db, monkeypatch, dt.datetime(2026, 4, 20, 17, 10, tzinfo=paris)
+        api_as, demo_db, monkeypatch, dt.datetime(2026, 4, 20, 18, 26, tzinfo=paris)
     )
     assert evening.status_code == 303 and evening.headers["location"] == "/journee?date=2026-04-21"
+
+
+@pytest.mark.parametrize(
+    "work_end, at, day",
+    [
+        # her day ends at 16:30: at 16:45 tomorrow's route, not « la journée … est finie »
+        (dt.time(16, 30), dt.time(16, 45), "2026-04-21"),
+        # her day ends at 19:00: at 17:30 still today's route, not tomorrow's
+        (dt.time(19, 0), dt.time(17, 30), "2026-04-20"),
+    ],
+)
+def test_the_route_moves_to_tomorrow_by_the_reps_own_hours_not_at_five(
+    api_as: ClientFactory,
+    demo_db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    work_end: dt.time,
+    at: dt.time,
+    day: str,
+) -> None:
+    """« Itinéraire » plans today as long as the service would (one rule,
+    :func:`fieldcrm.services.planning_build.day_over`), by the rep's own return."""
+    demo_db.execute(text("UPDATE users SET work_end = :e WHERE id = 4"), {"e": work_end})
+    paris = dt.timezone(dt.timedelta(hours=2))
+    moment = dt.datetime.combine(dt.date(2026, 4, 20), at, tzinfo=paris)
+    _, answer = _ticked_at(api_as, demo_db, monkeypatch, moment, n=1)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"/journee?date={day}"
 
 
 def test_accounts_that_do_not_fit_in_the_hours_left_today_are_refused_by_name_of_the_hours(

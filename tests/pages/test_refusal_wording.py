@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldcrm.auth.policy import RULES
+from fieldcrm.auth import policy
+from fieldcrm.auth.policy import RULES, roles_for
+from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.errors import Forbidden
 from fieldcrm.http import error_text
 from fieldcrm.pages.trip_instead import no_trip_text
@@ -31,12 +33,73 @@ LATE = Reach("b", "Salon", 0, "after", 17 * 3600, 18 * 3600, 19 * 3600)
 
 @pytest.mark.parametrize("action", sorted(RULES))
 def test_every_policy_action_has_a_refusal_sentence_in_each_language(action: str) -> None:
-    french = error_text.describe(Forbidden(f"rep 4 may not {action}"), "fr")
-    english = error_text.describe(Forbidden(f"rep 4 may not {action}"), "en")
+    allowed = min(roles_for(action))  # a role that may do it, refused this once
+    french = error_text.describe(Forbidden(f"{allowed} 4 may not {action}"), "fr")
+    english = error_text.describe(Forbidden(f"{allowed} 4 may not {action}"), "en")
     assert french == f"Vous n’avez pas le droit {_of(error_text.ACTIONS[action])}."
     assert english == f"You are not allowed to {error_text.ACTIONS_EN[action]}."
     assert "may not" not in french + english
     assert not re.search(r"\w\.\w", english)  # no action id (rules.read) shown
+
+
+@pytest.mark.parametrize("action", sorted(a for a in RULES if roles_for(a) != set(Role)))
+def test_a_role_that_never_may_is_told_whom_the_action_is_reserved_to(action: str) -> None:
+    """QA 22: karim (dispatcher) and camille (rep 4) editing a territory read « pas accès aux
+    données du commercial 4 »: the refusal is about their role, whoever's data it is."""
+    refused_role = next(r for r in Role if r not in roles_for(action))
+    french, english = (
+        error_text.describe(Forbidden(f"{refused_role} 4 may not {action} for rep 4"), lang)
+        for lang in ("fr", "en")
+    )
+    what = error_text.ACTIONS[action]
+    assert french.startswith(what[:1].upper() + what[1:] + " est réservé aux ")
+    assert english.startswith("Only ") and english.endswith(
+        f" may {error_text.ACTIONS_EN[action]}."
+    )
+    for role in Role:
+        plural_fr, plural_en = error_text.ROLE_PLURALS[role]
+        assert (plural_fr in french) is (role in roles_for(action)), french
+        assert (plural_en in english) is (role in roles_for(action)), english
+    assert "commercial 4" not in french and "rep 4" not in english
+
+
+@pytest.mark.parametrize(
+    ("user", "lang", "said"),
+    [
+        (2, "fr", "Modifier les territoires est réservé aux responsables et aux administrateurs."),
+        (4, "fr", "Modifier les territoires est réservé aux responsables et aux administrateurs."),
+        (2, "en", "Only managers and administrators may edit the territories."),
+        (4, "en", "Only managers and administrators may edit the territories."),
+    ],
+)
+def test_a_dispatcher_or_a_rep_editing_a_territory_is_told_why(
+    api_as: ClientFactory, user: int, lang: str, said: str
+) -> None:
+    client = api_as(user)
+    etag = client.get("/api/territories/1").headers["etag"]
+    refused = client.patch(
+        f"/api/territories/1?lang={lang}", json={"priority": 1}, headers={"If-Match": etag}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["text"] == said
+
+
+def test_a_manager_of_another_team_and_a_manager_on_her_own_month_are_told_why() -> None:
+    other = Actor(9, Role.MANAGER, team=frozenset({7}))
+    with pytest.raises(Forbidden) as out_of_scope:
+        policy.require(other, "territory.edit", owner_id=4)
+    assert error_text.describe(out_of_scope.value, "fr") == (
+        "Vous n’avez pas accès aux données du commercial 4."
+    )
+    claire = Actor(1, Role.MANAGER, team=frozenset({4, 5}))
+    with pytest.raises(Forbidden) as own:
+        policy.require(claire, "costs.validate", owner_id=1)
+    assert error_text.describe(own.value, "fr") == (
+        "Vous n’avez pas le droit de valider les frais pour vous-même."
+    )
+    assert error_text.describe(own.value, "en") == (
+        "You are not allowed to approve the expenses for yourself."
+    )
 
 
 def _of(what: str) -> str:
@@ -54,8 +117,12 @@ def test_a_refusal_for_another_reps_data_reads_in_english() -> None:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "Vous n’avez pas le droit de consulter les règles."),
-        ("en", "You are not allowed to view the rules."),
+        (
+            "fr",
+            "Consulter les règles est réservé aux responsables, aux répartiteurs et aux"
+            " administrateurs.",
+        ),
+        ("en", "Only managers, dispatchers and administrators may view the rules."),
     ],
 )
 def test_a_rep_on_the_rules_page_reads_the_refusal_in_their_language(

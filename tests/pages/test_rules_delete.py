@@ -69,3 +69,22 @@ def test_a_rule_without_open_alerts_says_so_and_a_rep_cannot_delete(
     assert api_as(4).post(f"/regles/{KEY}/suppression").status_code == 403
     assert api_as(1).get(f"/api/rules/{KEY}").status_code == 200
     assert api_as(1).post("/regles/inconnue/suppression").status_code == 404
+
+
+def test_switching_a_rule_off_says_so_and_that_accounts_are_evaluated_again(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    ship_rules(demo_db)
+    manager = api_as(1)
+    version = manager.get(f"/api/rules/{KEY}").json()["version"]
+    switched = manager.post(
+        f"/regles/{KEY}/activation",
+        data={"enabled": "false", "version": str(version)},
+        follow_redirects=False,
+    )
+    assert switched.status_code == 303
+    page = html.unescape(manager.get(switched.headers["location"]).text)
+    assert 'id="rule-switched"' in page
+    assert "alertes et priorités suivent dans les minutes qui viennent" in page
+    assert manager.get(f"/api/rules/{KEY}").json()["enabled"] is False
+    assert "alertes et priorités suivent" not in html.unescape(manager.get("/regles").text)

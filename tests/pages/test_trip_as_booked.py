@@ -169,7 +169,7 @@ def test_a_trip_day_booked_since_the_plan_gives_its_figures_as_booked_like_the_d
     api_as: ClientFactory, demo_db: Session
 ) -> None:
     """QA: the Tournée page kept « selon le plan du … » km after bookings, while Ma journée
-    recomputed them; one rule now gives both the same km (pages.day.figures_as_booked)."""
+    recomputed them; one rule now gives both the same km (services.as_booked.day_figures)."""
     client = api_as(4)
     plan = _planned(client, demo_db)
     trip = _as_trip(demo_db, plan)

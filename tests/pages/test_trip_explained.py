@@ -172,7 +172,7 @@ def test_left_out_accounts_are_listed_once_on_the_trip_not_on_each_day(
     days = [D15, D16, D17]
     plan_id = _trip(demo_db, [(d, [_stop(d, 10, TOULON, None)], False) for d in days])
     doc = plans.get_plan(demo_db, plan_id).result
-    label = "n'entre pas entre les rendez-vous fixes"
+    label = "n’entre pas entre les rendez-vous fixes"
     doc["omissions"] = [
         _omission(None, "Café du Port", label, []),
         _omission(None, "Boulangerie Mistral", label, ["2026-12-15", "2026-12-17"]),
@@ -183,8 +183,8 @@ def test_left_out_accounts_are_listed_once_on_the_trip_not_on_each_day(
     section = page.split('id="omitted"', 1)[1].split("</section>", 1)[0]
     items = [_plain(li) for li in re.findall(r"<li[^>]*>(.*?)</li>", section, re.S)]
     assert items == [
-        "Café du Port — n'entre pas entre les rendez-vous fixes",
-        "Boulangerie Mistral — le 16/12/2026 : n'entre pas entre les rendez-vous fixes ;"
+        "Café du Port — n’entre pas entre les rendez-vous fixes",
+        "Boulangerie Mistral — le 16/12/2026 : n’entre pas entre les rendez-vous fixes ;"
         " fermé les 15/12/2026, 17/12/2026",
     ]
     assert "2 comptes écartés sur l’ensemble de la tournée" in _plain(section)

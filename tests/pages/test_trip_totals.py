@@ -253,7 +253,7 @@ def test_frais_costs_the_trip_days_as_booked_now(
     """QA: camille's trip page said 53,4 km, 84 min, 22,80 € « recalculés avec les
     rendez-vous de la journée » while « Frais » kept the plan's 54,3 km, 1:26, 23,19 €. A
     booking on a trip day now queues the derivation of her trips, which costs the days as
-    booked (plan_slots.days_as_booked): both screens give the same km, minutes and euros."""
+    booked (as_booked.plan_days): both screens give the same km, minutes and euros."""
     plan, url = _trip(demo_db)
     costs.derive_trips(demo_db, settings=settings, year=2026, rep_ids=[4])
     demo_db.execute(text("DELETE FROM procrastinate_jobs WHERE status = 'todo'"))

@@ -1,6 +1,6 @@
 """A trip over a weekend only (no day worked, no appointment booked) is refused by the form
-itself — a 422, the form kept, the reason beside its dates in French (English for an English
-reader), nothing queued — and a run refused for it (or a job stored before) says it as a
+itself — a 422, the form kept, the reason said once, by the form's alert, both dates marked,
+in French (English for an English reader), nothing queued — and a run refused for it (or a job stored before) says it as a
 sentence naming the days, never a Python tuple."""
 
 from __future__ import annotations
@@ -50,7 +50,13 @@ def test_a_weekend_only_trip_is_refused_by_the_form(
         follow_redirects=False,
     )
     assert answer.status_code == 422
-    assert said in _said(answer.text)
+    assert _said(answer.text).count(said) == 1, "said once, not again beside a date"
+    alert = answer.text.split('id="trip-error">', 1)[1].split("</p>", 1)[0]
+    assert _said(alert) == said
+    assert "field-error" not in answer.text
+    for name in ("start", "end"):  # the period is refused, not one of its dates
+        marked = re.search(rf'<input type="date" name="{name}"[^>]*>', answer.text)
+        assert marked and 'aria-invalid="true" aria-describedby="trip-error"' in marked[0]
     assert "('" not in answer.text and "(reçu" not in answer.text
     assert f'name="start" value="{SATURDAY.isoformat()}"' in answer.text, "the form is kept"
     assert f'name="end" value="{SUNDAY.isoformat()}"' in answer.text

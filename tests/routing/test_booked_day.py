@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fieldcrm.routing.problem import Lunch
-from fieldcrm.routing.reslot import DayStop, ReslotDay, booked_day
+from fieldcrm.routing.reslot import DayStop, ReslotDay, booked_day, open_slots
 from fieldcrm.routing.schedule import Leg
 
 H, M = 3600, 60
@@ -113,3 +113,44 @@ def test_never_a_return_before_a_booking_ends_nor_a_lunch_across_one(
         if table.lunch_start_s is not None:
             eats = table.lunch_start_s
             assert eats + LUNCH.duration_s <= start or end <= eats
+
+
+MORNING = (
+    DayStop(1, 30 * M, windows=((8 * H, 11 * H + 30 * M),)),
+    DayStop(2, 30 * M, windows=((8 * H + 30 * M, 11 * H + 30 * M),)),
+)
+AFTERNOON = (
+    DayStop(3, 45 * M, fixed_s=14 * H + 30 * M),  # a client appointment
+    DayStop(1, 30 * M, windows=((15 * H + 30 * M, 17 * H + 40 * M),)),  # still open
+)
+
+
+@given(
+    order=st.permutations([0, 1]),
+    booked=st.integers(0, 2),
+    where=st.lists(st.floats(0, 1), min_size=2, max_size=2),
+)
+def test_the_return_is_the_last_departure_plus_the_drive_home_whatever_is_booked(
+    order: list[int], booked: int, where: list[float]
+) -> None:
+    # QA (« Ma journée », camille's Thursday): booking a morning visit moved the return of
+    # an unchanged afternoon by the planner's 15 min reserve, and the waiting with it (the
+    # reserve after the last visit counted while the morning reserves fit, not once one
+    # booking left no room for them). The rep drives home when the last visit ends.
+    stops = [*MORNING, *AFTERNOON]
+    states = [list(stops)]
+    for k, i in enumerate(order[:booked]):  # each booked at a minute of its slot of now
+        slot = open_slots(ReslotDay(FRAME, 0, 0, stops, TEN))[i]
+        assert slot is not None
+        minute = slot[0] + round((slot[1] - slot[0]) / M * where[k]) * M
+        stops[i] = DayStop(stops[i].place, stops[i].service_s, fixed_s=minute)
+        states.append(list(stops))
+    for state in states:
+        found = booked_day(ReslotDay(FRAME, 0, 0, state, TEN), reserve_s=15 * M)
+        assert found is not None and found.keep == (0, 1, 2, 3)
+        table = found.table
+        # the afternoon is unchanged: its visit at 15:30, home at 16:10 in every state
+        assert table.starts[-1] == 15 * H + 30 * M
+        assert table.return_s == table.starts[-1] + 30 * M + TEN[1][0] == 16 * H + 10 * M
+        busy = sum(s.service_s for s in state) + LUNCH.duration_s
+        assert found.waiting_s == table.return_s - table.depart_s - found.driving_s - busy

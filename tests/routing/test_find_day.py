@@ -82,6 +82,20 @@ def brute_force(case: Case) -> dict[int, dict[tuple[int, int], float]]:
             + [(p.home, work.return_s, work.return_s)]
         )
         base_drive = sum(p.durations_s[a[0]][b[0]] for a, b in itertools.pairwise(stops))
+        lunch = work.lunch
+        if lunch is not None:  # skipped when the appointments alone leave it no room
+            alone = [False] * (24 * 60)
+            for k in range(len(stops) - 1):
+                (qa, qs, qe), (qb, rs, _) = stops[k], stops[k + 1]
+                for lo, hi in ((qs, qe), (rs - p.durations_s[qa][qb], rs)):
+                    for minute in range(lo // M, -(-hi // M)):
+                        alone[minute] = True
+            run = best = 0
+            for minute in range(lunch.earliest_s // M, lunch.latest_end_s // M):
+                run = 0 if alone[minute] else run + 1
+                best = max(best, run)
+            if best * M < lunch.duration_s:
+                lunch = None
         feasible: dict[tuple[int, int], float] = {}
         for gap in range(len(stops) - 1):
             (pa, _, a_end), (pb, b_start, _) = stops[gap], stops[gap + 1]
@@ -107,12 +121,12 @@ def brute_force(case: Case) -> dict[int, dict[tuple[int, int], float]]:
                     if k != gap:
                         block(rs - p.durations_s[qa][qb], rs)
                 block(s - to_x, s + case.service_s + from_x)
-                if work.lunch is not None:
+                if lunch is not None:
                     run = best = 0
-                    for minute in range(work.lunch.earliest_s // M, work.lunch.latest_end_s // M):
+                    for minute in range(lunch.earliest_s // M, lunch.latest_end_s // M):
                         run = 0 if busy[minute] else run + 1
                         best = max(best, run)
-                    if best * M < work.lunch.duration_s:
+                    if best * M < lunch.duration_s:
                         continue
                 metres = p.distances_m[pa][x] + p.distances_m[x][pb] - p.distances_m[pa][pb]
                 lo, hi = s - to_x, s + case.service_s + from_x
@@ -158,3 +172,22 @@ def test_days_are_ranked_as_brute_force_ranks_them_and_every_slot_minute_is_book
                 for (gap, gs), cost in feasible.items()
             )
         assert costs_in_slot
+
+
+def test_a_day_whose_appointments_leave_no_room_for_lunch_still_takes_a_visit() -> None:
+    """QA 22: « Trouver un jour » said « aucun créneau » on a day « Ma journée » offered
+    17:26–17:56: the day's appointments (12:00–13:00, then 13:30) left no hour for lunch, so
+    the planned day skips it, and so must this search."""
+    minutes = [[0, 10 * M, 10 * M], [10 * M, 0, 10 * M], [10 * M, 10 * M, 0]]
+    problem = Problem(
+        home=0,
+        days=(WorkDay(8 * H, 18 * H, lunch=Lunch(12 * H, 14 * H, H)),),
+        durations_s=minutes,
+        distances_m=[[m * 700 for m in row] for row in minutes],
+        appointments=(
+            Appointment("a", 1, 0, 12 * H, H, "Cannes"),
+            Appointment("b", 1, 0, 13 * H + 30 * M, 45 * M, "Carnot"),
+        ),
+    )
+    (option,) = rank_days(problem, place=2, service_s=30 * M, windows=[[(16 * H, 17 * H)]])
+    assert option.slot == (16 * H, 17 * H) and option.after == "Carnot"

@@ -46,10 +46,15 @@ def _lambda_with_its_task(db: Session) -> tuple[int, GeoPoint, int]:
                 WHERE id = :a"""),
         {"a": account},
     )
+    # 100 days ago at noon in Paris: ``now() - 100 days`` is the next day in Paris when it
+    # is 22:00–23:00 UTC in winter and the summer's clocks were ahead (CI failed at 22:35)
+    paris = ZoneInfo(TZ)
+    today = dt.datetime.now(paris).date()
+    noon = dt.datetime.combine(today - dt.timedelta(days=100), dt.time(12), paris)
     db.execute(
         text("""INSERT INTO activities (account_id, rep_id, kind, occurred_at)
-                VALUES (:a, :rep, 'visit', now() - interval '100 days')"""),
-        {"a": account, "rep": CAMILLE},
+                VALUES (:a, :rep, 'visit', :at)"""),
+        {"a": account, "rep": CAMILLE, "at": noon},
     )
     return account, GeoPoint(lon, lat), task
 

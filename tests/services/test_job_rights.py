@@ -46,7 +46,7 @@ def test_an_import_by_a_dispatcher_demoted_before_it_runs_fails_and_imports_noth
     job = job_store.job(demo_db, job_id)
     assert job is not None and job.status == "failed" and job.result is None
     assert (
-        job.error == "Vous ne pouvez plus faire cet import : votre rôle ne permet plus d'importer"
+        job.error == "Vous ne pouvez plus faire cet import : votre rôle ne permet plus d’importer"
     )
     assert _imported(demo_db) == 0 and _runs(demo_db) == runs
 
@@ -79,7 +79,7 @@ def _pending(db: Session) -> list[int]:
             "UPDATE users SET role = 'rep' WHERE id = 2",
             "votre rôle ne permet plus de lancer un géocodage",
         ),
-        ("UPDATE users SET active = false WHERE id = 2", "l'utilisateur 2 n'est plus actif"),
+        ("UPDATE users SET active = false WHERE id = 2", "l’utilisateur 2 n’est plus actif"),
     ],
 )
 def test_a_geocoding_run_by_a_starter_demoted_or_disabled_fails_and_geocodes_nothing(

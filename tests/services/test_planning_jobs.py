@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import nullcontext
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.auth.roles import SYSTEM, Actor, Role
 from fieldcrm.config import Settings
 from fieldcrm.errors import Forbidden, InvalidInput
-from fieldcrm.services import planning, planning_jobs
+from fieldcrm.services import plan_dates, planning, planning_jobs
 from fieldcrm.store import jobs as job_store
 from fieldcrm.worker.queue import make_queue
 
@@ -120,3 +121,36 @@ def test_dates_checked_at_the_clock_given_and_kept_for_the_run(demo_db: Session)
 def test_the_worker_knows_the_task() -> None:
     queue = make_queue(SETTINGS)
     assert job_store.PLAN_TRIP in queue.tasks
+
+
+def test_a_trip_starting_today_is_planned_from_when_the_job_runs_not_when_it_was_asked(
+    demo_db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Camille asks on its first day at 10:20 for a trip of two days, the job runs at 10:40:
+    its dates are checked as of 10:20 (the run keeps the request's clock for them) but the
+    day leaves no earlier than 10:45 — not at 10:25, twenty minutes in the past by then."""
+    camille, paris = Actor(4, Role.REP, "Camille Martin"), ZoneInfo("Europe/Paris")
+    asked = dt.datetime.combine(START, dt.time(10, 20), tzinfo=paris)
+    demo_db.execute(
+        text("DELETE FROM appointments WHERE rep_id = 4 AND starts_at >= :a AND starts_at < :b"),
+        {"a": asked.replace(hour=0, minute=0), "b": asked.replace(hour=23, minute=59)},
+    )  # nothing under way: the day starts from the clock alone
+    job_id = planning_jobs.start_trip_planning(
+        demo_db,
+        actor=camille,
+        rep_id=4,
+        start_day=START,
+        end_day=START + dt.timedelta(days=1),
+        now=asked,
+    )
+    monkeypatch.setattr(plan_dates, "now", lambda: asked + dt.timedelta(minutes=20))
+    planning_jobs.run_trip_job(lambda: nullcontext(demo_db), job_id, settings=SETTINGS)
+    job = job_store.job(demo_db, job_id)
+    assert job is not None and job.status == "done" and job.result is not None, job
+    result = demo_db.execute(
+        text("SELECT result FROM plans WHERE id = :id"), {"id": job.result["plan_id"]}
+    ).scalar_one()
+    first = result["days"][0]
+    assert first["day"] == START.isoformat()
+    assert first["timing"]["not_before_s"] == 10 * 3600 + 45 * 60
+    assert first["timing"]["depart_s"] >= 10 * 3600 + 45 * 60

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PACKAGE_DATA, Settings
 from fieldcrm.errors import InvalidInput
-from fieldcrm.services import notifications, scoring
+from fieldcrm.services import notifications, rules, scoring
+from fieldcrm.store import jobs as job_store
 from fieldcrm.store import notifications as notification_store
 from fieldcrm.store.tables import (
     AccountAssignment,
@@ -293,3 +295,41 @@ def test_stored_rules_are_validated_with_paths(db: Session) -> None:
         db, "key: x\nwhen: {potential: {gt: 1}}\nthen: [{priority: {add: 1}}]\n"
     )
     assert [r.key for r in scoring.list_rules(db)] == ["x"] and stored.enabled
+
+
+def _rules_runs_queued_now(db: Session) -> int:
+    return int(
+        db.execute(
+            text("""SELECT count(*) FROM procrastinate_jobs WHERE task_name = :t
+                    AND status = 'todo' AND (scheduled_at IS NULL OR scheduled_at <= now())"""),
+            {"t": job_store.EVALUATE_RULES},
+        ).scalar_one()
+    )
+
+
+def test_a_rule_saved_switched_or_deleted_is_evaluated_at_once(db: Session) -> None:
+    """QA 22: a rule saved at 22:11 reached nobody until a run queued by something else (the
+    next one was the night's): saving, switching and deleting queue a run at once, and the run
+    after switching a rule off takes its priority points away."""
+    w = lambda_world(db)
+    lam = w["lambda"].id  # type: ignore[attr-defined]
+    db.execute(text("DELETE FROM procrastinate_jobs"))
+    scoring.save_rule(db, "key: x\nwhen: {potential: {gt: 1}}\nthen: [{priority: {add: 1}}]\n")
+    assert _rules_runs_queued_now(db) == 1
+    scoring.run_rules(db, as_of=AS_OF, settings=cfg())
+    assert (
+        scoring.account_priority(db, lam)
+        .explain()[0]
+        .startswith("Règle « declining-key-account » : +30")
+    )
+    db.execute(text("DELETE FROM procrastinate_jobs"))
+    manager = Actor(w["director"].id, Role.MANAGER)  # type: ignore[attr-defined]
+    rules.set_enabled(db, "declining-key-account", enabled=False, actor=manager)
+    assert _rules_runs_queued_now(db) == 1
+    scoring.run_rules(db, as_of=AS_OF, settings=cfg())
+    assert not any(
+        "declining-key-account" in line for line in scoring.account_priority(db, lam).explain()
+    )
+    db.execute(text("DELETE FROM procrastinate_jobs"))
+    scoring.delete_rule(db, "x")
+    assert _rules_runs_queued_now(db) == 1

@@ -57,6 +57,13 @@ class ReportRow(Strict):
     label: str
     planned: Figures
     actual: Figures
+    adjustments_eur: float = Field(
+        description="adjustments made after validation to the group's validated months "
+        "(0 on a week's row: an adjustment is of a month; the total has them all)"
+    )
+    corrected_total_eur: float = Field(
+        description="actual total_eur as validated plus adjustments_eur: what is paid"
+    )
 
 
 class DayToCheck(Strict):

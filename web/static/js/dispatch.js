@@ -10,4 +10,21 @@
     boxes.forEach(function (b) { b.checked = e.target.checked; }); count();
   });
   count();
+  // nothing ticked: say so beside the button (not below the map, off a phone's screen)
+  var form = document.getElementById("assign-form");
+  form.addEventListener("submit", function (e) {
+    if (boxes.some(function (b) { return b.checked; })) { return; }
+    e.preventDefault();
+    var error = document.getElementById("assign-error");
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "error"; error.id = "assign-error"; error.setAttribute("role", "alert");
+      form.querySelector(".actions").insertAdjacentElement("afterend", error);
+    }
+    error.textContent = form.dataset.nothing;
+    var button = document.getElementById("assign-selected");
+    button.setAttribute("aria-describedby", "assign-error");
+    error.scrollIntoView({ block: "center" });
+    button.focus({ preventScroll: true });
+  });
 })();
