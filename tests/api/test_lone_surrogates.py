@@ -64,7 +64,7 @@ def test_a_rule_switch_names_the_field_and_changes_nothing(
         content=b'{"enabled": "\\udc00"}',
         headers={**JSON, "If-Match": saved.headers["ETag"]},
     )
-    _names(refused, "enabled", "active (enabled)")
+    _names(refused, "enabled", "activation (enabled)")
     assert row(demo_db, sql) == before
 
 

@@ -181,7 +181,9 @@ def test_a_rule_without_english_reads_in_french(api_as: ClientFactory, demo_db: 
 def test_the_editor_says_texts_may_be_given_in_english(api_as: ClientFactory) -> None:
     manager = api_as(1)
     english = html.unescape(_section(manager.get("/regles?lang=en").text, 'id="rules-help"'))
-    assert "Texts (name, subject, message, title): in French, or per language:" in english
+    assert "Texts (name, description, subject, message, title): in French, or per language:" in (
+        english
+    )
     assert "English is optional: where it is missing, English readers read the French text." in (
         english
     )
