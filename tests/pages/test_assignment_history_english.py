@@ -13,20 +13,10 @@ from sqlalchemy.orm import Session
 
 from fieldcrm import maps
 from fieldcrm.http.assignment_text import assignment_reason
+from tests.pages.test_assignment_plurals import _queued
 from tests.web import ClientFactory
 
 DISPATCHER = 2
-
-
-def _queued(db: Session, n: int) -> list[int]:
-    rows = db.execute(
-        text(
-            "SELECT id FROM accounts LEFT JOIN account_assignments ON account_id = id"
-            " WHERE owner_id IS NULL ORDER BY id LIMIT :n"
-        ),
-        {"n": n},
-    )
-    return [int(r[0]) for r in rows]
 
 
 def _run_item(page: str, run_id: int) -> str:
