@@ -24,6 +24,8 @@ ABOVE_CORE="fieldcrm/api fieldcrm/services fieldcrm/store fieldcrm/http fieldcrm
 # shellcheck disable=SC2086
 step mypy-strict "$V/mypy" --strict --follow-imports=silent $ABOVE_CORE
 step import-linter "$V/lint-imports"
+# The examples in the docstrings run as written (numpydoc "Examples" sections, doctest style).
+step doctest "$V/pytest" -q -p no:cacheprovider --doctest-modules fieldcrm
 step pytest "$V/pytest" -q -p no:cacheprovider "$@"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "checks failed: ${failed[*]}"

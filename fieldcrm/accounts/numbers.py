@@ -7,7 +7,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from fieldcrm.errors import InvalidInput
+from fieldcrm.accounts.fields import shown
+from fieldcrm.errors import InvalidInput, Problem
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"(€|eur(os?)?|k€)", re.IGNORECASE)
@@ -59,16 +60,32 @@ MONTHS_EN = {
 }
 
 
-def parse_amount(raw: object, *, field: str) -> Decimal | None:
+def parse_amount(raw: object, *, field: str, typed: bool = False) -> Decimal | None:
     """Parse ``"12 345,50 €"``, ``"12.345,50"``, ``"12,345.50"``, ``"1234.5"`` or a number.
 
     Empty values give ``None``. With both separators the last one is the decimal mark; a lone
     comma is a decimal comma; several dots (``1.234.567``) are thousands separators.
 
+    With ``typed`` (euros a person typed in a form), only the unambiguous shape is read:
+    ASCII digits, at most one decimal separator (``,`` or ``.``), an optional sign (``+``,
+    ``-`` or the typographic ``−``), spaces and ``€`` — ``"1 234,50 €"``, ``"-12.5"``; an exponent
+    (``1e5``), a second separator (``1.234,50``), ``k€`` or brackets are refused rather than
+    guessed. How many decimals a use case allows is its own rule.
+
     Raises
     ------
     InvalidInput
-        Naming ``field`` when the text is not an amount.
+        Naming ``field`` when the text is not an amount (typed: its message is
+        :data:`TYPED_AMOUNT`, a catalogue msgid).
+
+    Examples
+    --------
+    >>> parse_amount("1 234,50 €", field="x", typed=True), parse_amount("−3", field="x", typed=True)
+    (Decimal('1234.50'), Decimal('-3'))
+    >>> parse_amount("1e5", field="x", typed=True)
+    Traceback (most recent call last):
+    ...
+    fieldcrm.errors.InvalidInput: x: indiquez un montant en euros, par exemple 12,50 (got '1e5')
     """
     if raw is None:
         return None
@@ -77,6 +94,8 @@ def parse_amount(raw: object, *, field: str) -> Decimal | None:
     text = str(raw).strip()
     if not text:
         return None
+    if typed:
+        return _typed_amount(text, field=field)
     thousands = "k€" in text.lower()
     text = _CURRENCY.sub("", text)
     text = _SPACES.sub("", text)
@@ -104,6 +123,20 @@ def parse_amount(raw: object, *, field: str) -> Decimal | None:
     if thousands:
         value *= 1000
     return -value if negative else value
+
+
+TYPED_AMOUNT = "indiquez un montant en euros, par exemple 12,50"
+"""The refusal of a typed amount that is none (a catalogue msgid)."""
+_TYPED = re.compile(r"[-\u2212+]?[0-9]+(?:[.,][0-9]+)?")
+
+
+def _typed_amount(text: str, *, field: str) -> Decimal:
+    """:func:`parse_amount` of what a person typed (``typed``): the unambiguous shape only."""
+    bare = re.sub(r"[\s\u00a0\u202f]", "", text)
+    bare = bare.removesuffix("€") if bare.endswith("€") else bare.removeprefix("€")
+    if len(text) > 40 or not _TYPED.fullmatch(bare):
+        raise InvalidInput(problems=[Problem(field, TYPED_AMOUNT, shown(text), code=TYPED_AMOUNT)])
+    return Decimal(bare.replace("\u2212", "-").replace(",", "."))
 
 
 def _fold(text: str) -> str:

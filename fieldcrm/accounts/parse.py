@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CommuneCheck = Callable[[str | None, str | None], str | None]
 """(postcode, city) → why they identify no single commune (French), or None when they do;
 the service passes the gazetteer's (:func:`fieldcrm.geocoding.trust.place_problem`)."""
+
+PostcodeTown = Callable[[str], str | None]
+"""French postcode of five digits → the commune it serves when it serves one only (its name),
+or None; the service passes the gazetteer's (:func:`fieldcrm.geocoding.trust.postcode_town`)."""
 
 PostcodeCheck = Callable[[str, str | None], str | None]
 """(French postcode of five digits, city) → why no commune has that postcode (French), or
@@ -303,10 +308,13 @@ def parse_accounts(
     *,
     commune_check: CommuneCheck | None = None,
     postcode_check: PostcodeCheck | None = None,
+    postcode_town: PostcodeTown | None = None,
 ) -> Iterator[AccountRecord | Rejected]:
     """Validated accounts, or one rejection per problem; later duplicates of a key or of a
     SIRET are rejected, and so are rows that cannot be placed (:func:`place_rejection`) and,
-    with ``postcode_check``, French postcodes no commune has."""
+    with ``postcode_check``, French postcodes no commune has. With ``postcode_town``, a row
+    with a postcode and no town gets the town of the one commune its code serves
+    (:func:`with_town`)."""
     seen: dict[str, int] = {}
     sirets: dict[str, int] = {}
     for line, row in rows:
@@ -322,6 +330,7 @@ def parse_accounts(
         if unplaced is not None:
             yield unplaced
             continue
+        record = with_town(record, postcode_town)
         first = seen.setdefault(record.match_key, line)
         if first != line:
             yield worded_rejection(
@@ -344,6 +353,17 @@ def parse_accounts(
                 )
                 continue
         yield record
+
+
+def with_town(record: AccountRecord, town_of: PostcodeTown | None) -> AccountRecord:
+    """``record`` with its town filled from its postcode when the row left it empty and the
+    code serves one commune only (``town_of``); a town typed is never replaced."""
+    if record.city or not record.postcode or town_of is None:
+        return record
+    if record.country not in ("FR", "MC"):
+        return record
+    town = town_of(record.postcode)
+    return replace(record, city=town) if town else record
 
 
 def _key_field(record: AccountRecord) -> str:

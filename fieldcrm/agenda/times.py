@@ -21,7 +21,15 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import InvalidInput, Problem
+
+ZONE_GIVEN = "heure locale attendue, sans fuseau horaire"
+LOCAL_TIME = "HH:MM, heure de %(zone)s"
+SKIPPED_TIME = "cette heure n’existe pas le %(day)s (passage à l’heure d’été)"
+EXISTING_TIME = "une heure qui existe, heure de %(zone)s"
+REFUSALS = (ZONE_GIVEN, LOCAL_TIME, SKIPPED_TIME, EXISTING_TIME)
+"""The refusals of a local time: French templates kept with the refusal (``code``,
+``allowed_code``; catalogue msgids, English in the catalogue)."""
 
 
 def local_instant(
@@ -49,20 +57,36 @@ def local_instant(
         When ``time`` carries a time zone, or does not exist on ``day`` in ``zone``.
     """
     if time.tzinfo is not None:
+        params: dict[str, object] = {"zone": zone.key}
         raise InvalidInput(
-            field,
-            "heure locale attendue, sans fuseau horaire",
-            value=time.isoformat(),
-            allowed=f"HH:MM, heure de {zone.key}",
+            problems=[
+                Problem(
+                    field,
+                    ZONE_GIVEN,
+                    time.isoformat(),
+                    LOCAL_TIME % params,
+                    ZONE_GIVEN,
+                    params,
+                    LOCAL_TIME,
+                )
+            ]
         )
     moment = dt.datetime.combine(day, time.replace(fold=0), tzinfo=zone)
     back = moment.astimezone(dt.UTC).astimezone(zone)
     if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        params = {"day": day, "zone": zone.key}
         raise InvalidInput(
-            field,
-            f"cette heure n’existe pas le {day.strftime('%d/%m/%Y')} (passage à l’heure d’été)",
-            value=time.strftime("%H:%M"),
-            allowed=f"une heure qui existe, heure de {zone.key}",
+            problems=[
+                Problem(
+                    field,
+                    SKIPPED_TIME % {"day": day.strftime("%d/%m/%Y")},
+                    time.strftime("%H:%M"),
+                    EXISTING_TIME % params,
+                    SKIPPED_TIME,
+                    params,
+                    EXISTING_TIME,
+                )
+            ]
         )
     return moment
 

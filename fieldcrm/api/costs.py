@@ -85,7 +85,7 @@ def report_file(
 class Tolls(BaseModel):
     """Tolls paid on a trip, in euros."""
 
-    tolls_eur: Decimal = Field(ge=0, le=100_000, max_digits=10, decimal_places=2)
+    tolls_eur: Decimal = Field(ge=0, le=costs.MAX_TOLLS_EUR, max_digits=10, decimal_places=2)
 
 
 @router.put("/trips/{trip_id}/tolls", status_code=204, dependencies=[allowed_to("costs.write")])

@@ -44,9 +44,11 @@ def list_rules(session: SessionDep, actor: CurrentUser) -> list[dict[str, Any]]:
 
 
 @router.post("/validate", response_model=RuleValid, dependencies=[allowed_to("rules.edit")])
-def validate(actor: CurrentUser, document: bytes = YAML) -> dict[str, Any]:
-    """Check a rule without saving it: 200 with its key, or 422 naming every faulty part."""
-    return {"valid": True, "key": rules.validate(_text(document), actor=actor)}
+def validate(session: SessionDep, actor: CurrentUser, document: bytes = YAML) -> dict[str, Any]:
+    """Check a rule without saving it: 200 with its key, or 422 naming every faulty part
+    (the same check as saving it: its name's length, the users it names among the active
+    ones)."""
+    return {"valid": True, "key": rules.validate(session, _text(document), actor=actor)}
 
 
 @router.put("", response_model=StoredRule, dependencies=[allowed_to("rules.edit")])

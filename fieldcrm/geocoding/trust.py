@@ -28,8 +28,10 @@ __all__ = [
     "Doubt",
     "abroad",
     "doubts",
+    "found_town",
     "place_problem",
     "postcode_problem",
+    "postcode_town",
     "typed_commune",
 ]
 
@@ -212,6 +214,60 @@ def place_problem(postcode: str | None, city: str | None, *, gazetteer: Gazettee
     if named:
         return unknown + f"« {city} » désigne {len(named)} communes : indiquez le code postal"
     return unknown + f"aucune commune ne s’appelle « {city} »"
+
+
+def found_town(
+    result: GeocodeResult, address: NormalizedAddress, *, gazetteer: Gazetteer
+) -> str | None:
+    """The town to write on an address typed with a postcode and no town, from the commune
+    the geocoder placed it in: that commune's name (a city's, for one of its municipal
+    arrondissements) when it is one the postcode serves (:func:`typed_commune`); None when
+    the address has a town (never replaced) or no postcode.
+
+    Parameters
+    ----------
+    result : GeocodeResult
+        The answer (a confident one: the caller writes only those).
+    address : NormalizedAddress
+        As typed.
+    gazetteer : Gazetteer
+        Postcodes and communes.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"Carros"`` for an answer in 06033 to ``5 route de Grenoble, 06510``.
+    """
+    if address.city or not address.postcode:
+        return None
+    commune = typed_commune(result, address, gazetteer)
+    if commune is None:
+        return None
+    whole = gazetteer.by_insee.get(commune.parent) if commune.parent else None
+    return (whole or commune).name
+
+
+def postcode_town(postcode: str | None, *, gazetteer: Gazetteer) -> str | None:
+    """The commune a postcode serves when it serves one only, by its name; else None.
+
+    A city's municipal arrondissements share its codes (``75001``: Paris and « Paris 1er
+    Arrondissement »): the city is the one commune. A code serving several communes
+    (``06510``: Carros, Gattières…) names none.
+
+    Parameters
+    ----------
+    postcode : str or None
+        As typed on an imported row.
+    gazetteer : Gazetteer
+        The communes' postcodes (and Monaco's).
+
+    Returns
+    -------
+    str or None
+        The commune's name (``"Nice"`` for ``"06000"``), or None.
+    """
+    communes = [c for c in gazetteer.postcode_communes(postcode) if not c.parent]
+    return communes[0].name if len(communes) == 1 else None
 
 
 def postcode_problem(postcode: str, city: str | None, *, gazetteer: Gazetteer) -> str | None:

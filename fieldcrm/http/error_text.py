@@ -5,8 +5,10 @@ Errors are raised with their data (``NotFound(kind, key)``, ``InvalidInput`` pro
 older ones, an English sentence. Pages and the JSON answers pages show pass them through
 :func:`describe` and :func:`describe_validation`, which build the French sentence from that
 data — one home for every error text a user can see. A message already written in French is
-left as it is. English readers get the original text, except for the errors worded from
-their data in both languages: the policy's refusals (:data:`ACTIONS_EN`), a refusal kept
+left as it is. Request validation is worded from pydantic's error types in either language
+(:data:`VALIDATION_WORDS`), never in pydantic's own sentence. English readers get the
+original text of other errors, except for those worded from their data in both languages:
+the policy's refusals (:data:`ACTIONS_EN`), a refusal kept
 with its French template and params (an input problem's ``code``, ``allowed_code`` and
 ``params``; a :class:`Conflict`'s ``code`` and ``params``: the agenda's clashes, worded
 through the catalogue by :func:`fieldcrm.http.reason_text.coded_text`) and an appointment
@@ -24,7 +26,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -340,10 +342,29 @@ CHOICES: dict[str, dict[str, str]] = {
 """French names of the values a field offers (as its list on the page says them), by
 field: what an error says is allowed (« attendu : potentiel €/mois, charge h/mois, … »)."""
 
+CHOICES_EN: dict[str, dict[str, str]] = {
+    "metric": {
+        "potential_eur_month": "potential €/month",
+        "workload_hours_month": "workload h/month",
+        "accounts": "accounts",
+        "revenue_12m": "revenue 12 months",
+    },
+    "group_by": {
+        "rep": "sales rep",
+        "team": "team",
+        "week": "week",
+        "month": "month",
+        "year": "year",
+    },
+}
+"""The same for English readers (« expected: potential €/month, workload h/month, … »)."""
 
-def _choices(field: str, allowed: Iterable[str]) -> str | None:
-    """The values ``allowed`` for ``field`` by their French names, if the field has them."""
-    names = CHOICES.get(field.rsplit(".", 1)[-1])
+
+def _choices(field: str, allowed: Iterable[str], lang: str = "fr") -> str | None:
+    """The values ``allowed`` for ``field`` by their names for a reader of ``lang``, if the
+    field has them."""
+    table = CHOICES if lang == "fr" else CHOICES_EN
+    names = table.get(field.rsplit(".", 1)[-1])
     return ", ".join(names.get(a, a) for a in allowed) if names else None
 
 
@@ -516,6 +537,7 @@ PHRASES: dict[str, str] = {
     "unknown period": "période inconnue",
     "unknown severity": "importance inconnue",
     "unknown recipient": "destinataire inconnu",
+    "no active user has this e-mail": "aucun utilisateur actif n’a cette adresse e-mail",
     "unknown channel": "canal inconnu",
     "unknown band": "niveau de priorité inconnu",
     "duplicate key": "identifiant en double",
@@ -671,6 +693,59 @@ VALIDATION: dict[str, str] = {
     "url_parsing": "adresse web invalide",
 }
 """French for pydantic's error types (FastAPI's 422)."""
+
+VALIDATION_EN: dict[str, str] = {
+    "missing": "required field",
+    "int_parsing": "whole number expected",
+    "int_type": "whole number expected",
+    "int_from_float": "whole number expected",
+    "float_parsing": "number expected",
+    "float_type": "number expected",
+    "decimal_parsing": "number expected",
+    "bool_parsing": "yes or no expected",
+    "date_parsing": "date expected (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "date expected (YYYY-MM-DD)",
+    "datetime_parsing": "date and time expected",
+    "datetime_from_date_parsing": "date and time expected",
+    "time_parsing": "time expected (HH:MM)",
+    "string_too_long": "text too long",
+    "string_too_short": "text too short",
+    "string_type": "text expected",
+    "greater_than": "value too small",
+    "greater_than_equal": "value too small",
+    "less_than": "value too large",
+    "less_than_equal": "value too large",
+    "too_long": "too many items",
+    "too_short": "not enough items",
+    "list_type": "list expected",
+    "literal_error": "value not offered",
+    "enum": "value not offered",
+    "json_invalid": "invalid JSON",
+    "model_attributes_type": "object expected",
+    "dict_type": "object expected",
+    "value_error": "invalid value",
+    "url_parsing": "invalid web address",
+}
+"""English for pydantic's error types: the same keys as :data:`VALIDATION`."""
+
+
+@dataclass(frozen=True)
+class _ValidationWords:
+    """How a reader's language words a validation error: its table of pydantic's error
+    types, the text for an unknown type, and the joins around field, value and choices."""
+
+    texts: Mapping[str, str]
+    fallback: str
+    colon: str
+    got: str
+    expected: str
+
+
+VALIDATION_WORDS: dict[str, _ValidationWords] = {
+    "fr": _ValidationWords(VALIDATION, "valeur invalide", " : ", "reçu : ", " ; attendu : "),
+    "en": _ValidationWords(VALIDATION_EN, "invalid value", ": ", "got ", "; expected: "),
+}
+"""The words of :func:`validation_texts`, by language (English for any other)."""
 _LOCATIONS = frozenset({"body", "query", "path", "form", "header", "cookie"})
 _DATE_TYPES = frozenset({"date_parsing", "date_from_datetime_parsing"})
 
@@ -936,6 +1011,10 @@ RULE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"^invalid JSON at line (?P<line>\d+): .*$"), "JSON invalide à la ligne {line}"),
     (re.compile(r"^longer than (?P<n>\d+) characters$"), "plus de {n} caractères"),
+    (
+        re.compile(r"^too long: (?P<count>\d+) characters, at most (?P<n>\d+)$"),
+        "trop long : {count} caractères, {n} au plus",
+    ),
 )
 """French for the rule validator's problems that carry data (:mod:`fieldcrm.scoring.rules`)."""
 
@@ -993,7 +1072,10 @@ DATA_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 """French for the other validators' problems that carry data."""
 
-PHRASE_VALUES: dict[str, Callable[[str], str]] = {"at": lambda point: f"près de {point} "}
+PHRASE_VALUES: dict[str, Callable[[str], str]] = {
+    "at": lambda point: f"près de {point} ",
+    "count": lambda n: format_decimal(int(n), locale="fr"),
+}
 """How the named parts of the shape and plan phrases read in French, by group name."""
 
 
@@ -1707,29 +1789,27 @@ def validation_texts(
     errors: Iterable[Mapping[str, Any]], lang: str = "fr"
 ) -> list[tuple[str, str]]:
     """Each validation error (FastAPI's, pydantic's) as ``(field, text)``: the field's dotted
-    name in the code and, for the reader, its label and what is expected."""
+    name in the code and, for the reader of ``lang``, its label and what is expected (the
+    words of :data:`VALIDATION_WORDS`, never pydantic's own sentence)."""
+    words = VALIDATION_WORDS.get(lang, VALIDATION_WORDS["en"])
     parts = []
     for error in errors:
         field = ".".join(str(p) for p in error.get("loc", ()) if p not in _LOCATIONS)
-        if lang == "fr":
-            what = VALIDATION.get(str(error.get("type")), "valeur invalide")
-            typed = error.get("input")
-            # written AAAA-MM-JJ but no such day (2026-02-30): the one date rule's words
-            if (
-                str(error.get("type")) in _DATE_TYPES
-                and isinstance(typed, str)
-                and date_problem(typed) == NO_SUCH_DATE
-            ):
-                what = f"{_phrase(NO_SUCH_DATE)} (reçu : {value_text(typed)})"
-            expected = str((error.get("ctx") or {}).get("expected", ""))
-            offered = _choices(field, re.findall(r"'([^']*)'", expected)) if expected else None
-            if offered:  # a choice out of a list: the list, as the page names it
-                what += f" ; attendu : {offered}"
-            parts.append((field, f"{named(field)} : {what}" if field else what))
-        else:
-            label = named(field, lang=lang)  # by its English label (FIELDS_EN), not its code
-            text = f"{label}: {error.get('msg')}" if field else str(error.get("msg"))
-            parts.append((field, text))
+        what = words.texts.get(str(error.get("type")), words.fallback)
+        typed = error.get("input")
+        # written YYYY-MM-DD but no such day (2026-02-30): the one date rule's words
+        if (
+            str(error.get("type")) in _DATE_TYPES
+            and isinstance(typed, str)
+            and date_problem(typed) == NO_SUCH_DATE
+        ):
+            what = f"{problem_message(NO_SUCH_DATE, lang)} ({words.got}{value_text(typed, lang)})"
+        expected = str((error.get("ctx") or {}).get("expected", ""))
+        offered = _choices(field, re.findall(r"'([^']*)'", expected), lang) if expected else None
+        if offered:  # a choice out of a list: the list, as the page names it
+            what += f"{words.expected}{offered}"
+        label = named(field, lang=lang)  # by its label (FIELDS, FIELDS_EN), not its code
+        parts.append((field, f"{label}{words.colon}{what}" if field else what))
     return parts
 
 

@@ -223,6 +223,7 @@ def _account_page(
         "today": today,
         "tasks": view.tasks,
         "rhythm": view.rhythm,
+        "revenue": view.revenue,
         "rule_names": scoring.rule_names(session, lang=reader_language(request, actor)),
         "coming": account_agenda.account_agenda(
             session, actor=actor, account_id=account_id, now=dt.datetime.now(dt.UTC)

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role
+from fieldcrm.calendar_bounds import in_range
 from fieldcrm.config import Settings
 from fieldcrm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
@@ -27,7 +28,15 @@ from fieldcrm.pages import agenda_forms, forms
 from fieldcrm.pages.agenda_forms import View
 from fieldcrm.pages.day import rep_for
 from fieldcrm.pages.templating import reader_language, render
-from fieldcrm.services import appointment_moves, appointments, calendar_feed, plan_dates, users
+from fieldcrm.services import (
+    appointment_moves,
+    appointments,
+    calendar_feed,
+    plan_dates,
+    users,
+    working_hours,
+)
+from fieldcrm.store.appointments import AppointmentRecord
 
 router = APIRouter(include_in_schema=False)
 ID = Path(ge=1, le=2**31 - 1)
@@ -52,9 +61,13 @@ def _show(
     form: dict[str | int, Any] | None = None,
     errors: dict[str | int, forms.FieldErrors] | None = None,
     feed_url: str | None = None,
+    booked_id: int | None = None,
+    moving: AppointmentRecord | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The agenda of ``rep_id`` around ``day``."""
+    """The agenda of ``rep_id`` around ``day``; each appointment outside the rep's working
+    hours says so, and ``booked_id`` (just booked or moved) at the top too; ``moving``, an
+    appointment whose move was refused, has its form at the top when its day is not shown."""
     first = day - dt.timedelta(days=day.weekday()) if view == "semaine" else day
     last = first + dt.timedelta(days=6) if view == "semaine" else day
     rows = appointments.agenda(
@@ -77,6 +90,15 @@ def _show(
         else None
     )
     may_feed = policy.can(actor, "calendar.feed", owner_id=rep_id)
+    hours = working_hours.rep_hours(session, actor=actor, rep_id=rep_id)
+    late = {
+        r.id
+        for r in rows
+        if hours is not None
+        and r.status != "cancelled"
+        and hours.outside(r.starts_at, r.ends_at, zone)
+    }
+    lang = reader_language(request, actor)
     step = dt.timedelta(days=7 if view == "semaine" else 1)
     context = {
         "day": day,
@@ -93,6 +115,12 @@ def _show(
         "form": form or {},
         "field_errors": errors or {},
         "moved": appointment_moves.former_starts(session, rows),
+        # outside the working hours: kept (a rep may meet a client early), and said
+        "out_of_hours": late,
+        "hours_text": hours_text(hours, lang) if hours is not None else "",
+        "own_agenda": rep_id == actor.id,
+        "booked": next((r for r in rows if r.id == booked_id and r.id in late), None),
+        "moving": moving if moving is not None and moving.id not in {r.id for r in rows} else None,
         "may_feed": may_feed,
         "feed_url": feed_url,
         "feed_since": calendar_feed.feed_created_at(session, actor=actor, rep_id=rep_id)
@@ -106,6 +134,32 @@ def _today(settings: Settings) -> dt.date:
     return dt.datetime.now(plan_dates.company_zone(settings)).date()
 
 
+def _clock(seconds: int, lang: str) -> str:
+    hours, minutes = divmod(seconds // 60, 60)
+    if lang != "fr":
+        return f"{hours:02d}:{minutes:02d}"
+    return f"{hours}\u00a0h\u00a0{minutes:02d}" if minutes else f"{hours}\u00a0h"
+
+
+def hours_text(hours: working_hours.WorkingHours, lang: str) -> str:
+    """Working hours as the reader writes them: « 8 h – 18 h 30 » in French (no « 8 h 00 »),
+    « 08:00–18:30 » in English."""
+    if lang != "fr":
+        return f"{_clock(hours.start_s, lang)}–{_clock(hours.end_s, lang)}"
+    return f"{_clock(hours.start_s, lang)} – {_clock(hours.end_s, lang)}"
+
+
+def _typed_day(
+    typed: Mapping[str, str], settings: Settings, otherwise: dt.date | None = None
+) -> dt.date:
+    """The day a refused form was for (the agenda stays on it), if its date is one; else
+    ``otherwise`` (default today)."""
+    try:
+        return in_range(dt.date.fromisoformat(typed.get("date", "")))
+    except ValueError:
+        return otherwise or _today(settings)
+
+
 @router.get("/agenda", response_class=HTMLResponse)
 def agenda_page(
     request: Request,
@@ -116,8 +170,10 @@ def agenda_page(
     vue: Annotated[View, Query()] = "semaine",
     rep: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     compte: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    rdv: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
-    """The week (or day) of appointments, the new-appointment form and the calendar feed."""
+    """The week (or day) of appointments, the new-appointment form and the calendar feed;
+    ``rdv``, the appointment just booked or moved (said at the top when outside the hours)."""
     return _show(
         request,
         session,
@@ -127,6 +183,7 @@ def agenda_page(
         view=vue,
         rep_id=rep_for(actor, rep),
         account_id=compte,
+        booked_id=rdv,
     )
 
 
@@ -193,7 +250,7 @@ def create(
             note=form.note,
         )
         try:
-            appointments.create_appointment(
+            booked = appointments.create_appointment(
                 session, actor=actor, rep_id=rep_id, draft=draft, settings=settings
             )
         except (Conflict, InvalidInput, NotFound) as exc:
@@ -205,7 +262,8 @@ def create(
             if "account_id" in refused:  # unknown: the form offers a free place instead
                 account_id = None
         else:
-            return RedirectResponse(_target(form.date, form.vue, rep_id), status_code=303)
+            target = _target(form.date, form.vue, rep_id) + f"&rdv={booked.id}"
+            return RedirectResponse(target, status_code=303)
     account_id, unknown = _bookable_account(session, actor, account_id, lang)
     errors = errors | unknown
     return _show(
@@ -213,7 +271,8 @@ def create(
         session,
         actor,
         settings,
-        day=form.date if form is not None else _today(settings),
+        # the day the rep was booking, even when the form itself was refused
+        day=form.date if form is not None else _typed_day(typed, settings),
         view=_view_of(typed),
         rep_id=rep_for(actor, _id_of(typed.get("rep"))),
         account_id=account_id,
@@ -256,16 +315,20 @@ def move(
                 raise
             errors, status = refused, status_for(exc)
         else:
-            return RedirectResponse(_target(form.date, form.vue, moved.rep_id), status_code=303)
+            target = _target(form.date, form.vue, moved.rep_id) + f"&rdv={moved.id}"
+            return RedirectResponse(target, status_code=303)
     current = appointments.get_appointment(session, actor=actor, appointment_id=appointment_id)
+    now_on = current.starts_at.astimezone(plan_dates.company_zone(settings)).date()
     return _show(
         request,
         session,
         actor,
         settings,
-        day=current.starts_at.astimezone(plan_dates.company_zone(settings)).date(),
+        # the day the rep was moving it to (its form with it), else the day it is on
+        day=form.date if form is not None else _typed_day(typed, settings, now_on),
         view=_view_of(typed),
         rep_id=current.rep_id,
+        moving=current,
         error=forms.summary(errors),
         form={appointment_id: _kept(typed, MOVE_KEPT)},
         errors={appointment_id: errors},

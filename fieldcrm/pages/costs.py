@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal, get_args
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from fieldcrm.accounts.numbers import TYPED_AMOUNT, parse_amount
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Role
 from fieldcrm.costs.basis import basis_text, not_counted_text
 from fieldcrm.costs.chart import cost_chart_png
 from fieldcrm.costs.derive import RepProfile
 from fieldcrm.costs.report import TravelReport
-from fieldcrm.errors import InvalidInput
+from fieldcrm.errors import InvalidInput, Problem
 from fieldcrm.http.deps import CurrentUser, SessionDep, SettingsDep, allowed_to
 from fieldcrm.http.i18n import request_language
 from fieldcrm.pages import forms
@@ -78,10 +79,13 @@ def _show(
     rep: int | None,
     typed: dict[int, str] | None = None,
     errors: dict[int, forms.FieldErrors] | None = None,
+    adjusting: dict[str, str] | None = None,
+    adjust_errors: forms.FieldErrors | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The month's report; with ``typed`` and ``errors`` (by trip id), a refused tolls form
-    shows again with what was typed and, next to the field, what is wrong."""
+    shows again with what was typed and, next to the field, what is wrong; with
+    ``adjusting`` and ``adjust_errors``, a refused adjustment form likewise."""
     month = _month_or_current(month)
     report = _report(session, actor, settings, month, group_by, rep)
     params = {"month": month, "group_by": group_by} | ({"rep": rep} if rep else {})
@@ -110,7 +114,12 @@ def _show(
         "frozen": {(st.rep_id, st.month) for st in report.stamps},
         "typed": typed or {},
         "field_errors": errors or {},
-        "error": " ; ".join(forms.summary(e) for e in (errors or {}).values()) or None,
+        "adjusting": adjusting or {},
+        "adjust_errors": adjust_errors or {},
+        "error": " ; ".join(
+            forms.summary(e) for e in [*(errors or {}).values(), adjust_errors or {}] if e
+        )
+        or None,
     }
     return render(request, "costs.html", context, actor=actor, status_code=status_code)
 
@@ -158,18 +167,16 @@ def tolls(
     actor: CurrentUser,
     settings: SettingsDep,
     trip_id: int,
-    tolls_eur: str = Form(..., max_length=40),
+    tolls_eur: str = Form(""),
     back: str = Form("/frais", max_length=300),
 ) -> HTMLResponse | RedirectResponse:
     """Record the tolls of a trip, then back to the report; a refused amount shows the
     report again (the one ``back`` names) with what was typed and, next to the field, what
-    is wrong (nothing is stored then)."""
+    is wrong (nothing is stored then). The field emptied means no tolls: 0 €, as the field
+    shows a trip without any (« 0,00 »)."""
     target = back if back.startswith("/frais") else "/frais"
     try:
-        try:
-            amount = Decimal(tolls_eur.replace(",", ".").replace("€", "").strip() or "0")
-        except InvalidOperation:
-            raise InvalidInput("tolls_eur", "not an amount in euros", value=tolls_eur) from None
+        amount = parse_amount(tolls_eur, field="tolls_eur", typed=True) or Decimal(0)
         costs.set_tolls(session, actor=actor, trip_id=trip_id, tolls_eur=amount)
     except InvalidInput as exc:
         errors = forms.refusal_errors(exc, reader_language(request, actor)) or {}
@@ -221,26 +228,48 @@ def validate_month(
     return RedirectResponse(f"/frais?month={month}&rep={rep}", status_code=303)
 
 
-@router.post("/frais/mois/ajustement", dependencies=[allowed_to("costs.validate")])
+@router.post(
+    "/frais/mois/ajustement", response_model=None, dependencies=[allowed_to("costs.validate")]
+)
 def adjust_month(
+    request: Request,
     session: SessionDep,
     actor: CurrentUser,
+    settings: SettingsDep,
     rep: int = Form(..., ge=1, le=2**31 - 1),
     month: str = Form(..., pattern=r"^[0-9]{4}-[0-9]{2}$"),
-    amount_eur: str = Form(..., max_length=20),
-    reason: str = Form(..., max_length=500),
-) -> RedirectResponse:
-    """Record an adjustment to a validated month, then back to it."""
+    amount_eur: str = Form(""),
+    reason: str = Form(""),
+) -> HTMLResponse | RedirectResponse:
+    """Record an adjustment to a validated month, then back to it; a refused one shows the
+    month again with what was typed and, next to each field, what is wrong (nothing is
+    stored then). Its amount reads as the tolls' do (:func:`parse_amount`, ``typed``)."""
     try:
-        amount = Decimal(amount_eur.replace(",", ".").replace("€", "").replace(" ", "").strip())
-    except InvalidOperation:
-        raise InvalidInput("amount_eur", "not an amount in euros", value=amount_eur) from None
-    costs.adjust_month(
-        session,
-        actor=actor,
-        rep_id=rep,
-        month=_month_start(month),
-        amount_eur=amount,
-        reason=reason,
-    )
+        amount = parse_amount(amount_eur, field="amount_eur", typed=True)
+        if amount is None:
+            raise InvalidInput(problems=[Problem("amount_eur", TYPED_AMOUNT, code=TYPED_AMOUNT)])
+        costs.adjust_month(
+            session,
+            actor=actor,
+            rep_id=rep,
+            month=_month_start(month),
+            amount_eur=amount,
+            reason=reason,
+        )
+    except InvalidInput as exc:
+        if exc.field == "month":
+            raise
+        errors = forms.refusal_errors(exc, reader_language(request, actor)) or {}
+        return _show(
+            request,
+            session,
+            actor,
+            settings,
+            month=month,
+            group_by="rep",
+            rep=rep,
+            adjusting={"rep": str(rep), "amount_eur": amount_eur, "reason": reason},
+            adjust_errors=errors,
+            status_code=422,
+        )
     return RedirectResponse(f"/frais?month={month}&rep={rep}", status_code=303)

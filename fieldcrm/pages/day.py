@@ -404,6 +404,21 @@ def hotel_nights(
     return before, after
 
 
+def lunch_skipped(figures: plan_slots.DayFigures | None, planned: Mapping[str, Any]) -> bool:
+    """Whether the planned day ``planned`` (one of ``plan.result["days"]``) has no room for
+    lunch: the planner's ``lunch_skipped``, as booked now (``figures``,
+    :func:`fieldcrm.services.as_booked.day_figures`) or as planned when unchanged. Said by
+    Ma journée's header and by each day of Tournée (``_no_lunch.html``)."""
+    if figures is not None:
+        return figures.lunch_skipped
+    return "lunch_skipped" in planned.get("flags", [])
+
+
+def lunch_window() -> tuple[str, str]:
+    """The hours a lunch break is looked for in (``12:00``, ``14:00``), as the note says them."""
+    return hhmm(planning_build.LUNCH_EARLIEST), hhmm(planning_build.LUNCH_LATEST_END)
+
+
 _HHMM = re.compile(r"(\d{2}):(\d{2})(?::00)?")
 
 
@@ -595,21 +610,14 @@ def day_page(
             sleeps_at=sleeps_at,
             figures_now=figures is not None,
             figures_gone=changed and figures is None,
-            # the day's bookings leave no room for lunch (the planner's lunch_skipped, as
-            # booked now or as planned): said, with the window it had no hour free in
-            lunch_skipped=(
-                figures.lunch_skipped
-                if figures is not None
-                else "lunch_skipped" in planned.get("flags", [])
-            ),
+            # the day's bookings leave no room for lunch: said, with the window it had no
+            # hour free in (one rule and one text with Tournée's days)
+            lunch_skipped=lunch_skipped(figures, planned),
             # « Comptes écartés »: the reasons naming visits booked since, said as of the plan
             displaced_booked=displaced_booked(
                 plan, context["booked_near"], reader_language(request, actor)
             ),
-            lunch_window=(
-                hhmm(planning_build.LUNCH_EARLIEST),
-                hhmm(planning_build.LUNCH_LATEST_END),
-            ),
+            lunch_window=lunch_window(),
         )
     response = render(request, "day.html", context, actor=actor)
     if REFUSAL_COOKIE in request.cookies:

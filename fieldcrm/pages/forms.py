@@ -70,7 +70,8 @@ def refusal_errors(exc: FieldcrmError, lang: str) -> FieldErrors | None:
         field = NOT_FOUND_FIELDS[str(exc.kind)]
         said = error_text.describe(exc, lang)
         label = error_text.field_label(field, lang)
-        return {field: f"{label} : {said[:1].lower()}{said[1:]}"}
+        colon = " : " if lang == "fr" else ": "  # as the other problems' texts
+        return {field: f"{label}{colon}{said[:1].lower()}{said[1:]}"}
     if isinstance(exc, Conflict):
         return {"time": error_text.describe(exc, lang)}
     return None

@@ -51,6 +51,7 @@ def _page(request: Request, session: SessionDep, actor: CurrentUser, **extra: An
         "saved": None,
         "deleted": None,
         "switched": None,
+        "switched_on": None,
         "as_of": "",
     }
     context.update(extra)
@@ -68,10 +69,12 @@ def rules_page(
     saved: str = "",
     deleted: str = "",
     switched: str = "",
+    on: Annotated[str, Query(max_length=1)] = "",
     essai: int | None = Query(None, ge=1, le=2**63 - 1),
 ) -> HTMLResponse:
     """Rules with their YAML, the editor, the dry run (``essai``: a dry-run job's draft back
-    in the editor, with its report once it is done)."""
+    in the editor, with its report once it is done); ``switched`` and ``on``: the rule just
+    switched on (1) or off (0)."""
     rule = rules.get_rule(session, edit, actor=actor) if edit else None
     editor = rule.definition if rule else NEW_RULE
     if essai is None:
@@ -83,6 +86,7 @@ def rules_page(
             saved=saved or None,
             deleted=deleted or None,
             switched=switched or None,
+            switched_on={"1": True, "0": False}.get(on),  # else: what the rule is now
             version=rule.version if rule else None,
         )
     trial = jobs.job_view(session, essai, actor=actor)
@@ -124,7 +128,9 @@ def save_or_check(
                 session, actor=actor, settings=settings, as_of=_day(as_of), draft=document
             )
             return RedirectResponse(f"/taches/{job_id}", status_code=303)
-        key, about = rules.check(document, actor=actor, lang=reader_language(request, actor))
+        key, about = rules.check(
+            session, document, actor=actor, lang=reader_language(request, actor)
+        )
         return _page(
             request,
             session,
@@ -164,7 +170,8 @@ def toggle(
 ) -> RedirectResponse:
     """Switch a rule on or off (409 if someone changed it since the page was shown)."""
     rules.set_enabled(session, key, enabled=enabled, actor=actor, expected_version=version)
-    return RedirectResponse(f"/regles?{urlencode({'switched': key})}", status_code=303)
+    query = urlencode({"switched": key, "on": "1" if enabled else "0"})
+    return RedirectResponse(f"/regles?{query}", status_code=303)
 
 
 @router.post("/regles/{key}/suppression")

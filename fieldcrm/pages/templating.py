@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import jinja2
+from babel.numbers import format_percent
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
@@ -18,9 +19,9 @@ from starlette.responses import HTMLResponse
 from fieldcrm.accounts.phones import french_phone
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.config import PROJECT_DIR
-from fieldcrm.costs.report import local_day, local_eur
+from fieldcrm.costs.report import MINUS, half_up, local_day, local_eur
 from fieldcrm.costs.report import local_number as report_number
-from fieldcrm.dates import long_day
+from fieldcrm.dates import LOCALES, long_day
 from fieldcrm.dates import period_label as report_period
 from fieldcrm.durations import hours_minutes
 from fieldcrm.geocoding.model import PRECISION_LABELS, STATUS_LABELS
@@ -35,6 +36,7 @@ from fieldcrm.http.error_text import (
 from fieldcrm.http.i18n import ngettext as plural_text
 from fieldcrm.http.i18n import request_language, translations
 from fieldcrm.http.local_time import local_hm
+from fieldcrm.http.outcome_text import scheduled_outcome
 from fieldcrm.http.reason_text import cost_reason, file_column, import_reason, stored_reason
 from fieldcrm.http.security import nonced
 from fieldcrm.http.visit_text import far_checkin_text
@@ -197,6 +199,7 @@ _ENV.filters["problem_text"] = problem_message  # one input problem's message
 _ENV.filters["scheduled_job"] = scheduled_job
 _ENV.filters["queue_task"] = queue_task
 _ENV.filters["outcome_parts"] = outcome_parts  # text, host, pid: one home, services.background
+_ENV.filters["scheduled_outcome"] = scheduled_outcome  # a scheduled run's result, from its data
 _ENV.filters["rule_problem"] = rule_problem_text  # one problem of the rules editor, in full
 
 
@@ -260,6 +263,19 @@ def period_label(value: str, lang: str) -> str:
     return text
 
 
+_CHANGE_PATTERNS = {"fr": "#,##0.0\u00a0%", "en": "#,##0.0%"}
+
+
+def local_change(value: float, lang: str) -> str:
+    """A change on a year (a fraction) as a reader of ``lang`` writes a percentage, signed,
+    one decimal, by babel: ``−11,5\u00a0%``, ``+3.2%``; ``0,0\u00a0%`` unsigned."""
+    positive = _CHANGE_PATTERNS.get(lang, _CHANGE_PATTERNS["fr"])
+    percent = half_up(value * 100, 1)
+    pattern = positive if percent == 0 else f"+{positive};{MINUS}{positive}"
+    return format_percent(percent / 100, format=pattern, locale=LOCALES.get(lang, "fr_FR"))
+
+
+_ENV.filters["change"] = local_change
 _ENV.filters["column_label"] = file_column
 _ENV.filters["period"] = period_label
 _ENV.filters["rule_label"] = rule_label

@@ -156,6 +156,8 @@ def _show(
                 beyond = {k: v for k, v in beyond.items() if k not in day_ids} | figures.beyond
             t.update(today=shown["days"][index] | now, figures_now=figures is not None)
             t["figures_dated"] = changed and figures is None
+            # no room for lunch, as Ma journée's header says it (one rule, one text)
+            t["lunch_skipped"] = day_page.lunch_skipped(figures, t["doc"])
         # the overnight table's chosen plan: the day lines' exact figures totalled, rounded once
         rate = mileage_rate(session, plan, settings)
         totals = chosen_totals(
@@ -176,6 +178,7 @@ def _show(
             # « Déplacé » and the time it was booked at (the fixed stops)
             moved=moved,
             live={a.id: a for a in live},
+            lunch_window=day_page.lunch_window(),
         )
         # every euro of « Hôtel et repas »: the lines its total adds up (one source)
         allowances = planning_build.stored_allowances(plan.result, settings)

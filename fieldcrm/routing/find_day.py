@@ -52,7 +52,8 @@ class DayOption:
     that costs the least — same gap, same displaced visits, every minute bookable. None: no
     room."""
     after: str
-    """What the visit comes after in that gap (an appointment's name, or "départ")."""
+    """What the visit comes after in that gap (an appointment's name, or "départ": the start
+    from home, worded by the page)."""
     extra_km: float = 0.0
     extra_driving_s: int = 0
     extra_eur: float = 0.0

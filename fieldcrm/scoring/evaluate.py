@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fieldcrm.scoring.facts import AccountFacts, previous_month, same_month_last_year
-from fieldcrm.scoring.formats import template_values
+from fieldcrm.scoring.formats import CHANGE_BOUNDS, template_values
 from fieldcrm.scoring.rules import (
     Action,
     AllOf,
@@ -21,6 +21,7 @@ from fieldcrm.scoring.rules import (
     Not,
     RevenueVsLastYear,
     Rule,
+    change_bounds,
     text_months,
 )
 
@@ -148,6 +149,7 @@ def template_data(rule: Rule, facts: AccountFacts, *, as_of: date) -> dict[str, 
         "revenue_month": this,
         "revenue_last_year": last,
         "change_pct": (this - last) / last * 100.0 if last > 0 else None,
+        CHANGE_BOUNDS: list(change_bounds(rule)),
         "potential": facts.potential or None,
         "days_since_last_visit": facts.days_since_last_visit,
         "days_since_creation": facts.days_since_creation,

@@ -19,7 +19,7 @@ language (babel).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
@@ -57,10 +57,31 @@ def euros(value: float, lang: str = "fr") -> str:
     return f"€{amount}" if lang == "en" else f"{amount} €"
 
 
-def signed_percent(value: float, lang: str = "fr") -> str:
+def _decimal(value: float) -> Decimal:
+    """``value`` as its 15-significant-digit decimal form (``CAST(float8 AS numeric)``)."""
+    return Decimal(f"{value:.15g}")
+
+
+def _side(value: Decimal, bound: Decimal) -> int:
+    return (value > bound) - (value < bound)
+
+
+def signed_percent(value: float, lang: str = "fr", bounds: Sequence[float] = ()) -> str:
     """``-11.45`` → ``"−11,5 %"``, ``3`` → ``"+3,0 %"`` (``"−11.5%"``, ``"+3.0%"`` in
-    English): one decimal, always signed."""
-    rounded = _rounded(value, _TENTH)
+    English): one decimal, always signed.
+
+    ``bounds`` are the thresholds the rule compares the change with (``below_pct: 10`` is
+    −10): where one decimal would land on a threshold, or across it, the change gets as
+    many decimals as it takes to stay on its own side (``-10.04`` → ``"−10,04 %"``, not
+    ``"−10,0 %"``, which would read as no drop beyond 10 %)."""
+    exact = _decimal(value)
+    sides = [(_decimal(b), _side(exact, _decimal(b))) for b in bounds]
+    places = 1
+    while True:
+        rounded = _rounded(value, Decimal(1).scaleb(-places))
+        if all(_side(rounded, b) == side for b, side in sides) or rounded == exact:
+            break
+        places += 1
     sign = "+" if rounded >= 0 else MINUS
     if lang == "en":
         return f"{sign}{rounded.copy_abs()}%"
@@ -89,6 +110,10 @@ def month_name(month: str, lang: str = "fr") -> str:
     return format_date(day, format="LLLL y", locale=LOCALES.get(lang, "fr_FR"))
 
 
+CHANGE_BOUNDS = "change_pct_bounds"
+"""The key of the data of an alert that keeps the thresholds its rule compares
+``change_pct`` with (:func:`signed_percent` ``bounds``; absent in alerts raised before it
+was kept: one decimal, as their French text was written)."""
 NEVER = "jamais"
 """``{days_since_last_visit}`` of an account never visited (a catalogue msgid)."""
 UNKNOWN = "n.d."
@@ -139,7 +164,12 @@ def template_values(
         elif name in ("revenue_month", "revenue_last_year", "revenue_3m", "revenue_12m"):
             out[name] = euros(float(value), lang)
         elif name == "change_pct":
-            out[name] = gettext(UNKNOWN) if value is None else signed_percent(float(value), lang)
+            bounds = data.get(CHANGE_BOUNDS) or ()
+            out[name] = (
+                gettext(UNKNOWN) if value is None else signed_percent(float(value), lang, bounds)
+            )
+        elif name == CHANGE_BOUNDS:
+            continue  # how ``change_pct`` is written, not a placeholder
         elif name == "potential":
             out[name] = (
                 gettext(PER_MONTH) % {"amount": euros(float(value), lang)}

@@ -31,7 +31,7 @@ import json
 import math
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -114,6 +114,10 @@ MAX_NESTING = 40
 """Deepest nesting of mappings and lists in a rules document."""
 MAX_CONDITION_DEPTH = 10
 """Deepest nesting of all/any/not conditions in one rule."""
+MAX_NAME_CHARS = 120
+"""Longest name of a rule, in each language it is given in: what a list, a confirmation or
+an alert can show in full. Checked when a rule is written (saved, imported, dry run as a
+draft), not when a stored rule is read again (:func:`parse_rule` ``stored``)."""
 MAX_PRIORITY_ADD = 1000
 MAX_DUE_IN_DAYS = 3650
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
@@ -293,8 +297,10 @@ def editor_help(*, french: bool = True) -> EditorHelp:
 
 # ------------------------------------------------------------------- parsing
 class _Parser:
-    def __init__(self) -> None:
+    def __init__(self, *, users: Collection[str] | None = None, stored: bool = False) -> None:
         self.problems: list[Problem] = []
+        self.users = None if users is None else frozenset(u.lower() for u in users)
+        self.stored = stored
 
     def bad(self, path: str, message: str, value: Any = None, allowed: Sequence[str] = ()) -> None:
         self.problems.append(Problem(path, message, value, ", ".join(allowed) if allowed else None))
@@ -518,12 +524,14 @@ class _Parser:
                 if "@" not in login.strip("@"):  # users log in by e-mail
                     self.bad(path, "not an e-mail address", login)
                     return None
+                if self.users is not None and login.lower() not in self.users:
+                    # the alerts, tasks and reassignments reach active users by e-mail only
+                    self.bad(path, "no active user has this e-mail", login, _recipients(roles))
+                    return None
                 return Recipient("user", login)
         if roles and value in ROLES:
             return Recipient("role", value)
-        # a reassignment goes to one rep or to the dispatcher's queue
-        allowed = ["owner", "user:<login>", *ROLES] if roles else ["user:<login>", "dispatcher"]
-        self.bad(path, "unknown recipient", node, allowed)
+        self.bad(path, "unknown recipient", node, _recipients(roles))
         return None
 
     def action(self, node: Any, path: str) -> Action | None:
@@ -619,6 +627,13 @@ class _Parser:
             return None
         return Reassign(who) if who else None
 
+    def name_length(self, name: tuple[str, Translations], path: str, *, named: bool) -> None:
+        """A problem for each language whose name is over :data:`MAX_NAME_CHARS`."""
+        for lang, text in (("fr", name[0]), *name[1]):
+            if len(text) > MAX_NAME_CHARS:
+                where = f"{path}.{lang}" if named else path
+                self.bad(where, f"too long: {len(text)} characters, at most {MAX_NAME_CHARS}")
+
     def rule(self, node: Any, path: str) -> Rule | None:
         node = self.mapping(node, path)
         if node is None:
@@ -628,6 +643,8 @@ class _Parser:
         if not isinstance(key, str) or not _KEY_RE.match(key):
             self.bad(f"{path}.key", "must be a slug (a-z, 0-9, '-', '_', '.')", key)
         name = self.words(node.get("name", key), f"{path}.name")
+        if name is not None and not self.stored:
+            self.name_length(name, f"{path}.name", named=isinstance(node.get("name"), Mapping))
         description: tuple[str, Translations] | None = ("", ())
         raw = node.get("description", "")
         if not isinstance(raw, str) or raw.strip():  # French text, or {fr: …, en: …}
@@ -669,6 +686,12 @@ class _Parser:
             name_in=name[1],
             description_in=description[1],
         )
+
+
+def _recipients(roles: bool) -> list[str]:
+    """The recipients an action may name: any for an alert or a task, one rep or the
+    dispatcher's queue for a reassignment (``roles=False``)."""
+    return ["owner", "user:<login>", *ROLES] if roles else ["user:<login>", "dispatcher"]
 
 
 def _clean(problems: list[Problem]) -> list[Problem]:
@@ -751,13 +774,25 @@ def load_text(text: str, *, source: str = "rules") -> Any:
         raise InvalidInput(source, f"unreadable value: {exc}") from None
 
 
-def parse_rules(document: str | Mapping[str, Any]) -> list[Rule]:
+def parse_rules(
+    document: str | Mapping[str, Any],
+    *,
+    users: Collection[str] | None = None,
+    stored: bool = False,
+) -> list[Rule]:
     """Parse and validate a rules document (text or already-loaded data).
 
     Parameters
     ----------
     document
         YAML/JSON text or a mapping with a ``rules`` list.
+    users
+        The e-mails of the active users: a recipient ``user:<e-mail>`` (of an alert, its
+        copies, a task, a reassignment) must be one of them, since nobody else can receive
+        it. None: not checked (no user list at hand).
+    stored
+        True when re-reading rules already stored: the limits on what is written
+        (:data:`MAX_NAME_CHARS`) are not applied, so a rule saved before a limit still runs.
 
     Returns
     -------
@@ -770,7 +805,7 @@ def parse_rules(document: str | Mapping[str, Any]) -> list[Rule]:
         With one problem per faulty part, each named by its path (``rules[1].when...``).
     """
     data = load_text(document) if isinstance(document, str) else check_nesting(document)
-    parser = _Parser()
+    parser = _Parser(users=users, stored=stored)
     if not isinstance(data, Mapping) or "rules" not in data:
         raise InvalidInput("rules", "the document must be a mapping with a 'rules' list")
     parser.unknown(data, "", ("rules",))
@@ -789,13 +824,19 @@ def parse_rules(document: str | Mapping[str, Any]) -> list[Rule]:
     return [r for r in rules if r is not None]
 
 
-def parse_rule(document: str | Mapping[str, Any]) -> Rule:
-    """Parse and validate one rule; problem paths start at the rule (``when.potential.gt``)."""
+def parse_rule(
+    document: str | Mapping[str, Any],
+    *,
+    users: Collection[str] | None = None,
+    stored: bool = False,
+) -> Rule:
+    """Parse and validate one rule; problem paths start at the rule (``when.potential.gt``);
+    ``users`` and ``stored`` as :func:`parse_rules`."""
     if isinstance(document, str):
         data = load_text(document, source="rule")
     else:
         data = check_nesting(document, source="rule")
-    parser = _Parser()
+    parser = _Parser(users=users, stored=stored)
     rule = parser.rule(data, "")
     InvalidInput.collect(_clean(parser.problems))
     assert rule is not None
@@ -849,6 +890,31 @@ def text_months(rule: Rule, previous: str) -> tuple[str, str]:
     first = _first_revenue(rule.when)
     month = previous if first is None or first.month == "previous" else first.month
     return month, same_month_last_year(month)
+
+
+def change_bounds(rule: Rule) -> tuple[float, ...]:
+    """The thresholds in % that ``rule`` compares the change of its texts' month with
+    (:func:`text_months`): ``below_pct: 10`` is −10, ``above_pct: 5`` is 5, wherever the
+    condition stands (under ``not`` too), in increasing order. ``{change_pct}`` is written
+    so that it stays on its side of each (:func:`fieldcrm.scoring.formats.signed_percent`)."""
+    first = _first_revenue(rule.when)
+    month = "previous" if first is None else first.month
+    found: set[float] = set()
+
+    def walk(cond: Condition) -> None:
+        if isinstance(cond, RevenueVsLastYear) and cond.month == month:
+            if cond.below_pct is not None:
+                found.add(0.0 - cond.below_pct)
+            if cond.above_pct is not None:
+                found.add(cond.above_pct)
+        elif isinstance(cond, AllOf | AnyOf):
+            for item in cond.items:
+                walk(item)
+        elif isinstance(cond, Not):
+            walk(cond.item)
+
+    walk(rule.when)
+    return tuple(sorted(found))
 
 
 def _first_revenue(cond: Condition) -> RevenueVsLastYear | None:

@@ -15,10 +15,12 @@ from fieldcrm.auth.roles import Actor, Role, author_id
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import InvalidInput, NotFound
 from fieldcrm.geo import GeoPoint
+from fieldcrm.scoring.facts import add_months
 from fieldcrm.scoring.intervals import check_interval
+from fieldcrm.scoring.revenue import Comparison, revenue_comparisons
 from fieldcrm.services import intervals, plan_dates, scoring, tasks
 from fieldcrm.store import accounts as store
-from fieldcrm.store import versions
+from fieldcrm.store import facts, versions
 from fieldcrm.store.account_map import MapFilter
 from fieldcrm.store.accounts import Account360, AccountRow, ReportHit
 from fieldcrm.store.intervals import Rhythm
@@ -35,6 +37,8 @@ class AccountView:
     priority: Any | None
     tasks: list[TaskRow] = field(default_factory=list)
     rhythm: Rhythm | None = None
+    revenue: list[Comparison] = field(default_factory=list)
+    """The revenue figures the rules read, against last year (none without sales)."""
 
 
 class OwnerScope(TypedDict):
@@ -143,11 +147,15 @@ def account_view(
         priority = scoring.account_priority(session, account_id)
     except NotFound:
         priority = None
+    sales = facts.account_months(
+        session, account_id, first=add_months(day, -24), until=add_months(day, 0)
+    )
     return AccountView(
         view,
         priority,
         tasks.account_tasks(session, account_id=account_id),
         intervals.rhythm(session, account_id=account_id, today=day, settings=cfg),
+        revenue_comparisons(sales, as_of=day),
     )
 
 

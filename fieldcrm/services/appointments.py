@@ -30,6 +30,7 @@ from fieldcrm.agenda.times import day_span, local_instant
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor
 from fieldcrm.config import Settings, get_settings
+from fieldcrm.costs.report import local_number
 from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
 from fieldcrm.geocoding.gazetteer import load_gazetteer
@@ -46,6 +47,36 @@ SPILLS_OVER = (
     "le rendez-vous finirait le lendemain à %(end)s : il doit finir le jour où il commence"
 )
 """The refusal of an appointment past midnight (a catalogue msgid)."""
+DURATION_OUT = "durée hors limites"
+TITLE_TOO_LONG = "titre trop long"
+NOTE_TOO_LONG = "note trop longue"
+AT_MOST = "%(n)s caractères au plus"
+ADDRESS_TOO_LONG = "adresse trop longue"
+NOT_LOCATED = "le compte « %(name)s » n’est pas localisé : indiquez un point"
+ADDRESS_UNKNOWN = (
+    "adresse introuvable hors ligne : indiquez le code postal et la ville"
+    " (« 12 rue de la Paix, 06000 Nice ») ou un point"
+)
+NO_PLACE = "indiquez un compte, une adresse ou un point"
+BAD_PERIOD = "période invalide"
+PERIOD_ALLOWED = "une fin après le début, %(days)s jours au plus"
+CANCELLED = "Le rendez-vous « %(title)s » est annulé : il ne peut plus être déplacé."
+REFUSALS = (
+    SPILLS_OVER,
+    DURATION_OUT,
+    TITLE_TOO_LONG,
+    NOTE_TOO_LONG,
+    AT_MOST,
+    ADDRESS_TOO_LONG,
+    NOT_LOCATED,
+    ADDRESS_UNKNOWN,
+    NO_PLACE,
+    BAD_PERIOD,
+    PERIOD_ALLOWED,
+    CANCELLED,
+)
+"""The agenda's refusals: French templates kept with their refusal (``code``,
+``allowed_code``; catalogue msgids, English in the catalogue)."""
 MAX_DAYS = 366
 """The longest agenda read at once, in days."""
 DEFAULT_TITLE = "Rendez-vous"
@@ -97,14 +128,25 @@ def _check_lengths(duration: int, title: str | None, note: str | None) -> None:
     if not MIN_MINUTES <= duration <= MAX_MINUTES:
         problems.append(
             Problem(
-                "duration_minutes", "durée hors limites", duration, f"{MIN_MINUTES}–{MAX_MINUTES}"
+                "duration_minutes",
+                DURATION_OUT,
+                duration,
+                f"{MIN_MINUTES}–{MAX_MINUTES}",
+                code=DURATION_OUT,
             )
         )
     if title is not None and len(title) > 300:
-        problems.append(Problem("title", "titre trop long", len(title), "300 caractères au plus"))
+        problems.append(_too_long("title", TITLE_TOO_LONG, len(title), 300))
     if note is not None and len(note) > 5000:
-        problems.append(Problem("note", "note trop longue", len(note), "5 000 caractères au plus"))
+        problems.append(_too_long("note", NOTE_TOO_LONG, len(note), 5000))
     InvalidInput.collect(problems)
+
+
+def _too_long(field: str, message: str, length: int, most: int) -> Problem:
+    """A text longer than ``most`` characters, its refusal kept with its templates."""
+    params = {"n": most}
+    allowed = AT_MOST % {"n": local_number(most, "fr")}
+    return Problem(field, message, length, allowed, message, params, AT_MOST)
 
 
 def check_same_day(starts_at: dt.datetime, ends_at: dt.datetime, zone: ZoneInfo) -> None:
@@ -139,7 +181,9 @@ def resolve_place(session: Session, actor: Actor, place: Place, title: str | Non
     """The stored place and title of ``place``; the actor must see the account, if any."""
     address = _clean(place.address)
     if address is not None and len(address) > 500:
-        raise InvalidInput("address", "adresse trop longue", value=len(address), allowed="500")
+        raise InvalidInput(
+            problems=[Problem("address", ADDRESS_TOO_LONG, len(address), "500", ADDRESS_TOO_LONG)]
+        )
     if place.account_id is not None:
         # a rep books at their accounts and at unassigned prospects within reach
         policy.require(
@@ -157,10 +201,17 @@ def resolve_place(session: Session, actor: Actor, place: Place, title: str | Non
         if point is None and address is not None:
             point = commune_point(address)
         if point is None:
+            params = {"name": account.name}
             raise InvalidInput(
-                "account_id",
-                f"le compte « {account.name} » n’est pas localisé : indiquez un point",
-                value=place.account_id,
+                problems=[
+                    Problem(
+                        "account_id",
+                        NOT_LOCATED % params,
+                        place.account_id,
+                        code=NOT_LOCATED,
+                        params=params,
+                    )
+                ]
             )
         return NewPlace(account.id, title or account.name, address, point.lon, point.lat)
     point = place.point
@@ -168,16 +219,13 @@ def resolve_place(session: Session, actor: Actor, place: Place, title: str | Non
         point = commune_point(address)
         if point is None:
             raise InvalidInput(
-                "address",
-                "adresse introuvable hors ligne : indiquez le code postal et la ville "
-                "(« 12 rue de la Paix, 06000 Nice ») ou un point",
-                value=address,
+                problems=[Problem("address", ADDRESS_UNKNOWN, address, code=ADDRESS_UNKNOWN)]
             )
     if point is None:
         raise InvalidInput(
-            "place",
-            "indiquez un compte, une adresse ou un point",
-            allowed="account_id, address, lon/lat",
+            problems=[
+                Problem("place", NO_PLACE, allowed="account_id, address, lon/lat", code=NO_PLACE)
+            ]
         )
     return NewPlace(None, title or DEFAULT_TITLE, address, point.lon, point.lat)
 
@@ -264,11 +312,19 @@ def agenda(
     """The rep's appointments starting on ``first`` .. ``last`` (local days), in time order."""
     policy.require(actor, "appointment", owner_id=rep_id)
     if last < first or (last - first).days >= MAX_DAYS:
+        params = {"days": MAX_DAYS}
         raise InvalidInput(
-            "to",
-            "période invalide",
-            value=f"{first.isoformat()} – {last.isoformat()}",
-            allowed=f"une fin après le début, {MAX_DAYS} jours au plus",
+            problems=[
+                Problem(
+                    "to",
+                    BAD_PERIOD,
+                    f"{first.isoformat()} – {last.isoformat()}",
+                    PERIOD_ALLOWED % params,
+                    BAD_PERIOD,
+                    params,
+                    PERIOD_ALLOWED,
+                )
+            ]
         )
     start, end = day_span(first, last, plan_dates.company_zone(settings or get_settings()))
     return store.between(
@@ -392,9 +448,8 @@ def move_appointment(
     current = store.get(session, appointment_id)
     policy.require(actor, "appointment", owner_id=current.rep_id)
     if current.status == "cancelled":
-        raise Conflict(
-            f"Le rendez-vous « {current.title} » est annulé : il ne peut plus être déplacé."
-        )
+        params = {"title": current.title}
+        raise Conflict(CANCELLED % params, code=CANCELLED, params=params)
     cfg = settings or get_settings()
     zone = plan_dates.company_zone(cfg)
     local = current.starts_at.astimezone(zone)

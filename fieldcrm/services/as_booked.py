@@ -175,8 +175,10 @@ def day_figures(
         settings=settings,
         travel=travel,
         now=now,
-        shown=current.bookable,
         moves=moves,
+        # read once for every day: the slots of now, the day's appointments
+        current=current,
+        booked=booked,
     )
     return True, figures
 

@@ -66,11 +66,9 @@ def waiting_by_territory(session: Session, *, actor: Actor) -> dict[int, int]:
     assignment's rule (place confirmed, not locked, the tie-break's winner) but are assigned
     to another territory or to none until it runs, so the balance (which counts accounts by
     assignment) does not count them there yet. Territories with none are left out."""
-    waiting: dict[int, int] = {}
-    for m in preview_assignment(session, actor=actor).moves:
-        if m.to_territory_id is not None and m.to_territory_id != m.from_territory_id:
-            waiting[m.to_territory_id] = waiting.get(m.to_territory_id, 0) + m.accounts
-    return waiting
+    policy.require(actor, "assign")
+    # counted in one statement, not summed from the whole preview on every page load
+    return store.waiting_by_territory(session, scope=actor_scope(actor))
 
 
 PREVIEW_PAGE = 50

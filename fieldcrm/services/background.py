@@ -14,6 +14,7 @@ the missing hour of March skips nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -105,6 +106,16 @@ def outcome_parts(outcome: str) -> tuple[str, str | None, int | None]:
 
 
 # ------------------------------------------------------------------ the jobs
+def run_outcome(what: str, **counts: int) -> str:
+    """A scheduled run's result as stored: what it did and its counts, worded in the reader's
+    language when shown (:func:`fieldcrm.http.outcome_text.scheduled_outcome`).
+
+    >>> run_outcome("exports_purged", files=2)
+    '{"files": 2, "what": "exports_purged"}'
+    """
+    return json.dumps({"what": what, **counts}, sort_keys=True)
+
+
 def evaluate_rules(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
     """Run the rules for ``today`` and send the alerts they raise at once."""
     with sessions() as session:
@@ -128,7 +139,7 @@ def queue_rules(sessions: Sessions, settings: Settings, *, today: dt.date) -> st
     with sessions() as session:
         store.defer_rules(session, at_once=True)
         session.commit()
-    return "évaluation des règles mise en file"
+    return run_outcome("rules_queued")
 
 
 def queue_trips(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
@@ -145,8 +156,7 @@ def queue_trips(sessions: Sessions, settings: Settings, *, today: dt.date) -> st
         for rep_id, year in sorted(due | past):
             costs.trips_changed(session, rep_id, dt.date(year, 1, 1))
         session.commit()
-    done = f"déplacements de {len(reps)} commercial(aux) mis en file"
-    return f"{done}, et {len(past)} année(s) passée(s) à recalculer" if past else done
+    return run_outcome("trips_queued", reps=len(reps), past_years=len(past))
 
 
 def retention_list(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
@@ -155,28 +165,28 @@ def retention_list(sessions: Sessions, settings: Settings, *, today: dt.date) ->
         stale = gdpr.stale_prospects(
             session, actor=SYSTEM, retention_days=settings.prospect_retention_days, today=today
         )
-    return f"{len(stale)} prospect(s) au-delà de la durée de conservation"
+    return run_outcome("retention", prospects=len(stale))
 
 
 def expired_files(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
     """Delete the exports' files past their time (``export_keep_hours``)."""
     with sessions() as session:
         gone = exports.purge_expired(session)
-    return f"{gone} fichier(s) d’export supprimé(s)"
+    return run_outcome("exports_purged", files=gone)
 
 
 def geocode_backlog(sessions: Sessions, settings: Settings, *, today: dt.date) -> str:
     """Geocode a few batches of the accounts waiting for a location."""
     with sessions() as session:
         if not geocoding.count_todo(session):
-            return "rien à géocoder"
+            return run_outcome("geocoded", batches=0)
         summary = geocoding.geocode_accounts(
             session,
             actor=SYSTEM,
             chain=geocoding.chain_from_settings(settings),
             max_batches=settings.geocode_backlog_batches,
         )
-    return f"{summary.batches} lot(s) géocodé(s)"
+    return run_outcome("geocoded", batches=summary.batches)
 
 
 RUNNERS: dict[str, Callable[..., str]] = {

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from fieldcrm.accounts.fields import french_words
+from fieldcrm.accounts.numbers import TYPED_AMOUNT as NOT_AN_AMOUNT
 from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, Role, author_id
 from fieldcrm.config import Settings, get_settings
@@ -29,7 +31,7 @@ from fieldcrm.costs.report import (
     build_report,
     period_bounds,
 )
-from fieldcrm.costs.scale import MileageScale, load_scale, rate_basis
+from fieldcrm.costs.scale import CENT, MileageScale, load_scale, rate_basis
 from fieldcrm.costs.trips import Rates, Trip, TripCost, cost_trip
 from fieldcrm.errors import Conflict, InvalidInput, Problem
 from fieldcrm.geo import GeoPoint
@@ -442,18 +444,58 @@ def period_report(
     )
 
 
-MAX_TOLLS_EUR = Decimal(100_000)
+MAX_TOLLS_EUR = Decimal(1_000)
+"""The most one trip's tolls may be: Nice–Paris and back is about 170 € of tolls; beyond
+1 000 €, a trip's tolls are a slip of the keyboard (a comma left out)."""
+MAX_ADJUSTMENT_EUR = Decimal(100_000)
+TO_THE_CENT = "au centime près : deux décimales au plus"
+NOT_NEGATIVE = "ne peut pas être négatif"
+TOLLS_AT_MOST = "%(most)s € au plus pour un trajet"
+ADJUSTMENT_AT_MOST = "%(most)s € au plus, en plus ou en moins"
+ADJUSTMENT_ZERO = "un ajustement de 0 € ne change rien : indiquez un montant non nul"
+REASON_REQUIRED = "indiquez pourquoi, en 3 caractères au moins"
+REASON_TOO_LONG = "motif trop long : %(most)s caractères au plus"
+MAX_REASON_CHARS = 500
+EURO_REFUSALS = (
+    NOT_AN_AMOUNT,
+    TO_THE_CENT,
+    NOT_NEGATIVE,
+    TOLLS_AT_MOST,
+    ADJUSTMENT_AT_MOST,
+    ADJUSTMENT_ZERO,
+    REASON_REQUIRED,
+    REASON_TOO_LONG,
+)
+"""The refusals of Frais' amounts and reasons (catalogue msgids, English in the catalogue);
+the first is :data:`fieldcrm.accounts.numbers.TYPED_AMOUNT`, the form's refusal of a text."""
+
+
+def euro_problem(
+    field: str, amount: Decimal, *, most: Decimal, at_most: str, signed: bool = False
+) -> Problem | None:
+    """What is wrong with ``amount`` euros for ``field``, else ``None``: not a number,
+    negative (unless ``signed``), beyond ``most`` either way (said by ``at_most``, a
+    template of ``most``), or not to the cent (never rounded quietly)."""
+
+    def said(code: str, **params: object) -> Problem:
+        return Problem(field, french_words(code, params), amount, code=code, params=params)
+
+    if not amount.is_finite():
+        return said(NOT_AN_AMOUNT)
+    if amount < 0 and not signed:
+        return said(NOT_NEGATIVE)
+    if abs(amount) > most:
+        return said(at_most, most=int(most))
+    if amount != amount.quantize(CENT):
+        return said(TO_THE_CENT)
+    return None
 
 
 def set_tolls(session: Session, *, actor: Actor, trip_id: int, tolls_eur: Decimal) -> None:
     """Record the tolls of a trip (its rep, their manager or an admin); one commit."""
-    if not tolls_eur.is_finite() or not 0 <= tolls_eur <= MAX_TOLLS_EUR:
-        raise InvalidInput(
-            "tolls_eur",
-            "montant de péages invalide",
-            value=str(tolls_eur),
-            allowed=f"0 à {MAX_TOLLS_EUR} €",
-        )
+    problem = euro_problem("tolls_eur", tolls_eur, most=MAX_TOLLS_EUR, at_most=TOLLS_AT_MOST)
+    if problem is not None:
+        raise InvalidInput(problems=[problem])
     rep_id, start_day = store.trip_rep_day(session, trip_id)
     policy.require(actor, "costs.write", owner_id=rep_id)
     if store.validations(session, [rep_id], start_day, start_day):
@@ -462,9 +504,6 @@ def set_tolls(session: Session, *, actor: Actor, trip_id: int, tolls_eur: Decima
         )
     store.set_tolls(session, trip_id, tolls_eur)
     session.commit()
-
-
-MAX_ADJUSTMENT_EUR = Decimal(100_000)
 
 
 def validable_from(month: dt.date) -> dt.date:
@@ -518,17 +557,19 @@ def adjust_month(
     policy.require(actor, "costs.validate", owner_id=rep_id)
     first = month.replace(day=1)
     problems = []
-    if not amount_eur.is_finite() or abs(amount_eur) > MAX_ADJUSTMENT_EUR or amount_eur == 0:
-        problems.append(
-            Problem(
-                "amount_eur",
-                "montant invalide",
-                str(amount_eur),
-                f"±{MAX_ADJUSTMENT_EUR} €, non nul",
-            )
-        )
+    amount = euro_problem(
+        "amount_eur", amount_eur, most=MAX_ADJUSTMENT_EUR, at_most=ADJUSTMENT_AT_MOST, signed=True
+    )
+    if amount is None and amount_eur == 0:
+        amount = Problem("amount_eur", ADJUSTMENT_ZERO, amount_eur, code=ADJUSTMENT_ZERO)
+    if amount is not None:
+        problems.append(amount)
     if len(reason.strip()) < 3:
-        problems.append(Problem("reason", "le motif est obligatoire", reason))
+        problems.append(Problem("reason", REASON_REQUIRED, code=REASON_REQUIRED))
+    elif len(reason.strip()) > MAX_REASON_CHARS:
+        params = {"most": MAX_REASON_CHARS}
+        said = french_words(REASON_TOO_LONG, params)
+        problems.append(Problem("reason", said, code=REASON_TOO_LONG, params=params))
     InvalidInput.collect(problems)
     if not store.validations(session, [rep_id], first, first):
         raise InvalidInput(

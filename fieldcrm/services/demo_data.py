@@ -115,7 +115,7 @@ COMPANY_WORDS = [
     "Le Relais",
     "Mistral",
     "Palmeraie",
-    "L'Escale",
+    "L’Escale",
     "Victoria",
 ]
 FORMS = ["SARL", "SAS", "SA", "EURL", "SASU"]

@@ -33,7 +33,8 @@ from fieldcrm.geocoding.gazetteer import CommuneOutlines, load_gazetteer
 from fieldcrm.geocoding.model import PRECISION_LABELS, GeocodeResult, Precision
 from fieldcrm.geocoding.normalize import NormalizedAddress, normalize_address, normalize_one_line
 from fieldcrm.geocoding.quality import expected_precision
-from fieldcrm.geocoding.trust import place_problem, postcode_problem, typed_commune
+from fieldcrm.geocoding.trust import found_town, place_problem, postcode_problem, typed_commune
+from fieldcrm.geocoding.trust import postcode_town as trust_postcode_town
 from fieldcrm.services import accounts, costs, territories
 from fieldcrm.store import ban as ban_store
 from fieldcrm.store import geocache as store
@@ -238,7 +239,18 @@ def candidate_places(labels: Sequence[str]) -> list[dict[str, Any]]:
     return places
 
 
-def _update(account_id: int, outcome: ChainOutcome) -> store.GeocodeUpdate:
+def _town(row: store.AccountAddress, outcome: ChainOutcome) -> str | None:
+    """The town of the commune a confident answer placed ``row`` in, when the row has a
+    postcode and no town (:func:`fieldcrm.geocoding.trust.found_town`); else None."""
+    result = outcome.result
+    if row.city or result is None or outcome.assessment.status != "matched":
+        return None
+    return found_town(result, _address(row), gazetteer=load_gazetteer())
+
+
+def _update(
+    account_id: int, outcome: ChainOutcome, *, town: str | None = None
+) -> store.GeocodeUpdate:
     result, verdict = outcome.result, outcome.assessment
     point = result.point if result is not None else None
     return store.GeocodeUpdate(
@@ -252,6 +264,7 @@ def _update(account_id: int, outcome: ChainOutcome) -> store.GeocodeUpdate:
         label=result.label if result else None,
         reason=verdict.reason or None,
         candidates=candidate_places(verdict.candidates) or None,
+        town=town,
     )
 
 
@@ -279,9 +292,10 @@ def _write(
     """Write a batch's answers (not yet committed) where the accounts are still as claimed;
     give back the other claims."""
     _remember(session, fresh, chain=chain)
-    written = store.save_results(
-        session, [_update(i, outcome) for i, outcome in outcomes.items()], claimed=rows
-    )
+    by_id = {r.id: r for r in rows}
+    # a row with a postcode and no town gets the town of the commune it was placed in
+    updates = [_update(i, o, town=_town(by_id[i], o)) for i, o in outcomes.items()]
+    written = store.save_results(session, updates, claimed=rows)
     costs.locations_changed(session, sorted(written))
     for account_id, outcome in outcomes.items():
         if account_id in written:
@@ -542,6 +556,12 @@ def postcode_check(postcode: str, city: str | None) -> str | None:
     """Why no commune has an imported row's French postcode (French), or None: the
     ``postcode_check`` of :func:`fieldcrm.accounts.parse.parse_accounts`."""
     return postcode_problem(postcode, city, gazetteer=load_gazetteer())
+
+
+def postcode_town(postcode: str) -> str | None:
+    """The commune an imported row's postcode serves when it serves one only (its name), or
+    None: the ``postcode_town`` of :func:`fieldcrm.accounts.parse.parse_accounts`."""
+    return trust_postcode_town(postcode, gazetteer=load_gazetteer())
 
 
 REVIEW_STATUSES = ("to_review", "failed")

@@ -128,6 +128,8 @@ def import_accounts(
                     rows,
                     commune_check=geocoding.commune_check,
                     postcode_check=geocoding.postcode_check,
+                    # a postcode alone: the town of the one commune it serves
+                    postcode_town=geocoding.postcode_town,
                 ),
                 report.rejected,
                 progress,

@@ -610,6 +610,8 @@ def figures_now(
     now: dt.datetime | None = None,
     shown: Mapping[int, Bookable] | None = None,
     moves: Mapping[dt.date, Mapping[int, dt.datetime]] | None = None,
+    current: CurrentSlots | None = None,
+    booked: Sequence[AppointmentRecord] | None = None,
 ) -> DayFigures | None:
     """The departure, return, lunch, km, driving and waiting of ``plan``'s day ``date`` as
     it is booked now: the day as its slots read it (:func:`slots_now`: the plan's route
@@ -629,7 +631,10 @@ def figures_now(
     (:func:`fieldcrm.routing.reslot.day_frame`, :attr:`DayFigures.overtime`). ``None`` when
     the figures cannot be recomputed: a plan stored without its timing (older), a place
     unknown, or bookings that cannot be held one after the other. ``moves``: as
-    :func:`slots_now`'s."""
+    :func:`slots_now`'s. ``current`` (:func:`current_slots` of ``plan``, read once by the
+    caller for every day) gives ``shown`` and the proposals booked elsewhere or visited
+    since; ``booked``, the day's live appointments as the caller read them: neither is read
+    again for each day."""
     index = plan_day_index(plan, date)
     doc = plan.result["days"][index] if index is not None else None
     timing = doc.get("timing") if doc is not None else None
@@ -637,22 +642,31 @@ def figures_now(
         return None
     proposals = {(p.account_id, p.slot_start): p for p in plan.proposals}
     # the open proposals that hold no time, as in slots_now
-    gone = set(booked_elsewhere(session, plan, settings=settings))
+    gone = set(
+        current.booked
+        if current is not None
+        else booked_elsewhere(session, plan, settings=settings)
+    )
     # a proposal visited on its own day stays a stop of the route (the rep drove there, as
     # the page shows it); one visited on an earlier day leaves it
     by_id = {p.id: p for p in plan.proposals}
-    visited = visited_since(session, plan, settings=settings)
+    visited = (
+        current.visited if current is not None else visited_since(session, plan, settings=settings)
+    )
     gone |= {
         key
         for key, found in visited.items()
         if found.last_visit < by_id[key].slot_start.astimezone(plan_dates.company_zone()).date()
     }
-    first, last = day_span(date, date, plan_dates.company_zone())
-    booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
+    if booked is None:
+        first, last = day_span(date, date, plan_dates.company_zone())
+        booked = booked_store.between(session, rep_id=plan.rep_id, start=first, end=last)
     day = _read_day(doc, proposals, booked, gone, day_moves(session, date, booked, moves))
     if any(isinstance(item, _Open) and item.opening is None for item in day.order):
         return None
     moment = now if now is not None else plan_dates.now()
+    if shown is None and current is not None:
+        shown = current.bookable
     if shown is None:
         shown = current_slots(
             session, plan, settings=settings, travel=travel, now=moment, moves=moves

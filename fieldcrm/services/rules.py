@@ -18,7 +18,7 @@ from fieldcrm.auth import policy
 from fieldcrm.auth.roles import Actor, author_id
 from fieldcrm.config import Settings, get_settings
 from fieldcrm.errors import FieldcrmError, Forbidden, InvalidInput
-from fieldcrm.scoring.rules import Rule, load_text, parse_rule
+from fieldcrm.scoring.rules import Rule, load_text
 from fieldcrm.services import jobs, plan_dates, scoring
 from fieldcrm.store import jobs as job_store
 from fieldcrm.store import rules as rule_store
@@ -38,25 +38,30 @@ def get_rule(session: Session, key: str, *, actor: Actor) -> StoredRule:
     return scoring.get_rule(session, key)
 
 
-def validate(document: str, *, actor: Actor) -> str:
-    """The key of the rule written in ``document`` (YAML) if valid; :class:`InvalidInput` naming each faulty part."""
-    return _valid(document, actor=actor).key
+def validate(session: Session, document: str, *, actor: Actor) -> str:
+    """The key of the rule written in ``document`` (YAML) if valid; :class:`InvalidInput`
+    naming each faulty part. The one check of a rule being written, for the editor and the
+    API alike: :func:`fieldcrm.services.scoring.parse_draft` (its name's length, the users
+    it names among the active ones)."""
+    return _valid(session, document, actor=actor).key
 
 
-def _valid(document: str, *, actor: Actor) -> Rule:
+def _valid(session: Session, document: str, *, actor: Actor) -> Rule:
     policy.require(actor, "rules.edit")
     if not document.strip():
         raise InvalidInput("rule", "the rule is empty")
     data = load_text(document, source="rule")
     if not isinstance(data, Mapping):
         raise InvalidInput("rule", "must be a mapping with key, when and then")
-    return parse_rule(data)
+    return scoring.parse_draft(session, data)[1]
 
 
-def check(document: str, *, actor: Actor, lang: str = "fr") -> tuple[str, scoring.RuleAbout]:
+def check(
+    session: Session, document: str, *, actor: Actor, lang: str = "fr"
+) -> tuple[str, scoring.RuleAbout]:
     """The key of the rule written in ``document`` if valid (as :func:`validate`) and what
     the editor says of it to a reader of ``lang`` (:func:`fieldcrm.services.scoring.about`)."""
-    rule = _valid(document, actor=actor)
+    rule = _valid(session, document, actor=actor)
     return rule.key, scoring.about(rule, lang=lang)
 
 
@@ -68,7 +73,7 @@ def save_rule(
     Replacing checks ``expected_version`` (the version the editor read; 409 naming who edited
     meanwhile, nothing saved); ``None`` skips the check; :data:`~fieldcrm.store.versions.UNSENT`
     (an API client without ``If-Match``) may create a rule but not replace one (428)."""
-    key = validate(document, actor=actor)
+    key = validate(session, document, actor=actor)
     rule_id = rule_store.rule_ids(session).get(key)
     version = 1
     if rule_id is not None:
@@ -193,7 +198,7 @@ def start_dry_run(
     job's id. Refused at once, nothing queued: missing rights, an invalid draft
     (:class:`InvalidInput` naming each faulty part)."""
     policy.require(actor, "rules.read" if draft is None else "rules.edit")
-    key = validate(draft, actor=actor) if draft is not None else None
+    key = validate(session, draft, actor=actor) if draft is not None else None
     day = as_of or _today(settings)
     label = (
         f"Essai à blanc du brouillon « {key} » au {day:%d/%m/%Y}"

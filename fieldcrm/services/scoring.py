@@ -97,10 +97,14 @@ def _rule_mapping(document: str | Mapping[str, Any]) -> Mapping[str, Any]:
     return data
 
 
-def parse_draft(document: str | Mapping[str, Any]) -> tuple[Mapping[str, Any], Rule]:
-    """The data and the validated rule of one rule document; InvalidInput naming each faulty part."""
+def parse_draft(
+    session: Session, document: str | Mapping[str, Any]
+) -> tuple[Mapping[str, Any], Rule]:
+    """The data and the validated rule of one rule document, as written (its name within
+    :data:`~fieldcrm.scoring.rules.MAX_NAME_CHARS`, every ``user:<e-mail>`` it names an
+    active user); InvalidInput naming each faulty part."""
     data = _rule_mapping(document)
-    return data, parse_rule(data)
+    return data, parse_rule(data, users=rule_store.recipient_emails(session))
 
 
 def save_rule(
@@ -109,7 +113,7 @@ def save_rule(
     """Validate and store (insert or replace by key) one rule, and queue an evaluation of the
     rules at once (its alerts and priorities follow within a minute, not the night's run);
     commits."""
-    data, rule = parse_draft(document)
+    data, rule = parse_draft(session, document)
     stored = rule_store.save_rule(
         session,
         key=rule.key,
@@ -128,7 +132,7 @@ def import_rules(
 ) -> list[rule_store.StoredRule]:
     """Validate a whole document, then store each of its rules; all or nothing; commits."""
     data = load_text(document) if isinstance(document, str) else document
-    rules = parse_rules(data)
+    rules = parse_rules(data, users=rule_store.recipient_emails(session))
     items = data["rules"]
     saved = [
         rule_store.save_rule(
@@ -214,7 +218,7 @@ def rule_about(session: Session, *, lang: str = "fr") -> dict[str, RuleAbout]:
     found: dict[str, RuleAbout] = {}
     for stored in rule_store.list_rules(session):
         try:
-            found[stored.key] = about(parse_rule(stored.definition), lang=lang)
+            found[stored.key] = about(parse_rule(stored.definition, stored=True), lang=lang)
         except InvalidInput:
             found[stored.key] = RuleAbout(stored.description, "")
     return found
@@ -225,7 +229,7 @@ def load_rules(session: Session) -> list[tuple[int, Rule]]:
     out, problems = [], []
     for stored in rule_store.list_rules(session, enabled_only=True):
         try:
-            out.append((stored.id, parse_rule(stored.definition)))
+            out.append((stored.id, parse_rule(stored.definition, stored=True)))
         except InvalidInput as exc:
             problems += [
                 Problem(f"{stored.key}.{p.field}", p.message, p.value, p.allowed)
@@ -386,7 +390,7 @@ def _apply_actions(session: Session, rule: Rule, ref: str, *, as_of: date) -> tu
 
 def _draft_rules(session: Session, draft: str | Mapping[str, Any]) -> list[tuple[int | None, Rule]]:
     """The draft alone, with the id of the stored rule of the same key if there is one."""
-    _, rule = parse_draft(draft)
+    _, rule = parse_draft(session, draft)
     stored = rule_store.get_rule(session, rule.key)
     return [(stored.id if stored else None, rule)]
 

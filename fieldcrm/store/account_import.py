@@ -192,7 +192,9 @@ def _key_column(match_key: str) -> str:
 
 def match_account_stage(session: Session) -> None:
     """Find the stored account of each staged row: by external id, else SIRET, else name +
-    postcode (``account_id``; NULL for a new account)."""
+    postcode (``account_id``; NULL for a new account). A row with the account's postcode and
+    no town keeps the account's town (filled from its commune by an import or the geocoder):
+    a file that leaves it empty does not erase it."""
     session.execute(
         text("""
         ALTER TABLE stage_accounts ADD COLUMN IF NOT EXISTS account_id int;
@@ -205,6 +207,9 @@ def match_account_stage(session: Session) -> None:
          WHERE s.account_id IS NULL AND s.external_id IS NULL AND s.siret IS NULL
            AND a.external_id IS NULL AND a.siret IS NULL
            AND lower(a.name) = lower(s.name) AND a.postcode IS NOT DISTINCT FROM s.postcode;
+        UPDATE stage_accounts s SET city = a.city FROM accounts a
+         WHERE s.account_id = a.id AND s.city IS NULL AND a.city <> ''
+           AND s.postcode IS NOT NULL AND a.postcode = s.postcode;
         CREATE INDEX ON stage_accounts (account_id);
         ANALYZE stage_accounts;
     """)

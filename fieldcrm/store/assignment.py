@@ -39,6 +39,7 @@ __all__ = [
     "set_lock",
     "unassigned",
     "unlocked_names",
+    "waiting_by_territory",
 ]
 
 
@@ -171,6 +172,55 @@ def preview_assignment(session: Session, *, scope: Scope = EVERYWHERE) -> list[M
         source="target",
     )
     return [MoveCount(**r) for r in session.execute(text(sql), scope.params()).mappings()]
+
+
+# The accounts the assignment would bring into each territory: :data:`_TARGET`'s rows whose
+# new territory is one and differs from the old, counted per territory under the same scope,
+# without the accounts leaving every territory nor the pairs of reps the preview adds. An
+# account already assigned to a territory is not tested against its outline (the cheap
+# bounding-box join and the assignment rows first, ``candidates``); the others are the
+# territory's when it covers them and no territory before it in the tie-break (priority
+# desc, area asc, id asc: ``hit`` of :data:`_TARGET`) covers them too.
+_WAITING = f"""
+WITH t AS MATERIALIZED (
+    SELECT id, rep_id, priority, round(ST_Area(geom)::numeric, {AREA_DECIMALS}) AS area, geom
+    FROM territories WHERE CAST(:without AS int) IS NULL OR id <> CAST(:without AS int)
+),
+waiting_candidates AS MATERIALIZED (
+    SELECT t.id AS territory_id, t.rep_id, a.id AS account_id, a.geom
+    FROM t JOIN accounts a ON a.geom && t.geom
+    {ASSIGNMENT_JOIN}
+    WHERE {CONFIRMED_LOCATION} AND {NOT_LOCKED}
+      AND asg.territory_id IS DISTINCT FROM t.id
+      AND (CAST(:scope AS int[]) IS NULL
+           OR asg.territory_id = ANY(CAST(:scope AS int[]))
+           OR t.id = ANY(CAST(:scope AS int[])))
+      AND (CAST(:owners AS int[]) IS NULL
+           OR (asg.owner_id = ANY(CAST(:owners AS int[]))
+               AND (t.rep_id IS NULL OR t.rep_id = ANY(CAST(:owners AS int[]))))
+           OR (asg.owner_id IS NULL AND t.rep_id = ANY(CAST(:owners AS int[]))))
+)
+SELECT c.territory_id, count(*) AS accounts
+FROM waiting_candidates c JOIN t ON t.id = c.territory_id
+WHERE ST_Covers(t.geom, c.geom)
+  AND NOT EXISTS (
+      SELECT 1 FROM t y
+      WHERE (y.priority > t.priority
+             OR (y.priority = t.priority
+                 AND (y.area < t.area OR (y.area = t.area AND y.id < t.id))))
+        AND ST_Covers(y.geom, c.geom))
+GROUP BY c.territory_id
+"""
+
+
+def waiting_by_territory(session: Session, *, scope: Scope = EVERYWHERE) -> dict[int, int]:
+    """Per territory (by id), how many accounts the assignment would bring into it from
+    another territory or none (:func:`preview_assignment`'s moves to it, summed), in one
+    statement that tests outlines only for the accounts not yet assigned to them;
+    territories with none are left out. Nothing is written."""
+    _tune(session)
+    rows = session.execute(text(_WAITING), scope.params()).all()
+    return {int(r.territory_id): int(r.accounts) for r in rows}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from itertools import count
 from typing import Any
 
@@ -267,3 +268,18 @@ def fetch_facts(
 def drop(session: Session) -> None:
     """Drop this transaction's ``scoring_facts``, if any."""
     session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TABLE}"))
+
+
+def account_months(
+    session: Session, account_id: int, *, first: date, until: date
+) -> list[tuple[date, Decimal]]:
+    """One account's monthly revenue, months ``first`` (included) to ``until`` (excluded),
+    as the rules read them (``monthly_sales``), in month order."""
+    rows = session.execute(
+        text("""
+        SELECT month, revenue FROM monthly_sales
+        WHERE account_id = :id AND month >= :first AND month < :until
+        ORDER BY month"""),
+        {"id": account_id, "first": first, "until": until},
+    ).all()
+    return [(r.month, Decimal(r.revenue)) for r in rows]

@@ -74,6 +74,8 @@ class GeocodeUpdate:
     label: str | None
     reason: str | None
     candidates: list[dict[str, object]] | None = None
+    town: str | None = None
+    """The town to write on an account that has none (the commune it was placed in)."""
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,8 @@ def save_results(
 
     An account is left untouched when its claim is no longer this run's (taken again after
     it expired, or placed by hand: that sets ``geocoded_at``), when it was locked, or when its
-    status, address or ``updated_at`` changed since the claim.
+    status, address or ``updated_at`` changed since the claim. An update's ``town`` is written
+    only on an account with none.
     """
     rows = {r.id: r for r in claimed if r.claim is not None}
     data = [{**u.__dict__, **_as_claimed(rows[u.id])} for u in updates if u.id in rows]
@@ -253,11 +256,14 @@ def save_results(
                  geocode_precision = u.precision, geocode_status = u.status,
                  geocode_label = u.label, geocode_reason = u.reason,
                  geocode_candidates = u.candidates,
+                 -- a town filled where the account has none, never one replaced
+                 city = CASE WHEN coalesce(a.city, '') = '' AND u.town IS NOT NULL
+                             THEN u.town ELSE a.city END,
                  geocoded_at = now(), updated_at = now()
                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS u(
                  id integer, lon float8, lat float8, provider text, score float8,
                  precision text, status text, label text, reason text, candidates jsonb,
-                 claim timestamptz,
+                 town text, claim timestamptz,
                  was_status text, was_updated timestamptz, line1 text, line2 text,
                  was_postcode text, was_city text, was_country text)
                WHERE a.id = u.id AND a.geocoded_at = u.claim AND NOT a.location_locked

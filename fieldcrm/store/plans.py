@@ -430,40 +430,48 @@ def get_plans(session: Session, plan_ids: Sequence[int]) -> list[PlanRow]:
     unknown ids left out: two statements however many plans."""
     if not plan_ids:
         return []
-    ids = {"ids": list(plan_ids)}
     rows = session.execute(
-        text(
-            """SELECT id, rep_id, kind, day, end_day, status, request, result, created_by,
-                      created_at FROM plans WHERE id IN :ids"""
-        ).bindparams(bindparam("ids", expanding=True)),
-        ids,
+        text(f"{_PLAN_SELECT} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+        {"ids": list(plan_ids)},
     ).all()
-    proposals: dict[int, list[ProposalRow]] = {r.id: [] for r in rows}
-    for p in session.execute(
-        text(f"{_PROPOSAL_SELECT} WHERE p.plan_id IN :ids ORDER BY p.slot_start, p.id").bindparams(
-            bindparam("ids", expanding=True)
-        ),
-        ids,
-    ):
-        proposals[p.plan_id].append(ProposalRow(**p._mapping))
-    by_id = {r.id: PlanRow(**r._mapping, proposals=proposals[r.id]) for r in rows}
+    by_id = {p.id: p for p in _with_proposals(session, rows)}
     return [by_id[i] for i in plan_ids if i in by_id]
+
+
+_PLAN_SELECT = """SELECT id, rep_id, kind, day, end_day, status, request, result, created_by,
+       created_at FROM plans"""
+
+
+def _with_proposals(session: Session, rows: Sequence[Any]) -> list[PlanRow]:
+    """The plans of ``rows`` (:data:`_PLAN_SELECT`'s, in their order), each with its
+    proposals by slot start: one statement for them all."""
+    proposals: dict[int, list[ProposalRow]] = {r.id: [] for r in rows}
+    if proposals:
+        for p in session.execute(
+            text(
+                f"{_PROPOSAL_SELECT} WHERE p.plan_id IN :ids ORDER BY p.slot_start, p.id"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": list(proposals)},
+        ):
+            proposals[p.plan_id].append(ProposalRow(**p._mapping))
+    return [PlanRow(**r._mapping, proposals=proposals[r.id]) for r in rows]
 
 
 def list_plans(
     session: Session, *, rep_id: int, day: dt.date | None = None, limit: int = 20
 ) -> list[PlanRow]:
-    """The rep's latest plans (covering ``day`` if given), newest first."""
-    ids = session.execute(
+    """The rep's latest plans (covering ``day`` if given), newest first: two statements
+    however many plans (the plans, their proposals)."""
+    rows = session.execute(
         text(
-            """SELECT id FROM plans WHERE rep_id = :rep
+            f"""{_PLAN_SELECT} WHERE rep_id = :rep
                  AND (CAST(:day AS date) IS NULL
                       OR CAST(:day AS date) BETWEEN day AND coalesce(end_day, day))
                ORDER BY created_at DESC, id DESC LIMIT :limit"""
         ),
         {"rep": rep_id, "day": day, "limit": limit},
-    ).scalars()
-    return [get_plan(session, int(i)) for i in ids]
+    ).all()
+    return _with_proposals(session, rows)
 
 
 def get_proposal(session: Session, proposal_id: int, *, for_update: bool = False) -> ProposalRow:

@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from fieldcrm.store.tables import Alert
+from fieldcrm.store.tables import Alert, User
 from fieldcrm.store.tables import Rule as RuleRow
 
 
@@ -103,3 +103,9 @@ def open_alerts_by_rule(session: Session) -> dict[str, int]:
         select(Alert.rule_key, func.count()).where(Alert.status == "open").group_by(Alert.rule_key)
     )
     return {key: int(n) for key, n in rows}
+
+
+def recipient_emails(session: Session) -> list[str]:
+    """The e-mails a rule may name as ``user:<e-mail>``: the active users' (the alerts,
+    tasks and reassignments reach no one else, :mod:`fieldcrm.store.alerts`)."""
+    return list(session.scalars(select(User.email).where(User.active)))

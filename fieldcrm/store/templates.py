@@ -10,14 +10,16 @@ form, ``round(numeric)`` rounds half away from zero.
 
 from __future__ import annotations
 
+import json
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fieldcrm.scoring.facts import previous_month
-from fieldcrm.scoring.formats import MINUS, month_name
-from fieldcrm.scoring.rules import Rule, text_months
+from fieldcrm.scoring.formats import CHANGE_BOUNDS, MINUS, month_name
+from fieldcrm.scoring.rules import Rule, change_bounds, text_months
 from fieldcrm.store.facts import NEVER_VISITED, month_column
 
 ACCOUNT_SQL = "coalesce(nullif(name, ''), '#' || account_id)"
@@ -30,12 +32,29 @@ def euros_sql(expr: str) -> str:
     return f"regexp_replace({whole}, '(\\d)(?=(\\d{{3}})+$)', '\\1 ', 'g') || ' €'"
 
 
-def signed_percent_sql(expr: str) -> str:
-    """SQL text of ``expr`` as :func:`fieldcrm.scoring.formats.signed_percent` writes it."""
-    tenth = f"round(CAST({expr} AS numeric), 1)"
+def signed_percent_sql(expr: str, bounds: Sequence[float] = ()) -> str:
+    """SQL text of ``expr`` as :func:`fieldcrm.scoring.formats.signed_percent` writes it:
+    one decimal, more where one would land on or across one of ``bounds``."""
+    if not bounds:
+        tenth = f"round(CAST({expr} AS numeric), 1)"
+        return (
+            f"CASE WHEN {tenth} >= 0 THEN '+' ELSE '{MINUS}' END "
+            f"|| replace(abs({tenth})::text, '.', ',') || ' %'"
+        )
+    exact = f"CAST({expr} AS numeric)"
+    # the bounds are floats written by Python as decimal numbers: literals, never input text
+    kept = " AND ".join(
+        f"sign(round({exact}, d) - CAST('{Decimal(f'{b:.15g}')}' AS numeric)) "
+        f"= sign({exact} - CAST('{Decimal(f'{b:.15g}')}' AS numeric))"
+        for b in bounds
+    )
+    rounded = (
+        f"SELECT round({exact}, d) AS r FROM generate_series(1, greatest(1, scale({exact}))) AS d "
+        f"WHERE ({kept}) OR d >= scale({exact}) ORDER BY d LIMIT 1"
+    )
     return (
-        f"CASE WHEN {tenth} >= 0 THEN '+' ELSE '{MINUS}' END "
-        f"|| replace(abs({tenth})::text, '.', ',') || ' %'"
+        f"(SELECT CASE WHEN r >= 0 THEN '+' ELSE '{MINUS}' END "
+        f"|| replace(abs(r)::text, '.', ',') || ' %' FROM ({rounded}) AS shown)"
     )
 
 
@@ -51,6 +70,7 @@ class TemplateSql:
         self._prefix = prefix
         month, last_month = text_months(rule, previous_month(as_of))
         known = set(months)
+        self._bounds = bounds = change_bounds(rule)
         this = month_column(month) if month in known else "CAST(0 AS float8)"
         last = month_column(last_month) if last_month in known else "CAST(0 AS float8)"
         self._values = {
@@ -64,7 +84,7 @@ class TemplateSql:
             "revenue_last_year": euros_sql(last),
             "change_pct": (
                 f"CASE WHEN {last} > 0 THEN "
-                f"{signed_percent_sql(f'({this} - {last}) / {last} * CAST(100 AS float8)')} "
+                f"{signed_percent_sql(f'({this} - {last}) / {last} * CAST(100 AS float8)', bounds)} "
                 "ELSE 'n.d.' END"
             ),
             "potential": (
@@ -122,5 +142,9 @@ class TemplateSql:
         """A ``jsonb`` expression of the values of ``fields`` as data, as
         :func:`fieldcrm.scoring.evaluate.template_data` gives them (an alert keeps them to
         be worded in each reader's language, :mod:`fieldcrm.scoring.wording`)."""
-        pairs = [f"CAST('{f}' AS text), {self._data[f]}" for f in sorted(fields)]
+        wanted = set(fields)
+        pairs = [f"CAST('{f}' AS text), {self._data[f]}" for f in sorted(wanted)]
+        if "change_pct" in wanted:  # the thresholds it is written against go with it
+            bounds = self._param(json.dumps(list(self._bounds)))
+            pairs.append(f"CAST('{CHANGE_BOUNDS}' AS text), CAST({bounds} AS jsonb)")
         return "jsonb_build_object(" + ", ".join(pairs) + ")"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import PHONE, log_in
+from tests.e2e.conftest import ARTIFACTS, PHONE, log_in
 
 
 def test_a_manager_reads_the_month_costs_on_a_phone_without_scrolling_sideways(
@@ -50,4 +50,28 @@ def test_a_refused_tolls_amount_keeps_the_field_and_its_button_on_one_line(phone
     assert abs(button["y"] - field["y"]) < 8 and button["x"] >= field["x"] + field["width"]
     assert error["y"] >= field["y"] + field["height"]  # under both, not squeezed between
     assert button["x"] + button["width"] <= PHONE["width"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_an_exponent_typed_as_tolls_is_refused_beside_the_field(phone: Page) -> None:
+    """QA 23: « 1e5 » was stored as 100 000 € of tolls; it is refused on the phone, said in
+    French beside the field, what was typed kept (shot: the field and its error in view)."""
+    log_in(phone, 4)
+    phone.goto("/frais?month=2026-03")
+    form = phone.locator("form[action$='/peages']").first
+    form.locator("input[name=tolls_eur]").fill("1e5")
+    form.locator("button[type=submit]").click()
+    phone.wait_for_selector("input[aria-invalid=true]")
+    field = phone.locator("input[name=tolls_eur][aria-invalid=true]")
+    assert field.input_value() == "1e5"
+    error = phone.locator("form[action$='/peages'] .field-error")
+    assert error.inner_text().replace("\u00a0", " ") == (
+        "péages : indiquez un montant en euros, par exemple 12,50 (reçu : « 1e5 »)"
+    )
+    alert = phone.locator("#costs-error").inner_text().replace("\u00a0", " ")
+    assert alert.startswith("péages : indiquez un montant en euros")
+    field.scroll_into_view_if_needed()
+    phone.evaluate("window.scrollBy(0, -200)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "costs-tolls-1e5-refused.png"))
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -37,7 +37,9 @@ def test_a_bad_tolls_amount_shows_the_form_again_with_a_french_error(
     assert 'name="tolls_eur"' in form and 'value="douze"' in form, "what was typed is kept"
     assert 'aria-invalid="true"' in form
     error = re.search(r'<span class="error field-error"[^>]*>(.*?)</span>', form).group(1)
-    assert error == "péages : ce n’est pas un montant en euros (reçu : «\xa0douze\xa0»)"
+    assert (
+        error == "péages : indiquez un montant en euros, par exemple 12,50 (reçu : «\xa0douze\xa0»)"
+    )
     assert "tolls" not in error
     assert 'id="costs-error"' in answer.text
     # the month the form came from, others' amounts as they were
@@ -56,7 +58,7 @@ def test_a_tolls_amount_out_of_bounds_is_said_beside_the_field(api_as: ClientFac
     assert answer.status_code == 422
     form = html.unescape(_tolls_form(answer.text, trip_id))
     assert 'value="-5"' in form
-    assert "péages : montant de péages invalide (reçu : «\xa0-5\xa0») ; attendu : 0 à" in form
+    assert "péages : ne peut pas être négatif (reçu : -5)" in form
 
 
 def test_an_impossible_month_is_a_french_4xx(api_as: ClientFactory) -> None:

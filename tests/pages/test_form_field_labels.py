@@ -36,7 +36,7 @@ def test_a_refused_reason_and_unit_are_named_by_their_labels() -> None:
     assert error_text.describe_validation([too_long], "fr") == "motif : texte trop long"
     said = error_text.describe_validation([bad_unit], "fr")
     assert said.startswith("unités : ") and "unit :" not in said
-    assert error_text.describe_validation([too_long], "en") == "reason: too long"
-    assert error_text.describe_validation([bad_unit], "en") == "units: Input should be …"
+    assert error_text.describe_validation([too_long], "en") == "reason: text too long"
+    assert error_text.describe_validation([bad_unit], "en") == "units: value not offered"
     tolls = {"type": "float_parsing", "loc": ("body", "tolls_eur"), "msg": "not a number"}
-    assert error_text.describe_validation([tolls], "en") == "tolls: not a number"
+    assert error_text.describe_validation([tolls], "en") == "tolls: number expected"

@@ -239,6 +239,35 @@ def test_background_jobs_name_jobs_in_french(api_as: ClientFactory, demo_db: Ses
     assert "Export de fichier" in failed and "fieldcrm.export_file" not in failed
 
 
+@pytest.mark.parametrize(
+    ("lang", "exports", "geocoding"),
+    [
+        ("fr", "2 fichiers d’export supprimés", "1 lot géocodé"),
+        ("en", "2 export files deleted", "1 batch geocoded"),
+    ],
+)
+def test_background_jobs_word_their_results_with_counted_nouns(
+    api_as: ClientFactory, demo_db: Session, lang: str, exports: str, geocoding: str
+) -> None:
+    from fieldcrm.services.background import run_outcome
+
+    for name, outcome in (
+        ("exports", run_outcome("exports_purged", files=2)),
+        ("geocoding", run_outcome("geocoded", batches=1)),
+    ):
+        demo_db.execute(
+            text("""INSERT INTO scheduled_runs (name, period, started_at, finished_at, outcome)
+                    VALUES (:name, '2026-12-07T03:45', now() + interval '3 days',
+                            now() + interval '3 days', :outcome)"""),
+            {"name": name, "outcome": f"{outcome} (vm:6938)"},
+        )
+    page = api_as(3).get("/taches", params={"lang": lang}).text
+    scheduled = page[page.index('id="scheduled"') :]
+    assert f"<td>{exports}<br>" in scheduled
+    assert f"<td>{geocoding}<br>" in scheduled
+    assert "(s)" not in scheduled and '"what"' not in scheduled
+
+
 def test_import_report_names_columns_and_reasons_in_french(
     api_as: ClientFactory, demo_db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -62,7 +62,7 @@ def _english(name: str) -> str:
 
 
 def _french(name: str) -> str:
-    return f"{name} a été créé il y a 100 jours et n'est toujours pas qualifié"
+    return f"{name} a été créé il y a 100 jours et n’est toujours pas qualifié"
 
 
 def test_a_rule_with_english_texts_reads_english_to_english_readers(

@@ -94,7 +94,7 @@ def test_the_rules_list_says_each_rule_in_its_readers_language(
 
     french = manager.get("/regles", params={"lang": "fr"}).text
     declining = _row(french, "declining-key-account")
-    assert "CA du mois inférieur de plus de 10 % au même mois de l'an dernier" in declining
+    assert "CA du mois inférieur de plus de 10 % au même mois de l’an dernier" in declining
     assert (
         "Se déclenche si : CA du mois précédent en baisse de plus de 10 % sur un an · potentiel "
         "en €/mois : plus de 30 000 · jours depuis la dernière visite : plus de 183"

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from fieldcrm.auth.roles import Actor, Role
 from fieldcrm.services import assignment
+from fieldcrm.store import users as user_store
+from tests.pages.test_menu_counts import _statements
 from tests.web import ClientFactory
 
 ADMIN = Actor(id=3, role=Role.ADMIN, name="Admin")
@@ -93,3 +95,67 @@ def test_no_note_when_every_account_is_where_the_assignment_puts_it(
     assignment.assign_all(demo_db, actor=ADMIN)
     page = api_as(1).get("/territoires").text
     assert 'id="balance-waiting"' not in page and "data-waiting=" not in page
+
+
+def _from_preview(db: Session, actor: Actor) -> dict[int, int]:
+    """The test oracle: the accounts waiting per territory summed from the whole preview's
+    moves (as the page computed them on every load before)."""
+    waiting: dict[int, int] = {}
+    for m in assignment.preview_assignment(db, actor=actor).moves:
+        if m.to_territory_id is not None and m.to_territory_id != m.from_territory_id:
+            waiting[m.to_territory_id] = waiting.get(m.to_territory_id, 0) + m.accounts
+    return waiting
+
+
+def test_the_page_counts_the_waiting_accounts_in_one_statement_not_the_whole_preview(
+    api_as: ClientFactory, demo_db: Session
+) -> None:
+    client = api_as(1)
+    tid = _new_territory(client, demo_db)
+    with _statements(demo_db) as seen:
+        page = client.get("/territoires").text
+    by_rule = [s for s in seen if "waiting_candidates" in s]
+    assert len(by_rule) == 1, by_rule  # the counts, by one statement
+    assert not [s for s in seen if "every_target" in s], "no whole assignment preview"
+    manager = user_store.actor(demo_db, 1)  # Claire, as the page sees her
+    assert manager is not None and manager.role is Role.MANAGER and manager.team
+    expected = _from_preview(demo_db, manager)
+    assert expected.get(tid, 0) > 1
+    assert f'data-waiting="{expected[tid]}"' in page
+    # the same counts as the preview's, whoever looks (a manager's team, everyone's)
+    for actor in (manager, ADMIN, Actor(id=2, role=Role.DISPATCHER, name="Karim Benali")):
+        assert assignment.waiting_by_territory(demo_db, actor=actor) == _from_preview(
+            demo_db, actor
+        )
+    # the same outline again, same priority: the tie-break's older one keeps the accounts
+    alone = assignment.waiting_by_territory(demo_db, actor=ADMIN)
+    twin = client.post(
+        "/territoires/construire",
+        data={"name": "Nice bis", "unit": "communes", "codes": "06088", "priority": "20"},
+        follow_redirects=False,
+    )
+    assert twin.status_code == 303
+    counts = assignment.waiting_by_territory(demo_db, actor=ADMIN)
+    assert counts == _from_preview(demo_db, ADMIN) == alone  # none waits for « Nice bis »
+    # a locked account of the outline is not waiting, as the preview says
+    before = assignment.waiting_by_territory(demo_db, actor=ADMIN)
+    locked = demo_db.execute(
+        text(
+            """SELECT a.id FROM accounts a JOIN territories t ON ST_Covers(t.geom, a.geom)
+               LEFT JOIN account_assignments asg ON asg.account_id = a.id
+               WHERE t.id = :t AND a.geocode_status IN ('matched', 'manual')
+                 AND asg.locked IS NOT TRUE
+               ORDER BY a.id LIMIT 1"""
+        ),
+        {"t": tid},
+    ).scalar_one()
+    demo_db.execute(
+        text(
+            """INSERT INTO account_assignments (account_id, locked) VALUES (:a, true)
+               ON CONFLICT (account_id) DO UPDATE SET locked = true"""
+        ),
+        {"a": locked},
+    )
+    after = assignment.waiting_by_territory(demo_db, actor=ADMIN)
+    assert after == _from_preview(demo_db, ADMIN)
+    assert after[tid] == before[tid] - 1

@@ -5,6 +5,7 @@ again, and the nightly run derived the current year only)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from contextlib import nullcontext
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -136,7 +137,7 @@ def test_the_nightly_run_derives_again_a_past_year_whose_visits_changed(
     assert {(a["rep_id"], a["year"]) for a in queued} == {(4, 2025)} | {
         (rep, 2026) for rep in (4, 5, 6)
     }
-    assert "1 année(s) passée(s)" in outcome
+    assert json.loads(outcome) == {"what": "trips_queued", "reps": 3, "past_years": 1}
     _run_queued(demo_db)
     assert _visits_of_the_day(demo_db) == (2, 0)
     assert costs.stale_years(demo_db, settings=settings()) == []

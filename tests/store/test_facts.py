@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from fieldcrm.config import PACKAGE_DATA
 from fieldcrm.scoring.evaluate import Firing, evaluate, period_key, render, template_data
 from fieldcrm.scoring.facts import facts_from_history, previous_month
+from fieldcrm.scoring.formats import CHANGE_BOUNDS
 from fieldcrm.scoring.intervals import days_late, interval_for, reference_day
 from fieldcrm.scoring.priority import PriorityWeights, priorities
 from fieldcrm.scoring.rfm import rfm_input, rfm_scores
@@ -114,6 +115,8 @@ def test_sql_facts_and_rules_equal_the_pure_reference(db: Session) -> None:
     for key, account_id, wording in kept:
         data = template_data(by_key[key], pure[account_id], as_of=AS_OF)
         used = template_fields(by_key[key])
+        if "change_pct" in used:  # with the thresholds it is written against
+            used.add(CHANGE_BOUNDS)
         assert wording["values"] == {f: data[f] for f in used}, (key, account_id)
         assert wording["texts"] == rule_texts(by_key[key])
     assert any(w["values"]["days_since_last_visit"] is None for k, _, w in kept if k == "texts-en")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from shapely import wkt as shapely_wkt
 from shapely.geometry import Point
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from fieldcrm.errors import Conflict, NotFound
@@ -181,3 +181,29 @@ def test_rejecting_books_nothing_and_start_must_be_in_slot(demo_db: Session) -> 
     assert demo_db.execute(text("SELECT count(*) FROM appointments")).scalar_one() == before
     with pytest.raises(NotFound):
         plans.decide_proposal(demo_db, 999_999_999, accept=True)
+
+
+def test_list_plans_reads_every_plan_and_its_proposals_in_two_statements(
+    demo_db: Session,
+) -> None:
+    """One statement for the plans, one for all their proposals, however many plans (it was
+    one more per plan); each plan as :func:`plans.get_plan` gives it, newest first."""
+    saved = [_saved_plan(demo_db)[0] for _ in range(4)]
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    bind = demo_db.connection()
+    event.listen(bind, "before_cursor_execute", record)
+    try:
+        listed = plans.list_plans(demo_db, rep_id=4, day=TUESDAY, limit=4)
+        one = len(seen)
+        plans.list_plans(demo_db, rep_id=4, day=TUESDAY, limit=1)
+    finally:
+        event.remove(bind, "before_cursor_execute", record)
+    assert one == 2, seen
+    assert len(seen) == 4, seen[one:]  # one plan: the same two statements
+    assert [p.id for p in listed] == saved[::-1]
+    assert listed == [plans.get_plan(demo_db, i) for i in saved[::-1]]
+    assert all(len(p.proposals) == 1 for p in listed)

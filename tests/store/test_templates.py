@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -49,3 +50,46 @@ def test_months_are_named_in_french() -> None:
         "août",
         "décembre",
     ]
+
+
+JUST_PAST = [-10.04, -10.0004, -10.05, -10.06, -9.96, -9.9996, -10.0, 10.04, 9.96, 5.04, 4.96]
+BOUNDS = [(-10.0,), (10.0,), (-10.0, 5.0), (0.0,), (-10.5,)]
+
+
+def _side(value: Decimal, bound: float) -> int:
+    limit = Decimal(f"{bound:.15g}")
+    return (value > limit) - (value < limit)
+
+
+def _shown(text_: str) -> Decimal:
+    return Decimal(text_.replace("\u2212", "-").replace(",", ".").removesuffix(" %"))
+
+
+def test_a_change_near_a_threshold_is_written_on_its_own_side_in_sql_as_in_python(
+    db: Session,
+) -> None:
+    values = [*JUST_PAST, -0.04, 0.04, -10.000000000001, 1e20, 1 / 3, *_values()[-1500:]]
+    for bounds in BOUNDS:
+        shown = db.scalars(
+            text(
+                f"SELECT {signed_percent_sql('v', bounds)} "
+                "FROM unnest(CAST(:v AS float8[])) WITH ORDINALITY AS x(v, i) ORDER BY i"
+            ),
+            {"v": values},
+        ).all()
+        assert shown == [signed_percent(v, "fr", bounds) for v in values], bounds
+        for value, said in zip(values, shown, strict=True):
+            exact = Decimal(f"{value:.15g}")
+            assert all(_side(_shown(said), b) == _side(exact, b) for b in bounds), (value, said)
+            tenth = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if all(_side(tenth, b) == _side(exact, b) for b in bounds):
+                assert said == signed_percent(value), "one decimal where it tells the truth"
+    # « baisse de plus de 10 % »: −10.04 % is shown as such, not as « −10,0 % »
+    assert signed_percent(-10.04) == "\u221210,0 %"  # no threshold: one decimal, as before
+    assert signed_percent(-10.04, "fr", (-10.0,)) == "\u221210,04 %"
+    assert signed_percent(-10.04, "en", (-10.0,)) == "\u221210.04%"
+    assert signed_percent(-10.0004, "fr", (-10.0,)) == "\u221210,0004 %"
+    assert signed_percent(-10.06, "fr", (-10.0,)) == "\u221210,1 %"
+    assert signed_percent(-9.96, "fr", (-10.0,)) == "\u22129,96 %"  # under a « not »
+    assert signed_percent(10.04, "fr", (10.0,)) == "+10,04 %"
+    assert signed_percent(-10.0, "fr", (-10.0,)) == "\u221210,0 %"  # on it, truly
